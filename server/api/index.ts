@@ -1,0 +1,16 @@
+/*
+ * revcycle's own HTTP routes under /api, beside Cube's /cubejs-api.
+ */
+import express from 'express';
+import type { Config } from '../config.js';
+import type { CubeHandle } from '../cube/cube-server.js';
+import { sessionHandler } from './session.js';
+
+export interface ApiDeps {
+  config: Config;
+  cube: CubeHandle;
+}
+
+export function registerApiRoutes(app: express.Express, deps: ApiDeps) {
+  app.post('/api/session', sessionHandler(deps.config));
+}

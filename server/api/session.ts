@@ -1,0 +1,44 @@
+/*
+ * POST /api/session — the dashboard's way to a short-lived Cube token.
+ *
+ * - With a valid bearer token (for example one from `npm run token`), it
+ *   returns a fresh short-lived token with the same team and scopes.
+ * - Without one, only in local dev mode and only to a loopback client, it
+ *   returns a read-only token (meta, data, graphql) so `npm start` works out
+ *   of the box on one machine. Deployed servers (NODE_ENV=production) never
+ *   hand out tokens to anonymous callers.
+ */
+import type express from 'express';
+import type { Config } from '../config.js';
+import { signToken, verifyToken, type TokenClaims } from '../auth.js';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+export const DASHBOARD_SCOPES = ['meta', 'data', 'graphql'];
+
+export function sessionHandler(config: Config) {
+  return (req: express.Request, res: express.Response) => {
+    const header = req.get('authorization') ?? '';
+    const bearer = header.replace(/^Bearer\s+/i, '').trim();
+    let claims: TokenClaims;
+    if (bearer) {
+      try {
+        const { sub, team, scopes } = verifyToken(config.apiSecret, bearer);
+        claims = { sub, team, scopes };
+      } catch (e) {
+        res.status(401).json({ error: `Invalid token: ${(e as Error).message}` });
+        return;
+      }
+    } else if (config.localDev && LOOPBACK.has(req.socket.remoteAddress ?? '')) {
+      claims = { sub: 'dashboard-local', scopes: DASHBOARD_SCOPES };
+    } else {
+      res.status(401).json({ error: 'A bearer token is required (local dev sessions are only for loopback clients in local dev mode).' });
+      return;
+    }
+    res.set('Cache-Control', 'no-store');
+    res.json({
+      token: signToken(config.apiSecret, claims, config.dashboardTokenTtl),
+      expiresIn: config.dashboardTokenTtl,
+      team: claims.team ?? null,
+    });
+  };
+}

@@ -1,0 +1,61 @@
+/*
+ * The revcycle server: Cube's REST and GraphQL APIs plus revcycle's own
+ * routes and the built dashboard, on one port.
+ *
+ *   GET  /readyz              200 when the model compiles and DuckDB answers
+ *   POST /api/session         a short-lived dashboard token (see api/session.ts)
+ *   /api/*                    revcycle routes (plan, actions) registered by api/
+ *   /cubejs-api/*             Cube
+ *   everything else           the dashboard (dist/dashboard), SPA fallback
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express from 'express';
+import type { Config } from './config.js';
+import { createCube, type CubeHandle } from './cube/cube-server.js';
+import { registerApiRoutes } from './api/index.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  cube: CubeHandle;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config): Promise<RunningServer> {
+  const cube = createCube(config);
+  const hasDashboard = existsSync(path.join(config.dashboardDist, 'index.html'));
+
+  const { app, server, port } = await cube.listen(async (app) => {
+    app.disable('x-powered-by');
+    app.get('/readyz', async (_req: express.Request, res: express.Response) => {
+      try {
+        await cube.checkReady();
+        res.json({ status: 'ready', nativeModule: cube.runtime.native });
+      } catch (e) {
+        res.status(503).json({ status: 'not ready', reason: (e as Error).message });
+      }
+    });
+    registerApiRoutes(app, { config, cube });
+    if (hasDashboard) app.use(express.static(config.dashboardDist, { index: 'index.html', maxAge: '1h' }));
+  });
+
+  if (hasDashboard) {
+    // Client-side routes (/funnel, /plan, …) get the app shell; API paths keep their 404s.
+    app.get(/^\/(?!cubejs-api|api\/|readyz).*/, (_req: express.Request, res: express.Response) => {
+      res.sendFile(path.join(config.dashboardDist, 'index.html'));
+    });
+  }
+
+  const address = server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  return {
+    url: `http://localhost:${boundPort}`,
+    port: boundPort,
+    cube,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await cube.core.releaseConnections?.();
+    },
+  };
+}

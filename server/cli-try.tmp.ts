@@ -1,0 +1,15 @@
+import { loadConfig } from './config.js';
+import { startServer } from './app.js';
+import { signToken } from './auth.js';
+const config = { ...loadConfig(), warehousePath: '/tmp/wh/test.duckdb', modelDir: '/tmp/model1', port: 4111 };
+const s = await startServer(config);
+const token = signToken(config.apiSecret, {}, 3600);
+const get = async (p: string, init: any = {}) => { const r = await fetch(s.url + p, { ...init, headers: { Authorization: token, 'content-type': 'application/json', ...(init.headers ?? {}) } }); return [r.status, await r.text()]; };
+console.log(await get('/readyz'));
+console.log(await get('/cubejs-api/v1/meta'));
+console.log(await get('/cubejs-api/v1/load', { method: 'POST', body: JSON.stringify({ query: { measures: ['lead_overview.count'], timeDimensions: [{ dimension: 'lead_overview.created_at', granularity: 'month' }] } }) }));
+console.log(await get('/cubejs-api/v1/load', { method: 'POST', body: JSON.stringify({ queryType: 'multi', query: { measures: ['lead_overview.count'], dimensions: ['lead_overview.lead_source'], timeDimensions: [{ dimension: 'lead_overview.created_at', granularity: 'month', compareDateRange: [['2025-04-01','2025-04-30'],['2025-05-01','2025-05-31']] }] } }) }));
+console.log(await get('/cubejs-api/graphql', { method: 'POST', body: JSON.stringify({ query: '{ cube { lead_overview { count lead_source created_at { month } } } }' }) }));
+console.log(await fetch(s.url + '/cubejs-api/v1/meta').then(r => r.status), await fetch(s.url + '/cubejs-api/v1/meta', {headers:{Authorization:'Bearer nope'}}).then(r => r.status), await get('/cubejs-api/v1/load?query=%7B%22measures%22%3A%5B%22leads.count%22%5D%7D'), await get('/cubejs-api/v1/load', { method: 'POST', body: JSON.stringify({ query: { measures: ['lead_overview.nope'] } }) }));
+await s.close();
+process.exit(0);

@@ -1,0 +1,215 @@
+/*
+ * Cube, embedded: a thin @cubejs-backend/server wrapper over the DuckDB
+ * warehouse file.
+ *
+ * - Model: only `model/cubes/` and `model/views/` are handed to Cube (the
+ *   warehouse SQL and its test YAML under `model/warehouse/` must not be).
+ * - Warehouse swaps: the build renames a new file over the warehouse. The
+ *   orchestrator id carries the file's identity, so the first request after a
+ *   swap opens the new file with a fresh driver and fresh caches; the previous
+ *   instance stays open for queries already running on it.
+ * - Auth: Cube's JWT check with the API secret, always on. A token may carry
+ *   `team` (row-level scope: views with an `owner_team` dimension are
+ *   filtered to it) and `scopes` (Cube API scopes: meta, data, graphql, sql).
+ * - Pre-aggregations live in DuckDB itself (external: false); cache and
+ *   queue driver `memory`; dev mode off.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import YAML from 'yaml';
+import type { Config } from '../config.js';
+import { prepareCubeRuntime, type CubeRuntime } from './native-fallback.js';
+
+const require = createRequire(import.meta.url);
+
+export interface SecurityContext {
+  team?: string;
+  scopes?: string[];
+  sub?: string;
+  [key: string]: unknown;
+}
+
+export const API_SCOPES = ['meta', 'data', 'graphql', 'sql'] as const;
+
+export interface ModelFile { fileName: string; content: string }
+
+/** The Cube model files: YAML and JS under model/cubes and model/views. */
+export function readModelFiles(modelDir: string): ModelFile[] {
+  const files: ModelFile[] = [];
+  for (const sub of ['cubes', 'views']) {
+    const dir = path.join(modelDir, sub);
+    let names: string[] = [];
+    try { names = readdirSync(dir); } catch { continue; }
+    for (const name of names.sort()) {
+      if (!/\.(ya?ml|js)$/.test(name)) continue;
+      files.push({ fileName: `${sub}/${name}`, content: readFileSync(path.join(dir, name), 'utf8') });
+    }
+  }
+  return files;
+}
+
+/** Names of the public views. */
+export function viewNames(files: ModelFile[]): Set<string> {
+  const names = new Set<string>();
+  for (const f of files) {
+    if (!f.fileName.startsWith('views/') || f.fileName.endsWith('.js')) continue;
+    const doc = YAML.parse(f.content) as { views?: { name: string }[] } | null;
+    for (const view of doc?.views ?? []) names.add(view.name);
+  }
+  return names;
+}
+
+/** Views that expose an `owner_team` dimension: the ones a team-scoped token is filtered on. */
+export function teamScopedViews(files: ModelFile[]): Set<string> {
+  const scoped = new Set<string>();
+  for (const f of files) {
+    if (!f.fileName.startsWith('views/') || f.fileName.endsWith('.js')) continue;
+    const doc = YAML.parse(f.content) as { views?: { name: string; cubes?: { includes?: unknown }[] }[] } | null;
+    for (const view of doc?.views ?? []) {
+      const exposes = (view.cubes ?? []).some((c) => {
+        const inc = c.includes;
+        return inc === '*' || (Array.isArray(inc) && inc.some((i) => i === 'owner_team' || (i as { name?: string })?.name === 'owner_team'));
+      });
+      if (exposes) scoped.add(view.name);
+    }
+  }
+  return scoped;
+}
+
+function warehouseIdentity(file: string): string {
+  try {
+    const s = statSync(file);
+    return `${s.ino}-${Math.round(s.mtimeMs)}`;
+  } catch {
+    return 'missing';
+  }
+}
+
+type QueryFilter = { member: string; operator: string; values: string[] };
+type CubeQuery = { measures?: string[]; dimensions?: string[]; timeDimensions?: { dimension: string }[]; filters?: unknown[]; segments?: string[] };
+
+function filterMembers(filters: unknown[] | undefined): string[] {
+  return (filters ?? []).flatMap((f) => {
+    const o = f as { member?: string; dimension?: string; and?: unknown[]; or?: unknown[] };
+    if (o.and || o.or) return filterMembers(o.and ?? o.or);
+    return [o.member ?? o.dimension ?? ''].filter(Boolean);
+  });
+}
+
+function queryMembers(query: CubeQuery): string[] {
+  return [
+    ...(query.measures ?? []), ...(query.dimensions ?? []), ...(query.segments ?? []),
+    ...(query.timeDimensions ?? []).map((t) => t.dimension),
+    ...filterMembers(query.filters),
+    ...((query as { order?: unknown }).order && Array.isArray((query as { order?: unknown }).order)
+      ? ((query as { order: [string, string][] | { id: string }[] }).order).map((o) => (Array.isArray(o) ? o[0] : o.id))
+      : []),
+  ].filter((m): m is string => typeof m === 'string');
+}
+
+/**
+ * Refuses members of private cubes before any SQL runs (Cube itself would
+ * only notice after running the query, and answer 500).
+ */
+export function assertPublicMembers(query: CubeQuery, publicViews: Set<string>) {
+  const { UserError } = require('@cubejs-backend/api-gateway');
+  for (const m of queryMembers(query)) {
+    const view = m.split('.')[0];
+    if (!publicViews.has(view)) {
+      throw new UserError(`'${m}' is not a public member: query the views (${[...publicViews].sort().join(', ')})`);
+    }
+  }
+}
+
+/** Adds the team filter to every team-scoped view a query touches. */
+export function scopeQueryToTeam(query: CubeQuery, team: string | undefined, scopedViews: Set<string>): CubeQuery {
+  if (!team) return query;
+  const members = queryMembers(query);
+  const views = new Set(members.map((m) => m.split('.')[0]).filter((v) => scopedViews.has(v)));
+  const added: QueryFilter[] = [...views].map((v) => ({ member: `${v}.owner_team`, operator: 'equals', values: [team] }));
+  return added.length ? { ...query, filters: [...(query.filters ?? []), ...added] } : query;
+}
+
+export interface CubeHandle {
+  runtime: CubeRuntime;
+  server: any;
+  core: any;
+  listen(app?: (app: any) => void | Promise<void>): Promise<{ app: any; server: any; port: number }>;
+  /** Resolves when the model compiles and DuckDB answers; throws the reason otherwise. */
+  checkReady(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createCube(config: Config): CubeHandle {
+  const runtime = prepareCubeRuntime();
+  process.env.CUBEJS_LOG_LEVEL ??= config.logLevel;
+  process.env.CUBEJS_DEV_MODE = 'false';
+  process.env.CUBEJS_DB_TYPE = 'duckdb';
+  process.env.CUBEJS_PORT = String(config.port);
+  process.env.PORT = String(config.port);
+  process.env.CUBEJS_TELEMETRY = 'false';
+  process.env.CUBEJS_EXTERNAL_DEFAULT = 'false';
+  process.env.CUBEJS_SCHEDULED_REFRESH_DEFAULT ??= 'false';
+
+  const { CubejsServer } = require('@cubejs-backend/server');
+  const { DuckDBDriver } = require('@cubejs-backend/duckdb-driver');
+
+  const modelFiles = readModelFiles(config.modelDir);
+  const scopedViews = teamScopedViews(modelFiles);
+  const publicViews = viewNames(modelFiles);
+
+  const server = new CubejsServer({
+    apiSecret: config.apiSecret,
+    devServer: false,
+    cacheAndQueueDriver: 'memory',
+    telemetry: false,
+    logger: (msg: string, params: Record<string, unknown>) => {
+      if (config.logLevel === 'trace' || /error/i.test(msg)) console.log(`[cube] ${msg}`, JSON.stringify(params).slice(0, 2000));
+    },
+    repositoryFactory: () => ({ dataSchemaFiles: async () => readModelFiles(config.modelDir) }),
+    driverFactory: () => new DuckDBDriver({ databasePath: config.warehousePath }),
+    contextToOrchestratorId: () => `warehouse-${warehouseIdentity(config.warehousePath)}`,
+    contextToApiScopes: async (securityContext: SecurityContext, defaultScopes: string[]) =>
+      Array.isArray(securityContext?.scopes) ? securityContext.scopes.filter((s) => (API_SCOPES as readonly string[]).includes(s)) : defaultScopes,
+    queryRewrite: (query: CubeQuery, { securityContext }: { securityContext: SecurityContext }) => {
+      assertPublicMembers(query, publicViews);
+      return scopeQueryToTeam(query, securityContext?.team, scopedViews);
+    },
+    scheduledRefreshTimer: false,
+  });
+  const core = server.core;
+  // Cube only enforces auth when NODE_ENV=production; revcycle enforces it always.
+  const createGateway = core.createApiGatewayInstance.bind(core);
+  core.createApiGatewayInstance = (secret: string, compilerApi: unknown, orchestratorApi: unknown, logger: unknown, options: object) =>
+    createGateway(secret, compilerApi, orchestratorApi, logger, { ...options, enforceSecurityChecks: true });
+
+  const systemContext = () => ({ securityContext: {}, requestId: `readyz-${Date.now()}` });
+
+  return {
+    runtime,
+    server,
+    core,
+    async listen(extend) {
+      if (extend) {
+        const cubeInitApp = core.initApp.bind(core);
+        core.initApp = async (app: any) => {
+          await extend(app);
+          await cubeInitApp(app);
+        };
+      }
+      return server.listen();
+    },
+    async checkReady() {
+      const ctx = systemContext();
+      const compilerApi = await core.getCompilerApi(ctx);
+      await compilerApi.metaConfig(ctx, { requestId: ctx.requestId });
+      const orchestrator = await core.getOrchestratorApi(ctx);
+      await orchestrator.testConnection();
+    },
+    async close() {
+      await server.close?.();
+      await core.shutdown?.();
+    },
+  };
+}
