@@ -14,7 +14,7 @@
  * - Pre-aggregations live in DuckDB itself (external: false); cache and
  *   queue driver `memory`; dev mode off.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import YAML from 'yaml';
@@ -116,7 +116,8 @@ export function assertPublicMembers(query: CubeQuery, publicViews: Set<string>) 
   const { UserError } = require('@cubejs-backend/api-gateway');
   for (const m of queryMembers(query)) {
     const view = m.split('.')[0];
-    if (!publicViews.has(view)) {
+    // GraphQL capitalises cube names in orderBy.
+    if (!publicViews.has(view) && !publicViews.has(view.charAt(0).toLowerCase() + view.slice(1))) {
       throw new UserError(`'${m}' is not a public member: query the views (${[...publicViews].sort().join(', ')})`);
     }
   }
@@ -204,8 +205,9 @@ export function createCube(config: Config): CubeHandle {
       const ctx = systemContext();
       const compilerApi = await core.getCompilerApi(ctx);
       await compilerApi.metaConfig(ctx, { requestId: ctx.requestId });
+      if (!existsSync(config.warehousePath)) throw new Error(`No warehouse at ${config.warehousePath}: run npm run build:warehouse`);
       const orchestrator = await core.getOrchestratorApi(ctx);
-      await orchestrator.testConnection();
+      await orchestrator.testDriverConnection(orchestrator.driverFactory, 'internal', 'default');
     },
     async close() {
       await server.close?.();

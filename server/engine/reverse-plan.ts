@@ -1,0 +1,578 @@
+/*
+ * Reverse plan 受注から逆算 (contract definition 11): from monthly revenue
+ * targets back to the wins, opportunities, … leads needed, *when* they are
+ * needed, per channel and at what budget, within the LTV-based CAC bound.
+ * Serves the warehouse build and `POST /api/plan`; `validatePlanInput`
+ * turns a raw JSON body into a typed `PlanInput` or field-named errors.
+ *
+ * Rules:
+ * - wins(m) = ⌈R(m) ÷ averageDealSize⌉ (an integer); each earlier stage's
+ *   requirement = the next stage's requirement ÷ the cohort conversion
+ *   between them, kept fractional (no rounding compounds through the
+ *   chain); `requiredDisplay` = ⌈required⌉ of each value separately (noise
+ *   below 1e-9 relative ignored), so display values of earlier stages may
+ *   exceed a chain of rounded values by less than one unit each.
+ * - Phasing: cumulative velocity of stage S = Σ median days of the links from
+ *   S up to won; offset(S) = round(cumulative ÷ 30.4) months; the
+ *   requirement of S for target month m is needed in m − offset(S)
+ *   (`neededByMonth`). `schedule` sums the requirements of all target months
+ *   per needed month and stage, and compares them with `actuals`:
+ *   gap = actual − required (negative = shortfall), attainment =
+ *   actual ÷ required (null when nothing is required).
+ * - Channels: the input mix is first divided by its sum (validation allows
+ *   ±0.001), then leads(c) = required leads × mix(c) and budget(c) =
+ *   leads(c) × CPL(c). Money is left unrounded; the view rounds.
+ * - LTV bound: allowableCac = ltv ÷ ltvCacTarget; a channel whose observed
+ *   CAC exceeds it is flagged. A channel with no observed CAC is reported
+ *   with `withinBound: null` and treated as compliant.
+ * - solveWithinLtvBound: mode `exclude` (default) sets each flagged
+ *   channel's share to 0; mode `reduce` scales it by allowableCac ÷ CAC (the
+ *   share a channel would keep if its spend had to shrink in proportion to
+ *   its overshoot). The freed share is redistributed over the compliant
+ *   channels in proportion to their shares. If no compliant channel has a
+ *   positive share the mix is left unchanged and `feasible` is false.
+ *   Re-solving changes only the mix and so the budget: conversion rates are
+ *   not per channel, so the lead requirement stays the same.
+ *
+ * Limits: one average deal size and one set of rates for the whole horizon;
+ * the default six funnel stages (see funnel.ts); months are calendar months.
+ */
+import {
+  ceilDisplay,
+  DEFAULT_CHANNELS,
+  FUNNEL_STAGES,
+  type FunnelStage,
+  isMonthStart,
+  shiftMonth,
+  STAGE_LINKS,
+  type StageLink,
+} from './funnel.js';
+import { allowableCac as allowableCacOf } from './unit-economics.js';
+
+export { DEFAULT_CHANNELS, FUNNEL_STAGES, STAGE_LINKS };
+export type { FunnelStage, StageLink };
+
+export const DAYS_PER_MONTH = 30.4;
+export const MIX_TOLERANCE = 0.001;
+
+export type LtvBoundMode = 'exclude' | 'reduce';
+
+export interface PlanActual {
+  month: string;
+  stage: FunnelStage;
+  value: number;
+}
+
+export interface PlanInput {
+  fiscalMonths: { month: string; revenueTarget: number }[];
+  averageDealSize: number;
+  /** Cohort conversion per link, in (0, 1]. */
+  conversionRates: Record<StageLink, number>;
+  /** Median days per link, ≥ 0. */
+  velocityDays: Record<StageLink, number>;
+  channelMix: Record<string, number>;
+  channelCpl: Record<string, number>;
+  ltv: number;
+  ltvCacTarget: number;
+  /** Observed CAC per channel; missing channels are "unknown". */
+  channelCac?: Record<string, number>;
+  actuals?: PlanActual[];
+  solveWithinLtvBound?: boolean;
+  ltvBoundMode?: LtvBoundMode;
+}
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export type PlanValidation = { ok: true; value: PlanInput } | { ok: false; errors: FieldError[] };
+
+export interface ValidateOptions {
+  /** When given, channels outside this list are errors. */
+  knownChannels?: readonly string[];
+}
+
+export class PlanInputError extends Error {
+  constructor(readonly errors: FieldError[]) {
+    super(`invalid plan input: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
+    this.name = 'PlanInputError';
+  }
+}
+
+export interface StageRequirement {
+  targetMonth: string;
+  stage: FunnelStage;
+  required: number;
+  requiredDisplay: number;
+  cumulativeVelocityDays: number;
+  offsetMonths: number;
+  neededByMonth: string;
+}
+
+export interface ScheduleRow {
+  month: string;
+  stage: FunnelStage;
+  required: number;
+  requiredDisplay: number;
+  actual: number | null;
+  gap: number | null;
+  attainment: number | null;
+}
+
+export interface ChannelRequirement {
+  targetMonth: string;
+  neededByMonth: string;
+  channel: string;
+  share: number;
+  leads: number;
+  leadsDisplay: number;
+  cpl: number;
+  budget: number;
+}
+
+export interface ChannelScheduleRow {
+  month: string;
+  channel: string;
+  leads: number;
+  leadsDisplay: number;
+  budget: number;
+}
+
+export interface ChannelCacCheck {
+  channel: string;
+  cac: number | null;
+  allowableCac: number;
+  withinBound: boolean | null;
+}
+
+export interface LtvBoundResult {
+  ltv: number;
+  ltvCacTarget: number;
+  allowableCac: number;
+  channels: ChannelCacCheck[];
+  flagged: string[];
+  solveWithinLtvBound: boolean;
+  mode: LtvBoundMode;
+  /** The mix actually used differs from the (normalised) input mix. */
+  applied: boolean;
+  feasible: boolean;
+  note: string | null;
+}
+
+export interface PlanAssumptions {
+  averageDealSize: number;
+  conversionRates: Record<StageLink, number>;
+  velocityDays: Record<StageLink, number>;
+  cumulativeVelocityDays: Record<FunnelStage, number>;
+  offsetMonths: Record<FunnelStage, number>;
+  daysPerMonth: number;
+  channelMixInput: Record<string, number>;
+  channelMix: Record<string, number>;
+  channelCpl: Record<string, number>;
+}
+
+export interface PlanResult {
+  assumptions: PlanAssumptions;
+  requirements: StageRequirement[];
+  schedule: ScheduleRow[];
+  channels: ChannelRequirement[];
+  channelSchedule: ChannelScheduleRow[];
+  ltvBound: LtvBoundResult;
+  totals: {
+    revenueTarget: number;
+    byStage: Record<FunnelStage, { required: number; requiredDisplay: number }>;
+    leadsByChannel: Record<string, number>;
+    budgetByChannel: Record<string, number>;
+    budget: number;
+  };
+}
+
+const TOP_LEVEL_FIELDS = new Set([
+  'fiscalMonths',
+  'averageDealSize',
+  'conversionRates',
+  'velocityDays',
+  'channelMix',
+  'channelCpl',
+  'ltv',
+  'ltvCacTarget',
+  'channelCac',
+  'actuals',
+  'solveWithinLtvBound',
+  'ltvBoundMode',
+]);
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function isFiniteNumber(x: unknown): x is number {
+  return typeof x === 'number' && Number.isFinite(x);
+}
+
+export function validatePlanInput(raw: unknown, options: ValidateOptions = {}): PlanValidation {
+  const errors: FieldError[] = [];
+  const err = (field: string, message: string) => errors.push({ field, message });
+  if (!isRecord(raw)) return { ok: false, errors: [{ field: '', message: 'expected a JSON object' }] };
+  const known = options.knownChannels ? new Set(options.knownChannels) : null;
+
+  for (const k of Object.keys(raw)) if (!TOP_LEVEL_FIELDS.has(k)) err(k, 'unknown field');
+
+  const fiscalMonths: PlanInput['fiscalMonths'] = [];
+  if (!Array.isArray(raw.fiscalMonths) || raw.fiscalMonths.length === 0) {
+    err('fiscalMonths', 'expected a non-empty array of { month, revenueTarget }');
+  } else {
+    const seen = new Set<string>();
+    raw.fiscalMonths.forEach((fm: unknown, i: number) => {
+      const f = `fiscalMonths[${i}]`;
+      if (!isRecord(fm)) return err(f, 'expected { month, revenueTarget }');
+      if (!isMonthStart(fm.month)) err(`${f}.month`, "expected a month start 'YYYY-MM-01'");
+      else if (seen.has(fm.month)) err(`${f}.month`, `duplicate month ${fm.month}`);
+      else seen.add(fm.month);
+      if (!isFiniteNumber(fm.revenueTarget) || fm.revenueTarget < 0) {
+        err(`${f}.revenueTarget`, 'must be a finite number ≥ 0');
+      }
+      if (isMonthStart(fm.month) && isFiniteNumber(fm.revenueTarget)) {
+        fiscalMonths.push({ month: fm.month, revenueTarget: fm.revenueTarget });
+      }
+    });
+  }
+
+  if (!isFiniteNumber(raw.averageDealSize) || raw.averageDealSize <= 0) {
+    err('averageDealSize', 'must be a finite number > 0');
+  }
+
+  const linkRecord = (name: string, check: (v: number) => string | null): Record<StageLink, number> => {
+    const out = {} as Record<StageLink, number>;
+    const r = raw[name];
+    if (!isRecord(r)) {
+      err(name, `expected an object with keys ${STAGE_LINKS.join(', ')}`);
+      return out;
+    }
+    for (const k of Object.keys(r)) {
+      if (!(STAGE_LINKS as readonly string[]).includes(k)) err(`${name}.${k}`, `unknown stage key (expected one of ${STAGE_LINKS.join(', ')})`);
+    }
+    for (const link of STAGE_LINKS) {
+      const v = r[link];
+      if (v === undefined) {
+        err(`${name}.${link}`, 'missing');
+        continue;
+      }
+      const problem = isFiniteNumber(v) ? check(v) : 'must be a finite number';
+      if (problem) err(`${name}.${link}`, problem);
+      else out[link] = v as number;
+    }
+    return out;
+  };
+  const conversionRates = linkRecord('conversionRates', (v) => (v > 0 && v <= 1 ? null : 'rate must be in (0, 1]'));
+  const velocityDays = linkRecord('velocityDays', (v) => (v >= 0 ? null : 'days must be ≥ 0'));
+
+  const channelRecord = (
+    name: string,
+    required: boolean,
+    check: (v: number) => string | null,
+  ): Record<string, number> => {
+    const out: Record<string, number> = {};
+    const r = raw[name];
+    if (r === undefined && !required) return out;
+    if (!isRecord(r)) {
+      err(name, 'expected an object channel → number');
+      return out;
+    }
+    for (const [k, v] of Object.entries(r)) {
+      if (known && !known.has(k)) {
+        err(`${name}.${k}`, 'unknown channel');
+        continue;
+      }
+      const problem = isFiniteNumber(v) ? check(v) : 'must be a finite number';
+      if (problem) err(`${name}.${k}`, problem);
+      else out[k] = v as number;
+    }
+    return out;
+  };
+  const channelMix = channelRecord('channelMix', true, (v) => (v >= 0 && v <= 1 ? null : 'share must be in [0, 1]'));
+  const channelCpl = channelRecord('channelCpl', true, (v) => (v >= 0 ? null : 'CPL must be ≥ 0'));
+  const channelCac = channelRecord('channelCac', false, (v) => (v >= 0 ? null : 'CAC must be ≥ 0'));
+
+  if (isRecord(raw.channelMix)) {
+    const entries = Object.entries(raw.channelMix);
+    if (entries.length === 0) err('channelMix', 'needs at least one channel');
+    else if (entries.every(([, v]) => isFiniteNumber(v))) {
+      const sum = entries.reduce((s, [, v]) => s + (v as number), 0);
+      if (Math.abs(sum - 1) > MIX_TOLERANCE) err('channelMix', `shares sum to ${sum}, expected 1 (±${MIX_TOLERANCE})`);
+    }
+    if (isRecord(raw.channelCpl)) {
+      for (const [c, share] of Object.entries(channelMix)) {
+        if (share > 0 && raw.channelCpl[c] === undefined && (!known || known.has(c))) {
+          err(`channelCpl.${c}`, 'missing CPL for a channel in the mix');
+        }
+      }
+    }
+  }
+
+  if (!isFiniteNumber(raw.ltv) || raw.ltv < 0) err('ltv', 'must be a finite number ≥ 0');
+  if (!isFiniteNumber(raw.ltvCacTarget) || raw.ltvCacTarget <= 0) err('ltvCacTarget', 'must be a finite number > 0');
+
+  if (raw.solveWithinLtvBound !== undefined && typeof raw.solveWithinLtvBound !== 'boolean') {
+    err('solveWithinLtvBound', 'must be a boolean');
+  }
+  if (raw.ltvBoundMode !== undefined && raw.ltvBoundMode !== 'exclude' && raw.ltvBoundMode !== 'reduce') {
+    err('ltvBoundMode', "must be 'exclude' or 'reduce'");
+  }
+
+  let actuals: PlanActual[] | undefined;
+  if (raw.actuals !== undefined) {
+    actuals = [];
+    if (!Array.isArray(raw.actuals)) err('actuals', 'expected an array of { month, stage, value }');
+    else {
+      const seen = new Set<string>();
+      raw.actuals.forEach((a: unknown, i: number) => {
+        const f = `actuals[${i}]`;
+        if (!isRecord(a)) return err(f, 'expected { month, stage, value }');
+        let ok = true;
+        if (!isMonthStart(a.month)) {
+          err(`${f}.month`, "expected a month start 'YYYY-MM-01'");
+          ok = false;
+        }
+        if (!(FUNNEL_STAGES as readonly unknown[]).includes(a.stage)) {
+          err(`${f}.stage`, `unknown stage (expected one of ${FUNNEL_STAGES.join(', ')})`);
+          ok = false;
+        }
+        if (!isFiniteNumber(a.value) || a.value < 0) {
+          err(`${f}.value`, 'must be a finite number ≥ 0');
+          ok = false;
+        }
+        if (!ok) return;
+        const key = `${a.month as string}|${a.stage as string}`;
+        if (seen.has(key)) return err(f, `duplicate actual for ${a.month as string} ${a.stage as string}`);
+        seen.add(key);
+        actuals!.push({ month: a.month as string, stage: a.stage as FunnelStage, value: a.value as number });
+      });
+    }
+  }
+
+  if (errors.length > 0) return { ok: false, errors };
+  const value: PlanInput = {
+    fiscalMonths,
+    averageDealSize: raw.averageDealSize as number,
+    conversionRates,
+    velocityDays,
+    channelMix,
+    channelCpl,
+    ltv: raw.ltv as number,
+    ltvCacTarget: raw.ltvCacTarget as number,
+    channelCac,
+  };
+  if (actuals) value.actuals = actuals;
+  if (raw.solveWithinLtvBound !== undefined) value.solveWithinLtvBound = raw.solveWithinLtvBound as boolean;
+  if (raw.ltvBoundMode !== undefined) value.ltvBoundMode = raw.ltvBoundMode as LtvBoundMode;
+  return { ok: true, value };
+}
+
+function normaliseMix(mix: Record<string, number>): Record<string, number> {
+  const sum = Object.values(mix).reduce((s, v) => s + v, 0);
+  const out: Record<string, number> = {};
+  for (const [c, v] of Object.entries(mix)) out[c] = v / sum;
+  return out;
+}
+
+function solveMix(
+  mix: Record<string, number>,
+  checks: ChannelCacCheck[],
+  allowable: number,
+  solve: boolean,
+  mode: LtvBoundMode,
+): { mix: Record<string, number>; applied: boolean; feasible: boolean; note: string | null } {
+  const flagged = new Map(checks.filter((c) => c.withinBound === false).map((c) => [c.channel, c.cac!]));
+  const flaggedInMix = Object.keys(mix).filter((c) => flagged.has(c) && mix[c]! > 0);
+  if (!solve || flaggedInMix.length === 0) return { mix, applied: false, feasible: true, note: null };
+  const compliantTotal = Object.entries(mix)
+    .filter(([c, s]) => !flagged.has(c) && s > 0)
+    .reduce((s, [, v]) => s + v, 0);
+  if (compliantTotal === 0) {
+    return {
+      mix,
+      applied: false,
+      feasible: false,
+      note: 'every channel in the mix exceeds the allowable CAC; the mix is left unchanged',
+    };
+  }
+  const out: Record<string, number> = {};
+  let freed = 0;
+  for (const [c, s] of Object.entries(mix)) {
+    if (!flagged.has(c)) continue;
+    const kept = mode === 'exclude' ? 0 : s * (allowable / flagged.get(c)!);
+    out[c] = kept;
+    freed += s - kept;
+  }
+  for (const [c, s] of Object.entries(mix)) {
+    if (flagged.has(c)) continue;
+    out[c] = s + (s > 0 ? (freed * s) / compliantTotal : 0);
+  }
+  const ordered: Record<string, number> = {};
+  for (const c of Object.keys(mix)) ordered[c] = out[c]!;
+  return { mix: normaliseMix(ordered), applied: true, feasible: true, note: null };
+}
+
+export function reversePlan(input: PlanInput, options: ValidateOptions = {}): PlanResult {
+  const v = validatePlanInput(input, options);
+  if (!v.ok) throw new PlanInputError(v.errors);
+  const p = v.value;
+
+  const cumulativeVelocityDays = {} as Record<FunnelStage, number>;
+  const offsetMonths = {} as Record<FunnelStage, number>;
+  let cum = 0;
+  for (let i = FUNNEL_STAGES.length - 1; i >= 0; i--) {
+    const stage = FUNNEL_STAGES[i]!;
+    if (i < STAGE_LINKS.length) cum += p.velocityDays[STAGE_LINKS[i]!];
+    cumulativeVelocityDays[stage] = cum;
+    offsetMonths[stage] = Math.round(cum / DAYS_PER_MONTH);
+  }
+
+  const allowable = allowableCacOf(p.ltv, p.ltvCacTarget);
+  const cac = p.channelCac ?? {};
+  const checkChannels = [...Object.keys(p.channelMix), ...Object.keys(cac).filter((c) => !(c in p.channelMix))];
+  const checks: ChannelCacCheck[] = checkChannels.map((channel) => {
+    const value = cac[channel];
+    return {
+      channel,
+      cac: value ?? null,
+      allowableCac: allowable,
+      withinBound: value === undefined ? null : value <= allowable,
+    };
+  });
+  const mode: LtvBoundMode = p.ltvBoundMode ?? 'exclude';
+  const solve = p.solveWithinLtvBound ?? false;
+  const inputMix = normaliseMix(p.channelMix);
+  const solved = solveMix(inputMix, checks, allowable, solve, mode);
+  const mix = solved.mix;
+
+  const months = [...p.fiscalMonths].sort((a, b) => a.month.localeCompare(b.month));
+  const requirements: StageRequirement[] = [];
+  const channels: ChannelRequirement[] = [];
+  for (const { month, revenueTarget } of months) {
+    const required = {} as Record<FunnelStage, number>;
+    required.won = revenueTarget > 0 ? ceilDisplay(revenueTarget / p.averageDealSize) : 0;
+    for (let i = STAGE_LINKS.length - 1; i >= 0; i--) {
+      required[FUNNEL_STAGES[i]!] = required[FUNNEL_STAGES[i + 1]!] / p.conversionRates[STAGE_LINKS[i]!];
+    }
+    for (const stage of FUNNEL_STAGES) {
+      requirements.push({
+        targetMonth: month,
+        stage,
+        required: required[stage],
+        requiredDisplay: ceilDisplay(required[stage]),
+        cumulativeVelocityDays: cumulativeVelocityDays[stage],
+        offsetMonths: offsetMonths[stage],
+        neededByMonth: shiftMonth(month, -offsetMonths[stage]),
+      });
+    }
+    const leadMonth = shiftMonth(month, -offsetMonths.lead);
+    for (const [channel, share] of Object.entries(mix)) {
+      const leads = required.lead * share;
+      const cpl = p.channelCpl[channel] ?? 0;
+      channels.push({
+        targetMonth: month,
+        neededByMonth: leadMonth,
+        channel,
+        share,
+        leads,
+        leadsDisplay: ceilDisplay(leads),
+        cpl,
+        budget: leads * cpl,
+      });
+    }
+  }
+
+  const actualOf = new Map((p.actuals ?? []).map((a) => [`${a.month}|${a.stage}`, a.value]));
+  const scheduleMap = new Map<string, { month: string; stage: FunnelStage; required: number }>();
+  for (const r of requirements) {
+    const key = `${r.neededByMonth}|${r.stage}`;
+    const row = scheduleMap.get(key) ?? { month: r.neededByMonth, stage: r.stage, required: 0 };
+    row.required += r.required;
+    scheduleMap.set(key, row);
+  }
+  for (const a of p.actuals ?? []) {
+    const key = `${a.month}|${a.stage}`;
+    if (!scheduleMap.has(key)) scheduleMap.set(key, { month: a.month, stage: a.stage, required: 0 });
+  }
+  const stageOrder = (s: FunnelStage) => FUNNEL_STAGES.indexOf(s);
+  const schedule: ScheduleRow[] = [...scheduleMap.entries()]
+    .map(([key, r]) => {
+      const actual = actualOf.get(key);
+      return {
+        month: r.month,
+        stage: r.stage,
+        required: r.required,
+        requiredDisplay: ceilDisplay(r.required),
+        actual: actual ?? null,
+        gap: actual === undefined ? null : actual - r.required,
+        attainment: actual === undefined || r.required === 0 ? null : actual / r.required,
+      };
+    })
+    .sort((a, b) => a.month.localeCompare(b.month) || stageOrder(a.stage) - stageOrder(b.stage));
+
+  const channelScheduleMap = new Map<string, ChannelScheduleRow>();
+  for (const c of channels) {
+    const key = `${c.neededByMonth}|${c.channel}`;
+    const row = channelScheduleMap.get(key) ?? { month: c.neededByMonth, channel: c.channel, leads: 0, leadsDisplay: 0, budget: 0 };
+    row.leads += c.leads;
+    row.budget += c.budget;
+    row.leadsDisplay = ceilDisplay(row.leads);
+    channelScheduleMap.set(key, row);
+  }
+  const channelOrder = Object.keys(mix);
+  const channelSchedule = [...channelScheduleMap.values()].sort(
+    (a, b) => a.month.localeCompare(b.month) || channelOrder.indexOf(a.channel) - channelOrder.indexOf(b.channel),
+  );
+
+  const byStage = {} as Record<FunnelStage, { required: number; requiredDisplay: number }>;
+  for (const stage of FUNNEL_STAGES) {
+    const required = requirements.filter((r) => r.stage === stage).reduce((s, r) => s + r.required, 0);
+    byStage[stage] = { required, requiredDisplay: ceilDisplay(required) };
+  }
+  const leadsByChannel: Record<string, number> = {};
+  const budgetByChannel: Record<string, number> = {};
+  for (const c of channels) {
+    leadsByChannel[c.channel] = (leadsByChannel[c.channel] ?? 0) + c.leads;
+    budgetByChannel[c.channel] = (budgetByChannel[c.channel] ?? 0) + c.budget;
+  }
+
+  return {
+    assumptions: {
+      averageDealSize: p.averageDealSize,
+      conversionRates: { ...p.conversionRates },
+      velocityDays: { ...p.velocityDays },
+      cumulativeVelocityDays,
+      offsetMonths,
+      daysPerMonth: DAYS_PER_MONTH,
+      channelMixInput: { ...p.channelMix },
+      channelMix: { ...mix },
+      channelCpl: { ...p.channelCpl },
+    },
+    requirements,
+    schedule,
+    channels,
+    channelSchedule,
+    ltvBound: {
+      ltv: p.ltv,
+      ltvCacTarget: p.ltvCacTarget,
+      allowableCac: allowable,
+      channels: checks,
+      flagged: checks.filter((c) => c.withinBound === false).map((c) => c.channel),
+      solveWithinLtvBound: solve,
+      mode,
+      applied: solved.applied,
+      feasible: solved.feasible,
+      note: solved.note,
+    },
+    totals: {
+      revenueTarget: months.reduce((s, m) => s + m.revenueTarget, 0),
+      byStage,
+      leadsByChannel,
+      budgetByChannel,
+      budget: Object.values(budgetByChannel).reduce((s, v) => s + v, 0),
+    },
+  };
+}

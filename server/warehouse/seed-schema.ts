@@ -1,0 +1,230 @@
+/*
+ * The canonical input tables of the product contract
+ * (/work/shared/design/revenue-cycle.md): their columns, value types, which
+ * values a row cannot do without, and their keys.
+ *
+ * The loader checks every seed row against this and sets a row aside when a
+ * value cannot be read as its type or a required value is empty. Everything
+ * that needs more than one row (uniqueness, references between tables,
+ * ordering) is a data test beside the staging model, not a rule here.
+ * Every listed column must be present in a seed file's header; extra columns
+ * are allowed and kept in `raw`.
+ *
+ * The value checks accept exactly what the staging casts accept, so a row that
+ * passes here cannot break a staging model.
+ */
+
+export type ColumnType = 'string' | 'timestamp' | 'date' | 'integer' | 'number' | 'boolean';
+
+export interface SeedColumn {
+  name: string;
+  type: ColumnType;
+  /** An empty value sets the row aside. */
+  required?: boolean;
+}
+
+export interface SeedTable {
+  name: string;
+  columns: SeedColumn[];
+  /** Columns that identify a row; used in reports of rejected rows and failing tests. */
+  key: string[];
+  /** Extra per-row rule: returns [column, reason] for a row to set aside, or undefined. */
+  checkRow?: (row: Record<string, string>) => [column: string, reason: string] | undefined;
+}
+
+const col = (name: string, type: ColumnType, required = false): SeedColumn => ({ name, type, required });
+
+const ISO_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2})(?::?(\d{2}))?)?$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const INTEGER = /^[+-]?\d{1,18}$/;
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const BOOLEANS = new Set(['true', 'false', 't', 'f', '1', '0', 'yes', 'no', 'y', 'n']);
+
+function validDay(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
+  return d <= days;
+}
+
+/** Returns undefined when `value` (already trimmed, non-empty) reads as `type`, else the reason. */
+export function checkValue(type: ColumnType, value: string): string | undefined {
+  switch (type) {
+    case 'string':
+      return undefined;
+    case 'timestamp': {
+      const m = ISO_TIME.exec(value);
+      if (
+        !m ||
+        !validDay(+m[1]!, +m[2]!, +m[3]!) ||
+        (m[4] !== undefined && (+m[4] > 23 || +m[5]! > 59 || +m[6]! > 59)) ||
+        (m[7] !== undefined && (+m[7] > 14 || +(m[8] ?? 0) > 59))
+      ) {
+        return 'is not an ISO 8601 time';
+      }
+      return undefined;
+    }
+    case 'date': {
+      const m = ISO_DATE.exec(value);
+      return m && validDay(+m[1]!, +m[2]!, +m[3]!) ? undefined : 'is not an ISO 8601 date (YYYY-MM-DD)';
+    }
+    case 'integer':
+      return INTEGER.test(value) ? undefined : 'is not an integer';
+    case 'number':
+      return NUMBER.test(value) && Number.isFinite(Number(value)) ? undefined : 'is not a number';
+    case 'boolean':
+      return BOOLEANS.has(value.toLowerCase()) ? undefined : 'is not a boolean (true/false)';
+  }
+}
+
+const SETTING_TYPES: Record<string, ColumnType> = {
+  fiscal_year_start_month: 'integer',
+  gross_margin: 'number',
+  ltv_cac_target: 'number',
+  attribution_lookback_days: 'integer',
+  time_decay_half_life_days: 'number',
+  as_of: 'timestamp',
+};
+
+/** Time zone names the warehouse accepts in `settings.time_zone`; filled in by the loader from DuckDB. */
+export const knownTimeZones = new Set<string>();
+
+function checkSetting(row: Record<string, string>): [string, string] | undefined {
+  const key = (row.key ?? '').trim().toLowerCase();
+  const value = (row.value ?? '').trim();
+  if (value === '') return ['value', 'is empty'];
+  const type = SETTING_TYPES[key];
+  if (type) {
+    const reason = checkValue(type, value);
+    if (reason) return ['value', `${reason} (setting ${key})`];
+  }
+  if (key === 'fiscal_year_start_month' && (+value < 1 || +value > 12)) {
+    return ['value', 'is not a month number 1-12 (setting fiscal_year_start_month)'];
+  }
+  if (key === 'time_zone' && knownTimeZones.size > 0 && !knownTimeZones.has(value)) {
+    return ['value', 'is not a known time zone name such as Asia/Tokyo (setting time_zone)'];
+  }
+  return undefined;
+}
+
+export const SEED_TABLES: readonly SeedTable[] = [
+  {
+    name: 'stages',
+    columns: [
+      col('stage', 'string', true),
+      col('stage_order', 'integer', true),
+      col('label_ja', 'string'),
+      col('label_en', 'string'),
+      col('team', 'string'),
+      col('sla_days', 'integer'),
+      col('is_funnel', 'boolean', true),
+    ],
+    key: ['stage'],
+  },
+  {
+    name: 'accounts',
+    columns: [
+      col('account_id', 'string', true),
+      col('account_name', 'string'),
+      col('industry', 'string'),
+      col('employee_band', 'string'),
+      col('region', 'string'),
+      col('created_at', 'timestamp', true),
+      col('churned_at', 'timestamp'),
+    ],
+    key: ['account_id'],
+  },
+  {
+    name: 'leads',
+    columns: [
+      col('lead_id', 'string', true),
+      col('email', 'string', true),
+      col('account_id', 'string'),
+      col('created_at', 'timestamp', true),
+      col('lead_source', 'string'),
+      col('persona', 'string'),
+      col('owner_team', 'string'),
+    ],
+    key: ['lead_id'],
+  },
+  {
+    name: 'stage_transitions',
+    columns: [
+      col('transition_id', 'string', true),
+      col('lead_id', 'string', true),
+      col('from_stage', 'string'),
+      col('to_stage', 'string', true),
+      col('transitioned_at', 'timestamp', true),
+      col('reason', 'string'),
+      col('team', 'string'),
+    ],
+    key: ['transition_id'],
+  },
+  {
+    name: 'opportunities',
+    columns: [
+      col('opportunity_id', 'string', true),
+      col('account_id', 'string'),
+      col('lead_id', 'string'),
+      col('created_at', 'timestamp', true),
+      col('closed_at', 'timestamp'),
+      col('status', 'string', true),
+      col('amount', 'integer'),
+      col('deal_type', 'string'),
+      col('lost_reason', 'string'),
+      col('owner_team', 'string'),
+    ],
+    key: ['opportunity_id'],
+  },
+  {
+    name: 'touchpoints',
+    columns: [
+      col('touchpoint_id', 'string', true),
+      col('lead_id', 'string', true),
+      col('occurred_at', 'timestamp', true),
+      col('channel', 'string', true),
+      col('campaign_id', 'string'),
+      col('touch_type', 'string'),
+    ],
+    key: ['touchpoint_id'],
+  },
+  {
+    name: 'campaigns',
+    columns: [
+      col('campaign_id', 'string', true),
+      col('campaign_name', 'string'),
+      col('channel', 'string'),
+      col('started_at', 'timestamp'),
+      col('ended_at', 'timestamp'),
+    ],
+    key: ['campaign_id'],
+  },
+  {
+    name: 'channel_costs',
+    columns: [
+      col('month', 'date', true),
+      col('channel', 'string', true),
+      col('campaign_id', 'string'),
+      col('cost', 'integer', true),
+    ],
+    key: ['month', 'channel', 'campaign_id'],
+  },
+  {
+    name: 'targets',
+    columns: [col('fiscal_month', 'date', true), col('metric', 'string', true), col('target', 'number', true)],
+    key: ['fiscal_month', 'metric'],
+  },
+  {
+    name: 'settings',
+    columns: [col('key', 'string', true), col('value', 'string', true)],
+    key: ['key'],
+    checkRow: checkSetting,
+  },
+];
+
+export function seedTable(name: string): SeedTable {
+  const table = SEED_TABLES.find((t) => t.name === name);
+  if (!table) throw new Error(`Unknown seed table "${name}"`);
+  return table;
+}

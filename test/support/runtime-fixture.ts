@@ -1,0 +1,34 @@
+/*
+ * A tiny warehouse and model for the runtime tests, with figures small enough
+ * to check by hand:
+ *   sale 1  seo      east_team  2025-04-03 10:00 UTC  100
+ *   sale 2  seo      west_team  2025-04-20 12:00 UTC  250
+ *   sale 3  webinar  east_team  2025-05-02 09:30 UTC  400
+ *   targets: 2025-04 → 300, 2025-05 → 500
+ */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+export const RUNTIME_MODEL_DIR = path.resolve(__dirname, '../fixtures/model-runtime');
+
+export async function buildRuntimeWarehouse(): Promise<string> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'revcycle-runtime-'));
+  const file = path.join(dir, 'warehouse.duckdb');
+  const db = await DuckDBInstance.create(file);
+  const conn = await db.connect();
+  await conn.run(`
+    create table sales as select * from (values
+      (1, 'seo', 'east_team', timestamp '2025-04-03 10:00:00', 100),
+      (2, 'seo', 'west_team', timestamp '2025-04-20 12:00:00', 250),
+      (3, 'webinar', 'east_team', timestamp '2025-05-02 09:30:00', 400)
+    ) t(sale_id, channel, owner_team, sold_at, amount);
+    create table monthly_targets as select * from (values
+      (timestamp '2025-04-01 00:00:00', 300), (timestamp '2025-05-01 00:00:00', 500)
+    ) t(month, target);
+  `);
+  conn.closeSync();
+  db.closeSync();
+  return file;
+}

@@ -1,0 +1,48 @@
+/*
+ * Starts the real revcycle server (Cube + DuckDB over HTTP) on a free port
+ * for a test file, and gives typed helpers to call it.
+ */
+import { loadConfig, type Config } from '../../server/config';
+import { startServer, type RunningServer } from '../../server/app';
+import { signToken, type TokenClaims } from '../../server/auth';
+
+export interface TestServer {
+  server: RunningServer;
+  config: Config;
+  url: string;
+  token(claims?: TokenClaims): string;
+  load(query: unknown, opts?: { token?: string; queryType?: string }): Promise<{ status: number; body: any }>;
+  request(path: string, init?: RequestInit & { token?: string | null }): Promise<{ status: number; body: any }>;
+}
+
+export async function startTestServer(overrides: Partial<Config>): Promise<TestServer> {
+  const config: Config = {
+    ...loadConfig({ ...process.env, CUBEJS_API_SECRET: 'test-secret-0123456789abcdef', NODE_ENV: 'test' }),
+    port: 0,
+    ...overrides,
+  };
+  const server = await startServer(config);
+  const token = (claims: TokenClaims = {}) => signToken(config.apiSecret, claims, 600);
+  const request: TestServer['request'] = async (path, init = {}) => {
+    const { token: t, ...rest } = init;
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...(rest.headers as Record<string, string>) };
+    if (t !== null) headers.authorization = t ?? token();
+    const res = await fetch(server.url + path, { ...rest, headers });
+    const text = await res.text();
+    let body: unknown = text;
+    try { body = JSON.parse(text); } catch { /* not JSON */ }
+    return { status: res.status, body };
+  };
+  return {
+    server,
+    config,
+    url: server.url,
+    token,
+    request,
+    load: (query, opts = {}) => request('/cubejs-api/v1/load', {
+      method: 'POST',
+      token: opts.token,
+      body: JSON.stringify({ query, ...(opts.queryType ? { queryType: opts.queryType } : {}) }),
+    }),
+  };
+}
