@@ -2,7 +2,7 @@
  * One config for the dashboard build (Vite), the dev server (proxying the API
  * to the revcycle server) and the test runner (Vitest).
  */
-import { defineConfig } from 'vite';
+import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
 const apiTarget = process.env.REVCYCLE_API_URL ?? `http://localhost:${process.env.PORT ?? 4000}`;
