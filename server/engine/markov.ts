@@ -20,12 +20,11 @@
  * P(conversion) is the absorption probability into (conversion) from (start),
  * solved exactly as the linear system (I − Q) x = r over the transient
  * (channel) states by Gaussian elimination with partial pivoting: no
- * iteration and no tolerance, only floating-point rounding (~1e-15 relative
- * for chains of a few dozen channels). Removing channel X redirects every
- * transition into X to (null), i.e. x_X = 0. Removal effect
- * RE(X) = 1 − P(conv without X) ÷ P(conv), clamped to [0, 1] against
- * rounding; share(X) = RE(X) ÷ Σ RE; attributed conversions = share × total
- * conversions.
+ * iteration and no tolerance, only floating-point rounding. Removing
+ * channel X redirects every transition into X to (null), i.e. x_X = 0.
+ * Removal effect RE(X) = 1 − P(conv without X) ÷ P(conv), clamped to [0, 1]
+ * against rounding; share(X) = RE(X) ÷ Σ RE; attributed conversions =
+ * share × total conversions.
  *
  * Limits: first order only; no conversion value weighting (callers multiply
  * shares by amounts); with no conversion at all every removal effect and

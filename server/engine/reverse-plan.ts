@@ -39,7 +39,6 @@
  */
 import {
   ceilDisplay,
-  DEFAULT_CHANNELS,
   FUNNEL_STAGES,
   type FunnelStage,
   isMonthStart,
@@ -48,9 +47,6 @@ import {
   type StageLink,
 } from './funnel.js';
 import { allowableCac as allowableCacOf } from './unit-economics.js';
-
-export { DEFAULT_CHANNELS, FUNNEL_STAGES, STAGE_LINKS };
-export type { FunnelStage, StageLink };
 
 export const DAYS_PER_MONTH = 30.4;
 export const MIX_TOLERANCE = 0.001;
@@ -251,7 +247,9 @@ export function validatePlanInput(raw: unknown, options: ValidateOptions = {}): 
       return out;
     }
     for (const k of Object.keys(r)) {
-      if (!(STAGE_LINKS as readonly string[]).includes(k)) err(`${name}.${k}`, `unknown stage key (expected one of ${STAGE_LINKS.join(', ')})`);
+      if (!(STAGE_LINKS as readonly string[]).includes(k)) {
+        err(`${name}.${k}`, `unknown stage key (expected one of ${STAGE_LINKS.join(', ')})`);
+      }
     }
     for (const link of STAGE_LINKS) {
       const v = r[link];
@@ -516,7 +514,13 @@ export function reversePlan(input: PlanInput, options: ValidateOptions = {}): Pl
   const channelScheduleMap = new Map<string, ChannelScheduleRow>();
   for (const c of channels) {
     const key = `${c.neededByMonth}|${c.channel}`;
-    const row = channelScheduleMap.get(key) ?? { month: c.neededByMonth, channel: c.channel, leads: 0, leadsDisplay: 0, budget: 0 };
+    const row = channelScheduleMap.get(key) ?? {
+      month: c.neededByMonth,
+      channel: c.channel,
+      leads: 0,
+      leadsDisplay: 0,
+      budget: 0,
+    };
     row.leads += c.leads;
     row.budget += c.budget;
     row.leadsDisplay = ceilDisplay(row.leads);
