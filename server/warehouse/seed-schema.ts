@@ -29,7 +29,12 @@ export interface SeedTable {
   /** Columns that identify a row; used in reports of rejected rows and failing tests. */
   key: string[];
   /** Extra per-row rule: returns [column, reason] for a row to set aside, or undefined. */
-  checkRow?: (row: Record<string, string>) => [column: string, reason: string] | undefined;
+  checkRow?: (row: Record<string, string>, context: RowContext) => [column: string, reason: string] | undefined;
+}
+
+export interface RowContext {
+  /** Time zone names DuckDB knows (for settings.time_zone). */
+  timeZones: ReadonlySet<string>;
 }
 
 const col = (name: string, type: ColumnType, required = false): SeedColumn => ({ name, type, required });
@@ -42,10 +47,39 @@ const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const BOOLEANS = new Set(['true', 'false', 't', 'f', '1', '0', 'yes', 'no', 'y', 'n']);
 
 function validDay(y: number, m: number, d: number): boolean {
-  if (m < 1 || m > 12 || d < 1) return false;
+  if (!(m >= 1 && m <= 12 && d >= 1)) return false;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
   return d <= days;
+}
+
+const digit = (s: string, i: number) => {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -100;
+};
+const two = (s: string, i: number) => digit(s, i) * 10 + digit(s, i + 1);
+
+/** `YYYY-MM-DDTHH:MM:SS±HH:MM`, the common case, without a regular expression; false when it is another shape. */
+export function isPlainIsoTime(v: string): boolean {
+  if (v.length !== 25 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 84) return false;
+  if (v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58 || v.charCodeAt(22) !== 58) return false;
+  const sign = v.charCodeAt(19);
+  if (sign !== 43 && sign !== 45) return false;
+  const year = two(v, 0) * 100 + two(v, 2);
+  const hour = two(v, 11);
+  const minute = two(v, 14);
+  const second = two(v, 17);
+  const offsetHour = two(v, 20);
+  const offsetMinute = two(v, 23);
+  return (
+    year >= 0 &&
+    validDay(year, two(v, 5), two(v, 8)) &&
+    hour >= 0 && hour <= 23 &&
+    minute >= 0 && minute <= 59 &&
+    second >= 0 && second <= 59 &&
+    offsetHour >= 0 && offsetHour <= 14 &&
+    offsetMinute >= 0 && offsetMinute <= 59
+  );
 }
 
 /** Returns undefined when `value` (already trimmed, non-empty) reads as `type`, else the reason. */
@@ -54,6 +88,7 @@ export function checkValue(type: ColumnType, value: string): string | undefined 
     case 'string':
       return undefined;
     case 'timestamp': {
+      if (isPlainIsoTime(value)) return undefined;
       const m = ISO_TIME.exec(value);
       if (
         !m ||
@@ -87,13 +122,9 @@ const SETTING_TYPES: Record<string, ColumnType> = {
   as_of: 'timestamp',
 };
 
-/** Time zone names the warehouse accepts in `settings.time_zone`; filled in by the loader from DuckDB. */
-export const knownTimeZones = new Set<string>();
-
-function checkSetting(row: Record<string, string>): [string, string] | undefined {
+function checkSetting(row: Record<string, string>, context: RowContext): [string, string] | undefined {
   const key = (row.key ?? '').trim().toLowerCase();
   const value = (row.value ?? '').trim();
-  if (value === '') return ['value', 'is empty'];
   const type = SETTING_TYPES[key];
   if (type) {
     const reason = checkValue(type, value);
@@ -102,8 +133,8 @@ function checkSetting(row: Record<string, string>): [string, string] | undefined
   if (key === 'fiscal_year_start_month' && (+value < 1 || +value > 12)) {
     return ['value', 'is not a month number 1-12 (setting fiscal_year_start_month)'];
   }
-  if (key === 'time_zone' && knownTimeZones.size > 0 && !knownTimeZones.has(value)) {
-    return ['value', 'is not a known time zone name such as Asia/Tokyo (setting time_zone)'];
+  if ((key === 'time_zone' || key === 'timezone') && !context.timeZones.has(value)) {
+    return ['value', `is not a known time zone name such as Asia/Tokyo (setting ${key})`];
   }
   return undefined;
 }

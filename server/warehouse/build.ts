@@ -1,0 +1,297 @@
+/*
+ * Builds the warehouse: seeds → raw → staging → marts, then the data tests,
+ * then an atomic swap.
+ *
+ * Everything is built into a new file `<warehouse>.building-<pid>-<ts>.duckdb`.
+ * Only when every data test passes is it renamed over the warehouse path
+ * (rename(2) is atomic on one file system, so a reader sees the old or the new
+ * warehouse, never half of one). On any failure the new file is deleted and
+ * the previous warehouse is left as it was. A DuckDB process that already has
+ * the old file open keeps reading the old file until it reopens.
+ *
+ * Rows set aside by the loader are listed in `raw.rejected_rows` and, after a
+ * successful swap, in `<warehouse dir>/rejected/<table>.csv`.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { formatFailures, runDataTests, type DataTestResult } from './data-tests.js';
+import { displayPath, loadSeeds, type LoadedTable, type RejectedRow } from './load-seeds.js';
+import { MODEL_SCHEMAS, runModels, type BuiltModel } from './run-models.js';
+import { SEED_TABLES } from './seed-schema.js';
+
+export const DEFAULT_MODELS_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'model',
+  'warehouse',
+);
+export const DEFAULT_TIME_ZONE = 'Asia/Tokyo';
+
+export interface BuildOptions {
+  seedsDir: string;
+  warehousePath: string;
+  /** Directory holding staging/ and marts/; default model/warehouse of this repository. */
+  modelsDir?: string;
+  /** Progress and set-aside messages; default console.log. */
+  log?: (message: string) => void;
+  /** Set-aside rows printed per table before the rest is summarised. */
+  printLimit?: number;
+}
+
+export interface BuildSummary {
+  warehousePath: string;
+  builtAt: string;
+  seedsHash: string;
+  modelsHash: string;
+  asOf: string | null;
+  timeZone: string;
+  seeds: LoadedTable[];
+  rejectedRows: number;
+  rejectedSample: RejectedRow[];
+  rejectedReports: string[];
+  models: BuiltModel[];
+  tests: { run: number; passed: number; failed: number; results: DataTestResult[] };
+  timings: { loadMs: number; modelsMs: number; testsMs: number; totalMs: number };
+  /** The summary as text for a terminal. */
+  report: string;
+}
+
+export class WarehouseBuildError extends Error {
+  constructor(
+    message: string,
+    readonly failures: DataTestResult[] = [],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'WarehouseBuildError';
+  }
+}
+
+async function listFiles(dir: string, recursive: boolean, accept: (name: string) => boolean): Promise<string[]> {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (recursive) out.push(...(await listFiles(p, true, accept)));
+    } else if (accept(entry.name)) {
+      out.push(p);
+    }
+  }
+  return out.sort();
+}
+
+const isSeedFile = (name: string) => /\.csv(\.gz)?$/.test(name);
+const isModelFile = (name: string) => /\.(sql|ts|ya?ml)$/.test(name);
+
+/** True when the warehouse is missing or older than any seed file or warehouse model file. */
+export async function isWarehouseStale(
+  seedsDir: string,
+  warehousePath: string,
+  modelsDir: string = DEFAULT_MODELS_DIR,
+): Promise<boolean> {
+  if (!existsSync(warehousePath)) return true;
+  // The warehouse's mtime is set to its build's start (ms); a file from that same millisecond was read by it.
+  const built = Math.floor((await stat(warehousePath)).mtimeMs);
+  const inputs = [
+    ...(await listFiles(seedsDir, false, isSeedFile)),
+    ...(await listFiles(modelsDir, true, isModelFile)),
+  ];
+  for (const file of inputs) {
+    if (Math.floor((await stat(file)).mtimeMs) > built) return true;
+  }
+  return false;
+}
+
+async function hashModels(modelsDir: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of await listFiles(modelsDir, true, isModelFile)) {
+    hash.update(`${path.relative(modelsDir, file)}\n`);
+    hash.update(await readFile(file));
+  }
+  return hash.digest('hex');
+}
+
+async function scalar(conn: DuckDBConnection, sql: string): Promise<unknown> {
+  const reader = await conn.runAndReadAll(sql);
+  return reader.getRows()[0]?.[0] ?? null;
+}
+
+const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const count = (n: number) => n.toLocaleString('en-US');
+
+export function formatBuildSummary(summary: Omit<BuildSummary, 'report'>): string {
+  const lines: string[] = [];
+  const t = summary.timings;
+  lines.push(
+    `Warehouse built: ${displayPath(summary.warehousePath)} in ${seconds(t.totalMs)} ` +
+      `(load ${seconds(t.loadMs)}, models ${seconds(t.modelsMs)}, tests ${seconds(t.testsMs)})`,
+  );
+  lines.push(`  as of ${summary.asOf ?? '(not set)'} · time zone ${summary.timeZone} · seeds sha256 ${summary.seedsHash.slice(0, 12)}`);
+  const width = Math.max(...summary.seeds.map((s) => s.file.length), 4);
+  lines.push(`  ${'seed'.padEnd(width)}  ${'rows'.padStart(12)}  ${'set aside'.padStart(9)}  ${'time'.padStart(7)}`);
+  for (const s of summary.seeds) {
+    const extra = s.extraColumns.length ? `  (+ ${s.extraColumns.join(', ')})` : '';
+    lines.push(
+      `  ${s.file.padEnd(width)}  ${count(s.rows).padStart(12)}  ${count(s.rejectedRows).padStart(9)}  ${seconds(s.ms).padStart(7)}${extra}`,
+    );
+  }
+  for (const schema of MODEL_SCHEMAS) {
+    const models = summary.models.filter((m) => m.schema === schema);
+    if (models.length === 0) continue;
+    lines.push(`  ${schema}: ${models.map((m) => `${m.name} ${count(m.rows)}`).join(', ')}`);
+  }
+  lines.push(`  data tests: ${summary.tests.passed} of ${summary.tests.run} passed`);
+  if (summary.rejectedRows > 0) {
+    lines.push(
+      `  ${count(summary.rejectedRows)} rows set aside: see ${summary.rejectedReports.map((r) => displayPath(r)).join(', ')} ` +
+        'and raw.rejected_rows',
+    );
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Builds the warehouse into a new file, runs the data tests and swaps it in.
+ * Throws (leaving the previous warehouse untouched) when a seed file or model
+ * is broken or any data test fails.
+ */
+export async function buildWarehouse(options: BuildOptions): Promise<BuildSummary> {
+  const started = performance.now();
+  const startedAt = new Date();
+  const log = options.log ?? ((m: string) => console.log(m));
+  const warehousePath = path.resolve(options.warehousePath);
+  const seedsDir = path.resolve(options.seedsDir);
+  const modelsDir = path.resolve(options.modelsDir ?? DEFAULT_MODELS_DIR);
+  const outDir = path.dirname(warehousePath);
+  const rejectedDir = path.join(outDir, 'rejected');
+  const building = `${warehousePath}.building-${process.pid}-${Date.now()}.duckdb`;
+  const workDir = `${building}.work`;
+  await mkdir(outDir, { recursive: true });
+
+  let swapped = false;
+  let instance: DuckDBInstance | undefined;
+  let conn: DuckDBConnection | undefined;
+  const close = () => {
+    conn?.closeSync();
+    instance?.closeSync();
+    conn = undefined;
+    instance = undefined;
+  };
+  try {
+    instance = await DuckDBInstance.create(building);
+    conn = await instance.connect();
+    for (const schema of ['raw', ...MODEL_SCHEMAS]) await conn.run(`create schema ${schema}`);
+
+    const loadStarted = performance.now();
+    const loaded = await loadSeeds(conn, seedsDir, {
+      workDir,
+      log,
+      printLimit: options.printLimit,
+      reportPath: (table) => path.join(rejectedDir, `${table}.csv`),
+    });
+    const loadMs = performance.now() - loadStarted;
+
+    const zone = await scalar(
+      conn,
+      `select coalesce(max(trim(value)) filter (where lower(trim(key)) = 'time_zone'), ` +
+        `max(trim(value)) filter (where lower(trim(key)) = 'timezone')) from raw.settings where trim(value) <> ''`,
+    );
+    const timeZone = typeof zone === 'string' ? zone : DEFAULT_TIME_ZONE;
+    // Seed times without an offset are wall-clock times in the settings' zone.
+    await conn.run(`set TimeZone = ${quote(timeZone)}`);
+
+    const modelsStarted = performance.now();
+    const { models, built } = await runModels(conn, modelsDir, log);
+    const modelsMs = performance.now() - modelsStarted;
+
+    const testsStarted = performance.now();
+    const results = await runDataTests(conn, modelsDir, models);
+    const testsMs = performance.now() - testsStarted;
+    const failed = results.filter((r) => !r.passed);
+    if (failed.length > 0) {
+      const setAside =
+        loaded.rejectedTotal > 0 ? `\n(${count(loaded.rejectedTotal)} seed rows were set aside while loading.)` : '';
+      throw new WarehouseBuildError(
+        `Warehouse not updated: ${failed.length} of ${results.length} data tests failed; ` +
+          `${displayPath(warehousePath)} is unchanged.\n${formatFailures(results)}${setAside}`,
+        failed,
+      );
+    }
+
+    const asOf = await scalar(conn, `select max(trim(value)) from raw.settings where lower(trim(key)) = 'as_of'`);
+    const modelsHash = await hashModels(modelsDir);
+    await conn.run(
+      `create table main.build_info as select ` +
+        `cast(${quote(startedAt.toISOString())} as timestamptz) at time zone 'UTC' as built_at, ` +
+        `${quote(loaded.seedsHash)} as seeds_hash, ${quote(modelsHash)} as models_hash, ` +
+        `${asOf === null ? 'cast(null as varchar)' : quote(String(asOf))} as as_of, ` +
+        `${quote(timeZone)} as time_zone, ${loaded.rejectedTotal} as rejected_rows`,
+    );
+    await conn.run('checkpoint');
+    close();
+    if (existsSync(`${building}.wal`)) throw new WarehouseBuildError(`internal: ${building}.wal left after checkpoint`);
+
+    // A WAL beside the old file belongs to the old database and must not be replayed onto the new one.
+    await rm(`${warehousePath}.wal`, { force: true });
+    await rename(building, warehousePath);
+    await utimes(warehousePath, startedAt, startedAt);
+    swapped = true;
+
+    const rejectedReports: string[] = [];
+    for (const { name } of SEED_TABLES) {
+      await rm(path.join(rejectedDir, `${name}.csv`), { force: true });
+      const report = loaded.tables.find((t) => t.table === name)?.rejectedReport;
+      if (report) {
+        await mkdir(rejectedDir, { recursive: true });
+        const target = path.join(rejectedDir, `${name}.csv`);
+        await rename(report, target);
+        rejectedReports.push(target);
+      }
+    }
+    await rm(workDir, { recursive: true, force: true });
+
+    const summary: Omit<BuildSummary, 'report'> = {
+      warehousePath,
+      builtAt: startedAt.toISOString(),
+      seedsHash: loaded.seedsHash,
+      modelsHash,
+      asOf: asOf === null ? null : String(asOf),
+      timeZone,
+      seeds: loaded.tables,
+      rejectedRows: loaded.rejectedTotal,
+      rejectedSample: loaded.rejectedSample,
+      rejectedReports,
+      models: built,
+      tests: { run: results.length, passed: results.length, failed: 0, results },
+      timings: {
+        loadMs: Math.round(loadMs),
+        modelsMs: Math.round(modelsMs),
+        testsMs: Math.round(testsMs),
+        totalMs: Math.round(performance.now() - started),
+      },
+    };
+    return { ...summary, report: formatBuildSummary(summary) };
+  } catch (e) {
+    if (swapped) throw e;
+    try {
+      close();
+    } catch {
+      // The instance may already be unusable; the files are removed below either way.
+    }
+    await rm(building, { force: true });
+    await rm(`${building}.wal`, { force: true });
+    await rm(workDir, { recursive: true, force: true });
+    if (e instanceof WarehouseBuildError) throw e;
+    const message = e instanceof Error ? e.message : String(e);
+    throw new WarehouseBuildError(`Warehouse not updated (${displayPath(warehousePath)} is unchanged): ${message}`, [], {
+      cause: e,
+    });
+  }
+}

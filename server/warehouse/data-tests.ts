@@ -1,0 +1,267 @@
+/*
+ * dbt-style data tests, declared beside each model in `<name>.yml`:
+ *
+ *   model: stg_leads
+ *   description: One row per lead.
+ *   key: [lead_id]                      # optional: columns shown in failing-row samples
+ *   columns:
+ *     lead_id: [not_null, unique]
+ *     account_id: [{relationships: {to: stg_accounts, field: account_id}}]
+ *     lead_source: [{accepted_values: [seo, content]}]
+ *   tests:
+ *     - {name: leads_have_created_at, expression: "created_at is not null"}
+ *     - {name: no_orphans, sql: "select ... (every row returned fails)"}
+ *
+ * An expression test fails the rows where the expression is false; a null
+ * result passes (as in dbt's expression_is_true; use not_null for nulls).
+ * accepted_values compares the column's text form. relationships and
+ * accepted_values ignore nulls. Each result carries the failing-row count and
+ * up to five failing rows. These YAML files live under model/warehouse, away
+ * from Cube's schema path (Cube would try to compile them).
+ */
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { parse as parseYaml } from 'yaml';
+import { MODEL_SCHEMAS, discoverModels, type Model } from './run-models.js';
+
+export type DataTestKind = 'not_null' | 'unique' | 'relationships' | 'accepted_values' | 'expression' | 'sql';
+
+export interface DataTest {
+  model: string;
+  schema: string;
+  name: string;
+  kind: DataTestKind;
+  column?: string;
+  /** Query returning the failing rows. */
+  sql: string;
+  /** Columns to show for a failing row; empty means all. */
+  sampleColumns: string[];
+}
+
+export interface DataTestResult {
+  model: string;
+  name: string;
+  kind: DataTestKind;
+  column?: string;
+  passed: boolean;
+  failingRows: number;
+  sample: Record<string, unknown>[];
+  /** Set when the test query itself failed (counts as a failure). */
+  error?: string;
+  sql: string;
+  ms: number;
+}
+
+export class DataTestSpecError extends Error {}
+
+const SAMPLE_SIZE = 5;
+const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
+const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
+
+interface ModelSpec {
+  model?: unknown;
+  description?: unknown;
+  key?: unknown;
+  columns?: unknown;
+  tests?: unknown;
+}
+
+function asStringList(value: unknown, where: string): string[] {
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+    throw new DataTestSpecError(`${where} must be a list of names`);
+  }
+  return value as string[];
+}
+
+/** Parses one model's YAML into tests. */
+export function parseTests(model: Model, text: string, file: string): DataTest[] {
+  let spec: ModelSpec;
+  try {
+    spec = (parseYaml(text) ?? {}) as ModelSpec;
+  } catch (e) {
+    throw new DataTestSpecError(`${file}: not valid YAML (${(e as Error).message})`);
+  }
+  if (typeof spec !== 'object' || Array.isArray(spec)) throw new DataTestSpecError(`${file}: expected a mapping`);
+  for (const k of Object.keys(spec)) {
+    if (!['model', 'description', 'key', 'columns', 'tests'].includes(k)) {
+      throw new DataTestSpecError(`${file}: unknown field "${k}" (expected model, description, key, columns, tests)`);
+    }
+  }
+  if (spec.model !== undefined && spec.model !== model.name) {
+    throw new DataTestSpecError(`${file}: says model "${String(spec.model)}" but sits beside model "${model.name}"`);
+  }
+  const table = `${model.schema}.${ident(model.name)}`;
+  const columns = (spec.columns ?? {}) as Record<string, unknown>;
+  if (typeof columns !== 'object' || Array.isArray(columns)) {
+    throw new DataTestSpecError(`${file}: "columns" must map column names to lists of tests`);
+  }
+  const uniqueColumns = Object.entries(columns)
+    .filter(([, tests]) => Array.isArray(tests) && tests.includes('unique'))
+    .map(([name]) => name);
+  const key = spec.key === undefined ? uniqueColumns.slice(0, 1) : asStringList(spec.key, `${file}: key`);
+  const tests: DataTest[] = [];
+  const add = (t: Omit<DataTest, 'model' | 'schema'>) => {
+    if (tests.some((x) => x.name === t.name)) throw new DataTestSpecError(`${file}: two tests are named "${t.name}"`);
+    tests.push({ model: model.name, schema: model.schema, ...t });
+  };
+  for (const [column, list] of Object.entries(columns)) {
+    if (!Array.isArray(list)) throw new DataTestSpecError(`${file}: columns.${column} must be a list of tests`);
+    const c = ident(column);
+    const sampleColumns = [...new Set([...key, column])];
+    const select = sampleColumns.map(ident).join(', ');
+    for (const test of list as unknown[]) {
+      if (test === 'not_null') {
+        add({ name: `not_null(${column})`, kind: 'not_null', column, sampleColumns, sql: `select ${select} from ${table} where ${c} is null` });
+      } else if (test === 'unique') {
+        add({
+          name: `unique(${column})`,
+          kind: 'unique',
+          column,
+          sampleColumns,
+          sql:
+            `select ${select} from ${table} where ${c} in ` +
+            `(select ${c} from ${table} where ${c} is not null group by ${c} having count(*) > 1)`,
+        });
+      } else if (test && typeof test === 'object' && 'relationships' in test) {
+        const rel = (test as { relationships: unknown }).relationships as { to?: unknown; field?: unknown };
+        if (!rel || typeof rel.to !== 'string' || typeof rel.field !== 'string') {
+          throw new DataTestSpecError(`${file}: columns.${column} relationships needs {to: <model>, field: <column>}`);
+        }
+        add({
+          name: `relationships(${column} → ${rel.to}.${rel.field})`,
+          kind: 'relationships',
+          column,
+          sampleColumns,
+          sql:
+            `select ${sampleColumns.map((s) => `child.${ident(s)}`).join(', ')} from ${table} as child ` +
+            `where child.${c} is not null and not exists ` +
+            `(select 1 from ${rel.to} as parent where parent.${ident(rel.field)} = child.${c})`,
+        });
+      } else if (test && typeof test === 'object' && 'accepted_values' in test) {
+        const raw = (test as { accepted_values: unknown }).accepted_values;
+        const values = Array.isArray(raw) ? raw : (raw as { values?: unknown } | null)?.values;
+        if (!Array.isArray(values) || values.length === 0 || values.some((v) => v === null || typeof v === 'object')) {
+          throw new DataTestSpecError(`${file}: columns.${column} accepted_values needs a list of values`);
+        }
+        add({
+          name: `accepted_values(${column})`,
+          kind: 'accepted_values',
+          column,
+          sampleColumns,
+          sql:
+            `select ${select} from ${table} where ${c} is not null and ` +
+            `cast(${c} as varchar) not in (${values.map((v) => literal(String(v))).join(', ')})`,
+        });
+      } else {
+        throw new DataTestSpecError(
+          `${file}: columns.${column} has an unknown test ${JSON.stringify(test)} ` +
+            '(expected not_null, unique, {relationships: {to, field}}, {accepted_values: [...]})',
+        );
+      }
+    }
+  }
+  const rowTests = spec.tests ?? [];
+  if (!Array.isArray(rowTests)) throw new DataTestSpecError(`${file}: "tests" must be a list`);
+  for (const test of rowTests as Record<string, unknown>[]) {
+    const name = test?.name;
+    if (typeof name !== 'string' || name === '') {
+      throw new DataTestSpecError(`${file}: every entry of "tests" needs a name`);
+    }
+    if (typeof test.expression === 'string' && test.sql === undefined) {
+      add({ name, kind: 'expression', sampleColumns: [], sql: `select * from ${table} where not (${test.expression})` });
+    } else if (typeof test.sql === 'string' && test.expression === undefined) {
+      add({ name, kind: 'sql', sampleColumns: [], sql: test.sql.trim().replace(/;\s*$/, '') });
+    } else {
+      throw new DataTestSpecError(`${file}: test "${name}" needs exactly one of expression or sql`);
+    }
+  }
+  return tests;
+}
+
+/** Reads every `<name>.yml` beside the models; a YAML file without a model is an error. */
+export async function collectTests(modelsDir: string, models?: Model[]): Promise<DataTest[]> {
+  const all = models ?? (await discoverModels(modelsDir));
+  const byFile = new Map(all.map((m) => [path.join(m.schema, m.name), m]));
+  const tests: DataTest[] = [];
+  for (const schema of MODEL_SCHEMAS) {
+    const dir = path.join(modelsDir, schema);
+    if (!existsSync(dir)) continue;
+    for (const entry of (await readdir(dir)).sort()) {
+      const m = /^(.*)\.ya?ml$/.exec(entry);
+      if (!m) continue;
+      const file = `${schema}/${entry}`;
+      const model = byFile.get(path.join(schema, m[1]!));
+      if (!model) throw new DataTestSpecError(`${file} has no model ${schema}/${m[1]}.sql (or .ts) beside it`);
+      tests.push(...parseTests(model, await readFile(path.join(dir, entry), 'utf8'), file));
+    }
+  }
+  return tests;
+}
+
+function jsonSafe(value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+export async function runTest(conn: DuckDBConnection, test: DataTest): Promise<DataTestResult> {
+  const started = performance.now();
+  const base = { model: test.model, name: test.name, kind: test.kind, column: test.column, sql: test.sql };
+  try {
+    const counted = await conn.runAndReadAll(`select count(*) from (\n${test.sql}\n) as failing`);
+    const failingRows = Number(counted.getRows()[0]![0]);
+    let sample: Record<string, unknown>[] = [];
+    if (failingRows > 0) {
+      const reader = await conn.runAndReadAll(
+        `select * from (\n${test.sql}\n) as failing order by all limit ${SAMPLE_SIZE}`,
+      );
+      sample = reader.getRowObjectsJson().map((row) => {
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(row)) out[k] = jsonSafe(v);
+        return out;
+      });
+    }
+    return { ...base, passed: failingRows === 0, failingRows, sample, ms: Math.round(performance.now() - started) };
+  } catch (e) {
+    return {
+      ...base,
+      passed: false,
+      failingRows: 0,
+      sample: [],
+      error: e instanceof Error ? e.message : String(e),
+      ms: Math.round(performance.now() - started),
+    };
+  }
+}
+
+/** Runs every data test against the built database (search path set by the caller). */
+export async function runDataTests(
+  conn: DuckDBConnection,
+  modelsDir: string,
+  models?: Model[],
+): Promise<DataTestResult[]> {
+  const results: DataTestResult[] = [];
+  for (const test of await collectTests(modelsDir, models)) results.push(await runTest(conn, test));
+  return results;
+}
+
+function formatRow(row: Record<string, unknown>): string {
+  const text = Object.entries(row)
+    .map(([k, v]) => `${k}=${v === null ? 'null' : typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(', ');
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+/** One block per failed test: model, test name, failing-row count and sample rows. */
+export function formatFailures(results: DataTestResult[]): string {
+  return results
+    .filter((r) => !r.passed)
+    .map((r) => {
+      const head = `✗ ${r.model}: ${r.name}`;
+      if (r.error) return `${head}: the test query failed: ${r.error}`;
+      const rows = r.sample.map((row) => `    ${formatRow(row)}`).join('\n');
+      const more = r.failingRows > r.sample.length ? `\n    … ${r.failingRows - r.sample.length} more` : '';
+      return `${head}: ${r.failingRows} failing row${r.failingRows === 1 ? '' : 's'}\n${rows}${more}`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,277 @@
+/*
+ * Finds the warehouse models (`<modelsDir>/staging/*.sql`, `<modelsDir>/marts/*.sql`
+ * and `*.ts`), orders them by their references to each other and builds each
+ * as a table `<schema>.<name>`, dbt-style.
+ *
+ * A SQL model refers to other models by bare name (`from stg_leads`) or
+ * schema-qualified (`staging.stg_leads`); raw tables are referred to as
+ * `raw.<table>`. The search path is `marts, staging, raw`, so a bare name finds
+ * a model before a raw table of the same name. References are found in the
+ * SQL text with comments and string literals removed, leaving out names
+ * defined as CTEs in the same file and names used as a qualifier
+ * (`alias.column`); a column that happens to share a model's name would count
+ * as a reference (rename it).
+ *
+ * A TypeScript model exports `build(conn)`, which must create
+ * `<schema>.<name>`, and `dependsOn: string[]` naming the models it reads.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+export const MODEL_SCHEMAS = ['staging', 'marts'] as const;
+export type ModelSchema = (typeof MODEL_SCHEMAS)[number];
+export const SEARCH_PATH = 'marts,staging,raw,main';
+
+export interface TsModelModule {
+  dependsOn?: string[];
+  build: (conn: DuckDBConnection) => Promise<void>;
+}
+
+export interface Model {
+  name: string;
+  schema: ModelSchema;
+  kind: 'sql' | 'ts';
+  file: string;
+  /** Relative to the models directory, e.g. `staging/stg_leads.sql`. */
+  relativeFile: string;
+  sql?: string;
+  dependsOn: string[];
+}
+
+export interface BuiltModel {
+  name: string;
+  schema: ModelSchema;
+  rows: number;
+  ms: number;
+}
+
+export class ModelError extends Error {}
+
+const IDENT = /^[a-z_][a-z0-9_]*$/;
+
+/** SQL text with comments and string literals blanked out; quoted identifiers unquoted. */
+export function stripSql(sql: string): string {
+  let out = '';
+  let i = 0;
+  while (i < sql.length) {
+    const c = sql[i]!;
+    const next = sql[i + 1];
+    if (c === '-' && next === '-') {
+      const end = sql.indexOf('\n', i);
+      i = end < 0 ? sql.length : end;
+      out += ' ';
+    } else if (c === '/' && next === '*') {
+      const end = sql.indexOf('*/', i + 2);
+      i = end < 0 ? sql.length : end + 2;
+      out += ' ';
+    } else if (c === "'") {
+      let j = i + 1;
+      while (j < sql.length) {
+        if (sql[j] === "'" && sql[j + 1] === "'") j += 2;
+        else if (sql[j] === "'") break;
+        else j++;
+      }
+      i = j + 1;
+      out += "''";
+    } else if (c === '"') {
+      let j = i + 1;
+      let name = '';
+      while (j < sql.length) {
+        if (sql[j] === '"' && sql[j + 1] === '"') {
+          name += '"';
+          j += 2;
+        } else if (sql[j] === '"') break;
+        else name += sql[j++];
+      }
+      i = j + 1;
+      out += IDENT.test(name.toLowerCase()) ? name : '_quoted_';
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+/** Names of models (from `known`) that `sql` reads. */
+export function findReferences(sql: string, known: ReadonlyMap<string, ModelSchema>, self: string): string[] {
+  const text = stripSql(sql).toLowerCase();
+  // A CTE is visible after its definition closes; inside its own body its name still means the model.
+  const ctes: { name: string; close: number }[] = [];
+  const definitions = new Set<number>();
+  const cteDef = /(\bwith\s+(?:recursive\s+)?|,\s*)([a-z_][a-z0-9_]*)\s+as\s*(?:not\s+)?(?:materialized\s*)?\(/g;
+  for (const m of text.matchAll(cteDef)) {
+    const open = (m.index ?? 0) + m[0].length - 1;
+    let depth = 0;
+    let close = text.length;
+    for (let i = open; i < text.length; i++) {
+      if (text[i] === '(') depth++;
+      else if (text[i] === ')' && --depth === 0) {
+        close = i;
+        break;
+      }
+    }
+    ctes.push({ name: m[2]!, close });
+    definitions.add((m.index ?? 0) + m[1]!.length);
+  }
+  const isCte = (name: string, at: number) => definitions.has(at) || ctes.some((c) => c.name === name && c.close < at);
+  const refs = new Set<string>();
+  for (const m of text.matchAll(/([a-z_][a-z0-9_$]*)\s*\.\s*([a-z_][a-z0-9_$]*)|([a-z_][a-z0-9_$]*)/g)) {
+    if (m[3] !== undefined) {
+      const name = m[3];
+      const at = m.index ?? 0;
+      if (text[at - 1] === '.' || isCte(name, at)) continue;
+      if (known.has(name) && name !== self) refs.add(name);
+    } else {
+      const [, qualifier, name] = m as unknown as [string, string, string];
+      if ((MODEL_SCHEMAS as readonly string[]).includes(qualifier) && known.get(name) === qualifier && name !== self) {
+        refs.add(name);
+      }
+    }
+  }
+  return [...refs].sort();
+}
+
+async function listDir(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+}
+
+/** Reads the model files; does not load TypeScript models yet (see `loadTsModel`). */
+export async function discoverModels(modelsDir: string): Promise<Model[]> {
+  const models: Model[] = [];
+  const seen = new Map<string, string>();
+  for (const schema of MODEL_SCHEMAS) {
+    const dir = path.join(modelsDir, schema);
+    for (const entry of await listDir(dir)) {
+      const kind = entry.endsWith('.sql') ? 'sql' : /(?<!\.d|\.test|\.spec)\.ts$/.test(entry) ? 'ts' : undefined;
+      if (!kind) continue;
+      const name = entry.slice(0, -(kind.length + 1));
+      const relativeFile = `${schema}/${entry}`;
+      if (!IDENT.test(name)) {
+        throw new ModelError(`${relativeFile}: a model name must be lower-case letters, digits and _`);
+      }
+      const other = seen.get(name);
+      if (other) throw new ModelError(`Model "${name}" is defined twice: ${other} and ${relativeFile}`);
+      seen.set(name, relativeFile);
+      const file = path.join(dir, entry);
+      models.push({
+        name,
+        schema,
+        kind,
+        file,
+        relativeFile,
+        sql: kind === 'sql' ? await readFile(file, 'utf8') : undefined,
+        dependsOn: [],
+      });
+    }
+  }
+  return models;
+}
+
+export async function loadTsModel(model: Model): Promise<TsModelModule> {
+  const mod = (await import(pathToFileURL(model.file).href)) as Partial<TsModelModule>;
+  if (typeof mod.build !== 'function') {
+    throw new ModelError(`${model.relativeFile} must export "async function build(conn)"`);
+  }
+  if (mod.dependsOn !== undefined && !(Array.isArray(mod.dependsOn) && mod.dependsOn.every((d) => typeof d === 'string'))) {
+    throw new ModelError(`${model.relativeFile}: "dependsOn" must be an array of model names`);
+  }
+  return mod as TsModelModule;
+}
+
+/** Fills in each model's dependencies and returns the models in build order. */
+export async function orderModels(models: Model[]): Promise<Model[]> {
+  const known = new Map(models.map((m) => [m.name, m.schema] as const));
+  for (const model of models) {
+    if (model.kind === 'sql') {
+      model.dependsOn = findReferences(model.sql!, known, model.name);
+    } else {
+      const deps = (await loadTsModel(model)).dependsOn ?? [];
+      for (const dep of deps) {
+        if (!known.has(dep)) throw new ModelError(`${model.relativeFile}: dependsOn names unknown model "${dep}"`);
+      }
+      model.dependsOn = [...new Set(deps)].sort();
+    }
+  }
+  const byName = new Map(models.map((m) => [m.name, m]));
+  const order: Model[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (model: Model, trail: string[]) => {
+    const s = state.get(model.name);
+    if (s === 'done') return;
+    if (s === 'visiting') {
+      const cycle = [...trail.slice(trail.indexOf(model.name)), model.name];
+      throw new ModelError(`Models depend on each other in a cycle: ${cycle.join(' → ')}`);
+    }
+    state.set(model.name, 'visiting');
+    for (const dep of model.dependsOn) visit(byName.get(dep)!, [...trail, model.name]);
+    state.set(model.name, 'done');
+    order.push(model);
+  };
+  const sorted = [...models].sort(
+    (a, b) => MODEL_SCHEMAS.indexOf(a.schema) - MODEL_SCHEMAS.indexOf(b.schema) || a.name.localeCompare(b.name),
+  );
+  for (const model of sorted) visit(model, []);
+  return order;
+}
+
+async function countRows(conn: DuckDBConnection, schema: string, name: string): Promise<number> {
+  const reader = await conn.runAndReadAll(`select count(*) from ${schema}.${name}`);
+  return Number(reader.getRows()[0]![0]);
+}
+
+async function tableExists(conn: DuckDBConnection, schema: string, name: string): Promise<boolean> {
+  const reader = await conn.runAndReadAll(
+    `select count(*) from duckdb_tables() where schema_name = '${schema}' and table_name = '${name}'`,
+  );
+  return Number(reader.getRows()[0]![0]) > 0;
+}
+
+export async function setSearchPath(conn: DuckDBConnection): Promise<void> {
+  for (const schema of ['raw', ...MODEL_SCHEMAS]) await conn.run(`create schema if not exists ${schema}`);
+  await conn.run(`set search_path = '${SEARCH_PATH}'`);
+}
+
+/** Builds every model in dependency order; returns each model's row count and time. */
+export async function runModels(
+  conn: DuckDBConnection,
+  modelsDir: string,
+  log: (message: string) => void = () => undefined,
+): Promise<{ models: Model[]; built: BuiltModel[] }> {
+  const models = await orderModels(await discoverModels(modelsDir));
+  await setSearchPath(conn);
+  const built: BuiltModel[] = [];
+  for (const model of models) {
+    const started = performance.now();
+    try {
+      if (model.kind === 'sql') {
+        const body = model.sql!.trim().replace(/;\s*$/, '');
+        if (/;\s*\S/.test(stripSql(body))) {
+          throw new ModelError('a SQL model is one select statement (found ";" inside)');
+        }
+        await conn.run(`create table ${model.schema}.${model.name} as\n${body}\n`);
+      } else {
+        await (await loadTsModel(model)).build(conn);
+        await conn.run(`set search_path = '${SEARCH_PATH}'`);
+        if (!(await tableExists(conn, model.schema, model.name))) {
+          throw new ModelError(`build() did not create table ${model.schema}.${model.name}`);
+        }
+      }
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      throw new ModelError(`Model ${model.relativeFile} failed: ${message}`, { cause: e });
+    }
+    const rows = await countRows(conn, model.schema, model.name);
+    const ms = Math.round(performance.now() - started);
+    built.push({ name: model.name, schema: model.schema, rows, ms });
+    log(`  ${model.schema}.${model.name}: ${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'} (${ms} ms)`);
+  }
+  return { models, built };
+}

@@ -1,0 +1,152 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  discoverModels,
+  findReferences,
+  ModelError,
+  orderModels,
+  runModels,
+  type ModelSchema,
+} from '../../server/warehouse/index.js';
+import { REPO_MODELS, removeTempDirs, tempDir } from './helpers.js';
+
+afterAll(removeTempDirs);
+
+const known = new Map<string, ModelSchema>([
+  ['stg_leads', 'staging'],
+  ['stg_accounts', 'staging'],
+  ['leads', 'marts'],
+  ['settings', 'marts'],
+]);
+
+async function modelsDir(files: Record<string, string>): Promise<string> {
+  const dir = await tempDir();
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+    await writeFile(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+async function withDb<T>(fn: (conn: Awaited<ReturnType<DuckDBInstance['connect']>>) => Promise<T>): Promise<T> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    await conn.run('create schema raw');
+    await conn.run(`create table raw.leads as select 'L1' as lead_id, 'A1' as account_id`);
+    return await fn(conn);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+describe('findReferences', () => {
+  it('finds bare and schema-qualified model names', () => {
+    expect(findReferences('select * from stg_leads join staging.stg_accounts using (account_id)', known, 'x')).toEqual([
+      'stg_accounts',
+      'stg_leads',
+    ]);
+  });
+
+  it('ignores raw tables, comments, strings, qualifiers and CTE names, but sees a model inside a same-named CTE', () => {
+    const sql = `
+      -- from stg_accounts
+      /* join leads */
+      with settings as (select * from settings),
+      leads as (select * from raw.leads where note <> 'stg_accounts')
+      select leads.lead_id, settings.as_of_at from leads cross join settings`;
+    expect(findReferences(sql, known, 'x')).toEqual(['settings']);
+  });
+
+  it('does not count a model as its own dependency', () => {
+    expect(findReferences('select * from leads', known, 'leads')).toEqual([]);
+  });
+});
+
+describe('orderModels', () => {
+  it('orders the repository models so that every model follows what it reads', async () => {
+    const order = await orderModels(await discoverModels(REPO_MODELS));
+    const position = new Map(order.map((m, i) => [m.name, i]));
+    for (const model of order) {
+      for (const dep of model.dependsOn) expect(position.get(dep)!).toBeLessThan(position.get(model.name)!);
+    }
+    expect(order.find((m) => m.name === 'fiscal_calendar')!.dependsOn).toEqual(
+      expect.arrayContaining(['settings', 'stg_leads', 'stg_touchpoints', 'stg_targets']),
+    );
+  });
+
+  it('refuses a cycle, naming it', async () => {
+    const dir = await modelsDir({
+      'marts/a.sql': 'select * from b',
+      'marts/b.sql': 'select * from c',
+      'marts/c.sql': 'select * from a',
+    });
+    await expect(orderModels(await discoverModels(dir))).rejects.toThrow('cycle: a → b → c → a');
+  });
+
+  it('refuses a name used in both schemas', async () => {
+    const dir = await modelsDir({ 'staging/x.sql': 'select 1', 'marts/x.sql': 'select 2' });
+    await expect(discoverModels(dir)).rejects.toThrow(/defined twice/);
+  });
+});
+
+describe('runModels', () => {
+  it('builds SQL and TypeScript models in dependency order, resolving bare names through the search path', async () => {
+    const dir = await modelsDir({
+      'staging/stg_leads.sql': 'select lead_id, account_id from raw.leads',
+      'marts/leads.sql': 'with stg_leads as (select * from stg_leads) select lead_id, upper(account_id) as account from stg_leads',
+      'marts/lead_scores.ts': `
+        import type { DuckDBConnection } from '@duckdb/node-api';
+        export const dependsOn = ['leads'];
+        export async function build(conn: DuckDBConnection) {
+          await conn.run('create table marts.lead_scores as select lead_id, 0.5 as score from leads');
+        }`,
+      'marts/report.sql': 'select leads.lead_id, scores.score from leads join lead_scores as scores using (lead_id)',
+    });
+    const log: string[] = [];
+    const { built } = await withDb(async (conn) => {
+      const result = await runModels(conn, dir, (m) => log.push(m));
+      expect((await conn.runAndReadAll('select * from marts.report')).getRowObjectsJson()).toEqual([
+        { lead_id: 'L1', score: '0.5' },
+      ]);
+      // `leads` is the mart, not raw.leads, because marts come first on the search path
+      expect((await conn.runAndReadAll('select * from leads')).getRowObjectsJson()).toEqual([
+        { lead_id: 'L1', account: 'A1' },
+      ]);
+      return result;
+    });
+    expect(built.map((m) => `${m.schema}.${m.name}`)).toEqual([
+      'staging.stg_leads',
+      'marts.leads',
+      'marts.lead_scores',
+      'marts.report',
+    ]);
+    expect(log[0]).toMatch(/^ {2}staging\.stg_leads: 1 row \(\d+ ms\)$/);
+  });
+
+  it('names the model whose SQL fails', async () => {
+    const dir = await modelsDir({ 'marts/broken.sql': 'select no_such_column from raw.leads' });
+    const error = await withDb((conn) => runModels(conn, dir).catch((e: unknown) => e));
+    expect(error).toBeInstanceOf(ModelError);
+    expect((error as Error).message).toMatch(/^Model marts\/broken\.sql failed: .*no_such_column/s);
+  });
+
+  it('refuses a TypeScript model that does not create its table', async () => {
+    const dir = await modelsDir({
+      'marts/lazy.ts': `export const dependsOn: string[] = []; export async function build() {}`,
+    });
+    await expect(withDb((conn) => runModels(conn, dir))).rejects.toThrow(
+      'Model marts/lazy.ts failed: build() did not create table marts.lazy',
+    );
+  });
+
+  it('refuses a TypeScript model depending on an unknown model', async () => {
+    const dir = await modelsDir({
+      'marts/orphan.ts': `export const dependsOn = ['nothing_here']; export async function build() {}`,
+    });
+    await expect(withDb((conn) => runModels(conn, dir))).rejects.toThrow(/unknown model "nothing_here"/);
+  });
+});
