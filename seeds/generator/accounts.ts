@@ -146,7 +146,7 @@ export class AccountBook {
     const ib = Random.stream(seed, 'installed-base');
     const created: Account[] = [];
     for (let i = 0; i < installedBase; i++) {
-      const anniversary = dayFromCivil(ib.int(2019, 2023), 8, 1) + ib.int(0, 242);
+      const anniversary = dayFromCivil(ib.int(2019, 2023), 4, 20) + ib.int(0, 364);
       const since = placeInDay(previousBusinessDay(anniversary), 'office', ib);
       const acc = this.create(since - ib.int(30, 400) * DAY, -1, ib);
       acc.installedBase = true;
@@ -224,8 +224,9 @@ export class AccountBook {
       for (let attempt = 0; attempt < 8; attempt++) {
         const acc = this.accounts[rng.pick(this.recent)] as Account;
         if (acc.untracked && !offline) continue;
-        if (rng.chance((BAND_CONTACT_WEIGHT[acc.band] as number) / 5.5)) {
-          if (rng.chance(0.5)) this.remember(acc.index);
+        const crowding = 1 + acc.contacts.length / 12;
+        if (rng.chance((BAND_CONTACT_WEIGHT[acc.band] as number) / 5.5 / crowding)) {
+          if (rng.chance(0.25)) this.remember(acc.index);
           return acc;
         }
       }

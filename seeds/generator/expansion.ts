@@ -7,8 +7,9 @@
  *
  * These need no stage transitions; their lead_id is a contact of the account
  * who existed when the opportunity was opened (mostly the contact who signed
- * the first deal). When no contact is known yet (installed-base customers
- * early in FY2024) the renewal happens silently and no opportunity is written.
+ * the first deal); an installed-base renewal is opened once the account's
+ * first contact is known, and when none is known a week before the renewal
+ * date it happens silently and no opportunity is written.
  * Run after all leads are simulated: it reads each account's contacts.
  */
 
@@ -49,6 +50,10 @@ function roundAmount(amount: number): number {
   return Math.max(100_000, Math.round(amount / 10_000) * 10_000);
 }
 
+function firstContactAt(acc: Account): number {
+  return acc.contactTimes.length > 0 ? (acc.contactTimes[0] as number) : Infinity;
+}
+
 function contactAt(acc: Account, at: number, cycle: Cycle, rng: Random): number {
   let eligible = 0;
   while (eligible < acc.contactTimes.length && (acc.contactTimes[eligible] as number) <= at) eligible++;
@@ -83,9 +88,10 @@ function* cycleOpportunities(acc: Account, cycle: Cycle, seed: number): Generato
   candidates.sort((a, b) => a.due - b.due);
 
   for (const c of candidates) {
+    if (c.type === 'renewal') c.due = Math.max(c.due, firstContactAt(acc) + rng.uniform(1, 5) * DAY);
     if (c.due < WINDOW_START || c.due > AS_OF) continue;
     const createdAt = businessInstant(c.due, c.due - 1, rng);
-    if (createdAt > AS_OF || (c.type === 'renewal' && createdAt >= c.renewalClose - DAY)) continue;
+    if (createdAt > AS_OF || (c.type === 'renewal' && createdAt >= c.renewalClose - 7 * DAY)) continue;
     const leadIndex = contactAt(acc, createdAt, cycle, rng);
     const arr = arrAt(createdAt);
     if (c.type === 'renewal') {

@@ -1,18 +1,40 @@
 /*
  * Deterministic sample-data generator: writes every canonical input table of
  * the product contract (/work/shared/design/revenue-cycle.md) as CSV for a
- * simulated Japanese B2B SaaS company, FY2024 (from 2024-04-01) to as_of
- * 2026-11-20T23:59:59+09:00.
+ * simulated Japanese B2B SaaS company, leads from 2024-04-01 (FY2024) to
+ * as_of 2026-11-20T23:59:59+09:00 (inside FY2026), nothing after as_of.
  *
  *   npm run seeds -- [--leads N] [--seed S] [--out DIR] [--gzip]
  *
  * Defaults: 20,000 leads, seed 42, the repository's seeds/ folder, plain CSV.
  * The same N and seed give byte-identical files. Leads are simulated day by
  * day in created_at order and their rows streamed to disk, so memory grows
- * with accounts and leads (a few numbers each), not with touchpoints; 1 M
- * leads with --gzip is the benchmark size. The company's assumptions are in
- * company.ts (with the survey facts they rest on); how each table is shaped
- * is in the module that makes it.
+ * with accounts and leads (a few numbers each), never with touchpoints;
+ * 1 M leads with --gzip is the benchmark size.
+ *
+ * Assumptions, taken from the contract's field facts (published Japanese B2B
+ * survey figures, used as assumptions, not as data of ours):
+ * - buyers shortlist about 3.8 vendors and mostly start with candidates in
+ *   mind → referral, direct and inside-sales leads convert far better than
+ *   cold online leads; win rates around 25 %;
+ * - since 2020 online information gathering rose 47.6 % and webinars 35.4 %,
+ *   exhibitions and seminars fell → the lead-source mix moves from trade
+ *   shows and seminars to webinars and online channels, FY2024 → FY2026;
+ * - revenue is Pareto-shaped (≈20 % of customers bring ≈80 %) → log-normal
+ *   deal sizes by company size with a heavy tail, upsells to large customers;
+ * - purchases stall and resume, several stakeholders decide → several
+ *   contacts (personas) per account, long-tailed velocities, stalled leads;
+ * - lost and unready leads are recycled to marketing and some come back.
+ * The numbers behind them are in company.ts; the Japanese calendar (fiscal
+ * year from April, March/September closing peaks, Golden Week, Obon, year
+ * end) in calendar.ts.
+ *
+ * Choices the contract leaves open: side states get stage_order 91-93;
+ * targets (leads, opportunities, wins, revenue) count every deal type, as
+ * the warehouse's plan-against-actual mart does; customers from before FY2024 (the installed base) appear as
+ * accounts with renewals, upsells and churn but no new-business deal; inside
+ * sales converts sal → sql worse in FY2026 H1 (a weakest link for the PDCA
+ * views to find).
  */
 
 import { mkdir } from 'node:fs/promises';
@@ -257,6 +279,12 @@ async function main(): Promise<void> {
       id('OP', 7, ++opportunities), accountId(e.account.index), leadId(e.leadIndex), time(e.createdAt),
       Number.isNaN(e.closedAt) ? '' : time(e.closedAt), e.status, e.amount, e.dealType, e.lostReason, TEAMS[e.account.team]!,
     ]);
+    achieved.add('opportunities', monthIndex(Math.floor((e.createdAt + 9 * HOUR) / DAY)), 1);
+    if (e.status === 'won') {
+      const m = monthIndex(Math.floor((e.closedAt + 9 * HOUR) / DAY));
+      achieved.add('wins', m, 1);
+      achieved.add('revenue', m, e.amount);
+    }
     if (++expansions % 10_000 === 0) await writers.opportunities.drain();
   }
 

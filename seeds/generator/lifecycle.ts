@@ -91,11 +91,12 @@ export function transitionTeam(from: number, to: number): string {
   return STAGE_ROWS[to]!.team;
 }
 
-/** Share of stalled mql/sal/sql leads that a pipeline clean-up later sends back to nurture. */
-const STALE_CLEANUP = 0.85;
 const IS_DIP_START = jstInstant(2026, 4, 1);
 const IS_DIP_END = jstInstant(2026, 10, 1);
 const YEAR = 365.25 * DAY;
+
+/** Executives and department heads call or send inquiries more than field staff do. */
+const PERSONA_FAST_PATH = [1.3, 1.1, 0.9, 0.7, 1.0];
 
 const REASONS = {
   mqlRecycle: ['not_ready', 'not_ready', 'no_response'],
@@ -111,10 +112,6 @@ function add(transitions: Transition[], from: number, to: number, at: number, re
 
 function delay(rng: Random, velocity: readonly [number, number], speed: number, median = velocity[0]): number {
   return rng.logNormal(median * speed, velocity[1]);
-}
-
-function pickReason(list: readonly string[], rng: Random): string {
-  return rng.pick(list);
 }
 
 export class LifecycleSimulator {
@@ -234,7 +231,7 @@ export class LifecycleSimulator {
 
   private decideEntry(lead: LeadDraft, rng: Random): { stage: number; reason: string } {
     const ch = lead.channel;
-    const personaBoost = [1.3, 1.1, 0.9, 0.7, 1.0][lead.persona] as number;
+    const personaBoost = PERSONA_FAST_PATH[lead.persona] as number;
     const pOpportunity = (OPPORTUNITY_ENTRY_SHARE[ch] as number) * personaBoost;
     const pSql = (INQUIRY_SHARE[ch] as number) * personaBoost;
     const pSal = SAL_ENTRY_SHARE[ch] as number;
@@ -286,13 +283,13 @@ export class LifecycleSimulator {
     const x = (r - pUp - pSkip) / rest;
     if (x < base[2]) {
       const list = stage === MQL ? REASONS.mqlRecycle : stage === SAL ? REASONS.salRecycle : REASONS.sqlRecycle;
-      return { to: RECYCLED, days: delay(rng, velocity[2]!, speed), reason: pickReason(list, rng) };
+      return { to: RECYCLED, days: delay(rng, velocity[2]!, speed), reason: rng.pick(list) };
     }
     if (x < base[2] + base[3]) {
       const list = stage === LEAD ? REASONS.leadDisqualify : REASONS.laterDisqualify;
-      return { to: DISQUALIFIED, days: delay(rng, velocity[3]!, speed), reason: pickReason(list, rng) };
+      return { to: DISQUALIFIED, days: delay(rng, velocity[3]!, speed), reason: rng.pick(list) };
     }
-    if (stage !== LEAD && rng.chance(STALE_CLEANUP)) return { to: RECYCLED, days: rng.logNormal(55, 0.9), reason: 'stale' };
+    if (stage !== LEAD) return { to: RECYCLED, days: rng.logNormal(40, 0.8), reason: 'stale' };
     return null;
   }
 

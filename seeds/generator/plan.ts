@@ -8,13 +8,13 @@
  * least one row in every month from 2024-04 to the as_of month (0 when it
  * spent nothing). Costs scale with the number of simulated leads.
  *
- * Targets cover new business (deal_type new): leads created, opportunities
- * created, wins and won revenue by close month, for every month of
- * FY2024-FY2026. A year's plan is what the company achieves that year (FY2026
+ * Targets: leads created, opportunities created, wins and won revenue by
+ * close month (every deal type, as the warehouse mart `targets` counts them), for
+ * every month of FY2024-FY2026. A year's plan is what the company achieves that year (FY2026
  * projected from its year-to-date growth over FY2025) times a stretch of
- * 7-12 %, phased half by a standard monthly shape (fiscal-year-end peaks in
- * March and September for wins) and half by the achieved shape, so some
- * months beat the plan and most miss it.
+ * 7-12 %, phased 40 % by a standard monthly shape (fiscal-year-end peaks in
+ * March and September for wins, tilted by the year's growth) and 60 % by the
+ * achieved shape, so some months beat the plan and most miss it.
  */
 
 import type { ArrivalPlan } from './arrivals.js';
@@ -70,7 +70,7 @@ export function channelCosts(arrivals: ArrivalPlan, calendar: CampaignCalendar, 
 export const TARGET_METRICS = ['revenue', 'wins', 'opportunities', 'leads'] as const;
 export type TargetMetric = (typeof TARGET_METRICS)[number];
 
-/** Achieved new business per month index (created or closed in that month, up to as_of). */
+/** What the company achieved per month index (created or closed in that month, up to as_of). */
 export class Achievements {
   readonly byMetric: Record<TargetMetric, Map<number, number>> = {
     revenue: new Map(), wins: new Map(), opportunities: new Map(), leads: new Map(),
@@ -109,13 +109,14 @@ export function targets(achieved: Achievements, arrivals: ArrivalPlan, seed: num
       ytdNow += achieved.get(metric, m);
       ytdBefore += achieved.get(metric, m - 12);
     }
-    const growth = ytdBefore > 0 ? ytdNow / ytdBefore : 1;
+    const growth = ytdBefore > 0 ? Math.min(1.6, Math.max(0.9, ytdNow / ytdBefore)) : 1;
     for (let m = FIRST_MONTH; m <= PLAN_END_MONTH; m++) {
       const expectedLater = metric === 'leads' ? (arrivals.plannedLeadsByMonth.get(m) ?? 0) : achieved.get(metric, m - 12) * growth;
       if (m < AS_OF_MONTH) projected.set(m, achieved.get(metric, m));
       else if (m === AS_OF_MONTH) projected.set(m, achieved.get(metric, m) + expectedLater * (1 - asOfFraction));
       else projected.set(m, expectedLater);
     }
+    let previousTotal = 0;
     for (const fy of FISCAL_YEARS) {
       const months = Array.from({ length: 12 }, (_, i) => fyStart(fy) + i);
       const values = months.map((m) => projected.get(m) ?? 0);
@@ -125,17 +126,19 @@ export function targets(achieved: Achievements, arrivals: ArrivalPlan, seed: num
         return window.reduce((a, b) => a + b, 0) / window.length;
       });
       const smoothedTotal = smoothed.reduce((a, b) => a + b, 0) || 1;
+      const yearGrowth = previousTotal > 0 ? Math.min(0.8, Math.max(0, total / previousTotal - 1)) : 0.3;
       const standard = metric === 'leads' || metric === 'opportunities'
         ? months.map((m) => arrivals.plannedLeadsByMonth.get(m) ?? 0)
-        : CLOSE_SHAPE;
+        : CLOSE_SHAPE.map((w, i) => w * (1 + (yearGrowth * (i - 5.5)) / 12));
       const standardTotal = standard.reduce((a, b) => a + b, 0) || 1;
       const plan = total * (PLAN_STRETCH[fy] as number) * rng.uniform(0.99, 1.02);
       months.forEach((m, i) => {
-        const share = 0.5 * ((standard[i] as number) / standardTotal) + 0.5 * ((smoothed[i] as number) / smoothedTotal);
+        const share = 0.4 * ((standard[i] as number) / standardTotal) + 0.6 * ((smoothed[i] as number) / smoothedTotal);
         const value = plan * share;
         const target = metric === 'revenue' ? Math.round(value / 100_000) * 100_000 : Math.max(1, Math.round(value));
         rows.push({ month: m, metric, target });
       });
+      previousTotal = total;
     }
   }
   rows.sort((a, b) => a.month - b.month || TARGET_METRICS.indexOf(a.metric) - TARGET_METRICS.indexOf(b.metric));

@@ -85,13 +85,13 @@ const MIXES = {
 
 /** Engagement per stage (in stage order): [initial touches/day, decay days, floor touches/day]. */
 const ENGAGEMENT: readonly (readonly [number, number, number])[] = [
-  [0.09, 25, 0.006],
+  [0.1, 25, 0.008],
   [0, 1, 0.1],
   [0, 1, 0.1],
   [0, 1, 0.08],
   [0, 1, 0.05],
   [0, 1, 0.01],
-  [0.04, 20, 0.008],
+  [0.05, 20, 0.01],
   [0, 1, 0.002],
   [0, 1, 0.004],
 ];
