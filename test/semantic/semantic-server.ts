@@ -1,0 +1,52 @@
+/*
+ * Shared setup of the semantic-layer tests: builds a warehouse from a seed
+ * directory into a temporary file with the real build (data tests included),
+ * starts the real server over it with the project's model, and queries the
+ * REST API with the settings' zone (Asia/Tokyo), so periods are cut as the
+ * contract cuts them.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildWarehouse, type BuildSummary } from '../../server/warehouse/index';
+import { startTestServer, type TestServer } from '../support/server';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const MODEL_DIR = path.join(PROJECT_ROOT, 'model');
+export const TIME_ZONE = 'Asia/Tokyo';
+
+export interface SemanticServer {
+  t: TestServer;
+  warehouse: string;
+  build: BuildSummary;
+  /** Loads a query (timezone Asia/Tokyo unless given) and returns its rows with the view prefix removed. */
+  rows(query: Record<string, unknown>): Promise<Record<string, string | number | boolean | null>[]>;
+  close(): Promise<void>;
+}
+
+export async function startSemanticServer(seedsDir: string): Promise<SemanticServer> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'revcycle-semantic-'));
+  const warehouse = path.join(dir, 'warehouse.duckdb');
+  const build = await buildWarehouse({ seedsDir, warehousePath: warehouse, log: () => {} });
+  const t = await startTestServer({ warehousePath: warehouse, modelDir: MODEL_DIR, dashboardDist: '/nonexistent' });
+  return {
+    t,
+    warehouse,
+    build,
+    async rows(query) {
+      const res = await t.load({ timezone: TIME_ZONE, ...query });
+      if (res.status !== 200) throw new Error(`query failed (${res.status}): ${JSON.stringify(res.body).slice(0, 500)}`);
+      return (res.body.data as Record<string, string | null>[]).map((row) =>
+        Object.fromEntries(Object.entries(row).map(([k, v]) => [k.slice(k.indexOf('.') + 1), v])),
+      );
+    },
+    async close() {
+      await t?.server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A Cube number (sent as a string) as a JS number; null stays null. */
+export const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
