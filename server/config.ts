@@ -31,6 +31,8 @@ export interface Config {
   localDev: boolean;
   /** Lifetime of tokens the server hands to the dashboard, in seconds. */
   dashboardTokenTtl: number;
+  /** Default time zone of API queries (months and fiscal periods are cut in it). */
+  timeZone: string;
 }
 
 export class ConfigError extends Error {}
@@ -97,5 +99,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     localDev: parseBool('REVCYCLE_LOCAL_DEV', env.REVCYCLE_LOCAL_DEV, !production),
     dashboardTokenTtl: ttl,
+    timeZone: env.REVCYCLE_TIMEZONE ?? env.CUBEJS_DEFAULT_TIMEZONE ?? 'Asia/Tokyo',
   };
 }

@@ -147,6 +147,8 @@ export function createCube(config: Config): CubeHandle {
   process.env.CUBEJS_LOG_LEVEL ??= config.logLevel;
   process.env.CUBEJS_DEV_MODE = 'false';
   process.env.CUBEJS_DB_TYPE = 'duckdb';
+  // Queries without a timezone are cut in the company's zone (Asia/Tokyo by default), not UTC.
+  process.env.CUBEJS_DEFAULT_TIMEZONE = config.timeZone;
   process.env.CUBEJS_PORT = String(config.port);
   process.env.PORT = String(config.port);
   process.env.CUBEJS_TELEMETRY = 'false';
@@ -169,7 +171,8 @@ export function createCube(config: Config): CubeHandle {
       if (config.logLevel === 'trace' || /error/i.test(msg)) console.log(`[cube] ${msg}`, JSON.stringify(params).slice(0, 2000));
     },
     repositoryFactory: () => ({ dataSchemaFiles: async () => readModelFiles(config.modelDir) }),
-    driverFactory: () => new DuckDBDriver({ databasePath: config.warehousePath }),
+    // Cube's DuckDB SQL converts zones assuming the session zone is UTC, whatever the machine's zone.
+    driverFactory: () => new DuckDBDriver({ databasePath: config.warehousePath, initSql: "SET TimeZone = 'UTC'" }),
     contextToOrchestratorId: () => `warehouse-${warehouseIdentity(config.warehousePath)}`,
     contextToApiScopes: async (securityContext: SecurityContext, defaultScopes: string[]) =>
       Array.isArray(securityContext?.scopes) ? securityContext.scopes.filter((s) => (API_SCOPES as readonly string[]).includes(s)) : defaultScopes,

@@ -15,7 +15,7 @@ let warehouse: string;
 
 beforeAll(async () => {
   warehouse = await buildRuntimeWarehouse();
-  t = await startTestServer({ warehousePath: warehouse, modelDir: RUNTIME_MODEL_DIR, dashboardDist: '/nonexistent' });
+  t = await startTestServer({ warehousePath: warehouse, modelDir: RUNTIME_MODEL_DIR, dashboardDist: '/nonexistent', timeZone: 'UTC' });
 });
 afterAll(async () => {
   await t?.server.close();
@@ -78,6 +78,11 @@ describe('REST load in Cube\'s format', () => {
     expect(res.body.annotation.timeDimensions['sales_view.sold_at.month'].type).toBe('time');
     expect(res.body.annotation.measures['sales_view.amount'].type).toBe('number');
     expect(res.body.query.timezone).toBe('UTC');
+  });
+  it('cuts months in the time zone the query names', async () => {
+    const res = await t.load({ ...byMonth, timezone: 'Asia/Tokyo' });
+    expect(res.body.query.timezone).toBe('Asia/Tokyo');
+    expect(res.body.data.map((r: any) => r['sales_view.sold_at.month'])).toEqual(['2025-04-01T00:00:00.000', '2025-05-01T00:00:00.000']);
     expect('total' in res.body).toBe(false);
   });
   it('counts all rows with total: true', async () => {
