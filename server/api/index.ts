@@ -5,6 +5,8 @@ import express from 'express';
 import type { Config } from '../config.js';
 import type { CubeHandle } from '../cube/cube-server.js';
 import { sessionHandler } from './session.js';
+import { planHandler } from './plan.js';
+import { actionsRouter } from './actions.js';
 
 export interface ApiDeps {
   config: Config;
@@ -13,4 +15,6 @@ export interface ApiDeps {
 
 export function registerApiRoutes(app: express.Express, deps: ApiDeps) {
   app.post('/api/session', sessionHandler(deps.config));
+  app.post('/api/plan', planHandler(deps));
+  app.use('/api/actions', actionsRouter(deps.config));
 }

@@ -56,7 +56,8 @@ export interface BuildSummary {
   rejectedReports: string[];
   models: BuiltModel[];
   tests: { run: number; passed: number; failed: number; results: DataTestResult[] };
-  timings: { loadMs: number; modelsMs: number; testsMs: number; totalMs: number };
+  /** finishMs: build_info, checkpoint and close before the swap. */
+  timings: { loadMs: number; modelsMs: number; testsMs: number; finishMs: number; totalMs: number };
   /** The summary as text for a terminal. */
   report: string;
 }
@@ -131,7 +132,8 @@ export function formatBuildSummary(summary: Omit<BuildSummary, 'report'>): strin
   const t = summary.timings;
   lines.push(
     `Warehouse built: ${displayPath(summary.warehousePath)} in ${seconds(t.totalMs)} ` +
-      `(load ${seconds(t.loadMs)}, models ${seconds(t.modelsMs)}, tests ${seconds(t.testsMs)})`,
+      `(load ${seconds(t.loadMs)}, models ${seconds(t.modelsMs)}, tests ${seconds(t.testsMs)}, ` +
+      `write ${seconds(t.finishMs)})`,
   );
   lines.push(`  as of ${summary.asOf ?? '(not set)'} · time zone ${summary.timeZone} · seeds sha256 ${summary.seedsHash.slice(0, 12)}`);
   const width = Math.max(...summary.seeds.map((s) => s.file.length), 4);
@@ -215,6 +217,7 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
     const results = await runDataTests(conn, modelsDir, models);
     const testsMs = performance.now() - testsStarted;
     const failed = results.filter((r) => !r.passed);
+    log(`  data tests: ${results.length - failed.length} of ${results.length} passed (${Math.round(testsMs)} ms)`);
     if (failed.length > 0) {
       const setAside =
         loaded.rejectedTotal > 0 ? `\n(${count(loaded.rejectedTotal)} seed rows were set aside while loading.)` : '';
@@ -225,6 +228,7 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
       );
     }
 
+    const finishStarted = performance.now();
     const asOf = await scalar(conn, `select max(trim(value)) from raw.settings where lower(trim(key)) = 'as_of'`);
     const modelsHash = await hashModels(modelsDir);
     await conn.run(
@@ -236,6 +240,7 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
     );
     await conn.run('checkpoint');
     close();
+    const finishMs = performance.now() - finishStarted;
     if (existsSync(`${building}.wal`)) throw new WarehouseBuildError(`internal: ${building}.wal left after checkpoint`);
 
     // A WAL beside the old file belongs to the old database and must not be replayed onto the new one.
@@ -274,6 +279,7 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
         loadMs: Math.round(loadMs),
         modelsMs: Math.round(modelsMs),
         testsMs: Math.round(testsMs),
+        finishMs: Math.round(finishMs),
         totalMs: Math.round(performance.now() - started),
       },
     };
