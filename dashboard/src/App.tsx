@@ -1,17 +1,28 @@
-import { Card, Metric, Text, Title } from '@tremor/react';
-import { useCubeQuery } from '@cubejs-client/react';
+/*
+ * Routes: the six pages inside the shared shell (header, navigation,
+ * global filters). Unknown paths fall back to the board.
+ */
+import { Navigate, Route, Routes } from 'react-router-dom';
+import { AppShell } from './components/app-shell';
+import { BacklogPage } from './pages/backlog-page';
+import { BoardPage } from './pages/board-page';
+import { ChannelsPage } from './pages/channels-page';
+import { FunnelPage } from './pages/funnel-page';
+import { PlanPage } from './pages/plan-page';
+import { ReviewPage } from './pages/review-page';
 
 export function App() {
-  const { resultSet, isLoading, error } = useCubeQuery({ measures: ['leads_overview.leads'] });
-  const value = resultSet?.tablePivot()[0]?.['leads_overview.leads'];
   return (
-    <main className="mx-auto max-w-5xl p-8">
-      <Title>revcycle</Title>
-      <Card className="mt-6 max-w-xs" aria-label="見込み客数">
-        <Text>見込み客数 (Leads)</Text>
-        {error ? <Text className="text-red-600">{error.message}</Text>
-          : <Metric aria-busy={isLoading}>{isLoading || value === undefined ? '…' : Number(value).toLocaleString('ja-JP')}</Metric>}
-      </Card>
-    </main>
+    <Routes>
+      <Route element={<AppShell />}>
+        <Route index element={<BoardPage />} />
+        <Route path="funnel" element={<FunnelPage />} />
+        <Route path="backlog" element={<BacklogPage />} />
+        <Route path="channels" element={<ChannelsPage />} />
+        <Route path="plan" element={<PlanPage />} />
+        <Route path="review" element={<ReviewPage />} />
+        <Route path="*" element={<Navigate to="/" replace />} />
+      </Route>
+    </Routes>
   );
 }

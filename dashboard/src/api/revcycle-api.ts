@@ -1,0 +1,48 @@
+/*
+ * revcycle's own HTTP API beside Cube (server/api): the what-if reverse plan
+ * (POST /api/plan) and the PDCA action log (/api/actions). Requests carry
+ * the same short-lived session token as Cube queries. Field-named errors
+ * from a 400 are kept (`ApiError.fields`) so a form can show them where the
+ * value was typed.
+ */
+import { sessionToken } from './cube-client';
+
+export interface ApiFieldError {
+  field: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string, readonly fields: ApiFieldError[] = []) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export async function apiRequest<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+  const token = await sessionToken();
+  const res = await fetch(path, {
+    method: init.method ?? 'GET',
+    headers: { authorization: `Bearer ${token}`, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
+    signal: init.signal,
+  });
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let body: Record<string, unknown> = {};
+  try {
+    body = text ? JSON.parse(text) : {};
+  } catch {
+    /* not JSON: reported below by status */
+  }
+  if (!res.ok) {
+    const fields: ApiFieldError[] = Array.isArray(body.errors)
+      ? (body.errors as ApiFieldError[])
+      : typeof body.field === 'string'
+        ? [{ field: body.field, message: String(body.error ?? '') }]
+        : [];
+    const detail = fields.length > 0 ? fields.map((f) => `${f.field}: ${f.message}`).join('; ') : String(body.error ?? res.statusText);
+    throw new ApiError(res.status, `${path} ${res.status}: ${detail}`, fields);
+  }
+  return body as T;
+}

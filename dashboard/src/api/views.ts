@@ -1,0 +1,274 @@
+/*
+ * The public views the dashboard reads, member by member, as the semantic
+ * layer publishes them (issues 3 and 4). Cards import their member names
+ * from here, so props are typed against the views and a renamed member is
+ * changed in one place. Which global filters each view can apply is listed
+ * beside it.
+ */
+import type { FilterMapping } from '../lib/build-filters';
+
+export const STAGE_REACH = {
+  stage: 'stage_reach.stage',
+  stageOrder: 'stage_reach.stage_order',
+  reachedAt: 'stage_reach.reached_at',
+  leadSource: 'stage_reach.lead_source',
+  persona: 'stage_reach.persona',
+  industry: 'stage_reach.industry',
+  employeeBand: 'stage_reach.employee_band',
+  isSkipped: 'stage_reach.is_skipped',
+  leads: 'stage_reach.leads',
+  accounts: 'stage_reach.accounts',
+} as const;
+
+export const CONVERSIONS = {
+  fromStage: 'conversions.from_stage',
+  toStage: 'conversions.to_stage',
+  cohortAt: 'conversions.cohort_at',
+  leadSource: 'conversions.lead_source',
+  persona: 'conversions.persona',
+  industry: 'conversions.industry',
+  employeeBand: 'conversions.employee_band',
+  isAdjacent: 'conversions.is_adjacent',
+  /** 1 when the row's cohort includes an immature month, else 0 (a measure). */
+  immature: 'conversions.immature',
+  entered: 'conversions.entered',
+  converted: 'conversions.converted',
+  conversionRate: 'conversions.conversion_rate',
+  medianDays: 'conversions.median_days_to_convert',
+  p75Days: 'conversions.p75_days_to_convert',
+  enteredAccounts: 'conversions.account_entered',
+  convertedAccounts: 'conversions.account_converted',
+  accountConversionRate: 'conversions.account_conversion_rate',
+  accountMedianDays: 'conversions.account_median_days_to_convert',
+} as const;
+
+export const FLOW = {
+  stage: 'flow.stage',
+  fromStage: 'flow.from_stage',
+  toStage: 'flow.to_stage',
+  isAdjacent: 'flow.is_adjacent',
+  reachedAt: 'flow.reached_at',
+  leadSource: 'flow.lead_source',
+  industry: 'flow.industry',
+  employeeBand: 'flow.employee_band',
+  fromVolume: 'flow.from_volume',
+  toVolume: 'flow.to_volume',
+  flowConversion: 'flow.flow_conversion_rate',
+  accountFromVolume: 'flow.account_from_volume',
+  accountToVolume: 'flow.account_to_volume',
+  accountFlowConversion: 'flow.account_flow_conversion_rate',
+} as const;
+
+export const BACKLOG = {
+  stage: 'backlog.stage',
+  snapshotAt: 'backlog.snapshot_at',
+  isMonthEnd: 'backlog.is_month_end',
+  isFunnel: 'backlog.is_funnel',
+  isDaily: 'backlog.is_daily',
+  agingBucket: 'backlog.aging_bucket',
+  agingBucketOrder: 'backlog.aging_bucket_order',
+  isStuck: 'backlog.is_stuck',
+  team: 'backlog.team',
+  ownerTeam: 'backlog.owner_team',
+  leadId: 'backlog.lead_id',
+  agingDays: 'backlog.aging_days',
+  leadSource: 'backlog.lead_source',
+  persona: 'backlog.persona',
+  industry: 'backlog.industry',
+  employeeBand: 'backlog.employee_band',
+  leads: 'backlog.leads',
+  stuckLeads: 'backlog.stuck_leads',
+  stuckRate: 'backlog.stuck_rate',
+  avgAgingDays: 'backlog.avg_aging_days',
+} as const;
+
+export const PATHS = {
+  isSuccess: 'paths.is_success_path',
+  isFast: 'paths.is_fast_path',
+  isDetour: 'paths.is_detour_path',
+  recycleCount: 'paths.recycle_count',
+  persona: 'paths.persona',
+  employeeBand: 'paths.employee_band',
+  createdAt: 'paths.created_at',
+  leadSource: 'paths.lead_source',
+  industry: 'paths.industry',
+  leads: 'paths.leads',
+  successLeads: 'paths.success_path_leads',
+  fastLeads: 'paths.fast_path_leads',
+  detourLeads: 'paths.detour_path_leads',
+  recycledLeads: 'paths.recycled_leads',
+  recycleReturnRate: 'paths.recycle_return_rate',
+  exitFromStage: 'paths.exit_from_stage',
+  exitedAt: 'paths.exited_at',
+  exits: 'paths.exits',
+  recycles: 'paths.recycles',
+  /** Recycle rate of the exit's from-stage (stage_exits). */
+  recycleRate: 'paths.recycle_rate',
+  recycleEventReturnRate: 'paths.recycle_event_return_rate',
+} as const;
+
+export const DEALS = {
+  status: 'deals.status',
+  dealType: 'deals.deal_type',
+  createdAt: 'deals.created_at',
+  closedAt: 'deals.closed_at',
+  leadSource: 'deals.lead_source',
+  industry: 'deals.industry',
+  employeeBand: 'deals.employee_band',
+  opportunities: 'deals.opportunities',
+  won: 'deals.won',
+  lost: 'deals.lost',
+  winRate: 'deals.win_rate',
+  wonAmount: 'deals.won_amount',
+  avgDealSize: 'deals.avg_deal_size',
+  avgSalesCycleDays: 'deals.avg_sales_cycle_days',
+  openPipeline: 'deals.open_pipeline',
+  openOpportunities: 'deals.open_opportunities',
+  pipelineVelocity: 'deals.pipeline_velocity',
+} as const;
+
+export const TARGETS = {
+  fiscalMonth: 'targets.fiscal_month',
+  metric: 'targets.metric',
+  target: 'targets.target',
+  actual: 'targets.actual',
+  achievementRate: 'targets.achievement_rate',
+  gap: 'targets.gap',
+} as const;
+
+export const STAGES = {
+  stage: 'stages.stage',
+  stageOrder: 'stages.stage_order',
+  labelJa: 'stages.label_ja',
+  labelEn: 'stages.label_en',
+  team: 'stages.team',
+  slaDays: 'stages.sla_days',
+  isFunnel: 'stages.is_funnel',
+  funnelPosition: 'stages.funnel_position',
+} as const;
+
+export const ATTRIBUTION = {
+  model: 'attribution.model',
+  channel: 'attribution.channel',
+  campaign: 'attribution.campaign',
+  campaignName: 'attribution.campaign_name',
+  /** opportunity (pipeline), won (revenue) or a stage pair 'lead->mql', … */
+  conversion: 'attribution.conversion',
+  convertedAt: 'attribution.converted_at',
+  dealType: 'attribution.deal_type',
+  industry: 'attribution.industry',
+  employeeBand: 'attribution.employee_band',
+  credit: 'attribution.credit',
+  attributedPipeline: 'attribution.attributed_pipeline',
+  attributedRevenue: 'attribution.attributed_revenue',
+  conversions: 'attribution.conversions',
+} as const;
+
+export const CHANNEL_PERFORMANCE = {
+  model: 'channel_performance.model',
+  channel: 'channel_performance.channel',
+  month: 'channel_performance.month',
+  cost: 'channel_performance.cost',
+  leads: 'channel_performance.leads',
+  cpl: 'channel_performance.cpl',
+  attributedOpportunities: 'channel_performance.attributed_opportunities',
+  attributedPipeline: 'channel_performance.attributed_pipeline',
+  attributedWins: 'channel_performance.attributed_wins',
+  attributedRevenue: 'channel_performance.attributed_revenue',
+  cac: 'channel_performance.cac',
+  roi: 'channel_performance.roi',
+  roas: 'channel_performance.roas',
+} as const;
+
+export const UNIT_ECONOMICS = {
+  segmentType: 'unit_economics.segment_type',
+  segment: 'unit_economics.segment',
+  /** Last month of the trailing-12-month window. */
+  period: 'unit_economics.period',
+  isPartial: 'unit_economics.is_partial',
+  arpa: 'unit_economics.arpa',
+  churnRate: 'unit_economics.churn_rate',
+  ltv: 'unit_economics.ltv',
+  cac: 'unit_economics.cac',
+  ltvToCac: 'unit_economics.ltv_to_cac',
+  paybackMonths: 'unit_economics.cac_payback_months',
+  newCustomers: 'unit_economics.new_customers',
+} as const;
+
+export const PLAN = {
+  fiscalMonth: 'plan.fiscal_month',
+  stage: 'plan.stage',
+  stageOrder: 'plan.stage_order',
+  channel: 'plan.channel',
+  isOverAllowableCac: 'plan.is_over_allowable_cac',
+  isCacUnbounded: 'plan.is_cac_unbounded',
+  attributionModel: 'plan.attribution_model',
+  required: 'plan.required',
+  actual: 'plan.actual',
+  requiredToDate: 'plan.required_to_date',
+  gap: 'plan.gap',
+  attainment: 'plan.attainment',
+  requiredBudget: 'plan.required_budget',
+  ltvBoundedRequired: 'plan.ltv_bounded_required',
+  ltvBoundedBudget: 'plan.ltv_bounded_budget',
+  revenueTarget: 'plan.revenue_target',
+  conversionRate: 'plan.conversion_rate',
+  velocityDays: 'plan.velocity_days',
+  averageDealSize: 'plan.average_deal_size',
+  channelShare: 'plan.channel_share',
+  ltvBoundedChannelShare: 'plan.ltv_bounded_channel_share',
+  channelCpl: 'plan.channel_cpl',
+  channelCac: 'plan.channel_cac',
+  allowableCac: 'plan.allowable_cac',
+  ltv: 'plan.ltv',
+  ltvCacTarget: 'plan.ltv_cac_target',
+} as const;
+
+export const KPI_TREE = {
+  /** month, fiscal_quarter or fiscal_year: always filter to one. */
+  periodType: 'kpi_tree.period_type',
+  /** First month of the period. */
+  fiscalMonth: 'kpi_tree.fiscal_month',
+  periodLabel: 'kpi_tree.period_label',
+  isPartial: 'kpi_tree.is_partial',
+  node: 'kpi_tree.node',
+  parent: 'kpi_tree.parent',
+  label: 'kpi_tree.label',
+  labelJa: 'kpi_tree.label_ja',
+  unit: 'kpi_tree.unit',
+  formula: 'kpi_tree.formula',
+  lever: 'kpi_tree.lever',
+  sortOrder: 'kpi_tree.sort_order',
+  weakestVsPlan: 'kpi_tree.is_weakest_link_vs_plan',
+  weakestVsPrevious: 'kpi_tree.is_weakest_link_vs_previous',
+  weakestVsYearAgo: 'kpi_tree.is_weakest_link_vs_year_ago',
+  actual: 'kpi_tree.actual',
+  plan: 'kpi_tree.plan',
+  previous: 'kpi_tree.previous',
+  yearAgo: 'kpi_tree.year_ago',
+  effectVsPlan: 'kpi_tree.effect_vs_plan',
+  effectVsPrevious: 'kpi_tree.effect_vs_previous',
+  effectVsYearAgo: 'kpi_tree.effect_vs_year_ago',
+  gapEffectVsPlan: 'kpi_tree.gap_effect_vs_plan',
+  gapEffectVsPrevious: 'kpi_tree.gap_effect_vs_previous',
+  gapEffectVsYearAgo: 'kpi_tree.gap_effect_vs_year_ago',
+  shareVsPlan: 'kpi_tree.share_of_gap_vs_plan',
+  shareVsPrevious: 'kpi_tree.share_of_gap_vs_previous',
+  shareVsYearAgo: 'kpi_tree.share_of_gap_vs_year_ago',
+} as const;
+
+/** Which members of each view carry the global segment and channel filters. */
+export const FILTERS: Record<string, FilterMapping> = {
+  stage_reach: { segment: { industry: STAGE_REACH.industry, employee_band: STAGE_REACH.employeeBand }, channel: STAGE_REACH.leadSource },
+  conversions: { segment: { industry: CONVERSIONS.industry, employee_band: CONVERSIONS.employeeBand }, channel: CONVERSIONS.leadSource },
+  flow: { segment: { industry: FLOW.industry, employee_band: FLOW.employeeBand }, channel: FLOW.leadSource },
+  backlog: { segment: { industry: BACKLOG.industry, employee_band: BACKLOG.employeeBand }, channel: BACKLOG.leadSource },
+  paths: { segment: { industry: PATHS.industry, employee_band: PATHS.employeeBand }, channel: PATHS.leadSource },
+  deals: { segment: { industry: DEALS.industry, employee_band: DEALS.employeeBand }, channel: DEALS.leadSource },
+  targets: {},
+  attribution: { segment: { industry: ATTRIBUTION.industry, employee_band: ATTRIBUTION.employeeBand }, channel: ATTRIBUTION.channel },
+  channel_performance: { channel: CHANNEL_PERFORMANCE.channel },
+  unit_economics: {},
+  plan: {},
+  kpi_tree: {},
+};

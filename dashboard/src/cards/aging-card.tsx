@@ -1,0 +1,106 @@
+/*
+ * Backlog: aging distribution at the period's reference day (its last day,
+ * or as_of while it runs) — stage × aging bucket, each cell the number of
+ * leads, shaded by its share of the stage. Buckets past the stage's SLA are
+ * marked "over SLA" in the header row text and with a hatch, not by colour
+ * alone. One query on `backlog`.
+ */
+import { BACKLOG } from '../api/views';
+import { CardFrame } from '../components/card-frame';
+import { useFilters } from '../hooks/use-filters';
+import { num, str, useViewQuery } from '../hooks/use-view-query';
+import { useI18n } from '../i18n/i18n-context';
+import { stageInfo, stageLabel, stageRank } from '../i18n/labels';
+import { formatCount, formatDate, formatDays } from '../lib/format';
+import { pivotRows } from '../lib/pivot-rows';
+import { referenceDay } from '../lib/resolve-period';
+import { useSettings } from '../state/settings';
+import { BACKLOG_STAGES } from './inventory-trend-card';
+
+const HATCH = 'repeating-linear-gradient(135deg, rgba(225,29,72,.18) 0 2px, transparent 2px 6px)';
+
+/** Lower bound of a bucket label such as '15-30' or '181+'. */
+export function bucketStart(bucket: string): number {
+  const m = /^(\d+)/.exec(bucket);
+  return m ? Number(m[1]) : 0;
+}
+
+export function AgingCard() {
+  const { t, locale } = useI18n();
+  const settings = useSettings();
+  const { period, viewFilters } = useFilters();
+  const day = referenceDay(period, settings.asOf);
+  const f = viewFilters('backlog');
+  const q = useViewQuery({
+    measures: [BACKLOG.leads, BACKLOG.stuckLeads],
+    dimensions: [BACKLOG.stage, BACKLOG.agingBucket, BACKLOG.agingBucketOrder],
+    timeDimensions: [{ dimension: BACKLOG.snapshotAt, dateRange: [day, day] }],
+    filters: [...f.filters, { member: BACKLOG.stage, operator: 'equals', values: BACKLOG_STAGES }],
+  });
+  const order = new Map<string, number>();
+  const stuck = new Set<string>();
+  for (const r of q.rows) {
+    if ((num(r, BACKLOG.stuckLeads) ?? 0) > 0) stuck.add(`${str(r, BACKLOG.stage)}|${str(r, BACKLOG.agingBucket)}`);
+    order.set(str(r, BACKLOG.agingBucket) ?? '', num(r, BACKLOG.agingBucketOrder) ?? bucketStart(str(r, BACKLOG.agingBucket) ?? ''));
+  }
+  const m = pivotRows<(typeof q.rows)[number], number>(
+    q.rows,
+    (r) => str(r, BACKLOG.stage),
+    (r) => str(r, BACKLOG.agingBucket),
+    (r, prev) => (prev ?? 0) + (num(r, BACKLOG.leads) ?? 0),
+    { rows: (a, b) => stageRank(a) - stageRank(b), cols: (a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0) },
+  );
+  return (
+    <CardFrame
+      title={t('backlog.aging.title')}
+      subtitle={t('backlog.aging.subtitle', { date: formatDate(day, locale) })}
+      height={300}
+      state={q}
+      unapplied={f.unapplied}
+      skeleton="table"
+      emptyReason={t('backlog.aging.empty', { date: formatDate(day, locale) })}
+    >
+      <div className="flex h-full flex-col">
+        <div className="flex-1 overflow-auto">
+          <table className="w-full border-separate border-spacing-0.5 text-tremor-label" aria-label={t('backlog.aging.title')}>
+            <thead>
+              <tr>
+                <th scope="col" className="px-2 py-1 text-left font-medium text-tremor-content">{t('backlog.col.stage')}</th>
+                {m.colKeys.map((b) => <th key={b} scope="col" className="px-2 py-1 text-center font-medium text-tremor-content">{t('backlog.aging.bucket', { range: b })}</th>)}
+                <th scope="col" className="px-2 py-1 text-right font-medium text-tremor-content">SLA</th>
+              </tr>
+            </thead>
+            <tbody>
+              {m.rowKeys.map((s) => {
+                const total = m.colKeys.reduce((acc, b) => acc + (m.cell(s, b) ?? 0), 0);
+                const slaDays = stageInfo(s)?.slaDays ?? null;
+                return (
+                  <tr key={s}>
+                    <th scope="row" className="whitespace-nowrap px-2 py-1 text-left font-medium text-tremor-content-emphasis">{stageLabel(s, locale)}</th>
+                    {m.colKeys.map((b) => {
+                      const n = m.cell(s, b) ?? 0;
+                      const over = stuck.has(`${s}|${b}`);
+                      const share = total > 0 ? n / total : 0;
+                      return (
+                        <td key={b} className="rounded-sm px-2 py-1 text-center tabular-nums text-tremor-content-strong"
+                          style={{ backgroundColor: `rgba(${over ? '225,29,72' : '37,99,235'}, ${0.05 + share * 0.55})`, backgroundImage: over ? HATCH : undefined }}
+                          aria-label={`${stageLabel(s, locale)} ${b}: ${formatCount(n, locale)}${over ? ` (${t('backlog.aging.overSla')})` : ''}`}>
+                          {n > 0 ? formatCount(n, locale) : '–'}
+                        </td>
+                      );
+                    })}
+                    <td className="px-2 py-1 text-right text-tremor-content">{slaDays === null ? '–' : formatDays(slaDays, locale, 0)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+        <p className="mt-2 flex items-center gap-2 text-tremor-label text-tremor-content">
+          <span aria-hidden className="inline-block h-3 w-5 rounded-sm border border-rose-200" style={{ backgroundImage: HATCH }} />
+          {t('backlog.aging.legend')}
+        </p>
+      </div>
+    </CardFrame>
+  );
+}

@@ -1,0 +1,87 @@
+/*
+ * Board tiles over the `deals` view: wins, win rate, average deal size and
+ * sales cycle for the selected period (to as_of), against the same span of
+ * the previous period. One query per tile, with Cube's compareDateRange on
+ * closed_at. A separate tile shows the open pipeline, which is a stock at
+ * as_of, not a flow in the period.
+ */
+import { DEALS } from '../api/views';
+import { CardFrame } from '../components/card-frame';
+import { DeltaBadge } from '../components/delta-badge';
+import { KpiFigure } from '../components/kpi-figure';
+import { useFilters } from '../hooks/use-filters';
+import { num, useViewQuery } from '../hooks/use-view-query';
+import { useI18n } from '../i18n/i18n-context';
+import type { MessageKey } from '../i18n/messages';
+import { formatByUnit, formatDate, formatPeriodKey, formatSignedPercent, type Unit } from '../lib/format';
+import { comparableRanges } from '../lib/resolve-period';
+import { useSettings } from '../state/settings';
+
+export type DealFlowMeasure = typeof DEALS.won | typeof DEALS.winRate | typeof DEALS.avgDealSize | typeof DEALS.avgSalesCycleDays | typeof DEALS.wonAmount;
+
+export interface DealKpiTileProps {
+  measure: DealFlowMeasure;
+  title: MessageKey;
+  unit: Unit;
+  link: string;
+  higherIsBetter?: boolean;
+}
+
+export function DealKpiTile({ measure, title, unit, link, higherIsBetter = true }: DealKpiTileProps) {
+  const { t, locale } = useI18n();
+  const settings = useSettings();
+  const { period, viewFilters } = useFilters();
+  const ranges = comparableRanges(period, settings.asOf);
+  const f = viewFilters('deals');
+  const q = useViewQuery({
+    measures: [measure],
+    timeDimensions: [{ dimension: DEALS.closedAt, compareDateRange: [[ranges.current.start, ranges.current.end], [ranges.previous.start, ranges.previous.end]] }],
+    filters: f.filters,
+  });
+  const current = num(q.parts[0]?.[0], measure);
+  const previous = num(q.parts[1]?.[0], measure);
+  // Ratios compare in points, amounts and counts in percent.
+  const change = current === null || previous === null ? null : unit === 'ratio' ? current - previous : previous === 0 ? null : current / previous - 1;
+  const state = q.status === 'ready' && current === null ? { ...q, status: 'empty' as const } : q;
+  const label = t(title);
+  return (
+    <CardFrame title={label} height={112} state={state} unapplied={f.unapplied} link={link} skeleton="tile"
+      emptyReason={t('board.kpi.empty', { period: formatPeriodKey(period.key, locale) })}>
+      <KpiFigure
+        label={label}
+        value={formatByUnit(current, unit, locale, settings.currency)}
+        delta={
+          <DeltaBadge
+            change={change}
+            higherIsBetter={higherIsBetter}
+            text={change === null ? '–' : unit === 'ratio' ? `${change >= 0 ? '+' : '−'}${Math.abs(change * 100).toFixed(1)}pt` : formatSignedPercent(change, locale)}
+            label={ranges.complete ? t('compare.previousPeriod') : t('compare.previousSameSpan')}
+          />
+        }
+        footnote={t('board.kpi.range', { from: formatDate(ranges.current.start, locale), to: formatDate(ranges.current.end, locale) })}
+      />
+    </CardFrame>
+  );
+}
+
+export function PipelineTile() {
+  const { t, locale } = useI18n();
+  const settings = useSettings();
+  const { viewFilters } = useFilters();
+  const f = viewFilters('deals');
+  const q = useViewQuery({ measures: [DEALS.openPipeline, DEALS.pipelineVelocity], filters: f.filters });
+  const row = q.rows[0];
+  const pipeline = num(row, DEALS.openPipeline);
+  const velocity = num(row, DEALS.pipelineVelocity);
+  const label = t('board.kpi.pipeline');
+  return (
+    <CardFrame title={label} height={112} state={q} unapplied={f.unapplied} link="/backlog" skeleton="tile" emptyReason={t('board.kpi.pipelineEmpty')}>
+      <KpiFigure
+        label={label}
+        value={formatByUnit(pipeline, 'JPY', locale, settings.currency)}
+        delta={<span className="text-tremor-label text-tremor-content">{t('board.kpi.pipelineVelocity', { value: formatByUnit(velocity, 'JPY', locale, settings.currency) })}</span>}
+        footnote={t('board.kpi.asOf', { date: formatDate(settings.asOf, locale) })}
+      />
+    </CardFrame>
+  );
+}

@@ -1,0 +1,83 @@
+/*
+ * Funnel: flow conversion (contract definition 3) — volume(T, month) ÷
+ * volume(S, month) per adjacent stage pair, the ratio monthly reports use.
+ * It is labelled as a flow ratio everywhere: the two counts are not the same
+ * leads, so it can exceed 100% and must not be read as a cohort conversion.
+ * One query on `flow`.
+ */
+import { LineChart } from '@tremor/react';
+import { FLOW } from '../api/views';
+import { CardFrame } from '../components/card-frame';
+import { useFilters } from '../hooks/use-filters';
+import { useGrain } from '../hooks/use-page-options';
+import { num, str, useViewQuery } from '../hooks/use-view-query';
+import { useI18n } from '../i18n/i18n-context';
+import { pairLabel, stageRank } from '../i18n/labels';
+import { formatMonth, formatPercent, formatPeriodKey } from '../lib/format';
+
+export function FlowConversionCard() {
+  const { t, locale } = useI18n();
+  const { period, viewFilters } = useFilters();
+  const [grain] = useGrain();
+  const ratio = grain === 'account' ? FLOW.accountFlowConversion : FLOW.flowConversion;
+  const fromVolume = grain === 'account' ? FLOW.accountFromVolume : FLOW.fromVolume;
+  const toVolume = grain === 'account' ? FLOW.accountToVolume : FLOW.toVolume;
+  const f = viewFilters('flow');
+  const q = useViewQuery({
+    measures: [ratio, fromVolume, toVolume],
+    dimensions: [FLOW.fromStage, FLOW.toStage],
+    timeDimensions: [{ dimension: FLOW.reachedAt, granularity: 'month', dateRange: [period.start, period.end] }],
+    filters: [...f.filters, { member: FLOW.isAdjacent, operator: 'equals', values: ['true'] }],
+  });
+  const monthKey = `${FLOW.reachedAt}.month`;
+  const pairs = [...new Set(q.rows.map((r) => `${str(r, FLOW.fromStage)}->${str(r, FLOW.toStage)}`))].sort(
+    (a, b) => stageRank(a.split('->')[0]!) - stageRank(b.split('->')[0]!),
+  );
+  const months = [...new Set(q.rows.map((r) => str(r, monthKey)?.slice(0, 7) ?? ''))].sort();
+  const data = months.map((m) => {
+    const point: Record<string, string | number | null> = { month: formatMonth(`${m}-01`, locale, true) };
+    for (const p of pairs) {
+      const row = q.rows.find((r) => str(r, monthKey)?.slice(0, 7) === m && `${str(r, FLOW.fromStage)}->${str(r, FLOW.toStage)}` === p);
+      point[pairLabel(p, locale)] = row ? num(row, ratio) : null;
+    }
+    return point;
+  });
+  const totals = pairs.map((p) => {
+    const rows = q.rows.filter((r) => `${str(r, FLOW.fromStage)}->${str(r, FLOW.toStage)}` === p);
+    const from = rows.reduce((s, r) => s + (num(r, fromVolume) ?? 0), 0);
+    const to = rows.reduce((s, r) => s + (num(r, toVolume) ?? 0), 0);
+    return { pair: p, ratio: from > 0 ? to / from : null };
+  });
+  return (
+    <CardFrame
+      title={t('funnel.flow.title')}
+      subtitle={t('funnel.flow.subtitle')}
+      height={330}
+      state={q}
+      unapplied={f.unapplied}
+      emptyReason={t('funnel.flow.empty', { period: formatPeriodKey(period.key, locale) })}
+    >
+      <LineChart
+        className="h-[260px]"
+        data={data}
+        index="month"
+        categories={pairs.map((p) => pairLabel(p, locale))}
+        colors={['blue', 'emerald', 'amber', 'rose', 'violet']}
+        valueFormatter={(v) => formatPercent(v, locale)}
+        yAxisWidth={56}
+        yAxisLabel={t('axis.flowRatio')}
+        xAxisLabel={t('axis.month')}
+        connectNulls
+        showAnimation={false}
+      />
+      <dl className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-tremor-label" aria-label={t('funnel.flow.totalsLabel')}>
+        {totals.map((x) => (
+          <div key={x.pair} className="flex gap-1">
+            <dt className="text-tremor-content">{pairLabel(x.pair, locale)}</dt>
+            <dd className="font-semibold text-tremor-content-strong tabular-nums">{formatPercent(x.ratio, locale)}</dd>
+          </div>
+        ))}
+      </dl>
+    </CardFrame>
+  );
+}

@@ -1,0 +1,62 @@
+/*
+ * Backlog: inventory per stage over time (contract definition 4) — leads
+ * whose latest transition at each month's last instant is into the stage;
+ * the running month is read at as_of. One query on `backlog` (month-end
+ * snapshots).
+ */
+import { LineChart } from '@tremor/react';
+import { BACKLOG } from '../api/views';
+import { CardFrame } from '../components/card-frame';
+import { useFilters } from '../hooks/use-filters';
+import { num, str, useViewQuery } from '../hooks/use-view-query';
+import { useI18n } from '../i18n/i18n-context';
+import { stageLabel, stageRank } from '../i18n/labels';
+import { formatCount, formatMonth, formatPeriodKey } from '../lib/format';
+
+export const BACKLOG_STAGES = ['lead', 'mql', 'sal', 'sql', 'opportunity', 'recycled'];
+
+export function InventoryTrendCard() {
+  const { t, locale } = useI18n();
+  const { period, viewFilters } = useFilters();
+  const f = viewFilters('backlog');
+  const q = useViewQuery({
+    measures: [BACKLOG.leads],
+    dimensions: [BACKLOG.stage],
+    timeDimensions: [{ dimension: BACKLOG.snapshotAt, granularity: 'month', dateRange: [period.start, period.end] }],
+    filters: [...f.filters, { member: BACKLOG.isMonthEnd, operator: 'equals', values: ['true'] }, { member: BACKLOG.stage, operator: 'equals', values: BACKLOG_STAGES }],
+  });
+  const monthKey = `${BACKLOG.snapshotAt}.month`;
+  const stages = [...new Set(q.rows.map((r) => str(r, BACKLOG.stage) ?? ''))].sort((a, b) => stageRank(a) - stageRank(b));
+  const months = [...new Set(q.rows.map((r) => str(r, monthKey)?.slice(0, 7) ?? ''))].sort();
+  const data = months.map((m) => {
+    const point: Record<string, string | number> = { month: formatMonth(`${m}-01`, locale, true) };
+    for (const s of stages) {
+      const row = q.rows.find((r) => str(r, monthKey)?.slice(0, 7) === m && str(r, BACKLOG.stage) === s);
+      point[stageLabel(s, locale)] = num(row, BACKLOG.leads) ?? 0;
+    }
+    return point;
+  });
+  return (
+    <CardFrame
+      title={t('backlog.trend.title')}
+      subtitle={t('backlog.trend.subtitle')}
+      height={300}
+      state={q}
+      unapplied={f.unapplied}
+      emptyReason={t('backlog.trend.empty', { period: formatPeriodKey(period.key, locale) })}
+    >
+      <LineChart
+        className="h-full"
+        data={data}
+        index="month"
+        categories={stages.map((s) => stageLabel(s, locale))}
+        colors={['slate', 'sky', 'emerald', 'violet', 'rose', 'amber']}
+        valueFormatter={(v) => formatCount(v, locale)}
+        yAxisWidth={60}
+        yAxisLabel={t('axis.leadsInStage')}
+        xAxisLabel={t('axis.monthEnd')}
+        showAnimation={false}
+      />
+    </CardFrame>
+  );
+}

@@ -1,0 +1,122 @@
+/*
+ * Board and review: the KPI tree for the selected period from the
+ * `kpi_tree` view — one row per node with actual, plan, previous period,
+ * same period last year, each node's revenue effect and share of the
+ * revenue gap, and the view's weakest-link flags — drawn by
+ * components/kpi-tree.tsx. The comparison (plan / previous / year ago) is a
+ * page option in the URL (?compare=).
+ *
+ * The view holds one row per period and node for months, fiscal quarters
+ * and fiscal years; the card asks for the period type of the global period
+ * and its first month. A period still running (is_partial) is compared with
+ * whole periods, and the card says so.
+ */
+import { KPI_TREE } from '../api/views';
+import { CardFrame } from '../components/card-frame';
+import { KpiTree } from '../components/kpi-tree';
+import { Segmented } from '../components/page-header';
+import { useFilters } from '../hooks/use-filters';
+import { useComparison } from '../hooks/use-page-options';
+import { num, str, useViewQuery, type Row } from '../hooks/use-view-query';
+import { useI18n } from '../i18n/i18n-context';
+import { channelLabel } from '../i18n/labels';
+import type { Comparison, KpiTreeNode } from '../lib/build-kpi-tree';
+import { formatPeriodKey, type Locale, type Unit } from '../lib/format';
+import type { PeriodKind } from '../lib/resolve-period';
+import { useSettings } from '../state/settings';
+
+export const COMPARISONS: Comparison[] = ['plan', 'previous', 'yearAgo'];
+
+export const PERIOD_TYPE: Record<PeriodKind, string> = { year: 'fiscal_year', quarter: 'fiscal_quarter', month: 'month' };
+
+const UNITS: Record<string, Unit> = { JPY: 'JPY', count: 'count', ratio: 'ratio', days: 'days' };
+
+const bool = (r: Row, m: string) => r[m] === true || r[m] === 'true';
+
+/** The view's label, except per-channel lead nodes, which get the channel's display name. */
+function nodeLabel(r: Row, locale: Locale): string {
+  const node = str(r, KPI_TREE.node) ?? '';
+  if (node.startsWith('leads:')) return `${locale === 'ja' ? 'リード' : 'Leads'}: ${channelLabel(node.slice(6), locale)}`;
+  if (locale === 'ja') return str(r, KPI_TREE.labelJa) ?? node;
+  const en = str(r, KPI_TREE.label) ?? node;
+  return en.charAt(0).toUpperCase() + en.slice(1);
+}
+
+export function rowsToNodes(rows: Row[], locale: Locale): KpiTreeNode[] {
+  return rows.map((r) => ({
+    key: str(r, KPI_TREE.node) ?? '',
+    parent: str(r, KPI_TREE.parent) || null,
+    label: nodeLabel(r, locale),
+    unit: UNITS[str(r, KPI_TREE.unit) ?? ''] ?? 'number',
+    actual: num(r, KPI_TREE.actual),
+    plan: num(r, KPI_TREE.plan),
+    previous: num(r, KPI_TREE.previous),
+    yearAgo: num(r, KPI_TREE.yearAgo),
+    effect: { plan: num(r, KPI_TREE.effectVsPlan), previous: num(r, KPI_TREE.effectVsPrevious), yearAgo: num(r, KPI_TREE.effectVsYearAgo) },
+    gapEffect: { plan: num(r, KPI_TREE.gapEffectVsPlan), previous: num(r, KPI_TREE.gapEffectVsPrevious), yearAgo: num(r, KPI_TREE.gapEffectVsYearAgo) },
+    shareOfGap: { plan: num(r, KPI_TREE.shareVsPlan), previous: num(r, KPI_TREE.shareVsPrevious), yearAgo: num(r, KPI_TREE.shareVsYearAgo) },
+    weakest: { plan: bool(r, KPI_TREE.weakestVsPlan), previous: bool(r, KPI_TREE.weakestVsPrevious), yearAgo: bool(r, KPI_TREE.weakestVsYearAgo) },
+    lever: str(r, KPI_TREE.lever),
+    sortOrder: num(r, KPI_TREE.sortOrder),
+  }));
+}
+
+/** The kpi_tree query for a period: shared by the tree, the gap decomposition and the movers. */
+export function useKpiTreeRows() {
+  const { period } = useFilters();
+  return useViewQuery({
+    dimensions: [
+      KPI_TREE.node, KPI_TREE.parent, KPI_TREE.label, KPI_TREE.labelJa, KPI_TREE.unit, KPI_TREE.lever, KPI_TREE.sortOrder, KPI_TREE.isPartial,
+      KPI_TREE.weakestVsPlan, KPI_TREE.weakestVsPrevious, KPI_TREE.weakestVsYearAgo,
+    ],
+    measures: [
+      KPI_TREE.actual, KPI_TREE.plan, KPI_TREE.previous, KPI_TREE.yearAgo,
+      KPI_TREE.effectVsPlan, KPI_TREE.effectVsPrevious, KPI_TREE.effectVsYearAgo,
+      KPI_TREE.gapEffectVsPlan, KPI_TREE.gapEffectVsPrevious, KPI_TREE.gapEffectVsYearAgo,
+      KPI_TREE.shareVsPlan, KPI_TREE.shareVsPrevious, KPI_TREE.shareVsYearAgo,
+    ],
+    timeDimensions: [{ dimension: KPI_TREE.fiscalMonth, dateRange: [period.start, period.start] }],
+    filters: [{ member: KPI_TREE.periodType, operator: 'equals', values: [PERIOD_TYPE[period.kind]] }],
+    order: { [KPI_TREE.sortOrder]: 'asc' },
+  });
+}
+
+export function ComparisonPicker() {
+  const { t } = useI18n();
+  const [comparison, setComparison] = useComparison();
+  return (
+    <Segmented
+      label={t('compare.label')}
+      value={comparison}
+      onChange={setComparison}
+      options={COMPARISONS.map((c) => ({ value: c, label: t(`compare.${c}` as const) }))}
+    />
+  );
+}
+
+export function KpiTreeCard({ height = 520, link, picker = true }: { height?: number; link?: string; picker?: boolean }) {
+  const { t, locale } = useI18n();
+  const settings = useSettings();
+  const { period, filters } = useFilters();
+  const [comparison] = useComparison();
+  const q = useKpiTreeRows();
+  const nodes = rowsToNodes(q.rows, locale);
+  const partial = q.rows.some((r) => bool(r, KPI_TREE.isPartial));
+  const narrowed = filters.segment || filters.channel;
+  return (
+    <CardFrame
+      title={t('kpiTree.title')}
+      subtitle={t('kpiTree.subtitle', { period: formatPeriodKey(period.key, locale) })}
+      height={height}
+      state={q}
+      link={link}
+      skeleton="table"
+      unapplied={narrowed ? [...(filters.segment ? ['segment' as const] : []), ...(filters.channel ? ['channel' as const] : [])] : []}
+      note={partial ? t('kpiTree.partial') : null}
+      emptyReason={t('kpiTree.empty', { period: formatPeriodKey(period.key, locale) })}
+      actions={picker ? <ComparisonPicker /> : null}
+    >
+      <KpiTree nodes={nodes} comparison={comparison} currency={settings.currency} />
+    </CardFrame>
+  );
+}

@@ -1,0 +1,60 @@
+/*
+ * Board tile: LTV:CAC with CAC payback months, from `unit_economics`, for
+ * the whole company or — when the global segment filter is set — for that
+ * segment (the view is segmented by industry and company size itself).
+ * The window is the 12 months ending with the period's reference month
+ * (its last month, or the month of as_of while it runs). The target ratio
+ * is settings.ltv_cac_target (3 by default).
+ */
+import { UNIT_ECONOMICS } from '../api/views';
+import { CardFrame } from '../components/card-frame';
+import { KpiFigure } from '../components/kpi-figure';
+import { useFilters } from '../hooks/use-filters';
+import { num, useViewQuery } from '../hooks/use-view-query';
+import { useI18n } from '../i18n/i18n-context';
+import { formatMonth, formatMonths, formatNumber, formatYen } from '../lib/format';
+import { referenceDay } from '../lib/resolve-period';
+import { useSettings } from '../state/settings';
+
+export function LtvCacTile() {
+  const { t, locale } = useI18n();
+  const settings = useSettings();
+  const { filters, period } = useFilters();
+  const day = referenceDay(period, settings.asOf);
+  const month = `${day.slice(0, 7)}-01`;
+  const segmentFilters = filters.segment
+    ? [
+        { member: UNIT_ECONOMICS.segmentType, operator: 'equals' as const, values: [filters.segment.type] },
+        { member: UNIT_ECONOMICS.segment, operator: 'equals' as const, values: [filters.segment.value] },
+      ]
+    : [{ member: UNIT_ECONOMICS.segmentType, operator: 'equals' as const, values: ['all'] }];
+  const q = useViewQuery({
+    measures: [UNIT_ECONOMICS.ltvToCac, UNIT_ECONOMICS.paybackMonths, UNIT_ECONOMICS.ltv, UNIT_ECONOMICS.cac],
+    timeDimensions: [{ dimension: UNIT_ECONOMICS.period, dateRange: [month, day] }],
+    filters: segmentFilters,
+  });
+  const row = q.rows[0];
+  const ratio = num(row, UNIT_ECONOMICS.ltvToCac);
+  const state = q.status === 'ready' && ratio === null ? { ...q, status: 'empty' as const } : q;
+  const label = t('board.kpi.ltvCac');
+  const target = settings.ltvCacTarget;
+  const ok = ratio !== null && ratio >= target;
+  return (
+    <CardFrame title={label} height={112} state={state} unapplied={filters.channel ? ['channel'] : []} link="/channels" skeleton="tile" emptyReason={t('board.kpi.ltvCacEmpty')}>
+      <KpiFigure
+        label={label}
+        value={ratio === null ? '–' : `${formatNumber(ratio, locale, 1)} : 1`}
+        delta={
+          <span className={`inline-flex items-center gap-1 rounded-tremor-small px-1.5 py-0.5 text-tremor-label font-semibold ${ok ? 'bg-emerald-50 text-emerald-800' : 'bg-amber-50 text-amber-900'}`}>
+            {ok ? '✓' : '!'} {t(ok ? 'board.kpi.ltvCacAbove' : 'board.kpi.ltvCacBelow', { target: formatNumber(target, locale, 1) })}
+          </span>
+        }
+        footnote={t('board.kpi.ltvCacFoot', {
+          payback: formatMonths(num(row, UNIT_ECONOMICS.paybackMonths), locale),
+          ltv: formatYen(num(row, UNIT_ECONOMICS.ltv), locale, { currency: settings.currency }),
+          month: formatMonth(month, locale),
+        })}
+      />
+    </CardFrame>
+  );
+}

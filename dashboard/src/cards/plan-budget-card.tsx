@@ -1,0 +1,102 @@
+/*
+ * Plan: the lead requirement of the period per channel (the channel mix of
+ * the trailing 12 months) and the budget it needs (leads × CPL), with each
+ * channel's CAC against the LTV-based allowable CAC (LTV ÷
+ * ltv_cac_target); channels over it are flagged in words and with an icon,
+ * and the budget re-solved within the bound is shown beside. One query on
+ * the `plan` view (lead rows).
+ */
+import { PLAN } from '../api/views';
+import { CardFrame } from '../components/card-frame';
+import { FlagIcon } from '../components/icons';
+import { useFilters } from '../hooks/use-filters';
+import { num, str, useViewQuery } from '../hooks/use-view-query';
+import { useI18n } from '../i18n/i18n-context';
+import { channelLabel, modelLabel } from '../i18n/labels';
+import { formatCount, formatNumber, formatPercent, formatPeriodKey, formatYen } from '../lib/format';
+import { useSettings } from '../state/settings';
+
+const bool = (v: unknown) => v === true || v === 'true';
+
+export function PlanBudgetCard() {
+  const { t, locale } = useI18n();
+  const settings = useSettings();
+  const { period, filters } = useFilters();
+  const q = useViewQuery({
+    measures: [PLAN.required, PLAN.requiredBudget, PLAN.ltvBoundedBudget, PLAN.channelShare, PLAN.channelCpl, PLAN.channelCac, PLAN.allowableCac, PLAN.ltv, PLAN.ltvCacTarget],
+    dimensions: [PLAN.channel, PLAN.isOverAllowableCac, PLAN.isCacUnbounded, PLAN.attributionModel],
+    timeDimensions: [{ dimension: PLAN.fiscalMonth, dateRange: [period.start, period.end] }],
+    filters: [
+      { member: PLAN.stage, operator: 'equals', values: ['lead'] },
+      ...(filters.channel ? [{ member: PLAN.channel, operator: 'equals' as const, values: [filters.channel] }] : []),
+    ],
+    order: { [PLAN.requiredBudget]: 'desc' },
+  });
+  const money = (v: number | null) => formatYen(v, locale, { currency: settings.currency });
+  const first = q.rows[0];
+  const total = q.rows.reduce((s, r) => s + (num(r, PLAN.requiredBudget) ?? 0), 0);
+  const bounded = q.rows.reduce((s, r) => s + (num(r, PLAN.ltvBoundedBudget) ?? 0), 0);
+  return (
+    <CardFrame
+      title={t('plan.budget.title')}
+      subtitle={t('plan.budget.subtitle', { model: modelLabel(str(first, PLAN.attributionModel), locale) })}
+      height={472}
+      state={q}
+      skeleton="table"
+      unapplied={filters.segment ? ['segment'] : []}
+      emptyReason={t('plan.budget.empty', { period: formatPeriodKey(period.key, locale) })}
+    >
+      <div className="flex h-full flex-col">
+        <dl className="mb-3 grid grid-cols-3 gap-3">
+          <div className="rounded-tremor-default bg-tremor-background-muted px-3 py-2">
+            <dt className="text-tremor-label text-tremor-content">{t('plan.budget.total')}</dt>
+            <dd className="text-lg font-semibold tabular-nums text-tremor-content-strong">{money(total)}</dd>
+          </div>
+          <div className="rounded-tremor-default bg-tremor-background-muted px-3 py-2">
+            <dt className="text-tremor-label text-tremor-content">{t('plan.budget.allowableCac')}</dt>
+            <dd className="text-lg font-semibold tabular-nums text-tremor-content-strong">{money(num(first, PLAN.allowableCac))}</dd>
+            <dd className="text-[11px] text-tremor-content">LTV {money(num(first, PLAN.ltv))} ÷ {formatNumber(num(first, PLAN.ltvCacTarget), locale, 1)}</dd>
+          </div>
+          <div className="rounded-tremor-default bg-tremor-background-muted px-3 py-2">
+            <dt className="text-tremor-label text-tremor-content">{t('plan.budget.boundedTotal')}</dt>
+            <dd className="text-lg font-semibold tabular-nums text-tremor-content-strong">{money(bounded)}</dd>
+          </div>
+        </dl>
+        <div className="flex-1 overflow-auto">
+          <table className="w-full text-[13px]" aria-label={t('plan.budget.title')}>
+            <thead className="sticky top-0 bg-white text-tremor-label text-tremor-content">
+              <tr className="border-b border-tremor-border">
+                <th scope="col" className="py-1.5 text-left font-medium">{t('channels.col.channel')}</th>
+                <th scope="col" className="px-2 py-1.5 text-right font-medium">{t('plan.form.share')}</th>
+                <th scope="col" className="px-2 py-1.5 text-right font-medium">{t('plan.whatIf.leads')}</th>
+                <th scope="col" className="px-2 py-1.5 text-right font-medium">CPL</th>
+                <th scope="col" className="px-2 py-1.5 text-right font-medium">{t('plan.whatIf.budgetCol')}</th>
+                <th scope="col" className="px-2 py-1.5 text-right font-medium">CAC</th>
+                <th scope="col" className="py-1.5 pl-2 text-left font-medium">{t('plan.whatIf.bound')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {q.rows.map((r) => {
+                const over = bool(r[PLAN.isOverAllowableCac]);
+                const unbounded = bool(r[PLAN.isCacUnbounded]);
+                return (
+                  <tr key={str(r, PLAN.channel)} className={`border-b border-tremor-border/60 ${over ? 'bg-rose-50/60' : ''}`}>
+                    <th scope="row" className="py-1 text-left font-medium text-tremor-content-emphasis">{channelLabel(str(r, PLAN.channel), locale)}</th>
+                    <td className="px-2 py-1 text-right tabular-nums">{formatPercent(num(r, PLAN.channelShare), locale)}</td>
+                    <td className="px-2 py-1 text-right tabular-nums">{formatCount(Math.ceil((num(r, PLAN.required) ?? 0) - 1e-9), locale)}</td>
+                    <td className="px-2 py-1 text-right tabular-nums">{money(num(r, PLAN.channelCpl))}</td>
+                    <td className="px-2 py-1 text-right font-semibold tabular-nums text-tremor-content-strong">{money(num(r, PLAN.requiredBudget))}</td>
+                    <td className="px-2 py-1 text-right tabular-nums">{unbounded ? t('plan.whatIf.noWins') : money(num(r, PLAN.channelCac))}</td>
+                    <td className="py-1 pl-2">
+                      {over ? <span className="inline-flex items-center gap-1 text-[11px] font-semibold text-rose-700"><FlagIcon />{t('plan.whatIf.over')}</span> : <span className="text-[11px] text-tremor-content">✓ {t('plan.whatIf.within')}</span>}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      </div>
+    </CardFrame>
+  );
+}

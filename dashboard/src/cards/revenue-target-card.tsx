@@ -1,0 +1,121 @@
+/*
+ * Board: revenue (受注金額) against target for the fiscal month, quarter and
+ * year to date, with the run-rate forecast to each period's end, and the
+ * fiscal year month by month. One blended query: deals.won_amount by
+ * closed_at month + targets.target (metric = revenue) by fiscal_month.
+ *
+ * Targets are company-wide: with a segment or channel filter the actuals
+ * narrow but the target does not, and the card says so.
+ */
+import { BarChart, ProgressBar } from '@tremor/react';
+import { DEALS, TARGETS } from '../api/views';
+import { CardFrame } from '../components/card-frame';
+import { DeltaBadge } from '../components/delta-badge';
+import { useFilters } from '../hooks/use-filters';
+import { num, str, useViewQuery } from '../hooks/use-view-query';
+import { useI18n } from '../i18n/i18n-context';
+import { computeAttainment, type MonthValue } from '../lib/compute-attainment';
+import { formatMonth, formatPercent, formatPeriodKey, formatYen } from '../lib/format';
+import { resolvePeriod, toDateWindows, type ToDateWindow } from '../lib/resolve-period';
+import { useSettings } from '../state/settings';
+
+const WON_MONTH = `${DEALS.closedAt}.month`;
+const TARGET_MONTH = `${TARGETS.fiscalMonth}.month`;
+
+export function RevenueTargetCard() {
+  const { t, locale } = useI18n();
+  const settings = useSettings();
+  const { period, viewFilters, filters } = useFilters();
+  const windows = toDateWindows(period, settings.asOf, settings.fiscalStartMonth);
+  const fy = resolvePeriod(windows.year.key, settings.fiscalStartMonth);
+  const dealFilters = viewFilters('deals');
+  const q = useViewQuery([
+    {
+      measures: [DEALS.wonAmount],
+      timeDimensions: [{ dimension: DEALS.closedAt, granularity: 'month', dateRange: [fy.start, fy.end] }],
+      filters: dealFilters.filters,
+    },
+    {
+      measures: [TARGETS.target],
+      timeDimensions: [{ dimension: TARGETS.fiscalMonth, granularity: 'month', dateRange: [fy.start, fy.end] }],
+      filters: [{ member: TARGETS.metric, operator: 'equals', values: ['revenue'] }],
+    },
+  ]);
+  const actuals: MonthValue[] = (q.parts[0] ?? []).map((r) => ({ month: str(r, WON_MONTH) ?? '', value: num(r, DEALS.wonAmount) }));
+  const targets: MonthValue[] = (q.parts[1] ?? []).map((r) => ({ month: str(r, TARGET_MONTH) ?? '', value: num(r, TARGETS.target) }));
+  const money = (v: number | null) => formatYen(v, locale, { currency: settings.currency });
+  const chart = fy.months.map((m) => {
+    const a = actuals.find((x) => x.month.slice(0, 7) === m.slice(0, 7));
+    const tg = targets.find((x) => x.month.slice(0, 7) === m.slice(0, 7));
+    return {
+      month: formatMonth(m, locale, true),
+      [t('board.revenue.actual')]: m <= settings.asOf ? (a?.value ?? 0) : null,
+      [t('board.revenue.target')]: tg?.value ?? null,
+    };
+  });
+  const narrowed = !!(filters.segment || filters.channel);
+
+  return (
+    <CardFrame
+      title={t('board.revenue.title')}
+      subtitle={t('board.revenue.subtitle', { fy: formatPeriodKey(fy.key, locale) })}
+      height={262}
+      state={q}
+      unapplied={dealFilters.unapplied}
+      emptyReason={t('board.revenue.empty', { fy: formatPeriodKey(fy.key, locale) })}
+      link="/review"
+      note={narrowed ? t('board.revenue.targetCompanyWide') : null}
+      skeleton="chart"
+    >
+      <div className="grid h-full grid-cols-1 gap-6 lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)]">
+        <div className="grid grid-cols-3 gap-4" role="list">
+          {(['month', 'quarter', 'year'] as const).map((w) => (
+            <AttainmentTile key={w} name={w} window={windows[w]} actuals={actuals} targets={targets} money={money} />
+          ))}
+        </div>
+        <BarChart
+          className="h-full min-h-[200px]"
+          data={chart}
+          index="month"
+          categories={[t('board.revenue.actual'), t('board.revenue.target')]}
+          colors={['blue', 'slate']}
+          valueFormatter={(v) => money(v)}
+          yAxisWidth={72}
+          yAxisLabel={t('axis.revenueYen')}
+          xAxisLabel={t('axis.fiscalMonth')}
+          showAnimation={false}
+          aria-label={t('board.revenue.chartLabel')}
+        />
+      </div>
+    </CardFrame>
+  );
+}
+
+function AttainmentTile({ name, window, actuals, targets, money }: { name: 'month' | 'quarter' | 'year'; window: ToDateWindow; actuals: MonthValue[]; targets: MonthValue[]; money: (v: number | null) => string }) {
+  const { t, locale } = useI18n();
+  const a = computeAttainment({ actuals, targets, window, windowEnd: window.periodEnd });
+  const heading = t(`board.revenue.${name}` as const);
+  const ahead = a.attainment !== null ? a.attainment - a.elapsed : null;
+  return (
+    <div role="listitem" aria-label={`${heading} ${formatPeriodKey(window.key, locale)}`} className="flex flex-col rounded-tremor-default border border-tremor-border bg-tremor-background-muted/50 p-3">
+      <p className="flex items-baseline justify-between gap-2 text-tremor-label">
+        <span className="font-medium text-tremor-content">{heading}</span>
+        <span className="text-[11px] text-tremor-content-subtle">{formatPeriodKey(window.key, locale)}</span>
+      </p>
+      <p className="mt-1.5 text-[22px] font-semibold leading-7 text-tremor-content-strong tabular-nums" data-figure={`revenue-${name}`}>{money(a.actual)}</p>
+      <p className="text-tremor-label text-tremor-content">
+        {t('board.revenue.ofTarget', { target: money(a.target) })}
+      </p>
+      <ProgressBar value={Math.min(100, (a.attainment ?? 0) * 100)} color={ahead !== null && ahead < 0 ? 'amber' : 'blue'} className="mt-2" showAnimation={false} />
+      <p className="mt-1 flex justify-between text-tremor-label">
+        <span className="font-semibold text-tremor-content-strong" data-figure={`attainment-${name}`}>{formatPercent(a.attainment, locale, 0)}</span>
+        <span className="text-tremor-content">{t('board.revenue.elapsed', { pct: formatPercent(a.elapsed, locale, 0) })}</span>
+      </p>
+      <div className="mt-3 border-t border-tremor-border pt-2">
+        <p className="text-[11px] text-tremor-content">{t('board.revenue.forecast')}</p>
+        <p className="text-tremor-default font-semibold text-tremor-content-strong tabular-nums">{money(a.forecast)}</p>
+        <DeltaBadge change={a.forecastAttainment !== null ? a.forecastAttainment - 1 : null} text={a.forecastAttainment !== null ? formatPercent(a.forecastAttainment, locale, 0) : '–'} label={t('board.revenue.vsTarget')} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,255 @@
+/*
+ * Plan: the what-if reverse plan. The period's monthly revenue targets come
+ * from the `targets` view (one query); the plan itself from POST /api/plan,
+ * the same engine as the `plan` view. Every assumption is editable in the
+ * form (components/plan-form.tsx); each edit recomputes the plan on the
+ * server after a short pause (250 ms), and "reset" returns to the observed
+ * rates. The first answer without overrides is the baseline the form shows
+ * as "observed" and the results compare against.
+ *
+ * Results: required volume per stage for the period (what-if vs observed),
+ * required leads per month against actual leads, the budget per channel and
+ * the LTV-based allowable CAC with the channels over it. With "within the
+ * LTV bound" on, the mix re-solved within the bound (channels over it
+ * excluded) is shown instead.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { BarChart } from '@tremor/react';
+import { FUNNEL_STAGES, requestPlan, type PlanResponse, type PlanResultBody } from '../api/plan-api';
+import { ApiError, type ApiFieldError } from '../api/revcycle-api';
+import { TARGETS } from '../api/views';
+import { CardFrame } from '../components/card-frame';
+import { FlagIcon } from '../components/icons';
+import { PlanForm, type PlanBaseline } from '../components/plan-form';
+import { useFilters } from '../hooks/use-filters';
+import { num, str, useViewQuery } from '../hooks/use-view-query';
+import { useI18n } from '../i18n/i18n-context';
+import { channelLabel, stageLabel } from '../i18n/labels';
+import { buildPlanRequest, type MonthTarget, type PlanOverrides } from '../lib/build-plan-request';
+import { formatCount, formatMonth, formatPercent, formatPeriodKey, formatSignedPercent, formatYen } from '../lib/format';
+import { useSettings } from '../state/settings';
+
+const DEBOUNCE_MS = 250;
+
+export function WhatIfPlanCard() {
+  const { t, locale } = useI18n();
+  const settings = useSettings();
+  const { period, filters } = useFilters();
+  const targetsQ = useViewQuery({
+    measures: [TARGETS.target],
+    timeDimensions: [{ dimension: TARGETS.fiscalMonth, granularity: 'month', dateRange: [period.start, period.end] }],
+    filters: [{ member: TARGETS.metric, operator: 'equals', values: ['revenue'] }],
+  });
+  const months: MonthTarget[] = useMemo(
+    () =>
+      targetsQ.rows
+        .map((r) => ({ month: `${(str(r, `${TARGETS.fiscalMonth}.month`) ?? '').slice(0, 7)}-01`, revenueTarget: num(r, TARGETS.target) ?? 0 }))
+        .filter((m) => m.month.length === 10),
+    [targetsQ.rows],
+  );
+  const [overrides, setOverrides] = useState<PlanOverrides>({});
+  const [bounded, setBounded] = useState(false);
+  const [baseline, setBaseline] = useState<PlanResponse | null>(null);
+  const [current, setCurrent] = useState<PlanResponse | null>(null);
+  const [status, setStatus] = useState<'idle' | 'loading' | 'error'>('idle');
+  const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<ApiFieldError[]>([]);
+  const seq = useRef(0);
+  const monthsKey = JSON.stringify(months);
+
+  // New period: a new observed baseline, overrides cleared.
+  useEffect(() => {
+    setOverrides({});
+    setBaseline(null);
+    setCurrent(null);
+  }, [monthsKey]);
+
+  useEffect(() => {
+    if (targetsQ.status !== 'ready' || months.length === 0) return;
+    const id = ++seq.current;
+    const controller = new AbortController();
+    setStatus('loading');
+    const timer = setTimeout(async () => {
+      try {
+        const body = buildPlanRequest(months, overrides);
+        const res = await requestPlan(body, controller.signal);
+        if (id !== seq.current) return;
+        if (Object.keys(overrides).length === 0) setBaseline(res);
+        setCurrent(res);
+        setFieldErrors([]);
+        setError(null);
+        setStatus('idle');
+      } catch (e) {
+        if (controller.signal.aborted || id !== seq.current) return;
+        setFieldErrors(e instanceof ApiError ? e.fields : []);
+        setError((e as Error).message);
+        setStatus('error');
+      }
+    }, baseline ? DEBOUNCE_MS : 0);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [monthsKey, JSON.stringify(overrides), targetsQ.status]);
+
+  const frameState =
+    targetsQ.status !== 'ready'
+      ? targetsQ
+      : months.length === 0
+        ? { status: 'empty' as const }
+        : !baseline
+          ? status === 'error'
+            ? { status: 'error' as const, error }
+            : { status: 'loading' as const }
+          : { status: 'ready' as const };
+
+  const base = baseline?.plan;
+  const formBaseline: PlanBaseline | null = base
+    ? {
+        revenueTarget: base.totals.revenueTarget,
+        averageDealSize: base.assumptions.averageDealSize,
+        conversionRates: base.assumptions.conversionRates,
+        velocityDays: base.assumptions.velocityDays,
+        channelMix: base.assumptions.channelMixInput,
+        channelCpl: base.assumptions.channelCpl,
+        ltvCacTarget: baseline!.plan.ltvBound.ltvCacTarget,
+      }
+    : null;
+  const shown: PlanResultBody | undefined = current ? (bounded ? current.ltvBoundedPlan : current.plan) : undefined;
+  const money = (v: number | null | undefined) => formatYen(v, locale, { currency: settings.currency });
+
+  return (
+    <CardFrame
+      title={t('plan.whatIf.title')}
+      subtitle={t('plan.whatIf.subtitle', { period: formatPeriodKey(period.key, locale) })}
+      height={1080}
+      state={frameState}
+      skeleton="table"
+      unapplied={[...(filters.segment ? ['segment' as const] : []), ...(filters.channel ? ['channel' as const] : [])]}
+      emptyReason={t('plan.whatIf.empty', { period: formatPeriodKey(period.key, locale) })}
+      actions={
+        <label className="inline-flex items-center gap-2 text-tremor-label font-medium text-tremor-content-emphasis">
+          <input type="checkbox" checked={bounded} onChange={(e) => setBounded(e.target.checked)} className="h-4 w-4 rounded border-tremor-border" />
+          {t('plan.whatIf.bounded')}
+        </label>
+      }
+    >
+      {formBaseline && shown && base ? (
+        <div className="grid h-full grid-cols-1 gap-6 lg:grid-cols-[380px_minmax(0,1fr)]">
+          <div className="overflow-auto pr-2">
+            <PlanForm baseline={formBaseline} overrides={overrides} onChange={setOverrides} onReset={() => setOverrides({})} errors={fieldErrors} currency={settings.currency} />
+          </div>
+          <div className="flex min-w-0 flex-col gap-5" aria-live="polite" aria-busy={status === 'loading'}>
+            <p className={`text-tremor-label ${status === 'error' ? 'font-medium text-red-700' : 'text-tremor-content'}`} role={status === 'error' ? 'alert' : 'status'}>
+              {status === 'loading' ? t('plan.whatIf.recomputing') : status === 'error' ? t('plan.whatIf.invalid', { error: error ?? '' }) : t('plan.whatIf.upToDate')}
+            </p>
+            <StageRequirements shown={shown} base={base} />
+            <LeadSchedule shown={shown} />
+            <ChannelBudget shown={shown} money={money} />
+          </div>
+        </div>
+      ) : null}
+    </CardFrame>
+  );
+}
+
+function StageRequirements({ shown, base }: { shown: PlanResultBody; base: PlanResultBody }) {
+  const { t, locale } = useI18n();
+  return (
+    <section aria-label={t('plan.whatIf.requirements')}>
+      <h4 className="mb-2 text-tremor-default font-semibold text-tremor-content-strong">{t('plan.whatIf.requirements')}</h4>
+      <ol className="grid grid-cols-3 gap-2 md:grid-cols-6">
+        {[...FUNNEL_STAGES].reverse().map((s) => {
+          const v = shown.totals.byStage[s]?.requiredDisplay ?? null;
+          const b = base.totals.byStage[s]?.requiredDisplay ?? null;
+          const change = v !== null && b ? v / b - 1 : null;
+          return (
+            <li key={s} className="rounded-tremor-default border border-tremor-border bg-tremor-background-muted/60 px-3 py-2" data-stage={s}>
+              <p className="text-tremor-label text-tremor-content">{stageLabel(s, locale)}</p>
+              <p className="text-xl font-semibold tabular-nums text-tremor-content-strong" data-figure={`required-${s}`}>{formatCount(v, locale)}</p>
+              <p className="text-[11px] text-tremor-content">
+                {change === null || Math.abs(change) < 1e-9 ? t('plan.whatIf.asObserved') : t('plan.whatIf.vsObserved', { change: formatSignedPercent(change, locale) })}
+              </p>
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}
+
+function LeadSchedule({ shown }: { shown: PlanResultBody }) {
+  const { t, locale } = useI18n();
+  const required = t('plan.whatIf.requiredLeads');
+  const actual = t('plan.whatIf.actualLeads');
+  const data = shown.schedule
+    .filter((r) => r.stage === 'lead' && (r.required > 0 || r.actual !== null))
+    .map((r) => ({ month: formatMonth(r.month, locale, true), [required]: Math.ceil(r.required), [actual]: r.actual }));
+  return (
+    <section aria-label={t('plan.whatIf.schedule')}>
+      <h4 className="text-tremor-default font-semibold text-tremor-content-strong">{t('plan.whatIf.schedule')}</h4>
+      <p className="text-tremor-label text-tremor-content">{t('plan.whatIf.scheduleHint', { months: shown.assumptions.offsetMonths.lead })}</p>
+      <BarChart className="mt-2 h-56" data={data} index="month" categories={[required, actual]} colors={['indigo', 'emerald']}
+        valueFormatter={(v) => formatCount(v, locale)} yAxisWidth={56} yAxisLabel={t('axis.leads')} xAxisLabel={t('axis.month')} showAnimation={false} />
+    </section>
+  );
+}
+
+function ChannelBudget({ shown, money }: { shown: PlanResultBody; money: (v: number | null | undefined) => string }) {
+  const { t, locale } = useI18n();
+  const checks = new Map(shown.ltvBound.channels.map((c) => [c.channel, c]));
+  const rows = Object.entries(shown.totals.budgetByChannel).sort((a, b) => b[1] - a[1]);
+  return (
+    <section aria-label={t('plan.whatIf.budget')} className="min-h-0">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h4 className="text-tremor-default font-semibold text-tremor-content-strong">{t('plan.whatIf.budget')}</h4>
+        <p className="text-tremor-label text-tremor-content">
+          {t('plan.whatIf.budgetTotal')} <span className="font-semibold text-tremor-content-strong" data-figure="budget-total">{money(shown.totals.budget)}</span>
+          <span className="mx-2">·</span>
+          {t('plan.whatIf.allowableCac')} <span className="font-semibold text-tremor-content-strong" data-figure="allowable-cac">{money(shown.ltvBound.allowableCac)}</span>
+          <span className="ml-1">(LTV {money(shown.ltvBound.ltv)} ÷ {formatCount(shown.ltvBound.ltvCacTarget, locale)})</span>
+        </p>
+      </div>
+      {shown.ltvBound.note ? <p className="text-tremor-label text-amber-800">{shown.ltvBound.note}</p> : null}
+      <table className="mt-2 w-full text-[13px]" aria-label={t('plan.whatIf.budget')}>
+        <thead className="text-tremor-label text-tremor-content">
+          <tr className="border-b border-tremor-border">
+            <th scope="col" className="py-1.5 text-left font-medium">{t('channels.col.channel')}</th>
+            <th scope="col" className="px-2 py-1.5 text-right font-medium">{t('plan.form.share')}</th>
+            <th scope="col" className="px-2 py-1.5 text-right font-medium">{t('plan.whatIf.leads')}</th>
+            <th scope="col" className="px-2 py-1.5 text-right font-medium">CPL</th>
+            <th scope="col" className="px-2 py-1.5 text-right font-medium">{t('plan.whatIf.budgetCol')}</th>
+            <th scope="col" className="px-2 py-1.5 text-right font-medium">CAC</th>
+            <th scope="col" className="py-1.5 pl-2 text-left font-medium">{t('plan.whatIf.bound')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(([channel, budget]) => {
+            const check = checks.get(channel);
+            const over = check?.withinBound === false;
+            return (
+              <tr key={channel} className={`border-b border-tremor-border/60 ${over ? 'bg-rose-50/60' : ''}`} data-channel={channel}>
+                <th scope="row" className="py-1 text-left font-medium text-tremor-content-emphasis">{channelLabel(channel, locale)}</th>
+                <td className="px-2 py-1 text-right tabular-nums">{formatPercent(shown.assumptions.channelMix[channel], locale)}</td>
+                <td className="px-2 py-1 text-right tabular-nums">{formatCount(Math.ceil(shown.totals.leadsByChannel[channel] ?? 0), locale)}</td>
+                <td className="px-2 py-1 text-right tabular-nums">{money(shown.assumptions.channelCpl[channel])}</td>
+                <td className="px-2 py-1 text-right font-semibold tabular-nums text-tremor-content-strong">{money(budget)}</td>
+                <td className="px-2 py-1 text-right tabular-nums">{check?.cacUnbounded ? t('plan.whatIf.noWins') : money(check?.cac)}</td>
+                <td className="py-1 pl-2">
+                  {over ? (
+                    <span className="inline-flex items-center gap-1 text-[11px] font-semibold text-rose-700"><FlagIcon />{t('plan.whatIf.over')}</span>
+                  ) : check?.withinBound ? (
+                    <span className="text-[11px] text-tremor-content">✓ {t('plan.whatIf.within')}</span>
+                  ) : (
+                    <span className="text-[11px] text-tremor-content">–</span>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,111 @@
+/*
+ * The KPI tree (KPIツリー) as an indented table: revenue at the top, then
+ * wins × average deal size, wins from opportunities × win rate, … down to
+ * leads per channel. Each row: actual, the chosen comparison (plan,
+ * previous period or the same period a year ago), the change, the node's
+ * revenue effect and its share of the revenue gap. The weakest link is
+ * marked with a flag icon, the words "weakest link" and a tinted row —
+ * never by colour alone. Effects are drawn as a diverging bar with the
+ * signed amount written beside it.
+ */
+import { useI18n } from '../i18n/i18n-context';
+import { findWeakestLink, orderTree, type Comparison, type KpiTreeNode } from '../lib/build-kpi-tree';
+import { formatByUnit, formatPercent, formatSignedPercent, formatSignedYen, toNumber } from '../lib/format';
+import { FlagIcon } from './icons';
+
+export interface KpiTreeProps {
+  nodes: KpiTreeNode[];
+  comparison: Comparison;
+  currency?: string;
+  /** Limit the depth shown (e.g. the board shows fewer levels). */
+  maxDepth?: number;
+}
+
+export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth }: KpiTreeProps) {
+  const { t, locale } = useI18n();
+  const ordered = orderTree(nodes).filter((n) => maxDepth === undefined || n.depth <= maxDepth);
+  const weakest = findWeakestLink(nodes, comparison);
+  const maxEffect = Math.max(1, ...ordered.filter((n) => n.depth > 0).map((n) => Math.abs(n.effect[comparison] ?? 0)));
+  const compLabel = t(`compare.${comparison}` as const);
+
+  return (
+    <div className="h-full overflow-auto">
+      <table className="w-full border-collapse text-tremor-default" aria-label={t('kpiTree.tableLabel', { comparison: compLabel })}>
+        <thead className="sticky top-0 z-10 bg-white text-left text-tremor-label text-tremor-content">
+          <tr className="border-b border-tremor-border">
+            <th scope="col" className="py-2 pr-3 font-medium">{t('kpiTree.col.kpi')}</th>
+            <th scope="col" className="px-3 py-2 text-right font-medium">{t('kpiTree.col.actual')}</th>
+            <th scope="col" className="px-3 py-2 text-right font-medium">{compLabel}</th>
+            <th scope="col" className="px-3 py-2 text-right font-medium">{t('kpiTree.col.change')}</th>
+            <th scope="col" className="w-[28%] px-3 py-2 font-medium">{t('kpiTree.col.effect')}</th>
+            <th scope="col" className="py-2 pl-3 text-right font-medium">{t('kpiTree.col.share')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {ordered.map((n) => {
+            const base = n[comparison];
+            const isWeakest = weakest?.key === n.key;
+            const change = changeText(n.actual, base, n.unit, locale);
+            const effect = n.depth === 0 ? null : toNumber(n.effect[comparison]);
+            return (
+              <tr
+                key={n.key}
+                aria-level={n.depth + 1}
+                data-node={n.key}
+                data-weakest={isWeakest || undefined}
+                className={`border-b border-tremor-border/70 ${isWeakest ? 'bg-amber-50' : n.depth === 0 ? 'bg-tremor-background-muted' : ''}`}
+              >
+                <th scope="row" className="py-1.5 pr-3 text-left font-normal">
+                  <span className="flex items-center gap-1.5" style={{ paddingLeft: n.depth * 18 }}>
+                    {n.depth > 0 ? <span aria-hidden className="text-tremor-content-subtle">└</span> : null}
+                    <span className={n.depth === 0 ? 'font-semibold text-tremor-content-strong' : 'text-tremor-content-emphasis'}>{n.label}</span>
+                    {isWeakest ? (
+                      <span className="ml-1 inline-flex items-center gap-1 rounded-tremor-small border border-amber-300 bg-amber-100 px-1.5 py-0.5 text-[11px] font-semibold text-amber-900">
+                        <FlagIcon />
+                        {t('kpiTree.weakest')}
+                      </span>
+                    ) : null}
+                  </span>
+                </th>
+                <td className="px-3 py-1.5 text-right font-medium tabular-nums text-tremor-content-strong">{formatByUnit(n.actual, n.unit, locale, currency)}</td>
+                <td className="px-3 py-1.5 text-right tabular-nums text-tremor-content">{formatByUnit(base, n.unit, locale, currency)}</td>
+                <td className="px-3 py-1.5 text-right tabular-nums">{change}</td>
+                <td className="px-3 py-1.5">
+                  {effect === null ? <span className="text-tremor-content-subtle">–</span> : <EffectBar value={effect} max={maxEffect} text={formatSignedYen(effect, locale, { currency })} />}
+                </td>
+                <td className="py-1.5 pl-3 text-right tabular-nums text-tremor-content">{n.depth === 0 ? '' : formatPercent(n.shareOfGap[comparison], locale, 0)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function changeText(actual: number | null, base: number | null, unit: string, locale: 'ja' | 'en'): string {
+  if (actual === null || base === null) return '–';
+  if (unit === 'ratio') {
+    const d = (actual - base) * 100;
+    return `${d > 0 ? '+' : d < 0 ? '−' : '±'}${Math.abs(d).toFixed(1)}pt`;
+  }
+  if (base === 0) return '–';
+  return formatSignedPercent(actual / base - 1, locale);
+}
+
+function EffectBar({ value, max, text }: { value: number; max: number; text: string }) {
+  const pct = Math.min(50, (Math.abs(value) / max) * 50);
+  const negative = value < 0;
+  return (
+    <div className="flex items-center gap-2">
+      <div className="relative h-3 flex-1" aria-hidden>
+        <div className="absolute inset-y-0 left-1/2 w-px bg-tremor-content-subtle" />
+        <div
+          className={`absolute inset-y-0.5 rounded-sm ${negative ? 'bg-rose-400' : 'bg-emerald-500'}`}
+          style={negative ? { right: '50%', width: `${pct}%`, backgroundImage: 'repeating-linear-gradient(45deg, transparent 0 3px, rgba(255,255,255,.55) 3px 5px)' } : { left: '50%', width: `${pct}%` }}
+        />
+      </div>
+      <span className={`w-24 shrink-0 text-right text-tremor-label tabular-nums ${negative ? 'text-rose-700' : 'text-emerald-700'}`}>{text}</span>
+    </div>
+  );
+}

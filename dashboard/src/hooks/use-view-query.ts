@@ -1,0 +1,113 @@
+/*
+ * The one way a card reads data: one Cube query (or one blended query of
+ * several parts) against public views, through @cubejs-client/react's
+ * useCubeQuery.
+ *
+ * Before querying, the members are checked against /meta. A view or member
+ * the semantic layer does not (yet) have gives status 'missing' with the
+ * names, so a card can say exactly what is missing instead of failing with a
+ * generic error or — worse — showing zeros. Measures come back as numbers
+ * (Cube's REST API sends them as strings), nulls stay null.
+ */
+import { useMemo } from 'react';
+import type { Query } from '@cubejs-client/core';
+import { useCubeQuery } from '@cubejs-client/react';
+import { useSemanticLayer } from '../state/semantic-layer';
+import { useSettings } from '../state/settings';
+
+export type Row = Record<string, string | number | boolean | null>;
+
+export type QueryStatus = 'loading' | 'error' | 'missing' | 'empty' | 'ready';
+
+export interface ViewQueryResult {
+  status: QueryStatus;
+  /** Rows of the (first) query. */
+  rows: Row[];
+  /** Rows of each part of a blended query, in order. */
+  parts: Row[][];
+  error: string | null;
+  missing: string[];
+  /** Total row count when the query asked for it (`total: true`). */
+  total: number | null;
+}
+
+/** Every member a query names. */
+export function membersOf(query: Query): string[] {
+  const out = new Set<string>();
+  for (const m of query.measures ?? []) out.add(m);
+  for (const d of query.dimensions ?? []) out.add(d);
+  for (const td of query.timeDimensions ?? []) out.add(td.dimension);
+  for (const s of query.segments ?? []) out.add(s);
+  const walk = (filters: unknown[]) => {
+    for (const f of filters as Array<Record<string, unknown>>) {
+      if (typeof f.member === 'string') out.add(f.member);
+      if (typeof f.dimension === 'string') out.add(f.dimension);
+      if (Array.isArray(f.and)) walk(f.and);
+      if (Array.isArray(f.or)) walk(f.or);
+    }
+  };
+  walk(query.filters ?? []);
+  const order = query.order;
+  if (Array.isArray(order)) for (const [m] of order) out.add(m);
+  else if (order) for (const m of Object.keys(order)) out.add(m);
+  return [...out];
+}
+
+function castRows(rows: Record<string, unknown>[], measures: Set<string>): Row[] {
+  return rows.map((r) => {
+    const out: Row = {};
+    for (const [k, v] of Object.entries(r)) {
+      if (measures.has(k)) out[k] = v === null || v === undefined || v === '' ? null : Number(v);
+      else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null) out[k] = v;
+      else out[k] = v === undefined ? null : String(v);
+    }
+    return out;
+  });
+}
+
+export function useViewQuery(query: Query | Query[], options: { skip?: boolean } = {}): ViewQueryResult {
+  const layer = useSemanticLayer();
+  const settings = useSettings();
+  // Every query is cut in the settings' time zone (months, fiscal periods, days).
+  const queries = (Array.isArray(query) ? query : [query]).map((q) => ({ timezone: settings.timeZone, ...q }));
+  const missing = useMemo(() => {
+    if (layer.status !== 'ready') return [];
+    return queries.flatMap((q) => membersOf(q)).filter((m, i, all) => all.indexOf(m) === i && !layer.hasMember(m));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [layer, JSON.stringify(queries)]);
+  const skip = options.skip || layer.status !== 'ready' || settings.status === 'loading' || missing.length > 0;
+  const { resultSet, isLoading, error } = useCubeQuery(queries.length === 1 ? queries[0]! : queries, { skip });
+
+  return useMemo<ViewQueryResult>(() => {
+    const base = { rows: [] as Row[], parts: [] as Row[][], error: null as string | null, missing: [] as string[], total: null as number | null };
+    if (layer.status === 'error') return { ...base, status: 'error', error: layer.error };
+    if (missing.length > 0) return { ...base, status: 'missing', missing };
+    if (error) {
+      // Say which view failed, not only how.
+      const views = [...new Set(queries.flatMap((q) => membersOf(q)).map((m) => m.split('.')[0]))];
+      return { ...base, status: 'error', error: `${views.join(', ')}: ${error.message || String(error)}` };
+    }
+    if (skip || isLoading || !resultSet) return { ...base, status: 'loading' };
+    const compare = queries.length === 1 && (queries[0]!.timeDimensions ?? []).some((td) => 'compareDateRange' in td && td.compareDateRange);
+    const sets = queries.length > 1 || compare ? resultSet.decompose() : [resultSet];
+    const parts = sets.map((rs, i) => castRows(rs.rawData() as Record<string, unknown>[], new Set((queries[i] ?? queries[0])?.measures ?? [])));
+    const rows = parts[0] ?? [];
+    const empty = parts.every((p) => p.length === 0);
+    const total = queries.length === 1 && queries[0]!.total ? (resultSet.totalRows() ?? null) : null;
+    return { ...base, status: empty ? 'empty' : 'ready', rows, parts, total };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [layer, missing, error, isLoading, resultSet, skip]);
+}
+
+/** The value of a member in a row as a number, or null. */
+export function num(row: Row | undefined, member: string): number | null {
+  const v = row?.[member];
+  if (v === null || v === undefined || v === '') return null;
+  const n = typeof v === 'number' ? v : Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+export function str(row: Row | undefined, member: string): string | null {
+  const v = row?.[member];
+  return v === null || v === undefined ? null : String(v);
+}

@@ -1,0 +1,166 @@
+/*
+ * Names of the codes the data uses (stages, channels, attribution models,
+ * segments, personas, …) in Japanese and English. A code the dictionary does
+ * not know (a user-defined stage, a new channel) is shown as it is.
+ */
+import type { Locale } from '../lib/format';
+
+type Dict = Record<string, { ja: string; en: string }>;
+
+export const STAGE_ORDER = ['lead', 'mql', 'sal', 'sql', 'opportunity', 'won'] as const;
+
+const STAGES: Dict = {
+  lead: { ja: '見込み客', en: 'Lead' },
+  mql: { ja: 'MQL', en: 'MQL' },
+  sal: { ja: 'SAL', en: 'SAL' },
+  sql: { ja: 'SQL', en: 'SQL' },
+  opportunity: { ja: '商談', en: 'Opportunity' },
+  won: { ja: '受注', en: 'Won' },
+  recycled: { ja: 'リサイクル', en: 'Recycled' },
+  disqualified: { ja: '対象外', en: 'Disqualified' },
+  lost: { ja: '失注', en: 'Lost' },
+};
+
+const STAGES_LONG: Dict = {
+  lead: { ja: '見込み客 (リード)', en: 'Lead' },
+  mql: { ja: '有望見込み客 (MQL)', en: 'MQL' },
+  sal: { ja: 'IS受入 (SAL)', en: 'SAL (accepted by IS)' },
+  sql: { ja: '商談化 (SQL)', en: 'SQL (meeting set)' },
+  opportunity: { ja: '商談', en: 'Opportunity' },
+  won: { ja: '受注', en: 'Won' },
+};
+
+const CHANNELS: Dict = {
+  seo: { ja: 'SEO', en: 'SEO' },
+  content: { ja: 'コンテンツ', en: 'Content' },
+  web_ads: { ja: 'Web広告', en: 'Web ads' },
+  social: { ja: 'ソーシャル', en: 'Social' },
+  email: { ja: 'メール', en: 'Email' },
+  webinar: { ja: 'ウェビナー', en: 'Webinar' },
+  seminar: { ja: 'セミナー', en: 'Seminar' },
+  trade_show: { ja: '展示会', en: 'Trade show' },
+  referral: { ja: '紹介', en: 'Referral' },
+  inside_sales: { ja: 'インサイドセールス', en: 'Inside sales' },
+  direct: { ja: 'ダイレクト', en: 'Direct' },
+  '(none)': { ja: '(タッチなし)', en: '(no touch)' },
+};
+
+export const MODELS = ['first_touch', 'last_touch', 'linear', 'u_shaped', 'w_shaped', 'time_decay', 'data_driven'] as const;
+
+const MODEL_NAMES: Dict = {
+  first_touch: { ja: 'ファーストタッチ', en: 'First touch' },
+  last_touch: { ja: 'ラストタッチ', en: 'Last touch' },
+  linear: { ja: '線形', en: 'Linear' },
+  u_shaped: { ja: 'U字型', en: 'U-shaped' },
+  w_shaped: { ja: 'W字型', en: 'W-shaped' },
+  time_decay: { ja: '減衰', en: 'Time decay' },
+  data_driven: { ja: 'データドリブン', en: 'Data-driven' },
+};
+
+const MISC: Dict = {
+  // deal types and statuses
+  new: { ja: '新規', en: 'New' },
+  upsell: { ja: 'アップセル', en: 'Upsell' },
+  cross_sell: { ja: 'クロスセル', en: 'Cross-sell' },
+  renewal: { ja: '更新', en: 'Renewal' },
+  // teams
+  marketing: { ja: 'マーケティング', en: 'Marketing' },
+  inside_sales: { ja: 'インサイドセールス', en: 'Inside sales' },
+  sales: { ja: '営業', en: 'Sales' },
+  // levers
+  volume: { ja: '量 (ボリューム)', en: 'Volume' },
+  conversion: { ja: '転換率', en: 'Conversion' },
+  velocity: { ja: '速度', en: 'Velocity' },
+  deal_size: { ja: '受注単価', en: 'Deal size' },
+  // industries
+  construction: { ja: '建設', en: 'Construction' },
+  finance: { ja: '金融', en: 'Finance' },
+  healthcare: { ja: '医療・ヘルスケア', en: 'Healthcare' },
+  it_services: { ja: 'IT・情報サービス', en: 'IT services' },
+  logistics: { ja: '物流', en: 'Logistics' },
+  manufacturing: { ja: '製造', en: 'Manufacturing' },
+  professional_services: { ja: '専門サービス', en: 'Professional services' },
+  retail: { ja: '小売', en: 'Retail' },
+  // company size
+  '1-49': { ja: '1–49名', en: '1–49 employees' },
+  '50-299': { ja: '50–299名', en: '50–299 employees' },
+  '300-999': { ja: '300–999名', en: '300–999 employees' },
+  '1000+': { ja: '1,000名以上', en: '1,000+ employees' },
+  // personas
+  department_head: { ja: '部門長', en: 'Department head' },
+  executive: { ja: '経営層', en: 'Executive' },
+  field_staff: { ja: '現場担当', en: 'Field staff' },
+  it_admin: { ja: '情報システム', en: 'IT admin' },
+  procurement: { ja: '購買', en: 'Procurement' },
+  // sales teams
+  east_team: { ja: '東日本チーム', en: 'East team' },
+  west_team: { ja: '西日本チーム', en: 'West team' },
+  enterprise_team: { ja: 'エンタープライズチーム', en: 'Enterprise team' },
+  // lost reasons
+  competitor: { ja: '競合', en: 'Competitor' },
+  feature_gap: { ja: '機能不足', en: 'Feature gap' },
+  no_decision: { ja: '見送り', en: 'No decision' },
+  price: { ja: '価格', en: 'Price' },
+  timing: { ja: '時期', en: 'Timing' },
+  // segments
+  all: { ja: '全体', en: 'All' },
+  industry: { ja: '業種', en: 'Industry' },
+  employee_band: { ja: '従業員規模', en: 'Company size' },
+};
+
+/** Stage names, order and SLA from the `stages` view (seeds/stages.csv), once loaded. */
+export interface StageInfo {
+  stage: string;
+  order: number;
+  labelJa: string | null;
+  labelEn: string | null;
+  slaDays: number | null;
+  isFunnel: boolean;
+  team: string | null;
+}
+
+let catalog = new Map<string, StageInfo>();
+
+/** Called by the settings provider when the stages view has loaded. */
+export function setStageCatalog(stages: StageInfo[]): void {
+  catalog = new Map(stages.map((s) => [s.stage, s]));
+}
+
+export function stageInfo(stage: string): StageInfo | undefined {
+  return catalog.get(stage);
+}
+
+function pick(dict: Dict, code: string | null | undefined, locale: Locale): string {
+  if (code === null || code === undefined || code === '') return '–';
+  return dict[code]?.[locale] ?? code;
+}
+
+/**
+ * A stage's name: the built-in short name for the six default stages (so
+ * charts stay compact), else the label from stages.csv, else the code.
+ */
+export function stageLabel(code: string | null | undefined, locale: Locale, long = false): string {
+  if (code && !(code in STAGES)) {
+    const info = catalog.get(code);
+    const label = locale === 'ja' ? info?.labelJa : info?.labelEn;
+    if (label) return label;
+  }
+  return pick(long ? { ...STAGES, ...STAGES_LONG } : STAGES, code, locale);
+}
+export const channelLabel = (code: string | null | undefined, locale: Locale) => pick(CHANNELS, code, locale);
+export const modelLabel = (code: string | null | undefined, locale: Locale) => pick(MODEL_NAMES, code, locale);
+export const codeLabel = (code: string | null | undefined, locale: Locale) => pick(MISC, code, locale);
+
+/** 'lead->mql' / 'lead→mql' / 'lead_to_mql' → 見込み客 → MQL */
+export function pairLabel(pair: string, locale: Locale): string {
+  const parts = pair.split(/->|→|_to_/);
+  if (parts.length !== 2) return pair;
+  return `${stageLabel(parts[0], locale)} → ${stageLabel(parts[1], locale)}`;
+}
+
+export function stageRank(stage: string): number {
+  const info = catalog.get(stage);
+  if (info) return info.order;
+  const i = (STAGE_ORDER as readonly string[]).indexOf(stage);
+  return i === -1 ? 100 : i + 1;
+}

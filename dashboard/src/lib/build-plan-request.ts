@@ -1,0 +1,63 @@
+/*
+ * What the plan form's edits mean for POST /api/plan. The form keeps only
+ * what the user changed (`PlanOverrides`); everything else stays the
+ * server's observed value. A new revenue target for the period scales each
+ * month's target in proportion (months without a target share it evenly);
+ * an edited channel mix is normalised to sum to 1, so one share can be
+ * changed without balancing the others by hand.
+ */
+import type { PlanRequestBody, StageLink } from '../api/plan-api';
+
+export interface PlanOverrides {
+  revenueTarget?: number;
+  averageDealSize?: number;
+  conversionRates?: Partial<Record<StageLink, number>>;
+  velocityDays?: Partial<Record<StageLink, number>>;
+  /** Raw shares as typed (any scale); normalised when sent. */
+  channelMix?: Record<string, number>;
+  channelCpl?: Record<string, number>;
+  ltvCacTarget?: number;
+}
+
+export interface MonthTarget {
+  month: string;
+  revenueTarget: number;
+}
+
+export function scaleTargets(months: MonthTarget[], total: number): MonthTarget[] {
+  const sum = months.reduce((s, m) => s + m.revenueTarget, 0);
+  if (months.length === 0) return [];
+  if (sum <= 0) return months.map((m) => ({ month: m.month, revenueTarget: total / months.length }));
+  return months.map((m) => ({ month: m.month, revenueTarget: (m.revenueTarget * total) / sum }));
+}
+
+export function normaliseMix(mix: Record<string, number>): Record<string, number> {
+  const sum = Object.values(mix).reduce((s, v) => s + (Number.isFinite(v) && v > 0 ? v : 0), 0);
+  if (sum <= 0) return mix;
+  return Object.fromEntries(Object.entries(mix).map(([c, v]) => [c, Number.isFinite(v) && v > 0 ? v / sum : 0]));
+}
+
+export function buildPlanRequest(months: MonthTarget[], overrides: PlanOverrides): PlanRequestBody {
+  const body: PlanRequestBody = {
+    fiscalMonths: overrides.revenueTarget !== undefined ? scaleTargets(months, overrides.revenueTarget) : months,
+  };
+  if (overrides.averageDealSize !== undefined) body.averageDealSize = overrides.averageDealSize;
+  if (overrides.conversionRates && Object.keys(overrides.conversionRates).length > 0) body.conversionRates = { ...overrides.conversionRates };
+  if (overrides.velocityDays && Object.keys(overrides.velocityDays).length > 0) body.velocityDays = { ...overrides.velocityDays };
+  if (overrides.channelMix && Object.keys(overrides.channelMix).length > 0) body.channelMix = normaliseMix(overrides.channelMix);
+  if (overrides.channelCpl && Object.keys(overrides.channelCpl).length > 0) body.channelCpl = { ...overrides.channelCpl };
+  if (overrides.ltvCacTarget !== undefined) body.ltvCacTarget = overrides.ltvCacTarget;
+  return body;
+}
+
+export function countOverrides(o: PlanOverrides): number {
+  return (
+    (o.revenueTarget !== undefined ? 1 : 0) +
+    (o.averageDealSize !== undefined ? 1 : 0) +
+    Object.keys(o.conversionRates ?? {}).length +
+    Object.keys(o.velocityDays ?? {}).length +
+    (o.channelMix && Object.keys(o.channelMix).length > 0 ? 1 : 0) +
+    Object.keys(o.channelCpl ?? {}).length +
+    (o.ltvCacTarget !== undefined ? 1 : 0)
+  );
+}

@@ -1,0 +1,28 @@
+/*
+ * Backlog (滞留): inventory per stage over time, the aging distribution and
+ * stuck leads per stage against SLA at the period's reference day, and the
+ * list of stuck leads (paged, sortable, CSV) for inside sales.
+ */
+import { AgingCard } from '../cards/aging-card';
+import { InventoryTrendCard } from '../cards/inventory-trend-card';
+import { StuckLeadsCard } from '../cards/stuck-leads-card';
+import { StuckSlaCard } from '../cards/stuck-sla-card';
+import { PageHeader } from '../components/page-header';
+import { useI18n } from '../i18n/i18n-context';
+
+export function BacklogPage() {
+  const { t } = useI18n();
+  return (
+    <>
+      <PageHeader page="backlog" title={t('backlog.title')} description={t('backlog.description')} />
+      <div className="grid gap-5">
+        <InventoryTrendCard />
+        <div className="grid gap-5 xl:grid-cols-2">
+          <AgingCard />
+          <StuckSlaCard />
+        </div>
+        <StuckLeadsCard />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,35 @@
+/*
+ * KGI/KPI board (the default page): revenue against target for the fiscal
+ * month, quarter and year to date with run-rate forecasts; the headline
+ * KPIs (wins, win rate, average deal size, sales cycle, open pipeline,
+ * LTV:CAC), each linking to the page that explains it; and the KPI tree
+ * with the weakest link.
+ */
+import { DEALS } from '../api/views';
+import { DealKpiTile, PipelineTile } from '../cards/deal-kpi-tile';
+import { KpiTreeCard } from '../cards/kpi-tree-card';
+import { LtvCacTile } from '../cards/ltv-cac-tile';
+import { RevenueTargetCard } from '../cards/revenue-target-card';
+import { PageHeader } from '../components/page-header';
+import { useI18n } from '../i18n/i18n-context';
+
+export function BoardPage() {
+  const { t } = useI18n();
+  return (
+    <>
+      <PageHeader page="board" title={t('board.title')} description={t('board.description')} />
+      <div className="grid gap-5">
+        <RevenueTargetCard />
+        <div className="grid grid-cols-2 gap-5 md:grid-cols-3 xl:grid-cols-6">
+          <DealKpiTile measure={DEALS.won} title="board.kpi.wins" unit="count" link="/funnel" />
+          <DealKpiTile measure={DEALS.winRate} title="board.kpi.winRate" unit="ratio" link="/funnel" />
+          <DealKpiTile measure={DEALS.avgDealSize} title="board.kpi.avgDealSize" unit="JPY" link="/review" />
+          <DealKpiTile measure={DEALS.avgSalesCycleDays} title="board.kpi.salesCycle" unit="days" link="/funnel" higherIsBetter={false} />
+          <PipelineTile />
+          <LtvCacTile />
+        </div>
+        <KpiTreeCard link="/review" height={720} />
+      </div>
+    </>
+  );
+}

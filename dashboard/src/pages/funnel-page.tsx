@@ -1,0 +1,44 @@
+/*
+ * Funnel: stage volumes with skips, the cohort conversion matrix with
+ * immature cohorts marked, flow conversion (labelled as the monthly-report
+ * ratio), velocity per stage pair, the success / fast / detour path mix with
+ * recycle rates, and a breakdown by lead source, persona or industry. The
+ * lead / account grain switch applies to volumes, cohorts and breakdown.
+ */
+import { CohortMatrixCard } from '../cards/cohort-matrix-card';
+import { FlowConversionCard } from '../cards/flow-conversion-card';
+import { FunnelBreakdownCard } from '../cards/funnel-breakdown-card';
+import { PathMixCard } from '../cards/path-mix-card';
+import { RecycleRateCard } from '../cards/recycle-rate-card';
+import { StageVolumeCard } from '../cards/stage-volume-card';
+import { VelocityCard } from '../cards/velocity-card';
+import { PageHeader, Segmented } from '../components/page-header';
+import { useGrain } from '../hooks/use-page-options';
+import { useI18n } from '../i18n/i18n-context';
+
+export function FunnelPage() {
+  const { t } = useI18n();
+  const [grain, setGrain] = useGrain();
+  return (
+    <>
+      <PageHeader page="funnel" title={t('funnel.title')} description={t('funnel.description')}>
+        <Segmented label={t('grain.label')} value={grain} onChange={setGrain} options={[{ value: 'lead', label: t('grain.lead') }, { value: 'account', label: t('grain.account') }]} />
+      </PageHeader>
+      <div className="grid gap-5">
+        <div className="grid gap-5 xl:grid-cols-3">
+          <div className="xl:col-span-2"><StageVolumeCard /></div>
+          <PathMixCard />
+        </div>
+        <CohortMatrixCard />
+        <div className="grid gap-5 xl:grid-cols-2">
+          <FlowConversionCard />
+          <VelocityCard />
+        </div>
+        <div className="grid gap-5 xl:grid-cols-3">
+          <div className="xl:col-span-2"><FunnelBreakdownCard /></div>
+          <RecycleRateCard />
+        </div>
+      </div>
+    </>
+  );
+}

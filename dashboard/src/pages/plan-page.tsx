@@ -1,0 +1,28 @@
+/*
+ * Plan (受注から逆算): the reverse plan from the revenue targets as the
+ * semantic layer computes it — required volume per stage and month next to
+ * actuals, budget per channel and the LTV-based allowable CAC — and the
+ * what-if plan, where every assumption can be edited and the plan is
+ * recomputed by the server (POST /api/plan).
+ */
+import { PlanAttainmentCard } from '../cards/plan-attainment-card';
+import { PlanBudgetCard } from '../cards/plan-budget-card';
+import { WhatIfPlanCard } from '../cards/what-if-plan-card';
+import { PageHeader } from '../components/page-header';
+import { useI18n } from '../i18n/i18n-context';
+
+export function PlanPage() {
+  const { t } = useI18n();
+  return (
+    <>
+      <PageHeader page="plan" title={t('plan.title')} description={t('plan.description')} />
+      <div className="grid gap-5">
+        <div className="grid gap-5 xl:grid-cols-2">
+          <PlanAttainmentCard />
+          <PlanBudgetCard />
+        </div>
+        <WhatIfPlanCard />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,39 @@
+/*
+ * PDCA review: pick a period (the global period filter) and a comparison;
+ * this period against the previous one, the same period last year and the
+ * plan; the gap decomposition into volume, conversion, velocity and deal
+ * size; the biggest movers with the weakest link; the KPI tree; and the
+ * action log (hypothesis → action → result) kept on the server. The page
+ * header holds presentation mode and PNG / PDF export for the meeting.
+ */
+import { GapDecompositionCard } from '../cards/gap-decomposition-card';
+import { ComparisonPicker, KpiTreeCard, rowsToNodes, useKpiTreeRows } from '../cards/kpi-tree-card';
+import { MoversCard } from '../cards/movers-card';
+import { PeriodComparisonCard } from '../cards/period-comparison-card';
+import { ActionLog } from '../components/action-log';
+import { PageHeader } from '../components/page-header';
+import { useFilters } from '../hooks/use-filters';
+import { useI18n } from '../i18n/i18n-context';
+
+export function ReviewPage() {
+  const { t, locale } = useI18n();
+  const { periodKey } = useFilters();
+  const tree = useKpiTreeRows();
+  const metrics = rowsToNodes(tree.rows, locale).map((n) => ({ value: `kpi_tree:${n.key}`, label: n.label }));
+  return (
+    <>
+      <PageHeader page="review" title={t('review.title')} description={t('review.description')}>
+        <ComparisonPicker />
+      </PageHeader>
+      <div className="grid gap-5">
+        <PeriodComparisonCard />
+        <div className="grid gap-5 xl:grid-cols-5">
+          <div className="xl:col-span-3"><GapDecompositionCard /></div>
+          <div className="xl:col-span-2"><MoversCard /></div>
+        </div>
+        <ActionLog period={periodKey} today={new Date().toISOString().slice(0, 10)} metrics={metrics} />
+        <KpiTreeCard height={720} picker={false} />
+      </div>
+    </>
+  );
+}

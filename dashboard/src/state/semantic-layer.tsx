@@ -1,0 +1,69 @@
+/*
+ * What the semantic layer offers, loaded once per page load from Cube's
+ * /meta: which public views and members exist. Cards check their members
+ * against it (hooks/use-view-query.ts) so a view that has not landed yet
+ * shows as "missing" by name rather than as a failed request.
+ */
+import { createContext, useContext, useMemo, type ReactNode } from 'react';
+import { useCubeMeta } from '@cubejs-client/react';
+
+export interface SemanticLayer {
+  status: 'loading' | 'ready' | 'error';
+  error: string | null;
+  views: string[];
+  hasView(name: string): boolean;
+  hasMember(name: string): boolean;
+  title(member: string): string | null;
+}
+
+const SemanticLayerContext = createContext<SemanticLayer | null>(null);
+
+export function SemanticLayerProvider({ children }: { children: ReactNode }) {
+  const { response, isLoading, error } = useCubeMeta();
+  const value = useMemo<SemanticLayer>(() => {
+    if (error) {
+      return { status: 'error', error: error.message, views: [], hasView: () => false, hasMember: () => false, title: () => null };
+    }
+    if (isLoading || !response) {
+      return { status: 'loading', error: null, views: [], hasView: () => false, hasMember: () => false, title: () => null };
+    }
+    const members = new Map<string, string>();
+    const views = new Set<string>();
+    for (const cube of response.cubes) {
+      views.add(cube.name);
+      for (const m of [...cube.measures, ...cube.dimensions, ...(cube.segments ?? [])]) members.set(m.name, m.title);
+    }
+    return {
+      status: 'ready',
+      error: null,
+      views: [...views],
+      hasView: (name) => views.has(name),
+      hasMember: (name) => members.has(name),
+      title: (name) => members.get(name) ?? null,
+    };
+  }, [response, isLoading, error]);
+  return <SemanticLayerContext.Provider value={value}>{children}</SemanticLayerContext.Provider>;
+}
+
+export function useSemanticLayer(): SemanticLayer {
+  const v = useContext(SemanticLayerContext);
+  if (!v) throw new Error('useSemanticLayer outside SemanticLayerProvider');
+  return v;
+}
+
+/** For component tests: a fixed semantic layer. */
+export function StaticSemanticLayer({ members, children }: { members: string[]; children: ReactNode }) {
+  const value = useMemo<SemanticLayer>(() => {
+    const set = new Set(members);
+    const views = new Set(members.map((m) => m.split('.')[0]!));
+    return {
+      status: 'ready',
+      error: null,
+      views: [...views],
+      hasView: (n) => views.has(n),
+      hasMember: (n) => set.has(n),
+      title: () => null,
+    };
+  }, [members]);
+  return <SemanticLayerContext.Provider value={value}>{children}</SemanticLayerContext.Provider>;
+}

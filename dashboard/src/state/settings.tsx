@@ -1,0 +1,141 @@
+/*
+ * Settings the whole dashboard depends on: fiscal year start month and
+ * currency (from the `settings` seed, through a `settings` view when the
+ * semantic layer publishes one), the data's as_of day, and the first day
+ * with data (for the period picker).
+ *
+ * as_of: the settings value when published; otherwise the latest day a lead
+ * reached any stage (stage_reach.reached_at), which is the data's "today".
+ * Defaults when nothing is published: April start, JPY.
+ */
+import { createContext, useContext, useMemo, type ReactNode } from 'react';
+import { useCubeQuery } from '@cubejs-client/react';
+import { useSemanticLayer } from './semantic-layer';
+import { setStageCatalog, type StageInfo } from '../i18n/labels';
+import { STAGES } from '../api/views';
+
+export interface Settings {
+  status: 'loading' | 'ready' | 'error';
+  error: string | null;
+  fiscalStartMonth: number;
+  currency: string;
+  ltvCacTarget: number;
+  /** 'YYYY-MM-DD' */
+  asOf: string;
+  firstDay: string;
+  /** Time zone the queries are cut in (settings.time_zone; Asia/Tokyo by default). */
+  timeZone: string;
+  stages: StageInfo[];
+  /** Where each value came from, for the footer. */
+  source: { settings: boolean; asOf: 'settings' | 'data' | 'today' };
+}
+
+const SettingsContext = createContext<Settings | null>(null);
+
+const SETTINGS_KEY = 'settings.key';
+const SETTINGS_VALUE = 'settings.value';
+const REACHED_AT = 'stage_reach.reached_at';
+
+export const DEFAULT_TIME_ZONE = 'Asia/Tokyo';
+
+const day = (v: unknown) => (typeof v === 'string' ? v.slice(0, 10) : null);
+
+export function SettingsProvider({ children }: { children: ReactNode }) {
+  const layer = useSemanticLayer();
+  const hasSettings = layer.status === 'ready' && layer.hasMember(SETTINGS_KEY) && layer.hasMember(SETTINGS_VALUE);
+  const hasReach = layer.status === 'ready' && layer.hasMember(REACHED_AT) && layer.hasMember('stage_reach.leads');
+
+  const hasStages = layer.status === 'ready' && layer.hasMember(STAGES.stage) && layer.hasMember(STAGES.slaDays);
+  const stagesQ = useCubeQuery(
+    { dimensions: [STAGES.stage, STAGES.stageOrder, STAGES.labelJa, STAGES.labelEn, STAGES.slaDays, STAGES.isFunnel, STAGES.team], order: { [STAGES.stageOrder]: 'asc' } },
+    { skip: !hasStages },
+  );
+  const settingsQ = useCubeQuery({ dimensions: [SETTINGS_KEY, SETTINGS_VALUE] }, { skip: !hasSettings });
+  const latestQ = useCubeQuery(
+    { measures: ['stage_reach.leads'], timeDimensions: [{ dimension: REACHED_AT, granularity: 'day' }], order: { [REACHED_AT]: 'desc' }, limit: 1 },
+    { skip: !hasReach },
+  );
+  const earliestQ = useCubeQuery(
+    { measures: ['stage_reach.leads'], timeDimensions: [{ dimension: REACHED_AT, granularity: 'day' }], order: { [REACHED_AT]: 'asc' }, limit: 1 },
+    { skip: !hasReach },
+  );
+
+  const value = useMemo<Settings>(() => {
+    const today = new Date().toISOString().slice(0, 10);
+    const base: Settings = {
+      status: 'loading',
+      error: null,
+      fiscalStartMonth: 4,
+      currency: 'JPY',
+      ltvCacTarget: 3,
+      asOf: today,
+      firstDay: `${Number(today.slice(0, 4)) - 2}-01-01`,
+      timeZone: DEFAULT_TIME_ZONE,
+      stages: [],
+      source: { settings: false, asOf: 'today' },
+    };
+    if (layer.status === 'error') return { ...base, status: 'error', error: layer.error };
+    if (layer.status === 'loading') return base;
+    // useCubeQuery reports isLoading only once its request has started: wait for an answer.
+    const pending = (q: { isLoading: boolean; resultSet: unknown; error: Error | null }) => q.isLoading || (!q.resultSet && !q.error);
+    const waiting = (hasSettings && pending(settingsQ)) || (hasStages && pending(stagesQ)) || (hasReach && (pending(latestQ) || pending(earliestQ)));
+    if (waiting) return base;
+
+    const kv = new Map<string, string>();
+    for (const r of (settingsQ.resultSet?.rawData() ?? []) as Record<string, unknown>[]) {
+      kv.set(String(r[SETTINGS_KEY]), String(r[SETTINGS_VALUE]));
+    }
+    const start = Number(kv.get('fiscal_year_start_month'));
+    const latest = day((latestQ.resultSet?.rawData()[0] as Record<string, unknown> | undefined)?.[`${REACHED_AT}.day`]);
+    const earliest = day((earliestQ.resultSet?.rawData()[0] as Record<string, unknown> | undefined)?.[`${REACHED_AT}.day`]);
+    const asOfSetting = day(kv.get('as_of'));
+    const stages: StageInfo[] = ((stagesQ.resultSet?.rawData() ?? []) as Record<string, unknown>[]).map((r) => ({
+      stage: String(r[STAGES.stage]),
+      order: Number(r[STAGES.stageOrder]),
+      labelJa: (r[STAGES.labelJa] as string | null) ?? null,
+      labelEn: (r[STAGES.labelEn] as string | null) ?? null,
+      slaDays: r[STAGES.slaDays] === null || r[STAGES.slaDays] === undefined || r[STAGES.slaDays] === '' ? null : Number(r[STAGES.slaDays]),
+      isFunnel: r[STAGES.isFunnel] === true || r[STAGES.isFunnel] === 'true',
+      team: (r[STAGES.team] as string | null) ?? null,
+    }));
+    setStageCatalog(stages);
+    return {
+      status: 'ready',
+      error: null,
+      fiscalStartMonth: Number.isInteger(start) && start >= 1 && start <= 12 ? start : 4,
+      currency: kv.get('currency') || 'JPY',
+      ltvCacTarget: Number(kv.get('ltv_cac_target')) > 0 ? Number(kv.get('ltv_cac_target')) : 3,
+      asOf: asOfSetting ?? latest ?? today,
+      firstDay: earliest ?? base.firstDay,
+      timeZone: kv.get('time_zone') || DEFAULT_TIME_ZONE,
+      stages,
+      source: { settings: kv.size > 0, asOf: asOfSetting ? 'settings' : latest ? 'data' : 'today' },
+    };
+  }, [layer, hasSettings, hasStages, stagesQ.isLoading, stagesQ.resultSet, hasReach, settingsQ.isLoading, settingsQ.resultSet, latestQ.isLoading, latestQ.resultSet, earliestQ.isLoading, earliestQ.resultSet]);
+
+  return <SettingsContext.Provider value={value}>{children}</SettingsContext.Provider>;
+}
+
+export function useSettings(): Settings {
+  const v = useContext(SettingsContext);
+  if (!v) throw new Error('useSettings outside SettingsProvider');
+  return v;
+}
+
+/** For component tests. */
+export function StaticSettings({ value, children }: { value?: Partial<Settings>; children: ReactNode }) {
+  const v: Settings = {
+    status: 'ready',
+    error: null,
+    fiscalStartMonth: 4,
+    currency: 'JPY',
+    ltvCacTarget: 3,
+    asOf: '2025-10-15',
+    firstDay: '2023-04-01',
+    timeZone: DEFAULT_TIME_ZONE,
+    stages: [],
+    source: { settings: true, asOf: 'settings' },
+    ...value,
+  };
+  return <SettingsContext.Provider value={v}>{children}</SettingsContext.Provider>;
+}

@@ -1,0 +1,320 @@
+/*
+ * The PDCA action log: /api/actions, CRUD for actions a review meeting
+ * decides (hypothesis → action → result), kept on the server so every
+ * participant sees the same log.
+ *
+ *   GET    /api/actions            list (newest first); ?status=open|in_progress|done
+ *   GET    /api/actions/:id        one action
+ *   POST   /api/actions            create → 201
+ *   PATCH  /api/actions/:id        change some fields (close = status "done" + result)
+ *   DELETE /api/actions/:id        remove → 204
+ *
+ * An action: id, hypothesis, action, owner, dueDate ('YYYY-MM-DD' or null),
+ * status (open | in_progress | done), result, linkedMetric (a KPI tree node
+ * or view member the action should move), period (the fiscal period it was
+ * decided for), createdAt, updatedAt (ISO 8601, set by the server).
+ *
+ * Auth: a Cube API token (the dashboard's short-lived session token or one
+ * from `npm run token`), raw or as "Bearer …"; 401 without a valid one. A
+ * token that lists scopes must include "data" (a meta-only token may not
+ * write the log) — 403 otherwise.
+ * Validation: 400 with { error, field } naming the first offending field.
+ * (A body that is not JSON at all never reaches this router: Cube's server
+ * parses JSON for the whole app first, and its error handler answers 500.
+ * The router's own parser and 400 handler apply when it is mounted on an
+ * app without that.)
+ *
+ * Storage: one JSON file, `<stateDir>/actions.json`, outside the warehouse,
+ * so it survives server restarts and warehouse rebuilds. Writes go to a
+ * temporary file in the same directory, are flushed, then renamed over the
+ * old file (atomic on POSIX), one at a time through an in-process queue; a
+ * crash leaves either the old or the new log, never half of one. The file
+ * is re-read on every request, so an edit by another process is seen.
+ * A file that cannot be parsed is never overwritten: requests fail with 500
+ * naming it, until someone repairs or moves it.
+ *
+ * Limits: one server process writing at a time (the queue is per process);
+ * no history of edits beyond updatedAt.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import express from 'express';
+import type { Config } from '../config.js';
+import { verifyToken } from '../auth.js';
+
+export const ACTION_STATUSES = ['open', 'in_progress', 'done'] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+
+export interface Action {
+  id: string;
+  hypothesis: string;
+  action: string;
+  owner: string;
+  dueDate: string | null;
+  status: ActionStatus;
+  result: string | null;
+  linkedMetric: string | null;
+  period: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface ActionFile {
+  version: 1;
+  actions: Action[];
+}
+
+type EditableField = 'hypothesis' | 'action' | 'owner' | 'dueDate' | 'status' | 'result' | 'linkedMetric' | 'period';
+
+const LIMITS: Record<EditableField, number> = {
+  hypothesis: 2000,
+  action: 2000,
+  owner: 200,
+  dueDate: 10,
+  status: 20,
+  result: 4000,
+  linkedMetric: 200,
+  period: 20,
+};
+const REQUIRED: EditableField[] = ['hypothesis', 'action', 'owner'];
+const EDITABLE = new Set<string>(Object.keys(LIMITS));
+
+export class FieldError extends Error {
+  constructor(readonly field: string, message: string) {
+    super(message);
+  }
+}
+
+function isValidDay(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
+/** Checks a create (all required fields) or patch (any subset) body; returns the cleaned fields. */
+export function validateActionInput(body: unknown, mode: 'create' | 'patch'): Partial<Pick<Action, EditableField>> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new FieldError('body', 'expected a JSON object');
+  const raw = body as Record<string, unknown>;
+  for (const key of Object.keys(raw)) {
+    if (!EDITABLE.has(key)) throw new FieldError(key, `unknown or read-only field "${key}"`);
+  }
+  if (mode === 'patch' && Object.keys(raw).length === 0) throw new FieldError('body', 'nothing to change');
+  const out: Partial<Pick<Action, EditableField>> = {};
+  for (const field of Object.keys(LIMITS) as EditableField[]) {
+    if (!(field in raw)) {
+      if (mode === 'create' && REQUIRED.includes(field)) throw new FieldError(field, `${field} is required`);
+      continue;
+    }
+    const v = raw[field];
+    if (REQUIRED.includes(field)) {
+      if (typeof v !== 'string' || v.trim() === '') throw new FieldError(field, `${field} must be a non-empty string`);
+    } else if (v !== null && typeof v !== 'string') {
+      throw new FieldError(field, `${field} must be a string or null`);
+    }
+    const text = typeof v === 'string' ? v.trim() : null;
+    if (text !== null && text.length > LIMITS[field]) throw new FieldError(field, `${field} is longer than ${LIMITS[field]} characters`);
+    if (field === 'status') {
+      if (!ACTION_STATUSES.includes(text as ActionStatus)) throw new FieldError('status', `status must be one of ${ACTION_STATUSES.join(', ')}`);
+      out.status = text as ActionStatus;
+      continue;
+    }
+    if (field === 'dueDate' && text !== null && text !== '' && !isValidDay(text)) {
+      throw new FieldError('dueDate', 'dueDate must be a date YYYY-MM-DD or null');
+    }
+    (out as Record<string, string | null>)[field] = text === '' && !REQUIRED.includes(field) ? null : text;
+  }
+  return out;
+}
+
+export class ActionStore {
+  readonly file: string;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(stateDir: string) {
+    this.file = path.join(stateDir, 'actions.json');
+  }
+
+  async list(): Promise<Action[]> {
+    return (await this.read()).actions;
+  }
+
+  /** Runs one read-modify-write at a time, then writes the result atomically. */
+  mutate<T>(change: (actions: Action[]) => T): Promise<T> {
+    const run = this.queue.then(async () => {
+      const data = await this.read();
+      const result = change(data.actions);
+      await this.write(data);
+      return result;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async read(): Promise<ActionFile> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, actions: [] };
+      throw e;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      throw new Error(`the action log ${this.file} is not valid JSON (${(e as Error).message}); repair or move it`);
+    }
+    const actions = (parsed as Partial<ActionFile>)?.actions;
+    if (!Array.isArray(actions)) throw new Error(`the action log ${this.file} has no "actions" array; repair or move it`);
+    return { version: 1, actions };
+  }
+
+  private async write(data: ActionFile): Promise<void> {
+    await mkdir(path.dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.${randomUUID()}.tmp`;
+    const handle = await open(tmp, 'w', 0o600);
+    try {
+      await handle.writeFile(`${JSON.stringify(data, null, 2)}\n`, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await rename(tmp, this.file);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw e;
+    }
+  }
+}
+
+function authorize(config: Config, req: express.Request, res: express.Response): boolean {
+  const header = req.get('authorization') ?? '';
+  const token = header.replace(/^Bearer\s+/i, '').trim();
+  if (!token) {
+    res.status(401).json({ error: 'A token is required (Authorization header).' });
+    return false;
+  }
+  try {
+    const claims = verifyToken(config.apiSecret, token);
+    if (Array.isArray(claims.scopes) && !claims.scopes.includes('data')) {
+      res.status(403).json({ error: 'This token may not use the action log (it needs the "data" scope).' });
+      return false;
+    }
+    return true;
+  } catch (e) {
+    res.status(401).json({ error: `Invalid token: ${(e as Error).message}` });
+    return false;
+  }
+}
+
+export function actionsRouter(config: Config): express.Router {
+  const store = new ActionStore(config.stateDir);
+  const router = express.Router();
+  router.use((req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    if (authorize(config, req, res)) next();
+  });
+  router.use(express.json({ limit: '64kb' }));
+
+  const fail = (res: express.Response, e: unknown) => {
+    if (e instanceof FieldError) res.status(400).json({ error: e.message, field: e.field });
+    else if (e instanceof NotFound) res.status(404).json({ error: e.message });
+    else res.status(500).json({ error: (e as Error).message });
+  };
+
+  router.get('/', async (req, res) => {
+    try {
+      const status = req.query.status;
+      if (status !== undefined && !ACTION_STATUSES.includes(status as ActionStatus)) {
+        throw new FieldError('status', `status must be one of ${ACTION_STATUSES.join(', ')}`);
+      }
+      const actions = (await store.list())
+        .filter((a) => status === undefined || a.status === status)
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      res.json({ actions });
+    } catch (e) {
+      fail(res, e);
+    }
+  });
+
+  router.get('/:id', async (req, res) => {
+    try {
+      const found = (await store.list()).find((a) => a.id === req.params.id);
+      if (!found) throw new NotFound(req.params.id);
+      res.json({ action: found });
+    } catch (e) {
+      fail(res, e);
+    }
+  });
+
+  router.post('/', async (req, res) => {
+    try {
+      const input = validateActionInput(req.body, 'create');
+      const now = new Date().toISOString();
+      const action: Action = {
+        id: randomUUID(),
+        hypothesis: input.hypothesis!,
+        action: input.action!,
+        owner: input.owner!,
+        dueDate: input.dueDate ?? null,
+        status: input.status ?? 'open',
+        result: input.result ?? null,
+        linkedMetric: input.linkedMetric ?? null,
+        period: input.period ?? null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await store.mutate((actions) => actions.push(action));
+      res.status(201).json({ action });
+    } catch (e) {
+      fail(res, e);
+    }
+  });
+
+  router.patch('/:id', async (req, res) => {
+    try {
+      const input = validateActionInput(req.body, 'patch');
+      const action = await store.mutate((actions) => {
+        const i = actions.findIndex((a) => a.id === req.params.id);
+        if (i === -1) throw new NotFound(req.params.id);
+        const updated: Action = { ...actions[i]!, ...input, updatedAt: new Date().toISOString() };
+        actions[i] = updated;
+        return updated;
+      });
+      res.json({ action });
+    } catch (e) {
+      fail(res, e);
+    }
+  });
+
+  router.delete('/:id', async (req, res) => {
+    try {
+      await store.mutate((actions) => {
+        const i = actions.findIndex((a) => a.id === req.params.id);
+        if (i === -1) throw new NotFound(req.params.id);
+        actions.splice(i, 1);
+      });
+      res.status(204).end();
+    } catch (e) {
+      fail(res, e);
+    }
+  });
+
+  // A body that is not JSON: 400 naming it, not Express's HTML page.
+  router.use((err: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if ((err as { type?: string })?.type === 'entity.parse.failed') res.status(400).json({ error: 'the body is not valid JSON', field: 'body' });
+    else if ((err as { type?: string })?.type === 'entity.too.large') res.status(413).json({ error: 'the body is larger than 64 kB', field: 'body' });
+    else next(err);
+  });
+
+  return router;
+}
+
+class NotFound extends Error {
+  constructor(id: string) {
+    super(`no action with id ${id}`);
+  }
+}

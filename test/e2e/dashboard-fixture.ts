@@ -1,0 +1,53 @@
+/*
+ * One real environment for the browser tests: the warehouse built from the
+ * bundled seeds/ into a temporary directory, the dashboard built by Vite
+ * into another, a state directory for the action log, and the real server
+ * over them. `restart()` stops the server and starts a new one on the same
+ * warehouse and state, as a deploy or a crash would.
+ */
+import path from 'node:path';
+import { buildWarehouse } from '../../server/warehouse/index';
+import { projectRoot } from '../../server/config';
+import { startTestServer, type TestServer } from '../support/server';
+import { tempDir } from '../support/browser';
+
+export interface DashboardEnv {
+  t: TestServer;
+  warehousePath: string;
+  stateDir: string;
+  dashboardDist: string;
+  restart(): Promise<TestServer>;
+  close(): Promise<void>;
+}
+
+export async function buildDashboard(outDir: string): Promise<void> {
+  const { build } = await import('vite');
+  await build({ configFile: path.join(projectRoot, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+}
+
+export async function startDashboardEnv(): Promise<DashboardEnv> {
+  const root = tempDir('revcycle-e2e-');
+  const warehousePath = path.join(root, 'warehouse', 'warehouse.duckdb');
+  const stateDir = path.join(root, 'state');
+  const dashboardDist = path.join(root, 'dashboard');
+  await Promise.all([
+    buildWarehouse({ seedsDir: path.join(projectRoot, 'seeds'), warehousePath, log: () => {} }),
+    buildDashboard(dashboardDist),
+  ]);
+  const start = () => startTestServer({ warehousePath, modelDir: path.join(projectRoot, 'model'), dashboardDist, stateDir });
+  const env: DashboardEnv = {
+    t: await start(),
+    warehousePath,
+    stateDir,
+    dashboardDist,
+    async restart() {
+      await env.t.server.close();
+      env.t = await start();
+      return env.t;
+    },
+    async close() {
+      await env.t.server.close();
+    },
+  };
+  return env;
+}
