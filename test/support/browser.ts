@@ -6,9 +6,12 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-export const ARTIFACTS_DIR = path.resolve(__dirname, '../e2e/artifacts');
+export const ARTIFACTS_DIR = path.resolve(here, '../e2e/artifacts');
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({

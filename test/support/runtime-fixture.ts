@@ -9,9 +9,12 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
 import { DuckDBInstance } from '@duckdb/node-api';
 
-export const RUNTIME_MODEL_DIR = path.resolve(__dirname, '../fixtures/model-runtime');
+export const RUNTIME_MODEL_DIR = path.resolve(here, '../fixtures/model-runtime');
 
 export async function buildRuntimeWarehouse(): Promise<string> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'revcycle-runtime-'));
