@@ -179,7 +179,8 @@ function checkRequestedMembersAnnotated(query: NormalizedQuery, annotation: Reco
   const requested = [
     ...(query.measures ?? []).map(memberName),
     ...(query.dimensions ?? []).map(memberName),
-    ...(query.timeDimensions ?? []).map((td) => td.dimension),
+    // A time dimension used only as a date-range filter yields no column and has no annotation.
+    ...(query.timeDimensions ?? []).filter((td) => td.granularity).map((td) => td.dimension),
   ].filter((m): m is string => m !== undefined);
   for (const m of requested) if (!(m in annotation)) throw hiddenMemberError(m);
 }

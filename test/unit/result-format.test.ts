@@ -106,6 +106,10 @@ describe('vanilla rows', () => {
   it('answers an empty result with an empty array', () => {
     expect(transformData(td({ measures: ['deals.won_amount'] }), [])).toEqual([]);
   });
+  it('answers an empty result of a date-range-only query (no granularity, no annotation) with an empty array', () => {
+    const q = { measures: ['deals.won_amount'], timeDimensions: [{ dimension: 'deals.other_time', dateRange: ['2026-11-22', '2026-11-22'] }] };
+    expect(transformData(td(q), [])).toEqual([]);
+  });
 });
 
 describe('compact rows', () => {
