@@ -17,6 +17,11 @@ export function signToken(secret: string, claims: TokenClaims, expiresInSeconds:
   return jwt.sign(payload, secret, { algorithm: 'HS256', expiresIn: expiresInSeconds });
 }
 
+/** The token of an Authorization header, sent raw or as "Bearer <token>"; '' when absent. */
+export function bearerToken(header: string | undefined): string {
+  return (header ?? '').replace(/^Bearer\s+/i, '').trim();
+}
+
 export function verifyToken(secret: string, token: string): TokenClaims & { exp?: number } {
   return jwt.verify(token, secret, { algorithms: ['HS256'] }) as TokenClaims & { exp?: number };
 }

@@ -41,24 +41,11 @@ import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import express from 'express';
 import type { Config } from '../config.js';
-import { verifyToken } from '../auth.js';
+import { bearerToken, verifyToken } from '../auth.js';
 
-export const ACTION_STATUSES = ['open', 'in_progress', 'done'] as const;
-export type ActionStatus = (typeof ACTION_STATUSES)[number];
+import { ACTION_STATUSES, type Action, type ActionStatus } from './action-contract.js';
 
-export interface Action {
-  id: string;
-  hypothesis: string;
-  action: string;
-  owner: string;
-  dueDate: string | null;
-  status: ActionStatus;
-  result: string | null;
-  linkedMetric: string | null;
-  period: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export { ACTION_STATUSES, type Action, type ActionStatus };
 
 interface ActionFile {
   version: 1;
@@ -191,8 +178,7 @@ export class ActionStore {
 }
 
 function authorize(config: Config, req: express.Request, res: express.Response): boolean {
-  const header = req.get('authorization') ?? '';
-  const token = header.replace(/^Bearer\s+/i, '').trim();
+  const token = bearerToken(req.get('authorization'));
   if (!token) {
     res.status(401).json({ error: 'A token is required (Authorization header).' });
     return false;

@@ -20,7 +20,7 @@
  * `errors: [{ field, message }]` naming each field.
  */
 import type express from 'express';
-import { verifyToken, type TokenClaims } from '../auth.js';
+import { bearerToken, verifyToken, type TokenClaims } from '../auth.js';
 import type { Config } from '../config.js';
 import type { CubeHandle } from '../cube/cube-server.js';
 import {
@@ -35,15 +35,11 @@ export interface PlanDeps {
   cube: CubeHandle;
 }
 
-function bearer(req: express.Request): string {
-  return (req.get('authorization') ?? '').replace(/^Bearer\s+/i, '').trim();
-}
-
 export function planHandler(deps: PlanDeps) {
   return async (req: express.Request, res: express.Response) => {
     let claims: TokenClaims;
     try {
-      claims = verifyToken(deps.config.apiSecret, bearer(req));
+      claims = verifyToken(deps.config.apiSecret, bearerToken(req.get('authorization')));
     } catch (e) {
       res.status(401).json({ error: `A valid token is required (Authorization: <token> or Bearer <token>): ${(e as Error).message}` });
       return;

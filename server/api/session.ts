@@ -10,15 +10,14 @@
  */
 import type express from 'express';
 import type { Config } from '../config.js';
-import { signToken, verifyToken, type TokenClaims } from '../auth.js';
+import { bearerToken, signToken, verifyToken, type TokenClaims } from '../auth.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 export const DASHBOARD_SCOPES = ['meta', 'data', 'graphql'];
 
 export function sessionHandler(config: Config) {
   return (req: express.Request, res: express.Response) => {
-    const header = req.get('authorization') ?? '';
-    const bearer = header.replace(/^Bearer\s+/i, '').trim();
+    const bearer = bearerToken(req.get('authorization'));
     let claims: TokenClaims;
     if (bearer) {
       try {

@@ -5,22 +5,9 @@
  */
 import { apiRequest } from './revcycle-api';
 
-export const ACTION_STATUSES = ['open', 'in_progress', 'done'] as const;
-export type ActionStatus = (typeof ACTION_STATUSES)[number];
+import { ACTION_STATUSES, type Action, type ActionStatus } from '../../../server/api/action-contract';
 
-export interface Action {
-  id: string;
-  hypothesis: string;
-  action: string;
-  owner: string;
-  dueDate: string | null;
-  status: ActionStatus;
-  result: string | null;
-  linkedMetric: string | null;
-  period: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export { ACTION_STATUSES, type Action, type ActionStatus };
 
 export type ActionInput = Partial<Pick<Action, 'hypothesis' | 'action' | 'owner' | 'dueDate' | 'status' | 'result' | 'linkedMetric' | 'period'>>;
 
