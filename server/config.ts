@@ -33,6 +33,58 @@ export interface Config {
   dashboardTokenTtl: number;
   /** Default time zone of API queries (months and fiscal periods are cut in it). */
   timeZone: string;
+  /** Access control: CORS, hosts, tokens (see the security block below and SECURITY.md). */
+  security: SecurityConfig;
+}
+
+// ---------------------------------------------------------------------------
+// Security settings (SECURITY.md). Same-origin by default: no CORS unless
+// origins are listed; the anonymous local-dev session only for these hosts.
+// ---------------------------------------------------------------------------
+
+export interface SecurityConfig {
+  /** Origins allowed to call the API from a browser (REVCYCLE_CORS_ORIGINS); empty = CORS off. */
+  corsOrigins: string[];
+  /** Host names (without port) the anonymous local-dev session answers on: loopback names plus REVCYCLE_ALLOWED_HOSTS. */
+  allowedHosts: string[];
+}
+
+export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+function parseList(raw: string | undefined): string[] {
+  return (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** An origin is scheme://host[:port], nothing more; `*` is refused (tokens would be readable by any page). */
+function parseOrigin(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`REVCYCLE_CORS_ORIGINS: "${raw}" is not an origin like https://bi.example.com`);
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.origin !== raw.replace(/\/$/, '')) {
+    throw new ConfigError(`REVCYCLE_CORS_ORIGINS: "${raw}" must be exactly scheme://host[:port] (http or https, no path)`);
+  }
+  return url.origin;
+}
+
+function parseHost(raw: string): string {
+  const host = raw.toLowerCase();
+  if (!/^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*)$/.test(host)) {
+    throw new ConfigError(`REVCYCLE_ALLOWED_HOSTS: "${raw}" is not a host name (no scheme, port or wildcard)`);
+  }
+  return host;
+}
+
+export function loadSecurityConfig(env: NodeJS.ProcessEnv): SecurityConfig {
+  if (parseList(env.REVCYCLE_CORS_ORIGINS).includes('*')) {
+    throw new ConfigError('REVCYCLE_CORS_ORIGINS: "*" is not allowed; list the origins of the pages that may call the API');
+  }
+  return {
+    corsOrigins: parseList(env.REVCYCLE_CORS_ORIGINS).map(parseOrigin),
+    allowedHosts: [...new Set([...LOOPBACK_HOSTS, ...parseList(env.REVCYCLE_ALLOWED_HOSTS).map(parseHost)])],
+  };
 }
 
 export class ConfigError extends Error {}
@@ -100,5 +152,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     localDev: parseBool('REVCYCLE_LOCAL_DEV', env.REVCYCLE_LOCAL_DEV, !production),
     dashboardTokenTtl: ttl,
     timeZone: env.REVCYCLE_TIMEZONE ?? env.CUBEJS_DEFAULT_TIMEZONE ?? 'Asia/Tokyo',
+    security: loadSecurityConfig(env),
   };
 }

@@ -20,6 +20,7 @@ import { createRequire } from 'node:module';
 import YAML from 'yaml';
 import type { Config } from '../config.js';
 import { prepareCubeRuntime, type CubeRuntime } from './native-fallback.js';
+import { corsOptions } from '../security/origin.js';
 
 const require = createRequire(import.meta.url);
 
@@ -165,6 +166,8 @@ export function createCube(config: Config): CubeHandle {
   const server = new CubejsServer({
     apiSecret: config.apiSecret,
     devServer: false,
+    // Cube installs cors() before every route; without this it answers Access-Control-Allow-Origin: *.
+    http: { cors: corsOptions(config.security) },
     cacheAndQueueDriver: 'memory',
     telemetry: false,
     logger: (msg: string, params: Record<string, unknown>) => {
