@@ -14,6 +14,7 @@ import express from 'express';
 import type { Config } from './config.js';
 import { createCube, type CubeHandle } from './cube/cube-server.js';
 import { registerApiRoutes } from './api/index.js';
+import { requestErrorHandler } from './security/request-errors.js';
 
 export interface RunningServer {
   url: string;
@@ -28,6 +29,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   const { app, server, port } = await cube.listen(async (app) => {
     app.disable('x-powered-by');
+    // Cube's server parsed the JSON body before any route: its errors (malformed JSON, too large) land here.
+    app.use(requestErrorHandler);
     app.get('/readyz', async (_req: express.Request, res: express.Response) => {
       try {
         await cube.checkReady();
@@ -46,6 +49,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
       res.sendFile(path.join(config.dashboardDist, 'index.html'));
     });
   }
+
+  app.use(requestErrorHandler);
 
   const address = server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;

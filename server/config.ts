@@ -19,7 +19,7 @@ export type LogLevel = 'error' | 'warn' | 'info' | 'trace';
 export interface Config {
   port: number;
   apiSecret: string;
-  apiSecretSource: 'env' | 'local-file';
+  apiSecretSource: 'env' | 'local-file' | 'ephemeral';
   warehousePath: string;
   seedsDir: string;
   modelDir: string;
@@ -47,6 +47,17 @@ export interface SecurityConfig {
   corsOrigins: string[];
   /** Host names (without port) the anonymous local-dev session answers on: loopback names plus REVCYCLE_ALLOWED_HOSTS. */
   allowedHosts: string[];
+  /** `aud` and `iss` of the tokens this server signs (npm run token, /api/session) and requires back. */
+  audience: string;
+  issuer: string;
+  /** An identity provider's tokens (RS256/ES256…), verified against its JWKS; absent = only this server's tokens. */
+  oidc?: { jwksUrl: string; issuer: string; audience: string };
+  /** Claim names carrying the role (`executive`, `analyst`, `team:<name>`, `agency:<a,b>`), team and channels. */
+  claims: { role: string; team: string; channels: string };
+  /** Largest accepted request body, bytes (Cube's CUBEJS_MAX_REQUEST_SIZE is set from it). */
+  maxRequestBytes: number;
+  /** Largest row limit a query may ask for. */
+  maxQueryLimit: number;
 }
 
 export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
@@ -81,10 +92,37 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv): SecurityConfig {
   if (parseList(env.REVCYCLE_CORS_ORIGINS).includes('*')) {
     throw new ConfigError('REVCYCLE_CORS_ORIGINS: "*" is not allowed; list the origins of the pages that may call the API');
   }
+  let oidc: SecurityConfig['oidc'];
+  if (env.REVCYCLE_JWKS_URL) {
+    let url: URL;
+    try { url = new URL(env.REVCYCLE_JWKS_URL); } catch { throw new ConfigError(`REVCYCLE_JWKS_URL: "${env.REVCYCLE_JWKS_URL}" is not a URL`); }
+    if (url.protocol !== 'https:' && !LOOPBACK_HOSTS.includes(url.hostname)) throw new ConfigError('REVCYCLE_JWKS_URL must be https (http only on loopback)');
+    if (!env.REVCYCLE_OIDC_ISSUER || !env.REVCYCLE_OIDC_AUDIENCE) {
+      throw new ConfigError('REVCYCLE_JWKS_URL needs REVCYCLE_OIDC_ISSUER and REVCYCLE_OIDC_AUDIENCE (the iss and aud of the provider\'s tokens)');
+    }
+    oidc = { jwksUrl: url.href, issuer: env.REVCYCLE_OIDC_ISSUER, audience: env.REVCYCLE_OIDC_AUDIENCE };
+  }
   return {
     corsOrigins: parseList(env.REVCYCLE_CORS_ORIGINS).map(parseOrigin),
     allowedHosts: [...new Set([...LOOPBACK_HOSTS, ...parseList(env.REVCYCLE_ALLOWED_HOSTS).map(parseHost)])],
+    audience: env.REVCYCLE_JWT_AUDIENCE || 'revcycle-api',
+    issuer: env.REVCYCLE_JWT_ISSUER || 'revcycle',
+    oidc,
+    claims: {
+      role: env.REVCYCLE_ROLE_CLAIM || 'role',
+      team: env.REVCYCLE_TEAM_CLAIM || 'team',
+      channels: env.REVCYCLE_CHANNELS_CLAIM || 'channels',
+    },
+    maxRequestBytes: parsePositiveInt('REVCYCLE_MAX_REQUEST_BYTES', env.REVCYCLE_MAX_REQUEST_BYTES, 1024 * 1024, 100 * 1024),
+    maxQueryLimit: parsePositiveInt('REVCYCLE_MAX_QUERY_LIMIT', env.REVCYCLE_MAX_QUERY_LIMIT, 50_000, 1),
   };
+}
+
+function parsePositiveInt(name: string, raw: string | undefined, fallback: number, min: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  return n;
 }
 
 export class ConfigError extends Error {}
@@ -130,11 +168,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   let apiSecret = env.CUBEJS_API_SECRET ?? '';
   let apiSecretSource: Config['apiSecretSource'] = 'env';
   if (apiSecret === '') {
-    if (production) throw new ConfigError('CUBEJS_API_SECRET is required when NODE_ENV=production');
-    apiSecret = localSecret(stateDir);
-    apiSecretSource = 'local-file';
-  } else if (apiSecret.length < 16) {
-    throw new ConfigError('CUBEJS_API_SECRET must be at least 16 characters');
+    if (production && !env.REVCYCLE_JWKS_URL) {
+      throw new ConfigError('NODE_ENV=production needs CUBEJS_API_SECRET (at least 32 characters) or REVCYCLE_JWKS_URL (your identity provider\'s keys); see SECURITY.md');
+    }
+    // With an identity provider, the server still signs the dashboard's short-lived
+    // session tokens: a per-process key, since no one else needs to verify them.
+    apiSecret = production ? randomBytes(32).toString('hex') : localSecret(stateDir);
+    apiSecretSource = production ? 'ephemeral' : 'local-file';
+  } else if (apiSecret.length < (production ? 32 : 16)) {
+    throw new ConfigError(`CUBEJS_API_SECRET must be at least ${production ? 32 : 16} characters`);
   }
   const ttl = Number(env.REVCYCLE_DASHBOARD_TOKEN_TTL ?? 900);
   if (!Number.isInteger(ttl) || ttl < 60) throw new ConfigError('REVCYCLE_DASHBOARD_TOKEN_TTL must be an integer ≥ 60 seconds');

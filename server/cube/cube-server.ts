@@ -8,30 +8,24 @@
  *   orchestrator id carries the file's identity, so the first request after a
  *   swap opens the new file with a fresh driver and fresh caches; the previous
  *   instance stays open for queries already running on it.
- * - Auth: Cube's JWT check with the API secret, always on. A token may carry
- *   `team` (row-level scope: views with an `owner_team` dimension are
- *   filtered to it) and `scopes` (Cube API scopes: meta, data, graphql, sql).
+ * - Auth and access: Cube's checkAuth is revcycle's verifier (../auth.ts)
+ *   turning a token into a principal (../security/roles.ts); its
+ *   queryRewrite (REST, GraphQL, /sql, /dry-run) and its /meta apply the
+ *   one policy (../security/policy.ts), read against the compiled model.
  * - Pre-aggregations live in DuckDB itself (external: false); cache and
  *   queue driver `memory`; dev mode off.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import YAML from 'yaml';
 import type { Config } from '../config.js';
 import { prepareCubeRuntime, type CubeRuntime } from './native-fallback.js';
 import { corsOptions } from '../security/origin.js';
+import { createAuthenticator } from '../auth.js';
+import { API_SCOPES, principalFromClaims, type Principal } from '../security/roles.js';
+import { AccessDenied, authorizeQuery, catalogFromMeta, filterMeta, UnknownMember, type Catalog, type CubeQuery, type MetaCube } from '../security/policy.js';
 
 const require = createRequire(import.meta.url);
-
-export interface SecurityContext {
-  team?: string;
-  scopes?: string[];
-  sub?: string;
-  [key: string]: unknown;
-}
-
-export const API_SCOPES = ['meta', 'data', 'graphql', 'sql'] as const;
 
 export interface ModelFile { fileName: string; content: string }
 
@@ -50,34 +44,6 @@ export function readModelFiles(modelDir: string): ModelFile[] {
   return files;
 }
 
-/** Names of the public views. */
-export function viewNames(files: ModelFile[]): Set<string> {
-  const names = new Set<string>();
-  for (const f of files) {
-    if (!f.fileName.startsWith('views/') || f.fileName.endsWith('.js')) continue;
-    const doc = YAML.parse(f.content) as { views?: { name: string }[] } | null;
-    for (const view of doc?.views ?? []) names.add(view.name);
-  }
-  return names;
-}
-
-/** Views that expose an `owner_team` dimension: the ones a team-scoped token is filtered on. */
-export function teamScopedViews(files: ModelFile[]): Set<string> {
-  const scoped = new Set<string>();
-  for (const f of files) {
-    if (!f.fileName.startsWith('views/') || f.fileName.endsWith('.js')) continue;
-    const doc = YAML.parse(f.content) as { views?: { name: string; cubes?: { includes?: unknown }[] }[] } | null;
-    for (const view of doc?.views ?? []) {
-      const exposes = (view.cubes ?? []).some((c) => {
-        const inc = c.includes;
-        return inc === '*' || (Array.isArray(inc) && inc.some((i) => i === 'owner_team' || (i as { name?: string })?.name === 'owner_team'));
-      });
-      if (exposes) scoped.add(view.name);
-    }
-  }
-  return scoped;
-}
-
 function warehouseIdentity(file: string): string {
   try {
     const s = statSync(file);
@@ -87,50 +53,17 @@ function warehouseIdentity(file: string): string {
   }
 }
 
-type QueryFilter = { member: string; operator: string; values: string[] };
-type CubeQuery = { measures?: string[]; dimensions?: string[]; timeDimensions?: { dimension: string }[]; filters?: unknown[]; segments?: string[] };
-
-function filterMembers(filters: unknown[] | undefined): string[] {
-  return (filters ?? []).flatMap((f) => {
-    const o = f as { member?: string; dimension?: string; and?: unknown[]; or?: unknown[] };
-    if (o.and || o.or) return filterMembers(o.and ?? o.or);
-    return [o.member ?? o.dimension ?? ''].filter(Boolean);
-  });
-}
-
-function queryMembers(query: CubeQuery): string[] {
-  return [
-    ...(query.measures ?? []), ...(query.dimensions ?? []), ...(query.segments ?? []),
-    ...(query.timeDimensions ?? []).map((t) => t.dimension),
-    ...filterMembers(query.filters),
-    ...((query as { order?: unknown }).order && Array.isArray((query as { order?: unknown }).order)
-      ? ((query as { order: [string, string][] | { id: string }[] }).order).map((o) => (Array.isArray(o) ? o[0] : o.id))
-      : []),
-  ].filter((m): m is string => typeof m === 'string');
-}
-
 /**
- * Refuses members of private cubes before any SQL runs (Cube itself would
- * only notice after running the query, and answer 500).
+ * express-graphql answers 500 whenever a query's resolvers all fail; a query
+ * the policy refused (403) or found invalid (400) keeps that status instead.
  */
-export function assertPublicMembers(query: CubeQuery, publicViews: Set<string>) {
-  const { UserError } = require('@cubejs-backend/api-gateway');
-  for (const m of queryMembers(query)) {
-    const view = m.split('.')[0];
-    // GraphQL capitalises cube names in orderBy.
-    if (!publicViews.has(view) && !publicViews.has(view.charAt(0).toLowerCase() + view.slice(1))) {
-      throw new UserError(`'${m}' is not a public member: query the views (${[...publicViews].sort().join(', ')})`);
-    }
-  }
-}
-
-/** Adds the team filter to every team-scoped view a query touches. */
-export function scopeQueryToTeam(query: CubeQuery, team: string | undefined, scopedViews: Set<string>): CubeQuery {
-  if (!team) return query;
-  const members = queryMembers(query);
-  const views = new Set(members.map((m) => m.split('.')[0]).filter((v) => scopedViews.has(v)));
-  const added: QueryFilter[] = [...views].map((v) => ({ member: `${v}.owner_team`, operator: 'equals', values: [team] }));
-  return added.length ? { ...query, filters: [...(query.filters ?? []), ...added] } : query;
+function graphqlRefusalStatus(req: { context?: { refusedStatus?: number } }, res: { statusCode: number; end: (...a: unknown[]) => unknown }, next: () => void) {
+  const end = res.end.bind(res);
+  res.end = (...args: unknown[]) => {
+    if (res.statusCode === 500 && req.context?.refusedStatus) res.statusCode = req.context.refusedStatus;
+    return end(...args);
+  };
+  next();
 }
 
 export interface CubeHandle {
@@ -138,6 +71,8 @@ export interface CubeHandle {
   server: any;
   core: any;
   listen(app?: (app: any) => void | Promise<void>): Promise<{ app: any; server: any; port: number }>;
+  /** The principal of a token (the same check as Cube's); throws InvalidToken / InvalidRole with the reason. */
+  principal(token: string): Promise<Principal>;
   /** Resolves when the model compiles and DuckDB answers; throws the reason otherwise. */
   checkReady(): Promise<void>;
   close(): Promise<void>;
@@ -159,9 +94,27 @@ export function createCube(config: Config): CubeHandle {
   const { CubejsServer } = require('@cubejs-backend/server');
   const { DuckDBDriver } = require('@cubejs-backend/duckdb-driver');
 
-  const modelFiles = readModelFiles(config.modelDir);
-  const scopedViews = teamScopedViews(modelFiles);
-  const publicViews = viewNames(modelFiles);
+  const { CubejsHandlerError, UserError } = require('@cubejs-backend/api-gateway');
+  process.env.CUBEJS_MAX_REQUEST_SIZE = String(config.security.maxRequestBytes);
+  const authenticator = createAuthenticator(config.apiSecret, config.security);
+  const principal = async (token: string) => principalFromClaims(await authenticator.verify(token), config.security.claims);
+
+  // The policy reads the compiled model; one catalog per compiled meta (a model change recompiles).
+  const catalogs = new WeakMap<object, Catalog>();
+  const catalogOf = (metaConfig: { config: MetaCube }[]): Catalog => {
+    let catalog = catalogs.get(metaConfig);
+    if (!catalog) catalogs.set(metaConfig, (catalog = catalogFromMeta(metaConfig.map((c) => c.config))));
+    return catalog;
+  };
+  const catalogFor = async (context: { requestId?: string }) => {
+    const compilerApi = await core.getCompilerApi(context);
+    return catalogOf(await compilerApi.metaConfig(context, { requestId: context.requestId }));
+  };
+  const asCubeError = (e: unknown) => {
+    if (e instanceof AccessDenied) return new CubejsHandlerError(403, 'Forbidden', e.message);
+    if (e instanceof UnknownMember) return new UserError(e.message);
+    return e;
+  };
 
   const server = new CubejsServer({
     apiSecret: config.apiSecret,
@@ -177,19 +130,38 @@ export function createCube(config: Config): CubeHandle {
     // Cube's DuckDB SQL converts zones assuming the session zone is UTC, whatever the machine's zone.
     driverFactory: () => new DuckDBDriver({ databasePath: config.warehousePath, initSql: "SET TimeZone = 'UTC'" }),
     contextToOrchestratorId: () => `warehouse-${warehouseIdentity(config.warehousePath)}`,
-    contextToApiScopes: async (securityContext: SecurityContext, defaultScopes: string[]) =>
-      Array.isArray(securityContext?.scopes) ? securityContext.scopes.filter((s) => (API_SCOPES as readonly string[]).includes(s)) : defaultScopes,
-    queryRewrite: (query: CubeQuery, { securityContext }: { securityContext: SecurityContext }) => {
-      assertPublicMembers(query, publicViews);
-      return scopeQueryToTeam(query, securityContext?.team, scopedViews);
+    checkAuth: async (req: { securityContext?: Principal }, auth?: string) => {
+      try {
+        req.securityContext = await principal(auth ?? '');
+      } catch (e) {
+        throw new CubejsHandlerError(401, 'Unauthorized', `Invalid token: ${(e as Error).message}`);
+      }
+    },
+    contextToApiScopes: async (p: Principal) => p.scopes ?? [...API_SCOPES],
+    queryRewrite: async (query: CubeQuery, context: { securityContext: Principal; requestId?: string; refusedStatus?: number }) => {
+      try {
+        return authorizeQuery(context.securityContext, query, await catalogFor(context));
+      } catch (e) {
+        const error = asCubeError(e);
+        // GraphQL answers every resolver error 500; graphqlRefusalStatus puts this status back.
+        context.refusedStatus = error instanceof CubejsHandlerError ? error.status : 400;
+        throw error;
+      }
     },
     scheduledRefreshTimer: false,
   });
   const core = server.core;
   // Cube only enforces auth when NODE_ENV=production; revcycle enforces it always.
   const createGateway = core.createApiGatewayInstance.bind(core);
-  core.createApiGatewayInstance = (secret: string, compilerApi: unknown, orchestratorApi: unknown, logger: unknown, options: object) =>
-    createGateway(secret, compilerApi, orchestratorApi, logger, { ...options, enforceSecurityChecks: true });
+  core.createApiGatewayInstance = (secret: string, compilerApi: unknown, orchestratorApi: unknown, logger: unknown, options: object) => {
+    const gateway = createGateway(secret, compilerApi, orchestratorApi, logger, { ...options, enforceSecurityChecks: true });
+    // /meta lists only what the principal may query (views it cannot be scoped on, personal members hidden).
+    const visible = gateway.filterVisibleItemsInMeta.bind(gateway);
+    gateway.filterVisibleItemsInMeta = (context: { securityContext: Principal }, cubes: { config: MetaCube }[]) =>
+      filterMeta(context.securityContext, visible(context, cubes).map((c: { config: MetaCube }) => c.config), catalogOf(cubes))
+        .map((config) => ({ config }));
+    return gateway;
+  };
 
   const systemContext = () => ({ securityContext: {}, requestId: `readyz-${Date.now()}` });
 
@@ -197,14 +169,14 @@ export function createCube(config: Config): CubeHandle {
     runtime,
     server,
     core,
+    principal,
     async listen(extend) {
-      if (extend) {
-        const cubeInitApp = core.initApp.bind(core);
-        core.initApp = async (app: any) => {
-          await extend(app);
-          await cubeInitApp(app);
-        };
-      }
+      const cubeInitApp = core.initApp.bind(core);
+      core.initApp = async (app: any) => {
+        app.use('/cubejs-api/graphql', graphqlRefusalStatus);
+        await extend?.(app);
+        await cubeInitApp(app);
+      };
       return server.listen();
     },
     async checkReady() {

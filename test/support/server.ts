@@ -22,7 +22,9 @@ export async function startTestServer(overrides: Partial<Config>): Promise<TestS
     ...overrides,
   };
   const server = await startServer(config);
-  const token = (claims: TokenClaims = {}) => signToken(config.apiSecret, claims, 600);
+  // Tokens carry a role (security/roles.ts): executive by default, a team role when only a team is given.
+  const token = (claims: TokenClaims = {}) =>
+    signToken(config.apiSecret, { role: claims.role ?? (claims.team ? 'team' : 'executive'), ...claims }, 600, config.security);
   const request: TestServer['request'] = async (path, init = {}) => {
     const { token: t, ...rest } = init;
     const headers: Record<string, string> = { 'content-type': 'application/json', ...(rest.headers as Record<string, string>) };

@@ -1,0 +1,178 @@
+/*
+ * The access policy, written once: what a principal (security/roles.ts) may
+ * query, which rows, and which members. Cube's queryRewrite (REST /load,
+ * GraphQL, /sql, /dry-run, /subscribe) and its /meta go through it; so do
+ * revcycle's own routes (routeRefusal).
+ *
+ * Which view can be scoped how is read off the compiled model (Cube's
+ * metaConfig), never from a hand-kept list:
+ *   - a view exposing `owner_team` can be scoped to a team;
+ *   - a view exposing `channel` can be scoped to channels;
+ *   - a member is personal data when its meta says `personal: true` (or
+ *     `pii: true`) or its name is one of PERSONAL_NAMES (email, names, phone).
+ * A view gaining `owner_team` through a join becomes team-scopable with no
+ * change here. A query on a view the role cannot be scoped on is refused
+ * (403), never answered company-wide.
+ *
+ * Scoping adds one top-level filter per view touched; Cube ANDs top-level
+ * filters, so nothing in the caller's own filters (`or`, `notSet`, …) can
+ * widen it.
+ */
+import type { Principal, Role } from './roles.js';
+
+export const PERSONAL_NAMES = ['email', 'email_address', 'first_name', 'last_name', 'full_name', 'person_name', 'contact_name', 'phone', 'phone_number'];
+export const TEAM_MEMBER = 'owner_team';
+export const CHANNEL_MEMBER = 'channel';
+
+/** What each role may do beyond the row scope. */
+const ROLE_RULES: Record<Role, { personalData: boolean; scope: 'none' | 'team' | 'channels'; routes: ReadonlyArray<Route> }> = {
+  executive: { personalData: false, scope: 'none', routes: ['plan', 'actions'] },
+  analyst: { personalData: true, scope: 'none', routes: ['plan', 'actions'] },
+  team: { personalData: false, scope: 'team', routes: ['actions'] },
+  agency: { personalData: false, scope: 'channels', routes: [] },
+};
+
+/** revcycle's own routes: the what-if plan works on company-wide inputs; the action log is the company's. */
+export type Route = 'plan' | 'actions';
+
+interface MetaMember { name: string; meta?: Record<string, unknown> }
+export interface MetaCube { name: string; type?: string; measures?: MetaMember[]; dimensions?: MetaMember[]; segments?: MetaMember[] }
+
+export interface ViewInfo {
+  name: string;
+  members: Set<string>;
+  teamMember?: string;
+  channelMember?: string;
+  personal: Set<string>;
+}
+export type Catalog = Map<string, ViewInfo>;
+
+/** Thrown for a query or route the principal may not use (answered 403). */
+export class AccessDenied extends Error {}
+/** Thrown for a query naming what does not exist or is not public (answered 400). */
+export class UnknownMember extends Error {}
+
+const shortName = (member: string) => member.slice(member.indexOf('.') + 1);
+
+function isPersonal(m: MetaMember): boolean {
+  return m.meta?.personal === true || m.meta?.pii === true || PERSONAL_NAMES.includes(shortName(m.name));
+}
+
+/** The public views of the compiled model and how each can be scoped. */
+export function catalogFromMeta(cubes: MetaCube[]): Catalog {
+  const catalog: Catalog = new Map();
+  for (const cube of cubes) {
+    if (cube.type !== 'view') continue;
+    const all = [...(cube.measures ?? []), ...(cube.dimensions ?? []), ...(cube.segments ?? [])];
+    const members = new Set(all.map((m) => m.name));
+    const dims = new Set((cube.dimensions ?? []).map((m) => m.name));
+    catalog.set(cube.name, {
+      name: cube.name,
+      members,
+      teamMember: dims.has(`${cube.name}.${TEAM_MEMBER}`) ? `${cube.name}.${TEAM_MEMBER}` : undefined,
+      channelMember: dims.has(`${cube.name}.${CHANNEL_MEMBER}`) ? `${cube.name}.${CHANNEL_MEMBER}` : undefined,
+      personal: new Set(all.filter(isPersonal).map((m) => m.name)),
+    });
+  }
+  return catalog;
+}
+
+export interface CubeQuery {
+  measures?: unknown[];
+  dimensions?: unknown[];
+  segments?: unknown[];
+  timeDimensions?: { dimension?: unknown }[];
+  filters?: unknown[];
+  order?: unknown;
+  [key: string]: unknown;
+}
+
+function filterMembers(filters: unknown): string[] {
+  if (!Array.isArray(filters)) return [];
+  return filters.flatMap((f) => {
+    const o = (f ?? {}) as { member?: unknown; dimension?: unknown; and?: unknown; or?: unknown };
+    return [o.member, o.dimension].filter((m): m is string => typeof m === 'string')
+      .concat(filterMembers(o.and), filterMembers(o.or));
+  });
+}
+
+function orderMembers(order: unknown): string[] {
+  if (Array.isArray(order)) return order.map((o) => (Array.isArray(o) ? o[0] : (o as { id?: unknown })?.id)).filter((m): m is string => typeof m === 'string');
+  if (order && typeof order === 'object') return Object.keys(order);
+  return [];
+}
+
+/** Every member a query names, wherever it names it. */
+export function queryMembers(q: CubeQuery): string[] {
+  const list = (v: unknown) => (Array.isArray(v) ? v : []);
+  return [
+    ...list(q.measures), ...list(q.dimensions), ...list(q.segments),
+    ...list(q.timeDimensions).map((t) => (t as { dimension?: unknown })?.dimension),
+    ...filterMembers(q.filters),
+    ...orderMembers(q.order),
+  ].filter((m): m is string => typeof m === 'string');
+}
+
+/** The view a member belongs to (GraphQL capitalises view names in orderBy). */
+function viewOf(member: string, catalog: Catalog): ViewInfo | undefined {
+  const name = member.split('.')[0]!;
+  return catalog.get(name) ?? catalog.get(name.charAt(0).toLowerCase() + name.slice(1));
+}
+
+/**
+ * The query the principal may run: the caller's query with the row scope
+ * added. Throws UnknownMember for members outside the public views and
+ * AccessDenied for what the role may not see.
+ */
+export function authorizeQuery(p: Principal, query: CubeQuery, catalog: Catalog): CubeQuery {
+  const rules = ROLE_RULES[p.role];
+  const views = new Map<string, ViewInfo>();
+  for (const m of queryMembers(query)) {
+    const view = viewOf(m, catalog);
+    if (!view) {
+      throw new UnknownMember(`'${m}' is not a public member: query the views (${[...catalog.keys()].sort().join(', ')})`);
+    }
+    views.set(view.name, view);
+    const canonical = `${view.name}.${shortName(m)}`;
+    if (!rules.personalData && view.personal.has(canonical)) {
+      throw new AccessDenied(`'${canonical}' is personal data, which the ${p.role} role may not see`);
+    }
+  }
+  const added: { member: string; operator: string; values: string[] }[] = [];
+  for (const view of views.values()) {
+    if (rules.scope === 'team') {
+      if (!view.teamMember) throw new AccessDenied(`the view '${view.name}' has no ${TEAM_MEMBER}, so it cannot be limited to team ${p.team}; a team role may not query it`);
+      added.push({ member: view.teamMember, operator: 'equals', values: [p.team!] });
+    } else if (rules.scope === 'channels') {
+      if (!view.channelMember) throw new AccessDenied(`the view '${view.name}' has no ${CHANNEL_MEMBER}, so it cannot be limited to channels ${p.channels!.join(', ')}; an agency role may not query it`);
+      added.push({ member: view.channelMember, operator: 'equals', values: p.channels! });
+    }
+  }
+  return added.length ? { ...query, filters: [...(Array.isArray(query.filters) ? query.filters : []), ...added] } : query;
+}
+
+/** Whether the principal may query the view at all (its row scope applies, personal members aside). */
+export function mayQueryView(p: Principal, view: ViewInfo): boolean {
+  const scope = ROLE_RULES[p.role].scope;
+  return scope === 'none' || (scope === 'team' ? !!view.teamMember : !!view.channelMember);
+}
+
+/** /meta for the principal: views it cannot query are hidden, and so are personal members it may not see. */
+export function filterMeta<C extends MetaCube>(p: Principal, cubes: C[], catalog: Catalog): C[] {
+  const personalData = ROLE_RULES[p.role].personalData;
+  return cubes
+    .filter((c) => c.type !== 'view' || (catalog.get(c.name) && mayQueryView(p, catalog.get(c.name)!)))
+    .map((c) => (personalData ? c : {
+      ...c,
+      measures: c.measures?.filter((m) => !isPersonal(m)),
+      dimensions: c.dimensions?.filter((m) => !isPersonal(m)),
+      segments: c.segments?.filter((m) => !isPersonal(m)),
+    }));
+}
+
+/** null when the principal may use one of revcycle's own routes, otherwise why not. */
+export function routeRefusal(p: Principal, route: Route): string | null {
+  if (ROLE_RULES[p.role].routes.includes(route)) return null;
+  const why = route === 'plan' ? 'the what-if plan works on company-wide inputs' : 'the action log is company-wide';
+  return `the ${p.role} role may not use /api/${route} (${why})`;
+}
