@@ -88,7 +88,7 @@ async function main() {
 
   const config = { ...loadConfig({ ...process.env, CUBEJS_API_SECRET: 'bench-secret-0123456789abcdef' }), port: 0, warehousePath };
   const server = await startServer(config);
-  const token = signToken(config.apiSecret, {}, 3600);
+  const token = signToken(config.apiSecret, { role: 'executive' }, 3600, config.security);
   const api = async (p: string, body?: unknown) => {
     const res = await fetch(server.url + p, body === undefined ? { headers: { authorization: token } } : {
       method: 'POST', headers: { authorization: token, 'content-type': 'application/json' }, body: JSON.stringify(body),

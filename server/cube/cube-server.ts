@@ -23,6 +23,7 @@ import { prepareCubeRuntime, type CubeRuntime } from './native-fallback.js';
 import { corsOptions } from '../security/origin.js';
 import { createAuthenticator } from '../auth.js';
 import { API_SCOPES, principalFromClaims, type Principal } from '../security/roles.js';
+import { queryShapeProblem } from '../security/query-guard.js';
 import { AccessDenied, authorizeQuery, catalogFromMeta, filterMeta, UnknownMember, type Catalog, type CubeQuery, type MetaCube } from '../security/policy.js';
 
 const require = createRequire(import.meta.url);
@@ -55,7 +56,8 @@ function warehouseIdentity(file: string): string {
 
 /**
  * express-graphql answers 500 whenever a query's resolvers all fail; a query
- * the policy refused (403) or found invalid (400) keeps that status instead.
+ * the policy refused (403) or found invalid (400) keeps that status instead
+ * (getNormalizedQueries records it on the request context).
  */
 function graphqlRefusalStatus(req: { context?: { refusedStatus?: number } }, res: { statusCode: number; end: (...a: unknown[]) => unknown }, next: () => void) {
   const end = res.end.bind(res);
@@ -96,6 +98,7 @@ export function createCube(config: Config): CubeHandle {
 
   const { CubejsHandlerError, UserError } = require('@cubejs-backend/api-gateway');
   process.env.CUBEJS_MAX_REQUEST_SIZE = String(config.security.maxRequestBytes);
+  process.env.CUBEJS_DB_QUERY_LIMIT = String(config.security.maxQueryLimit);
   const authenticator = createAuthenticator(config.apiSecret, config.security);
   const principal = async (token: string) => principalFromClaims(await authenticator.verify(token), config.security.claims);
 
@@ -138,14 +141,11 @@ export function createCube(config: Config): CubeHandle {
       }
     },
     contextToApiScopes: async (p: Principal) => p.scopes ?? [...API_SCOPES],
-    queryRewrite: async (query: CubeQuery, context: { securityContext: Principal; requestId?: string; refusedStatus?: number }) => {
+    queryRewrite: async (query: CubeQuery, context: { securityContext: Principal; requestId?: string }) => {
       try {
         return authorizeQuery(context.securityContext, query, await catalogFor(context));
       } catch (e) {
-        const error = asCubeError(e);
-        // GraphQL answers every resolver error 500; graphqlRefusalStatus puts this status back.
-        context.refusedStatus = error instanceof CubejsHandlerError ? error.status : 400;
-        throw error;
+        throw asCubeError(e);
       }
     },
     scheduledRefreshTimer: false,
@@ -156,6 +156,20 @@ export function createCube(config: Config): CubeHandle {
   core.createApiGatewayInstance = (secret: string, compilerApi: unknown, orchestratorApi: unknown, logger: unknown, options: object) => {
     const gateway = createGateway(secret, compilerApi, orchestratorApi, logger, { ...options, enforceSecurityChecks: true });
     // /meta lists only what the principal may query (views it cannot be scoped on, personal members hidden).
+    // Every data route (REST, GraphQL, /sql, /dry-run) normalizes its query here, before any SQL:
+    // a bad shape is the caller's error (400 with the reason), never a 500.
+    const normalize = gateway.getNormalizedQueries.bind(gateway);
+    gateway.getNormalizedQueries = async (input: unknown, context: { refusedStatus?: number }, ...rest: unknown[]) => {
+      try {
+        const problem = queryShapeProblem(input, config.security.maxQueryLimit);
+        if (problem) throw new UserError(`Invalid query: ${problem}`);
+        return await normalize(input, context, ...rest);
+      } catch (e) {
+        const error = e instanceof CubejsHandlerError || (e as { type?: string }).type === 'UserError' ? e : new UserError(`Invalid query: ${(e as Error).message}`);
+        context.refusedStatus ??= error instanceof CubejsHandlerError ? error.status : 400;
+        throw error;
+      }
+    };
     const visible = gateway.filterVisibleItemsInMeta.bind(gateway);
     gateway.filterVisibleItemsInMeta = (context: { securityContext: Principal }, cubes: { config: MetaCube }[]) =>
       filterMeta(context.securityContext, visible(context, cubes).map((c: { config: MetaCube }) => c.config), catalogOf(cubes))
@@ -174,6 +188,12 @@ export function createCube(config: Config): CubeHandle {
       const cubeInitApp = core.initApp.bind(core);
       core.initApp = async (app: any) => {
         app.use('/cubejs-api/graphql', graphqlRefusalStatus);
+        // Before Cube's handlers, which overflow their stack on deeply nested filters.
+        app.use(/^\/cubejs-api\/v1\/(load|subscribe|sql|dry-run)$/, (req: any, res: any, next: () => void) => {
+          const problem = queryShapeProblem(req.method === 'GET' ? req.query?.query : req.body?.query, config.security.maxQueryLimit);
+          if (problem) res.status(400).json({ error: `Invalid query: ${problem}` });
+          else next();
+        });
         await extend?.(app);
         await cubeInitApp(app);
       };

@@ -133,7 +133,9 @@ export function authorizeQuery(p: Principal, query: CubeQuery, catalog: Catalog)
       throw new UnknownMember(`'${m}' is not a public member: query the views (${[...catalog.keys()].sort().join(', ')})`);
     }
     views.set(view.name, view);
-    const canonical = `${view.name}.${shortName(m)}`;
+    // view.member, or view.time_member.granularity
+    const canonical = `${view.name}.${shortName(m).split('.')[0]}`;
+    if (!view.members.has(canonical)) throw new UnknownMember(`'${m}' is not a member of the view '${view.name}'`);
     if (!rules.personalData && view.personal.has(canonical)) {
       throw new AccessDenied(`'${canonical}' is personal data, which the ${p.role} role may not see`);
     }
