@@ -61,9 +61,15 @@ export class InvalidToken extends Error {}
 
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
+export interface Verified {
+  claims: JWTPayload & Record<string, unknown>;
+  /** Signed by this server (its claim names are fixed) rather than by the identity provider (names configured). */
+  own: boolean;
+}
+
 export interface Authenticator {
   /** The verified claims of a token; throws InvalidToken with the reason. */
-  verify(token: string): Promise<JWTPayload & Record<string, unknown>>;
+  verify(token: string): Promise<Verified>;
 }
 
 function reason(e: unknown, which: { audience: string; issuer: string }): string {
@@ -100,7 +106,7 @@ export function createAuthenticator(secret: string, security: SecurityConfig): A
         const { payload } = which === own
           ? await jwtVerify(token, key, { algorithms: ['HS256'], ...own, requiredClaims: ['exp'] })
           : await jwtVerify(token, jwks!, { algorithms: ASYMMETRIC, ...which, requiredClaims: ['exp'] });
-        return payload as JWTPayload & Record<string, unknown>;
+        return { claims: payload as JWTPayload & Record<string, unknown>, own: which === own };
       } catch (e) {
         throw new InvalidToken(reason(e, which));
       }

@@ -6,13 +6,19 @@
  *                    serve API and dashboard on one port
  *   dev              the API server plus Vite with hot reload on :5173
  *   build-warehouse  rebuild the warehouse from the seeds (atomic swap)
- *   token            print a Cube API token: --team T, --scopes a,b, --ttl S
+ *   token            print an API token: --role executive|analyst|team|agency
+ *                    [--team T] [--channels a,b] [--scopes meta,data] [--ttl S]
+ *
+ * `start` and `dev` check readiness before announcing the server: a
+ * warehouse another process holds (DuckDB's file lock), or one that cannot
+ * be opened, ends the process with a non-zero code and the reason.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, projectRoot, ConfigError, type Config } from './config.js';
 import { signToken } from './auth.js';
+import { claimsOfPrincipal, OWN_CLAIMS, principalFromClaims, ROLES } from './security/roles.js';
 import { buildWarehouse, isWarehouseStale } from './warehouse/index.js';
 
 function newestMtime(dir: string): number {
@@ -41,13 +47,33 @@ async function ensureDashboard(config: Config) {
 }
 
 function printAccess(url: string, config: Config) {
-  const token = signToken(config.apiSecret, { sub: 'cli' }, 24 * 3600);
   console.log(`\nrevcycle is running: ${url}`);
   console.log(`  dashboard   ${url}/`);
   console.log(`  REST API    ${url}/cubejs-api/v1/load   GraphQL ${url}/cubejs-api/graphql`);
-  console.log(`  token (24h) ${token}`);
-  console.log(`  e.g. curl -H "Authorization: ${token.slice(0, 12)}…" '${url}/cubejs-api/v1/meta'`);
-  console.log('  more tokens: npm run token [-- --team east_team --ttl 3600]\n');
+  if (config.localDev) {
+    const token = signToken(config.apiSecret, { sub: 'cli', role: 'executive' }, 24 * 3600, config.security);
+    console.log(`  token (executive, 24h) ${token}`);
+    console.log(`  e.g. curl -H "Authorization: Bearer ${token.slice(0, 12)}…" '${url}/cubejs-api/v1/meta'`);
+  }
+  console.log('  tokens: npm run token -- --role executive|analyst|team|agency [--team east_team] [--channels seo,ads] --ttl 3600\n');
+}
+
+/** Starts the server and waits until it can answer; exits non-zero with the reason when it cannot. */
+async function startReady(config: Config) {
+  const { startServer } = await import('./app.js');
+  const server = await startServer(config);
+  try {
+    await server.cube.checkReady();
+  } catch (e) {
+    const message = (e as Error).message;
+    const locked = /Could not set lock on file|Conflicting lock/i.test(message);
+    console.error(locked
+      ? `revcycle cannot start: the warehouse ${config.warehousePath} is locked by another process (DuckDB allows one writer; is another revcycle server running on it?).\n  ${message}`
+      : `revcycle cannot start: the server is not ready: ${message}`);
+    await server.close().catch(() => undefined);
+    process.exit(1);
+  }
+  return server;
 }
 
 async function main() {
@@ -55,9 +81,11 @@ async function main() {
   const { values } = parseArgs({
     args: rest,
     options: {
+      role: { type: 'string' },
       team: { type: 'string' },
+      channels: { type: 'string' },
       scopes: { type: 'string' },
-      ttl: { type: 'string', default: '86400' },
+      ttl: { type: 'string', default: '3600' },
       force: { type: 'boolean', default: false },
     },
     allowPositionals: true,
@@ -67,8 +95,7 @@ async function main() {
     case 'start': {
       await ensureWarehouse(config);
       await ensureDashboard(config);
-      const { startServer } = await import('./app.js');
-      const server = await startServer(config);
+      const server = await startReady(config);
       printAccess(server.url, config);
       const stop = async () => { await server.close(); process.exit(0); };
       process.once('SIGINT', stop);
@@ -77,8 +104,7 @@ async function main() {
     }
     case 'dev': {
       await ensureWarehouse(config);
-      const { startServer } = await import('./app.js');
-      const server = await startServer(config);
+      const server = await startReady(config);
       const { createServer } = await import('vite');
       const vite = await createServer({ configFile: path.join(projectRoot, 'vite.config.ts') });
       await vite.listen();
@@ -92,8 +118,15 @@ async function main() {
     case 'token': {
       const ttl = Number(values.ttl);
       if (!Number.isInteger(ttl) || ttl <= 0) throw new ConfigError('--ttl must be a positive number of seconds');
+      if (!values.role) throw new ConfigError(`--role is required: one of ${ROLES.join(', ')} (team needs --team, agency needs --channels)`);
       const scopes = values.scopes?.split(',').map((s) => s.trim()).filter(Boolean);
-      console.log(signToken(config.apiSecret, { sub: 'cli', team: values.team, scopes }, ttl));
+      let principal;
+      try {
+        principal = principalFromClaims({ sub: 'cli', role: values.role, team: values.team, channels: values.channels, scopes }, OWN_CLAIMS);
+      } catch (e) {
+        throw new ConfigError((e as Error).message);
+      }
+      console.log(signToken(config.apiSecret, claimsOfPrincipal(principal), ttl, config.security));
       break;
     }
     default:

@@ -22,7 +22,7 @@ import type { Config } from '../config.js';
 import { prepareCubeRuntime, type CubeRuntime } from './native-fallback.js';
 import { corsOptions } from '../security/origin.js';
 import { createAuthenticator } from '../auth.js';
-import { API_SCOPES, principalFromClaims, type Principal } from '../security/roles.js';
+import { API_SCOPES, OWN_CLAIMS, principalFromClaims, type Principal } from '../security/roles.js';
 import { queryShapeProblem } from '../security/query-guard.js';
 import { AccessDenied, authorizeQuery, catalogFromMeta, filterMeta, UnknownMember, type Catalog, type CubeQuery, type MetaCube } from '../security/policy.js';
 
@@ -100,7 +100,10 @@ export function createCube(config: Config): CubeHandle {
   process.env.CUBEJS_MAX_REQUEST_SIZE = String(config.security.maxRequestBytes);
   process.env.CUBEJS_DB_QUERY_LIMIT = String(config.security.maxQueryLimit);
   const authenticator = createAuthenticator(config.apiSecret, config.security);
-  const principal = async (token: string) => principalFromClaims(await authenticator.verify(token), config.security.claims);
+  const principal = async (token: string) => {
+    const { claims, own } = await authenticator.verify(token);
+    return principalFromClaims(claims, own ? OWN_CLAIMS : config.security.claims);
+  };
 
   // The policy reads the compiled model; one catalog per compiled meta (a model change recompiles).
   const catalogs = new WeakMap<object, Catalog>();

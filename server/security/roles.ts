@@ -48,6 +48,9 @@ function oneRole(raw: unknown): string {
   return candidates[0]!;
 }
 
+/** The claim names of this server's own tokens (npm run token, /api/session). */
+export const OWN_CLAIMS: SecurityConfig['claims'] = { role: 'role', team: 'team', channels: 'channels' };
+
 /** The principal of verified claims; throws InvalidRole naming what is wrong. */
 export function principalFromClaims(claims: Record<string, unknown>, claimNames: SecurityConfig['claims']): Principal {
   const [role, arg] = oneRole(claims[claimNames.role]).split(/:(.*)/s) as [Role, string | undefined];
