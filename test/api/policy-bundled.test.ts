@@ -1,0 +1,85 @@
+/*
+ * Every view of the project's model × every role, against the real server
+ * over the warehouse built from the bundled seeds/. The views are read from
+ * the analyst's /meta (so views added or rewritten in model/ are covered
+ * without editing this test); for each, a scoped role either gets exactly
+ * the analyst's figure for its own team / channels (asked with an explicit
+ * filter, so Cube computes the expectation independently of the policy) or
+ * a 403 — never the company-wide figure. The views the issue found leaking
+ * (channel_performance, kpi_tree, plan, unit_economics) are pinned by name.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { startSemanticServer, PROJECT_ROOT, type SemanticServer } from '../semantic/semantic-server';
+
+let s: SemanticServer;
+interface ViewMeta { name: string; measures: string[]; dimensions: string[] }
+let views: ViewMeta[];
+const TEAM = 'east_team';
+const CHANNELS = ['seo', 'webinar'];
+
+beforeAll(async () => {
+  s = await startSemanticServer(path.join(PROJECT_ROOT, 'seeds'));
+  const meta = await s.t.request('/cubejs-api/v1/meta', { token: s.t.token({ role: 'analyst' }) });
+  views = meta.body.cubes.filter((c: any) => c.type === 'view').map((c: any) => ({
+    name: c.name,
+    measures: c.measures.map((m: any) => m.name),
+    dimensions: c.dimensions.map((d: any) => d.name),
+  }));
+}, 600_000);
+afterAll(async () => { await s?.close(); });
+
+const total = (rows: Record<string, string | null>[], member: string) => rows.reduce((a, r) => a + Number(r[member] ?? 0), 0);
+
+describe('bundled model: every view × role', () => {
+  it('has views to check', () => {
+    expect(views.map((v) => v.name)).toEqual(expect.arrayContaining(['stage_reach', 'deals', 'channel_performance', 'kpi_tree', 'plan', 'unit_economics']));
+  });
+
+  for (const [role, member, values] of [[`team:${TEAM}`, 'owner_team', [TEAM]], [`agency:${CHANNELS.join(',')}`, 'channel', CHANNELS]] as const) {
+    it(`${role}: its own rows in every scopable view, 403 elsewhere`, async () => {
+      const token = s.t.token({ role });
+      const analyst = s.t.token({ role: 'analyst' });
+      const seen: Record<string, string> = {};
+      for (const view of views) {
+        const measure = view.measures[0];
+        if (!measure) continue;
+        const scopeMember = `${view.name}.${member}`;
+        const res = await s.t.load({ measures: [measure], dimensions: view.dimensions.includes(scopeMember) ? [scopeMember] : [] }, { token });
+        if (!view.dimensions.includes(scopeMember)) {
+          expect(res.status, `${role} ${view.name}`).toBe(403);
+          seen[view.name] = 'refused';
+          continue;
+        }
+        expect(res.status, `${role} ${view.name}: ${JSON.stringify(res.body).slice(0, 300)}`).toBe(200);
+        for (const row of res.body.data) expect(values, `${role} ${view.name}`).toContain(row[scopeMember]);
+        const want = await s.t.load({ measures: [measure], dimensions: [scopeMember], filters: [{ member: scopeMember, operator: 'equals', values: [...values] }] }, { token: analyst });
+        expect(total(res.body.data, measure), `${role} ${view.name}`).toBeCloseTo(total(want.body.data, measure), 6);
+        seen[view.name] = 'scoped';
+      }
+      // The views found answering company-wide figures to a team token now refuse it.
+      if (member === 'owner_team') {
+        for (const v of ['channel_performance', 'kpi_tree', 'plan', 'unit_economics', 'targets']) expect(seen[v], v).toBe('refused');
+        expect(seen.stage_reach).toBe('scoped');
+      }
+    });
+  }
+
+  it('executive and analyst see every view', async () => {
+    for (const role of ['executive', 'analyst']) {
+      const token = s.t.token({ role });
+      for (const view of views) {
+        const query = view.measures[0] ? { measures: [view.measures[0]] } : { dimensions: [view.dimensions[0]], limit: 1 };
+        expect((await s.t.load(query, { token })).status, `${role} ${view.name}`).toBe(200);
+      }
+    }
+  });
+
+  it('unit_economics.revenue: company-wide for the executive, refused to a team', async () => {
+    const q = { measures: ['unit_economics.revenue'] };
+    expect((await s.t.load(q, { token: s.t.token({ role: 'executive' }) })).status).toBe(200);
+    const team = await s.t.load(q, { token: s.t.token({ role: `team:${TEAM}` }) });
+    expect(team.status).toBe(403);
+    expect(team.body.error).toMatch(/'unit_economics' has no owner_team/);
+  });
+});
