@@ -158,9 +158,9 @@ export function createCube(config: Config): CubeHandle {
   const createGateway = core.createApiGatewayInstance.bind(core);
   core.createApiGatewayInstance = (secret: string, compilerApi: unknown, orchestratorApi: unknown, logger: unknown, options: object) => {
     const gateway = createGateway(secret, compilerApi, orchestratorApi, logger, { ...options, enforceSecurityChecks: true });
-    // /meta lists only what the principal may query (views it cannot be scoped on, personal members hidden).
     // Every data route (REST, GraphQL, /sql, /dry-run) normalizes its query here, before any SQL:
-    // a bad shape is the caller's error (400 with the reason), never a 500.
+    // a bad shape is the caller's error (400 with the reason), never a 500. A model that does not
+    // compile is the server's fault and stays a 5xx.
     const normalize = gateway.getNormalizedQueries.bind(gateway);
     gateway.getNormalizedQueries = async (input: unknown, context: { refusedStatus?: number }, ...rest: unknown[]) => {
       try {
@@ -168,11 +168,13 @@ export function createCube(config: Config): CubeHandle {
         if (problem) throw new UserError(`Invalid query: ${problem}`);
         return await normalize(input, context, ...rest);
       } catch (e) {
+        if ((e as Error)?.constructor?.name === 'CompileError') throw e;
         const error = e instanceof CubejsHandlerError || (e as { type?: string }).type === 'UserError' ? e : new UserError(`Invalid query: ${(e as Error).message}`);
         context.refusedStatus ??= error instanceof CubejsHandlerError ? error.status : 400;
         throw error;
       }
     };
+    // /meta lists only what the principal may query (views it cannot be scoped on, personal members hidden).
     const visible = gateway.filterVisibleItemsInMeta.bind(gateway);
     gateway.filterVisibleItemsInMeta = (context: { securityContext: Principal }, cubes: { config: MetaCube }[]) =>
       filterMeta(context.securityContext, visible(context, cubes).map((c: { config: MetaCube }) => c.config), catalogOf(cubes))
