@@ -122,6 +122,12 @@ describe('an identity provider (JWKS)', () => {
     // The server's own tokens still verify (that is what /api/session hands out), others' secrets do not.
     expect((await oidc.load({ measures: ['costs_view.cost'] }, { token: jwt.sign({ role: 'executive', aud: 'revcycle-api', iss: 'revcycle' }, 'x'.repeat(32), { expiresIn: 60 }) })).status).toBe(401);
   });
+  it('takes its tokens on /api routes once exchanged for a session', async () => {
+    const token = await sign({ [ROLE]: 'executive' });
+    expect((await oidc.request('/api/actions', { token: `Bearer ${token}` })).status).toBe(401);
+    const session = await oidc.request('/api/session', { method: 'POST', token: `Bearer ${token}` });
+    expect((await oidc.request('/api/actions', { token: `Bearer ${session.body.token}` })).status).toBe(200);
+  });
   it('gives no anonymous session in production', async () => {
     expect((await oidc.request('/api/session', { method: 'POST', token: null })).status).toBe(401);
   });
