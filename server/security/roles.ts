@@ -39,11 +39,14 @@ function names(raw: unknown, what: string): string[] {
   return [...new Set(out)];
 }
 
-function oneRole(raw: unknown): string {
+function oneRole(raw: unknown, claim: string): string {
   const candidates = (Array.isArray(raw) ? raw : [raw])
     .filter((r): r is string => typeof r === 'string')
     .filter((r) => (ROLES as readonly string[]).includes(r.split(':')[0]!));
-  if (candidates.length === 0) throw new InvalidRole(`the token carries no role (claim "${typeof raw === 'undefined' ? 'missing' : JSON.stringify(raw)}"; one of executive, analyst, team:<name>, agency:<channels>)`);
+  if (candidates.length === 0) {
+    const got = raw === undefined ? 'absent' : JSON.stringify(raw).slice(0, 80);
+    throw new InvalidRole(`the token carries no role (claim "${claim}" is ${got}; expected executive, analyst, team:<name> or agency:<channels>)`);
+  }
   if (candidates.length > 1) throw new InvalidRole(`the token carries several roles (${candidates.join(', ')}); it must carry exactly one`);
   return candidates[0]!;
 }
@@ -53,7 +56,7 @@ export const OWN_CLAIMS: SecurityConfig['claims'] = { role: 'role', team: 'team'
 
 /** The principal of verified claims; throws InvalidRole naming what is wrong. */
 export function principalFromClaims(claims: Record<string, unknown>, claimNames: SecurityConfig['claims']): Principal {
-  const [role, arg] = oneRole(claims[claimNames.role]).split(/:(.*)/s) as [Role, string | undefined];
+  const [role, arg] = oneRole(claims[claimNames.role], claimNames.role).split(/:(.*)/s) as [Role, string | undefined];
   const sub = typeof claims.sub === 'string' ? claims.sub : undefined;
   let scopes: string[] | undefined;
   if (claims.scopes !== undefined) {

@@ -156,6 +156,7 @@ describe('a second server on the same warehouse', () => {
     proc.stdout!.on('data', (d) => { out += d; });
     proc.stderr!.on('data', (d) => { out += d; });
     const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+    // The second process is expected to exit: its "running" is only awaited for the first.
     const running = new Promise<string>((resolve, reject) => {
       const timer = setInterval(() => {
         const m = /revcycle is running: (\S+)/.exec(out);
@@ -163,6 +164,7 @@ describe('a second server on the same warehouse', () => {
         if (proc.exitCode !== null) { clearInterval(timer); reject(new Error(`exited ${proc.exitCode}: ${out}`)); }
       }, 100);
     });
+    running.catch(() => undefined);
     return { proc, output: () => out, exited, running };
   }
   it('exits non-zero with a message naming the lock; the first keeps serving', async () => {
