@@ -42,14 +42,11 @@
  * touches; an unsorted list or a touch after the conversion is rejected
  * (RangeError), not silently repaired.
  */
+import { ATTRIBUTION_MODELS, type AttributionModel, isAttributionModel, RULE_BASED_MODELS, type RuleBasedModel } from '../contract/attribution.js';
 
 export const NONE_CHANNEL = '(none)';
 
-export const RULE_BASED_MODELS = ['first_touch', 'last_touch', 'linear', 'u_shaped', 'w_shaped', 'time_decay'] as const;
-export type RuleBasedModel = (typeof RULE_BASED_MODELS)[number];
-
-export const ATTRIBUTION_MODELS = [...RULE_BASED_MODELS, 'data_driven'] as const;
-export type AttributionModel = (typeof ATTRIBUTION_MODELS)[number];
+export { ATTRIBUTION_MODELS, type AttributionModel, isAttributionModel, RULE_BASED_MODELS, type RuleBasedModel };
 
 export const DEFAULT_HALF_LIFE_DAYS = 7;
 
@@ -74,10 +71,6 @@ export interface WeightOptions {
   halfLifeDays?: number;
   /** data_driven only: channel → Markov share. */
   channelShares?: Readonly<Record<string, number>>;
-}
-
-export function isAttributionModel(x: unknown): x is AttributionModel {
-  return typeof x === 'string' && (ATTRIBUTION_MODELS as readonly string[]).includes(x);
 }
 
 function normalise(w: number[]): number[] {

@@ -5,11 +5,9 @@
  */
 import { apiRequest } from './revcycle-api';
 
-import { ACTION_STATUSES, type Action, type ActionStatus } from '../../../server/api/action-contract';
+import { ACTION_STATUSES, type Action, type ActionInput, type ActionStatus } from '../../../server/contract/actions';
 
-export { ACTION_STATUSES, type Action, type ActionStatus };
-
-export type ActionInput = Partial<Pick<Action, 'hypothesis' | 'action' | 'owner' | 'dueDate' | 'status' | 'result' | 'linkedMetric' | 'period'>>;
+export { ACTION_STATUSES, type Action, type ActionInput, type ActionStatus };
 
 export interface ActionsClient {
   list(): Promise<Action[]>;
