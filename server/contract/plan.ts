@@ -62,8 +62,8 @@ const FIELD = {
 const LINK_LIST = STAGE_LINKS.join(', ');
 
 /** `{ link: value }` over the five stage links; unknown keys are errors. */
-const linkRecord = (value: z.ZodType<number>) =>
-  z.strictObject(Object.fromEntries(STAGE_LINKS.map((l) => [l, value])) as Record<StageLink, z.ZodType<number>>, {
+const linkRecord = (value: z.ZodType<number, number>) =>
+  z.strictObject(Object.fromEntries(STAGE_LINKS.map((l) => [l, value])) as Record<StageLink, z.ZodType<number, number>>, {
     error: (issue) =>
       issue.code === 'unrecognized_keys'
         ? `unknown stage key (expected one of ${LINK_LIST})`
@@ -71,7 +71,7 @@ const linkRecord = (value: z.ZodType<number>) =>
   });
 
 /** `{ channel: value }`; a channel outside `knownChannels` is an error. */
-const channelRecord = (value: z.ZodType<number>, options: SchemaOptions) => {
+const channelRecord = (value: z.ZodType<number, number>, options: SchemaOptions) => {
   const known = options.knownChannels ? new Set(options.knownChannels) : null;
   return z.record(
     z.string().refine((c) => !known || known.has(c), { error: 'unknown channel' }),

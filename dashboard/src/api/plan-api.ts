@@ -1,27 +1,20 @@
 /*
  * POST /api/plan: the reverse plan (受注から逆算) with what-if overrides,
- * computed on the server by the same engine as the `plan` view. The types
- * below are the parts of the response the plan page reads (see
- * server/engine/reverse-plan.ts for the whole shape).
+ * computed on the server by the same engine as the `plan` view. The request
+ * is the contract's (server/contract/plan.ts, validated there by the
+ * server); the types below are the parts of the response the plan page
+ * reads (see server/engine/reverse-plan.ts for the whole shape).
  */
+import {
+  FUNNEL_STAGES,
+  type FunnelStage,
+  type PlanRequestBody,
+  STAGE_LINKS,
+  type StageLink,
+} from '../../../server/contract';
 import { apiRequest } from './revcycle-api';
 
-export const STAGE_LINKS = ['lead->mql', 'mql->sal', 'sal->sql', 'sql->opportunity', 'opportunity->won'] as const;
-export type StageLink = (typeof STAGE_LINKS)[number];
-export const FUNNEL_STAGES = ['lead', 'mql', 'sal', 'sql', 'opportunity', 'won'] as const;
-export type FunnelStage = (typeof FUNNEL_STAGES)[number];
-
-export interface PlanRequestBody {
-  fiscalMonths?: { month: string; revenueTarget: number }[];
-  averageDealSize?: number;
-  conversionRates?: Partial<Record<StageLink, number>>;
-  velocityDays?: Partial<Record<StageLink, number>>;
-  channelMix?: Record<string, number>;
-  channelCpl?: Record<string, number>;
-  ltvCacTarget?: number;
-  attributionModel?: string;
-  ltvBoundMode?: 'exclude' | 'reduce';
-}
+export { FUNNEL_STAGES, type FunnelStage, type PlanRequestBody, STAGE_LINKS, type StageLink };
 
 export interface PlanResultBody {
   assumptions: {

@@ -6,23 +6,18 @@
  * an edited channel mix is normalised to sum to 1, so one share can be
  * changed without balancing the others by hand.
  */
-import type { PlanRequestBody, StageLink } from '../api/plan-api';
+import type { PlanRequestBody } from '../api/plan-api';
 
-export interface PlanOverrides {
+/** The edits the form keeps: the request's fields (server/contract/plan.ts) plus one total revenue target. */
+export type PlanOverrides = Pick<
+  PlanRequestBody,
+  'averageDealSize' | 'conversionRates' | 'velocityDays' | 'channelMix' | 'channelCpl' | 'ltvCacTarget'
+> & {
+  /** The revenue target of the whole period, spread over the months. */
   revenueTarget?: number;
-  averageDealSize?: number;
-  conversionRates?: Partial<Record<StageLink, number>>;
-  velocityDays?: Partial<Record<StageLink, number>>;
-  /** Raw shares as typed (any scale); normalised when sent. */
-  channelMix?: Record<string, number>;
-  channelCpl?: Record<string, number>;
-  ltvCacTarget?: number;
-}
+};
 
-export interface MonthTarget {
-  month: string;
-  revenueTarget: number;
-}
+export type MonthTarget = NonNullable<PlanRequestBody['fiscalMonths']>[number];
 
 export function scaleTargets(months: MonthTarget[], total: number): MonthTarget[] {
   const sum = months.reduce((s, m) => s + m.revenueTarget, 0);
