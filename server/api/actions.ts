@@ -106,7 +106,7 @@ export class ActionStore {
     try {
       parsed = JSON.parse(text);
     } catch (e) {
-      throw new Error(`the action log ${this.file} is not valid JSON (${(e as Error).message}); repair or move it`);
+      throw new Error(`the action log ${this.file} is not valid JSON (${(e as Error).message}); repair or move it`, { cause: e });
     }
     const actions = (parsed as Partial<ActionFile>)?.actions;
     if (!Array.isArray(actions)) throw new Error(`the action log ${this.file} has no "actions" array; repair or move it`);

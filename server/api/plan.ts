@@ -36,7 +36,9 @@ export function planHandler(deps: PlanDeps) {
     try {
       claims = verifyToken(deps.config.apiSecret, bearerToken(req.get('authorization')));
     } catch (e) {
-      res.status(401).json({ error: `A valid token is required (Authorization: <token> or Bearer <token>): ${(e as Error).message}` });
+      res
+        .status(401)
+        .json({ error: `A valid token is required (Authorization: <token> or Bearer <token>): ${(e as Error).message}` });
       return;
     }
     if (Array.isArray(claims.scopes) && !claims.scopes.includes('data')) {

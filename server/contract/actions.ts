@@ -96,7 +96,6 @@ export function parseActionInput<M extends 'create' | 'patch'>(
   const r = (mode === 'create' ? actionCreateSchema : actionPatchSchema).safeParse(body);
   if (r.success) return { ok: true, value: r.data as never };
   const issue = r.error.issues[0]!;
-  const field =
-    issue.code === 'unrecognized_keys' ? issue.keys[0]! : issue.path.length > 0 ? String(issue.path[0]) : 'body';
+  const field = issue.code === 'unrecognized_keys' ? issue.keys[0]! : issue.path.length > 0 ? String(issue.path[0]) : 'body';
   return { ok: false, field, message: issue.message };
 }

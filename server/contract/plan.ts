@@ -150,7 +150,11 @@ export function planInputSchema(options: SchemaOptions = {}) {
         else {
           const sum = entries.reduce((s, [, v]) => s + v, 0);
           if (Math.abs(sum - 1) > MIX_TOLERANCE) {
-            ctx.addIssue({ code: 'custom', path: ['channelMix'], message: `shares sum to ${sum}, expected 1 (±${MIX_TOLERANCE})` });
+            ctx.addIssue({
+              code: 'custom',
+              path: ['channelMix'],
+              message: `shares sum to ${sum}, expected 1 (±${MIX_TOLERANCE})`,
+            });
           }
         }
         if (!isRecord(value.channelCpl)) return;

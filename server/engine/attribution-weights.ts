@@ -42,7 +42,13 @@
  * touches; an unsorted list or a touch after the conversion is rejected
  * (RangeError), not silently repaired.
  */
-import { ATTRIBUTION_MODELS, type AttributionModel, isAttributionModel, RULE_BASED_MODELS, type RuleBasedModel } from '../contract/attribution.js';
+import {
+  ATTRIBUTION_MODELS,
+  type AttributionModel,
+  isAttributionModel,
+  RULE_BASED_MODELS,
+  type RuleBasedModel,
+} from '../contract/attribution.js';
 
 export const NONE_CHANNEL = '(none)';
 
@@ -122,9 +128,24 @@ function rawWeights(model: AttributionModel, touches: readonly Touch[], options:
     case 'linear':
       return touches.map(() => 1 / n);
     case 'u_shaped':
-      return positional(n, [[0, 0.4], [leadCreationIndex(touches), 0.4]], 0.2);
+      return positional(
+        n,
+        [
+          [0, 0.4],
+          [leadCreationIndex(touches), 0.4],
+        ],
+        0.2,
+      );
     case 'w_shaped':
-      return positional(n, [[0, 0.3], [leadCreationIndex(touches), 0.3], [last, 0.3]], 0.1);
+      return positional(
+        n,
+        [
+          [0, 0.3],
+          [leadCreationIndex(touches), 0.3],
+          [last, 0.3],
+        ],
+        0.1,
+      );
     case 'time_decay': {
       const h = options.halfLifeDays ?? DEFAULT_HALF_LIFE_DAYS;
       if (!Number.isFinite(h) || h <= 0) throw new RangeError(`halfLifeDays must be > 0, got ${h}`);
@@ -148,11 +169,7 @@ function rawWeights(model: AttributionModel, touches: readonly Touch[], options:
   }
 }
 
-export function attributionWeights(
-  model: AttributionModel,
-  touches: readonly Touch[],
-  options: WeightOptions,
-): TouchWeight[] {
+export function attributionWeights(model: AttributionModel, touches: readonly Touch[], options: WeightOptions): TouchWeight[] {
   if (!isAttributionModel(model)) throw new RangeError(`unknown attribution model ${String(model)}`);
   checkTouches(touches, options.conversionAt);
   if (touches.length === 0) return [{ id: NONE_CHANNEL, channel: NONE_CHANNEL, weight: 1 }];

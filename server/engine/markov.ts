@@ -64,7 +64,10 @@ export interface MarkovAttribution {
 const RESERVED = new Set([START_STATE, CONVERSION_STATE, NULL_STATE]);
 
 function checkPath(p: ChannelPath, i: number): void {
-  for (const [name, v] of [['conversions', p.conversions], ['nonConversions', p.nonConversions]] as const) {
+  for (const [name, v] of [
+    ['conversions', p.conversions],
+    ['nonConversions', p.nonConversions],
+  ] as const) {
     if (!Number.isFinite(v) || v < 0) throw new RangeError(`paths[${i}].${name} must be a finite number ≥ 0, got ${v}`);
   }
   for (const c of p.path) {

@@ -128,7 +128,8 @@ function planValues(rows: PlanRowLite[]): FunnelValues | undefined {
   if (rows.length === 0) return undefined;
   const sum = (stage: string) => rows.filter((r) => r.stage === stage).reduce((s, r) => s + r.required, 0);
   const leadsByChannel: Record<string, number> = {};
-  for (const r of rows.filter((x) => x.stage === 'lead')) leadsByChannel[r.channel] = (leadsByChannel[r.channel] ?? 0) + r.required;
+  for (const r of rows.filter((x) => x.stage === 'lead'))
+    leadsByChannel[r.channel] = (leadsByChannel[r.channel] ?? 0) + r.required;
   const values: FunnelValues = {
     leads: sum('lead'),
     mql: sum('mql'),
@@ -150,18 +151,22 @@ export async function kpiTreeRows(
   query: (sql: string) => Promise<Record<string, unknown>[]>,
   log: (message: string) => void,
 ): Promise<Partial<KpiTreeRow>[]> {
-  const settings = (await query("select fiscal_year_start_month, strftime(as_of_date, '%Y-%m-%d') as as_of_date from marts.settings"))[0]!;
+  const settings = (
+    await query("select fiscal_year_start_month, strftime(as_of_date, '%Y-%m-%d') as as_of_date from marts.settings")
+  )[0]!;
   const fyStart = Number(settings.fiscal_year_start_month);
   const asOfDate = String(settings.as_of_date);
   const dayAfterAsOf = new Date(Date.parse(`${asOfDate}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
-  const calendar = (await query(`select distinct strftime(month_start, '%Y-%m-%d') as month_start,
+  const calendar = await query(`select distinct strftime(month_start, '%Y-%m-%d') as month_start,
             strftime(fiscal_quarter_start, '%Y-%m-%d') as fiscal_quarter_start,
             strftime(fiscal_year_start, '%Y-%m-%d') as fiscal_year_start
-       from marts.fiscal_calendar order by 1`));
+       from marts.fiscal_calendar order by 1`);
 
   const data = new Map<string, PeriodData>();
-  const actualRows = (await query("select period_type, strftime(period_start, '%Y-%m-%d') as period_start, metric, channel, value from marts.kpi_actuals"));
+  const actualRows = await query(
+    "select period_type, strftime(period_start, '%Y-%m-%d') as period_start, metric, channel, value from marts.kpi_actuals",
+  );
   for (const r of actualRows) {
     const key = `${r.period_type}|${r.period_start}`;
     const d = data.get(key) ?? { counts: {}, leadsByChannel: {} };
@@ -171,8 +176,10 @@ export async function kpiTreeRows(
     data.set(key, d);
   }
 
-  const planRows: PlanRowLite[] = (await query(`select strftime(fiscal_month, '%Y-%m-%d') as month, stage, channel, required, conversion_rate, velocity_days, average_deal_size
-       from marts.plan_requirements`)).map((r) => ({
+  const planRows: PlanRowLite[] = (
+    await query(`select strftime(fiscal_month, '%Y-%m-%d') as month, stage, channel, required, conversion_rate, velocity_days, average_deal_size
+       from marts.plan_requirements`)
+  ).map((r) => ({
     month: String(r.month),
     stage: String(r.stage),
     channel: String(r.channel),

@@ -22,8 +22,7 @@ export const UNBOUNDED_CAC = Number.MAX_VALUE;
 export const ALL_CHANNELS = '(all)';
 
 /** Schema-qualified, so they run on any connection to the warehouse (Cube's driver included). */
-export const PLAN_INPUTS_SQL =
-  'select input, model, key, value, is_unbounded from marts.plan_inputs order by input, model, key';
+export const PLAN_INPUTS_SQL = 'select input, model, key, value, is_unbounded from marts.plan_inputs order by input, model, key';
 export const PLAN_ACTUALS_SQL =
   "select strftime(month, '%Y-%m-01') as month, stage, channel, value from marts.plan_actuals order by month, stage, channel";
 

@@ -117,7 +117,10 @@ function planRows(
     };
   };
   const known = (month: string) =>
-    observed.asOfMonth !== null && observed.firstActualMonth !== null && month >= observed.firstActualMonth && month <= observed.asOfMonth;
+    observed.asOfMonth !== null &&
+    observed.firstActualMonth !== null &&
+    month >= observed.firstActualMonth &&
+    month <= observed.asOfMonth;
   // The sort keys are never null in the rows laid out here.
   const rows: (PlanRow & { fiscal_month: string; stage_order: number; channel: string })[] = [];
   for (const s of plan.schedule) {
@@ -143,7 +146,10 @@ function planRows(
     });
   }
   // Lead rows per channel: the plan's channel schedule, the bounded one, and actual arrivals.
-  const leadRows = new Map<string, { month: string; channel: string; required: number; budget: number; bRequired: number; bBudget: number }>();
+  const leadRows = new Map<
+    string,
+    { month: string; channel: string; required: number; budget: number; bRequired: number; bBudget: number }
+  >();
   const at = (month: string, channel: string) => {
     const key = `${month}|${channel}`;
     let r = leadRows.get(key);
@@ -187,7 +193,7 @@ function planRows(
       channel_cpl: a.channelCpl[r.channel] ?? null,
       channel_cac: cac === null || cac >= UNBOUNDED_CAC ? null : cac,
       is_cac_unbounded: cac === null ? null : cac >= UNBOUNDED_CAC,
-      is_over_allowable_cac: check ? check.withinBound === null ? null : !check.withinBound : null,
+      is_over_allowable_cac: check ? (check.withinBound === null ? null : !check.withinBound) : null,
       ...common('lead'),
     });
   }

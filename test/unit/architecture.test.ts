@@ -51,7 +51,10 @@ describe('import direction', () => {
 
   it('the dashboard reaches the server only through the contract', async () => {
     expect(
-      await violations('dashboard/src', (t) => !t.startsWith('server/') || t === 'server/contract' || t.startsWith('server/contract/')),
+      await violations(
+        'dashboard/src',
+        (t) => !t.startsWith('server/') || t === 'server/contract' || t.startsWith('server/contract/'),
+      ),
     ).toEqual([]);
   });
 });

@@ -19,6 +19,7 @@ export interface ActionsClient {
 export const httpActionsClient: ActionsClient = {
   list: async () => (await apiRequest<{ actions: Action[] }>('/api/actions')).actions,
   create: async (input) => (await apiRequest<{ action: Action }>('/api/actions', { method: 'POST', body: input })).action,
-  update: async (id, input) => (await apiRequest<{ action: Action }>(`/api/actions/${encodeURIComponent(id)}`, { method: 'PATCH', body: input })).action,
+  update: async (id, input) =>
+    (await apiRequest<{ action: Action }>(`/api/actions/${encodeURIComponent(id)}`, { method: 'PATCH', body: input })).action,
   remove: async (id) => apiRequest<void>(`/api/actions/${encodeURIComponent(id)}`, { method: 'DELETE' }),
 };

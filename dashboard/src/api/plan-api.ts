@@ -5,13 +5,7 @@
  * server); the types below are the parts of the response the plan page
  * reads (see server/engine/reverse-plan.ts for the whole shape).
  */
-import {
-  FUNNEL_STAGES,
-  type FunnelStage,
-  type PlanRequestBody,
-  STAGE_LINKS,
-  type StageLink,
-} from '../../../server/contract';
+import { FUNNEL_STAGES, type FunnelStage, type PlanRequestBody, STAGE_LINKS, type StageLink } from '../../../server/contract';
 import { apiRequest } from './revcycle-api';
 
 export { FUNNEL_STAGES, type FunnelStage, type PlanRequestBody, STAGE_LINKS, type StageLink };
@@ -26,7 +20,15 @@ export interface PlanResultBody {
     channelMixInput: Record<string, number>;
     channelCpl: Record<string, number>;
   };
-  schedule: { month: string; stage: FunnelStage; required: number; requiredDisplay: number; actual: number | null; gap: number | null; attainment: number | null }[];
+  schedule: {
+    month: string;
+    stage: FunnelStage;
+    required: number;
+    requiredDisplay: number;
+    actual: number | null;
+    gap: number | null;
+    attainment: number | null;
+  }[];
   channels: { channel: string; share: number; leads: number; cpl: number; budget: number }[];
   ltvBound: {
     ltv: number;

@@ -37,7 +37,8 @@ export function buildPlanRequest(months: MonthTarget[], overrides: PlanOverrides
     fiscalMonths: overrides.revenueTarget !== undefined ? scaleTargets(months, overrides.revenueTarget) : months,
   };
   if (overrides.averageDealSize !== undefined) body.averageDealSize = overrides.averageDealSize;
-  if (overrides.conversionRates && Object.keys(overrides.conversionRates).length > 0) body.conversionRates = { ...overrides.conversionRates };
+  if (overrides.conversionRates && Object.keys(overrides.conversionRates).length > 0)
+    body.conversionRates = { ...overrides.conversionRates };
   if (overrides.velocityDays && Object.keys(overrides.velocityDays).length > 0) body.velocityDays = { ...overrides.velocityDays };
   if (overrides.channelMix && Object.keys(overrides.channelMix).length > 0) body.channelMix = normaliseMix(overrides.channelMix);
   if (overrides.channelCpl && Object.keys(overrides.channelCpl).length > 0) body.channelCpl = { ...overrides.channelCpl };

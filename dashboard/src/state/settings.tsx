@@ -111,6 +111,7 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
       stages,
       source: { settings: kv.size > 0, asOf: asOfSetting ? 'settings' : latest ? 'data' : 'today' },
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the query objects are new on every render; their status and result are the inputs
   }, [layer, hasSettings, hasStages, stagesQ.isLoading, stagesQ.resultSet, hasReach, settingsQ.isLoading, settingsQ.resultSet, latestQ.isLoading, latestQ.resultSet, earliestQ.isLoading, earliestQ.resultSet]);
 
   return <SettingsContext.Provider value={value}>{children}</SettingsContext.Provider>;
