@@ -89,7 +89,3 @@ export function findWeakestLink(nodes: KpiTreeNode[], comparison: Comparison): K
   }
   return weakest;
 }
-
-export function comparisonValue(node: KpiTreeNode, comparison: Comparison): number | null {
-  return node[comparison];
-}

@@ -122,21 +122,3 @@ export function useSettings(): Settings {
   if (!v) throw new Error('useSettings outside SettingsProvider');
   return v;
 }
-
-/** For component tests. */
-export function StaticSettings({ value, children }: { value?: Partial<Settings>; children: ReactNode }) {
-  const v: Settings = {
-    status: 'ready',
-    error: null,
-    fiscalStartMonth: 4,
-    currency: 'JPY',
-    ltvCacTarget: 3,
-    asOf: '2025-10-15',
-    firstDay: '2023-04-01',
-    timeZone: DEFAULT_TIME_ZONE,
-    stages: [],
-    source: { settings: true, asOf: 'settings' },
-    ...value,
-  };
-  return <SettingsContext.Provider value={v}>{children}</SettingsContext.Provider>;
-}
