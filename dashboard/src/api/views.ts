@@ -43,7 +43,6 @@ export const CONVERSIONS = {
 } as const;
 
 export const FLOW = {
-  stage: 'flow.stage',
   fromStage: 'flow.from_stage',
   toStage: 'flow.to_stage',
   isAdjacent: 'flow.is_adjacent',
