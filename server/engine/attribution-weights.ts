@@ -1,5 +1,5 @@
 /*
- * Per-conversion touch weights (contract definition 9): the reference
+ * Per-conversion touch weights (docs/metrics.md, definition 9): the reference
  * implementation the SQL attribution marts are tested against.
  *
  * Input: the touches already restricted to the lookback window before the

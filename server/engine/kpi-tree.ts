@@ -1,5 +1,5 @@
 /*
- * KPI tree (KPIツリー, contract definition 12) and revenue gap decomposition
+ * KPI tree (KPIツリー, docs/metrics.md, definition 12) and revenue gap decomposition
  * for PDCA reviews (definition 14).
  *
  * Identity. For one period, from stage volumes (definition 1):

@@ -1,5 +1,5 @@
 /*
- * Data-driven attribution (contract definition 9, `data_driven`): a
+ * Data-driven attribution (docs/metrics.md, definition 9, `data_driven`): a
  * first-order Markov chain over channel paths, credit ∝ removal effect.
  *
  * No maintained npm package fits. The only one found (`markovattribution`,
