@@ -23,6 +23,7 @@ import type express from 'express';
 import { bearerToken, verifyToken, type TokenClaims } from '../auth.js';
 import type { Config } from '../config.js';
 import type { CubeHandle } from '../cube/cube-server.js';
+import type { PlanResponse } from '../contract/plan-result.js';
 import { applyOverrides, computePlan, publicPlanResult, readObservedPlan } from '../plan/index.js';
 
 export interface PlanDeps {
@@ -69,7 +70,7 @@ export function planHandler(deps: PlanDeps) {
     }
     const { plan, ltvBoundedPlan, rows } = computed.value;
     res.set('Cache-Control', 'no-store');
-    res.json({
+    const response: PlanResponse = {
       attributionModel: request.value.attributionModel,
       ltvBoundMode: request.value.ltvBoundMode,
       knownChannels: observed.knownChannels,
@@ -77,6 +78,7 @@ export function planHandler(deps: PlanDeps) {
       plan: publicPlanResult(plan),
       ltvBoundedPlan: publicPlanResult(ltvBoundedPlan),
       rows,
-    });
+    };
+    res.json(response);
   };
 }

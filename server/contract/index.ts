@@ -9,4 +9,5 @@ export * from './funnel.js';
 export * from './attribution.js';
 export * from './unit-economics.js';
 export * from './plan.js';
+export * from './plan-result.js';
 export * from './actions.js';

@@ -49,10 +49,21 @@ import {
   validateWith,
   type Validation,
 } from '../contract/plan.js';
-import { ceilDisplay, FUNNEL_STAGES, type FunnelStage, shiftMonth, STAGE_LINKS, type StageLink } from './funnel.js';
+import type {
+  ChannelCacCheck,
+  ChannelRequirement,
+  ChannelScheduleRow,
+  LtvBoundResult,
+  PlanAssumptions,
+  PlanResult,
+  ScheduleRow,
+  StageRequirement,
+} from '../contract/plan-result.js';
+import { ceilDisplay, FUNNEL_STAGES, type FunnelStage, shiftMonth, STAGE_LINKS } from './funnel.js';
 import { allowableCac as allowableCacOf } from './unit-economics.js';
 
 export { type FieldError, type LtvBoundMode, MIX_TOLERANCE, type PlanActual, type PlanInput };
+export type * from '../contract/plan-result.js';
 export type ValidateOptions = SchemaOptions;
 export type PlanValidation = Validation<PlanInput>;
 
@@ -63,94 +74,6 @@ export class PlanInputError extends Error {
     super(`invalid plan input: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
     this.name = 'PlanInputError';
   }
-}
-
-export interface StageRequirement {
-  targetMonth: string;
-  stage: FunnelStage;
-  required: number;
-  requiredDisplay: number;
-  cumulativeVelocityDays: number;
-  offsetMonths: number;
-  neededByMonth: string;
-}
-
-export interface ScheduleRow {
-  month: string;
-  stage: FunnelStage;
-  required: number;
-  requiredDisplay: number;
-  actual: number | null;
-  gap: number | null;
-  attainment: number | null;
-}
-
-export interface ChannelRequirement {
-  targetMonth: string;
-  neededByMonth: string;
-  channel: string;
-  share: number;
-  leads: number;
-  leadsDisplay: number;
-  cpl: number;
-  budget: number;
-}
-
-export interface ChannelScheduleRow {
-  month: string;
-  channel: string;
-  leads: number;
-  leadsDisplay: number;
-  budget: number;
-}
-
-export interface ChannelCacCheck {
-  channel: string;
-  cac: number | null;
-  allowableCac: number;
-  withinBound: boolean | null;
-}
-
-export interface LtvBoundResult {
-  ltv: number;
-  ltvCacTarget: number;
-  allowableCac: number;
-  channels: ChannelCacCheck[];
-  flagged: string[];
-  solveWithinLtvBound: boolean;
-  mode: LtvBoundMode;
-  /** The mix actually used differs from the (normalised) input mix. */
-  applied: boolean;
-  feasible: boolean;
-  note: string | null;
-}
-
-export interface PlanAssumptions {
-  averageDealSize: number;
-  conversionRates: Record<StageLink, number>;
-  velocityDays: Record<StageLink, number>;
-  cumulativeVelocityDays: Record<FunnelStage, number>;
-  offsetMonths: Record<FunnelStage, number>;
-  daysPerMonth: number;
-  channelMixInput: Record<string, number>;
-  channelMix: Record<string, number>;
-  channelCpl: Record<string, number>;
-}
-
-export interface PlanResult {
-  assumptions: PlanAssumptions;
-  requirements: StageRequirement[];
-  schedule: ScheduleRow[];
-  channels: ChannelRequirement[];
-  channelSchedule: ChannelScheduleRow[];
-  ltvBound: LtvBoundResult;
-  totals: {
-    revenueTarget: number;
-    byStage: Record<FunnelStage, { required: number; requiredDisplay: number }>;
-    leadsByChannel: Record<string, number>;
-    budgetByChannel: Record<string, number>;
-    budget: number;
-  };
 }
 
 /** A raw JSON body as a typed `PlanInput`, or field-named errors (rules: server/contract/plan.ts). */

@@ -20,6 +20,7 @@
  */
 import { FUNNEL_STAGES, type FunnelStage, STAGE_LINKS } from '../contract/funnel.js';
 import type { FieldError, PlanInput } from '../contract/plan.js';
+import type { PublicPlanResult } from '../contract/plan-result.js';
 import { type PlanResult, reversePlan, validatePlanInput } from '../engine/reverse-plan.js';
 import type { RowOf } from '../warehouse/write-table.js';
 import { ALL_CHANNELS, type ObservedPlan, UNBOUNDED_CAC } from './observed.js';
@@ -203,7 +204,7 @@ function planRows(
 }
 
 /** JSON-safe engine result: an unbounded CAC becomes null with `cacUnbounded: true`. */
-export function publicPlanResult(result: PlanResult): unknown {
+export function publicPlanResult(result: PlanResult): PublicPlanResult {
   return {
     ...result,
     ltvBound: {
