@@ -53,8 +53,6 @@ import type {
   ChannelCacCheck,
   ChannelRequirement,
   ChannelScheduleRow,
-  LtvBoundResult,
-  PlanAssumptions,
   PlanResult,
   ScheduleRow,
   StageRequirement,
