@@ -30,6 +30,7 @@
  * line (it should not happen with data that passed the data tests). The
  * period of as_of is partial (is_partial) and compared with whole periods.
  */
+import { shiftMonth } from '../contract/funnel.js';
 import { COMPARISONS, type Comparison, type FunnelValues, kpiTree } from '../engine/kpi-tree.js';
 import type { RowOf } from '../warehouse/write-table.js';
 
@@ -76,12 +77,6 @@ const SUFFIX: Record<Comparison, string> = { plan: 'plan', previous: 'previous',
 interface PeriodData {
   counts: Record<string, number>;
   leadsByChannel: Record<string, number>;
-}
-
-function addMonths(ymdStr: string, months: number): string {
-  const [y, m] = ymdStr.split('-').map(Number) as [number, number];
-  const total = y * 12 + (m - 1) + months;
-  return `${String(Math.floor(total / 12)).padStart(4, '0')}-${String((total % 12) + 1).padStart(2, '0')}-01`;
 }
 
 const STEP_MONTHS: Record<PeriodType, number> = { month: 1, fiscal_quarter: 3, fiscal_year: 12 };
@@ -198,9 +193,9 @@ export async function kpiTreeRows(
       .reduce((m, r) => (String(r.period_start) < m ? String(r.period_start) : m), '9999-12-31');
     const starts = [...new Set(calendar.map((c) => String(c[column])))].filter((s) => s >= firstWithData && s <= asOfDate).sort();
     for (const start of starts) {
-      const end = addMonths(start, STEP_MONTHS[type]);
-      const previousStart = addMonths(start, -STEP_MONTHS[type]);
-      const yearAgoStart = addMonths(start, -STEP_MONTHS[type] * YEAR_AGO_STEPS[type]);
+      const end = shiftMonth(start, STEP_MONTHS[type]);
+      const previousStart = shiftMonth(start, -STEP_MONTHS[type]);
+      const yearAgoStart = shiftMonth(start, -STEP_MONTHS[type] * YEAR_AGO_STEPS[type]);
       const periodPlan = planValues(planRows.filter((p) => p.month >= start && p.month < end));
       const input = {
         actual: actualValues(data.get(`${type}|${start}`)),
