@@ -1,6 +1,6 @@
 /*
  * Deterministic sample-data generator: writes every canonical input table of
- * the product contract (/work/shared/design/revenue-cycle.md) as CSV for a
+ * the product contract (docs/metrics.md) as CSV for a
  * simulated Japanese B2B SaaS company, leads from 2024-04-01 (FY2024) to
  * as_of 2026-11-20T23:59:59+09:00 (inside FY2026), nothing after as_of.
  *

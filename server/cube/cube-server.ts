@@ -40,7 +40,7 @@ export function readModelFiles(modelDir: string): ModelFile[] {
   const files: ModelFile[] = [];
   for (const sub of ['cubes', 'views']) {
     const dir = path.join(modelDir, sub);
-    let names: string[] = [];
+    let names: string[];
     try { names = readdirSync(dir); } catch { continue; }
     for (const name of names.sort()) {
       if (!/\.(ya?ml|js)$/.test(name)) continue;

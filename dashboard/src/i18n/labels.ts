@@ -3,11 +3,12 @@
  * segments, personas, …) in Japanese and English. A code the dictionary does
  * not know (a user-defined stage, a new channel) is shown as it is.
  */
+import { ATTRIBUTION_MODELS, FUNNEL_STAGES } from '../../../server/contract';
 import type { Locale } from '../lib/format';
 
 type Dict = Record<string, { ja: string; en: string }>;
 
-export const STAGE_ORDER = ['lead', 'mql', 'sal', 'sql', 'opportunity', 'won'] as const;
+export const STAGE_ORDER = FUNNEL_STAGES;
 
 const STAGES: Dict = {
   lead: { ja: '見込み客', en: 'Lead' },
@@ -45,7 +46,7 @@ const CHANNELS: Dict = {
   '(none)': { ja: '(タッチなし)', en: '(no touch)' },
 };
 
-export const MODELS = ['first_touch', 'last_touch', 'linear', 'u_shaped', 'w_shaped', 'time_decay', 'data_driven'] as const;
+export const MODELS = ATTRIBUTION_MODELS;
 
 const MODEL_NAMES: Dict = {
   first_touch: { ja: 'ファーストタッチ', en: 'First touch' },

@@ -111,6 +111,7 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
       stages,
       source: { settings: kv.size > 0, asOf: asOfSetting ? 'settings' : latest ? 'data' : 'today' },
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the query objects are new on every render; their status and result are the inputs
   }, [layer, hasSettings, hasStages, stagesQ.isLoading, stagesQ.resultSet, hasReach, settingsQ.isLoading, settingsQ.resultSet, latestQ.isLoading, latestQ.resultSet, earliestQ.isLoading, earliestQ.resultSet]);
 
   return <SettingsContext.Provider value={value}>{children}</SettingsContext.Provider>;
@@ -120,22 +121,4 @@ export function useSettings(): Settings {
   const v = useContext(SettingsContext);
   if (!v) throw new Error('useSettings outside SettingsProvider');
   return v;
-}
-
-/** For component tests. */
-export function StaticSettings({ value, children }: { value?: Partial<Settings>; children: ReactNode }) {
-  const v: Settings = {
-    status: 'ready',
-    error: null,
-    fiscalStartMonth: 4,
-    currency: 'JPY',
-    ltvCacTarget: 3,
-    asOf: '2025-10-15',
-    firstDay: '2023-04-01',
-    timeZone: DEFAULT_TIME_ZONE,
-    stages: [],
-    source: { settings: true, asOf: 'settings' },
-    ...value,
-  };
-  return <SettingsContext.Provider value={v}>{children}</SettingsContext.Provider>;
 }
