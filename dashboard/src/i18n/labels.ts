@@ -2,6 +2,9 @@
  * Names of the codes the data uses (stages, channels, attribution models,
  * segments, personas, …) in Japanese and English. A code the dictionary does
  * not know (a user-defined stage, a new channel) is shown as it is.
+ * Channel names come from the data only (the `channels` view over
+ * seeds/channels.csv, loaded by the settings provider), so a company's own
+ * channel is named as its channels.csv names it.
  */
 import type { Locale } from '../lib/format';
 
@@ -30,18 +33,8 @@ const STAGES_LONG: Dict = {
   won: { ja: '受注', en: 'Won' },
 };
 
-const CHANNELS: Dict = {
-  seo: { ja: 'SEO', en: 'SEO' },
-  content: { ja: 'コンテンツ', en: 'Content' },
-  web_ads: { ja: 'Web広告', en: 'Web ads' },
-  social: { ja: 'ソーシャル', en: 'Social' },
-  email: { ja: 'メール', en: 'Email' },
-  webinar: { ja: 'ウェビナー', en: 'Webinar' },
-  seminar: { ja: 'セミナー', en: 'Seminar' },
-  trade_show: { ja: '展示会', en: 'Trade show' },
-  referral: { ja: '紹介', en: 'Referral' },
-  inside_sales: { ja: 'インサイドセールス', en: 'Inside sales' },
-  direct: { ja: 'ダイレクト', en: 'Direct' },
+/** The one code the marts write that is not a channel: a conversion without a touch. */
+const NO_CHANNEL: Dict = {
   '(none)': { ja: '(タッチなし)', en: '(no touch)' },
 };
 
@@ -121,6 +114,23 @@ export interface StageInfo {
 
 let catalog = new Map<string, StageInfo>();
 
+/** A channel's names from the `channels` view. */
+export interface ChannelInfo {
+  channel: string;
+  labelJa: string | null;
+  labelEn: string | null;
+}
+
+let channelNames: Dict = NO_CHANNEL;
+
+/** Called by the settings provider when the channels view has loaded. */
+export function setChannelCatalog(channels: ChannelInfo[]): void {
+  channelNames = {
+    ...NO_CHANNEL,
+    ...Object.fromEntries(channels.map((c) => [c.channel, { ja: c.labelJa ?? c.channel, en: c.labelEn ?? c.channel }])),
+  };
+}
+
 /** Called by the settings provider when the stages view has loaded. */
 export function setStageCatalog(stages: StageInfo[]): void {
   catalog = new Map(stages.map((s) => [s.stage, s]));
@@ -147,7 +157,7 @@ export function stageLabel(code: string | null | undefined, locale: Locale, long
   }
   return pick(long ? { ...STAGES, ...STAGES_LONG } : STAGES, code, locale);
 }
-export const channelLabel = (code: string | null | undefined, locale: Locale) => pick(CHANNELS, code, locale);
+export const channelLabel = (code: string | null | undefined, locale: Locale) => pick(channelNames, code, locale);
 export const modelLabel = (code: string | null | undefined, locale: Locale) => pick(MODEL_NAMES, code, locale);
 export const codeLabel = (code: string | null | undefined, locale: Locale) => pick(MISC, code, locale);
 
