@@ -2,10 +2,14 @@
  * Names of the codes the data uses (stages, channels, attribution models,
  * segments, personas, …) in Japanese and English. A code the dictionary does
  * not know (a user-defined stage, a new channel) is shown as it is.
- * Channel names come from the data only (the `channels` view over
- * seeds/channels.csv, loaded by the settings provider), so a company's own
- * channel is named as its channels.csv names it.
+ * Channel names come from the data only: the bundled seeds/channels.csv
+ * (built into the dashboard, so the default channels are named from the
+ * first paint), replaced by the served warehouse's `channels` view once the
+ * settings provider has loaded it, so a company's own channel is named as
+ * its channels.csv names it.
  */
+import { parse } from 'csv-parse/browser/esm/sync';
+import bundledChannelsCsv from '../../../seeds/channels.csv?raw';
 import type { Locale } from '../lib/format';
 
 type Dict = Record<string, { ja: string; en: string }>;
@@ -121,14 +125,22 @@ export interface ChannelInfo {
   labelEn: string | null;
 }
 
-let channelNames: Dict = NO_CHANNEL;
+const channelDict = (channels: ChannelInfo[]): Dict => ({
+  ...NO_CHANNEL,
+  ...Object.fromEntries(channels.map((c) => [c.channel, { ja: c.labelJa || c.channel, en: c.labelEn || c.channel }])),
+});
+
+let channelNames: Dict = channelDict(
+  (parse(bundledChannelsCsv, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[]).map((r) => ({
+    channel: r.channel!,
+    labelJa: r.label_ja ?? null,
+    labelEn: r.label_en ?? null,
+  })),
+);
 
 /** Called by the settings provider when the channels view has loaded. */
 export function setChannelCatalog(channels: ChannelInfo[]): void {
-  channelNames = {
-    ...NO_CHANNEL,
-    ...Object.fromEntries(channels.map((c) => [c.channel, { ja: c.labelJa ?? c.channel, en: c.labelEn ?? c.channel }])),
-  };
+  if (channels.length) channelNames = channelDict(channels);
 }
 
 /** Called by the settings provider when the stages view has loaded. */
