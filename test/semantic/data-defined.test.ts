@@ -114,12 +114,24 @@ describe('the fiscal year follows fiscal_year_start_month', () => {
     expect((await wonBy('quarter')).map(([, ...v]) => v)).toEqual([[1, 1_200_000], [2, 900_000]]);
   });
 
+  it('is published in the settings view, where the dashboard reads its fiscal year', async () => {
+    const rows = await s.rows({ dimensions: ['settings.key', 'settings.value'], order: { 'settings.key': 'asc' } });
+    expect(Object.fromEntries(rows.map((r) => [r.key, r.value]))).toMatchObject({
+      fiscal_year_start_month: '1',
+      currency: 'JPY',
+      time_zone: 'Asia/Tokyo',
+      as_of: '2025-10-15',
+    });
+  });
+
   it('a rebuilt warehouse with November: the served model follows without a restart', async () => {
     setFiscalStart(11);
     await buildWarehouse({ seedsDir: seeds, warehousePath: s.warehouse, log: () => {} });
     // FY from 2024-11-01; quarters Nov-Jan, Feb-Apr, May-Jul: all three wins fall in May-Jul.
     expect(await wonBy('fiscal_year')).toEqual([['2024-11-01T00:00:00.000', 3, 2_100_000]]);
     expect(await wonBy('fiscal_quarter')).toEqual([['2025-05-01T00:00:00.000', 3, 2_100_000]]);
+    const [start] = await s.rows({ dimensions: ['settings.value'], filters: [eq('settings.key', 'fiscal_year_start_month')] });
+    expect(start).toEqual({ value: '11' });
   });
 });
 
