@@ -95,6 +95,28 @@ describe('a podcast channel of the company’s own', () => {
   });
 });
 
+describe('segments reached through the entity cubes', () => {
+  // A many-to-one join must not multiply a fact: grouped by segments, the
+  // totals are the ungrouped ones (and the hand-counted ones).
+  const total = async (measure: string, dimensions: string[] = []) =>
+    (await s.rows({ measures: [measure], dimensions })).reduce((sum, r) => sum + (num(r[measure.split('.')[1]!]) ?? 0), 0);
+
+  it('deals: won amount 2,100,000 over 5 opportunities, however segmented', async () => {
+    const segments = ['deals.industry', 'deals.employee_band', 'deals.region', 'deals.lead_source', 'deals.persona', 'deals.owner_team'];
+    expect(await total('deals.won_amount')).toBe(2_100_000);
+    expect(await total('deals.won_amount', segments)).toBe(2_100_000);
+    expect(await total('deals.opportunities', segments)).toBe(5);
+  });
+
+  it('stage volume and paths: the 7 leads, however segmented', async () => {
+    const lead = [eq('stage_reach.stage', 'lead')];
+    const byLead = await s.rows({ measures: ['stage_reach.leads'], dimensions: ['stage_reach.owner_team', 'stage_reach.industry', 'stage_reach.lead_source'], filters: lead });
+    expect(byLead.reduce((sum, r) => sum + num(r.leads)!, 0)).toBe(7);
+    expect(await total('paths.leads')).toBe(7);
+    expect(await total('paths.leads', ['paths.lead_source', 'paths.persona', 'paths.employee_band'])).toBe(7);
+  });
+});
+
 describe('the fiscal year follows fiscal_year_start_month', () => {
   const wonBy = (granularity: string) =>
     s.rows({
