@@ -69,15 +69,15 @@ describe('a podcast channel of the company’s own', () => {
     expect(rows.find((r) => r.channel === 'web_ads')).toEqual({ channel: 'web_ads', label_ja: 'Web広告', label_en: 'Web ads', is_paid: true });
   });
 
-  it('has its cost, first-touch lead and CPL in channel performance', async () => {
+  it('has its names, cost, first-touch lead and CPL in channel performance', async () => {
     const rows = await s.rows({
       measures: ['channel_performance.cost', 'channel_performance.leads', 'channel_performance.cpl'],
-      dimensions: ['channel_performance.channel'],
+      dimensions: ['channel_performance.channel', 'channel_performance.channel_label_ja', 'channel_performance.channel_label_en'],
       timeDimensions: [{ dimension: 'channel_performance.month', granularity: 'month', dateRange: ['2025-04-01', '2025-04-30'] }],
       filters: [eq('channel_performance.model', 'first_touch'), eq('channel_performance.channel', 'podcast')],
     });
-    expect(rows.map((r) => [r.channel, r['month.month'], num(r.cost), num(r.leads), num(r.cpl)])).toEqual([
-      ['podcast', '2025-04-01T00:00:00.000', 50_000, 1, 50_000],
+    expect(rows.map((r) => [r.channel, r.channel_label_ja, r.channel_label_en, r['month.month'], num(r.cost), num(r.leads), num(r.cpl)])).toEqual([
+      ['podcast', 'ポッドキャスト', 'Podcast', '2025-04-01T00:00:00.000', 50_000, 1, 50_000],
     ]);
   });
 
