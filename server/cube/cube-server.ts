@@ -21,6 +21,7 @@ import YAML from 'yaml';
 import type { Config } from '../config.js';
 import { prepareCubeRuntime, type CubeRuntime } from './native-fallback.js';
 import { corsOptions } from '../security/origin.js';
+import { modelSourceOptions, type CubeCore } from './model-files.js';
 
 const require = createRequire(import.meta.url);
 
@@ -173,7 +174,7 @@ export function createCube(config: Config): CubeHandle {
     logger: (msg: string, params: Record<string, unknown>) => {
       if (config.logLevel === 'trace' || /error/i.test(msg)) console.log(`[cube] ${msg}`, JSON.stringify(params).slice(0, 2000));
     },
-    repositoryFactory: () => ({ dataSchemaFiles: async () => readModelFiles(config.modelDir) }),
+    ...modelSourceOptions(config, (): CubeCore => server.core), // the model with the warehouse's fiscal year (model-files.ts)
     // Cube's DuckDB SQL converts zones assuming the session zone is UTC, whatever the machine's zone.
     driverFactory: () => new DuckDBDriver({ databasePath: config.warehousePath, initSql: "SET TimeZone = 'UTC'" }),
     contextToOrchestratorId: () => `warehouse-${warehouseIdentity(config.warehousePath)}`,
