@@ -65,7 +65,7 @@ const TRADE_SHOWS: readonly [number, number, number, string][] = [
   [2026, 1, 4, '営業・マーケティングDX展 2027（東京ビッグサイト）'],
 ];
 
-interface Draft extends Omit<Campaign, 'index' | 'id'> {}
+type Draft = Omit<Campaign, 'index' | 'id'>;
 
 function nthWeekday(year: number, month: number, wd: number, n: number): number {
   const first = dayFromCivil(year, month, 1);

@@ -23,6 +23,21 @@ export const CHANNELS = [
 export type Channel = (typeof CHANNELS)[number];
 export const CH = Object.fromEntries(CHANNELS.map((c, i) => [c, i])) as Record<Channel, number>;
 
+/** Each channel's names and whether its leads are bought (media or event fees), written to channels.csv. */
+export const CHANNEL_ROWS: readonly { channel: Channel; labelJa: string; labelEn: string; isPaid: boolean }[] = [
+  { channel: 'seo', labelJa: 'SEO', labelEn: 'SEO', isPaid: false },
+  { channel: 'content', labelJa: 'コンテンツ', labelEn: 'Content', isPaid: false },
+  { channel: 'web_ads', labelJa: 'Web広告', labelEn: 'Web ads', isPaid: true },
+  { channel: 'social', labelJa: 'ソーシャル', labelEn: 'Social', isPaid: true },
+  { channel: 'email', labelJa: 'メール', labelEn: 'Email', isPaid: false },
+  { channel: 'webinar', labelJa: 'ウェビナー', labelEn: 'Webinar', isPaid: true },
+  { channel: 'seminar', labelJa: 'セミナー', labelEn: 'Seminar', isPaid: true },
+  { channel: 'trade_show', labelJa: '展示会', labelEn: 'Trade show', isPaid: true },
+  { channel: 'referral', labelJa: '紹介', labelEn: 'Referral', isPaid: false },
+  { channel: 'inside_sales', labelJa: 'インサイドセールス', labelEn: 'Inside sales', isPaid: false },
+  { channel: 'direct', labelJa: 'ダイレクト', labelEn: 'Direct', isPaid: false },
+];
+
 /** Channels whose leads come from dated events (registration windows, show days). */
 export const EVENT_CHANNELS: readonly number[] = [CH.webinar, CH.seminar, CH.trade_show];
 /** Channels whose leads arrive every day. */

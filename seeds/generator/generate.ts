@@ -1,6 +1,6 @@
 /*
  * Deterministic sample-data generator: writes every canonical input table of
- * the product contract (/work/shared/design/revenue-cycle.md) as CSV for a
+ * the product contract (docs/metrics.md) as CSV for a
  * simulated Japanese B2B SaaS company, leads from 2024-04-01 (FY2024) to
  * as_of 2026-11-20T23:59:59+09:00 (inside FY2026), nothing after as_of.
  *
@@ -47,14 +47,14 @@ import {
 } from './calendar.js';
 import { CampaignCalendar } from './campaigns.js';
 import {
-  BANDS, CH, CHANNELS, INDUSTRIES, INSTALLED_BASE_PER_LEAD, LEAD, OPPORTUNITY, PERSONAS, PERSONA_BY_BAND, RECYCLED,
+  BANDS, CH, CHANNELS, CHANNEL_ROWS, INDUSTRIES, INSTALLED_BASE_PER_LEAD, LEAD, OPPORTUNITY, PERSONAS, PERSONA_BY_BAND, RECYCLED,
   REGIONS, SETTINGS, STAGES, STAGE_ROWS, TEAMS, WON,
 } from './company.js';
 import { expansionOpportunities } from './expansion.js';
 import { LifecycleSimulator, transitionTeam, type LeadDraft, type Lifecycle } from './lifecycle.js';
 import { Achievements, TARGET_METRICS, channelCosts, targets } from './plan.js';
 import { Random, hashString } from './random.js';
-import { TOUCH_TYPES, TouchGenerator } from './touches.js';
+import { TOUCH_TYPES, TOUCH_TYPE_LABELS, TouchGenerator } from './touches.js';
 import { CsvWriter, yieldToIo } from './write-csv.js';
 
 interface Options {
@@ -66,6 +66,8 @@ interface Options {
 
 const COLUMNS = {
   stages: ['stage', 'stage_order', 'label_ja', 'label_en', 'team', 'sla_days', 'is_funnel'],
+  channels: ['channel', 'label_ja', 'label_en', 'is_paid'],
+  touch_types: ['touch_type', 'label_ja', 'label_en'],
   accounts: ['account_id', 'account_name', 'industry', 'employee_band', 'region', 'created_at', 'churned_at'],
   leads: ['lead_id', 'email', 'account_id', 'created_at', 'lead_source', 'persona', 'owner_team'],
   stage_transitions: ['transition_id', 'lead_id', 'from_stage', 'to_stage', 'transitioned_at', 'reason', 'team'],
@@ -182,6 +184,8 @@ async function main(): Promise<void> {
   for (const s of STAGE_ROWS) {
     writers.stages.row([s.stage, s.order, s.labelJa, s.labelEn, s.team, s.slaDays ?? '', s.isFunnel ? 'true' : 'false']);
   }
+  for (const c of CHANNEL_ROWS) writers.channels.row([c.channel, c.labelJa, c.labelEn, c.isPaid ? 'true' : 'false']);
+  for (const t of TOUCH_TYPES) writers.touch_types.row([t, ...TOUCH_TYPE_LABELS[t]]);
   for (const [key, value] of SETTINGS) writers.settings.row([key, value]);
   for (const c of calendar.published) {
     writers.campaigns.row([c.id, c.name, CHANNELS[c.channel]!, time(c.start), c.end <= AS_OF ? time(c.end) : '']);

@@ -43,7 +43,12 @@ import express from 'express';
 import type { Config } from '../config.js';
 import { bearerToken, verifyToken } from '../auth.js';
 
-import { ACTION_STATUSES, type Action, type ActionStatus } from './action-contract.js';
+import {
+  ACTION_STATUSES,
+  type Action,
+  type ActionStatus,
+  parseActionInput,
+} from '../contract/actions.js';
 
 export { ACTION_STATUSES, type Action, type ActionStatus };
 
@@ -52,67 +57,17 @@ interface ActionFile {
   actions: Action[];
 }
 
-type EditableField = 'hypothesis' | 'action' | 'owner' | 'dueDate' | 'status' | 'result' | 'linkedMetric' | 'period';
-
-const LIMITS: Record<EditableField, number> = {
-  hypothesis: 2000,
-  action: 2000,
-  owner: 200,
-  dueDate: 10,
-  status: 20,
-  result: 4000,
-  linkedMetric: 200,
-  period: 20,
-};
-const REQUIRED: EditableField[] = ['hypothesis', 'action', 'owner'];
-const EDITABLE = new Set<string>(Object.keys(LIMITS));
-
 export class FieldError extends Error {
   constructor(readonly field: string, message: string) {
     super(message);
   }
 }
 
-function isValidDay(s: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
-}
-
-/** Checks a create (all required fields) or patch (any subset) body; returns the cleaned fields. */
-export function validateActionInput(body: unknown, mode: 'create' | 'patch'): Partial<Pick<Action, EditableField>> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new FieldError('body', 'expected a JSON object');
-  const raw = body as Record<string, unknown>;
-  for (const key of Object.keys(raw)) {
-    if (!EDITABLE.has(key)) throw new FieldError(key, `unknown or read-only field "${key}"`);
-  }
-  if (mode === 'patch' && Object.keys(raw).length === 0) throw new FieldError('body', 'nothing to change');
-  const out: Partial<Pick<Action, EditableField>> = {};
-  for (const field of Object.keys(LIMITS) as EditableField[]) {
-    if (!(field in raw)) {
-      if (mode === 'create' && REQUIRED.includes(field)) throw new FieldError(field, `${field} is required`);
-      continue;
-    }
-    const v = raw[field];
-    if (REQUIRED.includes(field)) {
-      if (typeof v !== 'string' || v.trim() === '') throw new FieldError(field, `${field} must be a non-empty string`);
-    } else if (v !== null && typeof v !== 'string') {
-      throw new FieldError(field, `${field} must be a string or null`);
-    }
-    const text = typeof v === 'string' ? v.trim() : null;
-    if (text !== null && text.length > LIMITS[field]) throw new FieldError(field, `${field} is longer than ${LIMITS[field]} characters`);
-    if (field === 'status') {
-      if (!ACTION_STATUSES.includes(text as ActionStatus)) throw new FieldError('status', `status must be one of ${ACTION_STATUSES.join(', ')}`);
-      out.status = text as ActionStatus;
-      continue;
-    }
-    if (field === 'dueDate' && text !== null && text !== '' && !isValidDay(text)) {
-      throw new FieldError('dueDate', 'dueDate must be a date YYYY-MM-DD or null');
-    }
-    (out as Record<string, string | null>)[field] = text === '' && !REQUIRED.includes(field) ? null : text;
-  }
-  return out;
+/** Checks a create (all required fields) or patch (any subset) body (server/contract/actions.ts); returns the cleaned fields. */
+export function validateActionInput<M extends 'create' | 'patch'>(body: unknown, mode: M) {
+  const r = parseActionInput(body, mode);
+  if (!r.ok) throw new FieldError(r.field, r.message);
+  return r.value;
 }
 
 export class ActionStore {
@@ -151,7 +106,7 @@ export class ActionStore {
     try {
       parsed = JSON.parse(text);
     } catch (e) {
-      throw new Error(`the action log ${this.file} is not valid JSON (${(e as Error).message}); repair or move it`);
+      throw new Error(`the action log ${this.file} is not valid JSON (${(e as Error).message}); repair or move it`, { cause: e });
     }
     const actions = (parsed as Partial<ActionFile>)?.actions;
     if (!Array.isArray(actions)) throw new Error(`the action log ${this.file} has no "actions" array; repair or move it`);

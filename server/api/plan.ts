@@ -1,13 +1,13 @@
 /*
- * POST /api/plan — what-if reverse planning (contract definition 11).
+ * POST /api/plan — what-if reverse planning (docs/metrics.md, definition 11).
  *
  * The body is a revenue target and optional overrides (docs/plan-api.md);
  * everything not overridden comes from the served warehouse
  * (marts.plan_inputs: trailing-12-month observed rates, velocities, deal
  * size, channel mix, CPL, CAC, LTV). The plan is computed by the same code
- * as the `plan` view's mart (model/warehouse/marts/plan_requirements.ts,
- * which runs server/engine/reverse-plan.ts), so a request without overrides
- * returns exactly the view's rows.
+ * as the `plan` view's mart (server/plan/, which runs
+ * server/engine/reverse-plan.ts), so a request without overrides returns
+ * exactly the view's rows.
  *
  * The warehouse is read through Cube's own DuckDB driver (the server holds
  * the file read-write; a second connection from this process would not be
@@ -23,12 +23,8 @@ import type express from 'express';
 import { bearerToken, verifyToken, type TokenClaims } from '../auth.js';
 import type { Config } from '../config.js';
 import type { CubeHandle } from '../cube/cube-server.js';
-import {
-  applyOverrides,
-  computePlan,
-  publicPlanResult,
-  readObservedPlan,
-} from '../../model/warehouse/marts/plan_requirements.js';
+import type { PlanResponse } from '../contract/plan-result.js';
+import { applyOverrides, computePlan, publicPlanResult, readObservedPlan } from '../plan/index.js';
 
 export interface PlanDeps {
   config: Config;
@@ -41,7 +37,9 @@ export function planHandler(deps: PlanDeps) {
     try {
       claims = verifyToken(deps.config.apiSecret, bearerToken(req.get('authorization')));
     } catch (e) {
-      res.status(401).json({ error: `A valid token is required (Authorization: <token> or Bearer <token>): ${(e as Error).message}` });
+      res
+        .status(401)
+        .json({ error: `A valid token is required (Authorization: <token> or Bearer <token>): ${(e as Error).message}` });
       return;
     }
     if (Array.isArray(claims.scopes) && !claims.scopes.includes('data')) {
@@ -72,7 +70,7 @@ export function planHandler(deps: PlanDeps) {
     }
     const { plan, ltvBoundedPlan, rows } = computed.value;
     res.set('Cache-Control', 'no-store');
-    res.json({
+    const response: PlanResponse = {
       attributionModel: request.value.attributionModel,
       ltvBoundMode: request.value.ltvBoundMode,
       knownChannels: observed.knownChannels,
@@ -80,6 +78,7 @@ export function planHandler(deps: PlanDeps) {
       plan: publicPlanResult(plan),
       ltvBoundedPlan: publicPlanResult(ltvBoundedPlan),
       rows,
-    });
+    };
+    res.json(response);
   };
 }

@@ -25,6 +25,7 @@ import { createAuthenticator } from '../auth.js';
 import { API_SCOPES, OWN_CLAIMS, principalFromClaims, type Principal } from '../security/roles.js';
 import { queryShapeProblem } from '../security/query-guard.js';
 import { AccessDenied, authorizeQuery, catalogFromMeta, filterMeta, UnknownMember, type Catalog, type CubeQuery, type MetaCube } from '../security/policy.js';
+import { modelSourceOptions, type CubeCore } from './model-files.js';
 
 const require = createRequire(import.meta.url);
 
@@ -35,7 +36,7 @@ export function readModelFiles(modelDir: string): ModelFile[] {
   const files: ModelFile[] = [];
   for (const sub of ['cubes', 'views']) {
     const dir = path.join(modelDir, sub);
-    let names: string[] = [];
+    let names: string[];
     try { names = readdirSync(dir); } catch { continue; }
     for (const name of names.sort()) {
       if (!/\.(ya?ml|js)$/.test(name)) continue;
@@ -132,7 +133,7 @@ export function createCube(config: Config): CubeHandle {
     logger: (msg: string, params: Record<string, unknown>) => {
       if (config.logLevel === 'trace' || /error/i.test(msg)) console.log(`[cube] ${msg}`, JSON.stringify(params).slice(0, 2000));
     },
-    repositoryFactory: () => ({ dataSchemaFiles: async () => readModelFiles(config.modelDir) }),
+    ...modelSourceOptions(config, (): CubeCore => server.core), // the model with the warehouse's fiscal year (model-files.ts)
     // Cube's DuckDB SQL converts zones assuming the session zone is UTC, whatever the machine's zone.
     driverFactory: () => new DuckDBDriver({ databasePath: config.warehousePath, initSql: "SET TimeZone = 'UTC'" }),
     contextToOrchestratorId: () => `warehouse-${warehouseIdentity(config.warehousePath)}`,

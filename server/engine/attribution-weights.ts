@@ -1,5 +1,5 @@
 /*
- * Per-conversion touch weights (contract definition 9): the reference
+ * Per-conversion touch weights (docs/metrics.md, definition 9): the reference
  * implementation the SQL attribution marts are tested against.
  *
  * Input: the touches already restricted to the lookback window before the
@@ -42,14 +42,17 @@
  * touches; an unsorted list or a touch after the conversion is rejected
  * (RangeError), not silently repaired.
  */
+import {
+  ATTRIBUTION_MODELS,
+  type AttributionModel,
+  isAttributionModel,
+  RULE_BASED_MODELS,
+  type RuleBasedModel,
+} from '../contract/attribution.js';
 
 export const NONE_CHANNEL = '(none)';
 
-export const RULE_BASED_MODELS = ['first_touch', 'last_touch', 'linear', 'u_shaped', 'w_shaped', 'time_decay'] as const;
-export type RuleBasedModel = (typeof RULE_BASED_MODELS)[number];
-
-export const ATTRIBUTION_MODELS = [...RULE_BASED_MODELS, 'data_driven'] as const;
-export type AttributionModel = (typeof ATTRIBUTION_MODELS)[number];
+export { ATTRIBUTION_MODELS, type AttributionModel, isAttributionModel, RULE_BASED_MODELS, type RuleBasedModel };
 
 export const DEFAULT_HALF_LIFE_DAYS = 7;
 
@@ -74,10 +77,6 @@ export interface WeightOptions {
   halfLifeDays?: number;
   /** data_driven only: channel → Markov share. */
   channelShares?: Readonly<Record<string, number>>;
-}
-
-export function isAttributionModel(x: unknown): x is AttributionModel {
-  return typeof x === 'string' && (ATTRIBUTION_MODELS as readonly string[]).includes(x);
 }
 
 function normalise(w: number[]): number[] {
@@ -129,9 +128,24 @@ function rawWeights(model: AttributionModel, touches: readonly Touch[], options:
     case 'linear':
       return touches.map(() => 1 / n);
     case 'u_shaped':
-      return positional(n, [[0, 0.4], [leadCreationIndex(touches), 0.4]], 0.2);
+      return positional(
+        n,
+        [
+          [0, 0.4],
+          [leadCreationIndex(touches), 0.4],
+        ],
+        0.2,
+      );
     case 'w_shaped':
-      return positional(n, [[0, 0.3], [leadCreationIndex(touches), 0.3], [last, 0.3]], 0.1);
+      return positional(
+        n,
+        [
+          [0, 0.3],
+          [leadCreationIndex(touches), 0.3],
+          [last, 0.3],
+        ],
+        0.1,
+      );
     case 'time_decay': {
       const h = options.halfLifeDays ?? DEFAULT_HALF_LIFE_DAYS;
       if (!Number.isFinite(h) || h <= 0) throw new RangeError(`halfLifeDays must be > 0, got ${h}`);
@@ -155,11 +169,7 @@ function rawWeights(model: AttributionModel, touches: readonly Touch[], options:
   }
 }
 
-export function attributionWeights(
-  model: AttributionModel,
-  touches: readonly Touch[],
-  options: WeightOptions,
-): TouchWeight[] {
+export function attributionWeights(model: AttributionModel, touches: readonly Touch[], options: WeightOptions): TouchWeight[] {
   if (!isAttributionModel(model)) throw new RangeError(`unknown attribution model ${String(model)}`);
   checkTouches(touches, options.conversionAt);
   if (touches.length === 0) return [{ id: NONE_CHANNEL, channel: NONE_CHANNEL, weight: 1 }];

@@ -1,5 +1,5 @@
 /*
- * KPI tree (KPIツリー, contract definition 12) and revenue gap decomposition
+ * KPI tree (KPIツリー, docs/metrics.md, definition 12) and revenue gap decomposition
  * for PDCA reviews (definition 14).
  *
  * Identity. For one period, from stage volumes (definition 1):
@@ -393,9 +393,7 @@ const ratio = (n: number, d: number) => (d > 0 ? n / d : null);
 
 /** Revenue effect of everything that moves the volume of stage index k. */
 function upstreamEffect(g: GapDecomposition, k: number): number {
-  return g.effects
-    .filter((e) => e.stage !== null && FUNNEL_STAGES.indexOf(e.stage) <= k)
-    .reduce((s, e) => s + e.effect, 0);
+  return g.effects.filter((e) => e.stage !== null && FUNNEL_STAGES.indexOf(e.stage) <= k).reduce((s, e) => s + e.effect, 0);
 }
 
 function nodeSpecs(input: KpiTreeInput, split: boolean): NodeSpec[] {
@@ -488,9 +486,7 @@ function nodeSpecs(input: KpiTreeInput, split: boolean): NodeSpec[] {
           unit: 'ratio',
           formula: 'wins ÷ (opportunities × win rate)',
           value: (v) =>
-            typeof v.winRate === 'number' && v.winRate > 0 && v.opportunities > 0
-              ? v.wins / (v.opportunities * v.winRate)
-              : null,
+            typeof v.winRate === 'number' && v.winRate > 0 && v.opportunities > 0 ? v.wins / (v.opportunities * v.winRate) : null,
           effect: effectOf('velocity'),
         });
         const periods = [input.actual, input.plan, input.previous, input.yearAgo];

@@ -1,5 +1,5 @@
 /*
- * Data-driven attribution (contract definition 9, `data_driven`): a
+ * Data-driven attribution (docs/metrics.md, definition 9, `data_driven`): a
  * first-order Markov chain over channel paths, credit ∝ removal effect.
  *
  * No maintained npm package fits. The only one found (`markovattribution`,
@@ -64,7 +64,10 @@ export interface MarkovAttribution {
 const RESERVED = new Set([START_STATE, CONVERSION_STATE, NULL_STATE]);
 
 function checkPath(p: ChannelPath, i: number): void {
-  for (const [name, v] of [['conversions', p.conversions], ['nonConversions', p.nonConversions]] as const) {
+  for (const [name, v] of [
+    ['conversions', p.conversions],
+    ['nonConversions', p.nonConversions],
+  ] as const) {
     if (!Number.isFinite(v) || v < 0) throw new RangeError(`paths[${i}].${name} must be a finite number ≥ 0, got ${v}`);
   }
   for (const c of p.path) {

@@ -1,5 +1,5 @@
 /*
- * Reverse plan 受注から逆算 (contract definition 11): from monthly revenue
+ * Reverse plan 受注から逆算 (docs/metrics.md, definition 11): from monthly revenue
  * targets back to the wins, opportunities, … leads needed, *when* they are
  * needed, per channel and at what budget, within the LTV-based CAC bound.
  * Serves the warehouse build and `POST /api/plan`; `validatePlanInput`
@@ -35,59 +35,37 @@
  *   not per channel, so the lead requirement stays the same.
  *
  * Limits: one average deal size and one set of rates for the whole horizon;
- * the default six funnel stages (see funnel.ts); months are calendar months.
+ * the default six funnel stages (server/contract/funnel.ts); months are
+ * calendar months.
  */
 import {
-  ceilDisplay,
-  FUNNEL_STAGES,
-  type FunnelStage,
-  isMonthStart,
-  shiftMonth,
-  STAGE_LINKS,
-  type StageLink,
-} from './funnel.js';
+  type FieldError,
+  MIX_TOLERANCE,
+  type LtvBoundMode,
+  type PlanActual,
+  type PlanInput,
+  planInputSchema,
+  type SchemaOptions,
+  validateWith,
+  type Validation,
+} from '../contract/plan.js';
+import type {
+  ChannelCacCheck,
+  ChannelRequirement,
+  ChannelScheduleRow,
+  PlanResult,
+  ScheduleRow,
+  StageRequirement,
+} from '../contract/plan-result.js';
+import { ceilDisplay, FUNNEL_STAGES, type FunnelStage, shiftMonth, STAGE_LINKS } from './funnel.js';
 import { allowableCac as allowableCacOf } from './unit-economics.js';
 
+export { type FieldError, type LtvBoundMode, MIX_TOLERANCE, type PlanActual, type PlanInput };
+export type * from '../contract/plan-result.js';
+export type ValidateOptions = SchemaOptions;
+export type PlanValidation = Validation<PlanInput>;
+
 export const DAYS_PER_MONTH = 30.4;
-export const MIX_TOLERANCE = 0.001;
-
-export type LtvBoundMode = 'exclude' | 'reduce';
-
-export interface PlanActual {
-  month: string;
-  stage: FunnelStage;
-  value: number;
-}
-
-export interface PlanInput {
-  fiscalMonths: { month: string; revenueTarget: number }[];
-  averageDealSize: number;
-  /** Cohort conversion per link, in (0, 1]. */
-  conversionRates: Record<StageLink, number>;
-  /** Median days per link, ≥ 0. */
-  velocityDays: Record<StageLink, number>;
-  channelMix: Record<string, number>;
-  channelCpl: Record<string, number>;
-  ltv: number;
-  ltvCacTarget: number;
-  /** Observed CAC per channel; missing channels are "unknown". */
-  channelCac?: Record<string, number>;
-  actuals?: PlanActual[];
-  solveWithinLtvBound?: boolean;
-  ltvBoundMode?: LtvBoundMode;
-}
-
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
-export type PlanValidation = { ok: true; value: PlanInput } | { ok: false; errors: FieldError[] };
-
-export interface ValidateOptions {
-  /** When given, channels outside this list are errors. */
-  knownChannels?: readonly string[];
-}
 
 export class PlanInputError extends Error {
   constructor(readonly errors: FieldError[]) {
@@ -96,276 +74,9 @@ export class PlanInputError extends Error {
   }
 }
 
-export interface StageRequirement {
-  targetMonth: string;
-  stage: FunnelStage;
-  required: number;
-  requiredDisplay: number;
-  cumulativeVelocityDays: number;
-  offsetMonths: number;
-  neededByMonth: string;
-}
-
-export interface ScheduleRow {
-  month: string;
-  stage: FunnelStage;
-  required: number;
-  requiredDisplay: number;
-  actual: number | null;
-  gap: number | null;
-  attainment: number | null;
-}
-
-export interface ChannelRequirement {
-  targetMonth: string;
-  neededByMonth: string;
-  channel: string;
-  share: number;
-  leads: number;
-  leadsDisplay: number;
-  cpl: number;
-  budget: number;
-}
-
-export interface ChannelScheduleRow {
-  month: string;
-  channel: string;
-  leads: number;
-  leadsDisplay: number;
-  budget: number;
-}
-
-export interface ChannelCacCheck {
-  channel: string;
-  cac: number | null;
-  allowableCac: number;
-  withinBound: boolean | null;
-}
-
-export interface LtvBoundResult {
-  ltv: number;
-  ltvCacTarget: number;
-  allowableCac: number;
-  channels: ChannelCacCheck[];
-  flagged: string[];
-  solveWithinLtvBound: boolean;
-  mode: LtvBoundMode;
-  /** The mix actually used differs from the (normalised) input mix. */
-  applied: boolean;
-  feasible: boolean;
-  note: string | null;
-}
-
-export interface PlanAssumptions {
-  averageDealSize: number;
-  conversionRates: Record<StageLink, number>;
-  velocityDays: Record<StageLink, number>;
-  cumulativeVelocityDays: Record<FunnelStage, number>;
-  offsetMonths: Record<FunnelStage, number>;
-  daysPerMonth: number;
-  channelMixInput: Record<string, number>;
-  channelMix: Record<string, number>;
-  channelCpl: Record<string, number>;
-}
-
-export interface PlanResult {
-  assumptions: PlanAssumptions;
-  requirements: StageRequirement[];
-  schedule: ScheduleRow[];
-  channels: ChannelRequirement[];
-  channelSchedule: ChannelScheduleRow[];
-  ltvBound: LtvBoundResult;
-  totals: {
-    revenueTarget: number;
-    byStage: Record<FunnelStage, { required: number; requiredDisplay: number }>;
-    leadsByChannel: Record<string, number>;
-    budgetByChannel: Record<string, number>;
-    budget: number;
-  };
-}
-
-const TOP_LEVEL_FIELDS = new Set([
-  'fiscalMonths',
-  'averageDealSize',
-  'conversionRates',
-  'velocityDays',
-  'channelMix',
-  'channelCpl',
-  'ltv',
-  'ltvCacTarget',
-  'channelCac',
-  'actuals',
-  'solveWithinLtvBound',
-  'ltvBoundMode',
-]);
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-function isFiniteNumber(x: unknown): x is number {
-  return typeof x === 'number' && Number.isFinite(x);
-}
-
+/** A raw JSON body as a typed `PlanInput`, or field-named errors (rules: server/contract/plan.ts). */
 export function validatePlanInput(raw: unknown, options: ValidateOptions = {}): PlanValidation {
-  const errors: FieldError[] = [];
-  const err = (field: string, message: string) => errors.push({ field, message });
-  if (!isRecord(raw)) return { ok: false, errors: [{ field: '', message: 'expected a JSON object' }] };
-  const known = options.knownChannels ? new Set(options.knownChannels) : null;
-
-  for (const k of Object.keys(raw)) if (!TOP_LEVEL_FIELDS.has(k)) err(k, 'unknown field');
-
-  const fiscalMonths: PlanInput['fiscalMonths'] = [];
-  if (!Array.isArray(raw.fiscalMonths) || raw.fiscalMonths.length === 0) {
-    err('fiscalMonths', 'expected a non-empty array of { month, revenueTarget }');
-  } else {
-    const seen = new Set<string>();
-    raw.fiscalMonths.forEach((fm: unknown, i: number) => {
-      const f = `fiscalMonths[${i}]`;
-      if (!isRecord(fm)) return err(f, 'expected { month, revenueTarget }');
-      if (!isMonthStart(fm.month)) err(`${f}.month`, "expected a month start 'YYYY-MM-01'");
-      else if (seen.has(fm.month)) err(`${f}.month`, `duplicate month ${fm.month}`);
-      else seen.add(fm.month);
-      if (!isFiniteNumber(fm.revenueTarget) || fm.revenueTarget < 0) {
-        err(`${f}.revenueTarget`, 'must be a finite number ≥ 0');
-      }
-      if (isMonthStart(fm.month) && isFiniteNumber(fm.revenueTarget)) {
-        fiscalMonths.push({ month: fm.month, revenueTarget: fm.revenueTarget });
-      }
-    });
-  }
-
-  if (!isFiniteNumber(raw.averageDealSize) || raw.averageDealSize <= 0) {
-    err('averageDealSize', 'must be a finite number > 0');
-  }
-
-  const linkRecord = (name: string, check: (v: number) => string | null): Record<StageLink, number> => {
-    const out = {} as Record<StageLink, number>;
-    const r = raw[name];
-    if (!isRecord(r)) {
-      err(name, `expected an object with keys ${STAGE_LINKS.join(', ')}`);
-      return out;
-    }
-    for (const k of Object.keys(r)) {
-      if (!(STAGE_LINKS as readonly string[]).includes(k)) {
-        err(`${name}.${k}`, `unknown stage key (expected one of ${STAGE_LINKS.join(', ')})`);
-      }
-    }
-    for (const link of STAGE_LINKS) {
-      const v = r[link];
-      if (v === undefined) {
-        err(`${name}.${link}`, 'missing');
-        continue;
-      }
-      const problem = isFiniteNumber(v) ? check(v) : 'must be a finite number';
-      if (problem) err(`${name}.${link}`, problem);
-      else out[link] = v as number;
-    }
-    return out;
-  };
-  const conversionRates = linkRecord('conversionRates', (v) => (v > 0 && v <= 1 ? null : 'rate must be in (0, 1]'));
-  const velocityDays = linkRecord('velocityDays', (v) => (v >= 0 ? null : 'days must be ≥ 0'));
-
-  const channelRecord = (
-    name: string,
-    required: boolean,
-    check: (v: number) => string | null,
-  ): Record<string, number> => {
-    const out: Record<string, number> = {};
-    const r = raw[name];
-    if (r === undefined && !required) return out;
-    if (!isRecord(r)) {
-      err(name, 'expected an object channel → number');
-      return out;
-    }
-    for (const [k, v] of Object.entries(r)) {
-      if (known && !known.has(k)) {
-        err(`${name}.${k}`, 'unknown channel');
-        continue;
-      }
-      const problem = isFiniteNumber(v) ? check(v) : 'must be a finite number';
-      if (problem) err(`${name}.${k}`, problem);
-      else out[k] = v as number;
-    }
-    return out;
-  };
-  const channelMix = channelRecord('channelMix', true, (v) => (v >= 0 && v <= 1 ? null : 'share must be in [0, 1]'));
-  const channelCpl = channelRecord('channelCpl', true, (v) => (v >= 0 ? null : 'CPL must be ≥ 0'));
-  const channelCac = channelRecord('channelCac', false, (v) => (v >= 0 ? null : 'CAC must be ≥ 0'));
-
-  if (isRecord(raw.channelMix)) {
-    const entries = Object.entries(raw.channelMix);
-    if (entries.length === 0) err('channelMix', 'needs at least one channel');
-    else if (entries.every(([, v]) => isFiniteNumber(v))) {
-      const sum = entries.reduce((s, [, v]) => s + (v as number), 0);
-      if (Math.abs(sum - 1) > MIX_TOLERANCE) err('channelMix', `shares sum to ${sum}, expected 1 (±${MIX_TOLERANCE})`);
-    }
-    if (isRecord(raw.channelCpl)) {
-      for (const [c, share] of Object.entries(channelMix)) {
-        if (share > 0 && raw.channelCpl[c] === undefined && (!known || known.has(c))) {
-          err(`channelCpl.${c}`, 'missing CPL for a channel in the mix');
-        }
-      }
-    }
-  }
-
-  if (!isFiniteNumber(raw.ltv) || raw.ltv < 0) err('ltv', 'must be a finite number ≥ 0');
-  if (!isFiniteNumber(raw.ltvCacTarget) || raw.ltvCacTarget <= 0) err('ltvCacTarget', 'must be a finite number > 0');
-
-  if (raw.solveWithinLtvBound !== undefined && typeof raw.solveWithinLtvBound !== 'boolean') {
-    err('solveWithinLtvBound', 'must be a boolean');
-  }
-  if (raw.ltvBoundMode !== undefined && raw.ltvBoundMode !== 'exclude' && raw.ltvBoundMode !== 'reduce') {
-    err('ltvBoundMode', "must be 'exclude' or 'reduce'");
-  }
-
-  let actuals: PlanActual[] | undefined;
-  if (raw.actuals !== undefined) {
-    actuals = [];
-    if (!Array.isArray(raw.actuals)) err('actuals', 'expected an array of { month, stage, value }');
-    else {
-      const seen = new Set<string>();
-      raw.actuals.forEach((a: unknown, i: number) => {
-        const f = `actuals[${i}]`;
-        if (!isRecord(a)) return err(f, 'expected { month, stage, value }');
-        let ok = true;
-        if (!isMonthStart(a.month)) {
-          err(`${f}.month`, "expected a month start 'YYYY-MM-01'");
-          ok = false;
-        }
-        if (!(FUNNEL_STAGES as readonly unknown[]).includes(a.stage)) {
-          err(`${f}.stage`, `unknown stage (expected one of ${FUNNEL_STAGES.join(', ')})`);
-          ok = false;
-        }
-        if (!isFiniteNumber(a.value) || a.value < 0) {
-          err(`${f}.value`, 'must be a finite number ≥ 0');
-          ok = false;
-        }
-        if (!ok) return;
-        const key = `${a.month as string}|${a.stage as string}`;
-        if (seen.has(key)) return err(f, `duplicate actual for ${a.month as string} ${a.stage as string}`);
-        seen.add(key);
-        actuals!.push({ month: a.month as string, stage: a.stage as FunnelStage, value: a.value as number });
-      });
-    }
-  }
-
-  if (errors.length > 0) return { ok: false, errors };
-  const value: PlanInput = {
-    fiscalMonths,
-    averageDealSize: raw.averageDealSize as number,
-    conversionRates,
-    velocityDays,
-    channelMix,
-    channelCpl,
-    ltv: raw.ltv as number,
-    ltvCacTarget: raw.ltvCacTarget as number,
-    channelCac,
-  };
-  if (actuals) value.actuals = actuals;
-  if (raw.solveWithinLtvBound !== undefined) value.solveWithinLtvBound = raw.solveWithinLtvBound as boolean;
-  if (raw.ltvBoundMode !== undefined) value.ltvBoundMode = raw.ltvBoundMode as LtvBoundMode;
-  return { ok: true, value };
+  return validateWith(planInputSchema(options), raw);
 }
 
 function normaliseMix(mix: Record<string, number>): Record<string, number> {

@@ -1,10 +1,10 @@
 /*
- * Unit economics (contract definition 10): LTV, CAC payback, LTV:CAC and the
- * allowable CAC of the LTV-based target (definition 11).
+ * Unit economics (docs/metrics.md, definition 10): LTV, CAC payback,
+ * LTV:CAC and the allowable CAC of the LTV-based target (definition 11).
  *
  * LTV = ARPA × gross margin × customer lifetime, lifetime = 1 ÷ annual churn
- * capped at `maxLifetimeYears` (default 10). The cap makes zero churn (a
- * young customer base, or a segment with no churn yet) give a finite LTV
+ * capped at `maxLifetimeYears` (default MAX_LIFETIME_YEARS, 10 years, in
+ * server/contract/unit-economics.ts). The cap makes zero churn (a young customer base, or a segment with no churn yet) give a finite LTV
  * instead of Infinity, and it also bounds very low churn: for churn below
  * 1 ÷ cap (10 % by default) the result is lower than the contract's plain
  * ARPA × margin ÷ churn. Pass `maxLifetimeYears: Infinity` for the uncapped
@@ -19,7 +19,7 @@
  * throw RangeError.
  */
 
-export const DEFAULT_MAX_LIFETIME_YEARS = 10;
+import { MAX_LIFETIME_YEARS } from '../contract/unit-economics.js';
 
 export interface LtvInput {
   /** Annual revenue per customer account (JPY). */
@@ -39,7 +39,7 @@ function margin(v: number): void {
   if (!Number.isFinite(v) || v < 0 || v > 1) throw new RangeError(`grossMargin must be in [0, 1], got ${v}`);
 }
 
-export function customerLifetimeYears(annualChurn: number, maxLifetimeYears = DEFAULT_MAX_LIFETIME_YEARS): number {
+export function customerLifetimeYears(annualChurn: number, maxLifetimeYears = MAX_LIFETIME_YEARS): number {
   nonNegative('annualChurn', annualChurn);
   if (!(maxLifetimeYears > 0)) throw new RangeError(`maxLifetimeYears must be > 0, got ${maxLifetimeYears}`);
   return annualChurn > 0 ? Math.min(1 / annualChurn, maxLifetimeYears) : maxLifetimeYears;

@@ -21,6 +21,9 @@
  * (about 40 % less CPU than the row or data-chunk appender here; one
  * statement per table also keeps the final checkpoint cheap).
  *
+ * channels.csv and touch_types.csv may be left out: the bundled seeds/ copies
+ * (the default 11 channels and 9 touch types) are loaded then.
+ *
  * Limits: UTF-8 only; delimiter `,`, quote `"`; line numbers count physical
  * lines (a quoted newline advances them). A quote left open runs on to the
  * next quote, so the records in between are set aside as one malformed
@@ -31,6 +34,7 @@ import { createReadStream, createWriteStream, existsSync, type WriteStream } fro
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { fileURLToPath } from 'node:url';
 import { createGunzip } from 'node:zlib';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { parse as parseCsvSync, type Options } from 'csv-parse/sync';
@@ -80,6 +84,8 @@ export interface LoadSeedsOptions {
 
 export class SeedError extends Error {}
 
+/** The project's own seeds/, whose reference tables stand in for ones a seed directory leaves out. */
+const BUNDLED_SEEDS_DIR = fileURLToPath(new URL('../../seeds/', import.meta.url));
 const BLOCK_LIMIT = 32 * 1024 * 1024;
 const SAMPLE_PER_TABLE = 20;
 const RAW_LINE_LIMIT = 10_000;
@@ -523,7 +529,8 @@ export async function loadSeeds(
   const log = options.log ?? ((m: string) => console.log(m));
   const displayRoot = options.displayRoot ?? process.cwd();
   const files = SEED_TABLES.map((spec) => {
-    const file = findSeedFile(seedsDir, spec.name);
+    const file =
+      findSeedFile(seedsDir, spec.name) ?? (spec.bundledDefault ? findSeedFile(BUNDLED_SEEDS_DIR, spec.name) : undefined);
     if (!file) {
       throw new SeedError(
         `${displayPath(path.join(seedsDir, `${spec.name}.csv`), displayRoot)} is missing ` +

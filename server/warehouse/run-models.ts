@@ -12,21 +12,47 @@
  * (`alias.column`); a column that happens to share a model's name would count
  * as a reference (rename it).
  *
- * A TypeScript model exports `build(conn)`, which must create
- * `<schema>.<name>`, and `dependsOn: string[]` naming the models it reads.
+ * A SQL model may use the variables of SQL_VARIABLES as `{{ name }}`, so a
+ * rule the TypeScript contract holds (server/contract/) is not copied into
+ * SQL; an unknown name is an error naming the file and line.
+ *
+ * A TypeScript model follows dbt's Python-model contract: it exports
+ * `dependsOn` (the models it reads), `columns` (its table's columns, name →
+ * type, see write-table.ts) and `model(ctx)`, which returns the rows (the
+ * runner writes the table) or one select statement (the runner creates the
+ * table from it). `ctx.query(sql)` reads the warehouse being built.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { ATTRIBUTION_MODELS } from '../contract/attribution.js';
+import { MAX_LIFETIME_YEARS } from '../contract/unit-economics.js';
+import { type Columns, type RowOf, TABLE_COLUMN_TYPES, writeTable } from './write-table.js';
 
 export const MODEL_SCHEMAS = ['staging', 'marts'] as const;
 export type ModelSchema = (typeof MODEL_SCHEMAS)[number];
 export const SEARCH_PATH = 'marts,staging,raw,main';
 
-export interface TsModelModule {
-  dependsOn?: string[];
-  build: (conn: DuckDBConnection) => Promise<void>;
+const sqlList = (values: readonly string[]) => `[${values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ')}]`;
+
+/** `{{ name }}` in a SQL model → this SQL text. */
+export const SQL_VARIABLES: Readonly<Record<string, string>> = {
+  attribution_models: sqlList(ATTRIBUTION_MODELS),
+  max_lifetime_years: String(MAX_LIFETIME_YEARS),
+};
+
+export interface ModelContext {
+  /** Rows of a query on the warehouse being built, as plain JS values. */
+  query(sql: string): Promise<Record<string, unknown>[]>;
+  log(message: string): void;
+}
+
+export interface TsModelModule<C extends Columns = Columns> {
+  dependsOn: readonly string[];
+  columns: C;
+  /** The table's rows (missing columns are NULL), or one select statement. */
+  model(ctx: ModelContext): Promise<readonly Partial<RowOf<C>>[] | string>;
 }
 
 export interface Model {
@@ -134,6 +160,18 @@ export function findReferences(sql: string, known: ReadonlyMap<string, ModelSche
   return [...refs].sort();
 }
 
+/** The SQL with each `{{ name }}` replaced by its SQL_VARIABLES value. */
+export function renderSql(sql: string, relativeFile: string): string {
+  return sql.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (match, name: string, offset: number) => {
+    const value = SQL_VARIABLES[name];
+    if (value !== undefined) return value;
+    const line = sql.slice(0, offset).split('\n').length;
+    throw new ModelError(
+      `${relativeFile}:${line}: unknown variable {{ ${name} }} (known: ${Object.keys(SQL_VARIABLES).join(', ')})`,
+    );
+  });
+}
+
 async function listDir(dir: string): Promise<string[]> {
   try {
     return (await readdir(dir)).sort();
@@ -167,7 +205,7 @@ export async function discoverModels(modelsDir: string): Promise<Model[]> {
         kind,
         file,
         relativeFile,
-        sql: kind === 'sql' ? await readFile(file, 'utf8') : undefined,
+        sql: kind === 'sql' ? renderSql(await readFile(file, 'utf8'), relativeFile) : undefined,
         dependsOn: [],
       });
     }
@@ -177,13 +215,38 @@ export async function discoverModels(modelsDir: string): Promise<Model[]> {
 
 export async function loadTsModel(model: Model): Promise<TsModelModule> {
   const mod = (await import(pathToFileURL(model.file).href)) as Partial<TsModelModule>;
-  if (typeof mod.build !== 'function') {
-    throw new ModelError(`${model.relativeFile} must export "async function build(conn)"`);
+  const problem = (what: string) => new ModelError(`${model.relativeFile} must export ${what}`);
+  if (typeof mod.model !== 'function') throw problem('"async function model(ctx)" returning rows or a select statement');
+  if (!(Array.isArray(mod.dependsOn) && mod.dependsOn.every((d) => typeof d === 'string'))) {
+    throw problem('"dependsOn", an array of model names');
   }
-  if (mod.dependsOn !== undefined && !(Array.isArray(mod.dependsOn) && mod.dependsOn.every((d) => typeof d === 'string'))) {
-    throw new ModelError(`${model.relativeFile}: "dependsOn" must be an array of model names`);
+  const columns = mod.columns as Record<string, unknown> | undefined;
+  if (
+    typeof columns !== 'object' ||
+    columns === null ||
+    !Object.values(columns).every((t) => (TABLE_COLUMN_TYPES as readonly unknown[]).includes(t))
+  ) {
+    throw problem(`"columns", an object column name → type (${TABLE_COLUMN_TYPES.join(', ')})`);
   }
   return mod as TsModelModule;
+}
+
+async function buildTsModel(conn: DuckDBConnection, model: Model, log: (message: string) => void): Promise<void> {
+  const mod = await loadTsModel(model);
+  const ctx: ModelContext = {
+    query: async (sql) => (await conn.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[],
+    log: (message) => log(`  ${model.name}: ${message}`),
+  };
+  const result = await mod.model(ctx);
+  await conn.run(`set search_path = '${SEARCH_PATH}'`);
+  if (typeof result === 'string') await createFromSelect(conn, model, result);
+  else await writeTable(conn, model.schema, model.name, mod.columns, result);
+}
+
+async function createFromSelect(conn: DuckDBConnection, model: Model, sql: string): Promise<void> {
+  const body = sql.trim().replace(/;\s*$/, '');
+  if (/;\s*\S/.test(stripSql(body))) throw new ModelError('a model is one select statement (found ";" inside)');
+  await conn.run(`create table ${model.schema}.${model.name} as\n${body}\n`);
 }
 
 /** Fills in each model's dependencies and returns the models in build order. */
@@ -193,7 +256,7 @@ export async function orderModels(models: Model[]): Promise<Model[]> {
     if (model.kind === 'sql') {
       model.dependsOn = findReferences(model.sql!, known, model.name);
     } else {
-      const deps = (await loadTsModel(model)).dependsOn ?? [];
+      const deps = (await loadTsModel(model)).dependsOn;
       for (const dep of deps) {
         if (!known.has(dep)) throw new ModelError(`${model.relativeFile}: dependsOn names unknown model "${dep}"`);
       }
@@ -227,13 +290,6 @@ async function countRows(conn: DuckDBConnection, schema: string, name: string): 
   return Number(reader.getRows()[0]![0]);
 }
 
-async function tableExists(conn: DuckDBConnection, schema: string, name: string): Promise<boolean> {
-  const reader = await conn.runAndReadAll(
-    `select count(*) from duckdb_tables() where schema_name = '${schema}' and table_name = '${name}'`,
-  );
-  return Number(reader.getRows()[0]![0]) > 0;
-}
-
 export async function setSearchPath(conn: DuckDBConnection): Promise<void> {
   for (const schema of ['raw', ...MODEL_SCHEMAS]) await conn.run(`create schema if not exists ${schema}`);
   await conn.run(`set search_path = '${SEARCH_PATH}'`);
@@ -251,19 +307,8 @@ export async function runModels(
   for (const model of models) {
     const started = performance.now();
     try {
-      if (model.kind === 'sql') {
-        const body = model.sql!.trim().replace(/;\s*$/, '');
-        if (/;\s*\S/.test(stripSql(body))) {
-          throw new ModelError('a SQL model is one select statement (found ";" inside)');
-        }
-        await conn.run(`create table ${model.schema}.${model.name} as\n${body}\n`);
-      } else {
-        await (await loadTsModel(model)).build(conn);
-        await conn.run(`set search_path = '${SEARCH_PATH}'`);
-        if (!(await tableExists(conn, model.schema, model.name))) {
-          throw new ModelError(`build() did not create table ${model.schema}.${model.name}`);
-        }
-      }
+      if (model.kind === 'sql') await createFromSelect(conn, model, model.sql!);
+      else await buildTsModel(conn, model, log);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       throw new ModelError(`Model ${model.relativeFile} failed: ${message}`, { cause: e });

@@ -28,6 +28,12 @@ export interface SeedTable {
   columns: SeedColumn[];
   /** Columns that identify a row; used in reports of rejected rows and failing tests. */
   key: string[];
+  /**
+   * The file may be left out of a seed directory: the project's bundled
+   * seeds/<name>.csv is loaded instead (reference tables with a sensible
+   * default, such as the channel list).
+   */
+  bundledDefault?: boolean;
   /** Extra per-row rule: returns [column, reason] for a row to set aside, or undefined. */
   checkRow?: (row: Record<string, string>, context: RowContext) => [column: string, reason: string] | undefined;
 }
@@ -152,6 +158,19 @@ export const SEED_TABLES: readonly SeedTable[] = [
       col('is_funnel', 'boolean', true),
     ],
     key: ['stage'],
+  },
+  {
+    // The channels the data may use (touchpoints, campaigns, costs, lead sources) and their names.
+    name: 'channels',
+    columns: [col('channel', 'string', true), col('label_ja', 'string'), col('label_en', 'string'), col('is_paid', 'boolean')],
+    key: ['channel'],
+    bundledDefault: true,
+  },
+  {
+    name: 'touch_types',
+    columns: [col('touch_type', 'string', true), col('label_ja', 'string'), col('label_en', 'string')],
+    key: ['touch_type'],
+    bundledDefault: true,
   },
   {
     name: 'accounts',

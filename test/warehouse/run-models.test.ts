@@ -10,6 +10,7 @@ import {
   runModels,
   type ModelSchema,
 } from '../../server/warehouse/index.js';
+import { ATTRIBUTION_MODELS, MAX_LIFETIME_YEARS } from '../../server/contract/index.js';
 import { REPO_MODELS, removeTempDirs, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);
@@ -98,20 +99,31 @@ describe('runModels', () => {
     const dir = await modelsDir({
       'staging/stg_leads.sql': 'select lead_id, account_id from raw.leads',
       'marts/leads.sql': 'with stg_leads as (select * from stg_leads) select lead_id, upper(account_id) as account from stg_leads',
+      // rows computed in TypeScript from a query; the runner writes the table from `columns`
       'marts/lead_scores.ts': `
-        import type { DuckDBConnection } from '@duckdb/node-api';
         export const dependsOn = ['leads'];
-        export async function build(conn: DuckDBConnection) {
-          await conn.run('create table marts.lead_scores as select lead_id, 0.5 as score from leads');
+        export const columns = { lead_id: 'varchar', score: 'double', scored_on: 'timestamp', note: 'varchar' };
+        export async function model(ctx) {
+          const leads = await ctx.query('select lead_id from leads');
+          return leads.map((l) => ({ lead_id: l.lead_id, score: 0.5, scored_on: '2026-04-01' }));
         }`,
-      'marts/report.sql': 'select leads.lead_id, scores.score from leads join lead_scores as scores using (lead_id)',
+      // a TypeScript model may return one select statement instead of rows
+      'marts/report.ts': `
+        export const dependsOn = ['leads', 'lead_scores'];
+        export const columns = {};
+        export async function model() {
+          return 'select leads.lead_id, scores.score from leads join lead_scores as scores using (lead_id);';
+        }`,
     });
     const log: string[] = [];
     const { built } = await withDb(async (conn) => {
       const result = await runModels(conn, dir, (m) => log.push(m));
       expect((await conn.runAndReadAll('select * from marts.report')).getRowObjectsJson()).toEqual([
-        { lead_id: 'L1', score: '0.5' },
+        { lead_id: 'L1', score: 0.5 },
       ]);
+      expect(
+        (await conn.runAndReadAll("select typeof(scored_on) as t, strftime(scored_on, '%Y-%m-%d %H:%M') as d, note from marts.lead_scores")).getRowObjectsJson(),
+      ).toEqual([{ t: 'TIMESTAMP', d: '2026-04-01 00:00', note: null }]);
       // `leads` is the mart, not raw.leads, because marts come first on the search path
       expect((await conn.runAndReadAll('select * from leads')).getRowObjectsJson()).toEqual([
         { lead_id: 'L1', account: 'A1' },
@@ -134,18 +146,34 @@ describe('runModels', () => {
     expect((error as Error).message).toMatch(/^Model marts\/broken\.sql failed: .*no_such_column/s);
   });
 
-  it('refuses a TypeScript model that does not create its table', async () => {
-    const dir = await modelsDir({
-      'marts/lazy.ts': `export const dependsOn: string[] = []; export async function build() {}`,
+  it('refuses a TypeScript model without the model contract, naming what is missing', async () => {
+    const old = await modelsDir({
+      'marts/old.ts': `export const dependsOn: string[] = []; export async function build() {}`,
     });
-    await expect(withDb((conn) => runModels(conn, dir))).rejects.toThrow(
-      'Model marts/lazy.ts failed: build() did not create table marts.lazy',
-    );
+    await expect(withDb((conn) => runModels(conn, old))).rejects.toThrow(/marts\/old\.ts must export "async function model\(ctx\)"/);
+    const typo = await modelsDir({
+      'marts/typo.ts': `export const dependsOn = []; export const columns = { a: 'text' }; export async function model() { return []; }`,
+    });
+    await expect(withDb((conn) => runModels(conn, typo))).rejects.toThrow(/marts\/typo\.ts must export "columns"/);
+  });
+
+  it('substitutes the SQL variables and names the line of an unknown one', async () => {
+    const dir = await modelsDir({
+      'marts/models.sql': 'select unnest({{ attribution_models }}) as model, {{max_lifetime_years}} as cap',
+    });
+    const rows = await withDb(async (conn) => {
+      await runModels(conn, dir);
+      return (await conn.runAndReadAll('select * from marts.models')).getRowObjectsJson();
+    });
+    expect(rows.map((r) => r.model)).toEqual([...ATTRIBUTION_MODELS]);
+    expect(rows[0]!.cap).toBe(MAX_LIFETIME_YEARS);
+    const bad = await modelsDir({ 'marts/bad.sql': 'select 1 as a,\n  {{ no_such }} as b' });
+    await expect(discoverModels(bad)).rejects.toThrow('marts/bad.sql:2: unknown variable {{ no_such }}');
   });
 
   it('refuses a TypeScript model depending on an unknown model', async () => {
     const dir = await modelsDir({
-      'marts/orphan.ts': `export const dependsOn = ['nothing_here']; export async function build() {}`,
+      'marts/orphan.ts': `export const dependsOn = ['nothing_here']; export const columns = {}; export async function model() { return []; }`,
     });
     await expect(withDb((conn) => runModels(conn, dir))).rejects.toThrow(/unknown model "nothing_here"/);
   });

@@ -5,11 +5,9 @@
  */
 import { apiRequest } from './revcycle-api';
 
-import { ACTION_STATUSES, type Action, type ActionStatus } from '../../../server/api/action-contract';
+import { ACTION_STATUSES, type Action, type ActionInput, type ActionStatus } from '../../../server/contract/actions';
 
-export { ACTION_STATUSES, type Action, type ActionStatus };
-
-export type ActionInput = Partial<Pick<Action, 'hypothesis' | 'action' | 'owner' | 'dueDate' | 'status' | 'result' | 'linkedMetric' | 'period'>>;
+export { ACTION_STATUSES, type Action, type ActionInput, type ActionStatus };
 
 export interface ActionsClient {
   list(): Promise<Action[]>;
@@ -21,6 +19,7 @@ export interface ActionsClient {
 export const httpActionsClient: ActionsClient = {
   list: async () => (await apiRequest<{ actions: Action[] }>('/api/actions')).actions,
   create: async (input) => (await apiRequest<{ action: Action }>('/api/actions', { method: 'POST', body: input })).action,
-  update: async (id, input) => (await apiRequest<{ action: Action }>(`/api/actions/${encodeURIComponent(id)}`, { method: 'PATCH', body: input })).action,
+  update: async (id, input) =>
+    (await apiRequest<{ action: Action }>(`/api/actions/${encodeURIComponent(id)}`, { method: 'PATCH', body: input })).action,
   remove: async (id) => apiRequest<void>(`/api/actions/${encodeURIComponent(id)}`, { method: 'DELETE' }),
 };

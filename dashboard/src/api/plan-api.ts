@@ -1,67 +1,24 @@
 /*
  * POST /api/plan: the reverse plan (受注から逆算) with what-if overrides,
- * computed on the server by the same engine as the `plan` view. The types
- * below are the parts of the response the plan page reads (see
- * server/engine/reverse-plan.ts for the whole shape).
+ * computed on the server by the same engine as the `plan` view. The request
+ * is the contract's (server/contract/plan.ts, validated there by the
+ * server), and so is the response (server/contract/plan-result.ts).
  */
+import {
+  FUNNEL_STAGES,
+  type FunnelStage,
+  type PlanRequestBody,
+  type PlanResponse,
+  type PublicPlanResult,
+  STAGE_LINKS,
+  type StageLink,
+} from '../../../server/contract';
 import { apiRequest } from './revcycle-api';
 
-export const STAGE_LINKS = ['lead->mql', 'mql->sal', 'sal->sql', 'sql->opportunity', 'opportunity->won'] as const;
-export type StageLink = (typeof STAGE_LINKS)[number];
-export const FUNNEL_STAGES = ['lead', 'mql', 'sal', 'sql', 'opportunity', 'won'] as const;
-export type FunnelStage = (typeof FUNNEL_STAGES)[number];
+export { FUNNEL_STAGES, type FunnelStage, type PlanRequestBody, type PlanResponse, STAGE_LINKS, type StageLink };
 
-export interface PlanRequestBody {
-  fiscalMonths?: { month: string; revenueTarget: number }[];
-  averageDealSize?: number;
-  conversionRates?: Partial<Record<StageLink, number>>;
-  velocityDays?: Partial<Record<StageLink, number>>;
-  channelMix?: Record<string, number>;
-  channelCpl?: Record<string, number>;
-  ltvCacTarget?: number;
-  attributionModel?: string;
-  ltvBoundMode?: 'exclude' | 'reduce';
-}
-
-export interface PlanResultBody {
-  assumptions: {
-    averageDealSize: number;
-    conversionRates: Record<StageLink, number>;
-    velocityDays: Record<StageLink, number>;
-    offsetMonths: Record<FunnelStage, number>;
-    channelMix: Record<string, number>;
-    channelMixInput: Record<string, number>;
-    channelCpl: Record<string, number>;
-  };
-  schedule: { month: string; stage: FunnelStage; required: number; requiredDisplay: number; actual: number | null; gap: number | null; attainment: number | null }[];
-  channels: { channel: string; share: number; leads: number; cpl: number; budget: number }[];
-  ltvBound: {
-    ltv: number;
-    ltvCacTarget: number;
-    allowableCac: number;
-    channels: { channel: string; cac: number | null; cacUnbounded?: boolean; withinBound: boolean | null }[];
-    flagged: string[];
-    applied: boolean;
-    feasible: boolean;
-    note: string | null;
-  };
-  totals: {
-    revenueTarget: number;
-    byStage: Record<FunnelStage, { required: number; requiredDisplay: number }>;
-    leadsByChannel: Record<string, number>;
-    budgetByChannel: Record<string, number>;
-    budget: number;
-  };
-}
-
-export interface PlanResponse {
-  attributionModel: string;
-  ltvBoundMode: string;
-  knownChannels: string[];
-  asOfMonth: string;
-  plan: PlanResultBody;
-  ltvBoundedPlan: PlanResultBody;
-}
+/** The part of the answer the plan page reads. */
+export type PlanResultBody = PublicPlanResult;
 
 export function requestPlan(body: PlanRequestBody, signal?: AbortSignal): Promise<PlanResponse> {
   return apiRequest<PlanResponse>('/api/plan', { method: 'POST', body, signal });

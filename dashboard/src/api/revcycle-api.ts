@@ -13,13 +13,20 @@ export interface ApiFieldError {
 }
 
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string, readonly fields: ApiFieldError[] = []) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly fields: ApiFieldError[] = [],
+  ) {
     super(message);
     this.name = 'ApiError';
   }
 }
 
-export async function apiRequest<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+export async function apiRequest<T>(
+  path: string,
+  init: { method?: string; body?: unknown; signal?: AbortSignal } = {},
+): Promise<T> {
   const token = await sessionToken();
   const res = await fetch(path, {
     method: init.method ?? 'GET',
@@ -41,7 +48,8 @@ export async function apiRequest<T>(path: string, init: { method?: string; body?
       : typeof body.field === 'string'
         ? [{ field: body.field, message: String(body.error ?? '') }]
         : [];
-    const detail = fields.length > 0 ? fields.map((f) => `${f.field}: ${f.message}`).join('; ') : String(body.error ?? res.statusText);
+    const detail =
+      fields.length > 0 ? fields.map((f) => `${f.field}: ${f.message}`).join('; ') : String(body.error ?? res.statusText);
     throw new ApiError(res.status, `${path} ${res.status}: ${detail}`, fields);
   }
   return body as T;

@@ -43,7 +43,6 @@ export const CONVERSIONS = {
 } as const;
 
 export const FLOW = {
-  stage: 'flow.stage',
   fromStage: 'flow.from_stage',
   toStage: 'flow.to_stage',
   isAdjacent: 'flow.is_adjacent',
@@ -259,14 +258,23 @@ export const KPI_TREE = {
 
 /** Which members of each view carry the global segment and channel filters. */
 export const FILTERS: Record<string, FilterMapping> = {
-  stage_reach: { segment: { industry: STAGE_REACH.industry, employee_band: STAGE_REACH.employeeBand }, channel: STAGE_REACH.leadSource },
-  conversions: { segment: { industry: CONVERSIONS.industry, employee_band: CONVERSIONS.employeeBand }, channel: CONVERSIONS.leadSource },
+  stage_reach: {
+    segment: { industry: STAGE_REACH.industry, employee_band: STAGE_REACH.employeeBand },
+    channel: STAGE_REACH.leadSource,
+  },
+  conversions: {
+    segment: { industry: CONVERSIONS.industry, employee_band: CONVERSIONS.employeeBand },
+    channel: CONVERSIONS.leadSource,
+  },
   flow: { segment: { industry: FLOW.industry, employee_band: FLOW.employeeBand }, channel: FLOW.leadSource },
   backlog: { segment: { industry: BACKLOG.industry, employee_band: BACKLOG.employeeBand }, channel: BACKLOG.leadSource },
   paths: { segment: { industry: PATHS.industry, employee_band: PATHS.employeeBand }, channel: PATHS.leadSource },
   deals: { segment: { industry: DEALS.industry, employee_band: DEALS.employeeBand }, channel: DEALS.leadSource },
   targets: {},
-  attribution: { segment: { industry: ATTRIBUTION.industry, employee_band: ATTRIBUTION.employeeBand }, channel: ATTRIBUTION.channel },
+  attribution: {
+    segment: { industry: ATTRIBUTION.industry, employee_band: ATTRIBUTION.employeeBand },
+    channel: ATTRIBUTION.channel,
+  },
   channel_performance: { channel: CHANNEL_PERFORMANCE.channel },
   unit_economics: {},
   plan: {},

@@ -1,6 +1,6 @@
 /*
  * Channels: attributed pipeline and revenue per channel under the selected
- * attribution model (contract definition 9) for opportunities created and
+ * attribution model (docs/metrics.md, definition 9) for opportunities created and
  * deals won in the period. One query on `attribution`. Channels are sorted
  * by attributed revenue; a channel with no touch shows as "(no touch)".
  */

@@ -1,7 +1,7 @@
 /*
  * Channels: cost and efficiency per channel for the period under the
  * selected model — cost, leads (first touch), CPL, attributed wins, CAC,
- * ROI and ROAS (contract definition 9). One query on `channel_performance`.
+ * ROI and ROAS (docs/metrics.md, definition 9). One query on `channel_performance`.
  * A CAC above the allowable CAC (LTV ÷ ltv_cac_target) would be flagged on
  * the plan page; here ROI below zero is marked with a minus sign and words.
  */

@@ -1,5 +1,5 @@
 /*
- * Funnel: cohort conversion matrix (contract definition 2) — cohort month ×
+ * Funnel: cohort conversion matrix (docs/metrics.md, definition 2) — cohort month ×
  * adjacent stage pair, each cell the share of the cohort that reached the
  * next stage. Immature cohorts (whose window reaches past as_of) are shown
  * and marked with a hatch pattern, an asterisk and the words in the cell's

@@ -1,5 +1,5 @@
 /*
- * Funnel: flow conversion (contract definition 3) — volume(T, month) ÷
+ * Funnel: flow conversion (docs/metrics.md, definition 3) — volume(T, month) ÷
  * volume(S, month) per adjacent stage pair, the ratio monthly reports use.
  * It is labelled as a flow ratio everywhere: the two counts are not the same
  * leads, so it can exceed 100% and must not be read as a cohort conversion.

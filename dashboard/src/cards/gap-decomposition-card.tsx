@@ -2,7 +2,7 @@
  * Review: where the revenue gap against the chosen comparison comes from —
  * a waterfall from the comparison's revenue through the volume,
  * conversion, velocity and deal-size effects to the actual revenue
- * (contract definition 14), from the `kpi_tree` view's gap effects. Bars
+ * (docs/metrics.md, definition 14), from the `kpi_tree` view's gap effects. Bars
  * are labelled with signed amounts; decreases are hatched as well as red.
  */
 import { CardFrame } from '../components/card-frame';

@@ -1,5 +1,5 @@
 /*
- * Backlog: inventory per stage over time (contract definition 4) — leads
+ * Backlog: inventory per stage over time (docs/metrics.md, definition 4) — leads
  * whose latest transition at each month's last instant is into the stage;
  * the running month is read at as_of. One query on `backlog` (month-end
  * snapshots).

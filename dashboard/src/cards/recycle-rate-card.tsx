@@ -1,5 +1,5 @@
 /*
- * Funnel: recycle rate per stage (contract definition 6) — transitions from
+ * Funnel: recycle rate per stage (docs/metrics.md, definition 6) — transitions from
  * the stage into recycled in the period ÷ all transitions out of it, with
  * the share of those recycles that later came back. One query on `paths`
  * (its stage-exit members).

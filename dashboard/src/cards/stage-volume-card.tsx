@@ -1,7 +1,7 @@
 /*
  * Funnel: stage volume — leads (or accounts) whose reached(S) falls in the
  * period, per funnel stage, split into those that entered the stage and
- * those back-filled because they skipped it (contract definition 1: the
+ * those back-filled because they skipped it (docs/metrics.md, definition 1: the
  * funnel is monotonic and the skips are reported beside it). One query on
  * `stage_reach`. Under the chart, each stage's count and the flow ratio to
  * the next stage in words.

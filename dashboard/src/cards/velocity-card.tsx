@@ -1,5 +1,5 @@
 /*
- * Funnel: velocity (contract definition 5) — median and 75th percentile
+ * Funnel: velocity (docs/metrics.md, definition 5) — median and 75th percentile
  * days from reached(S) to reached(T) per adjacent stage pair, among the
  * period's cohort that converted. One query on `conversions`.
  */

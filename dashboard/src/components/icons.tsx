@@ -26,7 +26,6 @@ export const ArrowDownIcon = (p: IconProps) => <Svg {...p}><path d="M12 5v14" />
 export const ArrowRightIcon = (p: IconProps) => <Svg {...p}><path d="M5 12h14" /><path d="m12 5 7 7-7 7" /></Svg>;
 export const ClockIcon = (p: IconProps) => <Svg {...p}><circle cx="12" cy="12" r="10" /><path d="M12 6v6l4 2" /></Svg>;
 export const FlagIcon = (p: IconProps) => <Svg {...p}><path d="M4 22V4" /><path d="M4 4h12l-2 4 2 4H4" /></Svg>;
-export const CheckIcon = (p: IconProps) => <Svg {...p}><path d="M20 6 9 17l-5-5" /></Svg>;
 export const DownloadIcon = (p: IconProps) => <Svg {...p}><path d="M12 3v12" /><path d="m7 10 5 5 5-5" /><path d="M5 21h14" /></Svg>;
 export const PresentIcon = (p: IconProps) => <Svg {...p}><rect x="2" y="3" width="20" height="14" rx="2" /><path d="M8 21h8" /><path d="M12 17v4" /></Svg>;
 export const PrintIcon = (p: IconProps) => <Svg {...p}><path d="M6 9V2h12v7" /><rect x="3" y="9" width="18" height="8" rx="2" /><path d="M6 14h12v8H6z" /></Svg>;

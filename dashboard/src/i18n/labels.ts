@@ -2,12 +2,20 @@
  * Names of the codes the data uses (stages, channels, attribution models,
  * segments, personas, …) in Japanese and English. A code the dictionary does
  * not know (a user-defined stage, a new channel) is shown as it is.
+ * Channel names come from the data only: the bundled seeds/channels.csv
+ * (built into the dashboard, so the default channels are named from the
+ * first paint), replaced by the served warehouse's `channels` view once the
+ * settings provider has loaded it, so a company's own channel is named as
+ * its channels.csv names it.
  */
+import { ATTRIBUTION_MODELS, FUNNEL_STAGES } from '../../../server/contract';
+import { parse } from 'csv-parse/browser/esm/sync';
+import bundledChannelsCsv from '../../../seeds/channels.csv?raw';
 import type { Locale } from '../lib/format';
 
 type Dict = Record<string, { ja: string; en: string }>;
 
-export const STAGE_ORDER = ['lead', 'mql', 'sal', 'sql', 'opportunity', 'won'] as const;
+export const STAGE_ORDER = FUNNEL_STAGES;
 
 const STAGES: Dict = {
   lead: { ja: '見込み客', en: 'Lead' },
@@ -30,22 +38,12 @@ const STAGES_LONG: Dict = {
   won: { ja: '受注', en: 'Won' },
 };
 
-const CHANNELS: Dict = {
-  seo: { ja: 'SEO', en: 'SEO' },
-  content: { ja: 'コンテンツ', en: 'Content' },
-  web_ads: { ja: 'Web広告', en: 'Web ads' },
-  social: { ja: 'ソーシャル', en: 'Social' },
-  email: { ja: 'メール', en: 'Email' },
-  webinar: { ja: 'ウェビナー', en: 'Webinar' },
-  seminar: { ja: 'セミナー', en: 'Seminar' },
-  trade_show: { ja: '展示会', en: 'Trade show' },
-  referral: { ja: '紹介', en: 'Referral' },
-  inside_sales: { ja: 'インサイドセールス', en: 'Inside sales' },
-  direct: { ja: 'ダイレクト', en: 'Direct' },
+/** The one code the marts write that is not a channel: a conversion without a touch. */
+const NO_CHANNEL: Dict = {
   '(none)': { ja: '(タッチなし)', en: '(no touch)' },
 };
 
-export const MODELS = ['first_touch', 'last_touch', 'linear', 'u_shaped', 'w_shaped', 'time_decay', 'data_driven'] as const;
+export const MODELS = ATTRIBUTION_MODELS;
 
 const MODEL_NAMES: Dict = {
   first_touch: { ja: 'ファーストタッチ', en: 'First touch' },
@@ -121,6 +119,31 @@ export interface StageInfo {
 
 let catalog = new Map<string, StageInfo>();
 
+/** A channel's names from the `channels` view. */
+export interface ChannelInfo {
+  channel: string;
+  labelJa: string | null;
+  labelEn: string | null;
+}
+
+const channelDict = (channels: ChannelInfo[]): Dict => ({
+  ...NO_CHANNEL,
+  ...Object.fromEntries(channels.map((c) => [c.channel, { ja: c.labelJa || c.channel, en: c.labelEn || c.channel }])),
+});
+
+let channelNames: Dict = channelDict(
+  (parse(bundledChannelsCsv, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[]).map((r) => ({
+    channel: r.channel!,
+    labelJa: r.label_ja ?? null,
+    labelEn: r.label_en ?? null,
+  })),
+);
+
+/** Called by the settings provider when the channels view has loaded. */
+export function setChannelCatalog(channels: ChannelInfo[]): void {
+  if (channels.length) channelNames = channelDict(channels);
+}
+
 /** Called by the settings provider when the stages view has loaded. */
 export function setStageCatalog(stages: StageInfo[]): void {
   catalog = new Map(stages.map((s) => [s.stage, s]));
@@ -147,7 +170,7 @@ export function stageLabel(code: string | null | undefined, locale: Locale, long
   }
   return pick(long ? { ...STAGES, ...STAGES_LONG } : STAGES, code, locale);
 }
-export const channelLabel = (code: string | null | undefined, locale: Locale) => pick(CHANNELS, code, locale);
+export const channelLabel = (code: string | null | undefined, locale: Locale) => pick(channelNames, code, locale);
 export const modelLabel = (code: string | null | undefined, locale: Locale) => pick(MODEL_NAMES, code, locale);
 export const codeLabel = (code: string | null | undefined, locale: Locale) => pick(MISC, code, locale);
 

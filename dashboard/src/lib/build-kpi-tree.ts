@@ -3,8 +3,8 @@
  * depth-first from the root (revenue), and find the weakest link — the
  * factor whose change cost the most revenue against the chosen comparison.
  *
- * Factors are the multiplicative levers of the tree (contract definition
- * 12/14): the top volume, each conversion, velocity and average deal size.
+ * Factors are the multiplicative levers of the tree (docs/metrics.md, definitions
+ * 12 and 14): the top volume, each conversion, velocity and average deal size.
  * Count nodes below the top carry the cumulative effect of their subtree
  * and per-channel lead nodes split the volume effect, so neither competes
  * for "weakest link" (that would count one effect twice).
@@ -88,8 +88,4 @@ export function findWeakestLink(nodes: KpiTreeNode[], comparison: Comparison): K
     if (!weakest || e < ((weakest.gapEffect?.[comparison] ?? weakest.effect[comparison]) as number)) weakest = n;
   }
   return weakest;
-}
-
-export function comparisonValue(node: KpiTreeNode, comparison: Comparison): number | null {
-  return node[comparison];
 }

@@ -15,15 +15,35 @@ describe('buildPlanRequest', () => {
       { month: '2026-04-01', revenueTarget: 200 },
       { month: '2026-05-01', revenueTarget: 600 },
     ]);
-    expect(scaleTargets([{ month: '2026-04-01', revenueTarget: 0 }, { month: '2026-05-01', revenueTarget: 0 }], 10)[1]!.revenueTarget).toBe(5);
+    expect(
+      scaleTargets(
+        [
+          { month: '2026-04-01', revenueTarget: 0 },
+          { month: '2026-05-01', revenueTarget: 0 },
+        ],
+        10,
+      )[1]!.revenueTarget,
+    ).toBe(5);
   });
   it('passes overrides and normalises an edited mix to 1', () => {
-    const body = buildPlanRequest(months, { averageDealSize: 5e6, conversionRates: { 'lead->mql': 0.4 }, channelMix: { seo: 3, webinar: 1 }, ltvCacTarget: 4 });
-    expect(body).toMatchObject({ averageDealSize: 5e6, conversionRates: { 'lead->mql': 0.4 }, channelMix: { seo: 0.75, webinar: 0.25 }, ltvCacTarget: 4 });
+    const body = buildPlanRequest(months, {
+      averageDealSize: 5e6,
+      conversionRates: { 'lead->mql': 0.4 },
+      channelMix: { seo: 3, webinar: 1 },
+      ltvCacTarget: 4,
+    });
+    expect(body).toMatchObject({
+      averageDealSize: 5e6,
+      conversionRates: { 'lead->mql': 0.4 },
+      channelMix: { seo: 0.75, webinar: 0.25 },
+      ltvCacTarget: 4,
+    });
     expect(normaliseMix({ a: 0, b: 0 })).toEqual({ a: 0, b: 0 });
   });
   it('counts the changed assumptions', () => {
     expect(countOverrides({})).toBe(0);
-    expect(countOverrides({ revenueTarget: 1, conversionRates: { 'lead->mql': 0.3, 'mql->sal': 0.5 }, channelMix: { seo: 1 } })).toBe(4);
+    expect(
+      countOverrides({ revenueTarget: 1, conversionRates: { 'lead->mql': 0.3, 'mql->sal': 0.5 }, channelMix: { seo: 1 } }),
+    ).toBe(4);
   });
 });

@@ -6,23 +6,18 @@
  * an edited channel mix is normalised to sum to 1, so one share can be
  * changed without balancing the others by hand.
  */
-import type { PlanRequestBody, StageLink } from '../api/plan-api';
+import type { PlanRequestBody } from '../api/plan-api';
 
-export interface PlanOverrides {
+/** The edits the form keeps: the request's fields (server/contract/plan.ts) plus one total revenue target. */
+export type PlanOverrides = Pick<
+  PlanRequestBody,
+  'averageDealSize' | 'conversionRates' | 'velocityDays' | 'channelMix' | 'channelCpl' | 'ltvCacTarget'
+> & {
+  /** The revenue target of the whole period, spread over the months. */
   revenueTarget?: number;
-  averageDealSize?: number;
-  conversionRates?: Partial<Record<StageLink, number>>;
-  velocityDays?: Partial<Record<StageLink, number>>;
-  /** Raw shares as typed (any scale); normalised when sent. */
-  channelMix?: Record<string, number>;
-  channelCpl?: Record<string, number>;
-  ltvCacTarget?: number;
-}
+};
 
-export interface MonthTarget {
-  month: string;
-  revenueTarget: number;
-}
+export type MonthTarget = NonNullable<PlanRequestBody['fiscalMonths']>[number];
 
 export function scaleTargets(months: MonthTarget[], total: number): MonthTarget[] {
   const sum = months.reduce((s, m) => s + m.revenueTarget, 0);
@@ -42,7 +37,8 @@ export function buildPlanRequest(months: MonthTarget[], overrides: PlanOverrides
     fiscalMonths: overrides.revenueTarget !== undefined ? scaleTargets(months, overrides.revenueTarget) : months,
   };
   if (overrides.averageDealSize !== undefined) body.averageDealSize = overrides.averageDealSize;
-  if (overrides.conversionRates && Object.keys(overrides.conversionRates).length > 0) body.conversionRates = { ...overrides.conversionRates };
+  if (overrides.conversionRates && Object.keys(overrides.conversionRates).length > 0)
+    body.conversionRates = { ...overrides.conversionRates };
   if (overrides.velocityDays && Object.keys(overrides.velocityDays).length > 0) body.velocityDays = { ...overrides.velocityDays };
   if (overrides.channelMix && Object.keys(overrides.channelMix).length > 0) body.channelMix = normaliseMix(overrides.channelMix);
   if (overrides.channelCpl && Object.keys(overrides.channelCpl).length > 0) body.channelCpl = { ...overrides.channelCpl };

@@ -11,7 +11,7 @@
 import { toPng } from 'html-to-image';
 
 export function exportFileName(page: string, period: string, ext: 'png' | 'pdf' | 'csv'): string {
-  const safe = (s: string) => s.replace(/[^\w\-]+/g, '_').replace(/^_+|_+$/g, '');
+  const safe = (s: string) => s.replace(/[^\w-]+/g, '_').replace(/^_+|_+$/g, '');
   return `revcycle-${safe(page)}-${safe(period)}.${ext}`;
 }
 

@@ -1,5 +1,5 @@
 /*
- * Gap decomposition for the review (contract definition 14): the factor
+ * Gap decomposition for the review (docs/metrics.md, definition 14): the factor
  * nodes' gap effects summed by lever (volume, conversion, velocity, deal
  * size), laid out as a waterfall from the comparison's revenue to the
  * actual revenue, and the factors ranked by the size of their effect

@@ -50,20 +50,3 @@ export function useSemanticLayer(): SemanticLayer {
   if (!v) throw new Error('useSemanticLayer outside SemanticLayerProvider');
   return v;
 }
-
-/** For component tests: a fixed semantic layer. */
-export function StaticSemanticLayer({ members, children }: { members: string[]; children: ReactNode }) {
-  const value = useMemo<SemanticLayer>(() => {
-    const set = new Set(members);
-    const views = new Set(members.map((m) => m.split('.')[0]!));
-    return {
-      status: 'ready',
-      error: null,
-      views: [...views],
-      hasView: (n) => views.has(n),
-      hasMember: (n) => set.has(n),
-      title: () => null,
-    };
-  }, [members]);
-  return <SemanticLayerContext.Provider value={value}>{children}</SemanticLayerContext.Provider>;
-}

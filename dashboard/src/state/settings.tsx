@@ -11,7 +11,7 @@
 import { createContext, useContext, useMemo, type ReactNode } from 'react';
 import { useCubeQuery } from '@cubejs-client/react';
 import { useSemanticLayer } from './semantic-layer';
-import { setStageCatalog, type StageInfo } from '../i18n/labels';
+import { setChannelCatalog, setStageCatalog, type StageInfo } from '../i18n/labels';
 import { STAGES } from '../api/views';
 
 export interface Settings {
@@ -35,6 +35,10 @@ const SettingsContext = createContext<Settings | null>(null);
 const SETTINGS_KEY = 'settings.key';
 const SETTINGS_VALUE = 'settings.value';
 const REACHED_AT = 'stage_reach.reached_at';
+// The channels view (seeds/channels.csv): names of every channel the data uses.
+const CHANNEL = 'channels.channel';
+const CHANNEL_LABEL_JA = 'channels.label_ja';
+const CHANNEL_LABEL_EN = 'channels.label_en';
 
 export const DEFAULT_TIME_ZONE = 'Asia/Tokyo';
 
@@ -50,6 +54,8 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
     { dimensions: [STAGES.stage, STAGES.stageOrder, STAGES.labelJa, STAGES.labelEn, STAGES.slaDays, STAGES.isFunnel, STAGES.team], order: { [STAGES.stageOrder]: 'asc' } },
     { skip: !hasStages },
   );
+  const hasChannels = layer.status === 'ready' && layer.hasMember(CHANNEL) && layer.hasMember(CHANNEL_LABEL_EN);
+  const channelsQ = useCubeQuery({ dimensions: [CHANNEL, CHANNEL_LABEL_JA, CHANNEL_LABEL_EN] }, { skip: !hasChannels });
   const settingsQ = useCubeQuery({ dimensions: [SETTINGS_KEY, SETTINGS_VALUE] }, { skip: !hasSettings });
   const latestQ = useCubeQuery(
     { measures: ['stage_reach.leads'], timeDimensions: [{ dimension: REACHED_AT, granularity: 'day' }], order: { [REACHED_AT]: 'desc' }, limit: 1 },
@@ -78,7 +84,7 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
     if (layer.status === 'loading') return base;
     // useCubeQuery reports isLoading only once its request has started: wait for an answer.
     const pending = (q: { isLoading: boolean; resultSet: unknown; error: Error | null }) => q.isLoading || (!q.resultSet && !q.error);
-    const waiting = (hasSettings && pending(settingsQ)) || (hasStages && pending(stagesQ)) || (hasReach && (pending(latestQ) || pending(earliestQ)));
+    const waiting = (hasSettings && pending(settingsQ)) || (hasStages && pending(stagesQ)) || (hasChannels && pending(channelsQ)) || (hasReach && (pending(latestQ) || pending(earliestQ)));
     if (waiting) return base;
 
     const kv = new Map<string, string>();
@@ -99,6 +105,13 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
       team: (r[STAGES.team] as string | null) ?? null,
     }));
     setStageCatalog(stages);
+    setChannelCatalog(
+      ((channelsQ.resultSet?.rawData() ?? []) as Record<string, unknown>[]).map((r) => ({
+        channel: String(r[CHANNEL]),
+        labelJa: (r[CHANNEL_LABEL_JA] as string | null) ?? null,
+        labelEn: (r[CHANNEL_LABEL_EN] as string | null) ?? null,
+      })),
+    );
     return {
       status: 'ready',
       error: null,
@@ -111,7 +124,8 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
       stages,
       source: { settings: kv.size > 0, asOf: asOfSetting ? 'settings' : latest ? 'data' : 'today' },
     };
-  }, [layer, hasSettings, hasStages, stagesQ.isLoading, stagesQ.resultSet, hasReach, settingsQ.isLoading, settingsQ.resultSet, latestQ.isLoading, latestQ.resultSet, earliestQ.isLoading, earliestQ.resultSet]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the query objects are new on every render; their status and result are the inputs
+  }, [layer, hasSettings, hasStages, stagesQ.isLoading, stagesQ.resultSet, hasChannels, channelsQ.isLoading, channelsQ.resultSet, hasReach, settingsQ.isLoading, settingsQ.resultSet, latestQ.isLoading, latestQ.resultSet, earliestQ.isLoading, earliestQ.resultSet]);
 
   return <SettingsContext.Provider value={value}>{children}</SettingsContext.Provider>;
 }
@@ -120,22 +134,4 @@ export function useSettings(): Settings {
   const v = useContext(SettingsContext);
   if (!v) throw new Error('useSettings outside SettingsProvider');
   return v;
-}
-
-/** For component tests. */
-export function StaticSettings({ value, children }: { value?: Partial<Settings>; children: ReactNode }) {
-  const v: Settings = {
-    status: 'ready',
-    error: null,
-    fiscalStartMonth: 4,
-    currency: 'JPY',
-    ltvCacTarget: 3,
-    asOf: '2025-10-15',
-    firstDay: '2023-04-01',
-    timeZone: DEFAULT_TIME_ZONE,
-    stages: [],
-    source: { settings: true, asOf: 'settings' },
-    ...value,
-  };
-  return <SettingsContext.Provider value={v}>{children}</SettingsContext.Provider>;
 }

@@ -1,106 +1,38 @@
 /*
- * Data-driven attribution (contract definition 9): one first-order Markov
+ * Data-driven attribution (docs/metrics.md, definition 9): one first-order Markov
  * chain per conversion stage over the aggregated channel paths of all leads
  * (attribution_paths), solved by the engine (server/engine/markov.ts);
  * credit ∝ removal effect. Builds marts.attribution_markov, one row per chain
  * and channel, whose `share` the SQL mart attribution_credits spreads over
  * each conversion's touches (data_driven weights).
  *
- * `writeTable` (exported) is the small appender-based writer the other
- * TypeScript marts (plan, kpi_tree) use too: a TypeScript model must create
- * its table itself, and a helper file beside the models would be taken for a
- * model by the runner.
- *
  * Limits: a chain without any conversion gives every channel share 0; the
  * SQL mart then falls back to linear weights for that chain's conversions.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { markovAttribution, type ChannelPath } from '../../../server/engine/markov.js';
+import { type ChannelPath, markovAttribution } from '../../../server/engine/markov.js';
+import type { ModelContext } from '../../../server/warehouse/run-models.js';
+import type { RowOf } from '../../../server/warehouse/write-table.js';
 
 export const dependsOn = ['attribution_paths'];
 
-export type ColumnType = 'varchar' | 'double' | 'bigint' | 'integer' | 'boolean' | 'timestamp';
-export interface Column {
-  name: string;
-  type: ColumnType;
-}
-export type Row = Record<string, string | number | boolean | null | undefined>;
+export const columns = {
+  markov_stage: 'varchar',
+  channel: 'varchar',
+  removal_effect: 'double',
+  share: 'double',
+  attributed_conversions: 'double',
+  conversion_probability: 'double',
+  conversion_probability_without: 'double',
+  total_conversions: 'double',
+  total_paths: 'double',
+} as const;
 
-const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
-
-/**
- * Creates `<schema>.<table>` with `columns` and appends `rows` (missing or
- * non-finite numbers become NULL). Timestamps are given as ISO text
- * ('2026-04-01 00:00:00', naive UTC like every warehouse time).
- */
-export async function writeTable(
-  conn: DuckDBConnection,
-  schema: string,
-  table: string,
-  columns: readonly Column[],
-  rows: readonly Row[],
-): Promise<void> {
-  const scratch = `_scratch_${table}_${process.pid}_${Date.now()}`;
-  const scratchType = (t: ColumnType) => (t === 'timestamp' ? 'varchar' : t);
-  await conn.run(`create table main.${scratch} (${columns.map((c) => `${quoteIdent(c.name)} ${scratchType(c.type)}`).join(', ')})`);
-  try {
-    const appender = await conn.createAppender(scratch, 'main');
-    for (const row of rows) {
-      for (const c of columns) {
-        const v = row[c.name];
-        if (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))) {
-          appender.appendNull();
-          continue;
-        }
-        switch (c.type) {
-          case 'varchar':
-          case 'timestamp':
-            appender.appendVarchar(String(v));
-            break;
-          case 'double':
-            appender.appendDouble(Number(v));
-            break;
-          case 'bigint':
-            appender.appendBigInt(BigInt(Math.round(Number(v))));
-            break;
-          case 'integer':
-            appender.appendInteger(Math.round(Number(v)));
-            break;
-          case 'boolean':
-            appender.appendBoolean(Boolean(v));
-            break;
-        }
-      }
-      appender.endRow();
-    }
-    appender.closeSync();
-    const select = columns
-      .map((c) => (c.type === 'timestamp' ? `cast(${quoteIdent(c.name)} as timestamp) as ${quoteIdent(c.name)}` : quoteIdent(c.name)))
-      .join(', ');
-    await conn.run(`create table ${schema}.${table} as select ${select} from main.${scratch}`);
-  } finally {
-    await conn.run(`drop table if exists main.${scratch}`);
-  }
-}
-
-const COLUMNS: Column[] = [
-  { name: 'markov_stage', type: 'varchar' },
-  { name: 'channel', type: 'varchar' },
-  { name: 'removal_effect', type: 'double' },
-  { name: 'share', type: 'double' },
-  { name: 'attributed_conversions', type: 'double' },
-  { name: 'conversion_probability', type: 'double' },
-  { name: 'conversion_probability_without', type: 'double' },
-  { name: 'total_conversions', type: 'double' },
-  { name: 'total_paths', type: 'double' },
-];
-
-export async function build(conn: DuckDBConnection): Promise<void> {
-  const reader = await conn.runAndReadAll(
+export async function model(ctx: ModelContext): Promise<RowOf<typeof columns>[]> {
+  const pathRows = await ctx.query(
     'select markov_stage, path, conversions, non_conversions from marts.attribution_paths order by markov_stage, path_label',
   );
   const chains = new Map<string, ChannelPath[]>();
-  for (const r of reader.getRowObjectsJS()) {
+  for (const r of pathRows) {
     const stage = String(r.markov_stage);
     const paths = chains.get(stage) ?? [];
     paths.push({
@@ -110,22 +42,22 @@ export async function build(conn: DuckDBConnection): Promise<void> {
     });
     chains.set(stage, paths);
   }
-  const rows: Row[] = [];
+  const rows: RowOf<typeof columns>[] = [];
   for (const [stage, paths] of [...chains.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const m = markovAttribution(paths);
     for (const channel of m.channels) {
       rows.push({
         markov_stage: stage,
         channel,
-        removal_effect: m.removalEffects[channel],
-        share: m.shares[channel],
-        attributed_conversions: m.attributedConversions[channel],
+        removal_effect: m.removalEffects[channel] ?? null,
+        share: m.shares[channel] ?? null,
+        attributed_conversions: m.attributedConversions[channel] ?? null,
         conversion_probability: m.conversionProbability,
-        conversion_probability_without: m.conversionProbabilityWithout[channel],
+        conversion_probability_without: m.conversionProbabilityWithout[channel] ?? null,
         total_conversions: m.totalConversions,
         total_paths: m.totalPaths,
       });
     }
   }
-  await writeTable(conn, 'marts', 'attribution_markov', COLUMNS, rows);
+  return rows;
 }

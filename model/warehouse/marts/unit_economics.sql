@@ -21,8 +21,8 @@
 -- Derived (the cube recomputes them from the sums, so that they aggregate):
 --   arpa = revenue ÷ active_customers; churn_rate = churned ÷ at start;
 --   ltv = arpa × gross_margin × lifetime, lifetime = 1 ÷ churn_rate capped at
---   10 years (and 10 years when nothing churned), the engine's rule
---   (server/engine/unit-economics.ts, DEFAULT_MAX_LIFETIME_YEARS);
+--   {{ max_lifetime_years }} years (and that cap when nothing churned), the
+--   engine's rule (MAX_LIFETIME_YEARS in server/contract/unit-economics.ts);
 --   cac = cost ÷ new_customers; ltv_to_cac; cac_payback_months =
 --   cac ÷ (arpa × gross_margin ÷ 12).
 
@@ -300,17 +300,26 @@ derived as (
     from combined
 ),
 
+with_lifetime as (
+    select
+        derived.*,
+        case
+            when churn_rate > 0 then least(1 / churn_rate, {{ max_lifetime_years }})
+            else {{ max_lifetime_years }}
+        end as lifetime_years,
+        cost / nullif(new_customers, 0) as cac,
+    from derived
+),
+
 final as (
     select
         segment_type || '|' || segment || '|' || strftime(period, '%Y-%m') as unit_economics_id,
-        derived.*,
-        case when churn_rate > 0 then least(1 / churn_rate, 10) else 10 end as lifetime_years,
-        arpa * gross_margin * (case when churn_rate > 0 then least(1 / churn_rate, 10) else 10 end) as ltv,
-        cost / nullif(new_customers, 0) as cac,
-        arpa * gross_margin * (case when churn_rate > 0 then least(1 / churn_rate, 10) else 10 end)
-            / nullif(cost / nullif(new_customers, 0), 0) as ltv_to_cac,
-        (cost / nullif(new_customers, 0)) / nullif(arpa * gross_margin / 12, 0) as cac_payback_months,
-    from derived
+        with_lifetime.* exclude (cac),
+        arpa * gross_margin * lifetime_years as ltv,
+        cac,
+        arpa * gross_margin * lifetime_years / nullif(cac, 0) as ltv_to_cac,
+        cac / nullif(arpa * gross_margin / 12, 0) as cac_payback_months,
+    from with_lifetime
 )
 
 select * from final

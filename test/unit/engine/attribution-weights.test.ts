@@ -1,5 +1,5 @@
 /*
- * Rule-based touch weights (contract definition 9), checked against weights
+ * Rule-based touch weights (docs/metrics.md, definition 9), checked against weights
  * worked out by hand.
  */
 import { describe, expect, it } from 'vitest';

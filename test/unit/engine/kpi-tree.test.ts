@@ -1,5 +1,5 @@
 /*
- * KPI tree and revenue gap decomposition (contract definitions 12 and 14),
+ * KPI tree and revenue gap decomposition (docs/metrics.md, definitions 12 and 14),
  * with the Shapley and sequential effects worked out by hand.
  */
 import { describe, expect, it } from 'vitest';

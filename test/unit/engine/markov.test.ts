@@ -1,5 +1,5 @@
 /*
- * Markov-chain attribution (contract definition 9, data_driven) on chains
+ * Markov-chain attribution (docs/metrics.md, definition 9, data_driven) on chains
  * small enough to solve by hand.
  */
 import { describe, expect, it } from 'vitest';

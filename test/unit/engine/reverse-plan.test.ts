@@ -1,5 +1,5 @@
 /*
- * Reverse plan 受注から逆算 (contract definition 11), worked by hand.
+ * Reverse plan 受注から逆算 (docs/metrics.md, definition 11), worked by hand.
  */
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,5 +1,5 @@
 /*
- * Unit economics (contract definition 10), worked by hand.
+ * Unit economics (docs/metrics.md, definition 10), worked by hand.
  */
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,0 +1,101 @@
+/*
+ * The PDCA action log's wire contract, shared by the server route
+ * (server/api/actions.ts) and the dashboard client
+ * (dashboard/src/api/actions-api.ts): the action's shape and the zod
+ * schemas of a create and a patch body. Browser-safe: the dashboard bundles
+ * this file.
+ *
+ * Text fields are trimmed; an empty optional text becomes null. Each error
+ * message names its field, so the route can answer `{ error, field }`.
+ */
+import { z } from 'zod';
+
+export const ACTION_STATUSES = ['open', 'in_progress', 'done'] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+
+export interface Action {
+  id: string;
+  hypothesis: string;
+  action: string;
+  owner: string;
+  dueDate: string | null;
+  status: ActionStatus;
+  result: string | null;
+  linkedMetric: string | null;
+  period: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function isValidDay(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
+const requiredText = (field: string, limit: number) =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? `${field} is required` : `${field} must be a non-empty string`) })
+    .trim()
+    .min(1, { error: `${field} must be a non-empty string` })
+    .max(limit, { error: `${field} is longer than ${limit} characters` });
+
+const optionalText = (field: string, limit: number) =>
+  z
+    .string({ error: `${field} must be a string or null` })
+    .trim()
+    .max(limit, { error: `${field} is longer than ${limit} characters` })
+    .nullable()
+    .transform((v) => (v === '' ? null : v));
+
+const FIELDS = {
+  hypothesis: requiredText('hypothesis', 2000),
+  action: requiredText('action', 2000),
+  owner: requiredText('owner', 200),
+  dueDate: optionalText('dueDate', 10).refine((v) => v === null || isValidDay(v), {
+    error: 'dueDate must be a date YYYY-MM-DD or null',
+  }),
+  status: z.enum(ACTION_STATUSES, { error: `status must be one of ${ACTION_STATUSES.join(', ')}` }),
+  result: optionalText('result', 4000),
+  linkedMetric: optionalText('linkedMetric', 200),
+  period: optionalText('period', 20),
+};
+
+const BODY = {
+  error: (issue: { code?: string; keys?: string[] }) =>
+    issue.code === 'unrecognized_keys' ? `unknown or read-only field "${issue.keys?.[0]}"` : 'expected a JSON object',
+};
+
+export const actionCreateSchema = z.strictObject(
+  {
+    ...FIELDS,
+    dueDate: FIELDS.dueDate.optional(),
+    status: FIELDS.status.optional(),
+    result: FIELDS.result.optional(),
+    linkedMetric: FIELDS.linkedMetric.optional(),
+    period: FIELDS.period.optional(),
+  },
+  BODY,
+);
+
+export const actionPatchSchema = z
+  .strictObject(FIELDS, BODY)
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, { error: 'nothing to change' });
+
+export type ActionInput = z.input<typeof actionPatchSchema>;
+
+/** The first problem of a body, with the field it concerns ('body' for the body as a whole). */
+export function parseActionInput<M extends 'create' | 'patch'>(
+  body: unknown,
+  mode: M,
+):
+  | { ok: true; value: z.output<M extends 'create' ? typeof actionCreateSchema : typeof actionPatchSchema> }
+  | { ok: false; field: string; message: string } {
+  const r = (mode === 'create' ? actionCreateSchema : actionPatchSchema).safeParse(body);
+  if (r.success) return { ok: true, value: r.data as never };
+  const issue = r.error.issues[0]!;
+  const field = issue.code === 'unrecognized_keys' ? issue.keys[0]! : issue.path.length > 0 ? String(issue.path[0]) : 'body';
+  return { ok: false, field, message: issue.message };
+}

@@ -1,0 +1,114 @@
+/*
+ * The reverse plan's result (docs/metrics.md, definition 11): what the
+ * engine returns (server/engine/reverse-plan.ts, which says how each value
+ * is computed) and what POST /api/plan answers (docs/plan-api.md), which
+ * the dashboard reads. Types only; browser-safe.
+ */
+import type { FunnelStage, StageLink } from './funnel.js';
+import type { LtvBoundMode } from './plan.js';
+
+export interface StageRequirement {
+  targetMonth: string;
+  stage: FunnelStage;
+  required: number;
+  requiredDisplay: number;
+  cumulativeVelocityDays: number;
+  offsetMonths: number;
+  neededByMonth: string;
+}
+
+export interface ScheduleRow {
+  month: string;
+  stage: FunnelStage;
+  required: number;
+  requiredDisplay: number;
+  actual: number | null;
+  gap: number | null;
+  attainment: number | null;
+}
+
+export interface ChannelRequirement {
+  targetMonth: string;
+  neededByMonth: string;
+  channel: string;
+  share: number;
+  leads: number;
+  leadsDisplay: number;
+  cpl: number;
+  budget: number;
+}
+
+export interface ChannelScheduleRow {
+  month: string;
+  channel: string;
+  leads: number;
+  leadsDisplay: number;
+  budget: number;
+}
+
+export interface ChannelCacCheck {
+  channel: string;
+  cac: number | null;
+  allowableCac: number;
+  withinBound: boolean | null;
+}
+
+export interface LtvBoundResult {
+  ltv: number;
+  ltvCacTarget: number;
+  allowableCac: number;
+  channels: ChannelCacCheck[];
+  flagged: string[];
+  solveWithinLtvBound: boolean;
+  mode: LtvBoundMode;
+  /** The mix actually used differs from the (normalised) input mix. */
+  applied: boolean;
+  feasible: boolean;
+  note: string | null;
+}
+
+export interface PlanAssumptions {
+  averageDealSize: number;
+  conversionRates: Record<StageLink, number>;
+  velocityDays: Record<StageLink, number>;
+  cumulativeVelocityDays: Record<FunnelStage, number>;
+  offsetMonths: Record<FunnelStage, number>;
+  daysPerMonth: number;
+  channelMixInput: Record<string, number>;
+  channelMix: Record<string, number>;
+  channelCpl: Record<string, number>;
+}
+
+export interface PlanResult {
+  assumptions: PlanAssumptions;
+  requirements: StageRequirement[];
+  schedule: ScheduleRow[];
+  channels: ChannelRequirement[];
+  channelSchedule: ChannelScheduleRow[];
+  ltvBound: LtvBoundResult;
+  totals: {
+    revenueTarget: number;
+    byStage: Record<FunnelStage, { required: number; requiredDisplay: number }>;
+    leadsByChannel: Record<string, number>;
+    budgetByChannel: Record<string, number>;
+    budget: number;
+  };
+}
+
+/** A plan as sent over HTTP: an unbounded CAC becomes `cac: null` with `cacUnbounded: true`. */
+export type PublicPlanResult = Omit<PlanResult, 'ltvBound'> & {
+  ltvBound: Omit<LtvBoundResult, 'channels'> & { channels: (ChannelCacCheck & { cacUnbounded: boolean })[] };
+};
+
+/** The body of a 200 answer of POST /api/plan. */
+export interface PlanResponse {
+  attributionModel: string;
+  ltvBoundMode: LtvBoundMode;
+  knownChannels: string[];
+  /** The month of as_of, 'YYYY-MM-01'; null when the warehouse has no actuals. */
+  asOfMonth: string | null;
+  plan: PublicPlanResult;
+  ltvBoundedPlan: PublicPlanResult;
+  /** The rows of the `plan` view (marts.plan_requirements), `fiscal_month` as 'YYYY-MM-01'. */
+  rows: Record<string, string | number | boolean | null>[];
+}

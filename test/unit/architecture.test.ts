@@ -1,0 +1,60 @@
+/*
+ * The direction of the project's imports:
+ * server/ never imports model/ (the model reads the server's engine, not
+ * the other way round); the contract (server/contract/) is browser-safe and
+ * self-contained; the dashboard reaches the server only through the
+ * contract. Reads every source file's static and dynamic imports.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+async function sourceFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(path.join(ROOT, dir), { withFileTypes: true })) {
+    const rel = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await sourceFiles(rel)));
+    else if (/\.tsx?$/.test(entry.name)) out.push(rel);
+  }
+  return out;
+}
+
+/** Each import of `file` as a path relative to the repository (or a package name). */
+async function importsOf(file: string): Promise<string[]> {
+  const text = await readFile(path.join(ROOT, file), 'utf8');
+  const specs = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g)].map((m) => m[1]!);
+  return specs.map((s) => (s.startsWith('.') ? path.relative(ROOT, path.resolve(ROOT, path.dirname(file), s)) : s));
+}
+
+async function violations(dir: string, allowed: (target: string) => boolean): Promise<string[]> {
+  const out: string[] = [];
+  for (const file of await sourceFiles(dir)) {
+    for (const target of await importsOf(file)) if (!allowed(target)) out.push(`${file} → ${target}`);
+  }
+  return out;
+}
+
+describe('import direction', () => {
+  it('finds imports (the scanner itself works)', async () => {
+    expect(await importsOf('server/api/plan.ts')).toContain('server/plan/index.js');
+  });
+
+  it('nothing in server/ imports model/', async () => {
+    expect(await violations('server', (t) => !t.startsWith('model/'))).toEqual([]);
+  });
+
+  it('the contract imports only itself and zod', async () => {
+    expect(await violations('server/contract', (t) => t.startsWith('server/contract/') || t === 'zod')).toEqual([]);
+  });
+
+  it('the dashboard reaches the server only through the contract', async () => {
+    expect(
+      await violations(
+        'dashboard/src',
+        (t) => !t.startsWith('server/') || t === 'server/contract' || t.startsWith('server/contract/'),
+      ),
+    ).toEqual([]);
+  });
+});
