@@ -81,7 +81,7 @@ function reason(e: unknown, which: { audience: string; issuer: string }): string
     return `the token's ${e.claim} claim is invalid (${e.reason})`;
   }
   if (e instanceof joseErrors.JWSSignatureVerificationFailed) return 'the signature does not verify';
-  if (e instanceof joseErrors.JOSEAlgNotAllowed) return 'the token\'s algorithm is not allowed';
+  if (e instanceof joseErrors.JOSEAlgNotAllowed) return "the token's algorithm is not allowed";
   if (e instanceof joseErrors.JWKSNoMatchingKey) return 'no key of the identity provider matches the token';
   return `the token is malformed (${(e as Error).message})`;
 }
@@ -100,12 +100,21 @@ export function createAuthenticator(secret: string, security: SecurityConfig): A
         throw new InvalidToken('the token is not a JWT');
       }
       const oidc = security.oidc;
-      const which = alg === 'HS256' ? own : oidc && alg && ASYMMETRIC.includes(alg) ? { audience: oidc.audience, issuer: oidc.issuer } : undefined;
-      if (!which) throw new InvalidToken(`the token's algorithm "${alg}" is not accepted (HS256${oidc ? ` or the identity provider's ${ASYMMETRIC.join('/')}` : ''})`);
+      const which =
+        alg === 'HS256'
+          ? own
+          : oidc && alg && ASYMMETRIC.includes(alg)
+            ? { audience: oidc.audience, issuer: oidc.issuer }
+            : undefined;
+      if (!which)
+        throw new InvalidToken(
+          `the token's algorithm "${alg}" is not accepted (HS256${oidc ? ` or the identity provider's ${ASYMMETRIC.join('/')}` : ''})`,
+        );
       try {
-        const { payload } = which === own
-          ? await jwtVerify(token, key, { algorithms: ['HS256'], ...own, requiredClaims: ['exp'] })
-          : await jwtVerify(token, jwks!, { algorithms: ASYMMETRIC, ...which, requiredClaims: ['exp'] });
+        const { payload } =
+          which === own
+            ? await jwtVerify(token, key, { algorithms: ['HS256'], ...own, requiredClaims: ['exp'] })
+            : await jwtVerify(token, jwks!, { algorithms: ASYMMETRIC, ...which, requiredClaims: ['exp'] });
         return { claims: payload as JWTPayload & Record<string, unknown>, own: which === own };
       } catch (e) {
         throw new InvalidToken(reason(e, which));

@@ -63,7 +63,10 @@ export interface SecurityConfig {
 export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
 function parseList(raw: string | undefined): string[] {
-  return (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** An origin is scheme://host[:port], nothing more; `*` is refused (tokens would be readable by any page). */
@@ -95,10 +98,17 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv): SecurityConfig {
   let oidc: SecurityConfig['oidc'];
   if (env.REVCYCLE_JWKS_URL) {
     let url: URL;
-    try { url = new URL(env.REVCYCLE_JWKS_URL); } catch { throw new ConfigError(`REVCYCLE_JWKS_URL: "${env.REVCYCLE_JWKS_URL}" is not a URL`); }
-    if (url.protocol !== 'https:' && !LOOPBACK_HOSTS.includes(url.hostname)) throw new ConfigError('REVCYCLE_JWKS_URL must be https (http only on loopback)');
+    try {
+      url = new URL(env.REVCYCLE_JWKS_URL);
+    } catch {
+      throw new ConfigError(`REVCYCLE_JWKS_URL: "${env.REVCYCLE_JWKS_URL}" is not a URL`);
+    }
+    if (url.protocol !== 'https:' && !LOOPBACK_HOSTS.includes(url.hostname))
+      throw new ConfigError('REVCYCLE_JWKS_URL must be https (http only on loopback)');
     if (!env.REVCYCLE_OIDC_ISSUER || !env.REVCYCLE_OIDC_AUDIENCE) {
-      throw new ConfigError('REVCYCLE_JWKS_URL needs REVCYCLE_OIDC_ISSUER and REVCYCLE_OIDC_AUDIENCE (the iss and aud of the provider\'s tokens)');
+      throw new ConfigError(
+        "REVCYCLE_JWKS_URL needs REVCYCLE_OIDC_ISSUER and REVCYCLE_OIDC_AUDIENCE (the iss and aud of the provider's tokens)",
+      );
     }
     oidc = { jwksUrl: url.href, issuer: env.REVCYCLE_OIDC_ISSUER, audience: env.REVCYCLE_OIDC_AUDIENCE };
   }
@@ -169,7 +179,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   let apiSecretSource: Config['apiSecretSource'] = 'env';
   if (apiSecret === '') {
     if (production && !env.REVCYCLE_JWKS_URL) {
-      throw new ConfigError('NODE_ENV=production needs CUBEJS_API_SECRET (at least 32 characters) or REVCYCLE_JWKS_URL (your identity provider\'s keys); see SECURITY.md');
+      throw new ConfigError(
+        "NODE_ENV=production needs CUBEJS_API_SECRET (at least 32 characters) or REVCYCLE_JWKS_URL (your identity provider's keys); see SECURITY.md",
+      );
     }
     // With an identity provider, the server still signs the dashboard's short-lived
     // session tokens: a per-process key, since no one else needs to verify them.

@@ -20,7 +20,17 @@
  */
 import type { Principal, Role } from './roles.js';
 
-export const PERSONAL_NAMES = ['email', 'email_address', 'first_name', 'last_name', 'full_name', 'person_name', 'contact_name', 'phone', 'phone_number'];
+export const PERSONAL_NAMES = [
+  'email',
+  'email_address',
+  'first_name',
+  'last_name',
+  'full_name',
+  'person_name',
+  'contact_name',
+  'phone',
+  'phone_number',
+];
 export const TEAM_MEMBER = 'owner_team';
 export const CHANNEL_MEMBER = 'channel';
 
@@ -35,8 +45,17 @@ const ROLE_RULES: Record<Role, { personalData: boolean; scope: 'none' | 'team' |
 /** revcycle's own routes: the what-if plan works on company-wide inputs; the action log is the company's. */
 export type Route = 'plan' | 'actions';
 
-interface MetaMember { name: string; meta?: Record<string, unknown> }
-export interface MetaCube { name: string; type?: string; measures?: MetaMember[]; dimensions?: MetaMember[]; segments?: MetaMember[] }
+interface MetaMember {
+  name: string;
+  meta?: Record<string, unknown>;
+}
+export interface MetaCube {
+  name: string;
+  type?: string;
+  measures?: MetaMember[];
+  dimensions?: MetaMember[];
+  segments?: MetaMember[];
+}
 
 export interface ViewInfo {
   name: string;
@@ -91,13 +110,17 @@ function filterMembers(filters: unknown): string[] {
   if (!Array.isArray(filters)) return [];
   return filters.flatMap((f) => {
     const o = (f ?? {}) as { member?: unknown; dimension?: unknown; and?: unknown; or?: unknown };
-    return [o.member, o.dimension].filter((m): m is string => typeof m === 'string')
+    return [o.member, o.dimension]
+      .filter((m): m is string => typeof m === 'string')
       .concat(filterMembers(o.and), filterMembers(o.or));
   });
 }
 
 function orderMembers(order: unknown): string[] {
-  if (Array.isArray(order)) return order.map((o) => (Array.isArray(o) ? o[0] : (o as { id?: unknown })?.id)).filter((m): m is string => typeof m === 'string');
+  if (Array.isArray(order))
+    return order
+      .map((o) => (Array.isArray(o) ? o[0] : (o as { id?: unknown })?.id))
+      .filter((m): m is string => typeof m === 'string');
   if (order && typeof order === 'object') return Object.keys(order);
   return [];
 }
@@ -106,7 +129,9 @@ function orderMembers(order: unknown): string[] {
 export function queryMembers(q: CubeQuery): string[] {
   const list = (v: unknown) => (Array.isArray(v) ? v : []);
   return [
-    ...list(q.measures), ...list(q.dimensions), ...list(q.segments),
+    ...list(q.measures),
+    ...list(q.dimensions),
+    ...list(q.segments),
     ...list(q.timeDimensions).map((t) => (t as { dimension?: unknown })?.dimension),
     ...filterMembers(q.filters),
     ...orderMembers(q.order),
@@ -143,10 +168,16 @@ export function authorizeQuery(p: Principal, query: CubeQuery, catalog: Catalog)
   const added: { member: string; operator: string; values: string[] }[] = [];
   for (const view of views.values()) {
     if (rules.scope === 'team') {
-      if (!view.teamMember) throw new AccessDenied(`the view '${view.name}' has no ${TEAM_MEMBER}, so it cannot be limited to team ${p.team}; a team role may not query it`);
+      if (!view.teamMember)
+        throw new AccessDenied(
+          `the view '${view.name}' has no ${TEAM_MEMBER}, so it cannot be limited to team ${p.team}; a team role may not query it`,
+        );
       added.push({ member: view.teamMember, operator: 'equals', values: [p.team!] });
     } else if (rules.scope === 'channels') {
-      if (!view.channelMember) throw new AccessDenied(`the view '${view.name}' has no ${CHANNEL_MEMBER}, so it cannot be limited to channels ${p.channels!.join(', ')}; an agency role may not query it`);
+      if (!view.channelMember)
+        throw new AccessDenied(
+          `the view '${view.name}' has no ${CHANNEL_MEMBER}, so it cannot be limited to channels ${p.channels!.join(', ')}; an agency role may not query it`,
+        );
       added.push({ member: view.channelMember, operator: 'equals', values: p.channels! });
     }
   }
@@ -164,12 +195,16 @@ export function filterMeta<C extends MetaCube>(p: Principal, cubes: C[], catalog
   const personalData = ROLE_RULES[p.role].personalData;
   return cubes
     .filter((c) => c.type !== 'view' || (catalog.get(c.name) && mayQueryView(p, catalog.get(c.name)!)))
-    .map((c) => (personalData ? c : {
-      ...c,
-      measures: c.measures?.filter((m) => !isPersonal(m)),
-      dimensions: c.dimensions?.filter((m) => !isPersonal(m)),
-      segments: c.segments?.filter((m) => !isPersonal(m)),
-    }));
+    .map((c) =>
+      personalData
+        ? c
+        : {
+            ...c,
+            measures: c.measures?.filter((m) => !isPersonal(m)),
+            dimensions: c.dimensions?.filter((m) => !isPersonal(m)),
+            segments: c.segments?.filter((m) => !isPersonal(m)),
+          },
+    );
 }
 
 /** null when the principal may use one of revcycle's own routes, otherwise why not. */

@@ -25,7 +25,11 @@ function memberProblem(where: string, m: unknown): string | null {
 function filtersProblem(filters: unknown): string | null {
   if (filters === undefined) return null;
   if (!Array.isArray(filters)) return 'filters must be a list';
-  const stack: { node: unknown; depth: number; path: string }[] = filters.map((node, i) => ({ node, depth: 1, path: `filters[${i}]` }));
+  const stack: { node: unknown; depth: number; path: string }[] = filters.map((node, i) => ({
+    node,
+    depth: 1,
+    path: `filters[${i}]`,
+  }));
   let nodes = 0;
   while (stack.length) {
     const { node, depth, path } = stack.pop()!;
@@ -36,12 +40,18 @@ function filtersProblem(filters: unknown): string | null {
     const group = f.and ?? f.or;
     if (group !== undefined) {
       if (!Array.isArray(group)) return `${path}.${f.and !== undefined ? 'and' : 'or'} must be a list`;
-      group.forEach((child, i) => stack.push({ node: child, depth: depth + 1, path: `${path}.${f.and !== undefined ? 'and' : 'or'}[${i}]` }));
+      group.forEach((child, i) =>
+        stack.push({ node: child, depth: depth + 1, path: `${path}.${f.and !== undefined ? 'and' : 'or'}[${i}]` }),
+      );
       continue;
     }
     const problem = memberProblem(`${path}.member`, f.member ?? f.dimension);
     if (problem) return problem;
-    if (f.values !== undefined && (!Array.isArray(f.values) || f.values.some((v) => v !== null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean'))) {
+    if (
+      f.values !== undefined &&
+      (!Array.isArray(f.values) ||
+        f.values.some((v) => v !== null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean'))
+    ) {
       return `${path}.values must be a list of strings`;
     }
   }
@@ -79,7 +89,11 @@ function oneQueryProblem(q: unknown, maxLimit: number): string | null {
 export function queryShapeProblem(input: unknown, maxLimit: number): string | null {
   let query = input;
   if (typeof input === 'string') {
-    try { query = JSON.parse(input); } catch { return null; } // Cube names the JSON error itself.
+    try {
+      query = JSON.parse(input);
+    } catch {
+      return null;
+    } // Cube names the JSON error itself.
   }
   if (Array.isArray(query)) {
     if (query.length === 0) return 'a blending query needs at least one query';

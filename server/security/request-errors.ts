@@ -7,7 +7,12 @@
  */
 import type express from 'express';
 
-interface BodyError extends Error { type?: string; status?: number; statusCode?: number; limit?: number }
+interface BodyError extends Error {
+  type?: string;
+  status?: number;
+  statusCode?: number;
+  limit?: number;
+}
 
 export function requestErrorHandler(err: BodyError, _req: express.Request, res: express.Response, next: express.NextFunction) {
   if (res.headersSent) {

@@ -45,9 +45,12 @@ function oneRole(raw: unknown, claim: string): string {
     .filter((r) => (ROLES as readonly string[]).includes(r.split(':')[0]!));
   if (candidates.length === 0) {
     const got = raw === undefined ? 'absent' : JSON.stringify(raw).slice(0, 80);
-    throw new InvalidRole(`the token carries no role (claim "${claim}" is ${got}; expected executive, analyst, team:<name> or agency:<channels>)`);
+    throw new InvalidRole(
+      `the token carries no role (claim "${claim}" is ${got}; expected executive, analyst, team:<name> or agency:<channels>)`,
+    );
   }
-  if (candidates.length > 1) throw new InvalidRole(`the token carries several roles (${candidates.join(', ')}); it must carry exactly one`);
+  if (candidates.length > 1)
+    throw new InvalidRole(`the token carries several roles (${candidates.join(', ')}); it must carry exactly one`);
   return candidates[0]!;
 }
 
@@ -79,6 +82,12 @@ export function principalFromClaims(claims: Record<string, unknown>, claimNames:
 }
 
 /** The claims of a token this server signs for a principal (npm run token, /api/session). */
-export function claimsOfPrincipal(p: Principal): { sub?: string; role: string; team?: string; channels?: string[]; scopes?: string[] } {
+export function claimsOfPrincipal(p: Principal): {
+  sub?: string;
+  role: string;
+  team?: string;
+  channels?: string[];
+  scopes?: string[];
+} {
   return { sub: p.sub, role: p.role, team: p.team, channels: p.channels, scopes: p.scopes };
 }

@@ -16,7 +16,12 @@ let warehouse: string;
 
 beforeAll(async () => {
   warehouse = await buildSecurityWarehouse();
-  t = await startTestServer({ warehousePath: warehouse, modelDir: SECURITY_MODEL_DIR, dashboardDist: '/nonexistent', timeZone: 'UTC' });
+  t = await startTestServer({
+    warehousePath: warehouse,
+    modelDir: SECURITY_MODEL_DIR,
+    dashboardDist: '/nonexistent',
+    timeZone: 'UTC',
+  });
 });
 afterAll(async () => {
   await t?.server.close();
@@ -44,22 +49,46 @@ describe('bad tokens on every route', () => {
   const cases: [string, () => string, RegExp][] = [
     ['garbage', () => 'not-a-token', /not a JWT/],
     ['three garbage parts', () => 'a.b.c', /not a JWT|malformed/],
-    ['wrong signature', () => jwt.sign({ ...good, exp: now() + 60 }, 'another-secret-0123456789abcdef'), /signature does not verify/],
-    ['alg none', () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...good, exp: now() + 60 })}.`, /algorithm "none" is not accepted/],
-    ['HS512', () => jwt.sign({ ...good, exp: now() + 60 }, secret(), { algorithm: 'HS512' }), /algorithm "HS512" is not accepted/],
+    [
+      'wrong signature',
+      () => jwt.sign({ ...good, exp: now() + 60 }, 'another-secret-0123456789abcdef'),
+      /signature does not verify/,
+    ],
+    [
+      'alg none',
+      () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...good, exp: now() + 60 })}.`,
+      /algorithm "none" is not accepted/,
+    ],
+    [
+      'HS512',
+      () => jwt.sign({ ...good, exp: now() + 60 }, secret(), { algorithm: 'HS512' }),
+      /algorithm "HS512" is not accepted/,
+    ],
     ['expired', () => jwt.sign({ ...good, exp: now() - 10 }, secret()), /expired/],
     ['no expiry', () => jwt.sign({ ...good }, secret()), /no expiry|exp/],
-    ['wrong audience', () => jwt.sign({ ...good, aud: 'someone-else', exp: now() + 60 }, secret()), /audience \(aud\) is not "revcycle-api"/],
+    [
+      'wrong audience',
+      () => jwt.sign({ ...good, aud: 'someone-else', exp: now() + 60 }, secret()),
+      /audience \(aud\) is not "revcycle-api"/,
+    ],
     ['wrong issuer', () => jwt.sign({ ...good, iss: 'evil', exp: now() + 60 }, secret()), /issuer \(iss\) is not "revcycle"/],
     ['no role', () => jwt.sign({ ...good, role: undefined, exp: now() + 60 }, secret()), /carries no role/],
     ['unknown role', () => jwt.sign({ ...good, role: 'admin', exp: now() + 60 }, secret()), /carries no role/],
     ['several roles', () => jwt.sign({ ...good, role: ['executive', 'analyst'], exp: now() + 60 }, secret()), /several roles/],
     ['team without a team', () => jwt.sign({ ...good, role: 'team', exp: now() + 60 }, secret()), /exactly one team/],
-    ['injection in the team name', () => jwt.sign({ ...good, role: "team:east_team' or '1'='1", exp: now() + 60 }, secret()), /not a valid name/],
-    ['a role it was not given (payload edited, signature kept)', () => {
-      const [h, , s] = jwt.sign({ ...good, role: 'team:east_team', exp: now() + 60 }, secret()).split('.');
-      return `${h}.${b64({ ...good, role: 'analyst', exp: now() + 60 })}.${s}`;
-    }, /signature does not verify/],
+    [
+      'injection in the team name',
+      () => jwt.sign({ ...good, role: "team:east_team' or '1'='1", exp: now() + 60 }, secret()),
+      /not a valid name/,
+    ],
+    [
+      'a role it was not given (payload edited, signature kept)',
+      () => {
+        const [h, , s] = jwt.sign({ ...good, role: 'team:east_team', exp: now() + 60 }, secret()).split('.');
+        return `${h}.${b64({ ...good, role: 'analyst', exp: now() + 60 })}.${s}`;
+      },
+      /signature does not verify/,
+    ],
   ];
   it('without a token', async () => {
     for (const [method, path, body] of ROUTES) {
@@ -83,7 +112,13 @@ describe('bad tokens on every route', () => {
 
 describe('malformed JSON on every route', () => {
   it('is a 400 naming the JSON error', async () => {
-    const routes = [...ROUTES.filter(([m]) => m === 'POST').map(([, p]) => ['POST', p]), ['POST', '/api/actions'], ['PATCH', '/api/actions/some-id'], ['POST', '/cubejs-api/v1/cubesql'], ['POST', '/cubejs-api/v1/subscribe']];
+    const routes = [
+      ...ROUTES.filter(([m]) => m === 'POST').map(([, p]) => ['POST', p]),
+      ['POST', '/api/actions'],
+      ['PATCH', '/api/actions/some-id'],
+      ['POST', '/cubejs-api/v1/cubesql'],
+      ['POST', '/cubejs-api/v1/subscribe'],
+    ];
     for (const [method, path] of routes) {
       const res = await t.request(path!, { method, body: '{"query": {"measures": [', token: `Bearer ${t.token()}` });
       expect(res.status, `${method} ${path}: ${JSON.stringify(res.body)}`).toBe(400);
@@ -91,7 +126,10 @@ describe('malformed JSON on every route', () => {
     }
   });
   it('refuses a body over the size limit with 413', async () => {
-    const big = JSON.stringify({ query: { measures: ['leads_view.amount'] }, pad: 'x'.repeat(t.config.security.maxRequestBytes) });
+    const big = JSON.stringify({
+      query: { measures: ['leads_view.amount'] },
+      pad: 'x'.repeat(t.config.security.maxRequestBytes),
+    });
     for (const path of ['/cubejs-api/v1/load', '/api/plan', '/api/actions']) {
       const res = await t.request(path, { method: 'POST', body: big });
       expect(res.status, path).toBe(413);
@@ -125,7 +163,14 @@ describe('hostile queries', () => {
     }
   });
   it('injection strings in member names', async () => {
-    for (const member of ["leads_view.amount; drop table leads; --", 'leads_view.amount"', "leads_view.`amount`", '{"sql":"1","cubeName":"leads_view"}', '__proto__.x', 'leads_view.__proto__']) {
+    for (const member of [
+      'leads_view.amount; drop table leads; --',
+      'leads_view.amount"',
+      'leads_view.`amount`',
+      '{"sql":"1","cubeName":"leads_view"}',
+      '__proto__.x',
+      'leads_view.__proto__',
+    ]) {
       expect4xx(await load({ measures: [member] }), /./);
       expect4xx(await load({ dimensions: [member] }), /./);
       expect4xx(await load({ measures: ['leads_view.amount'], filters: [{ member, operator: 'equals', values: ['x'] }] }), /./);
@@ -135,8 +180,20 @@ describe('hostile queries', () => {
   });
   it('injection strings in values are only values', async () => {
     const east = t.token({ role: 'team:east_team' });
-    for (const value of ["east_team' or '1'='1", "x'); drop table leads; --", "west_team\\' or 1=1 --", "%' or owner_team like '%"]) {
-      const res = await load({ measures: ['leads_view.amount'], dimensions: ['leads_view.owner_team'], filters: [{ member: 'leads_view.owner_team', operator: 'contains', values: [value] }] }, east);
+    for (const value of [
+      "east_team' or '1'='1",
+      "x'); drop table leads; --",
+      "west_team\\' or 1=1 --",
+      "%' or owner_team like '%",
+    ]) {
+      const res = await load(
+        {
+          measures: ['leads_view.amount'],
+          dimensions: ['leads_view.owner_team'],
+          filters: [{ member: 'leads_view.owner_team', operator: 'contains', values: [value] }],
+        },
+        east,
+      );
       expect(res.status).toBe(200);
       for (const row of res.body.data) expect(row['leads_view.owner_team']).toBe('east_team');
     }
@@ -157,12 +214,13 @@ describe('hostile queries', () => {
     for (const route of ['/cubejs-api/v1/sql', '/cubejs-api/v1/dry-run']) {
       const post = (query: unknown) => t.request(route, { method: 'POST', body: JSON.stringify({ query }) });
       expect4xx(await post({ measures: ['leads_view.amount'], limit: 100_000_000 }), /limit/);
-      expect4xx(await post({ measures: ["leads_view.amount; drop table leads"] }), /./);
+      expect4xx(await post({ measures: ['leads_view.amount; drop table leads'] }), /./);
       expect4xx(await post({ measures: ['{"sql":"1"}'] }), /./);
     }
   });
   it('the same through GraphQL', async () => {
-    const gql = (query: string, token?: string) => t.request('/cubejs-api/graphql', { method: 'POST', token, body: JSON.stringify({ query }) });
+    const gql = (query: string, token?: string) =>
+      t.request('/cubejs-api/graphql', { method: 'POST', token, body: JSON.stringify({ query }) });
     expect4xx(await gql('{ cube { leads_view { nope } } }'), /nope/);
     expect4xx(await gql('{ cube(limit: 100000000) { leads_view { amount } } }'), /limit/);
     expect4xx(await gql('{ cube { leads_view { amount } '), /Syntax Error/);
@@ -170,7 +228,10 @@ describe('hostile queries', () => {
     for (let i = 0; i < 3000; i++) where = `{ OR: [${where}] }`;
     expect4xx(await gql(`{ cube(where: { leads_view: ${where} }) { leads_view { amount } } }`), /./);
     const east = t.token({ role: 'team:east_team' });
-    const injected = await gql('{ cube(where: { leads_view: { owner_team: { equals: "east_team\' or \'1\'=\'1" } } }) { leads_view { amount owner_team } } }', east);
+    const injected = await gql(
+      "{ cube(where: { leads_view: { owner_team: { equals: \"east_team' or '1'='1\" } } }) { leads_view { amount owner_team } } }",
+      east,
+    );
     expect(injected.status).toBe(200);
     for (const row of injected.body.data.cube) expect(row.leads_view.owner_team ?? 'east_team').toBe('east_team');
   });

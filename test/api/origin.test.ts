@@ -16,19 +16,34 @@ let t: TestServer;
 let withCors: TestServer;
 let warehouse: string;
 
-function raw(base: string, path: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: any }> {
+function raw(
+  base: string,
+  path: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: any }> {
   const url = new URL(base + path);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: url.port, path, method, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => { text += c; });
-      res.on('end', () => {
-        let parsed: unknown = text;
-        try { parsed = JSON.parse(text); } catch { /* not JSON */ }
-        resolve({ status: res.statusCode!, headers: res.headers, body: parsed });
-      });
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port: url.port, path, method, headers: { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => {
+          text += c;
+        });
+        res.on('end', () => {
+          let parsed: unknown = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            /* not JSON */
+          }
+          resolve({ status: res.statusCode!, headers: res.headers, body: parsed });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -38,7 +53,12 @@ beforeAll(async () => {
   warehouse = await buildRuntimeWarehouse();
   const base = { warehousePath: warehouse, modelDir: RUNTIME_MODEL_DIR, dashboardDist: '/nonexistent', timeZone: 'UTC' };
   t = await startTestServer(base);
-  const security = loadConfig({ ...process.env, CUBEJS_API_SECRET: 'test-secret-0123456789abcdef', REVCYCLE_CORS_ORIGINS: 'https://bi.example.com', REVCYCLE_ALLOWED_HOSTS: 'revcycle.internal' }).security;
+  const security = loadConfig({
+    ...process.env,
+    CUBEJS_API_SECRET: 'test-secret-0123456789abcdef',
+    REVCYCLE_CORS_ORIGINS: 'https://bi.example.com',
+    REVCYCLE_ALLOWED_HOSTS: 'revcycle.internal',
+  }).security;
   withCors = await startTestServer({ ...base, security });
 });
 afterAll(async () => {
@@ -51,15 +71,26 @@ describe('CORS', () => {
   it('sends no CORS header by default, on Cube routes, revcycle routes and preflights', async () => {
     const port = t.server.port;
     const evil = { origin: 'https://evil.example', host: `localhost:${port}` };
-    for (const [path, method] of [['/cubejs-api/v1/meta', 'GET'], ['/api/session', 'POST'], ['/cubejs-api/v1/load', 'OPTIONS'], ['/api/session', 'OPTIONS']] as const) {
+    for (const [path, method] of [
+      ['/cubejs-api/v1/meta', 'GET'],
+      ['/api/session', 'POST'],
+      ['/cubejs-api/v1/load', 'OPTIONS'],
+      ['/api/session', 'OPTIONS'],
+    ] as const) {
       const res = await raw(t.url, path, method, { ...evil, authorization: t.token(), 'access-control-request-method': 'POST' });
       expect(res.headers['access-control-allow-origin'], `${method} ${path}`).toBeUndefined();
     }
   });
   it('answers only the configured origins when REVCYCLE_CORS_ORIGINS is set', async () => {
-    const ok = await raw(withCors.url, '/cubejs-api/v1/meta', 'GET', { origin: 'https://bi.example.com', authorization: withCors.token() });
+    const ok = await raw(withCors.url, '/cubejs-api/v1/meta', 'GET', {
+      origin: 'https://bi.example.com',
+      authorization: withCors.token(),
+    });
     expect(ok.headers['access-control-allow-origin']).toBe('https://bi.example.com');
-    const other = await raw(withCors.url, '/cubejs-api/v1/meta', 'GET', { origin: 'https://evil.example', authorization: withCors.token() });
+    const other = await raw(withCors.url, '/cubejs-api/v1/meta', 'GET', {
+      origin: 'https://evil.example',
+      authorization: withCors.token(),
+    });
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
   it('validates REVCYCLE_CORS_ORIGINS and REVCYCLE_ALLOWED_HOSTS', () => {
@@ -68,8 +99,9 @@ describe('CORS', () => {
     expect(() => loadConfig({ ...env, REVCYCLE_CORS_ORIGINS: 'bi.example.com' })).toThrow(ConfigError);
     expect(() => loadConfig({ ...env, REVCYCLE_CORS_ORIGINS: 'https://bi.example.com/path' })).toThrow(/scheme:\/\/host/);
     expect(() => loadConfig({ ...env, REVCYCLE_ALLOWED_HOSTS: 'http://x.example' })).toThrow(/not a host name/);
-    expect(loadConfig({ ...env, REVCYCLE_CORS_ORIGINS: 'https://a.example, http://b.example:8080' }).security.corsOrigins)
-      .toEqual(['https://a.example', 'http://b.example:8080']);
+    expect(
+      loadConfig({ ...env, REVCYCLE_CORS_ORIGINS: 'https://a.example, http://b.example:8080' }).security.corsOrigins,
+    ).toEqual(['https://a.example', 'http://b.example:8080']);
   });
 });
 
@@ -107,7 +139,12 @@ describe('anonymous local-dev session', () => {
     expect((await session(withCors, { host, origin: `http://${host}`, 'sec-fetch-site': 'same-origin' })).status).toBe(200);
   });
   it('is never given outside local dev mode', async () => {
-    const prod = await startTestServer({ warehousePath: warehouse, modelDir: RUNTIME_MODEL_DIR, dashboardDist: '/nonexistent', localDev: false });
+    const prod = await startTestServer({
+      warehousePath: warehouse,
+      modelDir: RUNTIME_MODEL_DIR,
+      dashboardDist: '/nonexistent',
+      localDev: false,
+    });
     try {
       const host = `localhost:${prod.server.port}`;
       const res = await session(prod, { host, origin: `http://${host}`, 'sec-fetch-site': 'same-origin' });

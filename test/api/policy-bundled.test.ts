@@ -13,7 +13,11 @@ import path from 'node:path';
 import { startSemanticServer, PROJECT_ROOT, type SemanticServer } from '../semantic/semantic-server';
 
 let s: SemanticServer;
-interface ViewMeta { name: string; measures: string[]; dimensions: string[] }
+interface ViewMeta {
+  name: string;
+  measures: string[];
+  dimensions: string[];
+}
 let views: ViewMeta[];
 const TEAM = 'east_team';
 const CHANNELS = ['seo', 'webinar'];
@@ -21,22 +25,31 @@ const CHANNELS = ['seo', 'webinar'];
 beforeAll(async () => {
   s = await startSemanticServer(path.join(PROJECT_ROOT, 'seeds'));
   const meta = await s.t.request('/cubejs-api/v1/meta', { token: s.t.token({ role: 'analyst' }) });
-  views = meta.body.cubes.filter((c: any) => c.type === 'view').map((c: any) => ({
-    name: c.name,
-    measures: c.measures.map((m: any) => m.name),
-    dimensions: c.dimensions.map((d: any) => d.name),
-  }));
+  views = meta.body.cubes
+    .filter((c: any) => c.type === 'view')
+    .map((c: any) => ({
+      name: c.name,
+      measures: c.measures.map((m: any) => m.name),
+      dimensions: c.dimensions.map((d: any) => d.name),
+    }));
 }, 600_000);
-afterAll(async () => { await s?.close(); });
+afterAll(async () => {
+  await s?.close();
+});
 
 const total = (rows: Record<string, string | null>[], member: string) => rows.reduce((a, r) => a + Number(r[member] ?? 0), 0);
 
 describe('bundled model: every view × role', () => {
   it('has views to check', () => {
-    expect(views.map((v) => v.name)).toEqual(expect.arrayContaining(['stage_reach', 'deals', 'channel_performance', 'kpi_tree', 'plan', 'unit_economics']));
+    expect(views.map((v) => v.name)).toEqual(
+      expect.arrayContaining(['stage_reach', 'deals', 'channel_performance', 'kpi_tree', 'plan', 'unit_economics']),
+    );
   });
 
-  for (const [role, member, values] of [[`team:${TEAM}`, 'owner_team', [TEAM]], [`agency:${CHANNELS.join(',')}`, 'channel', CHANNELS]] as const) {
+  for (const [role, member, values] of [
+    [`team:${TEAM}`, 'owner_team', [TEAM]],
+    [`agency:${CHANNELS.join(',')}`, 'channel', CHANNELS],
+  ] as const) {
     it(`${role}: its own rows in every scopable view, 403 elsewhere`, async () => {
       const token = s.t.token({ role });
       const analyst = s.t.token({ role: 'analyst' });
@@ -45,7 +58,10 @@ describe('bundled model: every view × role', () => {
         const measure = view.measures[0];
         if (!measure) continue;
         const scopeMember = `${view.name}.${member}`;
-        const res = await s.t.load({ measures: [measure], dimensions: view.dimensions.includes(scopeMember) ? [scopeMember] : [] }, { token });
+        const res = await s.t.load(
+          { measures: [measure], dimensions: view.dimensions.includes(scopeMember) ? [scopeMember] : [] },
+          { token },
+        );
         if (!view.dimensions.includes(scopeMember)) {
           expect(res.status, `${role} ${view.name}`).toBe(403);
           seen[view.name] = 'refused';
@@ -53,13 +69,21 @@ describe('bundled model: every view × role', () => {
         }
         expect(res.status, `${role} ${view.name}: ${JSON.stringify(res.body).slice(0, 300)}`).toBe(200);
         for (const row of res.body.data) expect(values, `${role} ${view.name}`).toContain(row[scopeMember]);
-        const want = await s.t.load({ measures: [measure], dimensions: [scopeMember], filters: [{ member: scopeMember, operator: 'equals', values: [...values] }] }, { token: analyst });
+        const want = await s.t.load(
+          {
+            measures: [measure],
+            dimensions: [scopeMember],
+            filters: [{ member: scopeMember, operator: 'equals', values: [...values] }],
+          },
+          { token: analyst },
+        );
         expect(total(res.body.data, measure), `${role} ${view.name}`).toBeCloseTo(total(want.body.data, measure), 6);
         seen[view.name] = 'scoped';
       }
       // The views found answering company-wide figures to a team token now refuse it.
       if (member === 'owner_team') {
-        for (const v of ['channel_performance', 'kpi_tree', 'plan', 'unit_economics', 'targets']) expect(seen[v], v).toBe('refused');
+        for (const v of ['channel_performance', 'kpi_tree', 'plan', 'unit_economics', 'targets'])
+          expect(seen[v], v).toBe('refused');
         expect(seen.stage_reach).toBe('scoped');
       }
     });

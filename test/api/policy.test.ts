@@ -17,31 +17,51 @@ const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
   warehouse = await buildSecurityWarehouse();
-  t = await startTestServer({ warehousePath: warehouse, modelDir: SECURITY_MODEL_DIR, dashboardDist: '/nonexistent', timeZone: 'UTC' });
-  for (const role of ['executive', 'analyst', 'team:east_team', 'team:west_team', 'agency:seo,ads']) tokens[role] = t.token({ role });
+  t = await startTestServer({
+    warehousePath: warehouse,
+    modelDir: SECURITY_MODEL_DIR,
+    dashboardDist: '/nonexistent',
+    timeZone: 'UTC',
+  });
+  for (const role of ['executive', 'analyst', 'team:east_team', 'team:west_team', 'agency:seo,ads'])
+    tokens[role] = t.token({ role });
 });
 afterAll(async () => {
   await t?.server.close();
   rmSync(warehouse, { force: true });
 });
 
-const sum = (rows: { amount?: number; cost?: number; target?: number }[], k: 'amount' | 'cost' | 'target') => rows.reduce((a, r) => a + (r[k] ?? 0), 0);
+const sum = (rows: { amount?: number; cost?: number; target?: number }[], k: 'amount' | 'cost' | 'target') =>
+  rows.reduce((a, r) => a + (r[k] ?? 0), 0);
 /** What each role may see of each table, by filtering the fixture rows. */
-const expected: Record<string, { leads: typeof LEADS | null; costs: typeof COSTS | null; targets: typeof TARGETS | null; email: boolean }> = {
+const expected: Record<
+  string,
+  { leads: typeof LEADS | null; costs: typeof COSTS | null; targets: typeof TARGETS | null; email: boolean }
+> = {
   executive: { leads: LEADS, costs: COSTS, targets: TARGETS, email: false },
   analyst: { leads: LEADS, costs: COSTS, targets: TARGETS, email: true },
   'team:east_team': { leads: LEADS.filter((l) => l.owner_team === 'east_team'), costs: null, targets: null, email: false },
   'team:west_team': { leads: LEADS.filter((l) => l.owner_team === 'west_team'), costs: null, targets: null, email: false },
-  'agency:seo,ads': { leads: LEADS.filter((l) => ['seo', 'ads'].includes(l.channel)), costs: COSTS.filter((c) => ['seo', 'ads'].includes(c.channel)), targets: null, email: false },
+  'agency:seo,ads': {
+    leads: LEADS.filter((l) => ['seo', 'ads'].includes(l.channel)),
+    costs: COSTS.filter((c) => ['seo', 'ads'].includes(c.channel)),
+    targets: null,
+    email: false,
+  },
 };
 
 describe('every view × role over REST', () => {
   for (const [role, want] of Object.entries(expected)) {
     it(`${role}`, async () => {
       const token = tokens[role]!;
-      const leads = await t.load({ measures: ['leads_view.amount', 'leads_view.leads'], dimensions: ['leads_view.owner_team', 'leads_view.channel'] }, { token });
+      const leads = await t.load(
+        { measures: ['leads_view.amount', 'leads_view.leads'], dimensions: ['leads_view.owner_team', 'leads_view.channel'] },
+        { token },
+      );
       expect(leads.status).toBe(200);
-      const got = leads.body.data.map((r: any) => [r['leads_view.owner_team'], r['leads_view.channel'], Number(r['leads_view.amount'])]).sort();
+      const got = leads.body.data
+        .map((r: any) => [r['leads_view.owner_team'], r['leads_view.channel'], Number(r['leads_view.amount'])])
+        .sort();
       expect(got).toEqual(want.leads!.map((l) => [l.owner_team, l.channel, l.amount]).sort());
 
       const costs = await t.load({ measures: ['costs_view.cost'] }, { token });
@@ -70,7 +90,10 @@ describe('every view × role over REST', () => {
         expect(emails.body.error).toMatch(/'leads_view.email' is personal data/);
       }
       // Personal data is refused wherever the query names it, not only as a dimension.
-      const viaFilter = await t.load({ measures: ['leads_view.leads'], filters: [{ member: 'leads_view.email', operator: 'contains', values: ['@'] }] }, { token });
+      const viaFilter = await t.load(
+        { measures: ['leads_view.leads'], filters: [{ member: 'leads_view.email', operator: 'contains', values: ['@'] }] },
+        { token },
+      );
       expect(viaFilter.status).toBe(want.email ? 200 : 403);
     });
   }
@@ -78,17 +101,37 @@ describe('every view × role over REST', () => {
 
 describe('team scope cannot be escaped', () => {
   const east = () => tokens['team:east_team']!;
-  const eastAmount = sum(LEADS.filter((l) => l.owner_team === 'east_team'), 'amount');
+  const eastAmount = sum(
+    LEADS.filter((l) => l.owner_team === 'east_team'),
+    'amount',
+  );
   it('through or / notSet / equals filters on owner_team', async () => {
     const attempts = [
-      [{ or: [{ member: 'leads_view.owner_team', operator: 'notSet' }, { member: 'leads_view.owner_team', operator: 'equals', values: ['west_team'] }] }],
+      [
+        {
+          or: [
+            { member: 'leads_view.owner_team', operator: 'notSet' },
+            { member: 'leads_view.owner_team', operator: 'equals', values: ['west_team'] },
+          ],
+        },
+      ],
       [{ member: 'leads_view.owner_team', operator: 'equals', values: ['west_team'] }],
-      [{ or: [{ member: 'leads_view.owner_team', operator: 'set' }, { member: 'leads_view.lead_id', operator: 'set' }] }],
+      [
+        {
+          or: [
+            { member: 'leads_view.owner_team', operator: 'set' },
+            { member: 'leads_view.lead_id', operator: 'set' },
+          ],
+        },
+      ],
       [{ and: [{ or: [{ member: 'leads_view.owner_team', operator: 'notEquals', values: ['east_team'] }] }] }],
     ];
     const amounts: number[] = [];
     for (const filters of attempts) {
-      const res = await t.load({ measures: ['leads_view.amount'], dimensions: ['leads_view.owner_team'], filters }, { token: east() });
+      const res = await t.load(
+        { measures: ['leads_view.amount'], dimensions: ['leads_view.owner_team'], filters },
+        { token: east() },
+      );
       expect(res.status).toBe(200);
       for (const row of res.body.data) expect(row['leads_view.owner_team']).toBe('east_team');
       amounts.push(res.body.data.reduce((a: number, r: any) => a + Number(r['leads_view.amount']), 0));
@@ -96,17 +139,28 @@ describe('team scope cannot be escaped', () => {
     expect(amounts).toEqual([0, 0, eastAmount, 0]);
   });
   it('through ungrouped lists, lead ids and blending queries', async () => {
-    const list = await t.load({ dimensions: ['leads_view.lead_id', 'leads_view.owner_team'], ungrouped: true }, { token: east() });
-    expect(list.body.data.map((r: any) => r['leads_view.lead_id']).sort()).toEqual(LEADS.filter((l) => l.owner_team === 'east_team').map((l) => l.lead_id));
-    const blend = await t.load([
-      { measures: ['leads_view.amount'], timeDimensions: [{ dimension: 'leads_view.created_at', granularity: 'month' }] },
-      { measures: ['targets_view.target'], timeDimensions: [{ dimension: 'targets_view.month', granularity: 'month' }] },
-    ], { token: east(), queryType: 'multi' });
+    const list = await t.load(
+      { dimensions: ['leads_view.lead_id', 'leads_view.owner_team'], ungrouped: true },
+      { token: east() },
+    );
+    expect(list.body.data.map((r: any) => r['leads_view.lead_id']).sort()).toEqual(
+      LEADS.filter((l) => l.owner_team === 'east_team').map((l) => l.lead_id),
+    );
+    const blend = await t.load(
+      [
+        { measures: ['leads_view.amount'], timeDimensions: [{ dimension: 'leads_view.created_at', granularity: 'month' }] },
+        { measures: ['targets_view.target'], timeDimensions: [{ dimension: 'targets_view.month', granularity: 'month' }] },
+      ],
+      { token: east(), queryType: 'multi' },
+    );
     expect(blend.status).toBe(403);
   });
   it('through GraphQL', async () => {
-    const gql = (query: string) => t.request('/cubejs-api/graphql', { method: 'POST', token: east(), body: JSON.stringify({ query }) });
-    const ok = await gql('{ cube(where: { leads_view: { OR: [{ owner_team: { set: false } }, { owner_team: { equals: "west_team" } }] } }) { leads_view { amount } } }');
+    const gql = (query: string) =>
+      t.request('/cubejs-api/graphql', { method: 'POST', token: east(), body: JSON.stringify({ query }) });
+    const ok = await gql(
+      '{ cube(where: { leads_view: { OR: [{ owner_team: { set: false } }, { owner_team: { equals: "west_team" } }] } }) { leads_view { amount } } }',
+    );
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
     expect((ok.body.data?.cube ?? []).filter((r: any) => r.leads_view.amount !== null)).toEqual([]);
     const mine = await gql('{ cube { leads_view { amount owner_team } } }');
@@ -163,10 +217,17 @@ describe('revcycle routes per role', () => {
     expect((await t.request('/api/actions', { token: `Bearer ${tokens['team:east_team']}` })).status).toBe(200);
   });
   it('exchanges a token for a session of the same role, whatever the request asks', async () => {
-    const res = await t.request('/api/session', { method: 'POST', token: `Bearer ${tokens['team:east_team']}`, body: JSON.stringify({ role: 'analyst', team: 'west_team' }) });
+    const res = await t.request('/api/session', {
+      method: 'POST',
+      token: `Bearer ${tokens['team:east_team']}`,
+      body: JSON.stringify({ role: 'analyst', team: 'west_team' }),
+    });
     expect(res.status).toBe(200);
     expect([res.body.role, res.body.team]).toEqual(['team', 'east_team']);
-    const rows = await t.load({ measures: ['leads_view.amount'], dimensions: ['leads_view.owner_team'] }, { token: res.body.token });
+    const rows = await t.load(
+      { measures: ['leads_view.amount'], dimensions: ['leads_view.owner_team'] },
+      { token: res.body.token },
+    );
     expect(rows.body.data.map((r: any) => r['leads_view.owner_team'])).toEqual(['east_team']);
   });
 });

@@ -28,7 +28,12 @@ const TSX = path.join(projectRoot, 'node_modules/.bin/tsx');
 const CLI = path.join(projectRoot, 'server/cli.ts');
 
 function cli(args: string[], env: Record<string, string> = {}) {
-  const res = spawnSync(TSX, [CLI, ...args], { cwd: projectRoot, env: { ...process.env, CUBEJS_API_SECRET: SECRET, NODE_ENV: 'test', ...env }, encoding: 'utf8', timeout: 60_000 });
+  const res = spawnSync(TSX, [CLI, ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, CUBEJS_API_SECRET: SECRET, NODE_ENV: 'test', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { code: res.status, stdout: res.stdout.trim(), stderr: res.stderr };
 }
 
@@ -37,7 +42,13 @@ let t: TestServer;
 beforeAll(async () => {
   warehouse = await buildSecurityWarehouse();
   const config = loadConfig({ ...process.env, CUBEJS_API_SECRET: SECRET, NODE_ENV: 'test' });
-  t = await startTestServer({ warehousePath: warehouse, modelDir: SECURITY_MODEL_DIR, dashboardDist: '/nonexistent', apiSecret: SECRET, security: config.security });
+  t = await startTestServer({
+    warehousePath: warehouse,
+    modelDir: SECURITY_MODEL_DIR,
+    dashboardDist: '/nonexistent',
+    apiSecret: SECRET,
+    security: config.security,
+  });
 });
 afterAll(async () => {
   await t?.server.close();
@@ -52,7 +63,12 @@ describe('npm run token', () => {
     expect(claims).toMatchObject({ role: 'team', team: 'west_team', aud: 'revcycle-api', iss: 'revcycle' });
     expect(claims.exp! - claims.iat!).toBe(120);
     const rows = await t.load({ measures: ['leads_view.amount'], dimensions: ['leads_view.owner_team'] }, { token: res.stdout });
-    expect(rows.body.data).toEqual([{ 'leads_view.owner_team': 'west_team', 'leads_view.amount': String(LEADS.filter((l) => l.owner_team === 'west_team').reduce((a, l) => a + l.amount, 0)) }]);
+    expect(rows.body.data).toEqual([
+      {
+        'leads_view.owner_team': 'west_team',
+        'leads_view.amount': String(LEADS.filter((l) => l.owner_team === 'west_team').reduce((a, l) => a + l.amount, 0)),
+      },
+    ]);
     const agency = cli(['token', '--role', 'agency:seo', '--ttl', '60']);
     expect(jwt.decode(agency.stdout)).toMatchObject({ role: 'agency', channels: ['seo'] });
   });
@@ -77,17 +93,36 @@ describe('an identity provider (JWKS)', () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256');
     const other = await generateKeyPair('RS256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
-    idp = http.createServer((_req, res) => { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify({ keys: [jwk] })); });
+    idp = http.createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
     await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve));
     const jwksUrl = `http://127.0.0.1:${(idp.address() as AddressInfo).port}/.well-known/jwks.json`;
     const security = loadConfig({
-      ...process.env, NODE_ENV: 'production', CUBEJS_API_SECRET: '', REVCYCLE_JWKS_URL: jwksUrl,
-      REVCYCLE_OIDC_ISSUER: 'https://idp.example/', REVCYCLE_OIDC_AUDIENCE: 'revcycle', REVCYCLE_ROLE_CLAIM: ROLE,
+      ...process.env,
+      NODE_ENV: 'production',
+      CUBEJS_API_SECRET: '',
+      REVCYCLE_JWKS_URL: jwksUrl,
+      REVCYCLE_OIDC_ISSUER: 'https://idp.example/',
+      REVCYCLE_OIDC_AUDIENCE: 'revcycle',
+      REVCYCLE_ROLE_CLAIM: ROLE,
     }).security;
-    oidc = await startTestServer({ warehousePath: warehouse, modelDir: SECURITY_MODEL_DIR, dashboardDist: '/nonexistent', security, localDev: false });
-    sign = (claims, opts = {}) => new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' })
-      .setIssuer(opts.iss ?? 'https://idp.example/').setAudience(opts.aud ?? 'revcycle').setExpirationTime('5m').setIssuedAt()
-      .sign(opts.key ?? privateKey);
+    oidc = await startTestServer({
+      warehousePath: warehouse,
+      modelDir: SECURITY_MODEL_DIR,
+      dashboardDist: '/nonexistent',
+      security,
+      localDev: false,
+    });
+    sign = (claims, opts = {}) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setIssuer(opts.iss ?? 'https://idp.example/')
+        .setAudience(opts.aud ?? 'revcycle')
+        .setExpirationTime('5m')
+        .setIssuedAt()
+        .sign(opts.key ?? privateKey);
     otherKey = other.privateKey;
   });
   afterAll(async () => {
@@ -96,7 +131,10 @@ describe('an identity provider (JWKS)', () => {
   });
   it('accepts its tokens with the role from a namespaced claim, and exchanges them for a session', async () => {
     const token = await sign({ sub: 'user-1', [ROLE]: 'team:east_team' });
-    const rows = await oidc.load({ measures: ['leads_view.amount'], dimensions: ['leads_view.owner_team'] }, { token: `Bearer ${token}` });
+    const rows = await oidc.load(
+      { measures: ['leads_view.amount'], dimensions: ['leads_view.owner_team'] },
+      { token: `Bearer ${token}` },
+    );
     expect(rows.status).toBe(200);
     expect(rows.body.data.map((r: any) => r['leads_view.owner_team'])).toEqual(['east_team']);
     const session = await oidc.request('/api/session', { method: 'POST', token: `Bearer ${token}` });
@@ -120,7 +158,14 @@ describe('an identity provider (JWKS)', () => {
       expect(res.body.error).toMatch(reason);
     }
     // The server's own tokens still verify (that is what /api/session hands out), others' secrets do not.
-    expect((await oidc.load({ measures: ['costs_view.cost'] }, { token: jwt.sign({ role: 'executive', aud: 'revcycle-api', iss: 'revcycle' }, 'x'.repeat(32), { expiresIn: 60 }) })).status).toBe(401);
+    expect(
+      (
+        await oidc.load(
+          { measures: ['costs_view.cost'] },
+          { token: jwt.sign({ role: 'executive', aud: 'revcycle-api', iss: 'revcycle' }, 'x'.repeat(32), { expiresIn: 60 }) },
+        )
+      ).status,
+    ).toBe(401);
   });
   it('takes its tokens on /api routes once exchanged for a session', async () => {
     const token = await sign({ [ROLE]: 'executive' });
@@ -141,27 +186,56 @@ describe('production mode', () => {
     const short = cli(['start'], { NODE_ENV: 'production', CUBEJS_API_SECRET: 'short-secret-0123456789' });
     expect(short.code).toBe(1);
     expect(short.stderr).toMatch(/at least 32 characters/);
-    expect(() => loadConfig({ NODE_ENV: 'production', REVCYCLE_JWKS_URL: 'https://idp.example/jwks' })).toThrow(/REVCYCLE_OIDC_ISSUER and REVCYCLE_OIDC_AUDIENCE/);
-    expect(() => loadConfig({ NODE_ENV: 'production', REVCYCLE_JWKS_URL: 'http://idp.example/jwks', REVCYCLE_OIDC_ISSUER: 'a', REVCYCLE_OIDC_AUDIENCE: 'b' })).toThrow(/must be https/);
+    expect(() => loadConfig({ NODE_ENV: 'production', REVCYCLE_JWKS_URL: 'https://idp.example/jwks' })).toThrow(
+      /REVCYCLE_OIDC_ISSUER and REVCYCLE_OIDC_AUDIENCE/,
+    );
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        REVCYCLE_JWKS_URL: 'http://idp.example/jwks',
+        REVCYCLE_OIDC_ISSUER: 'a',
+        REVCYCLE_OIDC_AUDIENCE: 'b',
+      }),
+    ).toThrow(/must be https/);
   });
 });
 
 describe('a second server on the same warehouse', () => {
   const procs: ChildProcess[] = [];
-  afterAll(() => { for (const p of procs) if (p.exitCode === null) p.kill('SIGTERM'); });
-  function startProcess(env: Record<string, string>): { proc: ChildProcess; output: () => string; exited: Promise<number | null>; running: Promise<string> } {
-    const proc = spawn(TSX, [CLI, 'start'], { cwd: projectRoot, env: { ...process.env, NODE_ENV: 'test', CUBEJS_API_SECRET: SECRET, PORT: '0', ...env } });
+  afterAll(() => {
+    for (const p of procs) if (p.exitCode === null) p.kill('SIGTERM');
+  });
+  function startProcess(env: Record<string, string>): {
+    proc: ChildProcess;
+    output: () => string;
+    exited: Promise<number | null>;
+    running: Promise<string>;
+  } {
+    const proc = spawn(TSX, [CLI, 'start'], {
+      cwd: projectRoot,
+      env: { ...process.env, NODE_ENV: 'test', CUBEJS_API_SECRET: SECRET, PORT: '0', ...env },
+    });
     procs.push(proc);
     let out = '';
-    proc.stdout!.on('data', (d) => { out += d; });
-    proc.stderr!.on('data', (d) => { out += d; });
+    proc.stdout!.on('data', (d) => {
+      out += d;
+    });
+    proc.stderr!.on('data', (d) => {
+      out += d;
+    });
     const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
     // The second process is expected to exit: its "running" is only awaited for the first.
     const running = new Promise<string>((resolve, reject) => {
       const timer = setInterval(() => {
         const m = /revcycle is running: (\S+)/.exec(out);
-        if (m) { clearInterval(timer); resolve(m[1]!); }
-        if (proc.exitCode !== null) { clearInterval(timer); reject(new Error(`exited ${proc.exitCode}: ${out}`)); }
+        if (m) {
+          clearInterval(timer);
+          resolve(m[1]!);
+        }
+        if (proc.exitCode !== null) {
+          clearInterval(timer);
+          reject(new Error(`exited ${proc.exitCode}: ${out}`));
+        }
       }, 100);
     });
     running.catch(() => undefined);
@@ -175,7 +249,12 @@ describe('a second server on the same warehouse', () => {
     const dashboardDist = path.join(root, 'dashboard');
     mkdirSync(dashboardDist);
     writeFileSync(path.join(dashboardDist, 'index.html'), '<!doctype html><title>revcycle</title>');
-    const env = { REVCYCLE_WAREHOUSE: warehousePath, REVCYCLE_SEEDS: seedsDir, REVCYCLE_DASHBOARD_DIST: dashboardDist, REVCYCLE_STATE_DIR: path.join(root, 'state') };
+    const env = {
+      REVCYCLE_WAREHOUSE: warehousePath,
+      REVCYCLE_SEEDS: seedsDir,
+      REVCYCLE_DASHBOARD_DIST: dashboardDist,
+      REVCYCLE_STATE_DIR: path.join(root, 'state'),
+    };
 
     const first = startProcess(env);
     const url = await first.running;

@@ -77,7 +77,8 @@ describe('a page of another origin', () => {
     const { context, page } = await openPage(browser);
     const seen: { url: string; status: number; allowOrigin: string | undefined }[] = [];
     page.on('response', (r) => {
-      if (r.url().startsWith(env.t.url)) seen.push({ url: r.url(), status: r.status(), allowOrigin: r.headers()['access-control-allow-origin'] });
+      if (r.url().startsWith(env.t.url))
+        seen.push({ url: r.url(), status: r.status(), allowOrigin: r.headers()['access-control-allow-origin'] });
     });
     try {
       await page.goto(evilUrl);
@@ -110,7 +111,9 @@ describe('a DNS-rebinding page (same origin, foreign Host)', () => {
       expect(res.status).toBe(403);
       expect(res.body.error).toMatch(/Host "rebind\.test:\d+" is not an allowed host/);
       expect(res.body.token).toBeUndefined();
-      const load = await page.evaluate(async () => (await fetch('/cubejs-api/v1/load?query=' + encodeURIComponent('{"measures":["deals.revenue"]}'))).status);
+      const load = await page.evaluate(
+        async () => (await fetch('/cubejs-api/v1/load?query=' + encodeURIComponent('{"measures":["deals.revenue"]}'))).status,
+      );
       expect(load).toBe(401);
     } finally {
       await context.close();
@@ -122,7 +125,9 @@ describe('the dashboard on its own origin', () => {
   it('still gets its session and loads every card', async () => {
     const { context, page, problems } = await openPage(browser);
     const sessionStatuses: number[] = [];
-    page.on('response', (r) => { if (r.url().endsWith('/api/session')) sessionStatuses.push(r.status()); });
+    page.on('response', (r) => {
+      if (r.url().endsWith('/api/session')) sessionStatuses.push(r.status());
+    });
     try {
       await page.goto(env.t.url + '/');
       const cards = await waitForCards(page);

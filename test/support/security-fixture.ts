@@ -30,7 +30,14 @@ export const COSTS = [
 export const TARGETS = [{ month: '2025-04-01', target: 5000 }];
 
 const values = (rows: Record<string, string | number>[]) =>
-  rows.map((r) => `(${Object.values(r).map((v) => (typeof v === 'number' ? v : `'${v}'`)).join(', ')})`).join(', ');
+  rows
+    .map(
+      (r) =>
+        `(${Object.values(r)
+          .map((v) => (typeof v === 'number' ? v : `'${v}'`))
+          .join(', ')})`,
+    )
+    .join(', ');
 
 export async function buildSecurityWarehouse(): Promise<string> {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'revcycle-security-')), 'warehouse.duckdb');
