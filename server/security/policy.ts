@@ -12,7 +12,9 @@
  *     `pii: true`) or its name is one of PERSONAL_NAMES (email, names, phone).
  * A view gaining `owner_team` through a join becomes team-scopable with no
  * change here. A query on a view the role cannot be scoped on is refused
- * (403), never answered company-wide.
+ * (403), never answered company-wide — unless the view's meta declares it
+ * `reference: true`: definitions (stage labels, channel names, settings)
+ * that hold no one's figures, readable by every role as they are.
  *
  * Scoping adds one top-level filter per view touched; Cube ANDs top-level
  * filters, so nothing in the caller's own filters (`or`, `notSet`, …) can
@@ -50,6 +52,7 @@ interface MetaMember {
   meta?: Record<string, unknown>;
 }
 export interface MetaCube {
+  meta?: Record<string, unknown>;
   name: string;
   type?: string;
   measures?: MetaMember[];
@@ -63,6 +66,8 @@ export interface ViewInfo {
   teamMember?: string;
   channelMember?: string;
   personal: Set<string>;
+  /** Declared `meta: { reference: true }`: definitions, no one's figures. */
+  reference: boolean;
 }
 export type Catalog = Map<string, ViewInfo>;
 
@@ -91,6 +96,7 @@ export function catalogFromMeta(cubes: MetaCube[]): Catalog {
       teamMember: dims.has(`${cube.name}.${TEAM_MEMBER}`) ? `${cube.name}.${TEAM_MEMBER}` : undefined,
       channelMember: dims.has(`${cube.name}.${CHANNEL_MEMBER}`) ? `${cube.name}.${CHANNEL_MEMBER}` : undefined,
       personal: new Set(all.filter(isPersonal).map((m) => m.name)),
+      reference: cube.meta?.reference === true,
     });
   }
   return catalog;
@@ -167,27 +173,31 @@ export function authorizeQuery(p: Principal, query: CubeQuery, catalog: Catalog)
   }
   const added: { member: string; operator: string; values: string[] }[] = [];
   for (const view of views.values()) {
-    if (rules.scope === 'team') {
-      if (!view.teamMember)
-        throw new AccessDenied(
-          `the view '${view.name}' has no ${TEAM_MEMBER}, so it cannot be limited to team ${p.team}; a team role may not query it`,
-        );
-      added.push({ member: view.teamMember, operator: 'equals', values: [p.team!] });
-    } else if (rules.scope === 'channels') {
-      if (!view.channelMember)
-        throw new AccessDenied(
-          `the view '${view.name}' has no ${CHANNEL_MEMBER}, so it cannot be limited to channels ${p.channels!.join(', ')}; an agency role may not query it`,
-        );
-      added.push({ member: view.channelMember, operator: 'equals', values: p.channels! });
-    }
+    const scope = rowScope(p, view);
+    if (typeof scope === 'string') throw new AccessDenied(scope);
+    if (scope) added.push({ member: scope.member, operator: 'equals', values: scope.values });
   }
   return added.length ? { ...query, filters: [...(Array.isArray(query.filters) ? query.filters : []), ...added] } : query;
 }
 
+/**
+ * The filter that limits a view to the principal's rows: null when none is
+ * needed (unscoped roles, reference views), or the reason the view is refused.
+ */
+function rowScope(p: Principal, view: ViewInfo): { member: string; values: string[] } | null | string {
+  const scope = ROLE_RULES[p.role].scope;
+  if (scope === 'none') return null;
+  const member = scope === 'team' ? view.teamMember : view.channelMember;
+  if (member) return { member, values: scope === 'team' ? [p.team!] : p.channels! };
+  if (view.reference) return null;
+  return scope === 'team'
+    ? `the view '${view.name}' has no ${TEAM_MEMBER}, so it cannot be limited to team ${p.team}; a team role may not query it`
+    : `the view '${view.name}' has no ${CHANNEL_MEMBER}, so it cannot be limited to channels ${p.channels!.join(', ')}; an agency role may not query it`;
+}
+
 /** Whether the principal may query the view at all (its row scope applies, personal members aside). */
 export function mayQueryView(p: Principal, view: ViewInfo): boolean {
-  const scope = ROLE_RULES[p.role].scope;
-  return scope === 'none' || (scope === 'team' ? !!view.teamMember : !!view.channelMember);
+  return typeof rowScope(p, view) !== 'string';
 }
 
 /** /meta for the principal: views it cannot query are hidden, and so are personal members it may not see. */

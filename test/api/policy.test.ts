@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
-import { buildSecurityWarehouse, COSTS, LEADS, SECURITY_MODEL_DIR, TARGETS } from '../support/security-fixture';
+import { buildSecurityWarehouse, COSTS, LEADS, SECURITY_MODEL_DIR, TARGETS, TEAM_LABELS } from '../support/security-fixture';
 import { startTestServer, type TestServer } from '../support/server';
 
 let t: TestServer;
@@ -193,15 +193,37 @@ describe('/v1/meta lists what the role may query', () => {
   };
   it('hides views a role cannot be scoped on and personal members', async () => {
     const analyst = await metaOf('analyst');
-    expect(Object.keys(analyst).sort()).toEqual(['costs_view', 'leads_view', 'targets_view']);
+    expect(Object.keys(analyst).sort()).toEqual(['costs_view', 'labels_view', 'leads_view', 'targets_view']);
     expect(analyst.leads_view).toContain('leads_view.email');
     const executive = await metaOf('executive');
-    expect(Object.keys(executive).sort()).toEqual(['costs_view', 'leads_view', 'targets_view']);
+    expect(Object.keys(executive).sort()).toEqual(['costs_view', 'labels_view', 'leads_view', 'targets_view']);
     expect(executive.leads_view).not.toContain('leads_view.email');
     const team = await metaOf('team:east_team');
-    expect(Object.keys(team)).toEqual(['leads_view']);
+    expect(Object.keys(team).sort()).toEqual(['labels_view', 'leads_view']);
     expect(team.leads_view).not.toContain('leads_view.email');
-    expect(Object.keys(await metaOf('agency:seo,ads')).sort()).toEqual(['costs_view', 'leads_view']);
+    expect(Object.keys(await metaOf('agency:seo,ads')).sort()).toEqual(['costs_view', 'labels_view', 'leads_view']);
+  });
+});
+
+describe('reference views (meta reference: true)', () => {
+  it('are read by every role as they are', async () => {
+    for (const role of Object.keys(expected)) {
+      const res = await t.load(
+        { dimensions: ['labels_view.team_code', 'labels_view.label'], order: { 'labels_view.team_code': 'asc' } },
+        { token: tokens[role] },
+      );
+      expect(res.status, role).toBe(200);
+      expect(res.body.data.map((r: any) => [r['labels_view.team_code'], r['labels_view.label']])).toEqual(
+        TEAM_LABELS.map((l) => [l.team_code, l.label]),
+      );
+    }
+  });
+  it('do not open the other views of the same query', async () => {
+    const res = await t.load([{ dimensions: ['labels_view.team_code'] }, { measures: ['costs_view.cost'] }], {
+      token: tokens['team:east_team'],
+      queryType: 'multi',
+    });
+    expect(res.status).toBe(403);
   });
 });
 

@@ -3,7 +3,7 @@
  * test/fixtures/model-security): leads owned by two teams over three
  * channels, with an email each (personal data); costs per channel (no
  * owner_team: not team-scopable); company targets (neither team- nor
- * channel-scopable). The rows are exported so tests compute what each role
+ * channel-scopable); team labels (a reference view, readable by all). The rows are exported so tests compute what each role
  * should see by filtering them, independently of the server.
  */
 import { mkdtempSync } from 'node:fs';
@@ -28,6 +28,11 @@ export const COSTS = [
   { cost_id: 3, channel: 'webinar', cost: 40 },
 ];
 export const TARGETS = [{ month: '2025-04-01', target: 5000 }];
+/** A reference table (definitions, no figures): its view is declared `meta: { reference: true }`. */
+export const TEAM_LABELS = [
+  { team_code: 'east_team', label: 'East' },
+  { team_code: 'west_team', label: 'West' },
+];
 
 const values = (rows: Record<string, string | number>[]) =>
   rows
@@ -47,6 +52,7 @@ export async function buildSecurityWarehouse(): Promise<string> {
     create table leads as select lead_id, email, owner_team, channel, timestamp '2025-04-10 00:00:00' as created_at, amount
       from (values ${values(LEADS)}) t(lead_id, email, owner_team, channel, amount);
     create table costs as select * from (values ${values(COSTS)}) t(cost_id, channel, cost);
+    create table team_labels as select * from (values ${values(TEAM_LABELS)}) t(team_code, label);
     create table company_targets as select cast(month as timestamp) as month, target from (values ${values(TARGETS)}) t(month, target);
   `);
   conn.closeSync();
