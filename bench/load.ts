@@ -13,21 +13,29 @@
  * timeout) are polled again, as the client library does; latency runs from
  * the first send to the final answer.
  *
- *   runLoad(options)                        used by `npm run bench` (bench/run.ts)
- *                                           and by test/faults/ (a short run)
+ *   runLoadInChild(options)                 used by `npm run bench` (bench/run.ts) and
+ *                                           test/faults/load-smoke: the clients run in a
+ *                                           separate Node process, as real clients would;
+ *                                           in the server's own process they share its
+ *                                           event loop and time out connecting when it is busy
+ *   runLoad(options)                        the same in this process (tests that watch
+ *                                           each request)
  *   npx tsx bench/load.ts --url URL [--clients 50] [--seconds 120] [--uncached 0.3] [--data LABEL]
  *                                           against a running server (token from
+ *                                           REVCYCLE_LOAD_TOKEN, else signed with
  *                                           CUBEJS_API_SECRET); figures to stdout and
- *                                           bench/results/load-<time>.json
+ *                                           bench/results/load-<time>.json (or --out FILE)
  *
  * Limits: one machine (client and server share the CPU), so queries/s is a
  * floor for what the server alone would sustain; no think time between a
  * client's requests (closed loop, the heaviest load N clients can make).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TYPICAL_QUERIES } from '../test/semantic/typical-queries.js';
 
 export type Query = Record<string, unknown>;
@@ -117,7 +125,6 @@ function badAnswer(body: unknown): string | undefined {
 async function send(opts: LoadOptions, name: string, query: Query, uncached: boolean, counters: { continueWaits: number }): Promise<RequestResult> {
   const body = JSON.stringify({ query, queryType: 'multi' });
   const started = performance.now();
-  const sentAt = started;
   const deadline = started + (opts.requestTimeoutMs ?? 120_000);
   try {
     for (;;) {
@@ -135,12 +142,15 @@ async function send(opts: LoadOptions, name: string, query: Query, uncached: boo
         continue;
       }
       const ms = performance.now() - started;
-      if (res.status !== 200) return { query: name, sentAt, uncached, status: res.status, ms, failure: `${name}: ${res.status} ${text.slice(0, 200)}` };
+      if (res.status !== 200) return { query: name, sentAt: started, uncached, status: res.status, ms, failure: `${name}: ${res.status} ${text.slice(0, 200)}` };
       const bad = badAnswer(parsed);
-      return { query: name, sentAt, uncached, status: 200, ms, ...(bad ? { failure: `${name}: ${bad}` } : {}) };
+      return { query: name, sentAt: started, uncached, status: 200, ms, ...(bad ? { failure: `${name}: ${bad}` } : {}) };
     }
   } catch (e) {
-    return { query: name, sentAt, uncached, status: 0, ms: performance.now() - started, failure: `${name}: ${(e as Error).message}` };
+    // fetch's own message ("fetch failed") hides the reason; the cause names it (reset, closed socket, timeout).
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    const reason = [(e as Error).message, cause?.code, cause?.message].filter(Boolean).join(': ');
+    return { query: name, sentAt: started, uncached, status: 0, ms: performance.now() - started, failure: `${name}: ${reason}` };
   }
 }
 
@@ -209,6 +219,28 @@ export function formatLoadReport(r: LoadReport, dataSize: string): string {
   ].join('\n');
 }
 
+/** runLoad from a separate Node process (this file's command line), for the default query list. */
+export async function runLoadInChild(opts: Omit<LoadOptions, 'queries' | 'onResult' | 'signal'>): Promise<LoadReport> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'revcycle-load-'));
+  const out = path.join(dir, 'report.json');
+  try {
+    const child = spawn(process.execPath, [
+      '--import', 'tsx', fileURLToPath(import.meta.url), '--url', opts.url, '--clients', String(opts.clients),
+      '--seconds', String(opts.durationMs / 1000), '--uncached', String(opts.uncachedShare ?? 0.3),
+      ...(opts.timezone ? ['--timezone', opts.timezone] : []), '--out', out,
+    ], { env: { ...process.env, REVCYCLE_LOAD_TOKEN: opts.token }, stdio: ['ignore', 'inherit', 'inherit'] });
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', resolve);
+    });
+    // Exit code 1 is a run whose check failed; its report is still written.
+    if (code !== 0 && code !== 1) throw new Error(`the load process exited with ${code}`);
+    return JSON.parse(readFileSync(out, 'utf8')) as LoadReport;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   const { values } = parseArgs({
     options: {
@@ -216,29 +248,36 @@ async function main() {
       clients: { type: 'string', default: '50' },
       seconds: { type: 'string', default: '120' },
       uncached: { type: 'string', default: '0.3' },
+      timezone: { type: 'string' },
       data: { type: 'string', default: 'data size not given (--data)' },
+      out: { type: 'string' },
     },
   });
   const { loadConfig, projectRoot } = await import('../server/config.js');
-  const { signToken } = await import('../server/auth.js');
   const config = loadConfig();
+  const token = process.env.REVCYCLE_LOAD_TOKEN
+    ?? (await import('../server/auth.js')).signToken(config.apiSecret, { sub: 'bench-load' }, 3600);
   const report = await runLoad({
     url: values.url!.replace(/\/$/, ''),
-    token: signToken(config.apiSecret, { sub: 'bench-load' }, 3600),
+    token,
     clients: Number(values.clients),
     durationMs: Number(values.seconds) * 1000,
     uncachedShare: Number(values.uncached),
-    timezone: config.timeZone,
+    timezone: values.timezone ?? config.timeZone,
   });
-  console.log(formatLoadReport(report, values.data!));
-  const outDir = path.join(projectRoot, 'bench/results');
-  mkdirSync(outDir, { recursive: true });
-  const out = path.join(outDir, `load-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(out, JSON.stringify({ data: values.data, ...report }, null, 2));
-  console.log(`figures written to ${path.relative(projectRoot, out)}`);
+  if (values.out) {
+    writeFileSync(values.out, JSON.stringify(report));
+  } else {
+    console.log(formatLoadReport(report, values.data!));
+    const outDir = path.join(projectRoot, 'bench/results');
+    mkdirSync(outDir, { recursive: true });
+    const file = path.join(outDir, `load-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, JSON.stringify({ data: values.data, ...report }, null, 2));
+    console.log(`figures written to ${path.relative(projectRoot, file)}`);
+  }
   process.exit(report.passed ? 0 : 1);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main().catch((e) => { console.error(e); process.exit(1); });
+  main().catch((e) => { console.error(e); process.exit(2); });
 }

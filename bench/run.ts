@@ -142,13 +142,20 @@ async function main() {
   console.log(`\nprocess RSS with server and warehouse open: ${mb(process.memoryUsage().rss)}`);
 
   if (!values['skip-load']) {
-    const { runLoad, formatLoadReport } = await import('./load.js');
-    const report = await runLoad({
+    const { runLoadInChild, formatLoadReport } = await import('./load.js');
+    const { monitorEventLoopDelay } = await import('node:perf_hooks');
+    const lag = monitorEventLoopDelay({ resolution: 20 });
+    lag.enable();
+    const report = await runLoadInChild({
       url: server.url, token, clients: Number(values['load-clients']), durationMs: Number(values['load-seconds']) * 1000, timezone: config.timeZone,
     });
+    lag.disable();
+    const serverEventLoopDelayMs = { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 };
     const dataSize = `${leads.toLocaleString('en')} leads, warehouse ${mb(statSync(warehousePath).size)}`;
-    results.load = { dataSize, ...report };
+    results.load = { dataSize, ...report, serverEventLoopDelayMs, loadAverage: os.loadavg() };
     console.log(`\n${formatLoadReport(report, dataSize)}`);
+    console.log(`  server event-loop delay p50 ${serverEventLoopDelayMs.p50.toFixed(0)} ms, p99 ${serverEventLoopDelayMs.p99.toFixed(0)} ms, ` +
+      `max ${serverEventLoopDelayMs.max.toFixed(0)} ms; machine load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   }
 
   if (!values['skip-dashboard'] && !values.load) {
