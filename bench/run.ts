@@ -1,5 +1,6 @@
 /*
  * npm run bench [-- --leads N --seed S --runs R --skip-dashboard]
+ *                 [--load-clients 50 --load-seconds 120 --skip-load | --load]
  *
  * Prints speed and memory figures with the data size, all from one run so
  * the ratios compare like with like:
@@ -7,7 +8,10 @@
  *   2. each view's typical query through the Cube REST API (warm, median of R)
  *      against the same SQL — the SQL Cube generated, from /v1/sql — run on
  *      DuckDB directly, on a copy of the same warehouse file;
- *   3. the dashboard: time from navigation to all tiles rendered, per page.
+ *   3. the dashboard: time from navigation to all tiles rendered, per page;
+ *   4. a bounded load test (bench/load.ts): concurrent clients sending the
+ *      dashboard's queries, some uncached; zero-5xx check, p50/p95/p99, q/s.
+ *      `--load` runs only this part (after generation and build).
  * Figures go to stdout and to bench/results/<timestamp>.json (git-ignored).
  * Default size 200,000 leads (about ten times the bundled sample).
  */
@@ -28,6 +32,10 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '7' },
     runs: { type: 'string', default: '5' },
     'skip-dashboard': { type: 'boolean', default: false },
+    load: { type: 'boolean', default: false },
+    'skip-load': { type: 'boolean', default: false },
+    'load-clients': { type: 'string', default: '50' },
+    'load-seconds': { type: 'string', default: '120' },
   },
 });
 const leads = Number(values.leads);
@@ -100,7 +108,7 @@ async function main() {
   // renewQuery makes Cube run the SQL each time (no result cache), so the ratio is Cube's own overhead.
   console.log(`query (median of ${runs})             Cube API   DuckDB direct   ratio   rows   Cube cached`);
   const queries: Record<string, unknown> = {};
-  for (const [view, query] of Object.entries(TYPICAL_QUERIES)) {
+  for (const [view, query] of Object.entries(values.load ? {} : TYPICAL_QUERIES)) {
     try {
       const { sql } = await api(`/cubejs-api/v1/sql?query=${encodeURIComponent(JSON.stringify(query))}`) as { sql: { sql: [string, unknown[]] } };
       const [sqlText, params] = sql.sql;
@@ -133,7 +141,24 @@ async function main() {
   results.serverRssBytes = process.memoryUsage().rss;
   console.log(`\nprocess RSS with server and warehouse open: ${mb(process.memoryUsage().rss)}`);
 
-  if (!values['skip-dashboard']) {
+  if (!values['skip-load']) {
+    const { runLoadInChild, formatLoadReport } = await import('./load.js');
+    const { monitorEventLoopDelay } = await import('node:perf_hooks');
+    const lag = monitorEventLoopDelay({ resolution: 20 });
+    lag.enable();
+    const report = await runLoadInChild({
+      url: server.url, token, clients: Number(values['load-clients']), durationMs: Number(values['load-seconds']) * 1000, timezone: config.timeZone,
+    });
+    lag.disable();
+    const serverEventLoopDelayMs = { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 };
+    const dataSize = `${leads.toLocaleString('en')} leads, warehouse ${mb(statSync(warehousePath).size)}`;
+    results.load = { dataSize, ...report, serverEventLoopDelayMs, loadAverage: os.loadavg() };
+    console.log(`\n${formatLoadReport(report, dataSize)}`);
+    console.log(`  server event-loop delay p50 ${serverEventLoopDelayMs.p50.toFixed(0)} ms, p99 ${serverEventLoopDelayMs.p99.toFixed(0)} ms, ` +
+      `max ${serverEventLoopDelayMs.max.toFixed(0)} ms; machine load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  }
+
+  if (!values['skip-dashboard'] && !values.load) {
     try {
       const { benchDashboard } = await import('./dashboard.js');
       const pages = await benchDashboard(server.url);
@@ -151,7 +176,7 @@ async function main() {
   const out = path.join(outDir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(out, JSON.stringify(results, null, 2));
   console.log(`\nfigures written to ${path.relative(projectRoot, out)}`);
-  process.exit(0);
+  process.exit((results.load as { passed?: boolean } | undefined)?.passed === false ? 1 : 0);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -27,8 +27,10 @@
  * Storage: one JSON file, `<stateDir>/actions.json`, outside the warehouse,
  * so it survives server restarts and warehouse rebuilds. Writes go to a
  * temporary file in the same directory, are flushed, then renamed over the
- * old file (atomic on POSIX), one at a time through an in-process queue; a
- * crash leaves either the old or the new log, never half of one. The file
+ * old file (atomic on POSIX) and the directory flushed, one at a time through
+ * an in-process queue, before the request is answered; a crash (kill -9,
+ * power loss) leaves either the old or the new log, never half of one, and
+ * keeps every write that was acknowledged (test/faults/kill-server-actions). The file
  * is re-read on every request, so an edit by another process is seen.
  * A file that cannot be parsed is never overwritten: requests fail with 500
  * naming it, until someone repairs or moves it.
@@ -128,6 +130,13 @@ export class ActionStore {
     } catch (e) {
       await rm(tmp, { force: true });
       throw e;
+    }
+    // The rename is only durable once the directory entry is flushed too; the caller acknowledges after this.
+    const dir = await open(path.dirname(this.file), 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
     }
   }
 }

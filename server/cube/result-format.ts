@@ -5,16 +5,21 @@
  *
  * Written by us, following the behaviour of Cube's Rust implementation
  * (cube-js/cube, rust/cubeorchestrator/src/query_result_transform.rs and
- * transport.rs) detail for detail:
+ * transport.rs, the version that takes the columnar `{members, columns}`
+ * input Cube 1.7.43's JavaScript sends) detail for detail; its unit cases are
+ * ported in test/unit/result-format-cube.test.ts:
  * - `data` rows keyed by member name, in database column order;
  * - a time dimension requested with a granularity is keyed
  *   `cube.member.granularity`, and also `cube.member` (the value of the finest
  *   granularity requested) unless `cube.member` is requested plainly;
- * - values of members annotated `time` are formatted `YYYY-MM-DDTHH:mm:ss.SSS`
- *   (no zone suffix); everything else passes through as the driver gave it;
+ * - string values of members annotated `time` are formatted
+ *   `YYYY-MM-DDTHH:mm:ss.SSS` (no zone suffix; a zone name such as "UTC" after
+ *   the time is skipped, not applied); everything else passes through;
  * - `compareDateRange` queries get a `compareDateRange` key ("from - to") and
  *   blending queries a `time.<granularity>` key;
- * - `responseFormat: compact` gives `{ members, dataset }`;
+ * - `responseFormat: compact` gives `{ members, dataset }` and `columnar`
+ *   `{ members, columns }` (one column per member, null-filled where Cube
+ *   finds no source);
  * - the result object carries the same fields as Cube's `RequestResultData`
  *   (optional ones omitted when empty) and the query echo only the fields of
  *   Cube's `NormalizedQuery`.
@@ -58,7 +63,7 @@ export interface TransformData {
   annotation: Record<string, AnnotationItem>;
   query: NormalizedQuery;
   queryType?: QueryType;
-  resType?: 'default' | 'compact' | string;
+  resType?: 'default' | 'compact' | 'columnar' | string;
 }
 
 /** Raw rows as Cube's ResultWrapper hands them over: columnar, or row objects. */
@@ -79,34 +84,45 @@ const hiddenMemberError = (member: string) => new Error(
   'https://cube.dev/docs/schema/reference/joins#setting-a-primary-key.',
 );
 
+function ensureAnnotated(member: string, annotation: Record<string, AnnotationItem>) {
+  if (!(member in annotation)) throw hiddenMemberError(member);
+}
+
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 function formatWallTime(y: number, mo: number, d: number, h: number, mi: number, s: number, fraction: string): string {
+  // chrono's %.3f truncates extra digits, it does not round.
   const ms = (fraction + '000').slice(0, 3);
   return `${pad(y, 4)}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(s)}.${ms}`;
 }
 
 function validWallTime(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
-  const t = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  t.setUTCFullYear(y);
   return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d
-    && h < 24 && mi < 60 && s < 61;
+    && h < 24 && mi < 60 && s < 61; // 60: chrono accepts a leap second
 }
 
 // RFC 3339 keeps the wall time of its own offset, as chrono's DateTime::format does.
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|[+-]\d{2}:\d{2})$/;
-// Naive forms Cube accepts, read as UTC: "Y-m-d H:M:S.fff", "Y-m-d H:M:S", "Y-m-dTH:M:S",
-// and "Y-m-d H:M:S.fff +hh:mm" (offset ignored, as the naive parse does).
+// The naive forms Cube tries next, read as UTC, in chrono's parsing terms: numeric fields take
+// one or two digits, `%.3f` is an optional dot with any number of digits, `%Z` skips any run
+// of non-blank characters (the zone name is ignored, not applied).
+const DATE = String.raw`(\d{4})-(\d{1,2})-(\d{1,2})`;
+const TIME = String.raw`(\d{1,2}):(\d{1,2}):(\d{1,2})`;
+const FRACTION = String.raw`(?:\.(\d+))?`;
 const NAIVE_FORMS: RegExp[] = [
-  /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{3})$/,
-  /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})()$/,
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})()$/,
-  /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{3}) [+-]\d{2}:\d{2}$/,
+  new RegExp(`^${DATE} ${TIME}${FRACTION}$`), // %Y-%m-%d %H:%M:%S%.3f (and without the fraction)
+  new RegExp(`^${DATE}T${TIME}()$`), // %Y-%m-%dT%H:%M:%S
+  new RegExp(`^${DATE} ${TIME}${FRACTION} \\S*$`), // %Y-%m-%d %H:%M:%S%.3f %Z (also covers %:z)
 ];
 
-/** Cube's `transform_value`: time members become `YYYY-MM-DDTHH:mm:ss.SSS`. */
+/** Cube's `transform_value`: strings of time members become `YYYY-MM-DDTHH:mm:ss.SSS`. */
 export function transformValue(value: unknown, type: string): Primitive {
-  if (value instanceof Date && (type === 'time' || type === '')) {
-    return Number.isNaN(value.getTime()) ? null : value.toISOString().slice(0, 23);
+  // A Date reaches Cube's native side as its JSON form (an RFC 3339 string in UTC).
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) return null;
+    return transformValue(value.toISOString(), type);
   }
   if (typeof value === 'string' && type === 'time') {
     for (const form of [RFC3339, ...NAIVE_FORMS]) {
@@ -131,17 +147,17 @@ function memberName(m: unknown): string | undefined {
   return undefined;
 }
 
-const dimensionRequestedPlainly = (query: NormalizedQuery, member: string) =>
-  (query.dimensions ?? []).some((d) => d === member);
-
-function firstTimeDimension(query: NormalizedQuery, purpose: string): TimeDimension {
-  const td = query.timeDimensions?.[0];
+function firstTimeDimension(timeDimensions: TimeDimension[] | undefined, purpose: string): TimeDimension {
+  const td = timeDimensions?.[0];
   if (!td) throw new Error(`QueryTimeDimension should be specified for the ${purpose} query.`);
   return td;
 }
 
-function dateRangeValue(query: NormalizedQuery): string {
-  const td = firstTimeDimension(query, 'compare date range');
+/** The `compareDateRange` value of every row: "from - to" of the first time dimension. */
+export function dateRangeValue(timeDimensions: TimeDimension[] | undefined): string {
+  if (!timeDimensions) throw new Error('QueryTimeDimension should be specified for the compare date range query.');
+  const td = timeDimensions[0];
+  if (!td) throw new Error('No time dimension provided.');
   const range = td.dateRange;
   if (!Array.isArray(range)) throw new Error('Inconsistent QueryTimeDimension configuration: dateRange required.');
   if (range.length === 1) {
@@ -150,17 +166,20 @@ function dateRangeValue(query: NormalizedQuery): string {
   return range.join(' - ');
 }
 
-function blendingGranularity(query: NormalizedQuery): TimeDimension & { granularity: string } {
-  const td = firstTimeDimension(query, 'blending');
+function blendingTimeDimension(timeDimensions: TimeDimension[] | undefined): TimeDimension & { granularity: string } {
+  const td = firstTimeDimension(timeDimensions, 'blending');
   if (!td.granularity) {
     throw new Error(`Inconsistent QueryTimeDimension configuration for the blending query, granularity required: ${JSON.stringify(td)}`);
   }
   return td as TimeDimension & { granularity: string };
 }
 
-const blendingQueryKey = (q: NormalizedQuery) => `time.${blendingGranularity(q).granularity}`;
-const blendingResponseKey = (q: NormalizedQuery) => {
-  const td = blendingGranularity(q);
+/** `time.<granularity>`: the key every blended result shares. */
+export const blendingQueryKey = (timeDimensions: TimeDimension[] | undefined) =>
+  `time.${blendingTimeDimension(timeDimensions).granularity}`;
+/** `<dimension>.<granularity>`: the member whose value the blending key repeats. */
+export const blendingResponseKey = (timeDimensions: TimeDimension[] | undefined) => {
+  const td = blendingTimeDimension(timeDimensions);
   return `${td.dimension}.${td.granularity}`;
 };
 
@@ -175,6 +194,33 @@ export function toColumnar(raw: RawData): ColumnarData {
   return raw;
 }
 
+/**
+ * A time member `cube.dim.granularity` also fills the plain `cube.dim` key (the deprecated
+ * un-suffixed form), ranked by granularity, unless `cube.dim` is requested as a dimension.
+ */
+export function granularityTrack(member: string, query: NormalizedQuery): { baseMember: string; level: number } | undefined {
+  const path = member.split('.');
+  if (path.length !== 3) return undefined;
+  const baseMember = `${path[0]}.${path[1]}`;
+  if ((query.dimensions ?? []).some((d) => d === baseMember)) return undefined;
+  return { baseMember, level: GRANULARITY_LEVELS[path[2]] ?? UNKNOWN_GRANULARITY_LEVEL };
+}
+
+type Track = ReturnType<typeof granularityTrack>;
+
+/** Keeps, per base member, the finest candidate; on a tie the later column wins, as in Cube. */
+function finestByBase<T>(candidates: { track: Track; value: T }[]): Map<string, T> {
+  const best = new Map<string, [number, T]>();
+  for (const { track, value } of candidates) {
+    if (!track) continue;
+    const held = best.get(track.baseMember);
+    if (held && held[0] < track.level) continue;
+    best.set(track.baseMember, [track.level, value]);
+  }
+  return new Map([...best].map(([k, [, v]]) => [k, v]));
+}
+
+/** An empty result still refuses members the caller may not see (RBAC-hidden members). */
 function checkRequestedMembersAnnotated(query: NormalizedQuery, annotation: Record<string, AnnotationItem>) {
   const requested = [
     ...(query.measures ?? []).map(memberName),
@@ -182,43 +228,111 @@ function checkRequestedMembersAnnotated(query: NormalizedQuery, annotation: Reco
     // A time dimension used only as a date-range filter yields no column and has no annotation.
     ...(query.timeDimensions ?? []).filter((td) => td.granularity).map((td) => td.dimension),
   ].filter((m): m is string => m !== undefined);
-  for (const m of requested) if (!(m in annotation)) throw hiddenMemberError(m);
+  for (const m of requested) ensureAnnotated(m, annotation);
 }
 
-/** Updates `finest` with the value of `member` if its granularity is finer than what is held. */
-function keepFinest<T>(finest: Map<string, [number, T]>, query: NormalizedQuery, member: string, value: T) {
-  const path = member.split('.');
-  if (path.length !== 3) return;
-  const plain = `${path[0]}.${path[1]}`;
-  if (dimensionRequestedPlainly(query, plain)) return;
-  const level = GRANULARITY_LEVELS[path[2]] ?? UNKNOWN_GRANULARITY_LEVEL;
-  const held = finest.get(plain);
-  if (held && held[0] < level) return;
-  finest.set(plain, [level, value]);
-}
-
-function vanillaRows(td: TransformData, data: ColumnarData, queryType: QueryType): Record<string, Primitive>[] {
+/**
+ * Cube's `get_members`: the output members in order (columns as the database gave them, then
+ * the un-suffixed time keys, then `compareDateRange` or the blending key) and each member's
+ * source column alias (`compareDateRangeQuery` for the synthetic comparison column).
+ */
+export function getMembers(td: TransformData, data: ColumnarData): { membersToAlias: Map<string, string>; members: string[] } {
   const { aliasToMemberNameMap: aliases, annotation, query } = td;
+  const queryType = td.queryType ?? 'regularQuery';
+  const membersToAlias = new Map<string, string>();
+  const members: string[] = [];
+  if (data.members.length === 0) {
+    checkRequestedMembersAnnotated(query, annotation);
+    return { membersToAlias, members };
+  }
   const columns = data.members.map((alias) => {
-    const member = aliases[alias];
-    if (member === undefined) throw new Error(`Missing member name for alias: ${alias}`);
-    const item = annotation[member];
-    if (!item) throw hiddenMemberError(alias);
-    return { member, type: item.type ?? '' };
+    const member = Object.hasOwn(aliases, alias) ? aliases[alias] : undefined;
+    if (member === undefined) throw new Error(`Member name not found for alias: '${alias}'`);
+    ensureAnnotated(member, annotation);
+    membersToAlias.set(member, alias);
+    members.push(member);
+    return { track: granularityTrack(member, query), value: alias };
   });
-  const rowCount = data.columns[0]?.length ?? 0;
-  const rows: Record<string, Primitive>[] = new Array(rowCount);
-  const compareValue = queryType === 'compareDateRangeQuery' ? dateRangeValue(query) : undefined;
-  const blendKeys = queryType === 'blendingQuery' ? [blendingQueryKey(query), blendingResponseKey(query)] : undefined;
-  for (let i = 0; i < rowCount; i++) {
+  for (const [base, alias] of finestByBase(columns)) {
+    membersToAlias.set(base, alias);
+    members.push(base);
+  }
+  if (queryType === 'compareDateRangeQuery') {
+    membersToAlias.set('compareDateRange', 'compareDateRangeQuery');
+    members.push('compareDateRange');
+  } else if (queryType === 'blendingQuery') {
+    const key = blendingQueryKey(query.timeDimensions);
+    const plain = firstTimeDimension(query.timeDimensions, 'blending').dimension;
+    const alias = membersToAlias.get(plain);
+    if (alias === undefined) throw new Error(`Failed to generate blending query key: no column for ${plain}`);
+    membersToAlias.set(key, alias);
+    members.push(key);
+  }
+  return { membersToAlias, members };
+}
+
+type ColumnSource = { column: Primitive[]; type: string } | { constant: Primitive };
+
+/**
+ * Where each output member's values come from, for compact and columnar results. `nullFill`
+ * keeps one column per member (columnar) where compact drops a member it cannot resolve.
+ */
+function plan(td: TransformData, data: ColumnarData, members: string[], membersToAlias: Map<string, string>, nullFill: boolean) {
+  const { annotation, query } = td;
+  const queryType = td.queryType ?? 'regularQuery';
+  const position = new Map(data.members.map((alias, i) => [alias, i]));
+  const columnOf = (alias: string | undefined) => (alias === undefined ? undefined : position.get(alias));
+  const sources: ColumnSource[] = [];
+  const tail = (): ColumnSource | undefined => {
+    if (queryType === 'compareDateRangeQuery') return { constant: dateRangeValue(query.timeDimensions) };
+    if (queryType !== 'blendingQuery') return undefined;
+    const alias = membersToAlias.get(blendingResponseKey(query.timeDimensions));
+    const col = columnOf(alias);
+    // Cube looks the blending member's type up by alias, which finds none: values pass unformatted.
+    return col === undefined ? undefined : { column: data.columns[col], type: annotation[alias!]?.type ?? '' };
+  };
+  members.forEach((m, i) => {
+    const item = Object.hasOwn(annotation, m) ? annotation[m] : undefined;
+    const col = item ? columnOf(membersToAlias.get(m)) : undefined;
+    if (item && col !== undefined) {
+      sources.push({ column: data.columns[col], type: item.type ?? '' });
+      return;
+    }
+    if (!nullFill) return;
+    const synthetic = i === members.length - 1 ? tail() : undefined;
+    sources.push(synthetic ?? { constant: null });
+  });
+  if (!nullFill) {
+    const synthetic = tail();
+    if (synthetic) sources.push(synthetic);
+  }
+  return sources;
+}
+
+const cell = (source: ColumnSource, row: number): Primitive =>
+  ('constant' in source ? source.constant : transformValue(source.column[row], source.type));
+
+const rowCount = (data: ColumnarData) => data.columns[0]?.length ?? 0;
+
+/** Cube's vanilla rows (`build_vanilla_plan` + `get_vanilla_row`): one object per row keyed by member. */
+export function vanillaRows(td: TransformData, data: ColumnarData): Record<string, Primitive>[] {
+  const { aliasToMemberNameMap: aliases, annotation, query } = td;
+  const queryType = td.queryType ?? 'regularQuery';
+  const columns = data.members.map((alias, c) => {
+    const member = Object.hasOwn(aliases, alias) ? aliases[alias] : undefined;
+    if (member === undefined) throw new Error(`Missing member name for alias: ${alias}`);
+    ensureAnnotated(member, annotation);
+    return { member, type: annotation[member].type ?? '', values: data.columns[c], track: granularityTrack(member, query) };
+  });
+  const compareValue = queryType === 'compareDateRangeQuery' ? dateRangeValue(query.timeDimensions) : undefined;
+  const blendKeys = queryType === 'blendingQuery'
+    ? [blendingQueryKey(query.timeDimensions), blendingResponseKey(query.timeDimensions)] : undefined;
+  const rows: Record<string, Primitive>[] = new Array(rowCount(data));
+  for (let i = 0; i < rows.length; i++) {
     const row: Record<string, Primitive> = {};
-    const finest = new Map<string, [number, Primitive]>();
-    columns.forEach(({ member, type }, c) => {
-      const value = transformValue(data.columns[c][i], type);
-      row[member] = value;
-      keepFinest(finest, query, member, value);
-    });
-    for (const [member, [, value]] of finest) row[member] = value;
+    for (const { member, type, values } of columns) row[member] = transformValue(values[i], type);
+    const finest = finestByBase(columns.map(({ member, track }) => ({ track, value: row[member] })));
+    for (const [base, value] of finest) row[base] = value;
     if (compareValue !== undefined) row.compareDateRange = compareValue;
     if (blendKeys && blendKeys[1] in row) row[blendKeys[0]] = row[blendKeys[1]];
     rows[i] = row;
@@ -226,68 +340,26 @@ function vanillaRows(td: TransformData, data: ColumnarData, queryType: QueryType
   return rows;
 }
 
-function compactRows(td: TransformData, data: ColumnarData, queryType: QueryType) {
-  const { aliasToMemberNameMap: aliases, annotation, query } = td;
-  const memberToAlias = new Map<string, string>();
-  const members: string[] = [];
-  const finest = new Map<string, [number, string]>();
-  for (const alias of data.members) {
-    const member = aliases[alias];
-    if (member === undefined) throw new Error(`Member name not found for alias: '${alias}'`);
-    if (!annotation[member]) throw hiddenMemberError(alias);
-    memberToAlias.set(member, alias);
-    members.push(member);
-    keepFinest(finest, query, member, alias);
-  }
-  for (const [member, [, alias]] of finest) {
-    memberToAlias.set(member, alias);
-    members.push(member);
-  }
-  let blendResponseAlias: string | undefined;
-  if (queryType === 'compareDateRangeQuery') {
-    memberToAlias.set('compareDateRange', 'compareDateRangeQuery');
-    members.push('compareDateRange');
-  } else if (queryType === 'blendingQuery') {
-    const key = blendingQueryKey(query);
-    const plain = firstTimeDimension(query, 'blending').dimension;
-    const alias = memberToAlias.get(plain);
-    if (alias === undefined) throw new Error(`Failed to generate blending query key: no column for ${plain}`);
-    memberToAlias.set(key, alias);
-    members.push(key);
-    blendResponseAlias = memberToAlias.get(blendingResponseKey(query));
-  }
-  const position = new Map(data.members.map((alias, i) => [alias, i]));
-  const rowCount = data.columns[0]?.length ?? 0;
-  const compareValue = queryType === 'compareDateRangeQuery' ? dateRangeValue(query) : undefined;
-  const dataset: Primitive[][] = [];
-  for (let i = 0; i < rowCount; i++) {
-    const row: Primitive[] = [];
-    for (const m of members) {
-      const item = annotation[m];
-      const alias = memberToAlias.get(m);
-      const col = alias === undefined ? undefined : position.get(alias);
-      if (item && col !== undefined) row.push(transformValue(data.columns[col][i], item.type ?? ''));
-    }
-    if (compareValue !== undefined) row.push(compareValue);
-    if (blendResponseAlias !== undefined) {
-      const col = position.get(blendResponseAlias);
-      // Cube looks the blending member's type up by alias, which finds none: values pass unformatted.
-      if (col !== undefined) row.push(transformValue(data.columns[col][i], annotation[blendResponseAlias]?.type ?? ''));
-    }
-    dataset.push(row);
-  }
-  return { members, dataset };
-}
+export type TransformedData =
+  | Record<string, Primitive>[]
+  | { members: string[]; dataset: Primitive[][] }
+  | { members: string[]; columns: Primitive[][] };
 
-/** The `data` of one result, vanilla rows or compact. */
-export function transformData(td: TransformData, raw: RawData) {
+/** The `data` of one result: vanilla rows, compact (`{members, dataset}`) or columnar (`{members, columns}`). */
+export function transformData(td: TransformData, raw: RawData): TransformedData {
   const data = toColumnar(raw);
-  const queryType = td.queryType ?? 'regularQuery';
-  if (data.members.length === 0) {
-    checkRequestedMembersAnnotated(td.query, td.annotation);
-    return td.resType === 'compact' ? { members: [], dataset: [] } : [];
+  const { membersToAlias, members } = getMembers(td, data);
+  if (td.resType === 'compact') {
+    const sources = plan(td, data, members, membersToAlias, false);
+    const dataset = Array.from({ length: rowCount(data) }, (_, row) => sources.map((s) => cell(s, row)));
+    return { members, dataset };
   }
-  return td.resType === 'compact' ? compactRows(td, data, queryType) : vanillaRows(td, data, queryType);
+  if (td.resType === 'columnar') {
+    const sources = plan(td, data, members, membersToAlias, true);
+    const n = rowCount(data);
+    return { members, columns: sources.map((s) => Array.from({ length: n }, (_, row) => cell(s, row))) };
+  }
+  return members.length === 0 ? [] : vanillaRows(td, data);
 }
 
 const defined = (o: Record<string, unknown>) =>

@@ -7,7 +7,10 @@
  * (rename(2) is atomic on one file system, so a reader sees the old or the new
  * warehouse, never half of one). On any failure the new file is deleted and
  * the previous warehouse is left as it was. A DuckDB process that already has
- * the old file open keeps reading the old file until it reopens.
+ * the old file open keeps reading the old file until it reopens. A build that
+ * is killed outright (kill -9, power loss) cannot clean up: the next build
+ * removes the files of builds whose process is gone (a partial warehouse can
+ * be as large as the real one).
  *
  * Rows set aside by the loader are listed in `raw.rejected_rows` and, after a
  * successful swap, in `<warehouse dir>/rejected/<table>.csv`.
@@ -160,6 +163,27 @@ export function formatBuildSummary(summary: Omit<BuildSummary, 'report'>): strin
   return lines.join('\n');
 }
 
+const isRunning = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Removes `<warehouse>.building-<pid>-<ts>.duckdb[.wal|.work]` left by builds whose process is gone. */
+async function removeAbandonedBuilds(warehousePath: string, log: (m: string) => void) {
+  const base = path.basename(warehousePath).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const leftover = new RegExp(`^${base}\\.building-(\\d+)-\\d+\\.duckdb(?:\\.wal|\\.work)?$`);
+  for (const name of await readdir(path.dirname(warehousePath))) {
+    const pid = Number(leftover.exec(name)?.[1]);
+    if (!pid || pid === process.pid || isRunning(pid)) continue;
+    await rm(path.join(path.dirname(warehousePath), name), { recursive: true, force: true });
+    log(`  removed ${name}, left by an interrupted build (process ${pid} is gone)`);
+  }
+}
+
 /**
  * Builds the warehouse into a new file, runs the data tests and swaps it in.
  * Throws (leaving the previous warehouse untouched) when a seed file or model
@@ -177,6 +201,7 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
   const building = `${warehousePath}.building-${process.pid}-${Date.now()}.duckdb`;
   const workDir = `${building}.work`;
   await mkdir(outDir, { recursive: true });
+  await removeAbandonedBuilds(warehousePath, log);
 
   let swapped = false;
   let instance: DuckDBInstance | undefined;

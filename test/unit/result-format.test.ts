@@ -100,7 +100,7 @@ describe('vanilla rows', () => {
   it('refuses a member missing from the annotation (a hidden member)', () => {
     const q = { measures: ['deals.secret'] };
     const t = td(q, { aliasToMemberNameMap: { ...aliases, deals__secret: 'deals.secret' } });
-    expect(() => transformData(t, [{ deals__secret: '1' }])).toThrow(/hidden member: 'deals__secret'/);
+    expect(() => transformData(t, [{ deals__secret: '1' }])).toThrow(/hidden member: 'deals.secret'/);
     expect(() => transformData(t, [])).toThrow(/hidden member: 'deals.secret'/);
   });
   it('answers an empty result with an empty array', () => {

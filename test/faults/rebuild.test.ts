@@ -1,0 +1,103 @@
+/*
+ * Warehouse rebuilds against a serving server (real server over HTTP, the
+ * real `build-warehouse` CLI as a child process, the project's model):
+ *
+ * 1. a rebuild during load swaps the new warehouse in with no failed request:
+ *    8 clients send the dashboard's typical queries (some uncached) before,
+ *    during and after a rebuild from other seeds; every request is answered
+ *    without error and the answers switch to the new figures;
+ * 2. kill -9 of a rebuild while its models run leaves the previous warehouse
+ *    serving (same figures, /readyz 200, a load burst without failures) and
+ *    nothing that breaks the next build, which removes the killed build's
+ *    partial files and swaps in.
+ *
+ * Figures: leads per seed directory, counted from its leads.csv
+ * (seeds-semantic 7, seeds-small 5, the bundled seeds 20,000).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatLoadReport, runLoad, type RequestResult } from '../../bench/load';
+import { buildWarehouse } from '../../server/warehouse/index';
+import { startTestServer, type TestServer } from '../support/server';
+import { MODEL_DIR, TIME_ZONE } from '../semantic/semantic-server';
+import { ROOT, sandbox, SECRET, spawnCli } from './processes';
+
+const seeds = (name: string) => path.join(ROOT, name);
+const leadsIn = (dir: string) => readFileSync(path.join(dir, 'leads.csv'), 'utf8').trim().split('\n').length - 1;
+const SEMANTIC = seeds('test/fixtures/seeds-semantic');
+const SMALL = seeds('test/fixtures/seeds-small');
+
+async function serving(seedsDir: string) {
+  const box = sandbox(seedsDir);
+  await buildWarehouse({ seedsDir, warehousePath: box.warehouse, log: () => {} });
+  const t = await startTestServer({
+    apiSecret: SECRET, warehousePath: box.warehouse, modelDir: MODEL_DIR, dashboardDist: '/nonexistent', stateDir: box.stateDir,
+  });
+  const leads = async () => {
+    const res = await t.load({ measures: ['paths.leads'], timezone: TIME_ZONE });
+    expect(res.status).toBe(200);
+    return Number(res.body.data[0]['paths.leads']);
+  };
+  const leftovers = () => readdirSync(path.dirname(box.warehouse)).filter((f) => f.includes('.building-'));
+  return { box, t, leads, leftovers };
+}
+
+describe('a rebuild during load', () => {
+  let s: Awaited<ReturnType<typeof serving>>;
+  beforeAll(async () => { s = await serving(SEMANTIC); }, 120_000);
+  afterAll(async () => { await s?.t.server.close(); });
+
+  it('swaps with no failed request', async () => {
+    expect(await s.leads()).toBe(leadsIn(SEMANTIC));
+    const stop = new AbortController();
+    const seen: RequestResult[] = [];
+    const load = runLoad({
+      url: s.t.url, token: s.t.token(), clients: 8, durationMs: 180_000, uncachedShare: 0.3, timezone: TIME_ZONE,
+      signal: stop.signal, onResult: (r) => seen.push(r),
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    const build = spawnCli(['build-warehouse'], s.box.env({ REVCYCLE_SEEDS: SMALL }));
+    const code = await build.exited;
+    expect(code, build.output()).toBe(0);
+    const swappedAt = performance.now();
+    await new Promise((r) => setTimeout(r, 3000));
+    stop.abort();
+    const report = await load;
+    console.log(formatLoadReport(report, 'fixture seeds-semantic → seeds-small rebuild'));
+    expect(report.failureSamples).toEqual([]);
+    expect(report.serverErrors).toBe(0);
+    expect(seen.filter((r) => r.sentAt > swappedAt).length, 'requests after the swap').toBeGreaterThan(0);
+    expect(await s.leads()).toBe(leadsIn(SMALL));
+  }, 180_000);
+});
+
+describe('kill -9 of a rebuild while its models run', () => {
+  let s: Awaited<ReturnType<typeof serving>>;
+  beforeAll(async () => { s = await serving(SEMANTIC); }, 120_000);
+  afterAll(async () => { await s?.t.server.close(); });
+
+  it('leaves the previous warehouse serving and the next build working', async () => {
+    const before = await s.leads();
+    expect(before).toBe(leadsIn(SEMANTIC));
+    // The bundled seeds take long enough to build that the kill lands among the marts.
+    const build = spawnCli(['build-warehouse'], s.box.env({ REVCYCLE_SEEDS: seeds('seeds') }));
+    await build.waitFor(/marts\.\w+: /, 120_000);
+    await build.kill9();
+    expect(build.child.signalCode).toBe('SIGKILL');
+    expect(build.output()).not.toMatch(/data tests: \d+ of \d+ passed/);
+    expect(s.leftovers().length, 'the killed build leaves its partial files').toBeGreaterThan(0);
+
+    expect(await s.leads()).toBe(before);
+    expect((await s.t.request('/readyz', { token: null })).status).toBe(200);
+    const burst = await runLoad({ url: s.t.url, token: s.t.token(), clients: 4, durationMs: 3000, timezone: TIME_ZONE });
+    expect(burst.failureSamples).toEqual([]);
+
+    const next = spawnCli(['build-warehouse'], s.box.env({ REVCYCLE_SEEDS: SMALL }));
+    expect(await next.exited, next.output()).toBe(0);
+    expect(next.output()).toMatch(/removed .*\.building-\d+-\d+\.duckdb, left by an interrupted build/);
+    expect(s.leftovers()).toEqual([]);
+    expect(existsSync(s.box.warehouse)).toBe(true);
+    expect(await s.leads()).toBe(leadsIn(SMALL));
+  }, 240_000);
+});
