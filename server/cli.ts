@@ -7,6 +7,7 @@
  *   dev              the API server plus Vite with hot reload on :5173
  *   build-warehouse  rebuild the warehouse from the seeds (atomic swap)
  *   token            print a Cube API token: --team T, --scopes a,b, --ttl S
+ *   import           bring your own data: import <source> <files…> (server/import/command.ts)
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -26,7 +27,8 @@ function newestMtime(dir: string): number {
 
 async function ensureWarehouse(config: Config, force = false) {
   if (!force && !(await isWarehouseStale(config.seedsDir, config.warehousePath))) return;
-  console.log(`Building the warehouse from ${path.relative(projectRoot, config.seedsDir)}/ …`);
+  const from = config.seedsFrom === 'import' ? ' (the latest import)' : '';
+  console.log(`Building the warehouse from ${path.relative(projectRoot, config.seedsDir)}/${from} …`);
   const summary = await buildWarehouse({ seedsDir: config.seedsDir, warehousePath: config.warehousePath });
   console.log(summary.report ?? `Warehouse ready: ${config.warehousePath}`);
 }
@@ -52,6 +54,10 @@ function printAccess(url: string, config: Config) {
 
 async function main() {
   const [command = 'start', ...rest] = process.argv.slice(2);
+  if (command === 'import') {
+    const { importCommand } = await import('./import/command.js');
+    process.exit(await importCommand(loadConfig(), rest));
+  }
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -97,7 +103,7 @@ async function main() {
       break;
     }
     default:
-      throw new ConfigError(`Unknown command "${command}". Commands: start, dev, build-warehouse, token`);
+      throw new ConfigError(`Unknown command "${command}". Commands: start, dev, build-warehouse, token, import`);
   }
 }
 

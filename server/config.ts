@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { latestImportTables } from './import/area.js';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -33,6 +34,14 @@ export interface Config {
   dashboardTokenTtl: number;
   /** Default time zone of API queries (months and fiscal periods are cut in it). */
   timeZone: string;
+
+  // Bring your own data (server/import): where imports live, and what the seeds dir is.
+  /** The import area, `data/imports/` (REVCYCLE_IMPORTS). */
+  importsDir: string;
+  /** The bundled seeds: the sample data, and the defaults an import starts from (stages, channels, settings). */
+  bundledSeedsDir: string;
+  /** Where seedsDir came from: REVCYCLE_SEEDS, the latest complete import, or the bundled sample. */
+  seedsFrom: 'env' | 'import' | 'bundled';
 }
 
 export class ConfigError extends Error {}
@@ -84,6 +93,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } else if (apiSecret.length < 16) {
     throw new ConfigError('CUBEJS_API_SECRET must be at least 16 characters');
   }
+  const importsDir = resolve(env.REVCYCLE_IMPORTS ?? 'data/imports');
+  const bundledSeedsDir = resolve('seeds');
+  const imported = env.REVCYCLE_SEEDS ? undefined : latestImportTables(importsDir);
   const ttl = Number(env.REVCYCLE_DASHBOARD_TOKEN_TTL ?? 900);
   if (!Number.isInteger(ttl) || ttl < 60) throw new ConfigError('REVCYCLE_DASHBOARD_TOKEN_TTL must be an integer ≥ 60 seconds');
   return {
@@ -91,7 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiSecret,
     apiSecretSource,
     warehousePath: resolve(env.REVCYCLE_WAREHOUSE ?? env.CUBEJS_DB_DUCKDB_DATABASE_PATH ?? 'data/warehouse.duckdb'),
-    seedsDir: resolve(env.REVCYCLE_SEEDS ?? 'seeds'),
+    seedsDir: env.REVCYCLE_SEEDS ? resolve(env.REVCYCLE_SEEDS) : imported ?? bundledSeedsDir,
     modelDir: resolve(env.REVCYCLE_MODEL ?? 'model'),
     dashboardDist: resolve(env.REVCYCLE_DASHBOARD_DIST ?? 'dist/dashboard'),
     stateDir,
@@ -100,5 +112,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     localDev: parseBool('REVCYCLE_LOCAL_DEV', env.REVCYCLE_LOCAL_DEV, !production),
     dashboardTokenTtl: ttl,
     timeZone: env.REVCYCLE_TIMEZONE ?? env.CUBEJS_DEFAULT_TIMEZONE ?? 'Asia/Tokyo',
+    importsDir,
+    bundledSeedsDir,
+    seedsFrom: env.REVCYCLE_SEEDS ? 'env' : imported ? 'import' : 'bundled',
   };
 }
