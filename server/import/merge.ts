@@ -86,11 +86,17 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
   await run(`set TimeZone = 'UTC'`);
   await run(`create or replace table q (source varchar, file varchar, line bigint, "column" varchar, value varchar, reason varchar, suggestion varchar)`);
 
-  for (const entity of Object.keys(ENTITY_COLUMNS) as Entity[]) {
+  // Records first, then what rows of records carry (stage dates, touches, contacts): a row that lost as a
+  // duplicate record takes its stage dates and touches with it instead of competing with the winner's.
+  await run(`create or replace table lost_origins (_file varchar, _line bigint)`);
+  const order: Entity[] = ['people', 'accounts', 'deals', 'campaigns', 'events', 'touches', 'deal_contacts', 'costs', 'targets'];
+  for (const entity of order) {
     const cols = [...ENTITY_COLUMNS[entity], '_file', '_line'];
     const types = `{${cols.map((c) => `'${c}': '${c === '_line' ? 'BIGINT' : 'VARCHAR'}'`).join(', ')}}`;
     await run(
-      `create or replace table b_${entity} as select *, row_number() over () as _seq from read_csv(${sqlString(path.join(o.batchDir, `${entity}.csv`))}, header = true, columns = ${types}, quote = '"', escape = '"', nullstr = '')`,
+      `create or replace table b_${entity} as select *, row_number() over () as _seq
+       from read_csv(${sqlString(path.join(o.batchDir, `${entity}.csv`))}, header = true, columns = ${types}, quote = '"', escape = '"', nullstr = '')
+       where (_file, _line) not in (select (_file, _line) from lost_origins)`,
     );
     const prev = o.previousStore && path.join(o.previousStore, `${entity}.parquet`);
     if (prev && existsSync(prev)) await run(`create or replace table p_${entity} as select * from read_parquet(${sqlString(prev)})`);
@@ -99,9 +105,10 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     // 1. duplicates within this import
     const { key, newer } = KEYS[entity];
     const part = key.map((k) => `"${k}"`).join(', ');
-    const order = `${newer ? `try_cast(${newer} as timestamptz) desc nulls last, ` : ''}_seq desc`;
-    await run(`create or replace table r_${entity} as select *, row_number() over w as _rank, first_value(_line) over w as _kept_line from b_${entity} window w as (partition by ${part} order by ${order})`);
+    const rank = `${newer ? `try_cast(${newer} as timestamptz) desc nulls last, ` : ''}_seq desc`;
+    await run(`create or replace table r_${entity} as select *, row_number() over w as _rank, first_value(_line) over w as _kept_line from b_${entity} window w as (partition by ${part} order by ${rank})`);
     await run(`insert into q select source, _file, _line, ${sqlString(key.join('+'))}, concat_ws('|', ${part}), 'duplicate id (the most recently modified row wins, then the last in the file)', 'kept line ' || _kept_line from r_${entity} where _rank > 1`);
+    await run(`insert into lost_origins select _file, _line from r_${entity} where _rank > 1`);
     // 2. merge with the store
     await run(
       `create or replace table s_${entity} as select * exclude (_seq, _rank, _kept_line), true as _new from r_${entity} where _rank = 1
@@ -137,9 +144,18 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
       where i.is_initial = 'true' and (f.person_key is null or f.first_from is not null)
     )
     select * from hist union all by name select * from initial`);
-  await run(`create or replace table ev_order as select *, lag(to_stage) over (partition by source, person_key order by entered_at::timestamptz, _line) as previous_to from ev`);
-  await run(`insert into q select source, _file, _line, 'from_stage', from_stage, 'transition out of time order: from ' || from_stage || ' while the lead was in ' || previous_to, 'check the history export is complete and in one time zone' from ev_order where _new and from_stage is not null and previous_to is not null and from_stage <> previous_to`);
-  await run(`delete from ev where event_key in (select event_key from ev_order where from_stage is not null and previous_to is not null and from_stage <> previous_to)`);
+  // A change from X while the lead was in Y. One bad row must not make the next good one look bad, so a
+  // suspect is judged against the previous row that is not itself a suspect.
+  await run(`create or replace table ev_order as
+    with w as (select *, lag(to_stage) over (partition by source, person_key order by entered_at::timestamptz, _line) as previous_to from ev),
+    suspects as (select *, from_stage is not null and previous_to is not null and from_stage <> previous_to as suspect from w)
+    select *, last_value(case when not suspect then to_stage end ignore nulls)
+      over (partition by source, person_key order by entered_at::timestamptz, _line rows between unbounded preceding and 1 preceding) as previous_good
+    from suspects`);
+  await run(`create or replace table ev_bad as select * from ev_order where suspect and previous_good is distinct from from_stage`);
+  await run(`insert into q select source, _file, _line, 'from_stage', from_stage, 'transition out of time order: from ' || from_stage || ' while the lead was in ' || coalesce(previous_good, previous_to), 'check the history export is complete and in one time zone' from ev_bad where _new`);
+  await run(`delete from ev where event_key in (select event_key from ev_bad)`);
+  await run(`delete from s_events where event_key in (select event_key from ev_bad)`);
 
   // Store for the next import, before deriving.
   const storeDir = path.join(o.outDir, 'store');

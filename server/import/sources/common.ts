@@ -66,11 +66,19 @@ export class Row {
     private readonly ctx: ImportContext,
     readonly values: Record<string, string>,
     readonly origin: Origin,
+    /** lower-cased header → header as written (Data Loader writes API names in capitals: CREATEDDATE). */
+    private readonly folded?: Map<string, string>,
   ) {}
 
-  /** The first of `columns` present in the file (exports rename columns between versions), or undefined. */
+  /** The first of `columns` present in the file (exports rename columns between versions; case ignored), or undefined. */
   col(...columns: string[]): string | undefined {
     for (const c of columns) if (c in this.values) return c;
+    if (this.folded) {
+      for (const c of columns) {
+        const hit = this.folded.get(c.toLowerCase());
+        if (hit !== undefined) return hit;
+      }
+    }
     return undefined;
   }
 
@@ -224,12 +232,14 @@ export async function eachRow(
   const report = { file: display, kind, encoding: '', rows: 0 };
   ctx.batch.files.push(report);
   let total = 0;
+  let folded: Map<string, string> | undefined;
   for await (const item of readCsv(file, {
     encoding: ctx.encoding,
     footer: opts.footer,
     onInfo: (info) => {
       report.encoding = info.encoding;
       total = info.bytes;
+      folded = new Map(info.header.map((h) => [h.toLowerCase(), h]));
     },
     onProgress: (bytes) => ctx.onProgress?.(display, bytes, total),
   })) {
@@ -239,7 +249,7 @@ export async function eachRow(
       ctx.batch.reject({ source: ctx.source, file: display, line: item.line, column: item.column, value: item.value, reason: item.reason, suggestion: '' });
       continue;
     }
-    await onRow(new Row(ctx, item.values, { file: display, line: item.line }));
+    await onRow(new Row(ctx, item.values, { file: display, line: item.line }, folded));
   }
 }
 

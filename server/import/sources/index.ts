@@ -1,7 +1,7 @@
 /*
  * The sources the importer knows, and the one way an adapter tells which
- * export a file is: by its header, never by its name (vendors name exports
- * after the date or the report).
+ * export a file is: by its header (case ignored), never by its name (vendors
+ * name exports after the date or the report).
  */
 import path from 'node:path';
 import { readHeader } from '../read-csv.js';
@@ -22,14 +22,14 @@ export interface FileKind {
   requires: string[];
 }
 
-const has = (header: Set<string>, column: string) => column.split('|').some((c) => header.has(c));
+const has = (header: Set<string>, column: string) => column.split('|').some((c) => header.has(c.toLowerCase()));
 
 /** Sorts files into kinds by header; a file matching none is an error naming what was expected. */
 export async function classify(files: string[], kinds: FileKind[], ctx: ImportContext): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   for (const file of files) {
     const { header } = await readHeader(file, ctx.encoding);
-    const set = new Set(header);
+    const set = new Set(header.map((h) => h.toLowerCase()));
     const hit = kinds.find((k) => k.requires.every((c) => has(set, c)));
     if (!hit) {
       throw new ImportInputError(
