@@ -22,16 +22,19 @@ export function detectEncoding(sample: Buffer): TextEncoding {
   if (head[0] === 0xff && head[1] === 0xfe) return 'utf16le';
   // A multi-byte character may be cut at the end of the sample: ignore its last 3 bytes.
   const whole = head.length < SAMPLE_BYTES ? head : head.subarray(0, head.length - 3);
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(whole);
-    return 'utf8';
-  } catch {
-    /* not UTF-8 throughout */
+  const text = new TextDecoder('utf-8').decode(whole);
+  let broken = 0;
+  let wide = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0xfffd) broken++;
+    else if (c > 0x7f) wide++;
   }
+  // UTF-8 with a few broken bytes stays UTF-8 (those rows are quarantined); a Shift_JIS file is mostly "broken".
+  if (broken === 0 || broken <= Math.max(2, wide / 50)) return 'utf8';
   const detected = Encoding.detect(head);
   if (detected === 'SJIS') return 'cp932';
   if (detected === 'EUCJP') return 'eucjp';
-  // Mostly UTF-8 with a few broken bytes: decode as UTF-8 and quarantine the broken rows.
   return 'utf8';
 }
 

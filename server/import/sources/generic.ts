@@ -7,8 +7,10 @@
  * tables themselves import with a one-line mapping.
  *
  * A lead row may carry its current stage only (`stage` column, as most MA
- * tools' list exports do): that becomes its entry stage at creation. Stage
- * date columns (`stage_dates`) and a stage_transitions table give history.
+ * tools' list exports do): that becomes its entry stage at creation (unless
+ * a stage_transitions table gives its history); without one the lead enters
+ * `lead` when created. Stage date columns (`stage_dates`) and a
+ * stage_transitions table give history.
  */
 import path from 'node:path';
 import type { MappingFile, TableSpec } from '../mapping.js';
@@ -59,6 +61,9 @@ function readers(ctx: ImportContext, spec: TableSpec) {
       }
       if (current) {
         ctx.batch.add('events', { source: ctx.source, event_key: `${personKey}:initial`, person_key: personKey, to_stage: current, entered_at: createdAt, is_initial: 'true' }, r.origin);
+      } else {
+        // A list export without a stage column: the lead entered the funnel when it was created.
+        ctx.batch.add('events', { source: ctx.source, event_key: `${personKey}:created`, person_key: personKey, to_stage: 'lead', entered_at: createdAt, reason: 'created' }, r.origin);
       }
     },
     stage_transitions: (r) => {
@@ -67,7 +72,7 @@ function readers(ctx: ImportContext, spec: TableSpec) {
       const from = r.get(c('from_stage')) === '' ? undefined : r.mapped('stages', c('from_stage'), { required: true });
       const at = r.time(c('transitioned_at'), { required: true });
       if (r.rejected || !person || !to) return;
-      const key = r.key(c('transition_id')) ?? `${ctx.source}:${person}:${to}:${at}`;
+      const key = r.key(c('transition_id')) ?? `${person}:${to}:${at}`;
       ctx.batch.add('events', { source: ctx.source, event_key: key, person_key: person, from_stage: from, to_stage: to, entered_at: at, reason: r.get(c('reason')) }, r.origin);
     },
     touchpoints: (r) => {
@@ -77,7 +82,7 @@ function readers(ctx: ImportContext, spec: TableSpec) {
       const campaign = r.key(c('campaign_id'));
       const touchType = r.mapped('touch_types', c('touch_type'));
       if (r.rejected || !person || !channel) return;
-      const key = r.key(c('touchpoint_id')) ?? `${ctx.source}:${person}:${at}:${channel}:${campaign ?? ''}`;
+      const key = r.key(c('touchpoint_id')) ?? `${person}:${at}:${channel}:${campaign ?? ''}`;
       ctx.batch.add('touches', { source: ctx.source, touch_key: key, person_key: person, occurred_at: at, channel, campaign_key: campaign, touch_type: touchType }, r.origin);
     },
     opportunities: (r) => {
