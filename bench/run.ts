@@ -1,5 +1,7 @@
 /*
  * npm run bench [-- --leads N --seed S --runs R --skip-dashboard]
+ * npm run bench -- --import [--import-leads N] [--import-touches M] [--import-build]
+ *   import throughput instead (bench/import.ts): generic CSV, rows per second
  *
  * Prints speed and memory figures with the data size, all from one run so
  * the ratios compare like with like:
@@ -28,6 +30,10 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '7' },
     runs: { type: 'string', default: '5' },
     'skip-dashboard': { type: 'boolean', default: false },
+    import: { type: 'boolean', default: false },
+    'import-leads': { type: 'string', default: '1000000' },
+    'import-touches': { type: 'string', default: '10000000' },
+    'import-build': { type: 'boolean', default: false },
   },
 });
 const leads = Number(values.leads);
@@ -57,6 +63,14 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 }
 
 async function main() {
+  if (values.import) {
+    const { benchImport, formatImportBench } = await import('./import.js');
+    const b = await benchImport({ leads: Number(values['import-leads']), touches: Number(values['import-touches']), build: values['import-build'] });
+    console.log(formatImportBench(b));
+    mkdirSync(path.join(projectRoot, 'bench/results'), { recursive: true });
+    writeFileSync(path.join(projectRoot, 'bench/results', `import-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify({ machine: `${os.cpus().length} cores, ${mb(os.totalmem())}`, node: process.version, ...b }, null, 2));
+    return;
+  }
   const work = mkdtempSync(path.join(os.tmpdir(), 'revcycle-bench-'));
   const seedsDir = path.join(work, 'seeds');
   const warehousePath = path.join(work, 'warehouse.duckdb');

@@ -35,6 +35,9 @@ import { generic } from './sources/generic.js';
 export { ImportInputError } from './sources/index.js';
 export { MappingError } from './mapping.js';
 
+/** DuckDB's memory for the merge; beyond it, DuckDB spills to the work directory. */
+const MERGE_MEMORY = '3GB';
+
 export const SOURCES: Record<string, SourceAdapter> = { hubspot, salesforce, marketo, generic };
 
 export interface ImportOptions {
@@ -72,6 +75,8 @@ export interface SourceRun {
   unmapped: Unmapped;
   mapping: { file: string | null; timeZone: string; dateFormat: string | null; encoding: string; values: Record<string, Record<string, string | null>> };
   merges: number;
+  /** Where the time went: reading and checking rows, the DuckDB merge, the warehouse build. */
+  timings: { readMs: number; mergeMs: number; buildMs: number };
 }
 
 export interface ImportManifest {
@@ -198,11 +203,14 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
       display: (f) => path.relative(cwd, path.resolve(f)),
       channels,
     };
+    const t0 = performance.now();
     await adapter.read(files, ctx);
     await batch.close();
+    const readMs = Math.round(performance.now() - t0);
 
     const previous = latestImport(o.importsDir);
-    const instance = await DuckDBInstance.create(':memory:', { temp_directory: path.join(work, 'duckdb-tmp') });
+    // In memory up to MERGE_MEMORY, spilling to the work directory beyond it (a database file costs a sync per statement).
+    const instance = await DuckDBInstance.create(':memory:', { temp_directory: path.join(work, 'duckdb-tmp'), memory_limit: MERGE_MEMORY });
     const conn = await instance.connect();
     let merged;
     try {
@@ -221,6 +229,7 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
       conn.closeSync();
       instance.closeSync();
     }
+    const mergeMs = Math.round(performance.now() - t0) - readMs;
     const quarantinedRows = await combineQuarantine(path.join(batchDir, 'quarantine.csv'), path.join(snapshot, 'quarantine-merge.csv'), path.join(snapshot, 'quarantine.csv'));
     await rm(path.join(snapshot, 'quarantine-merge.csv'));
     const reasons = { ...batch.reasons };
@@ -244,6 +253,7 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
         values: Object.fromEntries(Object.entries(ctx.maps).map(([k, m]) => [k, m.entries])),
       },
       merges: merged.merges,
+      timings: { readMs, mergeMs, buildMs: 0 },
     };
     const previousManifest = previous ? readManifest<ImportManifest>(previous) : undefined;
     const tablesHash = await hashTables(path.join(snapshot, 'tables'));
@@ -273,7 +283,9 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
     }
     if (o.build !== false) {
       const { buildWarehouse } = await import('../warehouse/index.js');
+      const t1 = performance.now();
       await buildWarehouse({ seedsDir: path.join(snapshot, 'tables'), warehousePath: o.warehousePath, log: o.log ?? (() => {}) });
+      run.timings.buildMs = Math.round(performance.now() - t1);
     }
     await writeFile(path.join(snapshot, MANIFEST), JSON.stringify(manifest, null, 2));
     const dir = path.join(o.importsDir, id);

@@ -115,6 +115,7 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
        union all by name
        select p.*, false as _new from p_${entity} as p anti join (select ${part} from r_${entity}) as n using (${part})`,
     );
+    await run(`drop table b_${entity}; drop table r_${entity}; drop table p_${entity}`);
   }
 
   // 3. orphans and order
