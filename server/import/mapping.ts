@@ -22,6 +22,8 @@ const tableSpec = z.object({
   file: z.string(),
   /** canonical column → source column (header as written). */
   columns: z.record(z.string(), z.string()).default({}),
+  /** Line of the header row (1-based) when the export puts lines above it (e.g. the search conditions of a list export). */
+  header_line: z.number().int().min(1).optional(),
   /** Leads only: canonical stage → source column holding the date the lead entered it. */
   stage_dates: z.record(z.string(), z.string()).default({}),
 });

@@ -58,11 +58,11 @@ export async function sampleFile(file: string, bytes = 1 << 20): Promise<Buffer>
 }
 
 /** Header fields of a file (decoded, BOM removed), for recognising which export it is. */
-export async function readHeader(file: string, encoding: TextEncoding | 'auto' = 'auto'): Promise<{ header: string[]; encoding: TextEncoding }> {
+export async function readHeader(file: string, encoding: TextEncoding | 'auto' = 'auto', headerLine = 1): Promise<{ header: string[]; encoding: TextEncoding }> {
   const sample = await sampleFile(file, 1 << 16);
   const enc = encoding === 'auto' ? detectEncoding(sample) : encoding;
   const text = iconv.decode(sample, enc).replace(/^\uFEFF/, '');
-  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
+  const firstLine = text.split(/\r?\n/, headerLine)[headerLine - 1] ?? '';
   const parsed = await new Promise<string[][]>((resolve, reject) =>
     parse(firstLine, { relax_quotes: true, relax_column_count: true }, (err, out) => (err ? reject(err) : resolve(out))),
   );
@@ -81,6 +81,8 @@ export async function* readCsv(
     onInfo?: (info: CsvFileInfo) => void;
     /** Single-field rows at the end of the file are a footer, not data, when one of them matches (Salesforce report exports). */
     footer?: RegExp;
+    /** Line of the header row (1-based) when lines above it describe the export (BowNow's search conditions). */
+    headerLine?: number;
   } = {},
 ): AsyncGenerator<CsvRow | (CsvProblem & { problem: true })> {
   const size = (await stat(file)).size;
@@ -94,10 +96,10 @@ export async function* readCsv(
   const bytes = isGzip(file) ? raw.pipe(createGunzip()) : raw;
   const text = bytes.pipe(iconv.decodeStream(encoding, { stripBOM: true }));
   const parser = text.pipe(
-    parse({ relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true, bom: true, trim: false }),
+    parse({ relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true, bom: true, trim: false, from_line: options.headerLine ?? 1 }),
   );
   let header: string[] | undefined;
-  let nextLine = 1;
+  let nextLine = options.headerLine ?? 1;
   const held: { line: number; fields: string[] }[] = [];
   for await (const record of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
     const line = nextLine;

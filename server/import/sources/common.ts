@@ -226,7 +226,7 @@ export async function eachRow(
   file: string,
   kind: string,
   onRow: (row: Row) => void | Promise<void>,
-  opts: { footer?: RegExp } = {},
+  opts: { footer?: RegExp; headerLine?: number } = {},
 ): Promise<void> {
   const display = ctx.display(file);
   const report = { file: display, kind, encoding: '', rows: 0 };
@@ -236,6 +236,7 @@ export async function eachRow(
   for await (const item of readCsv(file, {
     encoding: ctx.encoding,
     footer: opts.footer,
+    headerLine: opts.headerLine,
     onInfo: (info) => {
       report.encoding = info.encoding;
       total = info.bytes;

@@ -172,7 +172,7 @@ export const generic: SourceAdapter = {
       const spec = mapping!.tables[table];
       if (!spec) continue;
       const read = readers(ctx, spec)[table];
-      for (const file of byTable.get(table) ?? []) await eachRow(ctx, file, table, read);
+      for (const file of byTable.get(table) ?? []) await eachRow(ctx, file, table, read, { headerLine: spec.header_line });
     }
   },
 };
