@@ -16,7 +16,8 @@ import path from 'node:path';
 
 export const ENTITY_COLUMNS = {
   people: ['source', 'person_key', 'email', 'account_key', 'company_name', 'created_at', 'updated_at', 'lead_source', 'persona', 'owner_team'],
-  accounts: ['source', 'account_key', 'account_name', 'domain', 'industry', 'employee_band', 'region', 'created_at', 'churned_at', 'updated_at', 'owner_team'],
+  // same_as: another source's key for the same company (HubSpot's "Salesforce Account ID"): matched by id.
+  accounts: ['source', 'account_key', 'account_name', 'domain', 'industry', 'employee_band', 'region', 'created_at', 'churned_at', 'updated_at', 'owner_team', 'same_as'],
     // is_initial: the lead's stage at creation as the record shows it now; replaced by the first change's old value when history exists.
   events: ['source', 'event_key', 'person_key', 'from_stage', 'to_stage', 'entered_at', 'reason', 'is_initial'],
   deals: ['source', 'deal_key', 'account_key', 'person_key', 'created_at', 'closed_at', 'status', 'amount', 'deal_type', 'lost_reason', 'owner_team', 'updated_at'],

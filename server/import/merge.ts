@@ -15,8 +15,8 @@
  *    time order (a change from stage X when the lead was in Y) are
  *    quarantined.
  * 4. Identity: a lead is its normalised email across all sources; an account
- *    is its normalised domain when a source gives one, else the source's own
- *    id; a person's account is the CRM's (salesforce first), else the email's
+ *    is the company another source's id names (same_as), else its normalised
+ *    domain when a source gives one, else the source's own id; a person's account is the CRM's (salesforce first), else the email's
  *    domain (free-mail domains excepted), else an account of their own.
  *    Every merge of records from more than one source is written to merges.csv.
  * 5. Stage transitions: all sources' stage events of a lead, plus the
@@ -166,8 +166,11 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
 
   // 4. identity
   const freeMail = `[${[...FREE_MAIL_DOMAINS].map(sqlString).join(', ')}]`;
+  // An account another source names as the same company (same_as) takes that company's identity.
   await run(`create or replace table src_accounts as
-    select *, ${priority()} as priority, coalesce(domain, account_key) as account_id from s_accounts`);
+    select a.*, ${priority('a.source')} as priority,
+      case when t.account_key is not null then coalesce(t.domain, t.account_key) else coalesce(a.domain, a.account_key) end as account_id
+    from s_accounts as a left join s_accounts as t on t.account_key = a.same_as`);
   await run(`create or replace table people as
     select p.*, ${priority('p.source')} as priority, a.account_id as crm_account_id, split_part(p.email, '@', 2) as email_domain
     from s_people as p left join src_accounts as a on a.account_key = p.account_key`);
@@ -280,7 +283,7 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
   await run(`create or replace table merges as
     select 'lead' as kind, lead_id as id, email as matched_on, person_keys as records from leads_out where length(person_keys) - length(replace(person_keys, ' ', '')) >= 1
     union all
-    select 'account', account_id, case when account_id like '%.%' then 'domain' else 'id' end, account_keys from accounts_final where records > 1`);
+    select 'account', account_id, case when account_id like '%:%' then 'id' else 'domain' end, account_keys from accounts_final where records > 1`);
 
   const tablesDir = path.join(o.outDir, 'tables');
   const copy = (name: string, sql: string) => run(`copy (${sql}) to ${sqlString(path.join(tablesDir, `${name}.csv`))} (header, delimiter ',', quote '"')`);

@@ -45,6 +45,8 @@ describe('HubSpot exports', () => {
     expect(accounts.map((a) => a.account_name)).toEqual(expect.arrayContaining(['株式会社アクメ', 'ガンマ商事株式会社', 'Beta Systems, Inc.']));
     // "2025-04-03 10:00" in the portal's zone (Asia/Tokyo) is 01:00 UTC.
     expect(leads.find((l) => l.email === 'taro.yamada@acme.example.co.jp')!.created_at).toBe('2025-04-03T01:00:00.000Z');
+    // ガンマ has no domain in HubSpot: its own id; Salesforce is not imported here, so its Salesforce id matches nothing.
+    expect(leads.find((l) => l.email === 'jiro@gamma.example.jp')!.account_id).toBe('hubspot:103');
     // goro@beta.example.com has no company association: matched to Beta by its email's domain.
     expect(leads.find((l) => l.email === 'goro@beta.example.com')!.account_id).toBe('beta.example.com');
   });

@@ -111,6 +111,7 @@ function readers(ctx: ImportContext, spec: TableSpec) {
         source: ctx.source, account_key: key, account_name: r.get(c('account_name')), domain: normaliseDomain(r.get(c('domain'), c('website'))),
         industry: r.get(c('industry')), employee_band: r.get(c('employee_band')), region: r.get(c('region')),
         created_at: createdAt, churned_at: churnedAt, updated_at: r.time(c('updated_at')), owner_team: r.ownerTeam(c('owner_team')) || null,
+        same_as: r.get(c('same_as')) || null, // "<source>:<id>" of the same company in another source
       }, r.origin);
     },
     campaigns: (r) => {

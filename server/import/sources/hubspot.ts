@@ -5,7 +5,8 @@
  *              "Became a … Date" and the newer "Date entered '… (Lifecycle
  *              Stage)'" properties, Associated Company IDs, Contact owner
  *   companies  Record ID, Company name, Company Domain Name, Industry,
- *              Number of Employees, Create Date, Company owner
+ *              Number of Employees, Create Date, Company owner, and
+ *              Salesforce Account ID where the Salesforce integration runs
  *   deals      Record ID, Deal Name, Deal Stage, Pipeline, Amount, Create
  *              Date, Close Date, Deal Type, Closed Lost Reason,
  *              Associated Company IDs, Associated Contact IDs, Deal owner
@@ -67,6 +68,8 @@ export const hubspot: SourceAdapter = {
           domain: normaliseDomain(r.get('Company Domain Name', 'Website URL')), industry: r.get('Industry').toLowerCase() || null,
           employee_band: employeeBand(r.get('Number of Employees')), region: r.get('State/Region') || null,
           created_at: createdAt, updated_at: r.time('Last Modified Date'), owner_team: r.ownerTeam('Company owner') || null,
+          // Set by HubSpot's Salesforce integration: the same company in Salesforce.
+          same_as: r.get('Salesforce Account ID') ? `salesforce:${r.get('Salesforce Account ID')}` : null,
         }, r.origin);
       });
     }
