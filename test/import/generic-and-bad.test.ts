@@ -116,6 +116,23 @@ describe('bad input', () => {
     }
   }, 120_000);
 
+  it('--dry-run reports what it would import and the mapping it used, and writes nothing', async () => {
+    const dry = importArea();
+    try {
+      const r = await dry.run('generic', [path.join(FIXTURES, 'generic')], { mappingFile: path.join(FIXTURES, 'generic/mapping.yml'), dryRun: true });
+      expect(r.manifest.status).toBe('dry-run');
+      expect(r.exitCode).toBe(0);
+      expect(r.manifest.tables).toMatchObject({ leads: 3, opportunities: 2, touchpoints: 4 });
+      expect(r.manifest.run.mapping.values.channels).toMatchObject({ 自然検索: 'seo', 広告: 'web_ads' });
+      expect(r.summary).toMatch(/dry run: nothing written/);
+      expect(listImports(dry.importsDir)).toEqual([]);
+      expect(readdirSync(dry.importsDir)).toEqual([]);
+      expect(existsSync(dry.warehouse)).toBe(false);
+    } finally {
+      dry.cleanup();
+    }
+  }, 60_000);
+
   it('stops with a clear error (exit 2) on a file it cannot place and on a broken mapping', () => {
     const cliArea = importArea();
     try {
