@@ -285,3 +285,11 @@ export function inFunnelOrder(row: Row, stages: string[], dated: { stage: string
   }
   return kept;
 }
+
+/** A won or lost deal has a close date, not before its creation; an open one has none that counts. */
+export function checkDealDates(r: Row, closedColumn: string, status: string | null | undefined, createdAt?: string, closedAt?: string) {
+  if ((status === 'won' || status === 'lost') && !closedAt) r.reject(closedColumn, '', `a ${status} deal without a close date`);
+  else if (closedAt && createdAt && Date.parse(closedAt) < Date.parse(createdAt) && status !== 'open') {
+    r.reject(closedColumn, r.get(closedColumn), 'closed before it was created (out of time order)');
+  }
+}

@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { MappingFile, TableSpec } from '../mapping.js';
 import { globMatch } from '../mapping.js';
 import { normaliseDomain } from '../text.js';
-import { eachRow, type ImportContext, type Row, type SourceDefaults } from './common.js';
+import { checkDealDates, eachRow, type ImportContext, type Row, type SourceDefaults } from './common.js';
 import { ImportInputError, type SourceAdapter } from './index.js';
 
 const TABLE_ORDER = ['accounts', 'campaigns', 'leads', 'stage_transitions', 'opportunities', 'touchpoints', 'channel_costs', 'targets'] as const;
@@ -94,7 +94,7 @@ function readers(ctx: ImportContext, spec: TableSpec) {
       const status = r.mapped('deal_status', c('status'), { required: true });
       const amount = r.amount(c('amount'));
       const dealType = r.mapped('deal_types', c('deal_type'));
-      checkDealDates(r, c('status'), c('closed_at'), status, createdAt, closedAt);
+      checkDealDates(r, c('closed_at'), status, createdAt, closedAt);
       if (r.rejected || !dealKey) return;
       ctx.batch.add('deals', {
         source: ctx.source, deal_key: dealKey, account_key: r.key(c('account_id')), created_at: createdAt, closed_at: closedAt, status,
@@ -143,15 +143,6 @@ function readers(ctx: ImportContext, spec: TableSpec) {
     },
   };
   return tables;
-}
-
-/** A won or lost deal has a close date, not before its creation; an open one has none that counts. */
-export function checkDealDates(r: Row, statusColumn: string, closedColumn: string, status: string | null | undefined, createdAt?: string, closedAt?: string) {
-  if ((status === 'won' || status === 'lost') && !closedAt) r.reject(closedColumn, '', `a ${status} deal without a close date`);
-  else if (closedAt && createdAt && Date.parse(closedAt) < Date.parse(createdAt) && status !== 'open') {
-    r.reject(closedColumn, r.get(closedColumn), 'closed before it was created (out of time order)');
-  }
-  void statusColumn;
 }
 
 export const genericDefaults: SourceDefaults = {};

@@ -22,8 +22,7 @@
  * first associated contact is its primary contact.
  */
 import { normaliseDomain } from '../text.js';
-import { CANONICAL_STAGES, eachRow, employeeBand, inFunnelOrder, type SourceDefaults } from './common.js';
-import { checkDealDates } from './generic.js';
+import { CANONICAL_STAGES, checkDealDates, eachRow, employeeBand, inFunnelOrder, type SourceDefaults } from './common.js';
 import { classify, type SourceAdapter } from './index.js';
 
 export const hubspotDefaults: SourceDefaults = {
@@ -129,7 +128,7 @@ export const hubspot: SourceAdapter = {
         const closedAt = status === 'won' || status === 'lost' ? r.time('Close Date') : undefined;
         const amount = r.amount('Amount');
         const dealType = r.mapped('deal_types', 'Deal Type');
-        checkDealDates(r, 'Deal Stage', 'Close Date', status, createdAt, closedAt);
+        checkDealDates(r, 'Close Date', status, createdAt, closedAt);
         if (r.rejected || !key) return;
         const companyId = r.get(...COMPANY_ID);
         ctx.batch.add('deals', {

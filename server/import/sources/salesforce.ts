@@ -23,8 +23,7 @@
  * touches.
  */
 import { normaliseDomain } from '../text.js';
-import { eachRow, employeeBand, type ImportContext, type Row, type SourceDefaults } from './common.js';
-import { checkDealDates } from './generic.js';
+import { checkDealDates, eachRow, employeeBand, type ImportContext, type Row, type SourceDefaults } from './common.js';
 import { classify, type SourceAdapter } from './index.js';
 
 export const salesforceDefaults: SourceDefaults = {
@@ -173,7 +172,7 @@ export const salesforce: SourceAdapter = {
       const closed = status === 'won' || status === 'lost' ? (key && closedAt.get(key)) ?? r.time(['CloseDate', 'Close Date']) : undefined;
       const amount = r.amount('Amount');
       const dealType = r.mapped('deal_types', 'Type');
-      checkDealDates(r, 'StageName', 'CloseDate', status, createdAt, closed);
+      checkDealDates(r, r.col('CloseDate', 'Close Date') ?? 'CloseDate', status, createdAt, closed);
       if (r.rejected || !key) return;
       const account = r.get(...F.accountId);
       ctx.batch.add('deals', {
