@@ -2,8 +2,8 @@
  * GET /api/imports — what the figures rest on: per source, its last import
  * (when, files, rows read / accepted / quarantined, reasons, unmapped values,
  * the mapping in force) and the data's as-of, from the import area's
- * manifests. GET /api/imports/<id>/quarantine.csv downloads an import's
- * quarantine file. Both need a valid bearer token (401 otherwise); an id that
+ * manifests. GET /api/imports/<id>/quarantine.csv and …/merges.csv download
+ * an import's quarantine file and its log of merged leads and accounts. Both need a valid bearer token (401 otherwise); an id that
  * is not an import's is 404. Read-only: imports run from the command line.
  */
 import { existsSync } from 'node:fs';
@@ -48,15 +48,15 @@ export function importsRouter(config: Config) {
     res.set('Cache-Control', 'no-store').json(body);
   });
 
-  router.get('/:id/quarantine.csv', (req, res) => {
-    const { id } = req.params;
-    const file = path.join(config.importsDir, id, 'quarantine.csv');
+  router.get('/:id/:name(quarantine|merges).csv', (req, res) => {
+    const { id, name } = req.params as { id: string; name: string };
+    const file = path.join(config.importsDir, id, `${name}.csv`);
     if (!IMPORT_ID.test(id) || !existsSync(file)) {
-      res.status(404).json({ error: `No import "${id}" with a quarantine file (older imports are pruned after five)` });
+      res.status(404).json({ error: `No import "${id}" with a ${name} file (older imports are pruned after five)` });
       return;
     }
     res.set('Cache-Control', 'no-store');
-    res.download(file, `quarantine-${id}.csv`);
+    res.download(file, `${name}-${id}.csv`);
   });
   return router;
 }

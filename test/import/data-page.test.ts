@@ -57,7 +57,7 @@ describe('GET /api/imports', () => {
     expect(body.latest).toMatchObject({ id: salesforce.manifest.id, asOf: '2025-09-30T15:00:00.000Z', tables: salesforce.manifest.tables });
     expect(body.sources.map((s) => [s.source, s.id, s.read, s.accepted, s.quarantinedRows])).toEqual([
       ['hubspot', hubspot.manifest.id, 18, 11, 7],
-      ['salesforce', salesforce.manifest.id, 32, 31, 1],
+      ['salesforce', salesforce.manifest.id, 33, 32, 1],
     ]);
     expect(body.sources[0]!.quarantineAvailable).toBe(true);
   });
@@ -66,6 +66,9 @@ describe('GET /api/imports', () => {
     const res = await fetch(`${t.url}/api/imports/${hubspot.manifest.id}/quarantine.csv`, { headers: { authorization: t.token() } });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe(readFileSync(path.join(hubspot.dir!, 'quarantine.csv'), 'utf8'));
+    const merges = await fetch(`${t.url}/api/imports/${salesforce.manifest.id}/merges.csv`, { headers: { authorization: t.token() } });
+    expect(await merges.text()).toBe(readFileSync(path.join(salesforce.dir!, 'merges.csv'), 'utf8'));
+    expect((await t.request(`/api/imports/${hubspot.manifest.id}/manifest.json`)).status).not.toBe(200);
     expect((await t.request('/api/imports/..%2F..%2Fetc/quarantine.csv')).status).toBe(404);
     expect((await t.request('/api/imports/20250101T000000000Z-nothing/quarantine.csv')).status).toBe(404);
   });
@@ -85,7 +88,10 @@ for (const locale of ['ja', 'en'] as const) {
         expect(await fig('hubspot.read')).toBe(formatCount(18, locale));
         expect(await fig('hubspot.accepted')).toBe(formatCount(11, locale));
         expect(await fig('hubspot.quarantined')).toBe(formatCount(7, locale));
-        expect(await fig('salesforce.read')).toBe(formatCount(32, locale));
+        expect(await fig('salesforce.read')).toBe(formatCount(33, locale));
+        // 山田 in HubSpot and Salesforce, and the アクメ and ガンマ accounts, each one record of several.
+        expect(await fig('salesforce.merges')).toBe(formatCount(salesforce.manifest.run.merges, locale));
+        expect(salesforce.manifest.run.merges).toBe(3);
         expect(await fig('data.leads')).toBe(formatCount(salesforce.manifest.tables.leads, locale));
         const hubspotCard = page.locator('[data-source="hubspot"]');
         expect(await hubspotCard.getByText('malformed email', { exact: true }).count()).toBe(1);

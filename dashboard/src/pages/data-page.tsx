@@ -35,11 +35,13 @@ function useImports(): { state: CardState; data: ImportsStatus | null } {
   return { state: { status, error }, data };
 }
 
-async function downloadQuarantine(id: string) {
-  const res = await fetch(`/api/imports/${encodeURIComponent(id)}/quarantine.csv`, { headers: { authorization: `Bearer ${await sessionToken()}` } });
-  if (!res.ok) throw new Error(`quarantine download ${res.status}`);
-  downloadText(await res.text(), `quarantine-${id}.csv`);
+async function downloadFile(id: string, name: 'quarantine' | 'merges') {
+  const res = await fetch(`/api/imports/${encodeURIComponent(id)}/${name}.csv`, { headers: { authorization: `Bearer ${await sessionToken()}` } });
+  if (!res.ok) throw new Error(`${name} download ${res.status}`);
+  downloadText(await res.text(), `${name}-${id}.csv`);
 }
+
+const buttonClass = 'inline-flex items-center gap-1.5 rounded-tremor-small border border-tremor-border px-2.5 py-1 text-tremor-label hover:bg-tremor-background-subtle';
 
 function Figure({ name, label, value }: { name: string; label: string; value: string }) {
   return (
@@ -64,10 +66,18 @@ function SourceCard({ s }: { s: ImportSourceStatus }) {
           <h3 id={`source-${s.source}`} className="font-semibold text-tremor-content-strong">{t('data.source.title', { source: s.source })}</h3>
           <p className="text-tremor-label text-tremor-content">{t('data.source.subtitle', { when, id: s.id })}</p>
         </header>
-        <div className="grid grid-cols-3 gap-4">
+        <div className="grid grid-cols-4 gap-4">
           <Figure name={`${s.source}.read`} label={t('data.read')} value={formatCount(s.read, locale)} />
           <Figure name={`${s.source}.accepted`} label={t('data.accepted')} value={formatCount(s.accepted, locale)} />
           <Figure name={`${s.source}.quarantined`} label={t('data.quarantined')} value={formatCount(s.quarantinedRows, locale)} />
+          <div>
+            <Figure name={`${s.source}.merges`} label={t('data.merges')} value={formatCount(s.merges, locale)} />
+            {s.quarantineAvailable && s.merges > 0 && (
+              <button type="button" onClick={() => downloadFile(s.id, 'merges').catch((e: Error) => setFailed(e.message))} className={`${buttonClass} mt-1`}>
+                <DownloadIcon /> {t('data.downloadMerges')}
+              </button>
+            )}
+          </div>
         </div>
         <table aria-label={t('data.files')}>
           <thead><tr><th className={th}>{t('data.files')}</th><th className={th}>{t('data.kind')}</th><th className={th}>{t('data.encoding')}</th><th className={`${th} text-right`}>{t('data.rows')}</th></tr></thead>
@@ -81,7 +91,7 @@ function SourceCard({ s }: { s: ImportSourceStatus }) {
           <div className="mb-1 flex items-center justify-between">
             <h4 className="font-medium text-tremor-content-strong">{t('data.reasons')}</h4>
             {s.quarantineAvailable && reasons.length > 0 && (
-              <button type="button" onClick={() => downloadQuarantine(s.id).catch((e: Error) => setFailed(e.message))} className="inline-flex items-center gap-1.5 rounded-tremor-small border border-tremor-border px-2.5 py-1 text-tremor-label hover:bg-tremor-background-subtle">
+              <button type="button" onClick={() => downloadFile(s.id, 'quarantine').catch((e: Error) => setFailed(e.message))} className={buttonClass}>
                 <DownloadIcon /> {t('data.downloadQuarantine')}
               </button>
             )}
