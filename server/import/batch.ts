@@ -111,11 +111,16 @@ export class Batch {
     return path.join(this.dir, `${entity}.csv`);
   }
 
+  /** Rows name their file by number (files.csv maps it back): a path repeated on ten million rows is most of the bytes. */
+  private readonly fileIds = new Map<string, number>();
+
   add<E extends Entity>(entity: E, row: EntityRow<E>, origin: Origin) {
     const cols = ENTITY_COLUMNS[entity] as readonly string[];
     let line = '';
     for (const c of cols) line += `${csvField((row as Record<string, unknown>)[c])},`;
-    this.writers.get(entity)!.push(`${line}${csvField(origin.file)},${origin.line}\n`);
+    let fileId = this.fileIds.get(origin.file);
+    if (fileId === undefined) this.fileIds.set(origin.file, (fileId = this.fileIds.size));
+    this.writers.get(entity)!.push(`${line}${fileId},${origin.line}\n`);
     this.counts[entity]!++;
   }
 
@@ -131,8 +136,9 @@ export class Batch {
   }
 
   async close() {
-    await Promise.all([...this.writers.values()].map((w) => w.close()));
-    await this.quarantine.close();
+    const files = new CsvWriter(path.join(this.dir, 'files.csv'), ['id', 'file']);
+    for (const [file, id] of this.fileIds) files.push(`${id},${csvField(file)}\n`);
+    await Promise.all([...this.writers.values(), this.quarantine, files].map((w) => w.close()));
   }
 }
 

@@ -89,14 +89,20 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
   // Records first, then what rows of records carry (stage dates, touches, contacts): a row that lost as a
   // duplicate record takes its stage dates and touches with it instead of competing with the winner's.
   await run(`create or replace table lost_origins (_file varchar, _line bigint)`);
+  await run(`create or replace table batch_files as select * from read_csv(${sqlString(path.join(o.batchDir, 'files.csv'))}, header = true, columns = {'id': 'VARCHAR', 'file': 'VARCHAR'}, quote = '"', escape = '"')`);
   const order: Entity[] = ['people', 'accounts', 'deals', 'campaigns', 'events', 'touches', 'deal_contacts', 'costs', 'targets'];
   for (const entity of order) {
     const cols = [...ENTITY_COLUMNS[entity], '_file', '_line'];
     const types = `{${cols.map((c) => `'${c}': '${c === '_line' ? 'BIGINT' : 'VARCHAR'}'`).join(', ')}}`;
     await run(
-      `create or replace table b_${entity} as select *, row_number() over () as _seq
-       from read_csv(${sqlString(path.join(o.batchDir, `${entity}.csv`))}, header = true, columns = ${types}, quote = '"', escape = '"', nullstr = '')
-       where (_file, _line) not in (select (_file, _line) from lost_origins)`,
+      `create or replace table b_${entity} as
+       with rows as (
+         -- _seq orders rows as the files were read (file, then line): "the last in the file wins".
+         select b.* replace (f.file as _file), (b._file::bigint << 40) + b._line as _seq
+         from read_csv(${sqlString(path.join(o.batchDir, `${entity}.csv`))}, header = true, columns = ${types}, quote = '"', escape = '"', nullstr = '') as b
+         join batch_files as f on f.id = b._file
+       )
+       select * from rows where (_file, _line) not in (select (_file, _line) from lost_origins)`,
     );
     const prev = o.previousStore && path.join(o.previousStore, `${entity}.parquet`);
     if (prev && existsSync(prev)) await run(`create or replace table p_${entity} as select * from read_parquet(${sqlString(prev)})`);
@@ -105,8 +111,17 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     // 1. duplicates within this import
     const { key, newer } = KEYS[entity];
     const part = key.map((k) => `"${k}"`).join(', ');
+    // An empty key part (a cost without campaign) is a value here, as it is in group by.
+    const same = key.map((k) => `b."${k}" is not distinct from d."${k}"`).join(' and ');
     const rank = `${newer ? `try_cast(${newer} as timestamptz) desc nulls last, ` : ''}_seq desc`;
-    await run(`create or replace table r_${entity} as select *, row_number() over w as _rank, first_value(_line) over w as _kept_line from b_${entity} window w as (partition by ${part} order by ${rank})`);
+    // Rank only the ids that occur twice: a window over ten million unique ids would sort them all for nothing.
+    await run(`create or replace table dup_${entity} as select ${part} from b_${entity} group by all having count(*) > 1`);
+    await run(`create or replace table r_${entity} as
+      select b.*, 1::bigint as _rank, null::bigint as _kept_line from b_${entity} as b anti join dup_${entity} as d on ${same}
+      union all by name
+      select *, row_number() over w as _rank, first_value(_line) over w as _kept_line
+      from (select b.* from b_${entity} as b semi join dup_${entity} as d on ${same})
+      window w as (partition by ${part} order by ${rank})`);
     await run(`insert into q select source, _file, _line, ${sqlString(key.join('+'))}, concat_ws('|', ${part}), 'duplicate id (the most recently modified row wins, then the last in the file)', 'kept line ' || _kept_line from r_${entity} where _rank > 1`);
     await run(`insert into lost_origins select _file, _line from r_${entity} where _rank > 1`);
     // 2. merge with the store
@@ -115,7 +130,7 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
        union all by name
        select p.*, false as _new from p_${entity} as p anti join (select ${part} from r_${entity}) as n using (${part})`,
     );
-    await run(`drop table b_${entity}; drop table r_${entity}; drop table p_${entity}`);
+    await run(`drop table b_${entity}; drop table r_${entity}; drop table p_${entity}; drop table dup_${entity}`);
   }
 
   // 3. orphans and order

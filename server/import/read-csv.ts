@@ -69,11 +69,15 @@ export async function readHeader(file: string, encoding: TextEncoding | 'auto' =
   return { header: (parsed[0] ?? []).map((h) => h.trim()), encoding: enc };
 }
 
+export type CsvItem = CsvRow | (CsvProblem & { problem: true });
+
 /**
- * Streams the rows of `file`. `onProgress` gets bytes read so far (of the
- * file on disk). Throws only when the file has no header at all.
+ * Streams the rows of `file` to `onItem` (synchronously, in file order; a
+ * callback rather than an async iterator, which costs a promise per row).
+ * `onProgress` gets bytes read so far (of the file on disk). Rejects only
+ * when the file cannot be read or has no header at all.
  */
-export async function* readCsv(
+export async function readCsv(
   file: string,
   options: {
     encoding?: TextEncoding | 'auto';
@@ -83,8 +87,9 @@ export async function* readCsv(
     footer?: RegExp;
     /** Line of the header row (1-based) when lines above it describe the export (BowNow's search conditions). */
     headerLine?: number;
-  } = {},
-): AsyncGenerator<CsvRow | (CsvProblem & { problem: true })> {
+  },
+  onItem: (item: CsvItem) => void,
+): Promise<void> {
   const size = (await stat(file)).size;
   const encoding = !options.encoding || options.encoding === 'auto' ? detectEncoding(await sampleFile(file)) : options.encoding;
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
@@ -101,40 +106,49 @@ export async function* readCsv(
   let header: string[] | undefined;
   let nextLine = options.headerLine ?? 1;
   const held: { line: number; fields: string[] }[] = [];
-  for await (const record of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    const line = nextLine;
-    nextLine = record.info.lines + 1;
-    const fields = record.record;
-    if (!header) {
-      header = fields.map((h) => h.replace(/^\uFEFF/, '').trim());
-      options.onInfo?.({ file, encoding, header, bytes: size });
-      continue;
+  let failed: unknown;
+  parser.on('data', (record: { record: string[]; info: { lines: number } }) => {
+    if (failed) return;
+    try {
+      const line = nextLine;
+      nextLine = record.info.lines + 1;
+      const fields = record.record;
+      if (!header) {
+        header = fields.map((h) => h.replace(/^\uFEFF/, '').trim());
+        options.onInfo?.({ file, encoding, header, bytes: size });
+        return;
+      }
+      if (fields.length === 1 && fields[0]!.trim() === '') return;
+      if (options.footer && fields.length === 1 && header.length > 1) {
+        held.push({ line, fields });
+        return;
+      }
+      for (const h of held.splice(0)) onItem(ragged(h.line, h.fields, header));
+      if (fields.length !== header.length) {
+        onItem(ragged(line, fields, header));
+        return;
+      }
+      const values: Record<string, string> = {};
+      let bad: string | undefined;
+      for (let i = 0; i < header.length; i++) {
+        const v = fields[i]!.trim();
+        if (bad === undefined && v.includes('\uFFFD')) bad = header[i]!;
+        values[header[i]!] = v;
+      }
+      if (bad !== undefined) onItem({ problem: true, line, column: bad, value: values[bad]!.slice(0, 200), reason: `undecodable bytes (not valid ${encoding})` });
+      else onItem({ line, values });
+    } catch (e) {
+      failed = e;
+      raw.destroy();
     }
-    if (fields.length === 1 && fields[0]!.trim() === '') continue;
-    if (options.footer && fields.length === 1 && header.length > 1) {
-      held.push({ line, fields });
-      continue;
-    }
-    for (const h of held.splice(0)) yield ragged(h.line, h.fields, header);
-    if (fields.length !== header.length) {
-      yield ragged(line, fields, header);
-      continue;
-    }
-    const values: Record<string, string> = {};
-    let bad: string | undefined;
-    for (let i = 0; i < header.length; i++) {
-      const v = fields[i]!.trim();
-      if (bad === undefined && v.includes('\uFFFD')) bad = header[i]!;
-      values[header[i]!] = v;
-    }
-    if (bad !== undefined) {
-      yield { problem: true, line, column: bad, value: values[bad]!.slice(0, 200), reason: `undecodable bytes (not valid ${encoding})` };
-      continue;
-    }
-    yield { line, values };
-  }
+  });
+  await new Promise<void>((resolve, reject) => {
+    parser.on('end', resolve);
+    for (const stream of [raw, bytes, text, parser] as NodeJS.EventEmitter[]) stream.on('error', reject);
+  });
+  if (failed) throw failed;
   if (!header) throw new Error(`${path.basename(file)}: the file is empty (no header row)`);
-  if (!held.some((h) => options.footer!.test(h.fields[0]!))) for (const h of held) yield ragged(h.line, h.fields, header);
+  if (!held.some((h) => options.footer!.test(h.fields[0]!))) for (const h of held) onItem(ragged(h.line, h.fields, header));
 }
 
 function ragged(line: number, fields: string[], header: string[]): CsvProblem & { problem: true } {

@@ -225,7 +225,7 @@ export async function eachRow(
   ctx: ImportContext,
   file: string,
   kind: string,
-  onRow: (row: Row) => void | Promise<void>,
+  onRow: (row: Row) => void,
   opts: { footer?: RegExp; headerLine?: number } = {},
 ): Promise<void> {
   const display = ctx.display(file);
@@ -233,25 +233,29 @@ export async function eachRow(
   ctx.batch.files.push(report);
   let total = 0;
   let folded: Map<string, string> | undefined;
-  for await (const item of readCsv(file, {
-    encoding: ctx.encoding,
-    footer: opts.footer,
-    headerLine: opts.headerLine,
-    onInfo: (info) => {
-      report.encoding = info.encoding;
-      total = info.bytes;
-      folded = new Map(info.header.map((h) => [h.toLowerCase(), h]));
+  await readCsv(
+    file,
+    {
+      encoding: ctx.encoding,
+      footer: opts.footer,
+      headerLine: opts.headerLine,
+      onInfo: (info) => {
+        report.encoding = info.encoding;
+        total = info.bytes;
+        folded = new Map(info.header.map((h) => [h.toLowerCase(), h]));
+      },
+      onProgress: (bytes) => ctx.onProgress?.(display, bytes, total),
     },
-    onProgress: (bytes) => ctx.onProgress?.(display, bytes, total),
-  })) {
-    report.rows++;
-    ctx.batch.read++;
-    if ('problem' in item) {
-      ctx.batch.reject({ source: ctx.source, file: display, line: item.line, column: item.column, value: item.value, reason: item.reason, suggestion: '' });
-      continue;
-    }
-    await onRow(new Row(ctx, item.values, { file: display, line: item.line }, folded));
-  }
+    (item) => {
+      report.rows++;
+      ctx.batch.read++;
+      if ('problem' in item) {
+        ctx.batch.reject({ source: ctx.source, file: display, line: item.line, column: item.column, value: item.value, reason: item.reason, suggestion: '' });
+        return;
+      }
+      onRow(new Row(ctx, item.values, { file: display, line: item.line }, folded));
+    },
+  );
 }
 
 export const baseName = (file: string) => path.basename(file);
