@@ -60,6 +60,9 @@ export interface ImportBench {
   peakRssBytes: number;
   readMs: number;
   mergeMs: number;
+  /** CPU time of the process (JS and DuckDB's threads): on a shared machine, the figure that does not depend on the neighbours. */
+  cpuMs: number;
+  loadAverage: number;
   buildMs?: number;
 }
 
@@ -80,6 +83,7 @@ export async function benchImport(opts: { leads: number; touches: number; build:
     let peak = process.memoryUsage().rss;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 200);
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const result = await runImport({
       source: 'generic',
       inputs: [path.join(input, 'leads.csv'), path.join(input, 'touches.csv')],
@@ -91,6 +95,7 @@ export async function benchImport(opts: { leads: number; touches: number; build:
       build: false,
     });
     const importMs = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
     clearInterval(sampler);
     if (result.manifest.run.quarantinedRows) throw new Error(`bench input quarantined: ${result.summary}`);
     const out: ImportBench = {
@@ -102,6 +107,8 @@ export async function benchImport(opts: { leads: number; touches: number; build:
       peakRssBytes: peak,
       readMs: result.manifest.run.timings.readMs,
       mergeMs: result.manifest.run.timings.mergeMs,
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      loadAverage: os.loadavg()[0]!,
     };
     if (opts.build) {
       const { buildWarehouse } = await import('../server/warehouse/index.js');
@@ -121,6 +128,7 @@ export function formatImportBench(b: ImportBench): string {
     `import     ${b.leads.toLocaleString('en')} leads + ${b.touches.toLocaleString('en')} touchpoints (generic CSV, ${mb(b.inputBytes)})`,
     `           ${(b.importMs / 1000).toFixed(1)} s, ${b.rowsPerSecond.toLocaleString('en')} rows/s, peak RSS ${mb(b.peakRssBytes)}`,
     `           (read and check ${(b.readMs / 1000).toFixed(1)} s, merge into tables ${(b.mergeMs / 1000).toFixed(1)} s)`,
+    `           CPU ${(b.cpuMs / 1000).toFixed(1)} s (${Math.round((b.leads + b.touches) / (b.cpuMs / 1000)).toLocaleString('en')} rows per CPU-second); load average ${b.loadAverage.toFixed(1)} on ${os.cpus().length} cores`,
     ...(b.buildMs !== undefined ? [`           warehouse build from the import ${(b.buildMs / 1000).toFixed(1)} s`] : []),
   ].join('\n');
 }
