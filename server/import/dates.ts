@@ -20,8 +20,14 @@ const LOCAL =
   /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:(?:\s+|T|\s*(?=\d))(\d{1,2})\s*[:時]\s*(\d{1,2})\s*(?:[:分]\s*(\d{1,2})?\s*(?:\.(\d{1,9}))?\s*秒?)?)?$/;
 const OFFSET = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const leap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+const NON_ASCII = /[^\x00-\x7f]/;
+
 export class DateReader {
-  private readonly offsets = new Map<string, number>();
+  private readonly offsets = new Map<number, number>();
+  /** Epoch ms of the last successful read (saves the caller a Date.parse per cell). */
+  lastMs = NaN;
 
   constructor(
     /** IANA zone of times written without an offset, e.g. Asia/Tokyo. */
@@ -34,11 +40,11 @@ export class DateReader {
 
   /** UTC ISO string, or undefined when the value is not a date this reader knows. */
   read(raw: string): string | undefined {
-    const v = raw.normalize('NFKC').trim();
+    const v = (NON_ASCII.test(raw) ? raw.normalize('NFKC') : raw).trim();
     if (v === '') return undefined;
     if (this.format) {
       const d = DateTime.fromFormat(v, this.format, { zone: this.zone, setZone: false });
-      if (d.isValid) return iso(d.toMillis());
+      if (d.isValid) return this.done(d.toMillis());
     }
     const m = LOCAL.exec(v);
     if (m) {
@@ -47,18 +53,22 @@ export class DateReader {
     }
     if (OFFSET.test(v) && /^\d{4}-\d{2}-\d{2}T/.test(v)) {
       const d = DateTime.fromISO(v, { setZone: true });
-      return d.isValid ? iso(d.toMillis()) : undefined;
+      return d.isValid ? this.done(d.toMillis()) : undefined;
     }
-    if (/^\d{13}$/.test(v)) return iso(Number(v));
+    if (/^\d{13}$/.test(v)) return this.done(Number(v));
     return undefined;
+  }
+
+  private done(ms: number): string {
+    this.lastMs = ms;
+    return iso(ms);
   }
 
   private local(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): string | undefined {
     if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return undefined;
+    if (d > (mo === 2 && leap(y) ? 29 : DAYS[mo - 1]!)) return undefined; // 2024-02-30
     const wall = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-    const check = new Date(wall);
-    if (check.getUTCDate() !== d || check.getUTCMonth() !== mo - 1) return undefined; // 2024-02-30
-    const hourKey = `${y}-${mo}-${d}-${h}`;
+    const hourKey = Math.floor(wall / 3_600_000);
     let offset = this.offsets.get(hourKey);
     if (offset === undefined) {
       const dt = DateTime.fromObject({ year: y, month: mo, day: d, hour: h, minute: mi }, { zone: this.zone });
@@ -66,7 +76,7 @@ export class DateReader {
       if (this.offsets.size > 100_000) this.offsets.clear();
       this.offsets.set(hourKey, offset);
     }
-    return iso(wall - offset * 60_000);
+    return this.done(wall - offset * 60_000);
   }
 }
 

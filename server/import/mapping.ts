@@ -92,9 +92,15 @@ export class ValueMap {
     }
     for (const c of canonical) if (!this.map.has(lookupKey(c))) this.map.set(lookupKey(c), c);
   }
+  /** Raw value → answer: exports repeat a handful of values millions of times. */
+  private readonly seen = new Map<string, string | null | undefined>();
+
   /** The canonical value; null when mapped to nothing on purpose (ignored); undefined when unknown. */
   get(raw: string): string | null | undefined {
-    return this.map.get(lookupKey(raw));
+    if (this.seen.has(raw)) return this.seen.get(raw);
+    const v = this.map.get(lookupKey(raw));
+    if (this.seen.size < 10_000) this.seen.set(raw, v);
+    return v;
   }
   /** "add `Value: guess` under stages:" — the closest canonical value by edit distance. */
   suggest(raw: string): string {

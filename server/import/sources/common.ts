@@ -164,7 +164,7 @@ export class Row {
       this.reject(col, raw, 'unreadable date', 'give the format as date_format (luxon tokens) in a mapping file');
       return undefined;
     }
-    if (Date.parse(t) > this.ctx.asOfMs) {
+    if (this.ctx.dates.lastMs > this.ctx.asOfMs) {
       this.reject(col, raw, `date beyond as_of (${this.ctx.asOf})`, 'export again or pass a later --as-of');
       return undefined;
     }
