@@ -319,11 +319,12 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
   await copy('channel_costs', `select month::date as month, channel, campaign_key as campaign_id, sum(cost::bigint) as cost from s_costs group by all order by all`);
   await copy('targets', `select fiscal_month::date as fiscal_month, metric, sum(target::double) as target from s_targets group by all order by all`);
   await copy('stages', `select * from read_csv(${sqlString(path.join(o.defaultsDir, 'stages.csv'))}, header = true, all_varchar = true)`);
+  // channels.csv (where the bundled seeds have one) with the mapping's new channels appended; its other
+  // columns (sort_order …) are kept as they are.
   const channelsCsv = path.join(o.defaultsDir, 'channels.csv');
-  if (existsSync(channelsCsv) || o.newChannels.length) {
-    const added = o.newChannels.map((c) => `select ${sqlString(c.channel)}, ${sqlString(c.label_ja)}, ${sqlString(c.label_en)}, ${c.is_paid ? "'true'" : "'false'"}`);
-    const base = existsSync(channelsCsv) ? `select channel, label_ja, label_en, is_paid from read_csv(${sqlString(channelsCsv)}, header = true, all_varchar = true)` : '';
-    await copy('channels', [base, ...added].filter(Boolean).join(' union all '));
+  if (existsSync(channelsCsv)) {
+    const added = o.newChannels.map((c) => `select ${sqlString(c.channel)} as channel, ${sqlString(c.label_ja)} as label_ja, ${sqlString(c.label_en)} as label_en, ${c.is_paid ? "'true'" : "'false'"} as is_paid`);
+    await copy('channels', [`select * from read_csv(${sqlString(channelsCsv)}, header = true, all_varchar = true)`, ...added].join(' union all by name '));
   }
   for (const extra of ['touch_types.csv']) {
     const file = path.join(o.defaultsDir, extra);
