@@ -1,6 +1,8 @@
 /*
  * npm run bench [-- --leads N --seed S --runs R --skip-dashboard]
  *                 [--load-clients 50 --load-seconds 120 --skip-load | --load]
+ * npm run bench -- --import [--import-leads N] [--import-touches M] [--import-build]
+ *   import throughput instead (bench/import.ts): generic CSV, rows per second
  *
  * Prints speed and memory figures with the data size, all from one run so
  * the ratios compare like with like:
@@ -36,6 +38,10 @@ const { values } = parseArgs({
     'skip-load': { type: 'boolean', default: false },
     'load-clients': { type: 'string', default: '50' },
     'load-seconds': { type: 'string', default: '120' },
+    import: { type: 'boolean', default: false },
+    'import-leads': { type: 'string', default: '1000000' },
+    'import-touches': { type: 'string', default: '10000000' },
+    'import-build': { type: 'boolean', default: false },
   },
 });
 const leads = Number(values.leads);
@@ -65,6 +71,14 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 }
 
 async function main() {
+  if (values.import) {
+    const { benchImport, formatImportBench } = await import('./import.js');
+    const b = await benchImport({ leads: Number(values['import-leads']), touches: Number(values['import-touches']), build: values['import-build'] });
+    console.log(formatImportBench(b));
+    mkdirSync(path.join(projectRoot, 'bench/results'), { recursive: true });
+    writeFileSync(path.join(projectRoot, 'bench/results', `import-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify({ machine: `${os.cpus().length} cores, ${mb(os.totalmem())}`, node: process.version, ...b }, null, 2));
+    return;
+  }
   const work = mkdtempSync(path.join(os.tmpdir(), 'revcycle-bench-'));
   const seedsDir = path.join(work, 'seeds');
   const warehousePath = path.join(work, 'warehouse.duckdb');

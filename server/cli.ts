@@ -8,6 +8,7 @@
  *   build-warehouse  rebuild the warehouse from the seeds (atomic swap)
  *   token            print an API token: --role executive|analyst|team|agency
  *                    [--team T] [--channels a,b] [--scopes meta,data] [--ttl S]
+ *   import           bring your own data: import <source> <files…> (server/import/command.ts)
  *
  * `start` and `dev` check readiness before announcing the server: a
  * warehouse another process holds (DuckDB's file lock), or one that cannot
@@ -32,7 +33,8 @@ function newestMtime(dir: string): number {
 
 async function ensureWarehouse(config: Config, force = false) {
   if (!force && !(await isWarehouseStale(config.seedsDir, config.warehousePath))) return;
-  console.log(`Building the warehouse from ${path.relative(projectRoot, config.seedsDir)}/ …`);
+  const from = config.seedsFrom === 'import' ? ' (the latest import)' : '';
+  console.log(`Building the warehouse from ${path.relative(projectRoot, config.seedsDir)}/${from} …`);
   const summary = await buildWarehouse({ seedsDir: config.seedsDir, warehousePath: config.warehousePath });
   console.log(summary.report ?? `Warehouse ready: ${config.warehousePath}`);
 }
@@ -78,6 +80,10 @@ async function startReady(config: Config) {
 
 async function main() {
   const [command = 'start', ...rest] = process.argv.slice(2);
+  if (command === 'import') {
+    const { importCommand } = await import('./import/command.js');
+    process.exit(await importCommand(loadConfig(), rest));
+  }
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -130,7 +136,7 @@ async function main() {
       break;
     }
     default:
-      throw new ConfigError(`Unknown command "${command}". Commands: start, dev, build-warehouse, token`);
+      throw new ConfigError(`Unknown command "${command}". Commands: start, dev, build-warehouse, token, import`);
   }
 }
 

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { latestImportTables } from './import/area.js';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -35,6 +36,14 @@ export interface Config {
   timeZone: string;
   /** Access control: CORS, hosts, tokens (see the security block below and SECURITY.md). */
   security: SecurityConfig;
+
+  // Bring your own data (server/import): where imports live, and what the seeds dir is.
+  /** The import area, `data/imports/` (REVCYCLE_IMPORTS). */
+  importsDir: string;
+  /** The bundled seeds: the sample data, and the defaults an import starts from (stages, channels, settings). */
+  bundledSeedsDir: string;
+  /** Where seedsDir came from: REVCYCLE_SEEDS, the latest complete import, or the bundled sample. */
+  seedsFrom: 'env' | 'import' | 'bundled';
 }
 
 // ---------------------------------------------------------------------------
@@ -190,6 +199,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } else if (apiSecret.length < (production ? 32 : 16)) {
     throw new ConfigError(`CUBEJS_API_SECRET must be at least ${production ? 32 : 16} characters`);
   }
+  const importsDir = resolve(env.REVCYCLE_IMPORTS ?? 'data/imports');
+  const bundledSeedsDir = resolve('seeds');
+  const imported = env.REVCYCLE_SEEDS ? undefined : latestImportTables(importsDir);
   const ttl = Number(env.REVCYCLE_DASHBOARD_TOKEN_TTL ?? 900);
   if (!Number.isInteger(ttl) || ttl < 60) throw new ConfigError('REVCYCLE_DASHBOARD_TOKEN_TTL must be an integer ≥ 60 seconds');
   return {
@@ -197,7 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiSecret,
     apiSecretSource,
     warehousePath: resolve(env.REVCYCLE_WAREHOUSE ?? env.CUBEJS_DB_DUCKDB_DATABASE_PATH ?? 'data/warehouse.duckdb'),
-    seedsDir: resolve(env.REVCYCLE_SEEDS ?? 'seeds'),
+    seedsDir: env.REVCYCLE_SEEDS ? resolve(env.REVCYCLE_SEEDS) : imported ?? bundledSeedsDir,
     modelDir: resolve(env.REVCYCLE_MODEL ?? 'model'),
     dashboardDist: resolve(env.REVCYCLE_DASHBOARD_DIST ?? 'dist/dashboard'),
     stateDir,
@@ -207,5 +219,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dashboardTokenTtl: ttl,
     timeZone: env.REVCYCLE_TIMEZONE ?? env.CUBEJS_DEFAULT_TIMEZONE ?? 'Asia/Tokyo',
     security: loadSecurityConfig(env),
+    importsDir,
+    bundledSeedsDir,
+    seedsFrom: env.REVCYCLE_SEEDS ? 'env' : imported ? 'import' : 'bundled',
   };
 }

@@ -10,6 +10,7 @@ import { ChannelsPage } from './pages/channels-page';
 import { FunnelPage } from './pages/funnel-page';
 import { PlanPage } from './pages/plan-page';
 import { ReviewPage } from './pages/review-page';
+import { DataPage } from './pages/data-page';
 
 export function App() {
   return (
@@ -21,6 +22,7 @@ export function App() {
         <Route path="channels" element={<ChannelsPage />} />
         <Route path="plan" element={<PlanPage />} />
         <Route path="review" element={<ReviewPage />} />
+        <Route path="data" element={<DataPage />} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Route>
     </Routes>

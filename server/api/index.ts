@@ -14,6 +14,7 @@ import { routeRefusal, type Route } from '../security/policy.js';
 import { sessionHandler } from './session.js';
 import { planHandler } from './plan.js';
 import { actionsRouter } from './actions.js';
+import { importsRouter } from './imports.js';
 
 export interface ApiDeps {
   config: Config;
@@ -45,4 +46,5 @@ export function registerApiRoutes(app: express.Express, deps: ApiDeps) {
   app.post('/api/session', sessionHandler(deps.config, deps.cube));
   app.post('/api/plan', requireRoute(deps.cube, 'plan'), planHandler(deps));
   app.use('/api/actions', requireRoute(deps.cube, 'actions'), actionsRouter(deps.config));
+  app.use('/api/imports', requireRoute(deps.cube, 'imports'), importsRouter(deps.config));
 }

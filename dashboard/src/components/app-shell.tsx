@@ -24,6 +24,7 @@ export const NAV: { to: string; key: MessageKey }[] = [
   { to: '/channels', key: 'nav.channels' },
   { to: '/plan', key: 'nav.plan' },
   { to: '/review', key: 'nav.review' },
+  { to: '/data', key: 'nav.data' },
 ];
 
 export function usePresentation() {

@@ -1,0 +1,134 @@
+/*
+ * Import throughput in the generic format: writes N leads and M touchpoints
+ * as a CRM export would (own column names, local times `2025/04/03 9:15`,
+ * Japanese channel labels) plus a mapping, then times `runImport` on them:
+ * reading, checking and normalising every row (source adapter), then the
+ * DuckDB merge into the store and the canonical tables; the warehouse build
+ * is timed separately (--import-build) because bench/run.ts times builds.
+ *
+ *   npm run bench -- --import [--import-leads 1000000] [--import-touches 10000000] [--import-build]
+ *
+ * Limits: one source, one import into an empty area (the merge with a
+ * previous import of the same size costs about as much again).
+ */
+import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { once } from 'node:events';
+import { projectRoot } from '../server/config.js';
+import { runImport } from '../server/import/index.js';
+
+const CHANNELS = ['自然検索', '広告', 'セミナー', 'メルマガ', '展示会', 'ウェビナー'];
+const MAPPING = `source: bench
+time_zone: Asia/Tokyo
+tables:
+  leads:
+    file: "leads.csv"
+    columns: { lead_id: ID, email: メールアドレス, created_at: 登録日時, lead_source: 流入元, company_name: 会社名 }
+  touchpoints:
+    file: "touches.csv"
+    columns: { lead_id: ID, occurred_at: 日時, channel: チャネル, touchpoint_id: 接点ID }
+channels: { 自然検索: seo, 広告: web_ads, セミナー: seminar, メルマガ: email, 展示会: trade_show, ウェビナー: webinar }
+`;
+
+async function writeLines(file: string, header: string, count: number, line: (i: number) => string) {
+  const out = createWriteStream(file);
+  out.write(`${header}\n`);
+  let chunk = '';
+  for (let i = 0; i < count; i++) {
+    chunk += `${line(i)}\n`;
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await once(out, 'drain');
+      chunk = '';
+    }
+  }
+  out.end(chunk);
+  await once(out, 'finish');
+}
+
+const local = (minutes: number) => {
+  const d = new Date(Date.UTC(2024, 3, 1) + minutes * 60_000);
+  return `${d.getUTCFullYear()}/${d.getUTCMonth() + 1}/${d.getUTCDate()} ${d.getUTCHours()}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+};
+
+export interface ImportBench {
+  leads: number;
+  touches: number;
+  inputBytes: number;
+  importMs: number;
+  rowsPerSecond: number;
+  peakRssBytes: number;
+  readMs: number;
+  mergeMs: number;
+  /** CPU time of the process (JS and DuckDB's threads): on a shared machine, the figure that does not depend on the neighbours. */
+  cpuMs: number;
+  loadAverage: number;
+  buildMs?: number;
+}
+
+export async function benchImport(opts: { leads: number; touches: number; build: boolean }): Promise<ImportBench> {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'revcycle-bench-import-'));
+  try {
+    const input = path.join(work, 'export');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(input);
+    // Leads over two years, 200 companies' domains per 10 000 leads; touches spread over the leads.
+    await writeLines(path.join(input, 'leads.csv'), 'ID,メールアドレス,会社名,登録日時,流入元', opts.leads, (i) =>
+      `L${i},person${i}@company${i % Math.max(1, Math.floor(opts.leads / 50))}.example.jp,株式会社カンパニー${i % 997},${local(i % 1_000_000)},${CHANNELS[i % CHANNELS.length]}`);
+    await writeLines(path.join(input, 'touches.csv'), '接点ID,ID,日時,チャネル', opts.touches, (i) =>
+      `T${i},L${i % opts.leads},${local((i % opts.leads) % 1_000_000 + (i % 7) * 1440)},${CHANNELS[(i * 7) % CHANNELS.length]}`);
+    writeFileSync(path.join(input, 'mapping.yml'), MAPPING);
+    const inputBytes = statSync(path.join(input, 'leads.csv')).size + statSync(path.join(input, 'touches.csv')).size;
+
+    let peak = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 200);
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const result = await runImport({
+      source: 'generic',
+      inputs: [path.join(input, 'leads.csv'), path.join(input, 'touches.csv')],
+      mappingFile: path.join(input, 'mapping.yml'),
+      asOf: '2030-01-01T00:00:00Z',
+      importsDir: path.join(work, 'imports'),
+      warehousePath: path.join(work, 'warehouse.duckdb'),
+      defaultsDir: path.join(projectRoot, 'seeds'),
+      build: false,
+    });
+    const importMs = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    clearInterval(sampler);
+    if (result.manifest.run.quarantinedRows) throw new Error(`bench input quarantined: ${result.summary}`);
+    const out: ImportBench = {
+      leads: opts.leads,
+      touches: opts.touches,
+      inputBytes,
+      importMs: Math.round(importMs),
+      rowsPerSecond: Math.round((opts.leads + opts.touches) / (importMs / 1000)),
+      peakRssBytes: peak,
+      readMs: result.manifest.run.timings.readMs,
+      mergeMs: result.manifest.run.timings.mergeMs,
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      loadAverage: os.loadavg()[0]!,
+    };
+    if (opts.build) {
+      const { buildWarehouse } = await import('../server/warehouse/index.js');
+      const t1 = performance.now();
+      await buildWarehouse({ seedsDir: path.join(result.dir!, 'tables'), warehousePath: path.join(work, 'warehouse.duckdb'), log: () => {} });
+      out.buildMs = Math.round(performance.now() - t1);
+    }
+    return out;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+export function formatImportBench(b: ImportBench): string {
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
+  return [
+    `import     ${b.leads.toLocaleString('en')} leads + ${b.touches.toLocaleString('en')} touchpoints (generic CSV, ${mb(b.inputBytes)})`,
+    `           ${(b.importMs / 1000).toFixed(1)} s, ${b.rowsPerSecond.toLocaleString('en')} rows/s, peak RSS ${mb(b.peakRssBytes)}`,
+    `           (read and check ${(b.readMs / 1000).toFixed(1)} s, merge into tables ${(b.mergeMs / 1000).toFixed(1)} s)`,
+    `           CPU ${(b.cpuMs / 1000).toFixed(1)} s (${Math.round((b.leads + b.touches) / (b.cpuMs / 1000)).toLocaleString('en')} rows per CPU-second); load average ${b.loadAverage.toFixed(1)} on ${os.cpus().length} cores`,
+    ...(b.buildMs !== undefined ? [`           warehouse build from the import ${(b.buildMs / 1000).toFixed(1)} s`] : []),
+  ].join('\n');
+}

@@ -1,0 +1,298 @@
+/*
+ * One import run: source files → quarantine and batch (source adapters) →
+ * merge with the previous import, identity, canonical tables (merge.ts) →
+ * warehouse build → the new import appears in the import area by one rename.
+ *
+ * Guarantees:
+ * - Nothing lost: every row not imported is in quarantine.csv with file,
+ *   line, column, value and reason. Unless allowRejects, an import with any
+ *   quarantined row changes nothing (its report is kept under
+ *   `refused/<id>/` for the user to read) and the CLI exits non-zero.
+ * - Atomic: work happens in `.work-<pid>-…/`; the warehouse is rebuilt from
+ *   the new tables (data tests included, atomic swap) before the import is
+ *   renamed into place. A kill at any point leaves the previous import and
+ *   the previous warehouse serving.
+ * - dryRun reads and checks everything, prints what it would import and the
+ *   mapping it used, and removes its work directory.
+ */
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { Batch, type FileReport, type Unmapped } from './batch.js';
+import { DateReader } from './dates.js';
+import { loadMappingFile, mappingEncoding, type MappingFile } from './mapping.js';
+import { mergeImport } from './merge.js';
+import { importId, latestImport, MANIFEST, pruneImports, readManifest, removeStaleWork } from './area.js';
+import { buildMaps, CANONICAL_CHANNELS, CANONICAL_STAGES, type ImportContext } from './sources/common.js';
+import { ImportInputError, type SourceAdapter } from './sources/index.js';
+import { hubspot } from './sources/hubspot.js';
+import { salesforce } from './sources/salesforce.js';
+import { marketo } from './sources/marketo.js';
+import { generic } from './sources/generic.js';
+
+export { ImportInputError } from './sources/index.js';
+export { MappingError } from './mapping.js';
+
+/** DuckDB's memory for the merge; beyond it, DuckDB spills to the work directory. */
+const MERGE_MEMORY = '3GB';
+
+export const SOURCES: Record<string, SourceAdapter> = { hubspot, salesforce, marketo, generic };
+
+export interface ImportOptions {
+  source: string;
+  /** Files and folders (folders: every .csv / .csv.gz / .txt inside, not recursive). */
+  inputs: string[];
+  mappingFile?: string;
+  dryRun?: boolean;
+  allowRejects?: boolean;
+  /** The data's "today" (ISO); default now. Rows dated later are quarantined. */
+  asOf?: string;
+  importsDir: string;
+  warehousePath: string;
+  /** Bundled defaults: stages.csv, settings.csv, channels.csv, touch_types.csv. */
+  defaultsDir: string;
+  /** Rebuild the warehouse (default true). */
+  build?: boolean;
+  timeZone?: string;
+  log?: (line: string) => void;
+  onProgress?: (file: string, bytes: number, total: number) => void;
+  /** Working directory that file names are shown relative to. */
+  cwd?: string;
+}
+
+export interface SourceRun {
+  id: string;
+  source: string;
+  finishedAt: string;
+  files: FileReport[];
+  read: number;
+  accepted: number;
+  quarantinedRows: number;
+  quarantined: number;
+  reasons: Record<string, number>;
+  unmapped: Unmapped;
+  mapping: { file: string | null; timeZone: string; dateFormat: string | null; encoding: string; values: Record<string, Record<string, string | null>> };
+  merges: number;
+  /** Where the time went: reading and checking rows, the DuckDB merge, the warehouse build. */
+  timings: { readMs: number; mergeMs: number; buildMs: number };
+}
+
+export interface ImportManifest {
+  id: string;
+  status: 'complete' | 'refused' | 'dry-run';
+  asOf: string;
+  timeZone: string;
+  tables: Record<string, number>;
+  tablesHash: string;
+  unchanged: boolean;
+  run: SourceRun;
+  /** The last run of every source so far (this one included). */
+  sources: Record<string, SourceRun>;
+}
+
+export interface ImportResult {
+  manifest: ImportManifest;
+  /** Directory of the import (complete), of its report (refused), or undefined (dry run). */
+  dir?: string;
+  exitCode: number;
+  summary: string;
+}
+
+async function expandInputs(inputs: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const input of inputs) {
+    if (!existsSync(input)) throw new ImportInputError(`${input}: no such file or folder`);
+    if (statSync(input).isDirectory()) {
+      const inside = readdirSync(input).filter((n) => /\.(csv|txt|tsv)(\.gz)?$/i.test(n)).sort();
+      if (!inside.length) throw new ImportInputError(`${input}: no .csv or .csv.gz files in this folder`);
+      files.push(...inside.map((n) => path.join(input, n)));
+    } else files.push(input);
+  }
+  if (!files.length) throw new ImportInputError('no files given');
+  return files;
+}
+
+async function hashTables(dir: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const name of readdirSync(dir).sort()) {
+    hash.update(name);
+    hash.update(await readFile(path.join(dir, name)));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** Quarantine of the adapters and of the merge in one file, ordered by file and line. */
+async function combineQuarantine(batchFile: string, mergeFile: string, out: string): Promise<number> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    const q = (f: string) => `select * from read_csv('${f.replace(/'/g, "''")}', header = true, all_varchar = true, quote = '"', escape = '"')`;
+    await conn.run(`copy (select * from (${q(batchFile)} union all by name ${q(mergeFile)}) order by file, line::bigint, "column") to '${out.replace(/'/g, "''")}' (header, delimiter ',', quote '"')`);
+    const reader = await conn.runAndReadAll(`select count(distinct (file, line)) from read_csv('${out.replace(/'/g, "''")}', header = true, all_varchar = true)`);
+    return Number(reader.getRows()[0]![0]);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+function formatSummary(m: ImportManifest, dir: string | undefined, cwd: string): string {
+  const r = m.run;
+  const lines = [
+    `${r.source}: ${r.files.length} file(s), ${r.read} rows read, ${r.accepted} accepted, ${r.quarantinedRows} quarantined`,
+    ...r.files.map((f) => `  ${f.file}  (${f.kind}, ${f.encoding}, ${f.rows} rows)`),
+  ];
+  const reasons = Object.entries(r.reasons).sort((a, b) => b[1] - a[1]);
+  if (reasons.length) lines.push('quarantined per reason:', ...reasons.map(([k, n]) => `  ${String(n).padStart(6)}  ${k}`));
+  for (const [kind, values] of Object.entries(r.unmapped)) {
+    const list = Object.entries(values).sort((a, b) => b[1].rows - a[1].rows);
+    lines.push(`unmapped ${kind}:`, ...list.slice(0, 20).map(([v, u]) => `  "${v}" (${u.rows} rows): ${u.suggestion}`));
+  }
+  lines.push(`merges (one lead or account from several records): ${r.merges}`);
+  lines.push(`tables: ${Object.entries(m.tables).map(([t, n]) => `${t} ${n}`).join(', ')}${m.unchanged ? ' (unchanged)' : ''}`);
+  if (m.status === 'complete') lines.push(`imported as ${path.relative(cwd, dir!)}; as_of ${m.asOf}`);
+  if (m.status === 'refused') {
+    lines.push(`NOT imported: ${r.quarantinedRows} row(s) quarantined. See ${path.relative(cwd, path.join(dir!, 'quarantine.csv'))}; fix the source or mapping, or pass --allow-rejects to import the accepted rows.`);
+  }
+  if (m.status === 'dry-run') lines.push('dry run: nothing written');
+  return lines.join('\n');
+}
+
+export async function runImport(o: ImportOptions): Promise<ImportResult> {
+  const adapter = SOURCES[o.source] ?? (o.mappingFile ? generic : undefined);
+  if (!adapter) throw new ImportInputError(`Unknown source "${o.source}". Sources: ${Object.keys(SOURCES).join(', ')} (any other name with --mapping reads as generic)`);
+  const cwd = o.cwd ?? process.cwd();
+  const mapping: MappingFile | undefined = o.mappingFile ? await loadMappingFile(o.mappingFile) : undefined;
+  const sourceName = mapping?.source ?? o.source;
+  const files = await expandInputs(o.inputs);
+  const asOf = o.asOf ? new Date(o.asOf) : new Date();
+  if (Number.isNaN(asOf.getTime())) throw new ImportInputError(`--as-of "${o.asOf}" is not an ISO 8601 time`);
+  const timeZone = mapping?.time_zone ?? o.timeZone ?? 'Asia/Tokyo';
+  let dates: DateReader;
+  try {
+    dates = new DateReader(timeZone, mapping?.date_format);
+  } catch (e) {
+    throw new ImportInputError((e as Error).message);
+  }
+
+  await mkdir(o.importsDir, { recursive: true });
+  removeStaleWork(o.importsDir);
+  const id = importId(sourceName);
+  const work = path.join(o.importsDir, `.work-${process.pid}-${id}`);
+  const batchDir = path.join(work, 'batch');
+  const snapshot = path.join(work, 'snapshot');
+  await mkdir(batchDir, { recursive: true });
+  for (const d of ['store', 'tables']) await mkdir(path.join(snapshot, d), { recursive: true });
+
+  try {
+    const channels = [...CANONICAL_CHANNELS, ...(mapping?.new_channels ?? []).map((c) => c.channel)];
+    const batch = new Batch(batchDir);
+    const ctx: ImportContext = {
+      source: sourceName,
+      batch,
+      dates,
+      asOf: asOf.toISOString(),
+      asOfMs: asOf.getTime(),
+      maps: buildMaps(adapter.defaults, mapping, channels, CANONICAL_STAGES),
+      mapping,
+      defaultOwnerTeam: mapping?.default_owner_team ?? 'unassigned',
+      encoding: mappingEncoding(mapping),
+      onProgress: o.onProgress,
+      display: (f) => path.relative(cwd, path.resolve(f)),
+      channels,
+    };
+    const t0 = performance.now();
+    await adapter.read(files, ctx);
+    await batch.close();
+    const readMs = Math.round(performance.now() - t0);
+
+    const previous = latestImport(o.importsDir);
+    // In memory up to MERGE_MEMORY, spilling to the work directory beyond it (a database file costs a sync per statement).
+    const instance = await DuckDBInstance.create(':memory:', { temp_directory: path.join(work, 'duckdb-tmp'), memory_limit: MERGE_MEMORY });
+    const conn = await instance.connect();
+    let merged;
+    try {
+      merged = await mergeImport({
+        conn,
+        batchDir,
+        previousStore: previous && path.join(previous, 'store'),
+        outDir: snapshot,
+        defaultsDir: o.defaultsDir,
+        asOf: asOf.toISOString(),
+        timeZone,
+        defaultOwnerTeam: ctx.defaultOwnerTeam,
+        newChannels: mapping?.new_channels ?? [],
+      });
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+    const mergeMs = Math.round(performance.now() - t0) - readMs;
+    const quarantinedRows = await combineQuarantine(path.join(batchDir, 'quarantine.csv'), path.join(snapshot, 'quarantine-merge.csv'), path.join(snapshot, 'quarantine.csv'));
+    await rm(path.join(snapshot, 'quarantine-merge.csv'));
+    const reasons = { ...batch.reasons };
+    for (const [k, n] of Object.entries(merged.reasons)) reasons[k] = (reasons[k] ?? 0) + n;
+    const run: SourceRun = {
+      id,
+      source: sourceName,
+      finishedAt: new Date().toISOString(),
+      files: batch.files,
+      read: batch.read,
+      accepted: batch.read - quarantinedRows,
+      quarantinedRows,
+      quarantined: batch.quarantined + merged.quarantined,
+      reasons,
+      unmapped: batch.unmapped,
+      mapping: {
+        file: o.mappingFile ? path.relative(cwd, path.resolve(o.mappingFile)) : null,
+        timeZone,
+        dateFormat: mapping?.date_format ?? null,
+        encoding: mapping?.encoding ?? 'auto',
+        values: Object.fromEntries(Object.entries(ctx.maps).map(([k, m]) => [k, m.entries])),
+      },
+      merges: merged.merges,
+      timings: { readMs, mergeMs, buildMs: 0 },
+    };
+    const previousManifest = previous ? readManifest<ImportManifest>(previous) : undefined;
+    const tablesHash = await hashTables(path.join(snapshot, 'tables'));
+    const status: ImportManifest['status'] = o.dryRun ? 'dry-run' : quarantinedRows > 0 && !o.allowRejects ? 'refused' : 'complete';
+    const manifest: ImportManifest = {
+      id,
+      status,
+      asOf: asOf.toISOString(),
+      timeZone,
+      tables: merged.tables,
+      tablesHash,
+      unchanged: previousManifest?.tablesHash === tablesHash,
+      run,
+      sources: { ...(previousManifest?.sources ?? {}), [sourceName]: run },
+    };
+
+    if (status === 'dry-run') {
+      const summary = formatSummary(manifest, undefined, cwd);
+      return { manifest, exitCode: quarantinedRows > 0 && !o.allowRejects ? 1 : 0, summary };
+    }
+    if (status === 'refused') {
+      const dir = path.join(o.importsDir, 'refused', id);
+      await mkdir(dir, { recursive: true });
+      await copyFile(path.join(snapshot, 'quarantine.csv'), path.join(dir, 'quarantine.csv'));
+      await writeFile(path.join(dir, MANIFEST), JSON.stringify(manifest, null, 2));
+      return { manifest, dir, exitCode: 1, summary: formatSummary(manifest, dir, cwd) };
+    }
+    if (o.build !== false) {
+      const { buildWarehouse } = await import('../warehouse/index.js');
+      const t1 = performance.now();
+      await buildWarehouse({ seedsDir: path.join(snapshot, 'tables'), warehousePath: o.warehousePath, log: o.log ?? (() => {}) });
+      run.timings.buildMs = Math.round(performance.now() - t1);
+    }
+    await writeFile(path.join(snapshot, MANIFEST), JSON.stringify(manifest, null, 2));
+    const dir = path.join(o.importsDir, id);
+    await rename(snapshot, dir);
+    pruneImports(o.importsDir);
+    return { manifest, dir, exitCode: 0, summary: formatSummary(manifest, dir, cwd) };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}

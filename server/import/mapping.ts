@@ -1,0 +1,140 @@
+/*
+ * Mappings: how a source's values become canonical ones (stages, channels,
+ * deal types, touch types, owners → teams), the source's time zone, date
+ * format and encoding, and for the generic source which column feeds which
+ * canonical column.
+ *
+ * Each vendor adapter brings defaults; a YAML file given with --mapping
+ * overrides them entry by entry. Lookups fold case, width and spacing
+ * ("Marketing Qualified Lead", "marketingqualifiedlead" and "ＭＱＬ" meet),
+ * and every value that no entry covers is counted, so the import can say
+ * which source values it did not map and suggest an entry.
+ */
+import { readFile } from 'node:fs/promises';
+import YAML from 'yaml';
+import { z } from 'zod';
+import { parseEncodingName, type TextEncoding } from './text.js';
+
+const valueMap = z.record(z.string(), z.string().nullable()).default({});
+
+const tableSpec = z.object({
+  /** Glob on the file name (`*` and `?`), e.g. "leads*.csv"; the first table whose pattern matches takes the file. */
+  file: z.string(),
+  /** canonical column → source column (header as written). */
+  columns: z.record(z.string(), z.string()).default({}),
+  /** Line of the header row (1-based) when the export puts lines above it (e.g. the search conditions of a list export). */
+  header_line: z.number().int().min(1).optional(),
+  /** Leads only: canonical stage → source column holding the date the lead entered it. */
+  stage_dates: z.record(z.string(), z.string()).default({}),
+});
+
+export const mappingSchema = z
+  .object({
+    /** Name of the source shown on /data and used to key its rows (default: the source argument). */
+    source: z.string().regex(/^[a-z0-9_-]+$/i, 'use letters, digits, - and _').optional(),
+    encoding: z.string().default('auto'),
+    time_zone: z.string().optional(),
+    date_format: z.string().optional(),
+    stages: valueMap,
+    channels: valueMap,
+    deal_types: valueMap,
+    touch_types: valueMap,
+    deal_status: valueMap,
+    owner_teams: valueMap,
+    default_owner_team: z.string().optional(),
+    /** Channels the company adds beyond the bundled list (written to channels.csv). */
+    new_channels: z
+      .array(z.object({ channel: z.string(), label_ja: z.string().default(''), label_en: z.string().default(''), is_paid: z.boolean().default(false) }))
+      .default([]),
+    tables: z.partialRecord(z.enum(['leads', 'accounts', 'stage_transitions', 'opportunities', 'touchpoints', 'campaigns', 'channel_costs', 'targets']), tableSpec).default({}),
+  })
+  .strict();
+
+export type MappingFile = z.infer<typeof mappingSchema>;
+export type TableSpec = z.infer<typeof tableSpec>;
+
+export class MappingError extends Error {}
+
+export async function loadMappingFile(file: string): Promise<MappingFile> {
+  let doc: unknown;
+  try {
+    doc = YAML.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    throw new MappingError(`${file}: not valid YAML: ${(e as Error).message}`);
+  }
+  const parsed = mappingSchema.safeParse(doc ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new MappingError(`${file}: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** The key a lookup uses: NFKC, lower case, no spaces, dashes or underscores. */
+export const lookupKey = (v: string) => v.normalize('NFKC').toLowerCase().replace(/[\s_\-()（）]+/g, '');
+
+export type ValueKind = 'stages' | 'channels' | 'deal_types' | 'touch_types' | 'deal_status' | 'owner_teams';
+
+/** One kind of value map: defaults of the source, overridden by the mapping file. */
+export class ValueMap {
+  private readonly map = new Map<string, string | null>();
+  readonly entries: Record<string, string | null> = {};
+  constructor(
+    readonly kind: ValueKind,
+    readonly canonical: readonly string[],
+    ...layers: Record<string, string | null>[]
+  ) {
+    for (const layer of layers) {
+      for (const [k, v] of Object.entries(layer)) {
+        this.map.set(lookupKey(k), v);
+        this.entries[k] = v;
+      }
+    }
+    for (const c of canonical) if (!this.map.has(lookupKey(c))) this.map.set(lookupKey(c), c);
+  }
+  /** Raw value → answer: exports repeat a handful of values millions of times. */
+  private readonly seen = new Map<string, string | null | undefined>();
+
+  /** The canonical value; null when mapped to nothing on purpose (ignored); undefined when unknown. */
+  get(raw: string): string | null | undefined {
+    if (this.seen.has(raw)) return this.seen.get(raw);
+    const v = this.map.get(lookupKey(raw));
+    if (this.seen.size < 10_000) this.seen.set(raw, v);
+    return v;
+  }
+  /** "add `Value: guess` under stages:" — the closest canonical value by edit distance. */
+  suggest(raw: string): string {
+    const key = lookupKey(raw);
+    let best = this.canonical[0] ?? '';
+    let bestScore = Infinity;
+    for (const c of this.canonical) {
+      const score = key.includes(lookupKey(c)) || lookupKey(c).includes(key) ? 0 : distance(key, lookupKey(c));
+      if (score < bestScore) [best, bestScore] = [c, score];
+    }
+    return `add "${raw}: ${best}" (or another ${this.kind.replace(/s$/, '').replace('_', ' ')}) under ${this.kind}: in a mapping file given with --mapping`;
+  }
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}
+
+export function mappingEncoding(m: MappingFile | undefined): TextEncoding | 'auto' {
+  return parseEncodingName(m?.encoding ?? 'auto');
+}
+
+/** `*` and `?` globs on a file's base name, case-insensitive. */
+export function globMatch(pattern: string, name: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return re.test(name);
+}

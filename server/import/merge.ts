@@ -1,0 +1,347 @@
+/*
+ * The import's cross-row work, in DuckDB: checks that need more than one row,
+ * the merge of this import into what earlier imports stored, identity, and
+ * the canonical tables the warehouse build reads.
+ *
+ * 1. Duplicates within this import: one row per source id. The most recently
+ *    modified row (updated_at, where the export has it) wins, then the one
+ *    furthest down the file; the others are quarantined naming the kept line.
+ * 2. Merge: this import's rows replace stored rows with the same source id;
+ *    stored rows this import does not mention are kept (a later export that
+ *    drops a row does not delete history). Importing the same files twice
+ *    therefore leaves the store, and every table derived from it, unchanged.
+ * 3. Orphans (a deal whose account is unknown, a touch or stage change of an
+ *    unknown lead, a touch of an unknown campaign) and stage changes out of
+ *    time order (a change from stage X when the lead was in Y) are
+ *    quarantined.
+ * 4. Identity: a lead is its normalised email across all sources; an account
+ *    is the company another source's id names (same_as), else its normalised
+ *    domain when a source gives one, else the source's own id; a person's account is the CRM's (salesforce first), else the email's
+ *    domain (free-mail domains excepted), else an account of their own.
+ *    Every merge of records from more than one source is written to merges.csv.
+ * 5. Stage transitions: all sources' stage events of a lead, plus the
+ *    opportunity / won / lost entries of its new-business deals, in time
+ *    order. Within one cycle (until the lead passes through a side state such
+ *    as recycled) a funnel stage at or below the furthest one reached is not
+ *    entered again, consecutive entries into the same stage collapse, and
+ *    events at one instant are kept in stage order 1 ms apart, because the
+ *    warehouse orders a lead's transitions by time.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { ENTITY_COLUMNS, type Entity } from './batch.js';
+import { FREE_MAIL_DOMAINS } from './text.js';
+
+const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const ISO_MS = `'%Y-%m-%dT%H:%M:%S.%gZ'`;
+const ts = (col: string) => `strftime(${col}, ${ISO_MS})`;
+
+/** Source ids and the column that says which of two rows is newer. */
+const KEYS: Record<Entity, { key: string[]; newer?: string }> = {
+  people: { key: ['person_key'], newer: 'updated_at' },
+  accounts: { key: ['account_key'], newer: 'updated_at' },
+  events: { key: ['event_key'] },
+  deals: { key: ['deal_key'], newer: 'updated_at' },
+  deal_contacts: { key: ['deal_key', 'person_key'] },
+  touches: { key: ['touch_key'] },
+  campaigns: { key: ['campaign_key'] },
+  costs: { key: ['source', 'month', 'channel', 'campaign_key'] },
+  targets: { key: ['source', 'fiscal_month', 'metric'] },
+};
+
+/** Sources whose accounts and owners win when two disagree: the SFA before the MA. */
+const priority = (col = 'source') => `case ${col} when 'salesforce' then 1 when 'hubspot' then 2 when 'marketo' then 3 else 4 end`;
+
+export interface MergeOptions {
+  conn: DuckDBConnection;
+  /** The batch CSVs of this import (batch.ts). */
+  batchDir: string;
+  /** store/ of the previous complete import, if any. */
+  previousStore?: string;
+  /** Where to write store/*.parquet, tables/*.csv, quarantine-merge.csv, merges.csv. */
+  outDir: string;
+  /** stages.csv etc. to copy (bundled seeds). */
+  defaultsDir: string;
+  asOf: string;
+  timeZone: string;
+  defaultOwnerTeam: string;
+  newChannels: { channel: string; label_ja: string; label_en: string; is_paid: boolean }[];
+}
+
+export interface MergeResult {
+  quarantined: number;
+  reasons: Record<string, number>;
+  merges: number;
+  tables: Record<string, number>;
+}
+
+async function count(conn: DuckDBConnection, sql: string): Promise<number> {
+  return Number((await conn.runAndReadAll(sql)).getRows()[0]![0]);
+}
+
+export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
+  const { conn } = o;
+  const run = (sql: string) => conn.run(sql);
+  await run(`set TimeZone = 'UTC'`);
+  await run(`create or replace table q (source varchar, file varchar, line bigint, "column" varchar, value varchar, reason varchar, suggestion varchar)`);
+
+  // Records first, then what rows of records carry (stage dates, touches, contacts): a row that lost as a
+  // duplicate record takes its stage dates and touches with it instead of competing with the winner's.
+  await run(`create or replace table lost_origins (_file varchar, _line bigint)`);
+  await run(`create or replace table batch_files as select * from read_csv(${sqlString(path.join(o.batchDir, 'files.csv'))}, header = true, columns = {'id': 'VARCHAR', 'file': 'VARCHAR'}, quote = '"', escape = '"')`);
+  const order: Entity[] = ['people', 'accounts', 'deals', 'campaigns', 'events', 'touches', 'deal_contacts', 'costs', 'targets'];
+  for (const entity of order) {
+    const cols = [...ENTITY_COLUMNS[entity], '_file', '_line'];
+    const types = `{${cols.map((c) => `'${c}': '${c === '_line' ? 'BIGINT' : 'VARCHAR'}'`).join(', ')}}`;
+    await run(
+      `create or replace table b_${entity} as
+       with rows as (
+         -- _seq orders rows as the files were read (file, then line): "the last in the file wins".
+         select b.* replace (f.file as _file), (b._file::bigint << 40) + b._line as _seq
+         from read_csv(${sqlString(path.join(o.batchDir, `${entity}.csv`))}, header = true, columns = ${types}, quote = '"', escape = '"', nullstr = '') as b
+         join batch_files as f on f.id = b._file
+       )
+       select * from rows where (_file, _line) not in (select (_file, _line) from lost_origins)`,
+    );
+    const prev = o.previousStore && path.join(o.previousStore, `${entity}.parquet`);
+    if (prev && existsSync(prev)) await run(`create or replace table p_${entity} as select * from read_parquet(${sqlString(prev)})`);
+    else await run(`create or replace table p_${entity} as select * exclude (_seq) from b_${entity} limit 0`);
+
+    // 1. duplicates within this import
+    const { key, newer } = KEYS[entity];
+    const part = key.map((k) => `"${k}"`).join(', ');
+    // An empty key part (a cost without campaign) is a value here, as it is in group by.
+    const same = key.map((k) => `b."${k}" is not distinct from d."${k}"`).join(' and ');
+    const rank = `${newer ? `try_cast(${newer} as timestamptz) desc nulls last, ` : ''}_seq desc`;
+    // Rank only the ids that occur twice: a window over ten million unique ids would sort them all for nothing.
+    await run(`create or replace table dup_${entity} as select ${part} from b_${entity} group by all having count(*) > 1`);
+    await run(`create or replace table r_${entity} as
+      select b.*, 1::bigint as _rank, null::bigint as _kept_line from b_${entity} as b anti join dup_${entity} as d on ${same}
+      union all by name
+      select *, row_number() over w as _rank, first_value(_line) over w as _kept_line
+      from (select b.* from b_${entity} as b semi join dup_${entity} as d on ${same})
+      window w as (partition by ${part} order by ${rank})`);
+    await run(`insert into q select source, _file, _line, ${sqlString(key.join('+'))}, concat_ws('|', ${part}), 'duplicate id (the most recently modified row wins, then the last in the file)', 'kept line ' || _kept_line from r_${entity} where _rank > 1`);
+    await run(`insert into lost_origins select _file, _line from r_${entity} where _rank > 1`);
+    // 2. merge with the store
+    await run(
+      `create or replace table s_${entity} as select * exclude (_seq, _rank, _kept_line), true as _new from r_${entity} where _rank = 1
+       union all by name
+       select p.*, false as _new from p_${entity} as p anti join (select ${part} from r_${entity}) as n using (${part})`,
+    );
+    await run(`drop table b_${entity}; drop table r_${entity}; drop table p_${entity}; drop table dup_${entity}`);
+  }
+
+  // 3. orphans and order
+  await run(`create or replace table person_ref as select person_key as ref, email from s_people union select 'email:' || email, email from s_people`);
+  const orphan = async (entity: Entity, condition: string, column: string, value: string, reason: string, suggestion: string) => {
+    await run(`insert into q select source, _file, _line, ${sqlString(column)}, ${value}, ${reason}, ${sqlString(suggestion)} from s_${entity} as t where _new and (${condition})`);
+    await run(`delete from s_${entity} as t where ${condition}`);
+  };
+  const unknownPerson = `not exists (select 1 from person_ref as r where r.ref = t.person_key)`;
+  await orphan('events', unknownPerson, 'person', 'person_key', `'orphan reference: unknown lead'`, 'import the lead export in the same run or before');
+  await orphan('touches', unknownPerson, 'person', 'person_key', `'orphan reference: unknown lead'`, 'import the lead export in the same run or before');
+  await orphan('touches', `campaign_key is not null and not exists (select 1 from s_campaigns as c where c.campaign_key = t.campaign_key)`, 'campaign', 'campaign_key', `'orphan reference: unknown campaign'`, 'import the campaign export in the same run or before');
+  // A touch takes its campaign's channel when the member row had none (the campaign came in an earlier import).
+  await run(`update s_touches as t set channel = c.channel from s_campaigns as c where t.channel is null and c.campaign_key = t.campaign_key`);
+  await orphan('touches', `channel is null`, 'channel', `coalesce(campaign_key, '')`, `'no channel: the campaign''s type maps to no channel'`, 'map the campaign type under channels: in a mapping file');
+  await orphan('deal_contacts', unknownPerson, 'person', 'person_key', `'orphan reference: unknown contact of a deal'`, 'import the contact export in the same run or before');
+  await orphan('deals', `account_key is not null and not exists (select 1 from s_accounts as a where a.account_key = t.account_key)`, 'account', 'account_key', `'orphan reference: unknown account'`, 'import the account / company export in the same run or before');
+  await orphan('deals', `account_key is null and not exists (select 1 from s_deal_contacts as c where c.deal_key = t.deal_key)`, 'account', `''`, `'orphan reference: a deal with neither account nor contact'`, 'export the deal with its associated company');
+
+  // A lead's stage at creation: the first recorded change's old value when there is history, else the stage it still shows.
+  await run(`create or replace table ev as
+    with hist as (select * from s_events where is_initial is null),
+    first_change as (select source, person_key, arg_min(from_stage, entered_at::timestamptz) as first_from from hist group by all),
+    initial as (
+      select i.* replace (coalesce(f.first_from, i.to_stage) as to_stage)
+      from s_events as i left join first_change as f using (source, person_key)
+      where i.is_initial = 'true' and (f.person_key is null or f.first_from is not null)
+    )
+    select * from hist union all by name select * from initial`);
+  // A change from X while the lead was in Y. One bad row must not make the next good one look bad, so a
+  // suspect is judged against the previous row that is not itself a suspect.
+  await run(`create or replace table ev_order as
+    with w as (select *, lag(to_stage) over (partition by source, person_key order by entered_at::timestamptz, _line) as previous_to from ev),
+    suspects as (select *, from_stage is not null and previous_to is not null and from_stage <> previous_to as suspect from w)
+    select *, last_value(case when not suspect then to_stage end ignore nulls)
+      over (partition by source, person_key order by entered_at::timestamptz, _line rows between unbounded preceding and 1 preceding) as previous_good
+    from suspects`);
+  await run(`create or replace table ev_bad as select * from ev_order where suspect and previous_good is distinct from from_stage`);
+  await run(`insert into q select source, _file, _line, 'from_stage', from_stage, 'transition out of time order: from ' || from_stage || ' while the lead was in ' || coalesce(previous_good, previous_to), 'check the history export is complete and in one time zone' from ev_bad where _new`);
+  await run(`delete from ev where event_key in (select event_key from ev_bad)`);
+  await run(`delete from s_events where event_key in (select event_key from ev_bad)`);
+
+  // Store for the next import, before deriving.
+  const storeDir = path.join(o.outDir, 'store');
+  for (const entity of Object.keys(ENTITY_COLUMNS) as Entity[]) {
+    await run(`copy (select * exclude (_new) from s_${entity} order by ${KEYS[entity].key.map((k) => `"${k}"`).join(', ')}) to ${sqlString(path.join(storeDir, `${entity}.parquet`))} (format parquet)`);
+  }
+
+  // 4. identity
+  const freeMail = `[${[...FREE_MAIL_DOMAINS].map(sqlString).join(', ')}]`;
+  // An account another source names as the same company (same_as) takes that company's identity.
+  await run(`create or replace table src_accounts as
+    select a.*, ${priority('a.source')} as priority,
+      case when t.account_key is not null then coalesce(t.domain, t.account_key) else coalesce(a.domain, a.account_key) end as account_id
+    from s_accounts as a left join s_accounts as t on t.account_key = a.same_as`);
+  await run(`create or replace table people as
+    select p.*, ${priority('p.source')} as priority, a.account_id as crm_account_id, split_part(p.email, '@', 2) as email_domain
+    from s_people as p left join src_accounts as a on a.account_key = p.account_key`);
+  await run(`create or replace table lead_events as
+    select e.source, l.email, e.to_stage, e.entered_at::timestamptz as entered_at, e.reason from ev as e join person_ref as l on l.ref = e.person_key`);
+  await run(`create or replace table leads_base as
+    select
+      email,
+      'L' || md5(email)[1:15] as lead_id,
+      first(crm_account_id order by priority, created_at) filter (where crm_account_id is not null) as crm_account_id,
+      first(company_name order by priority, created_at) filter (where company_name is not null) as company_name,
+      any_value(email_domain) as email_domain,
+      min(created_at::timestamptz) as created_at,
+      first(lead_source order by created_at::timestamptz) filter (where lead_source is not null) as lead_source,
+      first(persona order by created_at::timestamptz) filter (where persona is not null) as persona,
+      first(owner_team order by priority) filter (where owner_team is not null) as owner_team,
+      count(distinct source) as sources,
+      string_agg(distinct person_key, ' ' order by person_key) as person_keys
+    from people group by email`);
+  await run(`create or replace table lead_accounts as
+    select *, coalesce(crm_account_id, case when not list_contains(${freeMail}, email_domain) then email_domain end, 'person:' || lead_id) as account_id
+    from leads_base`);
+
+  // Deals: account, primary contact.
+  await run(`create or replace table deal_base as
+    with contact as (
+      select c.deal_key, first(l.lead_id order by l.created_at, l.lead_id) as lead_id, first(l.account_id order by l.created_at, l.lead_id) as lead_account_id
+      from s_deal_contacts as c join person_ref as r on r.ref = c.person_key join lead_accounts as l on l.email = r.email
+      group by c.deal_key
+    )
+    select d.*, coalesce(a.account_id, c.lead_account_id) as account_id, c.lead_id as contact_lead_id, c.lead_account_id
+    from s_deals as d left join src_accounts as a on a.account_key = d.account_key left join contact as c using (deal_key)`);
+
+  // Canonical accounts: every account a lead or deal refers to.
+  await run(`create or replace table account_ids as
+    select account_id from lead_accounts union select account_id from deal_base where account_id is not null union select account_id from src_accounts`);
+  await run(`create or replace table accounts_out as
+    with src as (
+      select account_id,
+        first(account_name order by priority, updated_at desc nulls last) filter (where account_name is not null) as account_name,
+        first(industry order by priority) filter (where industry is not null) as industry,
+        first(employee_band order by priority) filter (where employee_band is not null) as employee_band,
+        first(region order by priority) filter (where region is not null) as region,
+        min(created_at::timestamptz) as created_at,
+        max(churned_at::timestamptz) as churned_at,
+        first(owner_team order by priority) filter (where owner_team is not null) as owner_team,
+        count(*) as records, string_agg(account_key, ' ' order by account_key) as account_keys
+      from src_accounts group by account_id
+    ),
+    from_leads as (
+      select account_id, first(company_name order by created_at) filter (where company_name is not null) as company_name,
+        min(created_at) as first_lead_at, mode(owner_team) as lead_team
+      from lead_accounts group by account_id
+    ),
+    from_deals as (select account_id, min(created_at::timestamptz) as first_deal_at, mode(owner_team) as deal_team from deal_base group by account_id)
+    select i.account_id,
+      coalesce(s.account_name, fl.company_name) as account_name,
+      s.industry, s.employee_band, s.region,
+      least(coalesce(s.created_at, fl.first_lead_at, fd.first_deal_at), coalesce(fl.first_lead_at, s.created_at, fd.first_deal_at), coalesce(fd.first_deal_at, s.created_at, fl.first_lead_at)) as created_at,
+      s.churned_at,
+      coalesce(s.owner_team, fl.lead_team, fd.deal_team, ${sqlString(o.defaultOwnerTeam)}) as owner_team,
+      coalesce(s.records, 0) as records, s.account_keys
+    from account_ids as i left join src as s using (account_id) left join from_leads as fl using (account_id) left join from_deals as fd using (account_id)`);
+
+  // 5. stage transitions
+  await run(`create or replace table stages as select * from read_csv(${sqlString(path.join(o.defaultsDir, 'stages.csv'))}, header = true, all_varchar = true)`);
+  await run(`create or replace table all_events as
+    select l.lead_id, e.to_stage, e.entered_at, e.reason from lead_events as e join lead_accounts as l using (email)
+    union all
+    select contact_lead_id, 'opportunity', created_at::timestamptz, 'deal_created' from deal_base
+    where contact_lead_id is not null and coalesce(deal_type, 'new') = 'new' and account_id = lead_account_id
+    union all
+    select contact_lead_id, status, closed_at::timestamptz, 'deal_' || status from deal_base
+    where contact_lead_id is not null and coalesce(deal_type, 'new') = 'new' and account_id = lead_account_id and status in ('won', 'lost') and closed_at is not null`);
+  await run(`create or replace table transitions_out as
+    with staged as (
+      select e.*, s.stage_order::int as stage_order, s.is_funnel::boolean as is_funnel, s.team
+      from all_events as e join stages as s on s.stage = e.to_stage
+    ),
+    cycles as (
+      select *, count(*) filter (where not is_funnel) over (partition by lead_id order by entered_at, stage_order rows between unbounded preceding and 1 preceding) as cycle
+      from staged
+    ),
+    furthest as (
+      select *, max(case when is_funnel then stage_order end) over (partition by lead_id, cycle order by entered_at, stage_order rows between unbounded preceding and 1 preceding) as reached_order
+      from cycles
+    ),
+    forward as (select * from furthest where not is_funnel or reached_order is null or stage_order > reached_order),
+    changes as (select *, lag(to_stage) over (partition by lead_id order by entered_at, stage_order) as previous from forward),
+    kept as (select * from changes where previous is null or previous <> to_stage),
+    spaced as (
+      select *, entered_at + (row_number() over (partition by lead_id, entered_at order by stage_order) - 1) * interval 1 millisecond as transitioned_at
+      from kept
+    )
+    select 'T' || md5(lead_id || '|' || to_stage || '|' || ${ts('transitioned_at')})[1:15] as transition_id,
+      lead_id, lag(to_stage) over (partition by lead_id order by transitioned_at) as from_stage, to_stage, transitioned_at, reason, team
+    from spaced`);
+
+  // Leads: created no later than their first recorded event; owner team of their account.
+  await run(`create or replace table leads_out as
+    select l.lead_id, l.email, l.account_id, least(l.created_at, t.first_at) as created_at, l.lead_source, l.persona, a.owner_team, l.sources, l.person_keys
+    from lead_accounts as l
+    join accounts_out as a using (account_id)
+    left join (select lead_id, min(transitioned_at) as first_at from transitions_out group by lead_id) as t using (lead_id)`);
+  await run(`create or replace table accounts_final as
+    select a.* replace (least(a.created_at, l.first_lead) as created_at)
+    from accounts_out as a left join (select account_id, min(created_at) as first_lead from leads_out group by account_id) as l using (account_id)`);
+
+  // Merge log: leads and accounts made of records from more than one source record.
+  await run(`create or replace table merges as
+    select 'lead' as kind, lead_id as id, email as matched_on, person_keys as records from leads_out where length(person_keys) - length(replace(person_keys, ' ', '')) >= 1
+    union all
+    select 'account', account_id, case when account_id like '%:%' then 'id' else 'domain' end, account_keys from accounts_final where records > 1`);
+
+  const tablesDir = path.join(o.outDir, 'tables');
+  const copy = (name: string, sql: string) => run(`copy (${sql}) to ${sqlString(path.join(tablesDir, `${name}.csv`))} (header, delimiter ',', quote '"')`);
+  await copy('leads', `select lead_id, email, account_id, ${ts('created_at')} as created_at, lead_source, persona, owner_team from leads_out order by lead_id`);
+  await copy('accounts', `select account_id, account_name, industry, employee_band, region, ${ts('created_at')} as created_at, ${ts('churned_at')} as churned_at from accounts_final order by account_id`);
+  await copy('stage_transitions', `select transition_id, lead_id, from_stage, to_stage, ${ts('transitioned_at')} as transitioned_at, reason, team from transitions_out order by lead_id, transitioned_at`);
+  await copy('opportunities', `select d.deal_key as opportunity_id, d.account_id,
+      case when d.account_id = d.lead_account_id then d.contact_lead_id end as lead_id,
+      ${ts('d.created_at::timestamptz')} as created_at,
+      case when d.status in ('won', 'lost') then ${ts('d.closed_at::timestamptz')} end as closed_at,
+      d.status, coalesce(d.amount, '0') as amount, coalesce(d.deal_type, 'new') as deal_type,
+      case when d.status = 'lost' then d.lost_reason end as lost_reason,
+      coalesce(d.owner_team, a.owner_team) as owner_team
+    from deal_base as d join accounts_final as a using (account_id) order by opportunity_id`);
+  await copy('touchpoints', `select t.touch_key as touchpoint_id, l.lead_id, ${ts('t.occurred_at::timestamptz')} as occurred_at, t.channel, t.campaign_key as campaign_id, t.touch_type
+    from s_touches as t join person_ref as r on r.ref = t.person_key join lead_accounts as l using (email) order by touchpoint_id`);
+  await copy('campaigns', `select campaign_key as campaign_id, campaign_name, channel, ${ts('started_at::timestamptz')} as started_at, ${ts('ended_at::timestamptz')} as ended_at from s_campaigns order by campaign_id`);
+  await copy('channel_costs', `select month::date as month, channel, campaign_key as campaign_id, sum(cost::bigint) as cost from s_costs group by all order by all`);
+  await copy('targets', `select fiscal_month::date as fiscal_month, metric, sum(target::double) as target from s_targets group by all order by all`);
+  await copy('stages', `select * from read_csv(${sqlString(path.join(o.defaultsDir, 'stages.csv'))}, header = true, all_varchar = true)`);
+  // channels.csv (where the bundled seeds have one) with the mapping's new channels appended; its other
+  // columns (sort_order …) are kept as they are.
+  const channelsCsv = path.join(o.defaultsDir, 'channels.csv');
+  if (existsSync(channelsCsv)) {
+    const added = o.newChannels.map((c) => `select ${sqlString(c.channel)} as channel, ${sqlString(c.label_ja)} as label_ja, ${sqlString(c.label_en)} as label_en, ${c.is_paid ? "'true'" : "'false'"} as is_paid`);
+    await copy('channels', [`select * from read_csv(${sqlString(channelsCsv)}, header = true, all_varchar = true)`, ...added].join(' union all by name '));
+  }
+  for (const extra of ['touch_types.csv']) {
+    const file = path.join(o.defaultsDir, extra);
+    if (existsSync(file)) await copy(extra.replace('.csv', ''), `select * from read_csv(${sqlString(file)}, header = true, all_varchar = true)`);
+  }
+  await copy('settings', `select key, case when lower(key) = 'as_of' then ${sqlString(o.asOf)} when lower(key) in ('timezone', 'time_zone') then ${sqlString(o.timeZone)} else value end as value
+    from read_csv(${sqlString(path.join(o.defaultsDir, 'settings.csv'))}, header = true, all_varchar = true)`);
+  await run(`copy (select * from q order by file, line) to ${sqlString(path.join(o.outDir, 'quarantine-merge.csv'))} (header, delimiter ',', quote '"')`);
+  await run(`copy (select * from merges order by kind, id) to ${sqlString(path.join(o.outDir, 'merges.csv'))} (header, delimiter ',', quote '"')`);
+
+  const reasons: Record<string, number> = {};
+  for (const [reason, n] of (await conn.runAndReadAll(`select regexp_replace(reason, '\\s*[:(].*$', ''), count(*) from q group by 1`)).getRows()) {
+    reasons[String(reason)] = Number(n);
+  }
+  const tables: Record<string, number> = {};
+  for (const [name, table] of [['leads', 'leads_out'], ['accounts', 'accounts_final'], ['stage_transitions', 'transitions_out'], ['opportunities', 'deal_base'], ['touchpoints', 's_touches'], ['campaigns', 's_campaigns']]) {
+    tables[name!] = await count(conn, `select count(*) from ${table}`);
+  }
+  return { quarantined: await count(conn, 'select count(*) from q'), reasons, merges: await count(conn, 'select count(*) from merges'), tables };
+}

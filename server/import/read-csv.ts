@@ -1,0 +1,162 @@
+/*
+ * Reads one export file row by row: `.csv` or `.csv.gz`, encoding detected
+ * (or as the mapping says), header row first, fields quoted the RFC 4180 way
+ * (commas and newlines inside quotes). Each row comes with the line it starts
+ * on, so every rejection can name file and line.
+ *
+ * Rows that cannot be read as data are handed back as problems, never
+ * dropped: a row with more or fewer fields than the header (ragged), and a
+ * row with bytes that are not valid in the file's encoding (U+FFFD after
+ * decoding). Values are trimmed of the spaces Excel pads cells with;
+ * otherwise text is returned as written.
+ */
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { createGunzip, gunzipSync } from 'node:zlib';
+import { parse } from 'csv-parse';
+import iconv from 'iconv-lite';
+import { detectEncoding, type TextEncoding } from './text.js';
+
+export interface CsvRow {
+  line: number;
+  values: Record<string, string>;
+}
+
+export interface CsvProblem {
+  line: number;
+  column: string;
+  value: string;
+  reason: string;
+}
+
+export interface CsvFileInfo {
+  file: string;
+  encoding: TextEncoding;
+  header: string[];
+  bytes: number;
+}
+
+const isGzip = (file: string) => file.toLowerCase().endsWith('.gz');
+
+/** The first bytes of a file (decompressed for .gz), for detection and for telling files apart by header. */
+export async function sampleFile(file: string, bytes = 1 << 20): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(isGzip(file) ? Math.min(bytes, 1 << 18) : bytes);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    const head = buf.subarray(0, bytesRead);
+    if (!isGzip(file)) return head;
+    try {
+      return gunzipSync(head, { finishFlush: 2 /* Z_SYNC_FLUSH: a cut stream is fine */ }).subarray(0, bytes);
+    } catch {
+      return Buffer.alloc(0);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Header fields of a file (decoded, BOM removed), for recognising which export it is. */
+export async function readHeader(file: string, encoding: TextEncoding | 'auto' = 'auto', headerLine = 1): Promise<{ header: string[]; encoding: TextEncoding }> {
+  const sample = await sampleFile(file, 1 << 16);
+  const enc = encoding === 'auto' ? detectEncoding(sample) : encoding;
+  const text = iconv.decode(sample, enc).replace(/^\uFEFF/, '');
+  const firstLine = text.split(/\r?\n/, headerLine)[headerLine - 1] ?? '';
+  const parsed = await new Promise<string[][]>((resolve, reject) =>
+    parse(firstLine, { relax_quotes: true, relax_column_count: true }, (err, out) => (err ? reject(err) : resolve(out))),
+  );
+  return { header: (parsed[0] ?? []).map((h) => h.trim()), encoding: enc };
+}
+
+export type CsvItem = CsvRow | (CsvProblem & { problem: true });
+
+/**
+ * Streams the rows of `file` to `onItem` (synchronously, in file order; a
+ * callback rather than an async iterator, which costs a promise per row).
+ * `onProgress` gets bytes read so far (of the file on disk). Rejects only
+ * when the file cannot be read or has no header at all.
+ */
+export async function readCsv(
+  file: string,
+  options: {
+    encoding?: TextEncoding | 'auto';
+    onProgress?: (bytes: number) => void;
+    onInfo?: (info: CsvFileInfo) => void;
+    /** Single-field rows at the end of the file are a footer, not data, when one of them matches (Salesforce report exports). */
+    footer?: RegExp;
+    /** Line of the header row (1-based) when lines above it describe the export (BowNow's search conditions). */
+    headerLine?: number;
+  },
+  onItem: (item: CsvItem) => void,
+): Promise<void> {
+  const size = (await stat(file)).size;
+  const encoding = !options.encoding || options.encoding === 'auto' ? detectEncoding(await sampleFile(file)) : options.encoding;
+  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  let read = 0;
+  raw.on('data', (chunk) => {
+    read += chunk.length;
+    options.onProgress?.(read);
+  });
+  const bytes = isGzip(file) ? raw.pipe(createGunzip()) : raw;
+  const text = bytes.pipe(iconv.decodeStream(encoding, { stripBOM: true }));
+  const parser = text.pipe(
+    parse({ relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true, bom: true, trim: false, from_line: options.headerLine ?? 1 }),
+  );
+  let header: string[] | undefined;
+  let nextLine = options.headerLine ?? 1;
+  const held: { line: number; fields: string[] }[] = [];
+  let failed: unknown;
+  parser.on('data', (record: { record: string[]; info: { lines: number } }) => {
+    if (failed) return;
+    try {
+      const line = nextLine;
+      nextLine = record.info.lines + 1;
+      const fields = record.record;
+      if (!header) {
+        header = fields.map((h) => h.replace(/^\uFEFF/, '').trim());
+        options.onInfo?.({ file, encoding, header, bytes: size });
+        return;
+      }
+      if (fields.length === 1 && fields[0]!.trim() === '') return;
+      if (options.footer && fields.length === 1 && header.length > 1) {
+        held.push({ line, fields });
+        return;
+      }
+      for (const h of held.splice(0)) onItem(ragged(h.line, h.fields, header));
+      if (fields.length !== header.length) {
+        onItem(ragged(line, fields, header));
+        return;
+      }
+      const values: Record<string, string> = {};
+      let bad: string | undefined;
+      for (let i = 0; i < header.length; i++) {
+        const v = fields[i]!.trim();
+        if (bad === undefined && v.includes('\uFFFD')) bad = header[i]!;
+        values[header[i]!] = v;
+      }
+      if (bad !== undefined) onItem({ problem: true, line, column: bad, value: values[bad]!.slice(0, 200), reason: `undecodable bytes (not valid ${encoding})` });
+      else onItem({ line, values });
+    } catch (e) {
+      failed = e;
+      raw.destroy();
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    parser.on('end', resolve);
+    for (const stream of [raw, bytes, text, parser] as NodeJS.EventEmitter[]) stream.on('error', reject);
+  });
+  if (failed) throw failed;
+  if (!header) throw new Error(`${path.basename(file)}: the file is empty (no header row)`);
+  if (!held.some((h) => options.footer!.test(h.fields[0]!))) for (const h of held) onItem(ragged(h.line, h.fields, header));
+}
+
+function ragged(line: number, fields: string[], header: string[]): CsvProblem & { problem: true } {
+  return {
+    problem: true,
+    line,
+    column: fields.length > header.length ? `(field ${header.length + 1})` : header[fields.length] ?? '',
+    value: fields.join(',').slice(0, 200),
+    reason: `ragged row: ${fields.length} fields, the header has ${header.length}`,
+  };
+}

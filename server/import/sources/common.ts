@@ -1,0 +1,299 @@
+/*
+ * What every source adapter shares: the import context (batch, dates in the
+ * source's zone, value maps, as_of) and a per-row reader whose helpers
+ * (`time`, `email`, `mapped`, `amount` …) normalise one cell each and, on the
+ * first cell that cannot be used, put the whole row in quarantine with file,
+ * line, column, value and reason. A row is either accepted whole or
+ * quarantined whole; the caller checks `row.rejected` before writing.
+ */
+import path from 'node:path';
+import { Batch, type Origin } from '../batch.js';
+import { DateReader } from '../dates.js';
+import { ValueMap, type MappingFile, type ValueKind } from '../mapping.js';
+import { readCsv } from '../read-csv.js';
+import { fold, normaliseEmail, parseAmount, type TextEncoding } from '../text.js';
+
+export const CANONICAL_STAGES = ['lead', 'mql', 'sal', 'sql', 'opportunity', 'won', 'recycled', 'disqualified', 'lost'];
+export const CANONICAL_CHANNELS = ['seo', 'content', 'web_ads', 'social', 'email', 'webinar', 'seminar', 'trade_show', 'referral', 'inside_sales', 'direct'];
+export const CANONICAL_TOUCH_TYPES = ['page_view', 'download', 'webinar_register', 'webinar_attend', 'email_click', 'ad_click', 'form_submit', 'event_visit', 'sales_call'];
+export const DEAL_TYPES = ['new', 'upsell', 'cross_sell', 'renewal'];
+export const DEAL_STATUSES = ['open', 'won', 'lost'];
+
+export interface SourceDefaults {
+  stages?: Record<string, string | null>;
+  channels?: Record<string, string | null>;
+  deal_types?: Record<string, string | null>;
+  touch_types?: Record<string, string | null>;
+  deal_status?: Record<string, string | null>;
+  owner_teams?: Record<string, string | null>;
+}
+
+export interface ImportContext {
+  /** Source name; prefixes every source key (`hubspot:123`). */
+  source: string;
+  batch: Batch;
+  dates: DateReader;
+  asOf: string;
+  asOfMs: number;
+  maps: Record<ValueKind, ValueMap>;
+  mapping?: MappingFile;
+  defaultOwnerTeam: string;
+  encoding: TextEncoding | 'auto';
+  /** Bytes read so far of the current file; for the progress bar. */
+  onProgress?: (file: string, bytes: number, total: number) => void;
+  /** Files as the user named them, for messages: the path relative to the working directory. */
+  display(file: string): string;
+  /** Extra stage and channel names the target accepts (from the mapping's new_channels). */
+  channels: string[];
+}
+
+export function buildMaps(defaults: SourceDefaults, mapping: MappingFile | undefined, channels: string[], stages: string[]): Record<ValueKind, ValueMap> {
+  const m = mapping;
+  return {
+    stages: new ValueMap('stages', stages, defaults.stages ?? {}, m?.stages ?? {}),
+    channels: new ValueMap('channels', channels, defaults.channels ?? {}, m?.channels ?? {}),
+    deal_types: new ValueMap('deal_types', DEAL_TYPES, defaults.deal_types ?? {}, m?.deal_types ?? {}),
+    touch_types: new ValueMap('touch_types', CANONICAL_TOUCH_TYPES, defaults.touch_types ?? {}, m?.touch_types ?? {}),
+    deal_status: new ValueMap('deal_status', DEAL_STATUSES, defaults.deal_status ?? {}, m?.deal_status ?? {}),
+    owner_teams: new ValueMap('owner_teams', [], defaults.owner_teams ?? {}, m?.owner_teams ?? {}),
+  };
+}
+
+/** One source row being read: cell helpers that normalise or quarantine. */
+export class Row {
+  rejected = false;
+  constructor(
+    private readonly ctx: ImportContext,
+    readonly values: Record<string, string>,
+    readonly origin: Origin,
+    /** lower-cased header → header as written (Data Loader writes API names in capitals: CREATEDDATE). */
+    private readonly folded?: Map<string, string>,
+  ) {}
+
+  /** The first of `columns` present in the file (exports rename columns between versions; case ignored), or undefined. */
+  col(...columns: string[]): string | undefined {
+    for (const c of columns) if (c in this.values) return c;
+    if (this.folded) {
+      for (const c of columns) {
+        const hit = this.folded.get(c.toLowerCase());
+        if (hit !== undefined) return hit;
+      }
+    }
+    return undefined;
+  }
+
+  /** The trimmed value of the first present column ('' when none is present or it is empty). */
+  get(...columns: string[]): string {
+    const c = this.col(...columns);
+    return c === undefined ? '' : this.values[c]!;
+  }
+
+  reject(column: string, value: string, reason: string, suggestion = '') {
+    if (this.rejected) return;
+    this.rejected = true;
+    this.ctx.batch.reject({ source: this.ctx.source, file: this.origin.file, line: this.origin.line, column, value, reason, suggestion });
+  }
+
+  /** Quarantines one value of the row (a touch, a stage date) while the rest of the row is kept. */
+  note(column: string, value: string, reason: string, suggestion = '') {
+    this.ctx.batch.reject({ source: this.ctx.source, file: this.origin.file, line: this.origin.line, column, value, reason, suggestion });
+  }
+
+  /** A mapped value that only this part of the row needs: unknown → quarantined as a note, undefined returned. */
+  softMapped(kind: ValueKind, column: string, what: string): string | null | undefined {
+    const raw = this.get(column);
+    if (raw === '') return undefined;
+    const map = this.ctx.maps[kind];
+    const v = map.get(raw);
+    if (v === undefined) {
+      const suggestion = map.suggest(raw);
+      this.ctx.batch.noteUnmapped(kind, raw, suggestion);
+      this.note(column, raw, `unknown ${kind.replace(/s$/, '').replace('_', ' ')} "${raw}" (${what} not imported)`, suggestion);
+    }
+    return v;
+  }
+
+  /** A time that only part of the row needs: unreadable or beyond as_of → quarantined as a note, undefined returned. */
+  softTime(column: string): string | undefined {
+    const raw = this.get(column);
+    if (raw === '') return undefined;
+    const t = this.ctx.dates.read(raw);
+    if (!t) this.note(column, raw, 'unreadable date', 'give the format as date_format (luxon tokens) in a mapping file');
+    else if (Date.parse(t) > this.ctx.asOfMs) this.note(column, raw, `date beyond as_of (${this.ctx.asOf})`, 'export again or pass a later --as-of');
+    else return t;
+    return undefined;
+  }
+
+  /** A required value; quarantines the row when it is empty. */
+  required(...columns: string[]): string {
+    const v = this.get(...columns);
+    if (v === '') this.reject(this.col(...columns) ?? columns[0]!, '', `missing ${columns[0]}`);
+    return v;
+  }
+
+  /** A source id, NFKC-folded (full-width ＡＢ１２ → AB12), prefixed with the source. */
+  key(column: string | string[], opts: { required?: boolean } = {}): string | undefined {
+    const cols = Array.isArray(column) ? column : [column];
+    const v = fold(opts.required ? this.required(...cols) : this.get(...cols));
+    return v === '' ? undefined : `${this.ctx.source}:${v}`;
+  }
+
+  email(...columns: string[]): string | undefined {
+    const raw = this.get(...columns);
+    const col = this.col(...columns) ?? columns[0]!;
+    if (raw === '') {
+      this.reject(col, '', 'missing email (the lead key)');
+      return undefined;
+    }
+    const email = normaliseEmail(raw);
+    if (!email) this.reject(col, raw, 'malformed email');
+    return email;
+  }
+
+  /** A time in UTC ISO; quarantines when unreadable, or after as_of. */
+  time(columns: string | string[], opts: { required?: boolean } = {}): string | undefined {
+    const cols = Array.isArray(columns) ? columns : [columns];
+    const col = this.col(...cols) ?? cols[0]!;
+    const raw = this.get(...cols);
+    if (raw === '') {
+      if (opts.required) this.reject(col, '', `missing ${cols[0]}`);
+      return undefined;
+    }
+    const t = this.ctx.dates.read(raw);
+    if (!t) {
+      this.reject(col, raw, 'unreadable date', 'give the format as date_format (luxon tokens) in a mapping file');
+      return undefined;
+    }
+    if (this.ctx.dates.lastMs > this.ctx.asOfMs) {
+      this.reject(col, raw, `date beyond as_of (${this.ctx.asOf})`, 'export again or pass a later --as-of');
+      return undefined;
+    }
+    return t;
+  }
+
+  /** A mapped value; unknown values quarantine the row when `required`, else are noted and left empty. */
+  mapped(kind: ValueKind, column: string | string[], opts: { required?: boolean; raw?: string } = {}): string | null | undefined {
+    const cols = Array.isArray(column) ? column : [column];
+    const col = this.col(...cols) ?? cols[0]!;
+    const raw = opts.raw ?? this.get(...cols);
+    if (raw === '') {
+      if (opts.required) this.reject(col, '', `missing ${cols[0]}`);
+      return undefined;
+    }
+    const map = this.ctx.maps[kind];
+    const v = map.get(raw);
+    if (v === undefined) {
+      const suggestion = map.suggest(raw);
+      this.ctx.batch.noteUnmapped(kind, raw, suggestion);
+      if (opts.required) this.reject(col, raw, `unknown ${kind.replace(/s$/, '').replace('_', ' ')} "${raw}"`, suggestion);
+    }
+    return v;
+  }
+
+  /** An integer amount; negative or unreadable quarantines the row. */
+  amount(...columns: string[]): number | undefined {
+    const raw = this.get(...columns);
+    if (raw === '') return undefined;
+    const col = this.col(...columns)!;
+    const n = parseAmount(raw);
+    if (n === undefined) this.reject(col, raw, 'unreadable amount');
+    else if (n < 0) this.reject(col, raw, 'negative amount');
+    return n;
+  }
+
+  /**
+   * The owner's team through owner_teams; an owner the map does not name is
+   * kept as its own team and listed as unmapped ('' when empty: the merge then
+   * takes the account's team, else the default).
+   */
+  ownerTeam(...columns: string[]): string {
+    const raw = this.get(...columns);
+    if (raw === '') return '';
+    const v = this.ctx.maps.owner_teams.get(raw);
+    if (v === undefined && !columns.includes('owner_team')) {
+      this.ctx.batch.noteUnmapped('owner_teams', raw, `add "${raw}: <team>" under owner_teams: in a mapping file given with --mapping`);
+    }
+    return v === undefined ? fold(raw) : v ?? '';
+  }
+}
+
+/**
+ * Reads every row of `file`, hands accepted rows to `onRow`; ragged and
+ * undecodable rows go to quarantine. Counts rows read per file.
+ */
+export async function eachRow(
+  ctx: ImportContext,
+  file: string,
+  kind: string,
+  onRow: (row: Row) => void,
+  opts: { footer?: RegExp; headerLine?: number } = {},
+): Promise<void> {
+  const display = ctx.display(file);
+  const report = { file: display, kind, encoding: '', rows: 0 };
+  ctx.batch.files.push(report);
+  let total = 0;
+  let folded: Map<string, string> | undefined;
+  await readCsv(
+    file,
+    {
+      encoding: ctx.encoding,
+      footer: opts.footer,
+      headerLine: opts.headerLine,
+      onInfo: (info) => {
+        report.encoding = info.encoding;
+        total = info.bytes;
+        folded = new Map(info.header.map((h) => [h.toLowerCase(), h]));
+      },
+      onProgress: (bytes) => ctx.onProgress?.(display, bytes, total),
+    },
+    (item) => {
+      report.rows++;
+      ctx.batch.read++;
+      if ('problem' in item) {
+        ctx.batch.reject({ source: ctx.source, file: display, line: item.line, column: item.column, value: item.value, reason: item.reason, suggestion: '' });
+        return;
+      }
+      onRow(new Row(ctx, item.values, { file: display, line: item.line }, folded));
+    },
+  );
+}
+
+export const baseName = (file: string) => path.basename(file);
+
+/** Employee count → the contract's bands. */
+export function employeeBand(raw: string): string | undefined {
+  const n = parseAmount(raw);
+  if (n === undefined || n <= 0) return raw === '' ? undefined : fold(raw);
+  return n < 50 ? '1-49' : n < 300 ? '50-299' : n < 1000 ? '300-999' : '1000+';
+}
+
+/**
+ * Stage dates of one record (HubSpot's "Became a … Date", a generic mapping's
+ * stage_dates): a funnel stage dated before a funnel stage below it is out of
+ * time order and quarantined on its own; the others are returned.
+ */
+export function inFunnelOrder(row: Row, stages: string[], dated: { stage: string; at: string; column: string }[]) {
+  const order = (s: string) => stages.indexOf(s);
+  const sorted = [...dated].sort((a, b) => order(a.stage) - order(b.stage));
+  let latest = '';
+  let latestColumn = '';
+  const kept: typeof dated = [];
+  for (const d of sorted) {
+    if (latest && Date.parse(d.at) < Date.parse(latest)) {
+      row.note(d.column, row.get(d.column), `transition out of time order: ${d.stage} dated before ${latestColumn}`, 'correct the date in the source system');
+      continue;
+    }
+    latest = d.at;
+    latestColumn = d.column;
+    kept.push(d);
+  }
+  return kept;
+}
+
+/** A won or lost deal has a close date, not before its creation; an open one has none that counts. */
+export function checkDealDates(r: Row, closedColumn: string, status: string | null | undefined, createdAt?: string, closedAt?: string) {
+  if ((status === 'won' || status === 'lost') && !closedAt) r.reject(closedColumn, '', `a ${status} deal without a close date`);
+  else if (closedAt && createdAt && Date.parse(closedAt) < Date.parse(createdAt) && status !== 'open') {
+    r.reject(closedColumn, r.get(closedColumn), 'closed before it was created (out of time order)');
+  }
+}
