@@ -37,8 +37,8 @@
  * plan's deal size, its opportunity → won cohort rate as win rate and its
  * velocity as sales cycle; recurring plan = revenue target − new-business
  * target. Previous = the period before; year ago = the same period one year
- * earlier, with the same lags. A period is shown when the windows of all its
- * nodes start on or after the first month with data.
+ * earlier, with the same lags. A period is shown from the first one that
+ * holds a month with data.
  *
  * Limits: a period whose values the engine rejects is skipped with a log
  * line (it should not happen with data that passed the data tests). The
@@ -234,16 +234,16 @@ export async function kpiTreeRows(
   const offset = Object.fromEntries(
     FUNNEL_STAGES.map((st) => [st, planRows.find((r) => r.stage === st)?.offsetMonths ?? 0]),
   ) as Record<FunnelStage, number>;
-  const maxOffset = Math.max(...Object.values(offset));
 
   const rows: Partial<KpiTreeRow>[] = [];
   for (const type of PERIOD_TYPES) {
     const column = type === 'month' ? 'month_start' : type === 'fiscal_quarter' ? 'fiscal_quarter_start' : 'fiscal_year_start';
-    // periods whose every window starts on or after the first month with data (the calendar also spans older account history)
-    const starts = [...new Set(calendar.map((c) => String(c[column])))]
-      .filter((st) => shiftMonth(st, -maxOffset) >= firstDataMonth && st <= asOfDate)
-      .sort();
     const months = STEP_MONTHS[type];
+    // periods that hold a month with data (the calendar also spans older account history); a lagged window
+    // reaching before the data counts zeros there, which is what happened: no lead existed to feed it
+    const starts = [...new Set(calendar.map((c) => String(c[column])))]
+      .filter((st) => shiftMonth(st, months) > firstDataMonth && st <= asOfDate)
+      .sort();
     for (const start of starts) {
       const end = shiftMonth(start, months);
       const previousStart = shiftMonth(start, -months);
