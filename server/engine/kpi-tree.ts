@@ -371,7 +371,8 @@ export function decomposeRevenueGap(
     const perLead =
       dLeads !== 0
         ? volumeEffect / dLeads
-        : ((actual.leads > 0 ? newRevenueOf(actual) / actual.leads : 0) + (base.leads > 0 ? newRevenueOf(base) / base.leads : 0)) /
+        : ((actual.leads > 0 ? newRevenueOf(actual) / actual.leads : 0) +
+            (base.leads > 0 ? newRevenueOf(base) / base.leads : 0)) /
           2;
     channelEffects = {};
     const channels = new Set([...Object.keys(base.leadsByChannel), ...Object.keys(actual.leadsByChannel)]);

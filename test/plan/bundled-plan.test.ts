@@ -52,7 +52,8 @@ async function load(query: unknown): Promise<Record<string, unknown>[]> {
 describe('the FY2026 plan on the bundled data', () => {
   it('asks for 0.5–2× the leads FY2025 actually had, in the plan view and in the KPI tree', async () => {
     const { leads } = await fromCsv(
-      (f) => `select count(*) as leads from ${f('leads')} where ${local('created_at')} between '${FY(2025)[0]}' and '${FY(2025)[1]}'`,
+      (f) =>
+        `select count(*) as leads from ${f('leads')} where ${local('created_at')} between '${FY(2025)[0]}' and '${FY(2025)[1]}'`,
     );
     const [plan] = await load({
       measures: ['plan.required'],

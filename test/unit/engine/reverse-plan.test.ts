@@ -83,7 +83,12 @@ describe('reversePlan: the new-business target, by hand (definition 11)', () => 
       recurringPlan: 22_000_000,
       source: 'new_revenue_target',
     });
-    expect(r.totals).toMatchObject({ revenueTarget: 60_000_000, newBusinessTarget: 19_500_000, recurringForecast: 28_000_000, recurringPlan: 40_500_000 });
+    expect(r.totals).toMatchObject({
+      revenueTarget: 60_000_000,
+      newBusinessTarget: 19_500_000,
+      recurringForecast: 28_000_000,
+      recurringPlan: 40_500_000,
+    });
   });
 
   it('plans each stage from the new-business target only', () => {
@@ -94,13 +99,20 @@ describe('reversePlan: the new-business target, by hand (definition 11)', () => 
   });
 
   it('a recurring forecast above the revenue target leaves no new business to plan, not a negative one', () => {
-    const over = reversePlan({ ...input, fiscalMonths: [{ month: '2025-06-01', revenueTarget: 10_000_000, renewalsDue: 20_000_000 }] });
+    const over = reversePlan({
+      ...input,
+      fiscalMonths: [{ month: '2025-06-01', revenueTarget: 10_000_000, renewalsDue: 20_000_000 }],
+    });
     expect(over.targets[0]).toMatchObject({ recurringForecast: 18_500_000, newBusinessTarget: 0, recurringPlan: 10_000_000 });
     expect(req(over, '2025-06-01', 'lead').required).toBe(0);
   });
 
   it('names a bad new-business field', () => {
-    const bad = validatePlanInput({ ...input, renewalRate: -1, fiscalMonths: [{ month: '2025-06-01', revenueTarget: 1, newRevenueTarget: 'x' }] });
+    const bad = validatePlanInput({
+      ...input,
+      renewalRate: -1,
+      fiscalMonths: [{ month: '2025-06-01', revenueTarget: 1, newRevenueTarget: 'x' }],
+    });
     expect(bad.ok).toBe(false);
     if (!bad.ok) {
       expect(bad.errors).toEqual(
