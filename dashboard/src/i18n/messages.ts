@@ -234,9 +234,9 @@ export const en = {
   'channels.drivers.empty': 'No stage conversion in {period}.',
 
   'plan.title': 'Plan',
-  'plan.description': 'The reverse plan from the revenue target (受注から逆算): what each stage and channel must deliver, and when.',
+  'plan.description': 'The reverse plan from the new-business target (受注から逆算; renewals and expansion are forecast on their own line): what each stage and channel must deliver, and when.',
   'plan.attain.title': 'Required vs actual',
-  'plan.attain.subtitle': 'Volume each stage needed per month to meet the revenue targets (phased back by stage velocity), and what arrived',
+  'plan.attain.subtitle': 'Volume each stage needed per month to meet the new-business targets (phased back by stage velocity), and what arrived',
   'plan.attain.month': 'Needed in',
   'plan.attain.actualOfRequired': 'actual / required',
   'plan.attain.empty': 'No requirement falls in {period}.',
@@ -593,9 +593,9 @@ export const ja: Record<MessageKey, string> = {
   'channels.drivers.empty': '{period}のステージ転換はありません。',
 
   'plan.title': '計画 (受注から逆算)',
-  'plan.description': '売上目標から逆算して、各ステージと各チャネルがいつまでに何件必要か。',
+  'plan.description': '新規売上目標から逆算して (更新・拡大は継続売上見込みとして別行)、各ステージと各チャネルがいつまでに何件必要か。',
   'plan.attain.title': '必要数 対 実績',
-  'plan.attain.subtitle': '売上目標の達成に各ステージで月ごとに必要な件数 (ステージ速度で前倒し) と実際に到達した件数',
+  'plan.attain.subtitle': '新規売上目標の達成に各ステージで月ごとに必要な件数 (ステージ速度で前倒し) と実際に到達した件数',
   'plan.attain.month': '必要な月',
   'plan.attain.actualOfRequired': '実績 / 必要',
   'plan.attain.empty': '{period}に該当する必要数はありません。',
