@@ -469,16 +469,16 @@ function nodeSpecs(input: KpiTreeInput, split: boolean): NodeSpec[] {
     mql: '有望見込み客数 (MQL)',
     sal: 'IS受入数 (SAL)',
     sql: '商談化数 (SQL)',
-    opportunities: '商談数',
-    wins: '受注件数',
+    opportunities: '新規商談数',
+    wins: '新規受注件数',
   };
   const countLabel: Record<CountKey, string> = {
     leads: 'leads',
     mql: 'MQL',
     sal: 'SAL',
     sql: 'SQL',
-    opportunities: 'opportunities',
-    wins: 'wins',
+    opportunities: 'new opportunities',
+    wins: 'new wins',
   };
   const effectOf = (key: string) => (g: GapDecomposition) => g.effects.find((e) => e.key === key)?.effect ?? null;
 
