@@ -31,7 +31,8 @@
  *
  * Choices the contract leaves open: side states get stage_order 91-93;
  * targets (leads, opportunities, wins, revenue) count every deal type, as
- * the warehouse's plan-against-actual mart does; customers from before FY2024 (the installed base) appear as
+ * the warehouse's plan-against-actual mart does, and new_revenue is the
+ * new-business part of the revenue target (what the funnel must produce); customers from before FY2024 (the installed base) appear as
  * accounts with renewals, upsells and churn but no new-business deal; inside
  * sales converts sal → sql worse in FY2026 H1 (a weakest link for the PDCA
  * views to find).
@@ -264,6 +265,7 @@ async function main(): Promise<void> {
           const m = monthIndex(Math.floor((opp.closedAt + 9 * HOUR) / DAY));
           achieved.add('wins', m, 1);
           achieved.add('revenue', m, opp.amount);
+          achieved.add('new_revenue', m, opp.amount);
         }
       }
       for (const touch of touches) {

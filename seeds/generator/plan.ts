@@ -9,7 +9,10 @@
  * spent nothing). Costs scale with the number of simulated leads.
  *
  * Targets: leads created, opportunities created, wins and won revenue by
- * close month (every deal type, as the warehouse mart `targets` counts them), for
+ * close month (every deal type, as the warehouse mart `targets` counts them),
+ * and new_revenue, the won revenue of `new` deals: the part of the revenue
+ * target the funnel must win (a sales plan splits its target into new
+ * business and the installed base's renewals and expansion), for
  * every month of FY2024-FY2026. A year's plan is what the company achieves that year (FY2026
  * projected from its year-to-date growth over FY2025) times a stretch of
  * 7-12 %, phased 40 % by a standard monthly shape (fiscal-year-end peaks in
@@ -67,13 +70,14 @@ export function channelCosts(arrivals: ArrivalPlan, calendar: CampaignCalendar, 
   return rows;
 }
 
-export const TARGET_METRICS = ['revenue', 'wins', 'opportunities', 'leads'] as const;
+// new_revenue last, so that the random draws of the other metrics' targets stay as they were.
+export const TARGET_METRICS = ['revenue', 'wins', 'opportunities', 'leads', 'new_revenue'] as const;
 export type TargetMetric = (typeof TARGET_METRICS)[number];
 
 /** What the company achieved per month index (created or closed in that month, up to as_of). */
 export class Achievements {
   readonly byMetric: Record<TargetMetric, Map<number, number>> = {
-    revenue: new Map(), wins: new Map(), opportunities: new Map(), leads: new Map(),
+    revenue: new Map(), new_revenue: new Map(), wins: new Map(), opportunities: new Map(), leads: new Map(),
   };
 
   add(metric: TargetMetric, month: number, value: number): void {
@@ -135,7 +139,8 @@ export function targets(achieved: Achievements, arrivals: ArrivalPlan, seed: num
       months.forEach((m, i) => {
         const share = 0.4 * ((standard[i] as number) / standardTotal) + 0.6 * ((smoothed[i] as number) / smoothedTotal);
         const value = plan * share;
-        const target = metric === 'revenue' ? Math.round(value / 100_000) * 100_000 : Math.max(1, Math.round(value));
+        const money = metric === 'revenue' || metric === 'new_revenue';
+        const target = money ? Math.round(value / 100_000) * 100_000 : Math.max(1, Math.round(value));
         rows.push({ month: m, metric, target });
       });
       previousTotal = total;

@@ -7,6 +7,28 @@
 import type { FunnelStage, StageLink } from './funnel.js';
 import type { LtvBoundMode } from './plan.js';
 
+/**
+ * One target month's split of the revenue target (definition 11): the
+ * recurring forecast as its own line, and the new-business target the funnel
+ * is planned for.
+ */
+export interface TargetLine {
+  month: string;
+  revenueTarget: number;
+  /** The `new_revenue` target when given, else null. */
+  newRevenueTarget: number | null;
+  renewalsDue: number;
+  expectedRenewals: number;
+  expectedExpansion: number;
+  /** expectedRenewals + expectedExpansion. */
+  recurringForecast: number;
+  /** newRevenueTarget, else max(0, revenueTarget − recurringForecast). */
+  newBusinessTarget: number;
+  /** revenueTarget − newBusinessTarget: what the target leaves to renewals and expansion. */
+  recurringPlan: number;
+  source: 'new_revenue_target' | 'revenue_minus_recurring';
+}
+
 export interface StageRequirement {
   targetMonth: string;
   stage: FunnelStage;
@@ -69,6 +91,8 @@ export interface LtvBoundResult {
 
 export interface PlanAssumptions {
   averageDealSize: number;
+  renewalRate: number;
+  expansionPerMonth: number;
   conversionRates: Record<StageLink, number>;
   velocityDays: Record<StageLink, number>;
   cumulativeVelocityDays: Record<FunnelStage, number>;
@@ -81,6 +105,7 @@ export interface PlanAssumptions {
 
 export interface PlanResult {
   assumptions: PlanAssumptions;
+  targets: TargetLine[];
   requirements: StageRequirement[];
   schedule: ScheduleRow[];
   channels: ChannelRequirement[];
@@ -88,6 +113,9 @@ export interface PlanResult {
   ltvBound: LtvBoundResult;
   totals: {
     revenueTarget: number;
+    recurringForecast: number;
+    newBusinessTarget: number;
+    recurringPlan: number;
     byStage: Record<FunnelStage, { required: number; requiredDisplay: number }>;
     leadsByChannel: Record<string, number>;
     budgetByChannel: Record<string, number>;

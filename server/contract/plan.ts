@@ -45,6 +45,10 @@ const month = z.custom<string>(isMonthStart, { error: MONTH_MESSAGE });
 /** The rule of each value, once. */
 const FIELD = {
   revenueTarget: finite('must be a finite number ≥ 0', (v) => v >= 0),
+  newRevenueTarget: finite('must be a finite number ≥ 0', (v) => v >= 0),
+  renewalsDue: finite('must be a finite number ≥ 0', (v) => v >= 0),
+  renewalRate: finite('must be a finite number ≥ 0', (v) => v >= 0),
+  expansionPerMonth: finite('must be a finite number ≥ 0', (v) => v >= 0),
   averageDealSize: finite('must be a finite number > 0', (v) => v > 0),
   conversionRate: finite('rate must be in (0, 1]', (v) => v > 0 && v <= 1),
   velocityDays: finite('days must be ≥ 0', (v) => v >= 0),
@@ -80,8 +84,23 @@ const channelRecord = (value: z.ZodType<number, number>, options: SchemaOptions)
   );
 };
 
+/**
+ * A target month: the revenue target, and optionally its new-business part
+ * (a `new_revenue` target) and the contracts due for renewal in the month
+ * (the base of the recurring forecast; definition 11).
+ */
+const fiscalMonth = z.object(
+  {
+    month,
+    revenueTarget: FIELD.revenueTarget,
+    newRevenueTarget: FIELD.newRevenueTarget.optional(),
+    renewalsDue: FIELD.renewalsDue.optional(),
+  },
+  { error: 'expected { month, revenueTarget }' },
+);
+
 const fiscalMonths = z
-  .array(z.object({ month, revenueTarget: FIELD.revenueTarget }, { error: 'expected { month, revenueTarget }' }), {
+  .array(fiscalMonth, {
     error: 'expected a non-empty array of { month, revenueTarget }',
   })
   .min(1, { error: 'expected a non-empty array of { month, revenueTarget }' })
@@ -127,6 +146,8 @@ export function planInputSchema(options: SchemaOptions = {}) {
       {
         fiscalMonths,
         averageDealSize: FIELD.averageDealSize,
+        renewalRate: FIELD.renewalRate.optional(),
+        expansionPerMonth: FIELD.expansionPerMonth.optional(),
         conversionRates: linkRecord(FIELD.conversionRate),
         velocityDays: linkRecord(FIELD.velocityDays),
         channelMix: channelRecord(FIELD.share, options),
@@ -174,6 +195,8 @@ export function planRequestSchema(options: SchemaOptions = {}) {
     {
       fiscalMonths: fiscalMonths.optional(),
       averageDealSize: FIELD.averageDealSize.optional(),
+      renewalRate: FIELD.renewalRate.optional(),
+      expansionPerMonth: FIELD.expansionPerMonth.optional(),
       conversionRates: linkRecord(FIELD.conversionRate).partial().optional(),
       velocityDays: linkRecord(FIELD.velocityDays).partial().optional(),
       channelMix: channelRecord(FIELD.share, options).optional(),

@@ -2,12 +2,20 @@
  * KPI tree (KPIツリー, docs/metrics.md, definition 12) and revenue gap decomposition
  * for PDCA reviews (definition 14).
  *
- * Identity. For one period, from stage volumes (definition 1):
- *   revenue = leads × (mql ÷ leads) × (sal ÷ mql) × (sql ÷ sal)
+ * Identity. For one period:
+ *   revenue = new-business revenue + recurring revenue
+ *   new-business revenue = leads × (mql ÷ leads) × (sal ÷ mql) × (sql ÷ sal)
  *             × (opportunities ÷ sql) × (wins ÷ opportunities) × average deal size
- *           = wins × average deal size.
- * The stage rates here are *flow* conversions (definition 3, labelled so),
- * not the cohort conversions the reverse plan uses. When `winRate` (won ÷
+ *           = wins × average deal size,
+ * counting `new` deals only (definition 12: like with like; the reverse plan
+ * plans new business), and recurring revenue (renewals, upsell, cross-sell)
+ * as its own additive branch (lever `recurring`, effect = its change).
+ * The caller gives each stage's volume over its own window, lagged by the
+ * stage velocity (server/kpi/tree-rows.ts), so the stage rates are *flow
+ * ratios lagged by the stage velocity* (definition 3 shifted so that a
+ * stage's volume is set against the volume that feeds it), comparable with
+ * the reverse plan's cohort conversions, whose requirements are phased by
+ * the same offsets; the product still telescopes exactly. When `winRate` (won ÷
  * closed, definition 7) is given for both periods, the last link is split
  *   wins ÷ opportunities = winRate × velocity,
  * velocity = wins ÷ (opportunities × winRate): the close-through factor, the
@@ -41,6 +49,11 @@
  * two periods when total leads did not change), which adds up exactly.
  *
  * Weakest link: the factor with the largest negative effect (null if none).
+ *
+ * A lagged flow ratio above 1 (possible when a window is short and entries
+ * bunch up) is not a conversion: such a node is relabelled a flow ratio
+ * with the reason, so no figure above 100 % is shown as a conversion. The
+ * velocity factor may exceed 1 by design and is never labelled a conversion.
  */
 import { FUNNEL_STAGES, type FunnelStage, STAGE_LINKS } from './funnel.js';
 
@@ -58,9 +71,11 @@ export interface FunnelValues {
   salesCycleDays?: number | null;
   /** Must add up to `leads`. */
   leadsByChannel?: Record<string, number>;
+  /** Won revenue of renewals, upsells and cross-sells: the recurring branch (null or absent = 0). */
+  recurringRevenue?: number | null;
 }
 
-export type Lever = 'volume' | 'conversion' | 'velocity' | 'deal_size';
+export type Lever = 'volume' | 'conversion' | 'velocity' | 'deal_size' | 'recurring';
 export type DecompositionMethod = 'shapley' | 'sequential';
 export type Comparison = 'plan' | 'previous' | 'yearAgo';
 export const COMPARISONS: readonly Comparison[] = ['plan', 'previous', 'yearAgo'];
@@ -93,6 +108,17 @@ export interface GapDecomposition {
   /** Floating-point residue moved onto the largest effect (|r| ≤ 1e-9 × revenue, else an error). */
   roundingResidual: number;
 }
+
+const FLOW_LABEL = 'conversion (velocity-lagged flow)';
+const FLOW_LABEL_JA = '転換率 (速度でずらしたフロー)';
+const FLOW_RATIO_LABEL = 'flow ratio (over 100 %: entries from before the window; not a conversion)';
+const FLOW_RATIO_LABEL_JA = 'フロー比 (100 % 超: 期間前の流入を含む。転換率ではない)';
+const VELOCITY_LABEL = 'velocity factor (closed ÷ opportunities)';
+/** What the velocity factor is, for its tile. */
+export const VELOCITY_NOTE =
+  'Deals closed (won or lost) in the period ÷ opportunities created one sales cycle earlier; with the win rate it gives wins ÷ opportunities. Above 100 %: older pipeline closed; below: deals slipped past the period. Not a conversion; the plan assumes 100 %.';
+export const VELOCITY_NOTE_JA =
+  '期間内にクローズ (受注・失注) した商談 ÷ 1営業サイクル前に作成された商談。受注率と掛けると 受注 ÷ 商談。100 % 超は過去のパイプラインの消化、100 % 未満は期ずれ。転換率ではない (計画は 100 %)。';
 
 const COUNT_KEYS = ['leads', 'mql', 'sal', 'sql', 'opportunities', 'wins'] as const;
 type CountKey = (typeof COUNT_KEYS)[number];
@@ -131,6 +157,9 @@ function checkValues(v: FunnelValues, name: string): void {
     throw new RangeError(`${name}.winRate must be in [0, 1], got ${v.winRate}`);
   }
   if (v.winRate === 0 && v.wins > 0) throw new RangeError(`${name}.winRate is 0 but wins > 0`);
+  if (v.recurringRevenue != null && !(Number.isFinite(v.recurringRevenue) && v.recurringRevenue >= 0)) {
+    throw new RangeError(`${name}.recurringRevenue must be a finite number ≥ 0, got ${v.recurringRevenue}`);
+  }
   if (v.leadsByChannel) {
     let sum = 0;
     for (const [c, n] of Object.entries(v.leadsByChannel)) {
@@ -149,8 +178,16 @@ function carry(a: number | undefined, b: number | undefined): [number, number] {
   return [a ?? b!, b ?? a!];
 }
 
-function revenueOf(v: FunnelValues): number {
+function newRevenueOf(v: FunnelValues): number {
   return v.wins > 0 ? v.wins * (v.averageDealSize as number) : 0;
+}
+
+function recurringOf(v: FunnelValues): number {
+  return v.recurringRevenue ?? 0;
+}
+
+function revenueOf(v: FunnelValues): number {
+  return newRevenueOf(v) + recurringOf(v);
 }
 
 function buildFactors(actual: FunnelValues, base: FunnelValues): { factors: Factor[]; merged: FunnelStage[]; notes: string[] } {
@@ -190,7 +227,7 @@ function buildFactors(actual: FunnelValues, base: FunnelValues): { factors: Fact
     const rate = (c: number[]) => (c[a]! > 0 ? c[b]! / c[a]! : undefined);
     const [ra, rb] = carry(rate(ca), rate(cb));
     const linkKey = b === a + 1 ? STAGE_LINKS[a]! : `${FUNNEL_STAGES[a]}->${FUNNEL_STAGES[b]}`;
-    const label = `${STAGE_LABEL[FUNNEL_STAGES[a]!]} → ${STAGE_LABEL[FUNNEL_STAGES[b]!]} flow conversion`;
+    const label = `${STAGE_LABEL[FUNNEL_STAGES[a]!]} → ${STAGE_LABEL[FUNNEL_STAGES[b]!]} ${FLOW_LABEL}`;
     if (split && a === 4 && b === 5) {
       const wa = actual.winRate as number;
       const wb = base.winRate as number;
@@ -207,7 +244,7 @@ function buildFactors(actual: FunnelValues, base: FunnelValues): { factors: Fact
       factors.push({
         key: 'velocity',
         lever: 'velocity',
-        label: 'velocity (close-through factor)',
+        label: VELOCITY_LABEL,
         actual: va,
         base: vb,
         endIndex: b,
@@ -282,9 +319,10 @@ export function decomposeRevenueGap(
   const actualRevenue = revenueOf(actual);
   const baseRevenue = revenueOf(base);
   const gap = actualRevenue - baseRevenue;
+  const newGap = newRevenueOf(actual) - newRevenueOf(base);
 
   const raw = method === 'shapley' ? shapleyEffects(factors) : sequentialEffects(factors);
-  const residual = gap - raw.reduce((s, v) => s + v, 0);
+  const residual = newGap - raw.reduce((s, v) => s + v, 0);
   const scale = Math.max(1, Math.abs(actualRevenue), Math.abs(baseRevenue));
   if (Math.abs(residual) > 1e-9 * scale) {
     throw new Error(`gap decomposition identity broken: residual ${residual} on a gap of ${gap}`);
@@ -307,7 +345,20 @@ export function decomposeRevenueGap(
     effect: raw[i]!,
     shareOfGap: gap === 0 ? null : raw[i]! / gap,
   }));
-  const byLever: Record<Lever, number> = { volume: 0, conversion: 0, velocity: 0, deal_size: 0 };
+  if (actual.recurringRevenue != null || base.recurringRevenue != null) {
+    const effect = recurringOf(actual) - recurringOf(base);
+    effects.push({
+      key: 'recurring_revenue',
+      lever: 'recurring',
+      label: 'recurring revenue',
+      stage: null,
+      base: recurringOf(base),
+      actual: recurringOf(actual),
+      effect,
+      shareOfGap: gap === 0 ? null : effect / gap,
+    });
+  }
+  const byLever: Record<Lever, number> = { volume: 0, conversion: 0, velocity: 0, deal_size: 0, recurring: 0 };
   for (const e of effects) byLever[e.lever] += e.effect;
 
   let weakestLink: GapEffect | null = null;
@@ -320,7 +371,9 @@ export function decomposeRevenueGap(
     const perLead =
       dLeads !== 0
         ? volumeEffect / dLeads
-        : ((actual.leads > 0 ? actualRevenue / actual.leads : 0) + (base.leads > 0 ? baseRevenue / base.leads : 0)) / 2;
+        : ((actual.leads > 0 ? newRevenueOf(actual) / actual.leads : 0) +
+            (base.leads > 0 ? newRevenueOf(base) / base.leads : 0)) /
+          2;
     channelEffects = {};
     const channels = new Set([...Object.keys(base.leadsByChannel), ...Object.keys(actual.leadsByChannel)]);
     for (const c of channels) {
@@ -361,6 +414,9 @@ export interface KpiNode {
   unit: NodeUnit;
   /** How the node is computed from its children. */
   formula: string | null;
+  /** What the node means, where its label cannot say it (the velocity factor). */
+  note: string | null;
+  noteJa: string | null;
   actual: number | null;
   plan: number | null;
   previous: number | null;
@@ -385,6 +441,8 @@ interface NodeSpec {
   labelJa: string;
   unit: NodeUnit;
   formula: string | null;
+  note?: string;
+  noteJa?: string;
   value: (v: FunnelValues) => number | null;
   effect: (g: GapDecomposition) => number | null;
 }
@@ -411,16 +469,16 @@ function nodeSpecs(input: KpiTreeInput, split: boolean): NodeSpec[] {
     mql: '有望見込み客数 (MQL)',
     sal: 'IS受入数 (SAL)',
     sql: '商談化数 (SQL)',
-    opportunities: '商談数',
-    wins: '受注件数',
+    opportunities: '新規商談数',
+    wins: '新規受注件数',
   };
   const countLabel: Record<CountKey, string> = {
     leads: 'leads',
     mql: 'MQL',
     sal: 'SAL',
     sql: 'SQL',
-    opportunities: 'opportunities',
-    wins: 'wins',
+    opportunities: 'new opportunities',
+    wins: 'new wins',
   };
   const effectOf = (key: string) => (g: GapDecomposition) => g.effects.find((e) => e.key === key)?.effect ?? null;
 
@@ -430,15 +488,35 @@ function nodeSpecs(input: KpiTreeInput, split: boolean): NodeSpec[] {
     label: 'revenue',
     labelJa: '受注金額',
     unit: 'JPY',
-    formula: 'wins × average_deal_size',
+    formula: 'new_business_revenue + recurring_revenue',
     value: revenueOf,
     effect: (g) => g.gap,
   });
   specs.push({
-    key: 'average_deal_size',
+    key: 'new_business_revenue',
     parent: 'revenue',
-    label: 'average deal size',
-    labelJa: '平均受注単価',
+    label: 'new-business revenue',
+    labelJa: '新規受注金額',
+    unit: 'JPY',
+    formula: 'wins × average_deal_size',
+    value: newRevenueOf,
+    effect: (g) => g.effects.filter((e) => e.lever !== 'recurring').reduce((s, e) => s + e.effect, 0),
+  });
+  specs.push({
+    key: 'recurring_revenue',
+    parent: 'revenue',
+    label: 'recurring revenue (renewals, upsell, cross-sell)',
+    labelJa: '継続受注金額 (更新・アップセル・クロスセル)',
+    unit: 'JPY',
+    formula: null,
+    value: recurringOf,
+    effect: effectOf('recurring_revenue'),
+  });
+  specs.push({
+    key: 'average_deal_size',
+    parent: 'new_business_revenue',
+    label: 'average new deal size',
+    labelJa: '新規平均受注単価',
     unit: 'JPY',
     formula: null,
     value: (v) => (v.wins > 0 ? v.averageDealSize : null),
@@ -447,7 +525,7 @@ function nodeSpecs(input: KpiTreeInput, split: boolean): NodeSpec[] {
   for (let k = 5; k >= 0; k--) {
     const key = COUNT_KEYS[k]!;
     const stage = FUNNEL_STAGES[k]!;
-    const parent = k === 5 ? 'revenue' : COUNT_KEYS[k + 1]!;
+    const parent = k === 5 ? 'new_business_revenue' : COUNT_KEYS[k + 1]!;
     const formula =
       k === 0
         ? input.actual.leadsByChannel
@@ -470,8 +548,8 @@ function nodeSpecs(input: KpiTreeInput, split: boolean): NodeSpec[] {
       specs.push({
         key: 'conversion:opportunity->won',
         parent: 'wins',
-        label: split ? 'win rate (won ÷ closed)' : 'opportunity → won flow conversion',
-        labelJa: split ? '受注率' : '商談→受注 転換率 (フロー)',
+        label: split ? 'win rate (won ÷ closed)' : `opportunity → won ${FLOW_LABEL}`,
+        labelJa: split ? '受注率 (受注 ÷ クローズ)' : `商談→受注 ${FLOW_LABEL_JA}`,
         unit: 'ratio',
         formula: null,
         value: (v) => (split ? (v.winRate ?? null) : ratio(v.wins, v.opportunities)),
@@ -481,10 +559,12 @@ function nodeSpecs(input: KpiTreeInput, split: boolean): NodeSpec[] {
         specs.push({
           key: 'velocity',
           parent: 'wins',
-          label: 'velocity (close-through factor)',
-          labelJa: '期内クローズ率 (速度)',
+          label: VELOCITY_LABEL,
+          labelJa: '速度係数 (クローズ ÷ 商談)',
           unit: 'ratio',
           formula: 'wins ÷ (opportunities × win rate)',
+          note: VELOCITY_NOTE,
+          noteJa: VELOCITY_NOTE_JA,
           value: (v) =>
             typeof v.winRate === 'number' && v.winRate > 0 && v.opportunities > 0 ? v.wins / (v.opportunities * v.winRate) : null,
           effect: effectOf('velocity'),
@@ -509,8 +589,8 @@ function nodeSpecs(input: KpiTreeInput, split: boolean): NodeSpec[] {
       specs.push({
         key: `conversion:${linkKey}`,
         parent: key,
-        label: `${STAGE_LABEL[from]} → ${STAGE_LABEL[stage]} flow conversion`,
-        labelJa: `${stageJa[from]}→${stageJa[stage]} 転換率 (フロー)`,
+        label: `${STAGE_LABEL[from]} → ${STAGE_LABEL[stage]} ${FLOW_LABEL}`,
+        labelJa: `${stageJa[from]}→${stageJa[stage]} ${FLOW_LABEL_JA}`,
         unit: 'ratio',
         formula: null,
         value: (v) => ratio(v[key], v[COUNT_KEYS[k - 1]!]),
@@ -554,6 +634,8 @@ export function kpiTree(input: KpiTreeInput): KpiTree {
       labelJa: s.labelJa,
       unit: s.unit,
       formula: s.formula,
+      note: s.note ?? null,
+      noteJa: s.noteJa ?? null,
       actual,
       plan: input.plan ? s.value(input.plan) : null,
       previous: input.previous ? s.value(input.previous) : null,
@@ -562,6 +644,11 @@ export function kpiTree(input: KpiTreeInput): KpiTree {
       effect: { plan: null, previous: null, yearAgo: null },
       shareOfGap: { plan: null, previous: null, yearAgo: null },
     };
+    const flow = s.key.startsWith('conversion:') && !(split && s.key === 'conversion:opportunity->won');
+    if (flow && [node.actual, node.plan, node.previous, node.yearAgo].some((v) => v !== null && v > 1)) {
+      node.label = s.label.replace(FLOW_LABEL, FLOW_RATIO_LABEL);
+      node.labelJa = s.labelJa.replace(FLOW_LABEL_JA, FLOW_RATIO_LABEL_JA);
+    }
     for (const c of COMPARISONS) {
       const other = node[c];
       node.delta[c] = actual !== null && other !== null ? actual - other : null;

@@ -6,7 +6,13 @@
  * turns a raw JSON body into a typed `PlanInput` or field-named errors.
  *
  * Rules:
- * - wins(m) = ⌈R(m) ÷ averageDealSize⌉ (an integer); each earlier stage's
+ * - New-business target R(m) of target month m: its `newRevenueTarget` when
+ *   given; otherwise max(0, revenueTarget − recurring forecast), where
+ *   recurring forecast = renewalsDue(m) × renewalRate + expansionPerMonth
+ *   (each 0 when absent). The forecast is reported on its own line
+ *   (`targets`) either way; recurringPlan = revenueTarget − R(m).
+ * - wins(m) = ⌈R(m) ÷ averageDealSize⌉ (an integer; averageDealSize is of
+ *   `new` deals); each earlier stage's
  *   requirement = the next stage's requirement ÷ the cohort conversion
  *   between them, kept fractional (no rounding compounds through the
  *   chain); `requiredDisplay` = ⌈required⌉ of each value separately (noise
@@ -56,6 +62,7 @@ import type {
   PlanResult,
   ScheduleRow,
   StageRequirement,
+  TargetLine,
 } from '../contract/plan-result.js';
 import { ceilDisplay, FUNNEL_STAGES, type FunnelStage, shiftMonth, STAGE_LINKS } from './funnel.js';
 import { allowableCac as allowableCacOf } from './unit-economics.js';
@@ -158,11 +165,32 @@ export function reversePlan(input: PlanInput, options: ValidateOptions = {}): Pl
   const mix = solved.mix;
 
   const months = [...p.fiscalMonths].sort((a, b) => a.month.localeCompare(b.month));
+  const renewalRate = p.renewalRate ?? 0;
+  const expansionPerMonth = p.expansionPerMonth ?? 0;
+  const targets: TargetLine[] = months.map((m) => {
+    const renewalsDue = m.renewalsDue ?? 0;
+    const expectedRenewals = renewalsDue * renewalRate;
+    const recurringForecast = expectedRenewals + expansionPerMonth;
+    const given = m.newRevenueTarget;
+    const newBusinessTarget = given ?? Math.max(0, m.revenueTarget - recurringForecast);
+    return {
+      month: m.month,
+      revenueTarget: m.revenueTarget,
+      newRevenueTarget: given ?? null,
+      renewalsDue,
+      expectedRenewals,
+      expectedExpansion: expansionPerMonth,
+      recurringForecast,
+      newBusinessTarget,
+      recurringPlan: m.revenueTarget - newBusinessTarget,
+      source: given === undefined ? 'revenue_minus_recurring' : 'new_revenue_target',
+    };
+  });
   const requirements: StageRequirement[] = [];
   const channels: ChannelRequirement[] = [];
-  for (const { month, revenueTarget } of months) {
+  for (const { month, newBusinessTarget } of targets) {
     const required = {} as Record<FunnelStage, number>;
-    required.won = revenueTarget > 0 ? ceilDisplay(revenueTarget / p.averageDealSize) : 0;
+    required.won = newBusinessTarget > 0 ? ceilDisplay(newBusinessTarget / p.averageDealSize) : 0;
     for (let i = STAGE_LINKS.length - 1; i >= 0; i--) {
       required[FUNNEL_STAGES[i]!] = required[FUNNEL_STAGES[i + 1]!] / p.conversionRates[STAGE_LINKS[i]!];
     }
@@ -257,6 +285,8 @@ export function reversePlan(input: PlanInput, options: ValidateOptions = {}): Pl
   return {
     assumptions: {
       averageDealSize: p.averageDealSize,
+      renewalRate,
+      expansionPerMonth,
       conversionRates: { ...p.conversionRates },
       velocityDays: { ...p.velocityDays },
       cumulativeVelocityDays,
@@ -266,6 +296,7 @@ export function reversePlan(input: PlanInput, options: ValidateOptions = {}): Pl
       channelMix: { ...mix },
       channelCpl: { ...p.channelCpl },
     },
+    targets,
     requirements,
     schedule,
     channels,
@@ -284,6 +315,9 @@ export function reversePlan(input: PlanInput, options: ValidateOptions = {}): Pl
     },
     totals: {
       revenueTarget: months.reduce((s, m) => s + m.revenueTarget, 0),
+      recurringForecast: targets.reduce((s, t) => s + t.recurringForecast, 0),
+      newBusinessTarget: targets.reduce((s, t) => s + t.newBusinessTarget, 0),
+      recurringPlan: targets.reduce((s, t) => s + t.recurringPlan, 0),
       byStage,
       leadsByChannel,
       budgetByChannel,

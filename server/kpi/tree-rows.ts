@@ -17,20 +17,34 @@
  * out), hence one column per comparison. A factor that is not a tree node (a
  * link merged across such a stage) gets a row of its own.
  *
- * Actual (kpi_actuals): leads, mql, sal, sql are stage volumes; opportunities
- * are deals created, wins and revenue deals won (every deal type, so revenue
- * is the KGI), win rate won ÷ closed, average deal size = revenue ÷ wins.
- * Plan (plan_requirements, the reverse plan's requirements by the month they
- * must arrive in, summed over the period): stage requirements, the plan's
- * average deal size, its opportunity → won rate as win rate and its
- * opportunity → won velocity as sales cycle. Previous = the period before;
- * year ago = the same period one year earlier.
+ * Like with like (definition 12). The tree explains revenue = new-business
+ * revenue + recurring revenue; the funnel branch counts `new` deals only
+ * (opportunities created, wins, average deal size, win rate), as the reverse
+ * plan plans new business, and recurring revenue (renewals, upsell,
+ * cross-sell) is its own branch. Each stage's volume is counted over the
+ * node's window: the period moved back by the stage's offset (the plan's
+ * cumulative stage velocity to won, in months: offset_months of
+ * plan_requirements), so wins in FY2026 are set against the opportunities,
+ * SQLs, … and leads that fed them, and every ratio is a velocity-lagged flow
+ * comparable with the plan's cohort conversion. window_start / window_end
+ * say which months a count node counts.
+ *
+ * Actual (kpi_actuals, monthly): leads (per first-touch channel), mql, sal,
+ * sql stage volumes; `new` opportunities created; `new` wins, their revenue,
+ * lost and cycle days by close; recurring revenue by close. Plan
+ * (plan_requirements): the requirements of the target months in the period
+ * (target_month), so each stage's plan sits in the same lagged window; the
+ * plan's deal size, its opportunity → won cohort rate as win rate and its
+ * velocity as sales cycle; recurring plan = revenue target − new-business
+ * target. Previous = the period before; year ago = the same period one year
+ * earlier, with the same lags. A period is shown from the first one that
+ * holds a month with data.
  *
  * Limits: a period whose values the engine rejects is skipped with a log
  * line (it should not happen with data that passed the data tests). The
  * period of as_of is partial (is_partial) and compared with whole periods.
  */
-import { shiftMonth } from '../contract/funnel.js';
+import { FUNNEL_STAGES, type FunnelStage, shiftMonth } from '../contract/funnel.js';
 import { COMPARISONS, type Comparison, type FunnelValues, kpiTree } from '../engine/kpi-tree.js';
 import type { RowOf } from '../warehouse/write-table.js';
 
@@ -50,6 +64,12 @@ export const KPI_TREE_COLUMNS = {
   label_ja: 'varchar',
   unit: 'varchar',
   formula: 'varchar',
+  /** What the node means where its label cannot say it (the velocity factor). */
+  note: 'varchar',
+  note_ja: 'varchar',
+  /** Count nodes: the months whose volume the node counts (the period moved back by the stage velocity). */
+  window_start: 'timestamp',
+  window_end: 'timestamp',
   lever: 'varchar',
   sort_order: 'integer',
   actual: 'double',
@@ -74,12 +94,22 @@ export type KpiTreeRow = RowOf<typeof KPI_TREE_COLUMNS>;
 
 const SUFFIX: Record<Comparison, string> = { plan: 'plan', previous: 'previous', yearAgo: 'year_ago' };
 
-interface PeriodData {
+interface MonthData {
   counts: Record<string, number>;
   leadsByChannel: Record<string, number>;
 }
 
 const STEP_MONTHS: Record<PeriodType, number> = { month: 1, fiscal_quarter: 3, fiscal_year: 12 };
+
+/** The funnel stage whose window a count node or metric uses. */
+const STAGE_OF_COUNT: Record<string, FunnelStage> = {
+  leads: 'lead',
+  mql: 'mql',
+  sal: 'sal',
+  sql: 'sql',
+  opportunities: 'opportunity',
+  wins: 'won',
+};
 
 function label(type: PeriodType, start: string, fyStartMonth: number): string {
   const [y, m] = start.split('-').map(Number) as [number, number];
@@ -90,33 +120,47 @@ function label(type: PeriodType, start: string, fyStartMonth: number): string {
   return `FY${fy} Q${q}`;
 }
 
-function actualValues(d: PeriodData | undefined): FunnelValues {
-  const c = d?.counts ?? {};
-  const wins = c.wins ?? 0;
-  const lost = c.lost ?? 0;
-  const leadsByChannel = { ...(d?.leadsByChannel ?? {}) };
+/** Actual values of the period [start, start + months), each stage over its lagged window. */
+function actualValues(
+  monthly: Map<string, MonthData>,
+  start: string,
+  months: number,
+  offset: Record<FunnelStage, number>,
+): FunnelValues {
+  const windowOf = (stage: FunnelStage) => Array.from({ length: months }, (_, i) => shiftMonth(start, i - offset[stage]));
+  const sum = (metric: string, stage: FunnelStage) =>
+    windowOf(stage).reduce((s, m) => s + (monthly.get(m)?.counts[metric] ?? 0), 0);
+  const leadsByChannel: Record<string, number> = {};
+  for (const m of windowOf('lead')) {
+    for (const [c, v] of Object.entries(monthly.get(m)?.leadsByChannel ?? {})) leadsByChannel[c] = (leadsByChannel[c] ?? 0) + v;
+  }
+  const wins = sum('wins', 'won');
+  const lost = sum('lost', 'won');
   return {
     leads: Object.values(leadsByChannel).reduce((s, v) => s + v, 0),
-    mql: c.mql ?? 0,
-    sal: c.sal ?? 0,
-    sql: c.sql ?? 0,
-    opportunities: c.opportunities ?? 0,
+    mql: sum('mql', 'mql'),
+    sal: sum('sal', 'sal'),
+    sql: sum('sql', 'sql'),
+    opportunities: sum('opportunities', 'opportunity'),
     wins,
-    averageDealSize: wins > 0 ? (c.revenue ?? 0) / wins : null,
+    averageDealSize: wins > 0 ? sum('new_revenue', 'won') / wins : null,
     winRate: wins + lost > 0 ? wins / (wins + lost) : null,
-    salesCycleDays: wins > 0 ? (c.won_cycle_days ?? 0) / wins : null,
+    salesCycleDays: wins > 0 ? sum('won_cycle_days', 'won') / wins : null,
     leadsByChannel,
+    recurringRevenue: sum('recurring_revenue', 'won'),
   };
 }
 
 interface PlanRowLite {
-  month: string;
+  targetMonth: string;
   stage: string;
   channel: string;
   required: number;
   conversionRate: number | null;
   velocityDays: number | null;
   averageDealSize: number;
+  offsetMonths: number;
+  recurringPlan: number | null;
 }
 
 function planValues(rows: PlanRowLite[]): FunnelValues | undefined {
@@ -136,9 +180,10 @@ function planValues(rows: PlanRowLite[]): FunnelValues | undefined {
     winRate: rows.find((r) => r.stage === 'opportunity')?.conversionRate ?? null,
     salesCycleDays: rows.find((r) => r.stage === 'opportunity')?.velocityDays ?? null,
     leadsByChannel,
+    recurringRevenue: rows.reduce((s, r) => s + (r.recurringPlan ?? 0), 0),
   };
   const total = values.leads + values.mql + values.sal + values.sql + values.opportunities + values.wins;
-  return total > 0 ? values : undefined;
+  return total > 0 || (values.recurringRevenue ?? 0) > 0 ? values : undefined;
 }
 
 /** The rows of marts.kpi_tree, read through `query` from the marts it depends on. */
@@ -158,50 +203,57 @@ export async function kpiTreeRows(
             strftime(fiscal_year_start, '%Y-%m-%d') as fiscal_year_start
        from marts.fiscal_calendar order by 1`);
 
-  const data = new Map<string, PeriodData>();
-  const actualRows = await query(
-    "select period_type, strftime(period_start, '%Y-%m-%d') as period_start, metric, channel, value from marts.kpi_actuals",
-  );
+  const monthly = new Map<string, MonthData>();
+  const actualRows = await query("select strftime(month, '%Y-%m-%d') as month, metric, channel, value from marts.kpi_actuals");
   for (const r of actualRows) {
-    const key = `${r.period_type}|${r.period_start}`;
-    const d = data.get(key) ?? { counts: {}, leadsByChannel: {} };
+    const month = String(r.month);
+    const d = monthly.get(month) ?? { counts: {}, leadsByChannel: {} };
     const v = Number(r.value);
     if (r.metric === 'leads') d.leadsByChannel[String(r.channel)] = (d.leadsByChannel[String(r.channel)] ?? 0) + v;
     else d.counts[String(r.metric)] = (d.counts[String(r.metric)] ?? 0) + v;
-    data.set(key, d);
+    monthly.set(month, d);
   }
+  const firstDataMonth = [...monthly.keys()].sort()[0] ?? '9999-12-01';
 
   const planRows: PlanRowLite[] = (
-    await query(`select strftime(fiscal_month, '%Y-%m-%d') as month, stage, channel, required, conversion_rate, velocity_days, average_deal_size
+    await query(`select strftime(target_month, '%Y-%m-%d') as target_month, stage, channel, required, conversion_rate,
+              velocity_days, average_deal_size, offset_months, recurring_plan
        from marts.plan_requirements`)
   ).map((r) => ({
-    month: String(r.month),
+    targetMonth: String(r.target_month),
     stage: String(r.stage),
     channel: String(r.channel),
     required: Number(r.required),
     conversionRate: r.conversion_rate === null ? null : Number(r.conversion_rate),
     velocityDays: r.velocity_days === null ? null : Number(r.velocity_days),
     averageDealSize: Number(r.average_deal_size),
+    offsetMonths: Number(r.offset_months),
+    recurringPlan: r.recurring_plan === null ? null : Number(r.recurring_plan),
   }));
+  // The stage lags are the plan's (one set of velocities for the horizon); without a plan, no lag.
+  const offset = Object.fromEntries(
+    FUNNEL_STAGES.map((st) => [st, planRows.find((r) => r.stage === st)?.offsetMonths ?? 0]),
+  ) as Record<FunnelStage, number>;
 
   const rows: Partial<KpiTreeRow>[] = [];
   for (const type of PERIOD_TYPES) {
     const column = type === 'month' ? 'month_start' : type === 'fiscal_quarter' ? 'fiscal_quarter_start' : 'fiscal_year_start';
-    // from the first period with any actual (the calendar also spans account history with no funnel data)
-    const firstWithData = actualRows
-      .filter((r) => r.period_type === type)
-      .reduce((m, r) => (String(r.period_start) < m ? String(r.period_start) : m), '9999-12-31');
-    const starts = [...new Set(calendar.map((c) => String(c[column])))].filter((s) => s >= firstWithData && s <= asOfDate).sort();
+    const months = STEP_MONTHS[type];
+    // periods that hold a month with data (the calendar also spans older account history); a lagged window
+    // reaching before the data counts zeros there, which is what happened: no lead existed to feed it
+    const starts = [...new Set(calendar.map((c) => String(c[column])))]
+      .filter((st) => shiftMonth(st, months) > firstDataMonth && st <= asOfDate)
+      .sort();
     for (const start of starts) {
-      const end = shiftMonth(start, STEP_MONTHS[type]);
-      const previousStart = shiftMonth(start, -STEP_MONTHS[type]);
-      const yearAgoStart = shiftMonth(start, -STEP_MONTHS[type] * YEAR_AGO_STEPS[type]);
-      const periodPlan = planValues(planRows.filter((p) => p.month >= start && p.month < end));
+      const end = shiftMonth(start, months);
+      const previousStart = shiftMonth(start, -months);
+      const yearAgoStart = shiftMonth(start, -months * YEAR_AGO_STEPS[type]);
+      const periodPlan = planValues(planRows.filter((p) => p.targetMonth >= start && p.targetMonth < end));
       const input = {
-        actual: actualValues(data.get(`${type}|${start}`)),
+        actual: actualValues(monthly, start, months, offset),
         plan: periodPlan,
-        previous: starts.includes(previousStart) ? actualValues(data.get(`${type}|${previousStart}`)) : undefined,
-        yearAgo: starts.includes(yearAgoStart) ? actualValues(data.get(`${type}|${yearAgoStart}`)) : undefined,
+        previous: starts.includes(previousStart) ? actualValues(monthly, previousStart, months, offset) : undefined,
+        yearAgo: starts.includes(yearAgoStart) ? actualValues(monthly, yearAgoStart, months, offset) : undefined,
       };
       let tree;
       try {
@@ -218,6 +270,14 @@ export async function kpiTreeRows(
         is_partial: end > dayAfterAsOf,
       };
       const nodeKeys = new Set(tree.nodes.map((n) => n.key));
+      const windowOf = (key: string) => {
+        const stage = STAGE_OF_COUNT[key.split(':')[0]!];
+        if (!stage) return { window_start: null, window_end: null };
+        return {
+          window_start: `${shiftMonth(start, -offset[stage])} 00:00:00`,
+          window_end: `${shiftMonth(end, -offset[stage])} 00:00:00`,
+        };
+      };
       const levers = new Map<string, string>();
       for (const c of COMPARISONS) for (const e of tree.gaps[c]?.effects ?? []) levers.set(e.key, e.lever);
       const weakest = (key: string, c: Comparison) => (tree.gaps[c] ? tree.weakestLink[c]?.key === key : null);
@@ -231,6 +291,9 @@ export async function kpiTreeRows(
           label_ja: n.labelJa,
           unit: n.unit,
           formula: n.formula,
+          note: n.note,
+          note_ja: n.noteJa,
+          ...windowOf(n.key),
           lever: levers.get(n.key) ?? null,
           sort_order: i + 1,
           actual: n.actual,

@@ -1,7 +1,8 @@
 /*
  * The reverse plan's observed inputs: reads marts.plan_inputs and
  * marts.plan_actuals (the trailing-12-month rates, velocities, deal size,
- * mix, CPL, CAC per attribution model, LTV, targets and actuals) and turns
+ * mix, CPL, CAC per attribution model, LTV, revenue and new-revenue targets,
+ * renewals due, renewal rate, expansion, and actuals) and turns
  * them into the engine's PlanInput. Shared by the plan mart
  * (model/warehouse/marts/plan_requirements.ts) and POST /api/plan, so both
  * plan from the same figures.
@@ -48,6 +49,8 @@ export interface ObservedPlan {
   attributionModel: AttributionModel;
   knownChannels: string[];
   revenueTargets: Record<string, number>;
+  newRevenueTargets: Record<string, number>;
+  renewalsDue: Record<string, number>;
   stageActuals: ActualRow[];
   channelActuals: ActualRow[];
   /** Last month with actuals (the month of as_of), 'YYYY-MM-01'. */
@@ -96,6 +99,8 @@ export function observedPlan(
   const channelCpl: Record<string, number> = {};
   const cacByModel: Record<string, Record<string, number>> = {};
   const revenueTargets: Record<string, number> = {};
+  const newRevenueTargets: Record<string, number> = {};
+  const renewalsDue: Record<string, number> = {};
   const knownChannels = new Set<string>();
   const input: ObservedPlan['input'] = { conversionRates, velocityDays, channelMix, channelCpl };
   for (const r of inputRows) {
@@ -134,6 +139,18 @@ export function observedPlan(
       case 'revenue_target':
         if (r.value !== null) revenueTargets[key] = r.value;
         break;
+      case 'new_revenue_target':
+        if (r.value !== null) newRevenueTargets[key] = r.value;
+        break;
+      case 'renewals_due':
+        if (r.value !== null) renewalsDue[key] = r.value;
+        break;
+      case 'renewal_rate':
+        if (r.value !== null) input.renewalRate = r.value;
+        break;
+      case 'expansion_per_month':
+        if (r.value !== null) input.expansionPerMonth = r.value;
+        break;
       case 'known_channel':
         knownChannels.add(key);
         break;
@@ -141,7 +158,12 @@ export function observedPlan(
   }
   input.fiscalMonths = Object.entries(revenueTargets)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([month, revenueTarget]) => ({ month, revenueTarget }));
+    .map(([month, revenueTarget]) => ({
+      month,
+      revenueTarget,
+      ...(month in newRevenueTargets ? { newRevenueTarget: newRevenueTargets[month] } : {}),
+      ...(month in renewalsDue ? { renewalsDue: renewalsDue[month] } : {}),
+    }));
   input.channelCac = { ...(cacByModel[attributionModel] ?? {}) };
   const months = actualRows.map((a) => a.month).sort();
   return {
@@ -150,6 +172,8 @@ export function observedPlan(
     attributionModel,
     knownChannels: [...knownChannels].sort(),
     revenueTargets,
+    newRevenueTargets,
+    renewalsDue,
     stageActuals: actualRows.filter((a) => a.channel === ALL_CHANNELS),
     channelActuals: actualRows.filter((a) => a.channel !== ALL_CHANNELS),
     asOfMonth: months.length ? months[months.length - 1]! : null,

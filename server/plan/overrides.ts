@@ -1,7 +1,9 @@
 /*
  * The what-if of POST /api/plan: merges a body of overrides
  * (planRequestSchema, server/contract/plan.ts) over the observed inputs.
- * Scalars and fiscalMonths replace; conversionRates, velocityDays,
+ * Scalars and fiscalMonths replace (a month sent without newRevenueTarget
+ * is planned as revenue target − recurring forecast; without renewalsDue
+ * it keeps the observed renewals due of that month); conversionRates, velocityDays,
  * channelCpl and channelCac merge key by key; channelMix replaces the whole
  * mix (a mix must sum to 1). The merged input is then validated whole by
  * the engine (computePlan), which names what the data could not supply.
@@ -27,8 +29,14 @@ export function applyOverrides(
   const attributionModel = o.attributionModel ?? observed.attributionModel;
   const base = observed.input;
   const input = {
-    fiscalMonths: o.fiscalMonths ?? base.fiscalMonths,
+    fiscalMonths:
+      o.fiscalMonths?.map((m) => ({
+        ...m,
+        renewalsDue: m.renewalsDue ?? observed.renewalsDue[m.month],
+      })) ?? base.fiscalMonths,
     averageDealSize: o.averageDealSize ?? base.averageDealSize,
+    renewalRate: o.renewalRate ?? base.renewalRate,
+    expansionPerMonth: o.expansionPerMonth ?? base.expansionPerMonth,
     conversionRates: { ...base.conversionRates, ...o.conversionRates },
     velocityDays: { ...base.velocityDays, ...o.velocityDays },
     channelMix: o.channelMix ?? base.channelMix,

@@ -2,7 +2,10 @@
  * The reverse plan as rows (marts.plan_requirements, behind the `plan` view;
  * docs/metrics.md, definition 11): runs the engine twice — as observed, and
  * re-solved within the LTV-based CAC bound — and lays out one row per
- * needed-by month (fiscal_month), funnel stage and channel. Shared by the
+ * needed-by month (fiscal_month), funnel stage and channel; target_month is
+ * the month whose new-business target the row serves. The `won` rows carry
+ * the target month's revenue target, new-business target, recurring plan
+ * and recurring forecast (definition 11). Shared by the
  * plan mart and POST /api/plan, so a request without overrides returns
  * exactly the view's rows.
  *
@@ -18,9 +21,9 @@
  * engine used sit on every row; an unbounded CAC (UNBOUNDED_CAC) is shown as
  * null with is_cac_unbounded.
  */
-import { FUNNEL_STAGES, type FunnelStage, STAGE_LINKS } from '../contract/funnel.js';
+import { FUNNEL_STAGES, type FunnelStage, shiftMonth, STAGE_LINKS } from '../contract/funnel.js';
 import type { FieldError, PlanInput } from '../contract/plan.js';
-import type { PublicPlanResult } from '../contract/plan-result.js';
+import type { PublicPlanResult, TargetLine } from '../contract/plan-result.js';
 import { type PlanResult, reversePlan, validatePlanInput } from '../engine/reverse-plan.js';
 import type { RowOf } from '../warehouse/write-table.js';
 import { ALL_CHANNELS, type ObservedPlan, UNBOUNDED_CAC } from './observed.js';
@@ -39,7 +42,14 @@ export const PLAN_COLUMNS = {
   required_budget: 'double',
   ltv_bounded_required: 'double',
   ltv_bounded_budget: 'double',
+  /** 'YYYY-MM-01': the target month the requirement serves (fiscal_month + offset_months). */
+  target_month: 'timestamp',
+  /** On `won` rows: the revenue target, its new-business part the funnel is planned for, the recurring rest. */
   revenue_target: 'double',
+  new_business_target: 'double',
+  recurring_plan: 'double',
+  /** On `won` rows: renewals due × renewal rate + expansion (definition 11), shown beside the plan. */
+  recurring_forecast: 'double',
   conversion_rate: 'double',
   velocity_days: 'double',
   cumulative_velocity_days: 'double',
@@ -96,10 +106,7 @@ function planRows(
   const a = plan.assumptions;
   const bound = plan.ltvBound;
   const checks = new Map(bound.channels.map((c) => [c.channel, c]));
-  const targets = new Map(plan.requirements.filter((r) => r.stage === 'won').map((r) => [r.targetMonth, 0]));
-  for (const fm of (request.input.fiscalMonths as PlanInput['fiscalMonths'] | undefined) ?? []) {
-    if (targets.has(fm.month)) targets.set(fm.month, (targets.get(fm.month) ?? 0) + fm.revenueTarget);
-  }
+  const targets = new Map(plan.targets.map((t) => [t.month, t]));
   const common = (stage: FunnelStage) => {
     const i = FUNNEL_STAGES.indexOf(stage);
     const link = STAGE_LINKS[i];
@@ -122,6 +129,7 @@ function planRows(
     observed.firstActualMonth !== null &&
     month >= observed.firstActualMonth &&
     month <= observed.asOfMonth;
+  const targetMonth = (month: string, stage: FunnelStage) => shiftMonth(month, a.offsetMonths[stage]);
   // The sort keys are never null in the rows laid out here.
   const rows: (PlanRow & { fiscal_month: string; stage_order: number; channel: string })[] = [];
   for (const s of plan.schedule) {
@@ -129,6 +137,7 @@ function planRows(
     rows.push({
       plan_row_id: `${s.month}|${s.stage}|${ALL_CHANNELS}`,
       fiscal_month: s.month,
+      target_month: targetMonth(s.month, s.stage),
       channel: ALL_CHANNELS,
       required: s.required,
       actual: s.actual,
@@ -136,7 +145,7 @@ function planRows(
       required_budget: 0,
       ltv_bounded_required: s.required,
       ltv_bounded_budget: 0,
-      revenue_target: s.stage === 'won' ? (targets.get(s.month) ?? null) : null,
+      ...targetColumns(s.stage === 'won' ? targets.get(s.month) : undefined),
       channel_share: null,
       ltv_bounded_channel_share: null,
       channel_cpl: null,
@@ -181,6 +190,7 @@ function planRows(
     rows.push({
       plan_row_id: `${r.month}|lead|${r.channel}`,
       fiscal_month: r.month,
+      target_month: targetMonth(r.month, 'lead'),
       channel: r.channel,
       required: r.required,
       actual,
@@ -188,7 +198,7 @@ function planRows(
       required_budget: r.budget,
       ltv_bounded_required: r.bRequired,
       ltv_bounded_budget: r.bBudget,
-      revenue_target: null,
+      ...targetColumns(undefined),
       channel_share: a.channelMix[r.channel] ?? 0,
       ltv_bounded_channel_share: bMix[r.channel] ?? 0,
       channel_cpl: a.channelCpl[r.channel] ?? null,
@@ -201,6 +211,15 @@ function planRows(
   return rows.sort(
     (x, y) => x.fiscal_month.localeCompare(y.fiscal_month) || x.stage_order - y.stage_order || x.channel.localeCompare(y.channel),
   );
+}
+
+function targetColumns(t: TargetLine | undefined) {
+  return {
+    revenue_target: t?.revenueTarget ?? null,
+    new_business_target: t?.newBusinessTarget ?? null,
+    recurring_plan: t?.recurringPlan ?? null,
+    recurring_forecast: t?.recurringForecast ?? null,
+  };
 }
 
 /** JSON-safe engine result: an unbounded CAC becomes null with `cacUnbounded: true`. */

@@ -281,6 +281,27 @@ describe('plan view: the reverse plan for one month by hand', () => {
   });
 });
 
+describe('plan view: the new-business target, by hand (definition 11)', () => {
+  it('2026-07: revenue target 5 000 000 − recurring forecast 83 333.33 = new-business target 4 916 666.67', async () => {
+    // as_of 2026-07-05: trailing 12 months = 2025-07 … 2026-06.
+    // renewals due in that window = won new + renewal closed 12 months earlier (2024-07 … 2025-06):
+    //   O2 1 200 000 (2025-05) + O8 800 000 (2025-06) = 2 000 000; renewals won in the window: none → rate 0.
+    // expansion: O6 upsell 1 000 000 (2026-02) ÷ 12 = 83 333.33 a month.
+    // July: renewals due = won new + renewal closed 2025-07 = O1 3 000 000; forecast = 3 000 000 × 0 + 83 333.33.
+    const [row] = await load({
+      measures: ['plan.revenue_target', 'plan.recurring_forecast', 'plan.new_business_target', 'plan.recurring_plan', 'plan.required'],
+      filters: [{ member: 'plan.stage', operator: 'equals', values: ['won'] }],
+      timeDimensions: [{ dimension: 'plan.fiscal_month', dateRange: ['2026-07-01', '2026-07-31'] }],
+    });
+    expect(num(row!['plan.revenue_target'])).toBe(5_000_000);
+    expect(num(row!['plan.recurring_forecast'])).toBeCloseTo(1_000_000 / 12, 6);
+    expect(num(row!['plan.new_business_target'])).toBeCloseTo(5_000_000 - 1_000_000 / 12, 6);
+    expect(num(row!['plan.recurring_plan'])).toBeCloseTo(1_000_000 / 12, 6);
+    // wins = ⌈4 916 666.67 ÷ 2 500 000⌉ = ⌈1.97⌉ = 2
+    expect(num(row!['plan.required'])).toBe(2);
+  });
+});
+
 describe('kpi_tree view', () => {
   it('decomposes the FY2025 revenue change against FY2024 into levers that add up', async () => {
     const filters = [
@@ -291,13 +312,27 @@ describe('kpi_tree view', () => {
       measures: ['kpi_tree.actual', 'kpi_tree.previous', 'kpi_tree.effect_vs_previous'],
       filters: [...filters, { member: 'kpi_tree.node', operator: 'equals', values: ['revenue'] }],
     });
-    // FY2025 wins: O2 1 200 000, O8 800 000, O1 3 000 000, O4 2 000 000, O6 1 000 000; FY2024: O7 800 000
+    // FY2025 wins: new O2 1 200 000, O1 3 000 000, O4 2 000 000 (6 200 000); recurring O8 renewal 800 000,
+    // O6 upsell 1 000 000 (1 800 000). FY2024: O7 new 800 000, no recurring.
     expect(num(revenue!['kpi_tree.actual'])).toBe(8_000_000);
     expect(num(revenue!['kpi_tree.previous'])).toBe(800_000);
     expect(num(revenue!['kpi_tree.effect_vs_previous'])).toBeCloseTo(7_200_000, 4);
     const levers = await load({ measures: ['kpi_tree.gap_effect_vs_previous'], dimensions: ['kpi_tree.lever'], filters: [...filters, { member: 'kpi_tree.lever', operator: 'set' }] });
-    expect(levers.map((r) => r['kpi_tree.lever']).sort()).toEqual(['conversion', 'deal_size', 'velocity', 'volume']);
+    expect(levers.map((r) => r['kpi_tree.lever']).sort()).toEqual(['conversion', 'deal_size', 'recurring', 'velocity', 'volume']);
     expect(levers.reduce((s, r) => s + Number(r['kpi_tree.gap_effect_vs_previous']), 0)).toBeCloseTo(7_200_000, 4);
+    // like with like: the funnel branch is new business (+5 400 000), recurring its own branch (+1 800 000)
+    const lever = (name: string) => num(levers.find((r) => r['kpi_tree.lever'] === name)!['kpi_tree.gap_effect_vs_previous']);
+    expect(lever('recurring')).toBeCloseTo(1_800_000, 4);
+    const branches = await load({
+      measures: ['kpi_tree.actual', 'kpi_tree.previous'],
+      dimensions: ['kpi_tree.node'],
+      filters: [...filters, { member: 'kpi_tree.node', operator: 'equals', values: ['new_business_revenue', 'recurring_revenue', 'wins'] }],
+    });
+    const node = (key: string) => branches.find((r) => r['kpi_tree.node'] === key)!;
+    expect(num(node('new_business_revenue')['kpi_tree.actual'])).toBe(6_200_000);
+    expect(num(node('new_business_revenue')['kpi_tree.previous'])).toBe(800_000);
+    expect(num(node('recurring_revenue')['kpi_tree.actual'])).toBe(1_800_000);
+    expect(num(node('wins')['kpi_tree.actual'])).toBe(3);
   });
 });
 

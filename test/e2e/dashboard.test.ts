@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openPage, screenshot } from '../support/browser';
+import { monthTargets } from '../../dashboard/src/lib/build-plan-request';
 import { formatCount, formatYen, type Locale } from '../../dashboard/src/lib/format';
 import { comparableRanges, currentFiscalYearKey, resolvePeriod } from '../../dashboard/src/lib/resolve-period';
 import { PAGES, waitForCards } from './dashboard-pages';
@@ -217,10 +218,14 @@ describe('plan', () => {
     const fy = resolvePeriod(currentFiscalYearKey(asOf));
     const targets = await rows({
       measures: ['targets.target'],
-      filters: [{ member: 'targets.metric', operator: 'equals', values: ['revenue'] }],
+      dimensions: ['targets.metric'],
+      filters: [{ member: 'targets.metric', operator: 'equals', values: ['revenue', 'new_revenue'] }],
       timeDimensions: [{ dimension: 'targets.fiscal_month', granularity: 'month', dateRange: [fy.start, fy.end] }],
     });
-    const fiscalMonths = targets.map((r) => ({ month: `${String(r['targets.fiscal_month.month']).slice(0, 7)}-01`, revenueTarget: Number(r['targets.target']) }));
+    // the page plans from the revenue and new_revenue targets of the period (definition 11)
+    const fiscalMonths = monthTargets(
+      targets.map((r) => ({ month: `${String(r['targets.fiscal_month.month']).slice(0, 7)}-01`, metric: String(r['targets.metric']), target: Number(r['targets.target']) })),
+    );
     const plan = async (body: Record<string, unknown>) => {
       const res = await env.t.request('/api/plan', { method: 'POST', body: JSON.stringify({ fiscalMonths, ...body }) });
       expect(res.status).toBe(200);

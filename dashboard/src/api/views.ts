@@ -236,6 +236,12 @@ export const KPI_TREE = {
   labelJa: 'kpi_tree.label_ja',
   unit: 'kpi_tree.unit',
   formula: 'kpi_tree.formula',
+  /** What a node means where its label cannot say it (the velocity factor). */
+  note: 'kpi_tree.note',
+  noteJa: 'kpi_tree.note_ja',
+  /** Count nodes: the months counted (the period moved back by the stage velocity); end exclusive. */
+  windowStart: 'kpi_tree.window_start',
+  windowEnd: 'kpi_tree.window_end',
   lever: 'kpi_tree.lever',
   sortOrder: 'kpi_tree.sort_order',
   weakestVsPlan: 'kpi_tree.is_weakest_link_vs_plan',

@@ -13,7 +13,7 @@ import { useFilters } from '../hooks/use-filters';
 import { num, useViewQuery } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/messages';
-import { formatByUnit, formatDate, formatPeriodKey, formatSignedPercent, type Unit } from '../lib/format';
+import { formatByUnit, formatDate, formatPeriodKey, formatSignedPercent, formatSignedPoints, type Unit } from '../lib/format';
 import { comparableRanges } from '../lib/resolve-period';
 import { useSettings } from '../state/settings';
 
@@ -54,7 +54,7 @@ export function DealKpiTile({ measure, title, unit, link, higherIsBetter = true 
           <DeltaBadge
             change={change}
             higherIsBetter={higherIsBetter}
-            text={change === null ? '–' : unit === 'ratio' ? `${change >= 0 ? '+' : '−'}${Math.abs(change * 100).toFixed(1)}pt` : formatSignedPercent(change, locale)}
+            text={change === null ? '–' : unit === 'ratio' ? formatSignedPoints(change, locale) : formatSignedPercent(change, locale)}
             label={ranges.complete ? t('compare.previousPeriod') : t('compare.previousSameSpan')}
           />
         }

@@ -58,7 +58,15 @@ export function rowsToNodes(rows: Row[], locale: Locale): KpiTreeNode[] {
     weakest: { plan: bool(r, KPI_TREE.weakestVsPlan), previous: bool(r, KPI_TREE.weakestVsPrevious), yearAgo: bool(r, KPI_TREE.weakestVsYearAgo) },
     lever: str(r, KPI_TREE.lever),
     sortOrder: num(r, KPI_TREE.sortOrder),
+    note: str(r, locale === 'ja' ? KPI_TREE.noteJa : KPI_TREE.note),
+    window: windowOf(r),
   }));
+}
+
+function windowOf(r: Row): { start: string; end: string } | null {
+  const start = str(r, KPI_TREE.windowStart);
+  const end = str(r, KPI_TREE.windowEnd);
+  return start && end ? { start: start.slice(0, 10), end: end.slice(0, 10) } : null;
 }
 
 /** The kpi_tree query for a period: shared by the tree, the gap decomposition and the movers. */
@@ -67,6 +75,7 @@ export function useKpiTreeRows() {
   return useViewQuery({
     dimensions: [
       KPI_TREE.node, KPI_TREE.parent, KPI_TREE.label, KPI_TREE.labelJa, KPI_TREE.unit, KPI_TREE.lever, KPI_TREE.sortOrder, KPI_TREE.isPartial,
+      KPI_TREE.note, KPI_TREE.noteJa, KPI_TREE.windowStart, KPI_TREE.windowEnd,
       KPI_TREE.weakestVsPlan, KPI_TREE.weakestVsPrevious, KPI_TREE.weakestVsYearAgo,
     ],
     measures: [

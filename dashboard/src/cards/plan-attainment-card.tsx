@@ -11,7 +11,7 @@ import { useFilters } from '../hooks/use-filters';
 import { num, str, useViewQuery } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { stageLabel, stageRank } from '../i18n/labels';
-import { formatCount, formatMonth, formatPercent, formatPeriodKey } from '../lib/format';
+import { formatAttainment, formatCount, formatMonth, formatPeriodKey } from '../lib/format';
 import { pivotRows } from '../lib/pivot-rows';
 
 interface Cell {
@@ -68,10 +68,10 @@ export function PlanAttainmentCard() {
                       <span className="text-tremor-content-strong">{c.actual === null ? '–' : formatCount(c.actual, locale)}</span>
                       <span className="text-tremor-content"> / {formatCount(Math.ceil(c.required - 1e-9), locale)}</span>
                       {att !== null ? (
-                        <span className={`ml-1.5 inline-block min-w-[52px] text-[11px] font-semibold ${short ? 'text-rose-700' : 'text-emerald-700'}`}>
-                          {short ? '▼' : '✓'} {formatPercent(att, locale, 0)}
+                        <span className={`ml-1.5 inline-block min-w-[64px] text-[11px] font-semibold ${short ? 'text-rose-700' : 'text-emerald-700'}`}>
+                          {formatAttainment(att, locale, 'plan')}
                         </span>
-                      ) : <span className="ml-1.5 inline-block min-w-[52px]" />}
+                      ) : <span className="ml-1.5 inline-block min-w-[64px]" />}
                     </td>
                   );
                 })}

@@ -10,12 +10,11 @@
 import { BarChart, ProgressBar } from '@tremor/react';
 import { DEALS, TARGETS } from '../api/views';
 import { CardFrame } from '../components/card-frame';
-import { DeltaBadge } from '../components/delta-badge';
 import { useFilters } from '../hooks/use-filters';
 import { num, str, useViewQuery } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { computeAttainment, type MonthValue } from '../lib/compute-attainment';
-import { formatMonth, formatPercent, formatPeriodKey, formatYen } from '../lib/format';
+import { formatAttainment, formatMonth, formatPercent, formatPeriodKey, formatSignedYen, formatYen } from '../lib/format';
 import { resolvePeriod, toDateWindows, type ToDateWindow } from '../lib/resolve-period';
 import { useSettings } from '../state/settings';
 
@@ -93,9 +92,12 @@ export function RevenueTargetCard() {
 
 function AttainmentTile({ name, window, actuals, targets, money }: { name: 'month' | 'quarter' | 'year'; window: ToDateWindow; actuals: MonthValue[]; targets: MonthValue[]; money: (v: number | null) => string }) {
   const { t, locale } = useI18n();
+  const settings = useSettings();
   const a = computeAttainment({ actuals, targets, window, windowEnd: window.periodEnd });
   const heading = t(`board.revenue.${name}` as const);
   const ahead = a.attainment !== null ? a.attainment - a.elapsed : null;
+  const short = a.forecastAttainment !== null && a.forecastAttainment < 1;
+  const signedMoney = (v: number) => formatSignedYen(v, locale, { currency: settings.currency });
   return (
     <div role="listitem" aria-label={`${heading} ${formatPeriodKey(window.key, locale)}`} className="flex flex-col rounded-tremor-default border border-tremor-border bg-tremor-background-muted/50 p-3">
       <p className="flex items-baseline justify-between gap-2 text-tremor-label">
@@ -108,13 +110,21 @@ function AttainmentTile({ name, window, actuals, targets, money }: { name: 'mont
       </p>
       <ProgressBar value={Math.min(100, (a.attainment ?? 0) * 100)} color={ahead !== null && ahead < 0 ? 'amber' : 'blue'} className="mt-2" showAnimation={false} />
       <p className="mt-1 flex justify-between text-tremor-label">
-        <span className="font-semibold text-tremor-content-strong" data-figure={`attainment-${name}`}>{formatPercent(a.attainment, locale, 0)}</span>
+        <span className="font-semibold text-tremor-content-strong" data-figure={`attainment-${name}`}>{formatAttainment(a.attainment, locale)}</span>
         <span className="text-tremor-content">{t('board.revenue.elapsed', { pct: formatPercent(a.elapsed, locale, 0) })}</span>
       </p>
       <div className="mt-3 border-t border-tremor-border pt-2">
         <p className="text-[11px] text-tremor-content">{t('board.revenue.forecast')}</p>
         <p className="text-tremor-default font-semibold text-tremor-content-strong tabular-nums">{money(a.forecast)}</p>
-        <DeltaBadge change={a.forecastAttainment !== null ? a.forecastAttainment - 1 : null} text={a.forecastAttainment !== null ? formatPercent(a.forecastAttainment, locale, 0) : '–'} label={t('board.revenue.vsTarget')} />
+        {/* attainment, not a change: unsigned with its basis, and the gap as a signed amount (lib/format.ts) */}
+        <p className="flex flex-wrap items-baseline justify-between gap-x-2 text-tremor-label">
+          <span className={`font-semibold ${short ? 'text-amber-800' : 'text-emerald-800'}`} data-figure={`forecast-attainment-${name}`}>
+            {formatAttainment(a.forecastAttainment, locale)}
+          </span>
+          <span className="text-tremor-content" data-figure={`forecast-gap-${name}`}>
+            {t('board.revenue.gapToTarget', { gap: a.target === null ? '–' : signedMoney(a.forecast - a.target) })}
+          </span>
+        </p>
       </div>
     </div>
   );

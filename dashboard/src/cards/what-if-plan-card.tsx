@@ -25,7 +25,7 @@ import { useFilters } from '../hooks/use-filters';
 import { num, str, useViewQuery } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { channelLabel, stageLabel } from '../i18n/labels';
-import { buildPlanRequest, type MonthTarget, type PlanOverrides } from '../lib/build-plan-request';
+import { buildPlanRequest, monthTargets, type MonthTarget, type PlanOverrides } from '../lib/build-plan-request';
 import { formatCount, formatMonth, formatPercent, formatPeriodKey, formatSignedPercent, formatYen } from '../lib/format';
 import { useSettings } from '../state/settings';
 
@@ -37,14 +37,19 @@ export function WhatIfPlanCard() {
   const { period, filters } = useFilters();
   const targetsQ = useViewQuery({
     measures: [TARGETS.target],
+    dimensions: [TARGETS.metric],
     timeDimensions: [{ dimension: TARGETS.fiscalMonth, granularity: 'month', dateRange: [period.start, period.end] }],
-    filters: [{ member: TARGETS.metric, operator: 'equals', values: ['revenue'] }],
+    filters: [{ member: TARGETS.metric, operator: 'equals', values: ['revenue', 'new_revenue'] }],
   });
   const months: MonthTarget[] = useMemo(
     () =>
-      targetsQ.rows
-        .map((r) => ({ month: `${(str(r, `${TARGETS.fiscalMonth}.month`) ?? '').slice(0, 7)}-01`, revenueTarget: num(r, TARGETS.target) ?? 0 }))
-        .filter((m) => m.month.length === 10),
+      monthTargets(
+        targetsQ.rows.map((r) => ({
+          month: `${(str(r, `${TARGETS.fiscalMonth}.month`) ?? '').slice(0, 7)}-01`,
+          metric: str(r, TARGETS.metric) ?? '',
+          target: num(r, TARGETS.target),
+        })),
+      ).filter((m) => m.month.length === 10),
     [targetsQ.rows],
   );
   const [overrides, setOverrides] = useState<PlanOverrides>({});
@@ -144,6 +149,7 @@ export function WhatIfPlanCard() {
             <p className={`text-tremor-label ${status === 'error' ? 'font-medium text-red-700' : 'text-tremor-content'}`} role={status === 'error' ? 'alert' : 'status'}>
               {status === 'loading' ? t('plan.whatIf.recomputing') : status === 'error' ? t('plan.whatIf.invalid', { error: error ?? '' }) : t('plan.whatIf.upToDate')}
             </p>
+            <TargetSplit shown={shown} money={money} />
             <StageRequirements shown={shown} base={base} />
             <LeadSchedule shown={shown} />
             <ChannelBudget shown={shown} money={money} />
@@ -151,6 +157,33 @@ export function WhatIfPlanCard() {
         </div>
       ) : null}
     </CardFrame>
+  );
+}
+
+/** The revenue target split into the recurring forecast (its own line) and the new-business target the funnel is planned for (definition 11). */
+function TargetSplit({ shown, money }: { shown: PlanResultBody; money: (v: number | null | undefined) => string }) {
+  const { t } = useI18n();
+  const fromNewRevenue = shown.targets.every((x) => x.source === 'new_revenue_target');
+  const items = [
+    { key: 'revenue-target', label: t('plan.whatIf.revenueTarget'), value: shown.totals.revenueTarget },
+    { key: 'recurring-forecast', label: t('plan.whatIf.recurringForecast'), value: shown.totals.recurringForecast },
+    { key: 'new-business-target', label: t('plan.whatIf.newBusinessTarget'), value: shown.totals.newBusinessTarget },
+  ];
+  return (
+    <section aria-label={t('plan.whatIf.targetSplit')}>
+      <h4 className="mb-2 text-tremor-default font-semibold text-tremor-content-strong">{t('plan.whatIf.targetSplit')}</h4>
+      <dl className="grid grid-cols-3 gap-2">
+        {items.map((it) => (
+          <div key={it.key} className="rounded-tremor-default border border-tremor-border px-3 py-2">
+            <dt className="text-tremor-label text-tremor-content">{it.label}</dt>
+            <dd className="text-lg font-semibold tabular-nums text-tremor-content-strong" data-figure={`plan-${it.key}`}>{money(it.value)}</dd>
+          </div>
+        ))}
+      </dl>
+      <p className="mt-1 text-[11px] text-tremor-content">
+        {fromNewRevenue ? t('plan.whatIf.fromNewRevenue') : t('plan.whatIf.fromRevenueMinusRecurring')}
+      </p>
+    </section>
   );
 }
 

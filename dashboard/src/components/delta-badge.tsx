@@ -1,7 +1,9 @@
 /*
  * A change against a comparison, carried by an arrow, a sign and words as
  * well as colour: ▲ +12.3% 前期比. `higherIsBetter: false` (cycle days,
- * CAC) turns the colour, never the arrow.
+ * CAC) turns the colour, never the arrow. A change only: an attainment
+ * ("65% of target") is not a change and never goes in a badge
+ * (lib/format.ts); `data-change` lets the browser tests hold that.
  */
 import { ArrowDownIcon, ArrowUpIcon } from './icons';
 
@@ -15,7 +17,7 @@ export function DeltaBadge({ change, text, label, higherIsBetter = true }: { cha
   const colour = good === null ? 'bg-gray-100 text-gray-700' : good ? 'bg-emerald-50 text-emerald-800' : 'bg-rose-50 text-rose-800';
   return (
     <span className="inline-flex items-center gap-1.5 text-tremor-label">
-      <span className={`inline-flex items-center gap-0.5 rounded-tremor-small px-1.5 py-0.5 font-semibold ${colour}`}>
+      <span className={`inline-flex items-center gap-0.5 rounded-tremor-small px-1.5 py-0.5 font-semibold ${colour}`} data-change>
         {flat ? '→' : up ? <ArrowUpIcon /> : <ArrowDownIcon />}
         {text}
       </span>

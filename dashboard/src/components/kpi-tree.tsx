@@ -6,11 +6,14 @@
  * revenue effect and its share of the revenue gap. The weakest link is
  * marked with a flag icon, the words "weakest link" and a tinted row —
  * never by colour alone. Effects are drawn as a diverging bar with the
- * signed amount written beside it.
+ * signed amount written beside it. A count node says which months it
+ * counts (the period moved back by the stage velocity, definition 12), and a
+ * node with a note (the velocity factor) explains itself under its label.
  */
+import { shiftMonth } from '../../../server/contract/funnel';
 import { useI18n } from '../i18n/i18n-context';
 import { findWeakestLink, orderTree, type Comparison, type KpiTreeNode } from '../lib/build-kpi-tree';
-import { formatByUnit, formatPercent, formatSignedPercent, formatSignedYen, toNumber } from '../lib/format';
+import { formatByUnit, formatMonth, formatPercent, formatSignedPercent, formatSignedPoints, formatSignedYen, toNumber } from '../lib/format';
 import { FlagIcon } from './icons';
 
 export interface KpiTreeProps {
@@ -58,7 +61,15 @@ export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth }: KpiTr
                 <th scope="row" className="py-1.5 pr-3 text-left font-normal">
                   <span className="flex items-center gap-1.5" style={{ paddingLeft: n.depth * 18 }}>
                     {n.depth > 0 ? <span aria-hidden className="text-tremor-content-subtle">└</span> : null}
-                    <span className={n.depth === 0 ? 'font-semibold text-tremor-content-strong' : 'text-tremor-content-emphasis'}>{n.label}</span>
+                    <span className={n.depth === 0 ? 'font-semibold text-tremor-content-strong' : 'text-tremor-content-emphasis'}>
+                      {n.label}
+                      {n.window ? (
+                        <span className="ml-1.5 text-[11px] text-tremor-content-subtle">
+                          {t('kpiTree.window', { from: formatMonth(n.window.start, locale, true), to: formatMonth(shiftMonth(n.window.end, -1), locale, true) })}
+                        </span>
+                      ) : null}
+                      {n.note ? <span className="block text-[11px] leading-4 text-tremor-content" data-note={n.key}>{n.note}</span> : null}
+                    </span>
                     {isWeakest ? (
                       <span className="ml-1 inline-flex items-center gap-1 rounded-tremor-small border border-amber-300 bg-amber-100 px-1.5 py-0.5 text-[11px] font-semibold text-amber-900">
                         <FlagIcon />
@@ -85,10 +96,7 @@ export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth }: KpiTr
 
 function changeText(actual: number | null, base: number | null, unit: string, locale: 'ja' | 'en'): string {
   if (actual === null || base === null) return '–';
-  if (unit === 'ratio') {
-    const d = (actual - base) * 100;
-    return `${d > 0 ? '+' : d < 0 ? '−' : '±'}${Math.abs(d).toFixed(1)}pt`;
-  }
+  if (unit === 'ratio') return formatSignedPoints(actual - base, locale);
   if (base === 0) return '–';
   return formatSignedPercent(actual / base - 1, locale);
 }

@@ -35,6 +35,10 @@ export interface KpiTreeNode {
   sortOrder?: number | null;
   /** Explicit factor flag; otherwise derived from gapEffect or the key. */
   isFactor?: boolean;
+  /** What the node means where its label cannot say it (the velocity factor). */
+  note?: string | null;
+  /** Count nodes: the months counted, 'YYYY-MM-01', end exclusive (the period moved back by the stage velocity). */
+  window?: { start: string; end: string } | null;
 }
 
 export interface OrderedNode extends KpiTreeNode {

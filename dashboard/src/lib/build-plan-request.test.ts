@@ -1,10 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { buildPlanRequest, countOverrides, normaliseMix, scaleTargets } from './build-plan-request';
+import { buildPlanRequest, countOverrides, monthTargets, normaliseMix, scaleTargets } from './build-plan-request';
 
 const months = [
   { month: '2026-04-01', revenueTarget: 100 },
   { month: '2026-05-01', revenueTarget: 300 },
 ];
+
+describe('monthTargets', () => {
+  it('pairs each month’s revenue target with its new-business target, and scales both alike', () => {
+    const m = monthTargets([
+      { month: '2026-05-01', metric: 'revenue', target: 300 },
+      { month: '2026-04-01', metric: 'new_revenue', target: 40 },
+      { month: '2026-04-01', metric: 'revenue', target: 100 },
+    ]);
+    expect(m).toEqual([
+      { month: '2026-04-01', revenueTarget: 100, newRevenueTarget: 40 },
+      { month: '2026-05-01', revenueTarget: 300 },
+    ]);
+    // 400 → 800: × 2 on both
+    expect(scaleTargets(m, 800)).toEqual([
+      { month: '2026-04-01', revenueTarget: 200, newRevenueTarget: 80 },
+      { month: '2026-05-01', revenueTarget: 600 },
+    ]);
+  });
+});
 
 describe('buildPlanRequest', () => {
   it('sends only the period’s targets when nothing changed', () => {

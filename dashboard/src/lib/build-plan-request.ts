@@ -2,7 +2,9 @@
  * What the plan form's edits mean for POST /api/plan. The form keeps only
  * what the user changed (`PlanOverrides`); everything else stays the
  * server's observed value. A new revenue target for the period scales each
- * month's target in proportion (months without a target share it evenly);
+ * month's target in proportion (months without a target share it evenly),
+ * and a month's new-business target (`newRevenueTarget`) by the same factor,
+ * so the plan keeps starting from new business (docs/metrics.md, 11);
  * an edited channel mix is normalised to sum to 1, so one share can be
  * changed without balancing the others by hand.
  */
@@ -23,7 +25,24 @@ export function scaleTargets(months: MonthTarget[], total: number): MonthTarget[
   const sum = months.reduce((s, m) => s + m.revenueTarget, 0);
   if (months.length === 0) return [];
   if (sum <= 0) return months.map((m) => ({ month: m.month, revenueTarget: total / months.length }));
-  return months.map((m) => ({ month: m.month, revenueTarget: (m.revenueTarget * total) / sum }));
+  const factor = total / sum;
+  return months.map((m) => ({
+    ...m,
+    revenueTarget: m.revenueTarget * factor,
+    ...(m.newRevenueTarget !== undefined ? { newRevenueTarget: m.newRevenueTarget * factor } : {}),
+  }));
+}
+
+/** The period's months from `targets` rows of the metrics revenue and new_revenue. */
+export function monthTargets(rows: { month: string; metric: string; target: number | null }[]): MonthTarget[] {
+  const byMonth = new Map<string, MonthTarget>();
+  for (const r of rows) {
+    const m = byMonth.get(r.month) ?? { month: r.month, revenueTarget: 0 };
+    if (r.metric === 'revenue') m.revenueTarget = r.target ?? 0;
+    else if (r.metric === 'new_revenue' && r.target !== null) m.newRevenueTarget = r.target;
+    byMonth.set(r.month, m);
+  }
+  return [...byMonth.values()].sort((a, b) => a.month.localeCompare(b.month));
 }
 
 export function normaliseMix(mix: Record<string, number>): Record<string, number> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DASH, fiscalQuarterOf, fiscalYearOf, formatCount, formatDate, formatDays, formatFiscalQuarter, formatFiscalYear,
-  formatMonth, formatPercent, formatPeriodKey, formatSignedPercent, formatSignedYen, formatYen, formatByUnit,
+  formatMonth, formatPercent, formatPeriodKey, formatSignedPercent, formatSignedYen, formatYen, formatByUnit, formatAttainment, formatSignedPoints,
 } from './format';
 
 describe('formatYen in Japanese (万 / 億)', () => {
@@ -68,6 +68,35 @@ describe('percent, days and signed changes', () => {
     expect(formatByUnit(0.5, 'ratio', 'en')).toBe('50.0%');
     expect(formatByUnit(30_000, 'JPY', 'ja')).toBe('3万円');
     expect(formatByUnit(3, 'count', 'en')).toBe('3');
+  });
+});
+
+describe('a percentage of target never reads like a percentage change', () => {
+  it('prints attainment unsigned, naming its basis, in both languages', () => {
+    expect(formatAttainment(0.65, 'en')).toBe('65% of target');
+    expect(formatAttainment(0.65, 'ja')).toBe('目標比 65%');
+    expect(formatAttainment(1.2, 'en', 'plan')).toBe('120% of plan');
+    expect(formatAttainment(0.5, 'ja', 'plan')).toBe('計画比 50%');
+    expect(formatAttainment(null, 'en')).toBe('–');
+  });
+
+  it('prints changes and gaps signed', () => {
+    expect(formatSignedPoints(0.012, 'en')).toBe('+1.2pt');
+    expect(formatSignedPoints(-0.35, 'ja')).toBe('−35.0pt');
+    expect(formatSignedPoints(0, 'en')).toBe('±0.0pt');
+    expect(formatSignedYen(-120_000_000, 'ja')).toBe('−1.2億円');
+  });
+
+  it('the same ratio prints differently as attainment and as change, in both languages', () => {
+    for (const locale of ['ja', 'en'] as const) {
+      for (const v of [0.65, 1, 1.35, 0]) {
+        const attainment = formatAttainment(v, locale);
+        const change = formatSignedPercent(v - 1, locale);
+        expect(attainment).not.toBe(change);
+        expect(attainment).not.toMatch(/^[+−±-]/);
+        expect(change).toMatch(/^[+−±]/);
+      }
+    }
   });
 });
 

@@ -7,6 +7,12 @@
  *   back to Intl's compact currency format. `compact: false` gives the full
  *   figure (tables, tooltips, CSV-like precision).
  * - Percent takes a ratio (0.123 → 12.3%); days take a number of days.
+ * - A percentage of a target or plan and a percentage change never read
+ *   alike: attainment is unsigned and names its basis ("65% of target",
+ *   目標比 65%; `formatAttainment`), a change always carries its sign
+ *   ("−35.0%", "+1.2pt"; `formatSignedPercent`, `formatSignedPoints`), and a
+ *   gap in money is a signed amount (`formatSignedYen`). So a forecast at
+ *   65 % of target can never be read as "minus 65 %".
  * - Fiscal periods follow `fiscal_year_start_month` from settings (April by
  *   default): FY2025 = 2025-04-01 … 2026-03-31, shown as 2025年度 / FY2025.
  * - null, undefined and non-finite values show as an en dash, never as 0.
@@ -107,6 +113,29 @@ export function formatSignedPercent(v: unknown, locale: Locale = 'ja', digits = 
   if (n === null) return DASH;
   const text = formatPercent(Math.abs(n), locale, digits);
   return n > 0 ? `+${text}` : n < 0 ? `−${text}` : `±${text}`;
+}
+
+/** A change of a ratio in percentage points: 0.012 → +1.2pt. */
+export function formatSignedPoints(v: unknown, locale: Locale = 'ja', digits = 1): string {
+  const n = toNumber(v);
+  if (n === null) return DASH;
+  const points = Math.abs(n * 100) < 0.5 * 10 ** -digits ? 0 : n * 100;
+  const text = Math.abs(points).toLocaleString(locale === 'ja' ? 'ja-JP' : 'en-US', {
+    maximumFractionDigits: digits,
+    minimumFractionDigits: digits,
+  });
+  return points > 0 ? `+${text}pt` : points < 0 ? `−${text}pt` : `±${text}pt`;
+}
+
+export type AttainmentBasis = 'target' | 'plan';
+
+/** Attainment, actual ÷ target (or plan), unsigned and naming its basis: 0.65 → "65% of target" / "目標比 65%". */
+export function formatAttainment(v: unknown, locale: Locale = 'ja', basis: AttainmentBasis = 'target', digits = 0): string {
+  const n = toNumber(v);
+  if (n === null) return DASH;
+  const pct = formatPercent(n, locale, digits);
+  if (locale === 'ja') return `${basis === 'target' ? '目標比' : '計画比'} ${pct}`;
+  return `${pct} of ${basis}`;
 }
 
 export function formatSignedYen(v: unknown, locale: Locale = 'ja', options: MoneyOptions = {}): string {

@@ -1,7 +1,7 @@
 /*
  * Gap decomposition for the review (docs/metrics.md, definition 14): the factor
  * nodes' gap effects summed by lever (volume, conversion, velocity, deal
- * size), laid out as a waterfall from the comparison's revenue to the
+ * size of new business, and recurring revenue as its own lever), laid out as a waterfall from the comparison's revenue to the
  * actual revenue, and the factors ranked by the size of their effect
  * ("biggest movers"). The effects add up to the gap exactly (the view's
  * Shapley decomposition), which `waterfall` keeps: the last bar ends at the
@@ -9,7 +9,7 @@
  */
 import type { Comparison, KpiTreeNode } from './build-kpi-tree';
 
-export const LEVERS = ['volume', 'conversion', 'velocity', 'deal_size'] as const;
+export const LEVERS = ['volume', 'conversion', 'velocity', 'deal_size', 'recurring'] as const;
 export type Lever = (typeof LEVERS)[number];
 
 export interface WaterfallStep {
@@ -21,7 +21,7 @@ export interface WaterfallStep {
 }
 
 export function sumByLever(nodes: KpiTreeNode[], comparison: Comparison): Record<Lever, number> {
-  const out: Record<Lever, number> = { volume: 0, conversion: 0, velocity: 0, deal_size: 0 };
+  const out: Record<Lever, number> = { volume: 0, conversion: 0, velocity: 0, deal_size: 0, recurring: 0 };
   for (const n of nodes) {
     const e = n.gapEffect?.[comparison];
     if (e === null || e === undefined || !n.lever) continue;

@@ -1,34 +1,43 @@
 -- Actual values behind the KPI tree (contract definitions 12 and 14), long:
--- one row per period (local month, fiscal quarter, fiscal year), metric and
--- channel (channel only on `leads`). kpi_tree.ts reads it.
---   leads            leads by lead_month (reached(lead)), per first-touch
---                    channel (attribution_lead_channels)
---   mql, sal, sql    stage volume, lead grain (definition 1)
---   opportunities    opportunities created (every deal type)
---   wins, revenue    opportunities won and their amount, by close; revenue is
---                    the KGI, so every deal type counts
---   lost             opportunities lost, by close (win rate = won ÷ closed)
---   won_cycle_days   summed days created → closed of the wins (mean = ÷ wins)
+-- one row per local month, metric and channel (channel only on `leads`).
+-- kpi_tree.ts sums months into each node's window (a stage's window is the
+-- period moved back by the stage velocity), so the grain is the month.
+--   leads              leads by lead_month (reached(lead)), per first-touch
+--                      channel (attribution_lead_channels)
+--   mql, sal, sql      stage volume, lead grain (definition 1)
+--   opportunities      `new` opportunities created: the funnel's deals
+--   wins, new_revenue  `new` opportunities won and their amount, by close
+--   lost               `new` opportunities lost, by close (win rate = won ÷ closed)
+--   won_cycle_days     summed days created → closed of the new wins (mean = ÷ wins)
+--   recurring_revenue  won amount of renewal, upsell and cross_sell deals, by
+--                      close: the recurring branch, so that revenue (the KGI)
+--                      = new_revenue + recurring_revenue
+-- Definition 12 compares like with like: the new-business plan against new
+-- business, recurring revenue on its own branch.
 
 with settings as (
     select * from settings
 ),
 
-calendar as (
-    select * from fiscal_calendar
+local_deals as (
+    select
+        deals.*,
+        date_trunc('month', timezone(settings.time_zone, timezone('UTC', deals.created_at))) as created_month,
+        date_trunc('month', timezone(settings.time_zone, timezone('UTC', deals.closed_at))) as closed_month,
+    from deals
+    cross join settings
 ),
 
 events as (
     select
-        cast(timezone(settings.time_zone, timezone('UTC', lead_channels.lead_at)) as date) as event_date,
+        lead_channels.lead_month as month,
         'leads' as metric,
         lead_channels.channel,
         1.0 as value,
     from attribution_lead_channels as lead_channels
-    cross join settings
     union all
     select
-        cast(timezone(settings.time_zone, timezone('UTC', reach.reached_at)) as date),
+        date_trunc('month', timezone(settings.time_zone, timezone('UTC', reach.reached_at))),
         reach.stage,
         null,
         1.0,
@@ -36,63 +45,32 @@ events as (
     cross join settings
     where reach.stage in ('mql', 'sal', 'sql')
     union all
-    select
-        cast(timezone(settings.time_zone, timezone('UTC', deals.created_at)) as date),
-        'opportunities',
-        null,
-        1.0,
-    from deals
-    cross join settings
+    select created_month, 'opportunities', null, 1.0,
+    from local_deals
+    where deal_type = 'new'
     union all
-    select
-        cast(timezone(settings.time_zone, timezone('UTC', deals.closed_at)) as date),
-        unnest(['wins', 'revenue', 'won_cycle_days']),
-        null,
-        unnest([1.0, cast(deals.amount as double), deals.sales_cycle_days]),
-    from deals
-    cross join settings
-    where deals.is_won and deals.closed_at is not null
+    select closed_month, unnest(['wins', 'new_revenue', 'won_cycle_days']), null, unnest([1.0, cast(amount as double), sales_cycle_days]),
+    from local_deals
+    where is_won and deal_type = 'new' and closed_at is not null
     union all
-    select
-        cast(timezone(settings.time_zone, timezone('UTC', deals.closed_at)) as date),
-        'lost',
-        null,
-        1.0,
-    from deals
-    cross join settings
-    where deals.is_lost and deals.closed_at is not null
-),
-
-dated as (
-    select
-        events.metric,
-        events.channel,
-        events.value,
-        calendar.month_start,
-        calendar.fiscal_quarter_start,
-        calendar.fiscal_year_start,
-    from events
-    inner join calendar on calendar.date = events.event_date
-),
-
-periods as (
-    select 'month' as period_type, cast(month_start as timestamp) as period_start, metric, channel, value from dated
+    select closed_month, 'lost', null, 1.0,
+    from local_deals
+    where is_lost and deal_type = 'new' and closed_at is not null
     union all
-    select 'fiscal_quarter', cast(fiscal_quarter_start as timestamp), metric, channel, value from dated
-    union all
-    select 'fiscal_year', cast(fiscal_year_start as timestamp), metric, channel, value from dated
+    select closed_month, 'recurring_revenue', null, cast(amount as double),
+    from local_deals
+    where is_won and deal_type <> 'new' and closed_at is not null
 ),
 
 final as (
     select
-        period_type,
-        period_start,
+        cast(month as timestamp) as month,
         metric,
         channel,
         sum(value) as value,
-    from periods
+    from events
     group by all
 )
 
 select * from final
-order by period_type, period_start, metric, channel
+order by month, metric, channel

@@ -24,6 +24,17 @@
 --       the trailing 12 months
 --   ltv_cac_target        settings
 --   revenue_target        targets with metric revenue, key = 'YYYY-MM-01'
+--   new_revenue_target    targets with metric new_revenue (the new-business
+--       part of the revenue target), key = 'YYYY-MM-01'
+--   renewals_due          per month with a revenue target, key = 'YYYY-MM-01':
+--       the amount of contracts coming up for renewal, i.e. the won `new` and
+--       `renewal` amount closed 12 months earlier (annual contracts); no row
+--       when that month is after the month of as_of
+--   renewal_rate          renewal revenue won in the trailing 12 months ÷
+--       the renewals due in those months (same rule): an amount-based rate,
+--       so it carries churn, down-sell and price rises together
+--   expansion_per_month   upsell + cross_sell revenue won in the trailing 12
+--       months ÷ 12
 --   known_channel         every channel in touchpoints, campaigns or costs,
 --       and `(none)`: what POST /api/plan accepts as a channel
 -- "Trailing 12 months" = the 12 complete local months before the month of
@@ -192,6 +203,54 @@ revenue_targets as (
     group by all
 ),
 
+new_revenue_targets as (
+    select
+        strftime(cast(date_trunc('month', fiscal_month) as date), '%Y-%m-%d') as key,
+        sum(target) as value,
+    from stg_targets
+    where metric = 'new_revenue'
+    group by all
+),
+
+-- won amounts per local close month and kind: the base of renewals due 12 months later, renewals, expansion
+won_by_month as (
+    select
+        date_trunc('month', timezone(bounds.time_zone, timezone('UTC', deals.closed_at))) as closed_month,
+        sum(deals.amount) filter (where deals.deal_type in ('new', 'renewal')) as contract_amount,
+        sum(deals.amount) filter (where deals.deal_type = 'renewal') as renewal_amount,
+        sum(deals.amount) filter (where deals.deal_type in ('upsell', 'cross_sell')) as expansion_amount,
+    from deals
+    cross join bounds
+    where deals.is_won
+    group by all
+),
+
+renewals_due as (
+    select
+        revenue_targets.key,
+        coalesce(won_by_month.contract_amount, 0) as value,
+    from revenue_targets
+    cross join bounds
+    left join won_by_month on won_by_month.closed_month = cast(revenue_targets.key as timestamp) - interval 12 month
+    where cast(revenue_targets.key as timestamp) - interval 12 month <= bounds.as_of_month
+),
+
+recurring as (
+    select
+        coalesce(sum(won_by_month.renewal_amount) filter (
+            where won_by_month.closed_month between bounds.window_first_month and bounds.window_last_month
+        ), 0) as renewals_won,
+        coalesce(sum(won_by_month.contract_amount) filter (
+            where won_by_month.closed_month between bounds.window_first_month - interval 12 month
+                and bounds.window_last_month - interval 12 month
+        ), 0) as renewals_due,
+        coalesce(sum(won_by_month.expansion_amount) filter (
+            where won_by_month.closed_month between bounds.window_first_month and bounds.window_last_month
+        ), 0) as expansion_won,
+    from bounds
+    left join won_by_month on true
+),
+
 known_channels as (
     select channel from stg_touchpoints
     union
@@ -242,6 +301,27 @@ unioned as (
     select
         'revenue_target', null, revenue_targets.key, revenue_targets.value, 'targets', null, null, null, null, false, null,
     from revenue_targets
+    union all
+    select
+        'new_revenue_target', null, new_revenue_targets.key, new_revenue_targets.value, 'targets', null, null, null, null, false, null,
+    from new_revenue_targets
+    union all
+    select
+        'renewals_due', null, renewals_due.key, renewals_due.value, 'won_12_months_before', null, null, null, null, false, null,
+    from renewals_due
+    union all
+    select
+        'renewal_rate', null, null, recurring.renewals_won / recurring.renewals_due, 'trailing_12_months',
+        recurring.renewals_won, recurring.renewals_due, bounds.window_first_month, bounds.window_last_month, false, null,
+    from recurring
+    cross join bounds
+    where recurring.renewals_due > 0
+    union all
+    select
+        'expansion_per_month', null, null, recurring.expansion_won / 12, 'trailing_12_months',
+        recurring.expansion_won, 12, bounds.window_first_month, bounds.window_last_month, false, null,
+    from recurring
+    cross join bounds
     union all
     select
         'known_channel', null, known_channels.channel, null, 'data', null, null, null, null, false, null,

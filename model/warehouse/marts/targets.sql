@@ -3,7 +3,9 @@
 -- Months are cut in the settings' zone; fiscal_month is that month's first
 -- day (a naive timestamp at 00:00, so it groups into the same month in UTC
 -- and in the settings' zone). Actuals are computed for:
---   revenue        won amount of opportunities closed in the month
+--   revenue        won amount of opportunities closed in the month (every deal type)
+--   new_revenue    won amount of `new` opportunities closed in the month (the
+--                  new-business part the funnel must win, definition 11)
 --   wins           opportunities won (closed) in the month
 --   opportunities  opportunities created in the month
 --   leads          leads created in the month
@@ -37,6 +39,8 @@ local_deals as (
 actuals as (
     select closed_month as fiscal_month, 'revenue' as metric, sum(amount) as actual
     from local_deals where is_won group by all
+    union all
+    select closed_month, 'new_revenue', sum(amount) from local_deals where is_won and deal_type = 'new' group by all
     union all
     select closed_month, 'wins', count(*) from local_deals where is_won group by all
     union all
@@ -80,7 +84,7 @@ spine as (
 ),
 
 known_metrics as (
-    select unnest(['revenue', 'wins', 'opportunities', 'leads']) as metric
+    select unnest(['revenue', 'new_revenue', 'wins', 'opportunities', 'leads']) as metric
     union
     select stage from funnel_stages where is_funnel
 ),

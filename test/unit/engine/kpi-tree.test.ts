@@ -216,10 +216,12 @@ describe('kpiTree', () => {
   const tree = kpiTree({ actual, plan, previous });
   const node = (key: string) => tree.nodes.find((n) => n.key === key)!;
 
-  it('builds revenue = wins × deal size down to leads', () => {
+  it('builds revenue = new-business revenue (wins × deal size, down to leads) + recurring revenue', () => {
     expect(node('revenue').parent).toBeNull();
-    expect(node('wins').parent).toBe('revenue');
-    expect(node('average_deal_size').parent).toBe('revenue');
+    expect(node('new_business_revenue').parent).toBe('revenue');
+    expect(node('recurring_revenue').parent).toBe('revenue');
+    expect(node('wins').parent).toBe('new_business_revenue');
+    expect(node('average_deal_size').parent).toBe('new_business_revenue');
     expect(node('opportunities').parent).toBe('wins');
     expect(node('conversion:opportunity->won').parent).toBe('wins');
     expect(node('leads').parent).toBe('mql');
@@ -279,5 +281,41 @@ describe('kpiTree', () => {
     expect(n('sal').effect.plan).toBeNull();
     expect(n('conversion:mql->sal').effect.plan).toBeNull();
     expect(n('sql').effect.plan).toBeCloseTo(LEADS, 4);
+  });
+
+  it('recurring revenue is its own branch: an additive effect, the funnel effects unchanged, the sum exact (by hand)', () => {
+    // actual: 6 wins × 2,500,000 = 15,000,000 new + 9,000,000 recurring = 24,000,000;
+    // plan: 20,000,000 new + 12,000,000 recurring = 32,000,000; gap −8,000,000 =
+    // new-business gap −5,000,000 (the funnel factors, as without recurring) + recurring −3,000,000.
+    const t = kpiTree({ actual: { ...actual, recurringRevenue: 9_000_000 }, plan: { ...plan, recurringRevenue: 12_000_000 } });
+    const n = (key: string) => t.nodes.find((x) => x.key === key)!;
+    expect(n('revenue').actual).toBe(24_000_000);
+    expect(n('revenue').plan).toBe(32_000_000);
+    expect(n('new_business_revenue').actual).toBe(15_000_000);
+    expect(n('recurring_revenue').effect.plan).toBe(-3_000_000);
+    expect(n('new_business_revenue').effect.plan).toBeCloseTo(-5_000_000, 4);
+    expect(n('leads').effect.plan).toBeCloseTo(LEADS, 4);
+    const g = t.gaps.plan!;
+    expect(g.gap).toBe(-8_000_000);
+    expect(g.byLever.recurring).toBe(-3_000_000);
+    expect(g.effects.reduce((s, e) => s + e.effect, 0)).toBeCloseTo(-8_000_000, 4);
+  });
+
+  it('explains the velocity factor in its node, and never labels it a conversion', () => {
+    const t = kpiTree({ actual: { ...actual, winRate: 0.2 }, plan: { ...plan, winRate: 0.2 } });
+    const v = t.nodes.find((x) => x.key === 'velocity')!;
+    expect(v.label).not.toMatch(/conversion/);
+    expect(v.note).toMatch(/not a conversion/i);
+    expect(v.noteJa).toMatch(/転換率ではない/);
+  });
+
+  it('a flow ratio above 100 % is relabelled, not shown as a conversion', () => {
+    // 120 opportunities from 100 SQLs in the window: 1.2, a flow ratio, not a conversion.
+    const t = kpiTree({ actual: { ...actual, sql: 100, opportunities: 120 }, plan });
+    const n = (key: string) => t.nodes.find((x) => x.key === key)!;
+    expect(n('conversion:sql->opportunity').actual).toBeCloseTo(1.2, 12);
+    expect(n('conversion:sql->opportunity').label).toMatch(/flow ratio \(over 100 %/);
+    expect(n('conversion:sql->opportunity').labelJa).toMatch(/転換率ではない/);
+    expect(n('conversion:lead->mql').label).toMatch(/conversion \(velocity-lagged flow\)/);
   });
 });

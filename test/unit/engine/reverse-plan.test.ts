@@ -39,6 +39,92 @@ function baseInput(): PlanInput {
 const req = (r: ReturnType<typeof reversePlan>, month: string, stage: string) =>
   r.requirements.find((x) => x.targetMonth === month && x.stage === stage)!;
 
+describe('reversePlan: the new-business target, by hand (definition 11)', () => {
+  // Two target months on the base input (deal size 2,000,000; rates 0.2, 0.5, 0.8, 0.5, 0.25).
+  // Renewal rate 0.9, expansion 500,000 a month.
+  //   June: revenue target 30,000,000, no new_revenue target, renewals due 20,000,000:
+  //     expected renewals = 20,000,000 × 0.9 = 18,000,000; recurring forecast = 18,500,000;
+  //     new-business target = 30,000,000 − 18,500,000 = 11,500,000;
+  //     wins = ⌈11,500,000 ÷ 2,000,000⌉ = ⌈5.75⌉ = 6; opportunities = 6 ÷ 0.25 = 24;
+  //     sql = 24 ÷ 0.5 = 48; sal = 48 ÷ 0.8 = 60; mql = 60 ÷ 0.5 = 120; leads = 120 ÷ 0.2 = 600.
+  //   July: revenue target 30,000,000 with a new_revenue target 8,000,000 (renewals due 10,000,000):
+  //     the given target wins: wins = 8,000,000 ÷ 2,000,000 = 4; … leads = 4 ÷ 0.25 ÷ 0.5 ÷ 0.8 ÷ 0.5 ÷ 0.2 = 400;
+  //     the recurring forecast is still its own line: 10,000,000 × 0.9 + 500,000 = 9,500,000;
+  //     recurring plan = 30,000,000 − 8,000,000 = 22,000,000.
+  const input: PlanInput = {
+    ...baseInput(),
+    renewalRate: 0.9,
+    expansionPerMonth: 500_000,
+    fiscalMonths: [
+      { month: '2025-06-01', revenueTarget: 30_000_000, renewalsDue: 20_000_000 },
+      { month: '2025-07-01', revenueTarget: 30_000_000, newRevenueTarget: 8_000_000, renewalsDue: 10_000_000 },
+    ],
+  };
+  const r = reversePlan(input);
+
+  it('splits each target month into recurring forecast and new-business target', () => {
+    const [june, july] = r.targets;
+    expect(june).toEqual({
+      month: '2025-06-01',
+      revenueTarget: 30_000_000,
+      newRevenueTarget: null,
+      renewalsDue: 20_000_000,
+      expectedRenewals: 18_000_000,
+      expectedExpansion: 500_000,
+      recurringForecast: 18_500_000,
+      newBusinessTarget: 11_500_000,
+      recurringPlan: 18_500_000,
+      source: 'revenue_minus_recurring',
+    });
+    expect(july).toMatchObject({
+      newRevenueTarget: 8_000_000,
+      recurringForecast: 9_500_000,
+      newBusinessTarget: 8_000_000,
+      recurringPlan: 22_000_000,
+      source: 'new_revenue_target',
+    });
+    expect(r.totals).toMatchObject({
+      revenueTarget: 60_000_000,
+      newBusinessTarget: 19_500_000,
+      recurringForecast: 28_000_000,
+      recurringPlan: 40_500_000,
+    });
+  });
+
+  it('plans each stage from the new-business target only', () => {
+    const june = { won: 6, opportunity: 24, sql: 48, sal: 60, mql: 120, lead: 600 };
+    const july = { won: 4, opportunity: 16, sql: 32, sal: 40, mql: 80, lead: 400 };
+    for (const [stage, n] of Object.entries(june)) expect(req(r, '2025-06-01', stage).required).toBeCloseTo(n, 9);
+    for (const [stage, n] of Object.entries(july)) expect(req(r, '2025-07-01', stage).required).toBeCloseTo(n, 9);
+  });
+
+  it('a recurring forecast above the revenue target leaves no new business to plan, not a negative one', () => {
+    const over = reversePlan({
+      ...input,
+      fiscalMonths: [{ month: '2025-06-01', revenueTarget: 10_000_000, renewalsDue: 20_000_000 }],
+    });
+    expect(over.targets[0]).toMatchObject({ recurringForecast: 18_500_000, newBusinessTarget: 0, recurringPlan: 10_000_000 });
+    expect(req(over, '2025-06-01', 'lead').required).toBe(0);
+  });
+
+  it('names a bad new-business field', () => {
+    const bad = validatePlanInput({
+      ...input,
+      renewalRate: -1,
+      fiscalMonths: [{ month: '2025-06-01', revenueTarget: 1, newRevenueTarget: 'x' }],
+    });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) {
+      expect(bad.errors).toEqual(
+        expect.arrayContaining([
+          { field: 'renewalRate', message: 'must be a finite number ≥ 0' },
+          { field: 'fiscalMonths[0].newRevenueTarget', message: 'must be a finite number ≥ 0' },
+        ]),
+      );
+    }
+  });
+});
+
 describe('reversePlan: one month by hand', () => {
   const r = reversePlan(baseInput());
 
