@@ -12,7 +12,7 @@ import express from 'express';
 import type { Config } from '../config.js';
 import { bearerToken, verifyToken } from '../auth.js';
 import { latestImport, readManifest } from '../import/area.js';
-import type { ImportsStatus, ImportSourceStatus } from '../import/contract.js';
+import type { ImportsStatus, ImportSourceStatus } from '../contract/imports.js';
 
 const IMPORT_ID = /^\d{8}T\d{9}Z-[A-Za-z0-9_-]+$/;
 

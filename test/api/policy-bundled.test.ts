@@ -17,6 +17,7 @@ interface ViewMeta {
   name: string;
   measures: string[];
   dimensions: string[];
+  reference: boolean;
 }
 let views: ViewMeta[];
 const TEAM = 'east_team';
@@ -31,6 +32,7 @@ beforeAll(async () => {
       name: c.name,
       measures: c.measures.map((m: any) => m.name),
       dimensions: c.dimensions.map((d: any) => d.name),
+      reference: c.meta?.reference === true,
     }));
 }, 600_000);
 afterAll(async () => {
@@ -63,6 +65,14 @@ describe('bundled model: every view × role', () => {
           ? { measures: [measure], dimensions: scopable ? [scopeMember] : [] }
           : { dimensions: [scopable ? scopeMember : view.dimensions[0]!] };
         const res = await s.t.load(query, { token });
+        if (!scopable && view.reference) {
+          // A reference view (definitions, no one's figures) reads as it is for every role.
+          const all = await s.t.load(query, { token: analyst });
+          expect(res.status, `${role} ${view.name}`).toBe(200);
+          expect(res.body.data, `${role} ${view.name}`).toEqual(all.body.data);
+          seen[view.name] = 'reference';
+          continue;
+        }
         if (!scopable) {
           expect(res.status, `${role} ${view.name}`).toBe(403);
           seen[view.name] = 'refused';
@@ -83,6 +93,7 @@ describe('bundled model: every view × role', () => {
         for (const v of ['channel_performance', 'kpi_tree', 'plan', 'unit_economics', 'targets'])
           expect(seen[v], v).toBe('refused');
         expect(seen.stage_reach).toBe('scoped');
+        for (const v of ['stages', 'settings', 'channels']) expect(seen[v], v).toBe('reference');
       }
     });
   }

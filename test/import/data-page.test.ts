@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { ImportResult } from '../../server/import/index';
-import type { ImportsStatus } from '../../server/import/contract';
+import type { ImportsStatus } from '../../server/contract/imports';
 import { formatCount } from '../../dashboard/src/lib/format';
 import { launchBrowser, openPage, screenshot } from '../support/browser';
 import { startTestServer, type TestServer } from '../support/server';

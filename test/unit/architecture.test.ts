@@ -24,7 +24,7 @@ async function sourceFiles(dir: string): Promise<string[]> {
 /** Each import of `file` as a path relative to the repository (or a package name). */
 async function importsOf(file: string): Promise<string[]> {
   const text = await readFile(path.join(ROOT, file), 'utf8');
-  const specs = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g)].map((m) => m[1]!);
+  const specs = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
   return specs.map((s) => (s.startsWith('.') ? path.relative(ROOT, path.resolve(ROOT, path.dirname(file), s)) : s));
 }
 

@@ -16,7 +16,7 @@ import { PageHeader } from '../components/page-header';
 import { useI18n } from '../i18n/i18n-context';
 import { downloadText } from '../lib/export-csv';
 import { formatCount, formatDate } from '../lib/format';
-import type { ImportSourceStatus, ImportsStatus } from '../../../server/import/contract';
+import type { ImportSourceStatus, ImportsStatus } from '../../../server/contract/imports';
 
 const th = 'py-1.5 pr-4 text-left font-medium text-tremor-content';
 const td = 'py-1.5 pr-4 align-top';
