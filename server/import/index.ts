@@ -17,7 +17,8 @@
  */
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { parse as parseCsv } from 'csv-parse';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Batch, type FileReport, type Unmapped } from './batch.js';
@@ -34,6 +35,8 @@ import { generic } from './sources/generic.js';
 
 export { ImportInputError } from './sources/index.js';
 export { MappingError } from './mapping.js';
+
+const QUARANTINE_SHOWN = 20;
 
 /** DuckDB's memory for the merge; beyond it, DuckDB spills to the work directory. */
 const MERGE_MEMORY = '3GB';
@@ -138,7 +141,15 @@ async function combineQuarantine(batchFile: string, mergeFile: string, out: stri
   }
 }
 
-function formatSummary(m: ImportManifest, dir: string | undefined, cwd: string): string {
+/** The first rows of a quarantine file, for the summary (a dry run keeps no file to look at). */
+async function quarantineSample(file: string, limit = QUARANTINE_SHOWN): Promise<Record<string, string>[]> {
+  const rows: Record<string, string>[] = [];
+  const parser = createReadStream(file).pipe(parseCsv({ columns: true, to: limit }));
+  for await (const row of parser) rows.push(row as Record<string, string>);
+  return rows;
+}
+
+function formatSummary(m: ImportManifest, dir: string | undefined, cwd: string, sample: Record<string, string>[]): string {
   const r = m.run;
   const lines = [
     `${r.source}: ${r.files.length} file(s), ${r.read} rows read, ${r.accepted} accepted, ${r.quarantinedRows} quarantined`,
@@ -146,6 +157,10 @@ function formatSummary(m: ImportManifest, dir: string | undefined, cwd: string):
   ];
   const reasons = Object.entries(r.reasons).sort((a, b) => b[1] - a[1]);
   if (reasons.length) lines.push('quarantined per reason:', ...reasons.map(([k, n]) => `  ${String(n).padStart(6)}  ${k}`));
+  if (sample.length) {
+    lines.push(`quarantined rows${r.quarantined > sample.length ? ` (first ${sample.length} of ${r.quarantined})` : ''}:`);
+    lines.push(...sample.map((q) => `  ${q.file}:${q.line}  ${q.column}=${JSON.stringify(q.value)}  ${q.reason}${q.suggestion ? ` — ${q.suggestion}` : ''}`));
+  }
   for (const [kind, values] of Object.entries(r.unmapped)) {
     const list = Object.entries(values).sort((a, b) => b[1].rows - a[1].rows);
     lines.push(`unmapped ${kind}:`, ...list.slice(0, 20).map(([v, u]) => `  "${v}" (${u.rows} rows): ${u.suggestion}`));
@@ -270,8 +285,9 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
       sources: { ...(previousManifest?.sources ?? {}), [sourceName]: run },
     };
 
+    const sample = await quarantineSample(path.join(snapshot, 'quarantine.csv'));
     if (status === 'dry-run') {
-      const summary = formatSummary(manifest, undefined, cwd);
+      const summary = formatSummary(manifest, undefined, cwd, sample);
       return { manifest, exitCode: quarantinedRows > 0 && !o.allowRejects ? 1 : 0, summary };
     }
     if (status === 'refused') {
@@ -279,7 +295,7 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
       await mkdir(dir, { recursive: true });
       await copyFile(path.join(snapshot, 'quarantine.csv'), path.join(dir, 'quarantine.csv'));
       await writeFile(path.join(dir, MANIFEST), JSON.stringify(manifest, null, 2));
-      return { manifest, dir, exitCode: 1, summary: formatSummary(manifest, dir, cwd) };
+      return { manifest, dir, exitCode: 1, summary: formatSummary(manifest, dir, cwd, sample) };
     }
     if (o.build !== false) {
       const { buildWarehouse } = await import('../warehouse/index.js');
@@ -291,7 +307,7 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
     const dir = path.join(o.importsDir, id);
     await rename(snapshot, dir);
     pruneImports(o.importsDir);
-    return { manifest, dir, exitCode: 0, summary: formatSummary(manifest, dir, cwd) };
+    return { manifest, dir, exitCode: 0, summary: formatSummary(manifest, dir, cwd, sample) };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

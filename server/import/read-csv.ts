@@ -58,11 +58,11 @@ export async function sampleFile(file: string, bytes = 1 << 20): Promise<Buffer>
 }
 
 /** Header fields of a file (decoded, BOM removed), for recognising which export it is. */
-export async function readHeader(file: string, encoding: TextEncoding | 'auto' = 'auto', headerLine = 1): Promise<{ header: string[]; encoding: TextEncoding }> {
+export async function readHeader(file: string, encoding: TextEncoding | 'auto' = 'auto'): Promise<{ header: string[]; encoding: TextEncoding }> {
   const sample = await sampleFile(file, 1 << 16);
   const enc = encoding === 'auto' ? detectEncoding(sample) : encoding;
   const text = iconv.decode(sample, enc).replace(/^\uFEFF/, '');
-  const firstLine = text.split(/\r?\n/, headerLine)[headerLine - 1] ?? '';
+  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
   const parsed = await new Promise<string[][]>((resolve, reject) =>
     parse(firstLine, { relax_quotes: true, relax_column_count: true }, (err, out) => (err ? reject(err) : resolve(out))),
   );

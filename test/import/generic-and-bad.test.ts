@@ -104,6 +104,9 @@ describe('bad input', () => {
       expect(refused.status).toBe(1);
       expect(refused.stdout).toMatch(/NOT imported: 10 row\(s\) quarantined/);
       expect(refused.stdout).toMatch(/1\s+ragged row/);
+      // Each quarantined row is named on the terminal too: file:line, column, value, reason.
+      expect(refused.stdout).toMatch(/bad\/leads\.csv:4  \(field 6\)=".*"  ragged row: 6 fields, the header has 5/);
+      expect(refused.stdout).toMatch(/bad\/transitions\.csv:4  to_stage="zombie"  unknown stage "zombie" — add "zombie: \w+"/);
       expect(listImports(cliArea.importsDir)).toEqual([]);
       expect(existsSync(cliArea.warehouse)).toBe(false);
       expect(readdirSync(path.join(cliArea.importsDir, 'refused'))).toHaveLength(1);

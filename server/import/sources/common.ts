@@ -6,7 +6,6 @@
  * line, column, value and reason. A row is either accepted whole or
  * quarantined whole; the caller checks `row.rejected` before writing.
  */
-import path from 'node:path';
 import { Batch, type Origin } from '../batch.js';
 import { DateReader } from '../dates.js';
 import { ValueMap, type MappingFile, type ValueKind } from '../mapping.js';
@@ -257,8 +256,6 @@ export async function eachRow(
     },
   );
 }
-
-export const baseName = (file: string) => path.basename(file);
 
 /** Employee count → the contract's bands. */
 export function employeeBand(raw: string): string | undefined {

@@ -3,7 +3,6 @@
  * export a file is: by its header (case ignored), never by its name (vendors
  * name exports after the date or the report).
  */
-import path from 'node:path';
 import { readHeader } from '../read-csv.js';
 import type { ImportContext, SourceDefaults } from './common.js';
 
@@ -42,4 +41,3 @@ export async function classify(files: string[], kinds: FileKind[], ctx: ImportCo
   return out;
 }
 
-export const fileLabel = (file: string) => path.basename(file);
