@@ -25,6 +25,9 @@ export interface RunningServer {
 export async function startServer(config: Config): Promise<RunningServer> {
   const cube = createCube(config);
   const hasDashboard = existsSync(path.join(config.dashboardDist, 'index.html'));
+  // Every rollup is built before the first request, and again for each new warehouse file before it is served.
+  await cube.warmup.warm();
+  const stopWatching = cube.warmup.watch();
 
   const { app, server, port } = await cube.listen(async (app) => {
     app.disable('x-powered-by');
@@ -54,6 +57,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     port: boundPort,
     cube,
     async close() {
+      stopWatching();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await cube.core.releaseConnections?.();
     },

@@ -27,7 +27,7 @@ function newestMtime(dir: string): number {
 async function ensureWarehouse(config: Config, force = false) {
   if (!force && !(await isWarehouseStale(config.seedsDir, config.warehousePath))) return;
   console.log(`Building the warehouse from ${path.relative(projectRoot, config.seedsDir)}/ …`);
-  const summary = await buildWarehouse({ seedsDir: config.seedsDir, warehousePath: config.warehousePath });
+  const summary = await buildWarehouse({ seedsDir: config.seedsDir, warehousePath: config.warehousePath, duckdb: config.duckdb });
   console.log(summary.report ?? `Warehouse ready: ${config.warehousePath}`);
 }
 

@@ -1,0 +1,69 @@
+-- Backlog basis (contract metric 4): one row per lead and stay in a stage
+-- (a stint): entered_at = the transition into the stage, left_at = the
+-- lead's next transition (null while it is still there). Its rows grow with
+-- the transitions, not with leads × time: ~1.7 M at 1 M leads. The inventory
+-- at any instant t is the stints with entered_at <= t < left_at; the current
+-- inventory (as_of) is the stints with left_at null, from which the stuck
+-- list is read (backlog_leads cube).
+--
+-- SLA stages carry sla_days in stages.csv; a stage with sla_days empty is an
+-- inventory stage (the nurture pool, won, side states): aging there is
+-- nurture age, never a breach. breach_at = entered_at + sla_days.
+
+with settings as (
+    select as_of_at as as_of from marts.settings
+),
+
+stages as (
+    select * from funnel_stages
+),
+
+transitions as (
+    select * from stg_stage_transitions
+),
+
+lead_attributes as (
+    select * from leads
+),
+
+stints as (
+    select
+        transition_id,
+        lead_id,
+        to_stage as stage,
+        transitioned_at as entered_at,
+        lead(transitioned_at) over (
+            partition by lead_id order by transitioned_at, transition_id
+        ) as left_at,
+    from transitions
+),
+
+final as (
+    select
+        stints.transition_id as stint_id,
+        stints.lead_id,
+        lead_attributes.account_id,
+        stints.stage,
+        stages.stage_order,
+        stages.is_funnel,
+        coalesce(stages.team, '(none)') as team,
+        stages.sla_days,
+        stages.sla_days is not null as is_sla_stage,
+        stints.entered_at,
+        -- a move after as_of is not known yet
+        case when stints.left_at <= settings.as_of then stints.left_at end as left_at,
+        stints.entered_at + to_days(stages.sla_days) as breach_at,
+        date_diff('second', stints.entered_at, least(coalesce(stints.left_at, settings.as_of), settings.as_of)) / 86400.0 as aging_days,
+        lead_attributes.lead_source,
+        lead_attributes.persona,
+        lead_attributes.industry,
+        lead_attributes.employee_band,
+        lead_attributes.owner_team,
+    from stints
+    cross join settings
+    inner join lead_attributes on lead_attributes.lead_id = stints.lead_id
+    left join stages on stages.stage = stints.stage
+    where stints.entered_at <= settings.as_of
+)
+
+select * from final
