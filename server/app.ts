@@ -31,6 +31,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   const { app, server, port } = await cube.listen(async (app) => {
     app.disable('x-powered-by');
+    // After a warehouse swap, API requests wait for the new file's rollups (pre-aggregations.ts).
+    app.use('/cubejs-api', (_req: express.Request, _res: express.Response, next: express.NextFunction) => {
+      cube.warmup.ready().then(() => next(), next);
+    });
     app.get('/readyz', async (_req: express.Request, res: express.Response) => {
       try {
         await cube.checkReady();

@@ -4,11 +4,12 @@
  * for (or triggers) a build.
  *
  * Cube keys its orchestrator (driver, caches, pre-aggregation tables) by the
- * warehouse file's identity. The server keeps answering from the identity it
- * has warmed (`served`); when a build swaps a new file in, the watcher warms
- * the new identity through its own orchestrator and only then switches the
- * served identity. Requests in between are answered from the previous file,
- * which its open DuckDB instance keeps reading.
+ * warehouse file's identity. The server answers from the identity it has
+ * warmed (`served`); when a build swaps a new file in, the watcher warms the
+ * new identity through its own orchestrator and only then switches the
+ * served identity. An API request that arrives in between waits for that
+ * warm-up (`ready`) rather than reading the previous file, so an answer never
+ * mixes the new model with old data; no request builds a rollup itself.
  *
  * Builds go through Cube's refresh scheduler (buildPreAggregations, the API
  * behind /cubejs-system/v1/pre-aggregations/jobs) in the settings' zone,
@@ -38,6 +39,8 @@ export interface Warmup {
   served(): string;
   /** Warms the file's current identity and serves it. */
   warm(): Promise<WarmupResult>;
+  /** Resolves once the file's current identity is warmed and served (warming it if nobody has started). */
+  ready(): Promise<void>;
   /** Polls the file and warms a new one as soon as a build swaps it in; returns the stop function. */
   watch(intervalMs?: number): () => void;
   /** The last warm-up's result, if any. */
@@ -89,6 +92,7 @@ export function createWarmup(options: {
   async function warm(): Promise<WarmupResult> {
     while (running) await running;
     const identity = options.identity();
+    if (last && identity === served) return last; // warmed by a concurrent caller
     running = build(identity).then((result) => {
       served = identity;
       last = result;
@@ -104,6 +108,10 @@ export function createWarmup(options: {
   return {
     served: () => served,
     warm,
+    async ready() {
+      while (running) await running;
+      if (options.identity() !== served) await warm();
+    },
     last: () => last,
     watch(intervalMs = 1000) {
       const timer = setInterval(() => {

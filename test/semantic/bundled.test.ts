@@ -72,7 +72,8 @@ beforeAll(async () => {
   db = await DuckDBInstance.create(':memory:');
   sql = await db.connect();
   await sql.run(`set TimeZone = 'Asia/Tokyo'`);
-});
+  // The build of the 20 k-lead seeds and the server's pre-aggregation warm-up (every rollup) come first.
+}, 600_000);
 afterAll(async () => {
   sql?.closeSync();
   db?.closeSync();
@@ -222,6 +223,20 @@ describe.skipIf(!haveSeeds)('bundled seeds', () => {
     expect(differences(table(api, (r) => String(r.stage), cols), table(expected, (r) => String(r.stage), cols))).toEqual({});
     // The nurture pool is an inventory stage: none of its leads is on the stuck list.
     expect(num(api.find((r) => r.stage === 'lead')?.stuck_leads ?? 0)).toBe(0);
+    // The optional nurture list: leads idle over 180 days in lead or recycled (the bundled stages give lead no SLA).
+    const [idle] = await s.rows({
+      measures: ['backlog_leads.leads'],
+      filters: [eq('backlog_leads.is_nurture_stage', 'true'), { member: 'backlog_leads.aging_days', operator: 'gt', values: ['180'] }],
+    });
+    const [want] = await query(`
+      with as_of as (select cast(value as timestamptz) as t from {settings} where key = 'as_of'),
+      latest as (
+        select lead_id, arg_max(to_stage, cast(transitioned_at as timestamptz)) as stage, max(cast(transitioned_at as timestamptz)) as entered
+        from {stage_transitions} where cast(transitioned_at as timestamptz) <= (select t from as_of) group by lead_id
+      )
+      select count(*) as leads from latest where stage in ('lead', 'recycled') and epoch((select t from as_of) - entered) / 86400.0 > 180`);
+    expect(num(idle!.leads)).toBe(Number(want!.leads));
+    expect(Number(want!.leads)).toBeGreaterThan(0);
   });
 
   it('paths: success, fast and detour leads per lead source; recycle rate per stage', async () => {

@@ -18,12 +18,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
+import { buildWarehouse } from '../../server/warehouse/index';
 import { num, PROJECT_ROOT, startSemanticServer, type SemanticServer } from './semantic-server';
+
+const SEEDS = path.join(PROJECT_ROOT, 'test/fixtures/seeds-semantic');
 
 let s: SemanticServer;
 
 beforeAll(async () => {
-  s = await startSemanticServer(path.join(PROJECT_ROOT, 'test/fixtures/seeds-semantic'));
+  s = await startSemanticServer(SEEDS);
 });
 afterAll(async () => {
   await s?.close();
@@ -335,6 +338,8 @@ describe('backlog pre-aggregations', () => {
     aging: { measures: ['backlog.leads', 'backlog.stuck_leads'], dimensions: ['backlog.stage', 'backlog.aging_bucket', 'backlog.aging_bucket_order'], timeDimensions: [{ dimension: 'backlog.snapshot_at', dateRange: day }], filters: [eq('backlog.stage', 'lead', 'mql', 'sal', 'sql', 'opportunity', 'recycled')] },
     stuck: { measures: ['backlog.leads', 'backlog.stuck_leads'], dimensions: ['backlog.stage'], timeDimensions: [{ dimension: 'backlog.snapshot_at', dateRange: day }], filters: [eq('backlog.is_sla_stage', 'true')] },
     trend: { measures: ['backlog.leads'], dimensions: ['backlog.stage'], timeDimensions: [{ dimension: 'backlog.snapshot_at', granularity: 'month', dateRange: ['2025-04-01', '2025-10-15'] }], filters: [eq('backlog.stage', 'lead', 'mql')] },
+    // an older query that still filters month ends, and a persona segment
+    older: { measures: ['backlog.leads'], dimensions: ['backlog.persona'], timeDimensions: [{ dimension: 'backlog.snapshot_at', granularity: 'quarter', dateRange: ['2025-04-01', '2025-09-30'] }], filters: [eq('backlog.is_month_end', 'true')] },
   };
   it('serves every backlog card query from a rollup built before the server answered', async () => {
     const warm = s.t.server.cube.warmup.last();
@@ -351,6 +356,20 @@ describe('backlog pre-aggregations', () => {
       }
     }
   });
+  it('builds a rebuilt warehouse\'s rollups after the swap and before answering from it', async () => {
+    const before = s.t.server.cube.warmup.served();
+    await buildWarehouse({ seedsDir: SEEDS, warehousePath: s.warehouse, log: () => {} });
+    const swapped = Date.now();
+    // The watcher notices the new file and warms it; no request is sent meanwhile.
+    while (s.t.server.cube.warmup.served() === before) await new Promise((r) => setTimeout(r, 200));
+    expect(s.t.server.cube.warmup.last()?.error).toBeUndefined();
+    const asked = Date.now();
+    const res = await s.t.load({ timezone: 'Asia/Tokyo', ...cards.stuck }, { queryType: 'multi' });
+    const used = Object.values(res.body.results[0].usedPreAggregations ?? {}) as { lastUpdatedAt: number }[];
+    expect(used.length).toBe(1);
+    expect(used[0]!.lastUpdatedAt).toBeGreaterThanOrEqual(Math.floor(swapped / 1000) * 1000);
+    expect(used[0]!.lastUpdatedAt).toBeLessThan(asked);
+  }, 240_000);
 });
 
 describe('paths and recycling', () => {

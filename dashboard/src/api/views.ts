@@ -82,6 +82,7 @@ export const BACKLOG_LEADS = {
   stage: 'backlog_leads.stage',
   team: 'backlog_leads.team',
   isStuck: 'backlog_leads.is_stuck',
+  isNurtureStage: 'backlog_leads.is_nurture_stage',
   agingDays: 'backlog_leads.aging_days',
   slaDays: 'backlog_leads.sla_days',
   daysOverSla: 'backlog_leads.days_over_sla',

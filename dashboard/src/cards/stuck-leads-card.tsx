@@ -6,7 +6,8 @@
  * total count), sortable by any column, exportable to CSV (all stuck leads
  * of the filter, up to 50,000 rows). One query on `backlog_leads` per page
  * shown. It reads the current inventory whatever the period: a breach is
- * something to act on now.
+ * something to act on now. A selector switches to the optional nurture list:
+ * leads idle over N days in the nurture pool (never breaches, listed apart).
  */
 import { useContext, useState } from 'react';
 import type { Query } from '@cubejs-client/core';
@@ -25,6 +26,7 @@ import { formatCount, formatDate, formatDays } from '../lib/format';
 import { useSettings } from '../state/settings';
 
 const PAGE_SIZE = 20;
+const NURTURE_DAYS = [90, 180, 365];
 const EXPORT_LIMIT = 50_000;
 
 const COLUMNS: { member: string; label: MessageKey; numeric?: boolean }[] = [
@@ -50,9 +52,21 @@ export function StuckLeadsCard() {
   const [sort, setSort] = useState<{ member: string; dir: 'asc' | 'desc' }>({ member: BL.daysOverSla, dir: 'desc' });
   const [page, setPage] = useState(0);
   const [exporting, setExporting] = useState<string | null>(null);
+  // null: SLA breaches; a number: the nurture list, idle over that many days.
+  const [nurtureDays, setNurtureDays] = useState<number | null>(null);
+  const listFilters: Query['filters'] =
+    nurtureDays === null
+      ? [{ member: BL.isStuck, operator: 'equals', values: ['true'] }]
+      : [{ member: BL.isNurtureStage, operator: 'equals', values: ['true'] }, { member: BL.agingDays, operator: 'gt', values: [String(nurtureDays)] }];
+  const chooseList = (value: string) => {
+    const days = value === 'sla' ? null : Number(value);
+    setNurtureDays(days);
+    setPage(0);
+    setSort({ member: days === null ? BL.daysOverSla : BL.agingDays, dir: 'desc' });
+  };
   const base: Query = {
     dimensions: COLUMNS.map((c) => c.member),
-    filters: [...f.filters, { member: BL.isStuck, operator: 'equals', values: ['true'] }],
+    filters: [...f.filters, ...listFilters],
     order: [[sort.member, sort.dir], [BL.leadId, 'asc']],
   };
   const q = useViewQuery({ ...base, limit: PAGE_SIZE, offset: page * PAGE_SIZE, total: true });
@@ -98,19 +112,28 @@ export function StuckLeadsCard() {
 
   return (
     <CardFrame
-      title={t('backlog.list.title')}
-      subtitle={t('backlog.list.subtitle', { date: formatDate(day, locale), n: formatCount(total, locale) })}
+      title={nurtureDays === null ? t('backlog.list.title') : t('backlog.list.nurtureTitle')}
+      subtitle={nurtureDays === null
+        ? t('backlog.list.subtitle', { date: formatDate(day, locale), n: formatCount(total, locale) })
+        : t('backlog.list.nurtureSubtitle', { date: formatDate(day, locale), n: formatCount(total, locale), days: nurtureDays })}
       height={560}
       state={q}
       unapplied={f.unapplied}
       skeleton="table"
       emptyReason={t('backlog.list.empty', { date: formatDate(day, locale) })}
       actions={
+        <span className="inline-flex items-center gap-2">
+        <select aria-label={t('backlog.list.mode')} value={nurtureDays === null ? 'sla' : String(nurtureDays)} onChange={(e) => chooseList(e.target.value)}
+          className="rounded-tremor-small border border-tremor-border bg-white px-2 py-1 text-tremor-label text-tremor-content-emphasis">
+          <option value="sla">{t('backlog.list.modeSla')}</option>
+          {NURTURE_DAYS.map((d) => <option key={d} value={String(d)}>{t('backlog.list.modeNurture', { days: d })}</option>)}
+        </select>
         <button type="button" onClick={exportCsv} disabled={q.status !== 'ready'}
           className="inline-flex items-center gap-1.5 rounded-tremor-small border border-tremor-border bg-white px-2.5 py-1 text-tremor-label font-medium text-tremor-content-emphasis shadow-tremor-input hover:bg-tremor-background-subtle disabled:opacity-50">
           <DownloadIcon />
           {t('backlog.list.csv')}
         </button>
+        </span>
       }
     >
       <div className="flex h-full flex-col">

@@ -17,9 +17,12 @@
 -- Days are cut in the settings' zone and stored as the UTC instant of the
 -- local day's start (a change during day D counts for every instant from the
 -- start of D — exact for day-end instants, which is what the views ask).
--- Rows: about (segments per stint ≈ 4) × 2 per stint before merging equal
--- days and states — ~11 M at 1 M leads (1.7 M stints), against 119.8 M rows
--- for the former per-lead daily and month-end snapshots.
+-- Rows: one per day, state and segment with a net change. Measured at 200 k
+-- leads: 3,329,802 rows in 57 s on a loaded 2-core machine, against
+-- 23,957,560 rows (349 s) for the former per-lead daily and month-end
+-- snapshots; ~16 M at 1 M leads by the same ratio (the snapshots: 119.8 M).
+-- The segments (lead source, persona, industry, band, owner team) keep the
+-- rows from merging; they are what the views filter on.
 
 with settings as (
     select time_zone, as_of_at as as_of from marts.settings
