@@ -139,7 +139,7 @@ export function StuckLeadsCard() {
       <div className="flex h-full flex-col">
         {exporting ? <p role="status" className="mb-1 text-tremor-label text-tremor-content">{exporting}</p> : null}
         <div className="flex-1 overflow-auto">
-          <table className="w-full text-tremor-default" aria-label={t('backlog.list.title')}>
+          <table className="w-full text-tremor-default" aria-label={t('backlog.list.title')} data-list={nurtureDays === null ? 'stuck' : 'nurture'} data-total={total}>
             <thead className="sticky top-0 bg-white text-tremor-label text-tremor-content">
               <tr className="border-b border-tremor-border">
                 {COLUMNS.map((c) => {
