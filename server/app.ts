@@ -26,11 +26,18 @@ export interface RunningServer {
 export async function startServer(config: Config): Promise<RunningServer> {
   const cube = createCube(config);
   const hasDashboard = existsSync(path.join(config.dashboardDist, 'index.html'));
+  // Every rollup is built before the first request, and again for each new warehouse file before it is served.
+  await cube.warmup.warm();
+  const stopWatching = cube.warmup.watch();
 
   const { app, server, port } = await cube.listen(async (app) => {
     app.disable('x-powered-by');
     // Cube's server parsed the JSON body before any route: its errors (malformed JSON, too large) land here.
     app.use(requestErrorHandler);
+    // After a warehouse swap, API requests wait for the new file's rollups (pre-aggregations.ts).
+    app.use('/cubejs-api', (_req: express.Request, _res: express.Response, next: express.NextFunction) => {
+      cube.warmup.ready().then(() => next(), next);
+    });
     app.get('/readyz', async (_req: express.Request, res: express.Response) => {
       try {
         await cube.checkReady();
@@ -59,6 +66,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     port: boundPort,
     cube,
     async close() {
+      stopWatching();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await cube.core.releaseConnections?.();
     },

@@ -35,7 +35,7 @@ async function ensureWarehouse(config: Config, force = false) {
   if (!force && !(await isWarehouseStale(config.seedsDir, config.warehousePath))) return;
   const from = config.seedsFrom === 'import' ? ' (the latest import)' : '';
   console.log(`Building the warehouse from ${path.relative(projectRoot, config.seedsDir)}/${from} …`);
-  const summary = await buildWarehouse({ seedsDir: config.seedsDir, warehousePath: config.warehousePath });
+  const summary = await buildWarehouse({ seedsDir: config.seedsDir, warehousePath: config.warehousePath, duckdb: config.duckdb });
   console.log(summary.report ?? `Warehouse ready: ${config.warehousePath}`);
 }
 

@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { latestImportTables } from './import/area.js';
@@ -44,6 +45,83 @@ export interface Config {
   bundledSeedsDir: string;
   /** Where seedsDir came from: REVCYCLE_SEEDS, the latest complete import, or the bundled sample. */
   seedsFrom: 'env' | 'import' | 'bundled';
+  /** DuckDB's resources for the warehouse build and the server's driver (the DuckDB block below). */
+  duckdb: DuckDbSettings;
+}
+
+// ---------------------------------------------------------------------------
+// DuckDB settings, one set for the warehouse build and the server's driver:
+// REVCYCLE_DUCKDB_THREADS (default: the machine's cores),
+// REVCYCLE_DUCKDB_MEMORY_LIMIT (default 3GB: the build's peak stays under
+// 4 GiB; DuckDB's own default is 80 % of the RAM, which a shared machine does
+// not have to spare) and REVCYCLE_DUCKDB_TEMP_DIR (where DuckDB spills past
+// the limit; default <state dir>/duckdb-tmp). Applied when a database opens
+// and read back with current_setting() (build summary, /readyz).
+// ---------------------------------------------------------------------------
+
+export interface DuckDbSettings {
+  threads: number;
+  /** A DuckDB size such as 3GB or 2500MiB. */
+  memoryLimit: string;
+  tempDirectory: string;
+}
+
+export function loadDuckDbSettings(env: NodeJS.ProcessEnv, stateDir: string): DuckDbSettings {
+  const rawThreads = env.REVCYCLE_DUCKDB_THREADS ?? '';
+  const threads = rawThreads === '' ? os.availableParallelism() : Number(rawThreads);
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new ConfigError(`REVCYCLE_DUCKDB_THREADS must be an integer ≥ 1, got "${rawThreads}"`);
+  }
+  const memoryLimit = (env.REVCYCLE_DUCKDB_MEMORY_LIMIT ?? '3GB').replaceAll(' ', '');
+  if (!/^\d+(\.\d+)?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memoryLimit)) {
+    throw new ConfigError(
+      `REVCYCLE_DUCKDB_MEMORY_LIMIT must be a size such as 3GB or 2500MiB, got "${env.REVCYCLE_DUCKDB_MEMORY_LIMIT}"`,
+    );
+  }
+  const tempDirectory = path.resolve(projectRoot, env.REVCYCLE_DUCKDB_TEMP_DIR ?? path.join(stateDir, 'duckdb-tmp'));
+  return { threads, memoryLimit, tempDirectory };
+}
+
+/** SQL that reads the settings back from a DuckDB connection, as columns threads, memory_limit, temp_directory. */
+export const DUCKDB_SETTINGS_QUERY =
+  "select cast(current_setting('threads') as integer) as threads, current_setting('memory_limit') as memory_limit, " +
+  "current_setting('temp_directory') as temp_directory";
+
+const SIZE_UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
+
+function sizeBytes(text: string): number {
+  const m = /^([\d.]+)\s*([a-z]+)$/i.exec(text.trim());
+  return m ? Number(m[1]) * (SIZE_UNITS[m[2]!.toLowerCase()] ?? NaN) : NaN;
+}
+
+/**
+ * Null when DuckDB reports the wanted settings, else what differs. DuckDB prints the memory
+ * limit rounded to one decimal (3GB reads "2.7 GiB"), so sizes compare within 5 %.
+ */
+export function duckDbSettingsMismatch(wanted: DuckDbSettings, reported: Record<string, unknown>): string | null {
+  const problems: string[] = [];
+  if (Number(reported.threads) !== wanted.threads) problems.push(`threads ${reported.threads} (wanted ${wanted.threads})`);
+  const ratio = sizeBytes(String(reported.memory_limit)) / sizeBytes(wanted.memoryLimit);
+  if (!(Math.abs(ratio - 1) < 0.05)) problems.push(`memory_limit ${reported.memory_limit} (wanted ${wanted.memoryLimit})`);
+  if (reported.temp_directory !== wanted.tempDirectory) {
+    problems.push(`temp_directory ${reported.temp_directory} (wanted ${wanted.tempDirectory})`);
+  }
+  return problems.length ? `DuckDB settings not in effect: ${problems.join(', ')}` : null;
+}
+
+/** The settings as DuckDB option values (DuckDBInstance.create's options, or SET statements). */
+export function duckDbOptions(settings: DuckDbSettings): Record<'threads' | 'memory_limit' | 'temp_directory', string> {
+  return { threads: String(settings.threads), memory_limit: settings.memoryLimit, temp_directory: settings.tempDirectory };
 }
 
 // ---------------------------------------------------------------------------
@@ -222,5 +300,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importsDir,
     bundledSeedsDir,
     seedsFrom: env.REVCYCLE_SEEDS ? 'env' : imported ? 'import' : 'bundled',
+    duckdb: loadDuckDbSettings(env, stateDir),
   };
 }

@@ -110,8 +110,10 @@ export interface StageRow {
   isFunnel: boolean;
 }
 
+// slaDays null = an inventory stage (contract stage table): lead is the nurture pool, where
+// leads may rightly wait; its aging is nurture age, never an SLA breach.
 export const STAGE_ROWS: readonly StageRow[] = [
-  { stage: 'lead', order: 1, labelJa: '見込み客', labelEn: 'Lead', team: 'marketing', slaDays: 30, isFunnel: true },
+  { stage: 'lead', order: 1, labelJa: '見込み客', labelEn: 'Lead', team: 'marketing', slaDays: null, isFunnel: true },
   { stage: 'mql', order: 2, labelJa: '有望見込み客', labelEn: 'MQL', team: 'marketing', slaDays: 7, isFunnel: true },
   { stage: 'sal', order: 3, labelJa: 'IS受入 (選別)', labelEn: 'SAL', team: 'inside_sales', slaDays: 5, isFunnel: true },
   { stage: 'sql', order: 4, labelJa: '商談化 (アポ獲得)', labelEn: 'SQL', team: 'inside_sales', slaDays: 14, isFunnel: true },

@@ -7,7 +7,8 @@
  * - Warehouse swaps: the build renames a new file over the warehouse. The
  *   orchestrator id carries the file's identity, so the first request after a
  *   swap opens the new file with a fresh driver and fresh caches; the previous
- *   instance stays open for queries already running on it.
+ *   instance stays open for queries already running on it. The id switches
+ *   to a new file only once its pre-aggregations are built (pre-aggregations.ts).
  * - Auth and access: Cube's checkAuth is revcycle's verifier (../auth.ts)
  *   turning a token into a principal (../security/roles.ts); its
  *   queryRewrite (REST, GraphQL, /sql, /dry-run) and its /meta apply the
@@ -18,7 +19,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import type { Config } from '../config.js';
+import { DUCKDB_SETTINGS_QUERY, duckDbOptions, duckDbSettingsMismatch, type Config, type DuckDbSettings } from '../config.js';
 import { prepareCubeRuntime, type CubeRuntime } from './native-fallback.js';
 import { corsOptions } from '../security/origin.js';
 import { createAuthenticator } from '../auth.js';
@@ -26,6 +27,7 @@ import { API_SCOPES, OWN_CLAIMS, principalFromClaims, type Principal } from '../
 import { queryShapeProblem } from '../security/query-guard.js';
 import { AccessDenied, authorizeQuery, catalogFromMeta, filterMeta, UnknownMember, type Catalog, type CubeQuery, type MetaCube } from '../security/policy.js';
 import { modelSourceOptions, type CubeCore } from './model-files.js';
+import { createWarmup, type Warmup } from './pre-aggregations.js';
 
 const require = createRequire(import.meta.url);
 
@@ -78,7 +80,17 @@ export interface CubeHandle {
   principal(token: string): Promise<Principal>;
   /** Resolves when the model compiles and DuckDB answers; throws the reason otherwise. */
   checkReady(): Promise<void>;
+  /** Builds the pre-aggregations of each warehouse file before it is served. */
+  warmup: Warmup;
+  /** DuckDB's threads, memory_limit and temp_directory as the server's driver reports them. */
+  duckDbSettings(): Promise<Record<string, unknown>>;
   close(): Promise<void>;
+}
+
+/** The driver's session SQL: Cube's DuckDB SQL converts zones assuming the session zone is UTC; then config's resources. */
+function duckDbInitSql(settings: DuckDbSettings): string {
+  const sets = Object.entries(duckDbOptions(settings)).map(([k, v]) => `SET ${k} = '${v.replaceAll("'", "''")}'`);
+  return ["SET TimeZone = 'UTC'", ...sets].join('; ');
 }
 
 export function createCube(config: Config): CubeHandle {
@@ -123,6 +135,12 @@ export function createCube(config: Config): CubeHandle {
     return e;
   };
 
+  const warmup = createWarmup({
+    core: () => server.core,
+    identity: () => warehouseIdentity(config.warehousePath),
+    timeZone: config.timeZone,
+    log: (m) => console.log(`[revcycle] ${m}`),
+  });
   const server = new CubejsServer({
     apiSecret: config.apiSecret,
     devServer: false,
@@ -135,8 +153,8 @@ export function createCube(config: Config): CubeHandle {
     },
     ...modelSourceOptions(config, (): CubeCore => server.core), // the model with the warehouse's fiscal year (model-files.ts)
     // Cube's DuckDB SQL converts zones assuming the session zone is UTC, whatever the machine's zone.
-    driverFactory: () => new DuckDBDriver({ databasePath: config.warehousePath, initSql: "SET TimeZone = 'UTC'" }),
-    contextToOrchestratorId: () => `warehouse-${warehouseIdentity(config.warehousePath)}`,
+    driverFactory: () => new DuckDBDriver({ databasePath: config.warehousePath, initSql: duckDbInitSql(config.duckdb) }),
+    contextToOrchestratorId: (ctx: { warehouseIdentity?: string } | undefined) => `warehouse-${ctx?.warehouseIdentity ?? warmup.served()}`,
     checkAuth: async (req: { securityContext?: Principal }, auth?: string) => {
       try {
         req.securityContext = await principal(auth ?? '');
@@ -184,12 +202,19 @@ export function createCube(config: Config): CubeHandle {
   };
 
   const systemContext = () => ({ securityContext: {}, requestId: `readyz-${Date.now()}` });
+  const duckDbSettings = async (): Promise<Record<string, unknown>> => {
+    const orchestrator = await core.getOrchestratorApi(systemContext());
+    const driver = await orchestrator.driverFactory('default');
+    const row = (await driver.query(DUCKDB_SETTINGS_QUERY, []))[0] as Record<string, unknown>;
+    return { ...row, threads: Number(row.threads) }; // the driver answers text
+  };
 
   return {
     runtime,
     server,
     core,
     principal,
+    warmup,
     async listen(extend) {
       const cubeInitApp = core.initApp.bind(core);
       core.initApp = async (app: any) => {
@@ -212,7 +237,10 @@ export function createCube(config: Config): CubeHandle {
       if (!existsSync(config.warehousePath)) throw new Error(`No warehouse at ${config.warehousePath}: run npm run build:warehouse`);
       const orchestrator = await core.getOrchestratorApi(ctx);
       await orchestrator.testDriverConnection(orchestrator.driverFactory, 'internal', 'default');
+      const mismatch = duckDbSettingsMismatch(config.duckdb, await duckDbSettings());
+      if (mismatch) throw new Error(mismatch);
     },
+    duckDbSettings,
     async close() {
       await server.close?.();
       await core.shutdown?.();

@@ -21,6 +21,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/prom
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DUCKDB_SETTINGS_QUERY, duckDbOptions, duckDbSettingsMismatch, type DuckDbSettings } from '../config.js';
 import { formatFailures, runDataTests, type DataTestResult } from './data-tests.js';
 import { displayPath, loadSeeds, type LoadedTable, type RejectedRow } from './load-seeds.js';
 import { MODEL_SCHEMAS, runModels, type BuiltModel } from './run-models.js';
@@ -44,6 +45,8 @@ export interface BuildOptions {
   log?: (message: string) => void;
   /** Set-aside rows printed per table before the rest is summarised. */
   printLimit?: number;
+  /** Threads, memory limit and spill directory (config.ts); DuckDB's defaults when absent. */
+  duckdb?: DuckDbSettings;
 }
 
 export interface BuildSummary {
@@ -59,6 +62,8 @@ export interface BuildSummary {
   rejectedReports: string[];
   models: BuiltModel[];
   tests: { run: number; passed: number; failed: number; results: DataTestResult[] };
+  /** DuckDB's threads, memory_limit and temp_directory during the build, as it reported them. */
+  duckdb: Record<string, unknown>;
   /** finishMs: build_info, checkpoint and close before the swap. */
   timings: { loadMs: number; modelsMs: number; testsMs: number; finishMs: number; totalMs: number };
   /** The summary as text for a terminal. */
@@ -140,6 +145,8 @@ export function formatBuildSummary(summary: Omit<BuildSummary, 'report'>): strin
       `write ${seconds(t.finishMs)})`,
   );
   lines.push(`  as of ${summary.asOf ?? '(not set)'} · time zone ${summary.timeZone} · seeds sha256 ${summary.seedsHash.slice(0, 12)}`);
+  const d = summary.duckdb;
+  lines.push(`  DuckDB: ${d.threads} threads · memory limit ${d.memory_limit} · spills to ${d.temp_directory}`);
   const width = Math.max(...summary.seeds.map((s) => s.file.length), 4);
   lines.push(`  ${'seed'.padEnd(width)}  ${'rows'.padStart(12)}  ${'set aside'.padStart(9)}  ${'time'.padStart(7)}`);
   for (const s of summary.seeds) {
@@ -213,8 +220,12 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
     instance = undefined;
   };
   try {
-    instance = await DuckDBInstance.create(building);
+    if (options.duckdb) await mkdir(options.duckdb.tempDirectory, { recursive: true });
+    instance = await DuckDBInstance.create(building, options.duckdb ? duckDbOptions(options.duckdb) : undefined);
     conn = await instance.connect();
+    const duckdb = (await conn.runAndReadAll(DUCKDB_SETTINGS_QUERY)).getRowObjectsJS()[0]!;
+    const mismatch = options.duckdb ? duckDbSettingsMismatch(options.duckdb, duckdb) : null;
+    if (mismatch) throw new WarehouseBuildError(mismatch);
     // Row order in warehouse tables carries no meaning. Keeping file order made DuckDB
     // rewrite every big table at the final checkpoint (minutes on the 10 M-touchpoint set).
     await conn.run('set preserve_insertion_order = false');
@@ -304,6 +315,7 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
       rejectedReports,
       models: built,
       tests: { run: results.length, passed: results.length, failed: 0, results },
+      duckdb,
       timings: {
         loadMs: Math.round(loadMs),
         modelsMs: Math.round(modelsMs),

@@ -105,9 +105,20 @@ describe('figures match the API', () => {
   it('backlog: stuck leads per stage on the as-of day', async () => {
     const data = await rows({ measures: ['backlog.stuck_leads'], dimensions: ['backlog.stage'], timeDimensions: [{ dimension: 'backlog.snapshot_at', dateRange: [asOf, asOf] }] });
     const mql = Number(data.find((r) => r['backlog.stage'] === 'mql')?.['backlog.stuck_leads'] ?? 0);
+    // The stuck list: SLA breaches of the current inventory, oldest breach first.
+    const stuck = await rows({
+      dimensions: ['backlog_leads.lead_id', 'backlog_leads.days_over_sla'],
+      filters: [{ member: 'backlog_leads.is_stuck', operator: 'equals', values: ['true'] }],
+      order: [['backlog_leads.days_over_sla', 'desc'], ['backlog_leads.lead_id', 'asc']],
+      limit: 1,
+    });
+    const stuckTotal = await one({ measures: ['backlog_leads.stuck_leads'] }, 'backlog_leads.stuck_leads');
     const { page, close } = await open('/backlog');
     try {
       expect(await figure(page, 'stuck-mql').textContent()).toBe(formatCount(mql, 'ja'));
+      const list = page.locator('table[data-list="stuck"]');
+      expect(Number(await list.getAttribute('data-total'))).toBe(stuckTotal);
+      expect(await list.locator('tbody tr').first().locator('td').first().textContent()).toBe(String(stuck[0]!['backlog_leads.lead_id']));
     } finally {
       await close();
     }

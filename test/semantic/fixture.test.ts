@@ -18,12 +18,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
+import { buildWarehouse } from '../../server/warehouse/index';
 import { num, PROJECT_ROOT, startSemanticServer, type SemanticServer } from './semantic-server';
+
+const SEEDS = path.join(PROJECT_ROOT, 'test/fixtures/seeds-semantic');
 
 let s: SemanticServer;
 
 beforeAll(async () => {
-  s = await startSemanticServer(path.join(PROJECT_ROOT, 'test/fixtures/seeds-semantic'));
+  s = await startSemanticServer(SEEDS);
 });
 afterAll(async () => {
   await s?.close();
@@ -36,7 +39,7 @@ describe('warehouse build', () => {
   it('passes every data test on the fixture', () => {
     expect(s.build.tests.failed).toBe(0);
     const marts = new Set(s.build.tests.results.map((r) => r.model));
-    for (const m of ['leads', 'lead_stage_reach', 'account_stage_reach', 'stage_conversions', 'stage_flow', 'backlog_snapshots', 'lead_paths', 'stage_exits', 'deals', 'targets']) {
+    for (const m of ['leads', 'lead_stage_reach', 'account_stage_reach', 'stage_conversions', 'stage_flow', 'backlog_stints', 'backlog_inventory', 'lead_paths', 'stage_exits', 'deals', 'targets']) {
       expect(marts.has(m), m).toBe(true);
     }
   });
@@ -46,7 +49,7 @@ describe('meta', () => {
   it('exposes only views, the funnel views among them, each member titled and described in Japanese and English', async () => {
     const res = await s.t.request('/cubejs-api/v1/meta');
     expect(res.status).toBe(200);
-    const mine = ['backlog', 'conversions', 'deals', 'flow', 'paths', 'stage_reach', 'stages', 'targets'];
+    const mine = ['backlog', 'backlog_leads', 'conversions', 'deals', 'flow', 'paths', 'stage_reach', 'stages', 'targets'];
     expect(res.body.cubes.every((c: { type: string }) => c.type === 'view')).toBe(true);
     expect(mine.filter((v) => !res.body.cubes.some((c: { name: string }) => c.name === v))).toEqual([]);
     for (const view of res.body.cubes.filter((c: { name: string }) => mine.includes(c.name))) {
@@ -71,7 +74,8 @@ describe('meta', () => {
       'conversions.is_immature', 'conversions.immature', 'conversions.account_conversion_rate',
       'flow.from_stage', 'flow.to_stage', 'flow.reached_at', 'flow.from_volume', 'flow.to_volume', 'flow.flow_conversion_rate',
       'backlog.stage', 'backlog.snapshot_at', 'backlog.aging_bucket', 'backlog.is_stuck', 'backlog.team', 'backlog.leads',
-      'backlog.stuck_leads', 'backlog.avg_aging_days', 'backlog.accounts',
+      'backlog.stuck_leads', 'backlog.is_sla_stage', 'backlog_leads.lead_id', 'backlog_leads.aging_days', 'backlog_leads.days_over_sla',
+      'backlog_leads.breach_at', 'backlog_leads.is_stuck', 'backlog_leads.avg_aging_days', 'backlog_leads.accounts',
       'paths.is_success_path', 'paths.is_fast_path', 'paths.is_detour_path', 'paths.recycle_count', 'paths.recycle_rate',
       'paths.recycle_return_rate', 'paths.accounts',
       'deals.status', 'deals.deal_type', 'deals.created_at', 'deals.closed_at', 'deals.lead_source', 'deals.industry',
@@ -81,7 +85,7 @@ describe('meta', () => {
     ];
     expect(required.filter((m) => !names.has(m))).toEqual([]);
     // Views with owner_team are filtered for team-scoped tokens.
-    for (const v of ['stage_reach', 'conversions', 'flow', 'backlog', 'paths', 'deals']) expect(names.has(`${v}.owner_team`), v).toBe(true);
+    for (const v of ['stage_reach', 'conversions', 'flow', 'backlog', 'backlog_leads', 'paths', 'deals']) expect(names.has(`${v}.owner_team`), v).toBe(true);
   });
   it('refuses the private cubes behind the views', async () => {
     const res = await s.t.load({ measures: ['lead_stage_reach.leads'] });
@@ -251,32 +255,32 @@ describe('flow (monthly-report ratio)', () => {
 });
 
 describe('backlog (inventory at an instant)', () => {
-  it('month-end inventory per stage with aging and stuck leads', async () => {
+  // Stages with no lead at the instant come back with 0 (the running sum of their changes).
+  const held = <T extends Record<string, unknown>>(rows: T[]) => rows.filter((r) => num(r.leads) !== 0);
+  it('month-end inventory per stage with stuck leads', async () => {
     const rows = await s.rows({
-      measures: ['backlog.leads', 'backlog.stuck_leads', 'backlog.avg_aging_days', 'backlog.accounts'],
+      measures: ['backlog.leads', 'backlog.stuck_leads'],
       dimensions: ['backlog.stage'],
       timeDimensions: [{ dimension: 'backlog.snapshot_at', granularity: 'month', dateRange: ['2025-07-01', '2025-07-31'] }],
       filters: [eq('backlog.is_month_end', 'true')],
       order: { 'backlog.stage': 'asc' },
     });
     // 2025-07-31 23:59:59 JST: L2 in sal since 07-03 (28.58 d > SLA 5), L4 in lead since 06-01 08:00 (60.67 d > 30).
-    expect(rows.map((r) => [r.stage, num(r.leads), num(r.stuck_leads), num(r.accounts)])).toEqual([
-      ['disqualified', 1, 0, 1], ['lead', 1, 1, 1], ['lost', 1, 0, 1], ['sal', 1, 1, 1], ['won', 2, 0, 2],
+    expect(held(rows).map((r) => [r.stage, num(r.leads), num(r.stuck_leads)])).toEqual([
+      ['disqualified', 1, 0], ['lead', 1, 1], ['lost', 1, 0], ['sal', 1, 1], ['won', 2, 0],
     ]);
-    expect(num(rows.find((r) => r.stage === 'sal')!.avg_aging_days)).toBeCloseTo(28 + (14 * 3600 - 1) / 86400, 6);
-    expect(num(rows.find((r) => r.stage === 'lead')!.avg_aging_days)).toBeCloseTo(60 + (16 * 3600 - 1) / 86400, 6);
   });
   it('April-end inventory: two leads in sql, neither past the 14-day SLA', async () => {
     const rows = await s.rows({
-      measures: ['backlog.leads', 'backlog.stuck_leads', 'backlog.avg_aging_days'],
+      measures: ['backlog.leads', 'backlog.stuck_leads'],
       dimensions: ['backlog.stage', 'backlog.aging_bucket', 'backlog.aging_bucket_order'],
       timeDimensions: [{ dimension: 'backlog.snapshot_at', granularity: 'month', dateRange: ['2025-04-01', '2025-04-30'] }],
-      filters: [eq('backlog.is_month_end', 'true'), eq('backlog.stage', 'sql')],
+      filters: [eq('backlog.stage', 'sql')],
       order: { 'backlog.aging_bucket_order': 'asc' },
     });
-    expect(rows.map((r) => [r.aging_bucket, num(r.leads), num(r.stuck_leads)])).toEqual([['0-7', 1, 0], ['8-14', 1, 0]]);
+    expect(held(rows).map((r) => [r.aging_bucket, num(r.leads), num(r.stuck_leads)])).toEqual([['0-7', 1, 0], ['8-14', 1, 0]]);
   });
-  it('daily inventory and the current month at as_of', async () => {
+  it('daily inventory, the as-of inventory without a time dimension, and period ends at every granularity', async () => {
     const rows = await s.rows({
       measures: ['backlog.leads', 'backlog.stuck_leads'],
       dimensions: ['backlog.stage', 'backlog.stage_order', 'backlog.team'],
@@ -285,9 +289,15 @@ describe('backlog (inventory at an instant)', () => {
       order: { 'backlog.stage_order': 'asc' },
     });
     // L4 lead (stuck), L5 mql since 10-05 (10.58 d > 7), L2 sal (stuck), L1 and L7 won (no SLA).
-    expect(rows.map((r) => [r.stage, r.team, num(r.leads), num(r.stuck_leads)])).toEqual([
-      ['lead', 'marketing', 1, 1], ['mql', 'marketing', 1, 1], ['sal', 'inside_sales', 1, 1], ['won', 'sales', 2, 0],
-    ]);
+    const asOf = [['lead', 'marketing', 1, 1], ['mql', 'marketing', 1, 1], ['sal', 'inside_sales', 1, 1], ['won', 'sales', 2, 0]];
+    expect(held(rows).map((r) => [r.stage, r.team, num(r.leads), num(r.stuck_leads)])).toEqual(asOf);
+    const now = await s.rows({
+      measures: ['backlog.leads', 'backlog.stuck_leads'],
+      dimensions: ['backlog.stage', 'backlog.stage_order', 'backlog.team'],
+      filters: [eq('backlog.is_funnel', 'true')],
+      order: { 'backlog.stage_order': 'asc' },
+    });
+    expect(held(now).map((r) => [r.stage, r.team, num(r.leads), num(r.stuck_leads)])).toEqual(asOf);
     const july2 = await s.rows({
       measures: ['backlog.leads'],
       dimensions: ['backlog.stage'],
@@ -295,7 +305,73 @@ describe('backlog (inventory at an instant)', () => {
       filters: [eq('backlog.stage', 'mql')],
     });
     expect(july2.map((r) => num(r.leads))).toEqual([1]); // L2, back from recycled on 07-01
+    // won: L1 from 06-10, L7 from 07-15. Each period reads its last instant, never a sum over days.
+    const won = async (granularity: string, dateRange: string[]) =>
+      (await s.rows({
+        measures: ['backlog.leads'],
+        timeDimensions: [{ dimension: 'backlog.snapshot_at', granularity, dateRange }],
+        filters: [eq('backlog.stage', 'won')],
+      })).map((r) => num(r.leads));
+    expect(await won('fiscal_quarter', ['2025-04-01', '2025-12-31'])).toEqual([1, 2, 2]);
+    expect(await won('week', ['2025-07-07', '2025-07-20'])).toEqual([1, 2]); // weeks ending 07-13 and 07-20
+    expect(await won('fiscal_year', ['2025-04-01', '2025-10-15'])).toEqual([2]); // the running year at as_of
   });
+  it('the stuck list: SLA breaches of the current inventory, oldest breach first, with the team to act', async () => {
+    const rows = await s.rows({
+      dimensions: ['backlog_leads.lead_id', 'backlog_leads.stage', 'backlog_leads.team', 'backlog_leads.owner_team', 'backlog_leads.days_over_sla', 'backlog_leads.breach_at'],
+      filters: [eq('backlog_leads.is_stuck', 'true')],
+      order: [['backlog_leads.breach_at', 'asc']],
+    });
+    // as_of 2025-10-15 23:59:59: L2 sal since 07-03 10:00 (SLA 5), L4 lead since 06-01 08:00 (the fixture gives lead an SLA of 30), L5 mql since 10-05 (SLA 7).
+    expect(rows.map((r) => [r.lead_id, r.stage, r.team])).toEqual([['L4', 'lead', 'marketing'], ['L2', 'sal', 'inside_sales'], ['L5', 'mql', 'marketing']]);
+    expect(num(rows[1]!.days_over_sla)).toBeCloseTo(104 + (14 * 3600 - 1) / 86400 - 5, 6);
+    const [all] = await s.rows({ measures: ['backlog_leads.leads', 'backlog_leads.stuck_leads', 'backlog_leads.accounts', 'backlog_leads.avg_aging_days'] });
+    expect([num(all!.leads), num(all!.stuck_leads), num(all!.accounts)]).toEqual([7, 3, 4]);
+  });
+});
+
+describe('backlog pre-aggregations', () => {
+  // The queries the backlog cards send (aging-card, stuck-sla-card, inventory-trend-card), with the global filters.
+  const day = ['2025-07-31', '2025-07-31'];
+  const segment = [eq('backlog.industry', 'manufacturing'), eq('backlog.employee_band', '100-499'), eq('backlog.lead_source', 'webinar')];
+  const cards = {
+    aging: { measures: ['backlog.leads', 'backlog.stuck_leads'], dimensions: ['backlog.stage', 'backlog.aging_bucket', 'backlog.aging_bucket_order'], timeDimensions: [{ dimension: 'backlog.snapshot_at', dateRange: day }], filters: [eq('backlog.stage', 'lead', 'mql', 'sal', 'sql', 'opportunity', 'recycled')] },
+    stuck: { measures: ['backlog.leads', 'backlog.stuck_leads'], dimensions: ['backlog.stage'], timeDimensions: [{ dimension: 'backlog.snapshot_at', dateRange: day }], filters: [eq('backlog.is_sla_stage', 'true')] },
+    trend: { measures: ['backlog.leads'], dimensions: ['backlog.stage'], timeDimensions: [{ dimension: 'backlog.snapshot_at', granularity: 'month', dateRange: ['2025-04-01', '2025-10-15'] }], filters: [eq('backlog.stage', 'lead', 'mql')] },
+    // an older query that still filters month ends, and a persona segment
+    older: { measures: ['backlog.leads'], dimensions: ['backlog.persona'], timeDimensions: [{ dimension: 'backlog.snapshot_at', granularity: 'quarter', dateRange: ['2025-04-01', '2025-09-30'] }], filters: [eq('backlog.is_month_end', 'true')] },
+  };
+  it('serves every backlog card query from a rollup built before the server answered', async () => {
+    const warm = s.t.server.cube.warmup.last();
+    expect(warm?.error).toBeUndefined();
+    expect(warm?.preAggregations).toEqual(expect.arrayContaining(['backlog_inventory.inventory_changes_by_day', 'backlog_inventory.inventory_changes_by_day_and_state']));
+    const asked = Date.now();
+    for (const [name, query] of Object.entries(cards)) {
+      for (const q of [query, { ...query, filters: [...query.filters, ...segment] }]) {
+        const res = await s.t.load({ timezone: 'Asia/Tokyo', ...q }, { queryType: 'multi' });
+        expect(res.status, name).toBe(200);
+        const used = Object.values(res.body.results[0].usedPreAggregations ?? {}) as { lastUpdatedAt: number }[];
+        expect(used.length, name).toBe(1);
+        expect(used[0]!.lastUpdatedAt, name).toBeLessThan(asked);
+        // unsegmented card queries read the small rollup
+        if (q === query && name !== 'older') expect(Object.keys(res.body.results[0].usedPreAggregations)[0], name).toMatch(/_and_state$/);
+      }
+    }
+  });
+  it('builds a rebuilt warehouse\'s rollups after the swap and before answering from it', async () => {
+    const before = s.t.server.cube.warmup.served();
+    await buildWarehouse({ seedsDir: SEEDS, warehousePath: s.warehouse, log: () => {} });
+    const swapped = Date.now();
+    // The watcher notices the new file and warms it; no request is sent meanwhile.
+    while (s.t.server.cube.warmup.served() === before) await new Promise((r) => setTimeout(r, 200));
+    expect(s.t.server.cube.warmup.last()?.error).toBeUndefined();
+    const asked = Date.now();
+    const res = await s.t.load({ timezone: 'Asia/Tokyo', ...cards.stuck }, { queryType: 'multi' });
+    const used = Object.values(res.body.results[0].usedPreAggregations ?? {}) as { lastUpdatedAt: number }[];
+    expect(used.length).toBe(1);
+    expect(used[0]!.lastUpdatedAt).toBeGreaterThanOrEqual(Math.floor(swapped / 1000) * 1000);
+    expect(used[0]!.lastUpdatedAt).toBeLessThan(asked);
+  }, 240_000);
 });
 
 describe('paths and recycling', () => {

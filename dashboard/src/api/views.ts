@@ -61,24 +61,37 @@ export const FLOW = {
 export const BACKLOG = {
   stage: 'backlog.stage',
   snapshotAt: 'backlog.snapshot_at',
-  isMonthEnd: 'backlog.is_month_end',
   isFunnel: 'backlog.is_funnel',
-  isDaily: 'backlog.is_daily',
+  isSlaStage: 'backlog.is_sla_stage',
   agingBucket: 'backlog.aging_bucket',
   agingBucketOrder: 'backlog.aging_bucket_order',
   isStuck: 'backlog.is_stuck',
   team: 'backlog.team',
   ownerTeam: 'backlog.owner_team',
-  leadId: 'backlog.lead_id',
-  agingDays: 'backlog.aging_days',
   leadSource: 'backlog.lead_source',
   persona: 'backlog.persona',
   industry: 'backlog.industry',
   employeeBand: 'backlog.employee_band',
   leads: 'backlog.leads',
   stuckLeads: 'backlog.stuck_leads',
-  stuckRate: 'backlog.stuck_rate',
-  avgAgingDays: 'backlog.avg_aging_days',
+} as const;
+
+/** The current inventory lead by lead (as_of): the stuck list. */
+export const BACKLOG_LEADS = {
+  leadId: 'backlog_leads.lead_id',
+  stage: 'backlog_leads.stage',
+  team: 'backlog_leads.team',
+  isStuck: 'backlog_leads.is_stuck',
+  isNurtureStage: 'backlog_leads.is_nurture_stage',
+  agingDays: 'backlog_leads.aging_days',
+  slaDays: 'backlog_leads.sla_days',
+  daysOverSla: 'backlog_leads.days_over_sla',
+  breachAt: 'backlog_leads.breach_at',
+  ownerTeam: 'backlog_leads.owner_team',
+  leadSource: 'backlog_leads.lead_source',
+  persona: 'backlog_leads.persona',
+  industry: 'backlog_leads.industry',
+  employeeBand: 'backlog_leads.employee_band',
 } as const;
 
 export const PATHS = {
@@ -274,6 +287,10 @@ export const FILTERS: Record<string, FilterMapping> = {
   },
   flow: { segment: { industry: FLOW.industry, employee_band: FLOW.employeeBand }, channel: FLOW.leadSource },
   backlog: { segment: { industry: BACKLOG.industry, employee_band: BACKLOG.employeeBand }, channel: BACKLOG.leadSource },
+  backlog_leads: {
+    segment: { industry: BACKLOG_LEADS.industry, employee_band: BACKLOG_LEADS.employeeBand },
+    channel: BACKLOG_LEADS.leadSource,
+  },
   paths: { segment: { industry: PATHS.industry, employee_band: PATHS.employeeBand }, channel: PATHS.leadSource },
   deals: { segment: { industry: DEALS.industry, employee_band: DEALS.employeeBand }, channel: DEALS.leadSource },
   targets: {},

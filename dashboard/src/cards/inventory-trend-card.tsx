@@ -1,8 +1,9 @@
 /*
  * Backlog: inventory per stage over time (docs/metrics.md, definition 4) — leads
  * whose latest transition at each month's last instant is into the stage;
- * the running month is read at as_of. One query on `backlog` (month-end
- * snapshots).
+ * the running month is read at as_of. One query on `backlog`, whose `leads`
+ * is the inventory at each period's end (a stock: never summed over days);
+ * the range stops at as_of so no month after it is drawn.
  */
 import { LineChart } from '@tremor/react';
 import { BACKLOG } from '../api/views';
@@ -12,18 +13,22 @@ import { num, str, useViewQuery } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { stageLabel, stageRank } from '../i18n/labels';
 import { formatCount, formatMonth, formatPeriodKey } from '../lib/format';
+import { referenceDay } from '../lib/resolve-period';
+import { useSettings } from '../state/settings';
 
 export const BACKLOG_STAGES = ['lead', 'mql', 'sal', 'sql', 'opportunity', 'recycled'];
 
 export function InventoryTrendCard() {
   const { t, locale } = useI18n();
+  const settings = useSettings();
   const { period, viewFilters } = useFilters();
   const f = viewFilters('backlog');
+  const end = referenceDay(period, settings.asOf);
   const q = useViewQuery({
     measures: [BACKLOG.leads],
     dimensions: [BACKLOG.stage],
-    timeDimensions: [{ dimension: BACKLOG.snapshotAt, granularity: 'month', dateRange: [period.start, period.end] }],
-    filters: [...f.filters, { member: BACKLOG.isMonthEnd, operator: 'equals', values: ['true'] }, { member: BACKLOG.stage, operator: 'equals', values: BACKLOG_STAGES }],
+    timeDimensions: [{ dimension: BACKLOG.snapshotAt, granularity: 'month', dateRange: [period.start, end] }],
+    filters: [...f.filters, { member: BACKLOG.stage, operator: 'equals', values: BACKLOG_STAGES }],
   });
   const monthKey = `${BACKLOG.snapshotAt}.month`;
   const stages = [...new Set(q.rows.map((r) => str(r, BACKLOG.stage) ?? ''))].sort((a, b) => stageRank(a) - stageRank(b));

@@ -1,7 +1,9 @@
 /*
- * Backlog: stuck leads per stage against SLA at the reference day — leads
- * in the stage, how many have been there longer than the stage's SLA days,
- * and the share, written out beside each bar. One query on `backlog`.
+ * Backlog: stuck leads per SLA stage at the reference day — leads in the
+ * stage, how many have been there longer than the stage's SLA days, and the
+ * share, written out beside each bar. Inventory stages (no SLA in
+ * stages.csv: the nurture pool, won) hold no breach and are left out.
+ * One query on `backlog`.
  */
 import { BACKLOG } from '../api/views';
 import { CardFrame } from '../components/card-frame';
@@ -21,13 +23,12 @@ export function StuckSlaCard() {
   const day = referenceDay(period, settings.asOf);
   const f = viewFilters('backlog');
   const q = useViewQuery({
-    measures: [BACKLOG.leads, BACKLOG.stuckLeads, BACKLOG.avgAgingDays],
+    measures: [BACKLOG.leads, BACKLOG.stuckLeads],
     dimensions: [BACKLOG.stage],
     timeDimensions: [{ dimension: BACKLOG.snapshotAt, dateRange: [day, day] }],
-    filters: [...f.filters, { member: BACKLOG.isFunnel, operator: 'equals', values: ['true'] }],
+    filters: [...f.filters, { member: BACKLOG.isSlaStage, operator: 'equals', values: ['true'] }],
   });
-  // Stages with an SLA (stages.csv); `won` has none.
-  const rows = q.rows.filter((r) => stageInfo(str(r, BACKLOG.stage) ?? '')?.slaDays != null || (num(r, BACKLOG.stuckLeads) ?? 0) > 0).sort((a, b) => stageRank(str(a, BACKLOG.stage) ?? '') - stageRank(str(b, BACKLOG.stage) ?? ''));
+  const rows = [...q.rows].sort((a, b) => stageRank(str(a, BACKLOG.stage) ?? '') - stageRank(str(b, BACKLOG.stage) ?? ''));
   return (
     <CardFrame
       title={t('backlog.stuck.title')}
