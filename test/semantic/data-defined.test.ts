@@ -84,7 +84,7 @@ describe('a podcast channel of the company’s own', () => {
   it('is a lead source in the funnel: L6 reached lead and mql in April', async () => {
     const rows = await s.rows({
       measures: ['stage_reach.leads'],
-      dimensions: ['stage_reach.stage', 'stage_reach.lead_source'],
+      dimensions: ['stage_reach.stage', 'stage_reach.stage_order', 'stage_reach.lead_source'],
       filters: [eq('stage_reach.lead_source', 'podcast')],
       order: { 'stage_reach.stage_order': 'asc' },
     });
