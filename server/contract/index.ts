@@ -11,3 +11,4 @@ export * from './unit-economics.js';
 export * from './plan.js';
 export * from './plan-result.js';
 export * from './actions.js';
+export * from './content-map.js';

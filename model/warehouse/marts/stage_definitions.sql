@@ -1,7 +1,7 @@
 -- The stage definitions document (ステージ定義書, docs/metrics.md, definition
 -- 16 and "Stage definitions document"): one row per stage of stages.csv with
 -- its agreed texts (stg_stage_definitions; null where the teams have written
--- none yet), owning team, SLA (null = inventory stage), the next funnel stage
+-- none yet), owning team, SLA (null = inventory stage, or the last stage), the next funnel stage
 -- and its team, whether the step to it crosses a team boundary (a hand-off),
 -- and the day its definition last changed (the change log's latest entry for
 -- the stage or for the whole document).
@@ -37,7 +37,8 @@ final as (
         stages.team,
         stages.sla_days,
         stages.is_funnel,
-        stages.is_funnel and stages.sla_days is null as is_inventory_stage,
+        -- the last funnel stage (won) has no SLA either, but is where leads end, not a pool
+        stages.is_funnel and stages.sla_days is null and stages.next_funnel_stage is not null as is_inventory_stage,
         stages.next_funnel_stage,
         next_stages.team as next_team,
         coalesce(stages.team <> next_stages.team, false) as is_handoff,
