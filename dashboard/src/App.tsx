@@ -1,5 +1,5 @@
 /*
- * Routes: the six pages inside the shared shell (header, navigation,
+ * Routes: the pages inside the shared shell (header, navigation,
  * global filters). Unknown paths fall back to the board.
  */
 import { Navigate, Route, Routes } from 'react-router-dom';
@@ -7,6 +7,7 @@ import { AppShell } from './components/app-shell';
 import { BacklogPage } from './pages/backlog-page';
 import { BoardPage } from './pages/board-page';
 import { ChannelsPage } from './pages/channels-page';
+import { DefinitionsPage } from './pages/definitions-page';
 import { FunnelPage } from './pages/funnel-page';
 import { PlanPage } from './pages/plan-page';
 import { ReviewPage } from './pages/review-page';
@@ -21,6 +22,7 @@ export function App() {
         <Route path="channels" element={<ChannelsPage />} />
         <Route path="plan" element={<PlanPage />} />
         <Route path="review" element={<ReviewPage />} />
+        <Route path="definitions" element={<DefinitionsPage />} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Route>
     </Routes>

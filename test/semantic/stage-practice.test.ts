@@ -38,20 +38,37 @@ afterAll(async () => {
 });
 
 const eq = (member: string, ...values: string[]) => ({ member, operator: 'equals', values });
-const byKey = <T extends Record<string, unknown>>(rows: T[], key: string) => Object.fromEntries(rows.map((r) => [String(r[key]), r]));
+const byKey = <T extends Record<string, unknown>>(rows: T[], key: string) =>
+  Object.fromEntries(rows.map((r) => [String(r[key]), r]));
 
 describe('stage definitions document', () => {
   it('builds with its data tests', () => {
     expect(s.build.tests.failed).toBe(0);
     const models = new Set(s.build.tests.results.map((r) => r.model));
-    for (const m of ['stg_stage_definitions', 'stg_stage_definition_changes', 'stage_definitions', 'stage_definition_changes', 'handoff_quality', 'content_map']) {
+    for (const m of [
+      'stg_stage_definitions',
+      'stg_stage_definition_changes',
+      'stage_definitions',
+      'stage_definition_changes',
+      'handoff_quality',
+      'content_map',
+    ]) {
       expect(models.has(m), m).toBe(true);
     }
   });
 
   it('gives each funnel stage its texts, team, SLA and hand-off flag from the seeds', async () => {
     const rows = await s.rows({
-      dimensions: ['stage_definitions.stage_order', 'stage_definitions.stage', 'stage_definitions.team', 'stage_definitions.sla_days', 'stage_definitions.is_handoff', 'stage_definitions.next_stage', 'stage_definitions.definition_en', 'stage_definitions.has_definition'],
+      dimensions: [
+        'stage_definitions.stage_order',
+        'stage_definitions.stage',
+        'stage_definitions.team',
+        'stage_definitions.sla_days',
+        'stage_definitions.is_handoff',
+        'stage_definitions.next_stage',
+        'stage_definitions.definition_en',
+        'stage_definitions.has_definition',
+      ],
       filters: [eq('stage_definitions.is_funnel', 'true')],
       order: { 'stage_definitions.stage_order': 'asc' },
     });
@@ -68,7 +85,12 @@ describe('stage definitions document', () => {
 
   it('lists the change log oldest first, with who agreed', async () => {
     const rows = await s.rows({
-      dimensions: ['stage_definition_changes.change_number', 'stage_definition_changes.changed_on', 'stage_definition_changes.stage', 'stage_definition_changes.agreed_by'],
+      dimensions: [
+        'stage_definition_changes.change_number',
+        'stage_definition_changes.changed_on',
+        'stage_definition_changes.stage',
+        'stage_definition_changes.agreed_by',
+      ],
       order: { 'stage_definition_changes.change_number': 'asc' },
     });
     expect(rows.map((r) => [String(r.changed_on).slice(0, 10), r.stage])).toEqual([
@@ -81,10 +103,25 @@ describe('stage definitions document', () => {
 });
 
 describe('hand-off quality (definition 16)', () => {
-  const measures = ['handed_over', 'accepted', 'rejected', 'recycled', 'pending', 'acceptance_rate', 'rejection_rate', 'accepted_conversion_rate'].map((m) => `handoff_quality.${m}`);
+  const measures = [
+    'handed_over',
+    'accepted',
+    'rejected',
+    'recycled',
+    'pending',
+    'acceptance_rate',
+    'rejection_rate',
+    'accepted_conversion_rate',
+  ].map((m) => `handoff_quality.${m}`);
 
   it('per boundary, all time', async () => {
-    const rows = byKey(await s.rows({ measures, dimensions: ['handoff_quality.boundary', 'handoff_quality.from_team', 'handoff_quality.to_team'] }), 'boundary');
+    const rows = byKey(
+      await s.rows({
+        measures,
+        dimensions: ['handoff_quality.boundary', 'handoff_quality.from_team', 'handoff_quality.to_team'],
+      }),
+      'boundary',
+    );
     expect(Object.keys(rows).sort()).toEqual(['mql->sal', 'sql->opportunity']);
     const mql = rows['mql->sal']!;
     expect([mql.from_team, mql.to_team]).toEqual(['marketing', 'inside_sales']);
@@ -131,7 +168,9 @@ describe('content map (definition 15)', () => {
       expect(num(rows[pair]!.content_credit), pair).toBeCloseTo(content, 10);
       expect(num(rows[pair]!.content_share), pair).toBeCloseTo(content / conversions, 10);
     }
-    const missing = Object.keys(expected).filter((p) => contentVerdict(num(rows[p]!.content_credit), num(rows[p]!.conversions)) === 'missing');
+    const missing = Object.keys(expected).filter(
+      (p) => contentVerdict(num(rows[p]!.content_credit), num(rows[p]!.conversions)) === 'missing',
+    );
     expect(missing).toEqual(['mql->sal']);
   });
 
@@ -139,11 +178,19 @@ describe('content map (definition 15)', () => {
     const campaigns = await s.rows({
       measures: ['content_map.credit'],
       dimensions: ['content_map.campaign', 'content_map.campaign_name'],
-      filters: [eq('content_map.model', 'linear'), eq('content_map.stage_pair', 'lead->mql'), { member: 'content_map.campaign', operator: 'set' }],
+      filters: [
+        eq('content_map.model', 'linear'),
+        eq('content_map.stage_pair', 'lead->mql'),
+        { member: 'content_map.campaign', operator: 'set' },
+      ],
     });
     expect(campaigns.map((r) => [r.campaign, r.campaign_name])).toEqual([['C1', 'DX推進ウェビナー']]);
     const types = byKey(
-      await s.rows({ measures: ['content_map.credit'], dimensions: ['content_map.touch_type'], filters: [eq('content_map.model', 'linear'), eq('content_map.stage_pair', 'lead->mql')] }),
+      await s.rows({
+        measures: ['content_map.credit'],
+        dimensions: ['content_map.touch_type'],
+        filters: [eq('content_map.model', 'linear'), eq('content_map.stage_pair', 'lead->mql')],
+      }),
       'touch_type',
     );
     expect(num(types.webinar_attend!.credit)).toBeCloseTo(5 / 6, 10);

@@ -24,6 +24,7 @@ export const NAV: { to: string; key: MessageKey }[] = [
   { to: '/channels', key: 'nav.channels' },
   { to: '/plan', key: 'nav.plan' },
   { to: '/review', key: 'nav.review' },
+  { to: '/definitions', key: 'nav.definitions' },
 ];
 
 export function usePresentation() {

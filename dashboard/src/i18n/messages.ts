@@ -3,6 +3,7 @@
  * have the same keys (the type enforces it). Placeholders are {name}.
  * Codes from the data (stages, channels, models) are named in labels.ts.
  */
+import { practiceEn, practiceJa } from './practice-messages';
 
 export const en = {
   'app.tagline': 'Revenue cycle analytics',
@@ -351,6 +352,7 @@ export const en = {
   'actions.cancel': 'Cancel',
   'actions.save': 'Save',
   'actions.saving': 'Saving…',
+  ...practiceEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -702,6 +704,7 @@ export const ja: Record<MessageKey, string> = {
   'actions.cancel': 'キャンセル',
   'actions.save': '保存',
   'actions.saving': '保存中…',
+  ...practiceJa,
 };
 
 export const messages = { en, ja } as const;
