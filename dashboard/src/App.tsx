@@ -9,6 +9,7 @@ import { BoardPage } from './pages/board-page';
 import { ChannelsPage } from './pages/channels-page';
 import { DefinitionsPage } from './pages/definitions-page';
 import { FunnelPage } from './pages/funnel-page';
+import { JourneyPage } from './pages/journey-page';
 import { PlanPage } from './pages/plan-page';
 import { ReviewPage } from './pages/review-page';
 
@@ -23,6 +24,7 @@ export function App() {
         <Route path="plan" element={<PlanPage />} />
         <Route path="review" element={<ReviewPage />} />
         <Route path="definitions" element={<DefinitionsPage />} />
+        <Route path="leads/:leadId" element={<JourneyPage />} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Route>
     </Routes>

@@ -22,10 +22,17 @@
  *   opportunity->won 2 (L1 L7); C1: L1 1/3                               → 1/6
  *   lead->mql by touch type: webinar_attend 5/6; form_submit L1 1/2 + L2 1/3 + L3 1 + L5 1/2 = 7/3;
  *   page_view L1 1/2 + L2 1/3 = 5/6; (none) L6 + L7 = 2.
+ *
+ * A lead's journey (GET /api/leads/:id/journey, personal data): L1's touches,
+ * transitions and opportunities O1 (won), O5 (won), O4 (open) in time order;
+ * its account A1's other lead is L2, last seen at sal.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
+import type { TokenClaims } from '../../server/auth';
 import { contentVerdict } from '../../server/contract/content-map';
+import type { LeadJourney } from '../../server/contract/journey';
+import { personalDataRefusal } from '../../server/api/personal-data';
 import { num, PROJECT_ROOT, startSemanticServer, type SemanticServer } from './semantic-server';
 
 let s: SemanticServer;
@@ -197,5 +204,81 @@ describe('content map (definition 15)', () => {
     expect(num(types.form_submit!.credit)).toBeCloseTo(7 / 3, 10);
     expect(num(types.page_view!.credit)).toBeCloseTo(5 / 6, 10);
     expect(num(types['(none)']!.credit)).toBeCloseTo(2, 10);
+  });
+});
+
+describe('lead journey (personal data, API route)', () => {
+  const journey = (lead: string, claims: Record<string, unknown> = { role: 'analyst' }) =>
+    s.t.request(`/api/leads/${encodeURIComponent(lead)}/journey`, { token: `Bearer ${s.t.token(claims as TokenClaims)}` });
+
+  it('gives L1 its touches, stage changes with reasons and teams, and opportunities in time order', async () => {
+    const res = await journey('L1');
+    expect(res.status).toBe(200);
+    const body = res.body as LeadJourney;
+    expect(body.lead).toMatchObject({
+      leadId: 'L1',
+      email: 'l1@alpha.example.jp',
+      accountId: 'A1',
+      leadSource: 'seo',
+      ownerTeam: 'east',
+      currentStage: 'won',
+      createdAt: '2025-04-05T10:00:00',
+    });
+    expect(body.events.map((e) => [e.at, e.type, e.touchType ?? e.toStage ?? e.opportunityId])).toEqual([
+      ['2025-04-01T12:00:00', 'touch', 'page_view'],
+      ['2025-04-05T10:00:00', 'touch', 'form_submit'],
+      ['2025-04-05T10:00:00', 'transition', 'lead'],
+      ['2025-04-10T10:00:00', 'transition', 'mql'],
+      ['2025-04-12T10:00:00', 'transition', 'sal'],
+      ['2025-04-20T10:00:00', 'transition', 'sql'],
+      ['2025-05-01T10:00:00', 'transition', 'opportunity'],
+      ['2025-05-01T10:00:00', 'opportunity_created', 'O1'],
+      ['2025-06-10T10:00:00', 'transition', 'won'],
+      ['2025-06-10T10:00:00', 'opportunity_closed', 'O1'],
+      ['2025-06-15T10:00:00', 'opportunity_created', 'O5'],
+      ['2025-07-01T10:00:00', 'opportunity_closed', 'O5'],
+      ['2025-08-01T10:00:00', 'opportunity_created', 'O4'],
+    ]);
+    expect(body.events[4]).toMatchObject({ fromStage: 'mql', toStage: 'sal', reason: 'accepted', team: 'inside_sales' });
+    expect(body.events[0]).toMatchObject({ channel: 'seo', campaignId: null });
+    expect(body.events[7]).toMatchObject({ amount: 1200000, status: 'won', dealType: 'new' });
+    expect(body.accountLeads).toEqual([
+      expect.objectContaining({ leadId: 'L2', email: 'l2@alpha.example.jp', currentStage: 'sal' }),
+    ]);
+  });
+
+  it('names the campaign of a campaign touch', async () => {
+    const body = (await journey('L2')).body as LeadJourney;
+    expect(body.events.find((e) => e.type === 'touch')).toMatchObject({
+      channel: 'webinar',
+      campaignId: 'C1',
+      campaignName: 'DX推進ウェビナー',
+      touchType: 'webinar_attend',
+    });
+  });
+
+  it('answers executives and local-dev tokens, refuses team and other roles (403) and unknown leads (404)', async () => {
+    expect((await journey('L1', { role: 'executive' })).status).toBe(200);
+    expect((await journey('L1', {})).status).toBe(200); // no role: local dev (the test server's default)
+    const team = await journey('L1', { team: 'east' });
+    expect(team.status).toBe(403);
+    expect(team.body.error).toMatch(/team-scoped token \(team east\)/);
+    expect((await journey('L1', { role: 'agency' })).body.error).toMatch(/role "agency"/);
+    expect((await journey('L1', { role: 'analyst', scopes: ['meta'] })).status).toBe(403);
+    expect((await s.t.request('/api/leads/L1/journey', { token: null })).status).toBe(401);
+    const missing = await journey('NOPE');
+    expect([missing.status, missing.body.error]).toEqual([404, 'no lead with id NOPE']);
+  });
+
+  it('outside local dev, a token without a role is refused', () => {
+    expect(personalDataRefusal({}, false)).toMatch(/without the role analyst or executive/);
+    expect(personalDataRefusal({ role: 'analyst' } as TokenClaims, false)).toBeNull();
+    expect(personalDataRefusal({}, true)).toBeNull();
+  });
+
+  it('is in no public view', async () => {
+    const meta = (await s.t.request('/cubejs-api/v1/meta')).body as { cubes: { name: string; dimensions: { name: string }[] }[] };
+    const members = meta.cubes.flatMap((c) => c.dimensions.map((d) => d.name));
+    expect(members.filter((m) => /email|journey/.test(m))).toEqual([]);
   });
 });

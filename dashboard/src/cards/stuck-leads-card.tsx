@@ -3,11 +3,12 @@
  * stage's SLA), for inside sales to act on — paged on the server (Cube
  * limit/offset with the total count), sortable by any column, exportable to
  * CSV (all stuck leads of the filter, up to 50,000 rows). One query on
- * `backlog` per page shown.
+ * `backlog` per page shown. A lead's id opens its journey (/leads/:leadId).
  */
 import { useContext, useState } from 'react';
 import type { Query } from '@cubejs-client/core';
 import { CubeContext } from '@cubejs-client/react';
+import { Link, useSearchParams } from 'react-router-dom';
 import { BACKLOG } from '../api/views';
 import { CardFrame } from '../components/card-frame';
 import { DownloadIcon } from '../components/icons';
@@ -16,6 +17,7 @@ import { num, str, useViewQuery } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/messages';
 import { channelLabel, codeLabel, stageInfo, stageLabel } from '../i18n/labels';
+import { globalSearch } from '../lib/build-filters';
 import { downloadText, toCsv } from '../lib/export-csv';
 import { exportFileName } from '../lib/export-page';
 import { formatCount, formatDate, formatDays } from '../lib/format';
@@ -41,6 +43,7 @@ export function StuckLeadsCard() {
   const settings = useSettings();
   const { period, viewFilters, periodKey } = useFilters();
   const { cubeApi } = useContext(CubeContext) ?? {};
+  const [params] = useSearchParams();
   const day = referenceDay(period, settings.asOf);
   const f = viewFilters('backlog');
   const [sort, setSort] = useState<{ member: string; dir: 'asc' | 'desc' }>({ member: BACKLOG.agingDays, dir: 'desc' });
@@ -133,7 +136,14 @@ export function StuckLeadsCard() {
                 <tr key={`${str(r, BACKLOG.leadId)}|${str(r, BACKLOG.stage)}`} className="border-b border-tremor-border/60 hover:bg-tremor-background-muted">
                   {COLUMNS.map((c) => (
                     <td key={c.member} className={`py-1.5 pr-3 ${c.numeric ? 'text-right tabular-nums' : ''} ${c.member === BACKLOG.agingDays ? 'font-semibold text-rose-700' : ''}`}>
-                      {cellText(c.member, r)}
+                      {c.member === BACKLOG.leadId ? (
+                        // the lead's journey (personal data: the route checks the role)
+                        <Link to={`/leads/${encodeURIComponent(str(r, c.member) ?? '')}${globalSearch(params)}`} className="font-medium text-tremor-brand hover:underline" aria-label={t('journey.open', { lead: str(r, c.member) ?? '' })}>
+                          {cellText(c.member, r)}
+                        </Link>
+                      ) : (
+                        cellText(c.member, r)
+                      )}
                     </td>
                   ))}
                 </tr>
