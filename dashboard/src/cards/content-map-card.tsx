@@ -14,8 +14,6 @@
  * in "Other".
  */
 import { Link, useSearchParams } from 'react-router-dom';
-import { parse } from 'csv-parse/browser/esm/sync';
-import bundledTouchTypesCsv from '../../../seeds/touch_types.csv?raw';
 import { contentVerdict, MISSING_CONTENT_SHARE } from '../../../server/contract/content-map';
 import { ATTRIBUTION, CONTENT_MAP } from '../api/views';
 import { CardFrame } from '../components/card-frame';
@@ -25,20 +23,12 @@ import { useFilters } from '../hooks/use-filters';
 import { useModel } from '../hooks/use-page-options';
 import { num, str, useViewQuery } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
-import { modelLabel, pairLabel } from '../i18n/labels';
-import { formatCount, formatNumber, formatPercent, formatPeriodKey, formatYen, type Locale } from '../lib/format';
+import { modelLabel, pairLabel, touchTypeLabel } from '../i18n/labels';
+import { formatCount, formatNumber, formatPercent, formatPeriodKey, formatYen } from '../lib/format';
 
 const COLUMNS = 8;
 const OTHER = '__other__';
 type Axis = 'campaign' | 'touch_type';
-
-const touchTypeNames = new Map(
-  (parse(bundledTouchTypesCsv, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[]).map((r) => [
-    r.touch_type!,
-    { ja: r.label_ja || r.touch_type!, en: r.label_en || r.touch_type! },
-  ]),
-);
-const touchTypeLabel = (code: string, locale: Locale) => touchTypeNames.get(code)?.[locale] ?? code;
 
 export function useContentAxis(): [Axis, (a: Axis) => void] {
   const { option, setOption } = useFilters();

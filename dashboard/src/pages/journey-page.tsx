@@ -12,7 +12,7 @@ import type { JourneyEvent, LeadJourney } from '../../../server/contract/journey
 import { ApiError, apiRequest } from '../api/revcycle-api';
 import { DocumentSection, type SectionState } from '../components/document-section';
 import { useI18n } from '../i18n/i18n-context';
-import { channelLabel, codeLabel, stageLabel } from '../i18n/labels';
+import { channelLabel, codeLabel, stageLabel, touchTypeLabel } from '../i18n/labels';
 import { globalSearch } from '../lib/build-filters';
 import { formatYen, type Locale } from '../lib/format';
 
@@ -61,7 +61,7 @@ function describe(
     case 'touch':
       return {
         kind: t('journey.kind.touch'),
-        what: `${channelLabel(e.channel, locale)} · ${codeLabel(e.touchType, locale)}`,
+        what: `${channelLabel(e.channel, locale)} · ${touchTypeLabel(e.touchType, locale)}`,
         detail: e.campaignName || e.campaignId ? [e.campaignName ?? e.campaignId ?? ''] : [],
       };
     case 'transition':
