@@ -100,7 +100,7 @@ export function ContentMapCard() {
         model: modelLabel(model, locale),
         period: formatPeriodKey(periodKey, locale),
       })}
-      height={430}
+      height={300}
       state={state}
       unapplied={f.unapplied}
       skeleton="table"
