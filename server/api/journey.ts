@@ -7,14 +7,14 @@
  *
  * Auth: a valid token (401), a "data" scope when scopes are listed (403),
  * and a role allowed personal data (403 naming why). 404 when no lead has
- * the id. The warehouse is read through Cube's DuckDB driver, as the plan
- * route does (one process holds the file), with the id as a bound parameter.
+ * the id. The warehouse is read as the plan route reads it
+ * (data-request.ts), with the id as a bound parameter.
  */
 import type express from 'express';
-import { bearerToken, verifyToken, type TokenClaims } from '../auth.js';
 import type { Config } from '../config.js';
 import type { CubeHandle } from '../cube/cube-server.js';
 import type { JourneyEvent, JourneyLead, LeadJourney } from '../contract/journey.js';
+import { dataClaims, warehouseQuery } from './data-request.js';
 import { personalDataRefusal } from './personal-data.js';
 
 export interface JourneyDeps {
@@ -93,19 +93,8 @@ function toEvent(r: SqlRow): JourneyEvent {
 export function journeyHandler(deps: JourneyDeps) {
   return async (req: express.Request, res: express.Response) => {
     res.set('Cache-Control', 'no-store');
-    let claims: TokenClaims;
-    try {
-      claims = verifyToken(deps.config.apiSecret, bearerToken(req.get('authorization')));
-    } catch (e) {
-      res
-        .status(401)
-        .json({ error: `A valid token is required (Authorization: <token> or Bearer <token>): ${(e as Error).message}` });
-      return;
-    }
-    if (Array.isArray(claims.scopes) && !claims.scopes.includes('data')) {
-      res.status(403).json({ error: "The token's scopes do not include data" });
-      return;
-    }
+    const claims = dataClaims(deps.config, req, res);
+    if (!claims) return;
     const refusal = personalDataRefusal(claims, deps.config.localDev);
     if (refusal) {
       res.status(403).json({ error: refusal });
@@ -118,10 +107,8 @@ export function journeyHandler(deps: JourneyDeps) {
     }
     let query: (sql: string) => Promise<SqlRow[]>;
     try {
-      const context = { securityContext: claims, requestId: `api-journey-${Date.now()}` };
-      const orchestrator = await deps.cube.core.getOrchestratorApi(context);
-      const driver = await orchestrator.driverFactory('default');
-      query = (sql) => driver.query(sql, [leadId]) as Promise<SqlRow[]>;
+      const read = await warehouseQuery(deps.cube, claims, 'journey');
+      query = (sql) => read(sql, [leadId]);
     } catch (e) {
       res.status(503).json({ error: `The warehouse cannot be read: ${(e as Error).message}` });
       return;

@@ -17,7 +17,7 @@
  * Every page: no console error, a screenshot per page and language in
  * test/e2e/artifacts/ (practice-*.png).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openPage, screenshot } from '../support/browser';
 import { formatCount, formatPercent, formatYen, type Locale } from '../../dashboard/src/lib/format';
@@ -25,6 +25,9 @@ import { currentFiscalYearKey, resolvePeriod } from '../../dashboard/src/lib/res
 import type { LeadJourney } from '../../server/contract/journey';
 import { waitForCards } from './dashboard-pages';
 import { startDashboardEnv, type DashboardEnv } from './dashboard-fixture';
+
+// a shared 2-core machine: a restart and two page loads can take minutes
+vi.setConfig({ testTimeout: 240_000 });
 
 const TZ = 'Asia/Tokyo';
 let env: DashboardEnv;

@@ -20,14 +20,6 @@ touches as (
         touchpoints.campaign_id,
         campaigns.campaign_name,
         touchpoints.touch_type,
-        cast(null as varchar) as from_stage,
-        cast(null as varchar) as to_stage,
-        cast(null as varchar) as reason,
-        cast(null as varchar) as team,
-        cast(null as varchar) as opportunity_id,
-        cast(null as bigint) as amount,
-        cast(null as varchar) as status,
-        cast(null as varchar) as deal_type,
     from stg_touchpoints as touchpoints
     left join campaigns on campaigns.campaign_id = touchpoints.campaign_id
 ),
@@ -38,18 +30,10 @@ transitions as (
         'transition' as event_type,
         transitioned_at as occurred_at,
         transition_id as event_id,
-        cast(null as varchar) as channel,
-        cast(null as varchar) as campaign_id,
-        cast(null as varchar) as campaign_name,
-        cast(null as varchar) as touch_type,
         from_stage,
         to_stage,
         reason,
         team,
-        cast(null as varchar) as opportunity_id,
-        cast(null as bigint) as amount,
-        cast(null as varchar) as status,
-        cast(null as varchar) as deal_type,
     from stg_stage_transitions
 ),
 
@@ -59,12 +43,6 @@ opportunity_events as (
         events.event_type,
         case when events.event_type = 'opportunity_created' then deals.created_at else deals.closed_at end as occurred_at,
         deals.opportunity_id || ':' || events.event_type as event_id,
-        cast(null as varchar) as channel,
-        cast(null as varchar) as campaign_id,
-        cast(null as varchar) as campaign_name,
-        cast(null as varchar) as touch_type,
-        cast(null as varchar) as from_stage,
-        cast(null as varchar) as to_stage,
         case when events.event_type = 'opportunity_closed' then deals.lost_reason end as reason,
         deals.owner_team as team,
         deals.opportunity_id,
@@ -77,11 +55,12 @@ opportunity_events as (
         and (events.event_type = 'opportunity_created' or deals.closed_at is not null)
 ),
 
+-- by name: each kind of event has only its own columns, the others read null
 unioned as (
     select * from touches
-    union all
+    union all by name
     select * from transitions
-    union all
+    union all by name
     select * from opportunity_events
 ),
 
