@@ -2,8 +2,8 @@
  * The practice pages (issue 14) in a real browser (Debian's Chromium) against
  * the real server over a warehouse built from the bundled seeds:
  *
- * - /definitions in Japanese and English: each stage's volume, conversion to
- *   the next stage and the hand-off quality equal what the API answers for
+ * - /definitions in Japanese and English: the path shares, each stage's
+ *   volume, conversion to the next stage and the hand-off quality equal what the API answers for
  *   the same period; it prints to a PDF (page.pdf) of a few A4 pages, with
  *   navigation, filters and tools left out of the printout.
  * - the content map on /channels: conversions and content share per stage
@@ -90,6 +90,10 @@ describe('the stage definitions document', () => {
         timeDimensions: [{ dimension: 'handoff_quality.handed_over_at', dateRange: range }],
       });
       const changes = await rows({ measures: ['stage_definition_changes.changes'] });
+      const paths = await rows({
+        measures: ['paths.leads', 'paths.success_path_leads', 'paths.detour_path_leads'],
+        timeDimensions: [{ dimension: 'paths.created_at', dateRange: range }],
+      });
       const { page, problems, close } = await open('/definitions', locale);
       try {
         for (const stage of ['lead', 'mql', 'sal', 'sql', 'opportunity', 'won']) {
@@ -98,6 +102,13 @@ describe('the stage definitions document', () => {
         }
         expect(await figure(page, 'conversion-mql').textContent()).toBe(
           formatPercent(Number(conversion[0]!['conversions.conversion_rate']), locale),
+        );
+        const newLeads = Number(paths[0]!['paths.leads']);
+        expect(await figure(page, 'path-success').textContent()).toBe(
+          formatPercent(Number(paths[0]!['paths.success_path_leads']) / newLeads, locale),
+        );
+        expect(await figure(page, 'path-detour').textContent()).toBe(
+          formatPercent(Number(paths[0]!['paths.detour_path_leads']) / newLeads, locale),
         );
         expect(await figure(page, 'sla-lead').textContent()).toBe(locale === 'ja' ? '30 日' : '30 days');
         expect(await figure(page, 'sla-won').textContent()).toBe(locale === 'ja' ? '最終ステージ' : 'Final stage');

@@ -3,13 +3,14 @@
  * definitions document"): per funnel stage its names, owning team, SLA (or
  * inventory stage), the agreed definition, entry criteria and hand-off
  * condition, and this period's volume (definition 1) and cohort conversion
- * to the next stage (definition 2). Three queries: stage_definitions,
- * stage_reach, conversions.
+ * to the next stage (definition 2), above them the live path shares of the
+ * period's new leads (success, fast, detour). Four queries:
+ * stage_definitions, stage_reach, conversions, paths.
  *
  * Laid out as a document, not a fixed-height card: one block per stage that
  * grows with its text and is kept whole on a printed page (index.css).
  */
-import { CONVERSIONS, STAGE_DEFINITIONS, STAGE_REACH } from '../api/views';
+import { CONVERSIONS, PATHS, STAGE_DEFINITIONS, STAGE_REACH } from '../api/views';
 import { DocumentSection, combineStates } from '../components/document-section';
 import { useFilters } from '../hooks/use-filters';
 import { num, str, useViewQuery, type Row } from '../hooks/use-view-query';
@@ -39,6 +40,13 @@ export function StageDefinitionsCard() {
     timeDimensions: [{ dimension: CONVERSIONS.cohortAt, dateRange: [period.start, period.end] }],
     filters: [...viewFilters('conversions').filters, { member: CONVERSIONS.isAdjacent, operator: 'equals', values: ['true'] }],
   });
+  const paths = useViewQuery({
+    measures: [PATHS.leads, PATHS.successLeads, PATHS.fastLeads, PATHS.detourLeads],
+    timeDimensions: [{ dimension: PATHS.createdAt, dateRange: [period.start, period.end] }],
+    filters: viewFilters('paths').filters,
+  });
+  const newLeads = num(paths.rows[0], PATHS.leads);
+  const pathShare = (member: string) => (newLeads ? (num(paths.rows[0], member) ?? 0) / newLeads : null);
   const volume = new Map(reach.rows.map((r) => [str(r, STAGE_REACH.stage), num(r, STAGE_REACH.leads)]));
   const conversion = new Map(
     conv.rows.map((r) => [
@@ -61,6 +69,27 @@ export function StageDefinitionsCard() {
       state={state}
       emptyReason={t('definitions.doc.empty')}
     >
+      <div className="mb-3 flex flex-wrap items-baseline gap-x-6 gap-y-1 text-tremor-default">
+        <p className="text-tremor-label text-tremor-content">
+          {t('definitions.paths', { period: formatPeriodKey(periodKey, locale) })}
+        </p>
+        <dl className="contents">
+          {(
+            [
+              ['funnel.paths.success', PATHS.successLeads, 'success'],
+              ['funnel.paths.fast', PATHS.fastLeads, 'fast'],
+              ['funnel.paths.detour', PATHS.detourLeads, 'detour'],
+            ] as const
+          ).map(([label, member, key]) => (
+            <div key={key} className="flex gap-1.5">
+              <dt className="text-tremor-content">{t(label)}</dt>
+              <dd className="font-semibold tabular-nums" data-figure={`path-${key}`}>
+                {formatPercent(pathShare(member), locale)}
+              </dd>
+            </div>
+          ))}
+        </dl>
+      </div>
       <ol className="grid gap-4">
         {defs.rows.map((r) => {
           const stage = str(r, STAGE_DEFINITIONS.stage) ?? '';
