@@ -13,6 +13,24 @@ import { useI18n } from '../i18n/i18n-context';
 import { codeLabel, stageLabel, stageRank } from '../i18n/labels';
 import { formatCount, formatPercent, formatPeriodKey } from '../lib/format';
 
+const HEADERS = [
+  'handoff.col.boundary',
+  'handoff.col.handedOver',
+  'handoff.col.accepted',
+  'handoff.col.rejected',
+  'handoff.col.recycled',
+  'handoff.col.pending',
+  'handoff.col.acceptedConversionShort',
+] as const;
+
+// each outcome as its share of the hand-offs, with the count under it
+const OUTCOMES = [
+  { key: 'accepted', count: HANDOFF_QUALITY.accepted, strong: true },
+  { key: 'rejected', count: HANDOFF_QUALITY.rejected, strong: false },
+  { key: 'recycled', count: HANDOFF_QUALITY.recycled, strong: false },
+  { key: 'pending', count: HANDOFF_QUALITY.pending, strong: false },
+] as const;
+
 export function HandoffQualityCard() {
   const { t, locale } = useI18n();
   const { period, periodKey, viewFilters } = useFilters();
@@ -23,8 +41,6 @@ export function HandoffQualityCard() {
       HANDOFF_QUALITY.rejected,
       HANDOFF_QUALITY.recycled,
       HANDOFF_QUALITY.pending,
-      HANDOFF_QUALITY.acceptanceRate,
-      HANDOFF_QUALITY.rejectionRate,
       HANDOFF_QUALITY.acceptedConversionRate,
     ],
     dimensions: [
@@ -57,27 +73,11 @@ export function HandoffQualityCard() {
         <table className="w-full text-tremor-default" aria-label={t('handoff.title')}>
           <thead className="text-tremor-label text-tremor-content">
             <tr className="border-b border-tremor-border">
-              <th scope="col" className="py-2 pr-4 text-left font-medium">
-                {t('handoff.col.boundary')}
-              </th>
-              <th scope="col" className="py-2 pr-4 text-right font-medium">
-                {t('handoff.col.handedOver')}
-              </th>
-              <th scope="col" className="py-2 pr-4 text-right font-medium">
-                {t('handoff.col.accepted')}
-              </th>
-              <th scope="col" className="py-2 pr-4 text-right font-medium">
-                {t('handoff.col.rejected')}
-              </th>
-              <th scope="col" className="py-2 pr-4 text-right font-medium">
-                {t('handoff.col.recycled')}
-              </th>
-              <th scope="col" className="py-2 pr-4 text-right font-medium">
-                {t('handoff.col.pending')}
-              </th>
-              <th scope="col" className="py-2 pr-4 text-right font-medium">
-                {t('handoff.col.acceptedConversionShort')}
-              </th>
+              {HEADERS.map((key, n) => (
+                <th key={key} scope="col" className={`py-2 pr-4 font-medium ${n === 0 ? 'text-left' : 'text-right'}`}>
+                  {t(key)}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
@@ -101,30 +101,18 @@ export function HandoffQualityCard() {
                   <td className={cell} data-figure={`handed-${from}`}>
                     {formatCount(num(r, HANDOFF_QUALITY.handedOver), locale)}
                   </td>
-                  <td className={`${cell} font-semibold text-emerald-800`} data-figure={`accepted-${from}`}>
-                    {formatPercent(num(r, HANDOFF_QUALITY.acceptanceRate), locale)}
-                    <span className="block text-tremor-label font-normal text-tremor-content">
-                      {formatCount(num(r, HANDOFF_QUALITY.accepted), locale)}
-                    </span>
-                  </td>
-                  <td className={cell} data-figure={`rejected-${from}`}>
-                    {formatPercent(share(r, HANDOFF_QUALITY.rejected), locale)}
-                    <span className="block text-tremor-label text-tremor-content">
-                      {formatCount(num(r, HANDOFF_QUALITY.rejected), locale)}
-                    </span>
-                  </td>
-                  <td className={cell} data-figure={`recycled-${from}`}>
-                    {formatPercent(share(r, HANDOFF_QUALITY.recycled), locale)}
-                    <span className="block text-tremor-label text-tremor-content">
-                      {formatCount(num(r, HANDOFF_QUALITY.recycled), locale)}
-                    </span>
-                  </td>
-                  <td className={cell}>
-                    {formatPercent(share(r, HANDOFF_QUALITY.pending), locale)}
-                    <span className="block text-tremor-label text-tremor-content">
-                      {formatCount(num(r, HANDOFF_QUALITY.pending), locale)}
-                    </span>
-                  </td>
+                  {OUTCOMES.map(({ key, count, strong }) => (
+                    <td
+                      key={key}
+                      className={`${cell} ${strong ? 'font-semibold text-emerald-800' : ''}`}
+                      data-figure={`${key}-${from}`}
+                    >
+                      {formatPercent(share(r, count), locale)}
+                      <span className="block text-tremor-label font-normal text-tremor-content">
+                        {formatCount(num(r, count), locale)}
+                      </span>
+                    </td>
+                  ))}
                   <td
                     className={`${cell} font-semibold`}
                     data-figure={`accepted-conversion-${from}`}
