@@ -1,5 +1,5 @@
 /*
- * Routes: the six pages inside the shared shell (header, navigation,
+ * Routes: the pages inside the shared shell (header, navigation,
  * global filters). Unknown paths fall back to the board.
  */
 import { Navigate, Route, Routes } from 'react-router-dom';
@@ -7,7 +7,9 @@ import { AppShell } from './components/app-shell';
 import { BacklogPage } from './pages/backlog-page';
 import { BoardPage } from './pages/board-page';
 import { ChannelsPage } from './pages/channels-page';
+import { DefinitionsPage } from './pages/definitions-page';
 import { FunnelPage } from './pages/funnel-page';
+import { JourneyPage } from './pages/journey-page';
 import { PlanPage } from './pages/plan-page';
 import { ReviewPage } from './pages/review-page';
 import { DataPage } from './pages/data-page';
@@ -23,6 +25,8 @@ export function App() {
         <Route path="plan" element={<PlanPage />} />
         <Route path="review" element={<ReviewPage />} />
         <Route path="data" element={<DataPage />} />
+        <Route path="definitions" element={<DefinitionsPage />} />
+        <Route path="leads/:leadId" element={<JourneyPage />} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Route>
     </Routes>

@@ -10,9 +10,12 @@
  *   DELETE /api/actions/:id        remove → 204
  *
  * An action: id, hypothesis, action, owner, dueDate ('YYYY-MM-DD' or null),
- * status (open | in_progress | done), result, linkedMetric (a KPI tree node
- * or view member the action should move), period (the fiscal period it was
- * decided for), createdAt, updatedAt (ISO 8601, set by the server).
+ * status (open | in_progress | done), result, linkedMetric (free reference
+ * to a view member), kpiNode (the KPI tree node the action aims at) and
+ * startDate ('YYYY-MM-DD', from when its effect is judged), period (the
+ * fiscal period it was decided for), createdAt, updatedAt (ISO 8601, set by
+ * the server). Actions written before kpiNode and startDate existed read
+ * them as null.
  *
  * Auth: a Cube API token (the dashboard's short-lived session token or one
  * from `npm run token`), raw or as "Bearer …"; 401 without a valid one. A
@@ -112,7 +115,8 @@ export class ActionStore {
     }
     const actions = (parsed as Partial<ActionFile>)?.actions;
     if (!Array.isArray(actions)) throw new Error(`the action log ${this.file} has no "actions" array; repair or move it`);
-    return { version: 1, actions };
+    // fields added after the first version of the file read as null
+    return { version: 1, actions: actions.map((a: Action) => ({ ...a, kpiNode: a.kpiNode ?? null, startDate: a.startDate ?? null })) };
   }
 
   private async write(data: ActionFile): Promise<void> {
@@ -213,6 +217,8 @@ export function actionsRouter(config: Config): express.Router {
         status: input.status ?? 'open',
         result: input.result ?? null,
         linkedMetric: input.linkedMetric ?? null,
+        kpiNode: input.kpiNode ?? null,
+        startDate: input.startDate ?? null,
         period: input.period ?? null,
         createdAt: now,
         updatedAt: now,

@@ -15,6 +15,7 @@ import { sessionHandler } from './session.js';
 import { planHandler } from './plan.js';
 import { actionsRouter } from './actions.js';
 import { importsRouter } from './imports.js';
+import { journeyHandler } from './journey.js';
 
 export interface ApiDeps {
   config: Config;
@@ -47,4 +48,5 @@ export function registerApiRoutes(app: express.Express, deps: ApiDeps) {
   app.post('/api/plan', requireRoute(deps.cube, 'plan'), planHandler(deps));
   app.use('/api/actions', requireRoute(deps.cube, 'actions'), actionsRouter(deps.config));
   app.use('/api/imports', requireRoute(deps.cube, 'imports'), importsRouter(deps.config));
+  app.get('/api/leads/:leadId/journey', requireRoute(deps.cube, 'journey'), journeyHandler(deps));
 }

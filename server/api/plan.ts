@@ -9,10 +9,7 @@
  * server/engine/reverse-plan.ts), so a request without overrides returns
  * exactly the view's rows.
  *
- * The warehouse is read through Cube's own DuckDB driver (the server holds
- * the file read-write; a second connection from this process would not be
- * allowed), with the orchestrator of the current warehouse file, so a
- * rebuilt warehouse is picked up as Cube picks it up.
+ * The warehouse is read through Cube's own DuckDB driver (data-request.ts).
  *
  * Auth: a valid Cube token (`Authorization: <token>` or `Bearer <token>`),
  * 401 otherwise; a token restricted by `scopes` needs `data` (403). The plan
@@ -20,10 +17,10 @@
  * `errors: [{ field, message }]` naming each field.
  */
 import type express from 'express';
-import { bearerToken, verifyToken, type TokenClaims } from '../auth.js';
 import type { Config } from '../config.js';
 import type { CubeHandle } from '../cube/cube-server.js';
 import type { PlanResponse } from '../contract/plan-result.js';
+import { dataClaims, warehouseQuery } from './data-request.js';
 import { applyOverrides, computePlan, publicPlanResult, readObservedPlan } from '../plan/index.js';
 
 export interface PlanDeps {
@@ -33,26 +30,13 @@ export interface PlanDeps {
 
 export function planHandler(deps: PlanDeps) {
   return async (req: express.Request, res: express.Response) => {
-    let claims: TokenClaims;
-    try {
-      claims = verifyToken(deps.config.apiSecret, bearerToken(req.get('authorization')));
-    } catch (e) {
-      res
-        .status(401)
-        .json({ error: `A valid token is required (Authorization: <token> or Bearer <token>): ${(e as Error).message}` });
-      return;
-    }
-    if (Array.isArray(claims.scopes) && !claims.scopes.includes('data')) {
-      res.status(403).json({ error: "The token's scopes do not include data" });
-      return;
-    }
+    const claims = dataClaims(deps.config, req, res);
+    if (!claims) return;
 
     let observed;
     try {
-      const context = { securityContext: claims, requestId: `api-plan-${Date.now()}` };
-      const orchestrator = await deps.cube.core.getOrchestratorApi(context);
-      const driver = await orchestrator.driverFactory('default');
-      observed = await readObservedPlan((sql) => driver.query(sql, []));
+      const query = await warehouseQuery(deps.cube, claims, 'plan');
+      observed = await readObservedPlan((sql) => query(sql));
     } catch (e) {
       res.status(503).json({ error: `The warehouse cannot give the observed plan inputs: ${(e as Error).message}` });
       return;

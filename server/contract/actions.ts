@@ -22,6 +22,10 @@ export interface Action {
   status: ActionStatus;
   result: string | null;
   linkedMetric: string | null;
+  /** The KPI tree node (kpi_tree view `node`, e.g. 'conversion:mql->sal') the action aims to move. */
+  kpiNode: string | null;
+  /** 'YYYY-MM-DD': the day the action started; the review compares its KPI before and after it. */
+  startDate: string | null;
   period: string | null;
   createdAt: string;
   updatedAt: string;
@@ -49,16 +53,21 @@ const optionalText = (field: string, limit: number) =>
     .nullable()
     .transform((v) => (v === '' ? null : v));
 
+const day = (field: string) =>
+  optionalText(field, 10).refine((v) => v === null || isValidDay(v), {
+    error: `${field} must be a date YYYY-MM-DD or null`,
+  });
+
 const FIELDS = {
   hypothesis: requiredText('hypothesis', 2000),
   action: requiredText('action', 2000),
   owner: requiredText('owner', 200),
-  dueDate: optionalText('dueDate', 10).refine((v) => v === null || isValidDay(v), {
-    error: 'dueDate must be a date YYYY-MM-DD or null',
-  }),
+  dueDate: day('dueDate'),
   status: z.enum(ACTION_STATUSES, { error: `status must be one of ${ACTION_STATUSES.join(', ')}` }),
   result: optionalText('result', 4000),
   linkedMetric: optionalText('linkedMetric', 200),
+  kpiNode: optionalText('kpiNode', 200),
+  startDate: day('startDate'),
   period: optionalText('period', 20),
 };
 
@@ -74,6 +83,8 @@ export const actionCreateSchema = z.strictObject(
     status: FIELDS.status.optional(),
     result: FIELDS.result.optional(),
     linkedMetric: FIELDS.linkedMetric.optional(),
+    kpiNode: FIELDS.kpiNode.optional(),
+    startDate: FIELDS.startDate.optional(),
     period: FIELDS.period.optional(),
   },
   BODY,

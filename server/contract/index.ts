@@ -12,3 +12,5 @@ export * from './plan.js';
 export * from './plan-result.js';
 export * from './actions.js';
 export * from './imports.js';
+export * from './content-map.js';
+export * from './journey.js';

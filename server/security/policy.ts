@@ -38,14 +38,14 @@ export const CHANNEL_MEMBER = 'channel';
 
 /** What each role may do beyond the row scope. */
 const ROLE_RULES: Record<Role, { personalData: boolean; scope: 'none' | 'team' | 'channels'; routes: ReadonlyArray<Route> }> = {
-  executive: { personalData: false, scope: 'none', routes: ['plan', 'actions', 'imports'] },
-  analyst: { personalData: true, scope: 'none', routes: ['plan', 'actions', 'imports'] },
+  executive: { personalData: false, scope: 'none', routes: ['plan', 'actions', 'imports', 'journey'] },
+  analyst: { personalData: true, scope: 'none', routes: ['plan', 'actions', 'imports', 'journey'] },
   team: { personalData: false, scope: 'team', routes: ['actions'] },
   agency: { personalData: false, scope: 'channels', routes: [] },
 };
 
 /** revcycle's own routes: the what-if plan works on company-wide inputs; the action log is the company's. */
-export type Route = 'plan' | 'actions' | 'imports';
+export type Route = 'plan' | 'actions' | 'imports' | 'journey';
 
 interface MetaMember {
   name: string;

@@ -160,6 +160,36 @@ export const SEED_TABLES: readonly SeedTable[] = [
     key: ['stage'],
   },
   {
+    // The stage definitions document (ステージ定義書): what each stage means and its hand-off
+    // condition, agreed between the teams; owning team and SLA stay in stages.csv.
+    name: 'stage_definitions',
+    columns: [
+      col('stage', 'string', true),
+      col('definition_ja', 'string'),
+      col('definition_en', 'string'),
+      col('entry_criteria_ja', 'string'),
+      col('entry_criteria_en', 'string'),
+      col('handoff_condition_ja', 'string'),
+      col('handoff_condition_en', 'string'),
+    ],
+    key: ['stage'],
+    bundledDefault: true,
+  },
+  {
+    // The definitions' change log: the day the teams agreed a change, the stage it concerns
+    // (empty: the whole document), the change and who agreed it.
+    name: 'stage_definition_changes',
+    columns: [
+      col('date', 'date', true),
+      col('stage', 'string'),
+      col('change_ja', 'string'),
+      col('change_en', 'string'),
+      col('agreed_by', 'string', true),
+    ],
+    key: ['date', 'stage'],
+    bundledDefault: true,
+  },
+  {
     // The channels the data may use (touchpoints, campaigns, costs, lead sources) and their names.
     name: 'channels',
     columns: [col('channel', 'string', true), col('label_ja', 'string'), col('label_en', 'string'), col('is_paid', 'boolean')],

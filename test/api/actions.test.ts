@@ -56,6 +56,8 @@ describe('validation names the field (400)', () => {
     ['a missing hypothesis', { action: 'a', owner: 'o' }, 'hypothesis'],
     ['an owner that is not a string', { ...valid, owner: 42 }, 'owner'],
     ['a date that does not exist', { ...valid, dueDate: '2026-02-30' }, 'dueDate'],
+    ['a start date that is not a day', { ...valid, startDate: '2026-13-01' }, 'startDate'],
+    ['a KPI node that is not text', { ...valid, kpiNode: 7 }, 'kpiNode'],
     ['an unknown status', { ...valid, status: 'closed' }, 'status'],
     ['a result that is not text', { ...valid, result: ['x'] }, 'result'],
     ['an id chosen by the client', { ...valid, id: 'mine' }, 'id'],
@@ -108,6 +110,24 @@ describe('create, read, edit, close, delete', () => {
     const doomed = (await post({ ...valid, hypothesis: 'to delete' })).body.action;
     expect((await t.request(`/api/actions/${doomed.id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await t.request(`/api/actions/${doomed.id}`, { method: 'DELETE' })).status).toBe(404);
+  });
+});
+
+describe('the KPI an action aims at', () => {
+  it('keeps the KPI tree node and the start date, and reads actions written before them as null', async () => {
+    const created = (await post({ ...valid, kpiNode: 'conversion:mql->sal', startDate: '2026-09-01' })).body.action;
+    expect(created).toMatchObject({ kpiNode: 'conversion:mql->sal', startDate: '2026-09-01' });
+    const file = path.join(stateDir, 'actions.json');
+    const data = JSON.parse(readFileSync(file, 'utf8'));
+    const old = { ...data.actions[0], id: 'written-before-kpi-node' };
+    delete old.kpiNode;
+    delete old.startDate;
+    writeFileSync(file, JSON.stringify({ ...data, actions: [...data.actions, old] }));
+    const read = (await t.request('/api/actions/written-before-kpi-node')).body.action;
+    expect([read.kpiNode, read.startDate]).toEqual([null, null]);
+    const patched = await t.request(`/api/actions/${created.id}`, { method: 'PATCH', body: JSON.stringify({ startDate: null }), token: `Bearer ${t.token()}` });
+    expect(patched.body.action).toMatchObject({ kpiNode: 'conversion:mql->sal', startDate: null });
+    for (const id of [created.id, old.id]) await t.request(`/api/actions/${id}`, { method: 'DELETE', token: `Bearer ${t.token()}` });
   });
 });
 

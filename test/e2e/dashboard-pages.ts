@@ -13,6 +13,7 @@ export const PAGES = [
   { name: 'channels', path: '/channels' },
   { name: 'plan', path: '/plan' },
   { name: 'review', path: '/review' },
+  { name: 'definitions', path: '/definitions' },
 ] as const;
 
 export type PageName = (typeof PAGES)[number]['name'];

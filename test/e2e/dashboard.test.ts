@@ -72,7 +72,7 @@ describe('every page, in both languages', () => {
           const notReady = cards.filter((c) => c.state !== 'ready');
           expect(notReady, JSON.stringify(notReady, null, 1)).toEqual([]);
           expect(await page.evaluate(() => document.documentElement.lang)).toBe(locale);
-          expect(await page.getByRole('navigation').getByRole('link').count()).toBe(7); // six analysis pages and Data (/data, test/import/data-page.test.ts)
+          expect(await page.getByRole('navigation').getByRole('link').count()).toBe(PAGES.length + 1); // the analysis pages and Data (/data, test/import/data-page.test.ts)
           await page.waitForTimeout(300); // let charts finish their first layout
           await screenshot(page, `${p.name}-${locale}`);
           expect(problems).toEqual([]);

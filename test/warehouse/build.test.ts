@@ -236,6 +236,6 @@ describe('buildWarehouse', () => {
       log: quiet,
     });
     expect(summary.tests.failed).toBe(0);
-    expect(summary.models.filter((m) => m.schema === 'staging')).toHaveLength(12);
+    expect(summary.models.filter((m) => m.schema === 'staging')).toHaveLength(14);
   });
 });

@@ -36,9 +36,11 @@ describe('loadSeeds', () => {
     const result = await load(await seedsWith(path.join(dir, 'seeds')));
     expect(Object.fromEntries(result.tables.map((t) => [t.table, t.rows]))).toEqual({
       stages: 9,
-      // Not in the fixture: the bundled seeds/channels.csv and touch_types.csv stand in.
+      // Not in the fixture: the bundled channels, touch types and stage definitions (with their log) stand in.
       channels: 11,
       touch_types: 9,
+      stage_definitions: 6,
+      stage_definition_changes: 3,
       accounts: 3,
       leads: 5,
       stage_transitions: 21,

@@ -48,6 +48,8 @@ describe('SEED_TABLES', () => {
   it('lists the contract tables with their keys among their columns', () => {
     expect(SEED_TABLES.map((t) => t.name)).toEqual([
       'stages',
+      'stage_definitions',
+      'stage_definition_changes',
       'channels',
       'touch_types',
       'accounts',

@@ -275,6 +275,79 @@ export const KPI_TREE = {
   shareVsYearAgo: 'kpi_tree.share_of_gap_vs_year_ago',
 } as const;
 
+/** The stage definitions document (ステージ定義書), one row per stage. */
+export const STAGE_DEFINITIONS = {
+  stage: 'stage_definitions.stage',
+  stageOrder: 'stage_definitions.stage_order',
+  labelJa: 'stage_definitions.label_ja',
+  labelEn: 'stage_definitions.label_en',
+  team: 'stage_definitions.team',
+  slaDays: 'stage_definitions.sla_days',
+  isFunnel: 'stage_definitions.is_funnel',
+  isInventory: 'stage_definitions.is_inventory_stage',
+  nextStage: 'stage_definitions.next_stage',
+  nextTeam: 'stage_definitions.next_team',
+  isHandoff: 'stage_definitions.is_handoff',
+  definitionJa: 'stage_definitions.definition_ja',
+  definitionEn: 'stage_definitions.definition_en',
+  entryJa: 'stage_definitions.entry_criteria_ja',
+  entryEn: 'stage_definitions.entry_criteria_en',
+  handoffJa: 'stage_definitions.handoff_condition_ja',
+  handoffEn: 'stage_definitions.handoff_condition_en',
+  hasDefinition: 'stage_definitions.has_definition',
+  lastChangedOn: 'stage_definitions.last_changed_on',
+} as const;
+
+export const STAGE_DEFINITION_CHANGES = {
+  changeNumber: 'stage_definition_changes.change_number',
+  changedOn: 'stage_definition_changes.changed_on',
+  stage: 'stage_definition_changes.stage',
+  changeJa: 'stage_definition_changes.change_ja',
+  changeEn: 'stage_definition_changes.change_en',
+  agreedBy: 'stage_definition_changes.agreed_by',
+} as const;
+
+/** Hand-off quality (definition 16), one row per hand-off; group by boundary. */
+export const HANDOFF_QUALITY = {
+  boundary: 'handoff_quality.boundary',
+  fromStage: 'handoff_quality.from_stage',
+  toStage: 'handoff_quality.to_stage',
+  followingStage: 'handoff_quality.following_stage',
+  fromTeam: 'handoff_quality.from_team',
+  toTeam: 'handoff_quality.to_team',
+  handedOverAt: 'handoff_quality.handed_over_at',
+  leadSource: 'handoff_quality.lead_source',
+  industry: 'handoff_quality.industry',
+  employeeBand: 'handoff_quality.employee_band',
+  handedOver: 'handoff_quality.handed_over',
+  accepted: 'handoff_quality.accepted',
+  rejected: 'handoff_quality.rejected',
+  recycled: 'handoff_quality.recycled',
+  pending: 'handoff_quality.pending',
+  acceptanceRate: 'handoff_quality.acceptance_rate',
+  rejectionRate: 'handoff_quality.rejection_rate',
+  acceptedConversionRate: 'handoff_quality.accepted_conversion_rate',
+} as const;
+
+/** The content map (definition 15): stage pair × campaign / touch type; filter one model. */
+export const CONTENT_MAP = {
+  stagePair: 'content_map.stage_pair',
+  pairPosition: 'content_map.pair_position',
+  model: 'content_map.model',
+  channel: 'content_map.channel',
+  campaign: 'content_map.campaign',
+  campaignName: 'content_map.campaign_name',
+  touchType: 'content_map.touch_type',
+  convertedAt: 'content_map.converted_at',
+  leadSource: 'content_map.lead_source',
+  industry: 'content_map.industry',
+  employeeBand: 'content_map.employee_band',
+  credit: 'content_map.credit',
+  contentCredit: 'content_map.content_credit',
+  conversions: 'content_map.conversions',
+  contentShare: 'content_map.content_share',
+} as const;
+
 /** Which members of each view carry the global segment and channel filters. */
 export const FILTERS: Record<string, FilterMapping> = {
   stage_reach: {
@@ -302,4 +375,14 @@ export const FILTERS: Record<string, FilterMapping> = {
   unit_economics: {},
   plan: {},
   kpi_tree: {},
+  handoff_quality: {
+    segment: { industry: HANDOFF_QUALITY.industry, employee_band: HANDOFF_QUALITY.employeeBand },
+    channel: HANDOFF_QUALITY.leadSource,
+  },
+  content_map: {
+    segment: { industry: CONTENT_MAP.industry, employee_band: CONTENT_MAP.employeeBand },
+    channel: CONTENT_MAP.channel,
+  },
+  stage_definitions: {},
+  stage_definition_changes: {},
 };

@@ -8,10 +8,12 @@
  * shown. It reads the current inventory whatever the period: a breach is
  * something to act on now. A selector switches to the optional nurture list:
  * leads idle over N days in the nurture pool (never breaches, listed apart).
+ * A lead's id opens its journey (/leads/:leadId).
  */
 import { useContext, useState } from 'react';
 import type { Query } from '@cubejs-client/core';
 import { CubeContext } from '@cubejs-client/react';
+import { Link, useSearchParams } from 'react-router-dom';
 import { BACKLOG_LEADS as BL } from '../api/views';
 import { CardFrame } from '../components/card-frame';
 import { DownloadIcon } from '../components/icons';
@@ -20,6 +22,7 @@ import { num, str, useViewQuery } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/messages';
 import { channelLabel, codeLabel, stageInfo, stageLabel } from '../i18n/labels';
+import { globalSearch } from '../lib/build-filters';
 import { downloadText, toCsv } from '../lib/export-csv';
 import { exportFileName } from '../lib/export-page';
 import { formatCount, formatDate, formatDays } from '../lib/format';
@@ -46,6 +49,7 @@ export function StuckLeadsCard() {
   const settings = useSettings();
   const { viewFilters, periodKey } = useFilters();
   const { cubeApi } = useContext(CubeContext) ?? {};
+  const [params] = useSearchParams();
   const day = settings.asOf;
   const f = viewFilters('backlog_leads');
   // Oldest breach first: the most days over SLA.
@@ -160,7 +164,14 @@ export function StuckLeadsCard() {
                 <tr key={`${str(r, BL.leadId)}|${str(r, BL.stage)}`} className="border-b border-tremor-border/60 hover:bg-tremor-background-muted">
                   {COLUMNS.map((c) => (
                     <td key={c.member} className={`py-1.5 pr-3 ${c.numeric ? 'text-right tabular-nums' : ''} ${c.member === BL.daysOverSla ? 'font-semibold text-rose-700' : ''}`}>
-                      {cellText(c.member, r)}
+                      {c.member === BL.leadId ? (
+                        // the lead's journey (personal data: the route checks the role)
+                        <Link to={`/leads/${encodeURIComponent(str(r, c.member) ?? '')}${globalSearch(params)}`} className="font-medium text-tremor-brand hover:underline" aria-label={t('journey.open', { lead: str(r, c.member) ?? '' })}>
+                          {cellText(c.member, r)}
+                        </Link>
+                      ) : (
+                        cellText(c.member, r)
+                      )}
                     </td>
                   ))}
                 </tr>

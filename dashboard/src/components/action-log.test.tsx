@@ -22,7 +22,7 @@ function memoryClient(initial: Action[] = []): ActionsClient & { actions: Action
     create: async (input: ActionInput) => {
       check(input, true);
       const now = `2026-11-2${n}T00:00:00Z`;
-      const a: Action = { id: `a${++n}`, hypothesis: '', action: '', owner: '', dueDate: null, status: 'open', result: null, linkedMetric: null, period: null, createdAt: now, updatedAt: now, ...input } as Action;
+      const a: Action = { id: `a${++n}`, hypothesis: '', action: '', owner: '', dueDate: null, status: 'open', result: null, linkedMetric: null, kpiNode: null, startDate: null, period: null, createdAt: now, updatedAt: now, ...input } as Action;
       store.actions.unshift(a);
       return a;
     },
@@ -38,13 +38,19 @@ function memoryClient(initial: Action[] = []): ActionsClient & { actions: Action
 
 const existing: Action = {
   id: 'x1', hypothesis: 'MQL → SAL fell: follow-up is slow', action: 'Call new MQLs within 24h', owner: 'IS team', dueDate: '2026-11-01',
-  status: 'in_progress', result: null, linkedMetric: 'kpi_tree:conversion:mql->sal', period: 'FY2026', createdAt: '2026-10-01T00:00:00Z', updatedAt: '2026-10-01T00:00:00Z',
+  status: 'in_progress', result: null, linkedMetric: null, kpiNode: 'conversion:mql->sal', startDate: '2026-09-01', period: 'FY2026', createdAt: '2026-10-01T00:00:00Z', updatedAt: '2026-10-01T00:00:00Z',
 };
 
 const renderLog = (client: ActionsClient) =>
   render(
     <I18nProvider initial="en">
-      <ActionLog client={client} period="FY2026-Q3" today="2026-11-20" metrics={[{ value: 'kpi_tree:conversion:mql->sal', label: 'MQL → SAL flow conversion' }]} />
+      <ActionLog
+        client={client}
+        period="FY2026-Q3"
+        today="2026-11-20"
+        metrics={[{ value: 'conversion:mql->sal', label: 'MQL → SAL flow conversion' }, { value: 'wins', label: 'wins' }]}
+        renderEffect={(a) => <span>effect of {a.kpiNode} from {a.startDate}</span>}
+      />
     </I18nProvider>,
   );
 
@@ -71,8 +77,27 @@ describe('ActionLog', () => {
     fireEvent.change(within(form).getByLabelText('Due date'), { target: { value: '2026-12-15' } });
     fireEvent.click(within(form).getByRole('button', { name: 'Save' }));
     await screen.findByText('Webinar leads convert better');
-    expect(client.actions[0]).toMatchObject({ owner: 'Marketing', dueDate: '2026-12-15', status: 'open', period: 'FY2026-Q3' });
+    expect(client.actions[0]).toMatchObject({ owner: 'Marketing', dueDate: '2026-12-15', status: 'open', period: 'FY2026-Q3', kpiNode: null, startDate: null });
     expect(screen.queryByRole('form')).toBeNull();
+  });
+
+  it('names the KPI node an action aims at and its start date, and shows its effect', async () => {
+    const client = memoryClient();
+    renderLog(client);
+    await screen.findByText(/No action yet/);
+    fireEvent.click(screen.getByRole('button', { name: 'Add action' }));
+    const form = screen.getByRole('form', { name: 'New action' });
+    fireEvent.change(within(form).getByLabelText('Hypothesis'), { target: { value: 'More webinars, more wins' } });
+    fireEvent.change(within(form).getByLabelText('Action'), { target: { value: 'Monthly webinar' } });
+    fireEvent.change(within(form).getByLabelText('Owner'), { target: { value: 'Marketing' } });
+    fireEvent.change(within(form).getByLabelText('KPI it aims at'), { target: { value: 'wins' } });
+    fireEvent.change(within(form).getByLabelText('Start date'), { target: { value: '2026-09-01' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(screen.queryByRole('form')).toBeNull());
+    const tr = screen.getByText('More webinars, more wins').closest('tr')!;
+    expect(client.actions[0]).toMatchObject({ kpiNode: 'wins', startDate: '2026-09-01' });
+    expect(within(tr).getByText('wins')).toBeTruthy();
+    expect(within(tr).getByText('effect of wins from 2026-09-01')).toBeTruthy();
   });
 
   it('shows a field error from the server under the field and keeps the form', async () => {

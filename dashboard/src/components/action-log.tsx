@@ -8,8 +8,14 @@
  * Status is shown by a symbol and a word (○ open, ◐ in progress, ✓ done);
  * an overdue action says "overdue" beside its date. Errors from the server
  * (400 naming a field) appear under that field.
+ *
+ * An action names the KPI tree node it aims at and its start date; the
+ * caller renders that KPI's before/after (`renderEffect`, the review page's
+ * ActionKpiEffect) in the KPI column, so this component needs no semantic
+ * layer. linkedMetric, a free reference older actions carry, is shown when
+ * an action has no KPI node.
  */
-import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Card } from '@tremor/react';
 import { ACTION_STATUSES, httpActionsClient, type Action, type ActionInput, type ActionsClient, type ActionStatus } from '../api/actions-api';
 import { ApiError, type ApiFieldError } from '../api/revcycle-api';
@@ -25,8 +31,10 @@ export interface ActionLogProps {
   period: string;
   /** 'YYYY-MM-DD': the day "overdue" is judged against (the data's as_of or today). */
   today: string;
-  /** Metrics an action can be linked to (KPI tree nodes). */
+  /** KPI tree nodes an action can aim at: value = the node key of the kpi_tree view. */
   metrics?: { value: string; label: string }[];
+  /** The aimed KPI's before/after for an action with a KPI node. */
+  renderEffect?: (action: Action) => ReactNode;
 }
 
 type Filter = 'all' | ActionStatus;
@@ -38,7 +46,7 @@ const STATUS_STYLE: Record<ActionStatus, string> = {
   done: 'border-emerald-200 bg-emerald-50 text-emerald-800',
 };
 
-const EMPTY_DRAFT: ActionInput = { hypothesis: '', action: '', owner: '', dueDate: '', status: 'open', result: '', linkedMetric: '' };
+const EMPTY_DRAFT: ActionInput = { hypothesis: '', action: '', owner: '', dueDate: '', status: 'open', result: '', kpiNode: '', startDate: '' };
 
 export function StatusBadge({ status }: { status: ActionStatus }) {
   const { t } = useI18n();
@@ -50,7 +58,7 @@ export function StatusBadge({ status }: { status: ActionStatus }) {
   );
 }
 
-export function ActionLog({ client = httpActionsClient, period, today, metrics = [] }: ActionLogProps) {
+export function ActionLog({ client = httpActionsClient, period, today, metrics = [], renderEffect }: ActionLogProps) {
   const { t, locale } = useI18n();
   const [actions, setActions] = useState<Action[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -93,7 +101,7 @@ export function ActionLog({ client = httpActionsClient, period, today, metrics =
     setSaveError(null);
     setEditing({
       id: a.id,
-      draft: { hypothesis: a.hypothesis, action: a.action, owner: a.owner, dueDate: a.dueDate ?? '', status: close ? 'done' : a.status, result: a.result ?? '', linkedMetric: a.linkedMetric ?? '' },
+      draft: { hypothesis: a.hypothesis, action: a.action, owner: a.owner, dueDate: a.dueDate ?? '', status: close ? 'done' : a.status, result: a.result ?? '', kpiNode: a.kpiNode ?? '', startDate: a.startDate ?? '' },
       focus: close ? 'result' : undefined,
     });
   };
@@ -111,7 +119,8 @@ export function ActionLog({ client = httpActionsClient, period, today, metrics =
       dueDate: d.dueDate ? d.dueDate : null,
       status: d.status,
       result: d.result ? d.result : null,
-      linkedMetric: d.linkedMetric ? d.linkedMetric : null,
+      kpiNode: d.kpiNode ? d.kpiNode : null,
+      startDate: d.startDate ? d.startDate : null,
     };
     try {
       if (editing.id) await client.update(editing.id, body);
@@ -184,7 +193,7 @@ export function ActionLog({ client = httpActionsClient, period, today, metrics =
                   <th scope="col" className="py-2 pr-3 font-medium">{t('actions.col.hypothesisAction')}</th>
                   <th scope="col" className="py-2 pr-3 font-medium">{t('actions.col.owner')}</th>
                   <th scope="col" className="py-2 pr-3 font-medium">{t('actions.col.due')}</th>
-                  <th scope="col" className="py-2 pr-3 font-medium">{t('actions.col.metric')}</th>
+                  <th scope="col" className="py-2 pr-3 font-medium">{t('actions.col.effect')}</th>
                   <th scope="col" className="py-2 pr-3 font-medium">{t('actions.col.result')}</th>
                   <th scope="col" className="py-2 font-medium"><span className="sr-only">{t('actions.col.tools')}</span></th>
                 </tr>
@@ -205,7 +214,11 @@ export function ActionLog({ client = httpActionsClient, period, today, metrics =
                         {a.dueDate ? formatDate(a.dueDate, locale) : '–'}
                         {overdue ? <span className="mt-0.5 flex items-center gap-1 text-[11px] font-semibold text-rose-700"><ClockIcon />{t('actions.overdue')}</span> : null}
                       </td>
-                      <td className="py-2 pr-3 text-tremor-label">{metricLabel(a.linkedMetric) ?? '–'}</td>
+                      <td className="py-2 pr-3 text-tremor-label">
+                        <p className="font-medium text-tremor-content-strong">{metricLabel(a.kpiNode ?? a.linkedMetric) ?? '–'}</p>
+                        {a.startDate ? <p className="text-[11px] text-tremor-content">{t('actions.field.startDate')} {formatDate(a.startDate, locale)}</p> : null}
+                        {a.kpiNode && renderEffect ? renderEffect(a) : null}
+                      </td>
                       <td className="max-w-[280px] py-2 pr-3 text-tremor-content-emphasis">{a.result ?? <span className="text-tremor-content-subtle">–</span>}</td>
                       <td className="whitespace-nowrap py-2 text-right print:hidden">
                         <button type="button" onClick={() => startEdit(a)} className="rounded-tremor-small px-2 py-1 text-tremor-label font-medium text-tremor-brand hover:bg-tremor-brand-faint" aria-label={t('actions.editOne', { hypothesis: a.hypothesis })}>
@@ -281,12 +294,16 @@ function ActionForm(props: {
             </select>
           ))}
         </div>
-        {field('linkedMetric', t('actions.field.metric'), (
-          <>
-            <input {...aria('linkedMetric')} list={`${id}-metrics`} className={input} value={draft.linkedMetric ?? ''} onChange={(e) => set('linkedMetric', e.target.value)} placeholder={t('actions.placeholder.metric')} />
-            <datalist id={`${id}-metrics`}>{metrics.map((m) => <option key={m.value} value={m.value}>{m.label}</option>)}</datalist>
-          </>
-        ))}
+        <div className="grid grid-cols-2 gap-3">
+          {field('kpiNode', t('actions.field.kpiNode'), (
+            <select {...aria('kpiNode')} className={input} value={draft.kpiNode ?? ''} onChange={(e) => set('kpiNode', e.target.value)}>
+              <option value="">{t('actions.kpiNone')}</option>
+              {draft.kpiNode && !metrics.some((m) => m.value === draft.kpiNode) ? <option value={draft.kpiNode}>{draft.kpiNode}</option> : null}
+              {metrics.map((m) => <option key={m.value} value={m.value}>{m.label}</option>)}
+            </select>
+          ))}
+          {field('startDate', t('actions.field.startDate'), <input {...aria('startDate')} type="date" className={input} value={draft.startDate ?? ''} onChange={(e) => set('startDate', e.target.value)} />)}
+        </div>
         {field('result', t('actions.field.result'), <textarea {...aria('result')} ref={resultRef} rows={2} className={input} value={draft.result ?? ''} onChange={(e) => set('result', e.target.value)} placeholder={t('actions.placeholder.result')} />)}
       </div>
       {saveError ? <p role="alert" className="mt-2 text-tremor-label font-medium text-red-700">{saveError}</p> : null}

@@ -25,6 +25,7 @@ export const NAV: { to: string; key: MessageKey }[] = [
   { to: '/plan', key: 'nav.plan' },
   { to: '/review', key: 'nav.review' },
   { to: '/data', key: 'nav.data' },
+  { to: '/definitions', key: 'nav.definitions' },
 ];
 
 export function usePresentation() {

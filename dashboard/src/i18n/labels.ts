@@ -11,6 +11,7 @@
 import { ATTRIBUTION_MODELS, FUNNEL_STAGES } from '../../../server/contract';
 import { parse } from 'csv-parse/browser/esm/sync';
 import bundledChannelsCsv from '../../../seeds/channels.csv?raw';
+import bundledTouchTypesCsv from '../../../seeds/touch_types.csv?raw';
 import type { Locale } from '../lib/format';
 
 type Dict = Record<string, { ja: string; en: string }>;
@@ -173,6 +174,15 @@ export function stageLabel(code: string | null | undefined, locale: Locale, long
 export const channelLabel = (code: string | null | undefined, locale: Locale) => pick(channelNames, code, locale);
 export const modelLabel = (code: string | null | undefined, locale: Locale) => pick(MODEL_NAMES, code, locale);
 export const codeLabel = (code: string | null | undefined, locale: Locale) => pick(MISC, code, locale);
+
+// Touch types are named by the bundled seeds/touch_types.csv (no view publishes them yet).
+const touchTypeNames: Dict = Object.fromEntries(
+  (parse(bundledTouchTypesCsv, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[]).map((r) => [
+    r.touch_type!,
+    { ja: r.label_ja || r.touch_type!, en: r.label_en || r.touch_type! },
+  ]),
+);
+export const touchTypeLabel = (code: string | null | undefined, locale: Locale) => pick(touchTypeNames, code, locale);
 
 /** 'lead->mql' / 'lead→mql' / 'lead_to_mql' → 見込み客 → MQL */
 export function pairLabel(pair: string, locale: Locale): string {

@@ -3,6 +3,7 @@
  * have the same keys (the type enforces it). Placeholders are {name}.
  * Codes from the data (stages, channels, models) are named in labels.ts.
  */
+import { practiceEn, practiceJa } from './practice-messages';
 
 export const en = {
   'app.tagline': 'Revenue cycle analytics',
@@ -400,6 +401,7 @@ export const en = {
   'data.mapping': 'Mapping in force: time zone {zone}, encoding {encoding}, {file}',
   'data.defaults': 'the source’s defaults',
   'data.ignored': '(ignored)',
+  ...practiceEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -800,6 +802,7 @@ export const ja: Record<MessageKey, string> = {
   'data.mapping': '適用中のマッピング: タイムゾーン {zone}、文字コード {encoding}、{file}',
   'data.defaults': 'ソースの既定値',
   'data.ignored': '(取り込まない)',
+  ...practiceJa,
 };
 
 export const messages = { en, ja } as const;

@@ -1,11 +1,13 @@
 /*
  * Channels: the attribution model picker (all seven models, in the URL as
  * ?model=), attributed pipeline and revenue per channel, cost / CPL / CAC /
- * ROI per channel, the model comparison table, and which channels drive
- * each stage conversion.
+ * ROI per channel, the model comparison table, which channels drive each
+ * stage conversion, and the content map (which campaigns and touch types
+ * move leads between stages; a cell opens the campaign's figures).
  */
 import { AttributedChannelsCard } from '../cards/attributed-channels-card';
 import { ChannelEconomicsCard } from '../cards/channel-economics-card';
+import { CampaignFiguresCard, ContentMapCard } from '../cards/content-map-card';
 import { ModelComparisonCard } from '../cards/model-comparison-card';
 import { StageDriversCard } from '../cards/stage-drivers-card';
 import { PageHeader } from '../components/page-header';
@@ -36,6 +38,8 @@ export function ChannelsPage() {
           <div className="xl:col-span-3"><ModelComparisonCard /></div>
           <div className="xl:col-span-2"><StageDriversCard /></div>
         </div>
+        <ContentMapCard />
+        <CampaignFiguresCard />
       </div>
     </>
   );

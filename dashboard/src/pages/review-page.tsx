@@ -3,13 +3,15 @@
  * this period against the previous one, the same period last year and the
  * plan; the gap decomposition into volume, conversion, velocity and deal
  * size; the biggest movers with the weakest link; the KPI tree; and the
- * action log (hypothesis → action → result) kept on the server. The page
+ * action log (hypothesis → action → result) kept on the server, each
+ * action with its KPI before and after its start. The page
  * header holds presentation mode and PNG / PDF export for the meeting.
  */
 import { GapDecompositionCard } from '../cards/gap-decomposition-card';
 import { ComparisonPicker, KpiTreeCard, rowsToNodes, useKpiTreeRows } from '../cards/kpi-tree-card';
 import { MoversCard } from '../cards/movers-card';
 import { PeriodComparisonCard } from '../cards/period-comparison-card';
+import { ActionKpiEffect } from '../components/action-kpi-effect';
 import { ActionLog } from '../components/action-log';
 import { PageHeader } from '../components/page-header';
 import { useFilters } from '../hooks/use-filters';
@@ -19,7 +21,8 @@ export function ReviewPage() {
   const { t, locale } = useI18n();
   const { periodKey } = useFilters();
   const tree = useKpiTreeRows();
-  const metrics = rowsToNodes(tree.rows, locale).map((n) => ({ value: `kpi_tree:${n.key}`, label: n.label }));
+  // a node can sit under two parents in the tree: offer it once
+  const metrics = [...new Map(rowsToNodes(tree.rows, locale).map((n) => [n.key, { value: n.key, label: n.label }])).values()];
   return (
     <>
       <PageHeader page="review" title={t('review.title')} description={t('review.description')}>
@@ -31,7 +34,7 @@ export function ReviewPage() {
           <div className="xl:col-span-3"><GapDecompositionCard /></div>
           <div className="xl:col-span-2"><MoversCard /></div>
         </div>
-        <ActionLog period={periodKey} today={new Date().toISOString().slice(0, 10)} metrics={metrics} />
+        <ActionLog period={periodKey} today={new Date().toISOString().slice(0, 10)} metrics={metrics} renderEffect={(a) => <ActionKpiEffect action={a} />} />
         <KpiTreeCard height={720} picker={false} />
       </div>
     </>

@@ -1,0 +1,81 @@
+-- A lead's journey: one row per thing that happened to one lead, in time
+-- order — its touchpoints (channel, campaign, touch type), its stage
+-- transitions (with reason and team) and its opportunities as primary
+-- contact (created, and closed when closed). Personal data: served only
+-- through the journey API route (server/api/journey.ts), which checks the
+-- caller's role; no Cube view reads this table.
+-- occurred_local is the time in the settings' zone, for display.
+
+with settings as (
+    select * from settings
+),
+
+touches as (
+    select
+        touchpoints.lead_id,
+        'touch' as event_type,
+        touchpoints.occurred_at,
+        touchpoints.touchpoint_id as event_id,
+        touchpoints.channel,
+        touchpoints.campaign_id,
+        campaigns.campaign_name,
+        touchpoints.touch_type,
+    from stg_touchpoints as touchpoints
+    left join campaigns on campaigns.campaign_id = touchpoints.campaign_id
+),
+
+transitions as (
+    select
+        lead_id,
+        'transition' as event_type,
+        transitioned_at as occurred_at,
+        transition_id as event_id,
+        from_stage,
+        to_stage,
+        reason,
+        team,
+    from stg_stage_transitions
+),
+
+opportunity_events as (
+    select
+        deals.lead_id,
+        events.event_type,
+        case when events.event_type = 'opportunity_created' then deals.created_at else deals.closed_at end as occurred_at,
+        deals.opportunity_id || ':' || events.event_type as event_id,
+        case when events.event_type = 'opportunity_closed' then deals.lost_reason end as reason,
+        deals.owner_team as team,
+        deals.opportunity_id,
+        deals.amount,
+        deals.status,
+        deals.deal_type,
+    from deals
+    cross join (select unnest(['opportunity_created', 'opportunity_closed']) as event_type) as events
+    where deals.lead_id is not null
+        and (events.event_type = 'opportunity_created' or deals.closed_at is not null)
+),
+
+-- by name: each kind of event has only its own columns, the others read null
+unioned as (
+    select * from touches
+    union all by name
+    select * from transitions
+    union all by name
+    select * from opportunity_events
+),
+
+final as (
+    select
+        unioned.lead_id,
+        row_number() over (
+            partition by unioned.lead_id
+            -- at the same instant: the touch, then the stage change it caused, then the deal
+            order by unioned.occurred_at, case unioned.event_type when 'touch' then 1 when 'transition' then 2 else 3 end, unioned.event_id
+        ) as event_number,
+        unioned.* exclude (lead_id),
+        timezone(settings.time_zone, timezone('UTC', unioned.occurred_at)) as occurred_local,
+    from unioned
+    cross join settings
+)
+
+select * from final
