@@ -256,7 +256,7 @@ async function main() {
   const { loadConfig, projectRoot } = await import('../server/config.js');
   const config = loadConfig();
   const token = process.env.REVCYCLE_LOAD_TOKEN
-    ?? (await import('../server/auth.js')).signToken(config.apiSecret, { sub: 'bench-load' }, 3600);
+    ?? (await import('../server/auth.js')).signToken(config.apiSecret, { sub: 'bench-load', role: 'executive' }, 3600, config.security);
   const report = await runLoad({
     url: values.url!.replace(/\/$/, ''),
     token,

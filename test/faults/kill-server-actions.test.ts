@@ -19,7 +19,7 @@ afterAll(async () => {
   rmSync(box.dir, { recursive: true, force: true });
 });
 
-const token = signToken(SECRET, { sub: 'faults' }, 600);
+const token = signToken(SECRET, { sub: 'faults', role: 'executive' }, 600);
 const post = (url: string, body: unknown) => fetch(`${url}/api/actions`, {
   method: 'POST', headers: { authorization: token, 'content-type': 'application/json' }, body: JSON.stringify(body),
 });
