@@ -59,7 +59,7 @@ export interface PageTiming {
   coldMs: number;
   runs: number[];
   cards: number;
-  /** Cards whose state is 'error' or 'missing' on the last visit (a failed figure fails the run). */
+  /** Cards whose state is 'error' or 'missing', or a visit that timed out (any fails the run). */
   failedCards: string[];
   /** API requests of one visit (Cube queries, /meta, session, /api): the page's round trips. */
   roundTrips: number;
@@ -112,16 +112,22 @@ export async function benchDashboard(
           if (c) seen.push(c);
         });
         const started = performance.now();
-        await page.goto(url.replace(/\/$/, '') + p.path);
-        const states = await waitForCards(page, options.timeoutMs ?? 120_000);
-        times.push(performance.now() - started);
-        cards = states.length;
-        failedCards = states
-          .filter((s) => s.state === 'error' || s.state === 'missing')
-          .map((s) => `${s.title}: ${s.text.slice(0, 200)}`);
+        try {
+          await page.goto(url.replace(/\/$/, '') + p.path);
+          const states = await waitForCards(page, options.timeoutMs ?? 120_000);
+          times.push(performance.now() - started);
+          cards = states.length;
+          failedCards = states
+            .filter((s) => s.state === 'error' || s.state === 'missing')
+            .map((s) => `${s.title}: ${s.text.slice(0, 200)}`);
+        } catch (e) {
+          // A page that never shows its figures is a failure of the run, not the end of it.
+          failedCards = [`visit ${i + 1} not shown: ${(e as Error).message.split('\n')[0]}`];
+        }
         roundTrips = seen.length;
         if (i === 0) requests.push(...seen);
         await context.close();
+        if (failedCards.length > 0) break;
       }
       const measured = times.slice(1);
       const stats = percentiles(measured);
@@ -129,7 +135,7 @@ export async function benchDashboard(
         page: p.name,
         ms: stats.p50,
         p95: stats.p95,
-        coldMs: Math.round(times[0]!),
+        coldMs: Math.round(times[0] ?? 0),
         runs: measured.map(Math.round),
         cards,
         failedCards,

@@ -1,5 +1,5 @@
 /*
- * npm run bench [-- --leads N --seed S --runs R --page-runs P --clients 1,10,50 --seconds T]
+ * npm run bench [-- --leads N --seed S --runs R --page-runs P --clients 1,10,50 --seconds T --page-timeout S]
  *
  * Measures revcycle at one data size, all in one run so ratios compare like
  * with like, and fails (exit 1) if anything could not be measured:
@@ -41,6 +41,8 @@ export interface BenchOptions {
   /** Timed visits per page after the first. */
   pageRuns?: number;
   clients?: number[];
+  /** How long a page may take to show its figures, ms (default 120 s). */
+  pageTimeoutMs?: number;
   /** Duration of each concurrency level and mode, seconds. */
   seconds?: number;
   /** Where the JSON goes; default bench/results. */
@@ -175,7 +177,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const concurrency: ConcurrencyFigures[] = [];
     let memory = { rssBytes: 0, peakRssBytes: 0 };
     try {
-      const dash = await benchDashboard(server.url, { runs: options.pageRuns ?? 3 });
+      const dash = await benchDashboard(server.url, { runs: options.pageRuns ?? 3, timeoutMs: options.pageTimeoutMs });
       pages = dash.pages;
       log('\npage        navigation → all figures shown (median, first visit)   cards   round trips');
       for (const p of pages) {
@@ -263,6 +265,7 @@ if (isMain) {
       'page-runs': { type: 'string', default: '3' },
       clients: { type: 'string', default: '1,10,50' },
       seconds: { type: 'string', default: '20' },
+      'page-timeout': { type: 'string', default: '120' },
     },
   });
   runBench({
@@ -272,6 +275,7 @@ if (isMain) {
     pageRuns: Number(values['page-runs']),
     clients: values.clients!.split(',').map(Number),
     seconds: Number(values.seconds),
+    pageTimeoutMs: Number(values['page-timeout']) * 1000,
   })
     .then((r) => process.exit(r.errors.length ? 1 : 0))
     .catch((e) => {
