@@ -195,7 +195,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       // A query that failed alone is reported once, not again by every client that sends it.
       const loadQueries = queries.filter((q) => q.kind === 'cube' && !q.error).map((q) => q.request);
 
-      for (const n of clients) {
+      if (loadQueries.length === 0) errors.push('no dashboard query answered: no concurrent clients run');
+      for (const n of loadQueries.length ? clients : []) {
         for (const mode of ['cached', 'uncached'] as const) {
           const c = await runClients(client, loadQueries, { clients: n, mode, durationMs });
           concurrency.push(c);
