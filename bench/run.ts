@@ -100,8 +100,6 @@ async function buildDashboard(outDir: string): Promise<BenchResult['dashboardBui
     configFile: path.join(projectRoot, 'vite.config.ts'),
     logLevel: 'warn',
     build: { outDir, emptyOutDir: true },
-    // The production bundle whatever NODE_ENV the caller runs under (vitest sets 'test', which bundles React's development build).
-    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   });
   const ms = Math.round(performance.now() - t0);
   const assets = path.join(outDir, 'assets');
