@@ -10,7 +10,16 @@ const apiTarget = process.env.REVCYCLE_API_URL ?? `http://localhost:${process.en
 export default defineConfig({
   root: 'dashboard',
   plugins: [react()],
-  build: { outDir: '../dist/dashboard', emptyOutDir: true },
+  build: {
+    outDir: '../dist/dashboard',
+    emptyOutDir: true,
+    rolldownOptions: {
+      // @tremor/react declares no `sideEffects`, so every module of it (date pickers, selects, their
+      // headlessui/date-fns/react-day-picker imports) would ship whether used or not. Its modules only
+      // define components: tree-shake them like any side-effect-free package.
+      treeshake: { moduleSideEffects: [{ test: /node_modules[\\/]@tremor[\\/]react[\\/]/, sideEffects: false }] },
+    },
+  },
   server: {
     port: 5173,
     proxy: {

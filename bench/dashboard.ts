@@ -1,21 +1,24 @@
 /*
- * Dashboard benchmark (not a test): time from navigation to all tiles
- * rendered, per page, in Debian's Chromium through playwright-core.
+ * Dashboard benchmark (not a test): time from navigation to all figures
+ * shown, per page, in Debian's Chromium through playwright-core — and the
+ * requests each page sends, which are the dashboard queries the rest of the
+ * benchmark measures (taken from the real cards, so they cannot drift from
+ * what the dashboard sends).
  *
- * "All tiles rendered" = every card ([data-card-state]) has left its
- * loading state (see test/e2e/dashboard-pages.ts). Each page is opened in a
- * fresh browser context (no client cache, a new session token) `runs` times
- * after one warm-up visit that is not counted (it warms the server's query
- * cache the way a second visitor would find it); the median is reported,
- * with the first (cold) visit beside it.
+ * "All figures shown" = every card ([data-card-state]) has left its loading
+ * state (see test/e2e/dashboard-pages.ts). Each page is opened in a fresh
+ * browser context (no client cache, a new session token) `runs` times after
+ * one first visit that is timed apart (`coldMs`: the server's query cache
+ * does not hold the page's queries yet); the median is reported.
  *
  *   benchDashboard(url)            used by `npm run bench` (bench/run.ts)
  *   npx tsx bench/dashboard.ts URL run on its own against a running server
  *                                  (default http://localhost:4000)
  */
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Request } from 'playwright-core';
 import { PAGES, waitForCards } from '../test/e2e/dashboard-pages';
+import { percentiles } from './stats';
 
 /**
  * Debian's Chromium with the flags of test/support/browser.ts. That module
@@ -26,55 +29,135 @@ function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
+
+/** One request a page sent to the server's APIs (static assets excluded). */
+export type CapturedRequest =
+  /** A Cube query: the `query` of /cubejs-api/v1/load (one query or a blended array) and its queryType. */
+  | { kind: 'cube'; page: string; query: unknown; queryType?: string }
+  /** revcycle's own API (/api/plan, /api/actions), replayed as sent. */
+  | { kind: 'api'; page: string; method: string; path: string; body?: string }
+  /** Everything else the page needs before its queries (session, /meta): counted as round trips only. */
+  | { kind: 'other'; page: string; method: string; path: string };
 
 export interface PageTiming {
   page: string;
   /** Median over the measured runs, ms. */
   ms: number;
+  p95: number;
   /** The first visit, before the server's cache held the page's queries, ms. */
   coldMs: number;
   runs: number[];
   cards: number;
+  /** Cards whose state is 'error' or 'missing', or a visit that timed out (any fails the run). */
+  failedCards: string[];
+  /** API requests of one visit (Cube queries, /meta, session, /api): the page's round trips. */
+  roundTrips: number;
 }
 
-export async function benchDashboard(url: string, options: { runs?: number; locale?: string } = {}): Promise<PageTiming[]> {
+function capture(page: string, req: Request): CapturedRequest | null {
+  const url = new URL(req.url());
+  if (url.pathname === '/cubejs-api/v1/load') {
+    const raw =
+      req.method() === 'GET'
+        ? { query: url.searchParams.get('query'), queryType: url.searchParams.get('queryType') ?? undefined }
+        : (JSON.parse(req.postData() ?? '{}') as { query: unknown; queryType?: string });
+    const query = typeof raw.query === 'string' ? JSON.parse(raw.query) : raw.query;
+    return { kind: 'cube', page, query, ...(raw.queryType ? { queryType: raw.queryType } : {}) };
+  }
+  if (url.pathname.startsWith('/api/') && url.pathname !== '/api/session') {
+    return {
+      kind: 'api',
+      page,
+      method: req.method(),
+      path: url.pathname + url.search,
+      ...(req.postData() ? { body: req.postData()! } : {}),
+    };
+  }
+  if (url.pathname.startsWith('/cubejs-api/') || url.pathname.startsWith('/api/'))
+    return { kind: 'other', page, method: req.method(), path: url.pathname };
+  return null;
+}
+
+export async function benchDashboard(
+  url: string,
+  options: { runs?: number; locale?: string; timeoutMs?: number } = {},
+): Promise<{ pages: PageTiming[]; requests: CapturedRequest[] }> {
   const runs = options.runs ?? 3;
   const browser = await launchBrowser();
-  const out: PageTiming[] = [];
+  const pages: PageTiming[] = [];
+  const requests: CapturedRequest[] = [];
   try {
     for (const p of PAGES) {
       const times: number[] = [];
       let cards = 0;
+      let failedCards: string[] = [];
+      let roundTrips = 0;
       for (let i = 0; i <= runs; i++) {
         const context = await browser.newContext({ locale: options.locale ?? 'ja-JP', viewport: { width: 1440, height: 960 } });
         const page = await context.newPage();
+        const seen: CapturedRequest[] = [];
+        page.on('request', (req) => {
+          const c = capture(p.name, req);
+          if (c) seen.push(c);
+        });
         const started = performance.now();
-        await page.goto(url.replace(/\/$/, '') + p.path);
-        const states = await waitForCards(page, 120_000);
-        times.push(performance.now() - started);
-        cards = states.length;
+        try {
+          await page.goto(url.replace(/\/$/, '') + p.path);
+          const states = await waitForCards(page, options.timeoutMs ?? 120_000);
+          times.push(performance.now() - started);
+          cards = states.length;
+          failedCards = states
+            .filter((s) => s.state === 'error' || s.state === 'missing')
+            .map((s) => `${s.title}: ${s.text.slice(0, 200)}`);
+        } catch (e) {
+          // A page that never shows its figures is a failure of the run, not the end of it.
+          failedCards = [`visit ${i + 1} not shown: ${(e as Error).message.split('\n')[0]}`];
+        }
+        roundTrips = seen.length;
+        if (i === 0) requests.push(...seen);
         await context.close();
+        if (failedCards.length > 0) break;
       }
       const measured = times.slice(1);
-      const sorted = [...measured].sort((a, b) => a - b);
-      out.push({ page: p.name, ms: sorted[Math.floor(sorted.length / 2)]!, coldMs: times[0]!, runs: measured, cards });
+      const stats = percentiles(measured);
+      pages.push({
+        page: p.name,
+        ms: stats.p50,
+        p95: stats.p95,
+        coldMs: Math.round(times[0] ?? 0),
+        runs: measured.map(Math.round),
+        cards,
+        failedCards,
+        roundTrips,
+      });
     }
   } finally {
     await browser.close();
   }
-  return out;
+  return { pages, requests };
 }
 
 const isMain = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isMain) {
   const url = process.argv[2] ?? `http://localhost:${process.env.PORT ?? 4000}`;
   benchDashboard(url)
-    .then((pages) => {
-      console.log(`dashboard at ${url}: navigation → all tiles rendered (median of 3 after a warm-up)`);
-      for (const p of pages) console.log(`  ${p.page.padEnd(10)} ${p.ms.toFixed(0).padStart(6)} ms   cold ${p.coldMs.toFixed(0).padStart(6)} ms   ${p.cards} cards`);
+    .then(({ pages }) => {
+      console.log(`dashboard at ${url}: navigation → all figures shown (median of 3 after a first visit)`);
+      for (const p of pages)
+        console.log(
+          `  ${p.page.padEnd(10)} ${p.ms.toFixed(0).padStart(6)} ms   cold ${p.coldMs.toFixed(0).padStart(6)} ms   ${p.cards} cards   ${p.roundTrips} round trips`,
+        );
     })
     .catch((e) => {
       console.error(e);

@@ -1,196 +1,311 @@
 /*
- * npm run bench [-- --leads N --seed S --runs R --skip-dashboard]
- *                 [--load-clients 50 --load-seconds 120 --skip-load | --load]
- * npm run bench -- --import [--import-leads N] [--import-touches M] [--import-build]
- *   import throughput instead (bench/import.ts): generic CSV, rows per second
+ * npm run bench [-- --leads N --seed S --runs R --page-runs P --clients 1,10,50 --seconds T --page-timeout S]
  *
- * Prints speed and memory figures with the data size, all from one run so
- * the ratios compare like with like:
- *   1. sample generation (N leads) and the warehouse build: time, peak RSS;
- *   2. each view's typical query through the Cube REST API (warm, median of R)
- *      against the same SQL — the SQL Cube generated, from /v1/sql — run on
- *      DuckDB directly, on a copy of the same warehouse file;
- *   3. the dashboard: time from navigation to all tiles rendered, per page;
- *   4. a bounded load test (bench/load.ts): concurrent clients sending the
- *      dashboard's queries, some uncached; zero-5xx check, p50/p95/p99, q/s.
- *      `--load` runs only this part (after generation and build).
- * Figures go to stdout and to bench/results/<timestamp>.json (git-ignored).
- * Default size 200,000 leads (about ten times the bundled sample).
+ * Measures revcycle at one data size, all in one run so ratios compare like
+ * with like, and fails (exit 1) if anything could not be measured:
+ *   1. sample generation and the warehouse build, each a child process:
+ *      wall time and peak RSS (bench/child.ts), warehouse file size;
+ *   2. the dashboard in headless Chromium: navigation → all figures shown,
+ *      per page; the requests each page sends are the dashboard queries
+ *      measured next (bench/dashboard.ts);
+ *   3. each distinct dashboard query through the API: as sent (result cache
+ *      or pre-aggregation), uncached, and its SQL on DuckDB directly, with
+ *      the ratio (bench/queries.ts);
+ *   4. 1, 10 and 50 concurrent clients, cached and uncached, for a bounded
+ *      time each: p50/p95/p99, errors (bench/concurrency.ts);
+ *   5. the server's RSS (a child process) after all that, and its peak.
+ * Figures go to stdout and to bench/results/<time>-<leads>.json.
+ * Default size 100,000 leads; the bundled sample is 20,000.
+ *
+ * runBench(options) is what test/bench/bench.test.ts runs at a few thousand leads.
+ *
+ * npm run bench -- --import [--import-leads N] [--import-touches M] [--import-build]
+ *   import throughput instead (bench/import.ts): generic CSV, rows per second.
+ * npx tsx bench/load.ts --url <server> --clients 50 --seconds 120
+ *   the sustained load test against a running server (bench/load.ts: zero-5xx
+ *   check, p50/p95/p99, cached and uncached).
  */
-import { copyFileSync, mkdirSync, mkdtempSync, statSync, writeFileSync, readdirSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
-import { DuckDBInstance } from '@duckdb/node-api';
-import { loadConfig, projectRoot } from '../server/config.js';
+import { pathToFileURL } from 'node:url';
+import { projectRoot } from '../server/config.js';
 import { signToken } from '../server/auth.js';
-import { buildWarehouse } from '../server/warehouse/index.js';
-import { startServer } from '../server/app.js';
+import { runMeasured } from './child';
+import { startBenchServer } from './server';
+import { benchDashboard, type PageTiming } from './dashboard';
+import { distinctRequests, timeDirect, timeThroughApi, type QueryFigures } from './queries';
+import { runClients, type ConcurrencyFigures } from './concurrency';
 
-const { values } = parseArgs({
-  options: {
-    leads: { type: 'string', default: '200000' },
-    seed: { type: 'string', default: '7' },
-    runs: { type: 'string', default: '5' },
-    'skip-dashboard': { type: 'boolean', default: false },
-    load: { type: 'boolean', default: false },
-    'skip-load': { type: 'boolean', default: false },
-    'load-clients': { type: 'string', default: '50' },
-    'load-seconds': { type: 'string', default: '120' },
-    import: { type: 'boolean', default: false },
-    'import-leads': { type: 'string', default: '1000000' },
-    'import-touches': { type: 'string', default: '10000000' },
-    'import-build': { type: 'boolean', default: false },
-  },
-});
-const leads = Number(values.leads);
-const runs = Number(values.runs);
-
-/** The typical query of each view, as the dashboard and analysts send them. */
-export const TYPICAL_QUERIES: Record<string, unknown> = {
-  stage_reach: { measures: ['stage_reach.leads'], dimensions: ['stage_reach.stage'], timeDimensions: [{ dimension: 'stage_reach.reached_at', granularity: 'month' }] },
-  conversions: { measures: ['conversions.entered', 'conversions.converted', 'conversions.conversion_rate'], dimensions: ['conversions.from_stage', 'conversions.to_stage'], timeDimensions: [{ dimension: 'conversions.cohort_at', granularity: 'month' }] },
-  flow: { measures: ['flow.volume'], dimensions: ['flow.stage'], timeDimensions: [{ dimension: 'flow.period_at', granularity: 'month' }] },
-  backlog: { measures: ['backlog.leads', 'backlog.stuck_leads', 'backlog.avg_aging_days'], dimensions: ['backlog.stage'], timeDimensions: [{ dimension: 'backlog.snapshot_at', granularity: 'month' }] },
-  paths: { measures: ['paths.leads', 'paths.recycle_rate'], dimensions: ['paths.is_fast_path', 'paths.is_detour_path'] },
-  deals: { measures: ['deals.won_amount', 'deals.win_rate', 'deals.avg_deal_size', 'deals.open_pipeline'], timeDimensions: [{ dimension: 'deals.closed_at', granularity: 'month' }] },
-  targets: { measures: ['targets.target'], dimensions: ['targets.metric'], timeDimensions: [{ dimension: 'targets.fiscal_month', granularity: 'month' }] },
-  attribution: { measures: ['attribution.credit', 'attribution.attributed_pipeline'], dimensions: ['attribution.model', 'attribution.channel'] },
-  channel_performance: { measures: ['channel_performance.cost', 'channel_performance.leads', 'channel_performance.cpl'], dimensions: ['channel_performance.channel'] },
-};
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-const dirSize = (dir: string) => readdirSync(dir).reduce((s, f) => s + statSync(path.join(dir, f)).size, 0);
-
-async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const t0 = performance.now();
-  const out = await fn();
-  return [out, performance.now() - t0];
+export interface BenchOptions {
+  leads: number;
+  seed?: number;
+  /** Timed repetitions per query (medians). */
+  runs?: number;
+  /** Timed visits per page after the first. */
+  pageRuns?: number;
+  clients?: number[];
+  /** How long a page may take to show its figures, ms (default 120 s). */
+  pageTimeoutMs?: number;
+  /** Duration of each concurrency level and mode, seconds. */
+  seconds?: number;
+  /** Where the JSON goes; default bench/results. */
+  resultsDir?: string;
+  /**
+   * Cube queries measured besides the dashboard's, by name (an analyst's question; the test adds
+   * one naming a member no view has, to prove a failing query fails the run).
+   */
+  extraQueries?: Record<string, unknown>;
+  /** Progress lines; default console.log. */
+  log?: (line: string) => void;
 }
 
-async function main() {
-  if (values.import) {
+export interface BundleFile {
+  file: string;
+  bytes: number;
+  gzipBytes: number;
+}
+
+export interface BenchResult {
+  startedAt: string;
+  leads: number;
+  seed: number;
+  machine: { cores: number; memoryBytes: number; node: string };
+  generate: { ms: number; peakRssBytes: number; seedBytes: number };
+  build: {
+    ms: number;
+    peakRssBytes: number;
+    warehouseBytes: number;
+    timings: Record<string, number>;
+    seeds: Record<string, number>;
+    models: { name: string; rows: number; ms: number }[];
+  };
+  dashboardBuild: { ms: number; files: BundleFile[] };
+  pages: PageTiming[];
+  queries: QueryFigures[];
+  concurrency: ConcurrencyFigures[];
+  server: { rssBytes: number; peakRssBytes: number };
+  /** Every reason the run failed; empty when every figure was measured. */
+  errors: string[];
+  resultsFile: string;
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const dirSize = (dir: string): number =>
+  readdirSync(dir, { withFileTypes: true }).reduce(
+    (s, e) => s + (e.isDirectory() ? dirSize(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).size),
+    0,
+  );
+
+async function buildDashboard(outDir: string): Promise<BenchResult['dashboardBuild']> {
+  const { build } = await import('vite');
+  const t0 = performance.now();
+  await build({
+    configFile: path.join(projectRoot, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true },
+  });
+  const ms = Math.round(performance.now() - t0);
+  const assets = path.join(outDir, 'assets');
+  const files = readdirSync(assets)
+    .filter((f) => /\.(js|css)$/.test(f))
+    .map((f) => {
+      const bytes = readFileSync(path.join(assets, f));
+      return { file: f, bytes: bytes.length, gzipBytes: gzipSync(bytes).length };
+    })
+    .sort((a, b) => b.bytes - a.bytes);
+  return { ms, files };
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchResult> {
+  const log = options.log ?? console.log;
+  const seed = options.seed ?? 7;
+  const runs = options.runs ?? 5;
+  const clients = options.clients ?? [1, 10, 50];
+  const durationMs = (options.seconds ?? 20) * 1000;
+  const work = mkdtempSync(path.join(os.tmpdir(), 'revcycle-bench-'));
+  const seedsDir = path.join(work, 'seeds');
+  const warehousePath = path.join(work, 'warehouse', 'warehouse.duckdb');
+  const errors: string[] = [];
+  const startedAt = new Date().toISOString();
+  log(
+    `revcycle bench — ${options.leads.toLocaleString('en')} leads (seed ${seed}), ${os.cpus().length} cores, ${mb(os.totalmem())}, work dir ${work}`,
+  );
+
+  try {
+    const gen = await runMeasured('seeds/generator/generate.ts', [
+      '--leads',
+      String(options.leads),
+      '--seed',
+      String(seed),
+      '--out',
+      seedsDir,
+      '--gzip',
+    ]);
+    const generate = { ms: Math.round(gen.ms), peakRssBytes: gen.peakRssBytes, seedBytes: dirSize(seedsDir) };
+    log(`generate   ${(gen.ms / 1000).toFixed(1)} s   peak RSS ${mb(gen.peakRssBytes)}   seeds ${mb(generate.seedBytes)} (gzip)`);
+
+    const b = await runMeasured('bench/build-child.ts', [seedsDir, warehousePath]);
+    const summary = JSON.parse(b.stdout.trim().split('\n').at(-1)!) as Pick<BenchResult['build'], 'timings' | 'seeds' | 'models'>;
+    const build = {
+      ms: Math.round(b.ms),
+      peakRssBytes: b.peakRssBytes,
+      warehouseBytes: statSync(warehousePath).size,
+      timings: summary.timings,
+      seeds: summary.seeds,
+      models: summary.models.map(({ name, rows, ms }) => ({ name, rows, ms })),
+    };
+    log(
+      `build      ${(b.ms / 1000).toFixed(1)} s   peak RSS ${mb(b.peakRssBytes)}   warehouse ${mb(build.warehouseBytes)}   (load ${summary.timings.loadMs} ms, models ${summary.timings.modelsMs} ms, data tests ${summary.timings.testsMs} ms)`,
+    );
+
+    const dashboardDist = path.join(work, 'dashboard');
+    const dashboardBuild = await buildDashboard(dashboardDist);
+    log(
+      `dashboard  built in ${(dashboardBuild.ms / 1000).toFixed(1)} s: ${dashboardBuild.files.length} files, largest ${dashboardBuild.files[0]?.file} ${(dashboardBuild.files[0]!.bytes / 1024).toFixed(0)} kB`,
+    );
+
+    const secret = 'bench-secret-0123456789abcdef';
+    const server = await startBenchServer({
+      CUBEJS_API_SECRET: secret,
+      REVCYCLE_WAREHOUSE: warehousePath,
+      REVCYCLE_SEEDS: seedsDir,
+      REVCYCLE_DASHBOARD_DIST: dashboardDist,
+      REVCYCLE_STATE_DIR: path.join(work, 'state'),
+    });
+    const client = { url: server.url, token: signToken(secret, {}, 24 * 3600) };
+    let pages: PageTiming[] = [];
+    let queries: QueryFigures[] = [];
+    const concurrency: ConcurrencyFigures[] = [];
+    let memory = { rssBytes: 0, peakRssBytes: 0 };
+    try {
+      const dash = await benchDashboard(server.url, { runs: options.pageRuns ?? 3, timeoutMs: options.pageTimeoutMs });
+      pages = dash.pages;
+      log('\npage        navigation → all figures shown (median, first visit)   cards   round trips');
+      for (const p of pages) {
+        log(
+          `  ${p.page.padEnd(10)} ${String(p.ms).padStart(8)} ms ${String(p.coldMs).padStart(8)} ms ${String(p.cards).padStart(26)} ${String(p.roundTrips).padStart(13)}`,
+        );
+        for (const c of p.failedCards) errors.push(`page ${p.page}: card failed: ${c}`);
+      }
+
+      queries = distinctRequests(dash.requests);
+      if (queries.length === 0) errors.push('the dashboard sent no queries');
+      for (const [name, request] of Object.entries(options.extraQueries ?? {}))
+        queries.push({ name: `extra/${name}`, pages: [], kind: 'cube', request });
+      await timeThroughApi(client, queries, runs);
+      // A query that failed alone is reported once, not again by every client that sends it.
+      const loadQueries = queries.filter((q) => q.kind === 'cube' && !q.error).map((q) => q.request);
+
+      if (loadQueries.length === 0) errors.push('no dashboard query answered: no concurrent clients run');
+      for (const n of loadQueries.length ? clients : []) {
+        for (const mode of ['cached', 'uncached'] as const) {
+          const c = await runClients(client, loadQueries, { clients: n, mode, durationMs });
+          concurrency.push(c);
+          if (c.errors > 0) errors.push(`${n} clients (${mode}): ${c.errors} errors, e.g. ${c.errorSamples[0]}`);
+        }
+      }
+      memory = server.memory();
+    } finally {
+      await server.stop();
+    }
+
+    await timeDirect(warehousePath, queries, runs);
+    log(`\nquery (median of ${runs})${' '.repeat(40)}cached  uncached    DuckDB   ratio   rows  pre-aggregated`);
+    for (const q of queries) {
+      if (q.error) {
+        errors.push(`${q.name}: ${q.error}`);
+        log(`  ${q.name.padEnd(56)} FAILED: ${q.error.slice(0, 160)}`);
+        continue;
+      }
+      const f = (x: number | undefined) => (x === undefined ? '' : x.toFixed(1)).padStart(8);
+      log(
+        `  ${q.name.padEnd(56)} ${f(q.apiMs)} ${f(q.uncachedApiMs)} ${f(q.directMs)} ${q.ratio === undefined ? '        ' : `${q.ratio.toFixed(2).padStart(7)}x`} ${String(q.rows ?? '').padStart(6)}  ${q.kind === 'api' ? '(revcycle API)' : Object.keys(q.preAggregations!).join(', ') || 'no'}`,
+      );
+    }
+    log('\nclients  mode       requests   q/s      p50      p95      p99   errors');
+    for (const c of concurrency) {
+      log(
+        `  ${String(c.clients).padStart(5)}  ${c.mode.padEnd(9)} ${String(c.requests).padStart(8)} ${String(c.queriesPerSecond).padStart(6)} ${c.latencyMs.p50.toFixed(0).padStart(8)} ${c.latencyMs.p95.toFixed(0).padStart(8)} ${c.latencyMs.p99.toFixed(0).padStart(8)} ${String(c.errors).padStart(8)}`,
+      );
+    }
+    log(`\nserver RSS ${mb(memory.rssBytes)} (peak ${mb(memory.peakRssBytes)})`);
+
+    const resultsDir = options.resultsDir ?? path.join(projectRoot, 'bench/results');
+    mkdirSync(resultsDir, { recursive: true });
+    const resultsFile = path.join(resultsDir, `${startedAt.replace(/[:.]/g, '-')}-${options.leads}.json`);
+    const result: BenchResult = {
+      startedAt,
+      leads: options.leads,
+      seed,
+      machine: { cores: os.cpus().length, memoryBytes: os.totalmem(), node: process.version },
+      generate,
+      build,
+      dashboardBuild,
+      pages,
+      queries,
+      concurrency,
+      server: memory,
+      errors,
+      resultsFile,
+    };
+    writeFileSync(resultsFile, JSON.stringify(result, null, 2));
+    log(`\nfigures written to ${path.relative(process.cwd(), resultsFile)}`);
+    if (errors.length) log(`\nthe run FAILED:\n  ${errors.join('\n  ')}`);
+    return result;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const isMain = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isMain && process.argv.includes('--import')) {
+  const { values } = parseArgs({
+    options: {
+      import: { type: 'boolean', default: false },
+      'import-leads': { type: 'string', default: '1000000' },
+      'import-touches': { type: 'string', default: '10000000' },
+      'import-build': { type: 'boolean', default: false },
+    },
+  });
+  (async () => {
     const { benchImport, formatImportBench } = await import('./import.js');
     const b = await benchImport({ leads: Number(values['import-leads']), touches: Number(values['import-touches']), build: values['import-build'] });
     console.log(formatImportBench(b));
-    mkdirSync(path.join(projectRoot, 'bench/results'), { recursive: true });
-    writeFileSync(path.join(projectRoot, 'bench/results', `import-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify({ machine: `${os.cpus().length} cores, ${mb(os.totalmem())}`, node: process.version, ...b }, null, 2));
-    return;
-  }
-  const work = mkdtempSync(path.join(os.tmpdir(), 'revcycle-bench-'));
-  const seedsDir = path.join(work, 'seeds');
-  const warehousePath = path.join(work, 'warehouse.duckdb');
-  const results: Record<string, unknown> = { leads, seed: values.seed, machine: `${os.cpus().length} cores, ${mb(os.totalmem())}`, node: process.version };
-
-  console.log(`revcycle bench — ${leads.toLocaleString('en')} leads (seed ${values.seed}), ${results.machine}\n`);
-
-  const genStart = performance.now();
-  execFileSync(process.execPath, ['--import', 'tsx', 'seeds/generator/generate.ts',
-    '--leads', String(leads), '--seed', String(values.seed), '--out', seedsDir, '--gzip'], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'inherit'] });
-  const genMs = performance.now() - genStart;
-  results.generate = { ms: Math.round(genMs), seedBytes: dirSize(seedsDir) };
-  console.log(`generate   ${(genMs / 1000).toFixed(1)} s   seeds ${mb(dirSize(seedsDir))} (gzip)`);
-
-  const rssBefore = process.memoryUsage().rss;
-  let peakRss = rssBefore;
-  const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 100);
-  const [summary, buildMs] = await timed(() => buildWarehouse({ seedsDir, warehousePath, log: () => undefined }));
-  clearInterval(sampler);
-  const rows = Object.fromEntries(summary.seeds.map((s) => [s.table, s.rows]));
-  results.build = { ms: Math.round(buildMs), peakRssBytes: peakRss, warehouseBytes: statSync(warehousePath).size, rows, timings: summary.timings };
-  console.log(`build      ${(buildMs / 1000).toFixed(1)} s   peak RSS ${mb(peakRss)}   warehouse ${mb(statSync(warehousePath).size)}`);
-  console.log(`           rows: ${Object.entries(rows).map(([t, n]) => `${t} ${Number(n).toLocaleString('en')}`).join(', ')}`);
-  console.log(`           load ${summary.timings.loadMs} ms, models ${summary.timings.modelsMs} ms, data tests ${summary.timings.testsMs} ms (${summary.tests.run} tests)\n`);
-
-  const directCopy = path.join(work, 'direct.duckdb');
-  copyFileSync(warehousePath, directCopy);
-  const direct = await (await DuckDBInstance.create(directCopy, { access_mode: 'READ_ONLY' })).connect();
-
-  const config = { ...loadConfig({ ...process.env, CUBEJS_API_SECRET: 'bench-secret-0123456789abcdef' }), port: 0, warehousePath };
-  const server = await startServer(config);
-  const token = signToken(config.apiSecret, { role: 'executive' }, 3600, config.security);
-  const api = async (p: string, body?: unknown) => {
-    const res = await fetch(server.url + p, body === undefined ? { headers: { authorization: token } } : {
-      method: 'POST', headers: { authorization: token, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    const dir = path.join(projectRoot, 'bench/results');
+    mkdirSync(dir, { recursive: true });
+    const machine = { cores: os.cpus().length, memoryBytes: os.totalmem(), node: process.version };
+    writeFileSync(path.join(dir, `import-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify({ machine, ...b }, null, 2));
+  })().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+} else if (isMain) {
+  const { values } = parseArgs({
+    options: {
+      leads: { type: 'string', default: '100000' },
+      seed: { type: 'string', default: '7' },
+      runs: { type: 'string', default: '5' },
+      'page-runs': { type: 'string', default: '3' },
+      clients: { type: 'string', default: '1,10,50' },
+      seconds: { type: 'string', default: '20' },
+      'page-timeout': { type: 'string', default: '120' },
+    },
+  });
+  runBench({
+    leads: Number(values.leads),
+    seed: Number(values.seed),
+    runs: Number(values.runs),
+    pageRuns: Number(values['page-runs']),
+    clients: values.clients!.split(',').map(Number),
+    seconds: Number(values.seconds),
+    pageTimeoutMs: Number(values['page-timeout']) * 1000,
+  })
+    .then((r) => process.exit(r.errors.length ? 1 : 0))
+    .catch((e) => {
+      console.error(e);
+      process.exit(1);
     });
-    if (!res.ok) throw new Error(`${p} → ${res.status} ${await res.text()}`);
-    return res.json();
-  };
-
-  // renewQuery makes Cube run the SQL each time (no result cache), so the ratio is Cube's own overhead.
-  console.log(`query (median of ${runs})             Cube API   DuckDB direct   ratio   rows   Cube cached`);
-  const queries: Record<string, unknown> = {};
-  for (const [view, query] of Object.entries(values.load ? {} : TYPICAL_QUERIES)) {
-    try {
-      const { sql } = await api(`/cubejs-api/v1/sql?query=${encodeURIComponent(JSON.stringify(query))}`) as { sql: { sql: [string, unknown[]] } };
-      const [sqlText, params] = sql.sql;
-      await api('/cubejs-api/v1/load', { query });
-      const apiTimes: number[] = [];
-      const cachedTimes: number[] = [];
-      let rowCount = 0;
-      for (let i = 0; i < runs; i++) {
-        const [out, ms] = await timed(() => api('/cubejs-api/v1/load', { query: { ...(query as object), renewQuery: true } }));
-        rowCount = (out as { data: unknown[] }).data.length;
-        apiTimes.push(ms);
-        cachedTimes.push((await timed(() => api('/cubejs-api/v1/load', { query })))[1]);
-      }
-      const directTimes: number[] = [];
-      for (let i = 0; i < runs + 1; i++) {
-        const [, ms] = await timed(async () => (await direct.runAndReadAll(sqlText, params as never)).getRows());
-        if (i > 0) directTimes.push(ms);
-      }
-      const a = median(apiTimes);
-      const d = median(directTimes);
-      const c = median(cachedTimes);
-      queries[view] = { apiMs: a, directMs: d, ratio: a / d, cachedApiMs: c, rows: rowCount };
-      console.log(`  ${view.padEnd(28)} ${a.toFixed(1).padStart(8)} ms ${d.toFixed(1).padStart(10)} ms ${(a / d).toFixed(1).padStart(7)}x ${String(rowCount).padStart(6)} ${c.toFixed(1).padStart(9)} ms`);
-    } catch (e) {
-      queries[view] = { error: (e as Error).message.slice(0, 300) };
-      console.log(`  ${view.padEnd(28)} not measured: ${(e as Error).message.slice(0, 120)}`);
-    }
-  }
-  results.queries = queries;
-  results.serverRssBytes = process.memoryUsage().rss;
-  console.log(`\nprocess RSS with server and warehouse open: ${mb(process.memoryUsage().rss)}`);
-
-  if (!values['skip-load']) {
-    const { runLoadInChild, formatLoadReport } = await import('./load.js');
-    const { monitorEventLoopDelay } = await import('node:perf_hooks');
-    const lag = monitorEventLoopDelay({ resolution: 20 });
-    lag.enable();
-    const report = await runLoadInChild({
-      url: server.url, token, clients: Number(values['load-clients']), durationMs: Number(values['load-seconds']) * 1000, timezone: config.timeZone,
-    });
-    lag.disable();
-    const serverEventLoopDelayMs = { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 };
-    const dataSize = `${leads.toLocaleString('en')} leads, warehouse ${mb(statSync(warehousePath).size)}`;
-    results.load = { dataSize, ...report, serverEventLoopDelayMs, loadAverage: os.loadavg() };
-    console.log(`\n${formatLoadReport(report, dataSize)}`);
-    console.log(`  server event-loop delay p50 ${serverEventLoopDelayMs.p50.toFixed(0)} ms, p99 ${serverEventLoopDelayMs.p99.toFixed(0)} ms, ` +
-      `max ${serverEventLoopDelayMs.max.toFixed(0)} ms; machine load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-  }
-
-  if (!values['skip-dashboard'] && !values.load) {
-    try {
-      const { benchDashboard } = await import('./dashboard.js');
-      const pages = await benchDashboard(server.url);
-      results.dashboard = pages;
-      console.log('\ndashboard: navigation → all tiles rendered');
-      for (const p of pages) console.log(`  ${String(p.page).padEnd(12)} ${p.ms.toFixed(0).padStart(7)} ms`);
-    } catch (e) {
-      console.log(`\ndashboard not measured: ${(e as Error).message}`);
-    }
-  }
-
-  await server.close();
-  const outDir = path.join(projectRoot, 'bench/results');
-  mkdirSync(outDir, { recursive: true });
-  const out = path.join(outDir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(out, JSON.stringify(results, null, 2));
-  console.log(`\nfigures written to ${path.relative(projectRoot, out)}`);
-  process.exit((results.load as { passed?: boolean } | undefined)?.passed === false ? 1 : 0);
 }
-
-main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,5 +1,38 @@
-/* Tailwind 3 with Tremor's theme tokens (Tremor 3.x reads these names). */
+/*
+ * Tailwind 3 with Tremor's theme tokens (Tremor 3.x reads these names).
+ *
+ * Tremor composes colour classes at run time (`fill-${color}-500`), which
+ * Tailwind's content scan cannot see, so they must be safelisted. Tremor's
+ * docs safelist every colour; this safelists only the colours the dashboard
+ * passes to Tremor (`colors={[...]}` / `color=` props in src/), read from the
+ * source so a new colour in a card needs no second edit here. A colour named
+ * any other way (a variable) is not seen: write it as a literal in the prop.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
 const colors = require('tailwindcss/colors');
+
+const TREMOR_COLORS = ['slate', 'gray', 'zinc', 'neutral', 'stone', 'red', 'orange', 'amber', 'yellow', 'lime', 'green', 'emerald', 'teal', 'cyan', 'sky', 'blue', 'indigo', 'violet', 'purple', 'fuchsia', 'pink', 'rose'];
+
+/** Tremor colour names written in a `color`/`colors` prop anywhere under dir. */
+function colorsUsed(dir) {
+  const used = new Set();
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      for (const c of colorsUsed(file)) used.add(c);
+    } else if (/\.tsx?$/.test(entry.name)) {
+      const text = fs.readFileSync(file, 'utf8');
+      // The prop's value up to the end of its expression: color="x", color={a ? 'x' : 'y'}, colors={['x', 'y']}.
+      for (const m of text.matchAll(/\bcolors?=(\{[^}]*\}|"[^"]*")/g)) {
+        for (const [, name] of m[1].matchAll(/['"]([a-z]+)['"]/g)) if (TREMOR_COLORS.includes(name)) used.add(name);
+      }
+    }
+  }
+  return used;
+}
+
+const chartColors = [...colorsUsed(`${__dirname}/src`)].sort();
 
 module.exports = {
   content: [`${__dirname}/index.html`, `${__dirname}/src/**/*.{ts,tsx}`, `${__dirname}/../node_modules/@tremor/**/*.{js,ts,jsx,tsx}`],
@@ -32,7 +65,7 @@ module.exports = {
   },
   safelist: [
     {
-      pattern: /^(bg|text|border|ring|stroke|fill)-(slate|gray|zinc|neutral|stone|red|orange|amber|yellow|lime|green|emerald|teal|cyan|sky|blue|indigo|violet|purple|fuchsia|pink|rose)-(50|100|200|300|400|500|600|700|800|900|950)$/,
+      pattern: new RegExp(`^(bg|text|border|ring|stroke|fill)-(${chartColors.join('|')})-(50|100|200|300|400|500|600|700|800|900|950)$`),
       variants: ['hover', 'ui-selected'],
     },
   ],

@@ -1,32 +1,49 @@
 /*
- * Routes: the pages inside the shared shell (header, navigation,
- * global filters). Unknown paths fall back to the board.
+ * Routes: the pages inside the shared shell (header, navigation, global
+ * filters). Unknown paths fall back to the board.
+ *
+ * Each page is its own chunk (React.lazy), so a visit downloads the shell
+ * and the page it opens, not every page's cards. One line per page in
+ * ROUTES: a new page is one added line.
  */
+import { lazy, Suspense, type ComponentType, type LazyExoticComponent } from 'react';
 import { Navigate, Route, Routes } from 'react-router-dom';
 import { AppShell } from './components/app-shell';
-import { BacklogPage } from './pages/backlog-page';
-import { BoardPage } from './pages/board-page';
-import { ChannelsPage } from './pages/channels-page';
-import { DefinitionsPage } from './pages/definitions-page';
-import { FunnelPage } from './pages/funnel-page';
-import { JourneyPage } from './pages/journey-page';
-import { PlanPage } from './pages/plan-page';
-import { ReviewPage } from './pages/review-page';
-import { DataPage } from './pages/data-page';
+
+/** A page module's named export as a lazily loaded component. */
+function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K): LazyExoticComponent<ComponentType> {
+  return lazy(() => load().then((m) => ({ default: m[name] })));
+}
+
+const ROUTES: { path: string | null; Page: LazyExoticComponent<ComponentType> }[] = [
+  { path: null, Page: page(() => import('./pages/board-page'), 'BoardPage') },
+  { path: 'funnel', Page: page(() => import('./pages/funnel-page'), 'FunnelPage') },
+  { path: 'backlog', Page: page(() => import('./pages/backlog-page'), 'BacklogPage') },
+  { path: 'channels', Page: page(() => import('./pages/channels-page'), 'ChannelsPage') },
+  { path: 'plan', Page: page(() => import('./pages/plan-page'), 'PlanPage') },
+  { path: 'review', Page: page(() => import('./pages/review-page'), 'ReviewPage') },
+  { path: 'definitions', Page: page(() => import('./pages/definitions-page'), 'DefinitionsPage') },
+  { path: 'data', Page: page(() => import('./pages/data-page'), 'DataPage') },
+  { path: 'leads/:leadId', Page: page(() => import('./pages/journey-page'), 'JourneyPage') },
+];
 
 export function App() {
   return (
     <Routes>
       <Route element={<AppShell />}>
-        <Route index element={<BoardPage />} />
-        <Route path="funnel" element={<FunnelPage />} />
-        <Route path="backlog" element={<BacklogPage />} />
-        <Route path="channels" element={<ChannelsPage />} />
-        <Route path="plan" element={<PlanPage />} />
-        <Route path="review" element={<ReviewPage />} />
-        <Route path="data" element={<DataPage />} />
-        <Route path="definitions" element={<DefinitionsPage />} />
-        <Route path="leads/:leadId" element={<JourneyPage />} />
+        {ROUTES.map(({ path, Page }) => {
+          // Nothing while a page's chunk loads: the shell stays, and it takes one round trip.
+          const element = (
+            <Suspense fallback={null}>
+              <Page />
+            </Suspense>
+          );
+          return path === null ? (
+            <Route key="index" index element={element} />
+          ) : (
+            <Route key={path} path={path} element={element} />
+          );
+        })}
         <Route path="*" element={<Navigate to="/" replace />} />
       </Route>
     </Routes>

@@ -1,16 +1,17 @@
 /*
  * Board tiles over the `deals` view: wins, win rate, average deal size and
  * sales cycle for the selected period (to as_of), against the same span of
- * the previous period. One query per tile, with Cube's compareDateRange on
- * closed_at. A separate tile shows the open pipeline, which is a stock at
- * as_of, not a flow in the period.
+ * the previous period. One query for all the tiles (one round trip), with
+ * Cube's compareDateRange on closed_at. A separate tile shows the open
+ * pipeline, which is a stock at as_of, not a flow in the period.
  */
 import { DEALS } from '../api/views';
 import { CardFrame } from '../components/card-frame';
 import { DeltaBadge } from '../components/delta-badge';
 import { KpiFigure } from '../components/kpi-figure';
 import { useFilters } from '../hooks/use-filters';
-import { num, useViewQuery } from '../hooks/use-view-query';
+import type { FilterName } from '../lib/build-filters';
+import { num, useViewQuery, type ViewQueryResult } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/messages';
 import { formatByUnit, formatDate, formatPeriodKey, formatSignedPercent, formatSignedPoints, type Unit } from '../lib/format';
@@ -27,17 +28,31 @@ export interface DealKpiTileProps {
   higherIsBetter?: boolean;
 }
 
-export function DealKpiTile({ measure, title, unit, link, higherIsBetter = true }: DealKpiTileProps) {
-  const { t, locale } = useI18n();
+/** The tiles, in order, from one query that asks for every tile's measure. */
+export function DealKpiTiles({ tiles }: { tiles: DealKpiTileProps[] }) {
   const settings = useSettings();
   const { period, viewFilters } = useFilters();
   const ranges = comparableRanges(period, settings.asOf);
   const f = viewFilters('deals');
   const q = useViewQuery({
-    measures: [measure],
+    measures: tiles.map((tile) => tile.measure),
     timeDimensions: [{ dimension: DEALS.closedAt, compareDateRange: [[ranges.current.start, ranges.current.end], [ranges.previous.start, ranges.previous.end]] }],
     filters: f.filters,
   });
+  return (
+    <>
+      {tiles.map((tile) => (
+        <DealKpiTile key={tile.measure} {...tile} q={q} unapplied={f.unapplied} />
+      ))}
+    </>
+  );
+}
+
+function DealKpiTile({ measure, title, unit, link, higherIsBetter = true, q, unapplied }: DealKpiTileProps & { q: ViewQueryResult; unapplied: FilterName[] }) {
+  const { t, locale } = useI18n();
+  const settings = useSettings();
+  const { period } = useFilters();
+  const ranges = comparableRanges(period, settings.asOf);
   const current = num(q.parts[0]?.[0], measure);
   const previous = num(q.parts[1]?.[0], measure);
   // Ratios compare in points, amounts and counts in percent.
@@ -45,7 +60,7 @@ export function DealKpiTile({ measure, title, unit, link, higherIsBetter = true 
   const state = q.status === 'ready' && current === null ? { ...q, status: 'empty' as const } : q;
   const label = t(title);
   return (
-    <CardFrame title={label} height={112} state={state} unapplied={f.unapplied} link={link} skeleton="tile"
+    <CardFrame title={label} height={112} state={state} unapplied={unapplied} link={link} skeleton="tile"
       emptyReason={t('board.kpi.empty', { period: formatPeriodKey(period.key, locale) })}>
       <KpiFigure
         label={label}

@@ -8,7 +8,9 @@
  * settings provider has loaded it, so a company's own channel is named as
  * its channels.csv names it.
  */
-import { ATTRIBUTION_MODELS, FUNNEL_STAGES } from '../../../server/contract';
+// The two contract modules, not its index: the index brings the plan and action schemas (zod) into every page.
+import { FUNNEL_STAGES } from '../../../server/contract/funnel';
+import { ATTRIBUTION_MODELS } from '../../../server/contract/attribution';
 import { parse } from 'csv-parse/browser/esm/sync';
 import bundledChannelsCsv from '../../../seeds/channels.csv?raw';
 import bundledTouchTypesCsv from '../../../seeds/touch_types.csv?raw';

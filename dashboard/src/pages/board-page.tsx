@@ -6,12 +6,19 @@
  * with the weakest link.
  */
 import { DEALS } from '../api/views';
-import { DealKpiTile, PipelineTile } from '../cards/deal-kpi-tile';
+import { DealKpiTiles, PipelineTile, type DealKpiTileProps } from '../cards/deal-kpi-tile';
 import { KpiTreeCard } from '../cards/kpi-tree-card';
 import { LtvCacTile } from '../cards/ltv-cac-tile';
 import { RevenueTargetCard } from '../cards/revenue-target-card';
 import { PageHeader } from '../components/page-header';
 import { useI18n } from '../i18n/i18n-context';
+
+const DEAL_TILES: DealKpiTileProps[] = [
+  { measure: DEALS.won, title: 'board.kpi.wins', unit: 'count', link: '/funnel' },
+  { measure: DEALS.winRate, title: 'board.kpi.winRate', unit: 'ratio', link: '/funnel' },
+  { measure: DEALS.avgDealSize, title: 'board.kpi.avgDealSize', unit: 'JPY', link: '/review' },
+  { measure: DEALS.avgSalesCycleDays, title: 'board.kpi.salesCycle', unit: 'days', link: '/funnel', higherIsBetter: false },
+];
 
 export function BoardPage() {
   const { t } = useI18n();
@@ -21,10 +28,7 @@ export function BoardPage() {
       <div className="grid gap-5">
         <RevenueTargetCard />
         <div className="grid grid-cols-2 gap-5 md:grid-cols-3 xl:grid-cols-6">
-          <DealKpiTile measure={DEALS.won} title="board.kpi.wins" unit="count" link="/funnel" />
-          <DealKpiTile measure={DEALS.winRate} title="board.kpi.winRate" unit="ratio" link="/funnel" />
-          <DealKpiTile measure={DEALS.avgDealSize} title="board.kpi.avgDealSize" unit="JPY" link="/review" />
-          <DealKpiTile measure={DEALS.avgSalesCycleDays} title="board.kpi.salesCycle" unit="days" link="/funnel" higherIsBetter={false} />
+          <DealKpiTiles tiles={DEAL_TILES} />
           <PipelineTile />
           <LtvCacTile />
         </div>

@@ -57,12 +57,9 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
   const hasChannels = layer.status === 'ready' && layer.hasMember(CHANNEL) && layer.hasMember(CHANNEL_LABEL_EN);
   const channelsQ = useCubeQuery({ dimensions: [CHANNEL, CHANNEL_LABEL_JA, CHANNEL_LABEL_EN] }, { skip: !hasChannels });
   const settingsQ = useCubeQuery({ dimensions: [SETTINGS_KEY, SETTINGS_VALUE] }, { skip: !hasSettings });
-  const latestQ = useCubeQuery(
-    { measures: ['stage_reach.leads'], timeDimensions: [{ dimension: REACHED_AT, granularity: 'day' }], order: { [REACHED_AT]: 'desc' }, limit: 1 },
-    { skip: !hasReach },
-  );
-  const earliestQ = useCubeQuery(
-    { measures: ['stage_reach.leads'], timeDimensions: [{ dimension: REACHED_AT, granularity: 'day' }], order: { [REACHED_AT]: 'asc' }, limit: 1 },
+  // The latest and the earliest day with data in one request (a blended query: both are cut by day).
+  const reachQ = useCubeQuery(
+    (['desc', 'asc'] as const).map((dir) => ({ measures: ['stage_reach.leads'], timeDimensions: [{ dimension: REACHED_AT, granularity: 'day' as const }], order: { [REACHED_AT]: dir }, limit: 1 })),
     { skip: !hasReach },
   );
 
@@ -84,7 +81,7 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
     if (layer.status === 'loading') return base;
     // useCubeQuery reports isLoading only once its request has started: wait for an answer.
     const pending = (q: { isLoading: boolean; resultSet: unknown; error: Error | null }) => q.isLoading || (!q.resultSet && !q.error);
-    const waiting = (hasSettings && pending(settingsQ)) || (hasStages && pending(stagesQ)) || (hasChannels && pending(channelsQ)) || (hasReach && (pending(latestQ) || pending(earliestQ)));
+    const waiting = (hasSettings && pending(settingsQ)) || (hasStages && pending(stagesQ)) || (hasChannels && pending(channelsQ)) || (hasReach && pending(reachQ));
     if (waiting) return base;
 
     const kv = new Map<string, string>();
@@ -92,8 +89,9 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
       kv.set(String(r[SETTINGS_KEY]), String(r[SETTINGS_VALUE]));
     }
     const start = Number(kv.get('fiscal_year_start_month'));
-    const latest = day((latestQ.resultSet?.rawData()[0] as Record<string, unknown> | undefined)?.[`${REACHED_AT}.day`]);
-    const earliest = day((earliestQ.resultSet?.rawData()[0] as Record<string, unknown> | undefined)?.[`${REACHED_AT}.day`]);
+    const [latestRs, earliestRs] = reachQ.resultSet?.decompose() ?? [];
+    const latest = day((latestRs?.rawData()[0] as Record<string, unknown> | undefined)?.[`${REACHED_AT}.day`]);
+    const earliest = day((earliestRs?.rawData()[0] as Record<string, unknown> | undefined)?.[`${REACHED_AT}.day`]);
     const asOfSetting = day(kv.get('as_of'));
     const stages: StageInfo[] = ((stagesQ.resultSet?.rawData() ?? []) as Record<string, unknown>[]).map((r) => ({
       stage: String(r[STAGES.stage]),
@@ -125,7 +123,7 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
       source: { settings: kv.size > 0, asOf: asOfSetting ? 'settings' : latest ? 'data' : 'today' },
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the query objects are new on every render; their status and result are the inputs
-  }, [layer, hasSettings, hasStages, stagesQ.isLoading, stagesQ.resultSet, hasChannels, channelsQ.isLoading, channelsQ.resultSet, hasReach, settingsQ.isLoading, settingsQ.resultSet, latestQ.isLoading, latestQ.resultSet, earliestQ.isLoading, earliestQ.resultSet]);
+  }, [layer, hasSettings, hasStages, stagesQ.isLoading, stagesQ.resultSet, hasChannels, channelsQ.isLoading, channelsQ.resultSet, hasReach, settingsQ.isLoading, settingsQ.resultSet, reachQ.isLoading, reachQ.resultSet]);
 
   return <SettingsContext.Provider value={value}>{children}</SettingsContext.Provider>;
 }

@@ -1,0 +1,64 @@
+/*
+ * Starts the real server (bench/serve-child.ts) in a child process for the
+ * benchmark and reads its memory from /proc: current RSS (VmRSS) and the
+ * kernel's high-water mark (VmHWM). Linux only, as the benchmark is.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { projectRoot } from '../server/config.js';
+
+export interface BenchServer {
+  url: string;
+  pid: number;
+  memory(): { rssBytes: number; peakRssBytes: number };
+  stop(): Promise<void>;
+}
+
+function statusKb(pid: number, field: string): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${field}:`));
+  if (!line) throw new Error(`/proc/${pid}/status has no ${field}`);
+  return Number(line.split(/\s+/)[1]) * 1024;
+}
+
+export async function startBenchServer(env: Record<string, string>, startTimeoutMs = 300_000): Promise<BenchServer> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/serve-child.ts'], {
+    cwd: projectRoot,
+    env: { ...process.env, NODE_ENV: 'development', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let errTail = '';
+  child.stderr!.on('data', (d) => (errTail = (errTail + d).slice(-4000)));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(
+      () => reject(new Error(`the server did not start in ${startTimeoutMs} ms: ${errTail}`)),
+      startTimeoutMs,
+    );
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const line = out.split('\n').find((l) => l.startsWith('{"url"'));
+      if (line) {
+        clearTimeout(timer);
+        resolve((JSON.parse(line) as { url: string }).url);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited with ${code} before listening: ${errTail}`));
+    });
+  });
+  const pid = child.pid!;
+  return {
+    url,
+    pid,
+    memory: () => ({ rssBytes: statusKb(pid, 'VmRSS'), peakRssBytes: statusKb(pid, 'VmHWM') }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

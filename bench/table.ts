@@ -1,0 +1,55 @@
+/*
+ * The README's benchmark table from one results file:
+ *   npx tsx bench/table.ts bench/results/<time>-<leads>.json
+ * prints Markdown (steps, pages, queries, clients), so the README carries
+ * the measured figures as measured, not copied by hand.
+ */
+import { readFileSync } from 'node:fs';
+import type { BenchResult } from './run';
+
+const r = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as BenchResult;
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const mb = (b: number) => `${Math.round(b / 1024 / 1024).toLocaleString('en')} MB`;
+const ms = (x: number | undefined) => (x === undefined ? '–' : `${x.toFixed(0)} ms`);
+const lines: string[] = [];
+const out = (l = '') => lines.push(l);
+
+out(
+  `${r.leads.toLocaleString('en')} leads (seed ${r.seed}), ${r.machine.cores} cores, ${mb(r.machine.memoryBytes)}, Node ${r.machine.node}, run ${r.startedAt}${r.errors.length ? ` — **${r.errors.length} errors**` : ''}`,
+);
+out();
+out('| step | time | peak RSS | size |');
+out('| --- | --- | --- | --- |');
+out(`| generate | ${s(r.generate.ms)} | ${mb(r.generate.peakRssBytes)} | seeds ${mb(r.generate.seedBytes)} (gzip) |`);
+out(
+  `| build (load ${s(r.build.timings.loadMs!)}, models ${s(r.build.timings.modelsMs!)}, data tests ${s(r.build.timings.testsMs!)}) | ${s(r.build.ms)} | ${mb(r.build.peakRssBytes)} | warehouse ${mb(r.build.warehouseBytes)} |`,
+);
+out(`| server after the run | | ${mb(r.server.peakRssBytes)} (now ${mb(r.server.rssBytes)}) | |`);
+out();
+out('| page | all figures shown (median) | p95 | first visit | cards | round trips |');
+out('| --- | --- | --- | --- | --- | --- |');
+for (const p of r.pages) out(`| ${p.page} | ${ms(p.ms)} | ${ms(p.p95)} | ${ms(p.coldMs)} | ${p.cards} | ${p.roundTrips} |`);
+out();
+out('| query (pages) | as sent | uncached | DuckDB direct | ratio | rows | pre-aggregation |');
+out('| --- | --- | --- | --- | --- | --- | --- |');
+for (const q of r.queries) {
+  if (q.error) out(`| ${q.name} | **failed**: ${q.error.slice(0, 80).replace(/\|/g, '/')} | | | | | |`);
+  else
+    out(
+      `| ${q.name} (${q.pages.join(', ')}) | ${ms(q.apiMs)} | ${ms(q.uncachedApiMs)} | ${ms(q.directMs)} | ${q.ratio === undefined ? '–' : `${q.ratio.toFixed(2)}×`} | ${q.rows ?? '–'} | ${
+        q.kind === 'api'
+          ? 'revcycle API'
+          : Object.keys(q.preAggregations ?? {})
+              .map((n) => n.split('.')[1])
+              .join(', ') || '–'
+      } |`,
+    );
+}
+out();
+out('| clients | mode | requests | q/s | p50 | p95 | p99 | errors |');
+out('| --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const c of r.concurrency)
+  out(
+    `| ${c.clients} | ${c.mode} | ${c.requests} | ${c.queriesPerSecond} | ${ms(c.latencyMs.p50)} | ${ms(c.latencyMs.p95)} | ${ms(c.latencyMs.p99)} | ${c.errors} |`,
+  );
+console.log(lines.join('\n'));

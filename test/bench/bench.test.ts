@@ -1,0 +1,103 @@
+/*
+ * The benchmark runs and measures everything (issue 11): `npm run bench` at
+ * a few thousand leads, end to end — generation, build, the dashboard in
+ * Chromium, every query the dashboard's pages send through the API and on
+ * DuckDB directly, concurrent clients. No timing is asserted (the machine is
+ * shared); what is asserted is that every figure exists and nothing failed.
+ * One planted query naming a member no view has proves a failing query
+ * fails the run instead of being skipped.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runBench, type BenchResult } from '../../bench/run';
+import { PAGES } from '../e2e/dashboard-pages';
+import { tempDir } from '../support/browser';
+
+const PLANTED = { measures: ['deals.no_such_measure'] };
+
+describe('npm run bench at 3,000 leads', () => {
+  let r: BenchResult;
+  beforeAll(async () => {
+    r = await runBench({
+      leads: 3000,
+      runs: 1,
+      pageRuns: 1,
+      clients: [1, 10, 50],
+      seconds: 2,
+      resultsDir: tempDir('revcycle-bench-results-'),
+      extraQueries: { planted: PLANTED },
+      log: () => {},
+    });
+  }, 900_000);
+
+  it('fails on the planted query, and on nothing else', () => {
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatch(/^extra\/planted: load → 400 .*no_such_measure/);
+    const planted = r.queries.find((q) => q.name === 'extra/planted')!;
+    expect(planted.apiMs).toBeUndefined();
+  });
+
+  it('times generation and build in child processes, with their peak memory', () => {
+    for (const step of [r.generate, r.build]) {
+      expect(step.ms).toBeGreaterThan(0);
+      expect(step.peakRssBytes).toBeGreaterThan(50 * 1024 * 1024); // a Node process with DuckDB: not a wrapper's few MB
+    }
+    expect(r.build.seeds.leads).toBe(3000);
+    expect(r.build.warehouseBytes).toBeGreaterThan(0);
+  });
+
+  it('shows every page with all its figures, and captures the queries each page sends', () => {
+    expect(r.pages.map((p) => p.page)).toEqual(PAGES.map((p) => p.name));
+    for (const p of r.pages) {
+      expect(p.failedCards, p.page).toEqual([]);
+      expect(p.cards, p.page).toBeGreaterThan(0);
+      expect(p.ms, p.page).toBeGreaterThan(0);
+      expect(p.roundTrips, p.page).toBeGreaterThan(0);
+      expect(
+        r.queries.some((q) => q.pages.includes(p.page)),
+        `no query captured on ${p.page}`,
+      ).toBe(true);
+    }
+  });
+
+  it('measures every dashboard query through the API, uncached, and on DuckDB directly', () => {
+    const dashboard = r.queries.filter((q) => q.name !== 'extra/planted');
+    expect(dashboard.filter((q) => q.kind === 'cube').length).toBeGreaterThan(10);
+    for (const q of dashboard) {
+      expect(q.error, q.name).toBeUndefined();
+      expect(q.apiMs, q.name).toBeGreaterThan(0);
+      if (q.kind === 'api') continue;
+      expect(q.uncachedApiMs, q.name).toBeGreaterThan(0);
+      expect(q.directMs, q.name).toBeGreaterThan(0);
+      expect(Number.isFinite(q.ratio), q.name).toBe(true);
+      expect(q.rows, q.name).toBeGreaterThanOrEqual(0);
+      expect(q.sqlParts!.length, q.name).toBeGreaterThan(0);
+    }
+    // The dashboard's pre-aggregations (model/cubes) serve some of its queries; their SQL ran directly too.
+    expect(dashboard.some((q) => Object.keys(q.preAggregations ?? {}).length > 0)).toBe(true);
+  });
+
+  it('runs 1, 10 and 50 concurrent clients, cached and uncached, without an error', () => {
+    expect(r.concurrency.map((c) => `${c.clients}/${c.mode}`)).toEqual([
+      '1/cached',
+      '1/uncached',
+      '10/cached',
+      '10/uncached',
+      '50/cached',
+      '50/uncached',
+    ]);
+    for (const c of r.concurrency) {
+      expect(c.errors, `${c.clients} ${c.mode}: ${c.errorSamples.join('; ')}`).toBe(0);
+      expect(c.requests).toBeGreaterThanOrEqual(c.clients);
+      expect(c.latencyMs.p99).toBeGreaterThanOrEqual(c.latencyMs.p50);
+    }
+    expect(r.server.peakRssBytes).toBeGreaterThanOrEqual(r.server.rssBytes);
+  });
+
+  it('writes the figures to a JSON file', () => {
+    expect(existsSync(r.resultsFile)).toBe(true);
+    const saved = JSON.parse(readFileSync(r.resultsFile, 'utf8')) as BenchResult;
+    expect(saved.queries.length).toBe(r.queries.length);
+    expect(saved.dashboardBuild.files.some((f) => f.file.endsWith('.js'))).toBe(true);
+  });
+});
