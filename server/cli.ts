@@ -25,9 +25,11 @@ function newestMtime(dir: string): number {
 }
 
 async function ensureWarehouse(config: Config, force = false) {
+  // A PostgreSQL warehouse is shared by several processes: only `build-warehouse` (or a scheduler) rebuilds it.
+  if (config.warehouseUrl && !force) return;
   if (!force && !(await isWarehouseStale(config.seedsDir, config.warehousePath))) return;
   console.log(`Building the warehouse from ${path.relative(projectRoot, config.seedsDir)}/ …`);
-  const summary = await buildWarehouse({ seedsDir: config.seedsDir, warehousePath: config.warehousePath });
+  const summary = await buildWarehouse({ seedsDir: config.seedsDir, warehousePath: config.warehousePath, warehouseUrl: config.warehouseUrl });
   console.log(summary.report ?? `Warehouse ready: ${config.warehousePath}`);
 }
 

@@ -35,6 +35,35 @@ export interface Config {
   timeZone: string;
   /** Access control: CORS, hosts, tokens (see the security block below and SECURITY.md). */
   security: SecurityConfig;
+  /** postgres://… when the warehouse is PostgreSQL (see the warehouse block below); else the DuckDB file. */
+  warehouseUrl: string | undefined;
+  /** This process is Cube's refresh worker (CUBEJS_REFRESH_WORKER=true): it builds pre-aggregations on a schedule. */
+  refreshWorker: boolean;
+  /** Seconds between the refresh worker's scheduled refreshes (CUBEJS_SCHEDULED_REFRESH_TIMER, default 30). */
+  scheduledRefreshSeconds: number;
+  /** Cube Store for pre-aggregations, cache and queue (CUBEJS_CUBESTORE_HOST); else the warehouse and memory. */
+  cubeStoreHost: string | undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Warehouse target (docs/deploy.md). REVCYCLE_WAREHOUSE_URL=postgres://… puts
+// the warehouse in PostgreSQL (build and Cube); without it, the DuckDB file.
+// ---------------------------------------------------------------------------
+
+function parseWarehouseUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const url = raw.trim();
+  if (!/^postgres(ql)?:\/\/[^/]+\/[^/?]+/.test(url)) {
+    throw new ConfigError(`REVCYCLE_WAREHOUSE_URL must be postgres://user[:password]@host[:port]/database, got "${url.replace(/:[^:@/]*@/, ':***@')}"`);
+  }
+  return url;
+}
+
+function parseSeconds(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '' || raw === 'true') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${name} must be a whole number of seconds ≥ 1, got "${raw}"`);
+  return n;
 }
 
 // ---------------------------------------------------------------------------
@@ -153,5 +182,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dashboardTokenTtl: ttl,
     timeZone: env.REVCYCLE_TIMEZONE ?? env.CUBEJS_DEFAULT_TIMEZONE ?? 'Asia/Tokyo',
     security: loadSecurityConfig(env),
+    warehouseUrl: parseWarehouseUrl(env.REVCYCLE_WAREHOUSE_URL),
+    refreshWorker: parseBool('CUBEJS_REFRESH_WORKER', env.CUBEJS_REFRESH_WORKER, false),
+    cubeStoreHost: env.CUBEJS_CUBESTORE_HOST || undefined,
+    scheduledRefreshSeconds: parseSeconds('CUBEJS_SCHEDULED_REFRESH_TIMER', env.CUBEJS_SCHEDULED_REFRESH_TIMER, 30),
   };
 }

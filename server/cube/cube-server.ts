@@ -1,6 +1,6 @@
 /*
- * Cube, embedded: a thin @cubejs-backend/server wrapper over the DuckDB
- * warehouse file.
+ * Cube, embedded: a thin @cubejs-backend/server wrapper over the warehouse
+ * (the DuckDB file, or PostgreSQL with REVCYCLE_WAREHOUSE_URL: driver.ts).
  *
  * - Model: only `model/cubes/` and `model/views/` are handed to Cube (the
  *   warehouse SQL and its test YAML under `model/warehouse/` must not be).
@@ -11,10 +11,13 @@
  * - Auth: Cube's JWT check with the API secret, always on. A token may carry
  *   `team` (row-level scope: views with an `owner_team` dimension are
  *   filtered to it) and `scopes` (Cube API scopes: meta, data, graphql, sql).
- * - Pre-aggregations live in DuckDB itself (external: false); cache and
- *   queue driver `memory`; dev mode off.
+ * - Pre-aggregations live in the warehouse itself (external: false); cache
+ *   and queue driver `memory`; dev mode off. With CUBEJS_REFRESH_WORKER=true
+ *   the process is Cube's refresh worker (scheduled refresh on).
+ * - Warehouse swaps, PostgreSQL: the orchestrator id follows the build time
+ *   the same way (driver.ts).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import YAML from 'yaml';
@@ -22,6 +25,7 @@ import type { Config } from '../config.js';
 import { prepareCubeRuntime, type CubeRuntime } from './native-fallback.js';
 import { corsOptions } from '../security/origin.js';
 import { modelSourceOptions, type CubeCore } from './model-files.js';
+import { warehouseDriver, withBuildRefreshKeys } from './driver.js';
 
 const require = createRequire(import.meta.url);
 
@@ -77,15 +81,6 @@ export function teamScopedViews(files: ModelFile[]): Set<string> {
     }
   }
   return scoped;
-}
-
-function warehouseIdentity(file: string): string {
-  try {
-    const s = statSync(file);
-    return `${s.ino}-${Math.round(s.mtimeMs)}`;
-  } catch {
-    return 'missing';
-  }
 }
 
 type QueryFilter = { member: string; operator: string; values: string[] };
@@ -148,43 +143,53 @@ export function createCube(config: Config): CubeHandle {
   const runtime = prepareCubeRuntime();
   process.env.CUBEJS_LOG_LEVEL ??= config.logLevel;
   process.env.CUBEJS_DEV_MODE = 'false';
-  process.env.CUBEJS_DB_TYPE = 'duckdb';
+  const driver = warehouseDriver(config);
+  process.env.CUBEJS_DB_TYPE = driver.dbType;
   // Queries without a timezone are cut in the company's zone (Asia/Tokyo by default), not UTC.
   process.env.CUBEJS_DEFAULT_TIMEZONE = config.timeZone;
   process.env.CUBEJS_PORT = String(config.port);
   process.env.PORT = String(config.port);
   process.env.CUBEJS_TELEMETRY = 'false';
-  process.env.CUBEJS_EXTERNAL_DEFAULT = 'false';
+  // Pre-aggregations in the warehouse itself, unless a Cube Store is configured (Cube's default then).
+  if (!config.cubeStoreHost) process.env.CUBEJS_EXTERNAL_DEFAULT = 'false';
   process.env.CUBEJS_SCHEDULED_REFRESH_DEFAULT ??= 'false';
 
   const { CubejsServer } = require('@cubejs-backend/server');
-  const { DuckDBDriver } = require('@cubejs-backend/duckdb-driver');
 
   const modelFiles = readModelFiles(config.modelDir);
   const scopedViews = teamScopedViews(modelFiles);
   const publicViews = viewNames(modelFiles);
+  const source = modelSourceOptions(config, (): CubeCore => server.core, () => driver.identity()); // the model with the warehouse's fiscal year (model-files.ts)
+  const repositoryFactory =
+    driver.dbType === 'postgres'
+      ? (context: object) => {
+          const files = source.repositoryFactory(context);
+          return { dataSchemaFiles: async () => withBuildRefreshKeys(await files.dataSchemaFiles()) };
+        }
+      : source.repositoryFactory;
 
   const server = new CubejsServer({
     apiSecret: config.apiSecret,
     devServer: false,
     // Cube installs cors() before every route; without this it answers Access-Control-Allow-Origin: *.
     http: { cors: corsOptions(config.security) },
-    cacheAndQueueDriver: 'memory',
+    cacheAndQueueDriver: config.cubeStoreHost ? 'cubestore' : 'memory',
     telemetry: false,
     logger: (msg: string, params: Record<string, unknown>) => {
       if (config.logLevel === 'trace' || /error/i.test(msg)) console.log(`[cube] ${msg}`, JSON.stringify(params).slice(0, 2000));
     },
-    ...modelSourceOptions(config, (): CubeCore => server.core), // the model with the warehouse's fiscal year (model-files.ts)
-    // Cube's DuckDB SQL converts zones assuming the session zone is UTC, whatever the machine's zone.
-    driverFactory: () => new DuckDBDriver({ databasePath: config.warehousePath, initSql: "SET TimeZone = 'UTC'" }),
-    contextToOrchestratorId: () => `warehouse-${warehouseIdentity(config.warehousePath)}`,
+    schemaVersion: source.schemaVersion,
+    repositoryFactory,
+    driverFactory: () => driver.create(), // DuckDB or PostgreSQL (driver.ts)
+    contextToOrchestratorId: async () => `warehouse-${await driver.identity()}`,
     contextToApiScopes: async (securityContext: SecurityContext, defaultScopes: string[]) =>
       Array.isArray(securityContext?.scopes) ? securityContext.scopes.filter((s) => (API_SCOPES as readonly string[]).includes(s)) : defaultScopes,
     queryRewrite: (query: CubeQuery, { securityContext }: { securityContext: SecurityContext }) => {
       assertPublicMembers(query, publicViews);
       return scopeQueryToTeam(query, securityContext?.team, scopedViews);
     },
-    scheduledRefreshTimer: false,
+    // Only Cube's refresh worker (CUBEJS_REFRESH_WORKER=true) refreshes pre-aggregations on a schedule.
+    scheduledRefreshTimer: config.refreshWorker ? config.scheduledRefreshSeconds : false,
   });
   const core = server.core;
   // Cube only enforces auth when NODE_ENV=production; revcycle enforces it always.
@@ -212,13 +217,14 @@ export function createCube(config: Config): CubeHandle {
       const ctx = systemContext();
       const compilerApi = await core.getCompilerApi(ctx);
       await compilerApi.metaConfig(ctx, { requestId: ctx.requestId });
-      if (!existsSync(config.warehousePath)) throw new Error(`No warehouse at ${config.warehousePath}: run npm run build:warehouse`);
+      if (driver.dbType === 'duckdb' && !existsSync(config.warehousePath)) throw new Error(`No warehouse at ${config.warehousePath}: run npm run build:warehouse`);
       const orchestrator = await core.getOrchestratorApi(ctx);
       await orchestrator.testDriverConnection(orchestrator.driverFactory, 'internal', 'default');
     },
     async close() {
       await server.close?.();
       await core.shutdown?.();
+      await driver.close();
     },
   };
 }

@@ -79,6 +79,12 @@ export function preludeStatements(schema: string): string[] {
   ];
 }
 
+/** Names of the functions and aggregates the prelude supplies (DuckDB's, absent from PostgreSQL). */
+export function preludeFunctionNames(): string[] {
+  const names = preludeStatements('x').flatMap((st) => /^create (?:function|aggregate) x\.([a-z_]+)\(/.exec(st)?.[1] ?? []);
+  return [...new Set(names.filter((n) => !n.startsWith('rc_')))].sort();
+}
+
 /** The build's search path on PostgreSQL: the models' schemas, then pg_catalog (so the prelude wins). */
 export function postgresSearchPath(schemas: readonly string[]): string {
   return [...schemas, 'pg_catalog'].map((name) => `"${name}"`).join(', ');

@@ -1,0 +1,104 @@
+/*
+ * Which database Cube reads: the DuckDB warehouse file (default) or the
+ * PostgreSQL warehouse (REVCYCLE_WAREHOUSE_URL), through Cube's own drivers
+ * (@cubejs-backend/duckdb-driver, @cubejs-backend/postgres-driver).
+ *
+ * - `identity()` changes when a build is swapped in (the file's inode and
+ *   mtime; on PostgreSQL main.build_info.built_at, read at most every 2 s).
+ *   cube-server.ts keys Cube's orchestrator on it, so every process serving
+ *   the warehouse — API instances and the refresh worker alike — moves to the
+ *   new build on its next request, with fresh caches.
+ * - On PostgreSQL, pre-aggregations are stored in PostgreSQL itself (schema
+ *   CUBEJS_PRE_AGGREGATIONS_SCHEMA, default prod_pre_aggregations) unless a
+ *   Cube Store is configured (CUBEJS_CUBESTORE_HOST). Their refresh key is the
+ *   build time (`withBuildRefreshKeys`), so the refresh worker rebuilds them
+ *   after each warehouse build and never otherwise.
+ *
+ * Limits: DuckDB is opened read-write: Cube builds pre-aggregations inside
+ * the warehouse file, and the 1.7.43 DuckDB driver passes no access mode, so
+ * one server process per file (docs/deploy.md).
+ */
+import { statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import YAML from 'yaml';
+import type { Config } from '../config.js';
+import { parsePostgresUrl } from '../warehouse/target.js';
+import type { ModelFile } from './cube-server.js';
+
+const require = createRequire(import.meta.url);
+
+export interface WarehouseDriver {
+  dbType: 'duckdb' | 'postgres';
+  /** A new Cube driver for the warehouse. */
+  create(): unknown;
+  /** Changes whenever a new build is swapped in; 'missing' when there is no warehouse. */
+  identity(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The SQL returning the build's time: the refresh key of every cube and pre-aggregation on PostgreSQL. */
+export const BUILD_REFRESH_KEY_SQL = 'select max(built_at) from main.build_info';
+
+export function warehouseDriver(config: Config): WarehouseDriver {
+  if (config.warehouseUrl) return postgresDriver(config.warehouseUrl);
+  const { DuckDBDriver } = require('@cubejs-backend/duckdb-driver');
+  return {
+    dbType: 'duckdb',
+    // Cube's DuckDB SQL converts zones assuming the session zone is UTC, whatever the machine's zone.
+    create: () => new DuckDBDriver({ databasePath: config.warehousePath, initSql: "SET TimeZone = 'UTC'" }),
+    identity: async () => {
+      try {
+        const s = statSync(config.warehousePath);
+        return `${s.ino}-${Math.round(s.mtimeMs)}`;
+      } catch {
+        return 'missing';
+      }
+    },
+    close: async () => undefined,
+  };
+}
+
+function postgresDriver(url: string): WarehouseDriver {
+  const { PostgresDriver } = require('@cubejs-backend/postgres-driver');
+  const pg = require('pg');
+  const { host, port, user, password, database, ssl } = parsePostgresUrl(url);
+  const connection = { host, port, user, password, database, ssl: ssl ? { rejectUnauthorized: false } : undefined };
+  const pool = new pg.Pool({ ...connection, max: 1, application_name: 'revcycle-identity' });
+  let cached: { at: number; value: Promise<string> } | undefined;
+  const read = async () => {
+    try {
+      const { rows } = await pool.query(`select ${BUILD_REFRESH_KEY_SQL.slice('select '.length)} as built_at`);
+      const value = rows[0]?.built_at;
+      return value ? `pg-${new Date(value).getTime()}` : 'missing';
+    } catch {
+      return 'missing';
+    }
+  };
+  return {
+    dbType: 'postgres',
+    // Cube's PostgreSQL queries name the zone of every conversion; the session stays UTC.
+    create: () => new PostgresDriver({ ...connection, maxPoolSize: 8 }),
+    identity: () => {
+      if (!cached || Date.now() - cached.at > 2000) cached = { at: Date.now(), value: read() };
+      return cached.value;
+    },
+    close: () => pool.end(),
+  };
+}
+
+type PreAggregation = { refresh_key?: unknown; [key: string]: unknown };
+type CubeDoc = { cubes?: { refresh_key?: unknown; pre_aggregations?: PreAggregation[] }[] };
+
+/** The cube files with the build's time as refresh key of every cube and pre-aggregation that sets none. */
+export function withBuildRefreshKeys(files: ModelFile[]): ModelFile[] {
+  return files.map((file) => {
+    if (!file.fileName.startsWith('cubes/') || !/\.ya?ml$/.test(file.fileName)) return file;
+    const doc = YAML.parse(file.content) as CubeDoc | null;
+    if (!doc?.cubes?.length) return file;
+    for (const cube of doc.cubes) {
+      cube.refresh_key ??= { sql: BUILD_REFRESH_KEY_SQL };
+      for (const preAggregation of cube.pre_aggregations ?? []) preAggregation.refresh_key ??= { sql: BUILD_REFRESH_KEY_SQL };
+    }
+    return { fileName: file.fileName, content: YAML.stringify(doc, { lineWidth: 0 }) };
+  });
+}
