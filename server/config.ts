@@ -54,7 +54,9 @@ function parseWarehouseUrl(raw: string | undefined): string | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
   const url = raw.trim();
   if (!/^postgres(ql)?:\/\/[^/]+\/[^/?]+/.test(url)) {
-    throw new ConfigError(`REVCYCLE_WAREHOUSE_URL must be postgres://user[:password]@host[:port]/database, got "${url.replace(/:[^:@/]*@/, ':***@')}"`);
+    throw new ConfigError(
+      `REVCYCLE_WAREHOUSE_URL must be postgres://user[:password]@host[:port]/database, got "${url.replace(/:[^:@/]*@/, ':***@')}"`,
+    );
   }
   return url;
 }
@@ -81,7 +83,10 @@ export interface SecurityConfig {
 export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
 function parseList(raw: string | undefined): string[] {
-  return (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** An origin is scheme://host[:port], nothing more; `*` is refused (tokens would be readable by any page). */

@@ -192,6 +192,12 @@ export function createCube(config: Config): CubeHandle {
     scheduledRefreshTimer: config.refreshWorker ? config.scheduledRefreshSeconds : false,
   });
   const core = server.core;
+  // The server's close releases Cube's connections; the warehouse driver's own (identity) connection goes with them.
+  const releaseConnections = core.releaseConnections?.bind(core);
+  core.releaseConnections = async () => {
+    await releaseConnections?.();
+    await driver.close();
+  };
   // Cube only enforces auth when NODE_ENV=production; revcycle enforces it always.
   const createGateway = core.createApiGatewayInstance.bind(core);
   core.createApiGatewayInstance = (secret: string, compilerApi: unknown, orchestratorApi: unknown, logger: unknown, options: object) =>

@@ -64,7 +64,10 @@ function postgresDriver(url: string): WarehouseDriver {
   const { host, port, user, password, database, ssl } = parsePostgresUrl(url);
   const connection = { host, port, user, password, database, ssl: ssl ? { rejectUnauthorized: false } : undefined };
   const pool = new pg.Pool({ ...connection, max: 1, application_name: 'revcycle-identity' });
+  // An idle connection closed by the server (restart, dropped database) must not crash the process.
+  pool.on('error', () => undefined);
   let cached: { at: number; value: Promise<string> } | undefined;
+  let closed = false;
   const read = async () => {
     try {
       const { rows } = await pool.query(`select ${BUILD_REFRESH_KEY_SQL.slice('select '.length)} as built_at`);
@@ -82,7 +85,12 @@ function postgresDriver(url: string): WarehouseDriver {
       if (!cached || Date.now() - cached.at > 2000) cached = { at: Date.now(), value: read() };
       return cached.value;
     },
-    close: () => pool.end(),
+    close: async () => {
+      if (!closed) {
+        closed = true;
+        await pool.end();
+      }
+    },
   };
 }
 

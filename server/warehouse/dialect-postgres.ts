@@ -100,7 +100,7 @@ export function maskSql(sql: string): string {
   while (i < sql.length) {
     const c = sql[i]!;
     const next = sql[i + 1];
-    let end = i + 1;
+    let end: number;
     if (c === '-' && next === '-') {
       end = sql.indexOf('\n', i);
       if (end < 0) end = sql.length;
@@ -183,8 +183,26 @@ function rewriteCalls(sql: string, name: string, build: (args: string[]) => stri
 }
 
 const AGGREGATES = new Set([
-  'count', 'sum', 'min', 'max', 'avg', 'median', 'mode', 'any_value', 'arg_min', 'arg_max', 'bool_or', 'bool_and',
-  'list', 'array_agg', 'string_agg', 'percentile_cont', 'percentile_disc', 'stddev', 'stddev_samp', 'variance',
+  'count',
+  'sum',
+  'min',
+  'max',
+  'avg',
+  'median',
+  'mode',
+  'any_value',
+  'arg_min',
+  'arg_max',
+  'bool_or',
+  'bool_and',
+  'list',
+  'array_agg',
+  'string_agg',
+  'percentile_cont',
+  'percentile_disc',
+  'stddev',
+  'stddev_samp',
+  'variance',
 ]);
 
 /** True when a select item (masked) calls an aggregate outside any nested select. */
@@ -216,7 +234,12 @@ function expandGroupByAll(sql: string): string {
       else if (c === '(') {
         if (depth === 0) break;
         depth--;
-      } else if (depth === 0 && /select/i.test(masked.slice(i, i + 6)) && !/\w/.test(masked[i - 1] ?? ' ') && !/\w/.test(masked[i + 6] ?? ' ')) {
+      } else if (
+        depth === 0 &&
+        /select/i.test(masked.slice(i, i + 6)) &&
+        !/\w/.test(masked[i - 1] ?? ' ') &&
+        !/\w/.test(masked[i + 6] ?? ' ')
+      ) {
         selectAt = i;
         break;
       }
@@ -262,7 +285,8 @@ function castParenthesisedToDouble(sql: string): string {
   return out;
 }
 
-const CLAUSE_WORDS = /^\s*(where|group|order|limit|offset|having|window|union|except|intersect|join|left|right|inner|full|cross|natural|on|using|qualify|\)|$)/i;
+const CLAUSE_WORDS =
+  /^\s*(where|group|order|limit|offset|having|window|union|except|intersect|join|left|right|inner|full|cross|natural|on|using|qualify|\)|$)/i;
 
 /** PostgreSQL 15 wants an alias on every subquery in FROM; DuckDB does not. */
 function aliasSubqueries(sql: string): string {
@@ -402,7 +426,9 @@ export function toPostgres(sql: string, schemas: Readonly<Record<string, string>
   out = rewriteCode(out, /\[\s*\]/, (m, _t, masked) =>
     /[\w\])]\s*$/.test(masked.slice(0, m.index)) ? undefined : { text: `'{}'` },
   );
-  out = rewriteCode(out, /\[/, (m, _t, masked) => (/[\w\])]\s*$/.test(masked.slice(0, m.index)) ? undefined : { text: 'array[' }));
+  out = rewriteCode(out, /\[/, (m, _t, masked) =>
+    /[\w\])]\s*$/.test(masked.slice(0, m.index)) ? undefined : { text: 'array[' },
+  );
   // PostgreSQL has no boolean → double cast: `(x = 1)::double` goes through the prelude's rc_to_double.
   out = castParenthesisedToDouble(out);
   out = rewriteCode(out, /\bdouble\b(?!\s+precision)/i, () => ({ text: 'double precision' }));
@@ -428,7 +454,9 @@ export function toPostgres(sql: string, schemas: Readonly<Record<string, string>
     return inner ? { end: close + 1, text: `rc_try_cast_integer(cast(${inner[1]} as text))` } : undefined;
   });
   out = rewriteCalls(out, 'median', ([x]) => `percentile_cont(0.5) within group (order by ${x})`);
-  out = rewriteCalls(out, 'mode', (args) => (args.length === 1 && args[0] ? `mode() within group (order by ${args[0]})` : `mode(${args.join(', ')})`));
+  out = rewriteCalls(out, 'mode', (args) =>
+    args.length === 1 && args[0] ? `mode() within group (order by ${args[0]})` : `mode(${args.join(', ')})`,
+  );
   out = rewriteCalls(out, 'arg_max', ([a, b]) => `(array_agg(${a} order by ${b} desc) filter (where ${b} is not null))[1]`);
   out = rewriteCalls(out, 'arg_min', ([a, b]) => `(array_agg(${a} order by ${b}) filter (where ${b} is not null))[1]`);
   out = integerDivisions(out);
@@ -438,7 +466,9 @@ export function toPostgres(sql: string, schemas: Readonly<Record<string, string>
   out = expandGroupByAll(out);
   out = aliasSubqueries(out);
   // The data tests' sample query orders by every column of its subquery.
-  out = rewriteCode(out, /\)\s*as\s+([a-z_][a-z0-9_]*)\s+order\s+by\s+all\b/i, (m) => ({ text: `) as ${m[1]} order by ${m[1]}` }));
+  out = rewriteCode(out, /\)\s*as\s+([a-z_][a-z0-9_]*)\s+order\s+by\s+all\b/i, (m) => ({
+    text: `) as ${m[1]} order by ${m[1]}`,
+  }));
   return out;
 }
 
@@ -458,7 +488,11 @@ function selectLists(masked: string): [number, number][] {
           break;
         }
         depth--;
-      } else if (depth === 0 && /^(from|where|group|order|limit|union|having|window)\b/i.test(masked.slice(i, i + 6)) && !/\w/.test(masked[i - 1] ?? ' ')) {
+      } else if (
+        depth === 0 &&
+        /^(from|where|group|order|limit|union|having|window)\b/i.test(masked.slice(i, i + 6)) &&
+        !/\w/.test(masked[i - 1] ?? ' ')
+      ) {
         end = i;
         break;
       }

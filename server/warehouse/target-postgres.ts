@@ -73,7 +73,10 @@ export function postgresClient(url: string, applicationName = 'revcycle-build'):
     database,
     ssl: ssl ? { rejectUnauthorized: false } : undefined,
     application_name: applicationName,
-    types: { getTypeParser: ((oid: number, format?: string) => parsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser },
+    types: {
+      getTypeParser: ((oid: number, format?: string) =>
+        parsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    },
   });
 }
 
@@ -135,7 +138,15 @@ export function postgresSession(client: pg.Client, schemas: Readonly<Record<stri
   return session;
 }
 
-const DUCKDB_TO_PG: Record<string, string> = { VARCHAR: 'text', BIGINT: 'bigint', INTEGER: 'integer', DOUBLE: 'double precision', BOOLEAN: 'boolean', TIMESTAMP: 'timestamp', DATE: 'date' };
+const DUCKDB_TO_PG: Record<string, string> = {
+  VARCHAR: 'text',
+  BIGINT: 'bigint',
+  INTEGER: 'integer',
+  DOUBLE: 'double precision',
+  BOOLEAN: 'boolean',
+  TIMESTAMP: 'timestamp',
+  DATE: 'date',
+};
 
 /** Copies every `raw` table of the scratch DuckDB into PostgreSQL with COPY (CSV files in workDir). */
 async function copyRawTables(duck: DuckDBConnection, client: pg.Client, rawSchema: string, workDir: string): Promise<void> {
@@ -151,7 +162,10 @@ async function copyRawTables(duck: DuckDBConnection, client: pg.Client, rawSchem
     ).getRows();
     const defs = columns.map(([c, t]) => {
       const type = DUCKDB_TO_PG[String(t)];
-      if (!type) throw new WarehouseBuildError(`internal: raw.${name}.${String(c)} has type ${String(t)}, which has no PostgreSQL mapping`);
+      if (!type)
+        throw new WarehouseBuildError(
+          `internal: raw.${name}.${String(c)} has type ${String(t)}, which has no PostgreSQL mapping`,
+        );
       return `${quoteIdent(String(c))} ${type}`;
     });
     const target = `"${rawSchema}".${quoteIdent(name)}`;
@@ -182,9 +196,11 @@ async function swapSchemas(client: pg.Client, schemas: Record<string, string>, b
   try {
     await client.query(`select pg_advisory_xact_lock(${SWAP_LOCK})`);
     const live = new Set(
-      (await client.query<{ nspname: string }>(`select nspname from pg_namespace where nspname = any($1)`, [[...WAREHOUSE_SCHEMAS]])).rows.map(
-        (r) => r.nspname,
-      ),
+      (
+        await client.query<{ nspname: string }>(`select nspname from pg_namespace where nspname = any($1)`, [
+          [...WAREHOUSE_SCHEMAS],
+        ])
+      ).rows.map((r) => r.nspname),
     );
     for (const schema of WAREHOUSE_SCHEMAS) {
       if (live.has(schema)) {
@@ -262,7 +278,9 @@ export async function buildPostgresWarehouse(options: BuildOptions & { warehouse
     const finishStarted = performance.now();
     const asOf = await seedAsOf(session);
     const modelsHash = await hashModels(modelsDir);
-    await session.run(buildInfoSql({ startedAt, seedsHash: loaded.seedsHash, modelsHash, asOf, timeZone, rejectedRows: loaded.rejectedTotal }));
+    await session.run(
+      buildInfoSql({ startedAt, seedsHash: loaded.seedsHash, modelsHash, asOf, timeZone, rejectedRows: loaded.rejectedTotal }),
+    );
     const retired = await swapSchemas(client, schemas, buildId);
     swapped = true;
     await dropSchemas(client, retired);

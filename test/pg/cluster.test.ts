@@ -61,7 +61,9 @@ async function until(base: string, query: unknown, ok: (r: { status: number; bod
     if (ok(last)) return last;
     await new Promise((r) => setTimeout(r, 1000));
   }
-  throw new Error(`${base}: no matching answer in ${ms / 1000} s; last ${last.status} ${JSON.stringify(last.body).slice(0, 400)}`);
+  throw new Error(
+    `${base}: no matching answer in ${ms / 1000} s; last ${last.status} ${JSON.stringify(last.body).slice(0, 400)}`,
+  );
 }
 
 async function sqlScalar(url: string, sql: string): Promise<number> {
@@ -74,7 +76,8 @@ async function sqlScalar(url: string, sql: string): Promise<number> {
   }
 }
 
-const total = (body: any, member: string) => (body.data as Record<string, string>[]).reduce((s, r) => s + Number(r[member] ?? 0), 0);
+const total = (body: any, member: string) =>
+  (body.data as Record<string, string>[]).reduce((s, r) => s + Number(r[member] ?? 0), 0);
 const usedPreAggregations = (body: any) => Object.keys(body.usedPreAggregations ?? {});
 
 describe.skipIf(!POSTGRES_URL)('cluster: two API instances and a refresh worker over PostgreSQL', () => {
@@ -85,13 +88,24 @@ describe.skipIf(!POSTGRES_URL)('cluster: two API instances and a refresh worker 
     mkdirSync(seeds);
     for (const f of readdirSync(FIXTURE)) copyFileSync(path.join(FIXTURE, f), path.join(seeds, f));
     db = await freshDatabase('revcycle_cluster');
-    await buildWarehouse({ seedsDir: seeds, warehousePath: path.join(dir, 'warehouse.duckdb'), warehouseUrl: db.url, log: () => {} });
+    await buildWarehouse({
+      seedsDir: seeds,
+      warehousePath: path.join(dir, 'warehouse.duckdb'),
+      warehouseUrl: db.url,
+      log: () => {},
+    });
     const [a, b, w] = [await freePort(), await freePort(), await freePort()];
     cluster = await startCluster({
       warehouseUrl: db.url,
       apiPorts: [a, b],
       workerPort: w,
-      env: { CUBEJS_API_SECRET: SECRET, REVCYCLE_MODEL: MODEL_DIR, REVCYCLE_DASHBOARD_DIST: '/nonexistent', CUBEJS_SCHEDULED_REFRESH_TIMER: '2', NODE_ENV: 'test' },
+      env: {
+        CUBEJS_API_SECRET: SECRET,
+        REVCYCLE_MODEL: MODEL_DIR,
+        REVCYCLE_DASHBOARD_DIST: '/nonexistent',
+        CUBEJS_SCHEDULED_REFRESH_TIMER: '2',
+        NODE_ENV: 'test',
+      },
       log: (line) => logs.push(line),
     });
   }, 300_000);
@@ -113,17 +127,26 @@ describe.skipIf(!POSTGRES_URL)('cluster: two API instances and a refresh worker 
       expect(total(pre.body, 'deals.won_amount')).toBe(expectedAmount);
       const direct = await load(base, DIRECT);
       expect(direct.status).toBe(200);
-      expect(Number(direct.body.data[0]['stages.stages'])).toBe(await sqlScalar(db!.url, 'select count(*) from marts.funnel_stages'));
+      expect(Number(direct.body.data[0]['stages.stages'])).toBe(
+        await sqlScalar(db!.url, 'select count(*) from marts.funnel_stages'),
+      );
     }
     // The pre-aggregation tables live in PostgreSQL (no Cube Store here).
-    expect(await sqlScalar(db!.url, "select count(*) from pg_tables where schemaname = 'prod_pre_aggregations'")).toBeGreaterThan(0);
+    expect(await sqlScalar(db!.url, "select count(*) from pg_tables where schemaname = 'prod_pre_aggregations'")).toBeGreaterThan(
+      0,
+    );
   }, 300_000);
 
   it('a warehouse rebuild is picked up by both API instances', async () => {
     const before = await sqlScalar(db!.url, 'select sum(amount) from marts.deals where is_won');
     const file = path.join(seeds, 'opportunities.csv');
     writeFileSync(file, readFileSync(file, 'utf8').replace(',won,1200000,', ',won,1300000,'));
-    await buildWarehouse({ seedsDir: seeds, warehousePath: path.join(dir, 'warehouse.duckdb'), warehouseUrl: db!.url, log: () => {} });
+    await buildWarehouse({
+      seedsDir: seeds,
+      warehousePath: path.join(dir, 'warehouse.duckdb'),
+      warehouseUrl: db!.url,
+      log: () => {},
+    });
     const after = await sqlScalar(db!.url, 'select sum(amount) from marts.deals where is_won');
     expect(after - before).toBe(100000);
     for (const base of cluster!.apiUrls) {

@@ -52,7 +52,7 @@ describe('model/cubes and model/views hold no DuckDB-only SQL', () => {
   });
 
   it('would catch a DuckDB-only cube (the check can fail)', () => {
-    const duckOnly = ["date_diff('day', {CUBE}.created_at, {CUBE}.closed_at)", "{CUBE}.amount // 1000", "list({CUBE}.stage)"];
+    const duckOnly = ["date_diff('day', {CUBE}.created_at, {CUBE}.closed_at)", '{CUBE}.amount // 1000', 'list({CUBE}.stage)'];
     const names = preludeFunctionNames();
     const calls = new RegExp(`(?<![\\w.])(${names.join('|')})\\s*\\(`, 'i');
     for (const sql of duckOnly) expect(toPostgres(plain(sql)) !== plain(sql) || calls.test(plain(sql))).toBe(true);
