@@ -192,7 +192,7 @@ export function formatBuildSummary(summary: Omit<BuildSummary, 'report'>): strin
   const lines: string[] = [];
   const t = summary.timings;
   lines.push(
-    `Warehouse built: ${displayPath(summary.warehousePath)} in ${seconds(t.totalMs)} ` +
+    `Warehouse built: ${/^[a-z]+:\/\//.test(summary.warehousePath) ? summary.warehousePath : displayPath(summary.warehousePath)} in ${seconds(t.totalMs)} ` +
       `(load ${seconds(t.loadMs)}, models ${seconds(t.modelsMs)}, tests ${seconds(t.testsMs)}, ` +
       `write ${seconds(t.finishMs)})`,
   );

@@ -74,7 +74,14 @@ describe.skipIf(!POSTGRES_URL)('PostgreSQL parity with DuckDB (bundled sample)',
     expect(duck.length).toBeGreaterThan(0);
     // Rows are matched on their dimension values (Cube orders by the time dimension only, so ties come in any order).
     const measures = new Set((TYPICAL_QUERIES[view]!.measures as string[]) ?? []);
-    const key = (row: Record<string, unknown>) => JSON.stringify(Object.entries(row).filter(([m]) => !measures.has(m)));
+    // Members in name order, numbers as numbers (PostgreSQL's numerics carry trailing zeros).
+    const key = (row: Record<string, unknown>) =>
+      JSON.stringify(
+        Object.entries(row)
+          .filter(([m]) => !measures.has(m))
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([m, v]) => [m, typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : v]),
+      );
     const byKey = new Map(pgRows.map((r) => [key(r), r]));
     expect(byKey.size).toBe(pgRows.length);
     const mismatches: string[] = [];
