@@ -7,7 +7,11 @@
  *   mtime; on PostgreSQL main.build_info.built_at, read at most every 2 s).
  *   cube-server.ts keys Cube's orchestrator on it, so every process serving
  *   the warehouse — API instances and the refresh worker alike — moves to the
- *   new build on its next request, with fresh caches.
+ *   new build on its next request, with fresh caches. On PostgreSQL it also
+ *   changes when the refresh worker adds a pre-aggregation table: an API
+ *   instance caches the list of those tables for an hour (Cube's
+ *   preAggregationsSchemaCacheExpire, not settable through its options), and
+ *   would otherwise keep serving the table it saw before the worker rebuilt.
  * - On PostgreSQL, pre-aggregations are stored in PostgreSQL itself (schema
  *   CUBEJS_PRE_AGGREGATIONS_SCHEMA, default prod_pre_aggregations) unless a
  *   Cube Store is configured (CUBEJS_CUBESTORE_HOST). Their refresh key is the
@@ -70,9 +74,13 @@ function postgresDriver(url: string): WarehouseDriver {
   let closed = false;
   const read = async () => {
     try {
-      const { rows } = await pool.query(`select ${BUILD_REFRESH_KEY_SQL.slice('select '.length)} as built_at`);
+      const { rows } = await pool.query(
+        `select (${BUILD_REFRESH_KEY_SQL}) as built_at, ` +
+          `(select md5(coalesce(string_agg(schemaname || '.' || tablename, ',' order by schemaname, tablename), '')) ` +
+          `from pg_tables where schemaname like '%pre_aggregations') as rollups`,
+      );
       const value = rows[0]?.built_at;
-      return value ? `pg-${new Date(value).getTime()}` : 'missing';
+      return value ? `pg-${new Date(value).getTime()}-${String(rows[0].rollups).slice(0, 12)}` : 'missing';
     } catch {
       return 'missing';
     }

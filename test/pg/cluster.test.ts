@@ -131,8 +131,8 @@ describe.skipIf(!POSTGRES_URL)('cluster: two API instances and a refresh worker 
         await sqlScalar(db!.url, 'select count(*) from marts.funnel_stages'),
       );
     }
-    // The pre-aggregation tables live in PostgreSQL (no Cube Store here).
-    expect(await sqlScalar(db!.url, "select count(*) from pg_tables where schemaname = 'prod_pre_aggregations'")).toBeGreaterThan(
+    // The pre-aggregation tables live in PostgreSQL (no Cube Store here): prod_ or, outside production, dev_pre_aggregations.
+    expect(await sqlScalar(db!.url, "select count(*) from pg_tables where schemaname like '%pre_aggregations'")).toBeGreaterThan(
       0,
     );
   }, 300_000);
