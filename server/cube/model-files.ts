@@ -59,9 +59,7 @@ export function withFiscalYearStart(files: ModelFile[], startMonth: number): Mod
 
 /** The part of Cube's core this module uses. */
 export interface CubeCore {
-  getOrchestratorApi(
-    context: object,
-  ): Promise<{
+  getOrchestratorApi(context: object): Promise<{
     driverFactory(dataSource: string): Promise<{ query(sql: string, values: unknown[]): Promise<Record<string, unknown>[]> }>;
   }>;
 }
