@@ -220,7 +220,8 @@ export async function runTest(session: SessionLike, test: DataTest): Promise<Dat
     const failingRows = test.probe !== undefined && (await count(test.probe)) === 0 ? 0 : await count(test.sql);
     let sample: Record<string, unknown>[] = [];
     if (failingRows > 0) {
-      const rows = await conn.query(`select * from (\n${test.sql}\n) as failing order by all limit ${SAMPLE_SIZE}`);
+      const sampleSql = `select * from (\n${test.sql}\n) as failing order by all limit ${SAMPLE_SIZE}`;
+      const rows = await (conn.queryJson ?? conn.query)(sampleSql);
       sample = rows.map((row) => {
         const out: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(row)) out[k] = jsonSafe(v);

@@ -23,6 +23,8 @@ export interface WarehouseSession {
   run(sql: string): Promise<void>;
   /** Runs one select; rows as objects of plain JS values. */
   query(sql: string): Promise<Record<string, unknown>[]>;
+  /** Rows as JSON values (DuckDB: decimals and times as text), for reports such as failing-row samples; default `query`. */
+  queryJson?(sql: string): Promise<Record<string, unknown>[]>;
   /** Creates `<schema>.<table>` with `columns` and writes `rows` (write-table.ts's contract). */
   writeTable<C extends Columns>(schema: string, table: string, columns: C, rows: readonly Partial<RowOf<C>>[]): Promise<void>;
 }
@@ -49,6 +51,7 @@ export function duckdbSession(conn: DuckDBConnection): WarehouseSession {
         for (const [k, v] of Object.entries(row)) out[k] = plain(v);
         return out;
       }),
+    queryJson: async (sql) => (await conn.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[],
     writeTable: async (schema, table, columns, rows) => {
       const { writeDuckdbTable } = await import('./write-table.js');
       await writeDuckdbTable(conn, schema, table, columns, rows);
