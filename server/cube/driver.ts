@@ -18,9 +18,10 @@
  *   build time (`withBuildRefreshKeys`), so the refresh worker rebuilds them
  *   after each warehouse build and never otherwise.
  *
- * Limits: DuckDB is opened read-write: Cube builds pre-aggregations inside
- * the warehouse file, and the 1.7.43 DuckDB driver passes no access mode, so
- * one server process per file (docs/deploy.md).
+ * - DuckDB is opened read-write while Cube builds pre-aggregations inside the
+ *   warehouse file (no Cube Store): one server process per file. With Cube
+ *   Store configured it is opened read-only (`readOnlyDuckDBDriver`), so
+ *   several processes can serve one file (docs/deploy.md).
  */
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -43,13 +44,47 @@ export interface WarehouseDriver {
 /** The SQL returning the build's time: the refresh key of every cube and pre-aggregation on PostgreSQL. */
 export const BUILD_REFRESH_KEY_SQL = 'select max(built_at) from main.build_info';
 
+/**
+ * Cube's DuckDB driver opening the file READ_ONLY (its 1.7.43 `init` passes no
+ * access mode): any number of processes may then share the file, but no
+ * pre-aggregation can be built in it — only for use with Cube Store.
+ */
+export function readOnlyDuckDBDriver(options: { databasePath: string; initSql?: string }): unknown {
+  const { DuckDBDriver } = require('@cubejs-backend/duckdb-driver');
+  const { DuckDBInstance } = require('@duckdb/node-api');
+  class ReadOnlyDuckDBDriver extends DuckDBDriver {
+    constructor(config: object) {
+      super(config);
+    }
+
+    async init() {
+      const instance = await DuckDBInstance.create(options.databasePath, { access_mode: 'READ_ONLY' });
+      const defaultConnection = await instance.connect();
+      try {
+        await this.configureConnection(defaultConnection);
+      } catch (e) {
+        defaultConnection.closeSync();
+        instance.closeSync();
+        throw e;
+      }
+      return { defaultConnection, instance };
+    }
+    readOnly() {
+      return true;
+    }
+  }
+  return new ReadOnlyDuckDBDriver(options);
+}
+
 export function warehouseDriver(config: Config): WarehouseDriver {
   if (config.warehouseUrl) return postgresDriver(config.warehouseUrl);
   const { DuckDBDriver } = require('@cubejs-backend/duckdb-driver');
+  // Cube's DuckDB SQL converts zones assuming the session zone is UTC, whatever the machine's zone.
+  const options = { databasePath: config.warehousePath, initSql: "SET TimeZone = 'UTC'" };
   return {
     dbType: 'duckdb',
-    // Cube's DuckDB SQL converts zones assuming the session zone is UTC, whatever the machine's zone.
-    create: () => new DuckDBDriver({ databasePath: config.warehousePath, initSql: "SET TimeZone = 'UTC'" }),
+    // With Cube Store holding the pre-aggregations nothing writes the file: open it read-only, shareable.
+    create: () => (config.cubeStoreHost ? readOnlyDuckDBDriver(options) : new DuckDBDriver(options)),
     identity: async () => {
       try {
         const s = statSync(config.warehousePath);
