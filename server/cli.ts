@@ -32,10 +32,12 @@ function newestMtime(dir: string): number {
 }
 
 async function ensureWarehouse(config: Config, force = false) {
+  // A PostgreSQL warehouse is shared by several processes: only `build-warehouse` (or a scheduler) rebuilds it.
+  if (config.warehouseUrl && !force) return;
   if (!force && !(await isWarehouseStale(config.seedsDir, config.warehousePath))) return;
   const from = config.seedsFrom === 'import' ? ' (the latest import)' : '';
   console.log(`Building the warehouse from ${path.relative(projectRoot, config.seedsDir)}/${from} …`);
-  const summary = await buildWarehouse({ seedsDir: config.seedsDir, warehousePath: config.warehousePath, duckdb: config.duckdb });
+  const summary = await buildWarehouse({ seedsDir: config.seedsDir, warehousePath: config.warehousePath, duckdb: config.duckdb, warehouseUrl: config.warehouseUrl });
   console.log(summary.report ?? `Warehouse ready: ${config.warehousePath}`);
 }
 

@@ -47,6 +47,14 @@ export interface Config {
   seedsFrom: 'env' | 'import' | 'bundled';
   /** DuckDB's resources for the warehouse build and the server's driver (the DuckDB block below). */
   duckdb: DuckDbSettings;
+  /** postgres://… when the warehouse is PostgreSQL (see the warehouse block below); else the DuckDB file. */
+  warehouseUrl: string | undefined;
+  /** This process is Cube's refresh worker (CUBEJS_REFRESH_WORKER=true): it builds pre-aggregations on a schedule. */
+  refreshWorker: boolean;
+  /** Seconds between the refresh worker's scheduled refreshes (CUBEJS_SCHEDULED_REFRESH_TIMER, default 30). */
+  scheduledRefreshSeconds: number;
+  /** Cube Store for pre-aggregations, cache and queue (CUBEJS_CUBESTORE_HOST); else the warehouse and memory. */
+  cubeStoreHost: string | undefined;
 }
 
 // ---------------------------------------------------------------------------
@@ -122,6 +130,30 @@ export function duckDbSettingsMismatch(wanted: DuckDbSettings, reported: Record<
 /** The settings as DuckDB option values (DuckDBInstance.create's options, or SET statements). */
 export function duckDbOptions(settings: DuckDbSettings): Record<'threads' | 'memory_limit' | 'temp_directory', string> {
   return { threads: String(settings.threads), memory_limit: settings.memoryLimit, temp_directory: settings.tempDirectory };
+
+}
+
+// ---------------------------------------------------------------------------
+// Warehouse target (docs/deploy.md). REVCYCLE_WAREHOUSE_URL=postgres://… puts
+// the warehouse in PostgreSQL (build and Cube); without it, the DuckDB file.
+// ---------------------------------------------------------------------------
+
+function parseWarehouseUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const url = raw.trim();
+  if (!/^postgres(ql)?:\/\/[^/]+\/[^/?]+/.test(url)) {
+    throw new ConfigError(
+      `REVCYCLE_WAREHOUSE_URL must be postgres://user[:password]@host[:port]/database, got "${url.replace(/:[^:@/]*@/, ':***@')}"`,
+    );
+  }
+  return url;
+}
+
+function parseSeconds(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '' || raw === 'true') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${name} must be a whole number of seconds ≥ 1, got "${raw}"`);
+  return n;
 }
 
 // ---------------------------------------------------------------------------
@@ -301,5 +333,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bundledSeedsDir,
     seedsFrom: env.REVCYCLE_SEEDS ? 'env' : imported ? 'import' : 'bundled',
     duckdb: loadDuckDbSettings(env, stateDir),
+    warehouseUrl: parseWarehouseUrl(env.REVCYCLE_WAREHOUSE_URL),
+    refreshWorker: parseBool('CUBEJS_REFRESH_WORKER', env.CUBEJS_REFRESH_WORKER, false),
+    cubeStoreHost: env.CUBEJS_CUBESTORE_HOST || undefined,
+    scheduledRefreshSeconds: parseSeconds('CUBEJS_SCHEDULED_REFRESH_TIMER', env.CUBEJS_SCHEDULED_REFRESH_TIMER, 30),
   };
 }

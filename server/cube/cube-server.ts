@@ -1,6 +1,6 @@
 /*
- * Cube, embedded: a thin @cubejs-backend/server wrapper over the DuckDB
- * warehouse file.
+ * Cube, embedded: a thin @cubejs-backend/server wrapper over the warehouse
+ * (the DuckDB file, or PostgreSQL with REVCYCLE_WAREHOUSE_URL: driver.ts).
  *
  * - Model: only `model/cubes/` and `model/views/` are handed to Cube (the
  *   warehouse SQL and its test YAML under `model/warehouse/` must not be).
@@ -13,8 +13,12 @@
  *   turning a token into a principal (../security/roles.ts); its
  *   queryRewrite (REST, GraphQL, /sql, /dry-run) and its /meta apply the
  *   one policy (../security/policy.ts), read against the compiled model.
- * - Pre-aggregations live in DuckDB itself (external: false); cache and
- *   queue driver `memory`; dev mode off.
+ * - Pre-aggregations live in the warehouse itself (external: false); cache
+ *   and queue driver `memory`; dev mode off. With CUBEJS_REFRESH_WORKER=true
+ *   the process is Cube's refresh worker (scheduled refresh on).
+ * - PostgreSQL (REVCYCLE_WAREHOUSE_URL, driver.ts): the orchestrator id
+ *   follows the build time; no warm-up here — the refresh worker builds the
+ *   rollups and API instances only read them.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -28,6 +32,7 @@ import { queryShapeProblem } from '../security/query-guard.js';
 import { AccessDenied, authorizeQuery, catalogFromMeta, filterMeta, UnknownMember, type Catalog, type CubeQuery, type MetaCube } from '../security/policy.js';
 import { modelSourceOptions, type CubeCore } from './model-files.js';
 import { createWarmup, type Warmup } from './pre-aggregations.js';
+import { warehouseDriver, withBuildRefreshKeys } from './driver.js';
 
 const require = createRequire(import.meta.url);
 
@@ -87,6 +92,12 @@ export interface CubeHandle {
   close(): Promise<void>;
 }
 
+/** On PostgreSQL the refresh worker builds the rollups; an API instance serves what is there and never warms. */
+function refreshWorkerBuilds(): Warmup {
+  const result = { identity: 'postgres', preAggregations: [], ms: 0 };
+  return { served: () => 'postgres', warm: async () => result, ready: async () => undefined, watch: () => () => undefined, last: () => undefined };
+}
+
 /** The driver's session SQL: Cube's DuckDB SQL converts zones assuming the session zone is UTC; then config's resources. */
 function duckDbInitSql(settings: DuckDbSettings): string {
   const sets = Object.entries(duckDbOptions(settings)).map(([k, v]) => `SET ${k} = '${v.replaceAll("'", "''")}'`);
@@ -97,17 +108,18 @@ export function createCube(config: Config): CubeHandle {
   const runtime = prepareCubeRuntime();
   process.env.CUBEJS_LOG_LEVEL ??= config.logLevel;
   process.env.CUBEJS_DEV_MODE = 'false';
-  process.env.CUBEJS_DB_TYPE = 'duckdb';
+  const driver = warehouseDriver(config, duckDbInitSql(config.duckdb));
+  process.env.CUBEJS_DB_TYPE = driver.dbType;
   // Queries without a timezone are cut in the company's zone (Asia/Tokyo by default), not UTC.
   process.env.CUBEJS_DEFAULT_TIMEZONE = config.timeZone;
   process.env.CUBEJS_PORT = String(config.port);
   process.env.PORT = String(config.port);
   process.env.CUBEJS_TELEMETRY = 'false';
-  process.env.CUBEJS_EXTERNAL_DEFAULT = 'false';
+  // Pre-aggregations in the warehouse itself, unless a Cube Store is configured (Cube's default then).
+  if (!config.cubeStoreHost) process.env.CUBEJS_EXTERNAL_DEFAULT = 'false';
   process.env.CUBEJS_SCHEDULED_REFRESH_DEFAULT ??= 'false';
 
   const { CubejsServer } = require('@cubejs-backend/server');
-  const { DuckDBDriver } = require('@cubejs-backend/duckdb-driver');
 
   const { CubejsHandlerError, UserError } = require('@cubejs-backend/api-gateway');
   process.env.CUBEJS_MAX_REQUEST_SIZE = String(config.security.maxRequestBytes);
@@ -117,6 +129,14 @@ export function createCube(config: Config): CubeHandle {
     const { claims, own } = await authenticator.verify(token);
     return principalFromClaims(claims, own ? OWN_CLAIMS : config.security.claims);
   };
+  const source = modelSourceOptions(config, (): CubeCore => server.core, () => driver.identity()); // the model with the warehouse's fiscal year (model-files.ts)
+  const repositoryFactory =
+    driver.dbType === 'postgres'
+      ? (context: object) => {
+          const files = source.repositoryFactory(context);
+          return { dataSchemaFiles: async () => withBuildRefreshKeys(await files.dataSchemaFiles()) };
+        }
+      : source.repositoryFactory;
 
   // The policy reads the compiled model; one catalog per compiled meta (a model change recompiles).
   const catalogs = new WeakMap<object, Catalog>();
@@ -135,26 +155,32 @@ export function createCube(config: Config): CubeHandle {
     return e;
   };
 
-  const warmup = createWarmup({
-    core: () => server.core,
-    identity: () => warehouseIdentity(config.warehousePath),
-    timeZone: config.timeZone,
-    log: (m) => console.log(`[revcycle] ${m}`),
-  });
+  const warmup: Warmup =
+    driver.dbType === 'postgres'
+      ? refreshWorkerBuilds()
+      : createWarmup({
+          core: () => server.core,
+          identity: () => warehouseIdentity(config.warehousePath),
+          timeZone: config.timeZone,
+          log: (m) => console.log(`[revcycle] ${m}`),
+        });
   const server = new CubejsServer({
     apiSecret: config.apiSecret,
     devServer: false,
     // Cube installs cors() before every route; without this it answers Access-Control-Allow-Origin: *.
     http: { cors: corsOptions(config.security) },
-    cacheAndQueueDriver: 'memory',
+    cacheAndQueueDriver: config.cubeStoreHost ? 'cubestore' : 'memory',
     telemetry: false,
     logger: (msg: string, params: Record<string, unknown>) => {
       if (config.logLevel === 'trace' || /error/i.test(msg)) console.log(`[cube] ${msg}`, JSON.stringify(params).slice(0, 2000));
     },
-    ...modelSourceOptions(config, (): CubeCore => server.core), // the model with the warehouse's fiscal year (model-files.ts)
-    // Cube's DuckDB SQL converts zones assuming the session zone is UTC, whatever the machine's zone.
-    driverFactory: () => new DuckDBDriver({ databasePath: config.warehousePath, initSql: duckDbInitSql(config.duckdb) }),
-    contextToOrchestratorId: (ctx: { warehouseIdentity?: string } | undefined) => `warehouse-${ctx?.warehouseIdentity ?? warmup.served()}`,
+    schemaVersion: source.schemaVersion,
+    repositoryFactory,
+    driverFactory: () => driver.create(), // DuckDB or PostgreSQL (driver.ts)
+    contextToOrchestratorId:
+      driver.dbType === 'postgres'
+        ? async () => `warehouse-${await driver.identity()}`
+        : (ctx: { warehouseIdentity?: string } | undefined) => `warehouse-${ctx?.warehouseIdentity ?? warmup.served()}`,
     checkAuth: async (req: { securityContext?: Principal }, auth?: string) => {
       try {
         req.securityContext = await principal(auth ?? '');
@@ -170,9 +196,16 @@ export function createCube(config: Config): CubeHandle {
         throw asCubeError(e);
       }
     },
-    scheduledRefreshTimer: false,
+    // Only Cube's refresh worker (CUBEJS_REFRESH_WORKER=true) refreshes pre-aggregations on a schedule.
+    scheduledRefreshTimer: config.refreshWorker ? config.scheduledRefreshSeconds : false,
   });
   const core = server.core;
+  // The server's close releases Cube's connections; the warehouse driver's own (identity) connection goes with them.
+  const releaseConnections = core.releaseConnections?.bind(core);
+  core.releaseConnections = async () => {
+    await releaseConnections?.();
+    await driver.close();
+  };
   // Cube only enforces auth when NODE_ENV=production; revcycle enforces it always.
   const createGateway = core.createApiGatewayInstance.bind(core);
   core.createApiGatewayInstance = (secret: string, compilerApi: unknown, orchestratorApi: unknown, logger: unknown, options: object) => {
@@ -234,16 +267,19 @@ export function createCube(config: Config): CubeHandle {
       const ctx = systemContext();
       const compilerApi = await core.getCompilerApi(ctx);
       await compilerApi.metaConfig(ctx, { requestId: ctx.requestId });
-      if (!existsSync(config.warehousePath)) throw new Error(`No warehouse at ${config.warehousePath}: run npm run build:warehouse`);
+      if (driver.dbType === 'duckdb' && !existsSync(config.warehousePath)) throw new Error(`No warehouse at ${config.warehousePath}: run npm run build:warehouse`);
       const orchestrator = await core.getOrchestratorApi(ctx);
       await orchestrator.testDriverConnection(orchestrator.driverFactory, 'internal', 'default');
-      const mismatch = duckDbSettingsMismatch(config.duckdb, await duckDbSettings());
-      if (mismatch) throw new Error(mismatch);
+      if (driver.dbType === 'duckdb') {
+        const mismatch = duckDbSettingsMismatch(config.duckdb, await duckDbSettings());
+        if (mismatch) throw new Error(mismatch);
+      }
     },
     duckDbSettings,
     async close() {
       await server.close?.();
       await core.shutdown?.();
+      await driver.close();
     },
   };
 }

@@ -16,14 +16,13 @@
  *
  * The month is read from marts.settings through Cube's own driver (the server
  * holds the DuckDB file; a second connection from this process is not
- * allowed), once per warehouse file. Without a readable warehouse the model
+ * allowed), once per warehouse build (`warehouseIdentity`, server/cube/driver.ts). Without a readable warehouse the model
  * is served as written.
  *
  * Limits: only YAML cube files are rewritten (a JS model would read the
  * month itself); the rewritten files are re-serialised YAML, so Cube's error
  * messages quote their line numbers, not the source's.
  */
-import { statSync } from 'node:fs';
 import YAML from 'yaml';
 import type { Config } from '../config.js';
 import { readModelFiles, type ModelFile } from './cube-server.js';
@@ -60,7 +59,9 @@ export function withFiscalYearStart(files: ModelFile[], startMonth: number): Mod
 
 /** The part of Cube's core this module uses. */
 export interface CubeCore {
-  getOrchestratorApi(context: object): Promise<{ driverFactory(dataSource: string): Promise<{ query(sql: string, values: unknown[]): Promise<Record<string, unknown>[]> }> }>;
+  getOrchestratorApi(context: object): Promise<{
+    driverFactory(dataSource: string): Promise<{ query(sql: string, values: unknown[]): Promise<Record<string, unknown>[]> }>;
+  }>;
 }
 
 /**
@@ -68,20 +69,11 @@ export interface CubeCore {
  * model with the warehouse's fiscal year. `core` is called lazily (the
  * options are built before Cube's core exists).
  */
-export function modelSourceOptions(config: Config, core: () => CubeCore) {
+export function modelSourceOptions(config: Config, core: () => CubeCore, warehouseIdentity: () => Promise<string>) {
   let cached: { identity: string; month: number | undefined } | undefined;
 
-  const fileIdentity = () => {
-    try {
-      const s = statSync(config.warehousePath);
-      return `${s.ino}-${s.mtimeMs}`;
-    } catch {
-      return 'missing';
-    }
-  };
-
   async function fiscalYearStartMonth(context: object): Promise<number | undefined> {
-    const identity = fileIdentity();
+    const identity = await warehouseIdentity();
     if (cached?.identity === identity) return cached.month;
     let month: number | undefined;
     if (identity !== 'missing') {

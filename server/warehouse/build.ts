@@ -12,6 +12,10 @@
  * removes the files of builds whose process is gone (a partial warehouse can
  * be as large as the real one).
  *
+ * With `warehouseUrl` (REVCYCLE_WAREHOUSE_URL) the same build runs on
+ * PostgreSQL instead (target-postgres.ts): new schemas, switched in by one
+ * transaction.
+ *
  * Rows set aside by the loader are listed in `raw.rejected_rows` and, after a
  * successful swap, in `<warehouse dir>/rejected/<table>.csv`.
  */
@@ -25,6 +29,7 @@ import { DUCKDB_SETTINGS_QUERY, duckDbOptions, duckDbSettingsMismatch, type Duck
 import { formatFailures, runDataTests, type DataTestResult } from './data-tests.js';
 import { displayPath, loadSeeds, type LoadedTable, type RejectedRow } from './load-seeds.js';
 import { MODEL_SCHEMAS, runModels, type BuiltModel } from './run-models.js';
+import { asSession, type SessionLike } from './target.js';
 import { SEED_TABLES } from './seed-schema.js';
 
 export const DEFAULT_MODELS_DIR = path.resolve(
@@ -47,6 +52,8 @@ export interface BuildOptions {
   printLimit?: number;
   /** Threads, memory limit and spill directory (config.ts); DuckDB's defaults when absent. */
   duckdb?: DuckDbSettings;
+  /** postgres://… : build in that PostgreSQL database instead of the DuckDB file (target-postgres.ts). */
+  warehouseUrl?: string;
 }
 
 export interface BuildSummary {
@@ -63,6 +70,7 @@ export interface BuildSummary {
   models: BuiltModel[];
   tests: { run: number; passed: number; failed: number; results: DataTestResult[] };
   /** DuckDB's threads, memory_limit and temp_directory during the build, as it reported them. */
+  /** DuckDB's threads, memory_limit and temp_directory as the build's database reported them; {} on PostgreSQL. */
   duckdb: Record<string, unknown>;
   /** finishMs: build_info, checkpoint and close before the swap. */
   timings: { loadMs: number; modelsMs: number; testsMs: number; finishMs: number; totalMs: number };
@@ -118,7 +126,7 @@ export async function isWarehouseStale(
   return false;
 }
 
-async function hashModels(modelsDir: string): Promise<string> {
+export async function hashModels(modelsDir: string): Promise<string> {
   const hash = createHash('sha256');
   for (const file of await listFiles(modelsDir, true, isModelFile)) {
     hash.update(`${path.relative(modelsDir, file)}\n`);
@@ -127,9 +135,62 @@ async function hashModels(modelsDir: string): Promise<string> {
   return hash.digest('hex');
 }
 
-async function scalar(conn: DuckDBConnection, sql: string): Promise<unknown> {
-  const reader = await conn.runAndReadAll(sql);
-  return reader.getRows()[0]?.[0] ?? null;
+async function scalar(conn: SessionLike, sql: string): Promise<unknown> {
+  const row = (await asSession(conn).query(sql))[0];
+  return row ? (Object.values(row)[0] ?? null) : null;
+}
+
+/** The time zone of the seeds' settings (wall-clock seed times are in it), or the default. */
+export async function seedTimeZone(conn: SessionLike): Promise<string> {
+  const zone = await scalar(
+    conn,
+    `select coalesce(max(trim(value)) filter (where lower(trim(key)) = 'time_zone'), ` +
+      `max(trim(value)) filter (where lower(trim(key)) = 'timezone')) from raw.settings where trim(value) <> ''`,
+  );
+  return typeof zone === 'string' ? zone : DEFAULT_TIME_ZONE;
+}
+
+/** The seeds' as_of setting, as written. */
+export async function seedAsOf(conn: SessionLike): Promise<string | null> {
+  const asOf = await scalar(conn, `select max(trim(value)) from raw.settings where lower(trim(key)) = 'as_of'`);
+  return asOf === null ? null : String(asOf);
+}
+
+/** The statement creating `main.build_info` (one row: when, from what, as of when, zone, set-aside rows). */
+export function buildInfoSql(info: { startedAt: Date; seedsHash: string; modelsHash: string; asOf: string | null; timeZone: string; rejectedRows: number }): string {
+  return (
+    `create table main.build_info as select ` +
+    `cast(${quote(info.startedAt.toISOString())} as timestamptz) at time zone 'UTC' as built_at, ` +
+    `${quote(info.seedsHash)} as seeds_hash, ${quote(info.modelsHash)} as models_hash, ` +
+    `${info.asOf === null ? 'cast(null as varchar)' : quote(info.asOf)} as as_of, ` +
+    `${quote(info.timeZone)} as time_zone, ${info.rejectedRows} as rejected_rows`
+  );
+}
+
+/** After a swap: moves each table's set-aside report to `<rejectedDir>/<table>.csv` (removing stale ones). */
+export async function publishRejectedReports(tables: LoadedTable[], rejectedDir: string): Promise<string[]> {
+  const rejectedReports: string[] = [];
+  for (const { name } of SEED_TABLES) {
+    await rm(path.join(rejectedDir, `${name}.csv`), { force: true });
+    const report = tables.find((t) => t.table === name)?.rejectedReport;
+    if (report) {
+      await mkdir(rejectedDir, { recursive: true });
+      const target = path.join(rejectedDir, `${name}.csv`);
+      await rename(report, target);
+      rejectedReports.push(target);
+    }
+  }
+  return rejectedReports;
+}
+
+export function dataTestFailure(results: DataTestResult[], rejectedTotal: number, warehouse: string): WarehouseBuildError {
+  const failed = results.filter((r) => !r.passed);
+  const setAside = rejectedTotal > 0 ? `\n(${count(rejectedTotal)} seed rows were set aside while loading.)` : '';
+  return new WarehouseBuildError(
+    `Warehouse not updated: ${failed.length} of ${results.length} data tests failed; ` +
+      `${warehouse} is unchanged.\n${formatFailures(results)}${setAside}`,
+    failed,
+  );
 }
 
 const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
@@ -140,13 +201,13 @@ export function formatBuildSummary(summary: Omit<BuildSummary, 'report'>): strin
   const lines: string[] = [];
   const t = summary.timings;
   lines.push(
-    `Warehouse built: ${displayPath(summary.warehousePath)} in ${seconds(t.totalMs)} ` +
+    `Warehouse built: ${/^[a-z]+:\/\//.test(summary.warehousePath) ? summary.warehousePath : displayPath(summary.warehousePath)} in ${seconds(t.totalMs)} ` +
       `(load ${seconds(t.loadMs)}, models ${seconds(t.modelsMs)}, tests ${seconds(t.testsMs)}, ` +
       `write ${seconds(t.finishMs)})`,
   );
   lines.push(`  as of ${summary.asOf ?? '(not set)'} · time zone ${summary.timeZone} · seeds sha256 ${summary.seedsHash.slice(0, 12)}`);
   const d = summary.duckdb;
-  lines.push(`  DuckDB: ${d.threads} threads · memory limit ${d.memory_limit} · spills to ${d.temp_directory}`);
+  if (d.threads !== undefined) lines.push(`  DuckDB: ${d.threads} threads · memory limit ${d.memory_limit} · spills to ${d.temp_directory}`);
   const width = Math.max(...summary.seeds.map((s) => s.file.length), 4);
   lines.push(`  ${'seed'.padEnd(width)}  ${'rows'.padStart(12)}  ${'set aside'.padStart(9)}  ${'time'.padStart(7)}`);
   for (const s of summary.seeds) {
@@ -197,6 +258,10 @@ async function removeAbandonedBuilds(warehousePath: string, log: (m: string) => 
  * is broken or any data test fails.
  */
 export async function buildWarehouse(options: BuildOptions): Promise<BuildSummary> {
+  if (options.warehouseUrl) {
+    const { buildPostgresWarehouse } = await import('./target-postgres.js');
+    return buildPostgresWarehouse({ ...options, warehouseUrl: options.warehouseUrl });
+  }
   const started = performance.now();
   const startedAt = new Date();
   const log = options.log ?? ((m: string) => console.log(m));
@@ -240,12 +305,7 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
     });
     const loadMs = performance.now() - loadStarted;
 
-    const zone = await scalar(
-      conn,
-      `select coalesce(max(trim(value)) filter (where lower(trim(key)) = 'time_zone'), ` +
-        `max(trim(value)) filter (where lower(trim(key)) = 'timezone')) from raw.settings where trim(value) <> ''`,
-    );
-    const timeZone = typeof zone === 'string' ? zone : DEFAULT_TIME_ZONE;
+    const timeZone = await seedTimeZone(conn);
     // Seed times without an offset are wall-clock times in the settings' zone.
     await conn.run(`set TimeZone = ${quote(timeZone)}`);
 
@@ -258,25 +318,13 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
     const testsMs = performance.now() - testsStarted;
     const failed = results.filter((r) => !r.passed);
     log(`  data tests: ${results.length - failed.length} of ${results.length} passed (${Math.round(testsMs)} ms)`);
-    if (failed.length > 0) {
-      const setAside =
-        loaded.rejectedTotal > 0 ? `\n(${count(loaded.rejectedTotal)} seed rows were set aside while loading.)` : '';
-      throw new WarehouseBuildError(
-        `Warehouse not updated: ${failed.length} of ${results.length} data tests failed; ` +
-          `${displayPath(warehousePath)} is unchanged.\n${formatFailures(results)}${setAside}`,
-        failed,
-      );
-    }
+    if (failed.length > 0) throw dataTestFailure(results, loaded.rejectedTotal, displayPath(warehousePath));
 
     const finishStarted = performance.now();
-    const asOf = await scalar(conn, `select max(trim(value)) from raw.settings where lower(trim(key)) = 'as_of'`);
+    const asOf = await seedAsOf(conn);
     const modelsHash = await hashModels(modelsDir);
     await conn.run(
-      `create table main.build_info as select ` +
-        `cast(${quote(startedAt.toISOString())} as timestamptz) at time zone 'UTC' as built_at, ` +
-        `${quote(loaded.seedsHash)} as seeds_hash, ${quote(modelsHash)} as models_hash, ` +
-        `${asOf === null ? 'cast(null as varchar)' : quote(String(asOf))} as as_of, ` +
-        `${quote(timeZone)} as time_zone, ${loaded.rejectedTotal} as rejected_rows`,
+      buildInfoSql({ startedAt, seedsHash: loaded.seedsHash, modelsHash, asOf, timeZone, rejectedRows: loaded.rejectedTotal }),
     );
     await conn.run('checkpoint');
     close();
@@ -289,17 +337,7 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
     await utimes(warehousePath, startedAt, startedAt);
     swapped = true;
 
-    const rejectedReports: string[] = [];
-    for (const { name } of SEED_TABLES) {
-      await rm(path.join(rejectedDir, `${name}.csv`), { force: true });
-      const report = loaded.tables.find((t) => t.table === name)?.rejectedReport;
-      if (report) {
-        await mkdir(rejectedDir, { recursive: true });
-        const target = path.join(rejectedDir, `${name}.csv`);
-        await rename(report, target);
-        rejectedReports.push(target);
-      }
-    }
+    const rejectedReports = await publishRejectedReports(loaded.tables, rejectedDir);
     await rm(workDir, { recursive: true, force: true });
 
     const summary: Omit<BuildSummary, 'report'> = {
@@ -307,7 +345,7 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
       builtAt: startedAt.toISOString(),
       seedsHash: loaded.seedsHash,
       modelsHash,
-      asOf: asOf === null ? null : String(asOf),
+      asOf,
       timeZone,
       seeds: loaded.tables,
       rejectedRows: loaded.rejectedTotal,

@@ -22,9 +22,9 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { parse as parseYaml } from 'yaml';
 import { MODEL_SCHEMAS, discoverModels, type Model } from './run-models.js';
+import { asSession, type SessionLike } from './target.js';
 
 export type DataTestKind = 'not_null' | 'unique' | 'relationships' | 'accepted_values' | 'expression' | 'sql';
 
@@ -204,22 +204,25 @@ export async function collectTests(modelsDir: string, models?: Model[]): Promise
 }
 
 function jsonSafe(value: unknown): unknown {
-  return typeof value === 'bigint' ? value.toString() : value;
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Date) return value.toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, '');
+  if (value !== null && typeof value === 'object') return JSON.stringify(value);
+  return value;
 }
 
-export async function runTest(conn: DuckDBConnection, test: DataTest): Promise<DataTestResult> {
+export async function runTest(session: SessionLike, test: DataTest): Promise<DataTestResult> {
+  const conn = asSession(session);
   const started = performance.now();
   const base = { model: test.model, name: test.name, kind: test.kind, column: test.column, sql: test.sql };
   try {
     const count = async (sql: string) =>
-      Number((await conn.runAndReadAll(`select count(*) from (\n${sql}\n) as failing`)).getRows()[0]![0]);
+      Number((await conn.query(`select count(*) as n from (\n${sql}\n) as failing`))[0]!.n);
     const failingRows = test.probe !== undefined && (await count(test.probe)) === 0 ? 0 : await count(test.sql);
     let sample: Record<string, unknown>[] = [];
     if (failingRows > 0) {
-      const reader = await conn.runAndReadAll(
-        `select * from (\n${test.sql}\n) as failing order by all limit ${SAMPLE_SIZE}`,
-      );
-      sample = reader.getRowObjectsJson().map((row) => {
+      const sampleSql = `select * from (\n${test.sql}\n) as failing order by all limit ${SAMPLE_SIZE}`;
+      const rows = await (conn.queryJson ?? conn.query)(sampleSql);
+      sample = rows.map((row) => {
         const out: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(row)) out[k] = jsonSafe(v);
         return out;
@@ -240,7 +243,7 @@ export async function runTest(conn: DuckDBConnection, test: DataTest): Promise<D
 
 /** Runs every data test against the built database (search path set by the caller). */
 export async function runDataTests(
-  conn: DuckDBConnection,
+  conn: SessionLike,
   modelsDir: string,
   models?: Model[],
 ): Promise<DataTestResult[]> {

@@ -21,11 +21,14 @@
  * type, see write-table.ts) and `model(ctx)`, which returns the rows (the
  * runner writes the table) or one select statement (the runner creates the
  * table from it). `ctx.query(sql)` reads the warehouse being built.
+ *
+ * The runner takes a DuckDB connection or a WarehouseSession (target.ts), so
+ * the same models build on PostgreSQL through its dialect layer.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { asSession, type SessionLike, type WarehouseSession } from './target.js';
 import { ATTRIBUTION_MODELS } from '../contract/attribution.js';
 import { MAX_LIFETIME_YEARS } from '../contract/unit-economics.js';
 import { type Columns, type RowOf, TABLE_COLUMN_TYPES, writeTable } from './write-table.js';
@@ -231,10 +234,10 @@ export async function loadTsModel(model: Model): Promise<TsModelModule> {
   return mod as TsModelModule;
 }
 
-async function buildTsModel(conn: DuckDBConnection, model: Model, log: (message: string) => void): Promise<void> {
+async function buildTsModel(conn: WarehouseSession, model: Model, log: (message: string) => void): Promise<void> {
   const mod = await loadTsModel(model);
   const ctx: ModelContext = {
-    query: async (sql) => (await conn.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[],
+    query: (sql) => conn.query(sql),
     log: (message) => log(`  ${model.name}: ${message}`),
   };
   const result = await mod.model(ctx);
@@ -243,7 +246,7 @@ async function buildTsModel(conn: DuckDBConnection, model: Model, log: (message:
   else await writeTable(conn, model.schema, model.name, mod.columns, result);
 }
 
-async function createFromSelect(conn: DuckDBConnection, model: Model, sql: string): Promise<void> {
+async function createFromSelect(conn: WarehouseSession, model: Model, sql: string): Promise<void> {
   const body = sql.trim().replace(/;\s*$/, '');
   if (/;\s*\S/.test(stripSql(body))) throw new ModelError('a model is one select statement (found ";" inside)');
   await conn.run(`create table ${model.schema}.${model.name} as\n${body}\n`);
@@ -285,22 +288,24 @@ export async function orderModels(models: Model[]): Promise<Model[]> {
   return order;
 }
 
-async function countRows(conn: DuckDBConnection, schema: string, name: string): Promise<number> {
-  const reader = await conn.runAndReadAll(`select count(*) from ${schema}.${name}`);
-  return Number(reader.getRows()[0]![0]);
+async function countRows(conn: WarehouseSession, schema: string, name: string): Promise<number> {
+  const rows = await conn.query(`select count(*) as n from ${schema}.${name}`);
+  return Number(rows[0]!.n);
 }
 
-export async function setSearchPath(conn: DuckDBConnection): Promise<void> {
+export async function setSearchPath(session: SessionLike): Promise<void> {
+  const conn = asSession(session);
   for (const schema of ['raw', ...MODEL_SCHEMAS]) await conn.run(`create schema if not exists ${schema}`);
   await conn.run(`set search_path = '${SEARCH_PATH}'`);
 }
 
 /** Builds every model in dependency order; returns each model's row count and time. */
 export async function runModels(
-  conn: DuckDBConnection,
+  session: SessionLike,
   modelsDir: string,
   log: (message: string) => void = () => undefined,
 ): Promise<{ models: Model[]; built: BuiltModel[] }> {
+  const conn = asSession(session);
   const models = await orderModels(await discoverModels(modelsDir));
   await setSearchPath(conn);
   const built: BuiltModel[] = [];

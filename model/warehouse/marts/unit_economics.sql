@@ -314,9 +314,8 @@ with_lifetime as (
 final as (
     select
         segment_type || '|' || segment || '|' || strftime(period, '%Y-%m') as unit_economics_id,
-        with_lifetime.* exclude (cac),
+        with_lifetime.*,
         arpa * gross_margin * lifetime_years as ltv,
-        cac,
         arpa * gross_margin * lifetime_years / nullif(cac, 0) as ltv_to_cac,
         cac / nullif(arpa * gross_margin / 12, 0) as cac_payback_months,
     from with_lifetime

@@ -1,0 +1,155 @@
+/*
+ * Which database Cube reads: the DuckDB warehouse file (default) or the
+ * PostgreSQL warehouse (REVCYCLE_WAREHOUSE_URL), through Cube's own drivers
+ * (@cubejs-backend/duckdb-driver, @cubejs-backend/postgres-driver).
+ *
+ * - `identity()` changes when a build is swapped in (the file's inode and
+ *   mtime; on PostgreSQL main.build_info.built_at, read at most every 2 s).
+ *   cube-server.ts keys Cube's orchestrator on it, so every process serving
+ *   the warehouse — API instances and the refresh worker alike — moves to the
+ *   new build on its next request, with fresh caches. On PostgreSQL it also
+ *   changes when the refresh worker adds a pre-aggregation table: an API
+ *   instance caches the list of those tables for an hour (Cube's
+ *   preAggregationsSchemaCacheExpire, not settable through its options), and
+ *   would otherwise keep serving the table it saw before the worker rebuilt.
+ * - On PostgreSQL, pre-aggregations are stored in PostgreSQL itself (schema
+ *   CUBEJS_PRE_AGGREGATIONS_SCHEMA, default prod_pre_aggregations) unless a
+ *   Cube Store is configured (CUBEJS_CUBESTORE_HOST). Their refresh key is the
+ *   build time (`withBuildRefreshKeys`), so the refresh worker rebuilds them
+ *   after each warehouse build and never otherwise.
+ *
+ * - DuckDB is opened read-write while Cube builds pre-aggregations inside the
+ *   warehouse file (no Cube Store): one server process per file. With Cube
+ *   Store configured it is opened read-only (`readOnlyDuckDBDriver`), so
+ *   several processes can serve one file (docs/deploy.md).
+ */
+import { statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import YAML from 'yaml';
+import type { Config } from '../config.js';
+import { parsePostgresUrl } from '../warehouse/target.js';
+import type { ModelFile } from './cube-server.js';
+
+const require = createRequire(import.meta.url);
+
+export interface WarehouseDriver {
+  dbType: 'duckdb' | 'postgres';
+  /** A new Cube driver for the warehouse. */
+  create(): unknown;
+  /** Changes whenever a new build is swapped in; 'missing' when there is no warehouse. */
+  identity(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The SQL returning the build's time: the refresh key of every cube and pre-aggregation on PostgreSQL. */
+export const BUILD_REFRESH_KEY_SQL = 'select max(built_at) from main.build_info';
+
+/**
+ * Cube's DuckDB driver opening the file READ_ONLY (its 1.7.43 `init` passes no
+ * access mode): any number of processes may then share the file, but no
+ * pre-aggregation can be built in it — only for use with Cube Store.
+ */
+export function readOnlyDuckDBDriver(options: { databasePath: string; initSql?: string }): unknown {
+  const { DuckDBDriver } = require('@cubejs-backend/duckdb-driver');
+  const { DuckDBInstance } = require('@duckdb/node-api');
+  class ReadOnlyDuckDBDriver extends DuckDBDriver {
+    constructor(config: object) {
+      super(config);
+    }
+
+    async init() {
+      const instance = await DuckDBInstance.create(options.databasePath, { access_mode: 'READ_ONLY' });
+      const defaultConnection = await instance.connect();
+      try {
+        await this.configureConnection(defaultConnection);
+      } catch (e) {
+        defaultConnection.closeSync();
+        instance.closeSync();
+        throw e;
+      }
+      return { defaultConnection, instance };
+    }
+    readOnly() {
+      return true;
+    }
+  }
+  return new ReadOnlyDuckDBDriver(options);
+}
+
+/** `duckdbInitSql`: the DuckDB session's SQL (UTC session zone, threads, memory limit: cube-server.ts). */
+export function warehouseDriver(config: Config, duckdbInitSql: string): WarehouseDriver {
+  if (config.warehouseUrl) return postgresDriver(config.warehouseUrl);
+  const { DuckDBDriver } = require('@cubejs-backend/duckdb-driver');
+  const options = { databasePath: config.warehousePath, initSql: duckdbInitSql };
+  return {
+    dbType: 'duckdb',
+    // With Cube Store holding the pre-aggregations nothing writes the file: open it read-only, shareable.
+    create: () => (config.cubeStoreHost ? readOnlyDuckDBDriver(options) : new DuckDBDriver(options)),
+    identity: async () => {
+      try {
+        const s = statSync(config.warehousePath);
+        return `${s.ino}-${Math.round(s.mtimeMs)}`;
+      } catch {
+        return 'missing';
+      }
+    },
+    close: async () => undefined,
+  };
+}
+
+function postgresDriver(url: string): WarehouseDriver {
+  const { PostgresDriver } = require('@cubejs-backend/postgres-driver');
+  const pg = require('pg');
+  const { host, port, user, password, database, ssl } = parsePostgresUrl(url);
+  const connection = { host, port, user, password, database, ssl: ssl ? { rejectUnauthorized: false } : undefined };
+  const pool = new pg.Pool({ ...connection, max: 1, application_name: 'revcycle-identity' });
+  // An idle connection closed by the server (restart, dropped database) must not crash the process.
+  pool.on('error', () => undefined);
+  let cached: { at: number; value: Promise<string> } | undefined;
+  let closed = false;
+  const read = async () => {
+    try {
+      const { rows } = await pool.query(
+        `select (${BUILD_REFRESH_KEY_SQL}) as built_at, ` +
+          `(select md5(coalesce(string_agg(schemaname || '.' || tablename, ',' order by schemaname, tablename), '')) ` +
+          `from pg_tables where schemaname like '%pre_aggregations') as rollups`,
+      );
+      const value = rows[0]?.built_at;
+      return value ? `pg-${new Date(value).getTime()}-${String(rows[0].rollups).slice(0, 12)}` : 'missing';
+    } catch {
+      return 'missing';
+    }
+  };
+  return {
+    dbType: 'postgres',
+    // Cube's PostgreSQL queries name the zone of every conversion; the session stays UTC.
+    create: () => new PostgresDriver({ ...connection, maxPoolSize: 8 }),
+    identity: () => {
+      if (!cached || Date.now() - cached.at > 2000) cached = { at: Date.now(), value: read() };
+      return cached.value;
+    },
+    close: async () => {
+      if (!closed) {
+        closed = true;
+        await pool.end();
+      }
+    },
+  };
+}
+
+type PreAggregation = { refresh_key?: unknown; [key: string]: unknown };
+type CubeDoc = { cubes?: { refresh_key?: unknown; pre_aggregations?: PreAggregation[] }[] };
+
+/** The cube files with the build's time as refresh key of every cube and pre-aggregation that sets none. */
+export function withBuildRefreshKeys(files: ModelFile[]): ModelFile[] {
+  return files.map((file) => {
+    if (!file.fileName.startsWith('cubes/') || !/\.ya?ml$/.test(file.fileName)) return file;
+    const doc = YAML.parse(file.content) as CubeDoc | null;
+    if (!doc?.cubes?.length) return file;
+    for (const cube of doc.cubes) {
+      cube.refresh_key ??= { sql: BUILD_REFRESH_KEY_SQL };
+      for (const preAggregation of cube.pre_aggregations ?? []) preAggregation.refresh_key ??= { sql: BUILD_REFRESH_KEY_SQL };
+    }
+    return { fileName: file.fileName, content: YAML.stringify(doc, { lineWidth: 0 }) };
+  });
+}
