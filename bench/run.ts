@@ -175,7 +175,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       REVCYCLE_DASHBOARD_DIST: dashboardDist,
       REVCYCLE_STATE_DIR: path.join(work, 'state'),
     });
-    const client = { url: server.url, token: signToken(secret, {}, 24 * 3600) };
+    const client = { url: server.url, token: signToken(secret, { sub: 'bench', role: 'executive' }, 24 * 3600) };
     let pages: PageTiming[] = [];
     let queries: QueryFigures[] = [];
     const concurrency: ConcurrencyFigures[] = [];
