@@ -110,7 +110,11 @@ describe('the stage definitions document', () => {
         expect(await figure(page, 'path-detour').textContent()).toBe(
           formatPercent(Number(paths[0]!['paths.detour_path_leads']) / newLeads, locale),
         );
-        expect(await figure(page, 'sla-lead').textContent()).toBe(locale === 'ja' ? '30 日' : '30 days');
+        // lead is the nurture pool: an inventory stage without an SLA (seeds/stages.csv); mql has one
+        expect(await figure(page, 'sla-lead').textContent()).toBe(
+          locale === 'ja' ? '在庫ステージ (SLA なし: 滞留してよい)' : 'Inventory stage (no SLA: leads may wait)',
+        );
+        expect(await figure(page, 'sla-mql').textContent()).toBe(locale === 'ja' ? '7 日' : '7 days');
         expect(await figure(page, 'sla-won').textContent()).toBe(locale === 'ja' ? '最終ステージ' : 'Final stage');
         expect(handoff.map((r) => r['handoff_quality.from_stage']).sort()).toEqual(['mql', 'sql']);
         for (const r of handoff) {

@@ -39,6 +39,16 @@ bucket_starts as (
     ) as b(age_days, aging_bucket, aging_bucket_order)
 ),
 
+-- each bucket as a range [age_days, next_age_days): a plain range join (no ASOF join, which PostgreSQL lacks)
+bucket_ranges as (
+    select
+        age_days,
+        coalesce(lead(age_days) over (order by age_days), 2147483647) as next_age_days,
+        aging_bucket,
+        aging_bucket_order,
+    from bucket_starts
+),
+
 cut_ages as (
     select stints.stint_id, bucket_starts.age_days from stints cross join bucket_starts
     union
@@ -75,17 +85,19 @@ live_segments as (
 states as (
     select
         live_segments.*,
-        bucket_starts.aging_bucket,
-        bucket_starts.aging_bucket_order,
+        bucket_ranges.aging_bucket,
+        bucket_ranges.aging_bucket_order,
         coalesce(live_segments.age_days >= live_segments.sla_days, false) as is_stuck,
     from live_segments
-    asof join bucket_starts on live_segments.age_days >= bucket_starts.age_days
+    inner join bucket_ranges
+        on live_segments.age_days >= bucket_ranges.age_days
+        and live_segments.age_days < bucket_ranges.next_age_days
 ),
 
 changes as (
-    select starts_at as changed_at, 1 as delta, * exclude (starts_at, ends_at) from states
+    select starts_at as changed_at, 1 as delta, stage, stage_order, is_funnel, team, sla_days, is_sla_stage, aging_bucket, aging_bucket_order, is_stuck, lead_source, persona, industry, employee_band, owner_team from states
     union all
-    select ends_at as changed_at, -1 as delta, * exclude (starts_at, ends_at) from states where ends_at is not null
+    select ends_at as changed_at, -1 as delta, stage, stage_order, is_funnel, team, sla_days, is_sla_stage, aging_bucket, aging_bucket_order, is_stuck, lead_source, persona, industry, employee_band, owner_team from states where ends_at is not null
 ),
 
 final as (

@@ -50,18 +50,36 @@ opportunity_events as (
         deals.status,
         deals.deal_type,
     from deals
-    cross join (select unnest(['opportunity_created', 'opportunity_closed']) as event_type) as events
+    cross join (values ('opportunity_created'), ('opportunity_closed')) as events(event_type)
     where deals.lead_id is not null
         and (events.event_type = 'opportunity_created' or deals.closed_at is not null)
 ),
 
--- by name: each kind of event has only its own columns, the others read null
+-- each kind of event has only its own columns; the others read null
+-- (spelled out rather than `union all by name`, which PostgreSQL lacks)
 unioned as (
-    select * from touches
-    union all by name
-    select * from transitions
-    union all by name
-    select * from opportunity_events
+    select
+        lead_id, event_type, occurred_at, event_id,
+        channel, campaign_id, campaign_name, touch_type,
+        cast(null as varchar) as from_stage, cast(null as varchar) as to_stage,
+        cast(null as varchar) as reason, cast(null as varchar) as team,
+        cast(null as varchar) as opportunity_id, cast(null as bigint) as amount,
+        cast(null as varchar) as status, cast(null as varchar) as deal_type,
+    from touches
+    union all
+    select
+        lead_id, event_type, occurred_at, event_id,
+        null, null, null, null,
+        from_stage, to_stage, reason, team,
+        null, null, null, null,
+    from transitions
+    union all
+    select
+        lead_id, event_type, occurred_at, event_id,
+        null, null, null, null,
+        null, null, reason, team,
+        opportunity_id, amount, status, deal_type,
+    from opportunity_events
 ),
 
 final as (
@@ -72,7 +90,21 @@ final as (
             -- at the same instant: the touch, then the stage change it caused, then the deal
             order by unioned.occurred_at, case unioned.event_type when 'touch' then 1 when 'transition' then 2 else 3 end, unioned.event_id
         ) as event_number,
-        unioned.* exclude (lead_id),
+        unioned.event_type,
+        unioned.occurred_at,
+        unioned.event_id,
+        unioned.channel,
+        unioned.campaign_id,
+        unioned.campaign_name,
+        unioned.touch_type,
+        unioned.from_stage,
+        unioned.to_stage,
+        unioned.reason,
+        unioned.team,
+        unioned.opportunity_id,
+        unioned.amount,
+        unioned.status,
+        unioned.deal_type,
         timezone(settings.time_zone, timezone('UTC', unioned.occurred_at)) as occurred_local,
     from unioned
     cross join settings
