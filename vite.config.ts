@@ -30,7 +30,13 @@ export default defineConfig({
   },
   test: {
     root: '.',
-    include: ['test/**/*.test.ts', 'test/**/*.test.tsx', 'server/**/*.test.ts', 'dashboard/src/**/*.test.ts', 'dashboard/src/**/*.test.tsx'],
+    include: [
+      'test/**/*.test.ts',
+      'test/**/*.test.tsx',
+      'server/**/*.test.ts',
+      'dashboard/src/**/*.test.ts',
+      'dashboard/src/**/*.test.tsx',
+    ],
     testTimeout: 60_000,
     hookTimeout: 240_000,
     fileParallelism: false,

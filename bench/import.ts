@@ -73,10 +73,20 @@ export async function benchImport(opts: { leads: number; touches: number; build:
     const { mkdirSync } = await import('node:fs');
     mkdirSync(input);
     // Leads over two years, 200 companies' domains per 10 000 leads; touches spread over the leads.
-    await writeLines(path.join(input, 'leads.csv'), 'ID,メールアドレス,会社名,登録日時,流入元', opts.leads, (i) =>
-      `L${i},person${i}@company${i % Math.max(1, Math.floor(opts.leads / 50))}.example.jp,株式会社カンパニー${i % 997},${local(i % 1_000_000)},${CHANNELS[i % CHANNELS.length]}`);
-    await writeLines(path.join(input, 'touches.csv'), '接点ID,ID,日時,チャネル', opts.touches, (i) =>
-      `T${i},L${i % opts.leads},${local((i % opts.leads) % 1_000_000 + (i % 7) * 1440)},${CHANNELS[(i * 7) % CHANNELS.length]}`);
+    await writeLines(
+      path.join(input, 'leads.csv'),
+      'ID,メールアドレス,会社名,登録日時,流入元',
+      opts.leads,
+      (i) =>
+        `L${i},person${i}@company${i % Math.max(1, Math.floor(opts.leads / 50))}.example.jp,株式会社カンパニー${i % 997},${local(i % 1_000_000)},${CHANNELS[i % CHANNELS.length]}`,
+    );
+    await writeLines(
+      path.join(input, 'touches.csv'),
+      '接点ID,ID,日時,チャネル',
+      opts.touches,
+      (i) =>
+        `T${i},L${i % opts.leads},${local(((i % opts.leads) % 1_000_000) + (i % 7) * 1440)},${CHANNELS[(i * 7) % CHANNELS.length]}`,
+    );
     writeFileSync(path.join(input, 'mapping.yml'), MAPPING);
     const inputBytes = statSync(path.join(input, 'leads.csv')).size + statSync(path.join(input, 'touches.csv')).size;
 
@@ -113,7 +123,11 @@ export async function benchImport(opts: { leads: number; touches: number; build:
     if (opts.build) {
       const { buildWarehouse } = await import('../server/warehouse/index.js');
       const t1 = performance.now();
-      await buildWarehouse({ seedsDir: path.join(result.dir!, 'tables'), warehousePath: path.join(work, 'warehouse.duckdb'), log: () => {} });
+      await buildWarehouse({
+        seedsDir: path.join(result.dir!, 'tables'),
+        warehousePath: path.join(work, 'warehouse.duckdb'),
+        log: () => {},
+      });
       out.buildMs = Math.round(performance.now() - t1);
     }
     return out;

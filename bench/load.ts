@@ -71,7 +71,13 @@ export interface RequestResult {
   failure?: string;
 }
 
-export interface Percentiles { count: number; p50: number; p95: number; p99: number; max: number }
+export interface Percentiles {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
 
 export interface LoadReport {
   clients: number;
@@ -122,7 +128,13 @@ function badAnswer(body: unknown): string | undefined {
   return undefined;
 }
 
-async function send(opts: LoadOptions, name: string, query: Query, uncached: boolean, counters: { continueWaits: number }): Promise<RequestResult> {
+async function send(
+  opts: LoadOptions,
+  name: string,
+  query: Query,
+  uncached: boolean,
+  counters: { continueWaits: number },
+): Promise<RequestResult> {
   const body = JSON.stringify({ query, queryType: 'multi' });
   const started = performance.now();
   const deadline = started + (opts.requestTimeoutMs ?? 120_000);
@@ -136,13 +148,25 @@ async function send(opts: LoadOptions, name: string, query: Query, uncached: boo
       });
       const text = await res.text();
       let parsed: unknown;
-      try { parsed = JSON.parse(text); } catch { parsed = undefined; }
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
       if (isContinueWait(res.status, parsed)) {
         counters.continueWaits++;
         continue;
       }
       const ms = performance.now() - started;
-      if (res.status !== 200) return { query: name, sentAt: started, uncached, status: res.status, ms, failure: `${name}: ${res.status} ${text.slice(0, 200)}` };
+      if (res.status !== 200)
+        return {
+          query: name,
+          sentAt: started,
+          uncached,
+          status: res.status,
+          ms,
+          failure: `${name}: ${res.status} ${text.slice(0, 200)}`,
+        };
       const bad = badAnswer(parsed);
       return { query: name, sentAt: started, uncached, status: 200, ms, ...(bad ? { failure: `${name}: ${bad}` } : {}) };
     }
@@ -156,8 +180,9 @@ async function send(opts: LoadOptions, name: string, query: Query, uncached: boo
 
 /** Runs `clients` closed-loop clients for `durationMs` and reports latency, throughput and failures. */
 export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
-  const named = Object.entries(opts.queries ?? TYPICAL_QUERIES)
-    .map(([name, q]) => [name, opts.timezone ? { timezone: opts.timezone, ...q } : q] as const);
+  const named = Object.entries(opts.queries ?? TYPICAL_QUERIES).map(
+    ([name, q]) => [name, opts.timezone ? { timezone: opts.timezone, ...q } : q] as const,
+  );
   if (named.length === 0) throw new Error('runLoad: no queries');
   const share = opts.uncachedShare ?? 0.3;
   const results: RequestResult[] = [];
@@ -185,7 +210,9 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
   for (const r of results) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
   const failed = results.filter((r) => r.failure);
   const ok = results.filter((r) => !r.failure);
-  const perQuery = Object.fromEntries(named.map(([name]) => [name, percentiles(ok.filter((r) => r.query === name).map((r) => r.ms))]));
+  const perQuery = Object.fromEntries(
+    named.map(([name]) => [name, percentiles(ok.filter((r) => r.query === name).map((r) => r.ms))]),
+  );
   return {
     clients: opts.clients,
     durationMs: Math.round(elapsed),
@@ -224,11 +251,26 @@ export async function runLoadInChild(opts: Omit<LoadOptions, 'queries' | 'onResu
   const dir = mkdtempSync(path.join(os.tmpdir(), 'revcycle-load-'));
   const out = path.join(dir, 'report.json');
   try {
-    const child = spawn(process.execPath, [
-      '--import', 'tsx', fileURLToPath(import.meta.url), '--url', opts.url, '--clients', String(opts.clients),
-      '--seconds', String(opts.durationMs / 1000), '--uncached', String(opts.uncachedShare ?? 0.3),
-      ...(opts.timezone ? ['--timezone', opts.timezone] : []), '--out', out,
-    ], { env: { ...process.env, REVCYCLE_LOAD_TOKEN: opts.token }, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        fileURLToPath(import.meta.url),
+        '--url',
+        opts.url,
+        '--clients',
+        String(opts.clients),
+        '--seconds',
+        String(opts.durationMs / 1000),
+        '--uncached',
+        String(opts.uncachedShare ?? 0.3),
+        ...(opts.timezone ? ['--timezone', opts.timezone] : []),
+        '--out',
+        out,
+      ],
+      { env: { ...process.env, REVCYCLE_LOAD_TOKEN: opts.token }, stdio: ['ignore', 'inherit', 'inherit'] },
+    );
     const code = await new Promise<number | null>((resolve, reject) => {
       child.once('error', reject);
       child.once('exit', resolve);
@@ -255,8 +297,14 @@ async function main() {
   });
   const { loadConfig, projectRoot } = await import('../server/config.js');
   const config = loadConfig();
-  const token = process.env.REVCYCLE_LOAD_TOKEN
-    ?? (await import('../server/auth.js')).signToken(config.apiSecret, { sub: 'bench-load', role: 'executive' }, 3600, config.security);
+  const token =
+    process.env.REVCYCLE_LOAD_TOKEN ??
+    (await import('../server/auth.js')).signToken(
+      config.apiSecret,
+      { sub: 'bench-load', role: 'executive' },
+      3600,
+      config.security,
+    );
   const report = await runLoad({
     url: values.url!.replace(/\/$/, ''),
     token,
@@ -279,5 +327,8 @@ async function main() {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main().catch((e) => { console.error(e); process.exit(2); });
+  main().catch((e) => {
+    console.error(e);
+    process.exit(2);
+  });
 }

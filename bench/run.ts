@@ -272,12 +272,19 @@ if (isMain && process.argv.includes('--import')) {
   });
   (async () => {
     const { benchImport, formatImportBench } = await import('./import.js');
-    const b = await benchImport({ leads: Number(values['import-leads']), touches: Number(values['import-touches']), build: values['import-build'] });
+    const b = await benchImport({
+      leads: Number(values['import-leads']),
+      touches: Number(values['import-touches']),
+      build: values['import-build'],
+    });
     console.log(formatImportBench(b));
     const dir = path.join(projectRoot, 'bench/results');
     mkdirSync(dir, { recursive: true });
     const machine = { cores: os.cpus().length, memoryBytes: os.totalmem(), node: process.version };
-    writeFileSync(path.join(dir, `import-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify({ machine, ...b }, null, 2));
+    writeFileSync(
+      path.join(dir, `import-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+      JSON.stringify({ machine, ...b }, null, 2),
+    );
   })().catch((e) => {
     console.error(e);
     process.exit(1);

@@ -12,7 +12,30 @@ const fs = require('node:fs');
 const path = require('node:path');
 const colors = require('tailwindcss/colors');
 
-const TREMOR_COLORS = ['slate', 'gray', 'zinc', 'neutral', 'stone', 'red', 'orange', 'amber', 'yellow', 'lime', 'green', 'emerald', 'teal', 'cyan', 'sky', 'blue', 'indigo', 'violet', 'purple', 'fuchsia', 'pink', 'rose'];
+const TREMOR_COLORS = [
+  'slate',
+  'gray',
+  'zinc',
+  'neutral',
+  'stone',
+  'red',
+  'orange',
+  'amber',
+  'yellow',
+  'lime',
+  'green',
+  'emerald',
+  'teal',
+  'cyan',
+  'sky',
+  'blue',
+  'indigo',
+  'violet',
+  'purple',
+  'fuchsia',
+  'pink',
+  'rose',
+];
 
 /** Tremor colour names written in a `color`/`colors` prop anywhere under dir. */
 function colorsUsed(dir) {
@@ -35,18 +58,35 @@ function colorsUsed(dir) {
 const chartColors = [...colorsUsed(`${__dirname}/src`)].sort();
 
 module.exports = {
-  content: [`${__dirname}/index.html`, `${__dirname}/src/**/*.{ts,tsx}`, `${__dirname}/../node_modules/@tremor/**/*.{js,ts,jsx,tsx}`],
+  content: [
+    `${__dirname}/index.html`,
+    `${__dirname}/src/**/*.{ts,tsx}`,
+    `${__dirname}/../node_modules/@tremor/**/*.{js,ts,jsx,tsx}`,
+  ],
   theme: {
     transparent: 'transparent',
     current: 'currentColor',
     extend: {
       colors: {
         tremor: {
-          brand: { faint: colors.blue[50], muted: colors.blue[200], subtle: colors.blue[400], DEFAULT: colors.blue[600], emphasis: colors.blue[700], inverted: colors.white },
+          brand: {
+            faint: colors.blue[50],
+            muted: colors.blue[200],
+            subtle: colors.blue[400],
+            DEFAULT: colors.blue[600],
+            emphasis: colors.blue[700],
+            inverted: colors.white,
+          },
           background: { muted: colors.gray[50], subtle: colors.gray[100], DEFAULT: colors.white, emphasis: colors.gray[700] },
           border: { DEFAULT: colors.gray[200] },
           ring: { DEFAULT: colors.gray[200] },
-          content: { subtle: colors.gray[400], DEFAULT: colors.gray[500], emphasis: colors.gray[700], strong: colors.gray[900], inverted: colors.white },
+          content: {
+            subtle: colors.gray[400],
+            DEFAULT: colors.gray[500],
+            emphasis: colors.gray[700],
+            strong: colors.gray[900],
+            inverted: colors.white,
+          },
         },
       },
       boxShadow: {
@@ -65,7 +105,9 @@ module.exports = {
   },
   safelist: [
     {
-      pattern: new RegExp(`^(bg|text|border|ring|stroke|fill)-(${chartColors.join('|')})-(50|100|200|300|400|500|600|700|800|900|950)$`),
+      pattern: new RegExp(
+        `^(bg|text|border|ring|stroke|fill)-(${chartColors.join('|')})-(50|100|200|300|400|500|600|700|800|900|950)$`,
+      ),
       variants: ['hover', 'ui-selected'],
     },
   ],

@@ -37,7 +37,12 @@ async function ensureWarehouse(config: Config, force = false) {
   if (!force && !(await isWarehouseStale(config.seedsDir, config.warehousePath))) return;
   const from = config.seedsFrom === 'import' ? ' (the latest import)' : '';
   console.log(`Building the warehouse from ${path.relative(projectRoot, config.seedsDir)}/${from} …`);
-  const summary = await buildWarehouse({ seedsDir: config.seedsDir, warehousePath: config.warehousePath, duckdb: config.duckdb, warehouseUrl: config.warehouseUrl });
+  const summary = await buildWarehouse({
+    seedsDir: config.seedsDir,
+    warehousePath: config.warehousePath,
+    duckdb: config.duckdb,
+    warehouseUrl: config.warehouseUrl,
+  });
   console.log(summary.report ?? `Warehouse ready: ${config.warehousePath}`);
 }
 
@@ -59,7 +64,9 @@ function printAccess(url: string, config: Config) {
     console.log(`  token (executive, 24h) ${token}`);
     console.log(`  e.g. curl -H "Authorization: Bearer ${token.slice(0, 12)}…" '${url}/cubejs-api/v1/meta'`);
   }
-  console.log('  tokens: npm run token -- --role executive|analyst|team|agency [--team east_team] [--channels seo,ads] --ttl 3600\n');
+  console.log(
+    '  tokens: npm run token -- --role executive|analyst|team|agency [--team east_team] [--channels seo,ads] --ttl 3600\n',
+  );
 }
 
 /** Starts the server and waits until it can answer; exits non-zero with the reason when it cannot. */
@@ -71,9 +78,11 @@ async function startReady(config: Config) {
   } catch (e) {
     const message = (e as Error).message;
     const locked = /Could not set lock on file|Conflicting lock/i.test(message);
-    console.error(locked
-      ? `revcycle cannot start: the warehouse ${config.warehousePath} is locked by another process (DuckDB allows one writer; is another revcycle server running on it?).\n  ${message}`
-      : `revcycle cannot start: the server is not ready: ${message}`);
+    console.error(
+      locked
+        ? `revcycle cannot start: the warehouse ${config.warehousePath} is locked by another process (DuckDB allows one writer; is another revcycle server running on it?).\n  ${message}`
+        : `revcycle cannot start: the server is not ready: ${message}`,
+    );
     await server.close().catch(() => undefined);
     process.exit(1);
   }
@@ -105,7 +114,10 @@ async function main() {
       await ensureDashboard(config);
       const server = await startReady(config);
       printAccess(server.url, config);
-      const stop = async () => { await server.close(); process.exit(0); };
+      const stop = async () => {
+        await server.close();
+        process.exit(0);
+      };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       break;
@@ -126,11 +138,18 @@ async function main() {
     case 'token': {
       const ttl = Number(values.ttl);
       if (!Number.isInteger(ttl) || ttl <= 0) throw new ConfigError('--ttl must be a positive number of seconds');
-      if (!values.role) throw new ConfigError(`--role is required: one of ${ROLES.join(', ')} (team needs --team, agency needs --channels)`);
-      const scopes = values.scopes?.split(',').map((s) => s.trim()).filter(Boolean);
+      if (!values.role)
+        throw new ConfigError(`--role is required: one of ${ROLES.join(', ')} (team needs --team, agency needs --channels)`);
+      const scopes = values.scopes
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       let principal;
       try {
-        principal = principalFromClaims({ sub: 'cli', role: values.role, team: values.team, channels: values.channels, scopes }, OWN_CLAIMS);
+        principal = principalFromClaims(
+          { sub: 'cli', role: values.role, team: values.team, channels: values.channels, scopes },
+          OWN_CLAIMS,
+        );
       } catch (e) {
         throw new ConfigError((e as Error).message);
       }

@@ -130,7 +130,6 @@ export function duckDbSettingsMismatch(wanted: DuckDbSettings, reported: Record<
 /** The settings as DuckDB option values (DuckDBInstance.create's options, or SET statements). */
 export function duckDbOptions(settings: DuckDbSettings): Record<'threads' | 'memory_limit' | 'temp_directory', string> {
   return { threads: String(settings.threads), memory_limit: settings.memoryLimit, temp_directory: settings.tempDirectory };
-
 }
 
 // ---------------------------------------------------------------------------
@@ -319,7 +318,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiSecret,
     apiSecretSource,
     warehousePath: resolve(env.REVCYCLE_WAREHOUSE ?? env.CUBEJS_DB_DUCKDB_DATABASE_PATH ?? 'data/warehouse.duckdb'),
-    seedsDir: env.REVCYCLE_SEEDS ? resolve(env.REVCYCLE_SEEDS) : imported ?? bundledSeedsDir,
+    seedsDir: env.REVCYCLE_SEEDS ? resolve(env.REVCYCLE_SEEDS) : (imported ?? bundledSeedsDir),
     modelDir: resolve(env.REVCYCLE_MODEL ?? 'model'),
     dashboardDist: resolve(env.REVCYCLE_DASHBOARD_DIST ?? 'dist/dashboard'),
     stateDir,

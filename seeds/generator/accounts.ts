@@ -17,64 +17,327 @@
 
 import { AS_OF, DAY, WINDOW_START, dayFromCivil, jstDay, previousBusinessDay, placeInDay } from './calendar.js';
 import {
-  BAND_CONTACT_WEIGHT, BAND_CUMULATIVE, DEAL_INDUSTRY_FACTOR, DEAL_MAX, DEAL_MEDIAN_BY_BAND, DEAL_MIN, DEAL_SIGMA,
-  INDUSTRY_CUMULATIVE, OFFLINE_CHANNELS, REGION_CUMULATIVE, RENEWAL_RATE_BY_BAND, ownerTeam,
+  BAND_CONTACT_WEIGHT,
+  BAND_CUMULATIVE,
+  DEAL_INDUSTRY_FACTOR,
+  DEAL_MAX,
+  DEAL_MEDIAN_BY_BAND,
+  DEAL_MIN,
+  DEAL_SIGMA,
+  INDUSTRY_CUMULATIVE,
+  OFFLINE_CHANNELS,
+  REGION_CUMULATIVE,
+  RENEWAL_RATE_BY_BAND,
+  ownerTeam,
 } from './company.js';
 import { Random } from './random.js';
 
 type Part = readonly [ja: string, romaji: string];
 
 const GENERIC_PREFIXES: readonly Part[] = [
-  ['東洋', 'toyo'], ['日本', 'nihon'], ['大和', 'yamato'], ['中央', 'chuo'], ['富士', 'fuji'], ['三栄', 'sanei'],
-  ['新光', 'shinko'], ['光洋', 'koyo'], ['昭和', 'showa'], ['平和', 'heiwa'], ['協和', 'kyowa'], ['大同', 'daido'],
-  ['丸和', 'maruwa'], ['旭', 'asahi'], ['三協', 'sankyo'], ['太陽', 'taiyo'], ['明星', 'myojo'], ['日進', 'nisshin'],
-  ['高木', 'takagi'], ['松本', 'matsumoto'], ['石川', 'ishikawa'], ['青葉', 'aoba'], ['桜井', 'sakurai'], ['未来', 'mirai'],
-  ['新和', 'shinwa'], ['共栄', 'kyoei'], ['山田', 'yamada'], ['中村', 'nakamura'], ['小林', 'kobayashi'], ['森田', 'morita'],
-  ['岡田', 'okada'], ['西村', 'nishimura'], ['北斗', 'hokuto'], ['白鳥', 'shiratori'], ['若葉', 'wakaba'], ['千代田', 'chiyoda'],
-  ['常盤', 'tokiwa'], ['菱和', 'ryowa'], ['東邦', 'toho'], ['大栄', 'daiei'], ['第一', 'daiichi'], ['双葉', 'futaba'],
-  ['栄光', 'eiko'], ['三和', 'sanwa'], ['日東', 'nitto'], ['弘和', 'kowa'], ['誠和', 'seiwa'], ['泉', 'izumi'],
-  ['藤井', 'fujii'], ['村上', 'murakami'], ['飛鳥', 'asuka'], ['新星', 'shinsei'], ['晴海', 'harumi'], ['葵', 'aoi'],
+  ['東洋', 'toyo'],
+  ['日本', 'nihon'],
+  ['大和', 'yamato'],
+  ['中央', 'chuo'],
+  ['富士', 'fuji'],
+  ['三栄', 'sanei'],
+  ['新光', 'shinko'],
+  ['光洋', 'koyo'],
+  ['昭和', 'showa'],
+  ['平和', 'heiwa'],
+  ['協和', 'kyowa'],
+  ['大同', 'daido'],
+  ['丸和', 'maruwa'],
+  ['旭', 'asahi'],
+  ['三協', 'sankyo'],
+  ['太陽', 'taiyo'],
+  ['明星', 'myojo'],
+  ['日進', 'nisshin'],
+  ['高木', 'takagi'],
+  ['松本', 'matsumoto'],
+  ['石川', 'ishikawa'],
+  ['青葉', 'aoba'],
+  ['桜井', 'sakurai'],
+  ['未来', 'mirai'],
+  ['新和', 'shinwa'],
+  ['共栄', 'kyoei'],
+  ['山田', 'yamada'],
+  ['中村', 'nakamura'],
+  ['小林', 'kobayashi'],
+  ['森田', 'morita'],
+  ['岡田', 'okada'],
+  ['西村', 'nishimura'],
+  ['北斗', 'hokuto'],
+  ['白鳥', 'shiratori'],
+  ['若葉', 'wakaba'],
+  ['千代田', 'chiyoda'],
+  ['常盤', 'tokiwa'],
+  ['菱和', 'ryowa'],
+  ['東邦', 'toho'],
+  ['大栄', 'daiei'],
+  ['第一', 'daiichi'],
+  ['双葉', 'futaba'],
+  ['栄光', 'eiko'],
+  ['三和', 'sanwa'],
+  ['日東', 'nitto'],
+  ['弘和', 'kowa'],
+  ['誠和', 'seiwa'],
+  ['泉', 'izumi'],
+  ['藤井', 'fujii'],
+  ['村上', 'murakami'],
+  ['飛鳥', 'asuka'],
+  ['新星', 'shinsei'],
+  ['晴海', 'harumi'],
+  ['葵', 'aoi'],
 ];
 
 const REGION_PREFIXES: readonly (readonly Part[])[] = [
-  [['武蔵野', 'musashino'], ['江戸川', 'edogawa'], ['湘南', 'shonan'], ['房総', 'boso'], ['多摩', 'tama'], ['横浜', 'yokohama'], ['関東', 'kanto']],
-  [['浪速', 'naniwa'], ['京阪', 'keihan'], ['近畿', 'kinki'], ['堺', 'sakai'], ['神戸', 'kobe'], ['難波', 'namba'], ['洛北', 'rakuhoku']],
-  [['東海', 'tokai'], ['中部', 'chubu'], ['尾張', 'owari'], ['三河', 'mikawa'], ['信州', 'shinshu'], ['北陸', 'hokuriku']],
-  [['九州', 'kyushu'], ['博多', 'hakata'], ['筑紫', 'chikushi'], ['南国', 'nangoku'], ['肥後', 'higo']],
-  [['東北', 'tohoku'], ['仙台', 'sendai'], ['奥州', 'oshu'], ['みちのく', 'michinoku']],
-  [['北海', 'hokkai'], ['札幌', 'sapporo'], ['道央', 'doo'], ['十勝', 'tokachi']],
-  [['瀬戸内', 'setouchi'], ['広島', 'hiroshima'], ['四国', 'shikoku'], ['讃岐', 'sanuki'], ['吉備', 'kibi']],
+  [
+    ['武蔵野', 'musashino'],
+    ['江戸川', 'edogawa'],
+    ['湘南', 'shonan'],
+    ['房総', 'boso'],
+    ['多摩', 'tama'],
+    ['横浜', 'yokohama'],
+    ['関東', 'kanto'],
+  ],
+  [
+    ['浪速', 'naniwa'],
+    ['京阪', 'keihan'],
+    ['近畿', 'kinki'],
+    ['堺', 'sakai'],
+    ['神戸', 'kobe'],
+    ['難波', 'namba'],
+    ['洛北', 'rakuhoku'],
+  ],
+  [
+    ['東海', 'tokai'],
+    ['中部', 'chubu'],
+    ['尾張', 'owari'],
+    ['三河', 'mikawa'],
+    ['信州', 'shinshu'],
+    ['北陸', 'hokuriku'],
+  ],
+  [
+    ['九州', 'kyushu'],
+    ['博多', 'hakata'],
+    ['筑紫', 'chikushi'],
+    ['南国', 'nangoku'],
+    ['肥後', 'higo'],
+  ],
+  [
+    ['東北', 'tohoku'],
+    ['仙台', 'sendai'],
+    ['奥州', 'oshu'],
+    ['みちのく', 'michinoku'],
+  ],
+  [
+    ['北海', 'hokkai'],
+    ['札幌', 'sapporo'],
+    ['道央', 'doo'],
+    ['十勝', 'tokachi'],
+  ],
+  [
+    ['瀬戸内', 'setouchi'],
+    ['広島', 'hiroshima'],
+    ['四国', 'shikoku'],
+    ['讃岐', 'sanuki'],
+    ['吉備', 'kibi'],
+  ],
 ];
 
-const MIDDLES: readonly Part[] = [['テクノ', 'techno'], ['総合', 'sogo'], ['グローバル', 'global'], ['ニュー', 'new']];
+const MIDDLES: readonly Part[] = [
+  ['テクノ', 'techno'],
+  ['総合', 'sogo'],
+  ['グローバル', 'global'],
+  ['ニュー', 'new'],
+];
 
 const INDUSTRY_SUFFIXES: readonly (readonly Part[])[] = [
-  [['精機', 'seiki'], ['製作所', 'seisakusho'], ['工業', 'kogyo'], ['電機', 'denki'], ['化学', 'kagaku'], ['金属', 'kinzoku'], ['精工', 'seiko'], ['機械', 'kikai'], ['電子', 'denshi']],
-  [['システムズ', 'systems'], ['ソフト', 'soft'], ['テクノロジーズ', 'technologies'], ['情報システム', 'johosystem'], ['ソリューションズ', 'solutions'], ['データ', 'data'], ['ネットワークス', 'networks']],
-  [['商事', 'shoji'], ['ストア', 'store'], ['百貨店', 'hyakkaten'], ['薬局', 'yakkyoku'], ['マート', 'mart'], ['商店', 'shoten'], ['リテール', 'retail']],
-  [['証券', 'shoken'], ['リース', 'lease'], ['保険サービス', 'hoken'], ['ファイナンス', 'finance'], ['キャピタル', 'capital'], ['信用金庫', 'shinkin']],
-  [['メディカル', 'medical'], ['薬品', 'yakuhin'], ['ヘルスケア', 'healthcare'], ['ケアサービス', 'care'], ['医療サービス', 'iryo']],
-  [['運輸', 'unyu'], ['物流', 'butsuryu'], ['ロジスティクス', 'logistics'], ['倉庫', 'soko'], ['海運', 'kaiun'], ['陸運', 'rikuun']],
-  [['建設', 'kensetsu'], ['工務店', 'komuten'], ['住宅', 'jutaku'], ['設備', 'setsubi'], ['土木', 'doboku'], ['ハウス', 'house']],
-  [['コンサルティング', 'consulting'], ['総研', 'soken'], ['人材サービス', 'jinzai'], ['パートナーズ', 'partners'], ['会計サービス', 'kaikei'], ['リサーチ', 'research']],
+  [
+    ['精機', 'seiki'],
+    ['製作所', 'seisakusho'],
+    ['工業', 'kogyo'],
+    ['電機', 'denki'],
+    ['化学', 'kagaku'],
+    ['金属', 'kinzoku'],
+    ['精工', 'seiko'],
+    ['機械', 'kikai'],
+    ['電子', 'denshi'],
+  ],
+  [
+    ['システムズ', 'systems'],
+    ['ソフト', 'soft'],
+    ['テクノロジーズ', 'technologies'],
+    ['情報システム', 'johosystem'],
+    ['ソリューションズ', 'solutions'],
+    ['データ', 'data'],
+    ['ネットワークス', 'networks'],
+  ],
+  [
+    ['商事', 'shoji'],
+    ['ストア', 'store'],
+    ['百貨店', 'hyakkaten'],
+    ['薬局', 'yakkyoku'],
+    ['マート', 'mart'],
+    ['商店', 'shoten'],
+    ['リテール', 'retail'],
+  ],
+  [
+    ['証券', 'shoken'],
+    ['リース', 'lease'],
+    ['保険サービス', 'hoken'],
+    ['ファイナンス', 'finance'],
+    ['キャピタル', 'capital'],
+    ['信用金庫', 'shinkin'],
+  ],
+  [
+    ['メディカル', 'medical'],
+    ['薬品', 'yakuhin'],
+    ['ヘルスケア', 'healthcare'],
+    ['ケアサービス', 'care'],
+    ['医療サービス', 'iryo'],
+  ],
+  [
+    ['運輸', 'unyu'],
+    ['物流', 'butsuryu'],
+    ['ロジスティクス', 'logistics'],
+    ['倉庫', 'soko'],
+    ['海運', 'kaiun'],
+    ['陸運', 'rikuun'],
+  ],
+  [
+    ['建設', 'kensetsu'],
+    ['工務店', 'komuten'],
+    ['住宅', 'jutaku'],
+    ['設備', 'setsubi'],
+    ['土木', 'doboku'],
+    ['ハウス', 'house'],
+  ],
+  [
+    ['コンサルティング', 'consulting'],
+    ['総研', 'soken'],
+    ['人材サービス', 'jinzai'],
+    ['パートナーズ', 'partners'],
+    ['会計サービス', 'kaikei'],
+    ['リサーチ', 'research'],
+  ],
 ];
 
 const QUALIFIERS: readonly Part[] = [
-  ['産業', 'sangyo'], ['興業', 'kogyo2'], ['開発', 'kaihatsu'], ['技研', 'giken'], ['サービス', 'service'], ['エンジニアリング', 'engineering'],
-  ['ホールディングス', 'holdings'], ['ジャパン', 'japan'], ['販売', 'hanbai'], ['商会', 'shokai'], ['通商', 'tsusho'], ['実業', 'jitsugyo'],
+  ['産業', 'sangyo'],
+  ['興業', 'kogyo2'],
+  ['開発', 'kaihatsu'],
+  ['技研', 'giken'],
+  ['サービス', 'service'],
+  ['エンジニアリング', 'engineering'],
+  ['ホールディングス', 'holdings'],
+  ['ジャパン', 'japan'],
+  ['販売', 'hanbai'],
+  ['商会', 'shokai'],
+  ['通商', 'tsusho'],
+  ['実業', 'jitsugyo'],
 ];
 
 const FAMILY_NAMES = [
-  'sato', 'suzuki', 'takahashi', 'tanaka', 'ito', 'watanabe', 'yamamoto', 'nakamura', 'kobayashi', 'kato', 'yoshida',
-  'yamada', 'sasaki', 'yamaguchi', 'matsumoto', 'inoue', 'kimura', 'hayashi', 'saito', 'shimizu', 'yamazaki', 'mori',
-  'abe', 'ikeda', 'hashimoto', 'yamashita', 'ishikawa', 'nakajima', 'maeda', 'fujita', 'ogawa', 'goto', 'okada',
-  'hasegawa', 'murakami', 'kondo', 'ishii', 'sakamoto', 'endo', 'aoki', 'fujii', 'nishimura', 'fukuda', 'ota', 'miura',
-  'fujiwara', 'okamoto', 'matsuda', 'nakagawa', 'nakano', 'harada', 'ono', 'tamura', 'takeuchi', 'kaneko', 'wada',
+  'sato',
+  'suzuki',
+  'takahashi',
+  'tanaka',
+  'ito',
+  'watanabe',
+  'yamamoto',
+  'nakamura',
+  'kobayashi',
+  'kato',
+  'yoshida',
+  'yamada',
+  'sasaki',
+  'yamaguchi',
+  'matsumoto',
+  'inoue',
+  'kimura',
+  'hayashi',
+  'saito',
+  'shimizu',
+  'yamazaki',
+  'mori',
+  'abe',
+  'ikeda',
+  'hashimoto',
+  'yamashita',
+  'ishikawa',
+  'nakajima',
+  'maeda',
+  'fujita',
+  'ogawa',
+  'goto',
+  'okada',
+  'hasegawa',
+  'murakami',
+  'kondo',
+  'ishii',
+  'sakamoto',
+  'endo',
+  'aoki',
+  'fujii',
+  'nishimura',
+  'fukuda',
+  'ota',
+  'miura',
+  'fujiwara',
+  'okamoto',
+  'matsuda',
+  'nakagawa',
+  'nakano',
+  'harada',
+  'ono',
+  'tamura',
+  'takeuchi',
+  'kaneko',
+  'wada',
 ];
 const GIVEN_NAMES = [
-  'hiroshi', 'takashi', 'yuki', 'kenji', 'daisuke', 'makoto', 'naoki', 'satoshi', 'shota', 'yusuke', 'akira', 'haruka',
-  'yumi', 'ayaka', 'misaki', 'kaori', 'megumi', 'tomoko', 'yoko', 'emi', 'nanami', 'sakura', 'ryo', 'kazuki', 'takuya',
-  'kenta', 'yuta', 'mai', 'aya', 'nao', 'hiroki', 'tetsuya', 'masato', 'koji', 'junko', 'rie', 'keiko', 'shun', 'ren', 'sho',
+  'hiroshi',
+  'takashi',
+  'yuki',
+  'kenji',
+  'daisuke',
+  'makoto',
+  'naoki',
+  'satoshi',
+  'shota',
+  'yusuke',
+  'akira',
+  'haruka',
+  'yumi',
+  'ayaka',
+  'misaki',
+  'kaori',
+  'megumi',
+  'tomoko',
+  'yoko',
+  'emi',
+  'nanami',
+  'sakura',
+  'ryo',
+  'kazuki',
+  'takuya',
+  'kenta',
+  'yuta',
+  'mai',
+  'aya',
+  'nao',
+  'hiroki',
+  'tetsuya',
+  'masato',
+  'koji',
+  'junko',
+  'rie',
+  'keiko',
+  'shun',
+  'ren',
+  'sho',
 ];
 
 export interface Cycle {
@@ -184,10 +447,23 @@ export class AccountBook {
     const domain = seen === 0 ? `${slug}.example.com` : `${slug}-${seen + 1}.example.com`;
     const offline = OFFLINE_CHANNELS.includes(firstChannel);
     const acc: Account = {
-      index: this.accounts.length, name, domain, industry, band, region, team: ownerTeam(band, region), createdAt,
-      emailStyle: rng.int(0, 4), nameKeys: [], contacts: [], contactTimes: [],
+      index: this.accounts.length,
+      name,
+      domain,
+      industry,
+      band,
+      region,
+      team: ownerTeam(band, region),
+      createdAt,
+      emailStyle: rng.int(0, 4),
+      nameKeys: [],
+      contacts: [],
+      contactTimes: [],
       untracked: offline ? rng.chance(0.22) : rng.chance(0.004),
-      installedBase: false, deals: [], wins: [], cycles: null,
+      installedBase: false,
+      deals: [],
+      wins: [],
+      cycles: null,
     };
     this.accounts.push(acc);
     return acc;
@@ -244,11 +520,21 @@ export class AccountBook {
     const given = GIVEN_NAMES[givenIndex] as string;
     let local: string;
     switch (acc.emailStyle) {
-      case 0: local = `${given}.${family}`; break;
-      case 1: local = `${family}.${given}`; break;
-      case 2: local = `${given[0]}.${family}`; break;
-      case 3: local = `${family}_${given[0]}`; break;
-      default: local = `${family}-${given}`; break;
+      case 0:
+        local = `${given}.${family}`;
+        break;
+      case 1:
+        local = `${family}.${given}`;
+        break;
+      case 2:
+        local = `${given[0]}.${family}`;
+        break;
+      case 3:
+        local = `${family}_${given[0]}`;
+        break;
+      default:
+        local = `${family}-${given}`;
+        break;
     }
     const key = familyIndex * 256 + (acc.emailStyle === 2 || acc.emailStyle === 3 ? given.charCodeAt(0) : givenIndex);
     let twins = 0;
@@ -269,7 +555,8 @@ export class AccountBook {
   /** The new-business deal of the account open at `at`: [closed, won] or null. */
   openDealAt(acc: Account, at: number): [number, boolean] | null {
     for (let i = 0; i < acc.deals.length; i += 3) {
-      if ((acc.deals[i] as number) <= at && at < (acc.deals[i + 1] as number)) return [acc.deals[i + 1] as number, acc.deals[i + 2] === 1];
+      if ((acc.deals[i] as number) <= at && at < (acc.deals[i + 1] as number))
+        return [acc.deals[i + 1] as number, acc.deals[i + 2] === 1];
     }
     return null;
   }

@@ -15,7 +15,12 @@
 import { ORGANIC_SHARE, type CampaignCalendar } from './campaigns.js';
 import { AS_OF_DAY, FIRST_DAY, PLAN_END_DAY, civilFromDay, dayActivity, monthIndex } from './calendar.js';
 import {
-  CHANNELS, CHANNEL_SHARE_END, CHANNEL_SHARE_START, EVENT_CHANNELS, LEAD_GROWTH_PER_YEAR, LEAD_MONTH_SEASON,
+  CHANNELS,
+  CHANNEL_SHARE_END,
+  CHANNEL_SHARE_START,
+  EVENT_CHANNELS,
+  LEAD_GROWTH_PER_YEAR,
+  LEAD_MONTH_SEASON,
   STEADY_CHANNELS,
 } from './company.js';
 import { Random } from './random.js';

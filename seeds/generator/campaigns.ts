@@ -11,8 +11,20 @@
  */
 
 import {
-  AS_OF, DAY, FIRST_DAY, HOUR, PLAN_END_DAY, WINDOW_START, civilFromDay, dayFromCivil, dayStart,
-  isBusinessDay, isNationalHoliday, monthFirstDay, monthIndex, weekday,
+  AS_OF,
+  DAY,
+  FIRST_DAY,
+  HOUR,
+  PLAN_END_DAY,
+  WINDOW_START,
+  civilFromDay,
+  dayFromCivil,
+  dayStart,
+  isBusinessDay,
+  isNationalHoliday,
+  monthFirstDay,
+  monthIndex,
+  weekday,
 } from './calendar.js';
 import { CH, CHANNELS } from './company.js';
 import { Random } from './random.js';
@@ -35,17 +47,42 @@ export interface Campaign {
 }
 
 const WEBINAR_TOPICS = [
-  '製造業DX', '営業DX', 'インサイドセールス立ち上げ', 'MA活用', '経営ダッシュボード', 'データドリブン経営', '物流2024年問題',
-  '生成AI活用', '建設業の働き方改革', 'SFA定着化', 'ABM実践', 'カスタマーサクセス', '営業KPI設計', 'RevOps入門',
+  '製造業DX',
+  '営業DX',
+  'インサイドセールス立ち上げ',
+  'MA活用',
+  '経営ダッシュボード',
+  'データドリブン経営',
+  '物流2024年問題',
+  '生成AI活用',
+  '建設業の働き方改革',
+  'SFA定着化',
+  'ABM実践',
+  'カスタマーサクセス',
+  '営業KPI設計',
+  'RevOps入門',
 ];
 const SEMINAR_TOPICS = ['営業改革', 'DX推進', 'マーケティング実践', '経営データ活用', '需要予測'];
 const SEMINAR_CITIES = ['東京', '大阪', '名古屋', '東京', '福岡', '大阪', '東京', '仙台', '広島', '札幌'];
 const WHITEPAPERS = [
-  '製造業のためのDX推進ガイド', 'インサイドセールス立ち上げの教科書', 'MA×SFA連携 実践ガイド', '営業KPI設計ハンドブック',
-  '物流2024年問題 対策チェックリスト', '経営ダッシュボード構築入門', '生成AI活用 業務改善事例集', '建設業の働き方改革ガイド',
-  'データドリブン営業の始め方', '中堅企業のためのSaaS選定ガイド', 'ナーチャリング実践ガイド', 'ABM入門',
-  'RevOps入門', 'SFA定着化の10のポイント', '製造業の需要予測入門', 'BtoBマーケティング予算策定ガイド',
-  'カスタマーサクセス立ち上げガイド', '営業会議を変えるパイプライン管理',
+  '製造業のためのDX推進ガイド',
+  'インサイドセールス立ち上げの教科書',
+  'MA×SFA連携 実践ガイド',
+  '営業KPI設計ハンドブック',
+  '物流2024年問題 対策チェックリスト',
+  '経営ダッシュボード構築入門',
+  '生成AI活用 業務改善事例集',
+  '建設業の働き方改革ガイド',
+  'データドリブン営業の始め方',
+  '中堅企業のためのSaaS選定ガイド',
+  'ナーチャリング実践ガイド',
+  'ABM入門',
+  'RevOps入門',
+  'SFA定着化の10のポイント',
+  '製造業の需要予測入門',
+  'BtoBマーケティング予算策定ガイド',
+  'カスタマーサクセス立ち上げガイド',
+  '営業会議を変えるパイプライン管理',
 ];
 const OUTBOUND_SEGMENTS = ['製造業', 'IT・サービス業', '物流・建設業', '金融・医療', '中堅企業全般'];
 
@@ -84,8 +121,15 @@ function halfYears(): { fy: number; half: 1 | 2; startDay: number; endDay: numbe
 
 function steady(channel: number, name: string, startDay: number, endDay: number, weight: number): Draft {
   return {
-    name, channel, start: dayStart(startDay), end: dayStart(endDay) + DAY - 1, weight,
-    eventDay: -1, eventStart: 0, eventDays: 0, registrationDays: 0,
+    name,
+    channel,
+    start: dayStart(startDay),
+    end: dayStart(endDay) + DAY - 1,
+    weight,
+    eventDay: -1,
+    eventStart: 0,
+    eventDays: 0,
+    registrationDays: 0,
   };
 }
 
@@ -95,8 +139,16 @@ function eventDaysInMonth(month: number, count: number, rng: Random, taken: Set<
   for (let d = first; monthIndex(d) === month; d++) {
     const wd = weekday(d);
     const c = civilFromDay(d);
-    if (wd >= 2 && wd <= 4 && isBusinessDay(d) && !taken.has(d) && !(c.month === 8 && c.day >= 8 && c.day <= 18)
-      && !(c.month === 12 && c.day >= 22) && !(c.month === 1 && c.day <= 8) && !isNationalHoliday(d)) {
+    if (
+      wd >= 2 &&
+      wd <= 4 &&
+      isBusinessDay(d) &&
+      !taken.has(d) &&
+      !(c.month === 8 && c.day >= 8 && c.day <= 18) &&
+      !(c.month === 12 && c.day >= 22) &&
+      !(c.month === 1 && c.day <= 8) &&
+      !isNationalHoliday(d)
+    ) {
       candidates.push(d);
     }
   }
@@ -127,9 +179,15 @@ function buildDrafts(seed: number): Draft[] {
       topic = (topic + rng.int(1, 4)) % WEBINAR_TOPICS.length;
       const hour = rng.pick([11, 14, 14, 16]);
       drafts.push({
-        name: `${c.year}年${c.month}月 ${WEBINAR_TOPICS[topic]}ウェビナー`, channel: CH.webinar,
-        start: dayStart(day - 21), end: dayStart(day) + (hour + 1) * HOUR, weight: rng.logNormal(1, 0.35),
-        eventDay: day, eventStart: dayStart(day) + hour * HOUR, eventDays: 1, registrationDays: 21,
+        name: `${c.year}年${c.month}月 ${WEBINAR_TOPICS[topic]}ウェビナー`,
+        channel: CH.webinar,
+        start: dayStart(day - 21),
+        end: dayStart(day) + (hour + 1) * HOUR,
+        weight: rng.logNormal(1, 0.35),
+        eventDay: day,
+        eventStart: dayStart(day) + hour * HOUR,
+        eventDays: 1,
+        registrationDays: 21,
       });
     }
   }
@@ -145,9 +203,15 @@ function buildDrafts(seed: number): Draft[] {
       const c = civilFromDay(day);
       const place = SEMINAR_CITIES[city++ % SEMINAR_CITIES.length];
       drafts.push({
-        name: `${c.year}年${c.month}月 ${place}開催 ${rng.pick(SEMINAR_TOPICS)}セミナー`, channel: CH.seminar,
-        start: dayStart(day - 28), end: dayStart(day) + 17 * HOUR, weight: rng.logNormal(1, 0.3),
-        eventDay: day, eventStart: dayStart(day) + 14 * HOUR, eventDays: 1, registrationDays: 28,
+        name: `${c.year}年${c.month}月 ${place}開催 ${rng.pick(SEMINAR_TOPICS)}セミナー`,
+        channel: CH.seminar,
+        start: dayStart(day - 28),
+        end: dayStart(day) + 17 * HOUR,
+        weight: rng.logNormal(1, 0.3),
+        eventDay: day,
+        eventStart: dayStart(day) + 14 * HOUR,
+        eventDays: 1,
+        registrationDays: 28,
       });
     }
   }
@@ -156,9 +220,15 @@ function buildDrafts(seed: number): Draft[] {
     const year = month >= 4 ? fy : fy + 1;
     const day = nthWeekday(year, month, 3, nth);
     drafts.push({
-      name, channel: CH.trade_show, start: dayStart(day) + 10 * HOUR, end: dayStart(day + 2) + 18 * HOUR,
-      weight: rng.logNormal(1, 0.25) * (name.startsWith('DX総合') ? 1.4 : 1), eventDay: day,
-      eventStart: dayStart(day) + 10 * HOUR, eventDays: 3, registrationDays: 0,
+      name,
+      channel: CH.trade_show,
+      start: dayStart(day) + 10 * HOUR,
+      end: dayStart(day + 2) + 18 * HOUR,
+      weight: rng.logNormal(1, 0.25) * (name.startsWith('DX総合') ? 1.4 : 1),
+      eventDay: day,
+      eventStart: dayStart(day) + 10 * HOUR,
+      eventDays: 3,
+      registrationDays: 0,
     });
   }
 
@@ -170,7 +240,15 @@ function buildDrafts(seed: number): Draft[] {
     drafts.push(steady(CH.social, `Facebook広告 ${h.label}`, h.startDay, h.endDay, 0.45));
     const a = (h.fy * 2 + h.half) % OUTBOUND_SEGMENTS.length;
     drafts.push(steady(CH.inside_sales, `アウトバウンド架電 ${OUTBOUND_SEGMENTS[a]} ${h.label}`, h.startDay, h.endDay, 0.5));
-    drafts.push(steady(CH.inside_sales, `アウトバウンド架電 ${OUTBOUND_SEGMENTS[(a + 2) % OUTBOUND_SEGMENTS.length]} ${h.label}`, h.startDay, h.endDay, 0.5));
+    drafts.push(
+      steady(
+        CH.inside_sales,
+        `アウトバウンド架電 ${OUTBOUND_SEGMENTS[(a + 2) % OUTBOUND_SEGMENTS.length]} ${h.label}`,
+        h.startDay,
+        h.endDay,
+        0.5,
+      ),
+    );
   }
 
   for (const fy of [2024, 2025, 2026]) {
@@ -187,7 +265,15 @@ function buildDrafts(seed: number): Draft[] {
   let paper = 0;
   for (let d = dayFromCivil(2024, 4, 8); d <= PLAN_END_DAY && paper < WHITEPAPERS.length; d += rng.int(45, 75)) {
     const release = isBusinessDay(d) ? d : d + 1;
-    drafts.push(steady(CH.content, `ホワイトペーパー『${WHITEPAPERS[paper++]}』`, release, release + rng.int(210, 300), rng.logNormal(1, 0.3)));
+    drafts.push(
+      steady(
+        CH.content,
+        `ホワイトペーパー『${WHITEPAPERS[paper++]}』`,
+        release,
+        release + rng.int(210, 300),
+        rng.logNormal(1, 0.3),
+      ),
+    );
   }
 
   return drafts;
@@ -225,8 +311,12 @@ export class CampaignCalendar {
         for (let d = from; d <= to; d++) this.activeByDay[d - FIRST_DAY]![c.channel]!.push(c.index);
       }
     }
-    this.newslettersByDay = this.activeByDay.map((byChannel) => byChannel[CH.email]!.filter((i) => this.get(i).name.startsWith('メールマガジン')));
-    this.nurtureByDay = this.activeByDay.map((byChannel) => byChannel[CH.email]!.filter((i) => !this.get(i).name.startsWith('メールマガジン')));
+    this.newslettersByDay = this.activeByDay.map((byChannel) =>
+      byChannel[CH.email]!.filter((i) => this.get(i).name.startsWith('メールマガジン')),
+    );
+    this.nurtureByDay = this.activeByDay.map((byChannel) =>
+      byChannel[CH.email]!.filter((i) => !this.get(i).name.startsWith('メールマガジン')),
+    );
   }
 
   get(index: number): Campaign {

@@ -18,7 +18,17 @@
 import { cumulative } from './random.js';
 
 export const CHANNELS = [
-  'seo', 'content', 'web_ads', 'social', 'email', 'webinar', 'seminar', 'trade_show', 'referral', 'inside_sales', 'direct',
+  'seo',
+  'content',
+  'web_ads',
+  'social',
+  'email',
+  'webinar',
+  'seminar',
+  'trade_show',
+  'referral',
+  'inside_sales',
+  'direct',
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
 export const CH = Object.fromEntries(CHANNELS.map((c, i) => [c, i])) as Record<Channel, number>;
@@ -60,7 +70,14 @@ export const CHANNEL_CPL = [9_000, 14_000, 24_000, 21_000, 4_000, 11_000, 38_000
 
 export const PERSONAS = ['executive', 'department_head', 'it_admin', 'field_staff', 'procurement'] as const;
 export const INDUSTRIES = [
-  'manufacturing', 'it_services', 'retail', 'finance', 'healthcare', 'logistics', 'construction', 'professional_services',
+  'manufacturing',
+  'it_services',
+  'retail',
+  'finance',
+  'healthcare',
+  'logistics',
+  'construction',
+  'professional_services',
 ] as const;
 export const INDUSTRY_CUMULATIVE = cumulative([0.26, 0.17, 0.1, 0.08, 0.08, 0.09, 0.1, 0.12]);
 export const BANDS = ['1-49', '50-299', '300-999', '1000+'] as const;
@@ -120,7 +137,15 @@ export const STAGE_ROWS: readonly StageRow[] = [
   { stage: 'opportunity', order: 5, labelJa: '商談', labelEn: 'Opportunity', team: 'sales', slaDays: 60, isFunnel: true },
   { stage: 'won', order: 6, labelJa: '受注', labelEn: 'Won', team: 'sales', slaDays: null, isFunnel: true },
   { stage: 'recycled', order: 91, labelJa: 'リサイクル', labelEn: 'Recycled', team: 'marketing', slaDays: null, isFunnel: false },
-  { stage: 'disqualified', order: 92, labelJa: '対象外', labelEn: 'Disqualified', team: 'inside_sales', slaDays: null, isFunnel: false },
+  {
+    stage: 'disqualified',
+    order: 92,
+    labelJa: '対象外',
+    labelEn: 'Disqualified',
+    team: 'inside_sales',
+    slaDays: null,
+    isFunnel: false,
+  },
   { stage: 'lost', order: 93, labelJa: '失注', labelEn: 'Lost', team: 'sales', slaDays: null, isFunnel: false },
 ];
 
@@ -150,10 +175,30 @@ export const STAGE_OUTCOMES: readonly (readonly [number, number, number, number,
 
 /** Median days and log-sigma of the time to each outcome, by stage: up, skip, recycled, disqualified. */
 export const STAGE_VELOCITY: readonly (readonly [number, number][])[] = [
-  [[14, 1.05], [9, 1.0], [0, 0], [6, 1.0]],
-  [[1.8, 0.9], [3, 0.9], [6, 0.7], [4, 0.8]],
-  [[3.2, 0.85], [0, 0], [8, 0.7], [6, 0.8]],
-  [[8, 0.8], [0, 0], [14, 0.7], [10, 0.8]],
+  [
+    [14, 1.05],
+    [9, 1.0],
+    [0, 0],
+    [6, 1.0],
+  ],
+  [
+    [1.8, 0.9],
+    [3, 0.9],
+    [6, 0.7],
+    [4, 0.8],
+  ],
+  [
+    [3.2, 0.85],
+    [0, 0],
+    [8, 0.7],
+    [6, 0.8],
+  ],
+  [
+    [8, 0.8],
+    [0, 0],
+    [14, 0.7],
+    [10, 0.8],
+  ],
 ];
 
 /** Median days from lead creation to MQL by lead source (webinar attendees score fast). */
@@ -224,8 +269,17 @@ export const RECYCLE_RETURN_DAYS: [number, number] = [75, 0.8];
 export const LOST_TO_RECYCLED = 0.5;
 
 export const ENTRY_REASON = [
-  'organic_form', 'content_download', 'ad_form', 'social_form', 'email_response', 'webinar_registration',
-  'seminar_registration', 'event_badge_scan', 'referral_intro', 'outbound_call', 'website_form',
+  'organic_form',
+  'content_download',
+  'ad_form',
+  'social_form',
+  'email_response',
+  'webinar_registration',
+  'seminar_registration',
+  'event_badge_scan',
+  'referral_intro',
+  'outbound_call',
+  'website_form',
 ];
 
 export const LOST_REASONS = ['price', 'competitor', 'timing', 'no_decision', 'feature_gap'] as const;

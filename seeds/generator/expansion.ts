@@ -15,9 +15,7 @@
 
 import type { Account, AccountBook, Cycle } from './accounts.js';
 import { AS_OF, DAY, WINDOW_START, businessInstant } from './calendar.js';
-import {
-  CHURN_REASON_CUMULATIVE, CROSS_SELL_RATE_BY_BAND, LOST_REASONS, UPSELL_RATE_BY_BAND,
-} from './company.js';
+import { CHURN_REASON_CUMULATIVE, CROSS_SELL_RATE_BY_BAND, LOST_REASONS, UPSELL_RATE_BY_BAND } from './company.js';
 import { settleClose } from './lifecycle.js';
 import { Random } from './random.js';
 
@@ -80,8 +78,15 @@ function* cycleOpportunities(acc: Account, cycle: Cycle, seed: number): Generato
   }
   const end = Math.min(cycle.churnAt - 120 * DAY, AS_OF);
   const from = Math.max(cycle.since, WINDOW_START) + 90 * DAY;
-  for (const [type, rate] of [['upsell', UPSELL_RATE_BY_BAND[acc.band]], ['cross_sell', CROSS_SELL_RATE_BY_BAND[acc.band]]] as const) {
-    for (let t = from + rng.exponential(365 / (rate as number)) * DAY; t < end; t += rng.exponential(365 / (rate as number)) * DAY) {
+  for (const [type, rate] of [
+    ['upsell', UPSELL_RATE_BY_BAND[acc.band]],
+    ['cross_sell', CROSS_SELL_RATE_BY_BAND[acc.band]],
+  ] as const) {
+    for (
+      let t = from + rng.exponential(365 / (rate as number)) * DAY;
+      t < end;
+      t += rng.exponential(365 / (rate as number)) * DAY
+    ) {
       candidates.push({ type, due: t, renewalClose: NaN });
     }
   }
@@ -102,9 +107,27 @@ function* cycleOpportunities(acc: Account, cycle: Cycle, seed: number): Generato
         yield { account: acc, leadIndex, dealType: 'renewal', createdAt, closedAt: NaN, status: 'open', amount, lostReason: '' };
       } else if (c.renewalClose === cycle.churnAt) {
         const lostReason = LOST_REASONS[rng.weighted(CHURN_REASON_CUMULATIVE)] as string;
-        yield { account: acc, leadIndex, dealType: 'renewal', createdAt, closedAt: c.renewalClose, status: 'lost', amount, lostReason };
+        yield {
+          account: acc,
+          leadIndex,
+          dealType: 'renewal',
+          createdAt,
+          closedAt: c.renewalClose,
+          status: 'lost',
+          amount,
+          lostReason,
+        };
       } else {
-        yield { account: acc, leadIndex, dealType: 'renewal', createdAt, closedAt: c.renewalClose, status: 'won', amount, lostReason: '' };
+        yield {
+          account: acc,
+          leadIndex,
+          dealType: 'renewal',
+          createdAt,
+          closedAt: c.renewalClose,
+          status: 'won',
+          amount,
+          lostReason: '',
+        };
       }
       continue;
     }
@@ -121,7 +144,9 @@ function* cycleOpportunities(acc: Account, cycle: Cycle, seed: number): Generato
     let lostReason = '';
     if (closedAt >= cycle.churnAt) won = false;
     if (won) changes.push(closedAt, amount);
-    else lostReason = closedAt >= cycle.churnAt ? 'no_decision' : rng.pick(['price', 'timing', 'no_decision', 'price', 'feature_gap']);
+    else
+      lostReason =
+        closedAt >= cycle.churnAt ? 'no_decision' : rng.pick(['price', 'timing', 'no_decision', 'price', 'feature_gap']);
     yield { account: acc, leadIndex, dealType: c.type, createdAt, closedAt, status: won ? 'won' : 'lost', amount, lostReason };
   }
 }

@@ -44,12 +44,37 @@ import { fileURLToPath } from 'node:url';
 import { AccountBook, accountId } from './accounts.js';
 import { ArrivalPlan } from './arrivals.js';
 import {
-  AS_OF, AS_OF_DAY, DAY, FIRST_DAY, HOUR, MINUTE, TimeFormatter, dayStart, monthIndex, placeInDay, type DayProfile,
+  AS_OF,
+  AS_OF_DAY,
+  DAY,
+  FIRST_DAY,
+  HOUR,
+  MINUTE,
+  TimeFormatter,
+  dayStart,
+  monthIndex,
+  placeInDay,
+  type DayProfile,
 } from './calendar.js';
 import { CampaignCalendar } from './campaigns.js';
 import {
-  BANDS, CH, CHANNELS, CHANNEL_ROWS, INDUSTRIES, INSTALLED_BASE_PER_LEAD, LEAD, OPPORTUNITY, PERSONAS, PERSONA_BY_BAND, RECYCLED,
-  REGIONS, SETTINGS, STAGES, STAGE_ROWS, TEAMS, WON,
+  BANDS,
+  CH,
+  CHANNELS,
+  CHANNEL_ROWS,
+  INDUSTRIES,
+  INSTALLED_BASE_PER_LEAD,
+  LEAD,
+  OPPORTUNITY,
+  PERSONAS,
+  PERSONA_BY_BAND,
+  RECYCLED,
+  REGIONS,
+  SETTINGS,
+  STAGES,
+  STAGE_ROWS,
+  TEAMS,
+  WON,
 } from './company.js';
 import { expansionOpportunities } from './expansion.js';
 import { LifecycleSimulator, transitionTeam, type LeadDraft, type Lifecycle } from './lifecycle.js';
@@ -73,7 +98,15 @@ const COLUMNS = {
   leads: ['lead_id', 'email', 'account_id', 'created_at', 'lead_source', 'persona', 'owner_team'],
   stage_transitions: ['transition_id', 'lead_id', 'from_stage', 'to_stage', 'transitioned_at', 'reason', 'team'],
   opportunities: [
-    'opportunity_id', 'account_id', 'lead_id', 'created_at', 'closed_at', 'status', 'amount', 'deal_type', 'lost_reason',
+    'opportunity_id',
+    'account_id',
+    'lead_id',
+    'created_at',
+    'closed_at',
+    'status',
+    'amount',
+    'deal_type',
+    'lost_reason',
     'owner_team',
   ],
   touchpoints: ['touchpoint_id', 'lead_id', 'occurred_at', 'channel', 'campaign_id', 'touch_type'],
@@ -98,16 +131,30 @@ function parseOptions(argv: readonly string[]): Options {
       return v;
     };
     const integer = (v: string, min: number) => {
-      if (!/^\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) throw new Error(`${flag} must be an integer >= ${min}\n${USAGE}`);
+      if (!/^\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v)))
+        throw new Error(`${flag} must be an integer >= ${min}\n${USAGE}`);
       return Number(v);
     };
     switch (flag) {
-      case '--leads': options.leads = integer(value(), 1); break;
-      case '--seed': options.seed = integer(value(), 0); break;
-      case '--out': options.out = path.resolve(value()); break;
-      case '--gzip': options.gzip = true; break;
-      case '--help': case '-h': console.log(USAGE); process.exit(0); break;
-      default: throw new Error(`unknown option ${flag}\n${USAGE}`);
+      case '--leads':
+        options.leads = integer(value(), 1);
+        break;
+      case '--seed':
+        options.seed = integer(value(), 0);
+        break;
+      case '--out':
+        options.out = path.resolve(value());
+        break;
+      case '--gzip':
+        options.gzip = true;
+        break;
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        process.exit(0);
+        break;
+      default:
+        throw new Error(`unknown option ${flag}\n${USAGE}`);
     }
   }
   return options;
@@ -236,7 +283,13 @@ async function main(): Promise<void> {
       const email = book.email(account, rng);
       book.addContact(account, index, arrival.at);
       const lead: LeadDraft = {
-        index, createdAt: arrival.at, channel: arrival.channel, campaign: arrival.campaign, persona, account, kind: 'form',
+        index,
+        createdAt: arrival.at,
+        channel: arrival.channel,
+        campaign: arrival.campaign,
+        persona,
+        account,
+        kind: 'form',
       };
       const life = simulator.simulate(lead, rng);
       const touches = toucher.generate(lead, life, rng);
@@ -282,8 +335,16 @@ async function main(): Promise<void> {
   let expansions = 0;
   for (const e of expansionOpportunities(book, options.seed)) {
     writers.opportunities.row([
-      id('OP', 7, ++opportunities), accountId(e.account.index), leadId(e.leadIndex), time(e.createdAt),
-      Number.isNaN(e.closedAt) ? '' : time(e.closedAt), e.status, e.amount, e.dealType, e.lostReason, TEAMS[e.account.team]!,
+      id('OP', 7, ++opportunities),
+      accountId(e.account.index),
+      leadId(e.leadIndex),
+      time(e.createdAt),
+      Number.isNaN(e.closedAt) ? '' : time(e.closedAt),
+      e.status,
+      e.amount,
+      e.dealType,
+      e.lostReason,
+      TEAMS[e.account.team]!,
     ]);
     achieved.add('opportunities', monthIndex(Math.floor((e.createdAt + 9 * HOUR) / DAY)), 1);
     if (e.status === 'won') {
@@ -299,7 +360,12 @@ async function main(): Promise<void> {
     const churnedAt = book.churnedAt(acc);
     if (churnedAt !== null) churned++;
     writers.accounts.row([
-      accountId(acc.index), acc.name, INDUSTRIES[acc.industry]!, BANDS[acc.band]!, REGIONS[acc.region]!, time(acc.createdAt),
+      accountId(acc.index),
+      acc.name,
+      INDUSTRIES[acc.industry]!,
+      BANDS[acc.band]!,
+      REGIONS[acc.region]!,
+      time(acc.createdAt),
       churnedAt === null ? '' : time(churnedAt),
     ]);
     if (acc.index % 10_000 === 0) await writers.accounts.drain();
@@ -316,7 +382,9 @@ async function main(): Promise<void> {
     `wrote ${options.out} (${options.leads} leads, seed ${options.seed}${options.gzip ? ', gzip' : ''}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     ...(Object.keys(COLUMNS) as Table[]).map((t) => `  ${t.padEnd(18)} ${String(writers[t].rows).padStart(10)} rows`),
     `lead→won ${pct(stats.won, stats.leads)}; paths: success ${pct(stats.success, stats.leads)}, fast ${pct(stats.fast, stats.leads)}, detour ${pct(stats.detour, stats.leads)}`,
-    `reached: ${STAGES.slice(0, OPPORTUNITY + 2).map((s, i) => `${s} ${stats.reached[i]}`).join(', ')}`,
+    `reached: ${STAGES.slice(0, OPPORTUNITY + 2)
+      .map((s, i) => `${s} ${stats.reached[i]}`)
+      .join(', ')}`,
     `touchpoints per lead ${(touchpoints / Math.max(1, stats.leads)).toFixed(1)}; new opportunities on accounts without touchpoints ${pct(newOpportunitiesWithoutTouches, newOpportunities)}`,
     `accounts ${book.accounts.length} (churned ${churned}); expansion opportunities ${expansions}`,
     `targets: ${TARGET_METRICS.join(', ')} by month`,

@@ -19,14 +19,54 @@
 import type { Account, AccountBook } from './accounts.js';
 import { dealAmount } from './accounts.js';
 import {
-  AS_OF, DAY, HOUR, MINUTE, businessInstant, civilFromDay, dayStart, daysInMonth, dayFromCivil, jstDay, jstInstant,
-  monthIndex, placeInDay, previousBusinessDay, FIRST_DAY,
+  AS_OF,
+  DAY,
+  HOUR,
+  MINUTE,
+  businessInstant,
+  civilFromDay,
+  dayStart,
+  daysInMonth,
+  dayFromCivil,
+  jstDay,
+  jstInstant,
+  monthIndex,
+  placeInDay,
+  previousBusinessDay,
+  FIRST_DAY,
 } from './calendar.js';
 import {
-  BAND_FACTORS, BASE_WIN_RATE, CH, CHANNEL_FACTORS, DISQUALIFIED, INDUSTRY_FACTORS, INQUIRY_SHARE, LEAD, LONG_STALL_SHARE,
-  LOST, LOST_DAYS, LOST_REASONS, LOST_REASON_CUMULATIVE, LOST_TO_RECYCLED, MQL, MQL_DAYS_BY_CHANNEL, OPPORTUNITY,
-  OPPORTUNITY_ENTRY_SHARE, PERSONA_FACTORS, PERSONA_SPEED, RECYCLED, RECYCLE_RETURN, RECYCLE_RETURN_DAYS, SAL,
-  SAL_ENTRY_SHARE, SQL, STAGE_OUTCOMES, STAGE_ROWS, STAGE_VELOCITY, WON, WON_DAYS,
+  BAND_FACTORS,
+  BASE_WIN_RATE,
+  CH,
+  CHANNEL_FACTORS,
+  DISQUALIFIED,
+  INDUSTRY_FACTORS,
+  INQUIRY_SHARE,
+  LEAD,
+  LONG_STALL_SHARE,
+  LOST,
+  LOST_DAYS,
+  LOST_REASONS,
+  LOST_REASON_CUMULATIVE,
+  LOST_TO_RECYCLED,
+  MQL,
+  MQL_DAYS_BY_CHANNEL,
+  OPPORTUNITY,
+  OPPORTUNITY_ENTRY_SHARE,
+  PERSONA_FACTORS,
+  PERSONA_SPEED,
+  RECYCLED,
+  RECYCLE_RETURN,
+  RECYCLE_RETURN_DAYS,
+  SAL,
+  SAL_ENTRY_SHARE,
+  SQL,
+  STAGE_OUTCOMES,
+  STAGE_ROWS,
+  STAGE_VELOCITY,
+  WON,
+  WON_DAYS,
 } from './company.js';
 import { cumulative, type Random } from './random.js';
 
@@ -34,23 +74,48 @@ export const ENTRY_KINDS = ['form', 'download', 'webinar', 'seminar', 'booth', '
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 const ENTRY_REASON: Record<EntryKind, string> = {
-  form: 'form_submit', download: 'content_download', webinar: 'webinar_registration', seminar: 'seminar_registration',
-  booth: 'event_badge_scan', call: 'outbound_call', card: 'business_card', referral: 'referral_intro', email: 'email_response',
+  form: 'form_submit',
+  download: 'content_download',
+  webinar: 'webinar_registration',
+  seminar: 'seminar_registration',
+  booth: 'event_badge_scan',
+  call: 'outbound_call',
+  card: 'business_card',
+  referral: 'referral_intro',
+  email: 'email_response',
 };
 
 /** How a lead of each channel identifies itself: [kind, weight][]. */
 const KIND_BY_CHANNEL: readonly (readonly [EntryKind, number][])[] = [
-  [['form', 0.45], ['download', 0.55]],
-  [['download', 0.85], ['form', 0.15]],
-  [['form', 0.55], ['download', 0.45]],
-  [['form', 0.4], ['download', 0.6]],
-  [['email', 0.6], ['download', 0.4]],
+  [
+    ['form', 0.45],
+    ['download', 0.55],
+  ],
+  [
+    ['download', 0.85],
+    ['form', 0.15],
+  ],
+  [
+    ['form', 0.55],
+    ['download', 0.45],
+  ],
+  [
+    ['form', 0.4],
+    ['download', 0.6],
+  ],
+  [
+    ['email', 0.6],
+    ['download', 0.4],
+  ],
   [['webinar', 1]],
   [['seminar', 1]],
   [['booth', 1]],
   [['referral', 1]],
   [['call', 1]],
-  [['form', 0.6], ['card', 0.4]],
+  [
+    ['form', 0.6],
+    ['card', 0.4],
+  ],
 ];
 const KIND_CUMULATIVE = KIND_BY_CHANNEL.map((list) => cumulative(list.map(([, w]) => w)));
 
@@ -122,7 +187,10 @@ export class LifecycleSimulator {
     const transitions: Transition[] = [];
 
     const entry = this.decideEntry(lead, rng);
-    if (entry.stage === OPPORTUNITY && (this.book.isCustomerAt(acc, lead.createdAt) || this.book.openDealAt(acc, lead.createdAt))) {
+    if (
+      entry.stage === OPPORTUNITY &&
+      (this.book.isCustomerAt(acc, lead.createdAt) || this.book.openDealAt(acc, lead.createdAt))
+    ) {
       entry.stage = SQL;
     }
     let stage = entry.stage;
@@ -147,9 +215,7 @@ export class LifecycleSimulator {
         let { to, reason } = outcome;
         if (hadOpportunity && to >= OPPORTUNITY) break;
         const due = t + outcome.days * DAY;
-        const at = to === MQL
-          ? Math.max(t + MINUTE, placeInDay(jstDay(due), 'web', rng))
-          : businessInstant(due, t, rng);
+        const at = to === MQL ? Math.max(t + MINUTE, placeInDay(jstDay(due), 'web', rng)) : businessInstant(due, t, rng);
         if (at > AS_OF) break;
         if (to <= WON && this.book.isCustomerAt(acc, at)) {
           to = DISQUALIFIED;
@@ -250,8 +316,13 @@ export class LifecycleSimulator {
     return { stage: LEAD, reason: ENTRY_REASON[lead.kind] };
   }
 
-  private drawOutcome(stage: number, lead: LeadDraft, t: number, returned: boolean, rng: Random):
-    { to: number; days: number; reason: string } | null {
+  private drawOutcome(
+    stage: number,
+    lead: LeadDraft,
+    t: number,
+    returned: boolean,
+    rng: Random,
+  ): { to: number; days: number; reason: string } | null {
     const acc = lead.account;
     const ch = CHANNEL_FACTORS[lead.channel]!;
     const persona = PERSONA_FACTORS[lead.persona]!;
@@ -296,8 +367,15 @@ export class LifecycleSimulator {
   private closeOpportunity(lead: LeadDraft, createdAt: number, rng: Random): OpportunityOutcome {
     const acc = lead.account;
     const years = (createdAt - dayStart(FIRST_DAY)) / YEAR;
-    const pWin = Math.min(0.8, BASE_WIN_RATE * CHANNEL_FACTORS[lead.channel]![2] * PERSONA_FACTORS[lead.persona]![2]
-      * INDUSTRY_FACTORS[acc.industry]![1] * BAND_FACTORS[acc.band]![1] * (1 + 0.05 * years));
+    const pWin = Math.min(
+      0.8,
+      BASE_WIN_RATE *
+        CHANNEL_FACTORS[lead.channel]![2] *
+        PERSONA_FACTORS[lead.persona]![2] *
+        INDUSTRY_FACTORS[acc.industry]![1] *
+        BAND_FACTORS[acc.band]![1] *
+        (1 + 0.05 * years),
+    );
     const won = rng.chance(pWin);
     const cycle = BAND_FACTORS[acc.band]![2] * (PERSONA_SPEED[lead.persona] as number);
     const [median, sigma] = won ? WON_DAYS : LOST_DAYS;

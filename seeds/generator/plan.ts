@@ -22,9 +22,7 @@
 
 import type { ArrivalPlan } from './arrivals.js';
 import type { CampaignCalendar } from './campaigns.js';
-import {
-  AS_OF_DAY, AS_OF_MONTH, FIRST_MONTH, FISCAL_YEARS, PLAN_END_MONTH, civilFromDay, daysInMonth,
-} from './calendar.js';
+import { AS_OF_DAY, AS_OF_MONTH, FIRST_MONTH, FISCAL_YEARS, PLAN_END_MONTH, civilFromDay, daysInMonth } from './calendar.js';
 import { CHANNELS, CHANNEL_CPL, CH, PLAN_STRETCH } from './company.js';
 import { Random } from './random.js';
 
@@ -77,7 +75,11 @@ export type TargetMetric = (typeof TARGET_METRICS)[number];
 /** What the company achieved per month index (created or closed in that month, up to as_of). */
 export class Achievements {
   readonly byMetric: Record<TargetMetric, Map<number, number>> = {
-    revenue: new Map(), new_revenue: new Map(), wins: new Map(), opportunities: new Map(), leads: new Map(),
+    revenue: new Map(),
+    new_revenue: new Map(),
+    wins: new Map(),
+    opportunities: new Map(),
+    leads: new Map(),
   };
 
   add(metric: TargetMetric, month: number, value: number): void {
@@ -115,7 +117,8 @@ export function targets(achieved: Achievements, arrivals: ArrivalPlan, seed: num
     }
     const growth = ytdBefore > 0 ? Math.min(1.6, Math.max(0.9, ytdNow / ytdBefore)) : 1;
     for (let m = FIRST_MONTH; m <= PLAN_END_MONTH; m++) {
-      const expectedLater = metric === 'leads' ? (arrivals.plannedLeadsByMonth.get(m) ?? 0) : achieved.get(metric, m - 12) * growth;
+      const expectedLater =
+        metric === 'leads' ? (arrivals.plannedLeadsByMonth.get(m) ?? 0) : achieved.get(metric, m - 12) * growth;
       if (m < AS_OF_MONTH) projected.set(m, achieved.get(metric, m));
       else if (m === AS_OF_MONTH) projected.set(m, achieved.get(metric, m) + expectedLater * (1 - asOfFraction));
       else projected.set(m, expectedLater);
@@ -131,9 +134,10 @@ export function targets(achieved: Achievements, arrivals: ArrivalPlan, seed: num
       });
       const smoothedTotal = smoothed.reduce((a, b) => a + b, 0) || 1;
       const yearGrowth = previousTotal > 0 ? Math.min(0.8, Math.max(0, total / previousTotal - 1)) : 0.3;
-      const standard = metric === 'leads' || metric === 'opportunities'
-        ? months.map((m) => arrivals.plannedLeadsByMonth.get(m) ?? 0)
-        : CLOSE_SHAPE.map((w, i) => w * (1 + (yearGrowth * (i - 5.5)) / 12));
+      const standard =
+        metric === 'leads' || metric === 'opportunities'
+          ? months.map((m) => arrivals.plannedLeadsByMonth.get(m) ?? 0)
+          : CLOSE_SHAPE.map((w, i) => w * (1 + (yearGrowth * (i - 5.5)) / 12));
       const standardTotal = standard.reduce((a, b) => a + b, 0) || 1;
       const plan = total * (PLAN_STRETCH[fy] as number) * rng.uniform(0.99, 1.02);
       months.forEach((m, i) => {

@@ -15,14 +15,30 @@
 
 import type { CampaignCalendar } from './campaigns.js';
 import {
-  AS_OF, DAY, FIRST_DAY, MINUTE, WINDOW_START, type DayProfile, isBusinessDay, jstDay, nextBusinessDay, placeInDay,
+  AS_OF,
+  DAY,
+  FIRST_DAY,
+  MINUTE,
+  WINDOW_START,
+  type DayProfile,
+  isBusinessDay,
+  jstDay,
+  nextBusinessDay,
+  placeInDay,
 } from './calendar.js';
 import { CH, MQL, OPPORTUNITY, SAL, SQL, WON } from './company.js';
 import type { EntryKind, LeadDraft, Lifecycle } from './lifecycle.js';
 import { cumulative, type Random } from './random.js';
 
 export const TOUCH_TYPES = [
-  'page_view', 'download', 'webinar_register', 'webinar_attend', 'email_click', 'ad_click', 'form_submit', 'event_visit',
+  'page_view',
+  'download',
+  'webinar_register',
+  'webinar_attend',
+  'email_click',
+  'ad_click',
+  'form_submit',
+  'event_visit',
   'sales_call',
 ] as const;
 /** Names of the touch types, written to touch_types.csv (same order as TOUCH_TYPES). */
@@ -55,8 +71,15 @@ export interface Touch {
 }
 
 const CREATION_TYPE: Record<EntryKind, number> = {
-  form: FORM_SUBMIT, download: DOWNLOAD, webinar: WEBINAR_REGISTER, seminar: FORM_SUBMIT, booth: EVENT_VISIT,
-  call: SALES_CALL, card: SALES_CALL, referral: FORM_SUBMIT, email: EMAIL_CLICK,
+  form: FORM_SUBMIT,
+  download: DOWNLOAD,
+  webinar: WEBINAR_REGISTER,
+  seminar: FORM_SUBMIT,
+  booth: EVENT_VISIT,
+  call: SALES_CALL,
+  card: SALES_CALL,
+  referral: FORM_SUBMIT,
+  email: EMAIL_CLICK,
 };
 
 /** Mean anonymous visits before identification, by lead source. */
@@ -66,14 +89,36 @@ const RESEARCH_CUMULATIVE = cumulative([0.45, 0.17, 0.18, 0.08, 0.12]);
 
 type Mix = readonly (readonly [number, number])[];
 const NURTURE_MIX: Mix = [
-  [CH.email, 0.4], [CH.webinar, 0.14], [CH.content, 0.12], [CH.seo, 0.1], [CH.direct, 0.09], [CH.web_ads, 0.06],
-  [CH.social, 0.03], [CH.seminar, 0.025], [CH.trade_show, 0.015], [CH.inside_sales, 0.02],
+  [CH.email, 0.4],
+  [CH.webinar, 0.14],
+  [CH.content, 0.12],
+  [CH.seo, 0.1],
+  [CH.direct, 0.09],
+  [CH.web_ads, 0.06],
+  [CH.social, 0.03],
+  [CH.seminar, 0.025],
+  [CH.trade_show, 0.015],
+  [CH.inside_sales, 0.02],
 ];
 const ACTIVE_MIX: Mix = [
-  [CH.direct, 0.3], [CH.email, 0.25], [CH.webinar, 0.15], [CH.content, 0.12], [CH.seo, 0.08], [CH.inside_sales, 0.1],
+  [CH.direct, 0.3],
+  [CH.email, 0.25],
+  [CH.webinar, 0.15],
+  [CH.content, 0.12],
+  [CH.seo, 0.08],
+  [CH.inside_sales, 0.1],
 ];
-const CUSTOMER_MIX: Mix = [[CH.email, 0.5], [CH.webinar, 0.35], [CH.direct, 0.15]];
-const BURST_MIX: Mix = [[CH.content, 0.35], [CH.direct, 0.3], [CH.email, 0.25], [CH.seo, 0.1]];
+const CUSTOMER_MIX: Mix = [
+  [CH.email, 0.5],
+  [CH.webinar, 0.35],
+  [CH.direct, 0.15],
+];
+const BURST_MIX: Mix = [
+  [CH.content, 0.35],
+  [CH.direct, 0.3],
+  [CH.email, 0.25],
+  [CH.seo, 0.1],
+];
 
 interface CompiledMix {
   channels: number[];
@@ -83,8 +128,13 @@ interface CompiledMix {
 /** Webinars gain and seminars lose share year by year (one table per fiscal year). */
 function compile(mix: Mix): CompiledMix {
   const channels = mix.map(([c]) => c);
-  const tables = [0, 1, 2].map((year) => cumulative(mix.map(([c, w]) =>
-    c === CH.webinar ? w * (1 + 0.35 * year) : c === CH.seminar || c === CH.trade_show ? w * (1 - 0.25 * year) : w)));
+  const tables = [0, 1, 2].map((year) =>
+    cumulative(
+      mix.map(([c, w]) =>
+        c === CH.webinar ? w * (1 + 0.35 * year) : c === CH.seminar || c === CH.trade_show ? w * (1 - 0.25 * year) : w,
+      ),
+    ),
+  );
   return { channels, cumulative: tables };
 }
 
@@ -154,7 +204,8 @@ export class TouchGenerator {
     }
     if ((lead.channel === CH.web_ads || lead.channel === CH.social) && lead.campaign >= 0 && rng.chance(0.85)) {
       const at = created - Math.floor(rng.uniform(1, 20) * MINUTE);
-      if (at >= Math.max(WINDOW_START, this.calendar.get(lead.campaign).start)) this.add(at, lead.channel, lead.campaign, AD_CLICK);
+      if (at >= Math.max(WINDOW_START, this.calendar.get(lead.campaign).start))
+        this.add(at, lead.channel, lead.campaign, AD_CLICK);
     }
 
     this.add(created, lead.channel, lead.campaign, CREATION_TYPE[lead.kind]);
@@ -197,9 +248,10 @@ export class TouchGenerator {
     const n = Math.min(60, rng.poisson(expected));
     const mix = stage === WON ? MIXES.customer : stage >= MQL && stage <= OPPORTUNITY ? MIXES.active : MIXES.nurture;
     for (let i = 0; i < n; i++) {
-      const age = rng.next() * expected < decayMass
-        ? -decay * Math.log(1 - rng.next() * (1 - Math.exp(-length / decay)))
-        : rng.next() * length;
+      const age =
+        rng.next() * expected < decayMass
+          ? -decay * Math.log(1 - rng.next() * (1 - Math.exp(-length / decay)))
+          : rng.next() * length;
       const guess = start + age * DAY;
       const channel = mix.channels[rng.weighted(mix.cumulative[fiscalYearSlot(guess)]!)] as number;
       this.touch(channel, guess, Math.max(start, created), rng);
@@ -269,7 +321,13 @@ export class TouchGenerator {
         }
         this.add(at, CH.webinar, webinar, WEBINAR_REGISTER);
         if (rng.chance(0.5)) {
-          this.addIfInRange(this.calendar.get(webinar).eventStart + Math.floor(rng.uniform(0, 10) * MINUTE), at, CH.webinar, webinar, WEBINAR_ATTEND);
+          this.addIfInRange(
+            this.calendar.get(webinar).eventStart + Math.floor(rng.uniform(0, 10) * MINUTE),
+            at,
+            CH.webinar,
+            webinar,
+            WEBINAR_ATTEND,
+          );
         }
         return;
       }
@@ -281,7 +339,13 @@ export class TouchGenerator {
         }
         this.add(at, CH.seminar, seminar, FORM_SUBMIT);
         if (rng.chance(0.65)) {
-          this.addIfInRange(this.calendar.get(seminar).eventStart - Math.floor(rng.uniform(0, 30) * MINUTE), at, CH.seminar, seminar, EVENT_VISIT);
+          this.addIfInRange(
+            this.calendar.get(seminar).eventStart - Math.floor(rng.uniform(0, 30) * MINUTE),
+            at,
+            CH.seminar,
+            seminar,
+            EVENT_VISIT,
+          );
         }
         return;
       }

@@ -51,7 +51,9 @@ export class CsvWriter {
     const file = createWriteStream(path, { highWaterMark: STREAM_BUFFER });
     if (gzip) {
       const options: ZlibOptions & { highWaterMark: number } = {
-        level: zlibConstants.Z_DEFAULT_COMPRESSION, chunkSize: 1 << 20, highWaterMark: STREAM_BUFFER,
+        level: zlibConstants.Z_DEFAULT_COMPRESSION,
+        chunkSize: 1 << 20,
+        highWaterMark: STREAM_BUFFER,
       };
       const zip = createGzip(options);
       this.sink = zip;

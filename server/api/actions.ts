@@ -48,12 +48,7 @@ import express from 'express';
 import type { Config } from '../config.js';
 import { bearerToken, verifyToken } from '../auth.js';
 
-import {
-  ACTION_STATUSES,
-  type Action,
-  type ActionStatus,
-  parseActionInput,
-} from '../contract/actions.js';
+import { ACTION_STATUSES, type Action, type ActionStatus, parseActionInput } from '../contract/actions.js';
 
 export { ACTION_STATUSES, type Action, type ActionStatus };
 
@@ -63,7 +58,10 @@ interface ActionFile {
 }
 
 export class FieldError extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -116,7 +114,10 @@ export class ActionStore {
     const actions = (parsed as Partial<ActionFile>)?.actions;
     if (!Array.isArray(actions)) throw new Error(`the action log ${this.file} has no "actions" array; repair or move it`);
     // fields added after the first version of the file read as null
-    return { version: 1, actions: actions.map((a: Action) => ({ ...a, kpiNode: a.kpiNode ?? null, startDate: a.startDate ?? null })) };
+    return {
+      version: 1,
+      actions: actions.map((a: Action) => ({ ...a, kpiNode: a.kpiNode ?? null, startDate: a.startDate ?? null })),
+    };
   }
 
   private async write(data: ActionFile): Promise<void> {
@@ -261,8 +262,10 @@ export function actionsRouter(config: Config): express.Router {
 
   // A body that is not JSON: 400 naming it, not Express's HTML page.
   router.use((err: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
-    if ((err as { type?: string })?.type === 'entity.parse.failed') res.status(400).json({ error: 'the body is not valid JSON', field: 'body' });
-    else if ((err as { type?: string })?.type === 'entity.too.large') res.status(413).json({ error: 'the body is larger than 64 kB', field: 'body' });
+    if ((err as { type?: string })?.type === 'entity.parse.failed')
+      res.status(400).json({ error: 'the body is not valid JSON', field: 'body' });
+    else if ((err as { type?: string })?.type === 'entity.too.large')
+      res.status(413).json({ error: 'the body is larger than 64 kB', field: 'body' });
     else next(err);
   });
 

@@ -36,12 +36,15 @@ export function sessionHandler(config: Config, cube: CubeHandle) {
       res.status(401).json({ error: 'A bearer token is required (anonymous sessions exist only in local dev mode).' });
       return;
     } else {
-      const refusal = localSessionRefusal({
-        remoteAddress: req.socket.remoteAddress,
-        host: req.get('host'),
-        origin: req.get('origin'),
-        secFetchSite: req.get('sec-fetch-site'),
-      }, config.security);
+      const refusal = localSessionRefusal(
+        {
+          remoteAddress: req.socket.remoteAddress,
+          host: req.get('host'),
+          origin: req.get('origin'),
+          secFetchSite: req.get('sec-fetch-site'),
+        },
+        config.security,
+      );
       if (refusal) {
         res.status(403).json({ error: `No anonymous local session: ${refusal}. Send a bearer token instead.` });
         return;

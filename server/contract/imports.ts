@@ -23,7 +23,13 @@ export interface ImportSourceStatus {
   reasons: Record<string, number>;
   /** Source values no mapping named, per kind, with rows and a suggested mapping entry. */
   unmapped: Record<string, Record<string, { rows: number; suggestion: string }>>;
-  mapping: { file: string | null; timeZone: string; dateFormat: string | null; encoding: string; values: Record<string, Record<string, string | null>> };
+  mapping: {
+    file: string | null;
+    timeZone: string;
+    dateFormat: string | null;
+    encoding: string;
+    values: Record<string, Record<string, string | null>>;
+  };
   merges: number;
   /** False once the import has been pruned from the import area (older than the last five). */
   quarantineAvailable: boolean;

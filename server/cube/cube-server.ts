@@ -29,14 +29,26 @@ import { corsOptions } from '../security/origin.js';
 import { createAuthenticator } from '../auth.js';
 import { API_SCOPES, OWN_CLAIMS, principalFromClaims, type Principal } from '../security/roles.js';
 import { queryShapeProblem } from '../security/query-guard.js';
-import { AccessDenied, authorizeQuery, catalogFromMeta, filterMeta, UnknownMember, type Catalog, type CubeQuery, type MetaCube } from '../security/policy.js';
+import {
+  AccessDenied,
+  authorizeQuery,
+  catalogFromMeta,
+  filterMeta,
+  UnknownMember,
+  type Catalog,
+  type CubeQuery,
+  type MetaCube,
+} from '../security/policy.js';
 import { modelSourceOptions, type CubeCore } from './model-files.js';
 import { createWarmup, type Warmup } from './pre-aggregations.js';
 import { warehouseDriver, withBuildRefreshKeys } from './driver.js';
 
 const require = createRequire(import.meta.url);
 
-export interface ModelFile { fileName: string; content: string }
+export interface ModelFile {
+  fileName: string;
+  content: string;
+}
 
 /** The Cube model files: YAML and JS under model/cubes and model/views. */
 export function readModelFiles(modelDir: string): ModelFile[] {
@@ -44,7 +56,11 @@ export function readModelFiles(modelDir: string): ModelFile[] {
   for (const sub of ['cubes', 'views']) {
     const dir = path.join(modelDir, sub);
     let names: string[];
-    try { names = readdirSync(dir); } catch { continue; }
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
     for (const name of names.sort()) {
       if (!/\.(ya?ml|js)$/.test(name)) continue;
       files.push({ fileName: `${sub}/${name}`, content: readFileSync(path.join(dir, name), 'utf8') });
@@ -67,7 +83,11 @@ function warehouseIdentity(file: string): string {
  * the policy refused (403) or found invalid (400) keeps that status instead
  * (getNormalizedQueries records it on the request context).
  */
-function graphqlRefusalStatus(req: { context?: { refusedStatus?: number } }, res: { statusCode: number; end: (...a: unknown[]) => unknown }, next: () => void) {
+function graphqlRefusalStatus(
+  req: { context?: { refusedStatus?: number } },
+  res: { statusCode: number; end: (...a: unknown[]) => unknown },
+  next: () => void,
+) {
   const end = res.end.bind(res);
   res.end = (...args: unknown[]) => {
     if (res.statusCode === 500 && req.context?.refusedStatus) res.statusCode = req.context.refusedStatus;
@@ -95,7 +115,13 @@ export interface CubeHandle {
 /** On PostgreSQL the refresh worker builds the rollups; an API instance serves what is there and never warms. */
 function refreshWorkerBuilds(): Warmup {
   const result = { identity: 'postgres', preAggregations: [], ms: 0 };
-  return { served: () => 'postgres', warm: async () => result, ready: async () => undefined, watch: () => () => undefined, last: () => undefined };
+  return {
+    served: () => 'postgres',
+    warm: async () => result,
+    ready: async () => undefined,
+    watch: () => () => undefined,
+    last: () => undefined,
+  };
 }
 
 /** The driver's session SQL: Cube's DuckDB SQL converts zones assuming the session zone is UTC; then config's resources. */
@@ -129,7 +155,11 @@ export function createCube(config: Config): CubeHandle {
     const { claims, own } = await authenticator.verify(token);
     return principalFromClaims(claims, own ? OWN_CLAIMS : config.security.claims);
   };
-  const source = modelSourceOptions(config, (): CubeCore => server.core, () => driver.identity()); // the model with the warehouse's fiscal year (model-files.ts)
+  const source = modelSourceOptions(
+    config,
+    (): CubeCore => server.core,
+    () => driver.identity(),
+  ); // the model with the warehouse's fiscal year (model-files.ts)
   const repositoryFactory =
     driver.dbType === 'postgres'
       ? (context: object) => {
@@ -208,7 +238,13 @@ export function createCube(config: Config): CubeHandle {
   };
   // Cube only enforces auth when NODE_ENV=production; revcycle enforces it always.
   const createGateway = core.createApiGatewayInstance.bind(core);
-  core.createApiGatewayInstance = (secret: string, compilerApi: unknown, orchestratorApi: unknown, logger: unknown, options: object) => {
+  core.createApiGatewayInstance = (
+    secret: string,
+    compilerApi: unknown,
+    orchestratorApi: unknown,
+    logger: unknown,
+    options: object,
+  ) => {
     const gateway = createGateway(secret, compilerApi, orchestratorApi, logger, { ...options, enforceSecurityChecks: true });
     // Every data route (REST, GraphQL, /sql, /dry-run) normalizes its query here, before any SQL:
     // a bad shape is the caller's error (400 with the reason), never a 500. A model that does not
@@ -221,7 +257,10 @@ export function createCube(config: Config): CubeHandle {
         return await normalize(input, context, ...rest);
       } catch (e) {
         if ((e as Error)?.constructor?.name === 'CompileError') throw e;
-        const error = e instanceof CubejsHandlerError || (e as { type?: string }).type === 'UserError' ? e : new UserError(`Invalid query: ${(e as Error).message}`);
+        const error =
+          e instanceof CubejsHandlerError || (e as { type?: string }).type === 'UserError'
+            ? e
+            : new UserError(`Invalid query: ${(e as Error).message}`);
         context.refusedStatus ??= error instanceof CubejsHandlerError ? error.status : 400;
         throw error;
       }
@@ -229,8 +268,11 @@ export function createCube(config: Config): CubeHandle {
     // /meta lists only what the principal may query (views it cannot be scoped on, personal members hidden).
     const visible = gateway.filterVisibleItemsInMeta.bind(gateway);
     gateway.filterVisibleItemsInMeta = (context: { securityContext: Principal }, cubes: { config: MetaCube }[]) =>
-      filterMeta(context.securityContext, visible(context, cubes).map((c: { config: MetaCube }) => c.config), catalogOf(cubes))
-        .map((config) => ({ config }));
+      filterMeta(
+        context.securityContext,
+        visible(context, cubes).map((c: { config: MetaCube }) => c.config),
+        catalogOf(cubes),
+      ).map((config) => ({ config }));
     return gateway;
   };
 
@@ -254,7 +296,10 @@ export function createCube(config: Config): CubeHandle {
         app.use('/cubejs-api/graphql', graphqlRefusalStatus);
         // Before Cube's handlers, which overflow their stack on deeply nested filters.
         app.use(/^\/cubejs-api\/v1\/(load|subscribe|sql|dry-run)$/, (req: any, res: any, next: () => void) => {
-          const problem = queryShapeProblem(req.method === 'GET' ? req.query?.query : req.body?.query, config.security.maxQueryLimit);
+          const problem = queryShapeProblem(
+            req.method === 'GET' ? req.query?.query : req.body?.query,
+            config.security.maxQueryLimit,
+          );
           if (problem) res.status(400).json({ error: `Invalid query: ${problem}` });
           else next();
         });
@@ -267,7 +312,8 @@ export function createCube(config: Config): CubeHandle {
       const ctx = systemContext();
       const compilerApi = await core.getCompilerApi(ctx);
       await compilerApi.metaConfig(ctx, { requestId: ctx.requestId });
-      if (driver.dbType === 'duckdb' && !existsSync(config.warehousePath)) throw new Error(`No warehouse at ${config.warehousePath}: run npm run build:warehouse`);
+      if (driver.dbType === 'duckdb' && !existsSync(config.warehousePath))
+        throw new Error(`No warehouse at ${config.warehousePath}: run npm run build:warehouse`);
       const orchestrator = await core.getOrchestratorApi(ctx);
       await orchestrator.testDriverConnection(orchestrator.driverFactory, 'internal', 'default');
       if (driver.dbType === 'duckdb') {

@@ -57,8 +57,12 @@ function sqlApiStandIn() {
     execSql: unavailable,
     sql4sql: unavailable,
     rest4sql: unavailable,
-    getNativeGatewayPort: () => { throw new Error(SQL_API_UNAVAILABLE); },
-    getSqlInterfaceInstance: () => { throw new Error(SQL_API_UNAVAILABLE); },
+    getNativeGatewayPort: () => {
+      throw new Error(SQL_API_UNAVAILABLE);
+    },
+    getSqlInterfaceInstance: () => {
+      throw new Error(SQL_API_UNAVAILABLE);
+    },
   };
 }
 

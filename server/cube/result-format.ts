@@ -74,15 +74,23 @@ export interface ColumnarData {
 export type RawData = ColumnarData | Record<string, Primitive>[] | Uint8Array;
 
 const GRANULARITY_LEVELS: Record<string, number> = {
-  second: 1, minute: 2, hour: 3, day: 4, week: 5, month: 6, quarter: 7, year: 8,
+  second: 1,
+  minute: 2,
+  hour: 3,
+  day: 4,
+  week: 5,
+  month: 6,
+  quarter: 7,
+  year: 8,
 };
 const UNKNOWN_GRANULARITY_LEVEL = 10;
 
-const hiddenMemberError = (member: string) => new Error(
-  `You requested hidden member: '${member}'. Please make it visible using \`public: true\`. ` +
-  'Please note primaryKey fields are `public: false` by default: ' +
-  'https://cube.dev/docs/schema/reference/joins#setting-a-primary-key.',
-);
+const hiddenMemberError = (member: string) =>
+  new Error(
+    `You requested hidden member: '${member}'. Please make it visible using \`public: true\`. ` +
+      'Please note primaryKey fields are `public: false` by default: ' +
+      'https://cube.dev/docs/schema/reference/joins#setting-a-primary-key.',
+  );
 
 function ensureAnnotated(member: string, annotation: Record<string, AnnotationItem>) {
   if (!(member in annotation)) throw hiddenMemberError(member);
@@ -99,8 +107,7 @@ function formatWallTime(y: number, mo: number, d: number, h: number, mi: number,
 function validWallTime(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
   const t = new Date(Date.UTC(y, mo - 1, d));
   t.setUTCFullYear(y);
-  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d
-    && h < 24 && mi < 60 && s < 61; // 60: chrono accepts a leap second
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && h < 24 && mi < 60 && s < 61; // 60: chrono accepts a leap second
 }
 
 // RFC 3339 keeps the wall time of its own offset, as chrono's DateTime::format does.
@@ -169,7 +176,9 @@ export function dateRangeValue(timeDimensions: TimeDimension[] | undefined): str
 function blendingTimeDimension(timeDimensions: TimeDimension[] | undefined): TimeDimension & { granularity: string } {
   const td = firstTimeDimension(timeDimensions, 'blending');
   if (!td.granularity) {
-    throw new Error(`Inconsistent QueryTimeDimension configuration for the blending query, granularity required: ${JSON.stringify(td)}`);
+    throw new Error(
+      `Inconsistent QueryTimeDimension configuration for the blending query, granularity required: ${JSON.stringify(td)}`,
+    );
   }
   return td as TimeDimension & { granularity: string };
 }
@@ -310,7 +319,7 @@ function plan(td: TransformData, data: ColumnarData, members: string[], membersT
 }
 
 const cell = (source: ColumnSource, row: number): Primitive =>
-  ('constant' in source ? source.constant : transformValue(source.column[row], source.type));
+  'constant' in source ? source.constant : transformValue(source.column[row], source.type);
 
 const rowCount = (data: ColumnarData) => data.columns[0]?.length ?? 0;
 
@@ -325,8 +334,10 @@ export function vanillaRows(td: TransformData, data: ColumnarData): Record<strin
     return { member, type: annotation[member].type ?? '', values: data.columns[c], track: granularityTrack(member, query) };
   });
   const compareValue = queryType === 'compareDateRangeQuery' ? dateRangeValue(query.timeDimensions) : undefined;
-  const blendKeys = queryType === 'blendingQuery'
-    ? [blendingQueryKey(query.timeDimensions), blendingResponseKey(query.timeDimensions)] : undefined;
+  const blendKeys =
+    queryType === 'blendingQuery'
+      ? [blendingQueryKey(query.timeDimensions), blendingResponseKey(query.timeDimensions)]
+      : undefined;
   const rows: Record<string, Primitive>[] = new Array(rowCount(data));
   for (let i = 0; i < rows.length; i++) {
     const row: Record<string, Primitive> = {};
@@ -341,9 +352,7 @@ export function vanillaRows(td: TransformData, data: ColumnarData): Record<strin
 }
 
 export type TransformedData =
-  | Record<string, Primitive>[]
-  | { members: string[]; dataset: Primitive[][] }
-  | { members: string[]; columns: Primitive[][] };
+  Record<string, Primitive>[] | { members: string[]; dataset: Primitive[][] } | { members: string[]; columns: Primitive[][] };
 
 /** The `data` of one result: vanilla rows, compact (`{members, dataset}`) or columnar (`{members, columns}`). */
 export function transformData(td: TransformData, raw: RawData): TransformedData {
@@ -377,20 +386,45 @@ function echoFilter(f: unknown): unknown {
 
 /** The query echo carries only the fields of Cube's NormalizedQuery, in its order. */
 export function echoQuery(q: Record<string, unknown>): Record<string, unknown> {
-  const td = (q.timeDimensions as TimeDimension[] | undefined)?.map((t) => defined({
-    dimension: t.dimension, dateRange: t.dateRange, compareDateRange: t.compareDateRange, granularity: t.granularity,
-  }));
+  const td = (q.timeDimensions as TimeDimension[] | undefined)?.map((t) =>
+    defined({
+      dimension: t.dimension,
+      dateRange: t.dateRange,
+      compareDateRange: t.compareDateRange,
+      granularity: t.granularity,
+    }),
+  );
   return defined({
-    measures: q.measures, dimensions: q.dimensions, timeDimensions: td, segments: q.segments,
-    limit: q.limit, offset: q.offset, total: q.total, totalQuery: q.totalQuery, timezone: q.timezone,
-    renewQuery: q.renewQuery, ungrouped: q.ungrouped, responseFormat: q.responseFormat,
-    filters: (q.filters as unknown[] | undefined)?.map(echoFilter), rowLimit: q.rowLimit,
+    measures: q.measures,
+    dimensions: q.dimensions,
+    timeDimensions: td,
+    segments: q.segments,
+    limit: q.limit,
+    offset: q.offset,
+    total: q.total,
+    totalQuery: q.totalQuery,
+    timezone: q.timezone,
+    renewQuery: q.renewQuery,
+    ungrouped: q.ungrouped,
+    responseFormat: q.responseFormat,
+    filters: (q.filters as unknown[] | undefined)?.map(echoFilter),
+    rowLimit: q.rowLimit,
     order: (q.order as { id: string; desc: boolean }[] | undefined)?.map((o) => ({ id: o.id, desc: o.desc })),
     queryType: q.queryType,
   });
 }
 
-const ANNOTATION_FIELDS = ['title', 'shortTitle', 'description', 'type', 'format', 'meta', 'drillMembers', 'drillMembersGrouped', 'granularity'];
+const ANNOTATION_FIELDS = [
+  'title',
+  'shortTitle',
+  'description',
+  'type',
+  'format',
+  'meta',
+  'drillMembers',
+  'drillMembersGrouped',
+  'granularity',
+];
 
 function echoAnnotation(annotation: Record<string, Record<string, AnnotationItem>> | undefined) {
   const out: Record<string, Record<string, Record<string, unknown>>> = {};
@@ -410,8 +444,11 @@ export function resultObject(td: TransformData, raw: RawData, root: Record<strin
   return {
     query: echoQuery(q),
     ...defined({
-      lastRefreshTime: root.lastRefreshTime, refreshKeyValues: root.refreshKeyValues,
-      usedPreAggregations: root.usedPreAggregations, transformedQuery: root.transformedQuery, requestId: root.requestId,
+      lastRefreshTime: root.lastRefreshTime,
+      refreshKeyValues: root.refreshKeyValues,
+      usedPreAggregations: root.usedPreAggregations,
+      transformedQuery: root.transformedQuery,
+      requestId: root.requestId,
     }),
     annotation: echoAnnotation(root.annotation as Record<string, Record<string, AnnotationItem>>),
     ...defined({ dataSource: root.dataSource, dbType: root.dbType, extDbType: root.extDbType, external: root.external }),
@@ -433,9 +470,13 @@ export function pivotQuery(queryType: QueryType, queries: Record<string, unknown
     };
     pivot.measures = union('measures');
     pivot.dimensions = union('dimensions');
-    const granularities = [...new Set(queries
-      .map((q) => (q.timeDimensions as TimeDimension[] | undefined)?.[0]?.granularity)
-      .filter((g): g is string => Boolean(g)))];
+    const granularities = [
+      ...new Set(
+        queries
+          .map((q) => (q.timeDimensions as TimeDimension[] | undefined)?.[0]?.granularity)
+          .filter((g): g is string => Boolean(g)),
+      ),
+    ];
     if (granularities.length) pivot.timeDimensions = [{ dimension: 'time', granularity: granularities[0] }];
   } else if (queryType === 'compareDateRangeQuery') {
     pivot.dimensions = ['compareDateRange', ...((pivot.dimensions as unknown[] | undefined) ?? [])];
@@ -461,7 +502,10 @@ export function getFinalQueryResultMulti(
   return encode({
     queryType: response.queryType,
     results,
-    pivotQuery: pivotQuery(response.queryType, results.map((r) => r.query)),
+    pivotQuery: pivotQuery(
+      response.queryType,
+      results.map((r) => r.query),
+    ),
     slowQuery: Boolean(response.slowQuery),
   });
 }

@@ -15,12 +15,49 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
 
 export const ENTITY_COLUMNS = {
-  people: ['source', 'person_key', 'email', 'account_key', 'company_name', 'created_at', 'updated_at', 'lead_source', 'persona', 'owner_team'],
+  people: [
+    'source',
+    'person_key',
+    'email',
+    'account_key',
+    'company_name',
+    'created_at',
+    'updated_at',
+    'lead_source',
+    'persona',
+    'owner_team',
+  ],
   // same_as: another source's key for the same company (HubSpot's "Salesforce Account ID"): matched by id.
-  accounts: ['source', 'account_key', 'account_name', 'domain', 'industry', 'employee_band', 'region', 'created_at', 'churned_at', 'updated_at', 'owner_team', 'same_as'],
-    // is_initial: the lead's stage at creation as the record shows it now; replaced by the first change's old value when history exists.
+  accounts: [
+    'source',
+    'account_key',
+    'account_name',
+    'domain',
+    'industry',
+    'employee_band',
+    'region',
+    'created_at',
+    'churned_at',
+    'updated_at',
+    'owner_team',
+    'same_as',
+  ],
+  // is_initial: the lead's stage at creation as the record shows it now; replaced by the first change's old value when history exists.
   events: ['source', 'event_key', 'person_key', 'from_stage', 'to_stage', 'entered_at', 'reason', 'is_initial'],
-  deals: ['source', 'deal_key', 'account_key', 'person_key', 'created_at', 'closed_at', 'status', 'amount', 'deal_type', 'lost_reason', 'owner_team', 'updated_at'],
+  deals: [
+    'source',
+    'deal_key',
+    'account_key',
+    'person_key',
+    'created_at',
+    'closed_at',
+    'status',
+    'amount',
+    'deal_type',
+    'lost_reason',
+    'owner_team',
+    'updated_at',
+  ],
   deal_contacts: ['source', 'deal_key', 'person_key'],
   touches: ['source', 'touch_key', 'person_key', 'occurred_at', 'channel', 'campaign_key', 'touch_type'],
   campaigns: ['source', 'campaign_key', 'campaign_name', 'channel', 'started_at', 'ended_at'],
@@ -144,5 +181,8 @@ export class Batch {
 
 /** The reason without the row's particulars, for counting per reason ("unknown stage \"X\"" → "unknown stage"). */
 export function reasonKey(reason: string): string {
-  return reason.replace(/\s*[:(].*$/, '').replace(/\s*"[^"]*"/g, '').trim();
+  return reason
+    .replace(/\s*[:(].*$/, '')
+    .replace(/\s*"[^"]*"/g, '')
+    .trim();
 }

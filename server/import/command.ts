@@ -40,7 +40,10 @@ export async function importCommand(config: Config, args: string[]): Promise<num
     return 2;
   }
   const bar = process.stderr.isTTY
-    ? new cliProgress.SingleBar({ format: '{file} [{bar}] {percentage}% {value}/{total} MB', stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic)
+    ? new cliProgress.SingleBar(
+        { format: '{file} [{bar}] {percentage}% {value}/{total} MB', stream: process.stderr, clearOnComplete: true },
+        cliProgress.Presets.shades_classic,
+      )
     : undefined;
   let current = '';
   try {

@@ -22,7 +22,7 @@ const OFFSET = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
 
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const leap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[^\u0000-\u007f]/u; // eslint-disable-line no-control-regex -- a range of code points, not a control character to match
 
 export class DateReader {
   private readonly offsets = new Map<number, number>();

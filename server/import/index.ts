@@ -76,7 +76,13 @@ export interface SourceRun {
   quarantined: number;
   reasons: Record<string, number>;
   unmapped: Unmapped;
-  mapping: { file: string | null; timeZone: string; dateFormat: string | null; encoding: string; values: Record<string, Record<string, string | null>> };
+  mapping: {
+    file: string | null;
+    timeZone: string;
+    dateFormat: string | null;
+    encoding: string;
+    values: Record<string, Record<string, string | null>>;
+  };
   merges: number;
   /** Where the time went: reading and checking rows, the DuckDB merge, the warehouse build. */
   timings: { readMs: number; mergeMs: number; buildMs: number };
@@ -108,7 +114,9 @@ async function expandInputs(inputs: string[]): Promise<string[]> {
   for (const input of inputs) {
     if (!existsSync(input)) throw new ImportInputError(`${input}: no such file or folder`);
     if (statSync(input).isDirectory()) {
-      const inside = readdirSync(input).filter((n) => /\.(csv|txt|tsv)(\.gz)?$/i.test(n)).sort();
+      const inside = readdirSync(input)
+        .filter((n) => /\.(csv|txt|tsv)(\.gz)?$/i.test(n))
+        .sort();
       if (!inside.length) throw new ImportInputError(`${input}: no .csv or .csv.gz files in this folder`);
       files.push(...inside.map((n) => path.join(input, n)));
     } else files.push(input);
@@ -131,9 +139,14 @@ async function combineQuarantine(batchFile: string, mergeFile: string, out: stri
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
   try {
-    const q = (f: string) => `select * from read_csv('${f.replace(/'/g, "''")}', header = true, all_varchar = true, quote = '"', escape = '"')`;
-    await conn.run(`copy (select * from (${q(batchFile)} union all by name ${q(mergeFile)}) order by file, line::bigint, "column") to '${out.replace(/'/g, "''")}' (header, delimiter ',', quote '"')`);
-    const reader = await conn.runAndReadAll(`select count(distinct (file, line)) from read_csv('${out.replace(/'/g, "''")}', header = true, all_varchar = true)`);
+    const q = (f: string) =>
+      `select * from read_csv('${f.replace(/'/g, "''")}', header = true, all_varchar = true, quote = '"', escape = '"')`;
+    await conn.run(
+      `copy (select * from (${q(batchFile)} union all by name ${q(mergeFile)}) order by file, line::bigint, "column") to '${out.replace(/'/g, "''")}' (header, delimiter ',', quote '"')`,
+    );
+    const reader = await conn.runAndReadAll(
+      `select count(distinct (file, line)) from read_csv('${out.replace(/'/g, "''")}', header = true, all_varchar = true)`,
+    );
     return Number(reader.getRows()[0]![0]);
   } finally {
     conn.closeSync();
@@ -159,17 +172,28 @@ function formatSummary(m: ImportManifest, dir: string | undefined, cwd: string, 
   if (reasons.length) lines.push('quarantined per reason:', ...reasons.map(([k, n]) => `  ${String(n).padStart(6)}  ${k}`));
   if (sample.length) {
     lines.push(`quarantined rows${r.quarantined > sample.length ? ` (first ${sample.length} of ${r.quarantined})` : ''}:`);
-    lines.push(...sample.map((q) => `  ${q.file}:${q.line}  ${q.column}=${JSON.stringify(q.value)}  ${q.reason}${q.suggestion ? ` — ${q.suggestion}` : ''}`));
+    lines.push(
+      ...sample.map(
+        (q) =>
+          `  ${q.file}:${q.line}  ${q.column}=${JSON.stringify(q.value)}  ${q.reason}${q.suggestion ? ` — ${q.suggestion}` : ''}`,
+      ),
+    );
   }
   for (const [kind, values] of Object.entries(r.unmapped)) {
     const list = Object.entries(values).sort((a, b) => b[1].rows - a[1].rows);
     lines.push(`unmapped ${kind}:`, ...list.slice(0, 20).map(([v, u]) => `  "${v}" (${u.rows} rows): ${u.suggestion}`));
   }
   lines.push(`merges (one lead or account from several records): ${r.merges}`);
-  lines.push(`tables: ${Object.entries(m.tables).map(([t, n]) => `${t} ${n}`).join(', ')}${m.unchanged ? ' (unchanged)' : ''}`);
+  lines.push(
+    `tables: ${Object.entries(m.tables)
+      .map(([t, n]) => `${t} ${n}`)
+      .join(', ')}${m.unchanged ? ' (unchanged)' : ''}`,
+  );
   if (m.status === 'complete') lines.push(`imported as ${path.relative(cwd, dir!)}; as_of ${m.asOf}`);
   if (m.status === 'refused') {
-    lines.push(`NOT imported: ${r.quarantinedRows} row(s) quarantined. See ${path.relative(cwd, path.join(dir!, 'quarantine.csv'))}; fix the source or mapping, or pass --allow-rejects to import the accepted rows.`);
+    lines.push(
+      `NOT imported: ${r.quarantinedRows} row(s) quarantined. See ${path.relative(cwd, path.join(dir!, 'quarantine.csv'))}; fix the source or mapping, or pass --allow-rejects to import the accepted rows.`,
+    );
   }
   if (m.status === 'dry-run') lines.push('dry run: nothing written');
   return lines.join('\n');
@@ -177,7 +201,10 @@ function formatSummary(m: ImportManifest, dir: string | undefined, cwd: string, 
 
 export async function runImport(o: ImportOptions): Promise<ImportResult> {
   const adapter = SOURCES[o.source] ?? (o.mappingFile ? generic : undefined);
-  if (!adapter) throw new ImportInputError(`Unknown source "${o.source}". Sources: ${Object.keys(SOURCES).join(', ')} (any other name with --mapping reads as generic)`);
+  if (!adapter)
+    throw new ImportInputError(
+      `Unknown source "${o.source}". Sources: ${Object.keys(SOURCES).join(', ')} (any other name with --mapping reads as generic)`,
+    );
   const cwd = o.cwd ?? process.cwd();
   const mapping: MappingFile | undefined = o.mappingFile ? await loadMappingFile(o.mappingFile) : undefined;
   const sourceName = mapping?.source ?? o.source;
@@ -225,7 +252,10 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
 
     const previous = latestImport(o.importsDir);
     // In memory up to MERGE_MEMORY, spilling to the work directory beyond it (a database file costs a sync per statement).
-    const instance = await DuckDBInstance.create(':memory:', { temp_directory: path.join(work, 'duckdb-tmp'), memory_limit: MERGE_MEMORY });
+    const instance = await DuckDBInstance.create(':memory:', {
+      temp_directory: path.join(work, 'duckdb-tmp'),
+      memory_limit: MERGE_MEMORY,
+    });
     const conn = await instance.connect();
     let merged;
     try {
@@ -245,7 +275,11 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
       instance.closeSync();
     }
     const mergeMs = Math.round(performance.now() - t0) - readMs;
-    const quarantinedRows = await combineQuarantine(path.join(batchDir, 'quarantine.csv'), path.join(snapshot, 'quarantine-merge.csv'), path.join(snapshot, 'quarantine.csv'));
+    const quarantinedRows = await combineQuarantine(
+      path.join(batchDir, 'quarantine.csv'),
+      path.join(snapshot, 'quarantine-merge.csv'),
+      path.join(snapshot, 'quarantine.csv'),
+    );
     await rm(path.join(snapshot, 'quarantine-merge.csv'));
     const reasons = { ...batch.reasons };
     for (const [k, n] of Object.entries(merged.reasons)) reasons[k] = (reasons[k] ?? 0) + n;
@@ -272,7 +306,11 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
     };
     const previousManifest = previous ? readManifest<ImportManifest>(previous) : undefined;
     const tablesHash = await hashTables(path.join(snapshot, 'tables'));
-    const status: ImportManifest['status'] = o.dryRun ? 'dry-run' : quarantinedRows > 0 && !o.allowRejects ? 'refused' : 'complete';
+    const status: ImportManifest['status'] = o.dryRun
+      ? 'dry-run'
+      : quarantinedRows > 0 && !o.allowRejects
+        ? 'refused'
+        : 'complete';
     const manifest: ImportManifest = {
       id,
       status,

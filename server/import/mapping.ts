@@ -31,7 +31,10 @@ const tableSpec = z.object({
 export const mappingSchema = z
   .object({
     /** Name of the source shown on /data and used to key its rows (default: the source argument). */
-    source: z.string().regex(/^[a-z0-9_-]+$/i, 'use letters, digits, - and _').optional(),
+    source: z
+      .string()
+      .regex(/^[a-z0-9_-]+$/i, 'use letters, digits, - and _')
+      .optional(),
     encoding: z.string().default('auto'),
     time_zone: z.string().optional(),
     date_format: z.string().optional(),
@@ -44,9 +47,30 @@ export const mappingSchema = z
     default_owner_team: z.string().optional(),
     /** Channels the company adds beyond the bundled list (written to channels.csv). */
     new_channels: z
-      .array(z.object({ channel: z.string(), label_ja: z.string().default(''), label_en: z.string().default(''), is_paid: z.boolean().default(false) }))
+      .array(
+        z.object({
+          channel: z.string(),
+          label_ja: z.string().default(''),
+          label_en: z.string().default(''),
+          is_paid: z.boolean().default(false),
+        }),
+      )
       .default([]),
-    tables: z.partialRecord(z.enum(['leads', 'accounts', 'stage_transitions', 'opportunities', 'touchpoints', 'campaigns', 'channel_costs', 'targets']), tableSpec).default({}),
+    tables: z
+      .partialRecord(
+        z.enum([
+          'leads',
+          'accounts',
+          'stage_transitions',
+          'opportunities',
+          'touchpoints',
+          'campaigns',
+          'channel_costs',
+          'targets',
+        ]),
+        tableSpec,
+      )
+      .default({}),
   })
   .strict();
 
@@ -71,7 +95,11 @@ export async function loadMappingFile(file: string): Promise<MappingFile> {
 }
 
 /** The key a lookup uses: NFKC, lower case, no spaces, dashes or underscores. */
-export const lookupKey = (v: string) => v.normalize('NFKC').toLowerCase().replace(/[\s_\-()（）]+/g, '');
+export const lookupKey = (v: string) =>
+  v
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s_\-()（）]+/g, '');
 
 export type ValueKind = 'stages' | 'channels' | 'deal_types' | 'touch_types' | 'deal_status' | 'owner_teams';
 
@@ -135,6 +163,12 @@ export function mappingEncoding(m: MappingFile | undefined): TextEncoding | 'aut
 
 /** `*` and `?` globs on a file's base name, case-insensitive. */
 export function globMatch(pattern: string, name: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
   return re.test(name);
 }

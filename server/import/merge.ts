@@ -51,7 +51,8 @@ const KEYS: Record<Entity, { key: string[]; newer?: string }> = {
 };
 
 /** Sources whose accounts and owners win when two disagree: the SFA before the MA. */
-const priority = (col = 'source') => `case ${col} when 'salesforce' then 1 when 'hubspot' then 2 when 'marketo' then 3 else 4 end`;
+const priority = (col = 'source') =>
+  `case ${col} when 'salesforce' then 1 when 'hubspot' then 2 when 'marketo' then 3 else 4 end`;
 
 export interface MergeOptions {
   conn: DuckDBConnection;
@@ -84,12 +85,16 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
   const { conn } = o;
   const run = (sql: string) => conn.run(sql);
   await run(`set TimeZone = 'UTC'`);
-  await run(`create or replace table q (source varchar, file varchar, line bigint, "column" varchar, value varchar, reason varchar, suggestion varchar)`);
+  await run(
+    `create or replace table q (source varchar, file varchar, line bigint, "column" varchar, value varchar, reason varchar, suggestion varchar)`,
+  );
 
   // Records first, then what rows of records carry (stage dates, touches, contacts): a row that lost as a
   // duplicate record takes its stage dates and touches with it instead of competing with the winner's.
   await run(`create or replace table lost_origins (_file varchar, _line bigint)`);
-  await run(`create or replace table batch_files as select * from read_csv(${sqlString(path.join(o.batchDir, 'files.csv'))}, header = true, columns = {'id': 'VARCHAR', 'file': 'VARCHAR'}, quote = '"', escape = '"')`);
+  await run(
+    `create or replace table batch_files as select * from read_csv(${sqlString(path.join(o.batchDir, 'files.csv'))}, header = true, columns = {'id': 'VARCHAR', 'file': 'VARCHAR'}, quote = '"', escape = '"')`,
+  );
   const order: Entity[] = ['people', 'accounts', 'deals', 'campaigns', 'events', 'touches', 'deal_contacts', 'costs', 'targets'];
   for (const entity of order) {
     const cols = [...ENTITY_COLUMNS[entity], '_file', '_line'];
@@ -105,7 +110,8 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
        select * from rows where (_file, _line) not in (select (_file, _line) from lost_origins)`,
     );
     const prev = o.previousStore && path.join(o.previousStore, `${entity}.parquet`);
-    if (prev && existsSync(prev)) await run(`create or replace table p_${entity} as select * from read_parquet(${sqlString(prev)})`);
+    if (prev && existsSync(prev))
+      await run(`create or replace table p_${entity} as select * from read_parquet(${sqlString(prev)})`);
     else await run(`create or replace table p_${entity} as select * exclude (_seq) from b_${entity} limit 0`);
 
     // 1. duplicates within this import
@@ -122,7 +128,9 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
       select *, row_number() over w as _rank, first_value(_line) over w as _kept_line
       from (select b.* from b_${entity} as b semi join dup_${entity} as d on ${same})
       window w as (partition by ${part} order by ${rank})`);
-    await run(`insert into q select source, _file, _line, ${sqlString(key.join('+'))}, concat_ws('|', ${part}), 'duplicate id (the most recently modified row wins, then the last in the file)', 'kept line ' || _kept_line from r_${entity} where _rank > 1`);
+    await run(
+      `insert into q select source, _file, _line, ${sqlString(key.join('+'))}, concat_ws('|', ${part}), 'duplicate id (the most recently modified row wins, then the last in the file)', 'kept line ' || _kept_line from r_${entity} where _rank > 1`,
+    );
     await run(`insert into lost_origins select _file, _line from r_${entity} where _rank > 1`);
     // 2. merge with the store
     await run(
@@ -134,21 +142,76 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
   }
 
   // 3. orphans and order
-  await run(`create or replace table person_ref as select person_key as ref, email from s_people union select 'email:' || email, email from s_people`);
+  await run(
+    `create or replace table person_ref as select person_key as ref, email from s_people union select 'email:' || email, email from s_people`,
+  );
   const orphan = async (entity: Entity, condition: string, column: string, value: string, reason: string, suggestion: string) => {
-    await run(`insert into q select source, _file, _line, ${sqlString(column)}, ${value}, ${reason}, ${sqlString(suggestion)} from s_${entity} as t where _new and (${condition})`);
+    await run(
+      `insert into q select source, _file, _line, ${sqlString(column)}, ${value}, ${reason}, ${sqlString(suggestion)} from s_${entity} as t where _new and (${condition})`,
+    );
     await run(`delete from s_${entity} as t where ${condition}`);
   };
   const unknownPerson = `not exists (select 1 from person_ref as r where r.ref = t.person_key)`;
-  await orphan('events', unknownPerson, 'person', 'person_key', `'orphan reference: unknown lead'`, 'import the lead export in the same run or before');
-  await orphan('touches', unknownPerson, 'person', 'person_key', `'orphan reference: unknown lead'`, 'import the lead export in the same run or before');
-  await orphan('touches', `campaign_key is not null and not exists (select 1 from s_campaigns as c where c.campaign_key = t.campaign_key)`, 'campaign', 'campaign_key', `'orphan reference: unknown campaign'`, 'import the campaign export in the same run or before');
+  await orphan(
+    'events',
+    unknownPerson,
+    'person',
+    'person_key',
+    `'orphan reference: unknown lead'`,
+    'import the lead export in the same run or before',
+  );
+  await orphan(
+    'touches',
+    unknownPerson,
+    'person',
+    'person_key',
+    `'orphan reference: unknown lead'`,
+    'import the lead export in the same run or before',
+  );
+  await orphan(
+    'touches',
+    `campaign_key is not null and not exists (select 1 from s_campaigns as c where c.campaign_key = t.campaign_key)`,
+    'campaign',
+    'campaign_key',
+    `'orphan reference: unknown campaign'`,
+    'import the campaign export in the same run or before',
+  );
   // A touch takes its campaign's channel when the member row had none (the campaign came in an earlier import).
-  await run(`update s_touches as t set channel = c.channel from s_campaigns as c where t.channel is null and c.campaign_key = t.campaign_key`);
-  await orphan('touches', `channel is null`, 'channel', `coalesce(campaign_key, '')`, `'no channel: the campaign''s type maps to no channel'`, 'map the campaign type under channels: in a mapping file');
-  await orphan('deal_contacts', unknownPerson, 'person', 'person_key', `'orphan reference: unknown contact of a deal'`, 'import the contact export in the same run or before');
-  await orphan('deals', `account_key is not null and not exists (select 1 from s_accounts as a where a.account_key = t.account_key)`, 'account', 'account_key', `'orphan reference: unknown account'`, 'import the account / company export in the same run or before');
-  await orphan('deals', `account_key is null and not exists (select 1 from s_deal_contacts as c where c.deal_key = t.deal_key)`, 'account', `''`, `'orphan reference: a deal with neither account nor contact'`, 'export the deal with its associated company');
+  await run(
+    `update s_touches as t set channel = c.channel from s_campaigns as c where t.channel is null and c.campaign_key = t.campaign_key`,
+  );
+  await orphan(
+    'touches',
+    `channel is null`,
+    'channel',
+    `coalesce(campaign_key, '')`,
+    `'no channel: the campaign''s type maps to no channel'`,
+    'map the campaign type under channels: in a mapping file',
+  );
+  await orphan(
+    'deal_contacts',
+    unknownPerson,
+    'person',
+    'person_key',
+    `'orphan reference: unknown contact of a deal'`,
+    'import the contact export in the same run or before',
+  );
+  await orphan(
+    'deals',
+    `account_key is not null and not exists (select 1 from s_accounts as a where a.account_key = t.account_key)`,
+    'account',
+    'account_key',
+    `'orphan reference: unknown account'`,
+    'import the account / company export in the same run or before',
+  );
+  await orphan(
+    'deals',
+    `account_key is null and not exists (select 1 from s_deal_contacts as c where c.deal_key = t.deal_key)`,
+    'account',
+    `''`,
+    `'orphan reference: a deal with neither account nor contact'`,
+    'export the deal with its associated company',
+  );
 
   // A lead's stage at creation: the first recorded change's old value when there is history, else the stage it still shows.
   await run(`create or replace table ev as
@@ -168,15 +231,21 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     select *, last_value(case when not suspect then to_stage end ignore nulls)
       over (partition by source, person_key order by entered_at::timestamptz, _line rows between unbounded preceding and 1 preceding) as previous_good
     from suspects`);
-  await run(`create or replace table ev_bad as select * from ev_order where suspect and previous_good is distinct from from_stage`);
-  await run(`insert into q select source, _file, _line, 'from_stage', from_stage, 'transition out of time order: from ' || from_stage || ' while the lead was in ' || coalesce(previous_good, previous_to), 'check the history export is complete and in one time zone' from ev_bad where _new`);
+  await run(
+    `create or replace table ev_bad as select * from ev_order where suspect and previous_good is distinct from from_stage`,
+  );
+  await run(
+    `insert into q select source, _file, _line, 'from_stage', from_stage, 'transition out of time order: from ' || from_stage || ' while the lead was in ' || coalesce(previous_good, previous_to), 'check the history export is complete and in one time zone' from ev_bad where _new`,
+  );
   await run(`delete from ev where event_key in (select event_key from ev_bad)`);
   await run(`delete from s_events where event_key in (select event_key from ev_bad)`);
 
   // Store for the next import, before deriving.
   const storeDir = path.join(o.outDir, 'store');
   for (const entity of Object.keys(ENTITY_COLUMNS) as Entity[]) {
-    await run(`copy (select * exclude (_new) from s_${entity} order by ${KEYS[entity].key.map((k) => `"${k}"`).join(', ')}) to ${sqlString(path.join(storeDir, `${entity}.parquet`))} (format parquet)`);
+    await run(
+      `copy (select * exclude (_new) from s_${entity} order by ${KEYS[entity].key.map((k) => `"${k}"`).join(', ')}) to ${sqlString(path.join(storeDir, `${entity}.parquet`))} (format parquet)`,
+    );
   }
 
   // 4. identity
@@ -251,7 +320,9 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     from account_ids as i left join src as s using (account_id) left join from_leads as fl using (account_id) left join from_deals as fd using (account_id)`);
 
   // 5. stage transitions
-  await run(`create or replace table stages as select * from read_csv(${sqlString(path.join(o.defaultsDir, 'stages.csv'))}, header = true, all_varchar = true)`);
+  await run(
+    `create or replace table stages as select * from read_csv(${sqlString(path.join(o.defaultsDir, 'stages.csv'))}, header = true, all_varchar = true)`,
+  );
   await run(`create or replace table all_events as
     select l.lead_id, e.to_stage, e.entered_at, e.reason from lead_events as e join lead_accounts as l using (email)
     union all
@@ -301,47 +372,105 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     select 'account', account_id, case when account_id like '%:%' then 'id' else 'domain' end, account_keys from accounts_final where records > 1`);
 
   const tablesDir = path.join(o.outDir, 'tables');
-  const copy = (name: string, sql: string) => run(`copy (${sql}) to ${sqlString(path.join(tablesDir, `${name}.csv`))} (header, delimiter ',', quote '"')`);
-  await copy('leads', `select lead_id, email, account_id, ${ts('created_at')} as created_at, lead_source, persona, owner_team from leads_out order by lead_id`);
-  await copy('accounts', `select account_id, account_name, industry, employee_band, region, ${ts('created_at')} as created_at, ${ts('churned_at')} as churned_at from accounts_final order by account_id`);
-  await copy('stage_transitions', `select transition_id, lead_id, from_stage, to_stage, ${ts('transitioned_at')} as transitioned_at, reason, team from transitions_out order by lead_id, transitioned_at`);
-  await copy('opportunities', `select d.deal_key as opportunity_id, d.account_id,
+  const copy = (name: string, sql: string) =>
+    run(`copy (${sql}) to ${sqlString(path.join(tablesDir, `${name}.csv`))} (header, delimiter ',', quote '"')`);
+  await copy(
+    'leads',
+    `select lead_id, email, account_id, ${ts('created_at')} as created_at, lead_source, persona, owner_team from leads_out order by lead_id`,
+  );
+  await copy(
+    'accounts',
+    `select account_id, account_name, industry, employee_band, region, ${ts('created_at')} as created_at, ${ts('churned_at')} as churned_at from accounts_final order by account_id`,
+  );
+  await copy(
+    'stage_transitions',
+    `select transition_id, lead_id, from_stage, to_stage, ${ts('transitioned_at')} as transitioned_at, reason, team from transitions_out order by lead_id, transitioned_at`,
+  );
+  await copy(
+    'opportunities',
+    `select d.deal_key as opportunity_id, d.account_id,
       case when d.account_id = d.lead_account_id then d.contact_lead_id end as lead_id,
       ${ts('d.created_at::timestamptz')} as created_at,
       case when d.status in ('won', 'lost') then ${ts('d.closed_at::timestamptz')} end as closed_at,
       d.status, coalesce(d.amount, '0') as amount, coalesce(d.deal_type, 'new') as deal_type,
       case when d.status = 'lost' then d.lost_reason end as lost_reason,
       coalesce(d.owner_team, a.owner_team) as owner_team
-    from deal_base as d join accounts_final as a using (account_id) order by opportunity_id`);
-  await copy('touchpoints', `select t.touch_key as touchpoint_id, l.lead_id, ${ts('t.occurred_at::timestamptz')} as occurred_at, t.channel, t.campaign_key as campaign_id, t.touch_type
-    from s_touches as t join person_ref as r on r.ref = t.person_key join lead_accounts as l using (email) order by touchpoint_id`);
-  await copy('campaigns', `select campaign_key as campaign_id, campaign_name, channel, ${ts('started_at::timestamptz')} as started_at, ${ts('ended_at::timestamptz')} as ended_at from s_campaigns order by campaign_id`);
-  await copy('channel_costs', `select month::date as month, channel, campaign_key as campaign_id, sum(cost::bigint) as cost from s_costs group by all order by all`);
-  await copy('targets', `select fiscal_month::date as fiscal_month, metric, sum(target::double) as target from s_targets group by all order by all`);
-  await copy('stages', `select * from read_csv(${sqlString(path.join(o.defaultsDir, 'stages.csv'))}, header = true, all_varchar = true)`);
+    from deal_base as d join accounts_final as a using (account_id) order by opportunity_id`,
+  );
+  await copy(
+    'touchpoints',
+    `select t.touch_key as touchpoint_id, l.lead_id, ${ts('t.occurred_at::timestamptz')} as occurred_at, t.channel, t.campaign_key as campaign_id, t.touch_type
+    from s_touches as t join person_ref as r on r.ref = t.person_key join lead_accounts as l using (email) order by touchpoint_id`,
+  );
+  await copy(
+    'campaigns',
+    `select campaign_key as campaign_id, campaign_name, channel, ${ts('started_at::timestamptz')} as started_at, ${ts('ended_at::timestamptz')} as ended_at from s_campaigns order by campaign_id`,
+  );
+  await copy(
+    'channel_costs',
+    `select month::date as month, channel, campaign_key as campaign_id, sum(cost::bigint) as cost from s_costs group by all order by all`,
+  );
+  await copy(
+    'targets',
+    `select fiscal_month::date as fiscal_month, metric, sum(target::double) as target from s_targets group by all order by all`,
+  );
+  await copy(
+    'stages',
+    `select * from read_csv(${sqlString(path.join(o.defaultsDir, 'stages.csv'))}, header = true, all_varchar = true)`,
+  );
   // channels.csv (where the bundled seeds have one) with the mapping's new channels appended; its other
   // columns (sort_order …) are kept as they are.
   const channelsCsv = path.join(o.defaultsDir, 'channels.csv');
   if (existsSync(channelsCsv)) {
-    const added = o.newChannels.map((c) => `select ${sqlString(c.channel)} as channel, ${sqlString(c.label_ja)} as label_ja, ${sqlString(c.label_en)} as label_en, ${c.is_paid ? "'true'" : "'false'"} as is_paid`);
-    await copy('channels', [`select * from read_csv(${sqlString(channelsCsv)}, header = true, all_varchar = true)`, ...added].join(' union all by name '));
+    const added = o.newChannels.map(
+      (c) =>
+        `select ${sqlString(c.channel)} as channel, ${sqlString(c.label_ja)} as label_ja, ${sqlString(c.label_en)} as label_en, ${c.is_paid ? "'true'" : "'false'"} as is_paid`,
+    );
+    await copy(
+      'channels',
+      [`select * from read_csv(${sqlString(channelsCsv)}, header = true, all_varchar = true)`, ...added].join(
+        ' union all by name ',
+      ),
+    );
   }
   for (const extra of ['touch_types.csv']) {
     const file = path.join(o.defaultsDir, extra);
-    if (existsSync(file)) await copy(extra.replace('.csv', ''), `select * from read_csv(${sqlString(file)}, header = true, all_varchar = true)`);
+    if (existsSync(file))
+      await copy(extra.replace('.csv', ''), `select * from read_csv(${sqlString(file)}, header = true, all_varchar = true)`);
   }
-  await copy('settings', `select key, case when lower(key) = 'as_of' then ${sqlString(o.asOf)} when lower(key) in ('timezone', 'time_zone') then ${sqlString(o.timeZone)} else value end as value
-    from read_csv(${sqlString(path.join(o.defaultsDir, 'settings.csv'))}, header = true, all_varchar = true)`);
-  await run(`copy (select * from q order by file, line) to ${sqlString(path.join(o.outDir, 'quarantine-merge.csv'))} (header, delimiter ',', quote '"')`);
-  await run(`copy (select * from merges order by kind, id) to ${sqlString(path.join(o.outDir, 'merges.csv'))} (header, delimiter ',', quote '"')`);
+  await copy(
+    'settings',
+    `select key, case when lower(key) = 'as_of' then ${sqlString(o.asOf)} when lower(key) in ('timezone', 'time_zone') then ${sqlString(o.timeZone)} else value end as value
+    from read_csv(${sqlString(path.join(o.defaultsDir, 'settings.csv'))}, header = true, all_varchar = true)`,
+  );
+  await run(
+    `copy (select * from q order by file, line) to ${sqlString(path.join(o.outDir, 'quarantine-merge.csv'))} (header, delimiter ',', quote '"')`,
+  );
+  await run(
+    `copy (select * from merges order by kind, id) to ${sqlString(path.join(o.outDir, 'merges.csv'))} (header, delimiter ',', quote '"')`,
+  );
 
   const reasons: Record<string, number> = {};
-  for (const [reason, n] of (await conn.runAndReadAll(`select regexp_replace(reason, '\\s*[:(].*$', ''), count(*) from q group by 1`)).getRows()) {
+  for (const [reason, n] of (
+    await conn.runAndReadAll(`select regexp_replace(reason, '\\s*[:(].*$', ''), count(*) from q group by 1`)
+  ).getRows()) {
     reasons[String(reason)] = Number(n);
   }
   const tables: Record<string, number> = {};
-  for (const [name, table] of [['leads', 'leads_out'], ['accounts', 'accounts_final'], ['stage_transitions', 'transitions_out'], ['opportunities', 'deal_base'], ['touchpoints', 's_touches'], ['campaigns', 's_campaigns']]) {
+  for (const [name, table] of [
+    ['leads', 'leads_out'],
+    ['accounts', 'accounts_final'],
+    ['stage_transitions', 'transitions_out'],
+    ['opportunities', 'deal_base'],
+    ['touchpoints', 's_touches'],
+    ['campaigns', 's_campaigns'],
+  ]) {
     tables[name!] = await count(conn, `select count(*) from ${table}`);
   }
-  return { quarantined: await count(conn, 'select count(*) from q'), reasons, merges: await count(conn, 'select count(*) from merges'), tables };
+  return {
+    quarantined: await count(conn, 'select count(*) from q'),
+    reasons,
+    merges: await count(conn, 'select count(*) from merges'),
+    tables,
+  };
 }

@@ -58,7 +58,10 @@ export async function sampleFile(file: string, bytes = 1 << 20): Promise<Buffer>
 }
 
 /** Header fields of a file (decoded, BOM removed), for recognising which export it is. */
-export async function readHeader(file: string, encoding: TextEncoding | 'auto' = 'auto'): Promise<{ header: string[]; encoding: TextEncoding }> {
+export async function readHeader(
+  file: string,
+  encoding: TextEncoding | 'auto' = 'auto',
+): Promise<{ header: string[]; encoding: TextEncoding }> {
   const sample = await sampleFile(file, 1 << 16);
   const enc = encoding === 'auto' ? detectEncoding(sample) : encoding;
   const text = iconv.decode(sample, enc).replace(/^\uFEFF/, '');
@@ -101,7 +104,15 @@ export async function readCsv(
   const bytes = isGzip(file) ? raw.pipe(createGunzip()) : raw;
   const text = bytes.pipe(iconv.decodeStream(encoding, { stripBOM: true }));
   const parser = text.pipe(
-    parse({ relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true, bom: true, trim: false, from_line: options.headerLine ?? 1 }),
+    parse({
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+      info: true,
+      bom: true,
+      trim: false,
+      from_line: options.headerLine ?? 1,
+    }),
   );
   let header: string[] | undefined;
   let nextLine = options.headerLine ?? 1;
@@ -135,7 +146,14 @@ export async function readCsv(
         if (bad === undefined && v.includes('\uFFFD')) bad = header[i]!;
         values[header[i]!] = v;
       }
-      if (bad !== undefined) onItem({ problem: true, line, column: bad, value: values[bad]!.slice(0, 200), reason: `undecodable bytes (not valid ${encoding})` });
+      if (bad !== undefined)
+        onItem({
+          problem: true,
+          line,
+          column: bad,
+          value: values[bad]!.slice(0, 200),
+          reason: `undecodable bytes (not valid ${encoding})`,
+        });
       else onItem({ line, values });
     } catch (e) {
       failed = e;
@@ -155,7 +173,7 @@ function ragged(line: number, fields: string[], header: string[]): CsvProblem & 
   return {
     problem: true,
     line,
-    column: fields.length > header.length ? `(field ${header.length + 1})` : header[fields.length] ?? '',
+    column: fields.length > header.length ? `(field ${header.length + 1})` : (header[fields.length] ?? ''),
     value: fields.join(',').slice(0, 200),
     reason: `ragged row: ${fields.length} fields, the header has ${header.length}`,
   };

@@ -66,7 +66,11 @@ export function normaliseDomain(raw: string): string | undefined {
   if (!v) return undefined;
   const at = v.lastIndexOf('@');
   if (at >= 0) v = v.slice(at + 1);
-  v = v.replace(/^[a-z]+:\/\//, '').replace(/[/?#].*$/, '').replace(/:\d+$/, '').replace(/^www\./, '');
+  v = v
+    .replace(/^[a-z]+:\/\//, '')
+    .replace(/[/?#].*$/, '')
+    .replace(/:\d+$/, '')
+    .replace(/^www\./, '');
   return /^[a-z0-9.-]+\.[a-z]{2,}$/.test(v) ? v : undefined;
 }
 
@@ -75,14 +79,36 @@ export function normaliseDomain(raw: string): string | undefined {
  * address alone never matches them to an account.
  */
 export const FREE_MAIL_DOMAINS = new Set([
-  'gmail.com', 'googlemail.com', 'yahoo.com', 'yahoo.co.jp', 'ymail.ne.jp', 'hotmail.com', 'hotmail.co.jp',
-  'outlook.com', 'outlook.jp', 'live.jp', 'live.com', 'icloud.com', 'me.com', 'aol.com', 'msn.com',
-  'docomo.ne.jp', 'ezweb.ne.jp', 'au.com', 'softbank.ne.jp', 'i.softbank.jp', 'nifty.com', 'biglobe.ne.jp', 'ocn.ne.jp',
+  'gmail.com',
+  'googlemail.com',
+  'yahoo.com',
+  'yahoo.co.jp',
+  'ymail.ne.jp',
+  'hotmail.com',
+  'hotmail.co.jp',
+  'outlook.com',
+  'outlook.jp',
+  'live.jp',
+  'live.com',
+  'icloud.com',
+  'me.com',
+  'aol.com',
+  'msn.com',
+  'docomo.ne.jp',
+  'ezweb.ne.jp',
+  'au.com',
+  'softbank.ne.jp',
+  'i.softbank.jp',
+  'nifty.com',
+  'biglobe.ne.jp',
+  'ocn.ne.jp',
 ]);
 
 /** A plain integer amount: full-width digits, thousands separators, ¥/￥/円 and a trailing .0 tolerated. */
 export function parseAmount(raw: string): number | undefined {
-  const v = fold(raw).replace(/[,¥円\s]/g, '').replace(/^JPY/i, '');
+  const v = fold(raw)
+    .replace(/[,¥円\s]/g, '')
+    .replace(/^JPY/i, '');
   if (!/^[+-]?\d+(\.\d+)?$/.test(v)) return undefined;
   return Math.round(Number(v));
 }

@@ -32,13 +32,7 @@ import { MODEL_SCHEMAS, runModels, type BuiltModel } from './run-models.js';
 import { asSession, type SessionLike } from './target.js';
 import { SEED_TABLES } from './seed-schema.js';
 
-export const DEFAULT_MODELS_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'model',
-  'warehouse',
-);
+export const DEFAULT_MODELS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'model', 'warehouse');
 export const DEFAULT_TIME_ZONE = 'Asia/Tokyo';
 
 export interface BuildOptions {
@@ -116,10 +110,7 @@ export async function isWarehouseStale(
   // The warehouse's mtime is set to its build's start (whole ms, which utimes may store a hair
   // below); a file from that same millisecond was read by the build.
   const built = Math.round((await stat(warehousePath)).mtimeMs);
-  const inputs = [
-    ...(await listFiles(seedsDir, false, isSeedFile)),
-    ...(await listFiles(modelsDir, true, isModelFile)),
-  ];
+  const inputs = [...(await listFiles(seedsDir, false, isSeedFile)), ...(await listFiles(modelsDir, true, isModelFile))];
   for (const file of inputs) {
     if (Math.floor((await stat(file)).mtimeMs) > built) return true;
   }
@@ -157,7 +148,14 @@ export async function seedAsOf(conn: SessionLike): Promise<string | null> {
 }
 
 /** The statement creating `main.build_info` (one row: when, from what, as of when, zone, set-aside rows). */
-export function buildInfoSql(info: { startedAt: Date; seedsHash: string; modelsHash: string; asOf: string | null; timeZone: string; rejectedRows: number }): string {
+export function buildInfoSql(info: {
+  startedAt: Date;
+  seedsHash: string;
+  modelsHash: string;
+  asOf: string | null;
+  timeZone: string;
+  rejectedRows: number;
+}): string {
   return (
     `create table main.build_info as select ` +
     `cast(${quote(info.startedAt.toISOString())} as timestamptz) at time zone 'UTC' as built_at, ` +
@@ -205,9 +203,12 @@ export function formatBuildSummary(summary: Omit<BuildSummary, 'report'>): strin
       `(load ${seconds(t.loadMs)}, models ${seconds(t.modelsMs)}, tests ${seconds(t.testsMs)}, ` +
       `write ${seconds(t.finishMs)})`,
   );
-  lines.push(`  as of ${summary.asOf ?? '(not set)'} · time zone ${summary.timeZone} · seeds sha256 ${summary.seedsHash.slice(0, 12)}`);
+  lines.push(
+    `  as of ${summary.asOf ?? '(not set)'} · time zone ${summary.timeZone} · seeds sha256 ${summary.seedsHash.slice(0, 12)}`,
+  );
   const d = summary.duckdb;
-  if (d.threads !== undefined) lines.push(`  DuckDB: ${d.threads} threads · memory limit ${d.memory_limit} · spills to ${d.temp_directory}`);
+  if (d.threads !== undefined)
+    lines.push(`  DuckDB: ${d.threads} threads · memory limit ${d.memory_limit} · spills to ${d.temp_directory}`);
   const width = Math.max(...summary.seeds.map((s) => s.file.length), 4);
   lines.push(`  ${'seed'.padEnd(width)}  ${'rows'.padStart(12)}  ${'set aside'.padStart(9)}  ${'time'.padStart(7)}`);
   for (const s of summary.seeds) {

@@ -115,7 +115,13 @@ export function parseTests(model: Model, text: string, file: string): DataTest[]
     const select = sampleColumns.map(ident).join(', ');
     for (const test of list as unknown[]) {
       if (test === 'not_null') {
-        add({ name: `not_null(${column})`, kind: 'not_null', column, sampleColumns, sql: `select ${select} from ${table} where ${c} is null` });
+        add({
+          name: `not_null(${column})`,
+          kind: 'not_null',
+          column,
+          sampleColumns,
+          sql: `select ${select} from ${table} where ${c} is null`,
+        });
       } else if (test === 'unique') {
         add({
           name: `unique(${column})`,
@@ -205,7 +211,11 @@ export async function collectTests(modelsDir: string, models?: Model[]): Promise
 
 function jsonSafe(value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
-  if (value instanceof Date) return value.toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, '');
+  if (value instanceof Date)
+    return value
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.000Z$|Z$/, '');
   if (value !== null && typeof value === 'object') return JSON.stringify(value);
   return value;
 }
@@ -215,8 +225,7 @@ export async function runTest(session: SessionLike, test: DataTest): Promise<Dat
   const started = performance.now();
   const base = { model: test.model, name: test.name, kind: test.kind, column: test.column, sql: test.sql };
   try {
-    const count = async (sql: string) =>
-      Number((await conn.query(`select count(*) as n from (\n${sql}\n) as failing`))[0]!.n);
+    const count = async (sql: string) => Number((await conn.query(`select count(*) as n from (\n${sql}\n) as failing`))[0]!.n);
     const failingRows = test.probe !== undefined && (await count(test.probe)) === 0 ? 0 : await count(test.sql);
     let sample: Record<string, unknown>[] = [];
     if (failingRows > 0) {
@@ -242,11 +251,7 @@ export async function runTest(session: SessionLike, test: DataTest): Promise<Dat
 }
 
 /** Runs every data test against the built database (search path set by the caller). */
-export async function runDataTests(
-  conn: SessionLike,
-  modelsDir: string,
-  models?: Model[],
-): Promise<DataTestResult[]> {
+export async function runDataTests(conn: SessionLike, modelsDir: string, models?: Model[]): Promise<DataTestResult[]> {
   const results: DataTestResult[] = [];
   for (const test of await collectTests(modelsDir, models)) results.push(await runTest(conn, test));
   return results;

@@ -29,5 +29,12 @@ export {
   SQL_VARIABLES,
 } from './run-models.js';
 export { writeTable, type Columns, type RowOf, type TableColumnType } from './write-table.js';
-export { runDataTests, collectTests, formatFailures, DataTestSpecError, type DataTest, type DataTestResult } from './data-tests.js';
+export {
+  runDataTests,
+  collectTests,
+  formatFailures,
+  DataTestSpecError,
+  type DataTest,
+  type DataTestResult,
+} from './data-tests.js';
 export { SEED_TABLES, seedTable, checkValue, type SeedTable, type SeedColumn, type ColumnType } from './seed-schema.js';

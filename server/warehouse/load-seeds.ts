@@ -174,9 +174,7 @@ function setAside(state: TableState, line: number, column: string, value: string
   if (rawLine.length > RAW_LINE_LIMIT) rawLine = `${rawLine.slice(0, RAW_LINE_LIMIT)}…`;
   if (value.length > RAW_LINE_LIMIT) value = `${value.slice(0, RAW_LINE_LIMIT)}…`;
   const row: RejectedRow = { table: state.spec.name, file: state.shownFile, line, column, value, reason, rawLine };
-  state.rejects.write(
-    [row.file, String(line), column, value, reason, rawLine].map(csvField).join(',') + '\n',
-  );
+  state.rejects.write([row.file, String(line), column, value, reason, rawLine].map(csvField).join(',') + '\n');
   if (state.sample.length < SAMPLE_PER_TABLE) state.sample.push(row);
   if (state.printed < state.printLimit) {
     state.printed++;
@@ -188,14 +186,7 @@ function setAside(state: TableState, line: number, column: string, value: string
 /** Checks one record; returns true when accepted. */
 function checkRecord(state: TableState, fields: string[], line: number, rawLine: string): boolean {
   if (fields.length !== state.header.length) {
-    setAside(
-      state,
-      line,
-      '',
-      '',
-      `has ${fields.length} fields where the header has ${state.header.length}`,
-      rawLine,
-    );
+    setAside(state, line, '', '', `has ${fields.length} fields where the header has ${state.header.length}`, rawLine);
     state.rejectedRows++;
     return false;
   }
@@ -521,11 +512,7 @@ async function ingestTable(
  * `raw.rejected_rows`. Throws SeedError when a file is missing or its header
  * lacks a contract column.
  */
-export async function loadSeeds(
-  conn: DuckDBConnection,
-  seedsDir: string,
-  options: LoadSeedsOptions,
-): Promise<LoadSeedsResult> {
+export async function loadSeeds(conn: DuckDBConnection, seedsDir: string, options: LoadSeedsOptions): Promise<LoadSeedsResult> {
   const log = options.log ?? ((m: string) => console.log(m));
   const displayRoot = options.displayRoot ?? process.cwd();
   const files = SEED_TABLES.map((spec) => {

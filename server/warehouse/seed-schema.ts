@@ -45,8 +45,7 @@ export interface RowContext {
 
 const col = (name: string, type: ColumnType, required = false): SeedColumn => ({ name, type, required });
 
-const ISO_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2})(?::?(\d{2}))?)?$/;
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2})(?::?(\d{2}))?)?$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const INTEGER = /^[+-]?\d{1,18}$/;
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -80,11 +79,16 @@ export function isPlainIsoTime(v: string): boolean {
   return (
     year >= 0 &&
     validDay(year, two(v, 5), two(v, 8)) &&
-    hour >= 0 && hour <= 23 &&
-    minute >= 0 && minute <= 59 &&
-    second >= 0 && second <= 59 &&
-    offsetHour >= 0 && offsetHour <= 14 &&
-    offsetMinute >= 0 && offsetMinute <= 59
+    hour >= 0 &&
+    hour <= 23 &&
+    minute >= 0 &&
+    minute <= 59 &&
+    second >= 0 &&
+    second <= 59 &&
+    offsetHour >= 0 &&
+    offsetHour <= 14 &&
+    offsetMinute >= 0 &&
+    offsetMinute <= 59
   );
 }
 

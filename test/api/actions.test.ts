@@ -19,9 +19,21 @@ let t: TestServer;
 const start = async (warehousePath: string) =>
   startTestServer({ warehousePath, modelDir: RUNTIME_MODEL_DIR, dashboardDist: '/nonexistent', stateDir });
 
-const valid = { hypothesis: 'MQL → SAL fell because follow-up is slow', action: 'Call every new MQL within 24 hours', owner: 'IS team', dueDate: '2026-12-15', linkedMetric: 'kpi_tree:conversion:mql->sal', period: 'FY2026-Q3' };
+const valid = {
+  hypothesis: 'MQL → SAL fell because follow-up is slow',
+  action: 'Call every new MQL within 24 hours',
+  owner: 'IS team',
+  dueDate: '2026-12-15',
+  linkedMetric: 'kpi_tree:conversion:mql->sal',
+  period: 'FY2026-Q3',
+};
 
-const post = (body: unknown, token?: string | null) => t.request('/api/actions', { method: 'POST', body: JSON.stringify(body), token: token === undefined ? `Bearer ${t.token()}` : token });
+const post = (body: unknown, token?: string | null) =>
+  t.request('/api/actions', {
+    method: 'POST',
+    body: JSON.stringify(body),
+    token: token === undefined ? `Bearer ${t.token()}` : token,
+  });
 
 beforeAll(async () => {
   stateDir = tempDir('revcycle-actions-');
@@ -74,7 +86,11 @@ describe('validation names the field (400)', () => {
     const created = (await post(valid)).body.action;
     const empty = await t.request(`/api/actions/${created.id}`, { method: 'PATCH', body: '{}', token: `Bearer ${t.token()}` });
     expect([empty.status, empty.body.field]).toEqual([400, 'body']);
-    const bad = await t.request(`/api/actions/${created.id}`, { method: 'PATCH', body: JSON.stringify({ status: 'finished' }), token: `Bearer ${t.token()}` });
+    const bad = await t.request(`/api/actions/${created.id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ status: 'finished' }),
+      token: `Bearer ${t.token()}`,
+    });
     expect([bad.status, bad.body.field]).toEqual([400, 'status']);
     await t.request(`/api/actions/${created.id}`, { method: 'DELETE', token: `Bearer ${t.token()}` });
   });
@@ -96,14 +112,26 @@ describe('create, read, edit, close, delete', () => {
     const second = (await post({ ...valid, hypothesis: 'second', status: 'in_progress' })).body.action;
     const all = (await t.request('/api/actions')).body.actions;
     expect(all[0].id).toBe(second.id);
-    expect((await t.request('/api/actions?status=in_progress')).body.actions.map((a: { id: string }) => a.id)).toEqual([second.id]);
+    expect((await t.request('/api/actions?status=in_progress')).body.actions.map((a: { id: string }) => a.id)).toEqual([
+      second.id,
+    ]);
     expect((await t.request('/api/actions?status=bogus')).body.field).toBe('status');
   });
   it('edits some fields and closes with a result', async () => {
     await new Promise((r) => setTimeout(r, 5));
-    const res = await t.request(`/api/actions/${id}`, { method: 'PATCH', body: JSON.stringify({ status: 'done', result: 'MQL → SAL back to 70 %', dueDate: null }), token: `Bearer ${t.token()}` });
+    const res = await t.request(`/api/actions/${id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ status: 'done', result: 'MQL → SAL back to 70 %', dueDate: null }),
+      token: `Bearer ${t.token()}`,
+    });
     expect(res.status).toBe(200);
-    expect(res.body.action).toMatchObject({ id, hypothesis: valid.hypothesis, status: 'done', result: 'MQL → SAL back to 70 %', dueDate: null });
+    expect(res.body.action).toMatchObject({
+      id,
+      hypothesis: valid.hypothesis,
+      status: 'done',
+      result: 'MQL → SAL back to 70 %',
+      dueDate: null,
+    });
     expect(res.body.action.updatedAt > res.body.action.createdAt).toBe(true);
   });
   it('deletes (204), then 404', async () => {
@@ -125,9 +153,14 @@ describe('the KPI an action aims at', () => {
     writeFileSync(file, JSON.stringify({ ...data, actions: [...data.actions, old] }));
     const read = (await t.request('/api/actions/written-before-kpi-node')).body.action;
     expect([read.kpiNode, read.startDate]).toEqual([null, null]);
-    const patched = await t.request(`/api/actions/${created.id}`, { method: 'PATCH', body: JSON.stringify({ startDate: null }), token: `Bearer ${t.token()}` });
+    const patched = await t.request(`/api/actions/${created.id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ startDate: null }),
+      token: `Bearer ${t.token()}`,
+    });
     expect(patched.body.action).toMatchObject({ kpiNode: 'conversion:mql->sal', startDate: null });
-    for (const id of [created.id, old.id]) await t.request(`/api/actions/${id}`, { method: 'DELETE', token: `Bearer ${t.token()}` });
+    for (const id of [created.id, old.id])
+      await t.request(`/api/actions/${id}`, { method: 'DELETE', token: `Bearer ${t.token()}` });
   });
 });
 

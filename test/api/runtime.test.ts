@@ -15,7 +15,12 @@ let warehouse: string;
 
 beforeAll(async () => {
   warehouse = await buildRuntimeWarehouse();
-  t = await startTestServer({ warehousePath: warehouse, modelDir: RUNTIME_MODEL_DIR, dashboardDist: '/nonexistent', timeZone: 'UTC' });
+  t = await startTestServer({
+    warehousePath: warehouse,
+    modelDir: RUNTIME_MODEL_DIR,
+    dashboardDist: '/nonexistent',
+    timeZone: 'UTC',
+  });
 });
 afterAll(async () => {
   await t?.server.close();
@@ -34,12 +39,17 @@ describe('auth', () => {
   });
   it('refuses a token signed with another secret', async () => {
     const { signToken } = await import('../../server/auth');
-    const res = await t.request('/cubejs-api/v1/meta', { token: signToken('another-secret-0123456789', { role: 'executive' }, 60) });
+    const res = await t.request('/cubejs-api/v1/meta', {
+      token: signToken('another-secret-0123456789', { role: 'executive' }, 60),
+    });
     expect(res.status).toBe(401);
   });
   it('refuses an expired token', async () => {
     const jwt = (await import('jsonwebtoken')).default;
-    const expired = jwt.sign({ role: 'executive', aud: 'revcycle-api', iss: 'revcycle', exp: Math.floor(Date.now() / 1000) - 10 }, t.config.apiSecret);
+    const expired = jwt.sign(
+      { role: 'executive', aud: 'revcycle-api', iss: 'revcycle', exp: Math.floor(Date.now() / 1000) - 10 },
+      t.config.apiSecret,
+    );
     expect((await t.request('/cubejs-api/v1/meta', { token: expired })).status).toBe(401);
   });
   it('honours API scopes in the token', async () => {
@@ -67,13 +77,23 @@ describe('meta', () => {
   });
 });
 
-describe('REST load in Cube\'s format', () => {
+describe("REST load in Cube's format", () => {
   it('answers a month time dimension with suffixed and plain keys', async () => {
     const res = await t.load(byMonth);
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual([
-      { 'sales_view.sold_at.month': '2025-04-01T00:00:00.000', 'sales_view.amount': '350', 'sales_view.sales': '2', 'sales_view.sold_at': '2025-04-01T00:00:00.000' },
-      { 'sales_view.sold_at.month': '2025-05-01T00:00:00.000', 'sales_view.amount': '400', 'sales_view.sales': '1', 'sales_view.sold_at': '2025-05-01T00:00:00.000' },
+      {
+        'sales_view.sold_at.month': '2025-04-01T00:00:00.000',
+        'sales_view.amount': '350',
+        'sales_view.sales': '2',
+        'sales_view.sold_at': '2025-04-01T00:00:00.000',
+      },
+      {
+        'sales_view.sold_at.month': '2025-05-01T00:00:00.000',
+        'sales_view.amount': '400',
+        'sales_view.sales': '1',
+        'sales_view.sold_at': '2025-05-01T00:00:00.000',
+      },
     ]);
     expect(res.body.annotation.timeDimensions['sales_view.sold_at.month'].type).toBe('time');
     expect(res.body.annotation.measures['sales_view.amount'].type).toBe('number');
@@ -82,19 +102,39 @@ describe('REST load in Cube\'s format', () => {
   it('cuts months in the time zone the query names', async () => {
     const res = await t.load({ ...byMonth, timezone: 'Asia/Tokyo' });
     expect(res.body.query.timezone).toBe('Asia/Tokyo');
-    expect(res.body.data.map((r: any) => r['sales_view.sold_at.month'])).toEqual(['2025-04-01T00:00:00.000', '2025-05-01T00:00:00.000']);
+    expect(res.body.data.map((r: any) => r['sales_view.sold_at.month'])).toEqual([
+      '2025-04-01T00:00:00.000',
+      '2025-05-01T00:00:00.000',
+    ]);
     expect('total' in res.body).toBe(false);
   });
   it('counts all rows with total: true', async () => {
-    const res = await t.load({ dimensions: ['sales_view.channel'], measures: ['sales_view.sales'], total: true, limit: 1, order: { 'sales_view.channel': 'asc' } });
+    const res = await t.load({
+      dimensions: ['sales_view.channel'],
+      measures: ['sales_view.sales'],
+      total: true,
+      limit: 1,
+      order: { 'sales_view.channel': 'asc' },
+    });
     expect(res.body.total).toBe(2);
     expect(res.body.data).toEqual([{ 'sales_view.channel': 'seo', 'sales_view.sales': '2' }]);
   });
   it('answers compareDateRange with one result set per range', async () => {
-    const res = await t.load({
-      measures: ['sales_view.amount'],
-      timeDimensions: [{ dimension: 'sales_view.sold_at', compareDateRange: [['2025-04-01', '2025-04-30'], ['2025-05-01', '2025-05-31']] }],
-    }, { queryType: 'multi' });
+    const res = await t.load(
+      {
+        measures: ['sales_view.amount'],
+        timeDimensions: [
+          {
+            dimension: 'sales_view.sold_at',
+            compareDateRange: [
+              ['2025-04-01', '2025-04-30'],
+              ['2025-05-01', '2025-05-31'],
+            ],
+          },
+        ],
+      },
+      { queryType: 'multi' },
+    );
     expect(res.status).toBe(200);
     expect(res.body.queryType).toBe('compareDateRangeQuery');
     expect(res.body.results.map((r: any) => r.data)).toEqual([
@@ -104,23 +144,38 @@ describe('REST load in Cube\'s format', () => {
     expect(res.body.pivotQuery.dimensions).toEqual(['compareDateRange']);
   });
   it('blends two queries (revenue against target) with time.<granularity> keys', async () => {
-    const res = await t.load([
-      { measures: ['sales_view.amount'], timeDimensions: [{ dimension: 'sales_view.sold_at', granularity: 'month', dateRange: ['2025-04-01', '2025-05-31'] }] },
-      { measures: ['targets_view.target'], timeDimensions: [{ dimension: 'targets_view.month', granularity: 'month', dateRange: ['2025-04-01', '2025-05-31'] }] },
-    ], { queryType: 'multi' });
+    const res = await t.load(
+      [
+        {
+          measures: ['sales_view.amount'],
+          timeDimensions: [{ dimension: 'sales_view.sold_at', granularity: 'month', dateRange: ['2025-04-01', '2025-05-31'] }],
+        },
+        {
+          measures: ['targets_view.target'],
+          timeDimensions: [{ dimension: 'targets_view.month', granularity: 'month', dateRange: ['2025-04-01', '2025-05-31'] }],
+        },
+      ],
+      { queryType: 'multi' },
+    );
     expect(res.status).toBe(200);
     expect(res.body.queryType).toBe('blendingQuery');
     const [sales, targets] = res.body.results.map((r: any) => r.data);
     expect(sales.map((r: any) => [r['time.month'], r['sales_view.amount']])).toEqual([
-      ['2025-04-01T00:00:00.000', '350'], ['2025-05-01T00:00:00.000', '400'],
+      ['2025-04-01T00:00:00.000', '350'],
+      ['2025-05-01T00:00:00.000', '400'],
     ]);
     expect(targets.map((r: any) => [r['time.month'], r['targets_view.target']])).toEqual([
-      ['2025-04-01T00:00:00.000', '300'], ['2025-05-01T00:00:00.000', '500'],
+      ['2025-04-01T00:00:00.000', '300'],
+      ['2025-05-01T00:00:00.000', '500'],
     ]);
     expect(res.body.pivotQuery.timeDimensions).toEqual([{ dimension: 'time', granularity: 'month' }]);
   });
   it('returns one row per record for ungrouped queries', async () => {
-    const res = await t.load({ dimensions: ['sales_view.channel', 'sales_view.sold_at'], ungrouped: true, order: { 'sales_view.sold_at': 'asc' } });
+    const res = await t.load({
+      dimensions: ['sales_view.channel', 'sales_view.sold_at'],
+      ungrouped: true,
+      order: { 'sales_view.sold_at': 'asc' },
+    });
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual([
       { 'sales_view.channel': 'seo', 'sales_view.sold_at': '2025-04-03T10:00:00.000' },
@@ -168,7 +223,9 @@ describe('GraphQL', () => {
   it('answers the same figures as REST', async () => {
     const res = await t.request('/cubejs-api/graphql', {
       method: 'POST',
-      body: JSON.stringify({ query: '{ cube(orderBy: { sales_view: { sold_at: asc } }) { sales_view { amount sold_at { month } } } }' }),
+      body: JSON.stringify({
+        query: '{ cube(orderBy: { sales_view: { sold_at: asc } }) { sales_view { amount sold_at { month } } } }',
+      }),
     });
     expect(res.status).toBe(200);
     expect(res.body.errors).toBeUndefined();
@@ -180,7 +237,7 @@ describe('GraphQL', () => {
 });
 
 describe('row-level scope', () => {
-  it('filters a team-scoped token to its team\'s rows', async () => {
+  it("filters a team-scoped token to its team's rows", async () => {
     const res = await t.load({ measures: ['sales_view.amount', 'sales_view.sales'] }, { token: t.token({ team: 'west_team' }) });
     expect(res.body.data).toEqual([{ 'sales_view.amount': '250', 'sales_view.sales': '1' }]);
   });
@@ -202,7 +259,11 @@ describe('readiness', () => {
     expect(res.body.status).toBe('ready');
   });
   it('is not ready when the warehouse cannot be opened', async () => {
-    const broken = await startTestServer({ warehousePath: '/nonexistent/dir/warehouse.duckdb', modelDir: RUNTIME_MODEL_DIR, dashboardDist: '/nonexistent' });
+    const broken = await startTestServer({
+      warehousePath: '/nonexistent/dir/warehouse.duckdb',
+      modelDir: RUNTIME_MODEL_DIR,
+      dashboardDist: '/nonexistent',
+    });
     try {
       const res = await broken.request('/readyz', { token: null });
       expect(res.status).toBe(503);

@@ -79,7 +79,7 @@ async function plainSqlFirstTouches(): Promise<Map<string, string>> {
 }
 
 describe('attribution invariants on the bundled data', () => {
-  it('sums each opportunity\'s weights to 1 under every model', async () => {
+  it("sums each opportunity's weights to 1 under every model", async () => {
     const rows = await query(
       warehouse,
       `select model, count(*) as opportunities, max(abs(total - 1)) as worst
@@ -88,7 +88,15 @@ describe('attribution invariants on the bundled data', () => {
         group by model order by model`,
     );
     const [deals] = await query(warehouse, 'select count(*) as n from staging.stg_opportunities');
-    expect(rows.map((r) => r.model)).toEqual(['data_driven', 'first_touch', 'last_touch', 'linear', 'time_decay', 'u_shaped', 'w_shaped']);
+    expect(rows.map((r) => r.model)).toEqual([
+      'data_driven',
+      'first_touch',
+      'last_touch',
+      'linear',
+      'time_decay',
+      'u_shaped',
+      'w_shaped',
+    ]);
     for (const r of rows) {
       expect(r.opportunities).toBe(deals!.n);
       expect(r.worst).toBeLessThan(1e-9);
@@ -136,10 +144,30 @@ describe('views on the bundled data', () => {
 
   it('answers channel_performance, unit_economics, plan and kpi_tree', async () => {
     const queries = [
-      { measures: ['channel_performance.cost', 'channel_performance.cpl', 'channel_performance.cac', 'channel_performance.roi'], dimensions: ['channel_performance.channel'], filters: [{ member: 'channel_performance.model', operator: 'equals', values: ['data_driven'] }] },
-      { measures: ['unit_economics.ltv', 'unit_economics.cac', 'unit_economics.ltv_to_cac', 'unit_economics.cac_payback_months'], dimensions: ['unit_economics.segment'], filters: [{ member: 'unit_economics.segment_type', operator: 'equals', values: ['employee_band'] }], timeDimensions: [{ dimension: 'unit_economics.period', dateRange: ['2026-10-01', '2026-10-31'] }] },
-      { measures: ['plan.required', 'plan.actual', 'plan.gap', 'plan.required_budget'], dimensions: ['plan.stage'], timeDimensions: [{ dimension: 'plan.fiscal_month', granularity: 'quarter', dateRange: ['2026-04-01', '2027-03-31'] }] },
-      { measures: ['kpi_tree.actual', 'kpi_tree.plan', 'kpi_tree.previous', 'kpi_tree.year_ago', 'kpi_tree.share_of_gap_vs_plan'], dimensions: ['kpi_tree.node'], filters: [{ member: 'kpi_tree.period_type', operator: 'equals', values: ['fiscal_year'] }, { member: 'kpi_tree.period_label', operator: 'equals', values: ['FY2025'] }] },
+      {
+        measures: ['channel_performance.cost', 'channel_performance.cpl', 'channel_performance.cac', 'channel_performance.roi'],
+        dimensions: ['channel_performance.channel'],
+        filters: [{ member: 'channel_performance.model', operator: 'equals', values: ['data_driven'] }],
+      },
+      {
+        measures: ['unit_economics.ltv', 'unit_economics.cac', 'unit_economics.ltv_to_cac', 'unit_economics.cac_payback_months'],
+        dimensions: ['unit_economics.segment'],
+        filters: [{ member: 'unit_economics.segment_type', operator: 'equals', values: ['employee_band'] }],
+        timeDimensions: [{ dimension: 'unit_economics.period', dateRange: ['2026-10-01', '2026-10-31'] }],
+      },
+      {
+        measures: ['plan.required', 'plan.actual', 'plan.gap', 'plan.required_budget'],
+        dimensions: ['plan.stage'],
+        timeDimensions: [{ dimension: 'plan.fiscal_month', granularity: 'quarter', dateRange: ['2026-04-01', '2027-03-31'] }],
+      },
+      {
+        measures: ['kpi_tree.actual', 'kpi_tree.plan', 'kpi_tree.previous', 'kpi_tree.year_ago', 'kpi_tree.share_of_gap_vs_plan'],
+        dimensions: ['kpi_tree.node'],
+        filters: [
+          { member: 'kpi_tree.period_type', operator: 'equals', values: ['fiscal_year'] },
+          { member: 'kpi_tree.period_label', operator: 'equals', values: ['FY2025'] },
+        ],
+      },
     ];
     for (const q of queries) {
       const res = await t.load(q);

@@ -35,16 +35,7 @@ import {
   type Touch,
 } from '../../server/engine/attribution-weights.js';
 import { markovAttribution, type ChannelPath } from '../../server/engine/markov.js';
-import {
-  ATTRIBUTION_SEEDS,
-  buildTempWarehouse,
-  DAY_MS,
-  ms,
-  query,
-  readSeed,
-  removeTempWarehouses,
-  setting,
-} from './helpers.js';
+import { ATTRIBUTION_SEEDS, buildTempWarehouse, DAY_MS, ms, query, readSeed, removeTempWarehouses, setting } from './helpers.js';
 
 let warehouse: string;
 
@@ -75,7 +66,13 @@ describe('hand-worked rule-based weights', () => {
   it('O1, five touches, lead creation in the middle', async () => {
     expectCredits(await credits('opportunity', 'O1', 'first_touch'), { seo: 1 });
     expectCredits(await credits('opportunity', 'O1', 'last_touch'), { web_ads: 1 });
-    expectCredits(await credits('opportunity', 'O1', 'linear'), { seo: 0.2, webinar: 0.2, content: 0.2, email: 0.2, web_ads: 0.2 });
+    expectCredits(await credits('opportunity', 'O1', 'linear'), {
+      seo: 0.2,
+      webinar: 0.2,
+      content: 0.2,
+      email: 0.2,
+      web_ads: 0.2,
+    });
     // U: 40 % first (seo), 40 % lead creation (content), 20 % over the other three
     expectCredits(await credits('opportunity', 'O1', 'u_shaped'), {
       seo: 0.4,
@@ -85,7 +82,13 @@ describe('hand-worked rule-based weights', () => {
       web_ads: 0.2 / 3,
     });
     // W: 30 % first, 30 % lead creation, 30 % opportunity creation (web_ads), 10 % over the other two
-    expectCredits(await credits('opportunity', 'O1', 'w_shaped'), { seo: 0.3, content: 0.3, web_ads: 0.3, webinar: 0.05, email: 0.05 });
+    expectCredits(await credits('opportunity', 'O1', 'w_shaped'), {
+      seo: 0.3,
+      content: 0.3,
+      web_ads: 0.3,
+      webinar: 0.05,
+      email: 0.05,
+    });
   });
 
   it('O1, time decay with a 7-day half-life', async () => {
@@ -205,7 +208,13 @@ describe('SQL marts against the engine reference on every conversion of the fixt
     const leadById = new Map(leads!.map((l) => [l.lead_id!, l]));
     const groupOf = (leadId: string) => leadById.get(leadId)?.account_id || `(lead) ${leadId}`;
     const touches = touchpoints!
-      .map((t) => ({ id: t.touchpoint_id!, lead: t.lead_id!, at: ms(t.occurred_at!), channel: t.channel!, campaign: t.campaign_id || null }))
+      .map((t) => ({
+        id: t.touchpoint_id!,
+        lead: t.lead_id!,
+        at: ms(t.occurred_at!),
+        channel: t.channel!,
+        campaign: t.campaign_id || null,
+      }))
       .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
     // reached(S): first entry into S or any later funnel stage (the contract's back-fill)
@@ -243,7 +252,13 @@ describe('SQL marts against the engine reference on every conversion of the fixt
     type Conversion = { type: string; id: string; group: string; creditLead: string | null; end: number; chain: string };
     const conversions: Conversion[] = [];
     for (const o of opportunities!) {
-      const base = { id: o.opportunity_id!, group: o.account_id || `(lead) ${o.lead_id}`, creditLead: o.lead_id || null, end: ms(o.created_at!), chain: 'opportunity' };
+      const base = {
+        id: o.opportunity_id!,
+        group: o.account_id || `(lead) ${o.lead_id}`,
+        creditLead: o.lead_id || null,
+        end: ms(o.created_at!),
+        chain: 'opportunity',
+      };
       conversions.push({ type: 'opportunity', ...base });
       if (o.status === 'won') conversions.push({ type: 'won', ...base });
     }
@@ -251,7 +266,14 @@ describe('SQL marts against the engine reference on every conversion of the fixt
       for (let k = 1; k < funnel.length; k++) {
         const at = stagesReached.get(funnel[k]!);
         if (at === undefined) continue;
-        conversions.push({ type: `${funnel[k - 1]}->${funnel[k]}`, id: leadId, group: groupOf(leadId), creditLead: leadId, end: at, chain: funnel[k]! });
+        conversions.push({
+          type: `${funnel[k - 1]}->${funnel[k]}`,
+          id: leadId,
+          group: groupOf(leadId),
+          creditLead: leadId,
+          end: at,
+          chain: funnel[k]!,
+        });
       }
     }
 
@@ -263,7 +285,12 @@ describe('SQL marts against the engine reference on every conversion of the fixt
       window.forEach((t, i) => {
         if (t.lead === c.creditLead && t.at <= created) creationIndex = i;
       });
-      const engineTouches: Touch[] = window.map((t, i) => ({ id: t.id, at: new Date(t.at), channel: t.channel, isLeadCreation: i === creationIndex }));
+      const engineTouches: Touch[] = window.map((t, i) => ({
+        id: t.id,
+        at: new Date(t.at),
+        channel: t.channel,
+        isLeadCreation: i === creationIndex,
+      }));
       for (const model of ATTRIBUTION_MODELS) {
         const weights = attributionWeights(model, engineTouches, {
           conversionAt: new Date(c.end),
@@ -283,7 +310,9 @@ describe('SQL marts against the engine reference on every conversion of the fixt
       warehouse,
       "select conversion_type, conversion_id, model, channel, coalesce(campaign_id, '') as campaign, weight from marts.attribution_credits",
     );
-    const actual = new Map(rows.map((r) => [`${r.conversion_type}|${r.conversion_id}|${r.model}|${r.channel}|${r.campaign}`, r.weight as number]));
+    const actual = new Map(
+      rows.map((r) => [`${r.conversion_type}|${r.conversion_id}|${r.model}|${r.channel}|${r.campaign}`, r.weight as number]),
+    );
     expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
     for (const [key, w] of expected) expect(actual.get(key), key).toBeCloseTo(w, 12);
     expect(conversions.length * 7).toBeLessThanOrEqual(actual.size);
@@ -291,7 +320,7 @@ describe('SQL marts against the engine reference on every conversion of the fixt
 });
 
 describe('invariants on the fixture', () => {
-  it('sums each conversion\'s weights to 1 under every model', async () => {
+  it("sums each conversion's weights to 1 under every model", async () => {
     const rows = await query(
       warehouse,
       'select conversion_type, conversion_id, model, sum(weight) as total from marts.attribution_credits group by all',

@@ -81,27 +81,83 @@ describe('meta', () => {
     const res = await t.request('/cubejs-api/v1/meta');
     const names = new Set<string>(res.body.cubes.flatMap((c: any) => [...c.measures, ...c.dimensions].map((m: any) => m.name)));
     const required = [
-      'attribution.model', 'attribution.channel', 'attribution.campaign', 'attribution.conversion', 'attribution.converted_at',
-      'attribution.industry', 'attribution.credit', 'attribution.attributed_pipeline', 'attribution.attributed_revenue',
-      'channel_performance.channel', 'channel_performance.month', 'channel_performance.model', 'channel_performance.cost',
-      'channel_performance.leads', 'channel_performance.cpl', 'channel_performance.attributed_wins', 'channel_performance.attributed_revenue',
-      'channel_performance.cac', 'channel_performance.roi', 'channel_performance.roas',
-      'unit_economics.segment_type', 'unit_economics.segment', 'unit_economics.period', 'unit_economics.arpa', 'unit_economics.churn_rate',
-      'unit_economics.ltv', 'unit_economics.cac', 'unit_economics.ltv_to_cac', 'unit_economics.cac_payback_months',
-      'plan.fiscal_month', 'plan.stage', 'plan.channel', 'plan.required', 'plan.actual', 'plan.gap', 'plan.required_budget',
-      'plan.allowable_cac', 'plan.is_over_allowable_cac', 'plan.conversion_rate', 'plan.velocity_days', 'plan.average_deal_size',
-      'plan.channel_cpl', 'plan.channel_cac', 'plan.ltv_bounded_required', 'plan.ltv_bounded_budget',
-      'kpi_tree.node', 'kpi_tree.parent', 'kpi_tree.label', 'kpi_tree.label_ja', 'kpi_tree.unit', 'kpi_tree.lever', 'kpi_tree.sort_order',
-      'kpi_tree.fiscal_month', 'kpi_tree.period_type', 'kpi_tree.actual', 'kpi_tree.plan', 'kpi_tree.previous', 'kpi_tree.year_ago',
-      'kpi_tree.effect_vs_plan', 'kpi_tree.effect_vs_previous', 'kpi_tree.effect_vs_year_ago', 'kpi_tree.share_of_gap_vs_plan',
-      'kpi_tree.share_of_gap_vs_previous', 'kpi_tree.share_of_gap_vs_year_ago', 'kpi_tree.gap_effect_vs_plan',
+      'attribution.model',
+      'attribution.channel',
+      'attribution.campaign',
+      'attribution.conversion',
+      'attribution.converted_at',
+      'attribution.industry',
+      'attribution.credit',
+      'attribution.attributed_pipeline',
+      'attribution.attributed_revenue',
+      'channel_performance.channel',
+      'channel_performance.month',
+      'channel_performance.model',
+      'channel_performance.cost',
+      'channel_performance.leads',
+      'channel_performance.cpl',
+      'channel_performance.attributed_wins',
+      'channel_performance.attributed_revenue',
+      'channel_performance.cac',
+      'channel_performance.roi',
+      'channel_performance.roas',
+      'unit_economics.segment_type',
+      'unit_economics.segment',
+      'unit_economics.period',
+      'unit_economics.arpa',
+      'unit_economics.churn_rate',
+      'unit_economics.ltv',
+      'unit_economics.cac',
+      'unit_economics.ltv_to_cac',
+      'unit_economics.cac_payback_months',
+      'plan.fiscal_month',
+      'plan.stage',
+      'plan.channel',
+      'plan.required',
+      'plan.actual',
+      'plan.gap',
+      'plan.required_budget',
+      'plan.allowable_cac',
+      'plan.is_over_allowable_cac',
+      'plan.conversion_rate',
+      'plan.velocity_days',
+      'plan.average_deal_size',
+      'plan.channel_cpl',
+      'plan.channel_cac',
+      'plan.ltv_bounded_required',
+      'plan.ltv_bounded_budget',
+      'kpi_tree.node',
+      'kpi_tree.parent',
+      'kpi_tree.label',
+      'kpi_tree.label_ja',
+      'kpi_tree.unit',
+      'kpi_tree.lever',
+      'kpi_tree.sort_order',
+      'kpi_tree.fiscal_month',
+      'kpi_tree.period_type',
+      'kpi_tree.actual',
+      'kpi_tree.plan',
+      'kpi_tree.previous',
+      'kpi_tree.year_ago',
+      'kpi_tree.effect_vs_plan',
+      'kpi_tree.effect_vs_previous',
+      'kpi_tree.effect_vs_year_ago',
+      'kpi_tree.share_of_gap_vs_plan',
+      'kpi_tree.share_of_gap_vs_previous',
+      'kpi_tree.share_of_gap_vs_year_ago',
+      'kpi_tree.gap_effect_vs_plan',
     ];
     expect(required.filter((m) => !names.has(m))).toEqual([]);
     expect(names.has('attribution.owner_team')).toBe(true);
   });
 
   it('refuses the private cubes behind them', async () => {
-    for (const m of ['attribution_credits.credit', 'channel_months.cost', 'plan_requirements.required', 'kpi_tree_nodes.actual']) {
+    for (const m of [
+      'attribution_credits.credit',
+      'channel_months.cost',
+      'plan_requirements.required',
+      'kpi_tree_nodes.actual',
+    ]) {
       expect((await t.load({ measures: [m] })).status, m).toBeGreaterThanOrEqual(400);
     }
   });
@@ -164,8 +220,16 @@ describe('channel_performance view', () => {
 
   it('gives cost, leads, CPL, attributed wins, CAC, ROI and ROAS per channel (w_shaped)', async () => {
     const rows = await load({
-      measures: ['channel_performance.cost', 'channel_performance.leads', 'channel_performance.cpl', 'channel_performance.attributed_wins',
-        'channel_performance.attributed_revenue', 'channel_performance.cac', 'channel_performance.roi', 'channel_performance.roas'],
+      measures: [
+        'channel_performance.cost',
+        'channel_performance.leads',
+        'channel_performance.cpl',
+        'channel_performance.attributed_wins',
+        'channel_performance.attributed_revenue',
+        'channel_performance.cac',
+        'channel_performance.roi',
+        'channel_performance.roas',
+      ],
       dimensions: ['channel_performance.channel'],
       filters: [{ member: 'channel_performance.model', operator: 'equals', values: ['w_shaped'] }],
       timeDimensions: [range],
@@ -196,7 +260,11 @@ describe('unit_economics view: LTV and payback by hand', () => {
   const june = { dimension: 'unit_economics.period', dateRange: ['2026-06-01', '2026-06-30'] };
 
   it('all customers, the 12 months to 2026-06', async () => {
-    const [row] = await load({ measures, filters: [{ member: 'unit_economics.segment_type', operator: 'equals', values: ['all'] }], timeDimensions: [june] });
+    const [row] = await load({
+      measures,
+      filters: [{ member: 'unit_economics.segment_type', operator: 'equals', values: ['all'] }],
+      timeDimensions: [june],
+    });
     expect(num(row!['unit_economics.arpa'])).toBe(1_500_000);
     expect(num(row!['unit_economics.churn_rate'])).toBe(0.5);
     expect(num(row!['unit_economics.ltv'])).toBeCloseTo(2_250_000, 6);
@@ -227,7 +295,14 @@ describe('unit_economics view: LTV and payback by hand', () => {
 describe('plan view: the reverse plan for one month by hand', () => {
   it('2026-07: 12 leads by channel, 10 MQL, 6 SAL, 6 SQL, 6 opportunities, 2 wins', async () => {
     const rows = await load({
-      measures: ['plan.required', 'plan.actual', 'plan.gap', 'plan.required_budget', 'plan.ltv_bounded_required', 'plan.ltv_bounded_budget'],
+      measures: [
+        'plan.required',
+        'plan.actual',
+        'plan.gap',
+        'plan.required_budget',
+        'plan.ltv_bounded_required',
+        'plan.ltv_bounded_budget',
+      ],
       dimensions: ['plan.stage', 'plan.channel', 'plan.is_over_allowable_cac'],
       timeDimensions: [{ dimension: 'plan.fiscal_month', dateRange: ['2026-07-01', '2026-07-31'] }],
     });
@@ -263,7 +338,14 @@ describe('plan view: the reverse plan for one month by hand', () => {
 
   it('exposes the rates, velocities and bound it used', async () => {
     const rows = await load({
-      measures: ['plan.conversion_rate', 'plan.velocity_days', 'plan.offset_months', 'plan.average_deal_size', 'plan.allowable_cac', 'plan.ltv'],
+      measures: [
+        'plan.conversion_rate',
+        'plan.velocity_days',
+        'plan.offset_months',
+        'plan.average_deal_size',
+        'plan.allowable_cac',
+        'plan.ltv',
+      ],
       dimensions: ['plan.stage'],
     });
     const by = Object.fromEntries(rows.map((r) => [r['plan.stage'], r]));
@@ -289,7 +371,13 @@ describe('plan view: the new-business target, by hand (definition 11)', () => {
     // expansion: O6 upsell 1 000 000 (2026-02) ÷ 12 = 83 333.33 a month.
     // July: renewals due = won new + renewal closed 2025-07 = O1 3 000 000; forecast = 3 000 000 × 0 + 83 333.33.
     const [row] = await load({
-      measures: ['plan.revenue_target', 'plan.recurring_forecast', 'plan.new_business_target', 'plan.recurring_plan', 'plan.required'],
+      measures: [
+        'plan.revenue_target',
+        'plan.recurring_forecast',
+        'plan.new_business_target',
+        'plan.recurring_plan',
+        'plan.required',
+      ],
       filters: [{ member: 'plan.stage', operator: 'equals', values: ['won'] }],
       timeDimensions: [{ dimension: 'plan.fiscal_month', dateRange: ['2026-07-01', '2026-07-31'] }],
     });
@@ -317,7 +405,11 @@ describe('kpi_tree view', () => {
     expect(num(revenue!['kpi_tree.actual'])).toBe(8_000_000);
     expect(num(revenue!['kpi_tree.previous'])).toBe(800_000);
     expect(num(revenue!['kpi_tree.effect_vs_previous'])).toBeCloseTo(7_200_000, 4);
-    const levers = await load({ measures: ['kpi_tree.gap_effect_vs_previous'], dimensions: ['kpi_tree.lever'], filters: [...filters, { member: 'kpi_tree.lever', operator: 'set' }] });
+    const levers = await load({
+      measures: ['kpi_tree.gap_effect_vs_previous'],
+      dimensions: ['kpi_tree.lever'],
+      filters: [...filters, { member: 'kpi_tree.lever', operator: 'set' }],
+    });
     expect(levers.map((r) => r['kpi_tree.lever']).sort()).toEqual(['conversion', 'deal_size', 'recurring', 'velocity', 'volume']);
     expect(levers.reduce((s, r) => s + Number(r['kpi_tree.gap_effect_vs_previous']), 0)).toBeCloseTo(7_200_000, 4);
     // like with like: the funnel branch is new business (+5 400 000), recurring its own branch (+1 800 000)
@@ -326,7 +418,10 @@ describe('kpi_tree view', () => {
     const branches = await load({
       measures: ['kpi_tree.actual', 'kpi_tree.previous'],
       dimensions: ['kpi_tree.node'],
-      filters: [...filters, { member: 'kpi_tree.node', operator: 'equals', values: ['new_business_revenue', 'recurring_revenue', 'wins'] }],
+      filters: [
+        ...filters,
+        { member: 'kpi_tree.node', operator: 'equals', values: ['new_business_revenue', 'recurring_revenue', 'wins'] },
+      ],
     });
     const node = (key: string) => branches.find((r) => r['kpi_tree.node'] === key)!;
     expect(num(node('new_business_revenue')['kpi_tree.actual'])).toBe(6_200_000);
@@ -337,13 +432,23 @@ describe('kpi_tree view', () => {
 });
 
 describe('POST /api/plan', () => {
-  const post = (body: unknown, token?: string | null) => t.request('/api/plan', { method: 'POST', body: JSON.stringify(body), token });
+  const post = (body: unknown, token?: string | null) =>
+    t.request('/api/plan', { method: 'POST', body: JSON.stringify(body), token });
 
   it('requires a valid token', async () => {
     expect((await post({}, null)).status).toBe(401);
     expect((await post({}, 'not-a-token')).status).toBe(401);
     expect((await post({}, t.token({ scopes: ['meta'] }))).status).toBe(403);
-    expect((await t.request('/api/plan', { method: 'POST', body: '{}', headers: { authorization: `Bearer ${t.token()}` }, token: null })).status).toBe(200);
+    expect(
+      (
+        await t.request('/api/plan', {
+          method: 'POST',
+          body: '{}',
+          headers: { authorization: `Bearer ${t.token()}` },
+          token: null,
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('answers 400 naming each invalid field', async () => {
@@ -385,7 +490,14 @@ describe('POST /api/plan', () => {
     const res = await post({});
     expect(res.status).toBe(200);
     const view = await load({
-      measures: ['plan.required', 'plan.actual', 'plan.gap', 'plan.required_budget', 'plan.ltv_bounded_required', 'plan.ltv_bounded_budget'],
+      measures: [
+        'plan.required',
+        'plan.actual',
+        'plan.gap',
+        'plan.required_budget',
+        'plan.ltv_bounded_required',
+        'plan.ltv_bounded_budget',
+      ],
       dimensions: ['plan.stage', 'plan.channel'],
       timeDimensions: [{ dimension: 'plan.fiscal_month', granularity: 'month' }],
       limit: 5000,
@@ -435,7 +547,11 @@ describe('POST /api/plan', () => {
     const req = (month: string, stage: string, channel = '(all)') =>
       rows.filter((r) => r.fiscal_month === month && r.stage === stage && r.channel === channel);
     expect(req('2026-10-01', 'won')[0]).toMatchObject({ required: 5, revenue_target: 10_000_000, actual: null, gap: null });
-    for (const [stage, n] of [['opportunity', 20], ['sql', 40], ['sal', 80]] as const) {
+    for (const [stage, n] of [
+      ['opportunity', 20],
+      ['sql', 40],
+      ['sal', 80],
+    ] as const) {
       expect(req('2026-09-01', stage)[0]!.required).toBeCloseTo(n, 9);
     }
     expect(req('2026-08-01', 'mql')[0]!.required).toBeCloseTo(160, 9);

@@ -41,9 +41,7 @@ export async function query(file: string, sql: string): Promise<Record<string, a
     const conn = await instance.connect();
     try {
       const rows = (await conn.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
-      return rows.map((r) =>
-        Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])),
-      );
+      return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
     } finally {
       conn.closeSync();
     }

@@ -48,12 +48,18 @@ async function open(path: string, locale: Locale = 'ja'): Promise<{ page: Page; 
 }
 
 const figure = (page: Page, name: string) => page.locator(`[data-figure="${name}"]`).first();
-const cardByTitle = (page: Page, title: string) => page.locator('section[data-card-state]', { has: page.locator(`h3:text-is("${title}")`) });
+const cardByTitle = (page: Page, title: string) =>
+  page.locator('section[data-card-state]', { has: page.locator(`h3:text-is("${title}")`) });
 
 beforeAll(async () => {
   env = await startDashboardEnv();
   browser = await launchBrowser();
-  const latest = await rows({ measures: ['stage_reach.leads'], timeDimensions: [{ dimension: 'stage_reach.reached_at', granularity: 'day' }], order: { 'stage_reach.reached_at': 'desc' }, limit: 1 });
+  const latest = await rows({
+    measures: ['stage_reach.leads'],
+    timeDimensions: [{ dimension: 'stage_reach.reached_at', granularity: 'day' }],
+    order: { 'stage_reach.reached_at': 'desc' },
+    limit: 1,
+  });
   asOf = String(latest[0]!['stage_reach.reached_at.day']).slice(0, 10);
 }, 600_000);
 
@@ -88,8 +94,14 @@ describe('figures match the API', () => {
   it('board: revenue year to date and wins', async () => {
     const fy = resolvePeriod(currentFiscalYearKey(asOf));
     const range = comparableRanges(fy, asOf).current;
-    const revenue = await one({ measures: ['deals.won_amount'], timeDimensions: [{ dimension: 'deals.closed_at', dateRange: [fy.start, fy.end] }] }, 'deals.won_amount');
-    const wins = await one({ measures: ['deals.won'], timeDimensions: [{ dimension: 'deals.closed_at', dateRange: [range.start, range.end] }] }, 'deals.won');
+    const revenue = await one(
+      { measures: ['deals.won_amount'], timeDimensions: [{ dimension: 'deals.closed_at', dateRange: [fy.start, fy.end] }] },
+      'deals.won_amount',
+    );
+    const wins = await one(
+      { measures: ['deals.won'], timeDimensions: [{ dimension: 'deals.closed_at', dateRange: [range.start, range.end] }] },
+      'deals.won',
+    );
     expect(revenue).toBeGreaterThan(0);
     const { page, problems, close } = await open('/');
     try {
@@ -103,13 +115,20 @@ describe('figures match the API', () => {
   });
 
   it('backlog: stuck leads per stage on the as-of day', async () => {
-    const data = await rows({ measures: ['backlog.stuck_leads'], dimensions: ['backlog.stage'], timeDimensions: [{ dimension: 'backlog.snapshot_at', dateRange: [asOf, asOf] }] });
+    const data = await rows({
+      measures: ['backlog.stuck_leads'],
+      dimensions: ['backlog.stage'],
+      timeDimensions: [{ dimension: 'backlog.snapshot_at', dateRange: [asOf, asOf] }],
+    });
     const mql = Number(data.find((r) => r['backlog.stage'] === 'mql')?.['backlog.stuck_leads'] ?? 0);
     // The stuck list: SLA breaches of the current inventory, oldest breach first.
     const stuck = await rows({
       dimensions: ['backlog_leads.lead_id', 'backlog_leads.days_over_sla'],
       filters: [{ member: 'backlog_leads.is_stuck', operator: 'equals', values: ['true'] }],
-      order: [['backlog_leads.days_over_sla', 'desc'], ['backlog_leads.lead_id', 'asc']],
+      order: [
+        ['backlog_leads.days_over_sla', 'desc'],
+        ['backlog_leads.lead_id', 'asc'],
+      ],
       limit: 1,
     });
     const stuckTotal = await one({ measures: ['backlog_leads.stuck_leads'] }, 'backlog_leads.stuck_leads');
@@ -118,7 +137,9 @@ describe('figures match the API', () => {
       expect(await figure(page, 'stuck-mql').textContent()).toBe(formatCount(mql, 'ja'));
       const list = page.locator('table[data-list="stuck"]');
       expect(Number(await list.getAttribute('data-total'))).toBe(stuckTotal);
-      expect(await list.locator('tbody tr').first().locator('td').first().textContent()).toBe(String(stuck[0]!['backlog_leads.lead_id']));
+      expect(await list.locator('tbody tr').first().locator('td').first().textContent()).toBe(
+        String(stuck[0]!['backlog_leads.lead_id']),
+      );
     } finally {
       await close();
     }
@@ -128,7 +149,10 @@ describe('figures match the API', () => {
     const fy = resolvePeriod(currentFiscalYearKey(asOf));
     const node = await rows({
       measures: ['kpi_tree.actual', 'kpi_tree.plan'],
-      filters: [{ member: 'kpi_tree.period_type', operator: 'equals', values: ['fiscal_year'] }, { member: 'kpi_tree.node', operator: 'equals', values: ['revenue'] }],
+      filters: [
+        { member: 'kpi_tree.period_type', operator: 'equals', values: ['fiscal_year'] },
+        { member: 'kpi_tree.node', operator: 'equals', values: ['revenue'] },
+      ],
       timeDimensions: [{ dimension: 'kpi_tree.fiscal_month', dateRange: [fy.start, fy.start] }],
     });
     const { page, close } = await open('/review', 'en');
@@ -147,7 +171,14 @@ describe('global filters', () => {
   it('channel, segment and period go into the URL and change the figures', async () => {
     const fy = resolvePeriod(currentFiscalYearKey(asOf));
     const leads = (range: { start: string; end: string }, filters: unknown[] = []) =>
-      one({ measures: ['stage_reach.leads'], filters: [{ member: 'stage_reach.stage', operator: 'equals', values: ['lead'] }, ...filters], timeDimensions: [{ dimension: 'stage_reach.reached_at', dateRange: [range.start, range.end] }] }, 'stage_reach.leads');
+      one(
+        {
+          measures: ['stage_reach.leads'],
+          filters: [{ member: 'stage_reach.stage', operator: 'equals', values: ['lead'] }, ...filters],
+          timeDimensions: [{ dimension: 'stage_reach.reached_at', dateRange: [range.start, range.end] }],
+        },
+        'stage_reach.leads',
+      );
     const all = await leads(fy);
     const webinar = await leads(fy, [{ member: 'stage_reach.lead_source', operator: 'equals', values: ['webinar'] }]);
     const webinarMfg = await leads(fy, [
@@ -198,11 +229,17 @@ describe('attribution model picker', () => {
   it('changes the URL and the model-dependent figures', async () => {
     const fy = resolvePeriod(currentFiscalYearKey(asOf));
     const wins = (model: string) =>
-      one({
-        measures: ['channel_performance.attributed_wins'],
-        filters: [{ member: 'channel_performance.model', operator: 'equals', values: [model] }, { member: 'channel_performance.channel', operator: 'equals', values: ['webinar'] }],
-        timeDimensions: [{ dimension: 'channel_performance.month', dateRange: [fy.start, fy.end] }],
-      }, 'channel_performance.attributed_wins');
+      one(
+        {
+          measures: ['channel_performance.attributed_wins'],
+          filters: [
+            { member: 'channel_performance.model', operator: 'equals', values: [model] },
+            { member: 'channel_performance.channel', operator: 'equals', values: ['webinar'] },
+          ],
+          timeDimensions: [{ dimension: 'channel_performance.month', dateRange: [fy.start, fy.end] }],
+        },
+        'channel_performance.attributed_wins',
+      );
     const [linear, firstTouch] = [await wins('linear'), await wins('first_touch')];
     expect(linear).not.toBe(firstTouch);
     const fmt = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 1 });
@@ -235,7 +272,11 @@ describe('plan', () => {
     });
     // the page plans from the revenue and new_revenue targets of the period (definition 11)
     const fiscalMonths = monthTargets(
-      targets.map((r) => ({ month: `${String(r['targets.fiscal_month.month']).slice(0, 7)}-01`, metric: String(r['targets.metric']), target: Number(r['targets.target']) })),
+      targets.map((r) => ({
+        month: `${String(r['targets.fiscal_month.month']).slice(0, 7)}-01`,
+        metric: String(r['targets.metric']),
+        target: Number(r['targets.target']),
+      })),
     );
     const plan = async (body: Record<string, unknown>) => {
       const res = await env.t.request('/api/plan', { method: 'POST', body: JSON.stringify({ fiscalMonths, ...body }) });
@@ -245,7 +286,8 @@ describe('plan', () => {
     const observed = await plan({});
     const dealSize = Math.round(observed.assumptions.averageDealSize * 2);
     const edited = await plan({ averageDealSize: dealSize });
-    const wins = (p: { totals: { byStage: { won: { requiredDisplay: number } } } }) => formatCount(p.totals.byStage.won.requiredDisplay, 'en');
+    const wins = (p: { totals: { byStage: { won: { requiredDisplay: number } } } }) =>
+      formatCount(p.totals.byStage.won.requiredDisplay, 'en');
     expect(wins(edited)).not.toBe(wins(observed));
 
     const { page, problems, close } = await open('/plan', 'en');
@@ -312,8 +354,15 @@ describe('action log', () => {
       await first.close();
     }
 
-    const listed = (await env.t.request('/api/actions')).body.actions.find((a: { hypothesis: string }) => a.hypothesis === hypothesis);
-    expect(listed).toMatchObject({ status: 'done', owner: 'インサイドセールス', dueDate: '2026-12-15', result: 'MQL→SAL 転換率が 67% から 72% に回復' });
+    const listed = (await env.t.request('/api/actions')).body.actions.find(
+      (a: { hypothesis: string }) => a.hypothesis === hypothesis,
+    );
+    expect(listed).toMatchObject({
+      status: 'done',
+      owner: 'インサイドセールス',
+      dueDate: '2026-12-15',
+      result: 'MQL→SAL 転換率が 67% から 72% に回復',
+    });
   });
 });
 
@@ -344,13 +393,18 @@ describe('export for the meeting', () => {
     const { page, problems, close } = await open('/review', 'en');
     try {
       const period = currentFiscalYearKey(asOf);
-      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByRole('button', { name: 'PNG' }).click()]);
+      const [download] = await Promise.all([
+        page.waitForEvent('download', { timeout: 60_000 }),
+        page.getByRole('button', { name: 'PNG' }).click(),
+      ]);
       expect(download.suggestedFilename()).toBe(`revcycle-review-${period}.png`);
       expect(statSync((await download.path())!).size).toBeGreaterThan(100_000);
 
       await page.evaluate(() => {
         (window as unknown as { printed: number }).printed = 0;
-        window.print = () => { (window as unknown as { printed: number }).printed++; };
+        window.print = () => {
+          (window as unknown as { printed: number }).printed++;
+        };
       });
       await page.getByRole('button', { name: 'PDF' }).click();
       expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);

@@ -20,9 +20,12 @@ afterAll(async () => {
 });
 
 const token = signToken(SECRET, { sub: 'faults', role: 'executive' }, 600);
-const post = (url: string, body: unknown) => fetch(`${url}/api/actions`, {
-  method: 'POST', headers: { authorization: token, 'content-type': 'application/json' }, body: JSON.stringify(body),
-});
+const post = (url: string, body: unknown) =>
+  fetch(`${url}/api/actions`, {
+    method: 'POST',
+    headers: { authorization: token, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 describe('kill -9 of the server during action-log writes', () => {
   it('keeps every acknowledged action', async () => {

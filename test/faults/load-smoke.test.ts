@@ -17,7 +17,9 @@ let s: SemanticServer;
 beforeAll(async () => {
   s = await startSemanticServer(path.join(PROJECT_ROOT, 'test/fixtures/seeds-semantic'));
 }, 120_000);
-afterAll(async () => { await s?.close(); });
+afterAll(async () => {
+  await s?.close();
+});
 
 describe('load module', () => {
   it('percentiles are nearest-rank', () => {
@@ -39,7 +41,12 @@ describe('load module', () => {
 
   it('10 clients × 10 s from a separate process (as npm run bench runs it): every request answered, no 5xx', async () => {
     const report = await runLoadInChild({
-      url: s.t.url, token: s.t.token(), clients: 10, durationMs: 10_000, uncachedShare: 0.3, timezone: TIME_ZONE,
+      url: s.t.url,
+      token: s.t.token(),
+      clients: 10,
+      durationMs: 10_000,
+      uncachedShare: 0.3,
+      timezone: TIME_ZONE,
     });
     console.log(formatLoadReport(report, 'fixture seeds-semantic (7 leads)'));
     expect(report.failureSamples).toEqual([]);

@@ -31,7 +31,9 @@ export function sandbox(seedsDir: string): Sandbox {
   const warehouse = path.join(dir, 'data', 'warehouse.duckdb');
   const stateDir = path.join(dir, 'state');
   return {
-    dir, warehouse, stateDir,
+    dir,
+    warehouse,
+    stateDir,
     env: (extra = {}) => ({
       ...process.env,
       NODE_ENV: 'test',
@@ -56,24 +58,46 @@ export interface CliProcess {
 }
 
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv): CliProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const listeners = new Set<() => void>();
-  const onData = (d: Buffer) => { out += d.toString(); for (const l of listeners) l(); };
+  const onData = (d: Buffer) => {
+    out += d.toString();
+    for (const l of listeners) l();
+  };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const waitFor = (pattern: RegExp, timeoutMs = 60_000) => new Promise<RegExpMatchArray>((resolve, reject) => {
-    const check = () => {
-      const m = out.match(pattern);
-      if (m) { cleanup(); resolve(m); }
-    };
-    const timer = setTimeout(() => { cleanup(); reject(new Error(`timed out waiting for ${pattern}; output:\n${out.slice(-2000)}`)); }, timeoutMs);
-    const cleanup = () => { clearTimeout(timer); listeners.delete(check); };
-    listeners.add(check);
-    exited.then((code) => { if (listeners.has(check)) { cleanup(); reject(new Error(`exited (${code}) before ${pattern}; output:\n${out.slice(-2000)}`)); } });
-    check();
-  });
+  const waitFor = (pattern: RegExp, timeoutMs = 60_000) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const check = () => {
+        const m = out.match(pattern);
+        if (m) {
+          cleanup();
+          resolve(m);
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`timed out waiting for ${pattern}; output:\n${out.slice(-2000)}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        listeners.delete(check);
+      };
+      listeners.add(check);
+      exited.then((code) => {
+        if (listeners.has(check)) {
+          cleanup();
+          reject(new Error(`exited (${code}) before ${pattern}; output:\n${out.slice(-2000)}`));
+        }
+      });
+      check();
+    });
   return {
     child,
     output: () => out,

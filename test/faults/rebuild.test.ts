@@ -19,7 +19,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatLoadReport, runLoad, type RequestResult } from '../../bench/load';
 import { buildWarehouse } from '../../server/warehouse/index';
-import { startTestServer, type TestServer } from '../support/server';
+import { startTestServer } from '../support/server';
 import { MODEL_DIR, TIME_ZONE } from '../semantic/semantic-server';
 import { ROOT, sandbox, SECRET, spawnCli } from './processes';
 
@@ -32,7 +32,11 @@ async function serving(seedsDir: string) {
   const box = sandbox(seedsDir);
   await buildWarehouse({ seedsDir, warehousePath: box.warehouse, log: () => {} });
   const t = await startTestServer({
-    apiSecret: SECRET, warehousePath: box.warehouse, modelDir: MODEL_DIR, dashboardDist: '/nonexistent', stateDir: box.stateDir,
+    apiSecret: SECRET,
+    warehousePath: box.warehouse,
+    modelDir: MODEL_DIR,
+    dashboardDist: '/nonexistent',
+    stateDir: box.stateDir,
   });
   const leads = async () => {
     const res = await t.load({ measures: ['paths.leads'], timezone: TIME_ZONE });
@@ -45,16 +49,26 @@ async function serving(seedsDir: string) {
 
 describe('a rebuild during load', () => {
   let s: Awaited<ReturnType<typeof serving>>;
-  beforeAll(async () => { s = await serving(SEMANTIC); }, 120_000);
-  afterAll(async () => { await s?.t.server.close(); });
+  beforeAll(async () => {
+    s = await serving(SEMANTIC);
+  }, 120_000);
+  afterAll(async () => {
+    await s?.t.server.close();
+  });
 
   it('swaps with no failed request', async () => {
     expect(await s.leads()).toBe(leadsIn(SEMANTIC));
     const stop = new AbortController();
     const seen: RequestResult[] = [];
     const load = runLoad({
-      url: s.t.url, token: s.t.token(), clients: 8, durationMs: 180_000, uncachedShare: 0.3, timezone: TIME_ZONE,
-      signal: stop.signal, onResult: (r) => seen.push(r),
+      url: s.t.url,
+      token: s.t.token(),
+      clients: 8,
+      durationMs: 180_000,
+      uncachedShare: 0.3,
+      timezone: TIME_ZONE,
+      signal: stop.signal,
+      onResult: (r) => seen.push(r),
     });
     await new Promise((r) => setTimeout(r, 1500));
     const build = spawnCli(['build-warehouse'], s.box.env({ REVCYCLE_SEEDS: SMALL }));
@@ -74,8 +88,12 @@ describe('a rebuild during load', () => {
 
 describe('kill -9 of a rebuild while its models run', () => {
   let s: Awaited<ReturnType<typeof serving>>;
-  beforeAll(async () => { s = await serving(SEMANTIC); }, 120_000);
-  afterAll(async () => { await s?.t.server.close(); });
+  beforeAll(async () => {
+    s = await serving(SEMANTIC);
+  }, 120_000);
+  afterAll(async () => {
+    await s?.t.server.close();
+  });
 
   it('leaves the previous warehouse serving and the next build working', async () => {
     const before = await s.leads();

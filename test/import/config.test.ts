@@ -23,7 +23,11 @@ describe('the seeds folder the server builds from', () => {
   it('is the latest complete import once there is one, unless REVCYCLE_SEEDS says otherwise', async () => {
     await area.run('marketo', [path.join(FIXTURES, 'marketo')], { build: false });
     const second = await area.run('hubspot', [path.join(FIXTURES, 'hubspot')], { build: false });
-    expect(config()).toMatchObject({ seedsDir: path.join(second.dir!, 'tables'), seedsFrom: 'import', importsDir: area.importsDir });
+    expect(config()).toMatchObject({
+      seedsDir: path.join(second.dir!, 'tables'),
+      seedsFrom: 'import',
+      importsDir: area.importsDir,
+    });
     expect(config({ REVCYCLE_SEEDS: '/srv/my-tables' })).toMatchObject({ seedsDir: '/srv/my-tables', seedsFrom: 'env' });
   }, 60_000);
 });

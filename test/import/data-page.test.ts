@@ -54,7 +54,11 @@ describe('GET /api/imports', () => {
     expect(res.status).toBe(200);
     const body = res.body as ImportsStatus;
     expect(body.seedsFrom).toBe('import');
-    expect(body.latest).toMatchObject({ id: salesforce.manifest.id, asOf: '2025-09-30T15:00:00.000Z', tables: salesforce.manifest.tables });
+    expect(body.latest).toMatchObject({
+      id: salesforce.manifest.id,
+      asOf: '2025-09-30T15:00:00.000Z',
+      tables: salesforce.manifest.tables,
+    });
     expect(body.sources.map((s) => [s.source, s.id, s.read, s.accepted, s.quarantinedRows])).toEqual([
       ['hubspot', hubspot.manifest.id, 18, 11, 7],
       ['salesforce', salesforce.manifest.id, 33, 32, 1],
@@ -63,10 +67,14 @@ describe('GET /api/imports', () => {
   });
 
   it('serves a quarantine file, and 404 for an id that is not an import', async () => {
-    const res = await fetch(`${t.url}/api/imports/${hubspot.manifest.id}/quarantine.csv`, { headers: { authorization: t.token() } });
+    const res = await fetch(`${t.url}/api/imports/${hubspot.manifest.id}/quarantine.csv`, {
+      headers: { authorization: t.token() },
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe(readFileSync(path.join(hubspot.dir!, 'quarantine.csv'), 'utf8'));
-    const merges = await fetch(`${t.url}/api/imports/${salesforce.manifest.id}/merges.csv`, { headers: { authorization: t.token() } });
+    const merges = await fetch(`${t.url}/api/imports/${salesforce.manifest.id}/merges.csv`, {
+      headers: { authorization: t.token() },
+    });
     expect(await merges.text()).toBe(readFileSync(path.join(salesforce.dir!, 'merges.csv'), 'utf8'));
     expect((await t.request(`/api/imports/${hubspot.manifest.id}/manifest.json`)).status).not.toBe(200);
     expect((await t.request('/api/imports/..%2F..%2Fetc/quarantine.csv')).status).toBe(404);
@@ -97,8 +105,13 @@ for (const locale of ['ja', 'en'] as const) {
         expect(await hubspotCard.getByText('malformed email', { exact: true }).count()).toBe(1);
         expect(await hubspotCard.getByText('Trade Fair', { exact: true }).count()).toBe(1);
         const label = locale === 'ja' ? '隔離ファイルをダウンロード' : 'Download quarantine file';
-        const [download] = await Promise.all([page.waitForEvent('download'), hubspotCard.getByRole('button', { name: label }).click()]);
-        expect(readFileSync((await download.path())!, 'utf8')).toBe(readFileSync(path.join(hubspot.dir!, 'quarantine.csv'), 'utf8'));
+        const [download] = await Promise.all([
+          page.waitForEvent('download'),
+          hubspotCard.getByRole('button', { name: label }).click(),
+        ]);
+        expect(readFileSync((await download.path())!, 'utf8')).toBe(
+          readFileSync(path.join(hubspot.dir!, 'quarantine.csv'), 'utf8'),
+        );
         const nav = page.getByRole('link', { name: locale === 'ja' ? 'データ' : 'Data', exact: true });
         expect(await nav.count()).toBeGreaterThan(0);
         await screenshot(page, `data-${locale}`);

@@ -17,7 +17,12 @@ const cli = (area: ImportArea, args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'import', ...args], {
     cwd: PROJECT_ROOT,
     encoding: 'utf8',
-    env: { ...process.env, REVCYCLE_IMPORTS: area.importsDir, REVCYCLE_WAREHOUSE: area.warehouse, CUBEJS_API_SECRET: 'test-secret-0123456789abcdef' },
+    env: {
+      ...process.env,
+      REVCYCLE_IMPORTS: area.importsDir,
+      REVCYCLE_WAREHOUSE: area.warehouse,
+      CUBEJS_API_SECRET: 'test-secret-0123456789abcdef',
+    },
   });
 
 describe('generic CSV through a mapping file', () => {
@@ -26,7 +31,9 @@ describe('generic CSV through a mapping file', () => {
   let views: ViewClient;
   beforeAll(async () => {
     area = importArea();
-    result = await area.run('generic', [path.join(FIXTURES, 'generic')], { mappingFile: path.join(FIXTURES, 'generic/mapping.yml') });
+    result = await area.run('generic', [path.join(FIXTURES, 'generic')], {
+      mappingFile: path.join(FIXTURES, 'generic/mapping.yml'),
+    });
     views = await serve(area.warehouse);
   }, 120_000);
   afterAll(async () => {
@@ -54,7 +61,12 @@ describe('generic CSV through a mapping file', () => {
     ]);
     const suzuki = area.table(result, 'leads').find((l) => l.email === 'suzuki@kappa.example.jp')!;
     expect(suzuki.created_at).toBe('2025-04-04T15:00:00.000Z'); // 2025年4月5日 in Asia/Tokyo
-    expect(area.table(result, 'accounts').map((a) => a.account_name).sort()).toEqual(['カッパ株式会社', '株式会社ラムダ']);
+    expect(
+      area
+        .table(result, 'accounts')
+        .map((a) => a.account_name)
+        .sort(),
+    ).toEqual(['カッパ株式会社', '株式会社ラムダ']);
     expect(area.table(result, 'opportunities').map((o) => o.amount)).toEqual(['2000000', '1000000']); // "2,000,000", "¥1,000,000"
   });
 });
@@ -69,7 +81,9 @@ describe('bad input', () => {
   afterAll(() => area?.cleanup());
 
   it('quarantines every bad row with file, line, column, value and reason', () => {
-    const q = area.quarantine(result).map((r) => [path.basename(r.file!), Number(r.line), r.column, r.reason!.replace(/ \(.*$/, '').replace(/: \d.*$/, '')]);
+    const q = area
+      .quarantine(result)
+      .map((r) => [path.basename(r.file!), Number(r.line), r.column, r.reason!.replace(/ \(.*$/, '').replace(/: \d.*$/, '')]);
     expect(q).toEqual([
       ['deals.csv', 2, 'deal_key', 'duplicate id'],
       ['deals.csv', 3, 'closed_at', 'a lost deal without a close date'],
@@ -87,9 +101,21 @@ describe('bad input', () => {
   });
 
   it('loses no good row', () => {
-    expect(area.table(result, 'leads').map((l) => l.email).sort()).toEqual(['good1@omega.example.jp', 'good5@omega.example.jp', 'good7@omega.example.jp']);
+    expect(
+      area
+        .table(result, 'leads')
+        .map((l) => l.email)
+        .sort(),
+    ).toEqual(['good1@omega.example.jp', 'good5@omega.example.jp', 'good7@omega.example.jp']);
     // B1 lead → mql, then deal O1 (opportunity, won); B5 and B7 enter lead.
-    expect(area.table(result, 'stage_transitions').map((t) => t.to_stage)).toEqual(['lead', 'mql', 'opportunity', 'won', 'lead', 'lead']);
+    expect(area.table(result, 'stage_transitions').map((t) => t.to_stage)).toEqual([
+      'lead',
+      'mql',
+      'opportunity',
+      'won',
+      'lead',
+      'lead',
+    ]);
     expect(area.table(result, 'opportunities').map((o) => o.opportunity_id)).toEqual(['bad:O1']);
     // An unknown lead source keeps the lead (source left empty) and is listed as unmapped with a suggestion.
     expect(result.manifest.run.unmapped.channels!.fax!.rows).toBe(1);
@@ -105,8 +131,10 @@ describe('bad input', () => {
       expect(refused.stdout).toMatch(/NOT imported: 10 row\(s\) quarantined/);
       expect(refused.stdout).toMatch(/1\s+ragged row/);
       // Each quarantined row is named on the terminal too: file:line, column, value, reason.
-      expect(refused.stdout).toMatch(/bad\/leads\.csv:4  \(field 6\)=".*"  ragged row: 6 fields, the header has 5/);
-      expect(refused.stdout).toMatch(/bad\/transitions\.csv:4  to_stage="zombie"  unknown stage "zombie" — add "zombie: \w+"/);
+      expect(refused.stdout).toMatch(/bad\/leads\.csv:4 {2}\(field 6\)=".*" {2}ragged row: 6 fields, the header has 5/);
+      expect(refused.stdout).toMatch(
+        /bad\/transitions\.csv:4 {2}to_stage="zombie" {2}unknown stage "zombie" — add "zombie: \w+"/,
+      );
       expect(listImports(cliArea.importsDir)).toEqual([]);
       expect(existsSync(cliArea.warehouse)).toBe(false);
       expect(readdirSync(path.join(cliArea.importsDir, 'refused'))).toHaveLength(1);
@@ -122,7 +150,10 @@ describe('bad input', () => {
   it('--dry-run reports what it would import and the mapping it used, and writes nothing', async () => {
     const dry = importArea();
     try {
-      const r = await dry.run('generic', [path.join(FIXTURES, 'generic')], { mappingFile: path.join(FIXTURES, 'generic/mapping.yml'), dryRun: true });
+      const r = await dry.run('generic', [path.join(FIXTURES, 'generic')], {
+        mappingFile: path.join(FIXTURES, 'generic/mapping.yml'),
+        dryRun: true,
+      });
       expect(r.manifest.status).toBe('dry-run');
       expect(r.exitCode).toBe(0);
       expect(r.manifest.tables).toMatchObject({ leads: 3, opportunities: 2, touchpoints: 4 });

@@ -62,7 +62,11 @@ export interface ViewClient {
 }
 
 export async function serve(warehouse: string): Promise<ViewClient> {
-  const t = await startTestServer({ warehousePath: warehouse, modelDir: path.join(PROJECT_ROOT, 'model'), dashboardDist: '/nonexistent' });
+  const t = await startTestServer({
+    warehousePath: warehouse,
+    modelDir: path.join(PROJECT_ROOT, 'model'),
+    dashboardDist: '/nonexistent',
+  });
   return {
     t,
     async rows(query) {
@@ -81,7 +85,11 @@ export const num = (v: unknown) => (v === null || v === undefined ? null : Numbe
 
 /** The figures the Done-when list asks for, as the views answer them. */
 export async function figures(v: ViewClient, cohort: { from: string; to: string; month: string }) {
-  const reach = await v.rows({ measures: ['stage_reach.leads'], dimensions: ['stage_reach.stage', 'stage_reach.stage_order'], order: { 'stage_reach.stage_order': 'asc' } });
+  const reach = await v.rows({
+    measures: ['stage_reach.leads'],
+    dimensions: ['stage_reach.stage', 'stage_reach.stage_order'],
+    order: { 'stage_reach.stage_order': 'asc' },
+  });
   const [conv] = await v.rows({
     measures: ['conversions.entered', 'conversions.converted', 'conversions.conversion_rate'],
     timeDimensions: [{ dimension: 'conversions.cohort_at', dateRange: [`${cohort.month}-01`, lastDay(cohort.month)] }],

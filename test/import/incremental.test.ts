@@ -14,12 +14,22 @@ import { AS_OF, FIXTURES, PROJECT_ROOT, importArea, serve, type ImportArea } fro
 
 const CANONICAL = path.join(PROJECT_ROOT, 'server/import/mappings/canonical.yml');
 const tablesOf = (dir: string) =>
-  Object.fromEntries(readdirSync(path.join(dir, 'tables')).sort().map((f) => [f, readFileSync(path.join(dir, 'tables', f), 'utf8')]));
+  Object.fromEntries(
+    readdirSync(path.join(dir, 'tables'))
+      .sort()
+      .map((f) => [f, readFileSync(path.join(dir, 'tables', f), 'utf8')]),
+  );
 
 function writeExport(dir: string, leads: string[], transitions: string[]) {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'leads.csv'), ['lead_id,email,account_id,created_at,lead_source,persona,owner_team,updated_at', ...leads].join('\n'));
-  writeFileSync(path.join(dir, 'stage_transitions.csv'), ['transition_id,lead_id,from_stage,to_stage,transitioned_at', ...transitions].join('\n'));
+  writeFileSync(
+    path.join(dir, 'leads.csv'),
+    ['lead_id,email,account_id,created_at,lead_source,persona,owner_team,updated_at', ...leads].join('\n'),
+  );
+  writeFileSync(
+    path.join(dir, 'stage_transitions.csv'),
+    ['transition_id,lead_id,from_stage,to_stage,transitioned_at', ...transitions].join('\n'),
+  );
 }
 
 describe('importing again', () => {
@@ -41,21 +51,33 @@ describe('importing again', () => {
     try {
       const v1 = path.join(a.root, 'v1');
       const v2 = path.join(a.root, 'v2');
-      writeExport(v1, [
-        'A,a@one.example.jp,,2025-04-01 10:00,seo,,team_a,2025-04-01 10:00',
-        'B,b@two.example.jp,,2025-04-02 10:00,email,,team_b,2025-04-02 10:00',
-      ], ['T1,A,,lead,2025-04-01 10:00', 'T2,B,,lead,2025-04-02 10:00', 'T3,B,lead,mql,2025-04-09 10:00']);
+      writeExport(
+        v1,
+        [
+          'A,a@one.example.jp,,2025-04-01 10:00,seo,,team_a,2025-04-01 10:00',
+          'B,b@two.example.jp,,2025-04-02 10:00,email,,team_b,2025-04-02 10:00',
+        ],
+        ['T1,A,,lead,2025-04-01 10:00', 'T2,B,,lead,2025-04-02 10:00', 'T3,B,lead,mql,2025-04-09 10:00'],
+      );
       // v2: A's source corrected and A reached mql; B no longer exported; C is new.
-      writeExport(v2, [
-        'A,a@one.example.jp,,2025-04-01 10:00,webinar,,team_a,2025-05-01 10:00',
-        'C,c@three.example.jp,,2025-05-03 10:00,seo,,team_c,2025-05-03 10:00',
-      ], ['T1,A,,lead,2025-04-01 10:00', 'T4,A,lead,mql,2025-05-01 10:00', 'T5,C,,lead,2025-05-03 10:00']);
+      writeExport(
+        v2,
+        [
+          'A,a@one.example.jp,,2025-04-01 10:00,webinar,,team_a,2025-05-01 10:00',
+          'C,c@three.example.jp,,2025-05-03 10:00,seo,,team_c,2025-05-03 10:00',
+        ],
+        ['T1,A,,lead,2025-04-01 10:00', 'T4,A,lead,mql,2025-05-01 10:00', 'T5,C,,lead,2025-05-03 10:00'],
+      );
       await a.run('generic', [v1], { mappingFile: CANONICAL });
       const after = await a.run('generic', [v2], { mappingFile: CANONICAL });
       const leads = Object.fromEntries(a.table(after, 'leads').map((l) => [l.email, l]));
       expect(Object.keys(leads).sort()).toEqual(['a@one.example.jp', 'b@two.example.jp', 'c@three.example.jp']);
       expect(leads['a@one.example.jp']!.lead_source).toBe('webinar');
-      const stages = (email: string) => a.table(after, 'stage_transitions').filter((t) => t.lead_id === leads[email]!.lead_id).map((t) => t.to_stage);
+      const stages = (email: string) =>
+        a
+          .table(after, 'stage_transitions')
+          .filter((t) => t.lead_id === leads[email]!.lead_id)
+          .map((t) => t.to_stage);
       expect(stages('a@one.example.jp')).toEqual(['lead', 'mql']);
       expect(stages('b@two.example.jp')).toEqual(['lead', 'mql']); // dropped from the export, kept
       expect(stages('c@three.example.jp')).toEqual(['lead']);
@@ -72,7 +94,10 @@ describe('importing again', () => {
       const both = await a.run('salesforce', [path.join(FIXTURES, 'salesforce')]);
       const taro = a.table(both, 'leads').filter((l) => l.email === 'taro.yamada@acme.example.co.jp');
       expect(taro).toHaveLength(1);
-      const steps = a.table(both, 'stage_transitions').filter((t) => t.lead_id === taro[0]!.lead_id).map((t) => [t.to_stage, t.transitioned_at]);
+      const steps = a
+        .table(both, 'stage_transitions')
+        .filter((t) => t.lead_id === taro[0]!.lead_id)
+        .map((t) => [t.to_stage, t.transitioned_at]);
       // HubSpot: lead 04-03, mql 04-10, sql 04-20, opportunity 05-01, won 06-15 (JST 10:00 = 01:00 UTC).
       // Salesforce: lead 04-03, mql 04-08, sal 04-12, sql 04-18, opportunity 05-01, won 06-18.
       // One cycle: each stage entered once, at its earliest; later re-entries of a stage already passed are not transitions.
@@ -85,7 +110,9 @@ describe('importing again', () => {
         ['won', '2025-06-15T01:00:00.000Z'],
       ]);
       const merges = readFileSync(path.join(both.dir!, 'merges.csv'), 'utf8');
-      expect(merges).toMatch(/lead,L\w+,taro\.yamada@acme\.example\.co\.jp,hubspot:201 salesforce:003A000001 salesforce:00QA000001/);
+      expect(merges).toMatch(
+        /lead,L\w+,taro\.yamada@acme\.example\.co\.jp,hubspot:201 salesforce:003A000001 salesforce:00QA000001/,
+      );
       expect(merges).toMatch(/account,acme\.example\.co\.jp,domain,hubspot:101 salesforce:001A000001/);
       // ガンマ: no domain in HubSpot, matched by the Salesforce Account ID HubSpot's integration keeps.
       expect(merges).toMatch(/account,salesforce:001A000003,id,hubspot:103 salesforce:001A000003/);
@@ -107,10 +134,15 @@ describe('an import killed half-way (SIGKILL)', () => {
   afterAll(() => area?.cleanup());
 
   it('leaves the previous import and warehouse serving and no partial import', async () => {
-    const first = await area.run('generic', [path.join(FIXTURES, 'generic')], { mappingFile: path.join(FIXTURES, 'generic/mapping.yml') });
+    const first = await area.run('generic', [path.join(FIXTURES, 'generic')], {
+      mappingFile: path.join(FIXTURES, 'generic/mapping.yml'),
+    });
     const warehouseBefore = statSync(area.warehouse).mtimeMs;
     const views = await serve(area.warehouse);
-    const leadsQuery = { measures: ['stage_reach.leads'], filters: [{ member: 'stage_reach.stage', operator: 'equals', values: ['lead'] }] };
+    const leadsQuery = {
+      measures: ['stage_reach.leads'],
+      filters: [{ member: 'stage_reach.stage', operator: 'equals', values: ['lead'] }],
+    };
     try {
       expect((await views.rows(leadsQuery))[0]!.leads).toBe('3');
 
@@ -121,11 +153,20 @@ describe('an import killed half-way (SIGKILL)', () => {
       for (let i = 0; i < 400_000; i++) lines.push(`K${i},k${i}@big${i % 5000}.example.jp,,2025-04-01T00:00:00Z,seo,,team`);
       writeFileSync(path.join(big, 'leads.csv'), lines.join('\n'));
 
-      const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'import', 'generic', big, '--mapping', CANONICAL, '--as-of', AS_OF], {
-        cwd: PROJECT_ROOT,
-        env: { ...process.env, REVCYCLE_IMPORTS: area.importsDir, REVCYCLE_WAREHOUSE: area.warehouse, CUBEJS_API_SECRET: 'test-secret-0123456789abcdef' },
-        stdio: 'ignore',
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'server/cli.ts', 'import', 'generic', big, '--mapping', CANONICAL, '--as-of', AS_OF],
+        {
+          cwd: PROJECT_ROOT,
+          env: {
+            ...process.env,
+            REVCYCLE_IMPORTS: area.importsDir,
+            REVCYCLE_WAREHOUSE: area.warehouse,
+            CUBEJS_API_SECRET: 'test-secret-0123456789abcdef',
+          },
+          stdio: 'ignore',
+        },
+      );
       const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
       // Kill once the import has written part of its batch.
       const batchFile = () => {
@@ -142,10 +183,19 @@ describe('an import killed half-way (SIGKILL)', () => {
       // The previous import is still the latest complete one; the warehouse is the previous one and answers as before.
       expect(listImports(area.importsDir)).toEqual([first.dir]);
       expect(statSync(area.warehouse).mtimeMs).toBe(warehouseBefore);
-      expect((await views.rows({ ...leadsQuery, filters: [...leadsQuery.filters, { member: 'stage_reach.stage', operator: 'notEquals', values: ['x'] }] }))[0]!.leads).toBe('3');
+      expect(
+        (
+          await views.rows({
+            ...leadsQuery,
+            filters: [...leadsQuery.filters, { member: 'stage_reach.stage', operator: 'notEquals', values: ['x'] }],
+          })
+        )[0]!.leads,
+      ).toBe('3');
 
       // The next import clears the killed one's work directory and completes.
-      const next = await area.run('generic', [path.join(FIXTURES, 'generic')], { mappingFile: path.join(FIXTURES, 'generic/mapping.yml') });
+      const next = await area.run('generic', [path.join(FIXTURES, 'generic')], {
+        mappingFile: path.join(FIXTURES, 'generic/mapping.yml'),
+      });
       expect(readdirSync(area.importsDir).filter((n) => n.startsWith('.work-'))).toEqual([]);
       expect(next.manifest.unchanged).toBe(true);
     } finally {

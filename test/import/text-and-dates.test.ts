@@ -24,7 +24,9 @@ describe('DateReader', () => {
     ['1712103300000', '2024-04-03T00:15:00Z'],
   ])('reads %s', (raw, utc) => expect(tokyo.read(raw)).toBe(utc));
 
-  it.each(['2024-02-30', '2024/13/01', '03.04.2024x', 'yesterday', ''])('refuses %s', (raw) => expect(tokyo.read(raw)).toBeUndefined());
+  it.each(['2024-02-30', '2024/13/01', '03.04.2024x', 'yesterday', ''])('refuses %s', (raw) =>
+    expect(tokyo.read(raw)).toBeUndefined(),
+  );
 
   it('uses the zone offset of the day (daylight saving) and a given luxon format', () => {
     const ny = new DateReader('America/New_York', 'M/d/yyyy h:mm a');
@@ -56,19 +58,34 @@ describe('keys', () => {
     for (const bad of ['shiro@', '@example.jp', 'no at sign', 'a b@example.jp']) expect(normaliseEmail(bad)).toBeUndefined();
   });
   it('reduces URLs, bare domains and emails to one domain', () => {
-    for (const raw of ['https://www.acme.example.co.jp/', 'acme.example.co.jp', 'WWW.ACME.EXAMPLE.CO.JP:443/about', 'x@acme.example.co.jp']) {
+    for (const raw of [
+      'https://www.acme.example.co.jp/',
+      'acme.example.co.jp',
+      'WWW.ACME.EXAMPLE.CO.JP:443/about',
+      'x@acme.example.co.jp',
+    ]) {
       expect(normaliseDomain(raw)).toBe('acme.example.co.jp');
     }
     expect(normaliseDomain('not a domain')).toBeUndefined();
   });
   it('reads amounts as exports write them', () => {
-    expect([parseAmount('1,500,000'), parseAmount('¥1,000,000'), parseAmount('3000000.0'), parseAmount('１２０万')]).toEqual([1_500_000, 1_000_000, 3_000_000, undefined]);
+    expect([parseAmount('1,500,000'), parseAmount('¥1,000,000'), parseAmount('3000000.0'), parseAmount('１２０万')]).toEqual([
+      1_500_000,
+      1_000_000,
+      3_000_000,
+      undefined,
+    ]);
     expect(parseAmount('-5000')).toBe(-5000);
   });
 });
 
 describe('ValueMap', () => {
-  const stages = new ValueMap('stages', ['lead', 'mql', 'sql'], { marketingqualifiedlead: 'mql', evangelist: null }, { ホット: 'mql' });
+  const stages = new ValueMap(
+    'stages',
+    ['lead', 'mql', 'sql'],
+    { marketingqualifiedlead: 'mql', evangelist: null },
+    { ホット: 'mql' },
+  );
   it('meets labels and internal values, case and width folded; null means ignore', () => {
     expect(stages.get('Marketing Qualified Lead')).toBe('mql');
     expect(stages.get('ＭＱＬ')).toBe('mql');
@@ -77,6 +94,8 @@ describe('ValueMap', () => {
     expect(stages.get('Zombie')).toBeUndefined();
   });
   it('suggests the closest canonical value as a mapping entry', () => {
-    expect(stages.suggest('SQL stage')).toBe('add "SQL stage: sql" (or another stage) under stages: in a mapping file given with --mapping');
+    expect(stages.suggest('SQL stage')).toBe(
+      'add "SQL stage: sql" (or another stage) under stages: in a mapping file given with --mapping',
+    );
   });
 });

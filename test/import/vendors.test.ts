@@ -42,7 +42,9 @@ describe('HubSpot exports', () => {
     const leads = area.table(result, 'leads');
     expect(leads.map((l) => l.email)).toContain('hanako@beta.example.com');
     const accounts = area.table(result, 'accounts');
-    expect(accounts.map((a) => a.account_name)).toEqual(expect.arrayContaining(['株式会社アクメ', 'ガンマ商事株式会社', 'Beta Systems, Inc.']));
+    expect(accounts.map((a) => a.account_name)).toEqual(
+      expect.arrayContaining(['株式会社アクメ', 'ガンマ商事株式会社', 'Beta Systems, Inc.']),
+    );
     // "2025-04-03 10:00" in the portal's zone (Asia/Tokyo) is 01:00 UTC.
     expect(leads.find((l) => l.email === 'taro.yamada@acme.example.co.jp')!.created_at).toBe('2025-04-03T01:00:00.000Z');
     // ガンマ has no domain in HubSpot: its own id; Salesforce is not imported here, so its Salesforce id matches nothing.
@@ -55,7 +57,12 @@ describe('HubSpot exports', () => {
     const q = area.quarantine(result).map((r) => [path.basename(r.file!), r.line, r.column, r.reason!.replace(/ \(.*$/, '')]);
     expect(q).toEqual([
       ['hubspot-crm-exports-all-contacts-2025-09-30.csv', '7', 'Email', 'malformed email'],
-      ['hubspot-crm-exports-all-contacts-2025-09-30.csv', '8', 'Became a Marketing Qualified Lead Date', 'transition out of time order: mql dated before Became a Lead Date'],
+      [
+        'hubspot-crm-exports-all-contacts-2025-09-30.csv',
+        '8',
+        'Became a Marketing Qualified Lead Date',
+        'transition out of time order: mql dated before Became a Lead Date',
+      ],
       ['hubspot-crm-exports-all-contacts-2025-09-30.csv', '9', 'Create Date', 'date beyond as_of'],
       ['hubspot-crm-exports-all-contacts-2025-09-30.csv', '10', 'person_key', 'duplicate id'],
       ['hubspot-crm-exports-all-contacts-2025-09-30.csv', '11', 'Original Source', 'unknown channel "Trade Fair"'],
@@ -63,7 +70,9 @@ describe('HubSpot exports', () => {
       ['hubspot-crm-exports-all-deals-2025-09-30.csv', '7', 'Amount', 'negative amount'],
     ]);
     expect(result.manifest.run).toMatchObject({ read: 18, quarantinedRows: 7, accepted: 11 });
-    expect(result.manifest.run.unmapped.channels).toEqual({ 'Trade Fair': expect.objectContaining({ rows: 2, suggestion: expect.stringContaining('Trade Fair: trade_show') }) });
+    expect(result.manifest.run.unmapped.channels).toEqual({
+      'Trade Fair': expect.objectContaining({ rows: 2, suggestion: expect.stringContaining('Trade Fair: trade_show') }),
+    });
   });
 });
 
@@ -102,7 +111,9 @@ describe('Salesforce exports (Data Loader and a Shift_JIS report export)', () =>
     // "2025/06/02 9:15" Asia/Tokyo → 00:15 UTC; ＭＡＫＯＴＯ＠ｅｐｓｉｌｏｎ.example.jp folded.
     expect(leads.find((l) => l.email === 'mika@epsilon.example.jp')!.created_at).toBe('2025-06-02T00:15:00.000Z');
     expect(leads.find((l) => l.email === 'makoto@epsilon.example.jp')!.created_at).toBe('2025-06-03T05:05:00.000Z');
-    expect(area.table(result, 'accounts').find((a) => a.account_id === 'epsilon.example.jp')!.account_name).toBe('イプシロン株式会社');
+    expect(area.table(result, 'accounts').find((a) => a.account_id === 'epsilon.example.jp')!.account_name).toBe(
+      'イプシロン株式会社',
+    );
   });
 
   it('closes an opportunity when its history first shows a closed stage, and quarantines a status change out of order', () => {
@@ -144,7 +155,10 @@ describe('Marketo exports (leads, Change Revenue Stage activities, program membe
   });
 
   it('turns program membership into touches on the program channel, first touch per stage conversion', async () => {
-    const touches = area.table(result, 'touchpoints').map((t) => [t.channel, t.touch_type, t.occurred_at]).sort();
+    const touches = area
+      .table(result, 'touchpoints')
+      .map((t) => [t.channel, t.touch_type, t.occurred_at])
+      .sort();
     expect(touches).toEqual([
       ['email', '', '2025-04-03T00:00:00.000Z'],
       ['trade_show', 'event_visit', '2025-04-14T00:00:00.000Z'],
@@ -155,7 +169,10 @@ describe('Marketo exports (leads, Change Revenue Stage activities, program membe
     const rows = await views.rows({
       measures: ['attribution.credit'],
       dimensions: ['attribution.channel'],
-      filters: [{ member: 'attribution.model', operator: 'equals', values: ['first_touch'] }, { member: 'attribution.conversion', operator: 'equals', values: ['mql->sal'] }],
+      filters: [
+        { member: 'attribution.model', operator: 'equals', values: ['first_touch'] },
+        { member: 'attribution.conversion', operator: 'equals', values: ['mql->sal'] },
+      ],
     });
     expect(rows.filter((r) => Number(r.credit) > 0).map((r) => [r.channel, Number(r.credit)])).toEqual([['webinar', 1]]);
   });

@@ -100,14 +100,27 @@ describe.skipIf(!haveSeeds)('bundled seeds', () => {
     const expected: Record<string, (number | null)[]> = {};
     for (const r of leads) expected[`${r.stage}|${r.month}`] = [round(r.leads), 0];
     for (const r of accounts) (expected[`${r.stage}|${r.month}`] ??= [0, 0])[1] = round(r.accounts);
-    expect(differences(table(api, (r) => `${r.stage}|${monthKey(r['reached_at.month'])}`, ['leads', 'accounts']), expected)).toEqual({});
+    expect(
+      differences(
+        table(api, (r) => `${r.stage}|${monthKey(r['reached_at.month'])}`, ['leads', 'accounts']),
+        expected,
+      ),
+    ).toEqual({});
     expect(api.length).toBeGreaterThan(100);
   });
 
   it('conversions: mql → sql cohorts per month (rate, 90-day rate, median days, immature) and account grain', async () => {
     const api = await s.rows({
-      measures: ['conversions.entered', 'conversions.converted', 'conversions.conversion_rate', 'conversions.conversion_rate_90d',
-        'conversions.median_days_to_convert', 'conversions.immature_90d', 'conversions.account_entered', 'conversions.account_conversion_rate'],
+      measures: [
+        'conversions.entered',
+        'conversions.converted',
+        'conversions.conversion_rate',
+        'conversions.conversion_rate_90d',
+        'conversions.median_days_to_convert',
+        'conversions.immature_90d',
+        'conversions.account_entered',
+        'conversions.account_conversion_rate',
+      ],
       timeDimensions: [{ dimension: 'conversions.cohort_at', granularity: 'month' }],
       filters: [eq('conversions.from_stage', 'mql'), eq('conversions.to_stage', 'sql')],
     });
@@ -141,8 +154,22 @@ describe.skipIf(!haveSeeds)('bundled seeds', () => {
       )
       select b.*, coalesce(a.account_entered, 0) as account_entered, a.account_conversion_rate
       from by_month b left join account_by_month a using (month)`);
-    const cols = ['entered', 'converted', 'conversion_rate', 'conversion_rate_90d', 'median_days_to_convert', 'immature_90d', 'account_entered', 'account_conversion_rate'];
-    expect(differences(table(api, (r) => monthKey(r['cohort_at.month']), cols), table(expected, (r) => String(r.month), cols))).toEqual({});
+    const cols = [
+      'entered',
+      'converted',
+      'conversion_rate',
+      'conversion_rate_90d',
+      'median_days_to_convert',
+      'immature_90d',
+      'account_entered',
+      'account_conversion_rate',
+    ];
+    expect(
+      differences(
+        table(api, (r) => monthKey(r['cohort_at.month']), cols),
+        table(expected, (r) => String(r.month), cols),
+      ),
+    ).toEqual({});
   });
 
   it('flow: adjacent stage volumes and flow conversion per month', async () => {
@@ -169,8 +196,12 @@ describe.skipIf(!haveSeeds)('bundled seeds', () => {
   });
 
   it('backlog: month-end inventory and stuck leads per stage, every month (inside and outside the last 120 days), against the raw transitions', async () => {
-    const [[firstMonth]] = (await query(`select strftime(min(cast(transitioned_at as timestamptz)), '%Y-%m-01') from {stage_transitions}`)).map(Object.values) as string[][];
-    const asOfDay = String((await query(`select strftime(cast(value as timestamptz), '%Y-%m-%d') as d from {settings} where key = 'as_of'`))[0]!.d);
+    const [[firstMonth]] = (
+      await query(`select strftime(min(cast(transitioned_at as timestamptz)), '%Y-%m-01') from {stage_transitions}`)
+    ).map(Object.values) as string[][];
+    const asOfDay = String(
+      (await query(`select strftime(cast(value as timestamptz), '%Y-%m-%d') as d from {settings} where key = 'as_of'`))[0]!.d,
+    );
     const api = await s.rows({
       measures: ['backlog.leads', 'backlog.stuck_leads'],
       dimensions: ['backlog.stage'],
@@ -199,7 +230,12 @@ describe.skipIf(!haveSeeds)('bundled seeds', () => {
     const months = new Set(expected.map((r) => String(r.month)));
     // One month well before the daily window of the former snapshots and the running month at as_of are both in.
     expect(months.has(firstMonth!.slice(0, 7)) && months.has(asOfDay.slice(0, 7))).toBe(true);
-    expect(differences(table(held, (r) => `${r.stage}|${monthKey(r['snapshot_at.month'])}`, cols), table(expected, (r) => `${r.stage}|${r.month}`, cols))).toEqual({});
+    expect(
+      differences(
+        table(held, (r) => `${r.stage}|${monthKey(r['snapshot_at.month'])}`, cols),
+        table(expected, (r) => `${r.stage}|${r.month}`, cols),
+      ),
+    ).toEqual({});
   }, 240_000);
 
   it('backlog_leads: the as-of inventory lead by lead, mean aging and the stuck list against the raw transitions', async () => {
@@ -220,13 +256,21 @@ describe.skipIf(!haveSeeds)('bundled seeds', () => {
              avg(epoch(l.t - l.entered) / 86400.0) as avg_aging_days
       from latest l join stages s using (stage) group by all`);
     const cols = ['leads', 'stuck_leads', 'avg_aging_days'];
-    expect(differences(table(api, (r) => String(r.stage), cols), table(expected, (r) => String(r.stage), cols))).toEqual({});
+    expect(
+      differences(
+        table(api, (r) => String(r.stage), cols),
+        table(expected, (r) => String(r.stage), cols),
+      ),
+    ).toEqual({});
     // The nurture pool is an inventory stage: none of its leads is on the stuck list.
     expect(num(api.find((r) => r.stage === 'lead')?.stuck_leads ?? 0)).toBe(0);
     // The optional nurture list: leads idle over 180 days in lead or recycled (the bundled stages give lead no SLA).
     const [idle] = await s.rows({
       measures: ['backlog_leads.leads'],
-      filters: [eq('backlog_leads.is_nurture_stage', 'true'), { member: 'backlog_leads.aging_days', operator: 'gt', values: ['180'] }],
+      filters: [
+        eq('backlog_leads.is_nurture_stage', 'true'),
+        { member: 'backlog_leads.aging_days', operator: 'gt', values: ['180'] },
+      ],
     });
     const [want] = await query(`
       with as_of as (select cast(value as timestamptz) as t from {settings} where key = 'as_of'),
@@ -241,7 +285,13 @@ describe.skipIf(!haveSeeds)('bundled seeds', () => {
 
   it('paths: success, fast and detour leads per lead source; recycle rate per stage', async () => {
     const api = await s.rows({
-      measures: ['paths.leads', 'paths.success_path_leads', 'paths.fast_path_leads', 'paths.detour_path_leads', 'paths.recycle_return_rate'],
+      measures: [
+        'paths.leads',
+        'paths.success_path_leads',
+        'paths.fast_path_leads',
+        'paths.detour_path_leads',
+        'paths.recycle_return_rate',
+      ],
       dimensions: ['paths.lead_source'],
     });
     // Walk each lead's transitions in time order: a funnel entry more than one position past the furthest so far skips stages.
@@ -271,22 +321,40 @@ describe.skipIf(!haveSeeds)('bundled seeds', () => {
       from per_lead p join {leads} l using (lead_id)
       group by all`);
     const cols = ['leads', 'success_path_leads', 'fast_path_leads', 'detour_path_leads', 'recycle_return_rate'];
-    expect(differences(table(api, (r) => String(r.lead_source), cols), table(expected, (r) => String(r.lead_source), cols))).toEqual({});
+    expect(
+      differences(
+        table(api, (r) => String(r.lead_source), cols),
+        table(expected, (r) => String(r.lead_source), cols),
+      ),
+    ).toEqual({});
 
     // Leads without any exit join in as one row with a null exit stage.
-    const rates = (await s.rows({ measures: ['paths.exits', 'paths.recycles', 'paths.recycle_rate'], dimensions: ['paths.exit_from_stage'] }))
-      .filter((r) => r.exit_from_stage !== null);
+    const rates = (
+      await s.rows({ measures: ['paths.exits', 'paths.recycles', 'paths.recycle_rate'], dimensions: ['paths.exit_from_stage'] })
+    ).filter((r) => r.exit_from_stage !== null);
     const expectedRates = await query(`
       select from_stage as exit_from_stage, count(*) as exits, count(*) filter (where to_stage = 'recycled') as recycles,
              count(*) filter (where to_stage = 'recycled') / count(*) as recycle_rate
       from {stage_transitions} where nullif(from_stage, '') is not null group by 1`);
     const rc = ['exits', 'recycles', 'recycle_rate'];
-    expect(differences(table(rates, (r) => String(r.exit_from_stage), rc), table(expectedRates, (r) => String(r.exit_from_stage), rc))).toEqual({});
+    expect(
+      differences(
+        table(rates, (r) => String(r.exit_from_stage), rc),
+        table(expectedRates, (r) => String(r.exit_from_stage), rc),
+      ),
+    ).toEqual({});
   });
 
   it('deals: win rate, revenue, deal size and cycle per closing month; pipeline velocity over the last 12 months', async () => {
     const api = await s.rows({
-      measures: ['deals.won', 'deals.lost', 'deals.win_rate', 'deals.won_amount', 'deals.avg_deal_size', 'deals.avg_sales_cycle_days'],
+      measures: [
+        'deals.won',
+        'deals.lost',
+        'deals.win_rate',
+        'deals.won_amount',
+        'deals.avg_deal_size',
+        'deals.avg_sales_cycle_days',
+      ],
       timeDimensions: [{ dimension: 'deals.closed_at', granularity: 'month' }],
     });
     const expected = await query(`
@@ -300,13 +368,19 @@ describe.skipIf(!haveSeeds)('bundled seeds', () => {
              avg(epoch(closed_at - created_at) / 86400.0) filter (where status = 'won') as avg_sales_cycle_days
       from o where closed_at is not null group by 1`);
     const cols = ['won', 'lost', 'win_rate', 'won_amount', 'avg_deal_size', 'avg_sales_cycle_days'];
-    const got = table(api.filter((r) => r['closed_at.month'] !== null), (r) => monthKey(r['closed_at.month']), cols);
+    const got = table(
+      api.filter((r) => r['closed_at.month'] !== null),
+      (r) => monthKey(r['closed_at.month']),
+      cols,
+    );
     for (const v of Object.values(got)) if (v[3] === null) v[3] = 0 as never;
     const want = table(expected, (r) => String(r.month), cols);
     for (const v of Object.values(want)) if (v[3] === null) v[3] = 0 as never;
     expect(differences(got, want)).toEqual({});
 
-    const [asOf] = await query(`select strftime(cast(value as timestamptz), '%Y-%m-%d') as d, strftime(cast(value as timestamptz) - interval 1 year + interval 1 day, '%Y-%m-%d') as start from {settings} where key = 'as_of'`);
+    const [asOf] = await query(
+      `select strftime(cast(value as timestamptz), '%Y-%m-%d') as d, strftime(cast(value as timestamptz) - interval 1 year + interval 1 day, '%Y-%m-%d') as start from {settings} where key = 'as_of'`,
+    );
     const [velocity] = await s.rows({
       measures: ['deals.pipeline_velocity', 'deals.open_pipeline'],
       timeDimensions: [{ dimension: 'deals.pipeline_at', dateRange: [String(asOf!.start), String(asOf!.d)] }],
@@ -338,11 +412,20 @@ describe.skipIf(!haveSeeds)('bundled seeds', () => {
                from {targets} where metric = 'revenue' group by 1)
       select month, plan.target, coalesce(won.actual, 0) as actual from plan full join won using (month)`);
     // The mart's month spine also holds months with neither plan nor revenue (target null, actual 0).
-    const got = table(api.filter((r) => !(r.target === null && num(r.actual) === 0)), (r) => monthKey(r['fiscal_month.month']), ['target', 'actual']);
-    expect(differences(got, table(expected, (r) => String(r.month), ['target', 'actual']))).toEqual({});
+    const got = table(
+      api.filter((r) => !(r.target === null && num(r.actual) === 0)),
+      (r) => monthKey(r['fiscal_month.month']),
+      ['target', 'actual'],
+    );
+    expect(
+      differences(
+        got,
+        table(expected, (r) => String(r.month), ['target', 'actual']),
+      ),
+    ).toEqual({});
   });
 
-  it('answers each view\'s typical query in well under a second once warm', async () => {
+  it("answers each view's typical query in well under a second once warm", async () => {
     const typical = TYPICAL_QUERIES;
     for (const q of Object.values(typical)) await s.rows(q); // build rollups, warm caches
     const slow: string[] = [];

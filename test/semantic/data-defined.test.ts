@@ -63,10 +63,23 @@ describe('a podcast channel of the company’s own', () => {
   });
 
   it('is listed with its labels by the channels view, beside the bundled eleven', async () => {
-    const rows = await s.rows({ dimensions: ['channels.channel', 'channels.label_ja', 'channels.label_en', 'channels.is_paid'], order: { 'channels.channel': 'asc' } });
+    const rows = await s.rows({
+      dimensions: ['channels.channel', 'channels.label_ja', 'channels.label_en', 'channels.is_paid'],
+      order: { 'channels.channel': 'asc' },
+    });
     expect(rows).toHaveLength(12);
-    expect(rows.find((r) => r.channel === 'podcast')).toEqual({ channel: 'podcast', label_ja: 'ポッドキャスト', label_en: 'Podcast', is_paid: false });
-    expect(rows.find((r) => r.channel === 'web_ads')).toEqual({ channel: 'web_ads', label_ja: 'Web広告', label_en: 'Web ads', is_paid: true });
+    expect(rows.find((r) => r.channel === 'podcast')).toEqual({
+      channel: 'podcast',
+      label_ja: 'ポッドキャスト',
+      label_en: 'Podcast',
+      is_paid: false,
+    });
+    expect(rows.find((r) => r.channel === 'web_ads')).toEqual({
+      channel: 'web_ads',
+      label_ja: 'Web広告',
+      label_en: 'Web ads',
+      is_paid: true,
+    });
   });
 
   it('has its names, cost, first-touch lead and CPL in channel performance', async () => {
@@ -76,9 +89,17 @@ describe('a podcast channel of the company’s own', () => {
       timeDimensions: [{ dimension: 'channel_performance.month', granularity: 'month', dateRange: ['2025-04-01', '2025-04-30'] }],
       filters: [eq('channel_performance.model', 'first_touch'), eq('channel_performance.channel', 'podcast')],
     });
-    expect(rows.map((r) => [r.channel, r.channel_label_ja, r.channel_label_en, r['month.month'], num(r.cost), num(r.leads), num(r.cpl)])).toEqual([
-      ['podcast', 'ポッドキャスト', 'Podcast', '2025-04-01T00:00:00.000', 50_000, 1, 50_000],
-    ]);
+    expect(
+      rows.map((r) => [
+        r.channel,
+        r.channel_label_ja,
+        r.channel_label_en,
+        r['month.month'],
+        num(r.cost),
+        num(r.leads),
+        num(r.cpl),
+      ]),
+    ).toEqual([['podcast', 'ポッドキャスト', 'Podcast', '2025-04-01T00:00:00.000', 50_000, 1, 50_000]]);
   });
 
   it('is a lead source in the funnel: L6 reached lead and mql in April', async () => {
@@ -102,7 +123,14 @@ describe('segments reached through the entity cubes', () => {
     (await s.rows({ measures: [measure], dimensions })).reduce((sum, r) => sum + (num(r[measure.split('.')[1]!]) ?? 0), 0);
 
   it('deals: won amount 2,100,000 over 5 opportunities, however segmented', async () => {
-    const segments = ['deals.industry', 'deals.employee_band', 'deals.region', 'deals.lead_source', 'deals.persona', 'deals.owner_team'];
+    const segments = [
+      'deals.industry',
+      'deals.employee_band',
+      'deals.region',
+      'deals.lead_source',
+      'deals.persona',
+      'deals.owner_team',
+    ];
     expect(await total('deals.won_amount')).toBe(2_100_000);
     expect(await total('deals.won_amount', segments)).toBe(2_100_000);
     expect(await total('deals.opportunities', segments)).toBe(5);
@@ -110,7 +138,11 @@ describe('segments reached through the entity cubes', () => {
 
   it('stage volume and paths: the 7 leads, however segmented', async () => {
     const lead = [eq('stage_reach.stage', 'lead')];
-    const byLead = await s.rows({ measures: ['stage_reach.leads'], dimensions: ['stage_reach.owner_team', 'stage_reach.industry', 'stage_reach.lead_source'], filters: lead });
+    const byLead = await s.rows({
+      measures: ['stage_reach.leads'],
+      dimensions: ['stage_reach.owner_team', 'stage_reach.industry', 'stage_reach.lead_source'],
+      filters: lead,
+    });
     expect(byLead.reduce((sum, r) => sum + num(r.leads)!, 0)).toBe(7);
     expect(await total('paths.leads')).toBe(7);
     expect(await total('paths.leads', ['paths.lead_source', 'paths.persona', 'paths.employee_band'])).toBe(7);
@@ -119,11 +151,13 @@ describe('segments reached through the entity cubes', () => {
 
 describe('the fiscal year follows fiscal_year_start_month', () => {
   const wonBy = (granularity: string) =>
-    s.rows({
-      measures: ['deals.won', 'deals.won_amount'],
-      timeDimensions: [{ dimension: 'deals.closed_at', granularity, dateRange: ['2025-01-01', '2025-12-31'] }],
-      order: { 'deals.closed_at': 'asc' },
-    }).then((rows) => rows.map((r) => [r[`closed_at.${granularity}`], num(r.won), num(r.won_amount)]));
+    s
+      .rows({
+        measures: ['deals.won', 'deals.won_amount'],
+        timeDimensions: [{ dimension: 'deals.closed_at', granularity, dateRange: ['2025-01-01', '2025-12-31'] }],
+        order: { 'deals.closed_at': 'asc' },
+      })
+      .then((rows) => rows.map((r) => [r[`closed_at.${granularity}`], num(r.won), num(r.won_amount)]));
 
   it('January: fiscal years and quarters are calendar years and quarters', async () => {
     expect(await wonBy('fiscal_year')).toEqual([['2025-01-01T00:00:00.000', 3, 2_100_000]]);
@@ -133,7 +167,10 @@ describe('the fiscal year follows fiscal_year_start_month', () => {
     ]);
     // The same as Cube's built-in calendar granularities.
     expect((await wonBy('year')).map(([, ...v]) => v)).toEqual([[3, 2_100_000]]);
-    expect((await wonBy('quarter')).map(([, ...v]) => v)).toEqual([[1, 1_200_000], [2, 900_000]]);
+    expect((await wonBy('quarter')).map(([, ...v]) => v)).toEqual([
+      [1, 1_200_000],
+      [2, 900_000],
+    ]);
   });
 
   it('is published in the settings view, where the dashboard reads its fiscal year', async () => {
@@ -163,7 +200,10 @@ describe('withFiscalYearStart (the rewrite behind it)', () => {
     const offsets = (month: number) =>
       withFiscalYearStart(files, month).flatMap((f) =>
         f.fileName.endsWith('.yml')
-          ? ((YAML.parse(f.content) as { cubes?: { dimensions?: { granularities?: { name: string; offset?: string }[] }[] }[] })?.cubes ?? [])
+          ? (
+              (YAML.parse(f.content) as { cubes?: { dimensions?: { granularities?: { name: string; offset?: string }[] }[] }[] })
+                ?.cubes ?? []
+            )
               .flatMap((c) => c.dimensions ?? [])
               .flatMap((d) => d.granularities ?? [])
               .map((g) => `${g.name}:${g.offset ?? 'none'}`)

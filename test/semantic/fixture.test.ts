@@ -39,7 +39,19 @@ describe('warehouse build', () => {
   it('passes every data test on the fixture', () => {
     expect(s.build.tests.failed).toBe(0);
     const marts = new Set(s.build.tests.results.map((r) => r.model));
-    for (const m of ['leads', 'lead_stage_reach', 'account_stage_reach', 'stage_conversions', 'stage_flow', 'backlog_stints', 'backlog_inventory', 'lead_paths', 'stage_exits', 'deals', 'targets']) {
+    for (const m of [
+      'leads',
+      'lead_stage_reach',
+      'account_stage_reach',
+      'stage_conversions',
+      'stage_flow',
+      'backlog_stints',
+      'backlog_inventory',
+      'lead_paths',
+      'stage_exits',
+      'deals',
+      'targets',
+    ]) {
       expect(marts.has(m), m).toBe(true);
     }
   });
@@ -66,26 +78,84 @@ describe('meta', () => {
     const res = await s.t.request('/cubejs-api/v1/meta');
     const names = new Set<string>(res.body.cubes.flatMap((c: any) => [...c.measures, ...c.dimensions].map((m: any) => m.name)));
     const required = [
-      'stage_reach.stage', 'stage_reach.stage_order', 'stage_reach.reached_at', 'stage_reach.lead_source', 'stage_reach.persona',
-      'stage_reach.industry', 'stage_reach.employee_band', 'stage_reach.is_skipped', 'stage_reach.leads', 'stage_reach.accounts',
-      'conversions.from_stage', 'conversions.to_stage', 'conversions.cohort_at', 'conversions.lead_source', 'conversions.persona',
-      'conversions.entered', 'conversions.converted', 'conversions.conversion_rate', 'conversions.median_days_to_convert',
-      'conversions.conversion_rate_30d', 'conversions.conversion_rate_60d', 'conversions.conversion_rate_90d', 'conversions.conversion_rate_180d',
-      'conversions.is_immature', 'conversions.immature', 'conversions.account_conversion_rate',
-      'flow.from_stage', 'flow.to_stage', 'flow.reached_at', 'flow.from_volume', 'flow.to_volume', 'flow.flow_conversion_rate',
-      'backlog.stage', 'backlog.snapshot_at', 'backlog.aging_bucket', 'backlog.is_stuck', 'backlog.team', 'backlog.leads',
-      'backlog.stuck_leads', 'backlog.is_sla_stage', 'backlog_leads.lead_id', 'backlog_leads.aging_days', 'backlog_leads.days_over_sla',
-      'backlog_leads.breach_at', 'backlog_leads.is_stuck', 'backlog_leads.avg_aging_days', 'backlog_leads.accounts',
-      'paths.is_success_path', 'paths.is_fast_path', 'paths.is_detour_path', 'paths.recycle_count', 'paths.recycle_rate',
-      'paths.recycle_return_rate', 'paths.accounts',
-      'deals.status', 'deals.deal_type', 'deals.created_at', 'deals.closed_at', 'deals.lead_source', 'deals.industry',
-      'deals.opportunities', 'deals.won', 'deals.lost', 'deals.win_rate', 'deals.won_amount', 'deals.avg_deal_size',
-      'deals.avg_sales_cycle_days', 'deals.open_pipeline', 'deals.pipeline_velocity',
-      'targets.fiscal_month', 'targets.metric', 'targets.target', 'targets.actual',
+      'stage_reach.stage',
+      'stage_reach.stage_order',
+      'stage_reach.reached_at',
+      'stage_reach.lead_source',
+      'stage_reach.persona',
+      'stage_reach.industry',
+      'stage_reach.employee_band',
+      'stage_reach.is_skipped',
+      'stage_reach.leads',
+      'stage_reach.accounts',
+      'conversions.from_stage',
+      'conversions.to_stage',
+      'conversions.cohort_at',
+      'conversions.lead_source',
+      'conversions.persona',
+      'conversions.entered',
+      'conversions.converted',
+      'conversions.conversion_rate',
+      'conversions.median_days_to_convert',
+      'conversions.conversion_rate_30d',
+      'conversions.conversion_rate_60d',
+      'conversions.conversion_rate_90d',
+      'conversions.conversion_rate_180d',
+      'conversions.is_immature',
+      'conversions.immature',
+      'conversions.account_conversion_rate',
+      'flow.from_stage',
+      'flow.to_stage',
+      'flow.reached_at',
+      'flow.from_volume',
+      'flow.to_volume',
+      'flow.flow_conversion_rate',
+      'backlog.stage',
+      'backlog.snapshot_at',
+      'backlog.aging_bucket',
+      'backlog.is_stuck',
+      'backlog.team',
+      'backlog.leads',
+      'backlog.stuck_leads',
+      'backlog.is_sla_stage',
+      'backlog_leads.lead_id',
+      'backlog_leads.aging_days',
+      'backlog_leads.days_over_sla',
+      'backlog_leads.breach_at',
+      'backlog_leads.is_stuck',
+      'backlog_leads.avg_aging_days',
+      'backlog_leads.accounts',
+      'paths.is_success_path',
+      'paths.is_fast_path',
+      'paths.is_detour_path',
+      'paths.recycle_count',
+      'paths.recycle_rate',
+      'paths.recycle_return_rate',
+      'paths.accounts',
+      'deals.status',
+      'deals.deal_type',
+      'deals.created_at',
+      'deals.closed_at',
+      'deals.lead_source',
+      'deals.industry',
+      'deals.opportunities',
+      'deals.won',
+      'deals.lost',
+      'deals.win_rate',
+      'deals.won_amount',
+      'deals.avg_deal_size',
+      'deals.avg_sales_cycle_days',
+      'deals.open_pipeline',
+      'deals.pipeline_velocity',
+      'targets.fiscal_month',
+      'targets.metric',
+      'targets.target',
+      'targets.actual',
     ];
     expect(required.filter((m) => !names.has(m))).toEqual([]);
     // Views with owner_team are filtered for team-scoped tokens.
-    for (const v of ['stage_reach', 'conversions', 'flow', 'backlog', 'backlog_leads', 'paths', 'deals']) expect(names.has(`${v}.owner_team`), v).toBe(true);
+    for (const v of ['stage_reach', 'conversions', 'flow', 'backlog', 'backlog_leads', 'paths', 'deals'])
+      expect(names.has(`${v}.owner_team`), v).toBe(true);
   });
   it('refuses the private cubes behind the views', async () => {
     const res = await s.t.load({ measures: ['lead_stage_reach.leads'] });
@@ -110,18 +180,24 @@ describe('stage_reach (stage volume, lead and account grain)', () => {
     ]);
   });
   it('cuts months in JST (L4 entered 06-01 08:00 JST = 05-31 UTC) and back-fills skipped stages', async () => {
-    const q = (timezone: string) => s.rows({
-      measures: ['stage_reach.leads', 'stage_reach.accounts'],
-      timeDimensions: [{ dimension: 'stage_reach.reached_at', granularity: 'month' }],
-      filters: [eq('stage_reach.stage', 'lead')],
-      order: { 'stage_reach.reached_at': 'asc' },
-      timezone,
-    });
+    const q = (timezone: string) =>
+      s.rows({
+        measures: ['stage_reach.leads', 'stage_reach.accounts'],
+        timeDimensions: [{ dimension: 'stage_reach.reached_at', granularity: 'month' }],
+        filters: [eq('stage_reach.stage', 'lead')],
+        order: { 'stage_reach.reached_at': 'asc' },
+        timezone,
+      });
     expect((await q('Asia/Tokyo')).map((r) => [r['reached_at.month'], num(r.leads), num(r.accounts)])).toEqual([
-      [month('04'), 4, 3], [month('06'), 2, 1], [month('10'), 1, 0],
+      [month('04'), 4, 3],
+      [month('06'), 2, 1],
+      [month('10'), 1, 0],
     ]);
     expect((await q('UTC')).map((r) => [r['reached_at.month'], num(r.leads)])).toEqual([
-      [month('04'), 4], [month('05'), 1], [month('06'), 1], [month('10'), 1],
+      [month('04'), 4],
+      [month('05'), 1],
+      [month('06'), 1],
+      [month('10'), 1],
     ]);
   });
   it('account grain: an account reaches a stage when its first lead does (A4 reaches sal through L7 in June)', async () => {
@@ -131,7 +207,11 @@ describe('stage_reach (stage volume, lead and account grain)', () => {
       filters: [eq('stage_reach.stage', 'sal')],
       order: { 'stage_reach.reached_at': 'asc' },
     });
-    expect(rows.map((r) => [r['reached_at.month'], num(r.accounts)])).toEqual([[month('04'), 2], [month('06'), 1], [month('07'), 0]]);
+    expect(rows.map((r) => [r['reached_at.month'], num(r.accounts)])).toEqual([
+      [month('04'), 2],
+      [month('06'), 1],
+      [month('07'), 0],
+    ]);
   });
   it('answers an empty period with zeros', async () => {
     const rows = await s.rows({
@@ -163,15 +243,33 @@ describe('conversions (cohort conversion and velocity)', () => {
   it('mql → sql by cohort month, with windows, velocity and immature flags', async () => {
     const rows = await s.rows({
       measures: [
-        'conversions.entered', 'conversions.converted', 'conversions.conversion_rate', 'conversions.converted_30d',
-        'conversions.median_days_to_convert', 'conversions.p75_days_to_convert',
-        'conversions.immature', 'conversions.immature_30d', 'conversions.immature_90d', 'conversions.immature_180d',
+        'conversions.entered',
+        'conversions.converted',
+        'conversions.conversion_rate',
+        'conversions.converted_30d',
+        'conversions.median_days_to_convert',
+        'conversions.p75_days_to_convert',
+        'conversions.immature',
+        'conversions.immature_30d',
+        'conversions.immature_90d',
+        'conversions.immature_180d',
       ],
       timeDimensions: [{ dimension: 'conversions.cohort_at', granularity: 'month' }],
       filters: pair('mql', 'sql'),
       order: { 'conversions.cohort_at': 'asc' },
     });
-    const cols = ['entered', 'converted', 'conversion_rate', 'converted_30d', 'median_days_to_convert', 'p75_days_to_convert', 'immature', 'immature_30d', 'immature_90d', 'immature_180d'];
+    const cols = [
+      'entered',
+      'converted',
+      'conversion_rate',
+      'converted_30d',
+      'median_days_to_convert',
+      'p75_days_to_convert',
+      'immature',
+      'immature_30d',
+      'immature_90d',
+      'immature_180d',
+    ];
     expect(rows.map((r) => [r['cohort_at.month'], ...cols.map((c) => num(r[c]))])).toEqual([
       // April: L1 (10 days), L3 (0 days, back-filled), L6 (never); 180 days after April's end is past as_of.
       [month('04'), 3, 2, 2 / 3, 2, 5, 7.5, 0, 0, 0, 1],
@@ -183,25 +281,57 @@ describe('conversions (cohort conversion and velocity)', () => {
   });
   it('lead → won over all cohorts and in windows', async () => {
     const [r] = await s.rows({
-      measures: ['conversions.entered', 'conversions.converted', 'conversions.conversion_rate', 'conversions.converted_60d', 'conversions.converted_90d', 'conversions.median_days_to_convert'],
+      measures: [
+        'conversions.entered',
+        'conversions.converted',
+        'conversions.conversion_rate',
+        'conversions.converted_60d',
+        'conversions.converted_90d',
+        'conversions.median_days_to_convert',
+      ],
       filters: pair('lead', 'won'),
     });
     // L1 66 days, L7 43 days.
-    expect([r!.entered, r!.converted, r!.converted_60d, r!.converted_90d, r!.median_days_to_convert].map(num)).toEqual([7, 2, 1, 2, 54.5]);
+    expect([r!.entered, r!.converted, r!.converted_60d, r!.converted_90d, r!.median_days_to_convert].map(num)).toEqual([
+      7, 2, 1, 2, 54.5,
+    ]);
     expect(num(r!.conversion_rate)).toBeCloseTo(2 / 7, 12);
   });
   it('account grain: A4 converts mql → sql through L7 although its cohort lead L6 never did', async () => {
     const [r] = await s.rows({
-      measures: ['conversions.account_entered', 'conversions.account_converted', 'conversions.account_conversion_rate', 'conversions.account_converted_30d', 'conversions.account_conversion_rate_60d', 'conversions.account_median_days_to_convert'],
+      measures: [
+        'conversions.account_entered',
+        'conversions.account_converted',
+        'conversions.account_conversion_rate',
+        'conversions.account_converted_30d',
+        'conversions.account_conversion_rate_60d',
+        'conversions.account_median_days_to_convert',
+      ],
       timeDimensions: [{ dimension: 'conversions.cohort_at', dateRange: ['2025-04-01', '2025-04-30'] }],
       filters: pair('mql', 'sql'),
     });
     // A1 10 days, A2 0 days, A4 54 days (L6 mql 04-09 → L7 sql 06-02).
-    expect([r!.account_entered, r!.account_converted, r!.account_conversion_rate, r!.account_converted_30d, r!.account_conversion_rate_60d, r!.account_median_days_to_convert].map(num))
-      .toEqual([3, 3, 1, 2, 1, 10]);
+    expect(
+      [
+        r!.account_entered,
+        r!.account_converted,
+        r!.account_conversion_rate,
+        r!.account_converted_30d,
+        r!.account_conversion_rate_60d,
+        r!.account_median_days_to_convert,
+      ].map(num),
+    ).toEqual([3, 3, 1, 2, 1, 10]);
   });
   it('a stage nobody reached: won → expansion has a cohort and no conversion', async () => {
-    const [r] = await s.rows({ measures: ['conversions.entered', 'conversions.converted', 'conversions.conversion_rate', 'conversions.median_days_to_convert'], filters: pair('won', 'expansion') });
+    const [r] = await s.rows({
+      measures: [
+        'conversions.entered',
+        'conversions.converted',
+        'conversions.conversion_rate',
+        'conversions.median_days_to_convert',
+      ],
+      filters: pair('won', 'expansion'),
+    });
     expect([r!.entered, r!.converted, r!.conversion_rate, r!.median_days_to_convert].map(num)).toEqual([2, 0, 0, null]);
   });
   it('filters cohorts by lead source and persona', async () => {
@@ -212,7 +342,11 @@ describe('conversions (cohort conversion and velocity)', () => {
       order: { 'conversions.lead_source': 'asc' },
     });
     expect(rows.map((r) => [r.lead_source, num(r.entered), num(r.converted)])).toEqual([
-      ['referral', 1, 1], ['seo', 2, 2], ['trade_show', 1, 0], ['web_ads', 1, 0], ['webinar', 2, 0],
+      ['referral', 1, 1],
+      ['seo', 2, 2],
+      ['trade_show', 1, 0],
+      ['web_ads', 1, 0],
+      ['webinar', 2, 0],
     ]);
   });
 });
@@ -225,7 +359,15 @@ describe('flow (monthly-report ratio)', () => {
       filters: [eq('flow.from_stage', 'lead'), eq('flow.to_stage', 'mql')],
       order: { 'flow.reached_at': 'asc' },
     });
-    expect(rows.map((r) => [r['reached_at.month'], num(r.from_volume), num(r.to_volume), num(r.flow_conversion_rate), num(r.account_flow_conversion_rate)])).toEqual([
+    expect(
+      rows.map((r) => [
+        r['reached_at.month'],
+        num(r.from_volume),
+        num(r.to_volume),
+        num(r.flow_conversion_rate),
+        num(r.account_flow_conversion_rate),
+      ]),
+    ).toEqual([
       [month('04'), 4, 3, 0.75, 1],
       [month('05'), 0, 1, null, null],
       [month('06'), 2, 1, 0.5, 0],
@@ -267,7 +409,11 @@ describe('backlog (inventory at an instant)', () => {
     });
     // 2025-07-31 23:59:59 JST: L2 in sal since 07-03 (28.58 d > SLA 5), L4 in lead since 06-01 08:00 (60.67 d > 30).
     expect(held(rows).map((r) => [r.stage, num(r.leads), num(r.stuck_leads)])).toEqual([
-      ['disqualified', 1, 0], ['lead', 1, 1], ['lost', 1, 0], ['sal', 1, 1], ['won', 2, 0],
+      ['disqualified', 1, 0],
+      ['lead', 1, 1],
+      ['lost', 1, 0],
+      ['sal', 1, 1],
+      ['won', 2, 0],
     ]);
   });
   it('April-end inventory: two leads in sql, neither past the 14-day SLA', async () => {
@@ -278,7 +424,10 @@ describe('backlog (inventory at an instant)', () => {
       filters: [eq('backlog.stage', 'sql')],
       order: { 'backlog.aging_bucket_order': 'asc' },
     });
-    expect(held(rows).map((r) => [r.aging_bucket, num(r.leads), num(r.stuck_leads)])).toEqual([['0-7', 1, 0], ['8-14', 1, 0]]);
+    expect(held(rows).map((r) => [r.aging_bucket, num(r.leads), num(r.stuck_leads)])).toEqual([
+      ['0-7', 1, 0],
+      ['8-14', 1, 0],
+    ]);
   });
   it('daily inventory, the as-of inventory without a time dimension, and period ends at every granularity', async () => {
     const rows = await s.rows({
@@ -289,7 +438,12 @@ describe('backlog (inventory at an instant)', () => {
       order: { 'backlog.stage_order': 'asc' },
     });
     // L4 lead (stuck), L5 mql since 10-05 (10.58 d > 7), L2 sal (stuck), L1 and L7 won (no SLA).
-    const asOf = [['lead', 'marketing', 1, 1], ['mql', 'marketing', 1, 1], ['sal', 'inside_sales', 1, 1], ['won', 'sales', 2, 0]];
+    const asOf = [
+      ['lead', 'marketing', 1, 1],
+      ['mql', 'marketing', 1, 1],
+      ['sal', 'inside_sales', 1, 1],
+      ['won', 'sales', 2, 0],
+    ];
     expect(held(rows).map((r) => [r.stage, r.team, num(r.leads), num(r.stuck_leads)])).toEqual(asOf);
     const now = await s.rows({
       measures: ['backlog.leads', 'backlog.stuck_leads'],
@@ -307,25 +461,40 @@ describe('backlog (inventory at an instant)', () => {
     expect(july2.map((r) => num(r.leads))).toEqual([1]); // L2, back from recycled on 07-01
     // won: L1 from 06-10, L7 from 07-15. Each period reads its last instant, never a sum over days.
     const won = async (granularity: string, dateRange: string[]) =>
-      (await s.rows({
-        measures: ['backlog.leads'],
-        timeDimensions: [{ dimension: 'backlog.snapshot_at', granularity, dateRange }],
-        filters: [eq('backlog.stage', 'won')],
-      })).map((r) => num(r.leads));
+      (
+        await s.rows({
+          measures: ['backlog.leads'],
+          timeDimensions: [{ dimension: 'backlog.snapshot_at', granularity, dateRange }],
+          filters: [eq('backlog.stage', 'won')],
+        })
+      ).map((r) => num(r.leads));
     expect(await won('fiscal_quarter', ['2025-04-01', '2025-12-31'])).toEqual([1, 2, 2]);
     expect(await won('week', ['2025-07-07', '2025-07-20'])).toEqual([1, 2]); // weeks ending 07-13 and 07-20
     expect(await won('fiscal_year', ['2025-04-01', '2025-10-15'])).toEqual([2]); // the running year at as_of
   });
   it('the stuck list: SLA breaches of the current inventory, oldest breach first, with the team to act', async () => {
     const rows = await s.rows({
-      dimensions: ['backlog_leads.lead_id', 'backlog_leads.stage', 'backlog_leads.team', 'backlog_leads.owner_team', 'backlog_leads.days_over_sla', 'backlog_leads.breach_at'],
+      dimensions: [
+        'backlog_leads.lead_id',
+        'backlog_leads.stage',
+        'backlog_leads.team',
+        'backlog_leads.owner_team',
+        'backlog_leads.days_over_sla',
+        'backlog_leads.breach_at',
+      ],
       filters: [eq('backlog_leads.is_stuck', 'true')],
       order: [['backlog_leads.breach_at', 'asc']],
     });
     // as_of 2025-10-15 23:59:59: L2 sal since 07-03 10:00 (SLA 5), L4 lead since 06-01 08:00 (the fixture gives lead an SLA of 30), L5 mql since 10-05 (SLA 7).
-    expect(rows.map((r) => [r.lead_id, r.stage, r.team])).toEqual([['L4', 'lead', 'marketing'], ['L2', 'sal', 'inside_sales'], ['L5', 'mql', 'marketing']]);
+    expect(rows.map((r) => [r.lead_id, r.stage, r.team])).toEqual([
+      ['L4', 'lead', 'marketing'],
+      ['L2', 'sal', 'inside_sales'],
+      ['L5', 'mql', 'marketing'],
+    ]);
     expect(num(rows[1]!.days_over_sla)).toBeCloseTo(104 + (14 * 3600 - 1) / 86400 - 5, 6);
-    const [all] = await s.rows({ measures: ['backlog_leads.leads', 'backlog_leads.stuck_leads', 'backlog_leads.accounts', 'backlog_leads.avg_aging_days'] });
+    const [all] = await s.rows({
+      measures: ['backlog_leads.leads', 'backlog_leads.stuck_leads', 'backlog_leads.accounts', 'backlog_leads.avg_aging_days'],
+    });
     expect([num(all!.leads), num(all!.stuck_leads), num(all!.accounts)]).toEqual([7, 3, 4]);
   });
 });
@@ -333,13 +502,37 @@ describe('backlog (inventory at an instant)', () => {
 describe('backlog pre-aggregations', () => {
   // The queries the backlog cards send (aging-card, stuck-sla-card, inventory-trend-card), with the global filters.
   const day = ['2025-07-31', '2025-07-31'];
-  const segment = [eq('backlog.industry', 'manufacturing'), eq('backlog.employee_band', '100-499'), eq('backlog.lead_source', 'webinar')];
+  const segment = [
+    eq('backlog.industry', 'manufacturing'),
+    eq('backlog.employee_band', '100-499'),
+    eq('backlog.lead_source', 'webinar'),
+  ];
   const cards = {
-    aging: { measures: ['backlog.leads', 'backlog.stuck_leads'], dimensions: ['backlog.stage', 'backlog.aging_bucket', 'backlog.aging_bucket_order'], timeDimensions: [{ dimension: 'backlog.snapshot_at', dateRange: day }], filters: [eq('backlog.stage', 'lead', 'mql', 'sal', 'sql', 'opportunity', 'recycled')] },
-    stuck: { measures: ['backlog.leads', 'backlog.stuck_leads'], dimensions: ['backlog.stage'], timeDimensions: [{ dimension: 'backlog.snapshot_at', dateRange: day }], filters: [eq('backlog.is_sla_stage', 'true')] },
-    trend: { measures: ['backlog.leads'], dimensions: ['backlog.stage'], timeDimensions: [{ dimension: 'backlog.snapshot_at', granularity: 'month', dateRange: ['2025-04-01', '2025-10-15'] }], filters: [eq('backlog.stage', 'lead', 'mql')] },
+    aging: {
+      measures: ['backlog.leads', 'backlog.stuck_leads'],
+      dimensions: ['backlog.stage', 'backlog.aging_bucket', 'backlog.aging_bucket_order'],
+      timeDimensions: [{ dimension: 'backlog.snapshot_at', dateRange: day }],
+      filters: [eq('backlog.stage', 'lead', 'mql', 'sal', 'sql', 'opportunity', 'recycled')],
+    },
+    stuck: {
+      measures: ['backlog.leads', 'backlog.stuck_leads'],
+      dimensions: ['backlog.stage'],
+      timeDimensions: [{ dimension: 'backlog.snapshot_at', dateRange: day }],
+      filters: [eq('backlog.is_sla_stage', 'true')],
+    },
+    trend: {
+      measures: ['backlog.leads'],
+      dimensions: ['backlog.stage'],
+      timeDimensions: [{ dimension: 'backlog.snapshot_at', granularity: 'month', dateRange: ['2025-04-01', '2025-10-15'] }],
+      filters: [eq('backlog.stage', 'lead', 'mql')],
+    },
     // an older query that still filters month ends, and a persona segment
-    older: { measures: ['backlog.leads'], dimensions: ['backlog.persona'], timeDimensions: [{ dimension: 'backlog.snapshot_at', granularity: 'quarter', dateRange: ['2025-04-01', '2025-09-30'] }], filters: [eq('backlog.is_month_end', 'true')] },
+    older: {
+      measures: ['backlog.leads'],
+      dimensions: ['backlog.persona'],
+      timeDimensions: [{ dimension: 'backlog.snapshot_at', granularity: 'quarter', dateRange: ['2025-04-01', '2025-09-30'] }],
+      filters: [eq('backlog.is_month_end', 'true')],
+    },
   };
   it('serves every backlog card query from a rollup built before the server answered', async () => {
     const warm = s.t.server.cube.warmup.last();
@@ -354,11 +547,12 @@ describe('backlog pre-aggregations', () => {
         expect(used.length, name).toBe(1);
         expect(used[0]!.lastUpdatedAt, name).toBeLessThan(asked);
         // unsegmented card queries read the small rollup
-        if (q === query && name !== 'older') expect(Object.keys(res.body.results[0].usedPreAggregations)[0], name).toMatch(/_and_state$/);
+        if (q === query && name !== 'older')
+          expect(Object.keys(res.body.results[0].usedPreAggregations)[0], name).toMatch(/_and_state$/);
       }
     }
   });
-  it('builds a rebuilt warehouse\'s rollups after the swap and before answering from it', async () => {
+  it("builds a rebuilt warehouse's rollups after the swap and before answering from it", async () => {
     const before = s.t.server.cube.warmup.served();
     await buildWarehouse({ seedsDir: SEEDS, warehousePath: s.warehouse, log: () => {} });
     const swapped = Date.now();
@@ -377,12 +571,38 @@ describe('backlog pre-aggregations', () => {
 describe('paths and recycling', () => {
   it('classifies success, fast and detour paths per lead', async () => {
     const [r] = await s.rows({
-      measures: ['paths.leads', 'paths.accounts', 'paths.success_path_leads', 'paths.fast_path_leads', 'paths.detour_path_leads', 'paths.recycled_leads', 'paths.recycle_return_rate', 'paths.avg_recycle_count'],
+      measures: [
+        'paths.leads',
+        'paths.accounts',
+        'paths.success_path_leads',
+        'paths.fast_path_leads',
+        'paths.detour_path_leads',
+        'paths.recycled_leads',
+        'paths.recycle_return_rate',
+        'paths.avg_recycle_count',
+      ],
     });
-    expect([r!.leads, r!.accounts, r!.success_path_leads, r!.fast_path_leads, r!.detour_path_leads, r!.recycled_leads, r!.recycle_return_rate].map(num)).toEqual([7, 4, 4, 2, 1, 1, 1]);
+    expect(
+      [
+        r!.leads,
+        r!.accounts,
+        r!.success_path_leads,
+        r!.fast_path_leads,
+        r!.detour_path_leads,
+        r!.recycled_leads,
+        r!.recycle_return_rate,
+      ].map(num),
+    ).toEqual([7, 4, 4, 2, 1, 1, 1]);
     expect(num(r!.avg_recycle_count)).toBeCloseTo(1 / 7, 12);
-    const fast = await s.rows({ dimensions: ['paths.lead_id', 'paths.skip_count', 'paths.is_success_path'], filters: [eq('paths.is_fast_path', 'true')], order: { 'paths.lead_id': 'asc' } });
-    expect(fast.map((x) => [x.lead_id, num(x.skip_count), x.is_success_path])).toEqual([['L3', 3, false], ['L7', 4, false]]);
+    const fast = await s.rows({
+      dimensions: ['paths.lead_id', 'paths.skip_count', 'paths.is_success_path'],
+      filters: [eq('paths.is_fast_path', 'true')],
+      order: { 'paths.lead_id': 'asc' },
+    });
+    expect(fast.map((x) => [x.lead_id, num(x.skip_count), x.is_success_path])).toEqual([
+      ['L3', 3, false],
+      ['L7', 4, false],
+    ]);
   });
   it('recycle rate of mql per month: transitions to recycled ÷ all transitions out of mql', async () => {
     const rows = await s.rows({
@@ -392,14 +612,32 @@ describe('paths and recycling', () => {
       filters: [eq('paths.exit_from_stage', 'mql')],
       order: { 'paths.exited_at': 'asc' },
     });
-    expect(rows.map((r) => [r['exited_at.month'], num(r.exits), num(r.recycles), num(r.recycle_rate), num(r.recycle_event_return_rate)])).toEqual([
-      [month('04'), 2, 0, 0, null], [month('05'), 1, 1, 1, 1], [month('07'), 1, 0, 0, null],
+    expect(
+      rows.map((r) => [
+        r['exited_at.month'],
+        num(r.exits),
+        num(r.recycles),
+        num(r.recycle_rate),
+        num(r.recycle_event_return_rate),
+      ]),
+    ).toEqual([
+      [month('04'), 2, 0, 0, null],
+      [month('05'), 1, 1, 1, 1],
+      [month('07'), 1, 0, 0, null],
     ]);
   });
   it('keeps lead counts right when exit members join in', async () => {
-    const rows = await s.rows({ measures: ['paths.leads', 'paths.exits'], dimensions: ['paths.lead_source'], order: { 'paths.lead_source': 'asc' } });
+    const rows = await s.rows({
+      measures: ['paths.leads', 'paths.exits'],
+      dimensions: ['paths.lead_source'],
+      order: { 'paths.lead_source': 'asc' },
+    });
     expect(rows.map((r) => [r.lead_source, num(r.leads), num(r.exits)])).toEqual([
-      ['referral', 1, 1], ['seo', 2, 7], ['trade_show', 1, 2], ['web_ads', 1, 0], ['webinar', 2, 5],
+      ['referral', 1, 1],
+      ['seo', 2, 7],
+      ['trade_show', 1, 2],
+      ['web_ads', 1, 0],
+      ['webinar', 2, 5],
     ]);
   });
 });
@@ -407,10 +645,32 @@ describe('paths and recycling', () => {
 describe('deals', () => {
   it('win rate, revenue, deal size, cycle, pipeline and velocity over all deals', async () => {
     const [r] = await s.rows({
-      measures: ['deals.opportunities', 'deals.won', 'deals.lost', 'deals.win_rate', 'deals.won_amount', 'deals.avg_deal_size', 'deals.avg_sales_cycle_days', 'deals.open_pipeline', 'deals.pipeline_velocity', 'deals.accounts'],
+      measures: [
+        'deals.opportunities',
+        'deals.won',
+        'deals.lost',
+        'deals.win_rate',
+        'deals.won_amount',
+        'deals.avg_deal_size',
+        'deals.avg_sales_cycle_days',
+        'deals.open_pipeline',
+        'deals.pipeline_velocity',
+        'deals.accounts',
+      ],
     });
-    expect([r!.opportunities, r!.won, r!.lost, r!.win_rate, r!.won_amount, r!.avg_deal_size, r!.avg_sales_cycle_days, r!.open_pipeline, r!.accounts].map(num))
-      .toEqual([5, 3, 1, 0.75, 2_100_000, 900_000, 33, 500_000, 3]);
+    expect(
+      [
+        r!.opportunities,
+        r!.won,
+        r!.lost,
+        r!.win_rate,
+        r!.won_amount,
+        r!.avg_deal_size,
+        r!.avg_sales_cycle_days,
+        r!.open_pipeline,
+        r!.accounts,
+      ].map(num),
+    ).toEqual([5, 3, 1, 0.75, 2_100_000, 900_000, 33, 500_000, 3]);
     expect(num(r!.pipeline_velocity)).toBeCloseTo((1 * 0.75 * 900_000) / 33, 6);
   });
   it('per closing month; the upsell counts in revenue, not in deal size', async () => {
@@ -419,12 +679,21 @@ describe('deals', () => {
       timeDimensions: [{ dimension: 'deals.closed_at', granularity: 'month', dateRange: ['2025-06-01', '2025-09-30'] }],
       order: { 'deals.closed_at': 'asc' },
     });
-    expect(rows.map((r) => [r['closed_at.month'], num(r.won), num(r.win_rate), num(r.won_amount), num(r.avg_deal_size), num(r.avg_sales_cycle_days)])).toEqual([
+    expect(
+      rows.map((r) => [
+        r['closed_at.month'],
+        num(r.won),
+        num(r.win_rate),
+        num(r.won_amount),
+        num(r.avg_deal_size),
+        num(r.avg_sales_cycle_days),
+      ]),
+    ).toEqual([
       [month('06'), 1, 0.5, 1_200_000, 1_200_000, 40],
       [month('07'), 2, 1, 900_000, 600_000, 29.5],
     ]);
   });
-  it('pipeline velocity over a range ending at as_of keeps today\'s open deal', async () => {
+  it("pipeline velocity over a range ending at as_of keeps today's open deal", async () => {
     const [r] = await s.rows({
       measures: ['deals.open_opportunities', 'deals.win_rate', 'deals.pipeline_velocity'],
       timeDimensions: [{ dimension: 'deals.pipeline_at', dateRange: ['2025-07-01', '2025-10-15'] }],
@@ -433,9 +702,20 @@ describe('deals', () => {
     expect(num(r!.pipeline_velocity)).toBeCloseTo(600_000 / 29.5, 6);
   });
   it('keeps the opportunity without touchpoints, and answers an empty period', async () => {
-    const rows = await s.rows({ measures: ['deals.won_amount'], dimensions: ['deals.lead_source'], filters: [eq('deals.status', 'won')], order: { 'deals.lead_source': 'asc' } });
-    expect(rows.map((r) => [r.lead_source, num(r.won_amount)])).toEqual([['referral', 600_000], ['seo', 1_500_000]]);
-    const [aug] = await s.rows({ measures: ['deals.won', 'deals.win_rate'], timeDimensions: [{ dimension: 'deals.closed_at', dateRange: ['2025-08-01', '2025-08-31'] }] });
+    const rows = await s.rows({
+      measures: ['deals.won_amount'],
+      dimensions: ['deals.lead_source'],
+      filters: [eq('deals.status', 'won')],
+      order: { 'deals.lead_source': 'asc' },
+    });
+    expect(rows.map((r) => [r.lead_source, num(r.won_amount)])).toEqual([
+      ['referral', 600_000],
+      ['seo', 1_500_000],
+    ]);
+    const [aug] = await s.rows({
+      measures: ['deals.won', 'deals.win_rate'],
+      timeDimensions: [{ dimension: 'deals.closed_at', dateRange: ['2025-08-01', '2025-08-31'] }],
+    });
     // Served from the monthly rollup, an empty period's count comes back null rather than 0.
     expect([num(aug!.won) ?? 0, num(aug!.win_rate)]).toEqual([0, null]);
   });
@@ -445,7 +725,10 @@ describe('deals', () => {
       timeDimensions: [{ dimension: 'deals.closed_at', granularity: 'fiscal_quarter', dateRange: ['2025-04-01', '2026-03-31'] }],
       order: { 'deals.closed_at': 'asc' },
     });
-    expect(rows.map((r) => [r['closed_at.fiscal_quarter'], num(r.won_amount)])).toEqual([[month('04'), 1_200_000], [month('07'), 900_000]]);
+    expect(rows.map((r) => [r['closed_at.fiscal_quarter'], num(r.won_amount)])).toEqual([
+      [month('04'), 1_200_000],
+      [month('07'), 900_000],
+    ]);
   });
 });
 
@@ -458,8 +741,12 @@ describe('targets (revenue against target in one query)', () => {
       order: { 'targets.fiscal_month': 'asc' },
     });
     expect(rows.map((r) => [r['fiscal_month.month'], num(r.target), num(r.actual), num(r.achievement_rate)])).toEqual([
-      [month('04'), 500_000, 0, 0], [month('05'), 500_000, 0, 0], [month('06'), 1_000_000, 1_200_000, 1.2],
-      [month('07'), 1_000_000, 900_000, 0.9], [month('08'), 500_000, 0, 0], [month('09'), null, 0, null],
+      [month('04'), 500_000, 0, 0],
+      [month('05'), 500_000, 0, 0],
+      [month('06'), 1_000_000, 1_200_000, 1.2],
+      [month('07'), 1_000_000, 900_000, 0.9],
+      [month('08'), 500_000, 0, 0],
+      [month('09'), null, 0, null],
     ]);
     const fy = await s.rows({
       measures: ['targets.target', 'targets.actual'],
@@ -468,7 +755,9 @@ describe('targets (revenue against target in one query)', () => {
       order: { 'targets.metric': 'asc' },
     });
     expect(fy.map((r) => [r.metric, r.fiscal_year_label, num(r.target), num(r.actual)])).toEqual([
-      ['revenue', 'FY2025', 3_500_000, 2_100_000], ['sql', 'FY2025', 2, 3], ['wins', 'FY2025', 2, 3],
+      ['revenue', 'FY2025', 3_500_000, 2_100_000],
+      ['sql', 'FY2025', 2, 3],
+      ['wins', 'FY2025', 2, 3],
     ]);
   });
 });

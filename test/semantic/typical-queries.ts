@@ -10,7 +10,14 @@ export const TYPICAL_QUERIES: Record<string, Record<string, unknown>> = {
     timeDimensions: [{ dimension: 'stage_reach.reached_at', granularity: 'month', dateRange: ['2025-04-01', '2026-03-31'] }],
   },
   conversions: {
-    measures: ['conversions.entered', 'conversions.converted', 'conversions.conversion_rate', 'conversions.conversion_rate_90d', 'conversions.median_days_to_convert', 'conversions.immature_90d'],
+    measures: [
+      'conversions.entered',
+      'conversions.converted',
+      'conversions.conversion_rate',
+      'conversions.conversion_rate_90d',
+      'conversions.median_days_to_convert',
+      'conversions.immature_90d',
+    ],
     dimensions: ['conversions.from_stage', 'conversions.to_stage'],
     timeDimensions: [{ dimension: 'conversions.cohort_at', granularity: 'month', dateRange: ['2025-04-01', '2026-03-31'] }],
     filters: [{ member: 'conversions.is_adjacent', operator: 'equals', values: ['true'] }],
@@ -28,7 +35,13 @@ export const TYPICAL_QUERIES: Record<string, Record<string, unknown>> = {
     filters: [{ member: 'backlog.is_month_end', operator: 'equals', values: ['true'] }],
   },
   paths: {
-    measures: ['paths.leads', 'paths.success_path_leads', 'paths.fast_path_leads', 'paths.detour_path_leads', 'paths.recycle_return_rate'],
+    measures: [
+      'paths.leads',
+      'paths.success_path_leads',
+      'paths.fast_path_leads',
+      'paths.detour_path_leads',
+      'paths.recycle_return_rate',
+    ],
     dimensions: ['paths.lead_source'],
   },
   deals: {

@@ -32,7 +32,11 @@ export async function startTestServer(overrides: Partial<Config>): Promise<TestS
     const res = await fetch(server.url + path, { ...rest, headers });
     const text = await res.text();
     let body: unknown = text;
-    try { body = JSON.parse(text); } catch { /* not JSON */ }
+    try {
+      body = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
     return { status: res.status, body };
   };
   return {
@@ -41,10 +45,11 @@ export async function startTestServer(overrides: Partial<Config>): Promise<TestS
     url: server.url,
     token,
     request,
-    load: (query, opts = {}) => request('/cubejs-api/v1/load', {
-      method: 'POST',
-      token: opts.token,
-      body: JSON.stringify({ query, ...(opts.queryType ? { queryType: opts.queryType } : {}) }),
-    }),
+    load: (query, opts = {}) =>
+      request('/cubejs-api/v1/load', {
+        method: 'POST',
+        token: opts.token,
+        body: JSON.stringify({ query, ...(opts.queryType ? { queryType: opts.queryType } : {}) }),
+      }),
   };
 }

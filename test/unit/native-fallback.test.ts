@@ -16,7 +16,11 @@ const { ApiGateway } = require('@cubejs-backend/api-gateway');
 describe('native module detection', () => {
   it('reports the same as loading the module directly', () => {
     let loads = true;
-    try { native.loadNative(); } catch { loads = false; }
+    try {
+      native.loadNative();
+    } catch {
+      loads = false;
+    }
     expect(detectNative().native).toBe(loads);
     expect(runtime.native).toBe(loads);
   });
@@ -41,8 +45,11 @@ describe.runIf(!runtime.native)('stand-ins without the native module', () => {
     expect(native.getFinalQueryResultMulti).toBe(getFinalQueryResultMulti);
     const wrapper = new native.ResultWrapper([{ t__n: '1' }]);
     wrapper.setTransformData({
-      aliasToMemberNameMap: { t__n: 't.n' }, annotation: { 't.n': { type: 'number' } },
-      query: { measures: ['t.n'] }, queryType: 'regularQuery', resType: 'default',
+      aliasToMemberNameMap: { t__n: 't.n' },
+      annotation: { 't.n': { type: 'number' } },
+      query: { measures: ['t.n'] },
+      queryType: 'regularQuery',
+      resType: 'default',
     });
     wrapper.setRootResultObject({ query: { measures: ['t.n'] }, annotation: { measures: {} }, slowQuery: false });
     const out = JSON.parse(Buffer.from(await wrapper.getFinalResult()).toString());

@@ -16,9 +16,21 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import {
-  blendingQueryKey, blendingResponseKey, dateRangeValue, getMembers, granularityTrack, toColumnar,
-  transformData, transformValue, vanillaRows, getFinalQueryResult,
-  type ColumnarData, type NormalizedQuery, type Primitive, type TimeDimension, type TransformData,
+  blendingQueryKey,
+  blendingResponseKey,
+  dateRangeValue,
+  getMembers,
+  granularityTrack,
+  toColumnar,
+  transformData,
+  transformValue,
+  vanillaRows,
+  getFinalQueryResult,
+  type ColumnarData,
+  type NormalizedQuery,
+  type Primitive,
+  type TimeDimension,
+  type TransformData,
 } from '../../server/cube/result-format';
 
 interface Fixture {
@@ -27,7 +39,10 @@ interface Fixture {
   finalResultDefault: Record<string, Primitive>[];
   finalResultCompact: { members: string[]; dataset: Primitive[][] };
 }
-const suite = JSON.parse(readFileSync(new URL('./data/cube-result-transform-cases.json', import.meta.url), 'utf8')) as Record<string, Fixture>;
+const suite = JSON.parse(readFileSync(new URL('./data/cube-result-transform-cases.json', import.meta.url), 'utf8')) as Record<
+  string,
+  Fixture
+>;
 const fixture = (name: string): Fixture => {
   if (!suite[name]) throw new Error(`no fixture ${name}`);
   return structuredClone(suite[name]);
@@ -61,8 +76,18 @@ describe('transform_value', () => {
     ['test_transform_value_string_wo_t_to_time_valid_rfc3339', '2024-01-01 12:30:15.123', 'time', '2024-01-01T12:30:15.123'],
     ['test_transform_value_string_wo_mssec_to_time_valid_rfc3339', '2024-01-01 12:30:15', 'time', '2024-01-01T12:30:15.000'],
     ['test_transform_value_string_wo_mssec_w_t_to_time_valid_rfc3339', '2024-01-01T12:30:15', 'time', '2024-01-01T12:30:15.000'],
-    ['test_transform_value_string_with_tz_offset_to_time_valid_rfc3339', '2024-01-01 12:30:15.123 +00:00', 'time', '2024-01-01T12:30:15.123'],
-    ['test_transform_value_string_with_tz_to_time_valid_rfc3339', '2024-01-01 12:30:15.123 UTC', 'time', '2024-01-01T12:30:15.123'],
+    [
+      'test_transform_value_string_with_tz_offset_to_time_valid_rfc3339',
+      '2024-01-01 12:30:15.123 +00:00',
+      'time',
+      '2024-01-01T12:30:15.123',
+    ],
+    [
+      'test_transform_value_string_with_tz_to_time_valid_rfc3339',
+      '2024-01-01 12:30:15.123 UTC',
+      'time',
+      '2024-01-01T12:30:15.123',
+    ],
     ['test_transform_value_string_to_time_invalid_rfc3339', 'invalid-date', 'time', 'invalid-date'],
     ['test_transform_value_primitive_string_type_not_time', 'some-string', 'other', 'some-string'],
   ])('%s', (_name, input, type, expected) => {
@@ -73,8 +98,9 @@ describe('transform_value', () => {
 describe('get_date_range_value', () => {
   const td = (over: Partial<TimeDimension>): TimeDimension[] => [{ dimension: 'dim', ...over }];
   it('test_get_date_range_value_valid_range', () => {
-    expect(dateRangeValue(td({ dimension: 'some-dim', dateRange: ['2024-01-01T00:00:00Z', '2024-01-31T23:59:59Z'] })))
-      .toBe('2024-01-01T00:00:00Z - 2024-01-31T23:59:59Z');
+    expect(dateRangeValue(td({ dimension: 'some-dim', dateRange: ['2024-01-01T00:00:00Z', '2024-01-31T23:59:59Z'] }))).toBe(
+      '2024-01-01T00:00:00Z - 2024-01-31T23:59:59Z',
+    );
   });
   it('test_get_date_range_value_no_time_dimensions', () => {
     expect(() => dateRangeValue(undefined)).toThrow('QueryTimeDimension should be specified for the compare date range query.');
@@ -86,8 +112,9 @@ describe('get_date_range_value', () => {
     expect(() => dateRangeValue(td({}))).toThrow('Inconsistent QueryTimeDimension configuration: dateRange required.');
   });
   it('test_get_date_range_value_single_date_range', () => {
-    expect(() => dateRangeValue(td({ dateRange: ['2024-01-01T00:00:00Z'] })))
-      .toThrow('Inconsistent dateRange configuration for the compare date range query: 2024-01-01T00:00:00Z');
+    expect(() => dateRangeValue(td({ dateRange: ['2024-01-01T00:00:00Z'] }))).toThrow(
+      'Inconsistent dateRange configuration for the compare date range query: 2024-01-01T00:00:00Z',
+    );
   });
 });
 
@@ -174,26 +201,40 @@ describe('get_members', () => {
   });
   it('test_get_members_empty_dataset_with_filter_only_time_dimension', () => {
     const f = fixture('regular_profit_by_postal_code');
-    f.request.query.timeDimensions = [{ dimension: 'ECommerceRecordsUs2021.order_date', dateRange: ['2025-01-01', '2025-12-31'] }];
+    f.request.query.timeDimensions = [
+      { dimension: 'ECommerceRecordsUs2021.order_date', dateRange: ['2025-01-01', '2025-12-31'] },
+    ];
     expect(() => members(f, EMPTY)).not.toThrow();
   });
   it.each([
-    ['test_get_members_filled_dataset', 'regular_profit_by_postal_code', {
-      'ECommerceRecordsUs2021.postalCode': 'e_commerce_records_us2021__postal_code',
-      'ECommerceRecordsUs2021.avg_profit': 'e_commerce_records_us2021__avg_profit',
-    }],
-    ['test_get_members_compare_date_range_filled_dataset', 'compare_date_range_count_by_order_date', {
-      'ECommerceRecordsUs2021.orderDate.day': 'e_commerce_records_us2021__order_date_day',
-      'ECommerceRecordsUs2021.orderDate': 'e_commerce_records_us2021__order_date_day',
-      'ECommerceRecordsUs2021.count': 'e_commerce_records_us2021__count',
-      compareDateRange: 'compareDateRangeQuery',
-    }],
-    ['test_get_members_blending_query_filled_dataset', BLEND_1, {
-      'ECommerceRecordsUs2021.orderDate.month': 'e_commerce_records_us2021__order_date_month',
-      'ECommerceRecordsUs2021.orderDate': 'e_commerce_records_us2021__order_date_month',
-      'ECommerceRecordsUs2021.avg_discount': 'e_commerce_records_us2021__avg_discount',
-      'time.month': 'e_commerce_records_us2021__order_date_month',
-    }],
+    [
+      'test_get_members_filled_dataset',
+      'regular_profit_by_postal_code',
+      {
+        'ECommerceRecordsUs2021.postalCode': 'e_commerce_records_us2021__postal_code',
+        'ECommerceRecordsUs2021.avg_profit': 'e_commerce_records_us2021__avg_profit',
+      },
+    ],
+    [
+      'test_get_members_compare_date_range_filled_dataset',
+      'compare_date_range_count_by_order_date',
+      {
+        'ECommerceRecordsUs2021.orderDate.day': 'e_commerce_records_us2021__order_date_day',
+        'ECommerceRecordsUs2021.orderDate': 'e_commerce_records_us2021__order_date_day',
+        'ECommerceRecordsUs2021.count': 'e_commerce_records_us2021__count',
+        compareDateRange: 'compareDateRangeQuery',
+      },
+    ],
+    [
+      'test_get_members_blending_query_filled_dataset',
+      BLEND_1,
+      {
+        'ECommerceRecordsUs2021.orderDate.month': 'e_commerce_records_us2021__order_date_month',
+        'ECommerceRecordsUs2021.orderDate': 'e_commerce_records_us2021__order_date_month',
+        'ECommerceRecordsUs2021.avg_discount': 'e_commerce_records_us2021__avg_discount',
+        'time.month': 'e_commerce_records_us2021__order_date_month',
+      },
+    ],
   ])('%s', (_name, name, expected) => {
     const r = members(fixture(name));
     expect(Object.fromEntries(r.membersToAlias)).toEqual(expected);
@@ -206,20 +247,41 @@ describe('get_compact_row', () => {
   const R1 = '2020-01-01T00:00:00.000 - 2020-01-31T23:59:59.999';
   // [Rust test, fixture, expected rows by member (row 0, then row 1 where Cube checks it)]
   it.each([
-    ['test_get_compact_row_regular_profit_by_postal_code', 'regular_profit_by_postal_code', [
-      { [`${D}.postalCode`]: '95823', [`${D}.avg_profit`]: '646.1258666666666667' },
-    ]],
-    ['test_get_compact_row_regular_discount_by_city', 'regular_discount_by_city', [
-      { [`${D}.city`]: 'Missouri City', [`${D}.avg_discount`]: '0.80000000000000000000' },
-    ]],
-    ['test_get_compact_row_compare_date_range_count_by_order_date', 'compare_date_range_count_by_order_date', [
-      { [`${D}.orderDate.day`]: '2020-01-01T00:00:00.000', [`${D}.orderDate`]: '2020-01-01T00:00:00.000', [`${D}.count`]: '10', compareDateRange: R1 },
-      { [`${D}.orderDate.day`]: null, [`${D}.orderDate`]: null, [`${D}.count`]: null, compareDateRange: R1 },
-    ]],
-    ['test_get_compact_row_blending_query_avg_discount', BLEND_1, [{
-      [`${D}.orderDate.month`]: '2020-01-01T00:00:00.000', [`${D}.orderDate`]: '2020-01-01T00:00:00.000',
-      [`${D}.avg_discount`]: '0.15638297872340425532', 'time.month': '2020-01-01T00:00:00.000',
-    }]],
+    [
+      'test_get_compact_row_regular_profit_by_postal_code',
+      'regular_profit_by_postal_code',
+      [{ [`${D}.postalCode`]: '95823', [`${D}.avg_profit`]: '646.1258666666666667' }],
+    ],
+    [
+      'test_get_compact_row_regular_discount_by_city',
+      'regular_discount_by_city',
+      [{ [`${D}.city`]: 'Missouri City', [`${D}.avg_discount`]: '0.80000000000000000000' }],
+    ],
+    [
+      'test_get_compact_row_compare_date_range_count_by_order_date',
+      'compare_date_range_count_by_order_date',
+      [
+        {
+          [`${D}.orderDate.day`]: '2020-01-01T00:00:00.000',
+          [`${D}.orderDate`]: '2020-01-01T00:00:00.000',
+          [`${D}.count`]: '10',
+          compareDateRange: R1,
+        },
+        { [`${D}.orderDate.day`]: null, [`${D}.orderDate`]: null, [`${D}.count`]: null, compareDateRange: R1 },
+      ],
+    ],
+    [
+      'test_get_compact_row_blending_query_avg_discount',
+      BLEND_1,
+      [
+        {
+          [`${D}.orderDate.month`]: '2020-01-01T00:00:00.000',
+          [`${D}.orderDate`]: '2020-01-01T00:00:00.000',
+          [`${D}.avg_discount`]: '0.15638297872340425532',
+          'time.month': '2020-01-01T00:00:00.000',
+        },
+      ],
+    ],
   ])('%s', (_name, name, expectedRows) => {
     const f = withResType(name, 'compact');
     const rows = compactByMember(transformData(f.request, f.queryResult) as Fixture['finalResultCompact']);
@@ -310,11 +372,17 @@ describe('(ours) around the ported cases', () => {
   it('fills a columnar column Cube cannot source with nulls, keeping one column per member', () => {
     // The un-suffixed key has no annotation here: compact drops its values, columnar keeps a null column.
     const td: TransformData = {
-      aliasToMemberNameMap: { t_day: 'Cube.t.day' }, annotation: { 'Cube.t.day': { type: 'time' } },
-      query: {}, queryType: 'regularQuery', resType: 'columnar',
+      aliasToMemberNameMap: { t_day: 'Cube.t.day' },
+      annotation: { 'Cube.t.day': { type: 'time' } },
+      query: {},
+      queryType: 'regularQuery',
+      resType: 'columnar',
     };
     const data = { members: ['t_day'], columns: [['2024-06-15 00:00:00']] };
-    expect(transformData(td, data)).toEqual({ members: ['Cube.t.day', 'Cube.t'], columns: [['2024-06-15T00:00:00.000'], [null]] });
+    expect(transformData(td, data)).toEqual({
+      members: ['Cube.t.day', 'Cube.t'],
+      columns: [['2024-06-15T00:00:00.000'], [null]],
+    });
     // A blending key whose granularity has no column: a null column, not an error.
     const blend = withResType(BLEND_1, 'columnar');
     blend.request.query.timeDimensions![0].granularity = 'week';
@@ -324,7 +392,11 @@ describe('(ours) around the ported cases', () => {
   });
   it('answers responseFormat columnar through the final result bytes', () => {
     const f = withResType('compare_date_range_count_by_order_date2', 'columnar');
-    const root = { query: f.request.query, annotation: { measures: {}, dimensions: {}, segments: {}, timeDimensions: {} }, slowQuery: false };
+    const root = {
+      query: f.request.query,
+      annotation: { measures: {}, dimensions: {}, segments: {}, timeDimensions: {} },
+      slowQuery: false,
+    };
     const out = JSON.parse(Buffer.from(getFinalQueryResult(f.request, f.queryResult, root)).toString('utf8'));
     const byMember = Object.fromEntries(out.data.members.map((m: string, i: number) => [m, out.data.columns[i]]));
     expect(byMember).toEqual({
@@ -336,7 +408,9 @@ describe('(ours) around the ported cases', () => {
   });
   it('takes row objects as well as columnar input', () => {
     const f = fixture('regular_discount_by_city');
-    const rows = f.finalResultDefault.map((_, i) => Object.fromEntries(f.queryResult.members.map((m, c) => [m, f.queryResult.columns[c][i]])));
+    const rows = f.finalResultDefault.map((_, i) =>
+      Object.fromEntries(f.queryResult.members.map((m, c) => [m, f.queryResult.columns[c][i]])),
+    );
     expect(toColumnar(rows)).toEqual(f.queryResult);
   });
 });

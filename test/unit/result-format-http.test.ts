@@ -10,9 +10,16 @@ import { startTestServer, type TestServer } from '../support/server';
 
 let t: TestServer;
 beforeAll(async () => {
-  t = await startTestServer({ warehousePath: await buildRuntimeWarehouse(), modelDir: RUNTIME_MODEL_DIR, dashboardDist: '/nonexistent', timeZone: 'UTC' });
+  t = await startTestServer({
+    warehousePath: await buildRuntimeWarehouse(),
+    modelDir: RUNTIME_MODEL_DIR,
+    dashboardDist: '/nonexistent',
+    timeZone: 'UTC',
+  });
 });
-afterAll(async () => { await t?.server.close(); });
+afterAll(async () => {
+  await t?.server.close();
+});
 
 const byMonth = {
   measures: ['sales_view.amount', 'sales_view.sales'],
@@ -35,14 +42,22 @@ describe('columnar response format over HTTP', () => {
     });
   });
   it('labels a compareDateRange result with its range in the last column (multi request)', async () => {
-    const res = await t.load({
-      measures: ['sales_view.amount'],
-      responseFormat: 'columnar',
-      timeDimensions: [{
-        dimension: 'sales_view.sold_at',
-        compareDateRange: [['2025-04-01', '2025-04-30'], ['2025-05-01', '2025-05-31']],
-      }],
-    }, { queryType: 'multi' });
+    const res = await t.load(
+      {
+        measures: ['sales_view.amount'],
+        responseFormat: 'columnar',
+        timeDimensions: [
+          {
+            dimension: 'sales_view.sold_at',
+            compareDateRange: [
+              ['2025-04-01', '2025-04-30'],
+              ['2025-05-01', '2025-05-31'],
+            ],
+          },
+        ],
+      },
+      { queryType: 'multi' },
+    );
     expect(res.status).toBe(200);
     expect(res.body.queryType).toBe('compareDateRangeQuery');
     const [april, may] = res.body.results.map((r: any) => r.data);

@@ -5,16 +5,7 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWarehouse, isWarehouseStale, WarehouseBuildError } from '../../server/warehouse/index.js';
-import {
-  appendLines,
-  ownModels,
-  query,
-  REPO_MODELS,
-  removeTempDirs,
-  replaceText,
-  seedsWith,
-  tempDir,
-} from './helpers.js';
+import { appendLines, ownModels, query, REPO_MODELS, removeTempDirs, replaceText, seedsWith, tempDir } from './helpers.js';
 
 let models: string;
 
@@ -23,7 +14,10 @@ beforeAll(async () => {
 });
 afterAll(removeTempDirs);
 
-const sha256 = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
+const sha256 = async (file: string) =>
+  createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 const quiet = () => {};
 
 async function leftovers(dir: string) {
@@ -71,9 +65,9 @@ describe('buildWarehouse', () => {
       { table_name: 'stg_stages', column_name: 'is_funnel', data_type: 'BOOLEAN' },
       { table_name: 'stg_targets', column_name: 'target', data_type: 'DOUBLE' },
     ]);
-    expect(await query(warehouse, 'select as_of_at, as_of_date, time_zone, fiscal_year_start_month from marts.settings')).toEqual([
-      { as_of_at: '2025-09-30 14:59:59.999999', as_of_date: '2025-09-30', time_zone: 'Asia/Tokyo', fiscal_year_start_month: 4 },
-    ]);
+    expect(await query(warehouse, 'select as_of_at, as_of_date, time_zone, fiscal_year_start_month from marts.settings')).toEqual(
+      [{ as_of_at: '2025-09-30 14:59:59.999999', as_of_date: '2025-09-30', time_zone: 'Asia/Tokyo', fiscal_year_start_month: 4 }],
+    );
     expect(
       await query(
         warehouse,
@@ -89,9 +83,30 @@ describe('buildWarehouse', () => {
          from marts.fiscal_calendar where date in ('2025-06-30', '2025-07-01', '2026-03-15') order by date`,
       ),
     ).toEqual([
-      { fiscal_year_label: 'FY2025', fiscal_year: 2025, fiscal_quarter: 1, fiscal_month_number: 3, fiscal_month_start: '2025-06-01', fiscal_quarter_start: '2025-04-01' },
-      { fiscal_year_label: 'FY2025', fiscal_year: 2025, fiscal_quarter: 2, fiscal_month_number: 4, fiscal_month_start: '2025-07-01', fiscal_quarter_start: '2025-07-01' },
-      { fiscal_year_label: 'FY2025', fiscal_year: 2025, fiscal_quarter: 4, fiscal_month_number: 12, fiscal_month_start: '2026-03-01', fiscal_quarter_start: '2026-01-01' },
+      {
+        fiscal_year_label: 'FY2025',
+        fiscal_year: 2025,
+        fiscal_quarter: 1,
+        fiscal_month_number: 3,
+        fiscal_month_start: '2025-06-01',
+        fiscal_quarter_start: '2025-04-01',
+      },
+      {
+        fiscal_year_label: 'FY2025',
+        fiscal_year: 2025,
+        fiscal_quarter: 2,
+        fiscal_month_number: 4,
+        fiscal_month_start: '2025-07-01',
+        fiscal_quarter_start: '2025-07-01',
+      },
+      {
+        fiscal_year_label: 'FY2025',
+        fiscal_year: 2025,
+        fiscal_quarter: 4,
+        fiscal_month_number: 12,
+        fiscal_month_start: '2026-03-01',
+        fiscal_quarter_start: '2026-01-01',
+      },
     ]);
     const [info] = await query(warehouse, 'select seeds_hash, as_of, time_zone, rejected_rows from main.build_info');
     expect(info).toEqual({ seeds_hash: summary.seedsHash, as_of: '2025-09-30', time_zone: 'Asia/Tokyo', rejected_rows: 0 });
@@ -120,7 +135,12 @@ describe('buildWarehouse', () => {
     });
     const warehouse = path.join(dir, 'data', 'warehouse.duckdb');
     const log: string[] = [];
-    const summary = await buildWarehouse({ seedsDir: seeds, warehousePath: warehouse, modelsDir: models, log: (m) => log.push(m) });
+    const summary = await buildWarehouse({
+      seedsDir: seeds,
+      warehousePath: warehouse,
+      modelsDir: models,
+      log: (m) => log.push(m),
+    });
 
     const file = path.join(seeds, 'touchpoints.csv');
     expect(log).toContain(`${file} line 12 column occurred_at: "2025-13-01T09:00:00+09:00" is not an ISO 8601 time (set aside)`);
@@ -180,16 +200,21 @@ describe('buildWarehouse', () => {
     const seeds = await seedsWith(path.join(dir, 'seeds'));
     const broken = await ownModels(await tempDir());
     await writeFile(path.join(broken, 'marts', 'broken.sql'), 'select no_such_column from stg_leads');
-    await expect(
-      buildWarehouse({ seedsDir: seeds, warehousePath: warehouse, modelsDir: broken, log: quiet }),
-    ).rejects.toThrow(/Warehouse not updated .*: Model marts\/broken\.sql failed/);
+    await expect(buildWarehouse({ seedsDir: seeds, warehousePath: warehouse, modelsDir: broken, log: quiet })).rejects.toThrow(
+      /Warehouse not updated .*: Model marts\/broken\.sql failed/,
+    );
     expect(await readdir(dir)).toEqual(['seeds']);
   });
 
   it('swaps atomically: a reader that has the old file open keeps its data, a new reader sees the new build', async () => {
     const dir = await tempDir();
     const warehouse = path.join(dir, 'warehouse.duckdb');
-    await buildWarehouse({ seedsDir: await seedsWith(path.join(dir, 'a')), warehousePath: warehouse, modelsDir: models, log: quiet });
+    await buildWarehouse({
+      seedsDir: await seedsWith(path.join(dir, 'a')),
+      warehousePath: warehouse,
+      modelsDir: models,
+      log: quiet,
+    });
     const reader = await DuckDBInstance.create(warehouse, { access_mode: 'READ_ONLY' });
     const conn = await reader.connect();
     try {

@@ -29,7 +29,9 @@ async function build(edits: Record<string, (text: string) => string>, extraFiles
   return { summary, warehousePath };
 }
 
-const podcastTouch = { 'touchpoints.csv': replaceText('P06,L3,2025-05-01T09:30:00+09:00,direct,', 'P06,L3,2025-05-01T09:30:00+09:00,podcast,') };
+const podcastTouch = {
+  'touchpoints.csv': replaceText('P06,L3,2025-05-01T09:30:00+09:00,direct,', 'P06,L3,2025-05-01T09:30:00+09:00,podcast,'),
+};
 
 describe('channels from the data', () => {
   it('an unknown channel fails the relationships test to stg_channels, naming the value', async () => {
@@ -50,10 +52,15 @@ describe('channels from the data', () => {
       'channels.csv': `${bundledChannels}podcast,ポッドキャスト,Podcast,false\n`,
     });
     expect(summary.tests.failed).toBe(0);
-    expect(await query(warehousePath, "select channel, label_ja, label_en, is_paid from staging.stg_channels where channel = 'podcast'")).toEqual([
-      { channel: 'podcast', label_ja: 'ポッドキャスト', label_en: 'Podcast', is_paid: false },
+    expect(
+      await query(
+        warehousePath,
+        "select channel, label_ja, label_en, is_paid from staging.stg_channels where channel = 'podcast'",
+      ),
+    ).toEqual([{ channel: 'podcast', label_ja: 'ポッドキャスト', label_en: 'Podcast', is_paid: false }]);
+    expect(await query(warehousePath, "select touchpoint_id from staging.stg_touchpoints where channel = 'podcast'")).toEqual([
+      { touchpoint_id: 'P06' },
     ]);
-    expect(await query(warehousePath, "select touchpoint_id from staging.stg_touchpoints where channel = 'podcast'")).toEqual([{ touchpoint_id: 'P06' }]);
   });
 
   it('an unknown touch type fails its relationships test; without the two files the bundled lists load', async () => {
@@ -61,13 +68,21 @@ describe('channels from the data', () => {
       () => undefined,
       (e: unknown) => e,
     );
-    const failure = (error as WarehouseBuildError).failures.find((f) => f.name === 'relationships(touch_type → stg_touch_types.touch_type)');
+    const failure = (error as WarehouseBuildError).failures.find(
+      (f) => f.name === 'relationships(touch_type → stg_touch_types.touch_type)',
+    );
     expect(failure?.sample).toEqual([{ touchpoint_id: 'P08', touch_type: 'podcast_listen' }]);
 
     const { warehousePath } = await build({});
-    const bundled = bundledChannels.trim().split('\n').slice(1).map((line) => line.split(',')[0]);
+    const bundled = bundledChannels
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(',')[0]);
     expect(bundled).toHaveLength(11);
-    expect((await query(warehousePath, 'select channel from staging.stg_channels order by channel')).map((r) => r.channel)).toEqual([...bundled].sort());
+    expect(
+      (await query(warehousePath, 'select channel from staging.stg_channels order by channel')).map((r) => r.channel),
+    ).toEqual([...bundled].sort());
     expect(await query(warehousePath, 'select count(*)::integer as n from staging.stg_touch_types')).toEqual([{ n: 9 }]);
   });
 });

@@ -45,7 +45,10 @@ describe('data tests', () => {
 
   it('not_null fails on an empty owner_team', async () => {
     const error = await failuresOf({
-      'leads.csv': replaceText('hanako@acme.example,A1,2025-04-10T14:00:00+09:00,webinar,field_staff,east_team', 'hanako@acme.example,A1,2025-04-10T14:00:00+09:00,webinar,field_staff,'),
+      'leads.csv': replaceText(
+        'hanako@acme.example,A1,2025-04-10T14:00:00+09:00,webinar,field_staff,east_team',
+        'hanako@acme.example,A1,2025-04-10T14:00:00+09:00,webinar,field_staff,',
+      ),
     });
     const f = failure(error, 'stg_leads', 'not_null(owner_team)');
     expect(f.failingRows).toBe(1);
@@ -77,8 +80,7 @@ describe('data tests', () => {
 
   it('an expression test fails on a negative amount and on a won deal without closed_at', async () => {
     const error = await failuresOf({
-      'opportunities.csv': (t) =>
-        t.replace(',won,1200000,', ',won,-5,').replace('2025-07-10T17:00:00+09:00,lost', ',lost'),
+      'opportunities.csv': (t) => t.replace(',won,1200000,', ',won,-5,').replace('2025-07-10T17:00:00+09:00,lost', ',lost'),
     });
     const negative = failure(error, 'stg_opportunities', 'amount_not_negative');
     expect(negative.sample).toHaveLength(1);
@@ -118,11 +120,10 @@ describe('data tests', () => {
 
   it('an unknown test kind in a YAML file stops the build, naming the file', async () => {
     const broken = await ownModels(await tempDir());
-    await writeFile(
-      path.join(broken, 'staging', 'stg_leads.yml'),
-      'model: stg_leads\ncolumns:\n  persona: [not_empty]\n',
+    await writeFile(path.join(broken, 'staging', 'stg_leads.yml'), 'model: stg_leads\ncolumns:\n  persona: [not_empty]\n');
+    await expect(buildWith({}, broken)).rejects.toThrow(
+      /staging\/stg_leads\.yml: columns\.persona has an unknown test "not_empty"/,
     );
-    await expect(buildWith({}, broken)).rejects.toThrow(/staging\/stg_leads\.yml: columns\.persona has an unknown test "not_empty"/);
   });
 
   it('a test query that errors counts as a failure', async () => {

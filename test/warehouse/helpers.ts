@@ -28,10 +28,7 @@ export async function removeTempDirs(): Promise<void> {
 }
 
 /** Copies the small fixture into `dir`, applying text edits per file name (e.g. `leads.csv`). */
-export async function seedsWith(
-  dir: string,
-  edits: Record<string, (text: string) => string> = {},
-): Promise<string> {
+export async function seedsWith(dir: string, edits: Record<string, (text: string) => string> = {}): Promise<string> {
   await mkdir(dir, { recursive: true });
   for (const name of await readdir(FIXTURE_SEEDS)) {
     const text = await readFile(path.join(FIXTURE_SEEDS, name), 'utf8');
@@ -68,7 +65,10 @@ export async function query(file: string, sql: string): Promise<Record<string, u
   }
 }
 
-export const appendLines = (...lines: string[]) => (text: string) => text + lines.join('\n') + '\n';
+export const appendLines =
+  (...lines: string[]) =>
+  (text: string) =>
+    text + lines.join('\n') + '\n';
 export const replaceText = (from: string, to: string) => (text: string) => {
   if (!text.includes(from)) throw new Error(`fixture edit: "${from}" not found`);
   return text.replace(from, to);

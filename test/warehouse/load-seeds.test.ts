@@ -93,15 +93,11 @@ describe('loadSeeds', () => {
     expect(log).toContain(`${leads} line 7 column created_at: "2025-13-01" is not an ISO 8601 time (set aside)`);
     expect(log).toContain(`${leads} line 8: has 3 fields where the header has 8 (set aside)`);
     expect(log).toContain(`${leads} line 9 column email: "" is empty but required (set aside)`);
-    expect(log).toContain(
-      `${path.join(seeds, 'opportunities.csv')} line 5 column amount: "12.5" is not an integer (set aside)`,
-    );
+    expect(log).toContain(`${path.join(seeds, 'opportunities.csv')} line 5 column amount: "12.5" is not an integer (set aside)`);
     expect(log).toContain(
       `${path.join(seeds, 'stage_transitions.csv')} line 24 column transitioned_at: "not-a-time" is not an ISO 8601 time (set aside)`,
     );
-    expect(log.find((m) => m.startsWith(`${path.join(seeds, 'touchpoints.csv')} line 12:`))).toMatch(
-      /is not well-formed CSV/,
-    );
+    expect(log.find((m) => m.startsWith(`${path.join(seeds, 'touchpoints.csv')} line 12:`))).toMatch(/is not well-formed CSV/);
     expect(result.rejectedTotal).toBe(6);
     expect(Object.fromEntries(result.tables.map((t) => [t.table, t.rows]))).toMatchObject({
       leads: 5,
@@ -147,7 +143,9 @@ describe('loadSeeds', () => {
   it('checks settings values by key', async () => {
     const seeds = await seedsWith(path.join(dir, 'seeds'), {
       'settings.csv': (t) =>
-        t.replace('time_zone,Asia/Tokyo', 'time_zone,Asia/Tokio').replace('fiscal_year_start_month,4', 'fiscal_year_start_month,13'),
+        t
+          .replace('time_zone,Asia/Tokyo', 'time_zone,Asia/Tokio')
+          .replace('fiscal_year_start_month,4', 'fiscal_year_start_month,13'),
     });
     const log: string[] = [];
     const result = await load(seeds, log);
@@ -216,7 +214,9 @@ describe('loadSeeds', () => {
     const log: string[] = [];
     const result = await load(seeds, log);
     const file = path.join(seeds, 'touchpoints.csv');
-    expect(log).toContain(`${file} line ${badLine} column occurred_at: "2025-02-30T00:00:00+09:00" is not an ISO 8601 time (set aside)`);
+    expect(log).toContain(
+      `${file} line ${badLine} column occurred_at: "2025-02-30T00:00:00+09:00" is not an ISO 8601 time (set aside)`,
+    );
     expect(log.find((m) => m.startsWith(`${file} line ${brokenLine}:`))).toMatch(/not well-formed CSV/);
     expect(result.tables.find((t) => t.table === 'touchpoints')!.rows).toBe(goodRows);
     expect(await rows(`select count(*)::int as n from raw.touchpoints where campaign_id = 'C1, "quoted"\nsecond line'`)).toEqual([

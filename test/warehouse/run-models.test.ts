@@ -98,7 +98,8 @@ describe('runModels', () => {
   it('builds SQL and TypeScript models in dependency order, resolving bare names through the search path', async () => {
     const dir = await modelsDir({
       'staging/stg_leads.sql': 'select lead_id, account_id from raw.leads',
-      'marts/leads.sql': 'with stg_leads as (select * from stg_leads) select lead_id, upper(account_id) as account from stg_leads',
+      'marts/leads.sql':
+        'with stg_leads as (select * from stg_leads) select lead_id, upper(account_id) as account from stg_leads',
       // rows computed in TypeScript from a query; the runner writes the table from `columns`
       'marts/lead_scores.ts': `
         export const dependsOn = ['leads'];
@@ -122,12 +123,14 @@ describe('runModels', () => {
         { lead_id: 'L1', score: 0.5 },
       ]);
       expect(
-        (await conn.runAndReadAll("select typeof(scored_on) as t, strftime(scored_on, '%Y-%m-%d %H:%M') as d, note from marts.lead_scores")).getRowObjectsJson(),
+        (
+          await conn.runAndReadAll(
+            "select typeof(scored_on) as t, strftime(scored_on, '%Y-%m-%d %H:%M') as d, note from marts.lead_scores",
+          )
+        ).getRowObjectsJson(),
       ).toEqual([{ t: 'TIMESTAMP', d: '2026-04-01 00:00', note: null }]);
       // `leads` is the mart, not raw.leads, because marts come first on the search path
-      expect((await conn.runAndReadAll('select * from leads')).getRowObjectsJson()).toEqual([
-        { lead_id: 'L1', account: 'A1' },
-      ]);
+      expect((await conn.runAndReadAll('select * from leads')).getRowObjectsJson()).toEqual([{ lead_id: 'L1', account: 'A1' }]);
       return result;
     });
     expect(built.map((m) => `${m.schema}.${m.name}`)).toEqual([
@@ -150,7 +153,9 @@ describe('runModels', () => {
     const old = await modelsDir({
       'marts/old.ts': `export const dependsOn: string[] = []; export async function build() {}`,
     });
-    await expect(withDb((conn) => runModels(conn, old))).rejects.toThrow(/marts\/old\.ts must export "async function model\(ctx\)"/);
+    await expect(withDb((conn) => runModels(conn, old))).rejects.toThrow(
+      /marts\/old\.ts must export "async function model\(ctx\)"/,
+    );
     const typo = await modelsDir({
       'marts/typo.ts': `export const dependsOn = []; export const columns = { a: 'text' }; export async function model() { return []; }`,
     });

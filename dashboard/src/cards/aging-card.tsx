@@ -41,7 +41,10 @@ export function AgingCard() {
   const stuck = new Set<string>();
   for (const r of q.rows) {
     if ((num(r, BACKLOG.stuckLeads) ?? 0) > 0) stuck.add(`${str(r, BACKLOG.stage)}|${str(r, BACKLOG.agingBucket)}`);
-    order.set(str(r, BACKLOG.agingBucket) ?? '', num(r, BACKLOG.agingBucketOrder) ?? bucketStart(str(r, BACKLOG.agingBucket) ?? ''));
+    order.set(
+      str(r, BACKLOG.agingBucket) ?? '',
+      num(r, BACKLOG.agingBucketOrder) ?? bucketStart(str(r, BACKLOG.agingBucket) ?? ''),
+    );
   }
   const m = pivotRows<(typeof q.rows)[number], number>(
     q.rows,
@@ -65,9 +68,17 @@ export function AgingCard() {
           <table className="w-full border-separate border-spacing-0.5 text-tremor-label" aria-label={t('backlog.aging.title')}>
             <thead>
               <tr>
-                <th scope="col" className="px-2 py-1 text-left font-medium text-tremor-content">{t('backlog.col.stage')}</th>
-                {m.colKeys.map((b) => <th key={b} scope="col" className="px-2 py-1 text-center font-medium text-tremor-content">{t('backlog.aging.bucket', { range: b })}</th>)}
-                <th scope="col" className="px-2 py-1 text-right font-medium text-tremor-content">SLA</th>
+                <th scope="col" className="px-2 py-1 text-left font-medium text-tremor-content">
+                  {t('backlog.col.stage')}
+                </th>
+                {m.colKeys.map((b) => (
+                  <th key={b} scope="col" className="px-2 py-1 text-center font-medium text-tremor-content">
+                    {t('backlog.aging.bucket', { range: b })}
+                  </th>
+                ))}
+                <th scope="col" className="px-2 py-1 text-right font-medium text-tremor-content">
+                  SLA
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -76,20 +87,30 @@ export function AgingCard() {
                 const slaDays = stageInfo(s)?.slaDays ?? null;
                 return (
                   <tr key={s}>
-                    <th scope="row" className="whitespace-nowrap px-2 py-1 text-left font-medium text-tremor-content-emphasis">{stageLabel(s, locale)}</th>
+                    <th scope="row" className="whitespace-nowrap px-2 py-1 text-left font-medium text-tremor-content-emphasis">
+                      {stageLabel(s, locale)}
+                    </th>
                     {m.colKeys.map((b) => {
                       const n = m.cell(s, b) ?? 0;
                       const over = stuck.has(`${s}|${b}`);
                       const share = total > 0 ? n / total : 0;
                       return (
-                        <td key={b} className="rounded-sm px-2 py-1 text-center tabular-nums text-tremor-content-strong"
-                          style={{ backgroundColor: `rgba(${over ? '225,29,72' : '37,99,235'}, ${0.05 + share * 0.55})`, backgroundImage: over ? HATCH : undefined }}
-                          aria-label={`${stageLabel(s, locale)} ${b}: ${formatCount(n, locale)}${over ? ` (${t('backlog.aging.overSla')})` : ''}`}>
+                        <td
+                          key={b}
+                          className="rounded-sm px-2 py-1 text-center tabular-nums text-tremor-content-strong"
+                          style={{
+                            backgroundColor: `rgba(${over ? '225,29,72' : '37,99,235'}, ${0.05 + share * 0.55})`,
+                            backgroundImage: over ? HATCH : undefined,
+                          }}
+                          aria-label={`${stageLabel(s, locale)} ${b}: ${formatCount(n, locale)}${over ? ` (${t('backlog.aging.overSla')})` : ''}`}
+                        >
                           {n > 0 ? formatCount(n, locale) : '–'}
                         </td>
                       );
                     })}
-                    <td className="px-2 py-1 text-right text-tremor-content">{slaDays === null ? '–' : formatDays(slaDays, locale, 0)}</td>
+                    <td className="px-2 py-1 text-right text-tremor-content">
+                      {slaDays === null ? '–' : formatDays(slaDays, locale, 0)}
+                    </td>
                   </tr>
                 );
               })}
@@ -97,7 +118,11 @@ export function AgingCard() {
           </table>
         </div>
         <p className="mt-2 flex items-center gap-2 text-tremor-label text-tremor-content">
-          <span aria-hidden className="inline-block h-3 w-5 rounded-sm border border-rose-200" style={{ backgroundImage: HATCH }} />
+          <span
+            aria-hidden
+            className="inline-block h-3 w-5 rounded-sm border border-rose-200"
+            style={{ backgroundImage: HATCH }}
+          />
           {t('backlog.aging.legend')}
         </p>
       </div>

@@ -26,7 +26,11 @@ export function AttributedChannelsCard() {
     measures: [ATTRIBUTION.attributedPipeline, ATTRIBUTION.attributedRevenue],
     dimensions: [ATTRIBUTION.channel, ATTRIBUTION.conversion],
     timeDimensions: [{ dimension: ATTRIBUTION.convertedAt, dateRange: [period.start, period.end] }],
-    filters: [...f.filters, { member: ATTRIBUTION.model, operator: 'equals', values: [model] }, { member: ATTRIBUTION.conversion, operator: 'equals', values: ['opportunity', 'won'] }],
+    filters: [
+      ...f.filters,
+      { member: ATTRIBUTION.model, operator: 'equals', values: [model] },
+      { member: ATTRIBUTION.conversion, operator: 'equals', values: ['opportunity', 'won'] },
+    ],
   });
   const pipeline = t('channels.attr.pipeline');
   const revenue = t('channels.attr.revenue');

@@ -39,11 +39,24 @@ export function ChannelEconomicsCard() {
     measures: COLS.map((c) => c.member),
     dimensions: [CHANNEL_PERFORMANCE.channel],
     timeDimensions: [{ dimension: CHANNEL_PERFORMANCE.month, dateRange: [period.start, period.end] }],
-    filters: [...f.filters, ...(byModel ? [{ member: CHANNEL_PERFORMANCE.model, operator: 'equals' as const, values: [model] }] : [])],
+    filters: [
+      ...f.filters,
+      ...(byModel ? [{ member: CHANNEL_PERFORMANCE.model, operator: 'equals' as const, values: [model] }] : []),
+    ],
     order: { [CHANNEL_PERFORMANCE.cost]: 'desc' },
   });
   const fmt = (kind: string, v: number | null) =>
-    kind === 'yen' ? formatYen(v, locale, { currency: settings.currency }) : kind === 'count' ? formatCount(v, locale) : kind === 'ratio' ? formatPercent(v, locale, 0) : kind === 'times' ? (v === null ? '–' : `${formatNumber(v, locale, 1)}x`) : formatNumber(v, locale, 1);
+    kind === 'yen'
+      ? formatYen(v, locale, { currency: settings.currency })
+      : kind === 'count'
+        ? formatCount(v, locale)
+        : kind === 'ratio'
+          ? formatPercent(v, locale, 0)
+          : kind === 'times'
+            ? v === null
+              ? '–'
+              : `${formatNumber(v, locale, 1)}x`
+            : formatNumber(v, locale, 1);
   return (
     <CardFrame
       title={t('channels.econ.title')}
@@ -58,20 +71,37 @@ export function ChannelEconomicsCard() {
         <table className="w-full text-tremor-default" aria-label={t('channels.econ.title')}>
           <thead className="sticky top-0 bg-white text-tremor-label text-tremor-content">
             <tr className="border-b border-tremor-border">
-              <th scope="col" className="py-2 pr-2 text-left font-medium">{t('channels.col.channel')}</th>
-              {COLS.map((c) => <th key={c.member} scope="col" className="px-2 py-2 text-right font-medium">{t(c.label)}</th>)}
+              <th scope="col" className="py-2 pr-2 text-left font-medium">
+                {t('channels.col.channel')}
+              </th>
+              {COLS.map((c) => (
+                <th key={c.member} scope="col" className="px-2 py-2 text-right font-medium">
+                  {t(c.label)}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
             {q.rows.map((r) => {
               const roi = num(r, CHANNEL_PERFORMANCE.roi);
               return (
-                <tr key={str(r, CHANNEL_PERFORMANCE.channel)} className="border-b border-tremor-border/60 text-[13px]" data-channel={str(r, CHANNEL_PERFORMANCE.channel)}>
-                  <th scope="row" className="py-1.5 pr-2 text-left font-medium text-tremor-content-emphasis">{channelLabel(str(r, CHANNEL_PERFORMANCE.channel), locale)}</th>
+                <tr
+                  key={str(r, CHANNEL_PERFORMANCE.channel)}
+                  className="border-b border-tremor-border/60 text-[13px]"
+                  data-channel={str(r, CHANNEL_PERFORMANCE.channel)}
+                >
+                  <th scope="row" className="py-1.5 pr-2 text-left font-medium text-tremor-content-emphasis">
+                    {channelLabel(str(r, CHANNEL_PERFORMANCE.channel), locale)}
+                  </th>
                   {COLS.map((c) => (
-                    <td key={c.member} className={`px-2 py-1.5 text-right tabular-nums ${c.member === CHANNEL_PERFORMANCE.roi && roi !== null && roi < 0 ? 'font-semibold text-rose-700' : ''}`}>
+                    <td
+                      key={c.member}
+                      className={`px-2 py-1.5 text-right tabular-nums ${c.member === CHANNEL_PERFORMANCE.roi && roi !== null && roi < 0 ? 'font-semibold text-rose-700' : ''}`}
+                    >
                       {fmt(c.kind, num(r, c.member))}
-                      {c.member === CHANNEL_PERFORMANCE.roi && roi !== null && roi < 0 ? <span className="sr-only"> ({t('channels.econ.loss')})</span> : null}
+                      {c.member === CHANNEL_PERFORMANCE.roi && roi !== null && roi < 0 ? (
+                        <span className="sr-only"> ({t('channels.econ.loss')})</span>
+                      ) : null}
                     </td>
                   ))}
                 </tr>

@@ -69,19 +69,30 @@ export function CohortMatrixCard() {
           <table className="w-full border-separate border-spacing-0.5 text-tremor-label" aria-label={t('funnel.cohort.title')}>
             <thead className="sticky top-0 bg-white">
               <tr>
-                <th scope="col" className="px-2 py-1 text-left font-medium text-tremor-content">{t('funnel.cohort.cohortMonth')}</th>
+                <th scope="col" className="px-2 py-1 text-left font-medium text-tremor-content">
+                  {t('funnel.cohort.cohortMonth')}
+                </th>
                 {matrix.colKeys.map((c) => (
-                  <th key={c} scope="col" className="px-2 py-1 text-center font-medium text-tremor-content">{pairLabel(c, locale)}</th>
+                  <th key={c} scope="col" className="px-2 py-1 text-center font-medium text-tremor-content">
+                    {pairLabel(c, locale)}
+                  </th>
                 ))}
               </tr>
             </thead>
             <tbody>
               {matrix.rowKeys.map((m) => (
                 <tr key={m}>
-                  <th scope="row" className="whitespace-nowrap px-2 py-1 text-left font-medium text-tremor-content-emphasis">{formatMonth(`${m}-01`, locale)}</th>
+                  <th scope="row" className="whitespace-nowrap px-2 py-1 text-left font-medium text-tremor-content-emphasis">
+                    {formatMonth(`${m}-01`, locale)}
+                  </th>
                   {matrix.colKeys.map((c) => {
                     const cell = matrix.cell(m, c);
-                    if (!cell || cell.entered === 0) return <td key={c} className="px-2 py-1 text-center text-tremor-content-subtle">–</td>;
+                    if (!cell || cell.entered === 0)
+                      return (
+                        <td key={c} className="px-2 py-1 text-center text-tremor-content-subtle">
+                          –
+                        </td>
+                      );
                     const rate = cell.converted / cell.entered;
                     const alpha = 0.08 + Math.min(1, rate) * 0.6;
                     const text = formatPercent(rate, locale);
@@ -89,8 +100,14 @@ export function CohortMatrixCard() {
                       <td
                         key={c}
                         className={`rounded-sm px-2 py-1 text-center tabular-nums ${rate > 0.55 ? 'text-white' : 'text-tremor-content-strong'} ${cell.immature ? 'italic' : ''}`}
-                        style={{ backgroundColor: `rgba(37, 99, 235, ${alpha})`, backgroundImage: cell.immature ? HATCH : undefined }}
-                        title={t('funnel.cohort.cellTitle', { converted: formatCount(cell.converted, locale), entered: formatCount(cell.entered, locale) })}
+                        style={{
+                          backgroundColor: `rgba(37, 99, 235, ${alpha})`,
+                          backgroundImage: cell.immature ? HATCH : undefined,
+                        }}
+                        title={t('funnel.cohort.cellTitle', {
+                          converted: formatCount(cell.converted, locale),
+                          entered: formatCount(cell.entered, locale),
+                        })}
                         aria-label={`${formatMonth(`${m}-01`, locale)} ${pairLabel(c, locale)}: ${text}${cell.immature ? ` (${t('funnel.cohort.immature')})` : ''}`}
                         data-immature={cell.immature || undefined}
                       >
@@ -105,7 +122,11 @@ export function CohortMatrixCard() {
           </table>
         </div>
         <p className="mt-2 flex items-center gap-2 text-tremor-label text-tremor-content">
-          <span aria-hidden className="inline-block h-3 w-5 rounded-sm border border-tremor-border" style={{ backgroundImage: HATCH }} />
+          <span
+            aria-hidden
+            className="inline-block h-3 w-5 rounded-sm border border-tremor-border"
+            style={{ backgroundImage: HATCH }}
+          />
           {t('funnel.cohort.legend')}
         </p>
       </div>

@@ -18,7 +18,8 @@ import { formatByUnit, formatDate, formatPeriodKey, formatSignedPercent, formatS
 import { comparableRanges } from '../lib/resolve-period';
 import { useSettings } from '../state/settings';
 
-export type DealFlowMeasure = typeof DEALS.won | typeof DEALS.winRate | typeof DEALS.avgDealSize | typeof DEALS.avgSalesCycleDays | typeof DEALS.wonAmount;
+export type DealFlowMeasure =
+  typeof DEALS.won | typeof DEALS.winRate | typeof DEALS.avgDealSize | typeof DEALS.avgSalesCycleDays | typeof DEALS.wonAmount;
 
 export interface DealKpiTileProps {
   measure: DealFlowMeasure;
@@ -36,7 +37,15 @@ export function DealKpiTiles({ tiles }: { tiles: DealKpiTileProps[] }) {
   const f = viewFilters('deals');
   const q = useViewQuery({
     measures: tiles.map((tile) => tile.measure),
-    timeDimensions: [{ dimension: DEALS.closedAt, compareDateRange: [[ranges.current.start, ranges.current.end], [ranges.previous.start, ranges.previous.end]] }],
+    timeDimensions: [
+      {
+        dimension: DEALS.closedAt,
+        compareDateRange: [
+          [ranges.current.start, ranges.current.end],
+          [ranges.previous.start, ranges.previous.end],
+        ],
+      },
+    ],
     filters: f.filters,
   });
   return (
@@ -48,7 +57,15 @@ export function DealKpiTiles({ tiles }: { tiles: DealKpiTileProps[] }) {
   );
 }
 
-function DealKpiTile({ measure, title, unit, link, higherIsBetter = true, q, unapplied }: DealKpiTileProps & { q: ViewQueryResult; unapplied: FilterName[] }) {
+function DealKpiTile({
+  measure,
+  title,
+  unit,
+  link,
+  higherIsBetter = true,
+  q,
+  unapplied,
+}: DealKpiTileProps & { q: ViewQueryResult; unapplied: FilterName[] }) {
   const { t, locale } = useI18n();
   const settings = useSettings();
   const { period } = useFilters();
@@ -56,12 +73,26 @@ function DealKpiTile({ measure, title, unit, link, higherIsBetter = true, q, una
   const current = num(q.parts[0]?.[0], measure);
   const previous = num(q.parts[1]?.[0], measure);
   // Ratios compare in points, amounts and counts in percent.
-  const change = current === null || previous === null ? null : unit === 'ratio' ? current - previous : previous === 0 ? null : current / previous - 1;
+  const change =
+    current === null || previous === null
+      ? null
+      : unit === 'ratio'
+        ? current - previous
+        : previous === 0
+          ? null
+          : current / previous - 1;
   const state = q.status === 'ready' && current === null ? { ...q, status: 'empty' as const } : q;
   const label = t(title);
   return (
-    <CardFrame title={label} height={112} state={state} unapplied={unapplied} link={link} skeleton="tile"
-      emptyReason={t('board.kpi.empty', { period: formatPeriodKey(period.key, locale) })}>
+    <CardFrame
+      title={label}
+      height={112}
+      state={state}
+      unapplied={unapplied}
+      link={link}
+      skeleton="tile"
+      emptyReason={t('board.kpi.empty', { period: formatPeriodKey(period.key, locale) })}
+    >
       <KpiFigure
         label={label}
         value={formatByUnit(current, unit, locale, settings.currency)}
@@ -69,11 +100,16 @@ function DealKpiTile({ measure, title, unit, link, higherIsBetter = true, q, una
           <DeltaBadge
             change={change}
             higherIsBetter={higherIsBetter}
-            text={change === null ? '–' : unit === 'ratio' ? formatSignedPoints(change, locale) : formatSignedPercent(change, locale)}
+            text={
+              change === null ? '–' : unit === 'ratio' ? formatSignedPoints(change, locale) : formatSignedPercent(change, locale)
+            }
             label={ranges.complete ? t('compare.previousPeriod') : t('compare.previousSameSpan')}
           />
         }
-        footnote={t('board.kpi.range', { from: formatDate(ranges.current.start, locale), to: formatDate(ranges.current.end, locale) })}
+        footnote={t('board.kpi.range', {
+          from: formatDate(ranges.current.start, locale),
+          to: formatDate(ranges.current.end, locale),
+        })}
       />
     </CardFrame>
   );
@@ -90,11 +126,23 @@ export function PipelineTile() {
   const velocity = num(row, DEALS.pipelineVelocity);
   const label = t('board.kpi.pipeline');
   return (
-    <CardFrame title={label} height={112} state={q} unapplied={f.unapplied} link="/backlog" skeleton="tile" emptyReason={t('board.kpi.pipelineEmpty')}>
+    <CardFrame
+      title={label}
+      height={112}
+      state={q}
+      unapplied={f.unapplied}
+      link="/backlog"
+      skeleton="tile"
+      emptyReason={t('board.kpi.pipelineEmpty')}
+    >
       <KpiFigure
         label={label}
         value={formatByUnit(pipeline, 'JPY', locale, settings.currency)}
-        delta={<span className="text-tremor-label text-tremor-content">{t('board.kpi.pipelineVelocity', { value: formatByUnit(velocity, 'JPY', locale, settings.currency) })}</span>}
+        delta={
+          <span className="text-tremor-label text-tremor-content">
+            {t('board.kpi.pipelineVelocity', { value: formatByUnit(velocity, 'JPY', locale, settings.currency) })}
+          </span>
+        }
         footnote={t('board.kpi.asOf', { date: formatDate(settings.asOf, locale) })}
       />
     </CardFrame>

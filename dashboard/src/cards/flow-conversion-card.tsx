@@ -37,7 +37,9 @@ export function FlowConversionCard() {
   const data = months.map((m) => {
     const point: Record<string, string | number | null> = { month: formatMonth(`${m}-01`, locale, true) };
     for (const p of pairs) {
-      const row = q.rows.find((r) => str(r, monthKey)?.slice(0, 7) === m && `${str(r, FLOW.fromStage)}->${str(r, FLOW.toStage)}` === p);
+      const row = q.rows.find(
+        (r) => str(r, monthKey)?.slice(0, 7) === m && `${str(r, FLOW.fromStage)}->${str(r, FLOW.toStage)}` === p,
+      );
       point[pairLabel(p, locale)] = row ? num(row, ratio) : null;
     }
     return point;

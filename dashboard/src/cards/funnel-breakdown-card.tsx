@@ -50,26 +50,49 @@ export function FunnelBreakdownCard() {
       unapplied={f.unapplied}
       skeleton="table"
       emptyReason={t('funnel.breakdown.empty', { period: formatPeriodKey(period.key, locale) })}
-      actions={<Segmented label={t('funnel.breakdown.by')} value={by} onChange={setBy} options={BREAKDOWNS.map((b) => ({ value: b, label: t(`breakdown.${b}` as const) }))} />}
+      actions={
+        <Segmented
+          label={t('funnel.breakdown.by')}
+          value={by}
+          onChange={setBy}
+          options={BREAKDOWNS.map((b) => ({ value: b, label: t(`breakdown.${b}` as const) }))}
+        />
+      }
     >
       <div className="h-full overflow-auto">
         <table className="w-full text-tremor-default" aria-label={t('funnel.breakdown.title')}>
           <thead className="sticky top-0 bg-white text-tremor-label text-tremor-content">
             <tr className="border-b border-tremor-border">
-              <th scope="col" className="py-1.5 pr-2 text-left font-medium">{t(`breakdown.${by}` as const)}</th>
-              {m.colKeys.map((c) => <th key={c} scope="col" className="px-2 py-1.5 text-right font-medium">{stageLabel(c, locale)}</th>)}
-              <th scope="col" className="py-1.5 pl-2 text-right font-medium">{t('funnel.breakdown.endToEnd', { from: stageLabel(first, locale), to: stageLabel(last, locale) })}</th>
+              <th scope="col" className="py-1.5 pr-2 text-left font-medium">
+                {t(`breakdown.${by}` as const)}
+              </th>
+              {m.colKeys.map((c) => (
+                <th key={c} scope="col" className="px-2 py-1.5 text-right font-medium">
+                  {stageLabel(c, locale)}
+                </th>
+              ))}
+              <th scope="col" className="py-1.5 pl-2 text-right font-medium">
+                {t('funnel.breakdown.endToEnd', { from: stageLabel(first, locale), to: stageLabel(last, locale) })}
+              </th>
             </tr>
           </thead>
           <tbody>
             {rows.map((r) => {
-              const top = first ? m.cell(r, first) ?? 0 : 0;
-              const bottom = last ? m.cell(r, last) ?? 0 : 0;
+              const top = first ? (m.cell(r, first) ?? 0) : 0;
+              const bottom = last ? (m.cell(r, last) ?? 0) : 0;
               return (
                 <tr key={r} className="border-b border-tremor-border/60">
-                  <th scope="row" className="py-1.5 pr-2 text-left font-medium text-tremor-content-emphasis">{label(r)}</th>
-                  {m.colKeys.map((c) => <td key={c} className="px-2 py-1.5 text-right tabular-nums">{formatCount(m.cell(r, c) ?? 0, locale)}</td>)}
-                  <td className="py-1.5 pl-2 text-right font-semibold tabular-nums text-tremor-content-strong">{top > 0 ? formatPercent(bottom / top, locale) : '–'}</td>
+                  <th scope="row" className="py-1.5 pr-2 text-left font-medium text-tremor-content-emphasis">
+                    {label(r)}
+                  </th>
+                  {m.colKeys.map((c) => (
+                    <td key={c} className="px-2 py-1.5 text-right tabular-nums">
+                      {formatCount(m.cell(r, c) ?? 0, locale)}
+                    </td>
+                  ))}
+                  <td className="py-1.5 pl-2 text-right font-semibold tabular-nums text-tremor-content-strong">
+                    {top > 0 ? formatPercent(bottom / top, locale) : '–'}
+                  </td>
                 </tr>
               );
             })}

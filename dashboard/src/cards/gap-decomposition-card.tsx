@@ -42,12 +42,20 @@ export function GapDecompositionCard() {
   return (
     <CardFrame
       title={t('review.gap.title')}
-      subtitle={t('review.gap.subtitle', { comparison: compLabel, gap: gap === null ? '–' : formatSignedYen(gap, locale, { currency: settings.currency }) })}
+      subtitle={t('review.gap.subtitle', {
+        comparison: compLabel,
+        gap: gap === null ? '–' : formatSignedYen(gap, locale, { currency: settings.currency }),
+      })}
       height={H}
       state={state}
       emptyReason={t('review.gap.empty', { period: formatPeriodKey(period.key, locale), comparison: compLabel })}
     >
-      <svg viewBox={`0 0 ${W} ${H}`} className="h-full w-full" role="img" aria-label={t('review.gap.chartLabel', { comparison: compLabel })}>
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        className="h-full w-full"
+        role="img"
+        aria-label={t('review.gap.chartLabel', { comparison: compLabel })}
+      >
         <defs>
           <pattern id="hatch-neg" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
             <rect width="6" height="6" fill="#fb7185" />
@@ -63,7 +71,8 @@ export function GapDecompositionCard() {
           const total = s.key === 'base' || s.key === 'actual';
           const fill = total ? (s.key === 'base' ? '#94a3b8' : '#2563eb') : s.value < 0 ? 'url(#hatch-neg)' : '#10b981';
           const label = total ? money(s.value) : formatSignedYen(s.value, locale, { currency: settings.currency });
-          const name = s.key === 'base' ? compLabel : s.key === 'actual' ? t('kpiTree.col.actual') : t(`lever.${s.key}` as MessageKey);
+          const name =
+            s.key === 'base' ? compLabel : s.key === 'actual' ? t('kpiTree.col.actual') : t(`lever.${s.key}` as MessageKey);
           return (
             <g key={s.key} data-step={s.key}>
               <rect x={x} y={top} width={w} height={h} fill={fill} rx={2}>
@@ -72,8 +81,19 @@ export function GapDecompositionCard() {
               {i < steps.length - 1 ? (
                 <line x1={x + w} x2={x + band} y1={y(s.to)} y2={y(s.to)} stroke="#9ca3af" strokeDasharray="3 3" />
               ) : null}
-              <text x={x + w / 2} y={top - 6} textAnchor="middle" fontSize="12" fontWeight="600" fill={!total && s.value < 0 ? '#be123c' : '#111827'}>{label}</text>
-              <text x={x + w / 2} y={H - PAD.bottom + 18} textAnchor="middle" fontSize="12" fill="#374151">{name}</text>
+              <text
+                x={x + w / 2}
+                y={top - 6}
+                textAnchor="middle"
+                fontSize="12"
+                fontWeight="600"
+                fill={!total && s.value < 0 ? '#be123c' : '#111827'}
+              >
+                {label}
+              </text>
+              <text x={x + w / 2} y={H - PAD.bottom + 18} textAnchor="middle" fontSize="12" fill="#374151">
+                {name}
+              </text>
             </g>
           );
         })}

@@ -52,10 +52,26 @@ export function rowsToNodes(rows: Row[], locale: Locale): KpiTreeNode[] {
     plan: num(r, KPI_TREE.plan),
     previous: num(r, KPI_TREE.previous),
     yearAgo: num(r, KPI_TREE.yearAgo),
-    effect: { plan: num(r, KPI_TREE.effectVsPlan), previous: num(r, KPI_TREE.effectVsPrevious), yearAgo: num(r, KPI_TREE.effectVsYearAgo) },
-    gapEffect: { plan: num(r, KPI_TREE.gapEffectVsPlan), previous: num(r, KPI_TREE.gapEffectVsPrevious), yearAgo: num(r, KPI_TREE.gapEffectVsYearAgo) },
-    shareOfGap: { plan: num(r, KPI_TREE.shareVsPlan), previous: num(r, KPI_TREE.shareVsPrevious), yearAgo: num(r, KPI_TREE.shareVsYearAgo) },
-    weakest: { plan: bool(r, KPI_TREE.weakestVsPlan), previous: bool(r, KPI_TREE.weakestVsPrevious), yearAgo: bool(r, KPI_TREE.weakestVsYearAgo) },
+    effect: {
+      plan: num(r, KPI_TREE.effectVsPlan),
+      previous: num(r, KPI_TREE.effectVsPrevious),
+      yearAgo: num(r, KPI_TREE.effectVsYearAgo),
+    },
+    gapEffect: {
+      plan: num(r, KPI_TREE.gapEffectVsPlan),
+      previous: num(r, KPI_TREE.gapEffectVsPrevious),
+      yearAgo: num(r, KPI_TREE.gapEffectVsYearAgo),
+    },
+    shareOfGap: {
+      plan: num(r, KPI_TREE.shareVsPlan),
+      previous: num(r, KPI_TREE.shareVsPrevious),
+      yearAgo: num(r, KPI_TREE.shareVsYearAgo),
+    },
+    weakest: {
+      plan: bool(r, KPI_TREE.weakestVsPlan),
+      previous: bool(r, KPI_TREE.weakestVsPrevious),
+      yearAgo: bool(r, KPI_TREE.weakestVsYearAgo),
+    },
     lever: str(r, KPI_TREE.lever),
     sortOrder: num(r, KPI_TREE.sortOrder),
     note: str(r, locale === 'ja' ? KPI_TREE.noteJa : KPI_TREE.note),
@@ -74,15 +90,36 @@ export function useKpiTreeRows() {
   const { period } = useFilters();
   return useViewQuery({
     dimensions: [
-      KPI_TREE.node, KPI_TREE.parent, KPI_TREE.label, KPI_TREE.labelJa, KPI_TREE.unit, KPI_TREE.lever, KPI_TREE.sortOrder, KPI_TREE.isPartial,
-      KPI_TREE.note, KPI_TREE.noteJa, KPI_TREE.windowStart, KPI_TREE.windowEnd,
-      KPI_TREE.weakestVsPlan, KPI_TREE.weakestVsPrevious, KPI_TREE.weakestVsYearAgo,
+      KPI_TREE.node,
+      KPI_TREE.parent,
+      KPI_TREE.label,
+      KPI_TREE.labelJa,
+      KPI_TREE.unit,
+      KPI_TREE.lever,
+      KPI_TREE.sortOrder,
+      KPI_TREE.isPartial,
+      KPI_TREE.note,
+      KPI_TREE.noteJa,
+      KPI_TREE.windowStart,
+      KPI_TREE.windowEnd,
+      KPI_TREE.weakestVsPlan,
+      KPI_TREE.weakestVsPrevious,
+      KPI_TREE.weakestVsYearAgo,
     ],
     measures: [
-      KPI_TREE.actual, KPI_TREE.plan, KPI_TREE.previous, KPI_TREE.yearAgo,
-      KPI_TREE.effectVsPlan, KPI_TREE.effectVsPrevious, KPI_TREE.effectVsYearAgo,
-      KPI_TREE.gapEffectVsPlan, KPI_TREE.gapEffectVsPrevious, KPI_TREE.gapEffectVsYearAgo,
-      KPI_TREE.shareVsPlan, KPI_TREE.shareVsPrevious, KPI_TREE.shareVsYearAgo,
+      KPI_TREE.actual,
+      KPI_TREE.plan,
+      KPI_TREE.previous,
+      KPI_TREE.yearAgo,
+      KPI_TREE.effectVsPlan,
+      KPI_TREE.effectVsPrevious,
+      KPI_TREE.effectVsYearAgo,
+      KPI_TREE.gapEffectVsPlan,
+      KPI_TREE.gapEffectVsPrevious,
+      KPI_TREE.gapEffectVsYearAgo,
+      KPI_TREE.shareVsPlan,
+      KPI_TREE.shareVsPrevious,
+      KPI_TREE.shareVsYearAgo,
     ],
     timeDimensions: [{ dimension: KPI_TREE.fiscalMonth, dateRange: [period.start, period.start] }],
     filters: [{ member: KPI_TREE.periodType, operator: 'equals', values: [PERIOD_TYPE[period.kind]] }],
@@ -120,7 +157,9 @@ export function KpiTreeCard({ height = 520, link, picker = true }: { height?: nu
       state={q}
       link={link}
       skeleton="table"
-      unapplied={narrowed ? [...(filters.segment ? ['segment' as const] : []), ...(filters.channel ? ['channel' as const] : [])] : []}
+      unapplied={
+        narrowed ? [...(filters.segment ? ['segment' as const] : []), ...(filters.channel ? ['channel' as const] : [])] : []
+      }
       note={partial ? t('kpiTree.partial') : null}
       emptyReason={t('kpiTree.empty', { period: formatPeriodKey(period.key, locale) })}
       actions={picker ? <ComparisonPicker /> : null}

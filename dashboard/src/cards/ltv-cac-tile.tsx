@@ -40,13 +40,24 @@ export function LtvCacTile() {
   const target = settings.ltvCacTarget;
   const ok = ratio !== null && ratio >= target;
   return (
-    <CardFrame title={label} height={112} state={state} unapplied={filters.channel ? ['channel'] : []} link="/channels" skeleton="tile" emptyReason={t('board.kpi.ltvCacEmpty')}>
+    <CardFrame
+      title={label}
+      height={112}
+      state={state}
+      unapplied={filters.channel ? ['channel'] : []}
+      link="/channels"
+      skeleton="tile"
+      emptyReason={t('board.kpi.ltvCacEmpty')}
+    >
       <KpiFigure
         label={label}
         value={ratio === null ? '–' : `${formatNumber(ratio, locale, 1)} : 1`}
         delta={
-          <span className={`inline-flex items-center gap-1 rounded-tremor-small px-1.5 py-0.5 text-tremor-label font-semibold ${ok ? 'bg-emerald-50 text-emerald-800' : 'bg-amber-50 text-amber-900'}`}>
-            {ok ? '✓' : '!'} {t(ok ? 'board.kpi.ltvCacAbove' : 'board.kpi.ltvCacBelow', { target: formatNumber(target, locale, 1) })}
+          <span
+            className={`inline-flex items-center gap-1 rounded-tremor-small px-1.5 py-0.5 text-tremor-label font-semibold ${ok ? 'bg-emerald-50 text-emerald-800' : 'bg-amber-50 text-amber-900'}`}
+          >
+            {ok ? '✓' : '!'}{' '}
+            {t(ok ? 'board.kpi.ltvCacAbove' : 'board.kpi.ltvCacBelow', { target: formatNumber(target, locale, 1) })}
           </span>
         }
         footnote={t('board.kpi.ltvCacFoot', {

@@ -59,9 +59,15 @@ export function ModelComparisonCard() {
         <table className="w-full text-tremor-default" aria-label={t('channels.compare.title')}>
           <thead className="sticky top-0 bg-white text-tremor-label text-tremor-content">
             <tr className="border-b border-tremor-border">
-              <th scope="col" className="py-2 pr-2 text-left font-medium">{t('channels.col.channel')}</th>
+              <th scope="col" className="py-2 pr-2 text-left font-medium">
+                {t('channels.col.channel')}
+              </th>
               {m.colKeys.map((c) => (
-                <th key={c} scope="col" className={`whitespace-nowrap px-2 py-2 text-right font-medium ${c === model ? 'rounded-t bg-tremor-brand-faint text-tremor-brand-emphasis' : ''}`}>
+                <th
+                  key={c}
+                  scope="col"
+                  className={`whitespace-nowrap px-2 py-2 text-right font-medium ${c === model ? 'rounded-t bg-tremor-brand-faint text-tremor-brand-emphasis' : ''}`}
+                >
                   {modelLabel(c, locale)}
                   {c === model ? <span className="block text-[10px] font-semibold">{t('channels.compare.selected')}</span> : null}
                 </th>
@@ -71,13 +77,18 @@ export function ModelComparisonCard() {
           <tbody>
             {rows.map((r) => (
               <tr key={r} className="border-b border-tremor-border/60">
-                <th scope="row" className="py-1.5 pr-2 text-left font-medium text-tremor-content-emphasis">{channelLabel(r, locale)}</th>
+                <th scope="row" className="py-1.5 pr-2 text-left font-medium text-tremor-content-emphasis">
+                  {channelLabel(r, locale)}
+                </th>
                 {m.colKeys.map((c) => {
                   const s = share(r, c);
                   const top = s !== null && s === maxPerCol.get(c) && s > 0;
                   return (
-                    <td key={c} className={`px-2 py-1.5 text-right tabular-nums ${c === model ? 'bg-tremor-brand-faint' : ''} ${top ? 'font-bold text-tremor-content-strong' : ''}`}
-                      title={formatYen(m.cell(r, c), locale, { currency: settings.currency })}>
+                    <td
+                      key={c}
+                      className={`px-2 py-1.5 text-right tabular-nums ${c === model ? 'bg-tremor-brand-faint' : ''} ${top ? 'font-bold text-tremor-content-strong' : ''}`}
+                      title={formatYen(m.cell(r, c), locale, { currency: settings.currency })}
+                    >
                       {formatPercent(s, locale)}
                     </td>
                   );
@@ -87,8 +98,14 @@ export function ModelComparisonCard() {
           </tbody>
           <tfoot className="text-tremor-label text-tremor-content">
             <tr>
-              <th scope="row" className="py-1.5 pr-2 text-left font-medium">{t('channels.compare.total')}</th>
-              {m.colKeys.map((c) => <td key={c} className="px-2 py-1.5 text-right tabular-nums">{formatYen(totals.get(c), locale, { currency: settings.currency })}</td>)}
+              <th scope="row" className="py-1.5 pr-2 text-left font-medium">
+                {t('channels.compare.total')}
+              </th>
+              {m.colKeys.map((c) => (
+                <td key={c} className="px-2 py-1.5 text-right tabular-nums">
+                  {formatYen(totals.get(c), locale, { currency: settings.currency })}
+                </td>
+              ))}
             </tr>
           </tfoot>
         </table>

@@ -41,24 +41,36 @@ export function MoversCard() {
           const e = n.gapEffect![comparison]!;
           const up = e > 0;
           return (
-            <li key={n.key} className="flex items-center gap-3 border-b border-tremor-border/60 py-1.5 last:border-0" data-node={n.key}>
+            <li
+              key={n.key}
+              className="flex items-center gap-3 border-b border-tremor-border/60 py-1.5 last:border-0"
+              data-node={n.key}
+            >
               <span className="w-5 text-right text-tremor-label font-semibold text-tremor-content">{i + 1}</span>
-              <span className={`flex h-6 w-6 shrink-0 items-center justify-center rounded-full ${up ? 'bg-emerald-50 text-emerald-700' : 'bg-rose-50 text-rose-700'}`}>
+              <span
+                className={`flex h-6 w-6 shrink-0 items-center justify-center rounded-full ${up ? 'bg-emerald-50 text-emerald-700' : 'bg-rose-50 text-rose-700'}`}
+              >
                 {up ? <ArrowUpIcon /> : <ArrowDownIcon />}
               </span>
               <div className="min-w-0 flex-1">
                 <p className="truncate text-tremor-default font-medium text-tremor-content-strong">
                   {n.label}
                   {weakest?.key === n.key ? (
-                    <span className="ml-1.5 inline-flex items-center gap-1 rounded-tremor-small border border-amber-300 bg-amber-100 px-1 text-[10px] font-semibold text-amber-900"><FlagIcon />{t('kpiTree.weakest')}</span>
+                    <span className="ml-1.5 inline-flex items-center gap-1 rounded-tremor-small border border-amber-300 bg-amber-100 px-1 text-[10px] font-semibold text-amber-900">
+                      <FlagIcon />
+                      {t('kpiTree.weakest')}
+                    </span>
                   ) : null}
                 </p>
                 <p className="text-[11px] text-tremor-content">
                   {n.lever ? `${t(`lever.${n.lever}` as MessageKey)} · ` : ''}
-                  {formatByUnit(n[comparison], n.unit, locale, settings.currency)} → {formatByUnit(n.actual, n.unit, locale, settings.currency)}
+                  {formatByUnit(n[comparison], n.unit, locale, settings.currency)} →{' '}
+                  {formatByUnit(n.actual, n.unit, locale, settings.currency)}
                 </p>
               </div>
-              <span className={`text-tremor-default font-semibold tabular-nums ${up ? 'text-emerald-700' : 'text-rose-700'}`}>{formatSignedYen(e, locale, { currency: settings.currency })}</span>
+              <span className={`text-tremor-default font-semibold tabular-nums ${up ? 'text-emerald-700' : 'text-rose-700'}`}>
+                {formatSignedYen(e, locale, { currency: settings.currency })}
+              </span>
             </li>
           );
         })}

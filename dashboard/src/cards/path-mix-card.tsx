@@ -57,12 +57,17 @@ export function PathMixCard() {
                 <div className="flex items-baseline justify-between text-tremor-default">
                   <span className="font-medium text-tremor-content-strong">{t(it.label)}</span>
                   <span className="tabular-nums">
-                    <span className="font-semibold text-tremor-content-strong" data-figure={`path-${it.key}`}>{formatPercent(share, locale)}</span>
+                    <span className="font-semibold text-tremor-content-strong" data-figure={`path-${it.key}`}>
+                      {formatPercent(share, locale)}
+                    </span>
                     <span className="ml-2 text-tremor-label text-tremor-content">{formatCount(it.value, locale)}</span>
                   </span>
                 </div>
                 <div className="mt-1 h-2.5 w-full overflow-hidden rounded-full bg-tremor-background-subtle" aria-hidden>
-                  <div className={`h-full rounded-full ${PATTERNS[it.key]}`} style={{ width: `${Math.min(100, (share ?? 0) * 100)}%` }} />
+                  <div
+                    className={`h-full rounded-full ${PATTERNS[it.key]}`}
+                    style={{ width: `${Math.min(100, (share ?? 0) * 100)}%` }}
+                  />
                 </div>
                 <p className="mt-0.5 text-[11px] text-tremor-content">{t(it.note)}</p>
               </li>
@@ -79,7 +84,9 @@ export function PathMixCard() {
           </div>
           <div>
             <p className="text-tremor-label text-tremor-content">{t('funnel.paths.returnRate')}</p>
-            <p className="text-lg font-semibold tabular-nums text-tremor-content-strong">{formatPercent(num(row, PATHS.recycleReturnRate), locale)}</p>
+            <p className="text-lg font-semibold tabular-nums text-tremor-content-strong">
+              {formatPercent(num(row, PATHS.recycleReturnRate), locale)}
+            </p>
           </div>
         </div>
       </div>

@@ -14,7 +14,16 @@ import { resolvePeriod } from '../lib/resolve-period';
 import { useSettings } from '../state/settings';
 import { rowsToNodes, useKpiTreeRows } from './kpi-tree-card';
 
-export const HEADLINE_NODES = ['revenue', 'wins', 'average_deal_size', 'conversion:opportunity->won', 'opportunities', 'sql', 'mql', 'leads'];
+export const HEADLINE_NODES = [
+  'revenue',
+  'wins',
+  'average_deal_size',
+  'conversion:opportunity->won',
+  'opportunities',
+  'sql',
+  'mql',
+  'leads',
+];
 
 function change(node: KpiTreeNode, c: Comparison, locale: 'ja' | 'en'): { text: string; dir: number } {
   const a = node.actual;
@@ -55,22 +64,40 @@ export function PeriodComparisonCard() {
         <table className="w-full text-tremor-default" aria-label={t('review.compare.title')}>
           <thead className="text-tremor-label text-tremor-content">
             <tr className="border-b border-tremor-border">
-              <th scope="col" className="py-1.5 pr-2 text-left font-medium">KPI</th>
-              <th scope="col" className="px-2 py-1.5 text-right font-medium">{t('kpiTree.col.actual')}</th>
-              {cols.map((c) => <th key={c.c} scope="col" colSpan={2} className="px-2 py-1.5 text-right font-medium">{c.label}</th>)}
+              <th scope="col" className="py-1.5 pr-2 text-left font-medium">
+                KPI
+              </th>
+              <th scope="col" className="px-2 py-1.5 text-right font-medium">
+                {t('kpiTree.col.actual')}
+              </th>
+              {cols.map((c) => (
+                <th key={c.c} scope="col" colSpan={2} className="px-2 py-1.5 text-right font-medium">
+                  {c.label}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
             {rows.map((n) => (
               <tr key={n.key} className="border-b border-tremor-border/60" data-node={n.key}>
-                <th scope="row" className="py-1.5 pr-2 text-left font-medium text-tremor-content-emphasis">{n.label}</th>
-                <td className="px-2 py-1.5 text-right font-semibold tabular-nums text-tremor-content-strong">{formatByUnit(n.actual, n.unit, locale, settings.currency)}</td>
+                <th scope="row" className="py-1.5 pr-2 text-left font-medium text-tremor-content-emphasis">
+                  {n.label}
+                </th>
+                <td className="px-2 py-1.5 text-right font-semibold tabular-nums text-tremor-content-strong">
+                  {formatByUnit(n.actual, n.unit, locale, settings.currency)}
+                </td>
                 {cols.map(({ c }) => {
                   const ch = change(n, c, locale);
                   return [
-                    <td key={`${c}-v`} className="px-2 py-1.5 text-right tabular-nums text-tremor-content">{formatByUnit(n[c], n.unit, locale, settings.currency)}</td>,
-                    <td key={`${c}-d`} className={`w-20 py-1.5 pr-2 text-right text-tremor-label font-semibold tabular-nums ${ch.dir > 0 ? 'text-emerald-700' : ch.dir < 0 ? 'text-rose-700' : 'text-tremor-content'}`}>
-                      {ch.dir > 0 ? '▲ ' : ch.dir < 0 ? '▼ ' : ''}{ch.text}
+                    <td key={`${c}-v`} className="px-2 py-1.5 text-right tabular-nums text-tremor-content">
+                      {formatByUnit(n[c], n.unit, locale, settings.currency)}
+                    </td>,
+                    <td
+                      key={`${c}-d`}
+                      className={`w-20 py-1.5 pr-2 text-right text-tremor-label font-semibold tabular-nums ${ch.dir > 0 ? 'text-emerald-700' : ch.dir < 0 ? 'text-rose-700' : 'text-tremor-content'}`}
+                    >
+                      {ch.dir > 0 ? '▲ ' : ch.dir < 0 ? '▼ ' : ''}
+                      {ch.text}
                     </td>,
                   ];
                 })}

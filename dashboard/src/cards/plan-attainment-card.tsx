@@ -50,28 +50,48 @@ export function PlanAttainmentCard() {
         <table className="w-full text-tremor-label" aria-label={t('plan.attain.title')}>
           <thead className="sticky top-0 bg-white text-tremor-content">
             <tr className="border-b border-tremor-border">
-              <th scope="col" className="py-1.5 pr-2 text-left font-medium">{t('plan.attain.month')}</th>
-              {m.colKeys.map((s) => <th key={s} scope="col" className="px-2 py-1.5 text-right font-medium">{stageLabel(s, locale)}<span className="block text-[10px] font-normal">{t('plan.attain.actualOfRequired')}</span></th>)}
+              <th scope="col" className="py-1.5 pr-2 text-left font-medium">
+                {t('plan.attain.month')}
+              </th>
+              {m.colKeys.map((s) => (
+                <th key={s} scope="col" className="px-2 py-1.5 text-right font-medium">
+                  {stageLabel(s, locale)}
+                  <span className="block text-[10px] font-normal">{t('plan.attain.actualOfRequired')}</span>
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
             {m.rowKeys.map((month) => (
               <tr key={month} className="border-b border-tremor-border/60">
-                <th scope="row" className="whitespace-nowrap py-1 pr-2 text-left font-medium text-tremor-content-emphasis">{formatMonth(`${month}-01`, locale)}</th>
+                <th scope="row" className="whitespace-nowrap py-1 pr-2 text-left font-medium text-tremor-content-emphasis">
+                  {formatMonth(`${month}-01`, locale)}
+                </th>
                 {m.colKeys.map((s) => {
                   const c = m.cell(month, s);
-                  if (!c || (c.required === 0 && c.actual === null)) return <td key={s} className="px-2 py-1 text-right text-tremor-content-subtle">–</td>;
+                  if (!c || (c.required === 0 && c.actual === null))
+                    return (
+                      <td key={s} className="px-2 py-1 text-right text-tremor-content-subtle">
+                        –
+                      </td>
+                    );
                   const att = c.actual !== null && c.required > 0 ? c.actual / c.required : null;
                   const short = att !== null && att < 1;
                   return (
                     <td key={s} className={`px-2 py-1 text-right tabular-nums ${short ? 'bg-rose-50' : ''}`}>
-                      <span className="text-tremor-content-strong">{c.actual === null ? '–' : formatCount(c.actual, locale)}</span>
+                      <span className="text-tremor-content-strong">
+                        {c.actual === null ? '–' : formatCount(c.actual, locale)}
+                      </span>
                       <span className="text-tremor-content"> / {formatCount(Math.ceil(c.required - 1e-9), locale)}</span>
                       {att !== null ? (
-                        <span className={`ml-1.5 inline-block min-w-[64px] text-[11px] font-semibold ${short ? 'text-rose-700' : 'text-emerald-700'}`}>
+                        <span
+                          className={`ml-1.5 inline-block min-w-[64px] text-[11px] font-semibold ${short ? 'text-rose-700' : 'text-emerald-700'}`}
+                        >
                           {formatAttainment(att, locale, 'plan')}
                         </span>
-                      ) : <span className="ml-1.5 inline-block min-w-[64px]" />}
+                      ) : (
+                        <span className="ml-1.5 inline-block min-w-[64px]" />
+                      )}
                     </td>
                   );
                 })}

@@ -23,7 +23,17 @@ export function PlanBudgetCard() {
   const settings = useSettings();
   const { period, filters } = useFilters();
   const q = useViewQuery({
-    measures: [PLAN.required, PLAN.requiredBudget, PLAN.ltvBoundedBudget, PLAN.channelShare, PLAN.channelCpl, PLAN.channelCac, PLAN.allowableCac, PLAN.ltv, PLAN.ltvCacTarget],
+    measures: [
+      PLAN.required,
+      PLAN.requiredBudget,
+      PLAN.ltvBoundedBudget,
+      PLAN.channelShare,
+      PLAN.channelCpl,
+      PLAN.channelCac,
+      PLAN.allowableCac,
+      PLAN.ltv,
+      PLAN.ltvCacTarget,
+    ],
     dimensions: [PLAN.channel, PLAN.isOverAllowableCac, PLAN.isCacUnbounded, PLAN.attributionModel],
     timeDimensions: [{ dimension: PLAN.fiscalMonth, dateRange: [period.start, period.end] }],
     filters: [
@@ -54,8 +64,12 @@ export function PlanBudgetCard() {
           </div>
           <div className="rounded-tremor-default bg-tremor-background-muted px-3 py-2">
             <dt className="text-tremor-label text-tremor-content">{t('plan.budget.allowableCac')}</dt>
-            <dd className="text-lg font-semibold tabular-nums text-tremor-content-strong">{money(num(first, PLAN.allowableCac))}</dd>
-            <dd className="text-[11px] text-tremor-content">LTV {money(num(first, PLAN.ltv))} ÷ {formatNumber(num(first, PLAN.ltvCacTarget), locale, 1)}</dd>
+            <dd className="text-lg font-semibold tabular-nums text-tremor-content-strong">
+              {money(num(first, PLAN.allowableCac))}
+            </dd>
+            <dd className="text-[11px] text-tremor-content">
+              LTV {money(num(first, PLAN.ltv))} ÷ {formatNumber(num(first, PLAN.ltvCacTarget), locale, 1)}
+            </dd>
           </div>
           <div className="rounded-tremor-default bg-tremor-background-muted px-3 py-2">
             <dt className="text-tremor-label text-tremor-content">{t('plan.budget.boundedTotal')}</dt>
@@ -66,13 +80,27 @@ export function PlanBudgetCard() {
           <table className="w-full text-[13px]" aria-label={t('plan.budget.title')}>
             <thead className="sticky top-0 bg-white text-tremor-label text-tremor-content">
               <tr className="border-b border-tremor-border">
-                <th scope="col" className="py-1.5 text-left font-medium">{t('channels.col.channel')}</th>
-                <th scope="col" className="px-2 py-1.5 text-right font-medium">{t('plan.form.share')}</th>
-                <th scope="col" className="px-2 py-1.5 text-right font-medium">{t('plan.whatIf.leads')}</th>
-                <th scope="col" className="px-2 py-1.5 text-right font-medium">CPL</th>
-                <th scope="col" className="px-2 py-1.5 text-right font-medium">{t('plan.whatIf.budgetCol')}</th>
-                <th scope="col" className="px-2 py-1.5 text-right font-medium">CAC</th>
-                <th scope="col" className="py-1.5 pl-2 text-left font-medium">{t('plan.whatIf.bound')}</th>
+                <th scope="col" className="py-1.5 text-left font-medium">
+                  {t('channels.col.channel')}
+                </th>
+                <th scope="col" className="px-2 py-1.5 text-right font-medium">
+                  {t('plan.form.share')}
+                </th>
+                <th scope="col" className="px-2 py-1.5 text-right font-medium">
+                  {t('plan.whatIf.leads')}
+                </th>
+                <th scope="col" className="px-2 py-1.5 text-right font-medium">
+                  CPL
+                </th>
+                <th scope="col" className="px-2 py-1.5 text-right font-medium">
+                  {t('plan.whatIf.budgetCol')}
+                </th>
+                <th scope="col" className="px-2 py-1.5 text-right font-medium">
+                  CAC
+                </th>
+                <th scope="col" className="py-1.5 pl-2 text-left font-medium">
+                  {t('plan.whatIf.bound')}
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -81,14 +109,29 @@ export function PlanBudgetCard() {
                 const unbounded = bool(r[PLAN.isCacUnbounded]);
                 return (
                   <tr key={str(r, PLAN.channel)} className={`border-b border-tremor-border/60 ${over ? 'bg-rose-50/60' : ''}`}>
-                    <th scope="row" className="py-1 text-left font-medium text-tremor-content-emphasis">{channelLabel(str(r, PLAN.channel), locale)}</th>
+                    <th scope="row" className="py-1 text-left font-medium text-tremor-content-emphasis">
+                      {channelLabel(str(r, PLAN.channel), locale)}
+                    </th>
                     <td className="px-2 py-1 text-right tabular-nums">{formatPercent(num(r, PLAN.channelShare), locale)}</td>
-                    <td className="px-2 py-1 text-right tabular-nums">{formatCount(Math.ceil((num(r, PLAN.required) ?? 0) - 1e-9), locale)}</td>
+                    <td className="px-2 py-1 text-right tabular-nums">
+                      {formatCount(Math.ceil((num(r, PLAN.required) ?? 0) - 1e-9), locale)}
+                    </td>
                     <td className="px-2 py-1 text-right tabular-nums">{money(num(r, PLAN.channelCpl))}</td>
-                    <td className="px-2 py-1 text-right font-semibold tabular-nums text-tremor-content-strong">{money(num(r, PLAN.requiredBudget))}</td>
-                    <td className="px-2 py-1 text-right tabular-nums">{unbounded ? t('plan.whatIf.noWins') : money(num(r, PLAN.channelCac))}</td>
+                    <td className="px-2 py-1 text-right font-semibold tabular-nums text-tremor-content-strong">
+                      {money(num(r, PLAN.requiredBudget))}
+                    </td>
+                    <td className="px-2 py-1 text-right tabular-nums">
+                      {unbounded ? t('plan.whatIf.noWins') : money(num(r, PLAN.channelCac))}
+                    </td>
                     <td className="py-1 pl-2">
-                      {over ? <span className="inline-flex items-center gap-1 text-[11px] font-semibold text-rose-700"><FlagIcon />{t('plan.whatIf.over')}</span> : <span className="text-[11px] text-tremor-content">✓ {t('plan.whatIf.within')}</span>}
+                      {over ? (
+                        <span className="inline-flex items-center gap-1 text-[11px] font-semibold text-rose-700">
+                          <FlagIcon />
+                          {t('plan.whatIf.over')}
+                        </span>
+                      ) : (
+                        <span className="text-[11px] text-tremor-content">✓ {t('plan.whatIf.within')}</span>
+                      )}
                     </td>
                   </tr>
                 );

@@ -40,8 +40,14 @@ export function RevenueTargetCard() {
       filters: [{ member: TARGETS.metric, operator: 'equals', values: ['revenue'] }],
     },
   ]);
-  const actuals: MonthValue[] = (q.parts[0] ?? []).map((r) => ({ month: str(r, WON_MONTH) ?? '', value: num(r, DEALS.wonAmount) }));
-  const targets: MonthValue[] = (q.parts[1] ?? []).map((r) => ({ month: str(r, TARGET_MONTH) ?? '', value: num(r, TARGETS.target) }));
+  const actuals: MonthValue[] = (q.parts[0] ?? []).map((r) => ({
+    month: str(r, WON_MONTH) ?? '',
+    value: num(r, DEALS.wonAmount),
+  }));
+  const targets: MonthValue[] = (q.parts[1] ?? []).map((r) => ({
+    month: str(r, TARGET_MONTH) ?? '',
+    value: num(r, TARGETS.target),
+  }));
   const money = (v: number | null) => formatYen(v, locale, { currency: settings.currency });
   const chart = fy.months.map((m) => {
     const a = actuals.find((x) => x.month.slice(0, 7) === m.slice(0, 7));
@@ -90,7 +96,19 @@ export function RevenueTargetCard() {
   );
 }
 
-function AttainmentTile({ name, window, actuals, targets, money }: { name: 'month' | 'quarter' | 'year'; window: ToDateWindow; actuals: MonthValue[]; targets: MonthValue[]; money: (v: number | null) => string }) {
+function AttainmentTile({
+  name,
+  window,
+  actuals,
+  targets,
+  money,
+}: {
+  name: 'month' | 'quarter' | 'year';
+  window: ToDateWindow;
+  actuals: MonthValue[];
+  targets: MonthValue[];
+  money: (v: number | null) => string;
+}) {
   const { t, locale } = useI18n();
   const settings = useSettings();
   const a = computeAttainment({ actuals, targets, window, windowEnd: window.periodEnd });
@@ -99,18 +117,32 @@ function AttainmentTile({ name, window, actuals, targets, money }: { name: 'mont
   const short = a.forecastAttainment !== null && a.forecastAttainment < 1;
   const signedMoney = (v: number) => formatSignedYen(v, locale, { currency: settings.currency });
   return (
-    <div role="listitem" aria-label={`${heading} ${formatPeriodKey(window.key, locale)}`} className="flex flex-col rounded-tremor-default border border-tremor-border bg-tremor-background-muted/50 p-3">
+    <div
+      role="listitem"
+      aria-label={`${heading} ${formatPeriodKey(window.key, locale)}`}
+      className="flex flex-col rounded-tremor-default border border-tremor-border bg-tremor-background-muted/50 p-3"
+    >
       <p className="flex items-baseline justify-between gap-2 text-tremor-label">
         <span className="font-medium text-tremor-content">{heading}</span>
         <span className="text-[11px] text-tremor-content-subtle">{formatPeriodKey(window.key, locale)}</span>
       </p>
-      <p className="mt-1.5 text-[22px] font-semibold leading-7 text-tremor-content-strong tabular-nums" data-figure={`revenue-${name}`}>{money(a.actual)}</p>
-      <p className="text-tremor-label text-tremor-content">
-        {t('board.revenue.ofTarget', { target: money(a.target) })}
+      <p
+        className="mt-1.5 text-[22px] font-semibold leading-7 text-tremor-content-strong tabular-nums"
+        data-figure={`revenue-${name}`}
+      >
+        {money(a.actual)}
       </p>
-      <ProgressBar value={Math.min(100, (a.attainment ?? 0) * 100)} color={ahead !== null && ahead < 0 ? 'amber' : 'blue'} className="mt-2" showAnimation={false} />
+      <p className="text-tremor-label text-tremor-content">{t('board.revenue.ofTarget', { target: money(a.target) })}</p>
+      <ProgressBar
+        value={Math.min(100, (a.attainment ?? 0) * 100)}
+        color={ahead !== null && ahead < 0 ? 'amber' : 'blue'}
+        className="mt-2"
+        showAnimation={false}
+      />
       <p className="mt-1 flex justify-between text-tremor-label">
-        <span className="font-semibold text-tremor-content-strong" data-figure={`attainment-${name}`}>{formatAttainment(a.attainment, locale)}</span>
+        <span className="font-semibold text-tremor-content-strong" data-figure={`attainment-${name}`}>
+          {formatAttainment(a.attainment, locale)}
+        </span>
         <span className="text-tremor-content">{t('board.revenue.elapsed', { pct: formatPercent(a.elapsed, locale, 0) })}</span>
       </p>
       <div className="mt-3 border-t border-tremor-border pt-2">
@@ -118,7 +150,10 @@ function AttainmentTile({ name, window, actuals, targets, money }: { name: 'mont
         <p className="text-tremor-default font-semibold text-tremor-content-strong tabular-nums">{money(a.forecast)}</p>
         {/* attainment, not a change: unsigned with its basis, and the gap as a signed amount (lib/format.ts) */}
         <p className="flex flex-wrap items-baseline justify-between gap-x-2 text-tremor-label">
-          <span className={`font-semibold ${short ? 'text-amber-800' : 'text-emerald-800'}`} data-figure={`forecast-attainment-${name}`}>
+          <span
+            className={`font-semibold ${short ? 'text-amber-800' : 'text-emerald-800'}`}
+            data-figure={`forecast-attainment-${name}`}
+          >
             {formatAttainment(a.forecastAttainment, locale)}
           </span>
           <span className="text-tremor-content" data-figure={`forecast-gap-${name}`}>

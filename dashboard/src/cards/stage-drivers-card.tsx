@@ -27,7 +27,11 @@ export function StageDriversCard() {
     measures: [ATTRIBUTION.credit],
     dimensions: [ATTRIBUTION.conversion, ATTRIBUTION.channel],
     timeDimensions: [{ dimension: ATTRIBUTION.convertedAt, dateRange: [period.start, period.end] }],
-    filters: [...f.filters, { member: ATTRIBUTION.model, operator: 'equals', values: [model] }, { member: ATTRIBUTION.conversion, operator: 'notEquals', values: ['opportunity', 'won'] }],
+    filters: [
+      ...f.filters,
+      { member: ATTRIBUTION.model, operator: 'equals', values: [model] },
+      { member: ATTRIBUTION.conversion, operator: 'notEquals', values: ['opportunity', 'won'] },
+    ],
   });
   const rowsIn = q.rows.filter((r) => isStagePair(str(r, ATTRIBUTION.conversion) ?? ''));
   const m = pivotRows<(typeof q.rows)[number], number>(
@@ -57,21 +61,32 @@ export function StageDriversCard() {
         <table className="w-full border-separate border-spacing-0.5 text-tremor-label" aria-label={t('channels.drivers.title')}>
           <thead className="sticky top-0 bg-white text-tremor-content">
             <tr>
-              <th scope="col" className="px-2 py-1 text-left font-medium">{t('channels.col.channel')}</th>
-              {m.colKeys.map((c) => <th key={c} scope="col" className="px-2 py-1 text-center font-medium">{pairLabel(c, locale)}</th>)}
+              <th scope="col" className="px-2 py-1 text-left font-medium">
+                {t('channels.col.channel')}
+              </th>
+              {m.colKeys.map((c) => (
+                <th key={c} scope="col" className="px-2 py-1 text-center font-medium">
+                  {pairLabel(c, locale)}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
             {rows.map((r) => (
               <tr key={r}>
-                <th scope="row" className="whitespace-nowrap px-2 py-1 text-left font-medium text-tremor-content-emphasis">{channelLabel(r, locale)}</th>
+                <th scope="row" className="whitespace-nowrap px-2 py-1 text-left font-medium text-tremor-content-emphasis">
+                  {channelLabel(r, locale)}
+                </th>
                 {m.colKeys.map((c) => {
                   const total = totals.get(c) ?? 0;
                   const s = total > 0 ? (m.cell(r, c) ?? 0) / total : 0;
                   return (
-                    <td key={c} className={`rounded-sm px-2 py-1 text-center tabular-nums ${s > 0.3 ? 'font-semibold text-white' : 'text-tremor-content-strong'}`}
+                    <td
+                      key={c}
+                      className={`rounded-sm px-2 py-1 text-center tabular-nums ${s > 0.3 ? 'font-semibold text-white' : 'text-tremor-content-strong'}`}
                       style={{ backgroundColor: `rgba(79, 70, 229, ${0.04 + Math.min(1, s * 2) * 0.7})` }}
-                      title={t('channels.drivers.cellTitle', { credit: formatNumber(m.cell(r, c), locale, 1) })}>
+                      title={t('channels.drivers.cellTitle', { credit: formatNumber(m.cell(r, c), locale, 1) })}
+                    >
                       {formatPercent(s, locale, 0)}
                     </td>
                   );

@@ -16,7 +16,6 @@ import { useI18n } from '../i18n/i18n-context';
 import { stageLabel, stageRank } from '../i18n/labels';
 import { formatCount, formatPercent, formatPeriodKey } from '../lib/format';
 
-
 export function StageVolumeCard() {
   const { t, locale } = useI18n();
   const { period, viewFilters } = useFilters();
@@ -65,7 +64,11 @@ export function StageVolumeCard() {
         xAxisLabel={t('axis.stage')}
         showAnimation={false}
       />
-      <ol className="mt-3 grid gap-2 text-tremor-label" style={{ gridTemplateColumns: `repeat(${Math.max(1, ordered.length)}, minmax(0, 1fr))` }} aria-label={t('funnel.volume.stepsLabel')}>
+      <ol
+        className="mt-3 grid gap-2 text-tremor-label"
+        style={{ gridTemplateColumns: `repeat(${Math.max(1, ordered.length)}, minmax(0, 1fr))` }}
+        aria-label={t('funnel.volume.stepsLabel')}
+      >
         {ordered.map(([stage, s], i) => {
           const total = s.entered + s.skipped;
           const next = ordered[i + 1]?.[1];
@@ -73,9 +76,18 @@ export function StageVolumeCard() {
           return (
             <li key={stage} className="rounded-tremor-small bg-tremor-background-muted px-2 py-1.5" data-stage={stage}>
               <span className="block font-medium text-tremor-content-emphasis">{stageLabel(stage, locale)}</span>
-              <span className="block text-tremor-default font-semibold text-tremor-content-strong tabular-nums" data-figure={`volume-${stage}`}>{formatCount(total, locale)}</span>
+              <span
+                className="block text-tremor-default font-semibold text-tremor-content-strong tabular-nums"
+                data-figure={`volume-${stage}`}
+              >
+                {formatCount(total, locale)}
+              </span>
               <span className="block text-tremor-content">
-                {nextTotal !== null && total > 0 ? t('funnel.volume.flowNext', { pct: formatPercent(nextTotal / total, locale) }) : s.skipped > 0 ? t('funnel.volume.skippedCount', { n: formatCount(s.skipped, locale) }) : '\u00a0'}
+                {nextTotal !== null && total > 0
+                  ? t('funnel.volume.flowNext', { pct: formatPercent(nextTotal / total, locale) })
+                  : s.skipped > 0
+                    ? t('funnel.volume.skippedCount', { n: formatCount(s.skipped, locale) })
+                    : '\u00a0'}
               </span>
             </li>
           );

@@ -61,7 +61,10 @@ export function StuckLeadsCard() {
   const listFilters: Query['filters'] =
     nurtureDays === null
       ? [{ member: BL.isStuck, operator: 'equals', values: ['true'] }]
-      : [{ member: BL.isNurtureStage, operator: 'equals', values: ['true'] }, { member: BL.agingDays, operator: 'gt', values: [String(nurtureDays)] }];
+      : [
+          { member: BL.isNurtureStage, operator: 'equals', values: ['true'] },
+          { member: BL.agingDays, operator: 'gt', values: [String(nurtureDays)] },
+        ];
   const chooseList = (value: string) => {
     const days = value === 'sla' ? null : Number(value);
     setNurtureDays(days);
@@ -71,7 +74,10 @@ export function StuckLeadsCard() {
   const base: Query = {
     dimensions: COLUMNS.map((c) => c.member),
     filters: [...f.filters, ...listFilters],
-    order: [[sort.member, sort.dir], [BL.leadId, 'asc']],
+    order: [
+      [sort.member, sort.dir],
+      [BL.leadId, 'asc'],
+    ],
   };
   const q = useViewQuery({ ...base, limit: PAGE_SIZE, offset: page * PAGE_SIZE, total: true });
   const total = q.total ?? q.rows.length;
@@ -84,19 +90,23 @@ export function StuckLeadsCard() {
 
   const cellText = (member: string, row: (typeof q.rows)[number]) => {
     switch (member) {
-      case BL.stage: return stageLabel(str(row, member), locale);
-      case BL.daysOverSla: return formatDays(num(row, member), locale, 0);
+      case BL.stage:
+        return stageLabel(str(row, member), locale);
+      case BL.daysOverSla:
+        return formatDays(num(row, member), locale, 0);
       case BL.agingDays: {
         const sla = stageInfo(str(row, BL.stage) ?? '')?.slaDays;
         return `${formatDays(num(row, member), locale, 0)}${sla != null ? ` / ${formatDays(sla, locale, 0)}` : ''}`;
       }
-      case BL.leadSource: return channelLabel(str(row, member), locale);
+      case BL.leadSource:
+        return channelLabel(str(row, member), locale);
       case BL.team:
       case BL.ownerTeam:
       case BL.persona:
       case BL.industry:
         return codeLabel(str(row, member), locale);
-      default: return str(row, member) ?? '–';
+      default:
+        return str(row, member) ?? '–';
     }
   };
 
@@ -106,7 +116,10 @@ export function StuckLeadsCard() {
     try {
       const rs = await cubeApi.load({ ...base, limit: EXPORT_LIMIT });
       const rows = rs.rawData() as Record<string, unknown>[];
-      const csv = toCsv(COLUMNS.map((c) => ({ key: c.member, label: t(c.label) })), rows);
+      const csv = toCsv(
+        COLUMNS.map((c) => ({ key: c.member, label: t(c.label) })),
+        rows,
+      );
       downloadText(csv, exportFileName('stuck-leads', periodKey, 'csv'));
       setExporting(null);
     } catch (e) {
@@ -117,9 +130,11 @@ export function StuckLeadsCard() {
   return (
     <CardFrame
       title={nurtureDays === null ? t('backlog.list.title') : t('backlog.list.nurtureTitle')}
-      subtitle={nurtureDays === null
-        ? t('backlog.list.subtitle', { date: formatDate(day, locale), n: formatCount(total, locale) })
-        : t('backlog.list.nurtureSubtitle', { date: formatDate(day, locale), n: formatCount(total, locale), days: nurtureDays })}
+      subtitle={
+        nurtureDays === null
+          ? t('backlog.list.subtitle', { date: formatDate(day, locale), n: formatCount(total, locale) })
+          : t('backlog.list.nurtureSubtitle', { date: formatDate(day, locale), n: formatCount(total, locale), days: nurtureDays })
+      }
       height={560}
       state={q}
       unapplied={f.unapplied}
@@ -127,32 +142,64 @@ export function StuckLeadsCard() {
       emptyReason={t('backlog.list.empty', { date: formatDate(day, locale) })}
       actions={
         <span className="inline-flex items-center gap-2">
-        <select aria-label={t('backlog.list.mode')} value={nurtureDays === null ? 'sla' : String(nurtureDays)} onChange={(e) => chooseList(e.target.value)}
-          className="rounded-tremor-small border border-tremor-border bg-white px-2 py-1 text-tremor-label text-tremor-content-emphasis">
-          <option value="sla">{t('backlog.list.modeSla')}</option>
-          {NURTURE_DAYS.map((d) => <option key={d} value={String(d)}>{t('backlog.list.modeNurture', { days: d })}</option>)}
-        </select>
-        <button type="button" onClick={exportCsv} disabled={q.status !== 'ready'}
-          className="inline-flex items-center gap-1.5 rounded-tremor-small border border-tremor-border bg-white px-2.5 py-1 text-tremor-label font-medium text-tremor-content-emphasis shadow-tremor-input hover:bg-tremor-background-subtle disabled:opacity-50">
-          <DownloadIcon />
-          {t('backlog.list.csv')}
-        </button>
+          <select
+            aria-label={t('backlog.list.mode')}
+            value={nurtureDays === null ? 'sla' : String(nurtureDays)}
+            onChange={(e) => chooseList(e.target.value)}
+            className="rounded-tremor-small border border-tremor-border bg-white px-2 py-1 text-tremor-label text-tremor-content-emphasis"
+          >
+            <option value="sla">{t('backlog.list.modeSla')}</option>
+            {NURTURE_DAYS.map((d) => (
+              <option key={d} value={String(d)}>
+                {t('backlog.list.modeNurture', { days: d })}
+              </option>
+            ))}
+          </select>
+          <button
+            type="button"
+            onClick={exportCsv}
+            disabled={q.status !== 'ready'}
+            className="inline-flex items-center gap-1.5 rounded-tremor-small border border-tremor-border bg-white px-2.5 py-1 text-tremor-label font-medium text-tremor-content-emphasis shadow-tremor-input hover:bg-tremor-background-subtle disabled:opacity-50"
+          >
+            <DownloadIcon />
+            {t('backlog.list.csv')}
+          </button>
         </span>
       }
     >
       <div className="flex h-full flex-col">
-        {exporting ? <p role="status" className="mb-1 text-tremor-label text-tremor-content">{exporting}</p> : null}
+        {exporting ? (
+          <p role="status" className="mb-1 text-tremor-label text-tremor-content">
+            {exporting}
+          </p>
+        ) : null}
         <div className="flex-1 overflow-auto">
-          <table className="w-full text-tremor-default" aria-label={t('backlog.list.title')} data-list={nurtureDays === null ? 'stuck' : 'nurture'} data-total={total}>
+          <table
+            className="w-full text-tremor-default"
+            aria-label={t('backlog.list.title')}
+            data-list={nurtureDays === null ? 'stuck' : 'nurture'}
+            data-total={total}
+          >
             <thead className="sticky top-0 bg-white text-tremor-label text-tremor-content">
               <tr className="border-b border-tremor-border">
                 {COLUMNS.map((c) => {
                   const active = sort.member === c.member;
                   return (
-                    <th key={c.member} scope="col" aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'} className={`py-2 pr-3 font-medium ${c.numeric ? 'text-right' : 'text-left'}`}>
-                      <button type="button" onClick={() => toggleSort(c.member)} className="inline-flex items-center gap-1 hover:text-tremor-content-strong">
+                    <th
+                      key={c.member}
+                      scope="col"
+                      aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+                      className={`py-2 pr-3 font-medium ${c.numeric ? 'text-right' : 'text-left'}`}
+                    >
+                      <button
+                        type="button"
+                        onClick={() => toggleSort(c.member)}
+                        className="inline-flex items-center gap-1 hover:text-tremor-content-strong"
+                      >
                         {t(c.label)}
-                        <span aria-hidden className={active ? 'text-tremor-brand' : 'text-tremor-content-subtle'}>{active ? (sort.dir === 'asc' ? '▲' : '▼') : '↕'}</span>
+                        <span aria-hidden className={active ? 'text-tremor-brand' : 'text-tremor-content-subtle'}>
+                          {active ? (sort.dir === 'asc' ? '▲' : '▼') : '↕'}
+                        </span>
                       </button>
                     </th>
                   );
@@ -161,12 +208,22 @@ export function StuckLeadsCard() {
             </thead>
             <tbody>
               {q.rows.map((r) => (
-                <tr key={`${str(r, BL.leadId)}|${str(r, BL.stage)}`} className="border-b border-tremor-border/60 hover:bg-tremor-background-muted">
+                <tr
+                  key={`${str(r, BL.leadId)}|${str(r, BL.stage)}`}
+                  className="border-b border-tremor-border/60 hover:bg-tremor-background-muted"
+                >
                   {COLUMNS.map((c) => (
-                    <td key={c.member} className={`py-1.5 pr-3 ${c.numeric ? 'text-right tabular-nums' : ''} ${c.member === BL.daysOverSla ? 'font-semibold text-rose-700' : ''}`}>
+                    <td
+                      key={c.member}
+                      className={`py-1.5 pr-3 ${c.numeric ? 'text-right tabular-nums' : ''} ${c.member === BL.daysOverSla ? 'font-semibold text-rose-700' : ''}`}
+                    >
                       {c.member === BL.leadId ? (
                         // the lead's journey (personal data: the route checks the role)
-                        <Link to={`/leads/${encodeURIComponent(str(r, c.member) ?? '')}${globalSearch(params)}`} className="font-medium text-tremor-brand hover:underline" aria-label={t('journey.open', { lead: str(r, c.member) ?? '' })}>
+                        <Link
+                          to={`/leads/${encodeURIComponent(str(r, c.member) ?? '')}${globalSearch(params)}`}
+                          className="font-medium text-tremor-brand hover:underline"
+                          aria-label={t('journey.open', { lead: str(r, c.member) ?? '' })}
+                        >
                           {cellText(c.member, r)}
                         </Link>
                       ) : (
@@ -179,11 +236,36 @@ export function StuckLeadsCard() {
             </tbody>
           </table>
         </div>
-        <nav aria-label={t('backlog.list.paging')} className="mt-2 flex items-center justify-between text-tremor-label text-tremor-content">
-          <span>{t('backlog.list.pageOf', { page: page + 1, pages, from: formatCount(page * PAGE_SIZE + 1, locale), to: formatCount(Math.min(total, (page + 1) * PAGE_SIZE), locale), total: formatCount(total, locale) })}</span>
+        <nav
+          aria-label={t('backlog.list.paging')}
+          className="mt-2 flex items-center justify-between text-tremor-label text-tremor-content"
+        >
+          <span>
+            {t('backlog.list.pageOf', {
+              page: page + 1,
+              pages,
+              from: formatCount(page * PAGE_SIZE + 1, locale),
+              to: formatCount(Math.min(total, (page + 1) * PAGE_SIZE), locale),
+              total: formatCount(total, locale),
+            })}
+          </span>
           <span className="flex gap-2">
-            <button type="button" disabled={page === 0} onClick={() => setPage((p) => Math.max(0, p - 1))} className="rounded-tremor-small border border-tremor-border px-2 py-0.5 disabled:opacity-40">{t('backlog.list.prev')}</button>
-            <button type="button" disabled={page + 1 >= pages} onClick={() => setPage((p) => p + 1)} className="rounded-tremor-small border border-tremor-border px-2 py-0.5 disabled:opacity-40">{t('backlog.list.next')}</button>
+            <button
+              type="button"
+              disabled={page === 0}
+              onClick={() => setPage((p) => Math.max(0, p - 1))}
+              className="rounded-tremor-small border border-tremor-border px-2 py-0.5 disabled:opacity-40"
+            >
+              {t('backlog.list.prev')}
+            </button>
+            <button
+              type="button"
+              disabled={page + 1 >= pages}
+              onClick={() => setPage((p) => p + 1)}
+              className="rounded-tremor-small border border-tremor-border px-2 py-0.5 disabled:opacity-40"
+            >
+              {t('backlog.list.next')}
+            </button>
           </span>
         </nav>
       </div>

@@ -50,16 +50,26 @@ export function StuckSlaCard() {
               <div className="flex items-baseline justify-between text-tremor-default">
                 <span className="font-medium text-tremor-content-strong">
                   {stageLabel(stage, locale)}
-                  <span className="ml-2 text-tremor-label font-normal text-tremor-content">{t('backlog.stuck.sla', { days: formatDays(stageInfo(stage)?.slaDays ?? null, locale, 0) })}</span>
+                  <span className="ml-2 text-tremor-label font-normal text-tremor-content">
+                    {t('backlog.stuck.sla', { days: formatDays(stageInfo(stage)?.slaDays ?? null, locale, 0) })}
+                  </span>
                 </span>
                 <span className="tabular-nums text-tremor-label">
                   <ClockIcon className="mr-1 inline text-rose-600" />
-                  <span className="font-semibold text-tremor-content-strong" data-figure={`stuck-${stage}`}>{formatCount(stuck, locale)}</span>
-                  <span className="text-tremor-content"> / {formatCount(leads, locale)} ({formatPercent(share, locale, 0)})</span>
+                  <span className="font-semibold text-tremor-content-strong" data-figure={`stuck-${stage}`}>
+                    {formatCount(stuck, locale)}
+                  </span>
+                  <span className="text-tremor-content">
+                    {' '}
+                    / {formatCount(leads, locale)} ({formatPercent(share, locale, 0)})
+                  </span>
                 </span>
               </div>
               <div className="mt-1 flex h-2.5 w-full overflow-hidden rounded-full bg-tremor-background-subtle" aria-hidden>
-                <div className="h-full bg-rose-500 [background-image:repeating-linear-gradient(45deg,transparent_0_4px,rgba(255,255,255,.4)_4px_7px)]" style={{ width: `${share * 100}%` }} />
+                <div
+                  className="h-full bg-rose-500 [background-image:repeating-linear-gradient(45deg,transparent_0_4px,rgba(255,255,255,.4)_4px_7px)]"
+                  style={{ width: `${share * 100}%` }}
+                />
               </div>
             </li>
           );

@@ -74,23 +74,26 @@ export function WhatIfPlanCard() {
     const id = ++seq.current;
     const controller = new AbortController();
     setStatus('loading');
-    const timer = setTimeout(async () => {
-      try {
-        const body = buildPlanRequest(months, overrides);
-        const res = await requestPlan(body, controller.signal);
-        if (id !== seq.current) return;
-        if (Object.keys(overrides).length === 0) setBaseline(res);
-        setCurrent(res);
-        setFieldErrors([]);
-        setError(null);
-        setStatus('idle');
-      } catch (e) {
-        if (controller.signal.aborted || id !== seq.current) return;
-        setFieldErrors(e instanceof ApiError ? e.fields : []);
-        setError((e as Error).message);
-        setStatus('error');
-      }
-    }, baseline ? DEBOUNCE_MS : 0);
+    const timer = setTimeout(
+      async () => {
+        try {
+          const body = buildPlanRequest(months, overrides);
+          const res = await requestPlan(body, controller.signal);
+          if (id !== seq.current) return;
+          if (Object.keys(overrides).length === 0) setBaseline(res);
+          setCurrent(res);
+          setFieldErrors([]);
+          setError(null);
+          setStatus('idle');
+        } catch (e) {
+          if (controller.signal.aborted || id !== seq.current) return;
+          setFieldErrors(e instanceof ApiError ? e.fields : []);
+          setError((e as Error).message);
+          setStatus('error');
+        }
+      },
+      baseline ? DEBOUNCE_MS : 0,
+    );
     return () => {
       clearTimeout(timer);
       controller.abort();
@@ -135,7 +138,12 @@ export function WhatIfPlanCard() {
       emptyReason={t('plan.whatIf.empty', { period: formatPeriodKey(period.key, locale) })}
       actions={
         <label className="inline-flex items-center gap-2 text-tremor-label font-medium text-tremor-content-emphasis">
-          <input type="checkbox" checked={bounded} onChange={(e) => setBounded(e.target.checked)} className="h-4 w-4 rounded border-tremor-border" />
+          <input
+            type="checkbox"
+            checked={bounded}
+            onChange={(e) => setBounded(e.target.checked)}
+            className="h-4 w-4 rounded border-tremor-border"
+          />
           {t('plan.whatIf.bounded')}
         </label>
       }
@@ -143,11 +151,25 @@ export function WhatIfPlanCard() {
       {formBaseline && shown && base ? (
         <div className="grid h-full grid-cols-1 gap-6 lg:grid-cols-[380px_minmax(0,1fr)]">
           <div className="overflow-auto pr-2">
-            <PlanForm baseline={formBaseline} overrides={overrides} onChange={setOverrides} onReset={() => setOverrides({})} errors={fieldErrors} currency={settings.currency} />
+            <PlanForm
+              baseline={formBaseline}
+              overrides={overrides}
+              onChange={setOverrides}
+              onReset={() => setOverrides({})}
+              errors={fieldErrors}
+              currency={settings.currency}
+            />
           </div>
           <div className="flex min-w-0 flex-col gap-5" aria-live="polite" aria-busy={status === 'loading'}>
-            <p className={`text-tremor-label ${status === 'error' ? 'font-medium text-red-700' : 'text-tremor-content'}`} role={status === 'error' ? 'alert' : 'status'}>
-              {status === 'loading' ? t('plan.whatIf.recomputing') : status === 'error' ? t('plan.whatIf.invalid', { error: error ?? '' }) : t('plan.whatIf.upToDate')}
+            <p
+              className={`text-tremor-label ${status === 'error' ? 'font-medium text-red-700' : 'text-tremor-content'}`}
+              role={status === 'error' ? 'alert' : 'status'}
+            >
+              {status === 'loading'
+                ? t('plan.whatIf.recomputing')
+                : status === 'error'
+                  ? t('plan.whatIf.invalid', { error: error ?? '' })
+                  : t('plan.whatIf.upToDate')}
             </p>
             <TargetSplit shown={shown} money={money} />
             <StageRequirements shown={shown} base={base} />
@@ -176,7 +198,9 @@ function TargetSplit({ shown, money }: { shown: PlanResultBody; money: (v: numbe
         {items.map((it) => (
           <div key={it.key} className="rounded-tremor-default border border-tremor-border px-3 py-2">
             <dt className="text-tremor-label text-tremor-content">{it.label}</dt>
-            <dd className="text-lg font-semibold tabular-nums text-tremor-content-strong" data-figure={`plan-${it.key}`}>{money(it.value)}</dd>
+            <dd className="text-lg font-semibold tabular-nums text-tremor-content-strong" data-figure={`plan-${it.key}`}>
+              {money(it.value)}
+            </dd>
           </div>
         ))}
       </dl>
@@ -198,11 +222,19 @@ function StageRequirements({ shown, base }: { shown: PlanResultBody; base: PlanR
           const b = base.totals.byStage[s]?.requiredDisplay ?? null;
           const change = v !== null && b ? v / b - 1 : null;
           return (
-            <li key={s} className="rounded-tremor-default border border-tremor-border bg-tremor-background-muted/60 px-3 py-2" data-stage={s}>
+            <li
+              key={s}
+              className="rounded-tremor-default border border-tremor-border bg-tremor-background-muted/60 px-3 py-2"
+              data-stage={s}
+            >
               <p className="text-tremor-label text-tremor-content">{stageLabel(s, locale)}</p>
-              <p className="text-xl font-semibold tabular-nums text-tremor-content-strong" data-figure={`required-${s}`}>{formatCount(v, locale)}</p>
+              <p className="text-xl font-semibold tabular-nums text-tremor-content-strong" data-figure={`required-${s}`}>
+                {formatCount(v, locale)}
+              </p>
               <p className="text-[11px] text-tremor-content">
-                {change === null || Math.abs(change) < 1e-9 ? t('plan.whatIf.asObserved') : t('plan.whatIf.vsObserved', { change: formatSignedPercent(change, locale) })}
+                {change === null || Math.abs(change) < 1e-9
+                  ? t('plan.whatIf.asObserved')
+                  : t('plan.whatIf.vsObserved', { change: formatSignedPercent(change, locale) })}
               </p>
             </li>
           );
@@ -222,9 +254,21 @@ function LeadSchedule({ shown }: { shown: PlanResultBody }) {
   return (
     <section aria-label={t('plan.whatIf.schedule')}>
       <h4 className="text-tremor-default font-semibold text-tremor-content-strong">{t('plan.whatIf.schedule')}</h4>
-      <p className="text-tremor-label text-tremor-content">{t('plan.whatIf.scheduleHint', { months: shown.assumptions.offsetMonths.lead })}</p>
-      <BarChart className="mt-2 h-56" data={data} index="month" categories={[required, actual]} colors={['indigo', 'emerald']}
-        valueFormatter={(v) => formatCount(v, locale)} yAxisWidth={56} yAxisLabel={t('axis.leads')} xAxisLabel={t('axis.month')} showAnimation={false} />
+      <p className="text-tremor-label text-tremor-content">
+        {t('plan.whatIf.scheduleHint', { months: shown.assumptions.offsetMonths.lead })}
+      </p>
+      <BarChart
+        className="mt-2 h-56"
+        data={data}
+        index="month"
+        categories={[required, actual]}
+        colors={['indigo', 'emerald']}
+        valueFormatter={(v) => formatCount(v, locale)}
+        yAxisWidth={56}
+        yAxisLabel={t('axis.leads')}
+        xAxisLabel={t('axis.month')}
+        showAnimation={false}
+      />
     </section>
   );
 }
@@ -238,23 +282,45 @@ function ChannelBudget({ shown, money }: { shown: PlanResultBody; money: (v: num
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h4 className="text-tremor-default font-semibold text-tremor-content-strong">{t('plan.whatIf.budget')}</h4>
         <p className="text-tremor-label text-tremor-content">
-          {t('plan.whatIf.budgetTotal')} <span className="font-semibold text-tremor-content-strong" data-figure="budget-total">{money(shown.totals.budget)}</span>
+          {t('plan.whatIf.budgetTotal')}{' '}
+          <span className="font-semibold text-tremor-content-strong" data-figure="budget-total">
+            {money(shown.totals.budget)}
+          </span>
           <span className="mx-2">·</span>
-          {t('plan.whatIf.allowableCac')} <span className="font-semibold text-tremor-content-strong" data-figure="allowable-cac">{money(shown.ltvBound.allowableCac)}</span>
-          <span className="ml-1">(LTV {money(shown.ltvBound.ltv)} ÷ {formatCount(shown.ltvBound.ltvCacTarget, locale)})</span>
+          {t('plan.whatIf.allowableCac')}{' '}
+          <span className="font-semibold text-tremor-content-strong" data-figure="allowable-cac">
+            {money(shown.ltvBound.allowableCac)}
+          </span>
+          <span className="ml-1">
+            (LTV {money(shown.ltvBound.ltv)} ÷ {formatCount(shown.ltvBound.ltvCacTarget, locale)})
+          </span>
         </p>
       </div>
       {shown.ltvBound.note ? <p className="text-tremor-label text-amber-800">{shown.ltvBound.note}</p> : null}
       <table className="mt-2 w-full text-[13px]" aria-label={t('plan.whatIf.budget')}>
         <thead className="text-tremor-label text-tremor-content">
           <tr className="border-b border-tremor-border">
-            <th scope="col" className="py-1.5 text-left font-medium">{t('channels.col.channel')}</th>
-            <th scope="col" className="px-2 py-1.5 text-right font-medium">{t('plan.form.share')}</th>
-            <th scope="col" className="px-2 py-1.5 text-right font-medium">{t('plan.whatIf.leads')}</th>
-            <th scope="col" className="px-2 py-1.5 text-right font-medium">CPL</th>
-            <th scope="col" className="px-2 py-1.5 text-right font-medium">{t('plan.whatIf.budgetCol')}</th>
-            <th scope="col" className="px-2 py-1.5 text-right font-medium">CAC</th>
-            <th scope="col" className="py-1.5 pl-2 text-left font-medium">{t('plan.whatIf.bound')}</th>
+            <th scope="col" className="py-1.5 text-left font-medium">
+              {t('channels.col.channel')}
+            </th>
+            <th scope="col" className="px-2 py-1.5 text-right font-medium">
+              {t('plan.form.share')}
+            </th>
+            <th scope="col" className="px-2 py-1.5 text-right font-medium">
+              {t('plan.whatIf.leads')}
+            </th>
+            <th scope="col" className="px-2 py-1.5 text-right font-medium">
+              CPL
+            </th>
+            <th scope="col" className="px-2 py-1.5 text-right font-medium">
+              {t('plan.whatIf.budgetCol')}
+            </th>
+            <th scope="col" className="px-2 py-1.5 text-right font-medium">
+              CAC
+            </th>
+            <th scope="col" className="py-1.5 pl-2 text-left font-medium">
+              {t('plan.whatIf.bound')}
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -262,16 +328,31 @@ function ChannelBudget({ shown, money }: { shown: PlanResultBody; money: (v: num
             const check = checks.get(channel);
             const over = check?.withinBound === false;
             return (
-              <tr key={channel} className={`border-b border-tremor-border/60 ${over ? 'bg-rose-50/60' : ''}`} data-channel={channel}>
-                <th scope="row" className="py-1 text-left font-medium text-tremor-content-emphasis">{channelLabel(channel, locale)}</th>
-                <td className="px-2 py-1 text-right tabular-nums">{formatPercent(shown.assumptions.channelMix[channel], locale)}</td>
-                <td className="px-2 py-1 text-right tabular-nums">{formatCount(Math.ceil(shown.totals.leadsByChannel[channel] ?? 0), locale)}</td>
+              <tr
+                key={channel}
+                className={`border-b border-tremor-border/60 ${over ? 'bg-rose-50/60' : ''}`}
+                data-channel={channel}
+              >
+                <th scope="row" className="py-1 text-left font-medium text-tremor-content-emphasis">
+                  {channelLabel(channel, locale)}
+                </th>
+                <td className="px-2 py-1 text-right tabular-nums">
+                  {formatPercent(shown.assumptions.channelMix[channel], locale)}
+                </td>
+                <td className="px-2 py-1 text-right tabular-nums">
+                  {formatCount(Math.ceil(shown.totals.leadsByChannel[channel] ?? 0), locale)}
+                </td>
                 <td className="px-2 py-1 text-right tabular-nums">{money(shown.assumptions.channelCpl[channel])}</td>
                 <td className="px-2 py-1 text-right font-semibold tabular-nums text-tremor-content-strong">{money(budget)}</td>
-                <td className="px-2 py-1 text-right tabular-nums">{check?.cacUnbounded ? t('plan.whatIf.noWins') : money(check?.cac)}</td>
+                <td className="px-2 py-1 text-right tabular-nums">
+                  {check?.cacUnbounded ? t('plan.whatIf.noWins') : money(check?.cac)}
+                </td>
                 <td className="py-1 pl-2">
                   {over ? (
-                    <span className="inline-flex items-center gap-1 text-[11px] font-semibold text-rose-700"><FlagIcon />{t('plan.whatIf.over')}</span>
+                    <span className="inline-flex items-center gap-1 text-[11px] font-semibold text-rose-700">
+                      <FlagIcon />
+                      {t('plan.whatIf.over')}
+                    </span>
                   ) : check?.withinBound ? (
                     <span className="text-[11px] text-tremor-content">✓ {t('plan.whatIf.within')}</span>
                   ) : (

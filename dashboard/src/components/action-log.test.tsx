@@ -14,7 +14,8 @@ function memoryClient(initial: Action[] = []): ActionsClient & { actions: Action
   let n = 0;
   const check = (input: ActionInput, create: boolean) => {
     for (const f of ['hypothesis', 'action', 'owner'] as const) {
-      if ((create || f in input) && !input[f]?.trim()) throw new ApiError(400, `${f} is required`, [{ field: f, message: `${f} is required` }]);
+      if ((create || f in input) && !input[f]?.trim())
+        throw new ApiError(400, `${f} is required`, [{ field: f, message: `${f} is required` }]);
     }
   };
   return Object.assign(store, {
@@ -22,7 +23,22 @@ function memoryClient(initial: Action[] = []): ActionsClient & { actions: Action
     create: async (input: ActionInput) => {
       check(input, true);
       const now = `2026-11-2${n}T00:00:00Z`;
-      const a: Action = { id: `a${++n}`, hypothesis: '', action: '', owner: '', dueDate: null, status: 'open', result: null, linkedMetric: null, kpiNode: null, startDate: null, period: null, createdAt: now, updatedAt: now, ...input } as Action;
+      const a: Action = {
+        id: `a${++n}`,
+        hypothesis: '',
+        action: '',
+        owner: '',
+        dueDate: null,
+        status: 'open',
+        result: null,
+        linkedMetric: null,
+        kpiNode: null,
+        startDate: null,
+        period: null,
+        createdAt: now,
+        updatedAt: now,
+        ...input,
+      } as Action;
       store.actions.unshift(a);
       return a;
     },
@@ -37,8 +53,19 @@ function memoryClient(initial: Action[] = []): ActionsClient & { actions: Action
 }
 
 const existing: Action = {
-  id: 'x1', hypothesis: 'MQL → SAL fell: follow-up is slow', action: 'Call new MQLs within 24h', owner: 'IS team', dueDate: '2026-11-01',
-  status: 'in_progress', result: null, linkedMetric: null, kpiNode: 'conversion:mql->sal', startDate: '2026-09-01', period: 'FY2026', createdAt: '2026-10-01T00:00:00Z', updatedAt: '2026-10-01T00:00:00Z',
+  id: 'x1',
+  hypothesis: 'MQL → SAL fell: follow-up is slow',
+  action: 'Call new MQLs within 24h',
+  owner: 'IS team',
+  dueDate: '2026-11-01',
+  status: 'in_progress',
+  result: null,
+  linkedMetric: null,
+  kpiNode: 'conversion:mql->sal',
+  startDate: '2026-09-01',
+  period: 'FY2026',
+  createdAt: '2026-10-01T00:00:00Z',
+  updatedAt: '2026-10-01T00:00:00Z',
 };
 
 const renderLog = (client: ActionsClient) =>
@@ -48,8 +75,15 @@ const renderLog = (client: ActionsClient) =>
         client={client}
         period="FY2026-Q3"
         today="2026-11-20"
-        metrics={[{ value: 'conversion:mql->sal', label: 'MQL → SAL flow conversion' }, { value: 'wins', label: 'wins' }]}
-        renderEffect={(a) => <span>effect of {a.kpiNode} from {a.startDate}</span>}
+        metrics={[
+          { value: 'conversion:mql->sal', label: 'MQL → SAL flow conversion' },
+          { value: 'wins', label: 'wins' },
+        ]}
+        renderEffect={(a) => (
+          <span>
+            effect of {a.kpiNode} from {a.startDate}
+          </span>
+        )}
       />
     </I18nProvider>,
   );
@@ -77,7 +111,14 @@ describe('ActionLog', () => {
     fireEvent.change(within(form).getByLabelText('Due date'), { target: { value: '2026-12-15' } });
     fireEvent.click(within(form).getByRole('button', { name: 'Save' }));
     await screen.findByText('Webinar leads convert better');
-    expect(client.actions[0]).toMatchObject({ owner: 'Marketing', dueDate: '2026-12-15', status: 'open', period: 'FY2026-Q3', kpiNode: null, startDate: null });
+    expect(client.actions[0]).toMatchObject({
+      owner: 'Marketing',
+      dueDate: '2026-12-15',
+      status: 'open',
+      period: 'FY2026-Q3',
+      kpiNode: null,
+      startDate: null,
+    });
     expect(screen.queryByRole('form')).toBeNull();
   });
 
@@ -128,7 +169,12 @@ describe('ActionLog', () => {
   });
 
   it('says when the log cannot be loaded', async () => {
-    renderLog({ ...memoryClient(), list: async () => { throw new Error('/api/actions 500: disk full'); } });
+    renderLog({
+      ...memoryClient(),
+      list: async () => {
+        throw new Error('/api/actions 500: disk full');
+      },
+    });
     expect((await screen.findByRole('alert')).textContent).toContain('disk full');
   });
 });

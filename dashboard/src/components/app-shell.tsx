@@ -70,13 +70,20 @@ export function AppShell() {
   return (
     <div className="min-h-screen bg-tremor-background-muted text-tremor-content-emphasis">
       {presenting ? (
-        <div className="sticky top-0 z-20 flex items-center justify-between border-b border-tremor-border bg-white/95 px-8 py-2 backdrop-blur" data-export-ignore="true">
+        <div
+          className="sticky top-0 z-20 flex items-center justify-between border-b border-tremor-border bg-white/95 px-8 py-2 backdrop-blur"
+          data-export-ignore="true"
+        >
           <div className="flex items-center gap-3">
             <LogoMark className="text-2xl" />
             <span className="font-semibold text-tremor-content-strong">revcycle</span>
             <span className="text-tremor-content">{formatPeriodKey(periodKey, locale)}</span>
           </div>
-          <button type="button" onClick={() => setPresenting(false)} className="rounded-tremor-small border border-tremor-border px-3 py-1 text-tremor-default hover:bg-tremor-background-subtle">
+          <button
+            type="button"
+            onClick={() => setPresenting(false)}
+            className="rounded-tremor-small border border-tremor-border px-3 py-1 text-tremor-default hover:bg-tremor-background-subtle"
+          >
             {t('present.exit')}
           </button>
         </div>
@@ -98,7 +105,9 @@ export function AppShell() {
                   end={n.to === '/'}
                   className={({ isActive }) =>
                     `rounded-tremor-small px-3 py-1.5 text-tremor-default font-medium transition-colors ${
-                      isActive ? 'bg-tremor-brand-faint text-tremor-brand-emphasis' : 'text-tremor-content hover:bg-tremor-background-subtle hover:text-tremor-content-strong'
+                      isActive
+                        ? 'bg-tremor-brand-faint text-tremor-brand-emphasis'
+                        : 'text-tremor-content hover:bg-tremor-background-subtle hover:text-tremor-content-strong'
                     }`
                   }
                 >
@@ -107,10 +116,17 @@ export function AppShell() {
               ))}
             </nav>
             <div className="flex items-center gap-4">
-              <span className="text-tremor-label text-tremor-content" title={t(`asof.source.${settings.source.asOf}` as MessageKey)}>
+              <span
+                className="text-tremor-label text-tremor-content"
+                title={t(`asof.source.${settings.source.asOf}` as MessageKey)}
+              >
                 {t('app.asOf', { date: formatDate(settings.asOf, locale) })}
               </span>
-              <div role="group" aria-label={t('lang.label')} className="flex overflow-hidden rounded-tremor-small border border-tremor-border text-tremor-label print:hidden">
+              <div
+                role="group"
+                aria-label={t('lang.label')}
+                className="flex overflow-hidden rounded-tremor-small border border-tremor-border text-tremor-label print:hidden"
+              >
                 {(['ja', 'en'] as const).map((l) => (
                   <button
                     key={l}
@@ -129,7 +145,10 @@ export function AppShell() {
         </header>
       )}
       {layer.status === 'error' ? (
-        <div role="alert" className="mx-auto mt-4 flex max-w-[1400px] items-center gap-2 rounded-tremor-default border border-red-200 bg-red-50 px-4 py-3 text-red-800">
+        <div
+          role="alert"
+          className="mx-auto mt-4 flex max-w-[1400px] items-center gap-2 rounded-tremor-default border border-red-200 bg-red-50 px-4 py-3 text-red-800"
+        >
           <AlertIcon />
           {t('app.metaError', { error: layer.error ?? '' })}
         </div>

@@ -45,7 +45,20 @@ export interface CardFrameProps {
 }
 
 export function CardFrame(props: CardFrameProps) {
-  const { title, subtitle, height, state, emptyReason, unapplied = [], note, link, actions, className, children, skeleton = 'chart' } = props;
+  const {
+    title,
+    subtitle,
+    height,
+    state,
+    emptyReason,
+    unapplied = [],
+    note,
+    link,
+    actions,
+    className,
+    children,
+    skeleton = 'chart',
+  } = props;
   const { t } = useI18n();
   const id = useId();
   const [params] = useSearchParams();
@@ -57,10 +70,17 @@ export function CardFrame(props: CardFrameProps) {
   ];
   return (
     <Card className={`flex flex-col p-5 ${className ?? ''}`}>
-      <section aria-labelledby={id} aria-busy={state.status === 'loading'} data-card-state={state.status} className="flex h-full flex-col">
+      <section
+        aria-labelledby={id}
+        aria-busy={state.status === 'loading'}
+        data-card-state={state.status}
+        className="flex h-full flex-col"
+      >
         <header className="mb-3 flex items-start justify-between gap-3">
           <div className="min-w-0">
-            <h3 id={id} className="text-tremor-default font-semibold text-tremor-content-strong">{title}</h3>
+            <h3 id={id} className="text-tremor-default font-semibold text-tremor-content-strong">
+              {title}
+            </h3>
             {subtitle ? <p className="mt-0.5 text-tremor-label text-tremor-content">{subtitle}</p> : null}
           </div>
           <div className="flex shrink-0 items-center gap-2 print:hidden">
@@ -84,14 +104,36 @@ export function CardFrame(props: CardFrameProps) {
           </div>
         </header>
         <div style={{ height }} className="relative" data-card-body>
-          <CardBody state={state} emptyReason={emptyReason} skeleton={skeleton} compact={height < 160} caveats={compact ? [] : caveats}>{children}</CardBody>
+          <CardBody
+            state={state}
+            emptyReason={emptyReason}
+            skeleton={skeleton}
+            compact={height < 160}
+            caveats={compact ? [] : caveats}
+          >
+            {children}
+          </CardBody>
         </div>
       </section>
     </Card>
   );
 }
 
-function CardBody({ state, emptyReason, skeleton, compact, caveats, children }: { state: CardState; emptyReason?: string; skeleton: 'tile' | 'chart' | 'table'; compact: boolean; caveats: string[]; children?: ReactNode }) {
+function CardBody({
+  state,
+  emptyReason,
+  skeleton,
+  compact,
+  caveats,
+  children,
+}: {
+  state: CardState;
+  emptyReason?: string;
+  skeleton: 'tile' | 'chart' | 'table';
+  compact: boolean;
+  caveats: string[];
+  children?: ReactNode;
+}) {
   const { t } = useI18n();
   switch (state.status) {
     case 'loading':
@@ -100,7 +142,13 @@ function CardBody({ state, emptyReason, skeleton, compact, caveats, children }: 
       const views = [...new Set((state.missing ?? []).map((m) => m.split('.')[0]))];
       const members = (state.missing ?? []).join(', ');
       return (
-        <Message tone="neutral" icon={<PuzzleIcon />} title={t('state.missing.title', { views: views.join(', ') })} compact={compact} detail={members}>
+        <Message
+          tone="neutral"
+          icon={<PuzzleIcon />}
+          title={t('state.missing.title', { views: views.join(', ') })}
+          compact={compact}
+          detail={members}
+        >
           {t('state.missing.body')}
           <code className="mt-1 block break-all text-[11px] text-tremor-content">{members}</code>
         </Message>
@@ -113,13 +161,20 @@ function CardBody({ state, emptyReason, skeleton, compact, caveats, children }: 
         </Message>
       );
     case 'empty':
-      return <Message tone="neutral" icon={<EmptyIcon />} title={t('state.empty.title')} compact={compact} detail={emptyReason}>{emptyReason ?? t('state.empty.body')}</Message>;
+      return (
+        <Message tone="neutral" icon={<EmptyIcon />} title={t('state.empty.title')} compact={compact} detail={emptyReason}>
+          {emptyReason ?? t('state.empty.body')}
+        </Message>
+      );
     default:
       if (caveats.length === 0) return <div className="h-full">{children}</div>;
       return (
         <div className="flex h-full flex-col">
           {caveats.map((c) => (
-            <p key={c} className="mb-2 inline-flex items-center gap-1 self-start rounded-tremor-small bg-amber-50 px-2 py-0.5 text-tremor-label text-amber-800">
+            <p
+              key={c}
+              className="mb-2 inline-flex items-center gap-1 self-start rounded-tremor-small bg-amber-50 px-2 py-0.5 text-tremor-label text-amber-800"
+            >
               <InfoIcon />
               {c}
             </p>
@@ -130,19 +185,46 @@ function CardBody({ state, emptyReason, skeleton, compact, caveats, children }: 
   }
 }
 
-function Message({ tone, icon, title, children, compact, detail }: { tone: 'neutral' | 'error'; icon: ReactNode; title: string; children: ReactNode; compact?: boolean; detail?: string }) {
-  const colours = tone === 'error' ? 'border-red-200 bg-red-50 text-red-800' : 'border-tremor-border bg-tremor-background-muted text-tremor-content-emphasis';
+function Message({
+  tone,
+  icon,
+  title,
+  children,
+  compact,
+  detail,
+}: {
+  tone: 'neutral' | 'error';
+  icon: ReactNode;
+  title: string;
+  children: ReactNode;
+  compact?: boolean;
+  detail?: string;
+}) {
+  const colours =
+    tone === 'error'
+      ? 'border-red-200 bg-red-50 text-red-800'
+      : 'border-tremor-border bg-tremor-background-muted text-tremor-content-emphasis';
   if (compact) {
     // Small tiles: the headline in view, the detail on hover and for screen readers.
     return (
-      <div role={tone === 'error' ? 'alert' : 'status'} title={detail} className={`flex h-full flex-col justify-center gap-1 overflow-hidden rounded-tremor-default border border-dashed px-3 ${colours}`}>
-        <p className="flex items-start gap-1.5 text-tremor-label font-medium"><span className="mt-0.5 shrink-0">{icon}</span><span className="line-clamp-3">{title}</span></p>
+      <div
+        role={tone === 'error' ? 'alert' : 'status'}
+        title={detail}
+        className={`flex h-full flex-col justify-center gap-1 overflow-hidden rounded-tremor-default border border-dashed px-3 ${colours}`}
+      >
+        <p className="flex items-start gap-1.5 text-tremor-label font-medium">
+          <span className="mt-0.5 shrink-0">{icon}</span>
+          <span className="line-clamp-3">{title}</span>
+        </p>
         {detail ? <p className="line-clamp-2 break-all text-[11px] opacity-80">{detail}</p> : null}
       </div>
     );
   }
   return (
-    <div role={tone === 'error' ? 'alert' : 'status'} className={`flex h-full flex-col items-center justify-center gap-1 rounded-tremor-default border border-dashed px-4 text-center ${colours}`}>
+    <div
+      role={tone === 'error' ? 'alert' : 'status'}
+      className={`flex h-full flex-col items-center justify-center gap-1 rounded-tremor-default border border-dashed px-4 text-center ${colours}`}
+    >
       <span className="text-xl">{icon}</span>
       <p className="text-tremor-default font-medium">{title}</p>
       <div className="max-w-md text-tremor-label">{children}</div>

@@ -3,10 +3,24 @@
  */
 import type { ReactNode } from 'react';
 
-export function KpiFigure({ value, label, delta, footnote }: { value: string; label?: string; delta?: ReactNode; footnote?: ReactNode }) {
+export function KpiFigure({
+  value,
+  label,
+  delta,
+  footnote,
+}: {
+  value: string;
+  label?: string;
+  delta?: ReactNode;
+  footnote?: ReactNode;
+}) {
   return (
     <div className="flex h-full flex-col">
-      <p className="text-[28px] font-semibold leading-9 tracking-tight text-tremor-content-strong tabular-nums" aria-label={label ? `${label}: ${value}` : undefined} data-figure>
+      <p
+        className="text-[28px] font-semibold leading-9 tracking-tight text-tremor-content-strong tabular-nums"
+        aria-label={label ? `${label}: ${value}` : undefined}
+        data-figure
+      >
         {value}
       </p>
       {delta ? <div className="mt-1.5">{delta}</div> : null}

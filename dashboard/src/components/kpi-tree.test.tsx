@@ -7,8 +7,27 @@ import { KpiTree } from './kpi-tree';
 
 afterEach(cleanup);
 
-const n = (key: string, parent: string | null, label: string, unit: KpiTreeNode['unit'], actual: number, plan: number, effect: number | null, extra: Partial<KpiTreeNode> = {}): KpiTreeNode => ({
-  key, parent, label, unit, actual, plan, previous: null, yearAgo: null, effect: { plan: effect }, shareOfGap: { plan: effect === null ? null : effect / -20_000_000 }, ...extra,
+const n = (
+  key: string,
+  parent: string | null,
+  label: string,
+  unit: KpiTreeNode['unit'],
+  actual: number,
+  plan: number,
+  effect: number | null,
+  extra: Partial<KpiTreeNode> = {},
+): KpiTreeNode => ({
+  key,
+  parent,
+  label,
+  unit,
+  actual,
+  plan,
+  previous: null,
+  yearAgo: null,
+  effect: { plan: effect },
+  shareOfGap: { plan: effect === null ? null : effect / -20_000_000 },
+  ...extra,
 });
 
 const nodes: KpiTreeNode[] = [
@@ -21,11 +40,19 @@ const nodes: KpiTreeNode[] = [
 
 describe('KpiTree', () => {
   it('renders the tree top-down with actual, plan, change and revenue effect', () => {
-    render(<I18nProvider initial="en"><KpiTree nodes={nodes} comparison="plan" /></I18nProvider>);
+    render(
+      <I18nProvider initial="en">
+        <KpiTree nodes={nodes} comparison="plan" />
+      </I18nProvider>,
+    );
     const table = screen.getByRole('table', { name: 'KPI tree, compared with Plan' });
     const rows = within(table).getAllByRole('row').slice(1);
     expect(rows.map((r) => within(r).getByRole('rowheader').textContent)).toEqual([
-      'Revenue', '└Average deal size', '└Wins', '└Win rate', '└OpportunitiesWeakest link',
+      'Revenue',
+      '└Average deal size',
+      '└Wins',
+      '└Win rate',
+      '└OpportunitiesWeakest link',
     ]);
     const revenue = rows[0]!;
     expect(revenue.textContent).toContain('¥180M');
@@ -39,7 +66,11 @@ describe('KpiTree', () => {
   });
 
   it('marks the weakest link with words, not only colour', () => {
-    render(<I18nProvider initial="ja"><KpiTree nodes={nodes} comparison="plan" /></I18nProvider>);
+    render(
+      <I18nProvider initial="ja">
+        <KpiTree nodes={nodes} comparison="plan" />
+      </I18nProvider>,
+    );
     const flagged = document.querySelector('[data-weakest]');
     expect(flagged?.getAttribute('data-node')).toBe('opportunities');
     expect(flagged?.textContent).toContain('最弱リンク');
@@ -47,7 +78,11 @@ describe('KpiTree', () => {
   });
 
   it('shows an en dash where a comparison is missing', () => {
-    render(<I18nProvider initial="en"><KpiTree nodes={nodes} comparison="previous" /></I18nProvider>);
+    render(
+      <I18nProvider initial="en">
+        <KpiTree nodes={nodes} comparison="previous" />
+      </I18nProvider>,
+    );
     const rows = screen.getAllByRole('row').slice(1);
     expect(within(rows[2]!).getAllByRole('cell')[1]!.textContent).toBe('–');
     expect(document.querySelector('[data-weakest]')).toBeNull();

@@ -13,7 +13,15 @@
 import { shiftMonth } from '../../../server/contract/funnel';
 import { useI18n } from '../i18n/i18n-context';
 import { findWeakestLink, orderTree, type Comparison, type KpiTreeNode } from '../lib/build-kpi-tree';
-import { formatByUnit, formatMonth, formatPercent, formatSignedPercent, formatSignedPoints, formatSignedYen, toNumber } from '../lib/format';
+import {
+  formatByUnit,
+  formatMonth,
+  formatPercent,
+  formatSignedPercent,
+  formatSignedPoints,
+  formatSignedYen,
+  toNumber,
+} from '../lib/format';
 import { FlagIcon } from './icons';
 
 export interface KpiTreeProps {
@@ -33,15 +41,30 @@ export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth }: KpiTr
 
   return (
     <div className="h-full overflow-auto">
-      <table className="w-full border-collapse text-tremor-default" aria-label={t('kpiTree.tableLabel', { comparison: compLabel })}>
+      <table
+        className="w-full border-collapse text-tremor-default"
+        aria-label={t('kpiTree.tableLabel', { comparison: compLabel })}
+      >
         <thead className="sticky top-0 z-10 bg-white text-left text-tremor-label text-tremor-content">
           <tr className="border-b border-tremor-border">
-            <th scope="col" className="py-2 pr-3 font-medium">{t('kpiTree.col.kpi')}</th>
-            <th scope="col" className="px-3 py-2 text-right font-medium">{t('kpiTree.col.actual')}</th>
-            <th scope="col" className="px-3 py-2 text-right font-medium">{compLabel}</th>
-            <th scope="col" className="px-3 py-2 text-right font-medium">{t('kpiTree.col.change')}</th>
-            <th scope="col" className="w-[28%] px-3 py-2 font-medium">{t('kpiTree.col.effect')}</th>
-            <th scope="col" className="py-2 pl-3 text-right font-medium">{t('kpiTree.col.share')}</th>
+            <th scope="col" className="py-2 pr-3 font-medium">
+              {t('kpiTree.col.kpi')}
+            </th>
+            <th scope="col" className="px-3 py-2 text-right font-medium">
+              {t('kpiTree.col.actual')}
+            </th>
+            <th scope="col" className="px-3 py-2 text-right font-medium">
+              {compLabel}
+            </th>
+            <th scope="col" className="px-3 py-2 text-right font-medium">
+              {t('kpiTree.col.change')}
+            </th>
+            <th scope="col" className="w-[28%] px-3 py-2 font-medium">
+              {t('kpiTree.col.effect')}
+            </th>
+            <th scope="col" className="py-2 pl-3 text-right font-medium">
+              {t('kpiTree.col.share')}
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -60,15 +83,26 @@ export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth }: KpiTr
               >
                 <th scope="row" className="py-1.5 pr-3 text-left font-normal">
                   <span className="flex items-center gap-1.5" style={{ paddingLeft: n.depth * 18 }}>
-                    {n.depth > 0 ? <span aria-hidden className="text-tremor-content-subtle">└</span> : null}
+                    {n.depth > 0 ? (
+                      <span aria-hidden className="text-tremor-content-subtle">
+                        └
+                      </span>
+                    ) : null}
                     <span className={n.depth === 0 ? 'font-semibold text-tremor-content-strong' : 'text-tremor-content-emphasis'}>
                       {n.label}
                       {n.window ? (
                         <span className="ml-1.5 text-[11px] text-tremor-content-subtle">
-                          {t('kpiTree.window', { from: formatMonth(n.window.start, locale, true), to: formatMonth(shiftMonth(n.window.end, -1), locale, true) })}
+                          {t('kpiTree.window', {
+                            from: formatMonth(n.window.start, locale, true),
+                            to: formatMonth(shiftMonth(n.window.end, -1), locale, true),
+                          })}
                         </span>
                       ) : null}
-                      {n.note ? <span className="block text-[11px] leading-4 text-tremor-content" data-note={n.key}>{n.note}</span> : null}
+                      {n.note ? (
+                        <span className="block text-[11px] leading-4 text-tremor-content" data-note={n.key}>
+                          {n.note}
+                        </span>
+                      ) : null}
                     </span>
                     {isWeakest ? (
                       <span className="ml-1 inline-flex items-center gap-1 rounded-tremor-small border border-amber-300 bg-amber-100 px-1.5 py-0.5 text-[11px] font-semibold text-amber-900">
@@ -78,13 +112,23 @@ export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth }: KpiTr
                     ) : null}
                   </span>
                 </th>
-                <td className="px-3 py-1.5 text-right font-medium tabular-nums text-tremor-content-strong">{formatByUnit(n.actual, n.unit, locale, currency)}</td>
-                <td className="px-3 py-1.5 text-right tabular-nums text-tremor-content">{formatByUnit(base, n.unit, locale, currency)}</td>
+                <td className="px-3 py-1.5 text-right font-medium tabular-nums text-tremor-content-strong">
+                  {formatByUnit(n.actual, n.unit, locale, currency)}
+                </td>
+                <td className="px-3 py-1.5 text-right tabular-nums text-tremor-content">
+                  {formatByUnit(base, n.unit, locale, currency)}
+                </td>
                 <td className="px-3 py-1.5 text-right tabular-nums">{change}</td>
                 <td className="px-3 py-1.5">
-                  {effect === null ? <span className="text-tremor-content-subtle">–</span> : <EffectBar value={effect} max={maxEffect} text={formatSignedYen(effect, locale, { currency })} />}
+                  {effect === null ? (
+                    <span className="text-tremor-content-subtle">–</span>
+                  ) : (
+                    <EffectBar value={effect} max={maxEffect} text={formatSignedYen(effect, locale, { currency })} />
+                  )}
                 </td>
-                <td className="py-1.5 pl-3 text-right tabular-nums text-tremor-content">{n.depth === 0 ? '' : formatPercent(n.shareOfGap[comparison], locale, 0)}</td>
+                <td className="py-1.5 pl-3 text-right tabular-nums text-tremor-content">
+                  {n.depth === 0 ? '' : formatPercent(n.shareOfGap[comparison], locale, 0)}
+                </td>
               </tr>
             );
           })}
@@ -110,10 +154,22 @@ function EffectBar({ value, max, text }: { value: number; max: number; text: str
         <div className="absolute inset-y-0 left-1/2 w-px bg-tremor-content-subtle" />
         <div
           className={`absolute inset-y-0.5 rounded-sm ${negative ? 'bg-rose-400' : 'bg-emerald-500'}`}
-          style={negative ? { right: '50%', width: `${pct}%`, backgroundImage: 'repeating-linear-gradient(45deg, transparent 0 3px, rgba(255,255,255,.55) 3px 5px)' } : { left: '50%', width: `${pct}%` }}
+          style={
+            negative
+              ? {
+                  right: '50%',
+                  width: `${pct}%`,
+                  backgroundImage: 'repeating-linear-gradient(45deg, transparent 0 3px, rgba(255,255,255,.55) 3px 5px)',
+                }
+              : { left: '50%', width: `${pct}%` }
+          }
         />
       </div>
-      <span className={`w-24 shrink-0 text-right text-tremor-label tabular-nums ${negative ? 'text-rose-700' : 'text-emerald-700'}`}>{text}</span>
+      <span
+        className={`w-24 shrink-0 text-right text-tremor-label tabular-nums ${negative ? 'text-rose-700' : 'text-emerald-700'}`}
+      >
+        {text}
+      </span>
     </div>
   );
 }

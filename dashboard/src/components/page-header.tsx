@@ -15,7 +15,17 @@ import { ImageIcon, PresentIcon, PrintIcon } from './icons';
 const toolClass =
   'inline-flex items-center gap-1.5 rounded-tremor-small border border-tremor-border bg-white px-2.5 py-1.5 text-tremor-label font-medium text-tremor-content-emphasis shadow-tremor-input hover:bg-tremor-background-subtle disabled:opacity-50';
 
-export function PageHeader({ title, description, page, children }: { title: string; description: string; page: string; children?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  page,
+  children,
+}: {
+  title: string;
+  description: string;
+  page: string;
+  children?: ReactNode;
+}) {
   const { t, locale } = useI18n();
   const { periodKey } = useFilters();
   const { presenting, setPresenting } = usePresentation();
@@ -39,7 +49,9 @@ export function PageHeader({ title, description, page, children }: { title: stri
   return (
     <div className="mb-5 flex flex-wrap items-end justify-between gap-4">
       <div>
-        <p className="text-tremor-label font-medium uppercase tracking-wide text-tremor-brand">{formatPeriodKey(periodKey, locale)}</p>
+        <p className="text-tremor-label font-medium uppercase tracking-wide text-tremor-brand">
+          {formatPeriodKey(periodKey, locale)}
+        </p>
         <h1 className={`font-bold tracking-tight text-tremor-content-strong ${presenting ? 'text-3xl' : 'text-2xl'}`}>{title}</h1>
         <p className="mt-1 text-tremor-default text-tremor-content">{description}</p>
       </div>
@@ -61,14 +73,28 @@ export function PageHeader({ title, description, page, children }: { title: stri
             {t('export.pdf')}
           </button>
         </div>
-        {exportError ? <p role="alert" className="w-full text-right text-tremor-label text-red-700">{exportError}</p> : null}
+        {exportError ? (
+          <p role="alert" className="w-full text-right text-tremor-label text-red-700">
+            {exportError}
+          </p>
+        ) : null}
       </div>
     </div>
   );
 }
 
 /** A segmented control for page options kept in the URL (grain, model, comparison). */
-export function Segmented<T extends string>({ label, value, options, onChange }: { label: string; value: T; options: { value: T; label: string }[]; onChange: (v: T) => void }) {
+export function Segmented<T extends string>({
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  value: T;
+  options: { value: T; label: string }[];
+  onChange: (v: T) => void;
+}) {
   return (
     <div role="radiogroup" aria-label={label} className="inline-flex items-center gap-2">
       <span className="text-tremor-label font-medium text-tremor-content">{label}</span>

@@ -22,8 +22,19 @@ function Harness({ onChange, errors }: { onChange?: (o: PlanOverrides) => void; 
   const [overrides, setOverrides] = useState<PlanOverrides>({});
   return (
     <I18nProvider initial="en">
-      <PlanForm baseline={baseline} overrides={overrides} errors={errors}
-        onChange={(o) => { setOverrides(o); onChange?.(o); }} onReset={() => { setOverrides({}); onChange?.({}); }} />
+      <PlanForm
+        baseline={baseline}
+        overrides={overrides}
+        errors={errors}
+        onChange={(o) => {
+          setOverrides(o);
+          onChange?.(o);
+        }}
+        onReset={() => {
+          setOverrides({});
+          onChange?.({});
+        }}
+      />
     </I18nProvider>
   );
 }

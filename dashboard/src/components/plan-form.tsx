@@ -61,10 +61,19 @@ function NumberField(props: {
   }, [value]);
   const changed = value !== undefined;
   return (
-    <div className={`relative ${compact ? 'py-0.5' : 'py-1'} ${changed ? 'pl-2 before:absolute before:inset-y-1 before:left-0 before:w-0.5 before:rounded before:bg-tremor-brand' : ''}`}>
-      <label htmlFor={id} className={compact ? 'sr-only' : 'flex items-center justify-between gap-2 text-tremor-label text-tremor-content-emphasis'}>
+    <div
+      className={`relative ${compact ? 'py-0.5' : 'py-1'} ${changed ? 'pl-2 before:absolute before:inset-y-1 before:left-0 before:w-0.5 before:rounded before:bg-tremor-brand' : ''}`}
+    >
+      <label
+        htmlFor={id}
+        className={compact ? 'sr-only' : 'flex items-center justify-between gap-2 text-tremor-label text-tremor-content-emphasis'}
+      >
         <span className="font-medium">{label}</span>
-        {changed ? <span className="rounded-tremor-small bg-tremor-brand-faint px-1 text-[10px] font-semibold text-tremor-brand-emphasis">{t('plan.form.changed')}</span> : null}
+        {changed ? (
+          <span className="rounded-tremor-small bg-tremor-brand-faint px-1 text-[10px] font-semibold text-tremor-brand-emphasis">
+            {t('plan.form.changed')}
+          </span>
+        ) : null}
       </label>
       <div className="mt-0.5 flex items-center gap-1.5">
         <input
@@ -87,7 +96,11 @@ function NumberField(props: {
         <span className="w-8 shrink-0 text-tremor-label text-tremor-content">{unit}</span>
       </div>
       {hint ? <p className="mt-0.5 text-[11px] text-tremor-content">{hint}</p> : null}
-      {error ? <p id={`${id}-err`} role="alert" className="mt-0.5 text-[11px] font-medium text-red-700">{error}</p> : null}
+      {error ? (
+        <p id={`${id}-err`} role="alert" className="mt-0.5 text-[11px] font-medium text-red-700">
+          {error}
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -122,24 +135,50 @@ export function PlanForm({ baseline, overrides, onChange, onReset, errors = [], 
   return (
     <form aria-label={t('plan.form.label')} onSubmit={(e) => e.preventDefault()} className="flex flex-col gap-4">
       <div className="flex items-center justify-between">
-        <p className="text-tremor-label text-tremor-content">{changedCount > 0 ? t('plan.form.overrides', { n: changedCount }) : t('plan.form.observed')}</p>
-        <button type="button" onClick={onReset} disabled={changedCount === 0}
-          className="inline-flex items-center gap-1 rounded-tremor-small border border-tremor-border bg-white px-2 py-1 text-tremor-label font-medium text-tremor-content-emphasis hover:bg-tremor-background-subtle disabled:opacity-40">
+        <p className="text-tremor-label text-tremor-content">
+          {changedCount > 0 ? t('plan.form.overrides', { n: changedCount }) : t('plan.form.observed')}
+        </p>
+        <button
+          type="button"
+          onClick={onReset}
+          disabled={changedCount === 0}
+          className="inline-flex items-center gap-1 rounded-tremor-small border border-tremor-border bg-white px-2 py-1 text-tremor-label font-medium text-tremor-content-emphasis hover:bg-tremor-background-subtle disabled:opacity-40"
+        >
           <ResetIcon />
           {t('plan.form.reset')}
         </button>
       </div>
 
       <fieldset className="grid grid-cols-2 gap-x-3">
-        <legend className="mb-1 text-tremor-label font-semibold uppercase tracking-wide text-tremor-content">{t('plan.form.target')}</legend>
-        <NumberField label={t('plan.form.revenueTarget')} unit={yenUnit} digits={0} observed={baseline.revenueTarget} value={overrides.revenueTarget}
-          hint={money(overrides.revenueTarget ?? baseline.revenueTarget)} error={errorFor('fiscalMonths')} onCommit={(v) => set('revenueTarget', v)} />
-        <NumberField label={t('plan.form.dealSize')} unit={yenUnit} digits={0} observed={baseline.averageDealSize} value={overrides.averageDealSize}
-          hint={money(overrides.averageDealSize ?? baseline.averageDealSize)} error={errorFor('averageDealSize')} onCommit={(v) => set('averageDealSize', v)} />
+        <legend className="mb-1 text-tremor-label font-semibold uppercase tracking-wide text-tremor-content">
+          {t('plan.form.target')}
+        </legend>
+        <NumberField
+          label={t('plan.form.revenueTarget')}
+          unit={yenUnit}
+          digits={0}
+          observed={baseline.revenueTarget}
+          value={overrides.revenueTarget}
+          hint={money(overrides.revenueTarget ?? baseline.revenueTarget)}
+          error={errorFor('fiscalMonths')}
+          onCommit={(v) => set('revenueTarget', v)}
+        />
+        <NumberField
+          label={t('plan.form.dealSize')}
+          unit={yenUnit}
+          digits={0}
+          observed={baseline.averageDealSize}
+          value={overrides.averageDealSize}
+          hint={money(overrides.averageDealSize ?? baseline.averageDealSize)}
+          error={errorFor('averageDealSize')}
+          onCommit={(v) => set('averageDealSize', v)}
+        />
       </fieldset>
 
       <fieldset>
-        <legend className="mb-1 text-tremor-label font-semibold uppercase tracking-wide text-tremor-content">{t('plan.form.rates')}</legend>
+        <legend className="mb-1 text-tremor-label font-semibold uppercase tracking-wide text-tremor-content">
+          {t('plan.form.rates')}
+        </legend>
         <div className="grid grid-cols-[minmax(0,1fr)_88px_88px] items-end gap-x-2 text-[11px] text-tremor-content">
           <span />
           <span className="text-right">{t('plan.form.rate')}</span>
@@ -148,20 +187,41 @@ export function PlanForm({ baseline, overrides, onChange, onReset, errors = [], 
         {STAGE_LINKS.map((link) => (
           <div key={link} className="grid grid-cols-[minmax(0,1fr)_88px_88px] items-start gap-x-2">
             <span className="pt-2 text-tremor-label font-medium text-tremor-content-emphasis">{pairLabel(link, locale)}</span>
-            <NumberField compact label={t('plan.form.rateOf', { pair: pairLabel(link, locale) })} unit="%" scale={100} digits={1}
-              observed={baseline.conversionRates[link]} value={overrides.conversionRates?.[link]} error={errorFor(`conversionRates.${link}`)}
-              onCommit={(v) => setIn('conversionRates', link, v)} />
-            <NumberField compact label={t('plan.form.velocityOf', { pair: pairLabel(link, locale) })} unit={t('plan.form.daysUnit')} digits={1}
-              observed={baseline.velocityDays[link]} value={overrides.velocityDays?.[link]} error={errorFor(`velocityDays.${link}`)}
-              onCommit={(v) => setIn('velocityDays', link, v)} />
+            <NumberField
+              compact
+              label={t('plan.form.rateOf', { pair: pairLabel(link, locale) })}
+              unit="%"
+              scale={100}
+              digits={1}
+              observed={baseline.conversionRates[link]}
+              value={overrides.conversionRates?.[link]}
+              error={errorFor(`conversionRates.${link}`)}
+              onCommit={(v) => setIn('conversionRates', link, v)}
+            />
+            <NumberField
+              compact
+              label={t('plan.form.velocityOf', { pair: pairLabel(link, locale) })}
+              unit={t('plan.form.daysUnit')}
+              digits={1}
+              observed={baseline.velocityDays[link]}
+              value={overrides.velocityDays?.[link]}
+              error={errorFor(`velocityDays.${link}`)}
+              onCommit={(v) => setIn('velocityDays', link, v)}
+            />
           </div>
         ))}
       </fieldset>
 
       <fieldset>
-        <legend className="mb-1 text-tremor-label font-semibold uppercase tracking-wide text-tremor-content">{t('plan.form.channels')}</legend>
+        <legend className="mb-1 text-tremor-label font-semibold uppercase tracking-wide text-tremor-content">
+          {t('plan.form.channels')}
+        </legend>
         <p className="mb-1 text-[11px] text-tremor-content">{t('plan.form.mixHint')}</p>
-        {errorFor('channelMix') ? <p role="alert" className="text-[11px] font-medium text-red-700">{errorFor('channelMix')}</p> : null}
+        {errorFor('channelMix') ? (
+          <p role="alert" className="text-[11px] font-medium text-red-700">
+            {errorFor('channelMix')}
+          </p>
+        ) : null}
         <div className="grid grid-cols-[minmax(0,1fr)_88px_108px] items-end gap-x-2 text-[11px] text-tremor-content">
           <span />
           <span className="text-right">{t('plan.form.share')}</span>
@@ -171,23 +231,48 @@ export function PlanForm({ baseline, overrides, onChange, onReset, errors = [], 
           <div key={c} className="grid grid-cols-[minmax(0,1fr)_88px_108px] items-start gap-x-2">
             <span className="pt-2 text-tremor-label font-medium text-tremor-content-emphasis">
               {channelLabel(c, locale)}
-              {overrides.channelMix ? <span className="ml-1 font-normal text-tremor-content">→ {formatPercent(mixShown[c], locale)}</span> : null}
+              {overrides.channelMix ? (
+                <span className="ml-1 font-normal text-tremor-content">→ {formatPercent(mixShown[c], locale)}</span>
+              ) : null}
             </span>
-            <NumberField compact label={t('plan.form.shareOf', { channel: channelLabel(c, locale) })} unit="%" scale={100} digits={1}
-              observed={baseline.channelMix[c] ?? 0} value={overrides.channelMix ? overrides.channelMix[c] : undefined}
-              onCommit={(v) => setMix(c, v)} />
-            <NumberField compact label={t('plan.form.cplOf', { channel: channelLabel(c, locale) })} unit={yenUnit} digits={0}
-              observed={baseline.channelCpl[c] ?? 0} value={overrides.channelCpl?.[c]} error={errorFor(`channelCpl.${c}`)}
-              onCommit={(v) => setIn('channelCpl', c, v)} />
+            <NumberField
+              compact
+              label={t('plan.form.shareOf', { channel: channelLabel(c, locale) })}
+              unit="%"
+              scale={100}
+              digits={1}
+              observed={baseline.channelMix[c] ?? 0}
+              value={overrides.channelMix ? overrides.channelMix[c] : undefined}
+              onCommit={(v) => setMix(c, v)}
+            />
+            <NumberField
+              compact
+              label={t('plan.form.cplOf', { channel: channelLabel(c, locale) })}
+              unit={yenUnit}
+              digits={0}
+              observed={baseline.channelCpl[c] ?? 0}
+              value={overrides.channelCpl?.[c]}
+              error={errorFor(`channelCpl.${c}`)}
+              onCommit={(v) => setIn('channelCpl', c, v)}
+            />
           </div>
         ))}
       </fieldset>
 
       <fieldset className="grid grid-cols-2 gap-x-3">
-        <legend className="mb-1 text-tremor-label font-semibold uppercase tracking-wide text-tremor-content">{t('plan.form.ltv')}</legend>
-        <NumberField label={t('plan.form.ltvCacTarget')} unit=": 1" digits={2} observed={baseline.ltvCacTarget} value={overrides.ltvCacTarget}
+        <legend className="mb-1 text-tremor-label font-semibold uppercase tracking-wide text-tremor-content">
+          {t('plan.form.ltv')}
+        </legend>
+        <NumberField
+          label={t('plan.form.ltvCacTarget')}
+          unit=": 1"
+          digits={2}
+          observed={baseline.ltvCacTarget}
+          value={overrides.ltvCacTarget}
           hint={t('plan.form.ltvCacHint', { value: formatNumber(overrides.ltvCacTarget ?? baseline.ltvCacTarget, locale, 2) })}
-          error={errorFor('ltvCacTarget')} onCommit={(v) => set('ltvCacTarget', v)} />
+          error={errorFor('ltvCacTarget')}
+          onCommit={(v) => set('ltvCacTarget', v)}
+        />
       </fieldset>
     </form>
   );

@@ -23,12 +23,12 @@ export function useFilters() {
   const layer = useSemanticLayer();
   const filters = useMemo(() => parseFilters(params), [params]);
   const periodKey = isPeriodKey(filters.period) ? filters.period : currentFiscalYearKey(settings.asOf, settings.fiscalStartMonth);
-  const period: ResolvedPeriod = useMemo(() => resolvePeriod(periodKey, settings.fiscalStartMonth), [periodKey, settings.fiscalStartMonth]);
-
-  const setFilters = useCallback(
-    (next: Partial<GlobalFilters>) => setParams((prev) => writeFilters(prev, next)),
-    [setParams],
+  const period: ResolvedPeriod = useMemo(
+    () => resolvePeriod(periodKey, settings.fiscalStartMonth),
+    [periodKey, settings.fiscalStartMonth],
   );
+
+  const setFilters = useCallback((next: Partial<GlobalFilters>) => setParams((prev) => writeFilters(prev, next)), [setParams]);
   const option = useCallback((key: string) => params.get(key), [params]);
   const setOption = useCallback(
     (key: string, value: string | null) =>
@@ -42,7 +42,11 @@ export function useFilters() {
   );
   /** Cube filters for one view (by name, see api/views.ts) and the global filters it cannot apply. */
   const viewFilters = useCallback(
-    (view: string) => buildViewFilters(filters, availableMapping(FILTERS[view] ?? {}, (m) => layer.hasMember(m))),
+    (view: string) =>
+      buildViewFilters(
+        filters,
+        availableMapping(FILTERS[view] ?? {}, (m) => layer.hasMember(m)),
+      ),
     [filters, layer],
   );
 

@@ -79,7 +79,13 @@ export function useViewQuery(query: Query | Query[], options: { skip?: boolean }
   const { resultSet, isLoading, error } = useCubeQuery(queries.length === 1 ? queries[0]! : queries, { skip });
 
   return useMemo<ViewQueryResult>(() => {
-    const base = { rows: [] as Row[], parts: [] as Row[][], error: null as string | null, missing: [] as string[], total: null as number | null };
+    const base = {
+      rows: [] as Row[],
+      parts: [] as Row[][],
+      error: null as string | null,
+      missing: [] as string[],
+      total: null as number | null,
+    };
     if (layer.status === 'error') return { ...base, status: 'error', error: layer.error };
     if (missing.length > 0) return { ...base, status: 'missing', missing };
     if (error) {
@@ -88,9 +94,12 @@ export function useViewQuery(query: Query | Query[], options: { skip?: boolean }
       return { ...base, status: 'error', error: `${views.join(', ')}: ${error.message || String(error)}` };
     }
     if (skip || isLoading || !resultSet) return { ...base, status: 'loading' };
-    const compare = queries.length === 1 && (queries[0]!.timeDimensions ?? []).some((td) => 'compareDateRange' in td && td.compareDateRange);
+    const compare =
+      queries.length === 1 && (queries[0]!.timeDimensions ?? []).some((td) => 'compareDateRange' in td && td.compareDateRange);
     const sets = queries.length > 1 || compare ? resultSet.decompose() : [resultSet];
-    const parts = sets.map((rs, i) => castRows(rs.rawData() as Record<string, unknown>[], new Set((queries[i] ?? queries[0])?.measures ?? [])));
+    const parts = sets.map((rs, i) =>
+      castRows(rs.rawData() as Record<string, unknown>[], new Set((queries[i] ?? queries[0])?.measures ?? [])),
+    );
     const rows = parts[0] ?? [];
     const empty = parts.every((p) => p.length === 0);
     const total = queries.length === 1 && queries[0]!.total ? (resultSet.totalRows() ?? null) : null;

@@ -5,7 +5,10 @@ import { channelLabel, setChannelCatalog } from './labels';
 describe('channelLabel', () => {
   it('names the bundled channels from seeds/channels.csv, then every channel from the channels view', () => {
     // Before the view has loaded: the bundled file, row by row.
-    const bundled = readFileSync(new URL('../../../seeds/channels.csv', import.meta.url), 'utf8').trim().split('\n').slice(1);
+    const bundled = readFileSync(new URL('../../../seeds/channels.csv', import.meta.url), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1);
     expect(bundled).toHaveLength(11);
     for (const line of bundled) {
       const [code, ja, en] = line.split(',');

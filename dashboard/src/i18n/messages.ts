@@ -102,7 +102,8 @@ export const en = {
   'board.kpi.asOf': 'as of {date}',
 
   'kpiTree.title': 'KPI tree',
-  'kpiTree.subtitle': 'Revenue = new business (new wins × average deal size, down to leads per channel) + recurring, {period}. Each stage is counted over the months that fed the period (moved back by its velocity), so conversions compare with the plan.',
+  'kpiTree.subtitle':
+    'Revenue = new business (new wins × average deal size, down to leads per channel) + recurring, {period}. Each stage is counted over the months that fed the period (moved back by its velocity), so conversions compare with the plan.',
   'kpiTree.empty': 'No KPI tree for {period}.',
   'kpiTree.tableLabel': 'KPI tree, compared with {comparison}',
   'kpiTree.col.kpi': 'KPI',
@@ -131,7 +132,8 @@ export const en = {
   'funnel.cohort.legend': '* Immature cohort: its window reaches past the data’s as-of day, so the rate will still rise.',
   'funnel.cohort.empty': 'No cohort started in {period}.',
   'funnel.flow.title': 'Flow conversion (monthly-report ratio)',
-  'funnel.flow.subtitle': 'Volume of the next stage ÷ volume of the stage in the same month — not a cohort conversion; it can exceed 100%',
+  'funnel.flow.subtitle':
+    'Volume of the next stage ÷ volume of the stage in the same month — not a cohort conversion; it can exceed 100%',
   'funnel.flow.totalsLabel': 'Flow ratio over the whole period',
   'funnel.flow.empty': 'No stage volume in {period}.',
   'funnel.velocity.title': 'Velocity',
@@ -149,7 +151,8 @@ export const en = {
   'funnel.paths.detourNote': 'Recycled, then came back into the funnel',
   'funnel.paths.recycledLeads': 'Recycled at least once',
   'funnel.recycle.title': 'Recycle rate per stage',
-  'funnel.recycle.subtitle': 'Exits from the stage into recycled ÷ all exits from it in the period, and how many of those came back',
+  'funnel.recycle.subtitle':
+    'Exits from the stage into recycled ÷ all exits from it in the period, and how many of those came back',
   'funnel.recycle.rate': 'Recycle rate',
   'funnel.recycle.counts': 'Recycled / exits',
   'funnel.recycle.returned': 'Came back',
@@ -241,9 +244,11 @@ export const en = {
   'channels.drivers.empty': 'No stage conversion in {period}.',
 
   'plan.title': 'Plan',
-  'plan.description': 'The reverse plan from the new-business target (受注から逆算; renewals and expansion are forecast on their own line): what each stage and channel must deliver, and when.',
+  'plan.description':
+    'The reverse plan from the new-business target (受注から逆算; renewals and expansion are forecast on their own line): what each stage and channel must deliver, and when.',
   'plan.attain.title': 'Required vs actual',
-  'plan.attain.subtitle': 'Volume each stage needed per month to meet the new-business targets (phased back by stage velocity), and what arrived',
+  'plan.attain.subtitle':
+    'Volume each stage needed per month to meet the new-business targets (phased back by stage velocity), and what arrived',
   'plan.attain.month': 'Needed in',
   'plan.attain.actualOfRequired': 'actual / required',
   'plan.attain.empty': 'No requirement falls in {period}.',
@@ -369,7 +374,8 @@ export const en = {
   // Data page (/data, server/api/imports.ts)
   'nav.data': 'Data',
   'data.title': 'Data',
-  'data.description': 'What the figures rest on: each source’s last import, the rows it set aside and why, and the mappings in force.',
+  'data.description':
+    'What the figures rest on: each source’s last import, the rows it set aside and why, and the mappings in force.',
   'data.summary.title': 'Data in use',
   'data.summary.from': 'Source of the figures',
   'data.summary.asOf': 'Data as of',
@@ -379,7 +385,8 @@ export const en = {
   'data.from.env': 'REVCYCLE_SEEDS folder',
   'data.from.bundled': 'Bundled sample',
   'data.sources.title': 'Imports',
-  'data.sources.empty': 'Nothing imported yet: the figures come from the bundled sample. Run npm run import -- <source> <files> to bring your own data.',
+  'data.sources.empty':
+    'Nothing imported yet: the figures come from the bundled sample. Run npm run import -- <source> <files> to bring your own data.',
   'data.source.title': 'Source: {source}',
   'data.source.subtitle': 'Last import {when} ({id})',
   'data.read': 'Rows read',
@@ -503,7 +510,8 @@ export const ja: Record<MessageKey, string> = {
   'board.kpi.asOf': '{date} 時点',
 
   'kpiTree.title': 'KPIツリー',
-  'kpiTree.subtitle': '受注金額 = 新規 (新規受注件数 × 平均単価 … チャネル別リード) + 継続 ({period})。各ステージは期間を速度だけ前にずらした月で数え、転換率を計画と比べる。',
+  'kpiTree.subtitle':
+    '受注金額 = 新規 (新規受注件数 × 平均単価 … チャネル別リード) + 継続 ({period})。各ステージは期間を速度だけ前にずらした月で数え、転換率を計画と比べる。',
   'kpiTree.empty': '{period}のKPIツリーはありません。',
   'kpiTree.tableLabel': 'KPIツリー ({comparison}との比較)',
   'kpiTree.col.kpi': 'KPI',
@@ -642,7 +650,8 @@ export const ja: Record<MessageKey, string> = {
   'channels.drivers.empty': '{period}のステージ転換はありません。',
 
   'plan.title': '計画 (受注から逆算)',
-  'plan.description': '新規売上目標から逆算して (更新・拡大は継続売上見込みとして別行)、各ステージと各チャネルがいつまでに何件必要か。',
+  'plan.description':
+    '新規売上目標から逆算して (更新・拡大は継続売上見込みとして別行)、各ステージと各チャネルがいつまでに何件必要か。',
   'plan.attain.title': '必要数 対 実績',
   'plan.attain.subtitle': '新規売上目標の達成に各ステージで月ごとに必要な件数 (ステージ速度で前倒し) と実際に到達した件数',
   'plan.attain.month': '必要な月',
@@ -780,7 +789,8 @@ export const ja: Record<MessageKey, string> = {
   'data.from.env': 'REVCYCLE_SEEDS のフォルダ',
   'data.from.bundled': '同梱のサンプル',
   'data.sources.title': 'インポート',
-  'data.sources.empty': 'まだインポートがありません。数字は同梱のサンプルです。自社データは npm run import -- <ソース> <ファイル> で取り込めます。',
+  'data.sources.empty':
+    'まだインポートがありません。数字は同梱のサンプルです。自社データは npm run import -- <ソース> <ファイル> で取り込めます。',
   'data.source.title': 'ソース: {source}',
   'data.source.subtitle': '最終インポート {when} ({id})',
   'data.read': '読んだ行',

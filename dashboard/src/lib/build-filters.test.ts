@@ -12,7 +12,10 @@ describe('global filters in the URL', () => {
     expect(parseSegment('employee_band:1000+')).toEqual({ type: 'employee_band', value: '1000+' });
   });
   it('writes filters and keeps page options', () => {
-    const next = writeFilters(new URLSearchParams('grain=account&channel=seo'), { channel: null, segment: { type: 'industry', value: 'retail' } });
+    const next = writeFilters(new URLSearchParams('grain=account&channel=seo'), {
+      channel: null,
+      segment: { type: 'industry', value: 'retail' },
+    });
     expect(next.toString()).toBe('grain=account&segment=industry%3Aretail');
   });
   it('carries only the global keys between pages', () => {

@@ -2,8 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { findWeakestLink, orderTree, type KpiTreeNode } from './build-kpi-tree';
 
 const node = (key: string, parent: string | null, effect: number | null, extra: Partial<KpiTreeNode> = {}): KpiTreeNode => ({
-  key, parent, label: key, unit: 'count', actual: 1, plan: 1, previous: 1, yearAgo: 1,
-  effect: { plan: effect, previous: effect === null ? null : -effect }, shareOfGap: {}, ...extra,
+  key,
+  parent,
+  label: key,
+  unit: 'count',
+  actual: 1,
+  plan: 1,
+  previous: 1,
+  yearAgo: 1,
+  effect: { plan: effect, previous: effect === null ? null : -effect },
+  shareOfGap: {},
+  ...extra,
 });
 
 const nodes = [
@@ -19,7 +28,13 @@ const nodes = [
 describe('orderTree', () => {
   it('walks the tree depth-first from the root, children by sort order', () => {
     expect(orderTree(nodes).map((n) => `${n.depth}:${n.key}`)).toEqual([
-      '0:revenue', '1:average_deal_size', '1:wins', '2:conversion:mql->sql', '2:mql', '3:leads', '4:leads:seo',
+      '0:revenue',
+      '1:average_deal_size',
+      '1:wins',
+      '2:conversion:mql->sql',
+      '2:mql',
+      '3:leads',
+      '4:leads:seo',
     ]);
   });
   it('treats a node whose parent is missing as a root', () => {
@@ -36,7 +51,10 @@ describe('findWeakestLink', () => {
     expect(findWeakestLink(nodes, 'previous')).toBeNull();
   });
   it('uses the gap decomposition when the view publishes it', () => {
-    const withGap = nodes.map((n) => ({ ...n, gapEffect: { plan: n.key === 'average_deal_size' ? -20 : n.key === 'conversion:mql->sql' ? -30 : null } }));
+    const withGap = nodes.map((n) => ({
+      ...n,
+      gapEffect: { plan: n.key === 'average_deal_size' ? -20 : n.key === 'conversion:mql->sql' ? -30 : null },
+    }));
     expect(findWeakestLink(withGap, 'plan')?.key).toBe('conversion:mql->sql');
   });
   it('follows the view’s own flag over any computation', () => {

@@ -84,7 +84,8 @@ export function isFactorNode(node: KpiTreeNode, all: KpiTreeNode[], comparison?:
 
 export function findWeakestLink(nodes: KpiTreeNode[], comparison: Comparison): KpiTreeNode | null {
   // The view's own flag wins when it publishes one.
-  if (nodes.some((n) => n.weakest?.[comparison] !== undefined)) return nodes.find((n) => n.weakest?.[comparison] === true) ?? null;
+  if (nodes.some((n) => n.weakest?.[comparison] !== undefined))
+    return nodes.find((n) => n.weakest?.[comparison] === true) ?? null;
   let weakest: KpiTreeNode | null = null;
   for (const n of nodes) {
     const e = n.gapEffect?.[comparison] ?? n.effect[comparison];

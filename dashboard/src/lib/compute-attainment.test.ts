@@ -17,7 +17,12 @@ describe('computeAttainment', () => {
     expect(sumMonths(actuals, '2026-04-01', '2026-05-20')).toEqual({ sum: 300, count: 2 });
   });
   it('compares the actual to date with the whole window’s target and forecasts by run rate', () => {
-    const a = computeAttainment({ actuals, targets, window: { start: '2026-04-01', end: '2026-05-15', totalDays: 91, elapsedDays: 45 }, windowEnd: '2026-06-30' });
+    const a = computeAttainment({
+      actuals,
+      targets,
+      window: { start: '2026-04-01', end: '2026-05-15', totalDays: 91, elapsedDays: 45 },
+      windowEnd: '2026-06-30',
+    });
     expect(a.actual).toBe(300);
     expect(a.target).toBe(600);
     expect(a.attainment).toBeCloseTo(0.5);
@@ -25,7 +30,12 @@ describe('computeAttainment', () => {
     expect(a.forecastAttainment).toBeCloseTo((300 * 91) / 45 / 600);
   });
   it('has no attainment without a target, and forecasts the actual once the window ended', () => {
-    const a = computeAttainment({ actuals, targets: [], window: { start: '2026-04-01', end: '2026-04-30', totalDays: 30, elapsedDays: 30 }, windowEnd: '2026-04-30' });
+    const a = computeAttainment({
+      actuals,
+      targets: [],
+      window: { start: '2026-04-01', end: '2026-04-30', totalDays: 30, elapsedDays: 30 },
+      windowEnd: '2026-04-30',
+    });
     expect(a.target).toBeNull();
     expect(a.attainment).toBeNull();
     expect(a.forecast).toBe(100);

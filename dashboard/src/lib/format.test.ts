@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DASH, fiscalQuarterOf, fiscalYearOf, formatCount, formatDate, formatDays, formatFiscalQuarter, formatFiscalYear,
-  formatMonth, formatPercent, formatPeriodKey, formatSignedPercent, formatSignedYen, formatYen, formatByUnit, formatAttainment, formatSignedPoints,
+  DASH,
+  fiscalQuarterOf,
+  fiscalYearOf,
+  formatCount,
+  formatDate,
+  formatDays,
+  formatFiscalQuarter,
+  formatFiscalYear,
+  formatMonth,
+  formatPercent,
+  formatPeriodKey,
+  formatSignedPercent,
+  formatSignedYen,
+  formatYen,
+  formatByUnit,
+  formatAttainment,
+  formatSignedPoints,
 } from './format';
 
 describe('formatYen in Japanese (万 / 億)', () => {

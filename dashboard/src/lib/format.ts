@@ -87,7 +87,12 @@ export function formatYen(v: unknown, locale: Locale = 'ja', options: MoneyOptio
     return `${sign}${significant(abs / 100_000_000, 3, 'ja')}億円`;
   }
   if (!compact || abs < 1_000) return `${sign}¥${Math.round(abs).toLocaleString('en-US')}`;
-  const units: [number, string][] = [[1e12, 'T'], [1e9, 'B'], [1e6, 'M'], [1e3, 'K']];
+  const units: [number, string][] = [
+    [1e12, 'T'],
+    [1e9, 'B'],
+    [1e6, 'M'],
+    [1e3, 'K'],
+  ];
   for (const [size, unit] of units) {
     if (abs >= size) {
       const scaled = abs / size;
@@ -233,12 +238,18 @@ export type Unit = 'JPY' | 'count' | 'ratio' | 'days' | 'months' | 'number';
 
 export function formatByUnit(v: unknown, unit: Unit, locale: Locale = 'ja', currency = 'JPY'): string {
   switch (unit) {
-    case 'JPY': return formatYen(v, locale, { currency });
-    case 'count': return formatCount(v, locale);
-    case 'ratio': return formatPercent(v, locale);
-    case 'days': return formatDays(v, locale);
-    case 'months': return formatMonths(v, locale);
-    default: return formatNumber(v, locale, 2);
+    case 'JPY':
+      return formatYen(v, locale, { currency });
+    case 'count':
+      return formatCount(v, locale);
+    case 'ratio':
+      return formatPercent(v, locale);
+    case 'days':
+      return formatDays(v, locale);
+    case 'months':
+      return formatMonths(v, locale);
+    default:
+      return formatNumber(v, locale, 2);
   }
 }
 

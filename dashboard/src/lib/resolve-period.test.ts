@@ -1,10 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { comparableRanges, currentFiscalYearKey, isPeriodKey, periodOptions, referenceDay, resolvePeriod, toDateWindows } from './resolve-period';
+import {
+  comparableRanges,
+  currentFiscalYearKey,
+  isPeriodKey,
+  periodOptions,
+  referenceDay,
+  resolvePeriod,
+  toDateWindows,
+} from './resolve-period';
 
 describe('resolvePeriod', () => {
   it('resolves a fiscal year with an April start', () => {
     const p = resolvePeriod('FY2025');
-    expect(p).toMatchObject({ kind: 'year', start: '2025-04-01', end: '2026-03-31', previousKey: 'FY2024', yearAgoKey: 'FY2024' });
+    expect(p).toMatchObject({
+      kind: 'year',
+      start: '2025-04-01',
+      end: '2026-03-31',
+      previousKey: 'FY2024',
+      yearAgoKey: 'FY2024',
+    });
     expect(p.months).toHaveLength(12);
     expect(p.months[11]).toBe('2026-03-01');
   });
@@ -15,7 +29,14 @@ describe('resolvePeriod', () => {
     expect(resolvePeriod('FY2025-Q4')).toMatchObject({ start: '2026-01-01', end: '2026-03-31' });
   });
   it('resolves months, including February of a leap year', () => {
-    expect(resolvePeriod('2024-02')).toMatchObject({ kind: 'month', start: '2024-02-01', end: '2024-02-29', fiscalYear: 2023, previousKey: '2024-01', yearAgoKey: '2023-02' });
+    expect(resolvePeriod('2024-02')).toMatchObject({
+      kind: 'month',
+      start: '2024-02-01',
+      end: '2024-02-29',
+      fiscalYear: 2023,
+      previousKey: '2024-01',
+      yearAgoKey: '2023-02',
+    });
   });
   it('follows another fiscal start month', () => {
     expect(resolvePeriod('FY2025', 1)).toMatchObject({ start: '2025-01-01', end: '2025-12-31' });
@@ -32,8 +53,21 @@ describe('windows relative to as_of', () => {
   it('gives month, quarter and year to date for a running year', () => {
     const w = toDateWindows(resolvePeriod('FY2026'), '2026-11-20');
     expect(w.reference).toBe('2026-11-20');
-    expect(w.month).toMatchObject({ key: '2026-11', start: '2026-11-01', end: '2026-11-20', periodEnd: '2026-11-30', totalDays: 30, elapsedDays: 20 });
-    expect(w.quarter).toMatchObject({ key: 'FY2026-Q3', start: '2026-10-01', periodEnd: '2026-12-31', totalDays: 92, elapsedDays: 51 });
+    expect(w.month).toMatchObject({
+      key: '2026-11',
+      start: '2026-11-01',
+      end: '2026-11-20',
+      periodEnd: '2026-11-30',
+      totalDays: 30,
+      elapsedDays: 20,
+    });
+    expect(w.quarter).toMatchObject({
+      key: 'FY2026-Q3',
+      start: '2026-10-01',
+      periodEnd: '2026-12-31',
+      totalDays: 92,
+      elapsedDays: 51,
+    });
     expect(w.year).toMatchObject({ key: 'FY2026', start: '2026-04-01', totalDays: 365 });
   });
   it('ends a finished period at its last day', () => {

@@ -54,7 +54,12 @@ function parseKey(key: string, startMonth: number): { kind: PeriodKind; start: D
   if (m) return { kind: 'year', start: monthStart(Number(m[1]), startMonth), months: 12, fiscalYear: Number(m[1]) };
   m = /^FY(\d{4})-Q([1-4])$/.exec(key);
   if (m) {
-    return { kind: 'quarter', start: addMonths(monthStart(Number(m[1]), startMonth), (Number(m[2]) - 1) * 3), months: 3, fiscalYear: Number(m[1]) };
+    return {
+      kind: 'quarter',
+      start: addMonths(monthStart(Number(m[1]), startMonth), (Number(m[2]) - 1) * 3),
+      months: 3,
+      fiscalYear: Number(m[1]),
+    };
   }
   m = /^(\d{4})-(\d{2})$/.exec(key);
   if (m) {
@@ -139,7 +144,11 @@ export function toDateWindows(period: ResolvedPeriod, asOf: string, startMonth =
 }
 
 /** Period keys to offer in the picker: fiscal years, their quarters and months, newest first, up to as_of. */
-export function periodOptions(firstDay: string, asOf: string, startMonth = 4): { years: string[]; quarters: string[]; months: string[] } {
+export function periodOptions(
+  firstDay: string,
+  asOf: string,
+  startMonth = 4,
+): { years: string[]; quarters: string[]; months: string[] } {
   const firstFy = fiscalYearOf(firstDay, startMonth);
   const lastFy = fiscalYearOf(asOf, startMonth);
   const years: string[] = [];
@@ -153,7 +162,8 @@ export function periodOptions(firstDay: string, asOf: string, startMonth = 4): {
       if (r.start <= asOf) quarters.push(r.key);
     }
     const r = resolvePeriod(`FY${fy}`, startMonth);
-    for (const m of [...r.months].reverse()) if (m.slice(0, 7) <= asOfMonth && m.slice(0, 7) >= firstDay.slice(0, 7)) months.push(m.slice(0, 7));
+    for (const m of [...r.months].reverse())
+      if (m.slice(0, 7) <= asOfMonth && m.slice(0, 7) >= firstDay.slice(0, 7)) months.push(m.slice(0, 7));
   }
   return { years, quarters, months };
 }
@@ -164,7 +174,10 @@ export function periodOptions(firstDay: string, asOf: string, startMonth = 4): {
  * fiscal year in progress is compared with the same span, not with a whole
  * year.
  */
-export function comparableRanges(period: ResolvedPeriod, asOf: string): { current: DayRange; previous: DayRange; yearAgo: DayRange; complete: boolean } {
+export function comparableRanges(
+  period: ResolvedPeriod,
+  asOf: string,
+): { current: DayRange; previous: DayRange; yearAgo: DayRange; complete: boolean } {
   const complete = asOf >= period.end;
   const end = complete ? period.end : asOf < period.start ? period.start : asOf;
   const span = daysBetween(period.start, end);

@@ -3,7 +3,18 @@ import type { KpiTreeNode } from './build-kpi-tree';
 import { biggestMovers, sumByLever, waterfall } from './sum-levers';
 
 const factor = (key: string, lever: string | null, gap: number | null): KpiTreeNode => ({
-  key, parent: 'revenue', label: key, unit: 'count', actual: 0, plan: 0, previous: 0, yearAgo: 0, effect: {}, shareOfGap: {}, lever, gapEffect: { plan: gap },
+  key,
+  parent: 'revenue',
+  label: key,
+  unit: 'count',
+  actual: 0,
+  plan: 0,
+  previous: 0,
+  yearAgo: 0,
+  effect: {},
+  shareOfGap: {},
+  lever,
+  gapEffect: { plan: gap },
 });
 
 const nodes = [

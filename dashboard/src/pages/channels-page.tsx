@@ -22,10 +22,20 @@ export function ChannelsPage() {
     <>
       <PageHeader page="channels" title={t('channels.title')} description={t('channels.description')} />
       <div className="mb-5 flex flex-wrap items-center gap-3 rounded-tremor-default border border-tremor-border bg-white px-4 py-3 shadow-tremor-card">
-        <label htmlFor="model-picker" className="text-tremor-default font-semibold text-tremor-content-strong">{t('channels.model.label')}</label>
-        <select id="model-picker" value={model} onChange={(e) => setModel(e.target.value as typeof model)}
-          className="h-8 rounded-tremor-small border border-tremor-border bg-white pl-2 pr-7 text-tremor-default text-tremor-content-strong shadow-tremor-input">
-          {MODELS.map((m) => <option key={m} value={m}>{modelLabel(m, locale)}</option>)}
+        <label htmlFor="model-picker" className="text-tremor-default font-semibold text-tremor-content-strong">
+          {t('channels.model.label')}
+        </label>
+        <select
+          id="model-picker"
+          value={model}
+          onChange={(e) => setModel(e.target.value as typeof model)}
+          className="h-8 rounded-tremor-small border border-tremor-border bg-white pl-2 pr-7 text-tremor-default text-tremor-content-strong shadow-tremor-input"
+        >
+          {MODELS.map((m) => (
+            <option key={m} value={m}>
+              {modelLabel(m, locale)}
+            </option>
+          ))}
         </select>
         <p className="text-tremor-label text-tremor-content">{t(`channels.model.help.${model}` as const)}</p>
       </div>
@@ -35,8 +45,12 @@ export function ChannelsPage() {
           <ChannelEconomicsCard />
         </div>
         <div className="grid gap-5 xl:grid-cols-5">
-          <div className="xl:col-span-3"><ModelComparisonCard /></div>
-          <div className="xl:col-span-2"><StageDriversCard /></div>
+          <div className="xl:col-span-3">
+            <ModelComparisonCard />
+          </div>
+          <div className="xl:col-span-2">
+            <StageDriversCard />
+          </div>
         </div>
         <ContentMapCard />
         <CampaignFiguresCard />

@@ -36,18 +36,23 @@ function useImports(): { state: CardState; data: ImportsStatus | null } {
 }
 
 async function downloadFile(id: string, name: 'quarantine' | 'merges') {
-  const res = await fetch(`/api/imports/${encodeURIComponent(id)}/${name}.csv`, { headers: { authorization: `Bearer ${await sessionToken()}` } });
+  const res = await fetch(`/api/imports/${encodeURIComponent(id)}/${name}.csv`, {
+    headers: { authorization: `Bearer ${await sessionToken()}` },
+  });
   if (!res.ok) throw new Error(`${name} download ${res.status}`);
   downloadText(await res.text(), `${name}-${id}.csv`);
 }
 
-const buttonClass = 'inline-flex items-center gap-1.5 rounded-tremor-small border border-tremor-border px-2.5 py-1 text-tremor-label hover:bg-tremor-background-subtle';
+const buttonClass =
+  'inline-flex items-center gap-1.5 rounded-tremor-small border border-tremor-border px-2.5 py-1 text-tremor-label hover:bg-tremor-background-subtle';
 
 function Figure({ name, label, value }: { name: string; label: string; value: string }) {
   return (
     <div>
       <div className="text-tremor-label text-tremor-content">{label}</div>
-      <div className="text-tremor-metric font-semibold text-tremor-content-strong" data-figure={name}>{value}</div>
+      <div className="text-tremor-metric font-semibold text-tremor-content-strong" data-figure={name}>
+        {value}
+      </div>
     </div>
   );
 }
@@ -56,14 +61,23 @@ function SourceCard({ s }: { s: ImportSourceStatus }) {
   const { t, locale } = useI18n();
   const [failed, setFailed] = useState<string | null>(null);
   const reasons = Object.entries(s.reasons).sort((a, b) => b[1] - a[1]);
-  const unmapped = Object.entries(s.unmapped).flatMap(([kind, values]) => Object.entries(values).map(([value, u]) => ({ kind, value, ...u })));
+  const unmapped = Object.entries(s.unmapped).flatMap(([kind, values]) =>
+    Object.entries(values).map(([value, u]) => ({ kind, value, ...u })),
+  );
   const when = `${formatDate(s.finishedAt, locale)} ${s.finishedAt.slice(11, 16)} UTC`;
   return (
     // A plain card, not CardFrame: a source's report is as long as its files and reasons, so no fixed body height.
     <Card className="p-5">
-      <section aria-labelledby={`source-${s.source}`} data-card-state="ready" className="grid content-start gap-5 text-tremor-default" data-source={s.source}>
+      <section
+        aria-labelledby={`source-${s.source}`}
+        data-card-state="ready"
+        className="grid content-start gap-5 text-tremor-default"
+        data-source={s.source}
+      >
         <header>
-          <h3 id={`source-${s.source}`} className="font-semibold text-tremor-content-strong">{t('data.source.title', { source: s.source })}</h3>
+          <h3 id={`source-${s.source}`} className="font-semibold text-tremor-content-strong">
+            {t('data.source.title', { source: s.source })}
+          </h3>
           <p className="text-tremor-label text-tremor-content">{t('data.source.subtitle', { when, id: s.id })}</p>
         </header>
         <div className="grid grid-cols-4 gap-4">
@@ -73,17 +87,33 @@ function SourceCard({ s }: { s: ImportSourceStatus }) {
           <div>
             <Figure name={`${s.source}.merges`} label={t('data.merges')} value={formatCount(s.merges, locale)} />
             {s.quarantineAvailable && s.merges > 0 && (
-              <button type="button" onClick={() => downloadFile(s.id, 'merges').catch((e: Error) => setFailed(e.message))} className={`${buttonClass} mt-1`}>
+              <button
+                type="button"
+                onClick={() => downloadFile(s.id, 'merges').catch((e: Error) => setFailed(e.message))}
+                className={`${buttonClass} mt-1`}
+              >
                 <DownloadIcon /> {t('data.downloadMerges')}
               </button>
             )}
           </div>
         </div>
         <table aria-label={t('data.files')}>
-          <thead><tr><th className={th}>{t('data.files')}</th><th className={th}>{t('data.kind')}</th><th className={th}>{t('data.encoding')}</th><th className={`${th} text-right`}>{t('data.rows')}</th></tr></thead>
+          <thead>
+            <tr>
+              <th className={th}>{t('data.files')}</th>
+              <th className={th}>{t('data.kind')}</th>
+              <th className={th}>{t('data.encoding')}</th>
+              <th className={`${th} text-right`}>{t('data.rows')}</th>
+            </tr>
+          </thead>
           <tbody>
             {s.files.map((f) => (
-              <tr key={f.file}><td className={`${td} break-all`}>{f.file}</td><td className={td}>{f.kind}</td><td className={td}>{f.encoding}</td><td className={`${td} text-right tabular-nums`}>{formatCount(f.rows, locale)}</td></tr>
+              <tr key={f.file}>
+                <td className={`${td} break-all`}>{f.file}</td>
+                <td className={td}>{f.kind}</td>
+                <td className={td}>{f.encoding}</td>
+                <td className={`${td} text-right tabular-nums`}>{formatCount(f.rows, locale)}</td>
+              </tr>
             ))}
           </tbody>
         </table>
@@ -91,36 +121,92 @@ function SourceCard({ s }: { s: ImportSourceStatus }) {
           <div className="mb-1 flex items-center justify-between">
             <h4 className="font-medium text-tremor-content-strong">{t('data.reasons')}</h4>
             {s.quarantineAvailable && reasons.length > 0 && (
-              <button type="button" onClick={() => downloadFile(s.id, 'quarantine').catch((e: Error) => setFailed(e.message))} className={buttonClass}>
+              <button
+                type="button"
+                onClick={() => downloadFile(s.id, 'quarantine').catch((e: Error) => setFailed(e.message))}
+                className={buttonClass}
+              >
                 <DownloadIcon /> {t('data.downloadQuarantine')}
               </button>
             )}
           </div>
-          {failed && <p role="alert" className="text-red-600">{failed}</p>}
-          {reasons.length === 0 ? <p className="text-tremor-content">{t('data.noReasons')}</p> : (
+          {failed && (
+            <p role="alert" className="text-red-600">
+              {failed}
+            </p>
+          )}
+          {reasons.length === 0 ? (
+            <p className="text-tremor-content">{t('data.noReasons')}</p>
+          ) : (
             <table aria-label={t('data.reasons')}>
-              <tbody>{reasons.map(([reason, n]) => <tr key={reason}><td className={td}>{reason}</td><td className={`${td} text-right tabular-nums`}>{formatCount(n, locale)}</td></tr>)}</tbody>
+              <tbody>
+                {reasons.map(([reason, n]) => (
+                  <tr key={reason}>
+                    <td className={td}>{reason}</td>
+                    <td className={`${td} text-right tabular-nums`}>{formatCount(n, locale)}</td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
           )}
         </div>
         <div>
           <h4 className="mb-1 font-medium text-tremor-content-strong">{t('data.unmapped')}</h4>
-          {unmapped.length === 0 ? <p className="text-tremor-content">{t('data.noUnmapped')}</p> : (
+          {unmapped.length === 0 ? (
+            <p className="text-tremor-content">{t('data.noUnmapped')}</p>
+          ) : (
             <table aria-label={t('data.unmapped')}>
-              <thead><tr><th className={th}>{t('data.kind')}</th><th className={th}>{t('data.value')}</th><th className={`${th} text-right`}>{t('data.rows')}</th><th className={th}>{t('data.suggestion')}</th></tr></thead>
-              <tbody>{unmapped.map((u) => <tr key={`${u.kind}:${u.value}`}><td className={td}>{u.kind}</td><td className={td}>{u.value}</td><td className={`${td} text-right tabular-nums`}>{formatCount(u.rows, locale)}</td><td className={`${td} text-tremor-content`}>{u.suggestion}</td></tr>)}</tbody>
+              <thead>
+                <tr>
+                  <th className={th}>{t('data.kind')}</th>
+                  <th className={th}>{t('data.value')}</th>
+                  <th className={`${th} text-right`}>{t('data.rows')}</th>
+                  <th className={th}>{t('data.suggestion')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {unmapped.map((u) => (
+                  <tr key={`${u.kind}:${u.value}`}>
+                    <td className={td}>{u.kind}</td>
+                    <td className={td}>{u.value}</td>
+                    <td className={`${td} text-right tabular-nums`}>{formatCount(u.rows, locale)}</td>
+                    <td className={`${td} text-tremor-content`}>{u.suggestion}</td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
           )}
         </div>
         <details>
-          <summary className="cursor-pointer font-medium text-tremor-content-strong">{t('data.mapping', { zone: s.mapping.timeZone, encoding: s.mapping.encoding, file: s.mapping.file ?? t('data.defaults') })}</summary>
+          <summary className="cursor-pointer font-medium text-tremor-content-strong">
+            {t('data.mapping', {
+              zone: s.mapping.timeZone,
+              encoding: s.mapping.encoding,
+              file: s.mapping.file ?? t('data.defaults'),
+            })}
+          </summary>
           <div className="mt-2 grid gap-3 md:grid-cols-2">
-            {Object.entries(s.mapping.values).filter(([, v]) => Object.keys(v).length > 0).map(([kind, entries]) => (
-              <table key={kind} aria-label={kind}>
-                <thead><tr><th className={th} colSpan={2}>{kind}</th></tr></thead>
-                <tbody>{Object.entries(entries).map(([from, to]) => <tr key={from}><td className={td}>{from}</td><td className={td}>→ {to ?? t('data.ignored')}</td></tr>)}</tbody>
-              </table>
-            ))}
+            {Object.entries(s.mapping.values)
+              .filter(([, v]) => Object.keys(v).length > 0)
+              .map(([kind, entries]) => (
+                <table key={kind} aria-label={kind}>
+                  <thead>
+                    <tr>
+                      <th className={th} colSpan={2}>
+                        {kind}
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {Object.entries(entries).map(([from, to]) => (
+                      <tr key={from}>
+                        <td className={td}>{from}</td>
+                        <td className={td}>→ {to ?? t('data.ignored')}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              ))}
           </div>
         </details>
       </section>
@@ -136,20 +222,41 @@ export function DataPage() {
     <>
       <PageHeader page="data" title={t('data.title')} description={t('data.description')} />
       <div className="grid gap-5">
-        <CardFrame title={t('data.summary.title')} height={96} state={state.status === 'empty' ? { status: 'ready' } : state} skeleton="tile">
+        <CardFrame
+          title={t('data.summary.title')}
+          height={96}
+          state={state.status === 'empty' ? { status: 'ready' } : state}
+          skeleton="tile"
+        >
           {data && (
             <div className="grid grid-cols-2 gap-4 md:grid-cols-4">
               <Figure name="data.from" label={t('data.summary.from')} value={from} />
-              <Figure name="data.asOf" label={t('data.summary.asOf')} value={data.latest ? formatDate(data.latest.asOf, locale) : '–'} />
-              <Figure name="data.leads" label={t('data.summary.leads')} value={data.latest ? formatCount(data.latest.tables.leads, locale) : '–'} />
-              <Figure name="data.opportunities" label={t('data.summary.opportunities')} value={data.latest ? formatCount(data.latest.tables.opportunities, locale) : '–'} />
+              <Figure
+                name="data.asOf"
+                label={t('data.summary.asOf')}
+                value={data.latest ? formatDate(data.latest.asOf, locale) : '–'}
+              />
+              <Figure
+                name="data.leads"
+                label={t('data.summary.leads')}
+                value={data.latest ? formatCount(data.latest.tables.leads, locale) : '–'}
+              />
+              <Figure
+                name="data.opportunities"
+                label={t('data.summary.opportunities')}
+                value={data.latest ? formatCount(data.latest.tables.opportunities, locale) : '–'}
+              />
             </div>
           )}
         </CardFrame>
         {state.status !== 'ready' ? (
           <CardFrame title={t('data.sources.title')} height={120} state={state} emptyReason={t('data.sources.empty')} />
         ) : (
-          <div className="grid gap-5 xl:grid-cols-2">{data!.sources.map((s) => <SourceCard key={s.source} s={s} />)}</div>
+          <div className="grid gap-5 xl:grid-cols-2">
+            {data!.sources.map((s) => (
+              <SourceCard key={s.source} s={s} />
+            ))}
+          </div>
         )}
       </div>
     </>

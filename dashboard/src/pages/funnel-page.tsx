@@ -22,11 +22,21 @@ export function FunnelPage() {
   return (
     <>
       <PageHeader page="funnel" title={t('funnel.title')} description={t('funnel.description')}>
-        <Segmented label={t('grain.label')} value={grain} onChange={setGrain} options={[{ value: 'lead', label: t('grain.lead') }, { value: 'account', label: t('grain.account') }]} />
+        <Segmented
+          label={t('grain.label')}
+          value={grain}
+          onChange={setGrain}
+          options={[
+            { value: 'lead', label: t('grain.lead') },
+            { value: 'account', label: t('grain.account') },
+          ]}
+        />
       </PageHeader>
       <div className="grid gap-5">
         <div className="grid gap-5 xl:grid-cols-3">
-          <div className="xl:col-span-2"><StageVolumeCard /></div>
+          <div className="xl:col-span-2">
+            <StageVolumeCard />
+          </div>
           <PathMixCard />
         </div>
         <CohortMatrixCard />
@@ -35,7 +45,9 @@ export function FunnelPage() {
           <VelocityCard />
         </div>
         <div className="grid gap-5 xl:grid-cols-3">
-          <div className="xl:col-span-2"><FunnelBreakdownCard /></div>
+          <div className="xl:col-span-2">
+            <FunnelBreakdownCard />
+          </div>
           <RecycleRateCard />
         </div>
       </div>

@@ -31,10 +31,19 @@ export function ReviewPage() {
       <div className="grid gap-5">
         <PeriodComparisonCard />
         <div className="grid gap-5 xl:grid-cols-5">
-          <div className="xl:col-span-3"><GapDecompositionCard /></div>
-          <div className="xl:col-span-2"><MoversCard /></div>
+          <div className="xl:col-span-3">
+            <GapDecompositionCard />
+          </div>
+          <div className="xl:col-span-2">
+            <MoversCard />
+          </div>
         </div>
-        <ActionLog period={periodKey} today={new Date().toISOString().slice(0, 10)} metrics={metrics} renderEffect={(a) => <ActionKpiEffect action={a} />} />
+        <ActionLog
+          period={periodKey}
+          today={new Date().toISOString().slice(0, 10)}
+          metrics={metrics}
+          renderEffect={(a) => <ActionKpiEffect action={a} />}
+        />
         <KpiTreeCard height={720} picker={false} />
       </div>
     </>

@@ -22,7 +22,14 @@ export function SemanticLayerProvider({ children }: { children: ReactNode }) {
   const { response, isLoading, error } = useCubeMeta();
   const value = useMemo<SemanticLayer>(() => {
     if (error) {
-      return { status: 'error', error: error.message, views: [], hasView: () => false, hasMember: () => false, title: () => null };
+      return {
+        status: 'error',
+        error: error.message,
+        views: [],
+        hasView: () => false,
+        hasMember: () => false,
+        title: () => null,
+      };
     }
     if (isLoading || !response) {
       return { status: 'loading', error: null, views: [], hasView: () => false, hasMember: () => false, title: () => null };

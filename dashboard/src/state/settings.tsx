@@ -51,7 +51,10 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
 
   const hasStages = layer.status === 'ready' && layer.hasMember(STAGES.stage) && layer.hasMember(STAGES.slaDays);
   const stagesQ = useCubeQuery(
-    { dimensions: [STAGES.stage, STAGES.stageOrder, STAGES.labelJa, STAGES.labelEn, STAGES.slaDays, STAGES.isFunnel, STAGES.team], order: { [STAGES.stageOrder]: 'asc' } },
+    {
+      dimensions: [STAGES.stage, STAGES.stageOrder, STAGES.labelJa, STAGES.labelEn, STAGES.slaDays, STAGES.isFunnel, STAGES.team],
+      order: { [STAGES.stageOrder]: 'asc' },
+    },
     { skip: !hasStages },
   );
   const hasChannels = layer.status === 'ready' && layer.hasMember(CHANNEL) && layer.hasMember(CHANNEL_LABEL_EN);
@@ -59,7 +62,12 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
   const settingsQ = useCubeQuery({ dimensions: [SETTINGS_KEY, SETTINGS_VALUE] }, { skip: !hasSettings });
   // The latest and the earliest day with data in one request (a blended query: both are cut by day).
   const reachQ = useCubeQuery(
-    (['desc', 'asc'] as const).map((dir) => ({ measures: ['stage_reach.leads'], timeDimensions: [{ dimension: REACHED_AT, granularity: 'day' as const }], order: { [REACHED_AT]: dir }, limit: 1 })),
+    (['desc', 'asc'] as const).map((dir) => ({
+      measures: ['stage_reach.leads'],
+      timeDimensions: [{ dimension: REACHED_AT, granularity: 'day' as const }],
+      order: { [REACHED_AT]: dir },
+      limit: 1,
+    })),
     { skip: !hasReach },
   );
 
@@ -80,8 +88,13 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
     if (layer.status === 'error') return { ...base, status: 'error', error: layer.error };
     if (layer.status === 'loading') return base;
     // useCubeQuery reports isLoading only once its request has started: wait for an answer.
-    const pending = (q: { isLoading: boolean; resultSet: unknown; error: Error | null }) => q.isLoading || (!q.resultSet && !q.error);
-    const waiting = (hasSettings && pending(settingsQ)) || (hasStages && pending(stagesQ)) || (hasChannels && pending(channelsQ)) || (hasReach && pending(reachQ));
+    const pending = (q: { isLoading: boolean; resultSet: unknown; error: Error | null }) =>
+      q.isLoading || (!q.resultSet && !q.error);
+    const waiting =
+      (hasSettings && pending(settingsQ)) ||
+      (hasStages && pending(stagesQ)) ||
+      (hasChannels && pending(channelsQ)) ||
+      (hasReach && pending(reachQ));
     if (waiting) return base;
 
     const kv = new Map<string, string>();
@@ -98,7 +111,10 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
       order: Number(r[STAGES.stageOrder]),
       labelJa: (r[STAGES.labelJa] as string | null) ?? null,
       labelEn: (r[STAGES.labelEn] as string | null) ?? null,
-      slaDays: r[STAGES.slaDays] === null || r[STAGES.slaDays] === undefined || r[STAGES.slaDays] === '' ? null : Number(r[STAGES.slaDays]),
+      slaDays:
+        r[STAGES.slaDays] === null || r[STAGES.slaDays] === undefined || r[STAGES.slaDays] === ''
+          ? null
+          : Number(r[STAGES.slaDays]),
       isFunnel: r[STAGES.isFunnel] === true || r[STAGES.isFunnel] === 'true',
       team: (r[STAGES.team] as string | null) ?? null,
     }));
@@ -123,7 +139,21 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
       source: { settings: kv.size > 0, asOf: asOfSetting ? 'settings' : latest ? 'data' : 'today' },
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the query objects are new on every render; their status and result are the inputs
-  }, [layer, hasSettings, hasStages, stagesQ.isLoading, stagesQ.resultSet, hasChannels, channelsQ.isLoading, channelsQ.resultSet, hasReach, settingsQ.isLoading, settingsQ.resultSet, reachQ.isLoading, reachQ.resultSet]);
+  }, [
+    layer,
+    hasSettings,
+    hasStages,
+    stagesQ.isLoading,
+    stagesQ.resultSet,
+    hasChannels,
+    channelsQ.isLoading,
+    channelsQ.resultSet,
+    hasReach,
+    settingsQ.isLoading,
+    settingsQ.resultSet,
+    reachQ.isLoading,
+    reachQ.resultSet,
+  ]);
 
   return <SettingsContext.Provider value={value}>{children}</SettingsContext.Provider>;
 }

@@ -13,8 +13,30 @@ import { readCsv } from '../read-csv.js';
 import { fold, normaliseEmail, parseAmount, type TextEncoding } from '../text.js';
 
 export const CANONICAL_STAGES = ['lead', 'mql', 'sal', 'sql', 'opportunity', 'won', 'recycled', 'disqualified', 'lost'];
-export const CANONICAL_CHANNELS = ['seo', 'content', 'web_ads', 'social', 'email', 'webinar', 'seminar', 'trade_show', 'referral', 'inside_sales', 'direct'];
-export const CANONICAL_TOUCH_TYPES = ['page_view', 'download', 'webinar_register', 'webinar_attend', 'email_click', 'ad_click', 'form_submit', 'event_visit', 'sales_call'];
+export const CANONICAL_CHANNELS = [
+  'seo',
+  'content',
+  'web_ads',
+  'social',
+  'email',
+  'webinar',
+  'seminar',
+  'trade_show',
+  'referral',
+  'inside_sales',
+  'direct',
+];
+export const CANONICAL_TOUCH_TYPES = [
+  'page_view',
+  'download',
+  'webinar_register',
+  'webinar_attend',
+  'email_click',
+  'ad_click',
+  'form_submit',
+  'event_visit',
+  'sales_call',
+];
 export const DEAL_TYPES = ['new', 'upsell', 'cross_sell', 'renewal'];
 export const DEAL_STATUSES = ['open', 'won', 'lost'];
 
@@ -46,7 +68,12 @@ export interface ImportContext {
   channels: string[];
 }
 
-export function buildMaps(defaults: SourceDefaults, mapping: MappingFile | undefined, channels: string[], stages: string[]): Record<ValueKind, ValueMap> {
+export function buildMaps(
+  defaults: SourceDefaults,
+  mapping: MappingFile | undefined,
+  channels: string[],
+  stages: string[],
+): Record<ValueKind, ValueMap> {
   const m = mapping;
   return {
     stages: new ValueMap('stages', stages, defaults.stages ?? {}, m?.stages ?? {}),
@@ -90,12 +117,28 @@ export class Row {
   reject(column: string, value: string, reason: string, suggestion = '') {
     if (this.rejected) return;
     this.rejected = true;
-    this.ctx.batch.reject({ source: this.ctx.source, file: this.origin.file, line: this.origin.line, column, value, reason, suggestion });
+    this.ctx.batch.reject({
+      source: this.ctx.source,
+      file: this.origin.file,
+      line: this.origin.line,
+      column,
+      value,
+      reason,
+      suggestion,
+    });
   }
 
   /** Quarantines one value of the row (a touch, a stage date) while the rest of the row is kept. */
   note(column: string, value: string, reason: string, suggestion = '') {
-    this.ctx.batch.reject({ source: this.ctx.source, file: this.origin.file, line: this.origin.line, column, value, reason, suggestion });
+    this.ctx.batch.reject({
+      source: this.ctx.source,
+      file: this.origin.file,
+      line: this.origin.line,
+      column,
+      value,
+      reason,
+      suggestion,
+    });
   }
 
   /** A mapped value that only this part of the row needs: unknown → quarantined as a note, undefined returned. */
@@ -118,7 +161,8 @@ export class Row {
     if (raw === '') return undefined;
     const t = this.ctx.dates.read(raw);
     if (!t) this.note(column, raw, 'unreadable date', 'give the format as date_format (luxon tokens) in a mapping file');
-    else if (Date.parse(t) > this.ctx.asOfMs) this.note(column, raw, `date beyond as_of (${this.ctx.asOf})`, 'export again or pass a later --as-of');
+    else if (Date.parse(t) > this.ctx.asOfMs)
+      this.note(column, raw, `date beyond as_of (${this.ctx.asOf})`, 'export again or pass a later --as-of');
     else return t;
     return undefined;
   }
@@ -210,9 +254,13 @@ export class Row {
     if (raw === '') return '';
     const v = this.ctx.maps.owner_teams.get(raw);
     if (v === undefined && !columns.includes('owner_team')) {
-      this.ctx.batch.noteUnmapped('owner_teams', raw, `add "${raw}: <team>" under owner_teams: in a mapping file given with --mapping`);
+      this.ctx.batch.noteUnmapped(
+        'owner_teams',
+        raw,
+        `add "${raw}: <team>" under owner_teams: in a mapping file given with --mapping`,
+      );
     }
-    return v === undefined ? fold(raw) : v ?? '';
+    return v === undefined ? fold(raw) : (v ?? '');
   }
 }
 
@@ -249,7 +297,15 @@ export async function eachRow(
       report.rows++;
       ctx.batch.read++;
       if ('problem' in item) {
-        ctx.batch.reject({ source: ctx.source, file: display, line: item.line, column: item.column, value: item.value, reason: item.reason, suggestion: '' });
+        ctx.batch.reject({
+          source: ctx.source,
+          file: display,
+          line: item.line,
+          column: item.column,
+          value: item.value,
+          reason: item.reason,
+          suggestion: '',
+        });
         return;
       }
       onRow(new Row(ctx, item.values, { file: display, line: item.line }, folded));
@@ -277,7 +333,12 @@ export function inFunnelOrder(row: Row, stages: string[], dated: { stage: string
   const kept: typeof dated = [];
   for (const d of sorted) {
     if (latest && Date.parse(d.at) < Date.parse(latest)) {
-      row.note(d.column, row.get(d.column), `transition out of time order: ${d.stage} dated before ${latestColumn}`, 'correct the date in the source system');
+      row.note(
+        d.column,
+        row.get(d.column),
+        `transition out of time order: ${d.stage} dated before ${latestColumn}`,
+        'correct the date in the source system',
+      );
       continue;
     }
     latest = d.at;
@@ -288,7 +349,13 @@ export function inFunnelOrder(row: Row, stages: string[], dated: { stage: string
 }
 
 /** A won or lost deal has a close date, not before its creation; an open one has none that counts. */
-export function checkDealDates(r: Row, closedColumn: string, status: string | null | undefined, createdAt?: string, closedAt?: string) {
+export function checkDealDates(
+  r: Row,
+  closedColumn: string,
+  status: string | null | undefined,
+  createdAt?: string,
+  closedAt?: string,
+) {
   if ((status === 'won' || status === 'lost') && !closedAt) r.reject(closedColumn, '', `a ${status} deal without a close date`);
   else if (closedAt && createdAt && Date.parse(closedAt) < Date.parse(createdAt) && status !== 'open') {
     r.reject(closedColumn, r.get(closedColumn), 'closed before it was created (out of time order)');

@@ -19,7 +19,16 @@ import { normaliseDomain } from '../text.js';
 import { checkDealDates, eachRow, type ImportContext, type Row, type SourceDefaults } from './common.js';
 import { ImportInputError, type SourceAdapter } from './index.js';
 
-const TABLE_ORDER = ['accounts', 'campaigns', 'leads', 'stage_transitions', 'opportunities', 'touchpoints', 'channel_costs', 'targets'] as const;
+const TABLE_ORDER = [
+  'accounts',
+  'campaigns',
+  'leads',
+  'stage_transitions',
+  'opportunities',
+  'touchpoints',
+  'channel_costs',
+  'targets',
+] as const;
 type TableName = (typeof TABLE_ORDER)[number];
 
 /** `2024-04`, `2024/4/1`, `2024年4月` → `2024-04-01`. */
@@ -51,19 +60,57 @@ function readers(ctx: ImportContext, spec: TableSpec) {
       const stageDates = Object.entries(spec.stage_dates).map(([stage, column]) => [stage, column, r.time(column)] as const);
       const current = r.get(c('stage')) !== '' ? r.mapped('stages', c('stage'), { required: true }) : undefined;
       if (r.rejected || !personKey) return;
-      ctx.batch.add('people', {
-        source: ctx.source, person_key: personKey, email, account_key: r.key(c('account_id')), company_name: r.get(c('company_name')),
-        created_at: createdAt, updated_at: r.time(c('updated_at')), lead_source: r.mapped('channels', c('lead_source')),
-        persona: r.get(c('persona')), owner_team: r.ownerTeam(c('owner_team')),
-      }, r.origin);
+      ctx.batch.add(
+        'people',
+        {
+          source: ctx.source,
+          person_key: personKey,
+          email,
+          account_key: r.key(c('account_id')),
+          company_name: r.get(c('company_name')),
+          created_at: createdAt,
+          updated_at: r.time(c('updated_at')),
+          lead_source: r.mapped('channels', c('lead_source')),
+          persona: r.get(c('persona')),
+          owner_team: r.ownerTeam(c('owner_team')),
+        },
+        r.origin,
+      );
       for (const [stage, , at] of stageDates) {
-        if (at) ctx.batch.add('events', { source: ctx.source, event_key: `${personKey}:${stage}`, person_key: personKey, to_stage: stage, entered_at: at }, r.origin);
+        if (at)
+          ctx.batch.add(
+            'events',
+            { source: ctx.source, event_key: `${personKey}:${stage}`, person_key: personKey, to_stage: stage, entered_at: at },
+            r.origin,
+          );
       }
       if (current) {
-        ctx.batch.add('events', { source: ctx.source, event_key: `${personKey}:initial`, person_key: personKey, to_stage: current, entered_at: createdAt, is_initial: 'true' }, r.origin);
+        ctx.batch.add(
+          'events',
+          {
+            source: ctx.source,
+            event_key: `${personKey}:initial`,
+            person_key: personKey,
+            to_stage: current,
+            entered_at: createdAt,
+            is_initial: 'true',
+          },
+          r.origin,
+        );
       } else {
         // A list export without a stage column: the lead entered the funnel when it was created.
-        ctx.batch.add('events', { source: ctx.source, event_key: `${personKey}:created`, person_key: personKey, to_stage: 'lead', entered_at: createdAt, reason: 'created' }, r.origin);
+        ctx.batch.add(
+          'events',
+          {
+            source: ctx.source,
+            event_key: `${personKey}:created`,
+            person_key: personKey,
+            to_stage: 'lead',
+            entered_at: createdAt,
+            reason: 'created',
+          },
+          r.origin,
+        );
       }
     },
     stage_transitions: (r) => {
@@ -73,7 +120,19 @@ function readers(ctx: ImportContext, spec: TableSpec) {
       const at = r.time(c('transitioned_at'), { required: true });
       if (r.rejected || !person || !to) return;
       const key = r.key(c('transition_id')) ?? `${person}:${to}:${at}`;
-      ctx.batch.add('events', { source: ctx.source, event_key: key, person_key: person, from_stage: from, to_stage: to, entered_at: at, reason: r.get(c('reason')) }, r.origin);
+      ctx.batch.add(
+        'events',
+        {
+          source: ctx.source,
+          event_key: key,
+          person_key: person,
+          from_stage: from,
+          to_stage: to,
+          entered_at: at,
+          reason: r.get(c('reason')),
+        },
+        r.origin,
+      );
     },
     touchpoints: (r) => {
       const person = personRef(r);
@@ -83,7 +142,19 @@ function readers(ctx: ImportContext, spec: TableSpec) {
       const touchType = r.mapped('touch_types', c('touch_type'));
       if (r.rejected || !person || !channel) return;
       const key = r.key(c('touchpoint_id')) ?? `${person}:${at}:${channel}:${campaign ?? ''}`;
-      ctx.batch.add('touches', { source: ctx.source, touch_key: key, person_key: person, occurred_at: at, channel, campaign_key: campaign, touch_type: touchType }, r.origin);
+      ctx.batch.add(
+        'touches',
+        {
+          source: ctx.source,
+          touch_key: key,
+          person_key: person,
+          occurred_at: at,
+          channel,
+          campaign_key: campaign,
+          touch_type: touchType,
+        },
+        r.origin,
+      );
     },
     opportunities: (r) => {
       const dealKey = r.key(c('opportunity_id'), { required: true });
@@ -96,10 +167,23 @@ function readers(ctx: ImportContext, spec: TableSpec) {
       const dealType = r.mapped('deal_types', c('deal_type'));
       checkDealDates(r, c('closed_at'), status, createdAt, closedAt);
       if (r.rejected || !dealKey) return;
-      ctx.batch.add('deals', {
-        source: ctx.source, deal_key: dealKey, account_key: r.key(c('account_id')), created_at: createdAt, closed_at: closedAt, status,
-        amount, deal_type: dealType, lost_reason: r.get(c('lost_reason')), owner_team: r.ownerTeam(c('owner_team')) || null, updated_at: r.time(c('updated_at')),
-      }, r.origin);
+      ctx.batch.add(
+        'deals',
+        {
+          source: ctx.source,
+          deal_key: dealKey,
+          account_key: r.key(c('account_id')),
+          created_at: createdAt,
+          closed_at: closedAt,
+          status,
+          amount,
+          deal_type: dealType,
+          lost_reason: r.get(c('lost_reason')),
+          owner_team: r.ownerTeam(c('owner_team')) || null,
+          updated_at: r.time(c('updated_at')),
+        },
+        r.origin,
+      );
       if (person) ctx.batch.add('deal_contacts', { source: ctx.source, deal_key: dealKey, person_key: person }, r.origin);
     },
     accounts: (r) => {
@@ -107,12 +191,24 @@ function readers(ctx: ImportContext, spec: TableSpec) {
       const createdAt = r.time(c('created_at'));
       const churnedAt = r.time(c('churned_at'));
       if (r.rejected) return;
-      ctx.batch.add('accounts', {
-        source: ctx.source, account_key: key, account_name: r.get(c('account_name')), domain: normaliseDomain(r.get(c('domain'), c('website'))),
-        industry: r.get(c('industry')), employee_band: r.get(c('employee_band')), region: r.get(c('region')),
-        created_at: createdAt, churned_at: churnedAt, updated_at: r.time(c('updated_at')), owner_team: r.ownerTeam(c('owner_team')) || null,
-        same_as: r.get(c('same_as')) || null, // "<source>:<id>" of the same company in another source
-      }, r.origin);
+      ctx.batch.add(
+        'accounts',
+        {
+          source: ctx.source,
+          account_key: key,
+          account_name: r.get(c('account_name')),
+          domain: normaliseDomain(r.get(c('domain'), c('website'))),
+          industry: r.get(c('industry')),
+          employee_band: r.get(c('employee_band')),
+          region: r.get(c('region')),
+          created_at: createdAt,
+          churned_at: churnedAt,
+          updated_at: r.time(c('updated_at')),
+          owner_team: r.ownerTeam(c('owner_team')) || null,
+          same_as: r.get(c('same_as')) || null, // "<source>:<id>" of the same company in another source
+        },
+        r.origin,
+      );
     },
     campaigns: (r) => {
       const key = r.key(c('campaign_id'), { required: true });
@@ -121,7 +217,18 @@ function readers(ctx: ImportContext, spec: TableSpec) {
       const ended = r.time(c('ended_at'));
       if (started && ended && ended < started) r.reject(c('ended_at'), r.get(c('ended_at')), 'campaign ends before it starts');
       if (r.rejected) return;
-      ctx.batch.add('campaigns', { source: ctx.source, campaign_key: key, campaign_name: r.get(c('campaign_name')), channel, started_at: started, ended_at: ended }, r.origin);
+      ctx.batch.add(
+        'campaigns',
+        {
+          source: ctx.source,
+          campaign_key: key,
+          campaign_name: r.get(c('campaign_name')),
+          channel,
+          started_at: started,
+          ended_at: ended,
+        },
+        r.origin,
+      );
     },
     channel_costs: (r) => {
       const month = firstOfMonth(r.required(c('month')));
@@ -153,11 +260,17 @@ export const generic: SourceAdapter = {
   async read(files, ctx) {
     const mapping: MappingFile | undefined = ctx.mapping;
     const specs = Object.entries(mapping?.tables ?? {}) as [TableName, TableSpec][];
-    if (!specs.length) throw new ImportInputError('the generic source needs a mapping file (--mapping file.yml) with a tables: section saying which file is which table');
+    if (!specs.length)
+      throw new ImportInputError(
+        'the generic source needs a mapping file (--mapping file.yml) with a tables: section saying which file is which table',
+      );
     const byTable = new Map<TableName, string[]>();
     for (const file of files) {
       const hit = specs.find(([, spec]) => globMatch(spec.file, path.basename(file)));
-      if (!hit) throw new ImportInputError(`${ctx.display(file)}: no table of the mapping matches this file name (patterns: ${specs.map(([t, s]) => `${t}: ${s.file}`).join(', ')})`);
+      if (!hit)
+        throw new ImportInputError(
+          `${ctx.display(file)}: no table of the mapping matches this file name (patterns: ${specs.map(([t, s]) => `${t}: ${s.file}`).join(', ')})`,
+        );
       byTable.set(hit[0], [...(byTable.get(hit[0]) ?? []), file]);
     }
     for (const table of TABLE_ORDER) {

@@ -27,34 +27,65 @@ import { classify, type SourceAdapter } from './index.js';
 
 export const hubspotDefaults: SourceDefaults = {
   stages: {
-    subscriber: 'lead', lead: 'lead', marketingqualifiedlead: 'mql', salesqualifiedlead: 'sql',
-    opportunity: 'opportunity', customer: 'won', evangelist: null, other: null, 'Other Lifecycle': null,
+    subscriber: 'lead',
+    lead: 'lead',
+    marketingqualifiedlead: 'mql',
+    salesqualifiedlead: 'sql',
+    opportunity: 'opportunity',
+    customer: 'won',
+    evangelist: null,
+    other: null,
+    'Other Lifecycle': null,
   },
   channels: {
-    ORGANIC_SEARCH: 'seo', PAID_SEARCH: 'web_ads', EMAIL_MARKETING: 'email', SOCIAL_MEDIA: 'social', 'Organic Social': 'social',
-    PAID_SOCIAL: 'web_ads', REFERRALS: 'referral', DIRECT_TRAFFIC: 'direct', OTHER_CAMPAIGNS: 'content', OFFLINE: 'inside_sales',
-    'Offline Sources': 'inside_sales', AI_REFERRALS: 'referral',
+    ORGANIC_SEARCH: 'seo',
+    PAID_SEARCH: 'web_ads',
+    EMAIL_MARKETING: 'email',
+    SOCIAL_MEDIA: 'social',
+    'Organic Social': 'social',
+    PAID_SOCIAL: 'web_ads',
+    REFERRALS: 'referral',
+    DIRECT_TRAFFIC: 'direct',
+    OTHER_CAMPAIGNS: 'content',
+    OFFLINE: 'inside_sales',
+    'Offline Sources': 'inside_sales',
+    AI_REFERRALS: 'referral',
   },
   deal_status: {
-    closedwon: 'won', closedlost: 'lost', appointmentscheduled: 'open', qualifiedtobuy: 'open', presentationscheduled: 'open',
-    decisionmakerboughtin: 'open', 'Decision Maker Bought-In': 'open', contractsent: 'open',
+    closedwon: 'won',
+    closedlost: 'lost',
+    appointmentscheduled: 'open',
+    qualifiedtobuy: 'open',
+    presentationscheduled: 'open',
+    decisionmakerboughtin: 'open',
+    'Decision Maker Bought-In': 'open',
+    contractsent: 'open',
   },
   deal_types: { newbusiness: 'new', existingbusiness: 'upsell' },
 };
 
 const STAGE_DATE = [/^Became an? (.+?) Date$/i, /^Date entered ["'“‘](.+?) \(Lifecycle Stage\)["'”’]$/i];
-const COMPANY_ID = ['Primary Associated Company ID', 'Associated Company IDs (Primary)', 'Associated Company IDs', 'Associated Company ID'];
+const COMPANY_ID = [
+  'Primary Associated Company ID',
+  'Associated Company IDs (Primary)',
+  'Associated Company IDs',
+  'Associated Company ID',
+];
 const firstId = (v: string) => v.split(/[;,]/)[0]!.trim();
 
 export const hubspot: SourceAdapter = {
   name: 'hubspot',
   defaults: hubspotDefaults,
   async read(files, ctx) {
-    const kinds = await classify(files, [
-      { kind: 'deals', requires: ['Record ID', 'Deal Name', 'Deal Stage'] },
-      { kind: 'companies', requires: ['Record ID', 'Company name|Company Name', 'Company Domain Name|Website URL'] },
-      { kind: 'contacts', requires: ['Record ID', 'Email'] },
-    ], ctx);
+    const kinds = await classify(
+      files,
+      [
+        { kind: 'deals', requires: ['Record ID', 'Deal Name', 'Deal Stage'] },
+        { kind: 'companies', requires: ['Record ID', 'Company name|Company Name', 'Company Domain Name|Website URL'] },
+        { kind: 'contacts', requires: ['Record ID', 'Email'] },
+      ],
+      ctx,
+    );
     const stages = CANONICAL_STAGES;
 
     for (const file of kinds.get('companies') ?? []) {
@@ -62,14 +93,24 @@ export const hubspot: SourceAdapter = {
         const key = r.key('Record ID', { required: true });
         const createdAt = r.time('Create Date');
         if (r.rejected) return;
-        ctx.batch.add('accounts', {
-          source: ctx.source, account_key: key, account_name: r.get('Company name', 'Company Name'),
-          domain: normaliseDomain(r.get('Company Domain Name', 'Website URL')), industry: r.get('Industry').toLowerCase() || null,
-          employee_band: employeeBand(r.get('Number of Employees')), region: r.get('State/Region') || null,
-          created_at: createdAt, updated_at: r.time('Last Modified Date'), owner_team: r.ownerTeam('Company owner') || null,
-          // Set by HubSpot's Salesforce integration: the same company in Salesforce.
-          same_as: r.get('Salesforce Account ID') ? `salesforce:${r.get('Salesforce Account ID')}` : null,
-        }, r.origin);
+        ctx.batch.add(
+          'accounts',
+          {
+            source: ctx.source,
+            account_key: key,
+            account_name: r.get('Company name', 'Company Name'),
+            domain: normaliseDomain(r.get('Company Domain Name', 'Website URL')),
+            industry: r.get('Industry').toLowerCase() || null,
+            employee_band: employeeBand(r.get('Number of Employees')),
+            region: r.get('State/Region') || null,
+            created_at: createdAt,
+            updated_at: r.time('Last Modified Date'),
+            owner_team: r.ownerTeam('Company owner') || null,
+            // Set by HubSpot's Salesforce integration: the same company in Salesforce.
+            same_as: r.get('Salesforce Account ID') ? `salesforce:${r.get('Salesforce Account ID')}` : null,
+          },
+          r.origin,
+        );
       });
     }
 
@@ -80,11 +121,21 @@ export const hubspot: SourceAdapter = {
         const createdAt = r.time('Create Date', { required: true });
         if (r.rejected || !key) return;
         const companyId = r.get(...COMPANY_ID);
-        ctx.batch.add('people', {
-          source: ctx.source, person_key: key, email, account_key: companyId ? `${ctx.source}:${firstId(companyId)}` : null,
-          company_name: r.get('Company Name') || null, created_at: createdAt, updated_at: r.time('Last Modified Date'),
-          lead_source: r.mapped('channels', 'Original Source'), owner_team: r.ownerTeam('Contact owner') || null,
-        }, r.origin);
+        ctx.batch.add(
+          'people',
+          {
+            source: ctx.source,
+            person_key: key,
+            email,
+            account_key: companyId ? `${ctx.source}:${firstId(companyId)}` : null,
+            company_name: r.get('Company Name') || null,
+            created_at: createdAt,
+            updated_at: r.time('Last Modified Date'),
+            lead_source: r.mapped('channels', 'Original Source'),
+            owner_team: r.ownerTeam('Contact owner') || null,
+          },
+          r.origin,
+        );
 
         // Lifecycle-stage dates: the newer "Date entered" and the older "Became a" both; the earliest per stage.
         const byStage = new Map<string, { stage: string; at: string; column: string }>();
@@ -94,7 +145,12 @@ export const hubspot: SourceAdapter = {
           const mapped = ctx.maps.stages.get(m[1]!);
           if (mapped === undefined) {
             ctx.batch.noteUnmapped('stages', m[1]!, ctx.maps.stages.suggest(m[1]!));
-            r.note(column, r.values[column]!, `unknown stage "${m[1]}" (stage date not imported)`, ctx.maps.stages.suggest(m[1]!));
+            r.note(
+              column,
+              r.values[column]!,
+              `unknown stage "${m[1]}" (stage date not imported)`,
+              ctx.maps.stages.suggest(m[1]!),
+            );
             continue;
           }
           if (mapped === null) continue;
@@ -104,17 +160,48 @@ export const hubspot: SourceAdapter = {
           if (!seen || Date.parse(at) < Date.parse(seen.at)) byStage.set(mapped, { stage: mapped, at, column });
         }
         for (const d of inFunnelOrder(r, stages, [...byStage.values()])) {
-          ctx.batch.add('events', { source: ctx.source, event_key: `${key}:${d.stage}`, person_key: key, to_stage: d.stage, entered_at: d.at, reason: 'lifecycle_stage' }, r.origin);
+          ctx.batch.add(
+            'events',
+            {
+              source: ctx.source,
+              event_key: `${key}:${d.stage}`,
+              person_key: key,
+              to_stage: d.stage,
+              entered_at: d.at,
+              reason: 'lifecycle_stage',
+            },
+            r.origin,
+          );
         }
 
         const original = r.softMapped('channels', 'Original Source', 'first touch');
         if (original) {
-          ctx.batch.add('touches', { source: ctx.source, touch_key: `${key}:original_source`, person_key: key, occurred_at: createdAt, channel: original }, r.origin);
+          ctx.batch.add(
+            'touches',
+            {
+              source: ctx.source,
+              touch_key: `${key}:original_source`,
+              person_key: key,
+              occurred_at: createdAt,
+              channel: original,
+            },
+            r.origin,
+          );
         }
         const latestAt = r.softTime('Latest Source Timestamp');
         const latest = latestAt && latestAt !== createdAt ? r.softMapped('channels', 'Latest Source', 'latest touch') : undefined;
         if (latest && latestAt) {
-          ctx.batch.add('touches', { source: ctx.source, touch_key: `${key}:latest_source:${latestAt}`, person_key: key, occurred_at: latestAt, channel: latest }, r.origin);
+          ctx.batch.add(
+            'touches',
+            {
+              source: ctx.source,
+              touch_key: `${key}:latest_source:${latestAt}`,
+              person_key: key,
+              occurred_at: latestAt,
+              channel: latest,
+            },
+            r.origin,
+          );
         }
       });
     }
@@ -131,13 +218,26 @@ export const hubspot: SourceAdapter = {
         checkDealDates(r, 'Close Date', status, createdAt, closedAt);
         if (r.rejected || !key) return;
         const companyId = r.get(...COMPANY_ID);
-        ctx.batch.add('deals', {
-          source: ctx.source, deal_key: key, account_key: companyId ? `${ctx.source}:${firstId(companyId)}` : null, created_at: createdAt,
-          closed_at: closedAt, status, amount, deal_type: dealType, lost_reason: r.get('Closed Lost Reason') || null,
-          owner_team: r.ownerTeam('Deal owner') || null, updated_at: r.time('Last Modified Date'),
-        }, r.origin);
+        ctx.batch.add(
+          'deals',
+          {
+            source: ctx.source,
+            deal_key: key,
+            account_key: companyId ? `${ctx.source}:${firstId(companyId)}` : null,
+            created_at: createdAt,
+            closed_at: closedAt,
+            status,
+            amount,
+            deal_type: dealType,
+            lost_reason: r.get('Closed Lost Reason') || null,
+            owner_team: r.ownerTeam('Deal owner') || null,
+            updated_at: r.time('Last Modified Date'),
+          },
+          r.origin,
+        );
         const contact = firstId(r.get('Associated Contact IDs', 'Associated Contact ID'));
-        if (contact) ctx.batch.add('deal_contacts', { source: ctx.source, deal_key: key, person_key: `${ctx.source}:${contact}` }, r.origin);
+        if (contact)
+          ctx.batch.add('deal_contacts', { source: ctx.source, deal_key: key, person_key: `${ctx.source}:${contact}` }, r.origin);
       });
     }
   },

@@ -40,4 +40,3 @@ export async function classify(files: string[], kinds: FileKind[], ctx: ImportCo
   }
   return out;
 }
-

@@ -22,20 +22,57 @@ import { classify, type SourceAdapter } from './index.js';
 
 export const marketoDefaults: SourceDefaults = {
   stages: {
-    Anonymous: null, Known: 'lead', Inquiry: 'lead', Engaged: 'lead', Lead: 'lead', 'Marketing Qualified': 'mql',
-    'Marketing Qualified Lead': 'mql', 'Sales Accepted': 'sal', 'Sales Accepted Lead': 'sal', 'Sales Qualified': 'sql',
-    'Sales Qualified Lead': 'sql', Customer: 'won', Won: 'won', Nurture: 'recycled', 'Closed Lost': 'lost',
+    Anonymous: null,
+    Known: 'lead',
+    Inquiry: 'lead',
+    Engaged: 'lead',
+    Lead: 'lead',
+    'Marketing Qualified': 'mql',
+    'Marketing Qualified Lead': 'mql',
+    'Sales Accepted': 'sal',
+    'Sales Accepted Lead': 'sal',
+    'Sales Qualified': 'sql',
+    'Sales Qualified Lead': 'sql',
+    Customer: 'won',
+    Won: 'won',
+    Nurture: 'recycled',
+    'Closed Lost': 'lost',
   },
   channels: {
-    Webinar: 'webinar', Tradeshow: 'trade_show', 'Trade Show': 'trade_show', 'Online Advertising': 'web_ads', 'Paid Search': 'web_ads',
-    'Email Blast': 'email', Nurture: 'email', Content: 'content', 'Web Content': 'content', 'Content Syndication': 'content',
-    'Live Event': 'seminar', Roadshow: 'seminar', Social: 'social', 'Social Media': 'social', Website: 'direct', 'Web Request': 'direct',
-    'Sales Outreach': 'inside_sales', Operational: null,
+    Webinar: 'webinar',
+    Tradeshow: 'trade_show',
+    'Trade Show': 'trade_show',
+    'Online Advertising': 'web_ads',
+    'Paid Search': 'web_ads',
+    'Email Blast': 'email',
+    Nurture: 'email',
+    Content: 'content',
+    'Web Content': 'content',
+    'Content Syndication': 'content',
+    'Live Event': 'seminar',
+    Roadshow: 'seminar',
+    Social: 'social',
+    'Social Media': 'social',
+    Website: 'direct',
+    'Web Request': 'direct',
+    'Sales Outreach': 'inside_sales',
+    Operational: null,
   },
   touch_types: {
-    Registered: 'webinar_register', Attended: 'webinar_attend', 'Attended On-demand': 'webinar_attend', 'Visited Booth': 'event_visit',
-    Visited: 'event_visit', Clicked: 'email_click', Downloaded: 'download', 'Filled-out Form': 'form_submit', Member: null,
-    Invited: null, Sent: null, 'No Show': null, Engaged: null, Influenced: null,
+    Registered: 'webinar_register',
+    Attended: 'webinar_attend',
+    'Attended On-demand': 'webinar_attend',
+    'Visited Booth': 'event_visit',
+    Visited: 'event_visit',
+    Clicked: 'email_click',
+    Downloaded: 'download',
+    'Filled-out Form': 'form_submit',
+    Member: null,
+    Invited: null,
+    Sent: null,
+    'No Show': null,
+    Engaged: null,
+    Influenced: null,
   },
 };
 
@@ -56,12 +93,24 @@ export const marketo: SourceAdapter = {
   name: 'marketo',
   defaults: marketoDefaults,
   async read(files, ctx) {
-    const kinds = await classify(files, [
-      { kind: 'activities', requires: ['marketoGUID|Marketo GUID', 'leadId|Lead ID', 'activityDate|Activity Date', 'activityTypeId|Activity Type ID'] },
-      { kind: 'program members', requires: ['leadId|Lead ID', 'programId|Program ID', 'membershipDate|Membership Date'] },
-      { kind: 'programs', requires: ['id|Program ID|Id', 'name|Program Name|Name', 'channel|Channel'] },
-      { kind: 'leads', requires: ['id|Id', 'email|Email Address'] },
-    ], ctx);
+    const kinds = await classify(
+      files,
+      [
+        {
+          kind: 'activities',
+          requires: [
+            'marketoGUID|Marketo GUID',
+            'leadId|Lead ID',
+            'activityDate|Activity Date',
+            'activityTypeId|Activity Type ID',
+          ],
+        },
+        { kind: 'program members', requires: ['leadId|Lead ID', 'programId|Program ID', 'membershipDate|Membership Date'] },
+        { kind: 'programs', requires: ['id|Program ID|Id', 'name|Program Name|Name', 'channel|Channel'] },
+        { kind: 'leads', requires: ['id|Id', 'email|Email Address'] },
+      ],
+      ctx,
+    );
     const each = async (kind: string, fn: (r: Row) => void) => {
       for (const file of kinds.get(kind) ?? []) await eachRow(ctx, file, kind, fn);
     };
@@ -71,11 +120,20 @@ export const marketo: SourceAdapter = {
       const email = r.email('email', 'Email Address');
       const createdAt = r.time(['createdAt', 'Created At'], { required: true });
       if (r.rejected || !key) return;
-      ctx.batch.add('people', {
-        source: ctx.source, person_key: key, email, company_name: r.get('company', 'Company Name') || null, created_at: createdAt,
-        updated_at: r.time(['updatedAt', 'Updated At']), lead_source: r.mapped('channels', ['leadSource', 'Lead Source']),
-        owner_team: null,
-      }, r.origin);
+      ctx.batch.add(
+        'people',
+        {
+          source: ctx.source,
+          person_key: key,
+          email,
+          company_name: r.get('company', 'Company Name') || null,
+          created_at: createdAt,
+          updated_at: r.time(['updatedAt', 'Updated At']),
+          lead_source: r.mapped('channels', ['leadSource', 'Lead Source']),
+          owner_team: null,
+        },
+        r.origin,
+      );
     });
 
     await each('activities', (r) => {
@@ -87,10 +145,19 @@ export const marketo: SourceAdapter = {
       const from = old ? r.mapped('stages', 'attributes', { required: true, raw: old }) : undefined;
       const at = r.time(['activityDate', 'Activity Date'], { required: true });
       if (r.rejected || !lead || !to) return;
-      ctx.batch.add('events', {
-        source: ctx.source, event_key: `${ctx.source}:${r.get('marketoGUID', 'Marketo GUID')}`, person_key: lead, from_stage: from ?? null,
-        to_stage: to, entered_at: at, reason: String(attrs.Reason ?? '').slice(0, 200) || 'change_revenue_stage',
-      }, r.origin);
+      ctx.batch.add(
+        'events',
+        {
+          source: ctx.source,
+          event_key: `${ctx.source}:${r.get('marketoGUID', 'Marketo GUID')}`,
+          person_key: lead,
+          from_stage: from ?? null,
+          to_stage: to,
+          entered_at: at,
+          reason: String(attrs.Reason ?? '').slice(0, 200) || 'change_revenue_stage',
+        },
+        r.origin,
+      );
     });
 
     const programChannel = new Map<string, string | null | undefined>();
@@ -100,7 +167,17 @@ export const marketo: SourceAdapter = {
       if (r.rejected || !key) return;
       const channel = r.mapped('channels', ['channel', 'Channel']);
       programChannel.set(key, channel);
-      ctx.batch.add('campaigns', { source: ctx.source, campaign_key: key, campaign_name: r.get('name', 'Program Name', 'Name'), channel, started_at: createdAt }, r.origin);
+      ctx.batch.add(
+        'campaigns',
+        {
+          source: ctx.source,
+          campaign_key: key,
+          campaign_name: r.get('name', 'Program Name', 'Name'),
+          channel,
+          started_at: createdAt,
+        },
+        r.origin,
+      );
     });
 
     await each('program members', (r) => {
@@ -109,10 +186,19 @@ export const marketo: SourceAdapter = {
       const at = r.time(['membershipDate', 'Membership Date'], { required: true });
       const touchType = r.mapped('touch_types', ['statusName', 'Status', 'progressionStatus']);
       if (r.rejected || !lead || !program) return;
-      ctx.batch.add('touches', {
-        source: ctx.source, touch_key: `${program}:${lead}`, person_key: lead, occurred_at: at, channel: programChannel.get(program) ?? null,
-        campaign_key: program, touch_type: touchType,
-      }, r.origin);
+      ctx.batch.add(
+        'touches',
+        {
+          source: ctx.source,
+          touch_key: `${program}:${lead}`,
+          person_key: lead,
+          occurred_at: at,
+          channel: programChannel.get(program) ?? null,
+          campaign_key: program,
+          touch_type: touchType,
+        },
+        r.origin,
+      );
     });
   },
 };

@@ -28,30 +28,78 @@ import { classify, type SourceAdapter } from './index.js';
 
 export const salesforceDefaults: SourceDefaults = {
   stages: {
-    'Open - Not Contacted': 'lead', Open: 'lead', New: 'lead', 'Marketing Qualified': 'mql', MQL: 'mql',
-    'Working - Contacted': 'sal', Working: 'sal', Contacted: 'sal', 'Sales Accepted': 'sal', Qualified: 'sql', 'Sales Qualified': 'sql',
-    'Closed - Converted': null, Converted: null, 'Closed - Not Converted': 'disqualified', Unqualified: 'disqualified',
-    Nurturing: 'recycled', Recycled: 'recycled',
+    'Open - Not Contacted': 'lead',
+    Open: 'lead',
+    New: 'lead',
+    'Marketing Qualified': 'mql',
+    MQL: 'mql',
+    'Working - Contacted': 'sal',
+    Working: 'sal',
+    Contacted: 'sal',
+    'Sales Accepted': 'sal',
+    Qualified: 'sql',
+    'Sales Qualified': 'sql',
+    'Closed - Converted': null,
+    Converted: null,
+    'Closed - Not Converted': 'disqualified',
+    Unqualified: 'disqualified',
+    Nurturing: 'recycled',
+    Recycled: 'recycled',
   },
   channels: {
-    Web: 'direct', 'Phone Inquiry': 'inside_sales', 'Partner Referral': 'referral', 'Employee Referral': 'referral',
-    'External Referral': 'referral', Partner: 'referral', Partners: 'referral', 'Word of mouth': 'referral', 'Referral Program': 'referral',
-    Advertisement: 'web_ads', 'Banner Ads': 'web_ads', 'Public Relations': 'content', 'Seminar - Internal': 'seminar',
-    'Seminar - Partner': 'seminar', 'Seminar / Conference': 'seminar', Conference: 'trade_show', 'Trade Show': 'trade_show',
-    Webinar: 'webinar', Email: 'email', 'Direct Mail': 'direct', Telemarketing: 'inside_sales', 'Purchased List': null, Other: null,
+    Web: 'direct',
+    'Phone Inquiry': 'inside_sales',
+    'Partner Referral': 'referral',
+    'Employee Referral': 'referral',
+    'External Referral': 'referral',
+    Partner: 'referral',
+    Partners: 'referral',
+    'Word of mouth': 'referral',
+    'Referral Program': 'referral',
+    Advertisement: 'web_ads',
+    'Banner Ads': 'web_ads',
+    'Public Relations': 'content',
+    'Seminar - Internal': 'seminar',
+    'Seminar - Partner': 'seminar',
+    'Seminar / Conference': 'seminar',
+    Conference: 'trade_show',
+    'Trade Show': 'trade_show',
+    Webinar: 'webinar',
+    Email: 'email',
+    'Direct Mail': 'direct',
+    Telemarketing: 'inside_sales',
+    'Purchased List': null,
+    Other: null,
   },
   deal_status: {
-    'Closed Won': 'won', 'Closed Lost': 'lost', Prospecting: 'open', Qualification: 'open', 'Needs Analysis': 'open',
-    'Value Proposition': 'open', 'Id. Decision Makers': 'open', 'Perception Analysis': 'open', 'Proposal/Price Quote': 'open',
+    'Closed Won': 'won',
+    'Closed Lost': 'lost',
+    Prospecting: 'open',
+    Qualification: 'open',
+    'Needs Analysis': 'open',
+    'Value Proposition': 'open',
+    'Id. Decision Makers': 'open',
+    'Perception Analysis': 'open',
+    'Proposal/Price Quote': 'open',
     'Negotiation/Review': 'open',
   },
   deal_types: {
-    'New Customer': 'new', 'New Business': 'new', 'Existing Customer - Upgrade': 'upsell', 'Existing Customer - Replacement': 'renewal',
-    'Existing Customer - Downgrade': 'renewal', Renewal: 'renewal',
+    'New Customer': 'new',
+    'New Business': 'new',
+    'Existing Customer - Upgrade': 'upsell',
+    'Existing Customer - Replacement': 'renewal',
+    'Existing Customer - Downgrade': 'renewal',
+    Renewal: 'renewal',
   },
   touch_types: {
-    Sent: null, Opened: null, Responded: 'form_submit', Registered: 'webinar_register', Attended: 'webinar_attend',
-    Visited: 'event_visit', Clicked: 'email_click', Downloaded: 'download',
+    Sent: null,
+    Opened: null,
+    Responded: 'form_submit',
+    Registered: 'webinar_register',
+    Attended: 'webinar_attend',
+    Visited: 'event_visit',
+    Clicked: 'email_click',
+    Downloaded: 'download',
   },
 };
 
@@ -81,16 +129,26 @@ export const salesforce: SourceAdapter = {
   name: 'salesforce',
   defaults: salesforceDefaults,
   async read(files, ctx) {
-    const kinds = await classify(files, [
-      { kind: 'LeadHistory', requires: ['LeadId|Lead ID', 'Field|Field / Event', 'NewValue|New Value'] },
-      { kind: 'OpportunityHistory', requires: ['OpportunityId|Opportunity ID', 'StageName|To Stage|Stage', 'CreatedDate|Last Modified|Edit Date'] },
-      { kind: 'CampaignMember', requires: ['CampaignId|Campaign ID', 'LeadId|ContactId|Lead ID|Contact ID', 'Status|Member Status'] },
-      { kind: 'Opportunity', requires: ['Id|Opportunity ID', 'StageName|Stage', 'AccountId|Account ID'] },
-      { kind: 'Lead', requires: ['Id|Lead ID', 'Email', 'Status|Lead Status'] },
-      { kind: 'Contact', requires: ['Id|Contact ID', 'Email', 'AccountId|Account ID'] },
-      { kind: 'Campaign', requires: ['Id|Campaign ID', 'Name|Campaign Name', 'Type'] },
-      { kind: 'Account', requires: ['Id|Account ID', 'Name|Account Name'] },
-    ], ctx);
+    const kinds = await classify(
+      files,
+      [
+        { kind: 'LeadHistory', requires: ['LeadId|Lead ID', 'Field|Field / Event', 'NewValue|New Value'] },
+        {
+          kind: 'OpportunityHistory',
+          requires: ['OpportunityId|Opportunity ID', 'StageName|To Stage|Stage', 'CreatedDate|Last Modified|Edit Date'],
+        },
+        {
+          kind: 'CampaignMember',
+          requires: ['CampaignId|Campaign ID', 'LeadId|ContactId|Lead ID|Contact ID', 'Status|Member Status'],
+        },
+        { kind: 'Opportunity', requires: ['Id|Opportunity ID', 'StageName|Stage', 'AccountId|Account ID'] },
+        { kind: 'Lead', requires: ['Id|Lead ID', 'Email', 'Status|Lead Status'] },
+        { kind: 'Contact', requires: ['Id|Contact ID', 'Email', 'AccountId|Account ID'] },
+        { kind: 'Campaign', requires: ['Id|Campaign ID', 'Name|Campaign Name', 'Type'] },
+        { kind: 'Account', requires: ['Id|Account ID', 'Name|Account Name'] },
+      ],
+      ctx,
+    );
     const each = async (kind: string, fn: (r: Row) => void) => {
       for (const file of kinds.get(kind) ?? []) await eachRow(ctx, file, kind, fn, { footer: REPORT_FOOTER });
     };
@@ -99,12 +157,22 @@ export const salesforce: SourceAdapter = {
       const key = r.key(F.id('Account'), { required: true });
       const createdAt = r.time(F.created);
       if (r.rejected) return;
-      ctx.batch.add('accounts', {
-        source: ctx.source, account_key: key, account_name: r.get('Name', 'Account Name'), domain: normaliseDomain(r.get('Website')),
-        industry: r.get('Industry').toLowerCase() || null, employee_band: employeeBand(r.get('NumberOfEmployees', 'Employees')),
-        region: r.get('BillingState', 'Billing State/Province') || null, created_at: createdAt, updated_at: r.time(F.modified),
-        owner_team: r.ownerTeam(...F.owner) || null,
-      }, r.origin);
+      ctx.batch.add(
+        'accounts',
+        {
+          source: ctx.source,
+          account_key: key,
+          account_name: r.get('Name', 'Account Name'),
+          domain: normaliseDomain(r.get('Website')),
+          industry: r.get('Industry').toLowerCase() || null,
+          employee_band: employeeBand(r.get('NumberOfEmployees', 'Employees')),
+          region: r.get('BillingState', 'Billing State/Province') || null,
+          created_at: createdAt,
+          updated_at: r.time(F.modified),
+          owner_team: r.ownerTeam(...F.owner) || null,
+        },
+        r.origin,
+      );
     });
 
     await each('Lead', (r) => {
@@ -114,15 +182,41 @@ export const salesforce: SourceAdapter = {
       const status = r.mapped('stages', ['Status', 'Lead Status'], { required: true });
       if (r.rejected || !key) return;
       const convertedAccount = r.get('ConvertedAccountId', 'Converted Account ID');
-      ctx.batch.add('people', {
-        source: ctx.source, person_key: key, email, account_key: convertedAccount ? `${ctx.source}:${convertedAccount}` : null,
-        company_name: r.get('Company', 'Company / Account') || null, created_at: createdAt, updated_at: r.time(F.modified),
-        lead_source: r.mapped('channels', F.leadSource), owner_team: r.ownerTeam(...F.owner) || null,
-      }, r.origin);
-      ctx.batch.add('events', { source: ctx.source, event_key: `${key}:initial`, person_key: key, to_stage: status, entered_at: createdAt, reason: 'created', is_initial: 'true' }, r.origin);
+      ctx.batch.add(
+        'people',
+        {
+          source: ctx.source,
+          person_key: key,
+          email,
+          account_key: convertedAccount ? `${ctx.source}:${convertedAccount}` : null,
+          company_name: r.get('Company', 'Company / Account') || null,
+          created_at: createdAt,
+          updated_at: r.time(F.modified),
+          lead_source: r.mapped('channels', F.leadSource),
+          owner_team: r.ownerTeam(...F.owner) || null,
+        },
+        r.origin,
+      );
+      ctx.batch.add(
+        'events',
+        {
+          source: ctx.source,
+          event_key: `${key}:initial`,
+          person_key: key,
+          to_stage: status,
+          entered_at: createdAt,
+          reason: 'created',
+          is_initial: 'true',
+        },
+        r.origin,
+      );
       const opportunity = r.get('ConvertedOpportunityId', 'Converted Opportunity ID');
       if (isTrue(r.get('IsConverted', 'Converted') || 'true') && opportunity) {
-        ctx.batch.add('deal_contacts', { source: ctx.source, deal_key: `${ctx.source}:${opportunity}`, person_key: key }, r.origin);
+        ctx.batch.add(
+          'deal_contacts',
+          { source: ctx.source, deal_key: `${ctx.source}:${opportunity}`, person_key: key },
+          r.origin,
+        );
       }
     });
 
@@ -132,10 +226,20 @@ export const salesforce: SourceAdapter = {
       const createdAt = r.time(F.created, { required: true });
       if (r.rejected || !key) return;
       const account = r.get(...F.accountId);
-      ctx.batch.add('people', {
-        source: ctx.source, person_key: key, email, account_key: account ? `${ctx.source}:${account}` : null, created_at: createdAt,
-        updated_at: r.time(F.modified), lead_source: r.mapped('channels', F.leadSource), owner_team: r.ownerTeam(...F.owner) || null,
-      }, r.origin);
+      ctx.batch.add(
+        'people',
+        {
+          source: ctx.source,
+          person_key: key,
+          email,
+          account_key: account ? `${ctx.source}:${account}` : null,
+          created_at: createdAt,
+          updated_at: r.time(F.modified),
+          lead_source: r.mapped('channels', F.leadSource),
+          owner_team: r.ownerTeam(...F.owner) || null,
+        },
+        r.origin,
+      );
     });
 
     await each('LeadHistory', (r) => {
@@ -147,9 +251,19 @@ export const salesforce: SourceAdapter = {
       const at = r.time(['CreatedDate', 'Edit Date', 'Created Date'], { required: true });
       if (r.rejected || !lead || !to) return;
       const id = r.get('Id', 'History ID');
-      ctx.batch.add('events', {
-        source: ctx.source, event_key: id ? `${ctx.source}:${id}` : `${lead}:${at}:${to}`, person_key: lead, from_stage: from ?? null, to_stage: to, entered_at: at, reason: 'status_change',
-      }, r.origin);
+      ctx.batch.add(
+        'events',
+        {
+          source: ctx.source,
+          event_key: id ? `${ctx.source}:${id}` : `${lead}:${at}:${to}`,
+          person_key: lead,
+          from_stage: from ?? null,
+          to_stage: to,
+          entered_at: at,
+          reason: 'status_change',
+        },
+        r.origin,
+      );
     });
 
     // When an opportunity closed: the first time its history shows a closed stage.
@@ -169,19 +283,33 @@ export const salesforce: SourceAdapter = {
       const wonFlag = r.get('IsWon', 'Won');
       const status = closedFlag && wonFlag ? (isTrue(closedFlag) ? (isTrue(wonFlag) ? 'won' : 'lost') : 'open') : stage;
       const createdAt = r.time(F.created, { required: true });
-      const closed = status === 'won' || status === 'lost' ? (key && closedAt.get(key)) ?? r.time(['CloseDate', 'Close Date']) : undefined;
+      const closed =
+        status === 'won' || status === 'lost' ? ((key && closedAt.get(key)) ?? r.time(['CloseDate', 'Close Date'])) : undefined;
       const amount = r.amount('Amount');
       const dealType = r.mapped('deal_types', 'Type');
       checkDealDates(r, r.col('CloseDate', 'Close Date') ?? 'CloseDate', status, createdAt, closed);
       if (r.rejected || !key) return;
       const account = r.get(...F.accountId);
-      ctx.batch.add('deals', {
-        source: ctx.source, deal_key: key, account_key: account ? `${ctx.source}:${account}` : null, created_at: createdAt, closed_at: closed,
-        status, amount, deal_type: dealType, lost_reason: r.get('Loss_Reason__c', 'Lost Reason', 'Closed Lost Reason') || null,
-        owner_team: r.ownerTeam(...F.owner) || null, updated_at: r.time(F.modified),
-      }, r.origin);
+      ctx.batch.add(
+        'deals',
+        {
+          source: ctx.source,
+          deal_key: key,
+          account_key: account ? `${ctx.source}:${account}` : null,
+          created_at: createdAt,
+          closed_at: closed,
+          status,
+          amount,
+          deal_type: dealType,
+          lost_reason: r.get('Loss_Reason__c', 'Lost Reason', 'Closed Lost Reason') || null,
+          owner_team: r.ownerTeam(...F.owner) || null,
+          updated_at: r.time(F.modified),
+        },
+        r.origin,
+      );
       const contact = r.get('ContactId', 'Contact ID');
-      if (contact) ctx.batch.add('deal_contacts', { source: ctx.source, deal_key: key, person_key: `${ctx.source}:${contact}` }, r.origin);
+      if (contact)
+        ctx.batch.add('deal_contacts', { source: ctx.source, deal_key: key, person_key: `${ctx.source}:${contact}` }, r.origin);
     });
 
     const campaignChannel = new Map<string, string | null | undefined>();
@@ -189,11 +317,23 @@ export const salesforce: SourceAdapter = {
       const key = r.key(F.id('Campaign'), { required: true });
       const started = r.time(['StartDate', 'Start Date']);
       const ended = r.time(['EndDate', 'End Date']);
-      if (started && ended && ended < started) r.reject('EndDate', r.get('EndDate', 'End Date'), 'campaign ends before it starts');
+      if (started && ended && ended < started)
+        r.reject('EndDate', r.get('EndDate', 'End Date'), 'campaign ends before it starts');
       if (r.rejected || !key) return;
       const channel = r.mapped('channels', 'Type');
       campaignChannel.set(key, channel);
-      ctx.batch.add('campaigns', { source: ctx.source, campaign_key: key, campaign_name: r.get('Name', 'Campaign Name'), channel, started_at: started, ended_at: ended }, r.origin);
+      ctx.batch.add(
+        'campaigns',
+        {
+          source: ctx.source,
+          campaign_key: key,
+          campaign_name: r.get('Name', 'Campaign Name'),
+          channel,
+          started_at: started,
+          ended_at: ended,
+        },
+        r.origin,
+      );
     });
 
     await each('CampaignMember', (r) => {
@@ -207,15 +347,24 @@ export const salesforce: SourceAdapter = {
       const touchType = r.mapped('touch_types', ['Status', 'Member Status']);
       const channel = campaign ? campaignChannel.get(campaign) : undefined;
       if (campaign && campaignChannel.has(campaign) && !channel) {
-        r.reject('CampaignId', campaign, 'the campaign\'s Type maps to no channel', ctx.maps.channels.suggest('Type'));
+        r.reject('CampaignId', campaign, "the campaign's Type maps to no channel", ctx.maps.channels.suggest('Type'));
       }
       if (r.rejected || !campaign || !person || !created) return;
       const at = firstResponded && firstResponded > created ? firstResponded : created;
       const id = r.get('Id', 'Campaign Member ID');
-      ctx.batch.add('touches', {
-        source: ctx.source, touch_key: id ? `${ctx.source}:${id}` : `${campaign}:${person}`, person_key: person, occurred_at: at,
-        channel: channel ?? null, campaign_key: campaign, touch_type: touchType,
-      }, r.origin);
+      ctx.batch.add(
+        'touches',
+        {
+          source: ctx.source,
+          touch_key: id ? `${ctx.source}:${id}` : `${campaign}:${person}`,
+          person_key: person,
+          occurred_at: at,
+          channel: channel ?? null,
+          campaign_key: campaign,
+          touch_type: touchType,
+        },
+        r.origin,
+      );
     });
   },
 };

@@ -68,9 +68,7 @@ describe('weights sum to exactly 1', () => {
 describe('no touch', () => {
   it('credits (none) with weight 1 under every model', () => {
     for (const model of ATTRIBUTION_MODELS) {
-      expect(attributionWeights(model, [], { conversionAt })).toEqual([
-        { id: NONE_CHANNEL, channel: NONE_CHANNEL, weight: 1 },
-      ]);
+      expect(attributionWeights(model, [], { conversionAt })).toEqual([{ id: NONE_CHANNEL, channel: NONE_CHANNEL, weight: 1 }]);
     }
   });
 });

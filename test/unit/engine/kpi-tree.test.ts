@@ -103,10 +103,7 @@ describe('velocity', () => {
     // actual: winRate 0.2 → velocity = 6 ÷ (40 × 0.2) = 0.75
     // The 0.2 → 0.15 drop is now all velocity (1 → 0.75); with a = leads × 0.05 × 0.2 (10 → 8):
     // φv = −0.25 × [(10·2e6 + 8·2.5e6)/3 + (10·2.5e6 + 8·2e6)/6] = −0.25 × 20,166,666.67 = −5,041,666.67
-    const g = decomposeRevenueGap(
-      { ...actual, winRate: 0.2, salesCycleDays: 75 },
-      { ...plan, winRate: 0.2, salesCycleDays: 60 },
-    );
+    const g = decomposeRevenueGap({ ...actual, winRate: 0.2, salesCycleDays: 75 }, { ...plan, winRate: 0.2, salesCycleDays: 60 });
     expect(effect(g, 'velocity')).toBeCloseTo(WIN, 4);
     expect(effect(g, 'conversion:opportunity->won')).toBe(0);
     expect(effect(g, 'leads')).toBeCloseTo(LEADS, 4);
@@ -184,7 +181,7 @@ describe('leads per channel', () => {
 describe('always sums to the gap', () => {
   it('on pseudo-random funnels', () => {
     let seed = 12345;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const funnel = (): FunnelValues => {
       const leads = Math.floor(rnd() * 5000);
       const mql = Math.floor(leads * rnd());
@@ -198,7 +195,15 @@ describe('always sums to the gap', () => {
     const rough = (): FunnelValues => {
       const c = () => (rnd() < 0.3 ? 0 : Math.floor(rnd() * 50));
       const wins = c();
-      return { leads: c(), mql: c(), sal: c(), sql: c(), opportunities: c(), wins, averageDealSize: wins > 0 ? rnd() * 1e6 : null };
+      return {
+        leads: c(),
+        mql: c(),
+        sal: c(),
+        sql: c(),
+        opportunities: c(),
+        wins,
+        averageDealSize: wins > 0 ? rnd() * 1e6 : null,
+      };
     };
     for (let i = 0; i < 400; i++) {
       const a = i % 2 ? funnel() : rough();

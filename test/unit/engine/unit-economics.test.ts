@@ -2,13 +2,7 @@
  * Unit economics (docs/metrics.md, definition 10), worked by hand.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  allowableCac,
-  cacPaybackMonths,
-  customerLifetimeYears,
-  ltv,
-  ltvToCac,
-} from '../../../server/engine/index.js';
+import { allowableCac, cacPaybackMonths, customerLifetimeYears, ltv, ltvToCac } from '../../../server/engine/index.js';
 
 describe('ltv', () => {
   it('ARPA × margin ÷ churn while the lifetime is under the cap', () => {
@@ -24,10 +18,7 @@ describe('ltv', () => {
   });
   it('uncapped on request', () => {
     // 900,000 ÷ 0.05 = 18,000,000
-    expect(ltv({ arpa: 1_200_000, grossMargin: 0.75, annualChurn: 0.05, maxLifetimeYears: Infinity })).toBeCloseTo(
-      18_000_000,
-      6,
-    );
+    expect(ltv({ arpa: 1_200_000, grossMargin: 0.75, annualChurn: 0.05, maxLifetimeYears: Infinity })).toBeCloseTo(18_000_000, 6);
     expect(ltv({ arpa: 1_200_000, grossMargin: 0.75, annualChurn: 0, maxLifetimeYears: Infinity })).toBe(Infinity);
   });
   it('rejects invalid input', () => {
