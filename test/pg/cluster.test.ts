@@ -46,7 +46,7 @@ async function freePort(): Promise<number> {
 async function load(base: string, query: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(`${base}/cubejs-api/v1/load`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: signToken(SECRET, {}, 600) },
+    headers: { 'content-type': 'application/json', authorization: signToken(SECRET, { sub: 'cluster-test', role: 'executive' }, 600) },
     body: JSON.stringify({ query }),
   });
   return { status: res.status, body: await res.json().catch(() => null) };
