@@ -548,7 +548,7 @@ describe('backlog pre-aggregations', () => {
         expect(used[0]!.lastUpdatedAt, name).toBeLessThan(asked);
         // unsegmented card queries read the small rollup
         if (q === query && name !== 'older')
-          expect(Object.keys(res.body.results[0].usedPreAggregations)[0], name).toMatch(/_and_state$/);
+          expect(Object.keys(res.body.results[0].usedPreAggregations)[0], name).toMatch(/_by_day_state$/);
       }
     }
   });
