@@ -1,5 +1,5 @@
 /*
- * npm run bench [-- --leads N --seed S --runs R --page-runs P --clients 1,10,50 --seconds T --page-timeout S]
+ * npm run bench [-- --leads N --seed S --runs R --page-runs P --clients 1,10,50 --seconds T --page-timeout S --skip-dashboard]
  *
  * Measures revcycle at one data size, all in one run so ratios compare like
  * with like, and fails (exit 1) if anything could not be measured:
@@ -46,6 +46,11 @@ export interface BenchOptions {
   runs?: number;
   /** Timed visits per page after the first. */
   pageRuns?: number;
+  /**
+   * No page timings: each page is still visited once, because its requests are the dashboard
+   * queries measured next, but no navigation figure is reported.
+   */
+  skipDashboard?: boolean;
   clients?: number[];
   /** How long a page may take to show its figures, ms (default 120 s). */
   pageTimeoutMs?: number;
@@ -181,14 +186,18 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const concurrency: ConcurrencyFigures[] = [];
     let memory = { rssBytes: 0, peakRssBytes: 0 };
     try {
-      const dash = await benchDashboard(server.url, { runs: options.pageRuns ?? 3, timeoutMs: options.pageTimeoutMs });
-      pages = dash.pages;
-      log('\npage        navigation → all figures shown (median, first visit)   cards   round trips');
+      const dash = await benchDashboard(server.url, {
+        runs: options.skipDashboard ? 0 : (options.pageRuns ?? 3),
+        timeoutMs: options.pageTimeoutMs,
+      });
+      for (const p of dash.pages) for (const c of p.failedCards) errors.push(`page ${p.page}: card failed: ${c}`);
+      pages = options.skipDashboard ? [] : dash.pages;
+      if (options.skipDashboard) log('\npage timings skipped (--skip-dashboard); each page visited once for its queries');
+      else log('\npage        navigation → all figures shown (median, first visit)   cards   round trips');
       for (const p of pages) {
         log(
           `  ${p.page.padEnd(10)} ${String(p.ms).padStart(8)} ms ${String(p.coldMs).padStart(8)} ms ${String(p.cards).padStart(26)} ${String(p.roundTrips).padStart(13)}`,
         );
-        for (const c of p.failedCards) errors.push(`page ${p.page}: card failed: ${c}`);
       }
 
       queries = distinctRequests(dash.requests);
@@ -299,9 +308,11 @@ if (isMain && process.argv.includes('--import')) {
       clients: { type: 'string', default: '1,10,50' },
       seconds: { type: 'string', default: '20' },
       'page-timeout': { type: 'string', default: '120' },
+      'skip-dashboard': { type: 'boolean', default: false },
     },
   });
   runBench({
+    skipDashboard: values['skip-dashboard'],
     leads: Number(values.leads),
     seed: Number(values.seed),
     runs: Number(values.runs),
