@@ -24,8 +24,10 @@ export interface JourneyDeps {
 
 const MAX_ACCOUNT_LEADS = 50;
 const local = (column: string) => `strftime(timezone(settings.time_zone, timezone('UTC', ${column})), '%Y-%m-%dT%H:%M:%S')`;
+// The last transition's stage, in the journey's order (time, then transition id). Read from the transitions, not
+// the journey view: the view is cheap for one literal lead, not correlated over an account's leads.
 const currentStage = (lead: string) =>
-  `(select to_stage from marts.lead_journey as j where j.lead_id = ${lead} and j.event_type = 'transition' order by j.event_number desc limit 1)`;
+  `(select to_stage from staging.stg_stage_transitions as t where t.lead_id = ${lead} order by t.transitioned_at desc, t.transition_id desc limit 1)`;
 
 const LEAD_SQL = `
   select leads.lead_id, leads.email, leads.account_id, leads.account_name, leads.industry,

@@ -220,7 +220,7 @@ export function formatBuildSummary(summary: Omit<BuildSummary, 'report'>): strin
   for (const schema of MODEL_SCHEMAS) {
     const models = summary.models.filter((m) => m.schema === schema);
     if (models.length === 0) continue;
-    lines.push(`  ${schema}: ${models.map((m) => `${m.name} ${count(m.rows)}`).join(', ')}`);
+    lines.push(`  ${schema}: ${models.map((m) => `${m.name} ${m.rows === null ? '(view)' : count(m.rows)}`).join(', ')}`);
   }
   lines.push(`  data tests: ${summary.tests.passed} of ${summary.tests.run} passed`);
   if (summary.rejectedRows > 0) {

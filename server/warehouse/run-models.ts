@@ -24,6 +24,12 @@
  *
  * The runner takes a DuckDB connection or a WarehouseSession (target.ts), so
  * the same models build on PostgreSQL through its dialect layer.
+ *
+ * A SQL model is a table unless it says `{{ config(materialized='view') }}`
+ * (dbt's spelling): a view costs nothing at build time and is computed when
+ * read, for a long form that only reshapes a narrow table (the attribution
+ * marts: seven models as columns in the table, one row per model in the
+ * view). A view's row count is not taken (it would compute the view).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -42,6 +48,13 @@ const sqlList = (values: readonly string[]) => `[${values.map((v) => `'${v.repla
 /** `{{ name }}` in a SQL model → this SQL text. */
 export const SQL_VARIABLES: Readonly<Record<string, string>> = {
   attribution_models: sqlList(ATTRIBUTION_MODELS),
+  /** `(0, 'first_touch'), (1, 'last_touch'), …`: rows of a VALUES list, (index, model). */
+  attribution_model_rows: ATTRIBUTION_MODELS.map((m, i) => `(${i}, '${m}')`).join(', '),
+  /**
+   * The weight of the row's model in a long form: `models` (marts.attribution_models) crossed with `weights`,
+   * a table with one weight column per model.
+   */
+  model_weight: `case models.model ${ATTRIBUTION_MODELS.map((m) => `when '${m}' then weights.${m}`).join(' ')} end`,
   max_lifetime_years: String(MAX_LIFETIME_YEARS),
 };
 
@@ -66,13 +79,16 @@ export interface Model {
   /** Relative to the models directory, e.g. `staging/stg_leads.sql`. */
   relativeFile: string;
   sql?: string;
+  /** `view` when the SQL says `{{ config(materialized='view') }}`; otherwise a table. */
+  materialized: 'table' | 'view';
   dependsOn: string[];
 }
 
 export interface BuiltModel {
   name: string;
   schema: ModelSchema;
-  rows: number;
+  /** Rows written; null for a view (see the header). */
+  rows: number | null;
   ms: number;
 }
 
@@ -163,6 +179,18 @@ export function findReferences(sql: string, known: ReadonlyMap<string, ModelSche
   return [...refs].sort();
 }
 
+const CONFIG = /\{\{\s*config\(\s*materialized\s*=\s*'([a-z]+)'\s*\)\s*\}\}/;
+
+/** A SQL model's materialization from its `{{ config(materialized='…') }}`, and the SQL without it. */
+export function readConfig(sql: string, relativeFile: string): { sql: string; materialized: 'table' | 'view' } {
+  const m = CONFIG.exec(sql);
+  if (!m) return { sql, materialized: 'table' };
+  if (m[1] !== 'table' && m[1] !== 'view') {
+    throw new ModelError(`${relativeFile}: materialized must be 'table' or 'view', not '${m[1]}'`);
+  }
+  return { sql: sql.slice(0, m.index) + sql.slice(m.index + m[0].length), materialized: m[1] };
+}
+
 /** The SQL with each `{{ name }}` replaced by its SQL_VARIABLES value. */
 export function renderSql(sql: string, relativeFile: string): string {
   return sql.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (match, name: string, offset: number) => {
@@ -202,13 +230,15 @@ export async function discoverModels(modelsDir: string): Promise<Model[]> {
       if (other) throw new ModelError(`Model "${name}" is defined twice: ${other} and ${relativeFile}`);
       seen.set(name, relativeFile);
       const file = path.join(dir, entry);
+      const config = kind === 'sql' ? readConfig(await readFile(file, 'utf8'), relativeFile) : undefined;
       models.push({
         name,
         schema,
         kind,
         file,
         relativeFile,
-        sql: kind === 'sql' ? renderSql(await readFile(file, 'utf8'), relativeFile) : undefined,
+        sql: config ? renderSql(config.sql, relativeFile) : undefined,
+        materialized: config?.materialized ?? 'table',
         dependsOn: [],
       });
     }
@@ -249,7 +279,27 @@ async function buildTsModel(conn: WarehouseSession, model: Model, log: (message:
 async function createFromSelect(conn: WarehouseSession, model: Model, sql: string): Promise<void> {
   const body = sql.trim().replace(/;\s*$/, '');
   if (/;\s*\S/.test(stripSql(body))) throw new ModelError('a model is one select statement (found ";" inside)');
-  await conn.run(`create table ${model.schema}.${model.name} as\n${body}\n`);
+  await conn.run(`create ${model.materialized} ${model.schema}.${model.name} as\n${body}\n`);
+  if (model.materialized === 'view' && conn.dialect === 'duckdb') await checkViewBinds(conn, model);
+}
+
+/**
+ * DuckDB resolves a view's names when the view is read, on the reader's search path (the server's Cube
+ * connection has none of the build's), so a view must name what it reads schema-qualified: read it once with
+ * an empty search path and name the file when it does not bind.
+ */
+async function checkViewBinds(conn: WarehouseSession, model: Model): Promise<void> {
+  await conn.run(`set search_path = 'main'`);
+  try {
+    await conn.query(`select * from ${model.schema}.${model.name} limit 0`);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    throw new ModelError(
+      `${model.relativeFile} is a view, so it must name the models it reads schema-qualified (marts.x, staging.y): ${message}`,
+    );
+  } finally {
+    await conn.run(`set search_path = '${SEARCH_PATH}'`);
+  }
 }
 
 /** Fills in each model's dependencies and returns the models in build order. */
@@ -318,10 +368,11 @@ export async function runModels(
       const message = e instanceof Error ? e.message : String(e);
       throw new ModelError(`Model ${model.relativeFile} failed: ${message}`, { cause: e });
     }
-    const rows = await countRows(conn, model.schema, model.name);
+    const rows = model.materialized === 'view' ? null : await countRows(conn, model.schema, model.name);
     const ms = Math.round(performance.now() - started);
     built.push({ name: model.name, schema: model.schema, rows, ms });
-    log(`  ${model.schema}.${model.name}: ${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'} (${ms} ms)`);
+    const what = rows === null ? 'view' : `${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'}`;
+    log(`  ${model.schema}.${model.name}: ${what} (${ms} ms)`);
   }
   return { models, built };
 }

@@ -58,7 +58,7 @@ describe('stage definitions document', () => {
       'stage_definitions',
       'stage_definition_changes',
       'handoff_quality',
-      'content_map',
+      'content_map_weights', // the content map's rows (content_map is its long-form view)
     ]) {
       expect(models.has(m), m).toBe(true);
     }

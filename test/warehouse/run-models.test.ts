@@ -176,6 +176,38 @@ describe('runModels', () => {
     await expect(discoverModels(bad)).rejects.toThrow('marts/bad.sql:2: unknown variable {{ no_such }}');
   });
 
+  it("builds a model that says {{ config(materialized='view') }} as a view, read on any search path", async () => {
+    const dir = await modelsDir({
+      'staging/stg_leads.sql': 'select * from raw.leads',
+      'marts/lead_ids.sql': "{{ config(materialized='view') }}\nselect lead_id from staging.stg_leads",
+    });
+    const { rows, type, built } = await withDb(async (conn) => {
+      const { built } = await runModels(conn, dir);
+      await conn.run("insert into staging.stg_leads values ('L2', 'A2')"); // a view reads its source when read
+      await conn.run("set search_path = 'main'");
+      const rows = (await conn.runAndReadAll('select lead_id from marts.lead_ids order by 1')).getRowObjectsJson();
+      const type = (
+        await conn.runAndReadAll("select table_type from information_schema.tables where table_name = 'lead_ids'")
+      ).getRowObjectsJson();
+      return { rows, type, built };
+    });
+    expect(rows.map((r) => r.lead_id)).toEqual(['L1', 'L2']);
+    expect(type).toEqual([{ table_type: 'VIEW' }]);
+    expect(built.find((m) => m.name === 'lead_ids')!.rows).toBeNull();
+  });
+
+  it('refuses a view naming a model without its schema, and an unknown materialization', async () => {
+    const dir = await modelsDir({
+      'staging/stg_leads.sql': 'select * from raw.leads',
+      'marts/lead_ids.sql': "{{ config(materialized='view') }}\nselect lead_id from stg_leads",
+    });
+    await expect(withDb((conn) => runModels(conn, dir))).rejects.toThrow(
+      /marts\/lead_ids\.sql is a view, so it must name the models it reads schema-qualified .*stg_leads/,
+    );
+    const odd = await modelsDir({ 'marts/odd.sql': "{{ config(materialized='ephemeral') }}\nselect 1 as a" });
+    await expect(discoverModels(odd)).rejects.toThrow("marts/odd.sql: materialized must be 'table' or 'view', not 'ephemeral'");
+  });
+
   it('refuses a TypeScript model depending on an unknown model', async () => {
     const dir = await modelsDir({
       'marts/orphan.ts': `export const dependsOn = ['nothing_here']; export const columns = {}; export async function model() { return []; }`,

@@ -1,111 +1,49 @@
--- The content map (docs/metrics.md, definition 15): attributed credit of each
--- adjacent funnel stage conversion per campaign and per touch type. One row
--- per stage conversion, attribution model, channel, campaign and touch type.
---
--- Built on attribution_credits (the one place where the seven models' weights
--- are computed): its credit per conversion, model, channel and campaign is
--- split over the touch types of that channel's and campaign's touches in the
--- conversion's window, in proportion to their count. Exact for linear; for a
--- position-based model it spreads a campaign's share evenly over its touches
--- (a first touch that was a webinar shares its campaign's credit with the
--- same campaign's later downloads). When attribution_credits carries
--- touch_type itself, this file is the one to change.
--- A conversion without a touch keeps its `(none)` credit, with touch type
--- `(none)`. has_content: the credit sits on a campaign's touch (content),
--- not on an untracked touch or none.
+{{ config(materialized='view') }}
+-- The content map (docs/metrics.md, definition 15), the long form the cube
+-- reads: one row per stage conversion, attribution model, channel, campaign
+-- and touch type with a weight > 0. A view over content_map_weights, where
+-- the credit is split over touch types (the rules are in that file's
+-- header); content_credit_number = content_row × 7 + the model's index.
 
-with conversions as (
-    select * from attribution_conversions
-),
-
-credits as (
-    select * from attribution_credits
+with long_weights as (
+    select
+        weights.content_row * 7 + models.model_index as content_credit_number,
+        weights.conversion_number,
+        models.model,
+        weights.channel,
+        weights.campaign_id,
+        weights.touch_type,
+        weights.touches,
+        {{ model_weight }} as weight,
+    from marts.content_map_weights as weights
+    cross join marts.attribution_models as models
 ),
 
 stages as (
-    select * from funnel_stages where is_funnel and previous_funnel_stage is not null
-),
-
-lead_attributes as (
-    select * from leads
-),
-
-touches as (
-    select
-        touchpoints.channel,
-        touchpoints.campaign_id,
-        coalesce(touchpoints.touch_type, '(unknown)') as touch_type,
-        touchpoints.occurred_at,
-        coalesce(lead_attributes.account_id, '(lead) ' || touchpoints.lead_id) as touch_group,
-    from stg_touchpoints as touchpoints
-    left join lead_attributes on lead_attributes.lead_id = touchpoints.lead_id
-),
-
-stage_conversions as (
-    select
-        conversions.*,
-        stages.previous_funnel_stage as from_stage,
-        stages.stage as to_stage,
-        stages.funnel_position - 1 as pair_position,
-    from conversions
-    inner join stages on conversions.conversion_type = stages.previous_funnel_stage || '->' || stages.stage
-),
-
-window_touch_types as (
-    select
-        stage_conversions.conversion_number,
-        touches.channel,
-        touches.campaign_id,
-        touches.touch_type,
-        count(*) as touches,
-    from stage_conversions
-    inner join touches
-        on touches.touch_group = stage_conversions.touch_group
-        and touches.occurred_at <= stage_conversions.window_end_at
-        and touches.occurred_at >= stage_conversions.window_start_at
-    group by all
-),
-
-split_credits as (
-    select
-        credits.conversion_number,
-        credits.model,
-        credits.channel,
-        credits.campaign_id,
-        credits.campaign_name,
-        coalesce(window_touch_types.touch_type, '(none)') as touch_type,
-        credits.weight * coalesce(window_touch_types.touches / credits.touches, 1) as weight,
-        coalesce(window_touch_types.touches, 0) as touches,
-    from credits
-    inner join stage_conversions on stage_conversions.conversion_number = credits.conversion_number
-    left join window_touch_types
-        on window_touch_types.conversion_number = credits.conversion_number
-        and window_touch_types.channel = credits.channel
-        and window_touch_types.campaign_id is not distinct from credits.campaign_id
-),
-
-final as (
-    select
-        row_number() over () as content_credit_number,
-        split_credits.conversion_number,
-        stage_conversions.conversion_type as stage_pair,
-        stage_conversions.from_stage,
-        stage_conversions.to_stage,
-        stage_conversions.pair_position,
-        stage_conversions.conversion_id as lead_id,
-        stage_conversions.account_id,
-        stage_conversions.converted_at,
-        split_credits.model,
-        split_credits.channel,
-        split_credits.campaign_id,
-        split_credits.campaign_name,
-        split_credits.touch_type,
-        split_credits.campaign_id is not null as has_content,
-        split_credits.weight,
-        split_credits.touches,
-        stage_conversions.owner_team,
-    from split_credits
-    inner join stage_conversions on stage_conversions.conversion_number = split_credits.conversion_number
+    select * from marts.funnel_stages where is_funnel and previous_funnel_stage is not null
 )
 
-select * from final
+select
+    long_weights.content_credit_number,
+    long_weights.conversion_number,
+    conversions.conversion_type as stage_pair,
+    stages.previous_funnel_stage as from_stage,
+    stages.stage as to_stage,
+    stages.funnel_position - 1 as pair_position,
+    conversions.conversion_id as lead_id,
+    conversions.account_id,
+    conversions.converted_at,
+    long_weights.model,
+    long_weights.channel,
+    long_weights.campaign_id,
+    coalesce(campaigns.campaign_name, long_weights.campaign_id, '(none)') as campaign_name,
+    long_weights.touch_type,
+    long_weights.campaign_id is not null as has_content,
+    long_weights.weight,
+    long_weights.touches,
+    conversions.owner_team,
+from long_weights
+inner join marts.attribution_conversions as conversions on conversions.conversion_number = long_weights.conversion_number
+inner join stages on conversions.conversion_type = stages.previous_funnel_stage || '->' || stages.stage
+left join staging.stg_campaigns as campaigns on campaigns.campaign_id = long_weights.campaign_id
+where long_weights.weight > 0
