@@ -10,8 +10,8 @@
  * so DuckDB runs every query.
  *
  * Limits: clients and server share the machine's cores, so queries/s is a
- * floor; no think time (the heaviest load N clients can make). The lead may
- * reconcile this with bench/load.ts (branch fmt), written at the same time.
+ * floor; no think time (the heaviest load N clients can make). Percentiles
+ * as in bench/load.ts (bench/stats.ts).
  */
 import { cubeLoad, type ApiClient } from './queries';
 import { percentiles, type Percentiles } from './stats';

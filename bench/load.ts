@@ -37,6 +37,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TYPICAL_QUERIES } from '../test/semantic/typical-queries.js';
+import { percentiles, type Percentiles } from './stats.js';
+
+export { percentiles, type Percentiles };
 
 export type Query = Record<string, unknown>;
 
@@ -71,14 +74,6 @@ export interface RequestResult {
   failure?: string;
 }
 
-export interface Percentiles {
-  count: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
-
 export interface LoadReport {
   clients: number;
   durationMs: number;
@@ -95,14 +90,6 @@ export interface LoadReport {
   perQuery: Record<string, Percentiles>;
   /** True when no request got a 5xx, a network error or a malformed answer. */
   passed: boolean;
-}
-
-/** Nearest-rank percentiles of a list of durations (ms, one decimal). */
-export function percentiles(values: number[]): Percentiles {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number) => (sorted.length ? sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] : 0);
-  const r = (x: number) => Math.round(x * 10) / 10;
-  return { count: sorted.length, p50: r(at(50)), p95: r(at(95)), p99: r(at(99)), max: r(sorted.at(-1) ?? 0) };
 }
 
 /**
