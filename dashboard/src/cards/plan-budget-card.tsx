@@ -7,6 +7,7 @@
  * the `plan` view (lead rows).
  */
 import { PLAN } from '../api/views';
+import { BudgetTableHead } from '../components/budget-table-head';
 import { CardFrame } from '../components/card-frame';
 import { FlagIcon } from '../components/icons';
 import { useFilters } from '../hooks/use-filters';
@@ -78,31 +79,7 @@ export function PlanBudgetCard() {
         </dl>
         <div className="flex-1 overflow-auto">
           <table className="w-full text-[13px]" aria-label={t('plan.budget.title')}>
-            <thead className="sticky top-0 bg-white text-tremor-label text-tremor-content">
-              <tr className="border-b border-tremor-border">
-                <th scope="col" className="py-1.5 text-left font-medium">
-                  {t('channels.col.channel')}
-                </th>
-                <th scope="col" className="px-2 py-1.5 text-right font-medium">
-                  {t('plan.form.share')}
-                </th>
-                <th scope="col" className="px-2 py-1.5 text-right font-medium">
-                  {t('plan.whatIf.leads')}
-                </th>
-                <th scope="col" className="px-2 py-1.5 text-right font-medium">
-                  CPL
-                </th>
-                <th scope="col" className="px-2 py-1.5 text-right font-medium">
-                  {t('plan.whatIf.budgetCol')}
-                </th>
-                <th scope="col" className="px-2 py-1.5 text-right font-medium">
-                  CAC
-                </th>
-                <th scope="col" className="py-1.5 pl-2 text-left font-medium">
-                  {t('plan.whatIf.bound')}
-                </th>
-              </tr>
-            </thead>
+            <BudgetTableHead sticky />
             <tbody>
               {q.rows.map((r) => {
                 const over = bool(r[PLAN.isOverAllowableCac]);

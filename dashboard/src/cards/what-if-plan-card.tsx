@@ -18,6 +18,7 @@ import { BarChart } from '@tremor/react';
 import { FUNNEL_STAGES, requestPlan, type PlanResponse, type PlanResultBody } from '../api/plan-api';
 import { ApiError, type ApiFieldError } from '../api/revcycle-api';
 import { TARGETS } from '../api/views';
+import { BudgetTableHead } from '../components/budget-table-head';
 import { CardFrame } from '../components/card-frame';
 import { FlagIcon } from '../components/icons';
 import { PlanForm, type PlanBaseline } from '../components/plan-form';
@@ -298,31 +299,7 @@ function ChannelBudget({ shown, money }: { shown: PlanResultBody; money: (v: num
       </div>
       {shown.ltvBound.note ? <p className="text-tremor-label text-amber-800">{shown.ltvBound.note}</p> : null}
       <table className="mt-2 w-full text-[13px]" aria-label={t('plan.whatIf.budget')}>
-        <thead className="text-tremor-label text-tremor-content">
-          <tr className="border-b border-tremor-border">
-            <th scope="col" className="py-1.5 text-left font-medium">
-              {t('channels.col.channel')}
-            </th>
-            <th scope="col" className="px-2 py-1.5 text-right font-medium">
-              {t('plan.form.share')}
-            </th>
-            <th scope="col" className="px-2 py-1.5 text-right font-medium">
-              {t('plan.whatIf.leads')}
-            </th>
-            <th scope="col" className="px-2 py-1.5 text-right font-medium">
-              CPL
-            </th>
-            <th scope="col" className="px-2 py-1.5 text-right font-medium">
-              {t('plan.whatIf.budgetCol')}
-            </th>
-            <th scope="col" className="px-2 py-1.5 text-right font-medium">
-              CAC
-            </th>
-            <th scope="col" className="py-1.5 pl-2 text-left font-medium">
-              {t('plan.whatIf.bound')}
-            </th>
-          </tr>
-        </thead>
+        <BudgetTableHead />
         <tbody>
           {rows.map(([channel, budget]) => {
             const check = checks.get(channel);
