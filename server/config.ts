@@ -53,6 +53,17 @@ export interface Config {
   refreshWorker: boolean;
   /** Seconds between the refresh worker's scheduled refreshes (CUBEJS_SCHEDULED_REFRESH_TIMER, default 30). */
   scheduledRefreshSeconds: number;
+  /**
+   * Time zones the refresh worker builds the pre-aggregations in (CUBEJS_SCHEDULED_REFRESH_TIMEZONES, comma-separated;
+   * default `timeZone`, the zone API queries are cut in). A rollup is built per zone: an API instance that may not
+   * build finds none for a query in a zone not listed.
+   */
+  scheduledRefreshTimeZones: string[];
+  /**
+   * CUBEJS_PRE_AGGREGATIONS_BUILDER: false for an API instance that never builds a pre-aggregation on a request and
+   * only reads what the refresh worker built; undefined (unset) leaves Cube's default.
+   */
+  preAggregationsBuilder: boolean | undefined;
   /** Cube Store for pre-aggregations, cache and queue (CUBEJS_CUBESTORE_HOST); else the warehouse and memory. */
   cubeStoreHost: string | undefined;
 }
@@ -255,6 +266,22 @@ function parsePositiveInt(name: string, raw: string | undefined, fallback: numbe
 
 export class ConfigError extends Error {}
 
+function parseTimeZones(name: string, raw: string | undefined, fallback: string): string[] {
+  const zones = (raw ?? '')
+    .split(',')
+    .map((z) => z.trim())
+    .filter(Boolean);
+  if (zones.length === 0) return [fallback];
+  for (const zone of zones) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+    } catch {
+      throw new ConfigError(`${name} must be a comma-separated list of IANA time zones, got "${raw}"`);
+    }
+  }
+  return zones;
+}
+
 const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'info', 'trace'];
 
 function parsePort(raw: string | undefined): number {
@@ -312,6 +339,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const bundledSeedsDir = resolve('seeds');
   const imported = env.REVCYCLE_SEEDS ? undefined : latestImportTables(importsDir);
   const ttl = Number(env.REVCYCLE_DASHBOARD_TOKEN_TTL ?? 900);
+  const timeZone = env.REVCYCLE_TIMEZONE ?? env.CUBEJS_DEFAULT_TIMEZONE ?? 'Asia/Tokyo';
   if (!Number.isInteger(ttl) || ttl < 60) throw new ConfigError('REVCYCLE_DASHBOARD_TOKEN_TTL must be an integer ≥ 60 seconds');
   return {
     port: parsePort(env.PORT),
@@ -326,7 +354,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     localDev: parseBool('REVCYCLE_LOCAL_DEV', env.REVCYCLE_LOCAL_DEV, !production),
     dashboardTokenTtl: ttl,
-    timeZone: env.REVCYCLE_TIMEZONE ?? env.CUBEJS_DEFAULT_TIMEZONE ?? 'Asia/Tokyo',
+    timeZone,
     security: loadSecurityConfig(env),
     importsDir,
     bundledSeedsDir,
@@ -336,5 +364,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refreshWorker: parseBool('CUBEJS_REFRESH_WORKER', env.CUBEJS_REFRESH_WORKER, false),
     cubeStoreHost: env.CUBEJS_CUBESTORE_HOST || undefined,
     scheduledRefreshSeconds: parseSeconds('CUBEJS_SCHEDULED_REFRESH_TIMER', env.CUBEJS_SCHEDULED_REFRESH_TIMER, 30),
+    scheduledRefreshTimeZones: parseTimeZones(
+      'CUBEJS_SCHEDULED_REFRESH_TIMEZONES',
+      env.CUBEJS_SCHEDULED_REFRESH_TIMEZONES,
+      timeZone,
+    ),
+    preAggregationsBuilder: env.CUBEJS_PRE_AGGREGATIONS_BUILDER
+      ? parseBool('CUBEJS_PRE_AGGREGATIONS_BUILDER', env.CUBEJS_PRE_AGGREGATIONS_BUILDER, true)
+      : undefined,
   };
 }

@@ -4,13 +4,16 @@
  * warehouse (REVCYCLE_WAREHOUSE_URL), as Cube's official distribution runs.
  *
  * - API instances: CUBEJS_PRE_AGGREGATIONS_BUILDER=false, so a request never
- *   builds a pre-aggregation (Cube's `externalRefresh`: a query a
- *   pre-aggregation serves waits for the refresh worker's table). Not
- *   CUBEJS_ROLLUP_ONLY: that would refuse every query no pre-aggregation
- *   serves, and most of revcycle's views have none.
+ *   builds a pre-aggregation (Cube's `externalRefresh`, set explicitly by
+ *   cube-server.ts whatever NODE_ENV is: a query a pre-aggregation serves
+ *   uses the refresh worker's newest table, and is refused until there is
+ *   one). Not CUBEJS_ROLLUP_ONLY: that would refuse every query no
+ *   pre-aggregation serves, and most of revcycle's views have none.
  * - Refresh worker: CUBEJS_REFRESH_WORKER=true, scheduled refresh every
  *   CUBEJS_SCHEDULED_REFRESH_TIMER seconds (default 30 here); it builds the
- *   pre-aggregations into PostgreSQL (no Cube Store configured).
+ *   pre-aggregations into PostgreSQL (no Cube Store configured), in the zones
+ *   the API instances query (CUBEJS_SCHEDULED_REFRESH_TIMEZONES, default
+ *   REVCYCLE_TIMEZONE).
  * - A warehouse rebuild (`npm run build:warehouse` with the same URL) is
  *   picked up by every process: each keys its Cube state on the build time
  *   (server/cube/driver.ts).

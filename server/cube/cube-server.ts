@@ -18,7 +18,11 @@
  *   the process is Cube's refresh worker (scheduled refresh on).
  * - PostgreSQL (REVCYCLE_WAREHOUSE_URL, driver.ts): the orchestrator id
  *   follows the build time; no warm-up here — the refresh worker builds the
- *   rollups and API instances only read them.
+ *   rollups, in the configured zones (config.scheduledRefreshTimeZones), and
+ *   API instances only read them. CUBEJS_PRE_AGGREGATIONS_BUILDER=false is
+ *   passed to Cube as `externalRefresh` itself: Cube reads the variable only
+ *   with NODE_ENV=production and otherwise (its dev mode, which
+ *   CUBEJS_DEV_MODE=false does not turn off) lets every instance build.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -226,8 +230,16 @@ export function createCube(config: Config): CubeHandle {
         throw asCubeError(e);
       }
     },
-    // Only Cube's refresh worker (CUBEJS_REFRESH_WORKER=true) refreshes pre-aggregations on a schedule.
+    // Only Cube's refresh worker (CUBEJS_REFRESH_WORKER=true) refreshes pre-aggregations on a schedule, in the zones
+    // the API instances query (Cube's default is UTC alone, and a rollup built in UTC serves no Asia/Tokyo query).
     scheduledRefreshTimer: config.refreshWorker ? config.scheduledRefreshSeconds : false,
+    scheduledRefreshTimeZones: config.scheduledRefreshTimeZones,
+    // CUBEJS_PRE_AGGREGATIONS_BUILDER=false: this instance never builds a pre-aggregation on a request (Cube's
+    // externalRefresh). Cube derives that from the variable only when NODE_ENV=production; in any other environment
+    // its dev mode lets every instance build, so it is said here.
+    ...(config.preAggregationsBuilder === undefined
+      ? {}
+      : { orchestratorOptions: { preAggregationsOptions: { externalRefresh: !config.preAggregationsBuilder } } }),
   });
   const core = server.core;
   // The server's close releases Cube's connections; the warehouse driver's own (identity) connection goes with them.

@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { DUCKDB_SETTINGS_QUERY, duckDbOptions, duckDbSettingsMismatch, type DuckDbSettings } from '../config.js';
 import { formatFailures, runDataTests, type DataTestResult } from './data-tests.js';
-import { displayPath, loadSeeds, type LoadedTable, type RejectedRow } from './load-seeds.js';
+import { displayPath, loadSeeds, type LoadedTable, type LoadSeedsResult, type RejectedRow } from './load-seeds.js';
 import { MODEL_SCHEMAS, runModels, type BuiltModel } from './run-models.js';
 import { asSession, type SessionLike } from './target.js';
 import { SEED_TABLES } from './seed-schema.js';
@@ -232,6 +232,54 @@ export function formatBuildSummary(summary: Omit<BuildSummary, 'report'>): strin
   return lines.join('\n');
 }
 
+/** What one build measured, on either target: the input of `summarize`. */
+export interface BuildFacts {
+  /** The warehouse as the summary names it: the file, or postgres://host:port/database. */
+  warehousePath: string;
+  startedAt: Date;
+  /** performance.now() when the build started. */
+  started: number;
+  loaded: LoadSeedsResult;
+  modelsHash: string;
+  asOf: string | null;
+  timeZone: string;
+  models: BuiltModel[];
+  /** The data tests' results (all passed: a failure ends the build before its summary). */
+  results: DataTestResult[];
+  rejectedReports: string[];
+  duckdb: Record<string, unknown>;
+  /** Each phase's duration in ms. */
+  ms: { load: number; models: number; tests: number; finish: number };
+}
+
+/** The summary of a build that swapped in, with its report: one for the DuckDB file and PostgreSQL alike. */
+export function summarize(facts: BuildFacts): BuildSummary {
+  const { loaded, results, ms } = facts;
+  const summary: Omit<BuildSummary, 'report'> = {
+    warehousePath: facts.warehousePath,
+    builtAt: facts.startedAt.toISOString(),
+    seedsHash: loaded.seedsHash,
+    modelsHash: facts.modelsHash,
+    asOf: facts.asOf,
+    timeZone: facts.timeZone,
+    seeds: loaded.tables,
+    rejectedRows: loaded.rejectedTotal,
+    rejectedSample: loaded.rejectedSample,
+    rejectedReports: facts.rejectedReports,
+    models: facts.models,
+    tests: { run: results.length, passed: results.length, failed: 0, results },
+    duckdb: facts.duckdb,
+    timings: {
+      loadMs: Math.round(ms.load),
+      modelsMs: Math.round(ms.models),
+      testsMs: Math.round(ms.tests),
+      finishMs: Math.round(ms.finish),
+      totalMs: Math.round(performance.now() - facts.started),
+    },
+  };
+  return { ...summary, report: formatBuildSummary(summary) };
+}
+
 const isRunning = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -341,29 +389,20 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
     const rejectedReports = await publishRejectedReports(loaded.tables, rejectedDir);
     await rm(workDir, { recursive: true, force: true });
 
-    const summary: Omit<BuildSummary, 'report'> = {
+    return summarize({
       warehousePath,
-      builtAt: startedAt.toISOString(),
-      seedsHash: loaded.seedsHash,
+      startedAt,
+      started,
+      loaded,
       modelsHash,
       asOf,
       timeZone,
-      seeds: loaded.tables,
-      rejectedRows: loaded.rejectedTotal,
-      rejectedSample: loaded.rejectedSample,
-      rejectedReports,
       models: built,
-      tests: { run: results.length, passed: results.length, failed: 0, results },
+      results,
+      rejectedReports,
       duckdb,
-      timings: {
-        loadMs: Math.round(loadMs),
-        modelsMs: Math.round(modelsMs),
-        testsMs: Math.round(testsMs),
-        finishMs: Math.round(finishMs),
-        totalMs: Math.round(performance.now() - started),
-      },
-    };
-    return { ...summary, report: formatBuildSummary(summary) };
+      ms: { load: loadMs, models: modelsMs, tests: testsMs, finish: finishMs },
+    });
   } catch (e) {
     if (swapped) throw e;
     try {

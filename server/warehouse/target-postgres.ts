@@ -28,11 +28,11 @@ import {
   buildInfoSql,
   DEFAULT_MODELS_DIR,
   dataTestFailure,
-  formatBuildSummary,
   hashModels,
   publishRejectedReports,
   seedAsOf,
   seedTimeZone,
+  summarize,
   WarehouseBuildError,
   type BuildOptions,
   type BuildSummary,
@@ -287,29 +287,20 @@ export async function buildPostgresWarehouse(options: BuildOptions & { warehouse
     const finishMs = performance.now() - finishStarted;
 
     const rejectedReports = await publishRejectedReports(loaded.tables, rejectedDir);
-    const summary: Omit<BuildSummary, 'report'> = {
+    return summarize({
       warehousePath: shown,
-      duckdb: {},
-      builtAt: startedAt.toISOString(),
-      seedsHash: loaded.seedsHash,
+      startedAt,
+      started,
+      loaded,
       modelsHash,
       asOf,
       timeZone,
-      seeds: loaded.tables,
-      rejectedRows: loaded.rejectedTotal,
-      rejectedSample: loaded.rejectedSample,
-      rejectedReports,
       models: built,
-      tests: { run: results.length, passed: results.length, failed: 0, results },
-      timings: {
-        loadMs: Math.round(loadMs),
-        modelsMs: Math.round(modelsMs),
-        testsMs: Math.round(testsMs),
-        finishMs: Math.round(finishMs),
-        totalMs: Math.round(performance.now() - started),
-      },
-    };
-    return { ...summary, report: formatBuildSummary(summary) };
+      results,
+      rejectedReports,
+      duckdb: {},
+      ms: { load: loadMs, models: modelsMs, tests: testsMs, finish: finishMs },
+    });
   } catch (e) {
     if (!swapped) {
       await dropSchemas(client, Object.values(schemas)).catch(() => undefined);

@@ -5,7 +5,9 @@
  * figures — a query a pre-aggregation serves (built by the worker into
  * PostgreSQL, reported by Cube as used) and one none serves — equal to plain
  * SQL over the warehouse; after a rebuild with a changed deal amount, both
- * answer the new figure. Skipped, saying why, without REVCYCLE_TEST_POSTGRES_URL.
+ * answer the new figure. The API instances never build a rollup themselves
+ * (NODE_ENV=test, where Cube's dev mode would let them). Skipped, saying why,
+ * without REVCYCLE_TEST_POSTGRES_URL.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -140,10 +142,17 @@ describe.skipIf(!POSTGRES_URL)('cluster: two API instances and a refresh worker 
     );
   }, 300_000);
 
-  // Known defect, open in issue 12: after this round's merge (backlog marts with rolling-window
-  // pre-aggregations, role policy) a rebuild is not picked up within 120 s; it passed on the
-  // PostgreSQL branch alone. Skipped so CI stays green while it is fixed; the first test runs.
-  it.skip('a warehouse rebuild is picked up by both API instances', async () => {
+  it('an API instance never builds a pre-aggregation on a request, even outside NODE_ENV=production', async () => {
+    // The worker builds the rollups in the configured zone (Asia/Tokyo) only: one in UTC exists only if a request built it.
+    const utc = { ...PRE_AGGREGATED, timezone: 'UTC' };
+    for (const base of cluster!.apiUrls) {
+      const r = await load(base, utc);
+      expect(r.status).not.toBe(200);
+      expect(JSON.stringify(r.body)).toMatch(/wasn't set up to build pre-aggregations/);
+    }
+  }, 60_000);
+
+  it('a warehouse rebuild is picked up by both API instances', async () => {
     const before = await sqlScalar(db!.url, 'select sum(amount) from marts.deals where is_won');
     const file = path.join(seeds, 'opportunities.csv');
     writeFileSync(file, readFileSync(file, 'utf8').replace(',won,1200000,', ',won,1300000,'));

@@ -5,7 +5,8 @@
  * table must leave it unchanged, and it must call none of the functions the
  * prelude supplies (those exist only inside the warehouse build). Runs
  * without PostgreSQL; the parity test (parity.test.ts) then runs every
- * view's typical query on PostgreSQL itself.
+ * view's typical query on PostgreSQL itself. The pre-aggregations' table
+ * names must fit PostgreSQL's 63 characters.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -49,6 +50,22 @@ describe('model/cubes and model/views hold no DuckDB-only SQL', () => {
     expect(names).toContain('date_diff');
     const calls = new RegExp(`(?<![\\w.])(${names.join('|')})\\s*\\(`, 'i');
     expect(found.filter((f) => calls.test(maskSql(plain(f.sql)))).map((f) => `${f.at}: ${f.sql}`)).toEqual([]);
+  });
+
+  it("every pre-aggregation's tables fit PostgreSQL's 63-character names", () => {
+    // Cube names a rollup's table <cube>_<pre-aggregation>_<content:8>_<structure:8>_<build second, base 32:7>;
+    // PostgreSQL cuts a longer name, and Cube then never finds the table it built.
+    const suffix = '_12345678_12345678_1lgqjut'.length;
+    const names = readdirSync(path.join(MODEL_DIR, 'cubes'))
+      .filter((f) => /\.ya?ml$/.test(f))
+      .flatMap((f) => {
+        const doc = YAML.parse(readFileSync(path.join(MODEL_DIR, 'cubes', f), 'utf8')) as {
+          cubes?: { name: string; pre_aggregations?: { name: string }[] }[];
+        };
+        return (doc.cubes ?? []).flatMap((c) => (c.pre_aggregations ?? []).map((p) => `${c.name}_${p.name}`));
+      });
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.filter((n) => n.length + suffix > 63)).toEqual([]);
   });
 
   it('would catch a DuckDB-only cube (the check can fail)', () => {
