@@ -71,9 +71,11 @@ export interface Config {
 // ---------------------------------------------------------------------------
 // DuckDB settings, one set for the warehouse build and the server's driver:
 // REVCYCLE_DUCKDB_THREADS (default: the machine's cores),
-// REVCYCLE_DUCKDB_MEMORY_LIMIT (default 3GB: the build's peak stays under
-// 4 GiB; DuckDB's own default is 80 % of the RAM, which a shared machine does
-// not have to spare) and REVCYCLE_DUCKDB_TEMP_DIR (where DuckDB spills past
+// REVCYCLE_DUCKDB_MEMORY_LIMIT (default: half the machine's memory, at least
+// 3GB; DuckDB's own default is 80 % of the RAM, which a shared machine does
+// not have to spare. Not every operator spills: the ordered list aggregate of
+// attribution_paths needs more than 3.5 GB at 1 M leads, so a fixed 3GB
+// failed the build there) and REVCYCLE_DUCKDB_TEMP_DIR (where DuckDB spills past
 // the limit; default <state dir>/duckdb-tmp). Applied when a database opens
 // and read back with current_setting() (build summary, /readyz).
 // ---------------------------------------------------------------------------
@@ -85,13 +87,18 @@ export interface DuckDbSettings {
   tempDirectory: string;
 }
 
+/** Half the machine's memory, at least 3 GB (3000MB), in MB. */
+export function defaultDuckDbMemoryLimit(totalBytes = os.totalmem()): string {
+  return `${Math.max(3000, Math.floor(totalBytes / 2 / 1e6))}MB`;
+}
+
 export function loadDuckDbSettings(env: NodeJS.ProcessEnv, stateDir: string): DuckDbSettings {
   const rawThreads = env.REVCYCLE_DUCKDB_THREADS ?? '';
   const threads = rawThreads === '' ? os.availableParallelism() : Number(rawThreads);
   if (!Number.isInteger(threads) || threads < 1) {
     throw new ConfigError(`REVCYCLE_DUCKDB_THREADS must be an integer ≥ 1, got "${rawThreads}"`);
   }
-  const memoryLimit = (env.REVCYCLE_DUCKDB_MEMORY_LIMIT ?? '3GB').replaceAll(' ', '');
+  const memoryLimit = (env.REVCYCLE_DUCKDB_MEMORY_LIMIT ?? defaultDuckDbMemoryLimit()).replaceAll(' ', '');
   if (!/^\d+(\.\d+)?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memoryLimit)) {
     throw new ConfigError(
       `REVCYCLE_DUCKDB_MEMORY_LIMIT must be a size such as 3GB or 2500MiB, got "${env.REVCYCLE_DUCKDB_MEMORY_LIMIT}"`,

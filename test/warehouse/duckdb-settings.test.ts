@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, loadDuckDbSettings } from '../../server/config';
+import { ConfigError, defaultDuckDbMemoryLimit, loadConfig, loadDuckDbSettings } from '../../server/config';
 import { buildWarehouse } from '../../server/warehouse/index';
 import { startTestServer, type TestServer } from '../support/server';
 
@@ -21,9 +21,18 @@ afterAll(async () => {
 });
 
 describe('DuckDB settings from config', () => {
+  it('defaults the memory limit to half the machine, at least 3000MB', () => {
+    expect(defaultDuckDbMemoryLimit(2 * 1024 ** 3)).toBe('3000MB');
+    expect(defaultDuckDbMemoryLimit(24e9)).toBe('12000MB');
+  });
+
   it('reads REVCYCLE_DUCKDB_* with defaults and refuses values DuckDB would not take', () => {
     const d = loadConfig({ CUBEJS_API_SECRET: 'x'.repeat(32), REVCYCLE_STATE_DIR: dir }).duckdb;
-    expect(d).toEqual({ threads: os.availableParallelism(), memoryLimit: '3GB', tempDirectory: path.join(dir, 'duckdb-tmp') });
+    expect(d).toEqual({
+      threads: os.availableParallelism(),
+      memoryLimit: defaultDuckDbMemoryLimit(),
+      tempDirectory: path.join(dir, 'duckdb-tmp'),
+    });
     expect(
       loadDuckDbSettings(
         { REVCYCLE_DUCKDB_THREADS: '1', REVCYCLE_DUCKDB_MEMORY_LIMIT: '1.5 GiB', REVCYCLE_DUCKDB_TEMP_DIR: '/tmp/x' },

@@ -12,6 +12,13 @@
 -- without a touch in its window has the empty path, which markov.ts reads as
 -- the channel `(none)`. Repeated channels are kept (self-loops do not change
 -- absorption probabilities).
+--
+-- Leads are counted per chain and path label (channels joined by ' > '; a data
+-- test keeps ' > ' out of channel keys, so the label names one path) and the list is
+-- joined back once per distinct path: grouping 5 M lead rows by a list
+-- column did not fit DuckDB's memory limit at 1 M leads. The ordered list
+-- aggregate per lead and path end (walked_paths) is what needs the memory
+-- here: about 4 GB of DuckDB's limit at 1 M leads (config.ts).
 
 with settings as (
     select * from settings
@@ -30,7 +37,7 @@ reach as (
 ),
 
 touches as (
-    select touchpoints.*
+    select touchpoints.lead_id, touchpoints.occurred_at, touchpoints.channel, touchpoints.touchpoint_id
     from stg_touchpoints as touchpoints
     cross join settings
     where touchpoints.occurred_at <= settings.as_of_at
@@ -81,27 +88,52 @@ walked_paths as (
     group by all
 ),
 
+labelled_paths as (
+    select
+        lead_id,
+        path_end_at,
+        path,
+        case when len(path) = 0 then '(none)' else array_to_string(path, ' > ') end as path_label,
+    from walked_paths
+),
+
+-- the list once per distinct path: the lead rows below carry only its label
+distinct_paths as (
+    select path_label, any_value(path) as path
+    from labelled_paths
+    group by path_label
+),
+
 lead_channel_paths as (
     select
         lead_chains.markov_stage,
-        lead_chains.lead_id,
         lead_chains.is_converted,
-        coalesce(walked_paths.path, []) as path,
+        coalesce(labelled_paths.path_label, '(none)') as path_label,
     from lead_chains
-    left join walked_paths
-        on walked_paths.lead_id = lead_chains.lead_id
-        and walked_paths.path_end_at is not distinct from lead_chains.path_end_at
+    left join labelled_paths
+        on labelled_paths.lead_id = lead_chains.lead_id
+        and labelled_paths.path_end_at is not distinct from lead_chains.path_end_at
+),
+
+path_counts as (
+    select
+        markov_stage,
+        path_label,
+        count(*) filter (where is_converted) as conversions,
+        count(*) filter (where not is_converted) as non_conversions,
+    from lead_channel_paths
+    group by markov_stage, path_label
 ),
 
 final as (
     select
-        markov_stage,
-        path,
-        case when len(path) = 0 then '(none)' else array_to_string(path, ' > ') end as path_label,
-        count(*) filter (where is_converted) as conversions,
-        count(*) filter (where not is_converted) as non_conversions,
-    from lead_channel_paths
-    group by all
+        path_counts.markov_stage,
+        coalesce(distinct_paths.path, []) as path,
+        path_counts.path_label,
+        path_counts.conversions,
+        path_counts.non_conversions,
+    from path_counts
+    left join distinct_paths on distinct_paths.path_label = path_counts.path_label
 )
 
 select * from final
