@@ -36,6 +36,8 @@ export interface SqlPart {
   sql: string;
   params: unknown[];
   apiRows: number;
+  /** The pre-aggregations this part's answer was served from (empty: the marts). */
+  preAggregations: string[];
 }
 
 export interface QueryFigures {
@@ -117,7 +119,8 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - t0;
 }
 
-const viewsOf = (query: unknown): string[] => {
+/** The views a Cube query (or each part of a blended one) reads. */
+export const viewsOf = (query: unknown): string[] => {
   const parts = (Array.isArray(query) ? query : [query]) as {
     measures?: string[];
     dimensions?: string[];
@@ -130,6 +133,14 @@ const viewsOf = (query: unknown): string[] => {
   ]);
   return [...new Set(members.map((m) => m.split('.')[0]!))];
 };
+
+/**
+ * The views each answered part of a query read: a blended query answers one part per query, a
+ * compareDateRange query one per range (all on the query's views).
+ */
+export function partViews(q: QueryFigures): string[][] {
+  return (q.sqlParts ?? []).map((_, i) => viewsOf(Array.isArray(q.request) ? q.request[i] : q.request));
+}
 
 /** The distinct Cube queries and API requests of the captured pages, named page/views#n. */
 export function distinctRequests(captured: CapturedRequest[]): QueryFigures[] {
@@ -179,7 +190,12 @@ export async function timeThroughApi(client: ApiClient, requests: QueryFigures[]
       const sqls = await cubeSql(client, q.request);
       if (sqls.length !== answer.results.length)
         throw new Error(`/v1/sql gave ${sqls.length} statements for ${answer.results.length} results`);
-      q.sqlParts = sqls.map(([sql, params], i) => ({ sql, params, apiRows: answer.results[i]!.data.length }));
+      q.sqlParts = sqls.map(([sql, params], i) => ({
+        sql,
+        params,
+        apiRows: answer.results[i]!.data.length,
+        preAggregations: Object.keys(answer.results[i]!.usedPreAggregations ?? {}),
+      }));
     } catch (e) {
       q.error = (e as Error).message.slice(0, 500);
     }

@@ -91,7 +91,12 @@ export interface BenchResult {
   pages: PageTiming[];
   queries: QueryFigures[];
   concurrency: ConcurrencyFigures[];
-  server: { rssBytes: number; peakRssBytes: number };
+  server: {
+    rssBytes: number;
+    peakRssBytes: number;
+    /** The pre-aggregation warm-up before the server answered: wall time and how many rollups it built. */
+    warmup?: { ms: number; preAggregations: number; error?: string };
+  };
   /** Every reason the run failed; empty when every figure was measured. */
   errors: string[];
   resultsFile: string;
@@ -185,6 +190,16 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     let queries: QueryFigures[] = [];
     const concurrency: ConcurrencyFigures[] = [];
     let memory = { rssBytes: 0, peakRssBytes: 0 };
+    const warmup = server.warmup && {
+      ms: server.warmup.ms,
+      preAggregations: server.warmup.preAggregations.length,
+      ...(server.warmup.error ? { error: server.warmup.error } : {}),
+    };
+    if (warmup)
+      log(
+        `warm-up    ${(warmup.ms / 1000).toFixed(1)} s   ${warmup.preAggregations} pre-aggregations built${warmup.error ? ` — FAILED: ${warmup.error}` : ''}`,
+      );
+    if (warmup?.error) errors.push(`pre-aggregation warm-up failed: ${warmup.error}`);
     try {
       const dash = await benchDashboard(server.url, {
         runs: options.skipDashboard ? 0 : (options.pageRuns ?? 3),
@@ -256,7 +271,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       pages,
       queries,
       concurrency,
-      server: memory,
+      server: { ...memory, ...(warmup ? { warmup } : {}) },
       errors,
       resultsFile,
     };

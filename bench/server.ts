@@ -9,6 +9,8 @@ import { projectRoot } from '../server/config.js';
 
 export interface BenchServer {
   url: string;
+  /** The pre-aggregation warm-up the server ran before listening (server/cube/pre-aggregations.ts). */
+  warmup?: { ms: number; preAggregations: string[]; error?: string };
   pid: number;
   memory(): { rssBytes: number; peakRssBytes: number };
   stop(): Promise<void>;
@@ -30,7 +32,7 @@ export async function startBenchServer(env: Record<string, string>, startTimeout
   });
   let errTail = '';
   child.stderr!.on('data', (d) => (errTail = (errTail + d).slice(-4000)));
-  const url = await new Promise<string>((resolve, reject) => {
+  const started = await new Promise<{ url: string; warmup?: BenchServer['warmup'] }>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(
       () => reject(new Error(`the server did not start in ${startTimeoutMs} ms: ${errTail}`)),
@@ -41,7 +43,7 @@ export async function startBenchServer(env: Record<string, string>, startTimeout
       const line = out.split('\n').find((l) => l.startsWith('{"url"'));
       if (line) {
         clearTimeout(timer);
-        resolve((JSON.parse(line) as { url: string }).url);
+        resolve(JSON.parse(line) as { url: string; warmup?: BenchServer['warmup'] });
       }
     });
     child.on('exit', (code) => {
@@ -51,7 +53,8 @@ export async function startBenchServer(env: Record<string, string>, startTimeout
   });
   const pid = child.pid!;
   return {
-    url,
+    url: started.url,
+    warmup: started.warmup,
     pid,
     memory: () => ({ rssBytes: statusKb(pid, 'VmRSS'), peakRssBytes: statusKb(pid, 'VmHWM') }),
     stop: () =>

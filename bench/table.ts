@@ -24,6 +24,10 @@ out(`| generate | ${s(r.generate.ms)} | ${mb(r.generate.peakRssBytes)} | seeds $
 out(
   `| build (load ${s(r.build.timings.loadMs!)}, models ${s(r.build.timings.modelsMs!)}, data tests ${s(r.build.timings.testsMs!)}) | ${s(r.build.ms)} | ${mb(r.build.peakRssBytes)} | warehouse ${mb(r.build.warehouseBytes)} |`,
 );
+if (r.server.warmup)
+  out(
+    `| pre-aggregation warm-up (${r.server.warmup.preAggregations} rollups, before the server answers) | ${s(r.server.warmup.ms)} | | |`,
+  );
 out(`| server after the run | | ${mb(r.server.peakRssBytes)} (now ${mb(r.server.rssBytes)}) | |`);
 out();
 out('| page | all figures shown (median) | p95 | first visit | cards | round trips |');

@@ -27,7 +27,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const cube = createCube(config);
   const hasDashboard = existsSync(path.join(config.dashboardDist, 'index.html'));
   // Every rollup is built before the first request, and again for each new warehouse file before it is served.
-  await cube.warmup.warm();
+  const warmed = await cube.warmup.warm();
+  if (warmed.preAggregations.length && !warmed.error)
+    console.log(`[revcycle] ${warmed.preAggregations.length} pre-aggregations built in ${(warmed.ms / 1000).toFixed(1)} s`);
   const stopWatching = cube.warmup.watch();
 
   const { app, server, port } = await cube.listen(async (app) => {

@@ -75,3 +75,26 @@ describe('model/cubes and model/views hold no DuckDB-only SQL', () => {
     for (const sql of duckOnly) expect(toPostgres(plain(sql)) !== plain(sql) || calls.test(plain(sql))).toBe(true);
   });
 });
+
+/*
+ * Cube names a rollup's table <cube>_<rollup>_<content version>_<structure
+ * version>_<built at>, 26 characters after the name, and PostgreSQL cuts an
+ * identifier at 63: a longer name is created cut and then never found ("Pre-
+ * aggregation table is not found … after it was successfully created").
+ */
+describe('pre-aggregation table names fit PostgreSQL', () => {
+  const VERSION_SUFFIX = 26;
+  const names = readdirSync(path.join(MODEL_DIR, 'cubes'))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .flatMap((file) => {
+      const doc = YAML.parse(readFileSync(path.join(MODEL_DIR, 'cubes', file), 'utf8')) as {
+        cubes?: { name: string; sql_alias?: string; pre_aggregations?: { name: string }[] }[];
+      };
+      return (doc.cubes ?? []).flatMap((c) => (c.pre_aggregations ?? []).map((p) => `${c.sql_alias ?? c.name}_${p.name}`));
+    });
+
+  it('every cube_rollup name leaves room for the version suffix within 63 characters', () => {
+    expect(names.length).toBeGreaterThan(10);
+    expect(names.filter((n) => n.length + VERSION_SUFFIX > 63)).toEqual([]);
+  });
+});

@@ -21,7 +21,7 @@ import { combineStates, DocumentSection } from '../components/document-section';
 import { Segmented } from '../components/page-header';
 import { useFilters } from '../hooks/use-filters';
 import { useModel } from '../hooks/use-page-options';
-import { num, str, useViewQuery } from '../hooks/use-view-query';
+import { num, str, useViewQuery, type Row } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { modelLabel, pairLabel, touchTypeLabel } from '../i18n/labels';
 import { formatCount, formatNumber, formatPercent, formatPeriodKey, formatYen } from '../lib/format';
@@ -47,8 +47,12 @@ export function ContentMapCard() {
     timeDimensions: [{ dimension: CONTENT_MAP.convertedAt, dateRange: [period.start, period.end] as [string, string] }],
     filters: [...f.filters, { member: CONTENT_MAP.model, operator: 'equals' as const, values: [model] }],
   };
+  // By month, added up below: conversions is a distinct count, which a rollup serves only at its
+  // exact grouping (the server keeps one by month); a conversion falls in one month, so the months'
+  // counts add up to the period's.
   const pairs = useViewQuery({
     ...base,
+    timeDimensions: [{ ...base.timeDimensions[0]!, granularity: 'month' }],
     measures: [CONTENT_MAP.conversions, CONTENT_MAP.contentCredit],
     dimensions: [CONTENT_MAP.stagePair, CONTENT_MAP.pairPosition],
   });
@@ -83,7 +87,9 @@ export function ContentMapCard() {
     const at = `${str(r, CONTENT_MAP.stagePair)}|${column}`;
     cell.set(at, (cell.get(at) ?? 0) + (num(r, CONTENT_MAP.credit) ?? 0));
   }
-  const rows = [...pairs.rows].sort((a, b) => (num(a, CONTENT_MAP.pairPosition) ?? 0) - (num(b, CONTENT_MAP.pairPosition) ?? 0));
+  const rows = pairTotals(pairs.rows).sort(
+    (a, b) => (num(a, CONTENT_MAP.pairPosition) ?? 0) - (num(b, CONTENT_MAP.pairPosition) ?? 0),
+  );
   // shade against the named columns: 'Other' adds many campaigns up and would wash them out
   const max = Math.max(0, ...[...cell.entries()].filter(([k]) => !k.endsWith(`|${OTHER}`)).map(([, v]) => v));
   const campaignLink = (campaign: string) => {
@@ -309,6 +315,29 @@ export function CampaignFiguresCard() {
       </ul>
     </DocumentSection>
   );
+}
+
+/** The pair totals of the period from its months: conversions and content credit added up per stage pair. */
+function pairTotals(monthly: Row[]): Row[] {
+  const byPair = new Map<string, Row>();
+  for (const r of monthly) {
+    const pair = str(r, CONTENT_MAP.stagePair) ?? '';
+    const total = byPair.get(pair);
+    if (!total) {
+      byPair.set(pair, {
+        [CONTENT_MAP.stagePair]: pair,
+        [CONTENT_MAP.pairPosition]: num(r, CONTENT_MAP.pairPosition),
+        [CONTENT_MAP.conversions]: num(r, CONTENT_MAP.conversions),
+        [CONTENT_MAP.contentCredit]: num(r, CONTENT_MAP.contentCredit),
+      });
+      continue;
+    }
+    for (const m of [CONTENT_MAP.conversions, CONTENT_MAP.contentCredit]) {
+      const v = num(r, m);
+      if (v !== null) total[m] = (num(total, m) ?? 0) + v;
+    }
+  }
+  return [...byPair.values()];
 }
 
 function Figure({ label, value, name }: { label: string; value: string; name: string }) {

@@ -11,6 +11,7 @@ import { num, str, useViewQuery } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { pairLabel, stageRank } from '../i18n/labels';
 import { formatDays, formatPeriodKey } from '../lib/format';
+import { PERIOD_GRANULARITY } from '../lib/resolve-period';
 
 export function VelocityCard() {
   const { t, locale } = useI18n();
@@ -19,7 +20,11 @@ export function VelocityCard() {
   const q = useViewQuery({
     measures: [CONVERSIONS.medianDays, CONVERSIONS.p75Days],
     dimensions: [CONVERSIONS.fromStage, CONVERSIONS.toStage],
-    timeDimensions: [{ dimension: CONVERSIONS.cohortAt, dateRange: [period.start, period.end] }],
+    // Cut by the period itself (one row per pair): a median cannot be added up from smaller
+    // periods, so the server's velocity rollups hold exactly these periods.
+    timeDimensions: [
+      { dimension: CONVERSIONS.cohortAt, granularity: PERIOD_GRANULARITY[period.kind], dateRange: [period.start, period.end] },
+    ],
     filters: [...f.filters, { member: CONVERSIONS.isAdjacent, operator: 'equals', values: ['true'] }],
   });
   const median = t('funnel.velocity.median');

@@ -2,7 +2,7 @@
  * The global filter bar: fiscal period (years, quarters, months up to the
  * data's as_of day), segment (industry or company size) and channel. Values
  * live in the URL (hooks/use-filters.ts). Options come from the data
- * (stage_reach) so the list only offers what exists.
+ * (stage_reach, most leads first) so the list only offers what exists.
  */
 import { useId, useMemo } from 'react';
 import { useI18n } from '../i18n/i18n-context';
@@ -20,11 +20,18 @@ const selectClass =
 
 function useDimensionValues(member: string): string[] {
   const layer = useSemanticLayer();
+  const settings = useSettings();
   const available = layer.status === 'ready' && layer.hasMember(member);
   const view = member.split('.')[0];
   const countMeasure = view === 'channel_performance' ? 'channel_performance.leads' : `${view}.leads`;
+  // stage_reach counts a lead once per stage it reached: its first funnel stage counts every lead once.
+  const firstStage = settings.stages.filter((s) => s.isFunnel).sort((a, b) => a.order - b.order)[0]?.stage;
+  const filters =
+    view === 'stage_reach' && firstStage
+      ? [{ member: 'stage_reach.stage', operator: 'equals' as const, values: [firstStage] }]
+      : [];
   const q = useViewQuery(
-    { dimensions: [member], measures: [countMeasure], order: { [countMeasure]: 'desc' }, limit: 100 },
+    { dimensions: [member], measures: [countMeasure], filters, order: { [countMeasure]: 'desc' }, limit: 100 },
     { skip: !available || !layer.hasMember(countMeasure) },
   );
   return useMemo(() => q.rows.map((r) => str(r, member)).filter((v): v is string => !!v), [q.rows, member]);

@@ -15,6 +15,13 @@ import { fiscalQuarterOf, fiscalYearOf, parseDay } from './format';
 
 export type PeriodKind = 'year' | 'quarter' | 'month';
 
+/** The model's time granularity of each period kind (the fiscal ones follow the settings' start month). */
+export const PERIOD_GRANULARITY: Record<PeriodKind, 'fiscal_year' | 'fiscal_quarter' | 'month'> = {
+  year: 'fiscal_year',
+  quarter: 'fiscal_quarter',
+  month: 'month',
+};
+
 export interface DayRange {
   start: string;
   end: string;

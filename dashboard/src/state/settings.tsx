@@ -44,6 +44,16 @@ export const DEFAULT_TIME_ZONE = 'Asia/Tokyo';
 
 const day = (v: unknown) => (typeof v === 'string' ? v.slice(0, 10) : null);
 
+/** useCubeQuery reports isLoading only once its request has started: pending until an answer. */
+const pending = (q: { isLoading: boolean; resultSet: unknown; error: Error | null }) => q.isLoading || (!q.resultSet && !q.error);
+
+/** The settings view's rows as key → value. */
+function settingValues(rows: unknown[] | undefined): Map<string, string> {
+  const kv = new Map<string, string>();
+  for (const r of (rows ?? []) as Record<string, unknown>[]) kv.set(String(r[SETTINGS_KEY]), String(r[SETTINGS_VALUE]));
+  return kv;
+}
+
 export function SettingsProvider({ children }: { children: ReactNode }) {
   const layer = useSemanticLayer();
   const hasSettings = layer.status === 'ready' && layer.hasMember(SETTINGS_KEY) && layer.hasMember(SETTINGS_VALUE);
@@ -60,15 +70,20 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
   const hasChannels = layer.status === 'ready' && layer.hasMember(CHANNEL) && layer.hasMember(CHANNEL_LABEL_EN);
   const channelsQ = useCubeQuery({ dimensions: [CHANNEL, CHANNEL_LABEL_JA, CHANNEL_LABEL_EN] }, { skip: !hasChannels });
   const settingsQ = useCubeQuery({ dimensions: [SETTINGS_KEY, SETTINGS_VALUE] }, { skip: !hasSettings });
-  // The latest and the earliest day with data in one request (a blended query: both are cut by day).
+  const settingsPending = hasSettings && pending(settingsQ);
+  const timeZone = settingValues(settingsQ.resultSet?.rawData()).get('time_zone') || DEFAULT_TIME_ZONE;
+  // The latest and the earliest day with data in one request (a blended query: both are cut by day),
+  // once the settings are in: days in the settings' zone, like every other query (and the zone the
+  // server built its rollups in).
   const reachQ = useCubeQuery(
     (['desc', 'asc'] as const).map((dir) => ({
       measures: ['stage_reach.leads'],
       timeDimensions: [{ dimension: REACHED_AT, granularity: 'day' as const }],
       order: { [REACHED_AT]: dir },
       limit: 1,
+      timezone: timeZone,
     })),
-    { skip: !hasReach },
+    { skip: !hasReach || settingsPending },
   );
 
   const value = useMemo<Settings>(() => {
@@ -87,9 +102,6 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
     };
     if (layer.status === 'error') return { ...base, status: 'error', error: layer.error };
     if (layer.status === 'loading') return base;
-    // useCubeQuery reports isLoading only once its request has started: wait for an answer.
-    const pending = (q: { isLoading: boolean; resultSet: unknown; error: Error | null }) =>
-      q.isLoading || (!q.resultSet && !q.error);
     const waiting =
       (hasSettings && pending(settingsQ)) ||
       (hasStages && pending(stagesQ)) ||
@@ -97,10 +109,7 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
       (hasReach && pending(reachQ));
     if (waiting) return base;
 
-    const kv = new Map<string, string>();
-    for (const r of (settingsQ.resultSet?.rawData() ?? []) as Record<string, unknown>[]) {
-      kv.set(String(r[SETTINGS_KEY]), String(r[SETTINGS_VALUE]));
-    }
+    const kv = settingValues(settingsQ.resultSet?.rawData());
     const start = Number(kv.get('fiscal_year_start_month'));
     const [latestRs, earliestRs] = reachQ.resultSet?.decompose() ?? [];
     const latest = day((latestRs?.rawData()[0] as Record<string, unknown> | undefined)?.[`${REACHED_AT}.day`]);
@@ -134,7 +143,7 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
       ltvCacTarget: Number(kv.get('ltv_cac_target')) > 0 ? Number(kv.get('ltv_cac_target')) : 3,
       asOf: asOfSetting ?? latest ?? today,
       firstDay: earliest ?? base.firstDay,
-      timeZone: kv.get('time_zone') || DEFAULT_TIME_ZONE,
+      timeZone,
       stages,
       source: { settings: kv.size > 0, asOf: asOfSetting ? 'settings' : latest ? 'data' : 'today' },
     };
