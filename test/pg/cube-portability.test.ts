@@ -52,22 +52,6 @@ describe('model/cubes and model/views hold no DuckDB-only SQL', () => {
     expect(found.filter((f) => calls.test(maskSql(plain(f.sql)))).map((f) => `${f.at}: ${f.sql}`)).toEqual([]);
   });
 
-  it("every pre-aggregation's tables fit PostgreSQL's 63-character names", () => {
-    // Cube names a rollup's table <cube>_<pre-aggregation>_<content:8>_<structure:8>_<build second, base 32:7>;
-    // PostgreSQL cuts a longer name, and Cube then never finds the table it built.
-    const suffix = '_12345678_12345678_1lgqjut'.length;
-    const names = readdirSync(path.join(MODEL_DIR, 'cubes'))
-      .filter((f) => /\.ya?ml$/.test(f))
-      .flatMap((f) => {
-        const doc = YAML.parse(readFileSync(path.join(MODEL_DIR, 'cubes', f), 'utf8')) as {
-          cubes?: { name: string; pre_aggregations?: { name: string }[] }[];
-        };
-        return (doc.cubes ?? []).flatMap((c) => (c.pre_aggregations ?? []).map((p) => `${c.name}_${p.name}`));
-      });
-    expect(names.length).toBeGreaterThan(0);
-    expect(names.filter((n) => n.length + suffix > 63)).toEqual([]);
-  });
-
   it('would catch a DuckDB-only cube (the check can fail)', () => {
     const duckOnly = ["date_diff('day', {CUBE}.created_at, {CUBE}.closed_at)", '{CUBE}.amount // 1000', 'list({CUBE}.stage)'];
     const names = preludeFunctionNames();
