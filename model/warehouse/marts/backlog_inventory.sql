@@ -56,42 +56,36 @@ bucket_ranges as (
     from bucket_starts
 ),
 
--- one key per stage and segment: the columns a change is summed by, besides its day and aging state
-segment_columns as (
-    select distinct
-        stage, stage_order, is_funnel, team, sla_days, is_sla_stage,
-        lead_source, persona, industry, employee_band, owner_team,
+-- one key per stage and segment: the columns a change is summed by, besides its day and aging state (a rank,
+-- not a join on eleven nullable columns, which PostgreSQL can only run as a nested loop)
+keyed_stints as (
+    select
+        dense_rank() over (
+            order by stage, stage_order, is_funnel, team, sla_days, is_sla_stage,
+                lead_source, persona, industry, employee_band, owner_team
+        ) as segment_key,
+        stints.*,
     from stints
 ),
 
 segment_keys as (
-    select row_number() over () as segment_key, * from segment_columns
-),
-
-keyed_stints as (
-    select segment_keys.segment_key, stints.stint_id, stints.entered_at, stints.left_at, stints.sla_days,
-    from stints
-    inner join segment_keys
-        on segment_keys.stage is not distinct from stints.stage
-        and segment_keys.stage_order is not distinct from stints.stage_order
-        and segment_keys.is_funnel is not distinct from stints.is_funnel
-        and segment_keys.team is not distinct from stints.team
-        and segment_keys.sla_days is not distinct from stints.sla_days
-        and segment_keys.is_sla_stage is not distinct from stints.is_sla_stage
-        and segment_keys.lead_source is not distinct from stints.lead_source
-        and segment_keys.persona is not distinct from stints.persona
-        and segment_keys.industry is not distinct from stints.industry
-        and segment_keys.employee_band is not distinct from stints.employee_band
-        and segment_keys.owner_team is not distinct from stints.owner_team
+    select distinct
+        segment_key, stage, stage_order, is_funnel, team, sla_days, is_sla_stage,
+        lead_source, persona, industry, employee_band, owner_team,
+    from keyed_stints
 ),
 
 -- the ages where a stint's state changes: every bucket start, and the SLA age where it is not one
 cuts as (
-    select keyed_stints.*, bucket_ranges.age_days, bucket_ranges.next_age_days, bucket_ranges.aging_bucket_order,
+    select
+        keyed_stints.segment_key, keyed_stints.entered_at, keyed_stints.left_at, keyed_stints.sla_days,
+        bucket_ranges.age_days, bucket_ranges.next_age_days, bucket_ranges.aging_bucket_order,
     from keyed_stints
     cross join bucket_ranges
     union all
-    select keyed_stints.*, keyed_stints.sla_days, bucket_ranges.next_age_days, bucket_ranges.aging_bucket_order,
+    select
+        keyed_stints.segment_key, keyed_stints.entered_at, keyed_stints.left_at, keyed_stints.sla_days,
+        keyed_stints.sla_days, bucket_ranges.next_age_days, bucket_ranges.aging_bucket_order,
     from keyed_stints
     inner join bucket_ranges
         on keyed_stints.sla_days > bucket_ranges.age_days
