@@ -45,8 +45,10 @@ export interface Config {
   bundledSeedsDir: string;
   /** Where seedsDir came from: REVCYCLE_SEEDS, the latest complete import, or the bundled sample. */
   seedsFrom: 'env' | 'import' | 'bundled';
-  /** DuckDB's resources for the warehouse build and the server's driver (the DuckDB block below). */
+  /** DuckDB's resources for the warehouse build and imports (the DuckDB block below). */
   duckdb: DuckDbSettings;
+  /** The same for the server's driver: its own memory limit (REVCYCLE_DUCKDB_SERVER_MEMORY_LIMIT). */
+  serverDuckdb: DuckDbSettings;
   /** postgres://… when the warehouse is PostgreSQL (see the warehouse block below); else the DuckDB file. */
   warehouseUrl: string | undefined;
   /** This process is Cube's refresh worker (CUBEJS_REFRESH_WORKER=true): it builds pre-aggregations on a schedule. */
@@ -98,14 +100,27 @@ export function loadDuckDbSettings(env: NodeJS.ProcessEnv, stateDir: string): Du
   if (!Number.isInteger(threads) || threads < 1) {
     throw new ConfigError(`REVCYCLE_DUCKDB_THREADS must be an integer ≥ 1, got "${rawThreads}"`);
   }
-  const memoryLimit = (env.REVCYCLE_DUCKDB_MEMORY_LIMIT ?? defaultDuckDbMemoryLimit()).replaceAll(' ', '');
-  if (!/^\d+(\.\d+)?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memoryLimit)) {
-    throw new ConfigError(
-      `REVCYCLE_DUCKDB_MEMORY_LIMIT must be a size such as 3GB or 2500MiB, got "${env.REVCYCLE_DUCKDB_MEMORY_LIMIT}"`,
-    );
-  }
+  const memoryLimit = parseMemoryLimit(env, 'REVCYCLE_DUCKDB_MEMORY_LIMIT', defaultDuckDbMemoryLimit());
   const tempDirectory = path.resolve(projectRoot, env.REVCYCLE_DUCKDB_TEMP_DIR ?? path.join(stateDir, 'duckdb-tmp'));
   return { threads, memoryLimit, tempDirectory };
+}
+
+/**
+ * The server's DuckDB: the build's threads and spill directory, and its own memory limit
+ * (REVCYCLE_DUCKDB_SERVER_MEMORY_LIMIT, default 1200MB). It reads pre-aggregations and, for an analyst's query
+ * no rollup serves, the marts, spilling past the limit; at 1 M leads the build's limit let the serving
+ * process reach 3.2 GB while it built the rollups.
+ */
+export function loadServerDuckDbSettings(env: NodeJS.ProcessEnv, build: DuckDbSettings): DuckDbSettings {
+  return { ...build, memoryLimit: parseMemoryLimit(env, 'REVCYCLE_DUCKDB_SERVER_MEMORY_LIMIT', '1200MB') };
+}
+
+function parseMemoryLimit(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const value = (env[name] ?? fallback).replaceAll(' ', '');
+  if (!/^\d+(\.\d+)?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value)) {
+    throw new ConfigError(`${name} must be a size such as 3GB or 2500MiB, got "${env[name]}"`);
+  }
+  return value;
 }
 
 /** SQL that reads the settings back from a DuckDB connection, as columns threads, memory_limit, temp_directory. */
@@ -323,6 +338,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const resolve = (p: string) => path.resolve(projectRoot, p);
   const production = env.NODE_ENV === 'production';
   const stateDir = resolve(env.REVCYCLE_STATE_DIR ?? '.revcycle');
+  const duckdb = loadDuckDbSettings(env, stateDir);
   const logLevel = (env.CUBEJS_LOG_LEVEL ?? 'warn') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError(`CUBEJS_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -366,7 +382,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importsDir,
     bundledSeedsDir,
     seedsFrom: env.REVCYCLE_SEEDS ? 'env' : imported ? 'import' : 'bundled',
-    duckdb: loadDuckDbSettings(env, stateDir),
+    duckdb,
+    serverDuckdb: loadServerDuckDbSettings(env, duckdb),
     warehouseUrl: parseWarehouseUrl(env.REVCYCLE_WAREHOUSE_URL),
     refreshWorker: parseBool('CUBEJS_REFRESH_WORKER', env.CUBEJS_REFRESH_WORKER, false),
     cubeStoreHost: env.CUBEJS_CUBESTORE_HOST || undefined,

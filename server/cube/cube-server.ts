@@ -138,7 +138,7 @@ export function createCube(config: Config): CubeHandle {
   const runtime = prepareCubeRuntime();
   process.env.CUBEJS_LOG_LEVEL ??= config.logLevel;
   process.env.CUBEJS_DEV_MODE = 'false';
-  const driver = warehouseDriver(config, duckDbInitSql(config.duckdb));
+  const driver = warehouseDriver(config, duckDbInitSql(config.serverDuckdb));
   process.env.CUBEJS_DB_TYPE = driver.dbType;
   // Queries without a timezone are cut in the company's zone (Asia/Tokyo by default), not UTC.
   process.env.CUBEJS_DEFAULT_TIMEZONE = config.timeZone;
@@ -329,7 +329,7 @@ export function createCube(config: Config): CubeHandle {
       const orchestrator = await core.getOrchestratorApi(ctx);
       await orchestrator.testDriverConnection(orchestrator.driverFactory, 'internal', 'default');
       if (driver.dbType === 'duckdb') {
-        const mismatch = duckDbSettingsMismatch(config.duckdb, await duckDbSettings());
+        const mismatch = duckDbSettingsMismatch(config.serverDuckdb, await duckDbSettings());
         if (mismatch) throw new Error(mismatch);
       }
     },

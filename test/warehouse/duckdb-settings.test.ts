@@ -7,7 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, defaultDuckDbMemoryLimit, loadConfig, loadDuckDbSettings } from '../../server/config';
+import {
+  ConfigError,
+  defaultDuckDbMemoryLimit,
+  loadConfig,
+  loadDuckDbSettings,
+  loadServerDuckDbSettings,
+} from '../../server/config';
 import { buildWarehouse } from '../../server/warehouse/index';
 import { startTestServer, type TestServer } from '../support/server';
 
@@ -21,6 +27,15 @@ afterAll(async () => {
 });
 
 describe('DuckDB settings from config', () => {
+  it("gives the server its own memory limit (default 1200MB) with the build's threads and spill directory", () => {
+    const build = loadDuckDbSettings({ REVCYCLE_DUCKDB_THREADS: '1', REVCYCLE_DUCKDB_MEMORY_LIMIT: '8GB' }, dir);
+    expect(loadServerDuckDbSettings({}, build)).toEqual({ ...build, memoryLimit: '1200MB' });
+    expect(loadServerDuckDbSettings({ REVCYCLE_DUCKDB_SERVER_MEMORY_LIMIT: '2 GiB' }, build).memoryLimit).toBe('2GiB');
+    expect(() => loadServerDuckDbSettings({ REVCYCLE_DUCKDB_SERVER_MEMORY_LIMIT: 'lots' }, build)).toThrow(
+      /REVCYCLE_DUCKDB_SERVER_MEMORY_LIMIT must be a size/,
+    );
+  });
+
   it('defaults the memory limit to half the machine, at least 3000MB', () => {
     expect(defaultDuckDbMemoryLimit(2 * 1024 ** 3)).toBe('3000MB');
     expect(defaultDuckDbMemoryLimit(24e9)).toBe('12000MB');
@@ -51,7 +66,11 @@ describe('DuckDB settings from config', () => {
     expect(build.duckdb).toEqual({ threads: 1, memory_limit: '1.0 GiB', temp_directory: duckdb.tempDirectory });
     expect(build.report).toContain('DuckDB: 1 threads · memory limit 1.0 GiB');
 
-    t = await startTestServer({ warehousePath, dashboardDist: '/nonexistent', duckdb: { ...duckdb, memoryLimit: '700MiB' } });
+    t = await startTestServer({
+      warehousePath,
+      dashboardDist: '/nonexistent',
+      serverDuckdb: { ...duckdb, memoryLimit: '700MiB' },
+    });
     const ready = await t.request('/readyz');
     expect(ready.status).toBe(200);
     expect(await t.server.cube.duckDbSettings()).toEqual({
