@@ -24,7 +24,7 @@
  *   with NODE_ENV=production and otherwise (its dev mode, which
  *   CUBEJS_DEV_MODE=false does not turn off) lets every instance build.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { DUCKDB_SETTINGS_QUERY, duckDbOptions, duckDbSettingsMismatch, type Config, type DuckDbSettings } from '../config.js';
@@ -139,6 +139,8 @@ export function createCube(config: Config): CubeHandle {
   process.env.CUBEJS_LOG_LEVEL ??= config.logLevel;
   process.env.CUBEJS_DEV_MODE = 'false';
   const driver = warehouseDriver(config, duckDbInitSql(config.serverDuckdb));
+  // DuckDB creates its spill directory's last level only; a query or rollup build that spills needs the rest.
+  if (driver.dbType === 'duckdb') mkdirSync(config.serverDuckdb.tempDirectory, { recursive: true });
   process.env.CUBEJS_DB_TYPE = driver.dbType;
   // Queries without a timezone are cut in the company's zone (Asia/Tokyo by default), not UTC.
   process.env.CUBEJS_DEFAULT_TIMEZONE = config.timeZone;

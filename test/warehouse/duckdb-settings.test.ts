@@ -3,7 +3,7 @@
  * (server/config.ts) and take effect in the warehouse build and in the
  * server's driver: both are read back with current_setting() from DuckDB.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -69,14 +69,16 @@ describe('DuckDB settings from config', () => {
     t = await startTestServer({
       warehousePath,
       dashboardDist: '/nonexistent',
-      serverDuckdb: { ...duckdb, memoryLimit: '700MiB' },
+      // a spill directory whose parent does not exist yet (a fresh state dir): the server creates it
+      serverDuckdb: { ...duckdb, memoryLimit: '700MiB', tempDirectory: path.join(dir, 'fresh-state', 'duckdb-tmp') },
     });
+    expect(existsSync(path.join(dir, 'fresh-state', 'duckdb-tmp'))).toBe(true);
     const ready = await t.request('/readyz');
     expect(ready.status).toBe(200);
     expect(await t.server.cube.duckDbSettings()).toEqual({
       threads: 1,
       memory_limit: '700.0 MiB',
-      temp_directory: duckdb.tempDirectory,
+      temp_directory: path.join(dir, 'fresh-state', 'duckdb-tmp'),
     });
   }, 240_000);
 });
