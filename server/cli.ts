@@ -52,7 +52,15 @@ async function ensureDashboard(config: Config) {
   if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(sources)) return;
   console.log('Building the dashboard …');
   const { build } = await import('vite');
-  await build({ configFile: path.join(projectRoot, 'vite.config.ts'), logLevel: 'warn' });
+  // Vite's build sets process.env.NODE_ENV to production in this process; the server started next must see the
+  // environment it was given (Cube reads NODE_ENV: in production mode it would not build the warm-up's rollups).
+  const nodeEnv = process.env.NODE_ENV;
+  try {
+    await build({ configFile: path.join(projectRoot, 'vite.config.ts'), logLevel: 'warn' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 }
 
 function printAccess(url: string, config: Config) {

@@ -63,7 +63,8 @@ export interface Config {
   scheduledRefreshTimeZones: string[];
   /**
    * CUBEJS_PRE_AGGREGATIONS_BUILDER: false for an API instance that never builds a pre-aggregation on a request and
-   * only reads what the refresh worker built; undefined (unset) leaves Cube's default.
+   * only reads what the refresh worker built; undefined (unset): the single server of `npm start`, which builds its
+   * own (cube-server.ts), whatever NODE_ENV is.
    */
   preAggregationsBuilder: boolean | undefined;
   /** Cube Store for pre-aggregations, cache and queue (CUBEJS_CUBESTORE_HOST); else the warehouse and memory. */

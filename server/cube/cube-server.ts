@@ -239,9 +239,9 @@ export function createCube(config: Config): CubeHandle {
     // CUBEJS_PRE_AGGREGATIONS_BUILDER=false: this instance never builds a pre-aggregation on a request (Cube's
     // externalRefresh). Cube derives that from the variable only when NODE_ENV=production; in any other environment
     // its dev mode lets every instance build, so it is said here.
-    ...(config.preAggregationsBuilder === undefined
-      ? {}
-      : { orchestratorOptions: { preAggregationsOptions: { externalRefresh: !config.preAggregationsBuilder } } }),
+    // Unset, the one server of `npm start` is its own builder (its warm-up builds every rollup before it answers),
+    // in production mode too, where Cube's default would leave an instance without a refresh worker unable to build.
+    orchestratorOptions: { preAggregationsOptions: { externalRefresh: !(config.preAggregationsBuilder ?? true) } },
   });
   const core = server.core;
   // The server's close releases Cube's connections; the warehouse driver's own (identity) connection goes with them.
