@@ -181,6 +181,30 @@ export async function publishRejectedReports(tables: LoadedTable[], rejectedDir:
   return rejectedReports;
 }
 
+/**
+ * The models, then their data tests, timed, on either target (a DuckDB connection or a PostgreSQL session); throws
+ * dataTestFailure (the warehouse left as it was) when a data test fails.
+ */
+export async function runModelsAndTests(
+  session: SessionLike,
+  modelsDir: string,
+  log: (message: string) => void,
+  rejectedTotal: number,
+  shown: string,
+): Promise<{ built: BuiltModel[]; results: DataTestResult[]; modelsMs: number; testsMs: number }> {
+  const modelsStarted = performance.now();
+  const { models, built } = await runModels(session, modelsDir, log);
+  const modelsMs = performance.now() - modelsStarted;
+
+  const testsStarted = performance.now();
+  const results = await runDataTests(session, modelsDir, models);
+  const testsMs = performance.now() - testsStarted;
+  const failed = results.filter((r) => !r.passed);
+  log(`  data tests: ${results.length - failed.length} of ${results.length} passed (${Math.round(testsMs)} ms)`);
+  if (failed.length > 0) throw dataTestFailure(results, rejectedTotal, shown);
+  return { built, results, modelsMs, testsMs };
+}
+
 export function dataTestFailure(results: DataTestResult[], rejectedTotal: number, warehouse: string): WarehouseBuildError {
   const failed = results.filter((r) => !r.passed);
   const setAside = rejectedTotal > 0 ? `\n(${count(rejectedTotal)} seed rows were set aside while loading.)` : '';
@@ -358,16 +382,13 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
     // Seed times without an offset are wall-clock times in the settings' zone.
     await conn.run(`set TimeZone = ${quote(timeZone)}`);
 
-    const modelsStarted = performance.now();
-    const { models, built } = await runModels(conn, modelsDir, log);
-    const modelsMs = performance.now() - modelsStarted;
-
-    const testsStarted = performance.now();
-    const results = await runDataTests(conn, modelsDir, models);
-    const testsMs = performance.now() - testsStarted;
-    const failed = results.filter((r) => !r.passed);
-    log(`  data tests: ${results.length - failed.length} of ${results.length} passed (${Math.round(testsMs)} ms)`);
-    if (failed.length > 0) throw dataTestFailure(results, loaded.rejectedTotal, displayPath(warehousePath));
+    const { built, results, modelsMs, testsMs } = await runModelsAndTests(
+      conn,
+      modelsDir,
+      log,
+      loaded.rejectedTotal,
+      displayPath(warehousePath),
+    );
 
     const finishStarted = performance.now();
     const asOf = await seedAsOf(conn);

@@ -27,9 +27,9 @@ import { from as copyFrom } from 'pg-copy-streams';
 import {
   buildInfoSql,
   DEFAULT_MODELS_DIR,
-  dataTestFailure,
   hashModels,
   publishRejectedReports,
+  runModelsAndTests,
   seedAsOf,
   seedTimeZone,
   summarize,
@@ -37,10 +37,9 @@ import {
   type BuildOptions,
   type BuildSummary,
 } from './build.js';
-import { runDataTests } from './data-tests.js';
 import { inlineLateralAlias, postgresSearchPath, preludeStatements, toPostgres } from './dialect-postgres.js';
 import { loadSeeds } from './load-seeds.js';
-import { MODEL_SCHEMAS, runModels, SEARCH_PATH } from './run-models.js';
+import { MODEL_SCHEMAS, SEARCH_PATH } from './run-models.js';
 import { parsePostgresUrl, type WarehouseSession } from './target.js';
 import { quoteIdent, type TableColumnType } from './write-table.js';
 
@@ -264,16 +263,7 @@ export async function buildPostgresWarehouse(options: BuildOptions & { warehouse
     await client.query('set jit = off');
     await session.run(`set search_path = '${SEARCH_PATH}'`);
 
-    const modelsStarted = performance.now();
-    const { models, built } = await runModels(session, modelsDir, log);
-    const modelsMs = performance.now() - modelsStarted;
-
-    const testsStarted = performance.now();
-    const results = await runDataTests(session, modelsDir, models);
-    const testsMs = performance.now() - testsStarted;
-    const failed = results.filter((r) => !r.passed);
-    log(`  data tests: ${results.length - failed.length} of ${results.length} passed (${Math.round(testsMs)} ms)`);
-    if (failed.length > 0) throw dataTestFailure(results, loaded.rejectedTotal, shown);
+    const { built, results, modelsMs, testsMs } = await runModelsAndTests(session, modelsDir, log, loaded.rejectedTotal, shown);
 
     const finishStarted = performance.now();
     const asOf = await seedAsOf(session);
