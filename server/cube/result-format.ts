@@ -357,18 +357,24 @@ export type TransformedData =
 /** The `data` of one result: vanilla rows, compact (`{members, dataset}`) or columnar (`{members, columns}`). */
 export function transformData(td: TransformData, raw: RawData): TransformedData {
   const data = toColumnar(raw);
+  if (td.resType !== 'compact' && td.resType !== 'columnar') {
+    // Cube's vanilla rows never go through `get_members`: an alias without a member is reported by
+    // the row itself, and a blending key is added only where the row holds its response key.
+    if (data.members.length === 0) {
+      checkRequestedMembersAnnotated(td.query, td.annotation);
+      return [];
+    }
+    return vanillaRows(td, data);
+  }
   const { membersToAlias, members } = getMembers(td, data);
   if (td.resType === 'compact') {
     const sources = plan(td, data, members, membersToAlias, false);
     const dataset = Array.from({ length: rowCount(data) }, (_, row) => sources.map((s) => cell(s, row)));
     return { members, dataset };
   }
-  if (td.resType === 'columnar') {
-    const sources = plan(td, data, members, membersToAlias, true);
-    const n = rowCount(data);
-    return { members, columns: sources.map((s) => Array.from({ length: n }, (_, row) => cell(s, row))) };
-  }
-  return members.length === 0 ? [] : vanillaRows(td, data);
+  const sources = plan(td, data, members, membersToAlias, true);
+  const n = rowCount(data);
+  return { members, columns: sources.map((s) => Array.from({ length: n }, (_, row) => cell(s, row))) };
 }
 
 const defined = (o: Record<string, unknown>) =>
