@@ -7,7 +7,9 @@
  * conversion count, cannot mix conversions and non-conversions on one path,
  * and pulls in unmaintained dependencies; so the chain is solved here.
  *
- * Model. Each aggregated path `{ path, conversions, nonConversions }` is read
+ * Model. The chain is its step counts (`markovFromTransitions`; the warehouse
+ * counts them in SQL, marts.attribution_transitions). Each aggregated path
+ * `{ path, conversions, nonConversions }` (`markovAttribution`) is read
  * as (start) → path[0] → … → path[k−1] → (conversion) [weight conversions]
  * and → (null) [weight nonConversions]; transitions inside the path carry
  * weight conversions + nonConversions. Transition probabilities are the
@@ -106,27 +108,61 @@ function solveLinear(a: number[][], b: number[]): number[] {
   return x;
 }
 
-export function markovAttribution(paths: readonly ChannelPath[]): MarkovAttribution {
-  const counts = new Map<string, Map<string, number>>();
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** One step of the chain and how many paths took it (marts.attribution_transitions). */
+export interface TransitionCount {
+  from: string;
+  to: string;
+  count: number;
+}
+
+/** The chain's steps from aggregated paths: what the warehouse counts in SQL, here from paths. */
+export function pathTransitions(paths: readonly ChannelPath[]): TransitionCount[] {
+  const counts = new Map<string, TransitionCount>();
   const add = (from: string, to: string, w: number) => {
     if (w === 0) return;
-    let row = counts.get(from);
-    if (!row) counts.set(from, (row = new Map()));
-    row.set(to, (row.get(to) ?? 0) + w);
+    const key = JSON.stringify([from, to]);
+    const held = counts.get(key);
+    if (held) held.count += w;
+    else counts.set(key, { from, to, count: w });
   };
-  let totalConversions = 0;
-  let totalPaths = 0;
   paths.forEach((p, i) => {
     checkPath(p, i);
     const w = p.conversions + p.nonConversions;
     if (w === 0) return;
-    totalConversions += p.conversions;
-    totalPaths += w;
     const seq = p.path.length === 0 ? [NONE_CHANNEL] : p.path;
     add(START_STATE, seq[0]!, w);
     for (let k = 1; k < seq.length; k++) add(seq[k - 1]!, seq[k]!, w);
     add(seq[seq.length - 1]!, CONVERSION_STATE, p.conversions);
     add(seq[seq.length - 1]!, NULL_STATE, p.nonConversions);
+  });
+  return [...counts.values()];
+}
+
+export function markovAttribution(paths: readonly ChannelPath[]): MarkovAttribution {
+  return markovFromTransitions(pathTransitions(paths));
+}
+
+/** The chain solved from its step counts: paths enter at (start) and end in (conversion) or (null). */
+export function markovFromTransitions(steps: readonly TransitionCount[]): MarkovAttribution {
+  const counts = new Map<string, Map<string, number>>();
+  let totalConversions = 0;
+  let totalPaths = 0;
+  // Sorted steps make the floating-point sums, and so the result, independent of the input's order.
+  const sorted = [...steps].sort((a, b) => (a.from === b.from ? cmp(a.to, b.to) : cmp(a.from, b.from)));
+  sorted.forEach((t, i) => {
+    if (!Number.isFinite(t.count) || t.count < 0)
+      throw new RangeError(`steps[${i}].count must be a finite number ≥ 0, got ${t.count}`);
+    if (t.from === CONVERSION_STATE || t.from === NULL_STATE || t.to === START_STATE) {
+      throw new RangeError(`steps[${i}] leaves an absorbing state or enters (start): ${t.from} → ${t.to}`);
+    }
+    if (t.count === 0) return;
+    if (t.from === START_STATE) totalPaths += t.count;
+    if (t.to === CONVERSION_STATE) totalConversions += t.count;
+    let row = counts.get(t.from);
+    if (!row) counts.set(t.from, (row = new Map()));
+    row.set(t.to, (row.get(t.to) ?? 0) + t.count);
   });
 
   const channels = [...counts.keys()].filter((s) => s !== START_STATE).sort();

@@ -1,7 +1,7 @@
 /*
  * Data-driven attribution (docs/metrics.md, definition 9): one first-order Markov
- * chain per conversion stage over the aggregated channel paths of all leads
- * (attribution_paths), solved by the engine (server/engine/markov.ts);
+ * chain per conversion stage over the channel paths of all leads, counted as
+ * transitions (attribution_transitions), solved by the engine (server/engine/markov.ts);
  * credit ∝ removal effect. Builds marts.attribution_markov, one row per chain
  * and channel, whose `share` the SQL mart attribution_credits spreads over
  * each conversion's touches (data_driven weights).
@@ -9,11 +9,11 @@
  * Limits: a chain without any conversion gives every channel share 0; the
  * SQL mart then falls back to linear weights for that chain's conversions.
  */
-import { type ChannelPath, markovAttribution } from '../../../server/engine/markov.js';
+import { type TransitionCount, markovFromTransitions } from '../../../server/engine/markov.js';
 import type { ModelContext } from '../../../server/warehouse/run-models.js';
 import type { RowOf } from '../../../server/warehouse/write-table.js';
 
-export const dependsOn = ['attribution_paths'];
+export const dependsOn = ['attribution_transitions'];
 
 export const columns = {
   markov_stage: 'varchar',
@@ -28,23 +28,19 @@ export const columns = {
 } as const;
 
 export async function model(ctx: ModelContext): Promise<RowOf<typeof columns>[]> {
-  const pathRows = await ctx.query(
-    'select markov_stage, path, conversions, non_conversions from marts.attribution_paths order by markov_stage, path_label',
+  const stepRows = await ctx.query(
+    'select markov_stage, from_state, to_state, transitions from marts.attribution_transitions order by markov_stage, from_state, to_state',
   );
-  const chains = new Map<string, ChannelPath[]>();
-  for (const r of pathRows) {
+  const chains = new Map<string, TransitionCount[]>();
+  for (const r of stepRows) {
     const stage = String(r.markov_stage);
-    const paths = chains.get(stage) ?? [];
-    paths.push({
-      path: (r.path as unknown[]).map(String),
-      conversions: Number(r.conversions),
-      nonConversions: Number(r.non_conversions),
-    });
-    chains.set(stage, paths);
+    const steps = chains.get(stage) ?? [];
+    steps.push({ from: String(r.from_state), to: String(r.to_state), count: Number(r.transitions) });
+    chains.set(stage, steps);
   }
   const rows: RowOf<typeof columns>[] = [];
-  for (const [stage, paths] of [...chains.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const m = markovAttribution(paths);
+  for (const [stage, steps] of [...chains.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const m = markovFromTransitions(steps);
     for (const channel of m.channels) {
       rows.push({
         markov_stage: stage,

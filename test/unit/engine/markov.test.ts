@@ -3,7 +3,14 @@
  * small enough to solve by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { CONVERSION_STATE, markovAttribution, NULL_STATE, START_STATE } from '../../../server/engine/index.js';
+import {
+  CONVERSION_STATE,
+  markovAttribution,
+  markovFromTransitions,
+  NULL_STATE,
+  pathTransitions,
+  START_STATE,
+} from '../../../server/engine/index.js';
 
 describe('markovAttribution', () => {
   it('classic 3-path example', () => {
@@ -105,5 +112,44 @@ describe('markovAttribution', () => {
   it('rejects negative counts and reserved state names', () => {
     expect(() => markovAttribution([{ path: ['A'], conversions: -1, nonConversions: 0 }])).toThrow(RangeError);
     expect(() => markovAttribution([{ path: ['(null)'], conversions: 1, nonConversions: 0 }])).toThrow(/reserved/);
+  });
+});
+
+describe('markovFromTransitions', () => {
+  it('solves the classic example from its step counts, as the warehouse counts them', () => {
+    // The 3-path example above as steps: (start)→C1 ×2, (start)→C2, C1→C2, C1→(null),
+    // C2→(conversion) ×1 (from C1→C2), C2→C3, C3→(conversion).
+    const r = markovFromTransitions([
+      { from: START_STATE, to: 'C1', count: 2 },
+      { from: START_STATE, to: 'C2', count: 1 },
+      { from: 'C1', to: 'C2', count: 1 },
+      { from: 'C1', to: NULL_STATE, count: 1 },
+      { from: 'C2', to: CONVERSION_STATE, count: 1 },
+      { from: 'C2', to: 'C3', count: 1 },
+      { from: 'C3', to: CONVERSION_STATE, count: 1 },
+    ]);
+    expect(r.totalPaths).toBe(3);
+    expect(r.totalConversions).toBe(2);
+    expect(r.shares.C1).toBeCloseTo(1 / 4, 12);
+    expect(r.shares.C2).toBeCloseTo(1 / 2, 12);
+    expect(r.shares.C3).toBeCloseTo(1 / 4, 12);
+  });
+
+  it('gives the same chain as the paths it was counted from', () => {
+    const paths = [
+      { path: ['seo', 'email', 'seo'], conversions: 3, nonConversions: 5 },
+      { path: ['webinar'], conversions: 2, nonConversions: 1 },
+      { path: [], conversions: 1, nonConversions: 4 },
+      { path: ['email', 'email', 'webinar'], conversions: 0, nonConversions: 2 },
+    ];
+    const steps = pathTransitions(paths);
+    expect(steps.filter((s) => s.from === START_STATE).reduce((n, s) => n + s.count, 0)).toBe(18);
+    expect(markovFromTransitions([...steps].reverse())).toEqual(markovAttribution(paths));
+  });
+
+  it('rejects steps out of an absorbing state and negative counts', () => {
+    expect(() => markovFromTransitions([{ from: CONVERSION_STATE, to: 'seo', count: 1 }])).toThrow(/absorbing/);
+    expect(() => markovFromTransitions([{ from: 'seo', to: START_STATE, count: 1 }])).toThrow(/absorbing/);
+    expect(() => markovFromTransitions([{ from: START_STATE, to: 'seo', count: -1 }])).toThrow(RangeError);
   });
 });
