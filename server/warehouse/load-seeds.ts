@@ -30,7 +30,7 @@
  * record.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, writeFileSync, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
@@ -515,9 +515,15 @@ async function ingestTable(
 export async function loadSeeds(conn: DuckDBConnection, seedsDir: string, options: LoadSeedsOptions): Promise<LoadSeedsResult> {
   const log = options.log ?? ((m: string) => console.log(m));
   const displayRoot = options.displayRoot ?? process.cwd();
+  await mkdir(options.workDir, { recursive: true });
   const files = SEED_TABLES.map((spec) => {
-    const file =
+    let file =
       findSeedFile(seedsDir, spec.name) ?? (spec.bundledDefault ? findSeedFile(BUNDLED_SEEDS_DIR, spec.name) : undefined);
+    if (!file && spec.optional) {
+      // an optional table left out loads as empty: a header-only file in the work directory
+      file = path.join(options.workDir, `${spec.name}.empty.csv`);
+      writeFileSync(file, `${spec.columns.map((c) => c.name).join(',')}\n`);
+    }
     if (!file) {
       throw new SeedError(
         `${displayPath(path.join(seedsDir, `${spec.name}.csv`), displayRoot)} is missing ` +
@@ -526,7 +532,6 @@ export async function loadSeeds(conn: DuckDBConnection, seedsDir: string, option
     }
     return { spec, file };
   });
-  await mkdir(options.workDir, { recursive: true });
   await conn.run('create schema if not exists raw');
   await conn.run(
     'create table raw.rejected_rows (table_name varchar, file varchar, line bigint, column_name varchar, ' +
