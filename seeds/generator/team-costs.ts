@@ -98,7 +98,12 @@ export function teamCosts(arrivals: ArrivalPlan, seed: number): TeamCostRow[] {
       const headcount = Math.max(MIN_HEADCOUNT, Math.round(previous + ((target - previous) * (monthOfYear + 1)) / 12) + drift);
       const raise = (1 + ANNUAL_RAISE) ** (fy - firstYear);
       rows.push({ month, team, costType: 'people', cost: thousand(headcount * PEOPLE_COST_PER_HEAD[team] * raise) });
-      rows.push({ month, team, costType: 'overhead', cost: thousand(headcount * OVERHEAD_PER_HEAD[team] * rng.logNormal(1, 0.08)) });
+      rows.push({
+        month,
+        team,
+        costType: 'overhead',
+        cost: thousand(headcount * OVERHEAD_PER_HEAD[team] * rng.logNormal(1, 0.08)),
+      });
     }
   }
   return rows.sort((a, b) => a.month - b.month);

@@ -97,7 +97,18 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
   await run(
     `create or replace table batch_files as select * from read_csv(${sqlString(path.join(o.batchDir, 'files.csv'))}, header = true, columns = {'id': 'VARCHAR', 'file': 'VARCHAR'}, quote = '"', escape = '"')`,
   );
-  const order: Entity[] = ['people', 'accounts', 'deals', 'campaigns', 'events', 'touches', 'deal_contacts', 'costs', 'targets', 'team_costs'];
+  const order: Entity[] = [
+    'people',
+    'accounts',
+    'deals',
+    'campaigns',
+    'events',
+    'touches',
+    'deal_contacts',
+    'costs',
+    'targets',
+    'team_costs',
+  ];
   for (const entity of order) {
     const cols = [...ENTITY_COLUMNS[entity], '_file', '_line'];
     const types = `{${cols.map((c) => `'${c}': '${c === '_line' ? 'BIGINT' : 'VARCHAR'}'`).join(', ')}}`;

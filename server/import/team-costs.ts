@@ -47,7 +47,10 @@ const COST_TYPES: Record<string, string> = {
   経費: 'overhead',
 };
 
-const key = (v: string) => fold(v).toLowerCase().replace(/[\s_-]+/g, '');
+const key = (v: string) =>
+  fold(v)
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
 const lookup = (table: Record<string, string>) => new Map(Object.entries(table).map(([k, v]) => [key(k), v]));
 const TEAM_LOOKUP = lookup(TEAMS);
 const COST_TYPE_LOOKUP = lookup(COST_TYPES);
@@ -68,10 +71,16 @@ export function readTeamCost(
   const rawTeam = r.required(c('team'));
   const team = TEAM_LOOKUP.get(key(rawTeam));
   if (!team && !r.rejected)
-    r.reject(c('team'), rawTeam, 'unknown team', 'use marketing, inside_sales, sales or customer_success (or マーケティング, インサイドセールス, 営業, カスタマーサクセス)');
+    r.reject(
+      c('team'),
+      rawTeam,
+      'unknown team',
+      'use marketing, inside_sales, sales or customer_success (or マーケティング, インサイドセールス, 営業, カスタマーサクセス)',
+    );
   const rawType = r.required(c('cost_type'));
   const costType = COST_TYPE_LOOKUP.get(key(rawType));
-  if (!costType && !r.rejected) r.reject(c('cost_type'), rawType, 'unknown cost type', 'use people (人件費) or overhead (間接費)');
+  if (!costType && !r.rejected)
+    r.reject(c('cost_type'), rawType, 'unknown cost type', 'use people (人件費) or overhead (間接費)');
   const cost = r.amount(c('cost'));
   if (cost === undefined && !r.rejected) r.reject(c('cost'), '', 'missing cost');
   if (r.rejected) return;

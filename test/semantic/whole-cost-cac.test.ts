@@ -118,7 +118,18 @@ async function unitEconomicsFromCsv(month: string): Promise<Record<string, numbe
 }
 
 async function unitEconomicsFromApi(month: string): Promise<Record<string, number>> {
-  const members = ['new_customers', 'program_cost', 'team_cost', 'cost', 'ltv', 'program_cac', 'cac', 'ltv_to_cac', 'cac_payback_months', 'arpa'];
+  const members = [
+    'new_customers',
+    'program_cost',
+    'team_cost',
+    'cost',
+    'ltv',
+    'program_cac',
+    'cac',
+    'ltv_to_cac',
+    'cac_payback_months',
+    'arpa',
+  ];
   const res = await t.load({
     measures: members.map((m) => `unit_economics.${m}`),
     filters: [{ member: 'unit_economics.segment_type', operator: 'equals', values: ['all'] }],
@@ -178,8 +189,9 @@ describe('CAC (program) and CAC (fully loaded) on the bundled data', () => {
       expect(c.allowableCac).toBeCloseTo(bound.allowableProgramCac, 2);
       if (c.cac !== null) expect(c.withinBound).toBe(c.cac <= bound.allowableProgramCac);
     }
-    const [view] = (await t.load({ measures: ['plan.allowable_cac', 'plan.allowable_program_cac', 'plan.team_cost_per_customer'] }))
-      .body.data;
+    const [view] = (
+      await t.load({ measures: ['plan.allowable_cac', 'plan.allowable_program_cac', 'plan.team_cost_per_customer'] })
+    ).body.data;
     expect(Number(view['plan.allowable_program_cac'])).toBeCloseTo(bound.allowableProgramCac, 2);
     expect(Number(view['plan.team_cost_per_customer'])).toBeCloseTo(bound.teamCostPerCustomer, 2);
   });

@@ -31,7 +31,13 @@ export function LtvCacTile() {
       ]
     : [{ member: UNIT_ECONOMICS.segmentType, operator: 'equals' as const, values: ['all'] }];
   const q = useViewQuery({
-    measures: [UNIT_ECONOMICS.ltvToCac, UNIT_ECONOMICS.paybackMonths, UNIT_ECONOMICS.ltv, UNIT_ECONOMICS.cac, UNIT_ECONOMICS.programCac],
+    measures: [
+      UNIT_ECONOMICS.ltvToCac,
+      UNIT_ECONOMICS.paybackMonths,
+      UNIT_ECONOMICS.ltv,
+      UNIT_ECONOMICS.cac,
+      UNIT_ECONOMICS.programCac,
+    ],
     timeDimensions: [{ dimension: UNIT_ECONOMICS.period, dateRange: [month, day] }],
     filters: segmentFilters,
   });

@@ -256,7 +256,8 @@ export const en = {
   'plan.attain.actualOfRequired': 'actual / required',
   'plan.attain.empty': 'No requirement falls in {period}.',
   'plan.budget.title': 'Budget per channel and allowable CAC',
-  'plan.budget.subtitle': 'Leads needed in the period × channel mix × CPL; program CAC by the {model} model against what LTV ÷ target ratio leaves after people and overhead',
+  'plan.budget.subtitle':
+    'Leads needed in the period × channel mix × CPL; program CAC by the {model} model against what LTV ÷ target ratio leaves after people and overhead',
   'plan.budget.total': 'Required budget',
   'plan.budget.allowableCac': 'Allowable CAC (fully loaded)',
   'plan.budget.allowableProgramCac': 'Allowable CAC (program)',
@@ -666,7 +667,8 @@ export const ja: Record<MessageKey, string> = {
   'plan.attain.actualOfRequired': '実績 / 必要',
   'plan.attain.empty': '{period}に該当する必要数はありません。',
   'plan.budget.title': 'チャネル別予算と許容CAC',
-  'plan.budget.subtitle': '期間内に獲得が必要なリード × チャネル配分 × CPL。CAC (施策費のみ) は{model}モデル、LTV ÷ 目標倍率から人件費・間接費を除いた額と比較',
+  'plan.budget.subtitle':
+    '期間内に獲得が必要なリード × チャネル配分 × CPL。CAC (施策費のみ) は{model}モデル、LTV ÷ 目標倍率から人件費・間接費を除いた額と比較',
   'plan.budget.total': '必要予算',
   'plan.budget.allowableCac': '許容CAC (フルコスト)',
   'plan.budget.allowableProgramCac': '許容CAC (施策費)',
