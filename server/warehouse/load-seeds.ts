@@ -519,6 +519,7 @@ export async function loadSeeds(conn: DuckDBConnection, seedsDir: string, option
   const files = SEED_TABLES.map((spec) => {
     let file =
       findSeedFile(seedsDir, spec.name) ?? (spec.bundledDefault ? findSeedFile(BUNDLED_SEEDS_DIR, spec.name) : undefined);
+    const given = file !== undefined;
     if (!file && spec.optional) {
       // an optional table left out loads as empty: a header-only file in the work directory
       file = path.join(options.workDir, `${spec.name}.empty.csv`);
@@ -530,7 +531,7 @@ export async function loadSeeds(conn: DuckDBConnection, seedsDir: string, option
           `(table ${spec.name} is part of the contract; an empty file with just the header is fine)`,
       );
     }
-    return { spec, file };
+    return { spec, file, given };
   });
   await conn.run('create schema if not exists raw');
   await conn.run(
@@ -550,11 +551,12 @@ export async function loadSeeds(conn: DuckDBConnection, seedsDir: string, option
   // Measured: overlapping one table's ingest with the next table's reading gained nothing on 2 cores.
   const hashes = new Map<string, string>();
   const results = new Map<string, { loaded: LoadedTable; sample: RejectedRow[] }>();
-  for (const { spec, file } of files) {
+  for (const { spec, file, given } of files) {
     const hash = createHash('sha256');
     const read = await readTable(spec, file, tableOptions, hash);
     hashes.set(spec.name, `${path.basename(file)} ${hash.digest('hex')}\n`);
     const result = await ingestTable(conn, read, options.workDir);
+    if (!given) result.loaded.file = `${spec.name}.csv (not given: no rows)`;
     results.set(spec.name, result);
     log(`  raw.${spec.name}: ${result.loaded.rows.toLocaleString('en-US')} rows (${result.loaded.ms} ms)`);
   }
