@@ -9,13 +9,15 @@
  *   year's planned leads per month (ArrivalPlan.plannedLeadsByMonth, no
  *   random draw) at LEADS_PER_HEAD, and hires towards it through the year
  *   (linear ramp from the previous year's level; FY2024 starts at 90 % of
- *   its level). At the 20,000-lead sample that is about 14 / 19 / 32
- *   marketing / inside-sales / field-sales people in April 2024 and 22 / 34 /
- *   54 in November 2026, some 110 people in acquisition: revenue per employee of
- *   Japanese SaaS companies of ¥2-3 B revenue is about ¥15-25 M, so about
- *   150-200 employees, of whom sales and marketing are commonly 45-60 %.
- *   Customer success is staffed on the same plan but acquires no one: it is
- *   written so the file looks like a real cost sheet, and CAC leaves it out.
+ *   its level). At the 20,000-lead sample (about ¥3 B won in the 12 months
+ *   to as_of) that is about 14 / 19 / 32 marketing / inside-sales /
+ *   field-sales people in April 2024 and 22 / 34 / 54 in November 2026,
+ *   some 110 people in acquisition and 18 in customer success: Japanese
+ *   SaaS companies book roughly ¥12-20 M of revenue per employee (150-250
+ *   people at ¥3 B), and a growing one puts about half of them in sales and
+ *   marketing. Customer success is staffed on the same plan but acquires no
+ *   one: it is written so the file looks like a real cost sheet, and CAC
+ *   leaves it out.
  * - Loaded monthly cost per head (salary with bonus accrued monthly,
  *   employer social insurance ≈ 15 %, benefits), FY2024, rising 2.5 % every
  *   April (annual raise): marketing ¥0.95 M, inside sales ¥0.80 M, field
@@ -24,7 +26,11 @@
  *   and other tools, recruiting fees, travel and entertainment): marketing
  *   ¥0.20 M, inside sales ¥0.18 M, field sales ¥0.35 M (travel, client
  *   entertainment), customer success ¥0.18 M, ±8 % month to month.
- * - Headcount moves by ±1 now and then (a leaver, an early hire).
+ * - Headcount drifts by one person now and then (a leaver, an early hire),
+ *   at most two off the plan.
+ * Result on the sample, 12 months to as_of: people and overhead ¥1.55 B
+ * beside ¥0.17 B program spend, sales and marketing about 58 % of revenue,
+ * fully loaded CAC ¥7.9 M, LTV:CAC about 5 : 1, payback about 22 months.
  * Everything scales with the number of simulated leads (headcount in whole
  * people, at least 2 per team). Rows run from the first month to the month
  * of as_of, whole months (payroll is monthly), one row per month, team and
