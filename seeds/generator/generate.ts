@@ -29,6 +29,9 @@
  * year from April, March/September closing peaks, Golden Week, Obon, year
  * end) in calendar.ts.
  *
+ * Sales-and-marketing people and overhead per team (team_costs.csv): the
+ * assumptions are in team-costs.ts.
+ *
  * Choices the contract leaves open: side states get stage_order 91-93;
  * targets (leads, opportunities, wins, revenue) count every deal type, as
  * the warehouse's plan-against-actual mart does, and new_revenue is the
@@ -80,6 +83,7 @@ import { expansionOpportunities } from './expansion.js';
 import { LifecycleSimulator, transitionTeam, type LeadDraft, type Lifecycle } from './lifecycle.js';
 import { Achievements, TARGET_METRICS, channelCosts, targets } from './plan.js';
 import { Random, hashString } from './random.js';
+import { teamCosts } from './team-costs.js';
 import { TOUCH_TYPES, TOUCH_TYPE_LABELS, TouchGenerator } from './touches.js';
 import { CsvWriter, yieldToIo } from './write-csv.js';
 
@@ -112,6 +116,7 @@ const COLUMNS = {
   touchpoints: ['touchpoint_id', 'lead_id', 'occurred_at', 'channel', 'campaign_id', 'touch_type'],
   campaigns: ['campaign_id', 'campaign_name', 'channel', 'started_at', 'ended_at'],
   channel_costs: ['month', 'channel', 'campaign_id', 'cost'],
+  team_costs: ['month', 'team', 'cost_type', 'cost'],
   targets: ['fiscal_month', 'metric', 'target'],
   settings: ['key', 'value'],
 } as const;
@@ -240,6 +245,9 @@ async function main(): Promise<void> {
   }
   for (const r of channelCosts(arrivals, calendar, options.leads, options.seed)) {
     writers.channel_costs.row([fmt.monthStart(r.month), CHANNELS[r.channel]!, campaignId(r.campaign), r.cost]);
+  }
+  for (const r of teamCosts(arrivals, options.seed)) {
+    writers.team_costs.row([fmt.monthStart(r.month), r.team, r.costType, r.cost]);
   }
 
   const stats: PathStats = { leads: 0, won: 0, success: 0, fast: 0, detour: 0, reached: [0, 0, 0, 0, 0, 0] };

@@ -70,7 +70,9 @@ export interface ChannelScheduleRow {
 
 export interface ChannelCacCheck {
   channel: string;
+  /** The channel's attributed program CAC (definition 9). */
   cac: number | null;
+  /** The program CAC the channel may have: LtvBoundResult.allowableProgramCac. */
   allowableCac: number;
   withinBound: boolean | null;
 }
@@ -78,7 +80,12 @@ export interface ChannelCacCheck {
 export interface LtvBoundResult {
   ltv: number;
   ltvCacTarget: number;
+  /** Allowable fully loaded CAC = ltv ÷ ltvCacTarget (definition 11). */
   allowableCac: number;
+  /** People and overhead of marketing, inside sales and sales per new customer (definition 10). */
+  teamCostPerCustomer: number;
+  /** What is left of the allowable CAC for program spend: max(0, allowableCac − teamCostPerCustomer). */
+  allowableProgramCac: number;
   channels: ChannelCacCheck[];
   flagged: string[];
   solveWithinLtvBound: boolean;

@@ -28,11 +28,15 @@
  * - Channels: the input mix is first divided by its sum (validation allows
  *   ±0.001), then leads(c) = required leads × mix(c) and budget(c) =
  *   leads(c) × CPL(c). Money is left unrounded; the view rounds.
- * - LTV bound: allowableCac = ltv ÷ ltvCacTarget; a channel whose observed
- *   CAC exceeds it is flagged. A channel with no observed CAC is reported
+ * - LTV bound: allowableCac = ltv ÷ ltvCacTarget bounds the fully loaded
+ *   CAC (definition 10). A channel's observed CAC is attributed program
+ *   spend (definition 9), so it is held against what the bound leaves for
+ *   program spend: allowableProgramCac = max(0, allowableCac −
+ *   teamCostPerCustomer, the people and overhead per new customer, 0 when
+ *   not given); a channel whose CAC exceeds that is flagged. A channel with no observed CAC is reported
  *   with `withinBound: null` and treated as compliant.
  * - solveWithinLtvBound: mode `exclude` (default) sets each flagged
- *   channel's share to 0; mode `reduce` scales it by allowableCac ÷ CAC (the
+ *   channel's share to 0; mode `reduce` scales it by allowableProgramCac ÷ CAC (the
  *   share a channel would keep if its spend had to shrink in proportion to
  *   its overshoot). The freed share is redistributed over the compliant
  *   channels in proportion to their shares. If no compliant channel has a
@@ -146,7 +150,9 @@ export function reversePlan(input: PlanInput, options: ValidateOptions = {}): Pl
     offsetMonths[stage] = Math.round(cum / DAYS_PER_MONTH);
   }
 
-  const allowable = allowableCacOf(p.ltv, p.ltvCacTarget);
+  const allowableFullyLoaded = allowableCacOf(p.ltv, p.ltvCacTarget);
+  const teamCostPerCustomer = p.teamCostPerCustomer ?? 0;
+  const allowable = Math.max(0, allowableFullyLoaded - teamCostPerCustomer);
   const cac = p.channelCac ?? {};
   const checkChannels = [...Object.keys(p.channelMix), ...Object.keys(cac).filter((c) => !(c in p.channelMix))];
   const checks: ChannelCacCheck[] = checkChannels.map((channel) => {
@@ -304,7 +310,9 @@ export function reversePlan(input: PlanInput, options: ValidateOptions = {}): Pl
     ltvBound: {
       ltv: p.ltv,
       ltvCacTarget: p.ltvCacTarget,
-      allowableCac: allowable,
+      allowableCac: allowableFullyLoaded,
+      teamCostPerCustomer,
+      allowableProgramCac: allowable,
       channels: checks,
       flagged: checks.filter((c) => c.withinBound === false).map((c) => c.channel),
       solveWithinLtvBound: solve,

@@ -13,6 +13,7 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
+import { TEAM_COST_COLUMNS } from './team-costs.js';
 
 export const ENTITY_COLUMNS = {
   people: [
@@ -63,6 +64,7 @@ export const ENTITY_COLUMNS = {
   campaigns: ['source', 'campaign_key', 'campaign_name', 'channel', 'started_at', 'ended_at'],
   costs: ['source', 'month', 'channel', 'campaign_key', 'cost'],
   targets: ['source', 'fiscal_month', 'metric', 'target'],
+  team_costs: TEAM_COST_COLUMNS,
 } as const;
 
 export type Entity = keyof typeof ENTITY_COLUMNS;

@@ -67,6 +67,7 @@ export const mappingSchema = z
           'campaigns',
           'channel_costs',
           'targets',
+          'team_costs',
         ]),
         tableSpec,
       )

@@ -32,6 +32,7 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ENTITY_COLUMNS, type Entity } from './batch.js';
 import { FREE_MAIL_DOMAINS } from './text.js';
+import { TEAM_COST_KEY, TEAM_COSTS_TABLE_SQL } from './team-costs.js';
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const ISO_MS = `'%Y-%m-%dT%H:%M:%S.%gZ'`;
@@ -48,6 +49,7 @@ const KEYS: Record<Entity, { key: string[]; newer?: string }> = {
   campaigns: { key: ['campaign_key'] },
   costs: { key: ['source', 'month', 'channel', 'campaign_key'] },
   targets: { key: ['source', 'fiscal_month', 'metric'] },
+  team_costs: TEAM_COST_KEY,
 };
 
 /** Sources whose accounts and owners win when two disagree: the SFA before the MA. */
@@ -95,7 +97,18 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
   await run(
     `create or replace table batch_files as select * from read_csv(${sqlString(path.join(o.batchDir, 'files.csv'))}, header = true, columns = {'id': 'VARCHAR', 'file': 'VARCHAR'}, quote = '"', escape = '"')`,
   );
-  const order: Entity[] = ['people', 'accounts', 'deals', 'campaigns', 'events', 'touches', 'deal_contacts', 'costs', 'targets'];
+  const order: Entity[] = [
+    'people',
+    'accounts',
+    'deals',
+    'campaigns',
+    'events',
+    'touches',
+    'deal_contacts',
+    'costs',
+    'targets',
+    'team_costs',
+  ];
   for (const entity of order) {
     const cols = [...ENTITY_COLUMNS[entity], '_file', '_line'];
     const types = `{${cols.map((c) => `'${c}': '${c === '_line' ? 'BIGINT' : 'VARCHAR'}'`).join(', ')}}`;
@@ -410,6 +423,7 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     'channel_costs',
     `select month::date as month, channel, campaign_key as campaign_id, sum(cost::bigint) as cost from s_costs group by all order by all`,
   );
+  await copy('team_costs', TEAM_COSTS_TABLE_SQL);
   await copy(
     'targets',
     `select fiscal_month::date as fiscal_month, metric, sum(target::double) as target from s_targets group by all order by all`,

@@ -1,7 +1,8 @@
 /*
  * The reverse plan's observed inputs: reads marts.plan_inputs and
  * marts.plan_actuals (the trailing-12-month rates, velocities, deal size,
- * mix, CPL, CAC per attribution model, LTV, revenue and new-revenue targets,
+ * mix, CPL, CAC per attribution model, LTV, people and overhead per new
+ * customer (what the allowable CAC leaves for program spend), revenue and new-revenue targets,
  * renewals due, renewal rate, expansion, and actuals) and turns
  * them into the engine's PlanInput. Shared by the plan mart
  * (model/warehouse/marts/plan_requirements.ts) and POST /api/plan, so both
@@ -135,6 +136,9 @@ export function observedPlan(
         break;
       case 'ltv_cac_target':
         if (r.value !== null) input.ltvCacTarget = r.value;
+        break;
+      case 'team_cost_per_customer':
+        if (r.value !== null) input.teamCostPerCustomer = r.value;
         break;
       case 'revenue_target':
         if (r.value !== null) revenueTargets[key] = r.value;

@@ -44,6 +44,7 @@ export function applyOverrides(
     channelCac: { ...(observed.cacByModel[attributionModel] ?? {}), ...o.channelCac },
     ltv: o.ltv ?? base.ltv,
     ltvCacTarget: o.ltvCacTarget ?? base.ltvCacTarget,
+    teamCostPerCustomer: o.teamCostPerCustomer ?? base.teamCostPerCustomer,
   };
   return { ok: true, value: { input, attributionModel, ltvBoundMode: o.ltvBoundMode ?? 'exclude' } };
 }

@@ -30,7 +30,7 @@
  * record.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, writeFileSync, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
@@ -515,18 +515,24 @@ async function ingestTable(
 export async function loadSeeds(conn: DuckDBConnection, seedsDir: string, options: LoadSeedsOptions): Promise<LoadSeedsResult> {
   const log = options.log ?? ((m: string) => console.log(m));
   const displayRoot = options.displayRoot ?? process.cwd();
+  await mkdir(options.workDir, { recursive: true });
   const files = SEED_TABLES.map((spec) => {
-    const file =
+    let file =
       findSeedFile(seedsDir, spec.name) ?? (spec.bundledDefault ? findSeedFile(BUNDLED_SEEDS_DIR, spec.name) : undefined);
+    const given = file !== undefined;
+    if (!file && spec.optional) {
+      // an optional table left out loads as empty: a header-only file in the work directory
+      file = path.join(options.workDir, `${spec.name}.empty.csv`);
+      writeFileSync(file, `${spec.columns.map((c) => c.name).join(',')}\n`);
+    }
     if (!file) {
       throw new SeedError(
         `${displayPath(path.join(seedsDir, `${spec.name}.csv`), displayRoot)} is missing ` +
           `(table ${spec.name} is part of the contract; an empty file with just the header is fine)`,
       );
     }
-    return { spec, file };
+    return { spec, file, given };
   });
-  await mkdir(options.workDir, { recursive: true });
   await conn.run('create schema if not exists raw');
   await conn.run(
     'create table raw.rejected_rows (table_name varchar, file varchar, line bigint, column_name varchar, ' +
@@ -545,11 +551,12 @@ export async function loadSeeds(conn: DuckDBConnection, seedsDir: string, option
   // Measured: overlapping one table's ingest with the next table's reading gained nothing on 2 cores.
   const hashes = new Map<string, string>();
   const results = new Map<string, { loaded: LoadedTable; sample: RejectedRow[] }>();
-  for (const { spec, file } of files) {
+  for (const { spec, file, given } of files) {
     const hash = createHash('sha256');
     const read = await readTable(spec, file, tableOptions, hash);
     hashes.set(spec.name, `${path.basename(file)} ${hash.digest('hex')}\n`);
     const result = await ingestTable(conn, read, options.workDir);
+    if (!given) result.loaded.file = `${spec.name}.csv (not given: no rows)`;
     results.set(spec.name, result);
     log(`  raw.${spec.name}: ${result.loaded.rows.toLocaleString('en-US')} rows (${result.loaded.ms} ms)`);
   }

@@ -34,6 +34,12 @@ export interface SeedTable {
    * default, such as the channel list).
    */
   bundledDefault?: boolean;
+  /**
+   * The file may be left out of a seed directory: the table is then empty
+   * (data a company may not have, such as its team costs; the bundled
+   * sample's must not stand in for them).
+   */
+  optional?: boolean;
   /** Extra per-row rule: returns [column, reason] for a row to set aside, or undefined. */
   checkRow?: (row: Record<string, string>, context: RowContext) => [column: string, reason: string] | undefined;
 }
@@ -293,6 +299,19 @@ export const SEED_TABLES: readonly SeedTable[] = [
       col('cost', 'integer', true),
     ],
     key: ['month', 'channel', 'campaign_id'],
+  },
+  {
+    // Sales-and-marketing people and overhead per team and month, beside program spend (channel_costs):
+    // the fully loaded CAC counts marketing, inside_sales and sales (docs/metrics.md definition 10).
+    name: 'team_costs',
+    columns: [
+      col('month', 'date', true),
+      col('team', 'string', true),
+      col('cost_type', 'string', true),
+      col('cost', 'integer', true),
+    ],
+    key: ['month', 'team', 'cost_type'],
+    optional: true,
   },
   {
     name: 'targets',

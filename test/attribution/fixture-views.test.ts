@@ -256,7 +256,9 @@ describe('channel_performance view', () => {
 });
 
 describe('unit_economics view: LTV and payback by hand', () => {
-  const measures = ['arpa', 'churn_rate', 'ltv', 'cac', 'ltv_to_cac', 'cac_payback_months'].map((m) => `unit_economics.${m}`);
+  const measures = ['arpa', 'churn_rate', 'ltv', 'cac', 'program_cac', 'team_cost', 'ltv_to_cac', 'cac_payback_months'].map(
+    (m) => `unit_economics.${m}`,
+  );
   const june = { dimension: 'unit_economics.period', dateRange: ['2026-06-01', '2026-06-30'] };
 
   it('all customers, the 12 months to 2026-06', async () => {
@@ -269,6 +271,9 @@ describe('unit_economics view: LTV and payback by hand', () => {
     expect(num(row!['unit_economics.churn_rate'])).toBe(0.5);
     expect(num(row!['unit_economics.ltv'])).toBeCloseTo(2_250_000, 6);
     expect(num(row!['unit_economics.cac'])).toBe(600_000);
+    // the fixture has no team_costs.csv: no people or overhead, so the fully loaded CAC is the program CAC (definition 10)
+    expect(num(row!['unit_economics.team_cost'])).toBe(0);
+    expect(num(row!['unit_economics.program_cac'])).toBe(600_000);
     expect(num(row!['unit_economics.ltv_to_cac'])).toBeCloseTo(3.75, 12);
     expect(num(row!['unit_economics.cac_payback_months'])).toBeCloseTo(6.4, 12);
     // the same figures from the engine's functions

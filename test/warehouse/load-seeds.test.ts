@@ -48,6 +48,8 @@ describe('loadSeeds', () => {
       touchpoints: 10,
       campaigns: 3,
       channel_costs: 5,
+      // Optional and not in the fixture: empty (the bundled sample's team costs must not stand in for a company's).
+      team_costs: 0,
       targets: 4,
       settings: 8,
     });
@@ -73,6 +75,23 @@ describe('loadSeeds', () => {
       `select distinct data_type from information_schema.columns where table_schema = 'raw' and table_name <> 'rejected_rows'`,
     );
     expect(types).toEqual([{ data_type: 'VARCHAR' }]);
+  });
+
+  it('loads team_costs when the directory has it, and sets a bad row aside like any table', async () => {
+    const seeds = await seedsWith(path.join(dir, 'seeds'));
+    await writeFile(
+      path.join(seeds, 'team_costs.csv'),
+      'month,team,cost_type,cost\n2025-04-01,sales,people,9000000\n2025-04-01,sales,overhead,2500000\n2025-04-01,marketing,people,¥3M\n',
+    );
+    const result = await load(seeds);
+    expect(result.tables.find((t) => t.table === 'team_costs')!.rows).toBe(2);
+    expect(await rows(`select team, cost_type, cost from raw.team_costs order by cost_type`)).toEqual([
+      { team: 'sales', cost_type: 'overhead', cost: '2500000' },
+      { team: 'sales', cost_type: 'people', cost: '9000000' },
+    ]);
+    expect(await rows(`select line, column_name, reason from raw.rejected_rows where table_name = 'team_costs'`)).toEqual([
+      { line: '4', column_name: 'cost', reason: 'is not an integer' },
+    ]);
   });
 
   it('sets bad rows aside with file, line, column, value and reason, and loads the rest', async () => {

@@ -59,6 +59,7 @@ describe('SEED_TABLES', () => {
       'touchpoints',
       'campaigns',
       'channel_costs',
+      'team_costs',
       'targets',
       'settings',
     ]);

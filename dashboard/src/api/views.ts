@@ -201,7 +201,9 @@ export const UNIT_ECONOMICS = {
   arpa: 'unit_economics.arpa',
   churnRate: 'unit_economics.churn_rate',
   ltv: 'unit_economics.ltv',
+  /** Fully loaded: program + people + overhead (definition 10). */
   cac: 'unit_economics.cac',
+  programCac: 'unit_economics.program_cac',
   ltvToCac: 'unit_economics.ltv_to_cac',
   paybackMonths: 'unit_economics.cac_payback_months',
   newCustomers: 'unit_economics.new_customers',
@@ -232,6 +234,8 @@ export const PLAN = {
   channelCpl: 'plan.channel_cpl',
   channelCac: 'plan.channel_cac',
   allowableCac: 'plan.allowable_cac',
+  teamCostPerCustomer: 'plan.team_cost_per_customer',
+  allowableProgramCac: 'plan.allowable_program_cac',
   ltv: 'plan.ltv',
   ltvCacTarget: 'plan.ltv_cac_target',
 } as const;

@@ -2,8 +2,9 @@
  * Channels: cost and efficiency per channel for the period under the
  * selected model — cost, leads (first touch), CPL, attributed wins, CAC,
  * ROI and ROAS (docs/metrics.md, definition 9). One query on `channel_performance`.
- * A CAC above the allowable CAC (LTV ÷ ltv_cac_target) would be flagged on
- * the plan page; here ROI below zero is marked with a minus sign and words.
+ * The CAC here is program spend only (definition 9), labelled so; the
+ * fully loaded CAC is on the board (definition 10). A CAC above the
+ * allowable program CAC would be flagged on the plan page; here ROI below zero is marked with a minus sign and words.
  */
 import { CHANNEL_PERFORMANCE } from '../api/views';
 import { CardFrame } from '../components/card-frame';

@@ -4,7 +4,9 @@
  * segment (the view is segmented by industry and company size itself).
  * The window is the 12 months ending with the period's reference month
  * (its last month, or the month of as_of while it runs). The target ratio
- * is settings.ltv_cac_target (3 by default).
+ * is settings.ltv_cac_target (3 by default). The ratio and payback use the
+ * fully loaded CAC (program + people + overhead, docs/metrics.md definition
+ * 10); both CACs are printed, each with its label.
  */
 import { UNIT_ECONOMICS } from '../api/views';
 import { CardFrame } from '../components/card-frame';
@@ -29,7 +31,13 @@ export function LtvCacTile() {
       ]
     : [{ member: UNIT_ECONOMICS.segmentType, operator: 'equals' as const, values: ['all'] }];
   const q = useViewQuery({
-    measures: [UNIT_ECONOMICS.ltvToCac, UNIT_ECONOMICS.paybackMonths, UNIT_ECONOMICS.ltv, UNIT_ECONOMICS.cac],
+    measures: [
+      UNIT_ECONOMICS.ltvToCac,
+      UNIT_ECONOMICS.paybackMonths,
+      UNIT_ECONOMICS.ltv,
+      UNIT_ECONOMICS.cac,
+      UNIT_ECONOMICS.programCac,
+    ],
     timeDimensions: [{ dimension: UNIT_ECONOMICS.period, dateRange: [month, day] }],
     filters: segmentFilters,
   });
@@ -39,6 +47,7 @@ export function LtvCacTile() {
   const label = t('board.kpi.ltvCac');
   const target = settings.ltvCacTarget;
   const ok = ratio !== null && ratio >= target;
+  const money = (v: number | null) => formatYen(v, locale, { currency: settings.currency });
   return (
     <CardFrame
       title={label}
@@ -60,11 +69,21 @@ export function LtvCacTile() {
             {t(ok ? 'board.kpi.ltvCacAbove' : 'board.kpi.ltvCacBelow', { target: formatNumber(target, locale, 1) })}
           </span>
         }
-        footnote={t('board.kpi.ltvCacFoot', {
-          payback: formatMonths(num(row, UNIT_ECONOMICS.paybackMonths), locale),
-          ltv: formatYen(num(row, UNIT_ECONOMICS.ltv), locale, { currency: settings.currency }),
-          month: formatMonth(month, locale),
-        })}
+        footnote={
+          <>
+            <span className="block" data-figure="cac">
+              {t('cac.fullyLoaded')} {money(num(row, UNIT_ECONOMICS.cac))} · {t('cac.program')}{' '}
+              {money(num(row, UNIT_ECONOMICS.programCac))}
+            </span>
+            <span className="block">
+              {t('board.kpi.ltvCacFoot', {
+                payback: formatMonths(num(row, UNIT_ECONOMICS.paybackMonths), locale),
+                ltv: money(num(row, UNIT_ECONOMICS.ltv)),
+                month: formatMonth(month, locale),
+              })}
+            </span>
+          </>
+        }
       />
     </CardFrame>
   );

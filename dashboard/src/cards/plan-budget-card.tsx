@@ -1,8 +1,10 @@
 /*
  * Plan: the lead requirement of the period per channel (the channel mix of
  * the trailing 12 months) and the budget it needs (leads × CPL), with each
- * channel's CAC against the LTV-based allowable CAC (LTV ÷
- * ltv_cac_target); channels over it are flagged in words and with an icon,
+ * channel's attributed program CAC against the LTV-based allowable CAC:
+ * LTV ÷ ltv_cac_target bounds the fully loaded CAC, and what it leaves after
+ * the people and overhead per new customer bounds a channel's program CAC
+ * (docs/metrics.md definitions 10 and 11); channels over it are flagged in words and with an icon,
  * and the budget re-solved within the bound is shown beside. One query on
  * the `plan` view (lead rows).
  */
@@ -32,6 +34,8 @@ export function PlanBudgetCard() {
       PLAN.channelCpl,
       PLAN.channelCac,
       PLAN.allowableCac,
+      PLAN.teamCostPerCustomer,
+      PLAN.allowableProgramCac,
       PLAN.ltv,
       PLAN.ltvCacTarget,
     ],
@@ -58,7 +62,7 @@ export function PlanBudgetCard() {
       emptyReason={t('plan.budget.empty', { period: formatPeriodKey(period.key, locale) })}
     >
       <div className="flex h-full flex-col">
-        <dl className="mb-3 grid grid-cols-3 gap-3">
+        <dl className="mb-3 grid grid-cols-4 gap-3">
           <div className="rounded-tremor-default bg-tremor-background-muted px-3 py-2">
             <dt className="text-tremor-label text-tremor-content">{t('plan.budget.total')}</dt>
             <dd className="text-lg font-semibold tabular-nums text-tremor-content-strong">{money(total)}</dd>
@@ -70,6 +74,18 @@ export function PlanBudgetCard() {
             </dd>
             <dd className="text-[11px] text-tremor-content">
               LTV {money(num(first, PLAN.ltv))} ÷ {formatNumber(num(first, PLAN.ltvCacTarget), locale, 1)}
+            </dd>
+          </div>
+          <div className="rounded-tremor-default bg-tremor-background-muted px-3 py-2">
+            <dt className="text-tremor-label text-tremor-content">{t('plan.budget.allowableProgramCac')}</dt>
+            <dd className="text-lg font-semibold tabular-nums text-tremor-content-strong">
+              {money(num(first, PLAN.allowableProgramCac))}
+            </dd>
+            <dd className="text-[11px] text-tremor-content">
+              {t('plan.budget.allowableProgramFoot', {
+                allowable: money(num(first, PLAN.allowableCac)),
+                team: money(num(first, PLAN.teamCostPerCustomer)),
+              })}
             </dd>
           </div>
           <div className="rounded-tremor-default bg-tremor-background-muted px-3 py-2">

@@ -290,10 +290,11 @@ function ChannelBudget({ shown, money }: { shown: PlanResultBody; money: (v: num
           <span className="mx-2">·</span>
           {t('plan.whatIf.allowableCac')}{' '}
           <span className="font-semibold text-tremor-content-strong" data-figure="allowable-cac">
-            {money(shown.ltvBound.allowableCac)}
+            {money(shown.ltvBound.allowableProgramCac)}
           </span>
           <span className="ml-1">
-            (LTV {money(shown.ltvBound.ltv)} ÷ {formatCount(shown.ltvBound.ltvCacTarget, locale)})
+            (LTV {money(shown.ltvBound.ltv)} ÷ {formatCount(shown.ltvBound.ltvCacTarget, locale)} −{' '}
+            {money(shown.ltvBound.teamCostPerCustomer)})
           </span>
         </p>
       </div>

@@ -1,6 +1,7 @@
 /*
  * The head of a channel budget table (channel, share, leads, CPL, budget, CAC,
- * bound): the same columns on the plan's budget card and in the what-if plan.
+ * bound; the CAC is a channel's attributed program CAC, docs/metrics.md
+ * definition 9): the same columns on the plan's budget card and in the what-if plan.
  */
 import { useI18n } from '../i18n/i18n-context';
 
@@ -26,7 +27,7 @@ export function BudgetTableHead({ sticky = false }: { sticky?: boolean }) {
           {t('plan.whatIf.budgetCol')}
         </th>
         <th scope="col" className={th}>
-          CAC
+          {t('cac.channelProgram')}
         </th>
         <th scope="col" className="py-1.5 pl-2 text-left font-medium">
           {t('plan.whatIf.bound')}

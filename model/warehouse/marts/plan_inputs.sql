@@ -22,6 +22,10 @@
 --       spent money and earned no attributed win
 --   ltv                   unit_economics, segment all, period = the last of
 --       the trailing 12 months
+--   team_cost_per_customer  unit_economics, same row: people and overhead of
+--       marketing, inside sales and sales ÷ new customers (definition 10);
+--       the allowable CAC (fully loaded) less this is what a channel's
+--       program CAC may be
 --   ltv_cac_target        settings
 --   revenue_target        targets with metric revenue, key = 'YYYY-MM-01'
 --   new_revenue_target    targets with metric new_revenue (the new-business
@@ -187,7 +191,12 @@ channel_cac as (
 ),
 
 unit_economics_all as (
-    select unit_economics.ltv, unit_economics.arpa, unit_economics.churn_rate
+    select
+        unit_economics.ltv,
+        unit_economics.arpa,
+        unit_economics.churn_rate,
+        unit_economics.team_cost,
+        unit_economics.new_customers,
     from unit_economics
     cross join bounds
     where unit_economics.segment_type = 'all'
@@ -293,6 +302,14 @@ unioned as (
         bounds.window_first_month, bounds.window_last_month, false, null,
     from unit_economics_all
     cross join bounds
+    union all
+    select
+        'team_cost_per_customer', null, null, unit_economics_all.team_cost / unit_economics_all.new_customers,
+        'trailing_12_months', unit_economics_all.team_cost, unit_economics_all.new_customers,
+        bounds.window_first_month, bounds.window_last_month, false, null,
+    from unit_economics_all
+    cross join bounds
+    where unit_economics_all.new_customers > 0
     union all
     select
         'ltv_cac_target', null, null, bounds.ltv_cac_target, 'settings', null, null, null, null, false, null,

@@ -11,20 +11,28 @@
 --   churned_customers    customer accounts whose churned_at is in the window
 --   new_customers        accounts whose first win is in the window
 --   revenue              won amount (every deal type) closed in the window
---   cost                 channel_costs of the window's months (marketing and
+--   program_cost         channel_costs of the window's months (marketing and
 --                        sales channels alike: inside_sales is a channel).
 --                        A segment gets each channel's cost in proportion to
 --                        its share of the channel's first-touch leads in the
 --                        window (costs are not recorded per segment), or
 --                        of all first-touch leads for a channel that brought
 --                        none; so the segments of a type add up to `all`.
+--   team_cost            people and overhead (team_costs) of the teams that
+--                        acquire customers, marketing, inside_sales and
+--                        sales, in the window's months; customer_success
+--                        keeps customers and is left out. A segment gets
+--                        its share of all first-touch leads in the window.
+--   cost                 program_cost + team_cost, the fully loaded
+--                        acquisition cost of definition 10.
 -- Derived (the cube recomputes them from the sums, so that they aggregate):
 --   arpa = revenue ÷ active_customers; churn_rate = churned ÷ at start;
 --   ltv = arpa × gross_margin × lifetime, lifetime = 1 ÷ churn_rate capped at
 --   {{ max_lifetime_years }} years (and that cap when nothing churned), the
 --   engine's rule (MAX_LIFETIME_YEARS in server/contract/unit-economics.ts);
---   cac = cost ÷ new_customers; ltv_to_cac; cac_payback_months =
---   cac ÷ (arpa × gross_margin ÷ 12).
+--   cac = cost ÷ new_customers (fully loaded); program_cac = program_cost ÷
+--   new_customers, shown beside it; ltv_to_cac = ltv ÷ cac and
+--   cac_payback_months = cac ÷ (arpa × gross_margin ÷ 12), both fully loaded.
 
 with settings as (
     select * from settings
@@ -242,14 +250,35 @@ cost_shares as (
         and window_leads.channel = window_costs.channel
 ),
 
-costs as (
-    select period, 'all' as segment_type, 'all' as segment, sum(cost) as cost
+program_costs as (
+    select period, 'all' as segment_type, 'all' as segment, sum(cost) as program_cost
     from window_costs
     group by all
     union all
-    select period, segment_type, segment, sum(cost * cost_share) as cost
+    select period, segment_type, segment, sum(cost * cost_share) as program_cost
     from cost_shares
     group by all
+),
+
+window_team_costs as (
+    select
+        periods.period,
+        sum(team_costs.cost) as team_cost,
+    from periods
+    inner join stg_team_costs as team_costs
+        on cast(team_costs.month as timestamp) between periods.period - interval 11 month and periods.period
+    where team_costs.team in ('marketing', 'inside_sales', 'sales')
+    group by all
+),
+
+team_costs as (
+    select period, 'all' as segment_type, 'all' as segment, team_cost
+    from window_team_costs
+    union all
+    select segment_lead_shares.period, segment_lead_shares.segment_type, segment_lead_shares.segment,
+        window_team_costs.team_cost * segment_lead_shares.lead_share as team_cost,
+    from segment_lead_shares
+    inner join window_team_costs on window_team_costs.period = segment_lead_shares.period
 ),
 
 segments as (
@@ -257,7 +286,9 @@ segments as (
     union
     select period, segment_type, segment from revenues
     union
-    select period, segment_type, segment from costs
+    select period, segment_type, segment from program_costs
+    union
+    select period, segment_type, segment from team_costs
 ),
 
 combined as (
@@ -273,7 +304,9 @@ combined as (
         coalesce(customer_counts.customers_at_start, 0) as customers_at_start,
         coalesce(customer_counts.churned_customers, 0) as churned_customers,
         coalesce(customer_counts.new_customers, 0) as new_customers,
-        coalesce(costs.cost, 0) as cost,
+        coalesce(program_costs.program_cost, 0) as program_cost,
+        coalesce(team_costs.team_cost, 0) as team_cost,
+        coalesce(program_costs.program_cost, 0) + coalesce(team_costs.team_cost, 0) as cost,
         settings.gross_margin,
     from segments
     cross join settings
@@ -286,10 +319,14 @@ combined as (
         on revenues.period = segments.period
         and revenues.segment_type = segments.segment_type
         and revenues.segment = segments.segment
-    left join costs
-        on costs.period = segments.period
-        and costs.segment_type = segments.segment_type
-        and costs.segment = segments.segment
+    left join program_costs
+        on program_costs.period = segments.period
+        and program_costs.segment_type = segments.segment_type
+        and program_costs.segment = segments.segment
+    left join team_costs
+        on team_costs.period = segments.period
+        and team_costs.segment_type = segments.segment_type
+        and team_costs.segment = segments.segment
 ),
 
 derived as (
@@ -308,6 +345,7 @@ with_lifetime as (
             else {{ max_lifetime_years }}
         end as lifetime_years,
         cost / nullif(new_customers, 0) as cac,
+        program_cost / nullif(new_customers, 0) as program_cac,
     from derived
 ),
 

@@ -15,6 +15,7 @@
 import path from 'node:path';
 import type { MappingFile, TableSpec } from '../mapping.js';
 import { globMatch } from '../mapping.js';
+import { readTeamCost } from '../team-costs.js';
 import { normaliseDomain } from '../text.js';
 import { checkDealDates, eachRow, type ImportContext, type Row, type SourceDefaults } from './common.js';
 import { ImportInputError, type SourceAdapter } from './index.js';
@@ -28,6 +29,7 @@ const TABLE_ORDER = [
   'touchpoints',
   'channel_costs',
   'targets',
+  'team_costs',
 ] as const;
 type TableName = (typeof TABLE_ORDER)[number];
 
@@ -248,6 +250,7 @@ function readers(ctx: ImportContext, spec: TableSpec) {
       if (r.rejected) return;
       ctx.batch.add('targets', { source: ctx.source, fiscal_month: month, metric, target }, r.origin);
     },
+    team_costs: (r) => readTeamCost(ctx, c, firstOfMonth, r),
   };
   return tables;
 }

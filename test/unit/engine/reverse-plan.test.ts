@@ -184,6 +184,26 @@ describe('reversePlan: one month by hand', () => {
     expect(r.assumptions.channelMix).toEqual({ seo: 0.5, web_ads: 0.3, webinar: 0.2 });
   });
 
+  it('holds channel program CACs against what the fully loaded bound leaves after people and overhead', () => {
+    // allowable CAC 1,000,000 (fully loaded); people and overhead 450,000 per new customer
+    // → allowable program CAC 550,000: webinar 900,000 and web_ads 1,500,000 over it, seo 400,000 within.
+    const withTeam = reversePlan({ ...baseInput(), teamCostPerCustomer: 450_000 });
+    expect(withTeam.ltvBound.allowableCac).toBe(1_000_000);
+    expect(withTeam.ltvBound.teamCostPerCustomer).toBe(450_000);
+    expect(withTeam.ltvBound.allowableProgramCac).toBe(550_000);
+    expect(withTeam.ltvBound.flagged).toEqual(['web_ads', 'webinar']);
+    expect(withTeam.ltvBound.channels.find((c) => c.channel === 'seo')).toEqual({
+      channel: 'seo',
+      cac: 400_000,
+      allowableCac: 550_000,
+      withinBound: true,
+    });
+    // people and overhead above the whole bound leave nothing for program spend
+    const over = reversePlan({ ...baseInput(), teamCostPerCustomer: 1_200_000 });
+    expect(over.ltvBound.allowableProgramCac).toBe(0);
+    expect(over.ltvBound.flagged).toEqual(['seo', 'web_ads', 'webinar']);
+  });
+
   it('exposes the rates used', () => {
     expect(r.assumptions.conversionRates['opportunity->won']).toBe(0.25);
     expect(r.assumptions.velocityDays['sql->opportunity']).toBe(14);
