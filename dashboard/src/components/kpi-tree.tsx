@@ -10,17 +10,19 @@
  * counts (the period moved back by the stage velocity, definition 12), and a
  * node with a note (the velocity factor) explains itself under its label.
  */
-import { shiftMonth } from '../../../server/contract/funnel';
+import { addDays, daysInMonth } from '../../../server/contract/period-windows';
 import { useI18n } from '../i18n/i18n-context';
 import { findWeakestLink, orderTree, type Comparison, type KpiTreeNode } from '../lib/build-kpi-tree';
 import {
   formatByUnit,
+  formatDate,
   formatMonth,
   formatPercent,
   formatSignedPercent,
   formatSignedPoints,
   formatSignedYen,
   toNumber,
+  type Locale,
 } from '../lib/format';
 import { FlagIcon } from './icons';
 
@@ -30,6 +32,12 @@ export interface KpiTreeProps {
   currency?: string;
   /** Limit the depth shown (e.g. the board shows fewer levels). */
   maxDepth?: number;
+}
+
+/** The last day a window counts (its end is exclusive): a month when it is a month end, else the day (a live period). */
+function lastCounted(endExclusive: string, locale: Locale): string {
+  const last = addDays(endExclusive, -1);
+  return Number(last.slice(8, 10)) === daysInMonth(last) ? formatMonth(last, locale, true) : formatDate(last, locale);
 }
 
 export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth }: KpiTreeProps) {
@@ -94,7 +102,7 @@ export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth }: KpiTr
                         <span className="ml-1.5 text-[11px] text-tremor-content-subtle">
                           {t('kpiTree.window', {
                             from: formatMonth(n.window.start, locale, true),
-                            to: formatMonth(shiftMonth(n.window.end, -1), locale, true),
+                            to: lastCounted(n.window.end, locale),
                           })}
                         </span>
                       ) : null}

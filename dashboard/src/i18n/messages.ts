@@ -112,7 +112,8 @@ export const en = {
   'kpiTree.col.effect': 'Revenue effect',
   'kpiTree.col.share': 'Share of gap',
   'kpiTree.weakest': 'Weakest link',
-  'kpiTree.partial': 'The period is still running: it is compared with whole periods.',
+  'kpiTree.partial':
+    'The period is still running: compared through {through}, against the plan to date and the same days of the earlier periods.',
 
   'funnel.title': 'Funnel',
   'funnel.description': 'How many leads reach each stage, how many convert, how fast, and by which path.',
@@ -408,6 +409,14 @@ export const en = {
   'data.mapping': 'Mapping in force: time zone {zone}, encoding {encoding}, {file}',
   'data.defaults': 'the source’s defaults',
   'data.ignored': '(ignored)',
+  // Like windows for a live period (docs/metrics.md, definition 17)
+  'windows.vsYearAgo': 'vs same period last year',
+  'windows.vsYearAgoToDate': 'vs same days last year',
+  'windows.fullYearPlan': 'Full-year plan',
+  'windows.fullPeriodPlan': 'Full-period plan',
+  'windows.planToDate': 'Plan to date',
+  'windows.through': '{from} – {to}',
+  'board.kpi.newWins': 'New wins',
   ...practiceEn,
 } as const;
 
@@ -520,7 +529,7 @@ export const ja: Record<MessageKey, string> = {
   'kpiTree.col.effect': '受注金額への影響',
   'kpiTree.col.share': 'ギャップ寄与',
   'kpiTree.weakest': '最弱リンク',
-  'kpiTree.partial': '期間の途中です。比較対象は期間全体の値です。',
+  'kpiTree.partial': '期間の途中です。{through}までの実績を、同日までの計画、前期・前年同期の同じ日までと比較しています。',
 
   'funnel.title': 'ファネル',
   'funnel.description': '各ステージに何件到達し、どれだけ転換し、どれくらいの速さで、どの経路を通ったか。',
@@ -812,6 +821,14 @@ export const ja: Record<MessageKey, string> = {
   'data.mapping': '適用中のマッピング: タイムゾーン {zone}、文字コード {encoding}、{file}',
   'data.defaults': 'ソースの既定値',
   'data.ignored': '(取り込まない)',
+  // Like windows for a live period (docs/metrics.md, definition 17)
+  'windows.vsYearAgo': '前年同期比',
+  'windows.vsYearAgoToDate': '前年同期間比',
+  'windows.fullYearPlan': '通期計画',
+  'windows.fullPeriodPlan': '期間計画',
+  'windows.planToDate': '計画 (同日まで)',
+  'windows.through': '{from}〜{to}',
+  'board.kpi.newWins': '新規受注件数',
   ...practiceJa,
 };
 
