@@ -168,7 +168,12 @@ export function KpiTreeCard({ height = 520, link, picker = true }: { height?: nu
       emptyReason={t('kpiTree.empty', { period: formatPeriodKey(period.key, locale) })}
       actions={picker ? <ComparisonPicker /> : null}
     >
-      <KpiTree nodes={nodes} comparison={comparison} currency={settings.currency} />
+      <KpiTree
+        nodes={nodes}
+        comparison={comparison}
+        currency={settings.currency}
+        fullPlanLabel={partial ? t(period.kind === 'year' ? 'windows.fullYearPlan' : 'windows.fullPeriodPlan') : null}
+      />
     </CardFrame>
   );
 }

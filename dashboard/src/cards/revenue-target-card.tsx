@@ -173,8 +173,9 @@ function AttainmentTile({
         {money(a.actual)}
       </p>
       <p className="text-tremor-label text-tremor-content">
-        {name === 'year' ? `${t('windows.fullYearPlan')} ` : ''}
-        {t('board.revenue.ofTarget', { target: money(a.target) })}
+        {name === 'year'
+          ? `${t('windows.fullYearPlan')} ${money(a.target)}`
+          : t('board.revenue.ofTarget', { target: money(a.target) })}
       </p>
       <p className="flex flex-wrap justify-between gap-x-2 text-[11px] text-tremor-content">
         {partial ? <span data-figure={`plan-to-date-${name}`}>{`${t('windows.planToDate')} ${money(planSoFar)}`}</span> : null}

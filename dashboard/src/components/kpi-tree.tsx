@@ -32,20 +32,28 @@ export interface KpiTreeProps {
   currency?: string;
   /** Limit the depth shown (e.g. the board shows fewer levels). */
   maxDepth?: number;
+  /**
+   * A period still running (docs/metrics.md, definition 17): the plan column
+   * is the plan to date, and a column with this label shows the whole
+   * period's plan (通期計画) beside it.
+   */
+  fullPlanLabel?: string | null;
 }
 
-/** The last day a window counts (its end is exclusive): a month when it is a month end, else the day (a live period). */
-function lastCounted(endExclusive: string, locale: Locale): string {
-  const last = addDays(endExclusive, -1);
-  return Number(last.slice(8, 10)) === daysInMonth(last) ? formatMonth(last, locale, true) : formatDate(last, locale);
+/** The days a window counts (its end is exclusive): months when it ends on a month end, else days (a live period). */
+function windowText(window: { start: string; end: string }, locale: Locale): { from: string; to: string } {
+  const last = addDays(window.end, -1);
+  return Number(last.slice(8, 10)) === daysInMonth(last)
+    ? { from: formatMonth(window.start, locale, true), to: formatMonth(last, locale, true) }
+    : { from: formatDate(window.start, locale), to: formatDate(last, locale) };
 }
 
-export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth }: KpiTreeProps) {
+export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth, fullPlanLabel = null }: KpiTreeProps) {
   const { t, locale } = useI18n();
   const ordered = orderTree(nodes).filter((n) => maxDepth === undefined || n.depth <= maxDepth);
   const weakest = findWeakestLink(nodes, comparison);
   const maxEffect = Math.max(1, ...ordered.filter((n) => n.depth > 0).map((n) => Math.abs(n.effect[comparison] ?? 0)));
-  const compLabel = t(`compare.${comparison}` as const);
+  const compLabel = fullPlanLabel && comparison === 'plan' ? t('windows.planToDate') : t(`compare.${comparison}` as const);
 
   return (
     <div className="h-full overflow-auto">
@@ -64,6 +72,11 @@ export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth }: KpiTr
             <th scope="col" className="px-3 py-2 text-right font-medium">
               {compLabel}
             </th>
+            {fullPlanLabel ? (
+              <th scope="col" className="px-3 py-2 text-right font-medium">
+                {fullPlanLabel}
+              </th>
+            ) : null}
             <th scope="col" className="px-3 py-2 text-right font-medium">
               {t('kpiTree.col.change')}
             </th>
@@ -100,10 +113,7 @@ export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth }: KpiTr
                       {n.label}
                       {n.window ? (
                         <span className="ml-1.5 text-[11px] text-tremor-content-subtle">
-                          {t('kpiTree.window', {
-                            from: formatMonth(n.window.start, locale, true),
-                            to: lastCounted(n.window.end, locale),
-                          })}
+                          {t('kpiTree.window', windowText(n.window, locale))}
                         </span>
                       ) : null}
                       {n.note ? (
@@ -126,6 +136,11 @@ export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth }: KpiTr
                 <td className="px-3 py-1.5 text-right tabular-nums text-tremor-content">
                   {formatByUnit(base, n.unit, locale, currency)}
                 </td>
+                {fullPlanLabel ? (
+                  <td className="px-3 py-1.5 text-right tabular-nums text-tremor-content-subtle" data-col="plan-full">
+                    {formatByUnit(n.planFull ?? null, n.unit, locale, currency)}
+                  </td>
+                ) : null}
                 <td className="px-3 py-1.5 text-right tabular-nums">{change}</td>
                 <td className="px-3 py-1.5">
                   {effect === null ? (
