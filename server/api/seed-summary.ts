@@ -35,7 +35,11 @@ async function read(seedsDir: string, source: string): Promise<Summary> {
   const settingsFile = findSeedFile(seedsDir, 'settings');
   const bytes = settingsFile ? readFileSync(settingsFile) : undefined;
   const settings = bytes
-    ? (parseSync(settingsFile!.endsWith('.gz') ? gunzipSync(bytes) : bytes, { columns: true, skip_empty_lines: true, bom: true }) as {
+    ? (parseSync(settingsFile!.endsWith('.gz') ? gunzipSync(bytes) : bytes, {
+        columns: true,
+        skip_empty_lines: true,
+        bom: true,
+      }) as {
         key: string;
         value: string;
       }[])

@@ -127,7 +127,9 @@ export function periodWindows(kind: PeriodKind, start: string, asOf: string): Pe
   const through = isPartial ? (asOfDay < full.start ? addDays(full.start, -1) : asOfDay) : full.end;
   const current = { start: full.start, end: through };
   const earlier = (shift: number): DayRange =>
-    through < full.start ? { start: shiftMonth(full.start, shift), end: addDays(shiftMonth(full.start, shift), -1) } : shiftRange(current, shift);
+    through < full.start
+      ? { start: shiftMonth(full.start, shift), end: addDays(shiftMonth(full.start, shift), -1) }
+      : shiftRange(current, shift);
   const fullPlanMonths = Array.from({ length: months }, (_, i) => shiftMonth(periodStart, i));
   const planMonths: PlanMonthShare[] = [];
   for (const month of fullPlanMonths) {

@@ -51,7 +51,14 @@
  * line (it should not happen with data that passed the data tests).
  */
 import { FUNNEL_STAGES, type FunnelStage, shiftMonth } from '../contract/funnel.js';
-import { addDays, type DayRange, type PeriodKind, periodWindows, type PlanMonthShare, shiftRange } from '../contract/period-windows.js';
+import {
+  addDays,
+  type DayRange,
+  type PeriodKind,
+  periodWindows,
+  type PlanMonthShare,
+  shiftRange,
+} from '../contract/period-windows.js';
 import { COMPARISONS, type Comparison, type FunnelValues, kpiTree } from '../engine/kpi-tree.js';
 import type { RowOf } from '../warehouse/write-table.js';
 
@@ -275,9 +282,7 @@ export async function kpiTreeRows(
       try {
         tree = kpiTree(input);
         // the whole period's plan (通期計画) per node: the same tree against the full plan
-        planFull = new Map(
-          (w.isPartial ? kpiTree({ ...input, plan: fullPlan }) : tree).nodes.map((n) => [n.key, n.plan]),
-        );
+        planFull = new Map((w.isPartial ? kpiTree({ ...input, plan: fullPlan }) : tree).nodes.map((n) => [n.key, n.plan]));
       } catch (e) {
         log(`${type} ${start} skipped: ${(e as Error).message}`);
         continue;

@@ -92,11 +92,18 @@ describe('board and review agree on the year-over-year change (definition 17)', 
         const reviewRevenue = strip(await cell('revenue', 'yearAgo-change'));
         const reviewWins = strip(await cell('wins', 'yearAgo-change'));
         const fullPlan = await cell('revenue', 'plan-full');
-        const note = await page.locator('section[data-card-state]').filter({ has: page.locator('table') }).first().textContent();
+        const note = await page
+          .locator('section[data-card-state]')
+          .filter({ has: page.locator('table') })
+          .first()
+          .textContent();
         await screenshot(page, `like-windows-review-${locale}`);
 
         const want = { revenue: formatSignedPercent(expected.revenue, locale), wins: formatSignedPercent(expected.wins, locale) };
-        expect({ board: { revenue: boardRevenue, wins: boardWins }, review: { revenue: reviewRevenue, wins: reviewWins } }).toEqual({
+        expect({
+          board: { revenue: boardRevenue, wins: boardWins },
+          review: { revenue: reviewRevenue, wins: reviewWins },
+        }).toEqual({
           board: want,
           review: want,
         });

@@ -133,7 +133,12 @@ describe.skipIf(!haveSeeds)('like windows on the bundled seeds (definition 17)',
       for (const node of ['revenue', 'wins', 'recurring_revenue']) {
         // month rows exist up to as_of's month: the months of the plan to date
         const monthly = months.filter((m) => m.node === node && inPeriod(String(m.period_label)));
-        expect(monthly.map((m) => String(m.period_label)).sort().at(-1)).toBe('2026-11');
+        expect(
+          monthly
+            .map((m) => String(m.period_label))
+            .sort()
+            .at(-1),
+        ).toBe('2026-11');
         const toDate = monthly.reduce((sum, m) => {
           const share = String(m.period_label) === '2026-11' ? 20 / 30 : 1;
           return sum + Number(m.plan_full) * share;

@@ -25,7 +25,10 @@ import { useSettings } from '../state/settings';
 export type DealFlowMeasure =
   | typeof DEALS.won
   | typeof DEALS.newWon
-  | typeof DEALS.winRate | typeof DEALS.avgDealSize | typeof DEALS.avgSalesCycleDays | typeof DEALS.wonAmount;
+  | typeof DEALS.winRate
+  | typeof DEALS.avgDealSize
+  | typeof DEALS.avgSalesCycleDays
+  | typeof DEALS.wonAmount;
 
 export interface DealKpiTileProps {
   measure: DealFlowMeasure;

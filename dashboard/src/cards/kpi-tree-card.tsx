@@ -164,7 +164,9 @@ export function KpiTreeCard({ height = 520, link, picker = true }: { height?: nu
       unapplied={
         narrowed ? [...(filters.segment ? ['segment' as const] : []), ...(filters.channel ? ['channel' as const] : [])] : []
       }
-      note={partial ? t('kpiTree.partial', { through: formatDate(periodWindowsOf(period, settings.asOf).through, locale) }) : null}
+      note={
+        partial ? t('kpiTree.partial', { through: formatDate(periodWindowsOf(period, settings.asOf).through, locale) }) : null
+      }
       emptyReason={t('kpiTree.empty', { period: formatPeriodKey(period.key, locale) })}
       actions={picker ? <ComparisonPicker /> : null}
     >

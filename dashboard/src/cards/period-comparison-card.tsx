@@ -103,7 +103,11 @@ export function PeriodComparisonCard() {
                 {cols.map(({ c }) => {
                   const ch = change(n, c, locale);
                   return [
-                    <td key={`${c}-v`} data-col={`${c}-value`} className="px-2 py-1.5 text-right tabular-nums text-tremor-content">
+                    <td
+                      key={`${c}-v`}
+                      data-col={`${c}-value`}
+                      className="px-2 py-1.5 text-right tabular-nums text-tremor-content"
+                    >
                       {formatByUnit(n[c], n.unit, locale, settings.currency)}
                     </td>,
                     <td
