@@ -129,6 +129,8 @@ export const DEALS = {
   employeeBand: 'deals.employee_band',
   opportunities: 'deals.opportunities',
   won: 'deals.won',
+  /** Won `new` deals: the wins of the KPI tree (definition 12). */
+  newWon: 'deals.new_won',
   lost: 'deals.lost',
   winRate: 'deals.win_rate',
   wonAmount: 'deals.won_amount',
@@ -265,7 +267,10 @@ export const KPI_TREE = {
   weakestVsPrevious: 'kpi_tree.is_weakest_link_vs_previous',
   weakestVsYearAgo: 'kpi_tree.is_weakest_link_vs_year_ago',
   actual: 'kpi_tree.actual',
+  /** The plan to date for the period holding as_of (definition 17), else the whole period's plan. */
   plan: 'kpi_tree.plan',
+  /** The whole period's plan (通期計画). */
+  planFull: 'kpi_tree.plan_full',
   previous: 'kpi_tree.previous',
   yearAgo: 'kpi_tree.year_ago',
   effectVsPlan: 'kpi_tree.effect_vs_plan',

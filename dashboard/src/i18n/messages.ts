@@ -48,8 +48,6 @@ export const en = {
   'compare.plan': 'Plan',
   'compare.previous': 'Previous period',
   'compare.yearAgo': 'Year ago',
-  'compare.previousPeriod': 'vs previous period',
-  'compare.previousSameSpan': 'vs prior period to date',
   'unit.leads': 'leads',
   'unit.accounts': 'accounts',
   'axis.fiscalMonth': 'Fiscal month',
@@ -85,7 +83,6 @@ export const en = {
   'board.revenue.actual': 'Actual',
   'board.revenue.target': 'Target',
   'board.revenue.chartLabel': 'Revenue and target by fiscal month',
-  'board.kpi.wins': 'Wins',
   'board.kpi.winRate': 'Win rate',
   'board.kpi.avgDealSize': 'Average deal size',
   'board.kpi.salesCycle': 'Sales cycle',
@@ -115,7 +112,8 @@ export const en = {
   'kpiTree.col.effect': 'Revenue effect',
   'kpiTree.col.share': 'Share of gap',
   'kpiTree.weakest': 'Weakest link',
-  'kpiTree.partial': 'The period is still running: it is compared with whole periods.',
+  'kpiTree.partial':
+    'The period is still running: compared through {through}, against the plan to date and the same days of the earlier periods.',
 
   'funnel.title': 'Funnel',
   'funnel.description': 'How many leads reach each stage, how many convert, how fast, and by which path.',
@@ -414,6 +412,14 @@ export const en = {
   'data.mapping': 'Mapping in force: time zone {zone}, encoding {encoding}, {file}',
   'data.defaults': 'the source’s defaults',
   'data.ignored': '(ignored)',
+  // Like windows for a live period (docs/metrics.md, definition 17)
+  'windows.vsYearAgo': 'vs same period last year',
+  'windows.vsYearAgoToDate': 'vs same days last year',
+  'windows.fullYearPlan': 'Full-year plan',
+  'windows.fullPeriodPlan': 'Full-period plan',
+  'windows.planToDate': 'Plan to date',
+  'windows.through': '{from} – {to}',
+  'board.kpi.newWins': 'New wins',
   ...practiceEn,
 } as const;
 
@@ -462,8 +468,6 @@ export const ja: Record<MessageKey, string> = {
   'compare.plan': '計画',
   'compare.previous': '前期',
   'compare.yearAgo': '前年同期',
-  'compare.previousPeriod': '前期比',
-  'compare.previousSameSpan': '前期同期間比',
   'unit.leads': 'リード',
   'unit.accounts': '取引先',
   'axis.fiscalMonth': '会計月',
@@ -499,7 +503,6 @@ export const ja: Record<MessageKey, string> = {
   'board.revenue.actual': '実績',
   'board.revenue.target': '目標',
   'board.revenue.chartLabel': '会計月別の受注金額と目標',
-  'board.kpi.wins': '受注件数',
   'board.kpi.winRate': '受注率',
   'board.kpi.avgDealSize': '平均受注単価',
   'board.kpi.salesCycle': '営業サイクル',
@@ -529,7 +532,7 @@ export const ja: Record<MessageKey, string> = {
   'kpiTree.col.effect': '受注金額への影響',
   'kpiTree.col.share': 'ギャップ寄与',
   'kpiTree.weakest': '最弱リンク',
-  'kpiTree.partial': '期間の途中です。比較対象は期間全体の値です。',
+  'kpiTree.partial': '期間の途中です。{through}までの実績を、同日までの計画、前期・前年同期の同じ日までと比較しています。',
 
   'funnel.title': 'ファネル',
   'funnel.description': '各ステージに何件到達し、どれだけ転換し、どれくらいの速さで、どの経路を通ったか。',
@@ -824,6 +827,14 @@ export const ja: Record<MessageKey, string> = {
   'data.mapping': '適用中のマッピング: タイムゾーン {zone}、文字コード {encoding}、{file}',
   'data.defaults': 'ソースの既定値',
   'data.ignored': '(取り込まない)',
+  // Like windows for a live period (docs/metrics.md, definition 17)
+  'windows.vsYearAgo': '前年同期比',
+  'windows.vsYearAgoToDate': '前年同期間比',
+  'windows.fullYearPlan': '通期計画',
+  'windows.fullPeriodPlan': '期間計画',
+  'windows.planToDate': '計画 (同日まで)',
+  'windows.through': '{from}〜{to}',
+  'board.kpi.newWins': '新規受注件数',
   ...practiceJa,
 };
 
