@@ -23,9 +23,9 @@ export async function readWarehouse(file: string, sql: string): Promise<Record<s
   try {
     const conn = await instance.connect();
     try {
-      return (await conn.runAndReadAll(sql)).getRowObjectsJS().map((r) =>
-        Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])),
-      );
+      return (await conn.runAndReadAll(sql))
+        .getRowObjectsJS()
+        .map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
     } finally {
       conn.closeSync();
     }

@@ -66,7 +66,8 @@ export interface ComponentRow {
 }
 
 /** Age bands (days in the current state) that the empirical rates condition on. */
-const AGE_BAND = (days: string) => `case when ${days} <= 30 then 0 when ${days} <= 90 then 1 when ${days} <= 180 then 2 else 3 end`;
+const AGE_BAND = (days: string) =>
+  `case when ${days} <= 30 then 0 when ${days} <= 90 then 1 when ${days} <= 180 then 2 else 3 end`;
 /** Trailing window of the run rate, days. */
 const RUN_RATE_DAYS = 90;
 /** Fewer cases than this in an age band: the band's rate pools all bands of the state. */
@@ -177,7 +178,7 @@ state_now as (
     select
         transitions.lead_id,
         arg_max(transitions.to_stage, transitions.transitioned_at) as state,
-        ${AGE_BAND('date_diff(\'day\', max(transitions.transitioned_at), any_value(params.cutoff_at))')} as band,
+        ${AGE_BAND("date_diff('day', max(transitions.transitioned_at), any_value(params.cutoff_at))")} as band,
     from transitions
     cross join params
     where transitions.transitioned_at < params.cutoff_at
@@ -188,7 +189,7 @@ state_then as (
     select
         transitions.lead_id,
         arg_max(transitions.to_stage, transitions.transitioned_at) as state,
-        ${AGE_BAND('date_diff(\'day\', max(transitions.transitioned_at), any_value(params.analog_cutoff_at))')} as band,
+        ${AGE_BAND("date_diff('day', max(transitions.transitioned_at), any_value(params.analog_cutoff_at))")} as band,
     from transitions
     cross join params
     where transitions.transitioned_at < params.analog_cutoff_at

@@ -135,7 +135,11 @@ export function periodsHolding(day: string, startMonth: number): Period[] {
 export function pastFiscalYears(firstDay: string, asOfDay: string, startMonth: number): Period[] {
   const firstMonth = `${firstDay.slice(0, 7)}-01`;
   const out: Period[] = [];
-  for (let start = fiscalYearStart(firstDay, startMonth); addMonths(start, 12) <= addDays(asOfDay, 1); start = addMonths(start, 12)) {
+  for (
+    let start = fiscalYearStart(firstDay, startMonth);
+    addMonths(start, 12) <= addDays(asOfDay, 1);
+    start = addMonths(start, 12)
+  ) {
     if (start >= firstMonth) out.push({ type: 'fiscal_year', label: `FY${start.slice(0, 4)}`, start, end: addMonths(start, 12) });
   }
   return out;

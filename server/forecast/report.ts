@@ -74,7 +74,8 @@ export async function renderBacktestReport(query: Query): Promise<string> {
     forecast_ape: r.forecast_ape === null ? null : Number(r.forecast_ape),
     pace_ape: r.pace_ape === null ? null : Number(r.pace_ape),
   }));
-  if (!points.length) return `${REPORT_START}\n\nNo past fiscal year lies wholly inside the data: nothing to backtest.\n\n${REPORT_END}`;
+  if (!points.length)
+    return `${REPORT_START}\n\nNo past fiscal year lies wholly inside the data: nothing to backtest.\n\n${REPORT_END}`;
   const years = [...new Set(points.map((p) => p.period_label))];
   const table = (subset: readonly Point[]) => {
     const summary = summarize(subset);

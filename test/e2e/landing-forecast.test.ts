@@ -37,7 +37,12 @@ describe('the landing forecast card', () => {
   for (const locale of ['ja', 'en'] as const) {
     it(`shows the forecast, its interval, the pace and the backtest (${locale})`, async () => {
       const [year] = await api({
-        measures: ['landing_forecast.forecast', 'landing_forecast.forecast_low', 'landing_forecast.forecast_high', 'landing_forecast.pace'],
+        measures: [
+          'landing_forecast.forecast',
+          'landing_forecast.forecast_low',
+          'landing_forecast.forecast_high',
+          'landing_forecast.pace',
+        ],
         filters: [
           { member: 'landing_forecast.period_type', operator: 'equals', values: ['fiscal_year'] },
           { member: 'landing_forecast.metric', operator: 'equals', values: ['revenue'] },

@@ -84,7 +84,7 @@ const LANDING_QUERY = {
 };
 
 describe('the backtest on the bundled data', () => {
-  it("beats the straight-line pace on revenue at 6, 3 and 1 months before year-end, from rollups", async () => {
+  it('beats the straight-line pace on revenue at 6, 3 and 1 months before year-end, from rollups', async () => {
     const { rows, preAggregations } = await load(BACKTEST_QUERY);
     expect(preAggregations.length).toBe(1);
     const at = (m: number) => rows.find((r) => Number(r['forecast_backtest.months_remaining']) === m)!;
@@ -152,7 +152,9 @@ async function seedsCutAt(cutoff: string): Promise<string> {
   const conn = await instance.connect();
   try {
     const leads = path.join(BUNDLED_SEEDS, 'leads.csv');
-    await conn.run(`create table cut_leads as select lead_id from read_csv('${leads}', all_varchar = true) where ${before('created_at')}`);
+    await conn.run(
+      `create table cut_leads as select lead_id from read_csv('${leads}', all_varchar = true) where ${before('created_at')}`,
+    );
     for (const name of await readdir(BUNDLED_SEEDS)) {
       const table = name.replace(/\.csv$/, '');
       if (!name.endsWith('.csv')) continue;
@@ -160,7 +162,9 @@ async function seedsCutAt(cutoff: string): Promise<string> {
         await copyFile(path.join(BUNDLED_SEEDS, name), path.join(dir, name));
         continue;
       }
-      await conn.run(`create or replace table seed as select * from read_csv('${path.join(BUNDLED_SEEDS, name)}', all_varchar = true)`);
+      await conn.run(
+        `create or replace table seed as select * from read_csv('${path.join(BUNDLED_SEEDS, name)}', all_varchar = true)`,
+      );
       await conn.run(`copy (${cuts[table]}) to '${path.join(dir, name)}' (header, delimiter ',')`);
     }
   } finally {
@@ -290,7 +294,9 @@ describe('the live forecast (FY2026 at as_of 2026-11-20) against plain SQL', () 
       filters: [eq('plan.stage', 'won')],
       timeDimensions: [{ dimension: 'plan.fiscal_month', granularity: 'month', dateRange: ['2026-11-01', '2027-03-31'] }],
     });
-    const byMonth = new Map(rows.map((r) => [String(r['plan.fiscal_month.month']).slice(0, 7), Number(r['plan.recurring_forecast'])]));
+    const byMonth = new Map(
+      rows.map((r) => [String(r['plan.fiscal_month.month']).slice(0, 7), Number(r['plan.recurring_forecast'])]),
+    );
     expect([...byMonth.keys()]).toEqual(['2026-11', '2026-12', '2027-01', '2027-02', '2027-03']);
     // November 21–30: 10 of its 30 days remain
     const expected = [...byMonth.entries()].reduce((s, [m, v]) => s + (m === '2026-11' ? (v * 10) / 30 : v), 0);

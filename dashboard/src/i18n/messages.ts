@@ -311,7 +311,8 @@ export const en = {
   'plan.form.ltvCacHint': 'Allowable CAC = LTV ÷ {value}',
   // the landing forecast card (plan page; docs/metrics.md, definition 18)
   'plan.forecast.title': 'Landing forecast',
-  'plan.forecast.subtitle': 'Where the period lands, as of {asOf}: actual + open pipeline + leads still to come + recurring, with an 80 % interval, next to the straight-line pace.',
+  'plan.forecast.subtitle':
+    'Where the period lands, as of {asOf}: actual + open pipeline + leads still to come + recurring, with an 80 % interval, next to the straight-line pace.',
   'plan.forecast.empty': 'No landing forecast: the warehouse has no data to forecast from.',
   'plan.forecast.headline': 'Revenue, {period}: landing forecast',
   'plan.forecast.interval': '80 % interval {low} – {high}',
@@ -325,7 +326,8 @@ export const en = {
   'plan.forecast.metric.revenue': 'Revenue',
   'plan.forecast.metric.newWins': 'New wins',
   'plan.forecast.backtestTitle': 'Backtest: revenue error by months remaining',
-  'plan.forecast.backtestNote': 'At every month-end of the past fiscal years, the year forecast from what was known that day; mean absolute % error against the actual result.',
+  'plan.forecast.backtestNote':
+    'At every month-end of the past fiscal years, the year forecast from what was known that day; mean absolute % error against the actual result.',
   'plan.forecast.noBacktest': 'No past fiscal year lies wholly inside the data yet: nothing to backtest.',
   'plan.forecast.monthsRemaining': 'Months left',
   'plan.forecast.monthsLeft': '{months} mo',
@@ -739,7 +741,8 @@ export const ja: Record<MessageKey, string> = {
   'plan.form.ltvCacHint': '許容CAC = LTV ÷ {value}',
   // the landing forecast card (plan page; docs/metrics.md, definition 18)
   'plan.forecast.title': '着地見込み',
-  'plan.forecast.subtitle': '{asOf} 時点の着地見込み: 実績 + 進行中パイプライン + 今後のリード由来 + 継続売上。80% 区間と直線ペースを並べて表示。',
+  'plan.forecast.subtitle':
+    '{asOf} 時点の着地見込み: 実績 + 進行中パイプライン + 今後のリード由来 + 継続売上。80% 区間と直線ペースを並べて表示。',
   'plan.forecast.empty': '着地見込みなし: 予測に使えるデータがありません。',
   'plan.forecast.headline': '受注金額 {period} の着地見込み',
   'plan.forecast.interval': '80% 区間 {low} 〜 {high}',
@@ -753,7 +756,8 @@ export const ja: Record<MessageKey, string> = {
   'plan.forecast.metric.revenue': '受注金額',
   'plan.forecast.metric.newWins': '新規受注件数',
   'plan.forecast.backtestTitle': 'バックテスト: 残り月数別の受注金額の誤差',
-  'plan.forecast.backtestNote': '過去の会計年度の各月末に、その日までの情報だけで年度の着地を予測し、実績との平均絶対誤差率を比べたもの。',
+  'plan.forecast.backtestNote':
+    '過去の会計年度の各月末に、その日までの情報だけで年度の着地を予測し、実績との平均絶対誤差率を比べたもの。',
   'plan.forecast.noBacktest': 'データに丸ごと含まれる過去の会計年度がまだなく、バックテストできません。',
   'plan.forecast.monthsRemaining': '残り月数',
   'plan.forecast.monthsLeft': '{months}か月',

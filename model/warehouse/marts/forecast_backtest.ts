@@ -8,7 +8,13 @@
  * Limits: no past fiscal year wholly inside the data → the table is empty
  * (the live forecast's interval then has only the pipeline's spread).
  */
-import { backtestRows, type BacktestRow, FORECAST_BACKTEST_COLUMNS, pastFiscalYears, readForecastSettings } from '../../../server/forecast/index.js';
+import {
+  backtestRows,
+  type BacktestRow,
+  FORECAST_BACKTEST_COLUMNS,
+  pastFiscalYears,
+  readForecastSettings,
+} from '../../../server/forecast/index.js';
 import type { ModelContext } from '../../../server/warehouse/run-models.js';
 
 export const dependsOn = ['settings', 'deals', 'lead_stage_reach', 'funnel_stages', 'stg_stage_transitions'];

@@ -6,7 +6,13 @@
  * from marts.forecast_backtest and the straight-line pace beside it. The
  * method lives in server/forecast/.
  */
-import { FORECAST_LANDING_COLUMNS, type BacktestRow, type LandingRow, landingRows, readForecastSettings } from '../../../server/forecast/index.js';
+import {
+  FORECAST_LANDING_COLUMNS,
+  type BacktestRow,
+  type LandingRow,
+  landingRows,
+  readForecastSettings,
+} from '../../../server/forecast/index.js';
 import type { ModelContext } from '../../../server/warehouse/run-models.js';
 
 export const dependsOn = ['settings', 'deals', 'lead_stage_reach', 'funnel_stages', 'stg_stage_transitions', 'forecast_backtest'];
