@@ -100,7 +100,7 @@ export async function renderBacktestReport(query: Query): Promise<string> {
     `Fiscal years backtested: ${years.join(', ')} (every month-end, ${points.filter((p) => p.metric === 'revenue').length} revenue forecasts).`,
     'Each cell: MAPE of the landing forecast / MAPE of the straight-line pace; bold where the forecast is the better.',
     '',
-    'Over every past fiscal year (the published figure; the test holds revenue to it):',
+    'Over every past fiscal year (the published figure; the test holds revenue and new wins to it at 6, 3 and 1 months left):',
     '',
     ...table(points),
     '',

@@ -84,17 +84,18 @@ const LANDING_QUERY = {
 };
 
 describe('the backtest on the bundled data', () => {
-  it('beats the straight-line pace on revenue at 6, 3 and 1 months before year-end, from rollups', async () => {
-    const { rows, preAggregations } = await load(BACKTEST_QUERY);
-    expect(preAggregations.length).toBe(1);
-    const at = (m: number) => rows.find((r) => Number(r['forecast_backtest.months_remaining']) === m)!;
-    for (const m of [6, 3, 1]) {
-      const row = at(m);
-      expect(row, `${m} months remaining`).toBeDefined();
-      expect(Number(row['forecast_backtest.error_points'])).toBeGreaterThanOrEqual(2);
-      const forecast = Number(row['forecast_backtest.forecast_mape']);
-      const pace = Number(row['forecast_backtest.pace_mape']);
-      expect(forecast, `${m} months remaining: forecast MAPE ${forecast} vs pace ${pace}`).toBeLessThan(pace);
+  it('beats the straight-line pace on revenue and new wins at 6, 3 and 1 months before year-end, from rollups', async () => {
+    for (const metric of ['revenue', 'new_wins']) {
+      const { rows, preAggregations } = await load({ ...BACKTEST_QUERY, filters: [eq('forecast_backtest.metric', metric)] });
+      expect(preAggregations.length).toBe(1);
+      for (const m of [6, 3, 1]) {
+        const row = rows.find((r) => Number(r['forecast_backtest.months_remaining']) === m)!;
+        expect(row, `${metric}, ${m} months remaining`).toBeDefined();
+        expect(Number(row['forecast_backtest.error_points'])).toBeGreaterThanOrEqual(2);
+        const forecast = Number(row['forecast_backtest.forecast_mape']);
+        const pace = Number(row['forecast_backtest.pace_mape']);
+        expect(forecast, `${metric}, ${m} months remaining: forecast MAPE ${forecast} vs pace ${pace}`).toBeLessThan(pace);
+      }
     }
     // the comparison means something only if some forecasts were made with history (not the pace fallback)
     const { rows: bases } = await load({
@@ -305,6 +306,21 @@ describe('the live forecast (FY2026 at as_of 2026-11-20) against plain SQL', () 
 });
 
 describe('the plan page card and the docs', () => {
+  it('titles and describes every member of both views in Japanese and English', async () => {
+    const res = await t.request('/cubejs-api/v1/meta');
+    expect(res.status).toBe(200);
+    const views = res.body.cubes.filter((c: { name: string }) => ['landing_forecast', 'forecast_backtest'].includes(c.name));
+    expect(views.length).toBe(2);
+    for (const view of views) {
+      expect(view.description, view.name).toMatch(/[ぁ-んァ-ヶ一-龠][\s\S]*\n[A-Za-z]/);
+      for (const m of [...view.measures, ...view.dimensions]) {
+        expect(m.title, m.name).toMatch(/[ぁ-んァ-ヶ一-龠]/);
+        expect(m.description, m.name).toMatch(/[ぁ-んァ-ヶ一-龠][\s\S]*\n.*[A-Za-z]/);
+        expect(m.meta?.title_en, m.name).toBeTruthy();
+      }
+    }
+  });
+
   it("serves the card's forecast query from a rollup", async () => {
     const { rows, preAggregations } = await load(LANDING_QUERY);
     expect(preAggregations.length).toBe(1);

@@ -64,7 +64,7 @@ export function LandingForecastCard() {
     <CardFrame
       title={t('plan.forecast.title')}
       subtitle={t('plan.forecast.subtitle', { asOf: formatDate(settings.asOf, locale) })}
-      height={520}
+      height={440}
       state={state}
       skeleton="table"
       unapplied={[...(filters.segment ? ['segment' as const] : []), ...(filters.channel ? ['channel' as const] : [])]}
