@@ -16,7 +16,7 @@ import path from 'node:path';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
-import { detectEncoding, type TextEncoding } from './text.js';
+import { detectEncoding, hasNonAscii, SAMPLE_BYTES, wholeLines, type TextEncoding } from './text.js';
 
 export interface CsvRow {
   line: number;
@@ -57,14 +57,66 @@ export async function sampleFile(file: string, bytes = 1 << 20): Promise<Buffer>
   }
 }
 
+/** The file's bytes as a stream (decompressed for .gz), and how to stop reading it. */
+function byteStream(file: string): { stream: AsyncIterable<Buffer>; close(): void } {
+  const raw = createReadStream(file, { highWaterMark: 1 << 16 });
+  if (!isGzip(file)) return { stream: raw, close: () => raw.destroy() };
+  const gunzip = createGunzip();
+  raw.on('error', (e) => gunzip.destroy(e));
+  return {
+    stream: raw.pipe(gunzip),
+    close: () => {
+      raw.destroy();
+      gunzip.destroy();
+    },
+  };
+}
+
+/**
+ * The encoding of a whole file, decided on whole lines: reads a megabyte,
+ * then on to the end of its line, and on further while everything read is
+ * ASCII (a file may be plain ASCII for its first megabyte and Japanese
+ * after). Never decides on a sample cut inside a character.
+ */
+export async function detectFileEncoding(file: string): Promise<TextEncoding> {
+  const { stream, close } = byteStream(file);
+  let parts: Buffer[] = [];
+  let size = 0;
+  let first = true;
+  try {
+    for await (const chunk of stream) {
+      if (first) {
+        first = false;
+        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) return 'utf8';
+        if (chunk[0] === 0xff && chunk[1] === 0xfe) return 'utf16le';
+      }
+      parts.push(chunk);
+      size += chunk.length;
+      if (size < SAMPLE_BYTES || chunk.indexOf(0x0a) < 0) continue;
+      const sample = Buffer.concat(parts);
+      const whole = wholeLines(sample, false);
+      if (hasNonAscii(whole)) return detectEncoding(whole);
+      // All ASCII so far: keep only the unfinished line and read on.
+      parts = [sample.subarray(whole.length)];
+      size = parts[0]!.length;
+    }
+    return detectEncoding(Buffer.concat(parts));
+  } finally {
+    close();
+  }
+}
+
 /** Header fields of a file (decoded, BOM removed), for recognising which export it is. */
 export async function readHeader(
   file: string,
   encoding: TextEncoding | 'auto' = 'auto',
 ): Promise<{ header: string[]; encoding: TextEncoding }> {
-  const sample = await sampleFile(file, 1 << 16);
-  const enc = encoding === 'auto' ? detectEncoding(sample) : encoding;
-  const text = iconv.decode(sample, enc).replace(/^\uFEFF/, '');
+  const enc = encoding === 'auto' ? await detectFileEncoding(file) : encoding;
+  let sample = await sampleFile(file, 1 << 16);
+  if (sample.indexOf(0x0a) < 0) sample = await sampleFile(file, 1 << 22);
+  // The first line only, decoded whole (a sample cut inside a character would decode its last one as U+FFFD).
+  const end = enc === 'utf16le' ? sample.length & ~1 : sample.indexOf(0x0a) + 1 || sample.length;
+  const text = iconv.decode(sample.subarray(0, end), enc).replace(/^\uFEFF/, '');
   const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
   const parsed = await new Promise<string[][]>((resolve, reject) =>
     parse(firstLine, { relax_quotes: true, relax_column_count: true }, (err, out) => (err ? reject(err) : resolve(out))),
@@ -94,7 +146,7 @@ export async function readCsv(
   onItem: (item: CsvItem) => void,
 ): Promise<void> {
   const size = (await stat(file)).size;
-  const encoding = !options.encoding || options.encoding === 'auto' ? detectEncoding(await sampleFile(file)) : options.encoding;
+  const encoding = !options.encoding || options.encoding === 'auto' ? await detectFileEncoding(file) : options.encoding;
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
   let read = 0;
   raw.on('data', (chunk) => {
