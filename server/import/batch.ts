@@ -91,6 +91,8 @@ export interface FileReport {
   kind: string;
   encoding: string;
   rows: number;
+  /** Report lines that are not records (totals and subtotals, group headings, footer): skipped, not quarantined. */
+  skipped?: { total: number; group: number; footer: number };
 }
 
 export function csvField(v: unknown): string {

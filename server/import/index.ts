@@ -71,6 +71,8 @@ export interface SourceRun {
   finishedAt: string;
   files: FileReport[];
   read: number;
+  /** Report lines that are not records, all files together: totals and subtotals, group headings, footer lines. */
+  skipped: { total: number; group: number; footer: number };
   accepted: number;
   quarantinedRows: number;
   quarantined: number;
@@ -162,12 +164,27 @@ async function quarantineSample(file: string, limit = QUARANTINE_SHOWN): Promise
   return rows;
 }
 
+function skippedText(s: { total: number; group: number; footer: number }): string {
+  return [
+    s.total && `${s.total} total/subtotal line(s)`,
+    s.group && `${s.group} group heading(s)`,
+    s.footer && `${s.footer} footer line(s)`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
 function formatSummary(m: ImportManifest, dir: string | undefined, cwd: string, sample: Record<string, string>[]): string {
   const r = m.run;
   const lines = [
     `${r.source}: ${r.files.length} file(s), ${r.read} rows read, ${r.accepted} accepted, ${r.quarantinedRows} quarantined`,
-    ...r.files.map((f) => `  ${f.file}  (${f.kind}, ${f.encoding}, ${f.rows} rows)`),
+    ...r.files.map(
+      (f) => `  ${f.file}  (${f.kind}, ${f.encoding}, ${f.rows} rows${f.skipped ? `; ${skippedText(f.skipped)}` : ''})`,
+    ),
   ];
+  const skipped = r.skipped ?? { total: 0, group: 0, footer: 0 };
+  if (skipped.total + skipped.group + skipped.footer > 0)
+    lines.push(`report lines skipped (not records, neither imported nor quarantined): ${skippedText(skipped)}`);
   const reasons = Object.entries(r.reasons).sort((a, b) => b[1] - a[1]);
   if (reasons.length) lines.push('quarantined per reason:', ...reasons.map(([k, n]) => `  ${String(n).padStart(6)}  ${k}`));
   if (sample.length) {
@@ -289,6 +306,14 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
       finishedAt: new Date().toISOString(),
       files: batch.files,
       read: batch.read,
+      skipped: batch.files.reduce(
+        (sum, f) => ({
+          total: sum.total + (f.skipped?.total ?? 0),
+          group: sum.group + (f.skipped?.group ?? 0),
+          footer: sum.footer + (f.skipped?.footer ?? 0),
+        }),
+        { total: 0, group: 0, footer: 0 },
+      ),
       accepted: batch.read - quarantinedRows,
       quarantinedRows,
       quarantined: batch.quarantined + merged.quarantined,

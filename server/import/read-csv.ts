@@ -9,6 +9,15 @@
  * row with bytes that are not valid in the file's encoding (U+FFFD after
  * decoding). Values are trimmed of the spaces Excel pads cells with;
  * otherwise text is returned as written.
+ *
+ * Lines a report adds that are not records are handed back as skipped, and
+ * counted, never imported nor quarantined: totals and subtotals (a row whose
+ * first filled cell is 合計, 小計, 総計, Total, Subtotal, Grand Total, with
+ * or without a count such as "合計 (12)"), group headings of a grouped
+ * report (a row whose only filled cell is the first one, written "value
+ * (n)" or "label: value (n)"), and the footer (single-field lines at the end
+ * of a report export, when one of them is the report's copyright or
+ * confidentiality line).
  */
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
@@ -124,7 +133,30 @@ export async function readHeader(
   return { header: (parsed[0] ?? []).map((h) => h.trim()), encoding: enc };
 }
 
-export type CsvItem = CsvRow | (CsvProblem & { problem: true });
+/** A report line that is not a record: a total or subtotal, a group heading, a footer line. */
+export interface CsvSkipped {
+  line: number;
+  skipped: 'total' | 'group' | 'footer';
+  text: string;
+}
+
+export type CsvItem = CsvRow | (CsvProblem & { problem: true }) | CsvSkipped;
+
+/** Report totals and subtotals in the languages the vendors' UIs write them, alone or with a count. */
+const TOTAL =
+  /^(?:合計|小計|総計|総合計|計|grand\s*totals?|sub-?\s*totals?|totals?|record\s*count|レコード数|件数)(?:\s*[(（:：]?\s*[\d,]*\s*(?:件|records?)?\s*[)）]?)$/i;
+/** A grouped report's heading: "Open - Not Contacted (12)", "Lead Status: Working (3)", "フェーズ: 商談 (4件)". */
+const GROUP = /^.+[(（]\s*[\d,]+\s*(?:件|records?)?\s*[)）]$/i;
+
+/** Why a row is not a record of the export, or undefined when it is one. */
+function reportLine(fields: string[]): CsvSkipped['skipped'] | undefined {
+  const filled = fields.map((f) => f.trim()).filter((f) => f !== '');
+  if (!filled.length) return undefined;
+  if (TOTAL.test(filled[0]!.normalize('NFKC'))) return 'total';
+  if (filled.length === 1 && fields[0]!.trim() !== '' && fields.length > 1 && GROUP.test(filled[0]!.normalize('NFKC')))
+    return 'group';
+  return undefined;
+}
 
 /**
  * Streams the rows of `file` to `onItem` (synchronously, in file order; a
@@ -182,6 +214,12 @@ export async function readCsv(
         return;
       }
       if (fields.length === 1 && fields[0]!.trim() === '') return;
+      const report = reportLine(fields);
+      if (report) {
+        for (const h of held.splice(0)) onItem(ragged(h.line, h.fields, header));
+        onItem({ line, skipped: report, text: fields.join(',').slice(0, 200) });
+        return;
+      }
       if (options.footer && fields.length === 1 && header.length > 1) {
         held.push({ line, fields });
         return;
@@ -218,7 +256,9 @@ export async function readCsv(
   });
   if (failed) throw failed;
   if (!header) throw new Error(`${path.basename(file)}: the file is empty (no header row)`);
-  if (!held.some((h) => options.footer!.test(h.fields[0]!))) for (const h of held) onItem(ragged(h.line, h.fields, header));
+  const footer = held.some((h) => options.footer!.test(h.fields[0]!));
+  for (const h of held)
+    onItem(footer ? { line: h.line, skipped: 'footer', text: h.fields[0]!.slice(0, 200) } : ragged(h.line, h.fields, header));
 }
 
 function ragged(line: number, fields: string[], header: string[]): CsvProblem & { problem: true } {

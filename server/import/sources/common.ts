@@ -6,7 +6,7 @@
  * line, column, value and reason. A row is either accepted whole or
  * quarantined whole; the caller checks `row.rejected` before writing.
  */
-import { Batch, type Origin } from '../batch.js';
+import { Batch, type FileReport, type Origin } from '../batch.js';
 import { DateReader } from '../dates.js';
 import { ValueMap, type MappingFile, type ValueKind } from '../mapping.js';
 import { readCsv } from '../read-csv.js';
@@ -276,7 +276,7 @@ export async function eachRow(
   opts: { footer?: RegExp; headerLine?: number } = {},
 ): Promise<void> {
   const display = ctx.display(file);
-  const report = { file: display, kind, encoding: '', rows: 0 };
+  const report: FileReport = { file: display, kind, encoding: '', rows: 0 };
   ctx.batch.files.push(report);
   let total = 0;
   let folded: Map<string, string> | undefined;
@@ -294,6 +294,11 @@ export async function eachRow(
       onProgress: (bytes) => ctx.onProgress?.(display, bytes, total),
     },
     (item) => {
+      if ('skipped' in item) {
+        const skipped = (report.skipped ??= { total: 0, group: 0, footer: 0 });
+        skipped[item.skipped]++;
+        return;
+      }
       report.rows++;
       ctx.batch.read++;
       if ('problem' in item) {
