@@ -8,7 +8,7 @@
  */
 import { Batch, type FileReport, type Origin } from '../batch.js';
 import { DateReader } from '../dates.js';
-import { ValueMap, type MappingFile, type ValueKind } from '../mapping.js';
+import { lookupKey, ValueMap, type MappingFile, type ValueKind } from '../mapping.js';
 import { readCsv } from '../read-csv.js';
 import { fold, normaliseEmail, parseAmount, type TextEncoding } from '../text.js';
 
@@ -73,9 +73,11 @@ export function buildMaps(
   mapping: MappingFile | undefined,
   channels: string[],
   stages: string[],
+  /** Every source's defaults: values vendors define, the only ground for a suggestion. */
+  known: SourceDefaults[] = [],
 ): Record<ValueKind, ValueMap> {
   const m = mapping;
-  return {
+  const maps: Record<ValueKind, ValueMap> = {
     stages: new ValueMap('stages', stages, defaults.stages ?? {}, m?.stages ?? {}),
     channels: new ValueMap('channels', channels, defaults.channels ?? {}, m?.channels ?? {}),
     deal_types: new ValueMap('deal_types', DEAL_TYPES, defaults.deal_types ?? {}, m?.deal_types ?? {}),
@@ -83,6 +85,15 @@ export function buildMaps(
     deal_status: new ValueMap('deal_status', DEAL_STATUSES, defaults.deal_status ?? {}, m?.deal_status ?? {}),
     owner_teams: new ValueMap('owner_teams', [], defaults.owner_teams ?? {}, m?.owner_teams ?? {}),
   };
+  for (const [kind, map] of Object.entries(maps) as [ValueKind, ValueMap][]) {
+    // A value two vendors define differently proves nothing: it is not suggested.
+    const meanings = new Map<string, Set<string | null>>();
+    for (const source of known)
+      for (const [value, canonical] of Object.entries(source[kind] ?? {}))
+        (meanings.get(lookupKey(value)) ?? meanings.set(lookupKey(value), new Set()).get(lookupKey(value))!).add(canonical);
+    for (const [key, set] of meanings) if (set.size === 1) map.known.set(key, [...set][0]!);
+  }
+  return maps;
 }
 
 /** One source row being read: cell helpers that normalise or quarantine. */
@@ -160,8 +171,10 @@ export class Row {
     const raw = this.get(column);
     if (raw === '') return undefined;
     const t = this.ctx.dates.read(raw);
-    if (!t) this.note(column, raw, 'unreadable date', 'give the format as date_format (luxon tokens) in a mapping file');
-    else if (Date.parse(t) > this.ctx.asOfMs)
+    if (!t) {
+      const why = this.ctx.dates.explain(raw);
+      this.note(column, raw, why.reason, why.suggestion);
+    } else if (Date.parse(t) > this.ctx.asOfMs)
       this.note(column, raw, `date beyond as_of (${this.ctx.asOf})`, 'export again or pass a later --as-of');
     else return t;
     return undefined;
@@ -204,7 +217,8 @@ export class Row {
     }
     const t = this.ctx.dates.read(raw);
     if (!t) {
-      this.reject(col, raw, 'unreadable date', 'give the format as date_format (luxon tokens) in a mapping file');
+      const why = this.ctx.dates.explain(raw);
+      this.reject(col, raw, why.reason, why.suggestion);
       return undefined;
     }
     if (this.ctx.dates.lastMs > this.ctx.asOfMs) {
