@@ -43,7 +43,9 @@ export const ENTITY_COLUMNS = {
     'same_as',
   ],
   // is_initial: the lead's stage at creation as the record shows it now; replaced by the first change's old value when history exists.
-  events: ['source', 'event_key', 'person_key', 'from_stage', 'to_stage', 'entered_at', 'reason', 'is_initial'],
+  // from_record: derived from the person's own row (a stage-date column, the stage at creation), not from a history
+  // row; a re-import of that row replaces all of them, so a changed value map leaves no stale event behind.
+  events: ['source', 'event_key', 'person_key', 'from_stage', 'to_stage', 'entered_at', 'reason', 'is_initial', 'from_record'],
   deals: [
     'source',
     'deal_key',

@@ -28,6 +28,8 @@ export class DateReader {
   private readonly offsets = new Map<number, number>();
   /** Epoch ms of the last successful read (saves the caller a Date.parse per cell). */
   lastMs = NaN;
+  /** Epoch ms of the latest time read so far (the data's latest time, when as_of comes from the data). */
+  maxMs = -Infinity;
 
   constructor(
     /** IANA zone of times written without an offset, e.g. Asia/Tokyo. */
@@ -89,6 +91,7 @@ export class DateReader {
 
   private done(ms: number): string {
     this.lastMs = ms;
+    if (ms > this.maxMs) this.maxMs = ms;
     return iso(ms);
   }
 

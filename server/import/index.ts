@@ -23,6 +23,7 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Batch, type FileReport, type Unmapped } from './batch.js';
 import { DateReader } from './dates.js';
+import { exportTime } from './as-of.js';
 import { loadMappingFile, mappingEncoding, type MappingFile } from './mapping.js';
 import { mergeImport } from './merge.js';
 import { importId, latestImport, MANIFEST, pruneImports, readManifest, removeStaleWork } from './area.js';
@@ -94,6 +95,8 @@ export interface ImportManifest {
   id: string;
   status: 'complete' | 'refused' | 'dry-run';
   asOf: string;
+  /** Where as_of came from: --as-of, the footer or file name of an export, the latest time in the data. */
+  asOfFrom?: string;
   timeZone: string;
   tables: Record<string, number>;
   tablesHash: string;
@@ -206,7 +209,12 @@ function formatSummary(m: ImportManifest, dir: string | undefined, cwd: string, 
       .map(([t, n]) => `${t} ${n}`)
       .join(', ')}${m.unchanged ? ' (unchanged)' : ''}`,
   );
-  if (m.status === 'complete') lines.push(`imported as ${path.relative(cwd, dir!)}; as_of ${m.asOf}`);
+  if (m.status === 'complete' && m.unchanged)
+    lines.push(
+      `unchanged: the latest import ${path.relative(cwd, dir!)} has these very tables; nothing written, the warehouse not rebuilt (as_of ${m.asOf})`,
+    );
+  else if (m.status === 'complete')
+    lines.push(`imported as ${path.relative(cwd, dir!)}; as_of ${m.asOf}${m.asOfFrom ? ` (from ${m.asOfFrom})` : ''}`);
   if (m.status === 'refused') {
     lines.push(
       `NOT imported: ${r.quarantinedRows} row(s) quarantined. See ${path.relative(cwd, path.join(dir!, 'quarantine.csv'))}; fix the source or mapping, or pass --allow-rejects to import the accepted rows.`,
@@ -226,14 +234,25 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
   const mapping: MappingFile | undefined = o.mappingFile ? await loadMappingFile(o.mappingFile) : undefined;
   const sourceName = mapping?.source ?? o.source;
   const files = await expandInputs(o.inputs);
-  const asOf = o.asOf ? new Date(o.asOf) : new Date();
-  if (Number.isNaN(asOf.getTime())) throw new ImportInputError(`--as-of "${o.asOf}" is not an ISO 8601 time`);
   const timeZone = mapping?.time_zone ?? o.timeZone ?? 'Asia/Tokyo';
   let dates: DateReader;
   try {
     dates = new DateReader(timeZone, mapping?.date_format);
   } catch (e) {
     throw new ImportInputError((e as Error).message);
+  }
+  const display = (f: string) => path.relative(cwd, path.resolve(f));
+  // as_of: the option, else the export's own time (footer, file name), else the latest time in the data (after reading).
+  let asOfMs: number;
+  let asOfFrom: string;
+  if (o.asOf) {
+    asOfMs = new Date(o.asOf).getTime();
+    if (Number.isNaN(asOfMs)) throw new ImportInputError(`--as-of "${o.asOf}" is not an ISO 8601 time`);
+    asOfFrom = '--as-of';
+  } else {
+    const stated = await exportTime(files, timeZone, display);
+    asOfMs = stated?.ms ?? Infinity;
+    asOfFrom = stated?.from ?? 'the latest time in the data';
   }
 
   await mkdir(o.importsDir, { recursive: true });
@@ -252,8 +271,8 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
       source: sourceName,
       batch,
       dates,
-      asOf: asOf.toISOString(),
-      asOfMs: asOf.getTime(),
+      asOf: Number.isFinite(asOfMs) ? new Date(asOfMs).toISOString() : asOfFrom,
+      asOfMs,
       maps: buildMaps(
         adapter.defaults,
         mapping,
@@ -265,15 +284,24 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
       defaultOwnerTeam: mapping?.default_owner_team ?? 'unassigned',
       encoding: mappingEncoding(mapping),
       onProgress: o.onProgress,
-      display: (f) => path.relative(cwd, path.resolve(f)),
+      display,
       channels,
     };
     const t0 = performance.now();
+    dates.maxMs = -Infinity;
     await adapter.read(files, ctx);
     await batch.close();
     const readMs = Math.round(performance.now() - t0);
 
     const previous = latestImport(o.importsDir);
+    const previousManifest = previous ? readManifest<ImportManifest>(previous) : undefined;
+    if (!Number.isFinite(asOfMs)) asOfMs = Number.isFinite(dates.maxMs) ? dates.maxMs : Date.now();
+    // Without --as-of, the data's today never goes back: a later as_of of an earlier import stays.
+    if (!o.asOf && previousManifest && Date.parse(previousManifest.asOf) > asOfMs) {
+      asOfMs = Date.parse(previousManifest.asOf);
+      asOfFrom = `the previous import (${previousManifest.id})`;
+    }
+    const asOf = new Date(asOfMs).toISOString();
     // In memory up to MERGE_MEMORY, spilling to the work directory beyond it (a database file costs a sync per statement).
     const instance = await DuckDBInstance.create(':memory:', {
       temp_directory: path.join(work, 'duckdb-tmp'),
@@ -288,7 +316,7 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
         previousStore: previous && path.join(previous, 'store'),
         outDir: snapshot,
         defaultsDir: o.defaultsDir,
-        asOf: asOf.toISOString(),
+        asOf,
         timeZone,
         defaultOwnerTeam: ctx.defaultOwnerTeam,
         newChannels: mapping?.new_channels ?? [],
@@ -335,7 +363,6 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
       merges: merged.merges,
       timings: { readMs, mergeMs, buildMs: 0 },
     };
-    const previousManifest = previous ? readManifest<ImportManifest>(previous) : undefined;
     const tablesHash = await hashTables(path.join(snapshot, 'tables'));
     const status: ImportManifest['status'] = o.dryRun
       ? 'dry-run'
@@ -345,7 +372,8 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
     const manifest: ImportManifest = {
       id,
       status,
-      asOf: asOf.toISOString(),
+      asOf,
+      asOfFrom,
       timeZone,
       tables: merged.tables,
       tablesHash,
@@ -365,6 +393,10 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
       await copyFile(path.join(snapshot, 'quarantine.csv'), path.join(dir, 'quarantine.csv'));
       await writeFile(path.join(dir, MANIFEST), JSON.stringify(manifest, null, 2));
       return { manifest, dir, exitCode: 1, summary: formatSummary(manifest, dir, cwd, sample) };
+    }
+    if (manifest.unchanged && previous && existsSync(o.warehousePath)) {
+      // The same tables as the latest import: nothing to write, nothing to rebuild.
+      return { manifest, dir: previous, exitCode: 0, summary: formatSummary(manifest, previous, cwd, sample) };
     }
     if (o.build !== false) {
       const { buildWarehouse } = await import('../warehouse/index.js');

@@ -6,8 +6,12 @@
  * 1. Duplicates within this import: one row per source id. The most recently
  *    modified row (updated_at, where the export has it) wins, then the one
  *    furthest down the file; the others are quarantined naming the kept line.
- * 2. Merge: this import's rows replace stored rows with the same source id;
- *    stored rows this import does not mention are kept (a later export that
+ * 2. Merge: this import's rows replace stored rows with the same source id,
+ *    and a person's row imported again replaces every event derived from
+ *    that row (from_record: stage-date columns, the stage at creation);
+ *    history rows are keyed by what the source says (lead, time, field, old
+ *    and new value as written), never by the stage they map to, so a new
+ *    value map replaces them too. Stored rows this import does not mention are kept (a later export that
  *    drops a row does not delete history). Importing the same files twice
  *    therefore leaves the store, and every table derived from it, unchanged.
  * 3. Orphans (a deal whose account is unknown, a touch or stage change of an
@@ -25,7 +29,11 @@
  *    as recycled) a funnel stage at or below the furthest one reached is not
  *    entered again, consecutive entries into the same stage collapse, and
  *    events at one instant are kept in stage order 1 ms apart, because the
- *    warehouse orders a lead's transitions by time.
+ *    warehouse orders a lead's transitions by time. Two events of one stage
+ *    at one instant (HubSpot's opportunity date and its deal's creation)
+ *    keep the one whose reason sorts first (deal_created): every window and
+ *    every first() here has a total order, so the same files give the same
+ *    tables byte for byte, whatever order rows are read or processed in.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -111,7 +119,10 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     );
     const prev = o.previousStore && path.join(o.previousStore, `${entity}.parquet`);
     if (prev && existsSync(prev))
-      await run(`create or replace table p_${entity} as select * from read_parquet(${sqlString(prev)})`);
+      // By name over this import's columns: a store written before a column was added reads with it empty.
+      await run(
+        `create or replace table p_${entity} as (select * exclude (_seq) from b_${entity} limit 0) union all by name (select * from read_parquet(${sqlString(prev)}))`,
+      );
     else await run(`create or replace table p_${entity} as select * exclude (_seq) from b_${entity} limit 0`);
 
     // 1. duplicates within this import
@@ -133,10 +144,17 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     );
     await run(`insert into lost_origins select _file, _line from r_${entity} where _rank > 1`);
     // 2. merge with the store
+    if (entity === 'people')
+      await run(`create or replace table imported_people as select distinct person_key from r_people where _rank = 1`);
+    // A person's row imported again brings all its own events anew (a changed value map must leave no stale one).
+    const replaced =
+      entity === 'events'
+        ? ` where not (p.from_record = 'true' and p.person_key in (select person_key from imported_people))`
+        : '';
     await run(
       `create or replace table s_${entity} as select * exclude (_seq, _rank, _kept_line), true as _new from r_${entity} where _rank = 1
        union all by name
-       select p.*, false as _new from p_${entity} as p anti join (select ${part} from r_${entity}) as n using (${part})`,
+       select p.*, false as _new from p_${entity} as p anti join (select ${part} from r_${entity}) as n using (${part})${replaced}`,
     );
     await run(`drop table b_${entity}; drop table r_${entity}; drop table p_${entity}; drop table dup_${entity}`);
   }
@@ -213,12 +231,13 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     'export the deal with its associated company',
   );
 
-  // A lead's stage at creation: the first recorded change's old value when there is history, else the stage it still shows.
+  // A lead's stage at creation: the first recorded change's old value when there is history, else the stage it still
+  // shows, else (a status mapped to nothing, such as Closed - Converted) lead: every lead enters the funnel when created.
   await run(`create or replace table ev as
     with hist as (select * from s_events where is_initial is null),
-    first_change as (select source, person_key, arg_min(from_stage, entered_at::timestamptz) as first_from from hist group by all),
+    first_change as (select source, person_key, first(from_stage order by entered_at::timestamptz, event_key) as first_from from hist group by all),
     initial as (
-      select i.* replace (coalesce(f.first_from, i.to_stage) as to_stage)
+      select i.* replace (coalesce(f.first_from, i.to_stage, 'lead') as to_stage)
       from s_events as i left join first_change as f using (source, person_key)
       where i.is_initial = 'true' and (f.person_key is null or f.first_from is not null)
     )
@@ -226,10 +245,10 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
   // A change from X while the lead was in Y. One bad row must not make the next good one look bad, so a
   // suspect is judged against the previous row that is not itself a suspect.
   await run(`create or replace table ev_order as
-    with w as (select *, lag(to_stage) over (partition by source, person_key order by entered_at::timestamptz, _line) as previous_to from ev),
+    with w as (select *, lag(to_stage) over (partition by source, person_key order by entered_at::timestamptz, _line, event_key) as previous_to from ev),
     suspects as (select *, from_stage is not null and previous_to is not null and from_stage <> previous_to as suspect from w)
     select *, last_value(case when not suspect then to_stage end ignore nulls)
-      over (partition by source, person_key order by entered_at::timestamptz, _line rows between unbounded preceding and 1 preceding) as previous_good
+      over (partition by source, person_key order by entered_at::timestamptz, _line, event_key rows between unbounded preceding and 1 preceding) as previous_good
     from suspects`);
   await run(
     `create or replace table ev_bad as select * from ev_order where suspect and previous_good is distinct from from_stage`,
@@ -264,13 +283,13 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     select
       email,
       'L' || md5(email)[1:15] as lead_id,
-      first(crm_account_id order by priority, created_at) filter (where crm_account_id is not null) as crm_account_id,
-      first(company_name order by priority, created_at) filter (where company_name is not null) as company_name,
+      first(crm_account_id order by priority, created_at, person_key) filter (where crm_account_id is not null) as crm_account_id,
+      first(company_name order by priority, created_at, person_key) filter (where company_name is not null) as company_name,
       any_value(email_domain) as email_domain,
       min(created_at::timestamptz) as created_at,
-      first(lead_source order by created_at::timestamptz) filter (where lead_source is not null) as lead_source,
-      first(persona order by created_at::timestamptz) filter (where persona is not null) as persona,
-      first(owner_team order by priority) filter (where owner_team is not null) as owner_team,
+      first(lead_source order by created_at::timestamptz, priority, person_key) filter (where lead_source is not null) as lead_source,
+      first(persona order by created_at::timestamptz, priority, person_key) filter (where persona is not null) as persona,
+      first(owner_team order by priority, person_key) filter (where owner_team is not null) as owner_team,
       count(distinct source) as sources,
       string_agg(distinct person_key, ' ' order by person_key) as person_keys
     from people group by email`);
@@ -294,22 +313,22 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
   await run(`create or replace table accounts_out as
     with src as (
       select account_id,
-        first(account_name order by priority, updated_at desc nulls last) filter (where account_name is not null) as account_name,
-        first(industry order by priority) filter (where industry is not null) as industry,
-        first(employee_band order by priority) filter (where employee_band is not null) as employee_band,
-        first(region order by priority) filter (where region is not null) as region,
+        first(account_name order by priority, updated_at desc nulls last, account_key) filter (where account_name is not null) as account_name,
+        first(industry order by priority, account_key) filter (where industry is not null) as industry,
+        first(employee_band order by priority, account_key) filter (where employee_band is not null) as employee_band,
+        first(region order by priority, account_key) filter (where region is not null) as region,
         min(created_at::timestamptz) as created_at,
         max(churned_at::timestamptz) as churned_at,
-        first(owner_team order by priority) filter (where owner_team is not null) as owner_team,
+        first(owner_team order by priority, account_key) filter (where owner_team is not null) as owner_team,
         count(*) as records, string_agg(account_key, ' ' order by account_key) as account_keys
       from src_accounts group by account_id
     ),
     from_leads as (
-      select account_id, first(company_name order by created_at) filter (where company_name is not null) as company_name,
-        min(created_at) as first_lead_at, mode(owner_team) as lead_team
+      select account_id, first(company_name order by created_at, lead_id) filter (where company_name is not null) as company_name,
+        min(created_at) as first_lead_at, mode(owner_team order by owner_team) as lead_team
       from lead_accounts group by account_id
     ),
-    from_deals as (select account_id, min(created_at::timestamptz) as first_deal_at, mode(owner_team) as deal_team from deal_base group by account_id)
+    from_deals as (select account_id, min(created_at::timestamptz) as first_deal_at, mode(owner_team order by owner_team) as deal_team from deal_base group by account_id)
     select i.account_id,
       coalesce(s.account_name, fl.company_name) as account_name,
       s.industry, s.employee_band, s.region,
@@ -337,22 +356,22 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
       from all_events as e join stages as s on s.stage = e.to_stage
     ),
     cycles as (
-      select *, count(*) filter (where not is_funnel) over (partition by lead_id order by entered_at, stage_order rows between unbounded preceding and 1 preceding) as cycle
+      select *, count(*) filter (where not is_funnel) over (partition by lead_id order by entered_at, stage_order, reason rows between unbounded preceding and 1 preceding) as cycle
       from staged
     ),
     furthest as (
-      select *, max(case when is_funnel then stage_order end) over (partition by lead_id, cycle order by entered_at, stage_order rows between unbounded preceding and 1 preceding) as reached_order
+      select *, max(case when is_funnel then stage_order end) over (partition by lead_id, cycle order by entered_at, stage_order, reason rows between unbounded preceding and 1 preceding) as reached_order
       from cycles
     ),
     forward as (select * from furthest where not is_funnel or reached_order is null or stage_order > reached_order),
-    changes as (select *, lag(to_stage) over (partition by lead_id order by entered_at, stage_order) as previous from forward),
+    changes as (select *, lag(to_stage) over (partition by lead_id order by entered_at, stage_order, reason) as previous from forward),
     kept as (select * from changes where previous is null or previous <> to_stage),
     spaced as (
-      select *, entered_at + (row_number() over (partition by lead_id, entered_at order by stage_order) - 1) * interval 1 millisecond as transitioned_at
+      select *, entered_at + (row_number() over (partition by lead_id, entered_at order by stage_order, reason) - 1) * interval 1 millisecond as transitioned_at
       from kept
     )
     select 'T' || md5(lead_id || '|' || to_stage || '|' || ${ts('transitioned_at')})[1:15] as transition_id,
-      lead_id, lag(to_stage) over (partition by lead_id order by transitioned_at) as from_stage, to_stage, transitioned_at, reason, team
+      lead_id, lag(to_stage) over (partition by lead_id order by transitioned_at, stage_order, reason) as from_stage, to_stage, transitioned_at, reason, team
     from spaced`);
 
   // Leads: created no later than their first recorded event; owner team of their account.
@@ -384,7 +403,7 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
   );
   await copy(
     'stage_transitions',
-    `select transition_id, lead_id, from_stage, to_stage, ${ts('transitioned_at')} as transitioned_at, reason, team from transitions_out order by lead_id, transitioned_at`,
+    `select transition_id, lead_id, from_stage, to_stage, ${ts('transitioned_at')} as transitioned_at, reason, team from transitions_out order by lead_id, transitioned_at, transition_id`,
   );
   await copy(
     'opportunities',

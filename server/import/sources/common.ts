@@ -332,6 +332,15 @@ export async function eachRow(
   );
 }
 
+/**
+ * The key of a history row that has no id of its own: what the source says
+ * (the record, the time, then the field and values as written, NFKC-folded),
+ * never what a value map makes of it, so importing it again under another
+ * map replaces it.
+ */
+export const historyKey = (person: string, at: string, ...raw: string[]): string =>
+  [person, at, ...raw.map((v) => fold(v))].join('|');
+
 /** Employee count → the contract's bands. */
 export function employeeBand(raw: string): string | undefined {
   const n = parseAmount(raw);

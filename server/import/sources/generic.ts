@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { MappingFile, TableSpec } from '../mapping.js';
 import { globMatch } from '../mapping.js';
 import { normaliseDomain } from '../text.js';
-import { checkDealDates, eachRow, type ImportContext, type Row, type SourceDefaults } from './common.js';
+import { checkDealDates, eachRow, historyKey, type ImportContext, type Row, type SourceDefaults } from './common.js';
 import { ImportInputError, type SourceAdapter } from './index.js';
 
 const TABLE_ORDER = [
@@ -80,7 +80,14 @@ function readers(ctx: ImportContext, spec: TableSpec) {
         if (at)
           ctx.batch.add(
             'events',
-            { source: ctx.source, event_key: `${personKey}:${stage}`, person_key: personKey, to_stage: stage, entered_at: at },
+            {
+              source: ctx.source,
+              event_key: `${personKey}:${stage}`,
+              person_key: personKey,
+              to_stage: stage,
+              entered_at: at,
+              from_record: 'true',
+            },
             r.origin,
           );
       }
@@ -94,6 +101,7 @@ function readers(ctx: ImportContext, spec: TableSpec) {
             to_stage: current,
             entered_at: createdAt,
             is_initial: 'true',
+            from_record: 'true',
           },
           r.origin,
         );
@@ -108,6 +116,7 @@ function readers(ctx: ImportContext, spec: TableSpec) {
             to_stage: 'lead',
             entered_at: createdAt,
             reason: 'created',
+            from_record: 'true',
           },
           r.origin,
         );
@@ -118,8 +127,8 @@ function readers(ctx: ImportContext, spec: TableSpec) {
       const to = r.mapped('stages', c('to_stage'), { required: true });
       const from = r.get(c('from_stage')) === '' ? undefined : r.mapped('stages', c('from_stage'), { required: true });
       const at = r.time(c('transitioned_at'), { required: true });
-      if (r.rejected || !person || !to) return;
-      const key = r.key(c('transition_id')) ?? `${person}:${to}:${at}`;
+      if (r.rejected || !person || !to || !at) return;
+      const key = r.key(c('transition_id')) ?? historyKey(person, at, r.get(c('from_stage')), r.get(c('to_stage')));
       ctx.batch.add(
         'events',
         {

@@ -16,7 +16,8 @@
  * zone, `2024-04-03 09:15` (set time_zone in a mapping when it is not
  * Asia/Tokyo).
  *
- * A contact's stage history is its lifecycle-stage dates; the Original
+ * A contact's stage history is its lifecycle-stage dates (a contact with
+ * none enters `lead` at its Create Date); the Original
  * Source at Create Date is its first touch and the Latest Source at its
  * timestamp a later one (HubSpot exports no per-visit history). A deal's
  * first associated contact is its primary contact.
@@ -159,7 +160,23 @@ export const hubspot: SourceAdapter = {
           const seen = byStage.get(mapped);
           if (!seen || Date.parse(at) < Date.parse(seen.at)) byStage.set(mapped, { stage: mapped, at, column });
         }
-        for (const d of inFunnelOrder(r, stages, [...byStage.values()])) {
+        const dated = inFunnelOrder(r, stages, [...byStage.values()]);
+        // No stage history at all: the contact enters the funnel as a lead when it was created (docs/import.md).
+        if (!dated.length)
+          ctx.batch.add(
+            'events',
+            {
+              source: ctx.source,
+              event_key: `${key}:created`,
+              person_key: key,
+              to_stage: 'lead',
+              entered_at: createdAt,
+              reason: 'created',
+              from_record: 'true',
+            },
+            r.origin,
+          );
+        for (const d of dated) {
           ctx.batch.add(
             'events',
             {
@@ -169,6 +186,7 @@ export const hubspot: SourceAdapter = {
               to_stage: d.stage,
               entered_at: d.at,
               reason: 'lifecycle_stage',
+              from_record: 'true',
             },
             r.origin,
           );

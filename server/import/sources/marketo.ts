@@ -134,6 +134,21 @@ export const marketo: SourceAdapter = {
         },
         r.origin,
       );
+      // The lead's stage at creation: lead, unless its first Change Revenue Stage activity says from which stage (merge.ts).
+      ctx.batch.add(
+        'events',
+        {
+          source: ctx.source,
+          event_key: `${key}:initial`,
+          person_key: key,
+          to_stage: 'lead',
+          entered_at: createdAt,
+          reason: 'created',
+          is_initial: 'true',
+          from_record: 'true',
+        },
+        r.origin,
+      );
     });
 
     await each('activities', (r) => {

@@ -23,7 +23,15 @@
  * touches.
  */
 import { normaliseDomain } from '../text.js';
-import { checkDealDates, eachRow, employeeBand, type ImportContext, type Row, type SourceDefaults } from './common.js';
+import {
+  checkDealDates,
+  eachRow,
+  employeeBand,
+  historyKey,
+  type ImportContext,
+  type Row,
+  type SourceDefaults,
+} from './common.js';
 import { classify, type SourceAdapter } from './index.js';
 
 export const salesforceDefaults: SourceDefaults = {
@@ -213,6 +221,7 @@ export const salesforce: SourceAdapter = {
           entered_at: createdAt,
           reason: 'created',
           is_initial: 'true',
+          from_record: 'true',
         },
         r.origin,
       );
@@ -255,13 +264,16 @@ export const salesforce: SourceAdapter = {
       const to = r.mapped('stages', ['NewValue', 'New Value'], { required: true });
       const from = r.get('OldValue', 'Old Value') ? r.mapped('stages', ['OldValue', 'Old Value'], { required: true }) : undefined;
       const at = r.time(['CreatedDate', 'Edit Date', 'Created Date'], { required: true });
-      if (r.rejected || !lead || !to) return;
+      if (r.rejected || !lead || !to || !at) return;
       const id = r.get('Id', 'History ID');
       ctx.batch.add(
         'events',
         {
           source: ctx.source,
-          event_key: id ? `${ctx.source}:${id}` : `${lead}:${at}:${to}`,
+          // Without an Id (report exports), what the source says: lead, time, field, old and new value as written.
+          event_key: id
+            ? `${ctx.source}:${id}`
+            : historyKey(lead, at, field, r.get('OldValue', 'Old Value'), r.get('NewValue', 'New Value')),
           person_key: lead,
           from_stage: from ?? null,
           to_stage: to,
