@@ -15,7 +15,7 @@
  * - dryRun reads and checks everything, prints what it would import and the
  *   mapping it used, and removes its work directory.
  */
-import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse';
@@ -26,7 +26,7 @@ import { DateReader } from './dates.js';
 import { exportTime } from './as-of.js';
 import { loadMappingFile, mappingEncoding, type MappingFile } from './mapping.js';
 import { mergeImport } from './merge.js';
-import { importId, latestImport, MANIFEST, pruneImports, readManifest, removeStaleWork } from './area.js';
+import { importId, latestImport, MANIFEST, pruneImports, readManifest, removeStaleWork, SWAP, type SwapRecord } from './area.js';
 import { buildMaps, CANONICAL_CHANNELS, CANONICAL_STAGES, type ImportContext } from './sources/common.js';
 import { ImportInputError, type SourceAdapter } from './sources/index.js';
 import { hubspot } from './sources/hubspot.js';
@@ -224,6 +224,28 @@ function formatSummary(m: ImportManifest, dir: string | undefined, cwd: string, 
   return lines.join('\n');
 }
 
+/** A file written and synced to disk before the next step relies on it. */
+async function writeSynced(file: string, text: string) {
+  const handle = await open(file, 'w');
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Fault tests only: with REVCYCLE_IMPORT_HOLD_AT=<phase> the import says
+ * "holding at <phase>" and waits there to be killed (phases: read, merged,
+ * prepared, before-swap, after-swap, renamed).
+ */
+async function hold(phase: string) {
+  if (process.env.REVCYCLE_IMPORT_HOLD_AT !== phase) return;
+  console.log(`holding at ${phase}`);
+  await new Promise(() => {});
+}
+
 export async function runImport(o: ImportOptions): Promise<ImportResult> {
   const adapter = SOURCES[o.source] ?? (o.mappingFile ? generic : undefined);
   if (!adapter)
@@ -292,6 +314,7 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
     await adapter.read(files, ctx);
     await batch.close();
     const readMs = Math.round(performance.now() - t0);
+    await hold('read');
 
     const previous = latestImport(o.importsDir);
     const previousManifest = previous ? readManifest<ImportManifest>(previous) : undefined;
@@ -326,6 +349,7 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
       instance.closeSync();
     }
     const mergeMs = Math.round(performance.now() - t0) - readMs;
+    await hold('merged');
     const quarantinedRows = await combineQuarantine(
       path.join(batchDir, 'quarantine.csv'),
       path.join(snapshot, 'quarantine-merge.csv'),
@@ -398,15 +422,28 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
       // The same tables as the latest import: nothing to write, nothing to rebuild.
       return { manifest, dir: previous, exitCode: 0, summary: formatSummary(manifest, previous, cwd, sample) };
     }
+    const dir = path.join(o.importsDir, id);
+    // The record goes in the snapshot before the swap: the swap is the one commit point (area.ts).
+    await writeSynced(path.join(snapshot, MANIFEST), JSON.stringify(manifest, null, 2));
+    await hold('prepared');
     if (o.build !== false) {
       const { buildWarehouse } = await import('../warehouse/index.js');
       const t1 = performance.now();
-      await buildWarehouse({ seedsDir: path.join(snapshot, 'tables'), warehousePath: o.warehousePath, log: o.log ?? (() => {}) });
+      await buildWarehouse({
+        seedsDir: path.join(snapshot, 'tables'),
+        warehousePath: o.warehousePath,
+        log: o.log ?? (() => {}),
+        beforeSwap: async (building) => {
+          const swap: SwapRecord = { warehouse: path.resolve(o.warehousePath), ino: (await stat(building)).ino, id };
+          await writeSynced(path.join(work, SWAP), JSON.stringify(swap));
+          await hold('before-swap');
+        },
+      });
       run.timings.buildMs = Math.round(performance.now() - t1);
+      await hold('after-swap');
     }
-    await writeFile(path.join(snapshot, MANIFEST), JSON.stringify(manifest, null, 2));
-    const dir = path.join(o.importsDir, id);
     await rename(snapshot, dir);
+    await hold('renamed');
     pruneImports(o.importsDir);
     return { manifest, dir, exitCode: 0, summary: formatSummary(manifest, dir, cwd, sample) };
   } finally {
