@@ -242,6 +242,11 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
       where i.is_initial = 'true' and (f.person_key is null or f.first_from is not null)
     )
     select * from hist union all by name select * from initial`);
+  // A lead whose stage at creation is a side state (a disqualified lead without history) still entered the funnel
+  // as a lead when it was created: docs/import.md, every lead enters the funnel at creation.
+  await run(`insert into ev select * replace (event_key || ':lead' as event_key, 'lead' as to_stage, 'created' as reason) from ev
+    where is_initial = 'true' and to_stage in (
+      select stage from read_csv(${sqlString(path.join(o.defaultsDir, 'stages.csv'))}, header = true, all_varchar = true) where not is_funnel::boolean)`);
   // A change from X while the lead was in Y. One bad row must not make the next good one look bad, so a
   // suspect is judged against the previous row that is not itself a suspect.
   await run(`create or replace table ev_order as

@@ -114,7 +114,10 @@ describe('suggestions for a HubSpot import, with every vendor list known', () =>
   it.each(['失注', '交渉', '新規', '対象外', 'Lost deal', 'Closed'])('proposes nothing for %s', (value) => {
     expect(maps.stages.get(value)).toBeUndefined();
     expect(maps.stages.suggest(value)).toMatch(new RegExp(`^left unmapped: add "${value}: <stage>"`));
-    expect(maps.deal_status.suggest(value)).toMatch(/^left unmapped/);
+    if (value !== '失注') expect(maps.deal_status.suggest(value)).toMatch(/^left unmapped/);
+  });
+  it('proposes 失注 as lost, as HubSpot’s Japanese deal stages define it, never as won', () => {
+    expect(maps.deal_status.suggest('失注')).toMatch(/^add "失注: lost"/);
   });
   it('proposes what another vendor defines for exactly that value', () => {
     expect(maps.stages.suggest('Closed - Not Converted')).toMatch(/^add "Closed - Not Converted: disqualified" under stages:/);

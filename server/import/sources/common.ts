@@ -96,6 +96,9 @@ export function buildMaps(
   return maps;
 }
 
+/** How a header is compared: NFKC, case and spaces ignored ("Lead ID", "LEADID", "リード ID", "リードＩＤ" meet). */
+export const headerKey = (h: string): string => h.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
+
 /** One source row being read: cell helpers that normalise or quarantine. */
 export class Row {
   rejected = false;
@@ -103,7 +106,7 @@ export class Row {
     private readonly ctx: ImportContext,
     readonly values: Record<string, string>,
     readonly origin: Origin,
-    /** lower-cased header → header as written (Data Loader writes API names in capitals: CREATEDDATE). */
+    /** headerKey(header) → header as written (Data Loader writes CREATEDDATE; Japanese labels come as リード ID or リードID). */
     private readonly folded?: Map<string, string>,
   ) {}
 
@@ -112,7 +115,7 @@ export class Row {
     for (const c of columns) if (c in this.values) return c;
     if (this.folded) {
       for (const c of columns) {
-        const hit = this.folded.get(c.toLowerCase());
+        const hit = this.folded.get(headerKey(c));
         if (hit !== undefined) return hit;
       }
     }
@@ -303,7 +306,7 @@ export async function eachRow(
       onInfo: (info) => {
         report.encoding = info.encoding;
         total = info.bytes;
-        folded = new Map(info.header.map((h) => [h.toLowerCase(), h]));
+        folded = new Map(info.header.map((h) => [headerKey(h), h]));
       },
       onProgress: (bytes) => ctx.onProgress?.(display, bytes, total),
     },

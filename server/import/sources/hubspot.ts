@@ -25,6 +25,7 @@
 import { normaliseDomain } from '../text.js';
 import { CANONICAL_STAGES, checkDealDates, eachRow, employeeBand, inFunnelOrder, type SourceDefaults } from './common.js';
 import { classify, type SourceAdapter } from './index.js';
+import { HUBSPOT_JA as JA, HUBSPOT_JA_STAGE_DATE, HUBSPOT_JA_VALUES } from './japanese.js';
 
 export const hubspotDefaults: SourceDefaults = {
   stages: {
@@ -64,8 +65,24 @@ export const hubspotDefaults: SourceDefaults = {
   },
   deal_types: { newbusiness: 'new', existingbusiness: 'upsell' },
 };
+// The values HubSpot's Japanese UI writes (japanese.ts).
+for (const kind of ['stages', 'channels', 'deal_status'] as const) Object.assign(hubspotDefaults[kind]!, HUBSPOT_JA_VALUES[kind]);
 
-const STAGE_DATE = [/^Became an? (.+?) Date$/i, /^Date entered ["'“‘](.+?) \(Lifecycle Stage\)["'”’]$/i];
+/** Property labels, English then Japanese (japanese.ts). */
+const C = {
+  id: ['Record ID', JA.recordId],
+  email: ['Email', JA.email],
+  created: ['Create Date', JA.createDate],
+  lifecycle: ['Lifecycle Stage', JA.lifecycleStage],
+  originalSource: ['Original Source', JA.originalSource],
+  domain: ['Company Domain Name', 'Website URL', JA.companyDomain],
+  dealName: ['Deal Name', JA.dealName],
+  dealStage: ['Deal Stage', JA.dealStage],
+  amount: ['Amount', JA.amount],
+  closeDate: ['Close Date', JA.closeDate],
+};
+
+const STAGE_DATE = [/^Became an? (.+?) Date$/i, /^Date entered ["'“‘](.+?) \(Lifecycle Stage\)["'”’]$/i, HUBSPOT_JA_STAGE_DATE];
 const COMPANY_ID = [
   'Primary Associated Company ID',
   'Associated Company IDs (Primary)',
@@ -81,9 +98,9 @@ export const hubspot: SourceAdapter = {
     const kinds = await classify(
       files,
       [
-        { kind: 'deals', requires: ['Record ID', 'Deal Name', 'Deal Stage'] },
-        { kind: 'companies', requires: ['Record ID', 'Company name|Company Name', 'Company Domain Name|Website URL'] },
-        { kind: 'contacts', requires: ['Record ID', 'Email'] },
+        { kind: 'deals', requires: [C.id.join('|'), C.dealName.join('|'), C.dealStage.join('|')] },
+        { kind: 'companies', requires: [C.id.join('|'), 'Company name|Company Name', C.domain.join('|')] },
+        { kind: 'contacts', requires: [C.id.join('|'), C.email.join('|')] },
       ],
       ctx,
     );
@@ -91,8 +108,8 @@ export const hubspot: SourceAdapter = {
 
     for (const file of kinds.get('companies') ?? []) {
       await eachRow(ctx, file, 'companies', (r) => {
-        const key = r.key('Record ID', { required: true });
-        const createdAt = r.time('Create Date');
+        const key = r.key(C.id, { required: true });
+        const createdAt = r.time(C.created);
         if (r.rejected) return;
         ctx.batch.add(
           'accounts',
@@ -100,7 +117,7 @@ export const hubspot: SourceAdapter = {
             source: ctx.source,
             account_key: key,
             account_name: r.get('Company name', 'Company Name'),
-            domain: normaliseDomain(r.get('Company Domain Name', 'Website URL')),
+            domain: normaliseDomain(r.get(...C.domain)),
             industry: r.get('Industry').toLowerCase() || null,
             employee_band: employeeBand(r.get('Number of Employees')),
             region: r.get('State/Region') || null,
@@ -117,9 +134,9 @@ export const hubspot: SourceAdapter = {
 
     for (const file of kinds.get('contacts') ?? []) {
       await eachRow(ctx, file, 'contacts', (r) => {
-        const key = r.key('Record ID', { required: true });
-        const email = r.email('Email');
-        const createdAt = r.time('Create Date', { required: true });
+        const key = r.key(C.id, { required: true });
+        const email = r.email(...C.email);
+        const createdAt = r.time(C.created, { required: true });
         if (r.rejected || !key) return;
         const companyId = r.get(...COMPANY_ID);
         ctx.batch.add(
@@ -132,7 +149,7 @@ export const hubspot: SourceAdapter = {
             company_name: r.get('Company Name') || null,
             created_at: createdAt,
             updated_at: r.time('Last Modified Date'),
-            lead_source: r.mapped('channels', 'Original Source'),
+            lead_source: r.mapped('channels', C.originalSource),
             owner_team: r.ownerTeam('Contact owner') || null,
           },
           r.origin,
@@ -192,7 +209,7 @@ export const hubspot: SourceAdapter = {
           );
         }
 
-        const original = r.softMapped('channels', 'Original Source', 'first touch');
+        const original = r.softMapped('channels', r.col(...C.originalSource) ?? 'Original Source', 'first touch');
         if (original) {
           ctx.batch.add(
             'touches',
@@ -226,14 +243,14 @@ export const hubspot: SourceAdapter = {
 
     for (const file of kinds.get('deals') ?? []) {
       await eachRow(ctx, file, 'deals', (r) => {
-        const key = r.key('Record ID', { required: true });
-        const status = r.mapped('deal_status', 'Deal Stage', { required: true });
-        const createdAt = r.time('Create Date', { required: true });
+        const key = r.key(C.id, { required: true });
+        const status = r.mapped('deal_status', C.dealStage, { required: true });
+        const createdAt = r.time(C.created, { required: true });
         // Close Date is the expected close on open deals; it counts only once a deal is won or lost.
-        const closedAt = status === 'won' || status === 'lost' ? r.time('Close Date') : undefined;
-        const amount = r.amount('Amount');
+        const closedAt = status === 'won' || status === 'lost' ? r.time(C.closeDate) : undefined;
+        const amount = r.amount(...C.amount);
         const dealType = r.mapped('deal_types', 'Deal Type');
-        checkDealDates(r, 'Close Date', status, createdAt, closedAt);
+        checkDealDates(r, r.col(...C.closeDate) ?? 'Close Date', status, createdAt, closedAt);
         if (r.rejected || !key) return;
         const companyId = r.get(...COMPANY_ID);
         ctx.batch.add(

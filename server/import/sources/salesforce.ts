@@ -33,6 +33,7 @@ import {
   type SourceDefaults,
 } from './common.js';
 import { classify, type SourceAdapter } from './index.js';
+import { SALESFORCE_JA } from './japanese.js';
 
 export const salesforceDefaults: SourceDefaults = {
   stages: {
@@ -122,11 +123,15 @@ const REPORT_FOOTER =
 const TRUE = new Set(['true', '1', 'yes', 'y', 'はい', 'checked']);
 const isTrue = (v: string) => TRUE.has(v.toLowerCase());
 
-/** API name first, then report labels. */
+/** API name first, then report labels, English and Japanese (japanese.ts says where each Japanese label comes from). */
+const JA = SALESFORCE_JA;
 const F = {
-  id: (obj: string) => ['Id', `${obj} ID`],
-  email: ['Email'],
-  created: ['CreatedDate', 'Created Date', 'Create Date'],
+  id: (obj: string) => ['Id', `${obj} ID`, ...(obj === 'Lead' ? [JA.leadId] : [])],
+  email: ['Email', JA.email],
+  created: ['CreatedDate', 'Created Date', 'Create Date', JA.createdDate],
+  status: ['Status', 'Lead Status', JA.leadStatus],
+  stage: ['StageName', 'Stage', JA.stage],
+  closeDate: ['CloseDate', 'Close Date', JA.closeDate],
   modified: ['LastModifiedDate', 'Last Modified Date'],
   owner: ['Owner.Name', 'OwnerId', 'Lead Owner', 'Contact Owner', 'Account Owner', 'Opportunity Owner', 'Owner Name'],
   leadSource: ['LeadSource', 'Lead Source'],
@@ -155,9 +160,9 @@ export const salesforce: SourceAdapter = {
           kind: 'CampaignMember',
           requires: ['CampaignId|Campaign ID', 'LeadId|ContactId|Lead ID|Contact ID', 'Status|Member Status'],
         },
-        { kind: 'Opportunity', requires: ['Id|Opportunity ID', 'StageName|Stage', 'AccountId|Account ID'] },
-        { kind: 'Lead', requires: ['Id|Lead ID', 'Email', 'Status|Lead Status'] },
-        { kind: 'Contact', requires: ['Id|Contact ID', 'Email', 'AccountId|Account ID'] },
+        { kind: 'Opportunity', requires: ['Id|Opportunity ID', F.stage.join('|'), 'AccountId|Account ID'] },
+        { kind: 'Lead', requires: [F.id('Lead').join('|'), F.email.join('|'), F.status.join('|')] },
+        { kind: 'Contact', requires: ['Id|Contact ID', F.email.join('|'), 'AccountId|Account ID'] },
         { kind: 'Campaign', requires: ['Id|Campaign ID', 'Name|Campaign Name', 'Type'] },
         { kind: 'Account', requires: ['Id|Account ID', 'Name|Account Name'] },
       ],
@@ -193,7 +198,7 @@ export const salesforce: SourceAdapter = {
       const key = r.key(F.id('Lead'), { required: true });
       const email = r.email(...F.email);
       const createdAt = r.time(F.created, { required: true });
-      const status = r.mapped('stages', ['Status', 'Lead Status'], { required: true });
+      const status = r.mapped('stages', F.status, { required: true });
       if (r.rejected || !key) return;
       const convertedAccount = r.get('ConvertedAccountId', 'Converted Account ID');
       ctx.batch.add(
@@ -226,7 +231,7 @@ export const salesforce: SourceAdapter = {
         r.origin,
       );
       const opportunity = r.get('ConvertedOpportunityId', 'Converted Opportunity ID');
-      if (isTrue(r.get('IsConverted', 'Converted') || 'true') && opportunity) {
+      if (isTrue(r.get('IsConverted', 'Converted', JA.converted) || 'true') && opportunity) {
         ctx.batch.add(
           'deal_contacts',
           { source: ctx.source, deal_key: `${ctx.source}:${opportunity}`, person_key: key },
@@ -296,16 +301,15 @@ export const salesforce: SourceAdapter = {
 
     await each('Opportunity', (r) => {
       const key = r.key(F.id('Opportunity'), { required: true });
-      const stage = r.mapped('deal_status', ['StageName', 'Stage'], { required: true });
+      const stage = r.mapped('deal_status', F.stage, { required: true });
       const closedFlag = r.get('IsClosed', 'Closed');
       const wonFlag = r.get('IsWon', 'Won');
       const status = closedFlag && wonFlag ? (isTrue(closedFlag) ? (isTrue(wonFlag) ? 'won' : 'lost') : 'open') : stage;
       const createdAt = r.time(F.created, { required: true });
-      const closed =
-        status === 'won' || status === 'lost' ? ((key && closedAt.get(key)) ?? r.time(['CloseDate', 'Close Date'])) : undefined;
-      const amount = r.amount('Amount');
+      const closed = status === 'won' || status === 'lost' ? ((key && closedAt.get(key)) ?? r.time(F.closeDate)) : undefined;
+      const amount = r.amount('Amount', JA.amount);
       const dealType = r.mapped('deal_types', 'Type');
-      checkDealDates(r, r.col('CloseDate', 'Close Date') ?? 'CloseDate', status, createdAt, closed);
+      checkDealDates(r, r.col(...F.closeDate) ?? 'CloseDate', status, createdAt, closed);
       if (r.rejected || !key) return;
       const account = r.get(...F.accountId);
       ctx.batch.add(
