@@ -13,6 +13,7 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
+import { companyNameKey } from './text.js';
 
 export const ENTITY_COLUMNS = {
   people: [
@@ -41,6 +42,9 @@ export const ENTITY_COLUMNS = {
     'updated_at',
     'owner_team',
     'same_as',
+    // name_key: companyNameKey(account_name); corporate_number: a 法人番号 where the export has one (matching keys).
+    'name_key',
+    'corporate_number',
   ],
   // is_initial: the lead's stage at creation as the record shows it now; replaced by the first change's old value when history exists.
   // from_record: derived from the person's own row (a stage-date column, the stage at creation), not from a history
@@ -157,6 +161,10 @@ export class Batch {
 
   add<E extends Entity>(entity: E, row: EntityRow<E>, origin: Origin) {
     const cols = ENTITY_COLUMNS[entity] as readonly string[];
+    if (entity === 'accounts') {
+      const a = row as EntityRow<'accounts'>;
+      a.name_key ??= companyNameKey(String(a.account_name ?? ''));
+    }
     let line = '';
     for (const c of cols) line += `${csvField((row as Record<string, unknown>)[c])},`;
     let fileId = this.fileIds.get(origin.file);

@@ -275,10 +275,28 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
   // 4. identity
   const freeMail = `[${[...FREE_MAIL_DOMAINS].map(sqlString).join(', ')}]`;
   // An account another source names as the same company (same_as) takes that company's identity.
+  // Without a domain, records of one company meet on its 法人番号, else on its normalised name (companyNameKey:
+  // 株式会社 / (株) / ㈱ / カブシキガイシャ, width and spaces folded), when more than one record shares it; the group
+  // takes the domain one of its records has, else its first record's id.
   await run(`create or replace table src_accounts as
-    select a.*, ${priority('a.source')} as priority,
-      case when t.account_key is not null then coalesce(t.domain, t.account_key) else coalesce(a.domain, a.account_key) end as account_id
-    from s_accounts as a left join s_accounts as t on t.account_key = a.same_as`);
+    with a0 as (
+      select a.*, ${priority('a.source')} as priority, t.account_key as target_key, t.domain as target_domain,
+        case when a.corporate_number is not null then 'corporate_number:' || a.corporate_number
+          when a.name_key is not null then 'name:' || a.name_key end as match_key
+      from s_accounts as a left join s_accounts as t on t.account_key = a.same_as
+    ),
+    groups as (
+      select match_key, count(*) as n,
+        first(domain order by priority, account_key) filter (where domain is not null) as group_domain,
+        first(account_key order by priority, account_key) as group_key
+      from a0 where match_key is not null group by match_key
+    )
+    select a0.* exclude (target_key, target_domain, match_key),
+      case when target_key is not null then coalesce(target_domain, target_key)
+        else coalesce(a0.domain, case when g.n > 1 then coalesce(g.group_domain, g.group_key) end, a0.account_key) end as account_id,
+      case when target_key is not null then 'same_as' when a0.domain is not null then 'domain'
+        when g.n > 1 then split_part(a0.match_key, ':', 1) else 'id' end as matched_on
+    from a0 left join groups as g using (match_key)`);
   await run(`create or replace table people as
     select p.*, ${priority('p.source')} as priority, a.account_id as crm_account_id, split_part(p.email, '@', 2) as email_domain
     from s_people as p left join src_accounts as a on a.account_key = p.account_key`);
@@ -325,7 +343,8 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
         min(created_at::timestamptz) as created_at,
         max(churned_at::timestamptz) as churned_at,
         first(owner_team order by priority, account_key) filter (where owner_team is not null) as owner_team,
-        count(*) as records, string_agg(account_key, ' ' order by account_key) as account_keys
+        count(*) as records, string_agg(account_key, ' ' order by account_key) as account_keys,
+        string_agg(distinct matched_on, '+' order by matched_on) as matched_on
       from src_accounts group by account_id
     ),
     from_leads as (
@@ -340,7 +359,7 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
       least(coalesce(s.created_at, fl.first_lead_at, fd.first_deal_at), coalesce(fl.first_lead_at, s.created_at, fd.first_deal_at), coalesce(fd.first_deal_at, s.created_at, fl.first_lead_at)) as created_at,
       s.churned_at,
       coalesce(s.owner_team, fl.lead_team, fd.deal_team, ${sqlString(o.defaultOwnerTeam)}) as owner_team,
-      coalesce(s.records, 0) as records, s.account_keys
+      coalesce(s.records, 0) as records, s.account_keys, s.matched_on
     from account_ids as i left join src as s using (account_id) left join from_leads as fl using (account_id) left join from_deals as fd using (account_id)`);
 
   // 5. stage transitions
@@ -393,7 +412,7 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
   await run(`create or replace table merges as
     select 'lead' as kind, lead_id as id, email as matched_on, person_keys as records from leads_out where length(person_keys) - length(replace(person_keys, ' ', '')) >= 1
     union all
-    select 'account', account_id, case when account_id like '%:%' then 'id' else 'domain' end, account_keys from accounts_final where records > 1`);
+    select 'account', account_id, matched_on, account_keys from accounts_final where records > 1`);
 
   const tablesDir = path.join(o.outDir, 'tables');
   const copy = (name: string, sql: string) =>

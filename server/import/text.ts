@@ -131,6 +131,35 @@ export const FREE_MAIL_DOMAINS = new Set([
   'ocn.ne.jp',
 ]);
 
+/**
+ * Legal forms a Japanese (or English) company name carries, written in any of
+ * the ways exports write them: 株式会社, (株) and ㈱ (NFKC turns ㈱ into (株)),
+ * カブシキガイシャ, 有限会社, 合同会社 …, Co., Ltd., Inc., K.K.
+ */
+const LEGAL_FORM =
+  /株式会社|有限会社|合同会社|合資会社|合名会社|一般社団法人|一般財団法人|\((?:株|有|同|資|名)\)|カブシキガイシャ|カブシキカイシャ|ユウゲンガイシャ|ゴウドウガイシャ|\bco\.?,?\s*ltd\.?|\binc\.?$|\bcorp(?:oration)?\.?$|\bk\.k\.?$|\bltd\.?$/giu;
+
+/**
+ * The key two records of one company meet on when neither has a domain:
+ * NFKC (full-width and half-width katakana, ㈱), legal forms removed, spaces
+ * and punctuation removed, lower case. 「株式会社アクメ」, 「アクメ ㈱」 and
+ * 「ｱｸﾒ(株)」 all give "アクメ"; undefined when nothing is left.
+ */
+export function companyNameKey(raw: string): string | undefined {
+  const v = raw
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(LEGAL_FORM, '')
+    .replace(/[\s・.,、。'"()（）「」&＆-]+/gu, '');
+  return v === '' ? undefined : v;
+}
+
+/** A 法人番号 (Japan's 13-digit corporate number), full-width digits and hyphens tolerated; undefined otherwise. */
+export function corporateNumber(raw: string): string | undefined {
+  const v = fold(raw).replace(/[-\s]/g, '');
+  return /^\d{13}$/.test(v) ? v : undefined;
+}
+
 /** A plain integer amount: full-width digits, thousands separators, ¥/￥/円 and a trailing .0 tolerated. */
 export function parseAmount(raw: string): number | undefined {
   const v = fold(raw)

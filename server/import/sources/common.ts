@@ -10,7 +10,7 @@ import { Batch, type FileReport, type Origin } from '../batch.js';
 import { DateReader } from '../dates.js';
 import { lookupKey, ValueMap, type MappingFile, type ValueKind } from '../mapping.js';
 import { readCsv } from '../read-csv.js';
-import { fold, normaliseEmail, parseAmount, type TextEncoding } from '../text.js';
+import { corporateNumber, fold, normaliseEmail, parseAmount, type TextEncoding } from '../text.js';
 
 export const CANONICAL_STAGES = ['lead', 'mql', 'sal', 'sql', 'opportunity', 'won', 'recycled', 'disqualified', 'lost'];
 export const CANONICAL_CHANNELS = [
@@ -343,6 +343,10 @@ export async function eachRow(
  */
 export const historyKey = (person: string, at: string, ...raw: string[]): string =>
   [person, at, ...raw.map((v) => fold(v))].join('|');
+
+/** A 法人番号 from the columns exports and mappings name it by, if the row has a valid one. */
+export const corporateNumberOf = (r: Row): string | undefined =>
+  corporateNumber(r.get('corporate_number', '法人番号', 'Corporate Number'));
 
 /** Employee count → the contract's bands. */
 export function employeeBand(raw: string): string | undefined {

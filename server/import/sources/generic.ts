@@ -17,6 +17,7 @@ import type { MappingFile, TableSpec } from '../mapping.js';
 import { globMatch } from '../mapping.js';
 import { normaliseDomain } from '../text.js';
 import { checkDealDates, eachRow, historyKey, type ImportContext, type Row, type SourceDefaults } from './common.js';
+import { corporateNumber } from '../text.js';
 import { ImportInputError, type SourceAdapter } from './index.js';
 
 const TABLE_ORDER = [
@@ -215,6 +216,7 @@ function readers(ctx: ImportContext, spec: TableSpec) {
           updated_at: r.time(c('updated_at')),
           owner_team: r.ownerTeam(c('owner_team')) || null,
           same_as: r.get(c('same_as')) || null, // "<source>:<id>" of the same company in another source
+          corporate_number: corporateNumber(r.get(c('corporate_number'))),
         },
         r.origin,
       );

@@ -23,7 +23,15 @@
  * first associated contact is its primary contact.
  */
 import { normaliseDomain } from '../text.js';
-import { CANONICAL_STAGES, checkDealDates, eachRow, employeeBand, inFunnelOrder, type SourceDefaults } from './common.js';
+import {
+  CANONICAL_STAGES,
+  checkDealDates,
+  corporateNumberOf,
+  eachRow,
+  employeeBand,
+  inFunnelOrder,
+  type SourceDefaults,
+} from './common.js';
 import { classify, type SourceAdapter } from './index.js';
 import { HUBSPOT_JA as JA, HUBSPOT_JA_STAGE_DATE, HUBSPOT_JA_VALUES } from './japanese.js';
 
@@ -126,6 +134,7 @@ export const hubspot: SourceAdapter = {
             owner_team: r.ownerTeam('Company owner') || null,
             // Set by HubSpot's Salesforce integration: the same company in Salesforce.
             same_as: r.get('Salesforce Account ID') ? `salesforce:${r.get('Salesforce Account ID')}` : null,
+            corporate_number: corporateNumberOf(r),
           },
           r.origin,
         );

@@ -25,6 +25,7 @@
 import { normaliseDomain } from '../text.js';
 import {
   checkDealDates,
+  corporateNumberOf,
   eachRow,
   employeeBand,
   historyKey,
@@ -189,6 +190,7 @@ export const salesforce: SourceAdapter = {
           created_at: createdAt,
           updated_at: r.time(F.modified),
           owner_team: r.ownerTeam(...F.owner) || null,
+          corporate_number: corporateNumberOf(r),
         },
         r.origin,
       );
