@@ -63,6 +63,8 @@ export const ENTITY_COLUMNS = {
     'lost_reason',
     'owner_team',
     'updated_at',
+    // currency: ISO 4217 code of amount when the export names one (else the company's); converted in merge.ts.
+    'currency',
   ],
   deal_contacts: ['source', 'deal_key', 'person_key'],
   touches: ['source', 'touch_key', 'person_key', 'occurred_at', 'channel', 'campaign_key', 'touch_type'],

@@ -343,6 +343,7 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
         timeZone,
         defaultOwnerTeam: ctx.defaultOwnerTeam,
         newChannels: mapping?.new_channels ?? [],
+        exchangeRates: mapping?.exchange_rates ?? [],
       });
     } finally {
       conn.closeSync();

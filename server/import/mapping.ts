@@ -63,6 +63,20 @@ export const mappingSchema = z
         }),
       )
       .default([]),
+    /**
+     * Dated exchange rates into the company's currency (settings `currency`, JPY by default): from `from`
+     * (YYYY-MM-DD) on, one unit of `currency` is `rate` units. A deal is converted at the rate in force on its
+     * close date (else its creation date); a deal in a currency without one is quarantined, never summed.
+     */
+    exchange_rates: z
+      .array(
+        z.object({
+          currency: z.string().regex(/^[A-Za-z]{3}$/, 'an ISO 4217 code such as USD'),
+          from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'),
+          rate: z.number().positive(),
+        }),
+      )
+      .default([]),
     tables: z
       .partialRecord(
         z.enum([

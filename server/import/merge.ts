@@ -76,6 +76,8 @@ export interface MergeOptions {
   timeZone: string;
   defaultOwnerTeam: string;
   newChannels: { channel: string; label_ja: string; label_en: string; is_paid: boolean }[];
+  /** The mapping's exchange_rates; merged into the store's (the same currency and date replaced). */
+  exchangeRates?: { currency: string; from: string; rate: number }[];
 }
 
 export interface MergeResult {
@@ -264,6 +266,37 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
   await run(`delete from ev where event_key in (select event_key from ev_bad)`);
   await run(`delete from s_events where event_key in (select event_key from ev_bad)`);
 
+  // Deals in another currency than the company's (settings `currency`): converted at the rate in force on their
+  // close date, else creation date, in the source's zone; without such a rate, quarantined rather than summed.
+  const settingsCsv = sqlString(path.join(o.defaultsDir, 'settings.csv'));
+  const companyCurrency = `(select coalesce(max(upper(trim(value))) filter (where lower(trim(key)) = 'currency'), 'JPY') from read_csv(${settingsCsv}, header = true, all_varchar = true))`;
+  await run(`create or replace table rates (currency varchar, from_date date, rate double)`);
+  const previousRates = o.previousStore && path.join(o.previousStore, 'exchange_rates.parquet');
+  if (previousRates && existsSync(previousRates))
+    await run(`insert into rates select currency, from_date, rate from read_parquet(${sqlString(previousRates)})`);
+  for (const r of o.exchangeRates ?? []) {
+    await run(
+      `delete from rates where currency = ${sqlString(r.currency.toUpperCase())} and from_date = ${sqlString(r.from)}::date`,
+    );
+    await run(`insert into rates values (${sqlString(r.currency.toUpperCase())}, ${sqlString(r.from)}::date, ${Number(r.rate)})`);
+  }
+  const dealDay = (t: string) =>
+    `timezone(${sqlString(o.timeZone)}, coalesce(${t}.closed_at, ${t}.created_at)::timestamptz)::date`;
+  await orphan(
+    'deals',
+    `currency is not null and currency <> ${companyCurrency} and not exists (select 1 from rates as r where r.currency = t.currency and r.from_date <= ${dealDay('t')})`,
+    'currency',
+    'currency',
+    `'no exchange rate for ' || currency || ' on or before ' || strftime(${dealDay('t')}, '%Y-%m-%d') || ' (deal not summed)'`,
+    'add the rate under exchange_rates: in a mapping file (currency, from, rate)',
+  );
+  await run(`create or replace table deals_fx as
+    with d as (select *, ${dealDay('s_deals')} as deal_day from s_deals)
+    select d.* exclude (deal_day) replace (
+      case when d.currency is null or d.currency = ${companyCurrency} then d.amount
+        else cast(round(try_cast(d.amount as double) * r.rate) as bigint)::varchar end as amount)
+    from d asof left join rates as r on d.currency = r.currency and d.deal_day >= r.from_date`);
+
   // Store for the next import, before deriving.
   const storeDir = path.join(o.outDir, 'store');
   for (const entity of Object.keys(ENTITY_COLUMNS) as Entity[]) {
@@ -271,6 +304,9 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
       `copy (select * exclude (_new) from s_${entity} order by ${KEYS[entity].key.map((k) => `"${k}"`).join(', ')}) to ${sqlString(path.join(storeDir, `${entity}.parquet`))} (format parquet)`,
     );
   }
+  await run(
+    `copy (select * from rates order by currency, from_date) to ${sqlString(path.join(storeDir, 'exchange_rates.parquet'))} (format parquet)`,
+  );
 
   // 4. identity
   const freeMail = `[${[...FREE_MAIL_DOMAINS].map(sqlString).join(', ')}]`;
@@ -328,7 +364,7 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
       group by c.deal_key
     )
     select d.*, coalesce(a.account_id, c.lead_account_id) as account_id, c.lead_id as contact_lead_id, c.lead_account_id
-    from s_deals as d left join src_accounts as a on a.account_key = d.account_key left join contact as c using (deal_key)`);
+    from deals_fx as d left join src_accounts as a on a.account_key = d.account_key left join contact as c using (deal_key)`);
 
   // Canonical accounts: every account a lead or deal refers to.
   await run(`create or replace table account_ids as

@@ -250,6 +250,16 @@ export class Row {
     return v;
   }
 
+  /** An ISO 4217 currency code (upper-cased), undefined when the column is absent or empty; anything else quarantines the row. */
+  currency(...columns: string[]): string | undefined {
+    const raw = this.get(...columns);
+    if (raw === '') return undefined;
+    const v = fold(raw).toUpperCase();
+    if (!/^[A-Z]{3}$/.test(v))
+      this.reject(this.col(...columns)!, raw, 'unreadable currency (an ISO 4217 code such as JPY or USD)');
+    return v;
+  }
+
   /** An integer amount; negative or unreadable quarantines the row. */
   amount(...columns: string[]): number | undefined {
     const raw = this.get(...columns);

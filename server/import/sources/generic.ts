@@ -174,6 +174,7 @@ function readers(ctx: ImportContext, spec: TableSpec) {
       const closedAt = r.time(c('closed_at'));
       const status = r.mapped('deal_status', c('status'), { required: true });
       const amount = r.amount(c('amount'));
+      const currency = r.currency(c('currency'));
       const dealType = r.mapped('deal_types', c('deal_type'));
       checkDealDates(r, c('closed_at'), status, createdAt, closedAt);
       if (r.rejected || !dealKey) return;
@@ -191,6 +192,7 @@ function readers(ctx: ImportContext, spec: TableSpec) {
           lost_reason: r.get(c('lost_reason')),
           owner_team: r.ownerTeam(c('owner_team')) || null,
           updated_at: r.time(c('updated_at')),
+          currency,
         },
         r.origin,
       );

@@ -258,6 +258,7 @@ export const hubspot: SourceAdapter = {
         // Close Date is the expected close on open deals; it counts only once a deal is won or lost.
         const closedAt = status === 'won' || status === 'lost' ? r.time(C.closeDate) : undefined;
         const amount = r.amount(...C.amount);
+        const currency = r.currency('Currency', 'Deal Currency Code', 'deal_currency_code');
         const dealType = r.mapped('deal_types', 'Deal Type');
         checkDealDates(r, r.col(...C.closeDate) ?? 'Close Date', status, createdAt, closedAt);
         if (r.rejected || !key) return;
@@ -276,6 +277,7 @@ export const hubspot: SourceAdapter = {
             lost_reason: r.get('Closed Lost Reason') || null,
             owner_team: r.ownerTeam('Deal owner') || null,
             updated_at: r.time('Last Modified Date'),
+            currency,
           },
           r.origin,
         );

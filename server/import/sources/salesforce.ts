@@ -310,6 +310,7 @@ export const salesforce: SourceAdapter = {
       const createdAt = r.time(F.created, { required: true });
       const closed = status === 'won' || status === 'lost' ? ((key && closedAt.get(key)) ?? r.time(F.closeDate)) : undefined;
       const amount = r.amount('Amount', JA.amount);
+      const currency = r.currency('CurrencyIsoCode', 'Opportunity Currency');
       const dealType = r.mapped('deal_types', 'Type');
       checkDealDates(r, r.col(...F.closeDate) ?? 'CloseDate', status, createdAt, closed);
       if (r.rejected || !key) return;
@@ -328,6 +329,7 @@ export const salesforce: SourceAdapter = {
           lost_reason: r.get('Loss_Reason__c', 'Lost Reason', 'Closed Lost Reason') || null,
           owner_team: r.ownerTeam(...F.owner) || null,
           updated_at: r.time(F.modified),
+          currency,
         },
         r.origin,
       );
