@@ -86,9 +86,23 @@ describe('figures that read right (issue 13), board, plan and review in both lan
         timeDimensions: [{ dimension: 'targets.fiscal_month', dateRange: [fy.start, fy.end] }],
       });
       const attainment = Number(won!['deals.won_amount']) / Number(target!['targets.target']);
+      // the running year's forecast is the landing forecast of definition 18, not the straight-line pace
+      const [landing] = await rows({
+        measures: ['landing_forecast.forecast', 'landing_forecast.pace'],
+        filters: [
+          { member: 'landing_forecast.metric', operator: 'equals', values: ['revenue'] },
+          { member: 'landing_forecast.period_type', operator: 'equals', values: ['fiscal_year'] },
+        ],
+      });
+      const landed = Number(landing!['landing_forecast.forecast']);
+      expect(landed).not.toBe(Number(landing!['landing_forecast.pace']));
       const { page, problems, close } = await open('/', locale);
       try {
         expect(await text(page, 'attainment-year')).toBe(formatAttainment(attainment, locale));
+        expect(await text(page, 'landing-year')).toBe(formatYen(landed, locale));
+        expect(await text(page, 'forecast-attainment-year')).toContain(
+          formatAttainment(landed / Number(target!['targets.target']), locale),
+        );
         const basis = locale === 'ja' ? /^目標比 \d+%$/ : /^\d+% of target$/;
         expect(await text(page, 'forecast-attainment-year')).toMatch(basis);
         expect(await text(page, 'forecast-gap-year')).toMatch(locale === 'ja' ? /^目標差 [+−±]/ : /^gap to target [+−±]/);

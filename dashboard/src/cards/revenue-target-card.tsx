@@ -8,13 +8,16 @@
  * contract's, as on the review page), from a second query with
  * compareDateRange over the three year-ago windows. The target the
  * attainment is read against is the whole window's plan (通期計画 for the
- * year).
+ * year). For a window still running (the one holding as_of), the forecast is
+ * the landing forecast of `landing_forecast` (definition 18: point and 80 %
+ * interval) with the straight-line pace beside it, labelled; a closed window
+ * has landed, and shows the pace of its whole days (its actual).
  *
  * Targets are company-wide: with a segment or channel filter the actuals
  * narrow but the target does not, and the card says so.
  */
 import { BarChart, ProgressBar } from '@tremor/react';
-import { DEALS, TARGETS } from '../api/views';
+import { DEALS, LANDING_FORECAST, TARGETS } from '../api/views';
 import { CardFrame } from '../components/card-frame';
 import { useFilters } from '../hooks/use-filters';
 import { num, str, useViewQuery } from '../hooks/use-view-query';
@@ -34,6 +37,14 @@ import { planToDate } from '../../../server/contract/period-windows';
 import { useSettings } from '../state/settings';
 
 const WON_MONTH = `${DEALS.closedAt}.month`;
+const FORECAST_PERIOD = { month: 'month', quarter: 'fiscal_quarter', year: 'fiscal_year' } as const;
+
+/** The landing forecast of a running window: point and 80 % interval. */
+interface Landing {
+  forecast: number;
+  low: number | null;
+  high: number | null;
+}
 const TARGET_MONTH = `${TARGETS.fiscalMonth}.month`;
 
 export function RevenueTargetCard() {
@@ -63,6 +74,20 @@ export function RevenueTargetCard() {
     ],
     filters: dealFilters.filters,
   });
+  // company-wide, like the targets: a segment or channel filter leaves it out (the card's note says so)
+  const landingQuery = useViewQuery({
+    measures: [LANDING_FORECAST.forecast, LANDING_FORECAST.forecastLow, LANDING_FORECAST.forecastHigh],
+    dimensions: [LANDING_FORECAST.periodType],
+    filters: [{ member: LANDING_FORECAST.metric, operator: 'equals', values: ['revenue'] }],
+  });
+  const landing = (k: (typeof kinds)[number]): Landing | null => {
+    const w = windows[k];
+    if (w.end >= w.periodEnd || filters.segment || filters.channel) return null;
+    const r = landingQuery.rows.find((x) => str(x, LANDING_FORECAST.periodType) === FORECAST_PERIOD[k]);
+    const forecast = r ? num(r, LANDING_FORECAST.forecast) : null;
+    if (forecast === null || forecast === undefined) return null;
+    return { forecast, low: num(r!, LANDING_FORECAST.forecastLow), high: num(r!, LANDING_FORECAST.forecastHigh) };
+  };
   const yearAgo = (i: number) =>
     yearAgoQuery.status === 'ready' ? (num(yearAgoQuery.parts[i]?.[0], DEALS.wonAmount) ?? 0) : null;
   const actuals: MonthValue[] = (q.parts[0] ?? []).map((r) => ({
@@ -107,6 +132,7 @@ export function RevenueTargetCard() {
               actuals={actuals}
               targets={targets}
               yearAgo={yearAgo(i)}
+              landing={landing(w)}
               money={money}
             />
           ))}
@@ -135,6 +161,7 @@ function AttainmentTile({
   actuals,
   targets,
   yearAgo,
+  landing,
   money,
 }: {
   name: 'month' | 'quarter' | 'year';
@@ -143,6 +170,8 @@ function AttainmentTile({
   targets: MonthValue[];
   /** Won amount of the same days a year earlier (null while loading). */
   yearAgo: number | null;
+  /** The landing forecast where the window is still running and one is known. */
+  landing: Landing | null;
   money: (v: number | null) => string;
 }) {
   const { t, locale } = useI18n();
@@ -150,7 +179,9 @@ function AttainmentTile({
   const a = computeAttainment({ actuals, targets, window, windowEnd: window.periodEnd });
   const heading = t(`board.revenue.${name}` as const);
   const ahead = a.attainment !== null ? a.attainment - a.elapsed : null;
-  const short = a.forecastAttainment !== null && a.forecastAttainment < 1;
+  const point = landing?.forecast ?? a.forecast;
+  const forecastAttainment = a.target !== null && a.target > 0 ? point / a.target : null;
+  const short = forecastAttainment !== null && forecastAttainment < 1;
   const signedMoney = (v: number) => formatSignedYen(v, locale, { currency: settings.currency });
   const partial = window.end < window.periodEnd;
   const monthTarget = (m: string) => targets.find((x) => x.month.slice(0, 7) === m.slice(0, 7))?.value ?? 0;
@@ -199,18 +230,27 @@ function AttainmentTile({
         <span className="text-tremor-content">{t('board.revenue.elapsed', { pct: formatPercent(a.elapsed, locale, 0) })}</span>
       </p>
       <div className="mt-3 border-t border-tremor-border pt-2">
-        <p className="text-[11px] text-tremor-content">{t('board.revenue.forecast')}</p>
-        <p className="text-tremor-default font-semibold text-tremor-content-strong tabular-nums">{money(a.forecast)}</p>
+        <p className="text-[11px] text-tremor-content">{t(landing ? 'board.revenue.landing' : 'board.revenue.forecast')}</p>
+        <p className="text-tremor-default font-semibold text-tremor-content-strong tabular-nums" data-figure={`landing-${name}`}>
+          {money(point)}
+        </p>
+        {landing ? (
+          <p className="text-[11px] text-tremor-content tabular-nums" data-figure={`landing-interval-${name}`}>
+            {t('plan.forecast.interval', { low: money(landing.low), high: money(landing.high) })}
+            {' · '}
+            {t('plan.forecast.paceBeside', { pace: money(a.forecast) })}
+          </p>
+        ) : null}
         {/* attainment, not a change: unsigned with its basis, and the gap as a signed amount (lib/format.ts) */}
         <p className="flex flex-wrap items-baseline justify-between gap-x-2 text-tremor-label">
           <span
             className={`font-semibold ${short ? 'text-amber-800' : 'text-emerald-800'}`}
             data-figure={`forecast-attainment-${name}`}
           >
-            {formatAttainment(a.forecastAttainment, locale)}
+            {formatAttainment(forecastAttainment, locale)}
           </span>
           <span className="text-tremor-content" data-figure={`forecast-gap-${name}`}>
-            {t('board.revenue.gapToTarget', { gap: a.target === null ? '–' : signedMoney(a.forecast - a.target) })}
+            {t('board.revenue.gapToTarget', { gap: a.target === null ? '–' : signedMoney(point - a.target) })}
           </span>
         </p>
       </div>
