@@ -4,6 +4,7 @@
  * Codes from the data (stages, channels, models) are named in labels.ts.
  */
 import { practiceEn, practiceJa } from './practice-messages';
+import { scheduleEn, scheduleJa } from './schedule-messages';
 
 export const en = {
   'app.tagline': 'Revenue cycle analytics',
@@ -415,6 +416,7 @@ export const en = {
   'data.defaults': 'the source’s defaults',
   'data.ignored': '(ignored)',
   ...practiceEn,
+  ...scheduleEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -825,6 +827,7 @@ export const ja: Record<MessageKey, string> = {
   'data.defaults': 'ソースの既定値',
   'data.ignored': '(取り込まない)',
   ...practiceJa,
+  ...scheduleJa,
 };
 
 export const messages = { en, ja } as const;
