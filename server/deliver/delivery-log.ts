@@ -6,7 +6,8 @@
  *   armed    a schedule was first seen: due times after this count
  *   due      a due time was reached: the run's planned deliveries (target,
  *            message, breaches covered), written BEFORE anything is sent
- *   attempt  one send of one delivery and its outcome (and the next retry)
+ *   attempt  one send of one delivery and its outcome, and when to try
+ *            next; a failed attempt without a next try is the last (given up)
  *
  * A run is never planned twice: a schedule's next due time is computed after
  * its last `due` (or `armed`) line. A delivery with no successful attempt is
@@ -72,10 +73,7 @@ export interface LogState {
 
 export class DeliveryLog {
   readonly file: string;
-  constructor(
-    stateDir: string,
-    private readonly maxAttempts: number,
-  ) {
+  constructor(stateDir: string) {
     this.file = path.join(stateDir, DELIVERY_LOG);
   }
 
@@ -133,7 +131,8 @@ export class DeliveryLog {
           d.lastError = undefined;
         } else {
           d.lastError = r.error;
-          if (d.attempts >= this.maxAttempts) d.status = 'failed';
+          // The runner writes no next try on the attempt it gives up after.
+          if (!r.nextAt) d.status = 'failed';
         }
       }
     }

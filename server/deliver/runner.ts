@@ -53,7 +53,7 @@ export function lastRunOf(state: LogState, scheduleId: string) {
 
 export function startScheduleRunner(config: Config, serverUrl: string, env: NodeJS.ProcessEnv = process.env): ScheduleRunner {
   const deliver: DeliverConfig = loadDeliverConfig(config, env);
-  const log = new DeliveryLog(config.stateDir, deliver.attempts);
+  const log = new DeliveryLog(config.stateDir);
   const lock: RunnerLock = config.warehouseUrl
     ? pgAdvisoryLock(config.warehouseUrl)
     : leaseFileLock(config.stateDir, Math.max(60_000, 3 * deliver.tickSeconds * 1000));

@@ -52,7 +52,7 @@ export function schedulesStatus(config: Config, env: NodeJS.ProcessEnv = process
     if (!(e instanceof ScheduleFileError)) throw e;
     error = e.message.split(deliver.schedulesFile).join(path.basename(deliver.schedulesFile));
   }
-  const state = new DeliveryLog(config.stateDir, deliver.attempts).state();
+  const state = new DeliveryLog(config.stateDir).state();
   const describe = (target: string) => describeTargetPublic(parseTarget(target), deliver);
   const out: ScheduleStatus[] = schedules.map((s) => {
     const zone = s.zone ?? config.timeZone;

@@ -133,7 +133,7 @@ describe('runner lock (one machine)', () => {
 
 describe('delivery log', () => {
   it('skips a line torn by a kill and starts the next record on a new line', () => {
-    const log = new DeliveryLog(path.join(box.dir, 'log'), 3);
+    const log = new DeliveryLog(path.join(box.dir, 'log'));
     log.append({ t: 'armed', schedule: 'a', at: '2026-12-06T00:00:00.000Z' });
     appendFileSync(log.file, '{"t":"armed","sched');
     log.append({ t: 'armed', schedule: 'b', at: '2026-12-06T00:00:01.000Z' });

@@ -114,7 +114,8 @@ export function SchedulesCard() {
           </div>
         )}
         {data.schedules.length > 0 && (
-          <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={t('schedules.title')}>
+          // Focusable, so a keyboard can scroll a table wider than a phone.
+          <div className="overflow-x-auto" tabIndex={0}>
             <table aria-label={t('schedules.title')}>
               <thead>
                 <tr>
