@@ -34,10 +34,10 @@ function runStatus(run: RunState, describe: (target: string) => string): Schedul
     ? 'error'
     : !deliveries.length
       ? 'nothing'
-      : outcomes.has('failed')
-        ? 'failed'
-        : outcomes.has('pending')
-          ? 'pending'
+      : outcomes.has('pending')
+        ? 'pending' // still being sent: its final outcome is not known yet
+        : outcomes.has('failed')
+          ? 'failed'
           : 'sent';
   return { dueAt: run.dueAt, recordedAt: run.at, outcome, error: run.error ?? null, deliveries };
 }

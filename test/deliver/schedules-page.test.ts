@@ -116,13 +116,15 @@ describe('the schedules card on the Data page', () => {
         const text = (await daily.innerText()).replace(/\s+/g, ' ');
         if (locale === 'ja') {
           expect(text).toContain('SLA 超過アラート');
-          expect(text).toContain('2026/12/06 09:00 送信失敗');
+          expect(text).toContain('2026/12/06 09:00 再送待ち');
+          expect(text).toContain('送信失敗');
           expect(text).toContain('3 回試行');
           expect(text).toContain('再送待ち');
           expect(text).toContain('2026/12/05 09:00 送信済み');
         } else {
           expect(text).toContain('SLA-breach alert');
-          expect(text).toContain('Dec 6, 2026 09:00 Failed');
+          expect(text).toContain('Dec 6, 2026 09:00 Retrying');
+          expect(text).toContain('Failed');
           expect(text).toContain('3 attempt(s)');
           expect(text).toContain('Retrying');
         }
