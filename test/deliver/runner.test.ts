@@ -59,6 +59,12 @@ const addSchedule = (row: Row) => {
   schedules = [...schedules.filter((s) => s.id !== row.id), row];
   writeSchedules(box.schedulesFile, schedules);
 };
+/** Adds a schedule due in 2 s (UTC) and waits for its first run to settle. */
+const runOnce = async (row: Omit<Row, 'rule' | 'zone'>) => {
+  addSchedule({ ...row, rule: ruleAt(inSeconds(2)), zone: 'UTC' });
+  const [run] = await settled(row.id, 1);
+  return run!;
+};
 
 beforeAll(async () => {
   tls = makeCertificate();
@@ -132,16 +138,9 @@ describe('SLA-breach alerts', () => {
     const teamsWithBreaches = [...expected].filter(([, v]) => v.ids.length > 0).map(([k]) => k);
     expect(teamsWithBreaches.length).toBeGreaterThan(0);
     const before = http.requests.length;
-    addSchedule({
-      id: 'sla-daily',
-      rule: ruleAt(inSeconds(2)),
-      zone: 'UTC',
-      kind: 'sla_alert',
-      target: '{team}',
-      audience: 'analyst',
-    });
-    const [run] = await settled('sla-daily', 1);
-    expect(run!.outcome).toBe('sent');
+    const daily = { id: 'sla-daily', kind: 'sla_alert', target: '{team}', audience: 'analyst' };
+    const run = await runOnce(daily);
+    expect(run.outcome).toBe('sent');
     const got = http.requests.slice(before).filter((r) => r.path.startsWith('/slack/'));
     expect(got.map((r) => r.path.split('/')[2]).sort()).toEqual(teamsWithBreaches.sort());
     for (const req of got) {
@@ -157,14 +156,7 @@ describe('SLA-breach alerts', () => {
 
     // The next run finds no breach it has not reported: nothing is sent.
     const after = http.requests.length;
-    addSchedule({
-      id: 'sla-daily',
-      rule: ruleAt(inSeconds(2)),
-      zone: 'UTC',
-      kind: 'sla_alert',
-      target: '{team}',
-      audience: 'analyst',
-    });
+    addSchedule({ ...daily, rule: ruleAt(inSeconds(2)), zone: 'UTC' });
     const runs = await settled('sla-daily', 2);
     expect(runs[0]!.outcome).toBe('nothing');
     expect(http.requests.length).toBe(after);
@@ -173,17 +165,8 @@ describe('SLA-breach alerts', () => {
   it('leaves the journey link out for an audience without personal data, and signs the generic webhook', async () => {
     const expected = await apiStuck();
     const before = http.requests.length;
-    addSchedule({
-      id: 'sla-ops',
-      rule: ruleAt(inSeconds(2)),
-      zone: 'UTC',
-      kind: 'sla_alert',
-      target: 'ops',
-      language: 'en',
-      audience: 'team',
-    });
-    const [run] = await settled('sla-ops', 1);
-    expect(run!.outcome).toBe('sent');
+    const run = await runOnce({ id: 'sla-ops', kind: 'sla_alert', target: 'ops', language: 'en', audience: 'team' });
+    expect(run.outcome).toBe('sent');
     const got = http.requests.slice(before).filter((r) => r.path === '/hook/ops');
     expect(got.length).toBe([...expected.values()].filter((v) => v.ids.length).length);
     for (const req of got) {
@@ -208,16 +191,8 @@ describe('weekly summary', () => {
       filters: [{ member: 'backlog_leads.is_sla_stage', operator: 'equals', values: ['true'] }],
     });
     const before = smtp.mails.length;
-    addSchedule({
-      id: 'weekly',
-      rule: ruleAt(inSeconds(2)),
-      zone: 'UTC',
-      kind: 'sla_weekly_summary',
-      target: 'ops-{team}@example.co.jp',
-      language: 'en',
-    });
-    const [run] = await settled('weekly', 1);
-    expect(run!.outcome).toBe('sent');
+    const run = await runOnce({ id: 'weekly', kind: 'sla_weekly_summary', target: 'ops-{team}@example.co.jp', language: 'en' });
+    expect(run.outcome).toBe('sent');
     const mails = smtp.mails.slice(before);
     expect(mails).toHaveLength(api.length);
     for (const r of api) {
