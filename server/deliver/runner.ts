@@ -17,7 +17,8 @@
  * whichever comes first. Log lines name schedules, keys, targets and errors
  * (channels.ts cuts secrets from errors), never a URL or key.
  */
-import type { Config } from '../config.js';
+import { existsSync } from 'node:fs';
+import { ConfigError, type Config } from '../config.js';
 import { parseTarget, send } from './channels.js';
 import { cubeLoader, warehouseZone, type CubeLoad } from './cube-load.js';
 import { loadDeliverConfig, type DeliverConfig } from './deliver-config.js';
@@ -52,7 +53,16 @@ export function lastRunOf(state: LogState, scheduleId: string) {
 }
 
 export function startScheduleRunner(config: Config, serverUrl: string, env: NodeJS.ProcessEnv = process.env): ScheduleRunner {
-  const deliver: DeliverConfig = loadDeliverConfig(config, env);
+  let deliver: DeliverConfig;
+  try {
+    deliver = loadDeliverConfig(config, env);
+  } catch (e) {
+    // A delivery setting wrong in the environment stops the schedules, not the server: GET /api/schedules
+    // and the Data page show the same reason.
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(`[schedules] not started: ${e.message}`);
+    return { tick: async () => {}, stop: async () => {} };
+  }
   const log = new DeliveryLog(config.stateDir);
   const lock: RunnerLock = config.warehouseUrl
     ? pgAdvisoryLock(config.warehouseUrl)
@@ -180,6 +190,7 @@ export function startScheduleRunner(config: Config, serverUrl: string, env: Node
   };
 
   if (deliver.enabled) {
+    if (existsSync(deliver.schedulesFile)) say(`schedules from ${deliver.schedulesFile}; one runner per cluster (${lock.kind})`);
     timer = setTimeout(() => void tick(), 1000);
     timer.unref();
   }

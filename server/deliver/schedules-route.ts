@@ -8,10 +8,10 @@
  */
 import path from 'node:path';
 import type express from 'express';
-import type { Config } from '../config.js';
+import { ConfigError, type Config } from '../config.js';
 import type { ScheduleRunStatus, ScheduleStatus, SchedulesStatus } from '../contract/schedules.js';
 import { describeTargetPublic, parseTarget } from './channels.js';
-import { loadDeliverConfig } from './deliver-config.js';
+import { loadDeliverConfig, type DeliverConfig } from './deliver-config.js';
 import { DeliveryLog, type RunState } from './delivery-log.js';
 import { nextDue } from './runner.js';
 import { loadSchedules, ScheduleFileError, type Schedule } from './schedules.js';
@@ -43,7 +43,13 @@ function runStatus(run: RunState, describe: (target: string) => string): Schedul
 }
 
 export function schedulesStatus(config: Config, env: NodeJS.ProcessEnv = process.env): SchedulesStatus {
-  const deliver = loadDeliverConfig(config, env);
+  let deliver: DeliverConfig;
+  try {
+    deliver = loadDeliverConfig(config, env);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    return { file: '', error: `Delivery settings: ${e.message}`, schedules: [] };
+  }
   let schedules: Schedule[] = [];
   let error: string | null = null;
   try {

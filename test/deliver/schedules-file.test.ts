@@ -7,9 +7,11 @@
  */
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { loadSchedules } from '../../server/deliver/schedules';
-import { latestDue } from '../../server/deliver/runner';
+import { latestDue, startScheduleRunner } from '../../server/deliver/runner';
+import { schedulesStatus } from '../../server/deliver/schedules-route';
+import type { Config } from '../../server/config';
 import { leaseFileLock, LOCK_FILE } from '../../server/deliver/runner-lock';
 import { DeliveryLog } from '../../server/deliver/delivery-log';
 import { mayReceivePersonalData } from '../../server/deliver/personal-data-rule';
@@ -144,5 +146,37 @@ describe('delivery log', () => {
 describe('personal data rule', () => {
   it('follows the access policy: only the roles it lets see personal data get journey links', () => {
     expect((['executive', 'analyst', 'team', 'agency'] as const).filter(mayReceivePersonalData)).toEqual(['analyst']);
+  });
+});
+
+describe('GET /api/schedules content', () => {
+  const config = { stateDir: box.stateDir, seedsDir: box.dir, timeZone: 'Asia/Tokyo' } as Config;
+  it('reports a wrong delivery setting instead of failing, without the secret value', () => {
+    const status = schedulesStatus(config, {
+      REVCYCLE_SCHEDULES: box.schedulesFile,
+      REVCYCLE_CHANNEL_OPS_URL: 'https://hooks.example.com/T0/secret-path',
+    });
+    expect(status.error).toBe(
+      'Delivery settings: REVCYCLE_CHANNEL_OPS_SECRET (at least 16 characters) is required for a generic webhook',
+    );
+    expect(JSON.stringify(status)).not.toContain('secret-path');
+    // The runner does not start then, and says why, instead of throwing out of the server's start.
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((line: string) => void errors.push(line));
+    try {
+      startScheduleRunner(config, 'http://127.0.0.1:1', { REVCYCLE_CHANNEL_OPS_URL: 'not a url' });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(errors).toEqual(['[schedules] not started: REVCYCLE_CHANNEL_OPS_URL is not a URL']);
+  });
+
+  it('names the file by its name only and its errors by line and column', () => {
+    writeFileSync(box.schedulesFile, 'id,rule,kind,target\nx,0 9 * * *,pack,ops\n');
+    const status = schedulesStatus(config, { REVCYCLE_SCHEDULES: box.schedulesFile });
+    expect(status.file).toBe('schedules.csv');
+    expect(status.error).toBe(
+      'schedules.csv, line 2, column kind: "pack" is not one of sla_alert, sla_weekly_summary (the meeting pack is not built yet)',
+    );
   });
 });
