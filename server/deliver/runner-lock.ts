@@ -100,7 +100,8 @@ export function pgAdvisoryLock(warehouseUrl: string): RunnerLock {
   return {
     kind: 'pg-advisory',
     async acquire() {
-      if (held && client) return true;
+      // Asked again on every pass, so a connection lost without an error event is found out. Held by this session
+      // already, the lock is granted again (its count grows; ending the session frees it whole).
       try {
         if (!client) {
           client = new pg.Client({ connectionString: warehouseUrl });
