@@ -37,6 +37,7 @@ export default defineConfig({
       'dashboard/src/**/*.test.ts',
       'dashboard/src/**/*.test.tsx',
     ],
+    globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 240_000,
     fileParallelism: false,

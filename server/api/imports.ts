@@ -2,7 +2,8 @@
  * GET /api/imports — what the figures rest on: per source, its last import
  * (when, files, rows read / accepted / quarantined, reasons, unmapped values,
  * the mapping in force) and the data's as-of, from the import area's
- * manifests. GET /api/imports/<id>/quarantine.csv and …/merges.csv download
+ * manifests; without an import, the same figures of the seed files in force
+ * (seed-summary.ts). GET /api/imports/<id>/quarantine.csv and …/merges.csv download
  * an import's quarantine file and its log of merged leads and accounts. Both need a valid bearer token (401 otherwise); an id that
  * is not an import's is 404. Read-only: imports run from the command line.
  */
@@ -13,6 +14,7 @@ import type { Config } from '../config.js';
 import { bearerToken, verifyToken } from '../auth.js';
 import { latestImport, readManifest } from '../import/area.js';
 import type { ImportsStatus, ImportSourceStatus } from '../contract/imports.js';
+import { seedSummary } from './seed-summary.js';
 
 const IMPORT_ID = /^\d{8}T\d{9}Z-[A-Za-z0-9_-]+$/;
 
@@ -35,12 +37,19 @@ export function importsRouter(config: Config) {
     }
   });
 
-  router.get('/', (_req, res) => {
+  router.get('/', async (_req, res, next) => {
     const latest = latestImport(config.importsDir);
     const manifest = latest ? readManifest<Manifest>(latest) : undefined;
+    let seeds: ImportsStatus['latest'] = null;
+    try {
+      if (!manifest) seeds = await seedSummary(config.seedsDir, config.seedsFrom);
+    } catch (e) {
+      next(e);
+      return;
+    }
     const body: ImportsStatus = {
       seedsFrom: config.seedsFrom,
-      latest: manifest ? { id: manifest.id, asOf: manifest.asOf, timeZone: manifest.timeZone, tables: manifest.tables } : null,
+      latest: manifest ? { id: manifest.id, asOf: manifest.asOf, timeZone: manifest.timeZone, tables: manifest.tables } : seeds,
       sources: Object.values(manifest?.sources ?? {})
         .map((s) => ({ ...s, quarantineAvailable: existsSync(path.join(config.importsDir, s.id, 'quarantine.csv')) }))
         .sort((a, b) => a.source.localeCompare(b.source)),

@@ -14,3 +14,4 @@ export * from './actions.js';
 export * from './imports.js';
 export * from './content-map.js';
 export * from './journey.js';
+export * from './period-windows.js';

@@ -13,6 +13,7 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
+import { companyNameKey } from './text.js';
 import { TEAM_COST_COLUMNS } from './team-costs.js';
 
 export const ENTITY_COLUMNS = {
@@ -42,9 +43,14 @@ export const ENTITY_COLUMNS = {
     'updated_at',
     'owner_team',
     'same_as',
+    // name_key: companyNameKey(account_name); corporate_number: a 法人番号 where the export has one (matching keys).
+    'name_key',
+    'corporate_number',
   ],
   // is_initial: the lead's stage at creation as the record shows it now; replaced by the first change's old value when history exists.
-  events: ['source', 'event_key', 'person_key', 'from_stage', 'to_stage', 'entered_at', 'reason', 'is_initial'],
+  // from_record: derived from the person's own row (a stage-date column, the stage at creation), not from a history
+  // row; a re-import of that row replaces all of them, so a changed value map leaves no stale event behind.
+  events: ['source', 'event_key', 'person_key', 'from_stage', 'to_stage', 'entered_at', 'reason', 'is_initial', 'from_record'],
   deals: [
     'source',
     'deal_key',
@@ -58,6 +64,8 @@ export const ENTITY_COLUMNS = {
     'lost_reason',
     'owner_team',
     'updated_at',
+    // currency: ISO 4217 code of amount when the export names one (else the company's); converted in merge.ts.
+    'currency',
   ],
   deal_contacts: ['source', 'deal_key', 'person_key'],
   touches: ['source', 'touch_key', 'person_key', 'occurred_at', 'channel', 'campaign_key', 'touch_type'],
@@ -93,6 +101,8 @@ export interface FileReport {
   kind: string;
   encoding: string;
   rows: number;
+  /** Report lines that are not records (totals and subtotals, group headings, footer): skipped, not quarantined. */
+  skipped?: { total: number; group: number; footer: number };
 }
 
 export function csvField(v: unknown): string {
@@ -155,6 +165,10 @@ export class Batch {
 
   add<E extends Entity>(entity: E, row: EntityRow<E>, origin: Origin) {
     const cols = ENTITY_COLUMNS[entity] as readonly string[];
+    if (entity === 'accounts') {
+      const a = row as EntityRow<'accounts'>;
+      a.name_key ??= companyNameKey(String(a.account_name ?? ''));
+    }
     let line = '';
     for (const c of cols) line += `${csvField((row as Record<string, unknown>)[c])},`;
     let fileId = this.fileIds.get(origin.file);

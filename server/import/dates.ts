@@ -28,6 +28,8 @@ export class DateReader {
   private readonly offsets = new Map<number, number>();
   /** Epoch ms of the last successful read (saves the caller a Date.parse per cell). */
   lastMs = NaN;
+  /** Epoch ms of the latest time read so far (the data's latest time, when as_of comes from the data). */
+  maxMs = -Infinity;
 
   constructor(
     /** IANA zone of times written without an offset, e.g. Asia/Tokyo. */
@@ -59,8 +61,37 @@ export class DateReader {
     return undefined;
   }
 
+  /**
+   * Why `raw` is not a date: "impossible date …" when it has a date's form
+   * but no such day or time exists (2025/13/45, 2024-02-30, 25:00), else
+   * "unknown date format" (a date_format in the mapping can then read it).
+   */
+  explain(raw: string): { reason: string; suggestion: string } {
+    const v = (NON_ASCII.test(raw) ? raw.normalize('NFKC') : raw).trim();
+    const m = LOCAL.exec(v) ?? /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(v);
+    if (m) {
+      const [y, mo, d, h = '0', mi = '0', s = '0'] = [+m[1]!, +m[2]!, +m[3]!, m[4], m[5], m[6]];
+      const wrong =
+        mo < 1 || mo > 12
+          ? `no month ${mo}`
+          : d < 1 || d > (mo === 2 && leap(y) ? 29 : DAYS[mo - 1]!)
+            ? `no day ${d} in ${y}-${String(mo).padStart(2, '0')}`
+            : +h > 23 || +mi > 59 || +s > 59
+              ? `no time ${h}:${mi}${s !== '0' ? `:${s}` : ''}`
+              : undefined;
+      if (wrong) return { reason: `impossible date (${wrong})`, suggestion: 'correct the date in the source system' };
+    }
+    return {
+      reason: 'unknown date format',
+      suggestion: this.format
+        ? `it matches neither date_format "${this.format}" nor a built-in form`
+        : 'give the format as date_format (luxon tokens) in a mapping file',
+    };
+  }
+
   private done(ms: number): string {
     this.lastMs = ms;
+    if (ms > this.maxMs) this.maxMs = ms;
     return iso(ms);
   }
 

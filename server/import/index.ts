@@ -15,7 +15,7 @@
  * - dryRun reads and checks everything, prints what it would import and the
  *   mapping it used, and removes its work directory.
  */
-import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse';
@@ -23,9 +23,10 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Batch, type FileReport, type Unmapped } from './batch.js';
 import { DateReader } from './dates.js';
+import { exportTime } from './as-of.js';
 import { loadMappingFile, mappingEncoding, type MappingFile } from './mapping.js';
 import { mergeImport } from './merge.js';
-import { importId, latestImport, MANIFEST, pruneImports, readManifest, removeStaleWork } from './area.js';
+import { importId, latestImport, MANIFEST, pruneImports, readManifest, removeStaleWork, SWAP, type SwapRecord } from './area.js';
 import { buildMaps, CANONICAL_CHANNELS, CANONICAL_STAGES, type ImportContext } from './sources/common.js';
 import { ImportInputError, type SourceAdapter } from './sources/index.js';
 import { hubspot } from './sources/hubspot.js';
@@ -71,6 +72,8 @@ export interface SourceRun {
   finishedAt: string;
   files: FileReport[];
   read: number;
+  /** Report lines that are not records, all files together: totals and subtotals, group headings, footer lines. */
+  skipped: { total: number; group: number; footer: number };
   accepted: number;
   quarantinedRows: number;
   quarantined: number;
@@ -92,6 +95,8 @@ export interface ImportManifest {
   id: string;
   status: 'complete' | 'refused' | 'dry-run';
   asOf: string;
+  /** Where as_of came from: --as-of, the footer or file name of an export, the latest time in the data. */
+  asOfFrom?: string;
   timeZone: string;
   tables: Record<string, number>;
   tablesHash: string;
@@ -162,12 +167,27 @@ async function quarantineSample(file: string, limit = QUARANTINE_SHOWN): Promise
   return rows;
 }
 
+function skippedText(s: { total: number; group: number; footer: number }): string {
+  return [
+    s.total && `${s.total} total/subtotal line(s)`,
+    s.group && `${s.group} group heading(s)`,
+    s.footer && `${s.footer} footer line(s)`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
 function formatSummary(m: ImportManifest, dir: string | undefined, cwd: string, sample: Record<string, string>[]): string {
   const r = m.run;
   const lines = [
     `${r.source}: ${r.files.length} file(s), ${r.read} rows read, ${r.accepted} accepted, ${r.quarantinedRows} quarantined`,
-    ...r.files.map((f) => `  ${f.file}  (${f.kind}, ${f.encoding}, ${f.rows} rows)`),
+    ...r.files.map(
+      (f) => `  ${f.file}  (${f.kind}, ${f.encoding}, ${f.rows} rows${f.skipped ? `; ${skippedText(f.skipped)}` : ''})`,
+    ),
   ];
+  const skipped = r.skipped ?? { total: 0, group: 0, footer: 0 };
+  if (skipped.total + skipped.group + skipped.footer > 0)
+    lines.push(`report lines skipped (not records, neither imported nor quarantined): ${skippedText(skipped)}`);
   const reasons = Object.entries(r.reasons).sort((a, b) => b[1] - a[1]);
   if (reasons.length) lines.push('quarantined per reason:', ...reasons.map(([k, n]) => `  ${String(n).padStart(6)}  ${k}`));
   if (sample.length) {
@@ -189,7 +209,12 @@ function formatSummary(m: ImportManifest, dir: string | undefined, cwd: string, 
       .map(([t, n]) => `${t} ${n}`)
       .join(', ')}${m.unchanged ? ' (unchanged)' : ''}`,
   );
-  if (m.status === 'complete') lines.push(`imported as ${path.relative(cwd, dir!)}; as_of ${m.asOf}`);
+  if (m.status === 'complete' && m.unchanged)
+    lines.push(
+      `unchanged: the latest import ${path.relative(cwd, dir!)} has these very tables; nothing written, the warehouse not rebuilt (as_of ${m.asOf})`,
+    );
+  else if (m.status === 'complete')
+    lines.push(`imported as ${path.relative(cwd, dir!)}; as_of ${m.asOf}${m.asOfFrom ? ` (from ${m.asOfFrom})` : ''}`);
   if (m.status === 'refused') {
     lines.push(
       `NOT imported: ${r.quarantinedRows} row(s) quarantined. See ${path.relative(cwd, path.join(dir!, 'quarantine.csv'))}; fix the source or mapping, or pass --allow-rejects to import the accepted rows.`,
@@ -197,6 +222,28 @@ function formatSummary(m: ImportManifest, dir: string | undefined, cwd: string, 
   }
   if (m.status === 'dry-run') lines.push('dry run: nothing written');
   return lines.join('\n');
+}
+
+/** A file written and synced to disk before the next step relies on it. */
+async function writeSynced(file: string, text: string) {
+  const handle = await open(file, 'w');
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Fault tests only: with REVCYCLE_IMPORT_HOLD_AT=<phase> the import says
+ * "holding at <phase>" and waits there to be killed (phases: read, merged,
+ * prepared, before-swap, after-swap, renamed).
+ */
+async function hold(phase: string) {
+  if (process.env.REVCYCLE_IMPORT_HOLD_AT !== phase) return;
+  console.log(`holding at ${phase}`);
+  await new Promise(() => {});
 }
 
 export async function runImport(o: ImportOptions): Promise<ImportResult> {
@@ -209,14 +256,25 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
   const mapping: MappingFile | undefined = o.mappingFile ? await loadMappingFile(o.mappingFile) : undefined;
   const sourceName = mapping?.source ?? o.source;
   const files = await expandInputs(o.inputs);
-  const asOf = o.asOf ? new Date(o.asOf) : new Date();
-  if (Number.isNaN(asOf.getTime())) throw new ImportInputError(`--as-of "${o.asOf}" is not an ISO 8601 time`);
   const timeZone = mapping?.time_zone ?? o.timeZone ?? 'Asia/Tokyo';
   let dates: DateReader;
   try {
     dates = new DateReader(timeZone, mapping?.date_format);
   } catch (e) {
     throw new ImportInputError((e as Error).message);
+  }
+  const display = (f: string) => path.relative(cwd, path.resolve(f));
+  // as_of: the option, else the export's own time (footer, file name), else the latest time in the data (after reading).
+  let asOfMs: number;
+  let asOfFrom: string;
+  if (o.asOf) {
+    asOfMs = new Date(o.asOf).getTime();
+    if (Number.isNaN(asOfMs)) throw new ImportInputError(`--as-of "${o.asOf}" is not an ISO 8601 time`);
+    asOfFrom = '--as-of';
+  } else {
+    const stated = await exportTime(files, timeZone, display);
+    asOfMs = stated?.ms ?? Infinity;
+    asOfFrom = stated?.from ?? 'the latest time in the data';
   }
 
   await mkdir(o.importsDir, { recursive: true });
@@ -235,22 +293,38 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
       source: sourceName,
       batch,
       dates,
-      asOf: asOf.toISOString(),
-      asOfMs: asOf.getTime(),
-      maps: buildMaps(adapter.defaults, mapping, channels, CANONICAL_STAGES),
+      asOf: Number.isFinite(asOfMs) ? new Date(asOfMs).toISOString() : asOfFrom,
+      asOfMs,
+      maps: buildMaps(
+        adapter.defaults,
+        mapping,
+        channels,
+        CANONICAL_STAGES,
+        Object.values(SOURCES).map((s) => s.defaults),
+      ),
       mapping,
       defaultOwnerTeam: mapping?.default_owner_team ?? 'unassigned',
       encoding: mappingEncoding(mapping),
       onProgress: o.onProgress,
-      display: (f) => path.relative(cwd, path.resolve(f)),
+      display,
       channels,
     };
     const t0 = performance.now();
+    dates.maxMs = -Infinity;
     await adapter.read(files, ctx);
     await batch.close();
     const readMs = Math.round(performance.now() - t0);
+    await hold('read');
 
     const previous = latestImport(o.importsDir);
+    const previousManifest = previous ? readManifest<ImportManifest>(previous) : undefined;
+    if (!Number.isFinite(asOfMs)) asOfMs = Number.isFinite(dates.maxMs) ? dates.maxMs : Date.now();
+    // Without --as-of, the data's today never goes back: a later as_of of an earlier import stays.
+    if (!o.asOf && previousManifest && Date.parse(previousManifest.asOf) > asOfMs) {
+      asOfMs = Date.parse(previousManifest.asOf);
+      asOfFrom = `the previous import (${previousManifest.id})`;
+    }
+    const asOf = new Date(asOfMs).toISOString();
     // In memory up to MERGE_MEMORY, spilling to the work directory beyond it (a database file costs a sync per statement).
     const instance = await DuckDBInstance.create(':memory:', {
       temp_directory: path.join(work, 'duckdb-tmp'),
@@ -265,16 +339,18 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
         previousStore: previous && path.join(previous, 'store'),
         outDir: snapshot,
         defaultsDir: o.defaultsDir,
-        asOf: asOf.toISOString(),
+        asOf,
         timeZone,
         defaultOwnerTeam: ctx.defaultOwnerTeam,
         newChannels: mapping?.new_channels ?? [],
+        exchangeRates: mapping?.exchange_rates ?? [],
       });
     } finally {
       conn.closeSync();
       instance.closeSync();
     }
     const mergeMs = Math.round(performance.now() - t0) - readMs;
+    await hold('merged');
     const quarantinedRows = await combineQuarantine(
       path.join(batchDir, 'quarantine.csv'),
       path.join(snapshot, 'quarantine-merge.csv'),
@@ -289,6 +365,14 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
       finishedAt: new Date().toISOString(),
       files: batch.files,
       read: batch.read,
+      skipped: batch.files.reduce(
+        (sum, f) => ({
+          total: sum.total + (f.skipped?.total ?? 0),
+          group: sum.group + (f.skipped?.group ?? 0),
+          footer: sum.footer + (f.skipped?.footer ?? 0),
+        }),
+        { total: 0, group: 0, footer: 0 },
+      ),
       accepted: batch.read - quarantinedRows,
       quarantinedRows,
       quarantined: batch.quarantined + merged.quarantined,
@@ -304,7 +388,6 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
       merges: merged.merges,
       timings: { readMs, mergeMs, buildMs: 0 },
     };
-    const previousManifest = previous ? readManifest<ImportManifest>(previous) : undefined;
     const tablesHash = await hashTables(path.join(snapshot, 'tables'));
     const status: ImportManifest['status'] = o.dryRun
       ? 'dry-run'
@@ -314,7 +397,8 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
     const manifest: ImportManifest = {
       id,
       status,
-      asOf: asOf.toISOString(),
+      asOf,
+      asOfFrom,
       timeZone,
       tables: merged.tables,
       tablesHash,
@@ -335,15 +419,32 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
       await writeFile(path.join(dir, MANIFEST), JSON.stringify(manifest, null, 2));
       return { manifest, dir, exitCode: 1, summary: formatSummary(manifest, dir, cwd, sample) };
     }
+    if (manifest.unchanged && previous && existsSync(o.warehousePath)) {
+      // The same tables as the latest import: nothing to write, nothing to rebuild.
+      return { manifest, dir: previous, exitCode: 0, summary: formatSummary(manifest, previous, cwd, sample) };
+    }
+    const dir = path.join(o.importsDir, id);
+    // The record goes in the snapshot before the swap: the swap is the one commit point (area.ts).
+    await writeSynced(path.join(snapshot, MANIFEST), JSON.stringify(manifest, null, 2));
+    await hold('prepared');
     if (o.build !== false) {
       const { buildWarehouse } = await import('../warehouse/index.js');
       const t1 = performance.now();
-      await buildWarehouse({ seedsDir: path.join(snapshot, 'tables'), warehousePath: o.warehousePath, log: o.log ?? (() => {}) });
+      await buildWarehouse({
+        seedsDir: path.join(snapshot, 'tables'),
+        warehousePath: o.warehousePath,
+        log: o.log ?? (() => {}),
+        beforeSwap: async (building) => {
+          const swap: SwapRecord = { warehouse: path.resolve(o.warehousePath), ino: (await stat(building)).ino, id };
+          await writeSynced(path.join(work, SWAP), JSON.stringify(swap));
+          await hold('before-swap');
+        },
+      });
       run.timings.buildMs = Math.round(performance.now() - t1);
+      await hold('after-swap');
     }
-    await writeFile(path.join(snapshot, MANIFEST), JSON.stringify(manifest, null, 2));
-    const dir = path.join(o.importsDir, id);
     await rename(snapshot, dir);
+    await hold('renamed');
     pruneImports(o.importsDir);
     return { manifest, dir, exitCode: 0, summary: formatSummary(manifest, dir, cwd, sample) };
   } finally {

@@ -8,7 +8,14 @@
  * overrides them entry by entry. Lookups fold case, width and spacing
  * ("Marketing Qualified Lead", "marketingqualifiedlead" and "ＭＱＬ" meet),
  * and every value that no entry covers is counted, so the import can say
- * which source values it did not map and suggest an entry.
+ * which source values it did not map, with their counts.
+ *
+ * A suggestion never guesses from the look of a word ("失注" is not "won"
+ * because it is short, "対象外" is not "mql"): an unmapped value is proposed
+ * an entry only when it is exactly (case, width and spacing folded) a value
+ * some vendor's own list defines (`known`, e.g. Salesforce's "Closed - Not
+ * Converted" met in a HubSpot export); otherwise the entry to write is shown
+ * with the canonical values to choose from, and the value stays unmapped.
  */
 import { readFile } from 'node:fs/promises';
 import YAML from 'yaml';
@@ -53,6 +60,20 @@ export const mappingSchema = z
           label_ja: z.string().default(''),
           label_en: z.string().default(''),
           is_paid: z.boolean().default(false),
+        }),
+      )
+      .default([]),
+    /**
+     * Dated exchange rates into the company's currency (settings `currency`, JPY by default): from `from`
+     * (YYYY-MM-DD) on, one unit of `currency` is `rate` units. A deal is converted at the rate in force on its
+     * close date (else its creation date); a deal in a currency without one is quarantined, never summed.
+     */
+    exchange_rates: z
+      .array(
+        z.object({
+          currency: z.string().regex(/^[A-Za-z]{3}$/, 'an ISO 4217 code such as USD'),
+          from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'),
+          rate: z.number().positive(),
         }),
       )
       .default([]),
@@ -102,6 +123,9 @@ export const lookupKey = (v: string) =>
     .toLowerCase()
     .replace(/[\s_\-()（）]+/g, '');
 
+/** Words of a lost or cancelled outcome: never proposed as won, whatever a list says. */
+const LOST = /lost|失注|不成立|見送|不採用|断念|cancel|キャンセル|not\s*converted|churn|解約|対象外/i;
+
 export type ValueKind = 'stages' | 'channels' | 'deal_types' | 'touch_types' | 'deal_status' | 'owner_teams';
 
 /** One kind of value map: defaults of the source, overridden by the mapping file. */
@@ -131,31 +155,19 @@ export class ValueMap {
     if (this.seen.size < 10_000) this.seen.set(raw, v);
     return v;
   }
-  /** "add `Value: guess` under stages:" — the closest canonical value by edit distance. */
-  suggest(raw: string): string {
-    const key = lookupKey(raw);
-    let best = this.canonical[0] ?? '';
-    let bestScore = Infinity;
-    for (const c of this.canonical) {
-      const score = key.includes(lookupKey(c)) || lookupKey(c).includes(key) ? 0 : distance(key, lookupKey(c));
-      if (score < bestScore) [best, bestScore] = [c, score];
-    }
-    return `add "${raw}: ${best}" (or another ${this.kind.replace(/s$/, '').replace('_', ' ')}) under ${this.kind}: in a mapping file given with --mapping`;
-  }
-}
+  /** Values vendors define (every source's defaults), lookup key → canonical: the only ground for a suggestion. */
+  known = new Map<string, string | null>();
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
+  /** The entry to add for an unmapped value: a vendor's own meaning when the value is exactly one, else no guess. */
+  suggest(raw: string): string {
+    const what = this.kind.replace(/s$/, '').replace('_', ' ');
+    const where = `under ${this.kind}: in a mapping file given with --mapping`;
+    const known = this.known.get(lookupKey(raw));
+    if (known !== undefined && !(known === 'won' && LOST.test(raw.normalize('NFKC'))))
+      return `add "${raw}: ${known ?? 'null'}" ${where} (a value vendors define as ${known ?? 'ignored'})`;
+    const choices = this.canonical.length ? `one of ${this.canonical.join(', ')}, or null to ignore` : `the ${what}`;
+    return `left unmapped: add "${raw}: <${what}>" ${where}, with ${choices}`;
   }
-  return row[b.length]!;
 }
 
 export function mappingEncoding(m: MappingFile | undefined): TextEncoding | 'auto' {

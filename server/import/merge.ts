@@ -6,8 +6,12 @@
  * 1. Duplicates within this import: one row per source id. The most recently
  *    modified row (updated_at, where the export has it) wins, then the one
  *    furthest down the file; the others are quarantined naming the kept line.
- * 2. Merge: this import's rows replace stored rows with the same source id;
- *    stored rows this import does not mention are kept (a later export that
+ * 2. Merge: this import's rows replace stored rows with the same source id,
+ *    and a person's row imported again replaces every event derived from
+ *    that row (from_record: stage-date columns, the stage at creation);
+ *    history rows are keyed by what the source says (lead, time, field, old
+ *    and new value as written), never by the stage they map to, so a new
+ *    value map replaces them too. Stored rows this import does not mention are kept (a later export that
  *    drops a row does not delete history). Importing the same files twice
  *    therefore leaves the store, and every table derived from it, unchanged.
  * 3. Orphans (a deal whose account is unknown, a touch or stage change of an
@@ -25,7 +29,11 @@
  *    as recycled) a funnel stage at or below the furthest one reached is not
  *    entered again, consecutive entries into the same stage collapse, and
  *    events at one instant are kept in stage order 1 ms apart, because the
- *    warehouse orders a lead's transitions by time.
+ *    warehouse orders a lead's transitions by time. Two events of one stage
+ *    at one instant (HubSpot's opportunity date and its deal's creation)
+ *    keep the one whose reason sorts first (deal_created): every window and
+ *    every first() here has a total order, so the same files give the same
+ *    tables byte for byte, whatever order rows are read or processed in.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -70,6 +78,8 @@ export interface MergeOptions {
   timeZone: string;
   defaultOwnerTeam: string;
   newChannels: { channel: string; label_ja: string; label_en: string; is_paid: boolean }[];
+  /** The mapping's exchange_rates; merged into the store's (the same currency and date replaced). */
+  exchangeRates?: { currency: string; from: string; rate: number }[];
 }
 
 export interface MergeResult {
@@ -124,7 +134,10 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     );
     const prev = o.previousStore && path.join(o.previousStore, `${entity}.parquet`);
     if (prev && existsSync(prev))
-      await run(`create or replace table p_${entity} as select * from read_parquet(${sqlString(prev)})`);
+      // By name over this import's columns: a store written before a column was added reads with it empty.
+      await run(
+        `create or replace table p_${entity} as (select * exclude (_seq) from b_${entity} limit 0) union all by name (select * from read_parquet(${sqlString(prev)}))`,
+      );
     else await run(`create or replace table p_${entity} as select * exclude (_seq) from b_${entity} limit 0`);
 
     // 1. duplicates within this import
@@ -146,10 +159,17 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     );
     await run(`insert into lost_origins select _file, _line from r_${entity} where _rank > 1`);
     // 2. merge with the store
+    if (entity === 'people')
+      await run(`create or replace table imported_people as select distinct person_key from r_people where _rank = 1`);
+    // A person's row imported again brings all its own events anew (a changed value map must leave no stale one).
+    const replaced =
+      entity === 'events'
+        ? ` where not (p.from_record = 'true' and p.person_key in (select person_key from imported_people))`
+        : '';
     await run(
       `create or replace table s_${entity} as select * exclude (_seq, _rank, _kept_line), true as _new from r_${entity} where _rank = 1
        union all by name
-       select p.*, false as _new from p_${entity} as p anti join (select ${part} from r_${entity}) as n using (${part})`,
+       select p.*, false as _new from p_${entity} as p anti join (select ${part} from r_${entity}) as n using (${part})${replaced}`,
     );
     await run(`drop table b_${entity}; drop table r_${entity}; drop table p_${entity}; drop table dup_${entity}`);
   }
@@ -226,23 +246,29 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     'export the deal with its associated company',
   );
 
-  // A lead's stage at creation: the first recorded change's old value when there is history, else the stage it still shows.
+  // A lead's stage at creation: the first recorded change's old value when there is history, else the stage it still
+  // shows, else (a status mapped to nothing, such as Closed - Converted) lead: every lead enters the funnel when created.
   await run(`create or replace table ev as
     with hist as (select * from s_events where is_initial is null),
-    first_change as (select source, person_key, arg_min(from_stage, entered_at::timestamptz) as first_from from hist group by all),
+    first_change as (select source, person_key, first(from_stage order by entered_at::timestamptz, event_key) as first_from from hist group by all),
     initial as (
-      select i.* replace (coalesce(f.first_from, i.to_stage) as to_stage)
+      select i.* replace (coalesce(f.first_from, i.to_stage, 'lead') as to_stage)
       from s_events as i left join first_change as f using (source, person_key)
       where i.is_initial = 'true' and (f.person_key is null or f.first_from is not null)
     )
     select * from hist union all by name select * from initial`);
+  // A lead whose stage at creation is a side state (a disqualified lead without history) still entered the funnel
+  // as a lead when it was created: docs/import.md, every lead enters the funnel at creation.
+  await run(`insert into ev select * replace (event_key || ':lead' as event_key, 'lead' as to_stage, 'created' as reason) from ev
+    where is_initial = 'true' and to_stage in (
+      select stage from read_csv(${sqlString(path.join(o.defaultsDir, 'stages.csv'))}, header = true, all_varchar = true) where not is_funnel::boolean)`);
   // A change from X while the lead was in Y. One bad row must not make the next good one look bad, so a
   // suspect is judged against the previous row that is not itself a suspect.
   await run(`create or replace table ev_order as
-    with w as (select *, lag(to_stage) over (partition by source, person_key order by entered_at::timestamptz, _line) as previous_to from ev),
+    with w as (select *, lag(to_stage) over (partition by source, person_key order by entered_at::timestamptz, _line, event_key) as previous_to from ev),
     suspects as (select *, from_stage is not null and previous_to is not null and from_stage <> previous_to as suspect from w)
     select *, last_value(case when not suspect then to_stage end ignore nulls)
-      over (partition by source, person_key order by entered_at::timestamptz, _line rows between unbounded preceding and 1 preceding) as previous_good
+      over (partition by source, person_key order by entered_at::timestamptz, _line, event_key rows between unbounded preceding and 1 preceding) as previous_good
     from suspects`);
   await run(
     `create or replace table ev_bad as select * from ev_order where suspect and previous_good is distinct from from_stage`,
@@ -253,6 +279,37 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
   await run(`delete from ev where event_key in (select event_key from ev_bad)`);
   await run(`delete from s_events where event_key in (select event_key from ev_bad)`);
 
+  // Deals in another currency than the company's (settings `currency`): converted at the rate in force on their
+  // close date, else creation date, in the source's zone; without such a rate, quarantined rather than summed.
+  const settingsCsv = sqlString(path.join(o.defaultsDir, 'settings.csv'));
+  const companyCurrency = `(select coalesce(max(upper(trim(value))) filter (where lower(trim(key)) = 'currency'), 'JPY') from read_csv(${settingsCsv}, header = true, all_varchar = true))`;
+  await run(`create or replace table rates (currency varchar, from_date date, rate double)`);
+  const previousRates = o.previousStore && path.join(o.previousStore, 'exchange_rates.parquet');
+  if (previousRates && existsSync(previousRates))
+    await run(`insert into rates select currency, from_date, rate from read_parquet(${sqlString(previousRates)})`);
+  for (const r of o.exchangeRates ?? []) {
+    await run(
+      `delete from rates where currency = ${sqlString(r.currency.toUpperCase())} and from_date = ${sqlString(r.from)}::date`,
+    );
+    await run(`insert into rates values (${sqlString(r.currency.toUpperCase())}, ${sqlString(r.from)}::date, ${Number(r.rate)})`);
+  }
+  const dealDay = (t: string) =>
+    `timezone(${sqlString(o.timeZone)}, coalesce(${t}.closed_at, ${t}.created_at)::timestamptz)::date`;
+  await orphan(
+    'deals',
+    `currency is not null and currency <> ${companyCurrency} and not exists (select 1 from rates as r where r.currency = t.currency and r.from_date <= ${dealDay('t')})`,
+    'currency',
+    'currency',
+    `'no exchange rate for ' || currency || ' on or before ' || strftime(${dealDay('t')}, '%Y-%m-%d') || ' (deal not summed)'`,
+    'add the rate under exchange_rates: in a mapping file (currency, from, rate)',
+  );
+  await run(`create or replace table deals_fx as
+    with d as (select *, ${dealDay('s_deals')} as deal_day from s_deals)
+    select d.* exclude (deal_day) replace (
+      case when d.currency is null or d.currency = ${companyCurrency} then d.amount
+        else cast(round(try_cast(d.amount as double) * r.rate) as bigint)::varchar end as amount)
+    from d asof left join rates as r on d.currency = r.currency and d.deal_day >= r.from_date`);
+
   // Store for the next import, before deriving.
   const storeDir = path.join(o.outDir, 'store');
   for (const entity of Object.keys(ENTITY_COLUMNS) as Entity[]) {
@@ -260,14 +317,35 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
       `copy (select * exclude (_new) from s_${entity} order by ${KEYS[entity].key.map((k) => `"${k}"`).join(', ')}) to ${sqlString(path.join(storeDir, `${entity}.parquet`))} (format parquet)`,
     );
   }
+  await run(
+    `copy (select * from rates order by currency, from_date) to ${sqlString(path.join(storeDir, 'exchange_rates.parquet'))} (format parquet)`,
+  );
 
   // 4. identity
   const freeMail = `[${[...FREE_MAIL_DOMAINS].map(sqlString).join(', ')}]`;
   // An account another source names as the same company (same_as) takes that company's identity.
+  // Without a domain, records of one company meet on its 法人番号, else on its normalised name (companyNameKey:
+  // 株式会社 / (株) / ㈱ / カブシキガイシャ, width and spaces folded), when more than one record shares it; the group
+  // takes the domain one of its records has, else its first record's id.
   await run(`create or replace table src_accounts as
-    select a.*, ${priority('a.source')} as priority,
-      case when t.account_key is not null then coalesce(t.domain, t.account_key) else coalesce(a.domain, a.account_key) end as account_id
-    from s_accounts as a left join s_accounts as t on t.account_key = a.same_as`);
+    with a0 as (
+      select a.*, ${priority('a.source')} as priority, t.account_key as target_key, t.domain as target_domain,
+        case when a.corporate_number is not null then 'corporate_number:' || a.corporate_number
+          when a.name_key is not null then 'name:' || a.name_key end as match_key
+      from s_accounts as a left join s_accounts as t on t.account_key = a.same_as
+    ),
+    groups as (
+      select match_key, count(*) as n,
+        first(domain order by priority, account_key) filter (where domain is not null) as group_domain,
+        first(account_key order by priority, account_key) as group_key
+      from a0 where match_key is not null group by match_key
+    )
+    select a0.* exclude (target_key, target_domain, match_key),
+      case when target_key is not null then coalesce(target_domain, target_key)
+        else coalesce(a0.domain, case when g.n > 1 then coalesce(g.group_domain, g.group_key) end, a0.account_key) end as account_id,
+      case when target_key is not null then 'same_as' when a0.domain is not null then 'domain'
+        when g.n > 1 then split_part(a0.match_key, ':', 1) else 'id' end as matched_on
+    from a0 left join groups as g using (match_key)`);
   await run(`create or replace table people as
     select p.*, ${priority('p.source')} as priority, a.account_id as crm_account_id, split_part(p.email, '@', 2) as email_domain
     from s_people as p left join src_accounts as a on a.account_key = p.account_key`);
@@ -277,13 +355,13 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     select
       email,
       'L' || md5(email)[1:15] as lead_id,
-      first(crm_account_id order by priority, created_at) filter (where crm_account_id is not null) as crm_account_id,
-      first(company_name order by priority, created_at) filter (where company_name is not null) as company_name,
+      first(crm_account_id order by priority, created_at, person_key) filter (where crm_account_id is not null) as crm_account_id,
+      first(company_name order by priority, created_at, person_key) filter (where company_name is not null) as company_name,
       any_value(email_domain) as email_domain,
       min(created_at::timestamptz) as created_at,
-      first(lead_source order by created_at::timestamptz) filter (where lead_source is not null) as lead_source,
-      first(persona order by created_at::timestamptz) filter (where persona is not null) as persona,
-      first(owner_team order by priority) filter (where owner_team is not null) as owner_team,
+      first(lead_source order by created_at::timestamptz, priority, person_key) filter (where lead_source is not null) as lead_source,
+      first(persona order by created_at::timestamptz, priority, person_key) filter (where persona is not null) as persona,
+      first(owner_team order by priority, person_key) filter (where owner_team is not null) as owner_team,
       count(distinct source) as sources,
       string_agg(distinct person_key, ' ' order by person_key) as person_keys
     from people group by email`);
@@ -299,7 +377,7 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
       group by c.deal_key
     )
     select d.*, coalesce(a.account_id, c.lead_account_id) as account_id, c.lead_id as contact_lead_id, c.lead_account_id
-    from s_deals as d left join src_accounts as a on a.account_key = d.account_key left join contact as c using (deal_key)`);
+    from deals_fx as d left join src_accounts as a on a.account_key = d.account_key left join contact as c using (deal_key)`);
 
   // Canonical accounts: every account a lead or deal refers to.
   await run(`create or replace table account_ids as
@@ -307,29 +385,30 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
   await run(`create or replace table accounts_out as
     with src as (
       select account_id,
-        first(account_name order by priority, updated_at desc nulls last) filter (where account_name is not null) as account_name,
-        first(industry order by priority) filter (where industry is not null) as industry,
-        first(employee_band order by priority) filter (where employee_band is not null) as employee_band,
-        first(region order by priority) filter (where region is not null) as region,
+        first(account_name order by priority, updated_at desc nulls last, account_key) filter (where account_name is not null) as account_name,
+        first(industry order by priority, account_key) filter (where industry is not null) as industry,
+        first(employee_band order by priority, account_key) filter (where employee_band is not null) as employee_band,
+        first(region order by priority, account_key) filter (where region is not null) as region,
         min(created_at::timestamptz) as created_at,
         max(churned_at::timestamptz) as churned_at,
-        first(owner_team order by priority) filter (where owner_team is not null) as owner_team,
-        count(*) as records, string_agg(account_key, ' ' order by account_key) as account_keys
+        first(owner_team order by priority, account_key) filter (where owner_team is not null) as owner_team,
+        count(*) as records, string_agg(account_key, ' ' order by account_key) as account_keys,
+        string_agg(distinct matched_on, '+' order by matched_on) as matched_on
       from src_accounts group by account_id
     ),
     from_leads as (
-      select account_id, first(company_name order by created_at) filter (where company_name is not null) as company_name,
-        min(created_at) as first_lead_at, mode(owner_team) as lead_team
+      select account_id, first(company_name order by created_at, lead_id) filter (where company_name is not null) as company_name,
+        min(created_at) as first_lead_at, mode(owner_team order by owner_team) as lead_team
       from lead_accounts group by account_id
     ),
-    from_deals as (select account_id, min(created_at::timestamptz) as first_deal_at, mode(owner_team) as deal_team from deal_base group by account_id)
+    from_deals as (select account_id, min(created_at::timestamptz) as first_deal_at, mode(owner_team order by owner_team) as deal_team from deal_base group by account_id)
     select i.account_id,
       coalesce(s.account_name, fl.company_name) as account_name,
       s.industry, s.employee_band, s.region,
       least(coalesce(s.created_at, fl.first_lead_at, fd.first_deal_at), coalesce(fl.first_lead_at, s.created_at, fd.first_deal_at), coalesce(fd.first_deal_at, s.created_at, fl.first_lead_at)) as created_at,
       s.churned_at,
       coalesce(s.owner_team, fl.lead_team, fd.deal_team, ${sqlString(o.defaultOwnerTeam)}) as owner_team,
-      coalesce(s.records, 0) as records, s.account_keys
+      coalesce(s.records, 0) as records, s.account_keys, s.matched_on
     from account_ids as i left join src as s using (account_id) left join from_leads as fl using (account_id) left join from_deals as fd using (account_id)`);
 
   // 5. stage transitions
@@ -350,22 +429,22 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
       from all_events as e join stages as s on s.stage = e.to_stage
     ),
     cycles as (
-      select *, count(*) filter (where not is_funnel) over (partition by lead_id order by entered_at, stage_order rows between unbounded preceding and 1 preceding) as cycle
+      select *, count(*) filter (where not is_funnel) over (partition by lead_id order by entered_at, stage_order, reason rows between unbounded preceding and 1 preceding) as cycle
       from staged
     ),
     furthest as (
-      select *, max(case when is_funnel then stage_order end) over (partition by lead_id, cycle order by entered_at, stage_order rows between unbounded preceding and 1 preceding) as reached_order
+      select *, max(case when is_funnel then stage_order end) over (partition by lead_id, cycle order by entered_at, stage_order, reason rows between unbounded preceding and 1 preceding) as reached_order
       from cycles
     ),
     forward as (select * from furthest where not is_funnel or reached_order is null or stage_order > reached_order),
-    changes as (select *, lag(to_stage) over (partition by lead_id order by entered_at, stage_order) as previous from forward),
+    changes as (select *, lag(to_stage) over (partition by lead_id order by entered_at, stage_order, reason) as previous from forward),
     kept as (select * from changes where previous is null or previous <> to_stage),
     spaced as (
-      select *, entered_at + (row_number() over (partition by lead_id, entered_at order by stage_order) - 1) * interval 1 millisecond as transitioned_at
+      select *, entered_at + (row_number() over (partition by lead_id, entered_at order by stage_order, reason) - 1) * interval 1 millisecond as transitioned_at
       from kept
     )
     select 'T' || md5(lead_id || '|' || to_stage || '|' || ${ts('transitioned_at')})[1:15] as transition_id,
-      lead_id, lag(to_stage) over (partition by lead_id order by transitioned_at) as from_stage, to_stage, transitioned_at, reason, team
+      lead_id, lag(to_stage) over (partition by lead_id order by transitioned_at, stage_order, reason) as from_stage, to_stage, transitioned_at, reason, team
     from spaced`);
 
   // Leads: created no later than their first recorded event; owner team of their account.
@@ -382,7 +461,7 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
   await run(`create or replace table merges as
     select 'lead' as kind, lead_id as id, email as matched_on, person_keys as records from leads_out where length(person_keys) - length(replace(person_keys, ' ', '')) >= 1
     union all
-    select 'account', account_id, case when account_id like '%:%' then 'id' else 'domain' end, account_keys from accounts_final where records > 1`);
+    select 'account', account_id, matched_on, account_keys from accounts_final where records > 1`);
 
   const tablesDir = path.join(o.outDir, 'tables');
   const copy = (name: string, sql: string) =>
@@ -397,7 +476,7 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
   );
   await copy(
     'stage_transitions',
-    `select transition_id, lead_id, from_stage, to_stage, ${ts('transitioned_at')} as transitioned_at, reason, team from transitions_out order by lead_id, transitioned_at`,
+    `select transition_id, lead_id, from_stage, to_stage, ${ts('transitioned_at')} as transitioned_at, reason, team from transitions_out order by lead_id, transitioned_at, transition_id`,
   );
   await copy(
     'opportunities',

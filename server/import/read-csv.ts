@@ -9,6 +9,15 @@
  * row with bytes that are not valid in the file's encoding (U+FFFD after
  * decoding). Values are trimmed of the spaces Excel pads cells with;
  * otherwise text is returned as written.
+ *
+ * Lines a report adds that are not records are handed back as skipped, and
+ * counted, never imported nor quarantined: totals and subtotals (a row whose
+ * first filled cell is 合計, 小計, 総計, Total, Subtotal, Grand Total, with
+ * or without a count such as "合計 (12)"), group headings of a grouped
+ * report (a row whose only filled cell is the first one, written "value
+ * (n)" or "label: value (n)"), and the footer (single-field lines at the end
+ * of a report export, when one of them is the report's copyright or
+ * confidentiality line).
  */
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
@@ -16,7 +25,7 @@ import path from 'node:path';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
-import { detectEncoding, type TextEncoding } from './text.js';
+import { detectEncoding, hasNonAscii, SAMPLE_BYTES, wholeLines, type TextEncoding } from './text.js';
 
 export interface CsvRow {
   line: number;
@@ -57,14 +66,66 @@ export async function sampleFile(file: string, bytes = 1 << 20): Promise<Buffer>
   }
 }
 
+/** The file's bytes as a stream (decompressed for .gz), and how to stop reading it. */
+function byteStream(file: string): { stream: AsyncIterable<Buffer>; close(): void } {
+  const raw = createReadStream(file, { highWaterMark: 1 << 16 });
+  if (!isGzip(file)) return { stream: raw, close: () => raw.destroy() };
+  const gunzip = createGunzip();
+  raw.on('error', (e) => gunzip.destroy(e));
+  return {
+    stream: raw.pipe(gunzip),
+    close: () => {
+      raw.destroy();
+      gunzip.destroy();
+    },
+  };
+}
+
+/**
+ * The encoding of a whole file, decided on whole lines: reads a megabyte,
+ * then on to the end of its line, and on further while everything read is
+ * ASCII (a file may be plain ASCII for its first megabyte and Japanese
+ * after). Never decides on a sample cut inside a character.
+ */
+export async function detectFileEncoding(file: string): Promise<TextEncoding> {
+  const { stream, close } = byteStream(file);
+  let parts: Buffer[] = [];
+  let size = 0;
+  let first = true;
+  try {
+    for await (const chunk of stream) {
+      if (first) {
+        first = false;
+        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) return 'utf8';
+        if (chunk[0] === 0xff && chunk[1] === 0xfe) return 'utf16le';
+      }
+      parts.push(chunk);
+      size += chunk.length;
+      if (size < SAMPLE_BYTES || chunk.indexOf(0x0a) < 0) continue;
+      const sample = Buffer.concat(parts);
+      const whole = wholeLines(sample, false);
+      if (hasNonAscii(whole)) return detectEncoding(whole);
+      // All ASCII so far: keep only the unfinished line and read on.
+      parts = [sample.subarray(whole.length)];
+      size = parts[0]!.length;
+    }
+    return detectEncoding(Buffer.concat(parts));
+  } finally {
+    close();
+  }
+}
+
 /** Header fields of a file (decoded, BOM removed), for recognising which export it is. */
 export async function readHeader(
   file: string,
   encoding: TextEncoding | 'auto' = 'auto',
 ): Promise<{ header: string[]; encoding: TextEncoding }> {
-  const sample = await sampleFile(file, 1 << 16);
-  const enc = encoding === 'auto' ? detectEncoding(sample) : encoding;
-  const text = iconv.decode(sample, enc).replace(/^\uFEFF/, '');
+  const enc = encoding === 'auto' ? await detectFileEncoding(file) : encoding;
+  let sample = await sampleFile(file, 1 << 16);
+  if (sample.indexOf(0x0a) < 0) sample = await sampleFile(file, 1 << 22);
+  // The first line only, decoded whole (a sample cut inside a character would decode its last one as U+FFFD).
+  const end = enc === 'utf16le' ? sample.length & ~1 : sample.indexOf(0x0a) + 1 || sample.length;
+  const text = iconv.decode(sample.subarray(0, end), enc).replace(/^\uFEFF/, '');
   const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
   const parsed = await new Promise<string[][]>((resolve, reject) =>
     parse(firstLine, { relax_quotes: true, relax_column_count: true }, (err, out) => (err ? reject(err) : resolve(out))),
@@ -72,7 +133,30 @@ export async function readHeader(
   return { header: (parsed[0] ?? []).map((h) => h.trim()), encoding: enc };
 }
 
-export type CsvItem = CsvRow | (CsvProblem & { problem: true });
+/** A report line that is not a record: a total or subtotal, a group heading, a footer line. */
+export interface CsvSkipped {
+  line: number;
+  skipped: 'total' | 'group' | 'footer';
+  text: string;
+}
+
+export type CsvItem = CsvRow | (CsvProblem & { problem: true }) | CsvSkipped;
+
+/** Report totals and subtotals in the languages the vendors' UIs write them, alone or with a count. */
+const TOTAL =
+  /^(?:合計|小計|総計|総合計|計|grand\s*totals?|sub-?\s*totals?|totals?|record\s*count|レコード数|件数)(?:\s*[(（:：]?\s*[\d,]*\s*(?:件|records?)?\s*[)）]?)$/i;
+/** A grouped report's heading: "Open - Not Contacted (12)", "Lead Status: Working (3)", "フェーズ: 商談 (4件)". */
+const GROUP = /^.+[(（]\s*[\d,]+\s*(?:件|records?)?\s*[)）]$/i;
+
+/** Why a row is not a record of the export, or undefined when it is one. */
+function reportLine(fields: string[]): CsvSkipped['skipped'] | undefined {
+  const filled = fields.map((f) => f.trim()).filter((f) => f !== '');
+  if (!filled.length) return undefined;
+  if (TOTAL.test(filled[0]!.normalize('NFKC'))) return 'total';
+  if (filled.length === 1 && fields[0]!.trim() !== '' && fields.length > 1 && GROUP.test(filled[0]!.normalize('NFKC')))
+    return 'group';
+  return undefined;
+}
 
 /**
  * Streams the rows of `file` to `onItem` (synchronously, in file order; a
@@ -94,7 +178,7 @@ export async function readCsv(
   onItem: (item: CsvItem) => void,
 ): Promise<void> {
   const size = (await stat(file)).size;
-  const encoding = !options.encoding || options.encoding === 'auto' ? detectEncoding(await sampleFile(file)) : options.encoding;
+  const encoding = !options.encoding || options.encoding === 'auto' ? await detectFileEncoding(file) : options.encoding;
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
   let read = 0;
   raw.on('data', (chunk) => {
@@ -130,6 +214,12 @@ export async function readCsv(
         return;
       }
       if (fields.length === 1 && fields[0]!.trim() === '') return;
+      const report = reportLine(fields);
+      if (report) {
+        for (const h of held.splice(0)) onItem(ragged(h.line, h.fields, header));
+        onItem({ line, skipped: report, text: fields.join(',').slice(0, 200) });
+        return;
+      }
       if (options.footer && fields.length === 1 && header.length > 1) {
         held.push({ line, fields });
         return;
@@ -166,7 +256,9 @@ export async function readCsv(
   });
   if (failed) throw failed;
   if (!header) throw new Error(`${path.basename(file)}: the file is empty (no header row)`);
-  if (!held.some((h) => options.footer!.test(h.fields[0]!))) for (const h of held) onItem(ragged(h.line, h.fields, header));
+  const footer = held.some((h) => options.footer!.test(h.fields[0]!));
+  for (const h of held)
+    onItem(footer ? { line: h.line, skipped: 'footer', text: h.fields[0]!.slice(0, 200) } : ragged(h.line, h.fields, header));
 }
 
 function ragged(line: number, fields: string[], header: string[]): CsvProblem & { problem: true } {

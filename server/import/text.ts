@@ -3,9 +3,14 @@
  * without BOM, Shift_JIS / CP932 as Excel in Japan saves it), and the
  * normalisation of keys (NFKC folds full-width letters, digits and ＠).
  *
- * Limits: detection reads the first megabyte of a file; a file that is
- * UTF-8 there and something else further down is decoded as UTF-8 and its
- * bad bytes show up as U+FFFD, which the reader turns into a quarantined row.
+ * Detection decides on whole characters: a sample is cut after its last
+ * line feed (0x0A is never part of a character in UTF-8, Shift_JIS or
+ * EUC-JP), and read-csv.ts reads on past the first megabyte until the
+ * sample holds a non-ASCII byte, so neither where a sample ends nor a first
+ * megabyte of plain ASCII can decide wrong. (encoding-japanese answers
+ * UNICODE for a Shift_JIS sample cut inside a two-byte character.) A UTF-8
+ * file with a few bad bytes stays UTF-8; those rows show U+FFFD and are
+ * quarantined by the reader.
  * Company names and other free text are never normalised: 株式会社 stays
  * where the source wrote it.
  */
@@ -13,15 +18,36 @@ import Encoding from 'encoding-japanese';
 
 export type TextEncoding = 'utf8' | 'cp932' | 'eucjp' | 'utf16le';
 
-const SAMPLE_BYTES = 1 << 20;
+/** Bytes a detection sample aims at; read-csv.ts reads on to the end of a line. */
+export const SAMPLE_BYTES = 1 << 20;
 
-/** Which encoding a file's first bytes are in; a BOM decides, else UTF-8 if valid, else what encoding-japanese detects. */
-export function detectEncoding(sample: Buffer): TextEncoding {
-  const head = sample.subarray(0, SAMPLE_BYTES);
-  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf8';
-  if (head[0] === 0xff && head[1] === 0xfe) return 'utf16le';
-  // A multi-byte character may be cut at the end of the sample: ignore its last 3 bytes.
-  const whole = head.length < SAMPLE_BYTES ? head : head.subarray(0, head.length - 3);
+const LF = 0x0a;
+
+/** The sample up to and including its last line feed; the whole sample when it is the whole file or has none. */
+export function wholeLines(sample: Buffer, complete: boolean): Buffer {
+  if (complete) return sample;
+  const last = sample.lastIndexOf(LF);
+  return last < 0 ? sample : sample.subarray(0, last + 1);
+}
+
+/** Whether a byte above 0x7F occurs (the only bytes an encoding decision can rest on). */
+export const hasNonAscii = (buf: Buffer): boolean => {
+  for (let i = 0; i < buf.length; i++) if (buf[i]! > 0x7f) return true;
+  return false;
+};
+
+/**
+ * Which encoding a sample is in. A BOM decides; else strictly valid UTF-8;
+ * else UTF-8 with a few bad bytes among many good characters stays UTF-8;
+ * else Shift_JIS (CP932) or EUC-JP when the sample is valid in it.
+ * `complete: false` says the sample was cut from a longer file: it is then
+ * judged on its whole lines only.
+ */
+export function detectEncoding(sample: Buffer, opts: { complete?: boolean } = {}): TextEncoding {
+  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return 'utf8';
+  if (sample[0] === 0xff && sample[1] === 0xfe) return 'utf16le';
+  const whole = wholeLines(sample, opts.complete ?? true);
+  if (!hasNonAscii(whole)) return 'utf8';
   const text = new TextDecoder('utf-8').decode(whole);
   let broken = 0;
   let wide = 0;
@@ -30,9 +56,10 @@ export function detectEncoding(sample: Buffer): TextEncoding {
     if (c === 0xfffd) broken++;
     else if (c > 0x7f) wide++;
   }
-  // UTF-8 with a few broken bytes stays UTF-8 (those rows are quarantined); a Shift_JIS file is mostly "broken".
-  if (broken === 0 || broken <= Math.max(2, wide / 50)) return 'utf8';
-  const detected = Encoding.detect(head);
+  if (broken === 0 || broken <= wide / 50) return 'utf8';
+  if (Encoding.detect(whole, 'SJIS')) return 'cp932';
+  if (Encoding.detect(whole, 'EUCJP')) return 'eucjp';
+  const detected = Encoding.detect(whole);
   if (detected === 'SJIS') return 'cp932';
   if (detected === 'EUCJP') return 'eucjp';
   return 'utf8';
@@ -103,6 +130,35 @@ export const FREE_MAIL_DOMAINS = new Set([
   'biglobe.ne.jp',
   'ocn.ne.jp',
 ]);
+
+/**
+ * Legal forms a Japanese (or English) company name carries, written in any of
+ * the ways exports write them: 株式会社, (株) and ㈱ (NFKC turns ㈱ into (株)),
+ * カブシキガイシャ, 有限会社, 合同会社 …, Co., Ltd., Inc., K.K.
+ */
+const LEGAL_FORM =
+  /株式会社|有限会社|合同会社|合資会社|合名会社|一般社団法人|一般財団法人|\((?:株|有|同|資|名)\)|カブシキガイシャ|カブシキカイシャ|ユウゲンガイシャ|ゴウドウガイシャ|\bco\.?,?\s*ltd\.?|\binc\.?$|\bcorp(?:oration)?\.?$|\bk\.k\.?$|\bltd\.?$/giu;
+
+/**
+ * The key two records of one company meet on when neither has a domain:
+ * NFKC (full-width and half-width katakana, ㈱), legal forms removed, spaces
+ * and punctuation removed, lower case. 「株式会社アクメ」, 「アクメ ㈱」 and
+ * 「ｱｸﾒ(株)」 all give "アクメ"; undefined when nothing is left.
+ */
+export function companyNameKey(raw: string): string | undefined {
+  const v = raw
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(LEGAL_FORM, '')
+    .replace(/[\s・.,、。'"()（）「」&＆-]+/gu, '');
+  return v === '' ? undefined : v;
+}
+
+/** A 法人番号 (Japan's 13-digit corporate number), full-width digits and hyphens tolerated; undefined otherwise. */
+export function corporateNumber(raw: string): string | undefined {
+  const v = fold(raw).replace(/[-\s]/g, '');
+  return /^\d{13}$/.test(v) ? v : undefined;
+}
 
 /** A plain integer amount: full-width digits, thousands separators, ¥/￥/円 and a trailing .0 tolerated. */
 export function parseAmount(raw: string): number | undefined {

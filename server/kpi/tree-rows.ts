@@ -29,28 +29,42 @@
  * comparable with the plan's cohort conversion. window_start / window_end
  * say which months a count node counts.
  *
- * Actual (kpi_actuals, monthly): leads (per first-touch channel), mql, sal,
+ * Windows (definition 17, server/contract/period-windows.ts): for the
+ * period that holds as-of, `actual` counts the period to as-of, `plan` is
+ * the plan to date (the monthly phased plan, as-of's month pro-rated by days
+ * elapsed), `previous` the previous period to the same elapsed point and
+ * `year_ago` the same days a year earlier; `plan_full` is the whole
+ * period's plan (通期計画), shown beside them. A closed period compares
+ * whole windows. Every stage's window is its comparison's window moved back
+ * by the stage offset, so the lags hold for the partial period too.
+ *
+ * Actual (kpi_actuals, daily): leads (per first-touch channel), mql, sal,
  * sql stage volumes; `new` opportunities created; `new` wins, their revenue,
  * lost and cycle days by close; recurring revenue by close. Plan
  * (plan_requirements): the requirements of the target months in the period
  * (target_month), so each stage's plan sits in the same lagged window; the
  * plan's deal size, its opportunity → won cohort rate as win rate and its
  * velocity as sales cycle; recurring plan = revenue target − new-business
- * target. Previous = the period before; year ago = the same period one year
- * earlier, with the same lags. A period is shown from the first one that
- * holds a month with data.
+ * target. A period is shown from the first one that holds a month with data.
  *
  * Limits: a period whose values the engine rejects is skipped with a log
- * line (it should not happen with data that passed the data tests). The
- * period of as_of is partial (is_partial) and compared with whole periods.
+ * line (it should not happen with data that passed the data tests).
  */
 import { FUNNEL_STAGES, type FunnelStage, shiftMonth } from '../contract/funnel.js';
+import {
+  addDays,
+  type DayRange,
+  type PeriodKind,
+  periodWindows,
+  type PlanMonthShare,
+  shiftRange,
+} from '../contract/period-windows.js';
 import { COMPARISONS, type Comparison, type FunnelValues, kpiTree } from '../engine/kpi-tree.js';
 import type { RowOf } from '../warehouse/write-table.js';
 
 const PERIOD_TYPES = ['month', 'fiscal_quarter', 'fiscal_year'] as const;
 type PeriodType = (typeof PERIOD_TYPES)[number];
-const YEAR_AGO_STEPS: Record<PeriodType, number> = { month: 12, fiscal_quarter: 4, fiscal_year: 1 };
+const KIND: Record<PeriodType, PeriodKind> = { month: 'month', fiscal_quarter: 'quarter', fiscal_year: 'year' };
 
 export const KPI_TREE_COLUMNS = {
   kpi_node_id: 'varchar',
@@ -67,13 +81,15 @@ export const KPI_TREE_COLUMNS = {
   /** What the node means where its label cannot say it (the velocity factor). */
   note: 'varchar',
   note_ja: 'varchar',
-  /** Count nodes: the months whose volume the node counts (the period moved back by the stage velocity). */
+  /** Count nodes: the days whose volume the node counts (the period to date moved back by the stage velocity); end exclusive. */
   window_start: 'timestamp',
   window_end: 'timestamp',
   lever: 'varchar',
   sort_order: 'integer',
   actual: 'double',
   plan: 'double',
+  /** The whole period's plan (通期計画); equals plan for a closed period. */
+  plan_full: 'double',
   previous: 'double',
   year_ago: 'double',
   effect_vs_plan: 'double',
@@ -94,7 +110,7 @@ export type KpiTreeRow = RowOf<typeof KPI_TREE_COLUMNS>;
 
 const SUFFIX: Record<Comparison, string> = { plan: 'plan', previous: 'previous', yearAgo: 'year_ago' };
 
-interface MonthData {
+interface DayData {
   counts: Record<string, number>;
   leadsByChannel: Record<string, number>;
 }
@@ -120,19 +136,21 @@ function label(type: PeriodType, start: string, fyStartMonth: number): string {
   return `FY${fy} Q${q}`;
 }
 
-/** Actual values of the period [start, start + months), each stage over its lagged window. */
-function actualValues(
-  monthly: Map<string, MonthData>,
-  start: string,
-  months: number,
-  offset: Record<FunnelStage, number>,
-): FunnelValues {
-  const windowOf = (stage: FunnelStage) => Array.from({ length: months }, (_, i) => shiftMonth(start, i - offset[stage]));
+/** Every day of an inclusive range. */
+function daysOf(range: DayRange): string[] {
+  const out: string[] = [];
+  for (let d = range.start; d <= range.end; d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
+/** Actual values over the window, each stage over the window moved back by its offset. */
+function actualValues(daily: Map<string, DayData>, window: DayRange, offset: Record<FunnelStage, number>): FunnelValues {
+  const windowOf = (stage: FunnelStage) => daysOf(shiftRange(window, -offset[stage]));
   const sum = (metric: string, stage: FunnelStage) =>
-    windowOf(stage).reduce((s, m) => s + (monthly.get(m)?.counts[metric] ?? 0), 0);
+    windowOf(stage).reduce((s, d) => s + (daily.get(d)?.counts[metric] ?? 0), 0);
   const leadsByChannel: Record<string, number> = {};
-  for (const m of windowOf('lead')) {
-    for (const [c, v] of Object.entries(monthly.get(m)?.leadsByChannel ?? {})) leadsByChannel[c] = (leadsByChannel[c] ?? 0) + v;
+  for (const d of windowOf('lead')) {
+    for (const [c, v] of Object.entries(daily.get(d)?.leadsByChannel ?? {})) leadsByChannel[c] = (leadsByChannel[c] ?? 0) + v;
   }
   const wins = sum('wins', 'won');
   const lost = sum('lost', 'won');
@@ -163,12 +181,16 @@ interface PlanRowLite {
   recurringPlan: number | null;
 }
 
-function planValues(rows: PlanRowLite[]): FunnelValues | undefined {
+/** The plan of the months given, each month's requirements × its share (1, or the part of as-of's month elapsed). */
+function planValues(allRows: PlanRowLite[], months: PlanMonthShare[]): FunnelValues | undefined {
+  const share = new Map(months.map((m) => [m.month, m.share]));
+  const rows = allRows.filter((r) => share.has(r.targetMonth));
   if (rows.length === 0) return undefined;
-  const sum = (stage: string) => rows.filter((r) => r.stage === stage).reduce((s, r) => s + r.required, 0);
+  const required = (r: PlanRowLite) => r.required * share.get(r.targetMonth)!;
+  const sum = (stage: string) => rows.filter((r) => r.stage === stage).reduce((s, r) => s + required(r), 0);
   const leadsByChannel: Record<string, number> = {};
   for (const r of rows.filter((x) => x.stage === 'lead'))
-    leadsByChannel[r.channel] = (leadsByChannel[r.channel] ?? 0) + r.required;
+    leadsByChannel[r.channel] = (leadsByChannel[r.channel] ?? 0) + required(r);
   const values: FunnelValues = {
     leads: sum('lead'),
     mql: sum('mql'),
@@ -180,7 +202,7 @@ function planValues(rows: PlanRowLite[]): FunnelValues | undefined {
     winRate: rows.find((r) => r.stage === 'opportunity')?.conversionRate ?? null,
     salesCycleDays: rows.find((r) => r.stage === 'opportunity')?.velocityDays ?? null,
     leadsByChannel,
-    recurringRevenue: rows.reduce((s, r) => s + (r.recurringPlan ?? 0), 0),
+    recurringRevenue: rows.reduce((s, r) => s + (r.recurringPlan ?? 0) * share.get(r.targetMonth)!, 0),
   };
   const total = values.leads + values.mql + values.sal + values.sql + values.opportunities + values.wins;
   return total > 0 || (values.recurringRevenue ?? 0) > 0 ? values : undefined;
@@ -196,24 +218,23 @@ export async function kpiTreeRows(
   )[0]!;
   const fyStart = Number(settings.fiscal_year_start_month);
   const asOfDate = String(settings.as_of_date);
-  const dayAfterAsOf = new Date(Date.parse(`${asOfDate}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
   const calendar = await query(`select distinct strftime(month_start, '%Y-%m-%d') as month_start,
             strftime(fiscal_quarter_start, '%Y-%m-%d') as fiscal_quarter_start,
             strftime(fiscal_year_start, '%Y-%m-%d') as fiscal_year_start
        from marts.fiscal_calendar order by 1`);
 
-  const monthly = new Map<string, MonthData>();
-  const actualRows = await query("select strftime(month, '%Y-%m-%d') as month, metric, channel, value from marts.kpi_actuals");
+  const daily = new Map<string, DayData>();
+  const actualRows = await query("select strftime(day, '%Y-%m-%d') as day, metric, channel, value from marts.kpi_actuals");
   for (const r of actualRows) {
-    const month = String(r.month);
-    const d = monthly.get(month) ?? { counts: {}, leadsByChannel: {} };
+    const day = String(r.day);
+    const d = daily.get(day) ?? { counts: {}, leadsByChannel: {} };
     const v = Number(r.value);
     if (r.metric === 'leads') d.leadsByChannel[String(r.channel)] = (d.leadsByChannel[String(r.channel)] ?? 0) + v;
     else d.counts[String(r.metric)] = (d.counts[String(r.metric)] ?? 0) + v;
-    monthly.set(month, d);
+    daily.set(day, d);
   }
-  const firstDataMonth = [...monthly.keys()].sort()[0] ?? '9999-12-01';
+  const firstDataMonth = `${([...daily.keys()].sort()[0] ?? '9999-12-01').slice(0, 7)}-01`;
 
   const planRows: PlanRowLite[] = (
     await query(`select strftime(target_month, '%Y-%m-%d') as target_month, stage, channel, required, conversion_rate,
@@ -245,19 +266,23 @@ export async function kpiTreeRows(
       .filter((st) => shiftMonth(st, months) > firstDataMonth && st <= asOfDate)
       .sort();
     for (const start of starts) {
-      const end = shiftMonth(start, months);
-      const previousStart = shiftMonth(start, -months);
-      const yearAgoStart = shiftMonth(start, -months * YEAR_AGO_STEPS[type]);
-      const periodPlan = planValues(planRows.filter((p) => p.targetMonth >= start && p.targetMonth < end));
+      const w = periodWindows(KIND[type], start, asOfDate);
       const input = {
-        actual: actualValues(monthly, start, months, offset),
-        plan: periodPlan,
-        previous: starts.includes(previousStart) ? actualValues(monthly, previousStart, months, offset) : undefined,
-        yearAgo: starts.includes(yearAgoStart) ? actualValues(monthly, yearAgoStart, months, offset) : undefined,
+        actual: actualValues(daily, w.current, offset),
+        plan: planValues(planRows, w.planMonths),
+        previous: starts.includes(w.previous.start) ? actualValues(daily, w.previous, offset) : undefined,
+        yearAgo: starts.includes(w.yearAgo.start) ? actualValues(daily, w.yearAgo, offset) : undefined,
       };
+      const fullPlan = planValues(
+        planRows,
+        w.fullPlanMonths.map((month) => ({ month, share: 1 })),
+      );
       let tree;
+      let planFull: Map<string, number | null>;
       try {
         tree = kpiTree(input);
+        // the whole period's plan (通期計画) per node: the same tree against the full plan
+        planFull = new Map((w.isPartial ? kpiTree({ ...input, plan: fullPlan }) : tree).nodes.map((n) => [n.key, n.plan]));
       } catch (e) {
         log(`${type} ${start} skipped: ${(e as Error).message}`);
         continue;
@@ -266,17 +291,14 @@ export async function kpiTreeRows(
         period_type: type,
         period_start: `${start} 00:00:00`,
         period_label: label(type, start, fyStart),
-        // the period ends after the day of as_of
-        is_partial: end > dayAfterAsOf,
+        is_partial: w.isPartial,
       };
       const nodeKeys = new Set(tree.nodes.map((n) => n.key));
       const windowOf = (key: string) => {
         const stage = STAGE_OF_COUNT[key.split(':')[0]!];
         if (!stage) return { window_start: null, window_end: null };
-        return {
-          window_start: `${shiftMonth(start, -offset[stage])} 00:00:00`,
-          window_end: `${shiftMonth(end, -offset[stage])} 00:00:00`,
-        };
+        const window = shiftRange(w.current, -offset[stage]);
+        return { window_start: `${window.start} 00:00:00`, window_end: `${addDays(window.end, 1)} 00:00:00` };
       };
       const levers = new Map<string, string>();
       for (const c of COMPARISONS) for (const e of tree.gaps[c]?.effects ?? []) levers.set(e.key, e.lever);
@@ -298,6 +320,7 @@ export async function kpiTreeRows(
           sort_order: i + 1,
           actual: n.actual,
           plan: n.plan,
+          plan_full: planFull.get(n.key) ?? null,
           previous: n.previous,
           year_ago: n.yearAgo,
         };

@@ -48,6 +48,8 @@ export interface BuildOptions {
   duckdb?: DuckDbSettings;
   /** postgres://… : build in that PostgreSQL database instead of the DuckDB file (target-postgres.ts). */
   warehouseUrl?: string;
+  /** Called with the finished new file just before it is renamed over the warehouse (the importer records its commit). */
+  beforeSwap?: (building: string) => Promise<void>;
 }
 
 export interface BuildSummary {
@@ -401,6 +403,7 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
     const finishMs = performance.now() - finishStarted;
     if (existsSync(`${building}.wal`)) throw new WarehouseBuildError(`internal: ${building}.wal left after checkpoint`);
 
+    await options.beforeSwap?.(building);
     // A WAL beside the old file belongs to the old database and must not be replayed onto the new one.
     await rm(`${warehousePath}.wal`, { force: true });
     await rename(building, warehousePath);

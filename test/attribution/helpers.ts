@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { parse } from 'csv-parse/sync';
-import { buildWarehouse } from '../../server/warehouse/index.js';
+import { copyOfWarehouse } from '../support/build-cache.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ATTRIBUTION_SEEDS = path.join(REPO_ROOT, 'test', 'fixtures', 'seeds-attribution');
@@ -26,7 +26,7 @@ export async function buildTempWarehouse(seedsDir: string): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'revcycle-attr-'));
   made.push(dir);
   const warehousePath = path.join(dir, 'warehouse.duckdb');
-  await buildWarehouse({ seedsDir, warehousePath, log: () => {} });
+  await copyOfWarehouse(seedsDir, warehousePath);
   return warehousePath;
 }
 

@@ -6,8 +6,8 @@
  * warehouse and state, as a deploy or a crash would.
  */
 import path from 'node:path';
-import { buildWarehouse } from '../../server/warehouse/index';
 import { projectRoot } from '../../server/config';
+import { copyOfDashboard, copyOfWarehouse } from '../support/build-cache';
 import { startTestServer, type TestServer } from '../support/server';
 import { tempDir } from '../support/browser';
 
@@ -20,20 +20,15 @@ export interface DashboardEnv {
   close(): Promise<void>;
 }
 
-export async function buildDashboard(outDir: string): Promise<void> {
-  const { build } = await import('vite');
-  await build({ configFile: path.join(projectRoot, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-}
+/** The dashboard's production build in `outDir` (built once per test run). */
+export const buildDashboard = copyOfDashboard;
 
 export async function startDashboardEnv(): Promise<DashboardEnv> {
   const root = tempDir('revcycle-e2e-');
   const warehousePath = path.join(root, 'warehouse', 'warehouse.duckdb');
   const stateDir = path.join(root, 'state');
   const dashboardDist = path.join(root, 'dashboard');
-  await Promise.all([
-    buildWarehouse({ seedsDir: path.join(projectRoot, 'seeds'), warehousePath, log: () => {} }),
-    buildDashboard(dashboardDist),
-  ]);
+  await Promise.all([copyOfWarehouse(path.join(projectRoot, 'seeds'), warehousePath), copyOfDashboard(dashboardDist)]);
   const start = () => startTestServer({ warehousePath, modelDir: path.join(projectRoot, 'model'), dashboardDist, stateDir });
   const env: DashboardEnv = {
     t: await start(),

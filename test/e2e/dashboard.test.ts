@@ -99,14 +99,14 @@ describe('figures match the API', () => {
       'deals.won_amount',
     );
     const wins = await one(
-      { measures: ['deals.won'], timeDimensions: [{ dimension: 'deals.closed_at', dateRange: [range.start, range.end] }] },
-      'deals.won',
+      { measures: ['deals.new_won'], timeDimensions: [{ dimension: 'deals.closed_at', dateRange: [range.start, range.end] }] },
+      'deals.new_won',
     );
     expect(revenue).toBeGreaterThan(0);
     const { page, problems, close } = await open('/');
     try {
       expect(await figure(page, 'revenue-year').textContent()).toBe(formatYen(revenue, 'ja'));
-      expect(await cardByTitle(page, '受注件数').locator('[data-figure]').textContent()).toBe(formatCount(wins, 'ja'));
+      expect(await cardByTitle(page, '新規受注件数').locator('[data-figure]').textContent()).toBe(formatCount(wins, 'ja'));
       expect(await page.locator('[data-weakest]').count()).toBe(1);
       expect(problems).toEqual([]);
     } finally {

@@ -91,13 +91,13 @@ describe('bad input', () => {
       ['leads.csv', 3, 'email', 'missing email'],
       ['leads.csv', 4, '(field 6)', 'ragged row'],
       ['leads.csv', 5, 'email', 'undecodable bytes'],
-      ['leads.csv', 7, 'created_at', 'unreadable date'],
+      ['leads.csv', 7, 'created_at', 'impossible date'],
       ['transitions.csv', 4, 'to_stage', 'unknown stage "zombie"'],
       ['transitions.csv', 6, 'person', 'orphan reference: unknown lead'],
       ['transitions.csv', 8, 'from_stage', 'transition out of time order: from sql while the lead was in lead'],
     ]);
     const zombie = area.quarantine(result).find((r) => r.value === 'zombie')!;
-    expect(zombie.suggestion).toMatch(/add "zombie: \w+" .*under stages:/);
+    expect(zombie.suggestion).toMatch(/^left unmapped: add "zombie: <stage>" under stages:/);
   });
 
   it('loses no good row', () => {
@@ -133,7 +133,7 @@ describe('bad input', () => {
       // Each quarantined row is named on the terminal too: file:line, column, value, reason.
       expect(refused.stdout).toMatch(/bad\/leads\.csv:4 {2}\(field 6\)=".*" {2}ragged row: 6 fields, the header has 5/);
       expect(refused.stdout).toMatch(
-        /bad\/transitions\.csv:4 {2}to_stage="zombie" {2}unknown stage "zombie" — add "zombie: \w+"/,
+        /bad\/transitions\.csv:4 {2}to_stage="zombie" {2}unknown stage "zombie" — left unmapped: add "zombie: <stage>"/,
       );
       expect(listImports(cliArea.importsDir)).toEqual([]);
       expect(existsSync(cliArea.warehouse)).toBe(false);

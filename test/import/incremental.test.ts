@@ -114,8 +114,9 @@ describe('importing again', () => {
         /lead,L\w+,taro\.yamada@acme\.example\.co\.jp,hubspot:201 salesforce:003A000001 salesforce:00QA000001/,
       );
       expect(merges).toMatch(/account,acme\.example\.co\.jp,domain,hubspot:101 salesforce:001A000001/);
-      // ガンマ: no domain in HubSpot, matched by the Salesforce Account ID HubSpot's integration keeps.
-      expect(merges).toMatch(/account,salesforce:001A000003,id,hubspot:103 salesforce:001A000003/);
+      // ガンマ: no domain in HubSpot, matched by the Salesforce Account ID HubSpot's integration keeps (same_as), and
+      // by the name both records give (ガンマ商事株式会社).
+      expect(merges).toMatch(/account,salesforce:001A000003,name\+same_as,hubspot:103 salesforce:001A000003/);
       const jiro = a.table(both, 'leads').find((l) => l.email === 'jiro@gamma.example.jp')!;
       expect(jiro.account_id).toBe('salesforce:001A000003');
       // HubSpot's last run stays on record beside Salesforce's.

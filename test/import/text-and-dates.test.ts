@@ -8,7 +8,10 @@ import { describe, expect, it } from 'vitest';
 import iconv from 'iconv-lite';
 import { DateReader } from '../../server/import/dates';
 import { detectEncoding, normaliseDomain, normaliseEmail, parseAmount } from '../../server/import/text';
-import { ValueMap } from '../../server/import/mapping';
+import { lookupKey, ValueMap } from '../../server/import/mapping';
+import { buildMaps, CANONICAL_CHANNELS, CANONICAL_STAGES } from '../../server/import/sources/common';
+import { hubspotDefaults } from '../../server/import/sources/hubspot';
+import { SOURCES } from '../../server/import/index';
 
 describe('DateReader', () => {
   const tokyo = new DateReader('Asia/Tokyo');
@@ -93,9 +96,54 @@ describe('ValueMap', () => {
     expect(stages.get('Evangelist')).toBeNull();
     expect(stages.get('Zombie')).toBeUndefined();
   });
-  it('suggests the closest canonical value as a mapping entry', () => {
+  it('suggests no entry from the look of a word: the value stays unmapped and the choices are listed', () => {
     expect(stages.suggest('SQL stage')).toBe(
-      'add "SQL stage: sql" (or another stage) under stages: in a mapping file given with --mapping',
+      'left unmapped: add "SQL stage: <stage>" under stages: in a mapping file given with --mapping, with one of lead, mql, sql, or null to ignore',
     );
+  });
+});
+
+describe('suggestions for a HubSpot import, with every vendor list known', () => {
+  const maps = buildMaps(
+    hubspotDefaults,
+    undefined,
+    CANONICAL_CHANNELS,
+    CANONICAL_STAGES,
+    Object.values(SOURCES).map((s) => s.defaults),
+  );
+  it.each(['失注', '交渉', '新規', '対象外', 'Lost deal', 'Closed'])('proposes nothing for %s', (value) => {
+    expect(maps.stages.get(value)).toBeUndefined();
+    expect(maps.stages.suggest(value)).toMatch(new RegExp(`^left unmapped: add "${value}: <stage>"`));
+    if (value !== '失注') expect(maps.deal_status.suggest(value)).toMatch(/^left unmapped/);
+  });
+  it('proposes 失注 as lost, as HubSpot’s Japanese deal stages define it, never as won', () => {
+    expect(maps.deal_status.suggest('失注')).toMatch(/^add "失注: lost"/);
+  });
+  it('proposes what another vendor defines for exactly that value', () => {
+    expect(maps.stages.suggest('Closed - Not Converted')).toMatch(/^add "Closed - Not Converted: disqualified" under stages:/);
+    expect(maps.deal_status.suggest('closed lost')).toMatch(/^add "closed lost: lost" under deal_status:/);
+  });
+  it('never proposes a lost word as won, whatever a list says', () => {
+    const map = new ValueMap('deal_status', ['open', 'won', 'lost']);
+    map.known.set(lookupKey('失注'), 'won');
+    map.known.set(lookupKey('Closed Lost'), 'won');
+    expect(map.suggest('失注')).toMatch(/^left unmapped/);
+    expect(map.suggest('Closed Lost')).toMatch(/^left unmapped/);
+  });
+});
+
+describe('an unreadable date says why', () => {
+  const tokyo = new DateReader('Asia/Tokyo');
+  it.each([
+    ['2025/13/45', 'impossible date (no month 13)'],
+    ['2025-13-45 10:00', 'impossible date (no month 13)'],
+    ['2024/2/30', 'impossible date (no day 30 in 2024-02)'],
+    ['2025/4/1 25:05', 'impossible date (no time 25:05)'],
+    ['2025-02-29T10:00:00Z', 'impossible date (no day 29 in 2025-02)'],
+    ['April 1st', 'unknown date format'],
+    ['1.4.2025', 'unknown date format'],
+  ])('%s: %s', (raw, reason) => {
+    expect(tokyo.read(raw)).toBeUndefined();
+    expect(tokyo.explain(raw).reason).toBe(reason);
   });
 });

@@ -71,7 +71,10 @@ describe('HubSpot exports', () => {
     ]);
     expect(result.manifest.run).toMatchObject({ read: 18, quarantinedRows: 7, accepted: 11 });
     expect(result.manifest.run.unmapped.channels).toEqual({
-      'Trade Fair': expect.objectContaining({ rows: 2, suggestion: expect.stringContaining('Trade Fair: trade_show') }),
+      'Trade Fair': expect.objectContaining({
+        rows: 2,
+        suggestion: expect.stringContaining('left unmapped: add "Trade Fair: <channel>"'),
+      }),
     });
   });
 });

@@ -129,6 +129,8 @@ export const DEALS = {
   employeeBand: 'deals.employee_band',
   opportunities: 'deals.opportunities',
   won: 'deals.won',
+  /** Won `new` deals: the wins of the KPI tree (definition 12). */
+  newWon: 'deals.new_won',
   lost: 'deals.lost',
   winRate: 'deals.win_rate',
   wonAmount: 'deals.won_amount',
@@ -265,7 +267,10 @@ export const KPI_TREE = {
   weakestVsPrevious: 'kpi_tree.is_weakest_link_vs_previous',
   weakestVsYearAgo: 'kpi_tree.is_weakest_link_vs_year_ago',
   actual: 'kpi_tree.actual',
+  /** The plan to date for the period holding as_of (definition 17), else the whole period's plan. */
   plan: 'kpi_tree.plan',
+  /** The whole period's plan (通期計画). */
+  planFull: 'kpi_tree.plan_full',
   previous: 'kpi_tree.previous',
   yearAgo: 'kpi_tree.year_ago',
   effectVsPlan: 'kpi_tree.effect_vs_plan',
@@ -390,3 +395,35 @@ export const FILTERS: Record<string, FilterMapping> = {
   stage_definitions: {},
   stage_definition_changes: {},
 };
+
+/** The landing forecast at as_of per period holding it and metric (docs/metrics.md, definition 18). */
+export const LANDING_FORECAST = {
+  periodType: 'landing_forecast.period_type',
+  periodLabel: 'landing_forecast.period_label',
+  metric: 'landing_forecast.metric',
+  stage: 'landing_forecast.stage',
+  basis: 'landing_forecast.basis',
+  actualToDate: 'landing_forecast.actual_to_date',
+  pipeline: 'landing_forecast.pipeline',
+  toCome: 'landing_forecast.to_come',
+  recurring: 'landing_forecast.recurring',
+  forecast: 'landing_forecast.forecast',
+  forecastLow: 'landing_forecast.forecast_low',
+  forecastHigh: 'landing_forecast.forecast_high',
+  pace: 'landing_forecast.pace',
+  forecastRevenue: 'landing_forecast.forecast_revenue',
+  forecastRevenueLow: 'landing_forecast.forecast_revenue_low',
+  forecastRevenueHigh: 'landing_forecast.forecast_revenue_high',
+  paceRevenue: 'landing_forecast.pace_revenue',
+} as const;
+
+/** The landing forecast's backtest: MAPE by months remaining next to the straight-line pace's. */
+export const FORECAST_BACKTEST = {
+  monthsRemaining: 'forecast_backtest.months_remaining',
+  metric: 'forecast_backtest.metric',
+  basis: 'forecast_backtest.basis',
+  points: 'forecast_backtest.points',
+  errorPoints: 'forecast_backtest.error_points',
+  forecastMape: 'forecast_backtest.forecast_mape',
+  paceMape: 'forecast_backtest.pace_mape',
+} as const;

@@ -1,8 +1,12 @@
 /*
- * Board tiles over the `deals` view: wins, win rate, average deal size and
- * sales cycle for the selected period (to as_of), against the same span of
- * the previous period. One query for all the tiles (one round trip), with
- * Cube's compareDateRange on closed_at. A separate tile shows the open
+ * Board tiles over the `deals` view: new wins, win rate, average deal size
+ * and sales cycle for the selected period (to as_of), against the same days
+ * a year earlier (docs/metrics.md, definition 17: the windows of the
+ * contract's period-windows module, which the review's 前年同期 column uses
+ * too, so both pages print the same change). Year over year rather than
+ * the previous period: it is the one comparison every period kind shares
+ * with the review, and it holds the season. One query for all the tiles
+ * (one round trip), with Cube's compareDateRange on closed_at. A separate tile shows the open
  * pipeline, which is a stock at as_of, not a flow in the period.
  */
 import { DEALS } from '../api/views';
@@ -19,7 +23,12 @@ import { comparableRanges } from '../lib/resolve-period';
 import { useSettings } from '../state/settings';
 
 export type DealFlowMeasure =
-  typeof DEALS.won | typeof DEALS.winRate | typeof DEALS.avgDealSize | typeof DEALS.avgSalesCycleDays | typeof DEALS.wonAmount;
+  | typeof DEALS.won
+  | typeof DEALS.newWon
+  | typeof DEALS.winRate
+  | typeof DEALS.avgDealSize
+  | typeof DEALS.avgSalesCycleDays
+  | typeof DEALS.wonAmount;
 
 export interface DealKpiTileProps {
   measure: DealFlowMeasure;
@@ -42,7 +51,7 @@ export function DealKpiTiles({ tiles }: { tiles: DealKpiTileProps[] }) {
         dimension: DEALS.closedAt,
         compareDateRange: [
           [ranges.current.start, ranges.current.end],
-          [ranges.previous.start, ranges.previous.end],
+          [ranges.yearAgo.start, ranges.yearAgo.end],
         ],
       },
     ],
@@ -71,16 +80,16 @@ function DealKpiTile({
   const { period } = useFilters();
   const ranges = comparableRanges(period, settings.asOf);
   const current = num(q.parts[0]?.[0], measure);
-  const previous = num(q.parts[1]?.[0], measure);
+  const yearAgo = num(q.parts[1]?.[0], measure);
   // Ratios compare in points, amounts and counts in percent.
   const change =
-    current === null || previous === null
+    current === null || yearAgo === null
       ? null
       : unit === 'ratio'
-        ? current - previous
-        : previous === 0
+        ? current - yearAgo
+        : yearAgo === 0
           ? null
-          : current / previous - 1;
+          : current / yearAgo - 1;
   const state = q.status === 'ready' && current === null ? { ...q, status: 'empty' as const } : q;
   const label = t(title);
   return (
@@ -103,7 +112,7 @@ function DealKpiTile({
             text={
               change === null ? '–' : unit === 'ratio' ? formatSignedPoints(change, locale) : formatSignedPercent(change, locale)
             }
-            label={ranges.complete ? t('compare.previousPeriod') : t('compare.previousSameSpan')}
+            label={ranges.complete ? t('windows.vsYearAgo') : t('windows.vsYearAgoToDate')}
           />
         }
         footnote={t('board.kpi.range', {

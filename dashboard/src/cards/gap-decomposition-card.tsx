@@ -4,13 +4,17 @@
  * conversion, velocity and deal-size effects to the actual revenue
  * (docs/metrics.md, definition 14), from the `kpi_tree` view's gap effects. Bars
  * are labelled with signed amounts; decreases are hatched as well as red.
+ * For the period holding as_of the base is the plan to date, or the earlier
+ * period to the same elapsed point (definition 17), so the effects add up to
+ * actual to date − that base, not to months that have not happened.
  */
 import { CardFrame } from '../components/card-frame';
 import { useFilters } from '../hooks/use-filters';
 import { useComparison } from '../hooks/use-page-options';
 import { useI18n } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/messages';
-import { formatPeriodKey, formatSignedYen, formatYen } from '../lib/format';
+import { formatDate, formatPeriodKey, formatSignedYen, formatYen } from '../lib/format';
+import { periodWindowsOf } from '../lib/resolve-period';
 import { sumByLever, waterfall } from '../lib/sum-levers';
 import { useSettings } from '../state/settings';
 import { rowsToNodes, useKpiTreeRows } from './kpi-tree-card';
@@ -38,6 +42,7 @@ export function GapDecompositionCard() {
   const money = (v: number) => formatYen(v, locale, { currency: settings.currency });
   const gap = revenue && base !== null && revenue.actual !== null ? revenue.actual - base : null;
   const compLabel = t(`compare.${comparison}` as const);
+  const windows = periodWindowsOf(period, settings.asOf);
 
   return (
     <CardFrame
@@ -48,6 +53,7 @@ export function GapDecompositionCard() {
       })}
       height={H}
       state={state}
+      note={windows.isPartial ? t('kpiTree.partial', { through: formatDate(windows.through, locale) }) : null}
       emptyReason={t('review.gap.empty', { period: formatPeriodKey(period.key, locale), comparison: compLabel })}
     >
       <svg

@@ -8,8 +8,10 @@
  *
  * The view holds one row per period and node for months, fiscal quarters
  * and fiscal years; the card asks for the period type of the global period
- * and its first month. A period still running (is_partial) is compared with
- * whole periods, and the card says so.
+ * and its first month. A period still running (is_partial) is compared on
+ * like windows — the plan to date, the previous period to the same elapsed
+ * point and the same days a year earlier (docs/metrics.md, definition 17) —
+ * and the card says through which day.
  */
 import { KPI_TREE } from '../api/views';
 import { CardFrame } from '../components/card-frame';
@@ -21,8 +23,8 @@ import { num, str, useViewQuery, type Row } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { channelLabel } from '../i18n/labels';
 import type { Comparison, KpiTreeNode } from '../lib/build-kpi-tree';
-import { formatPeriodKey, type Locale, type Unit } from '../lib/format';
-import type { PeriodKind } from '../lib/resolve-period';
+import { formatDate, formatPeriodKey, type Locale, type Unit } from '../lib/format';
+import { periodWindowsOf, type PeriodKind } from '../lib/resolve-period';
 import { useSettings } from '../state/settings';
 
 export const COMPARISONS: Comparison[] = ['plan', 'previous', 'yearAgo'];
@@ -50,6 +52,7 @@ export function rowsToNodes(rows: Row[], locale: Locale): KpiTreeNode[] {
     unit: UNITS[str(r, KPI_TREE.unit) ?? ''] ?? 'number',
     actual: num(r, KPI_TREE.actual),
     plan: num(r, KPI_TREE.plan),
+    planFull: num(r, KPI_TREE.planFull),
     previous: num(r, KPI_TREE.previous),
     yearAgo: num(r, KPI_TREE.yearAgo),
     effect: {
@@ -109,6 +112,7 @@ export function useKpiTreeRows() {
     measures: [
       KPI_TREE.actual,
       KPI_TREE.plan,
+      KPI_TREE.planFull,
       KPI_TREE.previous,
       KPI_TREE.yearAgo,
       KPI_TREE.effectVsPlan,
@@ -160,11 +164,18 @@ export function KpiTreeCard({ height = 520, link, picker = true }: { height?: nu
       unapplied={
         narrowed ? [...(filters.segment ? ['segment' as const] : []), ...(filters.channel ? ['channel' as const] : [])] : []
       }
-      note={partial ? t('kpiTree.partial') : null}
+      note={
+        partial ? t('kpiTree.partial', { through: formatDate(periodWindowsOf(period, settings.asOf).through, locale) }) : null
+      }
       emptyReason={t('kpiTree.empty', { period: formatPeriodKey(period.key, locale) })}
       actions={picker ? <ComparisonPicker /> : null}
     >
-      <KpiTree nodes={nodes} comparison={comparison} currency={settings.currency} />
+      <KpiTree
+        nodes={nodes}
+        comparison={comparison}
+        currency={settings.currency}
+        fullPlanLabel={partial ? t(period.kind === 'year' ? 'windows.fullYearPlan' : 'windows.fullPeriodPlan') : null}
+      />
     </CardFrame>
   );
 }

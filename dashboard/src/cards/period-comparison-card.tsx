@@ -3,14 +3,18 @@
  * year and the plan, for the headline KPIs of the tree (revenue, wins,
  * average deal size, win rate, opportunities, SQL, MQL, leads). Changes are
  * written with a sign and an arrow. One query on `kpi_tree`.
+ *
+ * For the period holding as_of the view's previous, year-ago and plan
+ * values cover the same days (docs/metrics.md, definition 17); the column
+ * heads print those days, from the same contract module the mart used, and
+ * the whole period's plan (通期計画) stands beside them, without a change.
  */
-import { KPI_TREE } from '../api/views';
 import { CardFrame } from '../components/card-frame';
 import { useFilters } from '../hooks/use-filters';
 import { useI18n } from '../i18n/i18n-context';
 import type { Comparison, KpiTreeNode } from '../lib/build-kpi-tree';
-import { formatByUnit, formatPeriodKey, formatSignedPercent } from '../lib/format';
-import { resolvePeriod } from '../lib/resolve-period';
+import { formatByUnit, formatDate, formatPeriodKey, formatSignedPercent } from '../lib/format';
+import { periodWindowsOf } from '../lib/resolve-period';
 import { useSettings } from '../state/settings';
 import { rowsToNodes, useKpiTreeRows } from './kpi-tree-card';
 
@@ -44,12 +48,17 @@ export function PeriodComparisonCard() {
   const q = useKpiTreeRows();
   const nodes = rowsToNodes(q.rows, locale);
   const rows = HEADLINE_NODES.map((k) => nodes.find((n) => n.key === k)).filter((n): n is KpiTreeNode => !!n);
-  const prev = resolvePeriod(period.previousKey, settings.fiscalStartMonth);
+  const w = periodWindowsOf(period, settings.asOf);
+  const span = (r: { start: string; end: string }) =>
+    t('windows.through', { from: formatDate(r.start, locale), to: formatDate(r.end, locale) });
+  const head = (label: string, key: string, r: { start: string; end: string }) =>
+    w.isPartial ? `${label} (${span(r)})` : `${label} (${formatPeriodKey(key, locale)})`;
   const cols: { c: Comparison; label: string }[] = [
-    { c: 'previous', label: `${t('compare.previous')} (${formatPeriodKey(prev.key, locale)})` },
-    { c: 'yearAgo', label: `${t('compare.yearAgo')} (${formatPeriodKey(period.yearAgoKey, locale)})` },
-    { c: 'plan', label: t('compare.plan') },
+    { c: 'previous', label: head(t('compare.previous'), period.previousKey, w.previous) },
+    { c: 'yearAgo', label: head(t('compare.yearAgo'), period.yearAgoKey, w.yearAgo) },
+    { c: 'plan', label: w.isPartial ? t('windows.planToDate') : t('compare.plan') },
   ];
+  const fullPlanLabel = t(period.kind === 'year' ? 'windows.fullYearPlan' : 'windows.fullPeriodPlan');
   return (
     <CardFrame
       title={t('review.compare.title')}
@@ -58,7 +67,7 @@ export function PeriodComparisonCard() {
       state={q}
       skeleton="table"
       emptyReason={t('kpiTree.empty', { period: formatPeriodKey(period.key, locale) })}
-      note={q.rows.some((r) => r[KPI_TREE.isPartial] === true || r[KPI_TREE.isPartial] === 'true') ? t('kpiTree.partial') : null}
+      note={w.isPartial ? t('kpiTree.partial', { through: formatDate(w.through, locale) }) : null}
     >
       <div className="h-full overflow-auto">
         <table className="w-full text-tremor-default" aria-label={t('review.compare.title')}>
@@ -75,6 +84,11 @@ export function PeriodComparisonCard() {
                   {c.label}
                 </th>
               ))}
+              {w.isPartial ? (
+                <th scope="col" className="px-2 py-1.5 text-right font-medium">
+                  {fullPlanLabel}
+                </th>
+              ) : null}
             </tr>
           </thead>
           <tbody>
@@ -89,11 +103,16 @@ export function PeriodComparisonCard() {
                 {cols.map(({ c }) => {
                   const ch = change(n, c, locale);
                   return [
-                    <td key={`${c}-v`} className="px-2 py-1.5 text-right tabular-nums text-tremor-content">
+                    <td
+                      key={`${c}-v`}
+                      data-col={`${c}-value`}
+                      className="px-2 py-1.5 text-right tabular-nums text-tremor-content"
+                    >
                       {formatByUnit(n[c], n.unit, locale, settings.currency)}
                     </td>,
                     <td
                       key={`${c}-d`}
+                      data-col={`${c}-change`}
                       className={`w-20 py-1.5 pr-2 text-right text-tremor-label font-semibold tabular-nums ${ch.dir > 0 ? 'text-emerald-700' : ch.dir < 0 ? 'text-rose-700' : 'text-tremor-content'}`}
                     >
                       {ch.dir > 0 ? '▲ ' : ch.dir < 0 ? '▼ ' : ''}
@@ -101,6 +120,11 @@ export function PeriodComparisonCard() {
                     </td>,
                   ];
                 })}
+                {w.isPartial ? (
+                  <td className="px-2 py-1.5 text-right tabular-nums text-tremor-content" data-col="plan-full">
+                    {formatByUnit(n.planFull ?? null, n.unit, locale, settings.currency)}
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>

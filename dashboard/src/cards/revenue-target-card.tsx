@@ -3,6 +3,12 @@
  * year to date, with the run-rate forecast to each period's end, and the
  * fiscal year month by month. One blended query: deals.won_amount by
  * closed_at month + targets.target (metric = revenue) by fiscal_month.
+ * Each window also shows its plan to date and the change against the same
+ * days a year earlier (docs/metrics.md, definition 17; the windows are the
+ * contract's, as on the review page), from a second query with
+ * compareDateRange over the three year-ago windows. The target the
+ * attainment is read against is the whole window's plan (通期計画 for the
+ * year).
  *
  * Targets are company-wide: with a segment or channel filter the actuals
  * narrow but the target does not, and the card says so.
@@ -14,8 +20,17 @@ import { useFilters } from '../hooks/use-filters';
 import { num, str, useViewQuery } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { computeAttainment, type MonthValue } from '../lib/compute-attainment';
-import { formatAttainment, formatMonth, formatPercent, formatPeriodKey, formatSignedYen, formatYen } from '../lib/format';
+import {
+  formatAttainment,
+  formatMonth,
+  formatPercent,
+  formatPeriodKey,
+  formatSignedPercent,
+  formatSignedYen,
+  formatYen,
+} from '../lib/format';
 import { resolvePeriod, toDateWindows, type ToDateWindow } from '../lib/resolve-period';
+import { planToDate } from '../../../server/contract/period-windows';
 import { useSettings } from '../state/settings';
 
 const WON_MONTH = `${DEALS.closedAt}.month`;
@@ -40,6 +55,16 @@ export function RevenueTargetCard() {
       filters: [{ member: TARGETS.metric, operator: 'equals', values: ['revenue'] }],
     },
   ]);
+  const kinds = ['month', 'quarter', 'year'] as const;
+  const yearAgoQuery = useViewQuery({
+    measures: [DEALS.wonAmount],
+    timeDimensions: [
+      { dimension: DEALS.closedAt, compareDateRange: kinds.map((k) => [windows[k].yearAgo.start, windows[k].yearAgo.end]) },
+    ],
+    filters: dealFilters.filters,
+  });
+  const yearAgo = (i: number) =>
+    yearAgoQuery.status === 'ready' ? (num(yearAgoQuery.parts[i]?.[0], DEALS.wonAmount) ?? 0) : null;
   const actuals: MonthValue[] = (q.parts[0] ?? []).map((r) => ({
     month: str(r, WON_MONTH) ?? '',
     value: num(r, DEALS.wonAmount),
@@ -74,8 +99,16 @@ export function RevenueTargetCard() {
     >
       <div className="grid h-full grid-cols-1 gap-6 lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)]">
         <div className="grid grid-cols-3 gap-4" role="list">
-          {(['month', 'quarter', 'year'] as const).map((w) => (
-            <AttainmentTile key={w} name={w} window={windows[w]} actuals={actuals} targets={targets} money={money} />
+          {kinds.map((w, i) => (
+            <AttainmentTile
+              key={w}
+              name={w}
+              window={windows[w]}
+              actuals={actuals}
+              targets={targets}
+              yearAgo={yearAgo(i)}
+              money={money}
+            />
           ))}
         </div>
         <BarChart
@@ -101,12 +134,15 @@ function AttainmentTile({
   window,
   actuals,
   targets,
+  yearAgo,
   money,
 }: {
   name: 'month' | 'quarter' | 'year';
   window: ToDateWindow;
   actuals: MonthValue[];
   targets: MonthValue[];
+  /** Won amount of the same days a year earlier (null while loading). */
+  yearAgo: number | null;
   money: (v: number | null) => string;
 }) {
   const { t, locale } = useI18n();
@@ -116,6 +152,10 @@ function AttainmentTile({
   const ahead = a.attainment !== null ? a.attainment - a.elapsed : null;
   const short = a.forecastAttainment !== null && a.forecastAttainment < 1;
   const signedMoney = (v: number) => formatSignedYen(v, locale, { currency: settings.currency });
+  const partial = window.end < window.periodEnd;
+  const monthTarget = (m: string) => targets.find((x) => x.month.slice(0, 7) === m.slice(0, 7))?.value ?? 0;
+  const planSoFar = a.target === null ? null : planToDate(window, monthTarget);
+  const yoy = yearAgo === null || yearAgo === 0 ? null : a.actual / yearAgo - 1;
   return (
     <div
       role="listitem"
@@ -132,7 +172,20 @@ function AttainmentTile({
       >
         {money(a.actual)}
       </p>
-      <p className="text-tremor-label text-tremor-content">{t('board.revenue.ofTarget', { target: money(a.target) })}</p>
+      <p className="text-tremor-label text-tremor-content">
+        {name === 'year'
+          ? `${t('windows.fullYearPlan')} ${money(a.target)}`
+          : t('board.revenue.ofTarget', { target: money(a.target) })}
+      </p>
+      <p className="flex flex-wrap justify-between gap-x-2 text-[11px] text-tremor-content">
+        {partial ? <span data-figure={`plan-to-date-${name}`}>{`${t('windows.planToDate')} ${money(planSoFar)}`}</span> : null}
+        <span>
+          {`${t(partial ? 'windows.vsYearAgoToDate' : 'windows.vsYearAgo')} `}
+          <span className="font-semibold" data-figure={`yoy-${name}`}>
+            {yoy === null ? '–' : formatSignedPercent(yoy, locale)}
+          </span>
+        </span>
+      </p>
       <ProgressBar
         value={Math.min(100, (a.attainment ?? 0) * 100)}
         color={ahead !== null && ahead < 0 ? 'amber' : 'blue'}

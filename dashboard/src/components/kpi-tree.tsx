@@ -10,17 +10,19 @@
  * counts (the period moved back by the stage velocity, definition 12), and a
  * node with a note (the velocity factor) explains itself under its label.
  */
-import { shiftMonth } from '../../../server/contract/funnel';
+import { addDays, daysInMonth } from '../../../server/contract/period-windows';
 import { useI18n } from '../i18n/i18n-context';
 import { findWeakestLink, orderTree, type Comparison, type KpiTreeNode } from '../lib/build-kpi-tree';
 import {
   formatByUnit,
+  formatDate,
   formatMonth,
   formatPercent,
   formatSignedPercent,
   formatSignedPoints,
   formatSignedYen,
   toNumber,
+  type Locale,
 } from '../lib/format';
 import { FlagIcon } from './icons';
 
@@ -30,14 +32,28 @@ export interface KpiTreeProps {
   currency?: string;
   /** Limit the depth shown (e.g. the board shows fewer levels). */
   maxDepth?: number;
+  /**
+   * A period still running (docs/metrics.md, definition 17): the plan column
+   * is the plan to date, and a column with this label shows the whole
+   * period's plan (通期計画) beside it.
+   */
+  fullPlanLabel?: string | null;
 }
 
-export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth }: KpiTreeProps) {
+/** The days a window counts (its end is exclusive): months when it ends on a month end, else days (a live period). */
+function windowText(window: { start: string; end: string }, locale: Locale): { from: string; to: string } {
+  const last = addDays(window.end, -1);
+  return Number(last.slice(8, 10)) === daysInMonth(last)
+    ? { from: formatMonth(window.start, locale, true), to: formatMonth(last, locale, true) }
+    : { from: formatDate(window.start, locale), to: formatDate(last, locale) };
+}
+
+export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth, fullPlanLabel = null }: KpiTreeProps) {
   const { t, locale } = useI18n();
   const ordered = orderTree(nodes).filter((n) => maxDepth === undefined || n.depth <= maxDepth);
   const weakest = findWeakestLink(nodes, comparison);
   const maxEffect = Math.max(1, ...ordered.filter((n) => n.depth > 0).map((n) => Math.abs(n.effect[comparison] ?? 0)));
-  const compLabel = t(`compare.${comparison}` as const);
+  const compLabel = fullPlanLabel && comparison === 'plan' ? t('windows.planToDate') : t(`compare.${comparison}` as const);
 
   return (
     <div className="h-full overflow-auto">
@@ -56,6 +72,11 @@ export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth }: KpiTr
             <th scope="col" className="px-3 py-2 text-right font-medium">
               {compLabel}
             </th>
+            {fullPlanLabel ? (
+              <th scope="col" className="px-3 py-2 text-right font-medium">
+                {fullPlanLabel}
+              </th>
+            ) : null}
             <th scope="col" className="px-3 py-2 text-right font-medium">
               {t('kpiTree.col.change')}
             </th>
@@ -92,10 +113,7 @@ export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth }: KpiTr
                       {n.label}
                       {n.window ? (
                         <span className="ml-1.5 text-[11px] text-tremor-content-subtle">
-                          {t('kpiTree.window', {
-                            from: formatMonth(n.window.start, locale, true),
-                            to: formatMonth(shiftMonth(n.window.end, -1), locale, true),
-                          })}
+                          {t('kpiTree.window', windowText(n.window, locale))}
                         </span>
                       ) : null}
                       {n.note ? (
@@ -118,6 +136,11 @@ export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth }: KpiTr
                 <td className="px-3 py-1.5 text-right tabular-nums text-tremor-content">
                   {formatByUnit(base, n.unit, locale, currency)}
                 </td>
+                {fullPlanLabel ? (
+                  <td className="px-3 py-1.5 text-right tabular-nums text-tremor-content-subtle" data-col="plan-full">
+                    {formatByUnit(n.planFull ?? null, n.unit, locale, currency)}
+                  </td>
+                ) : null}
                 <td className="px-3 py-1.5 text-right tabular-nums">{change}</td>
                 <td className="px-3 py-1.5">
                   {effect === null ? (

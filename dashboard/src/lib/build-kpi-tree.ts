@@ -19,7 +19,10 @@ export interface KpiTreeNode {
   label: string;
   unit: Unit;
   actual: number | null;
+  /** The plan to date for a running period (docs/metrics.md, definition 17), else the whole period's. */
   plan: number | null;
+  /** The whole period's plan (通期計画). */
+  planFull?: number | null;
   previous: number | null;
   yearAgo: number | null;
   /** Revenue effect of this node's change against each comparison. */
@@ -37,7 +40,7 @@ export interface KpiTreeNode {
   isFactor?: boolean;
   /** What the node means where its label cannot say it (the velocity factor). */
   note?: string | null;
-  /** Count nodes: the months counted, 'YYYY-MM-01', end exclusive (the period moved back by the stage velocity). */
+  /** Count nodes: the days counted, 'YYYY-MM-DD', end exclusive (the period to date moved back by the stage velocity). */
   window?: { start: string; end: string } | null;
 }
 

@@ -8,12 +8,19 @@
  * the month / quarter / year-to-date windows the board needs relative to
  * the data's as_of day.
  *
+ * The windows compared with a period that is still running (plan to date,
+ * previous period to the same elapsed point, same days a year earlier) come
+ * from the contract's period-windows module (docs/metrics.md, definition
+ * 17), which the KPI tree mart uses too: `periodWindowsOf` and
+ * `comparableRanges` hand them on.
+ *
  * Limits: day ranges are plain 'YYYY-MM-DD' strings in the warehouse's zone
  * (Cube applies the zone); a fiscal year starts on the 1st of a month.
  */
+import { periodWindows, type PeriodKind, type PeriodWindows } from '../../../server/contract/period-windows';
 import { fiscalQuarterOf, fiscalYearOf, parseDay } from './format';
 
-export type PeriodKind = 'year' | 'quarter' | 'month';
+export type { PeriodKind, PeriodWindows };
 
 /** The model's time granularity of each period kind (the fiscal ones follow the settings' start month). */
 export const PERIOD_GRANULARITY: Record<PeriodKind, 'fiscal_year' | 'fiscal_quarter' | 'month'> = {
@@ -115,6 +122,10 @@ export interface ToDateWindow extends DayRange {
   periodEnd: string;
   totalDays: number;
   elapsedDays: number;
+  /** The same days a year earlier (definition 17). */
+  yearAgo: DayRange;
+  /** The plan to date: each month of the window with the share of its plan counted (definition 17). */
+  planMonths: PeriodWindows['planMonths'];
 }
 
 export interface ToDateWindows {
@@ -125,26 +136,28 @@ export interface ToDateWindows {
   year: ToDateWindow;
 }
 
-const daysBetween = (a: string, b: string) => Math.round((parseDay(b).getTime() - parseDay(a).getTime()) / 86_400_000) + 1;
-
 /**
  * Month-, quarter- and fiscal-year-to-date windows for the board. Each
  * window runs from the start of the month / quarter / year that contains
  * the reference day up to the reference day; `totalDays` is the length of
- * the whole month / quarter / year (for the run-rate forecast).
+ * the whole month / quarter / year (for the run-rate forecast). The year-ago
+ * window and the plan to date are the contract's (definition 17).
  */
 export function toDateWindows(period: ResolvedPeriod, asOf: string, startMonth = 4): ToDateWindows {
   const reference = asOf < period.end ? (asOf < period.start ? period.start : asOf) : period.end;
   const ref = parseDay(reference);
-  const make = (kind: PeriodKind) => {
+  const make = (kind: PeriodKind): ToDateWindow => {
     const resolved = resolvePeriod(keyOf(kind, ref, startMonth), startMonth);
+    const w = periodWindows(kind, resolved.start, reference);
     return {
       key: resolved.key,
-      start: resolved.start,
-      end: reference,
-      periodEnd: resolved.end,
-      totalDays: daysBetween(resolved.start, resolved.end),
-      elapsedDays: daysBetween(resolved.start, reference),
+      start: w.current.start,
+      end: w.current.end,
+      periodEnd: w.full.end,
+      totalDays: w.totalDays,
+      elapsedDays: w.elapsedDays,
+      yearAgo: w.yearAgo,
+      planMonths: w.planMonths,
     };
   };
   return { reference, month: make('month'), quarter: make('quarter'), year: make('year') };
@@ -175,9 +188,14 @@ export function periodOptions(
   return { years, quarters, months };
 }
 
+/** The like windows of the period as of the day (definition 17): plan to date, previous and year-ago windows. */
+export function periodWindowsOf(period: ResolvedPeriod, asOf: string): PeriodWindows {
+  return periodWindows(period.kind, period.start, asOf);
+}
+
 /**
- * The part of the period up to as_of, and the same number of days from the
- * start of the previous period and of the period a year earlier — so a
+ * The part of the period up to as_of, and the previous period and the same
+ * period a year earlier to the same elapsed point (definition 17) — so a
  * fiscal year in progress is compared with the same span, not with a whole
  * year.
  */
@@ -185,15 +203,8 @@ export function comparableRanges(
   period: ResolvedPeriod,
   asOf: string,
 ): { current: DayRange; previous: DayRange; yearAgo: DayRange; complete: boolean } {
-  const complete = asOf >= period.end;
-  const end = complete ? period.end : asOf < period.start ? period.start : asOf;
-  const span = daysBetween(period.start, end);
-  const shift = (r: DayRange): DayRange => {
-    if (complete) return r;
-    const shifted = iso(new Date(parseDay(r.start).getTime() + (span - 1) * 86_400_000));
-    return { start: r.start, end: shifted < r.end ? shifted : r.end };
-  };
-  return { current: { start: period.start, end }, previous: shift(period.previous), yearAgo: shift(period.yearAgo), complete };
+  const w = periodWindowsOf(period, asOf);
+  return { current: w.current, previous: w.previous, yearAgo: w.yearAgo, complete: !w.isPartial };
 }
 
 /** The day a stock (backlog, pipeline) is read at for a period: its last day, or as_of while it runs. */

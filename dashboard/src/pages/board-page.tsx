@@ -14,7 +14,7 @@ import { PageHeader } from '../components/page-header';
 import { useI18n } from '../i18n/i18n-context';
 
 const DEAL_TILES: DealKpiTileProps[] = [
-  { measure: DEALS.won, title: 'board.kpi.wins', unit: 'count', link: '/funnel' },
+  { measure: DEALS.newWon, title: 'board.kpi.newWins', unit: 'count', link: '/funnel' },
   { measure: DEALS.winRate, title: 'board.kpi.winRate', unit: 'ratio', link: '/funnel' },
   { measure: DEALS.avgDealSize, title: 'board.kpi.avgDealSize', unit: 'JPY', link: '/review' },
   { measure: DEALS.avgSalesCycleDays, title: 'board.kpi.salesCycle', unit: 'days', link: '/funnel', higherIsBetter: false },

@@ -3,8 +3,10 @@
  * semantic layer computes it — required volume per stage and month next to
  * actuals, budget per channel and the LTV-based allowable CAC — and the
  * what-if plan, where every assumption can be edited and the plan is
- * recomputed by the server (POST /api/plan).
+ * recomputed by the server (POST /api/plan). The landing forecast sits
+ * beside them with its backtest against the straight-line pace.
  */
+import { LandingForecastCard } from '../cards/landing-forecast-card';
 import { PlanAttainmentCard } from '../cards/plan-attainment-card';
 import { PlanBudgetCard } from '../cards/plan-budget-card';
 import { WhatIfPlanCard } from '../cards/what-if-plan-card';
@@ -21,6 +23,7 @@ export function PlanPage() {
           <PlanAttainmentCard />
           <PlanBudgetCard />
         </div>
+        <LandingForecastCard />
         <WhatIfPlanCard />
       </div>
     </>

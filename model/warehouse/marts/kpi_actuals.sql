@@ -1,7 +1,8 @@
 -- Actual values behind the KPI tree (contract definitions 12 and 14), long:
--- one row per local month, metric and channel (channel only on `leads`).
--- kpi_tree.ts sums months into each node's window (a stage's window is the
--- period moved back by the stage velocity), so the grain is the month.
+-- one row per local day, metric and channel (channel only on `leads`).
+-- kpi_tree.ts sums days into each node's window (a stage's window is the
+-- period moved back by the stage velocity), and a live period is compared
+-- to the same elapsed day (definition 17), so the grain is the day.
 --   leads              leads by lead_month (reached(lead)), per first-touch
 --                      channel (attribution_lead_channels)
 --   mql, sal, sql      stage volume, lead grain (definition 1)
@@ -22,22 +23,23 @@ with settings as (
 local_deals as (
     select
         deals.*,
-        date_trunc('month', timezone(settings.time_zone, timezone('UTC', deals.created_at))) as created_month,
-        date_trunc('month', timezone(settings.time_zone, timezone('UTC', deals.closed_at))) as closed_month,
+        date_trunc('day', timezone(settings.time_zone, timezone('UTC', deals.created_at))) as created_day,
+        date_trunc('day', timezone(settings.time_zone, timezone('UTC', deals.closed_at))) as closed_day,
     from deals
     cross join settings
 ),
 
 events as (
     select
-        lead_channels.lead_month as month,
+        date_trunc('day', timezone(settings.time_zone, timezone('UTC', lead_channels.lead_at))) as day,
         'leads' as metric,
         lead_channels.channel,
         1.0 as value,
     from attribution_lead_channels as lead_channels
+    cross join settings
     union all
     select
-        date_trunc('month', timezone(settings.time_zone, timezone('UTC', reach.reached_at))),
+        date_trunc('day', timezone(settings.time_zone, timezone('UTC', reach.reached_at))),
         reach.stage,
         null,
         1.0,
@@ -45,26 +47,27 @@ events as (
     cross join settings
     where reach.stage in ('mql', 'sal', 'sql')
     union all
-    select created_month, 'opportunities', null, 1.0,
+    select created_day, 'opportunities', null, 1.0,
     from local_deals
     where deal_type = 'new'
     union all
-    select closed_month, unnest(['wins', 'new_revenue', 'won_cycle_days']), null, unnest([1.0, cast(amount as double), sales_cycle_days]),
+    select closed_day, unnest(['wins', 'new_revenue', 'won_cycle_days']), null, unnest([1.0, cast(amount as double), sales_cycle_days]),
     from local_deals
     where is_won and deal_type = 'new' and closed_at is not null
     union all
-    select closed_month, 'lost', null, 1.0,
+    select closed_day, 'lost', null, 1.0,
     from local_deals
     where is_lost and deal_type = 'new' and closed_at is not null
     union all
-    select closed_month, 'recurring_revenue', null, cast(amount as double),
+    select closed_day, 'recurring_revenue', null, cast(amount as double),
     from local_deals
     where is_won and deal_type <> 'new' and closed_at is not null
 ),
 
 final as (
     select
-        cast(month as timestamp) as month,
+        cast(day as timestamp) as day,
+        cast(date_trunc('month', day) as timestamp) as month,
         metric,
         channel,
         sum(value) as value,
@@ -73,4 +76,4 @@ final as (
 )
 
 select * from final
-order by month, metric, channel
+order by day, metric, channel

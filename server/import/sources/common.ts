@@ -6,11 +6,11 @@
  * line, column, value and reason. A row is either accepted whole or
  * quarantined whole; the caller checks `row.rejected` before writing.
  */
-import { Batch, type Origin } from '../batch.js';
+import { Batch, type FileReport, type Origin } from '../batch.js';
 import { DateReader } from '../dates.js';
-import { ValueMap, type MappingFile, type ValueKind } from '../mapping.js';
+import { lookupKey, ValueMap, type MappingFile, type ValueKind } from '../mapping.js';
 import { readCsv } from '../read-csv.js';
-import { fold, normaliseEmail, parseAmount, type TextEncoding } from '../text.js';
+import { corporateNumber, fold, normaliseEmail, parseAmount, type TextEncoding } from '../text.js';
 
 export const CANONICAL_STAGES = ['lead', 'mql', 'sal', 'sql', 'opportunity', 'won', 'recycled', 'disqualified', 'lost'];
 export const CANONICAL_CHANNELS = [
@@ -73,9 +73,11 @@ export function buildMaps(
   mapping: MappingFile | undefined,
   channels: string[],
   stages: string[],
+  /** Every source's defaults: values vendors define, the only ground for a suggestion. */
+  known: SourceDefaults[] = [],
 ): Record<ValueKind, ValueMap> {
   const m = mapping;
-  return {
+  const maps: Record<ValueKind, ValueMap> = {
     stages: new ValueMap('stages', stages, defaults.stages ?? {}, m?.stages ?? {}),
     channels: new ValueMap('channels', channels, defaults.channels ?? {}, m?.channels ?? {}),
     deal_types: new ValueMap('deal_types', DEAL_TYPES, defaults.deal_types ?? {}, m?.deal_types ?? {}),
@@ -83,7 +85,19 @@ export function buildMaps(
     deal_status: new ValueMap('deal_status', DEAL_STATUSES, defaults.deal_status ?? {}, m?.deal_status ?? {}),
     owner_teams: new ValueMap('owner_teams', [], defaults.owner_teams ?? {}, m?.owner_teams ?? {}),
   };
+  for (const [kind, map] of Object.entries(maps) as [ValueKind, ValueMap][]) {
+    // A value two vendors define differently proves nothing: it is not suggested.
+    const meanings = new Map<string, Set<string | null>>();
+    for (const source of known)
+      for (const [value, canonical] of Object.entries(source[kind] ?? {}))
+        (meanings.get(lookupKey(value)) ?? meanings.set(lookupKey(value), new Set()).get(lookupKey(value))!).add(canonical);
+    for (const [key, set] of meanings) if (set.size === 1) map.known.set(key, [...set][0]!);
+  }
+  return maps;
 }
+
+/** How a header is compared: NFKC, case and spaces ignored ("Lead ID", "LEADID", "リード ID", "リードＩＤ" meet). */
+export const headerKey = (h: string): string => h.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
 
 /** One source row being read: cell helpers that normalise or quarantine. */
 export class Row {
@@ -92,7 +106,7 @@ export class Row {
     private readonly ctx: ImportContext,
     readonly values: Record<string, string>,
     readonly origin: Origin,
-    /** lower-cased header → header as written (Data Loader writes API names in capitals: CREATEDDATE). */
+    /** headerKey(header) → header as written (Data Loader writes CREATEDDATE; Japanese labels come as リード ID or リードID). */
     private readonly folded?: Map<string, string>,
   ) {}
 
@@ -101,7 +115,7 @@ export class Row {
     for (const c of columns) if (c in this.values) return c;
     if (this.folded) {
       for (const c of columns) {
-        const hit = this.folded.get(c.toLowerCase());
+        const hit = this.folded.get(headerKey(c));
         if (hit !== undefined) return hit;
       }
     }
@@ -160,8 +174,10 @@ export class Row {
     const raw = this.get(column);
     if (raw === '') return undefined;
     const t = this.ctx.dates.read(raw);
-    if (!t) this.note(column, raw, 'unreadable date', 'give the format as date_format (luxon tokens) in a mapping file');
-    else if (Date.parse(t) > this.ctx.asOfMs)
+    if (!t) {
+      const why = this.ctx.dates.explain(raw);
+      this.note(column, raw, why.reason, why.suggestion);
+    } else if (Date.parse(t) > this.ctx.asOfMs)
       this.note(column, raw, `date beyond as_of (${this.ctx.asOf})`, 'export again or pass a later --as-of');
     else return t;
     return undefined;
@@ -204,7 +220,8 @@ export class Row {
     }
     const t = this.ctx.dates.read(raw);
     if (!t) {
-      this.reject(col, raw, 'unreadable date', 'give the format as date_format (luxon tokens) in a mapping file');
+      const why = this.ctx.dates.explain(raw);
+      this.reject(col, raw, why.reason, why.suggestion);
       return undefined;
     }
     if (this.ctx.dates.lastMs > this.ctx.asOfMs) {
@@ -230,6 +247,16 @@ export class Row {
       this.ctx.batch.noteUnmapped(kind, raw, suggestion);
       if (opts.required) this.reject(col, raw, `unknown ${kind.replace(/s$/, '').replace('_', ' ')} "${raw}"`, suggestion);
     }
+    return v;
+  }
+
+  /** An ISO 4217 currency code (upper-cased), undefined when the column is absent or empty; anything else quarantines the row. */
+  currency(...columns: string[]): string | undefined {
+    const raw = this.get(...columns);
+    if (raw === '') return undefined;
+    const v = fold(raw).toUpperCase();
+    if (!/^[A-Z]{3}$/.test(v))
+      this.reject(this.col(...columns)!, raw, 'unreadable currency (an ISO 4217 code such as JPY or USD)');
     return v;
   }
 
@@ -276,7 +303,7 @@ export async function eachRow(
   opts: { footer?: RegExp; headerLine?: number } = {},
 ): Promise<void> {
   const display = ctx.display(file);
-  const report = { file: display, kind, encoding: '', rows: 0 };
+  const report: FileReport = { file: display, kind, encoding: '', rows: 0 };
   ctx.batch.files.push(report);
   let total = 0;
   let folded: Map<string, string> | undefined;
@@ -289,11 +316,16 @@ export async function eachRow(
       onInfo: (info) => {
         report.encoding = info.encoding;
         total = info.bytes;
-        folded = new Map(info.header.map((h) => [h.toLowerCase(), h]));
+        folded = new Map(info.header.map((h) => [headerKey(h), h]));
       },
       onProgress: (bytes) => ctx.onProgress?.(display, bytes, total),
     },
     (item) => {
+      if ('skipped' in item) {
+        const skipped = (report.skipped ??= { total: 0, group: 0, footer: 0 });
+        skipped[item.skipped]++;
+        return;
+      }
       report.rows++;
       ctx.batch.read++;
       if ('problem' in item) {
@@ -312,6 +344,19 @@ export async function eachRow(
     },
   );
 }
+
+/**
+ * The key of a history row that has no id of its own: what the source says
+ * (the record, the time, then the field and values as written, NFKC-folded),
+ * never what a value map makes of it, so importing it again under another
+ * map replaces it.
+ */
+export const historyKey = (person: string, at: string, ...raw: string[]): string =>
+  [person, at, ...raw.map((v) => fold(v))].join('|');
+
+/** A 法人番号 from the columns exports and mappings name it by, if the row has a valid one. */
+export const corporateNumberOf = (r: Row): string | undefined =>
+  corporateNumber(r.get('corporate_number', '法人番号', 'Corporate Number'));
 
 /** Employee count → the contract's bands. */
 export function employeeBand(raw: string): string | undefined {

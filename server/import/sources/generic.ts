@@ -17,7 +17,8 @@ import type { MappingFile, TableSpec } from '../mapping.js';
 import { globMatch } from '../mapping.js';
 import { readTeamCost } from '../team-costs.js';
 import { normaliseDomain } from '../text.js';
-import { checkDealDates, eachRow, type ImportContext, type Row, type SourceDefaults } from './common.js';
+import { checkDealDates, eachRow, historyKey, type ImportContext, type Row, type SourceDefaults } from './common.js';
+import { corporateNumber } from '../text.js';
 import { ImportInputError, type SourceAdapter } from './index.js';
 
 const TABLE_ORDER = [
@@ -82,7 +83,14 @@ function readers(ctx: ImportContext, spec: TableSpec) {
         if (at)
           ctx.batch.add(
             'events',
-            { source: ctx.source, event_key: `${personKey}:${stage}`, person_key: personKey, to_stage: stage, entered_at: at },
+            {
+              source: ctx.source,
+              event_key: `${personKey}:${stage}`,
+              person_key: personKey,
+              to_stage: stage,
+              entered_at: at,
+              from_record: 'true',
+            },
             r.origin,
           );
       }
@@ -96,6 +104,7 @@ function readers(ctx: ImportContext, spec: TableSpec) {
             to_stage: current,
             entered_at: createdAt,
             is_initial: 'true',
+            from_record: 'true',
           },
           r.origin,
         );
@@ -110,6 +119,7 @@ function readers(ctx: ImportContext, spec: TableSpec) {
             to_stage: 'lead',
             entered_at: createdAt,
             reason: 'created',
+            from_record: 'true',
           },
           r.origin,
         );
@@ -120,8 +130,8 @@ function readers(ctx: ImportContext, spec: TableSpec) {
       const to = r.mapped('stages', c('to_stage'), { required: true });
       const from = r.get(c('from_stage')) === '' ? undefined : r.mapped('stages', c('from_stage'), { required: true });
       const at = r.time(c('transitioned_at'), { required: true });
-      if (r.rejected || !person || !to) return;
-      const key = r.key(c('transition_id')) ?? `${person}:${to}:${at}`;
+      if (r.rejected || !person || !to || !at) return;
+      const key = r.key(c('transition_id')) ?? historyKey(person, at, r.get(c('from_stage')), r.get(c('to_stage')));
       ctx.batch.add(
         'events',
         {
@@ -166,6 +176,7 @@ function readers(ctx: ImportContext, spec: TableSpec) {
       const closedAt = r.time(c('closed_at'));
       const status = r.mapped('deal_status', c('status'), { required: true });
       const amount = r.amount(c('amount'));
+      const currency = r.currency(c('currency'));
       const dealType = r.mapped('deal_types', c('deal_type'));
       checkDealDates(r, c('closed_at'), status, createdAt, closedAt);
       if (r.rejected || !dealKey) return;
@@ -183,6 +194,7 @@ function readers(ctx: ImportContext, spec: TableSpec) {
           lost_reason: r.get(c('lost_reason')),
           owner_team: r.ownerTeam(c('owner_team')) || null,
           updated_at: r.time(c('updated_at')),
+          currency,
         },
         r.origin,
       );
@@ -208,6 +220,7 @@ function readers(ctx: ImportContext, spec: TableSpec) {
           updated_at: r.time(c('updated_at')),
           owner_team: r.ownerTeam(c('owner_team')) || null,
           same_as: r.get(c('same_as')) || null, // "<source>:<id>" of the same company in another source
+          corporate_number: corporateNumber(r.get(c('corporate_number'))),
         },
         r.origin,
       );

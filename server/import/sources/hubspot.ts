@@ -16,14 +16,24 @@
  * zone, `2024-04-03 09:15` (set time_zone in a mapping when it is not
  * Asia/Tokyo).
  *
- * A contact's stage history is its lifecycle-stage dates; the Original
+ * A contact's stage history is its lifecycle-stage dates (a contact with
+ * none enters `lead` at its Create Date); the Original
  * Source at Create Date is its first touch and the Latest Source at its
  * timestamp a later one (HubSpot exports no per-visit history). A deal's
  * first associated contact is its primary contact.
  */
 import { normaliseDomain } from '../text.js';
-import { CANONICAL_STAGES, checkDealDates, eachRow, employeeBand, inFunnelOrder, type SourceDefaults } from './common.js';
+import {
+  CANONICAL_STAGES,
+  checkDealDates,
+  corporateNumberOf,
+  eachRow,
+  employeeBand,
+  inFunnelOrder,
+  type SourceDefaults,
+} from './common.js';
 import { classify, type SourceAdapter } from './index.js';
+import { HUBSPOT_JA as JA, HUBSPOT_JA_STAGE_DATE, HUBSPOT_JA_VALUES } from './japanese.js';
 
 export const hubspotDefaults: SourceDefaults = {
   stages: {
@@ -63,8 +73,24 @@ export const hubspotDefaults: SourceDefaults = {
   },
   deal_types: { newbusiness: 'new', existingbusiness: 'upsell' },
 };
+// The values HubSpot's Japanese UI writes (japanese.ts).
+for (const kind of ['stages', 'channels', 'deal_status'] as const) Object.assign(hubspotDefaults[kind]!, HUBSPOT_JA_VALUES[kind]);
 
-const STAGE_DATE = [/^Became an? (.+?) Date$/i, /^Date entered ["'“‘](.+?) \(Lifecycle Stage\)["'”’]$/i];
+/** Property labels, English then Japanese (japanese.ts). */
+const C = {
+  id: ['Record ID', JA.recordId],
+  email: ['Email', JA.email],
+  created: ['Create Date', JA.createDate],
+  lifecycle: ['Lifecycle Stage', JA.lifecycleStage],
+  originalSource: ['Original Source', JA.originalSource],
+  domain: ['Company Domain Name', 'Website URL', JA.companyDomain],
+  dealName: ['Deal Name', JA.dealName],
+  dealStage: ['Deal Stage', JA.dealStage],
+  amount: ['Amount', JA.amount],
+  closeDate: ['Close Date', JA.closeDate],
+};
+
+const STAGE_DATE = [/^Became an? (.+?) Date$/i, /^Date entered ["'“‘](.+?) \(Lifecycle Stage\)["'”’]$/i, HUBSPOT_JA_STAGE_DATE];
 const COMPANY_ID = [
   'Primary Associated Company ID',
   'Associated Company IDs (Primary)',
@@ -80,9 +106,9 @@ export const hubspot: SourceAdapter = {
     const kinds = await classify(
       files,
       [
-        { kind: 'deals', requires: ['Record ID', 'Deal Name', 'Deal Stage'] },
-        { kind: 'companies', requires: ['Record ID', 'Company name|Company Name', 'Company Domain Name|Website URL'] },
-        { kind: 'contacts', requires: ['Record ID', 'Email'] },
+        { kind: 'deals', requires: [C.id.join('|'), C.dealName.join('|'), C.dealStage.join('|')] },
+        { kind: 'companies', requires: [C.id.join('|'), 'Company name|Company Name', C.domain.join('|')] },
+        { kind: 'contacts', requires: [C.id.join('|'), C.email.join('|')] },
       ],
       ctx,
     );
@@ -90,8 +116,8 @@ export const hubspot: SourceAdapter = {
 
     for (const file of kinds.get('companies') ?? []) {
       await eachRow(ctx, file, 'companies', (r) => {
-        const key = r.key('Record ID', { required: true });
-        const createdAt = r.time('Create Date');
+        const key = r.key(C.id, { required: true });
+        const createdAt = r.time(C.created);
         if (r.rejected) return;
         ctx.batch.add(
           'accounts',
@@ -99,7 +125,7 @@ export const hubspot: SourceAdapter = {
             source: ctx.source,
             account_key: key,
             account_name: r.get('Company name', 'Company Name'),
-            domain: normaliseDomain(r.get('Company Domain Name', 'Website URL')),
+            domain: normaliseDomain(r.get(...C.domain)),
             industry: r.get('Industry').toLowerCase() || null,
             employee_band: employeeBand(r.get('Number of Employees')),
             region: r.get('State/Region') || null,
@@ -108,6 +134,7 @@ export const hubspot: SourceAdapter = {
             owner_team: r.ownerTeam('Company owner') || null,
             // Set by HubSpot's Salesforce integration: the same company in Salesforce.
             same_as: r.get('Salesforce Account ID') ? `salesforce:${r.get('Salesforce Account ID')}` : null,
+            corporate_number: corporateNumberOf(r),
           },
           r.origin,
         );
@@ -116,9 +143,9 @@ export const hubspot: SourceAdapter = {
 
     for (const file of kinds.get('contacts') ?? []) {
       await eachRow(ctx, file, 'contacts', (r) => {
-        const key = r.key('Record ID', { required: true });
-        const email = r.email('Email');
-        const createdAt = r.time('Create Date', { required: true });
+        const key = r.key(C.id, { required: true });
+        const email = r.email(...C.email);
+        const createdAt = r.time(C.created, { required: true });
         if (r.rejected || !key) return;
         const companyId = r.get(...COMPANY_ID);
         ctx.batch.add(
@@ -131,7 +158,7 @@ export const hubspot: SourceAdapter = {
             company_name: r.get('Company Name') || null,
             created_at: createdAt,
             updated_at: r.time('Last Modified Date'),
-            lead_source: r.mapped('channels', 'Original Source'),
+            lead_source: r.mapped('channels', C.originalSource),
             owner_team: r.ownerTeam('Contact owner') || null,
           },
           r.origin,
@@ -159,7 +186,23 @@ export const hubspot: SourceAdapter = {
           const seen = byStage.get(mapped);
           if (!seen || Date.parse(at) < Date.parse(seen.at)) byStage.set(mapped, { stage: mapped, at, column });
         }
-        for (const d of inFunnelOrder(r, stages, [...byStage.values()])) {
+        const dated = inFunnelOrder(r, stages, [...byStage.values()]);
+        // No stage history at all: the contact enters the funnel as a lead when it was created (docs/import.md).
+        if (!dated.length)
+          ctx.batch.add(
+            'events',
+            {
+              source: ctx.source,
+              event_key: `${key}:created`,
+              person_key: key,
+              to_stage: 'lead',
+              entered_at: createdAt,
+              reason: 'created',
+              from_record: 'true',
+            },
+            r.origin,
+          );
+        for (const d of dated) {
           ctx.batch.add(
             'events',
             {
@@ -169,12 +212,13 @@ export const hubspot: SourceAdapter = {
               to_stage: d.stage,
               entered_at: d.at,
               reason: 'lifecycle_stage',
+              from_record: 'true',
             },
             r.origin,
           );
         }
 
-        const original = r.softMapped('channels', 'Original Source', 'first touch');
+        const original = r.softMapped('channels', r.col(...C.originalSource) ?? 'Original Source', 'first touch');
         if (original) {
           ctx.batch.add(
             'touches',
@@ -208,14 +252,15 @@ export const hubspot: SourceAdapter = {
 
     for (const file of kinds.get('deals') ?? []) {
       await eachRow(ctx, file, 'deals', (r) => {
-        const key = r.key('Record ID', { required: true });
-        const status = r.mapped('deal_status', 'Deal Stage', { required: true });
-        const createdAt = r.time('Create Date', { required: true });
+        const key = r.key(C.id, { required: true });
+        const status = r.mapped('deal_status', C.dealStage, { required: true });
+        const createdAt = r.time(C.created, { required: true });
         // Close Date is the expected close on open deals; it counts only once a deal is won or lost.
-        const closedAt = status === 'won' || status === 'lost' ? r.time('Close Date') : undefined;
-        const amount = r.amount('Amount');
+        const closedAt = status === 'won' || status === 'lost' ? r.time(C.closeDate) : undefined;
+        const amount = r.amount(...C.amount);
+        const currency = r.currency('Currency', 'Deal Currency Code', 'deal_currency_code');
         const dealType = r.mapped('deal_types', 'Deal Type');
-        checkDealDates(r, 'Close Date', status, createdAt, closedAt);
+        checkDealDates(r, r.col(...C.closeDate) ?? 'Close Date', status, createdAt, closedAt);
         if (r.rejected || !key) return;
         const companyId = r.get(...COMPANY_ID);
         ctx.batch.add(
@@ -232,6 +277,7 @@ export const hubspot: SourceAdapter = {
             lost_reason: r.get('Closed Lost Reason') || null,
             owner_team: r.ownerTeam('Deal owner') || null,
             updated_at: r.time('Last Modified Date'),
+            currency,
           },
           r.origin,
         );

@@ -4,7 +4,7 @@
  * name exports after the date or the report).
  */
 import { readHeader } from '../read-csv.js';
-import type { ImportContext, SourceDefaults } from './common.js';
+import { headerKey, type ImportContext, type SourceDefaults } from './common.js';
 
 export interface SourceAdapter {
   name: string;
@@ -21,18 +21,35 @@ export interface FileKind {
   requires: string[];
 }
 
-const has = (header: Set<string>, column: string) => column.split('|').some((c) => header.has(c.toLowerCase()));
+/** The header column (as written) that one requirement names, if any. */
+const found = (header: string[], column: string): string | undefined => {
+  const wanted = new Set(column.split('|').map(headerKey));
+  return header.find((h) => wanted.has(headerKey(h)));
+};
 
-/** Sorts files into kinds by header; a file matching none is an error naming what was expected. */
+/**
+ * Sorts files into kinds by header; a file matching none is an error naming
+ * what was expected and, for the kind it comes closest to, which of its
+ * columns it found (as written) and which it misses.
+ */
 export async function classify(files: string[], kinds: FileKind[], ctx: ImportContext): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   for (const file of files) {
     const { header } = await readHeader(file, ctx.encoding);
-    const set = new Set(header.map((h) => h.toLowerCase()));
-    const hit = kinds.find((k) => k.requires.every((c) => has(set, c)));
+    const hit = kinds.find((k) => k.requires.every((c) => found(header, c)));
     if (!hit) {
+      const scored = kinds
+        .map((k) => ({ k, got: k.requires.filter((c) => found(header, c)) }))
+        .sort((a, b) => b.got.length / b.k.requires.length - a.got.length / a.k.requires.length);
+      const near = scored[0]?.got.length ? scored[0] : undefined;
+      const closest = near
+        ? ` It looks like ${near.k.kind}: found ${near.got.map((c) => `"${found(header, c)}"`).join(', ')}; missing ${near.k.requires
+            .filter((c) => !found(header, c))
+            .map((c) => `one of ${c.split('|').join(' / ')}`)
+            .join('; ')}.`
+        : '';
       throw new ImportInputError(
-        `${ctx.display(file)}: not a ${ctx.source} export this importer knows (header: ${header.slice(0, 8).join(', ')}${header.length > 8 ? ', …' : ''}). ` +
+        `${ctx.display(file)}: not a ${ctx.source} export this importer knows (header: ${header.slice(0, 8).join(', ')}${header.length > 8 ? ', …' : ''}).${closest} ` +
           `Expected one of: ${kinds.map((k) => `${k.kind} (${k.requires.join(', ')})`).join('; ')}`,
       );
     }

@@ -19,6 +19,7 @@
  */
 import { eachRow, type Row, type SourceDefaults } from './common.js';
 import { classify, type SourceAdapter } from './index.js';
+import { MARKETO_JA as JA } from './japanese.js';
 
 export const marketoDefaults: SourceDefaults = {
   stages: {
@@ -107,7 +108,7 @@ export const marketo: SourceAdapter = {
         },
         { kind: 'program members', requires: ['leadId|Lead ID', 'programId|Program ID', 'membershipDate|Membership Date'] },
         { kind: 'programs', requires: ['id|Program ID|Id', 'name|Program Name|Name', 'channel|Channel'] },
-        { kind: 'leads', requires: ['id|Id', 'email|Email Address'] },
+        { kind: 'leads', requires: ['id|Id', `email|Email Address|${JA.email}`] },
       ],
       ctx,
     );
@@ -117,7 +118,7 @@ export const marketo: SourceAdapter = {
 
     await each('leads', (r) => {
       const key = r.key(['id', 'Id'], { required: true });
-      const email = r.email('email', 'Email Address');
+      const email = r.email('email', 'Email Address', JA.email);
       const createdAt = r.time(['createdAt', 'Created At'], { required: true });
       if (r.rejected || !key) return;
       ctx.batch.add(
@@ -126,11 +127,26 @@ export const marketo: SourceAdapter = {
           source: ctx.source,
           person_key: key,
           email,
-          company_name: r.get('company', 'Company Name') || null,
+          company_name: r.get('company', 'Company Name', JA.company) || null,
           created_at: createdAt,
           updated_at: r.time(['updatedAt', 'Updated At']),
-          lead_source: r.mapped('channels', ['leadSource', 'Lead Source']),
+          lead_source: r.mapped('channels', ['leadSource', 'Lead Source', JA.leadSource]),
           owner_team: null,
+        },
+        r.origin,
+      );
+      // The lead's stage at creation: lead, unless its first Change Revenue Stage activity says from which stage (merge.ts).
+      ctx.batch.add(
+        'events',
+        {
+          source: ctx.source,
+          event_key: `${key}:initial`,
+          person_key: key,
+          to_stage: 'lead',
+          entered_at: createdAt,
+          reason: 'created',
+          is_initial: 'true',
+          from_record: 'true',
         },
         r.origin,
       );

@@ -1,0 +1,196 @@
+/*
+ * Plan: the landing forecast 着地見込み (docs/metrics.md, definition 18) of
+ * revenue and new wins for the fiscal year, quarter and month holding
+ * as_of — point, 80 % interval and the straight-line pace beside it — and
+ * the backtest that earns it its place: MAPE of the forecast and of the
+ * pace by months remaining (docs/forecast.md). Two queries, one per view
+ * (`landing_forecast`, `forecast_backtest`).
+ *
+ * The forecast is company-wide: segment and channel filters do not apply,
+ * and the card says so.
+ */
+import { FORECAST_BACKTEST, LANDING_FORECAST } from '../api/views';
+import { CardFrame } from '../components/card-frame';
+import { combineStates } from '../components/document-section';
+import { useFilters } from '../hooks/use-filters';
+import { num, str, useViewQuery } from '../hooks/use-view-query';
+import { useI18n } from '../i18n/i18n-context';
+import { formatCount, formatDate, formatPercent, formatYen } from '../lib/format';
+import { useSettings } from '../state/settings';
+
+const PERIOD_TYPES = ['fiscal_year', 'fiscal_quarter', 'month'] as const;
+const METRICS = ['revenue', 'new_wins'] as const;
+type Metric = (typeof METRICS)[number];
+const METRIC_LABEL = { revenue: 'plan.forecast.metric.revenue', new_wins: 'plan.forecast.metric.newWins' } as const;
+
+export function LandingForecastCard() {
+  const { t, locale } = useI18n();
+  const settings = useSettings();
+  const { filters } = useFilters();
+  const forecast = useViewQuery({
+    measures: [
+      LANDING_FORECAST.actualToDate,
+      LANDING_FORECAST.forecast,
+      LANDING_FORECAST.forecastLow,
+      LANDING_FORECAST.forecastHigh,
+      LANDING_FORECAST.pace,
+    ],
+    dimensions: [LANDING_FORECAST.periodType, LANDING_FORECAST.periodLabel, LANDING_FORECAST.metric],
+    filters: [{ member: LANDING_FORECAST.metric, operator: 'equals', values: [...METRICS] }],
+  });
+  // a separate query: Cube blends only queries that share a time dimension
+  const errors = useViewQuery({
+    measures: [FORECAST_BACKTEST.forecastMape, FORECAST_BACKTEST.paceMape, FORECAST_BACKTEST.errorPoints],
+    dimensions: [FORECAST_BACKTEST.monthsRemaining],
+    filters: [{ member: FORECAST_BACKTEST.metric, operator: 'equals', values: ['revenue'] }],
+  });
+  // an empty backtest (no past fiscal year in the data) still shows the forecast
+  const state = combineStates([forecast, { ...errors, status: errors.status === 'empty' ? 'ready' : errors.status }]);
+  const landing = forecast.rows;
+  const backtest = errors.rows;
+  const row = (type: string, metric: Metric) =>
+    landing.find((r) => str(r, LANDING_FORECAST.periodType) === type && str(r, LANDING_FORECAST.metric) === metric);
+  const format = (metric: Metric, v: number | null) => (metric === 'revenue' ? formatYen(v, locale) : formatCount(v, locale));
+  const year = row('fiscal_year', 'revenue');
+  const horizons = backtest
+    .map((r) => ({
+      months: num(r, FORECAST_BACKTEST.monthsRemaining) ?? 0,
+      forecast: num(r, FORECAST_BACKTEST.forecastMape),
+      pace: num(r, FORECAST_BACKTEST.paceMape),
+      points: num(r, FORECAST_BACKTEST.errorPoints) ?? 0,
+    }))
+    .sort((a, b) => b.months - a.months);
+  return (
+    <CardFrame
+      title={t('plan.forecast.title')}
+      subtitle={t('plan.forecast.subtitle', { asOf: formatDate(settings.asOf, locale) })}
+      height={440}
+      state={state}
+      skeleton="table"
+      unapplied={[...(filters.segment ? ['segment' as const] : []), ...(filters.channel ? ['channel' as const] : [])]}
+      emptyReason={t('plan.forecast.empty')}
+    >
+      <div className="flex h-full flex-col gap-4 overflow-auto">
+        {year ? (
+          <div>
+            <p className="text-tremor-label text-tremor-content">
+              {t('plan.forecast.headline', { period: str(year, LANDING_FORECAST.periodLabel) ?? '' })}
+            </p>
+            <p
+              className="text-tremor-metric font-semibold text-tremor-content-strong tabular-nums"
+              data-figure="forecast-revenue"
+            >
+              {formatYen(num(year, LANDING_FORECAST.forecast), locale)}
+            </p>
+            <p className="text-tremor-label text-tremor-content tabular-nums" data-figure="forecast-revenue-interval">
+              {t('plan.forecast.interval', {
+                low: formatYen(num(year, LANDING_FORECAST.forecastLow), locale),
+                high: formatYen(num(year, LANDING_FORECAST.forecastHigh), locale),
+              })}
+              {' · '}
+              {t('plan.forecast.paceBeside', { pace: formatYen(num(year, LANDING_FORECAST.pace), locale) })}
+            </p>
+          </div>
+        ) : null}
+        <div className="grid gap-5 lg:grid-cols-2">
+          <table className="w-full text-tremor-label" aria-label={t('plan.forecast.tableLabel')}>
+            <thead className="text-tremor-content">
+              <tr className="border-b border-tremor-border">
+                <th scope="col" className="py-1.5 pr-2 text-left font-medium">
+                  {t('plan.forecast.period')}
+                </th>
+                <th scope="col" className="px-2 py-1.5 text-right font-medium">
+                  {t('plan.forecast.actualToDate')}
+                </th>
+                <th scope="col" className="px-2 py-1.5 text-right font-medium">
+                  {t('plan.forecast.forecast')}
+                </th>
+                <th scope="col" className="px-2 py-1.5 text-right font-medium">
+                  {t('plan.forecast.range')}
+                </th>
+                <th scope="col" className="px-2 py-1.5 text-right font-medium">
+                  {t('plan.forecast.pace')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {METRICS.flatMap((metric) =>
+                PERIOD_TYPES.map((type) => {
+                  const r = row(type, metric);
+                  if (!r) return null;
+                  return (
+                    <tr key={`${metric}-${type}`} className="border-b border-tremor-border/60">
+                      <th scope="row" className="whitespace-nowrap py-1 pr-2 text-left font-medium text-tremor-content-emphasis">
+                        {t(METRIC_LABEL[metric])} · {str(r, LANDING_FORECAST.periodLabel)}
+                      </th>
+                      <td className="px-2 py-1 text-right tabular-nums">
+                        {format(metric, num(r, LANDING_FORECAST.actualToDate))}
+                      </td>
+                      <td className="px-2 py-1 text-right font-semibold tabular-nums">
+                        {format(metric, num(r, LANDING_FORECAST.forecast))}
+                      </td>
+                      <td className="whitespace-nowrap px-2 py-1 text-right tabular-nums text-tremor-content">
+                        {format(metric, num(r, LANDING_FORECAST.forecastLow))} –{' '}
+                        {format(metric, num(r, LANDING_FORECAST.forecastHigh))}
+                      </td>
+                      <td className="px-2 py-1 text-right tabular-nums text-tremor-content">
+                        {format(metric, num(r, LANDING_FORECAST.pace))}
+                      </td>
+                    </tr>
+                  );
+                }),
+              )}
+            </tbody>
+          </table>
+          <div>
+            <p className="text-tremor-label font-medium text-tremor-content-emphasis">{t('plan.forecast.backtestTitle')}</p>
+            <p className="text-[11px] text-tremor-content">{t('plan.forecast.backtestNote')}</p>
+            {horizons.length === 0 ? (
+              <p className="mt-1 text-tremor-label text-tremor-content">{t('plan.forecast.noBacktest')}</p>
+            ) : (
+              <table className="mt-1 w-full text-tremor-label" aria-label={t('plan.forecast.backtestTitle')}>
+                <thead className="text-tremor-content">
+                  <tr className="border-b border-tremor-border">
+                    <th scope="col" className="py-1 pr-2 text-left font-medium">
+                      {t('plan.forecast.monthsRemaining')}
+                    </th>
+                    <th scope="col" className="px-2 py-1 text-right font-medium">
+                      {t('plan.forecast.forecastError')}
+                    </th>
+                    <th scope="col" className="px-2 py-1 text-right font-medium">
+                      {t('plan.forecast.paceError')}
+                    </th>
+                    <th scope="col" className="px-2 py-1 text-right font-medium">
+                      {t('plan.forecast.points')}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {horizons.map((h) => {
+                    const better = h.forecast !== null && h.pace !== null && h.forecast < h.pace;
+                    return (
+                      <tr key={h.months} className="border-b border-tremor-border/60" data-months-remaining={h.months}>
+                        <th scope="row" className="py-0.5 pr-2 text-left font-medium text-tremor-content-emphasis">
+                          {t('plan.forecast.monthsLeft', { months: String(h.months) })}
+                        </th>
+                        <td className={`px-2 py-0.5 text-right tabular-nums ${better ? 'font-semibold text-emerald-700' : ''}`}>
+                          {formatPercent(h.forecast, locale)}
+                        </td>
+                        <td className="px-2 py-0.5 text-right tabular-nums text-tremor-content">
+                          {formatPercent(h.pace, locale)}
+                        </td>
+                        <td className="px-2 py-0.5 text-right tabular-nums text-tremor-content">
+                          {formatCount(h.points, locale)}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            )}
+          </div>
+        </div>
+      </div>
+    </CardFrame>
+  );
+}

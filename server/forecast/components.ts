@@ -1,0 +1,453 @@
+/*
+ * The landing forecast's components for one period and one cutoff day
+ * (docs/metrics.md, definition 18), as one select over the warehouse that
+ * reads only what was known at the cutoff: deals created before it (their
+ * status only when they closed before it), transitions and stage reaches
+ * before it, and, for the rates, last year's same point and what followed
+ * it up to last year's period end (which lies before the cutoff).
+ *
+ * Per metric (revenue = 受注金額 of every deal type, new_wins = won `new`
+ * deals, stage_volume per funnel stage, definition 1):
+ * - actual_to_date  the metric in [period start, cutoff)
+ * - pipeline        what is already in the system: open `new` deals ×
+ *                   the share of last year's open deals of the same age
+ *                   band (amount-weighted for revenue) that were won before
+ *                   last year's period end (win probability × close timing
+ *                   in one empirical rate); for stage volumes, leads by
+ *                   current state (stage or side state) and age band that
+ *                   have not reached the stage × last year's share of such
+ *                   leads that reached it before last year's period end
+ * - to_come         leads still to arrive before the period end at this
+ *                   year's run rate (trailing 90 days) with last year's
+ *                   seasonality (last year's arrivals in the same remaining
+ *                   window ÷ last year's trailing-90-day rate) × what those
+ *                   arrivals produced by last year's period end
+ *                   (conversion × velocity in one empirical rate); for
+ *                   revenue and wins, won `new` deals created in the
+ *                   remaining window, scaled the same way
+ * - recurring       revenue only: the reverse plan's recurring forecast
+ *                   (definition 11: renewals due × trailing renewal rate +
+ *                   trailing expansion per month) over the remaining months,
+ *                   the current month pro-rated, with the rates as of the
+ *                   cutoff (months whose renewals due lie before the data
+ *                   are left out of the rate, which on the live as-of
+ *                   changes nothing: marts.forecast_landing's data test
+ *                   compares them with marts.plan_inputs)
+ * A cutoff whose last-year point lies before the data (no analog) has
+ * has_history = false; the caller then falls back to the straight-line pace.
+ * With fewer than MIN_RATE_MONTHS months of known renewals due in the rate
+ * window, renewal_rate is null and the caller paces the recurring part.
+ *
+ * Dates are local (settings.time_zone) `YYYY-MM-DD`; the cutoff is the day
+ * after the last day known (exclusive), the period is [start, end).
+ */
+export interface ComponentWindow {
+  /** First local day not known yet, 'YYYY-MM-DD'. */
+  cutoff: string;
+  /** Period start (inclusive) and end (exclusive), local 'YYYY-MM-DD'. */
+  start: string;
+  end: string;
+}
+
+export interface ComponentRow {
+  metric: 'revenue' | 'new_wins' | 'stage_volume';
+  stage: string;
+  actual_to_date: number;
+  pipeline: number;
+  to_come: number;
+  recurring: number;
+  /** Binomial variance of the pipeline term (the spread of which open items close). */
+  pipeline_variance: number;
+  /** Revenue only: the recurring (renewal, upsell, cross-sell) part of actual_to_date. */
+  recurring_to_date: number;
+  has_history: boolean;
+  renewal_rate: number | null;
+  expansion_per_month: number | null;
+}
+
+/** Age bands (days in the current state) that the empirical rates condition on. */
+const AGE_BAND = (days: string) =>
+  `case when ${days} <= 30 then 0 when ${days} <= 90 then 1 when ${days} <= 180 then 2 else 3 end`;
+/** Trailing window of the run rate, days. */
+const RUN_RATE_DAYS = 90;
+/** Fewer cases than this in an age band: the band's rate pools all bands of the state. */
+const MIN_CASES = 10;
+/** Fewer window months with known renewals due than this: no renewal rate (the caller paces the recurring part). */
+const MIN_RATE_MONTHS = 3;
+
+const day = (d: string) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) throw new Error(`not a day: ${d}`);
+  return `timestamp '${d} 00:00:00'`;
+};
+
+export function componentsSql(w: ComponentWindow): string {
+  return `
+with settings as (
+    select time_zone from marts.settings
+),
+
+params as (
+    select
+        ${day(w.cutoff)} as cutoff_at,
+        ${day(w.start)} as start_at,
+        ${day(w.end)} as end_at,
+        ${day(w.cutoff)} - interval 1 year as analog_cutoff_at,
+        ${day(w.end)} - interval 1 year as analog_end_at,
+),
+
+deals as (
+    select
+        deals.deal_type,
+        deals.amount,
+        deals.is_won,
+        timezone(settings.time_zone, timezone('UTC', deals.created_at)) as created_at,
+        timezone(settings.time_zone, timezone('UTC', deals.closed_at)) as closed_at,
+    from marts.deals
+    cross join settings
+),
+
+reach as (
+    select
+        reach.lead_id,
+        reach.stage,
+        reach.funnel_position,
+        timezone(settings.time_zone, timezone('UTC', reach.reached_at)) as reached_at,
+    from marts.lead_stage_reach as reach
+    cross join settings
+),
+
+transitions as (
+    select
+        transitions.lead_id,
+        transitions.to_stage,
+        timezone(settings.time_zone, timezone('UTC', transitions.transitioned_at)) as transitioned_at,
+    from staging.stg_stage_transitions as transitions
+    cross join settings
+),
+
+stages as (
+    select stage, funnel_position from marts.funnel_stages where is_funnel
+),
+
+arrivals as (
+    select lead_id, reached_at as arrived_at from reach where funnel_position = 1
+),
+
+data_start as (
+    select least(
+        (select min(arrived_at) from arrivals),
+        (select min(created_at) from deals)
+    ) as first_at
+),
+
+-- arrivals in the trailing window before the cutoff and before last year's point, and in last year's remaining window
+arrival_counts as (
+    select
+        count(*) filter (
+            where arrivals.arrived_at >= params.cutoff_at - interval ${RUN_RATE_DAYS} day and arrivals.arrived_at < params.cutoff_at
+        ) as trailing_now,
+        count(*) filter (
+            where arrivals.arrived_at >= params.analog_cutoff_at - interval ${RUN_RATE_DAYS} day
+                and arrivals.arrived_at < params.analog_cutoff_at
+        ) as trailing_then,
+    from arrivals
+    cross join params
+),
+
+-- run rates per day over the days the data covers
+run_rates as (
+    select
+        arrival_counts.trailing_now / greatest(1, date_diff(
+            'day', greatest(params.cutoff_at - interval ${RUN_RATE_DAYS} day, data_start.first_at), params.cutoff_at
+        )) as rate_now,
+        arrival_counts.trailing_then / greatest(1, date_diff(
+            'day', greatest(params.analog_cutoff_at - interval ${RUN_RATE_DAYS} day, data_start.first_at), params.analog_cutoff_at
+        )) as rate_then,
+        params.analog_cutoff_at >= data_start.first_at as has_history,
+    from arrival_counts
+    cross join params
+    cross join data_start
+),
+
+growth as (
+    select *, case when rate_then > 0 then rate_now / rate_then else 0 end as ratio from run_rates
+),
+
+-- lead state (to_stage of the latest transition) and age band at the cutoff and at last year's point
+state_now as (
+    select
+        transitions.lead_id,
+        arg_max(transitions.to_stage, transitions.transitioned_at) as state,
+        ${AGE_BAND("date_diff('day', max(transitions.transitioned_at), any_value(params.cutoff_at))")} as band,
+    from transitions
+    cross join params
+    where transitions.transitioned_at < params.cutoff_at
+    group by transitions.lead_id
+),
+
+state_then as (
+    select
+        transitions.lead_id,
+        arg_max(transitions.to_stage, transitions.transitioned_at) as state,
+        ${AGE_BAND("date_diff('day', max(transitions.transitioned_at), any_value(params.analog_cutoff_at))")} as band,
+    from transitions
+    cross join params
+    where transitions.transitioned_at < params.analog_cutoff_at
+    group by transitions.lead_id
+),
+
+-- leads that had not reached the stage at last year's point, and whether they reached it by last year's period end
+stage_then as (
+    select
+        state_then.state,
+        state_then.band,
+        stages.stage,
+        count(*) as cases,
+        count(*) filter (where reach.reached_at < params.analog_end_at) as reached,
+    from state_then
+    cross join stages
+    cross join params
+    left join reach on reach.lead_id = state_then.lead_id and reach.stage = stages.stage
+    where reach.reached_at is null or reach.reached_at >= params.analog_cutoff_at
+    group by all
+),
+
+stage_rates as (
+    select
+        state,
+        band,
+        stage,
+        case
+            when cases >= ${MIN_CASES} then reached / cases
+            else sum(reached) over (partition by state, stage) / sum(cases) over (partition by state, stage)
+        end as rate,
+    from stage_then
+),
+
+stage_now as (
+    select state_now.state, state_now.band, stages.stage, count(*) as cases,
+    from state_now
+    cross join stages
+    cross join params
+    left join reach on reach.lead_id = state_now.lead_id and reach.stage = stages.stage
+    where reach.reached_at is null or reach.reached_at >= params.cutoff_at
+    group by all
+),
+
+stage_pipeline as (
+    select
+        stage_now.stage,
+        sum(stage_now.cases * coalesce(stage_rates.rate, 0)) as pipeline,
+        sum(stage_now.cases * coalesce(stage_rates.rate, 0) * (1 - coalesce(stage_rates.rate, 0))) as pipeline_variance,
+    from stage_now
+    left join stage_rates
+        on stage_rates.state = stage_now.state and stage_rates.band = stage_now.band and stage_rates.stage = stage_now.stage
+    group by all
+),
+
+-- what last year's arrivals in the remaining window reached by last year's period end
+stage_to_come as (
+    select
+        stages.stage,
+        count(reach.lead_id) as reached_then,
+    from stages
+    cross join params
+    left join arrivals on arrivals.arrived_at >= params.analog_cutoff_at and arrivals.arrived_at < params.analog_end_at
+    left join reach
+        on reach.lead_id = arrivals.lead_id and reach.stage = stages.stage and reach.reached_at < params.analog_end_at
+    group by all
+),
+
+stage_actuals as (
+    select stages.stage, count(reach.lead_id) as actual_to_date,
+    from stages
+    cross join params
+    left join reach
+        on reach.stage = stages.stage and reach.reached_at >= params.start_at and reach.reached_at < params.cutoff_at
+    group by all
+),
+
+open_then as (
+    select
+        ${AGE_BAND("date_diff('day', deals.created_at, params.analog_cutoff_at)")} as band,
+        count(*) as cases,
+        count(*) filter (where deals.is_won and deals.closed_at < params.analog_end_at) as won,
+        sum(deals.amount) as amount,
+        sum(deals.amount) filter (where deals.is_won and deals.closed_at < params.analog_end_at) as won_amount,
+    from deals
+    cross join params
+    where deals.deal_type = 'new'
+        and deals.created_at < params.analog_cutoff_at
+        and (deals.closed_at is null or deals.closed_at >= params.analog_cutoff_at)
+    group by all
+),
+
+open_rates as (
+    select
+        band,
+        case when cases >= ${MIN_CASES} then won / cases else sum(won) over () / sum(cases) over () end as win_rate,
+        case
+            when cases >= ${MIN_CASES} then coalesce(won_amount, 0) / nullif(amount, 0)
+            else sum(coalesce(won_amount, 0)) over () / nullif(sum(amount) over (), 0)
+        end as amount_rate,
+    from open_then
+),
+
+open_now as (
+    select
+        ${AGE_BAND("date_diff('day', deals.created_at, params.cutoff_at)")} as band,
+        deals.amount,
+    from deals
+    cross join params
+    where deals.deal_type = 'new'
+        and deals.created_at < params.cutoff_at
+        and (deals.closed_at is null or deals.closed_at >= params.cutoff_at)
+),
+
+deal_pipeline as (
+    select
+        coalesce(sum(open_now.amount * coalesce(open_rates.amount_rate, 0)), 0) as revenue,
+        coalesce(sum(coalesce(open_rates.win_rate, 0)), 0) as wins,
+        coalesce(sum(open_now.amount * open_now.amount * coalesce(open_rates.win_rate, 0) * (1 - coalesce(open_rates.win_rate, 0))), 0) as revenue_variance,
+        coalesce(sum(coalesce(open_rates.win_rate, 0) * (1 - coalesce(open_rates.win_rate, 0))), 0) as wins_variance,
+    from open_now
+    left join open_rates on open_rates.band = open_now.band
+),
+
+deal_to_come as (
+    select
+        coalesce(sum(deals.amount), 0) as revenue_then,
+        count(*) as wins_then,
+    from deals
+    cross join params
+    where deals.deal_type = 'new'
+        and deals.is_won
+        and deals.created_at >= params.analog_cutoff_at
+        and deals.closed_at < params.analog_end_at
+),
+
+deal_actuals as (
+    select
+        coalesce(sum(deals.amount) filter (where deals.is_won), 0) as revenue,
+        count(*) filter (where deals.is_won and deals.deal_type = 'new') as wins,
+        coalesce(sum(deals.amount) filter (where deals.is_won and deals.deal_type <> 'new'), 0) as recurring_revenue,
+    from deals
+    cross join params
+    where deals.closed_at >= params.start_at and deals.closed_at < params.cutoff_at
+),
+
+-- the reverse plan's recurring rule (definition 11) as of the cutoff: won amounts per local close month
+won_by_month as (
+    select
+        date_trunc('month', deals.closed_at) as closed_month,
+        coalesce(sum(deals.amount) filter (where deals.deal_type in ('new', 'renewal')), 0) as contract_amount,
+        coalesce(sum(deals.amount) filter (where deals.deal_type = 'renewal'), 0) as renewal_amount,
+        coalesce(sum(deals.amount) filter (where deals.deal_type in ('upsell', 'cross_sell')), 0) as expansion_amount,
+    from deals
+    cross join params
+    where deals.is_won and deals.closed_at < params.cutoff_at
+    group by all
+),
+
+rate_window as (
+    select
+        window_month.month,
+        -- the month's renewals due (won 12 months earlier) lie within the data
+        window_month.month - interval 12 month >= date_trunc('month', data_start.first_at) as has_due,
+    from params
+    cross join data_start
+    cross join lateral (
+        select unnest(generate_series(
+            date_trunc('month', params.cutoff_at - interval 1 day) - interval 12 month,
+            date_trunc('month', params.cutoff_at - interval 1 day) - interval 1 month,
+            interval 1 month
+        )) as month
+    ) as window_month
+    where window_month.month >= date_trunc('month', data_start.first_at)
+),
+
+recurring_rates as (
+    select
+        case when count(*) filter (where rate_window.has_due) >= ${MIN_RATE_MONTHS} then
+            sum(won.renewal_amount) filter (where rate_window.has_due)
+                / nullif(sum(due.contract_amount) filter (where rate_window.has_due), 0)
+        end as renewal_rate,
+        sum(coalesce(won.expansion_amount, 0)) / nullif(count(rate_window.month), 0) as expansion_per_month,
+    from rate_window
+    left join won_by_month as won on won.closed_month = rate_window.month
+    left join won_by_month as due on due.closed_month = rate_window.month - interval 12 month
+),
+
+remaining_months as (
+    select
+        month_start.month,
+        date_diff('day', greatest(month_start.month, params.cutoff_at), least(month_start.month + interval 1 month, params.end_at))
+            / date_diff('day', month_start.month, month_start.month + interval 1 month) as share,
+    from params
+    cross join lateral (
+        select unnest(generate_series(
+            date_trunc('month', params.cutoff_at),
+            date_trunc('month', params.end_at - interval 1 day),
+            interval 1 month
+        )) as month
+    ) as month_start
+    where params.cutoff_at < params.end_at
+),
+
+recurring as (
+    select
+        coalesce(sum(
+            remaining_months.share * (coalesce(due.contract_amount, 0) * recurring_rates.renewal_rate + recurring_rates.expansion_per_month)
+        ), 0) as revenue,
+        any_value(recurring_rates.renewal_rate) as renewal_rate,
+        any_value(recurring_rates.expansion_per_month) as expansion_per_month,
+    from recurring_rates
+    left join remaining_months on true
+    left join won_by_month as due on due.closed_month = remaining_months.month - interval 12 month
+),
+
+final as (
+    select
+        'revenue' as metric,
+        '(all)' as stage,
+        0 as sort_order,
+        deal_actuals.revenue as actual_to_date,
+        deal_pipeline.revenue as pipeline,
+        deal_to_come.revenue_then * growth.ratio as to_come,
+        recurring.revenue as recurring,
+        deal_pipeline.revenue_variance as pipeline_variance,
+        deal_actuals.recurring_revenue as recurring_to_date,
+        recurring.renewal_rate,
+        recurring.expansion_per_month,
+    from deal_actuals, deal_pipeline, deal_to_come, growth, recurring
+    union all
+    select
+        'new_wins', '(all)', 1, deal_actuals.wins, deal_pipeline.wins, deal_to_come.wins_then * growth.ratio, 0,
+        deal_pipeline.wins_variance, 0, null, null,
+    from deal_actuals, deal_pipeline, deal_to_come, growth
+    union all
+    select
+        'stage_volume',
+        stages.stage,
+        1 + stages.funnel_position,
+        stage_actuals.actual_to_date,
+        coalesce(stage_pipeline.pipeline, 0),
+        stage_to_come.reached_then * growth.ratio,
+        0,
+        coalesce(stage_pipeline.pipeline_variance, 0),
+        0,
+        null,
+        null,
+    from stages
+    cross join growth
+    left join stage_actuals on stage_actuals.stage = stages.stage
+    left join stage_pipeline on stage_pipeline.stage = stages.stage
+    left join stage_to_come on stage_to_come.stage = stages.stage
+)
+
+select final.*, growth.has_history
+from final
+cross join growth
+order by sort_order
+`;
+}
