@@ -1,6 +1,6 @@
 /*
  * Shared setup of the schedule tests: the semantic fixture's warehouse
- * (test/fixtures/seeds-semantic, built once per file with the real build),
+ * (test/fixtures/seeds-semantic, built once per run with the real build),
  * a state directory and a schedules file of their own, and a schedule rule
  * that falls due once, at an exact second.
  */
@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildWarehouse } from '../../server/warehouse/index';
+import { copyOfWarehouse } from '../support/build-cache';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SEEDS = path.join(ROOT, 'test/fixtures/seeds-semantic');
@@ -23,8 +23,9 @@ export function scratch(prefix: string) {
   };
 }
 
+/** The semantic fixture's warehouse, built once per test run and copied (test/support/build-cache.ts). */
 export async function buildFixtureWarehouse(warehousePath: string) {
-  return buildWarehouse({ seedsDir: SEEDS, warehousePath, log: () => {} });
+  return copyOfWarehouse(SEEDS, warehousePath);
 }
 
 /** A cron rule (seconds first, read in UTC) due once: at `at`, to the second. */

@@ -12,7 +12,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, screenshot } from '../support/browser';
 import { startTestServer, type TestServer } from '../support/server';
-import { buildDashboard } from '../e2e/dashboard-fixture';
+import { copyOfDashboard } from '../support/build-cache';
 import { waitForCards } from '../e2e/dashboard-pages';
 import { DeliveryLog } from '../../server/deliver/delivery-log';
 import { buildFixtureWarehouse, ROOT, scratch, writeSchedules } from './deliver-fixture';
@@ -26,7 +26,7 @@ const savedEnv = { ...process.env };
 const message = { subject: 's', lines: ['l'], data: {} };
 
 beforeAll(async () => {
-  await Promise.all([buildFixtureWarehouse(box.warehouse), buildDashboard(dist)]);
+  await Promise.all([buildFixtureWarehouse(box.warehouse), copyOfDashboard(dist)]);
   writeSchedules(box.schedulesFile, [
     { id: 'sla-daily', rule: '0 9 * * *', zone: 'Asia/Tokyo', kind: 'sla_alert', target: '{team}' },
     {
