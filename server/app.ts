@@ -15,6 +15,7 @@ import type { Config } from './config.js';
 import { createCube, type CubeHandle } from './cube/cube-server.js';
 import { registerApiRoutes } from './api/index.js';
 import { requestErrorHandler } from './security/request-errors.js';
+import { startScheduleRunner } from './deliver/runner.js';
 
 export interface RunningServer {
   url: string;
@@ -63,12 +64,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   const address = server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
+  const schedules = startScheduleRunner(config, `http://127.0.0.1:${boundPort}`);
   return {
     url: `http://localhost:${boundPort}`,
     port: boundPort,
     cube,
     async close() {
       stopWatching();
+      await schedules.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await cube.core.releaseConnections?.();
     },

@@ -16,6 +16,7 @@ import { planHandler } from './plan.js';
 import { actionsRouter } from './actions.js';
 import { importsRouter } from './imports.js';
 import { journeyHandler } from './journey.js';
+import { schedulesHandler } from '../deliver/schedules-route.js';
 
 export interface ApiDeps {
   config: Config;
@@ -49,4 +50,6 @@ export function registerApiRoutes(app: express.Express, deps: ApiDeps) {
   app.use('/api/actions', requireRoute(deps.cube, 'actions'), actionsRouter(deps.config));
   app.use('/api/imports', requireRoute(deps.cube, 'imports'), importsRouter(deps.config));
   app.get('/api/leads/:leadId/journey', requireRoute(deps.cube, 'journey'), journeyHandler(deps));
+  // Schedules are company settings: the roles that may read the import status (executive, analyst) read them.
+  app.get('/api/schedules', requireRoute(deps.cube, 'imports'), schedulesHandler(deps.config));
 }

@@ -4,6 +4,7 @@
  * Codes from the data (stages, channels, models) are named in labels.ts.
  */
 import { practiceEn, practiceJa } from './practice-messages';
+import { scheduleEn, scheduleJa } from './schedule-messages';
 
 export const en = {
   'app.tagline': 'Revenue cycle analytics',
@@ -447,6 +448,7 @@ export const en = {
   'windows.through': '{from} – {to}',
   'board.kpi.newWins': 'New wins',
   ...practiceEn,
+  ...scheduleEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -888,6 +890,7 @@ export const ja: Record<MessageKey, string> = {
   'windows.through': '{from}〜{to}',
   'board.kpi.newWins': '新規受注件数',
   ...practiceJa,
+  ...scheduleJa,
 };
 
 export const messages = { en, ja } as const;

@@ -13,6 +13,7 @@ import { sessionToken } from '../api/cube-client';
 import { CardFrame, type CardState } from '../components/card-frame';
 import { DownloadIcon } from '../components/icons';
 import { PageHeader } from '../components/page-header';
+import { SchedulesCard } from '../cards/schedules-card';
 import { useI18n } from '../i18n/i18n-context';
 import { downloadText } from '../lib/export-csv';
 import { formatCount, formatDate } from '../lib/format';
@@ -258,6 +259,7 @@ export function DataPage() {
             ))}
           </div>
         )}
+        <SchedulesCard />
       </div>
     </>
   );

@@ -1,0 +1,58 @@
+/*
+ * Shared setup of the schedule tests: the semantic fixture's warehouse
+ * (test/fixtures/seeds-semantic, built once per run with the real build),
+ * a state directory and a schedules file of their own, and a schedule rule
+ * that falls due once, at an exact second.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { copyOfWarehouse } from '../support/build-cache';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SEEDS = path.join(ROOT, 'test/fixtures/seeds-semantic');
+
+export function scratch(prefix: string) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  return {
+    dir,
+    stateDir: path.join(dir, 'state'),
+    schedulesFile: path.join(dir, 'schedules.csv'),
+    warehouse: path.join(dir, 'warehouse.duckdb'),
+  };
+}
+
+/** The semantic fixture's warehouse, built once per test run and copied (test/support/build-cache.ts). */
+export async function buildFixtureWarehouse(warehousePath: string) {
+  return copyOfWarehouse(SEEDS, warehousePath);
+}
+
+/** A cron rule (seconds first, read in UTC) due once: at `at`, to the second. */
+export function ruleAt(at: Date): string {
+  return `${at.getUTCSeconds()} ${at.getUTCMinutes()} ${at.getUTCHours()} ${at.getUTCDate()} ${at.getUTCMonth() + 1} *`;
+}
+
+export const inSeconds = (s: number) => new Date(Math.ceil(Date.now() / 1000) * 1000 + s * 1000);
+
+export type Row = { id: string; rule: string; zone?: string; kind: string; target: string; language?: string; audience?: string };
+
+export function writeSchedules(file: string, rows: Row[]) {
+  const cols = ['id', 'rule', 'zone', 'kind', 'target', 'language', 'audience'] as const;
+  const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  writeFileSync(file, [cols.join(','), ...rows.map((r) => cols.map((c) => quote(r[c] ?? '')).join(','))].join('\n') + '\n');
+}
+
+export async function until<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
