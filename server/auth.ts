@@ -42,9 +42,13 @@ export function signToken(
   });
 }
 
-/** The token of an Authorization header, sent raw or as "Bearer <token>"; '' when absent. */
+/**
+ * The token of an Authorization header: "Bearer <token>" or the token alone, on every route (Cube's and /api); ''
+ * when absent. Any other form ("Token X", "Basic X", "Bearer X extra") is returned whole, which no verifier accepts.
+ */
 export function bearerToken(header: string | undefined): string {
-  return (header ?? '').replace(/^Bearer\s+/i, '').trim();
+  const value = (header ?? '').trim();
+  return /^(?:Bearer\s+)?(\S+)$/i.exec(value)?.[1] ?? value;
 }
 
 /**

@@ -32,7 +32,11 @@ import { prepareCubeRuntime, type CubeRuntime } from './native-fallback.js';
 import { corsOptions } from '../security/origin.js';
 import { createAuthenticator } from '../auth.js';
 import { API_SCOPES, OWN_CLAIMS, principalFromClaims, type Principal } from '../security/roles.js';
-import { queryShapeProblem } from '../security/query-guard.js';
+import { queryProblem } from '../security/query-guard.js';
+import { logFault, publicQueryError } from '../security/request-errors.js';
+import { RunningQueries } from '../security/running-queries.js';
+import { cubeRouteGuard } from '../security/cube-routes.js';
+import { bearerToken } from '../auth.js';
 import {
   AccessDenied,
   authorizeQuery,
@@ -107,7 +111,7 @@ export interface CubeHandle {
   listen(app?: (app: any) => void | Promise<void>): Promise<{ app: any; server: any; port: number }>;
   /** The principal of a token (the same check as Cube's); throws InvalidToken / InvalidRole with the reason. */
   principal(token: string): Promise<Principal>;
-  /** Resolves when the model compiles and DuckDB answers; throws the reason otherwise. */
+  /** Resolves when the model compiles and a real (cheap, uncached) query answers; throws the reason otherwise. */
   checkReady(): Promise<void>;
   /** Builds the pre-aggregations of each warehouse file before it is served. */
   warmup: Warmup;
@@ -251,6 +255,7 @@ export function createCube(config: Config): CubeHandle {
     await driver.close();
   };
   // Cube only enforces auth when NODE_ENV=production; revcycle enforces it always.
+  let gateway: any;
   const createGateway = core.createApiGatewayInstance.bind(core);
   core.createApiGatewayInstance = (
     secret: string,
@@ -259,38 +264,99 @@ export function createCube(config: Config): CubeHandle {
     logger: unknown,
     options: object,
   ) => {
-    const gateway = createGateway(secret, compilerApi, orchestratorApi, logger, { ...options, enforceSecurityChecks: true });
-    // Every data route (REST, GraphQL, /sql, /dry-run) normalizes its query here, before any SQL:
-    // a bad shape is the caller's error (400 with the reason), never a 500. A model that does not
-    // compile is the server's fault and stays a 5xx.
-    const normalize = gateway.getNormalizedQueries.bind(gateway);
-    gateway.getNormalizedQueries = async (input: unknown, context: { refusedStatus?: number }, ...rest: unknown[]) => {
+    const gw = createGateway(secret, compilerApi, orchestratorApi, logger, { ...options, enforceSecurityChecks: true });
+    gateway = gw;
+    // Every data route (REST, GraphQL, /sql, /dry-run, /subscribe, compareDateRange) normalizes its query here,
+    // before any SQL: every name is checked against the compiled model and the grammar (security/query-guard.ts)
+    // before Cube looks it up, and a bad query is the caller's 400 with the reason. A model that does not compile,
+    // or an error Cube's own validation does not expect, is the server's fault and stays a 5xx.
+    const normalize = gw.getNormalizedQueries.bind(gw);
+    gw.getNormalizedQueries = async (
+      input: unknown,
+      context: { refusedStatus?: number; requestId?: string },
+      ...rest: unknown[]
+    ) => {
       try {
-        const problem = queryShapeProblem(input, config.security.maxQueryLimit);
+        const problem = queryProblem(input, config.security.maxQueryLimit, await catalogFor(context));
         if (problem) throw new UserError(`Invalid query: ${problem}`);
         return await normalize(input, context, ...rest);
       } catch (e) {
-        if ((e as Error)?.constructor?.name === 'CompileError') throw e;
-        const error =
-          e instanceof CubejsHandlerError || (e as { type?: string }).type === 'UserError'
-            ? e
-            : new UserError(`Invalid query: ${(e as Error).message}`);
-        context.refusedStatus ??= error instanceof CubejsHandlerError ? error.status : 400;
-        throw error;
+        if (e instanceof CubejsHandlerError || (e as { type?: string })?.type === 'UserError')
+          context.refusedStatus ??= e instanceof CubejsHandlerError ? (e as { status: number }).status : 400;
+        throw e;
       }
     };
+    // The caller sees a stable message and no internals; a fault is logged with its request id
+    // (security/request-errors.ts). Cube's "Continue wait" (a long query, poll again) is Cube's own.
+    const cubeHandleError = gw.handleError.bind(gw);
+    gw.handleError = (args: {
+      e: any;
+      context?: { requestId?: string; refusedStatus?: number };
+      res: (message: object, opts: { status: number }) => unknown;
+    }) => {
+      if (args.e?.error === 'Continue wait') return cubeHandleError(args);
+      const out = publicQueryError(args.e);
+      const requestId = args.context?.requestId;
+      if (out.fault) logFault(requestId, args.e?.error ?? args.e);
+      if (args.context && out.status < 500) args.context.refusedStatus ??= out.status;
+      return args.res(
+        out.status >= 500 ? { error: `${out.error} (request id ${requestId})`, requestId } : { error: out.error },
+        { status: out.status },
+      );
+    };
+    // The token is read from the Authorization header exactly as revcycle's /api routes read it (auth.ts):
+    // "Bearer <token>" or the token alone; Cube's own reading also took "Token X", "Basic X" and X-Cube-Authorization.
+    gw.extractAuthorizationHeaderWithSchema = (req: { headers?: Record<string, unknown> }) =>
+      bearerToken(typeof req.headers?.authorization === 'string' ? req.headers.authorization : undefined);
     // /meta lists only what the principal may query (views it cannot be scoped on, personal members hidden).
-    const visible = gateway.filterVisibleItemsInMeta.bind(gateway);
-    gateway.filterVisibleItemsInMeta = (context: { securityContext: Principal }, cubes: { config: MetaCube }[]) =>
+    const visible = gw.filterVisibleItemsInMeta.bind(gw);
+    gw.filterVisibleItemsInMeta = (context: { securityContext: Principal }, cubes: { config: MetaCube }[]) =>
       filterMeta(
         context.securityContext,
         visible(context, cubes).map((c: { config: MetaCube }) => c.config),
         catalogOf(cubes),
       ).map((config) => ({ config }));
-    return gateway;
+    return gw;
   };
 
+  const runningQueries = new RunningQueries();
   const systemContext = () => ({ securityContext: {}, requestId: `readyz-${Date.now()}` });
+  // What Object.prototype holds at start: a request that changed it (prototype pollution) makes the process unready.
+  const prototypeNames = Object.getOwnPropertyNames(Object.prototype).sort().join(',');
+  let readyzCount = 0;
+  /**
+   * A real query through the gateway, as a client's would run (normalization, policy, SQL, the database), cheap and
+   * never answered from the cache: one row of a reference view's dimension (any view's, if none is declared), with
+   * a filter that differs on every call.
+   */
+  const realQuery = async () => {
+    const ctx = { securityContext: { role: 'executive', sub: 'readyz' }, requestId: `readyz-${Date.now()}-${readyzCount}` };
+    const catalog = await catalogFor(ctx);
+    const views = [...catalog.values()].sort((a, b) => Number(b.reference) - Number(a.reference));
+    const dimension = views
+      .flatMap((v) => [...v.info.entries()].filter(([, i]) => i.kind === 'dimension' && i.type === 'string'))
+      .map(([name]) => name)[0];
+    if (!dimension) return; // a model without a text dimension: nothing cheap to ask
+    if (!gateway) throw new Error('the API gateway has not started');
+    const query = {
+      dimensions: [dimension],
+      filters: [{ member: dimension, operator: 'notEquals', values: [`readyz-${Date.now()}-${readyzCount++}`] }],
+      limit: 1,
+    };
+    await new Promise<void>((resolve, reject) => {
+      gateway
+        .load({
+          query,
+          context: ctx,
+          res: async (message: { error?: string }, opts: { status?: number } = {}) => {
+            if (message?.error || (opts.status ?? 200) >= 400)
+              reject(new Error(`a query failed: ${message?.error ?? opts.status}`));
+            else resolve();
+          },
+        })
+        .catch(reject);
+    });
+  };
   const duckDbSettings = async (): Promise<Record<string, unknown>> => {
     const orchestrator = await core.getOrchestratorApi(systemContext());
     const driver = await orchestrator.driverFactory('default');
@@ -308,15 +374,11 @@ export function createCube(config: Config): CubeHandle {
       const cubeInitApp = core.initApp.bind(core);
       core.initApp = async (app: any) => {
         app.use('/cubejs-api/graphql', graphqlRefusalStatus);
-        // Before Cube's handlers, which overflow their stack on deeply nested filters.
-        app.use(/^\/cubejs-api\/v1\/(load|subscribe|sql|dry-run)$/, (req: any, res: any, next: () => void) => {
-          const problem = queryShapeProblem(
-            req.method === 'GET' ? req.query?.query : req.body?.query,
-            config.security.maxQueryLimit,
-          );
-          if (problem) res.status(400).json({ error: `Invalid query: ${problem}` });
-          else next();
-        });
+        // Before Cube's handlers (which overflow their stack on deeply nested filters, and read names as object keys).
+        app.use(
+          '/cubejs-api',
+          cubeRouteGuard({ principal, maxQueryLimit: config.security.maxQueryLimit, running: runningQueries }),
+        );
         await extend?.(app);
         await cubeInitApp(app);
       };
@@ -334,6 +396,9 @@ export function createCube(config: Config): CubeHandle {
         const mismatch = duckDbSettingsMismatch(config.serverDuckdb, await duckDbSettings());
         if (mismatch) throw new Error(mismatch);
       }
+      if (Object.getOwnPropertyNames(Object.prototype).sort().join(',') !== prototypeNames)
+        throw new Error('Object.prototype was changed by a request: restart the process');
+      await realQuery();
     },
     duckDbSettings,
     async close() {

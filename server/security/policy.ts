@@ -49,7 +49,10 @@ export type Route = 'plan' | 'actions' | 'imports' | 'journey';
 
 interface MetaMember {
   name: string;
+  type?: string;
   meta?: Record<string, unknown>;
+  /** Custom granularities of a time dimension. */
+  granularities?: { name?: unknown }[];
 }
 export interface MetaCube {
   meta?: Record<string, unknown>;
@@ -60,9 +63,19 @@ export interface MetaCube {
   segments?: MetaMember[];
 }
 
+/** What the query grammar (security/query-guard.ts) needs to know of a member. */
+export interface MemberInfo {
+  kind: 'measure' | 'dimension' | 'segment';
+  /** string, number, boolean or time (a measure's aggregation reads as number unless it says otherwise). */
+  type: 'string' | 'number' | 'boolean' | 'time';
+  /** A time dimension's custom granularities. */
+  granularities: string[];
+}
+
 export interface ViewInfo {
   name: string;
   members: Set<string>;
+  info: Map<string, MemberInfo>;
   teamMember?: string;
   channelMember?: string;
   personal: Set<string>;
@@ -90,9 +103,21 @@ export function catalogFromMeta(cubes: MetaCube[]): Catalog {
     const all = [...(cube.measures ?? []), ...(cube.dimensions ?? []), ...(cube.segments ?? [])];
     const members = new Set(all.map((m) => m.name));
     const dims = new Set((cube.dimensions ?? []).map((m) => m.name));
+    const info = new Map<string, MemberInfo>();
+    const typeOf = (m: MetaMember): MemberInfo['type'] =>
+      m.type === 'string' || m.type === 'boolean' || m.type === 'time' ? m.type : 'number';
+    for (const m of cube.measures ?? []) info.set(m.name, { kind: 'measure', type: typeOf(m), granularities: [] });
+    for (const m of cube.dimensions ?? [])
+      info.set(m.name, {
+        kind: 'dimension',
+        type: typeOf(m),
+        granularities: (m.granularities ?? []).map((g) => g.name).filter((g): g is string => typeof g === 'string'),
+      });
+    for (const m of cube.segments ?? []) info.set(m.name, { kind: 'segment', type: 'boolean', granularities: [] });
     catalog.set(cube.name, {
       name: cube.name,
       members,
+      info,
       teamMember: dims.has(`${cube.name}.${TEAM_MEMBER}`) ? `${cube.name}.${TEAM_MEMBER}` : undefined,
       channelMember: dims.has(`${cube.name}.${CHANNEL_MEMBER}`) ? `${cube.name}.${CHANNEL_MEMBER}` : undefined,
       personal: new Set(all.filter(isPersonal).map((m) => m.name)),
