@@ -299,10 +299,9 @@ export function createCube(config: Config): CubeHandle {
       const requestId = args.context?.requestId;
       if (out.fault) logFault(requestId, args.e?.error ?? args.e);
       if (args.context && out.status < 500) args.context.refusedStatus ??= out.status;
-      return args.res(
-        out.status >= 500 ? { error: `${out.error} (request id ${requestId})`, requestId } : { error: out.error },
-        { status: out.status },
-      );
+      return args.res(out.status >= 500 ? { error: `${out.error} (request id ${requestId})`, requestId } : { error: out.error }, {
+        status: out.status,
+      });
     };
     // The token is read from the Authorization header exactly as revcycle's /api routes read it (auth.ts):
     // "Bearer <token>" or the token alone; Cube's own reading also took "Token X", "Basic X" and X-Cube-Authorization.

@@ -202,7 +202,7 @@ function granularityProblem(where: string, dimension: string, info: MemberInfo |
 
 const DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?$/;
 /** A relative range Cube's date parser reads ("last 7 days", "this month", "from … to …"). */
-const RELATIVE = /^[A-Za-z0-9 :.\-]{1,64}$/;
+const RELATIVE = /^[A-Za-z0-9 :.-]{1,64}$/;
 function isDate(v: string): boolean {
   return DATE.test(v) && !Number.isNaN(Date.parse(v.slice(0, 10)));
 }
@@ -221,8 +221,7 @@ function timeDimensionsProblem(list: unknown, names: Names): string | null {
   for (const [i, td] of list.entries()) {
     const where = `timeDimensions[${i}]`;
     if (!isObject(td)) return `${where} must be an object`;
-    for (const key of Object.keys(td))
-      if (!TIME_DIMENSION_KEYS.has(key)) return `${where}: unknown field "${key.slice(0, 40)}"`;
+    for (const key of Object.keys(td)) if (!TIME_DIMENSION_KEYS.has(key)) return `${where}: unknown field "${key.slice(0, 40)}"`;
     const found = member(`${where}.dimension`, td.dimension, 'time', names);
     if ('problem' in found) return found.problem;
     if (td.granularity !== undefined) {
@@ -284,7 +283,8 @@ function valuesProblem(path: string, f: Record<string, unknown>, info: MemberInf
   const type = info?.type;
   if (type === 'number' && !texts.every((v) => v.trim() !== '' && Number.isFinite(Number(v))))
     return `${path}: '${f.member ?? f.dimension}' is a number, so its values must be numbers`;
-  if (type === 'time' && !texts.every(isDate)) return `${path}: '${f.member ?? f.dimension}' is a time, so its values must be dates`;
+  if (type === 'time' && !texts.every(isDate))
+    return `${path}: '${f.member ?? f.dimension}' is a time, so its values must be dates`;
   if (type === 'boolean' && !texts.every((v) => v === 'true' || v === 'false'))
     return `${path}: '${f.member ?? f.dimension}' is a boolean, so its values must be true or false`;
   return null;
@@ -341,7 +341,8 @@ function orderProblem(order: unknown, names: Names): string | null {
   for (const [i, [m, direction]] of entries.entries()) {
     const found = member(`order[${i}]`, m, 'any', names, true);
     if ('problem' in found) return found.problem;
-    if (direction !== 'asc' && direction !== 'desc') return `order[${i}]: the direction must be "asc" or "desc", got ${show(direction)}`;
+    if (direction !== 'asc' && direction !== 'desc')
+      return `order[${i}]: the direction must be "asc" or "desc", got ${show(direction)}`;
   }
   return null;
 }

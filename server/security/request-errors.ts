@@ -80,7 +80,11 @@ export function publicQueryError(e: unknown): PublicError {
     return { status: err.status, error: publicText(err.message) ?? 'The request is not valid', fault: false };
   }
   if (typeof err.status === 'number' && err.status >= 500 && err.status !== 500) {
-    return { status: err.status, error: publicText(err.message) ?? 'The server cannot answer now; try again later', fault: false };
+    return {
+      status: err.status,
+      error: publicText(err.message) ?? 'The server cannot answer now; try again later',
+      fault: false,
+    };
   }
   if (err.type === 'UserError') {
     const text = publicText(err.message);
@@ -89,8 +93,13 @@ export function publicQueryError(e: unknown): PublicError {
   if (err.error !== undefined) {
     const text = String((err.error as Error)?.message ?? err.error ?? err.message);
     if (/Conversion Error|Invalid Input Error|Out of Range Error|could not convert|invalid input syntax/i.test(text))
-      return { status: 400, error: "A filter value does not fit its member's type (a number, a date or a boolean)", fault: false };
-    if (/Out of Memory|INTERRUPT|Interrupted|cancel|timeout|timed out/i.test(text)) return { status: 503, error: TOO_COSTLY, fault: false };
+      return {
+        status: 400,
+        error: "A filter value does not fit its member's type (a number, a date or a boolean)",
+        fault: false,
+      };
+    if (/Out of Memory|INTERRUPT|Interrupted|cancel|timeout|timed out/i.test(text))
+      return { status: 503, error: TOO_COSTLY, fault: false };
     return { status: 500, error: 'The query failed on the server', fault: true };
   }
   return { status: 500, error: 'The query failed on the server', fault: true };
