@@ -21,6 +21,8 @@ export interface TokenClaims {
   team?: string;
   channels?: string[];
   scopes?: string[];
+  /** A read-only token (the anonymous local session): it reads and changes nothing. */
+  read_only?: boolean;
 }
 
 export const DEFAULT_AUDIENCE = 'revcycle-api';

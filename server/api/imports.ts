@@ -3,8 +3,10 @@
  * (when, files, rows read / accepted / quarantined, reasons, unmapped values,
  * the mapping in force) and the data's as-of, from the import area's
  * manifests. GET /api/imports/<id>/quarantine.csv and …/merges.csv download
- * an import's quarantine file and its log of merged leads and accounts. Both need a valid bearer token (401 otherwise); an id that
- * is not an import's is 404. Read-only: imports run from the command line.
+ * an import's quarantine file and its log of merged leads and accounts. Both need a valid bearer token (401 otherwise) and a
+ * role of the route rule (api/index.ts); the two files hold source rows (emails), so they also follow the personal-data
+ * rule of security/policy.ts (403 for a role without personal data). An id that is not an import's is 404. Read-only:
+ * imports run from the command line.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +14,8 @@ import express from 'express';
 import type { Config } from '../config.js';
 import { bearerToken, verifyToken } from '../auth.js';
 import { latestImport, readManifest } from '../import/area.js';
+import { personalDataRefusal } from '../security/policy.js';
+import type { Principal } from '../security/roles.js';
 import type { ImportsStatus, ImportSourceStatus } from '../contract/imports.js';
 
 const IMPORT_ID = /^\d{8}T\d{9}Z-[A-Za-z0-9_-]+$/;
@@ -49,6 +53,13 @@ export function importsRouter(config: Config) {
   });
 
   router.get('/:id/:name(quarantine|merges).csv', (req, res) => {
+    const refusal = personalDataRefusal(res.locals.principal as Principal);
+    if (refusal) {
+      res
+        .status(403)
+        .json({ error: `Forbidden: the ${req.params.name} file holds source rows with personal data, and ${refusal}` });
+      return;
+    }
     const { id, name } = req.params as { id: string; name: string };
     const file = path.join(config.importsDir, id, `${name}.csv`);
     if (!IMPORT_ID.test(id) || !existsSync(file)) {

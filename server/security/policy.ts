@@ -242,9 +242,33 @@ export function filterMeta<C extends MetaCube>(p: Principal, cubes: C[], catalog
     );
 }
 
+const ROUTE_REASONS: Record<Route, string> = {
+  plan: 'the what-if plan works on company-wide inputs',
+  actions: 'the action log is for the company and its teams',
+  imports: "the import status holds the source systems' rows",
+  journey: "a lead's journey is one lead's timeline, not an aggregate",
+};
+
 /** null when the principal may use one of revcycle's own routes, otherwise why not. */
 export function routeRefusal(p: Principal, route: Route): string | null {
   if (ROLE_RULES[p.role].routes.includes(route)) return null;
-  const why = route === 'plan' ? 'the what-if plan works on company-wide inputs' : 'the action log is company-wide';
-  return `the ${p.role} role may not use /api/${route} (${why})`;
+  return `the ${p.role} role may not use /api/${route} (${ROUTE_REASONS[route]})`;
+}
+
+/**
+ * The personal-data rule, the one every route reads (Cube's queries above, the journey, the import files): null
+ * when the principal may see personal data (emails, names), otherwise why not. Only the analyst role may.
+ */
+export function personalDataRefusal(p: Principal): string | null {
+  if (ROLE_RULES[p.role].personalData) return null;
+  return `the ${p.role} role may not see personal data (emails, names); only the analyst role may`;
+}
+
+/**
+ * null when the principal may change something (the action log), otherwise why not: a read-only token (the
+ * anonymous local session) only reads; writes need a signed token of the caller's own.
+ */
+export function writeRefusal(p: Principal): string | null {
+  if (!p.readOnly) return null;
+  return "this session is read-only (the anonymous local session); writes need a token of your own (npm run token, or your identity provider's token sent to /api/session)";
 }

@@ -412,7 +412,7 @@ export function queryProblem(input: unknown, maxLimit: number, catalog?: Catalog
     try {
       query = JSON.parse(input);
     } catch {
-      return 'the query is not valid JSON';
+      return null; // Cube names the JSON error itself
     }
   }
   const keys = prototypeKeyProblem(query);
