@@ -15,6 +15,8 @@ import type { CubeHandle } from '../cube/cube-server.js';
 import { bearerToken } from '../auth.js';
 import { routeRefusal, writeRefusal, type Route } from '../security/policy.js';
 import type { Principal } from '../security/roles.js';
+import { ownerOf } from '../security/running-queries.js';
+import { rateLimited } from '../security/cube-routes.js';
 import { sessionHandler } from './session.js';
 import { planHandler } from './plan.js';
 import { actionsRouter } from './actions.js';
@@ -40,6 +42,7 @@ function requireRoute(cube: CubeHandle, route: Route): express.RequestHandler {
       res.status(401).json({ error: `Invalid token: ${(e as Error).message}` });
       return;
     }
+    if (rateLimited(cube.rateLimiter, ownerOf(principal), res)) return;
     const write = !['GET', 'HEAD', 'OPTIONS'].includes(req.method) && route === 'actions';
     const refusal = routeRefusal(principal, route) ?? (write ? writeRefusal(principal) : null);
     if (refusal) {

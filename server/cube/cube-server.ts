@@ -36,6 +36,7 @@ import { queryProblem } from '../security/query-guard.js';
 import { logFault, publicQueryError } from '../security/request-errors.js';
 import { RunningQueries } from '../security/running-queries.js';
 import { cubeRouteGuard } from '../security/cube-routes.js';
+import { HeavyLaneFull, isHeavyQuery, Lane, RateLimiter } from '../security/limits.js';
 import { bearerToken } from '../auth.js';
 import {
   AccessDenied,
@@ -113,6 +114,8 @@ export interface CubeHandle {
   principal(token: string): Promise<Principal>;
   /** Resolves when the model compiles and a real (cheap, uncached) query answers; throws the reason otherwise. */
   checkReady(): Promise<void>;
+  /** Requests per token subject (security/limits.ts), shared by Cube's routes and revcycle's. */
+  rateLimiter: RateLimiter;
   /** Builds the pre-aggregations of each warehouse file before it is served. */
   warmup: Warmup;
   /** DuckDB's threads, memory_limit and temp_directory as the server's driver reports them. */
@@ -195,6 +198,52 @@ export function createCube(config: Config): CubeHandle {
     return e;
   };
 
+  // Heavy queries (security/limits.ts) run in their own lane, on their own DuckDB connection(s): the driver runs every
+  // other query on one default connection, where a heavy query made each light one wait for it. A query is known as
+  // heavy by its SQL text, marked when the gateway generates it (a query a rollup answers reads other SQL: light).
+  const limits = config.security.limits;
+  const heavySql = new Set<string>();
+  const markHeavy = (sql: unknown) => {
+    if (typeof sql !== 'string') return;
+    heavySql.add(sql);
+    if (heavySql.size > 2000) heavySql.delete(heavySql.values().next().value!);
+  };
+  const heavyLane = new Lane(limits.heavyConcurrency, limits.heavyQueue, () => new HeavyLaneFull(limits));
+  function withHeavyLane(d: any) {
+    const query = d.query.bind(d);
+    const baseQuery = Object.getPrototypeOf(d).query;
+    const connections: any[] = [];
+    d.query = async (sql: string, values?: unknown[], options?: unknown) => {
+      if (!heavySql.has(sql)) return query(sql, values, options);
+      return heavyLane.run(async (slot) => {
+        if (driver.dbType !== 'duckdb') return query(sql, values, options);
+        const state = await d.getInitiatedState();
+        if (!connections[slot]) {
+          const connection = await state.instance.connect();
+          await d.configureConnection?.(connection);
+          connections[slot] = connection;
+        }
+        const connection = connections[slot];
+        const onLane = Object.create(d, {
+          getInitiatedState: { value: async () => ({ ...state, defaultConnection: connection }) },
+        });
+        // Cube's own timeout answers the client; this stops DuckDB's work, so the lane is free again.
+        const timer = setTimeout(() => connection.interrupt?.(), limits.queryTimeoutSeconds * 1000);
+        try {
+          return await baseQuery.call(onLane, sql, values, options);
+        } finally {
+          clearTimeout(timer);
+        }
+      });
+    };
+    const release = d.release?.bind(d);
+    d.release = async () => {
+      for (const c of connections.splice(0)) c?.closeSync?.();
+      await release?.();
+    };
+    return d;
+  }
+
   const warmup: Warmup =
     driver.dbType === 'postgres'
       ? refreshWorkerBuilds()
@@ -216,7 +265,7 @@ export function createCube(config: Config): CubeHandle {
     },
     schemaVersion: source.schemaVersion,
     repositoryFactory,
-    driverFactory: () => driver.create(), // DuckDB or PostgreSQL (driver.ts)
+    driverFactory: () => withHeavyLane(driver.create()), // DuckDB or PostgreSQL (driver.ts)
     contextToOrchestratorId:
       driver.dbType === 'postgres'
         ? async () => `warehouse-${await driver.identity()}`
@@ -245,7 +294,17 @@ export function createCube(config: Config): CubeHandle {
     // its dev mode lets every instance build, so it is said here.
     // Unset, the one server of `npm start` is its own builder (its warm-up builds every rollup before it answers),
     // in production mode too, where Cube's default would leave an instance without a refresh worker unable to build.
-    orchestratorOptions: { preAggregationsOptions: { externalRefresh: !(config.preAggregationsBuilder ?? true) } },
+    // Cube's queue runs as many queries as the heavy lane may hold plus room for light ones, so heavy queries waiting
+    // for their lane never fill it; a query past the time limit is stopped (503, security/request-errors.ts).
+    orchestratorOptions: {
+      preAggregationsOptions: { externalRefresh: !(config.preAggregationsBuilder ?? true) },
+      queryCacheOptions: {
+        queueOptions: {
+          concurrency: limits.heavyConcurrency + limits.heavyQueue + 4,
+          executionTimeout: limits.queryTimeoutSeconds,
+        },
+      },
+    },
   });
   const core = server.core;
   // The server's close releases Cube's connections; the warehouse driver's own (identity) connection goes with them.
@@ -303,6 +362,15 @@ export function createCube(config: Config): CubeHandle {
         status: out.status,
       });
     };
+    // The SQL of a heavy query goes to the heavy lane (withHeavyLane above).
+    const sqlQueries = gw.getSqlQueriesInternal.bind(gw);
+    gw.getSqlQueriesInternal = async (context: unknown, normalized: object[]) => {
+      const result = await sqlQueries(context, normalized);
+      normalized.forEach((q, i) => {
+        if (isHeavyQuery(q, limits)) markHeavy(result[i]?.sql?.[0]);
+      });
+      return result;
+    };
     // The token is read from the Authorization header exactly as revcycle's /api routes read it (auth.ts):
     // "Bearer <token>" or the token alone; Cube's own reading also took "Token X", "Basic X" and X-Cube-Authorization.
     gw.extractAuthorizationHeaderWithSchema = (req: { headers?: Record<string, unknown> }) =>
@@ -319,6 +387,7 @@ export function createCube(config: Config): CubeHandle {
   };
 
   const runningQueries = new RunningQueries();
+  const rateLimiter = new RateLimiter(limits.ratePerMinute);
   const systemContext = () => ({ securityContext: {}, requestId: `readyz-${Date.now()}` });
   // What Object.prototype holds at start: a request that changed it (prototype pollution) makes the process unready.
   const prototypeNames = Object.getOwnPropertyNames(Object.prototype).sort().join(',');
@@ -368,6 +437,7 @@ export function createCube(config: Config): CubeHandle {
     server,
     core,
     principal,
+    rateLimiter,
     warmup,
     async listen(extend) {
       const cubeInitApp = core.initApp.bind(core);
@@ -376,12 +446,22 @@ export function createCube(config: Config): CubeHandle {
         // Before Cube's handlers (which overflow their stack on deeply nested filters, and read names as object keys).
         app.use(
           '/cubejs-api',
-          cubeRouteGuard({ principal, maxQueryLimit: config.security.maxQueryLimit, running: runningQueries }),
+          cubeRouteGuard({
+            principal,
+            maxQueryLimit: config.security.maxQueryLimit,
+            running: runningQueries,
+            rateLimiter,
+          }),
         );
         await extend?.(app);
         await cubeInitApp(app);
       };
-      return server.listen();
+      // Slow clients: a request's headers and its whole body must arrive within the limits (checked every second).
+      return server.listen({
+        headersTimeout: limits.headersTimeoutSeconds * 1000,
+        requestTimeout: limits.requestTimeoutSeconds * 1000,
+        connectionsCheckingInterval: 1000,
+      });
     },
     async checkReady() {
       const ctx = systemContext();

@@ -10,6 +10,7 @@
  *   - no key of the body anywhere is named like a property of
  *     Object.prototype; a query keeps to the grammar (query-guard.ts, the
  *     form only: the model's names are checked in the gateway).
+ *   - a rate limit per token subject (limits.ts): 429 past it;
  *   - a request id (x-request-id / traceparent) belongs to its sender while
  *     the request runs; a cancel (DELETE running-query/<id>) is only for that
  *     sender, with the data scope (running-queries.ts).
@@ -18,6 +19,7 @@ import type express from 'express';
 import type { Principal } from './roles.js';
 import { prototypeKeyProblem, queryShapeProblem } from './query-guard.js';
 import { ownerOf, RunningQueries } from './running-queries.js';
+import type { RateLimiter } from './limits.js';
 import { bearerToken } from '../auth.js';
 
 const QUERY_ROUTES = /^\/v1\/(load|subscribe|sql|dry-run)$/;
@@ -27,6 +29,16 @@ export interface CubeRouteDeps {
   principal(token: string): Promise<Principal>;
   maxQueryLimit: number;
   running: RunningQueries;
+  rateLimiter: RateLimiter;
+}
+
+/** 429 with Retry-After when the caller is over its rate (limits.ts); true when answered. */
+export function rateLimited(limiter: RateLimiter, owner: string, res: express.Response): boolean {
+  const wait = limiter.take(owner);
+  if (wait === 0) return false;
+  res.set('Retry-After', String(wait));
+  res.status(429).json({ error: `Too many requests from this token; try again in ${wait} s` });
+  return true;
 }
 
 export function requestIdOf(req: express.Request): string | undefined {
@@ -58,11 +70,6 @@ export function cubeRouteGuard(deps: CubeRouteDeps): express.RequestHandler {
       }
     }
     const cancel = /^\/v1\/running-query\//.test(route);
-    const requestId = cancel ? decodeURIComponent(route.split('/')[3] ?? '') : requestIdOf(req);
-    if (!requestId) {
-      next();
-      return;
-    }
     let principal: Principal;
     try {
       principal = await deps.principal(bearerToken(req.get('authorization')));
@@ -71,6 +78,12 @@ export function cubeRouteGuard(deps: CubeRouteDeps): express.RequestHandler {
       return;
     }
     const owner = ownerOf(principal);
+    if (rateLimited(deps.rateLimiter, owner, res)) return;
+    const requestId = cancel ? decodeURIComponent(route.split('/')[3] ?? '') : requestIdOf(req);
+    if (!requestId) {
+      next();
+      return;
+    }
     if (cancel) {
       if (req.method !== 'DELETE') {
         res.status(405).json({ error: 'A running query can only be cancelled (DELETE)' });

@@ -98,6 +98,9 @@ export function publicQueryError(e: unknown): PublicError {
         error: "A filter value does not fit its member's type (a number, a date or a boolean)",
         fault: false,
       };
+    // the heavy lane is full (security/limits.ts): its message is ours and names the limits
+    const busy = /too many heavy queries[^\n]*/.exec(text);
+    if (busy) return { status: 503, error: `The server is busy: ${busy[0]}`, fault: false };
     if (/Out of Memory|INTERRUPT|Interrupted|cancel|timeout|timed out/i.test(text))
       return { status: 503, error: TOO_COSTLY, fault: false };
     return { status: 500, error: 'The query failed on the server', fault: true };

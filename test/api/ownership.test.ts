@@ -14,8 +14,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
-import { buildSecurityWarehouse, LEADS, SECURITY_MODEL_DIR } from '../support/security-fixture';
+import { LEADS, SECURITY_MODEL_DIR } from '../support/security-fixture';
+import { buildHeavyWarehouse, HEAVY_QUERY as HEAVY } from './heavy-fixture';
 import { startTestServer, type TestServer } from '../support/server';
 import { tempDir } from '../support/browser';
 
@@ -25,30 +25,8 @@ let importsDir: string;
 const ROLES = ['executive', 'analyst', 'team:east_team', 'agency:seo,ads'];
 const IMPORT_ID = '20261201T000000000Z-hubspot';
 
-async function addTables(file: string) {
-  const db = await DuckDBInstance.create(file);
-  const conn = await db.connect();
-  await conn.run(`
-    insert into leads select 'G' || i, 'g' || i || '@example.com', case when i % 2 = 0 then 'east_team' else 'west_team' end,
-      'seo', timestamp '2025-04-10 00:00:00', i % 1000 from range(3000000) t(i);
-    create schema marts; create schema staging;
-    create table marts.settings as select 'UTC' as time_zone;
-    create table marts.leads as select lead_id, email, 'A1' as account_id, 'Alpha' as account_name, 'it' as industry,
-      created_at, channel as lead_source, 'cmo' as persona, owner_team from main.leads where lead_id like 'L%';
-    create table staging.stg_stage_transitions as select lead_id, 'mql' as to_stage, created_at as transitioned_at,
-      1 as transition_id from marts.leads;
-    create table marts.lead_journey as select lead_id, 1 as event_number, 'touch' as event_type, created_at as occurred_local,
-      lead_source as channel, null as campaign_id, null as campaign_name, 'page_view' as touch_type, null as from_stage,
-      null as to_stage, null as reason, null as team, null as opportunity_id, null as amount, null as status,
-      null as deal_type from marts.leads;
-  `);
-  conn.closeSync();
-  db.closeSync();
-}
-
 beforeAll(async () => {
-  warehouse = await buildSecurityWarehouse();
-  await addTables(warehouse);
+  warehouse = await buildHeavyWarehouse(3_000_000);
   importsDir = tempDir('revcycle-imports-');
   mkdirSync(path.join(importsDir, IMPORT_ID), { recursive: true });
   writeFileSync(
@@ -72,14 +50,6 @@ afterAll(async () => {
   await t?.server.close();
   rmSync(warehouse, { force: true });
 });
-
-/** A query over 3 M leads grouped by lead: long enough (seconds) to be cancelled while it runs. */
-const HEAVY = {
-  dimensions: ['leads_view.lead_id'],
-  measures: ['leads_view.amount'],
-  order: { 'leads_view.amount': 'desc' },
-  limit: 5,
-};
 
 describe('a running query belongs to its sender', () => {
   it('another token can neither cancel it, nor read its SQL, nor reuse its request id; its sender cancels it', async () => {
