@@ -17,6 +17,7 @@ import { routeRefusal, writeRefusal, type Route } from '../security/policy.js';
 import type { Principal } from '../security/roles.js';
 import { ownerOf } from '../security/running-queries.js';
 import { rateLimited } from '../security/cube-routes.js';
+import { prototypeKeyProblem } from '../security/query-guard.js';
 import { sessionHandler } from './session.js';
 import { planHandler } from './plan.js';
 import { actionsRouter } from './actions.js';
@@ -55,6 +56,12 @@ function requireRoute(cube: CubeHandle, route: Route): express.RequestHandler {
 }
 
 export function registerApiRoutes(app: express.Express, deps: ApiDeps) {
+  // No key of a body or query string may be named like a property of Object.prototype (security/query-guard.ts).
+  app.use('/api', (req, res, next) => {
+    const problem = prototypeKeyProblem(req.body) ?? prototypeKeyProblem(req.query);
+    if (problem) res.status(400).json({ error: `Invalid request: ${problem}`, field: 'body' });
+    else next();
+  });
   app.post('/api/session', sessionHandler(deps.config, deps.cube));
   app.post('/api/plan', requireRoute(deps.cube, 'plan'), planHandler(deps));
   app.use('/api/actions', requireRoute(deps.cube, 'actions'), actionsRouter(deps.config));

@@ -246,3 +246,24 @@ describe(`fuzzed queries (seed ${SEED})`, () => {
     expect([...statuses.keys()].some((s) => s === 400)).toBe(true);
   });
 });
+
+describe('our /api routes', () => {
+  it('refuse keys named like Object.prototype properties (400), and keep answering', async () => {
+    const token = t.token({ role: 'executive', sub: 'fuzz-api' });
+    for (const name of PROTO) {
+      for (const [method, path] of [
+        ['POST', '/api/actions'],
+        ['PATCH', '/api/actions/some-id'],
+        ['POST', '/api/plan'],
+      ]) {
+        const body = `{"hypothesis":"h","action":"a","owner":"o","nested":{"${name}":{"polluted":true}},"${name}":{"polluted":true}}`;
+        const res = await t.request(path!, { method, token, body });
+        expect(res.status, `${method} ${path} ${name}: ${JSON.stringify(res.body)}`).toBe(400);
+        expect(res.body.error).toMatch(/reserved/);
+      }
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect((await t.request('/api/actions', { token })).status).toBe(200);
+    expect((await plainQueriesAnswer()).join('; ')).toBe('');
+  });
+});
