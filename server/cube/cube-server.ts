@@ -13,6 +13,14 @@
  *   turning a token into a principal (../security/roles.ts); its
  *   queryRewrite (REST, GraphQL, /sql, /dry-run) and its /meta apply the
  *   one policy (../security/policy.ts), read against the compiled model.
+ * - Hostile input: every query keeps to the grammar of
+ *   ../security/query-guard.ts, its names checked against the compiled model
+ *   before Cube looks any up (Cube reads names as plain-object keys); the
+ *   HTTP routes pass ../security/cube-routes.ts first (routes served, rate
+ *   limit, request-id ownership); errors reach the caller without internals
+ *   (../security/request-errors.ts).
+ * - Cost: heavy queries run in their own lane on their own DuckDB
+ *   connection(s) (../security/limits.ts), with the query time limit.
  * - Pre-aggregations live in the warehouse itself (external: false); cache
  *   and queue driver `memory`; dev mode off. With CUBEJS_REFRESH_WORKER=true
  *   the process is Cube's refresh worker (scheduled refresh on).
@@ -294,10 +302,10 @@ export function createCube(config: Config): CubeHandle {
     // its dev mode lets every instance build, so it is said here.
     // Unset, the one server of `npm start` is its own builder (its warm-up builds every rollup before it answers),
     // in production mode too, where Cube's default would leave an instance without a refresh worker unable to build.
-    // Cube's queue runs as many queries as the heavy lane may hold plus room for light ones, so heavy queries waiting
-    // for their lane never fill it; a query past the time limit is stopped (503, security/request-errors.ts).
     orchestratorOptions: {
       preAggregationsOptions: { externalRefresh: !(config.preAggregationsBuilder ?? true) },
+      // Cube's queue runs as many queries as the heavy lane may hold plus room for light ones, so heavy queries
+      // waiting for their lane never fill it; a query past the time limit is stopped (503, security/request-errors.ts).
       queryCacheOptions: {
         queueOptions: {
           concurrency: limits.heavyConcurrency + limits.heavyQueue + 4,
