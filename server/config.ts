@@ -223,6 +223,8 @@ export interface CostLimits {
   heavyQueue: number;
   /** A query with this many dimensions (time dimensions with a granularity count) or more is heavy (default 5). */
   heavyDimensions: number;
+  /** Rows a heavy query may return per request (REVCYCLE_HEAVY_QUERY_ROW_LIMIT, default 10,000: Cube's default limit). */
+  heavyRowLimit: number;
   /** Requests per minute per token subject, with a burst of as many (REVCYCLE_RATE_LIMIT_PER_MINUTE, default 600; 0 = off). */
   ratePerMinute: number;
   /** Longest token lifetime accepted, seconds from now to `exp` (REVCYCLE_MAX_TOKEN_LIFETIME_SECONDS, default 30 days). */
@@ -240,6 +242,7 @@ export function loadCostLimits(env: NodeJS.ProcessEnv): CostLimits {
     heavyConcurrency: int('REVCYCLE_HEAVY_QUERY_CONCURRENCY', 1, 1),
     heavyQueue: int('REVCYCLE_HEAVY_QUERY_QUEUE', 8, 0),
     heavyDimensions: int('REVCYCLE_HEAVY_QUERY_DIMENSIONS', 5, 1),
+    heavyRowLimit: int('REVCYCLE_HEAVY_QUERY_ROW_LIMIT', 10_000, 1),
     ratePerMinute: int('REVCYCLE_RATE_LIMIT_PER_MINUTE', 600, 0),
     maxTokenLifetimeSeconds: int('REVCYCLE_MAX_TOKEN_LIFETIME_SECONDS', 30 * 24 * 3600, 60),
     requestTimeoutSeconds: int('REVCYCLE_REQUEST_TIMEOUT_SECONDS', 30, 1),

@@ -44,7 +44,7 @@ import { queryProblem } from '../security/query-guard.js';
 import { logFault, publicQueryError } from '../security/request-errors.js';
 import { RunningQueries } from '../security/running-queries.js';
 import { cubeRouteGuard } from '../security/cube-routes.js';
-import { HeavyLaneFull, isHeavyQuery, Lane, RateLimiter } from '../security/limits.js';
+import { HeavyLaneFull, heavyRowProblem, isHeavyQuery, Lane, RateLimiter } from '../security/limits.js';
 import { bearerToken } from '../auth.js';
 import {
   AccessDenied,
@@ -216,7 +216,14 @@ export function createCube(config: Config): CubeHandle {
     heavySql.add(sql);
     if (heavySql.size > 2000) heavySql.delete(heavySql.values().next().value!);
   };
-  const heavyLane = new Lane(limits.heavyConcurrency, limits.heavyQueue, () => new HeavyLaneFull(limits));
+  // A slot rests as long as its query ran: heavy work (the query, then its result on the JavaScript thread) holds
+  // the server about half the time at most (security/limits.ts).
+  const heavyLane = new Lane(
+    limits.heavyConcurrency,
+    limits.heavyQueue,
+    () => new HeavyLaneFull(limits),
+    (ms) => ms,
+  );
   function withHeavyLane(d: any) {
     const query = d.query.bind(d);
     const baseQuery = Object.getPrototypeOf(d).query;
@@ -346,7 +353,12 @@ export function createCube(config: Config): CubeHandle {
       try {
         const problem = queryProblem(input, config.security.maxQueryLimit, await catalogFor(context));
         if (problem) throw new UserError(`Invalid query: ${problem}`);
-        return await normalize(input, context, ...rest);
+        const normalized = await normalize(input, context, ...rest);
+        for (const q of normalized[1] ?? []) {
+          const rows = heavyRowProblem(q, limits);
+          if (rows) throw new UserError(`Invalid query: ${rows}`);
+        }
+        return normalized;
       } catch (e) {
         if (e instanceof CubejsHandlerError || (e as { type?: string })?.type === 'UserError')
           context.refusedStatus ??= e instanceof CubejsHandlerError ? (e as { status: number }).status : 400;

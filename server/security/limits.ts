@@ -9,6 +9,12 @@
  *     or more dimensions (a time dimension with a granularity counts); a
  *     granularity finer than a day; a day over more than a year or over no
  *     date range at all.
+ *     A heavy result is shaped into JSON on the server's one JavaScript
+ *     thread, where every other request waits meanwhile: so a heavy query
+ *     returns at most `heavyRowLimit` rows per request (400 past it: page with
+ *     offset), and its slot rests as long as the query ran before the next
+ *     heavy query starts, so heavy work holds the thread at most about half
+ *     the time.
  *   - a rate limit per token subject: a token bucket of `ratePerMinute`
  *     requests, refilled evenly over a minute (429 with Retry-After).
  * Limits: per process; the lane holds what this process runs.
@@ -34,6 +40,12 @@ interface NormalizedQuery {
 const FINER_THAN_DAY = ['second', 'minute', 'hour'];
 const YEAR_MS = 366 * 24 * 3600 * 1000;
 
+/** Null when a heavy query asks for few enough rows, else why not (a normalized query: `limit` is set). */
+export function heavyRowProblem(q: NormalizedQuery & { limit?: number }, limits: CostLimits): string | null {
+  if (!isHeavyQuery(q, limits) || (q.limit ?? 0) <= limits.heavyRowLimit) return null;
+  return `a heavy query (ungrouped, ${limits.heavyDimensions} or more dimensions, or fine grains over long ranges) returns at most ${limits.heavyRowLimit} rows per request, not ${q.limit}: ask for the rest with offset`;
+}
+
 /** Whether a (normalized) query goes to the heavy lane. */
 export function isHeavyQuery(q: NormalizedQuery, limits: CostLimits): boolean {
   if (q.ungrouped === true) return true;
@@ -47,7 +59,7 @@ export function isHeavyQuery(q: NormalizedQuery, limits: CostLimits): boolean {
   });
 }
 
-/** A semaphore with a bounded queue. */
+/** A semaphore with a bounded queue; a slot may rest after each task. */
 export class Lane {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
@@ -57,6 +69,8 @@ export class Lane {
     private readonly concurrency: number,
     private readonly queue: number,
     private readonly full: () => Error,
+    /** How long a slot rests after a task that took `ms` before the next task may take it. */
+    private readonly rest: (ms: number) => number = () => 0,
   ) {
     this.slots = Array.from({ length: concurrency }, () => false);
   }
@@ -69,13 +83,19 @@ export class Lane {
     } else this.running++;
     const slot = this.slots.findIndex((busy) => !busy);
     this.slots[slot] = true;
+    const started = performance.now();
     try {
       return await task(slot);
     } finally {
-      this.slots[slot] = false;
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running--;
+      const release = () => {
+        this.slots[slot] = false;
+        const next = this.waiting.shift();
+        if (next) next();
+        else this.running--;
+      };
+      const rest = this.rest(performance.now() - started);
+      if (rest > 0) setTimeout(release, rest).unref();
+      else release();
     }
   }
 

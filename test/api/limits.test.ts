@@ -93,6 +93,13 @@ describe('the heavy lane and the query timeout', () => {
     if (done.status === 503) expect(done.body.error).toMatch(/more time or memory than the server allows/);
   });
 
+  it('refuses a heavy query asking for more rows than a heavy query may return (400)', async () => {
+    const res = await t.load({ ...HEAVY_QUERY, limit: 10_001 }, { token: tokenOf('many-rows') });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatch(/at most 10000 rows per request/);
+    expect((await t.load({ measures: ['leads_view.leads'], limit: 20_000 }, { token: tokenOf('many-rows') })).status).toBe(200);
+  });
+
   it('stops a query past the time limit (503 with the reason), and the lane serves the next one', async () => {
     const slow = await loadWhenLaneFree(SLOW, tokenOf('slow'));
     expect(slow.status, JSON.stringify(slow.body)).toBe(503);
