@@ -216,13 +216,13 @@ export function createCube(config: Config): CubeHandle {
     heavySql.add(sql);
     if (heavySql.size > 2000) heavySql.delete(heavySql.values().next().value!);
   };
-  // A slot rests as long as its query ran: heavy work (the query, then its result on the JavaScript thread) holds
-  // the server about half the time at most (security/limits.ts).
+  // A slot rests as long as its query ran (at most 2 s: the result's cost on the JavaScript thread grows with its
+  // rows, capped, not with the query's time): heavy work holds the server about half the time at most (limits.ts).
   const heavyLane = new Lane(
     limits.heavyConcurrency,
     limits.heavyQueue,
     () => new HeavyLaneFull(limits),
-    (ms) => ms,
+    (ms) => Math.min(ms, 2000),
   );
   function withHeavyLane(d: any) {
     const query = d.query.bind(d);

@@ -12,7 +12,7 @@
  *     A heavy result is shaped into JSON on the server's one JavaScript
  *     thread, where every other request waits meanwhile: so a heavy query
  *     returns at most `heavyRowLimit` rows per request (400 past it: page with
- *     offset), and its slot rests as long as the query ran before the next
+ *     offset), and its slot rests as long as the query ran (capped) before the next
  *     heavy query starts, so heavy work holds the thread at most about half
  *     the time.
  *   - a rate limit per token subject: a token bucket of `ratePerMinute`
