@@ -221,7 +221,7 @@ export interface CostLimits {
   heavyConcurrency: number;
   /** Heavy queries waiting for the lane; one more is answered 503 (REVCYCLE_HEAVY_QUERY_QUEUE, default 8). */
   heavyQueue: number;
-  /** A query with this many dimensions (time dimensions with a granularity count) or more is heavy (default 5). */
+  /** A query with this many dimensions (time dimensions with a granularity count) or more is heavy (default 20). */
   heavyDimensions: number;
   /** Rows a heavy query may return per request (REVCYCLE_HEAVY_QUERY_ROW_LIMIT, default 10,000: Cube's default limit). */
   heavyRowLimit: number;
@@ -241,7 +241,8 @@ export function loadCostLimits(env: NodeJS.ProcessEnv): CostLimits {
     queryTimeoutSeconds: int('REVCYCLE_QUERY_TIMEOUT_SECONDS', 60, 1),
     heavyConcurrency: int('REVCYCLE_HEAVY_QUERY_CONCURRENCY', 1, 1),
     heavyQueue: int('REVCYCLE_HEAVY_QUERY_QUEUE', 8, 0),
-    heavyDimensions: int('REVCYCLE_HEAVY_QUERY_DIMENSIONS', 5, 1),
+    // the dashboard's widest query (the KPI tree's table) has 19
+    heavyDimensions: int('REVCYCLE_HEAVY_QUERY_DIMENSIONS', 20, 1),
     heavyRowLimit: int('REVCYCLE_HEAVY_QUERY_ROW_LIMIT', 10_000, 1),
     ratePerMinute: int('REVCYCLE_RATE_LIMIT_PER_MINUTE', 600, 0),
     maxTokenLifetimeSeconds: int('REVCYCLE_MAX_TOKEN_LIFETIME_SECONDS', 30 * 24 * 3600, 60),

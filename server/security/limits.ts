@@ -7,8 +7,8 @@
  *     answered from rollups) keep the warehouse's default connection and
  *     never wait behind a heavy one. Heavy is: ungrouped; `heavyDimensions`
  *     or more dimensions (a time dimension with a granularity counts); a
- *     granularity finer than a day; a day over more than a year or over no
- *     date range at all.
+ *     granularity finer than a day; a day over more than a year, or over no
+ *     date range for more than 100 rows.
  *     A heavy result is shaped into JSON on the server's one JavaScript
  *     thread, where every other request waits meanwhile: so a heavy query
  *     returns at most `heavyRowLimit` rows per request (400 past it: page with
@@ -39,6 +39,8 @@ interface NormalizedQuery {
 
 const FINER_THAN_DAY = ['second', 'minute', 'hour'];
 const YEAR_MS = 366 * 24 * 3600 * 1000;
+/** A query asking for at most this many rows reads few days, whatever its range. */
+const SMALL_LIMIT = 100;
 
 /** Null when a heavy query asks for few enough rows, else why not (a normalized query: `limit` is set). */
 export function heavyRowProblem(q: NormalizedQuery & { limit?: number }, limits: CostLimits): string | null {
@@ -46,8 +48,11 @@ export function heavyRowProblem(q: NormalizedQuery & { limit?: number }, limits:
   return `a heavy query (ungrouped, ${limits.heavyDimensions} or more dimensions, or fine grains over long ranges) returns at most ${limits.heavyRowLimit} rows per request, not ${q.limit}: ask for the rest with offset`;
 }
 
-/** Whether a (normalized) query goes to the heavy lane. */
-export function isHeavyQuery(q: NormalizedQuery, limits: CostLimits): boolean {
+/**
+ * Whether a (normalized) query goes to the heavy lane. The dashboard's own queries stay light: its widest (the KPI
+ * tree's table) has 19 dimensions, and its only daily query without a range asks for one row.
+ */
+export function isHeavyQuery(q: NormalizedQuery & { limit?: number }, limits: CostLimits): boolean {
   if (q.ungrouped === true) return true;
   const grains = (q.timeDimensions ?? []).filter((t) => typeof t.granularity === 'string');
   if ((q.dimensions?.length ?? 0) + grains.length >= limits.heavyDimensions) return true;
@@ -55,7 +60,8 @@ export function isHeavyQuery(q: NormalizedQuery, limits: CostLimits): boolean {
     if (FINER_THAN_DAY.includes(t.granularity!)) return true;
     if (t.granularity !== 'day') return false;
     const range = Array.isArray(t.dateRange) ? t.dateRange.map((d) => Date.parse(String(d))) : [];
-    return range.length !== 2 || !(range[1]! - range[0]! <= YEAR_MS);
+    if (range.length !== 2) return (q.limit ?? Infinity) > SMALL_LIMIT; // every day there is
+    return !(range[1]! - range[0]! <= YEAR_MS);
   });
 }
 
