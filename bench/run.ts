@@ -1,5 +1,6 @@
 /*
- * npm run bench [-- --leads N --seed S --runs R --page-runs P --clients 1,10,50 --seconds T --page-timeout S --skip-dashboard]
+ * npm run bench [-- --leads N --seed S --runs R --page-runs P --clients 1,10,50 --seconds T --page-timeout S --skip-dashboard
+ *                   --heavy H]
  *
  * Measures revcycle at one data size, all in one run so ratios compare like
  * with like, and fails (exit 1) if anything could not be measured:
@@ -13,7 +14,9 @@
  *      the ratio (bench/queries.ts);
  *   4. 1, 10 and 50 concurrent clients, cached and uncached, for a bounded
  *      time each: p50/p95/p99, errors (bench/concurrency.ts);
- *   5. the server's RSS (a child process) after all that, and its peak.
+ *   5. H heavy ungrouped queries (default 5; 0 = skip) running beside the
+ *      dashboard's queries: their p50/p95/p99 with and without (bench/heavy.ts);
+ *   6. the server's RSS (a child process) after all that, and its peak.
  * Figures go to stdout and to bench/results/<time>-<leads>.json.
  * Default size 100,000 leads; the bundled sample is 20,000.
  *
@@ -38,6 +41,7 @@ import { startBenchServer } from './server';
 import { benchDashboard, type PageTiming } from './dashboard';
 import { distinctRequests, timeDirect, timeThroughApi, type QueryFigures } from './queries';
 import { runClients, type ConcurrencyFigures } from './concurrency';
+import { runHeavyBeside, type HeavyFigures } from './heavy';
 
 export interface BenchOptions {
   leads: number;
@@ -56,6 +60,8 @@ export interface BenchOptions {
   pageTimeoutMs?: number;
   /** Duration of each concurrency level and mode, seconds. */
   seconds?: number;
+  /** Heavy ungrouped clients beside the dashboard's queries (default 5; 0 = skip that phase). */
+  heavy?: number;
   /** Where the JSON goes; default bench/results. */
   resultsDir?: string;
   /**
@@ -91,6 +97,8 @@ export interface BenchResult {
   pages: PageTiming[];
   queries: QueryFigures[];
   concurrency: ConcurrencyFigures[];
+  /** The dashboard's queries beside heavy ungrouped ones (undefined when skipped). */
+  heavy?: HeavyFigures;
   server: {
     rssBytes: number;
     peakRssBytes: number;
@@ -184,11 +192,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       REVCYCLE_SEEDS: seedsDir,
       REVCYCLE_DASHBOARD_DIST: dashboardDist,
       REVCYCLE_STATE_DIR: path.join(work, 'state'),
+      // the clients below share one token: the per-person rate limit would measure itself, not the server
+      REVCYCLE_RATE_LIMIT_PER_MINUTE: '0',
     });
     const client = { url: server.url, token: signToken(secret, { sub: 'bench', role: 'executive' }, 24 * 3600) };
     let pages: PageTiming[] = [];
     let queries: QueryFigures[] = [];
     const concurrency: ConcurrencyFigures[] = [];
+    let heavy: HeavyFigures | undefined;
     let memory = { rssBytes: 0, peakRssBytes: 0 };
     const warmup = server.warmup && {
       ms: server.warmup.ms,
@@ -231,6 +242,17 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
           if (c.errors > 0) errors.push(`${n} clients (${mode}): ${c.errors} errors, e.g. ${c.errorSamples[0]}`);
         }
       }
+      if ((options.heavy ?? 5) > 0 && loadQueries.length) {
+        const heavyClient = { url: server.url, token: signToken(secret, { sub: 'bench-heavy', role: 'analyst' }, 24 * 3600) };
+        heavy = await runHeavyBeside(client, heavyClient, loadQueries, {
+          heavyClients: options.heavy ?? 5,
+          lightClients: 4,
+          durationMs: Math.max(durationMs, 5000),
+        });
+        if (heavy.lightErrors > 0)
+          errors.push(`dashboard queries beside heavy ones: ${heavy.lightErrors} errors, e.g. ${heavy.lightErrorSamples[0]}`);
+        if (heavy.heavyErrors > 0) errors.push(`heavy queries: ${heavy.heavyErrors} errors, e.g. ${heavy.heavyErrorSamples[0]}`);
+      }
       memory = server.memory();
     } finally {
       await server.stop();
@@ -255,6 +277,18 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         `  ${String(c.clients).padStart(5)}  ${c.mode.padEnd(9)} ${String(c.requests).padStart(8)} ${String(c.queriesPerSecond).padStart(6)} ${c.latencyMs.p50.toFixed(0).padStart(8)} ${c.latencyMs.p95.toFixed(0).padStart(8)} ${c.latencyMs.p99.toFixed(0).padStart(8)} ${String(c.errors).padStart(8)}`,
       );
     }
+    if (heavy) {
+      const p = (x: { p50: number; p95: number; p99: number; count: number }) =>
+        `p50 ${x.p50.toFixed(0)} ms, p95 ${x.p95.toFixed(0)} ms, p99 ${x.p99.toFixed(0)} ms (${x.count} queries)`;
+      log(
+        `\ndashboard queries at ${options.leads.toLocaleString('en')} leads, ${heavy.lightClients} clients, ${(heavy.durationMs / 1000).toFixed(0)} s each:`,
+      );
+      log(`  alone                                  ${p(heavy.baselineMs)}`);
+      log(`  beside ${heavy.heavyClients} heavy ungrouped queries        ${p(heavy.withHeavyMs)}`);
+      log(
+        `  heavy (${(heavy.heavyQuery as { dimensions: string[] }).dimensions.length} dimensions, ungrouped): ${heavy.heavyAnswered} answered, ${heavy.heavyRefused} refused (503, lane full), ${heavy.heavyErrors} errors`,
+      );
+    }
     log(`\nserver RSS ${mb(memory.rssBytes)} (peak ${mb(memory.peakRssBytes)})`);
 
     const resultsDir = options.resultsDir ?? path.join(projectRoot, 'bench/results');
@@ -271,6 +305,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       pages,
       queries,
       concurrency,
+      ...(heavy ? { heavy } : {}),
       server: { ...memory, ...(warmup ? { warmup } : {}) },
       errors,
       resultsFile,
@@ -324,6 +359,7 @@ if (isMain && process.argv.includes('--import')) {
       seconds: { type: 'string', default: '20' },
       'page-timeout': { type: 'string', default: '120' },
       'skip-dashboard': { type: 'boolean', default: false },
+      heavy: { type: 'string', default: '5' },
     },
   });
   runBench({
@@ -335,6 +371,7 @@ if (isMain && process.argv.includes('--import')) {
     clients: values.clients!.split(',').map(Number),
     seconds: Number(values.seconds),
     pageTimeoutMs: Number(values['page-timeout']) * 1000,
+    heavy: Number(values.heavy),
   })
     .then((r) => process.exit(r.errors.length ? 1 : 0))
     .catch((e) => {

@@ -2,7 +2,9 @@
  * The revcycle server: Cube's REST and GraphQL APIs plus revcycle's own
  * routes and the built dashboard, on one port.
  *
- *   GET  /readyz              200 when the model compiles and DuckDB answers
+ *   GET  /readyz              200 when the model compiles and a real, uncached query answers (else 503,
+ *                             so a broken process is taken out of service)
+ *   GET  /healthz             200 while the process serves HTTP (liveness; never the dashboard's page)
  *   POST /api/session         a short-lived dashboard token (see api/session.ts)
  *   /api/*                    revcycle routes (plan, actions) registered by api/
  *   /cubejs-api/*             Cube
@@ -41,12 +43,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
     app.use('/cubejs-api', (_req: express.Request, _res: express.Response, next: express.NextFunction) => {
       cube.warmup.ready().then(() => next(), next);
     });
+    app.get('/healthz', (_req: express.Request, res: express.Response) => {
+      res.set('Cache-Control', 'no-store').json({ status: 'ok' });
+    });
     app.get('/readyz', async (_req: express.Request, res: express.Response) => {
       try {
         await cube.checkReady();
-        res.json({ status: 'ready', nativeModule: cube.runtime.native });
+        res.set('Cache-Control', 'no-store').json({ status: 'ready', nativeModule: cube.runtime.native });
       } catch (e) {
-        res.status(503).json({ status: 'not ready', reason: (e as Error).message });
+        res
+          .set('Cache-Control', 'no-store')
+          .status(503)
+          .json({ status: 'not ready', reason: (e as Error).message });
       }
     });
     registerApiRoutes(app, { config, cube });
@@ -55,7 +63,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   if (hasDashboard) {
     // Client-side routes (/funnel, /plan, …) get the app shell; API paths keep their 404s.
-    app.get(/^\/(?!cubejs-api|api\/|readyz).*/, (_req: express.Request, res: express.Response) => {
+    app.get(/^\/(?!cubejs-api|api\/|readyz|healthz|livez).*/, (_req: express.Request, res: express.Response) => {
       res.sendFile(path.join(config.dashboardDist, 'index.html'));
     });
   }

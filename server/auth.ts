@@ -5,8 +5,9 @@
  *     API secret, `aud`/`iss` from config (default revcycle-api / revcycle);
  *   - with REVCYCLE_JWKS_URL, an identity provider's tokens (RS256, ES256, …)
  *     checked against its published keys, with the provider's `iss`/`aud`.
- * `exp` is required and checked; `alg: none` and unlisted algorithms are
- * refused. What a verified token may see is security/roles.ts and
+ * `exp` is required and checked, and may lie at most the configured token
+ * lifetime ahead; an `iat` in the future is refused; `alg: none` and
+ * unlisted algorithms are refused. What a verified token may see is security/roles.ts and
  * security/policy.ts. The dashboard never sees the secret: it exchanges for a
  * short-lived token at /api/session.
  */
@@ -21,6 +22,8 @@ export interface TokenClaims {
   team?: string;
   channels?: string[];
   scopes?: string[];
+  /** A read-only token (the anonymous local session): it reads and changes nothing. */
+  read_only?: boolean;
 }
 
 export const DEFAULT_AUDIENCE = 'revcycle-api';
@@ -42,9 +45,13 @@ export function signToken(
   });
 }
 
-/** The token of an Authorization header, sent raw or as "Bearer <token>"; '' when absent. */
+/**
+ * The token of an Authorization header: "Bearer <token>" or the token alone, on every route (Cube's and /api); ''
+ * when absent. Any other form ("Token X", "Basic X", "Bearer X extra") is returned whole, which no verifier accepts.
+ */
 export function bearerToken(header: string | undefined): string {
-  return (header ?? '').replace(/^Bearer\s+/i, '').trim();
+  const value = (header ?? '').trim();
+  return /^(?:Bearer\s+)?(\S+)$/i.exec(value)?.[1] ?? value;
 }
 
 /**
@@ -86,6 +93,21 @@ function reason(e: unknown, which: { audience: string; issuer: string }): string
   return `the token is malformed (${(e as Error).message})`;
 }
 
+/** Clock difference allowed between the issuer and this server. */
+const CLOCK_SKEW_SECONDS = 60;
+
+/**
+ * A token may not live longer than the limit (exp far ahead: a leaked token would work for years) nor claim to be
+ * issued in the future (iat ahead: a clock or a forgery). Throws InvalidToken naming which.
+ */
+function lifetimeProblem(payload: JWTPayload, maxLifetimeSeconds: number): void {
+  const now = Math.floor(Date.now() / 1000);
+  if (typeof payload.exp === 'number' && payload.exp - now > maxLifetimeSeconds + CLOCK_SKEW_SECONDS)
+    throw new InvalidToken(`the token lives longer than the ${maxLifetimeSeconds} s allowed (its exp is too far ahead)`);
+  if (payload.iat !== undefined && (typeof payload.iat !== 'number' || payload.iat > now + CLOCK_SKEW_SECONDS))
+    throw new InvalidToken('the token says it was issued in the future (iat)');
+}
+
 export function createAuthenticator(secret: string, security: SecurityConfig): Authenticator {
   const key = new TextEncoder().encode(secret);
   const own = { audience: security.audience, issuer: security.issuer };
@@ -115,8 +137,10 @@ export function createAuthenticator(secret: string, security: SecurityConfig): A
           which === own
             ? await jwtVerify(token, key, { algorithms: ['HS256'], ...own, requiredClaims: ['exp'] })
             : await jwtVerify(token, jwks!, { algorithms: ASYMMETRIC, ...which, requiredClaims: ['exp'] });
+        lifetimeProblem(payload, security.limits.maxTokenLifetimeSeconds);
         return { claims: payload as JWTPayload & Record<string, unknown>, own: which === own };
       } catch (e) {
+        if (e instanceof InvalidToken) throw e;
         throw new InvalidToken(reason(e, which));
       }
     },

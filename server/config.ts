@@ -210,6 +210,48 @@ export interface SecurityConfig {
   maxRequestBytes: number;
   /** Largest row limit a query may ask for. */
   maxQueryLimit: number;
+  /** Cost limits (SECURITY.md, "Limits on cost"). */
+  limits: CostLimits;
+}
+
+export interface CostLimits {
+  /** A query running longer is stopped and answered 503 (REVCYCLE_QUERY_TIMEOUT_SECONDS, default 60). */
+  queryTimeoutSeconds: number;
+  /** Heavy queries running at once, in their own lane (REVCYCLE_HEAVY_QUERY_CONCURRENCY, default 1). */
+  heavyConcurrency: number;
+  /** Heavy queries waiting for the lane; one more is answered 503 (REVCYCLE_HEAVY_QUERY_QUEUE, default 8). */
+  heavyQueue: number;
+  /** A query with this many dimensions (time dimensions with a granularity count) or more is heavy (default 20). */
+  heavyDimensions: number;
+  /** Rows a heavy query may return per request (REVCYCLE_HEAVY_QUERY_ROW_LIMIT, default 10,000: Cube's default limit). */
+  heavyRowLimit: number;
+  /** Requests per minute per token subject, with a burst of as many (REVCYCLE_RATE_LIMIT_PER_MINUTE, default 600; 0 = off). */
+  ratePerMinute: number;
+  /** Longest token lifetime accepted, seconds from now to `exp` (REVCYCLE_MAX_TOKEN_LIFETIME_SECONDS, default 30 days). */
+  maxTokenLifetimeSeconds: number;
+  /** Time a client has to send a whole request (REVCYCLE_REQUEST_TIMEOUT_SECONDS, default 30). */
+  requestTimeoutSeconds: number;
+  /** Time a client has to send the request's headers (REVCYCLE_HEADERS_TIMEOUT_SECONDS, default 10). */
+  headersTimeoutSeconds: number;
+}
+
+export function loadCostLimits(env: NodeJS.ProcessEnv): CostLimits {
+  const int = (name: string, fallback: number, min: number) => parsePositiveInt(name, env[name], fallback, min);
+  const limits = {
+    queryTimeoutSeconds: int('REVCYCLE_QUERY_TIMEOUT_SECONDS', 60, 1),
+    heavyConcurrency: int('REVCYCLE_HEAVY_QUERY_CONCURRENCY', 1, 1),
+    heavyQueue: int('REVCYCLE_HEAVY_QUERY_QUEUE', 8, 0),
+    // the dashboard's widest query (the KPI tree's table) has 19
+    heavyDimensions: int('REVCYCLE_HEAVY_QUERY_DIMENSIONS', 20, 1),
+    heavyRowLimit: int('REVCYCLE_HEAVY_QUERY_ROW_LIMIT', 10_000, 1),
+    ratePerMinute: int('REVCYCLE_RATE_LIMIT_PER_MINUTE', 600, 0),
+    maxTokenLifetimeSeconds: int('REVCYCLE_MAX_TOKEN_LIFETIME_SECONDS', 30 * 24 * 3600, 60),
+    requestTimeoutSeconds: int('REVCYCLE_REQUEST_TIMEOUT_SECONDS', 30, 1),
+    headersTimeoutSeconds: int('REVCYCLE_HEADERS_TIMEOUT_SECONDS', 10, 1),
+  };
+  if (limits.headersTimeoutSeconds > limits.requestTimeoutSeconds)
+    throw new ConfigError('REVCYCLE_HEADERS_TIMEOUT_SECONDS must not exceed REVCYCLE_REQUEST_TIMEOUT_SECONDS');
+  return limits;
 }
 
 export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
@@ -277,6 +319,7 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv): SecurityConfig {
     },
     maxRequestBytes: parsePositiveInt('REVCYCLE_MAX_REQUEST_BYTES', env.REVCYCLE_MAX_REQUEST_BYTES, 1024 * 1024, 100 * 1024),
     maxQueryLimit: parsePositiveInt('REVCYCLE_MAX_QUERY_LIMIT', env.REVCYCLE_MAX_QUERY_LIMIT, 50_000, 1),
+    limits: loadCostLimits(env),
   };
 }
 

@@ -20,7 +20,14 @@
  * Auth: a Cube API token (the dashboard's short-lived session token or one
  * from `npm run token`), raw or as "Bearer …"; 401 without a valid one. A
  * token that lists scopes must include "data" (a meta-only token may not
- * write the log) — 403 otherwise.
+ * write the log) — 403 otherwise. The route rule and the read-only rule
+ * (the anonymous local session writes nothing) are checked before
+ * (api/index.ts, security/policy.ts).
+ * Owners: an action belongs to a team or to the company (`team`, set by the
+ * server from the creator's token, never from the body). A team role lists,
+ * reads and changes only its own team's actions (another's answer 404, as if
+ * absent); executives and analysts list every action and change the
+ * company's, not a team's (403 naming the team).
  * Validation: 400 with { error, field } naming the first offending field.
  * (A body that is not JSON at all never reaches this router: Cube's server
  * parses JSON for the whole app first, and its error handler answers 500.
@@ -47,6 +54,7 @@ import path from 'node:path';
 import express from 'express';
 import type { Config } from '../config.js';
 import { bearerToken, verifyToken } from '../auth.js';
+import type { Principal } from '../security/roles.js';
 
 import { ACTION_STATUSES, type Action, type ActionStatus, parseActionInput } from '../contract/actions.js';
 
@@ -116,7 +124,12 @@ export class ActionStore {
     // fields added after the first version of the file read as null
     return {
       version: 1,
-      actions: actions.map((a: Action) => ({ ...a, kpiNode: a.kpiNode ?? null, startDate: a.startDate ?? null })),
+      actions: actions.map((a: Action) => ({
+        ...a,
+        kpiNode: a.kpiNode ?? null,
+        startDate: a.startDate ?? null,
+        team: a.team ?? null,
+      })),
     };
   }
 
@@ -165,6 +178,21 @@ function authorize(config: Config, req: express.Request, res: express.Response):
   }
 }
 
+/** The team whose actions a principal works on; null for the company's (executive, analyst). */
+const teamOf = (p: Principal | undefined): string | null => (p?.role === 'team' ? (p.team ?? null) : null);
+
+/** Whether the principal sees the action at all: a team only its own; executives and analysts every one. */
+const sees = (p: Principal | undefined, a: Action) => p?.role !== 'team' || (a.team ?? null) === teamOf(p);
+
+/** null when the principal may change the action, else why not. */
+function changeRefusal(p: Principal | undefined, a: Action): string | null {
+  const owner = a.team ?? null;
+  if (owner === teamOf(p)) return null;
+  return owner === null
+    ? "this action is the company's; executives and analysts change it"
+    : `this action belongs to team ${owner}; only that team changes it`;
+}
+
 export function actionsRouter(config: Config): express.Router {
   const store = new ActionStore(config.stateDir);
   const router = express.Router();
@@ -177,7 +205,17 @@ export function actionsRouter(config: Config): express.Router {
   const fail = (res: express.Response, e: unknown) => {
     if (e instanceof FieldError) res.status(400).json({ error: e.message, field: e.field });
     else if (e instanceof NotFound) res.status(404).json({ error: e.message });
+    else if (e instanceof NotYours) res.status(403).json({ error: `Forbidden: ${e.message}` });
     else res.status(500).json({ error: (e as Error).message });
+  };
+  const principalOf = (res: express.Response) => res.locals.principal as Principal | undefined;
+  /** The action of that id the principal may see, or NotFound; with `change`, NotYours when it may not change it. */
+  const ownAction = (actions: Action[], id: string, p: Principal | undefined, change: boolean): number => {
+    const i = actions.findIndex((a) => a.id === id && sees(p, a));
+    if (i === -1) throw new NotFound(id);
+    const refusal = change ? changeRefusal(p, actions[i]!) : null;
+    if (refusal) throw new NotYours(refusal);
+    return i;
   };
 
   router.get('/', async (req, res) => {
@@ -187,6 +225,7 @@ export function actionsRouter(config: Config): express.Router {
         throw new FieldError('status', `status must be one of ${ACTION_STATUSES.join(', ')}`);
       }
       const actions = (await store.list())
+        .filter((a) => sees(principalOf(res), a))
         .filter((a) => status === undefined || a.status === status)
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
       res.json({ actions });
@@ -197,9 +236,8 @@ export function actionsRouter(config: Config): express.Router {
 
   router.get('/:id', async (req, res) => {
     try {
-      const found = (await store.list()).find((a) => a.id === req.params.id);
-      if (!found) throw new NotFound(req.params.id);
-      res.json({ action: found });
+      const actions = await store.list();
+      res.json({ action: actions[ownAction(actions, req.params.id, principalOf(res), false)] });
     } catch (e) {
       fail(res, e);
     }
@@ -221,6 +259,7 @@ export function actionsRouter(config: Config): express.Router {
         kpiNode: input.kpiNode ?? null,
         startDate: input.startDate ?? null,
         period: input.period ?? null,
+        team: teamOf(principalOf(res)),
         createdAt: now,
         updatedAt: now,
       };
@@ -235,8 +274,7 @@ export function actionsRouter(config: Config): express.Router {
     try {
       const input = validateActionInput(req.body, 'patch');
       const action = await store.mutate((actions) => {
-        const i = actions.findIndex((a) => a.id === req.params.id);
-        if (i === -1) throw new NotFound(req.params.id);
+        const i = ownAction(actions, req.params.id, principalOf(res), true);
         const updated: Action = { ...actions[i]!, ...input, updatedAt: new Date().toISOString() };
         actions[i] = updated;
         return updated;
@@ -250,9 +288,7 @@ export function actionsRouter(config: Config): express.Router {
   router.delete('/:id', async (req, res) => {
     try {
       await store.mutate((actions) => {
-        const i = actions.findIndex((a) => a.id === req.params.id);
-        if (i === -1) throw new NotFound(req.params.id);
-        actions.splice(i, 1);
+        actions.splice(ownAction(actions, req.params.id, principalOf(res), true), 1);
       });
       res.status(204).end();
     } catch (e) {
@@ -271,6 +307,8 @@ export function actionsRouter(config: Config): express.Router {
 
   return router;
 }
+
+class NotYours extends Error {}
 
 class NotFound extends Error {
   constructor(id: string) {

@@ -4,8 +4,10 @@
  * the mapping in force) and the data's as-of, from the import area's
  * manifests; without an import, the same figures of the seed files in force
  * (seed-summary.ts). GET /api/imports/<id>/quarantine.csv and …/merges.csv download
- * an import's quarantine file and its log of merged leads and accounts. Both need a valid bearer token (401 otherwise); an id that
- * is not an import's is 404. Read-only: imports run from the command line.
+ * an import's quarantine file and its log of merged leads and accounts. Both need a valid bearer token (401 otherwise) and a
+ * role of the route rule (api/index.ts); the two files hold source rows (emails), so they also follow the personal-data
+ * rule of security/policy.ts (403 for a role without personal data). An id that is not an import's is 404. Read-only:
+ * imports run from the command line.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +15,8 @@ import express from 'express';
 import type { Config } from '../config.js';
 import { bearerToken, verifyToken } from '../auth.js';
 import { latestImport, readManifest } from '../import/area.js';
+import { personalDataRefusal } from '../security/policy.js';
+import type { Principal } from '../security/roles.js';
 import type { ImportsStatus, ImportSourceStatus } from '../contract/imports.js';
 import { seedSummary } from './seed-summary.js';
 
@@ -58,6 +62,13 @@ export function importsRouter(config: Config) {
   });
 
   router.get('/:id/:name(quarantine|merges).csv', (req, res) => {
+    const refusal = personalDataRefusal(res.locals.principal as Principal);
+    if (refusal) {
+      res
+        .status(403)
+        .json({ error: `Forbidden: the ${req.params.name} file holds source rows with personal data, and ${refusal}` });
+      return;
+    }
     const { id, name } = req.params as { id: string; name: string };
     const file = path.join(config.importsDir, id, `${name}.csv`);
     if (!IMPORT_ID.test(id) || !existsSync(file)) {

@@ -2,11 +2,12 @@
  * GET /api/leads/:leadId/journey — one lead's journey (server/contract/
  * journey.ts): its touchpoints, stage transitions with reasons and teams,
  * and opportunities in time order (marts.lead_journey), and the other leads
- * of its account. Personal data, so it is an API route with a role check
- * (personal-data.ts), not a Cube view: no aggregate view exposes it.
+ * of its account. An API route, not a Cube view: no aggregate view exposes it.
  *
  * Auth: a valid token (401), a "data" scope when scopes are listed (403),
- * and a role allowed personal data (403 naming why). 404 when no lead has
+ * and the route rule (executive, analyst). Personal data (the leads' emails)
+ * follows the one rule of security/policy.ts: only a role allowed personal
+ * data gets them; for the others they are null. 404 when no lead has
  * the id. The warehouse is read as the plan route reads it
  * (data-request.ts), with the id as a bound parameter.
  */
@@ -15,7 +16,9 @@ import type { Config } from '../config.js';
 import type { CubeHandle } from '../cube/cube-server.js';
 import type { JourneyEvent, JourneyLead, LeadJourney } from '../contract/journey.js';
 import { dataClaims, warehouseQuery } from './data-request.js';
-import { personalDataRefusal } from './personal-data.js';
+import { personalDataRefusal } from '../security/policy.js';
+import type { Principal } from '../security/roles.js';
+import { logFault } from '../security/request-errors.js';
 
 export interface JourneyDeps {
   config: Config;
@@ -97,11 +100,8 @@ export function journeyHandler(deps: JourneyDeps) {
     res.set('Cache-Control', 'no-store');
     const claims = dataClaims(deps.config, req, res);
     if (!claims) return;
-    const refusal = personalDataRefusal(claims, deps.config.localDev);
-    if (refusal) {
-      res.status(403).json({ error: refusal });
-      return;
-    }
+    const principal = res.locals.principal as Principal;
+    const personal = principal !== undefined && personalDataRefusal(principal) === null;
     const leadId = String(req.params.leadId ?? '');
     if (leadId.length === 0 || leadId.length > 200) {
       res.status(400).json({ error: 'leadId must be 1 to 200 characters', field: 'leadId' });
@@ -112,7 +112,8 @@ export function journeyHandler(deps: JourneyDeps) {
       const read = await warehouseQuery(deps.cube, claims, 'journey');
       query = (sql) => read(sql, [leadId]);
     } catch (e) {
-      res.status(503).json({ error: `The warehouse cannot be read: ${(e as Error).message}` });
+      logFault(req.get('x-request-id'), e);
+      res.status(503).json({ error: 'The warehouse cannot be read now; try again later' });
       return;
     }
     try {
@@ -122,18 +123,20 @@ export function journeyHandler(deps: JourneyDeps) {
         return;
       }
       const [events, others] = [await query(EVENTS_SQL), await query(ACCOUNT_LEADS_SQL)];
+      const redact = <L extends { email: string | null }>(l: L): L => (personal ? l : { ...l, email: null });
       const journey: LeadJourney = {
-        lead: toLead(lead),
+        lead: redact(toLead(lead)),
         events: events.map(toEvent),
         accountLeads: others.map((r) => {
           const { accountId: _a, accountName: _n, industry: _i, ...rest } = toLead(r);
-          return rest;
+          return redact(rest);
         }),
       };
       res.json(journey);
     } catch (e) {
-      // a warehouse built before marts.lead_journey existed, or one being swapped
-      res.status(503).json({ error: `The warehouse cannot give the journey: ${(e as Error).message}` });
+      // a warehouse built before marts.lead_journey existed, or one being swapped (the details go to the log)
+      logFault(req.get('x-request-id'), e);
+      res.status(503).json({ error: 'The warehouse cannot give the journey now; try again later' });
     }
   };
 }

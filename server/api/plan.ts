@@ -21,6 +21,7 @@ import type { Config } from '../config.js';
 import type { CubeHandle } from '../cube/cube-server.js';
 import type { PlanResponse } from '../contract/plan-result.js';
 import { dataClaims, warehouseQuery } from './data-request.js';
+import { logFault } from '../security/request-errors.js';
 import { applyOverrides, computePlan, publicPlanResult, readObservedPlan } from '../plan/index.js';
 
 export interface PlanDeps {
@@ -38,7 +39,9 @@ export function planHandler(deps: PlanDeps) {
       const query = await warehouseQuery(deps.cube, claims, 'plan');
       observed = await readObservedPlan((sql) => query(sql));
     } catch (e) {
-      res.status(503).json({ error: `The warehouse cannot give the observed plan inputs: ${(e as Error).message}` });
+      // the database's text names tables and SQL: it goes to the log, the caller gets the request id
+      logFault(req.get('x-request-id'), e);
+      res.status(503).json({ error: 'The warehouse cannot give the observed plan inputs now; try again later' });
       return;
     }
 

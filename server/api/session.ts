@@ -9,7 +9,10 @@
  * - Without one, only in local dev mode and only to the dashboard this
  *   server serves on this machine (security/origin.ts: loopback peer, allowed
  *   Host, same-origin), it returns a read-only executive token (meta, data,
- *   graphql) so `npm start` works out of the box on one machine. Deployed
+ *   graphql) so `npm start` works out of the box on one machine: a viewer
+ *   with no personal data (the executive role's rule, security/policy.ts)
+ *   that changes nothing (`read_only`; writes need a token of the caller's
+ *   own). Exchanging a read-only token keeps it read-only. Deployed
  *   servers (NODE_ENV=production) never hand out tokens to anonymous callers.
  */
 import type express from 'express';
@@ -49,7 +52,7 @@ export function sessionHandler(config: Config, cube: CubeHandle) {
         res.status(403).json({ error: `No anonymous local session: ${refusal}. Send a bearer token instead.` });
         return;
       }
-      principal = { sub: 'dashboard-local', role: 'executive', scopes: DASHBOARD_SCOPES };
+      principal = { sub: 'dashboard-local', role: 'executive', scopes: DASHBOARD_SCOPES, readOnly: true };
     }
     res.set('Cache-Control', 'no-store');
     res.json({
@@ -58,6 +61,7 @@ export function sessionHandler(config: Config, cube: CubeHandle) {
       role: principal.role,
       team: principal.team ?? null,
       channels: principal.channels ?? null,
+      readOnly: principal.readOnly === true,
     });
   };
 }

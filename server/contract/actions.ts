@@ -27,6 +27,12 @@ export interface Action {
   /** 'YYYY-MM-DD': the day the action started; the review compares its KPI before and after it. */
   startDate: string | null;
   period: string | null;
+  /**
+   * Whose action it is, set by the server from the creator's token: a team (`team:<name>` role) owns the actions it
+   * creates; null is the company's (created by an executive or analyst). A team reads and changes only its own; the
+   * company's are changed by executives and analysts. Absent in logs written before owners existed: the company's.
+   */
+  team?: string | null;
   createdAt: string;
   updatedAt: string;
 }

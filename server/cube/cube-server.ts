@@ -13,6 +13,14 @@
  *   turning a token into a principal (../security/roles.ts); its
  *   queryRewrite (REST, GraphQL, /sql, /dry-run) and its /meta apply the
  *   one policy (../security/policy.ts), read against the compiled model.
+ * - Hostile input: every query keeps to the grammar of
+ *   ../security/query-guard.ts, its names checked against the compiled model
+ *   before Cube looks any up (Cube reads names as plain-object keys); the
+ *   HTTP routes pass ../security/cube-routes.ts first (routes served, rate
+ *   limit, request-id ownership); errors reach the caller without internals
+ *   (../security/request-errors.ts).
+ * - Cost: heavy queries run in their own lane on their own DuckDB
+ *   connection(s) (../security/limits.ts), with the query time limit.
  * - Pre-aggregations live in the warehouse itself (external: false); cache
  *   and queue driver `memory`; dev mode off. With CUBEJS_REFRESH_WORKER=true
  *   the process is Cube's refresh worker (scheduled refresh on).
@@ -32,7 +40,12 @@ import { prepareCubeRuntime, type CubeRuntime } from './native-fallback.js';
 import { corsOptions } from '../security/origin.js';
 import { createAuthenticator } from '../auth.js';
 import { API_SCOPES, OWN_CLAIMS, principalFromClaims, type Principal } from '../security/roles.js';
-import { queryShapeProblem } from '../security/query-guard.js';
+import { queryProblem } from '../security/query-guard.js';
+import { logFault, publicQueryError } from '../security/request-errors.js';
+import { RunningQueries } from '../security/running-queries.js';
+import { cubeRouteGuard } from '../security/cube-routes.js';
+import { HeavyLaneFull, heavyRowProblem, isHeavyQuery, Lane, RateLimiter } from '../security/limits.js';
+import { bearerToken } from '../auth.js';
 import {
   AccessDenied,
   authorizeQuery,
@@ -107,8 +120,10 @@ export interface CubeHandle {
   listen(app?: (app: any) => void | Promise<void>): Promise<{ app: any; server: any; port: number }>;
   /** The principal of a token (the same check as Cube's); throws InvalidToken / InvalidRole with the reason. */
   principal(token: string): Promise<Principal>;
-  /** Resolves when the model compiles and DuckDB answers; throws the reason otherwise. */
+  /** Resolves when the model compiles and a real (cheap, uncached) query answers; throws the reason otherwise. */
   checkReady(): Promise<void>;
+  /** Requests per token subject (security/limits.ts), shared by Cube's routes and revcycle's. */
+  rateLimiter: RateLimiter;
   /** Builds the pre-aggregations of each warehouse file before it is served. */
   warmup: Warmup;
   /** DuckDB's threads, memory_limit and temp_directory as the server's driver reports them. */
@@ -191,6 +206,59 @@ export function createCube(config: Config): CubeHandle {
     return e;
   };
 
+  // Heavy queries (security/limits.ts) run in their own lane, on their own DuckDB connection(s): the driver runs every
+  // other query on one default connection, where a heavy query made each light one wait for it. A query is known as
+  // heavy by its SQL text, marked when the gateway generates it (a query a rollup answers reads other SQL: light).
+  const limits = config.security.limits;
+  const heavySql = new Set<string>();
+  const markHeavy = (sql: unknown) => {
+    if (typeof sql !== 'string') return;
+    heavySql.add(sql);
+    if (heavySql.size > 2000) heavySql.delete(heavySql.values().next().value!);
+  };
+  // A slot rests as long as its query ran (at most 2 s: the result's cost on the JavaScript thread grows with its
+  // rows, capped, not with the query's time): heavy work holds the server about half the time at most (limits.ts).
+  const heavyLane = new Lane(
+    limits.heavyConcurrency,
+    limits.heavyQueue,
+    () => new HeavyLaneFull(limits),
+    (ms) => Math.min(ms, 2000),
+  );
+  function withHeavyLane(d: any) {
+    const query = d.query.bind(d);
+    const baseQuery = Object.getPrototypeOf(d).query;
+    const connections: any[] = [];
+    d.query = async (sql: string, values?: unknown[], options?: unknown) => {
+      if (!heavySql.has(sql)) return query(sql, values, options);
+      return heavyLane.run(async (slot) => {
+        if (driver.dbType !== 'duckdb') return query(sql, values, options);
+        const state = await d.getInitiatedState();
+        if (!connections[slot]) {
+          const connection = await state.instance.connect();
+          await d.configureConnection?.(connection);
+          connections[slot] = connection;
+        }
+        const connection = connections[slot];
+        const onLane = Object.create(d, {
+          getInitiatedState: { value: async () => ({ ...state, defaultConnection: connection }) },
+        });
+        // Cube's own timeout answers the client; this stops DuckDB's work, so the lane is free again.
+        const timer = setTimeout(() => connection.interrupt?.(), limits.queryTimeoutSeconds * 1000);
+        try {
+          return await baseQuery.call(onLane, sql, values, options);
+        } finally {
+          clearTimeout(timer);
+        }
+      });
+    };
+    const release = d.release?.bind(d);
+    d.release = async () => {
+      for (const c of connections.splice(0)) c?.closeSync?.();
+      await release?.();
+    };
+    return d;
+  }
+
   const warmup: Warmup =
     driver.dbType === 'postgres'
       ? refreshWorkerBuilds()
@@ -212,7 +280,7 @@ export function createCube(config: Config): CubeHandle {
     },
     schemaVersion: source.schemaVersion,
     repositoryFactory,
-    driverFactory: () => driver.create(), // DuckDB or PostgreSQL (driver.ts)
+    driverFactory: () => withHeavyLane(driver.create()), // DuckDB or PostgreSQL (driver.ts)
     contextToOrchestratorId:
       driver.dbType === 'postgres'
         ? async () => `warehouse-${await driver.identity()}`
@@ -241,7 +309,17 @@ export function createCube(config: Config): CubeHandle {
     // its dev mode lets every instance build, so it is said here.
     // Unset, the one server of `npm start` is its own builder (its warm-up builds every rollup before it answers),
     // in production mode too, where Cube's default would leave an instance without a refresh worker unable to build.
-    orchestratorOptions: { preAggregationsOptions: { externalRefresh: !(config.preAggregationsBuilder ?? true) } },
+    orchestratorOptions: {
+      preAggregationsOptions: { externalRefresh: !(config.preAggregationsBuilder ?? true) },
+      // Cube's queue runs as many queries as the heavy lane may hold plus room for light ones, so heavy queries
+      // waiting for their lane never fill it; a query past the time limit is stopped (503, security/request-errors.ts).
+      queryCacheOptions: {
+        queueOptions: {
+          concurrency: limits.heavyConcurrency + limits.heavyQueue + 4,
+          executionTimeout: limits.queryTimeoutSeconds,
+        },
+      },
+    },
   });
   const core = server.core;
   // The server's close releases Cube's connections; the warehouse driver's own (identity) connection goes with them.
@@ -251,6 +329,7 @@ export function createCube(config: Config): CubeHandle {
     await driver.close();
   };
   // Cube only enforces auth when NODE_ENV=production; revcycle enforces it always.
+  let gateway: any;
   const createGateway = core.createApiGatewayInstance.bind(core);
   core.createApiGatewayInstance = (
     secret: string,
@@ -259,38 +338,113 @@ export function createCube(config: Config): CubeHandle {
     logger: unknown,
     options: object,
   ) => {
-    const gateway = createGateway(secret, compilerApi, orchestratorApi, logger, { ...options, enforceSecurityChecks: true });
-    // Every data route (REST, GraphQL, /sql, /dry-run) normalizes its query here, before any SQL:
-    // a bad shape is the caller's error (400 with the reason), never a 500. A model that does not
-    // compile is the server's fault and stays a 5xx.
-    const normalize = gateway.getNormalizedQueries.bind(gateway);
-    gateway.getNormalizedQueries = async (input: unknown, context: { refusedStatus?: number }, ...rest: unknown[]) => {
+    const gw = createGateway(secret, compilerApi, orchestratorApi, logger, { ...options, enforceSecurityChecks: true });
+    gateway = gw;
+    // Every data route (REST, GraphQL, /sql, /dry-run, /subscribe, compareDateRange) normalizes its query here,
+    // before any SQL: every name is checked against the compiled model and the grammar (security/query-guard.ts)
+    // before Cube looks it up, and a bad query is the caller's 400 with the reason. A model that does not compile,
+    // or an error Cube's own validation does not expect, is the server's fault and stays a 5xx.
+    const normalize = gw.getNormalizedQueries.bind(gw);
+    gw.getNormalizedQueries = async (
+      input: unknown,
+      context: { refusedStatus?: number; requestId?: string },
+      ...rest: unknown[]
+    ) => {
       try {
-        const problem = queryShapeProblem(input, config.security.maxQueryLimit);
+        const problem = queryProblem(input, config.security.maxQueryLimit, await catalogFor(context));
         if (problem) throw new UserError(`Invalid query: ${problem}`);
-        return await normalize(input, context, ...rest);
+        const normalized = await normalize(input, context, ...rest);
+        for (const q of normalized[1] ?? []) {
+          const rows = heavyRowProblem(q, limits);
+          if (rows) throw new UserError(`Invalid query: ${rows}`);
+        }
+        return normalized;
       } catch (e) {
-        if ((e as Error)?.constructor?.name === 'CompileError') throw e;
-        const error =
-          e instanceof CubejsHandlerError || (e as { type?: string }).type === 'UserError'
-            ? e
-            : new UserError(`Invalid query: ${(e as Error).message}`);
-        context.refusedStatus ??= error instanceof CubejsHandlerError ? error.status : 400;
-        throw error;
+        if (e instanceof CubejsHandlerError || (e as { type?: string })?.type === 'UserError')
+          context.refusedStatus ??= e instanceof CubejsHandlerError ? (e as { status: number }).status : 400;
+        throw e;
       }
     };
+    // The caller sees a stable message and no internals; a fault is logged with its request id
+    // (security/request-errors.ts). Cube's "Continue wait" (a long query, poll again) is Cube's own.
+    const cubeHandleError = gw.handleError.bind(gw);
+    gw.handleError = (args: {
+      e: any;
+      context?: { requestId?: string; refusedStatus?: number };
+      res: (message: object, opts: { status: number }) => unknown;
+    }) => {
+      if (args.e?.error === 'Continue wait') return cubeHandleError(args);
+      const out = publicQueryError(args.e);
+      const requestId = args.context?.requestId;
+      if (out.fault) logFault(requestId, args.e?.error ?? args.e);
+      if (args.context && out.status < 500) args.context.refusedStatus ??= out.status;
+      return args.res(out.status >= 500 ? { error: `${out.error} (request id ${requestId})`, requestId } : { error: out.error }, {
+        status: out.status,
+      });
+    };
+    // The SQL of a heavy query goes to the heavy lane (withHeavyLane above).
+    const sqlQueries = gw.getSqlQueriesInternal.bind(gw);
+    gw.getSqlQueriesInternal = async (context: unknown, normalized: object[]) => {
+      const result = await sqlQueries(context, normalized);
+      normalized.forEach((q, i) => {
+        if (isHeavyQuery(q, limits)) markHeavy(result[i]?.sql?.[0]);
+      });
+      return result;
+    };
+    // The token is read from the Authorization header exactly as revcycle's /api routes read it (auth.ts):
+    // "Bearer <token>" or the token alone; Cube's own reading also took "Token X", "Basic X" and X-Cube-Authorization.
+    gw.extractAuthorizationHeaderWithSchema = (req: { headers?: Record<string, unknown> }) =>
+      bearerToken(typeof req.headers?.authorization === 'string' ? req.headers.authorization : undefined);
     // /meta lists only what the principal may query (views it cannot be scoped on, personal members hidden).
-    const visible = gateway.filterVisibleItemsInMeta.bind(gateway);
-    gateway.filterVisibleItemsInMeta = (context: { securityContext: Principal }, cubes: { config: MetaCube }[]) =>
+    const visible = gw.filterVisibleItemsInMeta.bind(gw);
+    gw.filterVisibleItemsInMeta = (context: { securityContext: Principal }, cubes: { config: MetaCube }[]) =>
       filterMeta(
         context.securityContext,
         visible(context, cubes).map((c: { config: MetaCube }) => c.config),
         catalogOf(cubes),
       ).map((config) => ({ config }));
-    return gateway;
+    return gw;
   };
 
+  const runningQueries = new RunningQueries();
+  const rateLimiter = new RateLimiter(limits.ratePerMinute);
   const systemContext = () => ({ securityContext: {}, requestId: `readyz-${Date.now()}` });
+  // What Object.prototype holds at start: a request that changed it (prototype pollution) makes the process unready.
+  const prototypeNames = Object.getOwnPropertyNames(Object.prototype).sort().join(',');
+  let readyzCount = 0;
+  /**
+   * A real query through the gateway, as a client's would run (normalization, policy, SQL, the database), cheap and
+   * never answered from the cache: one row of a reference view's dimension (any view's, if none is declared), with
+   * a filter that differs on every call.
+   */
+  const realQuery = async () => {
+    const ctx = { securityContext: { role: 'executive', sub: 'readyz' }, requestId: `readyz-${Date.now()}-${readyzCount}` };
+    const catalog = await catalogFor(ctx);
+    const views = [...catalog.values()].sort((a, b) => Number(b.reference) - Number(a.reference));
+    const dimension = views
+      .flatMap((v) => [...v.info.entries()].filter(([, i]) => i.kind === 'dimension' && i.type === 'string'))
+      .map(([name]) => name)[0];
+    if (!dimension) return; // a model without a text dimension: nothing cheap to ask
+    if (!gateway) throw new Error('the API gateway has not started');
+    const query = {
+      dimensions: [dimension],
+      filters: [{ member: dimension, operator: 'notEquals', values: [`readyz-${Date.now()}-${readyzCount++}`] }],
+      limit: 1,
+    };
+    await new Promise<void>((resolve, reject) => {
+      gateway
+        .load({
+          query,
+          context: ctx,
+          res: async (message: { error?: string }, opts: { status?: number } = {}) => {
+            if (message?.error || (opts.status ?? 200) >= 400)
+              reject(new Error(`a query failed: ${message?.error ?? opts.status}`));
+            else resolve();
+          },
+        })
+        .catch(reject);
+    });
+  };
   const duckDbSettings = async (): Promise<Record<string, unknown>> => {
     const orchestrator = await core.getOrchestratorApi(systemContext());
     const driver = await orchestrator.driverFactory('default');
@@ -303,24 +457,31 @@ export function createCube(config: Config): CubeHandle {
     server,
     core,
     principal,
+    rateLimiter,
     warmup,
     async listen(extend) {
       const cubeInitApp = core.initApp.bind(core);
       core.initApp = async (app: any) => {
         app.use('/cubejs-api/graphql', graphqlRefusalStatus);
-        // Before Cube's handlers, which overflow their stack on deeply nested filters.
-        app.use(/^\/cubejs-api\/v1\/(load|subscribe|sql|dry-run)$/, (req: any, res: any, next: () => void) => {
-          const problem = queryShapeProblem(
-            req.method === 'GET' ? req.query?.query : req.body?.query,
-            config.security.maxQueryLimit,
-          );
-          if (problem) res.status(400).json({ error: `Invalid query: ${problem}` });
-          else next();
-        });
+        // Before Cube's handlers (which overflow their stack on deeply nested filters, and read names as object keys).
+        app.use(
+          '/cubejs-api',
+          cubeRouteGuard({
+            principal,
+            maxQueryLimit: config.security.maxQueryLimit,
+            running: runningQueries,
+            rateLimiter,
+          }),
+        );
         await extend?.(app);
         await cubeInitApp(app);
       };
-      return server.listen();
+      // Slow clients: a request's headers and its whole body must arrive within the limits (checked every second).
+      return server.listen({
+        headersTimeout: limits.headersTimeoutSeconds * 1000,
+        requestTimeout: limits.requestTimeoutSeconds * 1000,
+        connectionsCheckingInterval: 1000,
+      });
     },
     async checkReady() {
       const ctx = systemContext();
@@ -334,6 +495,9 @@ export function createCube(config: Config): CubeHandle {
         const mismatch = duckDbSettingsMismatch(config.serverDuckdb, await duckDbSettings());
         if (mismatch) throw new Error(mismatch);
       }
+      if (Object.getOwnPropertyNames(Object.prototype).sort().join(',') !== prototypeNames)
+        throw new Error('Object.prototype was changed by a request: restart the process');
+      await realQuery();
     },
     duckDbSettings,
     async close() {

@@ -49,7 +49,10 @@ export type Route = 'plan' | 'actions' | 'imports' | 'journey';
 
 interface MetaMember {
   name: string;
+  type?: string;
   meta?: Record<string, unknown>;
+  /** Custom granularities of a time dimension. */
+  granularities?: { name?: unknown }[];
 }
 export interface MetaCube {
   meta?: Record<string, unknown>;
@@ -60,9 +63,19 @@ export interface MetaCube {
   segments?: MetaMember[];
 }
 
+/** What the query grammar (security/query-guard.ts) needs to know of a member. */
+export interface MemberInfo {
+  kind: 'measure' | 'dimension' | 'segment';
+  /** string, number, boolean or time (a measure's aggregation reads as number unless it says otherwise). */
+  type: 'string' | 'number' | 'boolean' | 'time';
+  /** A time dimension's custom granularities. */
+  granularities: string[];
+}
+
 export interface ViewInfo {
   name: string;
   members: Set<string>;
+  info: Map<string, MemberInfo>;
   teamMember?: string;
   channelMember?: string;
   personal: Set<string>;
@@ -90,9 +103,21 @@ export function catalogFromMeta(cubes: MetaCube[]): Catalog {
     const all = [...(cube.measures ?? []), ...(cube.dimensions ?? []), ...(cube.segments ?? [])];
     const members = new Set(all.map((m) => m.name));
     const dims = new Set((cube.dimensions ?? []).map((m) => m.name));
+    const info = new Map<string, MemberInfo>();
+    const typeOf = (m: MetaMember): MemberInfo['type'] =>
+      m.type === 'string' || m.type === 'boolean' || m.type === 'time' ? m.type : 'number';
+    for (const m of cube.measures ?? []) info.set(m.name, { kind: 'measure', type: typeOf(m), granularities: [] });
+    for (const m of cube.dimensions ?? [])
+      info.set(m.name, {
+        kind: 'dimension',
+        type: typeOf(m),
+        granularities: (m.granularities ?? []).map((g) => g.name).filter((g): g is string => typeof g === 'string'),
+      });
+    for (const m of cube.segments ?? []) info.set(m.name, { kind: 'segment', type: 'boolean', granularities: [] });
     catalog.set(cube.name, {
       name: cube.name,
       members,
+      info,
       teamMember: dims.has(`${cube.name}.${TEAM_MEMBER}`) ? `${cube.name}.${TEAM_MEMBER}` : undefined,
       channelMember: dims.has(`${cube.name}.${CHANNEL_MEMBER}`) ? `${cube.name}.${CHANNEL_MEMBER}` : undefined,
       personal: new Set(all.filter(isPersonal).map((m) => m.name)),
@@ -217,9 +242,33 @@ export function filterMeta<C extends MetaCube>(p: Principal, cubes: C[], catalog
     );
 }
 
+const ROUTE_REASONS: Record<Route, string> = {
+  plan: 'the what-if plan works on company-wide inputs',
+  actions: 'the action log is for the company and its teams',
+  imports: "the import status holds the source systems' rows",
+  journey: "a lead's journey is one lead's timeline, not an aggregate",
+};
+
 /** null when the principal may use one of revcycle's own routes, otherwise why not. */
 export function routeRefusal(p: Principal, route: Route): string | null {
   if (ROLE_RULES[p.role].routes.includes(route)) return null;
-  const why = route === 'plan' ? 'the what-if plan works on company-wide inputs' : 'the action log is company-wide';
-  return `the ${p.role} role may not use /api/${route} (${why})`;
+  return `the ${p.role} role may not use /api/${route} (${ROUTE_REASONS[route]})`;
+}
+
+/**
+ * The personal-data rule, the one every route reads (Cube's queries above, the journey, the import files): null
+ * when the principal may see personal data (emails, names), otherwise why not. Only the analyst role may.
+ */
+export function personalDataRefusal(p: Principal): string | null {
+  if (ROLE_RULES[p.role].personalData) return null;
+  return `the ${p.role} role may not see personal data (emails, names); only the analyst role may`;
+}
+
+/**
+ * null when the principal may change something (the action log), otherwise why not: a read-only token (the
+ * anonymous local session) only reads; writes need a signed token of the caller's own.
+ */
+export function writeRefusal(p: Principal): string | null {
+  if (!p.readOnly) return null;
+  return "this session is read-only (the anonymous local session); writes need a token of your own (npm run token, or your identity provider's token sent to /api/session)";
 }

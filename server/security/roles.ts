@@ -25,6 +25,8 @@ export interface Principal {
   channels?: string[];
   /** Cube API scopes the token is limited to (meta, data, graphql, sql); absent = the role's default. */
   scopes?: string[];
+  /** A read-only token (the anonymous local session, claim `read_only`): it reads, and changes nothing. */
+  readOnly?: boolean;
 }
 
 export class InvalidRole extends Error {}
@@ -66,7 +68,7 @@ export function principalFromClaims(claims: Record<string, unknown>, claimNames:
     if (!Array.isArray(claims.scopes)) throw new InvalidRole('scopes must be a list');
     scopes = claims.scopes.filter((s): s is string => (API_SCOPES as readonly string[]).includes(s as string));
   }
-  const base = { sub, ...(scopes ? { scopes } : {}) };
+  const base = { sub, ...(scopes ? { scopes } : {}), ...(claims.read_only === true ? { readOnly: true } : {}) };
   if (role === 'team') {
     const teams = names(arg ?? claims[claimNames.team], 'team');
     if (teams.length !== 1) throw new InvalidRole('a team role needs exactly one team (team:<name>, or the team claim)');
@@ -88,6 +90,14 @@ export function claimsOfPrincipal(p: Principal): {
   team?: string;
   channels?: string[];
   scopes?: string[];
+  read_only?: true;
 } {
-  return { sub: p.sub, role: p.role, team: p.team, channels: p.channels, scopes: p.scopes };
+  return {
+    sub: p.sub,
+    role: p.role,
+    team: p.team,
+    channels: p.channels,
+    scopes: p.scopes,
+    ...(p.readOnly ? { read_only: true as const } : {}),
+  };
 }

@@ -53,6 +53,14 @@ describe('npm run bench at 3,000 leads', () => {
     });
   }, 900_000);
 
+  it('measures the dashboard queries beside five heavy ungrouped ones (bench/heavy.ts)', () => {
+    expect(r.heavy).toBeDefined();
+    expect(r.heavy!.heavyClients).toBe(5);
+    expect(r.heavy!.baselineMs.count).toBeGreaterThan(0);
+    expect(r.heavy!.withHeavyMs.count).toBeGreaterThan(0);
+    expect(r.heavy!.heavyAnswered + r.heavy!.heavyRefused).toBeGreaterThan(0);
+  });
+
   it('fails on the planted query, and on nothing else', () => {
     expect(r.errors).toHaveLength(1);
     expect(r.errors[0]).toMatch(/^extra\/planted: load → 400 .*no_such_measure/);
