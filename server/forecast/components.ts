@@ -92,7 +92,7 @@ params as (
         ${day(w.start)} as start_at,
         ${day(w.end)} as end_at,
         ${day(w.cutoff)} - interval 1 year as analog_cutoff_at,
-        ${day(w.end)} - interval 1 year as analog_end_at,
+        ${day(w.end)} - interval 1 year as analog_end_at
 ),
 
 deals as (
@@ -101,7 +101,7 @@ deals as (
         deals.amount,
         deals.is_won,
         timezone(settings.time_zone, timezone('UTC', deals.created_at)) as created_at,
-        timezone(settings.time_zone, timezone('UTC', deals.closed_at)) as closed_at,
+        timezone(settings.time_zone, timezone('UTC', deals.closed_at)) as closed_at
     from marts.deals
     cross join settings
 ),
@@ -111,7 +111,7 @@ reach as (
         reach.lead_id,
         reach.stage,
         reach.funnel_position,
-        timezone(settings.time_zone, timezone('UTC', reach.reached_at)) as reached_at,
+        timezone(settings.time_zone, timezone('UTC', reach.reached_at)) as reached_at
     from marts.lead_stage_reach as reach
     cross join settings
 ),
@@ -120,7 +120,7 @@ transitions as (
     select
         transitions.lead_id,
         transitions.to_stage,
-        timezone(settings.time_zone, timezone('UTC', transitions.transitioned_at)) as transitioned_at,
+        timezone(settings.time_zone, timezone('UTC', transitions.transitioned_at)) as transitioned_at
     from staging.stg_stage_transitions as transitions
     cross join settings
 ),
@@ -149,7 +149,7 @@ arrival_counts as (
         count(*) filter (
             where arrivals.arrived_at >= params.analog_cutoff_at - interval ${RUN_RATE_DAYS} day
                 and arrivals.arrived_at < params.analog_cutoff_at
-        ) as trailing_then,
+        ) as trailing_then
     from arrivals
     cross join params
 ),
@@ -163,7 +163,7 @@ run_rates as (
         arrival_counts.trailing_then / greatest(1, date_diff(
             'day', greatest(params.analog_cutoff_at - interval ${RUN_RATE_DAYS} day, data_start.first_at), params.analog_cutoff_at
         )) as rate_then,
-        params.analog_cutoff_at >= data_start.first_at as has_history,
+        params.analog_cutoff_at >= data_start.first_at as has_history
     from arrival_counts
     cross join params
     cross join data_start
@@ -178,7 +178,7 @@ state_now as (
     select
         transitions.lead_id,
         arg_max(transitions.to_stage, transitions.transitioned_at) as state,
-        ${AGE_BAND("date_diff('day', max(transitions.transitioned_at), any_value(params.cutoff_at))")} as band,
+        ${AGE_BAND("date_diff('day', max(transitions.transitioned_at), any_value(params.cutoff_at))")} as band
     from transitions
     cross join params
     where transitions.transitioned_at < params.cutoff_at
@@ -189,7 +189,7 @@ state_then as (
     select
         transitions.lead_id,
         arg_max(transitions.to_stage, transitions.transitioned_at) as state,
-        ${AGE_BAND("date_diff('day', max(transitions.transitioned_at), any_value(params.analog_cutoff_at))")} as band,
+        ${AGE_BAND("date_diff('day', max(transitions.transitioned_at), any_value(params.analog_cutoff_at))")} as band
     from transitions
     cross join params
     where transitions.transitioned_at < params.analog_cutoff_at
@@ -203,7 +203,7 @@ stage_then as (
         state_then.band,
         stages.stage,
         count(*) as cases,
-        count(*) filter (where reach.reached_at < params.analog_end_at) as reached,
+        count(*) filter (where reach.reached_at < params.analog_end_at) as reached
     from state_then
     cross join stages
     cross join params
@@ -220,12 +220,12 @@ stage_rates as (
         case
             when cases >= ${MIN_CASES} then reached / cases
             else sum(reached) over (partition by state, stage) / sum(cases) over (partition by state, stage)
-        end as rate,
+        end as rate
     from stage_then
 ),
 
 stage_now as (
-    select state_now.state, state_now.band, stages.stage, count(*) as cases,
+    select state_now.state, state_now.band, stages.stage, count(*) as cases
     from state_now
     cross join stages
     cross join params
@@ -238,7 +238,7 @@ stage_pipeline as (
     select
         stage_now.stage,
         sum(stage_now.cases * coalesce(stage_rates.rate, 0)) as pipeline,
-        sum(stage_now.cases * coalesce(stage_rates.rate, 0) * (1 - coalesce(stage_rates.rate, 0))) as pipeline_variance,
+        sum(stage_now.cases * coalesce(stage_rates.rate, 0) * (1 - coalesce(stage_rates.rate, 0))) as pipeline_variance
     from stage_now
     left join stage_rates
         on stage_rates.state = stage_now.state and stage_rates.band = stage_now.band and stage_rates.stage = stage_now.stage
@@ -249,7 +249,7 @@ stage_pipeline as (
 stage_to_come as (
     select
         stages.stage,
-        count(reach.lead_id) as reached_then,
+        count(reach.lead_id) as reached_then
     from stages
     cross join params
     left join arrivals on arrivals.arrived_at >= params.analog_cutoff_at and arrivals.arrived_at < params.analog_end_at
@@ -259,7 +259,7 @@ stage_to_come as (
 ),
 
 stage_actuals as (
-    select stages.stage, count(reach.lead_id) as actual_to_date,
+    select stages.stage, count(reach.lead_id) as actual_to_date
     from stages
     cross join params
     left join reach
@@ -273,7 +273,7 @@ open_then as (
         count(*) as cases,
         count(*) filter (where deals.is_won and deals.closed_at < params.analog_end_at) as won,
         sum(deals.amount) as amount,
-        sum(deals.amount) filter (where deals.is_won and deals.closed_at < params.analog_end_at) as won_amount,
+        sum(deals.amount) filter (where deals.is_won and deals.closed_at < params.analog_end_at) as won_amount
     from deals
     cross join params
     where deals.deal_type = 'new'
@@ -289,14 +289,14 @@ open_rates as (
         case
             when cases >= ${MIN_CASES} then coalesce(won_amount, 0) / nullif(amount, 0)
             else sum(coalesce(won_amount, 0)) over () / nullif(sum(amount) over (), 0)
-        end as amount_rate,
+        end as amount_rate
     from open_then
 ),
 
 open_now as (
     select
         ${AGE_BAND("date_diff('day', deals.created_at, params.cutoff_at)")} as band,
-        deals.amount,
+        deals.amount
     from deals
     cross join params
     where deals.deal_type = 'new'
@@ -309,7 +309,7 @@ deal_pipeline as (
         coalesce(sum(open_now.amount * coalesce(open_rates.amount_rate, 0)), 0) as revenue,
         coalesce(sum(coalesce(open_rates.win_rate, 0)), 0) as wins,
         coalesce(sum(open_now.amount * open_now.amount * coalesce(open_rates.win_rate, 0) * (1 - coalesce(open_rates.win_rate, 0))), 0) as revenue_variance,
-        coalesce(sum(coalesce(open_rates.win_rate, 0) * (1 - coalesce(open_rates.win_rate, 0))), 0) as wins_variance,
+        coalesce(sum(coalesce(open_rates.win_rate, 0) * (1 - coalesce(open_rates.win_rate, 0))), 0) as wins_variance
     from open_now
     left join open_rates on open_rates.band = open_now.band
 ),
@@ -317,7 +317,7 @@ deal_pipeline as (
 deal_to_come as (
     select
         coalesce(sum(deals.amount), 0) as revenue_then,
-        count(*) as wins_then,
+        count(*) as wins_then
     from deals
     cross join params
     where deals.deal_type = 'new'
@@ -330,7 +330,7 @@ deal_actuals as (
     select
         coalesce(sum(deals.amount) filter (where deals.is_won), 0) as revenue,
         count(*) filter (where deals.is_won and deals.deal_type = 'new') as wins,
-        coalesce(sum(deals.amount) filter (where deals.is_won and deals.deal_type <> 'new'), 0) as recurring_revenue,
+        coalesce(sum(deals.amount) filter (where deals.is_won and deals.deal_type <> 'new'), 0) as recurring_revenue
     from deals
     cross join params
     where deals.closed_at >= params.start_at and deals.closed_at < params.cutoff_at
@@ -342,7 +342,7 @@ won_by_month as (
         date_trunc('month', deals.closed_at) as closed_month,
         coalesce(sum(deals.amount) filter (where deals.deal_type in ('new', 'renewal')), 0) as contract_amount,
         coalesce(sum(deals.amount) filter (where deals.deal_type = 'renewal'), 0) as renewal_amount,
-        coalesce(sum(deals.amount) filter (where deals.deal_type in ('upsell', 'cross_sell')), 0) as expansion_amount,
+        coalesce(sum(deals.amount) filter (where deals.deal_type in ('upsell', 'cross_sell')), 0) as expansion_amount
     from deals
     cross join params
     where deals.is_won and deals.closed_at < params.cutoff_at
@@ -353,7 +353,7 @@ rate_window as (
     select
         window_month.month,
         -- the month's renewals due (won 12 months earlier) lie within the data
-        window_month.month - interval 12 month >= date_trunc('month', data_start.first_at) as has_due,
+        window_month.month - interval 12 month >= date_trunc('month', data_start.first_at) as has_due
     from params
     cross join data_start
     cross join lateral (
@@ -372,7 +372,7 @@ recurring_rates as (
             sum(won.renewal_amount) filter (where rate_window.has_due)
                 / nullif(sum(due.contract_amount) filter (where rate_window.has_due), 0)
         end as renewal_rate,
-        sum(coalesce(won.expansion_amount, 0)) / nullif(count(rate_window.month), 0) as expansion_per_month,
+        sum(coalesce(won.expansion_amount, 0)) / nullif(count(rate_window.month), 0) as expansion_per_month
     from rate_window
     left join won_by_month as won on won.closed_month = rate_window.month
     left join won_by_month as due on due.closed_month = rate_window.month - interval 12 month
@@ -382,7 +382,7 @@ remaining_months as (
     select
         month_start.month,
         date_diff('day', greatest(month_start.month, params.cutoff_at), least(month_start.month + interval 1 month, params.end_at))
-            / date_diff('day', month_start.month, month_start.month + interval 1 month) as share,
+            / date_diff('day', month_start.month, month_start.month + interval 1 month) as share
     from params
     cross join lateral (
         select unnest(generate_series(
@@ -400,7 +400,7 @@ recurring as (
             remaining_months.share * (coalesce(due.contract_amount, 0) * recurring_rates.renewal_rate + recurring_rates.expansion_per_month)
         ), 0) as revenue,
         any_value(recurring_rates.renewal_rate) as renewal_rate,
-        any_value(recurring_rates.expansion_per_month) as expansion_per_month,
+        any_value(recurring_rates.expansion_per_month) as expansion_per_month
     from recurring_rates
     left join remaining_months on true
     left join won_by_month as due on due.closed_month = remaining_months.month - interval 12 month
@@ -418,12 +418,12 @@ final as (
         deal_pipeline.revenue_variance as pipeline_variance,
         deal_actuals.recurring_revenue as recurring_to_date,
         recurring.renewal_rate,
-        recurring.expansion_per_month,
+        recurring.expansion_per_month
     from deal_actuals, deal_pipeline, deal_to_come, growth, recurring
     union all
     select
         'new_wins', '(all)', 1, deal_actuals.wins, deal_pipeline.wins, deal_to_come.wins_then * growth.ratio, 0,
-        deal_pipeline.wins_variance, 0, null, null,
+        deal_pipeline.wins_variance, 0, null, null
     from deal_actuals, deal_pipeline, deal_to_come, growth
     union all
     select
@@ -437,7 +437,7 @@ final as (
         coalesce(stage_pipeline.pipeline_variance, 0),
         0,
         null,
-        null,
+        null
     from stages
     cross join growth
     left join stage_actuals on stage_actuals.stage = stages.stage

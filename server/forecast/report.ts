@@ -21,7 +21,7 @@ select
     forecast,
     pace,
     forecast_ape,
-    pace_ape,
+    pace_ape
 from marts.forecast_backtest
 left join marts.funnel_stages using (stage)
 order by metric = 'stage_volume', metric desc, funnel_position, period_label, months_remaining desc`;

@@ -18,7 +18,7 @@ select
     strftime(least(
         (select min(timezone(settings.time_zone, timezone('UTC', reached_at))) from marts.lead_stage_reach),
         (select min(timezone(settings.time_zone, timezone('UTC', created_at))) from marts.deals)
-    ), '%Y-%m-%d') as first_data_date,
+    ), '%Y-%m-%d') as first_data_date
 from marts.settings as settings`;
 
 export async function readForecastSettings(query: Query): Promise<ForecastSettings | null> {
