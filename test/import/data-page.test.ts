@@ -66,19 +66,21 @@ describe('GET /api/imports', () => {
     expect(body.sources[0]!.quarantineAvailable).toBe(true);
   });
 
-  it('serves a quarantine file, and 404 for an id that is not an import', async () => {
-    const res = await fetch(`${t.url}/api/imports/${hubspot.manifest.id}/quarantine.csv`, {
-      headers: { authorization: t.token() },
-    });
+  it('serves a quarantine file to a role allowed personal data, and 404 for an id that is not an import', async () => {
+    // the files hold source rows (emails): the personal-data rule of security/policy.ts applies
+    const quarantine = `${t.url}/api/imports/${hubspot.manifest.id}/quarantine.csv`;
+    expect((await fetch(quarantine, { headers: { authorization: t.token({ role: 'executive' }) } })).status).toBe(403);
+    const analyst = t.token({ role: 'analyst' } as never);
+    const res = await fetch(quarantine, { headers: { authorization: analyst } });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe(readFileSync(path.join(hubspot.dir!, 'quarantine.csv'), 'utf8'));
     const merges = await fetch(`${t.url}/api/imports/${salesforce.manifest.id}/merges.csv`, {
-      headers: { authorization: t.token() },
+      headers: { authorization: analyst },
     });
     expect(await merges.text()).toBe(readFileSync(path.join(salesforce.dir!, 'merges.csv'), 'utf8'));
     expect((await t.request(`/api/imports/${hubspot.manifest.id}/manifest.json`)).status).not.toBe(200);
-    expect((await t.request('/api/imports/..%2F..%2Fetc/quarantine.csv')).status).toBe(404);
-    expect((await t.request('/api/imports/20250101T000000000Z-nothing/quarantine.csv')).status).toBe(404);
+    expect((await t.request('/api/imports/..%2F..%2Fetc/quarantine.csv', { token: analyst })).status).toBe(404);
+    expect((await t.request('/api/imports/20250101T000000000Z-nothing/quarantine.csv', { token: analyst })).status).toBe(404);
   });
 });
 
@@ -86,6 +88,8 @@ for (const locale of ['ja', 'en'] as const) {
   describe(`the /data page in ${locale === 'ja' ? 'Japanese' : 'English'}`, () => {
     it('shows each source’s last import, its quarantine reasons and unmapped values, and downloads the quarantine file', async () => {
       const { context, page, problems } = await openPage(browser, { locale: locale === 'ja' ? 'ja-JP' : 'en-US' });
+      // an analyst, as an authenticating proxy would sign in: the quarantine file holds personal data
+      await context.setExtraHTTPHeaders({ authorization: `Bearer ${t.token({ role: 'analyst' } as never)}` });
       page.on('response', (r) => {
         if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`);
       });
