@@ -17,7 +17,7 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Browser } from 'playwright-core';
 import { projectRoot } from '../../server/config';
-import { formatCount, formatDate, formatSignedPercent, type Locale } from '../../dashboard/src/lib/format';
+import { formatCount, formatDate, formatSignedPercent, formatYen, type Locale } from '../../dashboard/src/lib/format';
 import { launchBrowser, openPage, screenshot } from '../support/browser';
 import { waitForCards } from './dashboard-pages';
 import { startDashboardEnv, type DashboardEnv } from './dashboard-fixture';
@@ -83,6 +83,19 @@ describe('board and review agree on the year-over-year change (definition 17)', 
         const winsTitle = locale === 'ja' ? '新規受注件数' : 'New wins';
         const winsTile = page.locator('section[data-card-state]', { has: page.locator(`h3:text-is("${winsTitle}")`) });
         const boardWins = strip(await winsTile.locator('[data-change]').textContent());
+        // the KPI tree shows the running year's landing forecast (definition 18) beside its plans
+        const landing = await env.t.load({
+          measures: ['landing_forecast.forecast'],
+          filters: [
+            { member: 'landing_forecast.metric', operator: 'equals', values: ['revenue'] },
+            { member: 'landing_forecast.period_type', operator: 'equals', values: ['fiscal_year'] },
+          ],
+        });
+        expect(landing.status).toBe(200);
+        const landed = Number(landing.body.data[0]['landing_forecast.forecast']);
+        expect(await page.locator('tr[data-node="revenue"] td[data-col="landing"]').first().textContent()).toMatch(
+          new RegExp(`^${formatYen(landed, locale).replace(/[.$]/g, '\\$&')}`),
+        );
         await screenshot(page, `like-windows-board-${locale}`);
 
         await page.goto(`${env.t.url}/review`);

@@ -13,7 +13,7 @@
  * point and the same days a year earlier (docs/metrics.md, definition 17) —
  * and the card says through which day.
  */
-import { KPI_TREE } from '../api/views';
+import { KPI_TREE, LANDING_FORECAST } from '../api/views';
 import { CardFrame } from '../components/card-frame';
 import { KpiTree } from '../components/kpi-tree';
 import { Segmented } from '../components/page-header';
@@ -131,6 +131,30 @@ export function useKpiTreeRows() {
   });
 }
 
+/** The KPI tree's nodes that the landing forecast covers: its revenue and its new wins. */
+const LANDING_NODE: Record<string, string> = { revenue: 'revenue', new_wins: 'wins' };
+
+/**
+ * The landing forecast (definition 18) of the running period, keyed by KPI tree node; null for a
+ * closed period or a narrowed view (the forecast is company-wide).
+ */
+function useLandingByNode(periodType: string, wanted: boolean) {
+  const q = useViewQuery({
+    measures: [LANDING_FORECAST.forecast, LANDING_FORECAST.forecastLow, LANDING_FORECAST.forecastHigh],
+    dimensions: [LANDING_FORECAST.periodType, LANDING_FORECAST.metric],
+    filters: [{ member: LANDING_FORECAST.metric, operator: 'equals', values: Object.keys(LANDING_NODE) }],
+  });
+  if (!wanted || q.status !== 'ready') return null;
+  const byNode: Record<string, { forecast: number; low: number | null; high: number | null }> = {};
+  for (const r of q.rows) {
+    const node = LANDING_NODE[str(r, LANDING_FORECAST.metric) ?? ''];
+    const forecast = num(r, LANDING_FORECAST.forecast);
+    if (!node || forecast == null || str(r, LANDING_FORECAST.periodType) !== periodType) continue;
+    byNode[node] = { forecast, low: num(r, LANDING_FORECAST.forecastLow), high: num(r, LANDING_FORECAST.forecastHigh) };
+  }
+  return Object.keys(byNode).length ? byNode : null;
+}
+
 export function ComparisonPicker() {
   const { t } = useI18n();
   const [comparison, setComparison] = useComparison();
@@ -150,9 +174,10 @@ export function KpiTreeCard({ height = 520, link, picker = true }: { height?: nu
   const { period, filters } = useFilters();
   const [comparison] = useComparison();
   const q = useKpiTreeRows();
+  const narrowed = filters.segment || filters.channel;
   const nodes = rowsToNodes(q.rows, locale);
   const partial = q.rows.some((r) => bool(r, KPI_TREE.isPartial));
-  const narrowed = filters.segment || filters.channel;
+  const landing = useLandingByNode(PERIOD_TYPE[period.kind], partial && !narrowed);
   return (
     <CardFrame
       title={t('kpiTree.title')}
@@ -175,6 +200,7 @@ export function KpiTreeCard({ height = 520, link, picker = true }: { height?: nu
         comparison={comparison}
         currency={settings.currency}
         fullPlanLabel={partial ? t(period.kind === 'year' ? 'windows.fullYearPlan' : 'windows.fullPeriodPlan') : null}
+        landing={landing}
       />
     </CardFrame>
   );

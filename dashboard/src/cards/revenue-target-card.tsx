@@ -114,7 +114,7 @@ export function RevenueTargetCard() {
     <CardFrame
       title={t('board.revenue.title')}
       subtitle={t('board.revenue.subtitle', { fy: formatPeriodKey(fy.key, locale) })}
-      height={262}
+      height={300}
       state={q}
       unapplied={dealFilters.unapplied}
       emptyReason={t('board.revenue.empty', { fy: formatPeriodKey(fy.key, locale) })}

@@ -87,4 +87,34 @@ describe('KpiTree', () => {
     expect(within(rows[2]!).getAllByRole('cell')[1]!.textContent).toBe('–');
     expect(document.querySelector('[data-weakest]')).toBeNull();
   });
+
+  it('shows the landing forecast with its interval on the nodes that have one, a dash elsewhere', () => {
+    render(
+      <I18nProvider initial="ja">
+        <KpiTree
+          nodes={nodes}
+          comparison="plan"
+          fullPlanLabel="通期計画"
+          landing={{
+            revenue: { forecast: 350_000_000, low: 311_000_000, high: 401_000_000 },
+            wins: { forecast: 234, low: 219, high: 252 },
+          }}
+        />
+      </I18nProvider>,
+    );
+    expect(screen.getByRole('columnheader', { name: '着地見込み' })).toBeTruthy();
+    const cell = (node: string) => document.querySelector(`[data-node="${node}"] [data-col="landing"]`)?.textContent;
+    expect(cell('revenue')).toBe('3.5億円80% 区間 3.11億円 〜 4.01億円');
+    expect(cell('wins')).toBe('23480% 区間 219 〜 252');
+    expect(cell('opportunities')).toBe('–');
+  });
+
+  it('has no landing column for a closed period', () => {
+    render(
+      <I18nProvider initial="en">
+        <KpiTree nodes={nodes} comparison="plan" />
+      </I18nProvider>,
+    );
+    expect(screen.queryByRole('columnheader', { name: 'Landing forecast' })).toBeNull();
+  });
 });

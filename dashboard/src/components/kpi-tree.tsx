@@ -23,6 +23,7 @@ import {
   formatSignedYen,
   toNumber,
   type Locale,
+  type Unit,
 } from '../lib/format';
 import { FlagIcon } from './icons';
 
@@ -38,6 +39,12 @@ export interface KpiTreeProps {
    * period's plan (通期計画) beside it.
    */
   fullPlanLabel?: string | null;
+  /**
+   * The landing forecast (definition 18) of the nodes that have one (the
+   * period's revenue and new wins), shown in its own column while the period
+   * runs; absent for a closed period.
+   */
+  landing?: Record<string, { forecast: number; low: number | null; high: number | null }> | null;
 }
 
 /** The days a window counts (its end is exclusive): months when it ends on a month end, else days (a live period). */
@@ -48,7 +55,7 @@ function windowText(window: { start: string; end: string }, locale: Locale): { f
     : { from: formatDate(window.start, locale), to: formatDate(last, locale) };
 }
 
-export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth, fullPlanLabel = null }: KpiTreeProps) {
+export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth, fullPlanLabel = null, landing = null }: KpiTreeProps) {
   const { t, locale } = useI18n();
   const ordered = orderTree(nodes).filter((n) => maxDepth === undefined || n.depth <= maxDepth);
   const weakest = findWeakestLink(nodes, comparison);
@@ -75,6 +82,11 @@ export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth, fullPla
             {fullPlanLabel ? (
               <th scope="col" className="px-3 py-2 text-right font-medium">
                 {fullPlanLabel}
+              </th>
+            ) : null}
+            {landing ? (
+              <th scope="col" className="px-3 py-2 text-right font-medium">
+                {t('kpiTree.col.landing')}
               </th>
             ) : null}
             <th scope="col" className="px-3 py-2 text-right font-medium">
@@ -141,6 +153,7 @@ export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth, fullPla
                     {formatByUnit(n.planFull ?? null, n.unit, locale, currency)}
                   </td>
                 ) : null}
+                {landing ? <LandingCell value={landing[n.key] ?? null} unit={n.unit} currency={currency} /> : null}
                 <td className="px-3 py-1.5 text-right tabular-nums">{change}</td>
                 <td className="px-3 py-1.5">
                   {effect === null ? (
@@ -158,6 +171,33 @@ export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth, fullPla
         </tbody>
       </table>
     </div>
+  );
+}
+
+function LandingCell({
+  value,
+  unit,
+  currency,
+}: {
+  value: { forecast: number; low: number | null; high: number | null } | null;
+  unit: Unit;
+  currency: string;
+}) {
+  const { t, locale } = useI18n();
+  const money = (v: number | null) => formatByUnit(v, unit, locale, currency);
+  return (
+    <td className="px-3 py-1.5 text-right tabular-nums text-tremor-content" data-col="landing">
+      {value ? (
+        <>
+          <span className="font-medium text-tremor-content-strong">{money(value.forecast)}</span>
+          <span className="block whitespace-nowrap text-[11px] leading-4 text-tremor-content-subtle">
+            {t('plan.forecast.interval', { low: money(value.low), high: money(value.high) })}
+          </span>
+        </>
+      ) : (
+        <span className="text-tremor-content-subtle">–</span>
+      )}
+    </td>
   );
 }
 
