@@ -146,6 +146,12 @@ async function main() {
     case 'token': {
       const ttl = Number(values.ttl);
       if (!Number.isInteger(ttl) || ttl <= 0) throw new ConfigError('--ttl must be a positive number of seconds');
+      // the server refuses a token living longer than its limit: say so here rather than print one it will refuse
+      if (ttl > config.security.limits.maxTokenLifetimeSeconds) {
+        throw new ConfigError(
+          `--ttl ${ttl} exceeds the longest token lifetime the server accepts (${config.security.limits.maxTokenLifetimeSeconds} s, REVCYCLE_MAX_TOKEN_LIFETIME_SECONDS)`,
+        );
+      }
       if (!values.role)
         throw new ConfigError(`--role is required: one of ${ROLES.join(', ')} (team needs --team, agency needs --channels)`);
       const scopes = values.scopes

@@ -81,6 +81,13 @@ describe('npm run token', () => {
     expect(bogus.stderr).toMatch(/carries no role/);
     expect(cli(['token', '--role', 'team']).stderr).toMatch(/exactly one team/);
   });
+  it('refuses a lifetime the server would refuse (longer than REVCYCLE_MAX_TOKEN_LIFETIME_SECONDS)', () => {
+    const long = cli(['token', '--role', 'executive', '--ttl', String(31 * 24 * 3600)]);
+    expect(long.code).toBe(1);
+    expect(long.stderr).toMatch(/exceeds the longest token lifetime the server accepts \(2592000 s/);
+    expect(long.stdout).toBe('');
+    expect(cli(['token', '--role', 'executive', '--ttl', String(30 * 24 * 3600)]).code).toBe(0);
+  });
 });
 
 describe('an identity provider (JWKS)', () => {
