@@ -66,6 +66,9 @@ export interface PublicError {
   fault: boolean;
 }
 
+const NO_ROLLUP_YET =
+  'No pre-aggregation is built yet for this query, and this API instance does not build them: the refresh worker builds them (check that it runs, in the same time zone as the query)';
+
 const TOO_COSTLY =
   'The query needed more time or memory than the server allows: narrow it (a shorter date range, a coarser granularity, fewer dimensions) or try again later';
 
@@ -86,6 +89,10 @@ export function publicQueryError(e: unknown): PublicError {
       fault: false,
     };
   }
+  // A cluster's API instance that builds no rollup (CUBEJS_PRE_AGGREGATIONS_BUILDER=false) asked for one the refresh
+  // worker has not built: the deployment's state, not a fault of the query. Cube's text names the tables: logged only.
+  const text = String((err.error as Error | undefined)?.message ?? err.error ?? err.message ?? '');
+  if (/wasn't set up to build pre-aggregations/.test(text)) return { status: 503, error: NO_ROLLUP_YET, fault: true };
   if (err.type === 'UserError') {
     const text = publicText(err.message);
     return { status: 400, error: text ?? 'The query is not valid', fault: text === undefined };
