@@ -393,8 +393,8 @@ function oneQueryProblem(q: unknown, maxLimit: number, names: Names): string | n
     return `offset must be a whole number from 0 to ${MAX_OFFSET}, got ${show(q.offset)}`;
   for (const key of ['total', 'ungrouped'])
     if (q[key] !== undefined && typeof q[key] !== 'boolean') return `${key} must be true or false`;
-  if (q.responseFormat !== undefined && !['default', 'compact'].includes(q.responseFormat as string))
-    return 'responseFormat must be "default" or "compact"';
+  if (q.responseFormat !== undefined && !['default', 'compact', 'columnar'].includes(q.responseFormat as string))
+    return 'responseFormat must be "default", "compact" or "columnar"';
   for (const key of ['cache', 'cacheMode'])
     if (q[key] !== undefined && !CACHE_MODES.includes(q[key] as string)) return `${key} must be one of ${CACHE_MODES.join(', ')}`;
   const zone = timezoneProblem(q.timezone);
