@@ -50,6 +50,20 @@ export async function query(file: string, sql: string): Promise<Record<string, a
   }
 }
 
+/** One row of plain SQL over the bundled seed CSVs (DuckDB reading the files, no warehouse model), as numbers. */
+export async function fromCsv(sql: (file: (table: string) => string) => string): Promise<Record<string, number>> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    const file = (table: string) => `read_csv('${path.join(BUNDLED_SEEDS, `${table}.csv`)}', all_varchar = true)`;
+    const [row] = (await conn.runAndReadAll(sql(file))).getRowObjectsJS();
+    return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)]));
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
 export async function readSeed(seedsDir: string, table: string): Promise<Record<string, string>[]> {
   const text = await readFile(path.join(seedsDir, `${table}.csv`), 'utf8');
   return parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];

@@ -9,11 +9,9 @@
  * - no conversion in the KPI tree is above 100 %, in any period or column
  *   (definition 12), and the funnel branch counts new deals only.
  */
-import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { BUNDLED_SEEDS, buildTempWarehouse, MODEL_DIR, removeTempWarehouses } from '../attribution/helpers.js';
+import { BUNDLED_SEEDS, buildTempWarehouse, fromCsv, MODEL_DIR, removeTempWarehouses } from '../attribution/helpers.js';
 
 let t: TestServer;
 
@@ -25,20 +23,6 @@ afterAll(async () => {
   await t?.server.close();
   await removeTempWarehouses();
 });
-
-/** Plain SQL over the seed CSVs. */
-async function fromCsv(sql: (file: (table: string) => string) => string): Promise<Record<string, number>> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const conn = await instance.connect();
-  try {
-    const file = (table: string) => `read_csv('${path.join(BUNDLED_SEEDS, `${table}.csv`)}', all_varchar = true)`;
-    const [row] = (await conn.runAndReadAll(sql(file))).getRowObjectsJS();
-    return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)]));
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
-}
 
 const FY = (y: number) => [`${y}-04-01`, `${y + 1}-03-31`];
 const local = (col: string) => `cast(timezone('Asia/Tokyo', cast(${col} as timestamptz)) as date)`;

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { BUNDLED_SEEDS, buildTempWarehouse, MODEL_DIR, query, removeTempWarehouses } from '../attribution/helpers.js';
+import { BUNDLED_SEEDS, buildTempWarehouse, fromCsv, MODEL_DIR, query, removeTempWarehouses } from '../attribution/helpers.js';
 import { components } from '../../server/forecast/landing.js';
 import { FORECAST_DOC } from '../../server/forecast/backtest-command.js';
 import { REPORT_END, REPORT_START, renderBacktestReport } from '../../server/forecast/report.js';
@@ -38,20 +38,6 @@ afterAll(async () => {
   await removeTempWarehouses();
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
-
-/** Plain SQL over the seed CSVs (DuckDB reading the files, no warehouse model). */
-async function fromCsv(sql: (file: (table: string) => string) => string): Promise<Record<string, number>> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const conn = await instance.connect();
-  try {
-    const file = (table: string) => `read_csv('${path.join(BUNDLED_SEEDS, `${table}.csv`)}', all_varchar = true)`;
-    const [row] = (await conn.runAndReadAll(sql(file))).getRowObjectsJS();
-    return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)]));
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
-}
 
 /** A seed time as a local (Asia/Tokyo) timestamp. */
 const local = (col: string) => `timezone('Asia/Tokyo', cast(${col} as timestamptz))`;
