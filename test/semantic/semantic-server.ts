@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Config } from '../../server/config';
 import { buildWarehouse, type BuildSummary } from '../../server/warehouse/index';
 import { startTestServer, type TestServer } from '../support/server';
 
@@ -25,11 +26,11 @@ export interface SemanticServer {
   close(): Promise<void>;
 }
 
-export async function startSemanticServer(seedsDir: string): Promise<SemanticServer> {
+export async function startSemanticServer(seedsDir: string, overrides: Partial<Config> = {}): Promise<SemanticServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'revcycle-semantic-'));
   const warehouse = path.join(dir, 'warehouse.duckdb');
   const build = await buildWarehouse({ seedsDir, warehousePath: warehouse, log: () => {} });
-  const t = await startTestServer({ warehousePath: warehouse, modelDir: MODEL_DIR, dashboardDist: '/nonexistent' });
+  const t = await startTestServer({ warehousePath: warehouse, modelDir: MODEL_DIR, dashboardDist: '/nonexistent', ...overrides });
   return {
     t,
     warehouse,
