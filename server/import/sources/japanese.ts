@@ -4,6 +4,7 @@
  * translation of ours. A label or value no source below gives is not here
  * (an export that uses one gets the importer's "found … / missing …"
  * message, or its value listed as unmapped, and a mapping file fills it).
+ * docs/import.md lists, per source, the labels read and those still missing.
  *
  * Salesforce
  *   [SF-1] Object reference (ja-jp), OpportunityHistory: the stage is 「フェーズ」,
@@ -18,8 +19,20 @@
  *   [SF-5] The headers of Lead and Opportunity report exports made by a user whose
  *          Salesforce language is Japanese: リード ID, メール, リード状況, 作成日,
  *          商談名, フェーズ, 金額, 完了予定日, 取引先名.
- *   Salesforce's own Japanese picklist values (Lead Status, Stage) are the org's:
- *   none is assumed here; a mapping file names them.
+ *   [SF-6] Object reference (ja-jp), OpportunityFieldHistory: OpportunityId's label is 「[商談 ID]」.
+ *          developer.salesforce.com/docs/atlas.ja-jp.194.0.object_reference.meta/object_reference/sforce_api_objects_opportunityfieldhistory.htm
+ *   [SF-7] Object reference (ja-jp), AccountHistory: AccountId's label is 「[取引先 ID]」 (and LeadHistory's
+ *          LeadId 「[リード ID]」, as SF-5).
+ *          developer.salesforce.com/docs/atlas.ja-jp.194.0.object_reference.meta/object_reference/sforce_api_objects_accounthistory.htm
+ *   [SF-8] Salesforce Help (ja) 000383384: the Closed Won stage is written 「[成立]」 ("商談 フェーズ値 ([成立] など)",
+ *          a report filtered on the 成立 status).
+ *          help.salesforce.com/s/articleView?id=000383384&language=ja
+ *   Not found in any source reachable here: the history reports' columns (Field / Event, Old Value,
+ *   New Value, Edit Date, Last Modified, To Stage), Closed Lost and the open stages, the Lead Status
+ *   values. Public org metadata shows orgs renaming Closed Won to 受注 or 成約 and Closed Lost to 失注
+ *   (okayasujun/learning-bridge and sabapathyn/autorabittest, force-app/main/default/
+ *   standardValueSetTranslations/OpportunityStage-ja.standardValueSetTranslation-meta.xml): these
+ *   picklist values are the org's own, and a mapping file names them.
  *
  * HubSpot (knowledge.hubspot.com, Japanese)
  *   [HS-1] jp/articles/kcs_article/contacts/what-is-the-difference-between-lifecycle-stage-and-lead-status:
@@ -45,12 +58,17 @@
  *   [HS-8] Public code that reads HubSpot's Japanese deal exports looks the id up as 「レコードID」
  *          (detect_col(…, ["取引id", "レコードid", "recordid", "dealid"])); HubSpot's own pages give
  *          no Japanese label for Record ID.
+ *   Not found: the Japanese labels of "Company name" and of the association columns ("Associated
+ *   Company IDs", "Associated Contact IDs"), and the open deal stages' Japanese names. A companies
+ *   export is therefore not recognised in Japanese, and Japanese deals are read without their company.
  *
  * Marketo
  *   [MK-1] Marketo Engage developer docs (ja), 標準フィールド, friendly labels:
  *          email 「メールアドレス」, company 「企業名」, leadSource 「リードのソース」.
  *          experienceleague.adobe.com/ja/docs/marketo-developer/marketo/rest/assets/list-of-standard-fields
  *   Marketo's revenue stages and program channels are the subscription's own: a mapping names them.
+ *   Not found: a Japanese label for createdAt (the standard field list has no row for it); a leads
+ *   export is read with createdAt / Created At.
  */
 
 export const SALESFORCE_JA = {
@@ -64,6 +82,14 @@ export const SALESFORCE_JA = {
   amount: '金額', // SF-5
   closeDate: '完了予定日', // SF-1, SF-5
   accountName: '取引先名', // SF-5
+  opportunityId: '商談 ID', // SF-6
+  accountId: '取引先 ID', // SF-7
+} as const;
+
+export const SALESFORCE_JA_VALUES = {
+  deal_status: {
+    成立: 'won', // SF-8
+  },
 } as const;
 
 export const HUBSPOT_JA = {

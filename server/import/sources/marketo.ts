@@ -108,7 +108,9 @@ export const marketo: SourceAdapter = {
         },
         { kind: 'program members', requires: ['leadId|Lead ID', 'programId|Program ID', 'membershipDate|Membership Date'] },
         { kind: 'programs', requires: ['id|Program ID|Id', 'name|Program Name|Name', 'channel|Channel'] },
-        { kind: 'leads', requires: ['id|Id', `email|Email Address|${JA.email}`] },
+        // createdAt is where every lead enters the funnel: a leads export without it is refused by its header
+        // (naming what is missing) rather than read into one quarantined row per lead.
+        { kind: 'leads', requires: ['id|Id', `email|Email Address|${JA.email}`, 'createdAt|Created At'] },
       ],
       ctx,
     );

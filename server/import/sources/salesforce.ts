@@ -34,7 +34,7 @@ import {
   type SourceDefaults,
 } from './common.js';
 import { classify, type SourceAdapter } from './index.js';
-import { SALESFORCE_JA } from './japanese.js';
+import { SALESFORCE_JA, SALESFORCE_JA_VALUES } from './japanese.js';
 
 export const salesforceDefaults: SourceDefaults = {
   stages: {
@@ -112,6 +112,8 @@ export const salesforceDefaults: SourceDefaults = {
     Downloaded: 'download',
   },
 };
+// The values Salesforce's Japanese UI writes (japanese.ts).
+Object.assign(salesforceDefaults.deal_status!, SALESFORCE_JA_VALUES.deal_status);
 
 /**
  * Report exports end with the report's name, copyright, confidentiality and
@@ -127,7 +129,11 @@ const isTrue = (v: string) => TRUE.has(v.toLowerCase());
 /** API name first, then report labels, English and Japanese (japanese.ts says where each Japanese label comes from). */
 const JA = SALESFORCE_JA;
 const F = {
-  id: (obj: string) => ['Id', `${obj} ID`, ...(obj === 'Lead' ? [JA.leadId] : [])],
+  id: (obj: string) => [
+    'Id',
+    `${obj} ID`,
+    ...({ Lead: [JA.leadId], Opportunity: [JA.opportunityId], Account: [JA.accountId] }[obj] ?? []),
+  ],
   email: ['Email', JA.email],
   created: ['CreatedDate', 'Created Date', 'Create Date', JA.createdDate],
   status: ['Status', 'Lead Status', JA.leadStatus],
@@ -136,7 +142,8 @@ const F = {
   modified: ['LastModifiedDate', 'Last Modified Date'],
   owner: ['Owner.Name', 'OwnerId', 'Lead Owner', 'Contact Owner', 'Account Owner', 'Opportunity Owner', 'Owner Name'],
   leadSource: ['LeadSource', 'Lead Source'],
-  accountId: ['AccountId', 'Account ID'],
+  accountId: ['AccountId', 'Account ID', JA.accountId],
+  accountName: ['Name', 'Account Name', JA.accountName],
 };
 
 function leadRef(ctx: ImportContext, r: Row): string | undefined {
@@ -152,7 +159,10 @@ export const salesforce: SourceAdapter = {
     const kinds = await classify(
       files,
       [
-        { kind: 'LeadHistory', requires: ['LeadId|Lead ID', 'Field|Field / Event', 'NewValue|New Value'] },
+        { kind: 'LeadHistory', requires: [`LeadId|Lead ID|${JA.leadId}`, 'Field|Field / Event', 'NewValue|New Value'] },
+        // Before OpportunityHistory: an Opportunity report names its id "Opportunity ID" and has a Created
+        // Date, as a history report does; only the opportunity carries its account's id.
+        { kind: 'Opportunity', requires: [F.id('Opportunity').join('|'), F.stage.join('|'), F.accountId.join('|')] },
         {
           kind: 'OpportunityHistory',
           requires: ['OpportunityId|Opportunity ID', 'StageName|To Stage|Stage', 'CreatedDate|Last Modified|Edit Date'],
@@ -161,11 +171,10 @@ export const salesforce: SourceAdapter = {
           kind: 'CampaignMember',
           requires: ['CampaignId|Campaign ID', 'LeadId|ContactId|Lead ID|Contact ID', 'Status|Member Status'],
         },
-        { kind: 'Opportunity', requires: ['Id|Opportunity ID', F.stage.join('|'), 'AccountId|Account ID'] },
         { kind: 'Lead', requires: [F.id('Lead').join('|'), F.email.join('|'), F.status.join('|')] },
-        { kind: 'Contact', requires: ['Id|Contact ID', F.email.join('|'), 'AccountId|Account ID'] },
+        { kind: 'Contact', requires: ['Id|Contact ID', F.email.join('|'), F.accountId.join('|')] },
         { kind: 'Campaign', requires: ['Id|Campaign ID', 'Name|Campaign Name', 'Type'] },
-        { kind: 'Account', requires: ['Id|Account ID', 'Name|Account Name'] },
+        { kind: 'Account', requires: [F.id('Account').join('|'), F.accountName.join('|')] },
       ],
       ctx,
     );
@@ -182,7 +191,7 @@ export const salesforce: SourceAdapter = {
         {
           source: ctx.source,
           account_key: key,
-          account_name: r.get('Name', 'Account Name'),
+          account_name: r.get(...F.accountName),
           domain: normaliseDomain(r.get('Website')),
           industry: r.get('Industry').toLowerCase() || null,
           employee_band: employeeBand(r.get('NumberOfEmployees', 'Employees')),
@@ -267,7 +276,7 @@ export const salesforce: SourceAdapter = {
     await each('LeadHistory', (r) => {
       const field = r.get('Field', 'Field / Event');
       if (!['Status', 'Lead Status', 'leadStatus'].includes(field)) return; // other fields' history is not stage history
-      const lead = r.key(['LeadId', 'Lead ID'], { required: true });
+      const lead = r.key(['LeadId', 'Lead ID', JA.leadId], { required: true });
       const to = r.mapped('stages', ['NewValue', 'New Value'], { required: true });
       const from = r.get('OldValue', 'Old Value') ? r.mapped('stages', ['OldValue', 'Old Value'], { required: true }) : undefined;
       const at = r.time(['CreatedDate', 'Edit Date', 'Created Date'], { required: true });
