@@ -18,6 +18,13 @@ export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.u
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'trace';
 
+/**
+ * Where an import can be held for a fault test (REVCYCLE_IMPORT_HOLD_AT): after reading, after the merge, once the
+ * new warehouse is prepared, just before and just after the swap, after the import directory's rename.
+ */
+export const IMPORT_HOLD_PHASES = ['read', 'merged', 'prepared', 'before-swap', 'after-swap', 'renamed'] as const;
+export type ImportHoldPhase = (typeof IMPORT_HOLD_PHASES)[number];
+
 export interface Config {
   port: number;
   apiSecret: string;
@@ -45,6 +52,8 @@ export interface Config {
   bundledSeedsDir: string;
   /** Where seedsDir came from: REVCYCLE_SEEDS, the latest complete import, or the bundled sample. */
   seedsFrom: 'env' | 'import' | 'bundled';
+  /** Fault tests only (REVCYCLE_IMPORT_HOLD_AT): the phase at which `npm run import` waits to be killed. */
+  importHoldAt?: ImportHoldPhase;
   /** DuckDB's resources for the warehouse build and imports (the DuckDB block below). */
   duckdb: DuckDbSettings;
   /** The same for the server's driver: its own memory limit (REVCYCLE_DUCKDB_SERVER_MEMORY_LIMIT). */
@@ -350,6 +359,13 @@ function parseTimeZones(name: string, raw: string | undefined, fallback: string)
 
 const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'info', 'trace'];
 
+function parseHoldPhase(raw: string | undefined): ImportHoldPhase | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!(IMPORT_HOLD_PHASES as readonly string[]).includes(raw))
+    throw new ConfigError(`REVCYCLE_IMPORT_HOLD_AT must be one of ${IMPORT_HOLD_PHASES.join(', ')}, got "${raw}"`);
+  return raw as ImportHoldPhase;
+}
+
 function parsePort(raw: string | undefined): number {
   if (raw === undefined || raw === '') return 4000;
   const port = Number(raw);
@@ -426,6 +442,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importsDir,
     bundledSeedsDir,
     seedsFrom: env.REVCYCLE_SEEDS ? 'env' : imported ? 'import' : 'bundled',
+    importHoldAt: parseHoldPhase(env.REVCYCLE_IMPORT_HOLD_AT),
     duckdb,
     serverDuckdb: loadServerDuckDbSettings(env, duckdb),
     warehouseUrl: parseWarehouseUrl(env.REVCYCLE_WAREHOUSE_URL),

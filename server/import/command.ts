@@ -58,6 +58,7 @@ export async function importCommand(config: Config, args: string[]): Promise<num
       build: !parsed.values['no-build'],
       importsDir: config.importsDir,
       warehousePath: config.warehousePath,
+      holdAt: config.importHoldAt,
       defaultsDir: config.bundledSeedsDir,
       log: (line) => console.log(line),
       onProgress: bar

@@ -21,6 +21,7 @@ import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import type { ImportHoldPhase } from '../config.js';
 import { Batch, type FileReport, type Unmapped } from './batch.js';
 import { DateReader } from './dates.js';
 import { exportTime } from './as-of.js';
@@ -64,6 +65,8 @@ export interface ImportOptions {
   onProgress?: (file: string, bytes: number, total: number) => void;
   /** Working directory that file names are shown relative to. */
   cwd?: string;
+  /** Fault tests only: the phase to wait at, to be killed there (config.importHoldAt). */
+  holdAt?: ImportHoldPhase;
 }
 
 export interface SourceRun {
@@ -236,17 +239,17 @@ async function writeSynced(file: string, text: string) {
 }
 
 /**
- * Fault tests only: with REVCYCLE_IMPORT_HOLD_AT=<phase> the import says
- * "holding at <phase>" and waits there to be killed (phases: read, merged,
- * prepared, before-swap, after-swap, renamed).
+ * Fault tests only: with holdAt (REVCYCLE_IMPORT_HOLD_AT, read in config.ts) the import says "holding at <phase>"
+ * and waits there to be killed.
  */
-async function hold(phase: string) {
-  if (process.env.REVCYCLE_IMPORT_HOLD_AT !== phase) return;
+async function holdAt(wanted: ImportHoldPhase | undefined, phase: ImportHoldPhase) {
+  if (wanted !== phase) return;
   console.log(`holding at ${phase}`);
   await new Promise(() => {});
 }
 
 export async function runImport(o: ImportOptions): Promise<ImportResult> {
+  const hold = (phase: ImportHoldPhase) => holdAt(o.holdAt, phase);
   const adapter = SOURCES[o.source] ?? (o.mappingFile ? generic : undefined);
   if (!adapter)
     throw new ImportInputError(

@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../../server/config';
+import { ConfigError, loadConfig } from '../../server/config';
 import { FIXTURES, PROJECT_ROOT, importArea } from './helpers';
 
 const area = importArea();
@@ -30,4 +30,15 @@ describe('the seeds folder the server builds from', () => {
     });
     expect(config({ REVCYCLE_SEEDS: '/srv/my-tables' })).toMatchObject({ seedsDir: '/srv/my-tables', seedsFrom: 'env' });
   }, 60_000);
+});
+
+describe('REVCYCLE_IMPORT_HOLD_AT (fault tests)', () => {
+  it('is read and checked with the other settings: a phase, nothing when unset, a clear error otherwise', () => {
+    expect(config().importHoldAt).toBeUndefined();
+    expect(config({ REVCYCLE_IMPORT_HOLD_AT: 'after-swap' }).importHoldAt).toBe('after-swap');
+    expect(() => config({ REVCYCLE_IMPORT_HOLD_AT: 'after-swapp' })).toThrow(ConfigError);
+    expect(() => config({ REVCYCLE_IMPORT_HOLD_AT: 'after-swapp' })).toThrow(
+      'REVCYCLE_IMPORT_HOLD_AT must be one of read, merged, prepared, before-swap, after-swap, renamed, got "after-swapp"',
+    );
+  });
 });
