@@ -3,11 +3,20 @@
  * and the dashboard's data page. Browser-safe: types only.
  */
 
+/** Report lines that are not records: 合計 / Total and 小計 / Subtotal lines, group headings, the report's footer. */
+export interface SkippedLines {
+  total: number;
+  group: number;
+  footer: number;
+}
+
 export interface ImportFileReport {
   file: string;
   kind: string;
   encoding: string;
   rows: number;
+  /** Absent when the file had none (and in manifests written before lines were counted). */
+  skipped?: SkippedLines;
 }
 
 export interface ImportSourceStatus {
@@ -17,6 +26,8 @@ export interface ImportSourceStatus {
   finishedAt: string;
   files: ImportFileReport[];
   read: number;
+  /** Lines skipped as not records, all files together, neither imported nor quarantined (absent in older manifests). */
+  skipped?: SkippedLines;
   accepted: number;
   quarantinedRows: number;
   /** Quarantine entries per reason. */

@@ -12,6 +12,7 @@ import type { Browser } from 'playwright-core';
 import type { ImportResult } from '../../server/import/index';
 import type { ImportsStatus } from '../../server/contract/imports';
 import { formatCount } from '../../dashboard/src/lib/format';
+import { messages } from '../../dashboard/src/i18n/messages';
 import { launchBrowser, openPage, screenshot } from '../support/browser';
 import { startTestServer, type TestServer } from '../support/server';
 import { buildDashboard } from '../e2e/dashboard-fixture';
@@ -64,6 +65,16 @@ describe('GET /api/imports', () => {
       ['salesforce', salesforce.manifest.id, 33, 32, 1],
     ]);
     expect(body.sources[0]!.quarantineAvailable).toBe(true);
+    // The import summary's skipped report lines, per source and per file (the new-leads report: 合計 and footer).
+    expect(body.sources.map((s) => s.skipped)).toEqual([
+      { total: 0, group: 0, footer: 0 },
+      { total: 1, group: 0, footer: 5 },
+    ]);
+    expect(body.sources[1]!.files.find((f) => f.file.endsWith('report-new-leads-2025-06.csv'))!.skipped).toEqual({
+      total: 1,
+      group: 0,
+      footer: 5,
+    });
   });
 
   it('serves a quarantine file to a role allowed personal data, and 404 for an id that is not an import', async () => {
@@ -105,6 +116,15 @@ for (const locale of ['ja', 'en'] as const) {
         expect(await fig('salesforce.merges')).toBe(formatCount(salesforce.manifest.run.merges, locale));
         expect(salesforce.manifest.run.merges).toBe(3);
         expect(await fig('data.leads')).toBe(formatCount(salesforce.manifest.tables.leads, locale));
+        // The new-leads report's 合計 line and its five footer lines: skipped, and said so.
+        expect(salesforce.manifest.run.skipped).toEqual({ total: 1, group: 0, footer: 5 });
+        const skipped = messages[locale]['data.skipped']
+          .replace('{total}', formatCount(1, locale))
+          .replace('{group}', formatCount(0, locale))
+          .replace('{footer}', formatCount(5, locale));
+        expect(await page.locator('[data-skipped="salesforce"]').textContent()).toBe(skipped);
+        // HubSpot's exports have no such lines: nothing said.
+        expect(await page.locator('[data-skipped="hubspot"]').count()).toBe(0);
         const hubspotCard = page.locator('[data-source="hubspot"]');
         expect(await hubspotCard.getByText('malformed email', { exact: true }).count()).toBe(1);
         expect(await hubspotCard.getByText('Trade Fair', { exact: true }).count()).toBe(1);

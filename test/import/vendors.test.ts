@@ -109,7 +109,8 @@ describe('Salesforce exports (Data Loader and a Shift_JIS report export)', () =>
 
   it('reads the report export: Shift_JIS detected, labels, local times, the footer ignored', () => {
     const report = result.manifest.run.files.find((f) => f.file.endsWith('report-new-leads-2025-06.csv'))!;
-    expect(report).toMatchObject({ kind: 'Lead', encoding: 'cp932', rows: 2 });
+    // Its 合計 (2) line and five footer lines are not records: skipped and counted, not read.
+    expect(report).toMatchObject({ kind: 'Lead', encoding: 'cp932', rows: 2, skipped: { total: 1, group: 0, footer: 5 } });
     const leads = area.table(result, 'leads');
     // "2025/06/02 9:15" Asia/Tokyo → 00:15 UTC; ＭＡＫＯＴＯ＠ｅｐｓｉｌｏｎ.example.jp folded.
     expect(leads.find((l) => l.email === 'mika@epsilon.example.jp')!.created_at).toBe('2025-06-02T00:15:00.000Z');

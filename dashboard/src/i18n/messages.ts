@@ -428,6 +428,8 @@ export const en = {
   'data.kind': 'Kind',
   'data.encoding': 'Encoding',
   'data.rows': 'Rows',
+  'data.skipped':
+    'Report lines skipped as not records (neither imported nor quarantined): {total} total/subtotal, {group} group heading, {footer} footer',
   'data.reasons': 'Why rows were quarantined',
   'data.noReasons': 'No row was quarantined.',
   'data.downloadQuarantine': 'Download quarantine file',
@@ -871,6 +873,8 @@ export const ja: Record<MessageKey, string> = {
   'data.kind': '種類',
   'data.encoding': '文字コード',
   'data.rows': '行数',
+  'data.skipped':
+    'レコードでない行を読み飛ばしました (取り込みも隔離もしていません): 合計・小計 {total} 行、グループ見出し {group} 行、フッター {footer} 行',
   'data.reasons': '隔離した理由',
   'data.noReasons': '隔離した行はありません。',
   'data.downloadQuarantine': '隔離ファイルをダウンロード',

@@ -66,6 +66,8 @@ function SourceCard({ s }: { s: ImportSourceStatus }) {
     Object.entries(values).map(([value, u]) => ({ kind, value, ...u })),
   );
   const when = `${formatDate(s.finishedAt, locale)} ${s.finishedAt.slice(11, 16)} UTC`;
+  // Report lines that are not records (合計 / 小計, group headings, footer): said, since they are neither read nor quarantined.
+  const skipped = s.skipped ? s.skipped.total + s.skipped.group + s.skipped.footer : 0;
   return (
     // A plain card, not CardFrame: a source's report is as long as its files and reasons, so no fixed body height.
     <Card className="p-5">
@@ -98,6 +100,15 @@ function SourceCard({ s }: { s: ImportSourceStatus }) {
             )}
           </div>
         </div>
+        {skipped > 0 && (
+          <p className="text-tremor-content" data-skipped={s.source}>
+            {t('data.skipped', {
+              total: formatCount(s.skipped!.total, locale),
+              group: formatCount(s.skipped!.group, locale),
+              footer: formatCount(s.skipped!.footer, locale),
+            })}
+          </p>
+        )}
         <table aria-label={t('data.files')}>
           <thead>
             <tr>
