@@ -4,9 +4,13 @@
  * comes from), CP932 with CRLF and `2025/4/1 9:05` from Salesforce, UTF-8
  * with BOM from HubSpot, Marketo's Japanese field labels. The organisation's
  * own picklist values (Salesforce lead statuses, Marketo revenue stages and
- * channels) come through a mapping file, as they would for a real org. The
- * files are written here, and every expected figure is counted off them by
- * hand in the comments.
+ * channels, Salesforce stages other than 成立) come through a mapping file, as
+ * they would for a real org. The files are written here, and every expected
+ * figure is counted off them by hand in the comments. Where a vendor's Japanese
+ * label is not known (history reports, HubSpot's company name and association
+ * columns, Marketo's creation date), the test pins what the importer does
+ * instead: it refuses the file naming what it found and what it misses, or
+ * quarantines what it cannot tie to anything.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
