@@ -113,6 +113,15 @@ export interface PackAction {
   windows: { before: string[]; after: string[] } | null;
 }
 
+/** A month of the fiscal year holding the period: revenue won and the revenue target (the board's chart). */
+export interface PackMonth {
+  /** 'YYYY-MM-01' */
+  month: string;
+  /** Null for a month after as-of. */
+  actual: number | null;
+  target: number | null;
+}
+
 export interface PackData {
   lang: PackLanguage;
   period: ResolvedPeriod;
@@ -121,6 +130,8 @@ export interface PackData {
   /** The meeting day actions are judged against ('YYYY-MM-DD' in the settings' zone). */
   today: string;
   kgi: PackKpi[];
+  /** The fiscal year's months, revenue against target, as the board's revenue card draws them. */
+  months: PackMonth[];
   /** Revenue's landing forecast while the period runs; null for a closed period (it has landed: its actual). */
   landing: PackLanding | null;
   funnel: { team: string; stages: PackFunnelStage[] }[];
@@ -253,6 +264,28 @@ async function landingOf(load: CubeLoad, period: ResolvedPeriod, windows: Period
   };
 }
 
+/** The board's revenue card query: won amount by closed month and the revenue target by fiscal month, for the fiscal year. */
+async function monthsOf(load: CubeLoad, period: ResolvedPeriod, settings: PackSettings): Promise<PackMonth[]> {
+  const fy = resolvePeriod(`FY${period.fiscalYear}`, settings.fiscalStartMonth);
+  const [won, targets] = await Promise.all([
+    load({
+      measures: ['deals.won_amount'],
+      timeDimensions: [{ dimension: 'deals.closed_at', granularity: 'month', dateRange: [fy.start, fy.end] }],
+    }),
+    load({
+      measures: ['targets.target'],
+      timeDimensions: [{ dimension: 'targets.fiscal_month', granularity: 'month', dateRange: [fy.start, fy.end] }],
+      filters: [{ member: 'targets.metric', operator: 'equals', values: ['revenue'] }],
+    }),
+  ]);
+  const at = (list: CubeRow[], key: string, m: string) => list.find((r) => String(r[key] ?? '').slice(0, 7) === m.slice(0, 7));
+  return fy.months.map((month) => ({
+    month,
+    actual: month <= settings.asOf ? (num(at(won, 'deals.closed_at.month', month), 'deals.won_amount') ?? 0) : null,
+    target: num(at(targets, 'targets.fiscal_month.month', month), 'targets.target'),
+  }));
+}
+
 async function stagesOf(load: CubeLoad, lang: PackLanguage) {
   const rows = await load({
     dimensions: ['stages.stage', 'stages.stage_order', 'stages.team', `stages.label_${lang}`],
@@ -323,8 +356,9 @@ export async function collectPack(load: CubeLoad, opts: CollectOptions): Promise
   const windows = periodWindows(period.kind, period.start, settings.asOf);
   const today = dayIn(opts.now ?? new Date(), settings.timeZone);
   const channelLabels = await channelLabelsOf(load, lang);
-  const [nodes, landing, stages, backlog, breaches] = await Promise.all([
+  const [nodes, months, landing, stages, backlog, breaches] = await Promise.all([
     treeNodes(load, period, lang, channelLabels),
+    monthsOf(load, period, settings),
     landingOf(load, period, windows),
     stagesOf(load, lang),
     backlogByTeam(load),
@@ -399,6 +433,7 @@ export async function collectPack(load: CubeLoad, opts: CollectOptions): Promise
     settings,
     today,
     kgi,
+    months,
     landing,
     funnel,
     backlog,

@@ -219,6 +219,60 @@ function change(actual: number | null, base: number | null, unit: Unit, lang: Pa
   };
 }
 
+/** Monthly columns of revenue won against a target line (the board's revenue chart); returns the y below. */
+function monthChart(doc: Doc, p: PackData, y: number, L: (k: PackLabel) => string): number {
+  const { lang } = p;
+  const h = 150;
+  const axisW = 56;
+  const x0 = MARGIN + axisW;
+  const w = CONTENT_W - axisW;
+  const max = Math.max(1, ...p.months.flatMap((m) => [m.actual ?? 0, m.target ?? 0]));
+  const slot = w / Math.max(1, p.months.length);
+  const yOf = (v: number) => y + h - (v / max) * h;
+  doc.lineWidth(0.4).strokeColor(RULE);
+  for (const f of [0, 0.5, 1]) {
+    doc
+      .moveTo(x0, yOf(max * f))
+      .lineTo(x0 + w, yOf(max * f))
+      .stroke();
+    line(doc, formatYen(max * f, lang, { currency: p.settings.currency }), MARGIN, yOf(max * f) - 4, axisW - 6, {
+      size: 6.5,
+      color: MUTED,
+      align: 'right',
+    });
+  }
+  p.months.forEach((m, i) => {
+    const cx = x0 + slot * i;
+    if (m.actual !== null) doc.rect(cx + slot * 0.2, yOf(m.actual), slot * 0.6, Math.max(0.5, (m.actual / max) * h)).fill(BLUE);
+    line(doc, formatMonth(m.month, lang, true), cx, y + h + 3, slot, { size: 6.5, color: MUTED, align: 'left' });
+  });
+  const points = p.months.map((m, i) => (m.target === null ? null : ([x0 + slot * (i + 0.5), yOf(m.target)] as const)));
+  doc.lineWidth(1.2).strokeColor(INK);
+  let open = false;
+  for (const pt of points) {
+    if (!pt) {
+      open = false;
+      continue;
+    }
+    if (open) doc.lineTo(pt[0], pt[1]);
+    else doc.moveTo(pt[0], pt[1]);
+    open = true;
+  }
+  doc.stroke();
+  for (const pt of points) if (pt) doc.circle(pt[0], pt[1], 1.6).fill(INK);
+  const legendY = y + h + 14;
+  doc.rect(x0, legendY + 1, 8, 6).fill(BLUE);
+  line(doc, L('chartActual'), x0 + 11, legendY, 120, { size: 7, color: MUTED });
+  doc
+    .moveTo(x0 + 130, legendY + 4)
+    .lineTo(x0 + 142, legendY + 4)
+    .lineWidth(1.2)
+    .strokeColor(INK)
+    .stroke();
+  line(doc, L('chartTarget'), x0 + 145, legendY, 120, { size: 7, color: MUTED });
+  return legendY + 14;
+}
+
 function pageOne(doc: Doc, p: PackData, L: (k: PackLabel, v?: Record<string, string | number>) => string) {
   const { lang } = p;
   const money = (v: number | null) => formatYen(v, lang, { currency: p.settings.currency });
@@ -237,15 +291,15 @@ function pageOne(doc: Doc, p: PackData, L: (k: PackLabel, v?: Record<string, str
   );
   y = section(doc, L(w.isPartial ? 'kgiTitle' : 'kgiTitleClosed'), y + 8);
   const cols: Column[] = [
-    { head: L('kpi'), width: 0.19 },
+    { head: L('kpi'), width: 0.23 },
     { head: L('actual'), width: 0.1, align: 'right' },
     { head: L(w.isPartial ? 'planToDate' : 'plan'), width: 0.1, align: 'right' },
     { head: L('vsPlan'), width: 0.09, align: 'right' },
-    { head: L('previous'), width: 0.1, align: 'right' },
+    { head: L('previous'), width: 0.09, align: 'right' },
     { head: L('vsPrevious'), width: 0.09, align: 'right' },
-    { head: L('yearAgo'), width: 0.1, align: 'right' },
+    { head: L('yearAgo'), width: 0.09, align: 'right' },
     { head: L('vsYearAgo'), width: 0.09, align: 'right' },
-    { head: L('fullPlan'), width: 0.14, align: 'right' },
+    { head: L('fullPlan'), width: 0.12, align: 'right' },
   ];
   const f = (v: number | null, unit: Unit) => formatByUnit(v, unit, lang, p.settings.currency);
   y = table(
@@ -324,6 +378,10 @@ function pageOne(doc: Doc, p: PackData, L: (k: PackLabel, v?: Record<string, str
     );
   } else {
     y = para(doc, L('landingNone'), y, { color: MUTED });
+  }
+  if (p.months.length) {
+    y = section(doc, L('chartTitle', { fy: formatPeriodKey(`FY${p.period.fiscalYear}`, lang) }), y + 8);
+    y = monthChart(doc, p, y + 4, L);
   }
   return y;
 }
@@ -481,27 +539,20 @@ function pageThree(doc: Doc, p: PackData, L: (k: PackLabel, v?: Record<string, s
       color: a.movement === 'better' ? GREEN : a.movement === 'worse' ? RED : INK,
     };
   };
-  const span = (months: string[]) =>
-    months.length === 1
-      ? formatMonth(months[0]!, lang, true)
-      : `${formatMonth(months[0]!, lang, true)}–${formatMonth(months.at(-1)!, lang, true)}`;
   y = table(
     doc,
     [
-      { head: L('dueOn'), width: 0.15 },
-      { head: L('status'), width: 0.1 },
-      { head: L('action'), width: 0.27 },
-      { head: L('owner'), width: 0.1 },
-      { head: 'KPI', width: 0.14 },
+      { head: L('dueOn'), width: 0.12 },
+      { head: L('status'), width: 0.11 },
+      { head: L('action'), width: 0.28 },
+      { head: L('owner'), width: 0.08 },
+      { head: 'KPI', width: 0.17 },
       { head: L('kpiBeforeAfter'), width: 0.24, align: 'right' },
     ],
     p.actions.listed.map((a) => [
-      {
-        text: `${formatDate(a.dueDate, lang)}${a.overdue ? ` ${L('overdue')}` : ''}`,
-        color: a.overdue ? RED : INK,
-        bold: a.overdue,
-      },
-      { text: L(`status.${a.status}` as PackLabel) },
+      { text: formatDate(a.dueDate, lang), color: a.overdue ? RED : INK, bold: a.overdue },
+      // an overdue action is not done: being late says more than open / in progress
+      a.overdue ? { text: L('overdue'), color: RED, bold: true } : { text: L(`status.${a.status}` as PackLabel) },
       { text: a.action },
       { text: a.owner },
       { text: a.kpiLabel ?? '–' },
@@ -509,8 +560,6 @@ function pageThree(doc: Doc, p: PackData, L: (k: PackLabel, v?: Record<string, s
     ]),
     y,
   );
-  const windows = p.actions.listed.find((a) => a.windows)?.windows;
-  if (windows) y = para(doc, `${span(windows.before)} → ${span(windows.after)}`, y, { size: 7, color: MUTED });
   if (p.actions.total > p.actions.listed.length)
     y = para(doc, L('actionsMore', { shown: p.actions.listed.length, total: p.actions.total }), y, { size: 7, color: MUTED });
   return y;

@@ -61,35 +61,37 @@ export async function screenshotPdf(bytes: Uint8Array, name: string, scale = 1.5
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage();
+    // The page renders with a module script of its own: a function passed to page.evaluate would be rewritten
+    // by Vitest's transform (its dynamic import becomes a helper the browser does not have).
+    const html = `<!doctype html><body style="margin:0;background:#ccc"><script type="module">
+      const pdfjs = await import('${ORIGIN}/pdf.mjs');
+      pdfjs.GlobalWorkerOptions.workerSrc = '${ORIGIN}/pdf.worker.mjs';
+      const doc = await pdfjs.getDocument({ url: '${ORIGIN}/doc.pdf' }).promise;
+      for (let i = 1; i <= doc.numPages; i++) {
+        const p = await doc.getPage(i);
+        const vp = p.getViewport({ scale: ${scale} });
+        const canvas = document.createElement('canvas');
+        canvas.id = 'page-' + i;
+        canvas.width = vp.width;
+        canvas.height = vp.height;
+        canvas.style.display = 'block';
+        canvas.style.marginBottom = '8px';
+        document.body.appendChild(canvas);
+        await p.render({ canvas, canvasContext: canvas.getContext('2d'), viewport: vp }).promise;
+      }
+      window.renderedPages = doc.numPages;
+    </script></body>`;
     await page.route(`${ORIGIN}/**`, (route) => {
       const file = new URL(route.request().url()).pathname.slice(1);
       if (file === 'doc.pdf') return route.fulfill({ body: Buffer.from(bytes), contentType: 'application/pdf' });
-      if (file === '')
-        return route.fulfill({ body: '<!doctype html><body style="margin:0;background:#ccc"></body>', contentType: 'text/html' });
+      if (file === '') return route.fulfill({ body: html, contentType: 'text/html' });
       return route.fulfill({ body: readFileSync(path.join(build, path.basename(file))), contentType: 'text/javascript' });
     });
     await page.goto(`${ORIGIN}/`);
-    const count = await page.evaluate(
-      async ({ origin, scale }) => {
-        const pdfjs = await import(`${origin}/pdf.mjs`);
-        pdfjs.GlobalWorkerOptions.workerSrc = `${origin}/pdf.worker.mjs`;
-        const doc = await pdfjs.getDocument({ url: `${origin}/doc.pdf` }).promise;
-        for (let i = 1; i <= doc.numPages; i++) {
-          const p = await doc.getPage(i);
-          const vp = p.getViewport({ scale });
-          const canvas = document.createElement('canvas');
-          canvas.id = `page-${i}`;
-          canvas.width = vp.width;
-          canvas.height = vp.height;
-          canvas.style.display = 'block';
-          canvas.style.marginBottom = '8px';
-          document.body.appendChild(canvas);
-          await p.render({ canvas, canvasContext: canvas.getContext('2d')!, viewport: vp }).promise;
-        }
-        return doc.numPages as number;
-      },
-      { origin: ORIGIN, scale },
-    );
+    const handle = await page.waitForFunction(() => (window as unknown as { renderedPages?: number }).renderedPages, null, {
+      timeout: 60_000,
+    });
+    const count = (await handle.jsonValue()) as number;
     mkdirSync(ARTIFACTS_DIR, { recursive: true });
     const files: string[] = [];
     for (let i = 1; i <= count; i++) {
