@@ -25,7 +25,7 @@
  */
 import type { Action } from '../contract/actions.js';
 import { HEADLINE_NODES, RELATIVE_PERIODS, type PackLanguage } from '../contract/meeting-pack.js';
-import { periodWindows, type DayRange, type PeriodWindows } from '../contract/period-windows.js';
+import { periodWindows, type PeriodWindows } from '../contract/period-windows.js';
 import type { CubeLoad, CubeRow } from '../deliver/cube-load.js';
 import { backlogByTeam, currentBreaches, type Breach, type TeamBacklog } from '../deliver/sla-messages.js';
 import { COUNT_NODE_STAGE } from '../engine/kpi-tree.js';
@@ -445,5 +445,3 @@ export async function collectPack(load: CubeLoad, opts: CollectOptions): Promise
     actions: { total: due.length, listed },
   };
 }
-
-export type { DayRange };
