@@ -123,16 +123,6 @@ export const VELOCITY_NOTE_JA =
 const COUNT_KEYS = ['leads', 'mql', 'sal', 'sql', 'opportunities', 'wins'] as const;
 type CountKey = (typeof COUNT_KEYS)[number];
 
-/** The funnel stage each count node of the tree counts (the stage's team owns the node: the meeting pack's funnel by team). */
-export const COUNT_NODE_STAGE: Record<CountKey, FunnelStage> = {
-  leads: 'lead',
-  mql: 'mql',
-  sal: 'sal',
-  sql: 'sql',
-  opportunities: 'opportunity',
-  wins: 'won',
-};
-
 const STAGE_LABEL: Record<FunnelStage, string> = {
   lead: 'lead',
   mql: 'MQL',

@@ -28,7 +28,7 @@ import { HEADLINE_NODES, RELATIVE_PERIODS, type PackLanguage } from '../contract
 import { periodWindows, type PeriodWindows } from '../contract/period-windows.js';
 import type { CubeLoad, CubeRow } from '../deliver/cube-load.js';
 import { backlogByTeam, currentBreaches, type Breach, type TeamBacklog } from '../deliver/sla-messages.js';
-import { COUNT_NODE_STAGE } from '../engine/kpi-tree.js';
+import { STAGE_OF_COUNT } from '../kpi/tree-rows.js';
 import type { Comparison, KpiTreeNode } from '../../dashboard/src/lib/build-kpi-tree.js';
 import { actionWindows, movement, windowMean, type Movement } from '../../dashboard/src/lib/compare-action-windows.js';
 import { fiscalQuarterOf, fiscalYearOf, type Unit } from '../../dashboard/src/lib/format.js';
@@ -380,7 +380,7 @@ export async function collectPack(load: CubeLoad, opts: CollectOptions): Promise
     .map(kpi);
 
   const stageInfo = new Map(stages.map((s) => [s.stage, s]));
-  const funnelStages = Object.entries(COUNT_NODE_STAGE)
+  const funnelStages = Object.entries(STAGE_OF_COUNT)
     .map(([node, stage]) => ({ node, stage, n: byKey.get(node), info: stageInfo.get(stage) }))
     .filter((x) => x.n && x.info);
   const teams = [...new Set(funnelStages.map((x) => x.info!.team))];
