@@ -26,7 +26,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config): Promise<RunningServer> {
+export interface StartOptions {
+  /** Run the schedule runner (default true; `npm run report` starts a server only to read figures). */
+  schedules?: boolean;
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const cube = createCube(config);
   const hasDashboard = existsSync(path.join(config.dashboardDist, 'index.html'));
   // Every rollup is built before the first request, and again for each new warehouse file before it is served.
@@ -72,7 +77,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   const address = server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
-  const schedules = startScheduleRunner(config, `http://127.0.0.1:${boundPort}`);
+  const schedules =
+    options.schedules === false ? { stop: async () => {} } : startScheduleRunner(config, `http://127.0.0.1:${boundPort}`);
   return {
     url: `http://localhost:${boundPort}`,
     port: boundPort,

@@ -9,6 +9,8 @@
  *   token            print an API token: --role executive|analyst|team|agency
  *                    [--team T] [--channels a,b] [--scopes meta,data] [--ttl S]
  *   import           bring your own data: import <source> <files…> (server/import/command.ts)
+ *   report           the meeting pack's PDF: report --period FY2026 --out pack.pdf [--lang ja|en]
+ *                    [--url <running server>] (server/report/pack-command.ts)
  *
  * `start` and `dev` check readiness before announcing the server: a
  * warehouse another process holds (DuckDB's file lock), or one that cannot
@@ -78,9 +80,9 @@ function printAccess(url: string, config: Config) {
 }
 
 /** Starts the server and waits until it can answer; exits non-zero with the reason when it cannot. */
-async function startReady(config: Config) {
+async function startReady(config: Config, options: import('./app.js').StartOptions = {}) {
   const { startServer } = await import('./app.js');
-  const server = await startServer(config);
+  const server = await startServer(config, options);
   try {
     await server.cube.checkReady();
   } catch (e) {
@@ -102,6 +104,16 @@ async function main() {
   if (command === 'import') {
     const { importCommand } = await import('./import/command.js');
     process.exit(await importCommand(loadConfig(), rest));
+  }
+  if (command === 'report') {
+    const { reportCommand } = await import('./report/pack-command.js');
+    const config = loadConfig();
+    process.exit(
+      await reportCommand(config, rest, {
+        ensureWarehouse: () => ensureWarehouse(config),
+        startReady: (c) => startReady(c, { schedules: false }),
+      }),
+    );
   }
   const { values } = parseArgs({
     args: rest,
@@ -171,7 +183,7 @@ async function main() {
       break;
     }
     default:
-      throw new ConfigError(`Unknown command "${command}". Commands: start, dev, build-warehouse, token, import`);
+      throw new ConfigError(`Unknown command "${command}". Commands: start, dev, build-warehouse, token, import, report`);
   }
 }
 

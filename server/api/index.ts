@@ -24,6 +24,8 @@ import { actionsRouter } from './actions.js';
 import { importsRouter } from './imports.js';
 import { journeyHandler } from './journey.js';
 import { schedulesHandler } from '../deliver/schedules-route.js';
+import { packHandler } from '../report/pack-route.js';
+import { PACK_ROUTE } from '../contract/meeting-pack.js';
 
 export interface ApiDeps {
   config: Config;
@@ -70,4 +72,5 @@ export function registerApiRoutes(app: express.Express, deps: ApiDeps) {
   app.get('/api/leads/:leadId/journey', requireRoute(deps.cube, 'journey'), journeyHandler(deps));
   // Schedules are company settings: the roles that may read the import status (executive, analyst) read them.
   app.get('/api/schedules', requireRoute(deps.cube, 'imports'), schedulesHandler(deps.config));
+  app.get(PACK_ROUTE, requireRoute(deps.cube, 'report'), packHandler(deps.config));
 }

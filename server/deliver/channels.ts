@@ -3,6 +3,11 @@
  * the connection is TLS from the start), Slack and Microsoft Teams incoming
  * webhooks, and a generic webhook whose JSON body is signed.
  *
+ * Attachments (the meeting pack's PDF) go with mail, and in a generic
+ * webhook's body as base64 (`attachments`: filename, contentType,
+ * contentBase64); Slack's and Teams' incoming webhooks cannot carry files,
+ * so a message to them says where to get it (its lines).
+ *
  * Generic webhook signature (docs/schedules.md): headers
  *   X-Revcycle-Timestamp: <unix seconds>
  *   X-Revcycle-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>
@@ -131,7 +136,14 @@ async function sendChannel(channel: ChannelConfig, m: Message, key: string): Pro
   try {
     if (channel.kind === 'slack') return await post(channel, slackBody(m), {});
     if (channel.kind === 'teams') return await post(channel, teamsBody(m), {});
-    const body = JSON.stringify({ delivery: key, subject: m.subject, text: m.lines.join('\n'), data: m.data });
+    // Files travel in the signed body, base64 (the meeting pack's PDF); Slack and Teams webhooks take none.
+    const body = JSON.stringify({
+      delivery: key,
+      subject: m.subject,
+      text: m.lines.join('\n'),
+      data: m.data,
+      ...(m.attachments?.length ? { attachments: m.attachments } : {}),
+    });
     const timestamp = Math.floor(Date.now() / 1000);
     await post(channel, body, {
       [TIMESTAMP_HEADER]: String(timestamp),

@@ -13,8 +13,15 @@ export type CubeLoad = (query: Record<string, unknown>) => Promise<CubeRow[]>;
 const CONTINUE_WAIT = 'Continue wait';
 
 export function cubeLoader(config: Config, serverUrl: string): CubeLoad {
+  return cubeLoaderWith(serverUrl, () =>
+    signToken(config.apiSecret, { sub: 'revcycle-schedules', role: 'analyst' }, 300, config.security),
+  );
+}
+
+/** The same with a caller's token (the meeting pack's route loads with the requester's own, so its scope applies). */
+export function cubeLoaderWith(serverUrl: string, tokenOf: () => string): CubeLoad {
   return async (query) => {
-    const token = signToken(config.apiSecret, { sub: 'revcycle-schedules', role: 'analyst' }, 300, config.security);
+    const token = tokenOf();
     for (let i = 0; i < 600; i++) {
       const res = await fetch(`${serverUrl}/cubejs-api/v1/load`, {
         method: 'POST',

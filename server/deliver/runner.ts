@@ -26,6 +26,8 @@ import { DeliveryLog, type DeliveryState, type LogState, type PlannedDelivery } 
 import { leaseFileLock, pgAdvisoryLock, type RunnerLock } from './runner-lock.js';
 import { cronOf, loadSchedules, ScheduleFileError, type Schedule } from './schedules.js';
 import { planSlaAlert, planWeeklySummary } from './sla-messages.js';
+import { ActionStore } from '../api/actions.js';
+import { planPack } from '../report/pack-delivery.js';
 
 export interface ScheduleRunner {
   /** One pass now (tests; the timer calls it too). */
@@ -96,8 +98,9 @@ export function startScheduleRunner(config: Config, serverUrl: string, env: Node
     }
   };
 
-  const plan = async (s: Schedule, run: string, zone: string, state: LogState): Promise<PlannedDelivery[]> => {
+  const plan = async (s: Schedule, run: string, zone: string, state: LogState, due: Date): Promise<PlannedDelivery[]> => {
     const ctx = { load, publicUrl, zone };
+    if (s.kind === 'pack') return planPack(ctx, s, run, { actions: await new ActionStore(config.stateDir).list(), dueAt: due });
     return s.kind === 'sla_alert'
       ? planSlaAlert(ctx, s, run, state.alerted.get(s.id) ?? new Set())
       : planWeeklySummary(ctx, s, run);
@@ -145,7 +148,7 @@ export function startScheduleRunner(config: Config, serverUrl: string, env: Node
         let deliveries: PlannedDelivery[] = [];
         let error: string | undefined;
         try {
-          deliveries = await plan(s, run, zone, state);
+          deliveries = await plan(s, run, zone, state, due);
         } catch (e) {
           error = `the content could not be made: ${(e as Error).message}`;
         }

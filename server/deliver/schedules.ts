@@ -7,7 +7,8 @@
  *   zone      an IANA zone the rule is read in; empty = the warehouse
  *             settings' zone (settings.csv `timezone`)
  *   kind      sla_alert (new SLA breaches, per team) | sla_weekly_summary
- *             (the backlog per team). The meeting pack is not built yet.
+ *             (the backlog per team) | pack (the meeting pack's PDF,
+ *             server/report/)
  *   target    mail addresses (a@x; b@y) or a channel name, whose webhook
  *             comes from REVCYCLE_CHANNEL_<NAME>_URL; `{team}` is replaced by
  *             the team a message is for (channel `{team}` → inside_sales)
@@ -15,6 +16,9 @@
  *   audience  the role of the people the target reaches (executive, analyst,
  *             team, agency; default team): whether a message may link to a
  *             lead's journey is decided by that role's personal-data rule
+ *   period    pack only (optional): the period the pack is for, a key
+ *             (FY2026, FY2026-Q3, 2026-11) or month | quarter | year, the
+ *             one holding as-of when the pack is made (default year)
  *
  * A bad row is named by file, line, column and reason; the whole file is
  * refused then (a half-read schedule list would silently drop a send).
@@ -22,9 +26,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { Cron } from 'croner';
+import { isPackPeriod } from '../contract/meeting-pack.js';
 import { ROLES, type Role } from '../security/roles.js';
 
-export const SCHEDULE_KINDS = ['sla_alert', 'sla_weekly_summary'] as const;
+export const SCHEDULE_KINDS = ['sla_alert', 'sla_weekly_summary', 'pack'] as const;
 export type ScheduleKind = (typeof SCHEDULE_KINDS)[number];
 export const LANGUAGES = ['ja', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -38,11 +43,13 @@ export interface Schedule {
   target: string;
   language: Language;
   audience: Role;
+  /** The pack's period (kind pack): a key or month | quarter | year. */
+  period?: string;
 }
 
 export class ScheduleFileError extends Error {}
 
-const COLUMNS = ['id', 'rule', 'zone', 'kind', 'target', 'language', 'audience'] as const;
+const COLUMNS = ['id', 'rule', 'zone', 'kind', 'target', 'language', 'audience', 'period'] as const;
 const REQUIRED = ['id', 'rule', 'kind', 'target'] as const;
 
 function validZone(zone: string): boolean {
@@ -100,11 +107,12 @@ export function loadSchedules(file: string): Schedule[] {
     }
     const kind = r.kind ?? '';
     if (!(SCHEDULE_KINDS as readonly string[]).includes(kind)) {
-      at(
-        'kind',
-        `"${kind}" is not one of ${SCHEDULE_KINDS.join(', ')}${kind === 'pack' ? ' (the meeting pack is not built yet)' : ''}`,
-      );
+      at('kind', `"${kind}" is not one of ${SCHEDULE_KINDS.join(', ')}`);
     }
+    const period = r.period || undefined;
+    if (period && kind !== 'pack') at('period', `is for kind pack only (this row is ${kind})`);
+    else if (period && !isPackPeriod(period))
+      at('period', `"${period}" is not a period: FY2026, FY2026-Q3, 2026-11, or month, quarter or year`);
     if (!r.target) at('target', 'is empty: give mail addresses or a channel name');
     const language = r.language || 'ja';
     if (!(LANGUAGES as readonly string[]).includes(language)) at('language', `"${language}" is not ja or en`);
@@ -118,6 +126,7 @@ export function loadSchedules(file: string): Schedule[] {
       target: r.target ?? '',
       language: language as Language,
       audience: audience as Role,
+      period: kind === 'pack' ? (period ?? 'year') : undefined,
     });
   }
   if (problems.length) throw new ScheduleFileError(problems.join('\n'));

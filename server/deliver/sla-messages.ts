@@ -92,6 +92,27 @@ export async function currentBreaches(load: CubeLoad): Promise<Breach[]> {
   });
 }
 
+export interface TeamBacklog {
+  team: string;
+  leads: number;
+  stuckLeads: number;
+  avgAgingDays: number | null;
+}
+
+const BACKLOG_MEASURES = ['leads', 'stuck_leads', 'avg_aging_days'];
+
+const backlogFigures = (r: CubeRow) => ({
+  leads: Number(r[`${V}.leads`] ?? 0),
+  stuckLeads: Number(r[`${V}.stuck_leads`] ?? 0),
+  avgAgingDays: num(r[`${V}.avg_aging_days`]),
+});
+
+/** Per team, the leads in its SLA stages now, how many are past SLA and their mean aging (the weekly summary's and the meeting pack's figures). */
+export async function backlogByTeam(load: CubeLoad): Promise<TeamBacklog[]> {
+  const rows = await byTeam(load, BACKLOG_MEASURES);
+  return rows.map((r) => ({ team: str(r[`${V}.team`]), ...backlogFigures(r) })).sort((a, b) => a.team.localeCompare(b.team));
+}
+
 async function byTeam(load: CubeLoad, measures: string[], extraDims: string[] = [], sla = true): Promise<CubeRow[]> {
   return load({
     measures: measures.map((m) => `${V}.${m}`),
@@ -183,45 +204,36 @@ export async function planSlaAlert(
 /** One delivery per team: its SLA stages' backlog, past-SLA count and mean aging, in total and per stage. */
 export async function planWeeklySummary(ctx: ComposeContext, schedule: Schedule, run: string): Promise<PlannedDelivery[]> {
   const { language } = schedule;
-  const measures = ['leads', 'stuck_leads', 'avg_aging_days'];
   const [totals, stages, labels] = await Promise.all([
-    byTeam(ctx.load, measures),
-    byTeam(ctx.load, measures, ['stage', 'stage_order']),
+    backlogByTeam(ctx.load),
+    byTeam(ctx.load, BACKLOG_MEASURES, ['stage', 'stage_order']),
     stageLabels(ctx.load, language),
   ]);
   const ja = language === 'ja';
-  const figures = (r: CubeRow) => ({
-    leads: Number(r[`${V}.leads`] ?? 0),
-    stuckLeads: Number(r[`${V}.stuck_leads`] ?? 0),
-    avgAgingDays: num(r[`${V}.avg_aging_days`]),
+  return totals.map((t) => {
+    const perStage = stages
+      .filter((r) => str(r[`${V}.team`]) === t.team)
+      .sort((a, b) => Number(a[`${V}.stage_order`]) - Number(b[`${V}.stage_order`]))
+      .map((r) => ({ stage: str(r[`${V}.stage`]), ...backlogFigures(r) }));
+    const subject = ja
+      ? `【週次】${t.team} の滞留: SLA 超過 ${count(t.stuckLeads, language)} 件 / 滞留 ${count(t.leads, language)} 件`
+      : `[Weekly] ${t.team} backlog: ${count(t.stuckLeads, language)} past SLA of ${count(t.leads, language)} leads`;
+    const lines = [
+      ja
+        ? `${t.team} の SLA ステージに滞留中 ${count(t.leads, language)} 件、うち SLA 超過 ${count(t.stuckLeads, language)} 件、平均滞留 ${days(t.avgAgingDays, language)} 日。`
+        : `${count(t.leads, language)} leads in ${t.team}'s SLA stages, ${count(t.stuckLeads, language)} past SLA, mean aging ${days(t.avgAgingDays, language)} days.`,
+      ...perStage.map((s) => {
+        const stage = labels.get(s.stage) || s.stage;
+        return ja
+          ? `・${stage}: 滞留 ${count(s.leads, language)} 件、SLA 超過 ${count(s.stuckLeads, language)} 件、平均 ${days(s.avgAgingDays, language)} 日`
+          : `- ${stage}: ${count(s.leads, language)} leads, ${count(s.stuckLeads, language)} past SLA, mean ${days(s.avgAgingDays, language)} days`;
+      }),
+    ];
+    return {
+      key: `${run}#${t.team}`,
+      target: target(schedule, t.team),
+      team: t.team,
+      message: { subject, lines, data: { kind: 'sla_weekly_summary', ...t, stages: perStage } },
+    };
   });
-  return totals
-    .map((r) => ({ team: str(r[`${V}.team`]), ...figures(r) }))
-    .sort((a, b) => a.team.localeCompare(b.team))
-    .map((t) => {
-      const perStage = stages
-        .filter((r) => str(r[`${V}.team`]) === t.team)
-        .sort((a, b) => Number(a[`${V}.stage_order`]) - Number(b[`${V}.stage_order`]))
-        .map((r) => ({ stage: str(r[`${V}.stage`]), ...figures(r) }));
-      const subject = ja
-        ? `【週次】${t.team} の滞留: SLA 超過 ${count(t.stuckLeads, language)} 件 / 滞留 ${count(t.leads, language)} 件`
-        : `[Weekly] ${t.team} backlog: ${count(t.stuckLeads, language)} past SLA of ${count(t.leads, language)} leads`;
-      const lines = [
-        ja
-          ? `${t.team} の SLA ステージに滞留中 ${count(t.leads, language)} 件、うち SLA 超過 ${count(t.stuckLeads, language)} 件、平均滞留 ${days(t.avgAgingDays, language)} 日。`
-          : `${count(t.leads, language)} leads in ${t.team}'s SLA stages, ${count(t.stuckLeads, language)} past SLA, mean aging ${days(t.avgAgingDays, language)} days.`,
-        ...perStage.map((s) => {
-          const stage = labels.get(s.stage) || s.stage;
-          return ja
-            ? `・${stage}: 滞留 ${count(s.leads, language)} 件、SLA 超過 ${count(s.stuckLeads, language)} 件、平均 ${days(s.avgAgingDays, language)} 日`
-            : `- ${stage}: ${count(s.leads, language)} leads, ${count(s.stuckLeads, language)} past SLA, mean ${days(s.avgAgingDays, language)} days`;
-        }),
-      ];
-      return {
-        key: `${run}#${t.team}`,
-        target: target(schedule, t.team),
-        team: t.team,
-        message: { subject, lines, data: { kind: 'sla_weekly_summary', ...t, stages: perStage } },
-      };
-    });
 }

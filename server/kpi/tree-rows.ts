@@ -117,8 +117,8 @@ interface DayData {
 
 const STEP_MONTHS: Record<PeriodType, number> = { month: 1, fiscal_quarter: 3, fiscal_year: 12 };
 
-/** The funnel stage whose window a count node or metric uses. */
-const STAGE_OF_COUNT: Record<string, FunnelStage> = {
+/** The funnel stage whose window a count node or metric uses (and whose team owns it: the meeting pack's funnel by team). */
+export const STAGE_OF_COUNT: Record<string, FunnelStage> = {
   leads: 'lead',
   mql: 'mql',
   sal: 'sal',

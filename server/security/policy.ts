@@ -38,14 +38,14 @@ export const CHANNEL_MEMBER = 'channel';
 
 /** What each role may do beyond the row scope. */
 const ROLE_RULES: Record<Role, { personalData: boolean; scope: 'none' | 'team' | 'channels'; routes: ReadonlyArray<Route> }> = {
-  executive: { personalData: false, scope: 'none', routes: ['plan', 'actions', 'imports', 'journey'] },
-  analyst: { personalData: true, scope: 'none', routes: ['plan', 'actions', 'imports', 'journey'] },
+  executive: { personalData: false, scope: 'none', routes: ['plan', 'actions', 'imports', 'journey', 'report'] },
+  analyst: { personalData: true, scope: 'none', routes: ['plan', 'actions', 'imports', 'journey', 'report'] },
   team: { personalData: false, scope: 'team', routes: ['actions'] },
   agency: { personalData: false, scope: 'channels', routes: [] },
 };
 
 /** revcycle's own routes: the what-if plan works on company-wide inputs; the action log is the company's. */
-export type Route = 'plan' | 'actions' | 'imports' | 'journey';
+export type Route = 'plan' | 'actions' | 'imports' | 'journey' | 'report';
 
 interface MetaMember {
   name: string;
@@ -247,6 +247,7 @@ const ROUTE_REASONS: Record<Route, string> = {
   actions: 'the action log is for the company and its teams',
   imports: "the import status holds the source systems' rows",
   journey: "a lead's journey is one lead's timeline, not an aggregate",
+  report: 'the meeting pack holds the company-wide KGI, plan, landing forecast and every team’s backlog',
 };
 
 /** null when the principal may use one of revcycle's own routes, otherwise why not. */

@@ -149,6 +149,10 @@ function checkSetting(row: Record<string, string>, context: RowContext): [string
   if (key === 'fiscal_year_start_month' && (+value < 1 || +value > 12)) {
     return ['value', 'is not a month number 1-12 (setting fiscal_year_start_month)'];
   }
+  // the meeting pack's default language (docs/schedules.md)
+  if (key === 'language' && !['ja', 'en'].includes(value)) {
+    return ['value', 'is not ja or en (setting language)'];
+  }
   if ((key === 'time_zone' || key === 'timezone') && !context.timeZones.has(value)) {
     return ['value', `is not a known time zone name such as Asia/Tokyo (setting ${key})`];
   }

@@ -137,6 +137,8 @@ describe('webhooks', () => {
       subject: message.subject,
       text: message.lines.join('\n'),
       data: message.data,
+      // files travel in the signed body, base64 (the meeting pack's PDF)
+      attachments: message.attachments,
     });
   });
 

@@ -57,7 +57,7 @@ describe('schedules file', () => {
     const f = file(
       'id,rule,zone,kind,target,language,audience\n' +
         'ok,0 9 * * *,,sla_alert,ops,ja,team\n' +
-        'ok,0 9 * * *,Mars/Base,pack,,fr,boss\n' +
+        'ok,0 9 * * *,Mars/Base,digest,,fr,boss\n' +
         'bad rule,61 9 * * *,,sla_alert,ops,en,analyst\n',
     );
     let message = '';
@@ -69,7 +69,7 @@ describe('schedules file', () => {
     expect(message.split('\n')).toEqual([
       `${f}, line 3, column id: "ok" appears twice`,
       `${f}, line 3, column zone: "Mars/Base" is not an IANA time zone such as Asia/Tokyo`,
-      `${f}, line 3, column kind: "pack" is not one of sla_alert, sla_weekly_summary (the meeting pack is not built yet)`,
+      `${f}, line 3, column kind: "digest" is not one of sla_alert, sla_weekly_summary, pack`,
       `${f}, line 3, column target: is empty: give mail addresses or a channel name`,
       `${f}, line 3, column language: "fr" is not ja or en`,
       `${f}, line 3, column audience: "boss" is not one of executive, analyst, team, agency`,
@@ -81,6 +81,26 @@ describe('schedules file', () => {
     expect(() => loadSchedules(file('id,rule,kind,target,when\nx,0 9 * * *,sla_alert,ops,now\n'))).toThrow(
       /line 1: unknown column "when"/,
     );
+  });
+
+  it('reads a pack schedule with its period, and refuses a period elsewhere or a bad one', () => {
+    const ok = file(
+      'id,rule,kind,target,language,audience,period\n' +
+        'pack-q,0 8 * * 1,pack,exec@example.co.jp,en,executive,quarter\n' +
+        'pack-y,0 8 * * 1,pack,ops,,executive,\n',
+    );
+    expect(loadSchedules(ok).map((s) => [s.id, s.kind, s.period])).toEqual([
+      ['pack-q', 'pack', 'quarter'],
+      ['pack-y', 'pack', 'year'],
+    ]);
+    let message = '';
+    try {
+      loadSchedules(file('id,rule,kind,target,period\n' + 'a,0 8 * * 1,sla_alert,ops,year\n' + 'b,0 8 * * 1,pack,ops,FY26\n'));
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/line 2, column period: is for kind pack only \(this row is sla_alert\)/);
+    expect(message).toMatch(/line 3, column period: "FY26" is not a period/);
   });
 
   it('has no schedules when the file is absent', () => {
@@ -172,11 +192,9 @@ describe('GET /api/schedules content', () => {
   });
 
   it('names the file by its name only and its errors by line and column', () => {
-    writeFileSync(box.schedulesFile, 'id,rule,kind,target\nx,0 9 * * *,pack,ops\n');
+    writeFileSync(box.schedulesFile, 'id,rule,kind,target\nx,0 9 * * *,digest,ops\n');
     const status = schedulesStatus(config, { REVCYCLE_SCHEDULES: box.schedulesFile });
     expect(status.file).toBe('schedules.csv');
-    expect(status.error).toBe(
-      'schedules.csv, line 2, column kind: "pack" is not one of sla_alert, sla_weekly_summary (the meeting pack is not built yet)',
-    );
+    expect(status.error).toBe('schedules.csv, line 2, column kind: "digest" is not one of sla_alert, sla_weekly_summary, pack');
   });
 });

@@ -164,13 +164,16 @@ describe('loadSeeds', () => {
       'settings.csv': (t) =>
         t
           .replace('time_zone,Asia/Tokyo', 'time_zone,Asia/Tokio')
-          .replace('fiscal_year_start_month,4', 'fiscal_year_start_month,13'),
+          .replace('fiscal_year_start_month,4', 'fiscal_year_start_month,13')
+          .replace(/\n?$/, '\nlanguage,fr\n'),
     });
     const log: string[] = [];
     const result = await load(seeds, log);
-    expect(result.rejectedTotal).toBe(2);
+    expect(result.rejectedTotal).toBe(3);
     expect(log.join('\n')).toMatch(/line 3 column value: "13" is not a month number 1-12/);
     expect(log.join('\n')).toMatch(/line 8 column value: "Asia\/Tokio" is not a known time zone name/);
+    // the meeting pack's default language (docs/schedules.md)
+    expect(log.join('\n')).toMatch(/line 10 column value: "fr" is not ja or en \(setting language\)/);
   });
 
   it('fails on a header without a contract column, naming the file and the column', async () => {

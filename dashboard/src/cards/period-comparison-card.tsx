@@ -9,6 +9,8 @@
  * heads print those days, from the same contract module the mart used, and
  * the whole period's plan (通期計画) stands beside them, without a change.
  */
+// the same KPIs, in the same order, as the meeting pack's KGI table (server/report)
+import { HEADLINE_NODES } from '../../../server/contract/meeting-pack';
 import { CardFrame } from '../components/card-frame';
 import { useFilters } from '../hooks/use-filters';
 import { useI18n } from '../i18n/i18n-context';
@@ -17,17 +19,6 @@ import { formatByUnit, formatDate, formatPeriodKey, formatSignedPercent } from '
 import { periodWindowsOf } from '../lib/resolve-period';
 import { useSettings } from '../state/settings';
 import { rowsToNodes, useKpiTreeRows } from './kpi-tree-card';
-
-export const HEADLINE_NODES = [
-  'revenue',
-  'wins',
-  'average_deal_size',
-  'conversion:opportunity->won',
-  'opportunities',
-  'sql',
-  'mql',
-  'leads',
-];
 
 function change(node: KpiTreeNode, c: Comparison, locale: 'ja' | 'en'): { text: string; dir: number } {
   const a = node.actual;

@@ -12,7 +12,8 @@ import { useFilters } from '../hooks/use-filters';
 import { usePresentation } from './app-shell';
 import { ImageIcon, PresentIcon, PrintIcon } from './icons';
 
-const toolClass =
+/** The header's tool buttons' look (the review page's meeting-pack button uses it too). */
+export const toolClass =
   'inline-flex items-center gap-1.5 rounded-tremor-small border border-tremor-border bg-white px-2.5 py-1.5 text-tremor-label font-medium text-tremor-content-emphasis shadow-tremor-input hover:bg-tremor-background-subtle disabled:opacity-50';
 
 export function PageHeader({

@@ -42,6 +42,9 @@ export const en = {
   'export.png': 'PNG',
   'export.pdf': 'PDF',
   'export.pdfHint': 'Opens the print dialog: choose "Save as PDF" (A4 landscape)',
+  'export.pack': 'Meeting pack PDF',
+  'export.packHint':
+    'Downloads the meeting pack for this period (A4, 3 pages): KGI against plan, landing forecast, funnel and backlog by team, SLA breaches, gap movers, actions due',
   'export.working': 'Exporting…',
   'export.failed': 'Export failed: {error}',
   'present.exit': 'Exit presentation (Esc)',
@@ -492,6 +495,9 @@ export const ja: Record<MessageKey, string> = {
   'export.png': 'PNG',
   'export.pdf': 'PDF',
   'export.pdfHint': '印刷ダイアログが開きます。「PDFに保存」を選んでください (A4横)',
+  'export.pack': '会議パック PDF',
+  'export.packHint':
+    'この期間の定例会議パック (A4・3ページ) をダウンロード: KGI の計画対比、着地見込み、チーム別ファネルと滞留、SLA 超過、ギャップ要因、期限のアクション',
   'export.working': '書き出し中…',
   'export.failed': '書き出しに失敗しました: {error}',
   'present.exit': 'プレゼンを終了 (Esc)',

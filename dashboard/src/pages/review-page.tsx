@@ -5,7 +5,8 @@
  * size; the biggest movers with the weakest link; the KPI tree; and the
  * action log (hypothesis → action → result) kept on the server, each
  * action with its KPI before and after its start. The page
- * header holds presentation mode and PNG / PDF export for the meeting.
+ * header holds presentation mode, PNG / PDF export for the meeting and the
+ * meeting pack's PDF (server/report: the same file as `npm run report`).
  */
 import { GapDecompositionCard } from '../cards/gap-decomposition-card';
 import { ComparisonPicker, KpiTreeCard, rowsToNodes, useKpiTreeRows } from '../cards/kpi-tree-card';
@@ -13,6 +14,7 @@ import { MoversCard } from '../cards/movers-card';
 import { PeriodComparisonCard } from '../cards/period-comparison-card';
 import { ActionKpiEffect } from '../components/action-kpi-effect';
 import { ActionLog } from '../components/action-log';
+import { MeetingPackButton } from '../components/meeting-pack-button';
 import { PageHeader } from '../components/page-header';
 import { useFilters } from '../hooks/use-filters';
 import { useI18n } from '../i18n/i18n-context';
@@ -27,6 +29,7 @@ export function ReviewPage() {
     <>
       <PageHeader page="review" title={t('review.title')} description={t('review.description')}>
         <ComparisonPicker />
+        <MeetingPackButton />
       </PageHeader>
       <div className="grid gap-5">
         <PeriodComparisonCard />
