@@ -51,6 +51,7 @@
  * line (it should not happen with data that passed the data tests).
  */
 import { FUNNEL_STAGES, type FunnelStage, shiftMonth } from '../contract/funnel.js';
+import { fiscalMonthNumber, fiscalYearOfMonth } from '../contract/vocabulary.js';
 import {
   addDays,
   type DayRange,
@@ -130,9 +131,9 @@ const STAGE_OF_COUNT: Record<string, FunnelStage> = {
 function label(type: PeriodType, start: string, fyStartMonth: number): string {
   const [y, m] = start.split('-').map(Number) as [number, number];
   if (type === 'month') return start.slice(0, 7);
-  const fy = m >= fyStartMonth ? y : y - 1;
+  const fy = fiscalYearOfMonth(y, m, fyStartMonth);
   if (type === 'fiscal_year') return `FY${fy}`;
-  const q = Math.floor(((m - fyStartMonth + 12) % 12) / 3) + 1;
+  const q = Math.floor((fiscalMonthNumber(m, fyStartMonth) - 1) / 3) + 1;
   return `FY${fy} Q${q}`;
 }
 
