@@ -39,6 +39,13 @@ import {
 const sqlString = (value: string) => `'${value.replaceAll("'", "''")}'`;
 export const sqlList = (values: readonly string[]) => `[${values.map(sqlString).join(', ')}]`;
 
+/** The contract's lists a data test may name as `accepted_values: '{{ funnel_stages }}'` (data-tests.ts). */
+export const VOCABULARY_LISTS: Readonly<Record<string, readonly string[]>> = {
+  funnel_stages: FUNNEL_STAGES,
+  middle_funnel_stages: MIDDLE_FUNNEL_STAGES,
+  deal_types: DEAL_TYPES,
+};
+
 /** `{{ name }}` → SQL text: the contract's vocabulary and the settings' defaults. */
 export const VOCABULARY_VARIABLES: Readonly<Record<string, string>> = {
   /** `['lead', 'mql', …, 'won']` */

@@ -9,7 +9,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { renderSql, stripSql } from '../../server/warehouse/run-models';
+import { parseTests } from '../../server/warehouse/data-tests';
+import { renderSql, stripSql, type Model } from '../../server/warehouse/run-models';
 import { REPO_MODELS } from './helpers.js';
 
 async function one(sql: string): Promise<Record<string, unknown>> {
@@ -70,5 +71,14 @@ describe('time macros', () => {
           .filter(({ line }) => /timezone\(\s*[a-z_.]*time_zone/i.test(line)),
       );
     expect(handWritten.map((h) => h.at)).toEqual([]);
+  });
+
+  it("lets a data test name a list of the contract's vocabulary, and refuses an unknown one", () => {
+    const model = { name: 'plan_requirements', schema: 'marts' } as Model;
+    const [test] = parseTests(model, "columns:\n  stage: [{accepted_values: '{{ funnel_stages }}'}]\n", 'x.yml');
+    expect(test!.sql).toContain("not in ('lead', 'mql', 'sal', 'sql', 'opportunity', 'won')");
+    expect(() => parseTests(model, "columns:\n  stage: [{accepted_values: '{{ stages_of_mars }}'}]\n", 'x.yml')).toThrow(
+      /no list \{\{ stages_of_mars \}\}; known: funnel_stages/,
+    );
   });
 });
