@@ -51,7 +51,7 @@
  * line (it should not happen with data that passed the data tests).
  */
 import { FUNNEL_STAGES, type FunnelStage, shiftMonth } from '../contract/funnel.js';
-import { fiscalMonthNumber, fiscalYearOfMonth } from '../contract/vocabulary.js';
+import { fiscalMonthNumber, fiscalYearOfMonth, STAGE_COUNT_KEYS } from '../contract/vocabulary.js';
 import {
   addDays,
   type DayRange,
@@ -119,14 +119,9 @@ interface DayData {
 const STEP_MONTHS: Record<PeriodType, number> = { month: 1, fiscal_quarter: 3, fiscal_year: 12 };
 
 /** The funnel stage whose window a count node or metric uses. */
-const STAGE_OF_COUNT: Record<string, FunnelStage> = {
-  leads: 'lead',
-  mql: 'mql',
-  sal: 'sal',
-  sql: 'sql',
-  opportunities: 'opportunity',
-  wins: 'won',
-};
+const STAGE_OF_COUNT: Record<string, FunnelStage> = Object.fromEntries(
+  STAGE_COUNT_KEYS.map((key, i) => [key, FUNNEL_STAGES[i]!]),
+);
 
 function label(type: PeriodType, start: string, fyStartMonth: number): string {
   const [y, m] = start.split('-').map(Number) as [number, number];
