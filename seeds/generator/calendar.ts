@@ -10,10 +10,7 @@
  */
 
 import { cumulative, Random } from './random.js';
-import {
-  DEFAULT_FISCAL_YEAR_START_MONTH,
-  fiscalYearOfMonth as contractFiscalYear,
-} from '../../server/contract/vocabulary.js';
+import { DEFAULT_FISCAL_YEAR_START_MONTH, fiscalYearOfMonth as contractFiscalYear } from '../../server/contract/vocabulary.js';
 
 export const DAY = 86_400;
 export const HOUR = 3_600;
