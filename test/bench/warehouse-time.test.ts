@@ -10,6 +10,7 @@
  * environment naming another zone is refused at start.
  */
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,6 +78,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t?.server.close();
+  rmSync(work, { recursive: true, force: true });
 });
 
 describe('a warehouse whose settings say America/New_York, fiscal year from January', () => {
