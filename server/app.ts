@@ -33,6 +33,13 @@ export interface StartOptions {
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const cube = createCube(config);
+  // The warehouse's settings decide the zone served (cube/warehouse-time.ts); an environment naming another refuses.
+  try {
+    await cube.resolveTime();
+  } catch (e) {
+    await cube.close().catch(() => undefined);
+    throw e;
+  }
   const hasDashboard = existsSync(path.join(config.dashboardDist, 'index.html'));
   // Every rollup is built before the first request, and again for each new warehouse file before it is served.
   const warmed = await cube.warmup.warm();

@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { latestImportTables } from './import/area.js';
+import { DEFAULT_TIME_ZONE } from './contract/vocabulary.js';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -40,8 +41,13 @@ export interface Config {
   localDev: boolean;
   /** Lifetime of tokens the server hands to the dashboard, in seconds. */
   dashboardTokenTtl: number;
-  /** Default time zone of API queries (months and fiscal periods are cut in it). */
+  /**
+   * Time zone served: of API queries without one, and of the rollups. The warehouse's settings decide it once the
+   * server has read them (server/cube/warehouse-time.ts); until then REVCYCLE_TIMEZONE, else the contract's default.
+   */
   timeZone: string;
+  /** REVCYCLE_TIMEZONE, when set: it must then agree with the warehouse's zone. */
+  envTimeZone: string | undefined;
   /** Access control: CORS, hosts, tokens (see the security block below and SECURITY.md). */
   security: SecurityConfig;
 
@@ -70,6 +76,8 @@ export interface Config {
    * build finds none for a query in a zone not listed.
    */
   scheduledRefreshTimeZones: string[];
+  /** CUBEJS_SCHEDULED_REFRESH_TIMEZONES is set (else the refresh worker builds in the served zone alone). */
+  refreshTimeZonesFromEnv: boolean;
   /**
    * CUBEJS_PRE_AGGREGATIONS_BUILDER: false for an API instance that never builds a pre-aggregation on a request and
    * only reads what the refresh worker built; undefined (unset): the single server of `npm start`, which builds its
@@ -422,7 +430,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const bundledSeedsDir = resolve('seeds');
   const imported = env.REVCYCLE_SEEDS ? undefined : latestImportTables(importsDir);
   const ttl = Number(env.REVCYCLE_DASHBOARD_TOKEN_TTL ?? 900);
-  const timeZone = env.REVCYCLE_TIMEZONE ?? env.CUBEJS_DEFAULT_TIMEZONE ?? 'Asia/Tokyo';
+  // Not CUBEJS_DEFAULT_TIMEZONE: Cube's variable, which the server sets itself to the zone it serves (cube-server.ts).
+  const envTimeZone = env.REVCYCLE_TIMEZONE || undefined;
+  const timeZone = envTimeZone ? parseTimeZones('REVCYCLE_TIMEZONE', envTimeZone, DEFAULT_TIME_ZONE)[0]! : DEFAULT_TIME_ZONE;
   if (!Number.isInteger(ttl) || ttl < 60) throw new ConfigError('REVCYCLE_DASHBOARD_TOKEN_TTL must be an integer ≥ 60 seconds');
   return {
     port: parsePort(env.PORT),
@@ -438,6 +448,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     localDev: parseBool('REVCYCLE_LOCAL_DEV', env.REVCYCLE_LOCAL_DEV, !production),
     dashboardTokenTtl: ttl,
     timeZone,
+    envTimeZone: envTimeZone && timeZone,
     security: loadSecurityConfig(env),
     importsDir,
     bundledSeedsDir,
@@ -454,6 +465,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       env.CUBEJS_SCHEDULED_REFRESH_TIMEZONES,
       timeZone,
     ),
+    refreshTimeZonesFromEnv: Boolean(env.CUBEJS_SCHEDULED_REFRESH_TIMEZONES?.trim()),
     preAggregationsBuilder: env.CUBEJS_PRE_AGGREGATIONS_BUILDER
       ? parseBool('CUBEJS_PRE_AGGREGATIONS_BUILDER', env.CUBEJS_PRE_AGGREGATIONS_BUILDER, true)
       : undefined,

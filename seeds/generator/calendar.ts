@@ -10,6 +10,7 @@
  */
 
 import { cumulative, Random } from './random.js';
+import { DEFAULT_FISCAL_YEAR_START_MONTH, fiscalYearOfMonth as contractFiscalYear } from '../../server/contract/vocabulary.js';
 
 export const DAY = 86_400;
 export const HOUR = 3_600;
@@ -74,11 +75,9 @@ export function daysInMonth(month: number): number {
   return monthFirstDay(month + 1) - monthFirstDay(month);
 }
 
-/** Fiscal year starting in April: FY2025 = 2025-04-01 … 2026-03-31. */
+/** The company's fiscal year (the contract's rule and default April start): FY2025 = 2025-04-01 … 2026-03-31. */
 export function fiscalYearOfMonth(month: number): number {
-  const m = (month % 12) + 1;
-  const y = Math.floor(month / 12);
-  return m >= 4 ? y : y - 1;
+  return contractFiscalYear(Math.floor(month / 12), (month % 12) + 1, DEFAULT_FISCAL_YEAR_START_MONTH);
 }
 
 export const WINDOW_START = jstInstant(2024, 4, 1);

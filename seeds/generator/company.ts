@@ -15,38 +15,26 @@
  * in the 1-5 M JPY range).
  */
 
+import {
+  ALL_STAGES,
+  CHANNEL_DEFINITIONS,
+  type ChannelDefinition,
+  DEFAULT_CHANNELS,
+  type DefaultChannel,
+  SETTING_DEFAULTS,
+  STAGE_DEFINITIONS,
+  type StageDefinition,
+  type StageName,
+} from '../../server/contract/vocabulary.js';
 import { cumulative } from './random.js';
 
-export const CHANNELS = [
-  'seo',
-  'content',
-  'web_ads',
-  'social',
-  'email',
-  'webinar',
-  'seminar',
-  'trade_show',
-  'referral',
-  'inside_sales',
-  'direct',
-] as const;
-export type Channel = (typeof CHANNELS)[number];
+/** The bundled channels, in the contract's order (server/contract/vocabulary.ts); the indices below follow it. */
+export const CHANNELS = DEFAULT_CHANNELS;
+export type Channel = DefaultChannel;
 export const CH = Object.fromEntries(CHANNELS.map((c, i) => [c, i])) as Record<Channel, number>;
 
-/** Each channel's names and whether its leads are bought (media or event fees), written to channels.csv. */
-export const CHANNEL_ROWS: readonly { channel: Channel; labelJa: string; labelEn: string; isPaid: boolean }[] = [
-  { channel: 'seo', labelJa: 'SEO', labelEn: 'SEO', isPaid: false },
-  { channel: 'content', labelJa: 'コンテンツ', labelEn: 'Content', isPaid: false },
-  { channel: 'web_ads', labelJa: 'Web広告', labelEn: 'Web ads', isPaid: true },
-  { channel: 'social', labelJa: 'ソーシャル', labelEn: 'Social', isPaid: true },
-  { channel: 'email', labelJa: 'メール', labelEn: 'Email', isPaid: false },
-  { channel: 'webinar', labelJa: 'ウェビナー', labelEn: 'Webinar', isPaid: true },
-  { channel: 'seminar', labelJa: 'セミナー', labelEn: 'Seminar', isPaid: true },
-  { channel: 'trade_show', labelJa: '展示会', labelEn: 'Trade show', isPaid: true },
-  { channel: 'referral', labelJa: '紹介', labelEn: 'Referral', isPaid: false },
-  { channel: 'inside_sales', labelJa: 'インサイドセールス', labelEn: 'Inside sales', isPaid: false },
-  { channel: 'direct', labelJa: 'ダイレクト', labelEn: 'Direct', isPaid: false },
-];
+/** Each channel's names and whether its leads are bought, written to channels.csv. */
+export const CHANNEL_ROWS: readonly ChannelDefinition[] = CHANNEL_DEFINITIONS;
 
 /** Channels whose leads come from dated events (registration windows, show days). */
 export const EVENT_CHANNELS: readonly number[] = [CH.webinar, CH.seminar, CH.trade_show];
@@ -104,9 +92,9 @@ export const PERSONA_BY_BAND = [
 /** Relative number of contacts an account brings (bigger buying groups in bigger companies). */
 export const BAND_CONTACT_WEIGHT = [1, 1.8, 3.2, 5.5];
 
-// Funnel stages and side states, in the contract's order.
-export const STAGES = ['lead', 'mql', 'sal', 'sql', 'opportunity', 'won', 'recycled', 'disqualified', 'lost'] as const;
-export type StageName = (typeof STAGES)[number];
+// Funnel stages and side states, in the contract's order (server/contract/vocabulary.ts); the indices follow it.
+export const STAGES = ALL_STAGES;
+export type { StageName };
 export const LEAD = 0;
 export const MQL = 1;
 export const SAL = 2;
@@ -117,48 +105,30 @@ export const RECYCLED = 6;
 export const DISQUALIFIED = 7;
 export const LOST = 8;
 
-export interface StageRow {
-  stage: StageName;
-  order: number;
-  labelJa: string;
-  labelEn: string;
-  team: string;
-  slaDays: number | null;
-  isFunnel: boolean;
+// slaDays null = an inventory stage: lead is the nurture pool, where leads may rightly wait; its aging is
+// nurture age, never an SLA breach.
+export const STAGE_ROWS: readonly StageDefinition[] = STAGE_DEFINITIONS;
+
+/** The company's "today": the end of 2026-11-20 in Tokyo. */
+export const AS_OF_SETTING = '2026-11-20T23:59:59+09:00';
+
+/**
+ * settings.csv: the contract's defaults and as_of; `overrides` (the generator's --time-zone and
+ * --fiscal-year-start) replace values, so the same company can be built in another zone or fiscal calendar.
+ */
+export function settingRows(overrides: Readonly<Record<string, string>> = {}): [string, string][] {
+  const rows: Record<string, string> = {
+    ...Object.fromEntries(
+      Object.entries(SETTING_DEFAULTS)
+        .filter(([key]) => key !== 'time_zone')
+        .map(([key, value]) => [key, String(value)]),
+    ),
+    as_of: AS_OF_SETTING,
+    timezone: SETTING_DEFAULTS.time_zone,
+    ...overrides,
+  };
+  return Object.entries(rows);
 }
-
-// slaDays null = an inventory stage (contract stage table): lead is the nurture pool, where
-// leads may rightly wait; its aging is nurture age, never an SLA breach.
-export const STAGE_ROWS: readonly StageRow[] = [
-  { stage: 'lead', order: 1, labelJa: '見込み客', labelEn: 'Lead', team: 'marketing', slaDays: null, isFunnel: true },
-  { stage: 'mql', order: 2, labelJa: '有望見込み客', labelEn: 'MQL', team: 'marketing', slaDays: 7, isFunnel: true },
-  { stage: 'sal', order: 3, labelJa: 'IS受入 (選別)', labelEn: 'SAL', team: 'inside_sales', slaDays: 5, isFunnel: true },
-  { stage: 'sql', order: 4, labelJa: '商談化 (アポ獲得)', labelEn: 'SQL', team: 'inside_sales', slaDays: 14, isFunnel: true },
-  { stage: 'opportunity', order: 5, labelJa: '商談', labelEn: 'Opportunity', team: 'sales', slaDays: 60, isFunnel: true },
-  { stage: 'won', order: 6, labelJa: '受注', labelEn: 'Won', team: 'sales', slaDays: null, isFunnel: true },
-  { stage: 'recycled', order: 91, labelJa: 'リサイクル', labelEn: 'Recycled', team: 'marketing', slaDays: null, isFunnel: false },
-  {
-    stage: 'disqualified',
-    order: 92,
-    labelJa: '対象外',
-    labelEn: 'Disqualified',
-    team: 'inside_sales',
-    slaDays: null,
-    isFunnel: false,
-  },
-  { stage: 'lost', order: 93, labelJa: '失注', labelEn: 'Lost', team: 'sales', slaDays: null, isFunnel: false },
-];
-
-export const SETTINGS: readonly [string, string][] = [
-  ['currency', 'JPY'],
-  ['fiscal_year_start_month', '4'],
-  ['gross_margin', '0.75'],
-  ['ltv_cac_target', '3'],
-  ['attribution_lookback_days', '180'],
-  ['time_decay_half_life_days', '7'],
-  ['as_of', '2026-11-20T23:59:59+09:00'],
-  ['timezone', 'Asia/Tokyo'],
-];
 
 /**
  * Base outcome probabilities out of each funnel stage before segment factors:

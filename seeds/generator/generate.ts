@@ -73,7 +73,7 @@ import {
   PERSONA_BY_BAND,
   RECYCLED,
   REGIONS,
-  SETTINGS,
+  settingRows,
   STAGES,
   STAGE_ROWS,
   TEAMS,
@@ -92,6 +92,8 @@ interface Options {
   seed: number;
   out: string;
   gzip: boolean;
+  /** settings.csv values replacing the defaults (--time-zone, --fiscal-year-start). */
+  settings: Record<string, string>;
 }
 
 const COLUMNS = {
@@ -123,11 +125,12 @@ const COLUMNS = {
 type Table = keyof typeof COLUMNS;
 
 const LEAD_STREAM = hashString('lead');
-const USAGE = 'usage: npm run seeds -- [--leads N] [--seed S] [--out DIR] [--gzip]';
+const USAGE =
+  'usage: npm run seeds -- [--leads N] [--seed S] [--out DIR] [--gzip] [--time-zone ZONE] [--fiscal-year-start MONTH]';
 
 function parseOptions(argv: readonly string[]): Options {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const options: Options = { leads: 20_000, seed: 42, out: path.resolve(here, '..'), gzip: false };
+  const options: Options = { leads: 20_000, seed: 42, out: path.resolve(here, '..'), gzip: false, settings: {} };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = (argv[i] as string).split(/=(.*)/s, 2) as [string, string | undefined];
     const value = () => {
@@ -153,6 +156,24 @@ function parseOptions(argv: readonly string[]): Options {
       case '--gzip':
         options.gzip = true;
         break;
+      // The company keeps its Japanese calendar (campaigns, holidays, plan phasing); only the settings the
+      // warehouse cuts periods by change, to build the same data in another zone or fiscal year.
+      case '--time-zone': {
+        const zone = value();
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: zone });
+        } catch {
+          throw new Error(`--time-zone must be an IANA time zone such as America/New_York\n${USAGE}`);
+        }
+        options.settings.timezone = zone;
+        break;
+      }
+      case '--fiscal-year-start': {
+        const month = integer(value(), 1);
+        if (month > 12) throw new Error(`--fiscal-year-start must be a month 1-12\n${USAGE}`);
+        options.settings.fiscal_year_start_month = String(month);
+        break;
+      }
       case '--help':
       case '-h':
         console.log(USAGE);
@@ -239,7 +260,7 @@ async function main(): Promise<void> {
   }
   for (const c of CHANNEL_ROWS) writers.channels.row([c.channel, c.labelJa, c.labelEn, c.isPaid ? 'true' : 'false']);
   for (const t of TOUCH_TYPES) writers.touch_types.row([t, ...TOUCH_TYPE_LABELS[t]]);
-  for (const [key, value] of SETTINGS) writers.settings.row([key, value]);
+  for (const [key, value] of settingRows(options.settings)) writers.settings.row([key, value]);
   for (const c of calendar.published) {
     writers.campaigns.row([c.id, c.name, CHANNELS[c.channel]!, time(c.start), c.end <= AS_OF ? time(c.end) : '']);
   }

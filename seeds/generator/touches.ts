@@ -29,30 +29,14 @@ import {
 import { CH, MQL, OPPORTUNITY, SAL, SQL, WON } from './company.js';
 import type { EntryKind, LeadDraft, Lifecycle } from './lifecycle.js';
 import { cumulative, type Random } from './random.js';
+import { TOUCH_TYPE_DEFINITIONS } from '../../server/contract/vocabulary.js';
 
-export const TOUCH_TYPES = [
-  'page_view',
-  'download',
-  'webinar_register',
-  'webinar_attend',
-  'email_click',
-  'ad_click',
-  'form_submit',
-  'event_visit',
-  'sales_call',
-] as const;
+/** The contract's touch types (server/contract/vocabulary.ts); the indices below follow its order. */
+export const TOUCH_TYPES = TOUCH_TYPE_DEFINITIONS.map((t) => t.touchType);
 /** Names of the touch types, written to touch_types.csv (same order as TOUCH_TYPES). */
-export const TOUCH_TYPE_LABELS: Record<(typeof TOUCH_TYPES)[number], [ja: string, en: string]> = {
-  page_view: ['ページ閲覧', 'Page view'],
-  download: ['資料ダウンロード', 'Download'],
-  webinar_register: ['ウェビナー申込', 'Webinar registration'],
-  webinar_attend: ['ウェビナー参加', 'Webinar attendance'],
-  email_click: ['メールクリック', 'Email click'],
-  ad_click: ['広告クリック', 'Ad click'],
-  form_submit: ['フォーム送信', 'Form submission'],
-  event_visit: ['イベント来場', 'Event visit'],
-  sales_call: ['営業電話', 'Sales call'],
-};
+export const TOUCH_TYPE_LABELS = Object.fromEntries(
+  TOUCH_TYPE_DEFINITIONS.map((t) => [t.touchType, [t.labelJa, t.labelEn]]),
+) as Record<(typeof TOUCH_TYPES)[number], [ja: string, en: string]>;
 const PAGE_VIEW = 0;
 const DOWNLOAD = 1;
 const WEBINAR_REGISTER = 2;

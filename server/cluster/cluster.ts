@@ -11,9 +11,9 @@
  *   pre-aggregation serves, and most of revcycle's views have none.
  * - Refresh worker: CUBEJS_REFRESH_WORKER=true, scheduled refresh every
  *   CUBEJS_SCHEDULED_REFRESH_TIMER seconds (default 30 here); it builds the
- *   pre-aggregations into PostgreSQL (no Cube Store configured), in the zones
- *   the API instances query (CUBEJS_SCHEDULED_REFRESH_TIMEZONES, default
- *   REVCYCLE_TIMEZONE).
+ *   pre-aggregations into PostgreSQL (no Cube Store configured), in the zone
+ *   the API instances query: the warehouse's (server/cube/warehouse-time.ts),
+ *   and any zones CUBEJS_SCHEDULED_REFRESH_TIMEZONES lists.
  * - A warehouse rebuild (`npm run build:warehouse` with the same URL) is
  *   picked up by every process: each keys its Cube state on the build time
  *   (server/cube/driver.ts).

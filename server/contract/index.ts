@@ -5,6 +5,7 @@
  * Node imports), so the dashboard bundles it; it imports nothing else from
  * the project.
  */
+export * from './vocabulary.js';
 export * from './funnel.js';
 export * from './attribution.js';
 export * from './unit-economics.js';

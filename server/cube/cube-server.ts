@@ -56,7 +56,8 @@ import {
   type CubeQuery,
   type MetaCube,
 } from '../security/policy.js';
-import { modelSourceOptions, type CubeCore } from './model-files.js';
+import { modelSourceOptions, type CubeCore, type WarehouseSettings } from './model-files.js';
+import { refreshTimeZones, servedTimeZone } from './warehouse-time.js';
 import { createWarmup, type Warmup } from './pre-aggregations.js';
 import { warehouseDriver, withBuildRefreshKeys } from './driver.js';
 
@@ -126,6 +127,11 @@ export interface CubeHandle {
   rateLimiter: RateLimiter;
   /** Builds the pre-aggregations of each warehouse file before it is served. */
   warmup: Warmup;
+  /**
+   * Reads the served warehouse's settings and serves its time zone (warehouse-time.ts); throws TimeZoneMismatch when
+   * the environment names another. Returns the zone served.
+   */
+  resolveTime(): Promise<string>;
   /** DuckDB's threads, memory_limit and temp_directory as the server's driver reports them. */
   duckDbSettings(): Promise<Record<string, unknown>>;
   close(): Promise<void>;
@@ -157,8 +163,26 @@ export function createCube(config: Config): CubeHandle {
   // DuckDB creates its spill directory's last level only; a query or rollup build that spills needs the rest.
   if (driver.dbType === 'duckdb') mkdirSync(config.serverDuckdb.tempDirectory, { recursive: true });
   process.env.CUBEJS_DB_TYPE = driver.dbType;
-  // Queries without a timezone are cut in the company's zone (Asia/Tokyo by default), not UTC.
+  // Queries without a timezone are cut in the warehouse's zone (warehouse-time.ts), not UTC; Cube reads the
+  // variable on every query, so serveZone below moves it when a build with another zone is swapped in.
   process.env.CUBEJS_DEFAULT_TIMEZONE = config.timeZone;
+  let zoneMismatch: Error | undefined;
+  const serveZone = (settings: WarehouseSettings) => {
+    let zone: string;
+    try {
+      zone = servedTimeZone(config, settings);
+      zoneMismatch = undefined;
+    } catch (e) {
+      // At start the server refuses (resolveTime); a build swapped in later is served in its own zone, as the
+      // dashboard reads it, and the conflict is logged.
+      zoneMismatch = e as Error;
+      console.error(`[revcycle] ${zoneMismatch.message}`);
+      zone = settings.timeZone!;
+    }
+    if (zone !== config.timeZone) console.log(`[revcycle] serving the warehouse's time zone ${zone}`);
+    config.timeZone = zone;
+    process.env.CUBEJS_DEFAULT_TIMEZONE = zone;
+  };
   process.env.CUBEJS_PORT = String(config.port);
   process.env.PORT = String(config.port);
   process.env.CUBEJS_TELEMETRY = 'false';
@@ -180,7 +204,8 @@ export function createCube(config: Config): CubeHandle {
     config,
     (): CubeCore => server.core,
     () => driver.identity(),
-  ); // the model with the warehouse's fiscal year (model-files.ts)
+    serveZone,
+  ); // the model with the warehouse's fiscal year, and its zone served (model-files.ts)
   const repositoryFactory =
     driver.dbType === 'postgres'
       ? (context: object) => {
@@ -265,7 +290,10 @@ export function createCube(config: Config): CubeHandle {
       : createWarmup({
           core: () => server.core,
           identity: () => warehouseIdentity(config.warehousePath),
-          timeZone: config.timeZone,
+          // Read when each build is warmed, after its settings (the compiler's schemaVersion) set the zone served.
+          get timeZone() {
+            return config.timeZone;
+          },
           log: (m) => console.log(`[revcycle] ${m}`),
         });
   const server = new CubejsServer({
@@ -303,7 +331,7 @@ export function createCube(config: Config): CubeHandle {
     // Only Cube's refresh worker (CUBEJS_REFRESH_WORKER=true) refreshes pre-aggregations on a schedule, in the zones
     // the API instances query (Cube's default is UTC alone, and a rollup built in UTC serves no Asia/Tokyo query).
     scheduledRefreshTimer: config.refreshWorker ? config.scheduledRefreshSeconds : false,
-    scheduledRefreshTimeZones: config.scheduledRefreshTimeZones,
+    scheduledRefreshTimeZones: () => refreshTimeZones(config, config.timeZone),
     // CUBEJS_PRE_AGGREGATIONS_BUILDER=false: this instance never builds a pre-aggregation on a request (Cube's
     // externalRefresh). Cube derives that from the variable only when NODE_ENV=production; in any other environment
     // its dev mode lets every instance build, so it is said here.
@@ -459,6 +487,13 @@ export function createCube(config: Config): CubeHandle {
     principal,
     rateLimiter,
     warmup,
+    async resolveTime() {
+      const ctx = { ...systemContext(), requestId: `time-${Date.now()}` };
+      if (driver.dbType === 'duckdb') Object.assign(ctx, { warehouseIdentity: warehouseIdentity(config.warehousePath) });
+      await source.warehouseSettings(ctx);
+      if (zoneMismatch) throw zoneMismatch;
+      return config.timeZone;
+    },
     async listen(extend) {
       const cubeInitApp = core.initApp.bind(core);
       core.initApp = async (app: any) => {

@@ -17,7 +17,8 @@
  * The month is read from marts.settings through Cube's own driver (the server
  * holds the DuckDB file; a second connection from this process is not
  * allowed), once per warehouse build (`warehouseIdentity`, server/cube/driver.ts). Without a readable warehouse the model
- * is served as written.
+ * is served as written. The same read gives the warehouse's time zone, which
+ * the server serves (warehouse-time.ts): `onSettings` hears each build's pair.
  *
  * Limits: only YAML cube files are rewritten (a JS model would read the
  * month itself); the rewritten files are re-serialised YAML, so Cube's error
@@ -33,6 +34,32 @@ export const FISCAL_GRANULARITIES: readonly string[] = ['fiscal_year', 'fiscal_q
 type Granularity = { name?: string; offset?: string; [key: string]: unknown };
 type Dimension = { granularities?: Granularity[]; [key: string]: unknown };
 type CubeDoc = { cubes?: { dimensions?: Dimension[] }[] };
+
+/** The SQL of a local wall-clock time column as the UTC instant it names in `zone` (timezone() reads alike in DuckDB and PostgreSQL). */
+export const localTimeSql = (sql: string, zone: string) =>
+  `timezone('UTC', timezone('${zone.replaceAll("'", "''")}', cast(${sql} as timestamp)))`;
+
+/**
+ * The model files with every time dimension marked `meta: {local_time: true}` read as a UTC instant. Such a
+ * column holds the company's local month or day starts (targets' fiscal_month, the plan's months); Cube converts
+ * every time dimension from UTC into the query's zone, which moved a local 00:00 to the previous day west of UTC
+ * (a New York month showed as the month before). Read as the instant of that local 00:00, it lands on it again.
+ */
+export function withLocalTimes(files: ModelFile[], zone: string): ModelFile[] {
+  return files.map((file) => {
+    if (!/\.ya?ml$/.test(file.fileName) || !file.content.includes('local_time')) return file;
+    const doc = YAML.parse(file.content) as CubeDoc | null;
+    let changed = false;
+    for (const cube of doc?.cubes ?? []) {
+      for (const dimension of cube.dimensions ?? []) {
+        if ((dimension.meta as { local_time?: unknown } | undefined)?.local_time !== true) continue;
+        changed = true;
+        dimension.sql = localTimeSql(String(dimension.sql), zone);
+      }
+    }
+    return changed ? { fileName: file.fileName, content: YAML.stringify(doc, { lineWidth: 0 }) } : file;
+  });
+}
 
 /** The model files with every fiscal granularity's offset set for a fiscal year starting in `startMonth` (1-12). */
 export function withFiscalYearStart(files: ModelFile[], startMonth: number): ModelFile[] {
@@ -57,6 +84,12 @@ export function withFiscalYearStart(files: ModelFile[], startMonth: number): Mod
   });
 }
 
+/** What the served warehouse's marts.settings says; undefined where it says nothing (no warehouse, no settings). */
+export interface WarehouseSettings {
+  fiscalYearStartMonth: number | undefined;
+  timeZone: string | undefined;
+}
+
 /** The part of Cube's core this module uses. */
 export interface CubeCore {
   getOrchestratorApi(context: object): Promise<{
@@ -69,34 +102,48 @@ export interface CubeCore {
  * model with the warehouse's fiscal year. `core` is called lazily (the
  * options are built before Cube's core exists).
  */
-export function modelSourceOptions(config: Config, core: () => CubeCore, warehouseIdentity: () => Promise<string>) {
-  let cached: { identity: string; month: number | undefined } | undefined;
+export function modelSourceOptions(
+  config: Config,
+  core: () => CubeCore,
+  warehouseIdentity: () => Promise<string>,
+  onSettings: (settings: WarehouseSettings) => void = () => undefined,
+) {
+  let cached: { identity: string; settings: WarehouseSettings } | undefined;
 
-  async function fiscalYearStartMonth(context: object): Promise<number | undefined> {
+  async function warehouseSettings(context: object): Promise<WarehouseSettings> {
     const identity = await warehouseIdentity();
-    if (cached?.identity === identity) return cached.month;
-    let month: number | undefined;
+    if (cached?.identity === identity) return cached.settings;
+    const settings: WarehouseSettings = { fiscalYearStartMonth: undefined, timeZone: undefined };
     if (identity !== 'missing') {
       try {
         const orchestrator = await core().getOrchestratorApi(context);
         const driver = await orchestrator.driverFactory('default');
-        const rows = await driver.query('select fiscal_year_start_month from marts.settings', []);
+        const rows = await driver.query('select fiscal_year_start_month, time_zone from marts.settings', []);
         const value = Number(rows[0]?.fiscal_year_start_month);
-        month = Number.isInteger(value) && value >= 1 && value <= 12 ? value : undefined;
+        settings.fiscalYearStartMonth = Number.isInteger(value) && value >= 1 && value <= 12 ? value : undefined;
+        settings.timeZone = typeof rows[0]?.time_zone === 'string' && rows[0].time_zone ? rows[0].time_zone : undefined;
       } catch {
-        month = undefined; // a warehouse without settings: the model as written
+        // a warehouse without settings: the model as written, the configured zone
       }
     }
-    cached = { identity, month };
-    return month;
+    cached = { identity, settings };
+    onSettings(settings);
+    return settings;
   }
+  // The zone local-time columns are read in: the warehouse's, else the one configured (the zone served, either way).
+  const zoneOf = (settings: WarehouseSettings) => settings.timeZone ?? config.timeZone;
 
   return {
-    schemaVersion: async (context: object) => `fiscal-year-start-${(await fiscalYearStartMonth(context)) ?? 'as-written'}`,
+    warehouseSettings,
+    schemaVersion: async (context: object) => {
+      const settings = await warehouseSettings(context);
+      return `fiscal-year-start-${settings.fiscalYearStartMonth ?? 'as-written'}-zone-${zoneOf(settings)}`;
+    },
     repositoryFactory: (context: object) => ({
       dataSchemaFiles: async () => {
-        const files = readModelFiles(config.modelDir);
-        const month = await fiscalYearStartMonth(context);
+        const settings = await warehouseSettings(context);
+        const month = settings.fiscalYearStartMonth;
+        const files = withLocalTimes(readModelFiles(config.modelDir), zoneOf(settings));
         return month === undefined ? files : withFiscalYearStart(files, month);
       },
     }),

@@ -6,7 +6,7 @@
  * `prepareCubeRuntime()` looks for the native module first. When it loads,
  * nothing here engages and Cube runs as shipped. When it is missing, four
  * stand-ins are installed, one for each place Cube's REST path needs it
- * (see ../shared/design/architecture.md):
+ * (README.md, "Optional: Cube's native module and Cube Store"):
  *   1. the SQL API server the ApiGateway builds in its constructor → a stand-in
  *      whose every entry point answers 501 "SQL API needs Cube's native module";
  *   2. the Jinja engine the schema compiler always creates → a stand-in that

@@ -56,6 +56,7 @@
  * velocity factor may exceed 1 by design and is never labelled a conversion.
  */
 import { FUNNEL_STAGES, type FunnelStage, STAGE_LINKS } from './funnel.js';
+import { STAGE_COUNT_KEYS, STAGE_DEFINITIONS, type StageCountKey } from '../contract/vocabulary.js';
 
 export interface FunnelValues {
   leads: number;
@@ -120,17 +121,16 @@ export const VELOCITY_NOTE =
 export const VELOCITY_NOTE_JA =
   '期間内にクローズ (受注・失注) した商談 ÷ 1営業サイクル前に作成された商談。受注率と掛けると 受注 ÷ 商談。100 % 超は過去のパイプラインの消化、100 % 未満は期ずれ。転換率ではない (計画は 100 %)。';
 
-const COUNT_KEYS = ['leads', 'mql', 'sal', 'sql', 'opportunities', 'wins'] as const;
-type CountKey = (typeof COUNT_KEYS)[number];
+const COUNT_KEYS = STAGE_COUNT_KEYS;
+type CountKey = StageCountKey;
 
-const STAGE_LABEL: Record<FunnelStage, string> = {
-  lead: 'lead',
-  mql: 'MQL',
-  sal: 'SAL',
-  sql: 'SQL',
-  opportunity: 'opportunity',
-  won: 'won',
-};
+/** English stage names in node labels: the contract's short names, lower-case unless an acronym (lead, MQL, …, won). */
+const STAGE_LABEL = Object.fromEntries(
+  STAGE_DEFINITIONS.filter((s) => s.isFunnel).map((s) => [
+    s.stage,
+    s.shortEn === s.shortEn.toUpperCase() ? s.shortEn : s.shortEn.toLowerCase(),
+  ]),
+) as Record<FunnelStage, string>;
 
 interface Factor {
   key: string;

@@ -25,6 +25,7 @@
  * amount changes).
  */
 import { componentsSql, type ComponentRow } from './components.js';
+import { fiscalYearOfMonth } from '../contract/vocabulary.js';
 
 export type Query = (sql: string) => Promise<Record<string, unknown>[]>;
 
@@ -112,7 +113,7 @@ export interface Period {
 
 export function fiscalYearStart(day: string, startMonth: number): string {
   const [y, m] = day.split('-').map(Number) as [number, number];
-  const year = m < startMonth ? y - 1 : y;
+  const year = fiscalYearOfMonth(y, m, startMonth);
   return `${year}-${String(startMonth).padStart(2, '0')}-01`;
 }
 

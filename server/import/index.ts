@@ -29,6 +29,7 @@ import { loadMappingFile, mappingEncoding, type MappingFile } from './mapping.js
 import { mergeImport } from './merge.js';
 import { importId, latestImport, MANIFEST, pruneImports, readManifest, removeStaleWork, SWAP, type SwapRecord } from './area.js';
 import { buildMaps, CANONICAL_CHANNELS, CANONICAL_STAGES, type ImportContext } from './sources/common.js';
+import { DEFAULT_TIME_ZONE } from '../contract/vocabulary.js';
 import { ImportInputError, type SourceAdapter } from './sources/index.js';
 import { hubspot } from './sources/hubspot.js';
 import { salesforce } from './sources/salesforce.js';
@@ -259,7 +260,7 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
   const mapping: MappingFile | undefined = o.mappingFile ? await loadMappingFile(o.mappingFile) : undefined;
   const sourceName = mapping?.source ?? o.source;
   const files = await expandInputs(o.inputs);
-  const timeZone = mapping?.time_zone ?? o.timeZone ?? 'Asia/Tokyo';
+  const timeZone = mapping?.time_zone ?? o.timeZone ?? DEFAULT_TIME_ZONE;
   let dates: DateReader;
   try {
     dates = new DateReader(timeZone, mapping?.date_format);

@@ -51,6 +51,7 @@
  * line (it should not happen with data that passed the data tests).
  */
 import { FUNNEL_STAGES, type FunnelStage, shiftMonth } from '../contract/funnel.js';
+import { fiscalMonthNumber, fiscalYearOfMonth, STAGE_COUNT_KEYS } from '../contract/vocabulary.js';
 import {
   addDays,
   type DayRange,
@@ -118,21 +119,16 @@ interface DayData {
 const STEP_MONTHS: Record<PeriodType, number> = { month: 1, fiscal_quarter: 3, fiscal_year: 12 };
 
 /** The funnel stage whose window a count node or metric uses (and whose team owns it: the meeting pack's funnel by team). */
-export const STAGE_OF_COUNT: Record<string, FunnelStage> = {
-  leads: 'lead',
-  mql: 'mql',
-  sal: 'sal',
-  sql: 'sql',
-  opportunities: 'opportunity',
-  wins: 'won',
-};
+export const STAGE_OF_COUNT: Record<string, FunnelStage> = Object.fromEntries(
+  STAGE_COUNT_KEYS.map((key, i) => [key, FUNNEL_STAGES[i]!]),
+);
 
 function label(type: PeriodType, start: string, fyStartMonth: number): string {
   const [y, m] = start.split('-').map(Number) as [number, number];
   if (type === 'month') return start.slice(0, 7);
-  const fy = m >= fyStartMonth ? y : y - 1;
+  const fy = fiscalYearOfMonth(y, m, fyStartMonth);
   if (type === 'fiscal_year') return `FY${fy}`;
-  const q = Math.floor(((m - fyStartMonth + 12) % 12) / 3) + 1;
+  const q = Math.floor((fiscalMonthNumber(m, fyStartMonth) - 1) / 3) + 1;
   return `FY${fy} Q${q}`;
 }
 

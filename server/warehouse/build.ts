@@ -31,9 +31,10 @@ import { displayPath, loadSeeds, type LoadedTable, type LoadSeedsResult, type Re
 import { MODEL_SCHEMAS, runModels, type BuiltModel } from './run-models.js';
 import { asSession, type SessionLike } from './target.js';
 import { SEED_TABLES } from './seed-schema.js';
+import { DEFAULT_TIME_ZONE } from '../contract/vocabulary.js';
 
 export const DEFAULT_MODELS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'model', 'warehouse');
-export const DEFAULT_TIME_ZONE = 'Asia/Tokyo';
+export { DEFAULT_TIME_ZONE } from '../contract/vocabulary.js';
 
 export interface BuildOptions {
   seedsDir: string;

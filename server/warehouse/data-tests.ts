@@ -8,6 +8,7 @@
  *     lead_id: [not_null, unique]
  *     account_id: [{relationships: {to: stg_accounts, field: account_id}}]
  *     lead_source: [{accepted_values: [seo, content]}]
+ *     stage: [{accepted_values: '{{ funnel_stages }}'}]   # a list of the contract (sql-macros.ts)
  *   tests:
  *     - {name: leads_have_created_at, expression: "created_at is not null"}
  *     - {name: no_orphans, sql: "select ... (every row returned fails)"}
@@ -25,6 +26,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { MODEL_SCHEMAS, discoverModels, type Model } from './run-models.js';
 import { asSession, type SessionLike } from './target.js';
+import { VOCABULARY_LISTS } from './sql-macros.js';
 
 export type DataTestKind = 'not_null' | 'unique' | 'relationships' | 'accepted_values' | 'expression' | 'sql';
 
@@ -150,9 +152,13 @@ export function parseTests(model: Model, text: string, file: string): DataTest[]
         });
       } else if (test && typeof test === 'object' && 'accepted_values' in test) {
         const raw = (test as { accepted_values: unknown }).accepted_values;
-        const values = Array.isArray(raw) ? raw : (raw as { values?: unknown } | null)?.values;
+        const named = typeof raw === 'string' ? /^\{\{\s*([a-z_]+)\s*\}\}$/.exec(raw)?.[1] : undefined;
+        const values = named ? VOCABULARY_LISTS[named] : Array.isArray(raw) ? raw : (raw as { values?: unknown } | null)?.values;
         if (!Array.isArray(values) || values.length === 0 || values.some((v) => v === null || typeof v === 'object')) {
-          throw new DataTestSpecError(`${file}: columns.${column} accepted_values needs a list of values`);
+          throw new DataTestSpecError(
+            `${file}: columns.${column} accepted_values needs a list of values` +
+              (named ? ` (no list {{ ${named} }}; known: ${Object.keys(VOCABULARY_LISTS).join(', ')})` : ''),
+          );
         }
         add({
           name: `accepted_values(${column})`,

@@ -12,9 +12,11 @@
  * (`alias.column`); a column that happens to share a model's name would count
  * as a reference (rename it).
  *
- * A SQL model may use the variables of SQL_VARIABLES as `{{ name }}`, so a
- * rule the TypeScript contract holds (server/contract/) is not copied into
- * SQL; an unknown name is an error naming the file and line.
+ * A SQL model may use the variables of SQL_VARIABLES as `{{ name }}` and the
+ * macros of sql-macros.ts as `{{ local_month(col) }}`, so a rule the
+ * TypeScript contract holds (server/contract/) is not copied into SQL and an
+ * expression many marts need is written once; an unknown name is an error
+ * naming the file and line.
  *
  * A TypeScript model follows dbt's Python-model contract: it exports
  * `dependsOn` (the models it reads), `columns` (its table's columns, name →
@@ -38,15 +40,15 @@ import { asSession, type SessionLike, type WarehouseSession } from './target.js'
 import { ATTRIBUTION_MODELS } from '../contract/attribution.js';
 import { MAX_LIFETIME_YEARS } from '../contract/unit-economics.js';
 import { type Columns, type RowOf, TABLE_COLUMN_TYPES, writeTable } from './write-table.js';
+import { splitArguments, SQL_MACROS, sqlList, VOCABULARY_VARIABLES } from './sql-macros.js';
 
 export const MODEL_SCHEMAS = ['staging', 'marts'] as const;
 export type ModelSchema = (typeof MODEL_SCHEMAS)[number];
 export const SEARCH_PATH = 'marts,staging,raw,main';
 
-const sqlList = (values: readonly string[]) => `[${values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ')}]`;
-
 /** `{{ name }}` in a SQL model → this SQL text. */
 export const SQL_VARIABLES: Readonly<Record<string, string>> = {
+  ...VOCABULARY_VARIABLES,
   attribution_models: sqlList(ATTRIBUTION_MODELS),
   /** `(0, 'first_touch'), (1, 'last_touch'), …`: rows of a VALUES list, (index, model). */
   attribution_model_rows: ATTRIBUTION_MODELS.map((m, i) => `(${i}, '${m}')`).join(', '),
@@ -191,16 +193,43 @@ export function readConfig(sql: string, relativeFile: string): { sql: string; ma
   return { sql: sql.slice(0, m.index) + sql.slice(m.index + m[0].length), materialized: m[1] };
 }
 
-/** The SQL with each `{{ name }}` replaced by its SQL_VARIABLES value. */
+/**
+ * The SQL with each `{{ name }}` replaced by its SQL_VARIABLES value and each `{{ macro(args) }}` expanded
+ * (sql-macros.ts); an unknown name or a wrong number of arguments names the file and line.
+ */
 export function renderSql(sql: string, relativeFile: string): string {
-  return sql.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (match, name: string, offset: number) => {
-    const value = SQL_VARIABLES[name];
-    if (value !== undefined) return value;
-    const line = sql.slice(0, offset).split('\n').length;
-    throw new ModelError(
-      `${relativeFile}:${line}: unknown variable {{ ${name} }} (known: ${Object.keys(SQL_VARIABLES).join(', ')})`,
-    );
-  });
+  // Innermost first, so a macro's argument may hold another: {{ utc_time({{ local_day(col) }}) }}.
+  let text = sql;
+  for (let previous = ''; previous !== text;) {
+    previous = text;
+    text = renderInnermost(text, relativeFile);
+  }
+  return text;
+}
+
+function renderInnermost(sql: string, relativeFile: string): string {
+  return sql.replace(
+    /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(((?:(?!\{\{|\}\})[\s\S])*?)\))?\s*\}\}/g,
+    (_match, name: string, args: string | undefined, offset: number) => {
+      const fail = (message: string) => {
+        const line = sql.slice(0, offset).split('\n').length;
+        return new ModelError(`${relativeFile}:${line}: ${message}`);
+      };
+      if (args === undefined) {
+        const value = SQL_VARIABLES[name];
+        if (value !== undefined) return value;
+        throw fail(`unknown variable {{ ${name} }} (known: ${Object.keys(SQL_VARIABLES).join(', ')})`);
+      }
+      const macro = SQL_MACROS[name];
+      if (!macro) throw fail(`unknown macro {{ ${name}(…) }} (known: ${Object.keys(SQL_MACROS).join(', ')})`);
+      const list = splitArguments(args);
+      const [least, most] = macro.arity;
+      if (!list || list.some((a) => a === '') || list.length < least || list.length > most) {
+        throw fail(`{{ ${name}(…) }} takes ${least === most ? least : `${least} or ${most}`} argument(s), got "${args}"`);
+      }
+      return macro.expand(...list);
+    },
+  );
 }
 
 async function listDir(dir: string): Promise<string[]> {

@@ -1,6 +1,6 @@
 /*
  * The canonical input tables of the product contract
- * (/work/shared/design/revenue-cycle.md): their columns, value types, which
+ * (README.md, "The canonical tables"; docs/metrics.md): their columns, value types, which
  * values a row cannot do without, and their keys.
  *
  * The loader checks every seed row against this and sets a row aside when a

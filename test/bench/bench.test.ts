@@ -1,5 +1,5 @@
 /*
- * The benchmark runs and measures everything (issue 11): `npm run bench` at
+ * The benchmark runs and measures everything (README.md, "Benchmark"): `npm run bench` at
  * a few thousand leads, end to end — generation, build, the dashboard in
  * Chromium, every query the dashboard's pages send through the API and on
  * DuckDB directly, concurrent clients. No timing is asserted (the machine is
@@ -9,34 +9,15 @@
  * with figures is answered from a pre-aggregation (model/cubes), built before
  * the server answered.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import YAML from 'yaml';
 import { runBench, type BenchResult } from '../../bench/run';
 import { partViews } from '../../bench/queries';
-import { projectRoot } from '../../server/config';
 import { PAGES } from '../e2e/dashboard-pages';
 import { tempDir } from '../support/browser';
+import { referenceViews } from '../support/reference-views';
 
 const PLANTED = { measures: ['deals.no_such_measure'] };
-
-/**
- * The views the model declares `meta: {reference: true}` (model/views): definitions of a few rows
- * each — stages, channels, settings, the stage definitions and their change log — that hold no
- * one's figures. A rollup of them would be the table again, so they are read from their tables.
- */
-function referenceViews(): Set<string> {
-  const dir = path.join(projectRoot, 'model/views');
-  const names = new Set<string>();
-  for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f))) {
-    const doc = YAML.parse(readFileSync(path.join(dir, file), 'utf8')) as {
-      views?: { name: string; meta?: { reference?: unknown } }[];
-    } | null;
-    for (const view of doc?.views ?? []) if (view.meta?.reference === true) names.add(view.name);
-  }
-  return names;
-}
 
 describe('npm run bench at 3,000 leads', () => {
   let r: BenchResult;

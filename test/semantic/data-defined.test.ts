@@ -19,7 +19,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { readModelFiles } from '../../server/cube/cube-server';
-import { withFiscalYearStart } from '../../server/cube/model-files';
+import { localTimeSql, withFiscalYearStart, withLocalTimes } from '../../server/cube/model-files';
 import { buildWarehouse } from '../../server/warehouse/index';
 import { MODEL_DIR, num, PROJECT_ROOT, startSemanticServer, type SemanticServer } from './semantic-server';
 
@@ -215,5 +215,30 @@ describe('withFiscalYearStart (the rewrite behind it)', () => {
     expect(new Set(offsets(1))).toEqual(new Set(['fiscal_year:none', 'fiscal_quarter:none']));
     expect(new Set(offsets(11))).toEqual(new Set(['fiscal_year:10 months', 'fiscal_quarter:10 months']));
     expect(() => withFiscalYearStart(files, 13)).toThrow(/1-12/);
+  });
+});
+
+describe('withLocalTimes (local month and day columns read as instants in the served zone)', () => {
+  it("rewrites exactly the dimensions marked local_time, with the zone's name", () => {
+    type Doc = { cubes?: { name: string; dimensions?: { name: string; sql?: string; meta?: { local_time?: boolean } }[] }[] };
+    const dimensions = (files: { fileName: string; content: string }[]) =>
+      files
+        .filter((f) => f.fileName.endsWith('.yml'))
+        .flatMap((f) =>
+          ((YAML.parse(f.content) as Doc | null)?.cubes ?? []).flatMap((c) =>
+            (c.dimensions ?? []).map((d) => ({ cube: c.name, ...d })),
+          ),
+        );
+    const before = dimensions(readModelFiles(MODEL_DIR));
+    const after = dimensions(withLocalTimes(readModelFiles(MODEL_DIR), 'America/New_York'));
+    const marked = before.filter((d) => d.meta?.local_time === true);
+    expect(marked.map((d) => `${d.cube}.${d.name}`)).toContain('base_targets.fiscal_month');
+    expect(marked.length).toBeGreaterThanOrEqual(10);
+    for (const d of after) {
+      const was = before.find((b) => b.cube === d.cube && b.name === d.name)!;
+      expect(d.sql, `${d.cube}.${d.name}`).toBe(
+        was.meta?.local_time ? localTimeSql(String(was.sql), 'America/New_York') : was.sql,
+      );
+    }
   });
 });

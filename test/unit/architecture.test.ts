@@ -2,8 +2,8 @@
  * The direction of the project's imports:
  * server/ never imports model/ (the model reads the server's engine, not
  * the other way round); the contract (server/contract/) is browser-safe and
- * self-contained; the dashboard reaches the server only through the
- * contract. Reads every source file's static and dynamic imports.
+ * self-contained, its vocabulary imports nothing; the dashboard and the
+ * sample generator reach the server only through the contract. Reads every source file's static and dynamic imports.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -47,6 +47,15 @@ describe('import direction', () => {
 
   it('the contract imports only itself and zod', async () => {
     expect(await violations('server/contract', (t) => t.startsWith('server/contract/') || t === 'zod')).toEqual([]);
+  });
+
+  it("the vocabulary (stages, channels, settings' defaults, the fiscal year) imports nothing", async () => {
+    expect(await importsOf('server/contract/vocabulary.ts')).toEqual([]);
+  });
+
+  it('the sample generator reaches the server only through the contract', async () => {
+    expect(await violations('seeds/generator', (t) => !t.startsWith('server/') || t.startsWith('server/contract/'))).toEqual([]);
+    expect(await importsOf('seeds/generator/company.ts')).toContain('server/contract/vocabulary.js');
   });
 
   it('the dashboard reaches the server only through the contract', async () => {

@@ -1,6 +1,6 @@
 /*
  * The public views the dashboard reads, member by member, as the semantic
- * layer publishes them (issues 3 and 4). Cards import their member names
+ * layer publishes them (model/views/). Cards import their member names
  * from here, so props are typed against the views and a renamed member is
  * changed in one place. Which global filters each view can apply is listed
  * beside it.

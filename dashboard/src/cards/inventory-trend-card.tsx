@@ -15,8 +15,9 @@ import { stageLabel, stageRank } from '../i18n/labels';
 import { formatCount, formatMonth, formatPeriodKey } from '../lib/format';
 import { referenceDay } from '../lib/resolve-period';
 import { useSettings } from '../state/settings';
+import { INVENTORY_STAGES } from '../../../server/contract/vocabulary';
 
-export const BACKLOG_STAGES = ['lead', 'mql', 'sal', 'sql', 'opportunity', 'recycled'];
+export const BACKLOG_STAGES: string[] = [...INVENTORY_STAGES];
 
 export function InventoryTrendCard() {
   const { t, locale } = useI18n();

@@ -2,44 +2,31 @@
  * Names of the codes the data uses (stages, channels, attribution models,
  * segments, personas, …) in Japanese and English. A code the dictionary does
  * not know (a user-defined stage, a new channel) is shown as it is.
- * Channel names come from the data only: the bundled seeds/channels.csv
- * (built into the dashboard, so the default channels are named from the
- * first paint), replaced by the served warehouse's `channels` view once the
- * settings provider has loaded it, so a company's own channel is named as
- * its channels.csv names it.
+ * Stages, channels, touch types and deal types are named by the contract's
+ * vocabulary (server/contract/vocabulary.ts, the rows the bundled seeds are
+ * written from), so the defaults are named from the first paint; the served
+ * warehouse's `channels` and `stages` views replace them once the settings
+ * provider has loaded them, so a company's own channel is named as its
+ * channels.csv names it.
  */
-// The two contract modules, not its index: the index brings the plan and action schemas (zod) into every page.
-import { FUNNEL_STAGES } from '../../../server/contract/funnel';
+// The contract's modules, not its index: the index brings the plan and action schemas (zod) into every page.
+import {
+  CHANNEL_DEFINITIONS,
+  DEAL_TYPE_DEFINITIONS,
+  FUNNEL_STAGES,
+  STAGE_DEFINITIONS,
+  TOUCH_TYPE_DEFINITIONS,
+} from '../../../server/contract/vocabulary';
 import { ATTRIBUTION_MODELS } from '../../../server/contract/attribution';
-import { parse } from 'csv-parse/browser/esm/sync';
-import bundledChannelsCsv from '../../../seeds/channels.csv?raw';
-import bundledTouchTypesCsv from '../../../seeds/touch_types.csv?raw';
 import type { Locale } from '../lib/format';
 
 type Dict = Record<string, { ja: string; en: string }>;
 
 export const STAGE_ORDER = FUNNEL_STAGES;
 
-const STAGES: Dict = {
-  lead: { ja: '見込み客', en: 'Lead' },
-  mql: { ja: 'MQL', en: 'MQL' },
-  sal: { ja: 'SAL', en: 'SAL' },
-  sql: { ja: 'SQL', en: 'SQL' },
-  opportunity: { ja: '商談', en: 'Opportunity' },
-  won: { ja: '受注', en: 'Won' },
-  recycled: { ja: 'リサイクル', en: 'Recycled' },
-  disqualified: { ja: '対象外', en: 'Disqualified' },
-  lost: { ja: '失注', en: 'Lost' },
-};
+const STAGES: Dict = Object.fromEntries(STAGE_DEFINITIONS.map((s) => [s.stage, { ja: s.shortJa, en: s.shortEn }]));
 
-const STAGES_LONG: Dict = {
-  lead: { ja: '見込み客 (リード)', en: 'Lead' },
-  mql: { ja: '有望見込み客 (MQL)', en: 'MQL' },
-  sal: { ja: 'IS受入 (SAL)', en: 'SAL (accepted by IS)' },
-  sql: { ja: '商談化 (SQL)', en: 'SQL (meeting set)' },
-  opportunity: { ja: '商談', en: 'Opportunity' },
-  won: { ja: '受注', en: 'Won' },
-};
+const STAGES_LONG: Dict = Object.fromEntries(STAGE_DEFINITIONS.map((s) => [s.stage, { ja: s.longJa, en: s.longEn }]));
 
 /** The one code the marts write that is not a channel: a conversion without a touch. */
 const NO_CHANNEL: Dict = {
@@ -59,11 +46,8 @@ const MODEL_NAMES: Dict = {
 };
 
 const MISC: Dict = {
-  // deal types and statuses
-  new: { ja: '新規', en: 'New' },
-  upsell: { ja: 'アップセル', en: 'Upsell' },
-  cross_sell: { ja: 'クロスセル', en: 'Cross-sell' },
-  renewal: { ja: '更新', en: 'Renewal' },
+  // deal types
+  ...Object.fromEntries(DEAL_TYPE_DEFINITIONS.map((d) => [d.dealType, { ja: d.labelJa, en: d.labelEn }])),
   // teams
   marketing: { ja: 'マーケティング', en: 'Marketing' },
   inside_sales: { ja: 'インサイドセールス', en: 'Inside sales' },
@@ -134,13 +118,7 @@ const channelDict = (channels: ChannelInfo[]): Dict => ({
   ...Object.fromEntries(channels.map((c) => [c.channel, { ja: c.labelJa || c.channel, en: c.labelEn || c.channel }])),
 });
 
-let channelNames: Dict = channelDict(
-  (parse(bundledChannelsCsv, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[]).map((r) => ({
-    channel: r.channel!,
-    labelJa: r.label_ja ?? null,
-    labelEn: r.label_en ?? null,
-  })),
-);
+let channelNames: Dict = channelDict([...CHANNEL_DEFINITIONS]);
 
 /** Called by the settings provider when the channels view has loaded. */
 export function setChannelCatalog(channels: ChannelInfo[]): void {
@@ -177,12 +155,9 @@ export const channelLabel = (code: string | null | undefined, locale: Locale) =>
 export const modelLabel = (code: string | null | undefined, locale: Locale) => pick(MODEL_NAMES, code, locale);
 export const codeLabel = (code: string | null | undefined, locale: Locale) => pick(MISC, code, locale);
 
-// Touch types are named by the bundled seeds/touch_types.csv (no view publishes them yet).
+// Touch types are named by the contract's vocabulary (no view publishes them yet).
 const touchTypeNames: Dict = Object.fromEntries(
-  (parse(bundledTouchTypesCsv, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[]).map((r) => [
-    r.touch_type!,
-    { ja: r.label_ja || r.touch_type!, en: r.label_en || r.touch_type! },
-  ]),
+  TOUCH_TYPE_DEFINITIONS.map((t) => [t.touchType, { ja: t.labelJa, en: t.labelEn }]),
 );
 export const touchTypeLabel = (code: string | null | undefined, locale: Locale) => pick(touchTypeNames, code, locale);
 

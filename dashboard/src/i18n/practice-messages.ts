@@ -1,5 +1,5 @@
 /*
- * UI strings of the practice pages (issue 14): the stage definitions
+ * UI strings of the practice pages (docs/metrics.md definitions 15 and 16): the stage definitions
  * document, hand-off quality, the content map, a lead's journey and the
  * actions' before/after. Kept apart from messages.ts, which spreads them in,
  * so the keys of one feature sit together; the same rules apply ({name}

@@ -10,6 +10,7 @@
  * for "weakest link" (that would count one effect twice).
  */
 import type { Unit } from './format';
+import { STAGE_COUNT_KEYS } from '../../../server/contract/vocabulary';
 
 export type Comparison = 'plan' | 'previous' | 'yearAgo';
 
@@ -79,7 +80,7 @@ export function isFactorNode(node: KpiTreeNode, all: KpiTreeNode[], comparison?:
   if (node.key.startsWith('conversion:') || node.key === 'velocity' || node.key === 'average_deal_size') return true;
   if (node.key.includes(':')) return false; // per-channel lead nodes and the like
   // The top volume: the count node without a count child (the deepest count).
-  const countKeys = ['leads', 'mql', 'sal', 'sql', 'opportunities', 'wins'];
+  const countKeys: readonly string[] = STAGE_COUNT_KEYS;
   if (!countKeys.includes(node.key)) return false;
   const present = countKeys.filter((k) => all.some((n) => n.key === k));
   return present[0] === node.key;

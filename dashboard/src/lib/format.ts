@@ -18,8 +18,10 @@
  * - null, undefined and non-finite values show as an en dash, never as 0.
  *
  * Limits: no locale beyond ja and en; fiscal years are named by the
- * calendar year they start in (the Japanese convention 年度).
+ * calendar year they start in (the Japanese convention 年度; the rule and the
+ * default start month are server/contract/vocabulary.ts's, shared with the marts).
  */
+import { DEFAULT_FISCAL_YEAR_START_MONTH, fiscalMonthNumber, fiscalYearOfMonth } from '../../../server/contract/vocabulary';
 
 export type Locale = 'ja' | 'en';
 
@@ -168,18 +170,15 @@ export function formatMonths(v: unknown, locale: Locale = 'ja', digits = 1): str
 // ---- Fiscal periods -------------------------------------------------------
 
 /** The fiscal year (named by its start year) that contains the date. */
-export function fiscalYearOf(date: Date | string, startMonth = 4): number {
+export function fiscalYearOf(date: Date | string, startMonth = DEFAULT_FISCAL_YEAR_START_MONTH): number {
   const d = typeof date === 'string' ? parseDay(date) : date;
-  const y = d.getUTCFullYear();
-  const m = d.getUTCMonth() + 1;
-  return m >= startMonth ? y : y - 1;
+  return fiscalYearOfMonth(d.getUTCFullYear(), d.getUTCMonth() + 1, startMonth);
 }
 
 /** 1-based fiscal quarter of the date. */
-export function fiscalQuarterOf(date: Date | string, startMonth = 4): number {
+export function fiscalQuarterOf(date: Date | string, startMonth = DEFAULT_FISCAL_YEAR_START_MONTH): number {
   const d = typeof date === 'string' ? parseDay(date) : date;
-  const offset = (d.getUTCMonth() + 1 - startMonth + 12) % 12;
-  return Math.floor(offset / 3) + 1;
+  return Math.floor((fiscalMonthNumber(d.getUTCMonth() + 1, startMonth) - 1) / 3) + 1;
 }
 
 /** 'YYYY-MM-DD…' → a UTC midnight Date (time and zone suffix ignored). */

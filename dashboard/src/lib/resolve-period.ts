@@ -19,6 +19,7 @@
  */
 import { periodWindows, type PeriodKind, type PeriodWindows } from '../../../server/contract/period-windows';
 import { fiscalQuarterOf, fiscalYearOf, parseDay } from './format';
+import { DEFAULT_FISCAL_YEAR_START_MONTH } from '../../../server/contract/vocabulary';
 
 export type { PeriodKind, PeriodWindows };
 
@@ -94,7 +95,7 @@ function rangeOf(start: Date, months: number): DayRange {
   return { start: iso(start), end: iso(dayBefore(addMonths(start, months))) };
 }
 
-export function resolvePeriod(key: string, startMonth = 4): ResolvedPeriod {
+export function resolvePeriod(key: string, startMonth = DEFAULT_FISCAL_YEAR_START_MONTH): ResolvedPeriod {
   const p = parseKey(key, startMonth);
   const prevStart = addMonths(p.start, -p.months);
   const yearAgoStart = addMonths(p.start, -12);
@@ -112,7 +113,7 @@ export function resolvePeriod(key: string, startMonth = 4): ResolvedPeriod {
 }
 
 /** The fiscal year key that contains the day. */
-export function currentFiscalYearKey(asOf: string, startMonth = 4): string {
+export function currentFiscalYearKey(asOf: string, startMonth = DEFAULT_FISCAL_YEAR_START_MONTH): string {
   return `FY${fiscalYearOf(asOf, startMonth)}`;
 }
 
@@ -143,7 +144,7 @@ export interface ToDateWindows {
  * the whole month / quarter / year (for the run-rate forecast). The year-ago
  * window and the plan to date are the contract's (definition 17).
  */
-export function toDateWindows(period: ResolvedPeriod, asOf: string, startMonth = 4): ToDateWindows {
+export function toDateWindows(period: ResolvedPeriod, asOf: string, startMonth = DEFAULT_FISCAL_YEAR_START_MONTH): ToDateWindows {
   const reference = asOf < period.end ? (asOf < period.start ? period.start : asOf) : period.end;
   const ref = parseDay(reference);
   const make = (kind: PeriodKind): ToDateWindow => {
@@ -167,7 +168,7 @@ export function toDateWindows(period: ResolvedPeriod, asOf: string, startMonth =
 export function periodOptions(
   firstDay: string,
   asOf: string,
-  startMonth = 4,
+  startMonth = DEFAULT_FISCAL_YEAR_START_MONTH,
 ): { years: string[]; quarters: string[]; months: string[] } {
   const firstFy = fiscalYearOf(firstDay, startMonth);
   const lastFy = fiscalYearOf(asOf, startMonth);

@@ -6,13 +6,20 @@
  *
  * as_of: the settings value when published; otherwise the latest day a lead
  * reached any stage (stage_reach.reached_at), which is the data's "today".
- * Defaults when nothing is published: April start, JPY.
+ * Defaults when nothing is published: the contract's SETTING_DEFAULTS
+ * (server/contract/vocabulary.ts): April start, JPY, Asia/Tokyo.
  */
 import { createContext, useContext, useMemo, type ReactNode } from 'react';
 import { useCubeQuery } from '@cubejs-client/react';
 import { useSemanticLayer } from './semantic-layer';
 import { setChannelCatalog, setStageCatalog, type StageInfo } from '../i18n/labels';
 import { STAGES } from '../api/views';
+import {
+  DEFAULT_FISCAL_YEAR_START_MONTH,
+  DEFAULT_TIME_ZONE,
+  parseFiscalYearStartMonth,
+  SETTING_DEFAULTS,
+} from '../../../server/contract/vocabulary';
 
 export interface Settings {
   status: 'loading' | 'ready' | 'error';
@@ -39,8 +46,6 @@ const REACHED_AT = 'stage_reach.reached_at';
 const CHANNEL = 'channels.channel';
 const CHANNEL_LABEL_JA = 'channels.label_ja';
 const CHANNEL_LABEL_EN = 'channels.label_en';
-
-export const DEFAULT_TIME_ZONE = 'Asia/Tokyo';
 
 const day = (v: unknown) => (typeof v === 'string' ? v.slice(0, 10) : null);
 
@@ -91,9 +96,9 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
     const base: Settings = {
       status: 'loading',
       error: null,
-      fiscalStartMonth: 4,
-      currency: 'JPY',
-      ltvCacTarget: 3,
+      fiscalStartMonth: DEFAULT_FISCAL_YEAR_START_MONTH,
+      currency: SETTING_DEFAULTS.currency,
+      ltvCacTarget: SETTING_DEFAULTS.ltv_cac_target,
       asOf: today,
       firstDay: `${Number(today.slice(0, 4)) - 2}-01-01`,
       timeZone: DEFAULT_TIME_ZONE,
@@ -110,7 +115,6 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
     if (waiting) return base;
 
     const kv = settingValues(settingsQ.resultSet?.rawData());
-    const start = Number(kv.get('fiscal_year_start_month'));
     const [latestRs, earliestRs] = reachQ.resultSet?.decompose() ?? [];
     const latest = day((latestRs?.rawData()[0] as Record<string, unknown> | undefined)?.[`${REACHED_AT}.day`]);
     const earliest = day((earliestRs?.rawData()[0] as Record<string, unknown> | undefined)?.[`${REACHED_AT}.day`]);
@@ -138,9 +142,9 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
     return {
       status: 'ready',
       error: null,
-      fiscalStartMonth: Number.isInteger(start) && start >= 1 && start <= 12 ? start : 4,
-      currency: kv.get('currency') || 'JPY',
-      ltvCacTarget: Number(kv.get('ltv_cac_target')) > 0 ? Number(kv.get('ltv_cac_target')) : 3,
+      fiscalStartMonth: parseFiscalYearStartMonth(kv.get('fiscal_year_start_month')),
+      currency: kv.get('currency') || SETTING_DEFAULTS.currency,
+      ltvCacTarget: Number(kv.get('ltv_cac_target')) > 0 ? Number(kv.get('ltv_cac_target')) : SETTING_DEFAULTS.ltv_cac_target,
       asOf: asOfSetting ?? latest ?? today,
       firstDay: earliest ?? base.firstDay,
       timeZone,

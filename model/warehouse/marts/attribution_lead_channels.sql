@@ -43,7 +43,7 @@ final as (
         lead_attributes.created_at,
         coalesce(reach.reached_at, lead_attributes.created_at) as lead_at,
         cast(
-            date_trunc('month', timezone(settings.time_zone, timezone('UTC', coalesce(reach.reached_at, lead_attributes.created_at))))
+            {{ local_month(coalesce(reach.reached_at, lead_attributes.created_at)) }}
             as timestamp
         ) as lead_month,
         lead_attributes.industry,

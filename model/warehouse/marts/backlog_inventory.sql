@@ -126,8 +126,7 @@ changes as (
 
 daily_changes as (
     select
-        timezone('UTC', timezone(settings.time_zone,
-            date_trunc('day', timezone(settings.time_zone, timezone('UTC', changes.changed_at))))) as changed_on,
+        {{ utc_time({{ local_day(changes.changed_at) }}) }} as changed_on,
         changes.segment_key,
         changes.aging_bucket_order,
         changes.is_stuck,

@@ -34,7 +34,7 @@ credits as (
         attribution_credits.channel,
         attribution_credits.conversion_type,
         cast(
-            date_trunc('month', timezone(settings.time_zone, timezone('UTC', attribution_credits.converted_at)))
+            {{ local_month(attribution_credits.converted_at) }}
             as timestamp
         ) as month,
         attribution_credits.weight,
@@ -61,7 +61,7 @@ credit_months as (
 ),
 
 attribution_models as (
-    select unnest(['first_touch', 'last_touch', 'linear', 'u_shaped', 'w_shaped', 'time_decay', 'data_driven']) as model
+    select unnest({{ attribution_models }}) as model
 ),
 
 channel_months as (

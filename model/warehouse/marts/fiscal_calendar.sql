@@ -2,7 +2,8 @@
 -- the end of the fiscal year of as_of (or of the last target month, when the
 -- plan reaches further). Fiscal years start in the settings'
 -- fiscal_year_start_month and are named for the calendar year they start in
--- (April start: FY2025 = 2025-04-01 … 2026-03-31). Fiscal months are calendar
+-- (April start: FY2025 = 2025-04-01 … 2026-03-31; the rule is
+-- server/contract/vocabulary.ts, here through its fiscal_year macro). Fiscal months are calendar
 -- months, so fiscal_month_start equals month_start; it is kept so cubes can
 -- say what they mean. Days are local dates in the settings' zone.
 
@@ -83,7 +84,7 @@ first_day as (
     select
         least(
             (
-                select min(cast(timezone(settings.time_zone, timezone('UTC', first_at)) as date))
+                select min({{ local_date(first_at) }})
                 from data_times
             ),
             (select min(month) from stg_channel_costs),
@@ -102,8 +103,7 @@ bounds as (
         -- the last day of the fiscal year that holds last_covered_date
         cast(
             make_date(
-                year(last_covered_date)
-                    - case when month(last_covered_date) < settings.fiscal_year_start_month then 1 else 0 end,
+                cast({{ fiscal_year(last_covered_date, settings.fiscal_year_start_month) }} as integer),
                 settings.fiscal_year_start_month,
                 1
             ) + interval 1 year - interval 1 day
@@ -126,11 +126,8 @@ fiscal as (
     select
         days.date,
         cast(date_trunc('month', days.date) as date) as month_start,
-        cast(
-            year(days.date) - case when month(days.date) < settings.fiscal_year_start_month then 1 else 0 end
-            as integer
-        ) as fiscal_year,
-        cast((month(days.date) - settings.fiscal_year_start_month + 12) % 12 + 1 as integer) as fiscal_month_number,
+        cast({{ fiscal_year(days.date, settings.fiscal_year_start_month) }} as integer) as fiscal_year,
+        cast({{ fiscal_month_number(days.date, settings.fiscal_year_start_month) }} as integer) as fiscal_month_number,
         settings.fiscal_year_start_month,
         settings.as_of_date,
     from days

@@ -23,15 +23,15 @@ with settings as (
 local_deals as (
     select
         deals.*,
-        date_trunc('day', timezone(settings.time_zone, timezone('UTC', deals.created_at))) as created_day,
-        date_trunc('day', timezone(settings.time_zone, timezone('UTC', deals.closed_at))) as closed_day,
+        {{ local_day(deals.created_at) }} as created_day,
+        {{ local_day(deals.closed_at) }} as closed_day,
     from deals
     cross join settings
 ),
 
 events as (
     select
-        date_trunc('day', timezone(settings.time_zone, timezone('UTC', lead_channels.lead_at))) as day,
+        {{ local_day(lead_channels.lead_at) }} as day,
         'leads' as metric,
         lead_channels.channel,
         1.0 as value,
@@ -39,13 +39,13 @@ events as (
     cross join settings
     union all
     select
-        date_trunc('day', timezone(settings.time_zone, timezone('UTC', reach.reached_at))),
+        {{ local_day(reach.reached_at) }},
         reach.stage,
         null,
         1.0,
     from lead_stage_reach as reach
     cross join settings
-    where reach.stage in ('mql', 'sal', 'sql')
+    where reach.stage in (select unnest({{ middle_funnel_stages }}))
     union all
     select created_day, 'opportunities', null, 1.0,
     from local_deals

@@ -113,7 +113,7 @@ final as (
         unioned.amount,
         unioned.status,
         unioned.deal_type,
-        timezone(settings.time_zone, timezone('UTC', unioned.occurred_at)) as occurred_local,
+        {{ local_time(unioned.occurred_at) }} as occurred_local,
     from unioned
     cross join settings
 )

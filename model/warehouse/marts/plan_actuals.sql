@@ -14,7 +14,7 @@ stages as (
 ),
 
 as_of as (
-    select date_trunc('month', timezone(settings.time_zone, timezone('UTC', settings.as_of_at))) as as_of_month
+    select {{ local_month(settings.as_of_at) }} as as_of_month
     from settings
 ),
 
@@ -29,7 +29,7 @@ months as (
 
 stage_volumes as (
     select
-        cast(date_trunc('month', timezone(settings.time_zone, timezone('UTC', reach.reached_at))) as timestamp) as month,
+        cast({{ local_month(reach.reached_at) }} as timestamp) as month,
         reach.stage,
         count(*) as volume,
     from lead_stage_reach as reach

@@ -1,6 +1,6 @@
 -- The observed inputs of the reverse plan (contract definition 11), one row
--- per input and key; the `plan` mart and POST /api/plan both read this table
--- (model/warehouse/marts/plan.ts turns it into the engine's PlanInput), so
+-- per input and key; the plan_requirements mart and POST /api/plan both read
+-- this table (server/plan/observed.ts turns it into the engine's PlanInput), so
 -- the view and the API start from the same figures.
 --   conversion_rate / velocity_days   per ordered pair of funnel stages
 --       `from->to` (every pair, so that the engine's links lead->mql, ...,
@@ -50,9 +50,9 @@ with settings as (
 
 bounds as (
     select
-        date_trunc('month', timezone(settings.time_zone, timezone('UTC', settings.as_of_at))) as as_of_month,
-        date_trunc('month', timezone(settings.time_zone, timezone('UTC', settings.as_of_at))) - interval 12 month as window_first_month,
-        date_trunc('month', timezone(settings.time_zone, timezone('UTC', settings.as_of_at))) - interval 1 month as window_last_month,
+        {{ local_month(settings.as_of_at) }} as as_of_month,
+        {{ local_month(settings.as_of_at) }} - interval 12 month as window_first_month,
+        {{ local_month(settings.as_of_at) }} - interval 1 month as window_last_month,
         settings.as_of_at,
         settings.time_zone,
         settings.ltv_cac_target,
@@ -66,18 +66,11 @@ link_rows as (
         stage_conversions.is_converted,
         stage_conversions.days_to_convert,
         stage_conversions.pair_median_days_to_convert,
-        date_trunc('month', timezone(bounds.time_zone, timezone('UTC', stage_conversions.cohort_at))) as cohort_month,
+        {{ local_month(stage_conversions.cohort_at, bounds.time_zone) }} as cohort_month,
         -- the last matured cohort month of the link
         date_trunc(
             'month',
-            timezone(
-                bounds.time_zone,
-                timezone(
-                    'UTC',
-                    bounds.as_of_at
-                        - to_microseconds(cast(coalesce(stage_conversions.pair_median_days_to_convert, 0) * 86400000000 as bigint))
-                )
-            )
+            {{ local_time(bounds.as_of_at - to_microseconds(cast(coalesce(stage_conversions.pair_median_days_to_convert, 0) * 86400000000 as bigint)), bounds.time_zone) }}
         ) - interval 1 month as last_mature_month,
     from stage_conversions
     cross join bounds
@@ -138,7 +131,7 @@ new_wins as (
     cross join bounds
     where deals.is_won
         and deals.deal_type = 'new'
-        and date_trunc('month', timezone(bounds.time_zone, timezone('UTC', deals.closed_at)))
+        and {{ local_month(deals.closed_at, bounds.time_zone) }}
             between bounds.window_first_month and bounds.window_last_month
 ),
 
@@ -224,7 +217,7 @@ new_revenue_targets as (
 -- won amounts per local close month and kind: the base of renewals due 12 months later, renewals, expansion
 won_by_month as (
     select
-        date_trunc('month', timezone(bounds.time_zone, timezone('UTC', deals.closed_at))) as closed_month,
+        {{ local_month(deals.closed_at, bounds.time_zone) }} as closed_month,
         sum(deals.amount) filter (where deals.deal_type in ('new', 'renewal')) as contract_amount,
         sum(deals.amount) filter (where deals.deal_type = 'renewal') as renewal_amount,
         sum(deals.amount) filter (where deals.deal_type in ('upsell', 'cross_sell')) as expansion_amount,

@@ -65,13 +65,7 @@ measured as (
         date_diff('second', cohort_at, converted_at) / 86400.0 as days_to_convert,
         date_diff('second', cohort_at, account_converted_at) / 86400.0 as account_days_to_convert,
         -- the last instant of the cohort's month in the settings' zone, back in UTC
-        timezone(
-            'UTC',
-            timezone(
-                settings.time_zone,
-                date_trunc('month', timezone(settings.time_zone, timezone('UTC', cohort_at))) + interval 1 month
-            )
-        ) as cohort_month_end_at,
+        {{ utc_time({{ local_month(cohort_at) }} + interval 1 month) }} as cohort_month_end_at,
         settings.as_of,
     from pairs
     cross join settings

@@ -30,8 +30,8 @@ plan as (
 local_deals as (
     select
         deals.*,
-        date_trunc('month', timezone(settings.time_zone, timezone('UTC', deals.closed_at))) as closed_month,
-        date_trunc('month', timezone(settings.time_zone, timezone('UTC', deals.created_at))) as created_month,
+        {{ local_month(deals.closed_at) }} as closed_month,
+        {{ local_month(deals.created_at) }} as created_month,
     from deals
     cross join settings
 ),
@@ -46,10 +46,10 @@ actuals as (
     union all
     select created_month, 'opportunities', count(*) from local_deals group by all
     union all
-    select date_trunc('month', timezone(settings.time_zone, timezone('UTC', leads.created_at))), 'leads', count(*)
+    select {{ local_month(leads.created_at) }}, 'leads', count(*)
     from leads cross join settings group by all
     union all
-    select date_trunc('month', timezone(settings.time_zone, timezone('UTC', lead_stage_reach.reached_at))), lead_stage_reach.stage, count(*)
+    select {{ local_month(lead_stage_reach.reached_at) }}, lead_stage_reach.stage, count(*)
     from lead_stage_reach cross join settings group by all
 ),
 
@@ -67,7 +67,7 @@ month_bounds as (
         ) as first_month,
         greatest(
             (select max(fiscal_month) from plan),
-            date_trunc('month', timezone(settings.time_zone, timezone('UTC', settings.as_of)))
+            {{ local_month(settings.as_of) }}
         ) as last_month,
         settings.fiscal_year_start_month,
     from settings
@@ -97,8 +97,8 @@ labelled as (
         case
             when known_metrics.metric is not null then coalesce(actuals.actual, 0)
         end as actual,
-        year(spine.fiscal_month) - case when month(spine.fiscal_month) < spine.fiscal_year_start_month then 1 else 0 end as fiscal_year,
-        (month(spine.fiscal_month) - spine.fiscal_year_start_month + 12) % 12 + 1 as fiscal_month_number,
+        {{ fiscal_year(spine.fiscal_month, spine.fiscal_year_start_month) }} as fiscal_year,
+        {{ fiscal_month_number(spine.fiscal_month, spine.fiscal_year_start_month) }} as fiscal_month_number,
     from spine
     left join plan on plan.fiscal_month = spine.fiscal_month and plan.metric = spine.metric
     left join actuals on actuals.fiscal_month = spine.fiscal_month and actuals.metric = spine.metric

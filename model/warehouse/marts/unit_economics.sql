@@ -57,20 +57,20 @@ calendar as (
 periods as (
     select
         cast(calendar.month_start as timestamp) as period,
-        timezone('UTC', timezone(settings.time_zone, cast(calendar.month_start as timestamp) - interval 11 month)) as window_start_at,
+        {{ utc_time(cast(calendar.month_start as timestamp) - interval 11 month) }} as window_start_at,
         least(
-            timezone('UTC', timezone(settings.time_zone, cast(calendar.month_start as timestamp) + interval 1 month)),
+            {{ utc_time(cast(calendar.month_start as timestamp) + interval 1 month) }},
             settings.as_of_at
         ) as window_end_at,
-        timezone('UTC', timezone(settings.time_zone, cast(calendar.month_start as timestamp) + interval 1 month)) > settings.as_of_at
+        {{ utc_time(cast(calendar.month_start as timestamp) + interval 1 month) }} > settings.as_of_at
             as is_partial,
     from calendar
     cross join settings
     where cast(calendar.month_start as timestamp)
-        <= date_trunc('month', timezone(settings.time_zone, timezone('UTC', settings.as_of_at)))
+        <= {{ local_month(settings.as_of_at) }}
         -- from the month of the first win (the calendar also spans older account history)
         and cast(calendar.month_start as timestamp) >= (
-            select date_trunc('month', timezone(settings.time_zone, timezone('UTC', min(deals.closed_at))))
+            select {{ local_month(min(deals.closed_at)) }}
             from deals
             where deals.is_won
         )

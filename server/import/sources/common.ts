@@ -11,34 +11,20 @@ import { DateReader } from '../dates.js';
 import { lookupKey, ValueMap, type MappingFile, type ValueKind } from '../mapping.js';
 import { readCsv } from '../read-csv.js';
 import { corporateNumber, fold, normaliseEmail, parseAmount, type TextEncoding } from '../text.js';
+import {
+  ALL_STAGES,
+  DEAL_STATUSES as VOCABULARY_DEAL_STATUSES,
+  DEAL_TYPES as VOCABULARY_DEAL_TYPES,
+  DEFAULT_CHANNELS,
+  TOUCH_TYPES,
+} from '../../contract/vocabulary.js';
 
-export const CANONICAL_STAGES = ['lead', 'mql', 'sal', 'sql', 'opportunity', 'won', 'recycled', 'disqualified', 'lost'];
-export const CANONICAL_CHANNELS = [
-  'seo',
-  'content',
-  'web_ads',
-  'social',
-  'email',
-  'webinar',
-  'seminar',
-  'trade_show',
-  'referral',
-  'inside_sales',
-  'direct',
-];
-export const CANONICAL_TOUCH_TYPES = [
-  'page_view',
-  'download',
-  'webinar_register',
-  'webinar_attend',
-  'email_click',
-  'ad_click',
-  'form_submit',
-  'event_visit',
-  'sales_call',
-];
-export const DEAL_TYPES = ['new', 'upsell', 'cross_sell', 'renewal'];
-export const DEAL_STATUSES = ['open', 'won', 'lost'];
+// The canonical values an import maps onto: the contract's vocabulary (server/contract/vocabulary.ts).
+export const CANONICAL_STAGES: string[] = [...ALL_STAGES];
+export const CANONICAL_CHANNELS: string[] = [...DEFAULT_CHANNELS];
+export const CANONICAL_TOUCH_TYPES: string[] = [...TOUCH_TYPES];
+export const DEAL_TYPES: string[] = [...VOCABULARY_DEAL_TYPES];
+export const DEAL_STATUSES: string[] = [...VOCABULARY_DEAL_STATUSES];
 
 export interface SourceDefaults {
   stages?: Record<string, string | null>;

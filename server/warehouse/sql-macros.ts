@@ -1,0 +1,104 @@
+/*
+ * The template vocabulary of the warehouse's SQL models, like dbt's macros
+ * (jaffle-shop's macros/cents_to_dollars.sql): an expression written in many
+ * marts is written here once, and a fact the contract holds (the stage list,
+ * the settings' defaults, the fiscal-year rule: server/contract/vocabulary.ts)
+ * reaches SQL from there instead of being copied.
+ *
+ * Time: warehouse times are naive UTC timestamps; the company's calendar is
+ * the settings' zone (marts.settings.time_zone, docs/metrics.md "Time zone and
+ * fiscal year"). A mart cuts days and months with
+ *   {{ local_time(col) }}   the local wall-clock time of a UTC time
+ *   {{ local_day(col) }}    its local day (a naive timestamp at 00:00)
+ *   {{ local_month(col) }}  its local month's first day (naive, 00:00)
+ *   {{ local_date(col) }}   its local calendar date
+ *   {{ utc_time(expr) }}    the UTC time of a local wall-clock time
+ * each reading the zone from a `settings` relation in scope (the mart's
+ * `settings` CTE or marts.settings), or from a second argument:
+ * `{{ local_month(col, bounds.time_zone) }}`. `timezone()` means the same in
+ * DuckDB and PostgreSQL, so the macros need no dialect.
+ *
+ * Fiscal calendar: {{ fiscal_year(date, start_month) }} and
+ * {{ fiscal_month_number(date, start_month) }}, the SQL twins of the
+ * contract's functions.
+ *
+ * Limits: arguments are split on top-level commas (parentheses and quoted
+ * strings respected); a macro cannot hold `}}`.
+ */
+import {
+  DEAL_TYPES,
+  DEFAULT_FISCAL_YEAR_START_MONTH,
+  DEFAULT_TIME_ZONE,
+  fiscalMonthNumberSql,
+  fiscalYearSql,
+  FUNNEL_STAGES,
+  MIDDLE_FUNNEL_STAGES,
+  SETTING_DEFAULTS,
+} from '../contract/vocabulary.js';
+
+const sqlString = (value: string) => `'${value.replaceAll("'", "''")}'`;
+export const sqlList = (values: readonly string[]) => `[${values.map(sqlString).join(', ')}]`;
+
+/** The contract's lists a data test may name as `accepted_values: '{{ funnel_stages }}'` (data-tests.ts). */
+export const VOCABULARY_LISTS: Readonly<Record<string, readonly string[]>> = {
+  funnel_stages: FUNNEL_STAGES,
+  middle_funnel_stages: MIDDLE_FUNNEL_STAGES,
+  deal_types: DEAL_TYPES,
+};
+
+/** `{{ name }}` → SQL text: the contract's vocabulary and the settings' defaults. */
+export const VOCABULARY_VARIABLES: Readonly<Record<string, string>> = {
+  /** `['lead', 'mql', …, 'won']` */
+  funnel_stages: sqlList(FUNNEL_STAGES),
+  /** `['mql', 'sal', 'sql']`: the stage volumes between lead and opportunity. */
+  middle_funnel_stages: sqlList(MIDDLE_FUNNEL_STAGES),
+  deal_types: sqlList(DEAL_TYPES),
+  default_time_zone: sqlString(DEFAULT_TIME_ZONE),
+  default_fiscal_year_start_month: String(DEFAULT_FISCAL_YEAR_START_MONTH),
+  default_currency: sqlString(SETTING_DEFAULTS.currency),
+  default_gross_margin: String(SETTING_DEFAULTS.gross_margin),
+  default_ltv_cac_target: String(SETTING_DEFAULTS.ltv_cac_target),
+  default_attribution_lookback_days: String(SETTING_DEFAULTS.attribution_lookback_days),
+  default_time_decay_half_life_days: String(SETTING_DEFAULTS.time_decay_half_life_days),
+};
+
+const ZONE = 'settings.time_zone';
+
+const localTime = (column: string, zone = ZONE) => `timezone(${zone}, timezone('UTC', ${column}))`;
+
+/** `{{ name(args) }}` → SQL text. `arity` is [least, most] arguments. */
+export const SQL_MACROS: Readonly<Record<string, { arity: [number, number]; expand: (...args: string[]) => string }>> = {
+  local_time: { arity: [1, 2], expand: localTime },
+  local_day: { arity: [1, 2], expand: (c, z) => `date_trunc('day', ${localTime(c, z)})` },
+  local_month: { arity: [1, 2], expand: (c, z) => `date_trunc('month', ${localTime(c, z)})` },
+  local_date: { arity: [1, 2], expand: (c, z) => `cast(${localTime(c, z)} as date)` },
+  utc_time: { arity: [1, 2], expand: (local, zone = ZONE) => `timezone('UTC', timezone(${zone}, ${local}))` },
+  fiscal_year: { arity: [2, 2], expand: (date, start) => fiscalYearSql(date!, start!) },
+  fiscal_month_number: { arity: [2, 2], expand: (date, start) => fiscalMonthNumberSql(date!, start!) },
+};
+
+/** The arguments of a macro call, split on top-level commas; null when the parentheses do not balance. */
+export function splitArguments(text: string): string[] | null {
+  const args: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "'") {
+      const end = text.indexOf("'", i + 1);
+      if (end < 0) return null;
+      current += text.slice(i, end + 1);
+      i = end;
+      continue;
+    }
+    if (c === '(') depth++;
+    if (c === ')' && --depth < 0) return null;
+    if (c === ',' && depth === 0) {
+      args.push(current.trim());
+      current = '';
+    } else current += c;
+  }
+  if (depth !== 0) return null;
+  args.push(current.trim());
+  return args;
+}
