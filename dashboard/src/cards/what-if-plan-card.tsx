@@ -29,6 +29,8 @@ import { channelLabel, stageLabel } from '../i18n/labels';
 import { buildPlanRequest, monthTargets, type MonthTarget, type PlanOverrides } from '../lib/build-plan-request';
 import { formatCount, formatMonth, formatPercent, formatPeriodKey, formatSignedPercent, formatYen } from '../lib/format';
 import { useSettings } from '../state/settings';
+import { ScrollRegion } from '../components/scroll-region';
+import { ChartLegend } from '../components/chart-legend';
 
 const DEBOUNCE_MS = 250;
 
@@ -151,7 +153,7 @@ export function WhatIfPlanCard() {
     >
       {formBaseline && shown && base ? (
         <div className="grid h-full grid-cols-1 gap-6 lg:grid-cols-[380px_minmax(0,1fr)]">
-          <div className="overflow-auto pr-2">
+          <ScrollRegion className="pr-2">
             <PlanForm
               baseline={formBaseline}
               overrides={overrides}
@@ -160,7 +162,7 @@ export function WhatIfPlanCard() {
               errors={fieldErrors}
               currency={settings.currency}
             />
-          </div>
+          </ScrollRegion>
           <div className="flex min-w-0 flex-col gap-5" aria-live="polite" aria-busy={status === 'loading'}>
             <p
               className={`text-tremor-label ${status === 'error' ? 'font-medium text-red-700' : 'text-tremor-content'}`}
@@ -258,18 +260,22 @@ function LeadSchedule({ shown }: { shown: PlanResultBody }) {
       <p className="text-tremor-label text-tremor-content">
         {t('plan.whatIf.scheduleHint', { months: shown.assumptions.offsetMonths.lead })}
       </p>
-      <BarChart
-        className="mt-2 h-56"
-        data={data}
-        index="month"
-        categories={[required, actual]}
-        colors={['indigo', 'emerald']}
-        valueFormatter={(v) => formatCount(v, locale)}
-        yAxisWidth={56}
-        yAxisLabel={t('axis.leads')}
-        xAxisLabel={t('axis.month')}
-        showAnimation={false}
-      />
+      <div>
+        <ChartLegend categories={[required, actual]} colors={['indigo', 'emerald']} />
+        <BarChart
+          className="mt-2 h-56"
+          data={data}
+          index="month"
+          categories={[required, actual]}
+          colors={['indigo', 'emerald']}
+          valueFormatter={(v) => formatCount(v, locale)}
+          yAxisWidth={56}
+          yAxisLabel={t('axis.leads')}
+          xAxisLabel={t('axis.month')}
+          showAnimation={false}
+          showLegend={false}
+        />
+      </div>
     </section>
   );
 }

@@ -5,6 +5,7 @@
  */
 import { practiceEn, practiceJa } from './practice-messages';
 import { scheduleEn, scheduleJa } from './schedule-messages';
+import { layoutEn, layoutJa } from './layout-messages';
 
 export const en = {
   'app.tagline': 'Revenue cycle analytics',
@@ -450,6 +451,7 @@ export const en = {
   'board.kpi.newWins': 'New wins',
   ...practiceEn,
   ...scheduleEn,
+  ...layoutEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -893,6 +895,7 @@ export const ja: Record<MessageKey, string> = {
   'board.kpi.newWins': '新規受注件数',
   ...practiceJa,
   ...scheduleJa,
+  ...layoutJa,
 };
 
 export const messages = { en, ja } as const;

@@ -222,7 +222,7 @@ export function DataPage() {
   return (
     <>
       <PageHeader page="data" title={t('data.title')} description={t('data.description')} />
-      <div className="grid gap-5">
+      <div className="grid grid-cols-1 gap-5">
         <CardFrame
           title={t('data.summary.title')}
           height={96}
@@ -253,7 +253,7 @@ export function DataPage() {
         {state.status !== 'ready' ? (
           <CardFrame title={t('data.sources.title')} height={120} state={state} emptyReason={t('data.sources.empty')} />
         ) : (
-          <div className="grid gap-5 xl:grid-cols-2">
+          <div className="grid grid-cols-1 gap-5 xl:grid-cols-2">
             {data!.sources.map((s) => (
               <SourceCard key={s.source} s={s} />
             ))}

@@ -28,9 +28,9 @@ export function ReviewPage() {
       <PageHeader page="review" title={t('review.title')} description={t('review.description')}>
         <ComparisonPicker />
       </PageHeader>
-      <div className="grid gap-5">
+      <div className="grid grid-cols-1 gap-5">
         <PeriodComparisonCard />
-        <div className="grid gap-5 xl:grid-cols-5">
+        <div className="grid grid-cols-1 gap-5 xl:grid-cols-5">
           <div className="xl:col-span-3">
             <GapDecompositionCard />
           </div>
