@@ -56,6 +56,7 @@ export function FlowConversionCard() {
       title={t('funnel.flow.title')}
       subtitle={t('funnel.flow.subtitle')}
       height={330}
+      growWhenNarrow
       state={q}
       unapplied={f.unapplied}
       emptyReason={t('funnel.flow.empty', { period: formatPeriodKey(period.key, locale) })}

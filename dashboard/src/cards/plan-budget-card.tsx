@@ -63,7 +63,7 @@ export function PlanBudgetCard() {
       emptyReason={t('plan.budget.empty', { period: formatPeriodKey(period.key, locale) })}
     >
       <div className="flex h-full flex-col">
-        <dl className="mb-3 grid grid-cols-4 gap-3">
+        <dl className="mb-3 grid grid-cols-2 gap-3 sm:grid-cols-4">
           <div className="rounded-tremor-default bg-tremor-background-muted px-3 py-2">
             <dt className="text-tremor-label text-tremor-content">{t('plan.budget.total')}</dt>
             <dd className="text-lg font-semibold tabular-nums text-tremor-content-strong">{money(total)}</dd>

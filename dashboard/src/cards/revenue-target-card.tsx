@@ -115,7 +115,7 @@ export function RevenueTargetCard() {
     <CardFrame
       title={t('board.revenue.title')}
       subtitle={t('board.revenue.subtitle', { fy: formatPeriodKey(fy.key, locale) })}
-      height={300}
+      height={320}
       growWhenNarrow
       state={q}
       unapplied={dealFilters.unapplied}

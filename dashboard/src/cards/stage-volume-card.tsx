@@ -48,6 +48,7 @@ export function StageVolumeCard() {
       title={t('funnel.volume.title')}
       subtitle={t('funnel.volume.subtitle', { unit })}
       height={340}
+      growWhenNarrow
       state={q}
       unapplied={f.unapplied}
       emptyReason={t('funnel.volume.empty', { period: formatPeriodKey(period.key, locale) })}

@@ -135,6 +135,7 @@ export function WhatIfPlanCard() {
       title={t('plan.whatIf.title')}
       subtitle={t('plan.whatIf.subtitle', { period: formatPeriodKey(period.key, locale) })}
       height={1080}
+      growWhenNarrow
       state={frameState}
       skeleton="table"
       unapplied={[...(filters.segment ? ['segment' as const] : []), ...(filters.channel ? ['channel' as const] : [])]}
@@ -305,49 +306,51 @@ function ChannelBudget({ shown, money }: { shown: PlanResultBody; money: (v: num
         </p>
       </div>
       {shown.ltvBound.note ? <p className="text-tremor-label text-amber-800">{shown.ltvBound.note}</p> : null}
-      <table className="mt-2 w-full text-[13px]" aria-label={t('plan.whatIf.budget')}>
-        <BudgetTableHead />
-        <tbody>
-          {rows.map(([channel, budget]) => {
-            const check = checks.get(channel);
-            const over = check?.withinBound === false;
-            return (
-              <tr
-                key={channel}
-                className={`border-b border-tremor-border/60 ${over ? 'bg-rose-50/60' : ''}`}
-                data-channel={channel}
-              >
-                <th scope="row" className="py-1 text-left font-medium text-tremor-content-emphasis">
-                  {channelLabel(channel, locale)}
-                </th>
-                <td className="px-2 py-1 text-right tabular-nums">
-                  {formatPercent(shown.assumptions.channelMix[channel], locale)}
-                </td>
-                <td className="px-2 py-1 text-right tabular-nums">
-                  {formatCount(Math.ceil(shown.totals.leadsByChannel[channel] ?? 0), locale)}
-                </td>
-                <td className="px-2 py-1 text-right tabular-nums">{money(shown.assumptions.channelCpl[channel])}</td>
-                <td className="px-2 py-1 text-right font-semibold tabular-nums text-tremor-content-strong">{money(budget)}</td>
-                <td className="px-2 py-1 text-right tabular-nums">
-                  {check?.cacUnbounded ? t('plan.whatIf.noWins') : money(check?.cac)}
-                </td>
-                <td className="py-1 pl-2">
-                  {over ? (
-                    <span className="inline-flex items-center gap-1 text-[11px] font-semibold text-rose-700">
-                      <FlagIcon />
-                      {t('plan.whatIf.over')}
-                    </span>
-                  ) : check?.withinBound ? (
-                    <span className="text-[11px] text-tremor-content">✓ {t('plan.whatIf.within')}</span>
-                  ) : (
-                    <span className="text-[11px] text-tremor-content">–</span>
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <ScrollRegion className="mt-2" label={t('plan.whatIf.budget')}>
+        <table className="w-full text-[13px]" aria-label={t('plan.whatIf.budget')}>
+          <BudgetTableHead />
+          <tbody>
+            {rows.map(([channel, budget]) => {
+              const check = checks.get(channel);
+              const over = check?.withinBound === false;
+              return (
+                <tr
+                  key={channel}
+                  className={`border-b border-tremor-border/60 ${over ? 'bg-rose-50/60' : ''}`}
+                  data-channel={channel}
+                >
+                  <th scope="row" className="py-1 text-left font-medium text-tremor-content-emphasis">
+                    {channelLabel(channel, locale)}
+                  </th>
+                  <td className="px-2 py-1 text-right tabular-nums">
+                    {formatPercent(shown.assumptions.channelMix[channel], locale)}
+                  </td>
+                  <td className="px-2 py-1 text-right tabular-nums">
+                    {formatCount(Math.ceil(shown.totals.leadsByChannel[channel] ?? 0), locale)}
+                  </td>
+                  <td className="px-2 py-1 text-right tabular-nums">{money(shown.assumptions.channelCpl[channel])}</td>
+                  <td className="px-2 py-1 text-right font-semibold tabular-nums text-tremor-content-strong">{money(budget)}</td>
+                  <td className="px-2 py-1 text-right tabular-nums">
+                    {check?.cacUnbounded ? t('plan.whatIf.noWins') : money(check?.cac)}
+                  </td>
+                  <td className="py-1 pl-2">
+                    {over ? (
+                      <span className="inline-flex items-center gap-1 text-[11px] font-semibold text-rose-700">
+                        <FlagIcon />
+                        {t('plan.whatIf.over')}
+                      </span>
+                    ) : check?.withinBound ? (
+                      <span className="text-[11px] text-tremor-content">✓ {t('plan.whatIf.within')}</span>
+                    ) : (
+                      <span className="text-[11px] text-tremor-content">–</span>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </ScrollRegion>
     </section>
   );
 }

@@ -85,7 +85,7 @@ export function CardFrame(props: CardFrameProps) {
         className="flex h-full flex-col"
       >
         <header className="mb-3 flex flex-wrap items-start justify-between gap-x-3 gap-y-2">
-          <div className="min-w-[min(100%,12rem)] flex-1">
+          <div className="min-w-[5.5rem] flex-1">
             <h3 id={id} className="text-tremor-default font-semibold text-tremor-content-strong">
               {title}
             </h3>

@@ -24,8 +24,9 @@ export function ScrollRegion({ label, className = '', children }: { label?: stri
     <div
       role="region"
       tabIndex={0}
+      data-scroll-region
       {...name}
-      className={`overflow-auto focus:outline-none focus-visible:ring-2 focus-visible:ring-tremor-brand-muted ${className}`}
+      className={`relative overflow-auto focus:outline-none focus-visible:ring-2 focus-visible:ring-tremor-brand-muted ${className}`}
     >
       {children}
     </div>

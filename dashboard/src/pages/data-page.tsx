@@ -81,7 +81,7 @@ function SourceCard({ s }: { s: ImportSourceStatus }) {
           </h3>
           <p className="text-tremor-label text-tremor-content">{t('data.source.subtitle', { when, id: s.id })}</p>
         </header>
-        <div className="grid grid-cols-4 gap-4">
+        <div className="grid grid-cols-2 gap-4 sm:grid-cols-4">
           <Figure name={`${s.source}.read`} label={t('data.read')} value={formatCount(s.read, locale)} />
           <Figure name={`${s.source}.accepted`} label={t('data.accepted')} value={formatCount(s.accepted, locale)} />
           <Figure name={`${s.source}.quarantined`} label={t('data.quarantined')} value={formatCount(s.quarantinedRows, locale)} />
@@ -226,6 +226,7 @@ export function DataPage() {
         <CardFrame
           title={t('data.summary.title')}
           height={96}
+          growWhenNarrow
           state={state.status === 'empty' ? { status: 'ready' } : state}
           skeleton="tile"
         >
