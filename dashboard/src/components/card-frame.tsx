@@ -17,7 +17,7 @@ import type { QueryStatus } from '../hooks/use-view-query';
 import type { FilterName } from '../lib/build-filters';
 import { globalSearch } from '../lib/build-filters';
 import { AlertIcon, ArrowRightIcon, EmptyIcon, InfoIcon, PuzzleIcon } from './icons';
-import { CardTitleId } from './scroll-region';
+import { CardTitle } from './scroll-region';
 
 export interface CardState {
   status: QueryStatus;
@@ -84,14 +84,15 @@ export function CardFrame(props: CardFrameProps) {
         data-card-state={state.status}
         className="flex h-full flex-col"
       >
-        <header className="mb-3 flex flex-wrap items-start justify-between gap-x-3 gap-y-2">
-          <div className="min-w-[5.5rem] flex-1">
+        {/* A card's tools move under its title where both do not fit on one line; a small tile's one link stays beside it. */}
+        <header className={`mb-3 flex items-start justify-between gap-x-3 gap-y-2 ${compact ? '' : 'flex-wrap'}`}>
+          <div className={`flex-1 ${compact ? 'min-w-0' : 'min-w-[min(100%,12rem)]'}`}>
             <h3 id={id} className="text-tremor-default font-semibold text-tremor-content-strong">
               {title}
             </h3>
             {subtitle ? <p className="mt-0.5 text-tremor-label text-tremor-content">{subtitle}</p> : null}
           </div>
-          <div className="flex max-w-full flex-wrap items-center gap-2 print:hidden">
+          <div className={`flex max-w-full flex-wrap items-center gap-2 print:hidden ${compact ? 'shrink-0' : ''}`}>
             {actions}
             {compact && caveats.length > 0 && state.status === 'ready' ? (
               <span className="text-amber-700" title={caveats.join('\n')} role="img" aria-label={caveats.join(' ')}>
@@ -116,7 +117,7 @@ export function CardFrame(props: CardFrameProps) {
           className={`relative ${growWhenNarrow ? 'min-h-[var(--body-h)] lg:h-[var(--body-h)]' : 'h-[var(--body-h)]'}`}
           data-card-body
         >
-          <CardTitleId.Provider value={id}>
+          <CardTitle.Provider value={title}>
             <CardBody
               state={state}
               emptyReason={emptyReason}
@@ -126,7 +127,7 @@ export function CardFrame(props: CardFrameProps) {
             >
               {children}
             </CardBody>
-          </CardTitleId.Provider>
+          </CardTitle.Provider>
         </div>
       </section>
     </Card>
