@@ -135,11 +135,16 @@ async function seriousViolations(page: Page): Promise<string[]> {
     );
 }
 
+const menuButton = (page: Page, locale: Locale) =>
+  page
+    .getByRole('navigation', { name: messages[locale]['nav.label'], exact: true })
+    .getByRole('button', { name: messages[locale]['nav.menu'] });
+
 /** The navigation below `lg`: a menu button; the list opens on it, each link on one line, and Esc closes it. */
 async function checkMenu(page: Page, locale: Locale): Promise<void> {
   const t = messages[locale];
-  const nav = page.getByRole('navigation', { name: t['nav.label'] });
-  const button = nav.getByRole('button', { name: t['nav.menu'] });
+  const nav = page.getByRole('navigation', { name: t['nav.label'], exact: true });
+  const button = menuButton(page, locale);
   expect(await button.isVisible()).toBe(true);
   const links = nav.getByRole('link');
   expect(await links.first().isVisible()).toBe(false);
@@ -190,6 +195,7 @@ describe('on a 390 px phone', () => {
       for (const p of pages) {
         const page = await visit('phone', locale, p.path);
         if (p.name === 'board') await checkMenu(page, locale);
+        else if (!(await menuButton(page, locale).isVisible())) failures.push(`${p.name}: no menu button`);
         for (const o of await overflowingElements(page)) failures.push(`${p.name}: ${o.element} spans ${o.left}..${o.right}`);
         for (const v of await seriousViolations(page)) failures.push(`${p.name}: ${v}`);
         await screenshot(page, `phone-${p.name}-${locale}`);
@@ -214,8 +220,7 @@ describe('on a 768 px tablet', () => {
       const failures: string[] = [];
       for (const p of pages) {
         const page = await visit('tablet', locale, p.path);
-        const menu = page.getByRole('navigation').getByRole('button', { name: messages[locale]['nav.menu'] });
-        if (!(await menu.isVisible())) failures.push(`${p.name}: no menu button`);
+        if (!(await menuButton(page, locale).isVisible())) failures.push(`${p.name}: no menu button`);
         for (const o of await overflowingElements(page)) failures.push(`${p.name}: ${o.element} spans ${o.left}..${o.right}`);
       }
       expect(failures).toEqual([]);
