@@ -261,7 +261,8 @@ describe('the header while the first figures load', () => {
       expect(await page.locator('header > div').first().textContent()).not.toMatch(/\d{4}|\b[A-Z][a-z]{2} \d{1,2}\b/);
     } finally {
       release();
-      await page.unroute('**/cubejs-api/v1/**');
+      // let the held requests go on before the route is removed (removing it first answers them twice)
+      await page.unrouteAll({ behavior: 'wait' });
     }
     await waitForCards(page);
     await page.waitForFunction(() => document.querySelector('[data-as-of]')?.getAttribute('data-as-of') !== 'pending');
