@@ -16,6 +16,7 @@ import { pivotRows } from '../lib/pivot-rows';
 import { referenceDay } from '../lib/resolve-period';
 import { useSettings } from '../state/settings';
 import { BACKLOG_STAGES } from './inventory-trend-card';
+import { ScrollRegion } from '../components/scroll-region';
 
 const HATCH = 'repeating-linear-gradient(135deg, rgba(225,29,72,.18) 0 2px, transparent 2px 6px)';
 
@@ -64,7 +65,7 @@ export function AgingCard() {
       emptyReason={t('backlog.aging.empty', { date: formatDate(day, locale) })}
     >
       <div className="flex h-full flex-col">
-        <div className="flex-1 overflow-auto">
+        <ScrollRegion className="flex-1">
           <table className="w-full border-separate border-spacing-0.5 text-tremor-label" aria-label={t('backlog.aging.title')}>
             <thead>
               <tr>
@@ -116,7 +117,7 @@ export function AgingCard() {
               })}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
         <p className="mt-2 flex items-center gap-2 text-tremor-label text-tremor-content">
           <span
             aria-hidden

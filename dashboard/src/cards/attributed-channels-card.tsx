@@ -14,6 +14,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { channelLabel, modelLabel } from '../i18n/labels';
 import { formatPeriodKey, formatYen } from '../lib/format';
 import { useSettings } from '../state/settings';
+import { ChartLegend } from '../components/chart-legend';
 
 export function AttributedChannelsCard() {
   const { t, locale } = useI18n();
@@ -54,19 +55,23 @@ export function AttributedChannelsCard() {
       unapplied={f.unapplied}
       emptyReason={t('channels.attr.empty', { period: formatPeriodKey(period.key, locale) })}
     >
-      <BarChart
-        className="h-full"
-        data={data}
-        index="channel"
-        categories={[pipeline, revenue]}
-        colors={['sky', 'blue']}
-        layout="vertical"
-        valueFormatter={(v) => formatYen(v, locale, { currency: settings.currency })}
-        yAxisWidth={120}
-        barCategoryGap="18%"
-        xAxisLabel={t('axis.yen')}
-        showAnimation={false}
-      />
+      <div className="flex h-full flex-col gap-1">
+        <ChartLegend categories={[pipeline, revenue]} colors={['sky', 'blue']} />
+        <BarChart
+          className="min-h-0 flex-1"
+          data={data}
+          index="channel"
+          categories={[pipeline, revenue]}
+          colors={['sky', 'blue']}
+          layout="vertical"
+          valueFormatter={(v) => formatYen(v, locale, { currency: settings.currency })}
+          yAxisWidth={120}
+          barCategoryGap="18%"
+          xAxisLabel={t('axis.yen')}
+          showAnimation={false}
+          showLegend={false}
+        />
+      </div>
     </CardFrame>
   );
 }

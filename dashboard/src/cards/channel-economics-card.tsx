@@ -17,6 +17,7 @@ import { channelLabel, modelLabel } from '../i18n/labels';
 import { formatCount, formatNumber, formatPercent, formatPeriodKey, formatYen } from '../lib/format';
 import { useSettings } from '../state/settings';
 import { useSemanticLayer } from '../state/semantic-layer';
+import { ScrollRegion } from '../components/scroll-region';
 
 const COLS: { member: string; label: MessageKey; kind: 'yen' | 'count' | 'ratio' | 'x' | 'times' }[] = [
   { member: CHANNEL_PERFORMANCE.cost, label: 'channels.econ.cost', kind: 'yen' },
@@ -68,7 +69,7 @@ export function ChannelEconomicsCard() {
       skeleton="table"
       emptyReason={t('channels.econ.empty', { period: formatPeriodKey(period.key, locale) })}
     >
-      <div className="h-full overflow-auto">
+      <ScrollRegion className="h-full">
         <table className="w-full text-tremor-default" aria-label={t('channels.econ.title')}>
           <thead className="sticky top-0 bg-white text-tremor-label text-tremor-content">
             <tr className="border-b border-tremor-border">
@@ -110,7 +111,7 @@ export function ChannelEconomicsCard() {
             })}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     </CardFrame>
   );
 }

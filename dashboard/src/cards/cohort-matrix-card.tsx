@@ -16,6 +16,7 @@ import { pairLabel, stageRank } from '../i18n/labels';
 import { formatCount, formatMonth, formatPercent, formatPeriodKey } from '../lib/format';
 import { pivotRows } from '../lib/pivot-rows';
 import { useSettings } from '../state/settings';
+import { ScrollRegion } from '../components/scroll-region';
 
 interface Cell {
   entered: number;
@@ -65,7 +66,7 @@ export function CohortMatrixCard() {
       emptyReason={t('funnel.cohort.empty', { period: formatPeriodKey(period.key, locale) })}
     >
       <div className="flex h-full flex-col">
-        <div className="flex-1 overflow-auto">
+        <ScrollRegion className="flex-1">
           <table className="w-full border-separate border-spacing-0.5 text-tremor-label" aria-label={t('funnel.cohort.title')}>
             <thead className="sticky top-0 bg-white">
               <tr>
@@ -89,17 +90,18 @@ export function CohortMatrixCard() {
                     const cell = matrix.cell(m, c);
                     if (!cell || cell.entered === 0)
                       return (
-                        <td key={c} className="px-2 py-1 text-center text-tremor-content-subtle">
+                        <td key={c} className="px-2 py-1 text-center text-tremor-content">
                           –
                         </td>
                       );
                     const rate = cell.converted / cell.entered;
-                    const alpha = 0.08 + Math.min(1, rate) * 0.6;
+                    // capped so the dark figures keep a 4.5:1 contrast on the darkest shade (WCAG AA)
+                    const alpha = 0.08 + Math.min(1, rate) * 0.5;
                     const text = formatPercent(rate, locale);
                     return (
                       <td
                         key={c}
-                        className={`rounded-sm px-2 py-1 text-center tabular-nums ${rate > 0.55 ? 'text-white' : 'text-tremor-content-strong'} ${cell.immature ? 'italic' : ''}`}
+                        className={`rounded-sm px-2 py-1 text-center tabular-nums text-tremor-content-strong ${cell.immature ? 'italic' : ''}`}
                         style={{
                           backgroundColor: `rgba(37, 99, 235, ${alpha})`,
                           backgroundImage: cell.immature ? HATCH : undefined,
@@ -120,7 +122,7 @@ export function CohortMatrixCard() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
         <p className="mt-2 flex items-center gap-2 text-tremor-label text-tremor-content">
           <span
             aria-hidden

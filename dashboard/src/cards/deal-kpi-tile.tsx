@@ -96,6 +96,7 @@ function DealKpiTile({
     <CardFrame
       title={label}
       height={112}
+      growWhenNarrow
       state={state}
       unapplied={unapplied}
       link={link}
@@ -138,6 +139,7 @@ export function PipelineTile() {
     <CardFrame
       title={label}
       height={112}
+      growWhenNarrow
       state={q}
       unapplied={f.unapplied}
       link="/backlog"

@@ -14,6 +14,7 @@ import { num, str, useViewQuery } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { pairLabel, stageRank } from '../i18n/labels';
 import { formatMonth, formatPercent, formatPeriodKey } from '../lib/format';
+import { ChartLegend } from '../components/chart-legend';
 
 export function FlowConversionCard() {
   const { t, locale } = useI18n();
@@ -55,23 +56,31 @@ export function FlowConversionCard() {
       title={t('funnel.flow.title')}
       subtitle={t('funnel.flow.subtitle')}
       height={330}
+      growWhenNarrow
       state={q}
       unapplied={f.unapplied}
       emptyReason={t('funnel.flow.empty', { period: formatPeriodKey(period.key, locale) })}
     >
-      <LineChart
-        className="h-[260px]"
-        data={data}
-        index="month"
-        categories={pairs.map((p) => pairLabel(p, locale))}
-        colors={['blue', 'emerald', 'amber', 'rose', 'violet']}
-        valueFormatter={(v) => formatPercent(v, locale)}
-        yAxisWidth={56}
-        yAxisLabel={t('axis.flowRatio')}
-        xAxisLabel={t('axis.month')}
-        connectNulls
-        showAnimation={false}
-      />
+      <div>
+        <ChartLegend
+          categories={pairs.map((p) => pairLabel(p, locale))}
+          colors={['blue', 'emerald', 'amber', 'rose', 'violet']}
+        />
+        <LineChart
+          className="h-[260px]"
+          data={data}
+          index="month"
+          categories={pairs.map((p) => pairLabel(p, locale))}
+          colors={['blue', 'emerald', 'amber', 'rose', 'violet']}
+          valueFormatter={(v) => formatPercent(v, locale)}
+          yAxisWidth={56}
+          yAxisLabel={t('axis.flowRatio')}
+          xAxisLabel={t('axis.month')}
+          connectNulls
+          showAnimation={false}
+          showLegend={false}
+        />
+      </div>
       <dl className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-tremor-label" aria-label={t('funnel.flow.totalsLabel')}>
         {totals.map((x) => (
           <div key={x.pair} className="flex gap-1">

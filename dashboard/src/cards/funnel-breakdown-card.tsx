@@ -13,6 +13,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { channelLabel, codeLabel, stageLabel, stageRank } from '../i18n/labels';
 import { formatCount, formatPercent, formatPeriodKey } from '../lib/format';
 import { pivotRows } from '../lib/pivot-rows';
+import { ScrollRegion } from '../components/scroll-region';
 
 const DIMENSION = { lead_source: STAGE_REACH.leadSource, persona: STAGE_REACH.persona, industry: STAGE_REACH.industry } as const;
 
@@ -59,7 +60,7 @@ export function FunnelBreakdownCard() {
         />
       }
     >
-      <div className="h-full overflow-auto">
+      <ScrollRegion className="h-full">
         <table className="w-full text-tremor-default" aria-label={t('funnel.breakdown.title')}>
           <thead className="sticky top-0 bg-white text-tremor-label text-tremor-content">
             <tr className="border-b border-tremor-border">
@@ -98,7 +99,7 @@ export function FunnelBreakdownCard() {
             })}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     </CardFrame>
   );
 }

@@ -12,6 +12,7 @@ import { num, str, useViewQuery, type Row } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { codeLabel, stageLabel, stageRank } from '../i18n/labels';
 import { formatCount, formatPercent, formatPeriodKey } from '../lib/format';
+import { ScrollRegion } from '../components/scroll-region';
 
 const HEADERS = [
   'handoff.col.boundary',
@@ -69,7 +70,7 @@ export function HandoffQualityCard() {
       state={q}
       emptyReason={t('handoff.empty', { period: formatPeriodKey(periodKey, locale) })}
     >
-      <div className="overflow-x-auto">
+      <ScrollRegion>
         <table className="w-full text-tremor-default" aria-label={t('handoff.title')}>
           <thead className="text-tremor-label text-tremor-content">
             <tr className="border-b border-tremor-border">
@@ -130,7 +131,7 @@ export function HandoffQualityCard() {
             })}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     </DocumentSection>
   );
 }

@@ -16,6 +16,7 @@ import { formatCount, formatMonth, formatPeriodKey } from '../lib/format';
 import { referenceDay } from '../lib/resolve-period';
 import { useSettings } from '../state/settings';
 import { INVENTORY_STAGES } from '../../../server/contract/vocabulary';
+import { ChartLegend } from '../components/chart-legend';
 
 export const BACKLOG_STAGES: string[] = [...INVENTORY_STAGES];
 
@@ -51,18 +52,25 @@ export function InventoryTrendCard() {
       unapplied={f.unapplied}
       emptyReason={t('backlog.trend.empty', { period: formatPeriodKey(period.key, locale) })}
     >
-      <LineChart
-        className="h-full"
-        data={data}
-        index="month"
-        categories={stages.map((s) => stageLabel(s, locale))}
-        colors={['slate', 'sky', 'emerald', 'violet', 'rose', 'amber']}
-        valueFormatter={(v) => formatCount(v, locale)}
-        yAxisWidth={60}
-        yAxisLabel={t('axis.leadsInStage')}
-        xAxisLabel={t('axis.monthEnd')}
-        showAnimation={false}
-      />
+      <div className="flex h-full flex-col gap-1">
+        <ChartLegend
+          categories={stages.map((s) => stageLabel(s, locale))}
+          colors={['slate', 'sky', 'emerald', 'violet', 'rose', 'amber']}
+        />
+        <LineChart
+          className="min-h-0 flex-1"
+          data={data}
+          index="month"
+          categories={stages.map((s) => stageLabel(s, locale))}
+          colors={['slate', 'sky', 'emerald', 'violet', 'rose', 'amber']}
+          valueFormatter={(v) => formatCount(v, locale)}
+          yAxisWidth={60}
+          yAxisLabel={t('axis.leadsInStage')}
+          xAxisLabel={t('axis.monthEnd')}
+          showAnimation={false}
+          showLegend={false}
+        />
+      </div>
     </CardFrame>
   );
 }

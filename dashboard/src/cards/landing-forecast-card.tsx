@@ -17,6 +17,7 @@ import { num, str, useViewQuery } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { formatCount, formatDate, formatPercent, formatYen } from '../lib/format';
 import { useSettings } from '../state/settings';
+import { ScrollRegion } from '../components/scroll-region';
 
 const PERIOD_TYPES = ['fiscal_year', 'fiscal_quarter', 'month'] as const;
 const METRICS = ['revenue', 'new_wins'] as const;
@@ -70,7 +71,7 @@ export function LandingForecastCard() {
       unapplied={[...(filters.segment ? ['segment' as const] : []), ...(filters.channel ? ['channel' as const] : [])]}
       emptyReason={t('plan.forecast.empty')}
     >
-      <div className="flex h-full flex-col gap-4 overflow-auto">
+      <ScrollRegion className="flex h-full flex-col gap-4">
         {year ? (
           <div>
             <p className="text-tremor-label text-tremor-content">
@@ -190,7 +191,7 @@ export function LandingForecastCard() {
             )}
           </div>
         </div>
-      </div>
+      </ScrollRegion>
     </CardFrame>
   );
 }

@@ -51,7 +51,8 @@ export function LtvCacTile() {
   return (
     <CardFrame
       title={label}
-      height={112}
+      height={132}
+      growWhenNarrow
       state={state}
       unapplied={filters.channel ? ['channel'] : []}
       link="/channels"

@@ -14,6 +14,7 @@ import { channelLabel, MODELS, modelLabel } from '../i18n/labels';
 import { formatPercent, formatPeriodKey, formatYen } from '../lib/format';
 import { pivotRows } from '../lib/pivot-rows';
 import { useSettings } from '../state/settings';
+import { ScrollRegion } from '../components/scroll-region';
 
 export function ModelComparisonCard() {
   const { t, locale } = useI18n();
@@ -55,7 +56,7 @@ export function ModelComparisonCard() {
       skeleton="table"
       emptyReason={t('channels.compare.empty', { period: formatPeriodKey(period.key, locale) })}
     >
-      <div className="h-full overflow-auto">
+      <ScrollRegion className="h-full">
         <table className="w-full text-tremor-default" aria-label={t('channels.compare.title')}>
           <thead className="sticky top-0 bg-white text-tremor-label text-tremor-content">
             <tr className="border-b border-tremor-border">
@@ -109,7 +110,7 @@ export function ModelComparisonCard() {
             </tr>
           </tfoot>
         </table>
-      </div>
+      </ScrollRegion>
     </CardFrame>
   );
 }

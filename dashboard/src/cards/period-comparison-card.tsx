@@ -19,6 +19,7 @@ import { formatByUnit, formatDate, formatPeriodKey, formatSignedPercent } from '
 import { periodWindowsOf } from '../lib/resolve-period';
 import { useSettings } from '../state/settings';
 import { rowsToNodes, useKpiTreeRows } from './kpi-tree-card';
+import { ScrollRegion } from '../components/scroll-region';
 
 function change(node: KpiTreeNode, c: Comparison, locale: 'ja' | 'en'): { text: string; dir: number } {
   const a = node.actual;
@@ -60,7 +61,7 @@ export function PeriodComparisonCard() {
       emptyReason={t('kpiTree.empty', { period: formatPeriodKey(period.key, locale) })}
       note={w.isPartial ? t('kpiTree.partial', { through: formatDate(w.through, locale) }) : null}
     >
-      <div className="h-full overflow-auto">
+      <ScrollRegion className="h-full">
         <table className="w-full text-tremor-default" aria-label={t('review.compare.title')}>
           <thead className="text-tremor-label text-tremor-content">
             <tr className="border-b border-tremor-border">
@@ -120,7 +121,7 @@ export function PeriodComparisonCard() {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     </CardFrame>
   );
 }

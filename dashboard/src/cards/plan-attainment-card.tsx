@@ -13,6 +13,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { stageLabel, stageRank } from '../i18n/labels';
 import { formatAttainment, formatCount, formatMonth, formatPeriodKey } from '../lib/format';
 import { pivotRows } from '../lib/pivot-rows';
+import { ScrollRegion } from '../components/scroll-region';
 
 interface Cell {
   required: number;
@@ -46,7 +47,7 @@ export function PlanAttainmentCard() {
       unapplied={[...(filters.segment ? ['segment' as const] : []), ...(filters.channel ? ['channel' as const] : [])]}
       emptyReason={t('plan.attain.empty', { period: formatPeriodKey(period.key, locale) })}
     >
-      <div className="h-full overflow-auto">
+      <ScrollRegion className="h-full">
         <table className="w-full text-tremor-label" aria-label={t('plan.attain.title')}>
           <thead className="sticky top-0 bg-white text-tremor-content">
             <tr className="border-b border-tremor-border">
@@ -71,7 +72,7 @@ export function PlanAttainmentCard() {
                   const c = m.cell(month, s);
                   if (!c || (c.required === 0 && c.actual === null))
                     return (
-                      <td key={s} className="px-2 py-1 text-right text-tremor-content-subtle">
+                      <td key={s} className="px-2 py-1 text-right text-tremor-content">
                         –
                       </td>
                     );
@@ -82,7 +83,7 @@ export function PlanAttainmentCard() {
                       <span className="text-tremor-content-strong">
                         {c.actual === null ? '–' : formatCount(c.actual, locale)}
                       </span>
-                      <span className="text-tremor-content"> / {formatCount(Math.ceil(c.required - 1e-9), locale)}</span>
+                      <span className="text-tremor-content-emphasis"> / {formatCount(Math.ceil(c.required - 1e-9), locale)}</span>
                       {att !== null ? (
                         <span
                           className={`ml-1.5 inline-block min-w-[64px] text-[11px] font-semibold ${short ? 'text-rose-700' : 'text-emerald-700'}`}
@@ -99,7 +100,7 @@ export function PlanAttainmentCard() {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     </CardFrame>
   );
 }

@@ -18,6 +18,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { channelLabel, modelLabel } from '../i18n/labels';
 import { formatCount, formatNumber, formatPercent, formatPeriodKey, formatYen } from '../lib/format';
 import { useSettings } from '../state/settings';
+import { ScrollRegion } from '../components/scroll-region';
 
 const bool = (v: unknown) => v === true || v === 'true';
 
@@ -62,7 +63,7 @@ export function PlanBudgetCard() {
       emptyReason={t('plan.budget.empty', { period: formatPeriodKey(period.key, locale) })}
     >
       <div className="flex h-full flex-col">
-        <dl className="mb-3 grid grid-cols-4 gap-3">
+        <dl className="mb-3 grid grid-cols-2 gap-3 sm:grid-cols-4">
           <div className="rounded-tremor-default bg-tremor-background-muted px-3 py-2">
             <dt className="text-tremor-label text-tremor-content">{t('plan.budget.total')}</dt>
             <dd className="text-lg font-semibold tabular-nums text-tremor-content-strong">{money(total)}</dd>
@@ -93,7 +94,7 @@ export function PlanBudgetCard() {
             <dd className="text-lg font-semibold tabular-nums text-tremor-content-strong">{money(bounded)}</dd>
           </div>
         </dl>
-        <div className="flex-1 overflow-auto">
+        <ScrollRegion className="flex-1">
           <table className="w-full text-[13px]" aria-label={t('plan.budget.title')}>
             <BudgetTableHead sticky />
             <tbody>
@@ -131,7 +132,7 @@ export function PlanBudgetCard() {
               })}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       </div>
     </CardFrame>
   );

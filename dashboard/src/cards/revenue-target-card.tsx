@@ -35,6 +35,7 @@ import {
 import { resolvePeriod, toDateWindows, type ToDateWindow } from '../lib/resolve-period';
 import { planToDate } from '../../../server/contract/period-windows';
 import { useSettings } from '../state/settings';
+import { ChartLegend } from '../components/chart-legend';
 
 const WON_MONTH = `${DEALS.closedAt}.month`;
 const FORECAST_PERIOD = { month: 'month', quarter: 'fiscal_quarter', year: 'fiscal_year' } as const;
@@ -114,7 +115,8 @@ export function RevenueTargetCard() {
     <CardFrame
       title={t('board.revenue.title')}
       subtitle={t('board.revenue.subtitle', { fy: formatPeriodKey(fy.key, locale) })}
-      height={300}
+      height={320}
+      growWhenNarrow
       state={q}
       unapplied={dealFilters.unapplied}
       emptyReason={t('board.revenue.empty', { fy: formatPeriodKey(fy.key, locale) })}
@@ -123,7 +125,7 @@ export function RevenueTargetCard() {
       skeleton="chart"
     >
       <div className="grid h-full grid-cols-1 gap-6 lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)]">
-        <div className="grid grid-cols-3 gap-4" role="list">
+        <ul className="grid grid-cols-1 gap-4 sm:grid-cols-3">
           {kinds.map((w, i) => (
             <AttainmentTile
               key={w}
@@ -136,20 +138,25 @@ export function RevenueTargetCard() {
               money={money}
             />
           ))}
+        </ul>
+        <div className="flex min-w-0 flex-col gap-1">
+          <ChartLegend categories={[t('board.revenue.actual'), t('board.revenue.target')]} colors={['blue', 'slate']} />
+          <BarChart
+            className="min-h-[200px] flex-1"
+            data={chart}
+            index="month"
+            categories={[t('board.revenue.actual'), t('board.revenue.target')]}
+            colors={['blue', 'slate']}
+            valueFormatter={(v) => money(v)}
+            yAxisWidth={72}
+            yAxisLabel={t('axis.revenueYen')}
+            xAxisLabel={t('axis.fiscalMonth')}
+            showAnimation={false}
+            showLegend={false}
+            role="figure"
+            aria-label={t('board.revenue.chartLabel')}
+          />
         </div>
-        <BarChart
-          className="h-full min-h-[200px]"
-          data={chart}
-          index="month"
-          categories={[t('board.revenue.actual'), t('board.revenue.target')]}
-          colors={['blue', 'slate']}
-          valueFormatter={(v) => money(v)}
-          yAxisWidth={72}
-          yAxisLabel={t('axis.revenueYen')}
-          xAxisLabel={t('axis.fiscalMonth')}
-          showAnimation={false}
-          aria-label={t('board.revenue.chartLabel')}
-        />
       </div>
     </CardFrame>
   );
@@ -188,14 +195,13 @@ function AttainmentTile({
   const planSoFar = a.target === null ? null : planToDate(window, monthTarget);
   const yoy = yearAgo === null || yearAgo === 0 ? null : a.actual / yearAgo - 1;
   return (
-    <div
-      role="listitem"
+    <li
       aria-label={`${heading} ${formatPeriodKey(window.key, locale)}`}
       className="flex flex-col rounded-tremor-default border border-tremor-border bg-tremor-background-muted/50 p-3"
     >
       <p className="flex items-baseline justify-between gap-2 text-tremor-label">
         <span className="font-medium text-tremor-content">{heading}</span>
-        <span className="text-[11px] text-tremor-content-subtle">{formatPeriodKey(window.key, locale)}</span>
+        <span className="text-[11px] text-tremor-content">{formatPeriodKey(window.key, locale)}</span>
       </p>
       <p
         className="mt-1.5 text-[22px] font-semibold leading-7 text-tremor-content-strong tabular-nums"
@@ -254,6 +260,6 @@ function AttainmentTile({
           </span>
         </p>
       </div>
-    </div>
+    </li>
   );
 }

@@ -107,7 +107,7 @@ export function StageDefinitionsCard() {
                 <h4 className="text-lg font-bold text-tremor-content-strong">
                   {str(r, STAGE_DEFINITIONS.labelJa)}{' '}
                   <span className="font-medium text-tremor-content">/ {str(r, STAGE_DEFINITIONS.labelEn)}</span>
-                  <code className="ml-2 text-tremor-label font-normal text-tremor-content-subtle">{stage}</code>
+                  <code className="ml-2 text-tremor-label font-normal text-tremor-content">{stage}</code>
                 </h4>
                 <dl className="flex flex-wrap gap-x-5 gap-y-1 text-tremor-default">
                   <div className="flex gap-1.5">

@@ -13,6 +13,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { channelLabel, modelLabel, pairLabel, stageRank } from '../i18n/labels';
 import { formatNumber, formatPercent, formatPeriodKey } from '../lib/format';
 import { pivotRows } from '../lib/pivot-rows';
+import { ScrollRegion } from '../components/scroll-region';
 
 export function isStagePair(conversion: string): boolean {
   return /->|→|_to_/.test(conversion);
@@ -57,7 +58,7 @@ export function StageDriversCard() {
       skeleton="table"
       emptyReason={t('channels.drivers.empty', { period: formatPeriodKey(period.key, locale) })}
     >
-      <div className="h-full overflow-auto">
+      <ScrollRegion className="h-full">
         <table className="w-full border-separate border-spacing-0.5 text-tremor-label" aria-label={t('channels.drivers.title')}>
           <thead className="sticky top-0 bg-white text-tremor-content">
             <tr>
@@ -95,7 +96,7 @@ export function StageDriversCard() {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     </CardFrame>
   );
 }

@@ -15,6 +15,7 @@ import { num, str, useViewQuery } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { stageLabel, stageRank } from '../i18n/labels';
 import { formatCount, formatPercent, formatPeriodKey } from '../lib/format';
+import { ChartLegend } from '../components/chart-legend';
 
 export function StageVolumeCard() {
   const { t, locale } = useI18n();
@@ -47,23 +48,28 @@ export function StageVolumeCard() {
       title={t('funnel.volume.title')}
       subtitle={t('funnel.volume.subtitle', { unit })}
       height={340}
+      growWhenNarrow
       state={q}
       unapplied={f.unapplied}
       emptyReason={t('funnel.volume.empty', { period: formatPeriodKey(period.key, locale) })}
     >
-      <BarChart
-        className="h-[250px]"
-        data={data}
-        index="stage"
-        categories={[entered, skipped]}
-        colors={['blue', 'sky']}
-        stack
-        valueFormatter={(v) => formatCount(v, locale)}
-        yAxisWidth={64}
-        yAxisLabel={unit}
-        xAxisLabel={t('axis.stage')}
-        showAnimation={false}
-      />
+      <div>
+        <ChartLegend categories={[entered, skipped]} colors={['blue', 'sky']} />
+        <BarChart
+          className="h-[250px]"
+          data={data}
+          index="stage"
+          categories={[entered, skipped]}
+          colors={['blue', 'sky']}
+          stack
+          valueFormatter={(v) => formatCount(v, locale)}
+          yAxisWidth={64}
+          yAxisLabel={unit}
+          xAxisLabel={t('axis.stage')}
+          showAnimation={false}
+          showLegend={false}
+        />
+      </div>
       <ol
         className="mt-3 grid gap-2 text-tremor-label"
         style={{ gridTemplateColumns: `repeat(${Math.max(1, ordered.length)}, minmax(0, 1fr))` }}

@@ -27,6 +27,7 @@ import { downloadText, toCsv } from '../lib/export-csv';
 import { exportFileName } from '../lib/export-page';
 import { formatCount, formatDate, formatDays } from '../lib/format';
 import { useSettings } from '../state/settings';
+import { ScrollRegion } from '../components/scroll-region';
 
 const PAGE_SIZE = 20;
 const NURTURE_DAYS = [90, 180, 365];
@@ -173,7 +174,7 @@ export function StuckLeadsCard() {
             {exporting}
           </p>
         ) : null}
-        <div className="flex-1 overflow-auto">
+        <ScrollRegion className="flex-1">
           <table
             className="w-full text-tremor-default"
             aria-label={t('backlog.list.title')}
@@ -197,7 +198,7 @@ export function StuckLeadsCard() {
                         className="inline-flex items-center gap-1 hover:text-tremor-content-strong"
                       >
                         {t(c.label)}
-                        <span aria-hidden className={active ? 'text-tremor-brand' : 'text-tremor-content-subtle'}>
+                        <span aria-hidden className={active ? 'text-tremor-brand' : 'text-tremor-content'}>
                           {active ? (sort.dir === 'asc' ? '▲' : '▼') : '↕'}
                         </span>
                       </button>
@@ -235,7 +236,7 @@ export function StuckLeadsCard() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
         <nav
           aria-label={t('backlog.list.paging')}
           className="mt-2 flex items-center justify-between text-tremor-label text-tremor-content"

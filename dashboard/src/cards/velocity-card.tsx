@@ -12,6 +12,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { pairLabel, stageRank } from '../i18n/labels';
 import { formatDays, formatPeriodKey } from '../lib/format';
 import { PERIOD_GRANULARITY } from '../lib/resolve-period';
+import { ChartLegend } from '../components/chart-legend';
 
 export function VelocityCard() {
   const { t, locale } = useI18n();
@@ -45,18 +46,22 @@ export function VelocityCard() {
       unapplied={f.unapplied}
       emptyReason={t('funnel.velocity.empty', { period: formatPeriodKey(period.key, locale) })}
     >
-      <BarChart
-        className="h-full"
-        data={data}
-        index="pair"
-        categories={[median, p75]}
-        colors={['indigo', 'slate']}
-        layout="vertical"
-        valueFormatter={(v) => formatDays(v, locale)}
-        yAxisWidth={130}
-        xAxisLabel={t('axis.days')}
-        showAnimation={false}
-      />
+      <div className="flex h-full flex-col gap-1">
+        <ChartLegend categories={[median, p75]} colors={['indigo', 'slate']} />
+        <BarChart
+          className="min-h-0 flex-1"
+          data={data}
+          index="pair"
+          categories={[median, p75]}
+          colors={['indigo', 'slate']}
+          layout="vertical"
+          valueFormatter={(v) => formatDays(v, locale)}
+          yAxisWidth={130}
+          xAxisLabel={t('axis.days')}
+          showAnimation={false}
+          showLegend={false}
+        />
+      </div>
     </CardFrame>
   );
 }

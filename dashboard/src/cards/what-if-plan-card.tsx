@@ -29,6 +29,8 @@ import { channelLabel, stageLabel } from '../i18n/labels';
 import { buildPlanRequest, monthTargets, type MonthTarget, type PlanOverrides } from '../lib/build-plan-request';
 import { formatCount, formatMonth, formatPercent, formatPeriodKey, formatSignedPercent, formatYen } from '../lib/format';
 import { useSettings } from '../state/settings';
+import { ScrollRegion } from '../components/scroll-region';
+import { ChartLegend } from '../components/chart-legend';
 
 const DEBOUNCE_MS = 250;
 
@@ -133,6 +135,7 @@ export function WhatIfPlanCard() {
       title={t('plan.whatIf.title')}
       subtitle={t('plan.whatIf.subtitle', { period: formatPeriodKey(period.key, locale) })}
       height={1080}
+      growWhenNarrow
       state={frameState}
       skeleton="table"
       unapplied={[...(filters.segment ? ['segment' as const] : []), ...(filters.channel ? ['channel' as const] : [])]}
@@ -151,7 +154,7 @@ export function WhatIfPlanCard() {
     >
       {formBaseline && shown && base ? (
         <div className="grid h-full grid-cols-1 gap-6 lg:grid-cols-[380px_minmax(0,1fr)]">
-          <div className="overflow-auto pr-2">
+          <ScrollRegion className="pr-2">
             <PlanForm
               baseline={formBaseline}
               overrides={overrides}
@@ -160,7 +163,7 @@ export function WhatIfPlanCard() {
               errors={fieldErrors}
               currency={settings.currency}
             />
-          </div>
+          </ScrollRegion>
           <div className="flex min-w-0 flex-col gap-5" aria-live="polite" aria-busy={status === 'loading'}>
             <p
               className={`text-tremor-label ${status === 'error' ? 'font-medium text-red-700' : 'text-tremor-content'}`}
@@ -258,18 +261,22 @@ function LeadSchedule({ shown }: { shown: PlanResultBody }) {
       <p className="text-tremor-label text-tremor-content">
         {t('plan.whatIf.scheduleHint', { months: shown.assumptions.offsetMonths.lead })}
       </p>
-      <BarChart
-        className="mt-2 h-56"
-        data={data}
-        index="month"
-        categories={[required, actual]}
-        colors={['indigo', 'emerald']}
-        valueFormatter={(v) => formatCount(v, locale)}
-        yAxisWidth={56}
-        yAxisLabel={t('axis.leads')}
-        xAxisLabel={t('axis.month')}
-        showAnimation={false}
-      />
+      <div>
+        <ChartLegend categories={[required, actual]} colors={['indigo', 'emerald']} />
+        <BarChart
+          className="mt-2 h-56"
+          data={data}
+          index="month"
+          categories={[required, actual]}
+          colors={['indigo', 'emerald']}
+          valueFormatter={(v) => formatCount(v, locale)}
+          yAxisWidth={56}
+          yAxisLabel={t('axis.leads')}
+          xAxisLabel={t('axis.month')}
+          showAnimation={false}
+          showLegend={false}
+        />
+      </div>
     </section>
   );
 }
@@ -299,49 +306,51 @@ function ChannelBudget({ shown, money }: { shown: PlanResultBody; money: (v: num
         </p>
       </div>
       {shown.ltvBound.note ? <p className="text-tremor-label text-amber-800">{shown.ltvBound.note}</p> : null}
-      <table className="mt-2 w-full text-[13px]" aria-label={t('plan.whatIf.budget')}>
-        <BudgetTableHead />
-        <tbody>
-          {rows.map(([channel, budget]) => {
-            const check = checks.get(channel);
-            const over = check?.withinBound === false;
-            return (
-              <tr
-                key={channel}
-                className={`border-b border-tremor-border/60 ${over ? 'bg-rose-50/60' : ''}`}
-                data-channel={channel}
-              >
-                <th scope="row" className="py-1 text-left font-medium text-tremor-content-emphasis">
-                  {channelLabel(channel, locale)}
-                </th>
-                <td className="px-2 py-1 text-right tabular-nums">
-                  {formatPercent(shown.assumptions.channelMix[channel], locale)}
-                </td>
-                <td className="px-2 py-1 text-right tabular-nums">
-                  {formatCount(Math.ceil(shown.totals.leadsByChannel[channel] ?? 0), locale)}
-                </td>
-                <td className="px-2 py-1 text-right tabular-nums">{money(shown.assumptions.channelCpl[channel])}</td>
-                <td className="px-2 py-1 text-right font-semibold tabular-nums text-tremor-content-strong">{money(budget)}</td>
-                <td className="px-2 py-1 text-right tabular-nums">
-                  {check?.cacUnbounded ? t('plan.whatIf.noWins') : money(check?.cac)}
-                </td>
-                <td className="py-1 pl-2">
-                  {over ? (
-                    <span className="inline-flex items-center gap-1 text-[11px] font-semibold text-rose-700">
-                      <FlagIcon />
-                      {t('plan.whatIf.over')}
-                    </span>
-                  ) : check?.withinBound ? (
-                    <span className="text-[11px] text-tremor-content">✓ {t('plan.whatIf.within')}</span>
-                  ) : (
-                    <span className="text-[11px] text-tremor-content">–</span>
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <ScrollRegion className="mt-2" label={t('plan.whatIf.budget')}>
+        <table className="w-full text-[13px]" aria-label={t('plan.whatIf.budget')}>
+          <BudgetTableHead />
+          <tbody>
+            {rows.map(([channel, budget]) => {
+              const check = checks.get(channel);
+              const over = check?.withinBound === false;
+              return (
+                <tr
+                  key={channel}
+                  className={`border-b border-tremor-border/60 ${over ? 'bg-rose-50/60' : ''}`}
+                  data-channel={channel}
+                >
+                  <th scope="row" className="py-1 text-left font-medium text-tremor-content-emphasis">
+                    {channelLabel(channel, locale)}
+                  </th>
+                  <td className="px-2 py-1 text-right tabular-nums">
+                    {formatPercent(shown.assumptions.channelMix[channel], locale)}
+                  </td>
+                  <td className="px-2 py-1 text-right tabular-nums">
+                    {formatCount(Math.ceil(shown.totals.leadsByChannel[channel] ?? 0), locale)}
+                  </td>
+                  <td className="px-2 py-1 text-right tabular-nums">{money(shown.assumptions.channelCpl[channel])}</td>
+                  <td className="px-2 py-1 text-right font-semibold tabular-nums text-tremor-content-strong">{money(budget)}</td>
+                  <td className="px-2 py-1 text-right tabular-nums">
+                    {check?.cacUnbounded ? t('plan.whatIf.noWins') : money(check?.cac)}
+                  </td>
+                  <td className="py-1 pl-2">
+                    {over ? (
+                      <span className="inline-flex items-center gap-1 text-[11px] font-semibold text-rose-700">
+                        <FlagIcon />
+                        {t('plan.whatIf.over')}
+                      </span>
+                    ) : check?.withinBound ? (
+                      <span className="text-[11px] text-tremor-content">✓ {t('plan.whatIf.within')}</span>
+                    ) : (
+                      <span className="text-[11px] text-tremor-content">–</span>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </ScrollRegion>
     </section>
   );
 }

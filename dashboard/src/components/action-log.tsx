@@ -31,6 +31,7 @@ import type { MessageKey } from '../i18n/messages';
 import { formatDate, formatPeriodKey } from '../lib/format';
 import { Segmented } from './page-header';
 import { AlertIcon, ClockIcon, PlusIcon } from './icons';
+import { ScrollRegion } from './scroll-region';
 
 export interface ActionLogProps {
   client?: ActionsClient;
@@ -234,7 +235,7 @@ export function ActionLog({ client = httpActionsClient, period, today, metrics =
             {actions.length === 0 ? t('actions.empty') : t('actions.emptyFilter')}
           </p>
         ) : (
-          <div className="overflow-x-auto">
+          <ScrollRegion>
             <table className="w-full text-tremor-default" aria-label={t('actions.title')}>
               <thead className="text-left text-tremor-label text-tremor-content">
                 <tr className="border-b border-tremor-border">
@@ -310,7 +311,7 @@ export function ActionLog({ client = httpActionsClient, period, today, metrics =
                         {a.kpiNode && renderEffect ? renderEffect(a) : null}
                       </td>
                       <td className="max-w-[280px] py-2 pr-3 text-tremor-content-emphasis">
-                        {a.result ?? <span className="text-tremor-content-subtle">–</span>}
+                        {a.result ?? <span className="text-tremor-content">–</span>}
                       </td>
                       <td className="whitespace-nowrap py-2 text-right print:hidden">
                         <button
@@ -337,7 +338,7 @@ export function ActionLog({ client = httpActionsClient, period, today, metrics =
                 })}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         )}
       </section>
     </Card>

@@ -5,7 +5,7 @@
  * navigation and filters, enlarges type and leaves a slim bar with the
  * period and an exit button (Esc also exits).
  */
-import { useEffect } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { NavLink, Outlet, useLocation, useSearchParams } from 'react-router-dom';
 import { useI18n } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/messages';
@@ -15,7 +15,7 @@ import { useFilters } from '../hooks/use-filters';
 import { useSettings } from '../state/settings';
 import { useSemanticLayer } from '../state/semantic-layer';
 import { FilterBar } from './filter-bar';
-import { AlertIcon, LogoMark } from './icons';
+import { AlertIcon, LogoMark, MenuIcon } from './icons';
 
 export const NAV: { to: string; key: MessageKey }[] = [
   { to: '/', key: 'nav.board' },
@@ -88,40 +88,31 @@ export function AppShell() {
           </button>
         </div>
       ) : (
-        <header className="sticky top-0 z-20 border-b border-tremor-border bg-white print:static">
-          <div className="mx-auto flex max-w-[1400px] items-center gap-6 px-6 py-3">
-            <a href={`/${search}`} className="flex items-center gap-2.5" aria-label="revcycle">
+        <header className="relative z-20 border-b border-tremor-border bg-white lg:sticky lg:top-0 print:static">
+          <div className="mx-auto flex max-w-[1400px] flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
+            <a href={`/${search}`} className="mr-auto flex items-center gap-2.5 lg:mr-0">
               <LogoMark className="text-[28px]" />
               <span className="leading-tight">
                 <span className="block text-[17px] font-bold tracking-tight text-tremor-content-strong">revcycle</span>
                 <span className="block text-[11px] text-tremor-content">{t('app.tagline')}</span>
               </span>
             </a>
-            <nav aria-label={t('nav.label')} className="flex flex-1 items-center gap-1 print:hidden">
-              {NAV.map((n) => (
-                <NavLink
-                  key={n.to}
-                  to={`${n.to}${search}`}
-                  end={n.to === '/'}
-                  className={({ isActive }) =>
-                    `rounded-tremor-small px-3 py-1.5 text-tremor-default font-medium transition-colors ${
-                      isActive
-                        ? 'bg-tremor-brand-faint text-tremor-brand-emphasis'
-                        : 'text-tremor-content hover:bg-tremor-background-subtle hover:text-tremor-content-strong'
-                    }`
-                  }
+            <PageMenu search={search} />
+            <div className="flex w-full items-center justify-between gap-4 sm:w-auto lg:order-last">
+              {settings.status === 'loading' ? (
+                // The data's as-of day is not known yet: no date rather than today's (docs/metrics.md, as_of).
+                <span className="text-tremor-label text-tremor-content" aria-busy="true" data-as-of="pending">
+                  {t('app.asOfPending')}
+                </span>
+              ) : (
+                <span
+                  className="text-tremor-label text-tremor-content"
+                  title={t(`asof.source.${settings.source.asOf}` as MessageKey)}
+                  data-as-of={settings.asOf}
                 >
-                  {t(n.key)}
-                </NavLink>
-              ))}
-            </nav>
-            <div className="flex items-center gap-4">
-              <span
-                className="text-tremor-label text-tremor-content"
-                title={t(`asof.source.${settings.source.asOf}` as MessageKey)}
-              >
-                {t('app.asOf', { date: formatDate(settings.asOf, locale) })}
-              </span>
+                  {t('app.asOf', { date: formatDate(settings.asOf, locale) })}
+                </span>
+              )}
               <div
                 role="group"
                 aria-label={t('lang.label')}
@@ -131,9 +122,10 @@ export function AppShell() {
                   <button
                     key={l}
                     type="button"
+                    lang={l}
                     aria-pressed={locale === l}
                     onClick={() => setLocale(l)}
-                    className={`px-2.5 py-1 font-medium ${locale === l ? 'bg-tremor-content-strong text-white' : 'bg-white text-tremor-content hover:bg-tremor-background-subtle'}`}
+                    className={`px-2.5 py-1 font-medium ${locale === l ? 'bg-tremor-content-strong text-white' : 'bg-white text-tremor-content-emphasis hover:bg-tremor-background-subtle'}`}
                   >
                     {l === 'ja' ? '日本語' : 'English'}
                   </button>
@@ -153,9 +145,69 @@ export function AppShell() {
           {t('app.metaError', { error: layer.error ?? '' })}
         </div>
       ) : null}
-      <main className={`mx-auto max-w-[1400px] px-6 pb-12 pt-6 ${presenting ? 'presenting-main' : ''}`} id="page">
+      <main className={`mx-auto max-w-[1400px] px-4 pb-12 pt-6 sm:px-6 ${presenting ? 'presenting-main' : ''}`} id="page">
         <Outlet />
       </main>
     </div>
+  );
+}
+
+/**
+ * The page list: inline from the `lg` breakpoint; below it a menu button
+ * that opens the list as a panel under the header (a row of eight links
+ * does not fit a phone or a tablet). Choosing a page or Esc closes it.
+ */
+function PageMenu({ search }: { search: string }) {
+  const { t } = useI18n();
+  const location = useLocation();
+  const [open, setOpen] = useState(false);
+  const listId = useId();
+
+  useEffect(() => setOpen(false), [location.pathname]);
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') setOpen(false);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [open]);
+
+  return (
+    <nav aria-label={t('nav.label')} className="lg:flex-1 print:hidden">
+      <button
+        type="button"
+        className="inline-flex items-center gap-1.5 rounded-tremor-small border border-tremor-border px-2.5 py-1.5 text-tremor-default font-medium text-tremor-content-emphasis hover:bg-tremor-background-subtle lg:hidden"
+        aria-expanded={open}
+        aria-controls={listId}
+        title={t(open ? 'nav.menuClose' : 'nav.menuOpen')}
+        onClick={() => setOpen((o) => !o)}
+      >
+        <MenuIcon />
+        {t('nav.menu')}
+      </button>
+      <ul
+        id={listId}
+        className={`${open ? 'absolute inset-x-0 top-full flex' : 'hidden'} flex-col gap-1 border-b border-tremor-border bg-white px-4 py-2 shadow-tremor-dropdown lg:static lg:flex lg:flex-row lg:items-center lg:border-0 lg:p-0 lg:shadow-none`}
+      >
+        {NAV.map((n) => (
+          <li key={n.to}>
+            <NavLink
+              to={`${n.to}${search}`}
+              end={n.to === '/'}
+              className={({ isActive }) =>
+                `block whitespace-nowrap rounded-tremor-small px-3 py-2 text-tremor-default font-medium transition-colors lg:py-1.5 ${
+                  isActive
+                    ? 'bg-tremor-brand-faint text-tremor-brand-emphasis'
+                    : 'text-tremor-content-emphasis hover:bg-tremor-background-subtle hover:text-tremor-content-strong'
+                }`
+              }
+            >
+              {t(n.key)}
+            </NavLink>
+          </li>
+        ))}
+      </ul>
+    </nav>
   );
 }

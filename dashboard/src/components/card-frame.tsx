@@ -9,7 +9,7 @@
  * `data-card-state` on the section is what the browser tests and the
  * benchmark wait for.
  */
-import { useId, type ReactNode } from 'react';
+import { useId, type CSSProperties, type ReactNode } from 'react';
 import { Card } from '@tremor/react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { useI18n } from '../i18n/i18n-context';
@@ -17,6 +17,7 @@ import type { QueryStatus } from '../hooks/use-view-query';
 import type { FilterName } from '../lib/build-filters';
 import { globalSearch } from '../lib/build-filters';
 import { AlertIcon, ArrowRightIcon, EmptyIcon, InfoIcon, PuzzleIcon } from './icons';
+import { CardTitle } from './scroll-region';
 
 export interface CardState {
   status: QueryStatus;
@@ -29,6 +30,12 @@ export interface CardFrameProps {
   subtitle?: string;
   /** Body height in px: the same in every state. */
   height: number;
+  /**
+   * Below the `lg` breakpoint (phones, tablets) the body is at least
+   * `height` and grows to what its stacked parts need: for cards whose
+   * side-by-side parts stack on a narrow screen.
+   */
+  growWhenNarrow?: boolean;
   state: CardState;
   /** Why the card can be empty, in words ("No deals closed in FY2025"). */
   emptyReason?: string;
@@ -49,6 +56,7 @@ export function CardFrame(props: CardFrameProps) {
     title,
     subtitle,
     height,
+    growWhenNarrow = false,
     state,
     emptyReason,
     unapplied = [],
@@ -69,21 +77,22 @@ export function CardFrame(props: CardFrameProps) {
     ...(note ? [note] : []),
   ];
   return (
-    <Card className={`flex flex-col p-5 ${className ?? ''}`}>
+    <Card className={`flex min-w-0 flex-col p-4 sm:p-5 ${className ?? ''}`}>
       <section
         aria-labelledby={id}
         aria-busy={state.status === 'loading'}
         data-card-state={state.status}
         className="flex h-full flex-col"
       >
-        <header className="mb-3 flex items-start justify-between gap-3">
-          <div className="min-w-0">
+        {/* A card's tools move under its title where both do not fit on one line; a small tile's one link stays beside it. */}
+        <header className={`mb-3 flex items-start justify-between gap-x-3 gap-y-2 ${compact ? '' : 'flex-wrap'}`}>
+          <div className={`flex-1 ${compact ? 'min-w-0' : 'min-w-[min(100%,12rem)]'}`}>
             <h3 id={id} className="text-tremor-default font-semibold text-tremor-content-strong">
               {title}
             </h3>
             {subtitle ? <p className="mt-0.5 text-tremor-label text-tremor-content">{subtitle}</p> : null}
           </div>
-          <div className="flex shrink-0 items-center gap-2 print:hidden">
+          <div className={`flex max-w-full flex-wrap items-center gap-2 print:hidden ${compact ? 'shrink-0' : ''}`}>
             {actions}
             {compact && caveats.length > 0 && state.status === 'ready' ? (
               <span className="text-amber-700" title={caveats.join('\n')} role="img" aria-label={caveats.join(' ')}>
@@ -103,16 +112,22 @@ export function CardFrame(props: CardFrameProps) {
             ) : null}
           </div>
         </header>
-        <div style={{ height }} className="relative" data-card-body>
-          <CardBody
-            state={state}
-            emptyReason={emptyReason}
-            skeleton={skeleton}
-            compact={height < 160}
-            caveats={compact ? [] : caveats}
-          >
-            {children}
-          </CardBody>
+        <div
+          style={{ '--body-h': `${height}px` } as CSSProperties}
+          className={`relative ${growWhenNarrow ? 'min-h-[var(--body-h)] lg:h-[var(--body-h)]' : 'h-[var(--body-h)]'}`}
+          data-card-body
+        >
+          <CardTitle.Provider value={title}>
+            <CardBody
+              state={state}
+              emptyReason={emptyReason}
+              skeleton={skeleton}
+              compact={height < 160}
+              caveats={compact ? [] : caveats}
+            >
+              {children}
+            </CardBody>
+          </CardTitle.Provider>
         </div>
       </section>
     </Card>

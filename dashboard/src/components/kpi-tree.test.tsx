@@ -62,7 +62,7 @@ describe('KpiTree', () => {
     expect(winRate.textContent).toContain('25.0%');
     expect(winRate.textContent).toContain('−5.0pt');
     expect(winRate.textContent).toContain('−¥10M');
-    expect(rows.map((r) => r.getAttribute('aria-level'))).toEqual(['1', '2', '2', '3', '3']);
+    expect(rows.map((r) => r.getAttribute('data-level'))).toEqual(['1', '2', '2', '3', '3']);
   });
 
   it('marks the weakest link with words, not only colour', () => {

@@ -26,6 +26,7 @@ import {
   type Unit,
 } from '../lib/format';
 import { FlagIcon } from './icons';
+import { ScrollRegion } from './scroll-region';
 
 export interface KpiTreeProps {
   nodes: KpiTreeNode[];
@@ -63,9 +64,9 @@ export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth, fullPla
   const compLabel = fullPlanLabel && comparison === 'plan' ? t('windows.planToDate') : t(`compare.${comparison}` as const);
 
   return (
-    <div className="h-full overflow-auto">
+    <ScrollRegion className="h-full">
       <table
-        className="w-full border-collapse text-tremor-default"
+        className="w-full min-w-[40rem] border-collapse text-tremor-default"
         aria-label={t('kpiTree.tableLabel', { comparison: compLabel })}
       >
         <thead className="sticky top-0 z-10 bg-white text-left text-tremor-label text-tremor-content">
@@ -109,7 +110,7 @@ export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth, fullPla
             return (
               <tr
                 key={n.key}
-                aria-level={n.depth + 1}
+                data-level={n.depth + 1}
                 data-node={n.key}
                 data-weakest={isWeakest || undefined}
                 className={`border-b border-tremor-border/70 ${isWeakest ? 'bg-amber-50' : n.depth === 0 ? 'bg-tremor-background-muted' : ''}`}
@@ -117,14 +118,14 @@ export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth, fullPla
                 <th scope="row" className="py-1.5 pr-3 text-left font-normal">
                   <span className="flex items-center gap-1.5" style={{ paddingLeft: n.depth * 18 }}>
                     {n.depth > 0 ? (
-                      <span aria-hidden className="text-tremor-content-subtle">
+                      <span aria-hidden className="text-tremor-content">
                         └
                       </span>
                     ) : null}
                     <span className={n.depth === 0 ? 'font-semibold text-tremor-content-strong' : 'text-tremor-content-emphasis'}>
                       {n.label}
                       {n.window ? (
-                        <span className="ml-1.5 text-[11px] text-tremor-content-subtle">
+                        <span className="ml-1.5 text-[11px] text-tremor-content">
                           {t('kpiTree.window', windowText(n.window, locale))}
                         </span>
                       ) : null}
@@ -149,7 +150,7 @@ export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth, fullPla
                   {formatByUnit(base, n.unit, locale, currency)}
                 </td>
                 {fullPlanLabel ? (
-                  <td className="px-3 py-1.5 text-right tabular-nums text-tremor-content-subtle" data-col="plan-full">
+                  <td className="px-3 py-1.5 text-right tabular-nums text-tremor-content" data-col="plan-full">
                     {formatByUnit(n.planFull ?? null, n.unit, locale, currency)}
                   </td>
                 ) : null}
@@ -157,7 +158,7 @@ export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth, fullPla
                 <td className="px-3 py-1.5 text-right tabular-nums">{change}</td>
                 <td className="px-3 py-1.5">
                   {effect === null ? (
-                    <span className="text-tremor-content-subtle">–</span>
+                    <span className="text-tremor-content">–</span>
                   ) : (
                     <EffectBar value={effect} max={maxEffect} text={formatSignedYen(effect, locale, { currency })} />
                   )}
@@ -170,7 +171,7 @@ export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth, fullPla
           })}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 
@@ -190,12 +191,12 @@ function LandingCell({
       {value ? (
         <>
           <span className="font-medium text-tremor-content-strong">{money(value.forecast)}</span>
-          <span className="block whitespace-nowrap text-[11px] leading-4 text-tremor-content-subtle">
+          <span className="block whitespace-nowrap text-[11px] leading-4 text-tremor-content">
             {t('plan.forecast.interval', { low: money(value.low), high: money(value.high) })}
           </span>
         </>
       ) : (
-        <span className="text-tremor-content-subtle">–</span>
+        <span className="text-tremor-content">–</span>
       )}
     </td>
   );

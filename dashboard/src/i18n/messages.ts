@@ -5,6 +5,7 @@
  */
 import { practiceEn, practiceJa } from './practice-messages';
 import { scheduleEn, scheduleJa } from './schedule-messages';
+import { layoutEn, layoutJa } from './layout-messages';
 
 export const en = {
   'app.tagline': 'Revenue cycle analytics',
@@ -198,7 +199,7 @@ export const en = {
   'backlog.list.exporting': 'Preparing CSV…',
   'backlog.list.exportFailed': 'CSV export failed: {error}',
   'backlog.list.empty': 'No lead is past its stage’s SLA on {date}.',
-  'backlog.list.paging': 'Pages',
+  'backlog.list.paging': 'Pages of the list',
   'backlog.list.pageOf': '{from}–{to} of {total} (page {page} of {pages})',
   'backlog.list.prev': 'Previous',
   'backlog.list.next': 'Next',
@@ -455,6 +456,7 @@ export const en = {
   'board.kpi.newWins': 'New wins',
   ...practiceEn,
   ...scheduleEn,
+  ...layoutEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -648,7 +650,7 @@ export const ja: Record<MessageKey, string> = {
   'backlog.list.exporting': 'CSVを準備中…',
   'backlog.list.exportFailed': 'CSV出力に失敗しました: {error}',
   'backlog.list.empty': '{date} 時点でSLAを超えているリードはいません。',
-  'backlog.list.paging': 'ページ',
+  'backlog.list.paging': '一覧のページ',
   'backlog.list.pageOf': '{total} 件中 {from}–{to} 件 ({page} / {pages} ページ)',
   'backlog.list.prev': '前へ',
   'backlog.list.next': '次へ',
@@ -903,6 +905,7 @@ export const ja: Record<MessageKey, string> = {
   'board.kpi.newWins': '新規受注件数',
   ...practiceJa,
   ...scheduleJa,
+  ...layoutJa,
 };
 
 export const messages = { en, ja } as const;

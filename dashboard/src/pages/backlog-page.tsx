@@ -15,9 +15,9 @@ export function BacklogPage() {
   return (
     <>
       <PageHeader page="backlog" title={t('backlog.title')} description={t('backlog.description')} />
-      <div className="grid gap-5">
+      <div className="grid grid-cols-1 gap-5">
         <InventoryTrendCard />
-        <div className="grid gap-5 xl:grid-cols-2">
+        <div className="grid grid-cols-1 gap-5 xl:grid-cols-2">
           <AgingCard />
           <StuckSlaCard />
         </div>

@@ -25,7 +25,7 @@ export function BoardPage() {
   return (
     <>
       <PageHeader page="board" title={t('board.title')} description={t('board.description')} />
-      <div className="grid gap-5">
+      <div className="grid grid-cols-1 gap-5">
         <RevenueTargetCard />
         <div className="grid grid-cols-2 gap-5 md:grid-cols-3 xl:grid-cols-6">
           <DealKpiTiles tiles={DEAL_TILES} />

@@ -39,12 +39,12 @@ export function ChannelsPage() {
         </select>
         <p className="text-tremor-label text-tremor-content">{t(`channels.model.help.${model}` as const)}</p>
       </div>
-      <div className="grid gap-5">
-        <div className="grid gap-5 xl:grid-cols-2">
+      <div className="grid grid-cols-1 gap-5">
+        <div className="grid grid-cols-1 gap-5 xl:grid-cols-2">
           <AttributedChannelsCard />
           <ChannelEconomicsCard />
         </div>
-        <div className="grid gap-5 xl:grid-cols-5">
+        <div className="grid grid-cols-1 gap-5 xl:grid-cols-5">
           <div className="xl:col-span-3">
             <ModelComparisonCard />
           </div>

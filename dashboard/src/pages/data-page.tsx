@@ -83,7 +83,7 @@ function SourceCard({ s }: { s: ImportSourceStatus }) {
           </h3>
           <p className="text-tremor-label text-tremor-content">{t('data.source.subtitle', { when, id: s.id })}</p>
         </header>
-        <div className="grid grid-cols-4 gap-4">
+        <div className="grid grid-cols-2 gap-4 sm:grid-cols-4">
           <Figure name={`${s.source}.read`} label={t('data.read')} value={formatCount(s.read, locale)} />
           <Figure name={`${s.source}.accepted`} label={t('data.accepted')} value={formatCount(s.accepted, locale)} />
           <Figure name={`${s.source}.quarantined`} label={t('data.quarantined')} value={formatCount(s.quarantinedRows, locale)} />
@@ -233,10 +233,11 @@ export function DataPage() {
   return (
     <>
       <PageHeader page="data" title={t('data.title')} description={t('data.description')} />
-      <div className="grid gap-5">
+      <div className="grid grid-cols-1 gap-5">
         <CardFrame
           title={t('data.summary.title')}
           height={96}
+          growWhenNarrow
           state={state.status === 'empty' ? { status: 'ready' } : state}
           skeleton="tile"
         >
@@ -264,7 +265,7 @@ export function DataPage() {
         {state.status !== 'ready' ? (
           <CardFrame title={t('data.sources.title')} height={120} state={state} emptyReason={t('data.sources.empty')} />
         ) : (
-          <div className="grid gap-5 xl:grid-cols-2">
+          <div className="grid grid-cols-1 gap-5 xl:grid-cols-2">
             {data!.sources.map((s) => (
               <SourceCard key={s.source} s={s} />
             ))}

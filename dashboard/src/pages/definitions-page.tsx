@@ -16,7 +16,7 @@ export function DefinitionsPage() {
   return (
     <>
       <PageHeader page="definitions" title={t('definitions.title')} description={t('definitions.description')} />
-      <div className="grid gap-5">
+      <div className="grid grid-cols-1 gap-5">
         <StageDefinitionsCard />
         <HandoffQualityCard />
         <DefinitionChangesCard />

@@ -32,19 +32,19 @@ export function FunnelPage() {
           ]}
         />
       </PageHeader>
-      <div className="grid gap-5">
-        <div className="grid gap-5 xl:grid-cols-3">
+      <div className="grid grid-cols-1 gap-5">
+        <div className="grid grid-cols-1 gap-5 xl:grid-cols-3">
           <div className="xl:col-span-2">
             <StageVolumeCard />
           </div>
           <PathMixCard />
         </div>
         <CohortMatrixCard />
-        <div className="grid gap-5 xl:grid-cols-2">
+        <div className="grid grid-cols-1 gap-5 xl:grid-cols-2">
           <FlowConversionCard />
           <VelocityCard />
         </div>
-        <div className="grid gap-5 xl:grid-cols-3">
+        <div className="grid grid-cols-1 gap-5 xl:grid-cols-3">
           <div className="xl:col-span-2">
             <FunnelBreakdownCard />
           </div>

@@ -122,7 +122,7 @@ export function JourneyPage() {
           {t('journey.back')}
         </button>
       </div>
-      <div className="grid gap-5">
+      <div className="grid grid-cols-1 gap-5">
         <DocumentSection
           title={t('journey.timeline')}
           state={state.status === 'ready' && journey?.events.length === 0 ? { status: 'empty' } : state}

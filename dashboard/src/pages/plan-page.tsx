@@ -18,8 +18,8 @@ export function PlanPage() {
   return (
     <>
       <PageHeader page="plan" title={t('plan.title')} description={t('plan.description')} />
-      <div className="grid gap-5">
-        <div className="grid gap-5 xl:grid-cols-2">
+      <div className="grid grid-cols-1 gap-5">
+        <div className="grid grid-cols-1 gap-5 xl:grid-cols-2">
           <PlanAttainmentCard />
           <PlanBudgetCard />
         </div>

@@ -31,9 +31,9 @@ export function ReviewPage() {
         <ComparisonPicker />
         <MeetingPackButton />
       </PageHeader>
-      <div className="grid gap-5">
+      <div className="grid grid-cols-1 gap-5">
         <PeriodComparisonCard />
-        <div className="grid gap-5 xl:grid-cols-5">
+        <div className="grid grid-cols-1 gap-5 xl:grid-cols-5">
           <div className="xl:col-span-3">
             <GapDecompositionCard />
           </div>
