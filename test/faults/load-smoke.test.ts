@@ -18,7 +18,11 @@ let s: SemanticServer;
 beforeAll(async () => {
   // The clients share one token, as npm run bench's do, and bench turns the per-person rate limit off
   // (it would measure itself, not the server): on a fast machine 10 clients pass 600 requests a minute.
-  const { security } = loadConfig({ ...process.env, CUBEJS_API_SECRET: 'test-secret-0123456789abcdef', REVCYCLE_RATE_LIMIT_PER_MINUTE: '0' });
+  const { security } = loadConfig({
+    ...process.env,
+    CUBEJS_API_SECRET: 'test-secret-0123456789abcdef',
+    REVCYCLE_RATE_LIMIT_PER_MINUTE: '0',
+  });
   s = await startSemanticServer(path.join(PROJECT_ROOT, 'test/fixtures/seeds-semantic'), { security });
 }, 120_000);
 afterAll(async () => {
