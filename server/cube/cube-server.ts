@@ -5,10 +5,12 @@
  * - Model: only `model/cubes/` and `model/views/` are handed to Cube (the
  *   warehouse SQL and its test YAML under `model/warehouse/` must not be).
  * - Warehouse swaps: the build renames a new file over the warehouse. The
- *   orchestrator id carries the file's identity, so the first request after a
- *   swap opens the new file with a fresh driver and fresh caches; the previous
- *   instance stays open for queries already running on it. The id switches
- *   to a new file only once its pre-aggregations are built (pre-aggregations.ts).
+ *   orchestrator id and the app id (compiled model) carry the file's identity
+ *   (driver.ts `fileIdentity`): a new file is opened with a fresh driver, fresh
+ *   caches and its own model (its fiscal year). The served id switches to a
+ *   new file only once its pre-aggregations are ready; until then the previous
+ *   file keeps answering, and its instance is released once queries already
+ *   running on it have had their time limit (pre-aggregations.ts).
  * - Auth and access: Cube's checkAuth is revcycle's verifier (../auth.ts)
  *   turning a token into a principal (../security/roles.ts); its
  *   queryRewrite (REST, GraphQL, /sql, /dry-run) and its /meta apply the
@@ -21,8 +23,9 @@
  *   (../security/request-errors.ts).
  * - Cost: heavy queries run in their own lane on their own DuckDB
  *   connection(s) (../security/limits.ts), with the query time limit.
- * - Pre-aggregations live in the warehouse itself (external: false); cache
- *   and queue driver `memory`; dev mode off. With CUBEJS_REFRESH_WORKER=true
+ * - Pre-aggregations live in the warehouse itself (external: false), keyed by
+ *   the build (refresh key main.build_info: driver.ts `withBuildRefreshKeys`),
+ *   so a restart reuses them; cache and queue driver `memory`; dev mode off. With CUBEJS_REFRESH_WORKER=true
  *   the process is Cube's refresh worker (scheduled refresh on).
  * - PostgreSQL (REVCYCLE_WAREHOUSE_URL, driver.ts): the orchestrator id
  *   follows the build time; no warm-up here — the refresh worker builds the
@@ -32,7 +35,7 @@
  *   with NODE_ENV=production and otherwise (its dev mode, which
  *   CUBEJS_DEV_MODE=false does not turn off) lets every instance build.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { DUCKDB_SETTINGS_QUERY, duckDbOptions, duckDbSettingsMismatch, type Config, type DuckDbSettings } from '../config.js';
@@ -58,7 +61,7 @@ import {
 } from '../security/policy.js';
 import { modelSourceOptions, type CubeCore } from './model-files.js';
 import { createWarmup, type Warmup } from './pre-aggregations.js';
-import { warehouseDriver, withBuildRefreshKeys } from './driver.js';
+import { fileIdentity, warehouseDriver, withBuildRefreshKeys } from './driver.js';
 
 const require = createRequire(import.meta.url);
 
@@ -84,15 +87,6 @@ export function readModelFiles(modelDir: string): ModelFile[] {
     }
   }
   return files;
-}
-
-function warehouseIdentity(file: string): string {
-  try {
-    const s = statSync(file);
-    return `${s.ino}-${Math.round(s.mtimeMs)}`;
-  } catch {
-    return 'missing';
-  }
 }
 
 /**
@@ -133,7 +127,7 @@ export interface CubeHandle {
 
 /** On PostgreSQL the refresh worker builds the rollups; an API instance serves what is there and never warms. */
 function refreshWorkerBuilds(): Warmup {
-  const result = { identity: 'postgres', preAggregations: [], ms: 0 };
+  const result = { identity: 'postgres', preAggregations: [], built: [], reused: [], ms: 0 };
   return {
     served: () => 'postgres',
     warm: async () => result,
@@ -176,18 +170,16 @@ export function createCube(config: Config): CubeHandle {
     const { claims, own } = await authenticator.verify(token);
     return principalFromClaims(claims, own ? OWN_CLAIMS : config.security.claims);
   };
-  const source = modelSourceOptions(
-    config,
-    (): CubeCore => server.core,
-    () => driver.identity(),
-  ); // the model with the warehouse's fiscal year (model-files.ts)
-  const repositoryFactory =
-    driver.dbType === 'postgres'
-      ? (context: object) => {
-          const files = source.repositoryFactory(context);
-          return { dataSchemaFiles: async () => withBuildRefreshKeys(await files.dataSchemaFiles()) };
-        }
-      : source.repositoryFactory;
+  // On DuckDB a context names the file it reads (the warm-up's) or reads the served one (pre-aggregations.ts).
+  const identityOf = (context?: { warehouseIdentity?: string }) =>
+    driver.dbType === 'postgres' ? driver.identity() : Promise.resolve(context?.warehouseIdentity ?? warmup.served());
+  // the model with the warehouse's fiscal year (model-files.ts)
+  const source = modelSourceOptions(config, (): CubeCore => server.core, identityOf);
+  // Every rollup's refresh key is the build (driver.ts): rebuilt with the warehouse, reused across restarts.
+  const repositoryFactory = (context: object) => {
+    const files = source.repositoryFactory(context);
+    return { dataSchemaFiles: async () => withBuildRefreshKeys(await files.dataSchemaFiles()) };
+  };
 
   // The policy reads the compiled model; one catalog per compiled meta (a model change recompiles).
   const catalogs = new WeakMap<object, Catalog>();
@@ -264,9 +256,16 @@ export function createCube(config: Config): CubeHandle {
       ? refreshWorkerBuilds()
       : createWarmup({
           core: () => server.core,
-          identity: () => warehouseIdentity(config.warehousePath),
+          identity: () => fileIdentity(config.warehousePath),
           timeZone: config.timeZone,
           log: (m) => console.log(`[revcycle] ${m}`),
+          // A replaced file's orchestrator (its DuckDB instance, which keeps the replaced file on disk) and model go
+          // once a query started on it would have timed out. Cube's caches have no delete of their own: their LRU's.
+          release: (identity) => {
+            server.core.orchestratorStorage?.storage?.delete?.(`warehouse-${identity}`);
+            server.core.compilerCache?.delete?.(`warehouse-${identity}`);
+          },
+          releaseAfterMs: (limits.queryTimeoutSeconds + 5) * 1000,
         });
   const server = new CubejsServer({
     apiSecret: config.apiSecret,
@@ -285,6 +284,14 @@ export function createCube(config: Config): CubeHandle {
       driver.dbType === 'postgres'
         ? async () => `warehouse-${await driver.identity()}`
         : (ctx: { warehouseIdentity?: string } | undefined) => `warehouse-${ctx?.warehouseIdentity ?? warmup.served()}`,
+    // One compiled model per DuckDB file: a rebuild's model (its fiscal year) compiles in its warm-up, beside the
+    // served one, and never answers for the previous file.
+    ...(driver.dbType === 'duckdb'
+      ? {
+          contextToAppId: (ctx: { warehouseIdentity?: string } | undefined) =>
+            `warehouse-${ctx?.warehouseIdentity ?? warmup.served()}`,
+        }
+      : {}),
     checkAuth: async (req: { securityContext?: Principal }, auth?: string) => {
       try {
         req.securityContext = await principal(auth ?? '');

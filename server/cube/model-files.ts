@@ -16,7 +16,7 @@
  *
  * The month is read from marts.settings through Cube's own driver (the server
  * holds the DuckDB file; a second connection from this process is not
- * allowed), once per warehouse build (`warehouseIdentity`, server/cube/driver.ts). Without a readable warehouse the model
+ * allowed), once per warehouse build (`warehouseIdentity`: the build a context reads, server/cube/driver.ts). Without a readable warehouse the model
  * is served as written.
  *
  * Limits: only YAML cube files are rewritten (a JS model would read the
@@ -69,11 +69,15 @@ export interface CubeCore {
  * model with the warehouse's fiscal year. `core` is called lazily (the
  * options are built before Cube's core exists).
  */
-export function modelSourceOptions(config: Config, core: () => CubeCore, warehouseIdentity: () => Promise<string>) {
+export function modelSourceOptions(
+  config: Config,
+  core: () => CubeCore,
+  warehouseIdentity: (context: object) => Promise<string>,
+) {
   let cached: { identity: string; month: number | undefined } | undefined;
 
   async function fiscalYearStartMonth(context: object): Promise<number | undefined> {
-    const identity = await warehouseIdentity();
+    const identity = await warehouseIdentity(context);
     if (cached?.identity === identity) return cached.month;
     let month: number | undefined;
     if (identity !== 'missing') {
