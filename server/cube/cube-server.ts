@@ -61,6 +61,7 @@ import {
 } from '../security/policy.js';
 import { modelSourceOptions, type CubeCore } from './model-files.js';
 import { createWarmup, type Warmup } from './pre-aggregations.js';
+import { persistYamlTranspilation } from './compile-cache.js';
 import { fileIdentity, warehouseDriver, withBuildRefreshKeys } from './driver.js';
 
 const require = createRequire(import.meta.url);
@@ -329,6 +330,8 @@ export function createCube(config: Config): CubeHandle {
     },
   });
   const core = server.core;
+  // A restart (and each new warehouse file's model) reuses Cube's YAML transpilation of unchanged model files.
+  persistYamlTranspilation(core, path.join(config.stateDir, 'cube-yaml-cache.json'), () => readModelFiles(config.modelDir));
   // The server's close releases Cube's connections; the warehouse driver's own (identity) connection goes with them.
   const releaseConnections = core.releaseConnections?.bind(core);
   core.releaseConnections = async () => {
