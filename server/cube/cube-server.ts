@@ -179,7 +179,10 @@ export function createCube(config: Config): CubeHandle {
   // Every rollup's refresh key is the build (driver.ts): rebuilt with the warehouse, reused across restarts.
   const repositoryFactory = (context: object) => {
     const files = source.repositoryFactory(context);
-    return { dataSchemaFiles: async () => withBuildRefreshKeys(await files.dataSchemaFiles()) };
+    return {
+      dataSchemaFiles: async () =>
+        withBuildRefreshKeys(await files.dataSchemaFiles(), driver.dbType === 'duckdb' ? '1 day' : undefined),
+    };
   };
 
   // The policy reads the compiled model; one catalog per compiled meta (a model change recompiles).

@@ -155,15 +155,22 @@ function postgresDriver(url: string): WarehouseDriver {
 type PreAggregation = { refresh_key?: unknown; [key: string]: unknown };
 type CubeDoc = { cubes?: { refresh_key?: unknown; pre_aggregations?: PreAggregation[] }[] };
 
-/** The cube files with the build's time as refresh key of every cube and pre-aggregation that sets none. */
-export function withBuildRefreshKeys(files: ModelFile[]): ModelFile[] {
+/**
+ * The cube files with the build's time as refresh key of every cube and pre-aggregation that sets none, checked
+ * every `checkEvery` (Cube's `every` beside `sql`; default Cube's 10 s). A DuckDB file never changes under the
+ * server (a rebuild is a new file, with its own orchestrator and caches): checking it daily spares a warm-up's
+ * rollups from re-asking behind one another's builds on the driver's one connection, where the question waited
+ * past the query time limit at 300 k leads.
+ */
+export function withBuildRefreshKeys(files: ModelFile[], checkEvery?: string): ModelFile[] {
+  const key = checkEvery ? { sql: BUILD_REFRESH_KEY_SQL, every: checkEvery } : { sql: BUILD_REFRESH_KEY_SQL };
   return files.map((file) => {
     if (!file.fileName.startsWith('cubes/') || !/\.ya?ml$/.test(file.fileName)) return file;
     const doc = YAML.parse(file.content) as CubeDoc | null;
     if (!doc?.cubes?.length) return file;
     for (const cube of doc.cubes) {
-      cube.refresh_key ??= { sql: BUILD_REFRESH_KEY_SQL };
-      for (const preAggregation of cube.pre_aggregations ?? []) preAggregation.refresh_key ??= { sql: BUILD_REFRESH_KEY_SQL };
+      cube.refresh_key ??= { ...key };
+      for (const preAggregation of cube.pre_aggregations ?? []) preAggregation.refresh_key ??= { ...key };
     }
     return { fileName: file.fileName, content: YAML.stringify(doc, { lineWidth: 0 }) };
   });
