@@ -25,8 +25,10 @@
  *   connection(s) (../security/limits.ts), with the query time limit.
  * - Pre-aggregations live in the warehouse itself (external: false), keyed by
  *   the build (refresh key main.build_info: driver.ts `withBuildRefreshKeys`),
- *   so a restart reuses them; cache and queue driver `memory`; dev mode off. With CUBEJS_REFRESH_WORKER=true
- *   the process is Cube's refresh worker (scheduled refresh on).
+ *   so a restart reuses them; Cube's YAML transpilation of the model is kept
+ *   in the state directory (compile-cache.ts); cache and queue driver
+ *   `memory`; dev mode off. With CUBEJS_REFRESH_WORKER=true the process is
+ *   Cube's refresh worker (scheduled refresh on).
  * - PostgreSQL (REVCYCLE_WAREHOUSE_URL, driver.ts): the orchestrator id
  *   follows the build time; no warm-up here — the refresh worker builds the
  *   rollups, in the configured zones (config.scheduledRefreshTimeZones), and
@@ -294,6 +296,8 @@ export function createCube(config: Config): CubeHandle {
       ? {
           contextToAppId: (ctx: { warehouseIdentity?: string } | undefined) =>
             `warehouse-${ctx?.warehouseIdentity ?? warmup.served()}`,
+          // Cube's default refresh context (none), said here: a refresh worker's scheduled refresh reads the served file.
+          scheduledRefreshContexts: async () => [null],
         }
       : {}),
     checkAuth: async (req: { securityContext?: Principal }, auth?: string) => {
