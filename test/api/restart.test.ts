@@ -2,7 +2,8 @@
  * Rollups persist with the warehouse they were built from (real server over
  * HTTP, the project's model, the real build):
  *
- * 1. the first start on a new warehouse builds every rollup into the file;
+ * 1. the first start on a new warehouse builds every rollup into the file
+ *    (and keeps Cube's transpiled model in the state directory);
  * 2. a restart on the unchanged file builds none: it finds every rollup table
  *    it needs in the file, and the dashboard's queries are answered from the
  *    same rollup tables with the same figures;
@@ -17,6 +18,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fingerprint } from '../../server/cube/compile-cache';
+import { readModelFiles } from '../../server/cube/cube-server';
 import { buildWarehouse } from '../../server/warehouse/index';
 import { copyOfWarehouse } from '../support/build-cache';
 import { startTestServer, type TestServer } from '../support/server';
@@ -83,6 +86,10 @@ describe('a restart on an unchanged warehouse', () => {
     // one table per rollup (one zone, no partitions), all new
     expect(first.built).toHaveLength(first.preAggregations.length);
     expect(first.reused).toEqual([]);
+    // Cube's transpiled model is kept for the next start (server/cube/compile-cache.ts), valid for these model files.
+    const cache = JSON.parse(readFileSync(path.join(dir, 'state', 'cube-yaml-cache.json'), 'utf8'));
+    expect(cache.fingerprint).toBe(fingerprint(readModelFiles(t.config.modelDir)));
+    expect(Object.keys(cache.entries).length).toBe(readModelFiles(t.config.modelDir).length);
     const before = await answers(t);
     for (const [name, a] of Object.entries(before))
       expect(a.rollups.length, `${name} is answered by a rollup`).toBeGreaterThan(0);
