@@ -3,8 +3,14 @@
  * measures its time and peak memory from outside):
  *   node --import tsx bench/build-child.ts SEEDS_DIR WAREHOUSE_PATH
  * prints one JSON line: the build's timings, the rows of each seed table and
- * model, and the data tests run.
+ * model, the data tests run and DuckDB's settings. The build runs with the
+ * DuckDB settings `npm run build:warehouse` uses (server/config.ts: threads,
+ * memory limit, spill directory, from the same environment variables), so
+ * the benchmark measures the memory a company's build needs, not DuckDB's
+ * default of 80 % of the machine; it spills to <work dir>/state/duckdb-tmp.
  */
+import path from 'node:path';
+import { loadDuckDbSettings } from '../server/config.js';
 import { buildWarehouse } from '../server/warehouse/index.js';
 
 const [seedsDir, warehousePath] = process.argv.slice(2);
@@ -12,7 +18,8 @@ if (!seedsDir || !warehousePath) {
   console.error('usage: bench/build-child.ts SEEDS_DIR WAREHOUSE_PATH');
   process.exit(2);
 }
-const summary = await buildWarehouse({ seedsDir, warehousePath, log: (m) => console.error(m) });
+const duckdb = loadDuckDbSettings(process.env, path.join(path.dirname(path.resolve(warehousePath)), '..', 'state'));
+const summary = await buildWarehouse({ seedsDir, warehousePath, duckdb, log: (m) => console.error(m) });
 console.log(
   JSON.stringify({
     timings: summary.timings,
@@ -20,5 +27,6 @@ console.log(
     models: summary.models.map((m) => ({ ...m })),
     rejectedRows: summary.rejectedRows,
     tests: { run: summary.tests.run, failed: summary.tests.failed },
+    duckdb: summary.duckdb,
   }),
 );

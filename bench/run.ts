@@ -16,7 +16,10 @@
  *      time each: p50/p95/p99, errors (bench/concurrency.ts);
  *   5. H heavy ungrouped queries (default 5; 0 = skip) running beside the
  *      dashboard's queries: their p50/p95/p99 with and without (bench/heavy.ts);
- *   6. the server's RSS (a child process) after all that, and its peak.
+ *   6. the server's RSS (a child process) after all that, and its peak;
+ *   7. a restart on the unchanged warehouse: a new server process from spawn
+ *      until it answers a dashboard query, with how many rollups its warm-up
+ *      built (none expected: they persist in the warehouse file) and reused.
  * Figures go to stdout and to bench/results/<time>-<leads>.json.
  * Default size 100,000 leads; the bundled sample is 20,000.
  *
@@ -39,7 +42,7 @@ import { signToken } from '../server/auth.js';
 import { runMeasured } from './child';
 import { startBenchServer } from './server';
 import { benchDashboard, type PageTiming } from './dashboard';
-import { distinctRequests, timeDirect, timeThroughApi, type QueryFigures } from './queries';
+import { cubeLoad, distinctRequests, timeDirect, timeThroughApi, type QueryFigures } from './queries';
 import { runClients, type ConcurrencyFigures } from './concurrency';
 import { runHeavyBeside, type HeavyFigures } from './heavy';
 
@@ -92,6 +95,8 @@ export interface BenchResult {
     timings: Record<string, number>;
     seeds: Record<string, number>;
     models: { name: string; rows: number; ms: number }[];
+    /** DuckDB's threads, memory_limit and temp_directory as the build reported them (server/config.ts). */
+    duckdb: Record<string, unknown>;
   };
   dashboardBuild: { ms: number; files: BundleFile[] };
   pages: PageTiming[];
@@ -105,6 +110,11 @@ export interface BenchResult {
     /** The pre-aggregation warm-up before the server answered: wall time and how many rollups it built. */
     warmup?: { ms: number; preAggregations: number; error?: string };
   };
+  /**
+   * A second server process on the unchanged warehouse: ms from spawn until a dashboard query answered (readyMs),
+   * its warm-up's time, and the rollup tables it built (none expected) and found in the file.
+   */
+  restart?: { readyMs: number; warmupMs: number; built: number; reused: number; error?: string };
   /** Every reason the run failed; empty when every figure was measured. */
   errors: string[];
   resultsFile: string;
@@ -137,6 +147,32 @@ async function buildDashboard(outDir: string): Promise<BenchResult['dashboardBui
   return { ms, files };
 }
 
+/** A new server process on the same warehouse: from spawn until `request` (a dashboard query) answers. */
+async function measureRestart(
+  env: Record<string, string>,
+  token: string,
+  request: unknown,
+): Promise<NonNullable<BenchResult['restart']>> {
+  const started = performance.now();
+  const server = await startBenchServer(env);
+  try {
+    let error: string | undefined;
+    await cubeLoad({ url: server.url, token }, request).catch((e: Error) => (error = e.message));
+    const readyMs = Math.round(performance.now() - started);
+    const w = server.warmup;
+    error ??= w?.error;
+    return {
+      readyMs,
+      warmupMs: w?.ms ?? 0,
+      built: w?.built?.length ?? 0,
+      reused: w?.reused?.length ?? 0,
+      ...(error ? { error } : {}),
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const log = options.log ?? console.log;
   const seed = options.seed ?? 7;
@@ -166,7 +202,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     log(`generate   ${(gen.ms / 1000).toFixed(1)} s   peak RSS ${mb(gen.peakRssBytes)}   seeds ${mb(generate.seedBytes)} (gzip)`);
 
     const b = await runMeasured('bench/build-child.ts', [seedsDir, warehousePath]);
-    const summary = JSON.parse(b.stdout.trim().split('\n').at(-1)!) as Pick<BenchResult['build'], 'timings' | 'seeds' | 'models'>;
+    const summary = JSON.parse(b.stdout.trim().split('\n').at(-1)!) as Pick<
+      BenchResult['build'],
+      'timings' | 'seeds' | 'models' | 'duckdb'
+    >;
     const build = {
       ms: Math.round(b.ms),
       peakRssBytes: b.peakRssBytes,
@@ -174,9 +213,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       timings: summary.timings,
       seeds: summary.seeds,
       models: summary.models.map(({ name, rows, ms }) => ({ name, rows, ms })),
+      duckdb: summary.duckdb,
     };
     log(
-      `build      ${(b.ms / 1000).toFixed(1)} s   peak RSS ${mb(b.peakRssBytes)}   warehouse ${mb(build.warehouseBytes)}   (load ${summary.timings.loadMs} ms, models ${summary.timings.modelsMs} ms, data tests ${summary.timings.testsMs} ms)`,
+      `build      ${(b.ms / 1000).toFixed(1)} s   peak RSS ${mb(b.peakRssBytes)}   warehouse ${mb(build.warehouseBytes)}   (load ${summary.timings.loadMs} ms, models ${summary.timings.modelsMs} ms, data tests ${summary.timings.testsMs} ms; DuckDB memory limit ${summary.duckdb.memory_limit}, ${summary.duckdb.threads} threads)`,
     );
 
     const dashboardDist = path.join(work, 'dashboard');
@@ -186,7 +226,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     );
 
     const secret = 'bench-secret-0123456789abcdef';
-    const server = await startBenchServer({
+    const serverEnv = {
       CUBEJS_API_SECRET: secret,
       REVCYCLE_WAREHOUSE: warehousePath,
       REVCYCLE_SEEDS: seedsDir,
@@ -194,7 +234,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       REVCYCLE_STATE_DIR: path.join(work, 'state'),
       // the clients below share one token: the per-person rate limit would measure itself, not the server
       REVCYCLE_RATE_LIMIT_PER_MINUTE: '0',
-    });
+    };
+    const server = await startBenchServer(serverEnv);
     const client = { url: server.url, token: signToken(secret, { sub: 'bench', role: 'executive' }, 24 * 3600) };
     let pages: PageTiming[] = [];
     let queries: QueryFigures[] = [];
@@ -258,6 +299,17 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       await server.stop();
     }
 
+    let restart: BenchResult['restart'];
+    const firstQuery = queries.find((q) => q.kind === 'cube' && !q.error);
+    if (firstQuery) {
+      restart = await measureRestart(serverEnv, client.token, firstQuery.request);
+      log(
+        `\nrestart    ${(restart.readyMs / 1000).toFixed(1)} s until a dashboard query answered (warm-up ${(restart.warmupMs / 1000).toFixed(1)} s: ${restart.built} rollups built, ${restart.reused} reused)${restart.error ? ` — FAILED: ${restart.error}` : ''}`,
+      );
+      if (restart.error) errors.push(`restart: ${restart.error}`);
+      else if (restart.built > 0) errors.push(`restart on an unchanged warehouse rebuilt ${restart.built} rollups`);
+    }
+
     await timeDirect(warehousePath, queries, runs);
     log(`\nquery (median of ${runs})${' '.repeat(40)}cached  uncached    DuckDB   ratio   rows  pre-aggregated`);
     for (const q of queries) {
@@ -307,6 +359,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       concurrency,
       ...(heavy ? { heavy } : {}),
       server: { ...memory, ...(warmup ? { warmup } : {}) },
+      ...(restart ? { restart } : {}),
       errors,
       resultsFile,
     };

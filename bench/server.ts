@@ -10,7 +10,7 @@ import { projectRoot } from '../server/config.js';
 export interface BenchServer {
   url: string;
   /** The pre-aggregation warm-up the server ran before listening (server/cube/pre-aggregations.ts). */
-  warmup?: { ms: number; preAggregations: string[]; error?: string };
+  warmup?: { ms: number; preAggregations: string[]; built?: string[]; reused?: string[]; error?: string };
   pid: number;
   memory(): { rssBytes: number; peakRssBytes: number };
   stop(): Promise<void>;

@@ -28,6 +28,10 @@ if (r.server.warmup)
   out(
     `| pre-aggregation warm-up (${r.server.warmup.preAggregations} rollups, before the server answers) | ${s(r.server.warmup.ms)} | | |`,
   );
+if (r.restart)
+  out(
+    `| restart on the unchanged warehouse, until a query answers (${r.restart.built} rollups built, ${r.restart.reused} reused) | ${s(r.restart.readyMs)} | | |`,
+  );
 out(`| server after the run | | ${mb(r.server.peakRssBytes)} (now ${mb(r.server.rssBytes)}) | |`);
 out();
 out('| page | all figures shown (median) | p95 | first visit | cards | round trips |');

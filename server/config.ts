@@ -91,11 +91,12 @@ export interface Config {
 // ---------------------------------------------------------------------------
 // DuckDB settings, one set for the warehouse build and the server's driver:
 // REVCYCLE_DUCKDB_THREADS (default: the machine's cores),
-// REVCYCLE_DUCKDB_MEMORY_LIMIT (default: half the machine's memory, at least
-// 3GB; DuckDB's own default is 80 % of the RAM, which a shared machine does
-// not have to spare. Not every operator spills: the ordered list aggregate of
-// attribution_paths needs more than 3.5 GB at 1 M leads, so a fixed 3GB
-// failed the build there) and REVCYCLE_DUCKDB_TEMP_DIR (where DuckDB spills past
+// REVCYCLE_DUCKDB_MEMORY_LIMIT (default: 2000MB, or half the machine's memory
+// if that is less: a build that fits a 4 GiB machine, DuckDB's buffers plus
+// Node and DuckDB's allocations outside them — 2.5 GB peak RSS at 300 k leads.
+// Every model's operators spill past it since the Markov chain is counted as
+// transitions; DuckDB's own default is 80 % of the RAM, which a shared
+// machine does not have to spare) and REVCYCLE_DUCKDB_TEMP_DIR (where DuckDB spills past
 // the limit; default <state dir>/duckdb-tmp). Applied when a database opens
 // and read back with current_setting() (build summary, /readyz).
 // ---------------------------------------------------------------------------
@@ -107,9 +108,9 @@ export interface DuckDbSettings {
   tempDirectory: string;
 }
 
-/** Half the machine's memory, at least 3 GB (3000MB), in MB. */
+/** 2000MB, or half the machine's memory where that is less, in MB. */
 export function defaultDuckDbMemoryLimit(totalBytes = os.totalmem()): string {
-  return `${Math.max(3000, Math.floor(totalBytes / 2 / 1e6))}MB`;
+  return `${Math.min(2000, Math.floor(totalBytes / 2 / 1e6))}MB`;
 }
 
 export function loadDuckDbSettings(env: NodeJS.ProcessEnv, stateDir: string): DuckDbSettings {

@@ -5,10 +5,12 @@
  * - Model: only `model/cubes/` and `model/views/` are handed to Cube (the
  *   warehouse SQL and its test YAML under `model/warehouse/` must not be).
  * - Warehouse swaps: the build renames a new file over the warehouse. The
- *   orchestrator id carries the file's identity, so the first request after a
- *   swap opens the new file with a fresh driver and fresh caches; the previous
- *   instance stays open for queries already running on it. The id switches
- *   to a new file only once its pre-aggregations are built (pre-aggregations.ts).
+ *   orchestrator id and the app id (compiled model) carry the file's identity
+ *   (driver.ts `fileIdentity`): a new file is opened with a fresh driver, fresh
+ *   caches and its own model (its fiscal year). The served id switches to a
+ *   new file only once its pre-aggregations are ready; until then the previous
+ *   file keeps answering, and its instance is released once queries already
+ *   running on it have had their time limit (pre-aggregations.ts).
  * - Auth and access: Cube's checkAuth is revcycle's verifier (../auth.ts)
  *   turning a token into a principal (../security/roles.ts); its
  *   queryRewrite (REST, GraphQL, /sql, /dry-run) and its /meta apply the
@@ -21,9 +23,12 @@
  *   (../security/request-errors.ts).
  * - Cost: heavy queries run in their own lane on their own DuckDB
  *   connection(s) (../security/limits.ts), with the query time limit.
- * - Pre-aggregations live in the warehouse itself (external: false); cache
- *   and queue driver `memory`; dev mode off. With CUBEJS_REFRESH_WORKER=true
- *   the process is Cube's refresh worker (scheduled refresh on).
+ * - Pre-aggregations live in the warehouse itself (external: false), keyed by
+ *   the build (refresh key main.build_info: driver.ts `withBuildRefreshKeys`),
+ *   so a restart reuses them; Cube's YAML transpilation of the model is kept
+ *   in the state directory (compile-cache.ts); cache and queue driver
+ *   `memory`; dev mode off. With CUBEJS_REFRESH_WORKER=true the process is
+ *   Cube's refresh worker (scheduled refresh on).
  * - PostgreSQL (REVCYCLE_WAREHOUSE_URL, driver.ts): the orchestrator id
  *   follows the build time; no warm-up here — the refresh worker builds the
  *   rollups, in the configured zones (config.scheduledRefreshTimeZones), and
@@ -32,7 +37,7 @@
  *   with NODE_ENV=production and otherwise (its dev mode, which
  *   CUBEJS_DEV_MODE=false does not turn off) lets every instance build.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { DUCKDB_SETTINGS_QUERY, duckDbOptions, duckDbSettingsMismatch, type Config, type DuckDbSettings } from '../config.js';
@@ -59,7 +64,8 @@ import {
 import { modelSourceOptions, type CubeCore, type WarehouseSettings } from './model-files.js';
 import { refreshTimeZones, servedTimeZone } from './warehouse-time.js';
 import { createWarmup, type Warmup } from './pre-aggregations.js';
-import { warehouseDriver, withBuildRefreshKeys } from './driver.js';
+import { persistYamlTranspilation } from './compile-cache.js';
+import { fileIdentity, warehouseDriver, withBuildRefreshKeys } from './driver.js';
 
 const require = createRequire(import.meta.url);
 
@@ -85,15 +91,6 @@ export function readModelFiles(modelDir: string): ModelFile[] {
     }
   }
   return files;
-}
-
-function warehouseIdentity(file: string): string {
-  try {
-    const s = statSync(file);
-    return `${s.ino}-${Math.round(s.mtimeMs)}`;
-  } catch {
-    return 'missing';
-  }
 }
 
 /**
@@ -139,7 +136,7 @@ export interface CubeHandle {
 
 /** On PostgreSQL the refresh worker builds the rollups; an API instance serves what is there and never warms. */
 function refreshWorkerBuilds(): Warmup {
-  const result = { identity: 'postgres', preAggregations: [], ms: 0 };
+  const result = { identity: 'postgres', preAggregations: [], built: [], reused: [], ms: 0 };
   return {
     served: () => 'postgres',
     warm: async () => result,
@@ -200,19 +197,19 @@ export function createCube(config: Config): CubeHandle {
     const { claims, own } = await authenticator.verify(token);
     return principalFromClaims(claims, own ? OWN_CLAIMS : config.security.claims);
   };
-  const source = modelSourceOptions(
-    config,
-    (): CubeCore => server.core,
-    () => driver.identity(),
-    serveZone,
-  ); // the model with the warehouse's fiscal year, and its zone served (model-files.ts)
-  const repositoryFactory =
-    driver.dbType === 'postgres'
-      ? (context: object) => {
-          const files = source.repositoryFactory(context);
-          return { dataSchemaFiles: async () => withBuildRefreshKeys(await files.dataSchemaFiles()) };
-        }
-      : source.repositoryFactory;
+  // On DuckDB a context names the file it reads (the warm-up's) or reads the served one (pre-aggregations.ts).
+  const identityOf = (context?: { warehouseIdentity?: string }) =>
+    driver.dbType === 'postgres' ? driver.identity() : Promise.resolve(context?.warehouseIdentity ?? warmup.served());
+  // the model with the warehouse's fiscal year, and its zone served (model-files.ts)
+  const source = modelSourceOptions(config, (): CubeCore => server.core, identityOf, serveZone);
+  // Every rollup's refresh key is the build (driver.ts): rebuilt with the warehouse, reused across restarts.
+  const repositoryFactory = (context: object) => {
+    const files = source.repositoryFactory(context);
+    return {
+      dataSchemaFiles: async () =>
+        withBuildRefreshKeys(await files.dataSchemaFiles(), driver.dbType === 'duckdb' ? '1 day' : undefined),
+    };
+  };
 
   // The policy reads the compiled model; one catalog per compiled meta (a model change recompiles).
   const catalogs = new WeakMap<object, Catalog>();
@@ -289,12 +286,19 @@ export function createCube(config: Config): CubeHandle {
       ? refreshWorkerBuilds()
       : createWarmup({
           core: () => server.core,
-          identity: () => warehouseIdentity(config.warehousePath),
+          identity: () => fileIdentity(config.warehousePath),
           // Read when each build is warmed, after its settings (the compiler's schemaVersion) set the zone served.
           get timeZone() {
             return config.timeZone;
           },
           log: (m) => console.log(`[revcycle] ${m}`),
+          // A replaced file's orchestrator (its DuckDB instance, which keeps the replaced file on disk) and model go
+          // once a query started on it would have timed out. Cube's caches have no delete of their own: their LRU's.
+          release: (identity) => {
+            server.core.orchestratorStorage?.storage?.delete?.(`warehouse-${identity}`);
+            server.core.compilerCache?.delete?.(`warehouse-${identity}`);
+          },
+          releaseAfterMs: (limits.queryTimeoutSeconds + 5) * 1000,
         });
   const server = new CubejsServer({
     apiSecret: config.apiSecret,
@@ -313,6 +317,16 @@ export function createCube(config: Config): CubeHandle {
       driver.dbType === 'postgres'
         ? async () => `warehouse-${await driver.identity()}`
         : (ctx: { warehouseIdentity?: string } | undefined) => `warehouse-${ctx?.warehouseIdentity ?? warmup.served()}`,
+    // One compiled model per DuckDB file: a rebuild's model (its fiscal year) compiles in its warm-up, beside the
+    // served one, and never answers for the previous file.
+    ...(driver.dbType === 'duckdb'
+      ? {
+          contextToAppId: (ctx: { warehouseIdentity?: string } | undefined) =>
+            `warehouse-${ctx?.warehouseIdentity ?? warmup.served()}`,
+          // Cube's default refresh context (none), said here: a refresh worker's scheduled refresh reads the served file.
+          scheduledRefreshContexts: async () => [null],
+        }
+      : {}),
     checkAuth: async (req: { securityContext?: Principal }, auth?: string) => {
       try {
         req.securityContext = await principal(auth ?? '');
@@ -350,6 +364,8 @@ export function createCube(config: Config): CubeHandle {
     },
   });
   const core = server.core;
+  // A restart (and each new warehouse file's model) reuses Cube's YAML transpilation of unchanged model files.
+  persistYamlTranspilation(core, path.join(config.stateDir, 'cube-yaml-cache.json'), () => readModelFiles(config.modelDir));
   // The server's close releases Cube's connections; the warehouse driver's own (identity) connection goes with them.
   const releaseConnections = core.releaseConnections?.bind(core);
   core.releaseConnections = async () => {
@@ -489,7 +505,7 @@ export function createCube(config: Config): CubeHandle {
     warmup,
     async resolveTime() {
       const ctx = { ...systemContext(), requestId: `time-${Date.now()}` };
-      if (driver.dbType === 'duckdb') Object.assign(ctx, { warehouseIdentity: warehouseIdentity(config.warehousePath) });
+      if (driver.dbType === 'duckdb') Object.assign(ctx, { warehouseIdentity: fileIdentity(config.warehousePath) });
       await source.warehouseSettings(ctx);
       if (zoneMismatch) throw zoneMismatch;
       return config.timeZone;

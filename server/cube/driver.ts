@@ -3,8 +3,10 @@
  * PostgreSQL warehouse (REVCYCLE_WAREHOUSE_URL), through Cube's own drivers
  * (@cubejs-backend/duckdb-driver, @cubejs-backend/postgres-driver).
  *
- * - `identity()` changes when a build is swapped in (the file's inode and
- *   mtime; on PostgreSQL main.build_info.built_at, read at most every 2 s).
+ * - `identity()` changes when a build is swapped in (`fileIdentity`: the
+ *   file's inode and creation time, which the server's own writes — its
+ *   rollups — leave alone; on PostgreSQL main.build_info.built_at, read at
+ *   most every 2 s).
  *   cube-server.ts keys Cube's orchestrator on it, so every process serving
  *   the warehouse — API instances and the refresh worker alike — moves to the
  *   new build on its next request, with fresh caches. On PostgreSQL it also
@@ -14,9 +16,13 @@
  *   would otherwise keep serving the table it saw before the worker rebuilt.
  * - On PostgreSQL, pre-aggregations are stored in PostgreSQL itself (schema
  *   CUBEJS_PRE_AGGREGATIONS_SCHEMA, default prod_pre_aggregations) unless a
- *   Cube Store is configured (CUBEJS_CUBESTORE_HOST). Their refresh key is the
- *   build time (`withBuildRefreshKeys`), so the refresh worker rebuilds them
- *   after each warehouse build and never otherwise.
+ *   Cube Store is configured (CUBEJS_CUBESTORE_HOST). On both warehouses
+ *   their refresh key is the build time (`withBuildRefreshKeys`), so they are
+ *   rebuilt after each warehouse build and never otherwise: on DuckDB the
+ *   rollups live in the warehouse file, and a restart finds the very version
+ *   Cube looks for (pre-aggregations.ts). Cube's default key (every hour)
+ *   rebuilt every rollup of a serving process each hour and on any restart in
+ *   another hour.
  *
  * - DuckDB is opened read-write while Cube builds pre-aggregations inside the
  *   warehouse file (no Cube Store): one server process per file. With Cube
@@ -76,6 +82,22 @@ export function readOnlyDuckDBDriver(options: { databasePath: string; initSql?: 
   return new ReadOnlyDuckDBDriver(options);
 }
 
+/**
+ * A DuckDB warehouse file's identity: inode and creation time (a build renames a new file over the warehouse, so
+ * both change with each build), or 'missing'. Not the modification time: the server writes its rollups into the
+ * file, which would make its own file look new after every warm-up. Where the file system keeps no creation time
+ * (birthtime 0), inode and modification time (a rebuild is always seen; the server's writes then cost a second,
+ * reusing warm-up).
+ */
+export function fileIdentity(file: string): string {
+  try {
+    const s = statSync(file);
+    return `${s.ino}-${Math.round(s.birthtimeMs > 0 ? s.birthtimeMs : s.mtimeMs)}`;
+  } catch {
+    return 'missing';
+  }
+}
+
 /** `duckdbInitSql`: the DuckDB session's SQL (UTC session zone, threads, memory limit: cube-server.ts). */
 export function warehouseDriver(config: Config, duckdbInitSql: string): WarehouseDriver {
   if (config.warehouseUrl) return postgresDriver(config.warehouseUrl);
@@ -85,14 +107,7 @@ export function warehouseDriver(config: Config, duckdbInitSql: string): Warehous
     dbType: 'duckdb',
     // With Cube Store holding the pre-aggregations nothing writes the file: open it read-only, shareable.
     create: () => (config.cubeStoreHost ? readOnlyDuckDBDriver(options) : new DuckDBDriver(options)),
-    identity: async () => {
-      try {
-        const s = statSync(config.warehousePath);
-        return `${s.ino}-${Math.round(s.mtimeMs)}`;
-      } catch {
-        return 'missing';
-      }
-    },
+    identity: async () => fileIdentity(config.warehousePath),
     close: async () => undefined,
   };
 }
@@ -140,15 +155,22 @@ function postgresDriver(url: string): WarehouseDriver {
 type PreAggregation = { refresh_key?: unknown; [key: string]: unknown };
 type CubeDoc = { cubes?: { refresh_key?: unknown; pre_aggregations?: PreAggregation[] }[] };
 
-/** The cube files with the build's time as refresh key of every cube and pre-aggregation that sets none. */
-export function withBuildRefreshKeys(files: ModelFile[]): ModelFile[] {
+/**
+ * The cube files with the build's time as refresh key of every cube and pre-aggregation that sets none, checked
+ * every `checkEvery` (Cube's `every` beside `sql`; default Cube's 10 s). A DuckDB file never changes under the
+ * server (a rebuild is a new file, with its own orchestrator and caches): checking it daily spares a warm-up's
+ * rollups from re-asking behind one another's builds on the driver's one connection, where the question waited
+ * past the query time limit at 300 k leads.
+ */
+export function withBuildRefreshKeys(files: ModelFile[], checkEvery?: string): ModelFile[] {
+  const key = checkEvery ? { sql: BUILD_REFRESH_KEY_SQL, every: checkEvery } : { sql: BUILD_REFRESH_KEY_SQL };
   return files.map((file) => {
     if (!file.fileName.startsWith('cubes/') || !/\.ya?ml$/.test(file.fileName)) return file;
     const doc = YAML.parse(file.content) as CubeDoc | null;
     if (!doc?.cubes?.length) return file;
     for (const cube of doc.cubes) {
-      cube.refresh_key ??= { sql: BUILD_REFRESH_KEY_SQL };
-      for (const preAggregation of cube.pre_aggregations ?? []) preAggregation.refresh_key ??= { sql: BUILD_REFRESH_KEY_SQL };
+      cube.refresh_key ??= { ...key };
+      for (const preAggregation of cube.pre_aggregations ?? []) preAggregation.refresh_key ??= { ...key };
     }
     return { fileName: file.fileName, content: YAML.stringify(doc, { lineWidth: 0 }) };
   });

@@ -16,9 +16,9 @@
  *
  * The month is read from marts.settings through Cube's own driver (the server
  * holds the DuckDB file; a second connection from this process is not
- * allowed), once per warehouse build (`warehouseIdentity`, server/cube/driver.ts). Without a readable warehouse the model
- * is served as written. The same read gives the warehouse's time zone, which
- * the server serves (warehouse-time.ts): `onSettings` hears each build's pair.
+ * allowed), once per warehouse build (`warehouseIdentity`: the build a context reads, server/cube/driver.ts).
+ * Without a readable warehouse the model is served as written. The same read gives the warehouse's time zone,
+ * which the server serves (warehouse-time.ts): `onSettings` hears each build's pair.
  *
  * Limits: only YAML cube files are rewritten (a JS model would read the
  * month itself); the rewritten files are re-serialised YAML, so Cube's error
@@ -105,14 +105,16 @@ export interface CubeCore {
 export function modelSourceOptions(
   config: Config,
   core: () => CubeCore,
-  warehouseIdentity: () => Promise<string>,
+  warehouseIdentity: (context: object) => Promise<string>,
   onSettings: (settings: WarehouseSettings) => void = () => undefined,
 ) {
-  let cached: { identity: string; settings: WarehouseSettings } | undefined;
+  // One entry per build a context reads: while a rebuild warms, the previous file keeps serving its own model.
+  const cached = new Map<string, WarehouseSettings>();
 
   async function warehouseSettings(context: object): Promise<WarehouseSettings> {
-    const identity = await warehouseIdentity();
-    if (cached?.identity === identity) return cached.settings;
+    const identity = await warehouseIdentity(context);
+    const known = cached.get(identity);
+    if (known) return known;
     const settings: WarehouseSettings = { fiscalYearStartMonth: undefined, timeZone: undefined };
     if (identity !== 'missing') {
       try {
@@ -126,7 +128,8 @@ export function modelSourceOptions(
         // a warehouse without settings: the model as written, the configured zone
       }
     }
-    cached = { identity, settings };
+    cached.set(identity, settings);
+    while (cached.size > 4) cached.delete(cached.keys().next().value!);
     onSettings(settings);
     return settings;
   }

@@ -1,15 +1,26 @@
 /*
- * Pre-aggregation warm-up: builds every rollup of the model over a warehouse
- * file BEFORE the server answers from that file, so no user's request waits
- * for (or triggers) a build.
+ * Pre-aggregation warm-up: makes every rollup of the model ready over a
+ * warehouse file BEFORE the server answers from that file, so no user's
+ * request waits for (or triggers) a build.
  *
- * Cube keys its orchestrator (driver, caches, pre-aggregation tables) by the
- * warehouse file's identity. The server answers from the identity it has
- * warmed (`served`); when a build swaps a new file in, the watcher warms the
- * new identity through its own orchestrator and only then switches the
- * served identity. An API request that arrives in between waits for that
- * warm-up (`ready`) rather than reading the previous file, so an answer never
- * mixes the new model with old data; no request builds a rollup itself.
+ * Rollups persist with the warehouse they were built from: Cube writes them
+ * into the DuckDB file itself (external: false, schema
+ * CUBEJS_PRE_AGGREGATIONS_SCHEMA), and their refresh key is the build's time
+ * (`main.build_info`, driver.ts `withBuildRefreshKeys`), so the version Cube
+ * looks for after a restart is the one already in the file: a restart on an
+ * unchanged warehouse reuses every rollup (no build) and only a new build's
+ * file gets new ones. The warm-up reports which it built and which it reused
+ * (the rollup tables it found in the file before and after).
+ *
+ * Cube keys its orchestrator (driver, caches) by the warehouse file's
+ * identity (driver.ts `fileIdentity`). The server answers from the identity it
+ * has warmed (`served`); when a build swaps a new file in, the watcher warms
+ * the new identity through its own orchestrator while the old one keeps
+ * serving, then switches the served identity in one step, and releases the
+ * old orchestrator (its DuckDB instance and the replaced file) once queries
+ * already running on it have had their time (`release`, after `releaseAfterMs`).
+ * Requests therefore never wait for a rebuild's rollups, and an answer never
+ * mixes the new file's rollups with the old file's data.
  *
  * Builds go through Cube's refresh scheduler (buildPreAggregations, the API
  * behind /cubejs-system/v1/pre-aggregations/jobs) in the settings' zone,
@@ -23,13 +34,25 @@
 
 /** The slice of Cube's server core the warm-up uses. */
 export interface WarmupCore {
-  getCompilerApi(ctx: object): Promise<{ preAggregations(filter?: object): Promise<{ id: string }[]> }>;
+  getCompilerApi(ctx: object): Promise<{
+    preAggregations(filter?: object): Promise<{ id: string }[]>;
+    /** Where Cube writes this app's rollup tables (its preAggregationsSchema). */
+    preAggregationsSchema?: string;
+  }>;
   getRefreshScheduler(): { buildPreAggregations(ctx: object, options: object): Promise<unknown> };
+  getOrchestratorApi(ctx: object): Promise<{
+    driverFactory(dataSource: string): Promise<{ getTablesQuery(schema: string): Promise<Record<string, unknown>[]> }>;
+  }>;
 }
 
 export interface WarmupResult {
   identity: string;
+  /** Every rollup of the model, by id (`cube.rollup`). */
   preAggregations: string[];
+  /** Rollup tables this warm-up wrote into the warehouse (empty when every rollup was already there). */
+  built: string[];
+  /** Rollup tables of the model found in the warehouse and served as they are. */
+  reused: string[];
   ms: number;
   error?: string;
 }
@@ -39,7 +62,7 @@ export interface Warmup {
   served(): string;
   /** Warms the file's current identity and serves it. */
   warm(): Promise<WarmupResult>;
-  /** Resolves once the file's current identity is warmed and served (warming it if nobody has started). */
+  /** Resolves once some identity is served (the first warm-up); a rebuild's warm-up does not hold requests. */
   ready(): Promise<void>;
   /** Polls the file and warms a new one as soon as a build swaps it in; returns the stop function. */
   watch(intervalMs?: number): () => void;
@@ -49,11 +72,18 @@ export interface Warmup {
 
 const isContinueWait = (e: unknown) => (e as { error?: string } | null)?.error === 'Continue wait';
 
+const tableNames = (rows: Record<string, unknown>[]) =>
+  rows.map((r) => String(r.table_name ?? r.TABLE_NAME ?? '')).filter((name) => name !== '');
+
 export function createWarmup(options: {
   core: () => WarmupCore;
   identity: () => string;
   timeZone: string;
   log: (message: string) => void;
+  /** Drops what Cube holds for an identity no longer served (its orchestrator and DuckDB instance). */
+  release?: (identity: string) => void;
+  /** How long a replaced identity stays open for queries already running on it (default 0). */
+  releaseAfterMs?: number;
 }): Warmup {
   let served = options.identity();
   let running: Promise<WarmupResult> | undefined;
@@ -64,9 +94,15 @@ export function createWarmup(options: {
     // The context selects the orchestrator of `identity` (contextToOrchestratorId).
     const ctx = { securityContext: {}, warehouseIdentity: identity, requestId: `warmup-${identity}-${Date.now()}` };
     let ids: string[] = [];
+    let before: string[] = [];
     try {
       const compilerApi = await options.core().getCompilerApi(ctx);
       ids = (await compilerApi.preAggregations()).map((p) => p.id);
+      const schema = compilerApi.preAggregationsSchema;
+      const orchestrator = await options.core().getOrchestratorApi(ctx);
+      const tables = async () =>
+        schema ? tableNames(await (await orchestrator.driverFactory('default')).getTablesQuery(schema)) : [];
+      before = await tables();
       const scheduler = options.core().getRefreshScheduler();
       for (;;) {
         try {
@@ -81,11 +117,14 @@ export function createWarmup(options: {
           if (!isContinueWait(e)) throw e;
         }
       }
-      return { identity, preAggregations: ids, ms: Math.round(performance.now() - started) };
+      const after = await tables();
+      const built = after.filter((t) => !before.includes(t));
+      const reused = after.filter((t) => before.includes(t));
+      return { identity, preAggregations: ids, built, reused, ms: Math.round(performance.now() - started) };
     } catch (e) {
       const error = (e as { error?: string; message?: string })?.error ?? (e as Error)?.message ?? String(e);
       options.log(`pre-aggregation warm-up failed for warehouse ${identity}: ${error} (queries will build what they need)`);
-      return { identity, preAggregations: ids, ms: Math.round(performance.now() - started), error };
+      return { identity, preAggregations: ids, built: [], reused: [], ms: Math.round(performance.now() - started), error };
     }
   }
 
@@ -94,8 +133,13 @@ export function createWarmup(options: {
     const identity = options.identity();
     if (last && identity === served) return last; // warmed by a concurrent caller
     running = build(identity).then((result) => {
+      const previous = served;
       served = identity;
       last = result;
+      if (previous !== identity && options.release) {
+        const timer = setTimeout(() => options.release!(previous), options.releaseAfterMs ?? 0);
+        timer.unref();
+      }
       return result;
     });
     try {
@@ -109,8 +153,7 @@ export function createWarmup(options: {
     served: () => served,
     warm,
     async ready() {
-      while (running) await running;
-      if (options.identity() !== served) await warm();
+      if (!last) await warm();
     },
     last: () => last,
     watch(intervalMs = 1000) {

@@ -49,6 +49,13 @@ describe('npm run bench at 3,000 leads', () => {
     expect(planted.apiMs).toBeUndefined();
   });
 
+  it('restarts on the unchanged warehouse reusing every rollup in it (bench step 7)', () => {
+    expect(r.restart?.error).toBeUndefined();
+    expect(r.restart!.built).toBe(0);
+    expect(r.restart!.reused).toBeGreaterThanOrEqual(r.server.warmup!.preAggregations);
+    expect(r.restart!.readyMs).toBeGreaterThanOrEqual(r.restart!.warmupMs);
+  });
+
   it('times generation and build in child processes, with their peak memory', () => {
     for (const step of [r.generate, r.build]) {
       expect(step.ms).toBeGreaterThan(0);

@@ -4,8 +4,10 @@
  *
  * 1. a rebuild during load swaps the new warehouse in with no failed request:
  *    8 clients send the dashboard's typical queries (some uncached) before,
- *    during and after a rebuild from other seeds; every request is answered
- *    without error and the answers switch to the new figures;
+ *    during and after a rebuild from other seeds, and through the server's
+ *    move to the new file (once its rollups are built: the previous file
+ *    answers until then); every request is answered without error and the
+ *    answers switch to the new figures;
  * 2. kill -9 of a rebuild while its models run leaves the previous warehouse
  *    serving (same figures, /readyz 200, a load burst without failures) and
  *    nothing that breaks the next build, which removes the killed build's
@@ -44,14 +46,19 @@ async function serving(seedsDir: string) {
     return Number(res.body.data[0]['paths.leads']);
   };
   const leftovers = () => readdirSync(path.dirname(box.warehouse)).filter((f) => f.includes('.building-'));
-  return { box, t, leads, leftovers };
+  /** Resolves once the server answers from a file other than `before` (after that file's rollups are built). */
+  const switched = async (before: string) => {
+    const deadline = Date.now() + 240_000;
+    while (t.server.cube.warmup.served() === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  };
+  return { box, t, leads, leftovers, switched };
 }
 
 describe('a rebuild during load', () => {
   let s: Awaited<ReturnType<typeof serving>>;
   beforeAll(async () => {
     s = await serving(SEMANTIC);
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await s?.t.server.close();
   });
@@ -64,17 +71,19 @@ describe('a rebuild during load', () => {
       url: s.t.url,
       token: s.t.token(),
       clients: 8,
-      durationMs: 180_000,
+      durationMs: 300_000,
       uncachedShare: 0.3,
       timezone: TIME_ZONE,
       signal: stop.signal,
       onResult: (r) => seen.push(r),
     });
     await new Promise((r) => setTimeout(r, 1500));
+    const served = s.t.server.cube.warmup.served();
     const build = spawnCli(['build-warehouse'], s.box.env({ REVCYCLE_SEEDS: SMALL }));
     const code = await build.exited;
     expect(code, build.output()).toBe(0);
     const swappedAt = performance.now();
+    await s.switched(served);
     await new Promise((r) => setTimeout(r, 3000));
     stop.abort();
     const report = await load;
@@ -83,14 +92,14 @@ describe('a rebuild during load', () => {
     expect(report.serverErrors).toBe(0);
     expect(seen.filter((r) => r.sentAt > swappedAt).length, 'requests after the swap').toBeGreaterThan(0);
     expect(await s.leads()).toBe(leadsIn(SMALL));
-  }, 180_000);
+  }, 360_000);
 });
 
 describe('kill -9 of a rebuild while its models run', () => {
   let s: Awaited<ReturnType<typeof serving>>;
   beforeAll(async () => {
     s = await serving(SEMANTIC);
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await s?.t.server.close();
   });
@@ -111,11 +120,13 @@ describe('kill -9 of a rebuild while its models run', () => {
     const burst = await runLoad({ url: s.t.url, token: s.t.token(), clients: 4, durationMs: 3000, timezone: TIME_ZONE });
     expect(burst.failureSamples).toEqual([]);
 
+    const served = s.t.server.cube.warmup.served();
     const next = spawnCli(['build-warehouse'], s.box.env({ REVCYCLE_SEEDS: SMALL }));
     expect(await next.exited, next.output()).toBe(0);
+    await s.switched(served);
     expect(next.output()).toMatch(/removed .*\.building-\d+-\d+\.duckdb, left by an interrupted build/);
     expect(s.leftovers()).toEqual([]);
     expect(existsSync(s.box.warehouse)).toBe(true);
     expect(await s.leads()).toBe(leadsIn(SMALL));
-  }, 240_000);
+  }, 360_000);
 });

@@ -36,9 +36,10 @@ describe('DuckDB settings from config', () => {
     );
   });
 
-  it('defaults the memory limit to half the machine, at least 3000MB', () => {
-    expect(defaultDuckDbMemoryLimit(2 * 1024 ** 3)).toBe('3000MB');
-    expect(defaultDuckDbMemoryLimit(24e9)).toBe('12000MB');
+  it('defaults the memory limit to 2000MB (a 4 GiB machine), or half a smaller machine', () => {
+    expect(defaultDuckDbMemoryLimit(2 * 1024 ** 3)).toBe('1073MB');
+    expect(defaultDuckDbMemoryLimit(4 * 1024 ** 3)).toBe('2000MB');
+    expect(defaultDuckDbMemoryLimit(24e9)).toBe('2000MB');
   });
 
   it('reads REVCYCLE_DUCKDB_* with defaults and refuses values DuckDB would not take', () => {
