@@ -24,7 +24,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { ModelFile } from './cube-server.js';
+import type { ModelFile } from './model-files.js';
 
 const require = createRequire(import.meta.url);
 

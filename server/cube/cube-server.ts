@@ -37,7 +37,7 @@
  *   with NODE_ENV=production and otherwise (its dev mode, which
  *   CUBEJS_DEV_MODE=false does not turn off) lets every instance build.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { DUCKDB_SETTINGS_QUERY, duckDbOptions, duckDbSettingsMismatch, type Config, type DuckDbSettings } from '../config.js';
@@ -61,37 +61,13 @@ import {
   type CubeQuery,
   type MetaCube,
 } from '../security/policy.js';
-import { modelSourceOptions, type CubeCore, type WarehouseSettings } from './model-files.js';
+import { modelSourceOptions, readModelFiles, type CubeCore, type WarehouseSettings } from './model-files.js';
 import { refreshTimeZones, servedTimeZone } from './warehouse-time.js';
 import { createWarmup, type Warmup } from './pre-aggregations.js';
 import { persistYamlTranspilation } from './compile-cache.js';
 import { fileIdentity, warehouseDriver, withBuildRefreshKeys } from './driver.js';
 
 const require = createRequire(import.meta.url);
-
-export interface ModelFile {
-  fileName: string;
-  content: string;
-}
-
-/** The Cube model files: YAML and JS under model/cubes and model/views. */
-export function readModelFiles(modelDir: string): ModelFile[] {
-  const files: ModelFile[] = [];
-  for (const sub of ['cubes', 'views']) {
-    const dir = path.join(modelDir, sub);
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      continue;
-    }
-    for (const name of names.sort()) {
-      if (!/\.(ya?ml|js)$/.test(name)) continue;
-      files.push({ fileName: `${sub}/${name}`, content: readFileSync(path.join(dir, name), 'utf8') });
-    }
-  }
-  return files;
-}
 
 /**
  * express-graphql answers 500 whenever a query's resolvers all fail; a query

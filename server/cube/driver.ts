@@ -34,7 +34,7 @@ import { createRequire } from 'node:module';
 import YAML from 'yaml';
 import type { Config } from '../config.js';
 import { parsePostgresUrl } from '../warehouse/target.js';
-import type { ModelFile } from './cube-server.js';
+import type { ModelFile } from './model-files.js';
 
 const require = createRequire(import.meta.url);
 

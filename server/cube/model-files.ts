@@ -24,9 +24,34 @@
  * month itself); the rewritten files are re-serialised YAML, so Cube's error
  * messages quote their line numbers, not the source's.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import YAML from 'yaml';
 import type { Config } from '../config.js';
-import { readModelFiles, type ModelFile } from './cube-server.js';
+
+export interface ModelFile {
+  fileName: string;
+  content: string;
+}
+
+/** The Cube model files: YAML and JS under model/cubes and model/views. */
+export function readModelFiles(modelDir: string): ModelFile[] {
+  const files: ModelFile[] = [];
+  for (const sub of ['cubes', 'views']) {
+    const dir = path.join(modelDir, sub);
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names.sort()) {
+      if (!/\.(ya?ml|js)$/.test(name)) continue;
+      files.push({ fileName: `${sub}/${name}`, content: readFileSync(path.join(dir, name), 'utf8') });
+    }
+  }
+  return files;
+}
 
 /** The granularities that follow the fiscal year setting, by name. */
 export const FISCAL_GRANULARITIES: readonly string[] = ['fiscal_year', 'fiscal_quarter'];

@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../server/cube/compile-cache';
-import { readModelFiles } from '../../server/cube/cube-server';
+import { readModelFiles } from '../../server/cube/model-files';
 import { buildWarehouse } from '../../server/warehouse/index';
 import { copyOfWarehouse } from '../support/build-cache';
 import { startTestServer, type TestServer } from '../support/server';

@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { readModelFiles } from '../../server/cube/cube-server';
+import { readModelFiles } from '../../server/cube/model-files';
 import { localTimeSql, withFiscalYearStart, withLocalTimes } from '../../server/cube/model-files';
 import { buildWarehouse } from '../../server/warehouse/index';
 import { MODEL_DIR, num, PROJECT_ROOT, startSemanticServer, type SemanticServer } from './semantic-server';
