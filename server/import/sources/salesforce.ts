@@ -33,6 +33,7 @@ import {
   type Row,
   type SourceDefaults,
 } from './common.js';
+import { SALESFORCE_CONTACT_ROLE, readSalesforceContactRoles } from './contact-roles.js';
 import { classify, type SourceAdapter } from './index.js';
 import { SALESFORCE_JA } from './japanese.js';
 
@@ -152,6 +153,7 @@ export const salesforce: SourceAdapter = {
     const kinds = await classify(
       files,
       [
+        SALESFORCE_CONTACT_ROLE,
         { kind: 'LeadHistory', requires: ['LeadId|Lead ID', 'Field|Field / Event', 'NewValue|New Value'] },
         {
           kind: 'OpportunityHistory',
@@ -392,5 +394,7 @@ export const salesforce: SourceAdapter = {
         r.origin,
       );
     });
+
+    await readSalesforceContactRoles(kinds.get(SALESFORCE_CONTACT_ROLE.kind) ?? [], ctx, REPORT_FOOTER);
   },
 };
