@@ -89,14 +89,18 @@ describe('buying group per opportunity', () => {
       ['O5', 0, 0, 0, '(none)', '(none)', '(none)'],
     ]);
     const days = rows.map((r) => num(r.days_first_engagement_to_opportunity));
-    for (const [got, want] of days.slice(0, 4).map((d, i) => [d, [19, 26, 20, 1][i]! + HOUR]))
-      expect(got).toBeCloseTo(want!, 6);
+    for (const [got, want] of days.slice(0, 4).map((d, i) => [d, [19, 26, 20, 1][i]! + HOUR])) expect(got).toBeCloseTo(want!, 6);
     expect(days[4]).toBeNull();
   });
 
   it('gives win rate, deal size and cycle by the number of personas engaged', async () => {
     const rows = await s.rows({
-      measures: ['buying_groups.opportunities', 'buying_groups.closed_deals', 'buying_groups.won_deals', 'buying_groups.win_rate'],
+      measures: [
+        'buying_groups.opportunities',
+        'buying_groups.closed_deals',
+        'buying_groups.won_deals',
+        'buying_groups.win_rate',
+      ],
       dimensions: ['buying_groups.personas_engaged'],
       order: { 'buying_groups.personas_engaged': 'asc' },
     });
@@ -174,7 +178,13 @@ describe('persona coverage: which personas win', () => {
     );
     expect(res.status).toBe(200);
     // east_team: O1 (executive engaged, won) and O2 (missing, lost)
-    expect(res.body.data.map((r: Record<string, unknown>) => [r['persona_coverage.is_engaged'], num(r['persona_coverage.won_deals']), num(r['persona_coverage.closed_deals'])])).toEqual([
+    expect(
+      res.body.data.map((r: Record<string, unknown>) => [
+        r['persona_coverage.is_engaged'],
+        num(r['persona_coverage.won_deals']),
+        num(r['persona_coverage.closed_deals']),
+      ]),
+    ).toEqual([
       [true, 1, 1],
       [false, 0, 1],
     ]);
@@ -197,7 +207,14 @@ describe('accounts in motion', () => {
       order: { 'accounts_in_motion.account_id': 'asc', 'accounts_in_motion.week_start_at': 'asc' },
     });
     expect(
-      rows.map((r) => [r.account_id, String(r['week_start_at.week']).slice(0, 10), r.owner_team, r.event, r.reason, num(r.engagements_window)]),
+      rows.map((r) => [
+        r.account_id,
+        String(r['week_start_at.week']).slice(0, 10),
+        r.owner_team,
+        r.event,
+        r.reason,
+        num(r.engagements_window),
+      ]),
     ).toEqual([
       ['B1', '2025-04-14', 'east_team', 'entered', 'new_opportunity', 6],
       ['B1', '2025-04-28', 'east_team', 'went_quiet', 'engagement_fell', 4],
