@@ -342,6 +342,7 @@ export const HANDOFF_QUALITY = {
 export const PERSONA_COVERAGE = {
   persona: 'persona_coverage.persona',
   isEngaged: 'persona_coverage.is_engaged',
+  personasCovered: 'persona_coverage.personas_covered',
   dealType: 'persona_coverage.deal_type',
   closedAt: 'persona_coverage.closed_at',
   industry: 'persona_coverage.industry',

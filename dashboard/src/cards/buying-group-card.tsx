@@ -3,10 +3,12 @@
  * 19). For the period's closed new deals, per persona, the win rate where a
  * contact of that persona engaged before the opportunity against where it
  * was missing, with counts and 95 % Wilson intervals; the headline states
- * the executive (経営層) comparison. One query on `persona_coverage`.
- * A difference is called only when the intervals do not overlap
- * (lib/compare-persona-coverage.ts).
+ * the executive (経営層) comparison; the other personas are compared among
+ * the deals without an executive engaged. Two queries on
+ * `persona_coverage`. A difference is called only when the intervals do not
+ * overlap (lib/compare-persona-coverage.ts).
  */
+import type { Filter, Query } from '@cubejs-client/core';
 import { PERSONA_COVERAGE as PC } from '../api/views';
 import { CardFrame } from '../components/card-frame';
 import { useFilters } from '../hooks/use-filters';
@@ -37,18 +39,32 @@ export function BuyingGroupCard() {
   const { t, locale } = useI18n();
   const { period, viewFilters } = useFilters();
   const f = viewFilters('persona_coverage');
-  const q = useViewQuery({
+  const base: Query = {
     measures: [PC.closedDeals, PC.wonDeals, PC.winRate, PC.winRateLow, PC.winRateHigh],
     dimensions: [PC.persona, PC.isEngaged],
     timeDimensions: [{ dimension: PC.closedAt, dateRange: [period.start, period.end] }],
-    filters: [...f.filters, { member: PC.dealType, operator: 'equals', values: ['new'] }],
-  });
-  const personas = comparePersonaCoverage(
-    q.rows.map((r) => ({ persona: str(r, PC.persona), isEngaged: r[PC.isEngaged] ?? null, cell: cellOf(r) })),
-  );
-  const closed = personas.reduce((n, p) => Math.max(n, (p.engaged?.closed ?? 0) + (p.missing?.closed ?? 0)), 0);
+  };
+  const newDeals: Filter[] = [...f.filters, { member: PC.dealType, operator: 'equals', values: ['new'] }];
+  // The other personas are compared among the deals without the headline persona engaged: the persona
+  // mix differs by company size, so across all deals a persona seen where the executive is not would
+  // look worse without being a cause (docs/metrics.md, persona_coverage).
+  const q = useViewQuery([
+    { ...base, filters: [...newDeals, { member: PC.persona, operator: 'equals', values: [HEADLINE_PERSONA] }] },
+    {
+      ...base,
+      filters: [
+        ...newDeals,
+        { member: PC.personasCovered, operator: 'notContains', values: [HEADLINE_PERSONA] },
+        { member: PC.persona, operator: 'notEquals', values: [HEADLINE_PERSONA] },
+      ],
+    },
+  ]);
+  const rowsOf = (part: Row[] | undefined) =>
+    (part ?? []).map((r) => ({ persona: str(r, PC.persona), isEngaged: r[PC.isEngaged] ?? null, cell: cellOf(r) }));
+  const [headline, ...others] = [...comparePersonaCoverage(rowsOf(q.parts[0])), ...comparePersonaCoverage(rowsOf(q.parts[1]))];
+  const personas = headline ? [headline, ...others] : others;
+  const closed = (headline?.engaged?.closed ?? 0) + (headline?.missing?.closed ?? 0);
   const state = q.status === 'ready' && closed === 0 ? { ...q, status: 'empty' as const } : q;
-  const headline = personas.find((p) => p.persona === HEADLINE_PERSONA);
   return (
     <CardFrame
       title={t('buyingGroup.title')}
@@ -57,7 +73,7 @@ export function BuyingGroupCard() {
       state={state}
       unapplied={f.unapplied}
       skeleton="table"
-      note={t('buyingGroup.note')}
+      note={t('buyingGroup.note', { persona: codeLabel(HEADLINE_PERSONA, locale) })}
       emptyReason={t('buyingGroup.empty', { period: formatPeriodKey(period.key, locale) })}
     >
       {headline && (
@@ -93,10 +109,15 @@ export function BuyingGroupCard() {
           </tr>
         </thead>
         <tbody>
-          {personas.map((p) => (
+          {personas.map((p, i) => (
             <tr key={p.persona} className="border-b border-tremor-border/60" data-persona={p.persona}>
               <th scope="row" className="py-2 pr-2 text-left font-medium text-tremor-content-emphasis">
                 {codeLabel(p.persona, locale)}
+                {i > 0 && (
+                  <span className="block text-tremor-label font-normal text-tremor-content">
+                    {t('buyingGroup.heldFixed', { persona: codeLabel(HEADLINE_PERSONA, locale) })}
+                  </span>
+                )}
               </th>
               <CoverageTd cell={p.engaged} locale={locale} />
               <CoverageTd cell={p.missing} locale={locale} />

@@ -20,8 +20,9 @@ export const buyingGroupEn = {
   'buyingGroup.verdict.lower': 'Wins less',
   'buyingGroup.verdict.none': 'Within chance',
   'buyingGroup.note':
-    'A difference is read only when the two 95 % intervals do not overlap; persona mix differs by company size, so compare within a segment before acting.',
+    'A difference is read only when the two 95 % intervals do not overlap. Persona mix differs by company size, so the other personas are compared among deals without {persona}.',
   'buyingGroup.empty': 'No new deal closed in {period}.',
+  'buyingGroup.heldFixed': 'among deals without {persona}',
   'motion.title': 'Accounts in motion this week',
   'motion.subtitle': 'Week of {from} to {to}: {entered} accounts entered active consideration, {quiet} went quiet',
   'motion.col.account': 'Account',
@@ -52,8 +53,9 @@ export const buyingGroupJa: Record<keyof typeof buyingGroupEn, string> = {
   'buyingGroup.verdict.lower': '勝率が低い',
   'buyingGroup.verdict.none': '偶然の範囲',
   'buyingGroup.note':
-    '2 つの 95 % 信頼区間が重ならないときだけ差として読む。ペルソナの構成は企業規模で異なるため、施策の前にセグメント内で比べる。',
+    '2 つの 95 % 信頼区間が重ならないときだけ差として読む。ペルソナの構成は企業規模で異なるため、他のペルソナは{persona}が関与しなかった商談の中で比べる。',
   'buyingGroup.empty': '{period} に終了した新規商談はありません。',
+  'buyingGroup.heldFixed': '{persona}が関与しなかった商談の中で',
   'motion.title': '今週動いた取引先',
   'motion.subtitle': '{from}〜{to} の週: 検討が活発になった取引先 {entered} 社、静かになった取引先 {quiet} 社',
   'motion.col.account': '取引先',
