@@ -48,21 +48,25 @@ export function BuyingGroupCard() {
   // The other personas are compared among the deals without the headline persona engaged: the persona
   // mix differs by company size, so across all deals a persona seen where the executive is not would
   // look worse without being a cause (docs/metrics.md, persona_coverage).
-  const q = useViewQuery([
-    { ...base, filters: [...newDeals, { member: PC.persona, operator: 'equals', values: [HEADLINE_PERSONA] }] },
-    {
-      ...base,
-      filters: [
-        ...newDeals,
-        { member: PC.personasCovered, operator: 'notContains', values: [HEADLINE_PERSONA] },
-        { member: PC.persona, operator: 'notEquals', values: [HEADLINE_PERSONA] },
-      ],
-    },
-  ]);
-  const rowsOf = (part: Row[] | undefined) =>
-    (part ?? []).map((r) => ({ persona: str(r, PC.persona), isEngaged: r[PC.isEngaged] ?? null, cell: cellOf(r) }));
-  const [headline, ...others] = [...comparePersonaCoverage(rowsOf(q.parts[0])), ...comparePersonaCoverage(rowsOf(q.parts[1]))];
+  // Two queries, not one blended query: Cube blends only queries with a time granularity.
+  const exec = useViewQuery({
+    ...base,
+    filters: [...newDeals, { member: PC.persona, operator: 'equals', values: [HEADLINE_PERSONA] }],
+  });
+  const rest = useViewQuery({
+    ...base,
+    filters: [
+      ...newDeals,
+      { member: PC.personasCovered, operator: 'notContains', values: [HEADLINE_PERSONA] },
+      { member: PC.persona, operator: 'notEquals', values: [HEADLINE_PERSONA] },
+    ],
+  });
+  const rowsOf = (rows: Row[]) =>
+    rows.map((r) => ({ persona: str(r, PC.persona), isEngaged: r[PC.isEngaged] ?? null, cell: cellOf(r) }));
+  const [headline] = comparePersonaCoverage(rowsOf(exec.rows));
+  const others = comparePersonaCoverage(rowsOf(rest.rows));
   const personas = headline ? [headline, ...others] : others;
+  const q = [exec, rest].find((r) => r.status === 'loading' || r.status === 'error' || r.status === 'missing') ?? exec;
   const closed = (headline?.engaged?.closed ?? 0) + (headline?.missing?.closed ?? 0);
   const state = q.status === 'ready' && closed === 0 ? { ...q, status: 'empty' as const } : q;
   return (
