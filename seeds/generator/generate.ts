@@ -24,7 +24,10 @@
  *   deal sizes by company size with a heavy tail, upsells to large customers;
  * - purchases stall and resume, several stakeholders decide → several
  *   contacts (personas) per account, long-tailed velocities, stalled leads;
- * - lost and unready leads are recycled to marketing and some come back.
+ * - lost and unready leads are recycled to marketing and some come back;
+ * - several stakeholders decide → a deal whose account had an executive
+ *   engage before the opportunity wins more often (the one buying-group
+ *   effect planted; buying-group.ts states it).
  * The numbers behind them are in company.ts; the Japanese calendar (fiscal
  * year from April, March/September closing peaks, Golden Week, Obon, year
  * end) in calendar.ts.
@@ -59,6 +62,7 @@ import {
   placeInDay,
   type DayProfile,
 } from './calendar.js';
+import { BuyingGroups } from './buying-group.js';
 import { CampaignCalendar } from './campaigns.js';
 import {
   BANDS,
@@ -246,6 +250,7 @@ async function main(): Promise<void> {
   const simulator = new LifecycleSimulator(book);
   const toucher = new TouchGenerator(calendar);
   const achieved = new Achievements();
+  const buyingGroups = new BuyingGroups();
 
   const writers = {} as Record<Table, CsvWriter>;
   for (const table of Object.keys(COLUMNS) as Table[]) {
@@ -311,6 +316,7 @@ async function main(): Promise<void> {
       const persona = rng.weighted(PERSONA_BY_BAND[account.band]!);
       const email = book.email(account, rng);
       book.addContact(account, index, arrival.at);
+      buyingGroups.add(account.index, persona, arrival.at);
       const lead: LeadDraft = {
         index,
         createdAt: arrival.at,
@@ -319,6 +325,7 @@ async function main(): Promise<void> {
         persona,
         account,
         kind: 'form',
+        winFactor: (at) => buyingGroups.winFactor(account.index, at),
       };
       const life = simulator.simulate(lead, rng);
       const touches = toucher.generate(lead, life, rng);

@@ -127,6 +127,8 @@ export interface LeadDraft {
   persona: number;
   account: Account;
   kind: EntryKind;
+  /** Factor on the base win probability of a new deal created at the instant (the buying group, buying-group.ts). */
+  winFactor?: (createdAt: number) => number;
 }
 
 export interface Transition {
@@ -371,7 +373,8 @@ export class LifecycleSimulator {
       0.8,
       BASE_WIN_RATE *
         CHANNEL_FACTORS[lead.channel]![2] *
-        PERSONA_FACTORS[lead.persona]![2] *
+        // the buying group, when given, stands in for the primary contact's persona (buying-group.ts)
+        (lead.winFactor ? lead.winFactor(createdAt) : PERSONA_FACTORS[lead.persona]![2]) *
         INDUSTRY_FACTORS[acc.industry]![1] *
         BAND_FACTORS[acc.band]![1] *
         (1 + 0.05 * years),

@@ -68,6 +68,8 @@ export const ENTITY_COLUMNS = {
     'currency',
   ],
   deal_contacts: ['source', 'deal_key', 'person_key'],
+  // The people a CRM names on a deal, with their role (sources/contact-roles.ts); optional.
+  deal_contact_roles: ['source', 'deal_key', 'person_key', 'role', 'is_primary'],
   touches: ['source', 'touch_key', 'person_key', 'occurred_at', 'channel', 'campaign_key', 'touch_type'],
   campaigns: ['source', 'campaign_key', 'campaign_name', 'channel', 'started_at', 'ended_at'],
   costs: ['source', 'month', 'channel', 'campaign_key', 'cost'],

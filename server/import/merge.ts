@@ -53,6 +53,7 @@ const KEYS: Record<Entity, { key: string[]; newer?: string }> = {
   events: { key: ['event_key'] },
   deals: { key: ['deal_key'], newer: 'updated_at' },
   deal_contacts: { key: ['deal_key', 'person_key'] },
+  deal_contact_roles: { key: ['deal_key', 'person_key'] },
   touches: { key: ['touch_key'] },
   campaigns: { key: ['campaign_key'] },
   costs: { key: ['source', 'month', 'channel', 'campaign_key'] },
@@ -115,6 +116,7 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     'events',
     'touches',
     'deal_contacts',
+    'deal_contact_roles',
     'costs',
     'targets',
     'team_costs',
@@ -223,6 +225,14 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
   );
   await orphan(
     'deal_contacts',
+    unknownPerson,
+    'person',
+    'person_key',
+    `'orphan reference: unknown contact of a deal'`,
+    'import the contact export in the same run or before',
+  );
+  await orphan(
+    'deal_contact_roles',
     unknownPerson,
     'person',
     'person_key',
@@ -503,6 +513,15 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     `select month::date as month, channel, campaign_key as campaign_id, sum(cost::bigint) as cost from s_costs group by all order by all`,
   );
   await copy('team_costs', TEAM_COSTS_TABLE_SQL);
+  // Contact roles of the deals written above, for contacts that became leads of the deal's account.
+  await copy(
+    'opportunity_contact_roles',
+    `select r.deal_key as opportunity_id, first(l.lead_id order by l.lead_id) as lead_id, first(r.role order by r.role) as role,
+      bool_or(coalesce(r.is_primary, 'false') = 'true')::varchar as is_primary
+    from s_deal_contact_roles as r join person_ref as p on p.ref = r.person_key join lead_accounts as l using (email)
+    join deal_base as d on d.deal_key = r.deal_key and d.account_id = l.account_id
+    group by r.deal_key, l.lead_id order by all`,
+  );
   await copy(
     'targets',
     `select fiscal_month::date as fiscal_month, metric, sum(target::double) as target from s_targets group by all order by all`,

@@ -318,6 +318,20 @@ export const SEED_TABLES: readonly SeedTable[] = [
     optional: true,
   },
   {
+    // The people a source names on a deal (Salesforce OpportunityContactRole, HubSpot deal–contact
+    // associations), beside the buying group read from engagement (docs/metrics.md definition 19).
+    // Without it a deal's buying group is its engaged contacts, persona from the lead only.
+    name: 'opportunity_contact_roles',
+    columns: [
+      col('opportunity_id', 'string', true),
+      col('lead_id', 'string', true),
+      col('role', 'string'),
+      col('is_primary', 'boolean'),
+    ],
+    key: ['opportunity_id', 'lead_id'],
+    optional: true,
+  },
+  {
     name: 'targets',
     columns: [col('fiscal_month', 'date', true), col('metric', 'string', true), col('target', 'number', true)],
     key: ['fiscal_month', 'metric'],

@@ -95,6 +95,9 @@ describe('bundled model: every view × role', () => {
         expect(seen.stage_reach).toBe('scoped');
         for (const v of ['stages', 'settings', 'channels']) expect(seen[v], v).toBe('reference');
       }
+      // The buying-group views (definition 19) carry owner_team and no channel: a team sees its own deals and accounts, an agency nothing.
+      for (const v of ['buying_groups', 'persona_coverage', 'accounts_in_motion'])
+        expect(seen[v], v).toBe(member === 'owner_team' ? 'scoped' : 'refused');
     });
   }
 

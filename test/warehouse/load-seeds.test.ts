@@ -50,6 +50,8 @@ describe('loadSeeds', () => {
       channel_costs: 5,
       // Optional and not in the fixture: empty (the bundled sample's team costs must not stand in for a company's).
       team_costs: 0,
+      // Optional and not in the fixture: a deal's buying group is then its engaged contacts only.
+      opportunity_contact_roles: 0,
       targets: 4,
       settings: 8,
     });

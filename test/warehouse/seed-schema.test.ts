@@ -60,6 +60,7 @@ describe('SEED_TABLES', () => {
       'campaigns',
       'channel_costs',
       'team_costs',
+      'opportunity_contact_roles',
       'targets',
       'settings',
     ]);

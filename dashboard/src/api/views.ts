@@ -338,6 +338,37 @@ export const HANDOFF_QUALITY = {
   acceptedConversionRate: 'handoff_quality.accepted_conversion_rate',
 } as const;
 
+/** Persona coverage (definition 19): per persona, deals where it engaged before the opportunity against deals where it was missing. */
+export const PERSONA_COVERAGE = {
+  persona: 'persona_coverage.persona',
+  isEngaged: 'persona_coverage.is_engaged',
+  personasCovered: 'persona_coverage.personas_covered',
+  dealType: 'persona_coverage.deal_type',
+  closedAt: 'persona_coverage.closed_at',
+  industry: 'persona_coverage.industry',
+  employeeBand: 'persona_coverage.employee_band',
+  closedDeals: 'persona_coverage.closed_deals',
+  wonDeals: 'persona_coverage.won_deals',
+  winRate: 'persona_coverage.win_rate',
+  winRateLow: 'persona_coverage.win_rate_low',
+  winRateHigh: 'persona_coverage.win_rate_high',
+} as const;
+
+/** Accounts in motion (definition 19): per account and week, entered active consideration or went quiet. */
+export const ACCOUNTS_IN_MOTION = {
+  accountId: 'accounts_in_motion.account_id',
+  accountName: 'accounts_in_motion.account_name',
+  ownerTeam: 'accounts_in_motion.owner_team',
+  event: 'accounts_in_motion.event',
+  reason: 'accounts_in_motion.reason',
+  engagementsWindow: 'accounts_in_motion.engagements_window',
+  weekStartAt: 'accounts_in_motion.week_start_at',
+  industry: 'accounts_in_motion.industry',
+  employeeBand: 'accounts_in_motion.employee_band',
+  accountsEntered: 'accounts_in_motion.accounts_entered',
+  accountsWentQuiet: 'accounts_in_motion.accounts_went_quiet',
+} as const;
+
 /** The content map (definition 15): stage pair × campaign / touch type; filter one model. */
 export const CONTENT_MAP = {
   stagePair: 'content_map.stage_pair',
@@ -375,6 +406,8 @@ export const FILTERS: Record<string, FilterMapping> = {
   },
   paths: { segment: { industry: PATHS.industry, employee_band: PATHS.employeeBand }, channel: PATHS.leadSource },
   deals: { segment: { industry: DEALS.industry, employee_band: DEALS.employeeBand }, channel: DEALS.leadSource },
+  persona_coverage: { segment: { industry: PERSONA_COVERAGE.industry, employee_band: PERSONA_COVERAGE.employeeBand } },
+  accounts_in_motion: { segment: { industry: ACCOUNTS_IN_MOTION.industry, employee_band: ACCOUNTS_IN_MOTION.employeeBand } },
   targets: {},
   attribution: {
     segment: { industry: ATTRIBUTION.industry, employee_band: ATTRIBUTION.employeeBand },

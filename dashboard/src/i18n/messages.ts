@@ -3,6 +3,7 @@
  * have the same keys (the type enforces it). Placeholders are {name}.
  * Codes from the data (stages, channels, models) are named in labels.ts.
  */
+import { buyingGroupEn, buyingGroupJa } from './buying-group-messages';
 import { practiceEn, practiceJa } from './practice-messages';
 import { scheduleEn, scheduleJa } from './schedule-messages';
 import { layoutEn, layoutJa } from './layout-messages';
@@ -455,6 +456,7 @@ export const en = {
   'windows.through': '{from} – {to}',
   'board.kpi.newWins': 'New wins',
   ...practiceEn,
+  ...buyingGroupEn,
   ...scheduleEn,
   ...layoutEn,
 } as const;
@@ -904,6 +906,7 @@ export const ja: Record<MessageKey, string> = {
   'windows.through': '{from}〜{to}',
   'board.kpi.newWins': '新規受注件数',
   ...practiceJa,
+  ...buyingGroupJa,
   ...scheduleJa,
   ...layoutJa,
 };

@@ -2,9 +2,13 @@
  * Funnel: stage volumes with skips, the cohort conversion matrix with
  * immature cohorts marked, flow conversion (labelled as the monthly-report
  * ratio), velocity per stage pair, the success / fast / detour path mix with
- * recycle rates, and a breakdown by lead source, persona or industry. The
+ * recycle rates, a breakdown by lead source, persona or industry, and the
+ * buying group (which personas engaged before the deal win) with the
+ * accounts in motion this week. The
  * lead / account grain switch applies to volumes, cohorts and breakdown.
  */
+import { AccountsInMotionCard } from '../cards/accounts-in-motion-card';
+import { BuyingGroupCard } from '../cards/buying-group-card';
 import { CohortMatrixCard } from '../cards/cohort-matrix-card';
 import { FlowConversionCard } from '../cards/flow-conversion-card';
 import { FunnelBreakdownCard } from '../cards/funnel-breakdown-card';
@@ -49,6 +53,10 @@ export function FunnelPage() {
             <FunnelBreakdownCard />
           </div>
           <RecycleRateCard />
+        </div>
+        <div className="grid gap-5 xl:grid-cols-2">
+          <BuyingGroupCard />
+          <AccountsInMotionCard />
         </div>
       </div>
     </>

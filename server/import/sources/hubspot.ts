@@ -32,6 +32,7 @@ import {
   inFunnelOrder,
   type SourceDefaults,
 } from './common.js';
+import { addHubSpotDealContacts } from './contact-roles.js';
 import { classify, type SourceAdapter } from './index.js';
 import { HUBSPOT_JA as JA, HUBSPOT_JA_STAGE_DATE, HUBSPOT_JA_VALUES } from './japanese.js';
 
@@ -284,6 +285,7 @@ export const hubspot: SourceAdapter = {
         const contact = firstId(r.get('Associated Contact IDs', 'Associated Contact ID'));
         if (contact)
           ctx.batch.add('deal_contacts', { source: ctx.source, deal_key: key, person_key: `${ctx.source}:${contact}` }, r.origin);
+        addHubSpotDealContacts(ctx, r, key);
       });
     }
   },

@@ -33,6 +33,7 @@ import {
   type Row,
   type SourceDefaults,
 } from './common.js';
+import { SALESFORCE_CONTACT_ROLE, readSalesforceContactRoles } from './contact-roles.js';
 import { classify, type SourceAdapter } from './index.js';
 import { SALESFORCE_JA, SALESFORCE_JA_VALUES } from './japanese.js';
 
@@ -159,6 +160,7 @@ export const salesforce: SourceAdapter = {
     const kinds = await classify(
       files,
       [
+        SALESFORCE_CONTACT_ROLE,
         { kind: 'LeadHistory', requires: [`LeadId|Lead ID|${JA.leadId}`, 'Field|Field / Event', 'NewValue|New Value'] },
         // Before OpportunityHistory: an Opportunity report names its id "Opportunity ID" and has a Created
         // Date, as a history report does; only the opportunity carries its account's id.
@@ -401,5 +403,7 @@ export const salesforce: SourceAdapter = {
         r.origin,
       );
     });
+
+    await readSalesforceContactRoles(kinds.get(SALESFORCE_CONTACT_ROLE.kind) ?? [], ctx, REPORT_FOOTER);
   },
 };

@@ -1,0 +1,162 @@
+/*
+ * Funnel: which personas of the buying group win (docs/metrics.md definition
+ * 19). For the period's closed new deals, per persona, the win rate where a
+ * contact of that persona engaged before the opportunity against where it
+ * was missing, with counts and 95 % Wilson intervals; the headline states
+ * the executive (経営層) comparison; the other personas are compared among
+ * the deals without an executive engaged. Two queries on
+ * `persona_coverage`. A difference is called only when the intervals do not
+ * overlap (lib/compare-persona-coverage.ts).
+ */
+import type { Filter, Query } from '@cubejs-client/core';
+import { PERSONA_COVERAGE as PC } from '../api/views';
+import { CardFrame } from '../components/card-frame';
+import { useFilters } from '../hooks/use-filters';
+import { num, str, useViewQuery, type Row } from '../hooks/use-view-query';
+import { useI18n } from '../i18n/i18n-context';
+import { codeLabel } from '../i18n/labels';
+import { comparePersonaCoverage, type CoverageCell, type PersonaCoverage } from '../lib/compare-persona-coverage';
+import { formatCount, formatPercent, formatPeriodKey, type Locale } from '../lib/format';
+
+/** The persona the headline compares: the one the design documents single out (経営層). */
+const HEADLINE_PERSONA = 'executive';
+
+const cellOf = (r: Row): CoverageCell => ({
+  won: num(r, PC.wonDeals) ?? 0,
+  closed: num(r, PC.closedDeals) ?? 0,
+  winRate: num(r, PC.winRate),
+  low: num(r, PC.winRateLow),
+  high: num(r, PC.winRateHigh),
+});
+
+const VERDICT_CLASS: Record<PersonaCoverage['verdict'], string> = {
+  higher: 'text-emerald-700',
+  lower: 'text-rose-700',
+  none: 'text-tremor-content',
+};
+
+export function BuyingGroupCard() {
+  const { t, locale } = useI18n();
+  const { period, viewFilters } = useFilters();
+  const f = viewFilters('persona_coverage');
+  const base: Query = {
+    measures: [PC.closedDeals, PC.wonDeals, PC.winRate, PC.winRateLow, PC.winRateHigh],
+    dimensions: [PC.persona, PC.isEngaged],
+    timeDimensions: [{ dimension: PC.closedAt, dateRange: [period.start, period.end] }],
+  };
+  const newDeals: Filter[] = [...f.filters, { member: PC.dealType, operator: 'equals', values: ['new'] }];
+  // The other personas are compared among the deals without the headline persona engaged: the persona
+  // mix differs by company size, so across all deals a persona seen where the executive is not would
+  // look worse without being a cause (docs/metrics.md, persona_coverage).
+  // Two queries, not one blended query: Cube blends only queries with a time granularity.
+  const exec = useViewQuery({
+    ...base,
+    filters: [...newDeals, { member: PC.persona, operator: 'equals', values: [HEADLINE_PERSONA] }],
+  });
+  const rest = useViewQuery({
+    ...base,
+    filters: [
+      ...newDeals,
+      { member: PC.personasCovered, operator: 'notContains', values: [HEADLINE_PERSONA] },
+      { member: PC.persona, operator: 'notEquals', values: [HEADLINE_PERSONA] },
+    ],
+  });
+  const rowsOf = (rows: Row[]) =>
+    rows.map((r) => ({ persona: str(r, PC.persona), isEngaged: r[PC.isEngaged] ?? null, cell: cellOf(r) }));
+  const [headline] = comparePersonaCoverage(rowsOf(exec.rows));
+  const others = comparePersonaCoverage(rowsOf(rest.rows));
+  const personas = headline ? [headline, ...others] : others;
+  const q = [exec, rest].find((r) => r.status === 'loading' || r.status === 'error' || r.status === 'missing') ?? exec;
+  const closed = (headline?.engaged?.closed ?? 0) + (headline?.missing?.closed ?? 0);
+  const state = q.status === 'ready' && closed === 0 ? { ...q, status: 'empty' as const } : q;
+  return (
+    <CardFrame
+      title={t('buyingGroup.title')}
+      subtitle={t('buyingGroup.subtitle', { period: formatPeriodKey(period.key, locale) })}
+      height={340}
+      state={state}
+      unapplied={f.unapplied}
+      skeleton="table"
+      note={t('buyingGroup.note', { persona: codeLabel(HEADLINE_PERSONA, locale) })}
+      emptyReason={t('buyingGroup.empty', { period: formatPeriodKey(period.key, locale) })}
+    >
+      {headline && (
+        <p className="mb-3 text-tremor-default text-tremor-content-strong">
+          <span className="font-semibold" data-headline>
+            {t('buyingGroup.headline', headlineVars(headline, locale))}
+          </span>
+          <span className="ml-2 text-tremor-label text-tremor-content">
+            {t('buyingGroup.headlineCounts', {
+              engagedWon: formatCount(headline.engaged?.won ?? 0, locale),
+              engagedClosed: formatCount(headline.engaged?.closed ?? 0, locale),
+              missingWon: formatCount(headline.missing?.won ?? 0, locale),
+              missingClosed: formatCount(headline.missing?.closed ?? 0, locale),
+            })}
+          </span>
+        </p>
+      )}
+      <table className="w-full text-tremor-default" aria-label={t('buyingGroup.title')}>
+        <thead className="text-tremor-label text-tremor-content">
+          <tr className="border-b border-tremor-border">
+            <th scope="col" className="py-1.5 pr-2 text-left font-medium">
+              {t('buyingGroup.col.persona')}
+            </th>
+            <th scope="col" className="px-2 py-1.5 text-right font-medium">
+              {t('buyingGroup.col.engaged')}
+            </th>
+            <th scope="col" className="px-2 py-1.5 text-right font-medium">
+              {t('buyingGroup.col.missing')}
+            </th>
+            <th scope="col" className="py-1.5 pl-2 text-right font-medium">
+              {t('buyingGroup.col.reading')}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {personas.map((p, i) => (
+            <tr key={p.persona} className="border-b border-tremor-border/60" data-persona={p.persona}>
+              <th scope="row" className="py-2 pr-2 text-left font-medium text-tremor-content-emphasis">
+                {codeLabel(p.persona, locale)}
+                {i > 0 && (
+                  <span className="block text-tremor-label font-normal text-tremor-content">
+                    {t('buyingGroup.heldFixed', { persona: codeLabel(HEADLINE_PERSONA, locale) })}
+                  </span>
+                )}
+              </th>
+              <CoverageTd cell={p.engaged} locale={locale} />
+              <CoverageTd cell={p.missing} locale={locale} />
+              <td className={`py-2 pl-2 text-right ${VERDICT_CLASS[p.verdict]}`}>{t(`buyingGroup.verdict.${p.verdict}`)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </CardFrame>
+  );
+
+  function headlineVars(p: PersonaCoverage, l: Locale) {
+    return {
+      persona: codeLabel(p.persona, l),
+      engaged: formatPercent(p.engaged?.winRate ?? null, l),
+      missing: formatPercent(p.missing?.winRate ?? null, l),
+    };
+  }
+}
+
+function CoverageTd({ cell, locale }: { cell: CoverageCell | null; locale: Locale }) {
+  const { t } = useI18n();
+  if (!cell) return <td className="px-2 py-2 text-right text-tremor-content">–</td>;
+  return (
+    <td className="px-2 py-2 text-right tabular-nums">
+      <div className="font-semibold text-tremor-content-strong">
+        {t('buyingGroup.cell', {
+          rate: formatPercent(cell.winRate, locale),
+          won: formatCount(cell.won, locale),
+          closed: formatCount(cell.closed, locale),
+        })}
+      </div>
+      <div className="text-tremor-label text-tremor-content">
+        {t('buyingGroup.interval', { low: formatPercent(cell.low, locale, 0), high: formatPercent(cell.high, locale, 0) })}
+      </div>
+    </td>
+  );
+}

@@ -1,0 +1,164 @@
+-- Accounts in motion (docs/metrics.md definition 19): one row per account and
+-- week in which the account entered active consideration or went quiet, the
+-- list a weekly meeting goes through, per owner team.
+--
+-- Weeks start on Monday in the settings' zone; week_start_at is that
+-- Monday's midnight as a UTC instant, like every warehouse time.
+-- Engagement of an account in a week: touchpoints and stage entries of all
+-- its contacts (leads). The account is active in week W when its engagement
+-- in the four weeks ending with W reaches the threshold below.
+--   entered     (engagement)      active in W, not active in W − 1
+--   entered     (new_opportunity) an opportunity of the account created in W
+--                                 (whatever its engagement)
+--   went_quiet  (engagement_fell) active in W − 1, not active in W, and no
+--                                 opportunity created in W
+-- The rule's two numbers live here, once: window_weeks and threshold.
+-- Weeks after the one holding as_of are left out.
+-- owner_team: the team of the account's most recent opportunity, otherwise
+-- the largest owner_team of its leads (the leads of one account share it).
+
+with rules as (
+    select 4 as window_weeks, 5 as threshold
+),
+
+settings as (
+    select * from settings
+),
+
+contacts as (
+    select lead_id, account_id from leads where account_id is not null
+),
+
+engagements as (
+    select lead_id, occurred_at as engaged_at from stg_touchpoints
+    union all
+    select lead_id, transitioned_at as engaged_at from stg_stage_transitions
+),
+
+local_weeks as (
+    select
+        contacts.account_id,
+        date_trunc('week', timezone(settings.time_zone, timezone('UTC', engagements.engaged_at))) as week_local,
+        count(*) as engagements,
+    from engagements
+    cross join settings
+    inner join contacts on contacts.lead_id = engagements.lead_id
+    where engagements.engaged_at <= settings.as_of_at
+    group by all
+),
+
+-- window_weeks may be at most 12 (the offsets listed)
+offsets as (
+    select offset_weeks from (values (0), (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11)) as v (offset_weeks)
+),
+
+window_sums as (
+    select
+        local_weeks.account_id,
+        local_weeks.week_local + to_days(7 * offsets.offset_weeks) as week_local,
+        sum(local_weeks.engagements) as engagements_window,
+    from local_weeks
+    cross join rules
+    inner join offsets on offsets.offset_weeks < rules.window_weeks
+    group by all
+),
+
+opened as (
+    select
+        deals.account_id,
+        date_trunc('week', timezone(settings.time_zone, timezone('UTC', deals.created_at))) as week_local,
+        count(*) as opportunities_created,
+    from deals
+    cross join settings
+    where deals.account_id is not null
+    group by all
+),
+
+candidate_weeks as (
+    select account_id, week_local from window_sums
+    union
+    select account_id, week_local + to_days(7) from window_sums
+    union
+    select account_id, week_local from opened
+),
+
+weeks as (
+    select
+        candidate_weeks.account_id,
+        candidate_weeks.week_local,
+        coalesce(this_week.engagements_window, 0) as engagements_window,
+        coalesce(last_week.engagements_window, 0) as previous_engagements_window,
+        coalesce(opened.opportunities_created, 0) as opportunities_created,
+        coalesce(this_week.engagements_window, 0) >= rules.threshold as is_active,
+        coalesce(last_week.engagements_window, 0) >= rules.threshold as was_active,
+    from candidate_weeks
+    cross join rules
+    cross join settings
+    left join window_sums as this_week
+        on this_week.account_id = candidate_weeks.account_id and this_week.week_local = candidate_weeks.week_local
+    left join window_sums as last_week
+        on last_week.account_id = candidate_weeks.account_id
+        and last_week.week_local = candidate_weeks.week_local - to_days(7)
+    left join opened
+        on opened.account_id = candidate_weeks.account_id and opened.week_local = candidate_weeks.week_local
+    where candidate_weeks.week_local <= date_trunc('week', timezone(settings.time_zone, timezone('UTC', settings.as_of_at)))
+),
+
+events as (
+    select
+        *,
+        case
+            when opportunities_created > 0 then 'entered'
+            when is_active and not was_active then 'entered'
+            when was_active and not is_active then 'went_quiet'
+        end as event,
+        case
+            when opportunities_created > 0 then 'new_opportunity'
+            when is_active and not was_active then 'engagement'
+            when was_active and not is_active then 'engagement_fell'
+        end as reason,
+    from weeks
+),
+
+latest_deal_team as (
+    select account_id, owner_team
+    from (
+        select account_id, owner_team, row_number() over (partition by account_id order by created_at desc, opportunity_id desc) as recency
+        from deals
+        where account_id is not null
+    ) as ranked
+    where recency = 1
+),
+
+lead_team as (
+    select account_id, max(owner_team) as owner_team
+    from leads
+    where account_id is not null
+    group by account_id
+),
+
+final as (
+    select
+        events.account_id || ':' || cast(cast(events.week_local as date) as varchar) as motion_id,
+        events.account_id,
+        accounts.account_name,
+        coalesce(latest_deal_team.owner_team, lead_team.owner_team, '(unassigned)') as owner_team,
+        coalesce(accounts.industry, '(unknown)') as industry,
+        coalesce(accounts.employee_band, '(unknown)') as employee_band,
+        timezone('UTC', timezone(settings.time_zone, events.week_local)) as week_start_at,
+        events.event,
+        events.reason,
+        events.engagements_window,
+        events.previous_engagements_window,
+        events.opportunities_created,
+        events.event = 'entered' as is_entered,
+        events.event = 'went_quiet' as is_quiet,
+    from events
+    cross join settings
+    left join stg_accounts as accounts on accounts.account_id = events.account_id
+    left join latest_deal_team on latest_deal_team.account_id = events.account_id
+    left join lead_team on lead_team.account_id = events.account_id
+    where events.event is not null
+)
+
+select * from final
