@@ -1,18 +1,24 @@
 /*
  * The warehouse build as the benchmark's child process (bench/child.ts
  * measures its time and peak memory from outside):
- *   node --import tsx bench/build-child.ts SEEDS_DIR WAREHOUSE_PATH
+ *   node --import tsx bench/build-child.ts SEEDS_DIR WAREHOUSE_PATH [--incremental]
  * prints one JSON line: the build's timings, the rows of each seed table and
- * model, and the data tests run.
+ * model, the data tests run and, with --incremental (server/warehouse/incremental.ts:
+ * WAREHOUSE_PATH is the previous warehouse), what was reused.
  */
 import { buildWarehouse } from '../server/warehouse/index.js';
 
-const [seedsDir, warehousePath] = process.argv.slice(2);
-if (!seedsDir || !warehousePath) {
-  console.error('usage: bench/build-child.ts SEEDS_DIR WAREHOUSE_PATH');
+const [seedsDir, warehousePath, mode] = process.argv.slice(2);
+if (!seedsDir || !warehousePath || (mode !== undefined && mode !== '--incremental')) {
+  console.error('usage: bench/build-child.ts SEEDS_DIR WAREHOUSE_PATH [--incremental]');
   process.exit(2);
 }
-const summary = await buildWarehouse({ seedsDir, warehousePath, log: (m) => console.error(m) });
+const summary = await buildWarehouse({
+  seedsDir,
+  warehousePath,
+  incremental: mode === '--incremental',
+  log: (m) => console.error(m),
+});
 console.log(
   JSON.stringify({
     timings: summary.timings,
@@ -20,5 +26,6 @@ console.log(
     models: summary.models.map((m) => ({ ...m })),
     rejectedRows: summary.rejectedRows,
     tests: { run: summary.tests.run, failed: summary.tests.failed },
+    incremental: summary.incremental,
   }),
 );

@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { projectRoot } from '../server/config.js';
+import { findSeedFile } from '../server/warehouse/index.js';
 
 const LEAD_TABLES = ['leads', 'accounts', 'touchpoints', 'stage_transitions', 'opportunities'] as const;
 
@@ -32,8 +33,9 @@ const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
 /** Writes the day's seeds into `outDir` (created); the base's `seed` must be the one `baseDir` was generated with. */
 export async function writeDayChanges(baseDir: string, outDir: string, seed = 42): Promise<DayChanges> {
   mkdirSync(outDir, { recursive: true });
+  // the base may be gzipped (the benchmark's); DuckDB's reader takes either
   const read = (dir: string, table: string) =>
-    `read_csv(${q(path.join(dir, `${table}.csv`))}, header = true, all_varchar = true, quote = '"', escape = '"')`;
+    `read_csv(${q(findSeedFile(dir, table) ?? path.join(dir, `${table}.csv`))}, header = true, all_varchar = true, quote = '"', escape = '"')`;
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
   const one = async (sql: string) => Number((await conn.runAndReadAll(sql)).getRows()[0]![0]);
@@ -97,7 +99,7 @@ export async function writeDayChanges(baseDir: string, outDir: string, seed = 42
       );
     }
     for (const f of readdirSync(baseDir)) {
-      if (!LEAD_TABLES.some((t) => f === `${t}.csv`)) copyFileSync(path.join(baseDir, f), path.join(outDir, f));
+      if (!LEAD_TABLES.some((t) => f.startsWith(`${t}.csv`))) copyFileSync(path.join(baseDir, f), path.join(outDir, f));
     }
     return { baseLeads, changedLeads, newLeads };
   } finally {

@@ -11,7 +11,9 @@
  * - Atomic: work happens in `.work-<pid>-…/`; the warehouse is rebuilt from
  *   the new tables (data tests included, atomic swap) before the import is
  *   renamed into place. A kill at any point leaves the previous import and
- *   the previous warehouse serving.
+ *   the previous warehouse serving. The build is incremental (it reuses the
+ *   previous warehouse's unchanged marts) unless fullBuild; either way it
+ *   makes a new file and swaps it in at the same commit point.
  * - dryRun reads and checks everything, prints what it would import and the
  *   mapping it used, and removes its work directory.
  */
@@ -59,6 +61,11 @@ export interface ImportOptions {
   defaultsDir: string;
   /** Rebuild the warehouse (default true). */
   build?: boolean;
+  /**
+   * Build every model instead of updating the previous warehouse incrementally (server/warehouse/incremental.ts:
+   * unchanged marts copied, lead-grain marts rebuilt for the changed leads only; the same swap either way).
+   */
+  fullBuild?: boolean;
   timeZone?: string;
   log?: (line: string) => void;
   onProgress?: (file: string, bytes: number, total: number) => void;
@@ -433,6 +440,7 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
       await buildWarehouse({
         seedsDir: path.join(snapshot, 'tables'),
         warehousePath: o.warehousePath,
+        incremental: o.fullBuild !== true,
         log: o.log ?? (() => {}),
         beforeSwap: async (building) => {
           const swap: SwapRecord = { warehouse: path.resolve(o.warehousePath), ino: (await stat(building)).ino, id };
