@@ -92,7 +92,15 @@ export async function attachPrevious(
 ): Promise<boolean> {
   if (!existsSync(previousPath)) return false;
   const conn = asSession(session);
-  await conn.run(`attach ${quote(previousPath)} as prev (read_only)`);
+  try {
+    await conn.run(`attach ${quote(previousPath)} as prev (read_only)`);
+  } catch (e) {
+    // e.g. another process holds it read-write: the full build does not need it
+    log(
+      `  incremental: building every model (the previous warehouse cannot be opened: ${e instanceof Error ? e.message : String(e)})`,
+    );
+    return false;
+  }
   let reason: string | undefined;
   try {
     const info = (await conn.query('select models_hash, time_zone from prev.main.build_info'))[0];
