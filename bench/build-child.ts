@@ -1,25 +1,33 @@
 /*
  * The warehouse build as the benchmark's child process (bench/child.ts
  * measures its time and peak memory from outside):
- *   node --import tsx bench/build-child.ts SEEDS_DIR WAREHOUSE_PATH
+ *   node --import tsx bench/build-child.ts SEEDS_DIR WAREHOUSE_PATH [--incremental]
  * prints one JSON line: the build's timings, the rows of each seed table and
- * model, the data tests run and DuckDB's settings. The build runs with the
- * DuckDB settings `npm run build:warehouse` uses (server/config.ts: threads,
- * memory limit, spill directory, from the same environment variables), so
- * the benchmark measures the memory a company's build needs, not DuckDB's
- * default of 80 % of the machine; it spills to <work dir>/state/duckdb-tmp.
+ * model, the data tests run, DuckDB's settings and, with --incremental
+ * (server/warehouse/incremental.ts: WAREHOUSE_PATH is the previous warehouse),
+ * what was reused. The build runs with the DuckDB settings `npm run
+ * build:warehouse` uses (server/config.ts: threads, memory limit, spill
+ * directory, from the same environment variables), so the benchmark measures
+ * the memory a company's build needs, not DuckDB's default of 80 % of the
+ * machine; it spills to <work dir>/state/duckdb-tmp.
  */
 import path from 'node:path';
 import { loadDuckDbSettings } from '../server/config.js';
 import { buildWarehouse } from '../server/warehouse/index.js';
 
-const [seedsDir, warehousePath] = process.argv.slice(2);
-if (!seedsDir || !warehousePath) {
-  console.error('usage: bench/build-child.ts SEEDS_DIR WAREHOUSE_PATH');
+const [seedsDir, warehousePath, mode] = process.argv.slice(2);
+if (!seedsDir || !warehousePath || (mode !== undefined && mode !== '--incremental')) {
+  console.error('usage: bench/build-child.ts SEEDS_DIR WAREHOUSE_PATH [--incremental]');
   process.exit(2);
 }
 const duckdb = loadDuckDbSettings(process.env, path.join(path.dirname(path.resolve(warehousePath)), '..', 'state'));
-const summary = await buildWarehouse({ seedsDir, warehousePath, duckdb, log: (m) => console.error(m) });
+const summary = await buildWarehouse({
+  seedsDir,
+  warehousePath,
+  duckdb,
+  incremental: mode === '--incremental',
+  log: (m) => console.error(m),
+});
 console.log(
   JSON.stringify({
     timings: summary.timings,
@@ -28,5 +36,6 @@ console.log(
     rejectedRows: summary.rejectedRows,
     tests: { run: summary.tests.run, failed: summary.tests.failed },
     duckdb: summary.duckdb,
+    incremental: summary.incremental,
   }),
 );

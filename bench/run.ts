@@ -45,6 +45,7 @@ import { benchDashboard, type PageTiming } from './dashboard';
 import { cubeLoad, distinctRequests, timeDirect, timeThroughApi, type QueryFigures } from './queries';
 import { runClients, type ConcurrencyFigures } from './concurrency';
 import { runHeavyBeside, type HeavyFigures } from './heavy';
+import { benchIncremental, type IncrementalFigures } from './incremental';
 
 export interface BenchOptions {
   leads: number;
@@ -98,6 +99,8 @@ export interface BenchResult {
     /** DuckDB's threads, memory_limit and temp_directory as the build reported them (server/config.ts). */
     duckdb: Record<string, unknown>;
   };
+  /** A day's changes applied incrementally to a copy of the warehouse (bench/incremental.ts). */
+  incremental: IncrementalFigures;
   dashboardBuild: { ms: number; files: BundleFile[] };
   pages: PageTiming[];
   queries: QueryFigures[];
@@ -217,6 +220,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     };
     log(
       `build      ${(b.ms / 1000).toFixed(1)} s   peak RSS ${mb(b.peakRssBytes)}   warehouse ${mb(build.warehouseBytes)}   (load ${summary.timings.loadMs} ms, models ${summary.timings.modelsMs} ms, data tests ${summary.timings.testsMs} ms; DuckDB memory limit ${summary.duckdb.memory_limit}, ${summary.duckdb.threads} threads)`,
+    );
+
+    const incremental = await benchIncremental(seedsDir, warehousePath, work, seed, build.ms);
+    const marts = (how: string) =>
+      Object.entries(incremental.plan.models).filter(([n, h]) => h === how && !n.startsWith('stg_')).length;
+    log(
+      `incremental ${(incremental.ms / 1000).toFixed(1)} s   peak RSS ${mb(incremental.peakRssBytes)}   a day's import: ${incremental.day.changedLeads.toLocaleString('en')} leads changed, ${incremental.day.newLeads.toLocaleString('en')} new → ${incremental.plan.changedLeads.toLocaleString('en')} leads rebuilt (closed over accounts); marts copied ${marts('copied')}, updated ${marts('incremental')}, rebuilt ${marts('rebuilt')}; full build ${incremental.fullOverIncremental}× its time   (load ${incremental.timings.loadMs} ms, models ${incremental.timings.modelsMs} ms, data tests ${incremental.timings.testsMs} ms)`,
     );
 
     const dashboardDist = path.join(work, 'dashboard');
@@ -353,6 +363,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       machine: { cores: os.cpus().length, memoryBytes: os.totalmem(), node: process.version },
       generate,
       build,
+      incremental,
       dashboardBuild,
       pages,
       queries,

@@ -24,6 +24,10 @@ out(`| generate | ${s(r.generate.ms)} | ${mb(r.generate.peakRssBytes)} | seeds $
 out(
   `| build (load ${s(r.build.timings.loadMs!)}, models ${s(r.build.timings.modelsMs!)}, data tests ${s(r.build.timings.testsMs!)}) | ${s(r.build.ms)} | ${mb(r.build.peakRssBytes)} | warehouse ${mb(r.build.warehouseBytes)} |`,
 );
+if (r.incremental)
+  out(
+    `| incremental apply of a day's import (${r.incremental.day.changedLeads.toLocaleString('en')} leads changed, ${r.incremental.day.newLeads.toLocaleString('en')} new; ${r.incremental.plan.changedLeads.toLocaleString('en')} rebuilt with their accounts' leads; full build ${r.incremental.fullOverIncremental}× longer) | ${s(r.incremental.ms)} | ${mb(r.incremental.peakRssBytes)} | |`,
+  );
 if (r.server.warmup)
   out(
     `| pre-aggregation warm-up (${r.server.warmup.preAggregations} rollups, before the server answers) | ${s(r.server.warmup.ms)} | | |`,

@@ -28,10 +28,11 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { DUCKDB_SETTINGS_QUERY, duckDbOptions, duckDbSettingsMismatch, type DuckDbSettings } from '../config.js';
 import { formatFailures, runDataTests, type DataTestResult } from './data-tests.js';
 import { displayPath, loadSeeds, type LoadedTable, type LoadSeedsResult, type RejectedRow } from './load-seeds.js';
-import { MODEL_SCHEMAS, runModels, type BuiltModel } from './run-models.js';
+import { MODEL_SCHEMAS, runModels, type BuiltModel, type Model } from './run-models.js';
 import { asSession, type SessionLike } from './target.js';
 import { SEED_TABLES } from './seed-schema.js';
 import { DEFAULT_TIME_ZONE } from '../contract/vocabulary.js';
+import { attachPrevious, detachPrevious, runModelsIncrementally, type IncrementalPlan, type ModelUpdate } from './incremental.js';
 
 export const DEFAULT_MODELS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'model', 'warehouse');
 export { DEFAULT_TIME_ZONE } from '../contract/vocabulary.js';
@@ -49,6 +50,11 @@ export interface BuildOptions {
   duckdb?: DuckDbSettings;
   /** postgres://… : build in that PostgreSQL database instead of the DuckDB file (target-postgres.ts). */
   warehouseUrl?: string;
+  /**
+   * Reuse the warehouse being replaced where the seeds allow (incremental.ts): copy unchanged marts, rebuild only
+   * the changed leads' rows of lead-grain marts. Default false: every model is built (the reference).
+   */
+  incremental?: boolean;
   /** Called with the finished new file just before it is renamed over the warehouse (the importer records its commit). */
   beforeSwap?: (building: string) => Promise<void>;
 }
@@ -66,7 +72,8 @@ export interface BuildSummary {
   rejectedReports: string[];
   models: BuiltModel[];
   tests: { run: number; passed: number; failed: number; results: DataTestResult[] };
-  /** DuckDB's threads, memory_limit and temp_directory during the build, as it reported them. */
+  /** What an incremental build reused and rebuilt; absent for a full build. */
+  incremental?: IncrementalPlan;
   /** DuckDB's threads, memory_limit and temp_directory as the build's database reported them; {} on PostgreSQL. */
   duckdb: Record<string, unknown>;
   /** finishMs: build_info, checkpoint and close before the swap. */
@@ -194,9 +201,14 @@ export async function runModelsAndTests(
   log: (message: string) => void,
   rejectedTotal: number,
   shown: string,
+  run: (
+    session: SessionLike,
+    modelsDir: string,
+    log: (message: string) => void,
+  ) => Promise<{ models: Model[]; built: BuiltModel[] }> = runModels,
 ): Promise<{ built: BuiltModel[]; results: DataTestResult[]; modelsMs: number; testsMs: number }> {
   const modelsStarted = performance.now();
-  const { models, built } = await runModels(session, modelsDir, log);
+  const { models, built } = await run(session, modelsDir, log);
   const modelsMs = performance.now() - modelsStarted;
 
   const testsStarted = performance.now();
@@ -221,6 +233,18 @@ export function dataTestFailure(results: DataTestResult[], rejectedTotal: number
 const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const count = (n: number) => n.toLocaleString('en-US');
+
+function formatPlan(plan: IncrementalPlan): string {
+  const marts = (how: ModelUpdate) =>
+    Object.entries(plan.models)
+      .filter(([name, done]) => done === how && !name.startsWith('stg_'))
+      .map(([name]) => name);
+  return (
+    `  incremental: ${count(plan.changedLeads)} leads, ${count(plan.changedAccounts)} accounts changed; ` +
+    `marts copied ${marts('copied').length}, updated for the changed leads/accounts ${marts('incremental').length} ` +
+    `(${marts('incremental').join(', ') || 'none'}), rebuilt ${marts('rebuilt').length}`
+  );
+}
 
 export function formatBuildSummary(summary: Omit<BuildSummary, 'report'>): string {
   const lines: string[] = [];
@@ -250,6 +274,7 @@ export function formatBuildSummary(summary: Omit<BuildSummary, 'report'>): strin
     lines.push(`  ${schema}: ${models.map((m) => `${m.name} ${m.rows === null ? '(view)' : count(m.rows)}`).join(', ')}`);
   }
   lines.push(`  data tests: ${summary.tests.passed} of ${summary.tests.run} passed`);
+  if (summary.incremental) lines.push(formatPlan(summary.incremental));
   if (summary.rejectedRows > 0) {
     lines.push(
       `  ${count(summary.rejectedRows)} rows set aside: see ${summary.rejectedReports.map((r) => displayPath(r)).join(', ')} ` +
@@ -275,6 +300,7 @@ export interface BuildFacts {
   results: DataTestResult[];
   rejectedReports: string[];
   duckdb: Record<string, unknown>;
+  incremental?: IncrementalPlan;
   /** Each phase's duration in ms. */
   ms: { load: number; models: number; tests: number; finish: number };
 }
@@ -296,6 +322,7 @@ export function summarize(facts: BuildFacts): BuildSummary {
     models: facts.models,
     tests: { run: results.length, passed: results.length, failed: 0, results },
     duckdb: facts.duckdb,
+    incremental: facts.incremental,
     timings: {
       loadMs: Math.round(ms.load),
       modelsMs: Math.round(ms.models),
@@ -385,17 +412,27 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
     // Seed times without an offset are wall-clock times in the settings' zone.
     await conn.run(`set TimeZone = ${quote(timeZone)}`);
 
+    const modelsHash = await hashModels(modelsDir);
+    const reuse = options.incremental === true && (await attachPrevious(conn, warehousePath, modelsHash, timeZone, log));
+    let incremental: IncrementalPlan | undefined;
     const { built, results, modelsMs, testsMs } = await runModelsAndTests(
       conn,
       modelsDir,
       log,
       loaded.rejectedTotal,
       displayPath(warehousePath),
+      reuse
+        ? async (session, dir, say) => {
+            const done = await runModelsIncrementally(session, dir, say);
+            incremental = done.plan;
+            return done;
+          }
+        : runModels,
     );
+    if (reuse) await detachPrevious(conn);
 
     const finishStarted = performance.now();
     const asOf = await seedAsOf(conn);
-    const modelsHash = await hashModels(modelsDir);
     await conn.run(
       buildInfoSql({ startedAt, seedsHash: loaded.seedsHash, modelsHash, asOf, timeZone, rejectedRows: loaded.rejectedTotal }),
     );
@@ -426,6 +463,7 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
       results,
       rejectedReports,
       duckdb,
+      incremental,
       ms: { load: loadMs, models: modelsMs, tests: testsMs, finish: finishMs },
     });
   } catch (e) {

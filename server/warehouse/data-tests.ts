@@ -70,6 +70,8 @@ interface ModelSpec {
   key?: unknown;
   columns?: unknown;
   tests?: unknown;
+  /** How an incremental build updates the model (incremental.ts reads it). */
+  incremental?: unknown;
 }
 
 function asStringList(value: unknown, where: string): string[] {
@@ -89,8 +91,10 @@ export function parseTests(model: Model, text: string, file: string): DataTest[]
   }
   if (typeof spec !== 'object' || Array.isArray(spec)) throw new DataTestSpecError(`${file}: expected a mapping`);
   for (const k of Object.keys(spec)) {
-    if (!['model', 'description', 'key', 'columns', 'tests'].includes(k)) {
-      throw new DataTestSpecError(`${file}: unknown field "${k}" (expected model, description, key, columns, tests)`);
+    if (!['model', 'description', 'key', 'columns', 'tests', 'incremental'].includes(k)) {
+      throw new DataTestSpecError(
+        `${file}: unknown field "${k}" (expected model, description, key, columns, tests, incremental)`,
+      );
     }
   }
   if (spec.model !== undefined && spec.model !== model.name) {

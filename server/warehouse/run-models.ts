@@ -388,20 +388,32 @@ export async function runModels(
   const models = await orderModels(await discoverModels(modelsDir));
   await setSearchPath(conn);
   const built: BuiltModel[] = [];
-  for (const model of models) {
-    const started = performance.now();
-    try {
-      if (model.kind === 'sql') await createFromSelect(conn, model, model.sql!);
-      else await buildTsModel(conn, model, log);
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      throw new ModelError(`Model ${model.relativeFile} failed: ${message}`, { cause: e });
-    }
-    const rows = model.materialized === 'view' ? null : await countRows(conn, model.schema, model.name);
-    const ms = Math.round(performance.now() - started);
-    built.push({ name: model.name, schema: model.schema, rows, ms });
-    const what = rows === null ? 'view' : `${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'}`;
-    log(`  ${model.schema}.${model.name}: ${what} (${ms} ms)`);
-  }
+  for (const model of models) built.push(await buildModel(conn, model, log));
   return { models, built };
+}
+
+/**
+ * Builds one model (its table or view) with `make`, by default from its SQL or TypeScript; counts its rows and
+ * logs them. The incremental build (incremental.ts) passes its own `make` for a copied or partly rebuilt table.
+ */
+export async function buildModel(
+  conn: WarehouseSession,
+  model: Model,
+  log: (message: string) => void,
+  make: () => Promise<void> = () =>
+    model.kind === 'sql' ? createFromSelect(conn, model, model.sql!) : buildTsModel(conn, model, log),
+  how = '',
+): Promise<BuiltModel> {
+  const started = performance.now();
+  try {
+    await make();
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    throw new ModelError(`Model ${model.relativeFile} failed: ${message}`, { cause: e });
+  }
+  const rows = model.materialized === 'view' ? null : await countRows(conn, model.schema, model.name);
+  const ms = Math.round(performance.now() - started);
+  const what = rows === null ? 'view' : `${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'}`;
+  log(`  ${model.schema}.${model.name}: ${what} (${ms} ms${how ? `, ${how}` : ''})`);
+  return { name: model.name, schema: model.schema, rows, ms };
 }

@@ -65,6 +65,19 @@ describe('npm run bench at 3,000 leads', () => {
     expect(r.build.warehouseBytes).toBeGreaterThan(0);
   });
 
+  it("applies a day's import incrementally in a child process, with its rows changed, time and peak memory", () => {
+    const inc = r.incremental;
+    expect(inc.day.baseLeads).toBe(3000);
+    expect(inc.day.changedLeads).toBeGreaterThan(0);
+    expect(inc.day.newLeads).toBe(15);
+    // the changed and new leads, and the leads sharing their accounts
+    expect(inc.plan.changedLeads).toBeGreaterThanOrEqual(inc.day.changedLeads + inc.day.newLeads);
+    expect(inc.plan.models.leads).toBe('incremental');
+    expect(inc.ms).toBeGreaterThan(0);
+    expect(inc.peakRssBytes).toBeGreaterThan(50 * 1024 * 1024);
+    expect(inc.fullOverIncremental).toBeGreaterThan(0);
+  });
+
   it('shows every page with all its figures, and captures the queries each page sends', () => {
     expect(r.pages.map((p) => p.page)).toEqual(PAGES.map((p) => p.name));
     for (const p of r.pages) {

@@ -1,0 +1,275 @@
+/*
+ * The incremental build: the models of a new warehouse computed from the
+ * previous warehouse where the new seeds allow it. It runs inside the full
+ * build's frame (build.ts): a new file, the seeds loaded into raw, the data
+ * tests, build_info, one rename over the warehouse path — so a kill at any
+ * point leaves the previous warehouse serving, and the import's commit point
+ * (server/import/area.ts, swap.json + inode) is the same. Only the models
+ * step differs; a full build (`build-warehouse`) stays the reference, and
+ * test/warehouse/incremental-build.test.ts compares every mart with it.
+ *
+ * The previous warehouse is attached read-only as `prev` (the server's Cube
+ * reads it read-only too). It is used only when it was built by the same
+ * models (build_info.models_hash) and the same time zone; otherwise every
+ * model is built as in a full build.
+ *
+ * 1. Staging is rebuilt whole (it only cleans raw rows), then each staging
+ *    table is compared with the previous one (EXCEPT ALL both ways):
+ *    unchanged, or changed. A changed table with a lead_id or account_id
+ *    column yields the changed leads and accounts of its differing rows.
+ * 2. The changed leads are closed over accounts: every lead (old or new) of
+ *    an account that a changed lead belongs to (before or after), or whose
+ *    own row changed, is changed too (`changed_leads`); `changed_accounts`
+ *    are those leads' accounts and the changed account rows. Closing over
+ *    the account is what lets a lead-grain mart rank a lead among its
+ *    account's leads (lead_stage_reach's is_account_first).
+ * 3. Each mart, in dependency order, is
+ *    - copied from `prev` when none of its inputs changed;
+ *    - updated when its `.yml` says `incremental: lead_id` (or account_id)
+ *      and each input is unchanged, a staging table whose changes are
+ *      covered by the changed leads (it has lead_id or account_id), or a
+ *      mart updated this way: the previous rows of the other leads are kept
+ *      and the model's own SQL, restricted to `changed_leads`, gives the
+ *      rest;
+ *    - otherwise built whole from its SQL or TypeScript (views always are:
+ *      they cost nothing).
+ *    `incremental: lead_id` is a promise about the model's SQL: a lead's
+ *    rows depend only on the rows of its account's leads and on its other
+ *    inputs as a whole (no median over all leads, no global rank). Marts
+ *    that cannot promise it are built whole when their inputs change: see
+ *    docs/import.md, "Incremental builds", for the list and the reasons.
+ * 4. All data tests run, as in a full build.
+ */
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { buildModel, discoverModels, orderModels, setSearchPath, stripSql, type BuiltModel, type Model } from './run-models.js';
+import { asSession, type SessionLike, type WarehouseSession } from './target.js';
+
+export const INCREMENTAL_GRAINS = ['lead_id', 'account_id'] as const;
+export type IncrementalGrain = (typeof INCREMENTAL_GRAINS)[number];
+
+/** What happened to one model in an incremental build. */
+export type ModelUpdate = 'copied' | 'incremental' | 'rebuilt';
+
+export interface IncrementalPlan {
+  /** Leads whose rows may differ (closed over accounts, see the header). */
+  changedLeads: number;
+  changedAccounts: number;
+  /** Staging tables whose rows differ from the previous warehouse's. */
+  changedStaging: string[];
+  /** Model name → what was done (views are always rebuilt). */
+  models: Record<string, ModelUpdate>;
+}
+
+const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
+
+/** The `incremental:` field of a model's `.yml`, if any. */
+export async function readIncrementalGrain(model: Model): Promise<IncrementalGrain | undefined> {
+  const file = model.file.replace(/\.(sql|ts)$/, '.yml');
+  if (!existsSync(file)) return undefined;
+  const spec = (parseYaml(await readFile(file, 'utf8')) ?? {}) as { incremental?: unknown };
+  if (spec.incremental === undefined) return undefined;
+  if (!(INCREMENTAL_GRAINS as readonly unknown[]).includes(spec.incremental)) {
+    throw new Error(
+      `${path.relative(path.dirname(path.dirname(file)), file)}: incremental must be one of ${INCREMENTAL_GRAINS.join(', ')}`,
+    );
+  }
+  return spec.incremental as IncrementalGrain;
+}
+
+/**
+ * The previous warehouse, attached as `prev`, when it can seed an incremental build: built by the same models in
+ * the same time zone. Returns false (and attaches nothing) otherwise.
+ */
+export async function attachPrevious(
+  session: SessionLike,
+  previousPath: string,
+  modelsHash: string,
+  timeZone: string,
+  log: (message: string) => void,
+): Promise<boolean> {
+  if (!existsSync(previousPath)) return false;
+  const conn = asSession(session);
+  try {
+    await conn.run(`attach ${quote(previousPath)} as prev (read_only)`);
+  } catch (e) {
+    // e.g. another process holds it read-write: the full build does not need it
+    log(
+      `  incremental: building every model (the previous warehouse cannot be opened: ${e instanceof Error ? e.message : String(e)})`,
+    );
+    return false;
+  }
+  let reason: string | undefined;
+  try {
+    const info = (await conn.query('select models_hash, time_zone from prev.main.build_info'))[0];
+    if (!info) reason = 'it has no build_info';
+    else if (info.models_hash !== modelsHash) reason = 'it was built by other models';
+    else if (info.time_zone !== timeZone) reason = `it was built in time zone ${String(info.time_zone)}, not ${timeZone}`;
+  } catch (e) {
+    reason = `its build_info cannot be read (${e instanceof Error ? e.message : String(e)})`;
+  }
+  if (reason) {
+    await conn.run('detach prev');
+    log(`  incremental: building every model (the previous warehouse cannot be reused: ${reason})`);
+    return false;
+  }
+  return true;
+}
+
+export async function detachPrevious(session: SessionLike): Promise<void> {
+  await asSession(session).run('detach database if exists prev');
+}
+
+async function columnsOf(conn: WarehouseSession, schema: string, table: string): Promise<string[]> {
+  const rows = await conn.query(
+    `select column_name from information_schema.columns where table_catalog = current_database() ` +
+      `and table_schema = ${quote(schema)} and table_name = ${quote(table)} order by ordinal_position`,
+  );
+  return rows.map((r) => String(r.column_name));
+}
+
+/** Rows of `schema.table` in one warehouse and not the other, both ways, into temp table `diff_<table>`. */
+async function diffTable(conn: WarehouseSession, schema: string, table: string): Promise<number> {
+  const a = `${schema}.${table}`;
+  const b = `prev.${schema}.${table}`;
+  await conn.run(
+    `create or replace temp table diff_${table} as ` +
+      `(select * from ${a} except all select * from ${b}) union all (select * from ${b} except all select * from ${a})`,
+  );
+  return Number((await conn.query(`select count(*) as n from temp.diff_${table}`))[0]!.n);
+}
+
+/** The model's select statement as written (the runner's rendering), for use as a subquery. */
+function selectBody(model: Model): string {
+  return model.sql!.trim().replace(/;\s*$/, '');
+}
+
+/**
+ * Builds every model of `modelsDir` into the connection's staging and marts, reusing the attached `prev` warehouse
+ * as the header says. The caller attached `prev` (attachPrevious) and detaches it after.
+ */
+export async function runModelsIncrementally(
+  session: SessionLike,
+  modelsDir: string,
+  log: (message: string) => void,
+): Promise<{ models: Model[]; built: BuiltModel[]; plan: IncrementalPlan }> {
+  const conn = asSession(session);
+  const models = await orderModels(await discoverModels(modelsDir));
+  await setSearchPath(conn);
+  const grains = new Map<string, IncrementalGrain | undefined>();
+  for (const model of models) grains.set(model.name, await readIncrementalGrain(model));
+  const built: BuiltModel[] = [];
+  const updates: Record<string, ModelUpdate> = {};
+  // Staging: rebuilt whole, then compared with the previous warehouse's.
+  const staging = models.filter((m) => m.schema === 'staging');
+  const changedStaging: string[] = [];
+  await conn.run('create temp table direct_leads (lead_id varchar)');
+  await conn.run('create temp table direct_accounts (account_id varchar)');
+  for (const model of staging) {
+    built.push(await buildModel(conn, model, log));
+    updates[model.name] = 'rebuilt';
+    if ((await diffTable(conn, 'staging', model.name)) === 0) continue;
+    changedStaging.push(model.name);
+    const columns = await columnsOf(conn, 'staging', model.name);
+    for (const key of ['lead_id', 'account_id'] as const) {
+      if (!columns.includes(key)) continue;
+      const into = key === 'lead_id' ? 'direct_leads' : 'direct_accounts';
+      await conn.run(`insert into temp.${into} select distinct ${key} from temp.diff_${model.name} where ${key} is not null`);
+    }
+  }
+  // Closed over accounts, before and after (the header, 2).
+  await conn.run(
+    `create temp table changed_accounts as
+     select account_id from temp.direct_accounts
+     union select account_id from staging.stg_leads where lead_id in (select lead_id from temp.direct_leads) and account_id is not null
+     union select account_id from prev.staging.stg_leads where lead_id in (select lead_id from temp.direct_leads) and account_id is not null`,
+  );
+  await conn.run(
+    `create temp table changed_leads as
+     select lead_id from temp.direct_leads
+     union select lead_id from staging.stg_leads where account_id in (select account_id from temp.changed_accounts)
+     union select lead_id from prev.staging.stg_leads where account_id in (select account_id from temp.changed_accounts)`,
+  );
+  const count = async (table: string) => Number((await conn.query(`select count(*) as n from temp.${table}`))[0]!.n);
+  const changedLeads = await count('changed_leads');
+  const changedAccounts = await count('changed_accounts');
+  log(
+    `  incremental: ${changedLeads.toLocaleString('en-US')} leads and ${changedAccounts.toLocaleString('en-US')} accounts changed ` +
+      `(staging tables changed: ${changedStaging.join(', ') || 'none'})`,
+  );
+
+  // Staging tables whose changes the changed leads cover: they carry lead_id or account_id.
+  const coveredByLeads = new Set<string>();
+  for (const name of changedStaging) {
+    const columns = await columnsOf(conn, 'staging', name);
+    if (columns.includes('lead_id') || columns.includes('account_id')) coveredByLeads.add(name);
+  }
+  // Inputs as they were in the previous warehouse: unchanged staging tables, copied marts and their views.
+  const same = new Set(staging.filter((m) => !changedStaging.includes(m.name)).map((m) => m.name));
+  const unchanged = (name: string) => same.has(name);
+  // A view's rows are its inputs' rows: it changes by leads when it is declared so and its inputs do.
+  const byLeads = new Set<string>();
+
+  for (const model of models.filter((m) => m.schema === 'marts')) {
+    const grain = grains.get(model.name);
+    const inputsUnchanged = model.dependsOn.every(unchanged);
+    const inputsByLeads = model.dependsOn.every((d) => unchanged(d) || coveredByLeads.has(d) || byLeads.has(d));
+    if (model.materialized === 'view') {
+      built.push(await buildModel(conn, model, log));
+      if (inputsUnchanged) {
+        updates[model.name] = 'copied';
+        same.add(model.name);
+      } else {
+        updates[model.name] = 'rebuilt';
+        if (grain && inputsByLeads) byLeads.add(model.name);
+      }
+      continue;
+    }
+    const table = `${model.schema}.${model.name}`;
+    if (inputsUnchanged) {
+      updates[model.name] = 'copied';
+      same.add(model.name);
+      built.push(
+        await buildModel(conn, model, log, () => conn.run(`create table ${table} as select * from prev.${table}`), 'copied'),
+      );
+    } else if (grain && inputsByLeads && model.kind === 'sql') {
+      updates[model.name] = 'incremental';
+      byLeads.add(model.name);
+      const keys = grain === 'lead_id' ? 'temp.changed_leads' : 'temp.changed_accounts';
+      built.push(
+        await buildModel(
+          conn,
+          model,
+          log,
+          async () => {
+            if (/;\s*\S/.test(stripSql(selectBody(model)))) throw new Error('a model is one select statement (found ";" inside)');
+            await conn.run(
+              `create table ${table} as select * from prev.${table} as kept ` +
+                `where not exists (select 1 from ${keys} as changed where changed.${grain} = kept.${grain})`,
+            );
+            await conn.run(
+              `insert into ${table} select * from (\n${selectBody(model)}\n) as model_rows ` +
+                `where model_rows.${grain} in (select ${grain} from ${keys})`,
+            );
+          },
+          `${grain} rows of the changed ${grain === 'lead_id' ? 'leads' : 'accounts'} rebuilt`,
+        ),
+      );
+    } else {
+      updates[model.name] = 'rebuilt';
+      built.push(await buildModel(conn, model, log));
+    }
+  }
+  for (const t of [
+    'direct_leads',
+    'direct_accounts',
+    'changed_leads',
+    'changed_accounts',
+    ...staging.map((m) => `diff_${m.name}`),
+  ]) {
+    await conn.run(`drop table if exists temp.${t}`);
+  }
+  return { models, built, plan: { changedLeads, changedAccounts, changedStaging, models: updates } };
+}

@@ -1,0 +1,121 @@
+/*
+ * The incremental build (server/warehouse/incremental.ts) against the full
+ * build, its reference: a day's import (bench/day-changes.ts: ~1 % of the
+ * leads changed, 0.5 % new with their accounts, touches, transitions and
+ * deals) applied incrementally to the warehouse of the day before gives
+ * every staging table and mart of a full build of the same seeds, row for
+ * row (EXCEPT ALL both ways), and the same answer to every typical
+ * dashboard query through the real server.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareWarehouses } from '../../bench/compare-warehouses';
+import { writeDayChanges, type DayChanges } from '../../bench/day-changes';
+import { projectRoot } from '../../server/config';
+import { buildWarehouse, type BuildSummary } from '../../server/warehouse/index';
+import { TYPICAL_QUERIES } from '../semantic/typical-queries';
+import { tempDir } from '../support/browser';
+import { startTestServer } from '../support/server';
+
+const LEADS = 4000;
+
+/** Every typical query's rows, as the server answers them. */
+async function answers(warehousePath: string): Promise<Record<string, Record<string, unknown>[]>> {
+  const t = await startTestServer({ warehousePath, modelDir: path.join(projectRoot, 'model'), dashboardDist: '/nonexistent' });
+  try {
+    const out: Record<string, Record<string, unknown>[]> = {};
+    for (const [name, query] of Object.entries(TYPICAL_QUERIES)) {
+      const res = await t.load(query);
+      expect(res.status, `${name}: ${JSON.stringify(res.body).slice(0, 300)}`).toBe(200);
+      out[name] = (res.body as { data: Record<string, unknown>[] }).data;
+    }
+    return out;
+  } finally {
+    await t.server.close();
+  }
+}
+
+/** A figure as compared: numbers at 9 significant digits (doubles summed in no fixed order, see compare-warehouses.ts). */
+const figure = (v: unknown) => {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  return Number.isFinite(n) && !/^\d{4}-\d\d-\d\d/.test(String(v)) ? Number(n.toPrecision(9)) : v;
+};
+const rowsOf = (rows: Record<string, unknown>[]) =>
+  rows
+    .map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, figure(v)])))
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+describe("a day's import applied incrementally equals a full build of the same seeds", () => {
+  let root: string;
+  let day: DayChanges;
+  let summary: BuildSummary;
+  const file = (name: string) => path.join(root, name);
+
+  beforeAll(async () => {
+    root = tempDir('revcycle-incremental-');
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', 'seeds/generator/generate.ts', '--leads', String(LEADS), '--seed', '42', '--out', file('base')],
+      { cwd: projectRoot, stdio: 'ignore' },
+    );
+    day = await writeDayChanges(file('base'), file('day'), 42);
+    await buildWarehouse({ seedsDir: file('base'), warehousePath: file('base.duckdb'), log: () => {} });
+    copyFileSync(file('base.duckdb'), file('incremental.duckdb'));
+    summary = await buildWarehouse({
+      seedsDir: file('day'),
+      warehousePath: file('incremental.duckdb'),
+      incremental: true,
+      log: () => {},
+    });
+    await buildWarehouse({ seedsDir: file('day'), warehousePath: file('full.duckdb'), log: () => {} });
+  }, 1_800_000);
+  afterAll(() => root && rmSync(root, { recursive: true, force: true }));
+
+  it('reuses the previous warehouse: copies what did not change, rebuilds only the changed leads of lead-grain marts', () => {
+    expect(day.changedLeads).toBeGreaterThan(LEADS * 0.005);
+    expect(day.newLeads).toBe(LEADS * 0.005);
+    const plan = summary.incremental!;
+    expect(plan).toBeDefined();
+    // the changed and new leads, and every lead sharing an account with one of them
+    expect(plan.changedLeads).toBeGreaterThanOrEqual(day.changedLeads + day.newLeads);
+    expect(plan.changedLeads).toBeLessThan(LEADS * 0.25);
+    expect(plan.changedStaging.sort()).toEqual([
+      'stg_accounts',
+      'stg_leads',
+      'stg_opportunities',
+      'stg_stage_transitions',
+      'stg_touchpoints',
+    ]);
+    for (const mart of ['leads', 'lead_stage_reach', 'lead_paths', 'backlog_stints', 'accounts', 'account_stage_reach'])
+      expect(plan.models[mart], mart).toBe('incremental');
+    for (const mart of ['funnel_stages', 'settings', 'stage_definitions']) expect(plan.models[mart], mart).toBe('copied');
+    // a median over all leads' conversions: not lead-grain (docs/import.md, "Incremental builds")
+    expect(plan.models.stage_conversions).toBe('rebuilt');
+    expect(summary.tests.failed).toBe(0);
+    expect(summary.tests.run).toBeGreaterThan(400);
+  });
+
+  it('tells warehouses apart (the comparison can fail): the day before differs from the day', async () => {
+    const { differences } = await compareWarehouses(file('base.duckdb'), file('full.duckdb'));
+    const changed = differences.map((d) => d.table);
+    for (const t of ['staging.stg_leads', 'marts.leads', 'marts.lead_stage_reach', 'marts.deals']) expect(changed).toContain(t);
+  }, 600_000);
+
+  it('has every staging table and mart equal to the full build, row for row', async () => {
+    const { tables, differences } = await compareWarehouses(file('incremental.duckdb'), file('full.duckdb'));
+    expect(tables.length).toBeGreaterThan(50);
+    expect(differences).toEqual([]);
+  }, 600_000);
+
+  it('answers every typical dashboard query as the full build does, through the real server', async () => {
+    const incremental = await answers(file('incremental.duckdb'));
+    const full = await answers(file('full.duckdb'));
+    expect(Object.keys(incremental).length).toBe(Object.keys(TYPICAL_QUERIES).length);
+    for (const name of Object.keys(TYPICAL_QUERIES)) {
+      expect(full[name]!.length, `${name} has rows`).toBeGreaterThan(0);
+      expect(rowsOf(incremental[name]!), name).toEqual(rowsOf(full[name]!));
+    }
+  }, 900_000);
+});
