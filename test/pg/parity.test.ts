@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWarehouse, type BuildSummary } from '../../server/warehouse';
 import { MODEL_DIR, PROJECT_ROOT, TIME_ZONE } from '../semantic/semantic-server';
 import { TYPICAL_QUERIES } from '../semantic/typical-queries';
-import { builtWarehouse } from '../support/build-cache';
+import { copyOfWarehouse } from '../support/build-cache';
 import { freshDatabase, POSTGRES_URL, sameFigure } from '../support/postgres';
 import { startTestServer } from '../support/server';
 
@@ -43,7 +43,7 @@ describe.skipIf(!POSTGRES_URL)('PostgreSQL parity with DuckDB (bundled sample)',
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'revcycle-pg-parity-'));
     db = await freshDatabase('revcycle_parity');
-    duckBuild = await builtWarehouse(SEEDS, path.join(dir, 'warehouse.duckdb'));
+    duckBuild = await copyOfWarehouse(SEEDS, path.join(dir, 'warehouse.duckdb'), { rollups: true });
     pgBuild = await buildWarehouse({
       seedsDir: SEEDS,
       warehousePath: path.join(dir, 'pg', 'warehouse.duckdb'),

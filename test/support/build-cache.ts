@@ -97,9 +97,51 @@ export async function builtWarehouse(seedsDir: string, warehousePath: string): P
   return { ...summary, warehousePath: path.resolve(warehousePath) };
 }
 
-/** A fresh copy of the warehouse built from `seedsDir`, written to `warehousePath`. */
-export async function copyOfWarehouse(seedsDir: string, warehousePath: string): Promise<void> {
-  await builtWarehouse(seedsDir, warehousePath);
+/**
+ * Seed sets smaller than this (the hand-made fixtures, tens of kB) get no shared rollups: a server builds their
+ * rollups in about the time it takes to find them in the file (2 cores: ~12 against ~10 CPU s per start), so the
+ * extra server start that would build them once costs more than it saves. The bundled 20 k-lead sample (20 MB)
+ * saves ~10 CPU s on each of its dozen server starts.
+ */
+const ROLLUPS_WORTH_SHARING = 5_000_000;
+const seedBytes = (dir: string) => readdirSync(dir).reduce((sum, name) => sum + statSync(path.join(dir, name)).size, 0);
+
+/**
+ * The built warehouse of `seedsDir` with the project model's rollups built into it by a server of the tests'
+ * settings (test/support/server.ts), as after a server's first start: a server started on a copy finds its
+ * rollups there and serves them instead of building them again (a server in another zone or model builds its own).
+ */
+async function warmInto(seedsDir: string, out: string): Promise<void> {
+  const warehousePath = path.join(out, 'warehouse.duckdb');
+  await writeFile(path.join(out, 'summary.json'), JSON.stringify(await builtWarehouse(seedsDir, warehousePath)));
+  const { startTestServer } = await import('./server');
+  const t = await startTestServer({
+    warehousePath,
+    modelDir: path.join(projectRoot, 'model'),
+    dashboardDist: '/nonexistent',
+    stateDir: path.join(out, 'state'),
+  });
+  await t.server.close();
+}
+
+/**
+ * A fresh copy of the warehouse built from `seedsDir`, written to `warehousePath`; with `rollups` (a test that
+ * starts a server on it), a large seed set's copy holds the model's rollups already.
+ */
+export async function copyOfWarehouse(
+  seedsDir: string,
+  warehousePath: string,
+  opts: { rollups?: boolean } = {},
+): Promise<BuildSummary> {
+  if (!opts.rollups || seedBytes(seedsDir) < ROLLUPS_WORTH_SHARING) return builtWarehouse(seedsDir, warehousePath);
+  await mkdir(path.dirname(warehousePath), { recursive: true });
+  const dir = await cached(`rollups-${keyOf(seedsDir)}`, (out) => warmInto(seedsDir, out));
+  if (!dir) return buildWarehouse({ seedsDir, warehousePath, log: () => {} });
+  await cp(path.join(dir, 'warehouse.duckdb'), warehousePath);
+  if (existsSync(path.join(dir, 'warehouse.duckdb.wal')))
+    await cp(path.join(dir, 'warehouse.duckdb.wal'), `${warehousePath}.wal`);
+  const summary = JSON.parse(await readFile(path.join(dir, 'summary.json'), 'utf8')) as BuildSummary;
+  return { ...summary, warehousePath: path.resolve(warehousePath) };
 }
 
 async function viteBuild(outDir: string): Promise<void> {
