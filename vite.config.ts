@@ -5,6 +5,36 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
+const TEST_FILES = [
+  'test/**/*.test.ts',
+  'test/**/*.test.tsx',
+  'server/**/*.test.ts',
+  'dashboard/src/**/*.test.ts',
+  'dashboard/src/**/*.test.tsx',
+];
+/**
+ * Test files run alone: they kill processes at an exact phase, measure rates or deadlines, fill the machine
+ * (the 400 000-lead import, the benchmark), or take a free port and release it before a child binds it.
+ */
+const SERIAL = [
+  'test/faults/*.test.ts',
+  'test/bench/*.test.ts',
+  'test/api/limits.test.ts',
+  'test/deliver/kill-mid-send.test.ts',
+  'test/import/incremental.test.ts',
+  'test/pg/cluster.test.ts',
+];
+// Three workers on two cores: much of a file's time is waiting (server start-up, a browser, a child process).
+const PARALLEL_WORKERS = Number(process.env.REVCYCLE_TEST_WORKERS ?? 3);
+const testBase = {
+  root: '.',
+  include: TEST_FILES,
+  exclude: ['**/node_modules/**'],
+  testTimeout: 60_000,
+  hookTimeout: 240_000,
+  pool: 'forks' as const,
+};
+
 const apiTarget = process.env.REVCYCLE_API_URL ?? `http://localhost:${process.env.PORT ?? 4000}`;
 
 export default defineConfig({
@@ -30,17 +60,22 @@ export default defineConfig({
   },
   test: {
     root: '.',
-    include: [
-      'test/**/*.test.ts',
-      'test/**/*.test.tsx',
-      'server/**/*.test.ts',
-      'dashboard/src/**/*.test.ts',
-      'dashboard/src/**/*.test.tsx',
-    ],
+    // One scratch directory for the run's shared builds (test/support/build-cache.ts); the projects inherit it.
     globalSetup: ['test/support/global-setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 240_000,
-    fileParallelism: false,
-    pool: 'forks',
+    projects: [
+      // Files that own their ports (port 0), temp directories and databases run side by side.
+      {
+        plugins: [react()],
+        test: {
+          ...testBase,
+          name: 'parallel',
+          exclude: [...testBase.exclude, ...SERIAL],
+          maxWorkers: PARALLEL_WORKERS,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      // Files that time the machine, kill processes or fill it, each alone after the others.
+      { plugins: [react()], test: { ...testBase, name: 'serial', include: SERIAL, maxWorkers: 1, sequence: { groupOrder: 1 } } },
+    ],
   },
 });

@@ -22,11 +22,12 @@ export const DAY_MS = 86_400_000;
 
 const made: string[] = [];
 
-export async function buildTempWarehouse(seedsDir: string): Promise<string> {
+/** The warehouse of `seedsDir` in a temp dir (built once per run); with its rollups unless a server never reads it. */
+export async function buildTempWarehouse(seedsDir: string, opts: { rollups?: boolean } = { rollups: true }): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'revcycle-attr-'));
   made.push(dir);
   const warehousePath = path.join(dir, 'warehouse.duckdb');
-  await copyOfWarehouse(seedsDir, warehousePath);
+  await copyOfWarehouse(seedsDir, warehousePath, opts);
   return warehousePath;
 }
 

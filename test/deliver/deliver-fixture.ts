@@ -23,9 +23,9 @@ export function scratch(prefix: string) {
   };
 }
 
-/** The semantic fixture's warehouse, built once per test run and copied (test/support/build-cache.ts). */
+/** The semantic fixture's warehouse with its rollups, built once per test run and copied (test/support/build-cache.ts). */
 export async function buildFixtureWarehouse(warehousePath: string) {
-  return copyOfWarehouse(SEEDS, warehousePath);
+  return copyOfWarehouse(SEEDS, warehousePath, { rollups: true });
 }
 
 /** A cron rule (seconds first, read in UTC) due once: at `at`, to the second. */

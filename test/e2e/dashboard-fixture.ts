@@ -28,7 +28,10 @@ export async function startDashboardEnv(): Promise<DashboardEnv> {
   const warehousePath = path.join(root, 'warehouse', 'warehouse.duckdb');
   const stateDir = path.join(root, 'state');
   const dashboardDist = path.join(root, 'dashboard');
-  await Promise.all([copyOfWarehouse(path.join(projectRoot, 'seeds'), warehousePath), copyOfDashboard(dashboardDist)]);
+  await Promise.all([
+    copyOfWarehouse(path.join(projectRoot, 'seeds'), warehousePath, { rollups: true }),
+    copyOfDashboard(dashboardDist),
+  ]);
   const start = () => startTestServer({ warehousePath, modelDir: path.join(projectRoot, 'model'), dashboardDist, stateDir });
   const env: DashboardEnv = {
     t: await start(),

@@ -1,6 +1,6 @@
 /*
  * The same warehouse and model on PostgreSQL: the bundled sample is built on
- * DuckDB and on PostgreSQL (every data test passing on both), then every
+ * DuckDB (once per run, test/support/build-cache.ts) and on PostgreSQL (every data test passing on both), then every
  * view's typical query (test/semantic/typical-queries.ts) is sent to the
  * real server over each and must answer the same figures — exact for counts
  * and sums (integers), within 1e-9 relative otherwise. Skipped, saying why,
@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWarehouse, type BuildSummary } from '../../server/warehouse';
 import { MODEL_DIR, PROJECT_ROOT, TIME_ZONE } from '../semantic/semantic-server';
 import { TYPICAL_QUERIES } from '../semantic/typical-queries';
+import { copyOfWarehouse } from '../support/build-cache';
 import { freshDatabase, POSTGRES_URL, sameFigure } from '../support/postgres';
 import { startTestServer } from '../support/server';
 
@@ -42,7 +43,7 @@ describe.skipIf(!POSTGRES_URL)('PostgreSQL parity with DuckDB (bundled sample)',
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'revcycle-pg-parity-'));
     db = await freshDatabase('revcycle_parity');
-    duckBuild = await buildWarehouse({ seedsDir: SEEDS, warehousePath: path.join(dir, 'warehouse.duckdb'), log: () => {} });
+    duckBuild = await copyOfWarehouse(SEEDS, path.join(dir, 'warehouse.duckdb'), { rollups: true });
     pgBuild = await buildWarehouse({
       seedsDir: SEEDS,
       warehousePath: path.join(dir, 'pg', 'warehouse.duckdb'),

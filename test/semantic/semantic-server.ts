@@ -1,6 +1,7 @@
 /*
  * Shared setup of the semantic-layer tests: builds a warehouse from a seed
- * directory into a temporary file with the real build (data tests included),
+ * directory into a temporary file with the real build (data tests included;
+ * built once per run, with the model's rollups, and copied: test/support/build-cache.ts),
  * starts the real server over it with the project's model, and queries the
  * REST API with the settings' zone (Asia/Tokyo), so periods are cut as the
  * contract cuts them.
@@ -10,7 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../server/config';
-import { buildWarehouse, type BuildSummary } from '../../server/warehouse/index';
+import type { BuildSummary } from '../../server/warehouse/index';
+import { copyOfWarehouse } from '../support/build-cache';
 import { startTestServer, type TestServer } from '../support/server';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -29,7 +31,7 @@ export interface SemanticServer {
 export async function startSemanticServer(seedsDir: string, overrides: Partial<Config> = {}): Promise<SemanticServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'revcycle-semantic-'));
   const warehouse = path.join(dir, 'warehouse.duckdb');
-  const build = await buildWarehouse({ seedsDir, warehousePath: warehouse, log: () => {} });
+  const build = await copyOfWarehouse(seedsDir, warehouse, { rollups: true });
   const t = await startTestServer({ warehousePath: warehouse, modelDir: MODEL_DIR, dashboardDist: '/nonexistent', ...overrides });
   return {
     t,
