@@ -6,7 +6,7 @@
  * what the dashboard sends).
  *
  * "All figures shown" = every card ([data-card-state]) has left its loading
- * state (see test/e2e/dashboard-pages.ts). Each page is opened in a fresh
+ * state (see bench/dashboard-pages.ts). Each page is opened in a fresh
  * browser context (no client cache, a new session token) `runs` times after
  * one first visit that is timed apart (`coldMs`: the server's query cache
  * does not hold the page's queries yet); the median is reported.
@@ -17,7 +17,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Request } from 'playwright-core';
-import { PAGES, waitForCards } from '../test/e2e/dashboard-pages';
+import { PAGES, waitForCards } from './dashboard-pages';
 import { percentiles } from './stats';
 
 /**

@@ -1,6 +1,6 @@
 /*
  * Bounded load test on loopback: N concurrent clients send the dashboard's
- * typical queries (test/semantic/typical-queries.ts, one per public view) to
+ * typical queries (bench/typical-queries.ts, one per public view) to
  * /cubejs-api/v1/load for a fixed time, the way @cubejs-client/core sends them
  * (queryType multi, the company's zone), and the answers are checked: every
  * 200 must carry data, and the run fails its check on any 5xx, network error
@@ -36,7 +36,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { TYPICAL_QUERIES } from '../test/semantic/typical-queries.js';
+import { TYPICAL_QUERIES } from './typical-queries.js';
 import { percentiles, type Percentiles } from './stats.js';
 
 export { percentiles, type Percentiles };

@@ -28,7 +28,8 @@ export {
   type ModelSchema,
   SQL_VARIABLES,
 } from './run-models.js';
-export { writeTable, type Columns, type RowOf, type TableColumnType } from './write-table.js';
+export { type Columns, type RowOf, type TableColumnType } from './write-table.js';
+export { writeTable } from './target.js';
 export {
   runDataTests,
   collectTests,

@@ -36,10 +36,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { asSession, type SessionLike, type WarehouseSession } from './target.js';
+import { asSession, writeTable, type SessionLike, type WarehouseSession } from './target.js';
 import { ATTRIBUTION_MODELS } from '../contract/attribution.js';
 import { MAX_LIFETIME_YEARS } from '../contract/unit-economics.js';
-import { type Columns, type RowOf, TABLE_COLUMN_TYPES, writeTable } from './write-table.js';
+import { type Columns, type RowOf, TABLE_COLUMN_TYPES } from './write-table.js';
 import { splitArguments, SQL_MACROS, sqlList, VOCABULARY_VARIABLES } from './sql-macros.js';
 
 export const MODEL_SCHEMAS = ['staging', 'marts'] as const;

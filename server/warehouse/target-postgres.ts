@@ -36,7 +36,7 @@ import {
   WarehouseBuildError,
   type BuildOptions,
   type BuildSummary,
-} from './build.js';
+} from './build-steps.js';
 import { inlineLateralAlias, postgresSearchPath, preludeStatements, toPostgres } from './dialect-postgres.js';
 import { loadSeeds } from './load-seeds.js';
 import { MODEL_SCHEMAS, SEARCH_PATH } from './run-models.js';

@@ -13,7 +13,7 @@
  * above 2^53 lose precision (no warehouse table comes near that).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Columns, RowOf } from './write-table.js';
+import { writeDuckdbTable, type Columns, type RowOf } from './write-table.js';
 
 export type WarehouseDialect = 'duckdb' | 'postgres';
 
@@ -52,15 +52,23 @@ export function duckdbSession(conn: DuckDBConnection): WarehouseSession {
         return out;
       }),
     queryJson: async (sql) => (await conn.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[],
-    writeTable: async (schema, table, columns, rows) => {
-      const { writeDuckdbTable } = await import('./write-table.js');
-      await writeDuckdbTable(conn, schema, table, columns, rows);
-    },
+    writeTable: (schema, table, columns, rows) => writeDuckdbTable(conn, schema, table, columns, rows),
   };
 }
 
 export function asSession(value: SessionLike): WarehouseSession {
   return isSession(value) ? value : duckdbSession(value);
+}
+
+/** Creates `<schema>.<table>` with `columns` and writes `rows`, on the session's engine. */
+export async function writeTable<C extends Columns>(
+  session: SessionLike,
+  schema: string,
+  table: string,
+  columns: C,
+  rows: readonly Partial<RowOf<C>>[],
+): Promise<void> {
+  await asSession(session).writeTable(schema, table, columns, rows);
 }
 
 /** Where the warehouse lives: the DuckDB file, or a PostgreSQL database. */

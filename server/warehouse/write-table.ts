@@ -9,14 +9,14 @@
  * NULL. Timestamps are given as text, 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM:SS'
  * (naive UTC like every warehouse time).
  *
- * On PostgreSQL the session's own writer loads the rows with COPY
+ * `writeTable` (target.ts) writes through the session: this DuckDB writer,
+ * or on PostgreSQL the session's own writer, which loads the rows with COPY
  * (target-postgres.ts), from the same column contract.
  *
  * Limits: the column types below only; the rows are held in memory (fine for
  * the marts computed in TypeScript, which are aggregates).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { asSession, type SessionLike } from './target.js';
 
 export const TABLE_COLUMN_TYPES = ['varchar', 'double', 'bigint', 'integer', 'boolean', 'timestamp'] as const;
 export type TableColumnType = (typeof TABLE_COLUMN_TYPES)[number];
@@ -30,17 +30,6 @@ type ValueOf<T extends TableColumnType> = T extends 'varchar' | 'timestamp' ? st
 export type RowOf<C extends Columns> = { [K in keyof C]: ValueOf<C[K]> | null };
 
 export const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
-
-/** Creates `<schema>.<table>` with `columns` and writes `rows`, on the session's engine. */
-export async function writeTable<C extends Columns>(
-  session: SessionLike,
-  schema: string,
-  table: string,
-  columns: C,
-  rows: readonly Partial<RowOf<C>>[],
-): Promise<void> {
-  await asSession(session).writeTable(schema, table, columns, rows);
-}
 
 /** DuckDB: appends `rows` through the appender into a scratch table, then creates the table from it. */
 export async function writeDuckdbTable<C extends Columns>(

@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runBench, type BenchResult } from '../../bench/run';
 import { partViews } from '../../bench/queries';
-import { PAGES } from '../e2e/dashboard-pages';
+import { PAGES } from '../../bench/dashboard-pages';
 import { tempDir } from '../support/browser';
 import { referenceViews } from '../support/reference-views';
 

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, screenshot } from '../support/browser';
 import { startTestServer, type TestServer } from '../support/server';
 import { copyOfDashboard } from '../support/build-cache';
-import { waitForCards } from '../e2e/dashboard-pages';
+import { waitForCards } from '../../bench/dashboard-pages';
 import { DeliveryLog } from '../../server/deliver/delivery-log';
 import { buildFixtureWarehouse, ROOT, scratch, writeSchedules } from './deliver-fixture';
 

@@ -18,7 +18,7 @@ import { messages } from '../../dashboard/src/i18n/messages';
 import { formatCount, formatDate, formatPercent, type Locale } from '../../dashboard/src/lib/format';
 import { launchBrowser, openPage, screenshot } from '../support/browser';
 import { startDashboardEnv, type DashboardEnv } from './dashboard-fixture';
-import { waitForCards } from './dashboard-pages';
+import { waitForCards } from '../../bench/dashboard-pages';
 
 const LABELS: Record<string, Record<Locale, string>> = {
   executive: { ja: '経営層', en: 'Executive' },

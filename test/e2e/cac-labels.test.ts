@@ -17,7 +17,7 @@ import { messages } from '../../dashboard/src/i18n/messages';
 import { formatNumber, formatYen, type Locale } from '../../dashboard/src/lib/format';
 import { launchBrowser, openPage, screenshot } from '../support/browser';
 import { startDashboardEnv, type DashboardEnv } from './dashboard-fixture';
-import { waitForCards } from './dashboard-pages';
+import { waitForCards } from '../../bench/dashboard-pages';
 
 const TZ = 'Asia/Tokyo';
 const LOCALES = ['ja', 'en'] as const;

@@ -16,7 +16,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, openPage } from '../support/browser';
-import { waitForCards } from './dashboard-pages';
+import { waitForCards } from '../../bench/dashboard-pages';
 import { startDashboardEnv, type DashboardEnv } from './dashboard-fixture';
 
 const REBIND_HOST = 'rebind.test';

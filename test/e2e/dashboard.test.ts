@@ -20,7 +20,7 @@ import { launchBrowser, openPage, screenshot } from '../support/browser';
 import { monthTargets } from '../../dashboard/src/lib/build-plan-request';
 import { formatCount, formatYen, type Locale } from '../../dashboard/src/lib/format';
 import { comparableRanges, currentFiscalYearKey, resolvePeriod } from '../../dashboard/src/lib/resolve-period';
-import { PAGES, waitForCards } from './dashboard-pages';
+import { PAGES, waitForCards } from '../../bench/dashboard-pages';
 import { startDashboardEnv, type DashboardEnv } from './dashboard-fixture';
 
 const TZ = 'Asia/Tokyo';
@@ -397,7 +397,7 @@ describe('export for the meeting', () => {
       const period = currentFiscalYearKey(asOf);
       const [download] = await Promise.all([
         page.waitForEvent('download', { timeout: 60_000 }),
-        page.getByRole('button', { name: 'PNG' }).click(),
+        page.getByRole('button', { name: 'PNG', exact: true }).click(),
       ]);
       expect(download.suggestedFilename()).toBe(`revcycle-review-${period}.png`);
       expect(statSync((await download.path())!).size).toBeGreaterThan(100_000);
@@ -408,11 +408,11 @@ describe('export for the meeting', () => {
           (window as unknown as { printed: number }).printed++;
         };
       });
-      await page.getByRole('button', { name: 'PDF' }).click();
+      await page.getByRole('button', { name: 'PDF', exact: true }).click();
       expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
       await page.emulateMedia({ media: 'print' });
       expect(await page.getByRole('navigation').isVisible()).toBe(false);
-      expect(await page.getByRole('button', { name: 'PNG' }).isVisible()).toBe(false);
+      expect(await page.getByRole('button', { name: 'PNG', exact: true }).isVisible()).toBe(false);
       expect(await page.getByRole('heading', { level: 1 }).isVisible()).toBe(true);
       expect(problems).toEqual([]);
     } finally {

@@ -11,7 +11,7 @@ import type { Browser } from 'playwright-core';
 import { launchBrowser, openPage, screenshot } from '../support/browser';
 import { formatPercent, formatYen } from '../../dashboard/src/lib/format';
 import { messages } from '../../dashboard/src/i18n/messages';
-import { waitForCards } from './dashboard-pages';
+import { waitForCards } from '../../bench/dashboard-pages';
 import { startDashboardEnv, type DashboardEnv } from './dashboard-fixture';
 
 let env: DashboardEnv;

@@ -19,7 +19,7 @@ import type { Browser } from 'playwright-core';
 import { projectRoot } from '../../server/config';
 import { formatCount, formatDate, formatSignedPercent, formatYen, type Locale } from '../../dashboard/src/lib/format';
 import { launchBrowser, openPage, screenshot } from '../support/browser';
-import { waitForCards } from './dashboard-pages';
+import { waitForCards } from '../../bench/dashboard-pages';
 import { startDashboardEnv, type DashboardEnv } from './dashboard-fixture';
 
 let env: DashboardEnv;

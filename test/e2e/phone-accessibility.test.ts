@@ -26,7 +26,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, screenshot } from '../support/browser';
 import { messages } from '../../dashboard/src/i18n/messages';
 import { formatDate } from '../../dashboard/src/lib/format';
-import { PAGES, waitForCards } from './dashboard-pages';
+import { PAGES, waitForCards } from '../../bench/dashboard-pages';
 import { startDashboardEnv, type DashboardEnv } from './dashboard-fixture';
 
 const LOCALES = ['ja', 'en'] as const;

@@ -21,7 +21,7 @@ import { formatAttainment, formatCount, formatYen, type Locale } from '../../das
 import { currentFiscalYearKey, resolvePeriod } from '../../dashboard/src/lib/resolve-period';
 import { launchBrowser, openPage, screenshot } from '../support/browser';
 import { startDashboardEnv, type DashboardEnv } from './dashboard-fixture';
-import { waitForCards } from './dashboard-pages';
+import { waitForCards } from '../../bench/dashboard-pages';
 
 const TZ = 'Asia/Tokyo';
 const LOCALES = ['ja', 'en'] as const;

@@ -23,7 +23,7 @@ import { launchBrowser, openPage, screenshot } from '../support/browser';
 import { formatCount, formatPercent, formatYen, type Locale } from '../../dashboard/src/lib/format';
 import { currentFiscalYearKey, resolvePeriod } from '../../dashboard/src/lib/resolve-period';
 import type { LeadJourney } from '../../server/contract/journey';
-import { waitForCards } from './dashboard-pages';
+import { waitForCards } from '../../bench/dashboard-pages';
 import { startDashboardEnv, type DashboardEnv } from './dashboard-fixture';
 
 // a shared 2-core machine: a restart and two page loads can take minutes

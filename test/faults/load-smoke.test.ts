@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config';
 import { formatLoadReport, percentiles, runLoadInChild, uncachedVariant } from '../../bench/load';
-import { TYPICAL_QUERIES } from '../semantic/typical-queries';
+import { TYPICAL_QUERIES } from '../../bench/typical-queries';
 import { PROJECT_ROOT, startSemanticServer, TIME_ZONE, type SemanticServer } from '../semantic/semantic-server';
 
 let s: SemanticServer;

@@ -1,7 +1,7 @@
 /*
  * The same warehouse and model on PostgreSQL: the bundled sample is built on
  * DuckDB (once per run, test/support/build-cache.ts) and on PostgreSQL (every data test passing on both), then every
- * view's typical query (test/semantic/typical-queries.ts) is sent to the
+ * view's typical query (bench/typical-queries.ts) is sent to the
  * real server over each and must answer the same figures — exact for counts
  * and sums (integers), within 1e-9 relative otherwise. Skipped, saying why,
  * without REVCYCLE_TEST_POSTGRES_URL.
@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWarehouse, type BuildSummary } from '../../server/warehouse';
 import { MODEL_DIR, PROJECT_ROOT, TIME_ZONE } from '../semantic/semantic-server';
-import { TYPICAL_QUERIES } from '../semantic/typical-queries';
+import { TYPICAL_QUERIES } from '../../bench/typical-queries';
 import { copyOfWarehouse } from '../support/build-cache';
 import { freshDatabase, POSTGRES_URL, sameFigure } from '../support/postgres';
 import { startTestServer } from '../support/server';

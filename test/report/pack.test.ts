@@ -25,7 +25,7 @@ import { launchBrowser, openPage, screenshot } from '../support/browser';
 import { readPdf, screenshotPdf } from '../support/pdf';
 import type { TestServer } from '../support/server';
 import { startDashboardEnv, type DashboardEnv } from '../e2e/dashboard-fixture';
-import { waitForCards } from '../e2e/dashboard-pages';
+import { waitForCards } from '../../bench/dashboard-pages';
 import {
   formatByUnit,
   formatCount,

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { num, PROJECT_ROOT, startSemanticServer, type SemanticServer } from './semantic-server';
-import { TYPICAL_QUERIES } from './typical-queries';
+import { TYPICAL_QUERIES } from '../../bench/typical-queries';
 
 // REVCYCLE_SEMANTIC_SEEDS points the same checks at another seed set (a generated one of another size).
 const SEEDS = process.env.REVCYCLE_SEMANTIC_SEEDS ?? path.join(PROJECT_ROOT, 'seeds');

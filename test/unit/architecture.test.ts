@@ -3,7 +3,10 @@
  * server/ never imports model/ (the model reads the server's engine, not
  * the other way round); the contract (server/contract/) is browser-safe and
  * self-contained, its vocabulary imports nothing; the dashboard and the
- * sample generator reach the server only through the contract. Reads every source file's static and dynamic imports.
+ * sample generator reach the server only through the contract; bench/ never
+ * imports test/ (the tests run small benchmarks, not the other way round);
+ * no import circle inside server/. Reads every source file's static and
+ * dynamic imports.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -65,5 +68,39 @@ describe('import direction', () => {
         (t) => !t.startsWith('server/') || t === 'server/contract' || t.startsWith('server/contract/'),
       ),
     ).toEqual([]);
+  });
+
+  it('bench/ never imports test/', async () => {
+    expect(await violations('bench', (t) => !t.startsWith('test/'))).toEqual([]);
+  });
+
+  it('no import circle inside server/ (type-only imports aside: they vanish at run time)', async () => {
+    const files = await sourceFiles('server');
+    const known = new Set(files);
+    const resolve = (t: string) =>
+      [t, t.replace(/\.js$/, '.ts'), t.replace(/\.js$/, '.tsx'), `${t}.ts`, `${t}/index.ts`].find((f) => known.has(f));
+    const graph = new Map<string, string[]>();
+    for (const file of files) {
+      const text = (await readFile(path.join(ROOT, file), 'utf8')).replace(/^\s*(?:import|export)\s+type\s[^;]*;/gm, '');
+      const specs = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"](\.[^'"]+)['"]/gm)].map((m) => m[1]!);
+      graph.set(
+        file,
+        specs.map((s) => resolve(path.relative(ROOT, path.resolve(ROOT, path.dirname(file), s)))).filter((f) => f !== undefined),
+      );
+    }
+    // Depth-first search; a back edge to a file on the current path closes a circle.
+    const circles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (file: string, trail: string[]) => {
+      state.set(file, 'open');
+      for (const next of graph.get(file) ?? []) {
+        if (state.get(next) === 'open') circles.push([...trail.slice(trail.indexOf(next)), file, next].join(' → '));
+        else if (!state.has(next)) visit(next, [...trail, file]);
+      }
+      state.set(file, 'done');
+    };
+    for (const file of files) if (!state.has(file)) visit(file, []);
+    expect(graph.get('server/warehouse/target.ts')).toContain('server/warehouse/write-table.ts'); // the reader sees imports
+    expect(circles).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ import { compareWarehouses } from '../../bench/compare-warehouses';
 import { writeDayChanges, type DayChanges } from '../../bench/day-changes';
 import { projectRoot } from '../../server/config';
 import { buildWarehouse, type BuildSummary } from '../../server/warehouse/index';
-import { TYPICAL_QUERIES } from '../semantic/typical-queries';
+import { TYPICAL_QUERIES } from '../../bench/typical-queries';
 import { tempDir } from '../support/browser';
 import { startTestServer } from '../support/server';
 
