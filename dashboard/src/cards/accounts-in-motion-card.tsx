@@ -8,6 +8,7 @@
  */
 import { ACCOUNTS_IN_MOTION as AM } from '../api/views';
 import { CardFrame } from '../components/card-frame';
+import { ScrollRegion } from '../components/scroll-region';
 import { useFilters } from '../hooks/use-filters';
 import { num, str, useViewQuery } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
@@ -47,7 +48,7 @@ export function AccountsInMotionCard() {
       skeleton="table"
       emptyReason={t('motion.empty', week)}
     >
-      <div className="h-full overflow-y-auto">
+      <ScrollRegion className="h-full">
         <table className="w-full text-tremor-default" aria-label={t('motion.title')}>
           <thead className="sticky top-0 bg-tremor-background text-tremor-label text-tremor-content">
             <tr className="border-b border-tremor-border">
@@ -87,7 +88,7 @@ export function AccountsInMotionCard() {
             })}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     </CardFrame>
   );
 }
