@@ -12,6 +12,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { ATTRIBUTION_MODELS } from '../../server/contract/attribution';
+import { renderSql } from '../../server/warehouse/run-models';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -47,7 +48,11 @@ describe('channel_months counts the models with one flag per model', () => {
   });
 
   it('crosses the same models in the mart', () => {
-    const sql = readFileSync(path.join(ROOT, 'model/warehouse/marts/channel_performance.sql'), 'utf8');
+    // as the model runner renders it: the spine names the contract's models through {{ attribution_models }}
+    const sql = renderSql(
+      readFileSync(path.join(ROOT, 'model/warehouse/marts/channel_performance.sql'), 'utf8'),
+      'channel_performance.sql',
+    );
     const spine = /attribution_models as \(\s*select unnest\(\[([^\]]*)\]\)/.exec(sql);
     expect(spine, 'the attribution_models spine of channel_performance.sql').not.toBeNull();
     const models = [...spine![1]!.matchAll(/'([a-z_]+)'/g)].map((m) => m[1]);

@@ -38,7 +38,7 @@ engagements as (
 local_weeks as (
     select
         contacts.account_id,
-        date_trunc('week', timezone(settings.time_zone, timezone('UTC', engagements.engaged_at))) as week_local,
+        date_trunc('week', {{ local_time(engagements.engaged_at) }}) as week_local,
         count(*) as engagements,
     from engagements
     cross join settings
@@ -66,7 +66,7 @@ window_sums as (
 opened as (
     select
         deals.account_id,
-        date_trunc('week', timezone(settings.time_zone, timezone('UTC', deals.created_at))) as week_local,
+        date_trunc('week', {{ local_time(deals.created_at) }}) as week_local,
         count(*) as opportunities_created,
     from deals
     cross join settings
@@ -101,7 +101,7 @@ weeks as (
         and last_week.week_local = candidate_weeks.week_local - to_days(7)
     left join opened
         on opened.account_id = candidate_weeks.account_id and opened.week_local = candidate_weeks.week_local
-    where candidate_weeks.week_local <= date_trunc('week', timezone(settings.time_zone, timezone('UTC', settings.as_of_at)))
+    where candidate_weeks.week_local <= date_trunc('week', {{ local_time(settings.as_of_at) }})
 ),
 
 events as (
@@ -145,7 +145,7 @@ final as (
         coalesce(latest_deal_team.owner_team, lead_team.owner_team, '(unassigned)') as owner_team,
         coalesce(accounts.industry, '(unknown)') as industry,
         coalesce(accounts.employee_band, '(unknown)') as employee_band,
-        timezone('UTC', timezone(settings.time_zone, events.week_local)) as week_start_at,
+        {{ utc_time(events.week_local) }} as week_start_at,
         events.event,
         events.reason,
         events.engagements_window,
