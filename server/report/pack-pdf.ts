@@ -291,15 +291,16 @@ function pageOne(doc: Doc, p: PackData, L: (k: PackLabel, v?: Record<string, str
   );
   y = section(doc, L(w.isPartial ? 'kgiTitle' : 'kgiTitleClosed'), y + 8);
   const cols: Column[] = [
-    { head: L('kpi'), width: 0.23 },
+    { head: L('kpi'), width: 0.21 },
     { head: L('actual'), width: 0.1, align: 'right' },
     { head: L(w.isPartial ? 'planToDate' : 'plan'), width: 0.1, align: 'right' },
-    { head: L('vsPlan'), width: 0.09, align: 'right' },
-    { head: L('previous'), width: 0.09, align: 'right' },
-    { head: L('vsPrevious'), width: 0.09, align: 'right' },
-    { head: L('yearAgo'), width: 0.09, align: 'right' },
-    { head: L('vsYearAgo'), width: 0.09, align: 'right' },
-    { head: L('fullPlan'), width: 0.12, align: 'right' },
+    // a change column holds an arrow and up to "+100.0 %": wider than the figures beside it
+    { head: L('vsPlan'), width: 0.1, align: 'right' },
+    { head: L('previous'), width: 0.085, align: 'right' },
+    { head: L('vsPrevious'), width: 0.11, align: 'right' },
+    { head: L('yearAgo'), width: 0.085, align: 'right' },
+    { head: L('vsYearAgo'), width: 0.11, align: 'right' },
+    { head: L('fullPlan'), width: 0.1, align: 'right' },
   ];
   const f = (v: number | null, unit: Unit) => formatByUnit(v, unit, lang, p.settings.currency);
   y = table(
