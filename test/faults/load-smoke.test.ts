@@ -9,21 +9,16 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../server/config';
 import { formatLoadReport, percentiles, runLoadInChild, uncachedVariant } from '../../bench/load';
 import { TYPICAL_QUERIES } from '../../bench/typical-queries';
+import { securityWithoutRateLimit } from '../support/server';
 import { PROJECT_ROOT, startSemanticServer, TIME_ZONE, type SemanticServer } from '../semantic/semantic-server';
 
 let s: SemanticServer;
 beforeAll(async () => {
-  // The clients share one token, as npm run bench's do, and bench turns the per-person rate limit off
-  // (it would measure itself, not the server): on a fast machine 10 clients pass 600 requests a minute.
-  const { security } = loadConfig({
-    ...process.env,
-    CUBEJS_API_SECRET: 'test-secret-0123456789abcdef',
-    REVCYCLE_RATE_LIMIT_PER_MINUTE: '0',
+  s = await startSemanticServer(path.join(PROJECT_ROOT, 'test/fixtures/seeds-semantic'), {
+    security: securityWithoutRateLimit(),
   });
-  s = await startSemanticServer(path.join(PROJECT_ROOT, 'test/fixtures/seeds-semantic'), { security });
 }, 120_000);
 afterAll(async () => {
   await s?.close();

@@ -21,7 +21,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatLoadReport, runLoad, type RequestResult } from '../../bench/load';
 import { buildWarehouse } from '../../server/warehouse/index';
-import { startTestServer } from '../support/server';
+import { securityWithoutRateLimit, startTestServer } from '../support/server';
 import { MODEL_DIR, TIME_ZONE } from '../semantic/semantic-server';
 import { ROOT, sandbox, SECRET, spawnCli } from './processes';
 
@@ -39,6 +39,7 @@ async function serving(seedsDir: string) {
     modelDir: MODEL_DIR,
     dashboardDist: '/nonexistent',
     stateDir: box.stateDir,
+    security: securityWithoutRateLimit(), // a load drives it (test/support/server.ts)
   });
   const leads = async () => {
     const res = await t.load({ measures: ['paths.leads'], timezone: TIME_ZONE });

@@ -15,6 +15,16 @@ export interface TestServer {
   request(path: string, init?: RequestInit & { token?: string | null }): Promise<{ status: number; body: any }>;
 }
 
+/**
+ * The security settings with the per-person rate limit off, for a server that a load test drives: its clients
+ * share one token, as npm run bench's do, and bench turns the limit off too (it would measure itself, not the
+ * server; a fast machine passes 600 requests a minute with ten clients).
+ */
+export function securityWithoutRateLimit(): Config['security'] {
+  return loadConfig({ ...process.env, CUBEJS_API_SECRET: 'test-secret-0123456789abcdef', REVCYCLE_RATE_LIMIT_PER_MINUTE: '0' })
+    .security;
+}
+
 export async function startTestServer(overrides: Partial<Config>): Promise<TestServer> {
   const config: Config = {
     ...loadConfig({ ...process.env, CUBEJS_API_SECRET: 'test-secret-0123456789abcdef', NODE_ENV: 'test' }),
