@@ -11,6 +11,9 @@ export type RuleBasedModel = (typeof RULE_BASED_MODELS)[number];
 export const ATTRIBUTION_MODELS = [...RULE_BASED_MODELS, 'data_driven'] as const;
 export type AttributionModel = (typeof ATTRIBUTION_MODELS)[number];
 
+/** The channel of a lead with no touchpoint: its conversions are credited here, never dropped (docs/attribution.md). */
+export const NONE_CHANNEL = '(none)';
+
 /** The model behind CAC in the reverse plan: W-shaped credits first touch, lead and opportunity creation alike. */
 export const DEFAULT_ATTRIBUTION_MODEL: AttributionModel = 'w_shaped';
 

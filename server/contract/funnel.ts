@@ -9,7 +9,17 @@
  * caller. Months are plain strings, no time zone involved.
  */
 
+import { FUNNEL_STAGES, type FunnelStage, STAGE_COUNT_KEYS } from './vocabulary.js';
+
 export { DEFAULT_CHANNELS, FUNNEL_STAGES, type FunnelStage } from './vocabulary.js';
+
+/**
+ * The funnel stage whose window a count node or metric uses (and whose team owns it): the KPI tree
+ * mart's lagged windows and the meeting pack's funnel by team read it.
+ */
+export const STAGE_OF_COUNT: Record<string, FunnelStage> = Object.fromEntries(
+  STAGE_COUNT_KEYS.map((key, i) => [key, FUNNEL_STAGES[i]!]),
+);
 
 /** Link i leads from FUNNEL_STAGES[i] to FUNNEL_STAGES[i + 1]. */
 export const STAGE_LINKS = ['lead->mql', 'mql->sal', 'sal->sql', 'sql->opportunity', 'opportunity->won'] as const;

@@ -1,10 +1,8 @@
 /*
- * The planning and attribution engine: pure functions over plain data (no
- * database, no I/O), shared by the warehouse build and the HTTP API.
+ * The reverse plan (docs/metrics.md, definition 11): pure functions over
+ * plain data (no database, no I/O), shared by the plan mart
+ * (model/warehouse/marts/plan_requirements.ts, through server/plan/) and
+ * POST /api/plan.
  */
 export * from './funnel.js';
-export * from './attribution-weights.js';
-export * from './markov.js';
-export * from './unit-economics.js';
 export * from './reverse-plan.js';
-export * from './kpi-tree.js';

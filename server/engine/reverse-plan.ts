@@ -69,12 +69,17 @@ import type {
   TargetLine,
 } from '../contract/plan-result.js';
 import { ceilDisplay, FUNNEL_STAGES, type FunnelStage, shiftMonth, STAGE_LINKS } from './funnel.js';
-import { allowableCac as allowableCacOf } from './unit-economics.js';
 
 export { type FieldError, type LtvBoundMode, MIX_TOLERANCE, type PlanActual, type PlanInput };
 export type * from '../contract/plan-result.js';
 export type ValidateOptions = SchemaOptions;
 export type PlanValidation = Validation<PlanInput>;
+
+export function allowableCac(ltvValue: number, ltvCacTarget: number): number {
+  if (Number.isNaN(ltvValue) || ltvValue < 0) throw new RangeError(`ltv must be ≥ 0, got ${ltvValue}`);
+  if (!Number.isFinite(ltvCacTarget) || ltvCacTarget <= 0) throw new RangeError(`ltvCacTarget must be > 0, got ${ltvCacTarget}`);
+  return ltvValue / ltvCacTarget;
+}
 
 export const DAYS_PER_MONTH = 30.4;
 
@@ -150,7 +155,7 @@ export function reversePlan(input: PlanInput, options: ValidateOptions = {}): Pl
     offsetMonths[stage] = Math.round(cum / DAYS_PER_MONTH);
   }
 
-  const allowableFullyLoaded = allowableCacOf(p.ltv, p.ltvCacTarget);
+  const allowableFullyLoaded = allowableCac(p.ltv, p.ltvCacTarget);
   const teamCostPerCustomer = p.teamCostPerCustomer ?? 0;
   const allowable = Math.max(0, allowableFullyLoaded - teamCostPerCustomer);
   const cac = p.channelCac ?? {};

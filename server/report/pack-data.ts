@@ -25,10 +25,10 @@
  */
 import type { Action } from '../contract/actions.js';
 import { HEADLINE_NODES, RELATIVE_PERIODS, type PackLanguage } from '../contract/meeting-pack.js';
+import { STAGE_OF_COUNT } from '../contract/funnel.js';
 import { periodWindows, type PeriodWindows } from '../contract/period-windows.js';
 import type { CubeLoad, CubeRow } from '../deliver/cube-load.js';
 import { backlogByTeam, currentBreaches, type Breach, type TeamBacklog } from '../deliver/sla-messages.js';
-import { STAGE_OF_COUNT } from '../kpi/tree-rows.js';
 import type { Comparison, KpiTreeNode } from '../../dashboard/src/lib/build-kpi-tree.js';
 import { actionWindows, movement, windowMean, type Movement } from '../../dashboard/src/lib/compare-action-windows.js';
 import { fiscalQuarterOf, fiscalYearOf, type Unit } from '../../dashboard/src/lib/format.js';

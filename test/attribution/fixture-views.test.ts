@@ -35,7 +35,7 @@
  *     web_ads, email, (none) 4 leads each, web_ads budget 400 000.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cacPaybackMonths, ltv, ltvToCac } from '../../server/engine/unit-economics.js';
+import { cacPaybackMonths, ltv, ltvToCac } from '../reference/unit-economics.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { ATTRIBUTION_SEEDS, buildTempWarehouse, MODEL_DIR, removeTempWarehouses } from './helpers.js';
 

@@ -1,13 +1,17 @@
 /*
- * The direction of the project's imports:
- * server/ never imports model/ (the model reads the server's engine, not
- * the other way round); the contract (server/contract/) is browser-safe and
- * self-contained, its vocabulary imports nothing; the dashboard and the
- * sample generator reach the server only through the contract; bench/ never
- * imports test/ (the tests run small benchmarks, not the other way round);
- * no import circle inside server/. Reads every source file's static and
+ * The direction of the project's imports (docs/architecture.md, "Arrows"):
+ * server/ never imports model/, bench/ or test/ (the marts read the server's
+ * contract, runner and plan, not the other way round); a mart's own logic
+ * sits in a folder named after it beside it (model/warehouse/marts/<mart>/);
+ * the contract (server/contract/) is browser-safe and self-contained, its
+ * vocabulary imports nothing; the dashboard and the sample generator reach
+ * the server only through the contract; nothing outside test/ imports test/
+ * (its reference implementations serve only the tests; the tests run small
+ * benchmarks, not the other way round); no import circle among server/,
+ * model/, bench/ and seeds/generator/. Reads every source file's static and
  * dynamic imports.
  */
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,8 +48,20 @@ describe('import direction', () => {
     expect(await importsOf('server/api/plan.ts')).toContain('server/plan/index.js');
   });
 
-  it('nothing in server/ imports model/', async () => {
-    expect(await violations('server', (t) => !t.startsWith('model/'))).toEqual([]);
+  it('nothing in server/ imports model/, bench/ or test/', async () => {
+    expect(await violations('server', (t) => !/^(model|bench|test)\//.test(t))).toEqual([]);
+  });
+
+  it('model/ reaches only itself and server/ (never bench/, test/ or the dashboard)', async () => {
+    expect(await violations('model', (t) => !/^(bench|test|dashboard|seeds)\//.test(t))).toEqual([]);
+    expect(await importsOf('model/warehouse/marts/kpi_tree.ts')).toContain('model/warehouse/marts/kpi_tree/tree-rows.js');
+  });
+
+  it("a mart's logic folder sits beside its mart (model/warehouse/marts/<mart>/ next to <mart>.ts)", async () => {
+    const marts = path.join(ROOT, 'model/warehouse/marts');
+    const folders = (await readdir(marts, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+    expect(folders.length).toBeGreaterThan(0);
+    expect(folders.filter((name) => !existsSync(path.join(marts, `${name}.ts`)))).toEqual([]);
   });
 
   it('the contract imports only itself and zod', async () => {
@@ -70,12 +86,14 @@ describe('import direction', () => {
     ).toEqual([]);
   });
 
-  it('bench/ never imports test/', async () => {
-    expect(await violations('bench', (t) => !t.startsWith('test/'))).toEqual([]);
+  it('nothing outside test/ imports test/ (bench/, the dashboard, the generator included)', async () => {
+    for (const dir of ['bench', 'dashboard/src', 'seeds/generator']) {
+      expect(await violations(dir, (t) => !t.startsWith('test/'))).toEqual([]);
+    }
   });
 
-  it('no import circle inside server/ (type-only imports aside: they vanish at run time)', async () => {
-    const files = await sourceFiles('server');
+  it('no import circle among server/, model/, bench/ and the generator (type-only imports aside: they vanish at run time)', async () => {
+    const files = (await Promise.all(['server', 'model', 'bench', 'seeds/generator'].map(sourceFiles))).flat();
     const known = new Set(files);
     const resolve = (t: string) =>
       [t, t.replace(/\.js$/, '.ts'), t.replace(/\.js$/, '.tsx'), `${t}.ts`, `${t}/index.ts`].find((f) => known.has(f));

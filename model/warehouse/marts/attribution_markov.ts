@@ -1,7 +1,7 @@
 /*
  * Data-driven attribution (docs/metrics.md, definition 9): one first-order Markov
  * chain per conversion stage over the channel paths of all leads, counted as
- * transitions (attribution_transitions), solved by the engine (server/engine/markov.ts);
+ * transitions (attribution_transitions), solved by the engine (model/warehouse/marts/attribution_markov/markov.ts);
  * credit ∝ removal effect. Builds marts.attribution_markov, one row per chain
  * and channel, whose `share` the SQL mart attribution_credits spreads over
  * each conversion's touches (data_driven weights).
@@ -9,7 +9,7 @@
  * Limits: a chain without any conversion gives every channel share 0; the
  * SQL mart then falls back to linear weights for that chain's conversions.
  */
-import { type TransitionCount, markovFromTransitions } from '../../../server/engine/markov.js';
+import { type TransitionCount, markovFromTransitions } from './attribution_markov/markov.js';
 import type { ModelContext } from '../../../server/warehouse/run-models.js';
 import type { RowOf } from '../../../server/warehouse/write-table.js';
 

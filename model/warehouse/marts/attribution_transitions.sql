@@ -1,7 +1,7 @@
 -- Channel transitions for the data-driven (Markov) model: one row per chain
 -- (markov_stage = the funnel stage whose reach is the conversion) and state
 -- pair, with how many lead paths took that step. A first-order chain needs
--- nothing else (server/engine/markov.ts), so no lead's path is ever held as a
+-- nothing else (model/warehouse/marts/attribution_markov/markov.ts), so no lead's path is ever held as a
 -- list: one window over the touches (one sort) gives every step.
 --
 -- A lead's path is its own touchpoints (lead grain, as the contract says:

@@ -10,7 +10,7 @@ import {
   RULE_BASED_MODELS,
   type Touch,
   weightsByChannel,
-} from '../../../server/engine/index.js';
+} from '../../reference/attribution-weights.js';
 
 const conversionAt = new Date('2025-06-30T00:00:00Z');
 const DAY = 86_400_000;

@@ -3,7 +3,7 @@
  * with the Shapley and sequential effects worked out by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { decomposeRevenueGap, type FunnelValues, kpiTree } from '../../../server/engine/index.js';
+import { decomposeRevenueGap, type FunnelValues, kpiTree } from '../../../model/warehouse/marts/kpi_tree/kpi-tree.js';
 
 // Plan: 1000 leads → 300 MQL (0.3) → 150 SAL (0.5) → 100 SQL (2/3) → 50 opps (0.5)
 //       → 10 wins (0.2) × 2,000,000 = 20,000,000.

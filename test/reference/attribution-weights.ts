@@ -46,13 +46,12 @@ import {
   ATTRIBUTION_MODELS,
   type AttributionModel,
   isAttributionModel,
+  NONE_CHANNEL,
   RULE_BASED_MODELS,
   type RuleBasedModel,
-} from '../contract/attribution.js';
+} from '../../server/contract/attribution.js';
 
-export const NONE_CHANNEL = '(none)';
-
-export { ATTRIBUTION_MODELS, type AttributionModel, isAttributionModel, RULE_BASED_MODELS, type RuleBasedModel };
+export { ATTRIBUTION_MODELS, type AttributionModel, isAttributionModel, NONE_CHANNEL, RULE_BASED_MODELS, type RuleBasedModel };
 
 export const DEFAULT_HALF_LIFE_DAYS = 7;
 

@@ -1,6 +1,7 @@
 /*
- * Unit economics (docs/metrics.md, definition 10): LTV, CAC payback,
- * LTV:CAC and the allowable CAC of the LTV-based target (definition 11).
+ * Unit economics (docs/metrics.md, definition 10): LTV, CAC payback and
+ * LTV:CAC, a reference the tests set against the unit_economics mart's SQL
+ * (the allowable CAC of definition 11 is server/engine/reverse-plan.ts's).
  *
  * LTV = ARPA × gross margin × customer lifetime, lifetime = 1 ÷ annual churn
  * capped at `maxLifetimeYears` (default MAX_LIFETIME_YEARS, 10 years, in
@@ -19,7 +20,7 @@
  * throw RangeError.
  */
 
-import { MAX_LIFETIME_YEARS } from '../contract/unit-economics.js';
+import { MAX_LIFETIME_YEARS } from '../../server/contract/unit-economics.js';
 
 export interface LtvInput {
   /** Annual revenue per customer account (JPY). */
@@ -67,10 +68,4 @@ export function ltvToCac(ltvValue: number, cac: number): number {
   nonNegative('cac', cac);
   if (cac === 0) return ltvValue > 0 ? Infinity : NaN;
   return ltvValue / cac;
-}
-
-export function allowableCac(ltvValue: number, ltvCacTarget: number): number {
-  if (Number.isNaN(ltvValue) || ltvValue < 0) throw new RangeError(`ltv must be ≥ 0, got ${ltvValue}`);
-  if (!Number.isFinite(ltvCacTarget) || ltvCacTarget <= 0) throw new RangeError(`ltvCacTarget must be > 0, got ${ltvCacTarget}`);
-  return ltvValue / ltvCacTarget;
 }

@@ -2,7 +2,7 @@
  * The rows of marts.kpi_tree (model/warehouse/marts/kpi_tree.ts): the KPI
  * tree (KPIツリー, docs/metrics.md, definition 12) with the revenue gap
  * decomposition (definition 14) for every period, computed by the engine
- * (server/engine/kpi-tree.ts). One row per period (month, fiscal quarter,
+ * (model/warehouse/marts/kpi_tree/kpi-tree.ts). One row per period (month, fiscal quarter,
  * fiscal year up to as_of) and node: revenue → wins × average deal size →
  * opportunities × win rate × velocity → sql × conversion → … → leads →
  * leads per channel. Each node has actual, plan, previous period, same
@@ -50,8 +50,8 @@
  * Limits: a period whose values the engine rejects is skipped with a log
  * line (it should not happen with data that passed the data tests).
  */
-import { FUNNEL_STAGES, type FunnelStage, shiftMonth } from '../contract/funnel.js';
-import { fiscalMonthNumber, fiscalYearOfMonth, STAGE_COUNT_KEYS } from '../contract/vocabulary.js';
+import { FUNNEL_STAGES, type FunnelStage, shiftMonth, STAGE_OF_COUNT } from '../../../../server/contract/funnel.js';
+import { fiscalMonthNumber, fiscalYearOfMonth } from '../../../../server/contract/vocabulary.js';
 import {
   addDays,
   type DayRange,
@@ -59,9 +59,9 @@ import {
   periodWindows,
   type PlanMonthShare,
   shiftRange,
-} from '../contract/period-windows.js';
-import { COMPARISONS, type Comparison, type FunnelValues, kpiTree } from '../engine/kpi-tree.js';
-import type { RowOf } from '../warehouse/write-table.js';
+} from '../../../../server/contract/period-windows.js';
+import { COMPARISONS, type Comparison, type FunnelValues, kpiTree } from './kpi-tree.js';
+import type { RowOf } from '../../../../server/warehouse/write-table.js';
 
 const PERIOD_TYPES = ['month', 'fiscal_quarter', 'fiscal_year'] as const;
 type PeriodType = (typeof PERIOD_TYPES)[number];
@@ -117,11 +117,6 @@ interface DayData {
 }
 
 const STEP_MONTHS: Record<PeriodType, number> = { month: 1, fiscal_quarter: 3, fiscal_year: 12 };
-
-/** The funnel stage whose window a count node or metric uses (and whose team owns it: the meeting pack's funnel by team). */
-export const STAGE_OF_COUNT: Record<string, FunnelStage> = Object.fromEntries(
-  STAGE_COUNT_KEYS.map((key, i) => [key, FUNNEL_STAGES[i]!]),
-);
 
 function label(type: PeriodType, start: string, fyStartMonth: number): string {
   const [y, m] = start.split('-').map(Number) as [number, number];

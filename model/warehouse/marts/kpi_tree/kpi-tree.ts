@@ -11,7 +11,7 @@
  * plans new business), and recurring revenue (renewals, upsell, cross-sell)
  * as its own additive branch (lever `recurring`, effect = its change).
  * The caller gives each stage's volume over its own window, lagged by the
- * stage velocity (server/kpi/tree-rows.ts), so the stage rates are *flow
+ * stage velocity (model/warehouse/marts/kpi_tree/tree-rows.ts), so the stage rates are *flow
  * ratios lagged by the stage velocity* (definition 3 shifted so that a
  * stage's volume is set against the volume that feeds it), comparable with
  * the reverse plan's cohort conversions, whose requirements are phased by
@@ -55,8 +55,8 @@
  * with the reason, so no figure above 100 % is shown as a conversion. The
  * velocity factor may exceed 1 by design and is never labelled a conversion.
  */
-import { FUNNEL_STAGES, type FunnelStage, STAGE_LINKS } from './funnel.js';
-import { STAGE_COUNT_KEYS, STAGE_DEFINITIONS, type StageCountKey } from '../contract/vocabulary.js';
+import { FUNNEL_STAGES, type FunnelStage, STAGE_LINKS } from '../../../../server/contract/funnel.js';
+import { STAGE_COUNT_KEYS, STAGE_DEFINITIONS, type StageCountKey } from '../../../../server/contract/vocabulary.js';
 
 export interface FunnelValues {
   leads: number;
