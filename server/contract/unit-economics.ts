@@ -1,5 +1,5 @@
 /*
- * Unit-economics constants shared by the engine (test/reference/unit-economics.ts)
+ * Unit-economics constants shared by the reference LTV (test/reference/unit-economics.ts)
  * and the SQL mart (model/warehouse/marts/unit_economics.sql, through the
  * runner's `{{ max_lifetime_years }}` variable). Browser-safe.
  */

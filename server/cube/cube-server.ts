@@ -40,7 +40,14 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { DUCKDB_SETTINGS_QUERY, duckDbOptions, duckDbSettingsMismatch, type Config, type DuckDbSettings } from '../config.js';
+import {
+  type Config,
+  type CostLimits,
+  DUCKDB_SETTINGS_QUERY,
+  duckDbOptions,
+  duckDbSettingsMismatch,
+  type DuckDbSettings,
+} from '../config.js';
 import { prepareCubeRuntime, type CubeRuntime } from './native-fallback.js';
 import { corsOptions } from '../security/origin.js';
 import { createAuthenticator } from '../auth.js';
@@ -65,7 +72,7 @@ import { modelSourceOptions, readModelFiles, type CubeCore, type WarehouseSettin
 import { refreshTimeZones, servedTimeZone } from './warehouse-time.js';
 import { createWarmup, type Warmup } from './pre-aggregations.js';
 import { persistYamlTranspilation } from './compile-cache.js';
-import { fileIdentity, warehouseDriver, withBuildRefreshKeys } from './driver.js';
+import { fileIdentity, warehouseDriver, type WarehouseDriver, withBuildRefreshKeys } from './driver.js';
 
 const require = createRequire(import.meta.url);
 
@@ -128,66 +135,66 @@ function duckDbInitSql(settings: DuckDbSettings): string {
   return ["SET TimeZone = 'UTC'", ...sets].join('; ');
 }
 
-export function createCube(config: Config): CubeHandle {
-  const runtime = prepareCubeRuntime();
+type Driver = WarehouseDriver;
+
+/** Cube reads its settings from the environment: the ones revcycle decides, set before Cube is loaded. */
+function setCubeEnvironment(config: Config): void {
   process.env.CUBEJS_LOG_LEVEL ??= config.logLevel;
   process.env.CUBEJS_DEV_MODE = 'false';
-  const driver = warehouseDriver(config, duckDbInitSql(config.serverDuckdb));
-  // DuckDB creates its spill directory's last level only; a query or rollup build that spills needs the rest.
-  if (driver.dbType === 'duckdb') mkdirSync(config.serverDuckdb.tempDirectory, { recursive: true });
-  process.env.CUBEJS_DB_TYPE = driver.dbType;
   // Queries without a timezone are cut in the warehouse's zone (warehouse-time.ts), not UTC; Cube reads the
-  // variable on every query, so serveZone below moves it when a build with another zone is swapped in.
+  // variable on every query, so followWarehouseZone moves it when a build with another zone is swapped in.
   process.env.CUBEJS_DEFAULT_TIMEZONE = config.timeZone;
-  let zoneMismatch: Error | undefined;
-  const serveZone = (settings: WarehouseSettings) => {
-    let zone: string;
-    try {
-      zone = servedTimeZone(config, settings);
-      zoneMismatch = undefined;
-    } catch (e) {
-      // At start the server refuses (resolveTime); a build swapped in later is served in its own zone, as the
-      // dashboard reads it, and the conflict is logged.
-      zoneMismatch = e as Error;
-      console.error(`[revcycle] ${zoneMismatch.message}`);
-      zone = settings.timeZone!;
-    }
-    if (zone !== config.timeZone) console.log(`[revcycle] serving the warehouse's time zone ${zone}`);
-    config.timeZone = zone;
-    process.env.CUBEJS_DEFAULT_TIMEZONE = zone;
-  };
   process.env.CUBEJS_PORT = String(config.port);
   process.env.PORT = String(config.port);
   process.env.CUBEJS_TELEMETRY = 'false';
   // Pre-aggregations in the warehouse itself, unless a Cube Store is configured (Cube's default then).
   if (!config.cubeStoreHost) process.env.CUBEJS_EXTERNAL_DEFAULT = 'false';
   process.env.CUBEJS_SCHEDULED_REFRESH_DEFAULT ??= 'false';
-
-  const { CubejsServer } = require('@cubejs-backend/server');
-
-  const { CubejsHandlerError, UserError } = require('@cubejs-backend/api-gateway');
   process.env.CUBEJS_MAX_REQUEST_SIZE = String(config.security.maxRequestBytes);
   process.env.CUBEJS_DB_QUERY_LIMIT = String(config.security.maxQueryLimit);
-  const authenticator = createAuthenticator(config.apiSecret, config.security);
-  const principal = async (token: string) => {
-    const { claims, own } = await authenticator.verify(token);
-    return principalFromClaims(claims, own ? OWN_CLAIMS : config.security.claims);
+}
+
+/** Cube's own error classes: a handler error keeps its status, a user error is the caller's 400. */
+function cubeErrors(): { CubejsHandlerError: any; UserError: any } {
+  return require('@cubejs-backend/api-gateway');
+}
+
+/**
+ * The zone served follows each warehouse's settings (warehouse-time.ts). `mismatch()` is the conflict with the
+ * environment's zone, if any: at start the server refuses it (resolveTime); a build swapped in later is served in
+ * its own zone, as the dashboard reads it, and the conflict is logged.
+ */
+function followWarehouseZone(config: Config) {
+  let mismatch: Error | undefined;
+  const serve = (settings: WarehouseSettings) => {
+    let zone: string;
+    try {
+      zone = servedTimeZone(config, settings);
+      mismatch = undefined;
+    } catch (e) {
+      mismatch = e as Error;
+      console.error(`[revcycle] ${mismatch.message}`);
+      zone = settings.timeZone!;
+    }
+    if (zone !== config.timeZone) console.log(`[revcycle] serving the warehouse's time zone ${zone}`);
+    config.timeZone = zone;
+    process.env.CUBEJS_DEFAULT_TIMEZONE = zone;
   };
-  // On DuckDB a context names the file it reads (the warm-up's) or reads the served one (pre-aggregations.ts).
-  const identityOf = (context?: { warehouseIdentity?: string }) =>
-    driver.dbType === 'postgres' ? driver.identity() : Promise.resolve(context?.warehouseIdentity ?? warmup.served());
-  // the model with the warehouse's fiscal year, and its zone served (model-files.ts)
-  const source = modelSourceOptions(config, (): CubeCore => server.core, identityOf, serveZone);
-  // Every rollup's refresh key is the build (driver.ts): rebuilt with the warehouse, reused across restarts.
-  const repositoryFactory = (context: object) => {
+  return { serve, mismatch: () => mismatch };
+}
+
+/** Every rollup's refresh key is the build (driver.ts): rebuilt with the warehouse, reused across restarts. */
+function buildKeyedRepository(source: ReturnType<typeof modelSourceOptions>, dbType: Driver['dbType']) {
+  return (context: object) => {
     const files = source.repositoryFactory(context);
     return {
-      dataSchemaFiles: async () =>
-        withBuildRefreshKeys(await files.dataSchemaFiles(), driver.dbType === 'duckdb' ? '1 day' : undefined),
+      dataSchemaFiles: async () => withBuildRefreshKeys(await files.dataSchemaFiles(), dbType === 'duckdb' ? '1 day' : undefined),
     };
   };
+}
 
-  // The policy reads the compiled model; one catalog per compiled meta (a model change recompiles).
+/** The policy reads the compiled model; one catalog per compiled meta (a model change recompiles). */
+function policyCatalogs(core: () => any) {
   const catalogs = new WeakMap<object, Catalog>();
   const catalogOf = (metaConfig: { config: MetaCube }[]): Catalog => {
     let catalog = catalogs.get(metaConfig);
@@ -195,19 +202,26 @@ export function createCube(config: Config): CubeHandle {
     return catalog;
   };
   const catalogFor = async (context: { requestId?: string }) => {
-    const compilerApi = await core.getCompilerApi(context);
+    const compilerApi = await core().getCompilerApi(context);
     return catalogOf(await compilerApi.metaConfig(context, { requestId: context.requestId }));
   };
-  const asCubeError = (e: unknown) => {
-    if (e instanceof AccessDenied) return new CubejsHandlerError(403, 'Forbidden', e.message);
-    if (e instanceof UnknownMember) return new UserError(e.message);
-    return e;
-  };
+  return { catalogOf, catalogFor };
+}
+type Catalogs = ReturnType<typeof policyCatalogs>;
 
-  // Heavy queries (security/limits.ts) run in their own lane, on their own DuckDB connection(s): the driver runs every
-  // other query on one default connection, where a heavy query made each light one wait for it. A query is known as
-  // heavy by its SQL text, marked when the gateway generates it (a query a rollup answers reads other SQL: light).
-  const limits = config.security.limits;
+function asCubeError(e: unknown) {
+  const { CubejsHandlerError, UserError } = cubeErrors();
+  if (e instanceof AccessDenied) return new CubejsHandlerError(403, 'Forbidden', e.message);
+  if (e instanceof UnknownMember) return new UserError(e.message);
+  return e;
+}
+
+/**
+ * Heavy queries (security/limits.ts) run in their own lane, on their own DuckDB connection(s): the driver runs every
+ * other query on one default connection, where a heavy query made each light one wait for it. A query is known as
+ * heavy by its SQL text, marked when the gateway generates it (a query a rollup answers reads other SQL: light).
+ */
+function heavyQueryLane(limits: CostLimits, dbType: Driver['dbType']) {
   const heavySql = new Set<string>();
   const markHeavy = (sql: unknown) => {
     if (typeof sql !== 'string') return;
@@ -229,7 +243,7 @@ export function createCube(config: Config): CubeHandle {
     d.query = async (sql: string, values?: unknown[], options?: unknown) => {
       if (!heavySql.has(sql)) return query(sql, values, options);
       return heavyLane.run(async (slot) => {
-        if (driver.dbType !== 'duckdb') return query(sql, values, options);
+        if (dbType !== 'duckdb') return query(sql, values, options);
         const state = await d.getInitiatedState();
         if (!connections[slot]) {
           const connection = await state.instance.connect();
@@ -256,27 +270,45 @@ export function createCube(config: Config): CubeHandle {
     };
     return d;
   }
+  return { markHeavy, withHeavyLane };
+}
+type HeavyLane = ReturnType<typeof heavyQueryLane>;
 
-  const warmup: Warmup =
-    driver.dbType === 'postgres'
-      ? refreshWorkerBuilds()
-      : createWarmup({
-          core: () => server.core,
-          identity: () => fileIdentity(config.warehousePath),
-          // Read when each build is warmed, after its settings (the compiler's schemaVersion) set the zone served.
-          get timeZone() {
-            return config.timeZone;
-          },
-          log: (m) => console.log(`[revcycle] ${m}`),
-          // A replaced file's orchestrator (its DuckDB instance, which keeps the replaced file on disk) and model go
-          // once a query started on it would have timed out. Cube's caches have no delete of their own: their LRU's.
-          release: (identity) => {
-            server.core.orchestratorStorage?.storage?.delete?.(`warehouse-${identity}`);
-            server.core.compilerCache?.delete?.(`warehouse-${identity}`);
-          },
-          releaseAfterMs: (limits.queryTimeoutSeconds + 5) * 1000,
-        });
-  const server = new CubejsServer({
+/** Builds each DuckDB file's rollups before it is served (pre-aggregations.ts); on PostgreSQL the refresh worker does. */
+function servedFileWarmup(config: Config, dbType: Driver['dbType'], core: () => any): Warmup {
+  if (dbType === 'postgres') return refreshWorkerBuilds();
+  return createWarmup({
+    core,
+    identity: () => fileIdentity(config.warehousePath),
+    // Read when each build is warmed, after its settings (the compiler's schemaVersion) set the zone served.
+    get timeZone() {
+      return config.timeZone;
+    },
+    log: (m) => console.log(`[revcycle] ${m}`),
+    // A replaced file's orchestrator (its DuckDB instance, which keeps the replaced file on disk) and model go
+    // once a query started on it would have timed out. Cube's caches have no delete of their own: their LRU's.
+    release: (identity) => {
+      core().orchestratorStorage?.storage?.delete?.(`warehouse-${identity}`);
+      core().compilerCache?.delete?.(`warehouse-${identity}`);
+    },
+    releaseAfterMs: (config.security.limits.queryTimeoutSeconds + 5) * 1000,
+  });
+}
+
+interface ServerParts {
+  driver: Driver;
+  source: ReturnType<typeof modelSourceOptions>;
+  warmup: Warmup;
+  principal: (token: string) => Promise<Principal>;
+  catalogs: Catalogs;
+  lane: HeavyLane;
+}
+
+/** The options of Cube's server: model source, driver, orchestrator and app ids per file, auth, policy, refresh. */
+function cubeServerOptions(config: Config, { driver, source, warmup, principal, catalogs, lane }: ServerParts) {
+  const { CubejsHandlerError } = cubeErrors();
+  const limits = config.security.limits;
+  return {
     apiSecret: config.apiSecret,
     devServer: false,
     // Cube installs cors() before every route; without this it answers Access-Control-Allow-Origin: *.
@@ -287,8 +319,8 @@ export function createCube(config: Config): CubeHandle {
       if (config.logLevel === 'trace' || /error/i.test(msg)) console.log(`[cube] ${msg}`, JSON.stringify(params).slice(0, 2000));
     },
     schemaVersion: source.schemaVersion,
-    repositoryFactory,
-    driverFactory: () => withHeavyLane(driver.create()), // DuckDB or PostgreSQL (driver.ts)
+    repositoryFactory: buildKeyedRepository(source, driver.dbType),
+    driverFactory: () => lane.withHeavyLane(driver.create()), // DuckDB or PostgreSQL (driver.ts)
     contextToOrchestratorId:
       driver.dbType === 'postgres'
         ? async () => `warehouse-${await driver.identity()}`
@@ -313,7 +345,7 @@ export function createCube(config: Config): CubeHandle {
     contextToApiScopes: async (p: Principal) => p.scopes ?? [...API_SCOPES],
     queryRewrite: async (query: CubeQuery, context: { securityContext: Principal; requestId?: string }) => {
       try {
-        return authorizeQuery(context.securityContext, query, await catalogFor(context));
+        return authorizeQuery(context.securityContext, query, await catalogs.catalogFor(context));
       } catch (e) {
         throw asCubeError(e);
       }
@@ -338,17 +370,23 @@ export function createCube(config: Config): CubeHandle {
         },
       },
     },
-  });
-  const core = server.core;
-  // A restart (and each new warehouse file's model) reuses Cube's YAML transpilation of unchanged model files.
-  persistYamlTranspilation(core, path.join(config.stateDir, 'cube-yaml-cache.json'), () => readModelFiles(config.modelDir));
-  // The server's close releases Cube's connections; the warehouse driver's own (identity) connection goes with them.
+  };
+}
+
+/** The server's close releases Cube's connections; the warehouse driver's own (identity) connection goes with them. */
+function releaseDriverWithCore(core: any, driver: Driver) {
   const releaseConnections = core.releaseConnections?.bind(core);
   core.releaseConnections = async () => {
     await releaseConnections?.();
     await driver.close();
   };
-  // Cube only enforces auth when NODE_ENV=production; revcycle enforces it always.
+}
+
+/**
+ * Each API gateway Cube creates is guarded (guardGateway); Cube only enforces auth when NODE_ENV=production,
+ * revcycle enforces it always. Returns the latest gateway (the readiness probe queries through it).
+ */
+function guardGateways(core: any, config: Config, catalogs: Catalogs, lane: HeavyLane): () => any {
   let gateway: any;
   const createGateway = core.createApiGatewayInstance.bind(core);
   core.createApiGatewayInstance = (
@@ -358,77 +396,91 @@ export function createCube(config: Config): CubeHandle {
     logger: unknown,
     options: object,
   ) => {
-    const gw = createGateway(secret, compilerApi, orchestratorApi, logger, { ...options, enforceSecurityChecks: true });
-    gateway = gw;
-    // Every data route (REST, GraphQL, /sql, /dry-run, /subscribe, compareDateRange) normalizes its query here,
-    // before any SQL: every name is checked against the compiled model and the grammar (security/query-guard.ts)
-    // before Cube looks it up, and a bad query is the caller's 400 with the reason. A model that does not compile,
-    // or an error Cube's own validation does not expect, is the server's fault and stays a 5xx.
-    const normalize = gw.getNormalizedQueries.bind(gw);
-    gw.getNormalizedQueries = async (
-      input: unknown,
-      context: { refusedStatus?: number; requestId?: string },
-      ...rest: unknown[]
-    ) => {
-      try {
-        const problem = queryProblem(input, config.security.maxQueryLimit, await catalogFor(context));
-        if (problem) throw new UserError(`Invalid query: ${problem}`);
-        const normalized = await normalize(input, context, ...rest);
-        for (const q of normalized[1] ?? []) {
-          const rows = heavyRowProblem(q, limits);
-          if (rows) throw new UserError(`Invalid query: ${rows}`);
-        }
-        return normalized;
-      } catch (e) {
-        if (e instanceof CubejsHandlerError || (e as { type?: string })?.type === 'UserError')
-          context.refusedStatus ??= e instanceof CubejsHandlerError ? (e as { status: number }).status : 400;
-        throw e;
-      }
-    };
-    // The caller sees a stable message and no internals; a fault is logged with its request id
-    // (security/request-errors.ts). Cube's "Continue wait" (a long query, poll again) is Cube's own.
-    const cubeHandleError = gw.handleError.bind(gw);
-    gw.handleError = (args: {
-      e: any;
-      context?: { requestId?: string; refusedStatus?: number };
-      res: (message: object, opts: { status: number }) => unknown;
-    }) => {
-      if (args.e?.error === 'Continue wait') return cubeHandleError(args);
-      const out = publicQueryError(args.e);
-      const requestId = args.context?.requestId;
-      if (out.fault) logFault(requestId, args.e?.error ?? args.e);
-      if (args.context && out.status < 500) args.context.refusedStatus ??= out.status;
-      return args.res(out.status >= 500 ? { error: `${out.error} (request id ${requestId})`, requestId } : { error: out.error }, {
-        status: out.status,
-      });
-    };
-    // The SQL of a heavy query goes to the heavy lane (withHeavyLane above).
-    const sqlQueries = gw.getSqlQueriesInternal.bind(gw);
-    gw.getSqlQueriesInternal = async (context: unknown, normalized: object[]) => {
-      const result = await sqlQueries(context, normalized);
-      normalized.forEach((q, i) => {
-        if (isHeavyQuery(q, limits)) markHeavy(result[i]?.sql?.[0]);
-      });
-      return result;
-    };
-    // The token is read from the Authorization header exactly as revcycle's /api routes read it (auth.ts):
-    // "Bearer <token>" or the token alone; Cube's own reading also took "Token X", "Basic X" and X-Cube-Authorization.
-    gw.extractAuthorizationHeaderWithSchema = (req: { headers?: Record<string, unknown> }) =>
-      bearerToken(typeof req.headers?.authorization === 'string' ? req.headers.authorization : undefined);
-    // /meta lists only what the principal may query (views it cannot be scoped on, personal members hidden).
-    const visible = gw.filterVisibleItemsInMeta.bind(gw);
-    gw.filterVisibleItemsInMeta = (context: { securityContext: Principal }, cubes: { config: MetaCube }[]) =>
-      filterMeta(
-        context.securityContext,
-        visible(context, cubes).map((c: { config: MetaCube }) => c.config),
-        catalogOf(cubes),
-      ).map((config) => ({ config }));
-    return gw;
+    gateway = guardGateway(
+      createGateway(secret, compilerApi, orchestratorApi, logger, { ...options, enforceSecurityChecks: true }),
+      config,
+      catalogs,
+      lane,
+    );
+    return gateway;
   };
+  return () => gateway;
+}
 
-  const runningQueries = new RunningQueries();
-  const rateLimiter = new RateLimiter(limits.ratePerMinute);
-  const systemContext = () => ({ securityContext: {}, requestId: `readyz-${Date.now()}` });
+/** One gateway's guards: query checks before any SQL, errors without internals, the heavy lane, tokens, /meta. */
+function guardGateway(gw: any, config: Config, { catalogFor, catalogOf }: Catalogs, lane: HeavyLane) {
+  const { CubejsHandlerError, UserError } = cubeErrors();
+  const limits = config.security.limits;
+  // Every data route (REST, GraphQL, /sql, /dry-run, /subscribe, compareDateRange) normalizes its query here,
+  // before any SQL: every name is checked against the compiled model and the grammar (security/query-guard.ts)
+  // before Cube looks it up, and a bad query is the caller's 400 with the reason. A model that does not compile,
+  // or an error Cube's own validation does not expect, is the server's fault and stays a 5xx.
+  const normalize = gw.getNormalizedQueries.bind(gw);
+  gw.getNormalizedQueries = async (
+    input: unknown,
+    context: { refusedStatus?: number; requestId?: string },
+    ...rest: unknown[]
+  ) => {
+    try {
+      const problem = queryProblem(input, config.security.maxQueryLimit, await catalogFor(context));
+      if (problem) throw new UserError(`Invalid query: ${problem}`);
+      const normalized = await normalize(input, context, ...rest);
+      for (const q of normalized[1] ?? []) {
+        const rows = heavyRowProblem(q, limits);
+        if (rows) throw new UserError(`Invalid query: ${rows}`);
+      }
+      return normalized;
+    } catch (e) {
+      if (e instanceof CubejsHandlerError || (e as { type?: string })?.type === 'UserError')
+        context.refusedStatus ??= e instanceof CubejsHandlerError ? (e as { status: number }).status : 400;
+      throw e;
+    }
+  };
+  // The caller sees a stable message and no internals; a fault is logged with its request id
+  // (security/request-errors.ts). Cube's "Continue wait" (a long query, poll again) is Cube's own.
+  const cubeHandleError = gw.handleError.bind(gw);
+  gw.handleError = (args: {
+    e: any;
+    context?: { requestId?: string; refusedStatus?: number };
+    res: (message: object, opts: { status: number }) => unknown;
+  }) => {
+    if (args.e?.error === 'Continue wait') return cubeHandleError(args);
+    const out = publicQueryError(args.e);
+    const requestId = args.context?.requestId;
+    if (out.fault) logFault(requestId, args.e?.error ?? args.e);
+    if (args.context && out.status < 500) args.context.refusedStatus ??= out.status;
+    return args.res(out.status >= 500 ? { error: `${out.error} (request id ${requestId})`, requestId } : { error: out.error }, {
+      status: out.status,
+    });
+  };
+  // The SQL of a heavy query goes to the heavy lane (heavyQueryLane).
+  const sqlQueries = gw.getSqlQueriesInternal.bind(gw);
+  gw.getSqlQueriesInternal = async (context: unknown, normalized: object[]) => {
+    const result = await sqlQueries(context, normalized);
+    normalized.forEach((q, i) => {
+      if (isHeavyQuery(q, limits)) lane.markHeavy(result[i]?.sql?.[0]);
+    });
+    return result;
+  };
+  // The token is read from the Authorization header exactly as revcycle's /api routes read it (auth.ts):
+  // "Bearer <token>" or the token alone; Cube's own reading also took "Token X", "Basic X" and X-Cube-Authorization.
+  gw.extractAuthorizationHeaderWithSchema = (req: { headers?: Record<string, unknown> }) =>
+    bearerToken(typeof req.headers?.authorization === 'string' ? req.headers.authorization : undefined);
+  // /meta lists only what the principal may query (views it cannot be scoped on, personal members hidden).
+  const visible = gw.filterVisibleItemsInMeta.bind(gw);
+  gw.filterVisibleItemsInMeta = (context: { securityContext: Principal }, cubes: { config: MetaCube }[]) =>
+    filterMeta(
+      context.securityContext,
+      visible(context, cubes).map((c: { config: MetaCube }) => c.config),
+      catalogOf(cubes),
+    ).map((config) => ({ config }));
+  return gw;
+}
+
+const systemContext = () => ({ securityContext: {}, requestId: `readyz-${Date.now()}` });
+
+/** What /readyz checks: the model compiles, the driver connects with the configured settings, a real query answers. */
+function readinessProbe(core: any, config: Config, driver: Driver, catalogs: Catalogs, gateway: () => any) {
   // What Object.prototype holds at start: a request that changed it (prototype pollution) makes the process unready.
   const prototypeNames = Object.getOwnPropertyNames(Object.prototype).sort().join(',');
   let readyzCount = 0;
@@ -439,20 +491,20 @@ export function createCube(config: Config): CubeHandle {
    */
   const realQuery = async () => {
     const ctx = { securityContext: { role: 'executive', sub: 'readyz' }, requestId: `readyz-${Date.now()}-${readyzCount}` };
-    const catalog = await catalogFor(ctx);
+    const catalog = await catalogs.catalogFor(ctx);
     const views = [...catalog.values()].sort((a, b) => Number(b.reference) - Number(a.reference));
     const dimension = views
       .flatMap((v) => [...v.info.entries()].filter(([, i]) => i.kind === 'dimension' && i.type === 'string'))
       .map(([name]) => name)[0];
     if (!dimension) return; // a model without a text dimension: nothing cheap to ask
-    if (!gateway) throw new Error('the API gateway has not started');
+    if (!gateway()) throw new Error('the API gateway has not started');
     const query = {
       dimensions: [dimension],
       filters: [{ member: dimension, operator: 'notEquals', values: [`readyz-${Date.now()}-${readyzCount++}`] }],
       limit: 1,
     };
     await new Promise<void>((resolve, reject) => {
-      gateway
+      gateway()
         .load({
           query,
           context: ctx,
@@ -471,6 +523,58 @@ export function createCube(config: Config): CubeHandle {
     const row = (await driver.query(DUCKDB_SETTINGS_QUERY, []))[0] as Record<string, unknown>;
     return { ...row, threads: Number(row.threads) }; // the driver answers text
   };
+  const checkReady = async () => {
+    const ctx = systemContext();
+    const compilerApi = await core.getCompilerApi(ctx);
+    await compilerApi.metaConfig(ctx, { requestId: ctx.requestId });
+    if (driver.dbType === 'duckdb' && !existsSync(config.warehousePath))
+      throw new Error(`No warehouse at ${config.warehousePath}: run npm run build:warehouse`);
+    const orchestrator = await core.getOrchestratorApi(ctx);
+    await orchestrator.testDriverConnection(orchestrator.driverFactory, 'internal', 'default');
+    if (driver.dbType === 'duckdb') {
+      const mismatch = duckDbSettingsMismatch(config.serverDuckdb, await duckDbSettings());
+      if (mismatch) throw new Error(mismatch);
+    }
+    if (Object.getOwnPropertyNames(Object.prototype).sort().join(',') !== prototypeNames)
+      throw new Error('Object.prototype was changed by a request: restart the process');
+    await realQuery();
+  };
+  return { checkReady, duckDbSettings };
+}
+
+export function createCube(config: Config): CubeHandle {
+  const runtime = prepareCubeRuntime();
+  setCubeEnvironment(config);
+  const driver = warehouseDriver(config, duckDbInitSql(config.serverDuckdb));
+  // DuckDB creates its spill directory's last level only; a query or rollup build that spills needs the rest.
+  if (driver.dbType === 'duckdb') mkdirSync(config.serverDuckdb.tempDirectory, { recursive: true });
+  process.env.CUBEJS_DB_TYPE = driver.dbType;
+  const zone = followWarehouseZone(config);
+  const { CubejsServer } = require('@cubejs-backend/server');
+  const authenticator = createAuthenticator(config.apiSecret, config.security);
+  const principal = async (token: string) => {
+    const { claims, own } = await authenticator.verify(token);
+    return principalFromClaims(claims, own ? OWN_CLAIMS : config.security.claims);
+  };
+  const coreOf = () => server.core;
+  // On DuckDB a context names the file it reads (the warm-up's) or reads the served one (pre-aggregations.ts).
+  const identityOf = (context?: { warehouseIdentity?: string }) =>
+    driver.dbType === 'postgres' ? driver.identity() : Promise.resolve(context?.warehouseIdentity ?? warmup.served());
+  // the model with the warehouse's fiscal year, and its zone served (model-files.ts)
+  const source = modelSourceOptions(config, (): CubeCore => server.core, identityOf, zone.serve);
+  const catalogs = policyCatalogs(coreOf);
+  const lane = heavyQueryLane(config.security.limits, driver.dbType);
+  const warmup = servedFileWarmup(config, driver.dbType, coreOf);
+  const server = new CubejsServer(cubeServerOptions(config, { driver, source, warmup, principal, catalogs, lane }));
+  const core = server.core;
+  // A restart (and each new warehouse file's model) reuses Cube's YAML transpilation of unchanged model files.
+  persistYamlTranspilation(core, path.join(config.stateDir, 'cube-yaml-cache.json'), () => readModelFiles(config.modelDir));
+  releaseDriverWithCore(core, driver);
+  const gateway = guardGateways(core, config, catalogs, lane);
+  const limits = config.security.limits;
+  const runningQueries = new RunningQueries();
+  const rateLimiter = new RateLimiter(limits.ratePerMinute);
+  const { checkReady, duckDbSettings } = readinessProbe(core, config, driver, catalogs, gateway);
 
   return {
     runtime,
@@ -483,7 +587,8 @@ export function createCube(config: Config): CubeHandle {
       const ctx = { ...systemContext(), requestId: `time-${Date.now()}` };
       if (driver.dbType === 'duckdb') Object.assign(ctx, { warehouseIdentity: fileIdentity(config.warehousePath) });
       await source.warehouseSettings(ctx);
-      if (zoneMismatch) throw zoneMismatch;
+      const mismatch = zone.mismatch();
+      if (mismatch) throw mismatch;
       return config.timeZone;
     },
     async listen(extend) {
@@ -510,22 +615,7 @@ export function createCube(config: Config): CubeHandle {
         connectionsCheckingInterval: 1000,
       });
     },
-    async checkReady() {
-      const ctx = systemContext();
-      const compilerApi = await core.getCompilerApi(ctx);
-      await compilerApi.metaConfig(ctx, { requestId: ctx.requestId });
-      if (driver.dbType === 'duckdb' && !existsSync(config.warehousePath))
-        throw new Error(`No warehouse at ${config.warehousePath}: run npm run build:warehouse`);
-      const orchestrator = await core.getOrchestratorApi(ctx);
-      await orchestrator.testDriverConnection(orchestrator.driverFactory, 'internal', 'default');
-      if (driver.dbType === 'duckdb') {
-        const mismatch = duckDbSettingsMismatch(config.serverDuckdb, await duckDbSettings());
-        if (mismatch) throw new Error(mismatch);
-      }
-      if (Object.getOwnPropertyNames(Object.prototype).sort().join(',') !== prototypeNames)
-        throw new Error('Object.prototype was changed by a request: restart the process');
-      await realQuery();
-    },
+    checkReady,
     duckDbSettings,
     async close() {
       await server.close?.();

@@ -140,21 +140,24 @@ function solveMix(
   return { mix: normaliseMix(ordered), applied: true, feasible: true, note: null };
 }
 
-export function reversePlan(input: PlanInput, options: ValidateOptions = {}): PlanResult {
-  const v = validatePlanInput(input, options);
-  if (!v.ok) throw new PlanInputError(v.errors);
-  const p = v.value;
+type Phasing = Pick<PlanResult['assumptions'], 'cumulativeVelocityDays' | 'offsetMonths'>;
 
+/** Phasing: cumulative velocity of each stage up to won, and its offset in months (rounded at DAYS_PER_MONTH). */
+function phasing(velocityDays: PlanInput['velocityDays']): Phasing {
   const cumulativeVelocityDays = {} as Record<FunnelStage, number>;
   const offsetMonths = {} as Record<FunnelStage, number>;
   let cum = 0;
   for (let i = FUNNEL_STAGES.length - 1; i >= 0; i--) {
     const stage = FUNNEL_STAGES[i]!;
-    if (i < STAGE_LINKS.length) cum += p.velocityDays[STAGE_LINKS[i]!];
+    if (i < STAGE_LINKS.length) cum += velocityDays[STAGE_LINKS[i]!];
     cumulativeVelocityDays[stage] = cum;
     offsetMonths[stage] = Math.round(cum / DAYS_PER_MONTH);
   }
+  return { cumulativeVelocityDays, offsetMonths };
+}
 
+/** The LTV bound: what it leaves for program spend, each channel's CAC held against it, and the mix solved within it. */
+function ltvBound(p: PlanInput) {
   const allowableFullyLoaded = allowableCac(p.ltv, p.ltvCacTarget);
   const teamCostPerCustomer = p.teamCostPerCustomer ?? 0;
   const allowable = Math.max(0, allowableFullyLoaded - teamCostPerCustomer);
@@ -171,14 +174,16 @@ export function reversePlan(input: PlanInput, options: ValidateOptions = {}): Pl
   });
   const mode: LtvBoundMode = p.ltvBoundMode ?? 'exclude';
   const solve = p.solveWithinLtvBound ?? false;
-  const inputMix = normaliseMix(p.channelMix);
-  const solved = solveMix(inputMix, checks, allowable, solve, mode);
-  const mix = solved.mix;
+  const solved = solveMix(normaliseMix(p.channelMix), checks, allowable, solve, mode);
+  return { allowableFullyLoaded, teamCostPerCustomer, allowable, checks, mode, solve, solved };
+}
 
+/** Each target month's new-business target and recurring forecast, in month order. */
+function newBusinessTargets(p: PlanInput): TargetLine[] {
   const months = [...p.fiscalMonths].sort((a, b) => a.month.localeCompare(b.month));
   const renewalRate = p.renewalRate ?? 0;
   const expansionPerMonth = p.expansionPerMonth ?? 0;
-  const targets: TargetLine[] = months.map((m) => {
+  return months.map((m) => {
     const renewalsDue = m.renewalsDue ?? 0;
     const expectedRenewals = renewalsDue * renewalRate;
     const recurringForecast = expectedRenewals + expansionPerMonth;
@@ -197,6 +202,11 @@ export function reversePlan(input: PlanInput, options: ValidateOptions = {}): Pl
       source: given === undefined ? 'revenue_minus_recurring' : 'new_revenue_target',
     };
   });
+}
+
+/** Per target month: wins back through the cohort conversions to leads, phased; the leads split over the mix. */
+function requirementsOf(p: PlanInput, targets: TargetLine[], phase: Phasing, mix: Record<string, number>) {
+  const { cumulativeVelocityDays, offsetMonths } = phase;
   const requirements: StageRequirement[] = [];
   const channels: ChannelRequirement[] = [];
   for (const { month, newBusinessTarget } of targets) {
@@ -232,8 +242,12 @@ export function reversePlan(input: PlanInput, options: ValidateOptions = {}): Pl
       });
     }
   }
+  return { requirements, channels };
+}
 
-  const actualOf = new Map((p.actuals ?? []).map((a) => [`${a.month}|${a.stage}`, a.value]));
+/** The requirements summed per needed month and stage, set against the actuals (gap, attainment). */
+function stageSchedule(requirements: StageRequirement[], actuals: PlanInput['actuals']): ScheduleRow[] {
+  const actualOf = new Map((actuals ?? []).map((a) => [`${a.month}|${a.stage}`, a.value]));
   const scheduleMap = new Map<string, { month: string; stage: FunnelStage; required: number }>();
   for (const r of requirements) {
     const key = `${r.neededByMonth}|${r.stage}`;
@@ -241,12 +255,12 @@ export function reversePlan(input: PlanInput, options: ValidateOptions = {}): Pl
     row.required += r.required;
     scheduleMap.set(key, row);
   }
-  for (const a of p.actuals ?? []) {
+  for (const a of actuals ?? []) {
     const key = `${a.month}|${a.stage}`;
     if (!scheduleMap.has(key)) scheduleMap.set(key, { month: a.month, stage: a.stage, required: 0 });
   }
   const stageOrder = (s: FunnelStage) => FUNNEL_STAGES.indexOf(s);
-  const schedule: ScheduleRow[] = [...scheduleMap.entries()]
+  return [...scheduleMap.entries()]
     .map(([key, r]) => {
       const actual = actualOf.get(key);
       return {
@@ -260,7 +274,10 @@ export function reversePlan(input: PlanInput, options: ValidateOptions = {}): Pl
       };
     })
     .sort((a, b) => a.month.localeCompare(b.month) || stageOrder(a.stage) - stageOrder(b.stage));
+}
 
+/** Leads and budget per needed month and channel, in the mix's channel order. */
+function channelSchedule(channels: ChannelRequirement[], mix: Record<string, number>): ChannelScheduleRow[] {
   const channelScheduleMap = new Map<string, ChannelScheduleRow>();
   for (const c of channels) {
     const key = `${c.neededByMonth}|${c.channel}`;
@@ -277,10 +294,17 @@ export function reversePlan(input: PlanInput, options: ValidateOptions = {}): Pl
     channelScheduleMap.set(key, row);
   }
   const channelOrder = Object.keys(mix);
-  const channelSchedule = [...channelScheduleMap.values()].sort(
+  return [...channelScheduleMap.values()].sort(
     (a, b) => a.month.localeCompare(b.month) || channelOrder.indexOf(a.channel) - channelOrder.indexOf(b.channel),
   );
+}
 
+/** The horizon's totals: targets, each stage's requirement, leads and budget per channel. */
+function planTotals(
+  targets: TargetLine[],
+  requirements: StageRequirement[],
+  channels: ChannelRequirement[],
+): PlanResult['totals'] {
   const byStage = {} as Record<FunnelStage, { required: number; requiredDisplay: number }>;
   for (const stage of FUNNEL_STAGES) {
     const required = requirements.filter((r) => r.stage === stage).reduce((s, r) => s + r.required, 0);
@@ -292,16 +316,35 @@ export function reversePlan(input: PlanInput, options: ValidateOptions = {}): Pl
     leadsByChannel[c.channel] = (leadsByChannel[c.channel] ?? 0) + c.leads;
     budgetByChannel[c.channel] = (budgetByChannel[c.channel] ?? 0) + c.budget;
   }
+  return {
+    revenueTarget: targets.reduce((s, t) => s + t.revenueTarget, 0),
+    recurringForecast: targets.reduce((s, t) => s + t.recurringForecast, 0),
+    newBusinessTarget: targets.reduce((s, t) => s + t.newBusinessTarget, 0),
+    recurringPlan: targets.reduce((s, t) => s + t.recurringPlan, 0),
+    byStage,
+    leadsByChannel,
+    budgetByChannel,
+    budget: Object.values(budgetByChannel).reduce((s, v) => s + v, 0),
+  };
+}
 
+export function reversePlan(input: PlanInput, options: ValidateOptions = {}): PlanResult {
+  const v = validatePlanInput(input, options);
+  if (!v.ok) throw new PlanInputError(v.errors);
+  const p = v.value;
+  const phase = phasing(p.velocityDays);
+  const bound = ltvBound(p);
+  const mix = bound.solved.mix;
+  const targets = newBusinessTargets(p);
+  const { requirements, channels } = requirementsOf(p, targets, phase, mix);
   return {
     assumptions: {
       averageDealSize: p.averageDealSize,
-      renewalRate,
-      expansionPerMonth,
+      renewalRate: p.renewalRate ?? 0,
+      expansionPerMonth: p.expansionPerMonth ?? 0,
       conversionRates: { ...p.conversionRates },
       velocityDays: { ...p.velocityDays },
-      cumulativeVelocityDays,
-      offsetMonths,
+      ...phase,
       daysPerMonth: DAYS_PER_MONTH,
       channelMixInput: { ...p.channelMix },
       channelMix: { ...mix },
@@ -309,32 +352,23 @@ export function reversePlan(input: PlanInput, options: ValidateOptions = {}): Pl
     },
     targets,
     requirements,
-    schedule,
+    schedule: stageSchedule(requirements, p.actuals),
     channels,
-    channelSchedule,
+    channelSchedule: channelSchedule(channels, mix),
     ltvBound: {
       ltv: p.ltv,
       ltvCacTarget: p.ltvCacTarget,
-      allowableCac: allowableFullyLoaded,
-      teamCostPerCustomer,
-      allowableProgramCac: allowable,
-      channels: checks,
-      flagged: checks.filter((c) => c.withinBound === false).map((c) => c.channel),
-      solveWithinLtvBound: solve,
-      mode,
-      applied: solved.applied,
-      feasible: solved.feasible,
-      note: solved.note,
+      allowableCac: bound.allowableFullyLoaded,
+      teamCostPerCustomer: bound.teamCostPerCustomer,
+      allowableProgramCac: bound.allowable,
+      channels: bound.checks,
+      flagged: bound.checks.filter((c) => c.withinBound === false).map((c) => c.channel),
+      solveWithinLtvBound: bound.solve,
+      mode: bound.mode,
+      applied: bound.solved.applied,
+      feasible: bound.solved.feasible,
+      note: bound.solved.note,
     },
-    totals: {
-      revenueTarget: months.reduce((s, m) => s + m.revenueTarget, 0),
-      recurringForecast: targets.reduce((s, t) => s + t.recurringForecast, 0),
-      newBusinessTarget: targets.reduce((s, t) => s + t.newBusinessTarget, 0),
-      recurringPlan: targets.reduce((s, t) => s + t.recurringPlan, 0),
-      byStage,
-      leadsByChannel,
-      budgetByChannel,
-      budget: Object.values(budgetByChannel).reduce((s, v) => s + v, 0),
-    },
+    totals: planTotals(targets, requirements, channels),
   };
 }
