@@ -1,5 +1,5 @@
 /*
- * Issue 13's figures in a real browser, in both languages, checked against
+ * The board's, plan's and review's figures (definitions 11 and 12) in a real browser, in both languages, checked against
  * the API (Cube REST and POST /api/plan) on the bundled data:
  * - board: the fiscal year's attainment reads "x% of target" / 目標比 x%,
  *   from the deals and targets views; the forecast is an attainment with a
@@ -73,7 +73,7 @@ async function percentages(page: Page): Promise<{ token: string; signed: boolean
   return out;
 }
 
-describe('figures that read right (issue 13), board, plan and review in both languages', () => {
+describe('figures that read right (definitions 11, 12), board, plan and review in both languages', () => {
   for (const locale of LOCALES) {
     it(`board (${locale}): the year's attainment and forecast read as a share of target`, async () => {
       const [won] = await rows({

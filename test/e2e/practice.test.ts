@@ -1,5 +1,6 @@
 /*
- * The practice pages (issue 14) in a real browser (Debian's Chromium) against
+ * The practice pages (/definitions, the content map, a lead's journey, PDCA
+ * actions: docs/metrics.md, definitions 15 and 16) in a real browser (Debian's Chromium) against
  * the real server over a warehouse built from the bundled seeds:
  *
  * - /definitions in Japanese and English: the path shares, each stage's

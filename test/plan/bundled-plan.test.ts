@@ -3,8 +3,8 @@
  * figures computed independently from the raw CSVs (DuckDB reading the seed
  * files, no warehouse model involved):
  * - the FY2026 plan asks for a number of leads within 0.5–2× FY2025's actual
- *   leads (issue 13: it used to ask 4× by planning recurring revenue as new
- *   wins);
+ *   leads (a plan that counted recurring revenue as new wins asked about 4×;
+ *   definition 11 plans new business only);
  * - the plan starts from the new_revenue targets (definition 11);
  * - no conversion in the KPI tree is above 100 %, in any period or column
  *   (definition 12), and the funnel branch counts new deals only.

@@ -1,5 +1,6 @@
 /*
- * The practice views (issue 14) against figures worked out by hand on
+ * The practice views (docs/metrics.md: stage_definitions, stage_definition_changes,
+ * handoff_quality, content_map) against figures worked out by hand on
  * test/fixtures/seeds-semantic (its header in fixture.test.ts lists the
  * leads; times JST, as_of 2025-10-15; the bundled stage definitions):
  *
