@@ -122,3 +122,21 @@ describe('import direction', () => {
     expect(circles).toEqual([]);
   });
 });
+
+describe('the map matches the rooms', () => {
+  it("README's folder tree and docs/architecture.md name every folder of server/ and every mart logic folder", async () => {
+    const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8');
+    const architecture = await readFile(path.join(ROOT, 'docs/architecture.md'), 'utf8');
+    const folders = async (dir: string) =>
+      (await readdir(path.join(ROOT, dir), { withFileTypes: true }))
+        .filter((e) => e.isDirectory())
+        .map((e) => `${dir}/${e.name}/`);
+    const rooms = [...(await folders('server')), ...(await folders('model/warehouse/marts'))];
+    expect(rooms.length).toBeGreaterThan(10);
+    const short = (room: string) => room.replace('model/warehouse/', '');
+    expect(rooms.filter((room) => !readme.includes(room) && !readme.includes(short(room)))).toEqual([]);
+    expect(rooms.filter((room) => !architecture.includes(room) && !architecture.includes(room.split('/').at(-2)! + '/'))).toEqual(
+      [],
+    );
+  });
+});
