@@ -80,6 +80,13 @@ const day = (d: string) => {
   return `timestamp '${d} 00:00:00'`;
 };
 
+/** Each lead of `state` with each stage it had not reached by the cutoff `params.<cutoff>` (the stages still ahead). */
+const stagesAhead = (state: string, cutoff: string) => `from ${state}
+    cross join stages
+    cross join params
+    left join reach on reach.lead_id = ${state}.lead_id and reach.stage = stages.stage
+    where reach.reached_at is null or reach.reached_at >= params.${cutoff}`;
+
 export function componentsSql(w: ComponentWindow): string {
   return `
 with settings as (
@@ -204,11 +211,7 @@ stage_then as (
         stages.stage,
         count(*) as cases,
         count(*) filter (where reach.reached_at < params.analog_end_at) as reached
-    from state_then
-    cross join stages
-    cross join params
-    left join reach on reach.lead_id = state_then.lead_id and reach.stage = stages.stage
-    where reach.reached_at is null or reach.reached_at >= params.analog_cutoff_at
+    ${stagesAhead('state_then', 'analog_cutoff_at')}
     group by all
 ),
 
@@ -226,11 +229,7 @@ stage_rates as (
 
 stage_now as (
     select state_now.state, state_now.band, stages.stage, count(*) as cases
-    from state_now
-    cross join stages
-    cross join params
-    left join reach on reach.lead_id = state_now.lead_id and reach.stage = stages.stage
-    where reach.reached_at is null or reach.reached_at >= params.cutoff_at
+    ${stagesAhead('state_now', 'cutoff_at')}
     group by all
 ),
 

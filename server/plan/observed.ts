@@ -104,61 +104,36 @@ export function observedPlan(
   const renewalsDue: Record<string, number> = {};
   const knownChannels = new Set<string>();
   const input: ObservedPlan['input'] = { conversionRates, velocityDays, channelMix, channelCpl };
+  // Inputs that are one number, and inputs that are one number per channel or month (marts.plan_inputs' `input`).
+  const scalar: Record<string, keyof typeof input> = {
+    average_deal_size: 'averageDealSize',
+    ltv: 'ltv',
+    ltv_cac_target: 'ltvCacTarget',
+    team_cost_per_customer: 'teamCostPerCustomer',
+    renewal_rate: 'renewalRate',
+    expansion_per_month: 'expansionPerMonth',
+  };
+  const keyed: Record<string, Record<string, number>> = {
+    channel_mix: channelMix,
+    channel_cpl: channelCpl,
+    revenue_target: revenueTargets,
+    new_revenue_target: newRevenueTargets,
+    renewals_due: renewalsDue,
+  };
   for (const r of inputRows) {
     const key = r.key ?? '';
-    switch (r.input) {
-      case 'conversion_rate':
-        if (r.value !== null && isLink(key)) conversionRates[key] = r.value;
-        break;
-      case 'velocity_days':
-        if (r.value !== null && isLink(key)) velocityDays[key] = r.value;
-        break;
-      case 'channel_mix':
-        if (r.value !== null) channelMix[key] = r.value;
-        knownChannels.add(key);
-        break;
-      case 'channel_cpl':
-        if (r.value !== null) channelCpl[key] = r.value;
-        knownChannels.add(key);
-        break;
-      case 'channel_cac': {
-        const model = r.model ?? DEFAULT_ATTRIBUTION_MODEL;
-        const cac = r.is_unbounded ? UNBOUNDED_CAC : r.value;
-        if (cac !== null) (cacByModel[model] ??= {})[key] = cac;
-        knownChannels.add(key);
-        break;
-      }
-      case 'average_deal_size':
-        if (r.value !== null) input.averageDealSize = r.value;
-        break;
-      case 'ltv':
-        if (r.value !== null) input.ltv = r.value;
-        break;
-      case 'ltv_cac_target':
-        if (r.value !== null) input.ltvCacTarget = r.value;
-        break;
-      case 'team_cost_per_customer':
-        if (r.value !== null) input.teamCostPerCustomer = r.value;
-        break;
-      case 'revenue_target':
-        if (r.value !== null) revenueTargets[key] = r.value;
-        break;
-      case 'new_revenue_target':
-        if (r.value !== null) newRevenueTargets[key] = r.value;
-        break;
-      case 'renewals_due':
-        if (r.value !== null) renewalsDue[key] = r.value;
-        break;
-      case 'renewal_rate':
-        if (r.value !== null) input.renewalRate = r.value;
-        break;
-      case 'expansion_per_month':
-        if (r.value !== null) input.expansionPerMonth = r.value;
-        break;
-      case 'known_channel':
-        knownChannels.add(key);
-        break;
+    if (r.input === 'channel_mix' || r.input === 'channel_cpl' || r.input === 'channel_cac' || r.input === 'known_channel')
+      knownChannels.add(key);
+    if (r.input === 'channel_cac') {
+      const model = r.model ?? DEFAULT_ATTRIBUTION_MODEL;
+      const cac = r.is_unbounded ? UNBOUNDED_CAC : r.value;
+      if (cac !== null) (cacByModel[model] ??= {})[key] = cac;
     }
+    if (r.value === null) continue;
+    if (Object.hasOwn(scalar, r.input)) (input as Record<string, unknown>)[scalar[r.input]!] = r.value;
+    else if (Object.hasOwn(keyed, r.input)) keyed[r.input]![key] = r.value;
+    else if ((r.input === 'conversion_rate' || r.input === 'velocity_days') && isLink(key))
+      (r.input === 'conversion_rate' ? conversionRates : velocityDays)[key] = r.value;
   }
   input.fiscalMonths = Object.entries(revenueTargets)
     .sort(([a], [b]) => a.localeCompare(b))

@@ -434,13 +434,7 @@ export interface KpiTree {
   weakestLink: Record<Comparison, GapEffect | null>;
 }
 
-interface NodeSpec {
-  key: string;
-  parent: string | null;
-  label: string;
-  labelJa: string;
-  unit: NodeUnit;
-  formula: string | null;
+interface NodeSpec extends Pick<KpiNode, 'key' | 'parent' | 'label' | 'labelJa' | 'unit' | 'formula'> {
   note?: string;
   noteJa?: string;
   value: (v: FunnelValues) => number | null;
