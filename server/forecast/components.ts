@@ -80,6 +80,16 @@ const day = (d: string) => {
   return `timestamp '${d} 00:00:00'`;
 };
 
+/** Each lead's state (to_stage of its latest transition) and age band before the cutoff `params.<cutoff>`. */
+const leadStateAt = (cutoff: string) => `select
+        transitions.lead_id,
+        arg_max(transitions.to_stage, transitions.transitioned_at) as state,
+        ${AGE_BAND(`date_diff('day', max(transitions.transitioned_at), any_value(params.${cutoff}))`)} as band
+    from transitions
+    cross join params
+    where transitions.transitioned_at < params.${cutoff}
+    group by transitions.lead_id`;
+
 /** Each lead of `state` with each stage it had not reached by the cutoff `params.<cutoff>` (the stages still ahead). */
 const stagesAhead = (state: string, cutoff: string) => `from ${state}
     cross join stages
@@ -182,25 +192,11 @@ growth as (
 
 -- lead state (to_stage of the latest transition) and age band at the cutoff and at last year's point
 state_now as (
-    select
-        transitions.lead_id,
-        arg_max(transitions.to_stage, transitions.transitioned_at) as state,
-        ${AGE_BAND("date_diff('day', max(transitions.transitioned_at), any_value(params.cutoff_at))")} as band
-    from transitions
-    cross join params
-    where transitions.transitioned_at < params.cutoff_at
-    group by transitions.lead_id
+    ${leadStateAt('cutoff_at')}
 ),
 
 state_then as (
-    select
-        transitions.lead_id,
-        arg_max(transitions.to_stage, transitions.transitioned_at) as state,
-        ${AGE_BAND("date_diff('day', max(transitions.transitioned_at), any_value(params.analog_cutoff_at))")} as band
-    from transitions
-    cross join params
-    where transitions.transitioned_at < params.analog_cutoff_at
-    group by transitions.lead_id
+    ${leadStateAt('analog_cutoff_at')}
 ),
 
 -- leads that had not reached the stage at last year's point, and whether they reached it by last year's period end
