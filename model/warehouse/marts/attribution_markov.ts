@@ -1,7 +1,7 @@
 /*
  * Data-driven attribution (docs/metrics.md, definition 9): one first-order Markov
  * chain per conversion stage over the channel paths of all leads, counted as
- * transitions (attribution_transitions), solved by the engine (model/warehouse/marts/attribution_markov/markov.ts);
+ * transitions (attribution_transitions), solved beside it (attribution_markov/markov.ts);
  * credit ∝ removal effect. Builds marts.attribution_markov, one row per chain
  * and channel, whose `share` the SQL mart attribution_credits spreads over
  * each conversion's touches (data_driven weights).

@@ -1,8 +1,8 @@
 /*
  * The rows of marts.kpi_tree (model/warehouse/marts/kpi_tree.ts): the KPI
  * tree (KPIツリー, docs/metrics.md, definition 12) with the revenue gap
- * decomposition (definition 14) for every period, computed by the engine
- * (model/warehouse/marts/kpi_tree/kpi-tree.ts). One row per period (month, fiscal quarter,
+ * decomposition (definition 14) for every period, computed by
+ * kpi-tree.ts beside this file. One row per period (month, fiscal quarter,
  * fiscal year up to as_of) and node: revenue → wins × average deal size →
  * opportunities × win rate × velocity → sql × conversion → … → leads →
  * leads per channel. Each node has actual, plan, previous period, same
@@ -47,7 +47,7 @@
  * velocity as sales cycle; recurring plan = revenue target − new-business
  * target. A period is shown from the first one that holds a month with data.
  *
- * Limits: a period whose values the engine rejects is skipped with a log
+ * Limits: a period whose values kpiTree rejects is skipped with a log
  * line (it should not happen with data that passed the data tests).
  */
 import { FUNNEL_STAGES, type FunnelStage, shiftMonth, STAGE_OF_COUNT } from '../../../../server/contract/funnel.js';
