@@ -40,7 +40,7 @@ export const columns = {
   data_driven: 'double',
 } as const;
 
-type Row = RowOf<typeof columns>;
+type Row = { -readonly [K in keyof RowOf<typeof columns>]: RowOf<typeof columns>[K] };
 
 export async function model(ctx: ModelContext): Promise<Row[]> {
   const [settings] = await ctx.query('select time_decay_half_life_days from marts.settings');
