@@ -112,6 +112,19 @@ describe('content coverage by buyer-journey step and persona', () => {
     ]);
   });
 
+  it('agrees with the content map per campaign, whose view carries the step and persona too', async () => {
+    const rows = await s.rows({
+      measures: ['content_map.content_credit'],
+      dimensions: ['content_map.buyer_journey_step', 'content_map.persona'],
+      filters: [eq('content_map.model', 'linear'), { member: 'content_map.campaign', operator: 'set' }],
+      order: { 'content_map.buyer_journey_step': 'asc' },
+    });
+    expect(rows.map((r) => [r.buyer_journey_step, r.persona, Number(num(r.content_credit)!.toFixed(9))])).toEqual([
+      ['comparison', 'department_head', Number((10 / 3).toFixed(9))],
+      ['information_gathering', 'department_head', Number((10 / 3).toFixed(9))],
+    ]);
+  });
+
   it('holds to a team token (east_team: K2 alone) and refuses an agency', async () => {
     const res = await s.t.load(
       {
