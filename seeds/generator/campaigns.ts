@@ -28,6 +28,7 @@ import {
 } from './calendar.js';
 import { CH, CHANNELS } from './company.js';
 import { Random } from './random.js';
+import type { BuyerJourneyStep } from '../../server/contract/vocabulary.js';
 
 export interface Campaign {
   index: number;
@@ -277,6 +278,41 @@ function buildDrafts(seed: number): Draft[] {
   }
 
   return drafts;
+}
+
+/**
+ * The buyer-journey step a campaign serves (docs/metrics.md definition 20), read off its kind the way a
+ * marketer would tag it: the newsletter and outbound calls reach buyers who are not looking yet (現状維持);
+ * social ads and trade shows raise the problem (課題の気づき); webinars, general search ads, nurture e-mail
+ * and guides feed the search for information (情報収集); seminars, retargeting, branded search and
+ * selection checklists serve the comparison (比較検討); case studies and partner referrals the decision
+ * (導入決定). Derived, not drawn: tagging campaigns leaves every random stream, and so every other seed
+ * row, as it was.
+ */
+export function journeyStep(c: Pick<Campaign, 'channel' | 'name'>): BuyerJourneyStep {
+  switch (c.channel) {
+    case CH.inside_sales:
+      return 'status_quo';
+    case CH.email:
+      return c.name.startsWith('メールマガジン') ? 'status_quo' : 'information_gathering';
+    case CH.social:
+    case CH.trade_show:
+      return 'problem_aware';
+    case CH.webinar:
+      return 'information_gathering';
+    case CH.seminar:
+      return 'comparison';
+    case CH.web_ads:
+      return c.name.includes('一般KW') ? 'information_gathering' : 'comparison';
+    case CH.referral:
+      return 'decision';
+    case CH.content:
+      if (c.name.includes('事例')) return 'decision';
+      if (c.name.includes('選定') || c.name.includes('チェックリスト')) return 'comparison';
+      return 'information_gathering';
+    default:
+      return 'information_gathering';
+  }
 }
 
 /** Share of an always-on channel's leads and touches that belong to no campaign (organic). */

@@ -63,7 +63,7 @@ import {
   type DayProfile,
 } from './calendar.js';
 import { BuyingGroups } from './buying-group.js';
-import { CampaignCalendar } from './campaigns.js';
+import { CampaignCalendar, journeyStep } from './campaigns.js';
 import {
   BANDS,
   CH,
@@ -120,7 +120,7 @@ const COLUMNS = {
     'owner_team',
   ],
   touchpoints: ['touchpoint_id', 'lead_id', 'occurred_at', 'channel', 'campaign_id', 'touch_type'],
-  campaigns: ['campaign_id', 'campaign_name', 'channel', 'started_at', 'ended_at'],
+  campaigns: ['campaign_id', 'campaign_name', 'channel', 'started_at', 'ended_at', 'buyer_journey_step'],
   channel_costs: ['month', 'channel', 'campaign_id', 'cost'],
   team_costs: ['month', 'team', 'cost_type', 'cost'],
   targets: ['fiscal_month', 'metric', 'target'],
@@ -267,7 +267,7 @@ async function main(): Promise<void> {
   for (const t of TOUCH_TYPES) writers.touch_types.row([t, ...TOUCH_TYPE_LABELS[t]]);
   for (const [key, value] of settingRows(options.settings)) writers.settings.row([key, value]);
   for (const c of calendar.published) {
-    writers.campaigns.row([c.id, c.name, CHANNELS[c.channel]!, time(c.start), c.end <= AS_OF ? time(c.end) : '']);
+    writers.campaigns.row([c.id, c.name, CHANNELS[c.channel]!, time(c.start), c.end <= AS_OF ? time(c.end) : '', journeyStep(c)]);
   }
   for (const r of channelCosts(arrivals, calendar, options.leads, options.seed)) {
     writers.channel_costs.row([fmt.monthStart(r.month), CHANNELS[r.channel]!, campaignId(r.campaign), r.cost]);

@@ -235,6 +235,34 @@ export type DealType = (typeof DEAL_TYPE_DEFINITIONS)[number]['dealType'];
 export const DEAL_STATUSES = ['open', 'won', 'lost'] as const;
 
 /**
+ * The buyer's own process (docs/metrics.md definition 20), beside the revenue cycle: the step of it a
+ * campaign serves (campaigns.buyer_journey_step). A campaign without a step reads `unmapped`.
+ */
+export const BUYER_JOURNEY_STEPS = [
+  { step: 'status_quo', order: 1, labelJa: '現状維持', labelEn: 'Status quo' },
+  { step: 'problem_aware', order: 2, labelJa: '課題の気づき', labelEn: 'Problem awareness' },
+  { step: 'information_gathering', order: 3, labelJa: '情報収集', labelEn: 'Information gathering' },
+  { step: 'comparison', order: 4, labelJa: '比較検討', labelEn: 'Comparison' },
+  { step: 'decision', order: 5, labelJa: '導入決定', labelEn: 'Decision' },
+] as const;
+
+export type BuyerJourneyStep = (typeof BUYER_JOURNEY_STEPS)[number]['step'];
+/** What a campaign without a buyer-journey step reads as. */
+export const UNMAPPED_JOURNEY_STEP = 'unmapped';
+
+/**
+ * A source's buyer-journey step as a code: a bundled step's code or its Japanese or English label reads as
+ * the code; any other value is a company's own step, kept trimmed and lower-cased; empty reads as null.
+ */
+export function journeyStepCode(value: string | null | undefined): string | null {
+  const v = (value ?? '').trim();
+  if (v === '') return null;
+  const lower = v.toLowerCase();
+  const known = BUYER_JOURNEY_STEPS.find((s) => s.step === lower || s.labelJa === v || s.labelEn.toLowerCase() === lower);
+  return known ? known.step : lower;
+}
+
+/**
  * The settings' defaults (docs/metrics.md, `settings`): what a warehouse without the key uses. The time zone
  * and the fiscal year's start month are the warehouse's: the server, Cube's rollups and the dashboard read
  * them from the built warehouse's settings (docs/metrics.md, "Time zone and fiscal year").

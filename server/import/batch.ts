@@ -71,7 +71,7 @@ export const ENTITY_COLUMNS = {
   // The people a CRM names on a deal, with their role (sources/contact-roles.ts); optional.
   deal_contact_roles: ['source', 'deal_key', 'person_key', 'role', 'is_primary'],
   touches: ['source', 'touch_key', 'person_key', 'occurred_at', 'channel', 'campaign_key', 'touch_type'],
-  campaigns: ['source', 'campaign_key', 'campaign_name', 'channel', 'started_at', 'ended_at'],
+  campaigns: ['source', 'campaign_key', 'campaign_name', 'channel', 'started_at', 'ended_at', 'buyer_journey_step'],
   costs: ['source', 'month', 'channel', 'campaign_key', 'cost'],
   targets: ['source', 'fiscal_month', 'metric', 'target'],
   team_costs: TEAM_COST_COLUMNS,

@@ -506,7 +506,7 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
   );
   await copy(
     'campaigns',
-    `select campaign_key as campaign_id, campaign_name, channel, ${ts('started_at::timestamptz')} as started_at, ${ts('ended_at::timestamptz')} as ended_at from s_campaigns order by campaign_id`,
+    `select campaign_key as campaign_id, campaign_name, channel, ${ts('started_at::timestamptz')} as started_at, ${ts('ended_at::timestamptz')} as ended_at, buyer_journey_step from s_campaigns order by campaign_id`,
   );
   await copy(
     'channel_costs',

@@ -7,7 +7,8 @@
  * that is not its column's type, an empty required value) is set aside, never
  * dropped silently: it goes to `raw.rejected_rows` and to a CSV report, and is
  * logged with file, line and column. A header without a contract column fails
- * the load. Extra columns are kept.
+ * the load, unless the column is optional (seed-schema.ts): it then loads
+ * empty. Extra columns are kept.
  *
  * Speed (measured on 2 cores, 2 M touchpoint rows): csv-parse alone reads
  * about 300 k rows/s, which would make the 10 M-touchpoint benchmark set take
@@ -354,7 +355,7 @@ function checkHeader(spec: SeedTable, header: string[], shownFile: string): void
     if (seen.has(name)) throw new SeedError(`${shownFile}: header names column "${name}" twice`);
     seen.add(name);
   });
-  const missing = spec.columns.filter((c) => !seen.has(c.name)).map((c) => c.name);
+  const missing = spec.columns.filter((c) => !c.optional && !seen.has(c.name)).map((c) => c.name);
   if (missing.length) {
     throw new SeedError(
       `${shownFile}: the header has no column ${missing.map((m) => `"${m}"`).join(', ')}, ` +
@@ -398,7 +399,7 @@ async function readTable(spec: SeedTable, file: string, opts: TableOptions, hash
       shownFile,
       header,
       checks: spec.columns
-        .filter((c) => c.type !== 'string' || c.required)
+        .filter((c) => (c.type !== 'string' || c.required) && header.includes(c.name))
         .map((c) => ({ index: header.indexOf(c.name), name: c.name, type: c.type, required: c.required ?? false })),
       rejects,
       rows: 0,
@@ -474,6 +475,10 @@ async function ingestTable(
       `escape = '"', new_line = '\\n', strict_mode = true, null_padding = false)`,
   );
   await rm(cleanFile, { force: true });
+  // an optional column the header leaves out reads as empty on every row, so staging sees one shape
+  for (const c of spec.columns.filter((c) => c.optional && !state.header.includes(c.name))) {
+    await conn.run(`alter table raw.${quoteIdent(spec.name)} add column ${quoteIdent(c.name)} varchar`);
+  }
   const counted = await conn.runAndReadAll(`select count(*) from raw.${quoteIdent(spec.name)}`);
   const loadedRows = Number(counted.getRows()[0]![0]);
   if (loadedRows !== state.rows) {

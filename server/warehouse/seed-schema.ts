@@ -21,6 +21,8 @@ export interface SeedColumn {
   type: ColumnType;
   /** An empty value sets the row aside. */
   required?: boolean;
+  /** The header may leave the column out: it then loads as empty (NULL) on every row. */
+  optional?: boolean;
 }
 
 export interface SeedTable {
@@ -291,6 +293,8 @@ export const SEED_TABLES: readonly SeedTable[] = [
       col('channel', 'string'),
       col('started_at', 'timestamp'),
       col('ended_at', 'timestamp'),
+      // The buyer-journey step the campaign serves (docs/metrics.md definition 20); older files lack it.
+      { name: 'buyer_journey_step', type: 'string', optional: true },
     ],
     key: ['campaign_id'],
   },

@@ -26,6 +26,7 @@
  * strings respected); a macro cannot hold `}}`.
  */
 import {
+  BUYER_JOURNEY_STEPS,
   DEAL_TYPES,
   DEFAULT_FISCAL_YEAR_START_MONTH,
   DEFAULT_TIME_ZONE,
@@ -34,6 +35,7 @@ import {
   FUNNEL_STAGES,
   MIDDLE_FUNNEL_STAGES,
   SETTING_DEFAULTS,
+  UNMAPPED_JOURNEY_STEP,
 } from '../contract/vocabulary.js';
 
 const sqlString = (value: string) => `'${value.replaceAll("'", "''")}'`;
@@ -60,6 +62,11 @@ export const VOCABULARY_VARIABLES: Readonly<Record<string, string>> = {
   default_ltv_cac_target: String(SETTING_DEFAULTS.ltv_cac_target),
   default_attribution_lookback_days: String(SETTING_DEFAULTS.attribution_lookback_days),
   default_time_decay_half_life_days: String(SETTING_DEFAULTS.time_decay_half_life_days),
+  /** `(1, 'status_quo', '現状維持', 'Status quo'), …`: rows of a VALUES list (order, step, label_ja, label_en). */
+  buyer_journey_step_rows: BUYER_JOURNEY_STEPS.map(
+    (s) => `(${s.order}, ${sqlString(s.step)}, ${sqlString(s.labelJa)}, ${sqlString(s.labelEn)})`,
+  ).join(', '),
+  unmapped_journey_step: sqlString(UNMAPPED_JOURNEY_STEP),
 };
 
 const ZONE = 'settings.time_zone';

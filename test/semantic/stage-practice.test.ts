@@ -278,6 +278,7 @@ describe('lead journey (personal data, API route)', () => {
   it('is in no public view', async () => {
     const meta = (await s.t.request('/cubejs-api/v1/meta')).body as { cubes: { name: string; dimensions: { name: string }[] }[] };
     const members = meta.cubes.flatMap((c) => c.dimensions.map((d) => d.name));
-    expect(members.filter((m) => /email|journey/.test(m))).toEqual([]);
+    // a campaign's buyer_journey_step (docs/metrics.md definition 20) is no one's journey
+    expect(members.filter((m) => /email|journey/.test(m.replace('buyer_journey_step', '')))).toEqual([]);
   });
 });

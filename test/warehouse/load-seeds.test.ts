@@ -96,6 +96,26 @@ describe('loadSeeds', () => {
     ]);
   });
 
+  it('loads campaigns with or without the optional buyer_journey_step column (left out: empty)', async () => {
+    const without = await load(await seedsWith(path.join(dir, 'seeds')));
+    expect(without.tables.find((t) => t.table === 'campaigns')!.extraColumns).toEqual([]);
+    const stepsWithout = await rows(`select campaign_id, buyer_journey_step from raw.campaigns order by campaign_id`);
+    expect(stepsWithout.map((r) => r.buyer_journey_step)).toEqual([null, null, null]);
+
+    await conn.run('drop schema raw cascade');
+    const seeds = await seedsWith(path.join(dir, 'seeds-with-steps'), {
+      'campaigns.csv': (t) =>
+        t
+          .trimEnd()
+          .split(/\r?\n/)
+          .map((line, i) => `${line},${i === 0 ? 'buyer_journey_step' : i === 1 ? 'comparison' : ''}`)
+          .join('\n') + '\n',
+    });
+    await load(seeds);
+    const stepsWith = await rows(`select buyer_journey_step from raw.campaigns order by campaign_id`);
+    expect(stepsWith.map((r) => r.buyer_journey_step)).toEqual(['comparison', null, null]);
+  });
+
   it('sets bad rows aside with file, line, column, value and reason, and loads the rest', async () => {
     const seeds = await seedsWith(path.join(dir, 'seeds'), {
       'leads.csv': appendLines(

@@ -6,11 +6,14 @@
  * the executive (経営層) comparison; the other personas are compared among
  * the deals without an executive engaged. Two queries on
  * `persona_coverage`. A difference is called only when the intervals do not
- * overlap (lib/compare-persona-coverage.ts).
+ * overlap (lib/compare-persona-coverage.ts). Split by company size
+ * (?buyers=band), the executive comparison is drawn per employee band, each
+ * band with its own counts and intervals (a third query).
  */
 import type { Filter, Query } from '@cubejs-client/core';
 import { PERSONA_COVERAGE as PC } from '../api/views';
 import { CardFrame } from '../components/card-frame';
+import { Segmented } from '../components/page-header';
 import { useFilters } from '../hooks/use-filters';
 import { num, str, useViewQuery, type Row } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
@@ -35,9 +38,15 @@ const VERDICT_CLASS: Record<PersonaCoverage['verdict'], string> = {
   none: 'text-tremor-content',
 };
 
+const SPLITS = ['all', 'band'] as const;
+type Split = (typeof SPLITS)[number];
+/** '1-49', '50-299', '1000+' … in size order. */
+const bandOrder = (band: string) => parseInt(band, 10) || 0;
+
 export function BuyingGroupCard() {
   const { t, locale } = useI18n();
-  const { period, viewFilters } = useFilters();
+  const { period, viewFilters, option, setOption } = useFilters();
+  const split: Split = option('buyers') === 'band' ? 'band' : 'all';
   const f = viewFilters('persona_coverage');
   const base: Query = {
     measures: [PC.closedDeals, PC.wonDeals, PC.winRate, PC.winRateLow, PC.winRateHigh],
@@ -61,12 +70,26 @@ export function BuyingGroupCard() {
       { member: PC.persona, operator: 'notEquals', values: [HEADLINE_PERSONA] },
     ],
   });
+  const byBand = useViewQuery(
+    {
+      ...base,
+      dimensions: [PC.employeeBand, PC.isEngaged],
+      filters: [...newDeals, { member: PC.persona, operator: 'equals', values: [HEADLINE_PERSONA] }],
+    },
+    { skip: split !== 'band' },
+  );
+  const bands = comparePersonaCoverage(
+    byBand.rows.map((r) => ({ persona: str(r, PC.employeeBand), isEngaged: r[PC.isEngaged] ?? null, cell: cellOf(r) })),
+  ).sort((a, b) => bandOrder(a.persona) - bandOrder(b.persona));
   const rowsOf = (rows: Row[]) =>
     rows.map((r) => ({ persona: str(r, PC.persona), isEngaged: r[PC.isEngaged] ?? null, cell: cellOf(r) }));
   const [headline] = comparePersonaCoverage(rowsOf(exec.rows));
   const others = comparePersonaCoverage(rowsOf(rest.rows));
   const personas = headline ? [headline, ...others] : others;
-  const q = [exec, rest].find((r) => r.status === 'loading' || r.status === 'error' || r.status === 'missing') ?? exec;
+  const q =
+    [exec, rest, ...(split === 'band' ? [byBand] : [])].find(
+      (r) => r.status === 'loading' || r.status === 'error' || r.status === 'missing',
+    ) ?? exec;
   const closed = (headline?.engaged?.closed ?? 0) + (headline?.missing?.closed ?? 0);
   const state = q.status === 'ready' && closed === 0 ? { ...q, status: 'empty' as const } : q;
   return (
@@ -79,6 +102,14 @@ export function BuyingGroupCard() {
       skeleton="table"
       note={t('buyingGroup.note', { persona: codeLabel(HEADLINE_PERSONA, locale) })}
       emptyReason={t('buyingGroup.empty', { period: formatPeriodKey(period.key, locale) })}
+      actions={
+        <Segmented
+          label={t('buyingGroup.split.label')}
+          value={split}
+          onChange={(v) => setOption('buyers', v === 'all' ? null : v)}
+          options={SPLITS.map((v) => ({ value: v, label: t(`buyingGroup.split.${v}`) }))}
+        />
+      }
     >
       {headline && (
         <p className="mb-3 text-tremor-default text-tremor-content-strong">
@@ -95,41 +126,77 @@ export function BuyingGroupCard() {
           </span>
         </p>
       )}
-      <table className="w-full text-tremor-default" aria-label={t('buyingGroup.title')}>
-        <thead className="text-tremor-label text-tremor-content">
-          <tr className="border-b border-tremor-border">
-            <th scope="col" className="py-1.5 pr-2 text-left font-medium">
-              {t('buyingGroup.col.persona')}
-            </th>
-            <th scope="col" className="px-2 py-1.5 text-right font-medium">
-              {t('buyingGroup.col.engaged')}
-            </th>
-            <th scope="col" className="px-2 py-1.5 text-right font-medium">
-              {t('buyingGroup.col.missing')}
-            </th>
-            <th scope="col" className="py-1.5 pl-2 text-right font-medium">
-              {t('buyingGroup.col.reading')}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {personas.map((p, i) => (
-            <tr key={p.persona} className="border-b border-tremor-border/60" data-persona={p.persona}>
-              <th scope="row" className="py-2 pr-2 text-left font-medium text-tremor-content-emphasis">
-                {codeLabel(p.persona, locale)}
-                {i > 0 && (
-                  <span className="block text-tremor-label font-normal text-tremor-content">
-                    {t('buyingGroup.heldFixed', { persona: codeLabel(HEADLINE_PERSONA, locale) })}
-                  </span>
-                )}
+      {split === 'band' ? (
+        <table
+          className="w-full text-tremor-default"
+          aria-label={t('buyingGroup.bandTable', { persona: codeLabel(HEADLINE_PERSONA, locale) })}
+        >
+          <thead className="text-tremor-label text-tremor-content">
+            <tr className="border-b border-tremor-border">
+              <th scope="col" className="py-1.5 pr-2 text-left font-medium">
+                {t('buyingGroup.col.band')}
               </th>
-              <CoverageTd cell={p.engaged} locale={locale} />
-              <CoverageTd cell={p.missing} locale={locale} />
-              <td className={`py-2 pl-2 text-right ${VERDICT_CLASS[p.verdict]}`}>{t(`buyingGroup.verdict.${p.verdict}`)}</td>
+              <th scope="col" className="px-2 py-1.5 text-right font-medium">
+                {t('buyingGroup.col.engaged')}
+              </th>
+              <th scope="col" className="px-2 py-1.5 text-right font-medium">
+                {t('buyingGroup.col.missing')}
+              </th>
+              <th scope="col" className="py-1.5 pl-2 text-right font-medium">
+                {t('buyingGroup.col.reading')}
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {bands.map((b) => (
+              <tr key={b.persona} className="border-b border-tremor-border/60" data-band={b.persona}>
+                <th scope="row" className="py-2 pr-2 text-left font-medium text-tremor-content-emphasis">
+                  {b.persona}
+                </th>
+                <CoverageTd cell={b.engaged} locale={locale} />
+                <CoverageTd cell={b.missing} locale={locale} />
+                <td className={`py-2 pl-2 text-right ${VERDICT_CLASS[b.verdict]}`}>{t(`buyingGroup.verdict.${b.verdict}`)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <table className="w-full text-tremor-default" aria-label={t('buyingGroup.title')}>
+          <thead className="text-tremor-label text-tremor-content">
+            <tr className="border-b border-tremor-border">
+              <th scope="col" className="py-1.5 pr-2 text-left font-medium">
+                {t('buyingGroup.col.persona')}
+              </th>
+              <th scope="col" className="px-2 py-1.5 text-right font-medium">
+                {t('buyingGroup.col.engaged')}
+              </th>
+              <th scope="col" className="px-2 py-1.5 text-right font-medium">
+                {t('buyingGroup.col.missing')}
+              </th>
+              <th scope="col" className="py-1.5 pl-2 text-right font-medium">
+                {t('buyingGroup.col.reading')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {personas.map((p, i) => (
+              <tr key={p.persona} className="border-b border-tremor-border/60" data-persona={p.persona}>
+                <th scope="row" className="py-2 pr-2 text-left font-medium text-tremor-content-emphasis">
+                  {codeLabel(p.persona, locale)}
+                  {i > 0 && (
+                    <span className="block text-tremor-label font-normal text-tremor-content">
+                      {t('buyingGroup.heldFixed', { persona: codeLabel(HEADLINE_PERSONA, locale) })}
+                    </span>
+                  )}
+                </th>
+                <CoverageTd cell={p.engaged} locale={locale} />
+                <CoverageTd cell={p.missing} locale={locale} />
+                <td className={`py-2 pl-2 text-right ${VERDICT_CLASS[p.verdict]}`}>{t(`buyingGroup.verdict.${p.verdict}`)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </CardFrame>
   );
 

@@ -10,6 +10,11 @@
  * A campaign cell links to ?campaign=<id>, which opens CampaignFiguresCard:
  * that campaign's attributed pipeline, revenue and wins (`attribution`) and
  * its credit per stage pair. The axis is kept in the URL as ?content=.
+ * Two more axes draw the map by the buyer's process (docs/metrics.md
+ * definition 20, content-coverage-table.tsx): stage pair × buyer-journey
+ * step, and buyer-journey step × persona, with the cells no content serves
+ * marked.
+ *
  * Limits: the columns shown are the top COLUMNS by credit; the rest add up
  * in "Other".
  */
@@ -26,14 +31,17 @@ import { useI18n } from '../i18n/i18n-context';
 import { modelLabel, pairLabel, touchTypeLabel } from '../i18n/labels';
 import { formatCount, formatNumber, formatPercent, formatPeriodKey, formatYen } from '../lib/format';
 import { ScrollRegion } from '../components/scroll-region';
+import { ContentCoverageTable, coverageGrid, useContentCoverage, type CoverageAxis } from './content-coverage-table';
 
 const COLUMNS = 8;
 const OTHER = '__other__';
-type Axis = 'campaign' | 'touch_type';
+const AXES = ['campaign', 'touch_type', 'journey_step', 'persona'] as const;
+type Axis = (typeof AXES)[number];
+const isCoverage = (a: Axis): a is CoverageAxis => a === 'journey_step' || a === 'persona';
 
 export function useContentAxis(): [Axis, (a: Axis) => void] {
   const { option, setOption } = useFilters();
-  const axis: Axis = option('content') === 'touch_type' ? 'touch_type' : 'campaign';
+  const axis: Axis = AXES.find((a) => a === option('content')) ?? 'campaign';
   return [axis, (a) => setOption('content', a === 'campaign' ? null : a)];
 }
 
@@ -44,6 +52,8 @@ export function ContentMapCard() {
   const [axis, setAxis] = useContentAxis();
   const [params] = useSearchParams();
   const f = viewFilters('content_map');
+  const cf = viewFilters('content_coverage');
+  const coverage = useContentCoverage(isCoverage(axis) ? axis : null, model, [period.start, period.end], cf.filters);
   const base = {
     timeDimensions: [{ dimension: CONTENT_MAP.convertedAt, dateRange: [period.start, period.end] as [string, string] }],
     filters: [...f.filters, { member: CONTENT_MAP.model, operator: 'equals' as const, values: [model] }],
@@ -58,17 +68,22 @@ export function ContentMapCard() {
     dimensions: [CONTENT_MAP.stagePair, CONTENT_MAP.pairPosition],
   });
   const axisMember = axis === 'campaign' ? CONTENT_MAP.campaign : CONTENT_MAP.touchType;
-  const cells = useViewQuery({
-    ...base,
-    measures: [CONTENT_MAP.credit],
-    dimensions:
-      axis === 'campaign'
-        ? [CONTENT_MAP.stagePair, CONTENT_MAP.campaign, CONTENT_MAP.campaignName]
-        : [CONTENT_MAP.stagePair, CONTENT_MAP.touchType],
-    // campaigns are the content; touch types include untracked touches and '(none)'
-    filters: axis === 'campaign' ? [...base.filters, { member: CONTENT_MAP.campaign, operator: 'set' }] : base.filters,
-  });
-  const state = combineStates([pairs, { ...cells, status: cells.status === 'empty' ? 'ready' : cells.status }]);
+  const cells = useViewQuery(
+    {
+      ...base,
+      measures: [CONTENT_MAP.credit],
+      dimensions:
+        axis === 'campaign'
+          ? [CONTENT_MAP.stagePair, CONTENT_MAP.campaign, CONTENT_MAP.campaignName]
+          : [CONTENT_MAP.stagePair, CONTENT_MAP.touchType],
+      // campaigns are the content; touch types include untracked touches and '(none)'
+      filters: axis === 'campaign' ? [...base.filters, { member: CONTENT_MAP.campaign, operator: 'set' }] : base.filters,
+    },
+    { skip: isCoverage(axis) },
+  );
+  const state = isCoverage(axis)
+    ? coverage
+    : combineStates([pairs, { ...cells, status: cells.status === 'empty' ? 'ready' : cells.status }]);
 
   const totals = new Map<string, number>();
   const names = new Map<string, string>();
@@ -102,14 +117,14 @@ export function ContentMapCard() {
   return (
     <CardFrame
       title={t('contentMap.title')}
-      subtitle={t('contentMap.subtitle', {
+      subtitle={t(isCoverage(axis) ? 'contentCoverage.subtitle' : 'contentMap.subtitle', {
         axis: t(`contentMap.axis.${axis}`),
         model: modelLabel(model, locale),
         period: formatPeriodKey(periodKey, locale),
       })}
       height={300}
       state={state}
-      unapplied={f.unapplied}
+      unapplied={isCoverage(axis) ? cf.unapplied : f.unapplied}
       skeleton="table"
       emptyReason={t('contentMap.empty', { period: formatPeriodKey(periodKey, locale) })}
       actions={
@@ -117,107 +132,111 @@ export function ContentMapCard() {
           label={t('contentMap.axis.label')}
           value={axis}
           onChange={setAxis}
-          options={(['campaign', 'touch_type'] as const).map((a) => ({ value: a, label: t(`contentMap.axis.${a}`) }))}
+          options={AXES.map((a) => ({ value: a, label: t(`contentMap.axis.${a}`) }))}
         />
       }
     >
-      <ScrollRegion className="h-full">
-        <table className="w-full text-tremor-default" aria-label={t('contentMap.title')}>
-          <thead className="sticky top-0 bg-white text-tremor-label text-tremor-content">
-            <tr className="border-b border-tremor-border align-bottom">
-              <th scope="col" className="py-2 pr-3 text-left font-medium">
-                {t('contentMap.col.pair')}
-              </th>
-              <th scope="col" className="py-2 pr-3 text-right font-medium">
-                {t('contentMap.col.conversions')}
-              </th>
-              <th
-                scope="col"
-                className="py-2 pr-3 text-right font-medium"
-                title={t('contentMap.missingHelp', { share: formatPercent(MISSING_CONTENT_SHARE, locale, 0) })}
-              >
-                {t('contentMap.col.share')}
-              </th>
-              {columns.map((c) => (
-                <th
-                  key={c}
-                  scope="col"
-                  className="max-w-[120px] py-2 pr-3 text-right font-medium"
-                  title={c === OTHER ? undefined : names.get(c)}
-                >
-                  <span className="line-clamp-2">{c === OTHER ? t('contentMap.col.other', { n: others }) : names.get(c)}</span>
+      {isCoverage(axis) ? (
+        <ContentCoverageTable axis={axis} grid={coverageGrid(axis, coverage.rows, locale, t('contentCoverage.unmapped'))} />
+      ) : (
+        <ScrollRegion className="h-full">
+          <table className="w-full text-tremor-default" aria-label={t('contentMap.title')}>
+            <thead className="sticky top-0 bg-white text-tremor-label text-tremor-content">
+              <tr className="border-b border-tremor-border align-bottom">
+                <th scope="col" className="py-2 pr-3 text-left font-medium">
+                  {t('contentMap.col.pair')}
                 </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => {
-              const pair = str(r, CONTENT_MAP.stagePair) ?? '';
-              const conversions = num(r, CONTENT_MAP.conversions);
-              const content = num(r, CONTENT_MAP.contentCredit);
-              const verdict = contentVerdict(content, conversions);
-              return (
-                <tr
-                  key={pair}
-                  data-pair={pair}
-                  data-verdict={verdict}
-                  className={`border-b border-tremor-border/60 ${verdict === 'missing' ? 'bg-amber-50/60' : ''}`}
+                <th scope="col" className="py-2 pr-3 text-right font-medium">
+                  {t('contentMap.col.conversions')}
+                </th>
+                <th
+                  scope="col"
+                  className="py-2 pr-3 text-right font-medium"
+                  title={t('contentMap.missingHelp', { share: formatPercent(MISSING_CONTENT_SHARE, locale, 0) })}
                 >
-                  <th scope="row" className="py-1.5 pr-3 text-left font-medium">
-                    {pairLabel(pair, locale)}
-                    {verdict === 'missing' ? (
-                      <span
-                        className="ml-2 whitespace-nowrap rounded-full border border-amber-300 bg-amber-100 px-2 py-0.5 text-[11px] font-semibold text-amber-900"
-                        title={t('contentMap.missingHelp', { share: formatPercent(MISSING_CONTENT_SHARE, locale, 0) })}
-                      >
-                        {t('contentMap.missing')}
-                      </span>
-                    ) : verdict === 'no_conversions' ? (
-                      <span className="ml-2 text-[11px] text-tremor-content">{t('contentMap.noConversions')}</span>
-                    ) : null}
+                  {t('contentMap.col.share')}
+                </th>
+                {columns.map((c) => (
+                  <th
+                    key={c}
+                    scope="col"
+                    className="max-w-[120px] py-2 pr-3 text-right font-medium"
+                    title={c === OTHER ? undefined : names.get(c)}
+                  >
+                    <span className="line-clamp-2">{c === OTHER ? t('contentMap.col.other', { n: others }) : names.get(c)}</span>
                   </th>
-                  <td className="py-1.5 pr-3 text-right tabular-nums" data-figure={`conversions-${pair}`}>
-                    {formatCount(conversions, locale)}
-                  </td>
-                  <td className="py-1.5 pr-3 text-right tabular-nums" data-figure={`content-share-${pair}`}>
-                    {formatPercent(conversions ? (content ?? 0) / conversions : null, locale)}
-                  </td>
-                  {columns.map((c) => {
-                    const v = cell.get(`${pair}|${c}`) ?? 0;
-                    // at most 0.5 of blue-500, so the figures keep a 4.5:1 contrast (WCAG AA)
-                    const shade = max > 0 && v > 0 ? 0.08 + 0.42 * Math.min(1, v / max) : 0;
-                    const text = v > 0 ? formatNumber(v, locale, 1) : '·';
-                    return (
-                      <td
-                        key={c}
-                        className="py-1.5 pr-3 text-right tabular-nums text-tremor-content-strong"
-                        style={shade ? { backgroundColor: `rgba(59,130,246,${shade.toFixed(2)})` } : undefined}
-                        data-cell={`${pair}|${c}`}
-                      >
-                        {axis === 'campaign' && c !== OTHER && v > 0 ? (
-                          <Link
-                            to={campaignLink(c)}
-                            className="hover:underline"
-                            title={t('contentMap.cellTitle', {
-                              campaign: names.get(c) ?? c,
-                              pair: pairLabel(pair, locale),
-                              credit: text,
-                            })}
-                          >
-                            {text}
-                          </Link>
-                        ) : (
-                          text
-                        )}
-                      </td>
-                    );
-                  })}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </ScrollRegion>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => {
+                const pair = str(r, CONTENT_MAP.stagePair) ?? '';
+                const conversions = num(r, CONTENT_MAP.conversions);
+                const content = num(r, CONTENT_MAP.contentCredit);
+                const verdict = contentVerdict(content, conversions);
+                return (
+                  <tr
+                    key={pair}
+                    data-pair={pair}
+                    data-verdict={verdict}
+                    className={`border-b border-tremor-border/60 ${verdict === 'missing' ? 'bg-amber-50/60' : ''}`}
+                  >
+                    <th scope="row" className="py-1.5 pr-3 text-left font-medium">
+                      {pairLabel(pair, locale)}
+                      {verdict === 'missing' ? (
+                        <span
+                          className="ml-2 whitespace-nowrap rounded-full border border-amber-300 bg-amber-100 px-2 py-0.5 text-[11px] font-semibold text-amber-900"
+                          title={t('contentMap.missingHelp', { share: formatPercent(MISSING_CONTENT_SHARE, locale, 0) })}
+                        >
+                          {t('contentMap.missing')}
+                        </span>
+                      ) : verdict === 'no_conversions' ? (
+                        <span className="ml-2 text-[11px] text-tremor-content">{t('contentMap.noConversions')}</span>
+                      ) : null}
+                    </th>
+                    <td className="py-1.5 pr-3 text-right tabular-nums" data-figure={`conversions-${pair}`}>
+                      {formatCount(conversions, locale)}
+                    </td>
+                    <td className="py-1.5 pr-3 text-right tabular-nums" data-figure={`content-share-${pair}`}>
+                      {formatPercent(conversions ? (content ?? 0) / conversions : null, locale)}
+                    </td>
+                    {columns.map((c) => {
+                      const v = cell.get(`${pair}|${c}`) ?? 0;
+                      // at most 0.5 of blue-500, so the figures keep a 4.5:1 contrast (WCAG AA)
+                      const shade = max > 0 && v > 0 ? 0.08 + 0.42 * Math.min(1, v / max) : 0;
+                      const text = v > 0 ? formatNumber(v, locale, 1) : '·';
+                      return (
+                        <td
+                          key={c}
+                          className="py-1.5 pr-3 text-right tabular-nums text-tremor-content-strong"
+                          style={shade ? { backgroundColor: `rgba(59,130,246,${shade.toFixed(2)})` } : undefined}
+                          data-cell={`${pair}|${c}`}
+                        >
+                          {axis === 'campaign' && c !== OTHER && v > 0 ? (
+                            <Link
+                              to={campaignLink(c)}
+                              className="hover:underline"
+                              title={t('contentMap.cellTitle', {
+                                campaign: names.get(c) ?? c,
+                                pair: pairLabel(pair, locale),
+                                credit: text,
+                              })}
+                            >
+                              {text}
+                            </Link>
+                          ) : (
+                            text
+                          )}
+                        </td>
+                      );
+                    })}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </ScrollRegion>
+      )}
     </CardFrame>
   );
 }

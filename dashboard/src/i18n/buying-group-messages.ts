@@ -1,10 +1,25 @@
 /*
  * UI strings of the buying-group and accounts-in-motion cards on the Funnel
- * page (docs/metrics.md definition 19). Kept apart from messages.ts, which spreads them in; the
+ * page (docs/metrics.md definition 19) and of the content map's buyer-process
+ * axes (definition 20). Kept apart from messages.ts, which spreads them in; the
  * same rules apply ({name} placeholders, `ja` has every key of `en`).
  */
 
 export const buyingGroupEn = {
+  'contentMap.axis.journey_step': 'buyer step',
+  'contentMap.axis.persona': 'persona',
+  'contentCoverage.subtitle':
+    'Content credit by {axis} under the {model} model, conversions in {period}; marked cells: no content serves them',
+  'contentCoverage.table.journey_step': 'Content map: stage conversion × buyer step',
+  'contentCoverage.table.persona': 'Content map: buyer step × persona',
+  'contentCoverage.col.step': 'Buyer step',
+  'contentCoverage.unserved': 'No content',
+  'contentCoverage.unmapped': 'Unmapped',
+  'buyingGroup.split.label': 'By',
+  'buyingGroup.split.all': 'All deals',
+  'buyingGroup.split.band': 'Company size',
+  'buyingGroup.col.band': 'Employees',
+  'buyingGroup.bandTable': '{persona} engaged or missing, by company size',
   'buyingGroup.title': 'Buying group: who engaged before the deal',
   'buyingGroup.subtitle':
     'New deals closed in {period}, by the personas of the account’s contacts who engaged (a touch or a stage entry) in the lookback window before the opportunity; 95 % intervals',
@@ -38,6 +53,19 @@ export const buyingGroupEn = {
 };
 
 export const buyingGroupJa: Record<keyof typeof buyingGroupEn, string> = {
+  'contentMap.axis.journey_step': '購買段階',
+  'contentMap.axis.persona': 'ペルソナ',
+  'contentCoverage.subtitle': '{model} モデルでの{axis}別のコンテンツ貢献 ({period} の転換)。印のセルはコンテンツなし',
+  'contentCoverage.table.journey_step': 'コンテンツマップ: ステージ転換 × 購買段階',
+  'contentCoverage.table.persona': 'コンテンツマップ: 購買段階 × ペルソナ',
+  'contentCoverage.col.step': '購買段階',
+  'contentCoverage.unserved': 'コンテンツなし',
+  'contentCoverage.unmapped': '未設定',
+  'buyingGroup.split.label': '区分',
+  'buyingGroup.split.all': '全商談',
+  'buyingGroup.split.band': '企業規模',
+  'buyingGroup.col.band': '従業員規模',
+  'buyingGroup.bandTable': '企業規模別: {persona}の関与あり・なし',
   'buyingGroup.title': 'バイインググループ: 商談化前に誰が関与したか',
   'buyingGroup.subtitle':
     '{period} に終了した新規商談を、商談作成前の遡及期間に関与 (タッチまたはステージ遷移) した取引先の連絡先のペルソナ別に。95 % 信頼区間つき',

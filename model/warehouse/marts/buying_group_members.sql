@@ -34,21 +34,40 @@ engagements as (
     select lead_id, transitioned_at as engaged_at, 0 as is_touch from stg_stage_transitions
 ),
 
-windowed as (
+-- engagements carry their account, so the window join is one hash join on
+-- account_id with the range as a filter: joined through contacts after the
+-- opportunities instead, DuckDB planned a product that took 7 minutes and
+-- 10 GB on the bundled sample (20 k leads); this takes a fraction of a second
+account_engagements as (
+    select contacts.account_id, engagements.*
+    from engagements
+    inner join contacts on contacts.lead_id = engagements.lead_id
+),
+
+windows as (
     select
         opportunities.opportunity_id,
-        contacts.lead_id,
-        min(engagements.engaged_at) as first_engaged_at,
-        max(engagements.engaged_at) as last_engaged_at,
-        sum(engagements.is_touch) as touches,
-        sum(1 - engagements.is_touch) as stage_entries,
+        opportunities.account_id,
+        opportunities.created_at,
+        opportunities.created_at - to_days(settings.attribution_lookback_days) as window_start_at,
     from opportunities
     cross join settings
-    inner join contacts on contacts.account_id = opportunities.account_id
-    inner join engagements on engagements.lead_id = contacts.lead_id
-    where engagements.engaged_at <= opportunities.created_at
-        and engagements.engaged_at >= opportunities.created_at - to_days(settings.attribution_lookback_days)
-    group by opportunities.opportunity_id, contacts.lead_id
+),
+
+windowed as (
+    select
+        windows.opportunity_id,
+        account_engagements.lead_id,
+        min(account_engagements.engaged_at) as first_engaged_at,
+        max(account_engagements.engaged_at) as last_engaged_at,
+        sum(account_engagements.is_touch) as touches,
+        sum(1 - account_engagements.is_touch) as stage_entries,
+    from windows
+    inner join account_engagements
+        on account_engagements.account_id = windows.account_id
+        and account_engagements.engaged_at <= windows.created_at
+        and account_engagements.engaged_at >= windows.window_start_at
+    group by windows.opportunity_id, account_engagements.lead_id
 ),
 
 members as (

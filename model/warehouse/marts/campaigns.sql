@@ -1,6 +1,8 @@
--- One row per campaign with its name and channel: the table the semantic
--- layer's `campaigns` cube reads. A campaign without a name is shown by its
--- id.
+-- One row per campaign with its name, channel and the buyer-journey step it
+-- serves: the table the semantic layer's `campaigns` cube reads. A campaign
+-- without a name is shown by its id; one without a step reads `unmapped`
+-- (docs/metrics.md definition 20). A step outside the bundled five is kept:
+-- the steps are a company's own.
 
 with campaigns as (
     select * from stg_campaigns
@@ -13,6 +15,7 @@ final as (
         channel,
         started_at,
         ended_at,
+        coalesce(buyer_journey_step, {{ unmapped_journey_step }}) as buyer_journey_step,
     from campaigns
 )
 

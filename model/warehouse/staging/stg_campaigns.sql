@@ -1,4 +1,5 @@
--- One row per campaign. ended_at is null while a campaign runs.
+-- One row per campaign. ended_at is null while a campaign runs; buyer_journey_step
+-- is null when the source leaves it out (the column is optional).
 
 with
 
@@ -16,6 +17,7 @@ final as (
         lower(nullif(trim(channel), '')) as channel,
         cast(nullif(trim(started_at), '') as timestamptz) at time zone 'UTC' as started_at,
         cast(nullif(trim(ended_at), '') as timestamptz) at time zone 'UTC' as ended_at,
+        lower(nullif(trim(buyer_journey_step), '')) as buyer_journey_step,
 
     from source
 

@@ -20,6 +20,7 @@ import { normaliseDomain } from '../text.js';
 import { checkDealDates, eachRow, historyKey, type ImportContext, type Row, type SourceDefaults } from './common.js';
 import { corporateNumber } from '../text.js';
 import { ImportInputError, type SourceAdapter } from './index.js';
+import { journeyStepCode } from '../../contract/vocabulary.js';
 
 const TABLE_ORDER = [
   'accounts',
@@ -241,6 +242,7 @@ function readers(ctx: ImportContext, spec: TableSpec) {
           channel,
           started_at: started,
           ended_at: ended,
+          buyer_journey_step: journeyStepCode(r.get(c('buyer_journey_step'))),
         },
         r.origin,
       );

@@ -22,6 +22,7 @@
  * or its ContactId. Campaign members who never responded (e.g. Sent) are not
  * touches.
  */
+import { journeyStepCode } from '../../contract/vocabulary.js';
 import { normaliseDomain } from '../text.js';
 import {
   checkDealDates,
@@ -368,6 +369,7 @@ export const salesforce: SourceAdapter = {
           channel,
           started_at: started,
           ended_at: ended,
+          buyer_journey_step: journeyStepCode(r.get('Buyer_Journey_Step__c', 'Buyer Journey Step')),
         },
         r.origin,
       );

@@ -1,0 +1,63 @@
+{{ config(materialized='view') }}
+-- Deal attribution at two credit levels (docs/metrics.md definition 9,
+-- "Credit level"), the long form the cube reads: one row per deal conversion
+-- (opportunity, won), credit level, model, channel and campaign with a
+-- weight > 0.
+--   account  every contact of the deal's account in the lookback window
+--            (attribution_credit_weights: the `attribution` view's credit)
+--   lead     the credit lead's (primary contact's) own touches only
+--            (attribution_lead_weights)
+-- A view beside attribution_credits rather than a column of it, so every
+-- query on the `attribution` view keeps its result. credit_number =
+-- (weight row × 2 + level) × 7 + the model's index.
+
+with level_weights as (
+    select 0 as level_index, 'account' as credit_level, weights.credit_row as level_row, weights.*
+    from marts.attribution_credit_weights as weights
+    inner join marts.attribution_conversions as conversions
+        on conversions.conversion_number = weights.conversion_number
+    where conversions.conversion_type in ('opportunity', 'won')
+    union all by name
+    select 1 as level_index, 'lead' as credit_level, weights.weight_row as level_row, weights.*
+    from marts.attribution_lead_weights as weights
+),
+
+long_weights as (
+    select
+        (weights.level_row * 2 + weights.level_index) * 7 + models.model_index as credit_number,
+        weights.credit_level,
+        weights.conversion_number,
+        models.model,
+        weights.channel,
+        weights.campaign_id,
+        weights.touches,
+        {{ model_weight }} as weight,
+    from level_weights as weights
+    cross join marts.attribution_models as models
+)
+
+select
+    long_weights.credit_number,
+    long_weights.credit_level,
+    conversions.conversion_number,
+    conversions.conversion_type,
+    conversions.conversion_id,
+    conversions.opportunity_id,
+    conversions.account_id,
+    long_weights.model,
+    long_weights.channel,
+    long_weights.campaign_id,
+    coalesce(campaigns.campaign_name, long_weights.campaign_id, '(none)') as campaign_name,
+    conversions.converted_at,
+    long_weights.weight,
+    long_weights.touches,
+    long_weights.weight * conversions.pipeline_amount as attributed_pipeline,
+    long_weights.weight * conversions.revenue_amount as attributed_revenue,
+    conversions.deal_type,
+    conversions.owner_team,
+    conversions.industry,
+    conversions.employee_band,
+from long_weights
+inner join marts.attribution_conversions as conversions on conversions.conversion_number = long_weights.conversion_number
+left join staging.stg_campaigns as campaigns on campaigns.campaign_id = long_weights.campaign_id
+where long_weights.weight > 0
