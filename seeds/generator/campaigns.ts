@@ -284,7 +284,8 @@ function buildDrafts(seed: number): Draft[] {
  * The buyer-journey step a campaign serves (docs/metrics.md definition 20), read off its kind the way a
  * marketer would tag it: the newsletter and outbound calls reach buyers who are not looking yet (現状維持);
  * social ads and trade shows raise the problem (課題の気づき); webinars, general search ads, nurture e-mail
- * and guides feed the search for information (情報収集); seminars, retargeting, branded search and
+ * and guides feed the search for information (情報収集); in-person seminars, where a buyer sees the
+ * solution worked through, deepen the understanding of it (内容理解); retargeting, branded search and
  * selection checklists serve the comparison (比較検討); case studies and partner referrals the decision
  * (導入決定). Derived, not drawn: tagging campaigns leaves every random stream, and so every other seed
  * row, as it was.
@@ -301,7 +302,7 @@ export function journeyStep(c: Pick<Campaign, 'channel' | 'name'>): BuyerJourney
     case CH.webinar:
       return 'information_gathering';
     case CH.seminar:
-      return 'comparison';
+      return 'understanding';
     case CH.web_ads:
       return c.name.includes('一般KW') ? 'information_gathering' : 'comparison';
     case CH.referral:

@@ -242,8 +242,9 @@ export const BUYER_JOURNEY_STEPS = [
   { step: 'status_quo', order: 1, labelJa: '現状維持', labelEn: 'Status quo' },
   { step: 'problem_aware', order: 2, labelJa: '課題の気づき', labelEn: 'Problem awareness' },
   { step: 'information_gathering', order: 3, labelJa: '情報収集', labelEn: 'Information gathering' },
-  { step: 'comparison', order: 4, labelJa: '比較検討', labelEn: 'Comparison' },
-  { step: 'decision', order: 5, labelJa: '導入決定', labelEn: 'Decision' },
+  { step: 'understanding', order: 4, labelJa: '内容理解', labelEn: 'Understanding' },
+  { step: 'comparison', order: 5, labelJa: '比較検討', labelEn: 'Comparison' },
+  { step: 'decision', order: 6, labelJa: '導入決定', labelEn: 'Decision' },
 ] as const;
 
 export type BuyerJourneyStep = (typeof BUYER_JOURNEY_STEPS)[number]['step'];

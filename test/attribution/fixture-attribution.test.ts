@@ -6,7 +6,7 @@
  *    lead-creation touch in the middle, first and last), a conversion
  *    without touches, and a Markov chain solved by hand;
  * 2. the SQL mart against the engine's reference implementation
- *    (test/reference/attribution-weights.ts, markov.ts) for every conversion
+ *    (model/warehouse/marts/attribution_lead_weights/attribution-weights.ts, attribution_markov/markov.ts) for every conversion
  *    of the fixture, with touches, windows, reaches and Markov paths taken
  *    from the raw CSVs, not from the warehouse;
  * 3. the invariants (weights sum to 1, pipeline adds up, (none) credit).
@@ -33,7 +33,7 @@ import {
   NONE_CHANNEL,
   type AttributionModel,
   type Touch,
-} from '../reference/attribution-weights.js';
+} from '../../model/warehouse/marts/attribution_lead_weights/attribution-weights.js';
 import { markovAttribution, type ChannelPath } from '../../model/warehouse/marts/attribution_markov/markov.js';
 import { ATTRIBUTION_SEEDS, buildTempWarehouse, DAY_MS, ms, query, readSeed, removeTempWarehouses, setting } from './helpers.js';
 

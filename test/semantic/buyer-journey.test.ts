@@ -57,7 +57,7 @@ afterAll(async () => {
 
 const eq = (member: string, ...values: string[]) => ({ member, operator: 'equals', values });
 const PERSONAS = ['department_head', 'executive', 'field_staff', 'it_admin', 'procurement'];
-const STEPS = ['status_quo', 'problem_aware', 'information_gathering', 'comparison', 'decision', 'unmapped'];
+const STEPS = ['status_quo', 'problem_aware', 'information_gathering', 'understanding', 'comparison', 'decision', 'unmapped'];
 
 async function stepPersonaCells(model: string, filters: object[] = []) {
   const rows = await s.rows({

@@ -21,7 +21,7 @@
 --   last           rank n (the last touch at or before the conversion)
 --   lead creation  the last touch of credit_lead_id at or before that lead's
 --                  created_at; when it has none in the window, the first
---                  touch stands in (as in test/reference/attribution-weights.ts)
+--                  touch stands in (as in attribution_lead_weights/attribution-weights.ts)
 -- Models (the same rules as the engine's reference implementation, which the
 -- tests compare this mart with):
 --   first_touch, last_touch  100 % on the position

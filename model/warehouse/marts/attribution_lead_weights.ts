@@ -8,7 +8,7 @@
  * by side.
  *
  * The weights come from the engine's reference implementation
- * (server/engine/attribution-weights.ts), which the SQL mart is tested
+ * (attribution_lead_weights/attribution-weights.ts, beside this mart), which the SQL mart is tested
  * against, on the credit lead's touches in the same lookback window; the
  * data-driven model uses the `opportunity` chain's Markov shares. A deal
  * whose primary contact has no touch in the window is credited to `(none)`.
@@ -18,7 +18,7 @@
  * asked for). Rows: about one per deal and channel of its primary contact.
  */
 import { ATTRIBUTION_MODELS } from '../../../server/contract/attribution.js';
-import { attributionWeights, NONE_CHANNEL, type Touch } from '../../../server/engine/attribution-weights.js';
+import { attributionWeights, NONE_CHANNEL, type Touch } from './attribution_lead_weights/attribution-weights.js';
 import type { ModelContext } from '../../../server/warehouse/run-models.js';
 import type { RowOf } from '../../../server/warehouse/write-table.js';
 

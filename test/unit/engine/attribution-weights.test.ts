@@ -10,7 +10,7 @@ import {
   RULE_BASED_MODELS,
   type Touch,
   weightsByChannel,
-} from '../../reference/attribution-weights.js';
+} from '../../../model/warehouse/marts/attribution_lead_weights/attribution-weights.js';
 
 const conversionAt = new Date('2025-06-30T00:00:00Z');
 const DAY = 86_400_000;

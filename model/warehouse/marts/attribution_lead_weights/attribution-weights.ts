@@ -1,6 +1,7 @@
 /*
  * Per-conversion touch weights (docs/metrics.md, definition 9): the reference
- * implementation the SQL attribution marts are tested against.
+ * implementation the SQL attribution marts are tested against, and the
+ * weights of the lead-level deal credit (attribution_lead_weights.ts).
  *
  * Input: the touches already restricted to the lookback window before the
  * conversion (opportunity creation, or any stage conversion) and sorted by
@@ -49,7 +50,7 @@ import {
   NONE_CHANNEL,
   RULE_BASED_MODELS,
   type RuleBasedModel,
-} from '../../server/contract/attribution.js';
+} from '../../../../server/contract/attribution.js';
 
 export { ATTRIBUTION_MODELS, type AttributionModel, isAttributionModel, NONE_CHANNEL, RULE_BASED_MODELS, type RuleBasedModel };
 
