@@ -54,10 +54,10 @@ async function startShared(seedsDir: string, root: string, key: string, out: str
   const dir = path.join(root, `${key}-files`);
   await mkdir(dir, { recursive: true });
   const config = sharedServerConfig(dir);
-  const [build] = await Promise.all([
-    copyOfWarehouse(seedsDir, config.warehousePath, { rollups: true }),
-    copyOfDashboard(config.dashboardDist),
-  ]);
+  // One after the other: Vite's build sets NODE_ENV=production in this process while it runs (build-cache.ts's
+  // viteBuild restores it after), and under production Cube lets a server without a refresh worker build no rollup.
+  const build = await copyOfWarehouse(seedsDir, config.warehousePath, { rollups: true });
+  await copyOfDashboard(config.dashboardDist);
   const ready = path.join(dir, 'server.json');
   // Its output goes to a file: it outlives the worker that starts it, whose pipes would close under it.
   const logFile = path.join(dir, 'server.log');
