@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { startSemanticServer, PROJECT_ROOT, type SemanticServer } from '../semantic/semantic-server';
+import { sharedSemanticServer, PROJECT_ROOT, type SemanticServer } from '../semantic/semantic-server';
 
 let s: SemanticServer;
 interface ViewMeta {
@@ -24,7 +24,7 @@ const TEAM = 'east_team';
 const CHANNELS = ['seo', 'webinar'];
 
 beforeAll(async () => {
-  s = await startSemanticServer(path.join(PROJECT_ROOT, 'seeds'));
+  s = await sharedSemanticServer(path.join(PROJECT_ROOT, 'seeds')); // the run's shared server: this file only reads
   const meta = await s.t.request('/cubejs-api/v1/meta', { token: s.t.token({ role: 'analyst' }) });
   views = meta.body.cubes
     .filter((c: any) => c.type === 'view')

@@ -13,16 +13,19 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { BUNDLED_SEEDS, buildTempWarehouse, MODEL_DIR, query, removeTempWarehouses } from './helpers.js';
+import type { TestServer } from '../support/server.js';
+import { sharedTestServer } from '../support/shared-server.js';
+import { BUNDLED_SEEDS, buildTempWarehouse, query, removeTempWarehouses } from './helpers.js';
 
 let warehouse: string;
 let t: TestServer;
 
+// The API is the run's shared server over the bundled data (this file only reads); plain SQL reads a copy of the
+// same warehouse that no server holds.
 beforeAll(async () => {
-  warehouse = await buildTempWarehouse(BUNDLED_SEEDS);
-  t = await startTestServer({ warehousePath: warehouse, modelDir: MODEL_DIR, dashboardDist: '/nonexistent' });
-});
+  warehouse = await buildTempWarehouse(BUNDLED_SEEDS, { rollups: false });
+  t = await sharedTestServer(BUNDLED_SEEDS);
+}, 600_000);
 afterAll(async () => {
   await t?.server.close();
   await removeTempWarehouses();

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages } from '../../dashboard/src/i18n/messages';
 import { formatCount, formatDate, formatPercent, type Locale } from '../../dashboard/src/lib/format';
 import { launchBrowser, openPage, screenshot } from '../support/browser';
-import { startDashboardEnv, type DashboardEnv } from './dashboard-fixture';
+import { sharedDashboardEnv, type DashboardEnv } from './dashboard-fixture';
 import { waitForCards } from '../../bench/dashboard-pages';
 
 const LABELS: Record<string, Record<Locale, string>> = {
@@ -65,7 +65,7 @@ async function coverage(filters: object[]): Promise<void> {
 }
 
 beforeAll(async () => {
-  env = await startDashboardEnv();
+  env = await sharedDashboardEnv();
   browser = await launchBrowser();
   const week = await env.t.load({
     timezone: 'Asia/Tokyo',

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages } from '../../dashboard/src/i18n/messages';
 import { formatNumber, formatYen, type Locale } from '../../dashboard/src/lib/format';
 import { launchBrowser, openPage, screenshot } from '../support/browser';
-import { startDashboardEnv, type DashboardEnv } from './dashboard-fixture';
+import { sharedDashboardEnv, type DashboardEnv } from './dashboard-fixture';
 import { waitForCards } from '../../bench/dashboard-pages';
 
 const TZ = 'Asia/Tokyo';
@@ -40,7 +40,7 @@ async function open(path: string, locale: Locale): Promise<{ page: Page; close()
 }
 
 beforeAll(async () => {
-  env = await startDashboardEnv();
+  env = await sharedDashboardEnv();
   browser = await launchBrowser();
 }, 600_000);
 

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { projectRoot } from '../../server/config';
 import { copyOfDashboard, copyOfWarehouse } from '../support/build-cache';
 import { startTestServer, type TestServer } from '../support/server';
+import { sharedServer } from '../support/shared-server';
 import { tempDir } from '../support/browser';
 
 export interface DashboardEnv {
@@ -48,4 +49,24 @@ export async function startDashboardEnv(): Promise<DashboardEnv> {
     },
   };
   return env;
+}
+
+/**
+ * The run's shared server over the bundled data (test/support/shared-server.ts), for a file that only reads:
+ * it opens pages, asks the API and never restarts the server or writes its state. Outside a run with the global
+ * setup, a server of its own (startDashboardEnv).
+ */
+export async function sharedDashboardEnv(): Promise<DashboardEnv> {
+  const shared = await sharedServer();
+  if (!shared) return startDashboardEnv();
+  return {
+    t: shared.t,
+    warehousePath: shared.warehousePath,
+    stateDir: shared.stateDir,
+    dashboardDist: shared.dashboardDist,
+    restart() {
+      throw new Error('the shared server is not restarted: a file that restarts starts its own (startDashboardEnv)');
+    },
+    close: async () => {},
+  };
 }

@@ -12,13 +12,13 @@ import { launchBrowser, openPage, screenshot } from '../support/browser';
 import { formatPercent, formatYen } from '../../dashboard/src/lib/format';
 import { messages } from '../../dashboard/src/i18n/messages';
 import { waitForCards } from '../../bench/dashboard-pages';
-import { startDashboardEnv, type DashboardEnv } from './dashboard-fixture';
+import { sharedDashboardEnv, type DashboardEnv } from './dashboard-fixture';
 
 let env: DashboardEnv;
 let browser: Browser;
 
 beforeAll(async () => {
-  env = await startDashboardEnv();
+  env = await sharedDashboardEnv();
   browser = await launchBrowser();
 }, 600_000);
 

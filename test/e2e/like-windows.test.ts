@@ -20,14 +20,14 @@ import { projectRoot } from '../../server/config';
 import { formatCount, formatDate, formatSignedPercent, formatYen, type Locale } from '../../dashboard/src/lib/format';
 import { launchBrowser, openPage, screenshot } from '../support/browser';
 import { waitForCards } from '../../bench/dashboard-pages';
-import { startDashboardEnv, type DashboardEnv } from './dashboard-fixture';
+import { sharedDashboardEnv, type DashboardEnv } from './dashboard-fixture';
 
 let env: DashboardEnv;
 let browser: Browser;
 const expected = { revenue: 0, wins: 0, asOf: '', leads: 0, opportunities: 0 };
 
 beforeAll(async () => {
-  env = await startDashboardEnv();
+  env = await sharedDashboardEnv();
   browser = await launchBrowser();
   const db = await DuckDBInstance.create(':memory:');
   const sql = await db.connect();

@@ -27,7 +27,7 @@ import { launchBrowser, screenshot } from '../support/browser';
 import { messages } from '../../dashboard/src/i18n/messages';
 import { formatDate } from '../../dashboard/src/lib/format';
 import { PAGES, waitForCards } from '../../bench/dashboard-pages';
-import { startDashboardEnv, type DashboardEnv } from './dashboard-fixture';
+import { sharedDashboardEnv, type DashboardEnv } from './dashboard-fixture';
 
 const LOCALES = ['ja', 'en'] as const;
 type Locale = (typeof LOCALES)[number];
@@ -172,7 +172,7 @@ async function checkMenu(page: Page, locale: Locale): Promise<void> {
 }
 
 beforeAll(async () => {
-  env = await startDashboardEnv();
+  env = await sharedDashboardEnv();
   browser = await launchBrowser();
   // A lead's journey: the first lead of the stuck list on the backlog page.
   const page = await visit('desktop', 'ja', '/backlog');

@@ -20,7 +20,7 @@ import { monthTargets } from '../../dashboard/src/lib/build-plan-request';
 import { formatAttainment, formatCount, formatYen, type Locale } from '../../dashboard/src/lib/format';
 import { currentFiscalYearKey, resolvePeriod } from '../../dashboard/src/lib/resolve-period';
 import { launchBrowser, openPage, screenshot } from '../support/browser';
-import { startDashboardEnv, type DashboardEnv } from './dashboard-fixture';
+import { sharedDashboardEnv, type DashboardEnv } from './dashboard-fixture';
 import { waitForCards } from '../../bench/dashboard-pages';
 
 const TZ = 'Asia/Tokyo';
@@ -46,7 +46,7 @@ async function open(path: string, locale: Locale): Promise<{ page: Page; problem
 const text = async (page: Page, name: string) => (await page.locator(`[data-figure="${name}"]`).first().textContent())?.trim();
 
 beforeAll(async () => {
-  env = await startDashboardEnv();
+  env = await sharedDashboardEnv();
   browser = await launchBrowser();
   const latest = await rows({
     measures: ['stage_reach.leads'],

@@ -10,18 +10,17 @@
  *   (definition 12), and the funnel branch counts new deals only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { BUNDLED_SEEDS, buildTempWarehouse, fromCsv, MODEL_DIR, removeTempWarehouses } from '../attribution/helpers.js';
+import type { TestServer } from '../support/server.js';
+import { sharedTestServer } from '../support/shared-server.js';
+import { BUNDLED_SEEDS, fromCsv } from '../attribution/helpers.js';
 
 let t: TestServer;
 
 beforeAll(async () => {
-  const warehouse = await buildTempWarehouse(BUNDLED_SEEDS);
-  t = await startTestServer({ warehousePath: warehouse, modelDir: MODEL_DIR, dashboardDist: '/nonexistent' });
-}, 300_000);
+  t = await sharedTestServer(BUNDLED_SEEDS); // the run's shared server: this file only reads (POST /api/plan writes nothing)
+}, 600_000);
 afterAll(async () => {
   await t?.server.close();
-  await removeTempWarehouses();
 });
 
 const FY = (y: number) => [`${y}-04-01`, `${y + 1}-03-31`];

@@ -19,8 +19,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { BUNDLED_SEEDS, buildTempWarehouse, fromCsv, MODEL_DIR, query, removeTempWarehouses } from '../attribution/helpers.js';
+import type { TestServer } from '../support/server.js';
+import { sharedTestServer } from '../support/shared-server.js';
+import { BUNDLED_SEEDS, buildTempWarehouse, fromCsv, query, removeTempWarehouses } from '../attribution/helpers.js';
 import { components } from '../../server/forecast/landing.js';
 import { FORECAST_DOC } from '../../server/forecast/backtest-command.js';
 import { REPORT_END, REPORT_START, renderBacktestReport } from '../../server/forecast/report.js';
@@ -29,10 +30,12 @@ let t: TestServer;
 let warehouse: string;
 const dirs: string[] = [];
 
+// The API is the run's shared server over the bundled data (this file only reads); plain SQL reads a copy of the
+// same warehouse that no server holds.
 beforeAll(async () => {
-  warehouse = await buildTempWarehouse(BUNDLED_SEEDS);
-  t = await startTestServer({ warehousePath: warehouse, modelDir: MODEL_DIR, dashboardDist: '/nonexistent' });
-}, 300_000);
+  warehouse = await buildTempWarehouse(BUNDLED_SEEDS, { rollups: false });
+  t = await sharedTestServer(BUNDLED_SEEDS);
+}, 600_000);
 afterAll(async () => {
   await t?.server.close();
   await removeTempWarehouses();

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { num, PROJECT_ROOT, startSemanticServer, type SemanticServer } from './semantic-server';
+import { num, PROJECT_ROOT, sharedSemanticServer, type SemanticServer } from './semantic-server';
 import { TYPICAL_QUERIES } from '../../bench/typical-queries';
 
 // REVCYCLE_SEMANTIC_SEEDS points the same checks at another seed set (a generated one of another size).
@@ -68,7 +68,7 @@ const REACH = `
 
 beforeAll(async () => {
   if (!haveSeeds) return;
-  s = await startSemanticServer(SEEDS);
+  s = await sharedSemanticServer(SEEDS); // the run's shared server: this file only reads
   db = await DuckDBInstance.create(':memory:');
   sql = await db.connect();
   await sql.run(`set TimeZone = 'Asia/Tokyo'`);

@@ -23,18 +23,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { copyOfWarehouse } from '../support/build-cache';
-import { startTestServer, type TestServer } from '../support/server';
-import { tempDir } from '../support/browser';
-import { MODEL_DIR, PROJECT_ROOT, TIME_ZONE } from './semantic-server';
+import type { TestServer } from '../support/server';
+import { sharedTestServer } from '../support/shared-server';
+import { PROJECT_ROOT, TIME_ZONE } from './semantic-server';
 
 const SEEDS = path.join(PROJECT_ROOT, 'seeds');
 let t: TestServer;
 
+// The run's shared server over the bundled data: this file only reads.
 beforeAll(async () => {
-  const warehousePath = path.join(tempDir('revcycle-buying-group-'), 'warehouse.duckdb');
-  await copyOfWarehouse(SEEDS, warehousePath);
-  t = await startTestServer({ warehousePath, modelDir: MODEL_DIR, dashboardDist: '/nonexistent' });
+  t = await sharedTestServer(SEEDS);
 }, 900_000);
 afterAll(async () => {
   await t?.server.close();

@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { periodWindows, type PeriodKind } from '../../server/contract/period-windows';
-import { num, PROJECT_ROOT, startSemanticServer, type SemanticServer } from './semantic-server';
+import { num, PROJECT_ROOT, sharedSemanticServer, type SemanticServer } from './semantic-server';
 
 const SEEDS = path.join(PROJECT_ROOT, 'seeds');
 const seed = (table: string) => path.join(SEEDS, `${table}.csv`);
@@ -70,7 +70,7 @@ async function wonIn(start: string, back: number, endOverride?: string) {
 
 beforeAll(async () => {
   if (!haveSeeds) return;
-  s = await startSemanticServer(SEEDS);
+  s = await sharedSemanticServer(SEEDS); // the run's shared server: this file only reads
   db = await DuckDBInstance.create(':memory:');
   sql = await db.connect();
   await sql.run(`set TimeZone = 'Asia/Tokyo'`);

@@ -14,6 +14,7 @@ import type { Config } from '../../server/config';
 import type { BuildSummary } from '../../server/warehouse/index';
 import { copyOfWarehouse } from '../support/build-cache';
 import { startTestServer, type TestServer } from '../support/server';
+import { BUNDLED_SEEDS_DIR, sharedServer } from '../support/shared-server';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const MODEL_DIR = path.join(PROJECT_ROOT, 'model');
@@ -33,6 +34,23 @@ export async function startSemanticServer(seedsDir: string, overrides: Partial<C
   const warehouse = path.join(dir, 'warehouse.duckdb');
   const build = await copyOfWarehouse(seedsDir, warehouse, { rollups: true });
   const t = await startTestServer({ warehousePath: warehouse, modelDir: MODEL_DIR, dashboardDist: '/nonexistent', ...overrides });
+  return semanticServer(t, warehouse, build, async () => {
+    await t?.server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+/**
+ * The run's shared server over `seedsDir` (the bundled data by default; test/support/shared-server.ts), for a file
+ * that only asks the semantic layer; outside a run with the global setup, a server of its own (startSemanticServer).
+ */
+export async function sharedSemanticServer(seedsDir: string = BUNDLED_SEEDS_DIR): Promise<SemanticServer> {
+  const shared = await sharedServer(seedsDir);
+  if (!shared) return startSemanticServer(seedsDir);
+  return semanticServer(shared.t, shared.warehousePath, shared.build, async () => {});
+}
+
+function semanticServer(t: TestServer, warehouse: string, build: BuildSummary, close: () => Promise<void>): SemanticServer {
   return {
     t,
     warehouse,
@@ -44,10 +62,7 @@ export async function startSemanticServer(seedsDir: string, overrides: Partial<C
         Object.fromEntries(Object.entries(row).map(([k, v]) => [k.slice(k.indexOf('.') + 1), v])),
       );
     },
-    async close() {
-      await t?.server.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    close,
   };
 }
 

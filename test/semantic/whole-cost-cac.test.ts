@@ -17,18 +17,18 @@
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { BUNDLED_SEEDS, buildTempWarehouse, MODEL_DIR, removeTempWarehouses } from '../attribution/helpers.js';
+import type { TestServer } from '../support/server.js';
+import { sharedTestServer } from '../support/shared-server.js';
+import { BUNDLED_SEEDS } from '../attribution/helpers.js';
 
 let t: TestServer;
 
+// The run's shared server over the bundled data: this file only reads (POST /api/plan writes nothing).
 beforeAll(async () => {
-  const warehouse = await buildTempWarehouse(BUNDLED_SEEDS);
-  t = await startTestServer({ warehousePath: warehouse, modelDir: MODEL_DIR, dashboardDist: '/nonexistent' });
-}, 300_000);
+  t = await sharedTestServer(BUNDLED_SEEDS);
+}, 600_000);
 afterAll(async () => {
   await t?.server.close();
-  await removeTempWarehouses();
 });
 
 const file = (table: string) => `read_csv('${path.join(BUNDLED_SEEDS, `${table}.csv`)}', all_varchar = true)`;

@@ -18,7 +18,8 @@ import { inject } from 'vitest';
 import { projectRoot } from '../../server/config';
 import { buildWarehouse, type BuildSummary } from '../../server/warehouse/index';
 
-function cacheRoot(): string | undefined {
+/** The run's scratch directory (test/support/global-setup.ts); undefined outside a Vitest run with the global setup. */
+export function cacheRoot(): string | undefined {
   try {
     return inject('buildCacheDir');
   } catch {
@@ -39,7 +40,7 @@ const alive = (pid: number) => {
  * The cached output of `make` under `key`, made once per run. The maker holds `<key>.lock` (a directory, created
  * atomically, naming its process); another file waits for the entry, and takes over when the maker died.
  */
-async function cached(key: string, make: (out: string) => Promise<void>): Promise<string | undefined> {
+export async function cached(key: string, make: (out: string) => Promise<void>): Promise<string | undefined> {
   const root = cacheRoot();
   if (!root) return undefined;
   const done = path.join(root, key);
@@ -70,7 +71,7 @@ async function cached(key: string, make: (out: string) => Promise<void>): Promis
 }
 
 /** The seed directory's path and its files' names, sizes and modification times. */
-function keyOf(dir: string): string {
+export function keyOf(dir: string): string {
   const hash = createHash('sha256').update(path.resolve(dir));
   for (const name of readdirSync(dir).sort()) {
     const s = statSync(path.join(dir, name));

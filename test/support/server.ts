@@ -2,7 +2,8 @@
  * Starts the real revcycle server (Cube + DuckDB over HTTP) on a free port
  * for a test file, and gives typed helpers to call it.
  */
-import { loadConfig, type Config } from '../../server/config';
+import path from 'node:path';
+import { loadConfig, projectRoot, type Config } from '../../server/config';
 import { startServer, type RunningServer } from '../../server/app';
 import { signToken, type TokenClaims } from '../../server/auth';
 
@@ -25,13 +26,25 @@ export function securityWithoutRateLimit(): Config['security'] {
     .security;
 }
 
-export async function startTestServer(overrides: Partial<Config>): Promise<TestServer> {
-  const config: Config = {
+/** The tests' settings (a fixed secret, NODE_ENV=test, a free port) with `overrides`. */
+export function testConfig(overrides: Partial<Config>): Config {
+  return {
     ...loadConfig({ ...process.env, CUBEJS_API_SECRET: 'test-secret-0123456789abcdef', NODE_ENV: 'test' }),
     port: 0,
     ...overrides,
   };
-  const server = await startServer(config);
+}
+
+export async function startTestServer(overrides: Partial<Config>): Promise<TestServer> {
+  const config = testConfig(overrides);
+  return clientOf(await startServer(config), config);
+}
+
+/**
+ * The typed helpers over a running server of `config`: one started here, or one another process runs
+ * (test/support/shared-server.ts, whose `server` only has its address and a `close` that leaves it running).
+ */
+export function clientOf(server: RunningServer, config: Config): TestServer {
   // Tokens carry a role (security/roles.ts): executive by default, a team role when only a team is given.
   const token = (claims: TokenClaims = {}) =>
     signToken(config.apiSecret, { role: claims.role ?? (claims.team ? 'team' : 'executive'), ...claims }, 600, config.security);
@@ -62,4 +75,18 @@ export async function startTestServer(overrides: Partial<Config>): Promise<TestS
         body: JSON.stringify({ query, ...(opts.queryType ? { queryType: opts.queryType } : {}) }),
       }),
   };
+}
+
+/**
+ * The settings of the run's shared server (test/support/shared-server.ts) over its files under `dir`: the tests'
+ * settings with the per-person rate limit off (the files sharing it send under the same token subjects).
+ */
+export function sharedServerConfig(dir: string): Config {
+  return testConfig({
+    warehousePath: path.join(dir, 'warehouse', 'warehouse.duckdb'),
+    modelDir: path.join(projectRoot, 'model'),
+    dashboardDist: path.join(dir, 'dashboard'),
+    stateDir: path.join(dir, 'state'),
+    security: securityWithoutRateLimit(),
+  });
 }

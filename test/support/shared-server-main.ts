@@ -1,0 +1,42 @@
+/*
+ * The process of the run's shared test server (test/support/shared-server.ts):
+ *   node --import tsx test/support/shared-server-main.ts DIR RUN_DIR RUN_PID
+ * starts the real server with the shared settings over DIR's warehouse and
+ * dashboard, writes DIR/server.json ({ url }) once it answers, and stops on
+ * SIGTERM, or when the run's scratch directory RUN_DIR or the Vitest process
+ * RUN_PID is gone (a run that was killed leaves no server behind).
+ */
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startServer } from '../../server/app';
+import { sharedServerConfig } from './server';
+
+const [dir, runDir, runPid] = process.argv.slice(2);
+if (!dir || !runDir || !runPid) throw new Error('usage: shared-server-main.ts DIR RUN_DIR RUN_PID');
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const server = await startServer(sharedServerConfig(dir));
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  await server.close().catch(() => {});
+  process.exit(0);
+};
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());
+setInterval(() => {
+  if (!existsSync(runDir) || !alive(Number(runPid))) void stop();
+}, 2_000).unref();
+
+const tmp = path.join(dir, 'server.json.tmp');
+writeFileSync(tmp, JSON.stringify({ url: server.url }));
+renameSync(tmp, path.join(dir, 'server.json'));
