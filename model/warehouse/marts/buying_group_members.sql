@@ -34,21 +34,31 @@ engagements as (
     select lead_id, transitioned_at as engaged_at, 0 as is_touch from stg_stage_transitions
 ),
 
+-- each engagement with its contact's account first (an equality join), then
+-- matched to that account's opportunities by time: joining the opportunities
+-- to the engagements by the time window alone let DuckDB pair every
+-- opportunity with every earlier engagement before the account filter
+account_engagements as (
+    select contacts.account_id, engagements.lead_id, engagements.engaged_at, engagements.is_touch,
+    from engagements
+    inner join contacts on contacts.lead_id = engagements.lead_id
+),
+
 windowed as (
     select
         opportunities.opportunity_id,
-        contacts.lead_id,
-        min(engagements.engaged_at) as first_engaged_at,
-        max(engagements.engaged_at) as last_engaged_at,
-        sum(engagements.is_touch) as touches,
-        sum(1 - engagements.is_touch) as stage_entries,
+        account_engagements.lead_id,
+        min(account_engagements.engaged_at) as first_engaged_at,
+        max(account_engagements.engaged_at) as last_engaged_at,
+        sum(account_engagements.is_touch) as touches,
+        sum(1 - account_engagements.is_touch) as stage_entries,
     from opportunities
     cross join settings
-    inner join contacts on contacts.account_id = opportunities.account_id
-    inner join engagements on engagements.lead_id = contacts.lead_id
-    where engagements.engaged_at <= opportunities.created_at
-        and engagements.engaged_at >= opportunities.created_at - to_days(settings.attribution_lookback_days)
-    group by opportunities.opportunity_id, contacts.lead_id
+    inner join account_engagements
+        on account_engagements.account_id = opportunities.account_id
+        and account_engagements.engaged_at <= opportunities.created_at
+        and account_engagements.engaged_at >= opportunities.created_at - to_days(settings.attribution_lookback_days)
+    group by opportunities.opportunity_id, account_engagements.lead_id
 ),
 
 members as (
