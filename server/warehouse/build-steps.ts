@@ -191,13 +191,15 @@ export async function runModelsAndTests(
     modelsDir: string,
     log: (message: string) => void,
   ) => Promise<{ models: Model[]; built: BuiltModel[] }> = runModels,
+  /** More sessions on the same database for the data tests to run beside `session` (data-tests.ts). */
+  testSessions: () => Promise<SessionLike[]> = async () => [],
 ): Promise<{ built: BuiltModel[]; results: DataTestResult[]; modelsMs: number; testsMs: number }> {
   const modelsStarted = performance.now();
   const { models, built } = await run(session, modelsDir, log);
   const modelsMs = performance.now() - modelsStarted;
 
   const testsStarted = performance.now();
-  const results = await runDataTests(session, modelsDir, models);
+  const results = await runDataTests(session, modelsDir, models, await testSessions());
   const testsMs = performance.now() - testsStarted;
   const failed = results.filter((r) => !r.passed);
   log(`  data tests: ${results.length - failed.length} of ${results.length} passed (${Math.round(testsMs)} ms)`);

@@ -25,7 +25,7 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { DUCKDB_SETTINGS_QUERY, duckDbOptions, duckDbSettingsMismatch } from '../config.js';
 import { displayPath, loadSeeds } from './load-seeds.js';
-import { MODEL_SCHEMAS, runModels } from './run-models.js';
+import { MODEL_SCHEMAS, SEARCH_PATH, runModels } from './run-models.js';
 import { attachPrevious, detachPrevious, runModelsIncrementally, type IncrementalPlan } from './incremental.js';
 
 import {
@@ -92,7 +92,10 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
   let swapped = false;
   let instance: DuckDBInstance | undefined;
   let conn: DuckDBConnection | undefined;
+  let testConn: DuckDBConnection | undefined;
   const close = () => {
+    testConn?.closeSync();
+    testConn = undefined;
     conn?.closeSync();
     instance?.closeSync();
     conn = undefined;
@@ -139,7 +142,16 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
             return done;
           }
         : runModels,
+      // One more connection: the data tests' queries run two at a time (most are small and leave a core idle).
+      async () => {
+        testConn = await instance!.connect();
+        await testConn.run(`set search_path = '${SEARCH_PATH}'`);
+        await testConn.run(`set TimeZone = ${quote(timeZone)}`);
+        return [testConn];
+      },
     );
+    testConn?.closeSync();
+    testConn = undefined;
     if (reuse) await detachPrevious(conn);
 
     const finishStarted = performance.now();

@@ -25,7 +25,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { MODEL_SCHEMAS, discoverModels, type Model } from './run-models.js';
-import { asSession, type SessionLike } from './target.js';
+import { asSession, type SessionLike, type WarehouseSession } from './target.js';
 import { VOCABULARY_LISTS } from './sql-macros.js';
 
 export type DataTestKind = 'not_null' | 'unique' | 'relationships' | 'accepted_values' | 'expression' | 'sql';
@@ -42,6 +42,12 @@ export interface DataTest {
   sampleColumns: string[];
   /** A cheaper query whose count is zero exactly when `sql` returns no rows. */
   probe?: string;
+  /**
+   * An aggregate over the model's table that is zero exactly when the test passes: the tests of one table that
+   * have one are counted together in a single scan of it (runDataTests), and only a test whose count is not zero
+   * runs its own query for the failing rows.
+   */
+  scan?: string;
 }
 
 export interface DataTestResult {
@@ -127,6 +133,7 @@ export function parseTests(model: Model, text: string, file: string): DataTest[]
           column,
           sampleColumns,
           sql: `select ${select} from ${table} where ${c} is null`,
+          scan: `count(*) filter (where ${c} is null)`,
         });
       } else if (test === 'unique') {
         add({
@@ -138,6 +145,7 @@ export function parseTests(model: Model, text: string, file: string): DataTest[]
             `select ${select} from ${table} where ${c} in ` +
             `(select ${c} from ${table} where ${c} is not null group by ${c} having count(*) > 1)`,
           probe: `select ${c} from ${table} where ${c} is not null group by ${c} having count(*) > 1`,
+          scan: `count(${c}) - count(distinct ${c})`,
         });
       } else if (test && typeof test === 'object' && 'relationships' in test) {
         const rel = (test as { relationships: unknown }).relationships as { to?: unknown; field?: unknown };
@@ -164,14 +172,14 @@ export function parseTests(model: Model, text: string, file: string): DataTest[]
               (named ? ` (no list {{ ${named} }}; known: ${Object.keys(VOCABULARY_LISTS).join(', ')})` : ''),
           );
         }
+        const outside = `${c} is not null and cast(${c} as varchar) not in (${values.map((v) => literal(String(v))).join(', ')})`;
         add({
           name: `accepted_values(${column})`,
           kind: 'accepted_values',
           column,
           sampleColumns,
-          sql:
-            `select ${select} from ${table} where ${c} is not null and ` +
-            `cast(${c} as varchar) not in (${values.map((v) => literal(String(v))).join(', ')})`,
+          sql: `select ${select} from ${table} where ${outside}`,
+          scan: `count(*) filter (where ${outside})`,
         });
       } else {
         throw new DataTestSpecError(
@@ -189,7 +197,13 @@ export function parseTests(model: Model, text: string, file: string): DataTest[]
       throw new DataTestSpecError(`${file}: every entry of "tests" needs a name`);
     }
     if (typeof test.expression === 'string' && test.sql === undefined) {
-      add({ name, kind: 'expression', sampleColumns: [], sql: `select * from ${table} where not (${test.expression})` });
+      add({
+        name,
+        kind: 'expression',
+        sampleColumns: [],
+        sql: `select * from ${table} where not (${test.expression})`,
+        scan: `count(*) filter (where not (${test.expression}))`,
+      });
     } else if (typeof test.sql === 'string' && test.expression === undefined) {
       add({ name, kind: 'sql', sampleColumns: [], sql: test.sql.trim().replace(/;\s*$/, '') });
     } else {
@@ -230,10 +244,18 @@ function jsonSafe(value: unknown): unknown {
   return value;
 }
 
+const resultBase = (test: DataTest) => ({
+  model: test.model,
+  name: test.name,
+  kind: test.kind,
+  column: test.column,
+  sql: test.sql,
+});
+
 export async function runTest(session: SessionLike, test: DataTest): Promise<DataTestResult> {
   const conn = asSession(session);
   const started = performance.now();
-  const base = { model: test.model, name: test.name, kind: test.kind, column: test.column, sql: test.sql };
+  const base = resultBase(test);
   try {
     const count = async (sql: string) => Number((await conn.query(`select count(*) as n from (\n${sql}\n) as failing`))[0]!.n);
     const failingRows = test.probe !== undefined && (await count(test.probe)) === 0 ? 0 : await count(test.sql);
@@ -260,10 +282,59 @@ export async function runTest(session: SessionLike, test: DataTest): Promise<Dat
   }
 }
 
-/** Runs every data test against the built database (search path set by the caller). */
-export async function runDataTests(conn: SessionLike, modelsDir: string, models?: Model[]): Promise<DataTestResult[]> {
-  const results: DataTestResult[] = [];
-  for (const test of await collectTests(modelsDir, models)) results.push(await runTest(conn, test));
+/**
+ * Runs every data test against the built database (search path set by the caller). The tests of one table that
+ * have a `scan` (not_null, unique, accepted_values, expression) are counted in one query over that table instead of
+ * one query each; a test whose count is not zero, or whose table's query fails, then runs alone, so its result
+ * (failing rows, sample, error) is the one it would have on its own. The queries are spread over `sessions` (other
+ * connections to the same database, each with the caller's search path), which DuckDB runs side by side.
+ */
+export async function runDataTests(
+  conn: SessionLike,
+  modelsDir: string,
+  models?: Model[],
+  sessions: SessionLike[] = [],
+): Promise<DataTestResult[]> {
+  const tests = await collectTests(modelsDir, models);
+  const results: DataTestResult[] = new Array<DataTestResult>(tests.length);
+  const jobs: ((session: WarehouseSession) => Promise<void>)[] = [];
+  const scans = new Map<string, number[]>();
+  tests.forEach((test, i) => {
+    if (test.scan === undefined) {
+      jobs.push(async (session) => {
+        results[i] = await runTest(session, test);
+      });
+      return;
+    }
+    const table = `${test.schema}.${ident(test.model)}`;
+    scans.set(table, [...(scans.get(table) ?? []), i]);
+  });
+  // The scans read the largest tables: started first, so the short single queries fill in beside them.
+  jobs.unshift(
+    ...[...scans].map(([table, indexes]) => async (session: WarehouseSession) => {
+      const started = performance.now();
+      const counts = await session
+        .query(`select ${indexes.map((i, n) => `${tests[i]!.scan} as t${n}`).join(', ')} from ${table}`)
+        .then(
+          (rows) => rows[0],
+          () => undefined,
+        );
+      const ms = Math.round(performance.now() - started);
+      for (const [n, i] of indexes.entries()) {
+        const test = tests[i]!;
+        results[i] =
+          counts !== undefined && Number(counts[`t${n}`]) === 0
+            ? { ...resultBase(test), passed: true, failingRows: 0, sample: [], ms }
+            : await runTest(session, test);
+      }
+    }),
+  );
+  let next = 0;
+  await Promise.all(
+    [conn, ...sessions].map(async (session) => {
+      while (next < jobs.length) await jobs[next++]!(asSession(session));
+    }),
+  );
   return results;
 }
 

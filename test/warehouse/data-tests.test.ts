@@ -130,7 +130,11 @@ describe('data tests', () => {
     const broken = await ownModels(await tempDir());
     await writeFile(
       path.join(broken, 'staging', 'stg_leads.yml'),
-      'model: stg_leads\ntests:\n  - {name: bad_column, expression: "no_such_column > 0"}\n',
+      // Beside passing tests of the same table, which are counted in the same scan (data-tests.ts): the scan's
+      // error must not fail them, and the broken one must report its own error.
+      'model: stg_leads\ncolumns:\n  lead_id: [not_null, unique]\ntests:\n' +
+        '  - {name: bad_column, expression: "no_such_column > 0"}\n' +
+        '  - {name: created_at_set, expression: "created_at is not null"}\n',
     );
     const error = (await buildWith({}, broken).then(
       () => undefined,
@@ -138,5 +142,6 @@ describe('data tests', () => {
     )) as WarehouseBuildError;
     expect(error).toBeInstanceOf(WarehouseBuildError);
     expect(error.message).toMatch(/✗ stg_leads: bad_column: the test query failed: .*no_such_column/);
+    expect(error.failures.map((f) => `${f.model}: ${f.name}`)).toEqual(['stg_leads: bad_column']);
   });
 });

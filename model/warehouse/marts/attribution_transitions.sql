@@ -1,8 +1,10 @@
 -- Channel transitions for the data-driven (Markov) model: one row per chain
 -- (markov_stage = the funnel stage whose reach is the conversion) and state
 -- pair, with how many lead paths took that step. A first-order chain needs
--- nothing else (model/warehouse/marts/attribution_markov/markov.ts), so no lead's path is ever held as a
--- list: one window over the touches (one sort) gives every step.
+-- nothing else (model/warehouse/marts/attribution_markov/markov.ts), so no
+-- lead's path is ever held as a list: one window over the touches (one sort by
+-- lead and time) gives every touch its neighbours, and each path's steps
+-- follow from those.
 --
 -- A lead's path is its own touchpoints (lead grain, as the contract says:
 -- "channel paths of all leads") in time order, inside the lookback window
@@ -29,11 +31,20 @@ reach as (
     select * from lead_stage_reach
 ),
 
+-- each touch with its neighbours in the lead's time order: one sort of the
+-- touches, whatever the number of paths a touch belongs to
 touches as (
-    select touchpoints.lead_id, touchpoints.occurred_at, touchpoints.channel, touchpoints.touchpoint_id
+    select
+        touchpoints.lead_id,
+        touchpoints.occurred_at,
+        touchpoints.channel,
+        lag(touchpoints.channel) over lead_order as previous_channel,
+        lag(touchpoints.occurred_at) over lead_order as previous_at,
+        lead(touchpoints.occurred_at) over lead_order as next_at,
     from stg_touchpoints as touchpoints
     cross join settings
     where touchpoints.occurred_at <= settings.as_of_at
+    window lead_order as (partition by touchpoints.lead_id order by touchpoints.occurred_at, touchpoints.touchpoint_id)
 ),
 
 last_touches as (
@@ -63,23 +74,26 @@ path_ends as (
     select distinct lead_id, path_end_at from lead_chains where path_end_at is not null
 ),
 
+-- a path is the run of its lead's touches inside [path_end - lookback,
+-- path_end]: a touch's step comes from its previous touch when that one is
+-- in the window too (it is never after the path end), else from (start);
+-- the touch is the path's last when the next one is absent or after the end
 path_touches as (
     select
         path_ends.lead_id,
         path_ends.path_end_at,
         touches.channel,
-        lag(touches.channel) over path_order as previous_channel,
-        lead(touches.channel) over path_order is null as is_last,
+        case
+            when touches.previous_at >= path_ends.path_end_at - to_days(settings.attribution_lookback_days)
+                then touches.previous_channel
+        end as previous_channel,
+        touches.next_at is null or touches.next_at > path_ends.path_end_at as is_last,
     from path_ends
     cross join settings
     inner join touches
         on touches.lead_id = path_ends.lead_id
         and touches.occurred_at <= path_ends.path_end_at
         and touches.occurred_at >= path_ends.path_end_at - to_days(settings.attribution_lookback_days)
-    window path_order as (
-        partition by path_ends.lead_id, path_ends.path_end_at
-        order by touches.occurred_at, touches.touchpoint_id
-    )
 ),
 
 -- the steps into each channel, once per walked path

@@ -124,15 +124,34 @@ changes as (
     select ends_at as changed_at, -1 as delta, segment_key, aging_bucket_order, is_stuck from live_segments where ends_at is not null
 ),
 
+-- the UTC start of the local day of every hour a change can fall in (from
+-- the first stint's entry to as_of): the zone conversions once per hour
+-- rather than once per change, where they cost more than the rest of this
+-- mart together. An hour in which the local day turns (a zone whose offset is
+-- not whole hours) has two day starts; its changes are converted one by one.
+change_hours as (
+    select
+        hours.hour,
+        {{ utc_time({{ local_day(hours.hour) }}) }} as day_start,
+        {{ utc_time({{ local_day(hours.hour + interval '1 hour' - interval '1 microsecond') }}) }} as last_day_start,
+    from (select date_trunc('hour', min(entered_at)) as first_hour from stints) as bounds
+    cross join settings
+    cross join generate_series(bounds.first_hour, settings.as_of, interval '1 hour') as hours(hour)
+),
+
 daily_changes as (
     select
-        {{ utc_time({{ local_day(changes.changed_at) }}) }} as changed_on,
+        case
+            when change_hours.day_start = change_hours.last_day_start then change_hours.day_start
+            else {{ utc_time({{ local_day(changes.changed_at) }}) }}
+        end as changed_on,
         changes.segment_key,
         changes.aging_bucket_order,
         changes.is_stuck,
         sum(changes.delta) as lead_change,
     from changes
     cross join settings
+    left join change_hours on change_hours.hour = date_trunc('hour', changes.changed_at)
     group by all
     having sum(changes.delta) <> 0
 ),
