@@ -31,7 +31,7 @@ import { useContext, type HTMLAttributes, type Key, type ReactNode, type TdHTMLA
 import { useI18n } from '../i18n/i18n-context';
 import { CardTitle, ScrollRegion } from './scroll-region';
 
-type DataAttributes = { [k: `data-${string}`]: string | number | boolean | undefined };
+type DataAttributes = { [k: `data-${string}`]: string | number | boolean | null | undefined };
 export type CellAttributes = TdHTMLAttributes<HTMLTableCellElement> & DataAttributes;
 export type RowAttributes = HTMLAttributes<HTMLTableRowElement> & DataAttributes;
 export type Align = 'left' | 'center' | 'right';
@@ -163,7 +163,7 @@ export function DataTable<R>(props: DataTableProps<R>) {
     return (
       <th
         key={c.key}
-        scope={c.headerSpan && c.headerSpan > 1 ? 'colgroup' : 'col'}
+        scope="col"
         colSpan={c.headerSpan}
         aria-sort={ariaSort}
         className={cx(look.th, ALIGN[alignOf(c)], c.headerClassName)}
@@ -210,7 +210,12 @@ export function DataTable<R>(props: DataTableProps<R>) {
                 {columns.map((c) => {
                   const { className: extra, ...rest } = c.cellProps?.(row, i) ?? {};
                   return c.rowHeader ? (
-                    <th key={c.key} scope="row" className={cellClass(c, extra)} {...(rest as ThHTMLAttributes<HTMLTableCellElement>)}>
+                    <th
+                      key={c.key}
+                      scope="row"
+                      className={cellClass(c, extra)}
+                      {...(rest as ThHTMLAttributes<HTMLTableCellElement>)}
+                    >
                       {c.cell(row, i)}
                     </th>
                   ) : (
