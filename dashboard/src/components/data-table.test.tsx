@@ -39,8 +39,16 @@ describe('DataTable', () => {
     const region = screen.getByRole('region', { name: 'Leads per channel (scrolls)' });
     expect(region.getAttribute('tabindex')).toBe('0');
     const table = within(region).getByRole('table', { name: 'Leads per channel' });
-    expect(within(table).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['Channel', 'Leads']);
-    expect(within(table).getAllByRole('rowheader').map((h) => h.textContent)).toEqual(['webinar', 'ads', 'Total']);
+    expect(
+      within(table)
+        .getAllByRole('columnheader')
+        .map((h) => h.textContent),
+    ).toEqual(['Channel', 'Leads']);
+    expect(
+      within(table)
+        .getAllByRole('rowheader')
+        .map((h) => h.textContent),
+    ).toEqual(['webinar', 'ads', 'Total']);
     const cell = table.querySelector('[data-figure="leads-webinar"]')!;
     expect(cell.tagName).toBe('TD');
     expect(cell.textContent).toBe('1,200');
