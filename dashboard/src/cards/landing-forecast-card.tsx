@@ -10,7 +10,7 @@
  * and the card says so.
  */
 import { FORECAST_BACKTEST, LANDING_FORECAST } from '../api/views';
-import { CardFrame } from '../components/card-frame';
+import { CardFrame, setFilters } from '../components/card-frame';
 import { combineStates } from '../components/document-section';
 import { useFilters } from '../hooks/use-filters';
 import { num, str, useViewQuery } from '../hooks/use-view-query';
@@ -69,7 +69,7 @@ export function LandingForecastCard() {
       height={440}
       state={state}
       skeleton="table"
-      unapplied={[...(filters.segment ? ['segment' as const] : []), ...(filters.channel ? ['channel' as const] : [])]}
+      unapplied={setFilters(filters)}
       emptyReason={t('plan.forecast.empty')}
     >
       <ScrollRegion className="flex h-full flex-col gap-4">

@@ -6,7 +6,7 @@
  * shortfalls are tinted; months after as_of have no actual yet. One query.
  */
 import { PLAN } from '../api/views';
-import { CardFrame } from '../components/card-frame';
+import { CardFrame, setFilters } from '../components/card-frame';
 import { useFilters } from '../hooks/use-filters';
 import { num, str, useViewQuery } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
@@ -44,7 +44,7 @@ export function PlanAttainmentCard() {
       height={height}
       state={q}
       skeleton="table"
-      unapplied={[...(filters.segment ? ['segment' as const] : []), ...(filters.channel ? ['channel' as const] : [])]}
+      unapplied={setFilters(filters)}
       emptyReason={t('plan.attain.empty', { period: formatPeriodKey(period.key, locale) })}
     >
       <DataTable

@@ -62,35 +62,21 @@ export function PlanBudgetCard() {
     >
       <div className="flex h-full flex-col">
         <dl className="mb-3 grid grid-cols-2 gap-3 sm:grid-cols-4">
-          <div className="rounded-tremor-default bg-tremor-background-muted px-3 py-2">
-            <dt className="text-tremor-label text-tremor-content">{t('plan.budget.total')}</dt>
-            <dd className="text-lg font-semibold tabular-nums text-tremor-content-strong">{money(total)}</dd>
-          </div>
-          <div className="rounded-tremor-default bg-tremor-background-muted px-3 py-2">
-            <dt className="text-tremor-label text-tremor-content">{t('plan.budget.allowableCac')}</dt>
-            <dd className="text-lg font-semibold tabular-nums text-tremor-content-strong">
-              {money(num(first, PLAN.allowableCac))}
-            </dd>
-            <dd className="text-[11px] text-tremor-content">
-              LTV {money(num(first, PLAN.ltv))} ÷ {formatNumber(num(first, PLAN.ltvCacTarget), locale, 1)}
-            </dd>
-          </div>
-          <div className="rounded-tremor-default bg-tremor-background-muted px-3 py-2">
-            <dt className="text-tremor-label text-tremor-content">{t('plan.budget.allowableProgramCac')}</dt>
-            <dd className="text-lg font-semibold tabular-nums text-tremor-content-strong">
-              {money(num(first, PLAN.allowableProgramCac))}
-            </dd>
-            <dd className="text-[11px] text-tremor-content">
-              {t('plan.budget.allowableProgramFoot', {
-                allowable: money(num(first, PLAN.allowableCac)),
-                team: money(num(first, PLAN.teamCostPerCustomer)),
-              })}
-            </dd>
-          </div>
-          <div className="rounded-tremor-default bg-tremor-background-muted px-3 py-2">
-            <dt className="text-tremor-label text-tremor-content">{t('plan.budget.boundedTotal')}</dt>
-            <dd className="text-lg font-semibold tabular-nums text-tremor-content-strong">{money(bounded)}</dd>
-          </div>
+          <Stat term={t('plan.budget.total')} value={money(total)} />
+          <Stat
+            term={t('plan.budget.allowableCac')}
+            value={money(num(first, PLAN.allowableCac))}
+            foot={`LTV ${money(num(first, PLAN.ltv))} ÷ ${formatNumber(num(first, PLAN.ltvCacTarget), locale, 1)}`}
+          />
+          <Stat
+            term={t('plan.budget.allowableProgramCac')}
+            value={money(num(first, PLAN.allowableProgramCac))}
+            foot={t('plan.budget.allowableProgramFoot', {
+              allowable: money(num(first, PLAN.allowableCac)),
+              team: money(num(first, PLAN.teamCostPerCustomer)),
+            })}
+          />
+          <Stat term={t('plan.budget.boundedTotal')} value={money(bounded)} />
         </dl>
         <BudgetTable
           label={t('plan.budget.title')}
@@ -109,5 +95,16 @@ export function PlanBudgetCard() {
         />
       </div>
     </CardFrame>
+  );
+}
+
+/** One figure of the budget's summary, with how it is made under it. */
+function Stat({ term, value, foot }: { term: string; value: string; foot?: string }) {
+  return (
+    <div className="rounded-tremor-default bg-tremor-background-muted px-3 py-2">
+      <dt className="text-tremor-label text-tremor-content">{term}</dt>
+      <dd className="text-lg font-semibold tabular-nums text-tremor-content-strong">{value}</dd>
+      {foot ? <dd className="text-[11px] text-tremor-content">{foot}</dd> : null}
+    </div>
   );
 }

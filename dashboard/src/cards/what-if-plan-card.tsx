@@ -19,7 +19,7 @@ import { FUNNEL_STAGES, requestPlan, type PlanResponse, type PlanResultBody } fr
 import { ApiError, type ApiFieldError } from '../api/revcycle-api';
 import { TARGETS } from '../api/views';
 import { BudgetTable, type BudgetRow } from '../components/budget-table';
-import { CardFrame } from '../components/card-frame';
+import { CardFrame, setFilters } from '../components/card-frame';
 import { PlanForm, type PlanBaseline } from '../components/plan-form';
 import { useFilters } from '../hooks/use-filters';
 import { num, str, useViewQuery } from '../hooks/use-view-query';
@@ -137,7 +137,7 @@ export function WhatIfPlanCard() {
       growWhenNarrow
       state={frameState}
       skeleton="table"
-      unapplied={[...(filters.segment ? ['segment' as const] : []), ...(filters.channel ? ['channel' as const] : [])]}
+      unapplied={setFilters(filters)}
       emptyReason={t('plan.whatIf.empty', { period: formatPeriodKey(period.key, locale) })}
       actions={
         <label className="inline-flex items-center gap-2 text-tremor-label font-medium text-tremor-content-emphasis">
