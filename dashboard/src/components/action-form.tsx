@@ -88,10 +88,14 @@ export function ActionForm(props: {
       ) : null}
     </div>
   );
-  const aria = (k: keyof ActionInput) => ({
+  // what every input, text area and select of the form carries: its id, error wiring, value and change
+  const control = (k: keyof ActionInput, fallback = '') => ({
     id: `${id}-${k}`,
     'aria-invalid': err(k) ? true : undefined,
     'aria-describedby': err(k) ? `${id}-${k}-err` : undefined,
+    className: input,
+    value: String(draft[k] ?? fallback),
+    onChange: (e: { target: { value: string } }) => set(k, e.target.value),
   });
 
   return (
@@ -107,58 +111,20 @@ export function ActionForm(props: {
         {field(
           'hypothesis',
           t('actions.field.hypothesis'),
-          <textarea
-            {...aria('hypothesis')}
-            rows={2}
-            className={input}
-            value={draft.hypothesis ?? ''}
-            onChange={(e) => set('hypothesis', e.target.value)}
-            placeholder={t('actions.placeholder.hypothesis')}
-          />,
+          <textarea {...control('hypothesis')} rows={2} placeholder={t('actions.placeholder.hypothesis')} />,
         )}
         {field(
           'action',
           t('actions.field.action'),
-          <textarea
-            {...aria('action')}
-            rows={2}
-            className={input}
-            value={draft.action ?? ''}
-            onChange={(e) => set('action', e.target.value)}
-            placeholder={t('actions.placeholder.action')}
-          />,
+          <textarea {...control('action')} rows={2} placeholder={t('actions.placeholder.action')} />,
         )}
         <div className="grid grid-cols-3 gap-3 md:col-span-2">
-          {field(
-            'owner',
-            t('actions.field.owner'),
-            <input
-              {...aria('owner')}
-              className={input}
-              value={draft.owner ?? ''}
-              onChange={(e) => set('owner', e.target.value)}
-            />,
-          )}
-          {field(
-            'dueDate',
-            t('actions.field.dueDate'),
-            <input
-              {...aria('dueDate')}
-              type="date"
-              className={input}
-              value={draft.dueDate ?? ''}
-              onChange={(e) => set('dueDate', e.target.value)}
-            />,
-          )}
+          {field('owner', t('actions.field.owner'), <input {...control('owner')} />)}
+          {field('dueDate', t('actions.field.dueDate'), <input {...control('dueDate')} type="date" />)}
           {field(
             'status',
             t('actions.field.status'),
-            <select
-              {...aria('status')}
-              className={input}
-              value={draft.status ?? 'open'}
-              onChange={(e) => set('status', e.target.value)}
-            >
+            <select {...control('status', 'open')}>
               {ACTION_STATUSES.map((s) => (
                 <option key={s} value={s}>{`${STATUS_SYMBOL[s]} ${t(statusKey(s))}`}</option>
               ))}
@@ -169,12 +135,7 @@ export function ActionForm(props: {
           {field(
             'kpiNode',
             t('actions.field.kpiNode'),
-            <select
-              {...aria('kpiNode')}
-              className={input}
-              value={draft.kpiNode ?? ''}
-              onChange={(e) => set('kpiNode', e.target.value)}
-            >
+            <select {...control('kpiNode')}>
               <option value="">{t('actions.kpiNone')}</option>
               {draft.kpiNode && !metrics.some((m) => m.value === draft.kpiNode) ? (
                 <option value={draft.kpiNode}>{draft.kpiNode}</option>
@@ -186,30 +147,12 @@ export function ActionForm(props: {
               ))}
             </select>,
           )}
-          {field(
-            'startDate',
-            t('actions.field.startDate'),
-            <input
-              {...aria('startDate')}
-              type="date"
-              className={input}
-              value={draft.startDate ?? ''}
-              onChange={(e) => set('startDate', e.target.value)}
-            />,
-          )}
+          {field('startDate', t('actions.field.startDate'), <input {...control('startDate')} type="date" />)}
         </div>
         {field(
           'result',
           t('actions.field.result'),
-          <textarea
-            {...aria('result')}
-            ref={resultRef}
-            rows={2}
-            className={input}
-            value={draft.result ?? ''}
-            onChange={(e) => set('result', e.target.value)}
-            placeholder={t('actions.placeholder.result')}
-          />,
+          <textarea {...control('result')} ref={resultRef} rows={2} placeholder={t('actions.placeholder.result')} />,
         )}
       </div>
       {saveError ? (
