@@ -109,7 +109,8 @@ function SourceCard({ s }: { s: ImportSourceStatus }) {
         )}
         <DataTable
           label={t('data.files')}
-          density="normal"
+          // each source's card has a files table: unwrapped, so no two scroll regions share a name
+          scroll={false}
           rows={s.files}
           rowKey={(f) => f.file}
           rowProps={() => ({ className: 'align-top' })}
@@ -166,6 +167,7 @@ function SourceCard({ s }: { s: ImportSourceStatus }) {
           ) : (
             <DataTable
               label={t('data.unmapped')}
+              scroll={false}
               rows={unmapped}
               rowKey={(u) => `${u.kind}:${u.value}`}
               rowProps={() => ({ className: 'align-top' })}
