@@ -16,7 +16,8 @@ import { pivotRows } from '../lib/pivot-rows';
 import { referenceDay } from '../lib/resolve-period';
 import { useSettings } from '../state/settings';
 import { BACKLOG_STAGES } from './inventory-trend-card';
-import { ScrollRegion } from '../components/scroll-region';
+import { DataTable, type Column } from '../components/data-table';
+import { HatchLegend } from '../components/hatch-legend';
 
 const HATCH = 'repeating-linear-gradient(135deg, rgba(225,29,72,.18) 0 2px, transparent 2px 6px)';
 
@@ -54,6 +55,7 @@ export function AgingCard() {
     (r, prev) => (prev ?? 0) + (num(r, BACKLOG.leads) ?? 0),
     { rows: (a, b) => stageRank(a) - stageRank(b), cols: (a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0) },
   );
+  const totals = new Map(m.rowKeys.map((s) => [s, m.colKeys.reduce((acc, b) => acc + (m.cell(s, b) ?? 0), 0)]));
   return (
     <CardFrame
       title={t('backlog.aging.title')}
@@ -65,67 +67,52 @@ export function AgingCard() {
       emptyReason={t('backlog.aging.empty', { date: formatDate(day, locale) })}
     >
       <div className="flex h-full flex-col">
-        <ScrollRegion className="flex-1">
-          <table className="w-full border-separate border-spacing-0.5 text-tremor-label" aria-label={t('backlog.aging.title')}>
-            <thead>
-              <tr>
-                <th scope="col" className="px-2 py-1 text-left font-medium text-tremor-content">
-                  {t('backlog.col.stage')}
-                </th>
-                {m.colKeys.map((b) => (
-                  <th key={b} scope="col" className="px-2 py-1 text-center font-medium text-tremor-content">
-                    {t('backlog.aging.bucket', { range: b })}
-                  </th>
-                ))}
-                <th scope="col" className="px-2 py-1 text-right font-medium text-tremor-content">
-                  SLA
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {m.rowKeys.map((s) => {
-                const total = m.colKeys.reduce((acc, b) => acc + (m.cell(s, b) ?? 0), 0);
+        <DataTable
+          label={t('backlog.aging.title')}
+          variant="matrix"
+          scroll={{ className: 'flex-1' }}
+          rows={m.rowKeys}
+          rowKey={(s) => s}
+          columns={[
+            { key: 'stage', header: t('backlog.col.stage'), rowHeader: true, cell: (s) => stageLabel(s, locale) },
+            ...m.colKeys.map((b): Column<string> => ({
+              key: b,
+              header: t('backlog.aging.bucket', { range: b }),
+              align: 'center',
+              numeric: true,
+              className: 'text-tremor-content-strong',
+              cell: (s) => {
+                const n = m.cell(s, b) ?? 0;
+                return n > 0 ? formatCount(n, locale) : '–';
+              },
+              cellProps: (s) => {
+                const n = m.cell(s, b) ?? 0;
+                const over = stuck.has(`${s}|${b}`);
+                const share = totals.get(s)! > 0 ? n / totals.get(s)! : 0;
+                return {
+                  style: {
+                    backgroundColor: `rgba(${over ? '225,29,72' : '37,99,235'}, ${0.05 + share * 0.55})`,
+                    backgroundImage: over ? HATCH : undefined,
+                  },
+                  'aria-label': `${stageLabel(s, locale)} ${b}: ${formatCount(n, locale)}${over ? ` (${t('backlog.aging.overSla')})` : ''}`,
+                };
+              },
+            })),
+            {
+              key: 'sla',
+              header: 'SLA',
+              align: 'right',
+              className: 'text-tremor-content',
+              cell: (s) => {
                 const slaDays = stageInfo(s)?.slaDays ?? null;
-                return (
-                  <tr key={s}>
-                    <th scope="row" className="whitespace-nowrap px-2 py-1 text-left font-medium text-tremor-content-emphasis">
-                      {stageLabel(s, locale)}
-                    </th>
-                    {m.colKeys.map((b) => {
-                      const n = m.cell(s, b) ?? 0;
-                      const over = stuck.has(`${s}|${b}`);
-                      const share = total > 0 ? n / total : 0;
-                      return (
-                        <td
-                          key={b}
-                          className="rounded-sm px-2 py-1 text-center tabular-nums text-tremor-content-strong"
-                          style={{
-                            backgroundColor: `rgba(${over ? '225,29,72' : '37,99,235'}, ${0.05 + share * 0.55})`,
-                            backgroundImage: over ? HATCH : undefined,
-                          }}
-                          aria-label={`${stageLabel(s, locale)} ${b}: ${formatCount(n, locale)}${over ? ` (${t('backlog.aging.overSla')})` : ''}`}
-                        >
-                          {n > 0 ? formatCount(n, locale) : '–'}
-                        </td>
-                      );
-                    })}
-                    <td className="px-2 py-1 text-right text-tremor-content">
-                      {slaDays === null ? '–' : formatDays(slaDays, locale, 0)}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </ScrollRegion>
-        <p className="mt-2 flex items-center gap-2 text-tremor-label text-tremor-content">
-          <span
-            aria-hidden
-            className="inline-block h-3 w-5 rounded-sm border border-rose-200"
-            style={{ backgroundImage: HATCH }}
-          />
+                return slaDays === null ? '–' : formatDays(slaDays, locale, 0);
+              },
+            },
+          ]}
+        />
+        <HatchLegend pattern={HATCH} className="border-rose-200">
           {t('backlog.aging.legend')}
-        </p>
+        </HatchLegend>
       </div>
     </CardFrame>
   );

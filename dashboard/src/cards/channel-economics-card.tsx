@@ -17,7 +17,7 @@ import { channelLabel, modelLabel } from '../i18n/labels';
 import { formatCount, formatNumber, formatPercent, formatPeriodKey, formatYen } from '../lib/format';
 import { useSettings } from '../state/settings';
 import { useSemanticLayer } from '../state/semantic-layer';
-import { ScrollRegion } from '../components/scroll-region';
+import { DataTable, type Column } from '../components/data-table';
 
 const COLS: { member: string; label: MessageKey; kind: 'yen' | 'count' | 'ratio' | 'x' | 'times' }[] = [
   { member: CHANNEL_PERFORMANCE.cost, label: 'channels.econ.cost', kind: 'yen' },
@@ -69,49 +69,40 @@ export function ChannelEconomicsCard() {
       skeleton="table"
       emptyReason={t('channels.econ.empty', { period: formatPeriodKey(period.key, locale) })}
     >
-      <ScrollRegion className="h-full">
-        <table className="w-full text-tremor-default" aria-label={t('channels.econ.title')}>
-          <thead className="sticky top-0 bg-white text-tremor-label text-tremor-content">
-            <tr className="border-b border-tremor-border">
-              <th scope="col" className="py-2 pr-2 text-left font-medium">
-                {t('channels.col.channel')}
-              </th>
-              {COLS.map((c) => (
-                <th key={c.member} scope="col" className="px-2 py-2 text-right font-medium">
-                  {t(c.label)}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {q.rows.map((r) => {
+      <DataTable
+        label={t('channels.econ.title')}
+        stickyHead
+        scroll={{ className: 'h-full' }}
+        rows={q.rows}
+        rowKey={(r) => str(r, CHANNEL_PERFORMANCE.channel) ?? ''}
+        rowProps={(r) => ({ className: 'text-[13px]', 'data-channel': str(r, CHANNEL_PERFORMANCE.channel) })}
+        columns={[
+          {
+            key: 'channel',
+            header: t('channels.col.channel'),
+            rowHeader: true,
+            cell: (r) => channelLabel(str(r, CHANNEL_PERFORMANCE.channel), locale),
+          },
+          ...COLS.map((c): Column<(typeof q.rows)[number]> => {
+            const loss = (r: (typeof q.rows)[number]) => {
               const roi = num(r, CHANNEL_PERFORMANCE.roi);
-              return (
-                <tr
-                  key={str(r, CHANNEL_PERFORMANCE.channel)}
-                  className="border-b border-tremor-border/60 text-[13px]"
-                  data-channel={str(r, CHANNEL_PERFORMANCE.channel)}
-                >
-                  <th scope="row" className="py-1.5 pr-2 text-left font-medium text-tremor-content-emphasis">
-                    {channelLabel(str(r, CHANNEL_PERFORMANCE.channel), locale)}
-                  </th>
-                  {COLS.map((c) => (
-                    <td
-                      key={c.member}
-                      className={`px-2 py-1.5 text-right tabular-nums ${c.member === CHANNEL_PERFORMANCE.roi && roi !== null && roi < 0 ? 'font-semibold text-rose-700' : ''}`}
-                    >
-                      {fmt(c.kind, num(r, c.member))}
-                      {c.member === CHANNEL_PERFORMANCE.roi && roi !== null && roi < 0 ? (
-                        <span className="sr-only"> ({t('channels.econ.loss')})</span>
-                      ) : null}
-                    </td>
-                  ))}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </ScrollRegion>
+              return c.member === CHANNEL_PERFORMANCE.roi && roi !== null && roi < 0;
+            };
+            return {
+              key: c.member,
+              header: t(c.label),
+              numeric: true,
+              cell: (r) => (
+                <>
+                  {fmt(c.kind, num(r, c.member))}
+                  {loss(r) ? <span className="sr-only"> ({t('channels.econ.loss')})</span> : null}
+                </>
+              ),
+              cellProps: (r) => ({ className: loss(r) ? 'font-semibold text-rose-700' : undefined }),
+            };
+          }),
+        ]}
+      />
     </CardFrame>
   );
 }

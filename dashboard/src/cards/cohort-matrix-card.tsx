@@ -16,7 +16,8 @@ import { pairLabel, stageRank } from '../i18n/labels';
 import { formatCount, formatMonth, formatPercent, formatPeriodKey } from '../lib/format';
 import { pivotRows } from '../lib/pivot-rows';
 import { useSettings } from '../state/settings';
-import { ScrollRegion } from '../components/scroll-region';
+import { DataTable, type Column } from '../components/data-table';
+import { HatchLegend } from '../components/hatch-legend';
 
 interface Cell {
   entered: number;
@@ -66,71 +67,61 @@ export function CohortMatrixCard() {
       emptyReason={t('funnel.cohort.empty', { period: formatPeriodKey(period.key, locale) })}
     >
       <div className="flex h-full flex-col">
-        <ScrollRegion className="flex-1">
-          <table className="w-full border-separate border-spacing-0.5 text-tremor-label" aria-label={t('funnel.cohort.title')}>
-            <thead className="sticky top-0 bg-white">
-              <tr>
-                <th scope="col" className="px-2 py-1 text-left font-medium text-tremor-content">
-                  {t('funnel.cohort.cohortMonth')}
-                </th>
-                {matrix.colKeys.map((c) => (
-                  <th key={c} scope="col" className="px-2 py-1 text-center font-medium text-tremor-content">
-                    {pairLabel(c, locale)}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {matrix.rowKeys.map((m) => (
-                <tr key={m}>
-                  <th scope="row" className="whitespace-nowrap px-2 py-1 text-left font-medium text-tremor-content-emphasis">
-                    {formatMonth(`${m}-01`, locale)}
-                  </th>
-                  {matrix.colKeys.map((c) => {
-                    const cell = matrix.cell(m, c);
-                    if (!cell || cell.entered === 0)
-                      return (
-                        <td key={c} className="px-2 py-1 text-center text-tremor-content">
-                          –
-                        </td>
-                      );
-                    const rate = cell.converted / cell.entered;
-                    // capped so the dark figures keep a 4.5:1 contrast on the darkest shade (WCAG AA)
-                    const alpha = 0.08 + Math.min(1, rate) * 0.5;
-                    const text = formatPercent(rate, locale);
-                    return (
-                      <td
-                        key={c}
-                        className={`rounded-sm px-2 py-1 text-center tabular-nums text-tremor-content-strong ${cell.immature ? 'italic' : ''}`}
-                        style={{
-                          backgroundColor: `rgba(37, 99, 235, ${alpha})`,
-                          backgroundImage: cell.immature ? HATCH : undefined,
-                        }}
-                        title={t('funnel.cohort.cellTitle', {
-                          converted: formatCount(cell.converted, locale),
-                          entered: formatCount(cell.entered, locale),
-                        })}
-                        aria-label={`${formatMonth(`${m}-01`, locale)} ${pairLabel(c, locale)}: ${text}${cell.immature ? ` (${t('funnel.cohort.immature')})` : ''}`}
-                        data-immature={cell.immature || undefined}
-                      >
-                        {text}
-                        {cell.immature ? <span aria-hidden>*</span> : null}
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollRegion>
-        <p className="mt-2 flex items-center gap-2 text-tremor-label text-tremor-content">
-          <span
-            aria-hidden
-            className="inline-block h-3 w-5 rounded-sm border border-tremor-border"
-            style={{ backgroundImage: HATCH }}
-          />
+        <DataTable
+          label={t('funnel.cohort.title')}
+          variant="matrix"
+          stickyHead
+          scroll={{ className: 'flex-1' }}
+          rows={matrix.rowKeys}
+          rowKey={(m) => m}
+          columns={[
+            {
+              key: 'month',
+              header: t('funnel.cohort.cohortMonth'),
+              rowHeader: true,
+              cell: (m) => formatMonth(`${m}-01`, locale),
+            },
+            ...matrix.colKeys.map((c): Column<string> => ({
+              key: c,
+              header: pairLabel(c, locale),
+              align: 'center',
+              numeric: true,
+              cell: (m) => {
+                const cell = matrix.cell(m, c);
+                if (!cell || cell.entered === 0) return '–';
+                return (
+                  <>
+                    {formatPercent(cell.converted / cell.entered, locale)}
+                    {cell.immature ? <span aria-hidden>*</span> : null}
+                  </>
+                );
+              },
+              cellProps: (m) => {
+                const cell = matrix.cell(m, c);
+                if (!cell || cell.entered === 0) return { className: 'text-tremor-content' };
+                const rate = cell.converted / cell.entered;
+                // capped so the dark figures keep a 4.5:1 contrast on the darkest shade (WCAG AA)
+                const alpha = 0.08 + Math.min(1, rate) * 0.5;
+                return {
+                  className: `text-tremor-content-strong ${cell.immature ? 'italic' : ''}`,
+                  style: {
+                    backgroundColor: `rgba(37, 99, 235, ${alpha})`,
+                    backgroundImage: cell.immature ? HATCH : undefined,
+                  },
+                  title: t('funnel.cohort.cellTitle', {
+                    converted: formatCount(cell.converted, locale),
+                    entered: formatCount(cell.entered, locale),
+                  }),
+                  'aria-label': `${formatMonth(`${m}-01`, locale)} ${pairLabel(c, locale)}: ${formatPercent(rate, locale)}${cell.immature ? ` (${t('funnel.cohort.immature')})` : ''}`,
+                  'data-immature': cell.immature || undefined,
+                };
+              },
+            })),
+          ]}
+        />
+        <HatchLegend pattern={HATCH} className="border-tremor-border">
           {t('funnel.cohort.legend')}
-        </p>
+        </HatchLegend>
       </div>
     </CardFrame>
   );

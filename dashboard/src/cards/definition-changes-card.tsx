@@ -6,6 +6,7 @@
  * document's history).
  */
 import { STAGE_DEFINITION_CHANGES } from '../api/views';
+import { DataTable } from '../components/data-table';
 import { DocumentSection } from '../components/document-section';
 import { str, useViewQuery } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
@@ -20,43 +21,39 @@ export function DefinitionChangesCard() {
   });
   return (
     <DocumentSection title={t('changes.title')} subtitle={t('changes.subtitle')} state={q} emptyReason={t('changes.empty')}>
-      <table className="w-full text-tremor-default" aria-label={t('changes.title')}>
-        <thead className="text-left text-tremor-label text-tremor-content">
-          <tr className="border-b border-tremor-border">
-            <th scope="col" className="py-2 pr-4 font-medium">
-              {t('changes.col.date')}
-            </th>
-            <th scope="col" className="py-2 pr-4 font-medium">
-              {t('changes.col.stage')}
-            </th>
-            <th scope="col" className="py-2 pr-4 font-medium">
-              {t('changes.col.change')}
-            </th>
-            <th scope="col" className="py-2 font-medium">
-              {t('changes.col.agreedBy')}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {q.rows.map((r) => {
-            const stage = str(r, STAGE_DEFINITION_CHANGES.stage);
-            const change =
-              locale === 'ja'
+      <DataTable
+        label={t('changes.title')}
+        density="roomy"
+        rows={q.rows}
+        rowKey={(r) => str(r, STAGE_DEFINITION_CHANGES.changeNumber) ?? ''}
+        rowProps={() => ({ className: 'align-top' })}
+        columns={[
+          {
+            key: 'date',
+            header: t('changes.col.date'),
+            className: 'whitespace-nowrap tabular-nums',
+            cell: (r) => formatDate(str(r, STAGE_DEFINITION_CHANGES.changedOn), locale),
+          },
+          {
+            key: 'stage',
+            header: t('changes.col.stage'),
+            className: 'whitespace-nowrap',
+            cell: (r) => {
+              const stage = str(r, STAGE_DEFINITION_CHANGES.stage);
+              return stage ? stageLabel(stage, locale) : t('changes.wholeDocument');
+            },
+          },
+          {
+            key: 'change',
+            header: t('changes.col.change'),
+            cell: (r) =>
+              (locale === 'ja'
                 ? (str(r, STAGE_DEFINITION_CHANGES.changeJa) ?? str(r, STAGE_DEFINITION_CHANGES.changeEn))
-                : (str(r, STAGE_DEFINITION_CHANGES.changeEn) ?? str(r, STAGE_DEFINITION_CHANGES.changeJa));
-            return (
-              <tr key={str(r, STAGE_DEFINITION_CHANGES.changeNumber)} className="border-b border-tremor-border/60 align-top">
-                <td className="whitespace-nowrap py-2 pr-4 tabular-nums">
-                  {formatDate(str(r, STAGE_DEFINITION_CHANGES.changedOn), locale)}
-                </td>
-                <td className="whitespace-nowrap py-2 pr-4">{stage ? stageLabel(stage, locale) : t('changes.wholeDocument')}</td>
-                <td className="py-2 pr-4">{change ?? '–'}</td>
-                <td className="py-2">{str(r, STAGE_DEFINITION_CHANGES.agreedBy)}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+                : (str(r, STAGE_DEFINITION_CHANGES.changeEn) ?? str(r, STAGE_DEFINITION_CHANGES.changeJa))) ?? '–',
+          },
+          { key: 'agreedBy', header: t('changes.col.agreedBy'), cell: (r) => str(r, STAGE_DEFINITION_CHANGES.agreedBy) },
+        ]}
+      />
     </DocumentSection>
   );
 }

@@ -13,7 +13,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { channelLabel, codeLabel, stageLabel, stageRank } from '../i18n/labels';
 import { formatCount, formatPercent, formatPeriodKey } from '../lib/format';
 import { pivotRows } from '../lib/pivot-rows';
-import { ScrollRegion } from '../components/scroll-region';
+import { DataTable, type Column } from '../components/data-table';
 
 const DIMENSION = { lead_source: STAGE_REACH.leadSource, persona: STAGE_REACH.persona, industry: STAGE_REACH.industry } as const;
 
@@ -60,46 +60,33 @@ export function FunnelBreakdownCard() {
         />
       }
     >
-      <ScrollRegion className="h-full">
-        <table className="w-full text-tremor-default" aria-label={t('funnel.breakdown.title')}>
-          <thead className="sticky top-0 bg-white text-tremor-label text-tremor-content">
-            <tr className="border-b border-tremor-border">
-              <th scope="col" className="py-1.5 pr-2 text-left font-medium">
-                {t(`breakdown.${by}` as const)}
-              </th>
-              {m.colKeys.map((c) => (
-                <th key={c} scope="col" className="px-2 py-1.5 text-right font-medium">
-                  {stageLabel(c, locale)}
-                </th>
-              ))}
-              <th scope="col" className="py-1.5 pl-2 text-right font-medium">
-                {t('funnel.breakdown.endToEnd', { from: stageLabel(first, locale), to: stageLabel(last, locale) })}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => {
+      <DataTable
+        label={t('funnel.breakdown.title')}
+        stickyHead
+        scroll={{ className: 'h-full' }}
+        rows={rows}
+        rowKey={(r) => r}
+        columns={[
+          { key: 'value', header: t(`breakdown.${by}` as const), rowHeader: true, cell: label },
+          ...m.colKeys.map((c): Column<string> => ({
+            key: c,
+            header: stageLabel(c, locale),
+            numeric: true,
+            cell: (r) => formatCount(m.cell(r, c) ?? 0, locale),
+          })),
+          {
+            key: 'endToEnd',
+            header: t('funnel.breakdown.endToEnd', { from: stageLabel(first, locale), to: stageLabel(last, locale) }),
+            numeric: true,
+            className: 'font-semibold text-tremor-content-strong',
+            cell: (r) => {
               const top = first ? (m.cell(r, first) ?? 0) : 0;
               const bottom = last ? (m.cell(r, last) ?? 0) : 0;
-              return (
-                <tr key={r} className="border-b border-tremor-border/60">
-                  <th scope="row" className="py-1.5 pr-2 text-left font-medium text-tremor-content-emphasis">
-                    {label(r)}
-                  </th>
-                  {m.colKeys.map((c) => (
-                    <td key={c} className="px-2 py-1.5 text-right tabular-nums">
-                      {formatCount(m.cell(r, c) ?? 0, locale)}
-                    </td>
-                  ))}
-                  <td className="py-1.5 pl-2 text-right font-semibold tabular-nums text-tremor-content-strong">
-                    {top > 0 ? formatPercent(bottom / top, locale) : '–'}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </ScrollRegion>
+              return top > 0 ? formatPercent(bottom / top, locale) : '–';
+            },
+          },
+        ]}
+      />
     </CardFrame>
   );
 }

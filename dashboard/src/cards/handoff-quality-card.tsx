@@ -12,17 +12,7 @@ import { num, str, useViewQuery, type Row } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { codeLabel, stageLabel, stageRank } from '../i18n/labels';
 import { formatCount, formatPercent, formatPeriodKey } from '../lib/format';
-import { ScrollRegion } from '../components/scroll-region';
-
-const HEADERS = [
-  'handoff.col.boundary',
-  'handoff.col.handedOver',
-  'handoff.col.accepted',
-  'handoff.col.rejected',
-  'handoff.col.recycled',
-  'handoff.col.pending',
-  'handoff.col.acceptedConversionShort',
-] as const;
+import { DataTable, type Column } from '../components/data-table';
 
 // each outcome as its share of the hand-offs, with the count under it
 const OUTCOMES = [
@@ -62,7 +52,6 @@ export function HandoffQualityCard() {
     const total = num(r, HANDOFF_QUALITY.handedOver);
     return total ? (num(r, count) ?? 0) / total : null;
   };
-  const cell = 'py-2 pr-4 text-right tabular-nums';
   return (
     <DocumentSection
       title={t('handoff.title')}
@@ -70,68 +59,79 @@ export function HandoffQualityCard() {
       state={q}
       emptyReason={t('handoff.empty', { period: formatPeriodKey(periodKey, locale) })}
     >
-      <ScrollRegion>
-        <table className="w-full text-tremor-default" aria-label={t('handoff.title')}>
-          <thead className="text-tremor-label text-tremor-content">
-            <tr className="border-b border-tremor-border">
-              {HEADERS.map((key, n) => (
-                <th key={key} scope="col" className={`py-2 pr-4 font-medium ${n === 0 ? 'text-left' : 'text-right'}`}>
-                  {t(key)}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => {
-              const from = str(r, HANDOFF_QUALITY.fromStage) ?? '';
-              const to = str(r, HANDOFF_QUALITY.toStage) ?? '';
+      <DataTable
+        label={t('handoff.title')}
+        density="roomy"
+        rows={rows}
+        rowKey={(r) => str(r, HANDOFF_QUALITY.fromStage) ?? ''}
+        rowProps={(r) => {
+          const from = str(r, HANDOFF_QUALITY.fromStage) ?? '';
+          return { id: `handoff-${from}`, 'data-boundary': `${from}->${str(r, HANDOFF_QUALITY.toStage) ?? ''}` };
+        }}
+        columns={[
+          {
+            key: 'boundary',
+            header: t('handoff.col.boundary'),
+            rowHeader: true,
+            cell: (r) => (
+              <>
+                {stageLabel(str(r, HANDOFF_QUALITY.fromStage), locale)} → {stageLabel(str(r, HANDOFF_QUALITY.toStage), locale)}
+                <span className="block text-tremor-label font-normal text-tremor-content">
+                  {codeLabel(str(r, HANDOFF_QUALITY.fromTeam), locale)} → {codeLabel(str(r, HANDOFF_QUALITY.toTeam), locale)}
+                </span>
+              </>
+            ),
+          },
+          {
+            key: 'handedOver',
+            header: t('handoff.col.handedOver'),
+            numeric: true,
+            cell: (r) => formatCount(num(r, HANDOFF_QUALITY.handedOver), locale),
+            cellProps: (r) => ({ 'data-figure': `handed-${str(r, HANDOFF_QUALITY.fromStage) ?? ''}` }),
+          },
+          ...OUTCOMES.map(({ key, count, strong }): Column<Row> => ({
+            key,
+            header: t(`handoff.col.${key}`),
+            numeric: true,
+            className: strong ? 'font-semibold text-emerald-800' : undefined,
+            cell: (r) => (
+              <>
+                {formatPercent(share(r, count), locale)}
+                <span className="block text-tremor-label font-normal text-tremor-content">
+                  {formatCount(num(r, count), locale)}
+                </span>
+              </>
+            ),
+            cellProps: (r) => ({ 'data-figure': `${key}-${str(r, HANDOFF_QUALITY.fromStage) ?? ''}` }),
+          })),
+          {
+            key: 'acceptedConversion',
+            header: t('handoff.col.acceptedConversionShort'),
+            numeric: true,
+            className: 'font-semibold',
+            cell: (r) => {
               const following = str(r, HANDOFF_QUALITY.followingStage);
               return (
-                <tr
-                  key={from}
-                  id={`handoff-${from}`}
-                  data-boundary={`${from}->${to}`}
-                  className="border-b border-tremor-border/60"
-                >
-                  <th scope="row" className="py-2 pr-4 text-left font-medium">
-                    {stageLabel(from, locale)} → {stageLabel(to, locale)}
+                <>
+                  {formatPercent(num(r, HANDOFF_QUALITY.acceptedConversionRate), locale)}
+                  {following ? (
                     <span className="block text-tremor-label font-normal text-tremor-content">
-                      {codeLabel(str(r, HANDOFF_QUALITY.fromTeam), locale)} → {codeLabel(str(r, HANDOFF_QUALITY.toTeam), locale)}
+                      → {stageLabel(following, locale)}
                     </span>
-                  </th>
-                  <td className={cell} data-figure={`handed-${from}`}>
-                    {formatCount(num(r, HANDOFF_QUALITY.handedOver), locale)}
-                  </td>
-                  {OUTCOMES.map(({ key, count, strong }) => (
-                    <td
-                      key={key}
-                      className={`${cell} ${strong ? 'font-semibold text-emerald-800' : ''}`}
-                      data-figure={`${key}-${from}`}
-                    >
-                      {formatPercent(share(r, count), locale)}
-                      <span className="block text-tremor-label font-normal text-tremor-content">
-                        {formatCount(num(r, count), locale)}
-                      </span>
-                    </td>
-                  ))}
-                  <td
-                    className={`${cell} font-semibold`}
-                    data-figure={`accepted-conversion-${from}`}
-                    title={following ? t('handoff.col.acceptedConversion', { stage: stageLabel(following, locale) }) : undefined}
-                  >
-                    {formatPercent(num(r, HANDOFF_QUALITY.acceptedConversionRate), locale)}
-                    {following ? (
-                      <span className="block text-tremor-label font-normal text-tremor-content">
-                        → {stageLabel(following, locale)}
-                      </span>
-                    ) : null}
-                  </td>
-                </tr>
+                  ) : null}
+                </>
               );
-            })}
-          </tbody>
-        </table>
-      </ScrollRegion>
+            },
+            cellProps: (r) => {
+              const following = str(r, HANDOFF_QUALITY.followingStage);
+              return {
+                'data-figure': `accepted-conversion-${str(r, HANDOFF_QUALITY.fromStage) ?? ''}`,
+                title: following ? t('handoff.col.acceptedConversion', { stage: stageLabel(following, locale) }) : undefined,
+              };
+            },
+          },
+        ]}
+      />
     </DocumentSection>
   );
 }

@@ -14,7 +14,7 @@
  * and the card says through which day.
  */
 import { KPI_TREE, LANDING_FORECAST } from '../api/views';
-import { CardFrame } from '../components/card-frame';
+import { CardFrame, setFilters } from '../components/card-frame';
 import { KpiTree } from '../components/kpi-tree';
 import { Segmented } from '../components/page-header';
 import { useFilters } from '../hooks/use-filters';
@@ -186,9 +186,7 @@ export function KpiTreeCard({ height = 520, link, picker = true }: { height?: nu
       state={q}
       link={link}
       skeleton="table"
-      unapplied={
-        narrowed ? [...(filters.segment ? ['segment' as const] : []), ...(filters.channel ? ['channel' as const] : [])] : []
-      }
+      unapplied={narrowed ? setFilters(filters) : []}
       note={
         partial ? t('kpiTree.partial', { through: formatDate(periodWindowsOf(period, settings.asOf).through, locale) }) : null
       }

@@ -10,13 +10,14 @@
  * and the card says so.
  */
 import { FORECAST_BACKTEST, LANDING_FORECAST } from '../api/views';
-import { CardFrame } from '../components/card-frame';
+import { CardFrame, setFilters } from '../components/card-frame';
 import { combineStates } from '../components/document-section';
 import { useFilters } from '../hooks/use-filters';
 import { num, str, useViewQuery } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { formatCount, formatDate, formatPercent, formatYen } from '../lib/format';
 import { useSettings } from '../state/settings';
+import { DataTable } from '../components/data-table';
 import { ScrollRegion } from '../components/scroll-region';
 
 const PERIOD_TYPES = ['fiscal_year', 'fiscal_quarter', 'month'] as const;
@@ -68,7 +69,7 @@ export function LandingForecastCard() {
       height={440}
       state={state}
       skeleton="table"
-      unapplied={[...(filters.segment ? ['segment' as const] : []), ...(filters.channel ? ['channel' as const] : [])]}
+      unapplied={setFilters(filters)}
       emptyReason={t('plan.forecast.empty')}
     >
       <ScrollRegion className="flex h-full flex-col gap-4">
@@ -94,100 +95,106 @@ export function LandingForecastCard() {
           </div>
         ) : null}
         <div className="grid gap-5 lg:grid-cols-2">
-          <table className="w-full text-tremor-label" aria-label={t('plan.forecast.tableLabel')}>
-            <thead className="text-tremor-content">
-              <tr className="border-b border-tremor-border">
-                <th scope="col" className="py-1.5 pr-2 text-left font-medium">
-                  {t('plan.forecast.period')}
-                </th>
-                <th scope="col" className="px-2 py-1.5 text-right font-medium">
-                  {t('plan.forecast.actualToDate')}
-                </th>
-                <th scope="col" className="px-2 py-1.5 text-right font-medium">
-                  {t('plan.forecast.forecast')}
-                </th>
-                <th scope="col" className="px-2 py-1.5 text-right font-medium">
-                  {t('plan.forecast.range')}
-                </th>
-                <th scope="col" className="px-2 py-1.5 text-right font-medium">
-                  {t('plan.forecast.pace')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {METRICS.flatMap((metric) =>
-                PERIOD_TYPES.map((type) => {
-                  const r = row(type, metric);
-                  if (!r) return null;
-                  return (
-                    <tr key={`${metric}-${type}`} className="border-b border-tremor-border/60">
-                      <th scope="row" className="whitespace-nowrap py-1 pr-2 text-left font-medium text-tremor-content-emphasis">
-                        {t(METRIC_LABEL[metric])} · {str(r, LANDING_FORECAST.periodLabel)}
-                      </th>
-                      <td className="px-2 py-1 text-right tabular-nums">
-                        {format(metric, num(r, LANDING_FORECAST.actualToDate))}
-                      </td>
-                      <td className="px-2 py-1 text-right font-semibold tabular-nums">
-                        {format(metric, num(r, LANDING_FORECAST.forecast))}
-                      </td>
-                      <td className="whitespace-nowrap px-2 py-1 text-right tabular-nums text-tremor-content">
-                        {format(metric, num(r, LANDING_FORECAST.forecastLow))} –{' '}
-                        {format(metric, num(r, LANDING_FORECAST.forecastHigh))}
-                      </td>
-                      <td className="px-2 py-1 text-right tabular-nums text-tremor-content">
-                        {format(metric, num(r, LANDING_FORECAST.pace))}
-                      </td>
-                    </tr>
-                  );
-                }),
-              )}
-            </tbody>
-          </table>
+          <DataTable
+            label={t('plan.forecast.tableLabel')}
+            className="text-tremor-label"
+            density="compact"
+            scroll={false}
+            rows={METRICS.flatMap((metric) =>
+              PERIOD_TYPES.flatMap((type) => {
+                const r = row(type, metric);
+                return r ? [{ metric, type, r }] : [];
+              }),
+            )}
+            rowKey={({ metric, type }) => `${metric}-${type}`}
+            columns={[
+              {
+                key: 'period',
+                header: t('plan.forecast.period'),
+                rowHeader: true,
+                className: 'whitespace-nowrap',
+                cell: ({ metric, r }) => `${t(METRIC_LABEL[metric])} · ${str(r, LANDING_FORECAST.periodLabel) ?? ''}`,
+              },
+              {
+                key: 'actualToDate',
+                header: t('plan.forecast.actualToDate'),
+                numeric: true,
+                cell: ({ metric, r }) => format(metric, num(r, LANDING_FORECAST.actualToDate)),
+              },
+              {
+                key: 'forecast',
+                header: t('plan.forecast.forecast'),
+                numeric: true,
+                className: 'font-semibold',
+                cell: ({ metric, r }) => format(metric, num(r, LANDING_FORECAST.forecast)),
+              },
+              {
+                key: 'range',
+                header: t('plan.forecast.range'),
+                numeric: true,
+                className: 'whitespace-nowrap text-tremor-content',
+                cell: ({ metric, r }) =>
+                  `${format(metric, num(r, LANDING_FORECAST.forecastLow))} – ${format(metric, num(r, LANDING_FORECAST.forecastHigh))}`,
+              },
+              {
+                key: 'pace',
+                header: t('plan.forecast.pace'),
+                numeric: true,
+                className: 'text-tremor-content',
+                cell: ({ metric, r }) => format(metric, num(r, LANDING_FORECAST.pace)),
+              },
+            ]}
+          />
           <div>
             <p className="text-tremor-label font-medium text-tremor-content-emphasis">{t('plan.forecast.backtestTitle')}</p>
             <p className="text-[11px] text-tremor-content">{t('plan.forecast.backtestNote')}</p>
             {horizons.length === 0 ? (
               <p className="mt-1 text-tremor-label text-tremor-content">{t('plan.forecast.noBacktest')}</p>
             ) : (
-              <table className="mt-1 w-full text-tremor-label" aria-label={t('plan.forecast.backtestTitle')}>
-                <thead className="text-tremor-content">
-                  <tr className="border-b border-tremor-border">
-                    <th scope="col" className="py-1 pr-2 text-left font-medium">
-                      {t('plan.forecast.monthsRemaining')}
-                    </th>
-                    <th scope="col" className="px-2 py-1 text-right font-medium">
-                      {t('plan.forecast.forecastError')}
-                    </th>
-                    <th scope="col" className="px-2 py-1 text-right font-medium">
-                      {t('plan.forecast.paceError')}
-                    </th>
-                    <th scope="col" className="px-2 py-1 text-right font-medium">
-                      {t('plan.forecast.points')}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {horizons.map((h) => {
-                    const better = h.forecast !== null && h.pace !== null && h.forecast < h.pace;
-                    return (
-                      <tr key={h.months} className="border-b border-tremor-border/60" data-months-remaining={h.months}>
-                        <th scope="row" className="py-0.5 pr-2 text-left font-medium text-tremor-content-emphasis">
-                          {t('plan.forecast.monthsLeft', { months: String(h.months) })}
-                        </th>
-                        <td className={`px-2 py-0.5 text-right tabular-nums ${better ? 'font-semibold text-emerald-700' : ''}`}>
-                          {formatPercent(h.forecast, locale)}
-                        </td>
-                        <td className="px-2 py-0.5 text-right tabular-nums text-tremor-content">
-                          {formatPercent(h.pace, locale)}
-                        </td>
-                        <td className="px-2 py-0.5 text-right tabular-nums text-tremor-content">
-                          {formatCount(h.points, locale)}
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
+              <DataTable
+                label={t('plan.forecast.backtestTitle')}
+                className="mt-1 text-tremor-label"
+                density="tight"
+                scroll={false}
+                rows={horizons}
+                rowKey={(h) => h.months}
+                rowProps={(h) => ({ 'data-months-remaining': h.months })}
+                columns={[
+                  {
+                    key: 'months',
+                    header: t('plan.forecast.monthsRemaining'),
+                    rowHeader: true,
+                    cell: (h) => t('plan.forecast.monthsLeft', { months: String(h.months) }),
+                  },
+                  {
+                    key: 'forecastError',
+                    header: t('plan.forecast.forecastError'),
+                    numeric: true,
+                    cell: (h) => formatPercent(h.forecast, locale),
+                    cellProps: (h) => ({
+                      // the forecast beat the straight-line pace at this horizon
+                      className:
+                        h.forecast !== null && h.pace !== null && h.forecast < h.pace
+                          ? 'font-semibold text-emerald-700'
+                          : undefined,
+                    }),
+                  },
+                  {
+                    key: 'paceError',
+                    header: t('plan.forecast.paceError'),
+                    numeric: true,
+                    className: 'text-tremor-content',
+                    cell: (h) => formatPercent(h.pace, locale),
+                  },
+                  {
+                    key: 'points',
+                    header: t('plan.forecast.points'),
+                    numeric: true,
+                    className: 'text-tremor-content',
+                    cell: (h) => formatCount(h.points, locale),
+                  },
+                ]}
+              />
             )}
           </div>
         </div>

@@ -14,7 +14,7 @@ import { channelLabel, MODELS, modelLabel } from '../i18n/labels';
 import { formatPercent, formatPeriodKey, formatYen } from '../lib/format';
 import { pivotRows } from '../lib/pivot-rows';
 import { useSettings } from '../state/settings';
-import { ScrollRegion } from '../components/scroll-region';
+import { DataTable, type Column } from '../components/data-table';
 
 export function ModelComparisonCard() {
   const { t, locale } = useI18n();
@@ -56,61 +56,43 @@ export function ModelComparisonCard() {
       skeleton="table"
       emptyReason={t('channels.compare.empty', { period: formatPeriodKey(period.key, locale) })}
     >
-      <ScrollRegion className="h-full">
-        <table className="w-full text-tremor-default" aria-label={t('channels.compare.title')}>
-          <thead className="sticky top-0 bg-white text-tremor-label text-tremor-content">
-            <tr className="border-b border-tremor-border">
-              <th scope="col" className="py-2 pr-2 text-left font-medium">
-                {t('channels.col.channel')}
-              </th>
-              {m.colKeys.map((c) => (
-                <th
-                  key={c}
-                  scope="col"
-                  className={`whitespace-nowrap px-2 py-2 text-right font-medium ${c === model ? 'rounded-t bg-tremor-brand-faint text-tremor-brand-emphasis' : ''}`}
-                >
-                  {modelLabel(c, locale)}
-                  {c === model ? <span className="block text-[10px] font-semibold">{t('channels.compare.selected')}</span> : null}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r} className="border-b border-tremor-border/60">
-                <th scope="row" className="py-1.5 pr-2 text-left font-medium text-tremor-content-emphasis">
-                  {channelLabel(r, locale)}
-                </th>
-                {m.colKeys.map((c) => {
-                  const s = share(r, c);
-                  const top = s !== null && s === maxPerCol.get(c) && s > 0;
-                  return (
-                    <td
-                      key={c}
-                      className={`px-2 py-1.5 text-right tabular-nums ${c === model ? 'bg-tremor-brand-faint' : ''} ${top ? 'font-bold text-tremor-content-strong' : ''}`}
-                      title={formatYen(m.cell(r, c), locale, { currency: settings.currency })}
-                    >
-                      {formatPercent(s, locale)}
-                    </td>
-                  );
-                })}
-              </tr>
-            ))}
-          </tbody>
-          <tfoot className="text-tremor-label text-tremor-content">
-            <tr>
-              <th scope="row" className="py-1.5 pr-2 text-left font-medium">
-                {t('channels.compare.total')}
-              </th>
-              {m.colKeys.map((c) => (
-                <td key={c} className="px-2 py-1.5 text-right tabular-nums">
-                  {formatYen(totals.get(c), locale, { currency: settings.currency })}
-                </td>
-              ))}
-            </tr>
-          </tfoot>
-        </table>
-      </ScrollRegion>
+      <DataTable
+        label={t('channels.compare.title')}
+        stickyHead
+        scroll={{ className: 'h-full' }}
+        rows={rows}
+        rowKey={(r) => r}
+        columns={[
+          {
+            key: 'channel',
+            header: t('channels.col.channel'),
+            rowHeader: true,
+            cell: (r) => channelLabel(r, locale),
+            footer: t('channels.compare.total'),
+          },
+          ...m.colKeys.map((c): Column<string> => ({
+            key: c,
+            header: (
+              <>
+                {modelLabel(c, locale)}
+                {c === model ? <span className="block text-[10px] font-semibold">{t('channels.compare.selected')}</span> : null}
+              </>
+            ),
+            headerClassName: `whitespace-nowrap ${c === model ? 'rounded-t bg-tremor-brand-faint text-tremor-brand-emphasis' : ''}`,
+            numeric: true,
+            className: c === model ? 'bg-tremor-brand-faint' : undefined,
+            cell: (r) => formatPercent(share(r, c), locale),
+            cellProps: (r) => {
+              const s = share(r, c);
+              return {
+                className: s !== null && s === maxPerCol.get(c) && s > 0 ? 'font-bold text-tremor-content-strong' : undefined,
+                title: formatYen(m.cell(r, c), locale, { currency: settings.currency }),
+              };
+            },
+            footer: formatYen(totals.get(c), locale, { currency: settings.currency }),
+          })),
+        ]}
+      />
     </CardFrame>
   );
 }

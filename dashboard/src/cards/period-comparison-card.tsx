@@ -19,7 +19,7 @@ import { formatByUnit, formatDate, formatPeriodKey, formatSignedPercent } from '
 import { periodWindowsOf } from '../lib/resolve-period';
 import { useSettings } from '../state/settings';
 import { rowsToNodes, useKpiTreeRows } from './kpi-tree-card';
-import { ScrollRegion } from '../components/scroll-region';
+import { DataTable, type Column } from '../components/data-table';
 
 function change(node: KpiTreeNode, c: Comparison, locale: 'ja' | 'en'): { text: string; dir: number } {
   const a = node.actual;
@@ -51,6 +51,7 @@ export function PeriodComparisonCard() {
     { c: 'plan', label: w.isPartial ? t('windows.planToDate') : t('compare.plan') },
   ];
   const fullPlanLabel = t(period.kind === 'year' ? 'windows.fullYearPlan' : 'windows.fullPeriodPlan');
+  const byUnit = (v: number | null, n: KpiTreeNode) => formatByUnit(v, n.unit, locale, settings.currency);
   return (
     <CardFrame
       title={t('review.compare.title')}
@@ -61,67 +62,62 @@ export function PeriodComparisonCard() {
       emptyReason={t('kpiTree.empty', { period: formatPeriodKey(period.key, locale) })}
       note={w.isPartial ? t('kpiTree.partial', { through: formatDate(w.through, locale) }) : null}
     >
-      <ScrollRegion className="h-full">
-        <table className="w-full text-tremor-default" aria-label={t('review.compare.title')}>
-          <thead className="text-tremor-label text-tremor-content">
-            <tr className="border-b border-tremor-border">
-              <th scope="col" className="py-1.5 pr-2 text-left font-medium">
-                KPI
-              </th>
-              <th scope="col" className="px-2 py-1.5 text-right font-medium">
-                {t('kpiTree.col.actual')}
-              </th>
-              {cols.map((c) => (
-                <th key={c.c} scope="col" colSpan={2} className="px-2 py-1.5 text-right font-medium">
-                  {c.label}
-                </th>
-              ))}
-              {w.isPartial ? (
-                <th scope="col" className="px-2 py-1.5 text-right font-medium">
-                  {fullPlanLabel}
-                </th>
-              ) : null}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((n) => (
-              <tr key={n.key} className="border-b border-tremor-border/60" data-node={n.key}>
-                <th scope="row" className="py-1.5 pr-2 text-left font-medium text-tremor-content-emphasis">
-                  {n.label}
-                </th>
-                <td className="px-2 py-1.5 text-right font-semibold tabular-nums text-tremor-content-strong">
-                  {formatByUnit(n.actual, n.unit, locale, settings.currency)}
-                </td>
-                {cols.map(({ c }) => {
-                  const ch = change(n, c, locale);
-                  return [
-                    <td
-                      key={`${c}-v`}
-                      data-col={`${c}-value`}
-                      className="px-2 py-1.5 text-right tabular-nums text-tremor-content"
-                    >
-                      {formatByUnit(n[c], n.unit, locale, settings.currency)}
-                    </td>,
-                    <td
-                      key={`${c}-d`}
-                      data-col={`${c}-change`}
-                      className={`w-20 py-1.5 pr-2 text-right text-tremor-label font-semibold tabular-nums ${ch.dir > 0 ? 'text-emerald-700' : ch.dir < 0 ? 'text-rose-700' : 'text-tremor-content'}`}
-                    >
-                      {ch.dir > 0 ? '▲ ' : ch.dir < 0 ? '▼ ' : ''}
-                      {ch.text}
-                    </td>,
-                  ];
-                })}
-                {w.isPartial ? (
-                  <td className="px-2 py-1.5 text-right tabular-nums text-tremor-content" data-col="plan-full">
-                    {formatByUnit(n.planFull ?? null, n.unit, locale, settings.currency)}
-                  </td>
-                ) : null}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </ScrollRegion>
+      <DataTable
+        label={t('review.compare.title')}
+        scroll={{ className: 'h-full' }}
+        rows={rows}
+        rowKey={(n) => n.key}
+        rowProps={(n) => ({ 'data-node': n.key })}
+        columns={[
+          { key: 'kpi', header: 'KPI', rowHeader: true, cell: (n) => n.label },
+          {
+            key: 'actual',
+            header: t('kpiTree.col.actual'),
+            numeric: true,
+            className: 'font-semibold text-tremor-content-strong',
+            cell: (n) => byUnit(n.actual, n),
+          },
+          ...cols.flatMap(({ c, label }): Column<KpiTreeNode>[] => [
+            {
+              key: `${c}-value`,
+              header: label,
+              headerSpan: 2,
+              numeric: true,
+              className: 'text-tremor-content',
+              cell: (n) => byUnit(n[c], n),
+              cellProps: () => ({ 'data-col': `${c}-value` }),
+            },
+            {
+              key: `${c}-change`,
+              header: null,
+              numeric: true,
+              cell: (n) => {
+                const ch = change(n, c, locale);
+                return `${ch.dir > 0 ? '▲ ' : ch.dir < 0 ? '▼ ' : ''}${ch.text}`;
+              },
+              cellProps: (n) => {
+                const { dir } = change(n, c, locale);
+                return {
+                  'data-col': `${c}-change`,
+                  className: `w-20 text-tremor-label font-semibold ${dir > 0 ? 'text-emerald-700' : dir < 0 ? 'text-rose-700' : 'text-tremor-content'}`,
+                };
+              },
+            },
+          ]),
+          ...(w.isPartial
+            ? [
+                {
+                  key: 'plan-full',
+                  header: fullPlanLabel,
+                  numeric: true,
+                  className: 'text-tremor-content',
+                  cell: (n: KpiTreeNode) => byUnit(n.planFull ?? null, n),
+                  cellProps: () => ({ 'data-col': 'plan-full' }),
+                },
+              ]
+            : []),
+        ]}
+      />
     </CardFrame>
   );
 }

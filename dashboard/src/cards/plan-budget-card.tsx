@@ -9,16 +9,14 @@
  * the `plan` view (lead rows).
  */
 import { PLAN } from '../api/views';
-import { BudgetTableHead } from '../components/budget-table-head';
+import { BudgetTable, type BudgetRow } from '../components/budget-table';
 import { CardFrame } from '../components/card-frame';
-import { FlagIcon } from '../components/icons';
 import { useFilters } from '../hooks/use-filters';
 import { num, str, useViewQuery } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
-import { channelLabel, modelLabel } from '../i18n/labels';
-import { formatCount, formatNumber, formatPercent, formatPeriodKey, formatYen } from '../lib/format';
+import { modelLabel } from '../i18n/labels';
+import { formatNumber, formatPeriodKey, formatYen } from '../lib/format';
 import { useSettings } from '../state/settings';
-import { ScrollRegion } from '../components/scroll-region';
 
 const bool = (v: unknown) => v === true || v === 'true';
 
@@ -48,7 +46,7 @@ export function PlanBudgetCard() {
     ],
     order: { [PLAN.requiredBudget]: 'desc' },
   });
-  const money = (v: number | null) => formatYen(v, locale, { currency: settings.currency });
+  const money = (v: number | null | undefined) => formatYen(v, locale, { currency: settings.currency });
   const first = q.rows[0];
   const total = q.rows.reduce((s, r) => s + (num(r, PLAN.requiredBudget) ?? 0), 0);
   const bounded = q.rows.reduce((s, r) => s + (num(r, PLAN.ltvBoundedBudget) ?? 0), 0);
@@ -64,76 +62,49 @@ export function PlanBudgetCard() {
     >
       <div className="flex h-full flex-col">
         <dl className="mb-3 grid grid-cols-2 gap-3 sm:grid-cols-4">
-          <div className="rounded-tremor-default bg-tremor-background-muted px-3 py-2">
-            <dt className="text-tremor-label text-tremor-content">{t('plan.budget.total')}</dt>
-            <dd className="text-lg font-semibold tabular-nums text-tremor-content-strong">{money(total)}</dd>
-          </div>
-          <div className="rounded-tremor-default bg-tremor-background-muted px-3 py-2">
-            <dt className="text-tremor-label text-tremor-content">{t('plan.budget.allowableCac')}</dt>
-            <dd className="text-lg font-semibold tabular-nums text-tremor-content-strong">
-              {money(num(first, PLAN.allowableCac))}
-            </dd>
-            <dd className="text-[11px] text-tremor-content">
-              LTV {money(num(first, PLAN.ltv))} ÷ {formatNumber(num(first, PLAN.ltvCacTarget), locale, 1)}
-            </dd>
-          </div>
-          <div className="rounded-tremor-default bg-tremor-background-muted px-3 py-2">
-            <dt className="text-tremor-label text-tremor-content">{t('plan.budget.allowableProgramCac')}</dt>
-            <dd className="text-lg font-semibold tabular-nums text-tremor-content-strong">
-              {money(num(first, PLAN.allowableProgramCac))}
-            </dd>
-            <dd className="text-[11px] text-tremor-content">
-              {t('plan.budget.allowableProgramFoot', {
-                allowable: money(num(first, PLAN.allowableCac)),
-                team: money(num(first, PLAN.teamCostPerCustomer)),
-              })}
-            </dd>
-          </div>
-          <div className="rounded-tremor-default bg-tremor-background-muted px-3 py-2">
-            <dt className="text-tremor-label text-tremor-content">{t('plan.budget.boundedTotal')}</dt>
-            <dd className="text-lg font-semibold tabular-nums text-tremor-content-strong">{money(bounded)}</dd>
-          </div>
+          <Stat term={t('plan.budget.total')} value={money(total)} />
+          <Stat
+            term={t('plan.budget.allowableCac')}
+            value={money(num(first, PLAN.allowableCac))}
+            foot={`LTV ${money(num(first, PLAN.ltv))} ÷ ${formatNumber(num(first, PLAN.ltvCacTarget), locale, 1)}`}
+          />
+          <Stat
+            term={t('plan.budget.allowableProgramCac')}
+            value={money(num(first, PLAN.allowableProgramCac))}
+            foot={t('plan.budget.allowableProgramFoot', {
+              allowable: money(num(first, PLAN.allowableCac)),
+              team: money(num(first, PLAN.teamCostPerCustomer)),
+            })}
+          />
+          <Stat term={t('plan.budget.boundedTotal')} value={money(bounded)} />
         </dl>
-        <ScrollRegion className="flex-1">
-          <table className="w-full text-[13px]" aria-label={t('plan.budget.title')}>
-            <BudgetTableHead sticky />
-            <tbody>
-              {q.rows.map((r) => {
-                const over = bool(r[PLAN.isOverAllowableCac]);
-                const unbounded = bool(r[PLAN.isCacUnbounded]);
-                return (
-                  <tr key={str(r, PLAN.channel)} className={`border-b border-tremor-border/60 ${over ? 'bg-rose-50/60' : ''}`}>
-                    <th scope="row" className="py-1 text-left font-medium text-tremor-content-emphasis">
-                      {channelLabel(str(r, PLAN.channel), locale)}
-                    </th>
-                    <td className="px-2 py-1 text-right tabular-nums">{formatPercent(num(r, PLAN.channelShare), locale)}</td>
-                    <td className="px-2 py-1 text-right tabular-nums">
-                      {formatCount(Math.ceil((num(r, PLAN.required) ?? 0) - 1e-9), locale)}
-                    </td>
-                    <td className="px-2 py-1 text-right tabular-nums">{money(num(r, PLAN.channelCpl))}</td>
-                    <td className="px-2 py-1 text-right font-semibold tabular-nums text-tremor-content-strong">
-                      {money(num(r, PLAN.requiredBudget))}
-                    </td>
-                    <td className="px-2 py-1 text-right tabular-nums">
-                      {unbounded ? t('plan.whatIf.noWins') : money(num(r, PLAN.channelCac))}
-                    </td>
-                    <td className="py-1 pl-2">
-                      {over ? (
-                        <span className="inline-flex items-center gap-1 text-[11px] font-semibold text-rose-700">
-                          <FlagIcon />
-                          {t('plan.whatIf.over')}
-                        </span>
-                      ) : (
-                        <span className="text-[11px] text-tremor-content">✓ {t('plan.whatIf.within')}</span>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </ScrollRegion>
+        <BudgetTable
+          label={t('plan.budget.title')}
+          stickyHead
+          scroll={{ className: 'flex-1' }}
+          money={money}
+          rows={q.rows.map((r): BudgetRow => ({
+            channel: str(r, PLAN.channel) ?? '',
+            share: num(r, PLAN.channelShare),
+            leads: num(r, PLAN.required) ?? 0,
+            cpl: num(r, PLAN.channelCpl),
+            budget: num(r, PLAN.requiredBudget),
+            cac: bool(r[PLAN.isCacUnbounded]) ? null : num(r, PLAN.channelCac),
+            over: bool(r[PLAN.isOverAllowableCac]),
+          }))}
+        />
       </div>
     </CardFrame>
+  );
+}
+
+/** One figure of the budget's summary, with how it is made under it. */
+function Stat({ term, value, foot }: { term: string; value: string; foot?: string }) {
+  return (
+    <div className="rounded-tremor-default bg-tremor-background-muted px-3 py-2">
+      <dt className="text-tremor-label text-tremor-content">{term}</dt>
+      <dd className="text-lg font-semibold tabular-nums text-tremor-content-strong">{value}</dd>
+      {foot ? <dd className="text-[11px] text-tremor-content">{foot}</dd> : null}
+    </div>
   );
 }

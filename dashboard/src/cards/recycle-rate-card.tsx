@@ -6,6 +6,7 @@
  */
 import { PATHS } from '../api/views';
 import { CardFrame } from '../components/card-frame';
+import { DataTable } from '../components/data-table';
 import { useFilters } from '../hooks/use-filters';
 import { num, str, useViewQuery } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
@@ -37,52 +38,52 @@ export function RecycleRateCard() {
       skeleton="table"
       emptyReason={t('funnel.recycle.empty', { period: formatPeriodKey(period.key, locale) })}
     >
-      <table className="w-full text-tremor-default" aria-label={t('funnel.recycle.title')}>
-        <thead className="text-tremor-label text-tremor-content">
-          <tr className="border-b border-tremor-border">
-            <th scope="col" className="py-1.5 pr-2 text-left font-medium">
-              {t('backlog.col.stage')}
-            </th>
-            <th scope="col" className="w-2/5 px-2 py-1.5 text-left font-medium">
-              {t('funnel.recycle.rate')}
-            </th>
-            <th scope="col" className="px-2 py-1.5 text-right font-medium">
-              {t('funnel.recycle.counts')}
-            </th>
-            <th scope="col" className="py-1.5 pl-2 text-right font-medium">
-              {t('funnel.recycle.returned')}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => {
-            const rate = num(r, PATHS.recycleRate);
-            return (
-              <tr key={str(r, PATHS.exitFromStage)} className="border-b border-tremor-border/60">
-                <th scope="row" className="py-2 pr-2 text-left font-medium text-tremor-content-emphasis">
-                  {stageLabel(str(r, PATHS.exitFromStage), locale)}
-                </th>
-                <td className="px-2 py-2">
-                  <div className="flex items-center gap-2">
-                    <div className="h-2 flex-1 overflow-hidden rounded-full bg-tremor-background-subtle" aria-hidden>
-                      <div className="h-full rounded-full bg-amber-500" style={{ width: `${((rate ?? 0) / max) * 100}%` }} />
-                    </div>
-                    <span className="w-14 text-right font-semibold tabular-nums text-tremor-content-strong">
-                      {formatPercent(rate, locale)}
-                    </span>
+      <DataTable
+        label={t('funnel.recycle.title')}
+        density="roomy"
+        scroll={{ className: 'h-full' }}
+        rows={rows}
+        rowKey={(r) => str(r, PATHS.exitFromStage) ?? ''}
+        columns={[
+          {
+            key: 'stage',
+            header: t('backlog.col.stage'),
+            rowHeader: true,
+            cell: (r) => stageLabel(str(r, PATHS.exitFromStage), locale),
+          },
+          {
+            key: 'rate',
+            header: t('funnel.recycle.rate'),
+            headerClassName: 'w-2/5',
+            cell: (r) => {
+              const rate = num(r, PATHS.recycleRate);
+              return (
+                <div className="flex items-center gap-2">
+                  <div className="h-2 flex-1 overflow-hidden rounded-full bg-tremor-background-subtle" aria-hidden>
+                    <div className="h-full rounded-full bg-amber-500" style={{ width: `${((rate ?? 0) / max) * 100}%` }} />
                   </div>
-                </td>
-                <td className="px-2 py-2 text-right tabular-nums text-tremor-content">
-                  {formatCount(num(r, PATHS.recycles), locale)} / {formatCount(num(r, PATHS.exits), locale)}
-                </td>
-                <td className="py-2 pl-2 text-right tabular-nums">
-                  {formatPercent(num(r, PATHS.recycleEventReturnRate), locale)}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+                  <span className="w-14 text-right font-semibold tabular-nums text-tremor-content-strong">
+                    {formatPercent(rate, locale)}
+                  </span>
+                </div>
+              );
+            },
+          },
+          {
+            key: 'counts',
+            header: t('funnel.recycle.counts'),
+            numeric: true,
+            className: 'text-tremor-content',
+            cell: (r) => `${formatCount(num(r, PATHS.recycles), locale)} / ${formatCount(num(r, PATHS.exits), locale)}`,
+          },
+          {
+            key: 'returned',
+            header: t('funnel.recycle.returned'),
+            numeric: true,
+            cell: (r) => formatPercent(num(r, PATHS.recycleEventReturnRate), locale),
+          },
+        ]}
+      />
     </CardFrame>
   );
 }

@@ -9,13 +9,11 @@ import { useEffect, useState } from 'react';
 import { Card } from '@tremor/react';
 import { apiRequest } from '../api/revcycle-api';
 import { CardFrame, type CardState } from '../components/card-frame';
+import { DataTable } from '../components/data-table';
 import { useI18n } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/messages';
 import { formatDateTime } from '../lib/format-date-time';
-import type { ScheduleRunStatus, SchedulesStatus, ScheduleStatus } from '../../../server/contract/schedules';
-
-const th = 'py-1.5 pr-4 text-left font-medium text-tremor-content';
-const td = 'py-1.5 pr-4 align-top';
+import type { ScheduleRunStatus, SchedulesStatus } from '../../../server/contract/schedules';
 
 const OUTCOME_CLASS: Record<ScheduleRunStatus['outcome'], string> = {
   sent: 'text-emerald-700',
@@ -63,34 +61,8 @@ function Run({ run, zone }: { run: ScheduleRunStatus; zone: string }) {
   );
 }
 
-function ScheduleRow({ s }: { s: ScheduleStatus }) {
-  const { t, locale } = useI18n();
-  return (
-    <tr data-schedule={s.id}>
-      <td className={`${td} font-medium text-tremor-content-strong`}>{s.id}</td>
-      <td className={td}>{t(`schedules.kind.${s.kind}` as MessageKey)}</td>
-      <td className={td}>
-        <code>{s.rule}</code> ({s.zone})
-      </td>
-      <td className={`${td} break-all`}>{s.target}</td>
-      <td className={`${td} tabular-nums`}>{formatDateTime(s.nextDueAt, s.zone, locale)}</td>
-      <td className={td}>
-        {s.runs.length === 0 ? (
-          <span className="text-tremor-content">{t('schedules.noRuns')}</span>
-        ) : (
-          <ul className="grid gap-1">
-            {s.runs.map((r) => (
-              <Run key={r.dueAt} run={r} zone={s.zone} />
-            ))}
-          </ul>
-        )}
-      </td>
-    </tr>
-  );
-}
-
 export function SchedulesCard() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { state, data } = useSchedules();
   if (state.status !== 'ready' || !data) {
     return (
@@ -114,26 +86,51 @@ export function SchedulesCard() {
           </div>
         )}
         {data.schedules.length > 0 && (
-          // Focusable, so a keyboard can scroll a table wider than a phone.
-          <div className="overflow-x-auto" tabIndex={0}>
-            <table aria-label={t('schedules.title')}>
-              <thead>
-                <tr>
-                  <th className={th}>{t('schedules.col.id')}</th>
-                  <th className={th}>{t('schedules.col.kind')}</th>
-                  <th className={th}>{t('schedules.col.rule')}</th>
-                  <th className={th}>{t('schedules.col.target')}</th>
-                  <th className={th}>{t('schedules.col.next')}</th>
-                  <th className={th}>{t('schedules.col.lastRuns')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.schedules.map((s) => (
-                  <ScheduleRow key={s.id} s={s} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label={t('schedules.title')}
+            rows={data.schedules}
+            rowKey={(s) => s.id}
+            rowProps={(s) => ({ className: 'align-top', 'data-schedule': s.id })}
+            columns={[
+              {
+                key: 'id',
+                header: t('schedules.col.id'),
+                className: 'font-medium text-tremor-content-strong',
+                cell: (s) => s.id,
+              },
+              { key: 'kind', header: t('schedules.col.kind'), cell: (s) => t(`schedules.kind.${s.kind}` as MessageKey) },
+              {
+                key: 'rule',
+                header: t('schedules.col.rule'),
+                cell: (s) => (
+                  <>
+                    <code>{s.rule}</code> ({s.zone})
+                  </>
+                ),
+              },
+              { key: 'target', header: t('schedules.col.target'), className: 'break-all', cell: (s) => s.target },
+              {
+                key: 'next',
+                header: t('schedules.col.next'),
+                className: 'tabular-nums',
+                cell: (s) => formatDateTime(s.nextDueAt, s.zone, locale),
+              },
+              {
+                key: 'lastRuns',
+                header: t('schedules.col.lastRuns'),
+                cell: (s) =>
+                  s.runs.length === 0 ? (
+                    <span className="text-tremor-content">{t('schedules.noRuns')}</span>
+                  ) : (
+                    <ul className="grid gap-1">
+                      {s.runs.map((r) => (
+                        <Run key={r.dueAt} run={r} zone={s.zone} />
+                      ))}
+                    </ul>
+                  ),
+              },
+            ]}
+          />
         )}
       </section>
     </Card>

@@ -13,7 +13,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { channelLabel, modelLabel, pairLabel, stageRank } from '../i18n/labels';
 import { formatNumber, formatPercent, formatPeriodKey } from '../lib/format';
 import { pivotRows } from '../lib/pivot-rows';
-import { ScrollRegion } from '../components/scroll-region';
+import { DataTable, type Column } from '../components/data-table';
 
 export function isStagePair(conversion: string): boolean {
   return /->|→|_to_/.test(conversion);
@@ -58,45 +58,32 @@ export function StageDriversCard() {
       skeleton="table"
       emptyReason={t('channels.drivers.empty', { period: formatPeriodKey(period.key, locale) })}
     >
-      <ScrollRegion className="h-full">
-        <table className="w-full border-separate border-spacing-0.5 text-tremor-label" aria-label={t('channels.drivers.title')}>
-          <thead className="sticky top-0 bg-white text-tremor-content">
-            <tr>
-              <th scope="col" className="px-2 py-1 text-left font-medium">
-                {t('channels.col.channel')}
-              </th>
-              {m.colKeys.map((c) => (
-                <th key={c} scope="col" className="px-2 py-1 text-center font-medium">
-                  {pairLabel(c, locale)}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r}>
-                <th scope="row" className="whitespace-nowrap px-2 py-1 text-left font-medium text-tremor-content-emphasis">
-                  {channelLabel(r, locale)}
-                </th>
-                {m.colKeys.map((c) => {
-                  const total = totals.get(c) ?? 0;
-                  const s = total > 0 ? (m.cell(r, c) ?? 0) / total : 0;
-                  return (
-                    <td
-                      key={c}
-                      className={`rounded-sm px-2 py-1 text-center tabular-nums ${s > 0.3 ? 'font-semibold text-white' : 'text-tremor-content-strong'}`}
-                      style={{ backgroundColor: `rgba(79, 70, 229, ${0.04 + Math.min(1, s * 2) * 0.7})` }}
-                      title={t('channels.drivers.cellTitle', { credit: formatNumber(m.cell(r, c), locale, 1) })}
-                    >
-                      {formatPercent(s, locale, 0)}
-                    </td>
-                  );
-                })}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </ScrollRegion>
+      <DataTable
+        label={t('channels.drivers.title')}
+        variant="matrix"
+        stickyHead
+        scroll={{ className: 'h-full' }}
+        rows={rows}
+        rowKey={(r) => r}
+        columns={[
+          { key: 'channel', header: t('channels.col.channel'), rowHeader: true, cell: (r) => channelLabel(r, locale) },
+          ...m.colKeys.map((c): Column<string> => {
+            const share = (r: string) => ((totals.get(c) ?? 0) > 0 ? (m.cell(r, c) ?? 0) / totals.get(c)! : 0);
+            return {
+              key: c,
+              header: pairLabel(c, locale),
+              align: 'center',
+              numeric: true,
+              cell: (r) => formatPercent(share(r), locale, 0),
+              cellProps: (r) => ({
+                className: share(r) > 0.3 ? 'font-semibold text-white' : 'text-tremor-content-strong',
+                style: { backgroundColor: `rgba(79, 70, 229, ${0.04 + Math.min(1, share(r) * 2) * 0.7})` },
+                title: t('channels.drivers.cellTitle', { credit: formatNumber(m.cell(r, c), locale, 1) }),
+              }),
+            };
+          }),
+        ]}
+      />
     </CardFrame>
   );
 }

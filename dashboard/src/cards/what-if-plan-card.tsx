@@ -18,16 +18,15 @@ import { BarChart } from '@tremor/react';
 import { FUNNEL_STAGES, requestPlan, type PlanResponse, type PlanResultBody } from '../api/plan-api';
 import { ApiError, type ApiFieldError } from '../api/revcycle-api';
 import { TARGETS } from '../api/views';
-import { BudgetTableHead } from '../components/budget-table-head';
-import { CardFrame } from '../components/card-frame';
-import { FlagIcon } from '../components/icons';
+import { BudgetTable, type BudgetRow } from '../components/budget-table';
+import { CardFrame, setFilters } from '../components/card-frame';
 import { PlanForm, type PlanBaseline } from '../components/plan-form';
 import { useFilters } from '../hooks/use-filters';
 import { num, str, useViewQuery } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
-import { channelLabel, stageLabel } from '../i18n/labels';
+import { stageLabel } from '../i18n/labels';
 import { buildPlanRequest, monthTargets, type MonthTarget, type PlanOverrides } from '../lib/build-plan-request';
-import { formatCount, formatMonth, formatPercent, formatPeriodKey, formatSignedPercent, formatYen } from '../lib/format';
+import { formatCount, formatMonth, formatPeriodKey, formatSignedPercent, formatYen } from '../lib/format';
 import { useSettings } from '../state/settings';
 import { ScrollRegion } from '../components/scroll-region';
 import { ChartLegend } from '../components/chart-legend';
@@ -138,7 +137,7 @@ export function WhatIfPlanCard() {
       growWhenNarrow
       state={frameState}
       skeleton="table"
-      unapplied={[...(filters.segment ? ['segment' as const] : []), ...(filters.channel ? ['channel' as const] : [])]}
+      unapplied={setFilters(filters)}
       emptyReason={t('plan.whatIf.empty', { period: formatPeriodKey(period.key, locale) })}
       actions={
         <label className="inline-flex items-center gap-2 text-tremor-label font-medium text-tremor-content-emphasis">
@@ -306,51 +305,23 @@ function ChannelBudget({ shown, money }: { shown: PlanResultBody; money: (v: num
         </p>
       </div>
       {shown.ltvBound.note ? <p className="text-tremor-label text-amber-800">{shown.ltvBound.note}</p> : null}
-      <ScrollRegion className="mt-2" label={t('plan.whatIf.budget')}>
-        <table className="w-full text-[13px]" aria-label={t('plan.whatIf.budget')}>
-          <BudgetTableHead />
-          <tbody>
-            {rows.map(([channel, budget]) => {
-              const check = checks.get(channel);
-              const over = check?.withinBound === false;
-              return (
-                <tr
-                  key={channel}
-                  className={`border-b border-tremor-border/60 ${over ? 'bg-rose-50/60' : ''}`}
-                  data-channel={channel}
-                >
-                  <th scope="row" className="py-1 text-left font-medium text-tremor-content-emphasis">
-                    {channelLabel(channel, locale)}
-                  </th>
-                  <td className="px-2 py-1 text-right tabular-nums">
-                    {formatPercent(shown.assumptions.channelMix[channel], locale)}
-                  </td>
-                  <td className="px-2 py-1 text-right tabular-nums">
-                    {formatCount(Math.ceil(shown.totals.leadsByChannel[channel] ?? 0), locale)}
-                  </td>
-                  <td className="px-2 py-1 text-right tabular-nums">{money(shown.assumptions.channelCpl[channel])}</td>
-                  <td className="px-2 py-1 text-right font-semibold tabular-nums text-tremor-content-strong">{money(budget)}</td>
-                  <td className="px-2 py-1 text-right tabular-nums">
-                    {check?.cacUnbounded ? t('plan.whatIf.noWins') : money(check?.cac)}
-                  </td>
-                  <td className="py-1 pl-2">
-                    {over ? (
-                      <span className="inline-flex items-center gap-1 text-[11px] font-semibold text-rose-700">
-                        <FlagIcon />
-                        {t('plan.whatIf.over')}
-                      </span>
-                    ) : check?.withinBound ? (
-                      <span className="text-[11px] text-tremor-content">✓ {t('plan.whatIf.within')}</span>
-                    ) : (
-                      <span className="text-[11px] text-tremor-content">–</span>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </ScrollRegion>
+      <BudgetTable
+        label={t('plan.whatIf.budget')}
+        scroll={{ className: 'mt-2', label: t('plan.whatIf.budget') }}
+        money={money}
+        rows={rows.map(([channel, budget]): BudgetRow => {
+          const check = checks.get(channel);
+          return {
+            channel,
+            share: shown.assumptions.channelMix[channel],
+            leads: shown.totals.leadsByChannel[channel] ?? 0,
+            cpl: shown.assumptions.channelCpl[channel],
+            budget,
+            cac: check?.cacUnbounded ? null : check?.cac,
+            over: check?.withinBound == null ? null : !check.withinBound,
+          };
+        })}
+      />
     </section>
   );
 }

@@ -19,6 +19,11 @@ import { globalSearch } from '../lib/build-filters';
 import { AlertIcon, ArrowRightIcon, EmptyIcon, InfoIcon, PuzzleIcon } from './icons';
 import { CardTitle } from './scroll-region';
 
+/** The set filters among segment and channel: what a card on a view that cannot cut by them lists as not applied. */
+export function setFilters(filters: Partial<Record<FilterName, unknown>>): FilterName[] {
+  return (['segment', 'channel'] as const).filter((name) => !!filters[name]);
+}
+
 export interface CardState {
   status: QueryStatus;
   error?: string | null;

@@ -26,7 +26,10 @@ import {
   type Unit,
 } from '../lib/format';
 import { FlagIcon } from './icons';
-import { ScrollRegion } from './scroll-region';
+import { DataTable, type Column } from './data-table';
+
+/** A node in the table's order, with its depth below revenue. */
+type TreeRow = ReturnType<typeof orderTree>[number];
 
 export interface KpiTreeProps {
   nodes: KpiTreeNode[];
@@ -63,119 +66,121 @@ export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth, fullPla
   const maxEffect = Math.max(1, ...ordered.filter((n) => n.depth > 0).map((n) => Math.abs(n.effect[comparison] ?? 0)));
   const compLabel = fullPlanLabel && comparison === 'plan' ? t('windows.planToDate') : t(`compare.${comparison}` as const);
 
+  const byUnit = (v: number | null, n: TreeRow) => formatByUnit(v, n.unit, locale, currency);
+  const columns: (Column<TreeRow> | false)[] = [
+    {
+      key: 'kpi',
+      header: t('kpiTree.col.kpi'),
+      rowHeader: true,
+      className: 'font-normal',
+      cell: (n) => <NodeLabel node={n} weakest={weakest?.key === n.key} />,
+    },
+    {
+      key: 'actual',
+      header: t('kpiTree.col.actual'),
+      numeric: true,
+      className: 'font-medium text-tremor-content-strong',
+      cell: (n) => byUnit(n.actual, n),
+    },
+    { key: 'base', header: compLabel, numeric: true, className: 'text-tremor-content', cell: (n) => byUnit(n[comparison], n) },
+    !!fullPlanLabel && {
+      key: 'plan-full',
+      header: fullPlanLabel,
+      numeric: true,
+      className: 'text-tremor-content',
+      cell: (n) => byUnit(n.planFull ?? null, n),
+      cellProps: () => ({ 'data-col': 'plan-full' }),
+    },
+    !!landing && {
+      key: 'landing',
+      header: t('kpiTree.col.landing'),
+      numeric: true,
+      className: 'text-tremor-content',
+      cell: (n) => <Landing value={landing[n.key] ?? null} unit={n.unit} currency={currency} />,
+      cellProps: () => ({ 'data-col': 'landing' }),
+    },
+    {
+      key: 'change',
+      header: t('kpiTree.col.change'),
+      numeric: true,
+      cell: (n) => changeText(n.actual, n[comparison], n.unit, locale),
+    },
+    {
+      key: 'effect',
+      header: t('kpiTree.col.effect'),
+      headerClassName: 'w-[28%]',
+      cell: (n) => {
+        const effect = n.depth === 0 ? null : toNumber(n.effect[comparison]);
+        return effect === null ? (
+          <span className="text-tremor-content">–</span>
+        ) : (
+          <EffectBar value={effect} max={maxEffect} text={formatSignedYen(effect, locale, { currency })} />
+        );
+      },
+    },
+    {
+      key: 'share',
+      header: t('kpiTree.col.share'),
+      numeric: true,
+      className: 'text-tremor-content',
+      cell: (n) => (n.depth === 0 ? '' : formatPercent(n.shareOfGap[comparison], locale, 0)),
+    },
+  ];
+
   return (
-    <ScrollRegion className="h-full">
-      <table
-        className="w-full min-w-[40rem] border-collapse text-tremor-default"
-        aria-label={t('kpiTree.tableLabel', { comparison: compLabel })}
-      >
-        <thead className="sticky top-0 z-10 bg-white text-left text-tremor-label text-tremor-content">
-          <tr className="border-b border-tremor-border">
-            <th scope="col" className="py-2 pr-3 font-medium">
-              {t('kpiTree.col.kpi')}
-            </th>
-            <th scope="col" className="px-3 py-2 text-right font-medium">
-              {t('kpiTree.col.actual')}
-            </th>
-            <th scope="col" className="px-3 py-2 text-right font-medium">
-              {compLabel}
-            </th>
-            {fullPlanLabel ? (
-              <th scope="col" className="px-3 py-2 text-right font-medium">
-                {fullPlanLabel}
-              </th>
-            ) : null}
-            {landing ? (
-              <th scope="col" className="px-3 py-2 text-right font-medium">
-                {t('kpiTree.col.landing')}
-              </th>
-            ) : null}
-            <th scope="col" className="px-3 py-2 text-right font-medium">
-              {t('kpiTree.col.change')}
-            </th>
-            <th scope="col" className="w-[28%] px-3 py-2 font-medium">
-              {t('kpiTree.col.effect')}
-            </th>
-            <th scope="col" className="py-2 pl-3 text-right font-medium">
-              {t('kpiTree.col.share')}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {ordered.map((n) => {
-            const base = n[comparison];
-            const isWeakest = weakest?.key === n.key;
-            const change = changeText(n.actual, base, n.unit, locale);
-            const effect = n.depth === 0 ? null : toNumber(n.effect[comparison]);
-            return (
-              <tr
-                key={n.key}
-                data-level={n.depth + 1}
-                data-node={n.key}
-                data-weakest={isWeakest || undefined}
-                className={`border-b border-tremor-border/70 ${isWeakest ? 'bg-amber-50' : n.depth === 0 ? 'bg-tremor-background-muted' : ''}`}
-              >
-                <th scope="row" className="py-1.5 pr-3 text-left font-normal">
-                  <span className="flex items-center gap-1.5" style={{ paddingLeft: n.depth * 18 }}>
-                    {n.depth > 0 ? (
-                      <span aria-hidden className="text-tremor-content">
-                        └
-                      </span>
-                    ) : null}
-                    <span className={n.depth === 0 ? 'font-semibold text-tremor-content-strong' : 'text-tremor-content-emphasis'}>
-                      {n.label}
-                      {n.window ? (
-                        <span className="ml-1.5 text-[11px] text-tremor-content">
-                          {t('kpiTree.window', windowText(n.window, locale))}
-                        </span>
-                      ) : null}
-                      {n.note ? (
-                        <span className="block text-[11px] leading-4 text-tremor-content" data-note={n.key}>
-                          {n.note}
-                        </span>
-                      ) : null}
-                    </span>
-                    {isWeakest ? (
-                      <span className="ml-1 inline-flex items-center gap-1 rounded-tremor-small border border-amber-300 bg-amber-100 px-1.5 py-0.5 text-[11px] font-semibold text-amber-900">
-                        <FlagIcon />
-                        {t('kpiTree.weakest')}
-                      </span>
-                    ) : null}
-                  </span>
-                </th>
-                <td className="px-3 py-1.5 text-right font-medium tabular-nums text-tremor-content-strong">
-                  {formatByUnit(n.actual, n.unit, locale, currency)}
-                </td>
-                <td className="px-3 py-1.5 text-right tabular-nums text-tremor-content">
-                  {formatByUnit(base, n.unit, locale, currency)}
-                </td>
-                {fullPlanLabel ? (
-                  <td className="px-3 py-1.5 text-right tabular-nums text-tremor-content" data-col="plan-full">
-                    {formatByUnit(n.planFull ?? null, n.unit, locale, currency)}
-                  </td>
-                ) : null}
-                {landing ? <LandingCell value={landing[n.key] ?? null} unit={n.unit} currency={currency} /> : null}
-                <td className="px-3 py-1.5 text-right tabular-nums">{change}</td>
-                <td className="px-3 py-1.5">
-                  {effect === null ? (
-                    <span className="text-tremor-content">–</span>
-                  ) : (
-                    <EffectBar value={effect} max={maxEffect} text={formatSignedYen(effect, locale, { currency })} />
-                  )}
-                </td>
-                <td className="py-1.5 pl-3 text-right tabular-nums text-tremor-content">
-                  {n.depth === 0 ? '' : formatPercent(n.shareOfGap[comparison], locale, 0)}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </ScrollRegion>
+    <DataTable
+      label={t('kpiTree.tableLabel', { comparison: compLabel })}
+      className="min-w-[40rem] border-collapse text-tremor-default"
+      stickyHead
+      scroll={{ className: 'h-full' }}
+      rows={ordered}
+      rowKey={(n) => n.key}
+      rowProps={(n) => {
+        const isWeakest = weakest?.key === n.key;
+        return {
+          'data-level': n.depth + 1,
+          'data-node': n.key,
+          'data-weakest': isWeakest || undefined,
+          className: `${isWeakest ? 'bg-amber-50' : n.depth === 0 ? 'bg-tremor-background-muted' : ''}`,
+        };
+      }}
+      columns={columns.filter((c): c is Column<TreeRow> => c !== false)}
+    />
   );
 }
 
-function LandingCell({
+/** A node's name, indented by its depth, with the months it counts, its note and the weakest-link flag. */
+function NodeLabel({ node: n, weakest }: { node: TreeRow; weakest: boolean }) {
+  const { t, locale } = useI18n();
+  return (
+    <span className="flex items-center gap-1.5" style={{ paddingLeft: n.depth * 18 }}>
+      {n.depth > 0 ? (
+        <span aria-hidden className="text-tremor-content">
+          └
+        </span>
+      ) : null}
+      <span className={n.depth === 0 ? 'font-semibold text-tremor-content-strong' : 'text-tremor-content-emphasis'}>
+        {n.label}
+        {n.window ? (
+          <span className="ml-1.5 text-[11px] text-tremor-content">{t('kpiTree.window', windowText(n.window, locale))}</span>
+        ) : null}
+        {n.note ? (
+          <span className="block text-[11px] leading-4 text-tremor-content" data-note={n.key}>
+            {n.note}
+          </span>
+        ) : null}
+      </span>
+      {weakest ? (
+        <span className="ml-1 inline-flex items-center gap-1 rounded-tremor-small border border-amber-300 bg-amber-100 px-1.5 py-0.5 text-[11px] font-semibold text-amber-900">
+          <FlagIcon />
+          {t('kpiTree.weakest')}
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
+function Landing({
   value,
   unit,
   currency,
@@ -186,19 +191,15 @@ function LandingCell({
 }) {
   const { t, locale } = useI18n();
   const money = (v: number | null) => formatByUnit(v, unit, locale, currency);
-  return (
-    <td className="px-3 py-1.5 text-right tabular-nums text-tremor-content" data-col="landing">
-      {value ? (
-        <>
-          <span className="font-medium text-tremor-content-strong">{money(value.forecast)}</span>
-          <span className="block whitespace-nowrap text-[11px] leading-4 text-tremor-content">
-            {t('plan.forecast.interval', { low: money(value.low), high: money(value.high) })}
-          </span>
-        </>
-      ) : (
-        <span className="text-tremor-content">–</span>
-      )}
-    </td>
+  return value ? (
+    <>
+      <span className="font-medium text-tremor-content-strong">{money(value.forecast)}</span>
+      <span className="block whitespace-nowrap text-[11px] leading-4 text-tremor-content">
+        {t('plan.forecast.interval', { low: money(value.low), high: money(value.high) })}
+      </span>
+    </>
+  ) : (
+    <span className="text-tremor-content">–</span>
   );
 }
 

@@ -8,7 +8,7 @@
  *
  * Rates and shares are typed in percent, money in yen, velocity in days.
  */
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useState, type ReactNode } from 'react';
 import { STAGE_LINKS, type StageLink } from '../api/plan-api';
 import type { ApiFieldError } from '../api/revcycle-api';
 import { useI18n } from '../i18n/i18n-context';
@@ -149,10 +149,7 @@ export function PlanForm({ baseline, overrides, onChange, onReset, errors = [], 
         </button>
       </div>
 
-      <fieldset className="grid grid-cols-2 gap-x-3">
-        <legend className="mb-1 text-tremor-label font-semibold uppercase tracking-wide text-tremor-content">
-          {t('plan.form.target')}
-        </legend>
+      <Group legend={t('plan.form.target')} columns>
         <NumberField
           label={t('plan.form.revenueTarget')}
           unit={yenUnit}
@@ -173,12 +170,9 @@ export function PlanForm({ baseline, overrides, onChange, onReset, errors = [], 
           error={errorFor('averageDealSize')}
           onCommit={(v) => set('averageDealSize', v)}
         />
-      </fieldset>
+      </Group>
 
-      <fieldset>
-        <legend className="mb-1 text-tremor-label font-semibold uppercase tracking-wide text-tremor-content">
-          {t('plan.form.rates')}
-        </legend>
+      <Group legend={t('plan.form.rates')}>
         <div className="grid grid-cols-[minmax(0,1fr)_88px_88px] items-end gap-x-2 text-[11px] text-tremor-content">
           <span />
           <span className="text-right">{t('plan.form.rate')}</span>
@@ -210,12 +204,9 @@ export function PlanForm({ baseline, overrides, onChange, onReset, errors = [], 
             />
           </div>
         ))}
-      </fieldset>
+      </Group>
 
-      <fieldset>
-        <legend className="mb-1 text-tremor-label font-semibold uppercase tracking-wide text-tremor-content">
-          {t('plan.form.channels')}
-        </legend>
+      <Group legend={t('plan.form.channels')}>
         <p className="mb-1 text-[11px] text-tremor-content">{t('plan.form.mixHint')}</p>
         {errorFor('channelMix') ? (
           <p role="alert" className="text-[11px] font-medium text-red-700">
@@ -257,12 +248,9 @@ export function PlanForm({ baseline, overrides, onChange, onReset, errors = [], 
             />
           </div>
         ))}
-      </fieldset>
+      </Group>
 
-      <fieldset className="grid grid-cols-2 gap-x-3">
-        <legend className="mb-1 text-tremor-label font-semibold uppercase tracking-wide text-tremor-content">
-          {t('plan.form.ltv')}
-        </legend>
+      <Group legend={t('plan.form.ltv')} columns>
         <NumberField
           label={t('plan.form.ltvCacTarget')}
           unit=": 1"
@@ -273,7 +261,17 @@ export function PlanForm({ baseline, overrides, onChange, onReset, errors = [], 
           error={errorFor('ltvCacTarget')}
           onCommit={(v) => set('ltvCacTarget', v)}
         />
-      </fieldset>
+      </Group>
     </form>
+  );
+}
+
+/** A group of the form's fields under its legend; `columns`: two fields a row. */
+function Group({ legend, columns = false, children }: { legend: string; columns?: boolean; children: ReactNode }) {
+  return (
+    <fieldset className={columns ? 'grid grid-cols-2 gap-x-3' : undefined}>
+      <legend className="mb-1 text-tremor-label font-semibold uppercase tracking-wide text-tremor-content">{legend}</legend>
+      {children}
+    </fieldset>
   );
 }

@@ -436,6 +436,7 @@ export const en = {
   'data.skipped':
     'Report lines skipped as not records (neither imported nor quarantined): {total} total/subtotal, {group} group heading, {footer} footer',
   'data.reasons': 'Why rows were quarantined',
+  'data.reason': 'Reason',
   'data.noReasons': 'No row was quarantined.',
   'data.downloadQuarantine': 'Download quarantine file',
   'data.merges': 'Merged records',
@@ -886,6 +887,7 @@ export const ja: Record<MessageKey, string> = {
   'data.skipped':
     'レコードでない行を読み飛ばしました (取り込みも隔離もしていません): 合計・小計 {total} 行、グループ見出し {group} 行、フッター {footer} 行',
   'data.reasons': '隔離した理由',
+  'data.reason': '理由',
   'data.noReasons': '隔離した行はありません。',
   'data.downloadQuarantine': '隔離ファイルをダウンロード',
   'data.merges': '統合したレコード',

@@ -11,6 +11,7 @@ import { Card } from '@tremor/react';
 import { apiRequest } from '../api/revcycle-api';
 import { sessionToken } from '../api/cube-client';
 import { CardFrame, type CardState } from '../components/card-frame';
+import { DataTable } from '../components/data-table';
 import { DownloadIcon } from '../components/icons';
 import { PageHeader } from '../components/page-header';
 import { SchedulesCard } from '../cards/schedules-card';
@@ -18,9 +19,6 @@ import { useI18n } from '../i18n/i18n-context';
 import { downloadText } from '../lib/export-csv';
 import { formatCount, formatDate } from '../lib/format';
 import type { ImportSourceStatus, ImportsStatus } from '../../../server/contract/imports';
-
-const th = 'py-1.5 pr-4 text-left font-medium text-tremor-content';
-const td = 'py-1.5 pr-4 align-top';
 
 function useImports(): { state: CardState; data: ImportsStatus | null } {
   const [data, setData] = useState<ImportsStatus | null>(null);
@@ -109,26 +107,20 @@ function SourceCard({ s }: { s: ImportSourceStatus }) {
             })}
           </p>
         )}
-        <table aria-label={t('data.files')}>
-          <thead>
-            <tr>
-              <th className={th}>{t('data.files')}</th>
-              <th className={th}>{t('data.kind')}</th>
-              <th className={th}>{t('data.encoding')}</th>
-              <th className={`${th} text-right`}>{t('data.rows')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {s.files.map((f) => (
-              <tr key={f.file}>
-                <td className={`${td} break-all`}>{f.file}</td>
-                <td className={td}>{f.kind}</td>
-                <td className={td}>{f.encoding}</td>
-                <td className={`${td} text-right tabular-nums`}>{formatCount(f.rows, locale)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          label={t('data.files')}
+          // each source's card has a files table: unwrapped, so no two scroll regions share a name
+          scroll={false}
+          rows={s.files}
+          rowKey={(f) => f.file}
+          rowProps={() => ({ className: 'align-top' })}
+          columns={[
+            { key: 'file', header: t('data.files'), className: 'break-all', cell: (f) => f.file },
+            { key: 'kind', header: t('data.kind'), cell: (f) => f.kind },
+            { key: 'encoding', header: t('data.encoding'), cell: (f) => f.encoding },
+            { key: 'rows', header: t('data.rows'), numeric: true, cell: (f) => formatCount(f.rows, locale) },
+          ]}
+        />
         <div>
           <div className="mb-1 flex items-center justify-between">
             <h4 className="font-medium text-tremor-content-strong">{t('data.reasons')}</h4>
@@ -150,16 +142,22 @@ function SourceCard({ s }: { s: ImportSourceStatus }) {
           {reasons.length === 0 ? (
             <p className="text-tremor-content">{t('data.noReasons')}</p>
           ) : (
-            <table aria-label={t('data.reasons')}>
-              <tbody>
-                {reasons.map(([reason, n]) => (
-                  <tr key={reason}>
-                    <td className={td}>{reason}</td>
-                    <td className={`${td} text-right tabular-nums`}>{formatCount(n, locale)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              label={t('data.reasons')}
+              scroll={false}
+              rows={reasons}
+              rowKey={([reason]) => reason}
+              rowProps={() => ({ className: 'align-top' })}
+              columns={[
+                { key: 'reason', header: <span className="sr-only">{t('data.reason')}</span>, cell: ([reason]) => reason },
+                {
+                  key: 'rows',
+                  header: <span className="sr-only">{t('data.rows')}</span>,
+                  numeric: true,
+                  cell: ([, n]) => formatCount(n, locale),
+                },
+              ]}
+            />
           )}
         </div>
         <div>
@@ -167,26 +165,19 @@ function SourceCard({ s }: { s: ImportSourceStatus }) {
           {unmapped.length === 0 ? (
             <p className="text-tremor-content">{t('data.noUnmapped')}</p>
           ) : (
-            <table aria-label={t('data.unmapped')}>
-              <thead>
-                <tr>
-                  <th className={th}>{t('data.kind')}</th>
-                  <th className={th}>{t('data.value')}</th>
-                  <th className={`${th} text-right`}>{t('data.rows')}</th>
-                  <th className={th}>{t('data.suggestion')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {unmapped.map((u) => (
-                  <tr key={`${u.kind}:${u.value}`}>
-                    <td className={td}>{u.kind}</td>
-                    <td className={td}>{u.value}</td>
-                    <td className={`${td} text-right tabular-nums`}>{formatCount(u.rows, locale)}</td>
-                    <td className={`${td} text-tremor-content`}>{u.suggestion}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              label={t('data.unmapped')}
+              scroll={false}
+              rows={unmapped}
+              rowKey={(u) => `${u.kind}:${u.value}`}
+              rowProps={() => ({ className: 'align-top' })}
+              columns={[
+                { key: 'kind', header: t('data.kind'), cell: (u) => u.kind },
+                { key: 'value', header: t('data.value'), cell: (u) => u.value },
+                { key: 'rows', header: t('data.rows'), numeric: true, cell: (u) => formatCount(u.rows, locale) },
+                { key: 'suggestion', header: t('data.suggestion'), className: 'text-tremor-content', cell: (u) => u.suggestion },
+              ]}
+            />
           )}
         </div>
         <details>
@@ -201,23 +192,17 @@ function SourceCard({ s }: { s: ImportSourceStatus }) {
             {Object.entries(s.mapping.values)
               .filter(([, v]) => Object.keys(v).length > 0)
               .map(([kind, entries]) => (
-                <table key={kind} aria-label={kind}>
-                  <thead>
-                    <tr>
-                      <th className={th} colSpan={2}>
-                        {kind}
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {Object.entries(entries).map(([from, to]) => (
-                      <tr key={from}>
-                        <td className={td}>{from}</td>
-                        <td className={td}>→ {to ?? t('data.ignored')}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <DataTable
+                  key={kind}
+                  label={kind}
+                  scroll={false}
+                  rows={Object.entries(entries)}
+                  rowKey={([from]) => from}
+                  columns={[
+                    { key: 'from', header: kind, headerSpan: 2, cell: ([from]) => from },
+                    { key: 'to', header: null, cell: ([, to]) => `→ ${to ?? t('data.ignored')}` },
+                  ]}
+                />
               ))}
           </div>
         </details>
