@@ -74,6 +74,8 @@ export interface ImportOptions {
   onProgress?: (file: string, bytes: number, total: number) => void;
   /** Working directory that file names are shown relative to. */
   cwd?: string;
+  /** Read every file with the csv reader, none with DuckDB (tests compare the two paths; sources/generic-fast.ts). */
+  csvOnly?: boolean;
   /** Fault tests only: the phase to wait at, to be killed there (config.importHoldAt). */
   holdAt?: ImportHoldPhase;
 }
@@ -320,6 +322,7 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
       onProgress: o.onProgress,
       display,
       channels,
+      csvOnly: o.csvOnly,
     };
     const t0 = performance.now();
     dates.maxMs = -Infinity;

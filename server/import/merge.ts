@@ -35,7 +35,7 @@
  *    every first() here has a total order, so the same files give the same
  *    tables byte for byte, whatever order rows are read or processed in.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ENTITY_COLUMNS, type Entity } from './batch.js';
@@ -94,6 +94,12 @@ async function count(conn: DuckDBConnection, sql: string): Promise<number> {
   return Number((await conn.runAndReadAll(sql)).getRows()[0]![0]);
 }
 
+/** An entity's batch files: the one the adapters wrote row by row, and those DuckDB wrote (batch.ts extraFile). */
+function batchFiles(dir: string, entity: Entity): string {
+  const written = readdirSync(dir).filter((n) => n.startsWith(`${entity}.duckdb-`) && n.endsWith('.csv'));
+  return `[${[`${entity}.csv`, ...written.sort()].map((n) => sqlString(path.join(dir, n))).join(', ')}]`;
+}
+
 /** Runs one statement of the merge. */
 type Run = (sql: string) => Promise<unknown>;
 
@@ -145,7 +151,7 @@ async function mergeEntities(run: Run, o: MergeOptions) {
        with rows as (
          -- _seq orders rows as the files were read (file, then line): "the last in the file wins".
          select b.* replace (f.file as _file), (b._file::bigint << 40) + b._line as _seq
-         from read_csv(${sqlString(path.join(o.batchDir, `${entity}.csv`))}, header = true, columns = ${types}, quote = '"', escape = '"', nullstr = '') as b
+         from read_csv(${batchFiles(o.batchDir, entity)}, header = true, columns = ${types}, quote = '"', escape = '"', nullstr = '') as b
          join batch_files as f on f.id = b._file
        )
        select * from rows where (_file, _line) not in (select (_file, _line) from lost_origins)`,

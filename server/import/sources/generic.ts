@@ -20,6 +20,7 @@ import { normaliseDomain } from '../text.js';
 import { checkDealDates, eachRow, historyKey, type ImportContext, type Row, type SourceDefaults } from './common.js';
 import { corporateNumber } from '../text.js';
 import { ImportInputError, type SourceAdapter } from './index.js';
+import { FastReader } from './generic-fast.js';
 
 const TABLE_ORDER = [
   'accounts',
@@ -289,11 +290,19 @@ export const generic: SourceAdapter = {
         );
       byTable.set(hit[0], [...(byTable.get(hit[0]) ?? []), file]);
     }
-    for (const table of TABLE_ORDER) {
-      const spec = mapping!.tables[table];
-      if (!spec) continue;
-      const read = readers(ctx, spec)[table];
-      for (const file of byTable.get(table) ?? []) await eachRow(ctx, file, table, read, { headerLine: spec.header_line });
+    // Leads and touchpoints through DuckDB where it can read them as the csv path would (generic-fast.ts).
+    const fast = new FastReader(ctx, path.join(ctx.batch.dir, '..', 'read-tmp'));
+    try {
+      for (const table of TABLE_ORDER) {
+        const spec = mapping!.tables[table];
+        if (!spec) continue;
+        const read = readers(ctx, spec)[table];
+        for (const file of byTable.get(table) ?? [])
+          if (!(await fast.read(file, table, spec, read)))
+            await eachRow(ctx, file, table, read, { headerLine: spec.header_line });
+      }
+    } finally {
+      fast.close();
     }
   },
 };
