@@ -105,6 +105,8 @@ export interface FileReport {
   rows: number;
   /** Report lines that are not records (totals and subtotals, group headings, footer): skipped, not quarantined. */
   skipped?: { total: number; group: number; footer: number };
+  /** 'duckdb' when DuckDB read the file (sources/generic-fast.ts); absent for the csv reader. */
+  reader?: 'duckdb';
 }
 
 export function csvField(v: unknown): string {

@@ -54,10 +54,13 @@ const LOCAL =
   '^(\\d{4})\\s*[-/.]\\s*(\\d{1,2})\\s*[-/.]\\s*(\\d{1,2})(?:(?:\\s+|T|\\s*)(\\d{1,2})\\s*:\\s*(\\d{1,2})\\s*(?::\\s*(\\d{1,2})?\\s*(?:\\.(\\d{1,9}))?\\s*)?)?$';
 /** ISO 8601 with Z or an offset, whole seconds: the form luxon reads that is checked here; others go back. */
 const ISO = '^(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2}):(\\d{2})(Z|[+-]\\d{2}:\\d{2})$';
+/** read-csv.ts TOTAL for an ASCII cell (its \\s spelled out: RE2's has no vertical tab). */
+const TOTAL_ASCII =
+  '(?i)(?:合計|小計|総計|総合計|計|grand[\\t\\n\\v\\f\\r ]*totals?|sub-?[\\t\\n\\v\\f\\r ]*totals?|totals?|record[\\t\\n\\v\\f\\r ]*count|レコード数|件数)(?:[\\t\\n\\v\\f\\r ]*[(（:：]?[\\t\\n\\v\\f\\r ]*[0-9,]*[\\t\\n\\v\\f\\r ]*(?:件|records?)?[\\t\\n\\v\\f\\r ]*[)）]?)';
 /**
- * A first filled cell that could make the row a report total (read-csv.ts TOTAL, after NFKC): an ASCII g/s/t/r, one
- * of 合小総計レ件, or a non-ASCII character outside kana and the unified ideographs (full-width forms, compatibility
- * characters). Such rows go to the per-row reader, which decides.
+ * A non-ASCII first filled cell that could be a report total once NFKC-folded (read-csv.ts): one starting with a
+ * letter TOTAL starts with, or with a character outside ASCII, kana and the unified ideographs (full-width forms,
+ * compatibility characters). Such rows go to the per-row reader, which decides.
  */
 const MAYBE_TOTAL = '^([gGsStTrR合小総計レ件]|[^\\x{00}-\\x{7F}\\x{3041}-\\x{30FF}\\x{4E00}-\\x{9FFF}])';
 
@@ -68,16 +71,16 @@ const MACROS = [
   `create or replace macro month_days(y, m) as case when m = 2 then case when (y % 4 = 0 and y % 100 <> 0) or y % 400 = 0 then 29 else 28 end when m in (4, 6, 9, 11) then 30 else 31 end`,
   // Wall-clock milliseconds of a local time (x: regexp_extract of LOCAL); null unless dates.ts reads it the same way
   // (no fraction, year from 1000).
-  `create or replace macro local_wall(x) as case when x['y'] <> '' and x['f'] = '' and x['y']::int >= 1000 and x['mo']::int between 1 and 12
-      and x['d']::int between 1 and month_days(x['y']::int, x['mo']::int) and coalesce(nullif(x['h'], '')::int, 0) <= 23
-      and coalesce(nullif(x['mi'], '')::int, 0) <= 59 and coalesce(nullif(x['sec'], '')::int, 0) <= 59
-      then epoch_ms(make_timestamp(x['y']::int, x['mo']::int, x['d']::int, coalesce(nullif(x['h'], '')::int, 0), coalesce(nullif(x['mi'], '')::int, 0), coalesce(nullif(x['sec'], '')::int, 0)::double)) end`,
+  `create or replace macro local_wall(x) as case when x['y'] <> '' and x['f'] = '' and try_cast(x['y'] as int) >= 1000 and try_cast(x['mo'] as int) between 1 and 12
+      and try_cast(x['d'] as int) between 1 and month_days(try_cast(x['y'] as int), try_cast(x['mo'] as int)) and coalesce(try_cast(nullif(x['h'], '') as int), 0) <= 23
+      and coalesce(try_cast(nullif(x['mi'], '') as int), 0) <= 59 and coalesce(try_cast(nullif(x['sec'], '') as int), 0) <= 59
+      then epoch_ms(make_timestamp(try_cast(x['y'] as int), try_cast(x['mo'] as int), try_cast(x['d'] as int), coalesce(try_cast(nullif(x['h'], '') as int), 0), coalesce(try_cast(nullif(x['mi'], '') as int), 0), coalesce(try_cast(nullif(x['sec'], '') as int), 0)::double)) end`,
   // UTC milliseconds of an ISO time with Z or an offset (x: regexp_extract of ISO); null unless in the checked form.
-  `create or replace macro iso_ms(x) as case when x['y'] <> '' and x['y']::int >= 1000 and x['mo']::int between 1 and 12
-      and x['d']::int between 1 and month_days(x['y']::int, x['mo']::int) and x['h']::int <= 23 and x['mi']::int <= 59 and x['sec']::int <= 59
-      and (x['z'] = 'Z' or (x['z'][2:3]::int <= 14 and x['z'][5:6]::int <= 59))
-      then epoch_ms(make_timestamp(x['y']::int, x['mo']::int, x['d']::int, x['h']::int, x['mi']::int, x['sec']::int::double))
-        - case when x['z'] = 'Z' then 0 else (case when x['z'][1] = '-' then -1 else 1 end) * (x['z'][2:3]::int * 60 + x['z'][5:6]::int) * 60000 end end`,
+  `create or replace macro iso_ms(x) as case when x['y'] <> '' and try_cast(x['y'] as int) >= 1000 and try_cast(x['mo'] as int) between 1 and 12
+      and try_cast(x['d'] as int) between 1 and month_days(try_cast(x['y'] as int), try_cast(x['mo'] as int)) and try_cast(x['h'] as int) <= 23 and try_cast(x['mi'] as int) <= 59 and try_cast(x['sec'] as int) <= 59
+      and (x['z'] = 'Z' or (try_cast(x['z'][2:3] as int) <= 14 and try_cast(x['z'][5:6] as int) <= 59))
+      then epoch_ms(make_timestamp(try_cast(x['y'] as int), try_cast(x['mo'] as int), try_cast(x['d'] as int), try_cast(x['h'] as int), try_cast(x['mi'] as int), try_cast(x['sec'] as int)::double))
+        - case when x['z'] = 'Z' then 0 else (case when x['z'][1] = '-' then -1 else 1 end) * (try_cast(x['z'][2:3] as int) * 60 + try_cast(x['z'][5:6] as int)) * 60000 end end`,
   // dates.ts iso(): seconds, milliseconds only when there are some.
   `create or replace macro iso_text(ms) as strftime(epoch_ms(ms), '%Y-%m-%dT%H:%M:%S') || case when ms % 1000 <> 0 then '.' || lpad((ms % 1000)::varchar, 3, '0') else '' end || 'Z'`,
 ];
@@ -159,7 +162,7 @@ export class FastReader {
     }
 
     const display = ctx.display(file);
-    const report: FileReport = { file: display, kind: table, encoding: 'utf8', rows: 0 };
+    const report: FileReport = { file: display, kind: table, encoding: 'utf8', rows: 0, reader: 'duckdb' };
     ctx.batch.files.push(report);
     // Accepted by SQL: written as batch rows, counted, their times taken into the data's latest time.
     const fileId = ctx.batch.fileId(display);
@@ -194,7 +197,6 @@ export class FastReader {
     return true;
   }
 }
-
 
 /** The SQL of one file: each canonical column's source column, its check and its normalised value. */
 class Plan {
@@ -247,8 +249,8 @@ class Plan {
         `case when ${v} <> '' and is_ascii(${v}) then regexp_extract(${v}, ${sql(re)}, [${names}]) end`;
       select.push(
         `${this.cell(column)} as ${v}`,
-        `local_wall(${parts(LOCAL, "'y', 'mo', 'd', 'h', 'mi', 'sec', 'f'")}) as ${name}_wall`,
-        `iso_ms(${parts(ISO, "'y', 'mo', 'd', 'h', 'mi', 'sec', 'z'")}) as ${name}_iso`,
+        `${parts(LOCAL, "'y', 'mo', 'd', 'h', 'mi', 'sec', 'f'")} as ${name}_lx`,
+        `${parts(ISO, "'y', 'mo', 'd', 'h', 'mi', 'sec', 'z'")} as ${name}_ix`,
         `case when regexp_full_match(${v}, '\\d{13}') then ${v}::bigint end as ${name}_epoch`,
       );
       times.push(name);
@@ -286,10 +288,11 @@ class Plan {
     const all = `concat_ws(chr(1), ${cols.map((c) => `coalesce(${c}, '')`).join(', ')})`;
     const filled = `coalesce(${cols.map((c) => `nullif(jtrim(${c}), '')`).join(', ')})`;
     await conn.run(
-      `create or replace table s_${this.n} as select rowid + 2 as _line, ${cols.join(', ')}, ${select.join(', ')},
+      `create or replace table s_${this.n} as select _rid + 2 as _line, ${cols.join(', ')}, ${select.join(', ')},
         -- a report line (read-csv.ts reportLine), a cell JavaScript trims differently, U+FFFD: the per-row reader decides
         not (regexp_matches(${all}, '(^|\\x01)${UNICODE_SPACE}|${UNICODE_SPACE}(\\x01|$)') or contains(${all}, '\uFFFD')
-          or regexp_matches(coalesce(${filled}, ''), ${sql(MAYBE_TOTAL)})
+          or (is_ascii(_first) and regexp_full_match(_first, ${sql(TOTAL_ASCII)}))
+          or (not is_ascii(_first) and regexp_matches(_first, ${sql(MAYBE_TOTAL)}))
           ${
             cols.length > 1
               ? `or (${cols
@@ -298,8 +301,14 @@ class Plan {
                   .join(' and ')})`
               : ''
           }) as _plain
-        from ${raw}`,
+        from (select rowid as _rid, *, coalesce(${filled}, '') as _first from ${raw})`,
     );
+    // The parts parsed once (a macro repeats its argument: over the regexp it would run the regexp per use).
+    if (times.length)
+      await conn.run(
+        `create or replace table s_${this.n} as select * exclude (${times.map((t) => `${t}_lx, ${t}_ix`).join(', ')}),
+          ${times.map((t) => `local_wall(${t}_lx) as ${t}_wall, iso_ms(${t}_ix) as ${t}_iso`).join(', ')} from s_${this.n}`,
+      );
     // Zone offsets per local hour, from luxon (dates.ts), for the hours that occur.
     const hour = (wall: string) => `floor(${wall} / 3600000)::bigint`;
     const walls = times.map((t) => `select ${hour(`${t}_wall`)} as h from s_${this.n} where ${t}_wall is not null`);
@@ -411,8 +420,10 @@ class Plan {
               iso_text(sd${i}_ms) as entered_at, null as reason, null as is_initial, 'true' as from_record, _line from ${t} where _clean and sd${i}_ms is not null`,
         ),
         // The stage it shows (a known one mapped to something), else it entered the funnel when created.
-        `select ${src}, ${pk} || case when stage_out is not null then ':initial' else ':created' end, ${pk}, null, coalesce(stage_out, 'lead'),
-          iso_text(created_at_ms), case when stage_out is null then 'created' end, case when stage_out is not null then 'true' end, 'true', _line
+        `select ${src} as source, ${pk} || case when stage_out is not null then ':initial' else ':created' end as event_key,
+          ${pk} as person_key, null as from_stage, coalesce(stage_out, 'lead') as to_stage, iso_text(created_at_ms) as entered_at,
+          case when stage_out is null then 'created' end as reason, case when stage_out is not null then 'true' end as is_initial,
+          'true' as from_record, _line
           from ${t} where _clean`,
       ];
       return [
