@@ -85,15 +85,33 @@ const MACROS = [
   `create or replace macro iso_text(ms) as strftime(epoch_ms(ms), '%Y-%m-%dT%H:%M:%S') || case when ms % 1000 <> 0 then '.' || lpad((ms % 1000)::varchar, 3, '0') else '' end || 'Z'`,
 ];
 
-/** Line feeds in a file (decompressed for .gz): with the row count, says whether line = row + 2 holds. */
-async function lineFeeds(file: string): Promise<number> {
+/**
+ * What the bytes of a file (decompressed for .gz) say about its rows: line feeds, carriage returns, quote marks,
+ * and the bytes of its header line that are neither. With the values DuckDB read, they show whether DuckDB saw
+ * exactly the fields the csv reader sees (read()).
+ */
+async function byteCounts(
+  file: string,
+): Promise<{ bytes: number; lf: number; cr: number; quotes: number; header: number; bom: boolean }> {
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
   const stream = file.toLowerCase().endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
-  let n = 0;
+  const c = { bytes: 0, lf: 0, cr: 0, quotes: 0, header: -1, bom: false };
+  let first = true;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) n++;
+    if (first) c.bom = chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf;
+    first = false;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i]!;
+      if (b > 34) continue;
+      if (b === 10) {
+        if (c.header < 0) c.header = c.bytes + i - c.cr - c.quotes - (c.bom ? 3 : 0);
+        c.lf++;
+      } else if (b === 13) c.cr++;
+      else if (b === 34) c.quotes++;
+    }
+    c.bytes += chunk.length;
   }
-  return n;
+  return c;
 }
 
 /** The DuckDB side of the generic adapter: one in-memory database for the import's read, spilling to the work dir. */
@@ -147,9 +165,20 @@ export class FastReader {
     const one = async (q: string) => (await conn.runAndReadAll(q)).getRows()[0]!;
     const [rejects] = await one(`select count(*) from rej_${n}`);
     const all = `concat_ws(chr(1), ${cols.map((c) => `coalesce(${c}, '')`).join(', ')})`;
-    const [rows, breaks] = await one(`select count(*), count(*) filter (where regexp_matches(${all}, '[\\r\\n"]')) from ${raw}`);
-    const feeds = Number(rejects) || Number(breaks) ? -1 : await lineFeeds(file);
-    if (feeds !== Number(rows) + 1 && feeds !== Number(rows)) {
+    const lengths = cols.map((c) => `coalesce(strlen(${c}), 0)`).join(' + ');
+    const [rows, breaks, valueBytes] = await one(
+      `select count(*), count(*) filter (where regexp_matches(${all}, '[\\r\\n"]')), coalesce(sum(${lengths}), 0) from ${raw}`,
+    );
+    // line = row + 2 holds when the file has one line feed per row (blank lines and line breaks inside fields break it),
+    // and DuckDB saw the csv reader's fields when every byte is a value's, a delimiter's, a quote's or a line end's
+    // (a row with extra empty fields at its end, which DuckDB lets pass, breaks that).
+    const b = Number(rejects) || Number(breaks) ? undefined : await byteCounts(file);
+    const content = b && b.bytes - b.lf - b.cr - b.quotes - (b.bom ? 3 : 0) - b.header;
+    if (
+      !b ||
+      (b.lf !== Number(rows) + 1 && b.lf !== Number(rows)) ||
+      content !== Number(valueBytes) + Number(rows) * (cols.length - 1)
+    ) {
       await conn.run(`drop table ${raw}`);
       return false;
     }
@@ -358,7 +387,7 @@ class Plan {
     await conn.run(
       `create or replace table t_${this.n} as
        with m as (select s.*, ${[...timeCols, ...mapCols].join(', ')} from s_${this.n} as s ${joins.join(' ')})
-       select *, coalesce(_plain and ${[...clean, ...required, ...beyond].join(' and ')}, false) as _clean,
+       select *, coalesce(_plain and ${[...clean, ...required, ...beyond].map((c) => `(${c})`).join(' and ')}, false) as _clean,
          greatest(${times.map((t) => `${t}_ms`).join(', ')}) as _max_ms
        from m`,
     );
