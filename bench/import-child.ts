@@ -31,6 +31,8 @@ console.log(
     cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     readMs: result.manifest.run.timings.readMs,
     mergeMs: result.manifest.run.timings.mergeMs,
+    readCpuMs: result.manifest.run.timings.readCpuMs,
+    mergeCpuMs: result.manifest.run.timings.mergeCpuMs,
     quarantinedRows: result.manifest.run.quarantinedRows,
     read: result.manifest.run.read,
     dir: result.dir,

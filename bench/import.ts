@@ -65,6 +65,9 @@ export interface ImportBench {
   mergeMs: number;
   /** CPU time of the process (JS and DuckDB's threads): on a shared machine, the figure that does not depend on the neighbours. */
   cpuMs: number;
+  /** CPU of reading and checking rows alone, and of the DuckDB merge (runImport's timings). */
+  readCpuMs: number;
+  mergeCpuMs: number;
   loadAverage: number;
   /** Which reader: DuckDB (sources/generic-fast.ts) or the csv reader alone (--import-csv). */
   reader: 'duckdb' | 'csv';
@@ -106,6 +109,8 @@ export async function benchImport(opts: {
       cpuMs: number;
       readMs: number;
       mergeMs: number;
+      readCpuMs: number;
+      mergeCpuMs: number;
       quarantinedRows: number;
       dir: string;
       summary: string;
@@ -121,6 +126,8 @@ export async function benchImport(opts: {
       readMs: result.readMs,
       mergeMs: result.mergeMs,
       cpuMs: result.cpuMs,
+      readCpuMs: result.readCpuMs,
+      mergeCpuMs: result.mergeCpuMs,
       loadAverage: os.loadavg()[0]!,
       reader: opts.csvOnly ? 'csv' : 'duckdb',
     };
@@ -147,6 +154,7 @@ export function formatImportBench(b: ImportBench): string {
     `           ${(b.importMs / 1000).toFixed(1)} s, ${b.rowsPerSecond.toLocaleString('en')} rows/s, peak RSS ${mb(b.peakRssBytes)}`,
     `           (in a child process; read and check ${(b.readMs / 1000).toFixed(1)} s, merge into tables ${(b.mergeMs / 1000).toFixed(1)} s)`,
     `           CPU ${(b.cpuMs / 1000).toFixed(1)} s (${Math.round((b.leads + b.touches) / (b.cpuMs / 1000)).toLocaleString('en')} rows per CPU-second); load average ${b.loadAverage.toFixed(1)} on ${os.cpus().length} cores`,
+    `           read and check: CPU ${(b.readCpuMs / 1000).toFixed(1)} s (${Math.round((b.leads + b.touches) / (b.readCpuMs / 1000)).toLocaleString('en')} rows per CPU-second); merge: CPU ${(b.mergeCpuMs / 1000).toFixed(1)} s`,
     ...(b.buildMs !== undefined ? [`           warehouse build from the import ${(b.buildMs / 1000).toFixed(1)} s`] : []),
   ].join('\n');
 }

@@ -279,7 +279,8 @@ class Plan {
       select.push(
         `${this.cell(column)} as ${v}`,
         `${parts(LOCAL, "'y', 'mo', 'd', 'h', 'mi', 'sec', 'f'")} as ${name}_lx`,
-        `${parts(ISO, "'y', 'mo', 'd', 'h', 'mi', 'sec', 'z'")} as ${name}_ix`,
+        // Only a value with a T can be ISO: the other regexp is not run on the rest.
+        `case when contains(${v}, 'T') then ${parts(ISO, "'y', 'mo', 'd', 'h', 'mi', 'sec', 'z'")} end as ${name}_ix`,
         `case when regexp_full_match(${v}, '\\d{13}') then ${v}::bigint end as ${name}_epoch`,
       );
       times.push(name);
@@ -319,7 +320,7 @@ class Plan {
     await conn.run(
       `create or replace table s_${this.n} as select _rid + 2 as _line, ${cols.join(', ')}, ${select.join(', ')},
         -- a report line (read-csv.ts reportLine), a cell JavaScript trims differently, U+FFFD: the per-row reader decides
-        not (regexp_matches(${all}, '(^|\\x01)${UNICODE_SPACE}|${UNICODE_SPACE}(\\x01|$)') or contains(${all}, '\uFFFD')
+        not ((not is_ascii(${all}) and (regexp_matches(${all}, '(^|\\x01)${UNICODE_SPACE}|${UNICODE_SPACE}(\\x01|$)') or contains(${all}, '\uFFFD')))
           or (is_ascii(_first) and regexp_full_match(_first, ${sql(TOTAL_ASCII)}))
           or (not is_ascii(_first) and regexp_matches(_first, ${sql(MAYBE_TOTAL)}))
           ${
