@@ -35,6 +35,7 @@ console.log(
     mergeCpuMs: result.manifest.run.timings.mergeCpuMs,
     quarantinedRows: result.manifest.run.quarantinedRows,
     read: result.manifest.run.read,
+    readers: result.manifest.run.files.map((f) => f.reader ?? 'csv'),
     dir: result.dir,
     summary: result.summary,
   }),

@@ -69,7 +69,7 @@ export interface ImportBench {
   readCpuMs: number;
   mergeCpuMs: number;
   loadAverage: number;
-  /** Which reader: DuckDB (sources/generic-fast.ts) or the csv reader alone (--import-csv). */
+  /** Which reader read the files: DuckDB (sources/generic-fast.ts), or the csv reader (--import-csv, or a file DuckDB left to it). */
   reader: 'duckdb' | 'csv';
   buildMs?: number;
 }
@@ -112,6 +112,7 @@ export async function benchImport(opts: {
       readCpuMs: number;
       mergeCpuMs: number;
       quarantinedRows: number;
+      readers: string[];
       dir: string;
       summary: string;
     };
@@ -129,7 +130,7 @@ export async function benchImport(opts: {
       readCpuMs: result.readCpuMs,
       mergeCpuMs: result.mergeCpuMs,
       loadAverage: os.loadavg()[0]!,
-      reader: opts.csvOnly ? 'csv' : 'duckdb',
+      reader: result.readers.every((r) => r === 'duckdb') ? 'duckdb' : 'csv',
     };
     if (opts.build) {
       const { buildWarehouse } = await import('../server/warehouse/index.js');
