@@ -25,7 +25,7 @@
  *
  * runBench(options) is what test/bench/bench.test.ts runs at a few thousand leads.
  *
- * npm run bench -- --import [--import-leads N] [--import-touches M] [--import-build]
+ * npm run bench -- --import [--import-leads N] [--import-touches M] [--import-build] [--import-csv]
  *   import throughput instead (bench/import.ts): generic CSV, rows per second.
  * npx tsx bench/load.ts --url <server> --clients 50 --seconds 120
  *   the sustained load test against a running server (bench/load.ts: zero-5xx
@@ -391,6 +391,7 @@ if (isMain && process.argv.includes('--import')) {
       'import-leads': { type: 'string', default: '1000000' },
       'import-touches': { type: 'string', default: '10000000' },
       'import-build': { type: 'boolean', default: false },
+      'import-csv': { type: 'boolean', default: false },
     },
   });
   (async () => {
@@ -399,6 +400,7 @@ if (isMain && process.argv.includes('--import')) {
       leads: Number(values['import-leads']),
       touches: Number(values['import-touches']),
       build: values['import-build'],
+      csvOnly: values['import-csv'],
     });
     console.log(formatImportBench(b));
     const dir = path.join(projectRoot, 'bench/results');

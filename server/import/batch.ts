@@ -105,6 +105,8 @@ export interface FileReport {
   rows: number;
   /** Report lines that are not records (totals and subtotals, group headings, footer): skipped, not quarantined. */
   skipped?: { total: number; group: number; footer: number };
+  /** 'duckdb' when DuckDB read the file (sources/generic-fast.ts); absent for the csv reader. */
+  reader?: 'duckdb';
 }
 
 export function csvField(v: unknown): string {
@@ -173,10 +175,33 @@ export class Batch {
     }
     let line = '';
     for (const c of cols) line += `${csvField((row as Record<string, unknown>)[c])},`;
-    let fileId = this.fileIds.get(origin.file);
-    if (fileId === undefined) this.fileIds.set(origin.file, (fileId = this.fileIds.size));
-    this.writers.get(entity)!.push(`${line}${fileId},${origin.line}\n`);
+    this.writers.get(entity)!.push(`${line}${this.fileId(origin.file)},${origin.line}\n`);
     this.counts[entity]!++;
+  }
+
+  /** The number rows name their file by. */
+  fileId(file: string): number {
+    let id = this.fileIds.get(file);
+    if (id === undefined) this.fileIds.set(file, (id = this.fileIds.size));
+    return id;
+  }
+
+  /** Batch files DuckDB wrote itself (sources/generic-fast.ts), in this entity's columns plus _file (id) and _line. */
+  readonly written = new Map<Entity, string[]>();
+
+  /** A file for DuckDB to write rows of `entity` to; read by the merge with the rows added here. */
+  extraFile(entity: Entity, rows: number): string {
+    const list = this.written.get(entity) ?? [];
+    this.written.set(entity, list);
+    const file = path.join(this.dir, `${entity}.duckdb-${list.length}.csv`);
+    list.push(file);
+    this.counts[entity]! += rows;
+    return file;
+  }
+
+  /** Every batch file of `entity`. */
+  filesOf(entity: Entity): string[] {
+    return [this.file(entity), ...(this.written.get(entity) ?? [])];
   }
 
   reject(row: QuarantineRow) {
@@ -185,9 +210,9 @@ export class Batch {
     this.quarantined++;
   }
 
-  noteUnmapped(kind: string, value: string, suggestion: string) {
+  noteUnmapped(kind: string, value: string, suggestion: string, rows = 1) {
     const k = (this.unmapped[kind] ??= {});
-    (k[value] ??= { rows: 0, suggestion }).rows++;
+    (k[value] ??= { rows: 0, suggestion }).rows += rows;
   }
 
   async close() {

@@ -35,7 +35,7 @@
  *    every first() here has a total order, so the same files give the same
  *    tables byte for byte, whatever order rows are read or processed in.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ENTITY_COLUMNS, type Entity } from './batch.js';
@@ -94,14 +94,36 @@ async function count(conn: DuckDBConnection, sql: string): Promise<number> {
   return Number((await conn.runAndReadAll(sql)).getRows()[0]![0]);
 }
 
-export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
-  const { conn } = o;
-  const run = (sql: string) => conn.run(sql);
-  await run(`set TimeZone = 'UTC'`);
-  await run(
-    `create or replace table q (source varchar, file varchar, line bigint, "column" varchar, value varchar, reason varchar, suggestion varchar)`,
-  );
+/** An entity's batch files: the one the adapters wrote row by row, and those DuckDB wrote (batch.ts extraFile). */
+function batchFiles(dir: string, entity: Entity): string {
+  const written = readdirSync(dir).filter((n) => n.startsWith(`${entity}.duckdb-`) && n.endsWith('.csv'));
+  return `[${[`${entity}.csv`, ...written.sort()].map((n) => sqlString(path.join(dir, n))).join(', ')}]`;
+}
 
+/** Runs one statement of the merge. */
+type Run = (sql: string) => Promise<unknown>;
+
+/**
+ * A row that refers to what the store does not hold (or otherwise cannot stand): quarantined when this import
+ * brought it, and removed from the merged rows either way.
+ */
+async function orphan(
+  run: Run,
+  entity: Entity,
+  condition: string,
+  column: string,
+  value: string,
+  reason: string,
+  suggestion: string,
+) {
+  await run(
+    `insert into q select source, _file, _line, ${sqlString(column)}, ${value}, ${reason}, ${sqlString(suggestion)} from s_${entity} as t where _new and (${condition})`,
+  );
+  await run(`delete from s_${entity} as t where ${condition}`);
+}
+
+/** Header 1 and 2, per entity: duplicates within this import quarantined, the rest merged with the store (tables s_<entity>). */
+async function mergeEntities(run: Run, o: MergeOptions) {
   // Records first, then what rows of records carry (stage dates, touches, contacts): a row that lost as a
   // duplicate record takes its stage dates and touches with it instead of competing with the winner's.
   await run(`create or replace table lost_origins (_file varchar, _line bigint)`);
@@ -129,7 +151,7 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
        with rows as (
          -- _seq orders rows as the files were read (file, then line): "the last in the file wins".
          select b.* replace (f.file as _file), (b._file::bigint << 40) + b._line as _seq
-         from read_csv(${sqlString(path.join(o.batchDir, `${entity}.csv`))}, header = true, columns = ${types}, quote = '"', escape = '"', nullstr = '') as b
+         from read_csv(${batchFiles(o.batchDir, entity)}, header = true, columns = ${types}, quote = '"', escape = '"', nullstr = '') as b
          join batch_files as f on f.id = b._file
        )
        select * from rows where (_file, _line) not in (select (_file, _line) from lost_origins)`,
@@ -175,19 +197,16 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     );
     await run(`drop table b_${entity}; drop table r_${entity}; drop table p_${entity}; drop table dup_${entity}`);
   }
+}
 
-  // 3. orphans and order
+/** Header 3: orphan references quarantined (person_ref: a lead by its key or by `email:`). */
+async function quarantineOrphans(run: Run) {
   await run(
     `create or replace table person_ref as select person_key as ref, email from s_people union select 'email:' || email, email from s_people`,
   );
-  const orphan = async (entity: Entity, condition: string, column: string, value: string, reason: string, suggestion: string) => {
-    await run(
-      `insert into q select source, _file, _line, ${sqlString(column)}, ${value}, ${reason}, ${sqlString(suggestion)} from s_${entity} as t where _new and (${condition})`,
-    );
-    await run(`delete from s_${entity} as t where ${condition}`);
-  };
   const unknownPerson = `not exists (select 1 from person_ref as r where r.ref = t.person_key)`;
   await orphan(
+    run,
     'events',
     unknownPerson,
     'person',
@@ -196,6 +215,7 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     'import the lead export in the same run or before',
   );
   await orphan(
+    run,
     'touches',
     unknownPerson,
     'person',
@@ -204,6 +224,7 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     'import the lead export in the same run or before',
   );
   await orphan(
+    run,
     'touches',
     `campaign_key is not null and not exists (select 1 from s_campaigns as c where c.campaign_key = t.campaign_key)`,
     'campaign',
@@ -216,6 +237,7 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     `update s_touches as t set channel = c.channel from s_campaigns as c where t.channel is null and c.campaign_key = t.campaign_key`,
   );
   await orphan(
+    run,
     'touches',
     `channel is null`,
     'channel',
@@ -224,6 +246,7 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     'map the campaign type under channels: in a mapping file',
   );
   await orphan(
+    run,
     'deal_contacts',
     unknownPerson,
     'person',
@@ -232,6 +255,7 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     'import the contact export in the same run or before',
   );
   await orphan(
+    run,
     'deal_contact_roles',
     unknownPerson,
     'person',
@@ -240,6 +264,7 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     'import the contact export in the same run or before',
   );
   await orphan(
+    run,
     'deals',
     `account_key is not null and not exists (select 1 from s_accounts as a where a.account_key = t.account_key)`,
     'account',
@@ -248,6 +273,7 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     'import the account / company export in the same run or before',
   );
   await orphan(
+    run,
     'deals',
     `account_key is null and not exists (select 1 from s_deal_contacts as c where c.deal_key = t.deal_key)`,
     'account',
@@ -255,7 +281,10 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     `'orphan reference: a deal with neither account nor contact'`,
     'export the deal with its associated company',
   );
+}
 
+/** A lead's entry events: its stage at creation, and the lead stage for one created in a side state (table ev). */
+async function stageAtCreation(run: Run, o: MergeOptions) {
   // A lead's stage at creation: the first recorded change's old value when there is history, else the stage it still
   // shows, else (a status mapped to nothing, such as Closed - Converted) lead: every lead enters the funnel when created.
   await run(`create or replace table ev as
@@ -272,6 +301,10 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
   await run(`insert into ev select * replace (event_key || ':lead' as event_key, 'lead' as to_stage, 'created' as reason) from ev
     where is_initial = 'true' and to_stage in (
       select stage from read_csv(${sqlString(path.join(o.defaultsDir, 'stages.csv'))}, header = true, all_varchar = true) where not is_funnel::boolean)`);
+}
+
+/** Header 3: stage changes out of time order quarantined, and removed from ev and s_events. */
+async function quarantineOutOfOrder(run: Run) {
   // A change from X while the lead was in Y. One bad row must not make the next good one look bad, so a
   // suspect is judged against the previous row that is not itself a suspect.
   await run(`create or replace table ev_order as
@@ -288,7 +321,10 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
   );
   await run(`delete from ev where event_key in (select event_key from ev_bad)`);
   await run(`delete from s_events where event_key in (select event_key from ev_bad)`);
+}
 
+/** Deals in the company's currency (table deals_fx); the exchange rates merged with the store's (table rates). */
+async function convertCurrencies(run: Run, o: MergeOptions) {
   // Deals in another currency than the company's (settings `currency`): converted at the rate in force on their
   // close date, else creation date, in the source's zone; without such a rate, quarantined rather than summed.
   const settingsCsv = sqlString(path.join(o.defaultsDir, 'settings.csv'));
@@ -306,6 +342,7 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
   const dealDay = (t: string) =>
     `timezone(${sqlString(o.timeZone)}, coalesce(${t}.closed_at, ${t}.created_at)::timestamptz)::date`;
   await orphan(
+    run,
     'deals',
     `currency is not null and currency <> ${companyCurrency} and not exists (select 1 from rates as r where r.currency = t.currency and r.from_date <= ${dealDay('t')})`,
     'currency',
@@ -319,8 +356,10 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
       case when d.currency is null or d.currency = ${companyCurrency} then d.amount
         else cast(round(try_cast(d.amount as double) * r.rate) as bigint)::varchar end as amount)
     from d asof left join rates as r on d.currency = r.currency and d.deal_day >= r.from_date`);
+}
 
-  // Store for the next import, before deriving.
+/** The merged rows and rates, kept for the next import before anything is derived from them. */
+async function writeStore(run: Run, o: MergeOptions) {
   const storeDir = path.join(o.outDir, 'store');
   for (const entity of Object.keys(ENTITY_COLUMNS) as Entity[]) {
     await run(
@@ -330,9 +369,10 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
   await run(
     `copy (select * from rates order by currency, from_date) to ${sqlString(path.join(storeDir, 'exchange_rates.parquet'))} (format parquet)`,
   );
+}
 
-  // 4. identity
-  const freeMail = `[${[...FREE_MAIL_DOMAINS].map(sqlString).join(', ')}]`;
+/** Header 4: the identity of every source account (table src_accounts). */
+async function identifyAccounts(run: Run) {
   // An account another source names as the same company (same_as) takes that company's identity.
   // Without a domain, records of one company meet on its 法人番号, else on its normalised name (companyNameKey:
   // 株式会社 / (株) / ㈱ / カブシキガイシャ, width and spaces folded), when more than one record shares it; the group
@@ -356,6 +396,11 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
       case when target_key is not null then 'same_as' when a0.domain is not null then 'domain'
         when g.n > 1 then split_part(a0.match_key, ':', 1) else 'id' end as matched_on
     from a0 left join groups as g using (match_key)`);
+}
+
+/** Header 4: leads by email, with their account (tables people, lead_events, leads_base, lead_accounts). */
+async function identifyLeads(run: Run) {
+  const freeMail = `[${[...FREE_MAIL_DOMAINS].map(sqlString).join(', ')}]`;
   await run(`create or replace table people as
     select p.*, ${priority('p.source')} as priority, a.account_id as crm_account_id, split_part(p.email, '@', 2) as email_domain
     from s_people as p left join src_accounts as a on a.account_key = p.account_key`);
@@ -378,7 +423,10 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
   await run(`create or replace table lead_accounts as
     select *, coalesce(crm_account_id, case when not list_contains(${freeMail}, email_domain) then email_domain end, 'person:' || lead_id) as account_id
     from leads_base`);
+}
 
+/** Deals with their account and primary contact (table deal_base). */
+async function attachDeals(run: Run) {
   // Deals: account, primary contact.
   await run(`create or replace table deal_base as
     with contact as (
@@ -388,8 +436,10 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     )
     select d.*, coalesce(a.account_id, c.lead_account_id) as account_id, c.lead_id as contact_lead_id, c.lead_account_id
     from deals_fx as d left join src_accounts as a on a.account_key = d.account_key left join contact as c using (deal_key)`);
+}
 
-  // Canonical accounts: every account a lead or deal refers to.
+/** Canonical accounts: every account a lead or deal refers to (table accounts_out). */
+async function canonicalAccounts(run: Run, o: MergeOptions) {
   await run(`create or replace table account_ids as
     select account_id from lead_accounts union select account_id from deal_base where account_id is not null union select account_id from src_accounts`);
   await run(`create or replace table accounts_out as
@@ -420,8 +470,10 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
       coalesce(s.owner_team, fl.lead_team, fd.deal_team, ${sqlString(o.defaultOwnerTeam)}) as owner_team,
       coalesce(s.records, 0) as records, s.account_keys, s.matched_on
     from account_ids as i left join src as s using (account_id) left join from_leads as fl using (account_id) left join from_deals as fd using (account_id)`);
+}
 
-  // 5. stage transitions
+/** Header 5: stage transitions (table transitions_out). */
+async function buildTransitions(run: Run, o: MergeOptions) {
   await run(
     `create or replace table stages as select * from read_csv(${sqlString(path.join(o.defaultsDir, 'stages.csv'))}, header = true, all_varchar = true)`,
   );
@@ -456,7 +508,10 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     select 'T' || md5(lead_id || '|' || to_stage || '|' || ${ts('transitioned_at')})[1:15] as transition_id,
       lead_id, lag(to_stage) over (partition by lead_id order by transitioned_at, stage_order, reason) as from_stage, to_stage, transitioned_at, reason, team
     from spaced`);
+}
 
+/** Leads and accounts dated no later than their first event, and the merge log (tables leads_out, accounts_final, merges). */
+async function finishLeadsAndAccounts(run: Run) {
   // Leads: created no later than their first recorded event; owner team of their account.
   await run(`create or replace table leads_out as
     select l.lead_id, l.email, l.account_id, least(l.created_at, t.first_at) as created_at, l.lead_source, l.persona, a.owner_team, l.sources, l.person_keys
@@ -472,7 +527,10 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     select 'lead' as kind, lead_id as id, email as matched_on, person_keys as records from leads_out where length(person_keys) - length(replace(person_keys, ' ', '')) >= 1
     union all
     select 'account', account_id, matched_on, account_keys from accounts_final where records > 1`);
+}
 
+/** The canonical tables the warehouse build reads (tables/*.csv), the merge's quarantine and the merge log. */
+async function writeTables(run: Run, o: MergeOptions) {
   const tablesDir = path.join(o.outDir, 'tables');
   const copy = (name: string, sql: string) =>
     run(`copy (${sql}) to ${sqlString(path.join(tablesDir, `${name}.csv`))} (header, delimiter ',', quote '"')`);
@@ -561,7 +619,10 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
   await run(
     `copy (select * from merges order by kind, id) to ${sqlString(path.join(o.outDir, 'merges.csv'))} (header, delimiter ',', quote '"')`,
   );
+}
 
+/** Counts for the import's report. */
+async function summarise(conn: DuckDBConnection): Promise<MergeResult> {
   const reasons: Record<string, number> = {};
   for (const [reason, n] of (
     await conn.runAndReadAll(`select regexp_replace(reason, '\\s*[:(].*$', ''), count(*) from q group by 1`)
@@ -585,4 +646,27 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
     merges: await count(conn, 'select count(*) from merges'),
     tables,
   };
+}
+
+export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
+  const { conn } = o;
+  const run = (sql: string) => conn.run(sql);
+  await run(`set TimeZone = 'UTC'`);
+  await run(
+    `create or replace table q (source varchar, file varchar, line bigint, "column" varchar, value varchar, reason varchar, suggestion varchar)`,
+  );
+  await mergeEntities(run, o);
+  await quarantineOrphans(run);
+  await stageAtCreation(run, o);
+  await quarantineOutOfOrder(run);
+  await convertCurrencies(run, o);
+  await writeStore(run, o);
+  await identifyAccounts(run);
+  await identifyLeads(run);
+  await attachDeals(run);
+  await canonicalAccounts(run, o);
+  await buildTransitions(run, o);
+  await finishLeadsAndAccounts(run);
+  await writeTables(run, o);
+  return summarise(conn);
 }

@@ -225,26 +225,7 @@ export async function readCsv(
         return;
       }
       for (const h of held.splice(0)) onItem(ragged(h.line, h.fields, header));
-      if (fields.length !== header.length) {
-        onItem(ragged(line, fields, header));
-        return;
-      }
-      const values: Record<string, string> = {};
-      let bad: string | undefined;
-      for (let i = 0; i < header.length; i++) {
-        const v = fields[i]!.trim();
-        if (bad === undefined && v.includes('\uFFFD')) bad = header[i]!;
-        values[header[i]!] = v;
-      }
-      if (bad !== undefined)
-        onItem({
-          problem: true,
-          line,
-          column: bad,
-          value: values[bad]!.slice(0, 200),
-          reason: `undecodable bytes (not valid ${encoding})`,
-        });
-      else onItem({ line, values });
+      onItem(valuesItem(line, fields, header, encoding));
     } catch (e) {
       failed = e;
       raw.destroy();
@@ -259,6 +240,39 @@ export async function readCsv(
   const footer = held.some((h) => options.footer!.test(h.fields[0]!));
   for (const h of held)
     onItem(footer ? { line: h.line, skipped: 'footer', text: h.fields[0]!.slice(0, 200) } : ragged(h.line, h.fields, header));
+}
+
+/**
+ * What one record of a file is (a footer aside): nothing (a blank line), a report line that is not a record, a
+ * problem (ragged, undecodable bytes) or a row of values, trimmed. The one place these are decided, for this reader
+ * and for the DuckDB reader's rows it hands back (sources/generic-fast.ts).
+ */
+export function recordItem(line: number, fields: string[], header: string[], encoding: TextEncoding): CsvItem | undefined {
+  if (fields.length === 1 && fields[0]!.trim() === '') return undefined;
+  const report = reportLine(fields);
+  if (report) return { line, skipped: report, text: fields.join(',').slice(0, 200) };
+  return valuesItem(line, fields, header, encoding);
+}
+
+/** A record's values by header, trimmed, or the problem that keeps it from being read. */
+function valuesItem(line: number, fields: string[], header: string[], encoding: TextEncoding): CsvItem {
+  if (fields.length !== header.length) return ragged(line, fields, header);
+  const values: Record<string, string> = {};
+  let bad: string | undefined;
+  for (let i = 0; i < header.length; i++) {
+    const v = fields[i]!.trim();
+    if (bad === undefined && v.includes('\uFFFD')) bad = header[i]!;
+    values[header[i]!] = v;
+  }
+  if (bad !== undefined)
+    return {
+      problem: true,
+      line,
+      column: bad,
+      value: values[bad]!.slice(0, 200),
+      reason: `undecodable bytes (not valid ${encoding})`,
+    };
+  return { line, values };
 }
 
 function ragged(line: number, fields: string[], header: string[]): CsvProblem & { problem: true } {

@@ -170,10 +170,14 @@ describe('an import killed half-way (SIGKILL)', () => {
       );
       const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
       // Kill once the import has written part of its batch.
+      // The people rows in the batch, written row by row (csv reader) or by DuckDB (people.duckdb-<n>.csv).
       const batchFile = () => {
         const work = readdirSync(area.importsDir).find((n) => n.startsWith('.work-'));
-        const f = work && path.join(area.importsDir, work, 'batch', 'people.csv');
-        return f && existsSync(f) ? statSync(f).size : 0;
+        const dir = work && path.join(area.importsDir, work, 'batch');
+        if (!dir || !existsSync(dir)) return 0;
+        return readdirSync(dir)
+          .filter((n) => n.startsWith('people'))
+          .reduce((sum, n) => sum + (existsSync(path.join(dir, n)) ? statSync(path.join(dir, n)).size : 0), 0);
       };
       const deadline = Date.now() + 60_000;
       while (batchFile() < 1_000_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

@@ -9,7 +9,7 @@
 import { Batch, type FileReport, type Origin } from '../batch.js';
 import { DateReader } from '../dates.js';
 import { lookupKey, ValueMap, type MappingFile, type ValueKind } from '../mapping.js';
-import { readCsv } from '../read-csv.js';
+import { readCsv, type CsvItem } from '../read-csv.js';
 import { corporateNumber, fold, normaliseEmail, parseAmount, type TextEncoding } from '../text.js';
 import {
   ALL_STAGES,
@@ -52,6 +52,8 @@ export interface ImportContext {
   display(file: string): string;
   /** Extra stage and channel names the target accepts (from the mapping's new_channels). */
   channels: string[];
+  /** Every file through the csv reader, none through DuckDB (sources/generic-fast.ts): tests compare the two. */
+  csvOnly?: boolean;
 }
 
 export function buildMaps(
@@ -306,29 +308,38 @@ export async function eachRow(
       },
       onProgress: (bytes) => ctx.onProgress?.(display, bytes, total),
     },
-    (item) => {
-      if ('skipped' in item) {
-        const skipped = (report.skipped ??= { total: 0, group: 0, footer: 0 });
-        skipped[item.skipped]++;
-        return;
-      }
-      report.rows++;
-      ctx.batch.read++;
-      if ('problem' in item) {
-        ctx.batch.reject({
-          source: ctx.source,
-          file: display,
-          line: item.line,
-          column: item.column,
-          value: item.value,
-          reason: item.reason,
-          suggestion: '',
-        });
-        return;
-      }
-      onRow(new Row(ctx, item.values, { file: display, line: item.line }, folded));
-    },
+    (item) => takeItem(ctx, report, folded, item, onRow),
   );
+}
+
+/** One item of a file (csv reader or DuckDB reader): counted, skipped, quarantined as a problem, or read as a row. */
+export function takeItem(
+  ctx: ImportContext,
+  report: FileReport,
+  folded: Map<string, string> | undefined,
+  item: CsvItem,
+  onRow: (row: Row) => void,
+) {
+  if ('skipped' in item) {
+    const skipped = (report.skipped ??= { total: 0, group: 0, footer: 0 });
+    skipped[item.skipped]++;
+    return;
+  }
+  report.rows++;
+  ctx.batch.read++;
+  if ('problem' in item) {
+    ctx.batch.reject({
+      source: ctx.source,
+      file: report.file,
+      line: item.line,
+      column: item.column,
+      value: item.value,
+      reason: item.reason,
+      suggestion: '',
+    });
+    return;
+  }
+  onRow(new Row(ctx, item.values, { file: report.file, line: item.line }, folded));
 }
 
 /**

@@ -21,6 +21,7 @@ import { checkDealDates, eachRow, historyKey, type ImportContext, type Row, type
 import { corporateNumber } from '../text.js';
 import { ImportInputError, type SourceAdapter } from './index.js';
 import { journeyStepCode } from '../../contract/vocabulary.js';
+import { FastReader } from './generic-fast.js';
 
 const TABLE_ORDER = [
   'accounts',
@@ -291,11 +292,19 @@ export const generic: SourceAdapter = {
         );
       byTable.set(hit[0], [...(byTable.get(hit[0]) ?? []), file]);
     }
-    for (const table of TABLE_ORDER) {
-      const spec = mapping!.tables[table];
-      if (!spec) continue;
-      const read = readers(ctx, spec)[table];
-      for (const file of byTable.get(table) ?? []) await eachRow(ctx, file, table, read, { headerLine: spec.header_line });
+    // Leads and touchpoints through DuckDB where it can read them as the csv path would (generic-fast.ts).
+    const fast = new FastReader(ctx, path.join(ctx.batch.dir, '..', 'read-tmp'));
+    try {
+      for (const table of TABLE_ORDER) {
+        const spec = mapping!.tables[table];
+        if (!spec) continue;
+        const read = readers(ctx, spec)[table];
+        for (const file of byTable.get(table) ?? [])
+          if (!(await fast.read(file, table, spec, read)))
+            await eachRow(ctx, file, table, read, { headerLine: spec.header_line });
+      }
+    } finally {
+      fast.close();
     }
   },
 };

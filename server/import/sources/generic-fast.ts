@@ -1,0 +1,480 @@
+/*
+ * The generic source's leads and touchpoints read by DuckDB: its CSV reader
+ * parses the file on every core, and the checks every cell needs (an email's
+ * form, a time in one of the built-in forms and its zone, ids, value maps)
+ * run as SQL over the loaded rows. What DuckDB writes goes into the batch
+ * like the adapters' rows (batch.ts extraFile), so the merge cannot tell the
+ * two apart.
+ *
+ * SQL accepts only rows it is sure of: a row whose every cell is in a plain
+ * form (ASCII ids, emails and times; a value map's known values) is written
+ * by SQL; any other row (a missing or malformed value, a full-width id, a
+ * Japanese date, an unknown stage, a possible report total line) is handed,
+ * with its line and fields, to the same per-row reader the csv path uses
+ * (generic.ts readers, Row in common.ts), which quarantines it or accepts it
+ * exactly as before. So a bad row gets the same file, line, column and
+ * reason on both paths, by construction.
+ *
+ * The whole file goes the csv path (read-csv.ts) when DuckDB cannot give
+ * what that path gives: a file that is not UTF-8 (CP932, UTF-16 … are
+ * decoded by iconv there), a header line other than the first, duplicate or
+ * empty header names, any row DuckDB rejects (ragged, invalid UTF-8), line
+ * numbers that do not follow from row numbers (blank lines, line breaks or
+ * quotes inside fields), a luxon date_format, or more rows to hand back than
+ * the csv path would cost.
+ *
+ * Times: offsets come from luxon per local hour (as dates.ts), computed in
+ * JavaScript for the distinct hours only; an hour whose offset changes
+ * inside it (a DST switch) sends its rows to the per-row reader.
+ */
+import { createReadStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DateTime } from 'luxon';
+import type { FileReport } from '../batch.js';
+import { ENTITY_COLUMNS, type Entity } from '../batch.js';
+import type { TableSpec, ValueKind } from '../mapping.js';
+import { detectFileEncoding, readHeader, recordItem } from '../read-csv.js';
+import { fold } from '../text.js';
+import { headerKey, takeItem, type ImportContext, type Row } from './common.js';
+
+/** The tables read this way: the ones with millions of rows. The others are small and keep the csv path. */
+export const FAST_TABLES = new Set(['leads', 'touchpoints']);
+
+/** Rows handed back to the per-row reader beyond which the csv path is cheaper (it is then taken for the file). */
+const HAND_BACK_LIMIT = 50_000;
+
+const sql = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** Whitespace JavaScript's trim() removes and SQL's trim below does not: such a cell goes to the per-row reader. */
+const UNICODE_SPACE = '[\\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}]';
+/** dates.ts LOCAL in its ASCII form (a non-ASCII time goes to the per-row reader, which folds it first). */
+const LOCAL =
+  '^(\\d{4})\\s*[-/.]\\s*(\\d{1,2})\\s*[-/.]\\s*(\\d{1,2})(?:(?:\\s+|T|\\s*)(\\d{1,2})\\s*:\\s*(\\d{1,2})\\s*(?::\\s*(\\d{1,2})?\\s*(?:\\.(\\d{1,9}))?\\s*)?)?$';
+/** ISO 8601 with Z or an offset, whole seconds: the form luxon reads that is checked here; others go back. */
+const ISO = '^(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2}):(\\d{2})(Z|[+-]\\d{2}:\\d{2})$';
+/** read-csv.ts TOTAL for an ASCII cell (its \\s spelled out: RE2's has no vertical tab). */
+const TOTAL_ASCII =
+  '(?i)(?:合計|小計|総計|総合計|計|grand[\\t\\n\\v\\f\\r ]*totals?|sub-?[\\t\\n\\v\\f\\r ]*totals?|totals?|record[\\t\\n\\v\\f\\r ]*count|レコード数|件数)(?:[\\t\\n\\v\\f\\r ]*[(（:：]?[\\t\\n\\v\\f\\r ]*[0-9,]*[\\t\\n\\v\\f\\r ]*(?:件|records?)?[\\t\\n\\v\\f\\r ]*[)）]?)';
+/**
+ * A non-ASCII first filled cell that could be a report total once NFKC-folded (read-csv.ts): one starting with a
+ * letter TOTAL starts with, or with a character outside ASCII, kana and the unified ideographs (full-width forms,
+ * compatibility characters). Such rows go to the per-row reader, which decides.
+ */
+const MAYBE_TOTAL = '^([gGsStTrR合小総計レ件]|[^\\x{00}-\\x{7F}\\x{3041}-\\x{30FF}\\x{4E00}-\\x{9FFF}])';
+
+/** SQL macros the checks use, created once per connection. */
+const MACROS = [
+  `create or replace macro jtrim(s) as trim(coalesce(s, ''), ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13))`,
+  `create or replace macro is_ascii(s) as strlen(s) = length(s)`,
+  `create or replace macro month_days(y, m) as case when m = 2 then case when (y % 4 = 0 and y % 100 <> 0) or y % 400 = 0 then 29 else 28 end when m in (4, 6, 9, 11) then 30 else 31 end`,
+  // Wall-clock milliseconds of a local time (x: regexp_extract of LOCAL); null unless dates.ts reads it the same way
+  // (no fraction, year from 1000).
+  `create or replace macro local_wall(x) as case when x['y'] <> '' and x['f'] = '' and try_cast(x['y'] as int) >= 1000 and try_cast(x['mo'] as int) between 1 and 12
+      and try_cast(x['d'] as int) between 1 and month_days(try_cast(x['y'] as int), try_cast(x['mo'] as int)) and coalesce(try_cast(nullif(x['h'], '') as int), 0) <= 23
+      and coalesce(try_cast(nullif(x['mi'], '') as int), 0) <= 59 and coalesce(try_cast(nullif(x['sec'], '') as int), 0) <= 59
+      then epoch_ms(make_timestamp(try_cast(x['y'] as int), try_cast(x['mo'] as int), try_cast(x['d'] as int), coalesce(try_cast(nullif(x['h'], '') as int), 0), coalesce(try_cast(nullif(x['mi'], '') as int), 0), coalesce(try_cast(nullif(x['sec'], '') as int), 0)::double)) end`,
+  // UTC milliseconds of an ISO time with Z or an offset (x: regexp_extract of ISO); null unless in the checked form.
+  `create or replace macro iso_ms(x) as case when x['y'] <> '' and try_cast(x['y'] as int) >= 1000 and try_cast(x['mo'] as int) between 1 and 12
+      and try_cast(x['d'] as int) between 1 and month_days(try_cast(x['y'] as int), try_cast(x['mo'] as int)) and try_cast(x['h'] as int) <= 23 and try_cast(x['mi'] as int) <= 59 and try_cast(x['sec'] as int) <= 59
+      and (x['z'] = 'Z' or (try_cast(x['z'][2:3] as int) <= 14 and try_cast(x['z'][5:6] as int) <= 59))
+      then epoch_ms(make_timestamp(try_cast(x['y'] as int), try_cast(x['mo'] as int), try_cast(x['d'] as int), try_cast(x['h'] as int), try_cast(x['mi'] as int), try_cast(x['sec'] as int)::double))
+        - case when x['z'] = 'Z' then 0 else (case when x['z'][1] = '-' then -1 else 1 end) * (try_cast(x['z'][2:3] as int) * 60 + try_cast(x['z'][5:6] as int)) * 60000 end end`,
+  // dates.ts iso(): seconds, milliseconds only when there are some.
+  `create or replace macro iso_text(ms) as strftime(epoch_ms(ms), '%Y-%m-%dT%H:%M:%S') || case when ms % 1000 <> 0 then '.' || lpad((ms % 1000)::varchar, 3, '0') else '' end || 'Z'`,
+];
+
+/**
+ * What the bytes of a file (decompressed for .gz) say about its rows: line feeds, carriage returns, quote marks,
+ * and the bytes of its header line that are neither. With the values DuckDB read, they show whether DuckDB saw
+ * exactly the fields the csv reader sees (read()).
+ */
+async function byteCounts(
+  file: string,
+): Promise<{ bytes: number; lf: number; cr: number; quotes: number; header: number; bom: boolean }> {
+  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  const stream = file.toLowerCase().endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+  const c = { bytes: 0, lf: 0, cr: 0, quotes: 0, header: -1, bom: false };
+  let first = true;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    if (first) c.bom = chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf;
+    first = false;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i]!;
+      if (b > 34) continue;
+      if (b === 10) {
+        if (c.header < 0) c.header = c.bytes + i - c.cr - c.quotes - (c.bom ? 3 : 0);
+        c.lf++;
+      } else if (b === 13) c.cr++;
+      else if (b === 34) c.quotes++;
+    }
+    c.bytes += chunk.length;
+  }
+  return c;
+}
+
+/** The DuckDB side of the generic adapter: one in-memory database for the import's read, spilling to the work dir. */
+export class FastReader {
+  private instance?: DuckDBInstance;
+  private conn?: DuckDBConnection;
+  private files = 0;
+
+  constructor(
+    private readonly ctx: ImportContext,
+    private readonly tmpDir: string,
+  ) {}
+
+  private async connection(): Promise<DuckDBConnection> {
+    if (this.conn) return this.conn;
+    await mkdir(this.tmpDir, { recursive: true });
+    this.instance = await DuckDBInstance.create(':memory:', { temp_directory: this.tmpDir, memory_limit: '2GB' });
+    this.conn = await this.instance.connect();
+    await this.conn.run(`set TimeZone = 'UTC'`);
+    for (const m of MACROS) await this.conn.run(m);
+    return this.conn;
+  }
+
+  close() {
+    this.conn?.closeSync();
+    this.instance?.closeSync();
+  }
+
+  /**
+   * Reads `file` as `table` if DuckDB can give what the csv path gives; false (nothing written, nothing counted)
+   * when the file must take the csv path.
+   */
+  async read(file: string, table: string, spec: TableSpec, onRow: (row: Row) => void): Promise<boolean> {
+    const ctx = this.ctx;
+    if (ctx.csvOnly || !FAST_TABLES.has(table) || (spec.header_line ?? 1) !== 1 || ctx.mapping?.date_format) return false;
+    if (ctx.encoding !== 'utf8' && !(ctx.encoding === 'auto' && (await detectFileEncoding(file)) === 'utf8')) return false;
+    const { header } = await readHeader(file, 'utf8');
+    if (!header.length || header.some((h) => h === '') || new Set(header).size !== header.length) return false;
+    const conn = await this.connection();
+    const n = this.files++;
+    const raw = `raw_${n}`;
+    const cols = header.map((_, i) => `c${i}`);
+    try {
+      await conn.run(
+        `create or replace table ${raw} as select * from read_csv(${sql(file)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
+          columns = {${cols.map((c) => `'${c}': 'VARCHAR'`).join(', ')}}, store_rejects = true, rejects_table = 'rej_${n}', rejects_scan = 'rejscan_${n}')`,
+      );
+    } catch {
+      return false;
+    }
+    const one = async (q: string) => (await conn.runAndReadAll(q)).getRows()[0]!;
+    const [rejects] = await one(`select count(*) from rej_${n}`);
+    const all = `concat_ws(chr(1), ${cols.map((c) => `coalesce(${c}, '')`).join(', ')})`;
+    const lengths = cols.map((c) => `coalesce(strlen(${c}), 0)`).join(' + ');
+    const [rows, breaks, valueBytes] = await one(
+      `select count(*), count(*) filter (where regexp_matches(${all}, '[\\r\\n"]')), coalesce(sum(${lengths}), 0) from ${raw}`,
+    );
+    // line = row + 2 holds when the file has one line feed per row (blank lines and line breaks inside fields break it),
+    // and DuckDB saw the csv reader's fields when every byte is a value's, a delimiter's, a quote's or a line end's
+    // (a row with extra empty fields at its end, which DuckDB lets pass, breaks that).
+    const b = Number(rejects) || Number(breaks) ? undefined : await byteCounts(file);
+    const content = b && b.bytes - b.lf - b.cr - b.quotes - (b.bom ? 3 : 0) - b.header;
+    if (
+      !b ||
+      (b.lf !== Number(rows) + 1 && b.lf !== Number(rows)) ||
+      content !== Number(valueBytes) + Number(rows) * (cols.length - 1)
+    ) {
+      await conn.run(`drop table ${raw}`);
+      return false;
+    }
+    const plan = new Plan(ctx, header, spec, table, n);
+    await plan.prepare(conn, raw);
+    const [handBack] = await one(`select count(*) from t_${n} where not _clean`);
+    if (Number(handBack) > HAND_BACK_LIMIT) {
+      await conn.run(`drop table ${raw}; drop table t_${n}`);
+      return false;
+    }
+
+    const display = ctx.display(file);
+    const report: FileReport = { file: display, kind: table, encoding: 'utf8', rows: 0, reader: 'duckdb' };
+    ctx.batch.files.push(report);
+    // Accepted by SQL: written as batch rows, counted, their times taken into the data's latest time.
+    const fileId = ctx.batch.fileId(display);
+    const [clean, maxMs] = await one(`select count(*), max(_max_ms) from t_${n} where _clean`);
+    report.rows += Number(clean);
+    ctx.batch.read += Number(clean);
+    if (maxMs !== null && Number(maxMs) > ctx.dates.maxMs) ctx.dates.maxMs = Number(maxMs);
+    for (const [entity, select] of plan.outputs()) {
+      const [count] = await one(`select count(*) from (${select}) as o`);
+      if (!Number(count)) continue;
+      const out = ctx.batch.extraFile(entity, Number(count));
+      const columns = [...ENTITY_COLUMNS[entity], '_file', '_line'];
+      await conn.run(
+        `copy (select ${columns.map((c) => (c === '_file' ? `${fileId} as _file` : `"${c}"`)).join(', ')} from (${select}) as o) to ${sql(out)} (header, delimiter ',', quote '"')`,
+      );
+    }
+    await plan.noteUnmapped(conn);
+    // Handed back: the per-row reader decides, as on the csv path.
+    const folded = new Map(header.map((h) => [headerKey(h), h]));
+    const back = await conn.runAndReadAll(`select _line, ${cols.join(', ')} from t_${n} where not _clean order by _line`);
+    for (const r of back.getRows()) {
+      const item = recordItem(
+        Number(r[0]),
+        r.slice(1).map((v) => (v === null ? '' : String(v))),
+        header,
+        'utf8',
+      );
+      if (item) takeItem(ctx, report, folded, item, onRow);
+    }
+    ctx.onProgress?.(display, 1, 1);
+    await conn.run(`drop table ${raw}; drop table t_${n}`);
+    return true;
+  }
+}
+
+/** The SQL of one file: each canonical column's source column, its check and its normalised value. */
+class Plan {
+  private readonly maps: { name: string; kind: ValueKind | 'owner_team'; column: string; table: string }[] = [];
+  constructor(
+    private readonly ctx: ImportContext,
+    private readonly header: string[],
+    private readonly spec: TableSpec,
+    private readonly table: string,
+    private readonly n: number,
+  ) {}
+
+  /** The DuckDB column of a source column (Row.col: as written, else case and width folded), or undefined. */
+  private source(name: string): string | undefined {
+    let i = this.header.indexOf(name);
+    if (i < 0) i = this.header.findIndex((h) => headerKey(h) === headerKey(name));
+    return i < 0 ? undefined : `c${i}`;
+  }
+  /** A source column's value trimmed (read-csv.ts), '' when the file has no such column (Row.get). */
+  private cell(name: string): string {
+    const c = this.source(name);
+    return c ? `jtrim(${c})` : `''`;
+  }
+  private v(canonical: string): string {
+    return this.cell(this.columnName(canonical));
+  }
+  private columnName(canonical: string): string {
+    return this.spec.columns[canonical] ?? canonical;
+  }
+
+  /** Builds t_<n>: the raw values, the normalised ones, and _clean (every check passed as SQL can tell). */
+  async prepare(conn: DuckDBConnection, raw: string) {
+    const asOf = Number.isFinite(this.ctx.asOfMs) ? String(this.ctx.asOfMs) : null;
+    const select: string[] = [];
+    const clean: string[] = [];
+    const times: string[] = [];
+    const idKey = (canonical: string, name: string) => {
+      select.push(`${this.v(canonical)} as ${name}`);
+      clean.push(`is_ascii(${name})`);
+    };
+    const email = (name: string, required: boolean) => {
+      select.push(`lower(${this.v('email')}) as ${name}`);
+      clean.push(
+        `${required ? `${name} <> '' and ` : `${name} = '' or `}(is_ascii(${name}) and regexp_full_match(${name}, '[^ \\t\\n\\v\\f\\r@]+@[^ \\t\\n\\v\\f\\r@]+\\.[^ \\t\\n\\v\\f\\r@]+'))`,
+      );
+    };
+    const time = (column: string, name: string, required: boolean) => {
+      const v = `${name}_raw`;
+      const parts = (re: string, names: string) =>
+        `case when ${v} <> '' and is_ascii(${v}) then regexp_extract(${v}, ${sql(re)}, [${names}]) end`;
+      select.push(
+        `${this.cell(column)} as ${v}`,
+        `${parts(LOCAL, "'y', 'mo', 'd', 'h', 'mi', 'sec', 'f'")} as ${name}_lx`,
+        // Only a value with a T can be ISO: the other regexp is not run on the rest.
+        `case when contains(${v}, 'T') then ${parts(ISO, "'y', 'mo', 'd', 'h', 'mi', 'sec', 'z'")} end as ${name}_ix`,
+        `case when regexp_full_match(${v}, '\\d{13}') then ${v}::bigint end as ${name}_epoch`,
+      );
+      times.push(name);
+      clean.push(`(${required ? 'false' : `${v} = ''`} or ${name}_ms is not null)`);
+    };
+    const mapped = (canonical: string, name: string, kind: ValueKind | 'owner_team', required: boolean) => {
+      select.push(`${this.v(canonical)} as ${name}`);
+      this.maps.push({ name, kind, column: this.columnName(canonical), table: `m_${this.n}_${name}` });
+      if (required) clean.push(`${name} <> ''`);
+    };
+    // Where the per-row reader would stop or take another branch, the row is handed back: not _clean.
+    if (this.table === 'leads') {
+      idKey('lead_id', 'lead_id');
+      email('email', true);
+      time(this.columnName('created_at'), 'created_at', true);
+      // stage_dates name source columns directly.
+      Object.values(this.spec.stage_dates).forEach((column, i) => time(column, `sd${i}`, false));
+      mapped('stage', 'stage', 'stages', false);
+      idKey('account_id', 'account_id');
+      time(this.columnName('updated_at'), 'updated_at', false);
+      mapped('lead_source', 'lead_source', 'channels', false);
+      mapped('owner_team', 'owner_team', 'owner_team', false);
+      select.push(`${this.v('company_name')} as company_name`, `${this.v('persona')} as persona`);
+    } else {
+      idKey('lead_id', 'lead_id');
+      email('email', false);
+      clean.push(`(lead_id <> '' or email <> '')`);
+      time(this.columnName('occurred_at'), 'occurred_at', true);
+      mapped('channel', 'channel', 'channels', true);
+      idKey('campaign_id', 'campaign_id');
+      mapped('touch_type', 'touch_type', 'touch_types', false);
+      idKey('touchpoint_id', 'touchpoint_id');
+    }
+    const cols = this.header.map((_, i) => `c${i}`);
+    const all = `concat_ws(chr(1), ${cols.map((c) => `coalesce(${c}, '')`).join(', ')})`;
+    const filled = `coalesce(${cols.map((c) => `nullif(jtrim(${c}), '')`).join(', ')})`;
+    await conn.run(
+      `create or replace table s_${this.n} as select _rid + 2 as _line, ${cols.join(', ')}, ${select.join(', ')},
+        -- a report line (read-csv.ts reportLine), a cell JavaScript trims differently, U+FFFD: the per-row reader decides
+        not ((not is_ascii(${all}) and (regexp_matches(${all}, '(^|\\x01)${UNICODE_SPACE}|${UNICODE_SPACE}(\\x01|$)') or contains(${all}, '\uFFFD')))
+          or (is_ascii(_first) and regexp_full_match(_first, ${sql(TOTAL_ASCII)}))
+          or (not is_ascii(_first) and regexp_matches(_first, ${sql(MAYBE_TOTAL)}))
+          ${
+            cols.length > 1
+              ? `or (${cols
+                  .slice(1)
+                  .map((c) => `jtrim(${c}) = ''`)
+                  .join(' and ')})`
+              : ''
+          }) as _plain
+        from (select rowid as _rid, *, coalesce(${filled}, '') as _first from ${raw})`,
+    );
+    // The parts parsed once (a macro repeats its argument: over the regexp it would run the regexp per use).
+    if (times.length)
+      await conn.run(
+        `create or replace table s_${this.n} as select * exclude (${times.map((t) => `${t}_lx, ${t}_ix`).join(', ')}),
+          ${times.map((t) => `local_wall(${t}_lx) as ${t}_wall, iso_ms(${t}_ix) as ${t}_iso`).join(', ')} from s_${this.n}`,
+      );
+    // Zone offsets per local hour, from luxon (dates.ts), for the hours that occur.
+    const hour = (wall: string) => `floor(${wall} / 3600000)::bigint`;
+    const walls = times.map((t) => `select ${hour(`${t}_wall`)} as h from s_${this.n} where ${t}_wall is not null`);
+    const hours = walls.length
+      ? (await conn.runAndReadAll(`select distinct h from (${walls.join(' union all ')}) where h is not null`)).getRows()
+      : [];
+    await conn.run(`create or replace table z_${this.n} (h bigint, offset_ms bigint)`);
+    const zone = this.ctx.dates.zone;
+    const values: string[] = [];
+    for (const [h] of hours) {
+      const wall = new Date(Number(h) * 3_600_000);
+      const at = (minute: number) =>
+        DateTime.fromObject(
+          {
+            year: wall.getUTCFullYear(),
+            month: wall.getUTCMonth() + 1,
+            day: wall.getUTCDate(),
+            hour: wall.getUTCHours(),
+            minute,
+          },
+          { zone },
+        );
+      const start = at(0);
+      // An hour a DST switch cuts (its offset changes inside it, or its wall time does not exist) goes back to dates.ts.
+      if (start.offset === at(59).offset && start.hour === wall.getUTCHours()) values.push(`(${h}, ${start.offset * 60_000})`);
+    }
+    for (let i = 0; i < values.length; i += 1000)
+      await conn.run(`insert into z_${this.n} values ${values.slice(i, i + 1000).join(', ')}`);
+    for (const m of this.maps) await this.mapTable(conn, m);
+    const joins = [
+      ...times.map((t) => `left join z_${this.n} as z_${t} on z_${t}.h = ${hour(`s.${t}_wall`)}`),
+      ...this.maps.map((m) => `left join ${m.table} as ${m.table} on ${m.table}.raw = s.${m.name}`),
+    ];
+    const msOf = (t: string) =>
+      `case when s.${t}_wall is not null then s.${t}_wall - z_${t}.offset_ms else coalesce(s.${t}_iso, s.${t}_epoch) end`;
+    const timeCols = times.map((t) => `${msOf(t)} as ${t}_ms`);
+    const mapCols = this.maps.map((m) => `${m.table}.out as ${m.name}_out, ${m.table}.known as ${m.name}_known`);
+    const required = this.maps
+      .filter((m) => m.kind === 'stages' || (m.kind === 'channels' && this.table === 'touchpoints'))
+      .map((m) =>
+        // A required map (touch channel) needs a known value that maps to something; a lead's stage only a known one.
+        this.table === 'touchpoints' && m.name === 'channel'
+          ? `${m.name}_out is not null`
+          : `(${m.name} = '' or ${m.name}_known)`,
+      );
+    const beyond = asOf ? times.map((t) => `coalesce(${t}_ms, 0) <= ${asOf}`) : [];
+    await conn.run(
+      `create or replace table t_${this.n} as
+       with m as (select s.*, ${[...timeCols, ...mapCols].join(', ')} from s_${this.n} as s ${joins.join(' ')})
+       select *, coalesce(_plain and ${[...clean, ...required, ...beyond].map((c) => `(${c})`).join(' and ')}, false) as _clean,
+         greatest(${times.map((t) => `${t}_ms`).join(', ')}) as _max_ms
+       from m`,
+    );
+    await conn.run(`drop table s_${this.n}`);
+  }
+
+  /** A value map over the distinct values of one column, from the adapter's own ValueMap (mapping.ts). */
+  private async mapTable(
+    conn: DuckDBConnection,
+    m: { name: string; kind: ValueKind | 'owner_team'; column: string; table: string },
+  ) {
+    await conn.run(`create or replace table ${m.table} (raw varchar, out varchar, known boolean, suggestion varchar)`);
+    const distinct = (await conn.runAndReadAll(`select distinct ${m.name} from s_${this.n} where ${m.name} <> ''`)).getRows();
+    const rows: string[] = [];
+    for (const [value] of distinct) {
+      const raw = String(value);
+      if (m.kind === 'owner_team') {
+        // Row.ownerTeam: an owner the map does not name is kept as its own team.
+        const v = this.ctx.maps.owner_teams.get(raw);
+        const note = v === undefined && m.column !== 'owner_team';
+        rows.push(
+          `(${sql(raw)}, ${sql(v === undefined ? fold(raw) : (v ?? ''))}, ${!note}, ${sql(`add "${raw}: <team>" under owner_teams: in a mapping file given with --mapping`)})`,
+        );
+      } else {
+        const map = this.ctx.maps[m.kind];
+        const v = map.get(raw);
+        rows.push(
+          `(${sql(raw)}, ${v == null ? 'null' : sql(v)}, ${v !== undefined}, ${v === undefined ? sql(map.suggest(raw)) : 'null'})`,
+        );
+      }
+    }
+    for (let i = 0; i < rows.length; i += 1000)
+      await conn.run(`insert into ${m.table} values ${rows.slice(i, i + 1000).join(', ')}`);
+  }
+
+  /** Unmapped values of the rows SQL accepted, counted per value as Row.mapped notes them. */
+  async noteUnmapped(conn: DuckDBConnection) {
+    for (const m of this.maps) {
+      const kind = m.kind === 'owner_team' ? 'owner_teams' : m.kind;
+      const rows = await conn.runAndReadAll(
+        `select t.${m.name}, count(*), any_value(z.suggestion) from t_${this.n} as t join ${m.table} as z on z.raw = t.${m.name} where t._clean and not z.known group by 1 order by 1`,
+      );
+      for (const [value, count, suggestion] of rows.getRows())
+        this.ctx.batch.noteUnmapped(kind, String(value), String(suggestion), Number(count));
+    }
+  }
+
+  /** Per entity, the SELECT of the batch rows the accepted rows give (generic.ts readers, the same values). */
+  outputs(): [Entity, string][] {
+    const src = sql(this.ctx.source);
+    const t = `t_${this.n}`;
+    const key = (c: string) => `case when ${c} <> '' then ${src} || ':' || ${c} end`;
+    if (this.table === 'leads') {
+      const pk = `coalesce(${key('lead_id')}, ${src} || ':' || email)`;
+      const events = [
+        ...Object.keys(this.spec.stage_dates).map(
+          (stage, i) =>
+            `select ${src} as source, ${pk} || ${sql(`:${stage}`)} as event_key, ${pk} as person_key, null as from_stage, ${sql(stage)} as to_stage,
+              iso_text(sd${i}_ms) as entered_at, null as reason, null as is_initial, 'true' as from_record, _line from ${t} where _clean and sd${i}_ms is not null`,
+        ),
+        // The stage it shows (a known one mapped to something), else it entered the funnel when created.
+        `select ${src} as source, ${pk} || case when stage_out is not null then ':initial' else ':created' end as event_key,
+          ${pk} as person_key, null as from_stage, coalesce(stage_out, 'lead') as to_stage, iso_text(created_at_ms) as entered_at,
+          case when stage_out is null then 'created' end as reason, case when stage_out is not null then 'true' end as is_initial,
+          'true' as from_record, _line
+          from ${t} where _clean`,
+      ];
+      return [
+        [
+          'people',
+          `select ${src} as source, ${pk} as person_key, email, ${key('account_id')} as account_key, company_name,
+            iso_text(created_at_ms) as created_at, iso_text(updated_at_ms) as updated_at, lead_source_out as lead_source, persona,
+            owner_team_out as owner_team, _line from ${t} where _clean`,
+        ],
+        ['events', events.join(' union all ')],
+      ];
+    }
+    const person = `coalesce(${key('lead_id')}, 'email:' || email)`;
+    return [
+      [
+        'touches',
+        `select ${src} as source,
+          coalesce(${key('touchpoint_id')}, ${person} || ':' || iso_text(occurred_at_ms) || ':' || channel_out || ':' || coalesce(${key('campaign_id')}, '')) as touch_key,
+          ${person} as person_key, iso_text(occurred_at_ms) as occurred_at, channel_out as channel, ${key('campaign_id')} as campaign_key,
+          touch_type_out as touch_type, _line from ${t} where _clean`,
+      ],
+    ];
+  }
+}

@@ -1,0 +1,181 @@
+/*
+ * The generic format's leads and touchpoints read by DuckDB (server/import/sources/generic-fast.ts) give what the
+ * csv reader gives: one export with good rows beside every kind of bad one is imported both ways, and the canonical
+ * tables, the quarantine (file, line, column, value, reason), the rows read and the unmapped values are the same;
+ * the quarantine is also checked against the entries listed by hand. A file DuckDB cannot number lines for (a ragged
+ * row) takes the csv reader whole.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runImport, type ImportResult } from '../../server/import/index';
+import { PROJECT_ROOT } from './helpers';
+
+const MAPPING = `source: fx
+time_zone: Asia/Tokyo
+tables:
+  leads:
+    file: "leads*.csv"
+    columns: { lead_id: ID, email: メール, created_at: 登録日時, lead_source: 流入元, company_name: 会社名, stage: 状態 }
+    stage_dates: { mql: MQL日 }
+  touchpoints:
+    file: "touches*.csv"
+    columns: { lead_id: ID, email: メール, occurred_at: 日時, channel: チャネル, touchpoint_id: 接点ID }
+channels: { 自然検索: seo, 広告: web_ads, セミナー: seminar, 社内: null }
+stages: { 新規: lead, 見込み: mql, 対象外: null }
+`;
+
+// Line numbers are the file's (header = line 1).
+const LEADS = [
+  'ID,メール,会社名,登録日時,流入元,状態,MQL日',
+  'L1,a1@x.example.jp,株式会社アルファ,2025/04/03 9:15,自然検索,新規,2025/04/10', // 2 good
+  'L2,a2@x.example.jp,  ベータ ,2025-04-05,広告,,', // 3 good, padded
+  'L3,,ガンマ,2025/04/06,広告,新規,', // 4 missing email
+  'L4,not-an-email,デルタ,2025/04/06,広告,新規,', // 5 malformed email
+  'Ｌ５,A5@X.example.jp,イプシロン,2025/04/07 10:00,セミナー,見込み,', // 6 good: full-width id, upper-case address
+  'L6,a6@x.example.jp,ゼータ,2025年4月8日,広告,,', // 7 good: Japanese date
+  'L7,a7@x.example.jp,エータ,2025/13/45,広告,,', // 8 impossible date
+  'L8,a8@x.example.jp,シータ,2031/01/01,広告,,', // 9 beyond as_of
+  'L9,a9@x.example.jp,イオタ,2025/04/09,広告,謎,', // 10 unknown stage
+  'L10,a10@x.example.jp,カッパ,2025-04-10T01:02:03Z,不明チャネル,対象外,', // 11 good: ISO, unknown source, stage to nothing
+  'L11,a11@x.example.jp,　ラムダ,1743811200000,広告,新規,2025/04/01', // 12 good: epoch ms, ideographic space
+  '合計,,,,,,', // 13 a report total: skipped
+  'L12,a12@x.example.jp,小林商事,2025/04/11 23:59:59,広告,新規,', // 14 good
+  'L13,a13@x.example.jp,ミュー,2025/04/12,広告,新規,2025/02/30', // 15 impossible stage date
+  'L14,a14@x.example.jp,ニュー,2025-04-12T09:00:00+09:00,広告,新規,2025/4/13 8:00:30', // 16 good
+];
+const TOUCHES = [
+  '接点ID,ID,メール,日時,チャネル',
+  'T1,L1,,2025/04/03 9:20,自然検索', // 2 good
+  'T2,L2,,2025/04/05 10:00,広告', // 3 good
+  'T3,L99,,2025/04/05,広告', // 4 orphan (merge)
+  'T4,L1,,,広告', // 5 missing time
+  'T5,L1,,2025/04/04,謎', // 6 unknown channel
+  'T6,Ｌ５,,2025/04/07 11:00,セミナー', // 7 good: full-width id
+  'T7,L12,,2025-04-12T00:00:00+09:00,広告', // 8 good
+  'T8,,a2@x.example.jp,2025/04/06,広告', // 9 good: by email
+  'T9,,,2025/04/06,広告', // 10 neither id nor email
+  'T10,L2,,2025/04/06,社内', // 11 a channel mapped to nothing: not imported, not quarantined
+  'T11,L2,,2025/04/07 12:00,広告', // 12 good
+];
+
+/** Quarantine entries by hand: file, line, column, reason (its start). */
+const EXPECTED = [
+  ['leads.csv', '4', 'メール', 'missing email (the lead key)'],
+  ['leads.csv', '5', 'メール', 'malformed email'],
+  ['leads.csv', '8', '登録日時', 'impossible date (no month 13)'],
+  ['leads.csv', '9', '登録日時', 'date beyond as_of'],
+  ['leads.csv', '10', '状態', 'unknown stage "謎"'],
+  ['leads.csv', '15', 'MQL日', 'impossible date (no day 30 in 2025-02)'],
+  ['touches.csv', '4', 'person', 'orphan reference: unknown lead'],
+  ['touches.csv', '5', '日時', 'missing 日時'],
+  ['touches.csv', '6', 'チャネル', 'unknown channel "謎"'],
+  ['touches.csv', '10', 'ID', 'missing lead_id or email (the lead reference)'],
+];
+
+function parseQuarantine(text: string): string[][] {
+  // Values here hold no commas or quotes but the reason's own quotes; split on the first six commas.
+  return text
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => {
+      const cells: string[] = [];
+      let rest = line;
+      for (let i = 0; i < 6; i++) {
+        const m = /^("(?:[^"]|"")*"|[^,]*),/.exec(rest)!;
+        cells.push(m[1]!.replace(/^"|"$/g, '').replace(/""/g, '"'));
+        rest = rest.slice(m[0].length);
+      }
+      cells.push(rest);
+      return cells;
+    });
+}
+
+describe('generic leads and touchpoints read by DuckDB and by the csv reader', () => {
+  let root: string;
+  const runs: Record<'duckdb' | 'csv', ImportResult> = {} as never;
+  const dirs: Record<'duckdb' | 'csv', string> = {} as never;
+
+  const importWith = async (input: string, reader: 'duckdb' | 'csv', name: string) => {
+    const area = path.join(root, `${name}-${reader}`);
+    return runImport({
+      source: 'generic',
+      inputs: [input],
+      mappingFile: path.join(input, 'mapping.yml'),
+      asOf: '2026-01-01T00:00:00Z',
+      importsDir: path.join(area, 'imports'),
+      warehousePath: path.join(area, 'warehouse.duckdb'),
+      defaultsDir: path.join(PROJECT_ROOT, 'seeds'),
+      build: false,
+      allowRejects: true,
+      csvOnly: reader === 'csv',
+      cwd: input,
+    });
+  };
+
+  beforeAll(async () => {
+    root = mkdtempSync(path.join(os.tmpdir(), 'revcycle-duckdb-read-'));
+    const input = path.join(root, 'export');
+    mkdirSync(input);
+    writeFileSync(path.join(input, 'mapping.yml'), MAPPING);
+    writeFileSync(path.join(input, 'leads.csv'), `${LEADS.join('\r\n')}\r\n`);
+    writeFileSync(path.join(input, 'touches.csv'), TOUCHES.join('\n'));
+    for (const reader of ['duckdb', 'csv'] as const) {
+      runs[reader] = await importWith(input, reader, 'mixed');
+      dirs[reader] = runs[reader].dir!;
+    }
+  }, 120_000);
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('reads both files with DuckDB unless told not to', () => {
+    expect(runs.duckdb.manifest.run.files.map((f) => f.reader)).toEqual(['duckdb', 'duckdb']);
+    expect(runs.csv.manifest.run.files.map((f) => f.reader)).toEqual([undefined, undefined]);
+  });
+
+  it('quarantines the hand-listed rows with file, line, column and reason', () => {
+    const rows = parseQuarantine(readFileSync(path.join(dirs.duckdb, 'quarantine.csv'), 'utf8'));
+    expect(rows.map(([, file, line, column, , reason]) => [file, line, column, reason])).toEqual(
+      EXPECTED.map(([file, line, column, reason]) => [file, line, column, expect.stringContaining(reason!)]),
+    );
+  });
+
+  it('gives the csv reader’s quarantine, tables, counts and unmapped values', () => {
+    for (const file of [
+      'quarantine.csv',
+      ...['leads', 'stage_transitions', 'touchpoints', 'accounts'].map((t) => `tables/${t}.csv`),
+    ])
+      expect(readFileSync(path.join(dirs.duckdb, file), 'utf8'), file).toBe(readFileSync(path.join(dirs.csv, file), 'utf8'));
+    const a = runs.duckdb.manifest;
+    const b = runs.csv.manifest;
+    expect(a.tablesHash).toBe(b.tablesHash);
+    expect(a.run.files.map(({ reader: _, ...f }) => f)).toEqual(b.run.files);
+    expect([a.run.read, a.run.accepted, a.run.quarantinedRows, a.run.skipped]).toEqual([
+      b.run.read,
+      b.run.accepted,
+      b.run.quarantinedRows,
+      b.run.skipped,
+    ]);
+    expect(a.run.unmapped).toEqual(b.run.unmapped);
+    // The figures themselves: 8 leads accepted of 14 lead rows (a total line skipped), 6 touches (one channel mapped to nothing).
+    expect(a.tables).toMatchObject({ leads: 8, touchpoints: 6 });
+    expect(a.run.skipped).toEqual({ total: 1, group: 0, footer: 0 });
+  });
+
+  it('reads a file with a ragged row with the csv reader, whole, and quarantines the row', async () => {
+    const input = path.join(root, 'ragged');
+    mkdirSync(input);
+    writeFileSync(path.join(input, 'mapping.yml'), MAPPING);
+    writeFileSync(
+      path.join(input, 'leads.csv'),
+      `${[...LEADS.slice(0, 3), 'L20,a20@x.example.jp,extra,2025/04/03,広告,,,,'].join('\n')}\n`,
+    );
+    const r = await importWith(input, 'duckdb', 'ragged');
+    expect(r.manifest.run.files.map((f) => [f.rows, f.reader])).toEqual([[3, undefined]]);
+    const rows = parseQuarantine(readFileSync(path.join(r.dir!, 'quarantine.csv'), 'utf8'));
+    expect(rows.map(([, file, line, , , reason]) => [file, line, reason])).toEqual([
+      ['leads.csv', '4', 'ragged row: 9 fields, the header has 7'],
+    ]);
+  });
+});
