@@ -17,9 +17,7 @@ export const CUBE_BATCH_PATH = '/v1/batch';
 /** At most this many requests in one batch (a dashboard page issues about 20 queries). */
 export const MAX_CUBE_BATCH = 50;
 
-export type CubeBatchEntry =
-  | { route: 'load'; query: unknown; queryType?: 'multi'; cache?: string }
-  | { route: 'meta' };
+export type CubeBatchEntry = { route: 'load'; query: unknown; queryType?: 'multi'; cache?: string } | { route: 'meta' };
 
 export interface CubeBatchRequest {
   requests: CubeBatchEntry[];

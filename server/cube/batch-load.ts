@@ -68,7 +68,8 @@ function runEntry(gateway: any, entry: Record<string, unknown>, context: object,
       answered = true;
       const m = message as { isWrapper?: boolean; getFinalResult?: () => Promise<Uint8Array | string> };
       const final = m?.isWrapper && m.getFinalResult ? await m.getFinalResult() : undefined;
-      const body = final === undefined ? JSON.stringify(message) : typeof final === 'string' ? final : Buffer.from(final).toString('utf8');
+      const body =
+        final === undefined ? JSON.stringify(message) : typeof final === 'string' ? final : Buffer.from(final).toString('utf8');
       resolve(answer(opts.status ?? 200, body));
     };
     const run: Promise<unknown> =
@@ -106,19 +107,25 @@ export function registerBatchRoute(app: express.Express, gateway: any, basePath:
     gateway.logNetworkUsage,
     gateway.requestLoggerMiddleware,
   ];
-  app.post(`${basePath}${CUBE_BATCH_PATH}`, middlewares, (req: express.Request, res: express.Response, next: express.NextFunction) => {
-    const found = batchEntries(req.body);
-    if ('problem' in found) {
-      res.status(400).json({ error: `Invalid batch: ${found.problem}` });
-      return;
-    }
-    const base = (req as unknown as { context: { requestId: string } }).context;
-    Promise.all(
-      found.entries.map((entry, i) => runEntry(gateway, entry, { ...base, requestId: `${base.requestId}-${i + 1}` }, maxQueryLimit)),
-    )
-      .then((parts) => {
-        res.type('application/json').send(`{"results":[${parts.join(',')}]}`);
-      })
-      .catch(next);
-  });
+  app.post(
+    `${basePath}${CUBE_BATCH_PATH}`,
+    middlewares,
+    (req: express.Request, res: express.Response, next: express.NextFunction) => {
+      const found = batchEntries(req.body);
+      if ('problem' in found) {
+        res.status(400).json({ error: `Invalid batch: ${found.problem}` });
+        return;
+      }
+      const base = (req as unknown as { context: { requestId: string } }).context;
+      Promise.all(
+        found.entries.map((entry, i) =>
+          runEntry(gateway, entry, { ...base, requestId: `${base.requestId}-${i + 1}` }, maxQueryLimit),
+        ),
+      )
+        .then((parts) => {
+          res.type('application/json').send(`{"results":[${parts.join(',')}]}`);
+        })
+        .catch(next);
+    },
+  );
 }
