@@ -6,7 +6,11 @@
  * what the dashboard sends).
  *
  * "All figures shown" = every card ([data-card-state]) has left its loading
- * state (see bench/dashboard-pages.ts). Each page is opened in a fresh
+ * state (see bench/dashboard-pages.ts). Each visit counts the HTTP requests
+ * the page sent to the APIs (its round trips: session, the Cube batches,
+ * revcycle's /api) and the requests they carried: a batch
+ * (POST /cubejs-api/v1/batch) carries several loads and /meta, each
+ * captured as its own request. Each page is opened in a fresh
  * browser context (no client cache, a new session token) `runs` times after
  * one first visit that is timed apart (`coldMs`: the server's query cache
  * does not hold the page's queries yet); the median is reported.
@@ -47,7 +51,7 @@ export type CapturedRequest =
   | { kind: 'cube'; page: string; query: unknown; queryType?: string }
   /** revcycle's own API (/api/plan, /api/actions), replayed as sent. */
   | { kind: 'api'; page: string; method: string; path: string; body?: string }
-  /** Everything else the page needs before its queries (session, /meta): counted as round trips only. */
+  /** Everything else the page needs before its queries (session, /meta): counted only. */
   | { kind: 'other'; page: string; method: string; path: string };
 
 export interface PageTiming {
@@ -61,12 +65,28 @@ export interface PageTiming {
   cards: number;
   /** Cards whose state is 'error' or 'missing', or a visit that timed out (any fails the run). */
   failedCards: string[];
-  /** API requests of one visit (Cube queries, /meta, session, /api): the page's round trips. */
+  /** HTTP requests of one visit to the APIs (session, Cube's routes and batches, /api): the page's round trips. */
   roundTrips: number;
+  /** The requests they carried (each load and /meta of a batch counted on its own). */
+  queries: number;
 }
 
-function capture(page: string, req: Request): CapturedRequest | null {
+/** The requests one HTTP request carried: a batch's entries each on their own, else the request itself (or none). */
+function capture(page: string, req: Request): CapturedRequest[] {
   const url = new URL(req.url());
+  if (url.pathname === '/cubejs-api/v1/batch') {
+    const { requests } = JSON.parse(req.postData() ?? '{}') as { requests?: Record<string, unknown>[] };
+    return (requests ?? []).map((e): CapturedRequest =>
+      e.route === 'load'
+        ? { kind: 'cube', page, query: e.query, ...(typeof e.queryType === 'string' ? { queryType: e.queryType } : {}) }
+        : { kind: 'other', page, method: 'GET', path: `/cubejs-api/v1/${String(e.route)}` },
+    );
+  }
+  const one = captureOne(page, req, url);
+  return one ? [one] : [];
+}
+
+function captureOne(page: string, req: Request, url: URL): CapturedRequest | null {
   if (url.pathname === '/cubejs-api/v1/load') {
     const raw =
       req.method() === 'GET'
@@ -103,13 +123,16 @@ export async function benchDashboard(
       let cards = 0;
       let failedCards: string[] = [];
       let roundTrips = 0;
+      let queries = 0;
       for (let i = 0; i <= runs; i++) {
         const context = await browser.newContext({ locale: options.locale ?? 'ja-JP', viewport: { width: 1440, height: 960 } });
         const page = await context.newPage();
         const seen: CapturedRequest[] = [];
+        let sent = 0;
         page.on('request', (req) => {
           const c = capture(p.name, req);
-          if (c) seen.push(c);
+          if (c.length) sent++;
+          seen.push(...c);
         });
         const started = performance.now();
         try {
@@ -124,7 +147,8 @@ export async function benchDashboard(
           // A page that never shows its figures is a failure of the run, not the end of it.
           failedCards = [`visit ${i + 1} not shown: ${(e as Error).message.split('\n')[0]}`];
         }
-        roundTrips = seen.length;
+        roundTrips = sent;
+        queries = seen.length;
         if (i === 0) requests.push(...seen);
         await context.close();
         if (failedCards.length > 0) break;
@@ -140,6 +164,7 @@ export async function benchDashboard(
         cards,
         failedCards,
         roundTrips,
+        queries,
       });
     }
   } finally {
@@ -156,7 +181,7 @@ if (isMain) {
       console.log(`dashboard at ${url}: navigation → all figures shown (median of 3 after a first visit)`);
       for (const p of pages)
         console.log(
-          `  ${p.page.padEnd(10)} ${p.ms.toFixed(0).padStart(6)} ms   cold ${p.coldMs.toFixed(0).padStart(6)} ms   ${p.cards} cards   ${p.roundTrips} round trips`,
+          `  ${p.page.padEnd(10)} ${p.ms.toFixed(0).padStart(6)} ms   cold ${p.coldMs.toFixed(0).padStart(6)} ms   ${p.cards} cards   ${p.roundTrips} requests carrying ${p.queries}`,
         );
     })
     .catch((e) => {

@@ -270,10 +270,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       for (const p of dash.pages) for (const c of p.failedCards) errors.push(`page ${p.page}: card failed: ${c}`);
       pages = options.skipDashboard ? [] : dash.pages;
       if (options.skipDashboard) log('\npage timings skipped (--skip-dashboard); each page visited once for its queries');
-      else log('\npage        navigation → all figures shown (median, first visit)   cards   round trips');
+      else log('\npage        navigation → all figures shown (median, first visit)   cards   HTTP requests (queries carried)');
       for (const p of pages) {
         log(
-          `  ${p.page.padEnd(10)} ${String(p.ms).padStart(8)} ms ${String(p.coldMs).padStart(8)} ms ${String(p.cards).padStart(26)} ${String(p.roundTrips).padStart(13)}`,
+          `  ${p.page.padEnd(10)} ${String(p.ms).padStart(8)} ms ${String(p.coldMs).padStart(8)} ms ${String(p.cards).padStart(26)} ${String(p.roundTrips).padStart(15)} (${p.queries})`,
         );
       }
 

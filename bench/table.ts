@@ -38,9 +38,12 @@ if (r.restart)
   );
 out(`| server after the run | | ${mb(r.server.peakRssBytes)} (now ${mb(r.server.rssBytes)}) | |`);
 out();
-out('| page | all figures shown (median) | p95 | first visit | cards | round trips |');
+out('| page | all figures shown (median) | p95 | first visit | cards | HTTP requests (queries carried) |');
 out('| --- | --- | --- | --- | --- | --- |');
-for (const p of r.pages) out(`| ${p.page} | ${ms(p.ms)} | ${ms(p.p95)} | ${ms(p.coldMs)} | ${p.cards} | ${p.roundTrips} |`);
+for (const p of r.pages)
+  out(
+    `| ${p.page} | ${ms(p.ms)} | ${ms(p.p95)} | ${ms(p.coldMs)} | ${p.cards} | ${p.roundTrips} (${p.queries ?? p.roundTrips}) |`,
+  );
 out();
 out('| query (pages) | as sent | uncached | DuckDB direct | ratio | rows | pre-aggregation |');
 out('| --- | --- | --- | --- | --- | --- | --- |');

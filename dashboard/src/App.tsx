@@ -4,15 +4,17 @@
  *
  * Each page is its own chunk (React.lazy), so a visit downloads the shell
  * and the page it opens, not every page's cards. One line per page in
- * ROUTES: a new page is one added line.
+ * ROUTES: a new page is one added line. While a page's chunk loads, the
+ * shell's queries wait to go out with the page's (api/lazy-page.ts).
  */
-import { lazy, Suspense, type ComponentType, type LazyExoticComponent } from 'react';
+import { Suspense, type ComponentType, type LazyExoticComponent } from 'react';
 import { Navigate, Route, Routes } from 'react-router-dom';
 import { AppShell } from './components/app-shell';
+import { lazyPage } from './api/lazy-page';
 
 /** A page module's named export as a lazily loaded component. */
 function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K): LazyExoticComponent<ComponentType> {
-  return lazy(() => load().then((m) => ({ default: m[name] })));
+  return lazyPage(load, name);
 }
 
 const ROUTES: { path: string | null; Page: LazyExoticComponent<ComponentType> }[] = [

@@ -21,6 +21,9 @@
  *   HTTP routes pass ../security/cube-routes.ts first (routes served, rate
  *   limit, request-id ownership); errors reach the caller without internals
  *   (../security/request-errors.ts).
+ * - Round trips: POST /cubejs-api/v1/batch runs several load and meta
+ *   requests through the same gateway, each answered on its own
+ *   (batch-load.ts).
  * - Cost: heavy queries run in their own lane on their own DuckDB
  *   connection(s) (../security/limits.ts), with the query time limit.
  * - Pre-aggregations live in the warehouse itself (external: false), keyed by
@@ -73,6 +76,7 @@ import { refreshTimeZones, servedTimeZone } from './warehouse-time.js';
 import { createWarmup, type Warmup } from './pre-aggregations.js';
 import { persistYamlTranspilation } from './compile-cache.js';
 import { fileIdentity, warehouseDriver, type WarehouseDriver, withBuildRefreshKeys } from './driver.js';
+import { registerBatchRoute } from './batch-load.js';
 
 const require = createRequire(import.meta.url);
 
@@ -607,6 +611,8 @@ export function createCube(config: Config): CubeHandle {
         );
         await extend?.(app);
         await cubeInitApp(app);
+        // After Cube's routes: the batch runs behind the gateway's own middlewares (token, request context).
+        registerBatchRoute(app, gateway, '/cubejs-api', config.security.maxQueryLimit);
       };
       // Slow clients: a request's headers and its whole body must arrive within the limits (checked every second).
       return server.listen({

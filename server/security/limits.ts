@@ -116,8 +116,8 @@ export class RateLimiter {
 
   constructor(private readonly perMinute: number) {}
 
-  /** 0 when the request may go, else the seconds until it may. */
-  take(key: string, now = Date.now()): number {
+  /** 0 when `cost` requests may go (a batch's entries each count), else the seconds until they may. */
+  take(key: string, cost = 1, now = Date.now()): number {
     if (this.perMinute <= 0) return 0;
     const rate = this.perMinute / 60_000;
     const b = this.buckets.get(key) ?? { tokens: this.perMinute, at: now };
@@ -125,11 +125,13 @@ export class RateLimiter {
     b.at = now;
     this.buckets.set(key, b);
     if (this.buckets.size > 10_000) this.prune(now);
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
+    // A batch larger than the whole bucket waits for a full bucket, then goes.
+    const need = Math.min(cost, this.perMinute);
+    if (b.tokens >= need) {
+      b.tokens -= need;
       return 0;
     }
-    return Math.ceil((1 - b.tokens) / rate / 1000);
+    return Math.ceil((need - b.tokens) / rate / 1000);
   }
 
   private prune(now: number) {

@@ -1,14 +1,17 @@
 /*
  * The dashboard's Cube client. It never holds the API secret: it asks the
  * revcycle server for a short-lived token (POST /api/session) and asks again
- * shortly before the token expires.
+ * shortly before the token expires; callers asking at once share one
+ * request. Loads and /meta go out batched (batch-transport.ts): the cards of
+ * a page share a round trip.
  */
 import cube, { type CubeApi } from '@cubejs-client/core';
+import { BatchTransport } from './batch-transport';
 
 let cached: { token: string; expiresAt: number } | undefined;
+let asking: Promise<string> | undefined;
 
-export async function sessionToken(): Promise<string> {
-  if (cached && cached.expiresAt - Date.now() > 60_000) return cached.token;
+async function askSession(): Promise<string> {
   const res = await fetch('/api/session', { method: 'POST' });
   if (!res.ok) {
     const body = (await res.json().catch(() => ({}))) as { error?: string };
@@ -19,4 +22,11 @@ export async function sessionToken(): Promise<string> {
   return token;
 }
 
-export const cubeApi: CubeApi = cube(sessionToken, { apiUrl: `${window.location.origin}/cubejs-api/v1` });
+export async function sessionToken(): Promise<string> {
+  if (cached && cached.expiresAt - Date.now() > 60_000) return cached.token;
+  asking ??= askSession().finally(() => (asking = undefined));
+  return asking;
+}
+
+const apiUrl = `${window.location.origin}/cubejs-api/v1`;
+export const cubeApi: CubeApi = cube(sessionToken, { apiUrl, transport: new BatchTransport({ apiUrl }) });

@@ -1,0 +1,165 @@
+/*
+ * The Cube client's transport, batching: every `load` and `meta` request
+ * issued in the same task (the cards of a page mount or re-render together)
+ * goes to the server in one POST /cubejs-api/v1/batch
+ * (server/contract/cube-batch.ts), and each caller gets back its own answer
+ * as its own request would have given it (status and body). So
+ * @cubejs-client/core and useCubeQuery work unchanged, per card: its own
+ * loading state, its own error (a bad query's 4xx is its entry's, not the
+ * batch's), and Cube's "Continue wait" (the client sends that entry again,
+ * in the next batch).
+ *
+ * Everything else (sql, dry-run, subscribe, cubesql streams) and a failed
+ * batch as a whole behave as Cube's HttpTransport: the batch's own error
+ * status or network error reaches every caller in it.
+ * Limits: at most MAX_CUBE_BATCH requests per POST (more are split).
+ * While a page loads (holdBatches, lazy-page.ts), a batch without /meta
+ * waits for it, so the shell's queries go out with the page's cards.
+ */
+import { HttpTransport, type ITransport, type ITransportResponse, type TransportOptions } from '@cubejs-client/core';
+import {
+  CUBE_BATCH_PATH,
+  MAX_CUBE_BATCH,
+  type CubeBatchEntry,
+  type CubeBatchResponse,
+} from '../../../server/contract/cube-batch';
+
+/** What @cubejs-client/core reads from an answer: its status and text (a fetch Response has both). */
+interface Answer {
+  status: number;
+  text(): Promise<string>;
+}
+
+interface Pending {
+  entry: CubeBatchEntry;
+  signal?: AbortSignal;
+  deliver(answer: Answer | { error: string }): void;
+}
+
+const answer = (status: number, body: unknown): Answer => ({ status, text: async () => JSON.stringify(body) });
+
+/** Pages being loaded (lazy-page.ts): the queries issued meanwhile (the shell's) wait to go with the page's cards. */
+let loadingPages = 0;
+const waitingForPages = new Set<() => void>();
+
+/** Holds batches without /meta until the returned release is called (once; later calls do nothing). */
+export function holdBatches(): () => void {
+  loadingPages++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--loadingPages > 0) return;
+    for (const go of [...waitingForPages]) go();
+    waitingForPages.clear();
+  };
+}
+
+export class BatchTransport implements ITransport<Answer> {
+  private readonly http: HttpTransport;
+  private queue: Pending[] = [];
+  private scheduled = false;
+
+  constructor(private readonly options: { apiUrl: string; headers?: Record<string, string> }) {
+    this.http = new HttpTransport({ apiUrl: options.apiUrl, headers: options.headers });
+  }
+
+  /** The token, set by CubeApi before each request (it asks the session for a fresh one). */
+  get authorization(): TransportOptions['authorization'] {
+    return this.http.authorization;
+  }
+
+  set authorization(token: TransportOptions['authorization']) {
+    this.http.authorization = token;
+  }
+
+  request(method: string, params: Record<string, unknown>): ITransportResponse<Answer> {
+    const entry = toEntry(method, params);
+    if (!entry) return this.http.request(method, params) as unknown as ITransportResponse<Answer>;
+    const signal = params.signal as AbortSignal | undefined;
+    const enqueue = () =>
+      new Promise<Answer | { error: string }>((deliver) => {
+        this.queue.push({ entry, signal, deliver });
+        this.schedule();
+      });
+    return {
+      // `resubscribe` sends the same entry again (Cube's "Continue wait"), in a later batch.
+      async subscribe(callback) {
+        return callback(await enqueue(), () => this.subscribe(callback));
+      },
+    };
+  }
+
+  /**
+   * Sends what was queued once the current task has issued all it will (a macrotask later). While a page's chunk
+   * loads, a batch without /meta waits for it: the shell's queries then go with the page's cards, in one request.
+   */
+  private schedule() {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setTimeout(() => {
+      if (loadingPages > 0 && !this.queue.some((p) => p.entry.route === 'meta')) {
+        waitingForPages.add(() => setTimeout(() => this.flush(), 0));
+        return;
+      }
+      this.flush();
+    }, 0);
+  }
+
+  private flush() {
+    this.scheduled = false;
+    {
+      const queued = this.queue.filter((p) => {
+        if (!p.signal?.aborted) return true;
+        p.deliver({ error: 'aborted' });
+        return false;
+      });
+      this.queue = [];
+      for (let i = 0; i < queued.length; i += MAX_CUBE_BATCH) void this.send(queued.slice(i, i + MAX_CUBE_BATCH));
+    }
+  }
+
+  private async send(batch: Pending[]) {
+    let res: Response;
+    try {
+      res = await fetch(`${this.options.apiUrl}${CUBE_BATCH_PATH.replace(/^\/v1/, '')}`, {
+        method: 'POST',
+        headers: {
+          ...this.options.headers,
+          'Content-Type': 'application/json',
+          ...(this.authorization ? { Authorization: this.authorization } : {}),
+        },
+        body: JSON.stringify({ requests: batch.map((p) => p.entry) }),
+      });
+    } catch {
+      for (const p of batch) p.deliver({ error: 'network Error' });
+      return;
+    }
+    const text = await res.text().catch(() => '');
+    let body: Partial<CubeBatchResponse> & { error?: string } = {};
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = { error: text || res.statusText };
+    }
+    const results = res.status === 200 && Array.isArray(body.results) ? body.results : undefined;
+    batch.forEach((p, i) => {
+      const r = results?.[i];
+      if (r) p.deliver(answer(r.status, r.body));
+      // The batch as a whole was refused (401, 429, 400 …): each caller sees that status and reason.
+      else p.deliver(answer(res.status === 200 ? 500 : res.status, { error: body.error ?? 'The batch was not answered' }));
+    });
+  }
+}
+
+/** The batch entry of a request, or undefined for one the batch does not carry. */
+function toEntry(method: string, params: Record<string, unknown>): CubeBatchEntry | undefined {
+  if (method === 'meta' && !params.onlyViews) return { route: 'meta' };
+  if (method !== 'load') return undefined;
+  return {
+    route: 'load',
+    query: params.query,
+    ...(params.queryType === 'multi' ? { queryType: 'multi' as const } : {}),
+    ...(typeof params.cache === 'string' ? { cache: params.cache } : {}),
+  };
+}

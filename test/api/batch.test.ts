@@ -1,0 +1,169 @@
+/*
+ * POST /cubejs-api/v1/batch (server/cube/batch-load.ts) against the real
+ * server over HTTP, on the access-policy fixture (test/support/security-fixture.ts):
+ * each entry is answered as its own request to /v1/load or /v1/meta would
+ * be — the same rows for each role (computed here from the fixture's rows),
+ * the same 403 for a view the role cannot be scoped on, the same 400 for a
+ * bad query, each in its own entry while the others answer — and what
+ * applies to the request as a whole (token, body form, rate limit per entry)
+ * is refused as a whole.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config';
+import { MAX_CUBE_BATCH } from '../../server/contract/cube-batch';
+import { buildSecurityWarehouse, COSTS, LEADS, SECURITY_MODEL_DIR } from '../support/security-fixture';
+import { startTestServer, type TestServer } from '../support/server';
+import { tempDir } from '../support/browser';
+
+const SECRET = 'test-secret-0123456789abcdef';
+const RATE = 30;
+let t: TestServer;
+let warehouse: string;
+
+beforeAll(async () => {
+  warehouse = await buildSecurityWarehouse();
+  const dashboardDist = tempDir('revcycle-batch-dist-');
+  mkdirSync(dashboardDist, { recursive: true });
+  writeFileSync(path.join(dashboardDist, 'index.html'), '<!doctype html><title>dashboard</title>');
+  const { security } = loadConfig({ ...process.env, CUBEJS_API_SECRET: SECRET, REVCYCLE_RATE_LIMIT_PER_MINUTE: String(RATE) });
+  t = await startTestServer({ warehousePath: warehouse, modelDir: SECURITY_MODEL_DIR, dashboardDist, timeZone: 'UTC', security });
+}, 240_000);
+afterAll(async () => {
+  await t?.server.close();
+  rmSync(warehouse, { force: true });
+});
+
+const batch = (requests: unknown, token: string | null) =>
+  t.request('/cubejs-api/v1/batch', { method: 'POST', token, body: JSON.stringify({ requests }) });
+
+const LEADS_QUERY = { measures: ['leads_view.amount'], dimensions: ['leads_view.owner_team', 'leads_view.channel'] };
+const COSTS_QUERY = { measures: ['costs_view.cost'] };
+const UNKNOWN_MEMBER = { measures: ['leads_view.no_such_measure'] };
+const BAD_LIMIT = { measures: ['leads_view.leads'], limit: 0 };
+const TOO_MANY_ROWS = { dimensions: ['leads_view.lead_id'], ungrouped: true, limit: 20_000 };
+
+const ENTRIES = [
+  { route: 'load', query: LEADS_QUERY, queryType: 'multi' },
+  { route: 'load', query: COSTS_QUERY },
+  { route: 'meta' },
+  { route: 'load', query: UNKNOWN_MEMBER, queryType: 'multi' },
+  { route: 'load', query: BAD_LIMIT },
+  { route: 'load', query: TOO_MANY_ROWS },
+  { route: 'sql', query: LEADS_QUERY },
+];
+
+/** What the same request answers on its own route. */
+async function alone(entry: (typeof ENTRIES)[number], token: string) {
+  if (entry.route === 'meta') return t.request('/cubejs-api/v1/meta', { token });
+  if (entry.route === 'load') return t.load(entry.query, { token, queryType: entry.queryType });
+  return { status: 400, body: { error: '"route" must be one of load, meta' } };
+}
+
+/** The rows of a load answer (blending shape or regular), without timing fields. */
+const rowsOf = (body: any) => (body.results ? body.results.map((r: any) => r.data) : body.data);
+
+describe('a batch of loads and meta', () => {
+  const roles = {
+    executive: { leads: LEADS, costs: COSTS as typeof COSTS | null },
+    'team:east_team': { leads: LEADS.filter((l) => l.owner_team === 'east_team'), costs: null },
+    'agency:seo,ads': {
+      leads: LEADS.filter((l) => ['seo', 'ads'].includes(l.channel)),
+      costs: COSTS.filter((c) => ['seo', 'ads'].includes(c.channel)),
+    },
+  };
+  for (const [role, want] of Object.entries(roles)) {
+    it(`answers each entry as its own request would, for ${role}`, async () => {
+      const token = t.token({ role, sub: `batch-${role}` });
+      const res = await batch(ENTRIES, token);
+      expect(res.status).toBe(200);
+      const results = res.body.results as { status: number; body: any }[];
+      expect(results).toHaveLength(ENTRIES.length);
+
+      // the role's rows, as the fixture says
+      const [leads, costs, meta, unknown, badLimit, tooMany, sql] = results;
+      expect(leads!.status).toBe(200);
+      expect(
+        leads!.body.results[0].data
+          .map((r: any) => [r['leads_view.owner_team'], r['leads_view.channel'], Number(r['leads_view.amount'])])
+          .sort(),
+      ).toEqual(want.leads.map((l) => [l.owner_team, l.channel, l.amount]).sort());
+      if (want.costs) {
+        expect(costs!.status).toBe(200);
+        expect(Number(costs!.body.data[0]['costs_view.cost'])).toBe(want.costs.reduce((s, c) => s + c.cost, 0));
+      } else {
+        expect(costs!.status).toBe(403);
+        expect(costs!.body.error).toMatch(/'costs_view' has no owner_team/);
+      }
+      expect(meta!.status).toBe(200);
+      expect(unknown!.status).toBe(400);
+      expect(unknown!.body.error).toMatch(/no_such_measure/);
+      expect(badLimit!.status).toBe(400);
+      expect(badLimit!.body.error).toMatch(/limit must be a whole number/);
+      expect(tooMany!.status).toBe(400);
+      expect(tooMany!.body.error).toMatch(/heavy query .* at most/);
+      expect(sql!.status).toBe(400);
+
+      // and exactly what each answers alone (status, rows or reason)
+      for (const [i, entry] of ENTRIES.entries()) {
+        const own = await alone(entry, token);
+        const got = results[i]!;
+        expect(got.status, entry.route + JSON.stringify(entry.query)).toBe(own.status);
+        if (own.status !== 200) expect(got.body.error).toBe(own.body.error);
+        else if (entry.route === 'meta')
+          expect(got.body.cubes.map((c: any) => [c.name, c.measures.length, c.dimensions.length])).toEqual(
+            own.body.cubes.map((c: any) => [c.name, c.measures.length, c.dimensions.length]),
+          );
+        else expect(rowsOf(got.body)).toEqual(rowsOf(own.body));
+      }
+    });
+  }
+});
+
+describe('what applies to the batch as a whole', () => {
+  it('refuses a batch without a token (401), one not a list or too long (400), and one not POSTed', async () => {
+    const noToken = await batch([{ route: 'load', query: LEADS_QUERY }], null);
+    expect(noToken.status).toBe(401);
+    const token = t.token({ sub: 'batch-form' });
+    const notList = await t.request('/cubejs-api/v1/batch', { method: 'POST', token, body: JSON.stringify({ requests: {} }) });
+    expect(notList.status).toBe(400);
+    expect(notList.body.error).toMatch(/Invalid batch: .*"requests"/);
+    const empty = await batch([], token);
+    expect(empty.status).toBe(400);
+    const tooLong = await batch(
+      Array.from({ length: MAX_CUBE_BATCH + 1 }, () => ({ route: 'meta' })),
+      token,
+    );
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error).toMatch(new RegExp(`1 to ${MAX_CUBE_BATCH} requests, not ${MAX_CUBE_BATCH + 1}`));
+    const get = await t.request('/cubejs-api/v1/batch', { token });
+    expect(get.status).toBe(405);
+    const hostile = await t.request('/cubejs-api/v1/batch', {
+      method: 'POST',
+      token,
+      body: '{"requests":[{"route":"load","query":{"measures":["leads_view.leads"],"__proto__":{"x":1}}}]}',
+    });
+    expect(hostile.status).toBe(400);
+    expect(hostile.body.error).toMatch(/reserved/);
+  });
+
+  it('counts each entry against the rate limit (429 with Retry-After past it)', async () => {
+    const token = t.token({ sub: 'batch-rate' });
+    const first = await batch(
+      Array.from({ length: RATE - 5 }, () => ({ route: 'load', query: COSTS_QUERY })),
+      token,
+    );
+    expect(first.status).toBe(200);
+    expect(first.body.results.every((r: { status: number }) => r.status === 200)).toBe(true);
+    const second = await fetch(`${t.url}/cubejs-api/v1/batch`, {
+      method: 'POST',
+      headers: { authorization: token, 'content-type': 'application/json' },
+      body: JSON.stringify({ requests: Array.from({ length: 10 }, () => ({ route: 'load', query: COSTS_QUERY })) }),
+    });
+    expect(second.status).toBe(429);
+    expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(0);
+    const res = await fetch(`${t.url}/cubejs-api/v1/meta`, { headers: { authorization: t.token({ sub: 'batch-other' }) } });
+    expect(res.status).toBe(200);
+  });
+});
