@@ -612,7 +612,7 @@ export function createCube(config: Config): CubeHandle {
         await extend?.(app);
         await cubeInitApp(app);
         // After Cube's routes: the batch runs behind the gateway's own middlewares (token, request context).
-        registerBatchRoute(app, gateway, '/cubejs-api', config.security.maxQueryLimit);
+        registerBatchRoute(app, gateway(), '/cubejs-api', config.security.maxQueryLimit);
       };
       // Slow clients: a request's headers and its whole body must arrive within the limits (checked every second).
       return server.listen({
