@@ -57,6 +57,8 @@ export const SQL_VARIABLES: Readonly<Record<string, string>> = {
    * a table with one weight column per model.
    */
   model_weight: `case models.model ${ATTRIBUTION_MODELS.map((m) => `when '${m}' then weights.${m}`).join(' ')} end`,
+  /** `weights.first_touch, weights.last_touch, …`: the weight columns by name, in one order for every table. */
+  model_weight_columns: ATTRIBUTION_MODELS.map((m) => `weights.${m}`).join(', '),
   max_lifetime_years: String(MAX_LIFETIME_YEARS),
 };
 

@@ -5,15 +5,16 @@
  * POST /cubejs-api/v1/batch), so each page shows all its Cube figures in at
  * most three requests (the session, /meta with the settings' queries, the
  * cards' queries); revcycle's own /api/plan and /api/actions are one more
- * on the plan and review pages. Batching keeps each card its own: a card whose query the
- * server refuses shows that reason while every other card shows figures,
- * and an entry Cube answers "Continue wait" is sent again, alone, and its
- * card then shows figures. Every query a batch carried on a view with
+ * on the plan and review pages. Batching keeps each card its own: an entry
+ * Cube answers "Continue wait" is sent again, alone, and its card then shows
+ * figures. (A refused entry is its own 400 beside the others' answers:
+ * test/api/batch.test.ts; the browser case of one card's error among the
+ * figures is not written yet.) Every query a batch carried on a view with
  * figures was answered from a pre-aggregation, as a single /v1/load is.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, Request, Route } from 'playwright-core';
-import { launchBrowser, openPage, screenshot } from '../support/browser';
+import { launchBrowser, openPage } from '../support/browser';
 import { referenceViews } from '../support/reference-views';
 import { PAGES, waitForCards } from '../../bench/dashboard-pages';
 import { viewsOf } from '../../bench/queries';
@@ -115,31 +116,6 @@ function onCardBatch(page: Page, change: (route: Route, entries: BatchEntry[]) =
 }
 
 describe('each card keeps its own state', () => {
-  it("shows one card's refused query as that card's error, and every other card's figures", async () => {
-    let broken = '';
-    const v = await visit('/', (page) =>
-      onCardBatch(page, async (route, entries) => {
-        const i = entries.findIndex((e) => e.route === 'load' && !Array.isArray(e.query));
-        const query = entries[i]!.query as { measures?: string[] };
-        broken = `${viewsOf(query)[0]}.no_such_measure`;
-        entries[i] = { ...entries[i]!, query: { ...query, measures: [...(query.measures ?? []), broken] } };
-        await route.continue({ postData: JSON.stringify({ requests: entries }) });
-      }),
-    );
-    try {
-      await screenshot(v.page, 'round-trips-one-card-failed');
-      expect(broken).not.toBe('');
-      const failed = v.cards.filter((c) => c.state === 'error');
-      expect(failed).toHaveLength(1);
-      expect(failed[0]!.text).toContain(broken);
-      const others = v.cards.filter((c) => c.state !== 'error');
-      expect(others.length).toBeGreaterThan(2);
-      expect(others.filter((c) => c.state !== 'ready').map((c) => `${c.title}: ${c.state}`)).toEqual([]);
-    } finally {
-      await v.close();
-    }
-  }, 120_000);
-
   it('sends an entry answered "Continue wait" again, and its card then shows figures', async () => {
     let waited: unknown;
     const v = await visit('/funnel', (page) =>

@@ -16,8 +16,16 @@ export interface ActionsClient {
   remove(id: string): Promise<void>;
 }
 
+// Callers that ask for the list while a request for it is on the way share that request (one round trip).
+let listing: Promise<Action[]> | null = null;
+
 export const httpActionsClient: ActionsClient = {
-  list: async () => (await apiRequest<{ actions: Action[] }>('/api/actions')).actions,
+  list: () =>
+    (listing ??= apiRequest<{ actions: Action[] }>('/api/actions')
+      .then((r) => r.actions)
+      .finally(() => {
+        listing = null;
+      })),
   create: async (input) => (await apiRequest<{ action: Action }>('/api/actions', { method: 'POST', body: input })).action,
   update: async (id, input) =>
     (await apiRequest<{ action: Action }>(`/api/actions/${encodeURIComponent(id)}`, { method: 'PATCH', body: input })).action,

@@ -49,15 +49,17 @@ export async function model(ctx: ModelContext): Promise<Row[]> {
   for (const r of await ctx.query(`select channel, share from marts.attribution_markov where markov_stage = 'opportunity'`)) {
     shares[String(r.channel)] = Number(r.share ?? 0);
   }
+  // Milliseconds since the epoch, written so DuckDB and PostgreSQL both read it (neither's epoch_ms is the other's).
+  const ms = (column: string) => `cast(extract(epoch from ${column}) * 1000 as double precision)`;
   const conversions = await ctx.query(
-    `select conversion_number, epoch_ms(window_end_at) as window_end_ms, epoch_ms(credit_lead_created_at) as lead_created_ms
+    `select conversion_number, ${ms('window_end_at')} as window_end_ms, ${ms('credit_lead_created_at')} as lead_created_ms
     from marts.attribution_conversions
     where conversion_type in ('opportunity', 'won')
     order by conversion_number`,
   );
   // The credit lead's own touches in the conversion's window, in the SQL mart's order (time, then id).
   const touchRows = await ctx.query(
-    `select conversions.conversion_number, touches.touchpoint_id, epoch_ms(touches.occurred_at) as at_ms,
+    `select conversions.conversion_number, touches.touchpoint_id, ${ms('touches.occurred_at')} as at_ms,
       touches.channel, touches.campaign_id
     from marts.attribution_conversions as conversions
     inner join staging.stg_touchpoints as touches

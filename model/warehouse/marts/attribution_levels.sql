@@ -12,13 +12,18 @@
 -- (weight row × 2 + level) × 7 + the model's index.
 
 with level_weights as (
-    select 0 as level_index, 'account' as credit_level, weights.credit_row as level_row, weights.*
+    -- columns named (not `union all by name`, which PostgreSQL lacks)
+    select
+        0 as level_index, 'account' as credit_level, weights.credit_row as level_row,
+        weights.conversion_number, weights.channel, weights.campaign_id, weights.touches, {{ model_weight_columns }}
     from marts.attribution_credit_weights as weights
     inner join marts.attribution_conversions as conversions
         on conversions.conversion_number = weights.conversion_number
     where conversions.conversion_type in ('opportunity', 'won')
-    union all by name
-    select 1 as level_index, 'lead' as credit_level, weights.weight_row as level_row, weights.*
+    union all
+    select
+        1 as level_index, 'lead' as credit_level, weights.weight_row as level_row,
+        weights.conversion_number, weights.channel, weights.campaign_id, weights.touches, {{ model_weight_columns }}
     from marts.attribution_lead_weights as weights
 ),
 
