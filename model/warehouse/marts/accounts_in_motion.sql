@@ -74,34 +74,52 @@ opened as (
     group by all
 ),
 
-candidate_weeks as (
-    select account_id, week_local from window_sums
-    union
-    select account_id, week_local + to_days(7) from window_sums
-    union
-    select account_id, week_local from opened
+-- Each account's weeks with engagement in their window, in order: a week's
+-- previous window is the row before it when that row is the week before,
+-- otherwise 0; the week after a run's last week has an empty window. One sort
+-- per account instead of joining the weekly sums to themselves.
+ordered_windows as (
+    select
+        account_id,
+        week_local,
+        engagements_window,
+        lag(week_local) over account_weeks as previous_week,
+        lag(engagements_window) over account_weeks as previous_window,
+        lead(week_local) over account_weeks as next_week,
+    from window_sums
+    window account_weeks as (partition by account_id order by week_local)
+),
+
+week_values as (
+    select
+        account_id,
+        week_local,
+        engagements_window,
+        case when previous_week = week_local - to_days(7) then previous_window else 0 end as previous_engagements_window,
+        0 as opportunities_created,
+    from ordered_windows
+    union all
+    select account_id, week_local + to_days(7), 0, engagements_window, 0
+    from ordered_windows
+    where next_week is null or next_week <> week_local + to_days(7)
+    union all
+    select account_id, week_local, 0, 0, opportunities_created from opened
 ),
 
 weeks as (
     select
-        candidate_weeks.account_id,
-        candidate_weeks.week_local,
-        coalesce(this_week.engagements_window, 0) as engagements_window,
-        coalesce(last_week.engagements_window, 0) as previous_engagements_window,
-        coalesce(opened.opportunities_created, 0) as opportunities_created,
-        coalesce(this_week.engagements_window, 0) >= rules.threshold as is_active,
-        coalesce(last_week.engagements_window, 0) >= rules.threshold as was_active,
-    from candidate_weeks
+        week_values.account_id,
+        week_values.week_local,
+        max(week_values.engagements_window) as engagements_window,
+        max(week_values.previous_engagements_window) as previous_engagements_window,
+        cast(sum(week_values.opportunities_created) as bigint) as opportunities_created,
+        max(week_values.engagements_window) >= max(rules.threshold) as is_active,
+        max(week_values.previous_engagements_window) >= max(rules.threshold) as was_active,
+    from week_values
     cross join rules
     cross join settings
-    left join window_sums as this_week
-        on this_week.account_id = candidate_weeks.account_id and this_week.week_local = candidate_weeks.week_local
-    left join window_sums as last_week
-        on last_week.account_id = candidate_weeks.account_id
-        and last_week.week_local = candidate_weeks.week_local - to_days(7)
-    left join opened
-        on opened.account_id = candidate_weeks.account_id and opened.week_local = candidate_weeks.week_local
-    where candidate_weeks.week_local <= date_trunc('week', {{ local_time(settings.as_of_at) }})
+    where week_values.week_local <= date_trunc('week', {{ local_time(settings.as_of_at) }})
+    group by week_values.account_id, week_values.week_local
 ),
 
 events as (
