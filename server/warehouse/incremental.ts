@@ -44,7 +44,16 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { buildModel, discoverModels, orderModels, setSearchPath, stripSql, type BuiltModel, type Model } from './run-models.js';
+import {
+  SEARCH_PATH,
+  buildModel,
+  discoverModels,
+  orderModels,
+  setSearchPath,
+  stripSql,
+  type BuiltModel,
+  type Model,
+} from './run-models.js';
 import { asSession, type SessionLike, type WarehouseSession } from './target.js';
 
 export const INCREMENTAL_GRAINS = ['lead_id', 'account_id'] as const;
@@ -139,6 +148,36 @@ async function diffTable(conn: WarehouseSession, schema: string, table: string):
       `(select * from ${a} except all select * from ${b}) union all (select * from ${b} except all select * from ${a})`,
   );
   return Number((await conn.query(`select count(*) as n from temp.diff_${table}`))[0]!.n);
+}
+
+const SCOPE = 'incremental_scope';
+
+/**
+ * Views in schema `incremental_scope`, first on the search path, over each input of `model` that has a lead_id or
+ * account_id column: its rows of the changed leads or accounts (both when it has both; a row of a changed account
+ * whose lead is not among them stays, so a view holds at least every row the promise lets a lead's rows read).
+ * Inputs without those columns are read whole. A reference written with its schema (`marts.settings`) bypasses
+ * the views and reads the whole table: slower, equally right.
+ */
+async function scopeInputs(conn: WarehouseSession, model: Model): Promise<void> {
+  await conn.run(`create schema if not exists ${SCOPE}`);
+  for (const dep of model.dependsOn) {
+    const schema = (
+      await conn.query(
+        `select table_schema from information_schema.tables where table_catalog = current_database() ` +
+          `and table_name = ${quote(dep)} and table_schema in ('marts', 'staging') limit 1`,
+      )
+    )[0]?.table_schema;
+    if (!schema) continue;
+    const columns = await columnsOf(conn, String(schema), dep);
+    const keep = [
+      columns.includes('lead_id') ? 'lead_id in (select lead_id from temp.changed_leads)' : undefined,
+      columns.includes('account_id') ? 'account_id in (select account_id from temp.changed_accounts)' : undefined,
+    ].filter(Boolean);
+    if (keep.length === 0) continue;
+    await conn.run(`create or replace view ${SCOPE}.${dep} as select * from ${String(schema)}.${dep} where ${keep.join(' or ')}`);
+  }
+  await conn.run(`set search_path = '${SCOPE},${SEARCH_PATH}'`);
 }
 
 /** The model's select statement as written (the runner's rendering), for use as a subquery. */
@@ -249,10 +288,18 @@ export async function runModelsIncrementally(
               `create table ${table} as select * from prev.${table} as kept ` +
                 `where not exists (select 1 from ${keys} as changed where changed.${grain} = kept.${grain})`,
             );
-            await conn.run(
-              `insert into ${table} select * from (\n${selectBody(model)}\n) as model_rows ` +
-                `where model_rows.${grain} in (select ${grain} from ${keys})`,
-            );
+            // The model's SQL reads its lead- and account-keyed inputs through views restricted to the changed
+            // leads and accounts (the promise: a lead's rows depend only on its account's leads' rows), so it
+            // computes the changed leads' rows only, not every lead's rows and then a filter.
+            await scopeInputs(conn, model);
+            try {
+              await conn.run(
+                `insert into ${table} select * from (\n${selectBody(model)}\n) as model_rows ` +
+                  `where model_rows.${grain} in (select ${grain} from ${keys})`,
+              );
+            } finally {
+              await conn.run(`set search_path = '${SEARCH_PATH}'`);
+            }
           },
           `${grain} rows of the changed ${grain === 'lead_id' ? 'leads' : 'accounts'} rebuilt`,
         ),
@@ -262,6 +309,7 @@ export async function runModelsIncrementally(
       built.push(await buildModel(conn, model, log));
     }
   }
+  await conn.run(`drop schema if exists ${SCOPE} cascade`);
   for (const t of [
     'direct_leads',
     'direct_accounts',
