@@ -222,7 +222,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       `build      ${(b.ms / 1000).toFixed(1)} s   peak RSS ${mb(b.peakRssBytes)}   warehouse ${mb(build.warehouseBytes)}   (load ${summary.timings.loadMs} ms, models ${summary.timings.modelsMs} ms, data tests ${summary.timings.testsMs} ms; DuckDB memory limit ${summary.duckdb.memory_limit}, ${summary.duckdb.threads} threads)`,
     );
 
-    const incremental = await benchIncremental(seedsDir, warehousePath, work, seed, build.ms);
+    const incremental = await benchIncremental(seedsDir, warehousePath, work, seed, build.ms, build.models, log);
     const marts = (how: string) =>
       Object.entries(incremental.plan.models).filter(([n, h]) => h === how && !n.startsWith('stg_')).length;
     log(

@@ -88,11 +88,19 @@ describe("a day's import applied incrementally equals a full build of the same s
       'stg_stage_transitions',
       'stg_touchpoints',
     ]);
-    for (const mart of ['leads', 'lead_stage_reach', 'lead_paths', 'backlog_stints', 'accounts', 'account_stage_reach'])
+    for (const mart of [
+      'leads',
+      'lead_stage_reach',
+      'lead_paths',
+      'backlog_stints',
+      'accounts',
+      'account_stage_reach',
+      'stage_conversion_rows',
+    ])
       expect(plan.models[mart], mart).toBe('incremental');
     for (const mart of ['funnel_stages', 'settings', 'stage_definitions']) expect(plan.models[mart], mart).toBe('copied');
     // a median over all leads' conversions: not lead-grain (docs/import.md, "Incremental builds")
-    expect(plan.models.stage_conversions).toBe('rebuilt');
+    expect(plan.models.stage_conversion_velocity).toBe('rebuilt');
     expect(summary.tests.failed).toBe(0);
     expect(summary.tests.run).toBeGreaterThan(400);
   });

@@ -1,0 +1,105 @@
+-- The rows of stage_conversions (docs/metrics.md, metric 2; the header of
+-- stage_conversions.sql says what they mean) without the two columns that
+-- read the median velocity over all leads (stage_conversion_velocity): a
+-- lead's rows here depend only on its own and its account's reach, so an
+-- import rebuilds only the changed leads' rows (docs/import.md, "Incremental
+-- builds"). cohort_month_end_at is kept for the view to judge immaturity.
+
+with settings as (
+    select time_zone, as_of_at as as_of, fiscal_year_start_month from marts.settings
+),
+
+stages as (
+    select * from funnel_stages where is_funnel
+),
+
+lead_reach as (
+    select * from lead_stage_reach
+),
+
+account_reach as (
+    select * from account_stage_reach
+),
+
+pairs as (
+    select
+        from_reach.lead_id,
+        from_reach.account_id,
+        from_reach.stage as from_stage,
+        from_reach.stage_order as from_stage_order,
+        to_stages.stage as to_stage,
+        to_stages.stage_order as to_stage_order,
+        to_stages.funnel_position = from_reach.funnel_position + 1 as is_adjacent,
+        from_reach.reached_at as cohort_at,
+        to_reach.reached_at as converted_at,
+        from_reach.is_account_first as is_account_cohort,
+        account_to_reach.reached_at as account_converted_at,
+        from_reach.lead_source,
+        from_reach.persona,
+        from_reach.industry,
+        from_reach.employee_band,
+        from_reach.region,
+        from_reach.owner_team,
+    from lead_reach as from_reach
+    inner join stages as to_stages on to_stages.funnel_position > from_reach.funnel_position
+    left join lead_reach as to_reach
+        on to_reach.lead_id = from_reach.lead_id
+        and to_reach.stage = to_stages.stage
+    left join account_reach as account_to_reach
+        on account_to_reach.account_id = from_reach.account_id
+        and account_to_reach.stage = to_stages.stage
+),
+
+measured as (
+    select
+        pairs.*,
+        date_diff('second', cohort_at, converted_at) / 86400.0 as days_to_convert,
+        date_diff('second', cohort_at, account_converted_at) / 86400.0 as account_days_to_convert,
+        -- the last instant of the cohort's month in the settings' zone, back in UTC
+        {{ utc_time({{ local_month(cohort_at) }} + interval 1 month) }} as cohort_month_end_at,
+        settings.as_of,
+    from pairs
+    cross join settings
+),
+
+final as (
+    select
+        measured.lead_id || '|' || measured.from_stage || '|' || measured.to_stage as conversion_id,
+        measured.lead_id,
+        measured.account_id,
+        measured.from_stage,
+        measured.from_stage_order,
+        measured.to_stage,
+        measured.to_stage_order,
+        measured.is_adjacent,
+        measured.cohort_at,
+        measured.converted_at,
+        measured.converted_at is not null as is_converted,
+        measured.days_to_convert,
+        coalesce(measured.days_to_convert <= 30, false) as is_converted_30d,
+        coalesce(measured.days_to_convert <= 60, false) as is_converted_60d,
+        coalesce(measured.days_to_convert <= 90, false) as is_converted_90d,
+        coalesce(measured.days_to_convert <= 180, false) as is_converted_180d,
+        measured.cohort_month_end_at + interval 30 day > measured.as_of as is_immature_30d,
+        measured.cohort_month_end_at + interval 60 day > measured.as_of as is_immature_60d,
+        measured.cohort_month_end_at + interval 90 day > measured.as_of as is_immature_90d,
+        measured.cohort_month_end_at + interval 180 day > measured.as_of as is_immature_180d,
+        measured.cohort_month_end_at,
+        measured.is_account_cohort,
+        case when measured.is_account_cohort then measured.account_converted_at end as account_converted_at,
+        measured.is_account_cohort and measured.account_converted_at is not null as is_account_converted,
+        case when measured.is_account_cohort then measured.account_days_to_convert end as account_days_to_convert,
+        measured.is_account_cohort and coalesce(measured.account_days_to_convert <= 30, false) as is_account_converted_30d,
+        measured.is_account_cohort and coalesce(measured.account_days_to_convert <= 60, false) as is_account_converted_60d,
+        measured.is_account_cohort and coalesce(measured.account_days_to_convert <= 90, false) as is_account_converted_90d,
+        measured.is_account_cohort and coalesce(measured.account_days_to_convert <= 180, false) as is_account_converted_180d,
+        measured.lead_source,
+        measured.persona,
+        measured.industry,
+        measured.employee_band,
+        measured.region,
+        measured.owner_team,
+    from measured
+)
+
+select * from final
