@@ -191,6 +191,32 @@ describe('generic leads and touchpoints read by DuckDB and by the csv reader', (
     expect(fast.manifest.tables).toMatchObject({ touchpoints: 4 });
   });
 
+  it('gives the csv reader’s times in a zone with daylight saving, across seasons and within one', async () => {
+    const touchesFor = (times: string[]) => `${[TOUCHES[0], ...times.map((t, i) => `T${i + 1},L1,,${t},広告`)].join('\n')}\n`;
+    const cases = {
+      // Two offsets (EST, EDT), an hour that does not exist (2:30 on 9 March) and one that occurs twice (1:30 on 2 November).
+      seasons: ['2025/1/15 9:00', '2025/7/15 9:00', '2025/3/9 2:30', '2025/11/2 1:30', '2025-07-16 23:59:00'],
+      // One offset only (EDT, behind UTC): no per-hour join.
+      summer: ['2025/7/15 9:00', '2025/7/16 0:05', '2025-08-01 12:00:00'],
+    };
+    for (const [name, times] of Object.entries(cases)) {
+      const input = path.join(root, `zone-${name}`);
+      mkdirSync(input);
+      writeFileSync(path.join(input, 'mapping.yml'), MAPPING.replace('Asia/Tokyo', 'America/New_York'));
+      writeFileSync(path.join(input, 'leads.csv'), `${LEADS.slice(0, 2).join('\n')}\n`);
+      writeFileSync(path.join(input, 'touches.csv'), touchesFor(times));
+      const [fast, csv] = [await importWith(input, 'duckdb', name), await importWith(input, 'csv', name)];
+      expect(fast.manifest.run.files.map((f) => f.reader)).toEqual(['duckdb', 'duckdb']);
+      for (const file of ['quarantine.csv', 'tables/touchpoints.csv'])
+        expect(readFileSync(path.join(fast.dir!, file), 'utf8'), `${name} ${file}`).toBe(
+          readFileSync(path.join(csv.dir!, file), 'utf8'),
+        );
+      if (name === 'summer')
+        // Worked by hand: 9:00 EDT is 13:00 UTC.
+        expect(readFileSync(path.join(fast.dir!, 'tables/touchpoints.csv'), 'utf8')).toContain('2025-07-15T13:00:00.000Z');
+    }
+  });
+
   it('reads a file with a ragged row with the csv reader, whole, and quarantines the row', async () => {
     const input = path.join(root, 'ragged');
     mkdirSync(input);

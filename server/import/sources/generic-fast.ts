@@ -395,12 +395,15 @@ class Plan {
     for (let i = 0; i < values.length; i += 1000)
       await conn.run(`insert into z_${this.n} values ${values.slice(i, i + 1000).join(', ')}`);
     for (const m of this.maps) await this.mapTable(conn, m);
+    // One offset for every hour that occurs (a zone without DST, or data within one season): no join per time.
+    const offsets = new Set(values.map((v) => v.slice(v.indexOf(',') + 2, -1)));
+    const fixed = values.length === hours.length && offsets.size === 1 ? [...offsets][0] : undefined;
     const joins = [
-      ...times.map((t) => `left join z_${this.n} as z_${t} on z_${t}.h = ${hour(`s.${t}_wall`)}`),
+      ...(fixed ? [] : times.map((t) => `left join z_${this.n} as z_${t} on z_${t}.h = ${hour(`s.${t}_wall`)}`)),
       ...this.maps.map((m) => `left join ${m.table} as ${m.table} on ${m.table}.raw = s.${m.name}`),
     ];
     const msOf = (t: string) =>
-      `case when s.${t}_wall is not null then s.${t}_wall - z_${t}.offset_ms else coalesce(s.${t}_iso, s.${t}_epoch) end`;
+      `case when s.${t}_wall is not null then s.${t}_wall - (${fixed ?? `z_${t}.offset_ms`}) else coalesce(s.${t}_iso, s.${t}_epoch) end`;
     const timeCols = times.map((t) => `${msOf(t)} as ${t}_ms`);
     const mapCols = this.maps.map((m) => `${m.table}.out as ${m.name}_out, ${m.table}.known as ${m.name}_known`);
     const required = this.maps
