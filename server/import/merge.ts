@@ -172,9 +172,8 @@ async function mergeEntities(run: Run, o: MergeOptions) {
     const rank = `${newer ? `try_cast(${newer} as timestamptz) desc nulls last, ` : ''}_seq desc`;
     // Rank only the ids that occur twice: a window over ten million unique ids would sort them all for nothing.
     await run(`create or replace table dup_${entity} as select ${part} from b_${entity} group by all having count(*) > 1`);
+    // r_<entity>: the rows of those ids, ranked; the others are each their id's only row (not copied once more).
     await run(`create or replace table r_${entity} as
-      select b.*, 1::bigint as _rank, null::bigint as _kept_line from b_${entity} as b anti join dup_${entity} as d on ${same}
-      union all by name
       select *, row_number() over w as _rank, first_value(_line) over w as _kept_line
       from (select b.* from b_${entity} as b semi join dup_${entity} as d on ${same})
       window w as (partition by ${part} order by ${rank})`);
@@ -183,17 +182,18 @@ async function mergeEntities(run: Run, o: MergeOptions) {
     );
     await run(`insert into lost_origins select _file, _line from r_${entity} where _rank > 1`);
     // 2. merge with the store
-    if (entity === 'people')
-      await run(`create or replace table imported_people as select distinct person_key from r_people where _rank = 1`);
+    if (entity === 'people') await run(`create or replace table imported_people as select distinct person_key from b_people`);
     // A person's row imported again brings all its own events anew (a changed value map must leave no stale one).
     const replaced =
       entity === 'events'
         ? ` where not (p.from_record = 'true' and p.person_key in (select person_key from imported_people))`
         : '';
     await run(
-      `create or replace table s_${entity} as select * exclude (_seq, _rank, _kept_line), true as _new from r_${entity} where _rank = 1
+      `create or replace table s_${entity} as select b.* exclude (_seq), true as _new from b_${entity} as b anti join dup_${entity} as d on ${same}
        union all by name
-       select p.*, false as _new from p_${entity} as p anti join (select ${part} from r_${entity}) as n using (${part})${replaced}`,
+       select * exclude (_seq, _rank, _kept_line), true as _new from r_${entity} where _rank = 1
+       union all by name
+       select p.*, false as _new from p_${entity} as p anti join (select ${part} from b_${entity}) as n using (${part})${replaced}`,
     );
     await run(`drop table b_${entity}; drop table r_${entity}; drop table p_${entity}; drop table dup_${entity}`);
   }
@@ -406,7 +406,14 @@ async function identifyLeads(run: Run) {
     from s_people as p left join src_accounts as a on a.account_key = p.account_key`);
   await run(`create or replace table lead_events as
     select e.source, l.email, e.to_stage, e.entered_at::timestamptz as entered_at, e.reason from ev as e join person_ref as l on l.ref = e.person_key`);
+  // An email with one person row (most of them) is that row: the ordered aggregates below, which sort within
+  // every group, run only over the emails that several rows share.
+  await run(`create or replace table shared_emails as select email from people group by email having count(*) > 1`);
   await run(`create or replace table leads_base as
+    select email, 'L' || md5(email)[1:15] as lead_id, crm_account_id, company_name, email_domain, created_at::timestamptz as created_at,
+      lead_source, persona, owner_team, 1::bigint as sources, person_key as person_keys
+    from people as p anti join shared_emails as s on p.email is not distinct from s.email
+    union all by name
     select
       email,
       'L' || md5(email)[1:15] as lead_id,
@@ -419,7 +426,7 @@ async function identifyLeads(run: Run) {
       first(owner_team order by priority, person_key) filter (where owner_team is not null) as owner_team,
       count(distinct source) as sources,
       string_agg(distinct person_key, ' ' order by person_key) as person_keys
-    from people group by email`);
+    from (select p.* from people as p semi join shared_emails as s on p.email is not distinct from s.email) group by email`);
   await run(`create or replace table lead_accounts as
     select *, coalesce(crm_account_id, case when not list_contains(${freeMail}, email_domain) then email_domain end, 'person:' || lead_id) as account_id
     from leads_base`);

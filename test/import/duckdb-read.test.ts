@@ -163,6 +163,60 @@ describe('generic leads and touchpoints read by DuckDB and by the csv reader', (
     expect(a.run.skipped).toEqual({ total: 1, group: 0, footer: 0 });
   });
 
+  it('reads the plain time forms (strptime) and padded cells as the csv reader does', async () => {
+    const input = path.join(root, 'plain-times');
+    mkdirSync(input);
+    writeFileSync(path.join(input, 'mapping.yml'), MAPPING);
+    writeFileSync(path.join(input, 'leads.csv'), `${LEADS.join('\n')}\n`);
+    const touches = [
+      TOUCHES[0],
+      'T1,L1,,2025/4/3 9:5,自然検索', // 2 good: one-digit month, day and minute
+      'T2, L2 ,,2025/04/05 10:00 ,広告', // 3 good: padded cells
+      'T3,L1,,2025/2/29 10:00,広告', // 4 no 29 February in 2025
+      'T4,L1,,2025/4/1 24:00,広告', // 5 no hour 24
+      'T5,L1,,2025-04-31 10:00:00,広告', // 6 no 31 April
+      'T6,L1,,2025-04-30 10:00:00,広告', // 7 good
+      'T7,L1,,0999/4/1 10:00,広告', // 8 good: a year before 1000 (LOCAL's regexp, then the per-row reader)
+      'T8,L1,,2025/4/1 10:60,広告', // 9 no minute 60
+    ];
+    writeFileSync(path.join(input, 'touches.csv'), `${touches.join('\n')}\n`);
+    const [fast, csv] = [await importWith(input, 'duckdb', 'plain'), await importWith(input, 'csv', 'plain')];
+    expect(fast.manifest.run.files.map((f) => f.reader)).toEqual(['duckdb', 'duckdb']);
+    for (const file of ['quarantine.csv', 'tables/touchpoints.csv'])
+      expect(readFileSync(path.join(fast.dir!, file), 'utf8'), file).toBe(readFileSync(path.join(csv.dir!, file), 'utf8'));
+    const rows = parseQuarantine(readFileSync(path.join(fast.dir!, 'quarantine.csv'), 'utf8'));
+    expect(rows.filter((r) => r[1] === 'touches.csv').map(([, , line, column]) => [line, column])).toEqual(
+      ['4', '5', '6', '9'].map((line) => [line, '日時']),
+    );
+    expect(fast.manifest.tables).toMatchObject({ touchpoints: 4 });
+  });
+
+  it('gives the csv reader’s times in a zone with daylight saving, across seasons and within one', async () => {
+    const touchesFor = (times: string[]) => `${[TOUCHES[0], ...times.map((t, i) => `T${i + 1},L1,,${t},広告`)].join('\n')}\n`;
+    const cases = {
+      // Two offsets (EST, EDT), an hour that does not exist (2:30 on 9 March) and one that occurs twice (1:30 on 2 November).
+      seasons: ['2025/1/15 9:00', '2025/7/15 9:00', '2025/3/9 2:30', '2025/11/2 1:30', '2025-07-16 23:59:00'],
+      // One offset only (EDT, behind UTC): no per-hour join.
+      summer: ['2025/7/15 9:00', '2025/7/16 0:05', '2025-08-01 12:00:00'],
+    };
+    for (const [name, times] of Object.entries(cases)) {
+      const input = path.join(root, `zone-${name}`);
+      mkdirSync(input);
+      writeFileSync(path.join(input, 'mapping.yml'), MAPPING.replace('Asia/Tokyo', 'America/New_York'));
+      writeFileSync(path.join(input, 'leads.csv'), `${LEADS.slice(0, 2).join('\n')}\n`);
+      writeFileSync(path.join(input, 'touches.csv'), touchesFor(times));
+      const [fast, csv] = [await importWith(input, 'duckdb', name), await importWith(input, 'csv', name)];
+      expect(fast.manifest.run.files.map((f) => f.reader)).toEqual(['duckdb', 'duckdb']);
+      for (const file of ['quarantine.csv', 'tables/touchpoints.csv'])
+        expect(readFileSync(path.join(fast.dir!, file), 'utf8'), `${name} ${file}`).toBe(
+          readFileSync(path.join(csv.dir!, file), 'utf8'),
+        );
+      if (name === 'summer')
+        // Worked by hand: 9:00 EDT is 13:00 UTC.
+        expect(readFileSync(path.join(fast.dir!, 'tables/touchpoints.csv'), 'utf8')).toContain('2025-07-15T13:00:00.000Z');
+    }
+  });
+
   it('reads a file with a ragged row with the csv reader, whole, and quarantines the row', async () => {
     const input = path.join(root, 'ragged');
     mkdirSync(input);

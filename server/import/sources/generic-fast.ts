@@ -64,6 +64,15 @@ const TOTAL_ASCII =
  */
 const MAYBE_TOTAL = '^([gGsStTrR合小総計レ件]|[^\\x{00}-\\x{7F}\\x{3041}-\\x{30FF}\\x{4E00}-\\x{9FFF}])';
 
+/**
+ * Plain local-time forms strptime reads, each as an RE2 pattern that admits only values LOCAL reads the same way
+ * (ASCII digits, year from 1000, no fraction): a value that matches none takes LOCAL's regexp.
+ */
+const FAST_LOCAL: [string, string][] = [
+  ['[1-9]\\d{3}/\\d{1,2}/\\d{1,2} \\d{1,2}:\\d{1,2}', '%Y/%m/%d %H:%M'],
+  ['[1-9]\\d{3}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}', '%Y-%m-%d %H:%M:%S'],
+];
+
 /** SQL macros the checks use, created once per connection. */
 const MACROS = [
   `create or replace macro jtrim(s) as trim(coalesce(s, ''), ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13))`,
@@ -97,18 +106,22 @@ async function byteCounts(
   const stream = file.toLowerCase().endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
   const c = { bytes: 0, lf: 0, cr: 0, quotes: 0, header: -1, bom: false };
   let first = true;
+  // Buffer.indexOf counts in native code: a byte loop in JavaScript cost about a CPU-second per 150 MB.
+  const countOf = (chunk: Buffer, byte: number, end = chunk.length) => {
+    let n = 0;
+    for (let i = chunk.indexOf(byte); i >= 0 && i < end; i = chunk.indexOf(byte, i + 1)) n++;
+    return n;
+  };
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     if (first) c.bom = chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf;
     first = false;
-    for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i]!;
-      if (b > 34) continue;
-      if (b === 10) {
-        if (c.header < 0) c.header = c.bytes + i - c.cr - c.quotes - (c.bom ? 3 : 0);
-        c.lf++;
-      } else if (b === 13) c.cr++;
-      else if (b === 34) c.quotes++;
+    if (c.header < 0) {
+      const i = chunk.indexOf(10);
+      if (i >= 0) c.header = c.bytes + i - c.cr - c.quotes - countOf(chunk, 13, i) - countOf(chunk, 34, i) - (c.bom ? 3 : 0);
     }
+    c.lf += countOf(chunk, 10);
+    c.cr += countOf(chunk, 13);
+    c.quotes += countOf(chunk, 34);
     c.bytes += chunk.length;
   }
   return c;
@@ -247,7 +260,7 @@ class Plan {
   /** A source column's value trimmed (read-csv.ts), '' when the file has no such column (Row.get). */
   private cell(name: string): string {
     const c = this.source(name);
-    return c ? `jtrim(${c})` : `''`;
+    return c ? `t${c.slice(1)}` : `''`;
   }
   private v(canonical: string): string {
     return this.cell(this.columnName(canonical));
@@ -276,9 +289,15 @@ class Plan {
       const v = `${name}_raw`;
       const parts = (re: string, names: string) =>
         `case when ${v} <> '' and is_ascii(${v}) then regexp_extract(${v}, ${sql(re)}, [${names}]) end`;
+      // The common plain forms read by strptime (it refuses what LOCAL's checks refuse: a 30 February, 24:00);
+      // LOCAL's regexp, whose captures cost several times more, runs only on the other values.
+      const fast = FAST_LOCAL.map(
+        ([re, format]) => `when regexp_full_match(${v}, ${sql(re)}) then epoch_ms(try_strptime(${v}, ${sql(format)}))`,
+      );
       select.push(
         `${this.cell(column)} as ${v}`,
-        `${parts(LOCAL, "'y', 'mo', 'd', 'h', 'mi', 'sec', 'f'")} as ${name}_lx`,
+        `case ${fast.join(' ')} end as ${name}_fast`,
+        `case when ${name}_fast is null then ${parts(LOCAL, "'y', 'mo', 'd', 'h', 'mi', 'sec', 'f'")} end as ${name}_lx`,
         // Only a value with a T can be ISO: the other regexp is not run on the rest.
         `case when contains(${v}, 'T') then ${parts(ISO, "'y', 'mo', 'd', 'h', 'mi', 'sec', 'z'")} end as ${name}_ix`,
         `case when regexp_full_match(${v}, '\\d{13}') then ${v}::bigint end as ${name}_epoch`,
@@ -316,29 +335,37 @@ class Plan {
     }
     const cols = this.header.map((_, i) => `c${i}`);
     const all = `concat_ws(chr(1), ${cols.map((c) => `coalesce(${c}, '')`).join(', ')})`;
-    const filled = `coalesce(${cols.map((c) => `nullif(jtrim(${c}), '')`).join(', ')})`;
-    await conn.run(
-      `create or replace table s_${this.n} as select _rid + 2 as _line, ${cols.join(', ')}, ${select.join(', ')},
+    // t<i>: cell i trimmed as read-csv.ts trims. Trimming costs as much as a regexp per cell, so only a row with a
+    // cell that starts or ends with white space (_pad: one regexp over the row; ASCII or Unicode) is trimmed.
+    const trimmed = cols.map((c, i) => `case when _pad then jtrim(${c}) else coalesce(${c}, '') end as t${i}`);
+    const filled = `coalesce(${cols.map((_, i) => `nullif(t${i}, '')`).join(', ')})`;
+    const space = `[\\t\\n\\v\\f\\r ]|${UNICODE_SPACE}`;
+    // Projections nested so that each costly value (the row's text, a time's regexp captures) is computed once:
+    // a macro repeats its argument, and over a regexp it would run the regexp per use.
+    const rows = `(select *, coalesce(${filled}, '') as _first from (select *, ${trimmed.join(', ')}
+        from (select *, regexp_matches(_all, '(^|\\x01)(${space})|(${space})(\\x01|$)') as _pad
+          from (select rowid as _rid, *, ${all} as _all from ${raw}))))`;
+    const parsed = `(select _rid + 2 as _line, ${cols.join(', ')}, ${select.join(', ')},
         -- a report line (read-csv.ts reportLine), a cell JavaScript trims differently, U+FFFD: the per-row reader decides
-        not ((not is_ascii(${all}) and (regexp_matches(${all}, '(^|\\x01)${UNICODE_SPACE}|${UNICODE_SPACE}(\\x01|$)') or contains(${all}, '\uFFFD')))
+        not ((_pad and not is_ascii(_all) and regexp_matches(_all, '(^|\\x01)${UNICODE_SPACE}|${UNICODE_SPACE}(\\x01|$)'))
+          or (not is_ascii(_all) and contains(_all, '\uFFFD'))
           or (is_ascii(_first) and regexp_full_match(_first, ${sql(TOTAL_ASCII)}))
           or (not is_ascii(_first) and regexp_matches(_first, ${sql(MAYBE_TOTAL)}))
           ${
             cols.length > 1
               ? `or (${cols
                   .slice(1)
-                  .map((c) => `jtrim(${c}) = ''`)
+                  .map((_, i) => `t${i + 1} = ''`)
                   .join(' and ')})`
               : ''
           }) as _plain
-        from (select rowid as _rid, *, coalesce(${filled}, '') as _first from ${raw})`,
+        from ${rows})`;
+    await conn.run(
+      times.length
+        ? `create or replace table s_${this.n} as select * exclude (${times.map((t) => `${t}_fast, ${t}_lx, ${t}_ix`).join(', ')}),
+            ${times.map((t) => `coalesce(${t}_fast, local_wall(${t}_lx)) as ${t}_wall, iso_ms(${t}_ix) as ${t}_iso`).join(', ')} from ${parsed}`
+        : `create or replace table s_${this.n} as select * from ${parsed}`,
     );
-    // The parts parsed once (a macro repeats its argument: over the regexp it would run the regexp per use).
-    if (times.length)
-      await conn.run(
-        `create or replace table s_${this.n} as select * exclude (${times.map((t) => `${t}_lx, ${t}_ix`).join(', ')}),
-          ${times.map((t) => `local_wall(${t}_lx) as ${t}_wall, iso_ms(${t}_ix) as ${t}_iso`).join(', ')} from s_${this.n}`,
-      );
     // Zone offsets per local hour, from luxon (dates.ts), for the hours that occur.
     const hour = (wall: string) => `floor(${wall} / 3600000)::bigint`;
     const walls = times.map((t) => `select ${hour(`${t}_wall`)} as h from s_${this.n} where ${t}_wall is not null`);
@@ -368,12 +395,15 @@ class Plan {
     for (let i = 0; i < values.length; i += 1000)
       await conn.run(`insert into z_${this.n} values ${values.slice(i, i + 1000).join(', ')}`);
     for (const m of this.maps) await this.mapTable(conn, m);
+    // One offset for every hour that occurs (a zone without DST, or data within one season): no join per time.
+    const offsets = new Set(values.map((v) => v.slice(v.indexOf(',') + 2, -1)));
+    const fixed = values.length === hours.length && offsets.size === 1 ? [...offsets][0] : undefined;
     const joins = [
-      ...times.map((t) => `left join z_${this.n} as z_${t} on z_${t}.h = ${hour(`s.${t}_wall`)}`),
+      ...(fixed ? [] : times.map((t) => `left join z_${this.n} as z_${t} on z_${t}.h = ${hour(`s.${t}_wall`)}`)),
       ...this.maps.map((m) => `left join ${m.table} as ${m.table} on ${m.table}.raw = s.${m.name}`),
     ];
     const msOf = (t: string) =>
-      `case when s.${t}_wall is not null then s.${t}_wall - z_${t}.offset_ms else coalesce(s.${t}_iso, s.${t}_epoch) end`;
+      `case when s.${t}_wall is not null then s.${t}_wall - (${fixed ?? `z_${t}.offset_ms`}) else coalesce(s.${t}_iso, s.${t}_epoch) end`;
     const timeCols = times.map((t) => `${msOf(t)} as ${t}_ms`);
     const mapCols = this.maps.map((m) => `${m.table}.out as ${m.name}_out, ${m.table}.known as ${m.name}_known`);
     const required = this.maps
