@@ -30,7 +30,8 @@ export function cacheRoot(): string | undefined {
   }
 }
 
-const alive = (pid: number) => {
+/** Whether process `pid` runs. */
+export const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
     return true;

@@ -11,7 +11,7 @@
  * (test/support/prebuild-main.ts), so they are under way while the first files load and overlap each other.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -61,6 +61,8 @@ function prebuild(dir: string, what: 'dashboard' | 'shared'): ChildProcess {
     stdio: ['ignore', log, log],
   });
   closeSync(log);
+  // test/support/one-at-a-time.ts waits while this process runs
+  writeFileSync(path.join(dir, `prebuild-${what}.pid`), String(child.pid));
   return child;
 }
 
