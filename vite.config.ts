@@ -13,9 +13,9 @@ const TEST_FILES = [
   'dashboard/src/**/*.test.tsx',
 ];
 /**
- * Test files run alone: they kill processes at an exact phase, measure rates or deadlines, fill the machine
- * (the 400 000-lead import), or take a free port and release it before a child binds it. The benchmark's files
- * (test/bench/) assert no time and kill nothing: they run beside the others.
+ * Test files run one at a time (test/support/one-at-a-time.ts), beside the others: they kill processes at an exact
+ * phase, measure rates or deadlines, fill the machine (the 3 M-lead warehouse), or take a free port and release it
+ * before a child binds it. The benchmark's files (test/bench/) assert no time and kill nothing: they run with the others.
  */
 const SERIAL = [
   'test/faults/*.test.ts',
@@ -33,7 +33,13 @@ const testBase = {
   testTimeout: 60_000,
   hookTimeout: 240_000,
   pool: 'forks' as const,
+  // One group: projects of one `sequence.groupOrder` share its workers (Vitest needs one maxWorkers for them).
+  maxWorkers: PARALLEL_WORKERS,
+  sequence: { groupOrder: 0 },
 };
+
+// Only under Vitest: the dashboard's build (this same file) need not load the test runner.
+const sequencer = process.env.VITEST ? (await import('./test/support/sequencer.js')).default : undefined;
 
 const apiTarget = process.env.REVCYCLE_API_URL ?? `http://localhost:${process.env.PORT ?? 4000}`;
 
@@ -62,20 +68,26 @@ export default defineConfig({
     root: '.',
     // One scratch directory for the run's shared builds (test/support/build-cache.ts); the projects inherit it.
     globalSetup: ['test/support/global-setup.ts'],
+    // Both projects in one group of workers, in the order test/support/sequencer.ts gives (the serial files spread out).
+    sequence: { sequencer },
     projects: [
       // Files that own their ports (port 0), temp directories and databases run side by side.
       {
         plugins: [react()],
+        test: { ...testBase, name: 'parallel', exclude: [...testBase.exclude, ...SERIAL] },
+      },
+      // Files that time the machine, kill processes or fill it: one at a time, beside the parallel ones (with
+      // REVCYCLE_TEST_SERIAL_AFTER=1, alone after all of them, as on a machine too loaded for their fixed waits).
+      {
+        plugins: [react()],
         test: {
           ...testBase,
-          name: 'parallel',
-          exclude: [...testBase.exclude, ...SERIAL],
-          maxWorkers: PARALLEL_WORKERS,
-          sequence: { groupOrder: 0 },
+          name: 'serial',
+          include: SERIAL,
+          setupFiles: ['test/support/one-at-a-time.ts'],
+          ...(process.env.REVCYCLE_TEST_SERIAL_AFTER === '1' ? { maxWorkers: 1, sequence: { groupOrder: 1 } } : {}),
         },
       },
-      // Files that time the machine, kill processes or fill it, each alone after the others.
-      { plugins: [react()], test: { ...testBase, name: 'serial', include: SERIAL, maxWorkers: 1, sequence: { groupOrder: 1 } } },
     ],
   },
 });

@@ -11,9 +11,8 @@
  * failure; REVCYCLE_FUZZ_SEED replays one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
-import { buildSecurityWarehouse, SECURITY_MODEL_DIR } from '../support/security-fixture';
-import { startTestServer, type TestServer } from '../support/server';
+import { startSecurityServer } from '../support/security-fixture';
+import type { TestServer } from '../support/server';
 
 const SEED = Number(process.env.REVCYCLE_FUZZ_SEED ?? 20261206);
 const ROLES = ['executive', 'analyst', 'team:east_team', 'agency:seo,ads'];
@@ -47,18 +46,12 @@ interface Meta {
 }
 
 let t: TestServer;
-let warehouse: string;
+let close: (() => Promise<void>) | undefined;
 let meta: Meta;
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
-  warehouse = await buildSecurityWarehouse();
-  t = await startTestServer({
-    warehousePath: warehouse,
-    modelDir: SECURITY_MODEL_DIR,
-    dashboardDist: '/nonexistent',
-    timeZone: 'UTC',
-  });
+  ({ t, close } = await startSecurityServer());
   for (const role of ROLES) tokens[role] = t.token({ role, sub: `fuzz-${role}` });
   const res = await t.request('/cubejs-api/v1/meta', { token: tokens.analyst });
   const views = res.body.cubes.filter((c: any) => c.type === 'view');
@@ -70,8 +63,7 @@ beforeAll(async () => {
   };
 });
 afterAll(async () => {
-  await t?.server.close();
-  rmSync(warehouse, { force: true });
+  await close?.();
 });
 
 type Rand = () => number;

@@ -6,26 +6,18 @@
  * the reason — never a 5xx — and no answer holds another team's rows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
 import jwt from 'jsonwebtoken';
-import { buildSecurityWarehouse, LEADS, SECURITY_MODEL_DIR } from '../support/security-fixture';
-import { startTestServer, type TestServer } from '../support/server';
+import { LEADS, startSecurityServer } from '../support/security-fixture';
+import type { TestServer } from '../support/server';
 
 let t: TestServer;
-let warehouse: string;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  warehouse = await buildSecurityWarehouse();
-  t = await startTestServer({
-    warehousePath: warehouse,
-    modelDir: SECURITY_MODEL_DIR,
-    dashboardDist: '/nonexistent',
-    timeZone: 'UTC',
-  });
+  ({ t, close } = await startSecurityServer());
 });
 afterAll(async () => {
-  await t?.server.close();
-  rmSync(warehouse, { force: true });
+  await close?.();
 });
 
 const now = () => Math.floor(Date.now() / 1000);

@@ -7,28 +7,20 @@
  * policy; escape attempts (or / notSet filters on owner_team) find nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
-import { buildSecurityWarehouse, COSTS, LEADS, SECURITY_MODEL_DIR, TARGETS, TEAM_LABELS } from '../support/security-fixture';
-import { startTestServer, type TestServer } from '../support/server';
+import { COSTS, LEADS, startSecurityServer, TARGETS, TEAM_LABELS } from '../support/security-fixture';
+import type { TestServer } from '../support/server';
 
 let t: TestServer;
-let warehouse: string;
+let close: (() => Promise<void>) | undefined;
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
-  warehouse = await buildSecurityWarehouse();
-  t = await startTestServer({
-    warehousePath: warehouse,
-    modelDir: SECURITY_MODEL_DIR,
-    dashboardDist: '/nonexistent',
-    timeZone: 'UTC',
-  });
+  ({ t, close } = await startSecurityServer());
   for (const role of ['executive', 'analyst', 'team:east_team', 'team:west_team', 'agency:seo,ads'])
     tokens[role] = t.token({ role });
 });
 afterAll(async () => {
-  await t?.server.close();
-  rmSync(warehouse, { force: true });
+  await close?.();
 });
 
 const sum = (rows: { amount?: number; cost?: number; target?: number }[], k: 'amount' | 'cost' | 'target') =>

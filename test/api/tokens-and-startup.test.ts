@@ -18,17 +18,18 @@ import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { projectRoot, loadConfig } from '../../server/config';
-import { buildWarehouse } from '../../server/warehouse/index';
+import { builtWarehouse } from '../support/build-cache';
 import { buildSecurityWarehouse, LEADS, SECURITY_MODEL_DIR } from '../support/security-fixture';
 import { startTestServer, type TestServer } from '../support/server';
 import { tempDir } from '../support/browser';
 
 const SECRET = 'cli-test-secret-0123456789abcdef0123';
-const TSX = path.join(projectRoot, 'node_modules/.bin/tsx');
 const CLI = path.join(projectRoot, 'server/cli.ts');
+// One process per command (tsx's own CLI would start a second node for the loader).
+const NODE_TSX = ['--import', 'tsx'];
 
 function cli(args: string[], env: Record<string, string> = {}) {
-  const res = spawnSync(TSX, [CLI, ...args], {
+  const res = spawnSync(process.execPath, [...NODE_TSX, CLI, ...args], {
     cwd: projectRoot,
     env: { ...process.env, CUBEJS_API_SECRET: SECRET, NODE_ENV: 'test', ...env },
     encoding: 'utf8',
@@ -218,7 +219,7 @@ describe('a second server on the same warehouse', () => {
     exited: Promise<number | null>;
     running: Promise<string>;
   } {
-    const proc = spawn(TSX, [CLI, 'start'], {
+    const proc = spawn(process.execPath, [...NODE_TSX, CLI, 'start'], {
       cwd: projectRoot,
       env: { ...process.env, NODE_ENV: 'test', CUBEJS_API_SECRET: SECRET, PORT: '0', ...env },
     });
@@ -252,7 +253,7 @@ describe('a second server on the same warehouse', () => {
     const root = tempDir('revcycle-two-servers-');
     const warehousePath = path.join(root, 'warehouse.duckdb');
     const seedsDir = path.join(projectRoot, 'test/fixtures/seeds-small');
-    await buildWarehouse({ seedsDir, warehousePath, log: () => {} });
+    await builtWarehouse(seedsDir, warehousePath);
     const dashboardDist = path.join(root, 'dashboard');
     mkdirSync(dashboardDist);
     writeFileSync(path.join(dashboardDist, 'index.html'), '<!doctype html><title>revcycle</title>');

@@ -15,8 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages } from '../../dashboard/src/i18n/messages';
 import { formatCount, formatNumber, formatPercent, type Locale } from '../../dashboard/src/lib/format';
 import { launchBrowser, openPage, screenshot } from '../support/browser';
-import { startDashboardEnv, type DashboardEnv } from './dashboard-fixture';
+import { sharedDashboardEnv, type DashboardEnv } from './dashboard-fixture';
 import { waitForCards } from '../../bench/dashboard-pages';
+import { eq } from '../semantic/semantic-server';
 
 const FY2025: [string, string] = ['2025-04-01', '2026-03-31'];
 // A month under the last-touch model: over a whole year every step reaches every persona on the bundled data,
@@ -28,7 +29,6 @@ let env: DashboardEnv;
 let browser: Browser;
 
 const fill = (text: string, vars: Record<string, string>) => text.replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? `{${k}}`);
-const eq = (member: string, ...values: string[]) => ({ member, operator: 'equals', values });
 
 async function rows(query: Record<string, unknown>): Promise<Record<string, string | boolean>[]> {
   const res = await env.t.load({ timezone: 'Asia/Tokyo', ...query });
@@ -45,7 +45,7 @@ async function open(path: string, locale: Locale): Promise<{ page: Page; close()
 }
 
 beforeAll(async () => {
-  env = await startDashboardEnv();
+  env = await sharedDashboardEnv(); // the run's shared server: this file only opens pages and asks
   browser = await launchBrowser();
 }, 1_500_000);
 

@@ -26,6 +26,7 @@ import { currentFiscalYearKey, resolvePeriod } from '../../dashboard/src/lib/res
 import type { LeadJourney } from '../../server/contract/journey';
 import { waitForCards } from '../../bench/dashboard-pages';
 import { startDashboardEnv, type DashboardEnv } from './dashboard-fixture';
+import { eq } from '../semantic/semantic-server';
 
 // a shared 2-core machine: a restart and two page loads can take minutes
 vi.setConfig({ testTimeout: 240_000 });
@@ -41,7 +42,6 @@ async function rows(query: Record<string, unknown>): Promise<Record<string, stri
   if (res.status !== 200) throw new Error(`query failed ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
   return res.body.data;
 }
-const eq = (member: string, ...values: string[]) => ({ member, operator: 'equals', values });
 
 async function open(path: string, locale: Locale = 'ja'): Promise<{ page: Page; problems: string[]; close(): Promise<void> }> {
   const { context, page, problems } = await openPage(browser, { locale: locale === 'ja' ? 'ja-JP' : 'en-US' });

@@ -25,6 +25,7 @@ import { BUNDLED_SEEDS, buildTempWarehouse, fromCsv, query, removeTempWarehouses
 import { components } from '../../server/forecast/landing.js';
 import { FORECAST_DOC } from '../../server/forecast/backtest-command.js';
 import { REPORT_END, REPORT_START, renderBacktestReport } from '../../server/forecast/report.js';
+import { eq } from '../semantic/semantic-server';
 
 let t: TestServer;
 let warehouse: string;
@@ -51,7 +52,6 @@ async function load(q: Record<string, unknown>): Promise<{ rows: Record<string, 
   const [result] = res.body.results;
   return { rows: result.data, preAggregations: Object.keys(result.usedPreAggregations ?? {}) };
 }
-const eq = (member: string, ...values: string[]) => ({ member, operator: 'equals', values });
 
 /** The card's backtest query (dashboard/src/cards/landing-forecast-card.tsx). */
 const BACKTEST_QUERY = {

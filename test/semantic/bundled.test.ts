@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { num, PROJECT_ROOT, sharedSemanticServer, type SemanticServer } from './semantic-server';
+import { eq, num, PROJECT_ROOT, type SemanticServer, sharedSemanticServer } from './semantic-server';
 import { TYPICAL_QUERIES } from '../../bench/typical-queries';
 
 // REVCYCLE_SEMANTIC_SEEDS points the same checks at another seed set (a generated one of another size).
@@ -44,7 +44,6 @@ function differences(got: Record<string, unknown[]>, want: Record<string, unknow
   }
   return out;
 }
-const eq = (member: string, ...values: string[]) => ({ member, operator: 'equals', values });
 const monthKey = (v: unknown) => String(v).slice(0, 7);
 
 // Reach per the contract: reached(S) = first entry into S or any later funnel stage.

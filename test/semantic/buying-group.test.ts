@@ -43,18 +43,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { num, PROJECT_ROOT, startSemanticServer, TIME_ZONE, type SemanticServer } from './semantic-server';
+import { eq, num, PROJECT_ROOT, type SemanticServer, sharedSemanticServer, TIME_ZONE } from './semantic-server';
 
 let s: SemanticServer;
 
 beforeAll(async () => {
-  s = await startSemanticServer(path.join(PROJECT_ROOT, 'test/fixtures/seeds-buying-group'));
+  // the run's shared server over this fixture: this file only reads
+  s = await sharedSemanticServer(path.join(PROJECT_ROOT, 'test/fixtures/seeds-buying-group'));
 }, 300_000);
 afterAll(async () => {
   await s?.close();
 });
 
-const eq = (member: string, ...values: string[]) => ({ member, operator: 'equals', values });
 const HOUR = 1 / 24;
 
 describe('buying group per opportunity', () => {

@@ -21,7 +21,7 @@ import YAML from 'yaml';
 import { readModelFiles } from '../../server/cube/model-files';
 import { localTimeSql, withFiscalYearStart, withLocalTimes } from '../../server/cube/model-files';
 import { buildWarehouse } from '../../server/warehouse/index';
-import { MODEL_DIR, num, PROJECT_ROOT, startSemanticServer, type SemanticServer } from './semantic-server';
+import { eq, MODEL_DIR, num, PROJECT_ROOT, type SemanticServer, startSemanticServer } from './semantic-server';
 
 let s: SemanticServer;
 let seeds: string;
@@ -54,8 +54,6 @@ afterAll(async () => {
   await s?.close();
   rmSync(seeds, { recursive: true, force: true });
 });
-
-const eq = (member: string, ...values: string[]) => ({ member, operator: 'equals', values });
 
 describe('a podcast channel of the company’s own', () => {
   it('builds with every data test passing', () => {

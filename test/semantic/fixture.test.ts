@@ -19,7 +19,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { buildWarehouse } from '../../server/warehouse/index';
-import { num, PROJECT_ROOT, startSemanticServer, type SemanticServer } from './semantic-server';
+import { eq, num, PROJECT_ROOT, type SemanticServer, startSemanticServer } from './semantic-server';
 
 const SEEDS = path.join(PROJECT_ROOT, 'test/fixtures/seeds-semantic');
 
@@ -33,7 +33,6 @@ afterAll(async () => {
 });
 
 const month = (m: string) => `2025-${m}-01T00:00:00.000`;
-const eq = (member: string, ...values: string[]) => ({ member, operator: 'equals', values });
 
 describe('warehouse build', () => {
   it('passes every data test on the fixture', () => {

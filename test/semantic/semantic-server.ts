@@ -66,5 +66,8 @@ function semanticServer(t: TestServer, warehouse: string, build: BuildSummary, c
   };
 }
 
+/** A Cube filter: `member` equals one of `values`. */
+export const eq = (member: string, ...values: string[]) => ({ member, operator: 'equals', values });
+
 /** A Cube number (sent as a string) as a JS number; null stays null. */
 export const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));

@@ -33,7 +33,7 @@ import path from 'node:path';
 import type { TokenClaims } from '../../server/auth';
 import { contentVerdict } from '../../server/contract/content-map';
 import type { LeadJourney } from '../../server/contract/journey';
-import { num, PROJECT_ROOT, startSemanticServer, type SemanticServer } from './semantic-server';
+import { eq, num, PROJECT_ROOT, type SemanticServer, startSemanticServer } from './semantic-server';
 
 let s: SemanticServer;
 
@@ -44,7 +44,6 @@ afterAll(async () => {
   await s?.close();
 });
 
-const eq = (member: string, ...values: string[]) => ({ member, operator: 'equals', values });
 const byKey = <T extends Record<string, unknown>>(rows: T[], key: string) =>
   Object.fromEntries(rows.map((r) => [String(r[key]), r]));
 

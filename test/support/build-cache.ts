@@ -18,16 +18,20 @@ import { inject } from 'vitest';
 import { projectRoot } from '../../server/config';
 import { buildWarehouse, type BuildSummary } from '../../server/warehouse/index';
 
-/** The run's scratch directory (test/support/global-setup.ts); undefined outside a Vitest run with the global setup. */
+/**
+ * The run's scratch directory (test/support/global-setup.ts); in a process the global setup starts, its
+ * REVCYCLE_TEST_CACHE_DIR; undefined outside a Vitest run with the global setup.
+ */
 export function cacheRoot(): string | undefined {
   try {
     return inject('buildCacheDir');
   } catch {
-    return undefined;
+    return process.env.REVCYCLE_TEST_CACHE_DIR || undefined;
   }
 }
 
-const alive = (pid: number) => {
+/** Whether process `pid` runs. */
+export const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
     return true;
@@ -37,16 +41,11 @@ const alive = (pid: number) => {
 };
 
 /**
- * The cached output of `make` under `key`, made once per run. The maker holds `<key>.lock` (a directory, created
- * atomically, naming its process); another file waits for the entry, and takes over when the maker died.
+ * Holds the lock directory `lock` (created atomically, naming its process) until the returned release is called;
+ * waits while another live process holds it, and takes it over when its holder died.
  */
-export async function cached(key: string, make: (out: string) => Promise<void>): Promise<string | undefined> {
-  const root = cacheRoot();
-  if (!root) return undefined;
-  const done = path.join(root, key);
-  const lock = `${done}.lock`;
+export async function acquireLock(lock: string): Promise<() => Promise<void>> {
   for (;;) {
-    if (existsSync(done)) return done;
     try {
       await mkdir(lock);
     } catch {
@@ -55,18 +54,31 @@ export async function cached(key: string, make: (out: string) => Promise<void>):
       else await new Promise((r) => setTimeout(r, 200));
       continue;
     }
-    try {
-      await writeFile(path.join(lock, 'pid'), String(process.pid));
-      if (existsSync(done)) return done;
-      const work = `${done}.partial`;
-      await rm(work, { recursive: true, force: true });
-      await mkdir(work, { recursive: true });
-      await make(work);
-      await rename(work, done);
-      return done;
-    } finally {
-      await rm(lock, { recursive: true, force: true });
-    }
+    await writeFile(path.join(lock, 'pid'), String(process.pid));
+    return () => rm(lock, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The cached output of `make` under `key`, made once per run. The maker holds `<key>.lock` (acquireLock); another
+ * file waits for the entry, and takes over when the maker died.
+ */
+export async function cached(key: string, make: (out: string) => Promise<void>): Promise<string | undefined> {
+  const root = cacheRoot();
+  if (!root) return undefined;
+  const done = path.join(root, key);
+  if (existsSync(done)) return done;
+  const release = await acquireLock(`${done}.lock`);
+  try {
+    if (existsSync(done)) return done;
+    const work = `${done}.partial`;
+    await rm(work, { recursive: true, force: true });
+    await mkdir(work, { recursive: true });
+    await make(work);
+    await rename(work, done);
+    return done;
+  } finally {
+    await release();
   }
 }
 
@@ -157,9 +169,12 @@ async function viteBuild(outDir: string): Promise<void> {
   }
 }
 
+/** The run's dashboard build, made on first use. */
+export const cachedDashboard = () => cached('dashboard', viteBuild);
+
 /** A copy of the dashboard's production build in `outDir`. */
 export async function copyOfDashboard(outDir: string): Promise<void> {
-  const dir = await cached('dashboard', viteBuild);
+  const dir = await cachedDashboard();
   if (dir) await cp(dir, outDir, { recursive: true });
   else await viteBuild(outDir);
 }

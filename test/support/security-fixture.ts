@@ -6,11 +6,12 @@
  * channel-scopable); team labels (a reference view, readable by all). The rows are exported so tests compute what each role
  * should see by filtering them, independently of the server.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { startTestServer, type TestServer } from './server';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const SECURITY_MODEL_DIR = path.resolve(here, '../fixtures/model-security');
@@ -58,4 +59,25 @@ export async function buildSecurityWarehouse(): Promise<string> {
   conn.closeSync();
   db.closeSync();
   return file;
+}
+
+/**
+ * A fresh security warehouse and the real server over it with the fixture's model, queried in UTC (its rows are
+ * UTC instants); `close` stops the server and removes the warehouse.
+ */
+export async function startSecurityServer(): Promise<{ t: TestServer; close(): Promise<void> }> {
+  const warehouse = await buildSecurityWarehouse();
+  const t = await startTestServer({
+    warehousePath: warehouse,
+    modelDir: SECURITY_MODEL_DIR,
+    dashboardDist: '/nonexistent',
+    timeZone: 'UTC',
+  });
+  return {
+    t,
+    close: async () => {
+      await t.server.close();
+      rmSync(warehouse, { force: true });
+    },
+  };
 }

@@ -36,7 +36,7 @@ export interface SharedServer {
   t: TestServer;
   /** The build summary of the shared warehouse. */
   build: BuildSummary;
-  /** The shared server's files: read them, never write them. */
+  /** The shared server's files: read them, never write them (the dashboard's build only over the bundled seeds). */
   warehousePath: string;
   stateDir: string;
   dashboardDist: string;
@@ -57,7 +57,8 @@ async function startShared(seedsDir: string, root: string, key: string, out: str
   // One after the other: Vite's build sets NODE_ENV=production in this process while it runs (build-cache.ts's
   // viteBuild restores it after), and under production Cube lets a server without a refresh worker build no rollup.
   const build = await copyOfWarehouse(seedsDir, config.warehousePath, { rollups: true });
-  await copyOfDashboard(config.dashboardDist);
+  // The pages are only opened over the bundled data: a hand-made fixture's server serves the API alone.
+  if (path.resolve(seedsDir) === BUNDLED_SEEDS_DIR) await copyOfDashboard(config.dashboardDist);
   const ready = path.join(dir, 'server.json');
   // Its output goes to a file: it outlives the worker that starts it, whose pipes would close under it.
   const logFile = path.join(dir, 'server.log');
