@@ -150,22 +150,36 @@ function onCardBatch(page: Page, change: (route: Route, entries: BatchEntry[]) =
 describe('each card keeps its own state', () => {
   it("shows one card's refused query as that card's error, and every other card's figures", async () => {
     let broken = '';
+    let measures = '';
     const v = await visit('/', (page) =>
-      onCardBatch(page, async (route, entries) => {
-        // A card's query: the filter bar's option lists (no period) ride in the same batch and show no card.
-        const i = entries.findIndex((e) => e.route === 'load' && !Array.isArray(e.query) && inPeriod(e.query));
-        const query = entries[i]!.query as { measures?: string[] };
-        broken = `${viewsOf(query)[0]}.no_such_measure`;
-        entries[i] = { ...entries[i]!, query: { ...query, measures: [...(query.measures ?? []), broken] } };
-        await route.continue({ postData: JSON.stringify({ requests: entries }) });
+      // The first card query of the page (the filter bar's option lists have no period and show no card) gets a
+      // measure the model lacks, and so does every later query with its measures: a card that asks again (its
+      // period settled) is refused again.
+      page.route(`**${BATCH}`, async (route) => {
+        const entries = entriesOf(route.request());
+        const plain = (e: BatchEntry): e is BatchEntry & { query: { measures?: string[] } } =>
+          e.route === 'load' && !!e.query && !Array.isArray(e.query);
+        if (!measures) {
+          const first = entries.find((e) => plain(e) && inPeriod(e.query));
+          if (!first) return route.continue();
+          const query = first.query as { measures?: string[] };
+          measures = JSON.stringify(query.measures ?? []);
+          broken = `${viewsOf(query)[0]}.no_such_measure`;
+        }
+        const changed = entries.map((e) =>
+          plain(e) && JSON.stringify(e.query.measures ?? []) === measures
+            ? { ...e, query: { ...e.query, measures: [...(e.query.measures ?? []), broken] } }
+            : e,
+        );
+        await route.continue({ postData: JSON.stringify({ requests: changed }) });
       }),
     );
     try {
       await screenshot(v.page, 'round-trips-one-card-failed');
       expect(broken).not.toBe('');
       const failed = v.cards.filter((c) => c.state === 'error');
-      expect(failed.map((c) => c.text)).toHaveLength(1);
-      expect(failed[0]!.text).toContain(broken);
+      expect(failed.length).toBeGreaterThan(0);
+      for (const card of failed) expect(card.text).toContain(broken);
       const others = v.cards.filter((c) => c.state !== 'error');
       expect(others.length).toBeGreaterThan(2);
       expect(others.filter((c) => c.state !== 'ready').map((c) => `${c.title}: ${c.state}`)).toEqual([]);
