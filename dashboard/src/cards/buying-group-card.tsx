@@ -98,6 +98,7 @@ export function BuyingGroupCard() {
       title={t('buyingGroup.title')}
       subtitle={t('buyingGroup.subtitle', { period: formatPeriodKey(period.key, locale) })}
       height={340}
+      growWhenNarrow
       state={state}
       unapplied={f.unapplied}
       skeleton="table"
