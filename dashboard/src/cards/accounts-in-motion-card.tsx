@@ -63,9 +63,9 @@ export function AccountsInMotionCard() {
             key: 'account',
             header: t('motion.col.account'),
             rowHeader: true,
-            // A company name may wrap (the scroll region keeps words whole): whole, the longest name alone pushed the
-            // table past a desktop card and hid the engagements column.
-            className: '[word-break:normal]',
+            // A company name may wrap (the scroll region's cells keep words whole, index.css; an inline style outranks
+            // that rule): whole, the longest name alone pushed the table past a desktop card and hid the last column.
+            cellProps: () => ({ style: { wordBreak: 'normal' } }),
             cell: (r) => str(r, AM.accountName) ?? str(r, AM.accountId),
           },
           { key: 'team', header: t('motion.col.team'), cell: (r) => codeLabel(str(r, AM.ownerTeam), locale) },
