@@ -65,7 +65,8 @@ export function AccountsInMotionCard() {
             rowHeader: true,
             // A company name may wrap (the scroll region's cells keep words whole, index.css; an inline style outranks
             // that rule): whole, the longest name alone pushed the table past a desktop card and hid the last column.
-            cellProps: () => ({ style: { wordBreak: 'normal' } }),
+            // At least 10rem, so a phone scrolls the table sideways rather than stacking a name two letters a line.
+            cellProps: () => ({ style: { wordBreak: 'normal', minWidth: '10rem' } }),
             cell: (r) => str(r, AM.accountName) ?? str(r, AM.accountId),
           },
           { key: 'team', header: t('motion.col.team'), cell: (r) => codeLabel(str(r, AM.ownerTeam), locale) },
