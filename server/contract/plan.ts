@@ -196,6 +196,9 @@ export function planRequestSchema(options: SchemaOptions = {}) {
   return z.strictObject(
     {
       fiscalMonths: fiscalMonths.optional(),
+      // The warehouse's own targets of the months from `start` to `end` (month starts, both included): a page can ask
+      // for the baseline plan of a period without reading the targets first.
+      fiscalPeriod: z.strictObject({ start: month, end: month }, { error: 'expected { start, end } (month starts)' }).optional(),
       averageDealSize: FIELD.averageDealSize.optional(),
       renewalRate: FIELD.renewalRate.optional(),
       expansionPerMonth: FIELD.expansionPerMonth.optional(),

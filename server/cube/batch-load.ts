@@ -20,15 +20,26 @@
  * (401 for all), and the rate limit, where each entry counts as one request.
  * Entries run concurrently; their request ids are the batch's with a suffix,
  * so a cancel of the batch's id (DELETE /v1/running-query/<id>) reaches all.
+ *
+ * An entry for one of revcycle's own routes (OWN_BATCH_ROUTES: the action
+ * list, a reverse plan) is sent to that route on this server over the
+ * loopback, with the batch's Authorization header: its token check, role
+ * rule, team scoping, rate charge and errors are the route's own, not a
+ * second copy of them here.
  */
 import type express from 'express';
 import { queryShapeProblem } from '../security/query-guard.js';
-import { CUBE_BATCH_PATH, MAX_CUBE_BATCH } from '../contract/cube-batch.js';
+import { CUBE_BATCH_PATH, isOwnBatchRoute, MAX_CUBE_BATCH, OWN_BATCH_ROUTES } from '../contract/cube-batch.js';
 
 const ENTRY_KEYS: Record<string, Set<string>> = {
   load: new Set(['route', 'query', 'queryType', 'cache']),
   meta: new Set(['route']),
+  actions: new Set(['route']),
+  plan: new Set(['route', 'body']),
 };
+
+/** How many of a batch's entries Cube answers (each counts as one request; an own route's entry charges itself). */
+export const cubeEntryCount = (entries: Record<string, unknown>[]) => entries.filter((e) => !isOwnBatchRoute(e.route)).length;
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
@@ -57,9 +68,31 @@ export function batchEntryProblem(entry: Record<string, unknown>, maxQueryLimit:
 /** What Cube's gateway hands its `res` callback: a result wrapper (load) or a plain object (meta, errors). */
 type CubeMessage = { isWrapper?: boolean; getFinalResult?: () => Promise<Uint8Array | string> } | object;
 
+const answer = (status: number, body: string) => `{"status":${status},"body":${body}}`;
+
+/** An own route's entry, answered by the route on this server (the batch's token and request id). */
+async function runOwnEntry(req: express.Request, entry: Record<string, unknown>, requestId: string): Promise<string> {
+  const { method, path } = OWN_BATCH_ROUTES[entry.route as keyof typeof OWN_BATCH_ROUTES];
+  const headers: Record<string, string> = { 'x-request-id': requestId };
+  const authorization = req.get('authorization');
+  if (authorization) headers.authorization = authorization;
+  if (method === 'POST') headers['content-type'] = 'application/json';
+  try {
+    const res = await fetch(`http://127.0.0.1:${req.socket.localPort}${path}`, {
+      method,
+      headers,
+      body: method === 'POST' ? JSON.stringify(entry.body ?? {}) : undefined,
+    });
+    const text = await res.text();
+    return answer(res.status, text.trim() ? text : '{}');
+  } catch (e) {
+    console.error(`[revcycle] fault in a batch entry for ${path}: ${(e as Error)?.stack ?? e}`);
+    return answer(500, JSON.stringify({ error: 'The request failed on the server' }));
+  }
+}
+
 /** One entry's answer as JSON text `{"status":…,"body":…}`; a load result's body is Cube's own bytes, not re-parsed. */
 function runEntry(gateway: any, entry: Record<string, unknown>, context: object, maxQueryLimit: number): Promise<string> {
-  const answer = (status: number, body: string) => `{"status":${status},"body":${body}}`;
   const problem = batchEntryProblem(entry, maxQueryLimit);
   if (problem) return Promise.resolve(answer(400, JSON.stringify({ error: problem })));
   return new Promise<string>((resolve) => {
@@ -118,9 +151,12 @@ export function registerBatchRoute(app: express.Express, gateway: any, basePath:
       }
       const base = (req as unknown as { context: { requestId: string } }).context;
       Promise.all(
-        found.entries.map((entry, i) =>
-          runEntry(gateway, entry, { ...base, requestId: `${base.requestId}-${i + 1}` }, maxQueryLimit),
-        ),
+        found.entries.map((entry, i) => {
+          const requestId = `${base.requestId}-${i + 1}`;
+          return isOwnBatchRoute(entry.route) && batchEntryProblem(entry, maxQueryLimit) === null
+            ? runOwnEntry(req, entry, requestId)
+            : runEntry(gateway, entry, { ...base, requestId }, maxQueryLimit);
+        }),
       )
         .then((parts) => {
           res.type('application/json').send(`{"results":[${parts.join(',')}]}`);

@@ -1,7 +1,8 @@
 /*
  * The what-if of POST /api/plan: merges a body of overrides
  * (planRequestSchema, server/contract/plan.ts) over the observed inputs.
- * Scalars and fiscalMonths replace (a month sent without newRevenueTarget
+ * Scalars and fiscalMonths replace (fiscalPeriod keeps the observed months
+ * from its start to its end instead; fiscalMonths wins over it) (a month sent without newRevenueTarget
  * is planned as revenue target − recurring forecast; without renewalsDue
  * it keeps the observed renewals due of that month); conversionRates, velocityDays,
  * channelCpl and channelCac merge key by key; channelMix replaces the whole
@@ -33,7 +34,10 @@ export function applyOverrides(
       o.fiscalMonths?.map((m) => ({
         ...m,
         renewalsDue: m.renewalsDue ?? observed.renewalsDue[m.month],
-      })) ?? base.fiscalMonths,
+      })) ??
+      (o.fiscalPeriod
+        ? base.fiscalMonths?.filter((m) => m.month >= o.fiscalPeriod!.start && m.month <= o.fiscalPeriod!.end)
+        : base.fiscalMonths),
     averageDealSize: o.averageDealSize ?? base.averageDealSize,
     renewalRate: o.renewalRate ?? base.renewalRate,
     expansionPerMonth: o.expansionPerMonth ?? base.expansionPerMonth,

@@ -25,7 +25,7 @@ import { prototypeKeyProblem, queryShapeProblem } from './query-guard.js';
 import { ownerOf, RunningQueries } from './running-queries.js';
 import type { RateLimiter } from './limits.js';
 import { bearerToken } from '../auth.js';
-import { batchEntries } from '../cube/batch-load.js';
+import { batchEntries, cubeEntryCount } from '../cube/batch-load.js';
 
 const QUERY_ROUTES = /^\/v1\/(load|subscribe|sql|dry-run)$/;
 const SERVED = /^\/(v1\/(load|subscribe|sql|dry-run|meta|cubesql|batch)|graphql|v1\/running-query\/[^/]+)\/?$/;
@@ -86,7 +86,7 @@ export function cubeRouteGuard(deps: CubeRouteDeps): express.RequestHandler {
         res.status(400).json({ error: `Invalid batch: ${found.problem}` });
         return;
       }
-      cost = found.entries.length;
+      cost = cubeEntryCount(found.entries);
     }
     const cancel = /^\/v1\/running-query\//.test(route);
     let principal: Principal;

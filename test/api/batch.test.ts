@@ -6,7 +6,9 @@
  * the same 403 for a view the role cannot be scoped on, the same 400 for a
  * bad query, each in its own entry while the others answer — and what
  * applies to the request as a whole (token, body form, rate limit per entry)
- * is refused as a whole.
+ * is refused as a whole. The entries for revcycle's own reads (the action
+ * list, a reverse plan) answer as GET /api/actions and POST /api/plan do for
+ * the same token: a team sees its own actions only, an agency is refused.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -58,7 +60,7 @@ const ENTRIES = [
 async function alone(entry: (typeof ENTRIES)[number], token: string) {
   if (entry.route === 'meta') return t.request('/cubejs-api/v1/meta', { token });
   if (entry.route === 'load') return t.load(entry.query, { token, queryType: entry.queryType });
-  return { status: 400, body: { error: '"route" must be one of load, meta' } };
+  return { status: 400, body: { error: '"route" must be one of load, meta, actions, plan' } };
 }
 
 /** The rows of a load answer (blending shape or regular), without timing fields. */
@@ -119,6 +121,52 @@ describe('a batch of loads and meta', () => {
       }
     });
   }
+});
+
+describe("a batch carrying revcycle's own reads", () => {
+  const ACTION = { hypothesis: 'h', action: 'a', owner: 'o' };
+  const PLAN_BODY = { fiscalPeriod: { start: '2026-04-01', end: '2026-06-01' } };
+  const OWN = [{ route: 'actions' }, { route: 'plan', body: PLAN_BODY }, { route: 'load', query: COSTS_QUERY }];
+
+  it('answers the action list and the plan as their own routes do, for each role', async () => {
+    const created = [];
+    for (const role of ['executive', 'team:east_team', 'team:west_team']) {
+      const res = await t.request('/api/actions', {
+        method: 'POST',
+        token: t.token({ role, sub: `own-${role}` }),
+        body: JSON.stringify({ ...ACTION, action: `by ${role}` }),
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      created.push(res.body.action);
+    }
+    const seen: Record<string, number> = {};
+    for (const role of ['executive', 'team:east_team', 'agency:seo,ads']) {
+      const token = t.token({ role, sub: `own-read-${role}` });
+      const res = await batch(OWN, token);
+      expect(res.status).toBe(200);
+      const [actions, plan, load] = res.body.results as { status: number; body: any }[];
+      const list = await t.request('/api/actions', { token });
+      expect(actions!.status, role).toBe(list.status);
+      expect(actions!.body, role).toEqual(list.body);
+      const planned = await t.request('/api/plan', { method: 'POST', token, body: JSON.stringify(PLAN_BODY) });
+      expect(plan!.status, role).toBe(planned.status);
+      if (planned.status === 200) expect(plan!.body).toEqual(planned.body);
+      else expect(plan!.body.error).toBe(planned.body.error);
+      expect(load!.status).toBe((await t.load(COSTS_QUERY, { token })).status);
+      if (actions!.status === 200) seen[role] = actions!.body.actions.length;
+      else expect(actions!.body.error, role).toMatch(/Forbidden/);
+    }
+    // the team sees its own action only; the executive every one of them
+    expect(seen['team:east_team']).toBe(1);
+    expect(seen.executive).toBeGreaterThanOrEqual(created.length);
+  });
+
+  it('refuses an own entry with fields it does not take, in that entry only', async () => {
+    const res = await batch([{ route: 'actions', status: 'open' }, { route: 'meta' }], t.token({ sub: 'own-form' }));
+    expect(res.status).toBe(200);
+    expect(res.body.results[0]).toEqual({ status: 400, body: { error: 'unknown field "status" in a actions request' } });
+    expect(res.body.results[1].status).toBe(200);
+  });
 });
 
 describe('what applies to the batch as a whole', () => {

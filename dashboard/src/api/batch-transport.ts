@@ -15,11 +15,18 @@
  * Limits: at most MAX_CUBE_BATCH requests per POST (more are split).
  * While a page loads (holdBatches, lazy-page.ts), a batch without /meta
  * waits for it, so the shell's queries go out with the page's cards.
+ *
+ * revcycle's own reads that a page makes as it opens (the action list, the
+ * baseline reverse plan) go in a batch too (`batchedRequest`, entries
+ * `actions` and `plan`): such an entry rides with the next batch that
+ * carries Cube requests, so it costs no round trip of its own; if none
+ * comes within RIDE_MAX_MS it goes alone.
  */
 import { HttpTransport, type ITransport, type ITransportResponse, type TransportOptions } from '@cubejs-client/core';
 import {
   CUBE_BATCH_PATH,
   MAX_CUBE_BATCH,
+  type OwnBatchRoute,
   type CubeBatchEntry,
   type CubeBatchResponse,
 } from '../../../server/contract/cube-batch';
@@ -33,7 +40,32 @@ interface Answer {
 interface Pending {
   entry: CubeBatchEntry;
   signal?: AbortSignal;
+  /** Waits for a batch with Cube requests to go with (own routes' entries). */
+  rides?: boolean;
   deliver(answer: Answer | { error: string }): void;
+}
+
+/** How long an own route's entry waits for Cube requests to ride with before it goes alone. */
+export const RIDE_MAX_MS = 1500;
+
+/** The transport the dashboard's Cube client uses (the last one made): `batchedRequest` queues into it. */
+let shared: BatchTransport | null = null;
+
+/**
+ * One of revcycle's own requests (OWN_BATCH_ROUTES) sent in the next batch with Cube requests: its status and JSON
+ * body as the route answered. Without a transport (no Cube client yet) it is refused as a network error would be.
+ */
+export async function batchedRequest(
+  entry: Extract<CubeBatchEntry, { route: OwnBatchRoute }>,
+  token: string,
+  signal?: AbortSignal,
+): Promise<{ status: number; body: unknown }> {
+  if (!shared) throw new Error('network Error: no batch transport');
+  shared.authorization = token;
+  const got = await shared.enqueue({ entry, signal, rides: true });
+  if ('error' in got) throw new Error(got.error);
+  const text = await got.text();
+  return { status: got.status, body: text ? JSON.parse(text) : {} };
 }
 
 const answer = (status: number, body: unknown): Answer => ({ status, text: async () => JSON.stringify(body) });
@@ -62,6 +94,8 @@ export class BatchTransport implements ITransport<Answer> {
 
   constructor(private readonly options: { apiUrl: string; headers?: Record<string, string> }) {
     this.http = new HttpTransport({ apiUrl: options.apiUrl, headers: options.headers });
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the one transport batchedRequest queues into
+    shared = this;
   }
 
   /** The token, set by CubeApi before each request (it asks the session for a fresh one). */
@@ -77,17 +111,26 @@ export class BatchTransport implements ITransport<Answer> {
     const entry = toEntry(method, params);
     if (!entry) return this.http.request(method, params) as unknown as ITransportResponse<Answer>;
     const signal = params.signal as AbortSignal | undefined;
-    const enqueue = () =>
-      new Promise<Answer | { error: string }>((deliver) => {
-        this.queue.push({ entry, signal, deliver });
-        this.schedule();
-      });
+    const enqueue = () => this.enqueue({ entry, signal });
     return {
       // `resubscribe` sends the same entry again (Cube's "Continue wait"), in a later batch.
       async subscribe(callback) {
         return callback(await enqueue(), () => this.subscribe(callback));
       },
     };
+  }
+
+  /** Queues an entry for the next batch; an entry that `rides` goes alone after RIDE_MAX_MS at the latest. */
+  enqueue(p: Omit<Pending, 'deliver'>): Promise<Answer | { error: string }> {
+    return new Promise((deliver) => {
+      const pending: Pending = { ...p, deliver };
+      this.queue.push(pending);
+      if (pending.rides)
+        setTimeout(() => {
+          if (this.queue.includes(pending)) this.flush();
+        }, RIDE_MAX_MS);
+      this.schedule();
+    });
   }
 
   /**
@@ -98,6 +141,11 @@ export class BatchTransport implements ITransport<Answer> {
     if (this.scheduled) return;
     this.scheduled = true;
     setTimeout(() => {
+      // Only riders queued: they wait for Cube requests to go with (or for their own timer).
+      if (this.queue.every((p) => p.rides)) {
+        this.scheduled = false;
+        return;
+      }
       if (loadingPages > 0 && !this.queue.some((p) => p.entry.route === 'meta')) {
         waitingForPages.add(() => setTimeout(() => this.flush(), 0));
         return;

@@ -5,6 +5,8 @@
  * from a 400 are kept (`ApiError.fields`) so a form can show them where the
  * value was typed.
  */
+import { OWN_BATCH_ROUTES, type CubeBatchEntry, type OwnBatchRoute } from '../../../server/contract/cube-batch';
+import { batchedRequest } from './batch-transport';
 import { sessionToken } from './cube-client';
 
 export interface ApiFieldError {
@@ -42,15 +44,32 @@ export async function apiRequest<T>(
   } catch {
     /* not JSON: reported below by status */
   }
-  if (!res.ok) {
+  return resultOf<T>(path, res.status, res.statusText, body);
+}
+
+/**
+ * A read of revcycle's own API that a page makes as it opens (the action list, the baseline plan), sent with the
+ * page's Cube requests in their batch (batch-transport.ts): no round trip of its own, the same answer and errors.
+ */
+export async function batchedApiRequest<T>(
+  entry: Extract<CubeBatchEntry, { route: OwnBatchRoute }>,
+  signal?: AbortSignal,
+): Promise<T> {
+  const { status, body } = await batchedRequest(entry, await sessionToken(), signal);
+  return resultOf<T>(OWN_BATCH_ROUTES[entry.route].path, status, '', (body ?? {}) as Record<string, unknown>);
+}
+
+/** The body of a route's answer, or the ApiError its status and body stand for. */
+function resultOf<T>(path: string, status: number, statusText: string, body: Record<string, unknown>): T {
+  if (status < 200 || status > 299) {
     const fields: ApiFieldError[] = Array.isArray(body.errors)
       ? (body.errors as ApiFieldError[])
       : typeof body.field === 'string'
         ? [{ field: body.field, message: String(body.error ?? '') }]
         : [];
     const detail =
-      fields.length > 0 ? fields.map((f) => `${f.field}: ${f.message}`).join('; ') : String(body.error ?? res.statusText);
-    throw new ApiError(res.status, `${path} ${res.status}: ${detail}`, fields);
+      fields.length > 0 ? fields.map((f) => `${f.field}: ${f.message}`).join('; ') : String(body.error ?? statusText);
+    throw new ApiError(status, `${path} ${status}: ${detail}`, fields);
   }
   return body as T;
 }

@@ -8,14 +8,16 @@
  */
 import { ACCOUNTS_IN_MOTION as AM } from '../api/views';
 import { CardFrame } from '../components/card-frame';
-import { ScrollRegion } from '../components/scroll-region';
+import { DataTable } from '../components/data-table';
 import { useFilters } from '../hooks/use-filters';
-import { num, str, useViewQuery } from '../hooks/use-view-query';
+import { num, str, useViewQuery, type Row } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { codeLabel } from '../i18n/labels';
 import { formatCount, formatDate } from '../lib/format';
 import { weekOf } from '../lib/week-of';
 import { useSettings } from '../state/settings';
+
+const eventOf = (r: Row) => (str(r, AM.event) === 'went_quiet' ? 'went_quiet' : 'entered');
 
 export function AccountsInMotionCard() {
   const { t, locale } = useI18n();
@@ -48,47 +50,50 @@ export function AccountsInMotionCard() {
       skeleton="table"
       emptyReason={t('motion.empty', week)}
     >
-      <ScrollRegion className="h-full">
-        <table className="w-full text-tremor-default" aria-label={t('motion.title')}>
-          <thead className="sticky top-0 bg-tremor-background text-tremor-label text-tremor-content">
-            <tr className="border-b border-tremor-border">
-              <th scope="col" className="py-1.5 pr-2 text-left font-medium">
-                {t('motion.col.account')}
-              </th>
-              <th scope="col" className="px-2 py-1.5 text-left font-medium">
-                {t('motion.col.team')}
-              </th>
-              <th scope="col" className="px-2 py-1.5 text-left font-medium">
-                {t('motion.col.event')}
-              </th>
-              <th scope="col" className="py-1.5 pl-2 text-right font-medium">
-                {t('motion.col.engagements')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {q.rows.map((r) => {
-              const event = str(r, AM.event) === 'went_quiet' ? 'went_quiet' : 'entered';
+      <DataTable
+        label={t('motion.title')}
+        stickyHead
+        scroll={{ className: 'h-full' }}
+        className="text-tremor-default"
+        rows={q.rows}
+        rowKey={(r) => str(r, AM.accountId) ?? ''}
+        rowProps={(r) => ({ 'data-account': str(r, AM.accountId) })}
+        columns={[
+          {
+            key: 'account',
+            header: t('motion.col.account'),
+            rowHeader: true,
+            // A company name may wrap (the scroll region's cells keep words whole, index.css; an inline style outranks
+            // that rule): whole, the longest name alone pushed the table past a desktop card and hid the last column.
+            // At least 10rem, so a phone scrolls the table sideways rather than stacking a name two letters a line.
+            cellProps: () => ({ style: { wordBreak: 'normal', minWidth: '10rem' } }),
+            cell: (r) => str(r, AM.accountName) ?? str(r, AM.accountId),
+          },
+          { key: 'team', header: t('motion.col.team'), cell: (r) => codeLabel(str(r, AM.ownerTeam), locale) },
+          {
+            key: 'event',
+            header: t('motion.col.event'),
+            cellProps: (r) => ({ className: eventOf(r) === 'entered' ? 'text-emerald-700' : 'text-tremor-content' }),
+            cell: (r) => {
               const reason = str(r, AM.reason);
               return (
-                <tr key={str(r, AM.accountId)} className="border-b border-tremor-border/60" data-account={str(r, AM.accountId)}>
-                  <th scope="row" className="py-1.5 pr-2 text-left font-medium text-tremor-content-emphasis">
-                    {str(r, AM.accountName) ?? str(r, AM.accountId)}
-                  </th>
-                  <td className="px-2 py-1.5">{codeLabel(str(r, AM.ownerTeam), locale)}</td>
-                  <td className={`px-2 py-1.5 ${event === 'entered' ? 'text-emerald-700' : 'text-tremor-content'}`}>
-                    {t(`motion.event.${event}`)}
-                    {reason === 'engagement' || reason === 'new_opportunity' || reason === 'engagement_fell' ? (
-                      <span className="ml-1 text-tremor-label text-tremor-content">({t(`motion.reason.${reason}`)})</span>
-                    ) : null}
-                  </td>
-                  <td className="py-1.5 pl-2 text-right tabular-nums">{formatCount(num(r, AM.engagementsWindow), locale)}</td>
-                </tr>
+                <>
+                  {t(`motion.event.${eventOf(r)}`)}
+                  {reason === 'engagement' || reason === 'new_opportunity' || reason === 'engagement_fell' ? (
+                    <span className="ml-1 text-tremor-label text-tremor-content">({t(`motion.reason.${reason}`)})</span>
+                  ) : null}
+                </>
               );
-            })}
-          </tbody>
-        </table>
-      </ScrollRegion>
+            },
+          },
+          {
+            key: 'engagements',
+            header: t('motion.col.engagements'),
+            numeric: true,
+            cell: (r) => formatCount(num(r, AM.engagementsWindow), locale),
+          },
+        ]}
+      />
     </CardFrame>
   );
 }

@@ -13,6 +13,7 @@
 import type { Filter, Query } from '@cubejs-client/core';
 import { PERSONA_COVERAGE as PC } from '../api/views';
 import { CardFrame } from '../components/card-frame';
+import { DataTable, type Column } from '../components/data-table';
 import { Segmented } from '../components/page-header';
 import { useFilters } from '../hooks/use-filters';
 import { num, str, useViewQuery, type Row } from '../hooks/use-view-query';
@@ -97,6 +98,7 @@ export function BuyingGroupCard() {
       title={t('buyingGroup.title')}
       subtitle={t('buyingGroup.subtitle', { period: formatPeriodKey(period.key, locale) })}
       height={340}
+      growWhenNarrow
       state={state}
       unapplied={f.unapplied}
       skeleton="table"
@@ -126,77 +128,45 @@ export function BuyingGroupCard() {
           </span>
         </p>
       )}
-      {split === 'band' ? (
-        <table
-          className="w-full text-tremor-default"
-          aria-label={t('buyingGroup.bandTable', { persona: codeLabel(HEADLINE_PERSONA, locale) })}
-        >
-          <thead className="text-tremor-label text-tremor-content">
-            <tr className="border-b border-tremor-border">
-              <th scope="col" className="py-1.5 pr-2 text-left font-medium">
-                {t('buyingGroup.col.band')}
-              </th>
-              <th scope="col" className="px-2 py-1.5 text-right font-medium">
-                {t('buyingGroup.col.engaged')}
-              </th>
-              <th scope="col" className="px-2 py-1.5 text-right font-medium">
-                {t('buyingGroup.col.missing')}
-              </th>
-              <th scope="col" className="py-1.5 pl-2 text-right font-medium">
-                {t('buyingGroup.col.reading')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {bands.map((b) => (
-              <tr key={b.persona} className="border-b border-tremor-border/60" data-band={b.persona}>
-                <th scope="row" className="py-2 pr-2 text-left font-medium text-tremor-content-emphasis">
-                  {b.persona}
-                </th>
-                <CoverageTd cell={b.engaged} locale={locale} />
-                <CoverageTd cell={b.missing} locale={locale} />
-                <td className={`py-2 pl-2 text-right ${VERDICT_CLASS[b.verdict]}`}>{t(`buyingGroup.verdict.${b.verdict}`)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : (
-        <table className="w-full text-tremor-default" aria-label={t('buyingGroup.title')}>
-          <thead className="text-tremor-label text-tremor-content">
-            <tr className="border-b border-tremor-border">
-              <th scope="col" className="py-1.5 pr-2 text-left font-medium">
-                {t('buyingGroup.col.persona')}
-              </th>
-              <th scope="col" className="px-2 py-1.5 text-right font-medium">
-                {t('buyingGroup.col.engaged')}
-              </th>
-              <th scope="col" className="px-2 py-1.5 text-right font-medium">
-                {t('buyingGroup.col.missing')}
-              </th>
-              <th scope="col" className="py-1.5 pl-2 text-right font-medium">
-                {t('buyingGroup.col.reading')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {personas.map((p, i) => (
-              <tr key={p.persona} className="border-b border-tremor-border/60" data-persona={p.persona}>
-                <th scope="row" className="py-2 pr-2 text-left font-medium text-tremor-content-emphasis">
+      <DataTable
+        label={
+          split === 'band' ? t('buyingGroup.bandTable', { persona: codeLabel(HEADLINE_PERSONA, locale) }) : t('buyingGroup.title')
+        }
+        className="text-tremor-default"
+        density="roomy"
+        rows={split === 'band' ? bands : personas}
+        rowKey={(p) => p.persona}
+        rowProps={(p) => (split === 'band' ? { 'data-band': p.persona } : { 'data-persona': p.persona })}
+        columns={[
+          {
+            key: 'who',
+            header: t(split === 'band' ? 'buyingGroup.col.band' : 'buyingGroup.col.persona'),
+            rowHeader: true,
+            cell: (p, i) =>
+              split === 'band' ? (
+                p.persona
+              ) : (
+                <>
                   {codeLabel(p.persona, locale)}
                   {i > 0 && (
                     <span className="block text-tremor-label font-normal text-tremor-content">
                       {t('buyingGroup.heldFixed', { persona: codeLabel(HEADLINE_PERSONA, locale) })}
                     </span>
                   )}
-                </th>
-                <CoverageTd cell={p.engaged} locale={locale} />
-                <CoverageTd cell={p.missing} locale={locale} />
-                <td className={`py-2 pl-2 text-right ${VERDICT_CLASS[p.verdict]}`}>{t(`buyingGroup.verdict.${p.verdict}`)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+                </>
+              ),
+          },
+          coverageColumn('engaged', t('buyingGroup.col.engaged'), locale, t),
+          coverageColumn('missing', t('buyingGroup.col.missing'), locale, t),
+          {
+            key: 'reading',
+            header: t('buyingGroup.col.reading'),
+            align: 'right',
+            cellProps: (p) => ({ className: VERDICT_CLASS[p.verdict] }),
+            cell: (p) => t(`buyingGroup.verdict.${p.verdict}`),
+          },
+        ]}
+      />
     </CardFrame>
   );
 
@@ -209,21 +179,35 @@ export function BuyingGroupCard() {
   }
 }
 
-function CoverageTd({ cell, locale }: { cell: CoverageCell | null; locale: Locale }) {
-  const { t } = useI18n();
-  if (!cell) return <td className="px-2 py-2 text-right text-tremor-content">–</td>;
-  return (
-    <td className="px-2 py-2 text-right tabular-nums">
-      <div className="font-semibold text-tremor-content-strong">
-        {t('buyingGroup.cell', {
-          rate: formatPercent(cell.winRate, locale),
-          won: formatCount(cell.won, locale),
-          closed: formatCount(cell.closed, locale),
-        })}
-      </div>
-      <div className="text-tremor-label text-tremor-content">
-        {t('buyingGroup.interval', { low: formatPercent(cell.low, locale, 0), high: formatPercent(cell.high, locale, 0) })}
-      </div>
-    </td>
-  );
+/** An engaged or missing column: the win rate with its counts, and the 95 % interval below. */
+function coverageColumn(
+  side: 'engaged' | 'missing',
+  header: string,
+  locale: Locale,
+  t: ReturnType<typeof useI18n>['t'],
+): Column<PersonaCoverage> {
+  return {
+    key: side,
+    header,
+    numeric: true,
+    cellProps: (p) => (p[side] ? {} : { className: 'text-tremor-content' }),
+    cell: (p) => {
+      const cell = p[side];
+      if (!cell) return '–';
+      return (
+        <>
+          <div className="font-semibold text-tremor-content-strong">
+            {t('buyingGroup.cell', {
+              rate: formatPercent(cell.winRate, locale),
+              won: formatCount(cell.won, locale),
+              closed: formatCount(cell.closed, locale),
+            })}
+          </div>
+          <div className="text-tremor-label text-tremor-content">
+            {t('buyingGroup.interval', { low: formatPercent(cell.low, locale, 0), high: formatPercent(cell.high, locale, 0) })}
+          </div>
+        </>
+      );
+    },
+  };
 }

@@ -15,7 +15,7 @@ import { num, str, useViewQuery, type Row, type ViewQueryResult } from '../hooks
 import { useI18n } from '../i18n/i18n-context';
 import { codeLabel, pairLabel } from '../i18n/labels';
 import { formatNumber, type Locale } from '../lib/format';
-import { ScrollRegion } from '../components/scroll-region';
+import { DataTable, type CellAttributes, type Column } from '../components/data-table';
 
 /** The view's members (model/views/content_coverage.yml). */
 export const CONTENT_COVERAGE = {
@@ -93,61 +93,67 @@ export function coverageGrid(axis: CoverageAxis, result: Row[], locale: Locale, 
   return { rows: sorted(rows), columns: sorted(columns), cell };
 }
 
+/**
+ * A cell's shade for its credit against the largest shown: at most 0.5 of blue-500, so the figures keep a 4.5:1
+ * contrast (WCAG AA); no shade without credit.
+ */
+export function creditShade(credit: number, max: number): CellAttributes['style'] {
+  const shade = max > 0 && credit > 0 ? 0.08 + 0.42 * Math.min(1, credit / max) : 0;
+  return shade ? { backgroundColor: `rgba(59,130,246,${shade.toFixed(2)})` } : undefined;
+}
+
 export function ContentCoverageTable({ axis, grid }: { axis: CoverageAxis; grid: CoverageGrid }) {
   const { t, locale } = useI18n();
   const max = Math.max(0, ...[...grid.cell.values()].map((c) => c.credit));
   return (
-    <ScrollRegion className="h-full">
-      <table className="w-full text-tremor-default" aria-label={t(`contentCoverage.table.${axis}`)} data-coverage={axis}>
-        <thead className="sticky top-0 bg-white text-tremor-label text-tremor-content">
-          <tr className="border-b border-tremor-border align-bottom">
-            <th scope="col" className="py-2 pr-3 text-left font-medium">
-              {t(axis === 'persona' ? 'contentCoverage.col.step' : 'contentMap.col.pair')}
-            </th>
-            {grid.columns.map((c) => (
-              <th key={c.key} scope="col" className="max-w-[120px] py-2 pr-3 text-right font-medium" data-column={c.key}>
-                {c.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {grid.rows.map((r) => (
-            <tr key={r.key} className="border-b border-tremor-border/60" data-row={r.key}>
-              <th scope="row" className="py-1.5 pr-3 text-left font-medium">
-                {r.label}
-              </th>
-              {grid.columns.map((c) => {
-                const v = grid.cell.get(`${r.key}|${c.key}`);
-                const at = `${r.key}|${c.key}`;
-                if (v?.unserved) {
-                  return (
-                    <td key={c.key} className="bg-amber-50 py-1.5 pr-3 text-right" data-cell={at} data-unserved="true">
-                      <span className="whitespace-nowrap text-[11px] font-semibold text-amber-900">
-                        {t('contentCoverage.unserved')}
-                      </span>
-                    </td>
-                  );
-                }
-                const credit = v?.credit ?? 0;
-                // at most 0.5 of blue-500, so the figures keep a 4.5:1 contrast (WCAG AA)
-                const shade = max > 0 && credit > 0 ? 0.08 + 0.42 * Math.min(1, credit / max) : 0;
-                return (
-                  <td
-                    key={c.key}
-                    className="py-1.5 pr-3 text-right tabular-nums text-tremor-content-strong"
-                    style={shade ? { backgroundColor: `rgba(59,130,246,${shade.toFixed(2)})` } : undefined}
-                    data-cell={at}
-                    data-unserved="false"
-                  >
-                    {credit > 0 ? formatNumber(credit, locale, 1) : '·'}
-                  </td>
-                );
-              })}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </ScrollRegion>
+    <DataTable
+      label={t(`contentCoverage.table.${axis}`)}
+      stickyHead
+      scroll={{ className: 'h-full' }}
+      className="text-tremor-default"
+      tableProps={{ 'data-coverage': axis }}
+      rows={grid.rows}
+      rowKey={(r) => r.key}
+      rowProps={(r) => ({ 'data-row': r.key })}
+      columns={[
+        {
+          key: 'row',
+          header: t(axis === 'persona' ? 'contentCoverage.col.step' : 'contentMap.col.pair'),
+          headerClassName: 'align-bottom',
+          rowHeader: true,
+          cell: (r) => r.label,
+        },
+        ...grid.columns.map((c): Column<CoverageGrid['rows'][number]> => ({
+          key: c.key,
+          header: c.label,
+          headerClassName: 'max-w-[120px] align-bottom',
+          headerProps: { 'data-column': c.key },
+          numeric: true,
+          cellProps: (r) => {
+            const at = `${r.key}|${c.key}`;
+            const v = grid.cell.get(at);
+            return v?.unserved
+              ? { className: 'bg-amber-50', 'data-cell': at, 'data-unserved': 'true' }
+              : {
+                  className: 'text-tremor-content-strong',
+                  style: creditShade(v?.credit ?? 0, max),
+                  'data-cell': at,
+                  'data-unserved': 'false',
+                };
+          },
+          cell: (r) => {
+            const v = grid.cell.get(`${r.key}|${c.key}`);
+            if (v?.unserved)
+              return (
+                <span className="whitespace-nowrap text-[11px] font-semibold text-amber-900">
+                  {t('contentCoverage.unserved')}
+                </span>
+              );
+            const credit = v?.credit ?? 0;
+            return credit > 0 ? formatNumber(credit, locale, 1) : '·';
+          },
+        })),
+      ]}
+    />
   );
 }

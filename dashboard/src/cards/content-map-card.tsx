@@ -30,8 +30,8 @@ import { num, str, useViewQuery, type Row } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { modelLabel, pairLabel, touchTypeLabel } from '../i18n/labels';
 import { formatCount, formatNumber, formatPercent, formatPeriodKey, formatYen } from '../lib/format';
-import { ScrollRegion } from '../components/scroll-region';
-import { ContentCoverageTable, coverageGrid, useContentCoverage, type CoverageAxis } from './content-coverage-table';
+import { DataTable, type Column } from '../components/data-table';
+import { ContentCoverageTable, coverageGrid, creditShade, useContentCoverage, type CoverageAxis } from './content-coverage-table';
 
 const COLUMNS = 8;
 const OTHER = '__other__';
@@ -108,6 +108,8 @@ export function ContentMapCard() {
   );
   // shade against the named columns: 'Other' adds many campaigns up and would wash them out
   const max = Math.max(0, ...[...cell.entries()].filter(([k]) => !k.endsWith(`|${OTHER}`)).map(([, v]) => v));
+  const verdictOf = (r: Row) => contentVerdict(num(r, CONTENT_MAP.contentCredit), num(r, CONTENT_MAP.conversions));
+  const missingHelp = t('contentMap.missingHelp', { share: formatPercent(MISSING_CONTENT_SHARE, locale, 0) });
   const campaignLink = (campaign: string) => {
     const next = new URLSearchParams(params);
     next.set('campaign', campaign);
@@ -139,103 +141,105 @@ export function ContentMapCard() {
       {isCoverage(axis) ? (
         <ContentCoverageTable axis={axis} grid={coverageGrid(axis, coverage.rows, locale, t('contentCoverage.unmapped'))} />
       ) : (
-        <ScrollRegion className="h-full">
-          <table className="w-full text-tremor-default" aria-label={t('contentMap.title')}>
-            <thead className="sticky top-0 bg-white text-tremor-label text-tremor-content">
-              <tr className="border-b border-tremor-border align-bottom">
-                <th scope="col" className="py-2 pr-3 text-left font-medium">
-                  {t('contentMap.col.pair')}
-                </th>
-                <th scope="col" className="py-2 pr-3 text-right font-medium">
-                  {t('contentMap.col.conversions')}
-                </th>
-                <th
-                  scope="col"
-                  className="py-2 pr-3 text-right font-medium"
-                  title={t('contentMap.missingHelp', { share: formatPercent(MISSING_CONTENT_SHARE, locale, 0) })}
-                >
-                  {t('contentMap.col.share')}
-                </th>
-                {columns.map((c) => (
-                  <th
-                    key={c}
-                    scope="col"
-                    className="max-w-[120px] py-2 pr-3 text-right font-medium"
-                    title={c === OTHER ? undefined : names.get(c)}
-                  >
-                    <span className="line-clamp-2">{c === OTHER ? t('contentMap.col.other', { n: others }) : names.get(c)}</span>
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => {
-                const pair = str(r, CONTENT_MAP.stagePair) ?? '';
-                const conversions = num(r, CONTENT_MAP.conversions);
-                const content = num(r, CONTENT_MAP.contentCredit);
-                const verdict = contentVerdict(content, conversions);
+        <DataTable
+          label={t('contentMap.title')}
+          stickyHead
+          scroll={{ className: 'h-full' }}
+          className="text-tremor-default"
+          rows={rows}
+          rowKey={(r) => str(r, CONTENT_MAP.stagePair) ?? ''}
+          rowProps={(r) => {
+            const verdict = verdictOf(r);
+            return {
+              'data-pair': str(r, CONTENT_MAP.stagePair) ?? '',
+              'data-verdict': verdict,
+              className: verdict === 'missing' ? 'bg-amber-50/60' : undefined,
+            };
+          }}
+          columns={[
+            {
+              key: 'pair',
+              header: t('contentMap.col.pair'),
+              headerClassName: 'align-bottom',
+              rowHeader: true,
+              cell: (r) => {
+                const verdict = verdictOf(r);
                 return (
-                  <tr
-                    key={pair}
-                    data-pair={pair}
-                    data-verdict={verdict}
-                    className={`border-b border-tremor-border/60 ${verdict === 'missing' ? 'bg-amber-50/60' : ''}`}
-                  >
-                    <th scope="row" className="py-1.5 pr-3 text-left font-medium">
-                      {pairLabel(pair, locale)}
-                      {verdict === 'missing' ? (
-                        <span
-                          className="ml-2 whitespace-nowrap rounded-full border border-amber-300 bg-amber-100 px-2 py-0.5 text-[11px] font-semibold text-amber-900"
-                          title={t('contentMap.missingHelp', { share: formatPercent(MISSING_CONTENT_SHARE, locale, 0) })}
-                        >
-                          {t('contentMap.missing')}
-                        </span>
-                      ) : verdict === 'no_conversions' ? (
-                        <span className="ml-2 text-[11px] text-tremor-content">{t('contentMap.noConversions')}</span>
-                      ) : null}
-                    </th>
-                    <td className="py-1.5 pr-3 text-right tabular-nums" data-figure={`conversions-${pair}`}>
-                      {formatCount(conversions, locale)}
-                    </td>
-                    <td className="py-1.5 pr-3 text-right tabular-nums" data-figure={`content-share-${pair}`}>
-                      {formatPercent(conversions ? (content ?? 0) / conversions : null, locale)}
-                    </td>
-                    {columns.map((c) => {
-                      const v = cell.get(`${pair}|${c}`) ?? 0;
-                      // at most 0.5 of blue-500, so the figures keep a 4.5:1 contrast (WCAG AA)
-                      const shade = max > 0 && v > 0 ? 0.08 + 0.42 * Math.min(1, v / max) : 0;
-                      const text = v > 0 ? formatNumber(v, locale, 1) : '·';
-                      return (
-                        <td
-                          key={c}
-                          className="py-1.5 pr-3 text-right tabular-nums text-tremor-content-strong"
-                          style={shade ? { backgroundColor: `rgba(59,130,246,${shade.toFixed(2)})` } : undefined}
-                          data-cell={`${pair}|${c}`}
-                        >
-                          {axis === 'campaign' && c !== OTHER && v > 0 ? (
-                            <Link
-                              to={campaignLink(c)}
-                              className="hover:underline"
-                              title={t('contentMap.cellTitle', {
-                                campaign: names.get(c) ?? c,
-                                pair: pairLabel(pair, locale),
-                                credit: text,
-                              })}
-                            >
-                              {text}
-                            </Link>
-                          ) : (
-                            text
-                          )}
-                        </td>
-                      );
-                    })}
-                  </tr>
+                  <>
+                    {pairLabel(str(r, CONTENT_MAP.stagePair) ?? '', locale)}
+                    {verdict === 'missing' ? (
+                      <span
+                        className="ml-2 whitespace-nowrap rounded-full border border-amber-300 bg-amber-100 px-2 py-0.5 text-[11px] font-semibold text-amber-900"
+                        title={missingHelp}
+                      >
+                        {t('contentMap.missing')}
+                      </span>
+                    ) : verdict === 'no_conversions' ? (
+                      <span className="ml-2 text-[11px] text-tremor-content">{t('contentMap.noConversions')}</span>
+                    ) : null}
+                  </>
                 );
-              })}
-            </tbody>
-          </table>
-        </ScrollRegion>
+              },
+            },
+            {
+              key: 'conversions',
+              header: t('contentMap.col.conversions'),
+              headerClassName: 'align-bottom',
+              numeric: true,
+              cellProps: (r) => ({ 'data-figure': `conversions-${str(r, CONTENT_MAP.stagePair)}` }),
+              cell: (r) => formatCount(num(r, CONTENT_MAP.conversions), locale),
+            },
+            {
+              key: 'share',
+              header: t('contentMap.col.share'),
+              headerClassName: 'align-bottom',
+              headerProps: { title: missingHelp },
+              numeric: true,
+              cellProps: (r) => ({ 'data-figure': `content-share-${str(r, CONTENT_MAP.stagePair)}` }),
+              cell: (r) => {
+                const conversions = num(r, CONTENT_MAP.conversions);
+                return formatPercent(conversions ? (num(r, CONTENT_MAP.contentCredit) ?? 0) / conversions : null, locale);
+              },
+            },
+            ...columns.map((c): Column<Row> => ({
+              key: c,
+              header: (
+                <span className="line-clamp-2">{c === OTHER ? t('contentMap.col.other', { n: others }) : names.get(c)}</span>
+              ),
+              headerClassName: 'max-w-[120px] align-bottom',
+              headerProps: { title: c === OTHER ? undefined : names.get(c) },
+              numeric: true,
+              cellProps: (r) => {
+                const pair = str(r, CONTENT_MAP.stagePair) ?? '';
+                return {
+                  className: 'text-tremor-content-strong',
+                  style: creditShade(cell.get(`${pair}|${c}`) ?? 0, max),
+                  'data-cell': `${pair}|${c}`,
+                };
+              },
+              cell: (r) => {
+                const pair = str(r, CONTENT_MAP.stagePair) ?? '';
+                const v = cell.get(`${pair}|${c}`) ?? 0;
+                const text = v > 0 ? formatNumber(v, locale, 1) : '·';
+                return axis === 'campaign' && c !== OTHER && v > 0 ? (
+                  <Link
+                    to={campaignLink(c)}
+                    className="hover:underline"
+                    title={t('contentMap.cellTitle', {
+                      campaign: names.get(c) ?? c,
+                      pair: pairLabel(pair, locale),
+                      credit: text,
+                    })}
+                  >
+                    {text}
+                  </Link>
+                ) : (
+                  text
+                );
+              },
+            })),
+          ]}
+        />
       )}
     </CardFrame>
   );

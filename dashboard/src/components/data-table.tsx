@@ -44,6 +44,8 @@ export interface Column<R> {
   /** The header spans this many columns; the columns it covers draw no header of their own. */
   headerSpan?: number;
   headerClassName?: string;
+  /** Other attributes of the header cell (title, data-*). */
+  headerProps?: ThHTMLAttributes<HTMLTableCellElement> & DataAttributes;
   cell: (row: R, index: number) => ReactNode;
   /** A figure: right-aligned (unless `align` says otherwise) with tabular figures. */
   numeric?: boolean;
@@ -166,6 +168,7 @@ export function DataTable<R>(props: DataTableProps<R>) {
         scope="col"
         colSpan={c.headerSpan}
         aria-sort={ariaSort}
+        {...c.headerProps}
         className={cx(look.th, ALIGN[alignOf(c)], c.headerClassName)}
       >
         {c.sortable && onSort ? (

@@ -16,18 +16,13 @@ import { ImageIcon, PresentIcon, PrintIcon } from './icons';
 export const toolClass =
   'inline-flex items-center gap-1.5 rounded-tremor-small border border-tremor-border bg-white px-2.5 py-1.5 text-tremor-label font-medium text-tremor-content-emphasis shadow-tremor-input hover:bg-tremor-background-subtle disabled:opacity-50';
 
-export function PageHeader({
-  title,
-  description,
-  page,
-  children,
-}: {
-  title: string;
-  description: string;
-  page: string;
-  children?: ReactNode;
-}) {
+/** The dashboard's pages: each has its title and description in the messages as `<page>.title`, `<page>.description`. */
+export type PageName = 'board' | 'funnel' | 'backlog' | 'channels' | 'plan' | 'review' | 'definitions' | 'data';
+
+export function PageHeader({ page, children }: { page: PageName; children?: ReactNode }) {
   const { t, locale } = useI18n();
+  const title = t(`${page}.title`);
+  const description = t(`${page}.description`);
   const { periodKey } = useFilters();
   const { presenting, setPresenting } = usePresentation();
   const [busy, setBusy] = useState(false);

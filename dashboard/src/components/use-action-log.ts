@@ -25,16 +25,19 @@ export function useActionLog(client: ActionsClient, period: string) {
   const [saveError, setSaveError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
-  const load = useCallback(async () => {
-    try {
-      setActions(await client.list());
-      setLoadError(null);
-    } catch (e) {
-      setLoadError((e as Error).message);
-    }
-  }, [client]);
+  const load = useCallback(
+    async (opening = false) => {
+      try {
+        setActions(await client.list({ opening }));
+        setLoadError(null);
+      } catch (e) {
+        setLoadError((e as Error).message);
+      }
+    },
+    [client],
+  );
   useEffect(() => {
-    void load();
+    void load(true);
   }, [load]);
 
   const edit = (next: Editing | null) => {

@@ -65,6 +65,16 @@ function castRows(rows: Record<string, unknown>[], measures: Set<string>): Row[]
   });
 }
 
+/**
+ * Whether the cards may ask now: the semantic layer (/meta) and the settings are in. A page's own reads that should
+ * go with its cards' queries (batch-transport.ts) wait for the same moment.
+ */
+export function useQueriesReady(): boolean {
+  const layer = useSemanticLayer();
+  const settings = useSettings();
+  return layer.status === 'ready' && settings.status !== 'loading';
+}
+
 export function useViewQuery(query: Query | Query[], options: { skip?: boolean } = {}): ViewQueryResult {
   const layer = useSemanticLayer();
   const settings = useSettings();

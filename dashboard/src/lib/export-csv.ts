@@ -16,11 +16,16 @@ export function toCsv(columns: { key: string; label: string }[], rows: Record<st
 
 export function downloadText(text: string, fileName: string, type = 'text/csv;charset=utf-8'): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
+  downloadUrl(url, fileName);
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** Saves what `href` points at (a blob or data URL) as `fileName`, as a click on a download link does. */
+export function downloadUrl(href: string, fileName: string): void {
   const a = document.createElement('a');
-  a.href = url;
+  a.href = href;
   a.download = fileName;
   document.body.appendChild(a);
   a.click();
   a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

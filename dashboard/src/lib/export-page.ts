@@ -9,6 +9,7 @@
  * the dashboard has none (charts are SVG).
  */
 import { toPng } from 'html-to-image';
+import { downloadUrl } from './export-csv';
 
 export function exportFileName(page: string, period: string, ext: 'png' | 'pdf' | 'csv'): string {
   const safe = (s: string) => s.replace(/[^\w-]+/g, '_').replace(/^_+|_+$/g, '');
@@ -34,12 +35,7 @@ export async function exportElementToPng(element: HTMLElement, fileName: string)
   } finally {
     document.documentElement.classList.remove('exporting');
   }
-  const a = document.createElement('a');
-  a.href = dataUrl;
-  a.download = fileName;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
+  downloadUrl(dataUrl, fileName);
   return dataUrl;
 }
 

@@ -118,7 +118,11 @@ export function formatPercent(v: unknown, locale: Locale = 'ja', digits = 1): st
 export function formatSignedPercent(v: unknown, locale: Locale = 'ja', digits = 1): string {
   const n = toNumber(v);
   if (n === null) return DASH;
-  const text = formatPercent(Math.abs(n), locale, digits);
+  return withSign(n, formatPercent(Math.abs(n), locale, digits));
+}
+
+/** A magnitude's text with the sign of `n`: + above zero, − (U+2212) below, ± at zero. */
+function withSign(n: number, text: string): string {
   return n > 0 ? `+${text}` : n < 0 ? `−${text}` : `±${text}`;
 }
 
@@ -131,7 +135,7 @@ export function formatSignedPoints(v: unknown, locale: Locale = 'ja', digits = 1
     maximumFractionDigits: digits,
     minimumFractionDigits: digits,
   });
-  return points > 0 ? `+${text}pt` : points < 0 ? `−${text}pt` : `±${text}pt`;
+  return withSign(points, `${text}pt`);
 }
 
 export type AttainmentBasis = 'target' | 'plan';
@@ -148,8 +152,7 @@ export function formatAttainment(v: unknown, locale: Locale = 'ja', basis: Attai
 export function formatSignedYen(v: unknown, locale: Locale = 'ja', options: MoneyOptions = {}): string {
   const n = toNumber(v);
   if (n === null) return DASH;
-  const text = formatYen(Math.abs(n), locale, options);
-  return n > 0 ? `+${text}` : n < 0 ? `−${text}` : `±${text}`;
+  return withSign(n, formatYen(Math.abs(n), locale, options));
 }
 
 export function formatDays(v: unknown, locale: Locale = 'ja', digits = 1): string {

@@ -8,13 +8,11 @@ import { InventoryTrendCard } from '../cards/inventory-trend-card';
 import { StuckLeadsCard } from '../cards/stuck-leads-card';
 import { StuckSlaCard } from '../cards/stuck-sla-card';
 import { PageHeader } from '../components/page-header';
-import { useI18n } from '../i18n/i18n-context';
 
 export function BacklogPage() {
-  const { t } = useI18n();
   return (
     <>
-      <PageHeader page="backlog" title={t('backlog.title')} description={t('backlog.description')} />
+      <PageHeader page="backlog" />
       <div className="grid grid-cols-1 gap-5">
         <InventoryTrendCard />
         <div className="grid grid-cols-1 gap-5 xl:grid-cols-2">

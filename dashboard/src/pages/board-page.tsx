@@ -11,7 +11,6 @@ import { KpiTreeCard } from '../cards/kpi-tree-card';
 import { LtvCacTile } from '../cards/ltv-cac-tile';
 import { RevenueTargetCard } from '../cards/revenue-target-card';
 import { PageHeader } from '../components/page-header';
-import { useI18n } from '../i18n/i18n-context';
 
 const DEAL_TILES: DealKpiTileProps[] = [
   { measure: DEALS.newWon, title: 'board.kpi.newWins', unit: 'count', link: '/funnel' },
@@ -21,10 +20,9 @@ const DEAL_TILES: DealKpiTileProps[] = [
 ];
 
 export function BoardPage() {
-  const { t } = useI18n();
   return (
     <>
-      <PageHeader page="board" title={t('board.title')} description={t('board.description')} />
+      <PageHeader page="board" />
       <div className="grid grid-cols-1 gap-5">
         <RevenueTargetCard />
         <div className="grid grid-cols-2 gap-5 md:grid-cols-3 xl:grid-cols-6">

@@ -20,7 +20,7 @@ export function ChannelsPage() {
   const [model, setModel] = useModel();
   return (
     <>
-      <PageHeader page="channels" title={t('channels.title')} description={t('channels.description')} />
+      <PageHeader page="channels" />
       <div className="mb-5 flex flex-wrap items-center gap-3 rounded-tremor-default border border-tremor-border bg-white px-4 py-3 shadow-tremor-card">
         <label htmlFor="model-picker" className="text-tremor-default font-semibold text-tremor-content-strong">
           {t('channels.model.label')}

@@ -217,7 +217,7 @@ export function DataPage() {
   const from = data ? t(`data.from.${data.seedsFrom}`) : '';
   return (
     <>
-      <PageHeader page="data" title={t('data.title')} description={t('data.description')} />
+      <PageHeader page="data" />
       <div className="grid grid-cols-1 gap-5">
         <CardFrame
           title={t('data.summary.title')}

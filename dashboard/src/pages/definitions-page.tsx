@@ -9,13 +9,11 @@ import { DefinitionChangesCard } from '../cards/definition-changes-card';
 import { HandoffQualityCard } from '../cards/handoff-quality-card';
 import { StageDefinitionsCard } from '../cards/stage-definitions-card';
 import { PageHeader } from '../components/page-header';
-import { useI18n } from '../i18n/i18n-context';
 
 export function DefinitionsPage() {
-  const { t } = useI18n();
   return (
     <>
-      <PageHeader page="definitions" title={t('definitions.title')} description={t('definitions.description')} />
+      <PageHeader page="definitions" />
       <div className="grid grid-cols-1 gap-5">
         <StageDefinitionsCard />
         <HandoffQualityCard />

@@ -25,7 +25,7 @@ export function FunnelPage() {
   const [grain, setGrain] = useGrain();
   return (
     <>
-      <PageHeader page="funnel" title={t('funnel.title')} description={t('funnel.description')}>
+      <PageHeader page="funnel">
         <Segmented
           label={t('grain.label')}
           value={grain}

@@ -11,13 +11,11 @@ import { PlanAttainmentCard } from '../cards/plan-attainment-card';
 import { PlanBudgetCard } from '../cards/plan-budget-card';
 import { WhatIfPlanCard } from '../cards/what-if-plan-card';
 import { PageHeader } from '../components/page-header';
-import { useI18n } from '../i18n/i18n-context';
 
 export function PlanPage() {
-  const { t } = useI18n();
   return (
     <>
-      <PageHeader page="plan" title={t('plan.title')} description={t('plan.description')} />
+      <PageHeader page="plan" />
       <div className="grid grid-cols-1 gap-5">
         <div className="grid grid-cols-1 gap-5 xl:grid-cols-2">
           <PlanAttainmentCard />

@@ -16,18 +16,18 @@ import { ActionKpiEffect } from '../components/action-kpi-effect';
 import { ActionLog } from '../components/action-log';
 import { MeetingPackButton } from '../components/meeting-pack-button';
 import { PageHeader } from '../components/page-header';
-import { useFilters } from '../hooks/use-filters';
 import { useI18n } from '../i18n/i18n-context';
+import { useFilters } from '../hooks/use-filters';
 
 export function ReviewPage() {
-  const { t, locale } = useI18n();
+  const { locale } = useI18n();
   const { periodKey } = useFilters();
   const tree = useKpiTreeRows();
   // a node can sit under two parents in the tree: offer it once
   const metrics = [...new Map(rowsToNodes(tree.rows, locale).map((n) => [n.key, { value: n.key, label: n.label }])).values()];
   return (
     <>
-      <PageHeader page="review" title={t('review.title')} description={t('review.description')}>
+      <PageHeader page="review">
         <ComparisonPicker />
         <MeetingPackButton />
       </PageHeader>
