@@ -41,6 +41,8 @@
  * Dates are local (settings.time_zone) `YYYY-MM-DD`; the cutoff is the day
  * after the last day known (exclusive), the period is [start, end).
  */
+import { SQL_MACROS } from '../warehouse/sql-macros.js';
+
 export interface ComponentWindow {
   /** First local day not known yet, 'YYYY-MM-DD'. */
   cutoff: string;
@@ -97,6 +99,14 @@ const stagesAhead = (state: string, cutoff: string) => `from ${state}
     left join reach on reach.lead_id = ${state}.lead_id and reach.stage = stages.stage
     where reach.reached_at is null or reach.reached_at >= params.${cutoff}`;
 
+/**
+ * A UTC time's local wall-clock time through marts.zone_hours (sql-macros.ts, hourly_local_time): the
+ * components run once per backtest month-end, each over every deal, reach and transition.
+ */
+const local = (column: string, hours: string) => SQL_MACROS.hourly_local_time!.expand(column, hours);
+const hourJoin = (column: string, hours: string) =>
+  `left join marts.zone_hours as ${hours} on ${hours}.hour_at = date_trunc('hour', ${column})`;
+
 export function componentsSql(w: ComponentWindow): string {
   return `
 with settings as (
@@ -117,10 +127,12 @@ deals as (
         deals.deal_type,
         deals.amount,
         deals.is_won,
-        timezone(settings.time_zone, timezone('UTC', deals.created_at)) as created_at,
-        timezone(settings.time_zone, timezone('UTC', deals.closed_at)) as closed_at
+        ${local('deals.created_at', 'created_hour')} as created_at,
+        ${local('deals.closed_at', 'closed_hour')} as closed_at
     from marts.deals
     cross join settings
+    ${hourJoin('deals.created_at', 'created_hour')}
+    ${hourJoin('deals.closed_at', 'closed_hour')}
 ),
 
 reach as (
@@ -128,18 +140,20 @@ reach as (
         reach.lead_id,
         reach.stage,
         reach.funnel_position,
-        timezone(settings.time_zone, timezone('UTC', reach.reached_at)) as reached_at
+        ${local('reach.reached_at', 'hours')} as reached_at
     from marts.lead_stage_reach as reach
     cross join settings
+    ${hourJoin('reach.reached_at', 'hours')}
 ),
 
 transitions as (
     select
         transitions.lead_id,
         transitions.to_stage,
-        timezone(settings.time_zone, timezone('UTC', transitions.transitioned_at)) as transitioned_at
+        ${local('transitions.transitioned_at', 'hours')} as transitioned_at
     from staging.stg_stage_transitions as transitions
     cross join settings
+    ${hourJoin('transitions.transitioned_at', 'hours')}
 ),
 
 stages as (

@@ -21,8 +21,9 @@ with rules as (
     select 4 as window_weeks, 5 as threshold
 ),
 
+-- the week of as_of, converted once (a conversion per row costs more than the rest of a step)
 settings as (
-    select * from settings
+    select *, date_trunc('week', {{ local_time(as_of_at) }}) as as_of_week_local from settings
 ),
 
 contacts as (
@@ -38,88 +39,66 @@ engagements as (
 local_weeks as (
     select
         contacts.account_id,
-        date_trunc('week', {{ local_time(engagements.engaged_at) }}) as week_local,
+        date_trunc('week', {{ hourly_local_time(engagements.engaged_at, hours) }}) as week_local,
         count(*) as engagements,
     from engagements
     cross join settings
     inner join contacts on contacts.lead_id = engagements.lead_id
+    left join zone_hours as hours on hours.hour_at = date_trunc('hour', engagements.engaged_at)
     where engagements.engaged_at <= settings.as_of_at
     group by all
 ),
 
--- window_weeks may be at most 12 (the offsets listed)
+-- window_weeks may be at most 11 (the offsets listed, one more than the window for the previous week's)
 offsets as (
     select offset_weeks from (values (0), (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11)) as v (offset_weeks)
 ),
 
+-- each week's engagements counted into the windows of the weeks it falls in: offset 0 to window_weeks − 1 into
+-- this week's window, 1 to window_weeks into the previous week's (one aggregate rather than a window table
+-- joined to itself)
 window_sums as (
     select
         local_weeks.account_id,
         local_weeks.week_local + to_days(7 * offsets.offset_weeks) as week_local,
-        sum(local_weeks.engagements) as engagements_window,
+        coalesce(sum(local_weeks.engagements) filter (where offsets.offset_weeks < rules.window_weeks), 0)
+            as engagements_window,
+        coalesce(sum(local_weeks.engagements) filter (where offsets.offset_weeks >= 1), 0)
+            as previous_engagements_window,
     from local_weeks
     cross join rules
-    inner join offsets on offsets.offset_weeks < rules.window_weeks
+    inner join offsets on offsets.offset_weeks <= rules.window_weeks
     group by all
 ),
 
 opened as (
     select
         deals.account_id,
-        date_trunc('week', {{ local_time(deals.created_at) }}) as week_local,
+        date_trunc('week', {{ hourly_local_time(deals.created_at, hours) }}) as week_local,
         count(*) as opportunities_created,
     from deals
     cross join settings
+    left join zone_hours as hours on hours.hour_at = date_trunc('hour', deals.created_at)
     where deals.account_id is not null
     group by all
 ),
 
--- Each account's weeks with engagement in their window, in order: a week's
--- previous window is the row before it when that row is the week before,
--- otherwise 0; the week after a run's last week has an empty window. One sort
--- per account instead of joining the weekly sums to themselves.
-ordered_windows as (
-    select
-        account_id,
-        week_local,
-        engagements_window,
-        lag(week_local) over account_weeks as previous_week,
-        lag(engagements_window) over account_weeks as previous_window,
-        lead(week_local) over account_weeks as next_week,
-    from window_sums
-    window account_weeks as (partition by account_id order by week_local)
-),
-
-week_values as (
-    select
-        account_id,
-        week_local,
-        engagements_window,
-        case when previous_week = week_local - to_days(7) then previous_window else 0 end as previous_engagements_window,
-        0 as opportunities_created,
-    from ordered_windows
-    union all
-    select account_id, week_local + to_days(7), 0, engagements_window, 0
-    from ordered_windows
-    where next_week is null or next_week <> week_local + to_days(7)
-    union all
-    select account_id, week_local, 0, 0, opportunities_created from opened
-),
-
+-- the weeks with engagement in this or the previous window, or an opportunity created
 weeks as (
     select
-        week_values.account_id,
-        week_values.week_local,
-        max(week_values.engagements_window) as engagements_window,
-        max(week_values.previous_engagements_window) as previous_engagements_window,
-        cast(sum(week_values.opportunities_created) as bigint) as opportunities_created,
-        max(week_values.engagements_window) >= max(rules.threshold) as is_active,
-        max(week_values.previous_engagements_window) >= max(rules.threshold) as was_active,
-    from week_values
+        coalesce(window_sums.account_id, opened.account_id) as account_id,
+        coalesce(window_sums.week_local, opened.week_local) as week_local,
+        coalesce(window_sums.engagements_window, 0) as engagements_window,
+        coalesce(window_sums.previous_engagements_window, 0) as previous_engagements_window,
+        coalesce(opened.opportunities_created, 0) as opportunities_created,
+        coalesce(window_sums.engagements_window, 0) >= rules.threshold as is_active,
+        coalesce(window_sums.previous_engagements_window, 0) >= rules.threshold as was_active,
+    from window_sums
+    full outer join opened
+        on opened.account_id = window_sums.account_id and opened.week_local = window_sums.week_local
     cross join rules
     cross join settings
-    where week_values.week_local <= date_trunc('week', {{ local_time(settings.as_of_at) }})
-    group by week_values.account_id, week_values.week_local
+    where coalesce(window_sums.week_local, opened.week_local) <= settings.as_of_week_local
 ),
 
 events as (
@@ -136,6 +115,13 @@ events as (
             when was_active and not is_active then 'engagement_fell'
         end as reason,
     from weeks
+),
+
+-- each week's start back in UTC, converted once per week
+week_starts as (
+    select week_local, {{ utc_time(week_local) }} as week_start_at,
+    from (select distinct week_local from events where event is not null) as weeks
+    cross join settings
 ),
 
 latest_deal_team as (
@@ -163,7 +149,7 @@ final as (
         coalesce(latest_deal_team.owner_team, lead_team.owner_team, '(unassigned)') as owner_team,
         coalesce(accounts.industry, '(unknown)') as industry,
         coalesce(accounts.employee_band, '(unknown)') as employee_band,
-        {{ utc_time(events.week_local) }} as week_start_at,
+        week_starts.week_start_at,
         events.event,
         events.reason,
         events.engagements_window,
@@ -173,6 +159,7 @@ final as (
         events.event = 'went_quiet' as is_quiet,
     from events
     cross join settings
+    inner join week_starts on week_starts.week_local = events.week_local
     left join stg_accounts as accounts on accounts.account_id = events.account_id
     left join latest_deal_team on latest_deal_team.account_id = events.account_id
     left join lead_team on lead_team.account_id = events.account_id

@@ -34,7 +34,7 @@ credits as (
         attribution_credits.channel,
         attribution_credits.conversion_type,
         cast(
-            {{ local_month(attribution_credits.converted_at) }}
+            {{ hourly_local_month(attribution_credits.converted_at, hours) }}
             as timestamp
         ) as month,
         attribution_credits.weight,
@@ -43,6 +43,7 @@ credits as (
         attribution_credits.deal_type,
     from attribution_credits
     cross join settings
+    left join zone_hours as hours on hours.hour_at = date_trunc('hour', attribution_credits.converted_at)
     where attribution_credits.conversion_type in ('opportunity', 'won')
 ),
 

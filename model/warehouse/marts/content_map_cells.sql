@@ -80,10 +80,11 @@ credited as (
         coalesce(campaign_steps.buyer_journey_step, {{ unmapped_journey_step }}) as buyer_journey_step,
         coalesce(lead_personas.persona, '(unknown)') as persona,
         credits.owner_team,
-        cast({{ local_month(credits.converted_at) }} as timestamp) as month,
+        cast({{ hourly_local_month(credits.converted_at, hours) }} as timestamp) as month,
         sum(credits.weight) as content_credit,
     from conversions as credits
     cross join settings
+    left join zone_hours as hours on hours.hour_at = date_trunc('hour', credits.converted_at)
     left join campaign_steps on campaign_steps.campaign_id = credits.campaign_id
     left join lead_personas on lead_personas.lead_id = credits.lead_id
     where credits.has_content
@@ -94,9 +95,10 @@ credited as (
 months as (
     select cast(unnest(generate_series(min(month), max(month), interval 1 month)) as timestamp) as month
     from (
-        select cast({{ local_month(conversions.converted_at) }} as timestamp) as month
+        select cast({{ hourly_local_month(conversions.converted_at, hours) }} as timestamp) as month
         from conversions
         cross join settings
+        left join zone_hours as hours on hours.hour_at = date_trunc('hour', conversions.converted_at)
     ) as conversion_months
 ),
 

@@ -17,7 +17,7 @@ import {
 } from '../../../server/forecast/index.js';
 import type { ModelContext } from '../../../server/warehouse/run-models.js';
 
-export const dependsOn = ['settings', 'deals', 'lead_stage_reach', 'funnel_stages', 'stg_stage_transitions'];
+export const dependsOn = ['settings', 'deals', 'lead_stage_reach', 'funnel_stages', 'stg_stage_transitions', 'zone_hours'];
 export const columns = FORECAST_BACKTEST_COLUMNS;
 
 export async function model(ctx: ModelContext): Promise<BacktestRow[]> {

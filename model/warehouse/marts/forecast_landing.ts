@@ -15,7 +15,15 @@ import {
 } from '../../../server/forecast/index.js';
 import type { ModelContext } from '../../../server/warehouse/run-models.js';
 
-export const dependsOn = ['settings', 'deals', 'lead_stage_reach', 'funnel_stages', 'stg_stage_transitions', 'forecast_backtest'];
+export const dependsOn = [
+  'settings',
+  'deals',
+  'lead_stage_reach',
+  'funnel_stages',
+  'stg_stage_transitions',
+  'zone_hours',
+  'forecast_backtest',
+];
 export const columns = FORECAST_LANDING_COLUMNS;
 
 export async function model(ctx: ModelContext): Promise<LandingRow[]> {

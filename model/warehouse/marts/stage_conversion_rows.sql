@@ -50,16 +50,36 @@ pairs as (
         and account_to_reach.stage = to_stages.stage
 ),
 
-measured as (
+-- the local month of each cohort time. Not through marts.zone_hours: that
+-- table reads every lead's times, so an incremental build would rebuild this
+-- lead-grain mart whole (docs/import.md, "Incremental builds").
+cohort_months as (
     select
         pairs.*,
-        date_diff('second', cohort_at, converted_at) / 86400.0 as days_to_convert,
-        date_diff('second', cohort_at, account_converted_at) / 86400.0 as account_days_to_convert,
-        -- the last instant of the cohort's month in the settings' zone, back in UTC
-        {{ utc_time({{ local_month(cohort_at) }} + interval 1 month) }} as cohort_month_end_at,
-        settings.as_of,
+        {{ local_month(pairs.cohort_at) }} as cohort_month,
     from pairs
     cross join settings
+),
+
+-- the last instant of each cohort month in the settings' zone, back in UTC: converted once per month
+month_ends as (
+    select
+        months.cohort_month,
+        {{ utc_time(months.cohort_month + interval 1 month) }} as cohort_month_end_at,
+    from (select distinct cohort_month from cohort_months) as months
+    cross join settings
+),
+
+measured as (
+    select
+        cohort_months.*,
+        date_diff('second', cohort_at, converted_at) / 86400.0 as days_to_convert,
+        date_diff('second', cohort_at, account_converted_at) / 86400.0 as account_days_to_convert,
+        month_ends.cohort_month_end_at,
+        settings.as_of,
+    from cohort_months
+    cross join settings
+    left join month_ends on month_ends.cohort_month = cohort_months.cohort_month
 ),
 
 final as (
