@@ -30,7 +30,17 @@ beforeAll(async () => {
   mkdirSync(dashboardDist, { recursive: true });
   writeFileSync(path.join(dashboardDist, 'index.html'), '<!doctype html><title>dashboard</title>');
   const { security } = loadConfig({ ...process.env, CUBEJS_API_SECRET: SECRET, REVCYCLE_RATE_LIMIT_PER_MINUTE: String(RATE) });
-  t = await startTestServer({ warehousePath: warehouse, modelDir: SECURITY_MODEL_DIR, dashboardDist, timeZone: 'UTC', security });
+  // Its own state directory: the actions this file writes must not land in (or be read back from) the checkout's
+  // .revcycle/, where a second run would find the first run's and count them.
+  const stateDir = tempDir('revcycle-batch-state-');
+  t = await startTestServer({
+    warehousePath: warehouse,
+    modelDir: SECURITY_MODEL_DIR,
+    dashboardDist,
+    stateDir,
+    timeZone: 'UTC',
+    security,
+  });
 }, 240_000);
 afterAll(async () => {
   await t?.server.close();
