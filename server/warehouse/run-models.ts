@@ -229,7 +229,11 @@ function renderInnermost(sql: string, relativeFile: string): string {
       if (!list || list.some((a) => a === '') || list.length < least || list.length > most) {
         throw fail(`{{ ${name}(…) }} takes ${least === most ? least : `${least} or ${most}`} argument(s), got "${args}"`);
       }
-      return macro.expand(...list);
+      try {
+        return macro.expand(...list);
+      } catch (e) {
+        throw fail(e instanceof Error ? e.message : String(e));
+      }
     },
   );
 }

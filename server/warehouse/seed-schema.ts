@@ -10,8 +10,10 @@
  * Every listed column must be present in a seed file's header; extra columns
  * are allowed and kept in `raw`.
  *
- * The value checks accept exactly what the staging casts accept, so a row that
- * passes here cannot break a staging model.
+ * The staging models are written from these columns (`{{ staging_model('leads') }}`,
+ * sql-macros.ts), so a column's type is declared here only, and the value
+ * checks accept exactly what the staging casts accept: a row that passes here
+ * cannot break a staging model.
  */
 
 export type ColumnType = 'string' | 'timestamp' | 'date' | 'integer' | 'number' | 'boolean';
@@ -23,6 +25,14 @@ export interface SeedColumn {
   required?: boolean;
   /** The header may leave the column out: it then loads as empty (NULL) on every row. */
   optional?: boolean;
+  /** Values are compared without case (codes such as a stage or channel, emails): staging lower-cases them. */
+  lowerCase?: boolean;
+  /** An integer that staging keeps as a 32-bit `integer` (an order, a day count) rather than `bigint` (money). */
+  int32?: boolean;
+  /** Staging's value (SQL) for an empty cell, where empty means a default such as `false` for a flag. */
+  emptyAs?: string;
+  /** Staging's name for the column, where the file's name is a SQL keyword (`date`). */
+  stagingName?: string;
 }
 
 export interface SeedTable {
@@ -52,6 +62,10 @@ export interface RowContext {
 }
 
 const col = (name: string, type: ColumnType, required = false): SeedColumn => ({ name, type, required });
+/** A string compared without case (see `lowerCase`). */
+const code = (name: string, required = false): SeedColumn => ({ name, type: 'string', required, lowerCase: true });
+/** A flag an empty cell leaves false. */
+const flag = (name: string): SeedColumn => ({ name, type: 'boolean', emptyAs: 'false' });
 
 const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2})(?::?(\d{2}))?)?$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -165,12 +179,12 @@ export const SEED_TABLES: readonly SeedTable[] = [
   {
     name: 'stages',
     columns: [
-      col('stage', 'string', true),
-      col('stage_order', 'integer', true),
+      code('stage', true),
+      { ...col('stage_order', 'integer', true), int32: true },
       col('label_ja', 'string'),
       col('label_en', 'string'),
-      col('team', 'string'),
-      col('sla_days', 'integer'),
+      code('team'),
+      { ...col('sla_days', 'integer'), int32: true },
       col('is_funnel', 'boolean', true),
     ],
     key: ['stage'],
@@ -180,7 +194,7 @@ export const SEED_TABLES: readonly SeedTable[] = [
     // condition, agreed between the teams; owning team and SLA stay in stages.csv.
     name: 'stage_definitions',
     columns: [
-      col('stage', 'string', true),
+      code('stage', true),
       col('definition_ja', 'string'),
       col('definition_en', 'string'),
       col('entry_criteria_ja', 'string'),
@@ -196,8 +210,8 @@ export const SEED_TABLES: readonly SeedTable[] = [
     // (empty: the whole document), the change and who agreed it.
     name: 'stage_definition_changes',
     columns: [
-      col('date', 'date', true),
-      col('stage', 'string'),
+      { ...col('date', 'date', true), stagingName: 'changed_on' },
+      code('stage'),
       col('change_ja', 'string'),
       col('change_en', 'string'),
       col('agreed_by', 'string', true),
@@ -208,13 +222,13 @@ export const SEED_TABLES: readonly SeedTable[] = [
   {
     // The channels the data may use (touchpoints, campaigns, costs, lead sources) and their names.
     name: 'channels',
-    columns: [col('channel', 'string', true), col('label_ja', 'string'), col('label_en', 'string'), col('is_paid', 'boolean')],
+    columns: [code('channel', true), col('label_ja', 'string'), col('label_en', 'string'), flag('is_paid')],
     key: ['channel'],
     bundledDefault: true,
   },
   {
     name: 'touch_types',
-    columns: [col('touch_type', 'string', true), col('label_ja', 'string'), col('label_en', 'string')],
+    columns: [code('touch_type', true), col('label_ja', 'string'), col('label_en', 'string')],
     key: ['touch_type'],
     bundledDefault: true,
   },
@@ -235,12 +249,12 @@ export const SEED_TABLES: readonly SeedTable[] = [
     name: 'leads',
     columns: [
       col('lead_id', 'string', true),
-      col('email', 'string', true),
+      code('email', true),
       col('account_id', 'string'),
       col('created_at', 'timestamp', true),
-      col('lead_source', 'string'),
+      code('lead_source'),
       col('persona', 'string'),
-      col('owner_team', 'string'),
+      code('owner_team'),
     ],
     key: ['lead_id'],
   },
@@ -249,11 +263,11 @@ export const SEED_TABLES: readonly SeedTable[] = [
     columns: [
       col('transition_id', 'string', true),
       col('lead_id', 'string', true),
-      col('from_stage', 'string'),
-      col('to_stage', 'string', true),
+      code('from_stage'),
+      code('to_stage', true),
       col('transitioned_at', 'timestamp', true),
       col('reason', 'string'),
-      col('team', 'string'),
+      code('team'),
     ],
     key: ['transition_id'],
   },
@@ -265,11 +279,11 @@ export const SEED_TABLES: readonly SeedTable[] = [
       col('lead_id', 'string'),
       col('created_at', 'timestamp', true),
       col('closed_at', 'timestamp'),
-      col('status', 'string', true),
+      code('status', true),
       col('amount', 'integer'),
-      col('deal_type', 'string'),
+      code('deal_type'),
       col('lost_reason', 'string'),
-      col('owner_team', 'string'),
+      code('owner_team'),
     ],
     key: ['opportunity_id'],
   },
@@ -279,9 +293,9 @@ export const SEED_TABLES: readonly SeedTable[] = [
       col('touchpoint_id', 'string', true),
       col('lead_id', 'string', true),
       col('occurred_at', 'timestamp', true),
-      col('channel', 'string', true),
+      code('channel', true),
       col('campaign_id', 'string'),
-      col('touch_type', 'string'),
+      code('touch_type'),
     ],
     key: ['touchpoint_id'],
   },
@@ -290,34 +304,24 @@ export const SEED_TABLES: readonly SeedTable[] = [
     columns: [
       col('campaign_id', 'string', true),
       col('campaign_name', 'string'),
-      col('channel', 'string'),
+      code('channel'),
       col('started_at', 'timestamp'),
       col('ended_at', 'timestamp'),
       // The buyer-journey step the campaign serves (docs/metrics.md definition 20); older files lack it.
-      { name: 'buyer_journey_step', type: 'string', optional: true },
+      { ...code('buyer_journey_step'), optional: true },
     ],
     key: ['campaign_id'],
   },
   {
     name: 'channel_costs',
-    columns: [
-      col('month', 'date', true),
-      col('channel', 'string', true),
-      col('campaign_id', 'string'),
-      col('cost', 'integer', true),
-    ],
+    columns: [col('month', 'date', true), code('channel', true), col('campaign_id', 'string'), col('cost', 'integer', true)],
     key: ['month', 'channel', 'campaign_id'],
   },
   {
     // Sales-and-marketing people and overhead per team and month, beside program spend (channel_costs):
     // the fully loaded CAC counts marketing, inside_sales and sales (docs/metrics.md definition 10).
     name: 'team_costs',
-    columns: [
-      col('month', 'date', true),
-      col('team', 'string', true),
-      col('cost_type', 'string', true),
-      col('cost', 'integer', true),
-    ],
+    columns: [col('month', 'date', true), code('team', true), code('cost_type', true), col('cost', 'integer', true)],
     key: ['month', 'team', 'cost_type'],
     optional: true,
   },
@@ -326,23 +330,18 @@ export const SEED_TABLES: readonly SeedTable[] = [
     // associations), beside the buying group read from engagement (docs/metrics.md definition 19).
     // Without it a deal's buying group is its engaged contacts, persona from the lead only.
     name: 'opportunity_contact_roles',
-    columns: [
-      col('opportunity_id', 'string', true),
-      col('lead_id', 'string', true),
-      col('role', 'string'),
-      col('is_primary', 'boolean'),
-    ],
+    columns: [col('opportunity_id', 'string', true), col('lead_id', 'string', true), code('role'), flag('is_primary')],
     key: ['opportunity_id', 'lead_id'],
     optional: true,
   },
   {
     name: 'targets',
-    columns: [col('fiscal_month', 'date', true), col('metric', 'string', true), col('target', 'number', true)],
+    columns: [col('fiscal_month', 'date', true), code('metric', true), col('target', 'number', true)],
     key: ['fiscal_month', 'metric'],
   },
   {
     name: 'settings',
-    columns: [col('key', 'string', true), col('value', 'string', true)],
+    columns: [code('key', true), col('value', 'string', true)],
     key: ['key'],
     checkRow: checkSetting,
   },

@@ -29,6 +29,11 @@
  * {{ fiscal_month_number(date, start_month) }}, the SQL twins of the
  * contract's functions.
  *
+ * Staging: {{ staging_model('leads') }} is the whole staging model of a
+ * canonical table, written from its columns in seed-schema.ts (the one place
+ * for a column's type): each text cell trimmed and empty made NULL, cast to
+ * its type, codes lower-cased, times with an offset kept as their UTC instant.
+ *
  * Limits: arguments are split on top-level commas (parentheses and quoted
  * strings respected); a macro cannot hold `}}`.
  */
@@ -44,6 +49,7 @@ import {
   SETTING_DEFAULTS,
   UNMAPPED_JOURNEY_STEP,
 } from '../contract/vocabulary.js';
+import { seedTable, type SeedColumn } from './seed-schema.js';
 
 const sqlString = (value: string) => `'${value.replaceAll("'", "''")}'`;
 export const sqlList = (values: readonly string[]) => `[${values.map(sqlString).join(', ')}]`;
@@ -95,6 +101,51 @@ const dayOf = (local: string) => `date_trunc('day', ${local})`;
 const monthOf = (local: string) => `date_trunc('month', ${local})`;
 const dateOf = (local: string) => `cast(${local} as date)`;
 
+/**
+ * A canonical column as staging gives it: the trimmed text (empty is NULL) read as the column's type. A time
+ * with an offset keeps its instant, one without is read in the session's zone (the build sets it to the
+ * settings' zone), and is stored as naive UTC.
+ */
+function stagingColumn(column: SeedColumn): string {
+  const text = `nullif(trim(${column.name}), '')`;
+  const folded = column.lowerCase || column.type === 'boolean' ? `lower(${text})` : text;
+  const typed = {
+    string: folded,
+    timestamp: `cast(${folded} as timestamptz) at time zone 'UTC'`,
+    date: `cast(${folded} as date)`,
+    integer: `cast(${folded} as ${column.int32 ? 'integer' : 'bigint'})`,
+    number: `cast(${folded} as double)`,
+    boolean: `cast(${folded} as boolean)`,
+  }[column.type];
+  const value = column.emptyAs === undefined ? typed : `coalesce(${typed}, ${column.emptyAs})`;
+  return `${value} as ${column.stagingName ?? column.name}`;
+}
+
+/** The staging model of canonical table `name` (quoted or bare): import CTE, one cleaning step, `select * from final`. */
+export function stagingModel(name: string): string {
+  const table = seedTable(name.replace(/^'(.*)'$/, '$1'));
+  return [
+    'with',
+    '',
+    'source as (',
+    '',
+    `    select * from raw.${table.name}`,
+    '',
+    '),',
+    '',
+    'final as (',
+    '',
+    '    select',
+    ...table.columns.map((c) => `        ${stagingColumn(c)},`),
+    '',
+    '    from source',
+    '',
+    ')',
+    '',
+    'select * from final',
+  ].join('\n');
+}
+
 /** `{{ name(args) }}` → SQL text. `arity` is [least, most] arguments. */
 export const SQL_MACROS: Readonly<Record<string, { arity: [number, number]; expand: (...args: string[]) => string }>> = {
   local_time: { arity: [1, 2], expand: localTime },
@@ -108,6 +159,7 @@ export const SQL_MACROS: Readonly<Record<string, { arity: [number, number]; expa
   utc_time: { arity: [1, 2], expand: (local, zone = ZONE) => `timezone('UTC', timezone(${zone}, ${local}))` },
   fiscal_year: { arity: [2, 2], expand: (date, start) => fiscalYearSql(date!, start!) },
   fiscal_month_number: { arity: [2, 2], expand: (date, start) => fiscalMonthNumberSql(date!, start!) },
+  staging_model: { arity: [1, 1], expand: (name) => stagingModel(name!) },
 };
 
 /** The arguments of a macro call, split on top-level commas; null when the parentheses do not balance. */

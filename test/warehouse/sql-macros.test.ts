@@ -11,6 +11,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { parseTests } from '../../server/warehouse/data-tests';
 import { renderSql, stripSql, type Model } from '../../server/warehouse/run-models';
+import { SEED_TABLES } from '../../server/warehouse/seed-schema';
 import { REPO_MODELS } from './helpers.js';
 
 async function one(sql: string): Promise<Record<string, unknown>> {
@@ -79,6 +80,47 @@ describe('time macros', () => {
     expect(test!.sql).toContain("not in ('lead', 'mql', 'sal', 'sql', 'opportunity', 'won')");
     expect(() => parseTests(model, "columns:\n  stage: [{accepted_values: '{{ stages_of_mars }}'}]\n", 'x.yml')).toThrow(
       /no list \{\{ stages_of_mars \}\}; known: funnel_stages/,
+    );
+  });
+});
+
+describe('staging_model', () => {
+  it("cleans a canonical table by its contract columns: trimmed, empty is NULL, typed, codes lower-cased, a flag's empty false", async () => {
+    const sql = renderSql(
+      `with raw_channels as (select * from (values (' Web ', ' ウェブ ', '', 'TRUE'), ('seo', '', 'SEO', '  ')) as t(channel, label_ja, label_en, is_paid)),
+            raw_changes as (select * from (values (' 2025-04-01 ', ' MQL ', 'x', '', 'Sales')) as t(date, stage, change_ja, change_en, agreed_by)),
+            raw_accounts as (select * from (values ('a1', 'A', 'saas', '', 'kanto', '2025-01-01T09:00:00+09:00', '')) as t(account_id, account_name, industry, employee_band, region, created_at, churned_at)),
+            channels as ({{ staging_model('channels') }}),
+            changes as ({{ staging_model('stage_definition_changes') }}),
+            accounts as ({{ staging_model('accounts') }})
+       select
+         (select list(struct_pack(channel, label_ja, label_en, is_paid) order by channel) from channels) as channels,
+         (select struct_pack(changed_on, stage, change_en) from changes) as change,
+         (select struct_pack(created_at, churned_at, employee_band) from accounts) as account`,
+      'test.sql',
+    );
+    // renderSql expands the macro first: point its `raw.<table>` at the fixtures above.
+    const local = sql.replace(/raw\.(channels|stage_definition_changes|accounts)\b/g, (_m, t: string) =>
+      t === 'stage_definition_changes' ? 'raw_changes' : `raw_${t}`,
+    );
+    expect(await one(local)).toEqual({
+      channels: [
+        { channel: 'seo', label_ja: null, label_en: 'SEO', is_paid: false },
+        { channel: 'web', label_ja: 'ウェブ', label_en: null, is_paid: true },
+      ],
+      change: { changed_on: new Date('2025-04-01T00:00:00Z'), stage: 'mql', change_en: null },
+      account: { created_at: new Date('2025-01-01T00:00:00Z'), churned_at: null, employee_band: null },
+    });
+  });
+
+  it('is the staging model of every canonical table, and names the file for an unknown table', () => {
+    const dir = path.join(REPO_MODELS, 'staging');
+    const staged = readdirSync(dir)
+      .filter((f) => f.endsWith('.sql'))
+      .map((f) => /\{\{ staging_model\('([a-z_]+)'\) \}\}/.exec(readFileSync(path.join(dir, f), 'utf8'))?.[1] ?? f);
+    expect(staged.sort()).toEqual(SEED_TABLES.map((t) => t.name).sort());
+    expect(() => renderSql("-- x\n{{ staging_model('lead') }}", 'staging/stg_lead.sql')).toThrow(
+      /staging\/stg_lead\.sql:2: Unknown seed table "lead"/,
     );
   });
 });

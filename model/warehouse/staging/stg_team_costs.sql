@@ -4,24 +4,4 @@
 -- (loaded personnel cost) or overhead (office, tools, recruiting, travel).
 -- month is the month's first day, a calendar date (no time, no zone).
 
-with
-
-source as (
-
-    select * from raw.team_costs
-
-),
-
-final as (
-
-    select
-        cast(nullif(trim(month), '') as date) as month,
-        lower(nullif(trim(team), '')) as team,
-        lower(nullif(trim(cost_type), '')) as cost_type,
-        cast(nullif(trim(cost), '') as bigint) as cost,
-
-    from source
-
-)
-
-select * from final
+{{ staging_model('team_costs') }}
