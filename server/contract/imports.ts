@@ -10,6 +10,15 @@ export interface SkippedLines {
   footer: number;
 }
 
+/** How an import read its source: the mapping file, the zone and date format of its times, the encoding, the value maps. */
+export interface ImportMapping {
+  file: string | null;
+  timeZone: string;
+  dateFormat: string | null;
+  encoding: string;
+  values: Record<string, Record<string, string | null>>;
+}
+
 export interface ImportFileReport {
   file: string;
   kind: string;
@@ -34,13 +43,7 @@ export interface ImportSourceStatus {
   reasons: Record<string, number>;
   /** Source values no mapping named, per kind, with rows and a suggested mapping entry. */
   unmapped: Record<string, Record<string, { rows: number; suggestion: string }>>;
-  mapping: {
-    file: string | null;
-    timeZone: string;
-    dateFormat: string | null;
-    encoding: string;
-    values: Record<string, Record<string, string | null>>;
-  };
+  mapping: ImportMapping;
   merges: number;
   /** False once the import has been pruned from the import area (older than the last five). */
   quarantineAvailable: boolean;

@@ -32,6 +32,7 @@ import { mergeImport } from './merge.js';
 import { importId, latestImport, MANIFEST, pruneImports, readManifest, removeStaleWork, SWAP, type SwapRecord } from './area.js';
 import { buildMaps, CANONICAL_CHANNELS, CANONICAL_STAGES, type ImportContext } from './sources/common.js';
 import { DEFAULT_TIME_ZONE } from '../contract/vocabulary.js';
+import type { ImportMapping, SkippedLines } from '../contract/imports.js';
 import { ImportInputError, type SourceAdapter } from './sources/index.js';
 import { hubspot } from './sources/hubspot.js';
 import { salesforce } from './sources/salesforce.js';
@@ -87,19 +88,13 @@ export interface SourceRun {
   files: FileReport[];
   read: number;
   /** Report lines that are not records, all files together: totals and subtotals, group headings, footer lines. */
-  skipped: { total: number; group: number; footer: number };
+  skipped: SkippedLines;
   accepted: number;
   quarantinedRows: number;
   quarantined: number;
   reasons: Record<string, number>;
   unmapped: Unmapped;
-  mapping: {
-    file: string | null;
-    timeZone: string;
-    dateFormat: string | null;
-    encoding: string;
-    values: Record<string, Record<string, string | null>>;
-  };
+  mapping: ImportMapping;
   merges: number;
   /** Where the time went: reading and checking rows, the DuckDB merge, the warehouse build. */
   timings: {

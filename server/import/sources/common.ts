@@ -84,6 +84,39 @@ export function buildMaps(
   return maps;
 }
 
+/**
+ * A stage event read from the person's own row, not from a history row (`from_record`: a re-import of the row
+ * replaces every such event, so a changed value map leaves none stale behind; merge.ts). `name` tells it apart
+ * within the person: the stage for a stage-date column; `initial` for the stage the record shows at creation
+ * (`initial: true`, replaced by the first history change's old value when history exists); `created` for a lead
+ * since creation (`createdAsLead`).
+ */
+export function addRecordEvent(
+  ctx: ImportContext,
+  r: Row,
+  personKey: string,
+  event: { name: string; stage: string | null | undefined; at: string | undefined; reason?: string; initial?: boolean },
+): void {
+  ctx.batch.add(
+    'events',
+    {
+      source: ctx.source,
+      event_key: `${personKey}:${event.name}`,
+      person_key: personKey,
+      to_stage: event.stage,
+      entered_at: event.at,
+      reason: event.reason,
+      is_initial: event.initial ? 'true' : undefined,
+      from_record: 'true',
+    },
+    r.origin,
+  );
+}
+
+/** A person whose source says no stage entered the funnel as a lead when it was created (docs/import.md). */
+export const createdAsLead = (ctx: ImportContext, r: Row, personKey: string, createdAt: string | undefined): void =>
+  addRecordEvent(ctx, r, personKey, { name: 'created', stage: 'lead', at: createdAt, reason: 'created' });
+
 /** How a header is compared: NFKC, case and spaces ignored ("Lead ID", "LEADID", "リード ID", "リードＩＤ" meet). */
 export const headerKey = (h: string): string => h.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
 
@@ -116,18 +149,11 @@ export class Row {
     return c === undefined ? '' : this.values[c]!;
   }
 
+  /** Quarantines the whole row, under its first unusable value (later ones are not reported). */
   reject(column: string, value: string, reason: string, suggestion = '') {
     if (this.rejected) return;
     this.rejected = true;
-    this.ctx.batch.reject({
-      source: this.ctx.source,
-      file: this.origin.file,
-      line: this.origin.line,
-      column,
-      value,
-      reason,
-      suggestion,
-    });
+    this.note(column, value, reason, suggestion);
   }
 
   /** Quarantines one value of the row (a touch, a stage date) while the rest of the row is kept. */

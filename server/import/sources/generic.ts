@@ -17,7 +17,16 @@ import type { MappingFile, TableSpec } from '../mapping.js';
 import { globMatch } from '../mapping.js';
 import { readTeamCost } from '../team-costs.js';
 import { normaliseDomain } from '../text.js';
-import { checkDealDates, eachRow, historyKey, type ImportContext, type Row, type SourceDefaults } from './common.js';
+import {
+  addRecordEvent,
+  checkDealDates,
+  createdAsLead,
+  eachRow,
+  historyKey,
+  type ImportContext,
+  type Row,
+  type SourceDefaults,
+} from './common.js';
 import { corporateNumber } from '../text.js';
 import { ImportInputError, type SourceAdapter } from './index.js';
 import { journeyStepCode } from '../../contract/vocabulary.js';
@@ -82,49 +91,13 @@ function readers(ctx: ImportContext, spec: TableSpec) {
         r.origin,
       );
       for (const [stage, , at] of stageDates) {
-        if (at)
-          ctx.batch.add(
-            'events',
-            {
-              source: ctx.source,
-              event_key: `${personKey}:${stage}`,
-              person_key: personKey,
-              to_stage: stage,
-              entered_at: at,
-              from_record: 'true',
-            },
-            r.origin,
-          );
+        if (at) addRecordEvent(ctx, r, personKey, { name: stage, stage, at });
       }
       if (current) {
-        ctx.batch.add(
-          'events',
-          {
-            source: ctx.source,
-            event_key: `${personKey}:initial`,
-            person_key: personKey,
-            to_stage: current,
-            entered_at: createdAt,
-            is_initial: 'true',
-            from_record: 'true',
-          },
-          r.origin,
-        );
+        addRecordEvent(ctx, r, personKey, { name: 'initial', stage: current, at: createdAt, initial: true });
       } else {
         // A list export without a stage column: the lead entered the funnel when it was created.
-        ctx.batch.add(
-          'events',
-          {
-            source: ctx.source,
-            event_key: `${personKey}:created`,
-            person_key: personKey,
-            to_stage: 'lead',
-            entered_at: createdAt,
-            reason: 'created',
-            from_record: 'true',
-          },
-          r.origin,
-        );
+        createdAsLead(ctx, r, personKey, createdAt);
       }
     },
     stage_transitions: (r) => {

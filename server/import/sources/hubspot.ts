@@ -24,8 +24,10 @@
  */
 import { normaliseDomain } from '../text.js';
 import {
+  addRecordEvent,
   CANONICAL_STAGES,
   checkDealDates,
+  createdAsLead,
   corporateNumberOf,
   eachRow,
   employeeBand,
@@ -189,34 +191,9 @@ export const hubspot: SourceAdapter = {
         }
         const dated = inFunnelOrder(r, stages, [...byStage.values()]);
         // No stage history at all: the contact enters the funnel as a lead when it was created (docs/import.md).
-        if (!dated.length)
-          ctx.batch.add(
-            'events',
-            {
-              source: ctx.source,
-              event_key: `${key}:created`,
-              person_key: key,
-              to_stage: 'lead',
-              entered_at: createdAt,
-              reason: 'created',
-              from_record: 'true',
-            },
-            r.origin,
-          );
+        if (!dated.length) createdAsLead(ctx, r, key, createdAt);
         for (const d of dated) {
-          ctx.batch.add(
-            'events',
-            {
-              source: ctx.source,
-              event_key: `${key}:${d.stage}`,
-              person_key: key,
-              to_stage: d.stage,
-              entered_at: d.at,
-              reason: 'lifecycle_stage',
-              from_record: 'true',
-            },
-            r.origin,
-          );
+          addRecordEvent(ctx, r, key, { name: d.stage, stage: d.stage, at: d.at, reason: 'lifecycle_stage' });
         }
 
         const original = r.softMapped('channels', r.col(...C.originalSource) ?? 'Original Source', 'first touch');

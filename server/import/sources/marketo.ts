@@ -17,7 +17,7 @@
  * Marketo has no accounts: leads meet accounts by email domain (or by the
  * CRM's account when the same person comes from Salesforce or HubSpot).
  */
-import { eachRow, type Row, type SourceDefaults } from './common.js';
+import { addRecordEvent, eachRow, type Row, type SourceDefaults } from './common.js';
 import { classify, type SourceAdapter } from './index.js';
 import { MARKETO_JA as JA } from './japanese.js';
 
@@ -138,20 +138,7 @@ export const marketo: SourceAdapter = {
         r.origin,
       );
       // The lead's stage at creation: lead, unless its first Change Revenue Stage activity says from which stage (merge.ts).
-      ctx.batch.add(
-        'events',
-        {
-          source: ctx.source,
-          event_key: `${key}:initial`,
-          person_key: key,
-          to_stage: 'lead',
-          entered_at: createdAt,
-          reason: 'created',
-          is_initial: 'true',
-          from_record: 'true',
-        },
-        r.origin,
-      );
+      addRecordEvent(ctx, r, key, { name: 'initial', stage: 'lead', at: createdAt, reason: 'created', initial: true });
     });
 
     await each('activities', (r) => {

@@ -25,6 +25,7 @@
 import { journeyStepCode } from '../../contract/vocabulary.js';
 import { normaliseDomain } from '../text.js';
 import {
+  addRecordEvent,
   checkDealDates,
   corporateNumberOf,
   eachRow,
@@ -230,20 +231,7 @@ export const salesforce: SourceAdapter = {
         },
         r.origin,
       );
-      ctx.batch.add(
-        'events',
-        {
-          source: ctx.source,
-          event_key: `${key}:initial`,
-          person_key: key,
-          to_stage: status,
-          entered_at: createdAt,
-          reason: 'created',
-          is_initial: 'true',
-          from_record: 'true',
-        },
-        r.origin,
-      );
+      addRecordEvent(ctx, r, key, { name: 'initial', stage: status, at: createdAt, reason: 'created', initial: true });
       const opportunity = r.get('ConvertedOpportunityId', 'Converted Opportunity ID');
       if (isTrue(r.get('IsConverted', 'Converted', JA.converted) || 'true') && opportunity) {
         ctx.batch.add(
