@@ -103,32 +103,11 @@ function* cycleOpportunities(acc: Account, cycle: Cycle, seed: number): Generato
       const amount = roundAmount(arr * rng.uniform(0.98, 1.08));
       if (c.renewalClose !== cycle.churnAt && amount > arr) changes.push(c.renewalClose, amount - arr);
       if (leadIndex < 0) continue;
-      if (c.renewalClose > AS_OF) {
-        yield { account: acc, leadIndex, dealType: 'renewal', createdAt, closedAt: NaN, status: 'open', amount, lostReason: '' };
-      } else if (c.renewalClose === cycle.churnAt) {
-        const lostReason = LOST_REASONS[rng.weighted(CHURN_REASON_CUMULATIVE)] as string;
-        yield {
-          account: acc,
-          leadIndex,
-          dealType: 'renewal',
-          createdAt,
-          closedAt: c.renewalClose,
-          status: 'lost',
-          amount,
-          lostReason,
-        };
-      } else {
-        yield {
-          account: acc,
-          leadIndex,
-          dealType: 'renewal',
-          createdAt,
-          closedAt: c.renewalClose,
-          status: 'won',
-          amount,
-          lostReason: '',
-        };
-      }
+      // A renewal is open until its date, lost when the account churns then, else won.
+      const status = c.renewalClose > AS_OF ? 'open' : c.renewalClose === cycle.churnAt ? 'lost' : 'won';
+      const lostReason = status === 'lost' ? (LOST_REASONS[rng.weighted(CHURN_REASON_CUMULATIVE)] as string) : '';
+      const closedAt = status === 'open' ? NaN : c.renewalClose;
+      yield { account: acc, leadIndex, dealType: 'renewal', createdAt, closedAt, status, amount, lostReason };
       continue;
     }
     if (leadIndex < 0) continue;

@@ -29,23 +29,16 @@ import {
 import { CH, MQL, OPPORTUNITY, SAL, SQL, WON } from './company.js';
 import type { EntryKind, LeadDraft, Lifecycle } from './lifecycle.js';
 import { cumulative, type Random } from './random.js';
-import { TOUCH_TYPE_DEFINITIONS } from '../../server/contract/vocabulary.js';
+import { TOUCH_TYPE_DEFINITIONS, TOUCH_TYPES, type TouchType } from '../../server/contract/vocabulary.js';
 
-/** The contract's touch types (server/contract/vocabulary.ts); the indices below follow its order. */
-export const TOUCH_TYPES = TOUCH_TYPE_DEFINITIONS.map((t) => t.touchType);
+/** The contract's touch types (server/contract/vocabulary.ts), in its order. */
+export { TOUCH_TYPES };
 /** Names of the touch types, written to touch_types.csv (same order as TOUCH_TYPES). */
 export const TOUCH_TYPE_LABELS = Object.fromEntries(
   TOUCH_TYPE_DEFINITIONS.map((t) => [t.touchType, [t.labelJa, t.labelEn]]),
 ) as Record<(typeof TOUCH_TYPES)[number], [ja: string, en: string]>;
-const PAGE_VIEW = 0;
-const DOWNLOAD = 1;
-const WEBINAR_REGISTER = 2;
-const WEBINAR_ATTEND = 3;
-const EMAIL_CLICK = 4;
-const AD_CLICK = 5;
-const FORM_SUBMIT = 6;
-const EVENT_VISIT = 7;
-const SALES_CALL = 8;
+/** A touch type's index in TOUCH_TYPES, by name: the generator's touches carry the index, the CSV the name. */
+const TYPE = Object.fromEntries(TOUCH_TYPES.map((t, i) => [t, i])) as Record<TouchType, number>;
 
 export interface Touch {
   at: number;
@@ -55,15 +48,15 @@ export interface Touch {
 }
 
 const CREATION_TYPE: Record<EntryKind, number> = {
-  form: FORM_SUBMIT,
-  download: DOWNLOAD,
-  webinar: WEBINAR_REGISTER,
-  seminar: FORM_SUBMIT,
-  booth: EVENT_VISIT,
-  call: SALES_CALL,
-  card: SALES_CALL,
-  referral: FORM_SUBMIT,
-  email: EMAIL_CLICK,
+  form: TYPE.form_submit,
+  download: TYPE.download,
+  webinar: TYPE.webinar_register,
+  seminar: TYPE.form_submit,
+  booth: TYPE.event_visit,
+  call: TYPE.sales_call,
+  card: TYPE.sales_call,
+  referral: TYPE.form_submit,
+  email: TYPE.email_click,
 };
 
 /** Mean anonymous visits before identification, by lead source. */
@@ -180,25 +173,31 @@ export class TouchGenerator {
       const channel = RESEARCH_CHANNELS[rng.weighted(RESEARCH_CUMULATIVE)] as number;
       if (channel === CH.web_ads || channel === CH.social) {
         const campaign = this.calendar.pickActive(channel, jstDay(at), rng, false);
-        if (campaign >= 0) this.add(at, channel, campaign, AD_CLICK);
-        else this.add(at, CH.seo, -1, PAGE_VIEW);
+        if (campaign >= 0) this.add(at, channel, campaign, TYPE.ad_click);
+        else this.add(at, CH.seo, -1, TYPE.page_view);
       } else {
-        this.add(at, channel, -1, PAGE_VIEW);
+        this.add(at, channel, -1, TYPE.page_view);
       }
     }
     if ((lead.channel === CH.web_ads || lead.channel === CH.social) && lead.campaign >= 0 && rng.chance(0.85)) {
       const at = created - Math.floor(rng.uniform(1, 20) * MINUTE);
       if (at >= Math.max(WINDOW_START, this.calendar.get(lead.campaign).start))
-        this.add(at, lead.channel, lead.campaign, AD_CLICK);
+        this.add(at, lead.channel, lead.campaign, TYPE.ad_click);
     }
 
     this.add(created, lead.channel, lead.campaign, CREATION_TYPE[lead.kind]);
     if (lead.campaign >= 0) {
       const c = this.calendar.get(lead.campaign);
       if (lead.channel === CH.webinar && rng.chance(0.55)) {
-        this.addIfInRange(c.eventStart + Math.floor(rng.uniform(0, 10) * MINUTE), created, CH.webinar, c.index, WEBINAR_ATTEND);
+        this.addIfInRange(
+          c.eventStart + Math.floor(rng.uniform(0, 10) * MINUTE),
+          created,
+          CH.webinar,
+          c.index,
+          TYPE.webinar_attend,
+        );
       } else if (lead.channel === CH.seminar && rng.chance(0.7)) {
-        this.addIfInRange(c.eventStart - Math.floor(rng.uniform(0, 30) * MINUTE), created, CH.seminar, c.index, EVENT_VISIT);
+        this.addIfInRange(c.eventStart - Math.floor(rng.uniform(0, 30) * MINUTE), created, CH.seminar, c.index, TYPE.event_visit);
       }
     }
 
@@ -255,16 +254,16 @@ export class TouchGenerator {
       }
     } else if (to === SAL && rng.chance(0.5)) {
       const when = at - Math.floor(rng.uniform(0.01, 1) * DAY);
-      if (when > previous) this.add(when, CH.inside_sales, this.outbound(when, rng), SALES_CALL);
+      if (when > previous) this.add(when, CH.inside_sales, this.outbound(when, rng), TYPE.sales_call);
     } else if (to === SQL && reason === 'appointment_set') {
       const when = at - Math.floor(rng.uniform(5, 60) * MINUTE);
-      if (when > previous) this.add(when, CH.inside_sales, this.outbound(when, rng), SALES_CALL);
+      if (when > previous) this.add(when, CH.inside_sales, this.outbound(when, rng), TYPE.sales_call);
     } else if (to === SQL && reason === 'form_inquiry') {
       const when = at - Math.floor(rng.uniform(1, 10) * MINUTE);
-      if (when > previous) this.add(when, rng.chance(0.6) ? CH.direct : CH.seo, -1, FORM_SUBMIT);
+      if (when > previous) this.add(when, rng.chance(0.6) ? CH.direct : CH.seo, -1, TYPE.form_submit);
     } else if (to === OPPORTUNITY && reason === 'meeting_held' && rng.chance(0.4)) {
       const when = at - Math.floor(rng.uniform(0.05, 3) * DAY);
-      if (when > previous) this.add(when, CH.direct, -1, PAGE_VIEW);
+      if (when > previous) this.add(when, CH.direct, -1, TYPE.page_view);
     }
   }
 
@@ -276,12 +275,12 @@ export class TouchGenerator {
     const day = jstDay(at);
     if (channel === CH.content) {
       const campaign = this.calendar.pickActive(CH.content, day, rng, false);
-      if (campaign >= 0) this.add(at, CH.content, campaign, DOWNLOAD);
-      else this.add(at, CH.content, -1, PAGE_VIEW);
+      if (campaign >= 0) this.add(at, CH.content, campaign, TYPE.download);
+      else this.add(at, CH.content, -1, TYPE.page_view);
     } else if (channel === CH.email) {
-      this.add(at, CH.email, this.calendar.pickEmail(day, rng), EMAIL_CLICK);
+      this.add(at, CH.email, this.calendar.pickEmail(day, rng), TYPE.email_click);
     } else {
-      this.add(at, channel, -1, PAGE_VIEW);
+      this.add(at, channel, -1, TYPE.page_view);
     }
   }
 
@@ -295,22 +294,22 @@ export class TouchGenerator {
     if (at > AS_OF) return;
     switch (channel) {
       case CH.email:
-        this.add(at, CH.email, this.calendar.pickEmail(jstDay(at), rng), EMAIL_CLICK);
+        this.add(at, CH.email, this.calendar.pickEmail(jstDay(at), rng), TYPE.email_click);
         return;
       case CH.webinar: {
         const webinar = this.calendar.openEvent(CH.webinar, at, rng);
         if (webinar < 0) {
-          this.add(at, CH.email, this.calendar.pickEmail(jstDay(at), rng), EMAIL_CLICK);
+          this.add(at, CH.email, this.calendar.pickEmail(jstDay(at), rng), TYPE.email_click);
           return;
         }
-        this.add(at, CH.webinar, webinar, WEBINAR_REGISTER);
+        this.add(at, CH.webinar, webinar, TYPE.webinar_register);
         if (rng.chance(0.5)) {
           this.addIfInRange(
             this.calendar.get(webinar).eventStart + Math.floor(rng.uniform(0, 10) * MINUTE),
             at,
             CH.webinar,
             webinar,
-            WEBINAR_ATTEND,
+            TYPE.webinar_attend,
           );
         }
         return;
@@ -318,17 +317,17 @@ export class TouchGenerator {
       case CH.seminar: {
         const seminar = this.calendar.openEvent(CH.seminar, at, rng);
         if (seminar < 0) {
-          this.add(at, CH.email, this.calendar.pickEmail(jstDay(at), rng), EMAIL_CLICK);
+          this.add(at, CH.email, this.calendar.pickEmail(jstDay(at), rng), TYPE.email_click);
           return;
         }
-        this.add(at, CH.seminar, seminar, FORM_SUBMIT);
+        this.add(at, CH.seminar, seminar, TYPE.form_submit);
         if (rng.chance(0.65)) {
           this.addIfInRange(
             this.calendar.get(seminar).eventStart - Math.floor(rng.uniform(0, 30) * MINUTE),
             at,
             CH.seminar,
             seminar,
-            EVENT_VISIT,
+            TYPE.event_visit,
           );
         }
         return;
@@ -339,36 +338,36 @@ export class TouchGenerator {
           if (shows.length === 0) continue;
           const show = this.calendar.get(shows[0] as number);
           const visit = placeInDay(show.eventDay + rng.int(0, show.eventDays - 1), 'booth', rng);
-          this.addIfInRange(visit, after, CH.trade_show, show.index, EVENT_VISIT);
+          this.addIfInRange(visit, after, CH.trade_show, show.index, TYPE.event_visit);
           return;
         }
         return;
       }
       case CH.content: {
         const campaign = this.calendar.pickActive(CH.content, jstDay(at), rng, false);
-        if (campaign >= 0) this.add(at, CH.content, campaign, DOWNLOAD);
-        else this.add(at, CH.content, -1, PAGE_VIEW);
+        if (campaign >= 0) this.add(at, CH.content, campaign, TYPE.download);
+        else this.add(at, CH.content, -1, TYPE.page_view);
         return;
       }
       case CH.web_ads: {
         const campaign = this.calendar.pickActive(CH.web_ads, jstDay(at), rng, false);
-        if (campaign >= 0) this.add(at, CH.web_ads, campaign, AD_CLICK);
-        else this.add(at, CH.seo, -1, PAGE_VIEW);
+        if (campaign >= 0) this.add(at, CH.web_ads, campaign, TYPE.ad_click);
+        else this.add(at, CH.seo, -1, TYPE.page_view);
         return;
       }
       case CH.social: {
         const campaign = this.calendar.pickActive(CH.social, jstDay(at), rng);
-        this.add(at, CH.social, campaign, campaign >= 0 ? AD_CLICK : PAGE_VIEW);
+        this.add(at, CH.social, campaign, campaign >= 0 ? TYPE.ad_click : TYPE.page_view);
         return;
       }
       case CH.inside_sales: {
         const callDay = nextBusinessDay(jstDay(at));
         const call = placeInDay(callDay, 'calls', rng);
-        if (call > after && call <= AS_OF) this.add(call, CH.inside_sales, this.outbound(call, rng), SALES_CALL);
+        if (call > after && call <= AS_OF) this.add(call, CH.inside_sales, this.outbound(call, rng), TYPE.sales_call);
         return;
       }
       default:
-        this.add(at, channel, -1, PAGE_VIEW);
+        this.add(at, channel, -1, TYPE.page_view);
     }
   }
 }
