@@ -23,6 +23,8 @@
  * answers "function … does not exist", and the build names the model.
  */
 
+import { sqlSegments } from './sql-text.js';
+
 /** The prelude, as statements; `%s` is the schema it is created in. */
 export function preludeStatements(schema: string): string[] {
   const s = schema;
@@ -95,38 +97,14 @@ export function postgresSearchPath(schemas: readonly string[]): string {
  * spaces (same length), so rules match code only.
  */
 export function maskSql(sql: string): string {
-  let out = '';
-  let i = 0;
-  while (i < sql.length) {
-    const c = sql[i]!;
-    const next = sql[i + 1];
-    let end: number;
-    if (c === '-' && next === '-') {
-      end = sql.indexOf('\n', i);
-      if (end < 0) end = sql.length;
-    } else if (c === '/' && next === '*') {
-      end = sql.indexOf('*/', i + 2);
-      end = end < 0 ? sql.length : end + 2;
-    } else if (c === "'" || c === '"') {
-      end = i + 1;
-      while (end < sql.length) {
-        if (sql[end] === c && sql[end + 1] === c) end += 2;
-        else if (sql[end] === c) break;
-        else end++;
-      }
-      end = Math.min(end + 1, sql.length);
-      out += c + ' '.repeat(Math.max(0, end - i - 2)) + (end - i >= 2 ? c : '');
-      i = end;
-      continue;
-    } else {
-      out += c;
-      i++;
-      continue;
-    }
-    out += sql.slice(i, end).replace(/[^\n]/g, ' ');
-    i = end;
-  }
-  return out;
+  return sqlSegments(sql)
+    .map(({ kind, text }) => {
+      if (kind === 'code') return text;
+      if (kind === 'comment') return text.replace(/[^\n]/g, ' ');
+      const quote = text[0]!;
+      return quote + ' '.repeat(Math.max(0, text.length - 2)) + (text.length >= 2 ? quote : '');
+    })
+    .join('');
 }
 
 type Replacer = (match: RegExpExecArray, sql: string, masked: string) => { end?: number; text: string } | undefined;

@@ -41,6 +41,7 @@ import { ATTRIBUTION_MODELS } from '../contract/attribution.js';
 import { MAX_LIFETIME_YEARS } from '../contract/unit-economics.js';
 import { type Columns, type RowOf, TABLE_COLUMN_TYPES } from './write-table.js';
 import { splitArguments, SQL_MACROS, sqlList, VOCABULARY_VARIABLES } from './sql-macros.js';
+import { sqlSegments } from './sql-text.js';
 
 export const MODEL_SCHEMAS = ['staging', 'marts'] as const;
 export type ModelSchema = (typeof MODEL_SCHEMAS)[number];
@@ -102,46 +103,15 @@ const IDENT = /^[a-z_][a-z0-9_]*$/;
 
 /** SQL text with comments and string literals blanked out; quoted identifiers unquoted. */
 export function stripSql(sql: string): string {
-  let out = '';
-  let i = 0;
-  while (i < sql.length) {
-    const c = sql[i]!;
-    const next = sql[i + 1];
-    if (c === '-' && next === '-') {
-      const end = sql.indexOf('\n', i);
-      i = end < 0 ? sql.length : end;
-      out += ' ';
-    } else if (c === '/' && next === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      i = end < 0 ? sql.length : end + 2;
-      out += ' ';
-    } else if (c === "'") {
-      let j = i + 1;
-      while (j < sql.length) {
-        if (sql[j] === "'" && sql[j + 1] === "'") j += 2;
-        else if (sql[j] === "'") break;
-        else j++;
-      }
-      i = j + 1;
-      out += "''";
-    } else if (c === '"') {
-      let j = i + 1;
-      let name = '';
-      while (j < sql.length) {
-        if (sql[j] === '"' && sql[j + 1] === '"') {
-          name += '"';
-          j += 2;
-        } else if (sql[j] === '"') break;
-        else name += sql[j++];
-      }
-      i = j + 1;
-      out += IDENT.test(name.toLowerCase()) ? name : '_quoted_';
-    } else {
-      out += c;
-      i++;
-    }
-  }
-  return out;
+  return sqlSegments(sql)
+    .map(({ kind, text, closed }) => {
+      if (kind === 'code') return text;
+      if (kind === 'comment') return ' ';
+      if (kind === 'string') return "''";
+      const name = text.slice(1, closed ? -1 : undefined).replaceAll('""', '"');
+      return IDENT.test(name.toLowerCase()) ? name : '_quoted_';
+    })
+    .join('');
 }
 
 /** Names of models (from `known`) that `sql` reads. */
