@@ -107,6 +107,17 @@ const local = (column: string, hours: string) => SQL_MACROS.hourly_local_time!.e
 const hourJoin = (column: string, hours: string) =>
   `left join marts.zone_hours as ${hours} on ${hours}.hour_at = date_trunc('hour', ${column})`;
 
+/** A CTE body: `relation` as `alias` with its `columns`, and its UTC `times` as local times (one hour join each). */
+const withLocalTimes = (relation: string, alias: string, columns: readonly string[], times: readonly string[]) => {
+  const hours = (time: string) => `${time}_hour`;
+  const items = [...columns.map((c) => `${alias}.${c}`), ...times.map((t) => `${local(`${alias}.${t}`, hours(t))} as ${t}`)];
+  return `select
+        ${items.join(',\n        ')}
+    from ${relation} as ${alias}
+    cross join settings
+    ${times.map((t) => hourJoin(`${alias}.${t}`, hours(t))).join('\n    ')}`;
+};
+
 export function componentsSql(w: ComponentWindow): string {
   return `
 with settings as (
@@ -123,37 +134,15 @@ params as (
 ),
 
 deals as (
-    select
-        deals.deal_type,
-        deals.amount,
-        deals.is_won,
-        ${local('deals.created_at', 'created_hour')} as created_at,
-        ${local('deals.closed_at', 'closed_hour')} as closed_at
-    from marts.deals
-    cross join settings
-    ${hourJoin('deals.created_at', 'created_hour')}
-    ${hourJoin('deals.closed_at', 'closed_hour')}
+    ${withLocalTimes('marts.deals', 'deals', ['deal_type', 'amount', 'is_won'], ['created_at', 'closed_at'])}
 ),
 
 reach as (
-    select
-        reach.lead_id,
-        reach.stage,
-        reach.funnel_position,
-        ${local('reach.reached_at', 'hours')} as reached_at
-    from marts.lead_stage_reach as reach
-    cross join settings
-    ${hourJoin('reach.reached_at', 'hours')}
+    ${withLocalTimes('marts.lead_stage_reach', 'reach', ['lead_id', 'stage', 'funnel_position'], ['reached_at'])}
 ),
 
 transitions as (
-    select
-        transitions.lead_id,
-        transitions.to_stage,
-        ${local('transitions.transitioned_at', 'hours')} as transitioned_at
-    from staging.stg_stage_transitions as transitions
-    cross join settings
-    ${hourJoin('transitions.transitioned_at', 'hours')}
+    ${withLocalTimes('staging.stg_stage_transitions', 'transitions', ['lead_id', 'to_stage'], ['transitioned_at'])}
 ),
 
 stages as (

@@ -196,21 +196,14 @@ unit_economics_all as (
         and unit_economics.period = bounds.window_last_month
 ),
 
+-- the revenue and new-revenue targets per month, key = 'YYYY-MM-01'
 revenue_targets as (
     select
+        metric,
         strftime(cast(date_trunc('month', fiscal_month) as date), '%Y-%m-%d') as key,
         sum(target) as value,
     from stg_targets
-    where metric = 'revenue'
-    group by all
-),
-
-new_revenue_targets as (
-    select
-        strftime(cast(date_trunc('month', fiscal_month) as date), '%Y-%m-%d') as key,
-        sum(target) as value,
-    from stg_targets
-    where metric = 'new_revenue'
+    where metric in ('revenue', 'new_revenue')
     group by all
 ),
 
@@ -234,7 +227,8 @@ renewals_due as (
     from revenue_targets
     cross join bounds
     left join won_by_month on won_by_month.closed_month = cast(revenue_targets.key as timestamp) - interval 12 month
-    where cast(revenue_targets.key as timestamp) - interval 12 month <= bounds.as_of_month
+    where revenue_targets.metric = 'revenue'
+        and cast(revenue_targets.key as timestamp) - interval 12 month <= bounds.as_of_month
 ),
 
 recurring as (
@@ -309,12 +303,9 @@ unioned as (
     from bounds
     union all
     select
-        'revenue_target', null, revenue_targets.key, revenue_targets.value, 'targets', null, null, null, null, false, null,
+        revenue_targets.metric || '_target', null, revenue_targets.key, revenue_targets.value, 'targets',
+        null, null, null, null, false, null,
     from revenue_targets
-    union all
-    select
-        'new_revenue_target', null, new_revenue_targets.key, new_revenue_targets.value, 'targets', null, null, null, null, false, null,
-    from new_revenue_targets
     union all
     select
         'renewals_due', null, renewals_due.key, renewals_due.value, 'won_12_months_before', null, null, null, null, false, null,
