@@ -90,6 +90,7 @@ import { Random, hashString } from './random.js';
 import { teamCosts } from './team-costs.js';
 import { TOUCH_TYPES, TOUCH_TYPE_LABELS, TouchGenerator } from './touches.js';
 import { CsvWriter, yieldToIo } from './write-csv.js';
+import { CANONICAL_TABLES, type CanonicalTableName } from '../../server/contract/canonical-tables.js';
 
 interface Options {
   leads: number;
@@ -100,33 +101,14 @@ interface Options {
   settings: Record<string, string>;
 }
 
-const COLUMNS = {
-  stages: ['stage', 'stage_order', 'label_ja', 'label_en', 'team', 'sla_days', 'is_funnel'],
-  channels: ['channel', 'label_ja', 'label_en', 'is_paid'],
-  touch_types: ['touch_type', 'label_ja', 'label_en'],
-  accounts: ['account_id', 'account_name', 'industry', 'employee_band', 'region', 'created_at', 'churned_at'],
-  leads: ['lead_id', 'email', 'account_id', 'created_at', 'lead_source', 'persona', 'owner_team'],
-  stage_transitions: ['transition_id', 'lead_id', 'from_stage', 'to_stage', 'transitioned_at', 'reason', 'team'],
-  opportunities: [
-    'opportunity_id',
-    'account_id',
-    'lead_id',
-    'created_at',
-    'closed_at',
-    'status',
-    'amount',
-    'deal_type',
-    'lost_reason',
-    'owner_team',
-  ],
-  touchpoints: ['touchpoint_id', 'lead_id', 'occurred_at', 'channel', 'campaign_id', 'touch_type'],
-  campaigns: ['campaign_id', 'campaign_name', 'channel', 'started_at', 'ended_at', 'buyer_journey_step'],
-  channel_costs: ['month', 'channel', 'campaign_id', 'cost'],
-  team_costs: ['month', 'team', 'cost_type', 'cost'],
-  targets: ['fiscal_month', 'metric', 'target'],
-  settings: ['key', 'value'],
-} as const;
-type Table = keyof typeof COLUMNS;
+/** The canonical tables the generator leaves out: the bundled definitions stand in; contact roles come from a CRM. */
+const NOT_GENERATED = ['stage_definitions', 'stage_definition_changes', 'opportunity_contact_roles'] as const;
+type Table = Exclude<CanonicalTableName, (typeof NOT_GENERATED)[number]>;
+/** The files the generator writes, with the contract's columns (the rows below give their values in that order). */
+const TABLES = CANONICAL_TABLES.filter(
+  (t): t is Extract<(typeof CANONICAL_TABLES)[number], { name: Table }> => !(NOT_GENERATED as readonly string[]).includes(t.name),
+);
+const COLUMNS = Object.fromEntries(TABLES.map((t) => [t.name, t.columns.map((c) => c.name)])) as Record<Table, string[]>;
 
 const LEAD_STREAM = hashString('lead');
 const USAGE =
@@ -253,7 +235,7 @@ async function main(): Promise<void> {
   const buyingGroups = new BuyingGroups();
 
   const writers = {} as Record<Table, CsvWriter>;
-  for (const table of Object.keys(COLUMNS) as Table[]) {
+  for (const { name: table } of TABLES) {
     const file = path.join(options.out, `${table}.csv${options.gzip ? '.gz' : ''}`);
     writers[table] = new CsvWriter(file, COLUMNS[table], options.gzip);
   }
@@ -416,7 +398,7 @@ async function main(): Promise<void> {
   const pct = (n: number, d: number) => (d === 0 ? '-' : `${((100 * n) / d).toFixed(1)} %`);
   const lines = [
     `wrote ${options.out} (${options.leads} leads, seed ${options.seed}${options.gzip ? ', gzip' : ''}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-    ...(Object.keys(COLUMNS) as Table[]).map((t) => `  ${t.padEnd(18)} ${String(writers[t].rows).padStart(10)} rows`),
+    ...TABLES.map(({ name: t }) => `  ${t.padEnd(18)} ${String(writers[t].rows).padStart(10)} rows`),
     `lead→won ${pct(stats.won, stats.leads)}; paths: success ${pct(stats.success, stats.leads)}, fast ${pct(stats.fast, stats.leads)}, detour ${pct(stats.detour, stats.leads)}`,
     `reached: ${STAGES.slice(0, OPPORTUNITY + 2)
       .map((s, i) => `${s} ${stats.reached[i]}`)

@@ -6,6 +6,7 @@
  * the project.
  */
 export * from './vocabulary.js';
+export * from './canonical-tables.js';
 export * from './funnel.js';
 export * from './attribution.js';
 export * from './unit-economics.js';

@@ -30,7 +30,7 @@
  * contract's functions.
  *
  * Staging: {{ staging_model('leads') }} is the whole staging model of a
- * canonical table, written from its columns in seed-schema.ts (the one place
+ * canonical table, written from its columns in server/contract/canonical-tables.ts (the one place
  * for a column's type): each text cell trimmed and empty made NULL, cast to
  * its type, codes lower-cased, times with an offset kept as their UTC instant.
  *
@@ -49,7 +49,7 @@ import {
   SETTING_DEFAULTS,
   UNMAPPED_JOURNEY_STEP,
 } from '../contract/vocabulary.js';
-import { seedTable, type SeedColumn } from './seed-schema.js';
+import { canonicalTable, type CanonicalColumn } from '../contract/canonical-tables.js';
 
 const sqlString = (value: string) => `'${value.replaceAll("'", "''")}'`;
 export const sqlList = (values: readonly string[]) => `[${values.map(sqlString).join(', ')}]`;
@@ -106,7 +106,7 @@ const dateOf = (local: string) => `cast(${local} as date)`;
  * with an offset keeps its instant, one without is read in the session's zone (the build sets it to the
  * settings' zone), and is stored as naive UTC.
  */
-function stagingColumn(column: SeedColumn): string {
+function stagingColumn(column: CanonicalColumn): string {
   const text = `nullif(trim(${column.name}), '')`;
   const folded = column.lowerCase || column.type === 'boolean' ? `lower(${text})` : text;
   const typed = {
@@ -123,7 +123,7 @@ function stagingColumn(column: SeedColumn): string {
 
 /** The staging model of canonical table `name` (quoted or bare): import CTE, one cleaning step, `select * from final`. */
 export function stagingModel(name: string): string {
-  const table = seedTable(name.replace(/^'(.*)'$/, '$1'));
+  const table = canonicalTable(name.replace(/^'(.*)'$/, '$1'));
   return [
     'with',
     '',
