@@ -204,25 +204,19 @@ async function quarantineOrphans(run: Run) {
   await run(
     `create or replace table person_ref as select person_key as ref, email from s_people union select 'email:' || email, email from s_people`,
   );
-  const unknownPerson = `not exists (select 1 from person_ref as r where r.ref = t.person_key)`;
-  await orphan(
-    run,
-    'events',
-    unknownPerson,
-    'person',
-    'person_key',
-    `'orphan reference: unknown lead'`,
-    'import the lead export in the same run or before',
-  );
-  await orphan(
-    run,
-    'touches',
-    unknownPerson,
-    'person',
-    'person_key',
-    `'orphan reference: unknown lead'`,
-    'import the lead export in the same run or before',
-  );
+  // A row naming a person the store does not know waits in quarantine for the person's export.
+  const unknownPerson = (entity: Entity, person: 'lead' | 'contact of a deal', personExport: 'lead' | 'contact') =>
+    orphan(
+      run,
+      entity,
+      `not exists (select 1 from person_ref as r where r.ref = t.person_key)`,
+      'person',
+      'person_key',
+      `'orphan reference: unknown ${person}'`,
+      `import the ${personExport} export in the same run or before`,
+    );
+  await unknownPerson('events', 'lead', 'lead');
+  await unknownPerson('touches', 'lead', 'lead');
   await orphan(
     run,
     'touches',
@@ -245,24 +239,8 @@ async function quarantineOrphans(run: Run) {
     `'no channel: the campaign''s type maps to no channel'`,
     'map the campaign type under channels: in a mapping file',
   );
-  await orphan(
-    run,
-    'deal_contacts',
-    unknownPerson,
-    'person',
-    'person_key',
-    `'orphan reference: unknown contact of a deal'`,
-    'import the contact export in the same run or before',
-  );
-  await orphan(
-    run,
-    'deal_contact_roles',
-    unknownPerson,
-    'person',
-    'person_key',
-    `'orphan reference: unknown contact of a deal'`,
-    'import the contact export in the same run or before',
-  );
+  await unknownPerson('deal_contacts', 'contact of a deal', 'contact');
+  await unknownPerson('deal_contact_roles', 'contact of a deal', 'contact');
   await orphan(
     run,
     'deals',
