@@ -18,10 +18,11 @@
  * import (roll back). So after a kill -9 at any instant, the warehouse, the
  * latest import record and the Data page name the same import.
  *
- * Only fs and path here: server/config.ts reads the latest import through it.
+ * Only fs, path and server/process-alive.ts here: server/config.ts reads the latest import through it.
  */
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { processAlive } from '../process-alive.js';
 
 export const MANIFEST = 'manifest.json';
 /** In a work directory: the warehouse swap this import is about to make (see above). */
@@ -44,7 +45,7 @@ export function finishCommittedImports(importsDir: string): string[] {
   const finished: string[] = [];
   for (const e of readdirSync(importsDir)) {
     const m = /^\.work-(\d+)-/.exec(e);
-    if (!m || alive(+m[1]!)) continue;
+    if (!m || processAlive(+m[1]!)) continue;
     const work = path.join(importsDir, e);
     const swapFile = path.join(work, SWAP);
     const snapshot = path.join(work, 'snapshot');
@@ -95,22 +96,13 @@ export function readManifest<T>(importDir: string): T {
   return JSON.parse(readFileSync(path.join(importDir, MANIFEST), 'utf8')) as T;
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
 /** Removes work directories of imports whose process is gone (killed half-way), after finishing committed ones. */
 export function removeStaleWork(importsDir: string) {
   if (!existsSync(importsDir)) return;
   finishCommittedImports(importsDir);
   for (const e of readdirSync(importsDir)) {
     const m = /^\.work-(\d+)-/.exec(e);
-    if (m && +m[1]! !== process.pid && !alive(+m[1]!)) rmSync(path.join(importsDir, e), { recursive: true, force: true });
+    if (m && +m[1]! !== process.pid && !processAlive(+m[1]!)) rmSync(path.join(importsDir, e), { recursive: true, force: true });
   }
 }
 

@@ -42,17 +42,9 @@ import {
   type BuildOptions,
   type BuildSummary,
 } from './build-steps.js';
+import { processAlive } from '../process-alive.js';
 
 export * from './build-steps.js';
-
-const isRunning = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /** Removes `<warehouse>.building-<pid>-<ts>.duckdb[.wal|.work]` left by builds whose process is gone. */
 async function removeAbandonedBuilds(warehousePath: string, log: (m: string) => void) {
@@ -60,7 +52,7 @@ async function removeAbandonedBuilds(warehousePath: string, log: (m: string) => 
   const leftover = new RegExp(`^${base}\\.building-(\\d+)-\\d+\\.duckdb(?:\\.wal|\\.work)?$`);
   for (const name of await readdir(path.dirname(warehousePath))) {
     const pid = Number(leftover.exec(name)?.[1]);
-    if (!pid || pid === process.pid || isRunning(pid)) continue;
+    if (!pid || pid === process.pid || processAlive(pid)) continue;
     await rm(path.join(path.dirname(warehousePath), name), { recursive: true, force: true });
     log(`  removed ${name}, left by an interrupted build (process ${pid} is gone)`);
   }
