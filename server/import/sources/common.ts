@@ -6,7 +6,7 @@
  * line, column, value and reason. A row is either accepted whole or
  * quarantined whole; the caller checks `row.rejected` before writing.
  */
-import { Batch, type FileReport, type Origin } from '../batch.js';
+import { Batch, type Entity, type EntityRow, type FileReport, type Origin } from '../batch.js';
 import { DateReader } from '../dates.js';
 import { lookupKey, ValueMap, type MappingFile, type ValueKind } from '../mapping.js';
 import { readCsv, type CsvItem } from '../read-csv.js';
@@ -97,20 +97,15 @@ export function addRecordEvent(
   personKey: string,
   event: { name: string; stage: string | null | undefined; at: string | undefined; reason?: string; initial?: boolean },
 ): void {
-  ctx.batch.add(
-    'events',
-    {
-      source: ctx.source,
-      event_key: `${personKey}:${event.name}`,
-      person_key: personKey,
-      to_stage: event.stage,
-      entered_at: event.at,
-      reason: event.reason,
-      is_initial: event.initial ? 'true' : undefined,
-      from_record: 'true',
-    },
-    r.origin,
-  );
+  r.add('events', {
+    event_key: `${personKey}:${event.name}`,
+    person_key: personKey,
+    to_stage: event.stage,
+    entered_at: event.at,
+    reason: event.reason,
+    is_initial: event.initial ? 'true' : undefined,
+    from_record: 'true',
+  });
 }
 
 /** A person whose source says no stage entered the funnel as a lead when it was created (docs/import.md). */
@@ -154,6 +149,11 @@ export class Row {
     if (this.rejected) return;
     this.rejected = true;
     this.note(column, value, reason, suggestion);
+  }
+
+  /** Adds a row of `entity` read from this one: the source and this row's origin (file, line) go with it. */
+  add<E extends Entity>(entity: E, row: Omit<EntityRow<E>, 'source'>): void {
+    this.ctx.batch.add(entity, { source: this.ctx.source, ...row } as EntityRow<E>, this.origin);
   }
 
   /** Quarantines one value of the row (a touch, a stage date) while the rest of the row is kept. */

@@ -57,9 +57,5 @@ export function addHubSpotDealContacts(ctx: ImportContext, r: Row, dealKey: stri
 }
 
 function addRole(ctx: ImportContext, r: Row, deal: string, person: string, role: string | null, primary: boolean): void {
-  ctx.batch.add(
-    'deal_contact_roles',
-    { source: ctx.source, deal_key: deal, person_key: person, role, is_primary: primary ? 'true' : 'false' },
-    r.origin,
-  );
+  r.add('deal_contact_roles', { deal_key: deal, person_key: person, role, is_primary: primary ? 'true' : 'false' });
 }

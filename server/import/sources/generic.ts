@@ -74,22 +74,17 @@ function readers(ctx: ImportContext, spec: TableSpec) {
       const stageDates = Object.entries(spec.stage_dates).map(([stage, column]) => [stage, column, r.time(column)] as const);
       const current = r.get(c('stage')) !== '' ? r.mapped('stages', c('stage'), { required: true }) : undefined;
       if (r.rejected || !personKey) return;
-      ctx.batch.add(
-        'people',
-        {
-          source: ctx.source,
-          person_key: personKey,
-          email,
-          account_key: r.key(c('account_id')),
-          company_name: r.get(c('company_name')),
-          created_at: createdAt,
-          updated_at: r.time(c('updated_at')),
-          lead_source: r.mapped('channels', c('lead_source')),
-          persona: r.get(c('persona')),
-          owner_team: r.ownerTeam(c('owner_team')),
-        },
-        r.origin,
-      );
+      r.add('people', {
+        person_key: personKey,
+        email,
+        account_key: r.key(c('account_id')),
+        company_name: r.get(c('company_name')),
+        created_at: createdAt,
+        updated_at: r.time(c('updated_at')),
+        lead_source: r.mapped('channels', c('lead_source')),
+        persona: r.get(c('persona')),
+        owner_team: r.ownerTeam(c('owner_team')),
+      });
       for (const [stage, , at] of stageDates) {
         if (at) addRecordEvent(ctx, r, personKey, { name: stage, stage, at });
       }
@@ -107,19 +102,14 @@ function readers(ctx: ImportContext, spec: TableSpec) {
       const at = r.time(c('transitioned_at'), { required: true });
       if (r.rejected || !person || !to || !at) return;
       const key = r.key(c('transition_id')) ?? historyKey(person, at, r.get(c('from_stage')), r.get(c('to_stage')));
-      ctx.batch.add(
-        'events',
-        {
-          source: ctx.source,
-          event_key: key,
-          person_key: person,
-          from_stage: from,
-          to_stage: to,
-          entered_at: at,
-          reason: r.get(c('reason')),
-        },
-        r.origin,
-      );
+      r.add('events', {
+        event_key: key,
+        person_key: person,
+        from_stage: from,
+        to_stage: to,
+        entered_at: at,
+        reason: r.get(c('reason')),
+      });
     },
     touchpoints: (r) => {
       const person = personRef(r);
@@ -129,19 +119,14 @@ function readers(ctx: ImportContext, spec: TableSpec) {
       const touchType = r.mapped('touch_types', c('touch_type'));
       if (r.rejected || !person || !channel) return;
       const key = r.key(c('touchpoint_id')) ?? `${person}:${at}:${channel}:${campaign ?? ''}`;
-      ctx.batch.add(
-        'touches',
-        {
-          source: ctx.source,
-          touch_key: key,
-          person_key: person,
-          occurred_at: at,
-          channel,
-          campaign_key: campaign,
-          touch_type: touchType,
-        },
-        r.origin,
-      );
+      r.add('touches', {
+        touch_key: key,
+        person_key: person,
+        occurred_at: at,
+        channel,
+        campaign_key: campaign,
+        touch_type: touchType,
+      });
     },
     opportunities: (r) => {
       const dealKey = r.key(c('opportunity_id'), { required: true });
@@ -155,50 +140,40 @@ function readers(ctx: ImportContext, spec: TableSpec) {
       const dealType = r.mapped('deal_types', c('deal_type'));
       checkDealDates(r, c('closed_at'), status, createdAt, closedAt);
       if (r.rejected || !dealKey) return;
-      ctx.batch.add(
-        'deals',
-        {
-          source: ctx.source,
-          deal_key: dealKey,
-          account_key: r.key(c('account_id')),
-          created_at: createdAt,
-          closed_at: closedAt,
-          status,
-          amount,
-          deal_type: dealType,
-          lost_reason: r.get(c('lost_reason')),
-          owner_team: r.ownerTeam(c('owner_team')) || null,
-          updated_at: r.time(c('updated_at')),
-          currency,
-        },
-        r.origin,
-      );
-      if (person) ctx.batch.add('deal_contacts', { source: ctx.source, deal_key: dealKey, person_key: person }, r.origin);
+      r.add('deals', {
+        deal_key: dealKey,
+        account_key: r.key(c('account_id')),
+        created_at: createdAt,
+        closed_at: closedAt,
+        status,
+        amount,
+        deal_type: dealType,
+        lost_reason: r.get(c('lost_reason')),
+        owner_team: r.ownerTeam(c('owner_team')) || null,
+        updated_at: r.time(c('updated_at')),
+        currency,
+      });
+      if (person) r.add('deal_contacts', { deal_key: dealKey, person_key: person });
     },
     accounts: (r) => {
       const key = r.key(c('account_id'), { required: true });
       const createdAt = r.time(c('created_at'));
       const churnedAt = r.time(c('churned_at'));
       if (r.rejected) return;
-      ctx.batch.add(
-        'accounts',
-        {
-          source: ctx.source,
-          account_key: key,
-          account_name: r.get(c('account_name')),
-          domain: normaliseDomain(r.get(c('domain'), c('website'))),
-          industry: r.get(c('industry')),
-          employee_band: r.get(c('employee_band')),
-          region: r.get(c('region')),
-          created_at: createdAt,
-          churned_at: churnedAt,
-          updated_at: r.time(c('updated_at')),
-          owner_team: r.ownerTeam(c('owner_team')) || null,
-          same_as: r.get(c('same_as')) || null, // "<source>:<id>" of the same company in another source
-          corporate_number: corporateNumber(r.get(c('corporate_number'))),
-        },
-        r.origin,
-      );
+      r.add('accounts', {
+        account_key: key,
+        account_name: r.get(c('account_name')),
+        domain: normaliseDomain(r.get(c('domain'), c('website'))),
+        industry: r.get(c('industry')),
+        employee_band: r.get(c('employee_band')),
+        region: r.get(c('region')),
+        created_at: createdAt,
+        churned_at: churnedAt,
+        updated_at: r.time(c('updated_at')),
+        owner_team: r.ownerTeam(c('owner_team')) || null,
+        same_as: r.get(c('same_as')) || null, // "<source>:<id>" of the same company in another source
+        corporate_number: corporateNumber(r.get(c('corporate_number'))),
+      });
     },
     campaigns: (r) => {
       const key = r.key(c('campaign_id'), { required: true });
@@ -207,19 +182,14 @@ function readers(ctx: ImportContext, spec: TableSpec) {
       const ended = r.time(c('ended_at'));
       if (started && ended && ended < started) r.reject(c('ended_at'), r.get(c('ended_at')), 'campaign ends before it starts');
       if (r.rejected) return;
-      ctx.batch.add(
-        'campaigns',
-        {
-          source: ctx.source,
-          campaign_key: key,
-          campaign_name: r.get(c('campaign_name')),
-          channel,
-          started_at: started,
-          ended_at: ended,
-          buyer_journey_step: journeyStepCode(r.get(c('buyer_journey_step'))),
-        },
-        r.origin,
-      );
+      r.add('campaigns', {
+        campaign_key: key,
+        campaign_name: r.get(c('campaign_name')),
+        channel,
+        started_at: started,
+        ended_at: ended,
+        buyer_journey_step: journeyStepCode(r.get(c('buyer_journey_step'))),
+      });
     },
     channel_costs: (r) => {
       const month = firstOfMonth(r.required(c('month')));
@@ -228,7 +198,7 @@ function readers(ctx: ImportContext, spec: TableSpec) {
       const cost = r.amount(c('cost'));
       if (cost === undefined && !r.rejected) r.reject(c('cost'), '', 'missing cost');
       if (r.rejected) return;
-      ctx.batch.add('costs', { source: ctx.source, month, channel, campaign_key: r.key(c('campaign_id')), cost }, r.origin);
+      r.add('costs', { month, channel, campaign_key: r.key(c('campaign_id')), cost });
     },
     targets: (r) => {
       const month = firstOfMonth(r.required(c('fiscal_month')));
@@ -237,7 +207,7 @@ function readers(ctx: ImportContext, spec: TableSpec) {
       const target = r.amount(c('target'));
       if (target === undefined && !r.rejected) r.reject(c('target'), '', 'missing target');
       if (r.rejected) return;
-      ctx.batch.add('targets', { source: ctx.source, fiscal_month: month, metric, target }, r.origin);
+      r.add('targets', { fiscal_month: month, metric, target });
     },
     team_costs: (r) => readTeamCost(ctx, c, firstOfMonth, r),
   };

@@ -32,6 +32,8 @@ import {
   eachRow,
   employeeBand,
   inFunnelOrder,
+  type ImportContext,
+  type Row,
   type SourceDefaults,
 } from './common.js';
 import { addHubSpotDealContacts } from './contact-roles.js';
@@ -101,6 +103,11 @@ const COMPANY_ID = [
   'Associated Company ID',
 ];
 const firstId = (v: string) => v.split(/[;,]/)[0]!.trim();
+/** The record's associated company as an account key (the first when several are listed), or null. */
+const companyKey = (ctx: ImportContext, r: Row): string | null => {
+  const id = r.get(...COMPANY_ID);
+  return id ? `${ctx.source}:${firstId(id)}` : null;
+};
 
 export const hubspot: SourceAdapter = {
   name: 'hubspot',
@@ -122,25 +129,20 @@ export const hubspot: SourceAdapter = {
         const key = r.key(C.id, { required: true });
         const createdAt = r.time(C.created);
         if (r.rejected) return;
-        ctx.batch.add(
-          'accounts',
-          {
-            source: ctx.source,
-            account_key: key,
-            account_name: r.get('Company name', 'Company Name'),
-            domain: normaliseDomain(r.get(...C.domain)),
-            industry: r.get('Industry').toLowerCase() || null,
-            employee_band: employeeBand(r.get('Number of Employees')),
-            region: r.get('State/Region') || null,
-            created_at: createdAt,
-            updated_at: r.time('Last Modified Date'),
-            owner_team: r.ownerTeam('Company owner') || null,
-            // Set by HubSpot's Salesforce integration: the same company in Salesforce.
-            same_as: r.get('Salesforce Account ID') ? `salesforce:${r.get('Salesforce Account ID')}` : null,
-            corporate_number: corporateNumberOf(r),
-          },
-          r.origin,
-        );
+        r.add('accounts', {
+          account_key: key,
+          account_name: r.get('Company name', 'Company Name'),
+          domain: normaliseDomain(r.get(...C.domain)),
+          industry: r.get('Industry').toLowerCase() || null,
+          employee_band: employeeBand(r.get('Number of Employees')),
+          region: r.get('State/Region') || null,
+          created_at: createdAt,
+          updated_at: r.time('Last Modified Date'),
+          owner_team: r.ownerTeam('Company owner') || null,
+          // Set by HubSpot's Salesforce integration: the same company in Salesforce.
+          same_as: r.get('Salesforce Account ID') ? `salesforce:${r.get('Salesforce Account ID')}` : null,
+          corporate_number: corporateNumberOf(r),
+        });
       });
     }
 
@@ -150,22 +152,16 @@ export const hubspot: SourceAdapter = {
         const email = r.email(...C.email);
         const createdAt = r.time(C.created, { required: true });
         if (r.rejected || !key) return;
-        const companyId = r.get(...COMPANY_ID);
-        ctx.batch.add(
-          'people',
-          {
-            source: ctx.source,
-            person_key: key,
-            email,
-            account_key: companyId ? `${ctx.source}:${firstId(companyId)}` : null,
-            company_name: r.get('Company Name') || null,
-            created_at: createdAt,
-            updated_at: r.time('Last Modified Date'),
-            lead_source: r.mapped('channels', C.originalSource),
-            owner_team: r.ownerTeam('Contact owner') || null,
-          },
-          r.origin,
-        );
+        r.add('people', {
+          person_key: key,
+          email,
+          account_key: companyKey(ctx, r),
+          company_name: r.get('Company Name') || null,
+          created_at: createdAt,
+          updated_at: r.time('Last Modified Date'),
+          lead_source: r.mapped('channels', C.originalSource),
+          owner_team: r.ownerTeam('Contact owner') || null,
+        });
 
         // Lifecycle-stage dates: the newer "Date entered" and the older "Became a" both; the earliest per stage.
         const byStage = new Map<string, { stage: string; at: string; column: string }>();
@@ -198,32 +194,22 @@ export const hubspot: SourceAdapter = {
 
         const original = r.softMapped('channels', r.col(...C.originalSource) ?? 'Original Source', 'first touch');
         if (original) {
-          ctx.batch.add(
-            'touches',
-            {
-              source: ctx.source,
-              touch_key: `${key}:original_source`,
-              person_key: key,
-              occurred_at: createdAt,
-              channel: original,
-            },
-            r.origin,
-          );
+          r.add('touches', {
+            touch_key: `${key}:original_source`,
+            person_key: key,
+            occurred_at: createdAt,
+            channel: original,
+          });
         }
         const latestAt = r.softTime('Latest Source Timestamp');
         const latest = latestAt && latestAt !== createdAt ? r.softMapped('channels', 'Latest Source', 'latest touch') : undefined;
         if (latest && latestAt) {
-          ctx.batch.add(
-            'touches',
-            {
-              source: ctx.source,
-              touch_key: `${key}:latest_source:${latestAt}`,
-              person_key: key,
-              occurred_at: latestAt,
-              channel: latest,
-            },
-            r.origin,
-          );
+          r.add('touches', {
+            touch_key: `${key}:latest_source:${latestAt}`,
+            person_key: key,
+            occurred_at: latestAt,
+            channel: latest,
+          });
         }
       });
     }
@@ -240,28 +226,21 @@ export const hubspot: SourceAdapter = {
         const dealType = r.mapped('deal_types', 'Deal Type');
         checkDealDates(r, r.col(...C.closeDate) ?? 'Close Date', status, createdAt, closedAt);
         if (r.rejected || !key) return;
-        const companyId = r.get(...COMPANY_ID);
-        ctx.batch.add(
-          'deals',
-          {
-            source: ctx.source,
-            deal_key: key,
-            account_key: companyId ? `${ctx.source}:${firstId(companyId)}` : null,
-            created_at: createdAt,
-            closed_at: closedAt,
-            status,
-            amount,
-            deal_type: dealType,
-            lost_reason: r.get('Closed Lost Reason') || null,
-            owner_team: r.ownerTeam('Deal owner') || null,
-            updated_at: r.time('Last Modified Date'),
-            currency,
-          },
-          r.origin,
-        );
+        r.add('deals', {
+          deal_key: key,
+          account_key: companyKey(ctx, r),
+          created_at: createdAt,
+          closed_at: closedAt,
+          status,
+          amount,
+          deal_type: dealType,
+          lost_reason: r.get('Closed Lost Reason') || null,
+          owner_team: r.ownerTeam('Deal owner') || null,
+          updated_at: r.time('Last Modified Date'),
+          currency,
+        });
         const contact = firstId(r.get('Associated Contact IDs', 'Associated Contact ID'));
-        if (contact)
-          ctx.batch.add('deal_contacts', { source: ctx.source, deal_key: key, person_key: `${ctx.source}:${contact}` }, r.origin);
+        if (contact) r.add('deal_contacts', { deal_key: key, person_key: `${ctx.source}:${contact}` });
         addHubSpotDealContacts(ctx, r, key);
       });
     }

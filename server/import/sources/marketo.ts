@@ -123,20 +123,15 @@ export const marketo: SourceAdapter = {
       const email = r.email('email', 'Email Address', JA.email);
       const createdAt = r.time(['createdAt', 'Created At'], { required: true });
       if (r.rejected || !key) return;
-      ctx.batch.add(
-        'people',
-        {
-          source: ctx.source,
-          person_key: key,
-          email,
-          company_name: r.get('company', 'Company Name', JA.company) || null,
-          created_at: createdAt,
-          updated_at: r.time(['updatedAt', 'Updated At']),
-          lead_source: r.mapped('channels', ['leadSource', 'Lead Source', JA.leadSource]),
-          owner_team: null,
-        },
-        r.origin,
-      );
+      r.add('people', {
+        person_key: key,
+        email,
+        company_name: r.get('company', 'Company Name', JA.company) || null,
+        created_at: createdAt,
+        updated_at: r.time(['updatedAt', 'Updated At']),
+        lead_source: r.mapped('channels', ['leadSource', 'Lead Source', JA.leadSource]),
+        owner_team: null,
+      });
       // The lead's stage at creation: lead, unless its first Change Revenue Stage activity says from which stage (merge.ts).
       addRecordEvent(ctx, r, key, { name: 'initial', stage: 'lead', at: createdAt, reason: 'created', initial: true });
     });
@@ -150,19 +145,14 @@ export const marketo: SourceAdapter = {
       const from = old ? r.mapped('stages', 'attributes', { required: true, raw: old }) : undefined;
       const at = r.time(['activityDate', 'Activity Date'], { required: true });
       if (r.rejected || !lead || !to) return;
-      ctx.batch.add(
-        'events',
-        {
-          source: ctx.source,
-          event_key: `${ctx.source}:${r.get('marketoGUID', 'Marketo GUID')}`,
-          person_key: lead,
-          from_stage: from ?? null,
-          to_stage: to,
-          entered_at: at,
-          reason: String(attrs.Reason ?? '').slice(0, 200) || 'change_revenue_stage',
-        },
-        r.origin,
-      );
+      r.add('events', {
+        event_key: `${ctx.source}:${r.get('marketoGUID', 'Marketo GUID')}`,
+        person_key: lead,
+        from_stage: from ?? null,
+        to_stage: to,
+        entered_at: at,
+        reason: String(attrs.Reason ?? '').slice(0, 200) || 'change_revenue_stage',
+      });
     });
 
     const programChannel = new Map<string, string | null | undefined>();
@@ -172,17 +162,12 @@ export const marketo: SourceAdapter = {
       if (r.rejected || !key) return;
       const channel = r.mapped('channels', ['channel', 'Channel']);
       programChannel.set(key, channel);
-      ctx.batch.add(
-        'campaigns',
-        {
-          source: ctx.source,
-          campaign_key: key,
-          campaign_name: r.get('name', 'Program Name', 'Name'),
-          channel,
-          started_at: createdAt,
-        },
-        r.origin,
-      );
+      r.add('campaigns', {
+        campaign_key: key,
+        campaign_name: r.get('name', 'Program Name', 'Name'),
+        channel,
+        started_at: createdAt,
+      });
     });
 
     await each('program members', (r) => {
@@ -191,19 +176,14 @@ export const marketo: SourceAdapter = {
       const at = r.time(['membershipDate', 'Membership Date'], { required: true });
       const touchType = r.mapped('touch_types', ['statusName', 'Status', 'progressionStatus']);
       if (r.rejected || !lead || !program) return;
-      ctx.batch.add(
-        'touches',
-        {
-          source: ctx.source,
-          touch_key: `${program}:${lead}`,
-          person_key: lead,
-          occurred_at: at,
-          channel: programChannel.get(program) ?? null,
-          campaign_key: program,
-          touch_type: touchType,
-        },
-        r.origin,
-      );
+      r.add('touches', {
+        touch_key: `${program}:${lead}`,
+        person_key: lead,
+        occurred_at: at,
+        channel: programChannel.get(program) ?? null,
+        campaign_key: program,
+        touch_type: touchType,
+      });
     });
   },
 };

@@ -190,23 +190,18 @@ export const salesforce: SourceAdapter = {
       const key = r.key(F.id('Account'), { required: true });
       const createdAt = r.time(F.created);
       if (r.rejected) return;
-      ctx.batch.add(
-        'accounts',
-        {
-          source: ctx.source,
-          account_key: key,
-          account_name: r.get(...F.accountName),
-          domain: normaliseDomain(r.get('Website')),
-          industry: r.get('Industry').toLowerCase() || null,
-          employee_band: employeeBand(r.get('NumberOfEmployees', 'Employees')),
-          region: r.get('BillingState', 'Billing State/Province') || null,
-          created_at: createdAt,
-          updated_at: r.time(F.modified),
-          owner_team: r.ownerTeam(...F.owner) || null,
-          corporate_number: corporateNumberOf(r),
-        },
-        r.origin,
-      );
+      r.add('accounts', {
+        account_key: key,
+        account_name: r.get(...F.accountName),
+        domain: normaliseDomain(r.get('Website')),
+        industry: r.get('Industry').toLowerCase() || null,
+        employee_band: employeeBand(r.get('NumberOfEmployees', 'Employees')),
+        region: r.get('BillingState', 'Billing State/Province') || null,
+        created_at: createdAt,
+        updated_at: r.time(F.modified),
+        owner_team: r.ownerTeam(...F.owner) || null,
+        corporate_number: corporateNumberOf(r),
+      });
     });
 
     await each('Lead', (r) => {
@@ -215,30 +210,20 @@ export const salesforce: SourceAdapter = {
       const createdAt = r.time(F.created, { required: true });
       const status = r.mapped('stages', F.status, { required: true });
       if (r.rejected || !key) return;
-      const convertedAccount = r.get('ConvertedAccountId', 'Converted Account ID');
-      ctx.batch.add(
-        'people',
-        {
-          source: ctx.source,
-          person_key: key,
-          email,
-          account_key: convertedAccount ? `${ctx.source}:${convertedAccount}` : null,
-          company_name: r.get('Company', 'Company / Account') || null,
-          created_at: createdAt,
-          updated_at: r.time(F.modified),
-          lead_source: r.mapped('channels', F.leadSource),
-          owner_team: r.ownerTeam(...F.owner) || null,
-        },
-        r.origin,
-      );
+      r.add('people', {
+        person_key: key,
+        email,
+        account_key: r.key(['ConvertedAccountId', 'Converted Account ID']) ?? null,
+        company_name: r.get('Company', 'Company / Account') || null,
+        created_at: createdAt,
+        updated_at: r.time(F.modified),
+        lead_source: r.mapped('channels', F.leadSource),
+        owner_team: r.ownerTeam(...F.owner) || null,
+      });
       addRecordEvent(ctx, r, key, { name: 'initial', stage: status, at: createdAt, reason: 'created', initial: true });
       const opportunity = r.get('ConvertedOpportunityId', 'Converted Opportunity ID');
       if (isTrue(r.get('IsConverted', 'Converted', JA.converted) || 'true') && opportunity) {
-        ctx.batch.add(
-          'deal_contacts',
-          { source: ctx.source, deal_key: `${ctx.source}:${opportunity}`, person_key: key },
-          r.origin,
-        );
+        r.add('deal_contacts', { deal_key: `${ctx.source}:${opportunity}`, person_key: key });
       }
     });
 
@@ -247,21 +232,15 @@ export const salesforce: SourceAdapter = {
       const email = r.email(...F.email);
       const createdAt = r.time(F.created, { required: true });
       if (r.rejected || !key) return;
-      const account = r.get(...F.accountId);
-      ctx.batch.add(
-        'people',
-        {
-          source: ctx.source,
-          person_key: key,
-          email,
-          account_key: account ? `${ctx.source}:${account}` : null,
-          created_at: createdAt,
-          updated_at: r.time(F.modified),
-          lead_source: r.mapped('channels', F.leadSource),
-          owner_team: r.ownerTeam(...F.owner) || null,
-        },
-        r.origin,
-      );
+      r.add('people', {
+        person_key: key,
+        email,
+        account_key: r.key(F.accountId) ?? null,
+        created_at: createdAt,
+        updated_at: r.time(F.modified),
+        lead_source: r.mapped('channels', F.leadSource),
+        owner_team: r.ownerTeam(...F.owner) || null,
+      });
     });
 
     await each('LeadHistory', (r) => {
@@ -273,22 +252,17 @@ export const salesforce: SourceAdapter = {
       const at = r.time(['CreatedDate', 'Edit Date', 'Created Date'], { required: true });
       if (r.rejected || !lead || !to || !at) return;
       const id = r.get('Id', 'History ID');
-      ctx.batch.add(
-        'events',
-        {
-          source: ctx.source,
-          // Without an Id (report exports), what the source says: lead, time, field, old and new value as written.
-          event_key: id
-            ? `${ctx.source}:${id}`
-            : historyKey(lead, at, field, r.get('OldValue', 'Old Value'), r.get('NewValue', 'New Value')),
-          person_key: lead,
-          from_stage: from ?? null,
-          to_stage: to,
-          entered_at: at,
-          reason: 'status_change',
-        },
-        r.origin,
-      );
+      r.add('events', {
+        // Without an Id (report exports), what the source says: lead, time, field, old and new value as written.
+        event_key: id
+          ? `${ctx.source}:${id}`
+          : historyKey(lead, at, field, r.get('OldValue', 'Old Value'), r.get('NewValue', 'New Value')),
+        person_key: lead,
+        from_stage: from ?? null,
+        to_stage: to,
+        entered_at: at,
+        reason: 'status_change',
+      });
     });
 
     // When an opportunity closed: the first time its history shows a closed stage.
@@ -314,28 +288,21 @@ export const salesforce: SourceAdapter = {
       const dealType = r.mapped('deal_types', 'Type');
       checkDealDates(r, r.col(...F.closeDate) ?? 'CloseDate', status, createdAt, closed);
       if (r.rejected || !key) return;
-      const account = r.get(...F.accountId);
-      ctx.batch.add(
-        'deals',
-        {
-          source: ctx.source,
-          deal_key: key,
-          account_key: account ? `${ctx.source}:${account}` : null,
-          created_at: createdAt,
-          closed_at: closed,
-          status,
-          amount,
-          deal_type: dealType,
-          lost_reason: r.get('Loss_Reason__c', 'Lost Reason', 'Closed Lost Reason') || null,
-          owner_team: r.ownerTeam(...F.owner) || null,
-          updated_at: r.time(F.modified),
-          currency,
-        },
-        r.origin,
-      );
+      r.add('deals', {
+        deal_key: key,
+        account_key: r.key(F.accountId) ?? null,
+        created_at: createdAt,
+        closed_at: closed,
+        status,
+        amount,
+        deal_type: dealType,
+        lost_reason: r.get('Loss_Reason__c', 'Lost Reason', 'Closed Lost Reason') || null,
+        owner_team: r.ownerTeam(...F.owner) || null,
+        updated_at: r.time(F.modified),
+        currency,
+      });
       const contact = r.get('ContactId', 'Contact ID');
-      if (contact)
-        ctx.batch.add('deal_contacts', { source: ctx.source, deal_key: key, person_key: `${ctx.source}:${contact}` }, r.origin);
+      if (contact) r.add('deal_contacts', { deal_key: key, person_key: `${ctx.source}:${contact}` });
     });
 
     const campaignChannel = new Map<string, string | null | undefined>();
@@ -348,19 +315,14 @@ export const salesforce: SourceAdapter = {
       if (r.rejected || !key) return;
       const channel = r.mapped('channels', 'Type');
       campaignChannel.set(key, channel);
-      ctx.batch.add(
-        'campaigns',
-        {
-          source: ctx.source,
-          campaign_key: key,
-          campaign_name: r.get('Name', 'Campaign Name'),
-          channel,
-          started_at: started,
-          ended_at: ended,
-          buyer_journey_step: journeyStepCode(r.get('Buyer_Journey_Step__c', 'Buyer Journey Step')),
-        },
-        r.origin,
-      );
+      r.add('campaigns', {
+        campaign_key: key,
+        campaign_name: r.get('Name', 'Campaign Name'),
+        channel,
+        started_at: started,
+        ended_at: ended,
+        buyer_journey_step: journeyStepCode(r.get('Buyer_Journey_Step__c', 'Buyer Journey Step')),
+      });
     });
 
     await each('CampaignMember', (r) => {
@@ -379,19 +341,14 @@ export const salesforce: SourceAdapter = {
       if (r.rejected || !campaign || !person || !created) return;
       const at = firstResponded && firstResponded > created ? firstResponded : created;
       const id = r.get('Id', 'Campaign Member ID');
-      ctx.batch.add(
-        'touches',
-        {
-          source: ctx.source,
-          touch_key: id ? `${ctx.source}:${id}` : `${campaign}:${person}`,
-          person_key: person,
-          occurred_at: at,
-          channel: channel ?? null,
-          campaign_key: campaign,
-          touch_type: touchType,
-        },
-        r.origin,
-      );
+      r.add('touches', {
+        touch_key: id ? `${ctx.source}:${id}` : `${campaign}:${person}`,
+        person_key: person,
+        occurred_at: at,
+        channel: channel ?? null,
+        campaign_key: campaign,
+        touch_type: touchType,
+      });
     });
 
     await readSalesforceContactRoles(kinds.get(SALESFORCE_CONTACT_ROLE.kind) ?? [], ctx, REPORT_FOOTER);
