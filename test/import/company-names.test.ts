@@ -87,18 +87,18 @@ describe('a Salesforce record naming its account in full-width characters', () =
   afterAll(() => area.cleanup());
 
   it("meets the account, keyed as the account's own id is (NFKC), instead of quarantining the deal as an orphan", async () => {
+    // The account's id in ASCII; the contact and the deal name it in full width, as a Japanese export may.
+    const files = {
+      'Account.csv': 'Id,Name,CreatedDate\n001G000009,イータ株式会社,2025-04-01T00:00:00.000Z\n',
+      'Contact.csv':
+        'Id,AccountId,Email,CreatedDate\n003G000009,００１Ｇ０００００９,eta@eta.example.jp,2025-04-02T00:00:00.000Z\n',
+      'Opportunity.csv':
+        'Id,AccountId,Name,StageName,Amount,CloseDate,CreatedDate\n' +
+        '006G000009,００１Ｇ０００００９,イータ 新規,Closed Won,1000000,2025-06-20,2025-05-01T00:00:00.000Z\n',
+    };
     const sf = path.join(area.root, 'sf');
     mkdirSync(sf);
-    writeFileSync(path.join(sf, 'Account.csv'), 'Id,Name,CreatedDate\n001G000009,イータ株式会社,2025-04-01T00:00:00.000Z\n');
-    writeFileSync(
-      path.join(sf, 'Contact.csv'),
-      'Id,AccountId,Email,CreatedDate\n003G000009,００１Ｇ０００００９,eta@eta.example.jp,2025-04-02T00:00:00.000Z\n',
-    );
-    writeFileSync(
-      path.join(sf, 'Opportunity.csv'),
-      'Id,AccountId,Name,StageName,Amount,CloseDate,CreatedDate\n' +
-        '006G000009,００１Ｇ０００００９,イータ 新規,Closed Won,1000000,2025-06-20,2025-05-01T00:00:00.000Z\n',
-    );
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(sf, name), text);
     const result = await area.run('salesforce', [sf], { build: false, allowRejects: false });
     expect(area.quarantine(result)).toEqual([]);
     expect(area.table(result, 'opportunities').map((o) => [o.opportunity_id, o.account_id])).toEqual([
