@@ -31,6 +31,10 @@
  *      mart updated this way: the previous rows of the other leads are kept
  *      and the model's own SQL, restricted to `changed_leads`, gives the
  *      rest;
+ *    - updated as sums when its `.yml` says `incremental: {sum: [columns]}`
+ *      and its inputs are as above: its SQL run over the changed leads' rows
+ *      now and as they were gives their contributions after and before, and
+ *      the difference is added to the previous sums (sumByLeads);
  *    - otherwise built whole from its SQL or TypeScript (views always are:
  *      they cost nothing).
  *    `incremental: lead_id` is a promise about the model's SQL: a lead's
