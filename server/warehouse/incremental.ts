@@ -31,6 +31,10 @@
  *      mart updated this way: the previous rows of the other leads are kept
  *      and the model's own SQL, restricted to `changed_leads`, gives the
  *      rest;
+ *    - updated as sums when its `.yml` says `incremental: {sum: [columns]}`
+ *      and its inputs are as above: its SQL run over the changed leads' rows
+ *      now and as they were gives their contributions after and before, and
+ *      the difference is added to the previous sums (sumByLeads);
  *    - otherwise built whole from its SQL or TypeScript (views always are:
  *      they cost nothing).
  *    `incremental: lead_id` is a promise about the model's SQL: a lead's
@@ -58,6 +62,12 @@ import { asSession, type SessionLike, type WarehouseSession } from './target.js'
 
 export const INCREMENTAL_GRAINS = ['lead_id', 'account_id'] as const;
 export type IncrementalGrain = (typeof INCREMENTAL_GRAINS)[number];
+/**
+ * How a model's `.yml` says it can be updated: by lead or account (`incremental: lead_id`), or as sums over leads
+ * (`incremental: {sum: [columns]}`): its rows are those columns summed per value of all its other columns, over
+ * contributions that each lead makes on its own, and it has no row whose sums are all 0.
+ */
+export type IncrementalSpec = IncrementalGrain | { sum: string[] };
 
 /** What happened to one model in an incremental build. */
 export type ModelUpdate = 'copied' | 'incremental' | 'rebuilt';
@@ -75,17 +85,20 @@ export interface IncrementalPlan {
 const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
 /** The `incremental:` field of a model's `.yml`, if any. */
-export async function readIncrementalGrain(model: Model): Promise<IncrementalGrain | undefined> {
+export async function readIncrementalSpec(model: Model): Promise<IncrementalSpec | undefined> {
   const file = model.file.replace(/\.(sql|ts)$/, '.yml');
   if (!existsSync(file)) return undefined;
   const spec = (parseYaml(await readFile(file, 'utf8')) ?? {}) as { incremental?: unknown };
-  if (spec.incremental === undefined) return undefined;
-  if (!(INCREMENTAL_GRAINS as readonly unknown[]).includes(spec.incremental)) {
-    throw new Error(
-      `${path.relative(path.dirname(path.dirname(file)), file)}: incremental must be one of ${INCREMENTAL_GRAINS.join(', ')}`,
-    );
-  }
-  return spec.incremental as IncrementalGrain;
+  const value = spec.incremental;
+  if (value === undefined) return undefined;
+  if ((INCREMENTAL_GRAINS as readonly unknown[]).includes(value)) return value as IncrementalGrain;
+  const sum = (value as { sum?: unknown } | null)?.sum;
+  if (Array.isArray(sum) && sum.length > 0 && sum.every((c) => typeof c === 'string' && /^[a-z_][a-z0-9_]*$/.test(c)))
+    return { sum: sum as string[] };
+  throw new Error(
+    `${path.relative(path.dirname(path.dirname(file)), file)}: incremental must be one of ${INCREMENTAL_GRAINS.join(', ')}, ` +
+      `or {sum: [columns]}`,
+  );
 }
 
 /**
@@ -164,9 +177,11 @@ const SCOPE = 'incremental_scope';
  * account_id column: its rows of the changed leads or accounts (both when it has both; a row of a changed account
  * whose lead is not among them stays, so a view holds at least every row the promise lets a lead's rows read).
  * Inputs without those columns are read whole. A reference written with its schema (`marts.settings`) bypasses
- * the views and reads the whole table: slower, equally right.
+ * the views and reads the whole table: slower, equally right (not for a sum: see sumByLeads). With `from` = 'prev.'
+ * the views show the previous warehouse's rows of those leads and accounts. Returns the inputs given a view.
  */
-async function scopeInputs(conn: WarehouseSession, model: Model): Promise<void> {
+async function scopeInputs(conn: WarehouseSession, model: Model, from: '' | 'prev.' = ''): Promise<string[]> {
+  const scoped: string[] = [];
   await conn.run(`create schema if not exists ${SCOPE}`);
   for (const dep of model.dependsOn) {
     const schema = (
@@ -182,14 +197,79 @@ async function scopeInputs(conn: WarehouseSession, model: Model): Promise<void> 
       columns.includes('account_id') ? 'account_id in (select account_id from temp.changed_accounts)' : undefined,
     ].filter(Boolean);
     if (keep.length === 0) continue;
-    await conn.run(`create or replace view ${SCOPE}.${dep} as select * from ${String(schema)}.${dep} where ${keep.join(' or ')}`);
+    await conn.run(
+      `create or replace view ${SCOPE}.${dep} as select * from ${from}${String(schema)}.${dep} where ${keep.join(' or ')}`,
+    );
+    scoped.push(dep);
   }
   await conn.run(`set search_path = '${SCOPE},${SEARCH_PATH}'`);
+  return scoped;
 }
 
 /** The model's select statement as written (the runner's rendering), for use as a subquery. */
 function selectBody(model: Model): string {
   return model.sql!.trim().replace(/;\s*$/, '');
+}
+
+/** The model's SQL over its inputs' rows of the changed leads and accounts (scopeInputs), into temp table `into`. */
+async function selectScoped(conn: WarehouseSession, model: Model, from: '' | 'prev.', into: string): Promise<string[]> {
+  const scoped = await scopeInputs(conn, model, from);
+  try {
+    await conn.run(`create or replace temp table ${into} as select * from (\n${selectBody(model)}\n) as model_rows`);
+  } finally {
+    await conn.run(`set search_path = '${SEARCH_PATH}'`);
+  }
+  return scoped;
+}
+
+/**
+ * A model declared `incremental: {sum: [columns]}` (readIncrementalSpec): its SQL run over the changed leads' rows
+ * as they are now and as they were gives their contributions after and before; the difference, summed per value of
+ * the other columns, is added to the previous table's sums. A row whose sums become 0 goes, as in the model (it
+ * promises no such row); the previous rows of values the changed leads do not touch are kept as they are. The sums
+ * must be integers, so that they are exact whatever the order of addition.
+ */
+async function sumByLeads(conn: WarehouseSession, model: Model, sumColumns: string[]): Promise<void> {
+  const body = stripSql(selectBody(model));
+  if (/;\s*\S/.test(body)) throw new Error('a model is one select statement (found ";" inside)');
+  const table = `${model.schema}.${model.name}`;
+  const typed = await conn.query(
+    `select column_name, data_type from information_schema.columns where table_catalog = 'prev' ` +
+      `and table_schema = ${quote(model.schema)} and table_name = ${quote(model.name)} order by ordinal_position`,
+  );
+  const types = new Map(typed.map((r) => [String(r.column_name), String(r.data_type)]));
+  for (const column of sumColumns) {
+    const type = types.get(column);
+    if (!type || !/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)$/.test(type))
+      throw new Error(`incremental sum column ${column} must be an integer column of the table (it is ${type ?? 'missing'})`);
+  }
+  const columns = [...types.keys()];
+  const groups = columns.filter((c) => !sumColumns.includes(c));
+  const scoped = await selectScoped(conn, model, '', 'sum_after');
+  // a lead-keyed input read with its schema would bypass the views, and its other leads' rows be counted again
+  for (const dep of scoped)
+    if (new RegExp(`\\b(marts|staging)\\.${dep}\\b`).test(body))
+      throw new Error(`a sum by leads reads ${dep} through the changed leads' view: write it without its schema`);
+  await selectScoped(conn, model, 'prev.', 'sum_before');
+  const list = (f: (c: string) => string) => columns.map(f).join(', ');
+  const groupBy = groups.length ? `group by ${groups.join(', ')}` : '';
+  const nonZero = sumColumns.map((c) => `sum(${c}) <> 0`).join(' or ');
+  const summed = list((c) => (sumColumns.includes(c) ? `cast(sum(${c}) as ${types.get(c)}) as ${c}` : c));
+  await conn.run(
+    `create or replace temp table sum_change as select ${summed} from (` +
+      `select ${list((c) => c)} from temp.sum_after union all select ${list((c) => (sumColumns.includes(c) ? `-${c}` : c))} from temp.sum_before` +
+      `) ${groupBy} having ${nonZero}`,
+  );
+  const touched = (row: string) =>
+    `exists (select 1 from temp.sum_change as change where ${groups.map((c) => `change.${c} is not distinct from ${row}.${c}`).join(' and ') || 'true'})`;
+  await conn.run(
+    `create table ${table} as ` +
+      `select * from prev.${table} as kept where not ${touched('kept')} ` +
+      `union all select ${summed} from (` +
+      `select * from prev.${table} as old where ${touched('old')} union all select * from temp.sum_change` +
+      `) ${groupBy} having ${nonZero}`,
+  );
+  for (const t of ['sum_after', 'sum_before', 'sum_change']) await conn.run(`drop table temp.${t}`);
 }
 
 /**
@@ -204,8 +284,8 @@ export async function runModelsIncrementally(
   const conn = asSession(session);
   const models = await orderModels(await discoverModels(modelsDir));
   await setSearchPath(conn);
-  const grains = new Map<string, IncrementalGrain | undefined>();
-  for (const model of models) grains.set(model.name, await readIncrementalGrain(model));
+  const specs = new Map<string, IncrementalSpec | undefined>();
+  for (const model of models) specs.set(model.name, await readIncrementalSpec(model));
   const built: BuiltModel[] = [];
   const updates: Record<string, ModelUpdate> = {};
   // Staging: rebuilt whole, then compared with the previous warehouse's.
@@ -265,7 +345,8 @@ export async function runModelsIncrementally(
   const byLeads = new Set<string>();
 
   for (const model of models.filter((m) => m.schema === 'marts')) {
-    const grain = grains.get(model.name);
+    const spec = specs.get(model.name);
+    const grain = typeof spec === 'string' ? spec : undefined;
     const inputsUnchanged = model.dependsOn.every(unchanged);
     const inputsByLeads = model.dependsOn.every((d) => unchanged(d) || coveredByLeads.has(d) || byLeads.has(d));
     if (model.materialized === 'view') {
@@ -315,6 +396,18 @@ export async function runModelsIncrementally(
             }
           },
           `${grain} rows of the changed ${grain === 'lead_id' ? 'leads' : 'accounts'} rebuilt`,
+        ),
+      );
+    } else if (typeof spec === 'object' && inputsByLeads && model.kind === 'sql') {
+      updates[model.name] = 'incremental';
+      const sumColumns = spec.sum;
+      built.push(
+        await buildModel(
+          conn,
+          model,
+          log,
+          () => sumByLeads(conn, model, sumColumns),
+          `sums of the changed leads' rows, before and after, applied to the previous sums`,
         ),
       );
     } else {

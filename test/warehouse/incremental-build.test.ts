@@ -8,13 +8,14 @@
  * dashboard query through the real server.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareWarehouses } from '../../bench/compare-warehouses';
 import { writeDayChanges, type DayChanges } from '../../bench/day-changes';
 import { projectRoot } from '../../server/config';
 import { buildWarehouse, type BuildSummary } from '../../server/warehouse/index';
+import { readIncrementalSpec } from '../../server/warehouse/incremental';
 import { TYPICAL_QUERIES } from '../../bench/typical-queries';
 import { tempDir } from '../support/browser';
 import { startTestServer } from '../support/server';
@@ -96,6 +97,8 @@ describe("a day's import applied incrementally equals a full build of the same s
       'accounts',
       'account_stage_reach',
       'stage_conversion_rows',
+      // a sum over leads: the changed leads' contributions before and after applied to the previous sums
+      'attribution_transitions',
     ])
       expect(plan.models[mart], mart).toBe('incremental');
     for (const mart of ['funnel_stages', 'settings', 'stage_definitions']) expect(plan.models[mart], mart).toBe('copied');
@@ -126,4 +129,46 @@ describe("a day's import applied incrementally equals a full build of the same s
       expect(rowsOf(incremental[name]!), name).toEqual(rowsOf(full[name]!));
     }
   }, 900_000);
+});
+
+describe("a model's incremental field", () => {
+  const roots: string[] = [];
+  afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+
+  /** The spec read from a model whose .yml holds `yml`. */
+  async function specOf(yml: string) {
+    roots.push(tempDir('revcycle-incremental-spec-'));
+    const dir = path.join(roots.at(-1)!, 'marts');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'm.yml'), `model: m\n${yml}\n`);
+    const file = path.join(dir, 'm.sql');
+    return readIncrementalSpec({
+      name: 'm',
+      schema: 'marts',
+      kind: 'sql',
+      file,
+      relativeFile: 'marts/m.sql',
+      materialized: 'table',
+      dependsOn: [],
+    });
+  }
+
+  it('is a grain, sums of named columns, or absent', async () => {
+    expect(await specOf('incremental: lead_id')).toBe('lead_id');
+    expect(await specOf('incremental: account_id')).toBe('account_id');
+    expect(await specOf('incremental: {sum: [transitions, amount]}')).toEqual({ sum: ['transitions', 'amount'] });
+    expect(await specOf('description: no field')).toBeUndefined();
+  });
+
+  it('names the file and the forms allowed when it is anything else', async () => {
+    for (const yml of [
+      'incremental: month',
+      'incremental: {sum: []}',
+      'incremental: {sum: ["a; drop"]}',
+      'incremental: {sum: x}',
+    ])
+      await expect(specOf(yml), yml).rejects.toThrow(
+        /marts\/m\.yml: incremental must be one of lead_id, account_id, or \{sum: \[columns\]\}/,
+      );
+  });
 });
