@@ -1,0 +1,97 @@
+/*
+ * What most cards share: one query on one view, cut by the page's period and
+ * by the global filters that view can take (`usePeriodQuery`), drawn in a
+ * CardFrame whose title, subtitle and empty reason are the messages
+ * `<text>.title`, `<text>.subtitle` and `<text>.empty` (`PeriodCard`; the
+ * empty reason names the period unless the card passes its own words).
+ *
+ * A card that reads several views, or a query not cut by the period, keeps
+ * using useViewQuery and CardFrame directly.
+ */
+import type { Filter, Query } from '@cubejs-client/core';
+import { CardFrame, type CardFrameProps, type CardState } from '../components/card-frame';
+import { useFilters } from '../hooks/use-filters';
+import { useViewQuery, type ViewQueryResult } from '../hooks/use-view-query';
+import { useI18n } from '../i18n/i18n-context';
+import type { MessageKey } from '../i18n/messages';
+import type { FilterName } from '../lib/build-filters';
+import { formatPeriodKey } from '../lib/format';
+import type { ResolvedPeriod } from '../lib/resolve-period';
+
+type Granularity = 'day' | 'week' | 'month' | 'quarter' | 'year';
+
+export interface PeriodQuery extends Omit<Query, 'timeDimensions' | 'filters'> {
+  /** The view's time dimension that falls in the period. */
+  time: string;
+  granularity?: Granularity;
+  /** Another day range than the period's (a snapshot day, a range that stops at as_of). */
+  range?: [string, string];
+  /** The card's own filters, after the global ones. */
+  filters?: Filter[];
+}
+
+export interface PeriodQueryResult extends ViewQueryResult {
+  /** Global filters the view cannot apply (the frame lists them). */
+  unapplied: FilterName[];
+  period: ResolvedPeriod;
+}
+
+/** One query on `view` (a name of api/views.ts FILTERS), in the page's period and global filters. */
+export function usePeriodQuery(view: string, query: PeriodQuery): PeriodQueryResult {
+  const { period, viewFilters } = useFilters();
+  const f = viewFilters(view);
+  const { time, granularity, range, filters = [], ...rest } = query;
+  const q = useViewQuery({
+    ...rest,
+    timeDimensions: [
+      { dimension: time, ...(granularity ? { granularity } : {}), dateRange: range ?? [period.start, period.end] },
+    ],
+    filters: [...f.filters, ...filters],
+  });
+  return { ...q, unapplied: f.unapplied, period };
+}
+
+/** A message prefix with `.title`, `.subtitle` and `.empty` messages. */
+export type CardText = {
+  [K in MessageKey]: K extends `${infer P}.empty`
+    ? `${P}.title` extends MessageKey
+      ? `${P}.subtitle` extends MessageKey
+        ? P
+        : never
+      : never
+    : never;
+}[MessageKey];
+
+type Vars = Record<string, string | number>;
+
+export interface PeriodCardProps extends Omit<CardFrameProps, 'title' | 'subtitle' | 'emptyReason' | 'state' | 'unapplied'> {
+  text: CardText;
+  /** Values of the subtitle's placeholders. */
+  subtitle?: Vars;
+  /** Values of the empty reason's placeholders; the period's name unless given. */
+  empty?: Vars;
+  query: CardState & { unapplied?: FilterName[] };
+  unapplied?: FilterName[];
+  /** The query answered, but nothing in it is for this card: the frame says the card is empty. */
+  nothing?: boolean;
+}
+
+/** A query answered with nothing for the card to draw reads as empty, not as a blank ready card. */
+export function emptyWhen<S extends CardState>(state: S, nothing: boolean): S | (S & { status: 'empty' }) {
+  return state.status === 'ready' && nothing ? { ...state, status: 'empty' as const } : state;
+}
+
+export function PeriodCard({ text, subtitle, empty, query, unapplied, nothing = false, ...frame }: PeriodCardProps) {
+  const { t, locale } = useI18n();
+  const { period } = useFilters();
+  return (
+    <CardFrame
+      {...frame}
+      title={t(`${text}.title`)}
+      subtitle={t(`${text}.subtitle`, subtitle)}
+      state={emptyWhen(query, nothing)}
+      unapplied={unapplied ?? query.unapplied}
+      emptyReason={t(`${text}.empty`, empty ?? { period: formatPeriodKey(period.key, locale) })}
+    />
+  );
+}
