@@ -18,7 +18,7 @@ import type { FilterName } from '../lib/build-filters';
 import { formatPeriodKey } from '../lib/format';
 import type { ResolvedPeriod } from '../lib/resolve-period';
 
-type Granularity = 'day' | 'week' | 'month' | 'quarter' | 'year';
+type Granularity = Extract<NonNullable<Query['timeDimensions']>[number], { granularity?: unknown }>['granularity'];
 
 export interface PeriodQuery extends Omit<Query, 'timeDimensions' | 'filters'> {
   /** The view's time dimension that falls in the period. */

@@ -31,7 +31,7 @@ import { buildPlanRequest, monthTargets, type MonthTarget, type PlanOverrides } 
 import { formatCount, formatMonth, formatPeriodKey, formatSignedPercent, formatYen } from '../lib/format';
 import { useSettings } from '../state/settings';
 import { ScrollRegion } from '../components/scroll-region';
-import { ChartLegend } from '../components/chart-legend';
+import { LegendChart } from '../components/chart-legend';
 
 const DEBOUNCE_MS = 250;
 
@@ -295,22 +295,18 @@ function LeadSchedule({ shown }: { shown: PlanResultBody }) {
       <p className="text-tremor-label text-tremor-content">
         {t('plan.whatIf.scheduleHint', { months: shown.assumptions.offsetMonths.lead })}
       </p>
-      <div>
-        <ChartLegend categories={[required, actual]} colors={['indigo', 'emerald']} />
-        <BarChart
-          className="mt-2 h-56"
-          data={data}
-          index="month"
-          categories={[required, actual]}
-          colors={['indigo', 'emerald']}
-          valueFormatter={(v) => formatCount(v, locale)}
-          yAxisWidth={56}
-          yAxisLabel={t('axis.leads')}
-          xAxisLabel={t('axis.month')}
-          showAnimation={false}
-          showLegend={false}
-        />
-      </div>
+      <LegendChart
+        chart={BarChart}
+        className="mt-2 h-56"
+        data={data}
+        index="month"
+        categories={[required, actual]}
+        colors={['indigo', 'emerald']}
+        valueFormatter={(v) => formatCount(v, locale)}
+        yAxisWidth={56}
+        yAxisLabel={t('axis.leads')}
+        xAxisLabel={t('axis.month')}
+      />
     </section>
   );
 }
