@@ -6,14 +6,11 @@
  * alone. One query on `backlog`.
  */
 import { BACKLOG } from '../api/views';
-import { useFilters } from '../hooks/use-filters';
 import { num, str } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { stageInfo, stageLabel, stageRank } from '../i18n/labels';
 import { formatCount, formatDate, formatDays } from '../lib/format';
 import { pivotSum } from '../lib/pivot-rows';
-import { referenceDay } from '../lib/resolve-period';
-import { useSettings } from '../state/settings';
 import { BACKLOG_STAGES } from './inventory-trend-card';
 import { DataTable, type Column } from '../components/data-table';
 import { HatchLegend } from '../components/hatch-legend';
@@ -29,13 +26,11 @@ export function bucketStart(bucket: string): number {
 
 export function AgingCard() {
   const { t, locale } = useI18n();
-  const settings = useSettings();
-  const day = referenceDay(useFilters().period, settings.asOf);
   const q = usePeriodQuery('backlog', {
     measures: [BACKLOG.leads, BACKLOG.stuckLeads],
     dimensions: [BACKLOG.stage, BACKLOG.agingBucket, BACKLOG.agingBucketOrder],
     time: BACKLOG.snapshotAt,
-    range: [day, day],
+    range: 'referenceDay',
     filters: [{ member: BACKLOG.stage, operator: 'equals', values: BACKLOG_STAGES }],
   });
   const order = new Map<string, number>();
@@ -54,7 +49,7 @@ export function AgingCard() {
     (r) => num(r, BACKLOG.leads),
     { rows: (a, b) => stageRank(a) - stageRank(b), cols: (a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0) },
   );
-  const date = { date: formatDate(day, locale) };
+  const date = { date: formatDate(q.range[0], locale) };
   return (
     <PeriodCard text="backlog.aging" subtitle={date} empty={date} height={300} query={q} skeleton="table">
       <div className="flex h-full flex-col">

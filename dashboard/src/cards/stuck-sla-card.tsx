@@ -6,29 +6,24 @@
  * One query on `backlog`.
  */
 import { BACKLOG } from '../api/views';
-import { useFilters } from '../hooks/use-filters';
 import { num, str } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { stageInfo, stageLabel, stageRank } from '../i18n/labels';
 import { formatCount, formatDate, formatDays, formatPercent } from '../lib/format';
-import { referenceDay } from '../lib/resolve-period';
-import { useSettings } from '../state/settings';
 import { ClockIcon } from '../components/icons';
 import { PeriodCard, usePeriodQuery } from './period-card';
 
 export function StuckSlaCard() {
   const { t, locale } = useI18n();
-  const settings = useSettings();
-  const day = referenceDay(useFilters().period, settings.asOf);
   const q = usePeriodQuery('backlog', {
     measures: [BACKLOG.leads, BACKLOG.stuckLeads],
     dimensions: [BACKLOG.stage],
     time: BACKLOG.snapshotAt,
-    range: [day, day],
+    range: 'referenceDay',
     filters: [{ member: BACKLOG.isSlaStage, operator: 'equals', values: ['true'] }],
   });
   const rows = [...q.rows].sort((a, b) => stageRank(str(a, BACKLOG.stage) ?? '') - stageRank(str(b, BACKLOG.stage) ?? ''));
-  const date = { date: formatDate(day, locale) };
+  const date = { date: formatDate(q.range[0], locale) };
   return (
     <PeriodCard text="backlog.stuck" subtitle={date} empty={date} height={300} query={q} skeleton="table">
       <ul className="flex h-full flex-col justify-around">

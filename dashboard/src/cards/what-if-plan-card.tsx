@@ -21,24 +21,24 @@ import { FUNNEL_STAGES, requestPlan, type PlanResponse, type PlanResultBody } fr
 import { ApiError, batchedApiRequest, type ApiFieldError } from '../api/revcycle-api';
 import { TARGETS } from '../api/views';
 import { BudgetTable, type BudgetRow } from '../components/budget-table';
-import { CardFrame, setFilters } from '../components/card-frame';
 import { PlanForm, type PlanBaseline } from '../components/plan-form';
 import { useFilters } from '../hooks/use-filters';
 import { num, str, useQueriesReady, useViewQuery } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { stageLabel } from '../i18n/labels';
 import { buildPlanRequest, monthTargets, type MonthTarget, type PlanOverrides } from '../lib/build-plan-request';
-import { formatCount, formatMonth, formatPeriodKey, formatSignedPercent, formatYen } from '../lib/format';
+import { formatCount, formatMonth, formatSignedPercent, formatYen } from '../lib/format';
 import { useSettings } from '../state/settings';
 import { ScrollRegion } from '../components/scroll-region';
 import { LegendChart } from '../components/chart-legend';
+import { PeriodCard } from './period-card';
 
 const DEBOUNCE_MS = 250;
 
 export function WhatIfPlanCard() {
   const { t, locale } = useI18n();
   const settings = useSettings();
-  const { period, filters } = useFilters();
+  const { period } = useFilters();
   const targetsQ = useViewQuery({
     measures: [TARGETS.target],
     dimensions: [TARGETS.metric],
@@ -165,15 +165,13 @@ export function WhatIfPlanCard() {
   const money = (v: number | null | undefined) => formatYen(v, locale, { currency: settings.currency });
 
   return (
-    <CardFrame
-      title={t('plan.whatIf.title')}
-      subtitle={t('plan.whatIf.subtitle', { period: formatPeriodKey(period.key, locale) })}
+    <PeriodCard
+      text="plan.whatIf"
       height={1080}
       growWhenNarrow
-      state={frameState}
+      query={frameState}
+      companyWide
       skeleton="table"
-      unapplied={setFilters(filters)}
-      emptyReason={t('plan.whatIf.empty', { period: formatPeriodKey(period.key, locale) })}
       actions={
         <label className="inline-flex items-center gap-2 text-tremor-label font-medium text-tremor-content-emphasis">
           <input
@@ -216,7 +214,7 @@ export function WhatIfPlanCard() {
           </div>
         </div>
       ) : null}
-    </CardFrame>
+    </PeriodCard>
   );
 }
 
