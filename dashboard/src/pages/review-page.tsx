@@ -15,6 +15,7 @@ import { PeriodComparisonCard } from '../cards/period-comparison-card';
 import { ActionKpiEffect } from '../components/action-kpi-effect';
 import { ActionLog } from '../components/action-log';
 import { MeetingPackButton } from '../components/meeting-pack-button';
+import { CardRow, CardStack } from '../components/card-grid';
 import { PageHeader } from '../components/page-header';
 import { useFilters } from '../hooks/use-filters';
 
@@ -29,16 +30,12 @@ export function ReviewPage() {
         <ComparisonPicker />
         <MeetingPackButton />
       </PageHeader>
-      <div className="grid grid-cols-1 gap-5">
+      <CardStack>
         <PeriodComparisonCard />
-        <div className="grid grid-cols-1 gap-5 xl:grid-cols-5">
-          <div className="xl:col-span-3">
-            <GapDecompositionCard />
-          </div>
-          <div className="xl:col-span-2">
-            <MoversCard />
-          </div>
-        </div>
+        <CardRow spans={[3, 2]}>
+          <GapDecompositionCard />
+          <MoversCard />
+        </CardRow>
         <ActionLog
           period={periodKey}
           today={new Date().toISOString().slice(0, 10)}
@@ -46,7 +43,7 @@ export function ReviewPage() {
           renderEffect={(a) => <ActionKpiEffect action={a} />}
         />
         <KpiTreeCard height={720} picker={false} />
-      </div>
+      </CardStack>
     </>
   );
 }
