@@ -5,8 +5,9 @@
  * `<text>.title`, `<text>.subtitle` and `<text>.empty` (`PeriodCard`; their
  * `{period}` is the period's name unless the card passes another value).
  *
- * A card that reads several views, or a query not cut by the period, keeps
- * using useViewQuery and CardFrame directly.
+ * A card that reads several views frames its combined state with PeriodCard
+ * all the same; a card whose messages do not follow the prefix (a title that
+ * changes with a page option) keeps CardFrame.
  */
 import type { Filter, Query } from '@cubejs-client/core';
 import { CardFrame, setFilters, type CardFrameProps, type CardState } from '../components/card-frame';
