@@ -90,14 +90,14 @@ function DealKpiTile({
         : yearAgo === 0
           ? null
           : current / yearAgo - 1;
-  const state = q.status === 'ready' && current === null ? { ...q, status: 'empty' as const } : q;
   const label = t(title);
   return (
     <CardFrame
       title={label}
       height={112}
       growWhenNarrow
-      state={state}
+      state={q}
+      nothing={current === null}
       unapplied={unapplied}
       link={link}
       skeleton="tile"

@@ -30,7 +30,6 @@ export function GapDecompositionCard() {
   const { nodes, comparison, comparisonLabel: compLabel } = q;
   const revenue = nodes.find((n) => n.key === 'revenue');
   const base = revenue?.[comparison] ?? null;
-  const state = q.status === 'ready' && (base === null || revenue?.actual === null) ? { ...q, status: 'empty' as const } : q;
   const steps = base !== null ? waterfall(base, sumByLever(nodes, comparison)) : [];
   // The running total can dip below zero (a large negative effect before a positive one): scale over both signs.
   const max = Math.max(1, ...steps.map((s) => Math.max(s.from, s.to)));
@@ -49,7 +48,8 @@ export function GapDecompositionCard() {
         gap: gap === null ? '–' : formatSignedYen(gap, locale, { currency: settings.currency }),
       })}
       height={H}
-      state={state}
+      state={q}
+      nothing={base === null || revenue?.actual === null}
       note={windows.isPartial ? t('kpiTree.partial', { through: formatDate(windows.through, locale) }) : null}
       emptyReason={t('review.gap.empty', { period: formatPeriodKey(period.key, locale), comparison: compLabel })}
     >

@@ -43,7 +43,6 @@ export function LtvCacTile() {
   });
   const row = q.rows[0];
   const ratio = num(row, UNIT_ECONOMICS.ltvToCac);
-  const state = q.status === 'ready' && ratio === null ? { ...q, status: 'empty' as const } : q;
   const label = t('board.kpi.ltvCac');
   const target = settings.ltvCacTarget;
   const ok = ratio !== null && ratio >= target;
@@ -53,7 +52,8 @@ export function LtvCacTile() {
       title={label}
       height={132}
       growWhenNarrow
-      state={state}
+      state={q}
+      nothing={ratio === null}
       unapplied={filters.channel ? ['channel'] : []}
       link="/channels"
       skeleton="tile"

@@ -23,13 +23,13 @@ export function MoversCard() {
   const { nodes, comparison } = q;
   const movers = biggestMovers(nodes, comparison, 6);
   const weakest = findWeakestLink(nodes, comparison);
-  const state = q.status === 'ready' && movers.length === 0 ? { ...q, status: 'empty' as const } : q;
   return (
     <CardFrame
       title={t('review.movers.title')}
       subtitle={t('review.movers.subtitle', { comparison: q.comparisonLabel })}
       height={300}
-      state={state}
+      state={q}
+      nothing={movers.length === 0}
       skeleton="table"
       emptyReason={t('review.movers.empty', { period: formatPeriodKey(period.key, locale) })}
     >

@@ -82,17 +82,10 @@ export interface PeriodCardProps extends Omit<CardFrameProps, 'title' | 'subtitl
   unapplied?: FilterName[];
   /** The figures are the company's whatever the filters: every set segment or channel filter is listed as not applied. */
   companyWide?: boolean;
-  /** The query answered, but nothing in it is for this card: the frame says the card is empty. */
-  nothing?: boolean;
-}
-
-/** A query answered with nothing for the card to draw reads as empty, not as a blank ready card. */
-export function emptyWhen<S extends CardState>(state: S, nothing: boolean): S | (S & { status: 'empty' }) {
-  return state.status === 'ready' && nothing ? { ...state, status: 'empty' as const } : state;
 }
 
 export function PeriodCard(props: PeriodCardProps) {
-  const { text, subtitle, empty, query, unapplied, companyWide = false, nothing = false, ...frame } = props;
+  const { text, subtitle, empty, query, unapplied, companyWide = false, ...frame } = props;
   const { t, locale } = useI18n();
   const { period, filters } = useFilters();
   const vars = { period: formatPeriodKey(period.key, locale) };
@@ -101,7 +94,7 @@ export function PeriodCard(props: PeriodCardProps) {
       {...frame}
       title={t(`${text}.title`)}
       subtitle={t(`${text}.subtitle`, { ...vars, ...subtitle })}
-      state={emptyWhen(query, nothing)}
+      state={query}
       unapplied={unapplied ?? (companyWide ? setFilters(filters) : query.unapplied)}
       emptyReason={t(`${text}.empty`, { ...vars, ...empty })}
     />
