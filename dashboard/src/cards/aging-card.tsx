@@ -6,18 +6,15 @@
  * alone. One query on `backlog`.
  */
 import { BACKLOG } from '../api/views';
-import { CardFrame } from '../components/card-frame';
-import { useFilters } from '../hooks/use-filters';
-import { num, str, useViewQuery } from '../hooks/use-view-query';
+import { num, str } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { stageInfo, stageLabel, stageRank } from '../i18n/labels';
 import { formatCount, formatDate, formatDays } from '../lib/format';
-import { pivotRows } from '../lib/pivot-rows';
-import { referenceDay } from '../lib/resolve-period';
-import { useSettings } from '../state/settings';
+import { pivotSum } from '../lib/pivot-rows';
 import { BACKLOG_STAGES } from './inventory-trend-card';
 import { DataTable, type Column } from '../components/data-table';
 import { HatchLegend } from '../components/hatch-legend';
+import { PeriodCard, usePeriodQuery } from './period-card';
 
 const HATCH = 'repeating-linear-gradient(135deg, rgba(225,29,72,.18) 0 2px, transparent 2px 6px)';
 
@@ -29,15 +26,12 @@ export function bucketStart(bucket: string): number {
 
 export function AgingCard() {
   const { t, locale } = useI18n();
-  const settings = useSettings();
-  const { period, viewFilters } = useFilters();
-  const day = referenceDay(period, settings.asOf);
-  const f = viewFilters('backlog');
-  const q = useViewQuery({
+  const q = usePeriodQuery('backlog', {
     measures: [BACKLOG.leads, BACKLOG.stuckLeads],
     dimensions: [BACKLOG.stage, BACKLOG.agingBucket, BACKLOG.agingBucketOrder],
-    timeDimensions: [{ dimension: BACKLOG.snapshotAt, dateRange: [day, day] }],
-    filters: [...f.filters, { member: BACKLOG.stage, operator: 'equals', values: BACKLOG_STAGES }],
+    time: BACKLOG.snapshotAt,
+    range: 'referenceDay',
+    filters: [{ member: BACKLOG.stage, operator: 'equals', values: BACKLOG_STAGES }],
   });
   const order = new Map<string, number>();
   const stuck = new Set<string>();
@@ -48,24 +42,16 @@ export function AgingCard() {
       num(r, BACKLOG.agingBucketOrder) ?? bucketStart(str(r, BACKLOG.agingBucket) ?? ''),
     );
   }
-  const m = pivotRows<(typeof q.rows)[number], number>(
+  const m = pivotSum(
     q.rows,
     (r) => str(r, BACKLOG.stage),
     (r) => str(r, BACKLOG.agingBucket),
-    (r, prev) => (prev ?? 0) + (num(r, BACKLOG.leads) ?? 0),
+    (r) => num(r, BACKLOG.leads),
     { rows: (a, b) => stageRank(a) - stageRank(b), cols: (a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0) },
   );
-  const totals = new Map(m.rowKeys.map((s) => [s, m.colKeys.reduce((acc, b) => acc + (m.cell(s, b) ?? 0), 0)]));
+  const date = { date: formatDate(q.range[0], locale) };
   return (
-    <CardFrame
-      title={t('backlog.aging.title')}
-      subtitle={t('backlog.aging.subtitle', { date: formatDate(day, locale) })}
-      height={300}
-      state={q}
-      unapplied={f.unapplied}
-      skeleton="table"
-      emptyReason={t('backlog.aging.empty', { date: formatDate(day, locale) })}
-    >
+    <PeriodCard text="backlog.aging" subtitle={date} empty={date} height={300} query={q} skeleton="table">
       <div className="flex h-full flex-col">
         <DataTable
           label={t('backlog.aging.title')}
@@ -88,7 +74,7 @@ export function AgingCard() {
               cellProps: (s) => {
                 const n = m.cell(s, b) ?? 0;
                 const over = stuck.has(`${s}|${b}`);
-                const share = totals.get(s)! > 0 ? n / totals.get(s)! : 0;
+                const share = m.rowTotal(s) > 0 ? n / m.rowTotal(s) : 0;
                 return {
                   style: {
                     backgroundColor: `rgba(${over ? '225,29,72' : '37,99,235'}, ${0.05 + share * 0.55})`,
@@ -114,6 +100,6 @@ export function AgingCard() {
           {t('backlog.aging.legend')}
         </HatchLegend>
       </div>
-    </CardFrame>
+    </PeriodCard>
   );
 }

@@ -6,29 +6,25 @@
  */
 import { BarChart } from '@tremor/react';
 import { ATTRIBUTION } from '../api/views';
-import { CardFrame } from '../components/card-frame';
-import { useFilters } from '../hooks/use-filters';
 import { useModel } from '../hooks/use-page-options';
-import { num, str, useViewQuery } from '../hooks/use-view-query';
+import { num, str } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { channelLabel, modelLabel } from '../i18n/labels';
-import { formatPeriodKey, formatYen } from '../lib/format';
+import { formatYen } from '../lib/format';
 import { useSettings } from '../state/settings';
-import { ChartLegend } from '../components/chart-legend';
+import { LegendChart } from '../components/chart-legend';
+import { PeriodCard, usePeriodQuery } from './period-card';
 
 export function AttributedChannelsCard() {
   const { t, locale } = useI18n();
   const settings = useSettings();
-  const { period, viewFilters } = useFilters();
   const [model] = useModel();
-  const f = viewFilters('attribution');
   // Pipeline is credited on `opportunity` conversions (at creation), revenue on `won` (at the close).
-  const q = useViewQuery({
+  const q = usePeriodQuery('attribution', {
     measures: [ATTRIBUTION.attributedPipeline, ATTRIBUTION.attributedRevenue],
     dimensions: [ATTRIBUTION.channel, ATTRIBUTION.conversion],
-    timeDimensions: [{ dimension: ATTRIBUTION.convertedAt, dateRange: [period.start, period.end] }],
+    time: ATTRIBUTION.convertedAt,
     filters: [
-      ...f.filters,
       { member: ATTRIBUTION.model, operator: 'equals', values: [model] },
       { member: ATTRIBUTION.conversion, operator: 'equals', values: ['opportunity', 'won'] },
     ],
@@ -47,31 +43,20 @@ export function AttributedChannelsCard() {
     .sort((a, b) => b[1].revenue - a[1].revenue || b[1].pipeline - a[1].pipeline)
     .map(([c, e]) => ({ channel: channelLabel(c, locale), [pipeline]: e.pipeline, [revenue]: e.revenue }));
   return (
-    <CardFrame
-      title={t('channels.attr.title')}
-      subtitle={t('channels.attr.subtitle', { model: modelLabel(model, locale) })}
-      height={440}
-      state={q}
-      unapplied={f.unapplied}
-      emptyReason={t('channels.attr.empty', { period: formatPeriodKey(period.key, locale) })}
-    >
-      <div className="flex h-full flex-col gap-1">
-        <ChartLegend categories={[pipeline, revenue]} colors={['sky', 'blue']} />
-        <BarChart
-          className="min-h-0 flex-1"
-          data={data}
-          index="channel"
-          categories={[pipeline, revenue]}
-          colors={['sky', 'blue']}
-          layout="vertical"
-          valueFormatter={(v) => formatYen(v, locale, { currency: settings.currency })}
-          yAxisWidth={120}
-          barCategoryGap="18%"
-          xAxisLabel={t('axis.yen')}
-          showAnimation={false}
-          showLegend={false}
-        />
-      </div>
-    </CardFrame>
+    <PeriodCard text="channels.attr" subtitle={{ model: modelLabel(model, locale) }} height={440} query={q}>
+      <LegendChart
+        chart={BarChart}
+        fill
+        data={data}
+        index="channel"
+        categories={[pipeline, revenue]}
+        colors={['sky', 'blue']}
+        layout="vertical"
+        valueFormatter={(v) => formatYen(v, locale, { currency: settings.currency })}
+        yAxisWidth={120}
+        barCategoryGap="18%"
+        xAxisLabel={t('axis.yen')}
+      />
+    </PeriodCard>
   );
 }

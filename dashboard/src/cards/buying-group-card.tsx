@@ -12,7 +12,6 @@
  */
 import type { Filter, Query } from '@cubejs-client/core';
 import { PERSONA_COVERAGE as PC } from '../api/views';
-import { CardFrame } from '../components/card-frame';
 import { DataTable, type Column } from '../components/data-table';
 import { Segmented } from '../components/page-header';
 import { useFilters } from '../hooks/use-filters';
@@ -20,7 +19,8 @@ import { num, str, useViewQuery, type Row } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { codeLabel } from '../i18n/labels';
 import { comparePersonaCoverage, type CoverageCell, type PersonaCoverage } from '../lib/compare-persona-coverage';
-import { formatCount, formatPercent, formatPeriodKey, type Locale } from '../lib/format';
+import { formatCount, formatPercent, type Locale } from '../lib/format';
+import { PeriodCard } from './period-card';
 
 /** The persona the headline compares: the one the design documents single out (経営層). */
 const HEADLINE_PERSONA = 'executive';
@@ -92,18 +92,16 @@ export function BuyingGroupCard() {
       (r) => r.status === 'loading' || r.status === 'error' || r.status === 'missing',
     ) ?? exec;
   const closed = (headline?.engaged?.closed ?? 0) + (headline?.missing?.closed ?? 0);
-  const state = q.status === 'ready' && closed === 0 ? { ...q, status: 'empty' as const } : q;
   return (
-    <CardFrame
-      title={t('buyingGroup.title')}
-      subtitle={t('buyingGroup.subtitle', { period: formatPeriodKey(period.key, locale) })}
+    <PeriodCard
+      text="buyingGroup"
       height={340}
       growWhenNarrow
-      state={state}
+      query={q}
+      nothing={closed === 0}
       unapplied={f.unapplied}
       skeleton="table"
       note={t('buyingGroup.note', { persona: codeLabel(HEADLINE_PERSONA, locale) })}
-      emptyReason={t('buyingGroup.empty', { period: formatPeriodKey(period.key, locale) })}
       actions={
         <Segmented
           label={t('buyingGroup.split.label')}
@@ -167,7 +165,7 @@ export function BuyingGroupCard() {
           },
         ]}
       />
-    </CardFrame>
+    </PeriodCard>
   );
 
   function headlineVars(p: PersonaCoverage, l: Locale) {

@@ -7,17 +7,16 @@
  * allowable program CAC would be flagged on the plan page; here ROI below zero is marked with a minus sign and words.
  */
 import { CHANNEL_PERFORMANCE } from '../api/views';
-import { CardFrame } from '../components/card-frame';
-import { useFilters } from '../hooks/use-filters';
 import { useModel } from '../hooks/use-page-options';
-import { num, str, useViewQuery } from '../hooks/use-view-query';
+import { num, str } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/messages';
 import { channelLabel, modelLabel } from '../i18n/labels';
-import { formatCount, formatNumber, formatPercent, formatPeriodKey, formatYen } from '../lib/format';
+import { formatCount, formatNumber, formatPercent, formatYen } from '../lib/format';
 import { useSettings } from '../state/settings';
 import { useSemanticLayer } from '../state/semantic-layer';
-import { DataTable, type Column } from '../components/data-table';
+import { CardTable, type Column } from '../components/data-table';
+import { PeriodCard, usePeriodQuery } from './period-card';
 
 const COLS: { member: string; label: MessageKey; kind: 'yen' | 'count' | 'ratio' | 'x' | 'times' }[] = [
   { member: CHANNEL_PERFORMANCE.cost, label: 'channels.econ.cost', kind: 'yen' },
@@ -33,18 +32,13 @@ export function ChannelEconomicsCard() {
   const { t, locale } = useI18n();
   const settings = useSettings();
   const layer = useSemanticLayer();
-  const { period, viewFilters } = useFilters();
   const [model] = useModel();
-  const f = viewFilters('channel_performance');
   const byModel = layer.hasMember(CHANNEL_PERFORMANCE.model);
-  const q = useViewQuery({
+  const q = usePeriodQuery('channel_performance', {
     measures: COLS.map((c) => c.member),
     dimensions: [CHANNEL_PERFORMANCE.channel],
-    timeDimensions: [{ dimension: CHANNEL_PERFORMANCE.month, dateRange: [period.start, period.end] }],
-    filters: [
-      ...f.filters,
-      ...(byModel ? [{ member: CHANNEL_PERFORMANCE.model, operator: 'equals' as const, values: [model] }] : []),
-    ],
+    time: CHANNEL_PERFORMANCE.month,
+    filters: byModel ? [{ member: CHANNEL_PERFORMANCE.model, operator: 'equals', values: [model] }] : [],
     order: { [CHANNEL_PERFORMANCE.cost]: 'desc' },
   });
   const fmt = (kind: string, v: number | null) =>
@@ -60,19 +54,8 @@ export function ChannelEconomicsCard() {
               : `${formatNumber(v, locale, 1)}x`
             : formatNumber(v, locale, 1);
   return (
-    <CardFrame
-      title={t('channels.econ.title')}
-      subtitle={t('channels.econ.subtitle', { model: modelLabel(model, locale) })}
-      height={440}
-      state={q}
-      unapplied={f.unapplied}
-      skeleton="table"
-      emptyReason={t('channels.econ.empty', { period: formatPeriodKey(period.key, locale) })}
-    >
-      <DataTable
-        label={t('channels.econ.title')}
-        stickyHead
-        scroll={{ className: 'h-full' }}
+    <PeriodCard text="channels.econ" subtitle={{ model: modelLabel(model, locale) }} height={440} query={q} skeleton="table">
+      <CardTable
         rows={q.rows}
         rowKey={(r) => str(r, CHANNEL_PERFORMANCE.channel) ?? ''}
         rowProps={(r) => ({ className: 'text-[13px]', 'data-channel': str(r, CHANNEL_PERFORMANCE.channel) })}
@@ -103,6 +86,6 @@ export function ChannelEconomicsCard() {
           }),
         ]}
       />
-    </CardFrame>
+    </PeriodCard>
   );
 }

@@ -7,16 +7,16 @@
  * Shade intensity follows the rate; the figure is always written.
  */
 import { CONVERSIONS } from '../api/views';
-import { CardFrame } from '../components/card-frame';
 import { useFilters } from '../hooks/use-filters';
 import { useGrain } from '../hooks/use-page-options';
-import { num, str, useViewQuery } from '../hooks/use-view-query';
+import { num, str } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { pairLabel, stageRank } from '../i18n/labels';
-import { formatCount, formatMonth, formatPercent, formatPeriodKey } from '../lib/format';
+import { formatCount, formatMonth, formatPercent } from '../lib/format';
 import { pivotRows } from '../lib/pivot-rows';
 import { useSettings } from '../state/settings';
-import { DataTable, type Column } from '../components/data-table';
+import { CardTable, type Column } from '../components/data-table';
+import { PeriodCard, usePeriodQuery } from './period-card';
 import { HatchLegend } from '../components/hatch-legend';
 
 interface Cell {
@@ -29,7 +29,7 @@ const HATCH = 'repeating-linear-gradient(135deg, rgba(148,163,184,.35) 0 2px, tr
 
 export function CohortMatrixCard() {
   const { t, locale } = useI18n();
-  const { period, viewFilters } = useFilters();
+  const { period } = useFilters();
   const settings = useSettings();
   const [grain] = useGrain();
   // One row per cohort month up to as_of: known before the data arrives, so the card does not resize.
@@ -37,12 +37,12 @@ export function CohortMatrixCard() {
   const height = 64 + Math.max(3, cohortMonths) * 27;
   const entered = grain === 'account' ? CONVERSIONS.enteredAccounts : CONVERSIONS.entered;
   const converted = grain === 'account' ? CONVERSIONS.convertedAccounts : CONVERSIONS.converted;
-  const f = viewFilters('conversions');
-  const q = useViewQuery({
+  const q = usePeriodQuery('conversions', {
     measures: [entered, converted, CONVERSIONS.immature],
     dimensions: [CONVERSIONS.fromStage, CONVERSIONS.toStage],
-    timeDimensions: [{ dimension: CONVERSIONS.cohortAt, granularity: 'month', dateRange: [period.start, period.end] }],
-    filters: [...f.filters, { member: CONVERSIONS.isAdjacent, operator: 'equals', values: ['true'] }],
+    time: CONVERSIONS.cohortAt,
+    granularity: 'month',
+    filters: [{ member: CONVERSIONS.isAdjacent, operator: 'equals', values: ['true'] }],
   });
   const monthKey = `${CONVERSIONS.cohortAt}.month`;
   const matrix = pivotRows<(typeof q.rows)[number], Cell>(
@@ -57,20 +57,10 @@ export function CohortMatrixCard() {
     { rows: (a, b) => a.localeCompare(b), cols: (a, b) => stageRank(a.split('->')[0]!) - stageRank(b.split('->')[0]!) },
   );
   return (
-    <CardFrame
-      title={t('funnel.cohort.title')}
-      subtitle={t('funnel.cohort.subtitle')}
-      height={height}
-      state={q}
-      unapplied={f.unapplied}
-      skeleton="table"
-      emptyReason={t('funnel.cohort.empty', { period: formatPeriodKey(period.key, locale) })}
-    >
+    <PeriodCard text="funnel.cohort" height={height} query={q} skeleton="table">
       <div className="flex h-full flex-col">
-        <DataTable
-          label={t('funnel.cohort.title')}
+        <CardTable
           variant="matrix"
-          stickyHead
           scroll={{ className: 'flex-1' }}
           rows={matrix.rowKeys}
           rowKey={(m) => m}
@@ -123,6 +113,6 @@ export function CohortMatrixCard() {
           {t('funnel.cohort.legend')}
         </HatchLegend>
       </div>
-    </CardFrame>
+    </PeriodCard>
   );
 }

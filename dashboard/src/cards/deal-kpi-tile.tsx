@@ -10,9 +10,8 @@
  * pipeline, which is a stock at as_of, not a flow in the period.
  */
 import { DEALS } from '../api/views';
-import { CardFrame } from '../components/card-frame';
 import { DeltaBadge } from '../components/delta-badge';
-import { KpiFigure } from '../components/kpi-figure';
+import { KpiTile } from '../components/kpi-figure';
 import { useFilters } from '../hooks/use-filters';
 import type { FilterName } from '../lib/build-filters';
 import { num, useViewQuery, type ViewQueryResult } from '../hooks/use-view-query';
@@ -90,38 +89,30 @@ function DealKpiTile({
         : yearAgo === 0
           ? null
           : current / yearAgo - 1;
-  const state = q.status === 'ready' && current === null ? { ...q, status: 'empty' as const } : q;
-  const label = t(title);
   return (
-    <CardFrame
-      title={label}
-      height={112}
-      growWhenNarrow
-      state={state}
+    <KpiTile
+      title={t(title)}
+      state={q}
+      nothing={current === null}
       unapplied={unapplied}
       link={link}
-      skeleton="tile"
       emptyReason={t('board.kpi.empty', { period: formatPeriodKey(period.key, locale) })}
-    >
-      <KpiFigure
-        label={label}
-        value={formatByUnit(current, unit, locale, settings.currency)}
-        delta={
-          <DeltaBadge
-            change={change}
-            higherIsBetter={higherIsBetter}
-            text={
-              change === null ? '–' : unit === 'ratio' ? formatSignedPoints(change, locale) : formatSignedPercent(change, locale)
-            }
-            label={ranges.complete ? t('windows.vsYearAgo') : t('windows.vsYearAgoToDate')}
-          />
-        }
-        footnote={t('board.kpi.range', {
-          from: formatDate(ranges.current.start, locale),
-          to: formatDate(ranges.current.end, locale),
-        })}
-      />
-    </CardFrame>
+      value={formatByUnit(current, unit, locale, settings.currency)}
+      delta={
+        <DeltaBadge
+          change={change}
+          higherIsBetter={higherIsBetter}
+          text={
+            change === null ? '–' : unit === 'ratio' ? formatSignedPoints(change, locale) : formatSignedPercent(change, locale)
+          }
+          label={ranges.complete ? t('windows.vsYearAgo') : t('windows.vsYearAgoToDate')}
+        />
+      }
+      footnote={t('board.kpi.range', {
+        from: formatDate(ranges.current.start, locale),
+        to: formatDate(ranges.current.end, locale),
+      })}
+    />
   );
 }
 
@@ -134,28 +125,20 @@ export function PipelineTile() {
   const row = q.rows[0];
   const pipeline = num(row, DEALS.openPipeline);
   const velocity = num(row, DEALS.pipelineVelocity);
-  const label = t('board.kpi.pipeline');
   return (
-    <CardFrame
-      title={label}
-      height={112}
-      growWhenNarrow
+    <KpiTile
+      title={t('board.kpi.pipeline')}
       state={q}
       unapplied={f.unapplied}
       link="/backlog"
-      skeleton="tile"
       emptyReason={t('board.kpi.pipelineEmpty')}
-    >
-      <KpiFigure
-        label={label}
-        value={formatByUnit(pipeline, 'JPY', locale, settings.currency)}
-        delta={
-          <span className="text-tremor-label text-tremor-content">
-            {t('board.kpi.pipelineVelocity', { value: formatByUnit(velocity, 'JPY', locale, settings.currency) })}
-          </span>
-        }
-        footnote={t('board.kpi.asOf', { date: formatDate(settings.asOf, locale) })}
-      />
-    </CardFrame>
+      value={formatByUnit(pipeline, 'JPY', locale, settings.currency)}
+      delta={
+        <span className="text-tremor-label text-tremor-content">
+          {t('board.kpi.pipelineVelocity', { value: formatByUnit(velocity, 'JPY', locale, settings.currency) })}
+        </span>
+      }
+      footnote={t('board.kpi.asOf', { date: formatDate(settings.asOf, locale) })}
+    />
   );
 }

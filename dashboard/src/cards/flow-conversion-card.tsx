@@ -7,28 +7,26 @@
  */
 import { LineChart } from '@tremor/react';
 import { FLOW } from '../api/views';
-import { CardFrame } from '../components/card-frame';
-import { useFilters } from '../hooks/use-filters';
 import { useGrain } from '../hooks/use-page-options';
-import { num, str, useViewQuery } from '../hooks/use-view-query';
+import { num, str } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { pairLabel, stageRank } from '../i18n/labels';
-import { formatMonth, formatPercent, formatPeriodKey } from '../lib/format';
-import { ChartLegend } from '../components/chart-legend';
+import { formatMonth, formatPercent } from '../lib/format';
+import { LegendChart } from '../components/chart-legend';
+import { PeriodCard, usePeriodQuery } from './period-card';
 
 export function FlowConversionCard() {
   const { t, locale } = useI18n();
-  const { period, viewFilters } = useFilters();
   const [grain] = useGrain();
   const ratio = grain === 'account' ? FLOW.accountFlowConversion : FLOW.flowConversion;
   const fromVolume = grain === 'account' ? FLOW.accountFromVolume : FLOW.fromVolume;
   const toVolume = grain === 'account' ? FLOW.accountToVolume : FLOW.toVolume;
-  const f = viewFilters('flow');
-  const q = useViewQuery({
+  const q = usePeriodQuery('flow', {
     measures: [ratio, fromVolume, toVolume],
     dimensions: [FLOW.fromStage, FLOW.toStage],
-    timeDimensions: [{ dimension: FLOW.reachedAt, granularity: 'month', dateRange: [period.start, period.end] }],
-    filters: [...f.filters, { member: FLOW.isAdjacent, operator: 'equals', values: ['true'] }],
+    time: FLOW.reachedAt,
+    granularity: 'month',
+    filters: [{ member: FLOW.isAdjacent, operator: 'equals', values: ['true'] }],
   });
   const monthKey = `${FLOW.reachedAt}.month`;
   const pairs = [...new Set(q.rows.map((r) => `${str(r, FLOW.fromStage)}->${str(r, FLOW.toStage)}`))].sort(
@@ -52,35 +50,20 @@ export function FlowConversionCard() {
     return { pair: p, ratio: from > 0 ? to / from : null };
   });
   return (
-    <CardFrame
-      title={t('funnel.flow.title')}
-      subtitle={t('funnel.flow.subtitle')}
-      height={330}
-      growWhenNarrow
-      state={q}
-      unapplied={f.unapplied}
-      emptyReason={t('funnel.flow.empty', { period: formatPeriodKey(period.key, locale) })}
-    >
-      <div>
-        <ChartLegend
-          categories={pairs.map((p) => pairLabel(p, locale))}
-          colors={['blue', 'emerald', 'amber', 'rose', 'violet']}
-        />
-        <LineChart
-          className="h-[260px]"
-          data={data}
-          index="month"
-          categories={pairs.map((p) => pairLabel(p, locale))}
-          colors={['blue', 'emerald', 'amber', 'rose', 'violet']}
-          valueFormatter={(v) => formatPercent(v, locale)}
-          yAxisWidth={56}
-          yAxisLabel={t('axis.flowRatio')}
-          xAxisLabel={t('axis.month')}
-          connectNulls
-          showAnimation={false}
-          showLegend={false}
-        />
-      </div>
+    <PeriodCard text="funnel.flow" height={330} growWhenNarrow query={q}>
+      <LegendChart
+        chart={LineChart}
+        className="h-[260px]"
+        data={data}
+        index="month"
+        categories={pairs.map((p) => pairLabel(p, locale))}
+        colors={['blue', 'emerald', 'amber', 'rose', 'violet']}
+        valueFormatter={(v) => formatPercent(v, locale)}
+        yAxisWidth={56}
+        yAxisLabel={t('axis.flowRatio')}
+        xAxisLabel={t('axis.month')}
+        connectNulls
+      />
       <dl className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-tremor-label" aria-label={t('funnel.flow.totalsLabel')}>
         {totals.map((x) => (
           <div key={x.pair} className="flex gap-1">
@@ -89,6 +72,6 @@ export function FlowConversionCard() {
           </div>
         ))}
       </dl>
-    </CardFrame>
+    </PeriodCard>
   );
 }

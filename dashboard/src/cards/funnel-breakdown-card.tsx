@@ -4,38 +4,34 @@
  * `stage_reach`. The breakdown is a page option (?by=).
  */
 import { STAGE_REACH } from '../api/views';
-import { CardFrame } from '../components/card-frame';
 import { Segmented } from '../components/page-header';
-import { useFilters } from '../hooks/use-filters';
 import { BREAKDOWNS, useBreakdown, useGrain } from '../hooks/use-page-options';
-import { num, str, useViewQuery } from '../hooks/use-view-query';
+import { num, str } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { channelLabel, codeLabel, stageLabel, stageRank } from '../i18n/labels';
-import { formatCount, formatPercent, formatPeriodKey } from '../lib/format';
-import { pivotRows } from '../lib/pivot-rows';
-import { DataTable, type Column } from '../components/data-table';
+import { formatCount, formatPercent } from '../lib/format';
+import { pivotSum } from '../lib/pivot-rows';
+import { CardTable, type Column } from '../components/data-table';
+import { PeriodCard, usePeriodQuery } from './period-card';
 
 const DIMENSION = { lead_source: STAGE_REACH.leadSource, persona: STAGE_REACH.persona, industry: STAGE_REACH.industry } as const;
 
 export function FunnelBreakdownCard() {
   const { t, locale } = useI18n();
-  const { period, viewFilters } = useFilters();
   const [by, setBy] = useBreakdown();
   const [grain] = useGrain();
   const measure = grain === 'account' ? STAGE_REACH.accounts : STAGE_REACH.leads;
   const dim = DIMENSION[by];
-  const f = viewFilters('stage_reach');
-  const q = useViewQuery({
+  const q = usePeriodQuery('stage_reach', {
     measures: [measure],
     dimensions: [dim, STAGE_REACH.stage],
-    timeDimensions: [{ dimension: STAGE_REACH.reachedAt, dateRange: [period.start, period.end] }],
-    filters: f.filters,
+    time: STAGE_REACH.reachedAt,
   });
-  const m = pivotRows<(typeof q.rows)[number], number>(
+  const m = pivotSum(
     q.rows,
     (r) => str(r, dim) ?? '(none)',
     (r) => str(r, STAGE_REACH.stage),
-    (r, prev) => (prev ?? 0) + (num(r, measure) ?? 0),
+    (r) => num(r, measure),
     { cols: (a, b) => stageRank(a) - stageRank(b) },
   );
   const first = m.colKeys[0];
@@ -43,14 +39,11 @@ export function FunnelBreakdownCard() {
   const rows = [...m.rowKeys].sort((a, b) => (m.cell(b, first ?? '') ?? 0) - (m.cell(a, first ?? '') ?? 0));
   const label = (v: string) => (by === 'lead_source' ? channelLabel(v, locale) : codeLabel(v, locale));
   return (
-    <CardFrame
-      title={t('funnel.breakdown.title')}
-      subtitle={t('funnel.breakdown.subtitle')}
+    <PeriodCard
+      text="funnel.breakdown"
       height={300}
-      state={q}
-      unapplied={f.unapplied}
+      query={q}
       skeleton="table"
-      emptyReason={t('funnel.breakdown.empty', { period: formatPeriodKey(period.key, locale) })}
       actions={
         <Segmented
           label={t('funnel.breakdown.by')}
@@ -60,10 +53,7 @@ export function FunnelBreakdownCard() {
         />
       }
     >
-      <DataTable
-        label={t('funnel.breakdown.title')}
-        stickyHead
-        scroll={{ className: 'h-full' }}
+      <CardTable
         rows={rows}
         rowKey={(r) => r}
         columns={[
@@ -87,6 +77,6 @@ export function FunnelBreakdownCard() {
           },
         ]}
       />
-    </CardFrame>
+    </PeriodCard>
   );
 }

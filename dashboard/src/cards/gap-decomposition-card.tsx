@@ -10,14 +10,13 @@
  */
 import { CardFrame } from '../components/card-frame';
 import { useFilters } from '../hooks/use-filters';
-import { useComparison } from '../hooks/use-page-options';
 import { useI18n } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/messages';
 import { formatDate, formatPeriodKey, formatSignedYen, formatYen } from '../lib/format';
 import { periodWindowsOf } from '../lib/resolve-period';
 import { sumByLever, waterfall } from '../lib/sum-levers';
 import { useSettings } from '../state/settings';
-import { rowsToNodes, useKpiTreeRows } from './kpi-tree-card';
+import { useKpiTreeNodes } from './kpi-tree-card';
 
 const W = 640;
 const H = 300;
@@ -27,12 +26,10 @@ export function GapDecompositionCard() {
   const { t, locale } = useI18n();
   const settings = useSettings();
   const { period } = useFilters();
-  const [comparison] = useComparison();
-  const q = useKpiTreeRows();
-  const nodes = rowsToNodes(q.rows, locale);
+  const q = useKpiTreeNodes();
+  const { nodes, comparison, comparisonLabel: compLabel } = q;
   const revenue = nodes.find((n) => n.key === 'revenue');
   const base = revenue?.[comparison] ?? null;
-  const state = q.status === 'ready' && (base === null || revenue?.actual === null) ? { ...q, status: 'empty' as const } : q;
   const steps = base !== null ? waterfall(base, sumByLever(nodes, comparison)) : [];
   // The running total can dip below zero (a large negative effect before a positive one): scale over both signs.
   const max = Math.max(1, ...steps.map((s) => Math.max(s.from, s.to)));
@@ -41,7 +38,6 @@ export function GapDecompositionCard() {
   const band = (W - PAD.left - PAD.right) / Math.max(1, steps.length);
   const money = (v: number) => formatYen(v, locale, { currency: settings.currency });
   const gap = revenue && base !== null && revenue.actual !== null ? revenue.actual - base : null;
-  const compLabel = t(`compare.${comparison}` as const);
   const windows = periodWindowsOf(period, settings.asOf);
 
   return (
@@ -52,7 +48,8 @@ export function GapDecompositionCard() {
         gap: gap === null ? '–' : formatSignedYen(gap, locale, { currency: settings.currency }),
       })}
       height={H}
-      state={state}
+      state={q}
+      nothing={base === null || revenue?.actual === null}
       note={windows.isPartial ? t('kpiTree.partial', { through: formatDate(windows.through, locale) }) : null}
       emptyReason={t('review.gap.empty', { period: formatPeriodKey(period.key, locale), comparison: compLabel })}
     >

@@ -131,6 +131,17 @@ export function useKpiTreeRows() {
   });
 }
 
+/**
+ * The kpi_tree query as tree nodes in the user's language, with the page's comparison (?compare=) and its name:
+ * what the tree, the gap decomposition, the movers and the period comparison draw from.
+ */
+export function useKpiTreeNodes() {
+  const { t, locale } = useI18n();
+  const [comparison] = useComparison();
+  const q = useKpiTreeRows();
+  return { ...q, nodes: rowsToNodes(q.rows, locale), comparison, comparisonLabel: t(`compare.${comparison}` as const) };
+}
+
 /** The KPI tree's nodes that the landing forecast covers: its revenue and its new wins. */
 const LANDING_NODE: Record<string, string> = { revenue: 'revenue', new_wins: 'wins' };
 
@@ -172,10 +183,9 @@ export function KpiTreeCard({ height = 520, link, picker = true }: { height?: nu
   const { t, locale } = useI18n();
   const settings = useSettings();
   const { period, filters } = useFilters();
-  const [comparison] = useComparison();
-  const q = useKpiTreeRows();
+  const q = useKpiTreeNodes();
+  const { nodes, comparison } = q;
   const narrowed = filters.segment || filters.channel;
-  const nodes = rowsToNodes(q.rows, locale);
   const partial = q.rows.some((r) => bool(r, KPI_TREE.isPartial));
   const landing = useLandingByNode(PERIOD_TYPE[period.kind], partial && !narrowed);
   return (

@@ -10,15 +10,14 @@
  * and the card says so.
  */
 import { FORECAST_BACKTEST, LANDING_FORECAST } from '../api/views';
-import { CardFrame, setFilters } from '../components/card-frame';
 import { combineStates } from '../components/document-section';
-import { useFilters } from '../hooks/use-filters';
 import { num, str, useViewQuery } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { formatCount, formatDate, formatPercent, formatYen } from '../lib/format';
 import { useSettings } from '../state/settings';
 import { DataTable } from '../components/data-table';
 import { ScrollRegion } from '../components/scroll-region';
+import { PeriodCard } from './period-card';
 
 const PERIOD_TYPES = ['fiscal_year', 'fiscal_quarter', 'month'] as const;
 const METRICS = ['revenue', 'new_wins'] as const;
@@ -28,7 +27,6 @@ const METRIC_LABEL = { revenue: 'plan.forecast.metric.revenue', new_wins: 'plan.
 export function LandingForecastCard() {
   const { t, locale } = useI18n();
   const settings = useSettings();
-  const { filters } = useFilters();
   const forecast = useViewQuery({
     measures: [
       LANDING_FORECAST.actualToDate,
@@ -63,14 +61,13 @@ export function LandingForecastCard() {
     }))
     .sort((a, b) => b.months - a.months);
   return (
-    <CardFrame
-      title={t('plan.forecast.title')}
-      subtitle={t('plan.forecast.subtitle', { asOf: formatDate(settings.asOf, locale) })}
+    <PeriodCard
+      text="plan.forecast"
+      subtitle={{ asOf: formatDate(settings.asOf, locale) }}
       height={440}
-      state={state}
+      query={state}
       skeleton="table"
-      unapplied={setFilters(filters)}
-      emptyReason={t('plan.forecast.empty')}
+      companyWide
     >
       <ScrollRegion className="flex h-full flex-col gap-4">
         {year ? (
@@ -199,6 +196,6 @@ export function LandingForecastCard() {
           </div>
         </div>
       </ScrollRegion>
-    </CardFrame>
+    </PeriodCard>
   );
 }

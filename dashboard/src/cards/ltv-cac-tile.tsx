@@ -9,8 +9,7 @@
  * 10); both CACs are printed, each with its label.
  */
 import { UNIT_ECONOMICS } from '../api/views';
-import { CardFrame } from '../components/card-frame';
-import { KpiFigure } from '../components/kpi-figure';
+import { KpiTile } from '../components/kpi-figure';
 import { useFilters } from '../hooks/use-filters';
 import { num, useViewQuery } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
@@ -43,49 +42,42 @@ export function LtvCacTile() {
   });
   const row = q.rows[0];
   const ratio = num(row, UNIT_ECONOMICS.ltvToCac);
-  const state = q.status === 'ready' && ratio === null ? { ...q, status: 'empty' as const } : q;
-  const label = t('board.kpi.ltvCac');
   const target = settings.ltvCacTarget;
   const ok = ratio !== null && ratio >= target;
   const money = (v: number | null) => formatYen(v, locale, { currency: settings.currency });
   return (
-    <CardFrame
-      title={label}
+    <KpiTile
+      title={t('board.kpi.ltvCac')}
       height={132}
-      growWhenNarrow
-      state={state}
+      state={q}
+      nothing={ratio === null}
       unapplied={filters.channel ? ['channel'] : []}
       link="/channels"
-      skeleton="tile"
       emptyReason={t('board.kpi.ltvCacEmpty')}
-    >
-      <KpiFigure
-        label={label}
-        value={ratio === null ? '–' : `${formatNumber(ratio, locale, 1)} : 1`}
-        delta={
-          <span
-            className={`inline-flex items-center gap-1 rounded-tremor-small px-1.5 py-0.5 text-tremor-label font-semibold ${ok ? 'bg-emerald-50 text-emerald-800' : 'bg-amber-50 text-amber-900'}`}
-          >
-            {ok ? '✓' : '!'}{' '}
-            {t(ok ? 'board.kpi.ltvCacAbove' : 'board.kpi.ltvCacBelow', { target: formatNumber(target, locale, 1) })}
+      value={ratio === null ? '–' : `${formatNumber(ratio, locale, 1)} : 1`}
+      delta={
+        <span
+          className={`inline-flex items-center gap-1 rounded-tremor-small px-1.5 py-0.5 text-tremor-label font-semibold ${ok ? 'bg-emerald-50 text-emerald-800' : 'bg-amber-50 text-amber-900'}`}
+        >
+          {ok ? '✓' : '!'}{' '}
+          {t(ok ? 'board.kpi.ltvCacAbove' : 'board.kpi.ltvCacBelow', { target: formatNumber(target, locale, 1) })}
+        </span>
+      }
+      footnote={
+        <>
+          <span className="block" data-figure="cac">
+            {t('cac.fullyLoaded')} {money(num(row, UNIT_ECONOMICS.cac))} · {t('cac.program')}{' '}
+            {money(num(row, UNIT_ECONOMICS.programCac))}
           </span>
-        }
-        footnote={
-          <>
-            <span className="block" data-figure="cac">
-              {t('cac.fullyLoaded')} {money(num(row, UNIT_ECONOMICS.cac))} · {t('cac.program')}{' '}
-              {money(num(row, UNIT_ECONOMICS.programCac))}
-            </span>
-            <span className="block">
-              {t('board.kpi.ltvCacFoot', {
-                payback: formatMonths(num(row, UNIT_ECONOMICS.paybackMonths), locale),
-                ltv: money(num(row, UNIT_ECONOMICS.ltv)),
-                month: formatMonth(month, locale),
-              })}
-            </span>
-          </>
-        }
-      />
-    </CardFrame>
+          <span className="block">
+            {t('board.kpi.ltvCacFoot', {
+              payback: formatMonths(num(row, UNIT_ECONOMICS.paybackMonths), locale),
+              ltv: money(num(row, UNIT_ECONOMICS.ltv)),
+              month: formatMonth(month, locale),
+            })}
+          </span>
+        </>
+      }
+    />
   );
 }

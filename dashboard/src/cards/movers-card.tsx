@@ -7,32 +7,29 @@
 import { CardFrame } from '../components/card-frame';
 import { ArrowDownIcon, ArrowUpIcon, FlagIcon } from '../components/icons';
 import { useFilters } from '../hooks/use-filters';
-import { useComparison } from '../hooks/use-page-options';
 import { useI18n } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/messages';
 import { findWeakestLink } from '../lib/build-kpi-tree';
 import { formatByUnit, formatPeriodKey, formatSignedYen } from '../lib/format';
 import { biggestMovers } from '../lib/sum-levers';
 import { useSettings } from '../state/settings';
-import { rowsToNodes, useKpiTreeRows } from './kpi-tree-card';
+import { useKpiTreeNodes } from './kpi-tree-card';
 
 export function MoversCard() {
   const { t, locale } = useI18n();
   const settings = useSettings();
   const { period } = useFilters();
-  const [comparison] = useComparison();
-  const q = useKpiTreeRows();
-  const nodes = rowsToNodes(q.rows, locale);
+  const q = useKpiTreeNodes();
+  const { nodes, comparison } = q;
   const movers = biggestMovers(nodes, comparison, 6);
   const weakest = findWeakestLink(nodes, comparison);
-  const state = q.status === 'ready' && movers.length === 0 ? { ...q, status: 'empty' as const } : q;
-  const compLabel = t(`compare.${comparison}` as const);
   return (
     <CardFrame
       title={t('review.movers.title')}
-      subtitle={t('review.movers.subtitle', { comparison: compLabel })}
+      subtitle={t('review.movers.subtitle', { comparison: q.comparisonLabel })}
       height={300}
-      state={state}
+      state={q}
+      nothing={movers.length === 0}
       skeleton="table"
       emptyReason={t('review.movers.empty', { period: formatPeriodKey(period.key, locale) })}
     >

@@ -7,12 +7,11 @@
  * well as a colour, and the figures are written.
  */
 import { PATHS } from '../api/views';
-import { CardFrame } from '../components/card-frame';
-import { useFilters } from '../hooks/use-filters';
-import { num, useViewQuery } from '../hooks/use-view-query';
+import { num } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/messages';
-import { formatCount, formatPercent, formatPeriodKey } from '../lib/format';
+import { formatCount, formatPercent } from '../lib/format';
+import { PeriodCard, usePeriodQuery } from './period-card';
 
 const PATTERNS: Record<string, string> = {
   success: 'bg-emerald-500',
@@ -22,16 +21,12 @@ const PATTERNS: Record<string, string> = {
 
 export function PathMixCard() {
   const { t, locale } = useI18n();
-  const { period, viewFilters } = useFilters();
-  const f = viewFilters('paths');
-  const q = useViewQuery({
+  const q = usePeriodQuery('paths', {
     measures: [PATHS.leads, PATHS.successLeads, PATHS.fastLeads, PATHS.detourLeads, PATHS.recycledLeads, PATHS.recycleReturnRate],
-    timeDimensions: [{ dimension: PATHS.createdAt, dateRange: [period.start, period.end] }],
-    filters: f.filters,
+    time: PATHS.createdAt,
   });
   const row = q.rows[0];
   const total = num(row, PATHS.leads) ?? 0;
-  const state = q.status === 'ready' && total === 0 ? { ...q, status: 'empty' as const } : q;
   const items: { key: 'success' | 'fast' | 'detour'; label: MessageKey; note: MessageKey; value: number | null }[] = [
     { key: 'success', label: 'funnel.paths.success', note: 'funnel.paths.successNote', value: num(row, PATHS.successLeads) },
     { key: 'fast', label: 'funnel.paths.fast', note: 'funnel.paths.fastNote', value: num(row, PATHS.fastLeads) },
@@ -39,14 +34,13 @@ export function PathMixCard() {
   ];
   const recycled = num(row, PATHS.recycledLeads);
   return (
-    <CardFrame
-      title={t('funnel.paths.title')}
-      subtitle={t('funnel.paths.subtitle', { n: formatCount(total, locale) })}
+    <PeriodCard
+      text="funnel.paths"
+      subtitle={{ n: formatCount(total, locale) }}
       height={340}
-      state={state}
-      unapplied={f.unapplied}
+      query={q}
+      nothing={total === 0}
       skeleton="tile"
-      emptyReason={t('funnel.paths.empty', { period: formatPeriodKey(period.key, locale) })}
     >
       <div className="flex h-full flex-col gap-3">
         <ul className="space-y-3">
@@ -90,6 +84,6 @@ export function PathMixCard() {
           </div>
         </div>
       </div>
-    </CardFrame>
+    </PeriodCard>
   );
 }

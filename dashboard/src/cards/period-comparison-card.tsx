@@ -18,7 +18,7 @@ import type { Comparison, KpiTreeNode } from '../lib/build-kpi-tree';
 import { formatByUnit, formatDate, formatPeriodKey, formatSignedPercent } from '../lib/format';
 import { periodWindowsOf } from '../lib/resolve-period';
 import { useSettings } from '../state/settings';
-import { rowsToNodes, useKpiTreeRows } from './kpi-tree-card';
+import { useKpiTreeNodes } from './kpi-tree-card';
 import { DataTable, type Column } from '../components/data-table';
 
 function change(node: KpiTreeNode, c: Comparison, locale: 'ja' | 'en'): { text: string; dir: number } {
@@ -37,9 +37,8 @@ export function PeriodComparisonCard() {
   const { t, locale } = useI18n();
   const settings = useSettings();
   const { period } = useFilters();
-  const q = useKpiTreeRows();
-  const nodes = rowsToNodes(q.rows, locale);
-  const rows = HEADLINE_NODES.map((k) => nodes.find((n) => n.key === k)).filter((n): n is KpiTreeNode => !!n);
+  const q = useKpiTreeNodes();
+  const rows = HEADLINE_NODES.map((k) => q.nodes.find((n) => n.key === k)).filter((n): n is KpiTreeNode => !!n);
   const w = periodWindowsOf(period, settings.asOf);
   const span = (r: { start: string; end: string }) =>
     t('windows.through', { from: formatDate(r.start, locale), to: formatDate(r.end, locale) });

@@ -6,14 +6,13 @@
  * shortfalls are tinted; months after as_of have no actual yet. One query.
  */
 import { PLAN } from '../api/views';
-import { CardFrame, setFilters } from '../components/card-frame';
-import { useFilters } from '../hooks/use-filters';
-import { num, str, useViewQuery } from '../hooks/use-view-query';
+import { num, str } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { stageLabel, stageRank } from '../i18n/labels';
-import { formatAttainment, formatCount, formatMonth, formatPeriodKey } from '../lib/format';
+import { formatAttainment, formatCount, formatMonth } from '../lib/format';
 import { pivotRows } from '../lib/pivot-rows';
-import { DataTable, type Column } from '../components/data-table';
+import { CardTable, type Column } from '../components/data-table';
+import { PeriodCard, usePeriodQuery } from './period-card';
 
 interface Cell {
   required: number;
@@ -22,11 +21,12 @@ interface Cell {
 
 export function PlanAttainmentCard() {
   const { t, locale } = useI18n();
-  const { period, filters } = useFilters();
-  const q = useViewQuery({
+  // the plan is company-wide: the view takes no global filter, so the frame lists every one that is set
+  const q = usePeriodQuery('plan', {
     measures: [PLAN.required, PLAN.actual],
     dimensions: [PLAN.stage],
-    timeDimensions: [{ dimension: PLAN.fiscalMonth, granularity: 'month', dateRange: [period.start, period.end] }],
+    time: PLAN.fiscalMonth,
+    granularity: 'month',
   });
   const monthKey = `${PLAN.fiscalMonth}.month`;
   const m = pivotRows<(typeof q.rows)[number], Cell>(
@@ -38,21 +38,10 @@ export function PlanAttainmentCard() {
   );
   const height = 472;
   return (
-    <CardFrame
-      title={t('plan.attain.title')}
-      subtitle={t('plan.attain.subtitle')}
-      height={height}
-      state={q}
-      skeleton="table"
-      unapplied={setFilters(filters)}
-      emptyReason={t('plan.attain.empty', { period: formatPeriodKey(period.key, locale) })}
-    >
-      <DataTable
-        label={t('plan.attain.title')}
+    <PeriodCard text="plan.attain" height={height} query={q} skeleton="table">
+      <CardTable
         className="text-tremor-label"
         density="compact"
-        stickyHead
-        scroll={{ className: 'h-full' }}
         rows={m.rowKeys}
         rowKey={(month) => month}
         columns={[
@@ -81,7 +70,7 @@ export function PlanAttainmentCard() {
           })),
         ]}
       />
-    </CardFrame>
+    </PeriodCard>
   );
 }
 

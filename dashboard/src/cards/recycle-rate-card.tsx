@@ -5,43 +5,29 @@
  * (its stage-exit members).
  */
 import { PATHS } from '../api/views';
-import { CardFrame } from '../components/card-frame';
-import { DataTable } from '../components/data-table';
-import { useFilters } from '../hooks/use-filters';
-import { num, str, useViewQuery } from '../hooks/use-view-query';
+import { CardTable } from '../components/data-table';
+import { num, str } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { stageLabel, stageRank } from '../i18n/labels';
-import { formatCount, formatPercent, formatPeriodKey } from '../lib/format';
+import { formatCount, formatPercent } from '../lib/format';
+import { PeriodCard, usePeriodQuery } from './period-card';
 
 export function RecycleRateCard() {
   const { t, locale } = useI18n();
-  const { period, viewFilters } = useFilters();
-  const f = viewFilters('paths');
-  const q = useViewQuery({
+  const q = usePeriodQuery('paths', {
     measures: [PATHS.exits, PATHS.recycles, PATHS.recycleRate, PATHS.recycleEventReturnRate],
     dimensions: [PATHS.exitFromStage],
-    timeDimensions: [{ dimension: PATHS.exitedAt, dateRange: [period.start, period.end] }],
-    filters: f.filters,
+    time: PATHS.exitedAt,
   });
   const rows = q.rows
     .filter((r) => (num(r, PATHS.recycles) ?? 0) > 0)
     .sort((a, b) => stageRank(str(a, PATHS.exitFromStage) ?? '') - stageRank(str(b, PATHS.exitFromStage) ?? ''));
-  const state = q.status === 'ready' && rows.length === 0 ? { ...q, status: 'empty' as const } : q;
   const max = Math.max(0.01, ...rows.map((r) => num(r, PATHS.recycleRate) ?? 0));
   return (
-    <CardFrame
-      title={t('funnel.recycle.title')}
-      subtitle={t('funnel.recycle.subtitle')}
-      height={300}
-      state={state}
-      unapplied={f.unapplied}
-      skeleton="table"
-      emptyReason={t('funnel.recycle.empty', { period: formatPeriodKey(period.key, locale) })}
-    >
-      <DataTable
-        label={t('funnel.recycle.title')}
+    <PeriodCard text="funnel.recycle" height={300} query={q} nothing={rows.length === 0} skeleton="table">
+      <CardTable
         density="roomy"
-        scroll={{ className: 'h-full' }}
+        stickyHead={false}
         rows={rows}
         rowKey={(r) => str(r, PATHS.exitFromStage) ?? ''}
         columns={[
@@ -84,6 +70,6 @@ export function RecycleRateCard() {
           },
         ]}
       />
-    </CardFrame>
+    </PeriodCard>
   );
 }

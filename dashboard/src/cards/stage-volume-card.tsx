@@ -8,26 +8,22 @@
  */
 import { BarChart } from '@tremor/react';
 import { STAGE_REACH } from '../api/views';
-import { CardFrame } from '../components/card-frame';
-import { useFilters } from '../hooks/use-filters';
 import { useGrain } from '../hooks/use-page-options';
-import { num, str, useViewQuery } from '../hooks/use-view-query';
+import { num, str } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { stageLabel, stageRank } from '../i18n/labels';
-import { formatCount, formatPercent, formatPeriodKey } from '../lib/format';
-import { ChartLegend } from '../components/chart-legend';
+import { formatCount, formatPercent } from '../lib/format';
+import { LegendChart } from '../components/chart-legend';
+import { PeriodCard, usePeriodQuery } from './period-card';
 
 export function StageVolumeCard() {
   const { t, locale } = useI18n();
-  const { period, viewFilters } = useFilters();
   const [grain] = useGrain();
   const measure = grain === 'account' ? STAGE_REACH.accounts : STAGE_REACH.leads;
-  const f = viewFilters('stage_reach');
-  const q = useViewQuery({
+  const q = usePeriodQuery('stage_reach', {
     measures: [measure],
     dimensions: [STAGE_REACH.stage, STAGE_REACH.stageOrder, STAGE_REACH.isSkipped],
-    timeDimensions: [{ dimension: STAGE_REACH.reachedAt, dateRange: [period.start, period.end] }],
-    filters: f.filters,
+    time: STAGE_REACH.reachedAt,
   });
   const stages = new Map<string, { order: number; entered: number; skipped: number }>();
   for (const r of q.rows) {
@@ -44,32 +40,20 @@ export function StageVolumeCard() {
   const data = ordered.map(([stage, s]) => ({ stage: stageLabel(stage, locale), [entered]: s.entered, [skipped]: s.skipped }));
   const unit = grain === 'account' ? t('unit.accounts') : t('unit.leads');
   return (
-    <CardFrame
-      title={t('funnel.volume.title')}
-      subtitle={t('funnel.volume.subtitle', { unit })}
-      height={340}
-      growWhenNarrow
-      state={q}
-      unapplied={f.unapplied}
-      emptyReason={t('funnel.volume.empty', { period: formatPeriodKey(period.key, locale) })}
-    >
-      <div>
-        <ChartLegend categories={[entered, skipped]} colors={['blue', 'sky']} />
-        <BarChart
-          className="h-[250px]"
-          data={data}
-          index="stage"
-          categories={[entered, skipped]}
-          colors={['blue', 'sky']}
-          stack
-          valueFormatter={(v) => formatCount(v, locale)}
-          yAxisWidth={64}
-          yAxisLabel={unit}
-          xAxisLabel={t('axis.stage')}
-          showAnimation={false}
-          showLegend={false}
-        />
-      </div>
+    <PeriodCard text="funnel.volume" subtitle={{ unit }} height={340} growWhenNarrow query={q}>
+      <LegendChart
+        chart={BarChart}
+        className="h-[250px]"
+        data={data}
+        index="stage"
+        categories={[entered, skipped]}
+        colors={['blue', 'sky']}
+        stack
+        valueFormatter={(v) => formatCount(v, locale)}
+        yAxisWidth={64}
+        yAxisLabel={unit}
+        xAxisLabel={t('axis.stage')}
+      />
       <ol
         className="mt-3 grid gap-2 text-tremor-label"
         style={{ gridTemplateColumns: `repeat(${Math.max(1, ordered.length)}, minmax(0, 1fr))` }}
@@ -99,6 +83,6 @@ export function StageVolumeCard() {
           );
         })}
       </ol>
-    </CardFrame>
+    </PeriodCard>
   );
 }

@@ -6,39 +6,26 @@
  * One query on `backlog`.
  */
 import { BACKLOG } from '../api/views';
-import { CardFrame } from '../components/card-frame';
-import { useFilters } from '../hooks/use-filters';
-import { num, str, useViewQuery } from '../hooks/use-view-query';
+import { num, str } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { stageInfo, stageLabel, stageRank } from '../i18n/labels';
 import { formatCount, formatDate, formatDays, formatPercent } from '../lib/format';
-import { referenceDay } from '../lib/resolve-period';
-import { useSettings } from '../state/settings';
 import { ClockIcon } from '../components/icons';
+import { PeriodCard, usePeriodQuery } from './period-card';
 
 export function StuckSlaCard() {
   const { t, locale } = useI18n();
-  const settings = useSettings();
-  const { period, viewFilters } = useFilters();
-  const day = referenceDay(period, settings.asOf);
-  const f = viewFilters('backlog');
-  const q = useViewQuery({
+  const q = usePeriodQuery('backlog', {
     measures: [BACKLOG.leads, BACKLOG.stuckLeads],
     dimensions: [BACKLOG.stage],
-    timeDimensions: [{ dimension: BACKLOG.snapshotAt, dateRange: [day, day] }],
-    filters: [...f.filters, { member: BACKLOG.isSlaStage, operator: 'equals', values: ['true'] }],
+    time: BACKLOG.snapshotAt,
+    range: 'referenceDay',
+    filters: [{ member: BACKLOG.isSlaStage, operator: 'equals', values: ['true'] }],
   });
   const rows = [...q.rows].sort((a, b) => stageRank(str(a, BACKLOG.stage) ?? '') - stageRank(str(b, BACKLOG.stage) ?? ''));
+  const date = { date: formatDate(q.range[0], locale) };
   return (
-    <CardFrame
-      title={t('backlog.stuck.title')}
-      subtitle={t('backlog.stuck.subtitle', { date: formatDate(day, locale) })}
-      height={300}
-      state={q}
-      unapplied={f.unapplied}
-      skeleton="table"
-      emptyReason={t('backlog.stuck.empty', { date: formatDate(day, locale) })}
-    >
+    <PeriodCard text="backlog.stuck" subtitle={date} empty={date} height={300} query={q} skeleton="table">
       <ul className="flex h-full flex-col justify-around">
         {rows.map((r) => {
           const stage = str(r, BACKLOG.stage) ?? '';
@@ -75,6 +62,6 @@ export function StuckSlaCard() {
           );
         })}
       </ul>
-    </CardFrame>
+    </PeriodCard>
   );
 }

@@ -21,24 +21,24 @@ import { FUNNEL_STAGES, requestPlan, type PlanResponse, type PlanResultBody } fr
 import { ApiError, batchedApiRequest, type ApiFieldError } from '../api/revcycle-api';
 import { TARGETS } from '../api/views';
 import { BudgetTable, type BudgetRow } from '../components/budget-table';
-import { CardFrame, setFilters } from '../components/card-frame';
 import { PlanForm, type PlanBaseline } from '../components/plan-form';
 import { useFilters } from '../hooks/use-filters';
 import { num, str, useQueriesReady, useViewQuery } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { stageLabel } from '../i18n/labels';
 import { buildPlanRequest, monthTargets, type MonthTarget, type PlanOverrides } from '../lib/build-plan-request';
-import { formatCount, formatMonth, formatPeriodKey, formatSignedPercent, formatYen } from '../lib/format';
+import { formatCount, formatMonth, formatSignedPercent, formatYen } from '../lib/format';
 import { useSettings } from '../state/settings';
 import { ScrollRegion } from '../components/scroll-region';
-import { ChartLegend } from '../components/chart-legend';
+import { LegendChart } from '../components/chart-legend';
+import { PeriodCard } from './period-card';
 
 const DEBOUNCE_MS = 250;
 
 export function WhatIfPlanCard() {
   const { t, locale } = useI18n();
   const settings = useSettings();
-  const { period, filters } = useFilters();
+  const { period } = useFilters();
   const targetsQ = useViewQuery({
     measures: [TARGETS.target],
     dimensions: [TARGETS.metric],
@@ -165,15 +165,13 @@ export function WhatIfPlanCard() {
   const money = (v: number | null | undefined) => formatYen(v, locale, { currency: settings.currency });
 
   return (
-    <CardFrame
-      title={t('plan.whatIf.title')}
-      subtitle={t('plan.whatIf.subtitle', { period: formatPeriodKey(period.key, locale) })}
+    <PeriodCard
+      text="plan.whatIf"
       height={1080}
       growWhenNarrow
-      state={frameState}
+      query={frameState}
+      companyWide
       skeleton="table"
-      unapplied={setFilters(filters)}
-      emptyReason={t('plan.whatIf.empty', { period: formatPeriodKey(period.key, locale) })}
       actions={
         <label className="inline-flex items-center gap-2 text-tremor-label font-medium text-tremor-content-emphasis">
           <input
@@ -216,7 +214,7 @@ export function WhatIfPlanCard() {
           </div>
         </div>
       ) : null}
-    </CardFrame>
+    </PeriodCard>
   );
 }
 
@@ -295,22 +293,18 @@ function LeadSchedule({ shown }: { shown: PlanResultBody }) {
       <p className="text-tremor-label text-tremor-content">
         {t('plan.whatIf.scheduleHint', { months: shown.assumptions.offsetMonths.lead })}
       </p>
-      <div>
-        <ChartLegend categories={[required, actual]} colors={['indigo', 'emerald']} />
-        <BarChart
-          className="mt-2 h-56"
-          data={data}
-          index="month"
-          categories={[required, actual]}
-          colors={['indigo', 'emerald']}
-          valueFormatter={(v) => formatCount(v, locale)}
-          yAxisWidth={56}
-          yAxisLabel={t('axis.leads')}
-          xAxisLabel={t('axis.month')}
-          showAnimation={false}
-          showLegend={false}
-        />
-      </div>
+      <LegendChart
+        chart={BarChart}
+        className="mt-2 h-56"
+        data={data}
+        index="month"
+        categories={[required, actual]}
+        colors={['indigo', 'emerald']}
+        valueFormatter={(v) => formatCount(v, locale)}
+        yAxisWidth={56}
+        yAxisLabel={t('axis.leads')}
+        xAxisLabel={t('axis.month')}
+      />
     </section>
   );
 }

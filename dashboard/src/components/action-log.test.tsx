@@ -52,6 +52,17 @@ function memoryClient(initial: Action[] = []): ActionsClient & { actions: Action
   });
 }
 
+/** Opens the empty log's new-action form, fills its fields by label and saves; returns the form. */
+async function saveNewAction(fields: Record<string, string>): Promise<HTMLElement> {
+  await screen.findByText(/No action yet/);
+  fireEvent.click(screen.getByRole('button', { name: 'Add action' }));
+  const form = screen.getByRole('form', { name: 'New action' });
+  for (const [label, value] of Object.entries(fields))
+    fireEvent.change(within(form).getByLabelText(label), { target: { value } });
+  fireEvent.click(within(form).getByRole('button', { name: 'Save' }));
+  return form;
+}
+
 const existing: Action = {
   id: 'x1',
   hypothesis: 'MQL → SAL fell: follow-up is slow',
@@ -102,14 +113,12 @@ describe('ActionLog', () => {
   it('creates an action for the current period', async () => {
     const client = memoryClient();
     renderLog(client);
-    await screen.findByText(/No action yet/);
-    fireEvent.click(screen.getByRole('button', { name: 'Add action' }));
-    const form = screen.getByRole('form', { name: 'New action' });
-    fireEvent.change(within(form).getByLabelText('Hypothesis'), { target: { value: 'Webinar leads convert better' } });
-    fireEvent.change(within(form).getByLabelText('Action'), { target: { value: 'Double the webinar cadence' } });
-    fireEvent.change(within(form).getByLabelText('Owner'), { target: { value: 'Marketing' } });
-    fireEvent.change(within(form).getByLabelText('Due date'), { target: { value: '2026-12-15' } });
-    fireEvent.click(within(form).getByRole('button', { name: 'Save' }));
+    await saveNewAction({
+      Hypothesis: 'Webinar leads convert better',
+      Action: 'Double the webinar cadence',
+      Owner: 'Marketing',
+      'Due date': '2026-12-15',
+    });
     await screen.findByText('Webinar leads convert better');
     expect(client.actions[0]).toMatchObject({
       owner: 'Marketing',
@@ -125,15 +134,13 @@ describe('ActionLog', () => {
   it('names the KPI node an action aims at and its start date, and shows its effect', async () => {
     const client = memoryClient();
     renderLog(client);
-    await screen.findByText(/No action yet/);
-    fireEvent.click(screen.getByRole('button', { name: 'Add action' }));
-    const form = screen.getByRole('form', { name: 'New action' });
-    fireEvent.change(within(form).getByLabelText('Hypothesis'), { target: { value: 'More webinars, more wins' } });
-    fireEvent.change(within(form).getByLabelText('Action'), { target: { value: 'Monthly webinar' } });
-    fireEvent.change(within(form).getByLabelText('Owner'), { target: { value: 'Marketing' } });
-    fireEvent.change(within(form).getByLabelText('KPI it aims at'), { target: { value: 'wins' } });
-    fireEvent.change(within(form).getByLabelText('Start date'), { target: { value: '2026-09-01' } });
-    fireEvent.click(within(form).getByRole('button', { name: 'Save' }));
+    await saveNewAction({
+      Hypothesis: 'More webinars, more wins',
+      Action: 'Monthly webinar',
+      Owner: 'Marketing',
+      'KPI it aims at': 'wins',
+      'Start date': '2026-09-01',
+    });
     await waitFor(() => expect(screen.queryByRole('form')).toBeNull());
     const tr = screen.getByText('More webinars, more wins').closest('tr')!;
     expect(client.actions[0]).toMatchObject({ kpiNode: 'wins', startDate: '2026-09-01' });
@@ -143,11 +150,7 @@ describe('ActionLog', () => {
 
   it('shows a field error from the server under the field and keeps the form', async () => {
     renderLog(memoryClient());
-    await screen.findByText(/No action yet/);
-    fireEvent.click(screen.getByRole('button', { name: 'Add action' }));
-    const form = screen.getByRole('form', { name: 'New action' });
-    fireEvent.change(within(form).getByLabelText('Hypothesis'), { target: { value: 'H' } });
-    fireEvent.click(within(form).getByRole('button', { name: 'Save' }));
+    const form = await saveNewAction({ Hypothesis: 'H' });
     const alert = await within(form).findByRole('alert');
     expect(alert.textContent).toBe('action is required');
     expect(within(form).getByLabelText('Action').getAttribute('aria-invalid')).toBe('true');

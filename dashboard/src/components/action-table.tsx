@@ -24,6 +24,17 @@ export function ActionTable(props: {
 }) {
   const { t, locale } = useI18n();
   const { today, metricLabel, renderEffect, onEdit } = props;
+  // a row's edit and close buttons, named with the action's hypothesis
+  const tool = (a: Action, kind: 'edit' | 'close', colour: string) => (
+    <button
+      type="button"
+      onClick={() => onEdit(a, kind === 'close')}
+      className={`rounded-tremor-small px-2 py-1 text-tremor-label font-medium ${colour}`}
+      aria-label={t(kind === 'edit' ? 'actions.editOne' : 'actions.closeOne', { hypothesis: a.hypothesis })}
+    >
+      {t(kind === 'edit' ? 'actions.edit' : 'actions.close')}
+    </button>
+  );
   const note = 'mr-1 text-tremor-label font-semibold text-tremor-content';
   return (
     <DataTable
@@ -102,24 +113,8 @@ export function ActionTable(props: {
           className: 'whitespace-nowrap print:hidden',
           cell: (a) => (
             <>
-              <button
-                type="button"
-                onClick={() => onEdit(a, false)}
-                className="rounded-tremor-small px-2 py-1 text-tremor-label font-medium text-tremor-brand hover:bg-tremor-brand-faint"
-                aria-label={t('actions.editOne', { hypothesis: a.hypothesis })}
-              >
-                {t('actions.edit')}
-              </button>
-              {a.status !== 'done' ? (
-                <button
-                  type="button"
-                  onClick={() => onEdit(a, true)}
-                  className="rounded-tremor-small px-2 py-1 text-tremor-label font-medium text-emerald-700 hover:bg-emerald-50"
-                  aria-label={t('actions.closeOne', { hypothesis: a.hypothesis })}
-                >
-                  {t('actions.close')}
-                </button>
-              ) : null}
+              {tool(a, 'edit', 'text-tremor-brand hover:bg-tremor-brand-faint')}
+              {a.status !== 'done' ? tool(a, 'close', 'text-emerald-700 hover:bg-emerald-50') : null}
             </>
           ),
         },

@@ -42,6 +42,8 @@ export interface CardFrameProps {
    */
   growWhenNarrow?: boolean;
   state: CardState;
+  /** The query answered, but nothing in the answer is for this card: the frame shows it as empty, not blank. */
+  nothing?: boolean;
   /** Why the card can be empty, in words ("No deals closed in FY2025"). */
   emptyReason?: string;
   unapplied?: FilterName[];
@@ -62,7 +64,8 @@ export function CardFrame(props: CardFrameProps) {
     subtitle,
     height,
     growWhenNarrow = false,
-    state,
+    state: answered,
+    nothing = false,
     emptyReason,
     unapplied = [],
     note,
@@ -75,6 +78,7 @@ export function CardFrame(props: CardFrameProps) {
   const { t } = useI18n();
   const id = useId();
   const [params] = useSearchParams();
+  const state: CardState = answered.status === 'ready' && nothing ? { ...answered, status: 'empty' } : answered;
   const compact = height < 160;
   // Caveats live inside the fixed-height body (never above it), so their arrival does not move the page.
   const caveats = [

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { I18nProvider } from '../i18n/i18n-context';
-import { DataTable, type Column } from './data-table';
+import { CardTable, DataTable, type Column } from './data-table';
 import { CardTitle } from './scroll-region';
 
 afterEach(cleanup);
@@ -120,5 +120,19 @@ describe('DataTable', () => {
     expect(sortedHead.getAttribute('aria-sort')).toBe('descending');
     fireEvent.click(within(sortedHead).getByRole('button'));
     expect(sorted).toEqual(['leads']);
+  });
+
+  it('names a card table after its card, fills the card body and keeps its header in view', () => {
+    render(
+      <I18nProvider initial="en">
+        <CardTitle.Provider value="Channel economics">
+          <CardTable columns={columns} rows={rows} />
+        </CardTitle.Provider>
+      </I18nProvider>,
+    );
+    const region = screen.getByRole('region', { name: 'Channel economics (scrolls)' });
+    expect(region.className).toContain('h-full');
+    const table = within(region).getByRole('table', { name: 'Channel economics' });
+    expect(table.querySelector('thead')!.className).toContain('sticky');
   });
 });

@@ -259,3 +259,12 @@ export function DataTable<R>(props: DataTableProps<R>) {
     </ScrollRegion>
   );
 }
+
+/**
+ * A table that is its card's whole body: named after the card (CardFrame's title), scrolling within the body's
+ * full height with its header row in view.
+ */
+export function CardTable<R>(props: Omit<DataTableProps<R>, 'label'> & { label?: string }) {
+  const cardTitle = useContext(CardTitle);
+  return <DataTable stickyHead scroll={{ className: 'h-full' }} {...props} label={props.label ?? cardTitle ?? ''} />;
+}

@@ -4,7 +4,7 @@
  * live in the URL (hooks/use-filters.ts). Options come from the data
  * (stage_reach, most leads first) so the list only offers what exists.
  */
-import { useId, useMemo } from 'react';
+import { Fragment, useId, useMemo } from 'react';
 import { useI18n } from '../i18n/i18n-context';
 import { channelLabel, codeLabel } from '../i18n/labels';
 import { formatPeriodKey } from '../lib/format';
@@ -37,6 +37,58 @@ function useDimensionValues(member: string): string[] {
   return useMemo(() => q.rows.map((r) => str(r, member)).filter((v): v is string => !!v), [q.rows, member]);
 }
 
+interface OptionGroup {
+  /** The group's `<optgroup>` label; none for a flat list. */
+  label?: string;
+  options: { value: string; label: string }[];
+}
+
+/**
+ * One labelled filter. A value from the URL that no option holds (nothing in the data for it now) is listed as
+ * `unlisted`, so the select still shows what is applied; groups without options are left out.
+ */
+function FilterSelect(props: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  /** The option for no filter (value ''). */
+  all?: string;
+  groups: OptionGroup[];
+  unlisted: string;
+}) {
+  const { id, label, value, onChange, all, groups, unlisted } = props;
+  const listed = value === '' || groups.some((g) => g.options.some((o) => o.value === value));
+  const options = (g: OptionGroup) =>
+    g.options.map((o) => (
+      <option key={o.value} value={o.value}>
+        {o.label}
+      </option>
+    ));
+  return (
+    <div className="flex items-center gap-2">
+      <label htmlFor={id} className="text-tremor-label font-medium text-tremor-content">
+        {label}
+      </label>
+      <select id={id} className={selectClass} value={value} onChange={(e) => onChange(e.target.value)}>
+        {all !== undefined ? <option value="">{all}</option> : null}
+        {groups
+          .filter((g) => g.options.length > 0)
+          .map((g, i) =>
+            g.label ? (
+              <optgroup key={g.label} label={g.label}>
+                {options(g)}
+              </optgroup>
+            ) : (
+              <Fragment key={i}>{options(g)}</Fragment>
+            ),
+          )}
+        {listed ? null : <option value={value}>{unlisted}</option>}
+      </select>
+    </div>
+  );
+}
+
 export function FilterBar() {
   const { t, locale } = useI18n();
   const settings = useSettings();
@@ -55,7 +107,6 @@ export function FilterBar() {
   const segmentValue = formatSegment(filters.segment) ?? '';
   const active = !!(filters.segment || filters.channel || filters.period);
   const id = useId();
-  const labelClass = 'text-tremor-label font-medium text-tremor-content';
 
   return (
     <div
@@ -64,99 +115,41 @@ export function FilterBar() {
       aria-label={t('filters.label')}
     >
       <div className="mx-auto flex max-w-[1400px] flex-wrap items-center gap-x-5 gap-y-2 px-6 py-2">
-        <div className="flex items-center gap-2">
-          <label htmlFor={`${id}-period`} className={labelClass}>
-            {t('filter.period')}
-          </label>
-          <select
-            id={`${id}-period`}
-            className={selectClass}
-            value={periodKey}
-            onChange={(e) => setFilters({ period: e.target.value })}
-          >
-            <optgroup label={t('filter.period.years')}>
-              {periods.years.map((k) => (
-                <option key={k} value={k}>
-                  {formatPeriodKey(k, locale)}
-                </option>
-              ))}
-            </optgroup>
-            <optgroup label={t('filter.period.quarters')}>
-              {periods.quarters.map((k) => (
-                <option key={k} value={k}>
-                  {formatPeriodKey(k, locale)}
-                </option>
-              ))}
-            </optgroup>
-            <optgroup label={t('filter.period.months')}>
-              {periods.months.map((k) => (
-                <option key={k} value={k}>
-                  {formatPeriodKey(k, locale)}
-                </option>
-              ))}
-            </optgroup>
-            {!periods.years.includes(periodKey) &&
-            !periods.quarters.includes(periodKey) &&
-            !periods.months.includes(periodKey) ? (
-              <option value={periodKey}>{formatPeriodKey(periodKey, locale)}</option>
-            ) : null}
-          </select>
-        </div>
-        <div className="flex items-center gap-2">
-          <label htmlFor={`${id}-segment`} className={labelClass}>
-            {t('filter.segment')}
-          </label>
-          <select
-            id={`${id}-segment`}
-            className={selectClass}
-            value={segmentValue}
-            onChange={(e) => setFilters({ segment: parseSegment(e.target.value) })}
-          >
-            <option value="">{t('filter.all')}</option>
-            {industries.length > 0 ? (
-              <optgroup label={codeLabel('industry', locale)}>
-                {industries.map((v) => (
-                  <option key={v} value={`industry:${v}`}>
-                    {codeLabel(v, locale)}
-                  </option>
-                ))}
-              </optgroup>
-            ) : null}
-            {bands.length > 0 ? (
-              <optgroup label={codeLabel('employee_band', locale)}>
-                {bands.map((v) => (
-                  <option key={v} value={`employee_band:${v}`}>
-                    {codeLabel(v, locale)}
-                  </option>
-                ))}
-              </optgroup>
-            ) : null}
-            {filters.segment && ![...industries, ...bands].includes(filters.segment.value) ? (
-              <option value={segmentValue}>{codeLabel(filters.segment.value, locale)}</option>
-            ) : null}
-          </select>
-        </div>
-        <div className="flex items-center gap-2">
-          <label htmlFor={`${id}-channel`} className={labelClass}>
-            {t('filter.channel')}
-          </label>
-          <select
-            id={`${id}-channel`}
-            className={selectClass}
-            value={filters.channel ?? ''}
-            onChange={(e) => setFilters({ channel: e.target.value || null })}
-          >
-            <option value="">{t('filter.all')}</option>
-            {channels.map((c) => (
-              <option key={c} value={c}>
-                {channelLabel(c, locale)}
-              </option>
-            ))}
-            {filters.channel && !channels.includes(filters.channel) ? (
-              <option value={filters.channel}>{channelLabel(filters.channel, locale)}</option>
-            ) : null}
-          </select>
-        </div>
+        <FilterSelect
+          id={`${id}-period`}
+          label={t('filter.period')}
+          value={periodKey}
+          onChange={(v) => setFilters({ period: v })}
+          groups={(['years', 'quarters', 'months'] as const).map((g) => ({
+            label: t(`filter.period.${g}`),
+            options: periods[g].map((k) => ({ value: k, label: formatPeriodKey(k, locale) })),
+          }))}
+          unlisted={formatPeriodKey(periodKey, locale)}
+        />
+        <FilterSelect
+          id={`${id}-segment`}
+          label={t('filter.segment')}
+          all={t('filter.all')}
+          value={segmentValue}
+          onChange={(v) => setFilters({ segment: parseSegment(v) })}
+          groups={[
+            { type: 'industry', values: industries },
+            { type: 'employee_band', values: bands },
+          ].map(({ type, values }) => ({
+            label: codeLabel(type, locale),
+            options: values.map((v) => ({ value: `${type}:${v}`, label: codeLabel(v, locale) })),
+          }))}
+          unlisted={filters.segment ? codeLabel(filters.segment.value, locale) : ''}
+        />
+        <FilterSelect
+          id={`${id}-channel`}
+          label={t('filter.channel')}
+          all={t('filter.all')}
+          value={filters.channel ?? ''}
+          onChange={(v) => setFilters({ channel: v || null })}
+          groups={[{ options: channels.map((c) => ({ value: c, label: channelLabel(c, locale) })) }]}
+          unlisted={channelLabel(filters.channel, locale)}
+        />
         {active ? (
           <button
             type="button"

@@ -1,19 +1,28 @@
 /*
- * The inside of a KPI tile: the figure, its comparison and a footnote.
+ * A KPI tile (`KpiTile`): a small card whose title names its one figure,
+ * with the figure's comparison and a footnote (`KpiFigure`, its inside).
+ * Below `lg` the tile grows to what its parts need.
  */
 import type { ReactNode } from 'react';
+import { CardFrame, type CardFrameProps } from './card-frame';
 
-export function KpiFigure({
+type FigureProps = { value: string; delta?: ReactNode; footnote?: ReactNode };
+
+export function KpiTile({
   value,
-  label,
   delta,
   footnote,
-}: {
-  value: string;
-  label?: string;
-  delta?: ReactNode;
-  footnote?: ReactNode;
-}) {
+  height = 112,
+  ...frame
+}: FigureProps & Omit<CardFrameProps, 'height' | 'growWhenNarrow' | 'skeleton' | 'children'> & { height?: number }) {
+  return (
+    <CardFrame {...frame} height={height} growWhenNarrow skeleton="tile">
+      <KpiFigure label={frame.title} value={value} delta={delta} footnote={footnote} />
+    </CardFrame>
+  );
+}
+
+export function KpiFigure({ value, label, delta, footnote }: FigureProps & { label?: string }) {
   return (
     <div className="flex h-full flex-col">
       <p

@@ -9,7 +9,7 @@
  * Rates and shares are typed in percent, money in yen, velocity in days.
  */
 import { useEffect, useId, useState, type ReactNode } from 'react';
-import { STAGE_LINKS, type StageLink } from '../api/plan-api';
+import { STAGE_LINKS, type PlanResultBody } from '../api/plan-api';
 import type { ApiFieldError } from '../api/revcycle-api';
 import { useI18n } from '../i18n/i18n-context';
 import { channelLabel, pairLabel } from '../i18n/labels';
@@ -17,13 +17,14 @@ import { countOverrides, normaliseMix, type PlanOverrides } from '../lib/build-p
 import { formatNumber, formatPercent, formatYen } from '../lib/format';
 import { ResetIcon } from './icons';
 
-export interface PlanBaseline {
+/** What the form starts from: the observed plan's own assumptions (the server's), its target and LTV:CAC target. */
+export interface PlanBaseline extends Pick<
+  PlanResultBody['assumptions'],
+  'averageDealSize' | 'conversionRates' | 'velocityDays' | 'channelCpl'
+> {
   revenueTarget: number;
-  averageDealSize: number;
-  conversionRates: Record<StageLink, number>;
-  velocityDays: Record<StageLink, number>;
+  /** The channel mix as the plan was given it (`channelMixInput`), before it is normalised. */
   channelMix: Record<string, number>;
-  channelCpl: Record<string, number>;
   ltvCacTarget: number;
 }
 

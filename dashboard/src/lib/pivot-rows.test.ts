@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pivotRows } from './pivot-rows';
+import { pivotRows, pivotSum } from './pivot-rows';
 
 describe('pivotRows', () => {
   const rows = [
@@ -20,5 +20,22 @@ describe('pivotRows', () => {
     expect(p.colKeys).toEqual(['b', 'a']);
     expect(p.cell('2025-04', 'a')).toBe(11);
     expect(p.cell('2025-05', 'a')).toBeUndefined();
+  });
+
+  it('adds up a figure per cell, skipping nulls, with row and column totals', () => {
+    const p = pivotSum(
+      [...rows, { m: '2025-05', s: 'a', v: null }],
+      (r) => r.m,
+      (r) => r.s,
+      (r) => r.v,
+    );
+    // worked by hand: 2025-04 has a = 1 + 10 (the null-stage row is left out), 2025-05 has b = 2 and a null a
+    expect(p.cell('2025-04', 'a')).toBe(11);
+    expect(p.cell('2025-05', 'a')).toBe(0);
+    expect(p.rowTotal('2025-04')).toBe(11);
+    expect(p.rowTotal('2025-05')).toBe(2);
+    expect(p.colTotal('a')).toBe(11);
+    expect(p.colTotal('b')).toBe(2);
+    expect(p.colTotal('none')).toBe(0);
   });
 });

@@ -1,7 +1,9 @@
 /*
  * Pivot flat query rows into a matrix (cohort month × stage pair, channel ×
  * model, breakdown × stage): row keys and column keys in first-seen order
- * unless a sort is given, and the cell lookup.
+ * unless a sort is given, and the cell lookup. `pivotSum` adds up one figure
+ * per cell and keeps each row's and column's total (a share of a column, a
+ * row's end-to-end ratio).
  */
 
 export interface Matrix<T> {
@@ -32,4 +34,23 @@ export function pivotRows<R, T>(
   if (sort.rows) rowKeys.sort(sort.rows);
   if (sort.cols) colKeys.sort(sort.cols);
   return { rowKeys, colKeys, cell: (row, col) => cells.get(`${row}\u0000${col}`) };
+}
+
+export interface SumMatrix extends Matrix<number> {
+  rowTotal(row: string): number;
+  colTotal(col: string): number;
+}
+
+/** pivotRows adding up one figure per cell (a null adds nothing), with row and column totals. */
+export function pivotSum<R>(
+  rows: R[],
+  rowKey: (r: R) => string | null,
+  colKey: (r: R) => string | null,
+  value: (r: R) => number | null,
+  sort: { rows?: (a: string, b: string) => number; cols?: (a: string, b: string) => number } = {},
+): SumMatrix {
+  const m = pivotRows<R, number>(rows, rowKey, colKey, (r, previous) => (previous ?? 0) + (value(r) ?? 0), sort);
+  const rowTotals = new Map(m.rowKeys.map((r) => [r, m.colKeys.reduce((s, c) => s + (m.cell(r, c) ?? 0), 0)]));
+  const colTotals = new Map(m.colKeys.map((c) => [c, m.rowKeys.reduce((s, r) => s + (m.cell(r, c) ?? 0), 0)]));
+  return { ...m, rowTotal: (r) => rowTotals.get(r) ?? 0, colTotal: (c) => colTotals.get(c) ?? 0 };
 }

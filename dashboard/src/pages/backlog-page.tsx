@@ -7,20 +7,21 @@ import { AgingCard } from '../cards/aging-card';
 import { InventoryTrendCard } from '../cards/inventory-trend-card';
 import { StuckLeadsCard } from '../cards/stuck-leads-card';
 import { StuckSlaCard } from '../cards/stuck-sla-card';
+import { CardRow, CardStack } from '../components/card-grid';
 import { PageHeader } from '../components/page-header';
 
 export function BacklogPage() {
   return (
     <>
       <PageHeader page="backlog" />
-      <div className="grid grid-cols-1 gap-5">
+      <CardStack>
         <InventoryTrendCard />
-        <div className="grid grid-cols-1 gap-5 xl:grid-cols-2">
+        <CardRow>
           <AgingCard />
           <StuckSlaCard />
-        </div>
+        </CardRow>
         <StuckLeadsCard />
-      </div>
+      </CardStack>
     </>
   );
 }

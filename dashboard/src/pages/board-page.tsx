@@ -10,6 +10,7 @@ import { DealKpiTiles, PipelineTile, type DealKpiTileProps } from '../cards/deal
 import { KpiTreeCard } from '../cards/kpi-tree-card';
 import { LtvCacTile } from '../cards/ltv-cac-tile';
 import { RevenueTargetCard } from '../cards/revenue-target-card';
+import { CardStack } from '../components/card-grid';
 import { PageHeader } from '../components/page-header';
 
 const DEAL_TILES: DealKpiTileProps[] = [
@@ -23,7 +24,7 @@ export function BoardPage() {
   return (
     <>
       <PageHeader page="board" />
-      <div className="grid grid-cols-1 gap-5">
+      <CardStack>
         <RevenueTargetCard />
         <div className="grid grid-cols-2 gap-5 md:grid-cols-3 xl:grid-cols-6">
           <DealKpiTiles tiles={DEAL_TILES} />
@@ -31,7 +32,7 @@ export function BoardPage() {
           <LtvCacTile />
         </div>
         <KpiTreeCard link="/review" height={720} />
-      </div>
+      </CardStack>
     </>
   );
 }

@@ -10,6 +10,7 @@ import { ChannelEconomicsCard } from '../cards/channel-economics-card';
 import { CampaignFiguresCard, ContentMapCard } from '../cards/content-map-card';
 import { ModelComparisonCard } from '../cards/model-comparison-card';
 import { StageDriversCard } from '../cards/stage-drivers-card';
+import { CardRow, CardStack } from '../components/card-grid';
 import { PageHeader } from '../components/page-header';
 import { useModel } from '../hooks/use-page-options';
 import { useI18n } from '../i18n/i18n-context';
@@ -39,22 +40,18 @@ export function ChannelsPage() {
         </select>
         <p className="text-tremor-label text-tremor-content">{t(`channels.model.help.${model}` as const)}</p>
       </div>
-      <div className="grid grid-cols-1 gap-5">
-        <div className="grid grid-cols-1 gap-5 xl:grid-cols-2">
+      <CardStack>
+        <CardRow>
           <AttributedChannelsCard />
           <ChannelEconomicsCard />
-        </div>
-        <div className="grid grid-cols-1 gap-5 xl:grid-cols-5">
-          <div className="xl:col-span-3">
-            <ModelComparisonCard />
-          </div>
-          <div className="xl:col-span-2">
-            <StageDriversCard />
-          </div>
-        </div>
+        </CardRow>
+        <CardRow spans={[3, 2]}>
+          <ModelComparisonCard />
+          <StageDriversCard />
+        </CardRow>
         <ContentMapCard />
         <CampaignFiguresCard />
-      </div>
+      </CardStack>
     </>
   );
 }

@@ -13,6 +13,7 @@ import { sessionToken } from '../api/cube-client';
 import { CardFrame, type CardState } from '../components/card-frame';
 import { DataTable } from '../components/data-table';
 import { DownloadIcon } from '../components/icons';
+import { CardRow, CardStack } from '../components/card-grid';
 import { PageHeader } from '../components/page-header';
 import { SchedulesCard } from '../cards/schedules-card';
 import { useI18n } from '../i18n/i18n-context';
@@ -218,7 +219,7 @@ export function DataPage() {
   return (
     <>
       <PageHeader page="data" />
-      <div className="grid grid-cols-1 gap-5">
+      <CardStack>
         <CardFrame
           title={t('data.summary.title')}
           height={96}
@@ -250,14 +251,14 @@ export function DataPage() {
         {state.status !== 'ready' ? (
           <CardFrame title={t('data.sources.title')} height={120} state={state} emptyReason={t('data.sources.empty')} />
         ) : (
-          <div className="grid grid-cols-1 gap-5 xl:grid-cols-2">
+          <CardRow columns={2}>
             {data!.sources.map((s) => (
               <SourceCard key={s.source} s={s} />
             ))}
-          </div>
+          </CardRow>
         )}
         <SchedulesCard />
-      </div>
+      </CardStack>
     </>
   );
 }

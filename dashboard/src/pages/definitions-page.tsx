@@ -8,17 +8,18 @@
 import { DefinitionChangesCard } from '../cards/definition-changes-card';
 import { HandoffQualityCard } from '../cards/handoff-quality-card';
 import { StageDefinitionsCard } from '../cards/stage-definitions-card';
+import { CardStack } from '../components/card-grid';
 import { PageHeader } from '../components/page-header';
 
 export function DefinitionsPage() {
   return (
     <>
       <PageHeader page="definitions" />
-      <div className="grid grid-cols-1 gap-5">
+      <CardStack>
         <StageDefinitionsCard />
         <HandoffQualityCard />
         <DefinitionChangesCard />
-      </div>
+      </CardStack>
     </>
   );
 }

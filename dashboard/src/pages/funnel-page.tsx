@@ -16,6 +16,7 @@ import { PathMixCard } from '../cards/path-mix-card';
 import { RecycleRateCard } from '../cards/recycle-rate-card';
 import { StageVolumeCard } from '../cards/stage-volume-card';
 import { VelocityCard } from '../cards/velocity-card';
+import { CardRow, CardStack } from '../components/card-grid';
 import { PageHeader, Segmented } from '../components/page-header';
 import { useGrain } from '../hooks/use-page-options';
 import { useI18n } from '../i18n/i18n-context';
@@ -36,29 +37,25 @@ export function FunnelPage() {
           ]}
         />
       </PageHeader>
-      <div className="grid grid-cols-1 gap-5">
-        <div className="grid grid-cols-1 gap-5 xl:grid-cols-3">
-          <div className="xl:col-span-2">
-            <StageVolumeCard />
-          </div>
+      <CardStack>
+        <CardRow spans={[2, 1]}>
+          <StageVolumeCard />
           <PathMixCard />
-        </div>
+        </CardRow>
         <CohortMatrixCard />
-        <div className="grid grid-cols-1 gap-5 xl:grid-cols-2">
+        <CardRow>
           <FlowConversionCard />
           <VelocityCard />
-        </div>
-        <div className="grid grid-cols-1 gap-5 xl:grid-cols-3">
-          <div className="xl:col-span-2">
-            <FunnelBreakdownCard />
-          </div>
+        </CardRow>
+        <CardRow spans={[2, 1]}>
+          <FunnelBreakdownCard />
           <RecycleRateCard />
-        </div>
-        <div className="grid gap-5 xl:grid-cols-2">
+        </CardRow>
+        <CardRow>
           <BuyingGroupCard />
           <AccountsInMotionCard />
-        </div>
-      </div>
+        </CardRow>
+      </CardStack>
     </>
   );
 }

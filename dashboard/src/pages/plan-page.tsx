@@ -10,20 +10,21 @@ import { LandingForecastCard } from '../cards/landing-forecast-card';
 import { PlanAttainmentCard } from '../cards/plan-attainment-card';
 import { PlanBudgetCard } from '../cards/plan-budget-card';
 import { WhatIfPlanCard } from '../cards/what-if-plan-card';
+import { CardRow, CardStack } from '../components/card-grid';
 import { PageHeader } from '../components/page-header';
 
 export function PlanPage() {
   return (
     <>
       <PageHeader page="plan" />
-      <div className="grid grid-cols-1 gap-5">
-        <div className="grid grid-cols-1 gap-5 xl:grid-cols-2">
+      <CardStack>
+        <CardRow>
           <PlanAttainmentCard />
           <PlanBudgetCard />
-        </div>
+        </CardRow>
         <LandingForecastCard />
         <WhatIfPlanCard />
-      </div>
+      </CardStack>
     </>
   );
 }

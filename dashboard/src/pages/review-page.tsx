@@ -9,38 +9,33 @@
  * meeting pack's PDF (server/report: the same file as `npm run report`).
  */
 import { GapDecompositionCard } from '../cards/gap-decomposition-card';
-import { ComparisonPicker, KpiTreeCard, rowsToNodes, useKpiTreeRows } from '../cards/kpi-tree-card';
+import { ComparisonPicker, KpiTreeCard, useKpiTreeNodes } from '../cards/kpi-tree-card';
 import { MoversCard } from '../cards/movers-card';
 import { PeriodComparisonCard } from '../cards/period-comparison-card';
 import { ActionKpiEffect } from '../components/action-kpi-effect';
 import { ActionLog } from '../components/action-log';
 import { MeetingPackButton } from '../components/meeting-pack-button';
+import { CardRow, CardStack } from '../components/card-grid';
 import { PageHeader } from '../components/page-header';
-import { useI18n } from '../i18n/i18n-context';
 import { useFilters } from '../hooks/use-filters';
 
 export function ReviewPage() {
-  const { locale } = useI18n();
   const { periodKey } = useFilters();
-  const tree = useKpiTreeRows();
+  const tree = useKpiTreeNodes();
   // a node can sit under two parents in the tree: offer it once
-  const metrics = [...new Map(rowsToNodes(tree.rows, locale).map((n) => [n.key, { value: n.key, label: n.label }])).values()];
+  const metrics = [...new Map(tree.nodes.map((n) => [n.key, { value: n.key, label: n.label }])).values()];
   return (
     <>
       <PageHeader page="review">
         <ComparisonPicker />
         <MeetingPackButton />
       </PageHeader>
-      <div className="grid grid-cols-1 gap-5">
+      <CardStack>
         <PeriodComparisonCard />
-        <div className="grid grid-cols-1 gap-5 xl:grid-cols-5">
-          <div className="xl:col-span-3">
-            <GapDecompositionCard />
-          </div>
-          <div className="xl:col-span-2">
-            <MoversCard />
-          </div>
-        </div>
+        <CardRow spans={[3, 2]}>
+          <GapDecompositionCard />
+          <MoversCard />
+        </CardRow>
         <ActionLog
           period={periodKey}
           today={new Date().toISOString().slice(0, 10)}
@@ -48,7 +43,7 @@ export function ReviewPage() {
           renderEffect={(a) => <ActionKpiEffect action={a} />}
         />
         <KpiTreeCard height={720} picker={false} />
-      </div>
+      </CardStack>
     </>
   );
 }
