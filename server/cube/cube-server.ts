@@ -237,7 +237,7 @@ const READS = /^\s*(select|with)\b/i;
  * heavy by its SQL text, marked when the gateway generates it (a query a rollup answers reads other SQL: light).
  * Every connection gets the driver's configuration (the session's UTC zone, threads, memory limit: duckDbInitSql).
  */
-function heavyQueryLane(limits: CostLimits, dbType: Driver['dbType']) {
+export function heavyQueryLane(limits: CostLimits, dbType: Driver['dbType']) {
   const heavySql = new Set<string>();
   const markHeavy = (sql: unknown) => {
     if (typeof sql !== 'string') return;
