@@ -10,7 +10,8 @@
  * the page sent to the APIs (its round trips: session, the Cube batches,
  * revcycle's /api) and the requests they carried: a batch
  * (POST /cubejs-api/v1/batch) carries several loads and /meta, each
- * captured as its own request. Each page is opened in a fresh
+ * captured as its own request, and where the visit's time went (the APIs
+ * in flight, the last answer, the page's main thread: `VisitPhases`). Each page is opened in a fresh
  * browser context (no client cache, a new session token) `runs` times after
  * one first visit that is timed apart (`coldMs`: the server's query cache
  * does not hold the page's queries yet); the median is reported.
@@ -20,16 +21,16 @@
  *                                  (default http://localhost:4000)
  */
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Request } from 'playwright-core';
+import { chromium, type Browser, type CDPSession, type Page, type Request } from 'playwright-core';
 import { PAGES, waitForCards } from './dashboard-pages';
-import { percentiles } from './stats';
+import { median, percentiles } from './stats';
 
 /**
  * Debian's Chromium with the flags of test/support/browser.ts. That module
  * is not imported: it uses __dirname, which is undefined when tsx runs this
  * file as an ES module (`npm run bench`).
  */
-function launchBrowser(): Promise<Browser> {
+export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
@@ -69,6 +70,40 @@ export interface PageTiming {
   roundTrips: number;
   /** The requests they carried (each load and /meta of a batch counted on its own). */
   queries: number;
+  /** Where a visit's time went (medians over the measured visits, ms): see `VisitPhases`. */
+  phases: VisitPhases;
+}
+
+/**
+ * One visit's time, taken apart in the browser (its performance timeline and Chromium's own counters):
+ * - apiMs: while at least one request to the APIs was in flight (session, batches, /api), from navigation;
+ * - lastAnswerMs: when the last of them had answered; the rest of the visit (ms − lastAnswerMs) is the cards
+ *   rendering what came back;
+ * - mainThreadMs: the page's main thread busy (Chromium's TaskDuration: parsing and running the code, React,
+ *   style and layout), whatever it waited for.
+ */
+export interface VisitPhases {
+  apiMs: number;
+  lastAnswerMs: number;
+  mainThreadMs: number;
+}
+
+/** The visit's API time, last answer (from the page's resource timings) and main-thread time (CDP Performance). */
+export async function visitPhases(page: Page, cdp: CDPSession): Promise<VisitPhases> {
+  const spans = await page.evaluate(() =>
+    (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+      .filter((r) => /^\/(cubejs-api|api)\//.test(new URL(r.name).pathname))
+      .map((r) => [r.startTime, r.responseEnd] as [number, number]),
+  );
+  let apiMs = 0;
+  let reached = 0;
+  for (const [start, end] of spans.sort((a, b) => a[0] - b[0])) {
+    apiMs += Math.max(0, end - Math.max(start, reached));
+    reached = Math.max(reached, end);
+  }
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const task = metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
+  return { apiMs: Math.round(apiMs), lastAnswerMs: Math.round(reached), mainThreadMs: Math.round(task * 1000) };
 }
 
 /** The requests one HTTP request carried: a batch's entries each on their own, else the request itself (or none). */
@@ -120,6 +155,7 @@ export async function benchDashboard(
   try {
     for (const p of PAGES) {
       const times: number[] = [];
+      const phases: VisitPhases[] = [];
       let cards = 0;
       let failedCards: string[] = [];
       let roundTrips = 0;
@@ -127,6 +163,8 @@ export async function benchDashboard(
       for (let i = 0; i <= runs; i++) {
         const context = await browser.newContext({ locale: options.locale ?? 'ja-JP', viewport: { width: 1440, height: 960 } });
         const page = await context.newPage();
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Performance.enable');
         const seen: CapturedRequest[] = [];
         let sent = 0;
         page.on('request', (req) => {
@@ -139,6 +177,7 @@ export async function benchDashboard(
           await page.goto(url.replace(/\/$/, '') + p.path);
           const states = await waitForCards(page, options.timeoutMs ?? 120_000);
           times.push(performance.now() - started);
+          phases.push(await visitPhases(page, cdp));
           cards = states.length;
           failedCards = states
             .filter((s) => s.state === 'error' || s.state === 'missing')
@@ -155,6 +194,7 @@ export async function benchDashboard(
       }
       const measured = times.slice(1);
       const stats = percentiles(measured);
+      const phase = (key: keyof VisitPhases) => Math.round(median(phases.slice(1).map((v) => v[key])));
       pages.push({
         page: p.name,
         ms: stats.p50,
@@ -165,6 +205,7 @@ export async function benchDashboard(
         failedCards,
         roundTrips,
         queries,
+        phases: { apiMs: phase('apiMs'), lastAnswerMs: phase('lastAnswerMs'), mainThreadMs: phase('mainThreadMs') },
       });
     }
   } finally {
@@ -172,6 +213,10 @@ export async function benchDashboard(
   }
   return { pages, requests };
 }
+
+/** A page's phases as one line of text. */
+export const phasesText = (f: VisitPhases) =>
+  `APIs in flight ${f.apiMs} ms, last answer at ${f.lastAnswerMs} ms, main thread busy ${f.mainThreadMs} ms`;
 
 const isMain = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isMain) {
@@ -181,7 +226,7 @@ if (isMain) {
       console.log(`dashboard at ${url}: navigation → all figures shown (median of 3 after a first visit)`);
       for (const p of pages)
         console.log(
-          `  ${p.page.padEnd(10)} ${p.ms.toFixed(0).padStart(6)} ms   cold ${p.coldMs.toFixed(0).padStart(6)} ms   ${p.cards} cards   ${p.roundTrips} requests carrying ${p.queries}`,
+          `  ${p.page.padEnd(10)} ${p.ms.toFixed(0).padStart(6)} ms   cold ${p.coldMs.toFixed(0).padStart(6)} ms   ${p.cards} cards   ${p.roundTrips} requests carrying ${p.queries}   ${phasesText(p.phases)}`,
         );
     })
     .catch((e) => {

@@ -41,7 +41,7 @@ import { projectRoot } from '../server/config.js';
 import { signToken } from '../server/auth.js';
 import { runMeasured } from './child';
 import { startBenchServer } from './server';
-import { benchDashboard, type PageTiming } from './dashboard';
+import { benchDashboard, phasesText, type PageTiming } from './dashboard';
 import { cubeLoad, distinctRequests, timeDirect, timeThroughApi, type QueryFigures } from './queries';
 import { runClients, type ConcurrencyFigures } from './concurrency';
 import { runHeavyBeside, type HeavyFigures } from './heavy';
@@ -273,7 +273,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       else log('\npage        navigation → all figures shown (median, first visit)   cards   HTTP requests (queries carried)');
       for (const p of pages) {
         log(
-          `  ${p.page.padEnd(10)} ${String(p.ms).padStart(8)} ms ${String(p.coldMs).padStart(8)} ms ${String(p.cards).padStart(26)} ${String(p.roundTrips).padStart(15)} (${p.queries})`,
+          `  ${p.page.padEnd(10)} ${String(p.ms).padStart(8)} ms ${String(p.coldMs).padStart(8)} ms ${String(p.cards).padStart(26)} ${String(p.roundTrips).padStart(15)} (${p.queries})   ${phasesText(p.phases)}`,
         );
       }
 

@@ -38,11 +38,14 @@ if (r.restart)
   );
 out(`| server after the run | | ${mb(r.server.peakRssBytes)} (now ${mb(r.server.rssBytes)}) | |`);
 out();
-out('| page | all figures shown (median) | p95 | first visit | cards | HTTP requests (queries carried) |');
-out('| --- | --- | --- | --- | --- | --- |');
+out(
+  '| page | all figures shown (median) | p95 | first visit | cards | HTTP requests (queries carried) | APIs in flight | last answer | main thread busy |',
+);
+out('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+// Results written before the phases were measured (2026-12-06) have none: shown as –.
 for (const p of r.pages)
   out(
-    `| ${p.page} | ${ms(p.ms)} | ${ms(p.p95)} | ${ms(p.coldMs)} | ${p.cards} | ${p.roundTrips} (${p.queries ?? p.roundTrips}) |`,
+    `| ${p.page} | ${ms(p.ms)} | ${ms(p.p95)} | ${ms(p.coldMs)} | ${p.cards} | ${p.roundTrips} (${p.queries ?? p.roundTrips}) | ${ms(p.phases?.apiMs)} | ${ms(p.phases?.lastAnswerMs)} | ${ms(p.phases?.mainThreadMs)} |`,
   );
 out();
 out('| query (pages) | as sent | uncached | DuckDB direct | ratio | rows | pre-aggregation |');

@@ -5,29 +5,43 @@
  * Each page is its own chunk (React.lazy), so a visit downloads the shell
  * and the page it opens, not every page's cards. One line per page in
  * ROUTES: a new page is one added line. While a page's chunk loads, the
- * shell's queries wait to go out with the page's (api/lazy-page.ts).
+ * shell's queries wait to go out with the page's (api/lazy-page.ts). The
+ * opened page's chunk is asked for as this module loads.
  */
 import { Suspense, type ComponentType, type LazyExoticComponent } from 'react';
-import { Navigate, Route, Routes } from 'react-router-dom';
+import { matchPath, Navigate, Route, Routes } from 'react-router-dom';
 import { AppShell } from './components/app-shell';
 import { lazyPage } from './api/lazy-page';
 
-/** A page module's named export as a lazily loaded component. */
-function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K): LazyExoticComponent<ComponentType> {
-  return lazyPage(load, name);
+interface PageRoute {
+  path: string | null;
+  Page: LazyExoticComponent<ComponentType>;
+  /** Starts loading the page's code (once; React's first render of the page awaits the same load). */
+  preload: () => void;
 }
 
-const ROUTES: { path: string | null; Page: LazyExoticComponent<ComponentType> }[] = [
-  { path: null, Page: page(() => import('./pages/board-page'), 'BoardPage') },
-  { path: 'funnel', Page: page(() => import('./pages/funnel-page'), 'FunnelPage') },
-  { path: 'backlog', Page: page(() => import('./pages/backlog-page'), 'BacklogPage') },
-  { path: 'channels', Page: page(() => import('./pages/channels-page'), 'ChannelsPage') },
-  { path: 'plan', Page: page(() => import('./pages/plan-page'), 'PlanPage') },
-  { path: 'review', Page: page(() => import('./pages/review-page'), 'ReviewPage') },
-  { path: 'definitions', Page: page(() => import('./pages/definitions-page'), 'DefinitionsPage') },
-  { path: 'data', Page: page(() => import('./pages/data-page'), 'DataPage') },
-  { path: 'leads/:leadId', Page: page(() => import('./pages/journey-page'), 'JourneyPage') },
+/** A page module's named export as a lazily loaded component. */
+function page<K extends string>(path: string | null, load: () => Promise<Record<K, ComponentType>>, name: K): PageRoute {
+  let loading: Promise<Record<K, ComponentType>> | undefined;
+  const once = () => (loading ??= load());
+  return { path, Page: lazyPage(once, name), preload: () => void once().catch(() => undefined) };
+}
+
+const ROUTES: PageRoute[] = [
+  page(null, () => import('./pages/board-page'), 'BoardPage'),
+  page('funnel', () => import('./pages/funnel-page'), 'FunnelPage'),
+  page('backlog', () => import('./pages/backlog-page'), 'BacklogPage'),
+  page('channels', () => import('./pages/channels-page'), 'ChannelsPage'),
+  page('plan', () => import('./pages/plan-page'), 'PlanPage'),
+  page('review', () => import('./pages/review-page'), 'ReviewPage'),
+  page('definitions', () => import('./pages/definitions-page'), 'DefinitionsPage'),
+  page('data', () => import('./pages/data-page'), 'DataPage'),
+  page('leads/:leadId', () => import('./pages/journey-page'), 'JourneyPage'),
 ];
+
+// The opened page's code is asked for now, as this module loads, not once React has rendered the shell: its download
+// overlaps that render and the session's round trip (api/cube-client.ts).
+ROUTES.find(({ path }) => matchPath({ path: `/${path ?? ''}`, end: true }, window.location.pathname))?.preload();
 
 export function App() {
   return (

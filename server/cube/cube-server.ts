@@ -77,6 +77,7 @@ import { createWarmup, type Warmup } from './pre-aggregations.js';
 import { persistYamlTranspilation } from './compile-cache.js';
 import { fileIdentity, warehouseDriver, type WarehouseDriver, withBuildRefreshKeys } from './driver.js';
 import { registerBatchRoute } from './batch-load.js';
+import { cachedDialectFactory, reuseCachedSql } from './request-cost.js';
 
 const require = createRequire(import.meta.url);
 
@@ -221,11 +222,22 @@ function asCubeError(e: unknown) {
 }
 
 /**
- * Heavy queries (security/limits.ts) run in their own lane, on their own DuckDB connection(s): the driver runs every
- * other query on one default connection, where a heavy query made each light one wait for it. A query is known as
- * heavy by its SQL text, marked when the gateway generates it (a query a rollup answers reads other SQL: light).
+ * How many DuckDB connections light queries share (the driver's own and up to three more, opened when all are busy).
+ * Cube's DuckDB driver runs every query on its one connection, one after the other: at 10 concurrent clients a
+ * query of a few hundred milliseconds made every short one wait behind it (p95 set by the wait, not by any query).
+ * DuckDB runs queries of different connections of one database at once.
  */
-function heavyQueryLane(limits: CostLimits, dbType: Driver['dbType']) {
+export const LIGHT_CONNECTIONS = 4;
+/** A statement that only reads (what the light connections run). */
+const READS = /^\s*(select|with)\b/i;
+
+/**
+ * Heavy queries (security/limits.ts) run in their own lane, on their own DuckDB connection(s); light ones on
+ * LIGHT_CONNECTIONS connections, each to the least busy, so neither kind waits behind the other. A query is known as
+ * heavy by its SQL text, marked when the gateway generates it (a query a rollup answers reads other SQL: light).
+ * Every connection gets the driver's configuration (the session's UTC zone, threads, memory limit: duckDbInitSql).
+ */
+export function heavyQueryLane(limits: CostLimits, dbType: Driver['dbType']) {
   const heavySql = new Set<string>();
   const markHeavy = (sql: unknown) => {
     if (typeof sql !== 'string') return;
@@ -243,25 +255,59 @@ function heavyQueryLane(limits: CostLimits, dbType: Driver['dbType']) {
   function withHeavyLane(d: any) {
     const query = d.query.bind(d);
     const baseQuery = Object.getPrototypeOf(d).query;
-    const connections: any[] = [];
+    // Every connection opened here, configured as the driver configures its own; all closed with the driver.
+    const opened: Promise<any>[] = [];
+    const open = (): Promise<any> => {
+      const connection = d.getInitiatedState().then(async (state: any) => {
+        const c = await state.instance.connect();
+        await d.configureConnection?.(c);
+        return c;
+      });
+      opened.push(connection);
+      return connection;
+    };
+    // The driver's own query, run on another connection of its DuckDB instance.
+    const on = async (connection: any, sql: string, values?: unknown[], options?: unknown) => {
+      const state = await d.getInitiatedState();
+      const driver = Object.create(d, {
+        getInitiatedState: { value: async () => ({ ...state, defaultConnection: connection }) },
+      });
+      return baseQuery.call(driver, sql, values, options);
+    };
+    // Light queries: the least busy connection; another is opened while all are busy and fewer than the limit.
+    const light: { connection: Promise<any>; running: number }[] = [];
+    const runLight = async (sql: string, values?: unknown[], options?: unknown) => {
+      if (!light.length) light.push({ connection: d.getInitiatedState().then((s: any) => s.defaultConnection), running: 0 });
+      let entry = light.reduce((a, b) => (b.running < a.running ? b : a));
+      if (entry.running > 0 && light.length < LIGHT_CONNECTIONS) {
+        const added = { connection: open(), running: 0 };
+        // A connection that could not be opened is not kept: the next busy moment tries again.
+        added.connection.catch(() => light.splice(light.indexOf(added), 1));
+        light.push((entry = added));
+      }
+      entry.running++;
+      try {
+        return await on(await entry.connection, sql, values, options);
+      } finally {
+        entry.running--;
+      }
+    };
+    const lane: Promise<any>[] = [];
     d.query = async (sql: string, values?: unknown[], options?: unknown) => {
-      if (!heavySql.has(sql)) return query(sql, values, options);
+      if (dbType !== 'duckdb')
+        return heavySql.has(sql) ? heavyLane.run(() => query(sql, values, options)) : query(sql, values, options);
+      // Statements that write (a rollup's build: CREATE TABLE … AS, DROP) stay on the driver's connection, one after
+      // the other as before: a warm-up builds no more rollups at once than it did, within the same memory.
+      if (!heavySql.has(sql)) return READS.test(sql) ? runLight(sql, values, options) : query(sql, values, options);
       return heavyLane.run(async (slot) => {
-        if (dbType !== 'duckdb') return query(sql, values, options);
-        const state = await d.getInitiatedState();
-        if (!connections[slot]) {
-          const connection = await state.instance.connect();
-          await d.configureConnection?.(connection);
-          connections[slot] = connection;
-        }
-        const connection = connections[slot];
-        const onLane = Object.create(d, {
-          getInitiatedState: { value: async () => ({ ...state, defaultConnection: connection }) },
-        });
+        const connection = await (lane[slot] ??= open().catch((e) => {
+          delete lane[slot];
+          throw e;
+        }));
         // Cube's own timeout answers the client; this stops DuckDB's work, so the lane is free again.
         const timer = setTimeout(() => connection.interrupt?.(), limits.queryTimeoutSeconds * 1000);
         try {
-          return await baseQuery.call(onLane, sql, values, options);
+          return await on(connection, sql, values, options);
         } finally {
           clearTimeout(timer);
         }
@@ -269,7 +315,10 @@ function heavyQueryLane(limits: CostLimits, dbType: Driver['dbType']) {
     };
     const release = d.release?.bind(d);
     d.release = async () => {
-      for (const c of connections.splice(0)) c?.closeSync?.();
+      const connections = await Promise.allSettled(opened.splice(0));
+      for (const c of connections) if (c.status === 'fulfilled') c.value?.closeSync?.();
+      lane.splice(0);
+      light.splice(0);
       await release?.();
     };
     return d;
@@ -323,6 +372,8 @@ function cubeServerOptions(config: Config, { driver, source, warmup, principal, 
       if (config.logLevel === 'trace' || /error/i.test(msg)) console.log(`[cube] ${msg}`, JSON.stringify(params).slice(0, 2000));
     },
     schemaVersion: source.schemaVersion,
+    // Cube's own default, with the driver's dialect looked up once (request-cost.ts).
+    dialectFactory: cachedDialectFactory(),
     repositoryFactory: buildKeyedRepository(source, driver.dbType),
     driverFactory: () => lane.withHeavyLane(driver.create()), // DuckDB or PostgreSQL (driver.ts)
     contextToOrchestratorId:
@@ -471,13 +522,30 @@ function guardGateway(gw: any, config: Config, { catalogFor, catalogOf }: Catalo
   gw.extractAuthorizationHeaderWithSchema = (req: { headers?: Record<string, unknown> }) =>
     bearerToken(typeof req.headers?.authorization === 'string' ? req.headers.authorization : undefined);
   // /meta lists only what the principal may query (views it cannot be scoped on, personal members hidden).
+  // Cube filters the meta on every load too (for the answer's annotation): one filtered meta per compiled meta and
+  // principal (the token's claims, as read), not one per query.
   const visible = gw.filterVisibleItemsInMeta.bind(gw);
-  gw.filterVisibleItemsInMeta = (context: { securityContext: Principal }, cubes: { config: MetaCube }[]) =>
-    filterMeta(
-      context.securityContext,
-      visible(context, cubes).map((c: { config: MetaCube }) => c.config),
-      catalogOf(cubes),
-    ).map((config) => ({ config }));
+  const filtered = new WeakMap<object, Map<string, { config: MetaCube }[]>>();
+  gw.filterVisibleItemsInMeta = (
+    context: { securityContext: Principal; signedWithPlaygroundAuthSecret?: boolean },
+    cubes: { config: MetaCube }[],
+  ) => {
+    const key = JSON.stringify([context.securityContext, context.signedWithPlaygroundAuthSecret === true]);
+    let byPrincipal = filtered.get(cubes);
+    if (!byPrincipal) filtered.set(cubes, (byPrincipal = new Map()));
+    let result = byPrincipal.get(key);
+    if (!result) {
+      result = filterMeta(
+        context.securityContext,
+        visible(context, cubes).map((c: { config: MetaCube }) => c.config),
+        catalogOf(cubes),
+      ).map((config) => ({ config }));
+      // Tokens differ by subject and expiry, not by much else: a bound keeps a long-running process's map small.
+      if (byPrincipal.size >= 1000) byPrincipal.delete(byPrincipal.keys().next().value!);
+      byPrincipal.set(key, result);
+    }
+    return result;
+  };
   return gw;
 }
 
@@ -573,6 +641,8 @@ export function createCube(config: Config): CubeHandle {
   const core = server.core;
   // A restart (and each new warehouse file's model) reuses Cube's YAML transpilation of unchanged model files.
   persistYamlTranspilation(core, path.join(config.stateDir, 'cube-yaml-cache.json'), () => readModelFiles(config.modelDir));
+  // A cached query's SQL is read before Cube builds its SQL generator again (request-cost.ts).
+  reuseCachedSql(core);
   releaseDriverWithCore(core, driver);
   const gateway = guardGateways(core, config, catalogs, lane);
   const limits = config.security.limits;

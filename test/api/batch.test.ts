@@ -9,8 +9,11 @@
  * is refused as a whole. The entries for revcycle's own reads (the action
  * list, a reverse plan) answer as GET /api/actions and POST /api/plan do for
  * the same token: a team sees its own actions only, an agency is refused.
+ * The entries run at once, down to DuckDB: a short read answers while a long
+ * one still runs (on another connection, configured as the driver's own).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config';
@@ -18,6 +21,7 @@ import { MAX_CUBE_BATCH } from '../../server/contract/cube-batch';
 import { buildSecurityWarehouse, COSTS, LEADS, SECURITY_MODEL_DIR } from '../support/security-fixture';
 import { startTestServer, type TestServer } from '../support/server';
 import { tempDir } from '../support/browser';
+import { heavyQueryLane } from '../../server/cube/cube-server';
 
 const SECRET = 'test-secret-0123456789abcdef';
 const RATE = 30;
@@ -223,5 +227,37 @@ describe('what applies to the batch as a whole', () => {
     expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(0);
     const res = await fetch(`${t.url}/cubejs-api/v1/meta`, { headers: { authorization: t.token({ sub: 'batch-other' }) } });
     expect(res.status).toBe(200);
+  });
+});
+
+describe('the entries run at once, down to DuckDB', () => {
+  it("answers a short read while a long one runs, on another connection configured as the driver's", async () => {
+    const { DuckDBDriver } = createRequire(import.meta.url)('@cubejs-backend/duckdb-driver');
+    const dir = tempDir('revcycle-batch-duckdb-');
+    mkdirSync(dir, { recursive: true });
+    // A zone the machine's own is not: a connection the driver did not configure would answer another.
+    const driver = heavyQueryLane(
+      loadConfig({ ...process.env, CUBEJS_API_SECRET: SECRET }).security.limits,
+      'duckdb',
+    ).withHeavyLane(new DuckDBDriver({ databasePath: path.join(dir, 'w.duckdb'), initSql: "SET TimeZone = 'America/Lima'" }));
+    try {
+      const { defaultConnection } = await driver.getInitiatedState();
+      // A read that would run for hours, on the driver's own connection (the first light one) until interrupted.
+      let longDone = false;
+      const long = driver
+        .query('select count(*) as n from range(1000000000000) t(i) where i % 7 = 3', [])
+        .finally(() => (longDone = true));
+      const stop = new Promise((resolve) => setTimeout(resolve, 30_000, 'not answered while the long read ran'));
+      const short = driver.query("select current_setting('TimeZone') as zone", []);
+      const zone = await Promise.race([short.then((rows: { zone: string }[]) => rows[0]!.zone), stop]);
+      const longRunning = !longDone;
+      defaultConnection.interrupt();
+      await expect(long).rejects.toThrow(/interrupt/i);
+      expect(zone).toBe('America/Lima');
+      expect(longRunning).toBe(true);
+    } finally {
+      await driver.release();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

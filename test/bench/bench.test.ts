@@ -85,6 +85,11 @@ describe('npm run bench at 3,000 leads', () => {
       expect(p.cards, p.page).toBeGreaterThan(0);
       expect(p.ms, p.page).toBeGreaterThan(0);
       expect(p.roundTrips, p.page).toBeGreaterThan(0);
+      // where the time went: the APIs in flight within the time to the last answer, within the visit
+      expect(p.phases.apiMs, p.page).toBeGreaterThan(0);
+      expect(p.phases.apiMs, p.page).toBeLessThanOrEqual(p.phases.lastAnswerMs);
+      expect(p.phases.lastAnswerMs, p.page).toBeLessThanOrEqual(p.ms);
+      expect(p.phases.mainThreadMs, p.page).toBeGreaterThan(0);
       expect(
         r.queries.some((q) => q.pages.includes(p.page)),
         `no query captured on ${p.page}`,

@@ -6,7 +6,7 @@
  * it opens (the plan page's baseline POST /api/plan, the review page's GET
  * /api/actions ride in the cards' batch), so every page shows all its
  * figures in at most three requests (the session, /meta with the settings'
- * queries, the cards' queries). Batching keeps each card its own: a card
+ * queries, the cards' queries), none carried twice. Batching keeps each card its own: a card
  * whose query the server refuses shows that reason while every other card
  * shows figures, and an entry Cube answers "Continue wait" is sent again,
  * alone, and its card then shows figures. Every query a batch carried on a
@@ -68,6 +68,18 @@ describe('requests per page on a first visit', () => {
       try {
         const sent = v.requests.map((r) => `${r.method()} ${new URL(r.url()).pathname}`);
         expect(sent.length, sent.join('\n')).toBeLessThanOrEqual(MAX_REQUESTS_PER_PAGE);
+        // The session first (asked as the dashboard's code loads), and no request carried twice in a visit: the
+        // shell's reference queries and /meta once, each card's query once.
+        expect(sent[0]).toBe('POST /api/session');
+        // (An entry Cube answered "Continue wait" is sent again, by design: not counted.)
+        const carried: string[] = [];
+        for (const req of v.requests.filter(isBatch)) {
+          const { results } = (await (await req.response())!.json()) as { results: { body: { error?: string } }[] };
+          entriesOf(req).forEach((e, i) => {
+            if (results[i]?.body?.error !== 'Continue wait') carried.push(JSON.stringify(e));
+          });
+        }
+        expect(carried.filter((e, i) => carried.indexOf(e) !== i)).toEqual([]);
         expect(v.cards.filter((c) => c.state !== 'ready').map((c) => `${c.title}: ${c.state} ${c.text}`)).toEqual([]);
         expect(v.problems).toEqual([]);
 

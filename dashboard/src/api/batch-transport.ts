@@ -12,6 +12,7 @@
  * Everything else (sql, dry-run, subscribe, cubesql streams) and a failed
  * batch as a whole behave as Cube's HttpTransport: the batch's own error
  * status or network error reaches every caller in it.
+ * The same request asked twice for one batch goes once, its answer to both.
  * Limits: at most MAX_CUBE_BATCH requests per POST (more are split).
  * While a page loads (holdBatches, lazy-page.ts), a batch without /meta
  * waits for it, so the shell's queries go out with the page's cards.
@@ -167,7 +168,16 @@ export class BatchTransport implements ITransport<Answer> {
     }
   }
 
-  private async send(batch: Pending[]) {
+  private async send(queued: Pending[]) {
+    // Requests asked twice before a batch leaves (two cards with one query; React's development StrictMode runs each
+    // effect twice) go once: each caller gets the one answer.
+    const byEntry = new Map<string, Pending[]>();
+    for (const p of queued) {
+      const key = JSON.stringify(p.entry);
+      byEntry.set(key, [...(byEntry.get(key) ?? []), p]);
+    }
+    const callers = [...byEntry.values()];
+    const batch: Pending[] = callers.map((same) => ({ ...same[0]!, deliver: (a) => same.forEach((p) => p.deliver(a)) }));
     let res: Response;
     try {
       res = await fetch(`${this.options.apiUrl}${CUBE_BATCH_PATH.replace(/^\/v1/, '')}`, {

@@ -2,8 +2,9 @@
  * The dashboard's Cube client. It never holds the API secret: it asks the
  * revcycle server for a short-lived token (POST /api/session) and asks again
  * shortly before the token expires; callers asking at once share one
- * request. Loads and /meta go out batched (batch-transport.ts): the cards of
- * a page share a round trip.
+ * request. The first is asked as this module loads (see below). Loads and
+ * /meta go out batched (batch-transport.ts): the cards of a page share a
+ * round trip.
  */
 import cube, { type CubeApi } from '@cubejs-client/core';
 import { BatchTransport } from './batch-transport';
@@ -27,6 +28,11 @@ export async function sessionToken(): Promise<string> {
   asking ??= askSession().finally(() => (asking = undefined));
   return asking;
 }
+
+// Asked now, while the page's code loads and React renders the shell, rather than when the first Cube request is
+// made (after that render): the session's round trip then overlaps them instead of preceding /meta. A failure here
+// is asked again by that first request.
+sessionToken().catch(() => undefined);
 
 const apiUrl = `${window.location.origin}/cubejs-api/v1`;
 export const cubeApi: CubeApi = cube(sessionToken, { apiUrl, transport: new BatchTransport({ apiUrl }) });
