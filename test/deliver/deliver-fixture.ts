@@ -9,6 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { copyOfWarehouse } from '../support/build-cache';
+import { withSavedTranspilation } from '../support/compile-cache';
+import { startTestServer } from '../support/server';
+import type { SmtpReceiver, TlsFiles } from './receivers';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SEEDS = path.join(ROOT, 'test/fixtures/seeds-semantic');
@@ -22,6 +25,33 @@ export function scratch(prefix: string) {
     warehouse: path.join(dir, 'warehouse.duckdb'),
   };
 }
+
+export type Scratch = ReturnType<typeof scratch>;
+
+/**
+ * The real server over a schedule test's scratch warehouse and state directory, with the schedules and channels
+ * the test put into process.env; its state directory starts with the tests' saved transpilation of the model
+ * (test/support/compile-cache.ts).
+ */
+export function startScheduleServer(box: Scratch, dashboardDist = '/nonexistent') {
+  return startTestServer({
+    warehousePath: box.warehouse,
+    modelDir: path.join(ROOT, 'model'),
+    dashboardDist,
+    stateDir: withSavedTranspilation(box.stateDir),
+  });
+}
+
+/** The settings that send mail through the test's SMTP receiver over TLS, as revcycle@example.co.jp. */
+export const smtpEnv = (smtp: SmtpReceiver, tls: TlsFiles, password: string) => ({
+  REVCYCLE_PUBLIC_URL: 'https://bi.example.co.jp',
+  REVCYCLE_SMTP_HOST: 'localhost',
+  REVCYCLE_SMTP_PORT: String(smtp.port),
+  REVCYCLE_SMTP_USER: 'revcycle',
+  REVCYCLE_SMTP_PASSWORD: password,
+  REVCYCLE_SMTP_FROM: 'revcycle@example.co.jp',
+  REVCYCLE_SMTP_TLS_CA: tls.certFile,
+});
 
 /** The semantic fixture's warehouse with its rollups, built once per test run and copied (test/support/build-cache.ts). */
 export async function buildFixtureWarehouse(warehousePath: string) {

@@ -11,8 +11,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWarehouse } from '../../server/warehouse/index';
 import type { SchedulesStatus } from '../../server/contract/schedules';
-import { startTestServer, type TestServer } from '../support/server';
-import { inSeconds, ROOT, ruleAt, scratch, SEEDS, until, writeSchedules } from './deliver-fixture';
+import type { TestServer } from '../support/server';
+import { inSeconds, ruleAt, scratch, SEEDS, startScheduleServer, until, writeSchedules } from './deliver-fixture';
 import { startHttpReceiver, type HttpReceiver } from './receivers';
 
 const box = scratch('revcycle-new-breaches-');
@@ -73,12 +73,7 @@ beforeAll(async () => {
       ]),
     ),
   });
-  t = await startTestServer({
-    warehousePath: box.warehouse,
-    modelDir: path.join(ROOT, 'model'),
-    dashboardDist: '/nonexistent',
-    stateDir: box.stateDir,
-  });
+  t = await startScheduleServer(box);
 }, 240_000);
 
 afterAll(async () => {

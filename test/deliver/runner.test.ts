@@ -14,10 +14,20 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/server';
+import type { TestServer } from '../support/server';
 import type { SchedulesStatus } from '../../server/contract/schedules';
 import type { LogRecord } from '../../server/deliver/delivery-log';
-import { buildFixtureWarehouse, inSeconds, ROOT, ruleAt, scratch, until, writeSchedules, type Row } from './deliver-fixture';
+import {
+  buildFixtureWarehouse,
+  inSeconds,
+  type Row,
+  ruleAt,
+  scratch,
+  smtpEnv,
+  startScheduleServer,
+  until,
+  writeSchedules,
+} from './deliver-fixture';
 import { makeCertificate, startHttpReceiver, startSmtp, type HttpReceiver, type SmtpReceiver, type TlsFiles } from './receivers';
 
 const box = scratch('revcycle-deliver-');
@@ -79,13 +89,7 @@ beforeAll(async () => {
     REVCYCLE_SCHEDULE_TICK_SECONDS: '1',
     REVCYCLE_DELIVERY_ATTEMPTS: '3',
     REVCYCLE_DELIVERY_BACKOFF_MS: '400',
-    REVCYCLE_PUBLIC_URL: 'https://bi.example.co.jp',
-    REVCYCLE_SMTP_HOST: 'localhost',
-    REVCYCLE_SMTP_PORT: String(smtp.port),
-    REVCYCLE_SMTP_USER: 'revcycle',
-    REVCYCLE_SMTP_PASSWORD: SMTP_PASSWORD,
-    REVCYCLE_SMTP_FROM: 'revcycle@example.co.jp',
-    REVCYCLE_SMTP_TLS_CA: tls.certFile,
+    ...smtpEnv(smtp, tls, SMTP_PASSWORD),
     REVCYCLE_CHANNEL_OPS_URL: `${http.url}/hook/ops`,
     REVCYCLE_CHANNEL_OPS_SECRET: HOOK_SECRET,
     REVCYCLE_CHANNEL_BROKEN_URL: `${http.url}/slack/broken/token-broken`,
@@ -97,12 +101,7 @@ beforeAll(async () => {
       ]),
     ),
   });
-  t = await startTestServer({
-    warehousePath: box.warehouse,
-    modelDir: path.join(ROOT, 'model'),
-    dashboardDist: '/nonexistent',
-    stateDir: box.stateDir,
-  });
+  t = await startScheduleServer(box);
 }, 240_000);
 
 afterAll(async () => {

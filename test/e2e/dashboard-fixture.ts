@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { projectRoot } from '../../server/config';
 import { copyOfDashboard, copyOfWarehouse } from '../support/build-cache';
+import { withSavedTranspilation } from '../support/compile-cache';
 import { startTestServer, type TestServer } from '../support/server';
 import { sharedServer } from '../support/shared-server';
 import { tempDir } from '../support/browser';
@@ -27,7 +28,8 @@ export const buildDashboard = copyOfDashboard;
 export async function startDashboardEnv(): Promise<DashboardEnv> {
   const root = tempDir('revcycle-e2e-');
   const warehousePath = path.join(root, 'warehouse', 'warehouse.duckdb');
-  const stateDir = path.join(root, 'state');
+  // A restart is the subject here, not the first compile: the state starts with the tests' saved transpilation.
+  const stateDir = withSavedTranspilation(path.join(root, 'state'));
   const dashboardDist = path.join(root, 'dashboard');
   await Promise.all([
     copyOfWarehouse(path.join(projectRoot, 'seeds'), warehousePath, { rollups: true }),

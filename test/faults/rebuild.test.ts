@@ -25,6 +25,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatLoadReport, runLoad, type RequestResult } from '../../bench/load';
 import { builtWarehouse } from '../support/build-cache';
+import { withSavedTranspilation } from '../support/compile-cache';
 import { securityWithoutRateLimit, startTestServer } from '../support/server';
 import { MODEL_DIR, TIME_ZONE } from '../semantic/semantic-server';
 import { ROOT, sandbox, SECRET, spawnCli } from './processes';
@@ -42,7 +43,7 @@ async function serving(seedsDir: string) {
     warehousePath: box.warehouse,
     modelDir: MODEL_DIR,
     dashboardDist: '/nonexistent',
-    stateDir: box.stateDir,
+    stateDir: withSavedTranspilation(box.stateDir),
     security: securityWithoutRateLimit(), // a load drives it (test/support/server.ts)
   });
   const leads = async () => {
