@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
-import { buildRuntimeWarehouse, RUNTIME_MODEL_DIR } from '../support/runtime-fixture';
+import { buildRuntimeWarehouse, RUNTIME_MODEL_DIR, SALES_BY_MONTH, startRuntimeServer } from '../support/runtime-fixture';
 import { startTestServer, type TestServer } from '../support/server';
 
 let t: TestServer;
@@ -15,22 +15,13 @@ let warehouse: string;
 
 beforeAll(async () => {
   warehouse = await buildRuntimeWarehouse();
-  t = await startTestServer({
-    warehousePath: warehouse,
-    modelDir: RUNTIME_MODEL_DIR,
-    dashboardDist: '/nonexistent',
-    timeZone: 'UTC',
-  });
+  t = await startRuntimeServer(warehouse);
 });
 afterAll(async () => {
   await t?.server.close();
 });
 
-const byMonth = {
-  measures: ['sales_view.amount', 'sales_view.sales'],
-  timeDimensions: [{ dimension: 'sales_view.sold_at', granularity: 'month' }],
-  order: { 'sales_view.sold_at': 'asc' },
-};
+const byMonth = SALES_BY_MONTH;
 
 describe('auth', () => {
   it('refuses requests without a token', async () => {

@@ -17,6 +17,7 @@ import path from 'node:path';
 import { inject } from 'vitest';
 import { projectRoot } from '../../server/config';
 import { buildWarehouse, type BuildSummary } from '../../server/warehouse/index';
+import { alive } from './process-alive';
 
 /**
  * The run's scratch directory (test/support/global-setup.ts); in a process the global setup starts, its
@@ -30,15 +31,7 @@ export function cacheRoot(): string | undefined {
   }
 }
 
-/** Whether process `pid` runs. */
-export const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+export { alive };
 
 /**
  * Holds the lock directory `lock` (created atomically, naming its process) until the returned release is called;

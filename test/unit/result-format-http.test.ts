@@ -5,27 +5,18 @@
  * are written out by hand there (April: 100 + 250 over 2 sales, May: 400 over 1).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRuntimeWarehouse, RUNTIME_MODEL_DIR } from '../support/runtime-fixture';
-import { startTestServer, type TestServer } from '../support/server';
+import { SALES_BY_MONTH, startRuntimeServer } from '../support/runtime-fixture';
+import type { TestServer } from '../support/server';
 
 let t: TestServer;
 beforeAll(async () => {
-  t = await startTestServer({
-    warehousePath: await buildRuntimeWarehouse(),
-    modelDir: RUNTIME_MODEL_DIR,
-    dashboardDist: '/nonexistent',
-    timeZone: 'UTC',
-  });
+  t = await startRuntimeServer();
 });
 afterAll(async () => {
   await t?.server.close();
 });
 
-const byMonth = {
-  measures: ['sales_view.amount', 'sales_view.sales'],
-  timeDimensions: [{ dimension: 'sales_view.sold_at', granularity: 'month' }],
-  order: { 'sales_view.sold_at': 'asc' },
-};
+const byMonth = SALES_BY_MONTH;
 
 describe('columnar response format over HTTP', () => {
   it('answers { members, columns }, one column per member', async () => {
