@@ -10,8 +10,11 @@
  * time), so a seed directory changed during the run is built again.
  * Outside a Vitest run with the global setup, everything is built afresh.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { inject } from 'vitest';
@@ -148,6 +151,28 @@ export async function copyOfWarehouse(
     await cp(path.join(dir, 'warehouse.duckdb.wal'), `${warehousePath}.wal`);
   const summary = JSON.parse(await readFile(path.join(dir, 'summary.json'), 'utf8')) as BuildSummary;
   return { ...summary, warehousePath: path.resolve(warehousePath) };
+}
+
+/** The sample generator (seeds/generator/generate.ts, seed 42) writing `leads` leads into `out`. */
+async function generateInto(leads: number, out: string): Promise<void> {
+  await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', 'seeds/generator/generate.ts', '--leads', String(leads), '--seed', '42', '--out', out],
+    { cwd: projectRoot },
+  );
+}
+
+/**
+ * Seeds of the bundled sample's kind with `leads` leads instead of 20,000 (the generator's other defaults), made once
+ * per run: for a test that needs the sample's shape (fiscal years, deals, renewals), not its size. Outside a run,
+ * generated afresh into a temporary directory.
+ */
+export async function generatedSeeds(leads: number): Promise<string> {
+  const dir = await cached(`seeds-${leads}`, (out) => generateInto(leads, out));
+  if (dir) return dir;
+  const out = await mkdtemp(path.join(os.tmpdir(), 'revcycle-seeds-'));
+  await generateInto(leads, out);
+  return out;
 }
 
 async function viteBuild(outDir: string): Promise<void> {
