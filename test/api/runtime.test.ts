@@ -7,7 +7,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
-import { buildRuntimeWarehouse, RUNTIME_MODEL_DIR, SALES_BY_MONTH, startRuntimeServer } from '../support/runtime-fixture';
+import {
+  APRIL_AGAINST_MAY,
+  buildRuntimeWarehouse,
+  RUNTIME_MODEL_DIR,
+  SALES_BY_MONTH,
+  startRuntimeServer,
+} from '../support/runtime-fixture';
 import { startTestServer, type TestServer } from '../support/server';
 
 let t: TestServer;
@@ -111,21 +117,7 @@ describe("REST load in Cube's format", () => {
     expect(res.body.data).toEqual([{ 'sales_view.channel': 'seo', 'sales_view.sales': '2' }]);
   });
   it('answers compareDateRange with one result set per range', async () => {
-    const res = await t.load(
-      {
-        measures: ['sales_view.amount'],
-        timeDimensions: [
-          {
-            dimension: 'sales_view.sold_at',
-            compareDateRange: [
-              ['2025-04-01', '2025-04-30'],
-              ['2025-05-01', '2025-05-31'],
-            ],
-          },
-        ],
-      },
-      { queryType: 'multi' },
-    );
+    const res = await t.load(APRIL_AGAINST_MAY, { queryType: 'multi' });
     expect(res.status).toBe(200);
     expect(res.body.queryType).toBe('compareDateRangeQuery');
     expect(res.body.results.map((r: any) => r.data)).toEqual([

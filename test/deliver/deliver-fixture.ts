@@ -53,6 +53,12 @@ export const smtpEnv = (smtp: SmtpReceiver, tls: TlsFiles, password: string) => 
   REVCYCLE_SMTP_TLS_CA: tls.certFile,
 });
 
+/** Each team's channel settings: `channel(team)`'s keys as REVCYCLE_CHANNEL_<TEAM>_<KEY>. */
+export const teamChannelEnv = (teams: readonly string[], channel: (team: string) => Record<string, string>) =>
+  Object.fromEntries(
+    teams.flatMap((team) => Object.entries(channel(team)).map(([k, v]) => [`REVCYCLE_CHANNEL_${team.toUpperCase()}_${k}`, v])),
+  );
+
 /** The semantic fixture's warehouse with its rollups, built once per test run and copied (test/support/build-cache.ts). */
 export async function buildFixtureWarehouse(warehousePath: string) {
   return copyOfWarehouse(SEEDS, warehousePath, { rollups: true });

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWarehouse } from '../../server/warehouse/index';
 import type { SchedulesStatus } from '../../server/contract/schedules';
 import type { TestServer } from '../support/server';
-import { inSeconds, ruleAt, scratch, SEEDS, startScheduleServer, until, writeSchedules } from './deliver-fixture';
+import { inSeconds, ruleAt, scratch, SEEDS, startScheduleServer, teamChannelEnv, until, writeSchedules } from './deliver-fixture';
 import { startHttpReceiver, type HttpReceiver } from './receivers';
 
 const box = scratch('revcycle-new-breaches-');
@@ -65,13 +65,11 @@ beforeAll(async () => {
   Object.assign(process.env, {
     REVCYCLE_SCHEDULES: box.schedulesFile,
     REVCYCLE_SCHEDULE_TICK_SECONDS: '1',
-    ...Object.fromEntries(
-      ['marketing', 'inside_sales', 'sales'].flatMap((team) => [
-        [`REVCYCLE_CHANNEL_${team.toUpperCase()}_URL`, `${http.url}/${team}`],
-        [`REVCYCLE_CHANNEL_${team.toUpperCase()}_KIND`, 'webhook'],
-        [`REVCYCLE_CHANNEL_${team.toUpperCase()}_SECRET`, 'whsec-new-breaches-0123'],
-      ]),
-    ),
+    ...teamChannelEnv(['marketing', 'inside_sales', 'sales'], (team) => ({
+      URL: `${http.url}/${team}`,
+      KIND: 'webhook',
+      SECRET: 'whsec-new-breaches-0123',
+    })),
   });
   t = await startScheduleServer(box);
 }, 240_000);

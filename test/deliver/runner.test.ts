@@ -25,6 +25,7 @@ import {
   scratch,
   smtpEnv,
   startScheduleServer,
+  teamChannelEnv,
   until,
   writeSchedules,
 } from './deliver-fixture';
@@ -94,12 +95,7 @@ beforeAll(async () => {
     REVCYCLE_CHANNEL_OPS_SECRET: HOOK_SECRET,
     REVCYCLE_CHANNEL_BROKEN_URL: `${http.url}/slack/broken/token-broken`,
     REVCYCLE_CHANNEL_BROKEN_KIND: 'slack',
-    ...Object.fromEntries(
-      TEAMS.flatMap((team) => [
-        [`REVCYCLE_CHANNEL_${team.toUpperCase()}_URL`, `${http.url}/slack/${team}/token-${team}`],
-        [`REVCYCLE_CHANNEL_${team.toUpperCase()}_KIND`, 'slack'],
-      ]),
-    ),
+    ...teamChannelEnv(TEAMS, (team) => ({ URL: `${http.url}/slack/${team}/token-${team}`, KIND: 'slack' })),
   });
   t = await startScheduleServer(box);
 }, 240_000);

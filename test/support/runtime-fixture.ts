@@ -54,3 +54,17 @@ export const SALES_BY_MONTH = {
   timeDimensions: [{ dimension: 'sales_view.sold_at', granularity: 'month' }],
   order: { 'sales_view.sold_at': 'asc' },
 };
+
+/** Amount in April 2025 against May 2025 (compareDateRange: one result set per range). */
+export const APRIL_AGAINST_MAY = {
+  measures: ['sales_view.amount'],
+  timeDimensions: [
+    {
+      dimension: 'sales_view.sold_at',
+      compareDateRange: [
+        ['2025-04-01', '2025-04-30'],
+        ['2025-05-01', '2025-05-31'],
+      ],
+    },
+  ],
+};

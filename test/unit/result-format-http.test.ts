@@ -5,7 +5,7 @@
  * are written out by hand there (April: 100 + 250 over 2 sales, May: 400 over 1).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SALES_BY_MONTH, startRuntimeServer } from '../support/runtime-fixture';
+import { APRIL_AGAINST_MAY, SALES_BY_MONTH, startRuntimeServer } from '../support/runtime-fixture';
 import type { TestServer } from '../support/server';
 
 let t: TestServer;
@@ -33,22 +33,7 @@ describe('columnar response format over HTTP', () => {
     });
   });
   it('labels a compareDateRange result with its range in the last column (multi request)', async () => {
-    const res = await t.load(
-      {
-        measures: ['sales_view.amount'],
-        responseFormat: 'columnar',
-        timeDimensions: [
-          {
-            dimension: 'sales_view.sold_at',
-            compareDateRange: [
-              ['2025-04-01', '2025-04-30'],
-              ['2025-05-01', '2025-05-31'],
-            ],
-          },
-        ],
-      },
-      { queryType: 'multi' },
-    );
+    const res = await t.load({ ...APRIL_AGAINST_MAY, responseFormat: 'columnar' }, { queryType: 'multi' });
     expect(res.status).toBe(200);
     expect(res.body.queryType).toBe('compareDateRangeQuery');
     const [april, may] = res.body.results.map((r: any) => r.data);
