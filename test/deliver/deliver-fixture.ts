@@ -71,6 +71,9 @@ export function ruleAt(at: Date): string {
 
 export const inSeconds = (s: number) => new Date(Math.ceil(Date.now() / 1000) * 1000 + s * 1000);
 
+/** A cron rule due once, `s` seconds from now (to the second). */
+export const dueIn = (s: number) => ruleAt(inSeconds(s));
+
 export type Row = { id: string; rule: string; zone?: string; kind: string; target: string; language?: string; audience?: string };
 
 export function writeSchedules(file: string, rows: Row[]) {

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWarehouse } from '../../server/warehouse/index';
 import type { SchedulesStatus } from '../../server/contract/schedules';
 import type { TestServer } from '../support/server';
-import { inSeconds, ruleAt, scratch, SEEDS, startScheduleServer, teamChannelEnv, until, writeSchedules } from './deliver-fixture';
+import { dueIn, scratch, SEEDS, startScheduleServer, teamChannelEnv, until, writeSchedules } from './deliver-fixture';
 import { startHttpReceiver, type HttpReceiver } from './receivers';
 
 const box = scratch('revcycle-new-breaches-');
@@ -45,9 +45,7 @@ const alertRuns = async () => {
 };
 
 const runAlert = async (n: number) => {
-  writeSchedules(box.schedulesFile, [
-    { id: 'alert', rule: ruleAt(inSeconds(2)), zone: 'UTC', kind: 'sla_alert', target: '{team}' },
-  ]);
+  writeSchedules(box.schedulesFile, [{ id: 'alert', rule: dueIn(2), zone: 'UTC', kind: 'sla_alert', target: '{team}' }]);
   return until(`run ${n} of the alert`, async () => {
     const runs = await alertRuns();
     return runs.length === n && runs[0]!.outcome !== 'pending' ? runs[0]! : false;

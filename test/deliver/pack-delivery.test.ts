@@ -20,14 +20,13 @@ import { readPdf } from '../support/pdf';
 import type { TestServer } from '../support/server';
 import {
   buildFixtureWarehouse,
-  inSeconds,
-  type Row,
-  ruleAt,
+  dueIn,
   scratch,
   smtpEnv,
   startScheduleServer,
   until,
   writeSchedules,
+  type Row,
 } from './deliver-fixture';
 import { makeCertificate, startHttpReceiver, startSmtp, type HttpReceiver, type SmtpReceiver, type TlsFiles } from './receivers';
 
@@ -97,7 +96,7 @@ beforeAll(async () => {
     REVCYCLE_CHANNEL_SALES_KIND: 'slack',
   });
   t = await startScheduleServer(box);
-  const due = ruleAt(inSeconds(3));
+  const due = dueIn(3);
   const schedules: Row[] = [
     {
       id: 'pack-mail',

@@ -19,15 +19,14 @@ import type { SchedulesStatus } from '../../server/contract/schedules';
 import type { LogRecord } from '../../server/deliver/delivery-log';
 import {
   buildFixtureWarehouse,
-  inSeconds,
-  type Row,
-  ruleAt,
+  dueIn,
   scratch,
   smtpEnv,
   startScheduleServer,
   teamChannelEnv,
   until,
   writeSchedules,
+  type Row,
 } from './deliver-fixture';
 import { makeCertificate, startHttpReceiver, startSmtp, type HttpReceiver, type SmtpReceiver, type TlsFiles } from './receivers';
 
@@ -72,7 +71,7 @@ const addSchedule = (row: Row) => {
 };
 /** Adds a schedule due in 2 s (UTC) and waits for its first run to settle. */
 const runOnce = async (row: Omit<Row, 'rule' | 'zone'>) => {
-  addSchedule({ ...row, rule: ruleAt(inSeconds(2)), zone: 'UTC' });
+  addSchedule({ ...row, rule: dueIn(2), zone: 'UTC' });
   const [run] = await settled(row.id, 1);
   return run!;
 };
@@ -151,7 +150,7 @@ describe('SLA-breach alerts', () => {
 
     // The next run finds no breach it has not reported: nothing is sent.
     const after = http.requests.length;
-    addSchedule({ ...daily, rule: ruleAt(inSeconds(2)), zone: 'UTC' });
+    addSchedule({ ...daily, rule: dueIn(2), zone: 'UTC' });
     const runs = await settled('sla-daily', 2);
     expect(runs[0]!.outcome).toBe('nothing');
     expect(http.requests.length).toBe(after);
@@ -217,7 +216,7 @@ describe('reliability', () => {
     };
     try {
       const before = http.requests.length;
-      const rule = ruleAt(inSeconds(2));
+      const rule = dueIn(2);
       addSchedule({ id: 'retry', rule, zone: 'UTC', kind: 'sla_weekly_summary', target: 'sales', language: 'en' });
       addSchedule({ id: 'broken', rule, zone: 'UTC', kind: 'sla_weekly_summary', target: 'broken', language: 'en' });
       const [retry] = await settled('retry', 1);
