@@ -20,6 +20,7 @@ import path from 'node:path';
 import { inject } from 'vitest';
 import { projectRoot } from '../../server/config';
 import { buildWarehouse, type BuildSummary } from '../../server/warehouse/index';
+import { withSavedTranspilation } from './compile-cache';
 import { alive } from './process-alive';
 
 /**
@@ -128,7 +129,7 @@ async function warmInto(seedsDir: string, out: string): Promise<void> {
     warehousePath,
     modelDir: path.join(projectRoot, 'model'),
     dashboardDist: '/nonexistent',
-    stateDir: path.join(out, 'state'),
+    stateDir: withSavedTranspilation(path.join(out, 'state')),
   });
   await t.server.close();
 }
