@@ -7,7 +7,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
-import { buildRuntimeWarehouse, RUNTIME_MODEL_DIR } from '../support/runtime-fixture';
+import {
+  APRIL_AGAINST_MAY,
+  buildRuntimeWarehouse,
+  RUNTIME_MODEL_DIR,
+  SALES_BY_MONTH,
+  startRuntimeServer,
+} from '../support/runtime-fixture';
 import { startTestServer, type TestServer } from '../support/server';
 
 let t: TestServer;
@@ -15,22 +21,13 @@ let warehouse: string;
 
 beforeAll(async () => {
   warehouse = await buildRuntimeWarehouse();
-  t = await startTestServer({
-    warehousePath: warehouse,
-    modelDir: RUNTIME_MODEL_DIR,
-    dashboardDist: '/nonexistent',
-    timeZone: 'UTC',
-  });
+  t = await startRuntimeServer(warehouse);
 });
 afterAll(async () => {
   await t?.server.close();
 });
 
-const byMonth = {
-  measures: ['sales_view.amount', 'sales_view.sales'],
-  timeDimensions: [{ dimension: 'sales_view.sold_at', granularity: 'month' }],
-  order: { 'sales_view.sold_at': 'asc' },
-};
+const byMonth = SALES_BY_MONTH;
 
 describe('auth', () => {
   it('refuses requests without a token', async () => {
@@ -120,21 +117,7 @@ describe("REST load in Cube's format", () => {
     expect(res.body.data).toEqual([{ 'sales_view.channel': 'seo', 'sales_view.sales': '2' }]);
   });
   it('answers compareDateRange with one result set per range', async () => {
-    const res = await t.load(
-      {
-        measures: ['sales_view.amount'],
-        timeDimensions: [
-          {
-            dimension: 'sales_view.sold_at',
-            compareDateRange: [
-              ['2025-04-01', '2025-04-30'],
-              ['2025-05-01', '2025-05-31'],
-            ],
-          },
-        ],
-      },
-      { queryType: 'multi' },
-    );
+    const res = await t.load(APRIL_AGAINST_MAY, { queryType: 'multi' });
     expect(res.status).toBe(200);
     expect(res.body.queryType).toBe('compareDateRangeQuery');
     expect(res.body.results.map((r: any) => r.data)).toEqual([

@@ -9,6 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { copyOfWarehouse } from '../support/build-cache';
+import { withSavedTranspilation } from '../support/compile-cache';
+import { startTestServer } from '../support/server';
+import type { SmtpReceiver, TlsFiles } from './receivers';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SEEDS = path.join(ROOT, 'test/fixtures/seeds-semantic');
@@ -23,6 +26,39 @@ export function scratch(prefix: string) {
   };
 }
 
+export type Scratch = ReturnType<typeof scratch>;
+
+/**
+ * The real server over a schedule test's scratch warehouse and state directory, with the schedules and channels
+ * the test put into process.env; its state directory starts with the tests' saved transpilation of the model
+ * (test/support/compile-cache.ts).
+ */
+export function startScheduleServer(box: Scratch, dashboardDist = '/nonexistent') {
+  return startTestServer({
+    warehousePath: box.warehouse,
+    modelDir: path.join(ROOT, 'model'),
+    dashboardDist,
+    stateDir: withSavedTranspilation(box.stateDir),
+  });
+}
+
+/** The settings that send mail through the test's SMTP receiver over TLS, as revcycle@example.co.jp. */
+export const smtpEnv = (smtp: SmtpReceiver, tls: TlsFiles, password: string) => ({
+  REVCYCLE_PUBLIC_URL: 'https://bi.example.co.jp',
+  REVCYCLE_SMTP_HOST: 'localhost',
+  REVCYCLE_SMTP_PORT: String(smtp.port),
+  REVCYCLE_SMTP_USER: 'revcycle',
+  REVCYCLE_SMTP_PASSWORD: password,
+  REVCYCLE_SMTP_FROM: 'revcycle@example.co.jp',
+  REVCYCLE_SMTP_TLS_CA: tls.certFile,
+});
+
+/** Each team's channel settings: `channel(team)`'s keys as REVCYCLE_CHANNEL_<TEAM>_<KEY>. */
+export const teamChannelEnv = (teams: readonly string[], channel: (team: string) => Record<string, string>) =>
+  Object.fromEntries(
+    teams.flatMap((team) => Object.entries(channel(team)).map(([k, v]) => [`REVCYCLE_CHANNEL_${team.toUpperCase()}_${k}`, v])),
+  );
+
 /** The semantic fixture's warehouse with its rollups, built once per test run and copied (test/support/build-cache.ts). */
 export async function buildFixtureWarehouse(warehousePath: string) {
   return copyOfWarehouse(SEEDS, warehousePath, { rollups: true });
@@ -34,6 +70,9 @@ export function ruleAt(at: Date): string {
 }
 
 export const inSeconds = (s: number) => new Date(Math.ceil(Date.now() / 1000) * 1000 + s * 1000);
+
+/** A cron rule due once, `s` seconds from now (to the second). */
+export const dueIn = (s: number) => ruleAt(inSeconds(s));
 
 export type Row = { id: string; rule: string; zone?: string; kind: string; target: string; language?: string; audience?: string };
 

@@ -12,9 +12,10 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../server/auth';
+import { builtWarehouse } from '../support/build-cache';
 import type { SchedulesStatus } from '../../server/contract/schedules';
 import { sandbox, SECRET, startServerProcess, type CliProcess } from '../faults/processes';
-import { inSeconds, ruleAt, SEEDS, until, writeSchedules, type Row } from './deliver-fixture';
+import { dueIn, inSeconds, ruleAt, SEEDS, until, writeSchedules, type Row } from './deliver-fixture';
 import { startHttpReceiver, type HttpReceiver } from './receivers';
 
 const box = sandbox(SEEDS);
@@ -46,6 +47,8 @@ describe('kill -9 of the server during a delivery', () => {
       REVCYCLE_CHANNEL_OPS_SECRET: 'whsec-kill-test-0123456789',
     });
     writeSchedules(schedulesFile, []);
+    // The run's build of the seeds: `start` finds it up to date and builds none.
+    await builtWarehouse(SEEDS, box.warehouse);
     const first = await startServerProcess(env);
     running.push(first);
 
@@ -95,7 +98,7 @@ describe('kill -9 of the server during a delivery', () => {
 
     // A later run of the alert reports no breach again.
     const quiet = http.requests.length;
-    writeSchedules(schedulesFile, [{ ...rows[0]!, rule: ruleAt(inSeconds(2)) }, rows[1]!]);
+    writeSchedules(schedulesFile, [{ ...rows[0]!, rule: dueIn(2) }, rows[1]!]);
     const runs = await until(
       'the second alert run',
       async () => {

@@ -11,8 +11,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWarehouse } from '../../server/warehouse/index';
 import type { SchedulesStatus } from '../../server/contract/schedules';
-import { startTestServer, type TestServer } from '../support/server';
-import { inSeconds, ROOT, ruleAt, scratch, SEEDS, until, writeSchedules } from './deliver-fixture';
+import type { TestServer } from '../support/server';
+import { dueIn, scratch, SEEDS, startScheduleServer, teamChannelEnv, until, writeSchedules } from './deliver-fixture';
 import { startHttpReceiver, type HttpReceiver } from './receivers';
 
 const box = scratch('revcycle-new-breaches-');
@@ -45,9 +45,7 @@ const alertRuns = async () => {
 };
 
 const runAlert = async (n: number) => {
-  writeSchedules(box.schedulesFile, [
-    { id: 'alert', rule: ruleAt(inSeconds(2)), zone: 'UTC', kind: 'sla_alert', target: '{team}' },
-  ]);
+  writeSchedules(box.schedulesFile, [{ id: 'alert', rule: dueIn(2), zone: 'UTC', kind: 'sla_alert', target: '{team}' }]);
   return until(`run ${n} of the alert`, async () => {
     const runs = await alertRuns();
     return runs.length === n && runs[0]!.outcome !== 'pending' ? runs[0]! : false;
@@ -65,20 +63,13 @@ beforeAll(async () => {
   Object.assign(process.env, {
     REVCYCLE_SCHEDULES: box.schedulesFile,
     REVCYCLE_SCHEDULE_TICK_SECONDS: '1',
-    ...Object.fromEntries(
-      ['marketing', 'inside_sales', 'sales'].flatMap((team) => [
-        [`REVCYCLE_CHANNEL_${team.toUpperCase()}_URL`, `${http.url}/${team}`],
-        [`REVCYCLE_CHANNEL_${team.toUpperCase()}_KIND`, 'webhook'],
-        [`REVCYCLE_CHANNEL_${team.toUpperCase()}_SECRET`, 'whsec-new-breaches-0123'],
-      ]),
-    ),
+    ...teamChannelEnv(['marketing', 'inside_sales', 'sales'], (team) => ({
+      URL: `${http.url}/${team}`,
+      KIND: 'webhook',
+      SECRET: 'whsec-new-breaches-0123',
+    })),
   });
-  t = await startTestServer({
-    warehousePath: box.warehouse,
-    modelDir: path.join(ROOT, 'model'),
-    dashboardDist: '/nonexistent',
-    stateDir: box.stateDir,
-  });
+  t = await startScheduleServer(box);
 }, 240_000);
 
 afterAll(async () => {

@@ -13,13 +13,21 @@
  */
 import { createHmac } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SchedulesStatus } from '../../server/contract/schedules';
 import { formatYen } from '../../dashboard/src/lib/format';
 import { readPdf } from '../support/pdf';
-import { startTestServer, type TestServer } from '../support/server';
-import { buildFixtureWarehouse, inSeconds, ROOT, ruleAt, scratch, until, writeSchedules, type Row } from './deliver-fixture';
+import type { TestServer } from '../support/server';
+import {
+  buildFixtureWarehouse,
+  dueIn,
+  scratch,
+  smtpEnv,
+  startScheduleServer,
+  until,
+  writeSchedules,
+  type Row,
+} from './deliver-fixture';
 import { makeCertificate, startHttpReceiver, startSmtp, type HttpReceiver, type SmtpReceiver, type TlsFiles } from './receivers';
 
 const box = scratch('revcycle-pack-deliver-');
@@ -81,25 +89,14 @@ beforeAll(async () => {
   Object.assign(process.env, {
     REVCYCLE_SCHEDULES: box.schedulesFile,
     REVCYCLE_SCHEDULE_TICK_SECONDS: '1',
-    REVCYCLE_PUBLIC_URL: 'https://bi.example.co.jp',
-    REVCYCLE_SMTP_HOST: 'localhost',
-    REVCYCLE_SMTP_PORT: String(smtp.port),
-    REVCYCLE_SMTP_USER: 'revcycle',
-    REVCYCLE_SMTP_PASSWORD: 'smtp-pass-pack',
-    REVCYCLE_SMTP_FROM: 'revcycle@example.co.jp',
-    REVCYCLE_SMTP_TLS_CA: tls.certFile,
+    ...smtpEnv(smtp, tls, 'smtp-pass-pack'),
     REVCYCLE_CHANNEL_OPS_URL: `${http.url}/hook/ops`,
     REVCYCLE_CHANNEL_OPS_SECRET: HOOK_SECRET,
     REVCYCLE_CHANNEL_SALES_URL: `${http.url}/slack/sales/token-sales`,
     REVCYCLE_CHANNEL_SALES_KIND: 'slack',
   });
-  t = await startTestServer({
-    warehousePath: box.warehouse,
-    modelDir: path.join(ROOT, 'model'),
-    dashboardDist: '/nonexistent',
-    stateDir: box.stateDir,
-  });
-  const due = ruleAt(inSeconds(3));
+  t = await startScheduleServer(box);
+  const due = dueIn(3);
   const schedules: Row[] = [
     {
       id: 'pack-mail',

@@ -14,10 +14,20 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/server';
+import type { TestServer } from '../support/server';
 import type { SchedulesStatus } from '../../server/contract/schedules';
 import type { LogRecord } from '../../server/deliver/delivery-log';
-import { buildFixtureWarehouse, inSeconds, ROOT, ruleAt, scratch, until, writeSchedules, type Row } from './deliver-fixture';
+import {
+  buildFixtureWarehouse,
+  dueIn,
+  scratch,
+  smtpEnv,
+  startScheduleServer,
+  teamChannelEnv,
+  until,
+  writeSchedules,
+  type Row,
+} from './deliver-fixture';
 import { makeCertificate, startHttpReceiver, startSmtp, type HttpReceiver, type SmtpReceiver, type TlsFiles } from './receivers';
 
 const box = scratch('revcycle-deliver-');
@@ -61,7 +71,7 @@ const addSchedule = (row: Row) => {
 };
 /** Adds a schedule due in 2 s (UTC) and waits for its first run to settle. */
 const runOnce = async (row: Omit<Row, 'rule' | 'zone'>) => {
-  addSchedule({ ...row, rule: ruleAt(inSeconds(2)), zone: 'UTC' });
+  addSchedule({ ...row, rule: dueIn(2), zone: 'UTC' });
   const [run] = await settled(row.id, 1);
   return run!;
 };
@@ -79,30 +89,14 @@ beforeAll(async () => {
     REVCYCLE_SCHEDULE_TICK_SECONDS: '1',
     REVCYCLE_DELIVERY_ATTEMPTS: '3',
     REVCYCLE_DELIVERY_BACKOFF_MS: '400',
-    REVCYCLE_PUBLIC_URL: 'https://bi.example.co.jp',
-    REVCYCLE_SMTP_HOST: 'localhost',
-    REVCYCLE_SMTP_PORT: String(smtp.port),
-    REVCYCLE_SMTP_USER: 'revcycle',
-    REVCYCLE_SMTP_PASSWORD: SMTP_PASSWORD,
-    REVCYCLE_SMTP_FROM: 'revcycle@example.co.jp',
-    REVCYCLE_SMTP_TLS_CA: tls.certFile,
+    ...smtpEnv(smtp, tls, SMTP_PASSWORD),
     REVCYCLE_CHANNEL_OPS_URL: `${http.url}/hook/ops`,
     REVCYCLE_CHANNEL_OPS_SECRET: HOOK_SECRET,
     REVCYCLE_CHANNEL_BROKEN_URL: `${http.url}/slack/broken/token-broken`,
     REVCYCLE_CHANNEL_BROKEN_KIND: 'slack',
-    ...Object.fromEntries(
-      TEAMS.flatMap((team) => [
-        [`REVCYCLE_CHANNEL_${team.toUpperCase()}_URL`, `${http.url}/slack/${team}/token-${team}`],
-        [`REVCYCLE_CHANNEL_${team.toUpperCase()}_KIND`, 'slack'],
-      ]),
-    ),
+    ...teamChannelEnv(TEAMS, (team) => ({ URL: `${http.url}/slack/${team}/token-${team}`, KIND: 'slack' })),
   });
-  t = await startTestServer({
-    warehousePath: box.warehouse,
-    modelDir: path.join(ROOT, 'model'),
-    dashboardDist: '/nonexistent',
-    stateDir: box.stateDir,
-  });
+  t = await startScheduleServer(box);
 }, 240_000);
 
 afterAll(async () => {
@@ -156,7 +150,7 @@ describe('SLA-breach alerts', () => {
 
     // The next run finds no breach it has not reported: nothing is sent.
     const after = http.requests.length;
-    addSchedule({ ...daily, rule: ruleAt(inSeconds(2)), zone: 'UTC' });
+    addSchedule({ ...daily, rule: dueIn(2), zone: 'UTC' });
     const runs = await settled('sla-daily', 2);
     expect(runs[0]!.outcome).toBe('nothing');
     expect(http.requests.length).toBe(after);
@@ -222,7 +216,7 @@ describe('reliability', () => {
     };
     try {
       const before = http.requests.length;
-      const rule = ruleAt(inSeconds(2));
+      const rule = dueIn(2);
       addSchedule({ id: 'retry', rule, zone: 'UTC', kind: 'sla_weekly_summary', target: 'sales', language: 'en' });
       addSchedule({ id: 'broken', rule, zone: 'UTC', kind: 'sla_weekly_summary', target: 'broken', language: 'en' });
       const [retry] = await settled('retry', 1);

@@ -11,11 +11,11 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, screenshot } from '../support/browser';
-import { startTestServer, type TestServer } from '../support/server';
+import type { TestServer } from '../support/server';
 import { copyOfDashboard } from '../support/build-cache';
 import { waitForCards } from '../../bench/dashboard-pages';
 import { DeliveryLog } from '../../server/deliver/delivery-log';
-import { buildFixtureWarehouse, ROOT, scratch, writeSchedules } from './deliver-fixture';
+import { buildFixtureWarehouse, scratch, startScheduleServer, writeSchedules } from './deliver-fixture';
 
 const box = scratch('revcycle-schedules-page-');
 const dist = path.join(box.dir, 'dashboard');
@@ -83,12 +83,7 @@ beforeAll(async () => {
     REVCYCLE_SCHEDULES_ENABLED: 'false',
     REVCYCLE_CHANNEL_SALES_URL: 'https://hooks.slack.com/services/T000/B000/very-secret-token',
   });
-  t = await startTestServer({
-    warehousePath: box.warehouse,
-    modelDir: path.join(ROOT, 'model'),
-    dashboardDist: dist,
-    stateDir: box.stateDir,
-  });
+  t = await startScheduleServer(box, dist);
   browser = await launchBrowser();
 }, 300_000);
 

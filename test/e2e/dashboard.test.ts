@@ -17,24 +17,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openPage, screenshot } from '../support/browser';
-import { monthTargets } from '../../dashboard/src/lib/build-plan-request';
 import { formatCount, formatYen, type Locale } from '../../dashboard/src/lib/format';
 import { comparableRanges, currentFiscalYearKey, resolvePeriod } from '../../dashboard/src/lib/resolve-period';
 import { PAGES, waitForCards } from '../../bench/dashboard-pages';
-import { startDashboardEnv, type DashboardEnv } from './dashboard-fixture';
-
-const TZ = 'Asia/Tokyo';
+import { cubeRows, startDashboardEnv, type DashboardEnv, planMonths } from './dashboard-fixture';
 
 let env: DashboardEnv;
 let browser: Browser;
 let asOf: string;
 
 /** Rows of a Cube query, in the dashboard's time zone. */
-async function rows(query: Record<string, unknown>): Promise<Record<string, string | null>[]> {
-  const res = await env.t.load({ timezone: TZ, ...query });
-  if (res.status !== 200) throw new Error(`query failed ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
-  return res.body.data;
-}
+const rows = (query: Record<string, unknown>) => cubeRows(env.t, query);
 const one = async (query: Record<string, unknown>, member: string) => Number((await rows(query))[0]?.[member] ?? 0);
 
 async function open(path: string, locale: Locale = 'ja'): Promise<{ page: Page; problems: string[]; close(): Promise<void> }> {
@@ -266,20 +259,8 @@ describe('attribution model picker', () => {
 describe('plan', () => {
   it('recomputes through POST /api/plan when an assumption is edited, and resets', async () => {
     const fy = resolvePeriod(currentFiscalYearKey(asOf));
-    const targets = await rows({
-      measures: ['targets.target'],
-      dimensions: ['targets.metric'],
-      filters: [{ member: 'targets.metric', operator: 'equals', values: ['revenue', 'new_revenue'] }],
-      timeDimensions: [{ dimension: 'targets.fiscal_month', granularity: 'month', dateRange: [fy.start, fy.end] }],
-    });
     // the page plans from the revenue and new_revenue targets of the period (definition 11)
-    const fiscalMonths = monthTargets(
-      targets.map((r) => ({
-        month: `${String(r['targets.fiscal_month.month']).slice(0, 7)}-01`,
-        metric: String(r['targets.metric']),
-        target: Number(r['targets.target']),
-      })),
-    );
+    const fiscalMonths = await planMonths(env.t, fy);
     const plan = async (body: Record<string, unknown>) => {
       const res = await env.t.request('/api/plan', { method: 'POST', body: JSON.stringify({ fiscalMonths, ...body }) });
       expect(res.status).toBe(200);

@@ -16,25 +16,19 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { monthTargets } from '../../dashboard/src/lib/build-plan-request';
 import { formatAttainment, formatCount, formatYen, type Locale } from '../../dashboard/src/lib/format';
 import { currentFiscalYearKey, resolvePeriod } from '../../dashboard/src/lib/resolve-period';
 import { launchBrowser, openPage, screenshot } from '../support/browser';
-import { sharedDashboardEnv, type DashboardEnv } from './dashboard-fixture';
+import { cubeRows, sharedDashboardEnv, type DashboardEnv, planMonths } from './dashboard-fixture';
 import { waitForCards } from '../../bench/dashboard-pages';
 
-const TZ = 'Asia/Tokyo';
 const LOCALES = ['ja', 'en'] as const;
 
 let env: DashboardEnv;
 let browser: Browser;
 let fy: ReturnType<typeof resolvePeriod>;
 
-async function rows(query: Record<string, unknown>): Promise<Record<string, string | null>[]> {
-  const res = await env.t.load({ timezone: TZ, ...query });
-  if (res.status !== 200) throw new Error(`query failed ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
-  return res.body.data;
-}
+const rows = (query: Record<string, unknown>) => cubeRows(env.t, query);
 
 async function open(path: string, locale: Locale): Promise<{ page: Page; problems: string[]; close(): Promise<void> }> {
   const { context, page, problems } = await openPage(browser, { locale: locale === 'ja' ? 'ja-JP' : 'en-US' });
@@ -114,19 +108,7 @@ describe('figures that read right (definitions 11, 12), board, plan and review i
     });
 
     it(`plan (${locale}): the new-business target, recurring forecast and wins equal POST /api/plan`, async () => {
-      const targets = await rows({
-        measures: ['targets.target'],
-        dimensions: ['targets.metric'],
-        filters: [{ member: 'targets.metric', operator: 'equals', values: ['revenue', 'new_revenue'] }],
-        timeDimensions: [{ dimension: 'targets.fiscal_month', granularity: 'month', dateRange: [fy.start, fy.end] }],
-      });
-      const fiscalMonths = monthTargets(
-        targets.map((r) => ({
-          month: `${String(r['targets.fiscal_month.month']).slice(0, 7)}-01`,
-          metric: String(r['targets.metric']),
-          target: Number(r['targets.target']),
-        })),
-      );
+      const fiscalMonths = await planMonths(env.t, fy);
       expect(fiscalMonths.every((m) => m.newRevenueTarget !== undefined)).toBe(true);
       const res = await env.t.request('/api/plan', { method: 'POST', body: JSON.stringify({ fiscalMonths }) });
       expect(res.status).toBe(200);

@@ -25,23 +25,18 @@ import { formatCount, formatPercent, formatYen, type Locale } from '../../dashbo
 import { currentFiscalYearKey, resolvePeriod } from '../../dashboard/src/lib/resolve-period';
 import type { LeadJourney } from '../../server/contract/journey';
 import { waitForCards } from '../../bench/dashboard-pages';
-import { startDashboardEnv, type DashboardEnv } from './dashboard-fixture';
+import { cubeRows, startDashboardEnv, type DashboardEnv } from './dashboard-fixture';
 import { eq } from '../semantic/semantic-server';
 
 // a shared 2-core machine: a restart and two page loads can take minutes
 vi.setConfig({ testTimeout: 240_000 });
 
-const TZ = 'Asia/Tokyo';
 let env: DashboardEnv;
 let browser: Browser;
 let fy: { start: string; end: string };
 let asOf: string;
 
-async function rows(query: Record<string, unknown>): Promise<Record<string, string | null>[]> {
-  const res = await env.t.load({ timezone: TZ, ...query });
-  if (res.status !== 200) throw new Error(`query failed ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
-  return res.body.data;
-}
+const rows = (query: Record<string, unknown>) => cubeRows(env.t, query);
 
 async function open(path: string, locale: Locale = 'ja'): Promise<{ page: Page; problems: string[]; close(): Promise<void> }> {
   const { context, page, problems } = await openPage(browser, { locale: locale === 'ja' ? 'ja-JP' : 'en-US' });

@@ -10,9 +10,11 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../server/auth';
+import { builtWarehouse } from '../support/build-cache';
 import { ROOT, sandbox, SECRET, startServerProcess, type CliProcess } from './processes';
 
-const box = sandbox(path.join(ROOT, 'test/fixtures/seeds-semantic'));
+const SEEDS = path.join(ROOT, 'test/fixtures/seeds-semantic');
+const box = sandbox(SEEDS);
 const running: CliProcess[] = [];
 afterAll(async () => {
   for (const p of running) await p.kill9();
@@ -29,6 +31,8 @@ const post = (url: string, body: unknown) =>
 
 describe('kill -9 of the server during action-log writes', () => {
   it('keeps every acknowledged action', async () => {
+    // The run's build of the seeds: `start` finds it up to date and builds none.
+    await builtWarehouse(SEEDS, box.warehouse);
     const first = await startServerProcess(box.env());
     running.push(first);
     const acked: string[] = [];

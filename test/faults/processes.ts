@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withSavedTranspilation } from '../support/compile-cache';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SECRET = 'faults-secret-0123456789abcdef';
@@ -110,8 +111,12 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv): CliProcess {
   };
 }
 
-/** `npm start` as a child process; resolves with its URL once it says it is running. */
+/**
+ * `npm start` as a child process; resolves with its URL once it says it is running. Its state directory gets the
+ * tests' saved transpilation of the model if it holds none (test/support/compile-cache.ts).
+ */
 export async function startServerProcess(env: NodeJS.ProcessEnv): Promise<CliProcess & { url: string }> {
+  if (env.REVCYCLE_STATE_DIR) withSavedTranspilation(env.REVCYCLE_STATE_DIR);
   const p = spawnCli(['start'], env);
   const [, url] = await p.waitFor(/revcycle is running: (http:\/\/\S+)/, 120_000);
   return { ...p, url };

@@ -15,28 +15,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import type { ImportResult } from '../../server/import/index';
-import { FIXTURES, importArea, serve, type ImportArea, type ViewClient } from './helpers';
+import { FIXTURES, importedAndServed, importArea, type ImportArea } from './helpers';
 
 describe('Salesforce OpportunityContactRole', () => {
-  let area: ImportArea;
-  let result: ImportResult;
-  let views: ViewClient;
-  beforeAll(async () => {
-    area = importArea();
-    result = await area.run('salesforce', [
-      path.join(FIXTURES, 'salesforce'),
-      path.join(FIXTURES, 'contact-roles', 'OpportunityContactRole.csv'),
-    ]);
-    views = await serve(area.warehouse);
-  }, 300_000);
-  afterAll(async () => {
-    await views?.close();
-    area?.cleanup();
-  });
+  const s = importedAndServed(
+    (area) =>
+      area.run('salesforce', [
+        path.join(FIXTURES, 'salesforce'),
+        path.join(FIXTURES, 'contact-roles', 'OpportunityContactRole.csv'),
+      ]),
+    300_000,
+  );
 
   it('writes each named contact with its role, and quarantines an unknown contact with file and line', () => {
-    const lead = (email: string) => area.table(result, 'leads').find((l) => l.email === email)!.lead_id;
-    expect(area.table(result, 'opportunity_contact_roles')).toEqual(
+    const lead = (email: string) => s.area.table(s.result, 'leads').find((l) => l.email === email)!.lead_id;
+    expect(s.area.table(s.result, 'opportunity_contact_roles')).toEqual(
       [
         {
           opportunity_id: 'salesforce:006A000001',
@@ -52,14 +45,14 @@ describe('Salesforce OpportunityContactRole', () => {
         },
       ].sort((a, b) => a.opportunity_id.localeCompare(b.opportunity_id)),
     );
-    const q = area.quarantine(result).filter((r) => path.basename(r.file!) === 'OpportunityContactRole.csv');
+    const q = s.area.quarantine(s.result).filter((r) => path.basename(r.file!) === 'OpportunityContactRole.csv');
     expect(q.map((r) => [r.line, r.column, r.value, r.reason])).toEqual([
       ['4', 'person', 'salesforce:003A999999', 'orphan reference: unknown contact of a deal'],
     ]);
   });
 
   it('the buying-group view counts the named contacts', async () => {
-    const rows = await views.rows({
+    const rows = await s.views.rows({
       dimensions: ['buying_groups.opportunity_id', 'buying_groups.named_contacts'],
       order: { 'buying_groups.opportunity_id': 'asc' },
     });

@@ -15,6 +15,7 @@ import { formatCount } from '../../dashboard/src/lib/format';
 import { messages } from '../../dashboard/src/i18n/messages';
 import { launchBrowser, openPage, screenshot } from '../support/browser';
 import { startTestServer, type TestServer } from '../support/server';
+import { withSavedTranspilation } from '../support/compile-cache';
 import { buildDashboard } from '../e2e/dashboard-fixture';
 import { FIXTURES, PROJECT_ROOT, importArea, type ImportArea } from './helpers';
 
@@ -37,7 +38,7 @@ beforeAll(async () => {
     importsDir: area.importsDir,
     seedsDir: path.join(salesforce.dir!, 'tables'),
     seedsFrom: 'import',
-    stateDir: path.join(area.root, 'state'),
+    stateDir: withSavedTranspilation(path.join(area.root, 'state')),
   });
   browser = await launchBrowser();
 }, 240_000);

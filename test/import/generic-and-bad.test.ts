@@ -11,7 +11,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ImportResult } from '../../server/import/index';
 import { listImports } from '../../server/import/area';
-import { AS_OF, FIXTURES, PROJECT_ROOT, figures, importArea, serve, type ImportArea, type ViewClient } from './helpers';
+import { AS_OF, FIXTURES, PROJECT_ROOT, figures, importedAndServed, importArea, type ImportArea } from './helpers';
 
 const cli = (area: ImportArea, args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'import', ...args], {
@@ -26,23 +26,14 @@ const cli = (area: ImportArea, args: string[]) =>
   });
 
 describe('generic CSV through a mapping file', () => {
-  let area: ImportArea;
-  let result: ImportResult;
-  let views: ViewClient;
-  beforeAll(async () => {
-    area = importArea();
-    result = await area.run('generic', [path.join(FIXTURES, 'generic')], {
+  const s = importedAndServed((area) =>
+    area.run('generic', [path.join(FIXTURES, 'generic')], {
       mappingFile: path.join(FIXTURES, 'generic/mapping.yml'),
-    });
-    views = await serve(area.warehouse);
-  }, 120_000);
-  afterAll(async () => {
-    await views?.close();
-    area?.cleanup();
-  });
+    }),
+  );
 
   it('answers the hand-counted figures', async () => {
-    const f = await figures(views, { from: 'lead', to: 'mql', month: '2025-04' });
+    const f = await figures(s.views, { from: 'lead', to: 'mql', month: '2025-04' });
     // L-1: lead 4/3, MQL 4/10, 商談化 4/25, deal D-1 (4/25, 受注 6/1); L-2: lead 4/5; L-3: lead 5/1, MQL 5/2,
     // deal D-2 (5/10, 失注 7/1) → sql back-filled.
     expect(f.volumes).toEqual({ lead: 3, mql: 2, sal: 2, sql: 2, opportunity: 2, won: 1 });
@@ -54,20 +45,20 @@ describe('generic CSV through a mapping file', () => {
   });
 
   it('detects Shift_JIS, reads .csv.gz, folds full-width addresses and reads Japanese dates', () => {
-    expect(result.manifest.run.files.map((f) => [path.basename(f.file), f.encoding, f.rows])).toEqual([
+    expect(s.result.manifest.run.files.map((f) => [path.basename(f.file), f.encoding, f.rows])).toEqual([
       ['リード一覧_20250930.csv', 'cp932', 3],
       ['deals_2025.csv', 'utf8', 2],
       ['touches_2025.csv.gz', 'utf8', 4],
     ]);
-    const suzuki = area.table(result, 'leads').find((l) => l.email === 'suzuki@kappa.example.jp')!;
+    const suzuki = s.area.table(s.result, 'leads').find((l) => l.email === 'suzuki@kappa.example.jp')!;
     expect(suzuki.created_at).toBe('2025-04-04T15:00:00.000Z'); // 2025年4月5日 in Asia/Tokyo
     expect(
-      area
-        .table(result, 'accounts')
+      s.area
+        .table(s.result, 'accounts')
         .map((a) => a.account_name)
         .sort(),
     ).toEqual(['カッパ株式会社', '株式会社ラムダ']);
-    expect(area.table(result, 'opportunities').map((o) => o.amount)).toEqual(['2000000', '1000000']); // "2,000,000", "¥1,000,000"
+    expect(s.area.table(s.result, 'opportunities').map((o) => o.amount)).toEqual(['2000000', '1000000']); // "2,000,000", "¥1,000,000"
   });
 });
 

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll } from 'vitest';
 import { runImport, type ImportOptions, type ImportResult } from '../../server/import/index';
 import { startTestServer, type TestServer } from '../support/server';
 
@@ -78,6 +79,31 @@ export async function serve(warehouse: string): Promise<ViewClient> {
     },
     close: () => t.server.close(),
   };
+}
+
+export interface Imported {
+  area: ImportArea;
+  /** The import the describe's tests look at. */
+  result: ImportResult;
+  views: ViewClient;
+}
+
+/**
+ * A describe's fixture: `load` imports into a fresh area (and answers the import the tests look at), then the real
+ * server starts over the area's warehouse; both end after the describe. The fields are set once its beforeAll ran.
+ */
+export function importedAndServed(load: (area: ImportArea) => Promise<ImportResult>, timeoutMs = 120_000): Imported {
+  const s = {} as Imported;
+  beforeAll(async () => {
+    s.area = importArea();
+    s.result = await load(s.area);
+    s.views = await serve(s.area.warehouse);
+  }, timeoutMs);
+  afterAll(async () => {
+    await s.views?.close();
+    s.area?.cleanup();
+  });
+  return s;
 }
 
 export const eq = (member: string, ...values: string[]) => ({ member, operator: 'equals', values });

@@ -10,32 +10,22 @@
  * ¥8.4 M in the 12 months to September 2025.
  */
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ImportResult } from '../../server/import/index';
-import { FIXTURES, importArea, serve, type ImportArea, type ViewClient } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, importedAndServed } from './helpers';
 
 describe('team costs through a mapping file', () => {
-  let area: ImportArea;
-  let result: ImportResult;
-  let views: ViewClient;
-  beforeAll(async () => {
-    area = importArea();
+  const s = importedAndServed(async (area) => {
     const first = await area.run('generic', [path.join(FIXTURES, 'generic')], {
       mappingFile: path.join(FIXTURES, 'generic/mapping.yml'),
     });
     expect(first.exitCode).toBe(0);
-    result = await area.run('generic', [path.join(FIXTURES, 'team-costs/部門別費用_2025.csv')], {
+    return area.run('generic', [path.join(FIXTURES, 'team-costs/部門別費用_2025.csv')], {
       mappingFile: path.join(FIXTURES, 'team-costs/mapping.yml'),
     });
-    views = await serve(area.warehouse);
   }, 180_000);
-  afterAll(async () => {
-    await views?.close();
-    area?.cleanup();
-  });
 
   it('writes the canonical team_costs table from Japanese labels, months and yen amounts', () => {
-    expect(area.table(result, 'team_costs')).toEqual([
+    expect(s.area.table(s.result, 'team_costs')).toEqual([
       { month: '2025-04-01', team: 'marketing', cost_type: 'overhead', cost: '400000' },
       { month: '2025-04-01', team: 'marketing', cost_type: 'people', cost: '1900000' },
       { month: '2025-04-01', team: 'sales', cost_type: 'people', cost: '3450000' },
@@ -44,12 +34,12 @@ describe('team costs through a mapping file', () => {
       { month: '2025-06-01', team: 'sales', cost_type: 'overhead', cost: '1050000' },
     ]);
     // the earlier import's leads are kept in the store
-    expect(area.table(result, 'leads')).toHaveLength(3);
+    expect(s.area.table(s.result, 'leads')).toHaveLength(3);
   });
 
   it('sets aside an unknown team or cost type with file, line, column and reason', () => {
-    const bad = area
-      .quarantine(result)
+    const bad = s.area
+      .quarantine(s.result)
       .filter((r) => path.basename(r.file!) === '部門別費用_2025.csv')
       .map((r) => [r.line, r.column, r.value, r.reason]);
     expect(bad).toEqual([
@@ -59,7 +49,7 @@ describe('team costs through a mapping file', () => {
   });
 
   it('counts marketing, inside sales and sales (not customer success) in the fully loaded cost', async () => {
-    const rows = await views.rows({
+    const rows = await s.views.rows({
       measures: ['unit_economics.team_cost', 'unit_economics.program_cost', 'unit_economics.cost'],
       filters: [{ member: 'unit_economics.segment_type', operator: 'equals', values: ['all'] }],
       timeDimensions: [{ dimension: 'unit_economics.period', dateRange: ['2025-09-01', '2025-09-15'] }],

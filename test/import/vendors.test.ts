@@ -4,27 +4,15 @@
  * into a real warehouse, then asked of the real server's views. Expected
  * figures are counted by hand from the fixture rows; the comments say how.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import path from 'node:path';
-import type { ImportResult } from '../../server/import/index';
-import { FIXTURES, figures, importArea, serve, type ImportArea, type ViewClient } from './helpers';
+import { FIXTURES, figures, importedAndServed } from './helpers';
 
 describe('HubSpot exports', () => {
-  let area: ImportArea;
-  let result: ImportResult;
-  let views: ViewClient;
-  beforeAll(async () => {
-    area = importArea();
-    result = await area.run('hubspot', [path.join(FIXTURES, 'hubspot')]);
-    views = await serve(area.warehouse);
-  }, 120_000);
-  afterAll(async () => {
-    await views?.close();
-    area?.cleanup();
-  });
+  const s = importedAndServed((area) => area.run('hubspot', [path.join(FIXTURES, 'hubspot')]));
 
   it('answers the hand-counted figures', async () => {
-    const f = await figures(views, { from: 'lead', to: 'mql', month: '2025-04' });
+    const f = await figures(s.views, { from: 'lead', to: 'mql', month: '2025-04' });
     // Leads kept: 201 山田, 202 佐藤, 203 鈴木, 204 田中, 206 伊藤, 209 小林 (205 bad email, 207 after as_of, 201 twice).
     // mql: 201, 202, 203 (206's MQL date is before its Lead date: quarantined). sal is skipped by all and
     // back-filled; sql: 201, 202, and 203 through deal 304's opportunity; won: 201.
@@ -39,9 +27,9 @@ describe('HubSpot exports', () => {
   });
 
   it('keeps full-width emails, 株式会社 names and zone-shifted times as the contract wants them', () => {
-    const leads = area.table(result, 'leads');
+    const leads = s.area.table(s.result, 'leads');
     expect(leads.map((l) => l.email)).toContain('hanako@beta.example.com');
-    const accounts = area.table(result, 'accounts');
+    const accounts = s.area.table(s.result, 'accounts');
     expect(accounts.map((a) => a.account_name)).toEqual(
       expect.arrayContaining(['株式会社アクメ', 'ガンマ商事株式会社', 'Beta Systems, Inc.']),
     );
@@ -54,7 +42,7 @@ describe('HubSpot exports', () => {
   });
 
   it('quarantines each bad row with file, line, column and reason, and says so in the summary', () => {
-    const q = area.quarantine(result).map((r) => [path.basename(r.file!), r.line, r.column, r.reason!.replace(/ \(.*$/, '')]);
+    const q = s.area.quarantine(s.result).map((r) => [path.basename(r.file!), r.line, r.column, r.reason!.replace(/ \(.*$/, '')]);
     expect(q).toEqual([
       ['hubspot-crm-exports-all-contacts-2025-09-30.csv', '7', 'Email', 'malformed email'],
       [
@@ -69,8 +57,8 @@ describe('HubSpot exports', () => {
       ['hubspot-crm-exports-all-deals-2025-09-30.csv', '6', 'account', 'orphan reference: unknown account'],
       ['hubspot-crm-exports-all-deals-2025-09-30.csv', '7', 'Amount', 'negative amount'],
     ]);
-    expect(result.manifest.run).toMatchObject({ read: 18, quarantinedRows: 7, accepted: 11 });
-    expect(result.manifest.run.unmapped.channels).toEqual({
+    expect(s.result.manifest.run).toMatchObject({ read: 18, quarantinedRows: 7, accepted: 11 });
+    expect(s.result.manifest.run.unmapped.channels).toEqual({
       'Trade Fair': expect.objectContaining({
         rows: 2,
         suggestion: expect.stringContaining('left unmapped: add "Trade Fair: <channel>"'),
@@ -80,21 +68,10 @@ describe('HubSpot exports', () => {
 });
 
 describe('Salesforce exports (Data Loader and a Shift_JIS report export)', () => {
-  let area: ImportArea;
-  let result: ImportResult;
-  let views: ViewClient;
-  beforeAll(async () => {
-    area = importArea();
-    result = await area.run('salesforce', [path.join(FIXTURES, 'salesforce')]);
-    views = await serve(area.warehouse);
-  }, 120_000);
-  afterAll(async () => {
-    await views?.close();
-    area?.cleanup();
-  });
+  const s = importedAndServed((area) => area.run('salesforce', [path.join(FIXTURES, 'salesforce')]));
 
   it('answers the hand-counted figures', async () => {
-    const f = await figures(views, { from: 'mql', to: 'sql', month: '2025-04' });
+    const f = await figures(s.views, { from: 'mql', to: 'sql', month: '2025-04' });
     // Leads: 山田 (lead 00QA000001 and contact 003A000001, one person), 木村, 中村, 松本 (a contact only: deal
     // 006A000002's contact, entering at opportunity), 林 and 森 (the report export).
     // mql: 山田, 木村, 松本 (back-filled); sal: the same three (木村 04-20); sql, opportunity: 山田, 松本; won: 山田.
@@ -108,46 +85,35 @@ describe('Salesforce exports (Data Loader and a Shift_JIS report export)', () =>
   });
 
   it('reads the report export: Shift_JIS detected, labels, local times, the footer ignored', () => {
-    const report = result.manifest.run.files.find((f) => f.file.endsWith('report-new-leads-2025-06.csv'))!;
+    const report = s.result.manifest.run.files.find((f) => f.file.endsWith('report-new-leads-2025-06.csv'))!;
     // Its 合計 (2) line and five footer lines are not records: skipped and counted, not read.
     expect(report).toMatchObject({ kind: 'Lead', encoding: 'cp932', rows: 2, skipped: { total: 1, group: 0, footer: 5 } });
-    const leads = area.table(result, 'leads');
+    const leads = s.area.table(s.result, 'leads');
     // "2025/06/02 9:15" Asia/Tokyo → 00:15 UTC; ＭＡＫＯＴＯ＠ｅｐｓｉｌｏｎ.example.jp folded.
     expect(leads.find((l) => l.email === 'mika@epsilon.example.jp')!.created_at).toBe('2025-06-02T00:15:00.000Z');
     expect(leads.find((l) => l.email === 'makoto@epsilon.example.jp')!.created_at).toBe('2025-06-03T05:05:00.000Z');
-    expect(area.table(result, 'accounts').find((a) => a.account_id === 'epsilon.example.jp')!.account_name).toBe(
+    expect(s.area.table(s.result, 'accounts').find((a) => a.account_id === 'epsilon.example.jp')!.account_name).toBe(
       'イプシロン株式会社',
     );
   });
 
   it('closes an opportunity when its history first shows a closed stage, and quarantines a status change out of order', () => {
-    const won = area.table(result, 'opportunities').find((o) => o.opportunity_id === 'salesforce:006A000001')!;
+    const won = s.area.table(s.result, 'opportunities').find((o) => o.opportunity_id === 'salesforce:006A000001')!;
     expect(won.closed_at).toBe('2025-06-18T06:30:00.000Z'); // not CloseDate 2025-06-20
-    const q = area.quarantine(result);
+    const q = s.area.quarantine(s.result);
     expect(q.map((r) => [path.basename(r.file!), r.line, r.column, r.value, r.reason])).toEqual([
       ['LeadHistory.csv', '8', 'from_stage', 'sql', 'transition out of time order: from sql while the lead was in mql'],
     ]);
     // 山田's merged record is logged.
-    expect(result.manifest.run.merges).toBe(1);
+    expect(s.result.manifest.run.merges).toBe(1);
   });
 });
 
 describe('Marketo exports (leads, Change Revenue Stage activities, program membership)', () => {
-  let area: ImportArea;
-  let result: ImportResult;
-  let views: ViewClient;
-  beforeAll(async () => {
-    area = importArea();
-    result = await area.run('marketo', [path.join(FIXTURES, 'marketo')]);
-    views = await serve(area.warehouse);
-  }, 120_000);
-  afterAll(async () => {
-    await views?.close();
-    area?.cleanup();
-  });
+  const s = importedAndServed((area) => area.run('marketo', [path.join(FIXTURES, 'marketo')]));
 
   it('answers the hand-counted figures', async () => {
-    const f = await figures(views, { from: 'lead', to: 'mql', month: '2025-04' });
+    const f = await figures(s.views, { from: 'lead', to: 'mql', month: '2025-04' });
     // 1001: Known → MQL → SAL → SQL → Opportunity → Customer; 1002: Known → MQL → Recycled → MQL; 1003: Known
     // (its "Nurture Pool" change is an unknown stage, quarantined).
     expect(f.volumes).toEqual({ lead: 3, mql: 2, sal: 1, sql: 1, opportunity: 1, won: 1 });
@@ -155,12 +121,12 @@ describe('Marketo exports (leads, Change Revenue Stage activities, program membe
     expect(f.cohort).toEqual({ entered: 2, converted: 2, rate: 1 });
     // Marketo holds no deals.
     expect(f.deals).toEqual({ won: null, lost: null, winRate: null });
-    expect(result.manifest.run.unmapped.stages).toEqual({ 'Nurture Pool': expect.objectContaining({ rows: 1 }) });
+    expect(s.result.manifest.run.unmapped.stages).toEqual({ 'Nurture Pool': expect.objectContaining({ rows: 1 }) });
   });
 
   it('turns program membership into touches on the program channel, first touch per stage conversion', async () => {
-    const touches = area
-      .table(result, 'touchpoints')
+    const touches = s.area
+      .table(s.result, 'touchpoints')
       .map((t) => [t.channel, t.touch_type, t.occurred_at])
       .sort();
     expect(touches).toEqual([
@@ -170,7 +136,7 @@ describe('Marketo exports (leads, Change Revenue Stage activities, program membe
       ['webinar', 'webinar_register', '2025-04-28T00:00:00.000Z'],
     ]);
     // mql → sal: only 1001 (04-09); its account ゼータ's first touch is 1001's webinar on 03-31.
-    const rows = await views.rows({
+    const rows = await s.views.rows({
       measures: ['attribution.credit'],
       dimensions: ['attribution.channel'],
       filters: [

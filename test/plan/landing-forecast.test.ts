@@ -6,7 +6,8 @@
  *   point's actual and pace equal plain SQL over the seed CSVs;
  * - no future leakage: the components at a cutoff are the same on a
  *   warehouse built from seeds cut at that day (deals closed later are
- *   open there, later rows absent);
+ *   open there, later rows absent); shown on the generator's company at
+ *   2,000 leads (test/support/build-cache.ts generatedSeeds);
  * - the live components (FY2026 at as_of 2026-11-20) against plain SQL over
  *   the seed CSVs: actual to date, the open new-deal pipeline, the leads
  *   still to come, and the recurring part against the reverse plan's
@@ -19,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatedSeeds } from '../support/build-cache.js';
 import type { TestServer } from '../support/server.js';
 import { sharedTestServer } from '../support/shared-server.js';
 import { BUNDLED_SEEDS, buildTempWarehouse, fromCsv, query, removeTempWarehouses } from '../attribution/helpers.js';
@@ -118,8 +120,8 @@ describe('the backtest on the bundled data', () => {
   });
 });
 
-/** Copies the bundled seeds, cut at the local day `cutoff`: what the warehouse held that morning. */
-async function seedsCutAt(cutoff: string): Promise<string> {
+/** Copies the seeds in `from`, cut at the local day `cutoff`: what the warehouse held that morning. */
+async function seedsCutAt(from: string, cutoff: string): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'revcycle-cut-'));
   dirs.push(dir);
   const at = `timestamptz '${cutoff} 00:00:00+09'`;
@@ -141,20 +143,18 @@ async function seedsCutAt(cutoff: string): Promise<string> {
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
   try {
-    const leads = path.join(BUNDLED_SEEDS, 'leads.csv');
+    const leads = path.join(from, 'leads.csv');
     await conn.run(
       `create table cut_leads as select lead_id from read_csv('${leads}', all_varchar = true) where ${before('created_at')}`,
     );
-    for (const name of await readdir(BUNDLED_SEEDS)) {
+    for (const name of await readdir(from)) {
       const table = name.replace(/\.csv$/, '');
       if (!name.endsWith('.csv')) continue;
       if (!cuts[table]) {
-        await copyFile(path.join(BUNDLED_SEEDS, name), path.join(dir, name));
+        await copyFile(path.join(from, name), path.join(dir, name));
         continue;
       }
-      await conn.run(
-        `create or replace table seed as select * from read_csv('${path.join(BUNDLED_SEEDS, name)}', all_varchar = true)`,
-      );
+      await conn.run(`create or replace table seed as select * from read_csv('${path.join(from, name)}', all_varchar = true)`);
       await conn.run(`copy (${cuts[table]}) to '${path.join(dir, name)}' (header, delimiter ',')`);
     }
   } finally {
@@ -168,8 +168,11 @@ describe('no future leakage', () => {
   it('gives the same components at 2025-10-01 on seeds cut at that day', async () => {
     const cutoff = '2025-10-01';
     const fy2025 = { type: 'fiscal_year', label: 'FY2025', start: '2025-04-01', end: '2026-04-01' } as const;
-    const cutWarehouse = await buildTempWarehouse(await seedsCutAt(cutoff), { rollups: false });
-    const full = await components((sql) => query(warehouse, sql), cutoff, fy2025);
+    // The generator's company at 2,000 leads: the same kinds of rows as the bundled sample, a tenth of the build.
+    const seeds = await generatedSeeds(2_000);
+    const fullWarehouse = await buildTempWarehouse(seeds, { rollups: false });
+    const cutWarehouse = await buildTempWarehouse(await seedsCutAt(seeds, cutoff), { rollups: false });
+    const full = await components((sql) => query(fullWarehouse, sql), cutoff, fy2025);
     const cut = await components((sql) => query(cutWarehouse, sql), cutoff, fy2025);
     expect(cut.length).toBe(full.length);
     expect(full.find((c) => c.metric === 'revenue')!.pipeline).toBeGreaterThan(0);

@@ -10,13 +10,18 @@
  * time), so a seed directory changed during the run is built again.
  * Outside a Vitest run with the global setup, everything is built afresh.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { projectRoot } from '../../server/config';
 import { buildWarehouse, type BuildSummary } from '../../server/warehouse/index';
+import { withSavedTranspilation } from './compile-cache';
+import { alive } from './process-alive';
 
 /**
  * The run's scratch directory (test/support/global-setup.ts); in a process the global setup starts, its
@@ -30,15 +35,7 @@ export function cacheRoot(): string | undefined {
   }
 }
 
-/** Whether process `pid` runs. */
-export const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+export { alive };
 
 /**
  * Holds the lock directory `lock` (created atomically, naming its process) until the returned release is called;
@@ -132,7 +129,7 @@ async function warmInto(seedsDir: string, out: string): Promise<void> {
     warehousePath,
     modelDir: path.join(projectRoot, 'model'),
     dashboardDist: '/nonexistent',
-    stateDir: path.join(out, 'state'),
+    stateDir: withSavedTranspilation(path.join(out, 'state')),
   });
   await t.server.close();
 }
@@ -155,6 +152,28 @@ export async function copyOfWarehouse(
     await cp(path.join(dir, 'warehouse.duckdb.wal'), `${warehousePath}.wal`);
   const summary = JSON.parse(await readFile(path.join(dir, 'summary.json'), 'utf8')) as BuildSummary;
   return { ...summary, warehousePath: path.resolve(warehousePath) };
+}
+
+/** The sample generator (seeds/generator/generate.ts, seed 42) writing `leads` leads into `out`. */
+async function generateInto(leads: number, out: string): Promise<void> {
+  await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', 'seeds/generator/generate.ts', '--leads', String(leads), '--seed', '42', '--out', out],
+    { cwd: projectRoot },
+  );
+}
+
+/**
+ * Seeds of the bundled sample's kind with `leads` leads instead of 20,000 (the generator's other defaults), made once
+ * per run: for a test that needs the sample's shape (fiscal years, deals, renewals), not its size. Outside a run,
+ * generated afresh into a temporary directory.
+ */
+export async function generatedSeeds(leads: number): Promise<string> {
+  const dir = await cached(`seeds-${leads}`, (out) => generateInto(leads, out));
+  if (dir) return dir;
+  const out = await mkdtemp(path.join(os.tmpdir(), 'revcycle-seeds-'));
+  await generateInto(leads, out);
+  return out;
 }
 
 async function viteBuild(outDir: string): Promise<void> {

@@ -16,21 +16,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { projectRoot } from '../../server/config';
+import { alive } from './process-alive';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     buildCacheDir: string;
   }
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Stops every shared server noted under `dir` (`shared-<key>/server.json`), waiting up to 10 s for each to exit. */
 async function stopSharedServers(dir: string): Promise<void> {

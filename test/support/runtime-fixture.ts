@@ -11,8 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 import { DuckDBInstance } from '@duckdb/node-api';
+import { startTestServer, type TestServer } from './server';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
 
 export const RUNTIME_MODEL_DIR = path.resolve(here, '../fixtures/model-runtime');
 
@@ -35,3 +37,34 @@ export async function buildRuntimeWarehouse(): Promise<string> {
   db.closeSync();
   return file;
 }
+
+/** The real server over `warehousePath` (a new runtime warehouse by default) and the runtime model, in UTC. */
+export async function startRuntimeServer(warehousePath?: string): Promise<TestServer> {
+  return startTestServer({
+    warehousePath: warehousePath ?? (await buildRuntimeWarehouse()),
+    modelDir: RUNTIME_MODEL_DIR,
+    dashboardDist: '/nonexistent',
+    timeZone: 'UTC',
+  });
+}
+
+/** Amount and sales per month of sale, oldest first. */
+export const SALES_BY_MONTH = {
+  measures: ['sales_view.amount', 'sales_view.sales'],
+  timeDimensions: [{ dimension: 'sales_view.sold_at', granularity: 'month' }],
+  order: { 'sales_view.sold_at': 'asc' },
+};
+
+/** Amount in April 2025 against May 2025 (compareDateRange: one result set per range). */
+export const APRIL_AGAINST_MAY = {
+  measures: ['sales_view.amount'],
+  timeDimensions: [
+    {
+      dimension: 'sales_view.sold_at',
+      compareDateRange: [
+        ['2025-04-01', '2025-04-30'],
+        ['2025-05-01', '2025-05-31'],
+      ],
+    },
+  ],
+};

@@ -3,9 +3,12 @@
  * for a test file, and gives typed helpers to call it.
  */
 import path from 'node:path';
-import { loadConfig, projectRoot, type Config } from '../../server/config';
+import { projectRoot, type Config } from '../../server/config';
 import { startServer, type RunningServer } from '../../server/app';
 import { signToken, type TokenClaims } from '../../server/auth';
+import { securityWithoutRateLimit, testConfig } from './test-config';
+
+export { securityWithoutRateLimit, testConfig };
 
 export interface TestServer {
   server: RunningServer;
@@ -14,25 +17,6 @@ export interface TestServer {
   token(claims?: TokenClaims): string;
   load(query: unknown, opts?: { token?: string; queryType?: string }): Promise<{ status: number; body: any }>;
   request(path: string, init?: RequestInit & { token?: string | null }): Promise<{ status: number; body: any }>;
-}
-
-/**
- * The security settings with the per-person rate limit off, for a server that a load test drives: its clients
- * share one token, as npm run bench's do, and bench turns the limit off too (it would measure itself, not the
- * server; a fast machine passes 600 requests a minute with ten clients).
- */
-export function securityWithoutRateLimit(): Config['security'] {
-  return loadConfig({ ...process.env, CUBEJS_API_SECRET: 'test-secret-0123456789abcdef', REVCYCLE_RATE_LIMIT_PER_MINUTE: '0' })
-    .security;
-}
-
-/** The tests' settings (a fixed secret, NODE_ENV=test, a free port) with `overrides`. */
-export function testConfig(overrides: Partial<Config>): Config {
-  return {
-    ...loadConfig({ ...process.env, CUBEJS_API_SECRET: 'test-secret-0123456789abcdef', NODE_ENV: 'test' }),
-    port: 0,
-    ...overrides,
-  };
 }
 
 export async function startTestServer(overrides: Partial<Config>): Promise<TestServer> {

@@ -10,18 +10,10 @@ import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer } from '../../server/app';
 import { sharedServerConfig } from './server';
+import { alive } from './process-alive';
 
 const [dir, runDir, runPid] = process.argv.slice(2);
 if (!dir || !runDir || !runPid) throw new Error('usage: shared-server-main.ts DIR RUN_DIR RUN_PID');
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const server = await startServer(sharedServerConfig(dir));
 let stopping = false;

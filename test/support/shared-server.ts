@@ -28,6 +28,7 @@ import { projectRoot } from '../../server/config';
 import type { RunningServer } from '../../server/app';
 import type { BuildSummary } from '../../server/warehouse/index';
 import { cached, cacheRoot, copyOfDashboard, copyOfWarehouse, keyOf } from './build-cache';
+import { withSavedTranspilation } from './compile-cache';
 import { clientOf, sharedServerConfig, startTestServer, type TestServer } from './server';
 
 export const BUNDLED_SEEDS_DIR = path.join(projectRoot, 'seeds');
@@ -59,6 +60,8 @@ async function startShared(seedsDir: string, root: string, key: string, out: str
   const build = await copyOfWarehouse(seedsDir, config.warehousePath, { rollups: true });
   // The pages are only opened over the bundled data: a hand-made fixture's server serves the API alone.
   if (path.resolve(seedsDir) === BUNDLED_SEEDS_DIR) await copyOfDashboard(config.dashboardDist);
+  // Its first start is not a test's subject: it starts from the tests' saved transpilation when there is one.
+  withSavedTranspilation(config.stateDir);
   const ready = path.join(dir, 'server.json');
   // Its output goes to a file: it outlives the worker that starts it, whose pipes would close under it.
   const logFile = path.join(dir, 'server.log');

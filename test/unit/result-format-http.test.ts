@@ -5,27 +5,18 @@
  * are written out by hand there (April: 100 + 250 over 2 sales, May: 400 over 1).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRuntimeWarehouse, RUNTIME_MODEL_DIR } from '../support/runtime-fixture';
-import { startTestServer, type TestServer } from '../support/server';
+import { APRIL_AGAINST_MAY, SALES_BY_MONTH, startRuntimeServer } from '../support/runtime-fixture';
+import type { TestServer } from '../support/server';
 
 let t: TestServer;
 beforeAll(async () => {
-  t = await startTestServer({
-    warehousePath: await buildRuntimeWarehouse(),
-    modelDir: RUNTIME_MODEL_DIR,
-    dashboardDist: '/nonexistent',
-    timeZone: 'UTC',
-  });
+  t = await startRuntimeServer();
 });
 afterAll(async () => {
   await t?.server.close();
 });
 
-const byMonth = {
-  measures: ['sales_view.amount', 'sales_view.sales'],
-  timeDimensions: [{ dimension: 'sales_view.sold_at', granularity: 'month' }],
-  order: { 'sales_view.sold_at': 'asc' },
-};
+const byMonth = SALES_BY_MONTH;
 
 describe('columnar response format over HTTP', () => {
   it('answers { members, columns }, one column per member', async () => {
@@ -42,22 +33,7 @@ describe('columnar response format over HTTP', () => {
     });
   });
   it('labels a compareDateRange result with its range in the last column (multi request)', async () => {
-    const res = await t.load(
-      {
-        measures: ['sales_view.amount'],
-        responseFormat: 'columnar',
-        timeDimensions: [
-          {
-            dimension: 'sales_view.sold_at',
-            compareDateRange: [
-              ['2025-04-01', '2025-04-30'],
-              ['2025-05-01', '2025-05-31'],
-            ],
-          },
-        ],
-      },
-      { queryType: 'multi' },
-    );
+    const res = await t.load({ ...APRIL_AGAINST_MAY, responseFormat: 'columnar' }, { queryType: 'multi' });
     expect(res.status).toBe(200);
     expect(res.body.queryType).toBe('compareDateRangeQuery');
     const [april, may] = res.body.results.map((r: any) => r.data);
