@@ -17,6 +17,7 @@ import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { processAlive } from '../process-alive.js';
 
 export interface RunnerLock {
   /** Takes or renews the lock; true while this process holds it. */
@@ -33,15 +34,6 @@ interface Lease {
 }
 
 export const LOCK_FILE = 'schedules.lock';
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export function leaseFileLock(stateDir: string, leaseMs: number): RunnerLock {
   const file = path.join(stateDir, LOCK_FILE);
@@ -76,7 +68,7 @@ export function leaseFileLock(stateDir: string, leaseMs: number): RunnerLock {
         return true;
       }
       // A holder killed without releasing: its lease ran out, or its pid on this host is gone.
-      const stale = !held || held.expiresAt < Date.now() || (held.host === os.hostname() && !pidAlive(held.pid));
+      const stale = !held || held.expiresAt < Date.now() || (held.host === os.hostname() && !processAlive(held.pid));
       if (!stale) return false;
       try {
         unlinkSync(file);

@@ -178,8 +178,11 @@ export async function generatedSeeds(leads: number): Promise<string> {
 
 async function viteBuild(outDir: string): Promise<void> {
   const { build } = await import('vite');
-  // Vite's build sets NODE_ENV=production in its process; the test's server must not inherit it from whichever file built.
+  // The tests drive the bundle users get: under Vitest NODE_ENV is `test`, which Vite would keep, and React's
+  // development build (every effect run twice, so every query sent twice) would be what the browser tests
+  // measure. The test's server must not inherit `production` from whichever file built.
   const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
   try {
     await build({ configFile: path.join(projectRoot, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   } finally {

@@ -1,9 +1,2 @@
-/** Whether process `pid` runs (signal 0 tests for it without signalling). */
-export const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+/** Whether process `pid` runs: the server's own check, for the tests' cleanup of servers and builds they started. */
+export { processAlive as alive } from '../../server/process-alive';
