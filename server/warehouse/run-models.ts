@@ -60,6 +60,33 @@ export const SQL_VARIABLES: Readonly<Record<string, string>> = {
   model_weight: `case models.model ${ATTRIBUTION_MODELS.map((m) => `when '${m}' then weights.${m}`).join(' ')} end`,
   /** `weights.first_touch, weights.last_touch, …`: the weight columns by name, in one order for every table. */
   model_weight_columns: ATTRIBUTION_MODELS.map((m) => `weights.${m}`).join(', '),
+  /**
+   * The attribution long form's conversion attributes, joins and filter, after a model's own leading columns:
+   * one place for what a credit row carries (docs/metrics.md definition 9), read by attribution_credits and
+   * attribution_levels over their `long_weights`.
+   */
+  attribution_long_form: `conversions.conversion_number,
+    conversions.conversion_type,
+    conversions.conversion_id,
+    conversions.opportunity_id,
+    conversions.account_id,
+    long_weights.model,
+    long_weights.channel,
+    long_weights.campaign_id,
+    coalesce(campaigns.campaign_name, long_weights.campaign_id, '(none)') as campaign_name,
+    conversions.converted_at,
+    long_weights.weight,
+    long_weights.touches,
+    long_weights.weight * conversions.pipeline_amount as attributed_pipeline,
+    long_weights.weight * conversions.revenue_amount as attributed_revenue,
+    conversions.deal_type,
+    conversions.owner_team,
+    conversions.industry,
+    conversions.employee_band,
+from long_weights
+inner join marts.attribution_conversions as conversions on conversions.conversion_number = long_weights.conversion_number
+left join staging.stg_campaigns as campaigns on campaigns.campaign_id = long_weights.campaign_id
+where long_weights.weight > 0`,
   max_lifetime_years: String(MAX_LIFETIME_YEARS),
 };
 

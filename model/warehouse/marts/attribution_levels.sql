@@ -44,25 +44,6 @@ long_weights as (
 select
     long_weights.credit_number,
     long_weights.credit_level,
-    conversions.conversion_number,
-    conversions.conversion_type,
-    conversions.conversion_id,
-    conversions.opportunity_id,
-    conversions.account_id,
-    long_weights.model,
-    long_weights.channel,
-    long_weights.campaign_id,
-    coalesce(campaigns.campaign_name, long_weights.campaign_id, '(none)') as campaign_name,
-    conversions.converted_at,
-    long_weights.weight,
-    long_weights.touches,
-    long_weights.weight * conversions.pipeline_amount as attributed_pipeline,
-    long_weights.weight * conversions.revenue_amount as attributed_revenue,
-    conversions.deal_type,
-    conversions.owner_team,
-    conversions.industry,
-    conversions.employee_band,
-from long_weights
-inner join marts.attribution_conversions as conversions on conversions.conversion_number = long_weights.conversion_number
-left join staging.stg_campaigns as campaigns on campaigns.campaign_id = long_weights.campaign_id
-where long_weights.weight > 0
+    -- the conversion's attributes, the joins and `weight > 0`: written once, in
+    -- server/warehouse/run-models.ts (attribution_long_form)
+    {{ attribution_long_form }}
