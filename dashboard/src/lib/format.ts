@@ -29,6 +29,28 @@ export const DASH = '–';
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
+const languageTag = (locale: Locale) => (locale === 'ja' ? 'ja-JP' : 'en-US');
+
+const formatters = new Map<string, Intl.NumberFormat>();
+
+/**
+ * One Intl.NumberFormat per locale and option set: what `n.toLocaleString(tag, options)` gives, without
+ * building a formatter per figure (a card formats hundreds per render; the page profile showed it).
+ */
+function numberFormat(locale: Locale, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(languageTag(locale), options);
+    formatters.set(key, format);
+  }
+  return format;
+}
+
+/** `n` with at most `max` and at least `min` decimals, in the locale's digit grouping. */
+const decimal = (n: number, locale: Locale, max = 0, min = 0) =>
+  numberFormat(locale, { maximumFractionDigits: max, minimumFractionDigits: min }).format(n);
+
 export function toNumber(v: unknown): number | null {
   if (v === null || v === undefined || v === '') return null;
   const n = typeof v === 'number' ? v : Number(v);
@@ -40,20 +62,20 @@ function significant(value: number, sig: number, locale: Locale): string {
   const abs = Math.abs(value);
   const intDigits = abs >= 1 ? Math.floor(Math.log10(abs)) + 1 : 1;
   const decimals = Math.max(0, sig - intDigits);
-  return value.toLocaleString(locale === 'ja' ? 'ja-JP' : 'en-US', { maximumFractionDigits: decimals, minimumFractionDigits: 0 });
+  return decimal(value, locale, decimals);
 }
 
 export function formatCount(v: unknown, locale: Locale = 'ja'): string {
   const n = toNumber(v);
   if (n === null) return DASH;
-  return Math.round(n).toLocaleString(locale === 'ja' ? 'ja-JP' : 'en-US');
+  return decimal(Math.round(n), locale);
 }
 
 /** A number with up to `digits` decimals (rates like LTV:CAC 3.2). */
 export function formatNumber(v: unknown, locale: Locale = 'ja', digits = 1): string {
   const n = toNumber(v);
   if (n === null) return DASH;
-  return n.toLocaleString(locale === 'ja' ? 'ja-JP' : 'en-US', { maximumFractionDigits: digits });
+  return decimal(n, locale, digits);
 }
 
 export interface MoneyOptions {
@@ -68,7 +90,7 @@ export function formatYen(v: unknown, locale: Locale = 'ja', options: MoneyOptio
   const currency = options.currency ?? 'JPY';
   const compact = options.compact ?? true;
   if (currency !== 'JPY') {
-    return new Intl.NumberFormat(locale === 'ja' ? 'ja-JP' : 'en-US', {
+    return numberFormat(locale, {
       style: 'currency',
       currency,
       notation: compact ? 'compact' : 'standard',
@@ -78,17 +100,17 @@ export function formatYen(v: unknown, locale: Locale = 'ja', options: MoneyOptio
   const sign = n < 0 ? '-' : '';
   const abs = Math.abs(n);
   if (locale === 'ja') {
-    if (!compact || abs < 10_000) return `${sign}${Math.round(abs).toLocaleString('ja-JP')}円`;
+    if (!compact || abs < 10_000) return `${sign}${decimal(Math.round(abs), 'ja')}円`;
     if (abs < 100_000_000) {
       const man = abs / 10_000;
-      const text = man < 100 ? significant(man, 3, 'ja') : Math.round(man).toLocaleString('ja-JP');
+      const text = man < 100 ? significant(man, 3, 'ja') : decimal(Math.round(man), 'ja');
       // 9,999.6万 rounds to 10,000万: say 1億 instead.
       if (text === '10,000') return `${sign}1億円`;
       return `${sign}${text}万円`;
     }
     return `${sign}${significant(abs / 100_000_000, 3, 'ja')}億円`;
   }
-  if (!compact || abs < 1_000) return `${sign}¥${Math.round(abs).toLocaleString('en-US')}`;
+  if (!compact || abs < 1_000) return `${sign}¥${decimal(Math.round(abs), 'en')}`;
   const units: [number, string][] = [
     [1e12, 'T'],
     [1e9, 'B'],
@@ -111,7 +133,7 @@ export function formatPercent(v: unknown, locale: Locale = 'ja', digits = 1): st
   if (n === null) return DASH;
   // −0.0004 rounds to "-0%": show 0 without a sign.
   const scaled = Math.abs(n * 100) < 0.5 * 10 ** -digits ? 0 : n * 100;
-  return `${scaled.toLocaleString(locale === 'ja' ? 'ja-JP' : 'en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })}%`;
+  return `${decimal(scaled, locale, digits, digits)}%`;
 }
 
 /** A signed change in percentage points or percent: +3.2% / −1.0%. */
@@ -131,10 +153,7 @@ export function formatSignedPoints(v: unknown, locale: Locale = 'ja', digits = 1
   const n = toNumber(v);
   if (n === null) return DASH;
   const points = Math.abs(n * 100) < 0.5 * 10 ** -digits ? 0 : n * 100;
-  const text = Math.abs(points).toLocaleString(locale === 'ja' ? 'ja-JP' : 'en-US', {
-    maximumFractionDigits: digits,
-    minimumFractionDigits: digits,
-  });
+  const text = decimal(Math.abs(points), locale, digits, digits);
   return withSign(points, `${text}pt`);
 }
 
@@ -158,7 +177,7 @@ export function formatSignedYen(v: unknown, locale: Locale = 'ja', options: Mone
 export function formatDays(v: unknown, locale: Locale = 'ja', digits = 1): string {
   const n = toNumber(v);
   if (n === null) return DASH;
-  const text = n.toLocaleString(locale === 'ja' ? 'ja-JP' : 'en-US', { maximumFractionDigits: digits });
+  const text = decimal(n, locale, digits);
   if (locale === 'ja') return `${text}日`;
   return `${text} ${n === 1 ? 'day' : 'days'}`;
 }
@@ -166,7 +185,7 @@ export function formatDays(v: unknown, locale: Locale = 'ja', digits = 1): strin
 export function formatMonths(v: unknown, locale: Locale = 'ja', digits = 1): string {
   const n = toNumber(v);
   if (n === null) return DASH;
-  const text = n.toLocaleString(locale === 'ja' ? 'ja-JP' : 'en-US', { maximumFractionDigits: digits });
+  const text = decimal(n, locale, digits);
   return locale === 'ja' ? `${text}か月` : `${text} mo`;
 }
 
