@@ -243,6 +243,29 @@ describe('attribution model picker', () => {
     const webinarRow = () => cardByTitle(page, 'Cost and return per channel').locator('tr[data-channel="webinar"] td').nth(3);
     try {
       expect(await webinarRow().textContent()).toBe(fmt(linear));
+      // Cost ratios of a channel under 1 % of the period's spend are not shown (docs/metrics.md, definition 9):
+      // the shares worked here from the API's cost per channel, the table's marks and texts read from the page.
+      const costs = await rows({
+        measures: ['channel_performance.cost'],
+        dimensions: ['channel_performance.channel'],
+        filters: [{ member: 'channel_performance.model', operator: 'equals', values: ['linear'] }],
+        timeDimensions: [{ dimension: 'channel_performance.month', dateRange: [fy.start, fy.end] }],
+      });
+      const total = costs.reduce((s, r) => s + Math.max(0, Number(r['channel_performance.cost'] ?? 0)), 0);
+      const small = costs
+        .filter((r) => Number(r['channel_performance.cost'] ?? 0) > 0 && Number(r['channel_performance.cost']) < 0.01 * total)
+        .map((r) => String(r['channel_performance.channel']))
+        .sort();
+      expect(small).toContain('direct'); // the sample's direct traffic costs about 0.4 % of the spend
+      const econ = cardByTitle(page, 'Cost and return per channel');
+      const marked = await econ
+        .locator('tr[data-small-cost]')
+        .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-channel')));
+      expect(marked.sort()).toEqual(small);
+      const direct = econ.locator('tr[data-channel="direct"] td');
+      expect(await direct.nth(5).textContent()).toBe('cost too small'); // ROI
+      expect(await direct.nth(6).textContent()).toBe('cost too small'); // ROAS
+      expect(await webinarRow().locator('xpath=..').locator('td').nth(5).textContent()).toMatch(/^-?[\d,]+%/);
       await page.getByLabel('Attribution model').selectOption('first_touch');
       await page.waitForURL(/model=first_touch/);
       await waitForCards(page);

@@ -5,6 +5,8 @@
  * The CAC here is program spend only (definition 9), labelled so; the
  * fully loaded CAC is on the board (definition 10). A CAC above the
  * allowable program CAC would be flagged on the plan page; here ROI below zero is marked with a minus sign and words.
+ * A channel with almost no spend shows its cost and counts but no cost ratio
+ * (lib/cost-floor.ts): the quotient of near-zero spend would top the table.
  */
 import { CHANNEL_PERFORMANCE } from '../api/views';
 import { useModel } from '../hooks/use-page-options';
@@ -12,20 +14,22 @@ import { num, str } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/messages';
 import { channelLabel, modelLabel } from '../i18n/labels';
+import { belowCostFloor, MIN_COST_SHARE } from '../lib/cost-floor';
 import { formatCount, formatNumber, formatPercent, formatYen } from '../lib/format';
 import { useSettings } from '../state/settings';
 import { useSemanticLayer } from '../state/semantic-layer';
 import { CardTable, type Column } from '../components/data-table';
 import { PeriodCard, usePeriodQuery } from './period-card';
 
-const COLS: { member: string; label: MessageKey; kind: 'yen' | 'count' | 'ratio' | 'x' | 'times' }[] = [
+/** `perCost`: a quotient over the channel's cost, not shown below the cost floor. */
+const COLS: { member: string; label: MessageKey; kind: 'yen' | 'count' | 'ratio' | 'x' | 'times'; perCost?: true }[] = [
   { member: CHANNEL_PERFORMANCE.cost, label: 'channels.econ.cost', kind: 'yen' },
   { member: CHANNEL_PERFORMANCE.leads, label: 'channels.econ.leads', kind: 'count' },
-  { member: CHANNEL_PERFORMANCE.cpl, label: 'channels.econ.cpl', kind: 'yen' },
+  { member: CHANNEL_PERFORMANCE.cpl, label: 'channels.econ.cpl', kind: 'yen', perCost: true },
   { member: CHANNEL_PERFORMANCE.attributedWins, label: 'channels.econ.wins', kind: 'x' },
-  { member: CHANNEL_PERFORMANCE.cac, label: 'channels.econ.cac', kind: 'yen' },
-  { member: CHANNEL_PERFORMANCE.roi, label: 'channels.econ.roi', kind: 'ratio' },
-  { member: CHANNEL_PERFORMANCE.roas, label: 'channels.econ.roas', kind: 'times' },
+  { member: CHANNEL_PERFORMANCE.cac, label: 'channels.econ.cac', kind: 'yen', perCost: true },
+  { member: CHANNEL_PERFORMANCE.roi, label: 'channels.econ.roi', kind: 'ratio', perCost: true },
+  { member: CHANNEL_PERFORMANCE.roas, label: 'channels.econ.roas', kind: 'times', perCost: true },
 ];
 
 export function ChannelEconomicsCard() {
@@ -53,12 +57,19 @@ export function ChannelEconomicsCard() {
               ? '–'
               : `${formatNumber(v, locale, 1)}x`
             : formatNumber(v, locale, 1);
+  const smallCost = belowCostFloor(q.rows.map((r) => num(r, CHANNEL_PERFORMANCE.cost)));
+  const floorNote = t('channels.econ.smallCostNote', { share: formatPercent(MIN_COST_SHARE, locale, 0) });
   return (
     <PeriodCard text="channels.econ" subtitle={{ model: modelLabel(model, locale) }} height={440} query={q} skeleton="table">
       <CardTable
         rows={q.rows}
         rowKey={(r) => str(r, CHANNEL_PERFORMANCE.channel) ?? ''}
-        rowProps={(r) => ({ className: 'text-[13px]', 'data-channel': str(r, CHANNEL_PERFORMANCE.channel) })}
+        rowProps={(r, i) => ({
+          className: 'text-[13px]',
+          'data-channel': str(r, CHANNEL_PERFORMANCE.channel),
+          'data-small-cost': smallCost[i] || undefined,
+        })}
+        caption={smallCost.some(Boolean) ? <span className="text-xs text-tremor-content">{floorNote}</span> : undefined}
         columns={[
           {
             key: 'channel',
@@ -75,13 +86,19 @@ export function ChannelEconomicsCard() {
               key: c.member,
               header: t(c.label),
               numeric: true,
-              cell: (r) => (
-                <>
-                  {fmt(c.kind, num(r, c.member))}
-                  {loss(r) ? <span className="sr-only"> ({t('channels.econ.loss')})</span> : null}
-                </>
-              ),
-              cellProps: (r) => ({ className: loss(r) ? 'font-semibold text-rose-700' : undefined }),
+              cell: (r, i) =>
+                c.perCost && smallCost[i] ? (
+                  <span title={floorNote}>{t('channels.econ.smallCost')}</span>
+                ) : (
+                  <>
+                    {fmt(c.kind, num(r, c.member))}
+                    {loss(r) ? <span className="sr-only"> ({t('channels.econ.loss')})</span> : null}
+                  </>
+                ),
+              cellProps: (r, i) => ({
+                className:
+                  c.perCost && smallCost[i] ? 'text-tremor-content' : loss(r) ? 'font-semibold text-rose-700' : undefined,
+              }),
             };
           }),
         ]}

@@ -241,6 +241,9 @@ export const en = {
   'channels.econ.roi': 'ROI',
   'channels.econ.roas': 'ROAS',
   'channels.econ.loss': 'loss',
+  'channels.econ.smallCost': 'cost too small',
+  'channels.econ.smallCostNote':
+    'Channels with under {share} of the spend shown get no CPL, CAC, ROI or ROAS: a ratio over almost no spend does not compare with the others.',
   'channels.econ.empty': 'No channel cost or lead in {period}.',
   'channels.compare.title': 'Model comparison',
   'channels.compare.subtitle': 'Each channel’s share of attributed revenue under all seven models',
@@ -694,6 +697,9 @@ export const ja: Record<MessageKey, string> = {
   'channels.econ.roi': 'ROI',
   'channels.econ.roas': 'ROAS',
   'channels.econ.loss': '赤字',
+  'channels.econ.smallCost': '費用僅少',
+  'channels.econ.smallCostNote':
+    '費用が表示中の合計の{share}未満のチャネルは CPL・CAC・ROI・ROAS を出しません。ほぼゼロの費用で割った比率は他と比べられません。',
   'channels.econ.empty': '{period}のチャネル費用・リードはありません。',
   'channels.compare.title': 'モデル比較',
   'channels.compare.subtitle': '7つのモデルそれぞれでのチャネル別 貢献受注金額シェア',
