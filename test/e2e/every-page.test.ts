@@ -1,6 +1,7 @@
 /*
- * Every page on a phone (390×844) and a tablet (768×1024), and for everyone,
- * in Japanese and English, in a real browser against the real server.
+ * Every page at the desktop width, on a phone (390×844) and a tablet
+ * (768×1024), and for everyone, in Japanese and English, in a real browser
+ * against the real server.
  *
  * - Layout: every visible element's bounding box ends inside the viewport,
  *   unless it sits in a box that scrolls sideways (a wide table in a
@@ -16,7 +17,12 @@
  * - While the first figures load, the header shows no date; the data's
  *   as-of day once it is known.
  *
- * Screenshots of every page at 390 px: test/e2e/artifacts/phone-<page>-<locale>.png.
+ * - Every page of the navigation, at the desktop width, in both languages:
+ *   every card out of its loading state with data, the page's language, the
+ *   navigation's links, and no console error, page error or HTTP error.
+ *
+ * Screenshots of every page: test/e2e/artifacts/<page>-<locale>.png at the
+ * desktop width, phone-<page>-<locale>.png at 390 px.
  * One server, one browser. Each page is loaded once per language, checked at
  * the desktop width, then narrowed to the tablet and the phone: the layout is
  * CSS alone (no script of the dashboard reads the width), so a narrowed page
@@ -27,7 +33,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, screenshot } from '../support/browser';
+import { launchBrowser, openPage, screenshot } from '../support/browser';
 import { messages } from '../../dashboard/src/i18n/messages';
 import { formatDate } from '../../dashboard/src/lib/format';
 import { PAGES, waitForCards } from '../../bench/dashboard-pages';
@@ -55,11 +61,13 @@ async function tab(viewport: Viewport, locale: Locale): Promise<{ page: Page; pr
   const key = `${viewport}-${locale}`;
   const open = tabs.get(key);
   if (open) return open;
-  const context = await browser.newContext({ locale: locale === 'ja' ? 'ja-JP' : 'en-US', viewport: VIEWPORTS[viewport] });
+  const { context, page, problems } = await openPage(browser, { locale: locale === 'ja' ? 'ja-JP' : 'en-US' });
+  await page.setViewportSize(VIEWPORTS[viewport]);
+  // Signed in as an executive, as an authenticating proxy would send it: the anonymous local session only reads.
   await context.setExtraHTTPHeaders({ authorization: `Bearer ${env.t.token({ role: 'executive' })}` });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`);
+  });
   const made = { context, page, problems };
   tabs.set(key, made);
   return made;
@@ -78,7 +86,10 @@ async function narrow(page: Page, viewport: Viewport): Promise<void> {
   await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
 }
 
-type Failures = Record<Viewport, string[]>;
+type Failures = Record<Viewport, string[]> & {
+  /** Per page of the navigation at the desktop width: cards not ready, wrong language or links, console or HTTP errors. */
+  pages: Record<string, string[]>;
+};
 const sweeps = new Map<Locale, Promise<Failures>>();
 
 /**
@@ -93,12 +104,25 @@ function sweep(locale: Locale): Promise<Failures> {
 }
 
 async function sweepPages(locale: Locale): Promise<Failures> {
-  const failures: Failures = { phone: [], tablet: [], desktop: [] };
-  const { page } = await tab('desktop', locale);
+  const failures: Failures = { phone: [], tablet: [], desktop: [], pages: {} };
+  const { page, problems } = await tab('desktop', locale);
   for (const p of pages) {
     await narrow(page, 'desktop');
+    const seen = problems.length;
     await page.goto(env.t.url + p.path);
-    await waitForCards(page);
+    const cards = await waitForCards(page);
+    if (PAGES.some((n) => n.name === p.name)) {
+      const out: string[] = (failures.pages[p.name] = []);
+      for (const c of cards.filter((card) => card.state !== 'ready')) out.push(`card not ready: ${JSON.stringify(c)}`);
+      const lang = await page.evaluate(() => document.documentElement.lang);
+      if (lang !== locale) out.push(`lang ${lang}`);
+      // the analysis pages and Data (/data, test/import/data-page.test.ts)
+      const links = await page.getByRole('navigation').getByRole('link').count();
+      if (links !== PAGES.length + 1) out.push(`${links} navigation links`);
+      await page.waitForTimeout(300); // let charts finish their first layout
+      await screenshot(page, `${p.name}-${locale}`);
+      out.push(...problems.slice(seen));
+    }
     for (const v of await seriousViolations(page)) failures.desktop.push(`${p.name}: ${v}`);
     for (const viewport of ['tablet', 'phone'] as const) {
       await narrow(page, viewport);
@@ -233,6 +257,16 @@ afterAll(async () => {
   for (const { context } of tabs.values()) await context.close();
   await browser?.close();
   await env?.close();
+});
+
+describe('every page, in both languages', () => {
+  for (const p of PAGES) {
+    for (const locale of LOCALES) {
+      it(`${p.name} (${locale}) shows data on every card, without console errors`, async () => {
+        expect((await sweep(locale)).pages[p.name]).toEqual([]);
+      }, 300_000);
+    }
+  }
 });
 
 describe('on a 390 px phone', () => {
