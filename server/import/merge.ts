@@ -35,7 +35,7 @@
  *    every first() here has a total order, so the same files give the same
  *    tables byte for byte, whatever order rows are read or processed in.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ENTITY_COLUMNS, type Entity } from './batch.js';
@@ -69,6 +69,8 @@ export interface MergeOptions {
   conn: DuckDBConnection;
   /** The batch CSVs of this import (batch.ts). */
   batchDir: string;
+  /** The batch tables DuckDB's reader left in this connection's database, per entity (batch.ts addTable). */
+  batchTables: ReadonlyMap<Entity, string[]>;
   /** store/ of the previous complete import, if any. */
   previousStore?: string;
   /** Where to write store/*.parquet, tables/*.csv, quarantine-merge.csv, merges.csv. */
@@ -94,10 +96,13 @@ async function count(conn: DuckDBConnection, sql: string): Promise<number> {
   return Number((await conn.runAndReadAll(sql)).getRows()[0]![0]);
 }
 
-/** An entity's batch files: the one the adapters wrote row by row, and those DuckDB wrote (batch.ts extraFile). */
-function batchFiles(dir: string, entity: Entity): string {
-  const written = readdirSync(dir).filter((n) => n.startsWith(`${entity}.duckdb-`) && n.endsWith('.csv'));
-  return `[${[`${entity}.csv`, ...written.sort()].map((n) => sqlString(path.join(dir, n))).join(', ')}]`;
+/**
+ * An entity's batch rows: the CSV the adapters wrote row by row, and the tables DuckDB's reader left in this
+ * database (batch.ts addTable), in the same columns and types.
+ */
+function batchRows(o: MergeOptions, entity: Entity, types: string): string {
+  const csv = `select * from read_csv(${sqlString(path.join(o.batchDir, `${entity}.csv`))}, header = true, columns = ${types}, quote = '"', escape = '"', nullstr = '')`;
+  return [csv, ...(o.batchTables.get(entity) ?? []).map((t) => `select * from ${t}`)].join(' union all by name ');
 }
 
 /** Runs one statement of the merge. */
@@ -151,11 +156,12 @@ async function mergeEntities(run: Run, o: MergeOptions) {
        with rows as (
          -- _seq orders rows as the files were read (file, then line): "the last in the file wins".
          select b.* replace (f.file as _file), (b._file::bigint << 40) + b._line as _seq
-         from read_csv(${batchFiles(o.batchDir, entity)}, header = true, columns = ${types}, quote = '"', escape = '"', nullstr = '') as b
+         from (${batchRows(o, entity, types)}) as b
          join batch_files as f on f.id = b._file
        )
        select * from rows where (_file, _line) not in (select (_file, _line) from lost_origins)`,
     );
+    for (const t of o.batchTables.get(entity) ?? []) await run(`drop table ${t}`);
     const prev = o.previousStore && path.join(o.previousStore, `${entity}.parquet`);
     if (prev && existsSync(prev))
       // By name over this import's columns: a store written before a column was added reads with it empty.

@@ -2,9 +2,11 @@
  * The generic source's leads and touchpoints read by DuckDB: its CSV reader
  * parses the file on every core, and the checks every cell needs (an email's
  * form, a time in one of the built-in forms and its zone, ids, value maps)
- * run as SQL over the loaded rows. What DuckDB writes goes into the batch
- * like the adapters' rows (batch.ts extraFile), so the merge cannot tell the
- * two apart.
+ * run as SQL over the loaded rows. The rows it accepts stay in the import's
+ * DuckDB database as batch tables (batch.ts addTable) in the batch CSV's
+ * columns and nulls, which the merge reads in the same database with the
+ * adapters' rows: it cannot tell the two apart, and no file is written and
+ * read back between the two.
  *
  * SQL accepts only rows it is sure of: a row whose every cell is in a plain
  * form (ASCII ids, emails and times; a value map's known values) is written
@@ -28,9 +30,8 @@
  * inside it (a DST switch) sends its rows to the per-row reader.
  */
 import { createReadStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { DateTime } from 'luxon';
 import type { FileReport } from '../batch.js';
 import { ENTITY_COLUMNS, type Entity } from '../batch.js';
@@ -127,30 +128,21 @@ async function byteCounts(
   return c;
 }
 
-/** The DuckDB side of the generic adapter: one in-memory database for the import's read, spilling to the work dir. */
+/** The DuckDB side of the generic adapter, in the import's database (ImportContext.db). */
 export class FastReader {
-  private instance?: DuckDBInstance;
-  private conn?: DuckDBConnection;
+  private ready = false;
   private files = 0;
 
-  constructor(
-    private readonly ctx: ImportContext,
-    private readonly tmpDir: string,
-  ) {}
+  constructor(private readonly ctx: ImportContext) {}
 
   private async connection(): Promise<DuckDBConnection> {
-    if (this.conn) return this.conn;
-    await mkdir(this.tmpDir, { recursive: true });
-    this.instance = await DuckDBInstance.create(':memory:', { temp_directory: this.tmpDir, memory_limit: '2GB' });
-    this.conn = await this.instance.connect();
-    await this.conn.run(`set TimeZone = 'UTC'`);
-    for (const m of MACROS) await this.conn.run(m);
-    return this.conn;
-  }
-
-  close() {
-    this.conn?.closeSync();
-    this.instance?.closeSync();
+    const conn = this.ctx.db;
+    if (!this.ready) {
+      await conn.run(`set TimeZone = 'UTC'`);
+      for (const m of MACROS) await conn.run(m);
+      this.ready = true;
+    }
+    return conn;
   }
 
   /**
@@ -212,14 +204,16 @@ export class FastReader {
     report.rows += Number(clean);
     ctx.batch.read += Number(clean);
     if (maxMs !== null && Number(maxMs) > ctx.dates.maxMs) ctx.dates.maxMs = Number(maxMs);
+    // Batch tables in the database the merge runs in: columns as the batch CSV reads them (VARCHAR, '' as null).
     for (const [entity, select] of plan.outputs()) {
-      const [count] = await one(`select count(*) from (${select}) as o`);
-      if (!Number(count)) continue;
-      const out = ctx.batch.extraFile(entity, Number(count));
-      const columns = [...ENTITY_COLUMNS[entity], '_file', '_line'];
+      const table = ctx.batch.tableName(entity);
+      const columns = ENTITY_COLUMNS[entity].map((c) => `nullif("${c}"::varchar, '') as "${c}"`);
       await conn.run(
-        `copy (select ${columns.map((c) => (c === '_file' ? `${fileId} as _file` : `"${c}"`)).join(', ')} from (${select}) as o) to ${sql(out)} (header, delimiter ',', quote '"')`,
+        `create or replace table ${table} as select ${columns.join(', ')}, ${sql(String(fileId))} as _file, _line::bigint as _line from (${select}) as o`,
       );
+      const [count] = await one(`select count(*) from ${table}`);
+      if (Number(count)) ctx.batch.addTable(entity, table, Number(count));
+      else await conn.run(`drop table ${table}`);
     }
     await plan.noteUnmapped(conn);
     // Handed back: the per-row reader decides, as on the csv path.
