@@ -189,13 +189,16 @@ export class Batch {
     return id;
   }
 
-  /** Batch tables DuckDB wrote itself (sources/generic-fast.ts) in the import's database, per entity. */
+  /** Batch tables (or views) DuckDB made itself (sources/generic-fast.ts) in the import's database, per entity. */
   readonly tables = new Map<Entity, string[]>();
 
+  /** Tables those views read: dropped by the merge once it has its own copy of the batch rows (merge.ts). */
+  readonly scratch: string[] = [];
+
   /**
-   * A table of `rows` rows of `entity` that DuckDB wrote in the import's database (ImportContext.db), in this
-   * entity's columns (VARCHAR, '' as null, as the batch CSV reads) plus _file (id, VARCHAR) and _line (BIGINT);
-   * the merge reads it with the rows added here.
+   * A table or view of `rows` rows of `entity` in the import's database (ImportContext.db), in this entity's
+   * columns (VARCHAR, '' as null, as the batch CSV reads) plus _file (id, VARCHAR) and _line (BIGINT); the merge
+   * reads it with the rows added here.
    */
   addTable(entity: Entity, table: string, rows: number) {
     const list = this.tables.get(entity) ?? [];

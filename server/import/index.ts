@@ -372,6 +372,7 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
       conn,
       batchDir,
       batchTables: batch.tables,
+      batchScratch: batch.scratch,
       previousStore: previous && path.join(previous, 'store'),
       outDir: snapshot,
       defaultsDir: o.defaultsDir,

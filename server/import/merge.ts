@@ -69,8 +69,10 @@ export interface MergeOptions {
   conn: DuckDBConnection;
   /** The batch CSVs of this import (batch.ts). */
   batchDir: string;
-  /** The batch tables DuckDB's reader left in this connection's database, per entity (batch.ts addTable). */
+  /** The batch views DuckDB's reader left in this connection's database, per entity (batch.ts addTable). */
   batchTables: ReadonlyMap<Entity, string[]>;
+  /** The tables those views read, dropped once every entity has its own table here. */
+  batchScratch: readonly string[];
   /** store/ of the previous complete import, if any. */
   previousStore?: string;
   /** Where to write store/*.parquet, tables/*.csv, quarantine-merge.csv, merges.csv. */
@@ -97,7 +99,7 @@ async function count(conn: DuckDBConnection, sql: string): Promise<number> {
 }
 
 /**
- * An entity's batch rows: the CSV the adapters wrote row by row, and the tables DuckDB's reader left in this
+ * An entity's batch rows: the CSV the adapters wrote row by row, and the views DuckDB's reader left in this
  * database (batch.ts addTable), in the same columns and types.
  */
 function batchRows(o: MergeOptions, entity: Entity, types: string): string {
@@ -161,7 +163,7 @@ async function mergeEntities(run: Run, o: MergeOptions) {
        )
        select * from rows where (_file, _line) not in (select (_file, _line) from lost_origins)`,
     );
-    for (const t of o.batchTables.get(entity) ?? []) await run(`drop table ${t}`);
+    for (const t of o.batchTables.get(entity) ?? []) await run(`drop view ${t}`);
     const prev = o.previousStore && path.join(o.previousStore, `${entity}.parquet`);
     if (prev && existsSync(prev))
       // By name over this import's columns: a store written before a column was added reads with it empty.
@@ -203,6 +205,7 @@ async function mergeEntities(run: Run, o: MergeOptions) {
     );
     await run(`drop table b_${entity}; drop table r_${entity}; drop table p_${entity}; drop table dup_${entity}`);
   }
+  for (const t of o.batchScratch) await run(`drop table ${t}`);
 }
 
 /** Header 3: orphan references quarantined (person_ref: a lead by its key or by `email:`). */
