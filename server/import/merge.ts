@@ -45,6 +45,15 @@ import { TEAM_COST_KEY, TEAM_COSTS_TABLE_SQL } from './team-costs.js';
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const ISO_MS = `'%Y-%m-%dT%H:%M:%S.%gZ'`;
 const ts = (col: string) => `strftime(${col}, ${ISO_MS})`;
+/**
+ * ts() of a time stored as text in the forms the readers write (dates.ts iso(), generic-fast.ts iso_text: UTC,
+ * seconds, milliseconds only when there are some) by rewriting the text: parsing and formatting a million times was
+ * a third of writing the touchpoints. Any other form (a year before 1000 among them) takes ts() of the parsed time.
+ */
+const tsText = (col: string) =>
+  `case when length(${col}) = 20 and ${col}[20] = 'Z' and ${col}[11] = 'T' and ${col}[1] between '1' and '9' then ${col}[1:19] || '.000Z'
+    when length(${col}) = 24 and ${col}[24] = 'Z' and ${col}[20] = '.' and ${col}[11] = 'T' and ${col}[1] between '1' and '9' then ${col}
+    else ${ts(`${col}::timestamptz`)} end`;
 
 /** Source ids and the column that says which of two rows is newer. */
 const KEYS: Record<Entity, { key: string[]; newer?: string }> = {
@@ -553,7 +562,7 @@ async function writeTables(run: Run, o: MergeOptions) {
   );
   await copy(
     'touchpoints',
-    `select t.touch_key as touchpoint_id, l.lead_id, ${ts('t.occurred_at::timestamptz')} as occurred_at, t.channel, t.campaign_key as campaign_id, t.touch_type
+    `select t.touch_key as touchpoint_id, l.lead_id, ${tsText('t.occurred_at')} as occurred_at, t.channel, t.campaign_key as campaign_id, t.touch_type
     from s_touches as t join person_ref as r on r.ref = t.person_key join lead_accounts as l using (email) order by touchpoint_id`,
   );
   await copy(

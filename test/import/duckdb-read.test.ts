@@ -180,6 +180,7 @@ describe('generic leads and touchpoints read by DuckDB and by the csv reader', (
       'T6,L1,,2025-04-30 10:00:00,広告', // 7 good
       'T7,L1,,0999/4/1 10:00,広告', // 8 good: a year before 1000 (LOCAL's regexp, then the per-row reader)
       'T8,L1,,2025/4/1 10:60,広告', // 9 no minute 60
+      'T9,L1,,2025/4/2 10:00:00.25,広告', // 10 good: a fraction of a second (the per-row reader)
     ];
     writeFileSync(path.join(input, 'touches.csv'), `${touches.join('\n')}\n`);
     const [fast, csv] = [await importWith(input, 'duckdb', 'plain'), await importWith(input, 'csv', 'plain')];
@@ -190,7 +191,11 @@ describe('generic leads and touchpoints read by DuckDB and by the csv reader', (
     expect(rows.filter((r) => r[1] === 'touches.csv').map(([, , line, column]) => [line, column])).toEqual(
       ['4', '5', '6', '9'].map((line) => [line, '日時']),
     );
-    expect(fast.manifest.tables).toMatchObject({ touchpoints: 4 });
+    expect(fast.manifest.tables).toMatchObject({ touchpoints: 5 });
+    // Worked by hand (Tokyo is UTC+9): whole seconds and milliseconds written as the warehouse reads them.
+    const written = readFileSync(path.join(fast.dir!, 'tables/touchpoints.csv'), 'utf8');
+    expect(written).toContain(',2025-04-30T01:00:00.000Z,');
+    expect(written).toContain('2025-04-02T01:00:00.250Z');
   });
 
   it('gives the csv reader’s times in a zone with daylight saving, across seasons and within one', async () => {
