@@ -51,8 +51,8 @@ const ts = (col: string) => `strftime(${col}, ${ISO_MS})`;
  * a third of writing the touchpoints. Any other form (a year before 1000 among them) takes ts() of the parsed time.
  */
 const tsText = (col: string) =>
-  `case when length(${col}) = 20 and ${col}[20] = 'Z' and ${col}[11] = 'T' and ${col}[1] between '1' and '9' then ${col}[1:19] || '.000Z'
-    when length(${col}) = 24 and ${col}[24] = 'Z' and ${col}[20] = '.' and ${col}[11] = 'T' and ${col}[1] between '1' and '9' then ${col}
+  `case when strlen(${col}) = 20 and ends_with(${col}, 'Z') and substr(${col}, 11, 1) = 'T' and substr(${col}, 1, 1) between '1' and '9' then substr(${col}, 1, 19) || '.000Z'
+    when strlen(${col}) = 24 and ends_with(${col}, 'Z') and substr(${col}, 20, 1) = '.' and substr(${col}, 11, 1) = 'T' and substr(${col}, 1, 1) between '1' and '9' then ${col}
     else ${ts(`${col}::timestamptz`)} end`;
 
 /** Source ids and the column that says which of two rows is newer. */
