@@ -415,7 +415,9 @@ class Plan {
     await conn.run(
       `create or replace table t_${this.n} as
        with m as (select s.*, ${[...timeCols, ...mapCols].join(', ')} from s_${this.n} as s ${joins.join(' ')})
-       select *, coalesce(_plain and ${[...clean, ...required, ...beyond].map((c) => `(${c})`).join(' and ')}, false) as _clean,
+       -- What only the checks read is not kept: t_<n> is the table the batch views, the counts and the hand-back read.
+       select * exclude (_plain, ${[...times.flatMap((t) => [`${t}_raw`, `${t}_wall`, `${t}_iso`, `${t}_epoch`]), ...this.maps.map((m) => `${m.name}_known`)].join(', ')}),
+         coalesce(_plain and ${[...clean, ...required, ...beyond].map((c) => `(${c})`).join(' and ')}, false) as _clean,
          greatest(${times.map((t) => `${t}_ms`).join(', ')}) as _max_ms
        from m`,
     );
