@@ -7,7 +7,10 @@
  *
  * Rows are streamed to CSV files in the import's work directory, so a file
  * of ten million touches never sits in memory; DuckDB reads them back for
- * the cross-row checks and the merge (merge.ts). Values are already
+ * the cross-row checks and the merge (merge.ts). Rows DuckDB read and checked
+ * itself (sources/generic-fast.ts) stay in the import's DuckDB database as
+ * tables (addTable), which the merge reads in the same database: no round
+ * trip through a file. Values are already
  * normalised here: times UTC ISO, stages and channels canonical, emails
  * folded and lower-cased.
  */
@@ -186,22 +189,27 @@ export class Batch {
     return id;
   }
 
-  /** Batch files DuckDB wrote itself (sources/generic-fast.ts), in this entity's columns plus _file (id) and _line. */
-  readonly written = new Map<Entity, string[]>();
+  /** Batch tables (or views) DuckDB made itself (sources/generic-fast.ts) in the import's database, per entity. */
+  readonly tables = new Map<Entity, string[]>();
 
-  /** A file for DuckDB to write rows of `entity` to; read by the merge with the rows added here. */
-  extraFile(entity: Entity, rows: number): string {
-    const list = this.written.get(entity) ?? [];
-    this.written.set(entity, list);
-    const file = path.join(this.dir, `${entity}.duckdb-${list.length}.csv`);
-    list.push(file);
+  /** Tables those views read: dropped by the merge once it has its own copy of the batch rows (merge.ts). */
+  readonly scratch: string[] = [];
+
+  /**
+   * A table or view of `rows` rows of `entity` in the import's database (ImportContext.db), in this entity's
+   * columns (VARCHAR, '' as null, as the batch CSV reads) plus _file (id, VARCHAR) and _line (BIGINT); the merge
+   * reads it with the rows added here.
+   */
+  addTable(entity: Entity, table: string, rows: number) {
+    const list = this.tables.get(entity) ?? [];
+    this.tables.set(entity, list);
+    list.push(table);
     this.counts[entity]! += rows;
-    return file;
   }
 
-  /** Every batch file of `entity`. */
-  filesOf(entity: Entity): string[] {
-    return [this.file(entity), ...(this.written.get(entity) ?? [])];
+  /** A name for the next batch table of `entity`. */
+  tableName(entity: Entity): string {
+    return `batch_${entity}_${this.tables.get(entity)?.length ?? 0}`;
   }
 
   reject(row: QuarantineRow) {

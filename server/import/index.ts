@@ -308,6 +308,23 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
   await mkdir(batchDir, { recursive: true });
   for (const d of ['store', 'tables']) await mkdir(path.join(snapshot, d), { recursive: true });
 
+  // One DuckDB database for the whole import, in memory up to MERGE_MEMORY and spilling to the work directory
+  // beyond it (a database file costs a sync per statement): the DuckDB reader leaves its checked rows in it as
+  // tables and the merge reads them there. A kill loses nothing: nothing in it is committed anywhere.
+  const instance = await DuckDBInstance.create(':memory:', {
+    temp_directory: path.join(work, 'duckdb-tmp'),
+    memory_limit: MERGE_MEMORY,
+  });
+  const conn = await instance.connect();
+  let dbOpen = true;
+  // Closed once the merge is done: the warehouse build must not run beside the merge's tables.
+  const closeDb = () => {
+    if (dbOpen) {
+      conn.closeSync();
+      instance.closeSync();
+    }
+    dbOpen = false;
+  };
   try {
     const channels = [...CANONICAL_CHANNELS, ...(mapping?.new_channels ?? []).map((c) => c.channel)];
     const batch = new Batch(batchDir);
@@ -331,6 +348,7 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
       display,
       channels,
       csvOnly: o.csvOnly,
+      db: conn,
     };
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
@@ -350,30 +368,21 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
       asOfFrom = `the previous import (${previousManifest.id})`;
     }
     const asOf = new Date(asOfMs).toISOString();
-    // In memory up to MERGE_MEMORY, spilling to the work directory beyond it (a database file costs a sync per statement).
-    const instance = await DuckDBInstance.create(':memory:', {
-      temp_directory: path.join(work, 'duckdb-tmp'),
-      memory_limit: MERGE_MEMORY,
+    const merged = await mergeImport({
+      conn,
+      batchDir,
+      batchTables: batch.tables,
+      batchScratch: batch.scratch,
+      previousStore: previous && path.join(previous, 'store'),
+      outDir: snapshot,
+      defaultsDir: o.defaultsDir,
+      asOf,
+      timeZone,
+      defaultOwnerTeam: ctx.defaultOwnerTeam,
+      newChannels: mapping?.new_channels ?? [],
+      exchangeRates: mapping?.exchange_rates ?? [],
     });
-    const conn = await instance.connect();
-    let merged;
-    try {
-      merged = await mergeImport({
-        conn,
-        batchDir,
-        previousStore: previous && path.join(previous, 'store'),
-        outDir: snapshot,
-        defaultsDir: o.defaultsDir,
-        asOf,
-        timeZone,
-        defaultOwnerTeam: ctx.defaultOwnerTeam,
-        newChannels: mapping?.new_channels ?? [],
-        exchangeRates: mapping?.exchange_rates ?? [],
-      });
-    } finally {
-      conn.closeSync();
-      instance.closeSync();
-    }
+    closeDb();
     const mergeMs = Math.round(performance.now() - t0) - readMs;
     const mergeCpuMs = cpuMsSince(cpu0) - readCpuMs;
     await hold('merged');
@@ -475,6 +484,7 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
     pruneImports(o.importsDir);
     return { manifest, dir, exitCode: 0, summary: formatSummary(manifest, dir, cwd, sample) };
   } finally {
+    closeDb();
     await rm(work, { recursive: true, force: true });
   }
 }

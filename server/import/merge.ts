@@ -35,7 +35,7 @@
  *    every first() here has a total order, so the same files give the same
  *    tables byte for byte, whatever order rows are read or processed in.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ENTITY_COLUMNS, type Entity } from './batch.js';
@@ -45,6 +45,15 @@ import { TEAM_COST_KEY, TEAM_COSTS_TABLE_SQL } from './team-costs.js';
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const ISO_MS = `'%Y-%m-%dT%H:%M:%S.%gZ'`;
 const ts = (col: string) => `strftime(${col}, ${ISO_MS})`;
+/**
+ * ts() of a time stored as text in the forms the readers write (dates.ts iso(), generic-fast.ts iso_text: UTC,
+ * seconds, milliseconds only when there are some) by rewriting the text: parsing and formatting a million times was
+ * a third of writing the touchpoints. Any other form (a year before 1000 among them) takes ts() of the parsed time.
+ */
+const tsText = (col: string) =>
+  `case when strlen(${col}) = 20 and ends_with(${col}, 'Z') and substr(${col}, 11, 1) = 'T' and substr(${col}, 1, 1) between '1' and '9' then substr(${col}, 1, 19) || '.000Z'
+    when strlen(${col}) = 24 and ends_with(${col}, 'Z') and substr(${col}, 20, 1) = '.' and substr(${col}, 11, 1) = 'T' and substr(${col}, 1, 1) between '1' and '9' then ${col}
+    else ${ts(`${col}::timestamptz`)} end`;
 
 /** Source ids and the column that says which of two rows is newer. */
 const KEYS: Record<Entity, { key: string[]; newer?: string }> = {
@@ -69,6 +78,10 @@ export interface MergeOptions {
   conn: DuckDBConnection;
   /** The batch CSVs of this import (batch.ts). */
   batchDir: string;
+  /** The batch views DuckDB's reader left in this connection's database, per entity (batch.ts addTable). */
+  batchTables: ReadonlyMap<Entity, string[]>;
+  /** The tables those views read, dropped once every entity has its own table here. */
+  batchScratch: readonly string[];
   /** store/ of the previous complete import, if any. */
   previousStore?: string;
   /** Where to write store/*.parquet, tables/*.csv, quarantine-merge.csv, merges.csv. */
@@ -94,10 +107,13 @@ async function count(conn: DuckDBConnection, sql: string): Promise<number> {
   return Number((await conn.runAndReadAll(sql)).getRows()[0]![0]);
 }
 
-/** An entity's batch files: the one the adapters wrote row by row, and those DuckDB wrote (batch.ts extraFile). */
-function batchFiles(dir: string, entity: Entity): string {
-  const written = readdirSync(dir).filter((n) => n.startsWith(`${entity}.duckdb-`) && n.endsWith('.csv'));
-  return `[${[`${entity}.csv`, ...written.sort()].map((n) => sqlString(path.join(dir, n))).join(', ')}]`;
+/**
+ * An entity's batch rows: the CSV the adapters wrote row by row, and the views DuckDB's reader left in this
+ * database (batch.ts addTable), in the same columns and types.
+ */
+function batchRows(o: MergeOptions, entity: Entity, types: string): string {
+  const csv = `select * from read_csv(${sqlString(path.join(o.batchDir, `${entity}.csv`))}, header = true, columns = ${types}, quote = '"', escape = '"', nullstr = '')`;
+  return [csv, ...(o.batchTables.get(entity) ?? []).map((t) => `select * from ${t}`)].join(' union all by name ');
 }
 
 /** Runs one statement of the merge. */
@@ -151,11 +167,12 @@ async function mergeEntities(run: Run, o: MergeOptions) {
        with rows as (
          -- _seq orders rows as the files were read (file, then line): "the last in the file wins".
          select b.* replace (f.file as _file), (b._file::bigint << 40) + b._line as _seq
-         from read_csv(${batchFiles(o.batchDir, entity)}, header = true, columns = ${types}, quote = '"', escape = '"', nullstr = '') as b
+         from (${batchRows(o, entity, types)}) as b
          join batch_files as f on f.id = b._file
        )
        select * from rows where (_file, _line) not in (select (_file, _line) from lost_origins)`,
     );
+    for (const t of o.batchTables.get(entity) ?? []) await run(`drop view ${t}`);
     const prev = o.previousStore && path.join(o.previousStore, `${entity}.parquet`);
     if (prev && existsSync(prev))
       // By name over this import's columns: a store written before a column was added reads with it empty.
@@ -197,6 +214,7 @@ async function mergeEntities(run: Run, o: MergeOptions) {
     );
     await run(`drop table b_${entity}; drop table r_${entity}; drop table p_${entity}; drop table dup_${entity}`);
   }
+  for (const t of o.batchScratch) await run(`drop table ${t}`);
 }
 
 /** Header 3: orphan references quarantined (person_ref: a lead by its key or by `email:`). */
@@ -544,7 +562,7 @@ async function writeTables(run: Run, o: MergeOptions) {
   );
   await copy(
     'touchpoints',
-    `select t.touch_key as touchpoint_id, l.lead_id, ${ts('t.occurred_at::timestamptz')} as occurred_at, t.channel, t.campaign_key as campaign_id, t.touch_type
+    `select t.touch_key as touchpoint_id, l.lead_id, ${tsText('t.occurred_at')} as occurred_at, t.channel, t.campaign_key as campaign_id, t.touch_type
     from s_touches as t join person_ref as r on r.ref = t.person_key join lead_accounts as l using (email) order by touchpoint_id`,
   );
   await copy(

@@ -3,10 +3,12 @@
  * csv reader gives: one export with good rows beside every kind of bad one is imported both ways, and the canonical
  * tables, the quarantine (file, line, column, value, reason), the rows read and the unmapped values are the same;
  * the quarantine is also checked against the entries listed by hand. A file DuckDB cannot number lines for (a ragged
- * row) takes the csv reader whole.
+ * row) takes the csv reader whole. The rows DuckDB accepts reach the merge inside DuckDB: an import held after
+ * reading (REVCYCLE_IMPORT_HOLD_AT, the fault tests' switch) has written none of them to its batch files.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runImport, type ImportResult } from '../../server/import/index';
@@ -178,6 +180,7 @@ describe('generic leads and touchpoints read by DuckDB and by the csv reader', (
       'T6,L1,,2025-04-30 10:00:00,広告', // 7 good
       'T7,L1,,0999/4/1 10:00,広告', // 8 good: a year before 1000 (LOCAL's regexp, then the per-row reader)
       'T8,L1,,2025/4/1 10:60,広告', // 9 no minute 60
+      'T9,L1,,2025/4/2 10:00:00.25,広告', // 10 good: a fraction of a second (the per-row reader)
     ];
     writeFileSync(path.join(input, 'touches.csv'), `${touches.join('\n')}\n`);
     const [fast, csv] = [await importWith(input, 'duckdb', 'plain'), await importWith(input, 'csv', 'plain')];
@@ -188,7 +191,11 @@ describe('generic leads and touchpoints read by DuckDB and by the csv reader', (
     expect(rows.filter((r) => r[1] === 'touches.csv').map(([, , line, column]) => [line, column])).toEqual(
       ['4', '5', '6', '9'].map((line) => [line, '日時']),
     );
-    expect(fast.manifest.tables).toMatchObject({ touchpoints: 4 });
+    expect(fast.manifest.tables).toMatchObject({ touchpoints: 5 });
+    // Worked by hand (Tokyo is UTC+9): whole seconds and milliseconds written as the warehouse reads them.
+    const written = readFileSync(path.join(fast.dir!, 'tables/touchpoints.csv'), 'utf8');
+    expect(written).toContain(',2025-04-30T01:00:00.000Z,');
+    expect(written).toContain('2025-04-02T01:00:00.250Z');
   });
 
   it('gives the csv reader’s times in a zone with daylight saving, across seasons and within one', async () => {
@@ -216,6 +223,68 @@ describe('generic leads and touchpoints read by DuckDB and by the csv reader', (
         expect(readFileSync(path.join(fast.dir!, 'tables/touchpoints.csv'), 'utf8')).toContain('2025-07-15T13:00:00.000Z');
     }
   });
+
+  it('hands the rows DuckDB accepted to the merge inside DuckDB, not through the batch files', async () => {
+    const input = path.join(root, 'held');
+    mkdirSync(input);
+    writeFileSync(path.join(input, 'mapping.yml'), MAPPING);
+    // Every row in a plain form: SQL accepts them all, none goes to the per-row reader.
+    writeFileSync(path.join(input, 'leads.csv'), `${LEADS.slice(0, 2).join('\n')}\n`);
+    writeFileSync(path.join(input, 'touches.csv'), `${[TOUCHES[0], TOUCHES[1], TOUCHES[2]].join('\n')}\n`);
+    const importsDir = path.join(root, 'held-area', 'imports');
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'server/cli.ts',
+        'import',
+        'generic',
+        input,
+        '--mapping',
+        path.join(input, 'mapping.yml'),
+        '--as-of',
+        '2026-01-01T00:00:00Z',
+      ],
+      {
+        cwd: PROJECT_ROOT,
+        env: {
+          ...process.env,
+          REVCYCLE_IMPORTS: importsDir,
+          REVCYCLE_WAREHOUSE: path.join(root, 'held-area', 'warehouse.duckdb'),
+          REVCYCLE_IMPORT_HOLD_AT: 'read',
+          CUBEJS_API_SECRET: 'test-secret-0123456789abcdef',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    try {
+      let out = '';
+      await new Promise<void>((resolve, reject) => {
+        const onData = (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('holding at read')) resolve();
+        };
+        child.stdout!.on('data', onData);
+        child.stderr!.on('data', onData);
+        child.on('exit', () => reject(new Error(`the import exited before holding at read: ${out.slice(-2000)}`)));
+      });
+      const work = readdirSync(importsDir).filter((n) => n.startsWith('.work-'));
+      expect(work).toHaveLength(1);
+      const batch = path.join(importsDir, work[0]!, 'batch');
+      // Each entity's batch CSV holds its header line only; no other file carries rows.
+      for (const entity of ['people', 'events', 'touches'])
+        expect(
+          readFileSync(path.join(batch, `${entity}.csv`), 'utf8')
+            .trim()
+            .split('\n'),
+          entity,
+        ).toHaveLength(1);
+      expect(readdirSync(batch).filter((n) => !/^[a-z_]+\.csv$/.test(n))).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 120_000);
 
   it('reads a file with a ragged row with the csv reader, whole, and quarantines the row', async () => {
     const input = path.join(root, 'ragged');

@@ -6,6 +6,7 @@
  * line, column, value and reason. A row is either accepted whole or
  * quarantined whole; the caller checks `row.rejected` before writing.
  */
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { Batch, type Entity, type EntityRow, type FileReport, type Origin } from '../batch.js';
 import { DateReader } from '../dates.js';
 import { lookupKey, ValueMap, type MappingFile, type ValueKind } from '../mapping.js';
@@ -54,6 +55,11 @@ export interface ImportContext {
   channels: string[];
   /** Every file through the csv reader, none through DuckDB (sources/generic-fast.ts): tests compare the two. */
   csvOnly?: boolean;
+  /**
+   * The import's DuckDB database (in memory, spilling to the work directory): the DuckDB reader checks rows in it
+   * and leaves its batch tables there for the merge, which runs in the same database (index.ts).
+   */
+  db: DuckDBConnection;
 }
 
 export function buildMaps(

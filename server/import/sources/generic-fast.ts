@@ -2,9 +2,11 @@
  * The generic source's leads and touchpoints read by DuckDB: its CSV reader
  * parses the file on every core, and the checks every cell needs (an email's
  * form, a time in one of the built-in forms and its zone, ids, value maps)
- * run as SQL over the loaded rows. What DuckDB writes goes into the batch
- * like the adapters' rows (batch.ts extraFile), so the merge cannot tell the
- * two apart.
+ * run as SQL over the loaded rows. The rows it accepts stay in the import's
+ * DuckDB database, as views (batch.ts addTable) over its table of checked
+ * rows in the batch CSV's columns and nulls, which the merge reads in the
+ * same database with the adapters' rows: it cannot tell the two apart, and
+ * no copy is made between the check and the merge.
  *
  * SQL accepts only rows it is sure of: a row whose every cell is in a plain
  * form (ASCII ids, emails and times; a value map's known values) is written
@@ -28,9 +30,8 @@
  * inside it (a DST switch) sends its rows to the per-row reader.
  */
 import { createReadStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { DateTime } from 'luxon';
 import type { FileReport } from '../batch.js';
 import { ENTITY_COLUMNS, type Entity } from '../batch.js';
@@ -127,30 +128,21 @@ async function byteCounts(
   return c;
 }
 
-/** The DuckDB side of the generic adapter: one in-memory database for the import's read, spilling to the work dir. */
+/** The DuckDB side of the generic adapter, in the import's database (ImportContext.db). */
 export class FastReader {
-  private instance?: DuckDBInstance;
-  private conn?: DuckDBConnection;
+  private ready = false;
   private files = 0;
 
-  constructor(
-    private readonly ctx: ImportContext,
-    private readonly tmpDir: string,
-  ) {}
+  constructor(private readonly ctx: ImportContext) {}
 
   private async connection(): Promise<DuckDBConnection> {
-    if (this.conn) return this.conn;
-    await mkdir(this.tmpDir, { recursive: true });
-    this.instance = await DuckDBInstance.create(':memory:', { temp_directory: this.tmpDir, memory_limit: '2GB' });
-    this.conn = await this.instance.connect();
-    await this.conn.run(`set TimeZone = 'UTC'`);
-    for (const m of MACROS) await this.conn.run(m);
-    return this.conn;
-  }
-
-  close() {
-    this.conn?.closeSync();
-    this.instance?.closeSync();
+    const conn = this.ctx.db;
+    if (!this.ready) {
+      await conn.run(`set TimeZone = 'UTC'`);
+      for (const m of MACROS) await conn.run(m);
+      this.ready = true;
+    }
+    return conn;
   }
 
   /**
@@ -177,10 +169,11 @@ export class FastReader {
     }
     const one = async (q: string) => (await conn.runAndReadAll(q)).getRows()[0]!;
     const [rejects] = await one(`select count(*) from rej_${n}`);
-    const all = `concat_ws(chr(1), ${cols.map((c) => `coalesce(${c}, '')`).join(', ')})`;
+    // A value holding a line end or a quote mark (contains: a byte search, cheaper than a regexp over the row).
+    const breaking = cols.map((c) => `contains(${c}, chr(10)) or contains(${c}, chr(13)) or contains(${c}, '"')`).join(' or ');
     const lengths = cols.map((c) => `coalesce(strlen(${c}), 0)`).join(' + ');
     const [rows, breaks, valueBytes] = await one(
-      `select count(*), count(*) filter (where regexp_matches(${all}, '[\\r\\n"]')), coalesce(sum(${lengths}), 0) from ${raw}`,
+      `select count(*), count(*) filter (where ${breaking}), coalesce(sum(${lengths}), 0) from ${raw}`,
     );
     // line = row + 2 holds when the file has one line feed per row (blank lines and line breaks inside fields break it),
     // and DuckDB saw the csv reader's fields when every byte is a value's, a delimiter's, a quote's or a line end's
@@ -212,14 +205,17 @@ export class FastReader {
     report.rows += Number(clean);
     ctx.batch.read += Number(clean);
     if (maxMs !== null && Number(maxMs) > ctx.dates.maxMs) ctx.dates.maxMs = Number(maxMs);
+    // Batch rows as views over t_<n> in the database the merge runs in, in the columns the batch CSV reads as
+    // (VARCHAR, '' as null): the merge's own table of the entity is the first copy made of them.
     for (const [entity, select] of plan.outputs()) {
-      const [count] = await one(`select count(*) from (${select}) as o`);
-      if (!Number(count)) continue;
-      const out = ctx.batch.extraFile(entity, Number(count));
-      const columns = [...ENTITY_COLUMNS[entity], '_file', '_line'];
+      const view = ctx.batch.tableName(entity);
+      const columns = ENTITY_COLUMNS[entity].map((c) => `nullif("${c}"::varchar, '') as "${c}"`);
       await conn.run(
-        `copy (select ${columns.map((c) => (c === '_file' ? `${fileId} as _file` : `"${c}"`)).join(', ')} from (${select}) as o) to ${sql(out)} (header, delimiter ',', quote '"')`,
+        `create or replace view ${view} as select ${columns.join(', ')}, ${sql(String(fileId))} as _file, _line::bigint as _line from (${select}) as o`,
       );
+      const [count] = await one(`select count(*) from ${view}`);
+      if (Number(count)) ctx.batch.addTable(entity, view, Number(count));
+      else await conn.run(`drop view ${view}`);
     }
     await plan.noteUnmapped(conn);
     // Handed back: the per-row reader decides, as on the csv path.
@@ -235,7 +231,8 @@ export class FastReader {
       if (item) takeItem(ctx, report, folded, item, onRow);
     }
     ctx.onProgress?.(display, 1, 1);
-    await conn.run(`drop table ${raw}; drop table t_${n}`);
+    await conn.run(`drop table ${raw}`);
+    ctx.batch.scratch.push(`t_${n}`);
     return true;
   }
 }
@@ -418,7 +415,9 @@ class Plan {
     await conn.run(
       `create or replace table t_${this.n} as
        with m as (select s.*, ${[...timeCols, ...mapCols].join(', ')} from s_${this.n} as s ${joins.join(' ')})
-       select *, coalesce(_plain and ${[...clean, ...required, ...beyond].map((c) => `(${c})`).join(' and ')}, false) as _clean,
+       -- What only the checks read is not kept: t_<n> is the table the batch views, the counts and the hand-back read.
+       select * exclude (_plain, ${[...times.flatMap((t) => [`${t}_raw`, `${t}_wall`, `${t}_iso`, `${t}_epoch`]), ...this.maps.map((m) => `${m.name}_known`)].join(', ')}),
+         coalesce(_plain and ${[...clean, ...required, ...beyond].map((c) => `(${c})`).join(' and ')}, false) as _clean,
          greatest(${times.map((t) => `${t}_ms`).join(', ')}) as _max_ms
        from m`,
     );

@@ -236,18 +236,13 @@ export const generic: SourceAdapter = {
       byTable.set(hit[0], [...(byTable.get(hit[0]) ?? []), file]);
     }
     // Leads and touchpoints through DuckDB where it can read them as the csv path would (generic-fast.ts).
-    const fast = new FastReader(ctx, path.join(ctx.batch.dir, '..', 'read-tmp'));
-    try {
-      for (const table of TABLE_ORDER) {
-        const spec = mapping!.tables[table];
-        if (!spec) continue;
-        const read = readers(ctx, spec)[table];
-        for (const file of byTable.get(table) ?? [])
-          if (!(await fast.read(file, table, spec, read)))
-            await eachRow(ctx, file, table, read, { headerLine: spec.header_line });
-      }
-    } finally {
-      fast.close();
+    const fast = new FastReader(ctx);
+    for (const table of TABLE_ORDER) {
+      const spec = mapping!.tables[table];
+      if (!spec) continue;
+      const read = readers(ctx, spec)[table];
+      for (const file of byTable.get(table) ?? [])
+        if (!(await fast.read(file, table, spec, read))) await eachRow(ctx, file, table, read, { headerLine: spec.header_line });
     }
   },
 };
