@@ -17,6 +17,10 @@
 -- A conversion without a touch keeps its `(none)` credit, with touch type
 -- `(none)`. has_content: the credit sits on a campaign's touch (content),
 -- not on an untracked touch or none.
+-- Cost: per window touch only integers are hashed: channel, campaign and
+-- touch type travel as one number (type_cell_number, numbered in (channel,
+-- campaign, touch type) order, so the rows are numbered as by their
+-- names), and the names go back on the result.
 
 with conversions as (
     select * from attribution_conversions
@@ -34,67 +38,99 @@ lead_attributes as (
     select * from leads
 ),
 
+-- Every channel, campaign and touch type a touch names; campaign_id is never '' after staging (empty cells
+-- are NULL), so '' stands for "none" in the join key.
+type_cells as (
+    select
+        channel,
+        campaign_id,
+        coalesce(campaign_id, '') as campaign_key,
+        touch_type,
+        row_number() over (order by channel, campaign_id, touch_type) as type_cell_number,
+        dense_rank() over (order by channel, campaign_id) as cell_number,
+    from (
+        select distinct channel, campaign_id, coalesce(touch_type, '(unknown)') as touch_type from stg_touchpoints
+    ) as named
+),
+
+cells as (
+    select distinct channel, campaign_key, cell_number from type_cells
+),
+
 touches as (
     select
-        touchpoints.channel,
-        touchpoints.campaign_id,
-        coalesce(touchpoints.touch_type, '(unknown)') as touch_type,
+        type_cells.type_cell_number,
         touchpoints.occurred_at,
         coalesce(lead_attributes.account_id, '(lead) ' || touchpoints.lead_id) as touch_group,
     from stg_touchpoints as touchpoints
+    inner join type_cells
+        on type_cells.channel = touchpoints.channel
+        and type_cells.campaign_key = coalesce(touchpoints.campaign_id, '')
+        and type_cells.touch_type = coalesce(touchpoints.touch_type, '(unknown)')
     left join lead_attributes on lead_attributes.lead_id = touchpoints.lead_id
 ),
 
 stage_conversions as (
-    select
-        conversions.*,
-        stages.previous_funnel_stage as from_stage,
-        stages.stage as to_stage,
-        stages.funnel_position - 1 as pair_position,
+    select conversions.*
     from conversions
     inner join stages on conversions.conversion_type = stages.previous_funnel_stage || '->' || stages.stage
 ),
 
 window_touch_types as (
     select
-        stage_conversions.conversion_number,
-        touches.channel,
-        touches.campaign_id,
-        touches.touch_type,
-        count(*) as touches,
-    from stage_conversions
-    inner join touches
-        on touches.touch_group = stage_conversions.touch_group
-        and touches.occurred_at <= stage_conversions.window_end_at
-        and touches.occurred_at >= stage_conversions.window_start_at
-    group by all
+        counted.conversion_number,
+        type_cells.cell_number,
+        type_cells.type_cell_number,
+        type_cells.touch_type,
+        counted.touches,
+    from (
+        select stage_conversions.conversion_number, touches.type_cell_number, count(*) as touches,
+        from stage_conversions
+        inner join touches
+            on touches.touch_group = stage_conversions.touch_group
+            and touches.occurred_at <= stage_conversions.window_end_at
+            and touches.occurred_at >= stage_conversions.window_start_at
+        group by all
+    ) as counted
+    inner join type_cells on type_cells.type_cell_number = counted.type_cell_number
+),
+
+stage_credits as (
+    select
+        credits.*,
+        -- null for `(none)`, which no touch names
+        cells.cell_number,
+    from credits
+    inner join stage_conversions on stage_conversions.conversion_number = credits.conversion_number
+    left join cells on cells.channel = credits.channel and cells.campaign_key = coalesce(credits.campaign_id, '')
 ),
 
 split_credits as (
     select
-        credits.conversion_number,
-        credits.channel,
-        credits.campaign_id,
+        stage_credits.conversion_number,
+        window_touch_types.type_cell_number,
+        stage_credits.channel,
+        stage_credits.campaign_id,
         coalesce(window_touch_types.touch_type, '(none)') as touch_type,
         coalesce(window_touch_types.touches, 0) as touches,
-        coalesce(window_touch_types.touches / credits.touches, 1) as share,
-        credits.first_touch,
-        credits.last_touch,
-        credits.linear,
-        credits.u_shaped,
-        credits.w_shaped,
-        credits.time_decay,
-        credits.data_driven,
-    from credits
-    inner join stage_conversions on stage_conversions.conversion_number = credits.conversion_number
+        coalesce(window_touch_types.touches / stage_credits.touches, 1) as share,
+        stage_credits.first_touch,
+        stage_credits.last_touch,
+        stage_credits.linear,
+        stage_credits.u_shaped,
+        stage_credits.w_shaped,
+        stage_credits.time_decay,
+        stage_credits.data_driven,
+    from stage_credits
     left join window_touch_types
-        on window_touch_types.conversion_number = credits.conversion_number
-        and window_touch_types.channel = credits.channel
-        and window_touch_types.campaign_id is not distinct from credits.campaign_id
+        on window_touch_types.conversion_number = stage_credits.conversion_number
+        and window_touch_types.cell_number = stage_credits.cell_number
 )
 
 select
-    row_number() over (order by conversion_number, channel, campaign_id, touch_type) as content_row,
+    -- type_cell_number follows (channel, campaign_id, touch_type), so this numbers the rows as the names order them;
+    -- a `(none)` row (no number) is its conversion's only row
+    row_number() over (order by conversion_number, type_cell_number) as content_row,
     conversion_number,
     channel,
     campaign_id,
