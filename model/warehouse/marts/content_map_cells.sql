@@ -15,10 +15,13 @@
 -- conversion, whichever contact of the account touched it.
 -- Size: 7 models × 5 pairs × 6 steps × personas × teams × months (about
 -- 200 k rows on the bundled sample), whatever the number of leads.
--- Cost: the credit is summed from the wide content_map_weights (seven
--- weight columns) per conversion attributes and step, and turned into one
--- row per model only then, instead of reading the long content_map (a row
--- per model and weight); the months come from the conversions themselves.
+-- Cost: a cell's credit is summed from the stage conversions' rows of the
+-- wide attribution_credit_weights (seven weight columns) with a campaign,
+-- and turned into one row per model only then, instead of from the long
+-- content_map (a row per model, touch type and weight): content_map splits
+-- a credit row over touch types of the same campaign, hence the same step,
+-- so the split sums back to the row. The months come from the conversions
+-- themselves.
 
 with settings as (
     select * from settings
@@ -28,8 +31,8 @@ conversions as (
     select * from attribution_conversions
 ),
 
-weights as (
-    select * from content_map_weights
+credits as (
+    select * from attribution_credit_weights
 ),
 
 campaign_steps as (
@@ -102,17 +105,17 @@ credited_weights as (
         stage_conversions.persona,
         stage_conversions.owner_team,
         stage_conversions.month,
-        sum(weights.first_touch) as first_touch,
-        sum(weights.last_touch) as last_touch,
-        sum(weights.linear) as linear,
-        sum(weights.u_shaped) as u_shaped,
-        sum(weights.w_shaped) as w_shaped,
-        sum(weights.time_decay) as time_decay,
-        sum(weights.data_driven) as data_driven,
-    from weights
-    inner join stage_conversions on stage_conversions.conversion_number = weights.conversion_number
-    left join campaign_steps on campaign_steps.campaign_id = weights.campaign_id
-    where weights.campaign_id is not null
+        sum(credits.first_touch) as first_touch,
+        sum(credits.last_touch) as last_touch,
+        sum(credits.linear) as linear,
+        sum(credits.u_shaped) as u_shaped,
+        sum(credits.w_shaped) as w_shaped,
+        sum(credits.time_decay) as time_decay,
+        sum(credits.data_driven) as data_driven,
+    from credits
+    inner join stage_conversions on stage_conversions.conversion_number = credits.conversion_number
+    left join campaign_steps on campaign_steps.campaign_id = credits.campaign_id
+    where credits.campaign_id is not null
     group by all
 ),
 

@@ -1,26 +1,31 @@
--- The content map (docs/metrics.md, definition 15), the wide table:
--- attributed credit of each adjacent funnel stage conversion per campaign and
--- per touch type. One row per stage conversion, channel, campaign and touch
--- type, the seven models' weights as columns; content_map is the long form
--- (a view, one row per model with a weight > 0) that the cube reads.
--- 200 k leads (seed 7): 1.2 M rows here, 8.6 M in the long form, whose
--- build as a table took 17 s.
+-- The content map (docs/metrics.md, definition 15), its stored part: how
+-- each attribution credit row of an adjacent funnel stage conversion (a
+-- row of attribution_credit_weights: conversion, channel, campaign) splits
+-- over touch types. One row per credit row and touch type, with the touch
+-- type's count of touches in the conversion's window; content_map is the
+-- long form (a view, one row per model with a weight > 0) that the cube
+-- reads, and it computes the weights from this split.
 --
--- Built on attribution_credit_weights (the one place where the seven models' weights
--- are computed): its credit per conversion, model, channel and campaign is
--- split over the touch types of that channel's and campaign's touches in the
--- conversion's window, in proportion to their count. Exact for linear; for a
--- position-based model it spreads a campaign's share evenly over its touches
--- (a first touch that was a webinar shares its campaign's credit with the
--- same campaign's later downloads). When attribution_credits carries
--- touch_type itself, this file is the one to change.
--- A conversion without a touch keeps its `(none)` credit, with touch type
--- `(none)`. has_content: the credit sits on a campaign's touch (content),
--- not on an untracked touch or none.
+-- Rule: the credit of a conversion, model, channel and campaign (from
+-- attribution_credit_weights, the one place where the seven models'
+-- weights are computed) is split over the touch types of that channel's
+-- and campaign's touches in the window, in proportion to their count:
+-- weight = credit × touches ÷ the credit row's touches. Exact for linear;
+-- for a position-based model it spreads a campaign's share evenly over its
+-- touches (a first touch that was a webinar shares its campaign's credit
+-- with the same campaign's later downloads). When attribution_credits
+-- carries touch_type itself, this file is the one to change. A conversion
+-- without a touch keeps its `(none)` credit whole, with touch type
+-- `(none)` and 0 touches.
+--
+-- Size: the seven weights are not stored here (they are the credit row's
+-- times the share): at 100 k leads they were three quarters of this
+-- table's 30 MB. The rows (812 k at 100 k leads) are the credit rows'
+-- (790 k) plus the extra touch types.
 -- Cost: per window touch only integers are hashed: channel, campaign and
 -- touch type travel as one number (type_cell_number, numbered in (channel,
--- campaign, touch type) order, so the rows are numbered as by their
--- names), and the names go back on the result.
+-- campaign, touch type) order, so content_row numbers the rows as the
+-- names order them).
 
 with conversions as (
     select * from attribution_conversions
@@ -97,7 +102,8 @@ window_touch_types as (
 
 stage_credits as (
     select
-        credits.*,
+        credits.credit_row,
+        credits.conversion_number,
         -- null for `(none)`, which no touch names
         cells.cell_number,
     from credits
@@ -105,42 +111,18 @@ stage_credits as (
     left join cells on cells.channel = credits.channel and cells.campaign_key = coalesce(credits.campaign_id, '')
 ),
 
-split_credits as (
+final as (
     select
-        stage_credits.conversion_number,
-        window_touch_types.type_cell_number,
-        stage_credits.channel,
-        stage_credits.campaign_id,
+        -- credit_row follows (conversion, channel, campaign) and type_cell_number (channel, campaign, touch type):
+        -- the rows numbered as the names order them; a `(none)` row (no number) is its conversion's only row
+        row_number() over (order by stage_credits.credit_row, window_touch_types.type_cell_number) as content_row,
+        stage_credits.credit_row,
         coalesce(window_touch_types.touch_type, '(none)') as touch_type,
         coalesce(window_touch_types.touches, 0) as touches,
-        coalesce(window_touch_types.touches / stage_credits.touches, 1) as share,
-        stage_credits.first_touch,
-        stage_credits.last_touch,
-        stage_credits.linear,
-        stage_credits.u_shaped,
-        stage_credits.w_shaped,
-        stage_credits.time_decay,
-        stage_credits.data_driven,
     from stage_credits
     left join window_touch_types
         on window_touch_types.conversion_number = stage_credits.conversion_number
         and window_touch_types.cell_number = stage_credits.cell_number
 )
 
-select
-    -- type_cell_number follows (channel, campaign_id, touch_type), so this numbers the rows as the names order them;
-    -- a `(none)` row (no number) is its conversion's only row
-    row_number() over (order by conversion_number, type_cell_number) as content_row,
-    conversion_number,
-    channel,
-    campaign_id,
-    touch_type,
-    touches,
-    first_touch * share as first_touch,
-    last_touch * share as last_touch,
-    linear * share as linear,
-    u_shaped * share as u_shaped,
-    w_shaped * share as w_shaped,
-    time_decay * share as time_decay,
-    data_driven * share as data_driven,
-from split_credits
+select * from final
