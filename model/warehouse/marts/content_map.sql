@@ -1,21 +1,25 @@
 {{ config(materialized='view') }}
 -- The content map (docs/metrics.md, definition 15), the long form the cube
 -- reads: one row per stage conversion, attribution model, channel, campaign
--- and touch type with a weight > 0. A view over content_map_weights, where
--- the credit is split over touch types (the rules are in that file's
--- header); content_credit_number = content_row × 7 + the model's index.
+-- and touch type with a weight > 0. A view over content_map_weights, which
+-- holds how each attribution credit row splits over touch types (the rule
+-- is in that file's header): weight = the credit row's weight × the touch
+-- type's touches ÷ the credit row's touches (all of it for `(none)`, which
+-- has none); content_credit_number = content_row × 7 + the model's index.
 
 with long_weights as (
     select
-        weights.content_row * 7 + models.model_index as content_credit_number,
+        split.content_row * 7 + models.model_index as content_credit_number,
         weights.conversion_number,
         models.model,
         weights.channel,
         weights.campaign_id,
-        weights.touch_type,
-        weights.touches,
-        {{ model_weight }} as weight,
-    from marts.content_map_weights as weights
+        split.touch_type,
+        split.touches,
+        {{ model_weight }}
+            * case when weights.touches = 0 then 1 else split.touches / weights.touches end as weight,
+    from marts.content_map_weights as split
+    inner join marts.attribution_credit_weights as weights on weights.credit_row = split.credit_row
     cross join marts.attribution_models as models
 ),
 

@@ -15,13 +15,24 @@
 -- conversion, whichever contact of the account touched it.
 -- Size: 7 models × 5 pairs × 6 steps × personas × teams × months (about
 -- 200 k rows on the bundled sample), whatever the number of leads.
+-- Cost: a cell's credit is summed from the stage conversions' rows of the
+-- wide attribution_credit_weights (seven weight columns) with a campaign,
+-- and turned into one row per model only then, instead of from the long
+-- content_map (a row per model, touch type and weight): content_map splits
+-- a credit row over touch types of the same campaign, hence the same step,
+-- so the split sums back to the row. The months come from the conversions
+-- themselves.
 
 with settings as (
     select * from settings
 ),
 
 conversions as (
-    select * from content_map
+    select * from attribution_conversions
+),
+
+credits as (
+    select * from attribution_credit_weights
 ),
 
 campaign_steps as (
@@ -40,19 +51,17 @@ own_steps as (
     select
         100 + row_number() over (order by buyer_journey_step) as step_order,
         buyer_journey_step,
-        buyer_journey_step as label_ja,
-        buyer_journey_step as label_en,
     from (select distinct buyer_journey_step from campaign_steps) as found
     where buyer_journey_step <> {{ unmapped_journey_step }}
     and buyer_journey_step not in (select buyer_journey_step from bundled_steps)
 ),
 
 steps as (
-    select * from bundled_steps
+    select step_order, buyer_journey_step from bundled_steps
     union all
     select * from own_steps
     union all
-    select 999, {{ unmapped_journey_step }}, '未設定', 'Unmapped'
+    select 999, {{ unmapped_journey_step }}
 ),
 
 pairs as (
@@ -63,6 +72,21 @@ pairs as (
     where is_funnel and previous_funnel_stage is not null
 ),
 
+-- the stage conversions (the content map's conversions: each has a row there, `(none)` when untouched)
+stage_conversions as (
+    select
+        conversions.conversion_number,
+        conversions.conversion_type as stage_pair,
+        coalesce(lead_personas.persona, '(unknown)') as persona,
+        conversions.owner_team,
+        cast({{ hourly_local_month(conversions.converted_at, hours) }} as timestamp) as month,
+    from conversions
+    inner join pairs on pairs.stage_pair = conversions.conversion_type
+    cross join settings
+    left join zone_hours as hours on hours.hour_at = date_trunc('hour', conversions.converted_at)
+    left join lead_personas on lead_personas.lead_id = conversions.conversion_id
+),
+
 personas as (
     select distinct persona from lead_personas
 ),
@@ -70,48 +94,57 @@ personas as (
 teams as (
     select owner_team from lead_personas
     union
-    select owner_team from conversions
+    select owner_team from stage_conversions
+),
+
+-- content (a campaign's touches) only; each model's weights summed per cell, still one column per model
+credited_weights as (
+    select
+        stage_conversions.stage_pair,
+        coalesce(campaign_steps.buyer_journey_step, {{ unmapped_journey_step }}) as buyer_journey_step,
+        stage_conversions.persona,
+        stage_conversions.owner_team,
+        stage_conversions.month,
+        sum(credits.first_touch) as first_touch,
+        sum(credits.last_touch) as last_touch,
+        sum(credits.linear) as linear,
+        sum(credits.u_shaped) as u_shaped,
+        sum(credits.w_shaped) as w_shaped,
+        sum(credits.time_decay) as time_decay,
+        sum(credits.data_driven) as data_driven,
+    from credits
+    inner join stage_conversions on stage_conversions.conversion_number = credits.conversion_number
+    left join campaign_steps on campaign_steps.campaign_id = credits.campaign_id
+    where credits.campaign_id is not null
+    group by all
 ),
 
 credited as (
     select
-        credits.model,
-        credits.stage_pair,
-        coalesce(campaign_steps.buyer_journey_step, {{ unmapped_journey_step }}) as buyer_journey_step,
-        coalesce(lead_personas.persona, '(unknown)') as persona,
-        credits.owner_team,
-        cast({{ hourly_local_month(credits.converted_at, hours) }} as timestamp) as month,
-        sum(credits.weight) as content_credit,
-    from conversions as credits
-    cross join settings
-    left join zone_hours as hours on hours.hour_at = date_trunc('hour', credits.converted_at)
-    left join campaign_steps on campaign_steps.campaign_id = credits.campaign_id
-    left join lead_personas on lead_personas.lead_id = credits.lead_id
-    where credits.has_content
-    group by all
+        models.model,
+        weights.stage_pair,
+        weights.buyer_journey_step,
+        weights.persona,
+        weights.owner_team,
+        weights.month,
+        {{ model_weight }} as content_credit,
+    from credited_weights as weights
+    cross join attribution_models as models
 ),
 
 -- every month with a stage conversion, content or not: a month without any content is all unserved
 months as (
     select cast(unnest(generate_series(min(month), max(month), interval 1 month)) as timestamp) as month
-    from (
-        select cast({{ hourly_local_month(conversions.converted_at, hours) }} as timestamp) as month
-        from conversions
-        cross join settings
-        left join zone_hours as hours on hours.hour_at = date_trunc('hour', conversions.converted_at)
-    ) as conversion_months
+    from stage_conversions
 ),
 
 spine as (
     select
         attribution_models.model,
-        attribution_models.model_index,
         pairs.stage_pair,
         pairs.pair_position,
         steps.buyer_journey_step,
         steps.step_order,
-        steps.label_ja as step_label_ja,
-        steps.label_en as step_label_en,
         personas.persona,
         teams.owner_team,
         months.month,
@@ -136,9 +169,6 @@ final as (
         spine.pair_position,
         spine.buyer_journey_step,
         spine.step_order,
-        spine.step_label_ja,
-        spine.step_label_en,
-        spine.buyer_journey_step <> {{ unmapped_journey_step }} as is_journey_step,
         spine.persona,
         spine.owner_team,
         spine.month,

@@ -1,22 +1,31 @@
--- The content map (docs/metrics.md, definition 15), the wide table:
--- attributed credit of each adjacent funnel stage conversion per campaign and
--- per touch type. One row per stage conversion, channel, campaign and touch
--- type, the seven models' weights as columns; content_map is the long form
--- (a view, one row per model with a weight > 0) that the cube reads.
--- 200 k leads (seed 7): 1.2 M rows here, 8.6 M in the long form, whose
--- build as a table took 17 s.
+-- The content map (docs/metrics.md, definition 15), its stored part: how
+-- each attribution credit row of an adjacent funnel stage conversion (a
+-- row of attribution_credit_weights: conversion, channel, campaign) splits
+-- over touch types. One row per credit row and touch type, with the touch
+-- type's count of touches in the conversion's window; content_map is the
+-- long form (a view, one row per model with a weight > 0) that the cube
+-- reads, and it computes the weights from this split.
 --
--- Built on attribution_credit_weights (the one place where the seven models' weights
--- are computed): its credit per conversion, model, channel and campaign is
--- split over the touch types of that channel's and campaign's touches in the
--- conversion's window, in proportion to their count. Exact for linear; for a
--- position-based model it spreads a campaign's share evenly over its touches
--- (a first touch that was a webinar shares its campaign's credit with the
--- same campaign's later downloads). When attribution_credits carries
--- touch_type itself, this file is the one to change.
--- A conversion without a touch keeps its `(none)` credit, with touch type
--- `(none)`. has_content: the credit sits on a campaign's touch (content),
--- not on an untracked touch or none.
+-- Rule: the credit of a conversion, model, channel and campaign (from
+-- attribution_credit_weights, the one place where the seven models'
+-- weights are computed) is split over the touch types of that channel's
+-- and campaign's touches in the window, in proportion to their count:
+-- weight = credit × touches ÷ the credit row's touches. Exact for linear;
+-- for a position-based model it spreads a campaign's share evenly over its
+-- touches (a first touch that was a webinar shares its campaign's credit
+-- with the same campaign's later downloads). When attribution_credits
+-- carries touch_type itself, this file is the one to change. A conversion
+-- without a touch keeps its `(none)` credit whole, with touch type
+-- `(none)` and 0 touches.
+--
+-- Size: the seven weights are not stored here (they are the credit row's
+-- times the share): at 100 k leads they were three quarters of this
+-- table's 30 MB. The rows (812 k at 100 k leads) are the credit rows'
+-- (790 k) plus the extra touch types.
+-- Cost: per window touch only integers are hashed: channel, campaign and
+-- touch type travel as one number (type_cell_number, numbered in (channel,
+-- campaign, touch type) order, so content_row numbers the rows as the
+-- names order them).
 
 with conversions as (
     select * from attribution_conversions
@@ -34,77 +43,86 @@ lead_attributes as (
     select * from leads
 ),
 
+-- Every channel, campaign and touch type a touch names; campaign_id is never '' after staging (empty cells
+-- are NULL), so '' stands for "none" in the join key.
+type_cells as (
+    select
+        channel,
+        campaign_id,
+        coalesce(campaign_id, '') as campaign_key,
+        touch_type,
+        row_number() over (order by channel, campaign_id, touch_type) as type_cell_number,
+        dense_rank() over (order by channel, campaign_id) as cell_number,
+    from (
+        select distinct channel, campaign_id, coalesce(touch_type, '(unknown)') as touch_type from stg_touchpoints
+    ) as named
+),
+
+cells as (
+    select distinct channel, campaign_key, cell_number from type_cells
+),
+
 touches as (
     select
-        touchpoints.channel,
-        touchpoints.campaign_id,
-        coalesce(touchpoints.touch_type, '(unknown)') as touch_type,
+        type_cells.type_cell_number,
         touchpoints.occurred_at,
         coalesce(lead_attributes.account_id, '(lead) ' || touchpoints.lead_id) as touch_group,
     from stg_touchpoints as touchpoints
+    inner join type_cells
+        on type_cells.channel = touchpoints.channel
+        and type_cells.campaign_key = coalesce(touchpoints.campaign_id, '')
+        and type_cells.touch_type = coalesce(touchpoints.touch_type, '(unknown)')
     left join lead_attributes on lead_attributes.lead_id = touchpoints.lead_id
 ),
 
 stage_conversions as (
-    select
-        conversions.*,
-        stages.previous_funnel_stage as from_stage,
-        stages.stage as to_stage,
-        stages.funnel_position - 1 as pair_position,
+    select conversions.*
     from conversions
     inner join stages on conversions.conversion_type = stages.previous_funnel_stage || '->' || stages.stage
 ),
 
 window_touch_types as (
     select
-        stage_conversions.conversion_number,
-        touches.channel,
-        touches.campaign_id,
-        touches.touch_type,
-        count(*) as touches,
-    from stage_conversions
-    inner join touches
-        on touches.touch_group = stage_conversions.touch_group
-        and touches.occurred_at <= stage_conversions.window_end_at
-        and touches.occurred_at >= stage_conversions.window_start_at
-    group by all
+        counted.conversion_number,
+        type_cells.cell_number,
+        type_cells.type_cell_number,
+        type_cells.touch_type,
+        counted.touches,
+    from (
+        select stage_conversions.conversion_number, touches.type_cell_number, count(*) as touches,
+        from stage_conversions
+        inner join touches
+            on touches.touch_group = stage_conversions.touch_group
+            and touches.occurred_at <= stage_conversions.window_end_at
+            and touches.occurred_at >= stage_conversions.window_start_at
+        group by all
+    ) as counted
+    inner join type_cells on type_cells.type_cell_number = counted.type_cell_number
 ),
 
-split_credits as (
+stage_credits as (
     select
+        credits.credit_row,
         credits.conversion_number,
-        credits.channel,
-        credits.campaign_id,
-        coalesce(window_touch_types.touch_type, '(none)') as touch_type,
-        coalesce(window_touch_types.touches, 0) as touches,
-        coalesce(window_touch_types.touches / credits.touches, 1) as share,
-        credits.first_touch,
-        credits.last_touch,
-        credits.linear,
-        credits.u_shaped,
-        credits.w_shaped,
-        credits.time_decay,
-        credits.data_driven,
+        -- null for `(none)`, which no touch names
+        cells.cell_number,
     from credits
     inner join stage_conversions on stage_conversions.conversion_number = credits.conversion_number
+    left join cells on cells.channel = credits.channel and cells.campaign_key = coalesce(credits.campaign_id, '')
+),
+
+final as (
+    select
+        -- credit_row follows (conversion, channel, campaign) and type_cell_number (channel, campaign, touch type):
+        -- the rows numbered as the names order them; a `(none)` row (no number) is its conversion's only row
+        row_number() over (order by stage_credits.credit_row, window_touch_types.type_cell_number) as content_row,
+        stage_credits.credit_row,
+        coalesce(window_touch_types.touch_type, '(none)') as touch_type,
+        coalesce(window_touch_types.touches, 0) as touches,
+    from stage_credits
     left join window_touch_types
-        on window_touch_types.conversion_number = credits.conversion_number
-        and window_touch_types.channel = credits.channel
-        and window_touch_types.campaign_id is not distinct from credits.campaign_id
+        on window_touch_types.conversion_number = stage_credits.conversion_number
+        and window_touch_types.cell_number = stage_credits.cell_number
 )
 
-select
-    row_number() over (order by conversion_number, channel, campaign_id, touch_type) as content_row,
-    conversion_number,
-    channel,
-    campaign_id,
-    touch_type,
-    touches,
-    first_touch * share as first_touch,
-    last_touch * share as last_touch,
-    linear * share as linear,
-    u_shaped * share as u_shaped,
-    w_shaped * share as w_shaped,
-    time_decay * share as time_decay,
-    data_driven * share as data_driven,
-from split_credits
+select * from final
