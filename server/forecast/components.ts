@@ -232,7 +232,8 @@ data_start as (
 ),
 
 -- Counts per local day: every cutoff and period bound is a local midnight, so a day's rows fall wholly on one
--- side of it, and each window sums days instead of reading every row again.
+-- side of it, and each window sums days instead of reading every row again (sums of counts cast back to the
+-- counts' type: on PostgreSQL a sum of bigints is numeric).
 arrival_days as (
     select date_trunc('day', arrived_at) as arrived_day, count(lead_id) as arrivals from arrivals group by all
 ),
@@ -257,14 +258,14 @@ reach_days as (
 arrival_counts as (
     select
         params.window_id,
-        coalesce(sum(arrival_days.arrivals) filter (
+        cast(coalesce(sum(arrival_days.arrivals) filter (
             where arrival_days.arrived_day >= params.cutoff_at - interval ${RUN_RATE_DAYS} day
                 and arrival_days.arrived_day < params.cutoff_at
-        ), 0) as trailing_now,
-        coalesce(sum(arrival_days.arrivals) filter (
+        ), 0) as bigint) as trailing_now,
+        cast(coalesce(sum(arrival_days.arrivals) filter (
             where arrival_days.arrived_day >= params.analog_cutoff_at - interval ${RUN_RATE_DAYS} day
                 and arrival_days.arrived_day < params.analog_cutoff_at
-        ), 0) as trailing_then
+        ), 0) as bigint) as trailing_then
     from params
     left join arrival_days
         on arrival_days.arrived_day >= params.analog_cutoff_at - interval ${RUN_RATE_DAYS} day
@@ -339,7 +340,7 @@ stage_to_come as (
     select
         params.window_id,
         arrival_reach_days.stage,
-        sum(arrival_reach_days.reached) as reached_then
+        cast(sum(arrival_reach_days.reached) as bigint) as reached_then
     from params
     inner join arrival_reach_days
         on arrival_reach_days.arrived_day >= params.analog_cutoff_at
@@ -350,7 +351,7 @@ stage_to_come as (
 
 -- (no row: none)
 stage_actuals as (
-    select params.window_id, reach_days.stage, sum(reach_days.reached) as actual_to_date
+    select params.window_id, reach_days.stage, cast(sum(reach_days.reached) as bigint) as actual_to_date
     from params
     inner join reach_days on reach_days.reached_day >= params.start_at and reach_days.reached_day < params.cutoff_at
     group by params.window_id, reach_days.stage
