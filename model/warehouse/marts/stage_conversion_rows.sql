@@ -52,19 +52,41 @@ month_ends as (
     ) as month_bounds
 ),
 
+-- each reach with each stage after it and when the lead and its account reached that stage, narrow: the
+-- joins to the reaches hold these rows, not the cohort's attributes (added below, once per reach)
+conversions as (
+    select
+        from_reach.lead_id,
+        from_reach.stage as from_stage,
+        to_stages.stage as to_stage,
+        to_stages.stage_order as to_stage_order,
+        to_stages.funnel_position = from_reach.funnel_position + 1 as is_adjacent,
+        to_reach.reached_at as converted_at,
+        account_to_reach.reached_at as account_converted_at,
+    from lead_reach as from_reach
+    inner join stages as to_stages on to_stages.funnel_position > from_reach.funnel_position
+    left join lead_reach as to_reach
+        on to_reach.lead_id = from_reach.lead_id
+        and to_reach.stage = to_stages.stage
+    left join account_reach as account_to_reach
+        on account_to_reach.account_id = from_reach.account_id
+        and account_to_reach.stage = to_stages.stage
+),
+
+-- (lead_id, stage) is lead_stage_reach's key: one cohort per conversion row
 pairs as (
     select
         from_reach.lead_id,
         from_reach.account_id,
         from_reach.stage as from_stage,
         from_reach.stage_order as from_stage_order,
-        to_stages.stage as to_stage,
-        to_stages.stage_order as to_stage_order,
-        to_stages.funnel_position = from_reach.funnel_position + 1 as is_adjacent,
+        conversions.to_stage,
+        conversions.to_stage_order,
+        conversions.is_adjacent,
         from_reach.reached_at as cohort_at,
-        to_reach.reached_at as converted_at,
+        conversions.converted_at,
         from_reach.is_account_first as is_account_cohort,
-        account_to_reach.reached_at as account_converted_at,
+        conversions.account_converted_at,
         from_reach.lead_source,
         from_reach.persona,
         from_reach.industry,
@@ -76,15 +98,11 @@ pairs as (
         month_ends.is_immature_60d,
         month_ends.is_immature_90d,
         month_ends.is_immature_180d,
-    from cohorts as from_reach
+    from conversions
+    inner join cohorts as from_reach
+        on from_reach.lead_id = conversions.lead_id
+        and from_reach.stage = conversions.from_stage
     left join month_ends on month_ends.cohort_month = from_reach.cohort_month
-    inner join stages as to_stages on to_stages.funnel_position > from_reach.funnel_position
-    left join lead_reach as to_reach
-        on to_reach.lead_id = from_reach.lead_id
-        and to_reach.stage = to_stages.stage
-    left join account_reach as account_to_reach
-        on account_to_reach.account_id = from_reach.account_id
-        and account_to_reach.stage = to_stages.stage
 ),
 
 measured as (
