@@ -24,7 +24,7 @@
  * deal amounts and stages are as the data holds them today (no history of
  * amount changes).
  */
-import { componentsSql, type ComponentRow } from './components.js';
+import { componentsSql, type ComponentRow, type ComponentWindow } from './components.js';
 import { fiscalYearOfMonth } from '../contract/vocabulary.js';
 
 export type Query = (sql: string) => Promise<Record<string, unknown>[]>;
@@ -152,6 +152,7 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 
 function toComponentRows(rows: Record<string, unknown>[]): ComponentRow[] {
   return rows.map((r) => ({
+    window_id: Number(r.window_id),
     metric: String(r.metric) as ComponentRow['metric'],
     stage: String(r.stage),
     actual_to_date: Number(r.actual_to_date),
@@ -191,8 +192,16 @@ export function pointOf(c: ComponentRow, share: number): Point {
   };
 }
 
+/** The components of one period at one cutoff. */
 export async function components(query: Query, cutoff: string, period: Period): Promise<ComponentRow[]> {
-  return toComponentRows(await query(componentsSql({ cutoff, start: period.start, end: period.end })));
+  return (await componentsOfWindows(query, [{ cutoff, start: period.start, end: period.end }]))[0]!;
+}
+
+/** The components of each window, in the order asked for, from one query (components.ts). */
+export async function componentsOfWindows(query: Query, windows: readonly ComponentWindow[]): Promise<ComponentRow[][]> {
+  const out = windows.map((): ComponentRow[] => []);
+  for (const c of toComponentRows(await query(componentsSql(windows)))) out[c.window_id]!.push(c);
+  return out;
 }
 
 const key = (c: { metric: string; stage: string }) => `${c.metric}|${c.stage}`;
@@ -200,13 +209,19 @@ const key = (c: { metric: string; stage: string }) => `${c.metric}|${c.stage}`;
 // ---- backtest ----
 
 export async function backtestRows(query: Query, years: readonly Period[]): Promise<BacktestRow[]> {
+  if (!years.length) return [];
+  // per year: the year-end (the actual), then the cutoff after each of its first 11 months; all in one query
+  const cutoffsOf = (year: Period) => Array.from({ length: 12 }, (_, lived) => addMonths(year.start, lived || 12));
+  const windows = years.flatMap((year) => cutoffsOf(year).map((cutoff) => ({ cutoff, start: year.start, end: year.end })));
+  const results = await componentsOfWindows(query, windows);
   const out: BacktestRow[] = [];
-  for (const year of years) {
-    const final = new Map((await components(query, year.end, year)).map((c) => [key(c), c.actual_to_date]));
+  for (const [y, year] of years.entries()) {
+    const cutoffs = cutoffsOf(year);
+    const final = new Map(results[y * 12]!.map((c) => [key(c), c.actual_to_date]));
     for (let lived = 1; lived < 12; lived++) {
-      const cutoff = addMonths(year.start, lived);
+      const cutoff = cutoffs[lived]!;
       const share = daysBetween(year.start, cutoff) / daysBetween(year.start, year.end);
-      for (const c of await components(query, cutoff, year)) {
+      for (const c of results[y * 12 + lived]!) {
         const actual = final.get(key(c)) ?? 0;
         const p = pointOf(c, share);
         const rel = (x: number) => (actual > 0 ? (x - actual) / actual : null);
@@ -291,13 +306,18 @@ export async function landingRows(
 ): Promise<LandingRow[]> {
   const cutoff = addDays(settings.asOfDate, 1);
   const out: LandingRow[] = [];
-  for (const period of periodsHolding(settings.asOfDate, settings.fiscalYearStartMonth)) {
+  const periods = periodsHolding(settings.asOfDate, settings.fiscalYearStartMonth);
+  const results = await componentsOfWindows(
+    query,
+    periods.map((period) => ({ cutoff, start: period.start, end: period.end })),
+  );
+  for (const [n, period] of periods.entries()) {
     const length = daysBetween(period.start, period.end);
     const lived = daysBetween(period.start, cutoff);
     const share = lived / length;
     // months remaining on the backtest's scale: the year's 12 months per its days
     const monthsRemaining = ((length - lived) / daysBetween(period.start, addMonths(period.start, 12))) * 12;
-    for (const [i, c] of (await components(query, cutoff, period)).entries()) {
+    for (const [i, c] of results[n]!.entries()) {
       const p = pointOf(c, share);
       const interval = intervalOf(p, c, monthsRemaining, backtest);
       out.push({

@@ -4,6 +4,8 @@
  * - the backtest: revenue's MAPE is below the straight-line pace's at 6, 3
  *   and 1 months before year-end (fails when it is not), and a backtest
  *   point's actual and pace equal plain SQL over the seed CSVs;
+ * - one query for many windows (the backtest's and the live periods'):
+ *   each window's components equal those it has when asked on its own;
  * - no future leakage: the components at a cutoff are the same on a
  *   warehouse built from seeds cut at that day (deals closed later are
  *   open there, later rows absent); shown on the generator's company at
@@ -24,7 +26,7 @@ import { generatedSeeds } from '../support/build-cache.js';
 import type { TestServer } from '../support/server.js';
 import { sharedTestServer } from '../support/shared-server.js';
 import { BUNDLED_SEEDS, buildTempWarehouse, fromCsv, query, removeTempWarehouses } from '../attribution/helpers.js';
-import { components } from '../../server/forecast/landing.js';
+import { components, componentsOfWindows } from '../../server/forecast/landing.js';
 import { FORECAST_DOC } from '../../server/forecast/backtest-command.js';
 import { REPORT_END, REPORT_START, renderBacktestReport } from '../../server/forecast/report.js';
 import { eq } from '../semantic/semantic-server';
@@ -163,6 +165,46 @@ async function seedsCutAt(from: string, cutoff: string): Promise<string> {
   }
   return dir;
 }
+
+describe('many windows in one query', () => {
+  it('gives each window the components it has when asked on its own', async () => {
+    // windows of different periods and cutoffs, a year-end among them: a figure that leaked from one window to
+    // another (a join or a window function not held to its window) would differ
+    const windows = [
+      { cutoff: '2025-10-01', start: '2025-04-01', end: '2026-04-01' },
+      { cutoff: '2025-04-01', start: '2024-04-01', end: '2025-04-01' },
+      { cutoff: '2025-11-15', start: '2025-10-01', end: '2026-01-01' },
+      { cutoff: '2026-11-21', start: '2026-11-01', end: '2026-12-01' },
+    ];
+    const q = (sql: string) => query(warehouse, sql);
+    const together = await componentsOfWindows(q, windows);
+    for (const [i, w] of windows.entries()) {
+      const alone = await components(q, w.cutoff, { type: 'fiscal_year', label: 'w', start: w.start, end: w.end });
+      expect(together[i]!.length, `window ${i}`).toBe(alone.length);
+      for (const [j, c] of alone.entries()) {
+        const t = together[i]![j]!;
+        expect([t.metric, t.stage, t.has_history, t.renewal_rate === null]).toEqual([
+          c.metric,
+          c.stage,
+          c.has_history,
+          c.renewal_rate === null,
+        ]);
+        for (const k of [
+          'actual_to_date',
+          'pipeline',
+          'to_come',
+          'recurring',
+          'pipeline_variance',
+          'recurring_to_date',
+        ] as const) {
+          expect(t[k], `window ${i} ${c.metric} ${c.stage} ${k}`).toBeCloseTo(c[k], 6);
+        }
+      }
+    }
+    // the windows differ from each other, so that a leak would show
+    expect(new Set(together.map((rows) => rows[0]!.actual_to_date)).size).toBe(windows.length);
+  });
+});
 
 describe('no future leakage', () => {
   it('gives the same components at 2025-10-01 on seeds cut at that day', async () => {

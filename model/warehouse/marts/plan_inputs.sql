@@ -59,26 +59,49 @@ bounds as (
     from settings
 ),
 
-link_rows as (
+-- stage_conversions' rows (its view's two velocity columns read here from stage_conversion_velocity, once
+-- per link): each row's local cohort month is the month its cohort_month_end_at closes, converted once per
+-- month, and each link's last matured cohort month is converted once per link
+cohort_months as (
     select
-        stage_conversions.from_stage || '->' || stage_conversions.to_stage as link,
-        stage_conversions.from_stage_order,
-        stage_conversions.is_converted,
-        stage_conversions.days_to_convert,
-        stage_conversions.pair_median_days_to_convert,
-        {{ local_month(stage_conversions.cohort_at, bounds.time_zone) }} as cohort_month,
+        months.cohort_month_end_at,
+        date_trunc('month', {{ local_time(months.cohort_month_end_at, bounds.time_zone) }}) - interval 1 month as cohort_month,
+    from (select distinct cohort_month_end_at from stage_conversion_rows) as months
+    cross join bounds
+),
+
+link_maturity as (
+    select
+        velocity.from_stage,
+        velocity.to_stage,
         -- the last matured cohort month of the link
         date_trunc(
             'month',
-            {{ local_time(bounds.as_of_at - to_microseconds(cast(coalesce(stage_conversions.pair_median_days_to_convert, 0) * 86400000000 as bigint)), bounds.time_zone) }}
+            {{ local_time(bounds.as_of_at - to_microseconds(cast(coalesce(velocity.median_days_to_convert, 0) * 86400000000 as bigint)), bounds.time_zone) }}
         ) - interval 1 month as last_mature_month,
-    from stage_conversions
+    from stage_conversion_velocity as velocity
     cross join bounds
+),
+
+link_rows as (
+    select
+        conversion_rows.from_stage,
+        conversion_rows.to_stage,
+        conversion_rows.from_stage_order,
+        conversion_rows.is_converted,
+        conversion_rows.days_to_convert,
+        cohort_months.cohort_month,
+        link_maturity.last_mature_month,
+    from stage_conversion_rows as conversion_rows
+    inner join link_maturity
+        on link_maturity.from_stage = conversion_rows.from_stage
+        and link_maturity.to_stage = conversion_rows.to_stage
+    left join cohort_months on cohort_months.cohort_month_end_at = conversion_rows.cohort_month_end_at
 ),
 
 link_windows as (
     select
-        link,
+        from_stage || '->' || to_stage as link,
         min(from_stage_order) as from_stage_order,
         count(*) filter (where cohort_month between last_mature_month - interval 11 month and last_mature_month) as entered,
         count(*) filter (
@@ -93,7 +116,7 @@ link_windows as (
         min(last_mature_month) - interval 11 month as first_cohort_month,
         min(last_mature_month) as last_cohort_month,
     from link_rows
-    group by all
+    group by from_stage, to_stage
 ),
 
 link_inputs as (

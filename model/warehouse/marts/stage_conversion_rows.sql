@@ -21,25 +21,48 @@ account_reach as (
     select * from account_stage_reach
 ),
 
-pairs as (
+-- each reach as a cohort: its local month, cut here once per reach rather than once per pair. Not through
+-- marts.zone_hours: that table reads every lead's times, so an incremental build would rebuild this
+-- lead-grain mart whole (docs/import.md, "Incremental builds").
+cohorts as (
+    select
+        lead_reach.*,
+        {{ local_month(lead_reach.reached_at) }} as cohort_month,
+    from lead_reach
+    cross join settings
+),
+
+-- the last instant of each cohort month in the settings' zone, back in UTC, and the windowed immaturity it
+-- implies: computed once per month rather than once per pair
+month_ends as (
+    select
+        cohort_month,
+        cohort_month_end_at,
+        cohort_month_end_at + interval 30 day > as_of as is_immature_30d,
+        cohort_month_end_at + interval 60 day > as_of as is_immature_60d,
+        cohort_month_end_at + interval 90 day > as_of as is_immature_90d,
+        cohort_month_end_at + interval 180 day > as_of as is_immature_180d,
+    from (
+        select
+            months.cohort_month,
+            {{ utc_time(months.cohort_month + interval 1 month) }} as cohort_month_end_at,
+            settings.as_of,
+        from (select distinct cohort_month from cohorts) as months
+        cross join settings
+    ) as month_bounds
+),
+
+-- each reach with each stage after it and when the lead and its account reached that stage, narrow: the
+-- joins to the reaches hold these rows, not the cohort's attributes (added below, once per reach)
+conversions as (
     select
         from_reach.lead_id,
-        from_reach.account_id,
         from_reach.stage as from_stage,
-        from_reach.stage_order as from_stage_order,
         to_stages.stage as to_stage,
         to_stages.stage_order as to_stage_order,
         to_stages.funnel_position = from_reach.funnel_position + 1 as is_adjacent,
-        from_reach.reached_at as cohort_at,
         to_reach.reached_at as converted_at,
-        from_reach.is_account_first as is_account_cohort,
         account_to_reach.reached_at as account_converted_at,
-        from_reach.lead_source,
-        from_reach.persona,
-        from_reach.industry,
-        from_reach.employee_band,
-        from_reach.region,
-        from_reach.owner_team,
     from lead_reach as from_reach
     inner join stages as to_stages on to_stages.funnel_position > from_reach.funnel_position
     left join lead_reach as to_reach
@@ -50,36 +73,44 @@ pairs as (
         and account_to_reach.stage = to_stages.stage
 ),
 
--- the local month of each cohort time. Not through marts.zone_hours: that
--- table reads every lead's times, so an incremental build would rebuild this
--- lead-grain mart whole (docs/import.md, "Incremental builds").
-cohort_months as (
+-- (lead_id, stage) is lead_stage_reach's key: one cohort per conversion row
+pairs as (
     select
-        pairs.*,
-        {{ local_month(pairs.cohort_at) }} as cohort_month,
-    from pairs
-    cross join settings
-),
-
--- the last instant of each cohort month in the settings' zone, back in UTC: converted once per month
-month_ends as (
-    select
-        months.cohort_month,
-        {{ utc_time(months.cohort_month + interval 1 month) }} as cohort_month_end_at,
-    from (select distinct cohort_month from cohort_months) as months
-    cross join settings
+        from_reach.lead_id,
+        from_reach.account_id,
+        from_reach.stage as from_stage,
+        from_reach.stage_order as from_stage_order,
+        conversions.to_stage,
+        conversions.to_stage_order,
+        conversions.is_adjacent,
+        from_reach.reached_at as cohort_at,
+        conversions.converted_at,
+        from_reach.is_account_first as is_account_cohort,
+        conversions.account_converted_at,
+        from_reach.lead_source,
+        from_reach.persona,
+        from_reach.industry,
+        from_reach.employee_band,
+        from_reach.region,
+        from_reach.owner_team,
+        month_ends.cohort_month_end_at,
+        month_ends.is_immature_30d,
+        month_ends.is_immature_60d,
+        month_ends.is_immature_90d,
+        month_ends.is_immature_180d,
+    from conversions
+    inner join cohorts as from_reach
+        on from_reach.lead_id = conversions.lead_id
+        and from_reach.stage = conversions.from_stage
+    left join month_ends on month_ends.cohort_month = from_reach.cohort_month
 ),
 
 measured as (
     select
-        cohort_months.*,
+        pairs.*,
         date_diff('second', cohort_at, converted_at) / 86400.0 as days_to_convert,
         date_diff('second', cohort_at, account_converted_at) / 86400.0 as account_days_to_convert,
-        month_ends.cohort_month_end_at,
-        settings.as_of,
-    from cohort_months
-    cross join settings
-    left join month_ends on month_ends.cohort_month = cohort_months.cohort_month
+    from pairs
 ),
 
 final as (
@@ -100,10 +131,10 @@ final as (
         coalesce(measured.days_to_convert <= 60, false) as is_converted_60d,
         coalesce(measured.days_to_convert <= 90, false) as is_converted_90d,
         coalesce(measured.days_to_convert <= 180, false) as is_converted_180d,
-        measured.cohort_month_end_at + interval 30 day > measured.as_of as is_immature_30d,
-        measured.cohort_month_end_at + interval 60 day > measured.as_of as is_immature_60d,
-        measured.cohort_month_end_at + interval 90 day > measured.as_of as is_immature_90d,
-        measured.cohort_month_end_at + interval 180 day > measured.as_of as is_immature_180d,
+        measured.is_immature_30d,
+        measured.is_immature_60d,
+        measured.is_immature_90d,
+        measured.is_immature_180d,
         measured.cohort_month_end_at,
         measured.is_account_cohort,
         case when measured.is_account_cohort then measured.account_converted_at end as account_converted_at,
