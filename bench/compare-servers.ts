@@ -5,6 +5,7 @@
  * average is printed beside each figure, and the ratio A ÷ B is what to read.
  *
  *   npx tsx bench/compare-servers.ts A_URL B_URL [--runs 4] [--replays 10] [--seconds 10] [--clients 10]
+ *                                    [--steps pages,batches,clients] [--pages board,funnel]
  *
  * (CUBEJS_API_SECRET: the servers' secret, for the clients' token.)
  *   1. pages: each dashboard page opened on A and on B in turn, `runs` times
@@ -62,12 +63,18 @@ async function main() {
       replays: { type: 'string', default: '10' },
       seconds: { type: 'string', default: '10' },
       clients: { type: 'string', default: '10' },
+      /** Which of the three measurements to take (default all). */
+      steps: { type: 'string', default: 'pages,batches,clients' },
+      /** Which pages, by name (default all). */
+      pages: { type: 'string' },
     },
   });
   const [a, b] = positionals;
   if (!a || !b) throw new Error('usage: bench/compare-servers.ts A_URL B_URL [--runs 4] [--replays 10] [--seconds 10]');
   const servers = { A: a, B: b };
   const runs = Number(values.runs);
+  const steps = new Set(values.steps.split(','));
+  const pages = values.pages ? PAGES.filter((p) => values.pages!.split(',').includes(p.name)) : PAGES;
   const token = signToken(
     process.env.CUBEJS_API_SECRET ?? 'bench-secret-0123456789abcdef',
     { sub: 'compare', role: 'executive' },
@@ -81,7 +88,7 @@ async function main() {
   const all: Record<'A' | 'B', number[]> = { A: [], B: [] };
   try {
     console.log('page         A          B          A ÷ B   (median; A then B: APIs in flight / last answer / main thread)');
-    for (const p of PAGES) {
+    for (const p of pages) {
       captured[p.name] = (await visit(browser, a, p.path)).batches;
       await visit(browser, b, p.path); // the first visit of each, apart
       const got: Record<'A' | 'B', Visit[]> = { A: [], B: [] };
@@ -102,6 +109,7 @@ async function main() {
     await browser.close();
   }
 
+  if (!steps.has('batches') && !steps.has('clients')) return;
   // 2. the pages' batches again, cached
   const post = async (url: string, body: unknown) => {
     const t0 = performance.now();
@@ -115,15 +123,16 @@ async function main() {
     return performance.now() - t0;
   };
   const sums: Record<'A' | 'B', number[]> = { A: [], B: [] };
-  for (let i = 0; i < Number(values.replays); i++)
+  for (let i = 0; steps.has('batches') && i < Number(values.replays); i++)
     for (const k of (i % 2 ? ['B', 'A'] : ['A', 'B']) as ('A' | 'B')[]) {
       let sum = 0;
       for (const batches of Object.values(captured)) for (const batch of batches) sum += await post(servers[k], batch);
       sums[k].push(sum);
     }
-  console.log(
-    `every page's batches, cached (median of ${values.replays}): A ${ms(median(sums.A))}, B ${ms(median(sums.B))}, A ÷ B ${(median(sums.A) / median(sums.B)).toFixed(2)}   (${load()})\n`,
-  );
+  if (steps.has('batches'))
+    console.log(
+      `every page's batches, cached (median of ${values.replays}): A ${ms(median(sums.A))}, B ${ms(median(sums.B))}, A ÷ B ${(median(sums.A) / median(sums.B)).toFixed(2)}   (${load()})\n`,
+    );
 
   // 3. concurrent clients
   const seen = new Set<string>();
@@ -136,7 +145,7 @@ async function main() {
         seen.add(key);
         queries.push(e.query);
       }
-  for (const mode of ['uncached', 'cached'] as const)
+  for (const mode of steps.has('clients') ? (['uncached', 'cached'] as const) : [])
     for (const k of ['A', 'B', 'A', 'B'] as const) {
       const f = await runClients({ url: servers[k], token }, queries, {
         clients: Number(values.clients),

@@ -217,10 +217,34 @@ export async function timeDirect(warehousePath: string, requests: QueryFigures[]
       const found = tables.filter(
         (t) => t.startsWith(`${name}_`) && t.endsWith(`_${Math.floor(lastUpdatedAt / 1000).toString(32)}`),
       );
-      if (found.length !== 1)
-        throw new Error(`${found.length} tables in the warehouse for pre-aggregation ${name} updated at ${lastUpdatedAt}`);
-      return found[0]!;
+      if (found.length === 1) return found[0]!;
+      // A rollup partitioned by time: Cube answers from the union of the partitions the query's range touches;
+      // timed here over every partition (the query's own range filter keeps the same rows: an upper bound).
+      const partitions = partitionsOf(name);
+      if (found.length === 0 && partitions.size > 0)
+        return `(${[...partitions.values()].map((t) => `SELECT * FROM ${t}`).join(' UNION ALL ')})`;
+      throw new Error(`${found.length} tables in the warehouse for pre-aggregation ${name} updated at ${lastUpdatedAt}`);
     };
+    /** A partitioned rollup's tables (`<name><YYYYMMDD>_…`), the newest of each partition, by partition. */
+    const partitionsOf = (name: string) => {
+      const partitions = new Map<string, string>();
+      const builtAt = (t: string) => parseInt(t.slice(t.lastIndexOf('_') + 1), 32);
+      for (const t of tables) {
+        const partition = t.startsWith(name) ? /^(\d{8})_/.exec(t.slice(name.length))?.[1] : undefined;
+        if (!partition) continue;
+        const seen = partitions.get(partition);
+        if (!seen || builtAt(t) > builtAt(seen)) partitions.set(partition, t);
+      }
+      return partitions;
+    };
+    /** The SQL with each rollup named by the table the API read: one partition's name, or the rollup's. */
+    const withTables = (sql: string, name: string, at: number) =>
+      sql
+        .replace(
+          new RegExp(`${name.replace('.', '\\.')}(\\d{8})(?![A-Za-z0-9_])`, 'g'),
+          (whole, partition: string) => partitionsOf(name).get(partition) ?? whole,
+        )
+        .replace(new RegExp(`${name.replace('.', '\\.')}(?![A-Za-z0-9_])`, 'g'), () => versioned(name, at));
     for (const q of requests) {
       if (q.kind !== 'cube' || q.error || !q.sqlParts) continue;
       try {
@@ -228,10 +252,7 @@ export async function timeDirect(warehousePath: string, requests: QueryFigures[]
         for (const raw of q.sqlParts) {
           const part = {
             ...raw,
-            sql: Object.entries(q.preAggregations ?? {}).reduce(
-              (s, [name, at]) => s.replace(new RegExp(`${name.replace('.', '\\.')}(?![A-Za-z0-9_])`, 'g'), versioned(name, at)),
-              raw.sql,
-            ),
+            sql: Object.entries(q.preAggregations ?? {}).reduce((s, [name, at]) => withTables(s, name, at), raw.sql),
           };
           const times: number[] = [];
           for (let i = 0; i <= runs; i++) {

@@ -154,9 +154,18 @@ describe('buying-group card (definition 19)', () => {
             quiet: formatCount(motion.quiet, locale),
           }),
         );
-        const listed = await moving
-          .locator('tr[data-account]')
-          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-account')));
+        // The list shows 50 rows at a time: every page's rows together are the week's accounts.
+        const listed: (string | null)[] = [];
+        const pager = moving.getByRole('navigation', { name: m['motion.paging'] });
+        for (;;) {
+          const rows = moving.locator('tr[data-account]');
+          const first = await rows.first().getAttribute('data-account');
+          listed.push(...(await rows.evaluateAll((trs) => trs.map((r) => r.getAttribute('data-account')))));
+          const next = pager.getByRole('button', { name: m['backlog.list.next'] });
+          if ((await pager.count()) === 0 || (await next.isDisabled())) break;
+          await next.click();
+          await expect.poll(() => rows.first().getAttribute('data-account')).not.toBe(first);
+        }
         expect([...listed].sort()).toEqual([...motion.accounts].sort());
         await screenshot(page, `buying-group-${locale}`);
       } finally {

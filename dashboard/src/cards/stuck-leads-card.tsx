@@ -9,163 +9,25 @@
  * something to act on now. A selector switches to the optional nurture list:
  * leads idle over N days in the nurture pool (never breaches, listed apart).
  * A lead's id opens its journey (/leads/:leadId).
+ *
+ * The list itself (query, order, cells, columns, CSV) is stuck-leads-list.tsx;
+ * the list selector and export button are stuck-leads-controls.tsx.
  */
 import { useContext, useState } from 'react';
-import type { CubeApi, Query } from '@cubejs-client/core';
 import { CubeContext } from '@cubejs-client/react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { useSearchParams } from 'react-router-dom';
 import { BACKLOG_LEADS as BL } from '../api/views';
 import { CardFrame } from '../components/card-frame';
-import { DataTable, type Column } from '../components/data-table';
-import { DownloadIcon } from '../components/icons';
+import { DataTable } from '../components/data-table';
 import { Pager } from '../components/pager';
 import { useFilters } from '../hooks/use-filters';
-import { num, str, useViewQuery, type Row } from '../hooks/use-view-query';
-import { useI18n, type Translate } from '../i18n/i18n-context';
-import type { MessageKey } from '../i18n/messages';
-import { channelLabel, codeLabel, stageInfo, stageLabel } from '../i18n/labels';
+import { str, useViewQuery } from '../hooks/use-view-query';
+import { useI18n } from '../i18n/i18n-context';
 import { globalSearch } from '../lib/build-filters';
-import { downloadText, toCsv } from '../lib/export-csv';
-import { exportFileName } from '../lib/export-page';
-import { formatCount, formatDate, formatDays, type Locale } from '../lib/format';
+import { formatCount, formatDate } from '../lib/format';
 import { useSettings } from '../state/settings';
-
-const PAGE_SIZE = 20;
-const NURTURE_DAYS = [90, 180, 365];
-const EXPORT_LIMIT = 50_000;
-
-const COLUMNS: { member: string; label: MessageKey; numeric?: boolean }[] = [
-  { member: BL.leadId, label: 'backlog.col.lead' },
-  { member: BL.stage, label: 'backlog.col.stage' },
-  { member: BL.daysOverSla, label: 'backlog.col.overSla', numeric: true },
-  { member: BL.agingDays, label: 'backlog.col.aging', numeric: true },
-  { member: BL.team, label: 'backlog.col.team' },
-  { member: BL.ownerTeam, label: 'backlog.col.owner' },
-  { member: BL.leadSource, label: 'backlog.col.source' },
-  { member: BL.persona, label: 'backlog.col.persona' },
-  { member: BL.industry, label: 'backlog.col.industry' },
-];
-
-/** null: the SLA breaches; a number: the nurture list, idle over that many days. */
-type NurtureDays = number | null;
-type Sort = { member: string; dir: 'asc' | 'desc' };
-
-/** Oldest first: the most days over SLA, or the longest idle in the nurture pool. */
-const defaultSort = (nurtureDays: NurtureDays): Sort => ({
-  member: nurtureDays === null ? BL.daysOverSla : BL.agingDays,
-  dir: 'desc',
-});
-
-/** The whole list (every page) of the chosen kind, in the chosen order. */
-function listQuery(filters: Query['filters'], nurtureDays: NurtureDays, sort: Sort): Query {
-  const kind: Query['filters'] =
-    nurtureDays === null
-      ? [{ member: BL.isStuck, operator: 'equals', values: ['true'] }]
-      : [
-          { member: BL.isNurtureStage, operator: 'equals', values: ['true'] },
-          { member: BL.agingDays, operator: 'gt', values: [String(nurtureDays)] },
-        ];
-  return {
-    dimensions: COLUMNS.map((c) => c.member),
-    filters: [...(filters ?? []), ...kind],
-    order: [
-      [sort.member, sort.dir],
-      [BL.leadId, 'asc'],
-    ],
-  };
-}
-
-/** A cell as the list writes it: labels for codes, days with the stage's SLA beside the aging. */
-function cellText(member: string, row: Row, locale: Locale): string {
-  switch (member) {
-    case BL.stage:
-      return stageLabel(str(row, member), locale);
-    case BL.daysOverSla:
-      return formatDays(num(row, member), locale, 0);
-    case BL.agingDays: {
-      const sla = stageInfo(str(row, BL.stage) ?? '')?.slaDays;
-      return `${formatDays(num(row, member), locale, 0)}${sla != null ? ` / ${formatDays(sla, locale, 0)}` : ''}`;
-    }
-    case BL.leadSource:
-      return channelLabel(str(row, member), locale);
-    case BL.team:
-    case BL.ownerTeam:
-    case BL.persona:
-    case BL.industry:
-      return codeLabel(str(row, member), locale);
-    default:
-      return str(row, member) ?? '–';
-  }
-}
-
-/** The list's columns; a lead's id links to its journey (personal data: the route checks the role). */
-function listColumns(t: Translate, locale: Locale, search: string): Column<Row>[] {
-  return COLUMNS.map((c) => ({
-    key: c.member,
-    header: t(c.label),
-    numeric: c.numeric,
-    sortable: true,
-    className: c.member === BL.daysOverSla ? 'font-semibold text-rose-700' : undefined,
-    cell: (r) =>
-      c.member === BL.leadId ? (
-        <Link
-          to={`/leads/${encodeURIComponent(str(r, c.member) ?? '')}${search}`}
-          className="font-medium text-tremor-brand hover:underline"
-          aria-label={t('journey.open', { lead: str(r, c.member) ?? '' })}
-        >
-          {cellText(c.member, r, locale)}
-        </Link>
-      ) : (
-        cellText(c.member, r, locale)
-      ),
-  }));
-}
-
-/** Every lead of the list (up to EXPORT_LIMIT) as a CSV download with the list's column labels. */
-async function exportCsv(cubeApi: CubeApi, query: Query, t: Translate, periodKey: string): Promise<void> {
-  const rs = await cubeApi.load({ ...query, limit: EXPORT_LIMIT });
-  const csv = toCsv(
-    COLUMNS.map((c) => ({ key: c.member, label: t(c.label) })),
-    rs.rawData() as Record<string, unknown>[],
-  );
-  downloadText(csv, exportFileName('stuck-leads', periodKey, 'csv'));
-}
-
-/** The card's controls: which list (SLA breaches or a nurture list) and the CSV export. */
-function ListControls(props: {
-  nurtureDays: NurtureDays;
-  onChoose(days: NurtureDays): void;
-  onExport(): void;
-  canExport: boolean;
-}) {
-  const { t } = useI18n();
-  return (
-    <span className="inline-flex items-center gap-2">
-      <select
-        aria-label={t('backlog.list.mode')}
-        value={props.nurtureDays === null ? 'sla' : String(props.nurtureDays)}
-        onChange={(e) => props.onChoose(e.target.value === 'sla' ? null : Number(e.target.value))}
-        className="rounded-tremor-small border border-tremor-border bg-white px-2 py-1 text-tremor-label text-tremor-content-emphasis"
-      >
-        <option value="sla">{t('backlog.list.modeSla')}</option>
-        {NURTURE_DAYS.map((d) => (
-          <option key={d} value={String(d)}>
-            {t('backlog.list.modeNurture', { days: d })}
-          </option>
-        ))}
-      </select>
-      <button
-        type="button"
-        onClick={props.onExport}
-        disabled={!props.canExport}
-        className="inline-flex items-center gap-1.5 rounded-tremor-small border border-tremor-border bg-white px-2.5 py-1 text-tremor-label font-medium text-tremor-content-emphasis shadow-tremor-input hover:bg-tremor-background-subtle disabled:opacity-50"
-      >
-        <DownloadIcon />
-        {t('backlog.list.csv')}
-      </button>
-    </span>
-  );
-}
+import { ListControls } from './stuck-leads-controls';
+import { PAGE_SIZE, defaultSort, exportCsv, listColumns, listQuery, type NurtureDays, type Sort } from './stuck-leads-list';
 
 export function StuckLeadsCard() {
   const { t, locale } = useI18n();

@@ -50,6 +50,7 @@ export const buyingGroupEn = {
   'motion.reason.new_opportunity': 'new opportunity',
   'motion.reason.engagement_fell': 'engagement fell below the threshold',
   'motion.empty': 'No account entered consideration or went quiet in the week of {from}.',
+  'motion.paging': 'Pages of the accounts in motion',
 };
 
 export const buyingGroupJa: Record<keyof typeof buyingGroupEn, string> = {
@@ -96,4 +97,5 @@ export const buyingGroupJa: Record<keyof typeof buyingGroupEn, string> = {
   'motion.reason.new_opportunity': '商談作成',
   'motion.reason.engagement_fell': '関与が閾値を下回った',
   'motion.empty': '{from} の週に動いた取引先はありません。',
+  'motion.paging': '動いた取引先一覧のページ',
 };

@@ -33,12 +33,20 @@ const languageTag = (locale: Locale) => (locale === 'ja' ? 'ja-JP' : 'en-US');
 
 const formatters = new Map<string, Intl.NumberFormat>();
 
+/** The options the dashboard formats numbers with: each one is part of the formatter's cache key. */
+type NumberOptions = Pick<
+  Intl.NumberFormatOptions,
+  'style' | 'currency' | 'notation' | 'maximumFractionDigits' | 'minimumFractionDigits'
+>;
+
 /**
  * One Intl.NumberFormat per locale and option set: what `n.toLocaleString(tag, options)` gives, without
- * building a formatter per figure (a card formats hundreds per render; the page profile showed it).
+ * building a formatter per figure (a card formats hundreds per render; the page profile showed it). The key is
+ * the options' fields joined, not JSON.stringify (the page profile showed that too, at thousands of figures).
  */
-function numberFormat(locale: Locale, options: Intl.NumberFormatOptions): Intl.NumberFormat {
-  const key = `${locale}|${JSON.stringify(options)}`;
+function numberFormat(locale: Locale, options: NumberOptions): Intl.NumberFormat {
+  const { style, currency, notation, maximumFractionDigits: max, minimumFractionDigits: min } = options;
+  const key = `${locale}|${style}|${currency}|${notation}|${max}|${min}`;
   let format = formatters.get(key);
   if (!format) {
     format = new Intl.NumberFormat(languageTag(locale), options);
