@@ -193,6 +193,8 @@ export async function clearCopy(session: SessionLike): Promise<void> {
   for (const { schema_name: schema } of schemas)
     if (!kept.includes(String(schema))) await conn.run(`drop schema "${String(schema).replaceAll('"', '""')}" cascade`);
   await conn.run('drop table if exists main.build_info');
+  // their space freed now, for the seeds' load to reuse instead of growing the file
+  await conn.run('checkpoint');
 }
 
 async function columnsOf(conn: WarehouseSession, schema: string, table: string): Promise<string[]> {
@@ -346,8 +348,10 @@ export async function runModelsIncrementally(
   await conn.run('create temp table direct_leads (lead_id varchar)');
   await conn.run('create temp table direct_accounts (account_id varchar)');
   let compareMs = 0;
+  // Dropped first and their space freed (checkpoint), so the new tables reuse it instead of growing the file.
+  for (const model of staging) await conn.run(`drop ${model.materialized} if exists staging.${model.name}`);
+  await conn.run('checkpoint');
   for (const model of staging) {
-    await conn.run(`drop ${model.materialized} if exists staging.${model.name}`);
     built.push(await buildModel(conn, model, log));
     const compareStarted = performance.now();
     updates[model.name] = 'rebuilt';
@@ -397,15 +401,17 @@ export async function runModelsIncrementally(
   // A view's rows are its inputs' rows: it changes by leads when it is declared so and its inputs do.
   const byLeads = new Set<string>();
 
+  // The plan first, so that every table to be rebuilt is dropped, and its space freed, before any is written.
+  type Step = { model: Model; how: 'kept' | 'copied' | 'by-key' | 'sums' | 'rebuilt' };
+  const steps: Step[] = [];
   for (const model of models.filter((m) => m.schema === 'marts')) {
     const spec = specs.get(model.name);
     const grain = typeof spec === 'string' ? spec : undefined;
     const inputsUnchanged = model.dependsOn.every(unchanged);
     const inputsByLeads = model.dependsOn.every((d) => unchanged(d) || coveredByLeads.has(d) || byLeads.has(d));
-    const keep = async () => undefined;
     if (model.materialized === 'view') {
       // the copy holds the view as the same models wrote it, and a view is computed when read
-      built.push(await buildModel(conn, model, log, keep, 'kept'));
+      steps.push({ model, how: 'kept' });
       if (inputsUnchanged) {
         updates[model.name] = 'copied';
         same.add(model.name);
@@ -413,16 +419,33 @@ export async function runModelsIncrementally(
         updates[model.name] = 'rebuilt';
         if (grain && inputsByLeads) byLeads.add(model.name);
       }
-      continue;
-    }
-    const table = `${model.schema}.${model.name}`;
-    if (inputsUnchanged) {
+    } else if (inputsUnchanged) {
       updates[model.name] = 'copied';
       same.add(model.name);
-      built.push(await buildModel(conn, model, log, keep, 'copied'));
+      steps.push({ model, how: 'copied' });
     } else if (grain && inputsByLeads && model.kind === 'sql') {
       updates[model.name] = 'incremental';
       byLeads.add(model.name);
+      steps.push({ model, how: 'by-key' });
+    } else if (typeof spec === 'object' && inputsByLeads && model.kind === 'sql') {
+      updates[model.name] = 'incremental';
+      steps.push({ model, how: 'sums' });
+    } else {
+      updates[model.name] = 'rebuilt';
+      steps.push({ model, how: 'rebuilt' });
+    }
+  }
+  for (const { model } of steps.filter((step) => step.how === 'rebuilt'))
+    await conn.run(`drop table if exists ${model.schema}.${model.name}`);
+  await conn.run('checkpoint');
+
+  for (const { model, how } of steps) {
+    const spec = specs.get(model.name);
+    const table = `${model.schema}.${model.name}`;
+    if (how === 'kept' || how === 'copied') {
+      built.push(await buildModel(conn, model, log, async () => undefined, how));
+    } else if (how === 'by-key') {
+      const grain = spec as IncrementalGrain;
       const keys = grain === 'lead_id' ? 'temp.changed_leads' : 'temp.changed_accounts';
       built.push(
         await buildModel(
@@ -448,9 +471,8 @@ export async function runModelsIncrementally(
           `${grain} rows of the changed ${grain === 'lead_id' ? 'leads' : 'accounts'} replaced`,
         ),
       );
-    } else if (typeof spec === 'object' && inputsByLeads && model.kind === 'sql') {
-      updates[model.name] = 'incremental';
-      const sumColumns = spec.sum;
+    } else if (how === 'sums') {
+      const sumColumns = (spec as { sum: string[] }).sum;
       built.push(
         await buildModel(
           conn,
@@ -461,8 +483,6 @@ export async function runModelsIncrementally(
         ),
       );
     } else {
-      updates[model.name] = 'rebuilt';
-      await conn.run(`drop table if exists ${table}`);
       built.push(await buildModel(conn, model, log));
     }
   }
