@@ -282,7 +282,18 @@ async function selectScoped(conn: WarehouseSession, model: Model, from: '' | 'pr
  * promises no such row); the previous rows of values the changed leads do not touch are kept as they are. The sums
  * must be integers, so that they are exact whatever the order of addition.
  */
-async function sumByLeads(conn: WarehouseSession, model: Model, sumColumns: string[]): Promise<void> {
+async function sumByLeads(
+  conn: WarehouseSession,
+  model: Model,
+  sumColumns: string[],
+  log: (message: string) => void,
+): Promise<void> {
+  let mark = performance.now();
+  const lap = () => {
+    const ms = performance.now() - mark;
+    mark = performance.now();
+    return `${(ms / 1000).toFixed(1)} s`;
+  };
   const body = stripSql(selectBody(model));
   if (/;\s*\S/.test(body)) throw new Error('a model is one select statement (found ";" inside)');
   const table = `${model.schema}.${model.name}`;
@@ -299,11 +310,13 @@ async function sumByLeads(conn: WarehouseSession, model: Model, sumColumns: stri
   const columns = [...types.keys()];
   const groups = columns.filter((c) => !sumColumns.includes(c));
   const scoped = await selectScoped(conn, model, '', 'sum_after');
+  const after = lap();
   // a lead-keyed input read with its schema would bypass the views, and its other leads' rows be counted again
   for (const dep of scoped)
     if (new RegExp(`\\b(marts|staging)\\.${dep}\\b`).test(body))
       throw new Error(`a sum by leads reads ${dep} through the changed leads' view: write it without its schema`);
   await selectScoped(conn, model, 'prev.', 'sum_before');
+  const before = lap();
   const list = (f: (c: string) => string) => columns.map(f).join(', ');
   const groupBy = groups.length ? `group by ${groups.join(', ')}` : '';
   const nonZero = sumColumns.map((c) => `sum(${c}) <> 0`).join(' or ');
@@ -315,15 +328,29 @@ async function sumByLeads(conn: WarehouseSession, model: Model, sumColumns: stri
   );
   const touched = (row: string) =>
     `exists (select 1 from temp.sum_change as change where ${groups.map((c) => `change.${c} is not distinct from ${row}.${c}`).join(' and ') || 'true'})`;
-  // In place (the table is the previous warehouse's, copied): the touched rows' new sums, then those rows replaced.
+  const changes = lap();
+  // In place (the table is the previous warehouse's, copied): the rows the changes touch, their new sums, then
+  // those rows replaced. The touched rows are found once, by a semi join (an EXISTS under the union and group by
+  // took 10 times as long at 100 k leads).
+  const on = groups.map((c) => `change.${c} is not distinct from old.${c}`).join(' and ') || 'true';
+  await conn.run(
+    `create or replace temp table sum_touched as select old.* from ${table} as old semi join temp.sum_change as change on ${on}`,
+  );
+  const found = lap();
   await conn.run(
     `create or replace temp table sum_rows as select ${summed} from (` +
-      `select * from ${table} as old where ${touched('old')} union all select * from temp.sum_change` +
+      `select * from temp.sum_touched union all select * from temp.sum_change` +
       `) ${groupBy} having ${nonZero}`,
   );
+  const summedAt = lap();
   await conn.run(`delete from ${table} as kept where ${touched('kept')}`);
+  const deleted = lap();
   await conn.run(`insert into ${table} select * from temp.sum_rows`);
-  for (const t of ['sum_after', 'sum_before', 'sum_change', 'sum_rows']) await conn.run(`drop table temp.${t}`);
+  log(
+    `  ${table}: the changed leads' rows after ${after}, before ${before}, their changes ${changes}; ` +
+      `touched rows found ${found}, summed ${summedAt}, deleted ${deleted}, inserted ${lap()}`,
+  );
+  for (const t of ['sum_after', 'sum_before', 'sum_change', 'sum_touched', 'sum_rows']) await conn.run(`drop table temp.${t}`);
 }
 
 /**
@@ -478,7 +505,7 @@ export async function runModelsIncrementally(
           conn,
           model,
           log,
-          () => sumByLeads(conn, model, sumColumns),
+          () => sumByLeads(conn, model, sumColumns, log),
           `sums of the changed leads' rows, before and after, applied to the previous sums`,
         ),
       );
