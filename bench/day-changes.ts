@@ -4,8 +4,8 @@
  *
  * - New leads, with their accounts, touches, stage transitions and deals,
  *   come from the seeds generator at the small size (same seed, so the same
- *   campaign catalogue), every id and email prefixed with `D` so that
- *   nothing collides with the base.
+ *   campaign catalogue), every id and email prefixed with `D` (or another
+ *   tag) so that nothing collides with the base.
  * - Changed leads (lead_id's hash mod 100 = 0): another persona, one more
  *   touch (a copy of their latest, new id) and their deals' amounts up by
  *   ¥10,000.
@@ -30,8 +30,11 @@ export interface DayChanges {
 
 const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
-/** Writes the day's seeds into `outDir` (created); the base's `seed` must be the one `baseDir` was generated with. */
-export async function writeDayChanges(baseDir: string, outDir: string, seed = 42): Promise<DayChanges> {
+/**
+ * Writes the day's seeds into `outDir` (created); the base's `seed` must be the one `baseDir` was generated with.
+ * `tag` prefixes the new rows' ids: successive days (each day's seeds the next one's base) need one tag each.
+ */
+export async function writeDayChanges(baseDir: string, outDir: string, seed = 42, tag = 'D'): Promise<DayChanges> {
   mkdirSync(outDir, { recursive: true });
   // the base may be gzipped (the benchmark's); DuckDB's reader takes either
   const read = (dir: string, table: string) =>
@@ -63,9 +66,9 @@ export async function writeDayChanges(baseDir: string, outDir: string, seed = 42
       await conn.run(`create table new_${t} as select * from ${read(small, t)}`);
     }
     // The new rows: every key prefixed (campaign ids stay: the same seed has the same campaigns).
-    const prefix = (c: string) => `'D' || ${c}`;
+    const prefix = (c: string) => `${q(tag)} || ${c}`;
     await conn.run(
-      `update new_leads set lead_id = ${prefix('lead_id')}, account_id = ${prefix('account_id')}, email = 'd.' || email`,
+      `update new_leads set lead_id = ${prefix('lead_id')}, account_id = ${prefix('account_id')}, email = ${q(`${tag.toLowerCase()}.`)} || email`,
     );
     await conn.run(`update new_accounts set account_id = ${prefix('account_id')}`);
     await conn.run(`update new_touchpoints set touchpoint_id = ${prefix('touchpoint_id')}, lead_id = ${prefix('lead_id')}`);
@@ -85,7 +88,7 @@ export async function writeDayChanges(baseDir: string, outDir: string, seed = 42
         `where p1.persona = base_leads.persona) where lead_id in (select lead_id from changed) and persona is not null`,
     );
     await conn.run(
-      `insert into new_touchpoints select 'DX' || touchpoint_id, lead_id, occurred_at, channel, campaign_id, touch_type from (` +
+      `insert into new_touchpoints select ${q(`${tag}X`)} || touchpoint_id, lead_id, occurred_at, channel, campaign_id, touch_type from (` +
         `select *, row_number() over (partition by lead_id order by occurred_at desc, touchpoint_id desc) as r ` +
         `from base_touchpoints where lead_id in (select lead_id from changed)) where r = 1`,
     );

@@ -44,6 +44,7 @@ async function ensureWarehouse(config: Config, force = false) {
     warehousePath: config.warehousePath,
     duckdb: config.duckdb,
     warehouseUrl: config.warehouseUrl,
+    holdAt: config.buildHoldAt,
   });
   console.log(summary.report ?? `Warehouse ready: ${config.warehousePath}`);
 }

@@ -25,6 +25,12 @@ export type LogLevel = 'error' | 'warn' | 'info' | 'trace';
  */
 export const IMPORT_HOLD_PHASES = ['read', 'merged', 'prepared', 'before-swap', 'after-swap', 'renamed'] as const;
 export type ImportHoldPhase = (typeof IMPORT_HOLD_PHASES)[number];
+/**
+ * Where a warehouse build can be held for a fault test (REVCYCLE_BUILD_HOLD_AT): after the seeds are loaded, after
+ * the models, after the data tests, and with the new file finished just before its rename over the warehouse.
+ */
+export const BUILD_HOLD_PHASES = ['loaded', 'modelled', 'tested', 'before-swap'] as const;
+export type BuildHoldPhase = (typeof BUILD_HOLD_PHASES)[number];
 
 export interface Config {
   port: number;
@@ -60,6 +66,8 @@ export interface Config {
   seedsFrom: 'env' | 'import' | 'bundled';
   /** Fault tests only (REVCYCLE_IMPORT_HOLD_AT): the phase at which `npm run import` waits to be killed. */
   importHoldAt?: ImportHoldPhase;
+  /** Fault tests only (REVCYCLE_BUILD_HOLD_AT): the phase at which a warehouse build waits to be killed. */
+  buildHoldAt?: BuildHoldPhase;
   /** DuckDB's resources for the warehouse build and imports (the DuckDB block below). */
   duckdb: DuckDbSettings;
   /** The same for the server's driver: its own memory limit (REVCYCLE_DUCKDB_SERVER_MEMORY_LIMIT). */
@@ -368,11 +376,11 @@ function parseTimeZones(name: string, raw: string | undefined, fallback: string)
 
 const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'info', 'trace'];
 
-function parseHoldPhase(raw: string | undefined): ImportHoldPhase | undefined {
+function parseHoldPhase<P extends string>(name: string, phases: readonly P[], raw: string | undefined): P | undefined {
   if (raw === undefined || raw === '') return undefined;
-  if (!(IMPORT_HOLD_PHASES as readonly string[]).includes(raw))
-    throw new ConfigError(`REVCYCLE_IMPORT_HOLD_AT must be one of ${IMPORT_HOLD_PHASES.join(', ')}, got "${raw}"`);
-  return raw as ImportHoldPhase;
+  if (!(phases as readonly string[]).includes(raw))
+    throw new ConfigError(`${name} must be one of ${phases.join(', ')}, got "${raw}"`);
+  return raw as P;
 }
 
 function parsePort(raw: string | undefined): number {
@@ -454,7 +462,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importsDir,
     bundledSeedsDir,
     seedsFrom: env.REVCYCLE_SEEDS ? 'env' : imported ? 'import' : 'bundled',
-    importHoldAt: parseHoldPhase(env.REVCYCLE_IMPORT_HOLD_AT),
+    importHoldAt: parseHoldPhase('REVCYCLE_IMPORT_HOLD_AT', IMPORT_HOLD_PHASES, env.REVCYCLE_IMPORT_HOLD_AT),
+    buildHoldAt: parseHoldPhase('REVCYCLE_BUILD_HOLD_AT', BUILD_HOLD_PHASES, env.REVCYCLE_BUILD_HOLD_AT),
     duckdb,
     serverDuckdb: loadServerDuckDbSettings(env, duckdb),
     warehouseUrl: parseWarehouseUrl(env.REVCYCLE_WAREHOUSE_URL),

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type DuckDbSettings } from '../config.js';
+import { type BuildHoldPhase, type DuckDbSettings } from '../config.js';
 import { formatFailures, runDataTests, type DataTestResult } from './data-tests.js';
 import { displayPath, type LoadedTable, type LoadSeedsResult, type RejectedRow } from './load-seeds.js';
 import { MODEL_SCHEMAS, runModels, type BuiltModel, type Model } from './run-models.js';
@@ -42,6 +42,8 @@ export interface BuildOptions {
   incremental?: boolean;
   /** Called with the finished new file just before it is renamed over the warehouse (the importer records its commit). */
   beforeSwap?: (building: string) => Promise<void>;
+  /** Fault tests only (REVCYCLE_BUILD_HOLD_AT, config.ts): the phase at which the build waits to be killed. */
+  holdAt?: BuildHoldPhase;
 }
 
 export interface BuildSummary {
@@ -61,8 +63,11 @@ export interface BuildSummary {
   incremental?: IncrementalPlan;
   /** DuckDB's threads, memory_limit and temp_directory as the build's database reported them; {} on PostgreSQL. */
   duckdb: Record<string, unknown>;
-  /** finishMs: build_info, checkpoint and close before the swap. */
-  timings: { loadMs: number; modelsMs: number; testsMs: number; finishMs: number; totalMs: number };
+  /**
+   * finishMs: build_info, checkpoint and close before the swap; copyMs (an incremental build): the copy of the
+   * previous warehouse its new file starts from.
+   */
+  timings: { copyMs?: number; loadMs: number; modelsMs: number; testsMs: number; finishMs: number; totalMs: number };
   /** The summary as text for a terminal. */
   report: string;
 }
@@ -239,7 +244,7 @@ export function formatBuildSummary(summary: Omit<BuildSummary, 'report'>): strin
   const t = summary.timings;
   lines.push(
     `Warehouse built: ${/^[a-z]+:\/\//.test(summary.warehousePath) ? summary.warehousePath : displayPath(summary.warehousePath)} in ${seconds(t.totalMs)} ` +
-      `(load ${seconds(t.loadMs)}, models ${seconds(t.modelsMs)}, tests ${seconds(t.testsMs)}, ` +
+      `(${t.copyMs === undefined ? '' : `copy ${seconds(t.copyMs)}, `}load ${seconds(t.loadMs)}, models ${seconds(t.modelsMs)}, tests ${seconds(t.testsMs)}, ` +
       `write ${seconds(t.finishMs)})`,
   );
   lines.push(
@@ -290,7 +295,7 @@ export interface BuildFacts {
   duckdb: Record<string, unknown>;
   incremental?: IncrementalPlan;
   /** Each phase's duration in ms. */
-  ms: { load: number; models: number; tests: number; finish: number };
+  ms: { copy?: number; load: number; models: number; tests: number; finish: number };
 }
 
 /** The summary of a build that swapped in, with its report: one for the DuckDB file and PostgreSQL alike. */
@@ -312,6 +317,7 @@ export function summarize(facts: BuildFacts): BuildSummary {
     duckdb: facts.duckdb,
     incremental: facts.incremental,
     timings: {
+      ...(ms.copy === undefined ? {} : { copyMs: Math.round(ms.copy) }),
       loadMs: Math.round(ms.load),
       modelsMs: Math.round(ms.models),
       testsMs: Math.round(ms.tests),

@@ -16,17 +16,29 @@
  * PostgreSQL instead (target-postgres.ts): new schemas, switched in by one
  * transaction.
  *
+ * An incremental build (`incremental`, incremental.ts) starts the new file as
+ * a copy of the previous warehouse (a reflink where the file system has them)
+ * and updates it in place; the previous file is only read, so the same
+ * guarantees hold.
+ *
  * Rows set aside by the loader are listed in `raw.rejected_rows` and, after a
  * successful swap, in `<warehouse dir>/rejected/<table>.csv`.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, utimes } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { copyFile, mkdir, readdir, rename, rm, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { DUCKDB_SETTINGS_QUERY, duckDbOptions, duckDbSettingsMismatch } from '../config.js';
-import { displayPath, loadSeeds } from './load-seeds.js';
+import { DUCKDB_SETTINGS_QUERY, duckDbOptions, duckDbSettingsMismatch, type BuildHoldPhase } from '../config.js';
+import { displayPath, loadSeeds, type LoadSeedsResult } from './load-seeds.js';
 import { MODEL_SCHEMAS, SEARCH_PATH, runModels } from './run-models.js';
-import { attachPrevious, detachPrevious, runModelsIncrementally, type IncrementalPlan } from './incremental.js';
+import {
+  attachPrevious,
+  clearCopy,
+  detachPrevious,
+  previousReusable,
+  runModelsIncrementally,
+  type IncrementalPlan,
+} from './incremental.js';
 
 import {
   quote,
@@ -59,6 +71,17 @@ async function removeAbandonedBuilds(warehousePath: string, log: (m: string) => 
 }
 
 /**
+ * Fault tests only: with holdAt (REVCYCLE_BUILD_HOLD_AT, read in config.ts) the build says "holding at <phase>" and
+ * waits there to be killed, so a test stops a small build at an exact phase instead of racing a slow one.
+ */
+async function holdAt(wanted: BuildHoldPhase | undefined, phase: BuildHoldPhase) {
+  if (wanted !== phase) return;
+  console.log(`holding at ${phase}`);
+  // a timer keeps the process alive (a promise alone would let Node exit)
+  await new Promise(() => setInterval(() => undefined, 60_000));
+}
+
+/**
  * Builds the warehouse into a new file, runs the data tests and swaps it in.
  * Throws (leaving the previous warehouse untouched) when a seed file or model
  * is broken or any data test fails.
@@ -81,6 +104,12 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
   await mkdir(outDir, { recursive: true });
   await removeAbandonedBuilds(warehousePath, log);
 
+  const modelsHash = await hashModels(modelsDir);
+  const hold = (phase: BuildHoldPhase) => holdAt(options.holdAt, phase);
+  // Checked before the copy, so a model change costs no copy of the previous file; attachPrevious checks again
+  // (and the time zone, which the seeds decide) once they are loaded.
+  let fromCopy = options.incremental === true && (await previousReusable(warehousePath, modelsHash, log));
+
   let swapped = false;
   let instance: DuckDBInstance | undefined;
   let conn: DuckDBConnection | undefined;
@@ -93,33 +122,56 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
     conn = undefined;
     instance = undefined;
   };
+  const removeBuilding = async () => {
+    await rm(building, { force: true });
+    await rm(`${building}.wal`, { force: true });
+  };
   try {
     if (options.duckdb) await mkdir(options.duckdb.tempDirectory, { recursive: true });
-    instance = await DuckDBInstance.create(building, options.duckdb ? duckDbOptions(options.duckdb) : undefined);
-    conn = await instance.connect();
-    const duckdb = (await conn.runAndReadAll(DUCKDB_SETTINGS_QUERY)).getRowObjectsJS()[0]!;
-    const mismatch = options.duckdb ? duckDbSettingsMismatch(options.duckdb, duckdb) : null;
-    if (mismatch) throw new WarehouseBuildError(mismatch);
-    // Row order in warehouse tables carries no meaning. Keeping file order made DuckDB
-    // rewrite every big table at the final checkpoint (minutes on the 10 M-touchpoint set).
-    await conn.run('set preserve_insertion_order = false');
-    for (const schema of ['raw', ...MODEL_SCHEMAS]) await conn.run(`create schema ${schema}`);
+    let duckdb: Record<string, unknown> = {};
+    let loaded!: LoadSeedsResult;
+    let loadMs = 0;
+    let timeZone = '';
+    let copyMs: number | undefined;
+    for (;;) {
+      if (fromCopy) {
+        const copyStarted = performance.now();
+        // A reflink (btrfs, XFS, APFS) makes the copy free; elsewhere copyFile falls back to copying the bytes.
+        await copyFile(warehousePath, building, constants.COPYFILE_FICLONE);
+        copyMs = performance.now() - copyStarted;
+        log(`  incremental: started from a copy of ${displayPath(warehousePath)} (${Math.round(copyMs)} ms)`);
+      }
+      instance = await DuckDBInstance.create(building, options.duckdb ? duckDbOptions(options.duckdb) : undefined);
+      conn = await instance.connect();
+      duckdb = (await conn.runAndReadAll(DUCKDB_SETTINGS_QUERY)).getRowObjectsJS()[0]!;
+      const mismatch = options.duckdb ? duckDbSettingsMismatch(options.duckdb, duckdb) : null;
+      if (mismatch) throw new WarehouseBuildError(mismatch);
+      // Row order in warehouse tables carries no meaning. Keeping file order made DuckDB
+      // rewrite every big table at the final checkpoint (minutes on the 10 M-touchpoint set).
+      await conn.run('set preserve_insertion_order = false');
+      if (fromCopy) await clearCopy(conn);
+      for (const schema of ['raw', ...MODEL_SCHEMAS]) await conn.run(`create schema if not exists ${schema}`);
 
-    const loadStarted = performance.now();
-    const loaded = await loadSeeds(conn, seedsDir, {
-      workDir,
-      log,
-      printLimit: options.printLimit,
-      reportPath: (table) => path.join(rejectedDir, `${table}.csv`),
-    });
-    const loadMs = performance.now() - loadStarted;
+      const loadStarted = performance.now();
+      loaded = await loadSeeds(conn, seedsDir, {
+        workDir,
+        log,
+        printLimit: options.printLimit,
+        reportPath: (table) => path.join(rejectedDir, `${table}.csv`),
+      });
+      loadMs = performance.now() - loadStarted;
 
-    const timeZone = await seedTimeZone(conn);
-    // Seed times without an offset are wall-clock times in the settings' zone.
-    await conn.run(`set TimeZone = ${quote(timeZone)}`);
-
-    const modelsHash = await hashModels(modelsDir);
-    const reuse = options.incremental === true && (await attachPrevious(conn, warehousePath, modelsHash, timeZone, log));
+      timeZone = await seedTimeZone(conn);
+      // Seed times without an offset are wall-clock times in the settings' zone.
+      await conn.run(`set TimeZone = ${quote(timeZone)}`);
+      await hold('loaded');
+      if (!fromCopy || (await attachPrevious(conn, warehousePath, modelsHash, timeZone, log))) break;
+      // The copy cannot be reused after all (another zone, or the file went): start again from an empty file.
+      close();
+      await removeBuilding();
+      fromCopy = false;
+    }
+    const reuse = fromCopy;
     let incremental: IncrementalPlan | undefined;
     const { built, results, modelsMs, testsMs } = await runModelsAndTests(
       conn,
@@ -131,9 +183,14 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
         ? async (session, dir, say) => {
             const done = await runModelsIncrementally(session, dir, say);
             incremental = done.plan;
+            await hold('modelled');
             return done;
           }
-        : runModels,
+        : async (session, dir, say) => {
+            const done = await runModels(session, dir, say);
+            await hold('modelled');
+            return done;
+          },
       // One more connection: the data tests' queries run two at a time (most are small and leave a core idle).
       async () => {
         testConn = await instance!.connect();
@@ -145,6 +202,7 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
     testConn?.closeSync();
     testConn = undefined;
     if (reuse) await detachPrevious(conn);
+    await hold('tested');
 
     const finishStarted = performance.now();
     const asOf = await seedAsOf(conn);
@@ -157,6 +215,7 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
     if (existsSync(`${building}.wal`)) throw new WarehouseBuildError(`internal: ${building}.wal left after checkpoint`);
 
     await options.beforeSwap?.(building);
+    await hold('before-swap');
     // A WAL beside the old file belongs to the old database and must not be replayed onto the new one.
     await rm(`${warehousePath}.wal`, { force: true });
     await rename(building, warehousePath);
@@ -179,7 +238,7 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
       rejectedReports,
       duckdb,
       incremental,
-      ms: { load: loadMs, models: modelsMs, tests: testsMs, finish: finishMs },
+      ms: { copy: copyMs, load: loadMs, models: modelsMs, tests: testsMs, finish: finishMs },
     });
   } catch (e) {
     if (swapped) throw e;
@@ -188,8 +247,7 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
     } catch {
       // The instance may already be unusable; the files are removed below either way.
     }
-    await rm(building, { force: true });
-    await rm(`${building}.wal`, { force: true });
+    await removeBuilding();
     await rm(workDir, { recursive: true, force: true });
     if (e instanceof WarehouseBuildError) throw e;
     const message = e instanceof Error ? e.message : String(e);

@@ -42,3 +42,13 @@ describe('REVCYCLE_IMPORT_HOLD_AT (fault tests)', () => {
     );
   });
 });
+
+describe('REVCYCLE_BUILD_HOLD_AT (fault tests)', () => {
+  it('is a build phase, nothing when unset, a clear error otherwise', () => {
+    expect(config().buildHoldAt).toBeUndefined();
+    expect(config({ REVCYCLE_BUILD_HOLD_AT: 'modelled' }).buildHoldAt).toBe('modelled');
+    expect(() => config({ REVCYCLE_BUILD_HOLD_AT: 'renamed' })).toThrow(
+      'REVCYCLE_BUILD_HOLD_AT must be one of loaded, modelled, tested, before-swap, got "renamed"',
+    );
+  });
+});

@@ -1,14 +1,17 @@
 /*
- * The incremental build (server/warehouse/incremental.ts) against the full
- * build, its reference: a day's import (bench/day-changes.ts: ~1 % of the
- * leads changed, 0.5 % new with their accounts, touches, transitions and
- * deals) applied incrementally to the warehouse of the day before gives
- * every staging table and mart of a full build of the same seeds, row for
- * row (EXCEPT ALL both ways), and the same answer to every typical
- * dashboard query through the real server.
+ * The incremental build (server/warehouse/incremental.ts: a copy of the
+ * previous warehouse updated in place) against the full build, its
+ * reference: a day's import (bench/day-changes.ts: ~1 % of the leads
+ * changed, 0.5 % new with their accounts, touches, transitions and deals)
+ * applied incrementally to the warehouse of the day before gives every
+ * staging table and mart of a full build of the same seeds, row for row
+ * (EXCEPT ALL both ways), and the same answer to every typical dashboard
+ * query through the real server; a failure before the swap leaves the
+ * previous file byte for byte as it was.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareWarehouses } from '../../bench/compare-warehouses';
@@ -21,6 +24,7 @@ import { tempDir } from '../support/browser';
 import { startTestServer } from '../support/server';
 
 const LEADS = 4000;
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 /** Every typical query's rows, as the server answers them. */
 async function answers(warehousePath: string): Promise<Record<string, Record<string, unknown>[]>> {
@@ -106,7 +110,33 @@ describe("a day's import applied incrementally equals a full build of the same s
     expect(plan.models.stage_conversion_velocity).toBe('rebuilt');
     expect(summary.tests.failed).toBe(0);
     expect(summary.tests.run).toBeGreaterThan(400);
+    // the new file started as a copy of the previous warehouse, updated in place
+    expect(summary.timings.copyMs).toBeGreaterThanOrEqual(0);
   });
+
+  it("leaves a file no larger than a full build by more than the updated tables' extra row groups", () => {
+    const incremental = statSync(file('incremental.duckdb')).size;
+    const full = statSync(file('full.duckdb')).size;
+    console.log(`warehouse file: incremental ${incremental} bytes, full build ${full} bytes`);
+    expect(incremental).toBeLessThan(full * 1.3);
+  });
+
+  it('leaves the previous warehouse as it was when the build fails before its swap', async () => {
+    const previous = file('failing.duckdb');
+    copyFileSync(file('base.duckdb'), previous);
+    const before = sha256(previous);
+    await expect(
+      buildWarehouse({
+        seedsDir: file('day'),
+        warehousePath: previous,
+        incremental: true,
+        log: () => {},
+        beforeSwap: () => Promise.reject(new Error('stopped before the swap')),
+      }),
+    ).rejects.toThrow(/is unchanged\): stopped before the swap/);
+    expect(sha256(previous)).toBe(before);
+    expect(readdirSync(root).filter((name) => name.startsWith('failing.duckdb.'))).toEqual([]);
+  }, 600_000);
 
   it('tells warehouses apart (the comparison can fail): the day before differs from the day', async () => {
     const { differences } = await compareWarehouses(file('base.duckdb'), file('full.duckdb'));
