@@ -70,10 +70,10 @@ async function answers(server: TestServer) {
   return out;
 }
 
-/** The rollup partitioned by month (model/cubes/account_motions.yml): a table per month of week starts. */
+/** The rollup partitioned by year (model/cubes/account_motions.yml): a table per year of week starts. */
 const PARTITIONED = /^account_motions_motion_list\d{8}_/;
 
-/** One table per rollup, except the partitioned one: a table per month (one zone here, so no more). */
+/** One table per rollup, except the partitioned one: a table per year (one zone here, so no more). */
 function expectEveryRollupBuilt(result: { built: string[]; preAggregations: string[] }) {
   const partitions = result.built.filter((t) => PARTITIONED.test(t));
   expect(partitions.length).toBeGreaterThan(0);
@@ -93,7 +93,7 @@ describe('a restart on an unchanged warehouse', () => {
     const first = t.server.cube.warmup.last()!;
     expect(first.error).toBeUndefined();
     expect(first.preAggregations.length).toBeGreaterThan(10);
-    // one table per rollup and month partition (one zone), all new
+    // one table per rollup and year partition (one zone), all new
     expectEveryRollupBuilt(first);
     expect(first.reused).toEqual([]);
     // Cube's transpiled model is kept for the next start (server/cube/compile-cache.ts), valid for these model files.
