@@ -11,6 +11,7 @@ import { useState } from 'react';
 import { ACCOUNTS_IN_MOTION as AM } from '../api/views';
 import { CardFrame } from '../components/card-frame';
 import { DataTable } from '../components/data-table';
+import { combineStates } from '../components/document-section';
 import { Pager } from '../components/pager';
 import { useFilters } from '../hooks/use-filters';
 import { num, str, useViewQuery, type Row } from '../hooks/use-view-query';
@@ -56,8 +57,8 @@ export function AccountsInMotionCard() {
   });
   const entered = num(counts.rows[0], AM.accountsEntered) ?? 0;
   const quiet = num(counts.rows[0], AM.accountsWentQuiet) ?? 0;
-  // The card waits for both answers and shows the first failure of either.
-  const state = [counts, q].find((s) => s.status === 'error' || s.status === 'missing' || s.status === 'loading') ?? q;
+  // The card waits for both answers and shows a failure of either; empty when the list is.
+  const state = combineStates([q, counts]);
   const week = { from: formatDate(from, locale), to: formatDate(to, locale) };
   const [wanted, setPage] = useState(0);
   // Another week or filter can leave fewer pages than the one open: the last one then.
