@@ -236,6 +236,9 @@ describe("a lead's journey", () => {
         const leadId = decodeURIComponent(new URL(env.t.url + (await link.getAttribute('href'))).pathname.split('/')[2]!);
         await link.click();
         await page.waitForURL(`**/leads/${encodeURIComponent(leadId)}**`);
+        // the URL changes before React draws the new page: until the journey's heading is drawn, the
+        // backlog's finished cards are still what waitForCards would see
+        await page.locator('h1', { hasText: leadId }).waitFor();
         await waitForCards(page);
         const api = (
           await env.t.request(`/api/leads/${encodeURIComponent(leadId)}/journey`, {
