@@ -8,9 +8,9 @@
  *    move to the new file (once its rollups are built: the previous file
  *    answers until then); every request is answered without error and the
  *    answers switch to the new figures;
- * 2. kill -9 of a rebuild held at a phase (REVCYCLE_BUILD_HOLD_AT: its
- *    marts written, or its file finished just before the rename) leaves the
- *    previous warehouse serving (same figures, /readyz 200, a load burst
+ * 2. kill -9 of rebuilds held at a phase (REVCYCLE_BUILD_HOLD_AT: one with
+ *    its marts written, one with its file finished just before the rename,
+ *    both at once) leaves the previous warehouse serving (same figures, /readyz 200, a load burst
  *    without failures) and nothing that breaks the next build, which removes
  *    the killed builds' partial files and swaps in.
  *
@@ -29,7 +29,7 @@ import { builtWarehouse } from '../support/build-cache';
 import { withSavedTranspilation } from '../support/compile-cache';
 import { securityWithoutRateLimit, startTestServer } from '../support/server';
 import { MODEL_DIR, TIME_ZONE } from '../semantic/semantic-server';
-import { ROOT, sandbox, SECRET, spawnCli } from './processes';
+import { ROOT, sandbox, SECRET, spawnCli, type CliProcess } from './processes';
 
 const seeds = (name: string) => path.join(ROOT, name);
 const leadsIn = (dir: string) => readFileSync(path.join(dir, 'leads.csv'), 'utf8').trim().split('\n').length - 1;
@@ -107,24 +107,33 @@ describe('kill -9 of a rebuild', () => {
     // The file the first test swapped in.
     const before = await s.leads();
     expect(before).toBe(leadsIn(SMALL));
-    // A small build held where it is to be killed (REVCYCLE_BUILD_HOLD_AT): with its marts written and no data test
-    // run, and with the new file finished and checkpointed just before its rename over the warehouse.
-    for (const phase of ['modelled', 'before-swap']) {
-      const build = spawnCli(['build-warehouse'], s.box.env({ REVCYCLE_SEEDS: SEMANTIC, REVCYCLE_BUILD_HOLD_AT: phase }));
-      await build.waitFor(new RegExp(`holding at ${phase}`), 120_000);
-      if (phase === 'modelled') {
-        expect(build.output()).toMatch(/marts\.\w+: /);
-        expect(build.output()).not.toMatch(/data tests: \d+ of \d+ passed/);
-      } else expect(build.output()).toMatch(/data tests: \d+ of \d+ passed/);
+    // Small builds held where they are to be killed (REVCYCLE_BUILD_HOLD_AT): with its marts written and no data test
+    // run, and with the new file finished and checkpointed just before its rename over the warehouse. Both at once:
+    // each writes a file of its own process (<warehouse>.building-<pid>-<ts>.duckdb), and a build after the other
+    // would cost a whole build's time and its own load burst (the test's time nearly doubled when it held two builds
+    // one after the other).
+    const phases = ['modelled', 'before-swap'] as const;
+    const held = phases.map((phase) =>
+      spawnCli(['build-warehouse'], s.box.env({ REVCYCLE_SEEDS: SEMANTIC, REVCYCLE_BUILD_HOLD_AT: phase })),
+    );
+    await Promise.all(held.map((build, i) => build.waitFor(new RegExp(`holding at ${phases[i]}`), 120_000)));
+    const [modelled, beforeSwap] = held as [CliProcess, CliProcess];
+    expect(modelled.output()).toMatch(/marts\.\w+: /);
+    expect(modelled.output()).not.toMatch(/data tests: \d+ of \d+ passed/);
+    expect(beforeSwap.output()).toMatch(/data tests: \d+ of \d+ passed/);
+    for (const [i, build] of held.entries()) {
       await build.kill9();
-      expect(build.child.signalCode).toBe('SIGKILL');
-      expect(s.leftovers().length, `the build killed at ${phase} leaves its partial files`).toBeGreaterThan(0);
-
-      expect(await s.leads(), phase).toBe(before);
-      expect((await s.t.request('/readyz', { token: null })).status).toBe(200);
-      const burst = await runLoad({ url: s.t.url, token: s.t.token(), clients: 4, durationMs: 3000, timezone: TIME_ZONE });
-      expect(burst.failureSamples, phase).toEqual([]);
+      expect(build.child.signalCode, phases[i]).toBe('SIGKILL');
+      expect(
+        s.leftovers().filter((f) => f.includes(`.building-${build.child.pid}-`)).length,
+        `the build killed at ${phases[i]} leaves its partial files`,
+      ).toBeGreaterThan(0);
     }
+
+    expect(await s.leads()).toBe(before);
+    expect((await s.t.request('/readyz', { token: null })).status).toBe(200);
+    const burst = await runLoad({ url: s.t.url, token: s.t.token(), clients: 4, durationMs: 3000, timezone: TIME_ZONE });
+    expect(burst.failureSamples).toEqual([]);
 
     const served = s.t.server.cube.warmup.served();
     const next = spawnCli(['build-warehouse'], s.box.env({ REVCYCLE_SEEDS: SEMANTIC }));
