@@ -15,15 +15,18 @@ import {
   loadServerDuckDbSettings,
 } from '../../server/config';
 import { buildWarehouse } from '../../server/warehouse/index';
+import { buildRuntimeWarehouse, RUNTIME_MODEL_DIR } from '../support/runtime-fixture';
 import { startTestServer, type TestServer } from '../support/server';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'revcycle-duckdb-settings-'));
 const SEEDS = path.resolve(__dirname, '../fixtures/seeds-semantic');
 let t: TestServer | undefined;
+let runtimeWarehouse: string | undefined;
 
 afterAll(async () => {
   await t?.server.close();
   rmSync(dir, { recursive: true, force: true });
+  if (runtimeWarehouse) rmSync(path.dirname(runtimeWarehouse), { recursive: true, force: true });
 });
 
 describe('DuckDB settings from config', () => {
@@ -67,8 +70,13 @@ describe('DuckDB settings from config', () => {
     expect(build.duckdb).toEqual({ threads: 1, memory_limit: '1.0 GiB', temp_directory: duckdb.tempDirectory });
     expect(build.report).toContain('DuckDB: 1 threads · memory limit 1.0 GiB');
 
+    // The server's settings do not depend on what it serves: the runtime tests' one-table warehouse and model start
+    // it without building the project model's 34 rollups, which are not the subject here.
+    runtimeWarehouse = await buildRuntimeWarehouse();
     t = await startTestServer({
-      warehousePath,
+      warehousePath: runtimeWarehouse,
+      modelDir: RUNTIME_MODEL_DIR,
+      timeZone: 'UTC',
       dashboardDist: '/nonexistent',
       // a spill directory whose parent does not exist yet (a fresh state dir): the server creates it
       serverDuckdb: { ...duckdb, memoryLimit: '700MiB', tempDirectory: path.join(dir, 'fresh-state', 'duckdb-tmp') },
