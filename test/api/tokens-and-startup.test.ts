@@ -13,13 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { projectRoot, loadConfig } from '../../server/config';
-import { builtWarehouse } from '../support/build-cache';
-import { withSavedTranspilation } from '../support/compile-cache';
+import { buildRuntimeWarehouse, RUNTIME_MODEL_DIR } from '../support/runtime-fixture';
 import { buildSecurityWarehouse, LEADS, SECURITY_MODEL_DIR } from '../support/security-fixture';
 import { startTestServer, type TestServer } from '../support/server';
 import { tempDir } from '../support/browser';
@@ -252,18 +251,24 @@ describe('a second server on the same warehouse', () => {
   }
   it('exits non-zero with a message naming the lock; the first keeps serving', async () => {
     const root = tempDir('revcycle-two-servers-');
+    // The lock is the subject, not the model: the runtime tests' one-table warehouse and model (in UTC) start the
+    // first process without building the project model's 34 rollups. The warehouse is newer than the seeds named,
+    // so neither process builds one.
     const warehousePath = path.join(root, 'warehouse.duckdb');
+    const runtime = await buildRuntimeWarehouse();
+    copyFileSync(runtime, warehousePath);
+    rmSync(path.dirname(runtime), { recursive: true, force: true });
     const seedsDir = path.join(projectRoot, 'test/fixtures/seeds-small');
-    await builtWarehouse(seedsDir, warehousePath);
     const dashboardDist = path.join(root, 'dashboard');
     mkdirSync(dashboardDist);
     writeFileSync(path.join(dashboardDist, 'index.html'), '<!doctype html><title>revcycle</title>');
     const env = {
       REVCYCLE_WAREHOUSE: warehousePath,
       REVCYCLE_SEEDS: seedsDir,
+      REVCYCLE_MODEL: RUNTIME_MODEL_DIR,
+      REVCYCLE_TIMEZONE: 'UTC',
       REVCYCLE_DASHBOARD_DIST: dashboardDist,
-      // The first compile is not the subject: the state starts with the tests' saved transpilation.
-      REVCYCLE_STATE_DIR: withSavedTranspilation(path.join(root, 'state')),
+      REVCYCLE_STATE_DIR: path.join(root, 'state'),
     };
 
     const first = startProcess(env);
