@@ -6,15 +6,18 @@
  * action whose 201 came back — and keep working (a write cut short must not
  * block the next one).
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../server/auth';
-import { builtWarehouse } from '../support/build-cache';
+import { buildRuntimeWarehouse, RUNTIME_MODEL_DIR } from '../support/runtime-fixture';
 import { ROOT, sandbox, SECRET, startServerProcess, type CliProcess } from './processes';
 
 const SEEDS = path.join(ROOT, 'test/fixtures/seeds-semantic');
 const box = sandbox(SEEDS);
+// The action log lives in the state directory, apart from the warehouse and the model: the servers serve the runtime
+// tests' one-table warehouse and model (in UTC), so neither start builds the project model's 34 rollups.
+const env = () => box.env({ REVCYCLE_MODEL: RUNTIME_MODEL_DIR, REVCYCLE_TIMEZONE: 'UTC' });
 const running: CliProcess[] = [];
 afterAll(async () => {
   for (const p of running) await p.kill9();
@@ -31,9 +34,12 @@ const post = (url: string, body: unknown) =>
 
 describe('kill -9 of the server during action-log writes', () => {
   it('keeps every acknowledged action', async () => {
-    // The run's build of the seeds: `start` finds it up to date and builds none.
-    await builtWarehouse(SEEDS, box.warehouse);
-    const first = await startServerProcess(box.env());
+    // Newer than the seeds: `start` finds it up to date and builds none.
+    const runtime = await buildRuntimeWarehouse();
+    mkdirSync(path.dirname(box.warehouse), { recursive: true });
+    copyFileSync(runtime, box.warehouse);
+    rmSync(path.dirname(runtime), { recursive: true, force: true });
+    const first = await startServerProcess(env());
     running.push(first);
     const acked: string[] = [];
     let sent = 0;
@@ -66,7 +72,7 @@ describe('kill -9 of the server during action-log writes', () => {
     expect(onDisk.actions.length).toBeLessThanOrEqual(acked.length + inFlight);
 
     // A new server on the same state directory lists them all and accepts new writes.
-    const second = await startServerProcess(box.env());
+    const second = await startServerProcess(env());
     running.push(second);
     const listed = await fetch(`${second.url}/api/actions`, { headers: { authorization: token } });
     expect(listed.status).toBe(200);
