@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
@@ -255,9 +255,7 @@ describe('a second server on the same warehouse', () => {
     // first process without building the project model's 34 rollups. The warehouse is newer than the seeds named,
     // so neither process builds one.
     const warehousePath = path.join(root, 'warehouse.duckdb');
-    const runtime = await buildRuntimeWarehouse();
-    copyFileSync(runtime, warehousePath);
-    rmSync(path.dirname(runtime), { recursive: true, force: true });
+    await buildRuntimeWarehouse(warehousePath);
     const seedsDir = path.join(projectRoot, 'test/fixtures/seeds-small');
     const dashboardDist = path.join(root, 'dashboard');
     mkdirSync(dashboardDist);

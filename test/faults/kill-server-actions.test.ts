@@ -6,7 +6,7 @@
  * action whose 201 came back — and keep working (a write cut short must not
  * block the next one).
  */
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../server/auth';
@@ -35,10 +35,7 @@ const post = (url: string, body: unknown) =>
 describe('kill -9 of the server during action-log writes', () => {
   it('keeps every acknowledged action', async () => {
     // Newer than the seeds: `start` finds it up to date and builds none.
-    const runtime = await buildRuntimeWarehouse();
-    mkdirSync(path.dirname(box.warehouse), { recursive: true });
-    copyFileSync(runtime, box.warehouse);
-    rmSync(path.dirname(runtime), { recursive: true, force: true });
+    await buildRuntimeWarehouse(box.warehouse);
     const first = await startServerProcess(env());
     running.push(first);
     const acked: string[] = [];

@@ -6,7 +6,7 @@
  *   sale 3  webinar  east_team  2025-05-02 09:30 UTC  400
  *   targets: 2025-04 → 300, 2025-05 → 500
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,9 +18,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 export const RUNTIME_MODEL_DIR = path.resolve(here, '../fixtures/model-runtime');
 
-export async function buildRuntimeWarehouse(): Promise<string> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'revcycle-runtime-'));
-  const file = path.join(dir, 'warehouse.duckdb');
+/** Writes the runtime warehouse to `file` (by default in a new temporary directory) and answers its path. */
+export async function buildRuntimeWarehouse(
+  file = path.join(mkdtempSync(path.join(os.tmpdir(), 'revcycle-runtime-')), 'warehouse.duckdb'),
+): Promise<string> {
+  mkdirSync(path.dirname(file), { recursive: true });
   const db = await DuckDBInstance.create(file);
   const conn = await db.connect();
   await conn.run(`

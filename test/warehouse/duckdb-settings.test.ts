@@ -21,12 +21,10 @@ import { startTestServer, type TestServer } from '../support/server';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'revcycle-duckdb-settings-'));
 const SEEDS = path.resolve(__dirname, '../fixtures/seeds-semantic');
 let t: TestServer | undefined;
-let runtimeWarehouse: string | undefined;
 
 afterAll(async () => {
   await t?.server.close();
   rmSync(dir, { recursive: true, force: true });
-  if (runtimeWarehouse) rmSync(path.dirname(runtimeWarehouse), { recursive: true, force: true });
 });
 
 describe('DuckDB settings from config', () => {
@@ -72,9 +70,8 @@ describe('DuckDB settings from config', () => {
 
     // The server's settings do not depend on what it serves: the runtime tests' one-table warehouse and model start
     // it without building the project model's 34 rollups, which are not the subject here.
-    runtimeWarehouse = await buildRuntimeWarehouse();
     t = await startTestServer({
-      warehousePath: runtimeWarehouse,
+      warehousePath: await buildRuntimeWarehouse(path.join(dir, 'runtime.duckdb')),
       modelDir: RUNTIME_MODEL_DIR,
       timeZone: 'UTC',
       dashboardDist: '/nonexistent',
