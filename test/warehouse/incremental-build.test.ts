@@ -24,8 +24,8 @@ import { builtWarehouse, generatedSeeds } from '../support/build-cache';
 import { startTestServer } from '../support/server';
 
 /**
- * The generator's company at 2,000 leads (seed 42): every staging table and mart has rows and the plan takes each
- * path (copied, incremental, rebuilt) as at 20,000; the seeds and their build are the run's shared ones
+ * The generator's company at 2,000 leads (seed 42): the plan gives every model the same path (copied, incremental,
+ * rebuilt) as on the 4,000-lead sample this test used before; the seeds and their build are the run's shared ones
  * (test/support/build-cache.ts), which the landing forecast's test also reads.
  */
 const LEADS = 2000;
