@@ -6,6 +6,12 @@
  *
  *   npx tsx bench/compare-servers.ts A_URL B_URL [--runs 4] [--replays 10] [--seconds 10] [--clients 10]
  *                                    [--steps pages,batches,clients] [--pages board,funnel]
+ *   npx tsx bench/compare-servers.ts A_URL --dist-b DIR [--runs 4] [--steps pages] …
+ *
+ * With `--dist-b`, B is A's server with the dashboard bundle built in DIR
+ * (`npx vite build --outDir DIR` on the other tree) in front of it
+ * (bench/bundle-proxy.ts): one server and warehouse, two bundles, so only the
+ * browser's work differs.
  *
  * (CUBEJS_API_SECRET: the servers' secret, for the clients' token.)
  *   1. pages: each dashboard page opened on A and on B in turn, `runs` times
@@ -23,6 +29,7 @@ import type { Browser } from 'playwright-core';
 import { signToken } from '../server/auth.js';
 import { launchBrowser, visitPhases, type VisitPhases } from './dashboard';
 import { PAGES, waitForCards } from './dashboard-pages';
+import { startBundleProxy } from './bundle-proxy';
 import { runClients } from './concurrency';
 import { median } from './stats';
 
@@ -67,10 +74,15 @@ async function main() {
       steps: { type: 'string', default: 'pages,batches,clients' },
       /** Which pages, by name (default all). */
       pages: { type: 'string' },
+      /** B = A's server with this dashboard bundle (a vite build's output directory) in front of it. */
+      'dist-b': { type: 'string' },
     },
   });
-  const [a, b] = positionals;
-  if (!a || !b) throw new Error('usage: bench/compare-servers.ts A_URL B_URL [--runs 4] [--replays 10] [--seconds 10]');
+  const [a] = positionals;
+  const proxy = a && values['dist-b'] ? await startBundleProxy(a, values['dist-b']) : undefined;
+  const b = proxy?.url ?? positionals[1];
+  if (!a || !b)
+    throw new Error('usage: bench/compare-servers.ts A_URL (B_URL | --dist-b DIR) [--runs 4] [--replays 10] [--seconds 10]');
   const servers = { A: a, B: b };
   const runs = Number(values.runs);
   const steps = new Set(values.steps.split(','));
@@ -80,7 +92,9 @@ async function main() {
     { sub: 'compare', role: 'executive' },
     3600,
   );
-  console.log(`A ${a}\nB ${b}\n${os.cpus().length} cores, ${load()}\n`);
+  console.log(
+    `A ${a}\nB ${b}${proxy ? ` (A's server, bundle ${values['dist-b']})` : ''}\n${os.cpus().length} cores, ${load()}\n`,
+  );
 
   // 1. pages
   const browser = await launchBrowser();
@@ -159,7 +173,10 @@ async function main() {
     }
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

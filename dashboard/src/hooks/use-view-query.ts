@@ -1,7 +1,11 @@
 /*
  * The one way a card reads data: one Cube query (or one blended query of
- * several parts) against public views, through @cubejs-client/react's
- * useCubeQuery.
+ * several parts) against public views, through the Cube client the
+ * CubeProvider holds (`useLoad`: one state change per answer, none when the
+ * request goes out, so a page's cards render once more when their answers
+ * arrive, not also while they ask — useCubeQuery sets four states as it
+ * sends, a render of every card between the settings' answer and the cards'
+ * batch).
  *
  * Before querying, the members are checked against /meta. A view or member
  * the semantic layer does not (yet) have gives status 'missing' with the
@@ -9,9 +13,9 @@
  * generic error or — worse — showing zeros. Measures come back as numbers
  * (Cube's REST API sends them as strings), nulls stay null.
  */
-import { useMemo } from 'react';
-import type { Query } from '@cubejs-client/core';
-import { useCubeQuery } from '@cubejs-client/react';
+import { useContext, useEffect, useMemo, useRef, useState } from 'react';
+import type { Query, ResultSet } from '@cubejs-client/core';
+import { CubeContext } from '@cubejs-client/react';
 import { useSemanticLayer } from '../state/semantic-layer';
 import { useSettings } from '../state/settings';
 
@@ -65,6 +69,42 @@ function castRows(rows: Record<string, unknown>[], measures: Set<string>): Row[]
   });
 }
 
+interface Answer {
+  /** The query (JSON) this answer is for. */
+  key: string;
+  resultSet: ResultSet | null;
+  error: Error | null;
+}
+
+/**
+ * The answer to `query` (JSON, or null: not asked): loading until the answer for this very query is in; an answer
+ * to a query asked before is never shown for a later one (the client's mutex also stops its "Continue wait" polling).
+ */
+function useLoad(key: string | null): { resultSet: ResultSet | null; error: Error | null; isLoading: boolean } {
+  const { cubeApi } = useContext(CubeContext) ?? {};
+  const mutex = useRef({});
+  const [answer, setAnswer] = useState<Answer | null>(null);
+  useEffect(() => {
+    if (key === null) return;
+    if (!cubeApi) throw new Error('useViewQuery outside CubeProvider');
+    let current = true;
+    cubeApi.load(JSON.parse(key) as Query | Query[], { mutexObj: mutex.current, mutexKey: 'query' }).then(
+      (resultSet) => current && setAnswer({ key, resultSet, error: null }),
+      (error: unknown) =>
+        current && setAnswer({ key, resultSet: null, error: error instanceof Error ? error : new Error(String(error)) }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [key, cubeApi]);
+  const answered = key !== null && answer?.key === key;
+  return {
+    resultSet: answered ? answer.resultSet : null,
+    error: answered ? answer.error : null,
+    isLoading: key !== null && !answered,
+  };
+}
+
 /**
  * Whether the cards may ask now: the semantic layer (/meta) and the settings are in. A page's own reads that should
  * go with its cards' queries (batch-transport.ts) wait for the same moment.
@@ -80,13 +120,14 @@ export function useViewQuery(query: Query | Query[], options: { skip?: boolean }
   const settings = useSettings();
   // Every query is cut in the settings' time zone (months, fiscal periods, days).
   const queries = (Array.isArray(query) ? query : [query]).map((q) => ({ timezone: settings.timeZone, ...q }));
+  const asked = JSON.stringify(queries.length === 1 ? queries[0]! : queries);
   const missing = useMemo(() => {
     if (layer.status !== 'ready') return [];
     return queries.flatMap((q) => membersOf(q)).filter((m, i, all) => all.indexOf(m) === i && !layer.hasMember(m));
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [layer, JSON.stringify(queries)]);
+  }, [layer, asked]);
   const skip = options.skip || layer.status !== 'ready' || settings.status === 'loading' || missing.length > 0;
-  const { resultSet, isLoading, error } = useCubeQuery(queries.length === 1 ? queries[0]! : queries, { skip });
+  const { resultSet, isLoading, error } = useLoad(skip ? null : asked);
 
   return useMemo<ViewQueryResult>(() => {
     const base = {

@@ -5,10 +5,12 @@
  * the print stylesheet in index.css (A4 landscape, navigation, filters and
  * buttons hidden, cards kept whole on a page).
  *
+ * html-to-image is loaded when a PNG is asked for, not with every page's
+ * header (the button is on every page; the export is rare).
+ *
  * Limits: html-to-image cannot capture cross-origin images or canvases;
  * the dashboard has none (charts are SVG).
  */
-import { toPng } from 'html-to-image';
 import { downloadUrl } from './export-csv';
 
 export function exportFileName(page: string, period: string, ext: 'png' | 'pdf' | 'csv'): string {
@@ -21,7 +23,7 @@ export async function exportElementToPng(element: HTMLElement, fileName: string)
   document.documentElement.classList.add('exporting');
   let dataUrl: string;
   try {
-    await new Promise((r) => requestAnimationFrame(() => r(null)));
+    const [{ toPng }] = await Promise.all([import('html-to-image'), new Promise((r) => requestAnimationFrame(() => r(null)))]);
     dataUrl = await toPng(element, {
       backgroundColor: '#f9fafb',
       pixelRatio: 2,

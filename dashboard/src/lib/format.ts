@@ -16,12 +16,15 @@
  * - Fiscal periods follow `fiscal_year_start_month` from settings (April by
  *   default): FY2025 = 2025-04-01 … 2026-03-31, shown as 2025年度 / FY2025.
  * - null, undefined and non-finite values show as an en dash, never as 0.
+ * - Digits are grouped alike in ja and en (1,234.5): counts, numbers and percents take a locale only so that
+ *   every formatter is called alike (format-decimal.ts).
  *
  * Limits: no locale beyond ja and en; fiscal years are named by the
  * calendar year they start in (the Japanese convention 年度; the rule and the
  * default start month are server/contract/vocabulary.ts's, shared with the marts).
  */
 import { DEFAULT_FISCAL_YEAR_START_MONTH, fiscalMonthNumber, fiscalYearOfMonth } from '../../../server/contract/vocabulary';
+import { formatDecimal } from './format-decimal';
 
 export type Locale = 'ja' | 'en';
 
@@ -33,20 +36,17 @@ const languageTag = (locale: Locale) => (locale === 'ja' ? 'ja-JP' : 'en-US');
 
 const formatters = new Map<string, Intl.NumberFormat>();
 
-/** The options the dashboard formats numbers with: each one is part of the formatter's cache key. */
-type NumberOptions = Pick<
-  Intl.NumberFormatOptions,
-  'style' | 'currency' | 'notation' | 'maximumFractionDigits' | 'minimumFractionDigits'
->;
+/** The options a currency other than JPY is formatted with: each one is part of the formatter's cache key. */
+type NumberOptions = Pick<Intl.NumberFormatOptions, 'style' | 'currency' | 'notation' | 'maximumFractionDigits'>;
 
 /**
- * One Intl.NumberFormat per locale and option set: what `n.toLocaleString(tag, options)` gives, without
- * building a formatter per figure (a card formats hundreds per render; the page profile showed it). The key is
- * the options' fields joined, not JSON.stringify (the page profile showed that too, at thousands of figures).
+ * One Intl.NumberFormat per locale and option set, for currencies other than JPY only (their symbols and compact
+ * forms need ICU's data); the key is the options' fields joined, not JSON.stringify (a card formats hundreds of figures
+ * per render).
  */
 function numberFormat(locale: Locale, options: NumberOptions): Intl.NumberFormat {
-  const { style, currency, notation, maximumFractionDigits: max, minimumFractionDigits: min } = options;
-  const key = `${locale}|${style}|${currency}|${notation}|${max}|${min}`;
+  const { style, currency, notation, maximumFractionDigits: max } = options;
+  const key = `${locale}|${style}|${currency}|${notation}|${max}`;
   let format = formatters.get(key);
   if (!format) {
     format = new Intl.NumberFormat(languageTag(locale), options);
@@ -55,10 +55,6 @@ function numberFormat(locale: Locale, options: NumberOptions): Intl.NumberFormat
   return format;
 }
 
-/** `n` with at most `max` and at least `min` decimals, in the locale's digit grouping. */
-const decimal = (n: number, locale: Locale, max = 0, min = 0) =>
-  numberFormat(locale, { maximumFractionDigits: max, minimumFractionDigits: min }).format(n);
-
 export function toNumber(v: unknown): number | null {
   if (v === null || v === undefined || v === '') return null;
   const n = typeof v === 'number' ? v : Number(v);
@@ -66,24 +62,24 @@ export function toNumber(v: unknown): number | null {
 }
 
 /** Rounds to `sig` significant digits, then trims trailing zeros (1.20 → 1.2). */
-function significant(value: number, sig: number, locale: Locale): string {
+function significant(value: number, sig: number): string {
   const abs = Math.abs(value);
   const intDigits = abs >= 1 ? Math.floor(Math.log10(abs)) + 1 : 1;
   const decimals = Math.max(0, sig - intDigits);
-  return decimal(value, locale, decimals);
+  return formatDecimal(value, decimals);
 }
 
-export function formatCount(v: unknown, locale: Locale = 'ja'): string {
+export function formatCount(v: unknown, _locale: Locale = 'ja'): string {
   const n = toNumber(v);
   if (n === null) return DASH;
-  return decimal(Math.round(n), locale);
+  return formatDecimal(Math.round(n));
 }
 
 /** A number with up to `digits` decimals (rates like LTV:CAC 3.2). */
-export function formatNumber(v: unknown, locale: Locale = 'ja', digits = 1): string {
+export function formatNumber(v: unknown, _locale: Locale = 'ja', digits = 1): string {
   const n = toNumber(v);
   if (n === null) return DASH;
-  return decimal(n, locale, digits);
+  return formatDecimal(n, digits);
 }
 
 export interface MoneyOptions {
@@ -108,17 +104,17 @@ export function formatYen(v: unknown, locale: Locale = 'ja', options: MoneyOptio
   const sign = n < 0 ? '-' : '';
   const abs = Math.abs(n);
   if (locale === 'ja') {
-    if (!compact || abs < 10_000) return `${sign}${decimal(Math.round(abs), 'ja')}円`;
+    if (!compact || abs < 10_000) return `${sign}${formatDecimal(Math.round(abs))}円`;
     if (abs < 100_000_000) {
       const man = abs / 10_000;
-      const text = man < 100 ? significant(man, 3, 'ja') : decimal(Math.round(man), 'ja');
+      const text = man < 100 ? significant(man, 3) : formatDecimal(Math.round(man));
       // 9,999.6万 rounds to 10,000万: say 1億 instead.
       if (text === '10,000') return `${sign}1億円`;
       return `${sign}${text}万円`;
     }
-    return `${sign}${significant(abs / 100_000_000, 3, 'ja')}億円`;
+    return `${sign}${significant(abs / 100_000_000, 3)}億円`;
   }
-  if (!compact || abs < 1_000) return `${sign}¥${decimal(Math.round(abs), 'en')}`;
+  if (!compact || abs < 1_000) return `${sign}¥${formatDecimal(Math.round(abs))}`;
   const units: [number, string][] = [
     [1e12, 'T'],
     [1e9, 'B'],
@@ -128,7 +124,7 @@ export function formatYen(v: unknown, locale: Locale = 'ja', options: MoneyOptio
   for (const [size, unit] of units) {
     if (abs >= size) {
       const scaled = abs / size;
-      const text = significant(scaled, 3, 'en');
+      const text = significant(scaled, 3);
       return `${sign}¥${text}${unit}`;
     }
   }
@@ -136,12 +132,12 @@ export function formatYen(v: unknown, locale: Locale = 'ja', options: MoneyOptio
 }
 
 /** A ratio as percent: 0.1234 → 12.3%. */
-export function formatPercent(v: unknown, locale: Locale = 'ja', digits = 1): string {
+export function formatPercent(v: unknown, _locale: Locale = 'ja', digits = 1): string {
   const n = toNumber(v);
   if (n === null) return DASH;
   // −0.0004 rounds to "-0%": show 0 without a sign.
   const scaled = Math.abs(n * 100) < 0.5 * 10 ** -digits ? 0 : n * 100;
-  return `${decimal(scaled, locale, digits, digits)}%`;
+  return `${formatDecimal(scaled, digits, digits)}%`;
 }
 
 /** A signed change in percentage points or percent: +3.2% / −1.0%. */
@@ -157,11 +153,11 @@ function withSign(n: number, text: string): string {
 }
 
 /** A change of a ratio in percentage points: 0.012 → +1.2pt. */
-export function formatSignedPoints(v: unknown, locale: Locale = 'ja', digits = 1): string {
+export function formatSignedPoints(v: unknown, _locale: Locale = 'ja', digits = 1): string {
   const n = toNumber(v);
   if (n === null) return DASH;
   const points = Math.abs(n * 100) < 0.5 * 10 ** -digits ? 0 : n * 100;
-  const text = decimal(Math.abs(points), locale, digits, digits);
+  const text = formatDecimal(Math.abs(points), digits, digits);
   return withSign(points, `${text}pt`);
 }
 
@@ -185,7 +181,7 @@ export function formatSignedYen(v: unknown, locale: Locale = 'ja', options: Mone
 export function formatDays(v: unknown, locale: Locale = 'ja', digits = 1): string {
   const n = toNumber(v);
   if (n === null) return DASH;
-  const text = decimal(n, locale, digits);
+  const text = formatDecimal(n, digits);
   if (locale === 'ja') return `${text}日`;
   return `${text} ${n === 1 ? 'day' : 'days'}`;
 }
@@ -193,7 +189,7 @@ export function formatDays(v: unknown, locale: Locale = 'ja', digits = 1): strin
 export function formatMonths(v: unknown, locale: Locale = 'ja', digits = 1): string {
   const n = toNumber(v);
   if (n === null) return DASH;
-  const text = decimal(n, locale, digits);
+  const text = formatDecimal(n, digits);
   return locale === 'ja' ? `${text}か月` : `${text} mo`;
 }
 
