@@ -59,7 +59,7 @@ async function targetOf(options: BuildOptions, warehousePath: string, log: (m: s
   if (!options.warehouseUrl) return duckdbTarget({ warehousePath, log, duckdb: options.duckdb });
   // Loaded only here: a DuckDB build needs neither node-postgres nor the dialect layer.
   const { postgresTarget } = await import('./target-postgres.js');
-  return postgresTarget({ url: options.warehouseUrl, warehousePath });
+  return postgresTarget({ url: options.warehouseUrl, warehousePath, log });
 }
 
 /**

@@ -14,6 +14,8 @@
  *   one, never half of one; queries already running finish on the old tables.
  *   Builds are serialised by an advisory lock around the swap.
  * - On any failure the new schemas are dropped; the live ones are untouched.
+ *   A build killed outright cannot drop them: the next build drops the
+ *   schemas of every build whose session no longer holds its advisory lock.
  * - Every model is built: an incremental build (incremental.ts) needs the
  *   DuckDB file.
  *
@@ -36,6 +38,9 @@ import { quoteIdent, type TableColumnType } from './write-table.js';
 /** The schemas a warehouse consists of, as the models name them. */
 export const WAREHOUSE_SCHEMAS = ['raw', ...MODEL_SCHEMAS, 'main'] as const;
 const SWAP_LOCK = 72_601_201; // advisory lock key: one swap at a time per database
+// Advisory lock class of a running build, (BUILD_LOCK, hashtext(<build>)): held by its session for the build's life.
+const BUILD_LOCK = 72_601_202;
+const BUILD_SCHEMA = /^rc_([a-z0-9]+)_(?:old_)?(?:raw|staging|marts|main)$/;
 
 const PG_TYPES: Record<TableColumnType, string> = {
   varchar: 'text',
@@ -173,9 +178,32 @@ export function buildSchemas(buildId: string): Record<string, string> {
   return Object.fromEntries(WAREHOUSE_SCHEMAS.map((s) => [s, `rc_${buildId}_${s}`]));
 }
 
-/** Drops schemas left by builds that died before cleaning up (none of them is live). */
+/** Drops the named schemas and what they hold. */
 async function dropSchemas(client: pg.Client, names: string[]): Promise<void> {
   for (const name of names) await client.query(`drop schema if exists "${name}" cascade`);
+}
+
+/**
+ * Drops the schemas of builds that died before cleaning up (killed, or their connection lost): a build whose
+ * session no longer holds its lock. A running build's schemas, on this machine or another, are left alone.
+ */
+async function dropAbandonedBuilds(client: pg.Client, own: string, log: (m: string) => void): Promise<void> {
+  const found = await client.query<{ nspname: string }>(`select nspname from pg_namespace where nspname like 'rc\\_%'`);
+  const builds = new Map<string, string[]>();
+  for (const { nspname } of found.rows) {
+    const id = BUILD_SCHEMA.exec(nspname)?.[1];
+    if (id && id !== own) builds.set(id, [...(builds.get(id) ?? []), nspname]);
+  }
+  for (const [id, names] of builds) {
+    const free = await client.query<{ free: boolean }>(`select pg_try_advisory_lock($1, hashtext($2)) as free`, [BUILD_LOCK, id]);
+    if (!free.rows[0]!.free) continue;
+    try {
+      await dropSchemas(client, names);
+      log(`  removed ${names.join(', ')}, left by an interrupted build`);
+    } finally {
+      await client.query(`select pg_advisory_unlock($1, hashtext($2))`, [BUILD_LOCK, id]);
+    }
+  }
 }
 
 /** Switches the live schemas to the build's in one transaction; returns the old schemas' new names. */
@@ -211,6 +239,7 @@ export function postgresTarget(options: {
   url: string;
   /** The DuckDB warehouse path: its folder holds the loader's work directory (the rejected-row reports too). */
   warehousePath: string;
+  log: (message: string) => void;
 }): WarehouseTarget {
   const { host, port, database } = parsePostgresUrl(options.url);
   const shown = `postgres://${host}:${port}/${database}`;
@@ -235,6 +264,9 @@ export function postgresTarget(options: {
     async open() {
       await client.connect();
       connected = true;
+      // Taken before the build's schemas exist, so a later build never mistakes them for a dead build's.
+      await client.query(`select pg_advisory_lock($1, hashtext($2))`, [BUILD_LOCK, buildId]);
+      await dropAbandonedBuilds(client, buildId, options.log);
       for (const schema of WAREHOUSE_SCHEMAS) await client.query(`create schema "${schemas[schema]}"`);
       // Prelude bodies name each other unqualified (found on the build's search path when run).
       await client.query('set check_function_bodies = off');
