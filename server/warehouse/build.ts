@@ -76,17 +76,15 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
   const rejectedDir = path.join(path.dirname(warehousePath), 'rejected');
   const target = await targetOf(options, warehousePath, log);
   await target.prepare();
-
-  const modelsHash = await hashModels(modelsDir);
-  const hold = (phase: BuildHoldPhase) => holdAt(options.holdAt, phase);
-  if (options.incremental === true && !target.previous)
-    log(`  incremental: building every model (${target.shown} has no file to start from)`);
-  // Checked before the copy, so a model change costs no copy of the previous file; `attach` checks again
-  // (and the time zone, which the seeds decide) once they are loaded.
-  let reuse = options.incremental === true && target.previous !== undefined && (await target.previous.reusable(modelsHash));
-
   let swapped = false;
   try {
+    const modelsHash = await hashModels(modelsDir);
+    const hold = (phase: BuildHoldPhase) => holdAt(options.holdAt, phase);
+    if (options.incremental === true && !target.previous)
+      log(`  incremental: building every model (${target.shown} has no file to start from)`);
+    // Checked before the copy, so a model change costs no copy of the previous file; `attach` checks again
+    // (and the time zone, which the seeds decide) once they are loaded.
+    let reuse = options.incremental === true && target.previous !== undefined && (await target.previous.reusable(modelsHash));
     let session!: WarehouseSession;
     let settings: Record<string, unknown> = {};
     let loaded!: LoadSeedsResult;
