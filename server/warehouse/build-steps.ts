@@ -1,9 +1,10 @@
 /*
- * The steps every warehouse build shares, whatever its target (build.ts on
- * the DuckDB file, target-postgres.ts on PostgreSQL): the models' hash and
- * the build record, the seeds' zone and as-of, the models and data tests over
- * a session, the rejected-row reports and the build's summary. Both targets
- * import these; neither imports the other's frame.
+ * The steps of the warehouse build (build.ts) that need no target, and its
+ * options, summary and error: the models' hash and the build record, the
+ * seeds' zone and as-of, the models and data tests over a session, the
+ * rejected-row reports and the build's summary. The targets
+ * (target-duckdb.ts, target-postgres.ts) may import this file (for
+ * WarehouseBuildError); it imports no target and not the build.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -33,14 +34,17 @@ export interface BuildOptions {
   printLimit?: number;
   /** Threads, memory limit and spill directory (config.ts); DuckDB's defaults when absent. */
   duckdb?: DuckDbSettings;
-  /** postgres://… : build in that PostgreSQL database instead of the DuckDB file (target-postgres.ts). */
+  /** postgres://… : build in that PostgreSQL database instead of the DuckDB file (target-postgres.ts; every model is built). */
   warehouseUrl?: string;
   /**
    * Reuse the warehouse being replaced where the seeds allow (incremental.ts): copy unchanged marts, rebuild only
    * the changed leads' rows of lead-grain marts. Default false: every model is built (the reference).
    */
   incremental?: boolean;
-  /** Called with the finished new file just before it is renamed over the warehouse (the importer records its commit). */
+  /**
+   * Called with the finished new warehouse just before the swap (the importer records its commit): the new file, or on
+   * PostgreSQL the build schemas' prefix `rc_<build>`.
+   */
   beforeSwap?: (building: string) => Promise<void>;
   /** Fault tests only (REVCYCLE_BUILD_HOLD_AT, config.ts): the phase at which the build waits to be killed. */
   holdAt?: BuildHoldPhase;
@@ -64,8 +68,8 @@ export interface BuildSummary {
   /** DuckDB's threads, memory_limit and temp_directory as the build's database reported them; {} on PostgreSQL. */
   duckdb: Record<string, unknown>;
   /**
-   * finishMs: build_info, checkpoint and close before the swap; copyMs (an incremental build): the copy of the
-   * previous warehouse its new file starts from.
+   * finishMs: build_info, and the target's seal before the swap (DuckDB: checkpoint and close); copyMs (an
+   * incremental build): the copy of the previous warehouse its new file starts from.
    */
   timings: { copyMs?: number; loadMs: number; modelsMs: number; testsMs: number; finishMs: number; totalMs: number };
   /** The summary as text for a terminal. */

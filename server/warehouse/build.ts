@@ -1,47 +1,31 @@
 /*
  * Builds the warehouse: seeds → raw → staging → marts, then the data tests,
- * then an atomic swap.
+ * the build record, and an atomic swap. This is the one build sequence; where
+ * the new warehouse is built and how it is swapped in is its target's
+ * (target.ts, `WarehouseTarget`): the DuckDB file (target-duckdb.ts: a new
+ * file renamed over the old one) or, with `warehouseUrl`
+ * (REVCYCLE_WAREHOUSE_URL), PostgreSQL (target-postgres.ts: new schemas
+ * switched in by one transaction). The targets import the interface, never
+ * this file.
  *
- * Everything is built into a new file `<warehouse>.building-<pid>-<ts>.duckdb`.
- * Only when every data test passes is it renamed over the warehouse path
- * (rename(2) is atomic on one file system, so a reader sees the old or the new
- * warehouse, never half of one). On any failure the new file is deleted and
- * the previous warehouse is left as it was. A DuckDB process that already has
- * the old file open keeps reading the old file until it reopens. A build that
- * is killed outright (kill -9, power loss) cannot clean up: the next build
- * removes the files of builds whose process is gone (a partial warehouse can
- * be as large as the real one).
+ * Whatever the target, nothing a reader sees changes before the swap: on any
+ * failure the new warehouse is discarded and the previous one is left as it
+ * was, and a build killed at any phase (REVCYCLE_BUILD_HOLD_AT holds it at
+ * one for the fault tests) leaves the previous warehouse serving.
  *
- * With `warehouseUrl` (REVCYCLE_WAREHOUSE_URL) the same build runs on
- * PostgreSQL instead (target-postgres.ts): new schemas, switched in by one
- * transaction.
- *
- * An incremental build (`incremental`, incremental.ts) starts the new file as
- * a copy of the previous warehouse (a reflink where the file system has them)
- * and updates it in place; the previous file is only read, so the same
- * guarantees hold.
+ * An incremental build (`incremental`, incremental.ts) starts from the
+ * previous warehouse where the target can (the DuckDB file) and its models
+ * allow; only the models step differs.
  *
  * Rows set aside by the loader are listed in `raw.rejected_rows` and, after a
  * successful swap, in `<warehouse dir>/rejected/<table>.csv`.
  */
-import { constants, existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, rename, rm, utimes } from 'node:fs/promises';
 import path from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { DUCKDB_SETTINGS_QUERY, duckDbOptions, duckDbSettingsMismatch, type BuildHoldPhase } from '../config.js';
-import { displayPath, loadSeeds, type LoadSeedsResult } from './load-seeds.js';
-import { MODEL_SCHEMAS, SEARCH_PATH, runModels } from './run-models.js';
+import { type BuildHoldPhase } from '../config.js';
+import { loadSeeds, type LoadSeedsResult } from './load-seeds.js';
+import { runModels } from './run-models.js';
+import { runModelsIncrementally, type IncrementalPlan } from './incremental.js';
 import {
-  attachPrevious,
-  clearCopy,
-  detachPrevious,
-  previousReusable,
-  runModelsIncrementally,
-  type IncrementalPlan,
-} from './incremental.js';
-
-import {
-  quote,
   DEFAULT_MODELS_DIR,
   hashModels,
   buildInfoSql,
@@ -54,21 +38,10 @@ import {
   type BuildOptions,
   type BuildSummary,
 } from './build-steps.js';
-import { processAlive } from '../process-alive.js';
+import { type WarehouseSession, type WarehouseTarget } from './target.js';
+import { duckdbTarget } from './target-duckdb.js';
 
 export * from './build-steps.js';
-
-/** Removes `<warehouse>.building-<pid>-<ts>.duckdb[.wal|.work]` left by builds whose process is gone. */
-async function removeAbandonedBuilds(warehousePath: string, log: (m: string) => void) {
-  const base = path.basename(warehousePath).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const leftover = new RegExp(`^${base}\\.building-(\\d+)-\\d+\\.duckdb(?:\\.wal|\\.work)?$`);
-  for (const name of await readdir(path.dirname(warehousePath))) {
-    const pid = Number(leftover.exec(name)?.[1]);
-    if (!pid || pid === process.pid || processAlive(pid)) continue;
-    await rm(path.join(path.dirname(warehousePath), name), { recursive: true, force: true });
-    log(`  removed ${name}, left by an interrupted build (process ${pid} is gone)`);
-  }
-}
 
 /**
  * Fault tests only: with holdAt (REVCYCLE_BUILD_HOLD_AT, read in config.ts) the build says "holding at <phase>" and
@@ -81,152 +54,101 @@ async function holdAt(wanted: BuildHoldPhase | undefined, phase: BuildHoldPhase)
   await new Promise(() => setInterval(() => undefined, 60_000));
 }
 
+/** The target `options` name: PostgreSQL with `warehouseUrl`, else the DuckDB file. */
+async function targetOf(options: BuildOptions, warehousePath: string, log: (m: string) => void): Promise<WarehouseTarget> {
+  if (!options.warehouseUrl) return duckdbTarget({ warehousePath, log, duckdb: options.duckdb });
+  // Loaded only here: a DuckDB build needs neither node-postgres nor the dialect layer.
+  const { postgresTarget } = await import('./target-postgres.js');
+  return postgresTarget({ url: options.warehouseUrl, warehousePath, log });
+}
+
 /**
- * Builds the warehouse into a new file, runs the data tests and swaps it in.
- * Throws (leaving the previous warehouse untouched) when a seed file or model
- * is broken or any data test fails.
+ * Builds the warehouse into its target's new warehouse, runs the data tests and swaps it in. Throws (leaving the
+ * previous warehouse untouched) when a seed file or model is broken or any data test fails.
  */
 export async function buildWarehouse(options: BuildOptions): Promise<BuildSummary> {
-  if (options.warehouseUrl) {
-    const { buildPostgresWarehouse } = await import('./target-postgres.js');
-    return buildPostgresWarehouse({ ...options, warehouseUrl: options.warehouseUrl });
-  }
   const started = performance.now();
   const startedAt = new Date();
   const log = options.log ?? ((m: string) => console.log(m));
   const warehousePath = path.resolve(options.warehousePath);
   const seedsDir = path.resolve(options.seedsDir);
   const modelsDir = path.resolve(options.modelsDir ?? DEFAULT_MODELS_DIR);
-  const outDir = path.dirname(warehousePath);
-  const rejectedDir = path.join(outDir, 'rejected');
-  const building = `${warehousePath}.building-${process.pid}-${Date.now()}.duckdb`;
-  const workDir = `${building}.work`;
-  await mkdir(outDir, { recursive: true });
-  await removeAbandonedBuilds(warehousePath, log);
-
-  const modelsHash = await hashModels(modelsDir);
-  const hold = (phase: BuildHoldPhase) => holdAt(options.holdAt, phase);
-  // Checked before the copy, so a model change costs no copy of the previous file; attachPrevious checks again
-  // (and the time zone, which the seeds decide) once they are loaded.
-  let fromCopy = options.incremental === true && (await previousReusable(warehousePath, modelsHash, log));
-
+  const rejectedDir = path.join(path.dirname(warehousePath), 'rejected');
+  const target = await targetOf(options, warehousePath, log);
+  await target.prepare();
   let swapped = false;
-  let instance: DuckDBInstance | undefined;
-  let conn: DuckDBConnection | undefined;
-  let testConn: DuckDBConnection | undefined;
-  const close = () => {
-    testConn?.closeSync();
-    testConn = undefined;
-    conn?.closeSync();
-    instance?.closeSync();
-    conn = undefined;
-    instance = undefined;
-  };
-  const removeBuilding = async () => {
-    await rm(building, { force: true });
-    await rm(`${building}.wal`, { force: true });
-  };
   try {
-    if (options.duckdb) await mkdir(options.duckdb.tempDirectory, { recursive: true });
-    let duckdb: Record<string, unknown> = {};
+    const modelsHash = await hashModels(modelsDir);
+    const hold = (phase: BuildHoldPhase) => holdAt(options.holdAt, phase);
+    if (options.incremental === true && !target.previous)
+      log(`  incremental: building every model (${target.shown} has no file to start from)`);
+    // Checked before the copy, so a model change costs no copy of the previous file; `attach` checks again
+    // (and the time zone, which the seeds decide) once they are loaded.
+    let reuse = options.incremental === true && target.previous !== undefined && (await target.previous.reusable(modelsHash));
+    let session!: WarehouseSession;
+    let settings: Record<string, unknown> = {};
     let loaded!: LoadSeedsResult;
     let loadMs = 0;
     let timeZone = '';
     let copyMs: number | undefined;
     for (;;) {
-      if (fromCopy) {
-        const copyStarted = performance.now();
-        // A reflink (btrfs, XFS, APFS) makes the copy free; elsewhere copyFile falls back to copying the bytes.
-        await copyFile(warehousePath, building, constants.COPYFILE_FICLONE);
-        copyMs = performance.now() - copyStarted;
-        log(`  incremental: started from a copy of ${displayPath(warehousePath)} (${Math.round(copyMs)} ms)`);
-      }
-      instance = await DuckDBInstance.create(building, options.duckdb ? duckDbOptions(options.duckdb) : undefined);
-      conn = await instance.connect();
-      duckdb = (await conn.runAndReadAll(DUCKDB_SETTINGS_QUERY)).getRowObjectsJS()[0]!;
-      const mismatch = options.duckdb ? duckDbSettingsMismatch(options.duckdb, duckdb) : null;
-      if (mismatch) throw new WarehouseBuildError(mismatch);
-      // Row order in warehouse tables carries no meaning. Keeping file order made DuckDB
-      // rewrite every big table at the final checkpoint (minutes on the 10 M-touchpoint set).
-      await conn.run('set preserve_insertion_order = false');
-      if (fromCopy) await clearCopy(conn);
-      for (const schema of ['raw', ...MODEL_SCHEMAS]) await conn.run(`create schema if not exists ${schema}`);
+      ({ session, settings, copyMs } = await target.open(reuse));
 
       const loadStarted = performance.now();
-      loaded = await loadSeeds(conn, seedsDir, {
-        workDir,
+      loaded = await loadSeeds(await target.seedConnection(), seedsDir, {
+        workDir: target.workDir,
         log,
         printLimit: options.printLimit,
         reportPath: (table) => path.join(rejectedDir, `${table}.csv`),
       });
+      await target.seedsLoaded();
       loadMs = performance.now() - loadStarted;
 
-      timeZone = await seedTimeZone(conn);
+      timeZone = await seedTimeZone(session);
       // Seed times without an offset are wall-clock times in the settings' zone.
-      await conn.run(`set TimeZone = ${quote(timeZone)}`);
+      await target.useTimeZone(timeZone);
       await hold('loaded');
-      if (!fromCopy || (await attachPrevious(conn, warehousePath, modelsHash, timeZone, log))) break;
-      // The copy cannot be reused after all (another zone, or the file went): start again from an empty file.
-      close();
-      await removeBuilding();
-      fromCopy = false;
+      if (!reuse || (await target.previous!.attach(modelsHash, timeZone))) break;
+      // The copy cannot be reused after all (another zone, or the file went): start again from an empty warehouse.
+      await target.discard();
+      reuse = false;
     }
-    const reuse = fromCopy;
     let incremental: IncrementalPlan | undefined;
     const { built, results, modelsMs, testsMs } = await runModelsAndTests(
-      conn,
+      session,
       modelsDir,
       log,
       loaded.rejectedTotal,
-      displayPath(warehousePath),
-      reuse
-        ? async (session, dir, say) => {
-            const done = await runModelsIncrementally(session, dir, say);
-            incremental = done.plan;
-            await hold('modelled');
-            return done;
-          }
-        : async (session, dir, say) => {
-            const done = await runModels(session, dir, say);
-            await hold('modelled');
-            return done;
-          },
-      // One more connection: the data tests' queries run two at a time (most are small and leave a core idle).
-      async () => {
-        testConn = await instance!.connect();
-        await testConn.run(`set search_path = '${SEARCH_PATH}'`);
-        await testConn.run(`set TimeZone = ${quote(timeZone)}`);
-        return [testConn];
+      target.shown,
+      async (s, dir, say) => {
+        const done = reuse ? await runModelsIncrementally(s, dir, say) : { ...(await runModels(s, dir, say)), plan: undefined };
+        incremental = done.plan;
+        await hold('modelled');
+        return done;
       },
+      () => target.testSessions(),
     );
-    testConn?.closeSync();
-    testConn = undefined;
-    if (reuse) await detachPrevious(conn);
+    await target.testsDone();
+    if (reuse) await target.previous!.detach();
     await hold('tested');
 
     const finishStarted = performance.now();
-    const asOf = await seedAsOf(conn);
-    await conn.run(
+    const asOf = await seedAsOf(session);
+    await session.run(
       buildInfoSql({ startedAt, seedsHash: loaded.seedsHash, modelsHash, asOf, timeZone, rejectedRows: loaded.rejectedTotal }),
     );
-    await conn.run('checkpoint');
-    close();
+    await target.seal();
     const finishMs = performance.now() - finishStarted;
-    if (existsSync(`${building}.wal`)) throw new WarehouseBuildError(`internal: ${building}.wal left after checkpoint`);
 
-    await options.beforeSwap?.(building);
+    await options.beforeSwap?.(target.building);
     await hold('before-swap');
-    // A WAL beside the old file belongs to the old database and must not be replayed onto the new one.
-    await rm(`${warehousePath}.wal`, { force: true });
-    await rename(building, warehousePath);
-    await utimes(warehousePath, startedAt, startedAt);
+    await target.swap();
     swapped = true;
+    await target.afterSwap(startedAt);
 
     const rejectedReports = await publishRejectedReports(loaded.tables, rejectedDir);
-    await rm(workDir, { recursive: true, force: true });
-
     return summarize({
-      warehousePath,
+      warehousePath: target.location,
       startedAt,
       started,
       loaded,
@@ -236,23 +158,19 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
       models: built,
       results,
       rejectedReports,
-      duckdb,
+      duckdb: settings,
       incremental,
       ms: { copy: copyMs, load: loadMs, models: modelsMs, tests: testsMs, finish: finishMs },
     });
   } catch (e) {
     if (swapped) throw e;
-    try {
-      close();
-    } catch {
-      // The instance may already be unusable; the files are removed below either way.
-    }
-    await removeBuilding();
-    await rm(workDir, { recursive: true, force: true });
+    await target.discard();
     if (e instanceof WarehouseBuildError) throw e;
     const message = e instanceof Error ? e.message : String(e);
-    throw new WarehouseBuildError(`Warehouse not updated (${displayPath(warehousePath)} is unchanged): ${message}`, [], {
+    throw new WarehouseBuildError(`Warehouse not updated (${target.shown} is unchanged): ${message}`, [], {
       cause: e,
     });
+  } finally {
+    await target.release();
   }
 }

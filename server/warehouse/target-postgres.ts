@@ -1,6 +1,7 @@
 /*
- * The warehouse build on PostgreSQL (REVCYCLE_WAREHOUSE_URL=postgres://…):
- * the same seeds, models and data tests as on DuckDB, with an atomic swap.
+ * The warehouse build's target on PostgreSQL (REVCYCLE_WAREHOUSE_URL=
+ * postgres://…): the build sequence of build.ts runs over it, with the same
+ * seeds, models and data tests as on DuckDB, and an atomic swap.
  *
  * - Seeds are read and checked by the same loader (load-seeds.ts) into a
  *   scratch in-memory DuckDB, then loaded into PostgreSQL with COPY.
@@ -13,6 +14,10 @@
  *   one, never half of one; queries already running finish on the old tables.
  *   Builds are serialised by an advisory lock around the swap.
  * - On any failure the new schemas are dropped; the live ones are untouched.
+ *   A build killed outright cannot drop them: the next build drops the
+ *   schemas of every build whose session no longer holds its advisory lock.
+ * - Every model is built: an incremental build (incremental.ts) needs the
+ *   DuckDB file.
  *
  * Limits: the build needs CREATE on the database (schemas, functions,
  * operators). Cube's pre-aggregation schema is not touched.
@@ -24,28 +29,18 @@ import { pipeline } from 'node:stream/promises';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import {
-  buildInfoSql,
-  DEFAULT_MODELS_DIR,
-  hashModels,
-  publishRejectedReports,
-  runModelsAndTests,
-  seedAsOf,
-  seedTimeZone,
-  summarize,
-  WarehouseBuildError,
-  type BuildOptions,
-  type BuildSummary,
-} from './build-steps.js';
+import { WarehouseBuildError } from './build-steps.js';
 import { inlineLateralAlias, postgresSearchPath, preludeStatements, toPostgres } from './dialect-postgres.js';
-import { loadSeeds } from './load-seeds.js';
 import { MODEL_SCHEMAS, SEARCH_PATH } from './run-models.js';
-import { parsePostgresUrl, type WarehouseSession } from './target.js';
+import { parsePostgresUrl, type WarehouseSession, type WarehouseTarget } from './target.js';
 import { quoteIdent, type TableColumnType } from './write-table.js';
 
 /** The schemas a warehouse consists of, as the models name them. */
 export const WAREHOUSE_SCHEMAS = ['raw', ...MODEL_SCHEMAS, 'main'] as const;
 const SWAP_LOCK = 72_601_201; // advisory lock key: one swap at a time per database
+// Advisory lock class of a running build, (BUILD_LOCK, hashtext(<build>)): held by its session for the build's life.
+const BUILD_LOCK = 72_601_202;
+const BUILD_SCHEMA = /^rc_([a-z0-9]+)_(?:old_)?(?:raw|staging|marts|main)$/;
 
 const PG_TYPES: Record<TableColumnType, string> = {
   varchar: 'text',
@@ -183,9 +178,32 @@ export function buildSchemas(buildId: string): Record<string, string> {
   return Object.fromEntries(WAREHOUSE_SCHEMAS.map((s) => [s, `rc_${buildId}_${s}`]));
 }
 
-/** Drops schemas left by builds that died before cleaning up (none of them is live). */
+/** Drops the named schemas and what they hold. */
 async function dropSchemas(client: pg.Client, names: string[]): Promise<void> {
   for (const name of names) await client.query(`drop schema if exists "${name}" cascade`);
+}
+
+/**
+ * Drops the schemas of builds that died before cleaning up (killed, or their connection lost): a build whose
+ * session no longer holds its lock. A running build's schemas, on this machine or another, are left alone.
+ */
+async function dropAbandonedBuilds(client: pg.Client, own: string, log: (m: string) => void): Promise<void> {
+  const found = await client.query<{ nspname: string }>(`select nspname from pg_namespace where nspname like 'rc\\_%'`);
+  const builds = new Map<string, string[]>();
+  for (const { nspname } of found.rows) {
+    const id = BUILD_SCHEMA.exec(nspname)?.[1];
+    if (id && id !== own) builds.set(id, [...(builds.get(id) ?? []), nspname]);
+  }
+  for (const [id, names] of builds) {
+    const free = await client.query<{ free: boolean }>(`select pg_try_advisory_lock($1, hashtext($2)) as free`, [BUILD_LOCK, id]);
+    if (!free.rows[0]!.free) continue;
+    try {
+      await dropSchemas(client, names);
+      log(`  removed ${names.join(', ')}, left by an interrupted build`);
+    } finally {
+      await client.query(`select pg_advisory_unlock($1, hashtext($2))`, [BUILD_LOCK, id]);
+    }
+  }
 }
 
 /** Switches the live schemas to the build's in one transaction; returns the old schemas' new names. */
@@ -217,91 +235,78 @@ async function swapSchemas(client: pg.Client, schemas: Record<string, string>, b
   return old;
 }
 
-export async function buildPostgresWarehouse(options: BuildOptions & { warehouseUrl: string }): Promise<BuildSummary> {
-  const started = performance.now();
-  const startedAt = new Date();
-  const log = options.log ?? ((m: string) => console.log(m));
-  const warehousePath = path.resolve(options.warehousePath);
-  const seedsDir = path.resolve(options.seedsDir);
-  const modelsDir = path.resolve(options.modelsDir ?? DEFAULT_MODELS_DIR);
-  const { host, port, database } = parsePostgresUrl(options.warehouseUrl);
+export function postgresTarget(options: {
+  url: string;
+  /** The DuckDB warehouse path: its folder holds the loader's work directory (the rejected-row reports too). */
+  warehousePath: string;
+  log: (message: string) => void;
+}): WarehouseTarget {
+  const { host, port, database } = parsePostgresUrl(options.url);
   const shown = `postgres://${host}:${port}/${database}`;
   const buildId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
   const schemas = buildSchemas(buildId);
-  const rejectedDir = path.join(path.dirname(warehousePath), 'rejected');
-  const workDir = path.join(path.dirname(warehousePath), `.pg-build-${buildId}.work`);
-  await mkdir(workDir, { recursive: true });
-
-  const client = postgresClient(options.warehouseUrl);
-  const duck = await DuckDBInstance.create(':memory:');
-  const duckConn = await duck.connect();
-  let swapped = false;
-  try {
-    await client.connect();
-    for (const schema of WAREHOUSE_SCHEMAS) await client.query(`create schema "${schemas[schema]}"`);
-    // Prelude bodies name each other unqualified (found on the build's search path when run).
-    await client.query('set check_function_bodies = off');
-    for (const statement of preludeStatements(schemas.main!)) await client.query(statement);
-
-    const loadStarted = performance.now();
-    await duckConn.run('create schema raw');
-    const loaded = await loadSeeds(duckConn, seedsDir, {
-      workDir,
-      log,
-      printLimit: options.printLimit,
-      reportPath: (table) => path.join(rejectedDir, `${table}.csv`),
-    });
-    await copyRawTables(duckConn, client, schemas.raw!, workDir);
-    const loadMs = performance.now() - loadStarted;
-
-    const session = postgresSession(client, schemas);
-    const timeZone = await seedTimeZone(session);
-    // Seed times without an offset are wall-clock times in the settings' zone.
-    await client.query(`set TimeZone = '${timeZone.replaceAll("'", "''")}'`);
-    // The marts are a batch of large joins and sorts: memory for them, and no JIT compiling each one.
-    await client.query(`set work_mem = '256MB'`);
-    await client.query('set jit = off');
-    await session.run(`set search_path = '${SEARCH_PATH}'`);
-
-    const { built, results, modelsMs, testsMs } = await runModelsAndTests(session, modelsDir, log, loaded.rejectedTotal, shown);
-
-    const finishStarted = performance.now();
-    const asOf = await seedAsOf(session);
-    const modelsHash = await hashModels(modelsDir);
-    await session.run(
-      buildInfoSql({ startedAt, seedsHash: loaded.seedsHash, modelsHash, asOf, timeZone, rejectedRows: loaded.rejectedTotal }),
-    );
-    const retired = await swapSchemas(client, schemas, buildId);
-    swapped = true;
-    await dropSchemas(client, retired);
-    const finishMs = performance.now() - finishStarted;
-
-    const rejectedReports = await publishRejectedReports(loaded.tables, rejectedDir);
-    return summarize({
-      warehousePath: shown,
-      startedAt,
-      started,
-      loaded,
-      modelsHash,
-      asOf,
-      timeZone,
-      models: built,
-      results,
-      rejectedReports,
-      duckdb: {},
-      ms: { load: loadMs, models: modelsMs, tests: testsMs, finish: finishMs },
-    });
-  } catch (e) {
-    if (!swapped) {
-      await dropSchemas(client, Object.values(schemas)).catch(() => undefined);
-    }
-    if (e instanceof WarehouseBuildError || swapped) throw e;
-    const message = e instanceof Error ? e.message : String(e);
-    throw new WarehouseBuildError(`Warehouse not updated (${shown} is unchanged): ${message}`, [], { cause: e });
-  } finally {
-    duckConn.closeSync();
-    duck.closeSync();
-    await client.end().catch(() => undefined);
-    await rm(workDir, { recursive: true, force: true });
-  }
+  const workDir = path.join(path.dirname(options.warehousePath), `.pg-build-${buildId}.work`);
+  const client = postgresClient(options.url);
+  let connected = false;
+  let session: WarehouseSession | undefined;
+  // The seed loader (load-seeds.ts) writes into DuckDB: a scratch in-memory one, copied into PostgreSQL after.
+  let duck: DuckDBInstance | undefined;
+  let duckConn: DuckDBConnection | undefined;
+  let retired: string[] = [];
+  return {
+    shown,
+    location: shown,
+    building: `rc_${buildId}`,
+    workDir,
+    async prepare() {
+      await mkdir(workDir, { recursive: true });
+    },
+    async open() {
+      await client.connect();
+      connected = true;
+      // Taken before the build's schemas exist, so a later build never mistakes them for a dead build's.
+      await client.query(`select pg_advisory_lock($1, hashtext($2))`, [BUILD_LOCK, buildId]);
+      await dropAbandonedBuilds(client, buildId, options.log);
+      for (const schema of WAREHOUSE_SCHEMAS) await client.query(`create schema "${schemas[schema]}"`);
+      // Prelude bodies name each other unqualified (found on the build's search path when run).
+      await client.query('set check_function_bodies = off');
+      for (const statement of preludeStatements(schemas.main!)) await client.query(statement);
+      session = postgresSession(client, schemas);
+      return { session, settings: {} };
+    },
+    async seedConnection() {
+      duck = await DuckDBInstance.create(':memory:');
+      duckConn = await duck.connect();
+      await duckConn.run('create schema raw');
+      return duckConn;
+    },
+    async seedsLoaded() {
+      await copyRawTables(duckConn!, client, schemas.raw!, workDir);
+    },
+    async useTimeZone(timeZone) {
+      await client.query(`set TimeZone = '${timeZone.replaceAll("'", "''")}'`);
+      // The marts are a batch of large joins and sorts: memory for them, and no JIT compiling each one.
+      await client.query(`set work_mem = '256MB'`);
+      await client.query('set jit = off');
+      await session!.run(`set search_path = '${SEARCH_PATH}'`);
+    },
+    testSessions: async () => [],
+    async testsDone() {},
+    async seal() {},
+    async swap() {
+      retired = await swapSchemas(client, schemas, buildId);
+    },
+    async afterSwap() {
+      await dropSchemas(client, retired);
+    },
+    async discard() {
+      if (connected) await dropSchemas(client, Object.values(schemas)).catch(() => undefined);
+    },
+    async release() {
+      duckConn?.closeSync();
+      duck?.closeSync();
+      if (connected) await client.end().catch(() => undefined);
+      await rm(workDir, { recursive: true, force: true });
+    },
+  };
 }

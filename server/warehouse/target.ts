@@ -6,7 +6,10 @@
  * (dialect-postgres.ts).
  *
  * Which engine: `REVCYCLE_WAREHOUSE_URL` (postgres://…) selects PostgreSQL;
- * without it the warehouse is the DuckDB file (see server/config.ts).
+ * without it the warehouse is the DuckDB file (see server/config.ts). Each
+ * engine is a `WarehouseTarget` (below): the build's one sequence (build.ts)
+ * runs over it, and the two implementations (target-duckdb.ts,
+ * target-postgres.ts) import this file, never the build.
  *
  * Limits: values read through `query` are plain JS values (numbers, strings,
  * booleans, null); BIGINT arrives as a number on both engines, so counts
@@ -71,8 +74,59 @@ export async function writeTable<C extends Columns>(
   await asSession(session).writeTable(schema, table, columns, rows);
 }
 
-/** Where the warehouse lives: the DuckDB file, or a PostgreSQL database. */
-export type WarehouseTarget = { kind: 'duckdb'; path: string } | { kind: 'postgres'; url: string };
+/**
+ * Where a build writes the new warehouse and how it swaps it in: the DuckDB file (target-duckdb.ts) or a PostgreSQL
+ * database (target-postgres.ts). The build's frame (build.ts) calls these in the order written, and nothing here
+ * touches the live warehouse before `swap`: a failure or a kill before it leaves the previous warehouse serving.
+ */
+export interface WarehouseTarget {
+  /** The warehouse as messages name it: the file relative to the working directory, or postgres://host:port/db. */
+  readonly shown: string;
+  /** The warehouse as the build's summary names it: the file's absolute path, or postgres://host:port/db. */
+  readonly location: string;
+  /** Where the new warehouse is built until the swap: the new file, or the build schemas' prefix `rc_<build>`. */
+  readonly building: string;
+  /** The seed loader's directory (clean CSVs, rejected-row reports until they are published); removed by `release`. */
+  readonly workDir: string;
+  /** Absent where a build cannot start from the previous warehouse (PostgreSQL: every model is built). */
+  readonly previous?: PreviousWarehouse;
+  /** Before anything is built: the folders, and the leftovers of builds killed earlier. */
+  prepare(): Promise<void>;
+  /**
+   * A session on the new warehouse, with its schemas: empty, or (`fromCopy`) a copy of the previous warehouse
+   * cleared of its raw tables and build record. `settings`: the engine's settings as reported (the summary's
+   * `duckdb`); `copyMs`: the copy's duration.
+   */
+  open(fromCopy: boolean): Promise<{ session: WarehouseSession; settings: Record<string, unknown>; copyMs?: number }>;
+  /** The DuckDB connection the seed loader (load-seeds.ts) writes `raw.*` into. */
+  seedConnection(): Promise<DuckDBConnection>;
+  /** After the loader: `raw.*` moved into the new warehouse where the loader wrote elsewhere. */
+  seedsLoaded(): Promise<void>;
+  /** The zone the seeds' wall-clock times are in, and the session settings the models run with. */
+  useTimeZone(timeZone: string): Promise<void>;
+  /** More sessions on the new warehouse for the data tests to run beside the build's (closed by `testsDone`). */
+  testSessions(): Promise<WarehouseSession[]>;
+  testsDone(): Promise<void>;
+  /** The new warehouse complete and durable, ready to swap (DuckDB: checkpointed and closed). */
+  seal(): Promise<void>;
+  /** Switches readers to the new warehouse in one atomic step; once it returns the new warehouse serves. */
+  swap(): Promise<void>;
+  /** After the swap: what the switch leaves to tidy (DuckDB: the file's time; PostgreSQL: the retired schemas). */
+  afterSwap(startedAt: Date): Promise<void>;
+  /** After a failure before the swap: removes the new warehouse (the live one was never touched). */
+  discard(): Promise<void>;
+  /** At the end, after success or failure: closes the build's connections and removes the work directory. */
+  release(): Promise<void>;
+}
+
+/** The previous warehouse as the start of an incremental build (incremental.ts). */
+export interface PreviousWarehouse {
+  /** Whether it was built by these models; checked before the copy, so a model change costs no copy. */
+  reusable(modelsHash: string): Promise<boolean>;
+  /** Attaches it as `prev` when it can seed this build (the same models and zone); false: build every model. */
+  attach(modelsHash: string, timeZone: string): Promise<boolean>;
+  detach(): Promise<void>;
+}
 
 /** `postgres://user:password@host:port/database?sslmode=…` → the parts Cube's and node-postgres's clients take. */
 export function parsePostgresUrl(url: string): {

@@ -3,7 +3,10 @@
  * the small fixture: every data test runs and passes there; the swap is
  * atomic — a build whose data test fails, or whose model fails, changes
  * nothing a reader sees and leaves no build schema behind; a good rebuild
- * replaces the live schemas. Skipped, saying why, without REVCYCLE_TEST_POSTGRES_URL.
+ * replaces the live schemas; a build killed at a phase (the real CLI, held
+ * by REVCYCLE_BUILD_HOLD_AT) changes nothing a reader sees, and the next
+ * build drops its schemas but not those of a build still running. Skipped,
+ * saying why, without REVCYCLE_TEST_POSTGRES_URL.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,6 +15,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWarehouse, WarehouseBuildError } from '../../server/warehouse';
 import { PROJECT_ROOT } from '../semantic/semantic-server';
+import { sandbox, spawnCli, type CliProcess } from '../faults/processes';
 import { freshDatabase, POSTGRES_URL } from '../support/postgres';
 import { ownModels } from '../warehouse/helpers';
 
@@ -84,6 +88,40 @@ describe.skipIf(!POSTGRES_URL)('warehouse build on PostgreSQL', () => {
     expect(await builtAt()).toBe(before);
     expect(await buildSchemas()).toEqual([]);
   }, 300_000);
+
+  it("a build killed at a phase leaves the previous warehouse serving; the next build drops its schemas, not a running build's", async () => {
+    const box = sandbox(FIXTURE);
+    const held = (phase: string) =>
+      spawnCli(['build-warehouse'], box.env({ REVCYCLE_WAREHOUSE_URL: db!.url, REVCYCLE_BUILD_HOLD_AT: phase }));
+    const killed: CliProcess[] = [];
+    try {
+      const before = await builtAt();
+      // Killed with its marts tested and built (the swap next), then one held just after loading, still running.
+      for (const phase of ['before-swap', 'loaded']) {
+        const build = held(phase);
+        killed.push(build);
+        await build.waitFor(new RegExp(`holding at ${phase}`), 180_000);
+      }
+      await killed[0]!.kill9();
+      expect(await builtAt()).toBe(before);
+      const left = await buildSchemas();
+      expect(left.length).toBe(8); // each build's raw, staging, marts, main
+
+      // The running build's schemas stay; the killed one's go.
+      await build();
+      expect(await builtAt()).not.toBe(before);
+      const running = await buildSchemas();
+      expect(running.length).toBe(4);
+      expect(left).toEqual(expect.arrayContaining(running));
+
+      await killed[1]!.kill9();
+      await build();
+      expect(await buildSchemas()).toEqual([]);
+    } finally {
+      for (const build of killed) await build.kill9();
+      rmSync(box.dir, { recursive: true, force: true });
+    }
+  }, 600_000);
 
   it('a good rebuild replaces the live schemas', async () => {
     const before = await builtAt();

@@ -8,8 +8,9 @@
  * the server only through the contract; nothing outside test/ imports test/
  * (its reference implementations serve only the tests; the tests run small
  * benchmarks, not the other way round); no import circle among server/,
- * model/, bench/ and seeds/generator/. Reads every source file's static and
- * dynamic imports.
+ * model/, bench/ and seeds/generator/; the warehouse build is one sequence
+ * (build.ts) over a target interface (target.ts) that its targets import.
+ * Reads every source file's static and dynamic imports.
  */
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
@@ -90,6 +91,24 @@ describe('import direction', () => {
     for (const dir of ['bench', 'dashboard/src', 'seeds/generator']) {
       expect(await violations(dir, (t) => !t.startsWith('test/'))).toEqual([]);
     }
+  });
+
+  it('the warehouse build is one sequence over its targets: a target imports the interface, never the build', async () => {
+    const targets = (await sourceFiles('server/warehouse')).filter((f) => /\/target-[a-z]+\.ts$/.test(f));
+    expect(targets).toEqual(expect.arrayContaining(['server/warehouse/target-duckdb.ts', 'server/warehouse/target-postgres.ts']));
+    const buildOrTarget = (t: string) => /^server\/warehouse\/(build|target-[a-z]+)\.js$/.test(t);
+    for (const file of targets) {
+      const imports = await importsOf(file);
+      expect(imports).toContain('server/warehouse/target.js');
+      expect(imports.filter(buildOrTarget)).toEqual([]);
+    }
+    expect((await importsOf('server/warehouse/target.ts')).filter(buildOrTarget)).toEqual([]);
+    // the build picks its target; no other module of server/ does
+    expect(await importsOf('server/warehouse/build.ts')).toEqual(
+      expect.arrayContaining(['server/warehouse/target-duckdb.js', 'server/warehouse/target-postgres.js']),
+    );
+    const pickers = await violations('server', (t) => !/^server\/warehouse\/target-[a-z]+\.js$/.test(t));
+    expect(pickers.filter((v) => !v.startsWith('server/warehouse/build.ts '))).toEqual([]);
   });
 
   it('no import circle among server/, model/, bench/ and the generator (type-only imports aside: they vanish at run time)', async () => {
