@@ -27,7 +27,8 @@ export const IMPORT_HOLD_PHASES = ['read', 'merged', 'prepared', 'before-swap', 
 export type ImportHoldPhase = (typeof IMPORT_HOLD_PHASES)[number];
 /**
  * Where a warehouse build can be held for a fault test (REVCYCLE_BUILD_HOLD_AT): after the seeds are loaded, after
- * the models, after the data tests, and with the new file finished just before its rename over the warehouse.
+ * the models, after the data tests, and with the new warehouse finished just before it replaces the old one (the
+ * DuckDB file's rename, PostgreSQL's schema swap): build.ts holds at each on either target.
  */
 export const BUILD_HOLD_PHASES = ['loaded', 'modelled', 'tested', 'before-swap'] as const;
 export type BuildHoldPhase = (typeof BUILD_HOLD_PHASES)[number];
