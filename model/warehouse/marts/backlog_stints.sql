@@ -76,4 +76,7 @@ final as (
     where stints.entered_at <= settings.as_of
 )
 
+-- Stored by stage, then lead: the stage's columns run in repeats within a row group (10.0 → 8.9 MB at
+-- 100 k leads). The order means nothing to a reader.
 select * from final
+order by stage_order, lead_id, entered_at
