@@ -25,6 +25,9 @@
  * They give the same values (an hour the table leaves out is converted
  * directly); on DuckDB a conversion whose zone is a column costs ~10 µs a row.
  *
+ * Durations: {{ days_between(start, end) }} is the days from one UTC time to
+ * another, to the second, as a double (NULL when either is NULL).
+ *
  * Fiscal calendar: {{ fiscal_year(date, start_month) }} and
  * {{ fiscal_month_number(date, start_month) }}, the SQL twins of the
  * contract's functions.
@@ -157,6 +160,7 @@ export const SQL_MACROS: Readonly<Record<string, { arity: [number, number]; expa
   hourly_local_month: { arity: [2, 3], expand: (c, h, z) => monthOf(hourlyLocalTime(c, h!, z)) },
   hourly_local_date: { arity: [2, 3], expand: (c, h, z) => dateOf(hourlyLocalTime(c, h!, z)) },
   utc_time: { arity: [1, 2], expand: (local, zone = ZONE) => `timezone('UTC', timezone(${zone}, ${local}))` },
+  days_between: { arity: [2, 2], expand: (start, end) => `(date_diff('second', ${start}, ${end}) / 86400.0)` },
   fiscal_year: { arity: [2, 2], expand: (date, start) => fiscalYearSql(date!, start!) },
   fiscal_month_number: { arity: [2, 2], expand: (date, start) => fiscalMonthNumberSql(date!, start!) },
   staging_model: { arity: [1, 1], expand: (name) => stagingModel(name!) },

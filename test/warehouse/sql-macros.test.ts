@@ -1,9 +1,10 @@
 /*
  * The marts' time macros (server/warehouse/sql-macros.ts), rendered by the
  * model runner and run on DuckDB: a UTC time's local month, day and date in
- * the settings' zone (or a zone given), and back; arity and unknown names are
- * errors naming the file and line. And the rule they exist for: no mart
- * writes the UTC→local conversion by hand.
+ * the settings' zone (or a zone given), and back; the days between two
+ * times; arity and unknown names are errors naming the file and line. And
+ * the rule they exist for: no mart writes the UTC→local conversion or the
+ * day count by hand.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -61,7 +62,17 @@ describe('time macros', () => {
     expect(() => renderSql('select {{ fiscal_year(a) }}', 'marts/x.sql')).toThrow(/takes 2 argument/);
   });
 
-  it('leaves no hand-written UTC→local conversion in any mart', () => {
+  it('counts the days between two UTC times to the second, NULL when one is missing', async () => {
+    const sql = renderSql(
+      `select {{ days_between(timestamp '2025-01-01 03:00:00', timestamp '2025-01-02 15:00:01') }} as days,
+         {{ days_between(timestamp '2025-01-02 03:00:00', timestamp '2025-01-01 03:00:00') }} as backwards,
+         {{ days_between(timestamp '2025-01-01 03:00:00', null) }} as missing`,
+      'test.sql',
+    );
+    expect(await one(sql)).toEqual({ days: 129601 / 86400, backwards: -1, missing: null });
+  });
+
+  it('leaves no hand-written UTC→local conversion or day count in any mart', () => {
     const dir = path.join(REPO_MODELS, 'marts');
     const handWritten = readdirSync(dir)
       .filter((f) => f.endsWith('.sql'))
@@ -69,7 +80,7 @@ describe('time macros', () => {
         stripSql(readFileSync(path.join(dir, f), 'utf8'))
           .split('\n')
           .map((line, i) => ({ at: `${f}:${i + 1}`, line }))
-          .filter(({ line }) => /timezone\(\s*[a-z_.]*time_zone/i.test(line)),
+          .filter(({ line }) => /timezone\(\s*[a-z_.]*time_zone|date_diff\(\s*'second'/i.test(line)),
       );
     expect(handWritten.map((h) => h.at)).toEqual([]);
   });

@@ -62,7 +62,7 @@ final as (
         -- a move after as_of is not known yet
         case when stints.left_at <= settings.as_of then stints.left_at end as left_at,
         stints.entered_at + to_days(stages.sla_days) as breach_at,
-        date_diff('second', stints.entered_at, least(coalesce(stints.left_at, settings.as_of), settings.as_of)) / 86400.0 as aging_days,
+        {{ days_between(stints.entered_at, least(coalesce(stints.left_at, settings.as_of), settings.as_of)) }} as aging_days,
         lead_attributes.lead_source,
         lead_attributes.persona,
         lead_attributes.industry,
@@ -76,4 +76,7 @@ final as (
     where stints.entered_at <= settings.as_of
 )
 
+-- Stored by stage, then lead: the stage's columns run in repeats within a row group (10.0 → 8.9 MB at
+-- 100 k leads). The order means nothing to a reader.
 select * from final
+order by stage_order, lead_id, entered_at

@@ -74,7 +74,7 @@ final as (
         coalesce(per_opportunity.first_persona, '(none)') as first_persona,
         coalesce(per_opportunity.last_persona, '(none)') as last_persona,
         per_opportunity.first_engaged_at,
-        date_diff('second', per_opportunity.first_engaged_at, opportunities.created_at) / 86400.0
+        {{ days_between(per_opportunity.first_engaged_at, opportunities.created_at) }}
             as days_first_engagement_to_opportunity,
     from opportunities
     left join account_names on account_names.account_id = opportunities.account_id

@@ -35,7 +35,7 @@ final as (
         coalesce(opportunities.closed_at, settings.as_of) as pipeline_at,
         case
             when opportunities.closed_at is not null
-                then date_diff('second', opportunities.created_at, opportunities.closed_at) / 86400.0
+                then {{ days_between(opportunities.created_at, opportunities.closed_at) }}
         end as sales_cycle_days,
         coalesce(primary_lead.lead_source, '(none)') as lead_source,
         coalesce(primary_lead.persona, '(none)') as persona,

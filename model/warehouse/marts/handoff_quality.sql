@@ -101,7 +101,7 @@ final as (
         handoffs.following_stage,
         handoffs.handed_over_at,
         handoffs.decided_at,
-        date_diff('second', handoffs.handed_over_at, handoffs.decided_at) / 86400.0 as days_to_decision,
+        {{ days_between(handoffs.handed_over_at, handoffs.decided_at) }} as days_to_decision,
         handoffs.outcome,
         handoffs.outcome_stage,
         handoffs.decision_reason,

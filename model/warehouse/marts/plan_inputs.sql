@@ -89,7 +89,7 @@ link_rows as (
         conversion_rows.to_stage,
         conversion_rows.from_stage_order,
         conversion_rows.is_converted,
-        conversion_rows.days_to_convert,
+        {{ days_between(conversion_rows.cohort_at, conversion_rows.converted_at) }} as days_to_convert,
         cohort_months.cohort_month,
         link_maturity.last_mature_month,
     from stage_conversion_rows as conversion_rows

@@ -4,6 +4,6 @@
 -- adds to the end of the cohort month. The one part of stage_conversions
 -- that reads all leads at once, kept in its own small table.
 
-select from_stage, to_stage, median(days_to_convert) as median_days_to_convert
+select from_stage, to_stage, median({{ days_between(cohort_at, converted_at) }}) as median_days_to_convert
 from stage_conversion_rows
 group by all

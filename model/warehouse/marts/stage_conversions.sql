@@ -17,13 +17,14 @@
 -- conversion (reached(to) of any lead of the account).
 
 -- Built in two parts so that an import rebuilds only the changed leads' rows
--- (docs/import.md, "Incremental builds"): stage_conversion_rows (every
--- column but the two below, lead by lead) and stage_conversion_velocity (the
--- medians, over all leads). This view joins them: is_immature and
--- pair_median_days_to_convert are computed when it is read.
+-- (docs/import.md, "Incremental builds"): stage_conversion_rows (lead by
+-- lead) and stage_conversion_velocity (the medians, over all leads). This
+-- view joins them: is_immature and pair_median_days_to_convert are computed
+-- when it is read, and so are the columns a row's stored ones give
+-- (conversion_id, the days to convert), which the table leaves out for size.
 
 select
-    conversion_rows.conversion_id,
+    conversion_rows.lead_id || '|' || conversion_rows.from_stage || '|' || conversion_rows.to_stage as conversion_id,
     conversion_rows.lead_id,
     conversion_rows.account_id,
     conversion_rows.from_stage,
@@ -34,7 +35,7 @@ select
     conversion_rows.cohort_at,
     conversion_rows.converted_at,
     conversion_rows.is_converted,
-    conversion_rows.days_to_convert,
+    {{ days_between(conversion_rows.cohort_at, conversion_rows.converted_at) }} as days_to_convert,
     conversion_rows.is_converted_30d,
     conversion_rows.is_converted_60d,
     conversion_rows.is_converted_90d,
@@ -52,7 +53,8 @@ select
     conversion_rows.is_account_cohort,
     conversion_rows.account_converted_at,
     conversion_rows.is_account_converted,
-    conversion_rows.account_days_to_convert,
+    -- account_converted_at is stored on account cohort rows only
+    {{ days_between(conversion_rows.cohort_at, conversion_rows.account_converted_at) }} as account_days_to_convert,
     conversion_rows.is_account_converted_30d,
     conversion_rows.is_account_converted_60d,
     conversion_rows.is_account_converted_90d,

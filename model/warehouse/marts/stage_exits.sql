@@ -66,7 +66,7 @@ final as (
         exits.is_recycle and returns.returned_at is not null as is_returned,
         returns.returned_at,
         returns.returned_to_stage,
-        date_diff('second', exits.transitioned_at, returns.returned_at) / 86400.0 as days_to_return,
+        {{ days_between(exits.transitioned_at, returns.returned_at) }} as days_to_return,
         lead_attributes.lead_source,
         lead_attributes.persona,
         lead_attributes.industry,
