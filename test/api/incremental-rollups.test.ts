@@ -1,15 +1,18 @@
 /*
  * Rollups kept across an incremental build (server/cube/rollup-inputs.ts,
  * server/warehouse/incremental.ts keepRollups): the server warms the day
- * before's warehouse; a day's import (bench/day-changes.ts) is applied
- * incrementally to a copy of it; the server on the new file reuses every
- * rollup whose tables the build left alone and builds the others, and every
- * rollup table and every typical dashboard query answer equals those of a
- * server on a full build of the same seeds. A rollup of a changed mart is
- * dropped by the build and built again, with the new figures.
+ * before's warehouse; an import is applied incrementally to a copy of it;
+ * the build keeps exactly the rollups whose tables it left alone, the server
+ * on the new file reuses those and builds the others, and every rollup table
+ * and every typical dashboard query answer equals those of a server on a
+ * full build of the same seeds. Two imports: a day's (bench/day-changes.ts),
+ * which changes leads and deals, so every rollup of this model (each reads a
+ * mart derived from them) is dropped and built again with the day's figures;
+ * and a plan change (new revenue targets), which leaves the lead and deal
+ * marts alone, so their rollups are reused.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,9 +35,7 @@ const figure = (v: unknown) => {
   return Number.isFinite(n) && !/^\d{4}-\d\d-\d\d/.test(String(v)) ? Number(n.toPrecision(9)) : v;
 };
 const rowsOf = (rows: Rows) =>
-  rows
-    .map((r) => JSON.stringify(Object.entries(r).map(([k, v]) => [k, figure(v)])))
-    .sort((a, b) => a.localeCompare(b));
+  rows.map((r) => JSON.stringify(Object.entries(r).map(([k, v]) => [k, figure(v)]))).sort((a, b) => a.localeCompare(b));
 
 /** A server on `warehousePath`: its warm-up, and every typical query's rows. */
 async function serve(warehousePath: string): Promise<{ warmup: WarmupResult; answers: Record<string, Rows> }> {
@@ -77,13 +78,34 @@ async function rollupTables(file: string): Promise<Map<string, { table: string; 
   }
 }
 
-describe("rollups across a day's incremental build", () => {
+/** The base seeds with the revenue targets of June 2025 doubled: a plan upload, no lead or deal changed. */
+function writePlanChange(baseDir: string, outDir: string) {
+  cpSync(baseDir, outDir, { recursive: true });
+  const file = path.join(outDir, 'targets.csv');
+  const lines = readFileSync(file, 'utf8').split('\n');
+  let changed = 0;
+  const out = lines.map((line) => {
+    const [month, metric, target] = line.split(',');
+    if (!month?.startsWith('2025-06') || metric !== 'revenue') return line;
+    changed++;
+    return `${month},${metric},${Number(target) * 2}`;
+  });
+  expect(changed).toBeGreaterThan(0);
+  writeFileSync(file, out.join('\n'));
+}
+
+interface Scenario {
+  summary: BuildSummary;
+  incremental: Awaited<ReturnType<typeof serve>>;
+  full: Awaited<ReturnType<typeof serve>>;
+}
+
+describe('rollups across an incremental build', () => {
   let root: string;
-  let summary: BuildSummary;
   let base: Awaited<ReturnType<typeof serve>>;
-  let incremental: Awaited<ReturnType<typeof serve>>;
-  let full: Awaited<ReturnType<typeof serve>>;
+  const scenarios: Record<'day' | 'plan', Scenario> = {} as never;
   const file = (name: string) => path.join(root, name);
+  const inputs = modelInputs(readModelFiles(path.join(projectRoot, 'model')));
 
   beforeAll(async () => {
     root = tempDir('revcycle-incremental-rollups-');
@@ -93,65 +115,87 @@ describe("rollups across a day's incremental build", () => {
       { cwd: projectRoot, stdio: 'ignore' },
     );
     await writeDayChanges(file('base'), file('day'), 42);
+    writePlanChange(file('base'), file('plan'));
     await buildWarehouse({ seedsDir: file('base'), warehousePath: file('base.duckdb'), log: () => {} });
     // the day before's warehouse as served: its rollups built into the file
     base = await serve(file('base.duckdb'));
-    copyFileSync(file('base.duckdb'), file('incremental.duckdb'));
-    summary = await buildWarehouse({
-      seedsDir: file('day'),
-      warehousePath: file('incremental.duckdb'),
-      incremental: true,
-      log: () => {},
-    });
-    await buildWarehouse({ seedsDir: file('day'), warehousePath: file('full.duckdb'), log: () => {} });
-    incremental = await serve(file('incremental.duckdb'));
-    full = await serve(file('full.duckdb'));
+    for (const name of ['day', 'plan'] as const) {
+      copyFileSync(file('base.duckdb'), file(`${name}-incremental.duckdb`));
+      const summary = await buildWarehouse({
+        seedsDir: file(name),
+        warehousePath: file(`${name}-incremental.duckdb`),
+        incremental: true,
+        log: () => {},
+      });
+      await buildWarehouse({ seedsDir: file(name), warehousePath: file(`${name}-full.duckdb`), log: () => {} });
+      scenarios[name] = {
+        summary,
+        incremental: await serve(file(`${name}-incremental.duckdb`)),
+        full: await serve(file(`${name}-full.duckdb`)),
+      };
+    }
   }, 1_800_000);
   afterAll(() => root && rmSync(root, { recursive: true, force: true }));
 
-  it('keeps the rollups of unchanged tables and drops those of changed ones', () => {
-    const plan = summary.incremental!;
+  it('the base server built every rollup into the file', () => {
     expect(base.warmup.error).toBeUndefined();
     // a partitioned rollup has a table per partition
     expect(base.warmup.built.length).toBeGreaterThanOrEqual(base.warmup.preAggregations.length);
-    const { kept, dropped } = plan.rollups;
-    console.log(`rollups kept ${kept.length}: ${kept.join(', ')}; dropped ${dropped.length}`);
-    expect(kept.length).toBeGreaterThan(0);
-    expect(dropped.length).toBeGreaterThan(0);
-    expect(kept.length + dropped.length).toBe(base.warmup.built.length);
-    // every kept rollup reads only marts the build copied
-    const inputs = modelInputs(readModelFiles(path.join(projectRoot, 'model')));
-    for (const table of kept) {
-      const reads = inputs.rollups.get(rollupOfTable(table.split('.')[1]!, inputs)!)!;
-      for (const t of reads) expect(plan.models[t.split('.')[1]!], `${table} reads ${t}`).toBe('copied');
-    }
   });
 
-  it('the warm-up on the new file reuses the kept rollups and builds only the others', () => {
-    const w = incremental.warmup;
-    expect(w.error).toBeUndefined();
-    const kept = summary.incremental!.rollups.kept.map((t) => t.split('.')[1]);
-    expect(w.reused.map((t) => t.split('.').at(-1)).sort()).toEqual([...kept].sort());
-    expect(w.built.length).toBe(summary.incremental!.rollups.dropped.length);
-    expect(w.built.length + w.reused.length).toBe(full.warmup.built.length);
-    expect(full.warmup.reused).toEqual([]);
-  });
+  for (const name of ['day', 'plan'] as const) {
+    describe(name === 'day' ? "a day's import" : 'a plan change', () => {
+      it('keeps exactly the rollups whose tables the build copied, and drops the others', () => {
+        const { summary } = scenarios[name];
+        const plan = summary.incremental!;
+        const { kept, dropped } = plan.rollups;
+        console.log(`${name}: rollups kept ${kept.length}, dropped ${dropped.length}: ${dropped.join(', ')}`);
+        expect(kept.length + dropped.length).toBe(base.warmup.built.length);
+        const copiedOnly = (table: string) =>
+          inputs.rollups
+            .get(rollupOfTable(table.split('.')[1]!, inputs)!)!
+            .every((t) => plan.models[t.split('.')[1]!] === 'copied');
+        for (const table of kept) expect(copiedOnly(table), table).toBe(true);
+        for (const table of dropped) expect(copiedOnly(table), table).toBe(false);
+        if (name === 'day') expect(plan.models.lead_stage_reach).toBe('incremental');
+        else {
+          expect(plan.changedLeads).toBe(0);
+          expect(kept.length).toBeGreaterThan(dropped.length);
+        }
+        expect(dropped.length).toBeGreaterThan(0);
+      });
 
-  it('every rollup table holds the rows of the full build’s, and every typical query answers the same', async () => {
-    const ours = await rollupTables(file('incremental.duckdb'));
-    const theirs = await rollupTables(file('full.duckdb'));
-    expect([...ours.keys()].sort()).toEqual([...theirs.keys()].sort());
-    for (const [key, { table, rows }] of ours) expect(rowsOf(rows), `${table}`).toEqual(rowsOf(theirs.get(key)!.rows));
-    for (const name of Object.keys(TYPICAL_QUERIES))
-      expect(rowsOf(incremental.answers[name]!), name).toEqual(rowsOf(full.answers[name]!));
-  }, 600_000);
+      it('the warm-up on the new file reuses the kept rollups and builds only the others', () => {
+        const { summary, incremental, full } = scenarios[name];
+        const w = incremental.warmup;
+        expect(w.error).toBeUndefined();
+        const kept = summary.incremental!.rollups.kept.map((t) => t.split('.')[1]);
+        expect(w.reused.map((t) => t.split('.').at(-1)).sort()).toEqual([...kept].sort());
+        expect(w.built.length).toBe(summary.incremental!.rollups.dropped.length);
+        expect(w.built.length + w.reused.length).toBe(full.warmup.built.length);
+        expect(full.warmup.reused).toEqual([]);
+      });
 
-  it("a changed mart's rollup is built again, with the day's figures", () => {
-    const plan = summary.incremental!;
-    expect(plan.models.lead_stage_reach).toBe('incremental');
-    expect(plan.rollups.dropped.some((t) => /\.lead_stage_reach_by_stage_day_/.test(t))).toBe(true);
-    expect(incremental.warmup.built.some((t) => /lead_stage_reach_by_stage_day_/.test(t))).toBe(true);
-    // the day's import changed the stage reach the dashboard shows: the rollup did not answer with the day before's
-    expect(rowsOf(incremental.answers.stage_reach!)).not.toEqual(rowsOf(base.answers.stage_reach!));
-  });
+      it("every rollup table holds the rows of the full build's, and every typical query answers the same", async () => {
+        const ours = await rollupTables(file(`${name}-incremental.duckdb`));
+        const theirs = await rollupTables(file(`${name}-full.duckdb`));
+        expect([...ours.keys()].sort()).toEqual([...theirs.keys()].sort());
+        for (const [key, { table, rows }] of ours) expect(rowsOf(rows), table).toEqual(rowsOf(theirs.get(key)!.rows));
+        for (const query of Object.keys(TYPICAL_QUERIES))
+          expect(rowsOf(scenarios[name].incremental.answers[query]!), query).toEqual(
+            rowsOf(scenarios[name].full.answers[query]!),
+          );
+      }, 600_000);
+
+      it("a changed mart's rollup is built again, with the new figures", () => {
+        const { summary, incremental } = scenarios[name];
+        const [rollup, query] =
+          name === 'day' ? ['lead_stage_reach_by_stage_day', 'stage_reach'] : ['base_targets_by_metric_day', 'targets'];
+        expect(summary.incremental!.rollups.dropped.some((t) => t.includes(`.${rollup}_`))).toBe(true);
+        expect(incremental.warmup.built.some((t) => t.includes(`${rollup}_`))).toBe(true);
+        // the import changed what the dashboard shows: the rollup did not answer with the day before's figures
+        expect(rowsOf(incremental.answers[query]!)).not.toEqual(rowsOf(base.answers[query]!));
+      });
+    });
+  }
 });
