@@ -11,7 +11,6 @@
  * and a plan change (new revenue targets), which leaves the lead and deal
  * marts alone, so their rollups are reused.
  */
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -24,6 +23,7 @@ import { modelInputs, rollupOfTable } from '../../server/cube/rollup-inputs';
 import type { WarmupResult } from '../../server/cube/pre-aggregations';
 import { buildWarehouse, type BuildSummary } from '../../server/warehouse/index';
 import { tempDir } from '../support/browser';
+import { generatedSeeds } from '../support/build-cache';
 import { startTestServer } from '../support/server';
 
 const LEADS = 3000;
@@ -108,14 +108,10 @@ describe('rollups across an incremental build', () => {
 
   beforeAll(async () => {
     root = tempDir('revcycle-incremental-rollups-');
-    execFileSync(
-      process.execPath,
-      ['--import', 'tsx', 'seeds/generator/generate.ts', '--leads', String(LEADS), '--seed', '42', '--out', file('base')],
-      { cwd: projectRoot, stdio: 'ignore' },
-    );
-    await writeDayChanges(file('base'), file('day'), 42);
-    writePlanChange(file('base'), file('plan'));
-    await buildWarehouse({ seedsDir: file('base'), warehousePath: file('base.duckdb'), log: () => {} });
+    const seeds = await generatedSeeds(LEADS); // shared by the run: only read
+    await writeDayChanges(seeds, file('day'), 42);
+    writePlanChange(seeds, file('plan'));
+    await buildWarehouse({ seedsDir: seeds, warehousePath: file('base.duckdb'), log: () => {} });
     // the day before's warehouse as served: its rollups built into the file
     base = await serve(file('base.duckdb'));
     for (const name of ['day', 'plan'] as const) {
