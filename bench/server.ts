@@ -34,10 +34,11 @@ export async function startBenchServer(env: Record<string, string>, startTimeout
   child.stderr!.on('data', (d) => (errTail = (errTail + d).slice(-4000)));
   const started = await new Promise<{ url: string; warmup?: BenchServer['warmup'] }>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(
-      () => reject(new Error(`the server did not start in ${startTimeoutMs} ms: ${errTail}`)),
-      startTimeoutMs,
-    );
+    const timer = setTimeout(() => {
+      // not left running: an orphaned server kept warming up, loading the machine, after its benchmark had failed
+      child.kill('SIGTERM');
+      reject(new Error(`the server did not start in ${startTimeoutMs} ms: ${errTail}`));
+    }, startTimeoutMs);
     child.stdout!.on('data', (d) => {
       out += d;
       const line = out.split('\n').find((l) => l.startsWith('{"url"'));

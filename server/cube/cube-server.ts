@@ -27,8 +27,9 @@
  * - Cost: heavy queries run in their own lane on their own DuckDB
  *   connection(s) (../security/limits.ts), with the query time limit.
  * - Pre-aggregations live in the warehouse itself (external: false), keyed by
- *   the build (refresh key main.build_info: driver.ts `withBuildRefreshKeys`),
- *   so a restart reuses them; Cube's YAML transpilation of the model is kept
+ *   the version of the tables they read (driver.ts `withBuildRefreshKeys`),
+ *   so a restart reuses them, and so does an incremental build's file for
+ *   the tables it left alone; Cube's YAML transpilation of the model is kept
  *   in the state directory (compile-cache.ts); cache and queue driver
  *   `memory`; dev mode off. With CUBEJS_REFRESH_WORKER=true the process is
  *   Cube's refresh worker (scheduled refresh on).
@@ -188,12 +189,16 @@ function followWarehouseZone(config: Config) {
   return { serve, mismatch: () => mismatch };
 }
 
-/** Every rollup's refresh key is the build (driver.ts): rebuilt with the warehouse, reused across restarts. */
+/** Every rollup's refresh key is its tables' version (driver.ts): rebuilt when they change, reused across restarts. */
 function buildKeyedRepository(source: ReturnType<typeof modelSourceOptions>, dbType: Driver['dbType']) {
   return (context: object) => {
     const files = source.repositoryFactory(context);
     return {
-      dataSchemaFiles: async () => withBuildRefreshKeys(await files.dataSchemaFiles(), dbType === 'duckdb' ? '1 day' : undefined),
+      dataSchemaFiles: async () =>
+        withBuildRefreshKeys(
+          await files.dataSchemaFiles(),
+          dbType === 'duckdb' ? { checkEvery: '1 day', tableVersions: true } : {},
+        ),
     };
   };
 }
@@ -338,6 +343,8 @@ function servedFileWarmup(config: Config, dbType: Driver['dbType'], core: () => 
       return config.timeZone;
     },
     log: (m) => console.log(`[revcycle] ${m}`),
+    // the rollups written into the file itself (no Cube Store): an incremental build's copy of it carries them over
+    checkpoint: !config.cubeStoreHost,
     // A replaced file's orchestrator (its DuckDB instance, which keeps the replaced file on disk) and model go
     // once a query started on it would have timed out. Cube's caches have no delete of their own: their LRU's.
     release: (identity) => {

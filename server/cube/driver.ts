@@ -16,11 +16,15 @@
  *   would otherwise keep serving the table it saw before the worker rebuilt.
  * - On PostgreSQL, pre-aggregations are stored in PostgreSQL itself (schema
  *   CUBEJS_PRE_AGGREGATIONS_SCHEMA, default prod_pre_aggregations) unless a
- *   Cube Store is configured (CUBEJS_CUBESTORE_HOST). On both warehouses
- *   their refresh key is the build time (`withBuildRefreshKeys`), so they are
- *   rebuilt after each warehouse build and never otherwise: on DuckDB the
- *   rollups live in the warehouse file, and a restart finds the very version
- *   Cube looks for (pre-aggregations.ts). Cube's default key (every hour)
+ *   Cube Store is configured (CUBEJS_CUBESTORE_HOST). Their refresh key
+ *   (`withBuildRefreshKeys`) is the build time on PostgreSQL, so they are
+ *   rebuilt after each warehouse build and never otherwise; on DuckDB it is
+ *   the version of the tables each rollup reads (rollup-inputs.ts), which a
+ *   full build changes for every table and an incremental build only for the
+ *   tables it changed. On DuckDB the rollups live in the warehouse file, so a
+ *   restart finds the very version Cube looks for (pre-aggregations.ts), and
+ *   an incremental build carries over those of the tables it left alone
+ *   (server/warehouse/incremental.ts). Cube's default key (every hour)
  *   rebuilt every rollup of a serving process each hour and on any restart in
  *   another hour.
  *
@@ -35,6 +39,7 @@ import YAML from 'yaml';
 import type { Config } from '../config.js';
 import { parsePostgresUrl } from '../warehouse/target.js';
 import type { ModelFile } from './model-files.js';
+import { modelInputs, tableVersionKeySql } from './rollup-inputs.js';
 
 const require = createRequire(import.meta.url);
 
@@ -152,25 +157,38 @@ function postgresDriver(url: string): WarehouseDriver {
   };
 }
 
-type PreAggregation = { refresh_key?: unknown; [key: string]: unknown };
-type CubeDoc = { cubes?: { refresh_key?: unknown; pre_aggregations?: PreAggregation[] }[] };
+type PreAggregation = { name?: string; refresh_key?: unknown; [key: string]: unknown };
+type CubeDoc = { cubes?: { name?: string; refresh_key?: unknown; pre_aggregations?: PreAggregation[] }[] };
 
 /**
- * The cube files with the build's time as refresh key of every cube and pre-aggregation that sets none, checked
- * every `checkEvery` (Cube's `every` beside `sql`; default Cube's 10 s). A DuckDB file never changes under the
- * server (a rebuild is a new file, with its own orchestrator and caches): checking it daily spares a warm-up's
- * rollups from re-asking behind one another's builds on the driver's one connection, where the question waited
- * past the query time limit at 300 k leads.
+ * The cube files with a refresh key for every cube and pre-aggregation that sets none, checked every `checkEvery`
+ * (Cube's `every` beside `sql`; default Cube's 10 s). A DuckDB file never changes under the server (a rebuild is a
+ * new file, with its own orchestrator and caches): checking it daily spares a warm-up's rollups from re-asking
+ * behind one another's builds on the driver's one connection, where the question waited past the query time limit
+ * at 300 k leads.
+ *
+ * The key is the build's time (BUILD_REFRESH_KEY_SQL), or with `tableVersions` (DuckDB) the version of the tables
+ * the cube or rollup reads (rollup-inputs.ts): an incremental build that leaves those tables alone leaves the
+ * rollup's table name alone, and the warm-up reuses the copy it carried over. A cube or rollup whose tables are not
+ * found keeps the build's time.
  */
-export function withBuildRefreshKeys(files: ModelFile[], checkEvery?: string): ModelFile[] {
-  const key = checkEvery ? { sql: BUILD_REFRESH_KEY_SQL, every: checkEvery } : { sql: BUILD_REFRESH_KEY_SQL };
+export function withBuildRefreshKeys(
+  files: ModelFile[],
+  options: { checkEvery?: string; tableVersions?: boolean } = {},
+): ModelFile[] {
+  const inputs = options.tableVersions ? modelInputs(files) : undefined;
+  const key = (tables: string[] | undefined) => {
+    const sql = tables?.length ? tableVersionKeySql(tables) : BUILD_REFRESH_KEY_SQL;
+    return options.checkEvery ? { sql, every: options.checkEvery } : { sql };
+  };
   return files.map((file) => {
     if (!file.fileName.startsWith('cubes/') || !/\.ya?ml$/.test(file.fileName)) return file;
     const doc = YAML.parse(file.content) as CubeDoc | null;
     if (!doc?.cubes?.length) return file;
     for (const cube of doc.cubes) {
-      cube.refresh_key ??= { ...key };
-      for (const preAggregation of cube.pre_aggregations ?? []) preAggregation.refresh_key ??= { ...key };
+      cube.refresh_key ??= key(inputs?.cubes.get(cube.name ?? ''));
+      for (const preAggregation of cube.pre_aggregations ?? [])
+        preAggregation.refresh_key ??= key(inputs?.rollups.get(`${cube.name}_${preAggregation.name}`.toLowerCase()));
     }
     return { fileName: file.fileName, content: YAML.stringify(doc, { lineWidth: 0 }) };
   });

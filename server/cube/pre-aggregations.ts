@@ -5,12 +5,14 @@
  *
  * Rollups persist with the warehouse they were built from: Cube writes them
  * into the DuckDB file itself (external: false, schema
- * CUBEJS_PRE_AGGREGATIONS_SCHEMA), and their refresh key is the build's time
- * (`main.build_info`, driver.ts `withBuildRefreshKeys`), so the version Cube
- * looks for after a restart is the one already in the file: a restart on an
- * unchanged warehouse reuses every rollup (no build) and only a new build's
- * file gets new ones. The warm-up reports which it built and which it reused
- * (the rollup tables it found in the file before and after).
+ * CUBEJS_PRE_AGGREGATIONS_SCHEMA), and their refresh key is the version of
+ * the tables they read (driver.ts `withBuildRefreshKeys`, rollup-inputs.ts),
+ * so the version Cube looks for after a restart is the one already in the
+ * file: a restart on an unchanged warehouse reuses every rollup (no build), a
+ * full build's file gets new ones, and an incremental build's file keeps the
+ * rollups of the tables it left alone (server/warehouse/incremental.ts) and
+ * gets new ones for the others. The warm-up reports which it built and which
+ * it reused (the rollup tables it found in the file before and after).
  *
  * Cube keys its orchestrator (driver, caches) by the warehouse file's
  * identity (driver.ts `fileIdentity`). The server answers from the identity it
@@ -41,7 +43,10 @@ export interface WarmupCore {
   }>;
   getRefreshScheduler(): { buildPreAggregations(ctx: object, options: object): Promise<unknown> };
   getOrchestratorApi(ctx: object): Promise<{
-    driverFactory(dataSource: string): Promise<{ getTablesQuery(schema: string): Promise<Record<string, unknown>[]> }>;
+    driverFactory(dataSource: string): Promise<{
+      getTablesQuery(schema: string): Promise<Record<string, unknown>[]>;
+      query(sql: string, values?: unknown[]): Promise<unknown>;
+    }>;
   }>;
 }
 
@@ -84,6 +89,12 @@ export function createWarmup(options: {
   release?: (identity: string) => void;
   /** How long a replaced identity stays open for queries already running on it (default 0). */
   releaseAfterMs?: number;
+  /**
+   * Checkpoints the warehouse after a warm-up that built rollups (DuckDB: moves them from the write-ahead log into
+   * the file), so that a copy of the file alone holds them: an incremental build starts from such a copy and
+   * keeps the rollups of the tables it leaves alone (server/warehouse/incremental.ts).
+   */
+  checkpoint?: boolean;
 }): Warmup {
   let served = options.identity();
   let running: Promise<WarmupResult> | undefined;
@@ -119,6 +130,14 @@ export function createWarmup(options: {
       }
       const after = await tables();
       const built = after.filter((t) => !before.includes(t));
+      if (options.checkpoint && built.length > 0) {
+        try {
+          await (await orchestrator.driverFactory('default')).query('checkpoint');
+        } catch (e) {
+          // the rollups stay in the write-ahead log: served all the same, but a copy of the file lacks them
+          options.log(`checkpoint after the warm-up of warehouse ${identity} failed: ${(e as Error)?.message ?? String(e)}`);
+        }
+      }
       const reused = after.filter((t) => before.includes(t));
       return { identity, preAggregations: ids, built, reused, ms: Math.round(performance.now() - started) };
     } catch (e) {

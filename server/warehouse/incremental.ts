@@ -65,6 +65,8 @@ import {
 } from './run-models.js';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { asSession, type SessionLike, type WarehouseSession } from './target.js';
+import { readModelFiles } from '../cube/model-files.js';
+import { modelInputs, rollupOfTable } from '../cube/rollup-inputs.js';
 
 export const INCREMENTAL_GRAINS = ['lead_id', 'account_id'] as const;
 export type IncrementalGrain = (typeof INCREMENTAL_GRAINS)[number];
@@ -86,6 +88,8 @@ export interface IncrementalPlan {
   changedStaging: string[];
   /** Model name → what was done (views are always rebuilt). */
   models: Record<string, ModelUpdate>;
+  /** The server's rollups carried over in the copy: kept (their tables unchanged) and dropped (keepRollups). */
+  rollups: { kept: string[]; dropped: string[] };
 }
 
 const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
@@ -178,23 +182,83 @@ export async function previousReusable(
   return false;
 }
 
+/** Cube's pre-aggregation schemas (prod_pre_aggregations, dev_pre_aggregations), where the server keeps its rollups. */
+const ROLLUP_SCHEMAS = `schema_name like '%pre_aggregations'`;
+
 /**
  * Readies a copy of the previous warehouse to be updated in place: its raw tables go (the seeds are loaded
- * again), its build record goes, and so do the server's rollups (Cube's pre-aggregation schema): they are keyed
- * on the previous build's time, so no server would read them again, and a full build's file has none either.
- * Staging and marts stay, for runModelsIncrementally to update.
+ * again), and so does its build record. The server's rollups (Cube's pre-aggregation schemas) stay: once the plan
+ * says which tables changed, keepRollups drops those that read a changed table and keeps the others for the
+ * server's warm-up to reuse. Staging and marts stay, for runModelsIncrementally to update.
  */
 export async function clearCopy(session: SessionLike): Promise<void> {
   const conn = asSession(session);
   const kept = ['main', ...MODEL_SCHEMAS];
   const schemas = await conn.query(
-    `select schema_name from duckdb_schemas() where database_name = current_database() and not internal`,
+    `select schema_name from duckdb_schemas() where database_name = current_database() and not internal and not ${ROLLUP_SCHEMAS}`,
   );
   for (const { schema_name: schema } of schemas)
     if (!kept.includes(String(schema))) await conn.run(`drop schema "${String(schema).replaceAll('"', '""')}" cascade`);
   await conn.run('drop table if exists main.build_info');
   // their space freed now, for the seeds' load to reuse instead of growing the file
   await conn.run('checkpoint');
+}
+
+/**
+ * Gives each model's table or view its version (server/cube/rollup-inputs.ts): an unchanged one keeps the version
+ * it had in the previous warehouse (its comment there, or that build's time), a changed one has none (this build's
+ * time, once build_info is written). The comment is the version because it stays with the table: a full build's
+ * tables have none, and a table dropped and built again loses it.
+ */
+async function versionTables(conn: WarehouseSession, models: Model[], unchanged: Set<string>): Promise<void> {
+  const prevBuilt = String((await conn.query('select cast(max(built_at) as varchar) as v from prev.main.build_info'))[0]!.v);
+  const prevComments = new Map(
+    (
+      await conn.query(
+        `select schema_name || '.' || table_name as name, comment from duckdb_tables() where database_name = 'prev' ` +
+          `union all select schema_name || '.' || view_name, comment from duckdb_views() where database_name = 'prev'`,
+      )
+    ).map((r) => [String(r.name), r.comment ? String(r.comment) : undefined]),
+  );
+  for (const model of models) {
+    const name = `${model.schema}.${model.name}`;
+    const version = unchanged.has(name) ? quote(prevComments.get(name) ?? prevBuilt) : 'null';
+    await conn.run(`comment on ${model.materialized === 'view' ? 'view' : 'table'} ${name} is ${version}`);
+  }
+}
+
+/**
+ * Keeps the copied rollups whose tables (rollup-inputs.ts, over the cube files beside `modelsDir`) are all
+ * unchanged, and drops the others. Their refresh key is those tables' version, so the server's warm-up finds the
+ * kept ones under the names it looks for and builds only the dropped ones. Dropped here rather than left for Cube:
+ * Cube serves a rollup table of the same structure while a newer one is being built (and in any time zone the
+ * warm-up does not build), so a stale table left in the file could answer with the previous warehouse's figures.
+ * A table of no known rollup (another model, a JS cube) is dropped too.
+ */
+async function keepRollups(
+  conn: WarehouseSession,
+  modelsDir: string,
+  unchanged: Set<string>,
+): Promise<{ kept: string[]; dropped: string[] }> {
+  const inputs = modelInputs(readModelFiles(path.dirname(modelsDir)));
+  const tables = await conn.query(
+    `select schema_name, table_name from duckdb_tables() where database_name = current_database() and ${ROLLUP_SCHEMAS} ` +
+      `order by schema_name, table_name`,
+  );
+  const kept: string[] = [];
+  const dropped: string[] = [];
+  for (const { schema_name: schema, table_name: table } of tables) {
+    const rollup = rollupOfTable(String(table), inputs);
+    const reads = rollup ? inputs.rollups.get(rollup) : undefined;
+    const name = `${String(schema)}.${String(table)}`;
+    if (reads?.length && reads.every((t) => unchanged.has(t))) {
+      kept.push(name);
+      continue;
+    }
+    await conn.run(`drop table "${String(schema).replaceAll('"', '""')}"."${String(table).replaceAll('"', '""')}"`);
+    dropped.push(name);
+  }
+  return { kept, dropped };
 }
 
 async function columnsOf(conn: WarehouseSession, schema: string, table: string): Promise<string[]> {
@@ -514,6 +578,16 @@ export async function runModelsIncrementally(
     }
   }
   await conn.run(`drop schema if exists ${SCOPE} cascade`);
+  // Versions and rollups after the models: a table's version says its rows are the previous warehouse's.
+  const unchangedTables = new Set([
+    ...staging.filter((m) => !changedStaging.includes(m.name)).map((m) => `staging.${m.name}`),
+    ...models.filter((m) => m.schema === 'marts' && updates[m.name] === 'copied').map((m) => `marts.${m.name}`),
+  ]);
+  await versionTables(conn, models, unchangedTables);
+  const rollups = await keepRollups(conn, modelsDir, unchangedTables);
+  log(
+    `  incremental: rollups carried over ${rollups.kept.length}, dropped ${rollups.dropped.length} (they read a table this build changed)`,
+  );
   for (const t of [
     'direct_leads',
     'direct_accounts',
@@ -523,5 +597,5 @@ export async function runModelsIncrementally(
   ]) {
     await conn.run(`drop table if exists temp.${t}`);
   }
-  return { models, built, plan: { changedLeads, changedAccounts, changedStaging, models: updates } };
+  return { models, built, plan: { changedLeads, changedAccounts, changedStaging, models: updates, rollups } };
 }
