@@ -33,7 +33,7 @@ async function warehouseLeads(file: string): Promise<number> {
   const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
   const conn = await instance.connect();
   try {
-    return Number((await conn.runAndReadAll('select count(*) from raw.leads')).getRows()[0]![0]);
+    return Number((await conn.runAndReadAll('select count(*) from staging.stg_leads')).getRows()[0]![0]);
   } finally {
     conn.closeSync();
     instance.closeSync();

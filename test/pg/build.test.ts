@@ -62,7 +62,7 @@ describe.skipIf(!POSTGRES_URL)('warehouse build on PostgreSQL', () => {
     expect(summary.tests.failed).toBe(0);
     expect(summary.tests.run).toBeGreaterThan(100);
     const leads = readFileSync(path.join(FIXTURE, 'leads.csv'), 'utf8').trim().split('\n').length - 1;
-    expect(Number((await rows('select count(*) as n from raw.leads'))[0]!.n)).toBe(leads);
+    expect(Number((await rows('select count(*) as n from staging.stg_leads'))[0]!.n)).toBe(leads);
     expect(Number((await rows('select count(*) as n from marts.leads'))[0]!.n)).toBe(leads);
     expect(await buildSchemas()).toEqual([]);
   }, 300_000);

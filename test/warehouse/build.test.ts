@@ -112,6 +112,10 @@ describe('buildWarehouse', () => {
     ]);
     const [info] = await query(warehouse, 'select seeds_hash, as_of, time_zone, rejected_rows from main.build_info');
     expect(info).toEqual({ seeds_hash: summary.seedsHash, as_of: '2025-09-30', time_zone: 'Asia/Tokyo', rejected_rows: 0 });
+    // the seeds' rows live on in staging only: raw keeps the settings and the rows set aside
+    expect(
+      await query(warehouse, `select table_name from information_schema.tables where table_schema = 'raw' order by 1`),
+    ).toEqual([{ table_name: 'rejected_rows' }, { table_name: 'settings' }]);
   });
 
   it('follows fiscal_year_start_month', async () => {
