@@ -1,6 +1,7 @@
 /*
  * Builds the warehouse: seeds → raw → staging → marts, then the data tests,
- * the build record, and an atomic swap. This is the one build sequence; where
+ * the build record, and an atomic swap. The seeds' raw tables are dropped once
+ * staging holds their rows (run-models.ts `releaseSeeds`). This is the one build sequence; where
  * the new warehouse is built and how it is swapped in is its target's
  * (target.ts, `WarehouseTarget`): the DuckDB file (target-duckdb.ts: a new
  * file renamed over the old one) or, with `warehouseUrl`
