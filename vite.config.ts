@@ -13,15 +13,17 @@ const TEST_FILES = [
   'dashboard/src/**/*.test.tsx',
 ];
 /**
- * Test files run one at a time (test/support/one-at-a-time.ts), beside the others: they kill processes at an exact
- * phase, measure rates or deadlines, fill the machine (the 3 M-lead warehouse), or take a free port and release it
- * before a child binds it. The benchmark's files (test/bench/) assert no time and kill nothing: they run with the others.
+ * Test files run one at a time (test/support/one-at-a-time.ts), beside the others: they wait on the wall clock (a
+ * build slow enough to be killed mid-way, a burst of load for seconds, rate limits and deadlines, deliveries due at a
+ * time) or run a cluster of processes. Files that kill a child at a phase it announces (REVCYCLE_IMPORT_HOLD_AT), after
+ * CPU seconds of its own, or after a count of answers, with their own temp directories and port 0, run with the
+ * others; so do the benchmark's files (test/bench/), which assert no time.
  */
 const SERIAL = [
-  'test/faults/*.test.ts',
+  'test/faults/rebuild.test.ts',
+  'test/faults/load-smoke.test.ts',
   'test/api/limits.test.ts',
   'test/deliver/kill-mid-send.test.ts',
-  'test/import/incremental.test.ts',
   'test/pg/cluster.test.ts',
 ];
 // Three workers on two cores: much of a file's time is waiting (server start-up, a browser, a child process).

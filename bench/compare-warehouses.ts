@@ -1,6 +1,8 @@
 /*
  * Row-for-row comparison of two warehouse files: every table and view of
- * staging and marts, EXCEPT ALL both ways in DuckDB. A row left over on one
+ * staging and marts, EXCEPT ALL both ways in DuckDB (in one pass: each
+ * distinct row's count in the first minus its count in the second, so a
+ * view is computed once per warehouse). A row left over on one
  * side matches a row of the other when its other columns are equal and its
  * doubles agree to 1e-9 (relative): DuckDB sums doubles in parallel, in no
  * fixed order, so builds of the same seeds differ in the last bits of a sum
@@ -19,6 +21,9 @@ export interface TableDifference {
 
 const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
+/** Columns the comparison adds to a relation's rows: which warehouse a row came from, and a row's surplus count. */
+const SIDE = '"__compare_side"';
+const COUNT = '"__compare_count"';
 
 /** The relations compared and their differences (empty when the warehouses agree). */
 export async function compareWarehouses(
@@ -52,9 +57,16 @@ export async function compareWarehouses(
         `select column_name, data_type from information_schema.columns where table_catalog = 'a' ` +
           `and table_schema = ${q(schema)} and table_name = ${q(name)} order by ordinal_position`,
       );
-      const exact = (x: string, y: string) => `select * from ${x}.${table} except all select * from ${y}.${table}`;
-      await conn.run(`create or replace temp table only_a as ${exact('a', 'b')}`);
-      await conn.run(`create or replace temp table only_b as ${exact('b', 'a')}`);
+      // EXCEPT ALL both ways in one pass: each row's count in a minus its count in b (a view is computed once a side)
+      await conn.run(
+        `create or replace temp table diff as select * exclude (${SIDE}), sum(${SIDE}) as ${COUNT} from (` +
+          `select *, 1::hugeint as ${SIDE} from a.${table} union all select *, -1::hugeint as ${SIDE} from b.${table}` +
+          `) group by all having sum(${SIDE}) <> 0`,
+      );
+      await conn.run(`create or replace temp table only_a as select * from temp.diff where ${COUNT} > 0`);
+      await conn.run(
+        `create or replace temp table only_b as select * exclude (${COUNT}), -${COUNT} as ${COUNT} from temp.diff where ${COUNT} < 0`,
+      );
       const isFloat = (type: unknown) => /^(DOUBLE|FLOAT|REAL)$/.test(String(type));
       const floats = columns.filter(([, type]) => isFloat(type)).map(([c]) => ident(String(c)));
       const others = columns.filter(([, type]) => !isFloat(type)).map(([c]) => ident(String(c)));
@@ -66,7 +78,7 @@ export async function compareWarehouses(
         ),
       ].join(' and ');
       const unmatched = (x: string, y: string) =>
-        `select count(*) from temp.${x} as x where not exists (select 1 from temp.${y} as y where ${match || 'true'})`;
+        `select coalesce(sum(x.${COUNT}), 0) from temp.${x} as x where not exists (select 1 from temp.${y} as y where ${match || 'true'})`;
       const [onlyFirst, onlySecond] = (
         await rows(`select (${unmatched('only_a', 'only_b')}), (${unmatched('only_b', 'only_a')})`)
       )[0]!.map(Number) as [number, number];

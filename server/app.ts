@@ -42,24 +42,29 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
   const hasDashboard = existsSync(path.join(config.dashboardDist, 'index.html'));
   // Every rollup is ready before the first request (reused from the warehouse file when it was built there before),
-  // and again for each new warehouse file before it is served.
-  const warmed = await cube.warmup.warm();
-  if (warmed.preAggregations.length && !warmed.error)
-    console.log(
-      `[revcycle] ${warmed.preAggregations.length} pre-aggregations ready in ${(warmed.ms / 1000).toFixed(1)} s ` +
-        `(${warmed.built.length} built, ${warmed.reused.length} reused from the warehouse)`,
-    );
+  // and again for each new warehouse file before it is served. REVCYCLE_WARMUP=lazy skips the first: Cube then builds
+  // a rollup when a query first needs it (config.ts).
+  const eager = config.warmup === 'eager';
+  if (eager) {
+    const warmed = await cube.warmup.warm();
+    if (warmed.preAggregations.length && !warmed.error)
+      console.log(
+        `[revcycle] ${warmed.preAggregations.length} pre-aggregations ready in ${(warmed.ms / 1000).toFixed(1)} s ` +
+          `(${warmed.built.length} built, ${warmed.reused.length} reused from the warehouse)`,
+      );
+  }
   const stopWatching = cube.warmup.watch();
 
   const { app, server, port } = await cube.listen(async (app) => {
     app.disable('x-powered-by');
     // Cube's server parsed the JSON body before any route: its errors (malformed JSON, too large) land here.
     app.use(requestErrorHandler);
-    // No API request is answered before the first warm-up; after a swap the previous file answers until the new
-    // file's rollups are ready (pre-aggregations.ts).
-    app.use('/cubejs-api', (_req: express.Request, _res: express.Response, next: express.NextFunction) => {
-      cube.warmup.ready().then(() => next(), next);
-    });
+    // No API request is answered before the first warm-up (when eager); after a swap the previous file answers until
+    // the new file's rollups are ready (pre-aggregations.ts).
+    if (eager)
+      app.use('/cubejs-api', (_req: express.Request, _res: express.Response, next: express.NextFunction) => {
+        cube.warmup.ready().then(() => next(), next);
+      });
     app.get('/healthz', (_req: express.Request, res: express.Response) => {
       res.set('Cache-Control', 'no-store').json({ status: 'ok' });
     });

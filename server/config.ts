@@ -33,6 +33,10 @@ export type ImportHoldPhase = (typeof IMPORT_HOLD_PHASES)[number];
 export const BUILD_HOLD_PHASES = ['loaded', 'modelled', 'tested', 'before-swap'] as const;
 export type BuildHoldPhase = (typeof BUILD_HOLD_PHASES)[number];
 
+/** When the server builds the served warehouse's rollups (REVCYCLE_WARMUP; Config.warmup). */
+export const WARMUP_MODES = ['eager', 'lazy'] as const;
+export type WarmupMode = (typeof WARMUP_MODES)[number];
+
 export interface Config {
   port: number;
   apiSecret: string;
@@ -69,6 +73,13 @@ export interface Config {
   importHoldAt?: ImportHoldPhase;
   /** Fault tests only (REVCYCLE_BUILD_HOLD_AT): the phase at which a warehouse build waits to be killed. */
   buildHoldAt?: BuildHoldPhase;
+  /**
+   * REVCYCLE_WARMUP: `eager` (default) builds every rollup of the served warehouse before the first request is
+   * answered; `lazy` starts without (Cube builds a rollup when a query first needs it), for a server that answers a
+   * few queries over a small warehouse (tests whose subject is not the rollups). A file swapped in later is warmed
+   * before it is served either way.
+   */
+  warmup: WarmupMode;
   /** DuckDB's resources for the warehouse build and imports (the DuckDB block below). */
   duckdb: DuckDbSettings;
   /** The same for the server's driver: its own memory limit (REVCYCLE_DUCKDB_SERVER_MEMORY_LIMIT). */
@@ -377,10 +388,10 @@ function parseTimeZones(name: string, raw: string | undefined, fallback: string)
 
 const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'info', 'trace'];
 
-function parseHoldPhase<P extends string>(name: string, phases: readonly P[], raw: string | undefined): P | undefined {
+function parseOneOf<P extends string>(name: string, choices: readonly P[], raw: string | undefined): P | undefined {
   if (raw === undefined || raw === '') return undefined;
-  if (!(phases as readonly string[]).includes(raw))
-    throw new ConfigError(`${name} must be one of ${phases.join(', ')}, got "${raw}"`);
+  if (!(choices as readonly string[]).includes(raw))
+    throw new ConfigError(`${name} must be one of ${choices.join(', ')}, got "${raw}"`);
   return raw as P;
 }
 
@@ -463,8 +474,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importsDir,
     bundledSeedsDir,
     seedsFrom: env.REVCYCLE_SEEDS ? 'env' : imported ? 'import' : 'bundled',
-    importHoldAt: parseHoldPhase('REVCYCLE_IMPORT_HOLD_AT', IMPORT_HOLD_PHASES, env.REVCYCLE_IMPORT_HOLD_AT),
-    buildHoldAt: parseHoldPhase('REVCYCLE_BUILD_HOLD_AT', BUILD_HOLD_PHASES, env.REVCYCLE_BUILD_HOLD_AT),
+    importHoldAt: parseOneOf('REVCYCLE_IMPORT_HOLD_AT', IMPORT_HOLD_PHASES, env.REVCYCLE_IMPORT_HOLD_AT),
+    buildHoldAt: parseOneOf('REVCYCLE_BUILD_HOLD_AT', BUILD_HOLD_PHASES, env.REVCYCLE_BUILD_HOLD_AT),
+    warmup: parseOneOf('REVCYCLE_WARMUP', WARMUP_MODES, env.REVCYCLE_WARMUP) ?? 'eager',
     duckdb,
     serverDuckdb: loadServerDuckDbSettings(env, duckdb),
     warehouseUrl: parseWarehouseUrl(env.REVCYCLE_WAREHOUSE_URL),

@@ -2,11 +2,11 @@
  * Setup file of the `serial` project (vite.config.ts): its files run one at a
  * time — each holds the run's `one-at-a-time` lock (test/support/build-cache.ts's
  * acquireLock) from before its first hook to after its last — but beside the
- * `parallel` project's files, not after all of them. They kill processes at an
- * exact phase, measure deadlines, fill the machine or take a free port and
- * release it before a child binds it: two of them together would disturb each
- * other; one of them beside files that own their ports and directories does
- * not. The order (test/support/sequencer.ts) spreads them over the run so a
+ * `parallel` project's files, not after all of them. They wait on the wall
+ * clock (a build slow enough to be killed mid-way, seconds of load, deadlines,
+ * deliveries due at a time) or run a cluster of processes (vite.config.ts,
+ * SERIAL): two of them together would disturb each other; one of them beside
+ * files that own their ports and directories does not. The order (test/support/sequencer.ts) spreads them over the run so a
  * worker seldom waits here. Nor do they start while the run's one-off builds
  * (test/support/prebuild-main.ts, `prebuild-*.pid`) fill the machine: their
  * child processes have fixed times to start in (a server over a fixture in
