@@ -25,6 +25,13 @@
  * counts every cube its cube joins, directly or not: more tables than read,
  * never fewer.
  *
+ * Versions are per table, so a rollup is kept or built again whole, not
+ * per month partition (Cube's partition_granularity, FILTER_PARAMS in the
+ * refresh key): a day's import (bench/day-changes.ts) changed rows in every
+ * month of every rollup at 100 k leads (docs/import.md, "Incremental
+ * builds"), and Cube scans the source once per partition (month tables made
+ * one rollup's build about 8 times the whole one's: account_motions.yml).
+ *
  * Limits: YAML cubes only (a JS cube's rollups are never reused by an
  * incremental build: they are dropped and built again); table names are found
  * by their schema (raw, staging, marts, main), as the models write them.
