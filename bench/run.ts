@@ -69,6 +69,13 @@ export interface BenchOptions {
   seconds?: number;
   /** Heavy ungrouped clients beside the dashboard's queries (default 5; 0 = skip that phase). */
   heavy?: number;
+  /** Duration of the heavy phase's two halves (alone, beside heavy queries), seconds; default `seconds`, at least 5. */
+  heavySeconds?: number;
+  /**
+   * A dashboard already built (vite build's output) to serve instead of building one: its files are listed and no
+   * build time is reported (dashboardBuild.ms 0). For a caller that has built it already (the test run does, once).
+   */
+  dashboardDist?: string;
   /** Where the JSON goes; default bench/results. */
   resultsDir?: string;
   /**
@@ -104,6 +111,7 @@ export interface BenchResult {
   };
   /** A day's changes applied incrementally to a copy of the warehouse (bench/incremental.ts). */
   incremental: IncrementalFigures;
+  /** The dashboard's build: its time (0 when options.dashboardDist was served as given) and its files. */
   dashboardBuild: { ms: number; files: BundleFile[] };
   pages: PageTiming[];
   queries: QueryFigures[];
@@ -141,16 +149,19 @@ async function buildDashboard(outDir: string): Promise<BenchResult['dashboardBui
     logLevel: 'warn',
     build: { outDir, emptyOutDir: true },
   });
-  const ms = Math.round(performance.now() - t0);
+  return { ms: Math.round(performance.now() - t0), files: bundleFiles(outDir) };
+}
+
+/** The bundle's JavaScript and CSS files, largest first, with their gzip sizes. */
+function bundleFiles(outDir: string): BundleFile[] {
   const assets = path.join(outDir, 'assets');
-  const files = readdirSync(assets)
+  return readdirSync(assets)
     .filter((f) => /\.(js|css)$/.test(f))
     .map((f) => {
       const bytes = readFileSync(path.join(assets, f));
       return { file: f, bytes: bytes.length, gzipBytes: gzipSync(bytes).length };
     })
     .sort((a, b) => b.bytes - a.bytes);
-  return { ms, files };
 }
 
 /** A new server process on the same warehouse: from spawn until `request` (a dashboard query) answers. */
@@ -225,10 +236,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       `build      ${(b.ms / 1000).toFixed(1)} s   peak RSS ${mb(b.peakRssBytes)}   warehouse ${mb(build.warehouseBytes)}   (load ${summary.timings.loadMs} ms, models ${summary.timings.modelsMs} ms, data tests ${summary.timings.testsMs} ms; DuckDB memory limit ${summary.duckdb.memory_limit}, ${summary.duckdb.threads} threads)`,
     );
 
-    const dashboardDist = path.join(work, 'dashboard');
-    const dashboardBuild = await buildDashboard(dashboardDist);
+    const dashboardDist = options.dashboardDist ?? path.join(work, 'dashboard');
+    const dashboardBuild = options.dashboardDist
+      ? { ms: 0, files: bundleFiles(dashboardDist) }
+      : await buildDashboard(dashboardDist);
     log(
-      `dashboard  built in ${(dashboardBuild.ms / 1000).toFixed(1)} s: ${dashboardBuild.files.length} files, largest ${dashboardBuild.files[0]?.file} ${(dashboardBuild.files[0]!.bytes / 1024).toFixed(0)} kB`,
+      `dashboard  ${options.dashboardDist ? `as built in ${dashboardDist}` : `built in ${(dashboardBuild.ms / 1000).toFixed(1)} s`}: ${dashboardBuild.files.length} files, largest ${dashboardBuild.files[0]?.file} ${(dashboardBuild.files[0]!.bytes / 1024).toFixed(0)} kB`,
     );
 
     const secret = 'bench-secret-0123456789abcdef';
@@ -294,7 +307,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         heavy = await runHeavyBeside(client, heavyClient, loadQueries, {
           heavyClients: options.heavy ?? 5,
           lightClients: 4,
-          durationMs: Math.max(durationMs, 5000),
+          durationMs: options.heavySeconds !== undefined ? options.heavySeconds * 1000 : Math.max(durationMs, 5000),
         });
         if (heavy.lightErrors > 0)
           errors.push(`dashboard queries beside heavy ones: ${heavy.lightErrors} errors, e.g. ${heavy.lightErrorSamples[0]}`);
