@@ -80,7 +80,7 @@ export interface MergeOptions {
   batchDir: string;
   /** The batch views DuckDB's reader left in this connection's database, per entity (batch.ts addTable). */
   batchTables: ReadonlyMap<Entity, string[]>;
-  /** The tables those views read, dropped once every entity has its own table here. */
+  /** What those views read (`view x`, `table x`), dropped once every entity has its own table here. */
   batchScratch: readonly string[];
   /** store/ of the previous complete import, if any. */
   previousStore?: string;
@@ -231,7 +231,7 @@ async function mergeEntities(run: Run, count: Count, o: MergeOptions) {
     }
     await run(`alter table b_${entity} rename to s_${entity}`);
   }
-  for (const t of o.batchScratch) await run(`drop table ${t}`);
+  for (const object of o.batchScratch) await run(`drop ${object}`);
 }
 
 /** Header 3: orphan references quarantined (person_ref: a lead by its key or by `email:`). */

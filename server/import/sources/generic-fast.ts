@@ -190,9 +190,15 @@ export class FastReader {
     }
     const plan = new Plan(ctx, header, spec, table, n);
     await plan.prepare(conn, raw);
-    const [handBack] = await one(`select count(*) from t_${n} where not _clean`);
+    const outputs = plan.outputs();
+    // Every count the read needs, in one pass over the checked rows (t_<n> is a view: each pass computes its joins).
+    const counts = await one(
+      `select count(*) filter (where not _clean), count(*) filter (where _clean), max(_max_ms) filter (where _clean), ${outputs.map(([, , rows]) => rows).join(', ')} from t_${n}`,
+    );
+    const [handBack, clean, maxMs] = counts;
     if (Number(handBack) > HAND_BACK_LIMIT) {
-      await conn.run(`drop table ${raw}; drop table t_${n}`);
+      await conn.run(`drop table ${raw}`);
+      for (const object of plan.scratch) await conn.run(`drop ${object}`);
       return false;
     }
 
@@ -201,27 +207,28 @@ export class FastReader {
     ctx.batch.files.push(report);
     // Accepted by SQL: written as batch rows, counted, their times taken into the data's latest time.
     const fileId = ctx.batch.fileId(display);
-    const [clean, maxMs] = await one(`select count(*), max(_max_ms) from t_${n} where _clean`);
     report.rows += Number(clean);
     ctx.batch.read += Number(clean);
     if (maxMs !== null && Number(maxMs) > ctx.dates.maxMs) ctx.dates.maxMs = Number(maxMs);
     // Batch rows as views over t_<n> in the database the merge runs in, in the columns the batch CSV reads as
     // (VARCHAR, '' as null): the merge's own table of the entity is the first copy made of them.
-    for (const [entity, select] of plan.outputs()) {
+    for (const [i, [entity, select]] of outputs.entries()) {
+      const count = Number(counts[3 + i]);
+      if (!count) continue;
       const view = ctx.batch.tableName(entity);
       const columns = ENTITY_COLUMNS[entity].map((c) => `nullif("${c}"::varchar, '') as "${c}"`);
       await conn.run(
         `create or replace view ${view} as select ${columns.join(', ')}, ${sql(String(fileId))} as _file, _line::bigint as _line from (${select}) as o`,
       );
-      const [count] = await one(`select count(*) from ${view}`);
-      if (Number(count)) ctx.batch.addTable(entity, view, Number(count));
-      else await conn.run(`drop view ${view}`);
+      ctx.batch.addTable(entity, view, count);
     }
     await plan.noteUnmapped(conn);
     // Handed back: the per-row reader decides, as on the csv path.
     const folded = new Map(header.map((h) => [headerKey(h), h]));
-    const back = await conn.runAndReadAll(`select _line, ${cols.join(', ')} from t_${n} where not _clean order by _line`);
-    for (const r of back.getRows()) {
+    const back = Number(handBack)
+      ? (await conn.runAndReadAll(`select _line, ${cols.join(', ')} from t_${n} where not _clean order by _line`)).getRows()
+      : [];
+    for (const r of back) {
       const item = recordItem(
         Number(r[0]),
         r.slice(1).map((v) => (v === null ? '' : String(v))),
@@ -232,7 +239,7 @@ export class FastReader {
     }
     ctx.onProgress?.(display, 1, 1);
     await conn.run(`drop table ${raw}`);
-    ctx.batch.scratch.push(`t_${n}`);
+    ctx.batch.scratch.push(...plan.scratch);
     return true;
   }
 }
@@ -240,6 +247,8 @@ export class FastReader {
 /** The SQL of one file: each canonical column's source column, its check and its normalised value. */
 class Plan {
   private readonly maps: { name: string; kind: ValueKind | 'owner_team'; column: string; table: string }[] = [];
+  /** What prepare() made (`view x`, `table x`), to be dropped once the merge has its own copy of the rows. */
+  readonly scratch: string[] = [];
   constructor(
     private readonly ctx: ImportContext,
     private readonly header: string[],
@@ -266,7 +275,11 @@ class Plan {
     return this.spec.columns[canonical] ?? canonical;
   }
 
-  /** Builds t_<n>: the raw values, the normalised ones, and _clean (every check passed as SQL can tell). */
+  /**
+   * Builds t_<n>: the raw values, the normalised ones, and _clean (every check passed as SQL can tell); a view over
+   * s_<n> (the parsed values) and the small tables of zone offsets and value maps, read once for the counts and
+   * once by the merge, rather than a table written once more.
+   */
   async prepare(conn: DuckDBConnection, raw: string) {
     const asOf = Number.isFinite(this.ctx.asOfMs) ? String(this.ctx.asOfMs) : null;
     const select: string[] = [];
@@ -413,7 +426,7 @@ class Plan {
       );
     const beyond = asOf ? times.map((t) => `coalesce(${t}_ms, 0) <= ${asOf}`) : [];
     await conn.run(
-      `create or replace table t_${this.n} as
+      `create or replace view t_${this.n} as
        with m as (select s.*, ${[...timeCols, ...mapCols].join(', ')} from s_${this.n} as s ${joins.join(' ')})
        -- What only the checks read is not kept: t_<n> is the table the batch views, the counts and the hand-back read.
        select * exclude (_plain, ${[...times.flatMap((t) => [`${t}_raw`, `${t}_wall`, `${t}_iso`, `${t}_epoch`]), ...this.maps.map((m) => `${m.name}_known`)].join(', ')}),
@@ -421,7 +434,7 @@ class Plan {
          greatest(${times.map((t) => `${t}_ms`).join(', ')}) as _max_ms
        from m`,
     );
-    await conn.run(`drop table s_${this.n}`);
+    this.scratch.push(`view t_${this.n}`, `table s_${this.n}`, `table z_${this.n}`, ...this.maps.map((m) => `table ${m.table}`));
   }
 
   /** A value map over the distinct values of one column, from the adapter's own ValueMap (mapping.ts). */
@@ -456,6 +469,9 @@ class Plan {
   /** Unmapped values of the rows SQL accepted, counted per value as Row.mapped notes them. */
   async noteUnmapped(conn: DuckDBConnection) {
     for (const m of this.maps) {
+      // Most maps know every value the file holds: then there is nothing to count.
+      const unknown = (await conn.runAndReadAll(`select count(*) from ${m.table} where not known`)).getRows()[0]![0];
+      if (!Number(unknown)) continue;
       const kind = m.kind === 'owner_team' ? 'owner_teams' : m.kind;
       const rows = await conn.runAndReadAll(
         `select t.${m.name}, count(*), any_value(z.suggestion) from t_${this.n} as t join ${m.table} as z on z.raw = t.${m.name} where t._clean and not z.known group by 1 order by 1`,
@@ -465,11 +481,15 @@ class Plan {
     }
   }
 
-  /** Per entity, the SELECT of the batch rows the accepted rows give (generic.ts readers, the same values). */
-  outputs(): [Entity, string][] {
+  /**
+   * Per entity, the SELECT of the batch rows the accepted rows give (generic.ts readers, the same values), and the
+   * aggregate over t_<n> that counts them.
+   */
+  outputs(): [Entity, string, string][] {
     const src = sql(this.ctx.source);
     const t = `t_${this.n}`;
     const key = (c: string) => `case when ${c} <> '' then ${src} || ':' || ${c} end`;
+    const accepted = `count(*) filter (where _clean)`;
     if (this.table === 'leads') {
       const pk = `coalesce(${key('lead_id')}, ${src} || ':' || email)`;
       const events = [
@@ -491,8 +511,16 @@ class Plan {
           `select ${src} as source, ${pk} as person_key, email, ${key('account_id')} as account_key, company_name,
             iso_text(created_at_ms) as created_at, iso_text(updated_at_ms) as updated_at, lead_source_out as lead_source, persona,
             owner_team_out as owner_team, _line from ${t} where _clean`,
+          accepted,
         ],
-        ['events', events.join(' union all ')],
+        [
+          'events',
+          events.join(' union all '),
+          [
+            accepted,
+            ...Object.keys(this.spec.stage_dates).map((_, i) => `count(*) filter (where _clean and sd${i}_ms is not null)`),
+          ].join(' + '),
+        ],
       ];
     }
     const person = `coalesce(${key('lead_id')}, 'email:' || email)`;
@@ -503,6 +531,7 @@ class Plan {
           coalesce(${key('touchpoint_id')}, ${person} || ':' || iso_text(occurred_at_ms) || ':' || channel_out || ':' || coalesce(${key('campaign_id')}, '')) as touch_key,
           ${person} as person_key, iso_text(occurred_at_ms) as occurred_at, channel_out as channel, ${key('campaign_id')} as campaign_key,
           touch_type_out as touch_type, _line from ${t} where _clean`,
+        accepted,
       ],
     ];
   }
