@@ -169,36 +169,37 @@ export class FastReader {
     }
     const one = async (q: string) => (await conn.runAndReadAll(q)).getRows()[0]!;
     const [rejects] = await one(`select count(*) from rej_${n}`);
-    // A value holding a line end or a quote mark (contains: a byte search, cheaper than a regexp over the row).
-    const breaking = cols.map((c) => `contains(${c}, chr(10)) or contains(${c}, chr(13)) or contains(${c}, '"')`).join(' or ');
-    const lengths = cols.map((c) => `coalesce(strlen(${c}), 0)`).join(' + ');
-    const [rows, breaks, valueBytes] = await one(
-      `select count(*), count(*) filter (where ${breaking}), coalesce(sum(${lengths}), 0) from ${raw}`,
-    );
-    // line = row + 2 holds when the file has one line feed per row (blank lines and line breaks inside fields break it),
-    // and DuckDB saw the csv reader's fields when every byte is a value's, a delimiter's, a quote's or a line end's
-    // (a row with extra empty fields at its end, which DuckDB lets pass, breaks that).
-    const b = Number(rejects) || Number(breaks) ? undefined : await byteCounts(file);
-    const content = b && b.bytes - b.lf - b.cr - b.quotes - (b.bom ? 3 : 0) - b.header;
-    if (
-      !b ||
-      (b.lf !== Number(rows) + 1 && b.lf !== Number(rows)) ||
-      content !== Number(valueBytes) + Number(rows) * (cols.length - 1)
-    ) {
+    if (Number(rejects)) {
       await conn.run(`drop table ${raw}`);
       return false;
     }
     const plan = new Plan(ctx, header, spec, table, n);
     await plan.prepare(conn, raw);
     const outputs = plan.outputs();
-    // Every count the read needs, in one pass over the checked rows (t_<n> is a view: each pass computes its joins).
-    const counts = await one(
-      `select count(*) filter (where not _clean), count(*) filter (where _clean), max(_max_ms) filter (where _clean), ${outputs.map(([, , rows]) => rows).join(', ')} from t_${n}`,
-    );
-    const [handBack, clean, maxMs] = counts;
-    if (Number(handBack) > HAND_BACK_LIMIT) {
+    const drop = async () => {
       await conn.run(`drop table ${raw}`);
       for (const object of plan.scratch) await conn.run(`drop ${object}`);
+    };
+    // Every count the read needs, in one pass over the checked rows (t_<n> is a view: each pass computes its joins):
+    // those that decide whether DuckDB saw the csv reader's fields (below), the rows to hand back, the accepted
+    // rows, their latest time and the batch rows of each entity.
+    const counts = await one(
+      `select count(*), count(*) filter (where _break), coalesce(sum(_bytes), 0), count(*) filter (where not _clean), count(*) filter (where _clean), max(_max_ms) filter (where _clean),
+        ${outputs.map(([, , rows]) => rows).join(', ')} from t_${n}`,
+    );
+    const [rows, breaks, valueBytes, handBack, clean, maxMs] = counts;
+    // line = row + 2 holds when the file has one line feed per row (blank lines and line breaks inside fields break it),
+    // and DuckDB saw the csv reader's fields when every byte is a value's, a delimiter's, a quote's or a line end's
+    // (a row with extra empty fields at its end, which DuckDB lets pass, breaks that).
+    const b = Number(breaks) ? undefined : await byteCounts(file);
+    const content = b && b.bytes - b.lf - b.cr - b.quotes - (b.bom ? 3 : 0) - b.header;
+    if (
+      !b ||
+      (b.lf !== Number(rows) + 1 && b.lf !== Number(rows)) ||
+      content !== Number(valueBytes) + Number(rows) * (cols.length - 1) ||
+      Number(handBack) > HAND_BACK_LIMIT
+    ) {
+      await drop();
       return false;
     }
 
@@ -213,7 +214,7 @@ export class FastReader {
     // Batch rows as views over t_<n> in the database the merge runs in, in the columns the batch CSV reads as
     // (VARCHAR, '' as null): the merge's own table of the entity is the first copy made of them.
     for (const [i, [entity, select]] of outputs.entries()) {
-      const count = Number(counts[3 + i]);
+      const count = Number(counts[6 + i]);
       if (!count) continue;
       const view = ctx.batch.tableName(entity);
       const columns = ENTITY_COLUMNS[entity].map((c) => `nullif("${c}"::varchar, '') as "${c}"`);
@@ -355,7 +356,10 @@ class Plan {
     const rows = `(select *, coalesce(${filled}, '') as _first from (select *, ${trimmed.join(', ')}
         from (select *, regexp_matches(_all, '(^|\\x01)(${space})|(${space})(\\x01|$)') as _pad
           from (select rowid as _rid, *, ${all} as _all from ${raw}))))`;
+    // _break: a value holding a line end or a quote mark (contains: a byte search, cheaper than a regexp); _bytes: the
+    // bytes of the row's values (_all holds them and one separator between each two).
     const parsed = `(select _rid + 2 as _line, ${cols.join(', ')}, ${select.join(', ')},
+        contains(_all, chr(10)) or contains(_all, chr(13)) or contains(_all, '"') as _break, strlen(_all) - ${cols.length - 1} as _bytes,
         -- a report line (read-csv.ts reportLine), a cell JavaScript trims differently, U+FFFD: the per-row reader decides
         not ((_pad and not is_ascii(_all) and regexp_matches(_all, '(^|\\x01)${UNICODE_SPACE}|${UNICODE_SPACE}(\\x01|$)'))
           or (not is_ascii(_all) and contains(_all, '\uFFFD'))
