@@ -585,10 +585,14 @@ async function writeTables(run: Run, o: MergeOptions) {
       coalesce(d.owner_team, a.owner_team) as owner_team
     from deal_base as d join accounts_final as a using (account_id) order by opportunity_id`,
   );
+  // A touch's lead through one join of the million touches (person_ref and lead_accounts hold one row per key).
+  await run(
+    `create or replace table person_lead as select r.ref, l.lead_id from person_ref as r join lead_accounts as l using (email)`,
+  );
   await copy(
     'touchpoints',
     `select t.touch_key as touchpoint_id, l.lead_id, ${tsText('t.occurred_at')} as occurred_at, t.channel, t.campaign_key as campaign_id, t.touch_type
-    from s_touches as t join person_ref as r on r.ref = t.person_key join lead_accounts as l using (email) order by touchpoint_id`,
+    from s_touches as t join person_lead as l on l.ref = t.person_key order by touchpoint_id`,
   );
   await copy(
     'campaigns',

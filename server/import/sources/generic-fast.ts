@@ -311,7 +311,8 @@ class Plan {
         `case when ${name}_fast is null then ${parts(LOCAL, "'y', 'mo', 'd', 'h', 'mi', 'sec', 'f'")} end as ${name}_lx`,
         // Only a value with a T can be ISO: the other regexp is not run on the rest.
         `case when contains(${v}, 'T') then ${parts(ISO, "'y', 'mo', 'd', 'h', 'mi', 'sec', 'z'")} end as ${name}_ix`,
-        `case when regexp_full_match(${v}, '\\d{13}') then ${v}::bigint end as ${name}_epoch`,
+        // Only a value of 13 bytes can be 13 ASCII digits: the regexp is not run on the rest.
+        `case when strlen(${v}) = 13 then case when regexp_full_match(${v}, '\\d{13}') then ${v}::bigint end end as ${name}_epoch`,
       );
       times.push(name);
       clean.push(`(${required ? 'false' : `${v} = ''`} or ${name}_ms is not null)`);
