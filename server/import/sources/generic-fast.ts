@@ -284,7 +284,10 @@ class Plan {
   async prepare(conn: DuckDBConnection, raw: string) {
     const asOf = Number.isFinite(this.ctx.asOfMs) ? String(this.ctx.asOfMs) : null;
     const select: string[] = [];
+    // Checks of the parsed values alone, computed once into s_<n> (_ok: the email's regexp is not run again by each
+    // read of t_<n>), and those that need a time's zone offset, made in t_<n>.
     const clean: string[] = [];
+    const cleanTimes: string[] = [];
     const times: string[] = [];
     const idKey = (canonical: string, name: string) => {
       select.push(`${this.v(canonical)} as ${name}`);
@@ -315,7 +318,7 @@ class Plan {
         `case when strlen(${v}) = 13 then case when regexp_full_match(${v}, '\\d{13}') then ${v}::bigint end end as ${name}_epoch`,
       );
       times.push(name);
-      clean.push(`(${required ? 'false' : `${v} = ''`} or ${name}_ms is not null)`);
+      cleanTimes.push(`(${required ? 'false' : `${v} = ''`} or ${name}_ms is not null)`);
     };
     const mapped = (canonical: string, name: string, kind: ValueKind | 'owner_team', required: boolean) => {
       select.push(`${this.v(canonical)} as ${name}`);
@@ -375,11 +378,12 @@ class Plan {
               : ''
           }) as _plain
         from ${rows})`;
+    const ok = `coalesce(${['_plain', ...clean].map((c) => `(${c})`).join(' and ')}, false) as _ok`;
     await conn.run(
       times.length
         ? `create or replace table s_${this.n} as select * exclude (${times.map((t) => `${t}_fast, ${t}_lx, ${t}_ix`).join(', ')}),
-            ${times.map((t) => `coalesce(${t}_fast, local_wall(${t}_lx)) as ${t}_wall, iso_ms(${t}_ix) as ${t}_iso`).join(', ')} from ${parsed}`
-        : `create or replace table s_${this.n} as select * from ${parsed}`,
+            ${times.map((t) => `coalesce(${t}_fast, local_wall(${t}_lx)) as ${t}_wall, iso_ms(${t}_ix) as ${t}_iso`).join(', ')}, ${ok} from ${parsed}`
+        : `create or replace table s_${this.n} as select *, ${ok} from ${parsed}`,
     );
     // Zone offsets per local hour, from luxon (dates.ts), for the hours that occur.
     const hour = (wall: string) => `floor(${wall} / 3600000)::bigint`;
@@ -434,8 +438,8 @@ class Plan {
       `create or replace view t_${this.n} as
        with m as (select s.*, ${[...timeCols, ...mapCols].join(', ')} from s_${this.n} as s ${joins.join(' ')})
        -- What only the checks read is not kept: t_<n> is the table the batch views, the counts and the hand-back read.
-       select * exclude (_plain, ${[...times.flatMap((t) => [`${t}_raw`, `${t}_wall`, `${t}_iso`, `${t}_epoch`]), ...this.maps.map((m) => `${m.name}_known`)].join(', ')}),
-         coalesce(_plain and ${[...clean, ...required, ...beyond].map((c) => `(${c})`).join(' and ')}, false) as _clean,
+       select * exclude (_plain, _ok, ${[...times.flatMap((t) => [`${t}_raw`, `${t}_wall`, `${t}_iso`, `${t}_epoch`]), ...this.maps.map((m) => `${m.name}_known`)].join(', ')}),
+         coalesce(${['_ok', ...cleanTimes, ...required, ...beyond].map((c) => `(${c})`).join(' and ')}, false) as _clean,
          greatest(${times.map((t) => `${t}_ms`).join(', ')}) as _max_ms
        from m`,
     );
