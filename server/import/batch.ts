@@ -192,7 +192,7 @@ export class Batch {
   /** Batch tables (or views) DuckDB made itself (sources/generic-fast.ts) in the import's database, per entity. */
   readonly tables = new Map<Entity, string[]>();
 
-  /** Tables those views read: dropped by the merge once it has its own copy of the batch rows (merge.ts). */
+  /** What those views read (`view x`, `table x`): dropped by the merge once it has its own copy of the batch rows (merge.ts). */
   readonly scratch: string[] = [];
 
   /**

@@ -80,7 +80,7 @@ export interface MergeOptions {
   batchDir: string;
   /** The batch views DuckDB's reader left in this connection's database, per entity (batch.ts addTable). */
   batchTables: ReadonlyMap<Entity, string[]>;
-  /** The tables those views read, dropped once every entity has its own table here. */
+  /** What those views read (`view x`, `table x`), dropped once every entity has its own table here. */
   batchScratch: readonly string[];
   /** store/ of the previous complete import, if any. */
   previousStore?: string;
@@ -118,13 +118,17 @@ function batchRows(o: MergeOptions, entity: Entity, types: string): string {
 
 /** Runs one statement of the merge. */
 type Run = (sql: string) => Promise<unknown>;
+/** The number a `select count(*) …` answers. */
+type Count = (sql: string) => Promise<number>;
 
 /**
  * A row that refers to what the store does not hold (or otherwise cannot stand): quarantined when this import
- * brought it, and removed from the merged rows either way.
+ * brought it, and removed from the merged rows either way. The rows found are set aside in one pass over the
+ * entity; an import without any (the usual case) neither inserts nor deletes.
  */
 async function orphan(
   run: Run,
+  count: Count,
   entity: Entity,
   condition: string,
   column: string,
@@ -133,13 +137,19 @@ async function orphan(
   suggestion: string,
 ) {
   await run(
-    `insert into q select source, _file, _line, ${sqlString(column)}, ${value}, ${reason}, ${sqlString(suggestion)} from s_${entity} as t where _new and (${condition})`,
+    `create or replace table orphans as select rowid as _rid, source, _file, _line, _new, ${value} as _value, ${reason} as _reason from s_${entity} as t where ${condition}`,
   );
-  await run(`delete from s_${entity} as t where ${condition}`);
+  if (await count(`select count(*) from orphans`)) {
+    await run(
+      `insert into q select source, _file, _line, ${sqlString(column)}, _value, _reason, ${sqlString(suggestion)} from orphans where _new`,
+    );
+    await run(`delete from s_${entity} where rowid in (select _rid from orphans)`);
+  }
+  await run(`drop table orphans`);
 }
 
 /** Header 1 and 2, per entity: duplicates within this import quarantined, the rest merged with the store (tables s_<entity>). */
-async function mergeEntities(run: Run, o: MergeOptions) {
+async function mergeEntities(run: Run, count: Count, o: MergeOptions) {
   // Records first, then what rows of records carry (stage dates, touches, contacts): a row that lost as a
   // duplicate record takes its stage dates and touches with it instead of competing with the winner's.
   await run(`create or replace table lost_origins (_file varchar, _line bigint)`);
@@ -159,66 +169,73 @@ async function mergeEntities(run: Run, o: MergeOptions) {
     'targets',
     'team_costs',
   ];
+  // Rows lost as duplicates so far (their origins are in lost_origins): none in most imports.
+  let lost = 0;
   for (const entity of order) {
     const cols = [...ENTITY_COLUMNS[entity], '_file', '_line'];
     const types = `{${cols.map((c) => `'${c}': '${c === '_line' ? 'BIGINT' : 'VARCHAR'}'`).join(', ')}}`;
+    // b_<entity>: this import's rows. It becomes s_<entity> itself (renamed, not copied): the duplicates' losers are
+    // deleted from it and the store's rows this import does not replace inserted into it.
     await run(
       `create or replace table b_${entity} as
-       with rows as (
-         -- _seq orders rows as the files were read (file, then line): "the last in the file wins".
-         select b.* replace (f.file as _file), (b._file::bigint << 40) + b._line as _seq
-         from (${batchRows(o, entity, types)}) as b
-         join batch_files as f on f.id = b._file
-       )
-       select * from rows where (_file, _line) not in (select (_file, _line) from lost_origins)`,
+       select b.* replace (f.file as _file), true as _new
+       from (${batchRows(o, entity, types)}) as b
+       join batch_files as f on f.id = b._file
+       ${lost ? `where (f.file, b._line) not in (select (_file, _line) from lost_origins)` : ''}`,
     );
     for (const t of o.batchTables.get(entity) ?? []) await run(`drop view ${t}`);
-    const prev = o.previousStore && path.join(o.previousStore, `${entity}.parquet`);
-    if (prev && existsSync(prev))
-      // By name over this import's columns: a store written before a column was added reads with it empty.
-      await run(
-        `create or replace table p_${entity} as (select * exclude (_seq) from b_${entity} limit 0) union all by name (select * from read_parquet(${sqlString(prev)}))`,
-      );
-    else await run(`create or replace table p_${entity} as select * exclude (_seq) from b_${entity} limit 0`);
 
     // 1. duplicates within this import
     const { key, newer } = KEYS[entity];
     const part = key.map((k) => `"${k}"`).join(', ');
     // An empty key part (a cost without campaign) is a value here, as it is in group by.
     const same = key.map((k) => `b."${k}" is not distinct from d."${k}"`).join(' and ');
+    // _seq orders rows as the files were read (file, then line): "the last in the file wins".
     const rank = `${newer ? `try_cast(${newer} as timestamptz) desc nulls last, ` : ''}_seq desc`;
     // Rank only the ids that occur twice: a window over ten million unique ids would sort them all for nothing.
     await run(`create or replace table dup_${entity} as select ${part} from b_${entity} group by all having count(*) > 1`);
-    // r_<entity>: the rows of those ids, ranked; the others are each their id's only row (not copied once more).
-    await run(`create or replace table r_${entity} as
-      select *, row_number() over w as _rank, first_value(_line) over w as _kept_line
-      from (select b.* from b_${entity} as b semi join dup_${entity} as d on ${same})
-      window w as (partition by ${part} order by ${rank})`);
-    await run(
-      `insert into q select source, _file, _line, ${sqlString(key.join('+'))}, concat_ws('|', ${part}), 'duplicate id (the most recently modified row wins, then the last in the file)', 'kept line ' || _kept_line from r_${entity} where _rank > 1`,
-    );
-    await run(`insert into lost_origins select _file, _line from r_${entity} where _rank > 1`);
+    if (await count(`select count(*) from dup_${entity}`)) {
+      // r_<entity>: the rows of those ids, ranked (_rid: the row in b_<entity>; one line of leads gives several events).
+      await run(`create or replace table r_${entity} as
+        select *, row_number() over w as _rank, first_value(_line) over w as _kept_line
+        from (select b.*, b.rowid as _rid, (f.id::bigint << 40) + b._line as _seq
+          from b_${entity} as b semi join dup_${entity} as d on ${same} join batch_files as f on f.file = b._file)
+        window w as (partition by ${part} order by ${rank})`);
+      await run(
+        `insert into q select source, _file, _line, ${sqlString(key.join('+'))}, concat_ws('|', ${part}), 'duplicate id (the most recently modified row wins, then the last in the file)', 'kept line ' || _kept_line from r_${entity} where _rank > 1`,
+      );
+      await run(`insert into lost_origins select _file, _line from r_${entity} where _rank > 1`);
+      lost += await count(`select count(*) from r_${entity} where _rank > 1`);
+      await run(`delete from b_${entity} where rowid in (select _rid from r_${entity} where _rank > 1)`);
+      await run(`drop table r_${entity}`);
+    }
+    await run(`drop table dup_${entity}`);
     // 2. merge with the store
     if (entity === 'people') await run(`create or replace table imported_people as select distinct person_key from b_people`);
-    // A person's row imported again brings all its own events anew (a changed value map must leave no stale one).
-    const replaced =
-      entity === 'events'
-        ? ` where not (p.from_record = 'true' and p.person_key in (select person_key from imported_people))`
-        : '';
-    await run(
-      `create or replace table s_${entity} as select b.* exclude (_seq), true as _new from b_${entity} as b anti join dup_${entity} as d on ${same}
-       union all by name
-       select * exclude (_seq, _rank, _kept_line), true as _new from r_${entity} where _rank = 1
-       union all by name
-       select p.*, false as _new from p_${entity} as p anti join (select ${part} from b_${entity}) as n using (${part})${replaced}`,
-    );
-    await run(`drop table b_${entity}; drop table r_${entity}; drop table p_${entity}; drop table dup_${entity}`);
+    const prev = o.previousStore && path.join(o.previousStore, `${entity}.parquet`);
+    if (prev && existsSync(prev)) {
+      // By name over this import's columns: a store written before a column was added reads with it empty.
+      await run(
+        `create or replace table p_${entity} as (select * exclude (_new) from b_${entity} limit 0) union all by name (select * from read_parquet(${sqlString(prev)}))`,
+      );
+      // A person's row imported again brings all its own events anew (a changed value map must leave no stale one).
+      const replaced =
+        entity === 'events'
+          ? ` where not (p.from_record = 'true' and p.person_key in (select person_key from imported_people))`
+          : '';
+      await run(
+        `insert into b_${entity} (${cols.map((c) => `"${c}"`).join(', ')}, _new) select ${cols.map((c) => `p."${c}"`).join(', ')}, false
+         from p_${entity} as p anti join (select ${part} from b_${entity}) as n using (${part})${replaced}`,
+      );
+      await run(`drop table p_${entity}`);
+    }
+    await run(`alter table b_${entity} rename to s_${entity}`);
   }
-  for (const t of o.batchScratch) await run(`drop table ${t}`);
+  for (const object of o.batchScratch) await run(`drop ${object}`);
 }
 
 /** Header 3: orphan references quarantined (person_ref: a lead by its key or by `email:`). */
-async function quarantineOrphans(run: Run) {
+async function quarantineOrphans(run: Run, count: Count) {
   await run(
     `create or replace table person_ref as select person_key as ref, email from s_people union select 'email:' || email, email from s_people`,
   );
@@ -226,6 +243,7 @@ async function quarantineOrphans(run: Run) {
   const unknownPerson = (entity: Entity, person: 'lead' | 'contact of a deal', personExport: 'lead' | 'contact') =>
     orphan(
       run,
+      count,
       entity,
       `not exists (select 1 from person_ref as r where r.ref = t.person_key)`,
       'person',
@@ -237,6 +255,7 @@ async function quarantineOrphans(run: Run) {
   await unknownPerson('touches', 'lead', 'lead');
   await orphan(
     run,
+    count,
     'touches',
     `campaign_key is not null and not exists (select 1 from s_campaigns as c where c.campaign_key = t.campaign_key)`,
     'campaign',
@@ -250,6 +269,7 @@ async function quarantineOrphans(run: Run) {
   );
   await orphan(
     run,
+    count,
     'touches',
     `channel is null`,
     'channel',
@@ -261,6 +281,7 @@ async function quarantineOrphans(run: Run) {
   await unknownPerson('deal_contact_roles', 'contact of a deal', 'contact');
   await orphan(
     run,
+    count,
     'deals',
     `account_key is not null and not exists (select 1 from s_accounts as a where a.account_key = t.account_key)`,
     'account',
@@ -270,6 +291,7 @@ async function quarantineOrphans(run: Run) {
   );
   await orphan(
     run,
+    count,
     'deals',
     `account_key is null and not exists (select 1 from s_deal_contacts as c where c.deal_key = t.deal_key)`,
     'account',
@@ -300,7 +322,10 @@ async function stageAtCreation(run: Run, o: MergeOptions) {
 }
 
 /** Header 3: stage changes out of time order quarantined, and removed from ev and s_events. */
-async function quarantineOutOfOrder(run: Run) {
+async function quarantineOutOfOrder(run: Run, count: Count) {
+  // Only a change that names the stage it left can be out of order: a lead's own record names none (its stage
+  // dates, its stage at creation), so an import of records without history needs none of the windows below.
+  if (!(await count(`select count(*) from ev where from_stage is not null`))) return;
   // A change from X while the lead was in Y. One bad row must not make the next good one look bad, so a
   // suspect is judged against the previous row that is not itself a suspect.
   await run(`create or replace table ev_order as
@@ -320,7 +345,7 @@ async function quarantineOutOfOrder(run: Run) {
 }
 
 /** Deals in the company's currency (table deals_fx); the exchange rates merged with the store's (table rates). */
-async function convertCurrencies(run: Run, o: MergeOptions) {
+async function convertCurrencies(run: Run, count: Count, o: MergeOptions) {
   // Deals in another currency than the company's (settings `currency`): converted at the rate in force on their
   // close date, else creation date, in the source's zone; without such a rate, quarantined rather than summed.
   const settingsCsv = sqlString(path.join(o.defaultsDir, 'settings.csv'));
@@ -339,6 +364,7 @@ async function convertCurrencies(run: Run, o: MergeOptions) {
     `timezone(${sqlString(o.timeZone)}, coalesce(${t}.closed_at, ${t}.created_at)::timestamptz)::date`;
   await orphan(
     run,
+    count,
     'deals',
     `currency is not null and currency <> ${companyCurrency} and not exists (select 1 from rates as r where r.currency = t.currency and r.from_date <= ${dealDay('t')})`,
     'currency',
@@ -359,7 +385,9 @@ async function writeStore(run: Run, o: MergeOptions) {
   const storeDir = path.join(o.outDir, 'store');
   for (const entity of Object.keys(ENTITY_COLUMNS) as Entity[]) {
     await run(
-      `copy (select * exclude (_new) from s_${entity} order by ${KEYS[entity].key.map((k) => `"${k}"`).join(', ')}) to ${sqlString(path.join(storeDir, `${entity}.parquet`))} (format parquet)`,
+      // In no order: the next import reads the store whole and every step after orders by keys (sorting a million
+      // touches was a third of writing them).
+      `copy (select * exclude (_new) from s_${entity}) to ${sqlString(path.join(storeDir, `${entity}.parquet`))} (format parquet)`,
     );
   }
   await run(
@@ -560,10 +588,14 @@ async function writeTables(run: Run, o: MergeOptions) {
       coalesce(d.owner_team, a.owner_team) as owner_team
     from deal_base as d join accounts_final as a using (account_id) order by opportunity_id`,
   );
+  // A touch's lead through one join of the million touches (person_ref and lead_accounts hold one row per key).
+  await run(
+    `create or replace table person_lead as select r.ref, l.lead_id from person_ref as r join lead_accounts as l using (email)`,
+  );
   await copy(
     'touchpoints',
     `select t.touch_key as touchpoint_id, l.lead_id, ${tsText('t.occurred_at')} as occurred_at, t.channel, t.campaign_key as campaign_id, t.touch_type
-    from s_touches as t join person_ref as r on r.ref = t.person_key join lead_accounts as l using (email) order by touchpoint_id`,
+    from s_touches as t join person_lead as l on l.ref = t.person_key order by touchpoint_id`,
   );
   await copy(
     'campaigns',
@@ -658,11 +690,12 @@ export async function mergeImport(o: MergeOptions): Promise<MergeResult> {
   await run(
     `create or replace table q (source varchar, file varchar, line bigint, "column" varchar, value varchar, reason varchar, suggestion varchar)`,
   );
-  await mergeEntities(run, o);
-  await quarantineOrphans(run);
+  const counted: Count = (sql) => count(conn, sql);
+  await mergeEntities(run, counted, o);
+  await quarantineOrphans(run, counted);
   await stageAtCreation(run, o);
-  await quarantineOutOfOrder(run);
-  await convertCurrencies(run, o);
+  await quarantineOutOfOrder(run, counted);
+  await convertCurrencies(run, counted, o);
   await writeStore(run, o);
   await identifyAccounts(run);
   await identifyLeads(run);

@@ -200,12 +200,15 @@ export async function readCsv(
   );
   let header: string[] | undefined;
   let nextLine = options.headerLine ?? 1;
+  // Blank lines the parser skipped so far: those before a record move its first line down.
+  let emptyLines = 0;
   const held: { line: number; fields: string[] }[] = [];
   let failed: unknown;
-  parser.on('data', (record: { record: string[]; info: { lines: number } }) => {
+  parser.on('data', (record: { record: string[]; info: { lines: number; empty_lines: number } }) => {
     if (failed) return;
     try {
-      const line = nextLine;
+      const line = nextLine + record.info.empty_lines - emptyLines;
+      emptyLines = record.info.empty_lines;
       nextLine = record.info.lines + 1;
       const fields = record.record;
       if (!header) {

@@ -301,4 +301,24 @@ describe('generic leads and touchpoints read by DuckDB and by the csv reader', (
       ['leads.csv', '4', 'ragged row: 9 fields, the header has 7'],
     ]);
   });
+
+  // Each file's last row lacks its email: it is quarantined at the file's line, which DuckDB's row numbers do not
+  // give once a value spans two lines or a line is blank (the csv reader then reads the file); a quoted value with a
+  // comma keeps them, and DuckDB reads it.
+  it.each([
+    ['a value with a line break', 'L2,a2@x.example.jp,"ベータ\n支店",2025-04-05,広告,,', '5', 3, undefined],
+    ['a blank line', '', '4', 2, undefined],
+    ['a quoted value with a comma', 'L2,a2@x.example.jp,"ベータ, 支店",2025-04-05,広告,,', '4', 3, 'duckdb'],
+  ])('reads a file with %s and quarantines by the file’s line', async (name, row, line, count, reader) => {
+    const input = path.join(root, name.replace(/\W+/g, '-'));
+    mkdirSync(input);
+    writeFileSync(path.join(input, 'mapping.yml'), MAPPING);
+    writeFileSync(path.join(input, 'leads.csv'), `${[LEADS[0], LEADS[1], row, 'L3,,ガンマ,2025/04/06,広告,新規,'].join('\n')}\n`);
+    const r = await importWith(input, 'duckdb', name.replace(/\W+/g, '-'));
+    expect(r.manifest.run.files.map((f) => [f.rows, f.reader])).toEqual([[count, reader]]);
+    const rows = parseQuarantine(readFileSync(path.join(r.dir!, 'quarantine.csv'), 'utf8'));
+    expect(rows.map(([, file, l, column, , reason]) => [file, l, column, reason])).toEqual([
+      ['leads.csv', line, 'メール', 'missing email (the lead key)'],
+    ]);
+  });
 });

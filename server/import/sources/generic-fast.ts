@@ -169,30 +169,37 @@ export class FastReader {
     }
     const one = async (q: string) => (await conn.runAndReadAll(q)).getRows()[0]!;
     const [rejects] = await one(`select count(*) from rej_${n}`);
-    // A value holding a line end or a quote mark (contains: a byte search, cheaper than a regexp over the row).
-    const breaking = cols.map((c) => `contains(${c}, chr(10)) or contains(${c}, chr(13)) or contains(${c}, '"')`).join(' or ');
-    const lengths = cols.map((c) => `coalesce(strlen(${c}), 0)`).join(' + ');
-    const [rows, breaks, valueBytes] = await one(
-      `select count(*), count(*) filter (where ${breaking}), coalesce(sum(${lengths}), 0) from ${raw}`,
-    );
-    // line = row + 2 holds when the file has one line feed per row (blank lines and line breaks inside fields break it),
-    // and DuckDB saw the csv reader's fields when every byte is a value's, a delimiter's, a quote's or a line end's
-    // (a row with extra empty fields at its end, which DuckDB lets pass, breaks that).
-    const b = Number(rejects) || Number(breaks) ? undefined : await byteCounts(file);
-    const content = b && b.bytes - b.lf - b.cr - b.quotes - (b.bom ? 3 : 0) - b.header;
-    if (
-      !b ||
-      (b.lf !== Number(rows) + 1 && b.lf !== Number(rows)) ||
-      content !== Number(valueBytes) + Number(rows) * (cols.length - 1)
-    ) {
+    if (Number(rejects)) {
       await conn.run(`drop table ${raw}`);
       return false;
     }
     const plan = new Plan(ctx, header, spec, table, n);
     await plan.prepare(conn, raw);
-    const [handBack] = await one(`select count(*) from t_${n} where not _clean`);
-    if (Number(handBack) > HAND_BACK_LIMIT) {
-      await conn.run(`drop table ${raw}; drop table t_${n}`);
+    const outputs = plan.outputs();
+    const drop = async () => {
+      await conn.run(`drop table ${raw}`);
+      for (const object of plan.scratch) await conn.run(`drop ${object}`);
+    };
+    // Every count the read needs, in one pass over the checked rows (t_<n> is a view: each pass computes its joins):
+    // those that decide whether DuckDB saw the csv reader's fields (below), the rows to hand back, the accepted
+    // rows, their latest time and the batch rows of each entity.
+    const counts = await one(
+      `select count(*), count(*) filter (where _break), coalesce(sum(_bytes), 0), count(*) filter (where not _clean), count(*) filter (where _clean), max(_max_ms) filter (where _clean),
+        ${outputs.map(([, , rows]) => rows).join(', ')} from t_${n}`,
+    );
+    const [rows, breaks, valueBytes, handBack, clean, maxMs] = counts;
+    // line = row + 2 holds when the file has one line feed per row (blank lines and line breaks inside fields break it),
+    // and DuckDB saw the csv reader's fields when every byte is a value's, a delimiter's, a quote's or a line end's
+    // (a row with extra empty fields at its end, which DuckDB lets pass, breaks that).
+    const b = Number(breaks) ? undefined : await byteCounts(file);
+    const content = b && b.bytes - b.lf - b.cr - b.quotes - (b.bom ? 3 : 0) - b.header;
+    if (
+      !b ||
+      (b.lf !== Number(rows) + 1 && b.lf !== Number(rows)) ||
+      content !== Number(valueBytes) + Number(rows) * (cols.length - 1) ||
+      Number(handBack) > HAND_BACK_LIMIT
+    ) {
+      await drop();
       return false;
     }
 
@@ -201,27 +208,28 @@ export class FastReader {
     ctx.batch.files.push(report);
     // Accepted by SQL: written as batch rows, counted, their times taken into the data's latest time.
     const fileId = ctx.batch.fileId(display);
-    const [clean, maxMs] = await one(`select count(*), max(_max_ms) from t_${n} where _clean`);
     report.rows += Number(clean);
     ctx.batch.read += Number(clean);
     if (maxMs !== null && Number(maxMs) > ctx.dates.maxMs) ctx.dates.maxMs = Number(maxMs);
     // Batch rows as views over t_<n> in the database the merge runs in, in the columns the batch CSV reads as
     // (VARCHAR, '' as null): the merge's own table of the entity is the first copy made of them.
-    for (const [entity, select] of plan.outputs()) {
+    for (const [i, [entity, select]] of outputs.entries()) {
+      const count = Number(counts[6 + i]);
+      if (!count) continue;
       const view = ctx.batch.tableName(entity);
       const columns = ENTITY_COLUMNS[entity].map((c) => `nullif("${c}"::varchar, '') as "${c}"`);
       await conn.run(
         `create or replace view ${view} as select ${columns.join(', ')}, ${sql(String(fileId))} as _file, _line::bigint as _line from (${select}) as o`,
       );
-      const [count] = await one(`select count(*) from ${view}`);
-      if (Number(count)) ctx.batch.addTable(entity, view, Number(count));
-      else await conn.run(`drop view ${view}`);
+      ctx.batch.addTable(entity, view, count);
     }
     await plan.noteUnmapped(conn);
     // Handed back: the per-row reader decides, as on the csv path.
     const folded = new Map(header.map((h) => [headerKey(h), h]));
-    const back = await conn.runAndReadAll(`select _line, ${cols.join(', ')} from t_${n} where not _clean order by _line`);
-    for (const r of back.getRows()) {
+    const back = Number(handBack)
+      ? (await conn.runAndReadAll(`select _line, ${cols.join(', ')} from t_${n} where not _clean order by _line`)).getRows()
+      : [];
+    for (const r of back) {
       const item = recordItem(
         Number(r[0]),
         r.slice(1).map((v) => (v === null ? '' : String(v))),
@@ -232,7 +240,7 @@ export class FastReader {
     }
     ctx.onProgress?.(display, 1, 1);
     await conn.run(`drop table ${raw}`);
-    ctx.batch.scratch.push(`t_${n}`);
+    ctx.batch.scratch.push(...plan.scratch);
     return true;
   }
 }
@@ -240,6 +248,8 @@ export class FastReader {
 /** The SQL of one file: each canonical column's source column, its check and its normalised value. */
 class Plan {
   private readonly maps: { name: string; kind: ValueKind | 'owner_team'; column: string; table: string }[] = [];
+  /** What prepare() made (`view x`, `table x`), to be dropped once the merge has its own copy of the rows. */
+  readonly scratch: string[] = [];
   constructor(
     private readonly ctx: ImportContext,
     private readonly header: string[],
@@ -266,11 +276,18 @@ class Plan {
     return this.spec.columns[canonical] ?? canonical;
   }
 
-  /** Builds t_<n>: the raw values, the normalised ones, and _clean (every check passed as SQL can tell). */
+  /**
+   * Builds t_<n>: the raw values, the normalised ones, and _clean (every check passed as SQL can tell); a view over
+   * s_<n> (the parsed values) and the small tables of zone offsets and value maps, read once for the counts and
+   * once by the merge, rather than a table written once more.
+   */
   async prepare(conn: DuckDBConnection, raw: string) {
     const asOf = Number.isFinite(this.ctx.asOfMs) ? String(this.ctx.asOfMs) : null;
     const select: string[] = [];
+    // Checks of the parsed values alone, computed once into s_<n> (_ok: the email's regexp is not run again by each
+    // read of t_<n>), and those that need a time's zone offset, made in t_<n>.
     const clean: string[] = [];
+    const cleanTimes: string[] = [];
     const times: string[] = [];
     const idKey = (canonical: string, name: string) => {
       select.push(`${this.v(canonical)} as ${name}`);
@@ -297,10 +314,11 @@ class Plan {
         `case when ${name}_fast is null then ${parts(LOCAL, "'y', 'mo', 'd', 'h', 'mi', 'sec', 'f'")} end as ${name}_lx`,
         // Only a value with a T can be ISO: the other regexp is not run on the rest.
         `case when contains(${v}, 'T') then ${parts(ISO, "'y', 'mo', 'd', 'h', 'mi', 'sec', 'z'")} end as ${name}_ix`,
-        `case when regexp_full_match(${v}, '\\d{13}') then ${v}::bigint end as ${name}_epoch`,
+        // Only a value of 13 bytes can be 13 ASCII digits: the regexp is not run on the rest.
+        `case when strlen(${v}) = 13 then case when regexp_full_match(${v}, '\\d{13}') then ${v}::bigint end end as ${name}_epoch`,
       );
       times.push(name);
-      clean.push(`(${required ? 'false' : `${v} = ''`} or ${name}_ms is not null)`);
+      cleanTimes.push(`(${required ? 'false' : `${v} = ''`} or ${name}_ms is not null)`);
     };
     const mapped = (canonical: string, name: string, kind: ValueKind | 'owner_team', required: boolean) => {
       select.push(`${this.v(canonical)} as ${name}`);
@@ -342,7 +360,10 @@ class Plan {
     const rows = `(select *, coalesce(${filled}, '') as _first from (select *, ${trimmed.join(', ')}
         from (select *, regexp_matches(_all, '(^|\\x01)(${space})|(${space})(\\x01|$)') as _pad
           from (select rowid as _rid, *, ${all} as _all from ${raw}))))`;
+    // _break: a value holding a line end or a quote mark (contains: a byte search, cheaper than a regexp); _bytes: the
+    // bytes of the row's values (_all holds them and one separator between each two).
     const parsed = `(select _rid + 2 as _line, ${cols.join(', ')}, ${select.join(', ')},
+        contains(_all, chr(10)) or contains(_all, chr(13)) or contains(_all, '"') as _break, strlen(_all) - ${cols.length - 1} as _bytes,
         -- a report line (read-csv.ts reportLine), a cell JavaScript trims differently, U+FFFD: the per-row reader decides
         not ((_pad and not is_ascii(_all) and regexp_matches(_all, '(^|\\x01)${UNICODE_SPACE}|${UNICODE_SPACE}(\\x01|$)'))
           or (not is_ascii(_all) and contains(_all, '\uFFFD'))
@@ -357,11 +378,12 @@ class Plan {
               : ''
           }) as _plain
         from ${rows})`;
+    const ok = `coalesce(${['_plain', ...clean].map((c) => `(${c})`).join(' and ')}, false) as _ok`;
     await conn.run(
       times.length
         ? `create or replace table s_${this.n} as select * exclude (${times.map((t) => `${t}_fast, ${t}_lx, ${t}_ix`).join(', ')}),
-            ${times.map((t) => `coalesce(${t}_fast, local_wall(${t}_lx)) as ${t}_wall, iso_ms(${t}_ix) as ${t}_iso`).join(', ')} from ${parsed}`
-        : `create or replace table s_${this.n} as select * from ${parsed}`,
+            ${times.map((t) => `coalesce(${t}_fast, local_wall(${t}_lx)) as ${t}_wall, iso_ms(${t}_ix) as ${t}_iso`).join(', ')}, ${ok} from ${parsed}`
+        : `create or replace table s_${this.n} as select *, ${ok} from ${parsed}`,
     );
     // Zone offsets per local hour, from luxon (dates.ts), for the hours that occur.
     const hour = (wall: string) => `floor(${wall} / 3600000)::bigint`;
@@ -413,15 +435,15 @@ class Plan {
       );
     const beyond = asOf ? times.map((t) => `coalesce(${t}_ms, 0) <= ${asOf}`) : [];
     await conn.run(
-      `create or replace table t_${this.n} as
+      `create or replace view t_${this.n} as
        with m as (select s.*, ${[...timeCols, ...mapCols].join(', ')} from s_${this.n} as s ${joins.join(' ')})
        -- What only the checks read is not kept: t_<n> is the table the batch views, the counts and the hand-back read.
-       select * exclude (_plain, ${[...times.flatMap((t) => [`${t}_raw`, `${t}_wall`, `${t}_iso`, `${t}_epoch`]), ...this.maps.map((m) => `${m.name}_known`)].join(', ')}),
-         coalesce(_plain and ${[...clean, ...required, ...beyond].map((c) => `(${c})`).join(' and ')}, false) as _clean,
+       select * exclude (_plain, _ok, ${[...times.flatMap((t) => [`${t}_raw`, `${t}_wall`, `${t}_iso`, `${t}_epoch`]), ...this.maps.map((m) => `${m.name}_known`)].join(', ')}),
+         coalesce(${['_ok', ...cleanTimes, ...required, ...beyond].map((c) => `(${c})`).join(' and ')}, false) as _clean,
          greatest(${times.map((t) => `${t}_ms`).join(', ')}) as _max_ms
        from m`,
     );
-    await conn.run(`drop table s_${this.n}`);
+    this.scratch.push(`view t_${this.n}`, `table s_${this.n}`, `table z_${this.n}`, ...this.maps.map((m) => `table ${m.table}`));
   }
 
   /** A value map over the distinct values of one column, from the adapter's own ValueMap (mapping.ts). */
@@ -456,6 +478,9 @@ class Plan {
   /** Unmapped values of the rows SQL accepted, counted per value as Row.mapped notes them. */
   async noteUnmapped(conn: DuckDBConnection) {
     for (const m of this.maps) {
+      // Most maps know every value the file holds: then there is nothing to count.
+      const unknown = (await conn.runAndReadAll(`select count(*) from ${m.table} where not known`)).getRows()[0]![0];
+      if (!Number(unknown)) continue;
       const kind = m.kind === 'owner_team' ? 'owner_teams' : m.kind;
       const rows = await conn.runAndReadAll(
         `select t.${m.name}, count(*), any_value(z.suggestion) from t_${this.n} as t join ${m.table} as z on z.raw = t.${m.name} where t._clean and not z.known group by 1 order by 1`,
@@ -465,11 +490,15 @@ class Plan {
     }
   }
 
-  /** Per entity, the SELECT of the batch rows the accepted rows give (generic.ts readers, the same values). */
-  outputs(): [Entity, string][] {
+  /**
+   * Per entity, the SELECT of the batch rows the accepted rows give (generic.ts readers, the same values), and the
+   * aggregate over t_<n> that counts them.
+   */
+  outputs(): [Entity, string, string][] {
     const src = sql(this.ctx.source);
     const t = `t_${this.n}`;
     const key = (c: string) => `case when ${c} <> '' then ${src} || ':' || ${c} end`;
+    const accepted = `count(*) filter (where _clean)`;
     if (this.table === 'leads') {
       const pk = `coalesce(${key('lead_id')}, ${src} || ':' || email)`;
       const events = [
@@ -491,8 +520,16 @@ class Plan {
           `select ${src} as source, ${pk} as person_key, email, ${key('account_id')} as account_key, company_name,
             iso_text(created_at_ms) as created_at, iso_text(updated_at_ms) as updated_at, lead_source_out as lead_source, persona,
             owner_team_out as owner_team, _line from ${t} where _clean`,
+          accepted,
         ],
-        ['events', events.join(' union all ')],
+        [
+          'events',
+          events.join(' union all '),
+          [
+            accepted,
+            ...Object.keys(this.spec.stage_dates).map((_, i) => `count(*) filter (where _clean and sd${i}_ms is not null)`),
+          ].join(' + '),
+        ],
       ];
     }
     const person = `coalesce(${key('lead_id')}, 'email:' || email)`;
@@ -503,6 +540,7 @@ class Plan {
           coalesce(${key('touchpoint_id')}, ${person} || ':' || iso_text(occurred_at_ms) || ':' || channel_out || ':' || coalesce(${key('campaign_id')}, '')) as touch_key,
           ${person} as person_key, iso_text(occurred_at_ms) as occurred_at, channel_out as channel, ${key('campaign_id')} as campaign_key,
           touch_type_out as touch_type, _line from ${t} where _clean`,
+        accepted,
       ],
     ];
   }
