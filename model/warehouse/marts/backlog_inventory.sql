@@ -148,7 +148,9 @@ daily_changes as (
         changes.segment_key,
         changes.aging_bucket_order,
         changes.is_stuck,
-        sum(changes.delta) as lead_change,
+        -- an integer, not sum()'s HUGEINT: DuckDB reads a bit-packed HUGEINT column about a hundred times slower
+        -- (1.3 s for these 354 k rows at 20 k leads, against 0.01 s for an INTEGER), and every reader sums it
+        cast(sum(changes.delta) as integer) as lead_change,
     from changes
     cross join settings
     left join change_hours on change_hours.hour = date_trunc('hour', changes.changed_at)
