@@ -38,7 +38,12 @@
  *      and its inputs are as above: its SQL run over the changed leads' rows
  *      now and as they were gives their contributions after and before, and
  *      the difference is added to the previous sums (sumByLeads);
- *    - otherwise dropped and built whole from its SQL or TypeScript. Views
+ *    - otherwise dropped and built whole from its SQL or TypeScript; one whose
+ *      `.yml` says `incremental: compare` is then compared with its previous
+ *      rows, and when only the changed leads' and accounts' rows differ, its
+ *      readers may still be updated as from a changed staging table
+ *      (coveredByCompare; a reader planned so is rebuilt whole when the
+ *      comparison says otherwise). Views
  *      are kept as copied: the same models wrote them, and a view is
  *      computed when read.
  *    `incremental: lead_id` is a promise about the model's SQL: a lead's
