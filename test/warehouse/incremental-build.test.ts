@@ -104,15 +104,18 @@ describe("a day's import applied incrementally equals a full build of the same s
       'stage_conversion_rows',
       // by account: it reads deals, rebuilt whole and found to differ only in the changed leads' and accounts' rows
       'accounts_in_motion',
-      // a sum over leads: the changed leads' contributions before and after applied to the previous sums
+      // sums over leads: the changed leads' contributions before and after applied to the previous sums
       'attribution_transitions',
+      'backlog_inventory',
     ])
       expect(plan.models[mart], mart).toBe('incremental');
     for (const mart of ['funnel_stages', 'settings', 'stage_definitions']) expect(plan.models[mart], mart).toBe('copied');
     // a median over all leads' conversions: not lead-grain (docs/import.md, "Incremental builds")
     expect(plan.models.stage_conversion_velocity).toBe('rebuilt');
-    // opportunity grain, rebuilt whole then compared (`incremental: compare`)
+    // rebuilt whole, then compared with their previous rows (`incremental: compare`): opportunity grain, and the
+    // data's hours
     expect(plan.models.deals).toBe('rebuilt');
+    expect(plan.models.zone_hours).toBe('rebuilt');
     expect(summary.tests.failed).toBe(0);
     expect(summary.tests.run).toBeGreaterThan(400);
     // the new file started as a copy of the previous warehouse, updated in place
