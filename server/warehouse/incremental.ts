@@ -38,7 +38,12 @@
  *      and its inputs are as above: its SQL run over the changed leads' rows
  *      now and as they were gives their contributions after and before, and
  *      the difference is added to the previous sums (sumByLeads);
- *    - otherwise dropped and built whole from its SQL or TypeScript. Views
+ *    - otherwise dropped and built whole from its SQL or TypeScript; one whose
+ *      `.yml` says `incremental: compare` is then compared with its previous
+ *      rows, and when only the changed leads' and accounts' rows differ, its
+ *      readers may still be updated as from a changed staging table
+ *      (coveredByCompare; a reader planned so is rebuilt whole when the
+ *      comparison says otherwise). Views
  *      are kept as copied: the same models wrote them, and a view is
  *      computed when read.
  *    `incremental: lead_id` is a promise about the model's SQL: a lead's
@@ -75,9 +80,12 @@ export type IncrementalGrain = (typeof INCREMENTAL_GRAINS)[number];
 /**
  * How a model's `.yml` says it can be updated: by lead or account (`incremental: lead_id`), or as sums over leads
  * (`incremental: {sum: [columns]}`): its rows are those columns summed per value of all its other columns, over
- * contributions that each lead makes on its own, and it has no row whose sums are all 0.
+ * contributions that each lead makes on its own, and it has no row whose sums are all 0. `incremental: compare`
+ * promises nothing about the SQL: the mart is rebuilt whole, then compared with its previous rows, and when every
+ * row that differs belongs to the changed leads and accounts (its lead_id and account_id among them), the marts
+ * reading it may still be updated by lead, as from a changed staging table (coveredByCompare).
  */
-export type IncrementalSpec = IncrementalGrain | { sum: string[] };
+export type IncrementalSpec = IncrementalGrain | 'compare' | { sum: string[] };
 
 /** What happened to one model in an incremental build. */
 export type ModelUpdate = 'copied' | 'incremental' | 'rebuilt';
@@ -104,12 +112,13 @@ export async function readIncrementalSpec(model: Model): Promise<IncrementalSpec
   const value = spec.incremental;
   if (value === undefined) return undefined;
   if ((INCREMENTAL_GRAINS as readonly unknown[]).includes(value)) return value as IncrementalGrain;
+  if (value === 'compare') return 'compare';
   const sum = (value as { sum?: unknown } | null)?.sum;
   if (Array.isArray(sum) && sum.length > 0 && sum.every((c) => typeof c === 'string' && /^[a-z_][a-z0-9_]*$/.test(c)))
     return { sum: sum as string[] };
   throw new Error(
     `${path.relative(path.dirname(path.dirname(file)), file)}: incremental must be one of ${INCREMENTAL_GRAINS.join(', ')}, ` +
-      `or {sum: [columns]}`,
+      `compare, or {sum: [columns]}`,
   );
 }
 
@@ -287,6 +296,46 @@ async function diffTable(conn: WarehouseSession, schema: string, table: string, 
       `(${side('')} except all ${side('prev.')}) union all (${side('prev.')} except all ${side('')})`,
   );
   return Number((await conn.query(`select count(*) as n from temp.diff_${table}`))[0]!.n);
+}
+
+/**
+ * Whether the rows of mart `model`, just rebuilt whole, that differ from the previous warehouse's (both ways, as
+ * diffTable compares) all belong to the changed leads and accounts: none differs, or each has a lead_id or
+ * account_id, and those it has are among `changed_leads` and `changed_accounts`. Then the mart's changes are
+ * covered as a changed staging table's are (the header, 3): the input views of a mart reading it show every row
+ * that differs, as it was and as it is. Logs the outcome either way.
+ */
+async function coveredByCompare(conn: WarehouseSession, model: Model, log: (message: string) => void): Promise<boolean> {
+  const columns = await columnsOf(conn, model.schema, model.name);
+  const keys = (['lead_id', 'account_id'] as const).filter((k) => columns.includes(k));
+  const table = `${model.schema}.${model.name}`;
+  const started = performance.now();
+  const differing = await diffTable(conn, model.schema, model.name, columns);
+  if (differing === 0 || keys.length === 0) {
+    await conn.run(`drop table temp.diff_${model.name}`);
+    log(
+      `  ${table}: ${differing === 0 ? 'the same rows as before' : `${differing.toLocaleString('en-US')} rows differ, and it has neither lead_id nor account_id`} ` +
+        `(compared in ${Math.round(performance.now() - started)} ms)`,
+    );
+    return differing === 0;
+  }
+  const member = (k: 'lead_id' | 'account_id') =>
+    `(diff.${k} is null or exists (select 1 from temp.changed_${k === 'lead_id' ? 'leads' : 'accounts'} as c where c.${k} = diff.${k}))`;
+  const outside = Number(
+    (
+      await conn.query(
+        `select count(*) as n from temp.diff_${model.name} as diff ` +
+          `where not (${keys.map(member).join(' and ')}) or (${keys.map((k) => `diff.${k} is null`).join(' and ')})`,
+      )
+    )[0]!.n,
+  );
+  await conn.run(`drop table temp.diff_${model.name}`);
+  log(
+    `  ${table}: ${differing.toLocaleString('en-US')} rows differ from the previous ones, ` +
+      `${outside === 0 ? 'all' : `${outside.toLocaleString('en-US')} not`} of the changed leads and accounts ` +
+      `(compared in ${Math.round(performance.now() - started)} ms)`,
+  );
+  return outside === 0;
 }
 
 const SCOPE = 'incremental_scope';
@@ -494,15 +543,19 @@ export async function runModelsIncrementally(
   const unchanged = (name: string) => same.has(name);
   // A view's rows are its inputs' rows: it changes by leads when it is declared so and its inputs do.
   const byLeads = new Set<string>();
+  // Marts rebuilt whole and then compared (`incremental: compare`): planned as covered by the changed leads, and
+  // checked once built (coveredByCompare); a mart reading one that fails the check is rebuilt whole after all.
+  const compared = new Set<string>();
+  const covers = (d: string) => unchanged(d) || coveredByLeads.has(d) || byLeads.has(d) || compared.has(d);
 
   // The plan first, so that every table to be rebuilt is dropped, and its space freed, before any is written.
   type Step = { model: Model; how: 'kept' | 'copied' | 'by-key' | 'sums' | 'rebuilt' };
   const steps: Step[] = [];
   for (const model of models.filter((m) => m.schema === 'marts')) {
     const spec = specs.get(model.name);
-    const grain = typeof spec === 'string' ? spec : undefined;
+    const grain = spec === 'lead_id' || spec === 'account_id' ? spec : undefined;
     const inputsUnchanged = model.dependsOn.every(unchanged);
-    const inputsByLeads = model.dependsOn.every((d) => unchanged(d) || coveredByLeads.has(d) || byLeads.has(d));
+    const inputsByLeads = model.dependsOn.every(covers);
     if (model.materialized === 'view') {
       // the copy holds the view as the same models wrote it, and a view is computed when read
       steps.push({ model, how: 'kept' });
@@ -527,15 +580,26 @@ export async function runModelsIncrementally(
     } else {
       updates[model.name] = 'rebuilt';
       steps.push({ model, how: 'rebuilt' });
+      if (spec === 'compare' && inputsByLeads) compared.add(model.name);
     }
   }
   for (const { model } of steps.filter((step) => step.how === 'rebuilt'))
     await conn.run(`drop table if exists ${model.schema}.${model.name}`);
   await conn.run('checkpoint');
 
-  for (const { model, how } of steps) {
+  for (const step of steps) {
+    const { model } = step;
+    let how = step.how;
     const spec = specs.get(model.name);
     const table = `${model.schema}.${model.name}`;
+    // an input planned as covered (a compared mart) whose changed rows turned out not to be the changed leads'
+    if (byLeads.has(model.name) && !model.dependsOn.every(covers)) byLeads.delete(model.name);
+    if ((how === 'by-key' || how === 'sums') && !model.dependsOn.every(covers)) {
+      log(`  ${table}: built whole (an input it reads changed beyond the changed leads' rows)`);
+      updates[model.name] = 'rebuilt';
+      await conn.run(`drop table if exists ${table}`);
+      how = 'rebuilt';
+    }
     if (how === 'kept' || how === 'copied') {
       built.push(await buildModel(conn, model, log, async () => undefined, how));
     } else if (how === 'by-key') {
@@ -578,6 +642,7 @@ export async function runModelsIncrementally(
       );
     } else {
       built.push(await buildModel(conn, model, log));
+      if (compared.delete(model.name) && (await coveredByCompare(conn, model, log))) coveredByLeads.add(model.name);
     }
   }
   await conn.run(`drop schema if exists ${SCOPE} cascade`);

@@ -102,13 +102,20 @@ describe("a day's import applied incrementally equals a full build of the same s
       'accounts',
       'account_stage_reach',
       'stage_conversion_rows',
-      // a sum over leads: the changed leads' contributions before and after applied to the previous sums
+      // by account: it reads deals, rebuilt whole and found to differ only in the changed leads' and accounts' rows
+      'accounts_in_motion',
+      // sums over leads: the changed leads' contributions before and after applied to the previous sums
       'attribution_transitions',
+      'backlog_inventory',
     ])
       expect(plan.models[mart], mart).toBe('incremental');
     for (const mart of ['funnel_stages', 'settings', 'stage_definitions']) expect(plan.models[mart], mart).toBe('copied');
     // a median over all leads' conversions: not lead-grain (docs/import.md, "Incremental builds")
     expect(plan.models.stage_conversion_velocity).toBe('rebuilt');
+    // rebuilt whole, then compared with their previous rows (`incremental: compare`): opportunity grain, and the
+    // data's hours
+    expect(plan.models.deals).toBe('rebuilt');
+    expect(plan.models.zone_hours).toBe('rebuilt');
     expect(summary.tests.failed).toBe(0);
     expect(summary.tests.run).toBeGreaterThan(400);
     // the new file started as a copy of the previous warehouse, updated in place
@@ -188,6 +195,7 @@ describe("a model's incremental field", () => {
     expect(await specOf('incremental: lead_id')).toBe('lead_id');
     expect(await specOf('incremental: account_id')).toBe('account_id');
     expect(await specOf('incremental: {sum: [transitions, amount]}')).toEqual({ sum: ['transitions', 'amount'] });
+    expect(await specOf('incremental: compare')).toBe('compare');
     expect(await specOf('description: no field')).toBeUndefined();
   });
 
@@ -199,7 +207,7 @@ describe("a model's incremental field", () => {
       'incremental: {sum: x}',
     ])
       await expect(specOf(yml), yml).rejects.toThrow(
-        /marts\/m\.yml: incremental must be one of lead_id, account_id, or \{sum: \[columns\]\}/,
+        /marts\/m\.yml: incremental must be one of lead_id, account_id, compare, or \{sum: \[columns\]\}/,
       );
   });
 });

@@ -61,9 +61,10 @@ window_sums as (
     select
         local_weeks.account_id,
         local_weeks.week_local + to_days(7 * offsets.offset_weeks) as week_local,
-        coalesce(sum(local_weeks.engagements) filter (where offsets.offset_weeks < rules.window_weeks), 0)
+        -- integers, not sum()'s HUGEINT, which DuckDB reads about a hundred times slower (bit-packed)
+        cast(coalesce(sum(local_weeks.engagements) filter (where offsets.offset_weeks < rules.window_weeks), 0) as integer)
             as engagements_window,
-        coalesce(sum(local_weeks.engagements) filter (where offsets.offset_weeks >= 1), 0)
+        cast(coalesce(sum(local_weeks.engagements) filter (where offsets.offset_weeks >= 1), 0) as integer)
             as previous_engagements_window,
     from local_weeks
     cross join rules

@@ -124,19 +124,33 @@ changes as (
     select ends_at as changed_at, -1 as delta, segment_key, aging_bucket_order, is_stuck from live_segments where ends_at is not null
 ),
 
--- the UTC start of the local day of every hour a change can fall in (from
--- the first stint's entry to as_of): the zone conversions once per hour
--- rather than once per change, where they cost more than the rest of this
--- mart together. An hour in which the local day turns (a zone whose offset is
--- not whole hours) has two day starts; its changes are converted one by one.
-change_hours as (
+-- the UTC start of the local day of every hour a change can fall in: the
+-- hours and their offsets from zone_hours (the hours of the data), the zone
+-- conversion back to UTC once per local day rather than once per hour or
+-- per change, where it cost more than the rest of this mart together (the
+-- former per-hour conversion: 1.2 s of 2.2 s at 20 k leads). An hour in
+-- which the local day turns (a zone whose offset is not whole hours) has two
+-- day starts, and an hour zone_hours leaves out (its offset changes) none;
+-- their changes are converted one by one.
+local_hours as (
     select
-        hours.hour,
-        {{ utc_time({{ local_day(hours.hour) }}) }} as day_start,
-        {{ utc_time({{ local_day(hours.hour + interval '1 hour' - interval '1 microsecond') }}) }} as last_day_start,
-    from (select date_trunc('hour', min(entered_at)) as first_hour from stints) as bounds
+        hour_at as hour,
+        date_trunc('day', hour_at + utc_offset) as local_day,
+        date_trunc('day', hour_at + utc_offset + interval '1 hour' - interval '1 microsecond') as last_local_day,
+    from zone_hours
+),
+
+day_starts as (
+    select local_day, {{ utc_time(local_day) }} as day_start,
+    from (select local_day from local_hours union select last_local_day from local_hours) as days
     cross join settings
-    cross join generate_series(bounds.first_hour, settings.as_of, interval '1 hour') as hours(hour)
+),
+
+change_hours as (
+    select local_hours.hour, firsts.day_start, lasts.day_start as last_day_start,
+    from local_hours
+    inner join day_starts as firsts on firsts.local_day = local_hours.local_day
+    inner join day_starts as lasts on lasts.local_day = local_hours.last_local_day
 ),
 
 daily_changes as (
@@ -148,7 +162,9 @@ daily_changes as (
         changes.segment_key,
         changes.aging_bucket_order,
         changes.is_stuck,
-        sum(changes.delta) as lead_change,
+        -- an integer, not sum()'s HUGEINT: DuckDB reads a bit-packed HUGEINT column about a hundred times slower
+        -- (1.3 s for these 354 k rows at 20 k leads, against 0.01 s for an INTEGER), and every reader sums it
+        cast(sum(changes.delta) as integer) as lead_change,
     from changes
     cross join settings
     left join change_hours on change_hours.hour = date_trunc('hour', changes.changed_at)
