@@ -62,7 +62,8 @@ export interface BuildSummary {
   rejectedSample: RejectedRow[];
   rejectedReports: string[];
   models: BuiltModel[];
-  tests: { run: number; passed: number; failed: number; results: DataTestResult[] };
+  /** reused: passed in the previous build and not run again, their tables unchanged (data-tests.ts). */
+  tests: { run: number; passed: number; failed: number; reused: number; results: DataTestResult[] };
   /** What an incremental build reused and rebuilt; absent for a full build. */
   incremental?: IncrementalPlan;
   /** DuckDB's threads, memory_limit and temp_directory as the build's database reported them; {} on PostgreSQL. */
@@ -199,22 +200,40 @@ export async function runModelsAndTests(
     session: SessionLike,
     modelsDir: string,
     log: (message: string) => void,
-  ) => Promise<{ models: Model[]; built: BuiltModel[] }> = runModels,
+  ) => Promise<{ models: Model[]; built: BuiltModel[]; plan?: IncrementalPlan }> = runModels,
   /** More sessions on the same database for the data tests to run beside `session` (data-tests.ts). */
   testSessions: () => Promise<SessionLike[]> = async () => [],
 ): Promise<{ built: BuiltModel[]; results: DataTestResult[]; modelsMs: number; testsMs: number }> {
   const modelsStarted = performance.now();
-  const { models, built } = await run(session, modelsDir, log);
+  const { models, built, plan } = await run(session, modelsDir, log);
   const modelsMs = performance.now() - modelsStarted;
 
   const testsStarted = performance.now();
-  const results = await runDataTests(session, modelsDir, models, await testSessions());
+  const unchanged = plan ? unchangedModels(plan, models) : undefined;
+  const results = await runDataTests(session, modelsDir, models, await testSessions(), unchanged);
   const testsMs = performance.now() - testsStarted;
   const failed = results.filter((r) => !r.passed);
-  log(`  data tests: ${results.length - failed.length} of ${results.length} passed (${Math.round(testsMs)} ms)`);
+  log(
+    `  data tests: ${results.length - failed.length} of ${results.length} passed${reusedNote(results)} (${Math.round(testsMs)} ms)`,
+  );
   if (failed.length > 0) throw dataTestFailure(results, rejectedTotal, shown);
   return { built, results, modelsMs, testsMs };
 }
+
+/**
+ * The models of an incremental build whose rows are the previous build's: the copied marts and views, and the
+ * staging tables rebuilt with the same rows (the data tests that read only these are not run again, data-tests.ts).
+ */
+export function unchangedModels(plan: IncrementalPlan, models: readonly Model[]): Set<string> {
+  const same = (m: Model) =>
+    plan.models[m.name] === 'copied' || (m.schema === 'staging' && !plan.changedStaging.includes(m.name));
+  return new Set(models.filter(same).map((m) => m.name));
+}
+
+const reusedNote = (results: DataTestResult[]) => {
+  const reused = results.filter((r) => r.reused).length;
+  return reused === 0 ? '' : `, ${count(reused)} of them as the previous build passed them (their tables unchanged)`;
+};
 
 export function dataTestFailure(results: DataTestResult[], rejectedTotal: number, warehouse: string): WarehouseBuildError {
   const failed = results.filter((r) => !r.passed);
@@ -270,7 +289,7 @@ export function formatBuildSummary(summary: Omit<BuildSummary, 'report'>): strin
     if (models.length === 0) continue;
     lines.push(`  ${schema}: ${models.map((m) => `${m.name} ${m.rows === null ? '(view)' : count(m.rows)}`).join(', ')}`);
   }
-  lines.push(`  data tests: ${summary.tests.passed} of ${summary.tests.run} passed`);
+  lines.push(`  data tests: ${summary.tests.passed} of ${summary.tests.run} passed${reusedNote(summary.tests.results)}`);
   if (summary.incremental) lines.push(formatPlan(summary.incremental));
   if (summary.rejectedRows > 0) {
     lines.push(
@@ -317,7 +336,7 @@ export function summarize(facts: BuildFacts): BuildSummary {
     rejectedSample: loaded.rejectedSample,
     rejectedReports: facts.rejectedReports,
     models: facts.models,
-    tests: { run: results.length, passed: results.length, failed: 0, results },
+    tests: { run: results.length, passed: results.length, failed: 0, reused: results.filter((r) => r.reused).length, results },
     duckdb: facts.duckdb,
     incremental: facts.incremental,
     timings: {

@@ -24,7 +24,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { MODEL_SCHEMAS, discoverModels, type Model } from './run-models.js';
+import { MODEL_SCHEMAS, discoverModels, findReferences, stripSql, type Model } from './run-models.js';
 import { asSession, type SessionLike, type WarehouseSession } from './target.js';
 import { VOCABULARY_LISTS } from './sql-macros.js';
 
@@ -43,7 +43,7 @@ export interface DataTest {
   /** A cheaper query whose count is zero exactly when `sql` returns no rows. */
   probe?: string;
   /**
-   * An aggregate over the model's table that is zero exactly when the test passes: the tests of one table that
+   * An aggregate over the model's table that is zero exactly when the test passes (all kinds but sql): the tests of one table that
    * have one are counted together in a single scan of it (runDataTests), and only a test whose count is not zero
    * runs its own query for the failing rows.
    */
@@ -60,6 +60,11 @@ export interface DataTestResult {
   sample: Record<string, unknown>[];
   /** Set when the test query itself failed (counts as a failure). */
   error?: string;
+  /**
+   * Not run: every table it reads holds the rows of the previous build, which passed it (an incremental build's
+   * copied marts and unchanged staging tables; runDataTests' `unchanged`).
+   */
+  reused?: true;
   sql: string;
   ms: number;
 }
@@ -161,6 +166,10 @@ export function parseTests(model: Model, text: string, file: string): DataTest[]
             `select ${sampleColumns.map((s) => `child.${ident(s)}`).join(', ')} from ${table} as child ` +
             `where child.${c} is not null and not exists ` +
             `(select 1 from ${rel.to} as parent where parent.${ident(rel.field)} = child.${c})`,
+          // qualified, so a field the parent lacks is an error rather than the child's column of that name
+          scan:
+            `count(*) filter (where ${c} is not null and ${c} not in ` +
+            `(select parent.${ident(rel.field)} from ${rel.to} as parent where parent.${ident(rel.field)} is not null))`,
         });
       } else if (test && typeof test === 'object' && 'accepted_values' in test) {
         const raw = (test as { accepted_values: unknown }).accepted_values;
@@ -283,23 +292,45 @@ export async function runTest(session: SessionLike, test: DataTest): Promise<Dat
 }
 
 /**
+ * The models a test reads: its own and those its query names (a relationship's parent, a sql test's joins), or
+ * undefined when it reads a raw.* table, whose rows are each build's own seeds.
+ */
+export function modelsRead(test: DataTest, known: ReadonlyMap<string, Model['schema']>): string[] | undefined {
+  if (/\braw\s*\.\s*[a-z_]/i.test(stripSql(test.sql))) return undefined;
+  return [...new Set([test.model, ...findReferences(test.sql, known, '')])];
+}
+
+/**
  * Runs every data test against the built database (search path set by the caller). The tests of one table that
- * have a `scan` (not_null, unique, accepted_values, expression) are counted in one query over that table instead of
- * one query each; a test whose count is not zero, or whose table's query fails, then runs alone, so its result
- * (failing rows, sample, error) is the one it would have on its own. The queries are spread over `sessions` (other
- * connections to the same database, each with the caller's search path), which DuckDB runs side by side.
+ * have a `scan` (not_null, unique, accepted_values, relationships, expression) are counted in one query over that
+ * table instead of one query each; a test whose count is not zero, or whose table's query fails, then runs alone,
+ * so its result (failing rows, sample, error) is the one it would have on its own. The queries are spread over
+ * `sessions` (other connections to the same database, each with the caller's search path), which DuckDB runs side
+ * by side.
+ *
+ * `unchanged` names the models whose rows are exactly those of the previous build (an incremental build's copied
+ * marts and unchanged staging tables): that build ran the same tests (same models hash) and passed them all, or it
+ * would not have been swapped in, so a test that reads only such models is reported `reused` and not run. A test
+ * that reads any other model, or a raw.* table, runs.
  */
 export async function runDataTests(
   conn: SessionLike,
   modelsDir: string,
   models?: Model[],
   sessions: SessionLike[] = [],
+  unchanged: ReadonlySet<string> = new Set(),
 ): Promise<DataTestResult[]> {
-  const tests = await collectTests(modelsDir, models);
+  const all = models ?? (await discoverModels(modelsDir));
+  const tests = await collectTests(modelsDir, all);
+  const known = new Map(all.map((m) => [m.name, m.schema] as const));
   const results: DataTestResult[] = new Array<DataTestResult>(tests.length);
   const jobs: ((session: WarehouseSession) => Promise<void>)[] = [];
   const scans = new Map<string, number[]>();
   tests.forEach((test, i) => {
+    if (unchanged.size > 0 && modelsRead(test, known)?.every((m) => unchanged.has(m))) {
+      results[i] = { ...resultBase(test), passed: true, failingRows: 0, sample: [], ms: 0, reused: true };
+      return;
+    }
     if (test.scan === undefined) {
       jobs.push(async (session) => {
         results[i] = await runTest(session, test);

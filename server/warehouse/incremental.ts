@@ -62,7 +62,6 @@ import {
   SEARCH_PATH,
   buildModel,
   discoverModels,
-  lastSeedReader,
   orderModels,
   releaseSeeds,
   setSearchPath,
@@ -510,7 +509,7 @@ export async function runModelsIncrementally(
     }
     compareMs += performance.now() - compareStarted;
   }
-  if (lastSeedReader(models) < staging.length) await releaseSeeds(conn, models, log);
+  await releaseSeeds(conn, models, staging.length, log);
   // Closed over accounts, before and after (the header, 2).
   await conn.run(
     `create temp table changed_accounts as

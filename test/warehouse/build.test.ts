@@ -212,6 +212,44 @@ describe('buildWarehouse', () => {
     expect(await readdir(dir)).toEqual(['seeds']);
   });
 
+  it('stores a sum of integers (a HUGEINT in DuckDB) as BIGINT, and fails a model whose sum does not fit', async () => {
+    // DuckDB reads a stored HUGEINT column hundreds of times slower than a BIGINT one (run-models.ts).
+    const dir = await tempDir();
+    const seeds = await seedsWith(path.join(dir, 'seeds'));
+    const own = await ownModels(await tempDir());
+    await writeFile(
+      path.join(own, 'marts', 'touch_counts.sql'),
+      'select lead_id, sum(1) as touches, sum(1) filter (where false) as none from stg_touchpoints group by lead_id',
+    );
+    const warehouse = path.join(dir, 'warehouse.duckdb');
+    await buildWarehouse({ seedsDir: seeds, warehousePath: warehouse, modelsDir: own, log: quiet });
+    const types = await query(
+      warehouse,
+      "select column_name, data_type from information_schema.columns where table_name = 'touch_counts' order by all",
+    );
+    expect(types).toEqual([
+      { column_name: 'lead_id', data_type: 'VARCHAR' },
+      { column_name: 'none', data_type: 'BIGINT' },
+      { column_name: 'touches', data_type: 'BIGINT' },
+    ]);
+    // the touches per lead, counted from the CSV's lines
+    const lines = (await readFile(path.join(seeds, 'touchpoints.csv'), 'utf8')).trim().split('\n').slice(1);
+    const expected = new Map<string, number>();
+    for (const line of lines) expected.set(line.split(',')[1]!, (expected.get(line.split(',')[1]!) ?? 0) + 1);
+    const rows = await query(warehouse, 'select lead_id, touches, none from marts.touch_counts order by lead_id');
+    expect(rows).toEqual(
+      [...expected].sort(([a], [b]) => a.localeCompare(b)).map(([lead_id, n]) => ({ lead_id, touches: String(n), none: null })),
+    );
+
+    await writeFile(
+      path.join(own, 'marts', 'touch_counts.sql'),
+      'select sum(x) as total from (values (cast(9223372036854775807 as bigint)), (cast(1 as bigint))) as big(x)',
+    );
+    await expect(buildWarehouse({ seedsDir: seeds, warehousePath: warehouse, modelsDir: own, log: quiet })).rejects.toThrow(
+      /Model marts\/touch_counts\.sql failed: .*out of range/i,
+    );
+  });
+
   it('swaps atomically: a reader that has the old file open keeps its data, a new reader sees the new build', async () => {
     const dir = await tempDir();
     const warehouse = path.join(dir, 'warehouse.duckdb');

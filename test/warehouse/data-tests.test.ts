@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWarehouse, WarehouseBuildError, type DataTestResult } from '../../server/warehouse/index.js';
@@ -143,5 +143,65 @@ describe('data tests', () => {
     expect(error).toBeInstanceOf(WarehouseBuildError);
     expect(error.message).toMatch(/✗ stg_leads: bad_column: the test query failed: .*no_such_column/);
     expect(error.failures.map((f) => `${f.model}: ${f.name}`)).toEqual(['stg_leads: bad_column']);
+  });
+
+  it('a relationships test counted in its table scan fails on a parent field that does not exist', async () => {
+    // In the scan the parent's field is qualified: unqualified, a missing field would name the child's own column
+    // and the test could never fail.
+    const broken = await ownModels(await tempDir());
+    const file = path.join(broken, 'staging', 'stg_touchpoints.yml');
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace('{to: stg_leads, field: lead_id}', '{to: stg_accounts, field: lead_id}'),
+    );
+    const error = (await buildWith({}, broken).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as WarehouseBuildError;
+    expect(error).toBeInstanceOf(WarehouseBuildError);
+    expect(error.failures.map((f) => `${f.model}: ${f.name}`)).toEqual([
+      'stg_touchpoints: relationships(lead_id → stg_accounts.lead_id)',
+    ]);
+    expect(error.failures[0]!.error).toMatch(/lead_id/);
+  });
+});
+
+describe('data tests in an incremental build', () => {
+  async function previousAndNext(edits: Record<string, (text: string) => string>) {
+    const dir = await tempDir();
+    const warehousePath = path.join(dir, 'warehouse.duckdb');
+    await buildWarehouse({ seedsDir: await seedsWith(path.join(dir, 'seeds')), warehousePath, modelsDir: models, log: () => {} });
+    const next = await seedsWith(path.join(dir, 'next'), edits);
+    return buildWarehouse({ seedsDir: next, warehousePath, modelsDir: models, incremental: true, log: () => {} });
+  }
+
+  it('runs the tests that read a changed table and reuses those whose tables are the previous build’s', async () => {
+    // One lead's persona changes: stg_leads differs, stg_touchpoints (its own file unchanged) does not.
+    const summary = await previousAndNext({ 'leads.csv': replaceText('webinar,field_staff,east_team', 'webinar,it,east_team') });
+    expect(summary.incremental!.changedStaging).toEqual(['stg_leads']);
+    const result = (model: string, name: string) => summary.tests.results.find((r) => r.model === model && r.name === name)!;
+    expect(result('stg_leads', 'unique(lead_id)').reused).toBeUndefined();
+    expect(result('stg_touchpoints', 'not_null(touchpoint_id)').reused).toBe(true);
+    // stg_touchpoints is unchanged, but the test reads stg_leads too
+    expect(result('stg_touchpoints', 'relationships(lead_id → stg_leads.lead_id)').reused).toBeUndefined();
+    expect(result('stg_opportunities', 'not_null(opportunity_id)').reused).toBe(true);
+    const reused = summary.tests.results.filter((r) => r.reused);
+    expect(reused.every((r) => r.passed && r.model !== 'stg_leads')).toBe(true);
+    expect(summary.tests.reused).toBe(reused.length);
+    expect(summary.report).toContain(
+      `data tests: ${summary.tests.run} of ${summary.tests.run} passed, ${reused.length} of them as the previous build passed them`,
+    );
+  });
+
+  it('fails on a changed table that breaks a test of an unchanged one, naming the rows', async () => {
+    // L2 renamed: touchpoint P05 (in an unchanged file) now names a lead that is gone
+    const error = (await previousAndNext({ 'leads.csv': replaceText('L2,hanako@', 'L7,hanako@') }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as WarehouseBuildError;
+    expect(error).toBeInstanceOf(WarehouseBuildError);
+    const f = failure(error, 'stg_touchpoints', 'relationships(lead_id → stg_leads.lead_id)');
+    expect(f.sample).toContainEqual({ touchpoint_id: 'P05', lead_id: 'L2' });
+    expect(error.message).toMatch(/warehouse\.duckdb is unchanged/);
   });
 });
