@@ -108,6 +108,25 @@ export async function builtWarehouse(seedsDir: string, warehousePath: string): P
 }
 
 /**
+ * A day's seeds built both ways in `dir`: `incremental.duckdb` (a copy of the base's warehouse, `base.duckdb`,
+ * updated with `incremental: true`, whose summary is returned) and `full.duckdb` (a full build of the same seeds),
+ * the reference an incremental build must equal.
+ */
+export async function incrementalAndFull(
+  baseSeeds: string,
+  daySeeds: string,
+  dir: string,
+  log: (message: string) => void = () => {},
+): Promise<BuildSummary> {
+  const incremental = path.join(dir, 'incremental.duckdb');
+  await builtWarehouse(baseSeeds, path.join(dir, 'base.duckdb'));
+  await cp(path.join(dir, 'base.duckdb'), incremental);
+  const summary = await buildWarehouse({ seedsDir: daySeeds, warehousePath: incremental, incremental: true, log });
+  await buildWarehouse({ seedsDir: daySeeds, warehousePath: path.join(dir, 'full.duckdb'), log: () => {} });
+  return summary;
+}
+
+/**
  * Seed sets smaller than this (the hand-made fixtures, tens of kB) get no shared rollups: a server builds their
  * rollups in about the time it takes to find them in the file (2 cores: ~12 against ~10 CPU s per start), so the
  * extra server start that would build them once costs more than it saves. The bundled 20 k-lead sample (20 MB)

@@ -20,7 +20,7 @@ import { buildWarehouse, type BuildSummary } from '../../server/warehouse/index'
 import { readIncrementalSpec } from '../../server/warehouse/incremental';
 import { TYPICAL_QUERIES } from '../../bench/typical-queries';
 import { tempDir } from '../support/browser';
-import { builtWarehouse, generatedSeeds } from '../support/build-cache';
+import { generatedSeeds, incrementalAndFull } from '../support/build-cache';
 import { startTestServer } from '../support/server';
 
 /**
@@ -67,15 +67,7 @@ describe("a day's import applied incrementally equals a full build of the same s
     root = tempDir('revcycle-incremental-');
     const base = await generatedSeeds(LEADS);
     day = await writeDayChanges(base, file('day'), 42);
-    await builtWarehouse(base, file('base.duckdb'));
-    copyFileSync(file('base.duckdb'), file('incremental.duckdb'));
-    summary = await buildWarehouse({
-      seedsDir: file('day'),
-      warehousePath: file('incremental.duckdb'),
-      incremental: true,
-      log: () => {},
-    });
-    await buildWarehouse({ seedsDir: file('day'), warehousePath: file('full.duckdb'), log: () => {} });
+    summary = await incrementalAndFull(base, file('day'), root, () => {});
   }, 1_800_000);
   afterAll(() => root && rmSync(root, { recursive: true, force: true }));
 

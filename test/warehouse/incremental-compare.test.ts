@@ -7,13 +7,13 @@
  * all the data: zone_hours gains hours, so accounts_in_motion, planned by account, must be rebuilt whole — and
  * still equal a full build.
  */
-import { copyFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareWarehouses } from '../../bench/compare-warehouses';
-import { buildWarehouse, type BuildSummary } from '../../server/warehouse/index';
+import type { BuildSummary } from '../../server/warehouse/index';
 import { tempDir } from '../support/browser';
-import { builtWarehouse, generatedSeeds } from '../support/build-cache';
+import { generatedSeeds, incrementalAndFull } from '../support/build-cache';
 
 const LEADS = 2000;
 
@@ -39,15 +39,7 @@ describe("a compared mart whose changes are not the changed leads'", () => {
       `${leads.trimEnd()}\nL9999999,early_l@example.com,${account},2024-03-01T09:00:00+09:00,content,procurement,${team}\n`,
     );
 
-    await builtWarehouse(base, file('base.duckdb'));
-    copyFileSync(file('base.duckdb'), file('incremental.duckdb'));
-    summary = await buildWarehouse({
-      seedsDir: file('day'),
-      warehousePath: file('incremental.duckdb'),
-      incremental: true,
-      log: (m) => logged.push(m),
-    });
-    await buildWarehouse({ seedsDir: file('day'), warehousePath: file('full.duckdb'), log: () => {} });
+    summary = await incrementalAndFull(base, file('day'), root, (m) => logged.push(m));
   }, 1_800_000);
   afterAll(() => root && rmSync(root, { recursive: true, force: true }));
 
