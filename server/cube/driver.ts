@@ -103,45 +103,15 @@ export function fileIdentity(file: string): string {
   }
 }
 
-/**
- * Cube's DuckDB driver storing each rollup's HUGEINT columns as BIGINT. A rollup's sums of integers are DuckDB
- * HUGEINTs, and DuckDB 1.5 reads a stored HUGEINT column some 300 times slower than a BIGINT one (the warehouse's
- * marts are stored the same way for the same reason: run-models.ts `withoutHugeints`): a sum over the 20 k sample's
- * backlog rollup by day, 354 k rows, took 650-790 ms against 12 ms. Cube creates the table (`CREATE TABLE … AS`);
- * the columns are then converted in place, so a value beyond BIGINT's range fails the rollup's build with DuckDB's
- * overflow error rather than being stored wrong. Cube reads BIGINT and HUGEINT alike (as text), so answers are equal.
- */
-function bigintRollupDuckDBDriver(options: { databasePath: string; initSql?: string }): unknown {
-  const { DuckDBDriver } = require('@cubejs-backend/duckdb-driver');
-  class BigintRollupDuckDBDriver extends DuckDBDriver {
-    constructor(config: object) {
-      super(config);
-    }
-
-    async loadPreAggregationIntoTable(table: string, loadSql: string, params: unknown[], loadOptions: unknown) {
-      const result = await super.loadPreAggregationIntoTable(table, loadSql, params, loadOptions);
-      const dot = table.indexOf('.');
-      const [schema, name] = dot < 0 ? ['main', table] : [table.slice(0, dot), table.slice(dot + 1)];
-      const wide = (await this.query(
-        `select column_name from information_schema.columns where table_schema = ? and table_name = ? and data_type = 'HUGEINT'`,
-        [schema, name],
-      )) as { column_name: string }[];
-      for (const { column_name } of wide)
-        await this.query(`alter table ${table} alter column "${column_name.replaceAll('"', '""')}" type bigint`, []);
-      return result;
-    }
-  }
-  return new BigintRollupDuckDBDriver(options);
-}
-
 /** `duckdbInitSql`: the DuckDB session's SQL (UTC session zone, threads, memory limit: cube-server.ts). */
 export function warehouseDriver(config: Config, duckdbInitSql: string): WarehouseDriver {
   if (config.warehouseUrl) return postgresDriver(config.warehouseUrl);
+  const { DuckDBDriver } = require('@cubejs-backend/duckdb-driver');
   const options = { databasePath: config.warehousePath, initSql: duckdbInitSql };
   return {
     dbType: 'duckdb',
     // With Cube Store holding the pre-aggregations nothing writes the file: open it read-only, shareable.
-    create: () => (config.cubeStoreHost ? readOnlyDuckDBDriver(options) : bigintRollupDuckDBDriver(options)),
+    create: () => (config.cubeStoreHost ? readOnlyDuckDBDriver(options) : new DuckDBDriver(options)),
     identity: async () => fileIdentity(config.warehousePath),
     close: async () => undefined,
   };
