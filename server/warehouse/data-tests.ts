@@ -26,6 +26,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { MODEL_SCHEMAS, discoverModels, findReferences, stripSql, type Model } from './run-models.js';
 import { asSession, type SessionLike, type WarehouseSession } from './target.js';
+import { quoteIdent } from './write-table.js';
 import { VOCABULARY_LISTS } from './sql-macros.js';
 
 export type DataTestKind = 'not_null' | 'unique' | 'relationships' | 'accepted_values' | 'expression' | 'sql';
@@ -72,7 +73,6 @@ export interface DataTestResult {
 export class DataTestSpecError extends Error {}
 
 const SAMPLE_SIZE = 5;
-const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
 interface ModelSpec {
@@ -111,7 +111,7 @@ export function parseTests(model: Model, text: string, file: string): DataTest[]
   if (spec.model !== undefined && spec.model !== model.name) {
     throw new DataTestSpecError(`${file}: says model "${String(spec.model)}" but sits beside model "${model.name}"`);
   }
-  const table = `${model.schema}.${ident(model.name)}`;
+  const table = `${model.schema}.${quoteIdent(model.name)}`;
   const columns = (spec.columns ?? {}) as Record<string, unknown>;
   if (typeof columns !== 'object' || Array.isArray(columns)) {
     throw new DataTestSpecError(`${file}: "columns" must map column names to lists of tests`);
@@ -127,9 +127,9 @@ export function parseTests(model: Model, text: string, file: string): DataTest[]
   };
   for (const [column, list] of Object.entries(columns)) {
     if (!Array.isArray(list)) throw new DataTestSpecError(`${file}: columns.${column} must be a list of tests`);
-    const c = ident(column);
+    const c = quoteIdent(column);
     const sampleColumns = [...new Set([...key, column])];
-    const select = sampleColumns.map(ident).join(', ');
+    const select = sampleColumns.map((s) => quoteIdent(s)).join(', ');
     for (const test of list as unknown[]) {
       if (test === 'not_null') {
         add({
@@ -163,13 +163,13 @@ export function parseTests(model: Model, text: string, file: string): DataTest[]
           column,
           sampleColumns,
           sql:
-            `select ${sampleColumns.map((s) => `child.${ident(s)}`).join(', ')} from ${table} as child ` +
+            `select ${sampleColumns.map((s) => `child.${quoteIdent(s)}`).join(', ')} from ${table} as child ` +
             `where child.${c} is not null and not exists ` +
-            `(select 1 from ${rel.to} as parent where parent.${ident(rel.field)} = child.${c})`,
+            `(select 1 from ${rel.to} as parent where parent.${quoteIdent(rel.field)} = child.${c})`,
           // qualified, so a field the parent lacks is an error rather than the child's column of that name
           scan:
             `count(*) filter (where ${c} is not null and ${c} not in ` +
-            `(select parent.${ident(rel.field)} from ${rel.to} as parent where parent.${ident(rel.field)} is not null))`,
+            `(select parent.${quoteIdent(rel.field)} from ${rel.to} as parent where parent.${quoteIdent(rel.field)} is not null))`,
         });
       } else if (test && typeof test === 'object' && 'accepted_values' in test) {
         const raw = (test as { accepted_values: unknown }).accepted_values;
@@ -337,7 +337,7 @@ export async function runDataTests(
       });
       return;
     }
-    const table = `${test.schema}.${ident(test.model)}`;
+    const table = `${test.schema}.${quoteIdent(test.model)}`;
     scans.set(table, [...(scans.get(table) ?? []), i]);
   });
   // The scans read the largest tables: started first, so the short single queries fill in beside them.

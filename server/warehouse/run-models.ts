@@ -39,7 +39,7 @@ import { pathToFileURL } from 'node:url';
 import { asSession, writeTable, type SessionLike, type WarehouseSession } from './target.js';
 import { ATTRIBUTION_MODELS } from '../contract/attribution.js';
 import { MAX_LIFETIME_YEARS } from '../contract/unit-economics.js';
-import { type Columns, type RowOf, TABLE_COLUMN_TYPES } from './write-table.js';
+import { type Columns, quoteIdent, type RowOf, TABLE_COLUMN_TYPES } from './write-table.js';
 import { splitArguments, SQL_MACROS, sqlList, VOCABULARY_VARIABLES } from './sql-macros.js';
 import { sqlSegments } from './sql-text.js';
 
@@ -325,12 +325,10 @@ async function createFromSelect(conn: WarehouseSession, model: Model, sql: strin
  */
 async function withoutHugeints(conn: WarehouseSession, body: string): Promise<string> {
   const described = await conn.query(`describe select * from (\n${body}\n) as model_rows`);
-  const wide = described.filter((c) => c.column_type === 'HUGEINT').map((c) => ident(String(c.column_name)));
+  const wide = described.filter((c) => c.column_type === 'HUGEINT').map((c) => quoteIdent(String(c.column_name)));
   if (wide.length === 0) return body;
   return `select * replace (${wide.map((c) => `cast(${c} as bigint) as ${c}`).join(', ')}) from (\n${body}\n) as model_rows`;
 }
-
-const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /**
  * DuckDB resolves a view's names when the view is read, on the reader's search path (the server's Cube
