@@ -311,9 +311,14 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
   // One DuckDB database for the whole import, in memory up to MERGE_MEMORY and spilling to the work directory
   // beyond it (a database file costs a sync per statement): the DuckDB reader leaves its checked rows in it as
   // tables and the merge reads them there. A kill loses nothing: nothing in it is committed anywhere.
+  // Rows in no particular order: every output the import writes is sorted (or, the store, needs no order) and every
+  // aggregate that picks a row orders it (merge.ts), so DuckDB may write its tables and files in parallel without
+  // keeping the order rows were read in (parquet store written in about half the CPU). The one read that numbers
+  // rows by their order turns it on for itself (sources/generic-fast.ts).
   const instance = await DuckDBInstance.create(':memory:', {
     temp_directory: path.join(work, 'duckdb-tmp'),
     memory_limit: MERGE_MEMORY,
+    preserve_insertion_order: 'false',
   });
   const conn = await instance.connect();
   let dbOpen = true;

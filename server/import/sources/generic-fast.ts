@@ -159,13 +159,19 @@ export class FastReader {
     const n = this.files++;
     const raw = `raw_${n}`;
     const cols = header.map((_, i) => `c${i}`);
+    // rowid is the row's place in the file (its line, below): this table is made in the order rows were read,
+    // whatever the database's setting for the rest (index.ts turns it off).
+    const [order] = (await conn.runAndReadAll(`select current_setting('preserve_insertion_order')`)).getRows()[0]!;
     try {
+      await conn.run(`set preserve_insertion_order = true`);
       await conn.run(
         `create or replace table ${raw} as select * from read_csv(${sql(file)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
           columns = {${cols.map((c) => `'${c}': 'VARCHAR'`).join(', ')}}, store_rejects = true, rejects_table = 'rej_${n}', rejects_scan = 'rejscan_${n}')`,
       );
     } catch {
       return false;
+    } finally {
+      await conn.run(`set preserve_insertion_order = ${order === false ? 'false' : 'true'}`);
     }
     const one = async (q: string) => (await conn.runAndReadAll(q)).getRows()[0]!;
     const [rejects] = await one(`select count(*) from rej_${n}`);
@@ -227,7 +233,11 @@ export class FastReader {
     // Handed back: the per-row reader decides, as on the csv path.
     const folded = new Map(header.map((h) => [headerKey(h), h]));
     const back = Number(handBack)
-      ? (await conn.runAndReadAll(`select _line, ${cols.join(', ')} from t_${n} where not _clean order by _line`)).getRows()
+      ? (
+          await conn.runAndReadAll(
+            `select t._line, ${cols.map((c) => `r.${c}`).join(', ')} from t_${n} as t join ${raw} as r on r.rowid = t._line - 2 where not t._clean order by t._line`,
+          )
+        ).getRows()
       : [];
     for (const r of back) {
       const item = recordItem(
@@ -318,7 +328,7 @@ class Plan {
         `case when strlen(${v}) = 13 then case when regexp_full_match(${v}, '\\d{13}') then ${v}::bigint end end as ${name}_epoch`,
       );
       times.push(name);
-      cleanTimes.push(`(${required ? 'false' : `${v} = ''`} or ${name}_ms is not null)`);
+      cleanTimes.push(`(${required ? 'false' : `${name}_blank`} or ${name}_ms is not null)`);
     };
     const mapped = (canonical: string, name: string, kind: ValueKind | 'owner_team', required: boolean) => {
       select.push(`${this.v(canonical)} as ${name}`);
@@ -362,7 +372,9 @@ class Plan {
           from (select rowid as _rid, *, ${all} as _all from ${raw}))))`;
     // _break: a value holding a line end or a quote mark (contains: a byte search, cheaper than a regexp); _bytes: the
     // bytes of the row's values (_all holds them and one separator between each two).
-    const parsed = `(select _rid + 2 as _line, ${cols.join(', ')}, ${select.join(', ')},
+    // The raw cells are not kept: a row handed back reads them from the raw table by its rowid (_line - 2). Every
+    // column here is copied into s_<n>, and writing that table costs more than computing it.
+    const parsed = `(select _rid + 2 as _line, ${select.join(', ')},
         contains(_all, chr(10)) or contains(_all, chr(13)) or contains(_all, '"') as _break, strlen(_all) - ${cols.length - 1} as _bytes,
         -- a report line (read-csv.ts reportLine), a cell JavaScript trims differently, U+FFFD: the per-row reader decides
         not ((_pad and not is_ascii(_all) and regexp_matches(_all, '(^|\\x01)${UNICODE_SPACE}|${UNICODE_SPACE}(\\x01|$)'))
@@ -381,9 +393,9 @@ class Plan {
     const ok = `coalesce(${['_plain', ...clean].map((c) => `(${c})`).join(' and ')}, false) as _ok`;
     await conn.run(
       times.length
-        ? `create or replace table s_${this.n} as select * exclude (${times.map((t) => `${t}_fast, ${t}_lx, ${t}_ix`).join(', ')}),
-            ${times.map((t) => `coalesce(${t}_fast, local_wall(${t}_lx)) as ${t}_wall, iso_ms(${t}_ix) as ${t}_iso`).join(', ')}, ${ok} from ${parsed}`
-        : `create or replace table s_${this.n} as select *, ${ok} from ${parsed}`,
+        ? `create or replace table s_${this.n} as select * exclude (_plain, ${times.map((t) => `${t}_raw, ${t}_fast, ${t}_lx, ${t}_ix`).join(', ')}),
+            ${times.map((t) => `${t}_raw = '' as ${t}_blank, coalesce(${t}_fast, local_wall(${t}_lx)) as ${t}_wall, iso_ms(${t}_ix) as ${t}_iso`).join(', ')}, ${ok} from ${parsed}`
+        : `create or replace table s_${this.n} as select * exclude (_plain), ${ok} from ${parsed}`,
     );
     // Zone offsets per local hour, from luxon (dates.ts), for the hours that occur.
     const hour = (wall: string) => `floor(${wall} / 3600000)::bigint`;
@@ -438,7 +450,7 @@ class Plan {
       `create or replace view t_${this.n} as
        with m as (select s.*, ${[...timeCols, ...mapCols].join(', ')} from s_${this.n} as s ${joins.join(' ')})
        -- What only the checks read is not kept: t_<n> is the table the batch views, the counts and the hand-back read.
-       select * exclude (_plain, _ok, ${[...times.flatMap((t) => [`${t}_raw`, `${t}_wall`, `${t}_iso`, `${t}_epoch`]), ...this.maps.map((m) => `${m.name}_known`)].join(', ')}),
+       select * exclude (_ok, ${[...times.flatMap((t) => [`${t}_blank`, `${t}_wall`, `${t}_iso`, `${t}_epoch`]), ...this.maps.map((m) => `${m.name}_known`)].join(', ')}),
          coalesce(${['_ok', ...cleanTimes, ...required, ...beyond].map((c) => `(${c})`).join(' and ')}, false) as _clean,
          greatest(${times.map((t) => `${t}_ms`).join(', ')}) as _max_ms
        from m`,
