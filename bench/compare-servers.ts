@@ -111,7 +111,8 @@ async function main() {
       const m = (k: 'A' | 'B', f: keyof Visit) => median(got[k].map((v) => v[f] as number));
       all.A.push(...got.A.map((v) => v.ms));
       all.B.push(...got.B.map((v) => v.ms));
-      const phases = (k: 'A' | 'B') => `${ms(m(k, 'apiMs'))} / ${ms(m(k, 'lastAnswerMs'))} / ${ms(m(k, 'mainThreadMs'))}`;
+      const phases = (k: 'A' | 'B') =>
+        `${ms(m(k, 'apiMs'))} / ${ms(m(k, 'lastAnswerMs'))} / ${ms(m(k, 'mainThreadMs'))} (CPU ${ms(m(k, 'mainThreadCpuMs'))})`;
       console.log(
         `${p.name.padEnd(12)} ${ms(m('A', 'ms')).padEnd(10)} ${ms(m('B', 'ms')).padEnd(10)} ${(m('A', 'ms') / m('B', 'ms')).toFixed(2)}    A ${phases('A')}; B ${phases('B')}   (${load()})`,
       );

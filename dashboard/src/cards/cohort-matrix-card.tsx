@@ -18,6 +18,7 @@ import { useSettings } from '../state/settings';
 import { CardTable, type Column } from '../components/data-table';
 import { PeriodCard, usePeriodQuery } from './period-card';
 import { HatchLegend } from '../components/hatch-legend';
+import { compareKeys } from '../lib/compare-keys';
 
 interface Cell {
   entered: number;
@@ -54,7 +55,7 @@ export function CohortMatrixCard() {
       converted: (prev?.converted ?? 0) + (num(r, converted) ?? 0),
       immature: (prev?.immature ?? false) || (num(r, CONVERSIONS.immature) ?? 0) > 0,
     }),
-    { rows: (a, b) => a.localeCompare(b), cols: (a, b) => stageRank(a.split('->')[0]!) - stageRank(b.split('->')[0]!) },
+    { rows: compareKeys, cols: (a, b) => stageRank(a.split('->')[0]!) - stageRank(b.split('->')[0]!) },
   );
   return (
     <PeriodCard text="funnel.cohort" height={height} query={q} skeleton="table">

@@ -16,6 +16,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { codeLabel, pairLabel } from '../i18n/labels';
 import { formatNumber, type Locale } from '../lib/format';
 import { DataTable, type CellAttributes, type Column } from '../components/data-table';
+import { compareKeys } from '../lib/compare-keys';
 
 /** The view's members (model/views/content_coverage.yml). */
 export const CONTENT_COVERAGE = {
@@ -89,7 +90,7 @@ export function coverageGrid(axis: CoverageAxis, result: Row[], locale: Locale, 
     cell.set(`${rk}|${ck}`, { credit: num(r, C.contentCredit) ?? 0, unserved: num(r, C.unserved) === 1 });
   }
   const sorted = (m: Map<string, { key: string; label: string; order: number }>) =>
-    [...m.values()].sort((a, b) => a.order - b.order || a.key.localeCompare(b.key)).map(({ key, label }) => ({ key, label }));
+    [...m.values()].sort((a, b) => a.order - b.order || compareKeys(a.key, b.key)).map(({ key, label }) => ({ key, label }));
   return { rows: sorted(rows), columns: sorted(columns), cell };
 }
 

@@ -13,6 +13,7 @@ import { formatAttainment, formatCount, formatMonth } from '../lib/format';
 import { pivotRows } from '../lib/pivot-rows';
 import { CardTable, type Column } from '../components/data-table';
 import { PeriodCard, usePeriodQuery } from './period-card';
+import { compareKeys } from '../lib/compare-keys';
 
 interface Cell {
   required: number;
@@ -34,7 +35,7 @@ export function PlanAttainmentCard() {
     (r) => str(r, monthKey)?.slice(0, 7) ?? null,
     (r) => str(r, PLAN.stage),
     (r) => ({ required: num(r, PLAN.required) ?? 0, actual: num(r, PLAN.actual) }),
-    { rows: (a, b) => a.localeCompare(b), cols: (a, b) => stageRank(a) - stageRank(b) },
+    { rows: compareKeys, cols: (a, b) => stageRank(a) - stageRank(b) },
   );
   const height = 472;
   return (

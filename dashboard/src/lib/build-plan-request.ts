@@ -9,6 +9,7 @@
  * changed without balancing the others by hand.
  */
 import type { PlanRequestBody } from '../api/plan-api';
+import { compareKeys } from './compare-keys';
 
 /** The edits the form keeps: the request's fields (server/contract/plan.ts) plus one total revenue target. */
 export type PlanOverrides = Pick<
@@ -42,7 +43,7 @@ export function monthTargets(rows: { month: string; metric: string; target: numb
     else if (r.metric === 'new_revenue' && r.target !== null) m.newRevenueTarget = r.target;
     byMonth.set(r.month, m);
   }
-  return [...byMonth.values()].sort((a, b) => a.month.localeCompare(b.month));
+  return [...byMonth.values()].sort((a, b) => compareKeys(a.month, b.month));
 }
 
 export function normaliseMix(mix: Record<string, number>): Record<string, number> {

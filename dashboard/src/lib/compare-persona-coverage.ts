@@ -7,6 +7,7 @@
  * so a small cell is never read as an effect. (Non-overlap is the stricter
  * reading; it errs towards no finding.)
  */
+import { compareKeys } from './compare-keys';
 
 export interface CoverageCell {
   won: number;
@@ -49,5 +50,5 @@ export function comparePersonaCoverage(rows: readonly CoverageRow[]): PersonaCov
     if (e.low > m.high) entry.verdict = 'higher';
     else if (e.high < m.low) entry.verdict = 'lower';
   }
-  return [...by.values()].sort((a, b) => a.persona.localeCompare(b.persona));
+  return [...by.values()].sort((a, b) => compareKeys(a.persona, b.persona));
 }
