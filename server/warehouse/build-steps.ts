@@ -247,6 +247,8 @@ export async function compactUpdatedTables(
     );
     await conn.run(`create or replace table ${name} as select * from ${name}`);
     if (row?.comment != null) await conn.run(`comment on table ${name} is ${quote(String(row.comment))}`);
+    // the old copy's blocks freed now, for the next table's copy to reuse instead of growing the file
+    await conn.run('checkpoint');
   }
   if (updated.length > 0)
     log(
