@@ -332,6 +332,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     // After the server has served (and warmed) the warehouse, as an import finds it: the day's build carries over
     // the rollups of the tables it leaves alone, and its warm-up builds only the others.
     const incremental = await benchIncremental(seedsDir, warehousePath, work, seed, build.ms, build.models, log);
+    if (incremental.warmup?.error)
+      errors.push(`pre-aggregation warm-up after the day's import failed: ${incremental.warmup.error}`);
     const marts = (how: string) =>
       Object.entries(incremental.plan.models).filter(([n, h]) => h === how && !n.startsWith('stg_')).length;
     log(

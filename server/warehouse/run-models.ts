@@ -324,7 +324,15 @@ async function createFromSelect(conn: WarehouseSession, model: Model, sql: strin
  * rather than being stored wrong. A select without HUGEINT columns is returned as it is.
  */
 async function withoutHugeints(conn: WarehouseSession, body: string): Promise<string> {
-  const described = await conn.query(`describe select * from (\n${body}\n) as model_rows`);
+  return hugeintsAsBigint(body, await conn.query(`describe select * from (\n${body}\n) as model_rows`));
+}
+
+/**
+ * `body` (a DuckDB select) with the columns that `described` (the rows of DuckDB's `describe` of it) types HUGEINT
+ * cast to BIGINT: the one place both the models (withoutHugeints) and the server's rollup tables
+ * (server/cube/driver.ts) decide it.
+ */
+export function hugeintsAsBigint(body: string, described: Record<string, unknown>[]): string {
   const wide = described.filter((c) => c.column_type === 'HUGEINT').map((c) => quoteIdent(String(c.column_name)));
   if (wide.length === 0) return body;
   return `select * replace (${wide.map((c) => `cast(${c} as bigint) as ${c}`).join(', ')}) from (\n${body}\n) as model_rows`;
