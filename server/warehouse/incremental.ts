@@ -24,12 +24,17 @@
  * 2. The changed leads are closed over accounts: every lead (old or new) of
  *    an account that a changed lead belongs to (before or after), or whose
  *    own row changed, is changed too (`changed_leads`); `changed_accounts`
- *    are those leads' accounts and the changed account rows. Closing over
- *    the account is what lets a lead-grain mart rank a lead among its
- *    account's leads (lead_stage_reach's is_account_first).
+ *    are those leads' accounts and the changed account rows. A lead and an
+ *    account belong together when a staging row names both (the lead's own
+ *    row, a deal and its primary contact), closed to a fixed point. Closing
+ *    over the account is what lets a lead-grain mart rank a lead among its
+ *    account's leads (lead_stage_reach's is_account_first), and a deal's
+ *    conversion read its account's touches and its contact's creation.
  * 3. Each mart, in dependency order, is
  *    - kept as copied when none of its inputs changed;
- *    - updated when its `.yml` says `incremental: lead_id` (or account_id)
+ *    - updated when its `.yml` says `incremental: lead_id` (or account_id,
+ *      or `[lead_id, account_id]`: a row is the changed leads' when either
+ *      key is a changed lead's or account's)
  *      and each input is unchanged, a staging table whose changes are
  *      covered by the changed leads (it has lead_id or account_id), or a
  *      mart updated this way: the changed leads' rows are deleted and the
@@ -84,7 +89,13 @@ export type IncrementalGrain = (typeof INCREMENTAL_GRAINS)[number];
  * row that differs belongs to the changed leads and accounts (its lead_id and account_id among them), the marts
  * reading it may still be updated by lead, as from a changed staging table (coveredByCompare).
  */
-export type IncrementalSpec = IncrementalGrain | 'compare' | { sum: string[] };
+export type IncrementalSpec = IncrementalGrain | IncrementalGrain[] | 'compare' | { sum: string[] };
+
+/** The key columns of a by-key spec (`lead_id`, `account_id` or both), or undefined. */
+function grainsOf(spec: IncrementalSpec | undefined): IncrementalGrain[] | undefined {
+  if (spec === 'lead_id' || spec === 'account_id') return [spec];
+  return Array.isArray(spec) ? spec : undefined;
+}
 
 /** What happened to one model in an incremental build. */
 export type ModelUpdate = 'copied' | 'incremental' | 'rebuilt';
@@ -111,13 +122,20 @@ export async function readIncrementalSpec(model: Model): Promise<IncrementalSpec
   const value = spec.incremental;
   if (value === undefined) return undefined;
   if ((INCREMENTAL_GRAINS as readonly unknown[]).includes(value)) return value as IncrementalGrain;
+  if (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((g) => (INCREMENTAL_GRAINS as readonly unknown[]).includes(g)) &&
+    new Set(value).size === value.length
+  )
+    return value as IncrementalGrain[];
   if (value === 'compare') return 'compare';
   const sum = (value as { sum?: unknown } | null)?.sum;
   if (Array.isArray(sum) && sum.length > 0 && sum.every((c) => typeof c === 'string' && /^[a-z_][a-z0-9_]*$/.test(c)))
     return { sum: sum as string[] };
   throw new Error(
     `${path.relative(path.dirname(path.dirname(file)), file)}: incremental must be one of ${INCREMENTAL_GRAINS.join(', ')}, ` +
-      `compare, or {sum: [columns]}`,
+      `a list of them, compare, or {sum: [columns]}`,
   );
 }
 
@@ -286,10 +304,16 @@ async function columnsOf(conn: WarehouseSession, schema: string, table: string):
  * the touches): a changed row goes unseen only if its new and old versions collide on the hash and the keys, about
  * one chance in 10^19 per changed row.
  */
-async function diffTable(conn: WarehouseSession, schema: string, table: string, columns: string[]): Promise<number> {
+async function diffTable(
+  conn: WarehouseSession,
+  schema: string,
+  table: string,
+  columns: string[],
+  read?: string[],
+): Promise<number> {
   const keys = (['lead_id', 'account_id'] as const).filter((k) => columns.includes(k));
-  const side = (db: string) =>
-    `select ${[...keys, `hash(row_side) as row_hash`].join(', ')} from ${db}${schema}.${table} as row_side`;
+  const hashed = read ? `hash(${read.map((c) => `row_side.${c}`).join(', ')})` : 'hash(row_side)';
+  const side = (db: string) => `select ${[...keys, `${hashed} as row_hash`].join(', ')} from ${db}${schema}.${table} as row_side`;
   await conn.run(
     `create or replace temp table diff_${table} as ` +
       `(${side('')} except all ${side('prev.')}) union all (${side('prev.')} except all ${side('')})`,
@@ -304,12 +328,19 @@ async function diffTable(conn: WarehouseSession, schema: string, table: string, 
  * covered as a changed staging table's are (the header, 3): the input views of a mart reading it show every row
  * that differs, as it was and as it is. Logs the outcome either way.
  */
-async function coveredByCompare(conn: WarehouseSession, model: Model, log: (message: string) => void): Promise<boolean> {
+async function coveredByCompare(
+  conn: WarehouseSession,
+  model: Pick<Model, 'schema' | 'name'>,
+  log: (message: string) => void,
+  reader?: Pick<Model, 'name' | 'kind' | 'sql'>,
+): Promise<boolean> {
   const columns = await columnsOf(conn, model.schema, model.name);
   const keys = (['lead_id', 'account_id'] as const).filter((k) => columns.includes(k));
-  const table = `${model.schema}.${model.name}`;
+  const read = reader ? columnsRead(reader, columns) : undefined;
+  const table = `${model.schema}.${model.name}${reader ? ` in the columns ${reader.name} reads (${read!.join(', ') || 'none'})` : ''}`;
   const started = performance.now();
-  const differing = await diffTable(conn, model.schema, model.name, columns);
+  if (read?.length === 0) return true;
+  const differing = await diffTable(conn, model.schema, model.name, columns, read);
   if (differing === 0 || keys.length === 0) {
     await conn.run(`drop table temp.diff_${model.name}`);
     log(
@@ -335,6 +366,56 @@ async function coveredByCompare(conn: WarehouseSession, model: Model, log: (mess
       `(compared in ${Math.round(performance.now() - started)} ms)`,
   );
   return outside === 0;
+}
+
+/** A word that may follow `from <table>` without adding a table (a join or a comma adds one). */
+const JOINS = /^\s*(?:,|(?:join|inner|left|right|full|cross|natural|positional|asof|lateral|anti|semi)\b)/;
+
+/**
+ * The columns of `columns` that `model`'s SQL reads: those it names (a whole word), or all of them when it could
+ * read a column without naming it or is not SQL. A `select *` names nothing, so it is allowed only over a CTE whose
+ * own select names its columns (`select * from final`, a union of such CTEs) or in an import CTE
+ * (`deals as (select * from deals)`, whose columns are named where the CTE is used); any other star (`t.*`,
+ * `select *, …`, over a join, over an import CTE or an input), `columns(…)` or a pivot reads every column.
+ */
+export function columnsRead(model: Pick<Model, 'kind' | 'sql'>, columns: string[]): string[] {
+  if (model.kind !== 'sql' || !model.sql) return columns;
+  const sql = stripSql(model.sql).toLowerCase();
+  if (/\bcolumns\s*\(|\b(un)?pivot\b|\w\s*\.\s*\*/.test(sql)) return columns;
+  // CTEs whose select names its columns (not `select *`)
+  const named = new Set([...sql.matchAll(/\b([a-z_]\w*)\s+as\s*\(\s*select\s+(?:distinct\s+)?(?!\*)/g)].map((m) => m[1]!));
+  for (const star of sql.matchAll(/(?:\bselect(?:\s+distinct)?|,)\s*\*/g)) {
+    // the select's own `from` (the first at the star's depth), and the one table it reads
+    let depth = 0;
+    let at = star.index + star[0].length;
+    for (; at < sql.length && depth >= 0; at++) {
+      if (sql[at] === '(') depth++;
+      else if (sql[at] === ')') depth--;
+      else if (depth === 0 && sql.startsWith('from', at) && !/\w/.test(sql[at - 1]!) && !/\w/.test(sql[at + 4] ?? '')) break;
+    }
+    const from = /^from\s+([a-z_][\w.]*)(?:\s+as\s+[a-z_]\w*)?/.exec(sql.slice(at));
+    if (!from || JOINS.test(sql.slice(at + from[0].length))) return columns;
+    const importCte = /\b[a-z_]\w*\s+as\s*\(\s*select\s+(?:distinct\s+)?$/.test(sql.slice(0, star.index + star[0].length - 1));
+    if (!(importCte && star[0].startsWith('select')) && !named.has(from[1]!)) return columns;
+  }
+  return columns.filter((c) => new RegExp(`\\b${c}\\b`).test(sql));
+}
+
+/**
+ * Whether mart `dep`, rebuilt and found changed beyond the changed leads (`globalChanged`, as `settings` when as_of
+ * moves, or `deals` whose open deals' pipeline_at is as_of), differs from before only in the changed leads' and
+ * accounts' rows when `model` reads it: compared in the columns `model` reads (columnsRead) as coveredByCompare
+ * compares whole rows. Then `model` can be updated by lead as though `dep` had changed by lead only.
+ */
+async function sameAsRead(
+  conn: WarehouseSession,
+  model: Model,
+  dep: string,
+  globalChanged: Set<string>,
+  log: (message: string) => void,
+): Promise<boolean> {
+  if (!globalChanged.has(dep)) return false;
+  return coveredByCompare(conn, { schema: 'marts', name: dep }, log, model);
 }
 
 const SCOPE = 'incremental_scope';
@@ -510,19 +591,30 @@ export async function runModelsIncrementally(
     compareMs += performance.now() - compareStarted;
   }
   await releaseSeeds(conn, models, staging.length, log);
-  // Closed over accounts, before and after (the header, 2).
-  await conn.run(
-    `create temp table changed_accounts as
-     select account_id from temp.direct_accounts
-     union select account_id from staging.stg_leads where lead_id in (select lead_id from temp.direct_leads) and account_id is not null
-     union select account_id from prev.staging.stg_leads where lead_id in (select lead_id from temp.direct_leads) and account_id is not null`,
-  );
-  await conn.run(
-    `create temp table changed_leads as
-     select lead_id from temp.direct_leads
-     union select lead_id from staging.stg_leads where account_id in (select account_id from temp.changed_accounts)
-     union select lead_id from prev.staging.stg_leads where account_id in (select account_id from temp.changed_accounts)`,
-  );
+  // Closed over accounts, before and after (the header, 2): to a fixed point over every staging row that names a
+  // lead and an account (a lead's own row, a deal's primary contact in another account).
+  const links: string[] = [];
+  for (const model of staging) {
+    const columns = await columnsOf(conn, 'staging', model.name);
+    if (columns.includes('lead_id') && columns.includes('account_id'))
+      for (const db of ['', 'prev.']) links.push(`select lead_id, account_id from ${db}staging.${model.name}`);
+  }
+  await conn.run(`create temp table changed_leads as select distinct lead_id from temp.direct_leads`);
+  await conn.run(`create temp table changed_accounts as select distinct account_id from temp.direct_accounts`);
+  const linked = links.length ? links.join(' union all ') : 'select null as lead_id, null as account_id where false';
+  for (let added = 1; added > 0;) {
+    const accounts = await conn.query(
+      `insert into temp.changed_accounts select distinct account_id from (${linked}) ` +
+        `where lead_id in (select lead_id from temp.changed_leads) and account_id is not null ` +
+        `and account_id not in (select account_id from temp.changed_accounts) returning account_id`,
+    );
+    const leads = await conn.query(
+      `insert into temp.changed_leads select distinct lead_id from (${linked}) ` +
+        `where account_id in (select account_id from temp.changed_accounts) and lead_id is not null ` +
+        `and lead_id not in (select lead_id from temp.changed_leads) returning lead_id`,
+    );
+    added = accounts.length + leads.length;
+  }
   const count = async (table: string) => Number((await conn.query(`select count(*) as n from temp.${table}`))[0]!.n);
   const changedLeads = await count('changed_leads');
   const changedAccounts = await count('changed_accounts');
@@ -546,13 +638,16 @@ export async function runModelsIncrementally(
   // checked once built (coveredByCompare); a mart reading one that fails the check is rebuilt whole after all.
   const compared = new Set<string>();
   const covers = (d: string) => unchanged(d) || coveredByLeads.has(d) || byLeads.has(d) || compared.has(d);
+  // Compared marts whose changes the changed leads do not cover: a reader may still be updated by lead when the
+  // columns it reads are the same (sameAsRead), as when only as_of moved in `settings`.
+  const globalChanged = new Set<string>();
 
   // The plan first, so that every table to be rebuilt is dropped, and its space freed, before any is written.
   type Step = { model: Model; how: 'kept' | 'copied' | 'by-key' | 'sums' | 'rebuilt' };
   const steps: Step[] = [];
   for (const model of models.filter((m) => m.schema === 'marts')) {
     const spec = specs.get(model.name);
-    const grain = spec === 'lead_id' || spec === 'account_id' ? spec : undefined;
+    const grain = grainsOf(spec);
     const inputsUnchanged = model.dependsOn.every(unchanged);
     const inputsByLeads = model.dependsOn.every(covers);
     if (model.materialized === 'view') {
@@ -579,7 +674,7 @@ export async function runModelsIncrementally(
     } else {
       updates[model.name] = 'rebuilt';
       steps.push({ model, how: 'rebuilt' });
-      if (spec === 'compare' && inputsByLeads) compared.add(model.name);
+      if (spec === 'compare') compared.add(model.name);
     }
   }
   for (const { model } of steps.filter((step) => step.how === 'rebuilt'))
@@ -592,8 +687,20 @@ export async function runModelsIncrementally(
     const spec = specs.get(model.name);
     const table = `${model.schema}.${model.name}`;
     // an input planned as covered (a compared mart) whose changed rows turned out not to be the changed leads'
-    if (byLeads.has(model.name) && !model.dependsOn.every(covers)) byLeads.delete(model.name);
-    if ((how === 'by-key' || how === 'sums') && !model.dependsOn.every(covers)) {
+    let covered: boolean | undefined;
+    const inputsCovered = async () => {
+      if (covered === undefined) {
+        covered = true;
+        for (const dep of model.dependsOn)
+          if (!covers(dep) && !(await sameAsRead(conn, model, dep, globalChanged, log))) {
+            covered = false;
+            break;
+          }
+      }
+      return covered;
+    };
+    if (byLeads.has(model.name) && !(await inputsCovered())) byLeads.delete(model.name);
+    if ((how === 'by-key' || how === 'sums') && !(await inputsCovered())) {
       log(`  ${table}: built whole (an input it reads changed beyond the changed leads' rows)`);
       updates[model.name] = 'rebuilt';
       await conn.run(`drop table if exists ${table}`);
@@ -602,8 +709,10 @@ export async function runModelsIncrementally(
     if (how === 'kept' || how === 'copied') {
       built.push(await buildModel(conn, model, log, async () => undefined, how));
     } else if (how === 'by-key') {
-      const grain = spec as IncrementalGrain;
-      const keys = grain === 'lead_id' ? 'temp.changed_leads' : 'temp.changed_accounts';
+      const grains = grainsOf(spec)!;
+      // a row is the changed leads' when any of its keys is a changed lead's or account's
+      const ofChanged = (row: string) =>
+        grains.map((g) => `${row}${g} in (select ${g} from temp.changed_${g === 'lead_id' ? 'leads' : 'accounts'})`).join(' or ');
       built.push(
         await buildModel(
           conn,
@@ -611,7 +720,7 @@ export async function runModelsIncrementally(
           log,
           async () => {
             if (/;\s*\S/.test(stripSql(selectBody(model)))) throw new Error('a model is one select statement (found ";" inside)');
-            await conn.run(`delete from ${table} where ${grain} in (select ${grain} from ${keys})`);
+            await conn.run(`delete from ${table} where ${ofChanged('')}`);
             // The model's SQL reads its lead- and account-keyed inputs through views restricted to the changed
             // leads and accounts (the promise: a lead's rows depend only on its account's leads' rows), so it
             // computes the changed leads' rows only, not every lead's rows and then a filter.
@@ -619,13 +728,13 @@ export async function runModelsIncrementally(
             try {
               await conn.run(
                 `insert into ${table} select * from (\n${selectBody(model)}\n) as model_rows ` +
-                  `where model_rows.${grain} in (select ${grain} from ${keys})`,
+                  `where ${ofChanged('model_rows.')}`,
               );
             } finally {
               await conn.run(`set search_path = '${SEARCH_PATH}'`);
             }
           },
-          `${grain} rows of the changed ${grain === 'lead_id' ? 'leads' : 'accounts'} replaced`,
+          `${grains.join(' or ')} rows of the changed ${grains.map((g) => (g === 'lead_id' ? 'leads' : 'accounts')).join(' and ')} replaced`,
         ),
       );
     } else if (how === 'sums') {
@@ -641,7 +750,10 @@ export async function runModelsIncrementally(
       );
     } else {
       built.push(await buildModel(conn, model, log));
-      if (compared.delete(model.name) && (await coveredByCompare(conn, model, log))) coveredByLeads.add(model.name);
+      if (compared.delete(model.name)) {
+        if (await coveredByCompare(conn, model, log)) coveredByLeads.add(model.name);
+        else globalChanged.add(model.name);
+      }
     }
   }
   await conn.run(`drop schema if exists ${SCOPE} cascade`);

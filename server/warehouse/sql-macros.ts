@@ -149,6 +149,23 @@ export function stagingModel(name: string): string {
   ].join('\n');
 }
 
+/**
+ * A stable integer key of `bits` bits (1 to 60) from a text: the leading bits of its MD5, read hex digit by hex
+ * digit (md5, strpos, substr and `//` give the same on DuckDB and PostgreSQL). A row keeps its key whatever other
+ * rows there are, which a row_number() over all rows does not give; n keys collide with a chance of about
+ * n² / 2^(bits + 1), so the key wants a unique test.
+ */
+function stableNumber(text: string, bits: string): string {
+  const n = Number(bits);
+  if (!Number.isInteger(n) || n < 1 || n > 60) throw new Error(`stable_number: bits must be 1 to 60, not ${bits}`);
+  const digit = (i: number) => `(strpos('0123456789abcdef', substr(md5(${text}), ${i + 1}, 1)) - 1)`;
+  const whole = Math.floor(n / 4);
+  const rest = n % 4;
+  const terms = Array.from({ length: whole }, (_, i) => `${digit(i)} * cast(${2n ** BigInt(n - 4 * (i + 1))} as bigint)`);
+  if (rest) terms.push(`${digit(whole)} // ${2 ** (4 - rest)}`);
+  return `(${terms.join(' + ')})`;
+}
+
 /** `{{ name(args) }}` → SQL text. `arity` is [least, most] arguments. */
 export const SQL_MACROS: Readonly<Record<string, { arity: [number, number]; expand: (...args: string[]) => string }>> = {
   local_time: { arity: [1, 2], expand: localTime },
@@ -164,6 +181,7 @@ export const SQL_MACROS: Readonly<Record<string, { arity: [number, number]; expa
   fiscal_year: { arity: [2, 2], expand: (date, start) => fiscalYearSql(date!, start!) },
   fiscal_month_number: { arity: [2, 2], expand: (date, start) => fiscalMonthNumberSql(date!, start!) },
   staging_model: { arity: [1, 1], expand: (name) => stagingModel(name!) },
+  stable_number: { arity: [2, 2], expand: (text, bits) => stableNumber(text!, bits!) },
 };
 
 /** The arguments of a macro call, split on top-level commas; null when the parentheses do not balance. */

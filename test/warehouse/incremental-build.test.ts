@@ -79,10 +79,12 @@ describe("a day's import applied incrementally equals a full build of the same s
     // the changed and new leads, and every lead sharing an account with one of them
     expect(plan.changedLeads).toBeGreaterThanOrEqual(day.changedLeads + day.newLeads);
     expect(plan.changedLeads).toBeLessThan(LEADS * 0.25);
+    // the day's export moves as_of (stg_settings) to the end of the day
     expect(plan.changedStaging.sort()).toEqual([
       'stg_accounts',
       'stg_leads',
       'stg_opportunities',
+      'stg_settings',
       'stg_stage_transitions',
       'stg_touchpoints',
     ]);
@@ -90,18 +92,30 @@ describe("a day's import applied incrementally equals a full build of the same s
       'leads',
       'lead_stage_reach',
       'lead_paths',
-      'backlog_stints',
       'accounts',
       'account_stage_reach',
-      'stage_conversion_rows',
-      // by account: it reads deals, rebuilt whole and found to differ only in the changed leads' and accounts' rows
-      'accounts_in_motion',
-      // sums over leads: the changed leads' contributions before and after applied to the previous sums
-      'attribution_transitions',
-      'backlog_inventory',
+      'handoff_quality',
+      'stage_exits',
+      // by conversion (its credit lead and account): a stable conversion key, the Markov shares applied when read
+      // (attribution_data_driven); they read the lookback and half-life of settings, not as_of
+      'attribution_conversions',
+      'attribution_credit_rows',
     ])
       expect(plan.models[mart], mart).toBe('incremental');
-    for (const mart of ['funnel_stages', 'settings', 'stage_definitions']) expect(plan.models[mart], mart).toBe('copied');
+    // the day moves as_of, which these read (a stint's age, a cohort's immaturity, the touches up to as_of): every
+    // lead's rows change, so they are rebuilt whole (docs/import.md, "Incremental builds")
+    for (const mart of [
+      'backlog_stints',
+      'backlog_inventory',
+      'accounts_in_motion',
+      'stage_conversion_rows',
+      'attribution_transitions',
+    ])
+      expect(plan.models[mart], mart).toBe('rebuilt');
+    for (const mart of ['funnel_stages', 'stage_definitions']) expect(plan.models[mart], mart).toBe('copied');
+    // as_of moved: settings is rebuilt, and its readers that read none of its as_of columns are still updated by lead
+    expect(plan.models.settings).toBe('rebuilt');
+    expect(plan.models.attribution_data_driven).toBe('rebuilt');
     // a median over all leads' conversions: not lead-grain (docs/import.md, "Incremental builds")
     expect(plan.models.stage_conversion_velocity).toBe('rebuilt');
     // rebuilt whole, then compared with their previous rows (`incremental: compare`): opportunity grain, and the
@@ -186,6 +200,7 @@ describe("a model's incremental field", () => {
   it('is a grain, sums of named columns, or absent', async () => {
     expect(await specOf('incremental: lead_id')).toBe('lead_id');
     expect(await specOf('incremental: account_id')).toBe('account_id');
+    expect(await specOf('incremental: [lead_id, account_id]')).toEqual(['lead_id', 'account_id']);
     expect(await specOf('incremental: {sum: [transitions, amount]}')).toEqual({ sum: ['transitions', 'amount'] });
     expect(await specOf('incremental: compare')).toBe('compare');
     expect(await specOf('description: no field')).toBeUndefined();
@@ -197,9 +212,11 @@ describe("a model's incremental field", () => {
       'incremental: {sum: []}',
       'incremental: {sum: ["a; drop"]}',
       'incremental: {sum: x}',
+      'incremental: [lead_id, month]',
+      'incremental: [lead_id, lead_id]',
     ])
       await expect(specOf(yml), yml).rejects.toThrow(
-        /marts\/m\.yml: incremental must be one of lead_id, account_id, compare, or \{sum: \[columns\]\}/,
+        /marts\/m\.yml: incremental must be one of lead_id, account_id, a list of them, compare, or \{sum: \[columns\]\}/,
       );
   });
 });

@@ -9,11 +9,21 @@
 --                  before it, at reached(to) (lead grain; back-filled reaches
 --                  included, so a fast-path lead converts at its skip)
 -- Touches are those of every lead of the conversion's account (account-based
--- lookback), or of the lead alone when it has no account. credit_lead_id is
--- the lead whose creation touch the U- and W-shaped models weight: the
--- opportunity's primary contact, or the converting lead. markov_stage picks
--- the data-driven chain: `opportunity` for deals (the contract's conversion),
--- `to` for a stage conversion.
+-- lookback), or of the lead alone when it has no account. lead_id is
+-- the lead whose creation touch the U- and W-shaped models weight (the
+-- credit lead): the opportunity's primary contact, or the converting lead.
+-- markov_stage picks the data-driven chain: `opportunity` for deals (the
+-- contract's conversion), `to` for a stage conversion.
+--
+-- conversion_number, the integer key the credit marts join on and Cube
+-- counts, is a hash of the conversion's key (type and id, stable_number),
+-- not a numbering of all conversions: a conversion keeps its number when
+-- others come or go, so a day's import replaces the rows of its changed
+-- leads' and accounts' conversions (incremental: [lead_id, account_id])
+-- and keeps the others'. 53 bits (a JavaScript integer, exact in JSON):
+-- two of 100 k conversions share one with a chance of about 1 in 2
+-- million, of 1 M about 1 in 18,000, and the unique test then fails the
+-- build.
 
 with settings as (
     select * from settings
@@ -45,7 +55,7 @@ opportunity_conversions as (
         deals.opportunity_id as conversion_id,
         deals.opportunity_id,
         deals.account_id,
-        deals.lead_id as credit_lead_id,
+        deals.lead_id,
         deals.created_at as converted_at,
         deals.created_at as window_end_at,
         'opportunity' as markov_stage,
@@ -62,7 +72,7 @@ won_conversions as (
         deals.opportunity_id as conversion_id,
         deals.opportunity_id,
         deals.account_id,
-        deals.lead_id as credit_lead_id,
+        deals.lead_id,
         deals.closed_at as converted_at,
         deals.created_at as window_end_at,
         'opportunity' as markov_stage,
@@ -80,7 +90,7 @@ stage_conversions as (
         reach.lead_id as conversion_id,
         cast(null as varchar) as opportunity_id,
         reach.account_id,
-        reach.lead_id as credit_lead_id,
+        reach.lead_id,
         reach.reached_at as converted_at,
         reach.reached_at as window_end_at,
         reach.stage as markov_stage,
@@ -103,15 +113,15 @@ unioned as (
 
 final as (
     select
-        -- an integer key: the credit mart partitions and joins on it (fast), and Cube counts it
-        row_number() over (order by unioned.conversion_type, unioned.conversion_id) as conversion_number,
+        -- an integer key: the credit marts join on it (fast), and Cube counts it; the header says why a hash
+        {{ stable_number(unioned.conversion_type || '|' || unioned.conversion_id, 53) }} as conversion_number,
         unioned.conversion_type || '|' || unioned.conversion_id as conversion_key,
         unioned.conversion_type,
         unioned.conversion_id,
         unioned.opportunity_id,
         unioned.account_id,
-        coalesce(unioned.account_id, '(lead) ' || unioned.credit_lead_id) as touch_group,
-        unioned.credit_lead_id,
+        coalesce(unioned.account_id, '(lead) ' || unioned.lead_id) as touch_group,
+        unioned.lead_id,
         credit_lead.created_at as credit_lead_created_at,
         unioned.converted_at,
         unioned.window_end_at,
@@ -125,7 +135,7 @@ final as (
         coalesce(accounts.employee_band, '(unknown)') as employee_band,
     from unioned
     cross join settings
-    left join lead_attributes as credit_lead on credit_lead.lead_id = unioned.credit_lead_id
+    left join lead_attributes as credit_lead on credit_lead.lead_id = unioned.lead_id
     left join accounts on accounts.account_id = unioned.account_id
 )
 

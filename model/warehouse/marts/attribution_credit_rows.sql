@@ -44,20 +44,33 @@
 --   time_decay               2^(−days before the conversion ÷ half-life),
 --                            taken relative to the nearest touch (no
 --                            underflow), normalised
---   data_driven              the chain's Markov share of the touch's channel
---                            (attribution_markov), split equally over that
---                            channel's touches in the window, normalised;
---                            linear when every present channel has share 0
+--   data_driven              not stored: the chain's Markov share of the
+--                            row's channel over the shares of the channels
+--                            in the window (attribution_data_driven), split
+--                            by the row's touches over the channel's
+--                            (channel_touches); the view
+--                            attribution_credit_weights applies it
 -- Every model's raw weights are divided by their sum per conversion.
+--
+-- Incremental (a day's import): a conversion's rows read only its own row,
+-- its credit lead's and its account's leads' touches and the settings, so
+-- the rows of the changed leads' and accounts' conversions are replaced and
+-- the others kept (incremental: [lead_id, account_id]). Nothing here is
+-- numbered over all rows: credit_row is a hash of the conversion, channel
+-- and campaign (stable_number, 59 bits: attribution_credits and
+-- attribution_levels multiply it by 7 and 14 within a bigint; 8 M rows, as
+-- at 1 M leads, collide with a chance of about 1 in 18,000, and its unique
+-- test then fails the build), and the Markov shares, which every lead's
+-- path moves, are applied when read.
 --
 -- Cost: the rows here are few next to the touches in the windows (1.36 M
 -- at 100 k leads), so what runs per window touch is kept to hashing on
 -- integers: the touches' order is one number (touch_order, one sort of the
 -- touches), the positions are a min or max of it per conversion (no
 -- numbering of each window's touches), and channel and campaign travel as
--- one integer (cell_number, numbered in (channel, campaign) order, so the
--- rows are numbered as by their names) until the names are put back on the
--- result.
+-- one integer (cell_number) until the names are put back on the result.
+-- Both are numbered over the touches read (in a day's import, the changed
+-- leads' only) and never leave this model.
 
 with settings as (
     select * from settings
@@ -69,10 +82,6 @@ conversions as (
 
 lead_attributes as (
     select * from leads
-),
-
-markov_shares as (
-    select * from attribution_markov
 ),
 
 -- Every channel and campaign a touch names (campaign_id is never '' after
@@ -106,7 +115,7 @@ touches as (
 window_touches as (
     select
         conversions.conversion_number,
-        conversions.credit_lead_id,
+        conversions.lead_id as credit_lead_id,
         conversions.credit_lead_created_at,
         touches.touch_order,
         touches.lead_id as touch_lead_id,
@@ -198,27 +207,15 @@ channel_touch_counts as (
     group by all
 ),
 
-channel_shares as (
-    select markov_shares.markov_stage, channels.channel_number, markov_shares.share
-    from markov_shares
-    inner join (select distinct channel, channel_number from touch_cells) as channels
-        on channels.channel = markov_shares.channel
-),
-
-with_data_driven as (
+-- the conversion's channels, for the data-driven weight (attribution_data_driven)
+channel_sets as (
     select
-        channel_raw_weights.*,
-        -- the channel's Markov share, split over its touches in the window
-        coalesce(channel_shares.share, 0) * channel_raw_weights.touches / channel_touch_counts.channel_touches
-            as data_driven,
-    from channel_raw_weights
-    inner join channel_touch_counts
-        on channel_touch_counts.conversion_number = channel_raw_weights.conversion_number
-        and channel_touch_counts.channel_number = channel_raw_weights.channel_number
-    inner join conversions on conversions.conversion_number = channel_raw_weights.conversion_number
-    left join channel_shares
-        on channel_shares.markov_stage = conversions.markov_stage
-        and channel_shares.channel_number = channel_raw_weights.channel_number
+        channel_touch_counts.conversion_number,
+        string_agg(distinct channels.channel, '|' order by channels.channel) as channel_set,
+    from channel_touch_counts
+    inner join (select distinct channel, channel_number from touch_cells) as channels
+        on channels.channel_number = channel_touch_counts.channel_number
+    group by channel_touch_counts.conversion_number
 ),
 
 weight_totals as (
@@ -230,29 +227,29 @@ weight_totals as (
         sum(u_shaped) as u_shaped,
         sum(w_shaped) as w_shaped,
         sum(time_decay) as time_decay,
-        sum(data_driven) as data_driven,
-    from with_data_driven
+    from channel_raw_weights
     group by all
 ),
 
 normalised as (
     select
-        with_data_driven.conversion_number,
-        with_data_driven.cell_number,
-        with_data_driven.touches,
+        channel_raw_weights.conversion_number,
+        channel_raw_weights.cell_number,
+        channel_raw_weights.touches,
         cast(weight_totals.touch_count as integer) as conversion_touches,
-        with_data_driven.first_touch / weight_totals.first_touch as first_touch,
-        with_data_driven.last_touch / weight_totals.last_touch as last_touch,
-        with_data_driven.u_shaped / weight_totals.u_shaped as u_shaped,
-        with_data_driven.w_shaped / weight_totals.w_shaped as w_shaped,
-        with_data_driven.time_decay / weight_totals.time_decay as time_decay,
-        case
-            when weight_totals.data_driven > 0 then with_data_driven.data_driven / weight_totals.data_driven
-            -- no channel of the conversion is known to the chain: linear
-            else with_data_driven.touches / weight_totals.touch_count
-        end as data_driven,
-    from with_data_driven
-    inner join weight_totals on weight_totals.conversion_number = with_data_driven.conversion_number
+        cast(channel_touch_counts.channel_touches as integer) as channel_touches,
+        channel_sets.channel_set,
+        channel_raw_weights.first_touch / weight_totals.first_touch as first_touch,
+        channel_raw_weights.last_touch / weight_totals.last_touch as last_touch,
+        channel_raw_weights.u_shaped / weight_totals.u_shaped as u_shaped,
+        channel_raw_weights.w_shaped / weight_totals.w_shaped as w_shaped,
+        channel_raw_weights.time_decay / weight_totals.time_decay as time_decay,
+    from channel_raw_weights
+    inner join weight_totals on weight_totals.conversion_number = channel_raw_weights.conversion_number
+    inner join channel_touch_counts
+        on channel_touch_counts.conversion_number = channel_raw_weights.conversion_number
+        and channel_touch_counts.channel_number = channel_raw_weights.channel_number
+    inner join channel_sets on channel_sets.conversion_number = channel_raw_weights.conversion_number
 ),
 
 untouched as (
@@ -266,53 +263,57 @@ untouched as (
 credits as (
     select
         normalised.conversion_number,
-        normalised.cell_number,
         touch_cells.channel,
         touch_cells.campaign_id,
         normalised.touches,
         normalised.conversion_touches,
+        normalised.channel_touches,
+        normalised.channel_set,
         normalised.first_touch,
         normalised.last_touch,
         normalised.u_shaped,
         normalised.w_shaped,
         normalised.time_decay,
-        normalised.data_driven,
     from normalised
     inner join touch_cells on touch_cells.cell_number = normalised.cell_number
     union all
     select
         conversion_number,
-        -- the conversion's only row: any number sorts it
-        0 as cell_number,
         '(none)' as channel,
         cast(null as varchar) as campaign_id,
         0 as touches,
         0 as conversion_touches,
+        0 as channel_touches,
+        cast(null as varchar) as channel_set,
         1.0 as first_touch,
         1.0 as last_touch,
         1.0 as u_shaped,
         1.0 as w_shaped,
         1.0 as time_decay,
-        1.0 as data_driven,
     from untouched
 ),
 
 final as (
     select
-        -- cell_number follows (channel, campaign_id): the numbering of ordering by the names
-        row_number() over (order by conversion_number, cell_number) as credit_row,
-        conversion_number,
-        channel,
-        campaign_id,
-        touches,
-        conversion_touches,
-        first_touch,
-        last_touch,
-        u_shaped,
-        w_shaped,
-        time_decay,
-        data_driven,
+        {{ stable_number(cast(credits.conversion_number as varchar) || '|' || credits.channel || '|' || coalesce(credits.campaign_id, ''), 59) }}
+            as credit_row,
+        credits.conversion_number,
+        conversions.lead_id,
+        conversions.account_id,
+        conversions.markov_stage,
+        credits.channel,
+        credits.campaign_id,
+        credits.touches,
+        credits.conversion_touches,
+        credits.channel_touches,
+        credits.channel_set,
+        credits.first_touch,
+        credits.last_touch,
+        credits.u_shaped,
+        credits.w_shaped,
+        credits.time_decay,
     from credits
+    inner join conversions on conversions.conversion_number = credits.conversion_number
 )
 
 select * from final

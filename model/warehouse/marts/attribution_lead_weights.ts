@@ -63,7 +63,7 @@ export async function model(ctx: ModelContext): Promise<Row[]> {
       touches.channel, touches.campaign_id
     from marts.attribution_conversions as conversions
     inner join staging.stg_touchpoints as touches
-      on touches.lead_id = conversions.credit_lead_id
+      on touches.lead_id = conversions.lead_id
       and touches.occurred_at between conversions.window_start_at and conversions.window_end_at
     where conversions.conversion_type in ('opportunity', 'won')
     order by conversions.conversion_number, touches.occurred_at, touches.touchpoint_id`,
