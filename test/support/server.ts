@@ -3,7 +3,7 @@
  * for a test file, and gives typed helpers to call it.
  */
 import type { Config } from '../../server/config';
-import { startServer, type RunningServer } from '../../server/app';
+import type { RunningServer } from '../../server/app';
 import { signToken, type TokenClaims } from '../../server/auth';
 import { securityWithoutRateLimit, testConfig } from './test-config';
 
@@ -20,6 +20,9 @@ export interface TestServer {
 
 export async function startTestServer(overrides: Partial<Config>): Promise<TestServer> {
   const config = testConfig(overrides);
+  // Loaded here, not at the top: a file that only asks a shared server (test/support/shared-server.ts) does not load
+  // Cube (~2 CPU s of a worker's start).
+  const { startServer } = await import('../../server/app');
   return clientOf(await startServer(config), config);
 }
 
