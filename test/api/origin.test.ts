@@ -154,5 +154,5 @@ describe('anonymous local-dev session', () => {
     } finally {
       await prod.server.close();
     }
-  });
+  }, 240_000); // a server start inside the test
 });

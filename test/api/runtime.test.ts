@@ -246,5 +246,5 @@ describe('readiness', () => {
     } finally {
       await broken.server.close();
     }
-  });
+  }, 240_000); // a server start inside the test (and Cube's import: this file asks the shared server otherwise)
 });
