@@ -29,7 +29,7 @@ import { closeSync, existsSync, mkdtempSync, openSync } from 'node:fs';
 import os from 'node:os';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { projectRoot } from '../../server/config';
+import { projectRoot, type Config } from '../../server/config';
 import type { RunningServer } from '../../server/app';
 import type { BuildSummary } from '../../server/warehouse/index';
 import { cached, cacheRoot, copyOfDashboard, copyOfWarehouse, keyOf } from './build-cache';
@@ -37,7 +37,6 @@ import { withSavedTranspilation } from './compile-cache';
 import { buildRuntimeWarehouse, RUNTIME_MODEL_DIR } from './runtime-fixture';
 import { buildSecurityWarehouse, SECURITY_MODEL_DIR } from './security-fixture';
 import { clientOf, securityWithoutRateLimit, startTestServer, testConfig, type TestServer } from './server';
-import type { Config } from '../../server/config';
 
 export const BUNDLED_SEEDS_DIR = path.join(projectRoot, 'seeds');
 
