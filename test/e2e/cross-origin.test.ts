@@ -64,7 +64,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
   evilUrl = `http://127.0.0.1:${(evil.address() as AddressInfo).port}`;
-}, 600_000);
+}, 1_200_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -28,7 +28,7 @@ beforeAll(async () => {
   published = new Set(cubes.flatMap((c) => [...c.measures, ...c.dimensions, ...c.segments].map((m) => m.name)));
   publishedViews = new Set(cubes.map((c) => c.name));
   // The shared server's start (the bundled data's build and rollups) comes first when no file has started it.
-}, 600_000);
+}, 1_200_000);
 
 afterAll(async () => {
   await t?.server.close();
