@@ -11,8 +11,8 @@
  * failure; REVCYCLE_FUZZ_SEED replays one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSecurityServer } from '../support/security-fixture';
 import type { TestServer } from '../support/server';
+import { sharedFixtureServer } from '../support/shared-server';
 
 const SEED = Number(process.env.REVCYCLE_FUZZ_SEED ?? 20261206);
 const ROLES = ['executive', 'analyst', 'team:east_team', 'agency:seo,ads'];
@@ -46,12 +46,11 @@ interface Meta {
 }
 
 let t: TestServer;
-let close: (() => Promise<void>) | undefined;
 let meta: Meta;
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
-  ({ t, close } = await startSecurityServer());
+  t = await sharedFixtureServer('security'); // the run's shared server: this file only asks
   for (const role of ROLES) tokens[role] = t.token({ role, sub: `fuzz-${role}` });
   const res = await t.request('/cubejs-api/v1/meta', { token: tokens.analyst });
   const views = res.body.cubes.filter((c: any) => c.type === 'view');
@@ -63,7 +62,7 @@ beforeAll(async () => {
   };
 });
 afterAll(async () => {
-  await close?.();
+  await t?.server.close();
 });
 
 type Rand = () => number;

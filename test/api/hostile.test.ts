@@ -7,17 +7,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
-import { LEADS, startSecurityServer } from '../support/security-fixture';
+import { LEADS } from '../support/security-fixture';
 import type { TestServer } from '../support/server';
+import { sharedFixtureServer } from '../support/shared-server';
 
 let t: TestServer;
-let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  ({ t, close } = await startSecurityServer());
+  t = await sharedFixtureServer('security'); // the run's shared server: this file only asks
 });
 afterAll(async () => {
-  await close?.();
+  await t?.server.close();
 });
 
 const now = () => Math.floor(Date.now() / 1000);

@@ -10,6 +10,7 @@ import http from 'node:http';
 import { rmSync } from 'node:fs';
 import { buildRuntimeWarehouse, RUNTIME_MODEL_DIR } from '../support/runtime-fixture';
 import { startTestServer, type TestServer } from '../support/server';
+import { sharedFixtureServer } from '../support/shared-server';
 import { loadConfig, ConfigError } from '../../server/config';
 
 let t: TestServer;
@@ -52,7 +53,7 @@ function raw(
 beforeAll(async () => {
   warehouse = await buildRuntimeWarehouse();
   const base = { warehousePath: warehouse, modelDir: RUNTIME_MODEL_DIR, dashboardDist: '/nonexistent', timeZone: 'UTC' };
-  t = await startTestServer(base);
+  t = await sharedFixtureServer('runtime'); // the run's shared server over the same fixture, with the default origins
   const security = loadConfig({
     ...process.env,
     CUBEJS_API_SECRET: 'test-secret-0123456789abcdef',
@@ -153,5 +154,5 @@ describe('anonymous local-dev session', () => {
     } finally {
       await prod.server.close();
     }
-  });
+  }, 240_000); // a server start inside the test
 });

@@ -7,20 +7,20 @@
  * policy; escape attempts (or / notSet filters on owner_team) find nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COSTS, LEADS, startSecurityServer, TARGETS, TEAM_LABELS } from '../support/security-fixture';
+import { COSTS, LEADS, TARGETS, TEAM_LABELS } from '../support/security-fixture';
 import type { TestServer } from '../support/server';
+import { sharedFixtureServer } from '../support/shared-server';
 
 let t: TestServer;
-let close: (() => Promise<void>) | undefined;
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
-  ({ t, close } = await startSecurityServer());
+  t = await sharedFixtureServer('security'); // the run's shared server: this file only asks
   for (const role of ['executive', 'analyst', 'team:east_team', 'team:west_team', 'agency:seo,ads'])
     tokens[role] = t.token({ role });
 });
 afterAll(async () => {
-  await close?.();
+  await t?.server.close();
 });
 
 const sum = (rows: { amount?: number; cost?: number; target?: number }[], k: 'amount' | 'cost' | 'target') =>

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildWarehouse } from '../../server/warehouse/index';
+import { copyOfWarehouse } from '../support/build-cache';
 import { startTestServer, type TestServer } from '../support/server';
 
 const SEEDS = path.resolve(__dirname, '../fixtures/seeds-semantic');
@@ -27,7 +27,7 @@ afterAll(async () => {
 describe('the server in production mode', () => {
   it('builds every rollup at warm-up and serves a dashboard query from one', async () => {
     const warehousePath = path.join(dir, 'warehouse.duckdb');
-    await buildWarehouse({ seedsDir: SEEDS, warehousePath, log: () => {} });
+    await copyOfWarehouse(SEEDS, warehousePath); // the run's build of the fixture (test/support/build-cache.ts)
     process.env.NODE_ENV = 'production';
     t = await startTestServer({ warehousePath, dashboardDist: '/nonexistent' });
     const warmup = t.server.cube.warmup.last();

@@ -6,22 +6,14 @@
  * file whose figures are listed in test/support/runtime-fixture.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
-import {
-  APRIL_AGAINST_MAY,
-  buildRuntimeWarehouse,
-  RUNTIME_MODEL_DIR,
-  SALES_BY_MONTH,
-  startRuntimeServer,
-} from '../support/runtime-fixture';
+import { APRIL_AGAINST_MAY, RUNTIME_MODEL_DIR, SALES_BY_MONTH } from '../support/runtime-fixture';
 import { startTestServer, type TestServer } from '../support/server';
+import { sharedFixtureServer } from '../support/shared-server';
 
 let t: TestServer;
-let warehouse: string;
 
 beforeAll(async () => {
-  warehouse = await buildRuntimeWarehouse();
-  t = await startRuntimeServer(warehouse);
+  t = await sharedFixtureServer('runtime'); // the run's shared server: this file only asks
 });
 afterAll(async () => {
   await t?.server.close();
@@ -254,7 +246,5 @@ describe('readiness', () => {
     } finally {
       await broken.server.close();
     }
-  });
+  }, 240_000); // a server start inside the test (and Cube's import: this file asks the shared server otherwise)
 });
-
-afterAll(() => rmSync(warehouse, { force: true }));

@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, openPage } from '../support/browser';
 import { waitForCards } from '../../bench/dashboard-pages';
-import { startDashboardEnv, type DashboardEnv } from './dashboard-fixture';
+import { sharedDashboardEnv, type DashboardEnv } from './dashboard-fixture';
 
 const REBIND_HOST = 'rebind.test';
 let env: DashboardEnv;
@@ -56,7 +56,7 @@ function attackPage(target: string, leakedToken: string): string {
 }
 
 beforeAll(async () => {
-  env = await startDashboardEnv();
+  env = await sharedDashboardEnv(); // the run's shared server: this file only opens pages and asks
   browser = await launchBrowser([`--host-resolver-rules=MAP ${REBIND_HOST} 127.0.0.1`]);
   evil = http.createServer((_req, res) => {
     res.setHeader('content-type', 'text/html');
@@ -64,7 +64,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
   evilUrl = `http://127.0.0.1:${(evil.address() as AddressInfo).port}`;
-}, 600_000);
+}, 1_200_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -19,7 +19,7 @@ import { launchBrowser, openPage, screenshot } from '../support/browser';
 import { referenceViews } from '../support/reference-views';
 import { PAGES, waitForCards } from '../../bench/dashboard-pages';
 import { viewsOf } from '../../bench/queries';
-import { startDashboardEnv, type DashboardEnv } from './dashboard-fixture';
+import { sharedDashboardEnv, type DashboardEnv } from './dashboard-fixture';
 
 const MAX_REQUESTS_PER_PAGE = 3;
 /** The own routes' entries a page's batches carry (the plan page's baseline plan, the review page's action list). */
@@ -30,7 +30,7 @@ let env: DashboardEnv;
 let browser: Browser;
 
 beforeAll(async () => {
-  env = await startDashboardEnv();
+  env = await sharedDashboardEnv(); // the run's shared server: this file only opens pages and asks
   browser = await launchBrowser();
 }, 1_200_000);
 

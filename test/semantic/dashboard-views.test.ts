@@ -2,28 +2,21 @@
  * dashboard/src/api/views.ts names every view member the dashboard queries;
  * it is kept by hand, so this test holds it to the model: each member it
  * names must be published by the real server's /meta (the views of model/),
- * and each view it lists filters for must exist. Meta needs the compiled
- * model only, so the server runs over an empty warehouse file.
+ * and each view it lists filters for must exist. It asks the run's shared
+ * server over the bundled data (test/support/shared-server.ts), whose /meta
+ * is the one the dashboard reads.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as views from '../../dashboard/src/api/views';
-import { startTestServer, type TestServer } from '../support/server';
-import { MODEL_DIR } from './semantic-server';
+import type { TestServer } from '../support/server';
+import { sharedTestServer } from '../support/shared-server';
 
 let t: TestServer;
-let dir: string;
 let published: Set<string>;
 let publishedViews: Set<string>;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'revcycle-views-'));
-  const warehousePath = path.join(dir, 'warehouse.duckdb');
-  (await DuckDBInstance.create(warehousePath)).closeSync();
-  t = await startTestServer({ warehousePath, modelDir: MODEL_DIR, dashboardDist: '/nonexistent' });
+  t = await sharedTestServer(); // the run's shared server: this file only reads /meta
   const res = await t.request('/cubejs-api/v1/meta');
   expect(res.status).toBe(200);
   const cubes = res.body.cubes as {
@@ -34,11 +27,11 @@ beforeAll(async () => {
   }[];
   published = new Set(cubes.flatMap((c) => [...c.measures, ...c.dimensions, ...c.segments].map((m) => m.name)));
   publishedViews = new Set(cubes.map((c) => c.name));
-});
+  // The shared server's start (the bundled data's build and rollups) comes first when no file has started it.
+}, 1_200_000);
 
 afterAll(async () => {
   await t?.server.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /** Every 'view.member' string the module's member maps hold (FILTERS reuses them). */

@@ -12,7 +12,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { DuckDBInstance } from '@duckdb/node-api';
-import { startTestServer, type TestServer } from './server';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -38,16 +37,6 @@ export async function buildRuntimeWarehouse(
   conn.closeSync();
   db.closeSync();
   return file;
-}
-
-/** The real server over `warehousePath` (a new runtime warehouse by default) and the runtime model, in UTC. */
-export async function startRuntimeServer(warehousePath?: string): Promise<TestServer> {
-  return startTestServer({
-    warehousePath: warehousePath ?? (await buildRuntimeWarehouse()),
-    modelDir: RUNTIME_MODEL_DIR,
-    dashboardDist: '/nonexistent',
-    timeZone: 'UTC',
-  });
 }
 
 /** Amount and sales per month of sale, oldest first. */

@@ -6,12 +6,11 @@
  * channel-scopable); team labels (a reference view, readable by all). The rows are exported so tests compute what each role
  * should see by filtering them, independently of the server.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { startTestServer, type TestServer } from './server';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const SECURITY_MODEL_DIR = path.resolve(here, '../fixtures/model-security');
@@ -45,8 +44,11 @@ const values = (rows: Record<string, string | number>[]) =>
     )
     .join(', ');
 
-export async function buildSecurityWarehouse(): Promise<string> {
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'revcycle-security-')), 'warehouse.duckdb');
+/** Writes the security warehouse to `file` (by default in a new temporary directory) and answers its path. */
+export async function buildSecurityWarehouse(
+  file = path.join(mkdtempSync(path.join(os.tmpdir(), 'revcycle-security-')), 'warehouse.duckdb'),
+): Promise<string> {
+  mkdirSync(path.dirname(file), { recursive: true });
   const db = await DuckDBInstance.create(file);
   const conn = await db.connect();
   await conn.run(`
@@ -59,25 +61,4 @@ export async function buildSecurityWarehouse(): Promise<string> {
   conn.closeSync();
   db.closeSync();
   return file;
-}
-
-/**
- * A fresh security warehouse and the real server over it with the fixture's model, queried in UTC (its rows are
- * UTC instants); `close` stops the server and removes the warehouse.
- */
-export async function startSecurityServer(): Promise<{ t: TestServer; close(): Promise<void> }> {
-  const warehouse = await buildSecurityWarehouse();
-  const t = await startTestServer({
-    warehousePath: warehouse,
-    modelDir: SECURITY_MODEL_DIR,
-    dashboardDist: '/nonexistent',
-    timeZone: 'UTC',
-  });
-  return {
-    t,
-    close: async () => {
-      await t.server.close();
-      rmSync(warehouse, { force: true });
-    },
-  };
 }

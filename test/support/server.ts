@@ -2,9 +2,8 @@
  * Starts the real revcycle server (Cube + DuckDB over HTTP) on a free port
  * for a test file, and gives typed helpers to call it.
  */
-import path from 'node:path';
-import { projectRoot, type Config } from '../../server/config';
-import { startServer, type RunningServer } from '../../server/app';
+import type { Config } from '../../server/config';
+import type { RunningServer } from '../../server/app';
 import { signToken, type TokenClaims } from '../../server/auth';
 import { securityWithoutRateLimit, testConfig } from './test-config';
 
@@ -21,6 +20,9 @@ export interface TestServer {
 
 export async function startTestServer(overrides: Partial<Config>): Promise<TestServer> {
   const config = testConfig(overrides);
+  // Loaded here, not at the top: a file that only asks a shared server (test/support/shared-server.ts) does not load
+  // Cube (~2 CPU s of a worker's start).
+  const { startServer } = await import('../../server/app');
   return clientOf(await startServer(config), config);
 }
 
@@ -59,18 +61,4 @@ export function clientOf(server: RunningServer, config: Config): TestServer {
         body: JSON.stringify({ query, ...(opts.queryType ? { queryType: opts.queryType } : {}) }),
       }),
   };
-}
-
-/**
- * The settings of the run's shared server (test/support/shared-server.ts) over its files under `dir`: the tests'
- * settings with the per-person rate limit off (the files sharing it send under the same token subjects).
- */
-export function sharedServerConfig(dir: string): Config {
-  return testConfig({
-    warehousePath: path.join(dir, 'warehouse', 'warehouse.duckdb'),
-    modelDir: path.join(projectRoot, 'model'),
-    dashboardDist: path.join(dir, 'dashboard'),
-    stateDir: path.join(dir, 'state'),
-    security: securityWithoutRateLimit(),
-  });
 }

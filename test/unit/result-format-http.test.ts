@@ -5,12 +5,13 @@
  * are written out by hand there (April: 100 + 250 over 2 sales, May: 400 over 1).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APRIL_AGAINST_MAY, SALES_BY_MONTH, startRuntimeServer } from '../support/runtime-fixture';
+import { APRIL_AGAINST_MAY, SALES_BY_MONTH } from '../support/runtime-fixture';
 import type { TestServer } from '../support/server';
+import { sharedFixtureServer } from '../support/shared-server';
 
 let t: TestServer;
 beforeAll(async () => {
-  t = await startRuntimeServer();
+  t = await sharedFixtureServer('runtime'); // the run's shared server: this file only asks
 });
 afterAll(async () => {
   await t?.server.close();
