@@ -24,7 +24,13 @@ function statusKb(pid: number, field: string): number {
   return Number(line.split(/\s+/)[1]) * 1024;
 }
 
-export async function startBenchServer(env: Record<string, string>, startTimeoutMs = 300_000): Promise<BenchServer> {
+/**
+ * A guard, not a measure: the server is ready once its warm-up has built every rollup, which at 1 M leads took 180-250 s
+ * on a 2-core machine, so 300 s stopped a run whose machine was busier (the warm-up after a day's import, 2026-12-07).
+ */
+const START_TIMEOUT_MS = 1_800_000;
+
+export async function startBenchServer(env: Record<string, string>, startTimeoutMs = START_TIMEOUT_MS): Promise<BenchServer> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/serve-child.ts'], {
     cwd: projectRoot,
     env: { ...process.env, NODE_ENV: 'development', ...env },
