@@ -81,6 +81,8 @@ import { modelInputs, rollupOfTable } from '../cube/rollup-inputs.js';
 
 export const INCREMENTAL_GRAINS = ['lead_id', 'account_id'] as const;
 export type IncrementalGrain = (typeof INCREMENTAL_GRAINS)[number];
+/** The temp table of the changed leads' or accounts' keys (closeChanges) that a grain's rows are matched against. */
+const CHANGED_OF: Readonly<Record<IncrementalGrain, string>> = { lead_id: 'leads', account_id: 'accounts' };
 /**
  * How a model's `.yml` says it can be updated: by lead or account (`incremental: lead_id`), or as sums over leads
  * (`incremental: {sum: [columns]}`): its rows are those columns summed per value of all its other columns, over
@@ -350,7 +352,7 @@ async function coveredByCompare(
     return differing === 0;
   }
   const member = (k: 'lead_id' | 'account_id') =>
-    `(diff.${k} is null or exists (select 1 from temp.changed_${k === 'lead_id' ? 'leads' : 'accounts'} as c where c.${k} = diff.${k}))`;
+    `(diff.${k} is null or exists (select 1 from temp.changed_${CHANGED_OF[k]} as c where c.${k} = diff.${k}))`;
   const outside = Number(
     (
       await conn.query(
@@ -440,10 +442,9 @@ async function scopeInputs(conn: WarehouseSession, model: Model, from: '' | 'pre
     )[0]?.table_schema;
     if (!schema) continue;
     const columns = await columnsOf(conn, String(schema), dep);
-    const keep = [
-      columns.includes('lead_id') ? 'lead_id in (select lead_id from temp.changed_leads)' : undefined,
-      columns.includes('account_id') ? 'account_id in (select account_id from temp.changed_accounts)' : undefined,
-    ].filter(Boolean);
+    const keep = INCREMENTAL_GRAINS.filter((g) => columns.includes(g)).map(
+      (g) => `${g} in (select ${g} from temp.changed_${CHANGED_OF[g]})`,
+    );
     if (keep.length === 0) continue;
     await conn.run(
       `create or replace view ${SCOPE}.${dep} as select * from ${from}${String(schema)}.${dep} where ${keep.join(' or ')}`,
@@ -712,7 +713,7 @@ export async function runModelsIncrementally(
       const grains = grainsOf(spec)!;
       // a row is the changed leads' when any of its keys is a changed lead's or account's
       const ofChanged = (row: string) =>
-        grains.map((g) => `${row}${g} in (select ${g} from temp.changed_${g === 'lead_id' ? 'leads' : 'accounts'})`).join(' or ');
+        grains.map((g) => `${row}${g} in (select ${g} from temp.changed_${CHANGED_OF[g]})`).join(' or ');
       built.push(
         await buildModel(
           conn,
@@ -734,7 +735,7 @@ export async function runModelsIncrementally(
               await conn.run(`set search_path = '${SEARCH_PATH}'`);
             }
           },
-          `${grains.join(' or ')} rows of the changed ${grains.map((g) => (g === 'lead_id' ? 'leads' : 'accounts')).join(' and ')} replaced`,
+          `${grains.join(' or ')} rows of the changed ${grains.map((g) => CHANGED_OF[g]).join(' and ')} replaced`,
         ),
       );
     } else if (how === 'sums') {
