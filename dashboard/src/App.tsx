@@ -3,15 +3,18 @@
  * filters). Unknown paths fall back to the board.
  *
  * Each page is its own chunk (React.lazy), so a visit downloads the shell
- * and the page it opens, not every page's cards. One line per page in
- * ROUTES: a new page is one added line. While a page's chunk loads, the
- * shell's queries wait to go out with the page's (api/lazy-page.ts). The
- * opened page's chunk is asked for as this module loads.
+ * and the page it opens, not every page's cards. The pages and their paths
+ * are listed in routes.ts. While a page's chunk loads, the shell's queries
+ * wait to go out with the page's (api/lazy-page.ts). The opened page's
+ * chunks are preloaded by index.html (the build writes which: vite.config.ts)
+ * and asked for again as this module loads (the same download, or the first
+ * where index.html's was not built).
  */
 import { Suspense, type ComponentType, type LazyExoticComponent } from 'react';
 import { matchPath, Navigate, Route, Routes } from 'react-router-dom';
 import { AppShell } from './components/app-shell';
 import { lazyPage } from './api/lazy-page';
+import { PAGE_ROUTES } from './routes';
 
 interface PageRoute {
   path: string | null;
@@ -27,17 +30,14 @@ function page<K extends string>(path: string | null, load: () => Promise<Record<
   return { path, Page: lazyPage(once, name), preload: () => void once().catch(() => undefined) };
 }
 
-const ROUTES: PageRoute[] = [
-  page(null, () => import('./pages/board-page'), 'BoardPage'),
-  page('funnel', () => import('./pages/funnel-page'), 'FunnelPage'),
-  page('backlog', () => import('./pages/backlog-page'), 'BacklogPage'),
-  page('channels', () => import('./pages/channels-page'), 'ChannelsPage'),
-  page('plan', () => import('./pages/plan-page'), 'PlanPage'),
-  page('review', () => import('./pages/review-page'), 'ReviewPage'),
-  page('definitions', () => import('./pages/definitions-page'), 'DefinitionsPage'),
-  page('data', () => import('./pages/data-page'), 'DataPage'),
-  page('leads/:leadId', () => import('./pages/journey-page'), 'JourneyPage'),
-];
+/** Each page module's loader, by file (one dynamic import, so one chunk, per page). */
+const PAGE_MODULES = import.meta.glob<Record<string, ComponentType>>('./pages/*-page.tsx');
+
+const ROUTES: PageRoute[] = PAGE_ROUTES.map(({ path, module, name }) => {
+  const load = PAGE_MODULES[`./pages/${module}.tsx`];
+  if (!load) throw new Error(`routes.ts names the page module ${module}, which src/pages/ lacks`);
+  return page(path, load, name);
+});
 
 // The opened page's code is asked for now, as this module loads, not once React has rendered the shell: its download
 // overlaps that render and the session's round trip (api/cube-client.ts).
