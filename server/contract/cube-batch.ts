@@ -18,6 +18,11 @@
  * show their figures in the same few round trips. Such an entry is answered
  * by the route itself, with the batch's token: the same auth, scoping and
  * errors as a request of its own.
+ *
+ * The answer also says where each entry's body lies in its text (the header
+ * BATCH_BODIES_HEADER): a client that hands each body on as text (Cube's
+ * client parses it) slices it out instead of parsing the whole batch and
+ * writing each body out again. The body is valid JSON either way.
  */
 
 /** Under Cube's base path (/cubejs-api). */
@@ -52,4 +57,47 @@ export interface CubeBatchResult {
 
 export interface CubeBatchResponse {
   results: CubeBatchResult[];
+}
+
+/**
+ * Response header: each result's status and where its body lies in the response's text, in UTF-16 code units (a
+ * JavaScript string's indexes), then the text's length: `200 12 3456,400 3490 30;3522`.
+ */
+export const BATCH_BODIES_HEADER = 'Revcycle-Batch-Bodies';
+
+/** One result's status and its body's place in the answer's text. */
+export interface BatchBodySpan {
+  status: number;
+  start: number;
+  length: number;
+}
+
+/** The answer's text for results whose bodies are JSON text, and the header that locates them in it. */
+export function writeBatchAnswer(parts: { status: number; body: string }[]): { text: string; header: string } {
+  let text = '{"results":[';
+  const spans: string[] = [];
+  parts.forEach(({ status, body }, i) => {
+    text += `${i ? ',' : ''}{"status":${status},"body":`;
+    spans.push(`${status} ${text.length} ${body.length}`);
+    text += `${body}}`;
+  });
+  text += ']}';
+  return { text, header: `${spans.join(',')};${text.length}` };
+}
+
+/**
+ * The spans BATCH_BODIES_HEADER gives for `text`, or undefined when the header is absent or does not fit the text (a
+ * proxy that rewrote the body): the caller then parses the text as a whole.
+ */
+export function readBatchSpans(header: string | null, text: string): BatchBodySpan[] | undefined {
+  const [list, total] = header?.split(';') ?? [];
+  if (list === undefined || Number(total) !== text.length) return undefined;
+  const spans = list.split(',').map((s) => {
+    const [status, start, length] = s.split(' ').map(Number) as [number, number, number];
+    return { status, start, length };
+  });
+  // Each body follows its `"body":` and is followed by its result's `}`.
+  const fits = ({ status, start, length }: BatchBodySpan) =>
+    [status, start, length].every(Number.isInteger) && start > 0 && text[start - 1] === ':' && text[start + length] === '}';
+  return spans.every(fits) ? spans : undefined;
 }

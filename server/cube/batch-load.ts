@@ -26,10 +26,20 @@
  * loopback, with the batch's Authorization header: its token check, role
  * rule, team scoping, rate charge and errors are the route's own, not a
  * second copy of them here.
+ *
+ * The answer's header BATCH_BODIES_HEADER locates each body in the text, so
+ * the dashboard hands each on without parsing the batch as a whole.
  */
 import type express from 'express';
 import { queryShapeProblem } from '../security/query-guard.js';
-import { CUBE_BATCH_PATH, isOwnBatchRoute, MAX_CUBE_BATCH, OWN_BATCH_ROUTES } from '../contract/cube-batch.js';
+import {
+  BATCH_BODIES_HEADER,
+  CUBE_BATCH_PATH,
+  isOwnBatchRoute,
+  MAX_CUBE_BATCH,
+  OWN_BATCH_ROUTES,
+  writeBatchAnswer,
+} from '../contract/cube-batch.js';
 
 const ENTRY_KEYS: Record<string, Set<string>> = {
   load: new Set(['route', 'query', 'queryType', 'cache']),
@@ -68,10 +78,15 @@ export function batchEntryProblem(entry: Record<string, unknown>, maxQueryLimit:
 /** What Cube's gateway hands its `res` callback: a result wrapper (load) or a plain object (meta, errors). */
 type CubeMessage = { isWrapper?: boolean; getFinalResult?: () => Promise<Uint8Array | string> } | object;
 
-const answer = (status: number, body: string) => `{"status":${status},"body":${body}}`;
+/** One entry's answer: its status and its body as JSON text. */
+interface EntryAnswer {
+  status: number;
+  body: string;
+}
+const answer = (status: number, body: string): EntryAnswer => ({ status, body });
 
 /** An own route's entry, answered by the route on this server (the batch's token and request id). */
-async function runOwnEntry(req: express.Request, entry: Record<string, unknown>, requestId: string): Promise<string> {
+async function runOwnEntry(req: express.Request, entry: Record<string, unknown>, requestId: string): Promise<EntryAnswer> {
   const { method, path } = OWN_BATCH_ROUTES[entry.route as keyof typeof OWN_BATCH_ROUTES];
   const headers: Record<string, string> = { 'x-request-id': requestId };
   const authorization = req.get('authorization');
@@ -91,11 +106,11 @@ async function runOwnEntry(req: express.Request, entry: Record<string, unknown>,
   }
 }
 
-/** One entry's answer as JSON text `{"status":…,"body":…}`; a load result's body is Cube's own bytes, not re-parsed. */
-function runEntry(gateway: any, entry: Record<string, unknown>, context: object, maxQueryLimit: number): Promise<string> {
+/** One entry's answer; a load result's body is Cube's own bytes, not re-parsed. */
+function runEntry(gateway: any, entry: Record<string, unknown>, context: object, maxQueryLimit: number): Promise<EntryAnswer> {
   const problem = batchEntryProblem(entry, maxQueryLimit);
   if (problem) return Promise.resolve(answer(400, JSON.stringify({ error: problem })));
-  return new Promise<string>((resolve) => {
+  return new Promise<EntryAnswer>((resolve) => {
     let answered = false;
     const res = async (message: CubeMessage, opts: { status?: number } = {}) => {
       answered = true;
@@ -159,7 +174,8 @@ export function registerBatchRoute(app: express.Express, gateway: any, basePath:
         }),
       )
         .then((parts) => {
-          res.type('application/json').send(`{"results":[${parts.join(',')}]}`);
+          const { text, header } = writeBatchAnswer(parts);
+          res.type('application/json').set(BATCH_BODIES_HEADER, header).send(text);
         })
         .catch(next);
     },

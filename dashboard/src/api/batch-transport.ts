@@ -7,7 +7,9 @@
  * @cubejs-client/core and useCubeQuery work unchanged, per card: its own
  * loading state, its own error (a bad query's 4xx is its entry's, not the
  * batch's), and Cube's "Continue wait" (the client sends that entry again,
- * in the next batch).
+ * in the next batch). Each body is handed on as its slice of the batch's
+ * text (the answer's BATCH_BODIES_HEADER says where), so it is parsed once,
+ * by Cube's client, not also here as part of the whole batch.
  *
  * Everything else (sql, dry-run, subscribe, cubesql streams) and a failed
  * batch as a whole behave as Cube's HttpTransport: the batch's own error
@@ -25,11 +27,13 @@
  */
 import { HttpTransport, type ITransport, type ITransportResponse, type TransportOptions } from '@cubejs-client/core';
 import {
+  BATCH_BODIES_HEADER,
   CUBE_BATCH_PATH,
   MAX_CUBE_BATCH,
   type OwnBatchRoute,
   type CubeBatchEntry,
   type CubeBatchResponse,
+  readBatchSpans,
 } from '../../../server/contract/cube-batch';
 
 /** What @cubejs-client/core reads from an answer: its status and text (a fetch Response has both). */
@@ -194,6 +198,16 @@ export class BatchTransport implements ITransport<Answer> {
       return;
     }
     const text = await res.text().catch(() => '');
+    // Each body handed on as its slice of the text (Cube's client parses it), not parsed here as part of the whole.
+    const spans = res.status === 200 ? readBatchSpans(res.headers.get(BATCH_BODIES_HEADER), text) : undefined;
+    if (spans?.length === batch.length) {
+      batch.forEach((p, i) => {
+        const { status, start, length } = spans[i]!;
+        const body = text.slice(start, start + length);
+        p.deliver({ status, text: async () => body });
+      });
+      return;
+    }
     let body: Partial<CubeBatchResponse> & { error?: string } = {};
     try {
       body = JSON.parse(text);
