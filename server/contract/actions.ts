@@ -64,53 +64,62 @@ const day = (field: string) =>
     error: `${field} must be a date YYYY-MM-DD or null`,
   });
 
-const FIELDS = {
-  hypothesis: requiredText('hypothesis', 2000),
-  action: requiredText('action', 2000),
-  owner: requiredText('owner', 200),
-  dueDate: day('dueDate'),
-  status: z.enum(ACTION_STATUSES, { error: `status must be one of ${ACTION_STATUSES.join(', ')}` }),
-  result: optionalText('result', 4000),
-  linkedMetric: optionalText('linkedMetric', 200),
-  kpiNode: optionalText('kpiNode', 200),
-  startDate: day('startDate'),
-  period: optionalText('period', 20),
-};
+/**
+ * The create and patch schemas, built on first use: the dashboard imports this module for ACTION_STATUSES and the
+ * types only, and building zod schemas as the module loads cost its plan and review pages' main thread.
+ */
+function buildSchemas() {
+  const FIELDS = {
+    hypothesis: requiredText('hypothesis', 2000),
+    action: requiredText('action', 2000),
+    owner: requiredText('owner', 200),
+    dueDate: day('dueDate'),
+    status: z.enum(ACTION_STATUSES, { error: `status must be one of ${ACTION_STATUSES.join(', ')}` }),
+    result: optionalText('result', 4000),
+    linkedMetric: optionalText('linkedMetric', 200),
+    kpiNode: optionalText('kpiNode', 200),
+    startDate: day('startDate'),
+    period: optionalText('period', 20),
+  };
 
-const BODY = {
-  error: (issue: { code?: string; keys?: string[] }) =>
-    issue.code === 'unrecognized_keys' ? `unknown or read-only field "${issue.keys?.[0]}"` : 'expected a JSON object',
-};
+  const BODY = {
+    error: (issue: { code?: string; keys?: string[] }) =>
+      issue.code === 'unrecognized_keys' ? `unknown or read-only field "${issue.keys?.[0]}"` : 'expected a JSON object',
+  };
 
-export const actionCreateSchema = z.strictObject(
-  {
-    ...FIELDS,
-    dueDate: FIELDS.dueDate.optional(),
-    status: FIELDS.status.optional(),
-    result: FIELDS.result.optional(),
-    linkedMetric: FIELDS.linkedMetric.optional(),
-    kpiNode: FIELDS.kpiNode.optional(),
-    startDate: FIELDS.startDate.optional(),
-    period: FIELDS.period.optional(),
-  },
-  BODY,
-);
+  const create = z.strictObject(
+    {
+      ...FIELDS,
+      dueDate: FIELDS.dueDate.optional(),
+      status: FIELDS.status.optional(),
+      result: FIELDS.result.optional(),
+      linkedMetric: FIELDS.linkedMetric.optional(),
+      kpiNode: FIELDS.kpiNode.optional(),
+      startDate: FIELDS.startDate.optional(),
+      period: FIELDS.period.optional(),
+    },
+    BODY,
+  );
 
-export const actionPatchSchema = z
-  .strictObject(FIELDS, BODY)
-  .partial()
-  .refine((v) => Object.keys(v).length > 0, { error: 'nothing to change' });
+  const patch = z
+    .strictObject(FIELDS, BODY)
+    .partial()
+    .refine((v) => Object.keys(v).length > 0, { error: 'nothing to change' });
+  return { create, patch };
+}
+let schemas: ReturnType<typeof buildSchemas> | undefined;
 
-export type ActionInput = z.input<typeof actionPatchSchema>;
+export type ActionInput = z.input<ReturnType<typeof buildSchemas>['patch']>;
 
 /** The first problem of a body, with the field it concerns ('body' for the body as a whole). */
 export function parseActionInput<M extends 'create' | 'patch'>(
   body: unknown,
   mode: M,
 ):
-  | { ok: true; value: z.output<M extends 'create' ? typeof actionCreateSchema : typeof actionPatchSchema> }
+  | { ok: true; value: z.output<ReturnType<typeof buildSchemas>[M extends 'create' ? 'create' : 'patch']> }
   | { ok: false; field: string; message: string } {
-  const r = (mode === 'create' ? actionCreateSchema : actionPatchSchema).safeParse(body);
+  schemas ??= buildSchemas();
+  const r = (mode === 'create' ? schemas.create : schemas.patch).safeParse(body);
   if (r.success) return { ok: true, value: r.data as never };
   const issue = r.error.issues[0]!;
   const field = issue.code === 'unrecognized_keys' ? issue.keys[0]! : issue.path.length > 0 ? String(issue.path[0]) : 'body';

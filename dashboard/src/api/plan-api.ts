@@ -4,15 +4,11 @@
  * is the contract's (server/contract/plan.ts, validated there by the
  * server), and so is the response (server/contract/plan-result.ts).
  */
-import {
-  FUNNEL_STAGES,
-  type FunnelStage,
-  type PlanRequestBody,
-  type PlanResponse,
-  type PublicPlanResult,
-  STAGE_LINKS,
-  type StageLink,
-} from '../../../server/contract';
+// From each contract module, not the index: plan.ts builds its zod schemas as it loads, and the page needs only types
+// from it.
+import { FUNNEL_STAGES, type FunnelStage, STAGE_LINKS, type StageLink } from '../../../server/contract/funnel';
+import type { PlanRequestBody } from '../../../server/contract/plan';
+import type { PlanResponse, PublicPlanResult } from '../../../server/contract/plan-result';
 import { apiRequest } from './revcycle-api';
 
 export { FUNNEL_STAGES, type FunnelStage, type PlanRequestBody, type PlanResponse, STAGE_LINKS, type StageLink };
