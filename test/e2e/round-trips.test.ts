@@ -11,7 +11,8 @@
  * shows figures, and an entry Cube answers "Continue wait" is sent again,
  * alone, and its card then shows figures. Every query a batch carried on a
  * view with figures was answered from a pre-aggregation, as a single
- * /v1/load is.
+ * /v1/load is. The page's code is preloaded by index.html, and each batch
+ * answer's header locates every body in its text.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, Request, Route } from 'playwright-core';
@@ -20,6 +21,7 @@ import { referenceViews } from '../support/reference-views';
 import { PAGES, waitForCards } from '../../bench/dashboard-pages';
 import { viewsOf } from '../../bench/queries';
 import { sharedDashboardEnv, type DashboardEnv } from './dashboard-fixture';
+import { BATCH_BODIES_HEADER, readBatchSpans } from '../../server/contract/cube-batch';
 
 const MAX_REQUESTS_PER_PAGE = 3;
 /** The own routes' entries a page's batches carry (the plan page's baseline plan, the review page's action list). */
@@ -52,13 +54,15 @@ const entriesOf = (req: Request) => (JSON.parse(req.postData() ?? '{}') as { req
 async function visit(path: string, onPage?: (page: Page) => Promise<unknown>) {
   const { context, page, problems } = await openPage(browser);
   const requests: Request[] = [];
+  const scripts: string[] = [];
   page.on('request', (req) => {
     if (isApi(req)) requests.push(req);
+    if (req.resourceType() === 'script') scripts.push(new URL(req.url()).pathname);
   });
   await onPage?.(page);
   await page.goto(env.t.url + path);
   const cards = await waitForCards(page);
-  return { page, problems, requests, cards, close: () => context.close() };
+  return { page, problems, requests, scripts, cards, close: () => context.close() };
 }
 
 describe('requests per page on a first visit', () => {
@@ -83,14 +87,29 @@ describe('requests per page on a first visit', () => {
         expect(v.cards.filter((c) => c.state !== 'ready').map((c) => `${c.title}: ${c.state} ${c.text}`)).toEqual([]);
         expect(v.problems).toEqual([]);
 
+        // The page's code came with the entry: index.html preloads the opened page's chunks (the build's map of
+        // dashboard/src/routes.ts), so every script the visit loaded, the entry apart, is one of its preloads.
+        const preloaded = await v.page.$$eval('link[rel=modulepreload]', (links) =>
+          links.map((l) => new URL((l as HTMLLinkElement).href).pathname),
+        );
+        const entry = await v.page.$eval('script[type=module][src]', (s) => new URL((s as HTMLScriptElement).src).pathname);
+        expect(preloaded.length).toBeGreaterThan(0);
+        expect(v.scripts.filter((s) => s !== entry && !preloaded.includes(s))).toEqual([]);
+
         // Each load a batch carried was answered on its own, from a rollup unless it reads a reference view.
         const reference = referenceViews();
         const answered: { views: string[]; status: number; rollups: number }[] = [];
         const own: { route: string; status: number }[] = [];
         const plans: { body: { fiscalPeriod: { start: string; end: string } }; answer: unknown }[] = [];
         for (const req of v.requests.filter(isBatch)) {
-          const res = await req.response();
-          const { results } = (await res!.json()) as { results: { status: number; body: any }[] };
+          const res = (await req.response())!;
+          const text = await res.text();
+          const { results } = JSON.parse(text) as { results: { status: number; body: any }[] };
+          // The header locates each result's body in the text: the dashboard hands those slices to Cube's client.
+          const spans = readBatchSpans(res.headers()[BATCH_BODIES_HEADER.toLowerCase()] ?? null, text);
+          expect(spans?.map((s) => [s.status, JSON.parse(text.slice(s.start, s.start + s.length))])).toEqual(
+            results.map((r) => [r.status, r.body]),
+          );
           entriesOf(req).forEach((entry, i) => {
             if (entry.route !== 'load' && entry.route !== 'meta') own.push({ route: entry.route, status: results[i]!.status });
             if (entry.route === 'plan')
