@@ -28,6 +28,8 @@ describe('a batch answer and the header that locates its bodies', () => {
     expect(readBatchSpans('garbage', text)).toBeUndefined();
     expect(readBatchSpans(header.replace(/^200 \d+/, '200 x'), text)).toBeUndefined();
     expect(readBatchSpans(header, text.replace('"data":[]', '"data":[1]'))).toBeUndefined();
+    // Every body still in its place, but the text is not the one the header was written for.
+    expect(readBatchSpans(header, `${text}\n`)).toBeUndefined();
     expect(
       readBatchSpans(
         header.replace(/ (\d+);/, (_, n: string) => ` ${Number(n) + 1000};`),
