@@ -5,12 +5,31 @@
  * seconds, and the few journey tables the journey route reads (marts.leads,
  * marts.settings, marts.lead_journey, staging.stg_stage_transitions) for the
  * fixture's five L leads, with their emails.
+ *
+ * Built once per run (test/support/build-cache.ts) for both files that use
+ * it; each gets a copy of its own.
  */
+import { mkdtempSync } from 'node:fs';
+import { cp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { cached } from '../support/build-cache';
 import { buildSecurityWarehouse } from '../support/security-fixture';
 
+/** A new copy of the heavy warehouse with `generated` more leads, in a new temporary directory; its path. */
 export async function buildHeavyWarehouse(generated: number): Promise<string> {
-  const file = await buildSecurityWarehouse();
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'revcycle-heavy-')), 'warehouse.duckdb');
+  const dir = await cached(`heavy-${generated}`, async (out) => {
+    await writeHeavyWarehouse(generated, path.join(out, 'warehouse.duckdb'));
+  });
+  if (!dir) return writeHeavyWarehouse(generated, file);
+  await cp(path.join(dir, 'warehouse.duckdb'), file);
+  return file;
+}
+
+async function writeHeavyWarehouse(generated: number, file: string): Promise<string> {
+  await buildSecurityWarehouse(file);
   const db = await DuckDBInstance.create(file);
   const conn = await db.connect();
   await conn.run(`

@@ -2,7 +2,10 @@
  * Starts the real revcycle server (Cube + DuckDB over HTTP) on a free port
  * for a test file, and gives typed helpers to call it.
  */
-import type { Config } from '../../server/config';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { projectRoot, type Config } from '../../server/config';
 import type { RunningServer } from '../../server/app';
 import { signToken, type TokenClaims } from '../../server/auth';
 import { securityWithoutRateLimit, testConfig } from './test-config';
@@ -20,6 +23,11 @@ export interface TestServer {
 
 export async function startTestServer(overrides: Partial<Config>): Promise<TestServer> {
   const config = testConfig(overrides);
+  // A server of another model (the hand-made fixtures' models) gets a state directory of its own: in the default one
+  // (.revcycle/) it would replace the project model's saved transpilation, which the project model's servers there
+  // then compile again (test/support/compile-cache.ts).
+  if (!overrides.stateDir && path.resolve(config.modelDir) !== path.join(projectRoot, 'model'))
+    config.stateDir = mkdtempSync(path.join(os.tmpdir(), 'revcycle-state-'));
   // Loaded here, not at the top: a file that only asks a shared server (test/support/shared-server.ts) does not load
   // Cube (~2 CPU s of a worker's start).
   const { startServer } = await import('../../server/app');
