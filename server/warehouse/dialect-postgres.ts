@@ -14,7 +14,8 @@
  *   literals and comments: `interval 1 month`, list literals `[…]`,
  *   `double`, `group by all`, a trailing comma before `from`,
  *   `unnest(generate_series(…))`, `median`, `mode`, `list`, `arg_min`/
- *   `arg_max`, `try_cast`, and schema names mapped to the build's schemas.
+ *   `arg_max`, `try_cast`, a hex cast `cast('0x' || … as bigint)`, and schema
+ *   names mapped to the build's schemas.
  *
  * Limits (a model using these needs a portable edit): `select * exclude`,
  * lambdas, structs, `qualify`, `order by all` outside the data tests' sample
@@ -430,6 +431,14 @@ export function toPostgres(sql: string, schemas: Readonly<Record<string, string>
     const close = closingParen(masked, open);
     const inner = /^([\s\S]*)\s+as\s+integer\s*$/i.exec(text.slice(open + 1, close));
     return inner ? { end: close + 1, text: `rc_try_cast_integer(cast(${inner[1]} as text))` } : undefined;
+  });
+  // DuckDB reads '0x…' text cast to an integer as hex (stable_number in sql-macros.ts, up to 15 digits); PostgreSQL
+  // 15 does not, and reads the digits as a bit string instead.
+  out = rewriteCode(out, /\bcast\s*\(/i, (m, text, masked) => {
+    const open = m.index + m[0].length - 1;
+    const close = closingParen(masked, open);
+    const hex = /^\s*'0x'\s*\|\|\s*([\s\S]*?)\s+as\s+bigint\s*$/i.exec(text.slice(open + 1, close));
+    return hex ? { end: close + 1, text: `('x' || lpad(${hex[1]}, 16, '0'))::bit(64)::bigint` } : undefined;
   });
   out = rewriteCalls(out, 'median', ([x]) => `percentile_cont(0.5) within group (order by ${x})`);
   out = rewriteCalls(out, 'mode', (args) =>

@@ -39,7 +39,16 @@ export function isSession(value: SessionLike): value is WarehouseSession {
   return typeof (value as WarehouseSession).dialect === 'string' && typeof (value as WarehouseSession).query === 'function';
 }
 
-const plain = (value: unknown): unknown => (typeof value === 'bigint' ? Number(value) : value);
+/**
+ * BIGINT values as numbers, in place: the rows are the reader's own, and a copy of each row (and its entries array)
+ * doubled the garbage of the TypeScript marts that read a million touches.
+ */
+function plainRows(rows: Record<string, unknown>[]): Record<string, unknown>[] {
+  for (const row of rows) {
+    for (const k in row) if (typeof row[k] === 'bigint') row[k] = Number(row[k]);
+  }
+  return rows;
+}
 
 /** A session over a DuckDB connection. */
 export function duckdbSession(conn: DuckDBConnection): WarehouseSession {
@@ -48,12 +57,7 @@ export function duckdbSession(conn: DuckDBConnection): WarehouseSession {
     run: async (sql) => {
       await conn.run(sql);
     },
-    query: async (sql) =>
-      (await conn.runAndReadAll(sql)).getRowObjectsJS().map((row) => {
-        const out: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(row)) out[k] = plain(v);
-        return out;
-      }),
+    query: async (sql) => plainRows((await conn.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[]),
     queryJson: async (sql) => (await conn.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[],
     writeTable: (schema, table, columns, rows) => writeDuckdbTable(conn, schema, table, columns, rows),
   };

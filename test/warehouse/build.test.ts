@@ -19,6 +19,9 @@ const sha256 = async (file: string) =>
     .update(await readFile(file))
     .digest('hex');
 const quiet = () => {};
+/** The leading `bits` bits of the text's MD5, as decimal text. */
+const md5Bits = (text: string, bits: number) =>
+  String(BigInt(`0x${createHash('md5').update(text).digest('hex').slice(0, 15)}`) >> BigInt(60 - bits));
 
 async function leftovers(dir: string) {
   return (await readdir(dir)).filter((f) => f.includes('.building-'));
@@ -309,5 +312,22 @@ describe('buildWarehouse', () => {
     const stagingFiles = (await readdir(path.join(REPO_MODELS, 'staging'))).filter((f) => f.endsWith('.sql'));
     expect(stagingFiles.length).toBeGreaterThanOrEqual(16);
     expect(summary.models.filter((m) => m.schema === 'staging')).toHaveLength(stagingFiles.length);
+    // the stable keys (stable_number, sql-macros.ts) are the MD5's leading bits, computed here with node's md5
+    const keys = await query(
+      path.join(dir, 'warehouse.duckdb'),
+      `select conversions.conversion_type || '|' || conversions.conversion_id as conversion_key,
+        cast(conversions.conversion_number as varchar) as conversion_number,
+        cast(credits.conversion_number as varchar) || '|' || credits.channel || '|' || coalesce(credits.campaign_id, '') as credit_key,
+        cast(credits.credit_row as varchar) as credit_row
+      from marts.attribution_conversions as conversions
+      inner join marts.attribution_credit_rows as credits on credits.conversion_number = conversions.conversion_number`,
+    );
+    expect(keys.length).toBeGreaterThan(10);
+    for (const k of keys) {
+      expect([k.conversion_number, k.credit_row]).toEqual([
+        md5Bits(String(k.conversion_key), 53),
+        md5Bits(String(k.credit_key), 59),
+      ]);
+    }
   });
 });

@@ -68,23 +68,20 @@ export async function model(ctx: ModelContext): Promise<Row[]> {
     where conversions.conversion_type in ('opportunity', 'won')
     order by conversions.conversion_number, touches.occurred_at, touches.touchpoint_id`,
   );
-  const touchesOf = new Map<number, { id: string; at: number; channel: string; campaign: string | null }[]>();
-  for (const r of touchRows) {
-    const n = Number(r.conversion_number);
-    const list = touchesOf.get(n) ?? [];
-    list.push({
+  // Both lists are in conversion_number order: each conversion's touches are the run starting at `next`.
+  let next = 0;
+  const rows: Row[] = [];
+  for (const c of conversions) {
+    const n = Number(c.conversion_number);
+    while (next < touchRows.length && Number(touchRows[next]!.conversion_number) < n) next++;
+    const first = next;
+    while (next < touchRows.length && Number(touchRows[next]!.conversion_number) === n) next++;
+    const own = touchRows.slice(first, next).map((r) => ({
       id: String(r.touchpoint_id),
       at: Number(r.at_ms),
       channel: String(r.channel),
       campaign: r.campaign_id == null ? null : String(r.campaign_id),
-    });
-    touchesOf.set(n, list);
-  }
-
-  const rows: Row[] = [];
-  for (const c of conversions) {
-    const n = Number(c.conversion_number);
-    const own = touchesOf.get(n) ?? [];
+    }));
     if (own.length === 0) {
       rows.push(noneRow(n));
       continue;

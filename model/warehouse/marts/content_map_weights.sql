@@ -31,8 +31,10 @@ with conversions as (
     select * from attribution_conversions
 ),
 
+-- the stored credit rows: only their keys are read here, and the view attribution_credit_weights would join the
+-- data-driven weights to every row for nothing
 credits as (
-    select * from attribution_credit_weights
+    select * from attribution_credit_rows
 ),
 
 stages as (
