@@ -117,6 +117,11 @@ export interface IncrementalPlan {
   changedStaging: string[];
   /** Model name → what was done (views are always rebuilt). */
   models: Record<string, ModelUpdate>;
+  /**
+   * When as_of moved and nothing else of the settings: model name → how many leads and accounts beyond the changed
+   * ones its update recomputed because their rows cross the moved as_of (its `.yml`'s as_of select).
+   */
+  asOf: Record<string, number>;
   /** The server's rollups carried over in the copy: kept (their tables unchanged) and dropped (keepRollups). */
   rollups: { kept: string[]; dropped: string[] };
 }
@@ -516,6 +521,30 @@ async function selectScoped(
 }
 
 /**
+ * Writes a mart updated by key or as sums anew: a new table of the rows `kept` selects from the previous one (the
+ * copy's), then the rows `add` inserts into it (cast to the table's types, as into the old one), swapped in for the
+ * old table, whose blocks the checkpoint frees for the next table to reuse. One write of the table, where deleting
+ * the replaced rows in place and inserting the new ones cost the delete, and left the deleted rows in the file:
+ * DuckDB 1.5 keeps a table's deletes per vector of 2,048 rows, and a process that reads a vector with a deleted row
+ * holds that vector's version info (~35 KiB) in memory it cannot evict until it closes the file (17 bytes per row:
+ * at 1 M leads the server's warm-up after a day's import ran out of its 1.1 GiB, docs/import.md), so each such table
+ * had to be written again whole after the update.
+ */
+async function rewriteTable(
+  conn: WarehouseSession,
+  model: Pick<Model, 'schema' | 'name'>,
+  kept: (old: string) => string,
+  add: (into: string) => Promise<unknown>,
+): Promise<void> {
+  const [table, next] = [`${model.schema}.${model.name}`, `${model.schema}.${model.name}__next`];
+  await conn.run(`create or replace table ${next} as ${kept(table)}`);
+  await add(next);
+  await conn.run(`drop table ${table}`);
+  await conn.run(`alter table ${next} rename to ${model.name}`);
+  await conn.run('checkpoint');
+}
+
+/**
  * A model declared `incremental: {sum: [columns]}` (readIncrementalSpec): its SQL run over the changed leads' rows
  * as they are now and as they were gives their contributions after and before; the difference, summed per value of
  * the other columns, is added to the previous table's sums, in place (the table is the copied previous one). A row whose sums become 0 goes, as in the model (it
@@ -567,12 +596,10 @@ async function sumByLeads(
       `select ${list((c) => c)} from temp.sum_after union all select ${list((c) => (sumColumns.includes(c) ? `-${c}` : c))} from temp.sum_before` +
       `) ${groupBy} having ${nonZero}`,
   );
-  const touched = (row: string) =>
-    `exists (select 1 from temp.sum_change as change where ${groups.map((c) => `change.${c} is not distinct from ${row}.${c}`).join(' and ') || 'true'})`;
   const changes = lap();
-  // In place (the table is the previous warehouse's, copied): the rows the changes touch, their new sums, then
-  // those rows replaced. The touched rows are found once, by a semi join (an EXISTS under the union and group by
-  // took 10 times as long at 100 k leads).
+  // The rows the changes touch (the table is the previous warehouse's, copied), their new sums, then the table
+  // written anew with them and its untouched rows (rewriteTable). The touched rows are found once, by a semi join
+  // (an EXISTS under the union and group by took 10 times as long at 100 k leads).
   const on = groups.map((c) => `change.${c} is not distinct from old.${c}`).join(' and ') || 'true';
   await conn.run(
     `create or replace temp table sum_touched as select old.* from ${table} as old semi join temp.sum_change as change on ${on}`,
@@ -584,12 +611,15 @@ async function sumByLeads(
       `) ${groupBy} having ${nonZero}`,
   );
   const summedAt = lap();
-  await conn.run(`delete from ${table} as kept where ${touched('kept')}`);
-  const deleted = lap();
-  await conn.run(`insert into ${table} select * from temp.sum_rows`);
+  await rewriteTable(
+    conn,
+    model,
+    (old) => `select old.* from ${old} as old anti join temp.sum_change as change on ${on}`,
+    (into) => conn.run(`insert into ${into} select * from temp.sum_rows`),
+  );
   log(
     `  ${table}: the changed leads' rows after ${after}, before ${before}, their changes ${changes}; ` +
-      `touched rows found ${found}, summed ${summedAt}, deleted ${deleted}, inserted ${lap()}`,
+      `touched rows found ${found}, summed ${summedAt}, written with the untouched rows ${lap()}`,
   );
   for (const t of ['sum_after', 'sum_before', 'sum_change', 'sum_touched', 'sum_rows']) await conn.run(`drop table temp.${t}`);
 }
@@ -720,6 +750,7 @@ export async function runModelsIncrementally(
     return moved;
   };
   const rowsKept = new Map<string, boolean>();
+  const asOf: Record<string, number> = {};
   const asOfCovers = async (dep: string) => {
     if (!globalChanged.has(dep) || !(await asOfMoved())) return false;
     if (dep === 'settings') return true;
@@ -758,7 +789,8 @@ export async function runModelsIncrementally(
         `${(accounts - changedAccounts).toLocaleString('en-US')} accounts more, whose rows cross the moved as_of ` +
         `(found in ${Math.round(performance.now() - started)} ms)`,
     );
-    return leads - changedLeads + accounts - changedAccounts;
+    asOf[model.name] = leads - changedLeads + accounts - changedAccounts;
+    return asOf[model.name];
   };
 
   // The plan first, so that every table to be rebuilt is dropped, and its space freed, before any is written.
@@ -846,19 +878,26 @@ export async function runModelsIncrementally(
           log,
           async () => {
             if (/;\s*\S/.test(stripSql(selectBody(model)))) throw new Error('a model is one select statement (found ";" inside)');
-            await conn.run(`delete from ${table} where ${ofChanged('')}`);
-            // The model's SQL reads its lead- and account-keyed inputs through views restricted to the changed
-            // leads and accounts (the promise: a lead's rows depend only on its account's leads' rows), so it
-            // computes the changed leads' rows only, not every lead's rows and then a filter.
-            await scopeInputs(conn, model, '', keys);
-            try {
-              await conn.run(
-                `insert into ${table} select * from (\n${selectBody(model)}\n) as model_rows ` +
-                  `where ${ofChanged('model_rows.')}`,
-              );
-            } finally {
-              await conn.run(`set search_path = '${SEARCH_PATH}'`);
-            }
+            await rewriteTable(
+              conn,
+              model,
+              // a row whose keys are null is no changed lead's: kept
+              (old) => `select * from ${old} where (${ofChanged('')}) is not true`,
+              // The model's SQL reads its lead- and account-keyed inputs through views restricted to the changed
+              // leads and accounts (the promise: a lead's rows depend only on its account's leads' rows), so it
+              // computes the changed leads' rows only, not every lead's rows and then a filter.
+              async (into) => {
+                await scopeInputs(conn, model, '', keys);
+                try {
+                  await conn.run(
+                    `insert into ${into} select * from (\n${selectBody(model)}\n) as model_rows ` +
+                      `where ${ofChanged('model_rows.')}`,
+                  );
+                } finally {
+                  await conn.run(`set search_path = '${SEARCH_PATH}'`);
+                }
+              },
+            );
           },
           `${grains.join(' or ')} rows of the changed ${grains.map((g) => CHANGED_OF[g]).join(' and ')}` +
             `${keys === 'as_of' ? ' and of those crossing the moved as_of' : ''} replaced`,
@@ -909,5 +948,5 @@ export async function runModelsIncrementally(
   ]) {
     await conn.run(`drop table if exists temp.${t}`);
   }
-  return { models, built, plan: { changedLeads, changedAccounts, changedStaging, models: updates, rollups } };
+  return { models, built, plan: { changedLeads, changedAccounts, changedStaging, models: updates, asOf, rollups } };
 }
