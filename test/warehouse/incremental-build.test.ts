@@ -10,7 +10,7 @@
  * previous file byte for byte as it was.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareWarehouses } from '../../bench/compare-warehouses';
@@ -169,6 +169,35 @@ describe("a day's import applied incrementally equals a full build of the same s
     expect(tables.length).toBeGreaterThan(50);
     expect(differences).toEqual([]);
   }, 600_000);
+
+  it('equals the full build when as_of moves on across a Monday (accounts_in_motion adds a week)', async () => {
+    // the day's seeds with as_of 8 days later: the week of as_of moves, and more stints reach an aging bucket
+    const week = file('day-week');
+    cpSync(file('day'), week, { recursive: true });
+    const settings = path.join(week, 'settings.csv');
+    writeFileSync(
+      settings,
+      readFileSync(settings, 'utf8').replace(/^as_of,(\d{4}-\d\d-\d\d)/m, (_, date: string) => {
+        const later = new Date(`${date}T00:00:00Z`);
+        later.setUTCDate(later.getUTCDate() + 8);
+        return `as_of,${later.toISOString().slice(0, 10)}`;
+      }),
+    );
+    expect(readFileSync(settings, 'utf8')).not.toEqual(readFileSync(path.join(file('day'), 'settings.csv'), 'utf8'));
+    copyFileSync(file('base.duckdb'), file('week-incremental.duckdb'));
+    const moved = await buildWarehouse({
+      seedsDir: week,
+      warehousePath: file('week-incremental.duckdb'),
+      incremental: true,
+      log: () => {},
+    });
+    await buildWarehouse({ seedsDir: week, warehousePath: file('week-full.duckdb'), log: () => {} });
+    expect(moved.incremental!.models.accounts_in_motion).toBe('incremental');
+    expect(moved.incremental!.asOf.accounts_in_motion).toBeGreaterThan(0);
+    expect(moved.incremental!.asOf.backlog_inventory).toBeGreaterThan(summary.incremental!.asOf.backlog_inventory!);
+    const { differences } = await compareWarehouses(file('week-incremental.duckdb'), file('week-full.duckdb'));
+    expect(differences).toEqual([]);
+  }, 900_000);
 
   it('answers every typical dashboard query as the full build does, through the real server', async () => {
     const incremental = await answers(file('incremental.duckdb'));
