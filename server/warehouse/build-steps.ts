@@ -221,44 +221,6 @@ export async function runModelsAndTests(
 }
 
 /**
- * Writes each table an incremental build updated in place (incremental.ts: its changed leads' rows deleted and
- * inserted anew) again whole, so the file holds it as a full build does, without deleted rows. DuckDB 1.5 keeps a
- * table's deletes per vector of 2,048 rows, and a process that reads a vector with a deleted row holds that vector's
- * version info (~35 KiB) in memory it cannot evict until it closes the file: 17 bytes per row (a 20 M-row table with
- * a row deleted in every vector pinned 342 MB). The changed leads' rows are spread over nearly every vector, so at
- * 1 M leads the server's warm-up after a day's import ran out of its 1.1 GiB (docs/import.md). The table's comment (its version, rollup-inputs.ts)
- * goes with it. Returns the tables rewritten.
- */
-export async function compactUpdatedTables(
-  session: SessionLike,
-  models: readonly Model[],
-  plan: IncrementalPlan,
-  log: (message: string) => void,
-): Promise<string[]> {
-  const conn = asSession(session);
-  if (conn.dialect !== 'duckdb') return [];
-  const started = performance.now();
-  const updated = models.filter((m) => plan.models[m.name] === 'incremental' && m.materialized === 'table');
-  for (const model of updated) {
-    const name = `${model.schema}.${model.name}`;
-    const [row] = await conn.query(
-      `select comment from duckdb_tables() where database_name = current_database() ` +
-        `and schema_name = ${quote(model.schema)} and table_name = ${quote(model.name)}`,
-    );
-    await conn.run(`create or replace table ${name} as select * from ${name}`);
-    if (row?.comment != null) await conn.run(`comment on table ${name} is ${quote(String(row.comment))}`);
-    // the old copy's blocks freed now, for the next table's copy to reuse instead of growing the file
-    await conn.run('checkpoint');
-  }
-  if (updated.length > 0)
-    log(
-      `  incremental: ${updated.length} tables updated in place written again without their deleted rows ` +
-        `(${Math.round(performance.now() - started)} ms)`,
-    );
-  return updated.map((m) => `${m.schema}.${m.name}`);
-}
-
-/**
  * The models of an incremental build whose rows are the previous build's: the copied marts and views, and the
  * staging tables rebuilt with the same rows (the data tests that read only these are not run again, data-tests.ts).
  */

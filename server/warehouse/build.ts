@@ -27,7 +27,6 @@ import { loadSeeds, type LoadSeedsResult } from './load-seeds.js';
 import { runModels } from './run-models.js';
 import { runModelsIncrementally, type IncrementalPlan } from './incremental.js';
 import {
-  compactUpdatedTables,
   DEFAULT_MODELS_DIR,
   hashModels,
   buildInfoSql,
@@ -124,7 +123,6 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildSummar
       target.shown,
       async (s, dir, say) => {
         const done = reuse ? await runModelsIncrementally(s, dir, say) : { ...(await runModels(s, dir, say)), plan: undefined };
-        if (done.plan) await compactUpdatedTables(s, done.models, done.plan, say);
         incremental = done.plan;
         await hold('modelled');
         return done;

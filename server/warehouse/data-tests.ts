@@ -83,6 +83,8 @@ interface ModelSpec {
   tests?: unknown;
   /** How an incremental build updates the model (incremental.ts reads it). */
   incremental?: unknown;
+  /** Which rows an incremental build updates when as_of moves (incremental.ts reads it). */
+  as_of?: unknown;
 }
 
 function asStringList(value: unknown, where: string): string[] {
@@ -102,9 +104,9 @@ export function parseTests(model: Model, text: string, file: string): DataTest[]
   }
   if (typeof spec !== 'object' || Array.isArray(spec)) throw new DataTestSpecError(`${file}: expected a mapping`);
   for (const k of Object.keys(spec)) {
-    if (!['model', 'description', 'key', 'columns', 'tests', 'incremental'].includes(k)) {
+    if (!['model', 'description', 'key', 'columns', 'tests', 'incremental', 'as_of'].includes(k)) {
       throw new DataTestSpecError(
-        `${file}: unknown field "${k}" (expected model, description, key, columns, tests, incremental)`,
+        `${file}: unknown field "${k}" (expected model, description, key, columns, tests, incremental, as_of)`,
       );
     }
   }

@@ -69,6 +69,7 @@ import {
   discoverModels,
   orderModels,
   releaseSeeds,
+  renderSql,
   setSearchPath,
   stripSql,
   type BuiltModel,
@@ -83,6 +84,12 @@ export const INCREMENTAL_GRAINS = ['lead_id', 'account_id'] as const;
 export type IncrementalGrain = (typeof INCREMENTAL_GRAINS)[number];
 /** The temp table of the changed leads' or accounts' keys (closeChanges) that a grain's rows are matched against. */
 const CHANGED_OF: Readonly<Record<IncrementalGrain, string>> = { lead_id: 'leads', account_id: 'accounts' };
+/**
+ * The keys a model's rows are recomputed for: `changed` (temp.changed_leads and changed_accounts, every model's), or
+ * `as_of` (temp.as_of_leads and as_of_accounts: those plus the keys whose rows cross a moved as_of, asOfKeys).
+ */
+type KeySet = 'changed' | 'as_of';
+const keysOf = (set: KeySet, grain: IncrementalGrain) => `temp.${set}_${CHANGED_OF[grain]}`;
 /**
  * How a model's `.yml` says it can be updated: by lead or account (`incremental: lead_id`), or as sums over leads
  * (`incremental: {sum: [columns]}`): its rows are those columns summed per value of all its other columns, over
@@ -110,17 +117,44 @@ export interface IncrementalPlan {
   changedStaging: string[];
   /** Model name → what was done (views are always rebuilt). */
   models: Record<string, ModelUpdate>;
+  /**
+   * When as_of moved and nothing else of the settings: model name → how many leads and accounts beyond the changed
+   * ones its update recomputed because their rows cross the moved as_of (its `.yml`'s as_of select).
+   */
+  asOf: Record<string, number>;
   /** The server's rollups carried over in the copy: kept (their tables unchanged) and dropped (keepRollups). */
   rollups: { kept: string[]; dropped: string[] };
 }
 
 const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
+async function readYml(model: Pick<Model, 'file'>): Promise<{ file: string; spec: Record<string, unknown> }> {
+  const file = model.file.replace(/\.(sql|ts)$/, '.yml');
+  const spec = existsSync(file) ? ((parseYaml(await readFile(file, 'utf8')) ?? {}) as Record<string, unknown>) : {};
+  return { file, spec };
+}
+
+/**
+ * The `as_of:` field of a model's `.yml`: what happens to its rows when a day's import moves as_of and nothing else
+ * of the settings. On a mart updated by lead, by account or as sums, a select (rendered as a model's SQL; its
+ * inputs read as they are now, and `as_of_move`, one row: moved_from_at and moved_to_at, the earlier and the later
+ * of the two as_of_at) of the lead_id or account_id whose rows may differ between the two as_of: those rows are
+ * recomputed too (asOfKeys), and the mart stays updated rather than rebuilt whole. On a compared mart, `appends`:
+ * when as_of moves its previous rows stay and the rows it adds are read only by the rows of such keys (zone_hours:
+ * the hours of the new day).
+ */
+export async function readAsOfSpec(model: Pick<Model, 'file'>): Promise<string | undefined> {
+  const { file, spec } = await readYml(model);
+  const value = spec.as_of;
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !value.trim())
+    throw new Error(`${path.basename(file)}: as_of must be a select of lead_id or account_id, or appends`);
+  return value === 'appends' ? value : renderSql(value, path.basename(file));
+}
+
 /** The `incremental:` field of a model's `.yml`, if any. */
 export async function readIncrementalSpec(model: Model): Promise<IncrementalSpec | undefined> {
-  const file = model.file.replace(/\.(sql|ts)$/, '.yml');
-  if (!existsSync(file)) return undefined;
-  const spec = (parseYaml(await readFile(file, 'utf8')) ?? {}) as { incremental?: unknown };
+  const { file, spec } = await readYml(model);
   const value = spec.incremental;
   if (value === undefined) return undefined;
   if ((INCREMENTAL_GRAINS as readonly unknown[]).includes(value)) return value as IncrementalGrain;
@@ -425,29 +459,38 @@ const SCOPE = 'incremental_scope';
 /**
  * Views in schema `incremental_scope`, first on the search path, over each input of `model` that has a lead_id or
  * account_id column: its rows of the changed leads or accounts (both when it has both; a row of a changed account
- * whose lead is not among them stays, so a view holds at least every row the promise lets a lead's rows read).
- * Inputs without those columns are read whole. A reference written with its schema (`marts.settings`) bypasses
- * the views and reads the whole table: slower, equally right (not for a sum: see sumByLeads). With `from` = 'prev.'
- * the views show the previous warehouse's rows of those leads and accounts. Returns the inputs given a view.
+ * whose lead is not among them stays, so a view holds at least every row the promise lets a lead's rows read), or
+ * of the `as_of` key set (asOfKeys). Inputs without those columns are read whole. A reference written with its
+ * schema (`marts.settings`) bypasses the views and reads the whole table: slower, equally right (not for a sum: see
+ * sumByLeads). With `from` = 'prev.' the views show the previous warehouse's rows of those leads and accounts, and
+ * its whole tables for the other inputs (settings as it was: the previous as_of). Returns the inputs given a view.
  */
-async function scopeInputs(conn: WarehouseSession, model: Model, from: '' | 'prev.' = ''): Promise<string[]> {
+async function scopeInputs(
+  conn: WarehouseSession,
+  model: Model,
+  from: '' | 'prev.' = '',
+  keys: KeySet = 'changed',
+): Promise<string[]> {
   const scoped: string[] = [];
-  await conn.run(`create schema if not exists ${SCOPE}`);
+  // afresh: a view left by another model or run (settings as it was) must not shadow an input read whole
+  await conn.run(`drop schema if exists ${SCOPE} cascade`);
+  await conn.run(`create schema ${SCOPE}`);
   for (const dep of model.dependsOn) {
-    const schema = (
+    const found = (
       await conn.query(
-        `select table_schema from information_schema.tables where table_catalog = current_database() ` +
+        `select table_schema, table_type from information_schema.tables where table_catalog = current_database() ` +
           `and table_name = ${quote(dep)} and table_schema in ('marts', 'staging') limit 1`,
       )
-    )[0]?.table_schema;
-    if (!schema) continue;
-    const columns = await columnsOf(conn, String(schema), dep);
+    )[0];
+    if (!found) continue;
+    const schema = String(found.table_schema);
+    const columns = await columnsOf(conn, schema, dep);
     const keep = INCREMENTAL_GRAINS.filter((g) => columns.includes(g)).map(
-      (g) => `${g} in (select ${g} from temp.changed_${CHANGED_OF[g]})`,
+      (g) => `${g} in (select ${g} from ${keysOf(keys, g)})`,
     );
-    if (keep.length === 0) continue;
+    if (keep.length === 0 && !(from === 'prev.' && found.table_type === 'BASE TABLE')) continue;
     await conn.run(
-      `create or replace view ${SCOPE}.${dep} as select * from ${from}${String(schema)}.${dep} where ${keep.join(' or ')}`,
+      `create or replace view ${SCOPE}.${dep} as select * from ${from}${schema}.${dep}${keep.length ? ` where ${keep.join(' or ')}` : ''}`,
     );
     scoped.push(dep);
   }
@@ -461,14 +504,44 @@ function selectBody(model: Model): string {
 }
 
 /** The model's SQL over its inputs' rows of the changed leads and accounts (scopeInputs), into temp table `into`. */
-async function selectScoped(conn: WarehouseSession, model: Model, from: '' | 'prev.', into: string): Promise<string[]> {
-  const scoped = await scopeInputs(conn, model, from);
+async function selectScoped(
+  conn: WarehouseSession,
+  model: Model,
+  from: '' | 'prev.',
+  into: string,
+  keys: KeySet,
+): Promise<string[]> {
+  const scoped = await scopeInputs(conn, model, from, keys);
   try {
     await conn.run(`create or replace temp table ${into} as select * from (\n${selectBody(model)}\n) as model_rows`);
   } finally {
     await conn.run(`set search_path = '${SEARCH_PATH}'`);
   }
   return scoped;
+}
+
+/**
+ * Writes a mart updated by key or as sums anew: a new table of the rows `kept` selects from the previous one (the
+ * copy's), then the rows `add` inserts into it (cast to the table's types, as into the old one), swapped in for the
+ * old table, whose blocks the checkpoint frees for the next table to reuse. One write of the table, where deleting
+ * the replaced rows in place and inserting the new ones cost the delete, and left the deleted rows in the file:
+ * DuckDB 1.5 keeps a table's deletes per vector of 2,048 rows, and a process that reads a vector with a deleted row
+ * holds that vector's version info (~35 KiB) in memory it cannot evict until it closes the file (17 bytes per row:
+ * at 1 M leads the server's warm-up after a day's import ran out of its 1.1 GiB, docs/import.md), so each such table
+ * had to be written again whole after the update.
+ */
+async function rewriteTable(
+  conn: WarehouseSession,
+  model: Pick<Model, 'schema' | 'name'>,
+  kept: (old: string) => string,
+  add: (into: string) => Promise<unknown>,
+): Promise<void> {
+  const [table, next] = [`${model.schema}.${model.name}`, `${model.schema}.${model.name}__next`];
+  await conn.run(`create or replace table ${next} as ${kept(table)}`);
+  await add(next);
+  await conn.run(`drop table ${table}`);
+  await conn.run(`alter table ${next} rename to ${model.name}`);
+  await conn.run('checkpoint');
 }
 
 /**
@@ -483,6 +556,7 @@ async function sumByLeads(
   model: Model,
   sumColumns: string[],
   log: (message: string) => void,
+  keys: KeySet,
 ): Promise<void> {
   let mark = performance.now();
   const lap = () => {
@@ -505,13 +579,13 @@ async function sumByLeads(
   }
   const columns = [...types.keys()];
   const groups = columns.filter((c) => !sumColumns.includes(c));
-  const scoped = await selectScoped(conn, model, '', 'sum_after');
+  await selectScoped(conn, model, '', 'sum_after', keys);
   const after = lap();
-  // a lead-keyed input read with its schema would bypass the views, and its other leads' rows be counted again
-  for (const dep of scoped)
+  // an input read with its schema would bypass the views: a lead-keyed one's other leads' rows counted again, or
+  // the contributions before read from this warehouse's settings (as_of) rather than the previous one's
+  for (const dep of await selectScoped(conn, model, 'prev.', 'sum_before', keys))
     if (new RegExp(`\\b(marts|staging)\\.${dep}\\b`).test(body))
       throw new Error(`a sum by leads reads ${dep} through the changed leads' view: write it without its schema`);
-  await selectScoped(conn, model, 'prev.', 'sum_before');
   const before = lap();
   const list = (f: (c: string) => string) => columns.map(f).join(', ');
   const groupBy = groups.length ? `group by ${groups.join(', ')}` : '';
@@ -522,12 +596,10 @@ async function sumByLeads(
       `select ${list((c) => c)} from temp.sum_after union all select ${list((c) => (sumColumns.includes(c) ? `-${c}` : c))} from temp.sum_before` +
       `) ${groupBy} having ${nonZero}`,
   );
-  const touched = (row: string) =>
-    `exists (select 1 from temp.sum_change as change where ${groups.map((c) => `change.${c} is not distinct from ${row}.${c}`).join(' and ') || 'true'})`;
   const changes = lap();
-  // In place (the table is the previous warehouse's, copied): the rows the changes touch, their new sums, then
-  // those rows replaced. The touched rows are found once, by a semi join (an EXISTS under the union and group by
-  // took 10 times as long at 100 k leads).
+  // The rows the changes touch (the table is the previous warehouse's, copied), their new sums, then the table
+  // written anew with them and its untouched rows (rewriteTable). The touched rows are found once, by a semi join
+  // (an EXISTS under the union and group by took 10 times as long at 100 k leads).
   const on = groups.map((c) => `change.${c} is not distinct from old.${c}`).join(' and ') || 'true';
   await conn.run(
     `create or replace temp table sum_touched as select old.* from ${table} as old semi join temp.sum_change as change on ${on}`,
@@ -539,12 +611,15 @@ async function sumByLeads(
       `) ${groupBy} having ${nonZero}`,
   );
   const summedAt = lap();
-  await conn.run(`delete from ${table} as kept where ${touched('kept')}`);
-  const deleted = lap();
-  await conn.run(`insert into ${table} select * from temp.sum_rows`);
+  await rewriteTable(
+    conn,
+    model,
+    (old) => `select old.* from ${old} as old anti join temp.sum_change as change on ${on}`,
+    (into) => conn.run(`insert into ${into} select * from temp.sum_rows`),
+  );
   log(
     `  ${table}: the changed leads' rows after ${after}, before ${before}, their changes ${changes}; ` +
-      `touched rows found ${found}, summed ${summedAt}, deleted ${deleted}, inserted ${lap()}`,
+      `touched rows found ${found}, summed ${summedAt}, written with the untouched rows ${lap()}`,
   );
   for (const t of ['sum_after', 'sum_before', 'sum_change', 'sum_touched', 'sum_rows']) await conn.run(`drop table temp.${t}`);
 }
@@ -562,7 +637,12 @@ export async function runModelsIncrementally(
   const models = await orderModels(await discoverModels(modelsDir));
   await setSearchPath(conn);
   const specs = new Map<string, IncrementalSpec | undefined>();
-  for (const model of models) specs.set(model.name, await readIncrementalSpec(model));
+  const asOfSpecs = new Map<string, string>();
+  for (const model of models) {
+    specs.set(model.name, await readIncrementalSpec(model));
+    const asOf = await readAsOfSpec(model);
+    if (asOf) asOfSpecs.set(model.name, asOf);
+  }
   const built: BuiltModel[] = [];
   const updates: Record<string, ModelUpdate> = {};
   // Staging: rebuilt whole, then compared with the previous warehouse's.
@@ -603,20 +683,26 @@ export async function runModelsIncrementally(
   await conn.run(`create temp table changed_leads as select distinct lead_id from temp.direct_leads`);
   await conn.run(`create temp table changed_accounts as select distinct account_id from temp.direct_accounts`);
   const linked = links.length ? links.join(' union all ') : 'select null as lead_id, null as account_id where false';
-  for (let added = 1; added > 0;) {
-    const accounts = await conn.query(
-      `insert into temp.changed_accounts select distinct account_id from (${linked}) ` +
-        `where lead_id in (select lead_id from temp.changed_leads) and account_id is not null ` +
-        `and account_id not in (select account_id from temp.changed_accounts) returning account_id`,
-    );
-    const leads = await conn.query(
-      `insert into temp.changed_leads select distinct lead_id from (${linked}) ` +
-        `where account_id in (select account_id from temp.changed_accounts) and lead_id is not null ` +
-        `and lead_id not in (select lead_id from temp.changed_leads) returning lead_id`,
-    );
-    added = accounts.length + leads.length;
-  }
-  const count = async (table: string) => Number((await conn.query(`select count(*) as n from temp.${table}`))[0]!.n);
+  /** The key set's leads and accounts closed over each other, to a fixed point. */
+  const closeOver = async (set: KeySet) => {
+    const [leads, accounts] = [keysOf(set, 'lead_id'), keysOf(set, 'account_id')];
+    for (let added = 1; added > 0;) {
+      const accountsAdded = await conn.query(
+        `insert into ${accounts} select distinct account_id from (${linked}) ` +
+          `where lead_id in (select lead_id from ${leads}) and account_id is not null ` +
+          `and account_id not in (select account_id from ${accounts}) returning account_id`,
+      );
+      const leadsAdded = await conn.query(
+        `insert into ${leads} select distinct lead_id from (${linked}) ` +
+          `where account_id in (select account_id from ${accounts}) and lead_id is not null ` +
+          `and lead_id not in (select lead_id from ${leads}) returning lead_id`,
+      );
+      added = accountsAdded.length + leadsAdded.length;
+    }
+  };
+  await closeOver('changed');
+  const count = async (from: string) =>
+    Number((await conn.query(`select count(*) as n from ${/^\w+$/.test(from) ? `temp.${from}` : from}`))[0]!.n);
   const changedLeads = await count('changed_leads');
   const changedAccounts = await count('changed_accounts');
   log(
@@ -642,6 +728,70 @@ export async function runModelsIncrementally(
   // Compared marts whose changes the changed leads do not cover: a reader may still be updated by lead when the
   // columns it reads are the same (sameAsRead), as when only as_of moved in `settings`.
   const globalChanged = new Set<string>();
+  // A day's import moves as_of. When nothing else of the settings changed (as_of_move then holds the two), a mart
+  // whose `.yml` names the keys whose rows cross it (readAsOfSpec) is updated for those keys too, rather than built
+  // whole; it reads `settings` and any compared mart that only appends rows when as_of moves (zone_hours).
+  let moved: boolean | undefined;
+  const asOfMoved = async () => {
+    if (moved === undefined) {
+      const others = (db: string) => `select * exclude (as_of_at, as_of_date) from ${db}marts.settings`;
+      moved =
+        globalChanged.has('settings') &&
+        (await count(
+          `((${others('')} except all ${others('prev.')}) union all (${others('prev.')} except all ${others('')}))`,
+        )) === 0;
+      if (moved)
+        await conn.run(
+          `create temp table as_of_move as select least(before.as_of_at, now.as_of_at) as moved_from_at, ` +
+            `greatest(before.as_of_at, now.as_of_at) as moved_to_at from prev.marts.settings as before cross join marts.settings as now`,
+        );
+      log(`  incremental: ${moved ? 'as_of moved, and nothing else of the settings' : 'the settings changed beyond as_of'}`);
+    }
+    return moved;
+  };
+  const rowsKept = new Map<string, boolean>();
+  const asOf: Record<string, number> = {};
+  const asOfCovers = async (dep: string) => {
+    if (!globalChanged.has(dep) || !(await asOfMoved())) return false;
+    if (dep === 'settings') return true;
+    if (asOfSpecs.get(dep) !== 'appends') return false;
+    if (!rowsKept.has(dep)) {
+      const lost = await count(`(select * from prev.marts.${dep} except all select * from marts.${dep})`);
+      log(`  marts.${dep}: ${lost === 0 ? 'its previous rows all kept' : `${lost} of its previous rows gone`} as as_of moved`);
+      rowsKept.set(dep, lost === 0);
+    }
+    return rowsKept.get(dep)!;
+  };
+  /**
+   * The changed leads and accounts, and those whose rows in `model` cross the moved as_of (its `.yml`'s as_of
+   * select), closed over each other as the changed ones are, into temp.as_of_leads and as_of_accounts; returns how
+   * many keys that adds to the changed ones.
+   */
+  const asOfKeys = async (model: Model) => {
+    const started = performance.now();
+    for (const grain of INCREMENTAL_GRAINS)
+      await conn.run(`create or replace temp table as_of_${CHANGED_OF[grain]} as select * from ${keysOf('changed', grain)}`);
+    await conn.run(`create or replace temp table as_of_keys as select * from (\n${asOfSpecs.get(model.name)!}\n) as crossing`);
+    const columns = (
+      await conn.query(`select column_name from duckdb_columns() where database_name = 'temp' and table_name = 'as_of_keys'`)
+    ).map((r) => String(r.column_name));
+    const grains = INCREMENTAL_GRAINS.filter((g) => columns.includes(g));
+    if (grains.length === 0) throw new Error(`${model.name}.yml: its as_of select must return lead_id or account_id`);
+    for (const grain of grains)
+      await conn.run(
+        `insert into ${keysOf('as_of', grain)} select distinct ${grain} from temp.as_of_keys where ${grain} is not null ` +
+          `and ${grain} not in (select ${grain} from ${keysOf('as_of', grain)})`,
+      );
+    await closeOver('as_of');
+    const [leads, accounts] = [await count('as_of_leads'), await count('as_of_accounts')];
+    log(
+      `  marts.${model.name}: ${(leads - changedLeads).toLocaleString('en-US')} leads and ` +
+        `${(accounts - changedAccounts).toLocaleString('en-US')} accounts more, whose rows cross the moved as_of ` +
+        `(found in ${Math.round(performance.now() - started)} ms)`,
+    );
+    asOf[model.name] = leads - changedLeads + accounts - changedAccounts;
+    return asOf[model.name];
+  };
 
   // The plan first, so that every table to be rebuilt is dropped, and its space freed, before any is written.
   type Step = { model: Model; how: 'kept' | 'copied' | 'by-key' | 'sums' | 'rebuilt' };
@@ -689,14 +839,20 @@ export async function runModelsIncrementally(
     const table = `${model.schema}.${model.name}`;
     // an input planned as covered (a compared mart) whose changed rows turned out not to be the changed leads'
     let covered: boolean | undefined;
+    // an input changed only by as_of's move, covered by the rows of the keys that cross it (asOfKeys)
+    let keys = 'changed' as KeySet;
     const inputsCovered = async () => {
       if (covered === undefined) {
         covered = true;
-        for (const dep of model.dependsOn)
-          if (!covers(dep) && !(await sameAsRead(conn, model, dep, globalChanged, log))) {
-            covered = false;
-            break;
+        for (const dep of model.dependsOn) {
+          if (covers(dep) || (await sameAsRead(conn, model, dep, globalChanged, log))) continue;
+          if (asOfSpecs.get(model.name) !== 'appends' && asOfSpecs.has(model.name) && (await asOfCovers(dep))) {
+            keys = 'as_of';
+            continue;
           }
+          covered = false;
+          break;
+        }
       }
       return covered;
     };
@@ -711,9 +867,10 @@ export async function runModelsIncrementally(
       built.push(await buildModel(conn, model, log, async () => undefined, how));
     } else if (how === 'by-key') {
       const grains = grainsOf(spec)!;
+      // rows beyond the changed leads': a reader cannot be updated by lead
+      if (keys === 'as_of' && (await asOfKeys(model)) > 0) byLeads.delete(model.name);
       // a row is the changed leads' when any of its keys is a changed lead's or account's
-      const ofChanged = (row: string) =>
-        grains.map((g) => `${row}${g} in (select ${g} from temp.changed_${CHANGED_OF[g]})`).join(' or ');
+      const ofChanged = (row: string) => grains.map((g) => `${row}${g} in (select ${g} from ${keysOf(keys, g)})`).join(' or ');
       built.push(
         await buildModel(
           conn,
@@ -721,32 +878,42 @@ export async function runModelsIncrementally(
           log,
           async () => {
             if (/;\s*\S/.test(stripSql(selectBody(model)))) throw new Error('a model is one select statement (found ";" inside)');
-            await conn.run(`delete from ${table} where ${ofChanged('')}`);
-            // The model's SQL reads its lead- and account-keyed inputs through views restricted to the changed
-            // leads and accounts (the promise: a lead's rows depend only on its account's leads' rows), so it
-            // computes the changed leads' rows only, not every lead's rows and then a filter.
-            await scopeInputs(conn, model);
-            try {
-              await conn.run(
-                `insert into ${table} select * from (\n${selectBody(model)}\n) as model_rows ` +
-                  `where ${ofChanged('model_rows.')}`,
-              );
-            } finally {
-              await conn.run(`set search_path = '${SEARCH_PATH}'`);
-            }
+            await rewriteTable(
+              conn,
+              model,
+              // a row whose keys are null is no changed lead's: kept
+              (old) => `select * from ${old} where (${ofChanged('')}) is not true`,
+              // The model's SQL reads its lead- and account-keyed inputs through views restricted to the changed
+              // leads and accounts (the promise: a lead's rows depend only on its account's leads' rows), so it
+              // computes the changed leads' rows only, not every lead's rows and then a filter.
+              async (into) => {
+                await scopeInputs(conn, model, '', keys);
+                try {
+                  await conn.run(
+                    `insert into ${into} select * from (\n${selectBody(model)}\n) as model_rows ` +
+                      `where ${ofChanged('model_rows.')}`,
+                  );
+                } finally {
+                  await conn.run(`set search_path = '${SEARCH_PATH}'`);
+                }
+              },
+            );
           },
-          `${grains.join(' or ')} rows of the changed ${grains.map((g) => CHANGED_OF[g]).join(' and ')} replaced`,
+          `${grains.join(' or ')} rows of the changed ${grains.map((g) => CHANGED_OF[g]).join(' and ')}` +
+            `${keys === 'as_of' ? ' and of those crossing the moved as_of' : ''} replaced`,
         ),
       );
     } else if (how === 'sums') {
       const sumColumns = (spec as { sum: string[] }).sum;
+      if (keys === 'as_of') await asOfKeys(model);
       built.push(
         await buildModel(
           conn,
           model,
           log,
-          () => sumByLeads(conn, model, sumColumns, log),
-          `sums of the changed leads' rows, before and after, applied to the previous sums`,
+          () => sumByLeads(conn, model, sumColumns, log, keys),
+          `sums of the changed leads' rows${keys === 'as_of' ? ' and of those crossing the moved as_of' : ''}, ` +
+            `before and after, applied to the previous sums`,
         ),
       );
     } else {
@@ -773,9 +940,13 @@ export async function runModelsIncrementally(
     'direct_accounts',
     'changed_leads',
     'changed_accounts',
+    'as_of_move',
+    'as_of_keys',
+    'as_of_leads',
+    'as_of_accounts',
     ...staging.map((m) => `diff_${m.name}`),
   ]) {
     await conn.run(`drop table if exists temp.${t}`);
   }
-  return { models, built, plan: { changedLeads, changedAccounts, changedStaging, models: updates, rollups } };
+  return { models, built, plan: { changedLeads, changedAccounts, changedStaging, models: updates, asOf, rollups } };
 }

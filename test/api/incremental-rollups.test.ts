@@ -250,7 +250,7 @@ describe('rollups across an incremental build', () => {
 
       it('holds every table as the full build does: the same column types, and no deleted rows', async () => {
         // A table updated in place keeps its deleted rows' version info, which a DuckDB reader holds in memory it
-        // cannot evict (build-steps.ts compactUpdatedTables): the server's warm-up at 1 M leads ran out of memory.
+        // cannot evict (incremental.ts rewriteTable writes each updated table anew): the server's warm-up at 1 M leads ran out of memory.
         const ours = await tableFacts(file(`${name}-incremental.duckdb`));
         const theirs = await tableFacts(file(`${name}-full.duckdb`));
         expect([...ours.keys()]).toEqual([...theirs.keys()]);

@@ -10,14 +10,14 @@
  * previous file byte for byte as it was.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareWarehouses } from '../../bench/compare-warehouses';
 import { writeDayChanges, type DayChanges } from '../../bench/day-changes';
 import { projectRoot } from '../../server/config';
 import { buildWarehouse, type BuildSummary } from '../../server/warehouse/index';
-import { readIncrementalSpec } from '../../server/warehouse/incremental';
+import { readAsOfSpec, readIncrementalSpec } from '../../server/warehouse/incremental';
 import { TYPICAL_QUERIES } from '../../bench/typical-queries';
 import { tempDir } from '../support/browser';
 import { generatedSeeds, incrementalAndFull } from '../support/build-cache';
@@ -100,18 +100,24 @@ describe("a day's import applied incrementally equals a full build of the same s
       // (attribution_data_driven); they read the lookback and half-life of settings, not as_of
       'attribution_conversions',
       'attribution_credit_rows',
-    ])
-      expect(plan.models[mart], mart).toBe('incremental');
-    // the day moves as_of, which these read (a stint's age, a cohort's immaturity, the touches up to as_of): every
-    // lead's rows change, so they are rebuilt whole (docs/import.md, "Incremental builds")
-    for (const mart of [
-      'backlog_stints',
+      // the day moves as_of: what reads it is computed when read (a stint's age and its cut at as_of in the view
+      // backlog_stints, a cohort's immaturity in the view stage_conversions) ...
+      'backlog_stint_rows',
+      'stage_conversion_rows',
+      // ... or the mart's .yml names the keys whose rows cross the moved as_of, updated with the changed ones
       'backlog_inventory',
       'accounts_in_motion',
-      'stage_conversion_rows',
       'attribution_transitions',
+      'attribution_lead_channels',
     ])
-      expect(plan.models[mart], mart).toBe('rebuilt');
+      expect(plan.models[mart], mart).toBe('incremental');
+    // leads whose stint reached an aging bucket's start on the day: recomputed though they did not change
+    expect(plan.asOf.backlog_inventory).toBeGreaterThan(0);
+    // the touches after the previous as_of are the changed leads' (new touches), and no account's week moved
+    for (const mart of ['attribution_transitions', 'attribution_lead_channels', 'accounts_in_motion'])
+      expect(plan.asOf[mart], mart).toBe(0);
+    // a view, computed when read: rebuilt in the plan's words
+    expect(plan.models.backlog_stints).toBe('rebuilt');
     for (const mart of ['funnel_stages', 'stage_definitions']) expect(plan.models[mart], mart).toBe('copied');
     // as_of moved: settings is rebuilt, and its readers that read none of its as_of columns are still updated by lead
     expect(plan.models.settings).toBe('rebuilt');
@@ -164,6 +170,35 @@ describe("a day's import applied incrementally equals a full build of the same s
     expect(differences).toEqual([]);
   }, 600_000);
 
+  it('equals the full build when as_of moves on across a Monday (accounts_in_motion adds a week)', async () => {
+    // the day's seeds with as_of 8 days later: the week of as_of moves, and more stints reach an aging bucket
+    const week = file('day-week');
+    cpSync(file('day'), week, { recursive: true });
+    const settings = path.join(week, 'settings.csv');
+    writeFileSync(
+      settings,
+      readFileSync(settings, 'utf8').replace(/^as_of,(\d{4}-\d\d-\d\d)/m, (_, date: string) => {
+        const later = new Date(`${date}T00:00:00Z`);
+        later.setUTCDate(later.getUTCDate() + 8);
+        return `as_of,${later.toISOString().slice(0, 10)}`;
+      }),
+    );
+    expect(readFileSync(settings, 'utf8')).not.toEqual(readFileSync(path.join(file('day'), 'settings.csv'), 'utf8'));
+    copyFileSync(file('base.duckdb'), file('week-incremental.duckdb'));
+    const moved = await buildWarehouse({
+      seedsDir: week,
+      warehousePath: file('week-incremental.duckdb'),
+      incremental: true,
+      log: () => {},
+    });
+    await buildWarehouse({ seedsDir: week, warehousePath: file('week-full.duckdb'), log: () => {} });
+    expect(moved.incremental!.models.accounts_in_motion).toBe('incremental');
+    expect(moved.incremental!.asOf.accounts_in_motion).toBeGreaterThan(0);
+    expect(moved.incremental!.asOf.backlog_inventory).toBeGreaterThan(summary.incremental!.asOf.backlog_inventory!);
+    const { differences } = await compareWarehouses(file('week-incremental.duckdb'), file('week-full.duckdb'));
+    expect(differences).toEqual([]);
+  }, 900_000);
+
   it('answers every typical dashboard query as the full build does, through the real server', async () => {
     const incremental = await answers(file('incremental.duckdb'));
     const full = await answers(file('full.duckdb'));
@@ -173,6 +208,27 @@ describe("a day's import applied incrementally equals a full build of the same s
       expect(rowsOf(incremental[name]!), name).toEqual(rowsOf(full[name]!));
     }
   }, 900_000);
+});
+
+describe("a model's as_of field", () => {
+  const roots: string[] = [];
+  afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+  async function asOfOf(yml: string) {
+    roots.push(tempDir('revcycle-as-of-spec-'));
+    writeFileSync(path.join(roots.at(-1)!, 'm.yml'), `model: m\n${yml}\n`);
+    return readAsOfSpec({ file: path.join(roots.at(-1)!, 'm.sql') });
+  }
+
+  it('is a select of keys, rendered as a model, or appends', async () => {
+    expect(await asOfOf('as_of: appends')).toBe('appends');
+    expect(await asOfOf('as_of: select lead_id from t where {{ days_between(a, b) }} > 1')).toBe(
+      "select lead_id from t where (date_diff('second', a, b) / 86400.0) > 1",
+    );
+    expect(await asOfOf('description: no field')).toBeUndefined();
+    await expect(asOfOf('as_of: [lead_id]')).rejects.toThrow(
+      /m\.yml: as_of must be a select of lead_id or account_id, or appends/,
+    );
+  });
 });
 
 describe("a model's incremental field", () => {

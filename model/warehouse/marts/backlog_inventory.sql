@@ -31,29 +31,28 @@
 -- and an integer key of the stint's stage and segment, whose columns are
 -- joined back once per summed row.
 
+-- settings and the stints read without their schema: a day's import, which moves as_of, updates this mart by the
+-- changed leads' and the crossing leads' sums (backlog_inventory.yml, as_of) before and after, and the sums before
+-- read the previous warehouse's settings through the same names
 with settings as (
-    select time_zone, as_of_at as as_of from marts.settings
+    select time_zone, as_of_at as as_of from settings
 ),
 
+-- the stints as backlog_stints has them (cut at as_of), from the stored rows
 stints as (
-    select * from backlog_stints
-),
-
-bucket_starts as (
-    select * from (values
-        (0, '0-7', 1), (8, '8-14', 2), (15, '15-30', 3), (31, '31-60', 4),
-        (61, '61-90', 5), (91, '91-180', 6), (181, '181+', 7)
-    ) as b(age_days, aging_bucket, aging_bucket_order)
-),
-
--- each bucket as a range [age_days, next_age_days) (the last one open): a plain range join (no ASOF join, which PostgreSQL lacks)
-bucket_ranges as (
     select
-        age_days,
-        lead(age_days) over (order by age_days) as next_age_days,
-        aging_bucket,
-        aging_bucket_order,
-    from bucket_starts
+        stint_rows.stage, stint_rows.stage_order, stint_rows.is_funnel, stint_rows.team, stint_rows.sla_days,
+        stint_rows.is_sla_stage, stint_rows.lead_source, stint_rows.persona, stint_rows.industry,
+        stint_rows.employee_band, stint_rows.owner_team, stint_rows.entered_at,
+        case when stint_rows.left_at <= settings.as_of then stint_rows.left_at end as left_at,
+    from backlog_stint_rows as stint_rows
+    cross join settings
+    where stint_rows.entered_at <= settings.as_of
+),
+
+-- each bucket as a range [age_days, next_age_days) (the last one open)
+bucket_ranges as (
+    select age_days, next_age_days, aging_bucket, aging_bucket_order from aging_buckets
 ),
 
 -- one key per stage and segment: the columns a change is summed by, besides its day and aging state (a rank,
@@ -181,8 +180,8 @@ final as (
         segment_keys.team,
         segment_keys.sla_days,
         segment_keys.is_sla_stage,
-        bucket_starts.aging_bucket,
-        bucket_starts.aging_bucket_order,
+        bucket_ranges.aging_bucket,
+        bucket_ranges.aging_bucket_order,
         daily_changes.is_stuck,
         segment_keys.lead_source,
         segment_keys.persona,
@@ -192,7 +191,7 @@ final as (
         daily_changes.lead_change,
     from daily_changes
     inner join segment_keys on segment_keys.segment_key = daily_changes.segment_key
-    inner join bucket_starts on bucket_starts.aging_bucket_order = daily_changes.aging_bucket_order
+    inner join bucket_ranges on bucket_ranges.aging_bucket_order = daily_changes.aging_bucket_order
 )
 
 -- Stored in state order, then by day: DuckDB compresses each column per row group, and in this order the

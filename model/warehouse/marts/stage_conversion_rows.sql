@@ -1,9 +1,11 @@
 -- The rows of stage_conversions (docs/metrics.md, metric 2; the header of
 -- stage_conversions.sql says what they mean) without the two columns that
--- read the median velocity over all leads (stage_conversion_velocity): a
--- lead's rows here depend only on its own and its account's reach, so an
--- import rebuilds only the changed leads' rows (docs/import.md, "Incremental
--- builds"). cohort_month_end_at is kept for the view to judge immaturity.
+-- read the median velocity over all leads (stage_conversion_velocity), and
+-- without the windowed immaturity flags, which read as_of: a lead's rows here
+-- depend only on its own and its account's reach, not on as_of, so an import
+-- (even a day's, which moves as_of) rebuilds only the changed leads' rows
+-- (docs/import.md, "Incremental builds"). cohort_month_end_at is kept for the
+-- view to judge immaturity, all five flags, when read.
 --
 -- Size: what a row's own columns give is not stored but computed by the
 -- view when read: conversion_id (lead|from|to), days_to_convert and
@@ -11,7 +13,7 @@
 -- at 100 k leads (752 k rows).
 
 with settings as (
-    select time_zone, as_of_at as as_of, fiscal_year_start_month from marts.settings
+    select time_zone from marts.settings
 ),
 
 stages as (
@@ -31,30 +33,21 @@ account_reach as (
 -- lead-grain mart whole (docs/import.md, "Incremental builds").
 cohorts as (
     select
-        lead_reach.*,
+        lead_reach.lead_id,
+        lead_reach.stage,
         {{ local_month(lead_reach.reached_at) }} as cohort_month,
     from lead_reach
     cross join settings
 ),
 
--- the last instant of each cohort month in the settings' zone, back in UTC, and the windowed immaturity it
--- implies: computed once per month rather than once per pair
+-- the last instant of each cohort month in the settings' zone, back in UTC: computed once per month rather than
+-- once per pair
 month_ends as (
     select
-        cohort_month,
-        cohort_month_end_at,
-        cohort_month_end_at + interval 30 day > as_of as is_immature_30d,
-        cohort_month_end_at + interval 60 day > as_of as is_immature_60d,
-        cohort_month_end_at + interval 90 day > as_of as is_immature_90d,
-        cohort_month_end_at + interval 180 day > as_of as is_immature_180d,
-    from (
-        select
-            months.cohort_month,
-            {{ utc_time(months.cohort_month + interval 1 month) }} as cohort_month_end_at,
-            settings.as_of,
-        from (select distinct cohort_month from cohorts) as months
-        cross join settings
-    ) as month_bounds
+        months.cohort_month,
+        {{ utc_time(months.cohort_month + interval 1 month) }} as cohort_month_end_at,
+    from (select distinct cohort_month from cohorts) as months
+    cross join settings
 ),
 
 -- each reach with each stage after it and when the lead and its account reached that stage, narrow: the
@@ -99,60 +92,49 @@ pairs as (
         from_reach.region,
         from_reach.owner_team,
         month_ends.cohort_month_end_at,
-        month_ends.is_immature_30d,
-        month_ends.is_immature_60d,
-        month_ends.is_immature_90d,
-        month_ends.is_immature_180d,
+        {{ days_between(from_reach.reached_at, conversions.converted_at) }} as days_to_convert,
+        {{ days_between(from_reach.reached_at, conversions.account_converted_at) }} as account_days_to_convert,
     from conversions
-    inner join cohorts as from_reach
+    inner join lead_reach as from_reach
         on from_reach.lead_id = conversions.lead_id
         and from_reach.stage = conversions.from_stage
-    left join month_ends on month_ends.cohort_month = from_reach.cohort_month
-),
-
-measured as (
-    select
-        pairs.*,
-        {{ days_between(cohort_at, converted_at) }} as days_to_convert,
-        {{ days_between(cohort_at, account_converted_at) }} as account_days_to_convert,
-    from pairs
+    inner join cohorts
+        on cohorts.lead_id = conversions.lead_id
+        and cohorts.stage = conversions.from_stage
+    left join month_ends on month_ends.cohort_month = cohorts.cohort_month
 ),
 
 final as (
     select
-        measured.lead_id,
-        measured.account_id,
-        measured.from_stage,
-        measured.from_stage_order,
-        measured.to_stage,
-        measured.to_stage_order,
-        measured.is_adjacent,
-        measured.cohort_at,
-        measured.converted_at,
-        measured.converted_at is not null as is_converted,
-        coalesce(measured.days_to_convert <= 30, false) as is_converted_30d,
-        coalesce(measured.days_to_convert <= 60, false) as is_converted_60d,
-        coalesce(measured.days_to_convert <= 90, false) as is_converted_90d,
-        coalesce(measured.days_to_convert <= 180, false) as is_converted_180d,
-        measured.is_immature_30d,
-        measured.is_immature_60d,
-        measured.is_immature_90d,
-        measured.is_immature_180d,
-        measured.cohort_month_end_at,
-        measured.is_account_cohort,
-        case when measured.is_account_cohort then measured.account_converted_at end as account_converted_at,
-        measured.is_account_cohort and measured.account_converted_at is not null as is_account_converted,
-        measured.is_account_cohort and coalesce(measured.account_days_to_convert <= 30, false) as is_account_converted_30d,
-        measured.is_account_cohort and coalesce(measured.account_days_to_convert <= 60, false) as is_account_converted_60d,
-        measured.is_account_cohort and coalesce(measured.account_days_to_convert <= 90, false) as is_account_converted_90d,
-        measured.is_account_cohort and coalesce(measured.account_days_to_convert <= 180, false) as is_account_converted_180d,
-        measured.lead_source,
-        measured.persona,
-        measured.industry,
-        measured.employee_band,
-        measured.region,
-        measured.owner_team,
-    from measured
+        pairs.lead_id,
+        pairs.account_id,
+        pairs.from_stage,
+        pairs.from_stage_order,
+        pairs.to_stage,
+        pairs.to_stage_order,
+        pairs.is_adjacent,
+        pairs.cohort_at,
+        pairs.converted_at,
+        pairs.converted_at is not null as is_converted,
+        coalesce(pairs.days_to_convert <= 30, false) as is_converted_30d,
+        coalesce(pairs.days_to_convert <= 60, false) as is_converted_60d,
+        coalesce(pairs.days_to_convert <= 90, false) as is_converted_90d,
+        coalesce(pairs.days_to_convert <= 180, false) as is_converted_180d,
+        pairs.cohort_month_end_at,
+        pairs.is_account_cohort,
+        case when pairs.is_account_cohort then pairs.account_converted_at end as account_converted_at,
+        pairs.is_account_cohort and pairs.account_converted_at is not null as is_account_converted,
+        pairs.is_account_cohort and coalesce(pairs.account_days_to_convert <= 30, false) as is_account_converted_30d,
+        pairs.is_account_cohort and coalesce(pairs.account_days_to_convert <= 60, false) as is_account_converted_60d,
+        pairs.is_account_cohort and coalesce(pairs.account_days_to_convert <= 90, false) as is_account_converted_90d,
+        pairs.is_account_cohort and coalesce(pairs.account_days_to_convert <= 180, false) as is_account_converted_180d,
+        pairs.lead_source,
+        pairs.persona,
+        pairs.industry,
+        pairs.employee_band,
+        pairs.region,
+        pairs.owner_team,
+    from pairs
 )
 
 -- Not sorted for size: ordering these wide rows ran out of the build's memory limit at 1 M leads (1.8 GiB).

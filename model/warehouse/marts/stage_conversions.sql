@@ -19,8 +19,8 @@
 -- Built in two parts so that an import rebuilds only the changed leads' rows
 -- (docs/import.md, "Incremental builds"): stage_conversion_rows (lead by
 -- lead) and stage_conversion_velocity (the medians, over all leads). This
--- view joins them: is_immature and pair_median_days_to_convert are computed
--- when it is read, and so are the columns a row's stored ones give
+-- view joins them: the immaturity flags (they read as_of, which a day's
+-- import moves) and pair_median_days_to_convert are computed when it is read, and so are the columns a row's stored ones give
 -- (conversion_id, the days to convert), which the table leaves out for size.
 
 select
@@ -40,10 +40,10 @@ select
     conversion_rows.is_converted_60d,
     conversion_rows.is_converted_90d,
     conversion_rows.is_converted_180d,
-    conversion_rows.is_immature_30d,
-    conversion_rows.is_immature_60d,
-    conversion_rows.is_immature_90d,
-    conversion_rows.is_immature_180d,
+    conversion_rows.cohort_month_end_at + interval 30 day > settings.as_of_at as is_immature_30d,
+    conversion_rows.cohort_month_end_at + interval 60 day > settings.as_of_at as is_immature_60d,
+    conversion_rows.cohort_month_end_at + interval 90 day > settings.as_of_at as is_immature_90d,
+    conversion_rows.cohort_month_end_at + interval 180 day > settings.as_of_at as is_immature_180d,
     coalesce(
         conversion_rows.cohort_month_end_at + to_microseconds(cast(velocity.median_days_to_convert * 86400000000 as bigint))
         > settings.as_of_at,
