@@ -300,7 +300,15 @@ describe('actions tied to a KPI', () => {
       session = await open('/review', locale);
       try {
         const row = session.page.locator('tr', { hasText: hypothesis });
-        await row.locator('[data-figure="after"]').waitFor();
+        // the page's cards first (their own timeout names what is still loading), then the action's figure; on a
+        // 2-core machine running other browser files beside this one the restarted server's first answers are slow
+        await waitForCards(session.page);
+        await row
+          .locator('[data-figure="after"]')
+          .waitFor({ timeout: 60_000 })
+          .catch(async (e: Error) => {
+            throw new Error(`${e.message}\nthe action's row reads: ${await row.textContent().catch(() => '(no row)')}`);
+          });
         expect(await row.locator('[data-figure="before"]').textContent()).toBe(formatPercent(before, locale));
         expect(await row.locator('[data-figure="after"]').textContent()).toBe(formatPercent(after, locale));
         expect(await row.textContent()).toContain(
