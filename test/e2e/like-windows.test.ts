@@ -5,7 +5,8 @@
  * wins, in Japanese and in English, and that change is the one plain SQL
  * over the seed CSVs gives for the same days a year earlier (+100 % and
  * +54 %, not the −11 % and −18 % of a year to date set against a whole
- * year). The review's comparison says through which day it counts and
+ * year); both print the same win rate, of new business (28.3 %, not the
+ * 46.1 % of every deal type). The review's comparison says through which day it counts and
  * shows the full-year plan beside the plan to date. Screenshots:
  * test/e2e/artifacts/like-windows-{board,review}-{ja,en}.png.
  *
@@ -17,14 +18,21 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Browser } from 'playwright-core';
 import { projectRoot } from '../../server/config';
-import { formatCount, formatDate, formatSignedPercent, formatYen, type Locale } from '../../dashboard/src/lib/format';
+import {
+  formatCount,
+  formatDate,
+  formatPercent,
+  formatSignedPercent,
+  formatYen,
+  type Locale,
+} from '../../dashboard/src/lib/format';
 import { launchBrowser, openPage, screenshot } from '../support/browser';
 import { waitForCards } from '../../bench/dashboard-pages';
 import { sharedDashboardEnv, type DashboardEnv } from './dashboard-fixture';
 
 let env: DashboardEnv;
 let browser: Browser;
-const expected = { revenue: 0, wins: 0, asOf: '', leads: 0, opportunities: 0 };
+const expected = { revenue: 0, wins: 0, winRate: 0, allWinRate: 0, asOf: '', leads: 0, opportunities: 0 };
 
 beforeAll(async () => {
   env = await sharedDashboardEnv();
@@ -43,11 +51,17 @@ beforeAll(async () => {
                    closed_day between date '2025-04-01' and (select d from as_of) - interval 12 month as is_before from o)
       select sum(amount) filter (where status = 'won' and is_now) / sum(amount) filter (where status = 'won' and is_before) - 1 as revenue,
              count(*) filter (where status = 'won' and deal_type = 'new' and is_now)
-               / count(*) filter (where status = 'won' and deal_type = 'new' and is_before) - 1 as wins
+               / count(*) filter (where status = 'won' and deal_type = 'new' and is_before) - 1 as wins,
+             count(*) filter (where status = 'won' and deal_type = 'new' and is_now)
+               / count(*) filter (where status in ('won', 'lost') and deal_type = 'new' and is_now) as win_rate,
+             count(*) filter (where status = 'won' and is_now)
+               / count(*) filter (where status in ('won', 'lost') and is_now) as all_win_rate
       from w`)
   ).getRowObjectsJS();
   expected.revenue = Number(r!.revenue);
   expected.wins = Number(r!.wins);
+  expected.winRate = Number(r!.win_rate);
+  expected.allWinRate = Number(r!.all_win_rate);
   const [seeds] = (
     await sql.runAndReadAll(`
       select (select value from ${csv('settings')} where key = 'as_of') as as_of,
@@ -71,10 +85,14 @@ describe('board and review agree on the year-over-year change (definition 17)', 
   it('the seeds say revenue +100 % and new wins +54 % on the same days', () => {
     expect(Math.round(expected.revenue * 100)).toBe(100);
     expect(Math.round(expected.wins * 100)).toBe(54);
+    // the win rate of new business (the KPI tree's) is far from that of every deal type: a tile counting the latter
+    // beside the tree would tell the meeting two win rates
+    expect(Math.round(expected.winRate * 1000)).toBe(283); // 140 ÷ (140 + 355); every type: 346 ÷ (346 + 405)
+    expect(Math.round(expected.allWinRate * 1000)).not.toBe(Math.round(expected.winRate * 1000));
   });
 
   for (const locale of ['ja', 'en'] as const satisfies readonly Locale[]) {
-    it(`prints the same change for revenue and wins on both pages (${locale})`, async () => {
+    it(`prints the same change for revenue and wins, and the same new-business win rate, on both pages (${locale})`, async () => {
       const { context, page, problems } = await openPage(browser, { locale: locale === 'ja' ? 'ja-JP' : 'en-US' });
       try {
         await page.goto(`${env.t.url}/`);
@@ -83,6 +101,9 @@ describe('board and review agree on the year-over-year change (definition 17)', 
         const winsTitle = locale === 'ja' ? '新規受注件数' : 'New wins';
         const winsTile = page.locator('section[data-card-state]', { has: page.locator(`h3:text-is("${winsTitle}")`) });
         const boardWins = strip(await winsTile.locator('[data-change]').textContent());
+        const winRateTitle = locale === 'ja' ? '新規受注率' : 'New win rate';
+        const winRateTile = page.locator('section[data-card-state]', { has: page.locator(`h3:text-is("${winRateTitle}")`) });
+        const boardWinRate = await winRateTile.locator('[data-figure]').textContent();
         // the KPI tree shows the running year's landing forecast (definition 18) beside its plans
         const landing = await env.t.load({
           measures: ['landing_forecast.forecast'],
@@ -104,6 +125,7 @@ describe('board and review agree on the year-over-year change (definition 17)', 
           page.locator(`tr[data-node="${node}"] td[data-col="${col}"]`).first().textContent();
         const reviewRevenue = strip(await cell('revenue', 'yearAgo-change'));
         const reviewWins = strip(await cell('wins', 'yearAgo-change'));
+        const reviewWinRate = await cell('conversion:opportunity->won', 'actual');
         const fullPlan = await cell('revenue', 'plan-full');
         const note = await page
           .locator('section[data-card-state]')
@@ -112,10 +134,14 @@ describe('board and review agree on the year-over-year change (definition 17)', 
           .textContent();
         await screenshot(page, `like-windows-review-${locale}`);
 
-        const want = { revenue: formatSignedPercent(expected.revenue, locale), wins: formatSignedPercent(expected.wins, locale) };
+        const want = {
+          revenue: formatSignedPercent(expected.revenue, locale),
+          wins: formatSignedPercent(expected.wins, locale),
+          winRate: formatPercent(expected.winRate, locale),
+        };
         expect({
-          board: { revenue: boardRevenue, wins: boardWins },
-          review: { revenue: reviewRevenue, wins: reviewWins },
+          board: { revenue: boardRevenue, wins: boardWins, winRate: boardWinRate },
+          review: { revenue: reviewRevenue, wins: reviewWins, winRate: reviewWinRate },
         }).toEqual({
           board: want,
           review: want,

@@ -672,6 +672,21 @@ describe('deals', () => {
     ).toEqual([5, 3, 1, 0.75, 2_100_000, 900_000, 33, 500_000, 3]);
     expect(num(r!.pipeline_velocity)).toBeCloseTo((1 * 0.75 * 900_000) / 33, 6);
   });
+  it("new business's win rate leaves the upsell out: won O1, O3 and lost O2 of the new deals", async () => {
+    const [r] = await s.rows({ measures: ['deals.new_won', 'deals.new_lost', 'deals.new_win_rate', 'deals.win_rate'] });
+    expect([num(r!.new_won), num(r!.new_lost)]).toEqual([2, 1]);
+    expect(num(r!.new_win_rate)).toBeCloseTo(2 / 3, 12);
+    expect(num(r!.win_rate)).toBe(0.75); // O5 (upsell) won too
+    const months = await s.rows({
+      measures: ['deals.new_win_rate'],
+      timeDimensions: [{ dimension: 'deals.closed_at', granularity: 'month', dateRange: ['2025-06-01', '2025-07-31'] }],
+      order: { 'deals.closed_at': 'asc' },
+    });
+    expect(months.map((m) => [m['closed_at.month'], num(m.new_win_rate)])).toEqual([
+      [month('06'), 0.5],
+      [month('07'), 1],
+    ]);
+  });
   it('per closing month; the upsell counts in revenue, not in deal size', async () => {
     const rows = await s.rows({
       measures: ['deals.won', 'deals.win_rate', 'deals.won_amount', 'deals.avg_deal_size', 'deals.avg_sales_cycle_days'],

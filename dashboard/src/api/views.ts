@@ -133,6 +133,8 @@ export const DEALS = {
   newWon: 'deals.new_won',
   lost: 'deals.lost',
   winRate: 'deals.win_rate',
+  /** Won ÷ closed `new` deals: the win rate of the KPI tree and the review (definition 12). */
+  newWinRate: 'deals.new_win_rate',
   wonAmount: 'deals.won_amount',
   avgDealSize: 'deals.avg_deal_size',
   avgSalesCycleDays: 'deals.avg_sales_cycle_days',

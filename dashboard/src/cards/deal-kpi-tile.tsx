@@ -25,6 +25,7 @@ export type DealFlowMeasure =
   | typeof DEALS.won
   | typeof DEALS.newWon
   | typeof DEALS.winRate
+  | typeof DEALS.newWinRate
   | typeof DEALS.avgDealSize
   | typeof DEALS.avgSalesCycleDays
   | typeof DEALS.wonAmount;

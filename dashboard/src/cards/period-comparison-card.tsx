@@ -75,6 +75,7 @@ export function PeriodComparisonCard() {
             numeric: true,
             className: 'font-semibold text-tremor-content-strong',
             cell: (n) => byUnit(n.actual, n),
+            cellProps: () => ({ 'data-col': 'actual' }),
           },
           ...cols.flatMap(({ c, label }): Column<KpiTreeNode>[] => [
             {
