@@ -6,7 +6,8 @@
  * over the seed CSVs gives for the same days a year earlier (+100 % and
  * +54 %, not the −11 % and −18 % of a year to date set against a whole
  * year); both print the same win rate, of new business (28.3 %, not the
- * 46.1 % of every deal type). The review's comparison says through which day it counts and
+ * 46.1 % of every deal type), and the board's sales-cycle tile the tree's
+ * new-business cycle (86.0 days, not the 71.9 of every won deal). The review's comparison says through which day it counts and
  * shows the full-year plan beside the plan to date. Screenshots:
  * test/e2e/artifacts/like-windows-{board,review}-{ja,en}.png.
  *
@@ -19,6 +20,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { Browser } from 'playwright-core';
 import { projectRoot } from '../../server/config';
 import {
+  formatByUnit,
   formatCount,
   formatDate,
   formatPercent,
@@ -32,7 +34,7 @@ import { sharedDashboardEnv, type DashboardEnv } from './dashboard-fixture';
 
 let env: DashboardEnv;
 let browser: Browser;
-const expected = { revenue: 0, wins: 0, winRate: 0, allWinRate: 0, asOf: '', leads: 0, opportunities: 0 };
+const expected = { revenue: 0, wins: 0, winRate: 0, allWinRate: 0, salesCycle: 0, asOf: '', leads: 0, opportunities: 0 };
 
 beforeAll(async () => {
   env = await sharedDashboardEnv();
@@ -46,7 +48,9 @@ beforeAll(async () => {
     await sql.runAndReadAll(`
       with as_of as (select cast(cast(value as timestamptz) as date) as d from ${csv('settings')} where key = 'as_of'),
       o as (select status, deal_type, cast(amount as bigint) as amount,
-                   cast(cast(nullif(closed_at, '') as timestamptz) as date) as closed_day from ${csv('opportunities')}),
+                   cast(cast(nullif(closed_at, '') as timestamptz) as date) as closed_day,
+                   epoch(cast(nullif(closed_at, '') as timestamptz)) - epoch(cast(created_at as timestamptz)) as cycle_seconds
+            from ${csv('opportunities')}),
       w as (select o.*, closed_day between date '2026-04-01' and (select d from as_of) as is_now,
                    closed_day between date '2025-04-01' and (select d from as_of) - interval 12 month as is_before from o)
       select sum(amount) filter (where status = 'won' and is_now) / sum(amount) filter (where status = 'won' and is_before) - 1 as revenue,
@@ -55,13 +59,15 @@ beforeAll(async () => {
              count(*) filter (where status = 'won' and deal_type = 'new' and is_now)
                / count(*) filter (where status in ('won', 'lost') and deal_type = 'new' and is_now) as win_rate,
              count(*) filter (where status = 'won' and is_now)
-               / count(*) filter (where status in ('won', 'lost') and is_now) as all_win_rate
+               / count(*) filter (where status in ('won', 'lost') and is_now) as all_win_rate,
+             avg(cycle_seconds / 86400) filter (where status = 'won' and deal_type = 'new' and is_now) as sales_cycle
       from w`)
   ).getRowObjectsJS();
   expected.revenue = Number(r!.revenue);
   expected.wins = Number(r!.wins);
   expected.winRate = Number(r!.win_rate);
   expected.allWinRate = Number(r!.all_win_rate);
+  expected.salesCycle = Number(r!.sales_cycle);
   const [seeds] = (
     await sql.runAndReadAll(`
       select (select value from ${csv('settings')} where key = 'as_of') as as_of,
@@ -89,10 +95,12 @@ describe('board and review agree on the year-over-year change (definition 17)', 
     // beside the tree would tell the meeting two win rates
     expect(Math.round(expected.winRate * 1000)).toBe(283); // 140 ÷ (140 + 355); every type: 346 ÷ (346 + 405)
     expect(Math.round(expected.allWinRate * 1000)).not.toBe(Math.round(expected.winRate * 1000));
+    // so is its sales cycle (renewals and upsells close faster): 86.0 days, not 71.9
+    expect(Math.round(expected.salesCycle * 10)).toBe(860);
   });
 
   for (const locale of ['ja', 'en'] as const satisfies readonly Locale[]) {
-    it(`prints the same change for revenue and wins, and the same new-business win rate, on both pages (${locale})`, async () => {
+    it(`prints the same change for revenue and wins, and the same new-business win rate and sales cycle, on both pages (${locale})`, async () => {
       const { context, page, problems } = await openPage(browser, { locale: locale === 'ja' ? 'ja-JP' : 'en-US' });
       try {
         await page.goto(`${env.t.url}/`);
@@ -104,6 +112,16 @@ describe('board and review agree on the year-over-year change (definition 17)', 
         const winRateTitle = locale === 'ja' ? '新規受注率' : 'New win rate';
         const winRateTile = page.locator('section[data-card-state]', { has: page.locator(`h3:text-is("${winRateTitle}")`) });
         const boardWinRate = await winRateTile.locator('[data-figure]').textContent();
+        // the sales-cycle tile and the tree below it on the board: the same new-business cycle
+        const cycleTitle = locale === 'ja' ? '営業サイクル (新規)' : 'Sales cycle (new)';
+        const cycleTile = page.locator('section[data-card-state]', { has: page.locator(`h3:text-is("${cycleTitle}")`) });
+        expect({
+          tile: await cycleTile.locator('[data-figure]').textContent(),
+          tree: await page.locator('tr[data-node="sales_cycle_days"] td[data-col="actual"]').first().textContent(),
+        }).toEqual({
+          tile: formatByUnit(expected.salesCycle, 'days', locale),
+          tree: formatByUnit(expected.salesCycle, 'days', locale),
+        });
         // the KPI tree shows the running year's landing forecast (definition 18) beside its plans
         const landing = await env.t.load({
           measures: ['landing_forecast.forecast'],

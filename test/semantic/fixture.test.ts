@@ -672,11 +672,15 @@ describe('deals', () => {
     ).toEqual([5, 3, 1, 0.75, 2_100_000, 900_000, 33, 500_000, 3]);
     expect(num(r!.pipeline_velocity)).toBeCloseTo((1 * 0.75 * 900_000) / 33, 6);
   });
-  it("new business's win rate leaves the upsell out: won O1, O3 and lost O2 of the new deals", async () => {
-    const [r] = await s.rows({ measures: ['deals.new_won', 'deals.new_lost', 'deals.new_win_rate', 'deals.win_rate'] });
+  it("new business's win rate and sales cycle leave the upsell out: won O1, O3 and lost O2 of the new deals", async () => {
+    const [r] = await s.rows({
+      measures: ['deals.new_won', 'deals.new_lost', 'deals.new_win_rate', 'deals.win_rate', 'deals.new_avg_sales_cycle_days'],
+    });
     expect([num(r!.new_won), num(r!.new_lost)]).toEqual([2, 1]);
     expect(num(r!.new_win_rate)).toBeCloseTo(2 / 3, 12);
     expect(num(r!.win_rate)).toBe(0.75); // O5 (upsell) won too
+    // O1 05-01 → 06-10 (40 days), O3 06-02 → 07-15 (43 days); with O5's 16 days every type's mean is 33
+    expect(num(r!.new_avg_sales_cycle_days)).toBe(41.5);
     const months = await s.rows({
       measures: ['deals.new_win_rate'],
       timeDimensions: [{ dimension: 'deals.closed_at', granularity: 'month', dateRange: ['2025-06-01', '2025-07-31'] }],

@@ -138,6 +138,8 @@ export const DEALS = {
   wonAmount: 'deals.won_amount',
   avgDealSize: 'deals.avg_deal_size',
   avgSalesCycleDays: 'deals.avg_sales_cycle_days',
+  /** Mean days created → closed of won `new` deals: the sales cycle of the KPI tree (definition 12). */
+  newAvgSalesCycleDays: 'deals.new_avg_sales_cycle_days',
   openPipeline: 'deals.open_pipeline',
   openOpportunities: 'deals.open_opportunities',
   pipelineVelocity: 'deals.pipeline_velocity',

@@ -28,6 +28,7 @@ export type DealFlowMeasure =
   | typeof DEALS.newWinRate
   | typeof DEALS.avgDealSize
   | typeof DEALS.avgSalesCycleDays
+  | typeof DEALS.newAvgSalesCycleDays
   | typeof DEALS.wonAmount;
 
 export interface DealKpiTileProps {

@@ -81,6 +81,7 @@ export function KpiTree({ nodes, comparison, currency = 'JPY', maxDepth, fullPla
       numeric: true,
       className: 'font-medium text-tremor-content-strong',
       cell: (n) => byUnit(n.actual, n),
+      cellProps: () => ({ 'data-col': 'actual' }),
     },
     { key: 'base', header: compLabel, numeric: true, className: 'text-tremor-content', cell: (n) => byUnit(n[comparison], n) },
     !!fullPlanLabel && {

@@ -1,9 +1,9 @@
 /*
  * KGI/KPI board (the default page): revenue against target for the fiscal
  * month, quarter and year to date with run-rate forecasts; the headline
- * KPIs (new wins, new-business win rate — counted as the KPI tree and the
- * review count it —, average deal size, sales cycle, open pipeline,
- * LTV:CAC), each linking to the page that explains it; and the KPI tree
+ * KPIs of new business as the KPI tree and the review count them (wins,
+ * win rate, average deal size, sales cycle), the open pipeline and
+ * LTV:CAC, each linking to the page that explains it; and the KPI tree
  * with the weakest link.
  */
 import { DEALS } from '../api/views';
@@ -18,7 +18,7 @@ const DEAL_TILES: DealKpiTileProps[] = [
   { measure: DEALS.newWon, title: 'board.kpi.newWins', unit: 'count', link: '/funnel' },
   { measure: DEALS.newWinRate, title: 'board.kpi.winRate', unit: 'ratio', link: '/funnel' },
   { measure: DEALS.avgDealSize, title: 'board.kpi.avgDealSize', unit: 'JPY', link: '/review' },
-  { measure: DEALS.avgSalesCycleDays, title: 'board.kpi.salesCycle', unit: 'days', link: '/funnel', higherIsBetter: false },
+  { measure: DEALS.newAvgSalesCycleDays, title: 'board.kpi.salesCycle', unit: 'days', link: '/funnel', higherIsBetter: false },
 ];
 
 export function BoardPage() {
