@@ -14,60 +14,41 @@ import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, sta
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareWarehouses } from '../../bench/compare-warehouses';
-import { writeDayChanges, type DayChanges } from '../../bench/day-changes';
-import { projectRoot } from '../../server/config';
+import type { DayChanges } from '../../bench/day-changes';
 import { buildWarehouse, type BuildSummary } from '../../server/warehouse/index';
 import { readAsOfSpec, readIncrementalSpec } from '../../server/warehouse/incremental';
-import { TYPICAL_QUERIES } from '../../bench/typical-queries';
 import { tempDir } from '../support/browser';
-import { generatedSeeds, incrementalAndFull } from '../support/build-cache';
-import { startTestServer } from '../support/server';
+import { builtWarehouse } from '../support/build-cache';
+import { LEADS, QUERIES, daySeeds, rowsOf, serve, servedFullBuild } from '../support/incremental-fixture';
 
-/**
- * The generator's company at 2,000 leads (seed 42): the plan gives every model the same path (copied, incremental,
- * rebuilt) as on the 4,000-lead sample this test used before; the seeds and their build are the run's shared ones
- * (test/support/build-cache.ts), which the landing forecast's test also reads.
- */
-const LEADS = 2000;
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
-
-/** Every typical query's rows, as the server answers them. */
-async function answers(warehousePath: string): Promise<Record<string, Record<string, unknown>[]>> {
-  const t = await startTestServer({ warehousePath, modelDir: path.join(projectRoot, 'model'), dashboardDist: '/nonexistent' });
-  try {
-    const out: Record<string, Record<string, unknown>[]> = {};
-    for (const [name, query] of Object.entries(TYPICAL_QUERIES)) {
-      const res = await t.load(query);
-      expect(res.status, `${name}: ${JSON.stringify(res.body).slice(0, 300)}`).toBe(200);
-      out[name] = (res.body as { data: Record<string, unknown>[] }).data;
-    }
-    return out;
-  } finally {
-    await t.server.close();
-  }
-}
-
-/** A figure as compared: numbers at 9 significant digits (doubles summed in no fixed order, see compare-warehouses.ts). */
-const figure = (v: unknown) => {
-  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-  return Number.isFinite(n) && !/^\d{4}-\d\d-\d\d/.test(String(v)) ? Number(n.toPrecision(9)) : v;
-};
-const rowsOf = (rows: Record<string, unknown>[]) =>
-  rows
-    .map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, figure(v)])))
-    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
 describe("a day's import applied incrementally equals a full build of the same seeds", () => {
   let root: string;
   let day: DayChanges;
+  /** The day's seeds: the run's (incremental-fixture.ts), only read. */
+  let daySeedsDir: string;
   let summary: BuildSummary;
   const file = (name: string) => path.join(root, name);
 
   beforeAll(async () => {
     root = tempDir('revcycle-incremental-');
-    const base = await generatedSeeds(LEADS);
-    day = await writeDayChanges(base, file('day'), 42);
-    summary = await incrementalAndFull(base, file('day'), root, () => {});
+    // the sample and its day (test/support/incremental-fixture.ts), and the day's full build: made once per run, and
+    // test/api/incremental-rollups.test.ts reads them too. The day before's warehouse is the sample's build, not
+    // served: a served file holds rollups, which the day's build drops while the file keeps their space (42 against
+    // 23 MB at 2,000 leads), and the size check below is about the build's own tables.
+    const seeds = await daySeeds();
+    day = seeds.changes;
+    daySeedsDir = seeds.day;
+    await builtWarehouse(seeds.base, file('base.duckdb'));
+    copyFileSync(file('base.duckdb'), file('incremental.duckdb'));
+    summary = await buildWarehouse({
+      seedsDir: daySeedsDir,
+      warehousePath: file('incremental.duckdb'),
+      incremental: true,
+      log: () => {},
+    });
+    await builtWarehouse(daySeedsDir, file('full.duckdb'));
   }, 1_800_000);
   afterAll(() => root && rmSync(root, { recursive: true, force: true }));
 
@@ -147,7 +128,7 @@ describe("a day's import applied incrementally equals a full build of the same s
     const before = sha256(previous);
     await expect(
       buildWarehouse({
-        seedsDir: file('day'),
+        seedsDir: daySeedsDir,
         warehousePath: previous,
         incremental: true,
         log: () => {},
@@ -173,7 +154,7 @@ describe("a day's import applied incrementally equals a full build of the same s
   it('equals the full build when as_of moves on across a Monday (accounts_in_motion adds a week)', async () => {
     // the day's seeds with as_of 8 days later: the week of as_of moves, and more stints reach an aging bucket
     const week = file('day-week');
-    cpSync(file('day'), week, { recursive: true });
+    cpSync(daySeedsDir, week, { recursive: true });
     const settings = path.join(week, 'settings.csv');
     writeFileSync(
       settings,
@@ -183,7 +164,7 @@ describe("a day's import applied incrementally equals a full build of the same s
         return `as_of,${later.toISOString().slice(0, 10)}`;
       }),
     );
-    expect(readFileSync(settings, 'utf8')).not.toEqual(readFileSync(path.join(file('day'), 'settings.csv'), 'utf8'));
+    expect(readFileSync(settings, 'utf8')).not.toEqual(readFileSync(path.join(daySeedsDir, 'settings.csv'), 'utf8'));
     copyFileSync(file('base.duckdb'), file('week-incremental.duckdb'));
     const moved = await buildWarehouse({
       seedsDir: week,
@@ -200,10 +181,12 @@ describe("a day's import applied incrementally equals a full build of the same s
   }, 900_000);
 
   it('answers every typical dashboard query as the full build does, through the real server', async () => {
-    const incremental = await answers(file('incremental.duckdb'));
-    const full = await answers(file('full.duckdb'));
-    expect(Object.keys(incremental).length).toBe(Object.keys(TYPICAL_QUERIES).length);
-    for (const name of Object.keys(TYPICAL_QUERIES)) {
+    // the served full build is the run's one (incremental-fixture.ts): a server on its own copy, its answers kept
+    // the full build served once per run (incremental-fixture.ts), on a copy of the file compared above
+    const full = (await servedFullBuild(daySeedsDir, file('full-served.duckdb'))).answers;
+    const incremental = (await serve(file('incremental.duckdb'))).answers;
+    expect(Object.keys(incremental).length).toBe(Object.keys(QUERIES).length);
+    for (const name of Object.keys(QUERIES)) {
       expect(full[name]!.length, `${name} has rows`).toBeGreaterThan(0);
       expect(rowsOf(incremental[name]!), name).toEqual(rowsOf(full[name]!));
     }
