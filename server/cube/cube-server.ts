@@ -125,7 +125,7 @@ export interface CubeHandle {
 
 /** On PostgreSQL the refresh worker builds the rollups; an API instance serves what is there and never warms. */
 function refreshWorkerBuilds(): Warmup {
-  const result = { identity: 'postgres', preAggregations: [], built: [], reused: [], ms: 0 };
+  const result = { identity: 'postgres', preAggregations: [], built: [], reused: [], ms: 0, retried: [], failed: [] };
   return {
     served: () => 'postgres',
     warm: async () => result,

@@ -29,6 +29,17 @@
  * the zone the dashboard queries in. A build that outlasts Cube's
  * continue-wait timeout is awaited by asking again (the queue deduplicates).
  *
+ * Memory: the rollups are built one at a time (`concurrency`, default 1), each
+ * asked of the scheduler on its own. Asked all at once, Cube's pre-aggregation
+ * queue ran five builds together (its default concurrency) within the server's
+ * one DuckDB memory limit, and the content map's count-distinct rollups failed
+ * "Out of Memory" beside the others (200 k leads at a 120MB limit) although
+ * each builds alone within it; at 1 M leads a first warm-up failed so at the
+ * default 1200MB. A rollup that still fails for memory is built again alone
+ * once every other has finished. A rollup that fails (for memory after its
+ * retry, or for any other reason) leaves the others built: the result lists
+ * each failed rollup with DuckDB's reason (`failed`, `error`).
+ *
  * Limits: only the time zone given is warmed (a query in another zone builds
  * its own rollup on request); a warm-up that fails is logged and the file is
  * served anyway (queries then build what they need).
@@ -59,6 +70,11 @@ export interface WarmupResult {
   /** Rollup tables of the model found in the warehouse and served as they are. */
   reused: string[];
   ms: number;
+  /** Rollups built again alone after failing for memory beside others (`cube.rollup`). */
+  retried: string[];
+  /** Rollups not built, each with its error (a memory failure's is the one of its retry alone). */
+  failed: { id: string; error: string }[];
+  /** Why the warm-up is incomplete: each failed rollup and its error, or what stopped the warm-up itself. */
   error?: string;
 }
 
@@ -76,6 +92,20 @@ export interface Warmup {
 }
 
 const isContinueWait = (e: unknown) => (e as { error?: string } | null)?.error === 'Continue wait';
+
+const errorText = (e: unknown) => (e as { error?: string; message?: string })?.error ?? (e as Error)?.message ?? String(e);
+
+/** DuckDB's error for an operator past the memory limit ("Out of Memory Error: failed to allocate …"). */
+export const isOutOfMemory = (error: string) => /out of memory/i.test(error);
+
+/** Runs `work` on each item, at most `concurrency` at once, in the items' order. */
+async function inTurns<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  const worker = async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, queue.length)) }, worker));
+}
 
 const tableNames = (rows: Record<string, unknown>[]) =>
   rows.map((r) => String(r.table_name ?? r.TABLE_NAME ?? '')).filter((name) => name !== '');
@@ -95,6 +125,8 @@ export function createWarmup(options: {
    * keeps the rollups of the tables it leaves alone (server/warehouse/incremental.ts).
    */
   checkpoint?: boolean;
+  /** How many rollups build at once (default 1: each alone within the DuckDB memory limit, with all its threads). */
+  concurrency?: number;
 }): Warmup {
   let served = options.identity();
   let running: Promise<WarmupResult> | undefined;
@@ -115,19 +147,31 @@ export function createWarmup(options: {
         schema ? tableNames(await (await orchestrator.driverFactory('default')).getTablesQuery(schema)) : [];
       before = await tables();
       const scheduler = options.core().getRefreshScheduler();
-      for (;;) {
-        try {
-          await scheduler.buildPreAggregations(ctx, {
-            timezones: [options.timeZone],
-            preAggregations: ids.map((id) => ({ id })),
-            forceBuildPreAggregations: false,
-            throwErrors: true,
-          });
-          break;
-        } catch (e) {
-          if (!isContinueWait(e)) throw e;
+      const failures = new Map<string, string>();
+      const buildOne = async (id: string) => {
+        for (;;) {
+          try {
+            await scheduler.buildPreAggregations(ctx, {
+              timezones: [options.timeZone],
+              preAggregations: [{ id }],
+              forceBuildPreAggregations: false,
+              throwErrors: true,
+            });
+            failures.delete(id);
+            return;
+          } catch (e) {
+            if (!isContinueWait(e)) return void failures.set(id, errorText(e));
+          }
         }
+      };
+      await inTurns(ids, options.concurrency ?? 1, buildOne);
+      // Out of memory beside other work (a query's, another build's): once more, alone.
+      const retried = [...failures].filter(([, error]) => isOutOfMemory(error)).map(([id]) => id);
+      for (const id of retried) {
+        options.log(`rollup ${id} ran out of memory while others built (${failures.get(id)}); building it again alone`);
+        await buildOne(id);
       }
+      const failed = [...failures].map(([id, error]) => ({ id, error }));
       const after = await tables();
       const built = after.filter((t) => !before.includes(t));
       if (options.checkpoint && built.length > 0) {
@@ -139,11 +183,20 @@ export function createWarmup(options: {
         }
       }
       const reused = after.filter((t) => before.includes(t));
-      return { identity, preAggregations: ids, built, reused, ms: Math.round(performance.now() - started) };
+      const ms = Math.round(performance.now() - started);
+      if (!failed.length) return { identity, preAggregations: ids, built, reused, ms, retried, failed };
+      // DuckDB's first line says why (its further lines are general advice)
+      const error = failed.map((f) => `rollup ${f.id}: ${f.error.split('\n')[0]}`).join('; ');
+      options.log(
+        `pre-aggregation warm-up of warehouse ${identity}: ${failed.length} of ${ids.length} rollups not built, ${error} ` +
+          '(the others serve; queries build what they need)',
+      );
+      return { identity, preAggregations: ids, built, reused, ms, retried, failed, error };
     } catch (e) {
-      const error = (e as { error?: string; message?: string })?.error ?? (e as Error)?.message ?? String(e);
+      const error = errorText(e);
       options.log(`pre-aggregation warm-up failed for warehouse ${identity}: ${error} (queries will build what they need)`);
-      return { identity, preAggregations: ids, built: [], reused: [], ms: Math.round(performance.now() - started), error };
+      const ms = Math.round(performance.now() - started);
+      return { identity, preAggregations: ids, built: [], reused: [], ms, retried: [], failed: [], error };
     }
   }
 
