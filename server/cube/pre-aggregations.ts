@@ -29,8 +29,8 @@
  * the zone the dashboard queries in. A build that outlasts Cube's
  * continue-wait timeout is awaited by asking again (the queue deduplicates).
  *
- * Memory: the rollups are built one at a time (`concurrency`, default 1), each
- * asked of the scheduler on its own. Asked all at once, Cube's pre-aggregation
+ * Memory: the rollups are built one at a time, each asked of the scheduler
+ * on its own. Asked all at once, Cube's pre-aggregation
  * queue ran five builds together (its default concurrency) within the server's
  * one DuckDB memory limit, and the content map's count-distinct rollups failed
  * "Out of Memory" beside the others (200 k leads at a 120MB limit) although
@@ -70,7 +70,7 @@ export interface WarmupResult {
   /** Rollup tables of the model found in the warehouse and served as they are. */
   reused: string[];
   ms: number;
-  /** Rollups built again alone after failing for memory beside others (`cube.rollup`). */
+  /** Rollups built again, after every other, having run out of memory the first time (`cube.rollup`). */
   retried: string[];
   /** Rollups not built, each with its error (a memory failure's is the one of its retry alone). */
   failed: { id: string; error: string }[];
@@ -96,16 +96,7 @@ const isContinueWait = (e: unknown) => (e as { error?: string } | null)?.error =
 const errorText = (e: unknown) => (e as { error?: string; message?: string })?.error ?? (e as Error)?.message ?? String(e);
 
 /** DuckDB's error for an operator past the memory limit ("Out of Memory Error: failed to allocate …"). */
-export const isOutOfMemory = (error: string) => /out of memory/i.test(error);
-
-/** Runs `work` on each item, at most `concurrency` at once, in the items' order. */
-async function inTurns<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  const worker = async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, queue.length)) }, worker));
-}
+const isOutOfMemory = (error: string) => /out of memory/i.test(error);
 
 const tableNames = (rows: Record<string, unknown>[]) =>
   rows.map((r) => String(r.table_name ?? r.TABLE_NAME ?? '')).filter((name) => name !== '');
@@ -125,8 +116,6 @@ export function createWarmup(options: {
    * keeps the rollups of the tables it leaves alone (server/warehouse/incremental.ts).
    */
   checkpoint?: boolean;
-  /** How many rollups build at once (default 1: each alone within the DuckDB memory limit, with all its threads). */
-  concurrency?: number;
 }): Warmup {
   let served = options.identity();
   let running: Promise<WarmupResult> | undefined;
@@ -164,11 +153,12 @@ export function createWarmup(options: {
           }
         }
       };
-      await inTurns(ids, options.concurrency ?? 1, buildOne);
-      // Out of memory beside other work (a query's, another build's): once more, alone.
+      // each alone within the DuckDB memory limit, with all its threads
+      for (const id of ids) await buildOne(id);
+      // Out of memory beside other work (a query answered meanwhile): once more, after every other build.
       const retried = [...failures].filter(([, error]) => isOutOfMemory(error)).map(([id]) => id);
       for (const id of retried) {
-        options.log(`rollup ${id} ran out of memory while others built (${failures.get(id)}); building it again alone`);
+        options.log(`rollup ${id} ran out of memory (${failures.get(id)}); building it again after the others`);
         await buildOne(id);
       }
       const failed = [...failures].map(([id, error]) => ({ id, error }));

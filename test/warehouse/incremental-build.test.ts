@@ -181,7 +181,6 @@ describe("a day's import applied incrementally equals a full build of the same s
   }, 900_000);
 
   it('answers every typical dashboard query as the full build does, through the real server', async () => {
-    // the served full build is the run's one (incremental-fixture.ts): a server on its own copy, its answers kept
     // the full build served once per run (incremental-fixture.ts), on a copy of the file compared above
     const full = (await servedFullBuild(daySeedsDir, file('full-served.duckdb'))).answers;
     const incremental = (await serve(file('incremental.duckdb'))).answers;
