@@ -180,6 +180,34 @@ describe('content map (definition 15)', () => {
     expect(missing).toEqual(['mql->sal']);
   });
 
+  it('counts each conversion once: alone as the card asks, and under content filters that split it', async () => {
+    const conversions = async (filters: unknown[]) =>
+      Object.fromEntries(
+        (
+          await s.rows({
+            measures: ['content_map.conversions'],
+            dimensions: ['content_map.stage_pair'],
+            filters: [eq('content_map.model', 'linear'), ...filters],
+          })
+        ).map((r) => [r.stage_pair, num(r.conversions)]),
+      );
+    expect(await conversions([])).toEqual({
+      'lead->mql': 6,
+      'mql->sal': 4,
+      'sal->sql': 3,
+      'sql->opportunity': 3,
+      'opportunity->won': 2,
+    });
+    // lead->mql credit rows on these touch types: L1 form_submit + page_view, L2 form_submit + page_view, L3
+    // form_submit, L5 form_submit: six rows, four conversions
+    const leadMql = eq('content_map.stage_pair', 'lead->mql');
+    const touchTypes = (values: string[]) => ({ member: 'content_map.touch_type', operator: 'equals', values });
+    expect(await conversions([leadMql, touchTypes(['form_submit', 'page_view'])])).toEqual({ 'lead->mql': 4 });
+    expect(await conversions([leadMql, touchTypes(['page_view'])])).toEqual({ 'lead->mql': 2 });
+    // C1's credit: L2 (P3) and L5 (P6)
+    expect(await conversions([leadMql, { member: 'content_map.campaign', operator: 'set' }])).toEqual({ 'lead->mql': 2 });
+  });
+
   it('per campaign and per touch type', async () => {
     const campaigns = await s.rows({
       measures: ['content_map.credit'],

@@ -4,8 +4,9 @@
  * columns the campaigns (or touch types) with the most credit under the
  * chosen attribution model, cells the stage conversions of the period
  * credited to them; a pair with little or no credit on content is marked
- * "missing content" (server/contract/content-map.ts). Two queries on
- * `content_map`: the pair totals and the pair × content cells.
+ * "missing content" (server/contract/content-map.ts). Three queries on
+ * `content_map`: the pairs' conversions, their content credit, and the
+ * pair × content cells.
  *
  * A campaign cell links to ?campaign=<id>, which opens CampaignFiguresCard:
  * that campaign's attributed pipeline, revenue and wins (`attribution`) and
@@ -58,14 +59,18 @@ export function ContentMapCard() {
     timeDimensions: [{ dimension: CONTENT_MAP.convertedAt, dateRange: [period.start, period.end] as [string, string] }],
     filters: [...f.filters, { member: CONTENT_MAP.model, operator: 'equals' as const, values: [model] }],
   };
-  // By month, added up below: conversions is a distinct count, which a rollup serves only at its
-  // exact grouping (the server keeps one by month); a conversion falls in one month, so the months'
-  // counts add up to the period's.
+  // The pair totals in two queries, each served by its own rollup: conversions counts the content map's conversions
+  // (content_conversions), content_credit sums its credit rows; in one query Cube would count the conversions
+  // distinct over the credit rows, which no rollup serves.
   const pairs = useViewQuery({
     ...base,
-    timeDimensions: [{ ...base.timeDimensions[0]!, granularity: 'month' }],
-    measures: [CONTENT_MAP.conversions, CONTENT_MAP.contentCredit],
+    measures: [CONTENT_MAP.conversions],
     dimensions: [CONTENT_MAP.stagePair, CONTENT_MAP.pairPosition],
+  });
+  const pairCredit = useViewQuery({
+    ...base,
+    measures: [CONTENT_MAP.contentCredit],
+    dimensions: [CONTENT_MAP.stagePair],
   });
   const axisMember = axis === 'campaign' ? CONTENT_MAP.campaign : CONTENT_MAP.touchType;
   const cells = useViewQuery(
@@ -83,7 +88,11 @@ export function ContentMapCard() {
   );
   const state = isCoverage(axis)
     ? coverage
-    : combineStates([pairs, { ...cells, status: cells.status === 'empty' ? 'ready' : cells.status }]);
+    : combineStates([
+        pairs,
+        { ...pairCredit, status: pairCredit.status === 'empty' ? 'ready' : pairCredit.status },
+        { ...cells, status: cells.status === 'empty' ? 'ready' : cells.status },
+      ]);
 
   const totals = new Map<string, number>();
   const names = new Map<string, string>();
@@ -103,7 +112,7 @@ export function ContentMapCard() {
     const at = `${str(r, CONTENT_MAP.stagePair)}|${column}`;
     cell.set(at, (cell.get(at) ?? 0) + (num(r, CONTENT_MAP.credit) ?? 0));
   }
-  const rows = pairTotals(pairs.rows).sort(
+  const rows = withContentCredit(pairs.rows, pairCredit.rows).sort(
     (a, b) => (num(a, CONTENT_MAP.pairPosition) ?? 0) - (num(b, CONTENT_MAP.pairPosition) ?? 0),
   );
   // shade against the named columns: 'Other' adds many campaigns up and would wash them out
@@ -342,27 +351,10 @@ export function CampaignFiguresCard() {
   );
 }
 
-/** The pair totals of the period from its months: conversions and content credit added up per stage pair. */
-function pairTotals(monthly: Row[]): Row[] {
-  const byPair = new Map<string, Row>();
-  for (const r of monthly) {
-    const pair = str(r, CONTENT_MAP.stagePair) ?? '';
-    const total = byPair.get(pair);
-    if (!total) {
-      byPair.set(pair, {
-        [CONTENT_MAP.stagePair]: pair,
-        [CONTENT_MAP.pairPosition]: num(r, CONTENT_MAP.pairPosition),
-        [CONTENT_MAP.conversions]: num(r, CONTENT_MAP.conversions),
-        [CONTENT_MAP.contentCredit]: num(r, CONTENT_MAP.contentCredit),
-      });
-      continue;
-    }
-    for (const m of [CONTENT_MAP.conversions, CONTENT_MAP.contentCredit]) {
-      const v = num(r, m);
-      if (v !== null) total[m] = (num(total, m) ?? 0) + v;
-    }
-  }
-  return [...byPair.values()];
+/** The pairs' conversions, each with its pair's content credit. */
+function withContentCredit(conversions: Row[], credit: Row[]): Row[] {
+  const byPair = new Map(credit.map((r) => [str(r, CONTENT_MAP.stagePair), num(r, CONTENT_MAP.contentCredit)]));
+  return conversions.map((r) => ({ ...r, [CONTENT_MAP.contentCredit]: byPair.get(str(r, CONTENT_MAP.stagePair)) ?? null }));
 }
 
 function Figure({ label, value, name }: { label: string; value: string; name: string }) {
