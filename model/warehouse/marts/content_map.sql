@@ -6,6 +6,8 @@
 -- is in that file's header): weight = the credit row's weight × the touch
 -- type's touches ÷ the credit row's touches (all of it for `(none)`, which
 -- has none); content_credit_number = content_row × 7 + the model's index.
+-- Its cube (content_credits) is joined to content_map_conversions, one row
+-- per stage conversion and model, which counts the conversions.
 
 with long_weights as (
     select

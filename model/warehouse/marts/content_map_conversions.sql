@@ -1,13 +1,15 @@
 {{ config(materialized='view') }}
 -- The content map's conversions (docs/metrics.md, definition 15): one row per
 -- stage conversion and attribution model, the rows content_map credits. Its
--- cube counts them with a plain sum, which adds up over months, teams and
+-- cube counts them with a plain count, which adds up over months, teams and
 -- segments and so is served from any rollup that holds the grouping, where
 -- content_map's distinct count of conversion_number was served only at its
 -- exact grouping and built with a count distinct DuckDB does not spill.
--- Every stage conversion has content_map rows under every model (the model's
--- weights add up to 1 over its credit rows, `(none)` when it has no touch),
--- so the rows here are content_map's distinct (conversion_number, model);
+-- Every stage conversion has content_map rows under every model (its weights
+-- add up to 1 over its credit rows, `(none)` when it has no touch: the data
+-- tests weights_sum_to_one_per_conversion_and_model, every_conversion_credited
+-- and splits_each_stage_credit_row_whole), so the rows here are content_map's
+-- distinct (conversion_number, model);
 -- content_conversion_number = conversion_number × 7 + the model's index.
 
 with stages as (
