@@ -198,7 +198,14 @@ channel_raw_weights as (
 
 -- the cell's names, once per summed row
 named_weights as (
-    select channel_raw_weights.*, touch_cells.channel, touch_cells.campaign_id, touch_cells.channel_number,
+    select
+        channel_raw_weights.conversion_number,
+        channel_raw_weights.cell_number,
+        channel_raw_weights.touches,
+        channel_raw_weights.time_decay,
+        touch_cells.channel,
+        touch_cells.campaign_id,
+        touch_cells.channel_number,
     from channel_raw_weights
     inner join touch_cells on touch_cells.cell_number = channel_raw_weights.cell_number
 ),
@@ -252,7 +259,15 @@ conversion_totals as (
         conversions.lead_id,
         conversions.account_id,
         conversions.markov_stage,
-        position_counts.*,
+        position_counts.conversion_number,
+        position_counts.touch_count,
+        position_counts.first_cell,
+        position_counts.last_cell,
+        position_counts.creation_cell,
+        position_counts.is_creation_own,
+        position_counts.is_last_own,
+        position_counts.u_positions,
+        position_counts.w_positions,
         decay_totals.time_decay,
         channel_sets.channel_set,
     from position_counts
@@ -267,7 +282,13 @@ conversion_totals as (
 -- lead creation; w_others: nor last)
 cell_positions as (
     select
-        named_weights.*,
+        named_weights.conversion_number,
+        named_weights.cell_number,
+        named_weights.touches,
+        named_weights.time_decay,
+        named_weights.channel,
+        named_weights.campaign_id,
+        named_weights.channel_number,
         conversion_totals.lead_id,
         conversion_totals.account_id,
         conversion_totals.markov_stage,
