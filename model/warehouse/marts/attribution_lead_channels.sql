@@ -18,19 +18,22 @@ reach as (
     select * from lead_stage_reach where funnel_position = 1
 ),
 
-ranked_touches as (
+-- the first touch of each lead: an aggregate (a hash table of the leads) rather than numbering every touch in
+-- a sort; (occurred_at, touchpoint_id) is unique, touchpoint_id being the touches' key. arg_min skips a NULL
+-- value, so the channel and campaign go in as the non-NULL stand-ins final reads them as ('(none)', '', which
+-- staging never leaves in campaign_id) and come back out.
+first_touches as (
     select
         touchpoints.lead_id,
-        touchpoints.channel,
-        touchpoints.campaign_id,
-        touchpoints.occurred_at,
-        row_number() over (
-            partition by touchpoints.lead_id
-            order by touchpoints.occurred_at, touchpoints.touchpoint_id
-        ) as touch_rank,
+        min(touchpoints.occurred_at) as occurred_at,
+        arg_min(coalesce(touchpoints.channel, '(none)'), (touchpoints.occurred_at, touchpoints.touchpoint_id))
+            as channel,
+        nullif(arg_min(coalesce(touchpoints.campaign_id, ''), (touchpoints.occurred_at, touchpoints.touchpoint_id)), '')
+            as campaign_id,
     from stg_touchpoints as touchpoints
     cross join settings
     where touchpoints.occurred_at <= settings.as_of_at
+    group by touchpoints.lead_id
 ),
 
 final as (
@@ -51,9 +54,7 @@ final as (
         lead_attributes.owner_team,
     from lead_attributes
     cross join settings
-    left join ranked_touches as first_touches
-        on first_touches.lead_id = lead_attributes.lead_id
-        and first_touches.touch_rank = 1
+    left join first_touches on first_touches.lead_id = lead_attributes.lead_id
     left join reach on reach.lead_id = lead_attributes.lead_id
 )
 

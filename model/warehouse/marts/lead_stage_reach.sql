@@ -21,36 +21,27 @@ lead_attributes as (
 first_entries as (
     select
         transitions.lead_id,
-        transitions.to_stage as stage,
+        stages.funnel_position,
         min(transitions.transitioned_at) as entered_at,
     from transitions
     inner join stages on stages.stage = transitions.to_stage
     group by all
 ),
 
-lead_stage_grid as (
+-- each first entry counted into the reach of its stage and of every earlier one: one aggregate over the
+-- entries rather than a grid of every lead and stage with a window over each lead's
+back_filled as (
     select
-        entered_leads.lead_id,
+        first_entries.lead_id,
         stages.stage,
         stages.stage_order,
         stages.funnel_position,
-        first_entries.entered_at,
-    from (select distinct lead_id from first_entries) as entered_leads
-    cross join stages
-    left join first_entries
-        on first_entries.lead_id = entered_leads.lead_id
-        and first_entries.stage = stages.stage
-),
-
-back_filled as (
-    select
-        *,
-        min(entered_at) over (
-            partition by lead_id
-            order by funnel_position desc
-            rows between unbounded preceding and current row
-        ) as reached_at,
-    from lead_stage_grid
+        min(first_entries.entered_at) filter (where first_entries.funnel_position = stages.funnel_position)
+            as entered_at,
+        min(first_entries.entered_at) as reached_at,
+    from first_entries
+    inner join stages on stages.funnel_position <= first_entries.funnel_position
+    group by all
 ),
 
 reached as (
@@ -71,7 +62,6 @@ reached as (
         lead_attributes.owner_team,
     from back_filled
     inner join lead_attributes on lead_attributes.lead_id = back_filled.lead_id
-    where back_filled.reached_at is not null
 ),
 
 final as (
