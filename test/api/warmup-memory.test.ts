@@ -1,5 +1,5 @@
 /*
- * The warm-up within the server's DuckDB memory limit (REVCYCLE_DUCKDB_SERVER_MEMORY_LIMIT, issue 22): the rollups
+ * The warm-up within the server's DuckDB memory limit (REVCYCLE_DUCKDB_SERVER_MEMORY_LIMIT): the rollups
  * build one at a time, a rollup that runs out of memory is built again alone after the others, and one that still
  * cannot be built leaves every other rollup built and served, the failure named with DuckDB's reason.
  *
