@@ -5,7 +5,7 @@
  *
  * Over the bundled sample (20,000 leads) at a 64MB limit, the content map's credit rollup (by_content_month: the
  * map's credit rows joined to its conversions and grouped by ten columns) needs more than the limit even alone; every
- * other rollup fits, the map's conversions among them (content_conversions.conversions_by_month: a count over one row
+ * other rollup fits, the map's conversions among them (content_conversions.by_month: a count over one row
  * per conversion and model, where the pair rollups' distinct count over the credit rows failed at this limit too).
  * Before (tree 2a55a8e) the warm-up asked Cube for all 36 at once: the first out-of-memory failure ended it with
  * DuckDB's error alone (no rollup named), while the other builds went on behind the answering server.
@@ -22,7 +22,7 @@ import { startTestServer, testConfig, type TestServer } from '../support/server'
 const SEEDS = path.join(projectRoot, 'seeds');
 const LIMIT = '64MB';
 const HEAVY = 'content_conversions.by_content_month';
-const CONVERSIONS = 'content_conversions.conversions_by_month';
+const CONVERSIONS = 'content_conversions.by_month';
 
 let dir: string;
 let t: TestServer;
