@@ -86,13 +86,7 @@ export function ContentMapCard() {
     },
     { skip: isCoverage(axis) },
   );
-  const state = isCoverage(axis)
-    ? coverage
-    : combineStates([
-        pairs,
-        { ...pairCredit, status: pairCredit.status === 'empty' ? 'ready' : pairCredit.status },
-        { ...cells, status: cells.status === 'empty' ? 'ready' : cells.status },
-      ]);
+  const state = isCoverage(axis) ? coverage : combineStates([pairs, pairCredit, cells]);
 
   const totals = new Map<string, number>();
   const names = new Map<string, string>();
@@ -298,7 +292,7 @@ export function CampaignFiguresCard() {
       ...pairs,
       status: pairs.status === 'empty' && money.status === 'empty' ? 'empty' : pairs.status === 'empty' ? 'ready' : pairs.status,
     },
-    { ...money, status: money.status === 'empty' ? 'ready' : money.status },
+    money,
   ]);
   return (
     <DocumentSection

@@ -44,8 +44,8 @@ export function LandingForecastCard() {
     dimensions: [FORECAST_BACKTEST.monthsRemaining],
     filters: [{ member: FORECAST_BACKTEST.metric, operator: 'equals', values: ['revenue'] }],
   });
-  // an empty backtest (no past fiscal year in the data) still shows the forecast
-  const state = combineStates([forecast, { ...errors, status: errors.status === 'empty' ? 'ready' : errors.status }]);
+  // an empty backtest (no past fiscal year in the data) still shows the forecast: only the first state's emptiness counts
+  const state = combineStates([forecast, errors]);
   const landing = forecast.rows;
   const backtest = errors.rows;
   const row = (type: string, metric: Metric) =>

@@ -54,12 +54,9 @@ export function StageDefinitionsCard() {
       num(r, CONVERSIONS.conversionRate),
     ]),
   );
-  // stage_reach and conversions may rightly be empty for a period; the document is empty only without stages
-  const state = combineStates([
-    defs,
-    { ...reach, status: reach.status === 'empty' ? 'ready' : reach.status },
-    { ...conv, status: conv.status === 'empty' ? 'ready' : conv.status },
-  ]);
+  // stage_reach and conversions may rightly be empty for a period; the document is empty only without stages (only the
+  // first state's emptiness counts)
+  const state = combineStates([defs, reach, conv]);
   const text = (r: Row, ja: string, en: string) => (locale === 'ja' ? (str(r, ja) ?? str(r, en)) : (str(r, en) ?? str(r, ja)));
 
   return (
