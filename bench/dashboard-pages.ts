@@ -1,8 +1,9 @@
 /*
  * What the browser tests and the dashboard benchmark share: the pages, and
  * "all tiles rendered" — every card ([data-card-state]) has left the
- * loading state. Cards render their frame at once (skeletons), so counting
- * them does not race the data.
+ * loading state and every visible chart in it has drawn its svg. Cards
+ * render their frame at once (skeletons), so counting them does not race
+ * the data.
  */
 import type { Page } from 'playwright-core';
 
@@ -56,9 +57,15 @@ const CARDS_SHOWN = `(timeout) => {
       state: e.getAttribute('data-card-state') ?? '',
       text: (e.textContent ?? '').slice(0, 400),
     }));
+  // a chart (recharts' ResponsiveContainer, inside Tremor's charts) draws its svg only after an effect has measured
+  // it, a render after its card left the loading state: a visible chart counts as shown once its svg is there
+  const undrawn = () =>
+    [...document.querySelectorAll('[data-card-state] .recharts-responsive-container')].filter(
+      (c) => c.getClientRects().length > 0 && !c.querySelector('svg.recharts-surface'),
+    );
   const shown = () => {
     const cards = document.querySelectorAll('[data-card-state]');
-    return cards.length > 0 && [...cards].every((c) => c.getAttribute('data-card-state') !== 'loading');
+    return cards.length > 0 && [...cards].every((c) => c.getAttribute('data-card-state') !== 'loading') && undrawn().length === 0;
   };
   return new Promise((resolve, reject) => {
     if (shown()) return resolve(states());
@@ -71,7 +78,10 @@ const CARDS_SHOWN = `(timeout) => {
     const timer = setTimeout(() => {
       observer.disconnect();
       const loading = states().filter((c) => c.state === 'loading').map((c) => c.title);
-      reject(new Error('waitForCards: ' + timeout + ' ms exceeded, still loading: ' + (loading.join(', ') || 'no card on the page')));
+      const charts = undrawn().map((c) => c.closest('[data-card-state]')?.querySelector('h3')?.textContent ?? '?');
+      const what = loading.length ? 'still loading: ' + loading.join(', ')
+        : charts.length ? 'charts not drawn in: ' + charts.join(', ') : 'no card on the page';
+      reject(new Error('waitForCards: ' + timeout + ' ms exceeded, ' + what));
     }, timeout);
     observer.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-card-state'] });
   });

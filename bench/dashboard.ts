@@ -6,7 +6,7 @@
  * what the dashboard sends).
  *
  * "All figures shown" = every card ([data-card-state]) has left its loading
- * state (see bench/dashboard-pages.ts). Each visit counts the HTTP requests
+ * state and its charts are drawn (see bench/dashboard-pages.ts). Each visit counts the HTTP requests
  * the page sent to the APIs (its round trips: session, the Cube batches,
  * revcycle's /api) and the requests they carried: a batch
  * (POST /cubejs-api/v1/batch) carries several loads and /meta, each
