@@ -8,9 +8,12 @@
  * wait to go out with the page's (api/lazy-page.ts). The opened page's
  * chunks are preloaded by index.html (the build writes which: vite.config.ts)
  * and asked for again as this module loads (the same download, or the first
- * where index.html's was not built).
+ * where index.html's was not built); main.tsx waits for them (a while)
+ * before React's first render, and a page whose code is in when its route
+ * mounts renders at once, with the shell: no suspended render and no second
+ * pass for the page (nor a hold of the batches: both ask in one commit).
  */
-import { Suspense, type ComponentType, type LazyExoticComponent } from 'react';
+import { createElement, Suspense, useState, type ComponentType, type LazyExoticComponent } from 'react';
 import { matchPath, Navigate, Route, Routes } from 'react-router-dom';
 import { AppShell } from './components/app-shell';
 import { lazyPage } from './api/lazy-page';
@@ -18,16 +21,34 @@ import { PAGE_ROUTES } from './routes';
 
 interface PageRoute {
   path: string | null;
-  Page: LazyExoticComponent<ComponentType>;
-  /** Starts loading the page's code (once; React's first render of the page awaits the same load). */
-  preload: () => void;
+  /** The page: drawn at once when its code is in as the route mounts, else loaded on demand (React.lazy). */
+  Page: ComponentType;
+  /** Starts loading the page's code (once; React's first render of the page awaits the same load); settles when in. */
+  preload: () => Promise<void>;
 }
 
-/** A page module's named export as a lazily loaded component. */
+/** A page module's named export as a component that loads its code on demand, unless it is in already. */
 function page<K extends string>(path: string | null, load: () => Promise<Record<K, ComponentType>>, name: K): PageRoute {
   let loading: Promise<Record<K, ComponentType>> | undefined;
-  const once = () => (loading ??= load());
-  return { path, Page: lazyPage(once, name), preload: () => void once().catch(() => undefined) };
+  let loaded: ComponentType | undefined;
+  const once = () =>
+    (loading ??= load().then((module) => {
+      loaded = module[name];
+      return module;
+    }));
+  const Lazy: LazyExoticComponent<ComponentType> = lazyPage(once, name);
+  function Page() {
+    // Decided once per mount: a page that came in later keeps its lazy wrapper (no remount, no second ask).
+    const [ready] = useState(() => loaded);
+    if (ready) return createElement(ready);
+    // Nothing while a page's chunk loads: the shell stays, and it takes one round trip.
+    return (
+      <Suspense fallback={null}>
+        <Lazy />
+      </Suspense>
+    );
+  }
+  return { path, Page, preload: () => once().then(() => undefined) };
 }
 
 /** Each page module's loader, by file (one dynamic import, so one chunk, per page). */
@@ -39,21 +60,21 @@ const ROUTES: PageRoute[] = PAGE_ROUTES.map(({ path, module, name }) => {
   return page(path, load, name);
 });
 
-// The opened page's code is asked for now, as this module loads, not once React has rendered the shell: its download
-// overlaps that render and the session's round trip (api/cube-client.ts).
-ROUTES.find(({ path }) => matchPath({ path: `/${path ?? ''}`, end: true }, window.location.pathname))?.preload();
+/**
+ * The opened page's code, asked for now, as this module loads, not once React has rendered the shell: its download
+ * overlaps the session's round trip (api/cube-client.ts). Settles when it is in (main.tsx waits for it); rejects when
+ * it failed to load (the page's lazy render then reports it).
+ */
+export const openedPageLoaded: Promise<void> =
+  ROUTES.find(({ path }) => matchPath({ path: `/${path ?? ''}`, end: true }, window.location.pathname))?.preload() ??
+  Promise.resolve();
 
 export function App() {
   return (
     <Routes>
       <Route element={<AppShell />}>
         {ROUTES.map(({ path, Page }) => {
-          // Nothing while a page's chunk loads: the shell stays, and it takes one round trip.
-          const element = (
-            <Suspense fallback={null}>
-              <Page />
-            </Suspense>
-          );
+          const element = <Page />;
           return path === null ? (
             <Route key="index" index element={element} />
           ) : (

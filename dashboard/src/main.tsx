@@ -2,30 +2,47 @@
  * Entry: the Cube client (short-lived token from the server), then what
  * the semantic layer offers (/meta), settings, the UI language and the
  * router.
+ *
+ * Before React's first render, /meta and the settings' queries are asked
+ * (api/ask-once.ts: their batch leaves now, not after the shell's first
+ * render and its effects), and the opened page's code is awaited for up to
+ * PAGE_WAIT_MS: it was preloaded with this entry (index.html), so it is
+ * usually in by then, and the shell and the page then render as one, the
+ * cards asking in that render's effects. Where it is slower (a slow
+ * network), the shell renders without it and the page follows on demand.
  */
 import React from 'react';
 import ReactDOM from 'react-dom/client';
 import { BrowserRouter } from 'react-router-dom';
 import { CubeProvider } from '@cubejs-client/react';
 import { cubeApi } from './api/cube-client';
-import { App } from './App';
+import { App, openedPageLoaded } from './App';
 import { I18nProvider } from './i18n/i18n-context';
-import { SemanticLayerProvider } from './state/semantic-layer';
-import { SettingsProvider } from './state/settings';
+import { askSemanticLayer, SemanticLayerProvider } from './state/semantic-layer';
+import { askSettings, SettingsProvider } from './state/settings';
 import './index.css';
 
-ReactDOM.createRoot(document.getElementById('root')!).render(
-  <React.StrictMode>
-    <CubeProvider cubeApi={cubeApi}>
-      <I18nProvider>
-        <SemanticLayerProvider>
-          <SettingsProvider>
-            <BrowserRouter>
-              <App />
-            </BrowserRouter>
-          </SettingsProvider>
-        </SemanticLayerProvider>
-      </I18nProvider>
-    </CubeProvider>
-  </React.StrictMode>,
-);
+const PAGE_WAIT_MS = 500;
+
+askSemanticLayer(cubeApi);
+askSettings(cubeApi);
+
+function render() {
+  ReactDOM.createRoot(document.getElementById('root')!).render(
+    <React.StrictMode>
+      <CubeProvider cubeApi={cubeApi}>
+        <I18nProvider>
+          <SemanticLayerProvider>
+            <SettingsProvider>
+              <BrowserRouter>
+                <App />
+              </BrowserRouter>
+            </SettingsProvider>
+          </SemanticLayerProvider>
+        </I18nProvider>
+      </CubeProvider>
+    </React.StrictMode>,
+  );
+}
+
+void Promise.race([openedPageLoaded.catch(() => undefined), new Promise((done) => setTimeout(done, PAGE_WAIT_MS))]).then(render);

@@ -12,7 +12,9 @@
  * alone, and its card then shows figures. Every query a batch carried on a
  * view with figures was answered from a pre-aggregation, as a single
  * /v1/load is. The page's code is preloaded by index.html, and each batch
- * answer's header locates every body in its text.
+ * answer's header locates every body in its text. /meta and the settings'
+ * queries leave before React's first render, and that render draws the
+ * opened page with the shell (its cards' frames included).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, Request, Route } from 'playwright-core';
@@ -162,6 +164,39 @@ describe('requests per page on a first visit', () => {
       }
     }, 120_000);
   }
+});
+
+describe('the opening of a page', () => {
+  it("asks /meta and the settings' queries before React's first render, which draws the page with the shell", async () => {
+    // The page's own chunk comes 400 ms late (its other chunks and the entry as usual): React's first render waits
+    // for it (dashboard/src/main.tsx), while /meta and the settings' queries, asked as the entry runs, leave.
+    const v = await visit('/funnel', async (page) => {
+      await page.addInitScript(`new MutationObserver((_, observer) => {
+        const root = document.getElementById('root');
+        if (!root || !root.firstChild) return;
+        observer.disconnect();
+        window.firstRender = { at: performance.now(), cards: root.querySelectorAll('[data-card-state]').length };
+      }).observe(document, { subtree: true, childList: true })`);
+      await page.route(/\/assets\/funnel-page-[^/]*\.js$/, async (route) => {
+        await new Promise((done) => setTimeout(done, 400));
+        await route.continue();
+      });
+    });
+    try {
+      const batches = v.requests.filter(isBatch);
+      expect(entriesOf(batches[0]!).map((e) => e.route)).toContain('meta');
+      const { firstRender, batchStarts } = (await v.page.evaluate(`({
+        firstRender: window.firstRender,
+        batchStarts: performance.getEntriesByType('resource')
+          .filter((r) => new URL(r.name).pathname === '${BATCH}').map((r) => r.startTime),
+      })`)) as { firstRender: { at: number; cards: number }; batchStarts: number[] };
+      expect(batchStarts[0]).toBeLessThan(firstRender.at);
+      expect(firstRender.cards).toBe(v.cards.length);
+      expect(v.cards.filter((c) => c.state !== 'ready').map((c) => `${c.title}: ${c.state} ${c.text}`)).toEqual([]);
+    } finally {
+      await v.close();
+    }
+  }, 120_000);
 });
 
 /** A query cut to a date range: a card's, not one of the filter bar's option lists. */

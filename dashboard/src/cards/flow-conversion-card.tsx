@@ -8,10 +8,11 @@
 import { LineChart } from '@tremor/react';
 import { FLOW } from '../api/views';
 import { useGrain } from '../hooks/use-page-options';
-import { num, str } from '../hooks/use-view-query';
+import { num, str, type Row } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { pairLabel, stageRank } from '../i18n/labels';
 import { formatMonth, formatPercent } from '../lib/format';
+import { byCodeUnits, pivotRows, pivotSum } from '../lib/pivot-rows';
 import { LegendChart } from '../components/chart-legend';
 import { PeriodCard, usePeriodQuery } from './period-card';
 
@@ -29,25 +30,38 @@ export function FlowConversionCard() {
     filters: [{ member: FLOW.isAdjacent, operator: 'equals', values: ['true'] }],
   });
   const monthKey = `${FLOW.reachedAt}.month`;
-  const pairs = [...new Set(q.rows.map((r) => `${str(r, FLOW.fromStage)}->${str(r, FLOW.toStage)}`))].sort(
-    (a, b) => stageRank(a.split('->')[0]!) - stageRank(b.split('->')[0]!),
+  const pairOf = (r: Row) => `${str(r, FLOW.fromStage)}->${str(r, FLOW.toStage)}`;
+  // Month × pair in one pass over the rows (one row each), not a search of every row for every point.
+  const byMonth = pivotRows<Row, Row>(
+    q.rows,
+    (r) => str(r, monthKey)?.slice(0, 7) ?? '',
+    pairOf,
+    (r, first) => first ?? r,
+    {
+      rows: byCodeUnits,
+      cols: (a, b) => stageRank(a.split('->')[0]!) - stageRank(b.split('->')[0]!),
+    },
   );
-  const months = [...new Set(q.rows.map((r) => str(r, monthKey)?.slice(0, 7) ?? ''))].sort();
-  const data = months.map((m) => {
+  const pairs = byMonth.colKeys;
+  const data = byMonth.rowKeys.map((m) => {
     const point: Record<string, string | number | null> = { month: formatMonth(`${m}-01`, locale, true) };
     for (const p of pairs) {
-      const row = q.rows.find(
-        (r) => str(r, monthKey)?.slice(0, 7) === m && `${str(r, FLOW.fromStage)}->${str(r, FLOW.toStage)}` === p,
-      );
+      const row = byMonth.cell(m, p);
       point[pairLabel(p, locale)] = row ? num(row, ratio) : null;
     }
     return point;
   });
+  const sumByPair = (measure: string) =>
+    pivotSum(
+      q.rows,
+      pairOf,
+      () => '',
+      (r) => num(r, measure),
+    );
+  const [fromByPair, toByPair] = [sumByPair(fromVolume), sumByPair(toVolume)];
   const totals = pairs.map((p) => {
-    const rows = q.rows.filter((r) => `${str(r, FLOW.fromStage)}->${str(r, FLOW.toStage)}` === p);
-    const from = rows.reduce((s, r) => s + (num(r, fromVolume) ?? 0), 0);
-    const to = rows.reduce((s, r) => s + (num(r, toVolume) ?? 0), 0);
-    return { pair: p, ratio: from > 0 ? to / from : null };
+    const from = fromByPair.rowTotal(p);
+    return { pair: p, ratio: from > 0 ? toByPair.rowTotal(p) / from : null };
   });
   return (
     <PeriodCard text="funnel.flow" height={330} growWhenNarrow query={q}>

@@ -8,10 +8,11 @@
 import { LineChart } from '@tremor/react';
 import { BACKLOG } from '../api/views';
 import { useFilters } from '../hooks/use-filters';
-import { num, str } from '../hooks/use-view-query';
+import { num, str, type Row } from '../hooks/use-view-query';
 import { useI18n } from '../i18n/i18n-context';
 import { stageLabel, stageRank } from '../i18n/labels';
 import { formatCount, formatMonth } from '../lib/format';
+import { byCodeUnits, pivotRows } from '../lib/pivot-rows';
 import { referenceDay } from '../lib/resolve-period';
 import { useSettings } from '../state/settings';
 import { INVENTORY_STAGES } from '../../../server/contract/vocabulary';
@@ -33,14 +34,18 @@ export function InventoryTrendCard() {
     filters: [{ member: BACKLOG.stage, operator: 'equals', values: BACKLOG_STAGES }],
   });
   const monthKey = `${BACKLOG.snapshotAt}.month`;
-  const stages = [...new Set(q.rows.map((r) => str(r, BACKLOG.stage) ?? ''))].sort((a, b) => stageRank(a) - stageRank(b));
-  const months = [...new Set(q.rows.map((r) => str(r, monthKey)?.slice(0, 7) ?? ''))].sort();
-  const data = months.map((m) => {
+  // Month × stage in one pass over the rows (one row each), not a search of every row for every point.
+  const byMonth = pivotRows<Row, Row>(
+    q.rows,
+    (r) => str(r, monthKey)?.slice(0, 7) ?? '',
+    (r) => str(r, BACKLOG.stage) ?? '',
+    (r, first) => first ?? r,
+    { rows: byCodeUnits, cols: (a, b) => stageRank(a) - stageRank(b) },
+  );
+  const stages = byMonth.colKeys;
+  const data = byMonth.rowKeys.map((m) => {
     const point: Record<string, string | number> = { month: formatMonth(`${m}-01`, locale, true) };
-    for (const s of stages) {
-      const row = q.rows.find((r) => str(r, monthKey)?.slice(0, 7) === m && str(r, BACKLOG.stage) === s);
-      point[stageLabel(s, locale)] = num(row, BACKLOG.leads) ?? 0;
-    }
+    for (const s of stages) point[stageLabel(s, locale)] = num(byMonth.cell(m, s), BACKLOG.leads) ?? 0;
     return point;
   });
   return (

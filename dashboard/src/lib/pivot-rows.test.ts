@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pivotRows, pivotSum } from './pivot-rows';
+import { byCodeUnits, pivotRows, pivotSum } from './pivot-rows';
 
 describe('pivotRows', () => {
   const rows = [
@@ -37,5 +37,13 @@ describe('pivotRows', () => {
     expect(p.colTotal('a')).toBe(11);
     expect(p.colTotal('b')).toBe(2);
     expect(p.colTotal('none')).toBe(0);
+  });
+});
+
+describe('byCodeUnits', () => {
+  it('orders keys as Array.prototype.sort does without a comparator', () => {
+    const keys = ['2025-10', '2025-02', '', '2024-12', 'b', 'B', 'ä', '2025-10'];
+    expect([...keys].sort(byCodeUnits)).toEqual([...keys].sort());
+    expect(byCodeUnits('2025-10', '2025-10')).toBe(0);
   });
 });

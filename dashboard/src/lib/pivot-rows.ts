@@ -6,6 +6,9 @@
  * row's end-to-end ratio).
  */
 
+/** Keys in the order of their UTF-16 code units: Array.prototype.sort's own order, as a comparator. */
+export const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 export interface Matrix<T> {
   rowKeys: string[];
   colKeys: string[];

@@ -10,7 +10,8 @@
  * (server/contract/vocabulary.ts): April start, JPY, Asia/Tokyo.
  */
 import { createContext, useContext, useMemo, type ReactNode } from 'react';
-import { useCubeQuery } from '@cubejs-client/react';
+import type { CubeApi, Query, ResultSet } from '@cubejs-client/core';
+import { askLoad, useAsked } from '../api/ask-once';
 import { useSemanticLayer } from './semantic-layer';
 import { setChannelCatalog, setStageCatalog, type StageInfo } from '../i18n/labels';
 import { STAGES } from '../api/views';
@@ -49,9 +50,6 @@ const CHANNEL_LABEL_EN = 'channels.label_en';
 
 const day = (v: unknown) => (typeof v === 'string' ? v.slice(0, 10) : null);
 
-/** useCubeQuery reports isLoading only once its request has started: pending until an answer. */
-const pending = (q: { isLoading: boolean; resultSet: unknown; error: Error | null }) => q.isLoading || (!q.resultSet && !q.error);
-
 /** The settings view's rows as key → value. */
 function settingValues(rows: unknown[] | undefined): Map<string, string> {
   const kv = new Map<string, string>();
@@ -59,41 +57,49 @@ function settingValues(rows: unknown[] | undefined): Map<string, string> {
   return kv;
 }
 
+const STAGES_QUERY: Query = {
+  dimensions: [STAGES.stage, STAGES.stageOrder, STAGES.labelJa, STAGES.labelEn, STAGES.slaDays, STAGES.isFunnel, STAGES.team],
+  order: { [STAGES.stageOrder]: 'asc' },
+};
+const CHANNELS_QUERY: Query = { dimensions: [CHANNEL, CHANNEL_LABEL_JA, CHANNEL_LABEL_EN] };
+const SETTINGS_QUERY: Query = { dimensions: [SETTINGS_KEY, SETTINGS_VALUE] };
+// The latest and the earliest day with data in one request (a blended query: both are cut by day). It names no
+// zone, so it need not wait for the settings: the server cuts a query without one in the warehouse's zone
+// (server/cube/warehouse-time.ts), which is the settings' time_zone every other query names.
+const REACH_QUERY: Query[] = (['desc', 'asc'] as const).map((dir) => ({
+  measures: ['stage_reach.leads'],
+  timeDimensions: [{ dimension: REACHED_AT, granularity: 'day' as const }],
+  order: { [REACHED_AT]: dir },
+  limit: 1,
+}));
+
+/**
+ * The settings' queries, asked by main.tsx with /meta as the entry runs (api/ask-once.ts), in the same round trip,
+ * before the layer says whether their views exist: once it has, a view it lacks makes its query's answer (an error)
+ * unread, as if never asked.
+ */
+export function askSettings(cubeApi: CubeApi): void {
+  for (const query of [STAGES_QUERY, CHANNELS_QUERY, SETTINGS_QUERY, REACH_QUERY]) askLoad(cubeApi, query);
+}
+
+/** A settings query's answer: pending until answered, then its result set (none for a refused query). */
+function useSettingsQuery(query: Query | Query[]): { pending: boolean; resultSet: ResultSet | null } {
+  const asked = useAsked((cubeApi) => askLoad(cubeApi, query));
+  return { pending: asked.status === 'pending', resultSet: asked.status === 'done' ? asked.value : null };
+}
+
 export function SettingsProvider({ children }: { children: ReactNode }) {
   const layer = useSemanticLayer();
-  // These queries go out with /meta, in the same round trip (api/batch-transport.ts), before the layer says whether
-  // their views exist: once it has, a view it lacks makes its query's answer (an error) unread, as if never asked.
   const offered = (...members: string[]) => layer.status === 'ready' && members.every((m) => layer.hasMember(m));
-  const unknown = layer.status === 'loading';
   const hasSettings = offered(SETTINGS_KEY, SETTINGS_VALUE);
   const hasReach = offered(REACHED_AT, 'stage_reach.leads');
   const hasStages = offered(STAGES.stage, STAGES.slaDays);
-  const stagesQ = useCubeQuery(
-    {
-      dimensions: [STAGES.stage, STAGES.stageOrder, STAGES.labelJa, STAGES.labelEn, STAGES.slaDays, STAGES.isFunnel, STAGES.team],
-      order: { [STAGES.stageOrder]: 'asc' },
-    },
-    { skip: !hasStages && !unknown },
-  );
   const hasChannels = offered(CHANNEL, CHANNEL_LABEL_EN);
-  const channelsQ = useCubeQuery(
-    { dimensions: [CHANNEL, CHANNEL_LABEL_JA, CHANNEL_LABEL_EN] },
-    { skip: !hasChannels && !unknown },
-  );
-  const settingsQ = useCubeQuery({ dimensions: [SETTINGS_KEY, SETTINGS_VALUE] }, { skip: !hasSettings && !unknown });
+  const stagesQ = useSettingsQuery(STAGES_QUERY);
+  const channelsQ = useSettingsQuery(CHANNELS_QUERY);
+  const settingsQ = useSettingsQuery(SETTINGS_QUERY);
+  const reachQ = useSettingsQuery(REACH_QUERY);
   const timeZone = settingValues(settingsQ.resultSet?.rawData()).get('time_zone') || DEFAULT_TIME_ZONE;
-  // The latest and the earliest day with data in one request (a blended query: both are cut by day). It names no
-  // zone, so it need not wait for the settings: the server cuts a query without one in the warehouse's zone
-  // (server/cube/warehouse-time.ts), which is the settings' time_zone every other query names.
-  const reachQ = useCubeQuery(
-    (['desc', 'asc'] as const).map((dir) => ({
-      measures: ['stage_reach.leads'],
-      timeDimensions: [{ dimension: REACHED_AT, granularity: 'day' as const }],
-      order: { [REACHED_AT]: dir },
-      limit: 1,
-    })),
-    { skip: !hasReach && !unknown },
-  );
 
   const value = useMemo<Settings>(() => {
     const today = new Date().toISOString().slice(0, 10);
@@ -112,10 +118,10 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
     if (layer.status === 'error') return { ...base, status: 'error', error: layer.error };
     if (layer.status === 'loading') return base;
     const waiting =
-      (hasSettings && pending(settingsQ)) ||
-      (hasStages && pending(stagesQ)) ||
-      (hasChannels && pending(channelsQ)) ||
-      (hasReach && pending(reachQ));
+      (hasSettings && settingsQ.pending) ||
+      (hasStages && stagesQ.pending) ||
+      (hasChannels && channelsQ.pending) ||
+      (hasReach && reachQ.pending);
     if (waiting) return base;
 
     const kv = settingValues(settingsQ.resultSet?.rawData());
@@ -160,15 +166,15 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
     layer,
     hasSettings,
     hasStages,
-    stagesQ.isLoading,
+    stagesQ.pending,
     stagesQ.resultSet,
     hasChannels,
-    channelsQ.isLoading,
+    channelsQ.pending,
     channelsQ.resultSet,
     hasReach,
-    settingsQ.isLoading,
+    settingsQ.pending,
     settingsQ.resultSet,
-    reachQ.isLoading,
+    reachQ.pending,
     reachQ.resultSet,
   ]);
 
