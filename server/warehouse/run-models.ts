@@ -89,6 +89,7 @@ export const SQL_VARIABLES: Readonly<Record<string, string>> = {
     long_weights.owner_team,
     long_weights.industry,
     long_weights.employee_band,
+    long_weights.converted_at_utc,
 from (
     select weights.*, models.model_index, models.model, ${MODEL_WEIGHT} as weight,
     from (
@@ -106,6 +107,8 @@ from (
             conversions.owner_team,
             conversions.industry,
             conversions.employee_band,
+            -- the same instant as the cubes' time dimension reads it, converted once per weight row
+            {{ utc_instant(conversions.converted_at) }} as converted_at_utc,
         from weights
         inner join marts.attribution_conversions as conversions on conversions.conversion_number = weights.conversion_number
         left join staging.stg_campaigns as campaigns on campaigns.campaign_id = weights.campaign_id
