@@ -47,6 +47,8 @@ export const MODEL_SCHEMAS = ['staging', 'marts'] as const;
 export type ModelSchema = (typeof MODEL_SCHEMAS)[number];
 export const SEARCH_PATH = 'marts,staging,raw,main';
 
+const MODEL_WEIGHT = `case models.model ${ATTRIBUTION_MODELS.map((m) => `when '${m}' then weights.${m}`).join(' ')} end`;
+
 /** `{{ name }}` in a SQL model → this SQL text. */
 export const SQL_VARIABLES: Readonly<Record<string, string>> = {
   ...VOCABULARY_VARIABLES,
@@ -57,35 +59,62 @@ export const SQL_VARIABLES: Readonly<Record<string, string>> = {
    * The weight of the row's model in a long form: `models` (marts.attribution_models) crossed with `weights`,
    * a table with one weight column per model.
    */
-  model_weight: `case models.model ${ATTRIBUTION_MODELS.map((m) => `when '${m}' then weights.${m}`).join(' ')} end`,
+  model_weight: MODEL_WEIGHT,
   /** `weights.first_touch, weights.last_touch, …`: the weight columns by name, in one order for every table. */
   model_weight_columns: ATTRIBUTION_MODELS.map((m) => `weights.${m}`).join(', '),
   /**
-   * The attribution long form's conversion attributes, joins and filter, after a model's own leading columns:
-   * one place for what a credit row carries (docs/metrics.md definition 9), read by attribution_credits and
-   * attribution_levels over their `long_weights`.
+   * The attribution long form after a model's own leading columns: one place for what a credit row carries
+   * (docs/metrics.md definition 9), read by attribution_credits and attribution_levels. It reads their `weights`
+   * (one row per weight row, one weight column per model) and gives `long_weights`, one row per weight row and
+   * model with a weight > 0. The conversion's attributes and the campaign's name are joined to the weight rows
+   * before they are crossed with the seven models (the left join keeps the planner from crossing first), so those
+   * joins read each weight row once instead of once per model: the cube's rollup by channel and month builds
+   * from these rows.
    */
-  attribution_long_form: `conversions.conversion_number,
-    conversions.conversion_type,
-    conversions.conversion_id,
-    conversions.opportunity_id,
-    conversions.account_id,
+  attribution_long_form: `long_weights.conversion_number,
+    long_weights.conversion_type,
+    long_weights.conversion_id,
+    long_weights.opportunity_id,
+    long_weights.account_id,
     long_weights.model,
     long_weights.channel,
     long_weights.campaign_id,
-    coalesce(campaigns.campaign_name, long_weights.campaign_id, '(none)') as campaign_name,
-    conversions.converted_at,
+    long_weights.campaign_name,
+    long_weights.converted_at,
     long_weights.weight,
     long_weights.touches,
-    long_weights.weight * conversions.pipeline_amount as attributed_pipeline,
-    long_weights.weight * conversions.revenue_amount as attributed_revenue,
-    conversions.deal_type,
-    conversions.owner_team,
-    conversions.industry,
-    conversions.employee_band,
-from long_weights
-inner join marts.attribution_conversions as conversions on conversions.conversion_number = long_weights.conversion_number
-left join staging.stg_campaigns as campaigns on campaigns.campaign_id = long_weights.campaign_id
+    long_weights.weight * long_weights.pipeline_amount as attributed_pipeline,
+    long_weights.weight * long_weights.revenue_amount as attributed_revenue,
+    long_weights.deal_type,
+    long_weights.owner_team,
+    long_weights.industry,
+    long_weights.employee_band,
+    long_weights.converted_at_utc,
+from (
+    select weights.*, models.model_index, models.model, ${MODEL_WEIGHT} as weight,
+    from (
+        select
+            weights.*,
+            conversions.conversion_type,
+            conversions.conversion_id,
+            conversions.opportunity_id,
+            conversions.account_id,
+            coalesce(campaigns.campaign_name, weights.campaign_id, '(none)') as campaign_name,
+            conversions.converted_at,
+            conversions.pipeline_amount,
+            conversions.revenue_amount,
+            conversions.deal_type,
+            conversions.owner_team,
+            conversions.industry,
+            conversions.employee_band,
+            -- the same instant as the cubes' time dimension reads it, converted once per weight row
+            {{ utc_instant(conversions.converted_at) }} as converted_at_utc,
+        from weights
+        inner join marts.attribution_conversions as conversions on conversions.conversion_number = weights.conversion_number
+        left join staging.stg_campaigns as campaigns on campaigns.campaign_id = weights.campaign_id
+    ) as weights
+    cross join marts.attribution_models as models
+) as long_weights
 where long_weights.weight > 0`,
   max_lifetime_years: String(MAX_LIFETIME_YEARS),
 };

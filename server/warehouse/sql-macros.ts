@@ -13,6 +13,13 @@
  *   {{ local_month(col) }}  its local month's first day (naive, 00:00)
  *   {{ local_date(col) }}   its local calendar date
  *   {{ utc_time(expr) }}    the UTC time of a local wall-clock time
+ *   {{ utc_instant(col) }}  a UTC time as a timestamp with time zone (the same
+ *                           instant), for a view's time that Cube's time
+ *                           dimension reads: Cube converts it to the query's
+ *                           zone as `col::timestamptz`, a cast per row read
+ *                           (per credit row and model: 8.7 M at 200 k leads)
+ *                           that this column, converted once per row of the
+ *                           view's input, spares
  * each reading the zone from a `settings` relation in scope (the mart's
  * `settings` CTE or marts.settings), or from a second argument:
  * `{{ local_month(col, bounds.time_zone) }}`. `timezone()` means the same in
@@ -174,6 +181,7 @@ export const SQL_MACROS: Readonly<Record<string, { arity: [number, number]; expa
   hourly_local_month: { arity: [2, 3], expand: (c, h, z) => monthOf(hourlyLocalTime(c, h!, z)) },
   hourly_local_date: { arity: [2, 3], expand: (c, h, z) => dateOf(hourlyLocalTime(c, h!, z)) },
   utc_time: { arity: [1, 2], expand: (local, zone = ZONE) => `timezone('UTC', timezone(${zone}, ${local}))` },
+  utc_instant: { arity: [1, 1], expand: (utc) => `timezone('UTC', ${utc})` },
   days_between: { arity: [2, 2], expand: (start, end) => `(date_diff('second', ${start}, ${end}) / 86400.0)` },
   fiscal_year: { arity: [2, 2], expand: (date, start) => fiscalYearSql(date!, start!) },
   fiscal_month_number: { arity: [2, 2], expand: (date, start) => fiscalMonthNumberSql(date!, start!) },

@@ -8,21 +8,19 @@
 -- inputs. A filter on model reaches the seven-row models list first, so a
 -- query for one model reads each weight row once.
 
-with long_weights as (
+with weights as (
     select
-        weights.credit_row * 7 + models.model_index as credit_number,
+        weights.credit_row as weight_row,
         weights.conversion_number,
-        models.model,
         weights.channel,
         weights.campaign_id,
         weights.touches,
-        {{ model_weight }} as weight,
+        {{ model_weight_columns }},
     from marts.attribution_credit_weights as weights
-    cross join marts.attribution_models as models
 )
 
 select
-    long_weights.credit_number,
-    -- the conversion's attributes, the joins and `weight > 0`: written once, in
+    long_weights.weight_row * 7 + long_weights.model_index as credit_number,
+    -- the conversion's attributes, the joins, the seven models and `weight > 0`: written once, in
     -- server/warehouse/run-models.ts (attribution_long_form)
     {{ attribution_long_form }}

@@ -27,23 +27,13 @@ with level_weights as (
     from marts.attribution_lead_weights as weights
 ),
 
-long_weights as (
-    select
-        (weights.level_row * 2 + weights.level_index) * 7 + models.model_index as credit_number,
-        weights.credit_level,
-        weights.conversion_number,
-        models.model,
-        weights.channel,
-        weights.campaign_id,
-        weights.touches,
-        {{ model_weight }} as weight,
-    from level_weights as weights
-    cross join marts.attribution_models as models
+weights as (
+    select * from level_weights
 )
 
 select
-    long_weights.credit_number,
+    (long_weights.level_row * 2 + long_weights.level_index) * 7 + long_weights.model_index as credit_number,
     long_weights.credit_level,
-    -- the conversion's attributes, the joins and `weight > 0`: written once, in
+    -- the conversion's attributes, the joins, the seven models and `weight > 0`: written once, in
     -- server/warehouse/run-models.ts (attribution_long_form)
     {{ attribution_long_form }}

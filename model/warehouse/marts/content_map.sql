@@ -7,49 +7,79 @@
 -- type's touches ÷ the credit row's touches (all of it for `(none)`, which
 -- has none); content_credit_number = content_row × 7 + the model's index.
 -- Its cube (content_credits) is joined to content_map_conversions, one row
--- per stage conversion and model, which counts the conversions.
+-- per stage conversion and model, which counts the conversions, on
+-- content_conversion_number (conversion_number × 7 + the model's index, that
+-- mart's key): one integer rather than the pair (conversion, model), which
+-- cost the content rollup's build a third of its time.
+--
+-- The conversion's attributes and the campaign's name are joined to the
+-- split rows before they are crossed with the seven models (a left join
+-- keeps the planner from crossing first), so those joins read each split
+-- row once instead of once per model. campaign_name is the campaigns mart's
+-- name as the base_campaigns cube reads it (`(none)` without a campaign or
+-- for a campaign missing from campaigns.csv), held here so the content
+-- rollup's build joins no campaign to its millions of credit rows.
 
-with long_weights as (
-    select
-        split.content_row * 7 + models.model_index as content_credit_number,
-        weights.conversion_number,
-        models.model,
-        weights.channel,
-        weights.campaign_id,
-        split.touch_type,
-        split.touches,
-        {{ model_weight }}
-            * case when weights.touches = 0 then 1 else split.touches / weights.touches end as weight,
-    from marts.content_map_weights as split
-    inner join marts.attribution_credit_weights as weights on weights.credit_row = split.credit_row
-    cross join marts.attribution_models as models
+with stages as (
+    select * from marts.funnel_stages where is_funnel and previous_funnel_stage is not null
 ),
 
-stages as (
-    select * from marts.funnel_stages where is_funnel and previous_funnel_stage is not null
+credit_splits as (
+    select
+        split.content_row,
+        split.touch_type,
+        split.touches,
+        case when weights.touches = 0 then 1 else split.touches / weights.touches end as touch_share,
+        weights.conversion_number,
+        weights.channel,
+        weights.campaign_id,
+        {{ model_weight_columns }},
+        conversions.conversion_type as stage_pair,
+        stages.previous_funnel_stage as from_stage,
+        stages.stage as to_stage,
+        stages.funnel_position - 1 as pair_position,
+        conversions.conversion_id as lead_id,
+        conversions.account_id,
+        conversions.converted_at,
+        conversions.owner_team,
+        coalesce(campaigns.campaign_name, '(none)') as campaign_name,
+    from marts.content_map_weights as split
+    inner join marts.attribution_credit_weights as weights on weights.credit_row = split.credit_row
+    inner join marts.attribution_conversions as conversions on conversions.conversion_number = weights.conversion_number
+    inner join stages on conversions.conversion_type = stages.previous_funnel_stage || '->' || stages.stage
+    left join marts.campaigns as campaigns on campaigns.campaign_id = weights.campaign_id
+),
+
+long_weights as (
+    select
+        weights.content_row * 7 + models.model_index as content_credit_number,
+        weights.conversion_number * 7 + models.model_index as content_conversion_number,
+        models.model,
+        {{ model_weight }} * weights.touch_share as weight,
+        weights.*,
+    from credit_splits as weights
+    cross join marts.attribution_models as models
 )
 
 select
-    long_weights.content_credit_number,
-    long_weights.conversion_number,
-    conversions.conversion_type as stage_pair,
-    stages.previous_funnel_stage as from_stage,
-    stages.stage as to_stage,
-    stages.funnel_position - 1 as pair_position,
-    conversions.conversion_id as lead_id,
-    conversions.account_id,
-    conversions.converted_at,
-    long_weights.model,
-    long_weights.channel,
-    long_weights.campaign_id,
-    coalesce(campaigns.campaign_name, long_weights.campaign_id, '(none)') as campaign_name,
-    long_weights.touch_type,
-    long_weights.campaign_id is not null as has_content,
-    long_weights.weight,
-    long_weights.touches,
-    conversions.owner_team,
+    content_credit_number,
+    content_conversion_number,
+    conversion_number,
+    stage_pair,
+    from_stage,
+    to_stage,
+    pair_position,
+    lead_id,
+    account_id,
+    converted_at,
+    model,
+    channel,
+    campaign_id,
+    campaign_name,
+    touch_type,
+    campaign_id is not null as has_content,
+    weight,
+    touches,
+    owner_team,
 from long_weights
-inner join marts.attribution_conversions as conversions on conversions.conversion_number = long_weights.conversion_number
-inner join stages on conversions.conversion_type = stages.previous_funnel_stage || '->' || stages.stage
-left join staging.stg_campaigns as campaigns on campaigns.campaign_id = long_weights.campaign_id
-where long_weights.weight > 0
+where weight > 0

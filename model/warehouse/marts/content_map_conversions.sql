@@ -24,6 +24,8 @@ select
     stages.funnel_position - 1 as pair_position,
     conversions.conversion_id as lead_id,
     conversions.converted_at,
+    -- the same instant as the cube's time dimension reads it (sql-macros.ts, utc_instant)
+    {{ utc_instant(conversions.converted_at) }} as converted_at_utc,
     conversions.owner_team,
 from marts.attribution_conversions as conversions
 inner join stages on conversions.conversion_type = stages.previous_funnel_stage || '->' || stages.stage
