@@ -81,6 +81,8 @@ describe("a day's import applied incrementally equals a full build of the same s
       // (attribution_data_driven); they read the lookback and half-life of settings, not as_of
       'attribution_conversions',
       'attribution_credit_rows',
+      // by the converting lead: a stage conversion's content rows, keyed by a hash of the credit row and touch type
+      'content_map_weights',
       // the day moves as_of: what reads it is computed when read (a stint's age and its cut at as_of in the view
       // backlog_stints, a cohort's immaturity in the view stage_conversions) ...
       'backlog_stint_rows',

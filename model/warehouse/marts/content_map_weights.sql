@@ -18,14 +18,32 @@
 -- without a touch keeps its `(none)` credit whole, with touch type
 -- `(none)` and 0 touches.
 --
+-- Key: content_row, the row's stable number (the cube's primary key is
+-- content_row × 7 + the model's index, content_map): the credit row's hash
+-- (credit_row, 59 bits: attribution_credit_rows) plus the touch type's
+-- (stable_number, 59 bits), modulo 2^59. Nothing here is numbered over all
+-- rows, so a row keeps its number when others come or go. Two rows of one
+-- credit row differ by their touch types' hashes; two rows of different
+-- credit rows collide with a chance of 2^-59, as two hashes would: 8 M rows,
+-- as at 1 M leads, collide with a chance of about 1 in 18,000, and the
+-- unique test then fails the build. One md5 per touch type rather than per
+-- row (an md5 per row took 0.6 s at 200 k leads).
+--
+-- Incremental (a day's import): the rows of a stage conversion read only its
+-- credit row, the touches of its account's leads (or its lead's) and the
+-- funnel's stages, and a stage conversion's lead_id is the converting lead,
+-- whose account's leads are all changed when any is (server/warehouse/
+-- incremental.ts): lead_id is stored so that the changed leads' rows are
+-- replaced and the others kept (incremental: lead_id).
+--
 -- Size: the seven weights are not stored here (they are the credit row's
 -- times the share): at 100 k leads they were three quarters of this
 -- table's 30 MB. The rows (812 k at 100 k leads) are the credit rows'
 -- (790 k) plus the extra touch types.
 -- Cost: per window touch only integers are hashed: channel, campaign and
--- touch type travel as one number (type_cell_number, numbered in (channel,
--- campaign, touch type) order, so content_row numbers the rows as the
--- names order them).
+-- touch type travel as one number (type_cell_number, numbered over the
+-- touches read: in a day's import, the changed leads' only) and never leave
+-- this model.
 
 with conversions as (
     select * from attribution_conversions
@@ -55,6 +73,7 @@ type_cells as (
         touch_type,
         row_number() over (order by channel, campaign_id, touch_type) as type_cell_number,
         dense_rank() over (order by channel, campaign_id) as cell_number,
+        {{ stable_number(touch_type, 59) }} as type_key,
     from (
         select distinct channel, campaign_id, coalesce(touch_type, '(unknown)') as touch_type from stg_touchpoints
     ) as named
@@ -89,6 +108,7 @@ window_touch_types as (
         type_cells.cell_number,
         type_cells.type_cell_number,
         type_cells.touch_type,
+        type_cells.type_key,
         counted.touches,
     from (
         select stage_conversions.conversion_number, touches.type_cell_number, count(*) as touches,
@@ -106,6 +126,7 @@ stage_credits as (
     select
         credits.credit_row,
         credits.conversion_number,
+        credits.lead_id,
         -- null for `(none)`, which no touch names
         cells.cell_number,
     from credits
@@ -115,10 +136,11 @@ stage_credits as (
 
 final as (
     select
-        -- credit_row follows (conversion, channel, campaign) and type_cell_number (channel, campaign, touch type):
-        -- the rows numbered as the names order them; a `(none)` row (no number) is its conversion's only row
-        row_number() over (order by stage_credits.credit_row, window_touch_types.type_cell_number) as content_row,
+        -- 2^59: the sum of two 59-bit numbers stays within 60 bits, and content_row × 7 + 6 within a bigint
+        (stage_credits.credit_row + coalesce(window_touch_types.type_key, {{ stable_number('(none)', 59) }}))
+            % 576460752303423488 as content_row,
         stage_credits.credit_row,
+        stage_credits.lead_id,
         coalesce(window_touch_types.touch_type, '(none)') as touch_type,
         coalesce(window_touch_types.touches, 0) as touches,
     from stage_credits
