@@ -29,20 +29,24 @@
 -- unique test then fails the build. One md5 per touch type rather than per
 -- row (an md5 per row took 0.6 s at 200 k leads).
 --
--- Incremental (a day's import): the rows of a stage conversion read only its
--- credit row, the touches of its account's leads (or its lead's) and the
--- funnel's stages, and a stage conversion's lead_id is the converting lead,
--- whose account's leads are all changed when any is (server/warehouse/
--- incremental.ts): lead_id is stored so that the changed leads' rows are
--- replaced and the others kept (incremental: lead_id).
+-- Incremental (a day's import): a row belongs to one credit row and reads
+-- only that row, the touches of its conversion's account's leads (or its
+-- lead's) and the funnel's stages, as the credit row itself does
+-- (attribution_credit_rows, updated by lead and account): the rows of the
+-- changed leads' and accounts' credit rows are replaced with them and the
+-- others kept (incremental: {rows_of: attribution_credit_rows, key:
+-- credit_row}, server/warehouse/incremental.ts). No lead_id is stored for
+-- it: at 200 k leads it took 7.6 MB and half the time of copying the kept
+-- rows.
 --
 -- Size: the seven weights are not stored here (they are the credit row's
 -- times the share): at 100 k leads they were three quarters of this
 -- table's 30 MB. The rows (1.66 M at 200 k leads) are the credit rows'
 -- (1.61 M) plus the extra touch types. At 200 k leads the table takes
--- 39 MB, 24 more than with a row_number key over rows stored in credit_row
--- order: the hash key does not compress (14 MB against 1.5), the credit
--- rows no longer come in order (14 MB against 9.5), and lead_id 7.6 MB.
+-- 29 MB, 14 more than with a row_number key over rows stored in credit_row
+-- order: the hash key does not compress (14 MB against 1.5), and the
+-- credit rows no longer come in order (14 MB against 9.5; sorting them
+-- back saved 3.6 MB for 0.9 s more).
 -- Cost: per window touch only integers are hashed: channel, campaign and
 -- touch type travel as one number (type_cell_number, numbered over the
 -- touches read: in a day's import, the changed leads' only) and never leave
@@ -129,7 +133,6 @@ stage_credits as (
     select
         credits.credit_row,
         credits.conversion_number,
-        credits.lead_id,
         -- null for `(none)`, which no touch names
         cells.cell_number,
     from credits
@@ -143,7 +146,6 @@ final as (
         (stage_credits.credit_row + coalesce(window_touch_types.type_key, {{ stable_number('(none)', 59) }}))
             % 576460752303423488 as content_row,
         stage_credits.credit_row,
-        stage_credits.lead_id,
         coalesce(window_touch_types.touch_type, '(none)') as touch_type,
         coalesce(window_touch_types.touches, 0) as touches,
     from stage_credits
