@@ -36,17 +36,17 @@
 -- changed leads' and accounts' credit rows are replaced with them and the
 -- others kept (incremental: {rows_of: attribution_credit_rows, key:
 -- credit_row}, server/warehouse/incremental.ts). No lead_id is stored for
--- it: at 200 k leads it took 7.6 MB and half the time of copying the kept
+-- it: at 200 k leads it took 7 MB and half the time of copying the kept
 -- rows.
 --
 -- Size: the seven weights are not stored here (they are the credit row's
 -- times the share): at 100 k leads they were three quarters of this
 -- table's 30 MB. The rows (1.66 M at 200 k leads) are the credit rows'
 -- (1.61 M) plus the extra touch types. At 200 k leads the table takes
--- 29 MB, 14 more than with a row_number key over rows stored in credit_row
--- order: the hash key does not compress (14 MB against 1.5), and the
--- credit rows no longer come in order (14 MB against 9.5; sorting them
--- back saved 3.6 MB for 0.9 s more).
+-- 31 MB (118 blocks of 256 KB), against 11 MB with a row_number key over
+-- rows stored in credit_row order: the hash key does not compress (55
+-- blocks against 6), and the credit rows no longer come in order (55
+-- against 37; sorting them back saved 3.6 MB for 0.9 s more).
 -- Cost: per window touch only integers are hashed: channel, campaign and
 -- touch type travel as one number (type_cell_number, numbered over the
 -- touches read: in a day's import, the changed leads' only) and never leave
