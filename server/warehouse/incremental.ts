@@ -106,7 +106,11 @@ const keysOf = (set: KeySet, grain: IncrementalGrain) => `temp.${set}_${CHANGED_
  * lead_id of its own (content_map_weights, 8 M rows at 1 M leads) is then updated with its parent.
  */
 export type IncrementalSpec =
-  IncrementalGrain | IncrementalGrain[] | 'compare' | { sum: string[] } | { rows_of: string; key: string };
+  | IncrementalGrain
+  | IncrementalGrain[]
+  | 'compare'
+  | { sum: string[] }
+  | { rows_of: string; key: string };
 
 /** The parent and key of a spec `{rows_of: parent, key: column}` (readIncrementalSpec), or undefined. */
 function rowsOfSpec(spec: IncrementalSpec | undefined): { rows_of: string; key: string } | undefined {

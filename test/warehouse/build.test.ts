@@ -337,6 +337,8 @@ describe('buildWarehouse', () => {
     );
     expect(contentKeys.length).toBeGreaterThan(10);
     for (const k of contentKeys)
-      expect(k.content_row).toBe(String((BigInt(String(k.credit_row)) + BigInt(md5Bits(String(k.touch_type), 59))) % 2n ** 59n));
+      expect(k.content_row).toBe(
+        String((BigInt(String(k.credit_row)) + BigInt(md5Bits(String(k.touch_type), 59))) % 2n ** 59n),
+      );
   });
 });
