@@ -39,10 +39,6 @@
  *      covered by the changed leads (it has lead_id or account_id), or a
  *      mart updated this way: the changed leads' rows are deleted and the
  *      model's own SQL, restricted to `changed_leads`, inserts theirs anew;
- *    - updated by its parent's key when its `.yml` says `incremental: {rows_of: parent, key: column}`: each row
- *      belongs to one row of `parent` (a mart updated by lead or account, an input of it) through `column`, and
- *      depends only on the rows the parent's row may read; the rows whose `column` is that of a changed lead's or
- *      account's row of the parent (now or before) are replaced as above, without a lead_id of its own;
  *    - updated as sums when its `.yml` says `incremental: {sum: [columns]}`
  *      and its inputs are as above: its SQL run over the changed leads' rows
  *      now and as they were gives their contributions after and before, and
@@ -101,21 +97,8 @@ const keysOf = (set: KeySet, grain: IncrementalGrain) => `temp.${set}_${CHANGED_
  * promises nothing about the SQL: the mart is rebuilt whole, then compared with its previous rows, and when every
  * row that differs belongs to the changed leads and accounts (its lead_id and account_id among them), the marts
  * reading it may still be updated by lead, as from a changed staging table (coveredByCompare).
- * `incremental: {rows_of: parent, key: column}` promises that each row belongs to the row of mart `parent` whose
- * `column` it carries, and depends only on what that row's lead and account may read: a mart too large to carry a
- * lead_id of its own (content_map_weights, 8 M rows at 1 M leads) is then updated with its parent.
  */
-export type IncrementalSpec =
-  | IncrementalGrain
-  | IncrementalGrain[]
-  | 'compare'
-  | { sum: string[] }
-  | { rows_of: string; key: string };
-
-/** The parent and key of a spec `{rows_of: parent, key: column}` (readIncrementalSpec), or undefined. */
-function rowsOfSpec(spec: IncrementalSpec | undefined): { rows_of: string; key: string } | undefined {
-  return typeof spec === 'object' && 'rows_of' in spec ? spec : undefined;
-}
+export type IncrementalSpec = IncrementalGrain | IncrementalGrain[] | 'compare' | { sum: string[] };
 
 /** The key columns of a by-key spec (`lead_id`, `account_id` or both), or undefined. */
 function grainsOf(spec: IncrementalSpec | undefined): IncrementalGrain[] | undefined {
@@ -183,15 +166,12 @@ export async function readIncrementalSpec(model: Model): Promise<IncrementalSpec
   )
     return value as IncrementalGrain[];
   if (value === 'compare') return 'compare';
-  const { rows_of: parent, key } = (value ?? {}) as { rows_of?: unknown; key?: unknown };
-  const name = (v: unknown): v is string => typeof v === 'string' && /^[a-z_][a-z0-9_]*$/.test(v);
-  if (name(parent) && name(key) && Object.keys(value as object).length === 2) return { rows_of: parent, key };
   const sum = (value as { sum?: unknown } | null)?.sum;
   if (Array.isArray(sum) && sum.length > 0 && sum.every((c) => typeof c === 'string' && /^[a-z_][a-z0-9_]*$/.test(c)))
     return { sum: sum as string[] };
   throw new Error(
     `${path.relative(path.dirname(path.dirname(file)), file)}: incremental must be one of ${INCREMENTAL_GRAINS.join(', ')}, ` +
-      `a list of them, compare, {sum: [columns]}, or {rows_of: mart, key: column}`,
+      `a list of them, compare, or {sum: [columns]}`,
   );
 }
 
@@ -819,9 +799,6 @@ export async function runModelsIncrementally(
   for (const model of models.filter((m) => m.schema === 'marts')) {
     const spec = specs.get(model.name);
     const grain = grainsOf(spec);
-    const rowsOf = rowsOfSpec(spec);
-    if (rowsOf && !(model.dependsOn.includes(rowsOf.rows_of) && grainsOf(specs.get(rowsOf.rows_of))))
-      throw new Error(`${model.name}.yml: rows_of must name an input updated by lead_id or account_id, not ${rowsOf.rows_of}`);
     const inputsUnchanged = model.dependsOn.every(unchanged);
     const inputsByLeads = model.dependsOn.every(covers);
     if (model.materialized === 'view') {
@@ -842,11 +819,7 @@ export async function runModelsIncrementally(
       updates[model.name] = 'incremental';
       byLeads.add(model.name);
       steps.push({ model, how: 'by-key' });
-    } else if (rowsOf && byLeads.has(rowsOf.rows_of) && inputsByLeads && model.kind === 'sql') {
-      updates[model.name] = 'incremental';
-      byLeads.add(model.name);
-      steps.push({ model, how: 'by-key' });
-    } else if (typeof spec === 'object' && 'sum' in spec && inputsByLeads && model.kind === 'sql') {
+    } else if (typeof spec === 'object' && inputsByLeads && model.kind === 'sql') {
       updates[model.name] = 'incremental';
       steps.push({ model, how: 'sums' });
     } else {
@@ -893,23 +866,11 @@ export async function runModelsIncrementally(
     if (how === 'kept' || how === 'copied') {
       built.push(await buildModel(conn, model, log, async () => undefined, how));
     } else if (how === 'by-key') {
-      const rowsOf = rowsOfSpec(spec);
-      const grains = grainsOf(rowsOf ? specs.get(rowsOf.rows_of) : spec)!;
+      const grains = grainsOf(spec)!;
       // rows beyond the changed leads': a reader cannot be updated by lead
       if (keys === 'as_of' && (await asOfKeys(model)) > 0) byLeads.delete(model.name);
       // a row is the changed leads' when any of its keys is a changed lead's or account's
-      const ofKeys = (row: string) => grains.map((g) => `${row}${g} in (select ${g} from ${keysOf(keys, g)})`).join(' or ');
-      // or, updated with its parent (which byLeads still holds: updated for the changed keys alone), when its key is
-      // that of a changed lead's or account's row of the parent, now or in the previous warehouse
-      if (rowsOf) {
-        const parent = `marts.${rowsOf.rows_of}`;
-        await conn.run(
-          `create or replace temp table changed_rows_of as select ${rowsOf.key} from ${parent} where ${ofKeys('')} ` +
-            `union select ${rowsOf.key} from prev.${parent} where ${ofKeys('')}`,
-        );
-      }
-      const ofChanged = (row: string) =>
-        rowsOf ? `${row}${rowsOf.key} in (select ${rowsOf.key} from temp.changed_rows_of)` : ofKeys(row);
+      const ofChanged = (row: string) => grains.map((g) => `${row}${g} in (select ${g} from ${keysOf(keys, g)})`).join(' or ');
       built.push(
         await buildModel(
           conn,
@@ -938,7 +899,7 @@ export async function runModelsIncrementally(
               },
             );
           },
-          `${rowsOf ? `rows of ${rowsOf.rows_of}'s ` : ''}${grains.join(' or ')} rows of the changed ${grains.map((g) => CHANGED_OF[g]).join(' and ')}` +
+          `${grains.join(' or ')} rows of the changed ${grains.map((g) => CHANGED_OF[g]).join(' and ')}` +
             `${keys === 'as_of' ? ' and of those crossing the moved as_of' : ''} replaced`,
         ),
       );
@@ -983,7 +944,6 @@ export async function runModelsIncrementally(
     'as_of_keys',
     'as_of_leads',
     'as_of_accounts',
-    'changed_rows_of',
     ...staging.map((m) => `diff_${m.name}`),
   ]) {
     await conn.run(`drop table if exists temp.${t}`);

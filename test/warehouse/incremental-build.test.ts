@@ -81,8 +81,6 @@ describe("a day's import applied incrementally equals a full build of the same s
       // (attribution_data_driven); they read the lookback and half-life of settings, not as_of
       'attribution_conversions',
       'attribution_credit_rows',
-      // with its credit rows (rows_of): a stage conversion's content rows, keyed by a hash of credit row and touch type
-      'content_map_weights',
       // the day moves as_of: what reads it is computed when read (a stint's age and its cut at as_of in the view
       // backlog_stints, a cohort's immaturity in the view stage_conversions) ...
       'backlog_stint_rows',
@@ -243,10 +241,6 @@ describe("a model's incremental field", () => {
     expect(await specOf('incremental: [lead_id, account_id]')).toEqual(['lead_id', 'account_id']);
     expect(await specOf('incremental: {sum: [transitions, amount]}')).toEqual({ sum: ['transitions', 'amount'] });
     expect(await specOf('incremental: compare')).toBe('compare');
-    expect(await specOf('incremental: {rows_of: credit_rows, key: credit_row}')).toEqual({
-      rows_of: 'credit_rows',
-      key: 'credit_row',
-    });
     expect(await specOf('description: no field')).toBeUndefined();
   });
 
@@ -258,11 +252,9 @@ describe("a model's incremental field", () => {
       'incremental: {sum: x}',
       'incremental: [lead_id, month]',
       'incremental: [lead_id, lead_id]',
-      'incremental: {rows_of: credit_rows}',
-      'incremental: {rows_of: credit_rows, key: "a; drop"}',
     ])
       await expect(specOf(yml), yml).rejects.toThrow(
-        /marts\/m\.yml: incremental must be one of lead_id, account_id, a list of them, compare, \{sum: \[columns\]\}, or \{rows_of: mart, key: column\}/,
+        /marts\/m\.yml: incremental must be one of lead_id, account_id, a list of them, compare, or \{sum: \[columns\]\}/,
       );
   });
 });

@@ -18,39 +18,14 @@
 -- without a touch keeps its `(none)` credit whole, with touch type
 -- `(none)` and 0 touches.
 --
--- Key: content_row, the row's stable number (the cube's primary key is
--- content_row × 7 + the model's index, content_map): the credit row's hash
--- (credit_row, 59 bits: attribution_credit_rows) plus the touch type's
--- (stable_number, 59 bits), modulo 2^59. Nothing here is numbered over all
--- rows, so a row keeps its number when others come or go. Two rows of one
--- credit row differ by their touch types' hashes; two rows of different
--- credit rows collide with a chance of 2^-59, as two hashes would: 8 M rows,
--- as at 1 M leads, collide with a chance of about 1 in 18,000, and the
--- unique test then fails the build. One md5 per touch type rather than per
--- row (an md5 per row took 0.6 s at 200 k leads).
---
--- Incremental (a day's import): a row belongs to one credit row and reads
--- only that row, the touches of its conversion's account's leads (or its
--- lead's) and the funnel's stages, as the credit row itself does
--- (attribution_credit_rows, updated by lead and account): the rows of the
--- changed leads' and accounts' credit rows are replaced with them and the
--- others kept (incremental: {rows_of: attribution_credit_rows, key:
--- credit_row}, server/warehouse/incremental.ts). No lead_id is stored for
--- it: at 200 k leads it took 7 MB and half the time of copying the kept
--- rows.
---
 -- Size: the seven weights are not stored here (they are the credit row's
 -- times the share): at 100 k leads they were three quarters of this
--- table's 30 MB. The rows (1.66 M at 200 k leads) are the credit rows'
--- (1.61 M) plus the extra touch types. At 200 k leads the table takes
--- 31 MB (118 blocks of 256 KB), against 11 MB with a row_number key over
--- rows stored in credit_row order: the hash key does not compress (55
--- blocks against 6), and the credit rows no longer come in order (55
--- against 37; sorting them back saved 3.6 MB for 0.9 s more).
+-- table's 30 MB. The rows (812 k at 100 k leads) are the credit rows'
+-- (790 k) plus the extra touch types.
 -- Cost: per window touch only integers are hashed: channel, campaign and
--- touch type travel as one number (type_cell_number, numbered over the
--- touches read: in a day's import, the changed leads' only) and never leave
--- this model.
+-- touch type travel as one number (type_cell_number, numbered in (channel,
+-- campaign, touch type) order, so content_row numbers the rows as the
+-- names order them).
 
 with conversions as (
     select * from attribution_conversions
@@ -80,7 +55,6 @@ type_cells as (
         touch_type,
         row_number() over (order by channel, campaign_id, touch_type) as type_cell_number,
         dense_rank() over (order by channel, campaign_id) as cell_number,
-        {{ stable_number(touch_type, 59) }} as type_key,
     from (
         select distinct channel, campaign_id, coalesce(touch_type, '(unknown)') as touch_type from stg_touchpoints
     ) as named
@@ -115,7 +89,6 @@ window_touch_types as (
         type_cells.cell_number,
         type_cells.type_cell_number,
         type_cells.touch_type,
-        type_cells.type_key,
         counted.touches,
     from (
         select stage_conversions.conversion_number, touches.type_cell_number, count(*) as touches,
@@ -142,9 +115,9 @@ stage_credits as (
 
 final as (
     select
-        -- 2^59: the sum of two 59-bit numbers stays within 60 bits, and content_row × 7 + 6 within a bigint
-        (stage_credits.credit_row + coalesce(window_touch_types.type_key, {{ stable_number('(none)', 59) }}))
-            % 576460752303423488 as content_row,
+        -- credit_row follows (conversion, channel, campaign) and type_cell_number (channel, campaign, touch type):
+        -- the rows numbered as the names order them; a `(none)` row (no number) is its conversion's only row
+        row_number() over (order by stage_credits.credit_row, window_touch_types.type_cell_number) as content_row,
         stage_credits.credit_row,
         coalesce(window_touch_types.touch_type, '(none)') as touch_type,
         coalesce(window_touch_types.touches, 0) as touches,
