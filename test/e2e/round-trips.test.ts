@@ -168,34 +168,46 @@ describe('requests per page on a first visit', () => {
 
 describe('the opening of a page', () => {
   it("asks /meta and the settings' queries before React's first render, which draws the page with the shell", async () => {
-    // The page's own chunk comes 400 ms late (its other chunks and the entry as usual): React's first render waits
-    // for it (dashboard/src/main.tsx), while /meta and the settings' queries, asked as the entry runs, leave.
-    const v = await visit('/funnel', async (page) => {
-      await page.addInitScript(`new MutationObserver((_, observer) => {
-        const root = document.getElementById('root');
-        if (!root || !root.firstChild) return;
-        observer.disconnect();
-        window.firstRender = { at: performance.now(), cards: root.querySelectorAll('[data-card-state]').length };
-      }).observe(document, { subtree: true, childList: true })`);
-      await page.route(/\/assets\/funnel-page-[^/]*\.js$/, async (route) => {
-        await new Promise((done) => setTimeout(done, 400));
-        await route.continue();
+    // The page's own chunk comes 100 ms late (its other chunks and the entry as usual): React's first render waits
+    // for it (dashboard/src/main.tsx, up to 500 ms), while /meta and the settings' queries, asked as the entry runs,
+    // leave. Beside the whole suite the chunk's evaluation can take the rest of the 500 ms, and the shell then renders
+    // alone, as it should (the mark 'revcycle:first-render' says 'timeout'): the visit is made again, up to 3 times,
+    // and the page must come with the shell in one of them.
+    let withPage = 0;
+    for (let attempt = 0; attempt < 3 && withPage === 0; attempt++) {
+      const v = await visit('/funnel', async (page) => {
+        await page.addInitScript(`new MutationObserver((_, observer) => {
+          const root = document.getElementById('root');
+          if (!root || !root.firstChild) return;
+          observer.disconnect();
+          window.firstRender = { at: performance.now(), cards: root.querySelectorAll('[data-card-state]').length };
+        }).observe(document, { subtree: true, childList: true })`);
+        await page.route(/\/assets\/funnel-page-[^/]*\.js$/, async (route) => {
+          await new Promise((done) => setTimeout(done, 100));
+          await route.continue();
+        });
       });
-    });
-    try {
-      const batches = v.requests.filter(isBatch);
-      expect(entriesOf(batches[0]!).map((e) => e.route)).toContain('meta');
-      const { firstRender, batchStarts } = (await v.page.evaluate(`({
-        firstRender: window.firstRender,
-        batchStarts: performance.getEntriesByType('resource')
-          .filter((r) => new URL(r.name).pathname === '${BATCH}').map((r) => r.startTime),
-      })`)) as { firstRender: { at: number; cards: number }; batchStarts: number[] };
-      expect(batchStarts[0]).toBeLessThan(firstRender.at);
-      expect(firstRender.cards).toBe(v.cards.length);
-      expect(v.cards.filter((c) => c.state !== 'ready').map((c) => `${c.title}: ${c.state} ${c.text}`)).toEqual([]);
-    } finally {
-      await v.close();
+      try {
+        const batches = v.requests.filter(isBatch);
+        expect(entriesOf(batches[0]!).map((e) => e.route)).toContain('meta');
+        const { firstRender, first, batchStarts } = (await v.page.evaluate(`({
+          firstRender: window.firstRender,
+          first: performance.getEntriesByName('revcycle:first-render')[0]?.detail,
+          batchStarts: performance.getEntriesByType('resource')
+            .filter((r) => new URL(r.name).pathname === '${BATCH}').map((r) => r.startTime),
+        })`)) as { firstRender: { at: number; cards: number }; first: string; batchStarts: number[] };
+        expect(batchStarts[0]).toBeLessThan(firstRender.at);
+        expect(['page', 'timeout']).toContain(first);
+        if (first === 'page') {
+          expect(firstRender.cards).toBe(v.cards.length);
+          withPage++;
+        }
+        expect(v.cards.filter((c) => c.state !== 'ready').map((c) => `${c.title}: ${c.state} ${c.text}`)).toEqual([]);
+      } finally {
+        await v.close();
+      }
     }
+    expect(withPage, "the page's code never came within the first render's wait in 3 visits").toBe(1);
   }, 120_000);
 });
 
