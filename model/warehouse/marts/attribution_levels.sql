@@ -11,7 +11,8 @@
 -- query on the `attribution` view keeps its result. credit_number =
 -- (weight row × 2 + level) × 7 + the model's index.
 
-with level_weights as (
+-- `weights`: the name attribution_long_form reads (run-models.ts)
+with weights as (
     -- columns named (not `union all by name`, which PostgreSQL lacks)
     select
         0 as level_index, 'account' as credit_level, weights.credit_row as level_row,
@@ -25,10 +26,6 @@ with level_weights as (
         1 as level_index, 'lead' as credit_level, weights.weight_row as level_row,
         weights.conversion_number, weights.channel, weights.campaign_id, weights.touches, {{ model_weight_columns }}
     from marts.attribution_lead_weights as weights
-),
-
-weights as (
-    select * from level_weights
 )
 
 select
