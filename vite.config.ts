@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config';
 import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { PAGE_ROUTES, routePathSource } from './dashboard/src/routes.js';
+import { SESSION_WITH_FIRST_BATCH } from './dashboard/src/api/first-batch.js';
 
 const TEST_FILES = [
   'test/**/*.test.ts',
@@ -91,11 +92,28 @@ function preloadOpenedPage(): Plugin {
   };
 }
 
+/**
+ * index.html's session request (asked as the HTML is parsed) carries the page's first batch: /meta and the
+ * settings' queries (dashboard/src/api/first-batch.ts), which the server answers with the session
+ * (server/api/session.ts) while the app's code downloads, instead of in a round trip of their own once it has run.
+ */
+function sessionWithFirstBatch(): Plugin {
+  const plain = "fetch('/api/session', { method: 'POST' })";
+  return {
+    name: 'revcycle:session-with-first-batch',
+    transformIndexHtml(html) {
+      if (!html.includes(plain)) throw new Error(`no session request (${plain}) in index.html to add the first batch to`);
+      const withBatch = `fetch('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: ${JSON.stringify(SESSION_WITH_FIRST_BATCH)} })`;
+      return html.replace(plain, () => withBatch);
+    },
+  };
+}
+
 const apiTarget = process.env.REVCYCLE_API_URL ?? `http://localhost:${process.env.PORT ?? 4000}`;
 
 export default defineConfig({
   root: 'dashboard',
-  plugins: [react(), preloadOpenedPage()],
+  plugins: [react(), sessionWithFirstBatch(), preloadOpenedPage()],
   build: {
     outDir: '../dist/dashboard',
     emptyOutDir: true,

@@ -10,7 +10,8 @@
  * the page sent to the APIs (its round trips: session, the Cube batches,
  * revcycle's /api) and the requests they carried: a batch
  * (POST /cubejs-api/v1/batch) carries several loads and /meta, each
- * captured as its own request, and where the visit's time went (the APIs
+ * captured as its own request (so does the first batch the session request
+ * carries), and where the visit's time went (the APIs
  * in flight, the last answer, the page's main thread: `VisitPhases`). Each page is opened in a fresh
  * browser context (no client cache, a new session token) `runs` times after
  * one first visit that is timed apart (`coldMs`: the server's query cache
@@ -114,18 +115,28 @@ export async function visitPhases(page: Page, cdp: CDPSession): Promise<VisitPha
   };
 }
 
-/** The requests one HTTP request carried: a batch's entries each on their own, else the request itself (or none). */
+/** A batch's entries, each captured on its own (a load as the query it carries). */
+const batchCaptures = (page: string, requests: Record<string, unknown>[] = []): CapturedRequest[] =>
+  requests.map((e): CapturedRequest =>
+    e.route === 'load'
+      ? { kind: 'cube', page, query: e.query, ...(typeof e.queryType === 'string' ? { queryType: e.queryType } : {}) }
+      : { kind: 'other', page, method: 'GET', path: `/cubejs-api/v1/${String(e.route)}` },
+  );
+
+/**
+ * The requests one HTTP request carried: a batch's entries each on their own (also the first batch a session request
+ * carries, server/api/session.ts, beside the session itself), else the request itself (or none).
+ */
 function capture(page: string, req: Request): CapturedRequest[] {
   const url = new URL(req.url());
-  if (url.pathname === '/cubejs-api/v1/batch') {
-    const { requests } = JSON.parse(req.postData() ?? '{}') as { requests?: Record<string, unknown>[] };
-    return (requests ?? []).map((e): CapturedRequest =>
-      e.route === 'load'
-        ? { kind: 'cube', page, query: e.query, ...(typeof e.queryType === 'string' ? { queryType: e.queryType } : {}) }
-        : { kind: 'other', page, method: 'GET', path: `/cubejs-api/v1/${String(e.route)}` },
-    );
-  }
+  const body = () =>
+    JSON.parse(req.postData() ?? '{}') as {
+      requests?: Record<string, unknown>[];
+      first?: { requests?: Record<string, unknown>[] };
+    };
+  if (url.pathname === '/cubejs-api/v1/batch') return batchCaptures(page, body().requests);
   const one = captureOne(page, req, url);
+  if (url.pathname === '/api/session') return [...(one ? [one] : []), ...batchCaptures(page, body().first?.requests)];
   return one ? [one] : [];
 }
 

@@ -4,8 +4,9 @@
  * router.
  *
  * Before React's first render, /meta and the settings' queries are asked
- * (api/ask-once.ts: their batch leaves now, not after the shell's first
- * render and its effects), and the opened page's code is awaited for up to
+ * (api/ask-once.ts): their answers came with the session (api/first-batch.ts;
+ * else their batch leaves now, not after the shell's first render and its
+ * effects), and the opened page's code is awaited for up to
  * PAGE_WAIT_MS: it was preloaded with this entry (index.html), so it is
  * usually in by then, and the shell and the page then render as one, the
  * cards asking in that render's effects. Where it is slower (a slow

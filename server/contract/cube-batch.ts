@@ -43,6 +43,14 @@ export type CubeBatchEntry =
   | { route: 'actions' }
   | { route: 'plan'; body: unknown };
 
+/** The entry the dashboard's Cube client sends for a load of `query` (it always asks as `multi`). */
+export const loadEntry = (query: unknown, cache?: string): CubeBatchEntry => ({
+  route: 'load',
+  query,
+  queryType: 'multi',
+  ...(cache !== undefined ? { cache } : {}),
+});
+
 export const isOwnBatchRoute = (route: unknown): route is OwnBatchRoute =>
   typeof route === 'string' && Object.hasOwn(OWN_BATCH_ROUTES, route);
 
@@ -82,6 +90,26 @@ export function writeBatchAnswer(parts: { status: number; body: string }[]): { t
     text += `${body}}`;
   });
   text += ']}';
+  return { text, header: `${spans.join(',')};${text.length}` };
+}
+
+/**
+ * A batch's answer set inside a larger JSON text (`prefix` + the batch's text + `suffix`): that text, and the header
+ * that locates each body in it, as BATCH_BODIES_HEADER would for the batch alone. The session carries its first batch
+ * so (server/api/session.ts).
+ */
+export function embedBatchAnswer(
+  prefix: string,
+  batch: { text: string; header: string },
+  suffix: string,
+): { text: string; header: string } | undefined {
+  const [list, total] = batch.header.split(';');
+  if (list === undefined || Number(total) !== batch.text.length) return undefined;
+  const text = prefix + batch.text + suffix;
+  const spans = list.split(',').map((span) => {
+    const [status, start, length] = span.split(' ');
+    return `${status} ${Number(start) + prefix.length} ${length}`;
+  });
   return { text, header: `${spans.join(',')};${text.length}` };
 }
 

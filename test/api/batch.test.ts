@@ -11,13 +11,18 @@
  * the same token: a team sees its own actions only, an agency is refused.
  * The entries run at once, down to DuckDB: a short read answers while a long
  * one still runs (on another connection, configured as the driver's own).
+ * A session request (POST /api/session, server/api/session.ts) that carries
+ * a first batch answers it with the new token as the batch route does for
+ * that token, each body located by the header in the session's text; a
+ * malformed first batch is a 400, and one the route refuses as a whole
+ * (the rate limit) leaves the session without it.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config';
-import { MAX_CUBE_BATCH } from '../../server/contract/cube-batch';
+import { BATCH_BODIES_HEADER, MAX_CUBE_BATCH, readBatchSpans } from '../../server/contract/cube-batch';
 import { buildSecurityWarehouse, COSTS, LEADS, SECURITY_MODEL_DIR } from '../support/security-fixture';
 import { startTestServer, type TestServer } from '../support/server';
 import { tempDir } from '../support/browser';
@@ -135,6 +140,73 @@ describe('a batch of loads and meta', () => {
       }
     });
   }
+});
+
+describe("the session's first batch", () => {
+  const session = async (body: unknown, token: string) => {
+    const res = await fetch(`${t.url}/api/session`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, text, header: res.headers.get(BATCH_BODIES_HEADER), body: JSON.parse(text) };
+  };
+  const FIRST = ENTRIES.filter((e) => e.route !== 'sql');
+
+  for (const role of ['executive', 'team:east_team', 'agency:seo,ads']) {
+    it(`answers it with the new token as the batch route does, for ${role}`, async () => {
+      const got = await session({ first: { requests: FIRST } }, t.token({ role, sub: `session-${role}` }));
+      expect(got.status).toBe(200);
+      const results = got.body.first.results as { status: number; body: any }[];
+      expect(results).toHaveLength(FIRST.length);
+      // each body where the header says, in the session's own text
+      const spans = readBatchSpans(got.header, got.text);
+      expect(spans?.map((s) => [s.status, JSON.parse(got.text.slice(s.start, s.start + s.length))])).toEqual(
+        results.map((r) => [r.status, r.body]),
+      );
+      // the batch route's answer to the same entries with the token the session gave (the same role and scope)
+      const direct = await batch(FIRST, got.body.token);
+      expect(direct.status).toBe(200);
+      for (const [i, entry] of FIRST.entries()) {
+        const own = direct.body.results[i] as { status: number; body: any };
+        expect(results[i]!.status, JSON.stringify(entry)).toBe(own.status);
+        if (own.status !== 200) expect(results[i]!.body.error).toBe(own.body.error);
+        else if (entry.route === 'meta')
+          expect(results[i]!.body.cubes.map((c: any) => c.name)).toEqual(own.body.cubes.map((c: any) => c.name));
+        else expect(rowsOf(results[i]!.body)).toEqual(rowsOf(own.body));
+      }
+      // scoped as the role is: the team's leads only, the costs view refused to a team
+      const leads = results[0]!.body.results[0].data as Record<string, string>[];
+      if (role === 'team:east_team') {
+        expect(new Set(leads.map((r) => r['leads_view.owner_team']))).toEqual(new Set(['east_team']));
+        expect(results[1]!.status).toBe(403);
+      } else expect(leads.length).toBeGreaterThan(0);
+    });
+  }
+
+  it('refuses a malformed first batch (400), answers without one as before, and leaves one refused whole out', async () => {
+    const token = t.token({ sub: 'session-form' });
+    const empty = await session({ first: { requests: [] } }, token);
+    expect(empty.status).toBe(400);
+    expect(empty.body.error).toMatch(/Invalid first batch: a batch holds 1 to/);
+    const notList = await session({ first: [{ route: 'meta' }] }, token);
+    expect(notList.status).toBe(400);
+    const plain = await session({}, token);
+    expect(plain.status).toBe(200);
+    expect(Object.keys(plain.body).sort()).toEqual(['channels', 'expiresIn', 'readOnly', 'role', 'team', 'token']);
+    // Past the rate limit the batch route refuses the batch as a whole (429): the session still answers, without it.
+    const limited = t.token({ sub: 'session-rate' });
+    const spent = await batch(
+      Array.from({ length: RATE }, () => ({ route: 'load', query: COSTS_QUERY })),
+      limited,
+    );
+    expect(spent.status).toBe(200);
+    const refused = await session({ first: { requests: [{ route: 'meta' }] } }, limited);
+    expect(refused.status).toBe(200);
+    expect(refused.body.token).toEqual(expect.any(String));
+    expect(refused.body.first).toBeUndefined();
+  });
 });
 
 describe("a batch carrying revcycle's own reads", () => {

@@ -306,10 +306,11 @@ describe('on a desktop', () => {
 describe('the header while the first figures load', () => {
   it("shows no date until the data's as-of day is known", async () => {
     const { page } = await tab('phone', 'en');
-    // Hold every semantic-layer answer until the header has been read.
+    // Hold every semantic-layer answer until the header has been read: the session's too, which carries /meta and
+    // the settings' queries (server/api/session.ts).
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/cubejs-api/v1/**', async (route) => {
+    await page.route(/\/(cubejs-api\/v1\/|api\/session$)/, async (route) => {
       await held;
       await route.continue();
     });

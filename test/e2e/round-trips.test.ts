@@ -5,16 +5,18 @@
  * POST /cubejs-api/v1/batch), and so do revcycle's own reads a page makes as
  * it opens (the plan page's baseline POST /api/plan, the review page's GET
  * /api/actions ride in the cards' batch), so every page shows all its
- * figures in at most three requests (the session, /meta with the settings'
- * queries, the cards' queries), none carried twice. Batching keeps each card its own: a card
+ * figures in at most three requests (the session, which carries /meta and
+ * the settings' queries as its first batch, then the cards' queries), none
+ * carried twice. Batching keeps each card its own: a card
  * whose query the server refuses shows that reason while every other card
  * shows figures, and an entry Cube answers "Continue wait" is sent again,
  * alone, and its card then shows figures. Every query a batch carried on a
  * view with figures was answered from a pre-aggregation, as a single
  * /v1/load is. The page's code is preloaded by index.html, and each batch
- * answer's header locates every body in its text. /meta and the settings'
- * queries leave before React's first render, and that render draws the
- * opened page with the shell (its cards' frames included).
+ * answer's header locates every body in its text (the session's too). /meta
+ * and the settings' queries leave with the session, as the HTML is parsed,
+ * and React's first render draws the opened page with the shell (its cards'
+ * frames included).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, Request, Route } from 'playwright-core';
@@ -45,13 +47,33 @@ afterAll(async () => {
 
 const isApi = (req: Request) => /^\/(cubejs-api|api)\//.test(new URL(req.url()).pathname);
 const isBatch = (req: Request) => new URL(req.url()).pathname === BATCH;
+const isSession = (req: Request) => new URL(req.url()).pathname === '/api/session';
 
 interface BatchEntry {
   route: string;
   query?: unknown;
   body?: unknown;
 }
-const entriesOf = (req: Request) => (JSON.parse(req.postData() ?? '{}') as { requests: BatchEntry[] }).requests;
+type Carried = { requests?: BatchEntry[]; first?: { requests: BatchEntry[] } };
+/** A batch's entries, or the first batch a session request carries (server/api/session.ts). */
+const entriesOf = (req: Request) => {
+  const body = JSON.parse(req.postData() ?? '{}') as Carried;
+  return (isSession(req) ? body.first?.requests : body.requests) ?? [];
+};
+/** The requests that carry batch entries: the batches, and the session with its first batch. */
+const carriers = (requests: Request[]) => requests.filter((r) => isBatch(r) || (isSession(r) && entriesOf(r).length > 0));
+/** A carrier's answer: its text, each entry's result, and the results' bodies as the header locates them. */
+async function answerOf(req: Request) {
+  const res = (await req.response())!;
+  const text = await res.text();
+  const body = JSON.parse(text) as {
+    results?: { status: number; body: any }[];
+    first?: { results: { status: number; body: any }[] };
+  };
+  const results = (isSession(req) ? body.first?.results : body.results) ?? [];
+  const spans = readBatchSpans(res.headers()[BATCH_BODIES_HEADER.toLowerCase()] ?? null, text);
+  return { results, located: spans?.map((s) => [s.status, JSON.parse(text.slice(s.start, s.start + s.length))]) };
+}
 
 async function visit(path: string, onPage?: (page: Page) => Promise<unknown>) {
   const { context, page, problems } = await openPage(browser);
@@ -76,9 +98,11 @@ describe('requests per page on a first visit', () => {
         // shell's reference queries and /meta once, each card's query once.
         expect(sent[0]).toBe('POST /api/session');
         // (An entry Cube answered "Continue wait" is sent again, by design: not counted.)
+        // The session carries /meta and the settings' queries (the first batch, dashboard/src/api/first-batch.ts).
+        expect(entriesOf(v.requests[0]!).map((e) => e.route)).toContain('meta');
         const carried: string[] = [];
-        for (const req of v.requests.filter(isBatch)) {
-          const { results } = (await (await req.response())!.json()) as { results: { body: { error?: string } }[] };
+        for (const req of carriers(v.requests)) {
+          const { results } = await answerOf(req);
           entriesOf(req).forEach((e, i) => {
             if (results[i]?.body?.error !== 'Continue wait') carried.push(JSON.stringify(e));
           });
@@ -104,15 +128,10 @@ describe('requests per page on a first visit', () => {
         const answered: { views: string[]; status: number; rollups: number }[] = [];
         const own: { route: string; status: number }[] = [];
         const plans: { body: { fiscalPeriod: { start: string; end: string } }; answer: unknown }[] = [];
-        for (const req of v.requests.filter(isBatch)) {
-          const res = (await req.response())!;
-          const text = await res.text();
-          const { results } = JSON.parse(text) as { results: { status: number; body: any }[] };
+        for (const req of carriers(v.requests)) {
+          const { results, located } = await answerOf(req);
           // The header locates each result's body in the text: the dashboard hands those slices to Cube's client.
-          const spans = readBatchSpans(res.headers()[BATCH_BODIES_HEADER.toLowerCase()] ?? null, text);
-          expect(spans?.map((s) => [s.status, JSON.parse(text.slice(s.start, s.start + s.length))])).toEqual(
-            results.map((r) => [r.status, r.body]),
-          );
+          expect(located).toEqual(results.map((r) => [r.status, r.body]));
           entriesOf(req).forEach((entry, i) => {
             if (entry.route !== 'load' && entry.route !== 'meta') own.push({ route: entry.route, status: results[i]!.status });
             if (entry.route === 'plan')
@@ -167,10 +186,10 @@ describe('requests per page on a first visit', () => {
 });
 
 describe('the opening of a page', () => {
-  it("asks /meta and the settings' queries before React's first render, which draws the page with the shell", async () => {
+  it("asks /meta and the settings' queries with the session, and React's first render draws the page with the shell", async () => {
     // The page's own chunk comes 100 ms late (its other chunks and the entry as usual): React's first render waits
-    // for it (dashboard/src/main.tsx, up to 500 ms), while /meta and the settings' queries, asked as the entry runs,
-    // leave. Beside the whole suite the chunk's evaluation can take the rest of the 500 ms, and the shell then renders
+    // for it (dashboard/src/main.tsx, up to 500 ms), while /meta and the settings' queries, answered with the session
+    // (asked as the HTML is parsed), come in. Beside the whole suite the chunk's evaluation can take the rest of the 500 ms, and the shell then renders
     // alone, as it should (the mark 'revcycle:first-render' says 'timeout'): the visit is made again, up to 3 times,
     // and the page must come with the shell in one of them.
     let withPage = 0;
@@ -188,15 +207,20 @@ describe('the opening of a page', () => {
         });
       });
       try {
-        const batches = v.requests.filter(isBatch);
-        expect(entriesOf(batches[0]!).map((e) => e.route)).toContain('meta');
-        const { firstRender, first, batchStarts } = (await v.page.evaluate(`({
+        // The first batch rides with the session: its answers are handed to the client's asks, none sent again.
+        const session = v.requests.find(isSession)!;
+        const firstBatch = entriesOf(session);
+        expect(firstBatch.map((e) => e.route)).toContain('meta');
+        expect(firstBatch.filter((e) => e.route === 'load').length).toBeGreaterThan(2);
+        const sentAgain = v.requests
+          .filter(isBatch)
+          .flatMap(entriesOf)
+          .filter((e) => firstBatch.some((f) => JSON.stringify(f) === JSON.stringify(e)));
+        expect(sentAgain).toEqual([]);
+        const { firstRender, first } = (await v.page.evaluate(`({
           firstRender: window.firstRender,
           first: performance.getEntriesByName('revcycle:first-render')[0]?.detail,
-          batchStarts: performance.getEntriesByType('resource')
-            .filter((r) => new URL(r.name).pathname === '${BATCH}').map((r) => r.startTime),
-        })`)) as { firstRender: { at: number; cards: number }; first: string; batchStarts: number[] };
-        expect(batchStarts[0]).toBeLessThan(firstRender.at);
+        })`)) as { firstRender: { at: number; cards: number }; first: string };
         expect(['page', 'timeout']).toContain(first);
         if (first === 'page') {
           expect(firstRender.cards).toBe(v.cards.length);
@@ -215,7 +239,7 @@ describe('the opening of a page', () => {
 const inPeriod = (query: unknown) =>
   ((query as { timeDimensions?: { dateRange?: unknown }[] }).timeDimensions ?? []).some((td) => td.dateRange !== undefined);
 
-/** Rewrites the first batch of the cards' queries (the one without /meta) with `change` before the server sees it. */
+/** Rewrites the first batch of the cards' queries (/meta rides with the session) with `change` before the server sees it. */
 function onCardBatch(page: Page, change: (route: Route, entries: BatchEntry[]) => Promise<void>) {
   let done = false;
   return page.route(`**${BATCH}`, async (route) => {

@@ -2,9 +2,10 @@
  * Requests every page makes before its cards may ask — the semantic layer
  * (/meta, state/semantic-layer.tsx) and the settings' queries
  * (state/settings.tsx) — asked once per Cube client, from main.tsx as soon
- * as the entry runs, before React's first render: their batch
- * (batch-transport.ts) then leaves in the entry's own task, not after the
- * shell has rendered and run its effects. The providers read the answers
+ * as the entry runs, before React's first render: the session answered them
+ * already (api/first-batch.ts), or their batch (batch-transport.ts) leaves
+ * in the entry's own task, not after the shell has rendered and run its
+ * effects. The providers read the answers
  * (`useAsked`); an answer that came before React's first render is read in
  * that render, so the cards ask in the first render's effects.
  *

@@ -15,6 +15,8 @@
  * batch as a whole behave as Cube's HttpTransport: the batch's own error
  * status or network error reaches every caller in it.
  * The same request asked twice for one batch goes once, its answer to both.
+ * A request whose answer came with the session (api/first-batch.ts,
+ * `giveFirstAnswers`) is answered from it, once, and not sent.
  * Limits: at most MAX_CUBE_BATCH requests per POST (more are split).
  * While a page loads (holdBatches, lazy-page.ts), a batch without /meta
  * waits for it, so the shell's queries go out with the page's cards.
@@ -29,6 +31,7 @@ import { HttpTransport, type ITransport, type ITransportResponse, type Transport
 import {
   BATCH_BODIES_HEADER,
   CUBE_BATCH_PATH,
+  loadEntry,
   MAX_CUBE_BATCH,
   type OwnBatchRoute,
   type CubeBatchEntry,
@@ -75,6 +78,21 @@ export async function batchedRequest(
 
 const answer = (status: number, body: unknown): Answer => ({ status, text: async () => JSON.stringify(body) });
 
+/** Answers given before their request was made (the session's first batch, cube-client.ts), by entry. */
+const given = new Map<string, Answer>();
+
+/**
+ * Answers to `entries` the server gave with the session (api/first-batch.ts, cube-client.ts), in their order: each
+ * is handed to the first request for its entry instead of sending it; a request asked again after that (Cube's
+ * "Continue wait") goes to the server.
+ */
+export function giveFirstAnswers(entries: CubeBatchEntry[], answers: { status: number; body: string }[]): void {
+  entries.forEach((entry, i) => {
+    const one = answers[i];
+    if (one) given.set(JSON.stringify(entry), { status: one.status, text: async () => one.body });
+  });
+}
+
 /** Pages being loaded (lazy-page.ts): the queries issued meanwhile (the shell's) wait to go with the page's cards. */
 let loadingPages = 0;
 const waitingForPages = new Set<() => void>();
@@ -116,7 +134,15 @@ export class BatchTransport implements ITransport<Answer> {
     const entry = toEntry(method, params);
     if (!entry) return this.http.request(method, params) as unknown as ITransportResponse<Answer>;
     const signal = params.signal as AbortSignal | undefined;
-    const enqueue = () => this.enqueue({ entry, signal });
+    const key = JSON.stringify(entry);
+    // An answer the session gave is handed on once; asked again ("Continue wait"), the entry goes to the server.
+    let early = given.get(key);
+    given.delete(key);
+    const enqueue = (): Promise<Answer | { error: string }> => {
+      const answered = early;
+      early = undefined;
+      return answered ? Promise.resolve(answered) : this.enqueue({ entry, signal });
+    };
     return {
       // `resubscribe` sends the same entry again (Cube's "Continue wait"), in a later batch.
       async subscribe(callback) {
@@ -228,10 +254,7 @@ export class BatchTransport implements ITransport<Answer> {
 function toEntry(method: string, params: Record<string, unknown>): CubeBatchEntry | undefined {
   if (method === 'meta' && !params.onlyViews) return { route: 'meta' };
   if (method !== 'load') return undefined;
-  return {
-    route: 'load',
-    query: params.query,
-    ...(params.queryType === 'multi' ? { queryType: 'multi' as const } : {}),
-    ...(typeof params.cache === 'string' ? { cache: params.cache } : {}),
-  };
+  const cache = typeof params.cache === 'string' ? params.cache : undefined;
+  if (params.queryType === 'multi') return loadEntry(params.query, cache);
+  return { route: 'load', query: params.query, ...(cache !== undefined ? { cache } : {}) };
 }

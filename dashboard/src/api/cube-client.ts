@@ -3,12 +3,16 @@
  * revcycle server for a short-lived token (POST /api/session) and asks again
  * shortly before the token expires; callers asking at once share one
  * request. The first is asked by index.html as the page is parsed (or, where
- * it was not, as this module loads: see below). Loads and
+ * it was not, as this module loads: see below), carrying the page's first
+ * batch (api/first-batch.ts): the answers that come with the session are
+ * handed to the client's first asks (batch-transport.ts). Loads and
  * /meta go out batched (batch-transport.ts): the cards of a page share a
  * round trip.
  */
 import cube, { type CubeApi } from '@cubejs-client/core';
-import { BatchTransport } from './batch-transport';
+import { BATCH_BODIES_HEADER, readBatchSpans, type CubeBatchResponse } from '../../../server/contract/cube-batch';
+import { BatchTransport, giveFirstAnswers } from './batch-transport';
+import { FIRST_BATCH } from './first-batch';
 
 let cached: { token: string; expiresAt: number } | undefined;
 let asking: Promise<string> | undefined;
@@ -35,7 +39,16 @@ async function askSession(): Promise<string> {
     const body = (await res.json().catch(() => ({}))) as { error?: string };
     throw new Error(`Session refused (${res.status}): ${body.error ?? res.statusText}`);
   }
-  const { token, expiresIn } = (await res.json()) as { token: string; expiresIn: number };
+  const text = await res.text();
+  const { token, expiresIn, first } = JSON.parse(text) as { token: string; expiresIn: number; first?: CubeBatchResponse };
+  if (first) {
+    // each body as its slice of the text (Cube's client parses it), written anew only where the header does not fit
+    const spans = readBatchSpans(res.headers.get(BATCH_BODIES_HEADER), text);
+    const answers =
+      spans?.map(({ status, start, length }) => ({ status, body: text.slice(start, start + length) })) ??
+      first.results?.map((r) => ({ status: r.status, body: JSON.stringify(r.body) }));
+    if (answers?.length === FIRST_BATCH.length) giveFirstAnswers(FIRST_BATCH, answers);
+  }
   cached = { token, expiresAt: Date.now() + expiresIn * 1000 };
   return token;
 }

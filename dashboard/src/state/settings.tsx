@@ -16,6 +16,19 @@ import { useSemanticLayer } from './semantic-layer';
 import { setChannelCatalog, setStageCatalog, type StageInfo } from '../i18n/labels';
 import { STAGES } from '../api/views';
 import {
+  CHANNEL,
+  CHANNEL_LABEL_EN,
+  CHANNEL_LABEL_JA,
+  CHANNELS_QUERY,
+  REACH_QUERY,
+  REACHED_AT,
+  SETTINGS_KEY,
+  SETTINGS_QUERIES,
+  SETTINGS_QUERY,
+  SETTINGS_VALUE,
+  STAGES_QUERY,
+} from './settings-queries';
+import {
   DEFAULT_FISCAL_YEAR_START_MONTH,
   DEFAULT_TIME_ZONE,
   parseFiscalYearStartMonth,
@@ -40,14 +53,6 @@ export interface Settings {
 
 const SettingsContext = createContext<Settings | null>(null);
 
-const SETTINGS_KEY = 'settings.key';
-const SETTINGS_VALUE = 'settings.value';
-const REACHED_AT = 'stage_reach.reached_at';
-// The channels view (seeds/channels.csv): names of every channel the data uses.
-const CHANNEL = 'channels.channel';
-const CHANNEL_LABEL_JA = 'channels.label_ja';
-const CHANNEL_LABEL_EN = 'channels.label_en';
-
 const day = (v: unknown) => (typeof v === 'string' ? v.slice(0, 10) : null);
 
 /** The settings view's rows as key → value. */
@@ -57,29 +62,13 @@ function settingValues(rows: unknown[] | undefined): Map<string, string> {
   return kv;
 }
 
-const STAGES_QUERY: Query = {
-  dimensions: [STAGES.stage, STAGES.stageOrder, STAGES.labelJa, STAGES.labelEn, STAGES.slaDays, STAGES.isFunnel, STAGES.team],
-  order: { [STAGES.stageOrder]: 'asc' },
-};
-const CHANNELS_QUERY: Query = { dimensions: [CHANNEL, CHANNEL_LABEL_JA, CHANNEL_LABEL_EN] };
-const SETTINGS_QUERY: Query = { dimensions: [SETTINGS_KEY, SETTINGS_VALUE] };
-// The latest and the earliest day with data in one request (a blended query: both are cut by day). It names no
-// zone, so it need not wait for the settings: the server cuts a query without one in the warehouse's zone
-// (server/cube/warehouse-time.ts), which is the settings' time_zone every other query names.
-const REACH_QUERY: Query[] = (['desc', 'asc'] as const).map((dir) => ({
-  measures: ['stage_reach.leads'],
-  timeDimensions: [{ dimension: REACHED_AT, granularity: 'day' as const }],
-  order: { [REACHED_AT]: dir },
-  limit: 1,
-}));
-
 /**
  * The settings' queries, asked by main.tsx with /meta as the entry runs (api/ask-once.ts), in the same round trip,
  * before the layer says whether their views exist: once it has, a view it lacks makes its query's answer (an error)
  * unread, as if never asked.
  */
 export function askSettings(cubeApi: CubeApi): void {
-  for (const query of [STAGES_QUERY, CHANNELS_QUERY, SETTINGS_QUERY, REACH_QUERY]) askLoad(cubeApi, query);
+  for (const query of SETTINGS_QUERIES) askLoad(cubeApi, query);
 }
 
 /** A settings query's answer: pending until answered, then its result set (none for a refused query). */
