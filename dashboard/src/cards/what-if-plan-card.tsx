@@ -16,7 +16,7 @@
  * excluded) is shown instead.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { BarChart } from '@tremor/react';
+import { BarChart } from '../components/charts';
 import { FUNNEL_STAGES, requestPlan, type PlanResponse, type PlanResultBody } from '../api/plan-api';
 import { ApiError, batchedApiRequest, type ApiFieldError } from '../api/revcycle-api';
 import { TARGETS } from '../api/views';
