@@ -13,7 +13,8 @@
  * task, so a chart drawn by a later render (an effect, a ResizeObserver)
  * is not counted. Once every figure is shown, each card must hold the same
  * number of charts as at that moment, and the pages with charts must have
- * some (so the check cannot pass on a page that draws none).
+ * some (so the check cannot pass on a page that draws none). Narrowed to a
+ * tablet's width, each chart is then redrawn at its box's new width.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,6 +79,16 @@ describe('charts drawn with their data', () => {
         const charts = cards.reduce((n, c) => n + c.charts, 0);
         if (CHART_PAGES.includes(p.name)) expect(charts).toBeGreaterThan(0);
         else expect(charts).toBe(0);
+        // drawn at a size known up front, the charts still follow their box when the window narrows
+        await page.setViewportSize({ width: 768, height: 960 });
+        await page.waitForTimeout(300);
+        const sizes = (await page.evaluate(`[...document.querySelectorAll('.recharts-responsive-container')].map((c) => ({
+          box: Math.round(c.getBoundingClientRect().width),
+          svg: Number(c.querySelector('svg.recharts-surface')?.getAttribute('width')),
+        }))`)) as { box: number; svg: number }[];
+        expect(sizes.length).toBe(charts);
+        for (const s of sizes) expect(s.box).toBeLessThan(768);
+        expect(sizes.filter((s) => s.svg !== s.box)).toEqual([]);
         expect(problems).toEqual([]);
       } finally {
         await context.close();
