@@ -113,26 +113,76 @@ function margin(xAxisLabel?: string, yAxisLabel?: string) {
   return { bottom: xAxisLabel ? 30 : undefined, left: yAxisLabel ? 20 : undefined, right: yAxisLabel ? 5 : undefined, top: 5 };
 }
 
-function tooltip(categories: string[], colors: string[], valueFormatter: (v: number) => string) {
-  const categoryColors = new Map(categories.map((c, i) => [c, colors[i % colors.length]]));
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- recharts' tooltip content props
-  return ({ active, payload, label }: any) => (
-    <ChartTooltip
-      active={active}
-      payload={payload}
-      label={label}
-      valueFormatter={valueFormatter}
-      categoryColors={categoryColors}
-    />
-  );
-}
-
 const xLabel = (text?: string) =>
   text ? <Label position="insideBottom" offset={-20} className={AXIS_LABEL} value={text} /> : null;
 const yLabel = (text?: string) =>
   text ? (
     <Label position="insideLeft" style={{ textAnchor: 'middle' }} angle={-90} offset={-15} className={AXIS_LABEL} value={text} />
   ) : null;
+
+/** Tremor's tooltip: its own frame and rows, at the top of the plot, with a cursor (a band for bars, a line for lines). */
+function chartTooltip(cursor: object, categories: string[], colors: string[], valueFormatter: (v: number) => string) {
+  const categoryColors = new Map(categories.map((c, i) => [c, colors[i % colors.length]]));
+  return (
+    <Tooltip
+      wrapperStyle={{ outline: 'none' }}
+      isAnimationActive={false}
+      cursor={cursor}
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- recharts' tooltip content props
+      content={({ active, payload, label }: any) => (
+        <ChartTooltip
+          active={active}
+          payload={payload}
+          label={label}
+          valueFormatter={valueFormatter}
+          categoryColors={categoryColors}
+        />
+      )}
+      position={{ y: 0 }}
+    />
+  );
+}
+
+/** The category axis along the bottom (bars standing up, lines). */
+function categoryXAxis(index: string, label: string | undefined, className: string) {
+  return (
+    <XAxis
+      padding={PADDING}
+      dataKey={index}
+      interval="equidistantPreserveStart"
+      tick={{ transform: 'translate(0, 6)' }}
+      fill=""
+      stroke=""
+      className={className}
+      tickLine={false}
+      axisLine={false}
+      minTickGap={5}
+    >
+      {xLabel(label)}
+    </XAxis>
+  );
+}
+
+/** The value axis on the left, from zero. */
+function valueYAxis(width: number, valueFormatter: (v: number) => string, label: string | undefined) {
+  return (
+    <YAxis
+      width={width}
+      axisLine={false}
+      tickLine={false}
+      type="number"
+      domain={VALUE_DOMAIN}
+      tick={{ transform: 'translate(-3, 0)' }}
+      fill=""
+      stroke=""
+      className={AXIS_TEXT}
+      tickFormatter={valueFormatter}
+      allowDecimals
+    >
+      {yLabel(label)}
+    </YAxis>
+  );
+}
 
 export function BarChart(props: BarChartProps) {
   const {
@@ -178,20 +228,7 @@ export function BarChart(props: BarChartProps) {
             {xLabel(xAxisLabel)}
           </XAxis>
         ) : (
-          <XAxis
-            padding={PADDING}
-            dataKey={index}
-            interval="equidistantPreserveStart"
-            tick={{ transform: 'translate(0, 6)' }}
-            fill=""
-            stroke=""
-            className={`mt-4 ${AXIS_TEXT}`}
-            tickLine={false}
-            axisLine={false}
-            minTickGap={5}
-          >
-            {xLabel(xAxisLabel)}
-          </XAxis>
+          categoryXAxis(index, xAxisLabel, `mt-4 ${AXIS_TEXT}`)
         )}
         {vertical ? (
           <YAxis
@@ -209,29 +246,9 @@ export function BarChart(props: BarChartProps) {
             {yLabel(yAxisLabel)}
           </YAxis>
         ) : (
-          <YAxis
-            width={yAxisWidth}
-            axisLine={false}
-            tickLine={false}
-            type="number"
-            domain={VALUE_DOMAIN}
-            tick={{ transform: 'translate(-3, 0)' }}
-            fill=""
-            stroke=""
-            className={AXIS_TEXT}
-            tickFormatter={valueFormatter}
-            allowDecimals
-          >
-            {yLabel(yAxisLabel)}
-          </YAxis>
+          valueYAxis(yAxisWidth, valueFormatter, yAxisLabel)
         )}
-        <Tooltip
-          wrapperStyle={{ outline: 'none' }}
-          isAnimationActive={false}
-          cursor={{ fill: '#d1d5db', opacity: '0.15' }}
-          content={tooltip(categories, colors, valueFormatter)}
-          position={{ y: 0 }}
-        />
+        {chartTooltip({ fill: '#d1d5db', opacity: '0.15' }, categories, colors, valueFormatter)}
         {categories.map((c, i) => (
           <Bar
             key={c}
@@ -284,42 +301,9 @@ export function LineChart(props: LineChartProps) {
     <ChartBox className={className} rest={rest}>
       <RechartsLineChart data={data} margin={margin(xAxisLabel, yAxisLabel)}>
         <CartesianGrid className={GRID} horizontal vertical={false} />
-        <XAxis
-          padding={PADDING}
-          dataKey={index}
-          interval="equidistantPreserveStart"
-          tick={{ transform: 'translate(0, 6)' }}
-          fill=""
-          stroke=""
-          className={AXIS_TEXT}
-          tickLine={false}
-          axisLine={false}
-          minTickGap={5}
-        >
-          {xLabel(xAxisLabel)}
-        </XAxis>
-        <YAxis
-          width={yAxisWidth}
-          axisLine={false}
-          tickLine={false}
-          type="number"
-          domain={VALUE_DOMAIN}
-          tick={{ transform: 'translate(-3, 0)' }}
-          fill=""
-          stroke=""
-          className={AXIS_TEXT}
-          tickFormatter={valueFormatter}
-          allowDecimals
-        >
-          {yLabel(yAxisLabel)}
-        </YAxis>
-        <Tooltip
-          wrapperStyle={{ outline: 'none' }}
-          isAnimationActive={false}
-          cursor={{ stroke: '#d1d5db', strokeWidth: 1 }}
-          content={tooltip(categories, colors, valueFormatter)}
-          position={{ y: 0 }}
-        />
+        {categoryXAxis(index, xAxisLabel, AXIS_TEXT)}
+        {valueYAxis(yAxisWidth, valueFormatter, yAxisLabel)}
+        {chartTooltip({ stroke: '#d1d5db', strokeWidth: 1 }, categories, colors, valueFormatter)}
         {categories.map((c, i) => {
           const fill = `fill-${colors[i % colors.length]}-500`;
           const single = onlyOneValue(data, c);
