@@ -81,11 +81,13 @@ describe('charts drawn with their data', () => {
         else expect(charts).toBe(0);
         // drawn at a size known up front, the charts still follow their box when the window narrows
         await page.setViewportSize({ width: 768, height: 960 });
-        await page.waitForTimeout(300);
-        const sizes = (await page.evaluate(`[...document.querySelectorAll('.recharts-responsive-container')].map((c) => ({
+        const SIZES = `[...document.querySelectorAll('.recharts-responsive-container')].map((c) => ({
           box: Math.round(c.getBoundingClientRect().width),
           svg: Number(c.querySelector('svg.recharts-surface')?.getAttribute('width')),
-        }))`)) as { box: number; svg: number }[];
+        }))`;
+        // the redraw follows a ResizeObserver callback: wait for it (a loaded machine may take a while), then check
+        await page.waitForFunction(`${SIZES}.every((s) => s.svg === s.box)`, null, { timeout: 5_000 }).catch(() => {});
+        const sizes = (await page.evaluate(SIZES)) as { box: number; svg: number }[];
         expect(sizes.length).toBe(charts);
         for (const s of sizes) expect(s.box).toBeLessThan(768);
         expect(sizes.filter((s) => s.svg !== s.box)).toEqual([]);
