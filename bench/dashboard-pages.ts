@@ -57,8 +57,9 @@ const CARDS_SHOWN = `(timeout) => {
       state: e.getAttribute('data-card-state') ?? '',
       text: (e.textContent ?? '').slice(0, 400),
     }));
-  // a chart (recharts' ResponsiveContainer, inside Tremor's charts) draws its svg only after an effect has measured
-  // it, a render after its card left the loading state: a visible chart counts as shown once its svg is there
+  // a visible chart counts as shown once its svg is there: the dashboard's charts draw it in the commit that takes
+  // their card out of loading (dashboard/src/components/charts.tsx, test/e2e/charts-drawn.test.ts), a chart drawn
+  // a render later (recharts' ResponsiveContainer on its own measures first) is waited for
   const undrawn = () =>
     [...document.querySelectorAll('[data-card-state] .recharts-responsive-container')].filter(
       (c) => c.getClientRects().length > 0 && !c.querySelector('svg.recharts-surface'),

@@ -4,7 +4,7 @@
  * deals won in the period. One query on `attribution`. Channels are sorted
  * by attributed revenue; a channel with no touch shows as "(no touch)".
  */
-import { BarChart } from '@tremor/react';
+import { BarChart } from '../components/charts';
 import { ATTRIBUTION } from '../api/views';
 import { useModel } from '../hooks/use-page-options';
 import { num, str } from '../hooks/use-view-query';

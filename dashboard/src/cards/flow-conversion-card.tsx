@@ -5,7 +5,7 @@
  * leads, so it can exceed 100% and must not be read as a cohort conversion.
  * One query on `flow`.
  */
-import { LineChart } from '@tremor/react';
+import { LineChart } from '../components/charts';
 import { FLOW } from '../api/views';
 import { useGrain } from '../hooks/use-page-options';
 import { num, str, type Row } from '../hooks/use-view-query';

@@ -5,7 +5,7 @@
  * is the inventory at each period's end (a stock: never summed over days);
  * the range stops at as_of so no month after it is drawn.
  */
-import { LineChart } from '@tremor/react';
+import { LineChart } from '../components/charts';
 import { BACKLOG } from '../api/views';
 import { useFilters } from '../hooks/use-filters';
 import { num, str, type Row } from '../hooks/use-view-query';

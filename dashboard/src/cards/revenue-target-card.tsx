@@ -16,7 +16,8 @@
  * Targets are company-wide: with a segment or channel filter the actuals
  * narrow but the target does not, and the card says so.
  */
-import { BarChart, ProgressBar } from '@tremor/react';
+import { ProgressBar } from '@tremor/react';
+import { BarChart } from '../components/charts';
 import { DEALS, LANDING_FORECAST, TARGETS } from '../api/views';
 import { CardFrame } from '../components/card-frame';
 import { useFilters } from '../hooks/use-filters';
@@ -151,8 +152,6 @@ export function RevenueTargetCard() {
             yAxisWidth={72}
             yAxisLabel={t('axis.revenueYen')}
             xAxisLabel={t('axis.fiscalMonth')}
-            showAnimation={false}
-            showLegend={false}
             role="figure"
             aria-label={t('board.revenue.chartLabel')}
           />

@@ -6,7 +6,7 @@
  * `stage_reach`. Under the chart, each stage's count and the flow ratio to
  * the next stage in words.
  */
-import { BarChart } from '@tremor/react';
+import { BarChart } from '../components/charts';
 import { STAGE_REACH } from '../api/views';
 import { useGrain } from '../hooks/use-page-options';
 import { num, str } from '../hooks/use-view-query';

@@ -3,7 +3,7 @@
  * days from reached(S) to reached(T) per adjacent stage pair, among the
  * period's cohort that converted. One query on `conversions`.
  */
-import { BarChart } from '@tremor/react';
+import { BarChart } from '../components/charts';
 import { CONVERSIONS } from '../api/views';
 import { useFilters } from '../hooks/use-filters';
 import { num, str } from '../hooks/use-view-query';

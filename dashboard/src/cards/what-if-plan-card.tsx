@@ -16,7 +16,7 @@
  * excluded) is shown instead.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { BarChart } from '@tremor/react';
+import { BarChart } from '../components/charts';
 import { FUNNEL_STAGES, requestPlan, type PlanResponse, type PlanResultBody } from '../api/plan-api';
 import { ApiError, batchedApiRequest, type ApiFieldError } from '../api/revcycle-api';
 import { TARGETS } from '../api/views';
@@ -34,6 +34,12 @@ import { LegendChart } from '../components/chart-legend';
 import { PeriodCard } from './period-card';
 
 const DEBOUNCE_MS = 250;
+/**
+ * No field errors: one array, so that setting it again is no change of state. The reset below runs whenever the
+ * targets arrive, after the first answer has set the same values; a new [] each time re-rendered the whole card
+ * (form, tables, chart) once more, a task after the page had shown it.
+ */
+const NO_FIELD_ERRORS: ApiFieldError[] = [];
 
 export function WhatIfPlanCard() {
   const { t, locale } = useI18n();
@@ -62,7 +68,7 @@ export function WhatIfPlanCard() {
   const [current, setCurrent] = useState<PlanResponse | null>(null);
   const [status, setStatus] = useState<'idle' | 'loading' | 'error'>('idle');
   const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<ApiFieldError[]>([]);
+  const [fieldErrors, setFieldErrors] = useState<ApiFieldError[]>(NO_FIELD_ERRORS);
   const seq = useRef(0);
   const monthsKey = JSON.stringify(months);
 
@@ -99,7 +105,7 @@ export function WhatIfPlanCard() {
       if (baseline) {
         seq.current++;
         setCurrent(baseline);
-        setFieldErrors([]);
+        setFieldErrors(NO_FIELD_ERRORS);
         setError(null);
         setStatus('idle');
       }
@@ -127,12 +133,12 @@ export function WhatIfPlanCard() {
       if (id !== seq.current) return;
       if (!edited) setBaseline(res);
       setCurrent(res);
-      setFieldErrors([]);
+      setFieldErrors(NO_FIELD_ERRORS);
       setError(null);
       setStatus('idle');
     } catch (e) {
       if (controller.signal.aborted || id !== seq.current) return;
-      setFieldErrors(e instanceof ApiError ? e.fields : []);
+      setFieldErrors(e instanceof ApiError ? e.fields : NO_FIELD_ERRORS);
       setError((e as Error).message);
       setStatus('error');
     }

@@ -4,11 +4,12 @@
  * reads as a broken list (axe rules `list`, `listitem`); charts therefore
  * pass `showLegend={false}` and render this above themselves, with the same
  * colours (Tremor's legend dot is the colour's 500 shade, as its bars and
- * lines are). `LegendChart` does both for a Tremor chart, so the categories
- * and colours are said once.
+ * lines are). `LegendChart` does both for a chart of ./charts (Tremor's bar
+ * and line charts, drawn with their data), so the categories and colours are
+ * said once.
  */
 import type { ComponentType } from 'react';
-import type { BarChartProps, LineChartProps } from '@tremor/react';
+import type { BarChartProps, LineChartProps } from './charts';
 
 export function ChartLegend({ categories, colors }: { categories: string[]; colors: string[] }) {
   return (
@@ -24,17 +25,17 @@ export function ChartLegend({ categories, colors }: { categories: string[]; colo
 }
 
 type LegendChartProps<P> = P & {
-  /** Tremor's BarChart or LineChart (passed in, so a card's bundle holds only the chart it draws). */
+  /** BarChart or LineChart of ./charts. */
   chart: ComponentType<P>;
   colors: string[];
   /** The chart fills the height the card body leaves under the legend; else `className` sizes it. */
   fill?: boolean;
 };
 
-/** A Tremor chart under its legend, with Tremor's own legend and animation off. */
+/** A chart under its legend. */
 export function LegendChart<P extends BarChartProps | LineChartProps>(props: LegendChartProps<P>) {
   const { chart: Chart, fill = false, className, ...rest } = props;
-  const chart = { ...rest, className: fill ? 'min-h-0 flex-1' : className, showAnimation: false, showLegend: false };
+  const chart = { ...rest, className: fill ? 'min-h-0 flex-1' : className };
   return (
     <div className={fill ? 'flex h-full flex-col gap-1' : undefined}>
       <ChartLegend categories={props.categories} colors={props.colors} />
