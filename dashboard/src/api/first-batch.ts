@@ -7,8 +7,8 @@
  * hands those answers to the client's first asks (batch-transport.ts,
  * `takeFirstAnswers`) instead of sending them again.
  */
-import { loadEntry, type CubeBatchEntry } from '../../../server/contract/cube-batch';
-import { SETTINGS_QUERIES } from '../state/settings-queries';
+import { loadEntry, type CubeBatchEntry } from '../../../server/contract/cube-batch.js';
+import { SETTINGS_QUERIES } from '../state/settings-queries.js';
 
 export const FIRST_BATCH: CubeBatchEntry[] = [{ route: 'meta' }, ...SETTINGS_QUERIES.map((query) => loadEntry(query))];
 

@@ -6,7 +6,7 @@
  * (api/first-batch.ts, written into index.html by the build).
  */
 import type { Query } from '@cubejs-client/core';
-import { STAGES } from '../api/views';
+import { STAGES } from '../api/views.js';
 
 export const SETTINGS_KEY = 'settings.key';
 export const SETTINGS_VALUE = 'settings.value';
