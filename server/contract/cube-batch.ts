@@ -83,15 +83,19 @@ export interface BatchBodySpan {
 /** The answer's text for results whose bodies are JSON text, and the header that locates them in it. */
 export function writeBatchAnswer(parts: { status: number; body: string }[]): { text: string; header: string } {
   let text = '{"results":[';
-  const spans: string[] = [];
+  const spans: BatchBodySpan[] = [];
   parts.forEach(({ status, body }, i) => {
     text += `${i ? ',' : ''}{"status":${status},"body":`;
-    spans.push(`${status} ${text.length} ${body.length}`);
+    spans.push({ status, start: text.length, length: body.length });
     text += `${body}}`;
   });
   text += ']}';
-  return { text, header: `${spans.join(',')};${text.length}` };
+  return { text, header: batchBodiesHeader(spans, text) };
 }
+
+/** BATCH_BODIES_HEADER's value for `spans` in `text`. */
+const batchBodiesHeader = (spans: BatchBodySpan[], text: string) =>
+  `${spans.map(({ status, start, length }) => `${status} ${start} ${length}`).join(',')};${text.length}`;
 
 /**
  * A batch's answer set inside a larger JSON text (`prefix` + the batch's text + `suffix`): that text, and the header
@@ -103,14 +107,16 @@ export function embedBatchAnswer(
   batch: { text: string; header: string },
   suffix: string,
 ): { text: string; header: string } | undefined {
-  const [list, total] = batch.header.split(';');
-  if (list === undefined || Number(total) !== batch.text.length) return undefined;
+  const spans = readBatchSpans(batch.header, batch.text);
+  if (!spans) return undefined;
   const text = prefix + batch.text + suffix;
-  const spans = list.split(',').map((span) => {
-    const [status, start, length] = span.split(' ');
-    return `${status} ${Number(start) + prefix.length} ${length}`;
-  });
-  return { text, header: `${spans.join(',')};${text.length}` };
+  return {
+    text,
+    header: batchBodiesHeader(
+      spans.map((span) => ({ ...span, start: span.start + prefix.length })),
+      text,
+    ),
+  };
 }
 
 /**

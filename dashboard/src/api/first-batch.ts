@@ -5,7 +5,7 @@
  * `sessionWithFirstBatch`), so the server answers it with the session
  * (server/api/session.ts) while the app's code downloads; the transport then
  * hands those answers to the client's first asks (batch-transport.ts,
- * `takeFirstAnswers`) instead of sending them again.
+ * `giveFirstAnswers`) instead of sending them again.
  */
 import { loadEntry, type CubeBatchEntry } from '../../../server/contract/cube-batch.js';
 import { SETTINGS_QUERIES } from '../state/settings-queries.js';
