@@ -3,7 +3,8 @@
  * HTTP, the project's model, the real build):
  *
  * 1. the first start on a new warehouse builds every rollup into the file
- *    (and keeps Cube's transpiled model in the state directory);
+ *    (and keeps Cube's transpiled model in the state directory, which the
+ *    restart compiles from);
  * 2. a restart on the unchanged file builds none: it finds every rollup table
  *    it needs in the file, and the dashboard's queries are answered from the
  *    same rollup tables with the same figures;
@@ -14,7 +15,7 @@
  * Figures: leads per seed directory, counted from its leads.csv
  * (seeds-semantic 7, seeds-small 5).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -97,16 +98,34 @@ describe('a restart on an unchanged warehouse', () => {
     expectEveryRollupBuilt(first);
     expect(first.reused).toEqual([]);
     // Cube's transpiled model is kept for the next start (server/cube/compile-cache.ts), valid for these model files.
-    const cache = JSON.parse(readFileSync(path.join(dir, 'state', 'cube-yaml-cache.json'), 'utf8'));
-    expect(cache.fingerprint).toBe(fingerprint(readModelFiles(t.config.modelDir)));
-    expect(Object.keys(cache.entries).length).toBe(readModelFiles(t.config.modelDir).length);
+    const cacheFile = path.join(dir, 'state', 'cube-yaml-cache.json');
+    const cache = JSON.parse(readFileSync(cacheFile, 'utf8')) as {
+      fingerprint: string;
+      entries: object;
+      js: Record<string, string>;
+    };
+    const files = readModelFiles(t.config.modelDir);
+    expect(cache.fingerprint).toBe(fingerprint(files));
+    expect(Object.keys(cache.entries).length).toBe(files.length);
+    // and Babel's output of each file in each of Cube's compile phases (at least one per file)
+    expect(Object.keys(cache.js).length).toBeGreaterThanOrEqual(files.length);
     const before = await answers(t);
     for (const [name, a] of Object.entries(before))
       expect(a.rollups.length, `${name} is answered by a rollup`).toBeGreaterThan(0);
     await t.server.close();
     t = undefined;
 
+    // The restart compiles from the kept outputs: the deals view's title changed in them, and nowhere else, is the
+    // title the restarted server's model gives.
+    const KEPT = '商談 (kept output)';
+    const js = Object.fromEntries(
+      Object.entries(cache.js).map(([k, code]) => [k, code.replaceAll('"title": `商談`', `"title": \`${KEPT}\``)]),
+    );
+    expect(Object.values(js).filter((code) => code.includes(KEPT)).length).toBeGreaterThan(0);
+    writeFileSync(cacheFile, JSON.stringify({ ...cache, js }));
     t = await start();
+    const meta = await t.request('/cubejs-api/v1/meta');
+    expect(meta.body.cubes.find((c: { name: string }) => c.name === 'deals').title).toBe(KEPT);
     const second = t.server.cube.warmup.last()!;
     expect(second.error).toBeUndefined();
     expect(second.built).toEqual([]);
