@@ -38,6 +38,11 @@ const testBase = {
   testTimeout: 60_000,
   hookTimeout: 240_000,
   pool: 'forks' as const,
+  // A worker process runs file after file with the modules it has loaded (Cube's, DuckDB's, the server's): loaded
+  // again for each file they cost ~1 CPU s a file, ~2 with a server in it. Each file still gets its own copy of the
+  // test file and its imports' state is what the files leave: they close their servers, DuckDB instances and
+  // browsers, and set no process.env they do not restore. REVCYCLE_TEST_ISOLATE=1 runs each file in a fresh process.
+  isolate: process.env.REVCYCLE_TEST_ISOLATE === '1',
   // One group: projects of one `sequence.groupOrder` share its workers (Vitest needs one maxWorkers for them).
   maxWorkers: PARALLEL_WORKERS,
   sequence: { groupOrder: 0 },
