@@ -13,7 +13,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express from 'express';
-import type { Config } from './config.js';
+import { loopbackUrl, type Config } from './config.js';
 import { createCube, type CubeHandle } from './cube/cube-server.js';
 import { registerApiRoutes } from './api/index.js';
 import { requestErrorHandler } from './security/request-errors.js';
@@ -94,8 +94,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const address = server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
-  const schedules =
-    options.schedules === false ? { stop: async () => {} } : startScheduleRunner(config, `http://127.0.0.1:${boundPort}`);
+  const schedules = options.schedules === false ? { stop: async () => {} } : startScheduleRunner(config, loopbackUrl(boundPort));
   return {
     url: `http://localhost:${boundPort}`,
     port: boundPort,

@@ -17,6 +17,9 @@ import { DEFAULT_TIME_ZONE } from './contract/vocabulary.js';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+/** The address a process on this machine reaches a revcycle server listening on `port` at (its own requests, a cluster's). */
+export const loopbackUrl = (port: number | undefined) => `http://127.0.0.1:${port}`;
+
 export type LogLevel = 'error' | 'warn' | 'info' | 'trace';
 
 /**

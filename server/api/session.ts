@@ -27,7 +27,7 @@
  * without `first`, and the caller asks for it itself.
  */
 import type express from 'express';
-import type { Config } from '../config.js';
+import { loopbackUrl, type Config } from '../config.js';
 import type { CubeHandle } from '../cube/cube-server.js';
 import { bearerToken, signToken } from '../auth.js';
 import { localSessionRefusal } from '../security/origin.js';
@@ -102,7 +102,7 @@ async function firstBatch(
   batch: unknown,
 ): Promise<{ text: string; header: string } | undefined> {
   try {
-    const res = await fetch(`http://127.0.0.1:${req.socket.localPort}/cubejs-api${CUBE_BATCH_PATH}`, {
+    const res = await fetch(`${loopbackUrl(req.socket.localPort)}/cubejs-api${CUBE_BATCH_PATH}`, {
       method: 'POST',
       headers: { authorization: token, 'content-type': 'application/json' },
       body: JSON.stringify(batch),

@@ -25,6 +25,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loopbackUrl } from '../config.js';
 
 const INSTANCE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'instance.ts');
 
@@ -104,8 +105,8 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       ),
     );
   };
-  const apiUrls = options.apiPorts.map((p) => `http://127.0.0.1:${p}`);
-  const workerUrl = `http://127.0.0.1:${options.workerPort}`;
+  const apiUrls = options.apiPorts.map(loopbackUrl);
+  const workerUrl = loopbackUrl(options.workerPort);
   try {
     await Promise.all([...apiUrls.map((u, i) => waitReady(u, api[i]!)), waitReady(workerUrl, worker)]);
   } catch (e) {

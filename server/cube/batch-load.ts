@@ -40,6 +40,7 @@ import {
   OWN_BATCH_ROUTES,
   writeBatchAnswer,
 } from '../contract/cube-batch.js';
+import { loopbackUrl } from '../config.js';
 
 const ENTRY_KEYS: Record<string, Set<string>> = {
   load: new Set(['route', 'query', 'queryType', 'cache']),
@@ -93,7 +94,7 @@ async function runOwnEntry(req: express.Request, entry: Record<string, unknown>,
   if (authorization) headers.authorization = authorization;
   if (method === 'POST') headers['content-type'] = 'application/json';
   try {
-    const res = await fetch(`http://127.0.0.1:${req.socket.localPort}${path}`, {
+    const res = await fetch(`${loopbackUrl(req.socket.localPort)}${path}`, {
       method,
       headers,
       body: method === 'POST' ? JSON.stringify(entry.body ?? {}) : undefined,

@@ -14,7 +14,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { signToken } from '../auth.js';
-import { ConfigError, type Config } from '../config.js';
+import { ConfigError, loopbackUrl, type Config } from '../config.js';
 import { ActionStore } from '../api/actions.js';
 import { isPackPeriod, PACK_LANGUAGES, type PackLanguage } from '../contract/meeting-pack.js';
 import { cubeLoaderWith } from '../deliver/cube-load.js';
@@ -48,7 +48,7 @@ export async function reportCommand(config: Config, args: string[], deps: Report
     await deps.ensureWarehouse();
     console.log('Starting the server to read the figures …');
     server = await deps.startReady({ ...config, port: 0 });
-    url = `http://127.0.0.1:${server.port}`;
+    url = loopbackUrl(server.port);
   }
   try {
     const token = () => signToken(config.apiSecret, { sub: 'revcycle-report', role: 'executive' }, 600, config.security);

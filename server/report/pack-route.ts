@@ -11,7 +11,7 @@
  */
 import type express from 'express';
 import { bearerToken } from '../auth.js';
-import type { Config } from '../config.js';
+import { loopbackUrl, type Config } from '../config.js';
 import { ActionStore } from '../api/actions.js';
 import { isPackPeriod, packFileName, PACK_LANGUAGES, type PackLanguage } from '../contract/meeting-pack.js';
 import { cubeLoaderWith } from '../deliver/cube-load.js';
@@ -34,7 +34,7 @@ export function packHandler(config: Config): express.RequestHandler {
       return;
     }
     const token = bearerToken(req.get('authorization'))!;
-    const load = cubeLoaderWith(`http://127.0.0.1:${req.socket.localPort}`, () => token);
+    const load = cubeLoaderWith(loopbackUrl(req.socket.localPort), () => token);
     try {
       const pack = await collectPack(load, {
         period,
