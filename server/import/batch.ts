@@ -195,15 +195,20 @@ export class Batch {
   /** What those views read (`view x`, `table x`): dropped by the merge once it has its own copy of the batch rows (merge.ts). */
   readonly scratch: string[] = [];
 
+  /** Those of `tables` that are already in the merge's form (addTable's `merged`): the merge takes them over. */
+  readonly merged = new Set<string>();
+
   /**
    * A table or view of `rows` rows of `entity` in the import's database (ImportContext.db), in this entity's
    * columns (VARCHAR, '' as null, as the batch CSV reads) plus _file (id, VARCHAR) and _line (BIGINT); the merge
-   * reads it with the rows added here.
+   * reads it with the rows added here. `merged`: a table whose _file is the file's name and which has the merge's
+   * _new (true): the merge makes it its own table of the entity instead of copying it.
    */
-  addTable(entity: Entity, table: string, rows: number) {
+  addTable(entity: Entity, table: string, rows: number, merged = false) {
     const list = this.tables.get(entity) ?? [];
     this.tables.set(entity, list);
     list.push(table);
+    if (merged) this.merged.add(table);
     this.counts[entity]! += rows;
   }
 

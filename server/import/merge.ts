@@ -80,6 +80,8 @@ export interface MergeOptions {
   batchDir: string;
   /** The batch views DuckDB's reader left in this connection's database, per entity (batch.ts addTable). */
   batchTables: ReadonlyMap<Entity, string[]>;
+  /** Those of batchTables already in the merge's form (batch.ts addTable's `merged`): taken over, not copied. */
+  batchMerged: ReadonlySet<string>;
   /** What those views read (`view x`, `table x`), dropped once every entity has its own table here. */
   batchScratch: readonly string[];
   /** store/ of the previous complete import, if any. */
@@ -113,7 +115,8 @@ async function count(conn: DuckDBConnection, sql: string): Promise<number> {
  */
 function batchRows(o: MergeOptions, entity: Entity, types: string): string {
   const csv = `select * from read_csv(${sqlString(path.join(o.batchDir, `${entity}.csv`))}, header = true, columns = ${types}, quote = '"', escape = '"', nullstr = '')`;
-  return [csv, ...(o.batchTables.get(entity) ?? []).map((t) => `select * from ${t}`)].join(' union all by name ');
+  const views = (o.batchTables.get(entity) ?? []).filter((t) => !o.batchMerged.has(t));
+  return [csv, ...views.map((t) => `select * from ${t}`)].join(' union all by name ');
 }
 
 /** Runs one statement of the merge. */
@@ -175,15 +178,21 @@ async function mergeEntities(run: Run, count: Count, o: MergeOptions) {
     const cols = [...ENTITY_COLUMNS[entity], '_file', '_line'];
     const types = `{${cols.map((c) => `'${c}': '${c === '_line' ? 'BIGINT' : 'VARCHAR'}'`).join(', ')}}`;
     // b_<entity>: this import's rows. It becomes s_<entity> itself (renamed, not copied): the duplicates' losers are
-    // deleted from it and the store's rows this import does not replace inserted into it.
-    await run(
-      `create or replace table b_${entity} as
-       select b.* replace (f.file as _file), true as _new
+    // deleted from it and the store's rows this import does not replace inserted into it. A table DuckDB's reader
+    // wrote in this form (touchpoints: sources/generic-fast.ts) is taken over as it is, the other rows added to it.
+    const rows = `select b.* replace (f.file as _file), true as _new
        from (${batchRows(o, entity, types)}) as b
        join batch_files as f on f.id = b._file
-       ${lost ? `where (f.file, b._line) not in (select (_file, _line) from lost_origins)` : ''}`,
-    );
-    for (const t of o.batchTables.get(entity) ?? []) await run(`drop view ${t}`);
+       ${lost ? `where (f.file, b._line) not in (select (_file, _line) from lost_origins)` : ''}`;
+    const [own, ...others] = (o.batchTables.get(entity) ?? []).filter((t) => o.batchMerged.has(t));
+    if (own) {
+      await run(`alter table ${own} rename to b_${entity}`);
+      for (const t of others) await run(`insert into b_${entity} by name select * from ${t}`);
+      await run(`insert into b_${entity} by name ${rows}`);
+      if (lost) await run(`delete from b_${entity} where (_file, _line) in (select (_file, _line) from lost_origins)`);
+    } else await run(`create or replace table b_${entity} as ${rows}`);
+    for (const t of o.batchTables.get(entity) ?? [])
+      if (t !== own) await run(`drop ${o.batchMerged.has(t) ? 'table' : 'view'} ${t}`);
 
     // 1. duplicates within this import
     const { key, newer } = KEYS[entity];

@@ -224,6 +224,28 @@ describe('generic leads and touchpoints read by DuckDB and by the csv reader', (
     }
   });
 
+  it('gives the csv reader’s times when a zone of one offset had another in the past (Tokyo’s summer time of 1949)', async () => {
+    // Touches in Tokyo are read with +09:00 for every local time, then each hour that occurs is checked with luxon:
+    // 1949's summer time (+10:00) sends the file the other way (per-hour offsets), with the same result.
+    const input = path.join(root, 'zone-tokyo-1949');
+    mkdirSync(input);
+    writeFileSync(path.join(input, 'mapping.yml'), MAPPING);
+    writeFileSync(path.join(input, 'leads.csv'), `${LEADS.slice(0, 2).join('\n')}\n`);
+    const times = ['1949/7/1 10:00', '2025/4/3 9:20', '1949/1/15 10:00'];
+    writeFileSync(
+      path.join(input, 'touches.csv'),
+      `${[TOUCHES[0], ...times.map((t, i) => `T${i + 1},L1,,${t},広告`)].join('\n')}\n`,
+    );
+    const [fast, csv] = [await importWith(input, 'duckdb', 'tokyo-1949'), await importWith(input, 'csv', 'tokyo-1949')];
+    expect(fast.manifest.run.files.map((f) => f.reader)).toEqual(['duckdb', 'duckdb']);
+    const written = readFileSync(path.join(fast.dir!, 'tables/touchpoints.csv'), 'utf8');
+    expect(written).toBe(readFileSync(path.join(csv.dir!, 'tables/touchpoints.csv'), 'utf8'));
+    // Worked by hand: 10:00 JDT (+10:00) is 00:00 UTC, 10:00 JST (+09:00) 01:00 UTC.
+    expect(written).toContain(',1949-07-01T00:00:00.000Z,');
+    expect(written).toContain(',1949-01-15T01:00:00.000Z,');
+    expect(written).toContain(',2025-04-03T00:20:00.000Z,');
+  });
+
   it('hands the rows DuckDB accepted to the merge inside DuckDB, not through the batch files', async () => {
     const input = path.join(root, 'held');
     mkdirSync(input);
