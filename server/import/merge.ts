@@ -437,12 +437,13 @@ async function identifyLeads(run: Run) {
   await run(`create or replace table people as
     select p.*, ${priority('p.source')} as priority, a.account_id as crm_account_id, split_part(p.email, '@', 2) as email_domain
     from s_people as p left join src_accounts as a on a.account_key = p.account_key`);
-  await run(`create or replace table lead_events as
+  // Views where a table would be read once: computed inside the statement that reads them, never written.
+  await run(`create or replace view lead_events as
     select e.source, l.email, e.to_stage, e.entered_at::timestamptz as entered_at, e.reason from ev as e join person_ref as l on l.ref = e.person_key`);
   // An email with one person row (most of them) is that row: the ordered aggregates below, which sort within
   // every group, run only over the emails that several rows share.
   await run(`create or replace table shared_emails as select email from people group by email having count(*) > 1`);
-  await run(`create or replace table leads_base as
+  await run(`create or replace view leads_base as
     select email, 'L' || md5(email)[1:15] as lead_id, crm_account_id, company_name, email_domain, created_at::timestamptz as created_at,
       lead_source, persona, owner_team, 1::bigint as sources, person_key as person_keys
     from people as p anti join shared_emails as s on p.email is not distinct from s.email
@@ -517,7 +518,7 @@ async function buildTransitions(run: Run, o: MergeOptions) {
   await run(
     `create or replace table stages as select * from read_csv(${sqlString(path.join(o.defaultsDir, 'stages.csv'))}, header = true, all_varchar = true)`,
   );
-  await run(`create or replace table all_events as
+  await run(`create or replace view all_events as
     select l.lead_id, e.to_stage, e.entered_at, e.reason from lead_events as e join lead_accounts as l using (email)
     union all
     select contact_lead_id, 'opportunity', created_at::timestamptz, 'deal_created' from deal_base
@@ -599,7 +600,7 @@ async function writeTables(run: Run, o: MergeOptions) {
   );
   // A touch's lead through one join of the million touches (person_ref and lead_accounts hold one row per key).
   await run(
-    `create or replace table person_lead as select r.ref, l.lead_id from person_ref as r join lead_accounts as l using (email)`,
+    `create or replace view person_lead as select r.ref, l.lead_id from person_ref as r join lead_accounts as l using (email)`,
   );
   await copy(
     'touchpoints',
