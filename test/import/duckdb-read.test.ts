@@ -246,6 +246,33 @@ describe('generic leads and touchpoints read by DuckDB and by the csv reader', (
     expect(written).toContain(',2025-04-03T00:20:00.000Z,');
   });
 
+  it('counts a touch type its map does not know as the csv reader does, the touch imported without one', async () => {
+    const input = path.join(root, 'touch-types');
+    mkdirSync(input);
+    writeFileSync(
+      path.join(input, 'mapping.yml'),
+      MAPPING.replace('touchpoint_id: 接点ID }', 'touchpoint_id: 接点ID, touch_type: 種別 }').concat(
+        'touch_types: { 閲覧: page_view }\n',
+      ),
+    );
+    writeFileSync(path.join(input, 'leads.csv'), `${LEADS.slice(0, 2).join('\n')}\n`);
+    const touches = [
+      '接点ID,ID,メール,日時,チャネル,種別',
+      'T1,L1,,2025/04/03 9:20,自然検索,閲覧',
+      'T2,L1,,2025/04/03 9:30,広告,謎の種別',
+    ];
+    touches.push('T3,L1,,2025/04/03 9:40,広告,謎の種別', 'T4,L1,,2025/04/03 9:50,広告,');
+    writeFileSync(path.join(input, 'touches.csv'), `${touches.join('\n')}\n`);
+    const [fast, csv] = [await importWith(input, 'duckdb', 'touch-types'), await importWith(input, 'csv', 'touch-types')];
+    expect(fast.manifest.run.files.map((f) => f.reader)).toEqual(['duckdb', 'duckdb']);
+    expect(fast.manifest.run.unmapped).toEqual(csv.manifest.run.unmapped);
+    expect(fast.manifest.run.unmapped.touch_types?.['謎の種別']?.rows).toBe(2);
+    const written = readFileSync(path.join(fast.dir!, 'tables/touchpoints.csv'), 'utf8');
+    expect(written).toBe(readFileSync(path.join(csv.dir!, 'tables/touchpoints.csv'), 'utf8'));
+    expect(written.trim().split('\n')).toHaveLength(5);
+    expect(written).toContain(',page_view\n');
+  });
+
   it('hands the rows DuckDB accepted to the merge inside DuckDB, not through the batch files', async () => {
     const input = path.join(root, 'held');
     mkdirSync(input);

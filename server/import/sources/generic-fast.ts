@@ -224,14 +224,14 @@ export class FastReader {
     let direct = steady === undefined ? undefined : ctx.batch.tableName(plan.outputs()[0]![0]);
     await plan.prepare(conn, raw, steady);
     const times = plan.times();
-    const flags = `_clean, _break, _bytes, _max_ms${direct ? times.map((t) => `, _h_${t}`).join('') : ''}${plan
-      .unknownMaps()
-      .map((m) => `, ${m} as _raw_${m}`)
-      .join('')}`;
+    // The direct table's columns beside the merge's: the checks' outcome, each time's local hour, and the value of
+    // each map that meets values it does not know (t_<n>'s, before the map).
+    const flags = ['_clean', '_break', '_bytes', '_max_ms', ...times.map((t) => `_h_${t}`)];
+    const raws = plan.unknownMaps().map((m) => [`t_${n}.${m} as _raw_${m}`, `_raw_${m}`] as const);
     if (direct) {
-      const [[entity, select]] = plan.outputs('', `, ${flags}`);
+      const [[entity, select]] = plan.outputs('', [...flags, ...raws.map(([e]) => e)].map((f) => `, ${f}`).join(''));
       await conn.run(
-        `create or replace table ${direct} as select ${batchColumns(entity)}, ${sql(display)} as _file, _line::bigint as _line, true as _new, ${flags} from (${select}) as o`,
+        `create or replace table ${direct} as select ${batchColumns(entity)}, ${sql(display)} as _file, _line::bigint as _line, true as _new, ${[...flags, ...raws.map(([, name]) => name)].join(', ')} from (${select}) as o`,
       );
       // Every local hour that occurs has the offset the rows took (a time before 1970 may not): else the file is
       // checked again the other way.
@@ -296,7 +296,7 @@ export class FastReader {
     if (direct) {
       if (Number(handBack)) await conn.run(`delete from ${direct} where not _clean`);
       // The checks' columns go: the table is now in the merge's columns.
-      for (const column of flags.split(', ').map((f) => f.split(' as ').at(-1)!))
+      for (const column of [...flags, ...raws.map(([, name]) => name)])
         await conn.run(`alter table ${direct} drop column ${column}`);
       ctx.batch.addTable(outputs[0]![0], direct, Number(counts[6]), true);
     } else {
