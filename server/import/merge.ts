@@ -526,14 +526,17 @@ async function buildTransitions(run: Run, o: MergeOptions) {
     union all
     select contact_lead_id, status, closed_at::timestamptz, 'deal_' || status from deal_base
     where contact_lead_id is not null and coalesce(deal_type, 'new') = 'new' and account_id = lead_account_id and status in ('won', 'lost') and closed_at is not null`);
+  // A lead with one event (a list export's lead: it entered the funnel when created) has that event as its one
+  // transition: the windows below, which sort every lead's events, run over the leads with several.
   await run(`create or replace table transitions_out as
-    with staged as (
+    with staged as materialized (
       select e.*, s.stage_order::int as stage_order, s.is_funnel::boolean as is_funnel, s.team
       from all_events as e join stages as s on s.stage = e.to_stage
     ),
+    several as (select lead_id from staged group by lead_id having count(*) > 1),
     cycles as (
       select *, count(*) filter (where not is_funnel) over (partition by lead_id order by entered_at, stage_order, reason rows between unbounded preceding and 1 preceding) as cycle
-      from staged
+      from staged semi join several using (lead_id)
     ),
     furthest as (
       select *, max(case when is_funnel then stage_order end) over (partition by lead_id, cycle order by entered_at, stage_order, reason rows between unbounded preceding and 1 preceding) as reached_order
@@ -548,7 +551,10 @@ async function buildTransitions(run: Run, o: MergeOptions) {
     )
     select 'T' || md5(lead_id || '|' || to_stage || '|' || ${ts('transitioned_at')})[1:15] as transition_id,
       lead_id, lag(to_stage) over (partition by lead_id order by transitioned_at, stage_order, reason) as from_stage, to_stage, transitioned_at, reason, team
-    from spaced`);
+    from spaced
+    union all
+    select 'T' || md5(lead_id || '|' || to_stage || '|' || ${ts('entered_at')})[1:15], lead_id, null, to_stage, entered_at, reason, team
+    from staged anti join several using (lead_id)`);
 }
 
 /** Leads and accounts dated no later than their first event, and the merge log (tables leads_out, accounts_final, merges). */
