@@ -9,8 +9,9 @@
  * of ten million touches never sits in memory; DuckDB reads them back for
  * the cross-row checks and the merge (merge.ts). Rows DuckDB read and checked
  * itself (sources/generic-fast.ts) stay in the import's DuckDB database as
- * tables (addTable), which the merge reads in the same database: no round
- * trip through a file. Values are already
+ * views or tables (addTable), which the merge reads in the same database (a
+ * table already in the merge's form becomes the merge's own): no round trip
+ * through a file. Values are already
  * normalised here: times UTC ISO, stages and channels canonical, emails
  * folded and lower-cased.
  */
