@@ -273,6 +273,28 @@ describe('generic leads and touchpoints read by DuckDB and by the csv reader', (
     expect(written).toContain(',page_view\n');
   });
 
+  it('takes two touch files read by DuckDB into one table of touches, a duplicate id across them quarantined', async () => {
+    const input = path.join(root, 'two-touch-files');
+    mkdirSync(input);
+    writeFileSync(path.join(input, 'mapping.yml'), MAPPING);
+    writeFileSync(path.join(input, 'leads.csv'), `${LEADS.slice(0, 3).join('\n')}\n`);
+    writeFileSync(path.join(input, 'touches-a.csv'), `${TOUCHES.slice(0, 3).join('\n')}\n`);
+    // T2 again (a later line of a later file wins), and a touch by email.
+    writeFileSync(path.join(input, 'touches-b.csv'), `${[TOUCHES[0], 'T2,L2,,2025/04/05 11:00,広告', TOUCHES[8]].join('\n')}\n`);
+    const [fast, csv] = [await importWith(input, 'duckdb', 'two-files'), await importWith(input, 'csv', 'two-files')];
+    expect(fast.manifest.run.files.map((f) => f.reader)).toEqual(['duckdb', 'duckdb', 'duckdb']);
+    for (const file of ['quarantine.csv', 'tables/touchpoints.csv'])
+      expect(readFileSync(path.join(fast.dir!, file), 'utf8'), file).toBe(readFileSync(path.join(csv.dir!, file), 'utf8'));
+    const rows = parseQuarantine(readFileSync(path.join(fast.dir!, 'quarantine.csv'), 'utf8'));
+    expect(rows.map(([, file, line, , , reason, suggestion]) => [file, line, reason, suggestion])).toEqual([
+      ['touches-a.csv', '3', expect.stringContaining('duplicate id'), 'kept line 2'],
+    ]);
+    const written = readFileSync(path.join(fast.dir!, 'tables/touchpoints.csv'), 'utf8');
+    expect(written.trim().split('\n')).toHaveLength(4);
+    expect(written).toContain('fx:T2,');
+    expect(written).toContain(',2025-04-05T02:00:00.000Z,');
+  });
+
   it('hands the rows DuckDB accepted to the merge inside DuckDB, not through the batch files', async () => {
     const input = path.join(root, 'held');
     mkdirSync(input);
