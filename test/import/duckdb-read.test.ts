@@ -295,6 +295,31 @@ describe('generic leads and touchpoints read by DuckDB and by the csv reader', (
     expect(written).toContain(',2025-04-05T02:00:00.000Z,');
   });
 
+  it('drops the stage events of a lead row that lost as a duplicate, as the csv reader does', async () => {
+    const input = path.join(root, 'lead-duplicates');
+    mkdirSync(input);
+    writeFileSync(path.join(input, 'mapping.yml'), MAPPING);
+    const leads = [
+      LEADS[0],
+      'L1,a1@x.example.jp,アルファ,2025/04/03 9:15,自然検索,新規,2025/04/20', // 2: loses to line 3 (the last in the file)
+      'L1,a1@x.example.jp,アルファ,2025/04/03 9:15,自然検索,新規,', // 3: kept, no MQL date
+      'L2,a2@x.example.jp,ベータ,2025/04/05 10:00,広告,新規,2025/04/06', // 4
+    ];
+    writeFileSync(path.join(input, 'leads.csv'), `${leads.join('\n')}\n`);
+    writeFileSync(path.join(input, 'touches.csv'), `${TOUCHES.slice(0, 3).join('\n')}\n`);
+    const [fast, csv] = [await importWith(input, 'duckdb', 'lead-dups'), await importWith(input, 'csv', 'lead-dups')];
+    expect(fast.manifest.run.files.map((f) => f.reader)).toEqual(['duckdb', 'duckdb']);
+    for (const file of ['quarantine.csv', 'tables/stage_transitions.csv', 'tables/leads.csv'])
+      expect(readFileSync(path.join(fast.dir!, file), 'utf8'), file).toBe(readFileSync(path.join(csv.dir!, file), 'utf8'));
+    const transitions = readFileSync(path.join(fast.dir!, 'tables/stage_transitions.csv'), 'utf8');
+    // L1 enters lead at creation (its MQL date was on the losing line); L2 mql on its MQL date (a stage-date event
+    // is history, which takes the place of the stage at creation).
+    expect(transitions.trim().split('\n')).toHaveLength(3);
+    expect(transitions).toContain(',lead,2025-04-03T00:15:00.000Z,');
+    expect(transitions).toContain(',mql,2025-04-05T15:00:00.000Z,');
+    expect(transitions).not.toContain('2025-04-19T15:00:00.000Z');
+  });
+
   it('hands the rows DuckDB accepted to the merge inside DuckDB, not through the batch files', async () => {
     const input = path.join(root, 'held');
     mkdirSync(input);

@@ -218,23 +218,27 @@ export class FastReader {
       return false;
     }
     const display = ctx.display(file);
-    // A file of one entity (touchpoints) in a zone with one offset is checked in one statement whose rows are the
-    // merge's own table of the entity (batch.ts addTable, merged): every row with its checks' outcome, the rows to
-    // hand back deleted below. Otherwise (leads: people and their events; a zone with DST) the checked rows are kept
-    // in s_<n> and read by one view per entity.
+    // In a zone with one offset (Asia/Tokyo) the file is checked in one statement whose rows are the merge's own
+    // table of its entity (batch.ts addTable, merged): every row with its checks' outcome, the rows to hand back
+    // deleted below; a lead's events are then read from that table into theirs. In a zone with DST the checked rows
+    // are kept in s_<n> and read by one view per entity.
     let plan = new Plan(ctx, header, spec, table, n);
-    const steady = plan.direct ? steadyOffset(ctx.dates.zone) : undefined;
+    const steady = steadyOffset(ctx.dates.zone);
     let direct = steady === undefined ? undefined : ctx.batch.tableName(plan.outputs()[0]![0]);
     await plan.prepare(conn, raw, steady);
     const times = plan.times();
-    // The direct table's columns beside the merge's: the checks' outcome, each time's local hour, and the value of
-    // each map that meets values it does not know (t_<n>'s, before the map).
+    // The direct table's columns beside the merge's: the checks' outcome, each time's local hour, the value of each
+    // map that meets values it does not know (t_<n>'s, before the map), and what a lead's events read.
     const flags = ['_clean', '_break', '_bytes', '_max_ms', ...times.map((t) => `_h_${t}`)];
-    const raws = plan.unknownMaps().map((m) => [`t_${n}.${m} as _raw_${m}`, `_raw_${m}`] as const);
+    const extra = [
+      ...flags.map((f) => [f, f]),
+      ...plan.unknownMaps().map((m) => [`t_${n}.${m} as _raw_${m}`, `_raw_${m}`]),
+      ...plan.carried().map((c) => [c, c]),
+    ];
     if (direct) {
-      const [[entity, select]] = plan.outputs('', [...flags, ...raws.map(([e]) => e)].map((f) => `, ${f}`).join(''));
+      const [[entity, select]] = plan.outputs('', extra.map(([e]) => `, ${e}`).join(''));
       await conn.run(
-        `create or replace table ${direct} as select ${batchColumns(entity)}, ${sql(display)} as _file, _line::bigint as _line, true as _new, ${[...flags, ...raws.map(([, name]) => name)].join(', ')} from (${select}) as o`,
+        `create or replace table ${direct} as select ${batchColumns(entity)}, ${sql(display)} as _file, _line::bigint as _line, true as _new, ${extra.map(([, name]) => name).join(', ')} from (${select}) as o`,
       );
       // Every local hour that occurs has the offset the rows took (a time before 1970 may not): else the file is
       // checked again the other way.
@@ -297,11 +301,19 @@ export class FastReader {
         ).getRows()
       : [];
     if (direct) {
+      const [[entity], second] = outputs;
+      if (second) {
+        const events = ctx.batch.tableName(second[0]);
+        await conn.run(
+          `create or replace table ${events} as select ${batchColumns(second[0])}, ${sql(display)} as _file, _line::bigint as _line, true as _new
+           from (${plan.events(direct, 'person_key', 'created_at')}) as o`,
+        );
+        ctx.batch.addTable(second[0], events, Number(counts[7]), true);
+      }
       if (Number(handBack)) await conn.run(`delete from ${direct} where not _clean`);
       // The checks' columns go: the table is now in the merge's columns.
-      for (const column of [...flags, ...raws.map(([, name]) => name)])
-        await conn.run(`alter table ${direct} drop column ${column}`);
-      ctx.batch.addTable(outputs[0]![0], direct, Number(counts[6]), true);
+      for (const [, column] of extra) await conn.run(`alter table ${direct} drop column ${column}`);
+      ctx.batch.addTable(entity!, direct, Number(counts[6]), true);
     } else {
       // Batch rows as views over t_<n> in the database the merge runs in, in the columns the batch CSV reads as
       // (VARCHAR, '' as null): the merge's own table of the entity is the first copy made of them.
@@ -346,9 +358,30 @@ class Plan {
     private readonly n: number,
   ) {}
 
-  /** A file of one entity: its checked rows are written once, as the merge's table of the entity (FastReader.read). */
-  get direct(): boolean {
-    return this.outputs().length === 1;
+  /**
+   * The stage events of the accepted leads of `from`: t_<n> (the person's key `pk`, its creation time `createdAt`),
+   * or the leads read into the merge's form (person_key, created_at), which carries t_<n>'s carried() columns.
+   */
+  events(from: string, pk: string, createdAt: string): string {
+    const src = sql(this.ctx.source);
+    return [
+      ...Object.keys(this.spec.stage_dates).map(
+        (stage, i) =>
+          `select ${src} as source, ${pk} || ${sql(`:${stage}`)} as event_key, ${pk} as person_key, null as from_stage, ${sql(stage)} as to_stage,
+            iso_text(sd${i}_ms) as entered_at, null as reason, null as is_initial, 'true' as from_record, _line from ${from} where _clean and sd${i}_ms is not null`,
+      ),
+      // The stage it shows (a known one mapped to something), else it entered the funnel when created.
+      `select ${src} as source, ${pk} || case when stage_out is not null then ':initial' else ':created' end as event_key,
+        ${pk} as person_key, null as from_stage, coalesce(stage_out, 'lead') as to_stage, ${createdAt} as entered_at,
+        case when stage_out is null then 'created' end as reason, case when stage_out is not null then 'true' end as is_initial,
+        'true' as from_record, _line
+        from ${from} where _clean`,
+    ].join(' union all ');
+  }
+
+  /** The columns of t_<n> the second entity's rows (a lead's events) read beside the first's (events()). */
+  carried(): string[] {
+    return this.table === 'leads' ? ['stage_out', ...Object.keys(this.spec.stage_dates).map((_, i) => `sd${i}_ms`)] : [];
   }
 
   /** The names of the times t_<n> reads (prepare()). */
@@ -619,8 +652,8 @@ class Plan {
 
   /**
    * Per entity, the SELECT of the batch rows the accepted rows give (generic.ts readers, the same values), and the
-   * aggregate over t_<n> that counts them. For a one-entity file (touchpoints), `where` and `extra` replace the
-   * SELECT's filter of accepted rows and add columns of t_<n> to it.
+   * aggregate over t_<n> that counts them. `where` and `extra` replace the first entity's filter of accepted rows and
+   * add columns of t_<n> to it (its rows read into the merge's form: FastReader.read).
    */
   outputs(where = 'where _clean', extra = ''): [Entity, string, string][] {
     const src = sql(this.ctx.source);
@@ -629,30 +662,17 @@ class Plan {
     const accepted = `count(*) filter (where _clean)`;
     if (this.table === 'leads') {
       const pk = `coalesce(${key('lead_id')}, ${src} || ':' || email)`;
-      const events = [
-        ...Object.keys(this.spec.stage_dates).map(
-          (stage, i) =>
-            `select ${src} as source, ${pk} || ${sql(`:${stage}`)} as event_key, ${pk} as person_key, null as from_stage, ${sql(stage)} as to_stage,
-              iso_text(sd${i}_ms) as entered_at, null as reason, null as is_initial, 'true' as from_record, _line from ${t} where _clean and sd${i}_ms is not null`,
-        ),
-        // The stage it shows (a known one mapped to something), else it entered the funnel when created.
-        `select ${src} as source, ${pk} || case when stage_out is not null then ':initial' else ':created' end as event_key,
-          ${pk} as person_key, null as from_stage, coalesce(stage_out, 'lead') as to_stage, iso_text(created_at_ms) as entered_at,
-          case when stage_out is null then 'created' end as reason, case when stage_out is not null then 'true' end as is_initial,
-          'true' as from_record, _line
-          from ${t} where _clean`,
-      ];
       return [
         [
           'people',
           `select ${src} as source, ${pk} as person_key, email, ${key('account_id')} as account_key, company_name,
             iso_text(created_at_ms) as created_at, iso_text(updated_at_ms) as updated_at, lead_source_out as lead_source, persona,
-            owner_team_out as owner_team, _line from ${t} where _clean`,
+            owner_team_out as owner_team, _line${extra} from ${t} ${where}`,
           accepted,
         ],
         [
           'events',
-          events.join(' union all '),
+          this.events(t, pk, 'iso_text(created_at_ms)'),
           [
             accepted,
             ...Object.keys(this.spec.stage_dates).map((_, i) => `count(*) filter (where _clean and sd${i}_ms is not null)`),
