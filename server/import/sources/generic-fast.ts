@@ -5,11 +5,12 @@
  * run as SQL over the loaded rows. The rows it accepts stay in the import's
  * DuckDB database in the batch CSV's columns and nulls, which the merge reads
  * in the same database with the adapters' rows: it cannot tell the two apart.
- * A touchpoints file in a zone of one offset (Asia/Tokyo) is checked by one
- * statement that writes the merge's own table of touches (batch.ts addTable,
- * merged), which the merge takes over: the rows are written once between the
- * file's raw table and the store. A leads file (two entities) or a zone with
- * daylight saving keeps a table of checked rows and a view per entity.
+ * In a zone of one offset (Asia/Tokyo) a file is checked by one statement
+ * that writes the merge's own table of its entity (touches; people, whose
+ * stage events are then read from it into theirs: batch.ts addTable, merged),
+ * which the merge takes over: the rows are written once between the file's
+ * raw table and the store. In a zone with daylight saving the checked rows
+ * are kept in a table and read by one view per entity.
  *
  * SQL accepts only rows it is sure of: a row whose every cell is in a plain
  * form (ASCII ids, emails and times; a value map's known values) is written
