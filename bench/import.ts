@@ -19,7 +19,7 @@
  * Limits: one source, one import into an empty area (the merge with a
  * previous import of the same size costs about as much again).
  */
-import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
@@ -78,6 +78,26 @@ export interface ImportBench {
   buildMs?: number;
 }
 
+/** Writes the bench's generic export (leads.csv, touches.csv, mapping.yml) into `input`; its size in bytes. */
+export async function writeImportExport(input: string, leads: number, touches: number): Promise<number> {
+  // Leads over two years, 200 companies' domains per 10 000 leads; touches spread over the leads.
+  await writeLines(
+    path.join(input, 'leads.csv'),
+    'ID,メールアドレス,会社名,登録日時,流入元',
+    leads,
+    (i) =>
+      `L${i},person${i}@company${i % Math.max(1, Math.floor(leads / 50))}.example.jp,株式会社カンパニー${i % 997},${local(i % 1_000_000)},${CHANNELS[i % CHANNELS.length]}`,
+  );
+  await writeLines(
+    path.join(input, 'touches.csv'),
+    '接点ID,ID,日時,チャネル',
+    touches,
+    (i) => `T${i},L${i % leads},${local(((i % leads) % 1_000_000) + (i % 7) * 1440)},${CHANNELS[(i * 7) % CHANNELS.length]}`,
+  );
+  writeFileSync(path.join(input, 'mapping.yml'), MAPPING);
+  return statSync(path.join(input, 'leads.csv')).size + statSync(path.join(input, 'touches.csv')).size;
+}
+
 export async function benchImport(opts: {
   leads: number;
   touches: number;
@@ -87,25 +107,8 @@ export async function benchImport(opts: {
   const work = mkdtempSync(path.join(os.tmpdir(), 'revcycle-bench-import-'));
   try {
     const input = path.join(work, 'export');
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(input);
-    // Leads over two years, 200 companies' domains per 10 000 leads; touches spread over the leads.
-    await writeLines(
-      path.join(input, 'leads.csv'),
-      'ID,メールアドレス,会社名,登録日時,流入元',
-      opts.leads,
-      (i) =>
-        `L${i},person${i}@company${i % Math.max(1, Math.floor(opts.leads / 50))}.example.jp,株式会社カンパニー${i % 997},${local(i % 1_000_000)},${CHANNELS[i % CHANNELS.length]}`,
-    );
-    await writeLines(
-      path.join(input, 'touches.csv'),
-      '接点ID,ID,日時,チャネル',
-      opts.touches,
-      (i) =>
-        `T${i},L${i % opts.leads},${local(((i % opts.leads) % 1_000_000) + (i % 7) * 1440)},${CHANNELS[(i * 7) % CHANNELS.length]}`,
-    );
-    writeFileSync(path.join(input, 'mapping.yml'), MAPPING);
-    const inputBytes = statSync(path.join(input, 'leads.csv')).size + statSync(path.join(input, 'touches.csv')).size;
+    const inputBytes = await writeImportExport(input, opts.leads, opts.touches);
 
     const child = await runMeasured('bench/import-child.ts', [input, work, ...(opts.csvOnly ? ['--csv-only'] : [])], process.env);
     const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as {

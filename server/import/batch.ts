@@ -9,8 +9,9 @@
  * of ten million touches never sits in memory; DuckDB reads them back for
  * the cross-row checks and the merge (merge.ts). Rows DuckDB read and checked
  * itself (sources/generic-fast.ts) stay in the import's DuckDB database as
- * tables (addTable), which the merge reads in the same database: no round
- * trip through a file. Values are already
+ * views or tables (addTable), which the merge reads in the same database (a
+ * table already in the merge's form becomes the merge's own): no round trip
+ * through a file. Values are already
  * normalised here: times UTC ISO, stages and channels canonical, emails
  * folded and lower-cased.
  */
@@ -195,15 +196,20 @@ export class Batch {
   /** What those views read (`view x`, `table x`): dropped by the merge once it has its own copy of the batch rows (merge.ts). */
   readonly scratch: string[] = [];
 
+  /** Those of `tables` that are already in the merge's form (addTable's `merged`): the merge takes them over. */
+  readonly merged = new Set<string>();
+
   /**
    * A table or view of `rows` rows of `entity` in the import's database (ImportContext.db), in this entity's
    * columns (VARCHAR, '' as null, as the batch CSV reads) plus _file (id, VARCHAR) and _line (BIGINT); the merge
-   * reads it with the rows added here.
+   * reads it with the rows added here. `merged`: a table whose _file is the file's name and which has the merge's
+   * _new (true): the merge makes it its own table of the entity instead of copying it.
    */
-  addTable(entity: Entity, table: string, rows: number) {
+  addTable(entity: Entity, table: string, rows: number, merged = false) {
     const list = this.tables.get(entity) ?? [];
     this.tables.set(entity, list);
     list.push(table);
+    if (merged) this.merged.add(table);
     this.counts[entity]! += rows;
   }
 

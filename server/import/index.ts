@@ -377,6 +377,7 @@ export async function runImport(o: ImportOptions): Promise<ImportResult> {
       conn,
       batchDir,
       batchTables: batch.tables,
+      batchMerged: batch.merged,
       batchScratch: batch.scratch,
       previousStore: previous && path.join(previous, 'store'),
       outDir: snapshot,

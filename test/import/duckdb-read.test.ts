@@ -224,6 +224,102 @@ describe('generic leads and touchpoints read by DuckDB and by the csv reader', (
     }
   });
 
+  it('gives the csv reader’s times when a zone of one offset had another in the past (Tokyo’s summer time of 1949)', async () => {
+    // Touches in Tokyo are read with +09:00 for every local time, then each hour that occurs is checked with luxon:
+    // 1949's summer time (+10:00) sends the file the other way (per-hour offsets), with the same result.
+    const input = path.join(root, 'zone-tokyo-1949');
+    mkdirSync(input);
+    writeFileSync(path.join(input, 'mapping.yml'), MAPPING);
+    writeFileSync(path.join(input, 'leads.csv'), `${LEADS.slice(0, 2).join('\n')}\n`);
+    const times = ['1949/7/1 10:00', '2025/4/3 9:20', '1949/1/15 10:00'];
+    writeFileSync(
+      path.join(input, 'touches.csv'),
+      `${[TOUCHES[0], ...times.map((t, i) => `T${i + 1},L1,,${t},広告`)].join('\n')}\n`,
+    );
+    const [fast, csv] = [await importWith(input, 'duckdb', 'tokyo-1949'), await importWith(input, 'csv', 'tokyo-1949')];
+    expect(fast.manifest.run.files.map((f) => f.reader)).toEqual(['duckdb', 'duckdb']);
+    const written = readFileSync(path.join(fast.dir!, 'tables/touchpoints.csv'), 'utf8');
+    expect(written).toBe(readFileSync(path.join(csv.dir!, 'tables/touchpoints.csv'), 'utf8'));
+    // Worked by hand: 10:00 JDT (+10:00) is 00:00 UTC, 10:00 JST (+09:00) 01:00 UTC.
+    expect(written).toContain(',1949-07-01T00:00:00.000Z,');
+    expect(written).toContain(',1949-01-15T01:00:00.000Z,');
+    expect(written).toContain(',2025-04-03T00:20:00.000Z,');
+  });
+
+  it('counts a touch type its map does not know as the csv reader does, the touch imported without one', async () => {
+    const input = path.join(root, 'touch-types');
+    mkdirSync(input);
+    writeFileSync(
+      path.join(input, 'mapping.yml'),
+      MAPPING.replace('touchpoint_id: 接点ID }', 'touchpoint_id: 接点ID, touch_type: 種別 }').concat(
+        'touch_types: { 閲覧: page_view }\n',
+      ),
+    );
+    writeFileSync(path.join(input, 'leads.csv'), `${LEADS.slice(0, 2).join('\n')}\n`);
+    const touches = [
+      '接点ID,ID,メール,日時,チャネル,種別',
+      'T1,L1,,2025/04/03 9:20,自然検索,閲覧',
+      'T2,L1,,2025/04/03 9:30,広告,謎の種別',
+    ];
+    touches.push('T3,L1,,2025/04/03 9:40,広告,謎の種別', 'T4,L1,,2025/04/03 9:50,広告,');
+    writeFileSync(path.join(input, 'touches.csv'), `${touches.join('\n')}\n`);
+    const [fast, csv] = [await importWith(input, 'duckdb', 'touch-types'), await importWith(input, 'csv', 'touch-types')];
+    expect(fast.manifest.run.files.map((f) => f.reader)).toEqual(['duckdb', 'duckdb']);
+    expect(fast.manifest.run.unmapped).toEqual(csv.manifest.run.unmapped);
+    expect(fast.manifest.run.unmapped.touch_types?.['謎の種別']?.rows).toBe(2);
+    const written = readFileSync(path.join(fast.dir!, 'tables/touchpoints.csv'), 'utf8');
+    expect(written).toBe(readFileSync(path.join(csv.dir!, 'tables/touchpoints.csv'), 'utf8'));
+    expect(written.trim().split('\n')).toHaveLength(5);
+    expect(written).toContain(',page_view\n');
+  });
+
+  it('takes two touch files read by DuckDB into one table of touches, a duplicate id across them quarantined', async () => {
+    const input = path.join(root, 'two-touch-files');
+    mkdirSync(input);
+    writeFileSync(path.join(input, 'mapping.yml'), MAPPING);
+    writeFileSync(path.join(input, 'leads.csv'), `${LEADS.slice(0, 3).join('\n')}\n`);
+    writeFileSync(path.join(input, 'touches-a.csv'), `${TOUCHES.slice(0, 3).join('\n')}\n`);
+    // T2 again (a later line of a later file wins), and a touch by email.
+    writeFileSync(path.join(input, 'touches-b.csv'), `${[TOUCHES[0], 'T2,L2,,2025/04/05 11:00,広告', TOUCHES[8]].join('\n')}\n`);
+    const [fast, csv] = [await importWith(input, 'duckdb', 'two-files'), await importWith(input, 'csv', 'two-files')];
+    expect(fast.manifest.run.files.map((f) => f.reader)).toEqual(['duckdb', 'duckdb', 'duckdb']);
+    for (const file of ['quarantine.csv', 'tables/touchpoints.csv'])
+      expect(readFileSync(path.join(fast.dir!, file), 'utf8'), file).toBe(readFileSync(path.join(csv.dir!, file), 'utf8'));
+    const rows = parseQuarantine(readFileSync(path.join(fast.dir!, 'quarantine.csv'), 'utf8'));
+    expect(rows.map(([, file, line, , , reason, suggestion]) => [file, line, reason, suggestion])).toEqual([
+      ['touches-a.csv', '3', expect.stringContaining('duplicate id'), 'kept line 2'],
+    ]);
+    const written = readFileSync(path.join(fast.dir!, 'tables/touchpoints.csv'), 'utf8');
+    expect(written.trim().split('\n')).toHaveLength(4);
+    expect(written).toContain('fx:T2,');
+    expect(written).toContain(',2025-04-05T02:00:00.000Z,');
+  });
+
+  it('drops the stage events of a lead row that lost as a duplicate, as the csv reader does', async () => {
+    const input = path.join(root, 'lead-duplicates');
+    mkdirSync(input);
+    writeFileSync(path.join(input, 'mapping.yml'), MAPPING);
+    const leads = [
+      LEADS[0],
+      'L1,a1@x.example.jp,アルファ,2025/04/03 9:15,自然検索,新規,2025/04/20', // 2: loses to line 3 (the last in the file)
+      'L1,a1@x.example.jp,アルファ,2025/04/03 9:15,自然検索,新規,', // 3: kept, no MQL date
+      'L2,a2@x.example.jp,ベータ,2025/04/05 10:00,広告,新規,2025/04/06', // 4
+    ];
+    writeFileSync(path.join(input, 'leads.csv'), `${leads.join('\n')}\n`);
+    writeFileSync(path.join(input, 'touches.csv'), `${TOUCHES.slice(0, 3).join('\n')}\n`);
+    const [fast, csv] = [await importWith(input, 'duckdb', 'lead-dups'), await importWith(input, 'csv', 'lead-dups')];
+    expect(fast.manifest.run.files.map((f) => f.reader)).toEqual(['duckdb', 'duckdb']);
+    for (const file of ['quarantine.csv', 'tables/stage_transitions.csv', 'tables/leads.csv'])
+      expect(readFileSync(path.join(fast.dir!, file), 'utf8'), file).toBe(readFileSync(path.join(csv.dir!, file), 'utf8'));
+    const transitions = readFileSync(path.join(fast.dir!, 'tables/stage_transitions.csv'), 'utf8');
+    // L1 enters lead at creation (its MQL date was on the losing line); L2 mql on its MQL date (a stage-date event
+    // is history, which takes the place of the stage at creation).
+    expect(transitions.trim().split('\n')).toHaveLength(3);
+    expect(transitions).toContain(',lead,2025-04-03T00:15:00.000Z,');
+    expect(transitions).toContain(',mql,2025-04-05T15:00:00.000Z,');
+    expect(transitions).not.toContain('2025-04-19T15:00:00.000Z');
+  });
+
   it('hands the rows DuckDB accepted to the merge inside DuckDB, not through the batch files', async () => {
     const input = path.join(root, 'held');
     mkdirSync(input);

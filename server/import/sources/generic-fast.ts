@@ -3,10 +3,14 @@
  * parses the file on every core, and the checks every cell needs (an email's
  * form, a time in one of the built-in forms and its zone, ids, value maps)
  * run as SQL over the loaded rows. The rows it accepts stay in the import's
- * DuckDB database, as views (batch.ts addTable) over its table of checked
- * rows in the batch CSV's columns and nulls, which the merge reads in the
- * same database with the adapters' rows: it cannot tell the two apart, and
- * no copy is made between the check and the merge.
+ * DuckDB database in the batch CSV's columns and nulls, which the merge reads
+ * in the same database with the adapters' rows: it cannot tell the two apart.
+ * In a zone of one offset (Asia/Tokyo) a file is checked by one statement
+ * that writes the merge's own table of its entity (touches; people, whose
+ * stage events are then read from it into theirs: batch.ts addTable, merged),
+ * which the merge takes over: the rows are written once between the file's
+ * raw table and the store. In a zone with daylight saving the checked rows
+ * are kept in a table and read by one view per entity.
  *
  * SQL accepts only rows it is sure of: a row whose every cell is in a plain
  * form (ASCII ids, emails and times; a value map's known values) is written
@@ -32,7 +36,7 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import type { FileReport } from '../batch.js';
 import { ENTITY_COLUMNS, type Entity } from '../batch.js';
 import type { TableSpec, ValueKind } from '../mapping.js';
@@ -73,6 +77,38 @@ const FAST_LOCAL: [string, string][] = [
   ['[1-9]\\d{3}/\\d{1,2}/\\d{1,2} \\d{1,2}:\\d{1,2}', '%Y/%m/%d %H:%M'],
   ['[1-9]\\d{3}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}', '%Y-%m-%d %H:%M:%S'],
 ];
+
+/** What jtrim (below) trims, at either end. */
+const JTRIM = /^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g;
+
+/**
+ * The zone's offset (ms) for the local hour `h` (hours since 1970 in wall-clock time), from luxon as dates.ts reads
+ * a local time; undefined for an hour a DST switch cuts (its offset changes inside it, or its wall time does not
+ * exist): its rows go back to dates.ts.
+ */
+function hourOffset(zone: string, h: number): number | undefined {
+  const wall = new Date(h * 3_600_000);
+  const at = (minute: number) =>
+    DateTime.fromObject(
+      { year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate(), hour: wall.getUTCHours(), minute },
+      { zone },
+    );
+  const start = at(0);
+  return start.offset === at(59).offset && start.hour === wall.getUTCHours() ? start.offset * 60_000 : undefined;
+}
+
+/**
+ * The zone's offset (ms) when it has kept one from 1970 to 2100 (luxon, every month's first day: Asia/Tokyo, UTC),
+ * else undefined. Only a guess to read a file with: every hour that occurs is checked with hourOffset afterwards.
+ */
+function steadyOffset(zone: string): number | undefined {
+  const z = IANAZone.create(zone);
+  if (!z.isValid) return undefined;
+  const first = z.offset(Date.UTC(1970, 0, 1));
+  for (let year = 1970; year <= 2100; year++)
+    for (let month = 0; month < 12; month++) if (z.offset(Date.UTC(year, month, 1)) !== first) return undefined;
+  return first * 60_000;
+}
 
 /** SQL macros the checks use, created once per connection. */
 const MACROS = [
@@ -128,6 +164,9 @@ async function byteCounts(
   return c;
 }
 
+/** An entity's batch columns as the batch CSV reads them: VARCHAR, '' as null. */
+const batchColumns = (entity: Entity) => ENTITY_COLUMNS[entity].map((c) => `nullif("${c}"::varchar, '') as "${c}"`).join(', ');
+
 /** The DuckDB side of the generic adapter, in the import's database (ImportContext.db). */
 export class FastReader {
   private ready = false;
@@ -179,11 +218,47 @@ export class FastReader {
       await conn.run(`drop table ${raw}`);
       return false;
     }
-    const plan = new Plan(ctx, header, spec, table, n);
-    await plan.prepare(conn, raw);
+    const display = ctx.display(file);
+    // In a zone with one offset (Asia/Tokyo) the file is checked in one statement whose rows are the merge's own
+    // table of its entity (batch.ts addTable, merged): every row with its checks' outcome, the rows to hand back
+    // deleted below; a lead's events are then read from that table into theirs. In a zone with DST the checked rows
+    // are kept in s_<n> and read by one view per entity.
+    let plan = new Plan(ctx, header, spec, table, n);
+    const steady = steadyOffset(ctx.dates.zone);
+    let direct = steady === undefined ? undefined : ctx.batch.tableName(plan.outputs()[0]![0]);
+    await plan.prepare(conn, raw, steady);
+    const times = plan.times();
+    // The direct table's columns beside the merge's: the checks' outcome, each time's local hour, the value of each
+    // map that meets values it does not know (t_<n>'s, before the map), and what a lead's events read.
+    const flags = ['_clean', '_break', '_bytes', '_max_ms', ...times.map((t) => `_h_${t}`)];
+    const extra = [
+      ...flags.map((f) => [f, f]),
+      ...plan.unknownMaps().map((m) => [`t_${n}.${m} as _raw_${m}`, `_raw_${m}`]),
+      ...plan.carried().map((c) => [c, c]),
+    ];
+    if (direct) {
+      const [[entity, select]] = plan.outputs('', extra.map(([e]) => `, ${e}`).join(''));
+      await conn.run(
+        `create or replace table ${direct} as select ${batchColumns(entity)}, ${sql(display)} as _file, _line::bigint as _line, true as _new, ${extra.map(([, name]) => name).join(', ')} from (${select}) as o`,
+      );
+      // Every local hour that occurs has the offset the rows took (a time before 1970 may not): else the file is
+      // checked again the other way.
+      const [lists] = await one(
+        `select flatten([${times.map((t) => `list(distinct _h_${t}) filter (where _h_${t} is not null)`).join(', ')}]) from ${direct}`,
+      );
+      const hours = [...new Set(((lists ?? { items: [] }) as { items: unknown[] }).items.map(Number))];
+      if (hours.some((h) => hourOffset(ctx.dates.zone, h) !== steady)) {
+        await conn.run(`drop table ${direct}`);
+        for (const object of plan.scratch) await conn.run(`drop ${object}`);
+        direct = undefined;
+        plan = new Plan(ctx, header, spec, table, n);
+        await plan.prepare(conn, raw);
+      }
+    }
     const outputs = plan.outputs();
     const drop = async () => {
       await conn.run(`drop table ${raw}`);
+      if (direct) await conn.run(`drop table ${direct}`);
       for (const object of plan.scratch) await conn.run(`drop ${object}`);
     };
     // Every count the read needs, in one pass over the checked rows (t_<n> is a view: each pass computes its joins):
@@ -191,7 +266,7 @@ export class FastReader {
     // rows, their latest time and the batch rows of each entity.
     const counts = await one(
       `select count(*), count(*) filter (where _break), coalesce(sum(_bytes), 0), count(*) filter (where not _clean), count(*) filter (where _clean), max(_max_ms) filter (where _clean),
-        ${outputs.map(([, , rows]) => rows).join(', ')} from t_${n}`,
+        ${outputs.map(([, , rows]) => rows).join(', ')} from ${direct ?? `t_${n}`}`,
     );
     const [rows, breaks, valueBytes, handBack, clean, maxMs] = counts;
     // line = row + 2 holds when the file has one line feed per row (blank lines and line breaks inside fields break it),
@@ -209,7 +284,6 @@ export class FastReader {
       return false;
     }
 
-    const display = ctx.display(file);
     const report: FileReport = { file: display, kind: table, encoding: 'utf8', rows: 0, reader: 'duckdb' };
     ctx.batch.files.push(report);
     // Accepted by SQL: written as batch rows, counted, their times taken into the data's latest time.
@@ -217,28 +291,43 @@ export class FastReader {
     report.rows += Number(clean);
     ctx.batch.read += Number(clean);
     if (maxMs !== null && Number(maxMs) > ctx.dates.maxMs) ctx.dates.maxMs = Number(maxMs);
-    // Batch rows as views over t_<n> in the database the merge runs in, in the columns the batch CSV reads as
-    // (VARCHAR, '' as null): the merge's own table of the entity is the first copy made of them.
-    for (const [i, [entity, select]] of outputs.entries()) {
-      const count = Number(counts[6 + i]);
-      if (!count) continue;
-      const view = ctx.batch.tableName(entity);
-      const columns = ENTITY_COLUMNS[entity].map((c) => `nullif("${c}"::varchar, '') as "${c}"`);
-      await conn.run(
-        `create or replace view ${view} as select ${columns.join(', ')}, ${sql(String(fileId))} as _file, _line::bigint as _line from (${select}) as o`,
-      );
-      ctx.batch.addTable(entity, view, count);
-    }
-    await plan.noteUnmapped(conn);
+    await plan.noteUnmapped(conn, direct);
     // Handed back: the per-row reader decides, as on the csv path.
     const folded = new Map(header.map((h) => [headerKey(h), h]));
     const back = Number(handBack)
       ? (
           await conn.runAndReadAll(
-            `select t._line, ${cols.map((c) => `r.${c}`).join(', ')} from t_${n} as t join ${raw} as r on r.rowid = t._line - 2 where not t._clean order by t._line`,
+            `select t._line, ${cols.map((c) => `r.${c}`).join(', ')} from ${direct ?? `t_${n}`} as t join ${raw} as r on r.rowid = t._line - 2 where not t._clean order by t._line`,
           )
         ).getRows()
       : [];
+    if (direct) {
+      const [[entity], second] = outputs;
+      if (second) {
+        const events = ctx.batch.tableName(second[0]);
+        await conn.run(
+          `create or replace table ${events} as select ${batchColumns(second[0])}, ${sql(display)} as _file, _line::bigint as _line, true as _new
+           from (${plan.events(direct, 'person_key', 'created_at')}) as o`,
+        );
+        ctx.batch.addTable(second[0], events, Number(counts[7]), true);
+      }
+      if (Number(handBack)) await conn.run(`delete from ${direct} where not _clean`);
+      // The checks' columns go: the table is now in the merge's columns.
+      for (const [, column] of extra) await conn.run(`alter table ${direct} drop column ${column}`);
+      ctx.batch.addTable(entity!, direct, Number(counts[6]), true);
+    } else {
+      // Batch rows as views over t_<n> in the database the merge runs in, in the columns the batch CSV reads as
+      // (VARCHAR, '' as null): the merge's own table of the entity is the first copy made of them.
+      for (const [i, [entity, select]] of outputs.entries()) {
+        const count = Number(counts[6 + i]);
+        if (!count) continue;
+        const view = ctx.batch.tableName(entity);
+        await conn.run(
+          `create or replace view ${view} as select ${batchColumns(entity)}, ${sql(String(fileId))} as _file, _line::bigint as _line from (${select}) as o`,
+        );
+        ctx.batch.addTable(entity, view, count);
+      }
+    }
     for (const r of back) {
       const item = recordItem(
         Number(r[0]),
@@ -260,6 +349,8 @@ class Plan {
   private readonly maps: { name: string; kind: ValueKind | 'owner_team'; column: string; table: string }[] = [];
   /** What prepare() made (`view x`, `table x`), to be dropped once the merge has its own copy of the rows. */
   readonly scratch: string[] = [];
+  /** The maps that meet values they do not know (prepare()). */
+  private readonly unknown: string[] = [];
   constructor(
     private readonly ctx: ImportContext,
     private readonly header: string[],
@@ -267,6 +358,43 @@ class Plan {
     private readonly table: string,
     private readonly n: number,
   ) {}
+
+  /**
+   * The stage events of the accepted leads of `from`: t_<n> (the person's key `pk`, its creation time `createdAt`),
+   * or the leads read into the merge's form (person_key, created_at), which carries t_<n>'s carried() columns.
+   */
+  events(from: string, pk: string, createdAt: string): string {
+    const src = sql(this.ctx.source);
+    return [
+      ...Object.keys(this.spec.stage_dates).map(
+        (stage, i) =>
+          `select ${src} as source, ${pk} || ${sql(`:${stage}`)} as event_key, ${pk} as person_key, null as from_stage, ${sql(stage)} as to_stage,
+            iso_text(sd${i}_ms) as entered_at, null as reason, null as is_initial, 'true' as from_record, _line from ${from} where _clean and sd${i}_ms is not null`,
+      ),
+      // The stage it shows (a known one mapped to something), else it entered the funnel when created.
+      `select ${src} as source, ${pk} || case when stage_out is not null then ':initial' else ':created' end as event_key,
+        ${pk} as person_key, null as from_stage, coalesce(stage_out, 'lead') as to_stage, ${createdAt} as entered_at,
+        case when stage_out is null then 'created' end as reason, case when stage_out is not null then 'true' end as is_initial,
+        'true' as from_record, _line
+        from ${from} where _clean`,
+    ].join(' union all ');
+  }
+
+  /** The columns of t_<n> the second entity's rows (a lead's events) read beside the first's (events()). */
+  carried(): string[] {
+    return this.table === 'leads' ? ['stage_out', ...Object.keys(this.spec.stage_dates).map((_, i) => `sd${i}_ms`)] : [];
+  }
+
+  /** The names of the times t_<n> reads (prepare()). */
+  times(): string[] {
+    return this.timeNames;
+  }
+  private readonly timeNames: string[] = [];
+
+  /** The maps (their column in t_<n>) that meet a value they do not know: the rows' own value is kept to count them. */
+  unknownMaps(): string[] {
+    return this.unknown;
+  }
 
   /** The DuckDB column of a source column (Row.col: as written, else case and width folded), or undefined. */
   private source(name: string): string | undefined {
@@ -289,16 +417,19 @@ class Plan {
   /**
    * Builds t_<n>: the raw values, the normalised ones, and _clean (every check passed as SQL can tell); a view over
    * s_<n> (the parsed values) and the small tables of zone offsets and value maps, read once for the counts and
-   * once by the merge, rather than a table written once more.
+   * once by the merge, rather than a table written once more. With `steady` (the zone's one offset, steadyOffset),
+   * s_<n> is a view too and every local time takes that offset: t_<n> is then read once, into the entity's table
+   * (FastReader.read), and t_<n> gives each time's local hour (_h_<time>) for that table to be checked against luxon.
    */
-  async prepare(conn: DuckDBConnection, raw: string) {
+  async prepare(conn: DuckDBConnection, raw: string, steady?: number) {
+    const kind = steady === undefined ? 'table' : 'view';
     const asOf = Number.isFinite(this.ctx.asOfMs) ? String(this.ctx.asOfMs) : null;
     const select: string[] = [];
     // Checks of the parsed values alone, computed once into s_<n> (_ok: the email's regexp is not run again by each
     // read of t_<n>), and those that need a time's zone offset, made in t_<n>.
     const clean: string[] = [];
     const cleanTimes: string[] = [];
-    const times: string[] = [];
+    const times = this.timeNames;
     const idKey = (canonical: string, name: string) => {
       select.push(`${this.v(canonical)} as ${name}`);
       clean.push(`is_ascii(${name})`);
@@ -372,8 +503,8 @@ class Plan {
           from (select rowid as _rid, *, ${all} as _all from ${raw}))))`;
     // _break: a value holding a line end or a quote mark (contains: a byte search, cheaper than a regexp); _bytes: the
     // bytes of the row's values (_all holds them and one separator between each two).
-    // The raw cells are not kept: a row handed back reads them from the raw table by its rowid (_line - 2). Every
-    // column here is copied into s_<n>, and writing that table costs more than computing it.
+    // The raw cells are not kept: a row handed back reads them from the raw table by its rowid (_line - 2). Computing
+    // these columns costs more than writing them (3 M touchpoints: about 2.7 CPU-s computed, 3.4 s written).
     const parsed = `(select _rid + 2 as _line, ${select.join(', ')},
         contains(_all, chr(10)) or contains(_all, chr(13)) or contains(_all, '"') as _break, strlen(_all) - ${cols.length - 1} as _bytes,
         -- a report line (read-csv.ts reportLine), a cell JavaScript trims differently, U+FFFD: the per-row reader decides
@@ -393,42 +524,55 @@ class Plan {
     const ok = `coalesce(${['_plain', ...clean].map((c) => `(${c})`).join(' and ')}, false) as _ok`;
     await conn.run(
       times.length
-        ? `create or replace table s_${this.n} as select * exclude (_plain, ${times.map((t) => `${t}_raw, ${t}_fast, ${t}_lx, ${t}_ix`).join(', ')}),
+        ? `create or replace ${kind} s_${this.n} as select * exclude (_plain, ${times.map((t) => `${t}_raw, ${t}_fast, ${t}_lx, ${t}_ix`).join(', ')}),
             ${times.map((t) => `${t}_raw = '' as ${t}_blank, coalesce(${t}_fast, local_wall(${t}_lx)) as ${t}_wall, iso_ms(${t}_ix) as ${t}_iso`).join(', ')}, ${ok} from ${parsed}`
-        : `create or replace table s_${this.n} as select * exclude (_plain), ${ok} from ${parsed}`,
+        : `create or replace ${kind} s_${this.n} as select * exclude (_plain), ${ok} from ${parsed}`,
     );
-    // Zone offsets per local hour, from luxon (dates.ts), for the hours that occur.
     const hour = (wall: string) => `floor(${wall} / 3600000)::bigint`;
-    const walls = times.map((t) => `select ${hour(`${t}_wall`)} as h from s_${this.n} where ${t}_wall is not null`);
-    const hours = walls.length
-      ? (await conn.runAndReadAll(`select distinct h from (${walls.join(' union all ')}) where h is not null`)).getRows()
-      : [];
-    await conn.run(`create or replace table z_${this.n} (h bigint, offset_ms bigint)`);
-    const zone = this.ctx.dates.zone;
-    const values: string[] = [];
-    for (const [h] of hours) {
-      const wall = new Date(Number(h) * 3_600_000);
-      const at = (minute: number) =>
-        DateTime.fromObject(
-          {
-            year: wall.getUTCFullYear(),
-            month: wall.getUTCMonth() + 1,
-            day: wall.getUTCDate(),
-            hour: wall.getUTCHours(),
-            minute,
-          },
-          { zone },
+    const listed = (v: unknown) => ((v ?? { items: [] }) as { items: unknown[] }).items;
+    let fixed: string | undefined;
+    if (steady !== undefined) {
+      // The values each map meets, from the raw cells (a view's every read would compute the checks again): a cell's
+      // value in t_<n> is the raw one trimmed as jtrim trims (a row with other padding is handed back).
+      const seen = (
+        await conn.runAndReadAll(
+          `select ${[...this.maps.map((m) => `list(distinct ${this.source(m.column) ?? 'null'})`), 'null'].join(', ')} from ${raw}`,
+        )
+      ).getRows()[0]!;
+      for (const [i, m] of this.maps.entries())
+        await this.mapTable(
+          conn,
+          m,
+          [...new Set(listed(seen[i]).map((v) => String(v).replace(JTRIM, '')))].filter((v) => v !== ''),
         );
-      const start = at(0);
-      // An hour a DST switch cuts (its offset changes inside it, or its wall time does not exist) goes back to dates.ts.
-      if (start.offset === at(59).offset && start.hour === wall.getUTCHours()) values.push(`(${h}, ${start.offset * 60_000})`);
+      fixed = String(steady);
+    } else {
+      // Zone offsets per local hour, from luxon (dates.ts), for the hours that occur, and the values each map meets:
+      // one pass over s_<n>.
+      const seen = (
+        await conn.runAndReadAll(
+          `select ${[
+            ...times.map((t) => `list(distinct ${hour(`${t}_wall`)}) filter (where ${t}_wall is not null)`),
+            ...this.maps.map((m) => `list(distinct ${m.name}) filter (where ${m.name} <> '')`),
+            'null',
+          ].join(', ')} from s_${this.n}`,
+        )
+      ).getRows()[0]!;
+      const hours = [...new Set(times.flatMap((_, i) => listed(seen[i]).map(Number)))];
+      await conn.run(`create or replace table z_${this.n} (h bigint, offset_ms bigint)`);
+      this.scratch.push(`table z_${this.n}`);
+      const values: string[] = [];
+      for (const h of hours) {
+        const offset = hourOffset(this.ctx.dates.zone, h);
+        if (offset !== undefined) values.push(`(${h}, ${offset})`);
+      }
+      for (let i = 0; i < values.length; i += 1000)
+        await conn.run(`insert into z_${this.n} values ${values.slice(i, i + 1000).join(', ')}`);
+      for (const [i, m] of this.maps.entries()) await this.mapTable(conn, m, listed(seen[times.length + i]).map(String));
+      // One offset for every hour that occurs (a zone without DST, or data within one season): no join per time.
+      const offsets = new Set(values.map((v) => v.slice(v.indexOf(',') + 2, -1)));
+      fixed = values.length === hours.length && offsets.size === 1 ? [...offsets][0] : undefined;
     }
-    for (let i = 0; i < values.length; i += 1000)
-      await conn.run(`insert into z_${this.n} values ${values.slice(i, i + 1000).join(', ')}`);
-    for (const m of this.maps) await this.mapTable(conn, m);
-    // One offset for every hour that occurs (a zone without DST, or data within one season): no join per time.
-    const offsets = new Set(values.map((v) => v.slice(v.indexOf(',') + 2, -1)));
-    const fixed = values.length === hours.length && offsets.size === 1 ? [...offsets][0] : undefined;
     const joins = [
       ...(fixed ? [] : times.map((t) => `left join z_${this.n} as z_${t} on z_${t}.h = ${hour(`s.${t}_wall`)}`)),
       ...this.maps.map((m) => `left join ${m.table} as ${m.table} on ${m.table}.raw = s.${m.name}`),
@@ -452,32 +596,34 @@ class Plan {
        -- What only the checks read is not kept: t_<n> is the table the batch views, the counts and the hand-back read.
        select * exclude (_ok, ${[...times.flatMap((t) => [`${t}_blank`, `${t}_wall`, `${t}_iso`, `${t}_epoch`]), ...this.maps.map((m) => `${m.name}_known`)].join(', ')}),
          coalesce(${['_ok', ...cleanTimes, ...required, ...beyond].map((c) => `(${c})`).join(' and ')}, false) as _clean,
-         greatest(${times.map((t) => `${t}_ms`).join(', ')}) as _max_ms
+         greatest(${times.map((t) => `${t}_ms`).join(', ')}) as _max_ms${steady === undefined ? '' : times.map((t) => `, ${hour(`${t}_wall`)} as _h_${t}`).join('')}
        from m`,
     );
-    this.scratch.push(`view t_${this.n}`, `table s_${this.n}`, `table z_${this.n}`, ...this.maps.map((m) => `table ${m.table}`));
+    this.scratch.push(`view t_${this.n}`, `${kind} s_${this.n}`, ...this.maps.map((m) => `table ${m.table}`));
   }
 
   /** A value map over the distinct values of one column, from the adapter's own ValueMap (mapping.ts). */
   private async mapTable(
     conn: DuckDBConnection,
     m: { name: string; kind: ValueKind | 'owner_team'; column: string; table: string },
+    values: string[],
   ) {
     await conn.run(`create or replace table ${m.table} (raw varchar, out varchar, known boolean, suggestion varchar)`);
-    const distinct = (await conn.runAndReadAll(`select distinct ${m.name} from s_${this.n} where ${m.name} <> ''`)).getRows();
     const rows: string[] = [];
-    for (const [value] of distinct) {
-      const raw = String(value);
+    let unknown = false;
+    for (const raw of values) {
       if (m.kind === 'owner_team') {
         // Row.ownerTeam: an owner the map does not name is kept as its own team.
         const v = this.ctx.maps.owner_teams.get(raw);
         const note = v === undefined && m.column !== 'owner_team';
+        unknown ||= note;
         rows.push(
           `(${sql(raw)}, ${sql(v === undefined ? fold(raw) : (v ?? ''))}, ${!note}, ${sql(`add "${raw}: <team>" under owner_teams: in a mapping file given with --mapping`)})`,
         );
       } else {
         const map = this.ctx.maps[m.kind];
         const v = map.get(raw);
+        unknown ||= v === undefined;
         rows.push(
           `(${sql(raw)}, ${v == null ? 'null' : sql(v)}, ${v !== undefined}, ${v === undefined ? sql(map.suggest(raw)) : 'null'})`,
         );
@@ -485,17 +631,20 @@ class Plan {
     }
     for (let i = 0; i < rows.length; i += 1000)
       await conn.run(`insert into ${m.table} values ${rows.slice(i, i + 1000).join(', ')}`);
+    if (unknown) this.unknown.push(m.name);
   }
 
-  /** Unmapped values of the rows SQL accepted, counted per value as Row.mapped notes them. */
-  async noteUnmapped(conn: DuckDBConnection) {
-    for (const m of this.maps) {
-      // Most maps know every value the file holds: then there is nothing to count.
-      const unknown = (await conn.runAndReadAll(`select count(*) from ${m.table} where not known`)).getRows()[0]![0];
-      if (!Number(unknown)) continue;
+  /**
+   * Unmapped values of the rows SQL accepted, counted per value as Row.mapped notes them; over `direct` (the
+   * entity's table, holding each such map's value as _raw_<map>) when the file was read into one.
+   */
+  async noteUnmapped(conn: DuckDBConnection, direct?: string) {
+    // Most maps know every value the file holds: then there is nothing to count.
+    for (const m of this.maps.filter((x) => this.unknown.includes(x.name))) {
       const kind = m.kind === 'owner_team' ? 'owner_teams' : m.kind;
+      const value = direct ? `_raw_${m.name}` : m.name;
       const rows = await conn.runAndReadAll(
-        `select t.${m.name}, count(*), any_value(z.suggestion) from t_${this.n} as t join ${m.table} as z on z.raw = t.${m.name} where t._clean and not z.known group by 1 order by 1`,
+        `select t.${value}, count(*), any_value(z.suggestion) from ${direct ?? `t_${this.n}`} as t join ${m.table} as z on z.raw = t.${value} where t._clean and not z.known group by 1 order by 1`,
       );
       for (const [value, count, suggestion] of rows.getRows())
         this.ctx.batch.noteUnmapped(kind, String(value), String(suggestion), Number(count));
@@ -504,39 +653,27 @@ class Plan {
 
   /**
    * Per entity, the SELECT of the batch rows the accepted rows give (generic.ts readers, the same values), and the
-   * aggregate over t_<n> that counts them.
+   * aggregate over t_<n> that counts them. `where` and `extra` replace the first entity's filter of accepted rows and
+   * add columns of t_<n> to it (its rows read into the merge's form: FastReader.read).
    */
-  outputs(): [Entity, string, string][] {
+  outputs(where = 'where _clean', extra = ''): [Entity, string, string][] {
     const src = sql(this.ctx.source);
     const t = `t_${this.n}`;
     const key = (c: string) => `case when ${c} <> '' then ${src} || ':' || ${c} end`;
     const accepted = `count(*) filter (where _clean)`;
     if (this.table === 'leads') {
       const pk = `coalesce(${key('lead_id')}, ${src} || ':' || email)`;
-      const events = [
-        ...Object.keys(this.spec.stage_dates).map(
-          (stage, i) =>
-            `select ${src} as source, ${pk} || ${sql(`:${stage}`)} as event_key, ${pk} as person_key, null as from_stage, ${sql(stage)} as to_stage,
-              iso_text(sd${i}_ms) as entered_at, null as reason, null as is_initial, 'true' as from_record, _line from ${t} where _clean and sd${i}_ms is not null`,
-        ),
-        // The stage it shows (a known one mapped to something), else it entered the funnel when created.
-        `select ${src} as source, ${pk} || case when stage_out is not null then ':initial' else ':created' end as event_key,
-          ${pk} as person_key, null as from_stage, coalesce(stage_out, 'lead') as to_stage, iso_text(created_at_ms) as entered_at,
-          case when stage_out is null then 'created' end as reason, case when stage_out is not null then 'true' end as is_initial,
-          'true' as from_record, _line
-          from ${t} where _clean`,
-      ];
       return [
         [
           'people',
           `select ${src} as source, ${pk} as person_key, email, ${key('account_id')} as account_key, company_name,
             iso_text(created_at_ms) as created_at, iso_text(updated_at_ms) as updated_at, lead_source_out as lead_source, persona,
-            owner_team_out as owner_team, _line from ${t} where _clean`,
+            owner_team_out as owner_team, _line${extra} from ${t} ${where}`,
           accepted,
         ],
         [
           'events',
-          events.join(' union all '),
+          this.events(t, pk, 'iso_text(created_at_ms)'),
           [
             accepted,
             ...Object.keys(this.spec.stage_dates).map((_, i) => `count(*) filter (where _clean and sd${i}_ms is not null)`),
@@ -551,7 +688,7 @@ class Plan {
         `select ${src} as source,
           coalesce(${key('touchpoint_id')}, ${person} || ':' || iso_text(occurred_at_ms) || ':' || channel_out || ':' || coalesce(${key('campaign_id')}, '')) as touch_key,
           ${person} as person_key, iso_text(occurred_at_ms) as occurred_at, channel_out as channel, ${key('campaign_id')} as campaign_key,
-          touch_type_out as touch_type, _line from ${t} where _clean`,
+          touch_type_out as touch_type, _line${extra} from ${t} ${where}`,
         accepted,
       ],
     ];
