@@ -314,13 +314,24 @@ async function quarantineOrphans(run: Run, count: Count) {
 async function stageAtCreation(run: Run, o: MergeOptions) {
   // A lead's stage at creation: the first recorded change's old value when there is history, else the stage it still
   // shows, else (a status mapped to nothing, such as Closed - Converted) lead: every lead enters the funnel when created.
+  // History whose first change names no stage left (the record's own stage dates: an MQL date column) says nothing of
+  // the stage at creation, and the stage the record shows now is where those dates led: the lead entered the funnel
+  // as a lead when it was created, as a record without a stage column does, unless a stage date already says when
+  // (a lead date, or a stage date before the creation time).
   await run(`create or replace table ev as
     with hist as (select * from s_events where is_initial is null),
-    first_change as (select source, person_key, first(from_stage order by entered_at::timestamptz, event_key) as first_from from hist group by all),
+    first_change as (
+      select source, person_key, first(from_stage order by entered_at::timestamptz, event_key) as first_from,
+        bool_or(to_stage = 'lead') as dated_lead, min(entered_at::timestamptz) as first_at
+      from hist group by all
+    ),
     initial as (
-      select i.* replace (coalesce(f.first_from, i.to_stage, 'lead') as to_stage)
+      select i.* replace (
+          case when f.person_key is null then coalesce(i.to_stage, 'lead') else coalesce(f.first_from, 'lead') end as to_stage,
+          case when f.person_key is not null and f.first_from is null then 'created' else i.reason end as reason)
       from s_events as i left join first_change as f using (source, person_key)
-      where i.is_initial = 'true' and (f.person_key is null or f.first_from is not null)
+      where i.is_initial = 'true'
+        and (f.person_key is null or f.first_from is not null or (not f.dated_lead and i.entered_at::timestamptz <= f.first_at))
     )
     select * from hist union all by name select * from initial`);
   // A lead whose stage at creation is a side state (a disqualified lead without history) still entered the funnel
