@@ -125,13 +125,13 @@ export function fingerprint(files: ModelFile[]): string {
   return hash.digest('hex');
 }
 
-function read(file: string, expected: string): Pick<CacheFile, 'entries' | 'js'> {
+function read(file: string, expected: string): Required<Pick<CacheFile, 'entries' | 'js'>> {
   try {
     const cache = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
-    if (cache.fingerprint !== expected || !cache.entries || typeof cache.entries !== 'object') return { entries: {} };
+    if (cache.fingerprint !== expected || !cache.entries || typeof cache.entries !== 'object') return { entries: {}, js: {} };
     return { entries: cache.entries, js: cache.js && typeof cache.js === 'object' ? cache.js : {} };
   } catch {
-    return { entries: {} };
+    return { entries: {}, js: {} };
   }
 }
 
@@ -165,7 +165,7 @@ export function persistYamlTranspilation(
     const expected = fingerprint(files());
     const saved = read(file, expected);
     for (const [key, code] of Object.entries(saved.entries)) yaml.set(key, code);
-    const js = new Map(Object.entries(saved.js ?? {}));
+    const js = new Map(Object.entries(saved.js));
     jsOutputs.set(yaml, js);
     wrapJsTranspilation();
     const getCompilers = api.getCompilers.bind(api);
@@ -176,7 +176,7 @@ export function persistYamlTranspilation(
         savedOnce = true;
         const entries = { ...saved.entries, ...Object.fromEntries(yaml.entries()) };
         const grew =
-          Object.keys(entries).length !== Object.keys(saved.entries).length || js.size !== Object.keys(saved.js ?? {}).length;
+          Object.keys(entries).length !== Object.keys(saved.entries).length || js.size !== Object.keys(saved.js).length;
         if (grew) write(file, { fingerprint: expected, entries, js: Object.fromEntries(js) });
       }
       return compilers;

@@ -45,6 +45,8 @@ import { TEAM_COST_KEY, TEAM_COSTS_TABLE_SQL } from './team-costs.js';
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const ISO_MS = `'%Y-%m-%dT%H:%M:%S.%gZ'`;
 const ts = (col: string) => `strftime(${col}, ${ISO_MS})`;
+/** A transition's id: its lead, stage and time (`at`, the column holding it), hashed (stable across imports). */
+const transitionId = (at: string) => `'T' || md5(lead_id || '|' || to_stage || '|' || ${ts(at)})[1:15]`;
 /**
  * ts() of a time stored as text in the forms the readers write (dates.ts iso(), generic-fast.ts iso_text: UTC,
  * seconds, milliseconds only when there are some) by rewriting the text: parsing and formatting a million times was
@@ -560,11 +562,11 @@ async function buildTransitions(run: Run, o: MergeOptions) {
       select *, entered_at + (row_number() over (partition by lead_id, entered_at order by stage_order, reason) - 1) * interval 1 millisecond as transitioned_at
       from kept
     )
-    select 'T' || md5(lead_id || '|' || to_stage || '|' || ${ts('transitioned_at')})[1:15] as transition_id,
+    select ${transitionId('transitioned_at')} as transition_id,
       lead_id, lag(to_stage) over (partition by lead_id order by transitioned_at, stage_order, reason) as from_stage, to_stage, transitioned_at, reason, team
     from spaced
     union all
-    select 'T' || md5(lead_id || '|' || to_stage || '|' || ${ts('entered_at')})[1:15], lead_id, null, to_stage, entered_at, reason, team
+    select ${transitionId('entered_at')}, lead_id, null, to_stage, entered_at, reason, team
     from staged anti join several using (lead_id)`);
 }
 
